@@ -75,6 +75,7 @@ macro_rules! cfn_enum {
             pub const ALL: [$name; $n] = [$($name::$variant),*];
 
             /// The CloudFormation spelling.
+            #[inline]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $value,)*
@@ -83,18 +84,21 @@ macro_rules! cfn_enum {
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl From<$name> for $crate::core::value::Value {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::Value::String(v.as_str().to_string())
             }
         }
 
         impl From<$name> for $crate::core::value::Val<$name> {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::Val::expr(v.into())
             }
@@ -107,12 +111,14 @@ macro_rules! cfn_enum {
 macro_rules! property_type {
     ($name:ident) => {
         impl From<$name> for $crate::core::value::Value {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::IntoValue::into_value(v)
             }
         }
 
         impl From<$name> for $crate::core::value::Val<$name> {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::Val::expr($crate::core::value::IntoValue::into_value(v))
             }
@@ -840,7 +846,11 @@ impl<'a> Model<'a> {
                 } else {
                     format!("Val::expr(self.get_att({:?}))", a.name)
                 };
-                let _ = writeln!(out, "    pub fn {}(&self) -> {} {{\n        {body}\n    }}", a.ident, a.ty);
+                let _ = writeln!(
+                    out,
+                    "    #[inline]\n    pub fn {}(&self) -> {} {{\n        {body}\n    }}",
+                    a.ident, a.ty
+                );
             }
             out.push_str("}\n");
         }
@@ -935,7 +945,7 @@ impl<'a> Model<'a> {
             })
             .collect();
         if required.is_empty() {
-            let _ = writeln!(out, "    pub fn new() -> Self {{\n        Default::default()\n    }}");
+            let _ = writeln!(out, "    #[inline]\n    pub fn new() -> Self {{\n        Default::default()\n    }}");
         } else {
             let _ = writeln!(out, "    pub fn new({}) -> Self {{\n        Self {{", params.join(", "));
         }
@@ -994,13 +1004,13 @@ impl<'a> Model<'a> {
             let _ = writeln!(
                 out,
                 "impl crate::core::element::CfnResource for {name} {{\n    const TYPE_NAME: &'static str = {type_name:?};\n\n    \
-                 fn into_properties(self) -> Map {{\n{body}        {ret}\n    }}\n}}"
+                 #[inline]\n    fn into_properties(self) -> Map {{\n{body}        {ret}\n    }}\n}}"
             );
         } else {
             uses.value = true;
             let _ = writeln!(
                 out,
-                "impl IntoValue for {name} {{\n    fn into_value(self) -> Value {{\n{body}        Value::Map({ret})\n    }}\n}}\n\n\
+                "impl IntoValue for {name} {{\n    #[inline]\n    fn into_value(self) -> Value {{\n{body}        Value::Map({ret})\n    }}\n}}\n\n\
                  property_type!({name});"
             );
         }

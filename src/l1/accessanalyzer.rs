@@ -74,6 +74,7 @@ impl CfnAnalyzer {
 impl crate::core::element::CfnResource for CfnAnalyzer {
     const TYPE_NAME: &'static str = "AWS::AccessAnalyzer::Analyzer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AnalyzerConfiguration", self.analyzer_configuration);
@@ -90,6 +91,7 @@ impl Handle<CfnAnalyzer> {
     /// Amazon Resource Name (ARN) of the analyzer
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -112,6 +114,7 @@ pub mod analyzer {
 
     impl AnalysisRule {
         /// A new `AnalysisRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -122,6 +125,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for AnalysisRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclusions", self.exclusions);
@@ -155,6 +159,7 @@ pub mod analyzer {
 
     impl AnalysisRuleCriteria {
         /// A new `AnalysisRuleCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -166,6 +171,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for AnalysisRuleCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountIds", self.account_ids);
@@ -188,6 +194,7 @@ pub mod analyzer {
 
     impl AnalyzerConfiguration {
         /// A new `AnalyzerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -199,6 +206,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for AnalyzerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InternalAccessConfiguration", self.internal_access_configuration);
@@ -230,6 +238,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for ArchiveRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Filter".into(), self.filter.into_value());
@@ -274,6 +283,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Contains", self.contains);
@@ -300,6 +310,7 @@ pub mod analyzer {
 
     impl InternalAccessAnalysisRule {
         /// A new `InternalAccessAnalysisRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -310,6 +321,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for InternalAccessAnalysisRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Inclusions", self.inclusions);
@@ -344,6 +356,7 @@ pub mod analyzer {
 
     impl InternalAccessAnalysisRuleCriteria {
         /// A new `InternalAccessAnalysisRuleCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -356,6 +369,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for InternalAccessAnalysisRuleCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountIds", self.account_ids);
@@ -380,6 +394,7 @@ pub mod analyzer {
 
     impl InternalAccessConfiguration {
         /// A new `InternalAccessConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -390,6 +405,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for InternalAccessConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InternalAccessAnalysisRule", self.internal_access_analysis_rule);
@@ -418,6 +434,7 @@ pub mod analyzer {
 
     impl UnusedAccessConfiguration {
         /// A new `UnusedAccessConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -429,6 +446,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for UnusedAccessConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnalysisRule", self.analysis_rule);
@@ -480,6 +498,7 @@ impl CfnArchiveRule {
 impl crate::core::element::CfnResource for CfnArchiveRule {
     const TYPE_NAME: &'static str = "AWS::AccessAnalyzer::ArchiveRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AnalyzerName".into(), self.analyzer_name.into_value());
@@ -494,18 +513,21 @@ impl Handle<CfnArchiveRule> {
     /// The ARN of the archive rule.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time at which the archive rule was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time at which the archive rule was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }

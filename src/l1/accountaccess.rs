@@ -53,6 +53,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::AccountAccess::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdentitySource".into(), self.identity_source.into_value());
@@ -66,36 +67,42 @@ impl Handle<CfnApplication> {
     /// The ARN of the application
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     /// The ARN of the associated Identity Center application
     ///
     /// `Fn::GetAtt` `IdentitySource.IdentityCenter.ApplicationArn`.
+    #[inline]
     pub fn attr_identity_source_identity_center_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentitySource.IdentityCenter.ApplicationArn"))
     }
     /// The status of the application
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The tenant ID of the application
     ///
     /// `Fn::GetAtt` `TenantId`.
+    #[inline]
     pub fn attr_tenant_id(&self) -> Val<String> {
         Val::expr(self.get_att("TenantId"))
     }
     /// The timestamp when the application was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the application was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -122,6 +129,7 @@ pub mod application {
     }
 
     impl IntoValue for IdentityCenter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceArn".into(), self.instance_arn.into_value());
@@ -146,6 +154,7 @@ pub mod application {
     }
 
     impl IntoValue for IdentitySource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdentityCenter".into(), self.identity_center.into_value());
@@ -186,6 +195,7 @@ impl CfnEntitlement {
 impl crate::core::element::CfnResource for CfnEntitlement {
     const TYPE_NAME: &'static str = "AWS::AccountAccess::Entitlement";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationArn".into(), self.application_arn.into_value());
@@ -199,18 +209,21 @@ impl Handle<CfnEntitlement> {
     /// The ID of the entitlement
     ///
     /// `Fn::GetAtt` `EntitlementId`.
+    #[inline]
     pub fn attr_entitlement_id(&self) -> Val<String> {
         Val::expr(self.get_att("EntitlementId"))
     }
     /// The AWS account ID
     ///
     /// `Fn::GetAtt` `Entitlement.PrincipalRole.Account`.
+    #[inline]
     pub fn attr_entitlement_principal_role_account(&self) -> Val<String> {
         Val::expr(self.get_att("Entitlement.PrincipalRole.Account"))
     }
     /// The timestamp when the entitlement was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -236,6 +249,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for Entitlement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PrincipalRole".into(), self.principal_role.into_value());
@@ -261,6 +275,7 @@ pub mod entitlement {
 
     impl IdentityCenterPrincipal {
         /// A new `IdentityCenterPrincipal` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -272,6 +287,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for IdentityCenterPrincipal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupId", self.group_id);
@@ -297,6 +313,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for Principal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdentityCenter".into(), self.identity_center.into_value());
@@ -326,6 +343,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for PrincipalRoleEntitlement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Principal".into(), self.principal.into_value());

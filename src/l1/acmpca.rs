@@ -113,6 +113,7 @@ impl CfnCertificate {
 impl crate::core::element::CfnResource for CfnCertificate {
     const TYPE_NAME: &'static str = "AWS::ACMPCA::Certificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiPassthrough", self.api_passthrough);
@@ -130,11 +131,13 @@ impl crate::core::element::CfnResource for CfnCertificate {
 impl Handle<CfnCertificate> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Certificate`.
+    #[inline]
     pub fn attr_certificate(&self) -> Val<String> {
         Val::expr(self.get_att("Certificate"))
     }
@@ -170,6 +173,7 @@ pub mod certificate {
 
     impl ApiPassthrough {
         /// A new `ApiPassthrough` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -181,6 +185,7 @@ pub mod certificate {
     }
 
     impl IntoValue for ApiPassthrough {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Extensions", self.extensions);
@@ -213,6 +218,7 @@ pub mod certificate {
     }
 
     impl IntoValue for CustomAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ObjectIdentifier".into(), self.object_identifier.into_value());
@@ -258,6 +264,7 @@ pub mod certificate {
     }
 
     impl IntoValue for CustomExtension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Critical", self.critical);
@@ -292,6 +299,7 @@ pub mod certificate {
     }
 
     impl IntoValue for EdiPartyName {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NameAssigner".into(), self.name_assigner.into_value());
@@ -320,6 +328,7 @@ pub mod certificate {
 
     impl ExtendedKeyUsage {
         /// A new `ExtendedKeyUsage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -331,6 +340,7 @@ pub mod certificate {
     }
 
     impl IntoValue for ExtendedKeyUsage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExtendedKeyUsageObjectIdentifier", self.extended_key_usage_object_identifier);
@@ -383,6 +393,7 @@ pub mod certificate {
 
     impl Extensions {
         /// A new `Extensions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -397,6 +408,7 @@ pub mod certificate {
     }
 
     impl IntoValue for Extensions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificatePolicies", self.certificate_policies);
@@ -464,6 +476,7 @@ pub mod certificate {
 
     impl GeneralName {
         /// A new `GeneralName` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -481,6 +494,7 @@ pub mod certificate {
     }
 
     impl IntoValue for GeneralName {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DirectoryName", self.directory_name);
@@ -549,6 +563,7 @@ pub mod certificate {
 
     impl KeyUsage {
         /// A new `KeyUsage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -567,6 +582,7 @@ pub mod certificate {
     }
 
     impl IntoValue for KeyUsage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CRLSign", self.crl_sign);
@@ -608,6 +624,7 @@ pub mod certificate {
     }
 
     impl IntoValue for OtherName {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TypeId".into(), self.type_id.into_value());
@@ -647,6 +664,7 @@ pub mod certificate {
     }
 
     impl IntoValue for PolicyInformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertPolicyId".into(), self.cert_policy_id.into_value());
@@ -680,6 +698,7 @@ pub mod certificate {
     }
 
     impl IntoValue for PolicyQualifierInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyQualifierId".into(), self.policy_qualifier_id.into_value());
@@ -709,6 +728,7 @@ pub mod certificate {
     }
 
     impl IntoValue for Qualifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CpsUri".into(), self.cps_uri.into_value());
@@ -815,6 +835,7 @@ pub mod certificate {
 
     impl Subject {
         /// A new `Subject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -839,6 +860,7 @@ pub mod certificate {
     }
 
     impl IntoValue for Subject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommonName", self.common_name);
@@ -886,6 +908,7 @@ pub mod certificate {
     }
 
     impl IntoValue for Validity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -985,6 +1008,7 @@ impl CfnCertificateAuthority {
 impl crate::core::element::CfnResource for CfnCertificateAuthority {
     const TYPE_NAME: &'static str = "AWS::ACMPCA::CertificateAuthority";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CsrExtensions", self.csr_extensions);
@@ -1004,12 +1028,14 @@ impl crate::core::element::CfnResource for CfnCertificateAuthority {
 impl Handle<CfnCertificateAuthority> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The base64 PEM-encoded certificate signing request (CSR) for your certificate authority certificate.
     ///
     /// `Fn::GetAtt` `CertificateSigningRequest`.
+    #[inline]
     pub fn attr_certificate_signing_request(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateSigningRequest"))
     }
@@ -1038,6 +1064,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for AccessDescription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessLocation".into(), self.access_location.into_value());
@@ -1060,6 +1087,7 @@ pub mod certificate_authority {
 
     impl AccessMethod {
         /// A new `AccessMethod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1071,6 +1099,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for AccessMethod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessMethodType", self.access_method_type);
@@ -1137,6 +1166,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for CrlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -1173,6 +1203,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for CrlDistributionPointExtensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OmitExtension".into(), self.omit_extension.into_value());
@@ -1194,6 +1225,7 @@ pub mod certificate_authority {
 
     impl CsrExtensions {
         /// A new `CsrExtensions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1205,6 +1237,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for CsrExtensions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyUsage", self.key_usage);
@@ -1233,6 +1266,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for CustomAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ObjectIdentifier".into(), self.object_identifier.into_value());
@@ -1265,6 +1299,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for EdiPartyName {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NameAssigner", self.name_assigner);
@@ -1305,6 +1340,7 @@ pub mod certificate_authority {
 
     impl GeneralName {
         /// A new `GeneralName` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1322,6 +1358,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for GeneralName {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DirectoryName", self.directory_name);
@@ -1371,6 +1408,7 @@ pub mod certificate_authority {
 
     impl KeyUsage {
         /// A new `KeyUsage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1389,6 +1427,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for KeyUsage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CRLSign", self.crl_sign);
@@ -1428,6 +1467,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for OcspConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1456,6 +1496,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for OtherName {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TypeId".into(), self.type_id.into_value());
@@ -1478,6 +1519,7 @@ pub mod certificate_authority {
 
     impl RevocationConfiguration {
         /// A new `RevocationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1489,6 +1531,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for RevocationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrlConfiguration", self.crl_configuration);
@@ -1550,6 +1593,7 @@ pub mod certificate_authority {
 
     impl Subject {
         /// A new `Subject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1574,6 +1618,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for Subject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommonName", self.common_name);
@@ -1680,6 +1725,7 @@ impl CfnCertificateAuthorityActivation {
 impl crate::core::element::CfnResource for CfnCertificateAuthorityActivation {
     const TYPE_NAME: &'static str = "AWS::ACMPCA::CertificateAuthorityActivation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Certificate".into(), self.certificate.into_value());
@@ -1695,6 +1741,7 @@ impl Handle<CfnCertificateAuthorityActivation> {
     /// The complete certificate chain, including the Certificate Authority certificate.
     ///
     /// `Fn::GetAtt` `CompleteCertificateChain`.
+    #[inline]
     pub fn attr_complete_certificate_chain(&self) -> Val<String> {
         Val::expr(self.get_att("CompleteCertificateChain"))
     }
@@ -1752,6 +1799,7 @@ impl CfnPermission {
 impl crate::core::element::CfnResource for CfnPermission {
     const TYPE_NAME: &'static str = "AWS::ACMPCA::Permission";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());

@@ -105,6 +105,7 @@ impl CfnRegistry {
 impl crate::core::element::CfnResource for CfnRegistry {
     const TYPE_NAME: &'static str = "AWS::AgentRegistry::Registry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApprovalConfiguration", self.approval_configuration);
@@ -126,12 +127,14 @@ impl Handle<CfnRegistry> {
     /// The unique identifier of the registry.
     ///
     /// `Fn::GetAtt` `RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryId"))
     }
     /// The Amazon Resource Name (ARN) of the registry.
     ///
     /// `Fn::GetAtt` `RegistryArn`.
+    #[inline]
     pub fn attr_registry_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryArn"))
     }
@@ -139,24 +142,28 @@ impl Handle<CfnRegistry> {
     /// resources. INACTIVE indicates that the preconditions required at the configured scope are not currently met.
     ///
     /// `Fn::GetAtt` `AutoDetectionStatus`.
+    #[inline]
     pub fn attr_auto_detection_status(&self) -> Val<String> {
         Val::expr(self.get_att("AutoDetectionStatus"))
     }
     /// The status of the registry.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the registry was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the registry was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -179,6 +186,7 @@ pub mod registry {
 
     impl ApprovalConfiguration {
         /// A new `ApprovalConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -189,6 +197,7 @@ pub mod registry {
     }
 
     impl IntoValue for ApprovalConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoApprovalRules", self.auto_approval_rules);
@@ -213,6 +222,7 @@ pub mod registry {
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomJWTAuthorizer".into(), self.custom_jwt_authorizer.into_value());
@@ -243,6 +253,7 @@ pub mod registry {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClaimMatchOperator".into(), self.claim_match_operator.into_value());
@@ -265,6 +276,7 @@ pub mod registry {
 
     impl ClaimMatchValueType {
         /// A new `ClaimMatchValueType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -276,6 +288,7 @@ pub mod registry {
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchValueString", self.match_value_string);
@@ -316,6 +329,7 @@ pub mod registry {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthorizingClaimMatchValue".into(), self.authorizing_claim_match_value.into_value());
@@ -378,6 +392,7 @@ pub mod registry {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedAudience", self.allowed_audience);
@@ -411,6 +426,7 @@ pub mod registry {
 
     impl CustomMetadataSchemaConfiguration {
         /// A new `CustomMetadataSchemaConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -422,6 +438,7 @@ pub mod registry {
     }
 
     impl IntoValue for CustomMetadataSchemaConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultSchema", self.default_schema);
@@ -442,6 +459,7 @@ pub mod registry {
 
     impl DiscoveryConfiguration {
         /// A new `DiscoveryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -452,6 +470,7 @@ pub mod registry {
     }
 
     impl IntoValue for DiscoveryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
@@ -486,6 +505,7 @@ pub mod registry {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKeyArn".into(), self.kms_key_arn.into_value());
@@ -517,6 +537,7 @@ pub mod registry {
     }
 
     impl IntoValue for RecordTypeSchemaOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordType".into(), self.record_type.into_value());
@@ -665,6 +686,7 @@ impl CfnRegistryRecord {
 impl crate::core::element::CfnResource for CfnRegistryRecord {
     const TYPE_NAME: &'static str = "AWS::AgentRegistry::RegistryRecord";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomMetadata", self.custom_metadata);
@@ -685,42 +707,49 @@ impl Handle<CfnRegistryRecord> {
     /// The unique identifier of the registry record.
     ///
     /// `Fn::GetAtt` `RecordId`.
+    #[inline]
     pub fn attr_record_id(&self) -> Val<String> {
         Val::expr(self.get_att("RecordId"))
     }
     /// The Amazon Resource Name (ARN) of the registry record.
     ///
     /// `Fn::GetAtt` `RecordArn`.
+    #[inline]
     pub fn attr_record_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RecordArn"))
     }
     /// The Amazon Resource Name (ARN) of the registry containing the record.
     ///
     /// `Fn::GetAtt` `RegistryArn`.
+    #[inline]
     pub fn attr_registry_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryArn"))
     }
     /// The lifecycle status of the registry record.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the registry record was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the registry record was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The identifier of the AWS account that created the registry record.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
@@ -748,6 +777,7 @@ pub mod registry_record {
 
     impl A2aAgentCardDescriptor {
         /// A new `A2aAgentCardDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -760,6 +790,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for A2aAgentCardDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -781,6 +812,7 @@ pub mod registry_record {
 
     impl AgUiDescriptor {
         /// A new `AgUiDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -791,6 +823,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for AgUiDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -809,6 +842,7 @@ pub mod registry_record {
 
     impl AgentSkillsAdditionalData {
         /// A new `AgentSkillsAdditionalData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -819,6 +853,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for AgentSkillsAdditionalData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SkillMd", self.skill_md);
@@ -845,6 +880,7 @@ pub mod registry_record {
 
     impl AgentSkillsDefinitionDescriptor {
         /// A new `AgentSkillsDefinitionDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -857,6 +893,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for AgentSkillsDefinitionDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalData", self.additional_data);
@@ -885,6 +922,7 @@ pub mod registry_record {
 
     impl AgentSkillsMdDescriptor {
         /// A new `AgentSkillsMdDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -897,6 +935,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for AgentSkillsMdDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -917,6 +956,7 @@ pub mod registry_record {
 
     impl CustomDescriptor {
         /// A new `CustomDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -927,6 +967,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for CustomDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -945,6 +986,7 @@ pub mod registry_record {
 
     impl DescriptorSource {
         /// A new `DescriptorSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -955,6 +997,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for DescriptorSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FromUrl", self.from_url);
@@ -990,6 +1033,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for DescriptorSourceFromUrl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CredentialProviderConfigurations", self.credential_provider_configurations);
@@ -1025,6 +1069,7 @@ pub mod registry_record {
 
     impl Descriptors {
         /// A new `Descriptors` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1040,6 +1085,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for Descriptors {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "A2aAgentCard", self.a2a_agent_card);
@@ -1064,6 +1110,7 @@ pub mod registry_record {
 
     impl HttpDescriptor {
         /// A new `HttpDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1074,6 +1121,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for HttpDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -1092,6 +1140,7 @@ pub mod registry_record {
 
     impl McpServerAdditionalData {
         /// A new `McpServerAdditionalData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1102,6 +1151,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for McpServerAdditionalData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Tools", self.tools);
@@ -1131,6 +1181,7 @@ pub mod registry_record {
 
     impl McpServerDescriptor {
         /// A new `McpServerDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1144,6 +1195,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for McpServerDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalData", self.additional_data);
@@ -1170,6 +1222,7 @@ pub mod registry_record {
 
     impl McpToolsDescriptor {
         /// A new `McpToolsDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1181,6 +1234,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for McpToolsDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -1216,6 +1270,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for RegistryRecordCredentialProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CredentialProvider".into(), self.credential_provider.into_value());
@@ -1238,6 +1293,7 @@ pub mod registry_record {
 
     impl RegistryRecordCredentialProviderUnion {
         /// A new `RegistryRecordCredentialProviderUnion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1249,6 +1305,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for RegistryRecordCredentialProviderUnion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IamCredentialProvider", self.iam_credential_provider);
@@ -1280,6 +1337,7 @@ pub mod registry_record {
 
     impl RegistryRecordIamCredentialProvider {
         /// A new `RegistryRecordIamCredentialProvider` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1292,6 +1350,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for RegistryRecordIamCredentialProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Region", self.region);
@@ -1339,6 +1398,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for RegistryRecordOAuthCredentialProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomParameters", self.custom_parameters);
@@ -1360,6 +1420,7 @@ pub mod registry_record {
 
     impl SkillMdSource {
         /// A new `SkillMdSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1370,6 +1431,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for SkillMdSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FromUrl", self.from_url);
@@ -1396,6 +1458,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for SkillMdSourceFromUrl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Url".into(), self.url.into_value());
@@ -1415,6 +1478,7 @@ pub mod registry_record {
 
     impl SourceOnlyDescriptorSource {
         /// A new `SourceOnlyDescriptorSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1425,6 +1489,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for SourceOnlyDescriptorSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FromUrl", self.from_url);
@@ -1451,6 +1516,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for SourceOnlyDescriptorSourceFromUrl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Url".into(), self.url.into_value());

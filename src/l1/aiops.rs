@@ -104,6 +104,7 @@ impl CfnInvestigationGroup {
 impl crate::core::element::CfnResource for CfnInvestigationGroup {
     const TYPE_NAME: &'static str = "AWS::AIOps::InvestigationGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ChatbotNotificationChannels", self.chatbot_notification_channels);
@@ -125,30 +126,35 @@ impl Handle<CfnInvestigationGroup> {
     /// User friendly name for resources.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The timestamp value.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// User friendly name for resources.
     ///
     /// `Fn::GetAtt` `LastModifiedBy`.
+    #[inline]
     pub fn attr_last_modified_by(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy"))
     }
     /// User friendly name for resources.
     ///
     /// `Fn::GetAtt` `LastModifiedAt`.
+    #[inline]
     pub fn attr_last_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedAt"))
     }
     /// The Investigation Group's ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -171,6 +177,7 @@ pub mod investigation_group {
 
     impl ChatbotNotificationChannel {
         /// A new `ChatbotNotificationChannel` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -182,6 +189,7 @@ pub mod investigation_group {
     }
 
     impl IntoValue for ChatbotNotificationChannel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChatConfigurationArns", self.chat_configuration_arns);
@@ -201,6 +209,7 @@ pub mod investigation_group {
 
     impl CrossAccountConfiguration {
         /// A new `CrossAccountConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -211,6 +220,7 @@ pub mod investigation_group {
     }
 
     impl IntoValue for CrossAccountConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceRoleArn", self.source_role_arn);
@@ -232,6 +242,7 @@ pub mod investigation_group {
 
     impl EncryptionConfigMap {
         /// A new `EncryptionConfigMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -243,6 +254,7 @@ pub mod investigation_group {
     }
 
     impl IntoValue for EncryptionConfigMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionConfigurationType", self.encryption_configuration_type);

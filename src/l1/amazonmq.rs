@@ -184,6 +184,7 @@ impl CfnBroker {
 impl crate::core::element::CfnResource for CfnBroker {
     const TYPE_NAME: &'static str = "AWS::AmazonMQ::Broker";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthenticationStrategy", self.authentication_strategy);
@@ -216,64 +217,76 @@ impl crate::core::element::CfnResource for CfnBroker {
 impl Handle<CfnBroker> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The version in use. This may have more precision than the specified EngineVersion.
     ///
     /// `Fn::GetAtt` `EngineVersionCurrent`.
+    #[inline]
     pub fn attr_engine_version_current(&self) -> Val<String> {
         Val::expr(self.get_att("EngineVersionCurrent"))
     }
     ///
     /// `Fn::GetAtt` `IpAddresses`.
+    #[inline]
     pub fn attr_ip_addresses(&self) -> Value {
         self.get_att("IpAddresses")
     }
     ///
     /// `Fn::GetAtt` `MqttEndpoints`.
+    #[inline]
     pub fn attr_mqtt_endpoints(&self) -> Value {
         self.get_att("MqttEndpoints")
     }
     ///
     /// `Fn::GetAtt` `OpenWireEndpoints`.
+    #[inline]
     pub fn attr_open_wire_endpoints(&self) -> Value {
         self.get_att("OpenWireEndpoints")
     }
     /// The ID of the current actual configuration.
     ///
     /// `Fn::GetAtt` `ConfigurationId`.
+    #[inline]
     pub fn attr_configuration_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationId"))
     }
     /// The revision of the current actual configuration.
     ///
     /// `Fn::GetAtt` `ConfigurationRevision`.
+    #[inline]
     pub fn attr_configuration_revision(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationRevision"))
     }
     ///
     /// `Fn::GetAtt` `StompEndpoints`.
+    #[inline]
     pub fn attr_stomp_endpoints(&self) -> Value {
         self.get_att("StompEndpoints")
     }
     ///
     /// `Fn::GetAtt` `WssEndpoints`.
+    #[inline]
     pub fn attr_wss_endpoints(&self) -> Value {
         self.get_att("WssEndpoints")
     }
     ///
     /// `Fn::GetAtt` `AmqpEndpoints`.
+    #[inline]
     pub fn attr_amqp_endpoints(&self) -> Value {
         self.get_att("AmqpEndpoints")
     }
     ///
     /// `Fn::GetAtt` `ConsoleURLs`.
+    #[inline]
     pub fn attr_console_urls(&self) -> Value {
         self.get_att("ConsoleURLs")
     }
@@ -302,6 +315,7 @@ pub mod broker {
     }
 
     impl IntoValue for ConfigurationId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -343,6 +357,7 @@ pub mod broker {
     }
 
     impl IntoValue for EncryptionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -426,6 +441,7 @@ pub mod broker {
     }
 
     impl IntoValue for LdapServerMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Hosts".into(), self.hosts.into_value());
@@ -457,6 +473,7 @@ pub mod broker {
 
     impl LogList {
         /// A new `LogList` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -468,6 +485,7 @@ pub mod broker {
     }
 
     impl IntoValue for LogList {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Audit", self.audit);
@@ -514,6 +532,7 @@ pub mod broker {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DayOfWeek".into(), self.day_of_week.into_value());
@@ -564,6 +583,7 @@ pub mod broker {
     }
 
     impl IntoValue for User {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConsoleAccess", self.console_access);
@@ -650,6 +670,7 @@ impl CfnConfiguration {
 impl crate::core::element::CfnResource for CfnConfiguration {
     const TYPE_NAME: &'static str = "AWS::AmazonMQ::Configuration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthenticationStrategy", self.authentication_strategy);
@@ -668,18 +689,21 @@ impl Handle<CfnConfiguration> {
     /// The Amazon Resource Name (ARN) of the Amazon MQ configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Amazon MQ configuration.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The revision number of the configuration.
     ///
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Val<String> {
         Val::expr(self.get_att("Revision"))
     }
@@ -712,6 +736,7 @@ impl CfnConfigurationAssociation {
 impl crate::core::element::CfnResource for CfnConfigurationAssociation {
     const TYPE_NAME: &'static str = "AWS::AmazonMQ::ConfigurationAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Broker".into(), self.broker.into_value());
@@ -725,6 +750,7 @@ impl Handle<CfnConfigurationAssociation> {
     /// The ID of the ConfigurationAssociation Resource
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -756,6 +782,7 @@ pub mod configuration_association {
     }
 
     impl IntoValue for ConfigurationId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());

@@ -131,6 +131,7 @@ impl CfnApp {
 impl crate::core::element::CfnResource for CfnApp {
     const TYPE_NAME: &'static str = "AWS::Amplify::App";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessToken", self.access_token);
@@ -159,21 +160,25 @@ impl crate::core::element::CfnResource for CfnApp {
 impl Handle<CfnApp> {
     ///
     /// `Fn::GetAtt` `AppId`.
+    #[inline]
     pub fn attr_app_id(&self) -> Val<String> {
         Val::expr(self.get_att("AppId"))
     }
     ///
     /// `Fn::GetAtt` `AppName`.
+    #[inline]
     pub fn attr_app_name(&self) -> Val<String> {
         Val::expr(self.get_att("AppName"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DefaultDomain`.
+    #[inline]
     pub fn attr_default_domain(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultDomain"))
     }
@@ -223,6 +228,7 @@ pub mod app {
 
     impl AutoBranchCreationConfig {
         /// A new `AutoBranchCreationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -243,6 +249,7 @@ pub mod app {
     }
 
     impl IntoValue for AutoBranchCreationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoBranchCreationPatterns", self.auto_branch_creation_patterns);
@@ -277,6 +284,7 @@ pub mod app {
 
     impl BasicAuthConfig {
         /// A new `BasicAuthConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -289,6 +297,7 @@ pub mod app {
     }
 
     impl IntoValue for BasicAuthConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableBasicAuth", self.enable_basic_auth);
@@ -309,6 +318,7 @@ pub mod app {
 
     impl CacheConfig {
         /// A new `CacheConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -319,6 +329,7 @@ pub mod app {
     }
 
     impl IntoValue for CacheConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -357,6 +368,7 @@ pub mod app {
     }
 
     impl IntoValue for CustomRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Condition", self.condition);
@@ -387,6 +399,7 @@ pub mod app {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -412,6 +425,7 @@ pub mod app {
     }
 
     impl IntoValue for JobConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BuildComputeType".into(), self.build_compute_type.into_value());
@@ -556,6 +570,7 @@ impl CfnBranch {
 impl crate::core::element::CfnResource for CfnBranch {
     const TYPE_NAME: &'static str = "AWS::Amplify::Branch";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppId".into(), self.app_id.into_value());
@@ -582,6 +597,7 @@ impl crate::core::element::CfnResource for CfnBranch {
 impl Handle<CfnBranch> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -601,6 +617,7 @@ pub mod branch {
 
     impl Backend {
         /// A new `Backend` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -611,6 +628,7 @@ pub mod branch {
     }
 
     impl IntoValue for Backend {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StackArn", self.stack_arn);
@@ -645,6 +663,7 @@ pub mod branch {
     }
 
     impl IntoValue for BasicAuthConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableBasicAuth", self.enable_basic_auth);
@@ -674,6 +693,7 @@ pub mod branch {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -756,6 +776,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::Amplify::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppId".into(), self.app_id.into_value());
@@ -773,31 +794,37 @@ impl crate::core::element::CfnResource for CfnDomain {
 impl Handle<CfnDomain> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DomainStatus`.
+    #[inline]
     pub fn attr_domain_status(&self) -> Val<String> {
         Val::expr(self.get_att("DomainStatus"))
     }
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
     ///
     /// `Fn::GetAtt` `CertificateRecord`.
+    #[inline]
     pub fn attr_certificate_record(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateRecord"))
     }
     ///
     /// `Fn::GetAtt` `Certificate`.
+    #[inline]
     pub fn attr_certificate(&self) -> Value {
         self.get_att("Certificate")
     }
     ///
     /// `Fn::GetAtt` `UpdateStatus`.
+    #[inline]
     pub fn attr_update_status(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateStatus"))
     }
@@ -820,6 +847,7 @@ pub mod domain {
 
     impl CertificateSettings {
         /// A new `CertificateSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -831,6 +859,7 @@ pub mod domain {
     }
 
     impl IntoValue for CertificateSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateType", self.certificate_type);
@@ -859,6 +888,7 @@ pub mod domain {
     }
 
     impl IntoValue for SubDomainSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BranchName".into(), self.branch_name.into_value());
@@ -923,6 +953,7 @@ impl CfnWebhook {
 impl crate::core::element::CfnResource for CfnWebhook {
     const TYPE_NAME: &'static str = "AWS::Amplify::Webhook";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppId", self.app_id);
@@ -938,18 +969,21 @@ impl Handle<CfnWebhook> {
     /// The Amazon Resource Name (ARN) for the webhook.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique ID for a webhook.
     ///
     /// `Fn::GetAtt` `WebhookId`.
+    #[inline]
     pub fn attr_webhook_id(&self) -> Val<String> {
         Val::expr(self.get_att("WebhookId"))
     }
     /// The URL of the webhook.
     ///
     /// `Fn::GetAtt` `WebhookUrl`.
+    #[inline]
     pub fn attr_webhook_url(&self) -> Val<String> {
         Val::expr(self.get_att("WebhookUrl"))
     }

@@ -72,6 +72,7 @@ pub struct CfnComponent {
 
 impl CfnComponent {
     /// A new `CfnComponent` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -97,6 +98,7 @@ impl CfnComponent {
 impl crate::core::element::CfnResource for CfnComponent {
     const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Component";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppId", self.app_id);
@@ -121,16 +123,19 @@ impl crate::core::element::CfnResource for CfnComponent {
 impl Handle<CfnComponent> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -188,6 +193,7 @@ pub mod component {
     }
 
     impl IntoValue for ComponentChild {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Children", self.children);
@@ -214,6 +220,7 @@ pub mod component {
 
     impl ComponentVariant {
         /// A new `ComponentVariant` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -225,6 +232,7 @@ pub mod component {
     }
 
     impl IntoValue for ComponentVariant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Overrides", self.overrides);
@@ -283,6 +291,7 @@ pub struct CfnForm {
 
 impl CfnForm {
     /// A new `CfnForm` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -306,6 +315,7 @@ impl CfnForm {
 impl crate::core::element::CfnResource for CfnForm {
     const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Form";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppId", self.app_id);
@@ -328,6 +338,7 @@ impl crate::core::element::CfnResource for CfnForm {
 impl Handle<CfnForm> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -353,6 +364,7 @@ pub mod form {
 
     impl FormButton {
         /// A new `FormButton` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -365,6 +377,7 @@ pub mod form {
     }
 
     impl IntoValue for FormButton {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Children", self.children);
@@ -394,6 +407,7 @@ pub mod form {
 
     impl FormCTA {
         /// A new `FormCTA` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -407,6 +421,7 @@ pub mod form {
     }
 
     impl IntoValue for FormCTA {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cancel", self.cancel);
@@ -440,6 +455,7 @@ pub mod form {
     }
 
     impl IntoValue for FormDataTypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSourceType".into(), self.data_source_type.into_value());
@@ -465,6 +481,7 @@ pub mod form {
 
     impl FormStyle {
         /// A new `FormStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -477,6 +494,7 @@ pub mod form {
     }
 
     impl IntoValue for FormStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HorizontalGap", self.horizontal_gap);
@@ -549,6 +567,7 @@ pub struct CfnTheme {
 
 impl CfnTheme {
     /// A new `CfnTheme` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -566,6 +585,7 @@ impl CfnTheme {
 impl crate::core::element::CfnResource for CfnTheme {
     const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Theme";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppId", self.app_id);
@@ -582,16 +602,19 @@ impl crate::core::element::CfnResource for CfnTheme {
 impl Handle<CfnTheme> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -614,6 +637,7 @@ pub mod theme {
 
     impl ThemeValue {
         /// A new `ThemeValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -625,6 +649,7 @@ pub mod theme {
     }
 
     impl IntoValue for ThemeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Children", self.children);
@@ -647,6 +672,7 @@ pub mod theme {
 
     impl ThemeValues {
         /// A new `ThemeValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -658,6 +684,7 @@ pub mod theme {
     }
 
     impl IntoValue for ThemeValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);

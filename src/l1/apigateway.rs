@@ -38,6 +38,7 @@ pub struct CfnAccount {
 
 impl CfnAccount {
     /// A new `CfnAccount` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -50,6 +51,7 @@ impl CfnAccount {
 impl crate::core::element::CfnResource for CfnAccount {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Account";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CloudWatchRoleArn", self.cloud_watch_role_arn);
@@ -61,6 +63,7 @@ impl crate::core::element::CfnResource for CfnAccount {
 impl Handle<CfnAccount> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -110,6 +113,7 @@ pub struct CfnApiKey {
 
 impl CfnApiKey {
     /// A new `CfnApiKey` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -129,6 +133,7 @@ impl CfnApiKey {
 impl crate::core::element::CfnResource for CfnApiKey {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::ApiKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomerId", self.customer_id);
@@ -147,6 +152,7 @@ impl crate::core::element::CfnResource for CfnApiKey {
 impl Handle<CfnApiKey> {
     ///
     /// `Fn::GetAtt` `APIKeyId`.
+    #[inline]
     pub fn attr_api_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("APIKeyId"))
     }
@@ -172,6 +178,7 @@ pub mod api_key {
 
     impl StageKey {
         /// A new `StageKey` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -183,6 +190,7 @@ pub mod api_key {
     }
 
     impl IntoValue for StageKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RestApiId", self.rest_api_id);
@@ -269,6 +277,7 @@ impl CfnAuthorizer {
 impl crate::core::element::CfnResource for CfnAuthorizer {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Authorizer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthType", self.auth_type);
@@ -289,6 +298,7 @@ impl crate::core::element::CfnResource for CfnAuthorizer {
 impl Handle<CfnAuthorizer> {
     ///
     /// `Fn::GetAtt` `AuthorizerId`.
+    #[inline]
     pub fn attr_authorizer_id(&self) -> Val<String> {
         Val::expr(self.get_att("AuthorizerId"))
     }
@@ -330,6 +340,7 @@ impl CfnBasePathMapping {
 impl crate::core::element::CfnResource for CfnBasePathMapping {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::BasePathMapping";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BasePath", self.base_path);
@@ -385,6 +396,7 @@ impl CfnBasePathMappingV2 {
 impl crate::core::element::CfnResource for CfnBasePathMappingV2 {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::BasePathMappingV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BasePath", self.base_path);
@@ -400,6 +412,7 @@ impl Handle<CfnBasePathMappingV2> {
     /// Amazon Resource Name (ARN) of the resource.
     ///
     /// `Fn::GetAtt` `BasePathMappingArn`.
+    #[inline]
     pub fn attr_base_path_mapping_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BasePathMappingArn"))
     }
@@ -424,6 +437,7 @@ pub struct CfnClientCertificate {
 
 impl CfnClientCertificate {
     /// A new `CfnClientCertificate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -437,6 +451,7 @@ impl CfnClientCertificate {
 impl crate::core::element::CfnResource for CfnClientCertificate {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::ClientCertificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -449,6 +464,7 @@ impl crate::core::element::CfnResource for CfnClientCertificate {
 impl Handle<CfnClientCertificate> {
     ///
     /// `Fn::GetAtt` `ClientCertificateId`.
+    #[inline]
     pub fn attr_client_certificate_id(&self) -> Val<String> {
         Val::expr(self.get_att("ClientCertificateId"))
     }
@@ -505,6 +521,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeploymentCanarySettings", self.deployment_canary_settings);
@@ -520,6 +537,7 @@ impl crate::core::element::CfnResource for CfnDeployment {
 impl Handle<CfnDeployment> {
     ///
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentId"))
     }
@@ -546,6 +564,7 @@ pub mod deployment {
 
     impl AccessLogSetting {
         /// A new `AccessLogSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -557,6 +576,7 @@ pub mod deployment {
     }
 
     impl IntoValue for AccessLogSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationArn", self.destination_arn);
@@ -586,6 +606,7 @@ pub mod deployment {
 
     impl CanarySetting {
         /// A new `CanarySetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -598,6 +619,7 @@ pub mod deployment {
     }
 
     impl IntoValue for CanarySetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentTraffic", self.percent_traffic);
@@ -624,6 +646,7 @@ pub mod deployment {
 
     impl DeploymentCanarySettings {
         /// A new `DeploymentCanarySettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -636,6 +659,7 @@ pub mod deployment {
     }
 
     impl IntoValue for DeploymentCanarySettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentTraffic", self.percent_traffic);
@@ -693,6 +717,7 @@ pub mod deployment {
 
     impl MethodSetting {
         /// A new `MethodSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -712,6 +737,7 @@ pub mod deployment {
     }
 
     impl IntoValue for MethodSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CacheDataEncrypted", self.cache_data_encrypted);
@@ -849,6 +875,7 @@ pub mod deployment {
 
     impl StageDescription {
         /// A new `StageDescription` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -877,6 +904,7 @@ pub mod deployment {
     }
 
     impl IntoValue for StageDescription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessLogSetting", self.access_log_setting);
@@ -941,6 +969,7 @@ impl CfnDocumentationPart {
 impl crate::core::element::CfnResource for CfnDocumentationPart {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DocumentationPart";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Location".into(), self.location.into_value());
@@ -954,6 +983,7 @@ impl crate::core::element::CfnResource for CfnDocumentationPart {
 impl Handle<CfnDocumentationPart> {
     ///
     /// `Fn::GetAtt` `DocumentationPartId`.
+    #[inline]
     pub fn attr_documentation_part_id(&self) -> Val<String> {
         Val::expr(self.get_att("DocumentationPartId"))
     }
@@ -992,6 +1022,7 @@ pub mod documentation_part {
 
     impl Location {
         /// A new `Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1006,6 +1037,7 @@ pub mod documentation_part {
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Method", self.method);
@@ -1070,6 +1102,7 @@ impl CfnDocumentationVersion {
 impl crate::core::element::CfnResource for CfnDocumentationVersion {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DocumentationVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1136,6 +1169,7 @@ pub struct CfnDomainName {
 
 impl CfnDomainName {
     /// A new `CfnDomainName` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1157,6 +1191,7 @@ impl CfnDomainName {
 impl crate::core::element::CfnResource for CfnDomainName {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainName";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1177,26 +1212,31 @@ impl crate::core::element::CfnResource for CfnDomainName {
 impl Handle<CfnDomainName> {
     ///
     /// `Fn::GetAtt` `DomainNameArn`.
+    #[inline]
     pub fn attr_domain_name_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainNameArn"))
     }
     ///
     /// `Fn::GetAtt` `RegionalHostedZoneId`.
+    #[inline]
     pub fn attr_regional_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegionalHostedZoneId"))
     }
     ///
     /// `Fn::GetAtt` `DistributionDomainName`.
+    #[inline]
     pub fn attr_distribution_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DistributionDomainName"))
     }
     ///
     /// `Fn::GetAtt` `RegionalDomainName`.
+    #[inline]
     pub fn attr_regional_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("RegionalDomainName"))
     }
     ///
     /// `Fn::GetAtt` `DistributionHostedZoneId`.
+    #[inline]
     pub fn attr_distribution_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("DistributionHostedZoneId"))
     }
@@ -1224,6 +1264,7 @@ pub mod domain_name {
 
     impl EndpointConfiguration {
         /// A new `EndpointConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1235,6 +1276,7 @@ pub mod domain_name {
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpAddressType", self.ip_address_type);
@@ -1257,6 +1299,7 @@ pub mod domain_name {
 
     impl MutualTlsAuthentication {
         /// A new `MutualTlsAuthentication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1268,6 +1311,7 @@ pub mod domain_name {
     }
 
     impl IntoValue for MutualTlsAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TruststoreUri", self.truststore_uri);
@@ -1341,6 +1385,7 @@ impl CfnDomainNameAccessAssociation {
 impl crate::core::element::CfnResource for CfnDomainNameAccessAssociation {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainNameAccessAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessAssociationSource".into(), self.access_association_source.into_value());
@@ -1356,6 +1401,7 @@ impl Handle<CfnDomainNameAccessAssociation> {
     /// The amazon resource name (ARN) of the domain name access association resource.
     ///
     /// `Fn::GetAtt` `DomainNameAccessAssociationArn`.
+    #[inline]
     pub fn attr_domain_name_access_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainNameAccessAssociationArn"))
     }
@@ -1411,6 +1457,7 @@ pub struct CfnDomainNameV2 {
 
 impl CfnDomainNameV2 {
     /// A new `CfnDomainNameV2` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1430,6 +1477,7 @@ impl CfnDomainNameV2 {
 impl crate::core::element::CfnResource for CfnDomainNameV2 {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainNameV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1448,12 +1496,14 @@ impl crate::core::element::CfnResource for CfnDomainNameV2 {
 impl Handle<CfnDomainNameV2> {
     ///
     /// `Fn::GetAtt` `DomainNameId`.
+    #[inline]
     pub fn attr_domain_name_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainNameId"))
     }
     /// The amazon resource name (ARN) of the domain name resource.
     ///
     /// `Fn::GetAtt` `DomainNameArn`.
+    #[inline]
     pub fn attr_domain_name_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainNameArn"))
     }
@@ -1476,6 +1526,7 @@ pub mod domain_name_v2 {
 
     impl EndpointConfiguration {
         /// A new `EndpointConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1487,6 +1538,7 @@ pub mod domain_name_v2 {
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpAddressType", self.ip_address_type);
@@ -1557,6 +1609,7 @@ impl CfnGatewayResponse {
 impl crate::core::element::CfnResource for CfnGatewayResponse {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::GatewayResponse";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ResponseParameters", self.response_parameters);
@@ -1572,6 +1625,7 @@ impl crate::core::element::CfnResource for CfnGatewayResponse {
 impl Handle<CfnGatewayResponse> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1670,6 +1724,7 @@ impl CfnMethod {
 impl crate::core::element::CfnResource for CfnMethod {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Method";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiKeyRequired", self.api_key_required);
@@ -1791,6 +1846,7 @@ pub mod method {
     }
 
     impl IntoValue for Integration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CacheKeyParameters", self.cache_key_parameters);
@@ -1858,6 +1914,7 @@ pub mod method {
     }
 
     impl IntoValue for IntegrationResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentHandling", self.content_handling);
@@ -1897,6 +1954,7 @@ pub mod method {
     }
 
     impl IntoValue for MethodResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResponseModels", self.response_models);
@@ -1994,6 +2052,7 @@ impl CfnModel {
 impl crate::core::element::CfnResource for CfnModel {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Model";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContentType", self.content_type);
@@ -2051,6 +2110,7 @@ impl CfnRequestValidator {
 impl crate::core::element::CfnResource for CfnRequestValidator {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::RequestValidator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -2065,6 +2125,7 @@ impl crate::core::element::CfnResource for CfnRequestValidator {
 impl Handle<CfnRequestValidator> {
     ///
     /// `Fn::GetAtt` `RequestValidatorId`.
+    #[inline]
     pub fn attr_request_validator_id(&self) -> Val<String> {
         Val::expr(self.get_att("RequestValidatorId"))
     }
@@ -2102,6 +2163,7 @@ impl CfnResource {
 impl crate::core::element::CfnResource for CfnResource {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Resource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ParentId".into(), self.parent_id.into_value());
@@ -2115,6 +2177,7 @@ impl crate::core::element::CfnResource for CfnResource {
 impl Handle<CfnResource> {
     ///
     /// `Fn::GetAtt` `ResourceId`.
+    #[inline]
     pub fn attr_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceId"))
     }
@@ -2223,6 +2286,7 @@ pub struct CfnRestApi {
 
 impl CfnRestApi {
     /// A new `CfnRestApi` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2252,6 +2316,7 @@ impl CfnRestApi {
 impl crate::core::element::CfnResource for CfnRestApi {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::RestApi";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiKeySourceType", self.api_key_source_type);
@@ -2280,11 +2345,13 @@ impl crate::core::element::CfnResource for CfnRestApi {
 impl Handle<CfnRestApi> {
     ///
     /// `Fn::GetAtt` `RestApiId`.
+    #[inline]
     pub fn attr_rest_api_id(&self) -> Val<String> {
         Val::expr(self.get_att("RestApiId"))
     }
     ///
     /// `Fn::GetAtt` `RootResourceId`.
+    #[inline]
     pub fn attr_root_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("RootResourceId"))
     }
@@ -2314,6 +2381,7 @@ pub mod rest_api {
 
     impl EndpointConfiguration {
         /// A new `EndpointConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2326,6 +2394,7 @@ pub mod rest_api {
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpAddressType", self.ip_address_type);
@@ -2371,6 +2440,7 @@ pub mod rest_api {
 
     impl S3Location {
         /// A new `S3Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2384,6 +2454,7 @@ pub mod rest_api {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -2491,6 +2562,7 @@ impl CfnStage {
 impl crate::core::element::CfnResource for CfnStage {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Stage";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessLogSetting", self.access_log_setting);
@@ -2540,6 +2612,7 @@ pub mod stage {
 
     impl AccessLogSetting {
         /// A new `AccessLogSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2551,6 +2624,7 @@ pub mod stage {
     }
 
     impl IntoValue for AccessLogSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationArn", self.destination_arn);
@@ -2579,6 +2653,7 @@ pub mod stage {
 
     impl CanarySetting {
         /// A new `CanarySetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2592,6 +2667,7 @@ pub mod stage {
     }
 
     impl IntoValue for CanarySetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeploymentId", self.deployment_id);
@@ -2653,6 +2729,7 @@ pub mod stage {
 
     impl MethodSetting {
         /// A new `MethodSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2672,6 +2749,7 @@ pub mod stage {
     }
 
     impl IntoValue for MethodSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CacheDataEncrypted", self.cache_data_encrypted);
@@ -2728,6 +2806,7 @@ pub struct CfnUsagePlan {
 
 impl CfnUsagePlan {
     /// A new `CfnUsagePlan` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2745,6 +2824,7 @@ impl CfnUsagePlan {
 impl crate::core::element::CfnResource for CfnUsagePlan {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::UsagePlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiStages", self.api_stages);
@@ -2761,6 +2841,7 @@ impl crate::core::element::CfnResource for CfnUsagePlan {
 impl Handle<CfnUsagePlan> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2786,6 +2867,7 @@ pub mod usage_plan {
 
     impl ApiStage {
         /// A new `ApiStage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2798,6 +2880,7 @@ pub mod usage_plan {
     }
 
     impl IntoValue for ApiStage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApiId", self.api_id);
@@ -2830,6 +2913,7 @@ pub mod usage_plan {
 
     impl QuotaSettings {
         /// A new `QuotaSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2842,6 +2926,7 @@ pub mod usage_plan {
     }
 
     impl IntoValue for QuotaSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Limit", self.limit);
@@ -2868,6 +2953,7 @@ pub mod usage_plan {
 
     impl ThrottleSettings {
         /// A new `ThrottleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2879,6 +2965,7 @@ pub mod usage_plan {
     }
 
     impl IntoValue for ThrottleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BurstLimit", self.burst_limit);
@@ -2928,6 +3015,7 @@ impl CfnUsagePlanKey {
 impl crate::core::element::CfnResource for CfnUsagePlanKey {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::UsagePlanKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("KeyId".into(), self.key_id.into_value());
@@ -2941,6 +3029,7 @@ impl crate::core::element::CfnResource for CfnUsagePlanKey {
 impl Handle<CfnUsagePlanKey> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2997,6 +3086,7 @@ impl CfnVpcLink {
 impl crate::core::element::CfnResource for CfnVpcLink {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::VpcLink";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3011,6 +3101,7 @@ impl crate::core::element::CfnResource for CfnVpcLink {
 impl Handle<CfnVpcLink> {
     ///
     /// `Fn::GetAtt` `VpcLinkId`.
+    #[inline]
     pub fn attr_vpc_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcLinkId"))
     }

@@ -149,6 +149,7 @@ pub struct CfnApi {
 
 impl CfnApi {
     /// A new `CfnApi` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -178,6 +179,7 @@ impl CfnApi {
 impl crate::core::element::CfnResource for CfnApi {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Api";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiKeySelectionExpression", self.api_key_selection_expression);
@@ -206,16 +208,19 @@ impl crate::core::element::CfnResource for CfnApi {
 impl Handle<CfnApi> {
     ///
     /// `Fn::GetAtt` `ApiId`.
+    #[inline]
     pub fn attr_api_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApiId"))
     }
     ///
     /// `Fn::GetAtt` `ApiEndpoint`.
+    #[inline]
     pub fn attr_api_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("ApiEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `ExecuteApiArn`.
+    #[inline]
     pub fn attr_execute_api_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ExecuteApiArn"))
     }
@@ -254,6 +259,7 @@ pub mod api {
 
     impl BodyS3Location {
         /// A new `BodyS3Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -267,6 +273,7 @@ pub mod api {
     }
 
     impl IntoValue for BodyS3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -316,6 +323,7 @@ pub mod api {
 
     impl Cors {
         /// A new `Cors` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -331,6 +339,7 @@ pub mod api {
     }
 
     impl IntoValue for Cors {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowCredentials", self.allow_credentials);
@@ -391,6 +400,7 @@ impl CfnApiGatewayManagedOverrides {
 impl crate::core::element::CfnResource for CfnApiGatewayManagedOverrides {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::ApiGatewayManagedOverrides";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -406,6 +416,7 @@ impl Handle<CfnApiGatewayManagedOverrides> {
     /// A TPS Code is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -433,6 +444,7 @@ pub mod api_gateway_managed_overrides {
 
     impl AccessLogSettings {
         /// A new `AccessLogSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -444,6 +456,7 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl IntoValue for AccessLogSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationArn", self.destination_arn);
@@ -484,6 +497,7 @@ pub mod api_gateway_managed_overrides {
 
     impl IntegrationOverrides {
         /// A new `IntegrationOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -497,6 +511,7 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl IntoValue for IntegrationOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -542,6 +557,7 @@ pub mod api_gateway_managed_overrides {
 
     impl RouteOverrides {
         /// A new `RouteOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -556,6 +572,7 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl IntoValue for RouteOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationScopes", self.authorization_scopes);
@@ -590,6 +607,7 @@ pub mod api_gateway_managed_overrides {
 
     impl RouteSettings {
         /// A new `RouteSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -602,6 +620,7 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl IntoValue for RouteSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DetailedMetricsEnabled", self.detailed_metrics_enabled);
@@ -645,6 +664,7 @@ pub mod api_gateway_managed_overrides {
 
     impl StageOverrides {
         /// A new `StageOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -660,6 +680,7 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl IntoValue for StageOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessLogSettings", self.access_log_settings);
@@ -726,6 +747,7 @@ impl CfnApiMapping {
 impl crate::core::element::CfnResource for CfnApiMapping {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::ApiMapping";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -740,6 +762,7 @@ impl crate::core::element::CfnResource for CfnApiMapping {
 impl Handle<CfnApiMapping> {
     ///
     /// `Fn::GetAtt` `ApiMappingId`.
+    #[inline]
     pub fn attr_api_mapping_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApiMappingId"))
     }
@@ -884,6 +907,7 @@ impl CfnAuthorizer {
 impl crate::core::element::CfnResource for CfnAuthorizer {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Authorizer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -905,6 +929,7 @@ impl crate::core::element::CfnResource for CfnAuthorizer {
 impl Handle<CfnAuthorizer> {
     ///
     /// `Fn::GetAtt` `AuthorizerId`.
+    #[inline]
     pub fn attr_authorizer_id(&self) -> Val<String> {
         Val::expr(self.get_att("AuthorizerId"))
     }
@@ -937,6 +962,7 @@ pub mod authorizer {
 
     impl JWTConfiguration {
         /// A new `JWTConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -948,6 +974,7 @@ pub mod authorizer {
     }
 
     impl IntoValue for JWTConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Audience", self.audience);
@@ -998,6 +1025,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -1011,6 +1039,7 @@ impl crate::core::element::CfnResource for CfnDeployment {
 impl Handle<CfnDeployment> {
     ///
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentId"))
     }
@@ -1080,6 +1109,7 @@ impl CfnDomainName {
 impl crate::core::element::CfnResource for CfnDomainName {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::DomainName";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainName".into(), self.domain_name.into_value());
@@ -1095,16 +1125,19 @@ impl crate::core::element::CfnResource for CfnDomainName {
 impl Handle<CfnDomainName> {
     ///
     /// `Fn::GetAtt` `RegionalDomainName`.
+    #[inline]
     pub fn attr_regional_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("RegionalDomainName"))
     }
     ///
     /// `Fn::GetAtt` `RegionalHostedZoneId`.
+    #[inline]
     pub fn attr_regional_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegionalHostedZoneId"))
     }
     ///
     /// `Fn::GetAtt` `DomainNameArn`.
+    #[inline]
     pub fn attr_domain_name_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainNameArn"))
     }
@@ -1160,6 +1193,7 @@ pub mod domain_name {
 
     impl DomainNameConfiguration {
         /// A new `DomainNameConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1175,6 +1209,7 @@ pub mod domain_name {
     }
 
     impl IntoValue for DomainNameConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1210,6 +1245,7 @@ pub mod domain_name {
 
     impl MutualTlsAuthentication {
         /// A new `MutualTlsAuthentication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1221,6 +1257,7 @@ pub mod domain_name {
     }
 
     impl IntoValue for MutualTlsAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TruststoreUri", self.truststore_uri);
@@ -1404,6 +1441,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -1433,6 +1471,7 @@ impl Handle<CfnIntegration> {
     /// The integration ID.
     ///
     /// `Fn::GetAtt` `IntegrationId`.
+    #[inline]
     pub fn attr_integration_id(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationId"))
     }
@@ -1452,6 +1491,7 @@ pub mod integration {
 
     impl TlsConfig {
         /// A new `TlsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1462,6 +1502,7 @@ pub mod integration {
     }
 
     impl IntoValue for TlsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ServerNameToVerify", self.server_name_to_verify);
@@ -1555,6 +1596,7 @@ impl CfnIntegrationResponse {
 impl crate::core::element::CfnResource for CfnIntegrationResponse {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::IntegrationResponse";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -1572,6 +1614,7 @@ impl crate::core::element::CfnResource for CfnIntegrationResponse {
 impl Handle<CfnIntegrationResponse> {
     ///
     /// `Fn::GetAtt` `IntegrationResponseId`.
+    #[inline]
     pub fn attr_integration_response_id(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationResponseId"))
     }
@@ -1627,6 +1670,7 @@ impl CfnModel {
 impl crate::core::element::CfnResource for CfnModel {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Model";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -1642,6 +1686,7 @@ impl crate::core::element::CfnResource for CfnModel {
 impl Handle<CfnModel> {
     ///
     /// `Fn::GetAtt` `ModelId`.
+    #[inline]
     pub fn attr_model_id(&self) -> Val<String> {
         Val::expr(self.get_att("ModelId"))
     }
@@ -1688,6 +1733,7 @@ impl CfnPortalProduct {
 impl crate::core::element::CfnResource for CfnPortalProduct {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::PortalProduct";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1702,18 +1748,21 @@ impl Handle<CfnPortalProduct> {
     /// The ARN of the portal product.
     ///
     /// `Fn::GetAtt` `PortalProductArn`.
+    #[inline]
     pub fn attr_portal_product_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PortalProductArn"))
     }
     /// The portal product identifier.
     ///
     /// `Fn::GetAtt` `PortalProductId`.
+    #[inline]
     pub fn attr_portal_product_id(&self) -> Val<String> {
         Val::expr(self.get_att("PortalProductId"))
     }
     /// The timestamp when the portal product was last modified.
     ///
     /// `Fn::GetAtt` `LastModified`.
+    #[inline]
     pub fn attr_last_modified(&self) -> Val<String> {
         Val::expr(self.get_att("LastModified"))
     }
@@ -1827,6 +1876,7 @@ impl CfnRoute {
 impl crate::core::element::CfnResource for CfnRoute {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Route";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -1849,6 +1899,7 @@ impl crate::core::element::CfnResource for CfnRoute {
 impl Handle<CfnRoute> {
     ///
     /// `Fn::GetAtt` `RouteId`.
+    #[inline]
     pub fn attr_route_id(&self) -> Val<String> {
         Val::expr(self.get_att("RouteId"))
     }
@@ -1922,6 +1973,7 @@ impl CfnRouteResponse {
 impl crate::core::element::CfnResource for CfnRouteResponse {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::RouteResponse";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiId".into(), self.api_id.into_value());
@@ -1938,6 +1990,7 @@ impl crate::core::element::CfnResource for CfnRouteResponse {
 impl Handle<CfnRouteResponse> {
     ///
     /// `Fn::GetAtt` `RouteResponseId`.
+    #[inline]
     pub fn attr_route_response_id(&self) -> Val<String> {
         Val::expr(self.get_att("RouteResponseId"))
     }
@@ -1995,6 +2048,7 @@ impl CfnRoutingRule {
 impl crate::core::element::CfnResource for CfnRoutingRule {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::RoutingRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -2009,11 +2063,13 @@ impl crate::core::element::CfnResource for CfnRoutingRule {
 impl Handle<CfnRoutingRule> {
     ///
     /// `Fn::GetAtt` `RoutingRuleArn`.
+    #[inline]
     pub fn attr_routing_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RoutingRuleArn"))
     }
     ///
     /// `Fn::GetAtt` `RoutingRuleId`.
+    #[inline]
     pub fn attr_routing_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("RoutingRuleId"))
     }
@@ -2041,6 +2097,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InvokeApi".into(), self.invoke_api.into_value());
@@ -2082,6 +2139,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for ActionInvokeApi {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiId".into(), self.api_id.into_value());
@@ -2111,6 +2169,7 @@ pub mod routing_rule {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2122,6 +2181,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchBasePaths", self.match_base_paths);
@@ -2149,6 +2209,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for MatchBasePaths {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AnyOf".into(), self.any_of.into_value());
@@ -2184,6 +2245,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for MatchHeaderValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Header".into(), self.header.into_value());
@@ -2212,6 +2274,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for MatchHeaders {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AnyOf".into(), self.any_of.into_value());
@@ -2313,6 +2376,7 @@ impl CfnStage {
 impl crate::core::element::CfnResource for CfnStage {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Stage";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessLogSettings", self.access_log_settings);
@@ -2347,6 +2411,7 @@ pub mod stage {
 
     impl AccessLogSettings {
         /// A new `AccessLogSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2358,6 +2423,7 @@ pub mod stage {
     }
 
     impl IntoValue for AccessLogSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationArn", self.destination_arn);
@@ -2389,6 +2455,7 @@ pub mod stage {
 
     impl RouteSettings {
         /// A new `RouteSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2403,6 +2470,7 @@ pub mod stage {
     }
 
     impl IntoValue for RouteSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataTraceEnabled", self.data_trace_enabled);
@@ -2463,6 +2531,7 @@ impl CfnVpcLink {
 impl crate::core::element::CfnResource for CfnVpcLink {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::VpcLink";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -2477,6 +2546,7 @@ impl crate::core::element::CfnResource for CfnVpcLink {
 impl Handle<CfnVpcLink> {
     ///
     /// `Fn::GetAtt` `VpcLinkId`.
+    #[inline]
     pub fn attr_vpc_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcLinkId"))
     }

@@ -58,6 +58,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -72,6 +73,7 @@ impl Handle<CfnApplication> {
     /// The application Id
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
@@ -178,6 +180,7 @@ impl CfnConfigurationProfile {
 impl crate::core::element::CfnResource for CfnConfigurationProfile {
     const TYPE_NAME: &'static str = "AWS::AppConfig::ConfigurationProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -199,6 +202,7 @@ impl Handle<CfnConfigurationProfile> {
     /// The configuration profile ID
     ///
     /// `Fn::GetAtt` `ConfigurationProfileId`.
+    #[inline]
     pub fn attr_configuration_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationProfileId"))
     }
@@ -208,6 +212,7 @@ impl Handle<CfnConfigurationProfile> {
     /// particular service.
     ///
     /// `Fn::GetAtt` `KmsKeyArn`.
+    #[inline]
     pub fn attr_kms_key_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyArn"))
     }
@@ -234,6 +239,7 @@ pub mod configuration_profile {
 
     impl Validators {
         /// A new `Validators` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -245,6 +251,7 @@ pub mod configuration_profile {
     }
 
     impl IntoValue for Validators {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -364,6 +371,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -384,12 +392,14 @@ impl Handle<CfnDeployment> {
     /// The sequence number of the deployment.
     ///
     /// `Fn::GetAtt` `DeploymentNumber`.
+    #[inline]
     pub fn attr_deployment_number(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentNumber"))
     }
     /// The state of the deployment.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -415,6 +425,7 @@ pub mod deployment {
 
     impl DynamicExtensionParameters {
         /// A new `DynamicExtensionParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -427,6 +438,7 @@ pub mod deployment {
     }
 
     impl IntoValue for DynamicExtensionParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExtensionReference", self.extension_reference);
@@ -546,6 +558,7 @@ impl CfnDeploymentStrategy {
 impl crate::core::element::CfnResource for CfnDeploymentStrategy {
     const TYPE_NAME: &'static str = "AWS::AppConfig::DeploymentStrategy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DeploymentDurationInMinutes".into(), self.deployment_duration_in_minutes.into_value());
@@ -565,6 +578,7 @@ impl Handle<CfnDeploymentStrategy> {
     /// The deployment strategy ID.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -676,6 +690,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -693,6 +708,7 @@ impl Handle<CfnEnvironment> {
     /// The environment ID.
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
@@ -729,6 +745,7 @@ pub mod environment {
     }
 
     impl IntoValue for Monitor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmArn".into(), self.alarm_arn.into_value());
@@ -863,6 +880,7 @@ impl CfnExperimentDefinition {
 impl crate::core::element::CfnResource for CfnExperimentDefinition {
     const TYPE_NAME: &'static str = "AWS::AppConfig::ExperimentDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationIdentifier".into(), self.application_identifier.into_value());
@@ -886,36 +904,42 @@ impl Handle<CfnExperimentDefinition> {
     /// The resolved application ID (read-only, assigned by service).
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
     /// The experiment definition ID.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Current status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// ISO-8601 creation timestamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// ISO-8601 last update timestamp.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The treatment key (read-only, auto-generated by service).
     ///
     /// `Fn::GetAtt` `Control.Key`.
+    #[inline]
     pub fn attr_control_key(&self) -> Val<String> {
         Val::expr(self.get_att("Control.Key"))
     }
@@ -961,6 +985,7 @@ pub mod experiment_definition {
     }
 
     impl IntoValue for Treatment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeValues", self.attribute_values);
@@ -1041,6 +1066,7 @@ impl CfnExperimentRun {
 impl crate::core::element::CfnResource for CfnExperimentRun {
     const TYPE_NAME: &'static str = "AWS::AppConfig::ExperimentRun";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationIdentifier".into(), self.application_identifier.into_value());
@@ -1058,36 +1084,42 @@ impl Handle<CfnExperimentRun> {
     /// The resolved application ID.
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
     /// The resolved experiment definition ID.
     ///
     /// `Fn::GetAtt` `ExperimentDefinitionId`.
+    #[inline]
     pub fn attr_experiment_definition_id(&self) -> Val<String> {
         Val::expr(self.get_att("ExperimentDefinitionId"))
     }
     /// The run number (auto-assigned by the service).
     ///
     /// `Fn::GetAtt` `Run`.
+    #[inline]
     pub fn attr_run(&self) -> Val<String> {
         Val::expr(self.get_att("Run"))
     }
     /// Current status of the run.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// ISO-8601 timestamp when the run started.
     ///
     /// `Fn::GetAtt` `StartedAt`.
+    #[inline]
     pub fn attr_started_at(&self) -> Val<String> {
         Val::expr(self.get_att("StartedAt"))
     }
     /// ISO-8601 timestamp when the run was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1109,6 +1141,7 @@ pub mod experiment_run {
 
     impl TreatmentOverrides {
         /// A new `TreatmentOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1119,6 +1152,7 @@ pub mod experiment_run {
     }
 
     impl IntoValue for TreatmentOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Inline", self.inline);
@@ -1187,6 +1221,7 @@ impl CfnExtension {
 impl crate::core::element::CfnResource for CfnExtension {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Extension";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -1203,16 +1238,19 @@ impl crate::core::element::CfnResource for CfnExtension {
 impl Handle<CfnExtension> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Val<i64> {
         Val::expr(self.get_att("VersionNumber"))
     }
@@ -1247,6 +1285,7 @@ pub struct CfnExtensionAssociation {
 
 impl CfnExtensionAssociation {
     /// A new `CfnExtensionAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1263,6 +1302,7 @@ impl CfnExtensionAssociation {
 impl crate::core::element::CfnResource for CfnExtensionAssociation {
     const TYPE_NAME: &'static str = "AWS::AppConfig::ExtensionAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExtensionIdentifier", self.extension_identifier);
@@ -1278,21 +1318,25 @@ impl crate::core::element::CfnResource for CfnExtensionAssociation {
 impl Handle<CfnExtensionAssociation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     ///
     /// `Fn::GetAtt` `ExtensionArn`.
+    #[inline]
     pub fn attr_extension_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ExtensionArn"))
     }
@@ -1375,6 +1419,7 @@ impl CfnHostedConfigurationVersion {
 impl crate::core::element::CfnResource for CfnHostedConfigurationVersion {
     const TYPE_NAME: &'static str = "AWS::AppConfig::HostedConfigurationVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -1393,6 +1438,7 @@ impl Handle<CfnHostedConfigurationVersion> {
     /// Current version number of hosted configuration version.
     ///
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Val<String> {
         Val::expr(self.get_att("VersionNumber"))
     }

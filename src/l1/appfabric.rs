@@ -87,6 +87,7 @@ impl CfnAppAuthorization {
 impl crate::core::element::CfnResource for CfnAppAuthorization {
     const TYPE_NAME: &'static str = "AWS::AppFabric::AppAuthorization";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("App".into(), self.app.into_value());
@@ -104,42 +105,49 @@ impl Handle<CfnAppAuthorization> {
     /// The Amazon Resource Name (ARN) of the app authorization.
     ///
     /// `Fn::GetAtt` `AppAuthorizationArn`.
+    #[inline]
     pub fn attr_app_authorization_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppAuthorizationArn"))
     }
     /// The unique identifier of the app authorization.
     ///
     /// `Fn::GetAtt` `AppAuthorizationIdentifier`.
+    #[inline]
     pub fn attr_app_authorization_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("AppAuthorizationIdentifier"))
     }
     /// The Amazon Resource Name (ARN) of the app bundle for the app authorization.
     ///
     /// `Fn::GetAtt` `AppBundleArn`.
+    #[inline]
     pub fn attr_app_bundle_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppBundleArn"))
     }
     /// The state of the app authorization.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp of when the app authorization was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp of when the app authorization was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The user persona of the app authorization.
     ///
     /// `Fn::GetAtt` `Persona`.
+    #[inline]
     pub fn attr_persona(&self) -> Val<String> {
         Val::expr(self.get_att("Persona"))
     }
@@ -167,6 +175,7 @@ pub mod app_authorization {
     }
 
     impl IntoValue for ApiKeyCredential {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKey".into(), self.api_key.into_value());
@@ -188,6 +197,7 @@ pub mod app_authorization {
 
     impl Credential {
         /// A new `Credential` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -199,6 +209,7 @@ pub mod app_authorization {
     }
 
     impl IntoValue for Credential {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApiKeyCredential", self.api_key_credential);
@@ -231,6 +242,7 @@ pub mod app_authorization {
     }
 
     impl IntoValue for Oauth2Credential {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -263,6 +275,7 @@ pub mod app_authorization {
     }
 
     impl IntoValue for Tenant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TenantDisplayName".into(), self.tenant_display_name.into_value());
@@ -340,6 +353,7 @@ impl CfnIngestionDestination {
 impl crate::core::element::CfnResource for CfnIngestionDestination {
     const TYPE_NAME: &'static str = "AWS::AppFabric::IngestionDestination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppBundleArn".into(), self.app_bundle_arn.into_value());
@@ -356,24 +370,28 @@ impl Handle<CfnIngestionDestination> {
     /// The Amazon Resource Name (ARN) of the ingestion destination.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The state of the ingestion destination.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp of when the ingestion destination was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp of when the ingestion destination was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -399,6 +417,7 @@ pub mod ingestion_destination {
     }
 
     impl IntoValue for AuditLogDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -430,6 +449,7 @@ pub mod ingestion_destination {
     }
 
     impl IntoValue for AuditLogProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Format".into(), self.format.into_value());
@@ -452,6 +472,7 @@ pub mod ingestion_destination {
 
     impl Destination {
         /// A new `Destination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -463,6 +484,7 @@ pub mod ingestion_destination {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FirehoseStream", self.firehose_stream);
@@ -488,6 +510,7 @@ pub mod ingestion_destination {
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuditLog".into(), self.audit_log.into_value());
@@ -514,6 +537,7 @@ pub mod ingestion_destination {
     }
 
     impl IntoValue for FirehoseStream {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StreamName".into(), self.stream_name.into_value());
@@ -538,6 +562,7 @@ pub mod ingestion_destination {
     }
 
     impl IntoValue for ProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuditLog".into(), self.audit_log.into_value());
@@ -573,6 +598,7 @@ pub mod ingestion_destination {
     }
 
     impl IntoValue for S3Bucket {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());

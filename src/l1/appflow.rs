@@ -70,6 +70,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::AppFlow::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectorLabel", self.connector_label);
@@ -85,6 +86,7 @@ impl Handle<CfnConnector> {
     /// The arn of the connector. The arn is unique for each ConnectorRegistration in your AWS account.
     ///
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorArn"))
     }
@@ -106,6 +108,7 @@ pub mod connector {
 
     impl ConnectorProvisioningConfig {
         /// A new `ConnectorProvisioningConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -116,6 +119,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorProvisioningConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Lambda", self.lambda);
@@ -142,6 +146,7 @@ pub mod connector {
     }
 
     impl IntoValue for LambdaConnectorProvisioningConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LambdaArn".into(), self.lambda_arn.into_value());
@@ -223,6 +228,7 @@ impl CfnConnectorProfile {
 impl crate::core::element::CfnResource for CfnConnectorProfile {
     const TYPE_NAME: &'static str = "AWS::AppFlow::ConnectorProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionMode".into(), self.connection_mode.into_value());
@@ -240,12 +246,14 @@ impl Handle<CfnConnectorProfile> {
     /// Unique identifier for connector profile resources
     ///
     /// `Fn::GetAtt` `ConnectorProfileArn`.
+    #[inline]
     pub fn attr_connector_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorProfileArn"))
     }
     /// A unique Arn for Connector-Profile resource
     ///
     /// `Fn::GetAtt` `CredentialsArn`.
+    #[inline]
     pub fn attr_credentials_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CredentialsArn"))
     }
@@ -276,6 +284,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for AmplitudeConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKey".into(), self.api_key.into_value());
@@ -308,6 +317,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ApiKeyCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKey".into(), self.api_key.into_value());
@@ -336,6 +346,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for BasicAuthCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Password".into(), self.password.into_value());
@@ -364,6 +375,7 @@ pub mod connector_profile {
 
     impl ConnectorOAuthRequest {
         /// A new `ConnectorOAuthRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -375,6 +387,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ConnectorOAuthRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthCode", self.auth_code);
@@ -397,6 +410,7 @@ pub mod connector_profile {
 
     impl ConnectorProfileConfig {
         /// A new `ConnectorProfileConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -408,6 +422,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ConnectorProfileConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectorProfileCredentials", self.connector_profile_credentials);
@@ -478,6 +493,7 @@ pub mod connector_profile {
 
     impl ConnectorProfileCredentials {
         /// A new `ConnectorProfileCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -505,6 +521,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Amplitude", self.amplitude);
@@ -580,6 +597,7 @@ pub mod connector_profile {
 
     impl ConnectorProfileProperties {
         /// A new `ConnectorProfileProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -603,6 +621,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomConnector", self.custom_connector);
@@ -647,6 +666,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for CustomAuthCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CredentialsMap", self.credentials_map);
@@ -697,6 +717,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for CustomConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApiKey", self.api_key);
@@ -722,6 +743,7 @@ pub mod connector_profile {
 
     impl CustomConnectorProfileProperties {
         /// A new `CustomConnectorProfileProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -733,6 +755,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for CustomConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OAuth2Properties", self.o_auth2_properties);
@@ -767,6 +790,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DatadogConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKey".into(), self.api_key.into_value());
@@ -794,6 +818,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DatadogConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -820,6 +845,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DynatraceConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiToken".into(), self.api_token.into_value());
@@ -846,6 +872,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DynatraceConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -904,6 +931,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for GoogleAnalyticsConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -960,6 +988,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for InforNexusConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessKeyId".into(), self.access_key_id.into_value());
@@ -989,6 +1018,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for InforNexusConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -1040,6 +1070,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for MarketoConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -1069,6 +1100,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for MarketoConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -1099,6 +1131,7 @@ pub mod connector_profile {
 
     impl OAuth2Credentials {
         /// A new `OAuth2Credentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1113,6 +1146,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for OAuth2Credentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -1141,6 +1175,7 @@ pub mod connector_profile {
 
     impl OAuth2Properties {
         /// A new `OAuth2Properties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1153,6 +1188,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for OAuth2Properties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OAuth2GrantType", self.o_auth2_grant_type);
@@ -1185,6 +1221,7 @@ pub mod connector_profile {
 
     impl OAuthCredentials {
         /// A new `OAuthCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1199,6 +1236,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for OAuthCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -1227,6 +1265,7 @@ pub mod connector_profile {
 
     impl OAuthProperties {
         /// A new `OAuthProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1239,6 +1278,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for OAuthProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthCodeUrl", self.auth_code_url);
@@ -1276,6 +1316,7 @@ pub mod connector_profile {
 
     impl PardotConnectorProfileCredentials {
         /// A new `PardotConnectorProfileCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1289,6 +1330,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for PardotConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -1333,6 +1375,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for PardotConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BusinessUnitId".into(), self.business_unit_id.into_value());
@@ -1360,6 +1403,7 @@ pub mod connector_profile {
 
     impl RedshiftConnectorProfileCredentials {
         /// A new `RedshiftConnectorProfileCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1371,6 +1415,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for RedshiftConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Password", self.password);
@@ -1459,6 +1504,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for RedshiftConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1488,6 +1534,7 @@ pub mod connector_profile {
 
     impl SAPODataConnectorProfileCredentials {
         /// A new `SAPODataConnectorProfileCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1499,6 +1546,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SAPODataConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BasicAuthCredentials", self.basic_auth_credentials);
@@ -1542,6 +1590,7 @@ pub mod connector_profile {
 
     impl SAPODataConnectorProfileProperties {
         /// A new `SAPODataConnectorProfileProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1559,6 +1608,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SAPODataConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationHostUrl", self.application_host_url);
@@ -1611,6 +1661,7 @@ pub mod connector_profile {
 
     impl SalesforceConnectorProfileCredentials {
         /// A new `SalesforceConnectorProfileCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1626,6 +1677,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SalesforceConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -1661,6 +1713,7 @@ pub mod connector_profile {
 
     impl SalesforceConnectorProfileProperties {
         /// A new `SalesforceConnectorProfileProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1673,6 +1726,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SalesforceConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceUrl", self.instance_url);
@@ -1709,6 +1763,7 @@ pub mod connector_profile {
 
     impl ServiceNowConnectorProfileCredentials {
         /// A new `ServiceNowConnectorProfileCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1721,6 +1776,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ServiceNowConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OAuth2Credentials", self.o_auth2_credentials);
@@ -1749,6 +1805,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ServiceNowConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -1775,6 +1832,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SingularConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKey".into(), self.api_key.into_value());
@@ -1826,6 +1884,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SlackConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -1855,6 +1914,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SlackConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -1886,6 +1946,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SnowflakeConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Password".into(), self.password.into_value());
@@ -1964,6 +2025,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SnowflakeConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountName", self.account_name);
@@ -1996,6 +2058,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for TrendmicroConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiSecretKey".into(), self.api_secret_key.into_value());
@@ -2027,6 +2090,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for VeevaConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Password".into(), self.password.into_value());
@@ -2054,6 +2118,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for VeevaConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -2105,6 +2170,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ZendeskConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -2134,6 +2200,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ZendeskConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceUrl".into(), self.instance_url.into_value());
@@ -2289,6 +2356,7 @@ impl CfnFlow {
 impl crate::core::element::CfnResource for CfnFlow {
     const TYPE_NAME: &'static str = "AWS::AppFlow::Flow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2310,6 +2378,7 @@ impl Handle<CfnFlow> {
     /// ARN identifier of the flow.
     ///
     /// `Fn::GetAtt` `FlowArn`.
+    #[inline]
     pub fn attr_flow_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FlowArn"))
     }
@@ -2332,6 +2401,7 @@ pub mod flow {
 
     impl AggregationConfig {
         /// A new `AggregationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2343,6 +2413,7 @@ pub mod flow {
     }
 
     impl IntoValue for AggregationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationType", self.aggregation_type);
@@ -2368,6 +2439,7 @@ pub mod flow {
     }
 
     impl IntoValue for AmplitudeSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -2434,6 +2506,7 @@ pub mod flow {
 
     impl ConnectorOperator {
         /// A new `ConnectorOperator` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2460,6 +2533,7 @@ pub mod flow {
     }
 
     impl IntoValue for ConnectorOperator {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Amplitude", self.amplitude);
@@ -2527,6 +2601,7 @@ pub mod flow {
     }
 
     impl IntoValue for CustomConnectorDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomProperties", self.custom_properties);
@@ -2566,6 +2641,7 @@ pub mod flow {
     }
 
     impl IntoValue for CustomConnectorSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomProperties", self.custom_properties);
@@ -2595,6 +2671,7 @@ pub mod flow {
     }
 
     impl IntoValue for CustomConnectorSourcePropertiesDataTransferApi {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2620,6 +2697,7 @@ pub mod flow {
     }
 
     impl IntoValue for DatadogSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -2668,6 +2746,7 @@ pub mod flow {
 
     impl DestinationConnectorProperties {
         /// A new `DestinationConnectorProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2688,6 +2767,7 @@ pub mod flow {
     }
 
     impl IntoValue for DestinationConnectorProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomConnector", self.custom_connector);
@@ -2752,6 +2832,7 @@ pub mod flow {
     }
 
     impl IntoValue for DestinationFlowConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApiVersion", self.api_version);
@@ -2779,6 +2860,7 @@ pub mod flow {
     }
 
     impl IntoValue for DynatraceSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -2803,6 +2885,7 @@ pub mod flow {
 
     impl ErrorHandlingConfig {
         /// A new `ErrorHandlingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2815,6 +2898,7 @@ pub mod flow {
     }
 
     impl IntoValue for ErrorHandlingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);
@@ -2848,6 +2932,7 @@ pub mod flow {
     }
 
     impl IntoValue for EventBridgeDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -2889,6 +2974,7 @@ pub mod flow {
     }
 
     impl IntoValue for GlueDataCatalog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -2915,6 +3001,7 @@ pub mod flow {
     }
 
     impl IntoValue for GoogleAnalyticsSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -2933,6 +3020,7 @@ pub mod flow {
 
     impl IncrementalPullConfig {
         /// A new `IncrementalPullConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2943,6 +3031,7 @@ pub mod flow {
     }
 
     impl IntoValue for IncrementalPullConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatetimeTypeFieldName", self.datetime_type_field_name);
@@ -2967,6 +3056,7 @@ pub mod flow {
     }
 
     impl IntoValue for InforNexusSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -2985,6 +3075,7 @@ pub mod flow {
 
     impl LookoutMetricsDestinationProperties {
         /// A new `LookoutMetricsDestinationProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2995,6 +3086,7 @@ pub mod flow {
     }
 
     impl IntoValue for LookoutMetricsDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Object", self.object);
@@ -3026,6 +3118,7 @@ pub mod flow {
     }
 
     impl IntoValue for MarketoDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -3051,6 +3144,7 @@ pub mod flow {
     }
 
     impl IntoValue for MarketoSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -3071,6 +3165,7 @@ pub mod flow {
 
     impl MetadataCatalogConfig {
         /// A new `MetadataCatalogConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3081,6 +3176,7 @@ pub mod flow {
     }
 
     impl IntoValue for MetadataCatalogConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GlueDataCatalog", self.glue_data_catalog);
@@ -3105,6 +3201,7 @@ pub mod flow {
     }
 
     impl IntoValue for PardotSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -3129,6 +3226,7 @@ pub mod flow {
 
     impl PrefixConfig {
         /// A new `PrefixConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3141,6 +3239,7 @@ pub mod flow {
     }
 
     impl IntoValue for PrefixConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PathPrefixHierarchy", self.path_prefix_hierarchy);
@@ -3186,6 +3285,7 @@ pub mod flow {
     }
 
     impl IntoValue for RedshiftDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketPrefix", self.bucket_prefix);
@@ -3224,6 +3324,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3DestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -3244,6 +3345,7 @@ pub mod flow {
 
     impl S3InputFormatConfig {
         /// A new `S3InputFormatConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3254,6 +3356,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3InputFormatConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3InputFileType", self.s3_input_file_type);
@@ -3281,6 +3384,7 @@ pub mod flow {
 
     impl S3OutputFormatConfig {
         /// A new `S3OutputFormatConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3294,6 +3398,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3OutputFormatConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationConfig", self.aggregation_config);
@@ -3331,6 +3436,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3SourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -3384,6 +3490,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -3412,6 +3519,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataPaginationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("maxPageSize".into(), self.max_page_size.into_value());
@@ -3436,6 +3544,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataParallelismConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("maxParallelism".into(), self.max_parallelism.into_value());
@@ -3471,6 +3580,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ObjectPath".into(), self.object_path.into_value());
@@ -3524,6 +3634,7 @@ pub mod flow {
     }
 
     impl IntoValue for SalesforceDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataTransferApi", self.data_transfer_api);
@@ -3572,6 +3683,7 @@ pub mod flow {
     }
 
     impl IntoValue for SalesforceSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataTransferApi", self.data_transfer_api);
@@ -3639,6 +3751,7 @@ pub mod flow {
     }
 
     impl IntoValue for ScheduledTriggerProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPullMode", self.data_pull_mode);
@@ -3670,6 +3783,7 @@ pub mod flow {
     }
 
     impl IntoValue for ServiceNowSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -3694,6 +3808,7 @@ pub mod flow {
     }
 
     impl IntoValue for SingularSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -3718,6 +3833,7 @@ pub mod flow {
     }
 
     impl IntoValue for SlackSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -3761,6 +3877,7 @@ pub mod flow {
     }
 
     impl IntoValue for SnowflakeDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketPrefix", self.bucket_prefix);
@@ -3830,6 +3947,7 @@ pub mod flow {
 
     impl SourceConnectorProperties {
         /// A new `SourceConnectorProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3856,6 +3974,7 @@ pub mod flow {
     }
 
     impl IntoValue for SourceConnectorProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Amplitude", self.amplitude);
@@ -3933,6 +4052,7 @@ pub mod flow {
     }
 
     impl IntoValue for SourceFlowConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApiVersion", self.api_version);
@@ -3958,6 +4078,7 @@ pub mod flow {
 
     impl SuccessResponseHandlingConfig {
         /// A new `SuccessResponseHandlingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3969,6 +4090,7 @@ pub mod flow {
     }
 
     impl IntoValue for SuccessResponseHandlingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);
@@ -4028,6 +4150,7 @@ pub mod flow {
     }
 
     impl IntoValue for Task {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectorOperator", self.connector_operator);
@@ -4059,6 +4182,7 @@ pub mod flow {
     }
 
     impl IntoValue for TaskPropertiesObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -4084,6 +4208,7 @@ pub mod flow {
     }
 
     impl IntoValue for TrendmicroSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -4119,6 +4244,7 @@ pub mod flow {
     }
 
     impl IntoValue for TriggerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TriggerProperties", self.trigger_properties);
@@ -4158,6 +4284,7 @@ pub mod flow {
     }
 
     impl IntoValue for UpsolverDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -4195,6 +4322,7 @@ pub mod flow {
     }
 
     impl IntoValue for UpsolverS3OutputFormatConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationConfig", self.aggregation_config);
@@ -4246,6 +4374,7 @@ pub mod flow {
     }
 
     impl IntoValue for VeevaSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DocumentType", self.document_type);
@@ -4296,6 +4425,7 @@ pub mod flow {
     }
 
     impl IntoValue for ZendeskDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -4323,6 +4453,7 @@ pub mod flow {
     }
 
     impl IntoValue for ZendeskSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());

@@ -120,6 +120,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::AppIntegrations::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationConfig", self.application_config);
@@ -142,12 +143,14 @@ impl Handle<CfnApplication> {
     /// The Amazon Resource Name (ARN) of the application.
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     /// The id of the application.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -167,6 +170,7 @@ pub mod application {
 
     impl ApplicationConfig {
         /// A new `ApplicationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -177,6 +181,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContactHandling", self.contact_handling);
@@ -201,6 +206,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationSourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExternalUrlConfig".into(), self.external_url_config.into_value());
@@ -225,6 +231,7 @@ pub mod application {
     }
 
     impl IntoValue for ContactHandling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Scope".into(), self.scope.into_value());
@@ -256,6 +263,7 @@ pub mod application {
     }
 
     impl IntoValue for ExternalUrlConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessUrl".into(), self.access_url.into_value());
@@ -278,6 +286,7 @@ pub mod application {
 
     impl IframeConfig {
         /// A new `IframeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -289,6 +298,7 @@ pub mod application {
     }
 
     impl IntoValue for IframeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Allow", self.allow);
@@ -397,6 +407,7 @@ impl CfnDataIntegration {
 impl crate::core::element::CfnResource for CfnDataIntegration {
     const TYPE_NAME: &'static str = "AWS::AppIntegrations::DataIntegration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -416,12 +427,14 @@ impl Handle<CfnDataIntegration> {
     /// The unique identifer of the data integration.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of the data integration.
     ///
     /// `Fn::GetAtt` `DataIntegrationArn`.
+    #[inline]
     pub fn attr_data_integration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DataIntegrationArn"))
     }
@@ -458,6 +471,7 @@ pub mod data_integration {
     }
 
     impl IntoValue for FileConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filters", self.filters);
@@ -500,6 +514,7 @@ pub mod data_integration {
     }
 
     impl IntoValue for ScheduleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FirstExecutionFrom", self.first_execution_from);
@@ -572,6 +587,7 @@ impl CfnEventIntegration {
 impl crate::core::element::CfnResource for CfnEventIntegration {
     const TYPE_NAME: &'static str = "AWS::AppIntegrations::EventIntegration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -588,6 +604,7 @@ impl Handle<CfnEventIntegration> {
     /// The Amazon Resource Name (ARN) of the event integration.
     ///
     /// `Fn::GetAtt` `EventIntegrationArn`.
+    #[inline]
     pub fn attr_event_integration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EventIntegrationArn"))
     }
@@ -614,6 +631,7 @@ pub mod event_integration {
     }
 
     impl IntoValue for EventFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Source".into(), self.source.into_value());

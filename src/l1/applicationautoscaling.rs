@@ -264,6 +264,7 @@ impl CfnScalableTarget {
 impl crate::core::element::CfnResource for CfnScalableTarget {
     const TYPE_NAME: &'static str = "AWS::ApplicationAutoScaling::ScalableTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MaxCapacity".into(), self.max_capacity.into_value());
@@ -283,6 +284,7 @@ impl crate::core::element::CfnResource for CfnScalableTarget {
 impl Handle<CfnScalableTarget> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -312,6 +314,7 @@ pub mod scalable_target {
 
     impl ScalableTargetAction {
         /// A new `ScalableTargetAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -323,6 +326,7 @@ pub mod scalable_target {
     }
 
     impl IntoValue for ScalableTargetAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxCapacity", self.max_capacity);
@@ -417,6 +421,7 @@ pub mod scalable_target {
     }
 
     impl IntoValue for ScheduledAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTime", self.end_time);
@@ -463,6 +468,7 @@ pub mod scalable_target {
 
     impl SuspendedState {
         /// A new `SuspendedState` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -475,6 +481,7 @@ pub mod scalable_target {
     }
 
     impl IntoValue for SuspendedState {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicScalingInSuspended", self.dynamic_scaling_in_suspended);
@@ -833,6 +840,7 @@ impl CfnScalingPolicy {
 impl crate::core::element::CfnResource for CfnScalingPolicy {
     const TYPE_NAME: &'static str = "AWS::ApplicationAutoScaling::ScalingPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyName".into(), self.policy_name.into_value());
@@ -852,6 +860,7 @@ impl crate::core::element::CfnResource for CfnScalingPolicy {
 impl Handle<CfnScalingPolicy> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -935,6 +944,7 @@ pub mod scaling_policy {
 
     impl CustomizedMetricSpecification {
         /// A new `CustomizedMetricSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -950,6 +960,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for CustomizedMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -989,6 +1000,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1049,6 +1061,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredefinedMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -1076,6 +1089,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedCapacityMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricDataQueries".into(), self.metric_data_queries.into_value());
@@ -1100,6 +1114,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedLoadMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricDataQueries".into(), self.metric_data_queries.into_value());
@@ -1126,6 +1141,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedScalingMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricDataQueries".into(), self.metric_data_queries.into_value());
@@ -1156,6 +1172,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetric {
         /// A new `PredictiveScalingMetric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1168,6 +1185,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -1231,6 +1249,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricDataQuery {
         /// A new `PredictiveScalingMetricDataQuery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1245,6 +1264,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetricDataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -1274,6 +1294,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricDimension {
         /// A new `PredictiveScalingMetricDimension` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1285,6 +1306,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1364,6 +1386,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomizedCapacityMetricSpecification", self.customized_capacity_metric_specification);
@@ -1411,6 +1434,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricStat {
         /// A new `PredictiveScalingMetricStat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1423,6 +1447,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetricStat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Metric", self.metric);
@@ -1497,6 +1522,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxCapacityBreachBehavior", self.max_capacity_breach_behavior);
@@ -1561,6 +1587,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedLoadMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -1621,6 +1648,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedMetricPair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -1682,6 +1710,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedScalingMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -1759,6 +1788,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for StepAdjustment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricIntervalLowerBound", self.metric_interval_lower_bound);
@@ -1818,6 +1848,7 @@ pub mod scaling_policy {
 
     impl StepScalingPolicyConfiguration {
         /// A new `StepScalingPolicyConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1832,6 +1863,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for StepScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdjustmentType", self.adjustment_type);
@@ -1878,6 +1910,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetric {
         /// A new `TargetTrackingMetric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1890,6 +1923,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -1965,6 +1999,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricDataQuery {
         /// A new `TargetTrackingMetricDataQuery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1979,6 +2014,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetricDataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -2011,6 +2047,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricDimension {
         /// A new `TargetTrackingMetricDimension` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2022,6 +2059,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2072,6 +2110,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricStat {
         /// A new `TargetTrackingMetricStat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2084,6 +2123,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetricStat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Metric", self.metric);
@@ -2172,6 +2212,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomizedMetricSpecification", self.customized_metric_specification);

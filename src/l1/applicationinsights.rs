@@ -125,6 +125,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::ApplicationInsights::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttachMissingPermission", self.attach_missing_permission);
@@ -148,6 +149,7 @@ impl Handle<CfnApplication> {
     /// The ARN of the ApplicationInsights application.
     ///
     /// `Fn::GetAtt` `ApplicationARN`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationARN"))
     }
@@ -184,6 +186,7 @@ pub mod application {
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmName".into(), self.alarm_name.into_value());
@@ -211,6 +214,7 @@ pub mod application {
     }
 
     impl IntoValue for AlarmMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmMetricName".into(), self.alarm_metric_name.into_value());
@@ -236,6 +240,7 @@ pub mod application {
 
     impl ComponentConfiguration {
         /// A new `ComponentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -247,6 +252,7 @@ pub mod application {
     }
 
     impl IntoValue for ComponentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigurationDetails", self.configuration_details);
@@ -316,6 +322,7 @@ pub mod application {
     }
 
     impl IntoValue for ComponentMonitoringSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentARN", self.component_arn);
@@ -386,6 +393,7 @@ pub mod application {
 
     impl ConfigurationDetails {
         /// A new `ConfigurationDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -405,6 +413,7 @@ pub mod application {
     }
 
     impl IntoValue for ConfigurationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmMetrics", self.alarm_metrics);
@@ -445,6 +454,7 @@ pub mod application {
     }
 
     impl IntoValue for CustomComponent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComponentName".into(), self.component_name.into_value());
@@ -466,6 +476,7 @@ pub mod application {
 
     impl HAClusterPrometheusExporter {
         /// A new `HAClusterPrometheusExporter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -476,6 +487,7 @@ pub mod application {
     }
 
     impl IntoValue for HAClusterPrometheusExporter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PrometheusPort", self.prometheus_port);
@@ -544,6 +556,7 @@ pub mod application {
     }
 
     impl IntoValue for HANAPrometheusExporter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgreeToInstallHANADBClient".into(), self.agree_to_install_hanadb_client.into_value());
@@ -578,6 +591,7 @@ pub mod application {
 
     impl JMXPrometheusExporter {
         /// A new `JMXPrometheusExporter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -590,6 +604,7 @@ pub mod application {
     }
 
     impl IntoValue for JMXPrometheusExporter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HostPort", self.host_port);
@@ -645,6 +660,7 @@ pub mod application {
     }
 
     impl IntoValue for Log {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encoding", self.encoding);
@@ -689,6 +705,7 @@ pub mod application {
     }
 
     impl IntoValue for LogPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Pattern".into(), self.pattern.into_value());
@@ -722,6 +739,7 @@ pub mod application {
     }
 
     impl IntoValue for LogPatternSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogPatterns".into(), self.log_patterns.into_value());
@@ -763,6 +781,7 @@ pub mod application {
     }
 
     impl IntoValue for NetWeaverPrometheusExporter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceNumbers".into(), self.instance_numbers.into_value());
@@ -796,6 +815,7 @@ pub mod application {
     }
 
     impl IntoValue for Process {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmMetrics".into(), self.alarm_metrics.into_value());
@@ -829,6 +849,7 @@ pub mod application {
     }
 
     impl IntoValue for SQLServerPrometheusExporter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PrometheusPort".into(), self.prometheus_port.into_value());
@@ -865,6 +886,7 @@ pub mod application {
 
     impl SubComponentConfigurationDetails {
         /// A new `SubComponentConfigurationDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -878,6 +900,7 @@ pub mod application {
     }
 
     impl IntoValue for SubComponentConfigurationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmMetrics", self.alarm_metrics);
@@ -919,6 +942,7 @@ pub mod application {
     }
 
     impl IntoValue for SubComponentTypeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SubComponentConfigurationDetails".into(), self.sub_component_configuration_details.into_value());
@@ -974,6 +998,7 @@ pub mod application {
     }
 
     impl IntoValue for WindowsEvent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventLevels".into(), self.event_levels.into_value());

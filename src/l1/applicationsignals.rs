@@ -29,6 +29,7 @@ pub struct CfnDiscovery {}
 
 impl CfnDiscovery {
     /// A new `CfnDiscovery` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -37,6 +38,7 @@ impl CfnDiscovery {
 impl crate::core::element::CfnResource for CfnDiscovery {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::Discovery";
 
+    #[inline]
     fn into_properties(self) -> Map {
         Map::new()
     }
@@ -47,6 +49,7 @@ impl Handle<CfnDiscovery> {
     /// The identifier for the specified AWS account.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -77,6 +80,7 @@ impl CfnGroupingConfiguration {
 impl crate::core::element::CfnResource for CfnGroupingConfiguration {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::GroupingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupingAttributeDefinitions".into(), self.grouping_attribute_definitions.into_value());
@@ -88,12 +92,14 @@ impl crate::core::element::CfnResource for CfnGroupingConfiguration {
 impl Handle<CfnGroupingConfiguration> {
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The identifier for the specified AWS account.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -133,6 +139,7 @@ pub mod grouping_configuration {
     }
 
     impl IntoValue for GroupingAttributeDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultGroupingValue", self.default_grouping_value);
@@ -245,6 +252,7 @@ impl CfnInstrumentationConfig {
 impl crate::core::element::CfnResource for CfnInstrumentationConfig {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::InstrumentationConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttributeFilters", self.attribute_filters);
@@ -266,18 +274,21 @@ impl Handle<CfnInstrumentationConfig> {
     /// The Amazon Resource Name (ARN) of the instrumentation configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A stable hash computed from the location that uniquely identifies this instrumentation point.
     ///
     /// `Fn::GetAtt` `LocationHash`.
+    #[inline]
     pub fn attr_location_hash(&self) -> Val<String> {
         Val::expr(self.get_att("LocationHash"))
     }
     /// The server-generated creation timestamp for this instrumentation configuration.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -303,6 +314,7 @@ pub mod instrumentation_config {
     }
 
     impl IntoValue for CaptureConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CodeCapture".into(), self.code_capture.into_value());
@@ -358,6 +370,7 @@ pub mod instrumentation_config {
 
     impl CaptureLimitsConfig {
         /// A new `CaptureLimitsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -375,6 +388,7 @@ pub mod instrumentation_config {
     }
 
     impl IntoValue for CaptureLimitsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxCollectionDepth", self.max_collection_depth);
@@ -439,6 +453,7 @@ pub mod instrumentation_config {
     }
 
     impl IntoValue for CodeCaptureConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaptureArguments", self.capture_arguments);
@@ -508,6 +523,7 @@ pub mod instrumentation_config {
     }
 
     impl IntoValue for CodeLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClassName", self.class_name);
@@ -537,6 +553,7 @@ pub mod instrumentation_config {
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CodeLocation".into(), self.code_location.into_value());
@@ -639,6 +656,7 @@ impl CfnServiceLevelObjective {
 impl crate::core::element::CfnResource for CfnServiceLevelObjective {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::ServiceLevelObjective";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BurnRateConfigurations", self.burn_rate_configurations);
@@ -658,24 +676,28 @@ impl Handle<CfnServiceLevelObjective> {
     /// The ARN of this SLO.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Epoch time in seconds of the time that this SLO was created
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// Epoch time in seconds of the time that this SLO was most recently updated
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<i64> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// Displays whether this is a period-based SLO or a request-based SLO.
     ///
     /// `Fn::GetAtt` `EvaluationType`.
+    #[inline]
     pub fn attr_evaluation_type(&self) -> Val<String> {
         Val::expr(self.get_att("EvaluationType"))
     }
@@ -710,6 +732,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for BurnRateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LookBackWindowMinutes".into(), self.look_back_window_minutes.into_value());
@@ -751,6 +774,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for CalendarInterval {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Duration".into(), self.duration.into_value());
@@ -777,6 +801,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for CompositeSliComponent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OperationName".into(), self.operation_name.into_value());
@@ -808,6 +833,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for CompositeSliConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompositeSliComponents", self.composite_sli_components);
@@ -845,6 +871,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for DependencyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DependencyKeyAttributes".into(), self.dependency_key_attributes.into_value());
@@ -883,6 +910,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -929,6 +957,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for ExclusionWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Reason", self.reason);
@@ -966,6 +995,7 @@ pub mod service_level_objective {
 
     impl Goal {
         /// A new `Goal` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -978,6 +1008,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Goal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttainmentGoal", self.attainment_goal);
@@ -1003,6 +1034,7 @@ pub mod service_level_objective {
 
     impl Interval {
         /// A new `Interval` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1014,6 +1046,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Interval {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CalendarInterval", self.calendar_interval);
@@ -1046,6 +1079,7 @@ pub mod service_level_objective {
 
     impl Metric {
         /// A new `Metric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1058,6 +1092,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -1122,6 +1157,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountId", self.account_id);
@@ -1157,6 +1193,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for MetricSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricSourceAttributes", self.metric_source_attributes);
@@ -1205,6 +1242,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Metric".into(), self.metric.into_value());
@@ -1237,6 +1275,7 @@ pub mod service_level_objective {
 
     impl MonitoredRequestCountMetric {
         /// A new `MonitoredRequestCountMetric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1248,6 +1287,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for MonitoredRequestCountMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BadCountMetric", self.bad_count_metric);
@@ -1275,6 +1315,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for RecurrenceRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -1318,6 +1359,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for RequestBasedSli {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -1371,6 +1413,7 @@ pub mod service_level_objective {
 
     impl RequestBasedSliMetric {
         /// A new `RequestBasedSliMetric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1389,6 +1432,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for RequestBasedSliMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompositeSliConfig", self.composite_sli_config);
@@ -1424,6 +1468,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for RollingInterval {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Duration".into(), self.duration.into_value());
@@ -1456,6 +1501,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for SelectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Pattern", self.pattern);
@@ -1499,6 +1545,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Sli {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -1557,6 +1604,7 @@ pub mod service_level_objective {
 
     impl SliMetric {
         /// A new `SliMetric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1576,6 +1624,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for SliMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompositeSliConfig", self.composite_sli_config);
@@ -1612,6 +1661,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Window {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Duration".into(), self.duration.into_value());

@@ -73,6 +73,7 @@ impl CfnGatewayRoute {
 impl crate::core::element::CfnResource for CfnGatewayRoute {
     const TYPE_NAME: &'static str = "AWS::AppMesh::GatewayRoute";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "GatewayRouteName", self.gateway_route_name);
@@ -89,21 +90,25 @@ impl crate::core::element::CfnResource for CfnGatewayRoute {
 impl Handle<CfnGatewayRoute> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceOwner"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Val<String> {
         Val::expr(self.get_att("Uid"))
     }
@@ -126,6 +131,7 @@ pub mod gateway_route {
 
     impl GatewayRouteHostnameMatch {
         /// A new `GatewayRouteHostnameMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -137,6 +143,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteHostnameMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -156,6 +163,7 @@ pub mod gateway_route {
 
     impl GatewayRouteHostnameRewrite {
         /// A new `GatewayRouteHostnameRewrite` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -166,6 +174,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteHostnameRewrite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultTargetHostname", self.default_target_hostname);
@@ -196,6 +205,7 @@ pub mod gateway_route {
 
     impl GatewayRouteMetadataMatch {
         /// A new `GatewayRouteMetadataMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -210,6 +220,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteMetadataMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -241,6 +252,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteRangeMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("End".into(), self.end.into_value());
@@ -269,6 +281,7 @@ pub mod gateway_route {
 
     impl GatewayRouteSpec {
         /// A new `GatewayRouteSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -282,6 +295,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GrpcRoute", self.grpc_route);
@@ -316,6 +330,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Port", self.port);
@@ -341,6 +356,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteVirtualService {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VirtualServiceName".into(), self.virtual_service_name.into_value());
@@ -368,6 +384,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRoute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -400,6 +417,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRouteAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Rewrite", self.rewrite);
@@ -428,6 +446,7 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteMatch {
         /// A new `GrpcGatewayRouteMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -441,6 +460,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRouteMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Hostname", self.hostname);
@@ -479,6 +499,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRouteMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Invert", self.invert);
@@ -499,6 +520,7 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteRewrite {
         /// A new `GrpcGatewayRouteRewrite` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -509,6 +531,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRouteRewrite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Hostname", self.hostname);
@@ -536,6 +559,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRoute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -568,6 +592,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRouteAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Rewrite", self.rewrite);
@@ -604,6 +629,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRouteHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Invert", self.invert);
@@ -636,6 +662,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteHeaderMatch {
         /// A new `HttpGatewayRouteHeaderMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -650,6 +677,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRouteHeaderMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -690,6 +718,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteMatch {
         /// A new `HttpGatewayRouteMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -706,6 +735,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRouteMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Headers", self.headers);
@@ -730,6 +760,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRoutePathRewrite {
         /// A new `HttpGatewayRoutePathRewrite` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -740,6 +771,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRoutePathRewrite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -761,6 +793,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRoutePrefixRewrite {
         /// A new `HttpGatewayRoutePrefixRewrite` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -772,6 +805,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRoutePrefixRewrite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultPrefix", self.default_prefix);
@@ -797,6 +831,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteRewrite {
         /// A new `HttpGatewayRouteRewrite` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -809,6 +844,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRouteRewrite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Hostname", self.hostname);
@@ -832,6 +868,7 @@ pub mod gateway_route {
 
     impl HttpPathMatch {
         /// A new `HttpPathMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -843,6 +880,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpPathMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -862,6 +900,7 @@ pub mod gateway_route {
 
     impl HttpQueryParameterMatch {
         /// A new `HttpQueryParameterMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -872,6 +911,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpQueryParameterMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -903,6 +943,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for QueryParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Match", self.r#match);
@@ -935,6 +976,7 @@ pub struct CfnMesh {
 
 impl CfnMesh {
     /// A new `CfnMesh` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -949,6 +991,7 @@ impl CfnMesh {
 impl crate::core::element::CfnResource for CfnMesh {
     const TYPE_NAME: &'static str = "AWS::AppMesh::Mesh";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MeshName", self.mesh_name);
@@ -962,26 +1005,31 @@ impl crate::core::element::CfnResource for CfnMesh {
 impl Handle<CfnMesh> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceOwner"))
     }
     ///
     /// `Fn::GetAtt` `MeshOwner`.
+    #[inline]
     pub fn attr_mesh_owner(&self) -> Val<String> {
         Val::expr(self.get_att("MeshOwner"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Val<String> {
         Val::expr(self.get_att("Uid"))
     }
@@ -1007,6 +1055,7 @@ pub mod mesh {
     }
 
     impl IntoValue for EgressFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -1025,6 +1074,7 @@ pub mod mesh {
 
     impl MeshServiceDiscovery {
         /// A new `MeshServiceDiscovery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1035,6 +1085,7 @@ pub mod mesh {
     }
 
     impl IntoValue for MeshServiceDiscovery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpPreference", self.ip_preference);
@@ -1056,6 +1107,7 @@ pub mod mesh {
 
     impl MeshSpec {
         /// A new `MeshSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1067,6 +1119,7 @@ pub mod mesh {
     }
 
     impl IntoValue for MeshSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EgressFilter", self.egress_filter);
@@ -1133,6 +1186,7 @@ impl CfnRoute {
 impl crate::core::element::CfnResource for CfnRoute {
     const TYPE_NAME: &'static str = "AWS::AppMesh::Route";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MeshName".into(), self.mesh_name.into_value());
@@ -1149,21 +1203,25 @@ impl crate::core::element::CfnResource for CfnRoute {
 impl Handle<CfnRoute> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceOwner"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Val<String> {
         Val::expr(self.get_att("Uid"))
     }
@@ -1192,6 +1250,7 @@ pub mod route {
     }
 
     impl IntoValue for Duration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -1241,6 +1300,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRetryPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GrpcRetryEvents", self.grpc_retry_events);
@@ -1283,6 +1343,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRoute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1310,6 +1371,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRouteAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WeightedTargets".into(), self.weighted_targets.into_value());
@@ -1337,6 +1399,7 @@ pub mod route {
 
     impl GrpcRouteMatch {
         /// A new `GrpcRouteMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1350,6 +1413,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRouteMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Metadata", self.metadata);
@@ -1388,6 +1452,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRouteMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Invert", self.invert);
@@ -1420,6 +1485,7 @@ pub mod route {
 
     impl GrpcRouteMetadataMatchMethod {
         /// A new `GrpcRouteMetadataMatchMethod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1434,6 +1500,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRouteMetadataMatchMethod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -1459,6 +1526,7 @@ pub mod route {
 
     impl GrpcTimeout {
         /// A new `GrpcTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1470,6 +1538,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Idle", self.idle);
@@ -1501,6 +1570,7 @@ pub mod route {
 
     impl HeaderMatchMethod {
         /// A new `HeaderMatchMethod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1515,6 +1585,7 @@ pub mod route {
     }
 
     impl IntoValue for HeaderMatchMethod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -1540,6 +1611,7 @@ pub mod route {
 
     impl HttpPathMatch {
         /// A new `HttpPathMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1551,6 +1623,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpPathMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -1570,6 +1643,7 @@ pub mod route {
 
     impl HttpQueryParameterMatch {
         /// A new `HttpQueryParameterMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1580,6 +1654,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpQueryParameterMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -1623,6 +1698,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRetryPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpRetryEvents", self.http_retry_events);
@@ -1664,6 +1740,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRoute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1691,6 +1768,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRouteAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WeightedTargets".into(), self.weighted_targets.into_value());
@@ -1726,6 +1804,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRouteHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Invert", self.invert);
@@ -1764,6 +1843,7 @@ pub mod route {
 
     impl HttpRouteMatch {
         /// A new `HttpRouteMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1780,6 +1860,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRouteMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Headers", self.headers);
@@ -1807,6 +1888,7 @@ pub mod route {
 
     impl HttpTimeout {
         /// A new `HttpTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1818,6 +1900,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Idle", self.idle);
@@ -1846,6 +1929,7 @@ pub mod route {
     }
 
     impl IntoValue for MatchRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("End".into(), self.end.into_value());
@@ -1878,6 +1962,7 @@ pub mod route {
     }
 
     impl IntoValue for QueryParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Match", self.r#match);
@@ -1909,6 +1994,7 @@ pub mod route {
 
     impl RouteSpec {
         /// A new `RouteSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1923,6 +2009,7 @@ pub mod route {
     }
 
     impl IntoValue for RouteSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GrpcRoute", self.grpc_route);
@@ -1962,6 +2049,7 @@ pub mod route {
     }
 
     impl IntoValue for TcpRoute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1988,6 +2076,7 @@ pub mod route {
     }
 
     impl IntoValue for TcpRouteAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WeightedTargets".into(), self.weighted_targets.into_value());
@@ -2006,6 +2095,7 @@ pub mod route {
 
     impl TcpRouteMatch {
         /// A new `TcpRouteMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2016,6 +2106,7 @@ pub mod route {
     }
 
     impl IntoValue for TcpRouteMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Port", self.port);
@@ -2034,6 +2125,7 @@ pub mod route {
 
     impl TcpTimeout {
         /// A new `TcpTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2044,6 +2136,7 @@ pub mod route {
     }
 
     impl IntoValue for TcpTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Idle", self.idle);
@@ -2078,6 +2171,7 @@ pub mod route {
     }
 
     impl IntoValue for WeightedTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Port", self.port);
@@ -2137,6 +2231,7 @@ impl CfnVirtualGateway {
 impl crate::core::element::CfnResource for CfnVirtualGateway {
     const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MeshName".into(), self.mesh_name.into_value());
@@ -2152,21 +2247,25 @@ impl crate::core::element::CfnResource for CfnVirtualGateway {
 impl Handle<CfnVirtualGateway> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceOwner"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Val<String> {
         Val::expr(self.get_att("Uid"))
     }
@@ -2195,6 +2294,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for JsonFormatRef {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2217,6 +2317,7 @@ pub mod virtual_gateway {
 
     impl LoggingFormat {
         /// A new `LoggingFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2228,6 +2329,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for LoggingFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Json", self.json);
@@ -2247,6 +2349,7 @@ pub mod virtual_gateway {
 
     impl SubjectAlternativeNameMatchers {
         /// A new `SubjectAlternativeNameMatchers` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2257,6 +2360,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for SubjectAlternativeNameMatchers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -2281,6 +2385,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for SubjectAlternativeNames {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Match".into(), self.r#match.into_value());
@@ -2299,6 +2404,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayAccessLog {
         /// A new `VirtualGatewayAccessLog` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2309,6 +2415,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayAccessLog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "File", self.file);
@@ -2327,6 +2434,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayBackendDefaults {
         /// A new `VirtualGatewayBackendDefaults` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2337,6 +2445,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayBackendDefaults {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientPolicy", self.client_policy);
@@ -2355,6 +2464,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayClientPolicy {
         /// A new `VirtualGatewayClientPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2365,6 +2475,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayClientPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TLS", self.tls);
@@ -2404,6 +2515,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayClientPolicyTls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Certificate", self.certificate);
@@ -2428,6 +2540,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayClientTlsCertificate {
         /// A new `VirtualGatewayClientTlsCertificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2439,6 +2552,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayClientTlsCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "File", self.file);
@@ -2464,6 +2578,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayConnectionPool {
         /// A new `VirtualGatewayConnectionPool` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2476,6 +2591,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GRPC", self.grpc);
@@ -2509,6 +2625,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayFileAccessLog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Format", self.format);
@@ -2534,6 +2651,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayGrpcConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRequests".into(), self.max_requests.into_value());
@@ -2596,6 +2714,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayHealthCheckPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HealthyThreshold".into(), self.healthy_threshold.into_value());
@@ -2626,6 +2745,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayHttp2ConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRequests".into(), self.max_requests.into_value());
@@ -2657,6 +2777,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayHttpConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxConnections".into(), self.max_connections.into_value());
@@ -2697,6 +2818,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListener {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionPool", self.connection_pool);
@@ -2734,6 +2856,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Certificate".into(), self.certificate.into_value());
@@ -2760,6 +2883,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsAcmCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -2784,6 +2908,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsCertificate {
         /// A new `VirtualGatewayListenerTlsCertificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2796,6 +2921,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ACM", self.acm);
@@ -2826,6 +2952,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsFileCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateChain".into(), self.certificate_chain.into_value());
@@ -2851,6 +2978,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsSdsCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretName".into(), self.secret_name.into_value());
@@ -2882,6 +3010,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsValidationContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -2904,6 +3033,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsValidationContextTrust {
         /// A new `VirtualGatewayListenerTlsValidationContextTrust` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2915,6 +3045,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "File", self.file);
@@ -2934,6 +3065,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayLogging {
         /// A new `VirtualGatewayLogging` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2944,6 +3076,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayLogging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessLog", self.access_log);
@@ -2971,6 +3104,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayPortMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Port".into(), self.port.into_value());
@@ -3007,6 +3141,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewaySpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackendDefaults", self.backend_defaults);
@@ -3040,6 +3175,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -3065,6 +3201,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextAcmTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateAuthorityArns".into(), self.certificate_authority_arns.into_value());
@@ -3089,6 +3226,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextFileTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateChain".into(), self.certificate_chain.into_value());
@@ -3113,6 +3251,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextSdsTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretName".into(), self.secret_name.into_value());
@@ -3137,6 +3276,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextTrust {
         /// A new `VirtualGatewayTlsValidationContextTrust` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3149,6 +3289,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ACM", self.acm);
@@ -3202,6 +3343,7 @@ impl CfnVirtualNode {
 impl crate::core::element::CfnResource for CfnVirtualNode {
     const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualNode";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MeshName".into(), self.mesh_name.into_value());
@@ -3217,21 +3359,25 @@ impl crate::core::element::CfnResource for CfnVirtualNode {
 impl Handle<CfnVirtualNode> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceOwner"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Val<String> {
         Val::expr(self.get_att("Uid"))
     }
@@ -3251,6 +3397,7 @@ pub mod virtual_node {
 
     impl AccessLog {
         /// A new `AccessLog` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3261,6 +3408,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for AccessLog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "File", self.file);
@@ -3288,6 +3436,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for AwsCloudMapInstanceAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -3332,6 +3481,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for AwsCloudMapServiceDiscovery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -3353,6 +3503,7 @@ pub mod virtual_node {
 
     impl Backend {
         /// A new `Backend` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3363,6 +3514,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for Backend {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VirtualService", self.virtual_service);
@@ -3381,6 +3533,7 @@ pub mod virtual_node {
 
     impl BackendDefaults {
         /// A new `BackendDefaults` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3391,6 +3544,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for BackendDefaults {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientPolicy", self.client_policy);
@@ -3409,6 +3563,7 @@ pub mod virtual_node {
 
     impl ClientPolicy {
         /// A new `ClientPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3419,6 +3574,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ClientPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TLS", self.tls);
@@ -3458,6 +3614,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ClientPolicyTls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Certificate", self.certificate);
@@ -3482,6 +3639,7 @@ pub mod virtual_node {
 
     impl ClientTlsCertificate {
         /// A new `ClientTlsCertificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3493,6 +3651,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ClientTlsCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "File", self.file);
@@ -3529,6 +3688,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for DnsServiceDiscovery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Hostname".into(), self.hostname.into_value());
@@ -3558,6 +3718,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for Duration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -3590,6 +3751,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for FileAccessLog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Format", self.format);
@@ -3612,6 +3774,7 @@ pub mod virtual_node {
 
     impl GrpcTimeout {
         /// A new `GrpcTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3623,6 +3786,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for GrpcTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Idle", self.idle);
@@ -3686,6 +3850,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HealthyThreshold".into(), self.healthy_threshold.into_value());
@@ -3713,6 +3878,7 @@ pub mod virtual_node {
 
     impl HttpTimeout {
         /// A new `HttpTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3724,6 +3890,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for HttpTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Idle", self.idle);
@@ -3752,6 +3919,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for JsonFormatRef {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -3807,6 +3975,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for Listener {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionPool", self.connection_pool);
@@ -3839,6 +4008,7 @@ pub mod virtual_node {
 
     impl ListenerTimeout {
         /// A new `ListenerTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3852,6 +4022,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GRPC", self.grpc);
@@ -3889,6 +4060,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Certificate".into(), self.certificate.into_value());
@@ -3915,6 +4087,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsAcmCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -3939,6 +4112,7 @@ pub mod virtual_node {
 
     impl ListenerTlsCertificate {
         /// A new `ListenerTlsCertificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3951,6 +4125,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ACM", self.acm);
@@ -3980,6 +4155,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsFileCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateChain".into(), self.certificate_chain.into_value());
@@ -4005,6 +4181,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsSdsCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretName".into(), self.secret_name.into_value());
@@ -4036,6 +4213,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsValidationContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -4058,6 +4236,7 @@ pub mod virtual_node {
 
     impl ListenerTlsValidationContextTrust {
         /// A new `ListenerTlsValidationContextTrust` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4069,6 +4248,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "File", self.file);
@@ -4088,6 +4268,7 @@ pub mod virtual_node {
 
     impl Logging {
         /// A new `Logging` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4098,6 +4279,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessLog", self.access_log);
@@ -4119,6 +4301,7 @@ pub mod virtual_node {
 
     impl LoggingFormat {
         /// A new `LoggingFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4130,6 +4313,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for LoggingFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Json", self.json);
@@ -4175,6 +4359,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for OutlierDetection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BaseEjectionDuration".into(), self.base_ejection_duration.into_value());
@@ -4205,6 +4390,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for PortMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Port".into(), self.port.into_value());
@@ -4227,6 +4413,7 @@ pub mod virtual_node {
 
     impl ServiceDiscovery {
         /// A new `ServiceDiscovery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4238,6 +4425,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ServiceDiscovery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AWSCloudMap", self.aws_cloud_map);
@@ -4257,6 +4445,7 @@ pub mod virtual_node {
 
     impl SubjectAlternativeNameMatchers {
         /// A new `SubjectAlternativeNameMatchers` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4267,6 +4456,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for SubjectAlternativeNameMatchers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -4291,6 +4481,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for SubjectAlternativeNames {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Match".into(), self.r#match.into_value());
@@ -4309,6 +4500,7 @@ pub mod virtual_node {
 
     impl TcpTimeout {
         /// A new `TcpTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4319,6 +4511,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TcpTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Idle", self.idle);
@@ -4350,6 +4543,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -4375,6 +4569,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContextAcmTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateAuthorityArns".into(), self.certificate_authority_arns.into_value());
@@ -4399,6 +4594,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContextFileTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateChain".into(), self.certificate_chain.into_value());
@@ -4423,6 +4619,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContextSdsTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretName".into(), self.secret_name.into_value());
@@ -4447,6 +4644,7 @@ pub mod virtual_node {
 
     impl TlsValidationContextTrust {
         /// A new `TlsValidationContextTrust` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4459,6 +4657,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ACM", self.acm);
@@ -4488,6 +4687,7 @@ pub mod virtual_node {
 
     impl VirtualNodeConnectionPool {
         /// A new `VirtualNodeConnectionPool` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4501,6 +4701,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GRPC", self.grpc);
@@ -4528,6 +4729,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeGrpcConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRequests".into(), self.max_requests.into_value());
@@ -4552,6 +4754,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeHttp2ConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRequests".into(), self.max_requests.into_value());
@@ -4583,6 +4786,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeHttpConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxConnections".into(), self.max_connections.into_value());
@@ -4614,6 +4818,7 @@ pub mod virtual_node {
 
     impl VirtualNodeSpec {
         /// A new `VirtualNodeSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4628,6 +4833,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackendDefaults", self.backend_defaults);
@@ -4656,6 +4862,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeTcpConnectionPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxConnections".into(), self.max_connections.into_value());
@@ -4687,6 +4894,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualServiceBackend {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientPolicy", self.client_policy);
@@ -4739,6 +4947,7 @@ impl CfnVirtualRouter {
 impl crate::core::element::CfnResource for CfnVirtualRouter {
     const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualRouter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MeshName".into(), self.mesh_name.into_value());
@@ -4754,21 +4963,25 @@ impl crate::core::element::CfnResource for CfnVirtualRouter {
 impl Handle<CfnVirtualRouter> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceOwner"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Val<String> {
         Val::expr(self.get_att("Uid"))
     }
@@ -4796,6 +5009,7 @@ pub mod virtual_router {
     }
 
     impl IntoValue for PortMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Port".into(), self.port.into_value());
@@ -4821,6 +5035,7 @@ pub mod virtual_router {
     }
 
     impl IntoValue for VirtualRouterListener {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PortMapping".into(), self.port_mapping.into_value());
@@ -4845,6 +5060,7 @@ pub mod virtual_router {
     }
 
     impl IntoValue for VirtualRouterSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Listeners".into(), self.listeners.into_value());
@@ -4905,6 +5121,7 @@ impl CfnVirtualService {
 impl crate::core::element::CfnResource for CfnVirtualService {
     const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualService";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MeshName".into(), self.mesh_name.into_value());
@@ -4920,21 +5137,25 @@ impl crate::core::element::CfnResource for CfnVirtualService {
 impl Handle<CfnVirtualService> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceOwner"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Val<String> {
         Val::expr(self.get_att("Uid"))
     }
@@ -4960,6 +5181,7 @@ pub mod virtual_service {
     }
 
     impl IntoValue for VirtualNodeServiceProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VirtualNodeName".into(), self.virtual_node_name.into_value());
@@ -4984,6 +5206,7 @@ pub mod virtual_service {
     }
 
     impl IntoValue for VirtualRouterServiceProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VirtualRouterName".into(), self.virtual_router_name.into_value());
@@ -5005,6 +5228,7 @@ pub mod virtual_service {
 
     impl VirtualServiceProvider {
         /// A new `VirtualServiceProvider` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5016,6 +5240,7 @@ pub mod virtual_service {
     }
 
     impl IntoValue for VirtualServiceProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VirtualNode", self.virtual_node);
@@ -5035,6 +5260,7 @@ pub mod virtual_service {
 
     impl VirtualServiceSpec {
         /// A new `VirtualServiceSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5045,6 +5271,7 @@ pub mod virtual_service {
     }
 
     impl IntoValue for VirtualServiceSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Provider", self.provider);

@@ -66,6 +66,7 @@ pub struct CfnAutoScalingConfiguration {
 
 impl CfnAutoScalingConfiguration {
     /// A new `CfnAutoScalingConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -82,6 +83,7 @@ impl CfnAutoScalingConfiguration {
 impl crate::core::element::CfnResource for CfnAutoScalingConfiguration {
     const TYPE_NAME: &'static str = "AWS::AppRunner::AutoScalingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScalingConfigurationName", self.auto_scaling_configuration_name);
@@ -98,6 +100,7 @@ impl Handle<CfnAutoScalingConfiguration> {
     /// The Amazon Resource Name (ARN) of this auto scaling configuration.
     ///
     /// `Fn::GetAtt` `AutoScalingConfigurationArn`.
+    #[inline]
     pub fn attr_auto_scaling_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AutoScalingConfigurationArn"))
     }
@@ -105,6 +108,7 @@ impl Handle<CfnAutoScalingConfiguration> {
     /// "ACTIVE") that share the same AutoScalingConfigurationName.
     ///
     /// `Fn::GetAtt` `AutoScalingConfigurationRevision`.
+    #[inline]
     pub fn attr_auto_scaling_configuration_revision(&self) -> Val<i64> {
         Val::expr(self.get_att("AutoScalingConfigurationRevision"))
     }
@@ -113,6 +117,7 @@ impl Handle<CfnAutoScalingConfiguration> {
     /// provisioned instances during deployments, to maintain the same capacity for both old and new code.
     ///
     /// `Fn::GetAtt` `Latest`.
+    #[inline]
     pub fn attr_latest(&self) -> Val<bool> {
         Val::expr(self.get_att("Latest"))
     }
@@ -151,6 +156,7 @@ pub struct CfnObservabilityConfiguration {
 
 impl CfnObservabilityConfiguration {
     /// A new `CfnObservabilityConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -165,6 +171,7 @@ impl CfnObservabilityConfiguration {
 impl crate::core::element::CfnResource for CfnObservabilityConfiguration {
     const TYPE_NAME: &'static str = "AWS::AppRunner::ObservabilityConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ObservabilityConfigurationName", self.observability_configuration_name);
@@ -179,6 +186,7 @@ impl Handle<CfnObservabilityConfiguration> {
     /// The Amazon Resource Name (ARN) of this ObservabilityConfiguration
     ///
     /// `Fn::GetAtt` `ObservabilityConfigurationArn`.
+    #[inline]
     pub fn attr_observability_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ObservabilityConfigurationArn"))
     }
@@ -186,6 +194,7 @@ impl Handle<CfnObservabilityConfiguration> {
     /// 'ACTIVE') that share the same ObservabilityConfigurationName.
     ///
     /// `Fn::GetAtt` `ObservabilityConfigurationRevision`.
+    #[inline]
     pub fn attr_observability_configuration_revision(&self) -> Val<i64> {
         Val::expr(self.get_att("ObservabilityConfigurationRevision"))
     }
@@ -193,6 +202,7 @@ impl Handle<CfnObservabilityConfiguration> {
     /// Name. It's set to false otherwise.
     ///
     /// `Fn::GetAtt` `Latest`.
+    #[inline]
     pub fn attr_latest(&self) -> Val<bool> {
         Val::expr(self.get_att("Latest"))
     }
@@ -219,6 +229,7 @@ pub mod observability_configuration {
     }
 
     impl IntoValue for TraceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Vendor".into(), self.vendor.into_value());
@@ -308,6 +319,7 @@ impl CfnService {
 impl crate::core::element::CfnResource for CfnService {
     const TYPE_NAME: &'static str = "AWS::AppRunner::Service";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScalingConfigurationArn", self.auto_scaling_configuration_arn);
@@ -328,24 +340,28 @@ impl Handle<CfnService> {
     /// The Amazon Resource Name (ARN) of the AppRunner Service.
     ///
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceArn"))
     }
     /// The AppRunner Service Id
     ///
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceId"))
     }
     /// The Service Url of the AppRunner Service.
     ///
     /// `Fn::GetAtt` `ServiceUrl`.
+    #[inline]
     pub fn attr_service_url(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceUrl"))
     }
     /// AppRunner Service status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -372,6 +388,7 @@ pub mod service {
 
     impl AuthenticationConfiguration {
         /// A new `AuthenticationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -383,6 +400,7 @@ pub mod service {
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessRoleArn", self.access_role_arn);
@@ -417,6 +435,7 @@ pub mod service {
     }
 
     impl IntoValue for CodeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeConfigurationValues", self.code_configuration_values);
@@ -482,6 +501,7 @@ pub mod service {
     }
 
     impl IntoValue for CodeConfigurationValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BuildCommand", self.build_command);
@@ -534,6 +554,7 @@ pub mod service {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeConfiguration", self.code_configuration);
@@ -572,6 +593,7 @@ pub mod service {
     }
 
     impl IntoValue for EgressConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EgressType".into(), self.egress_type.into_value());
@@ -599,6 +621,7 @@ pub mod service {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKey".into(), self.kms_key.into_value());
@@ -644,6 +667,7 @@ pub mod service {
 
     impl HealthCheckConfiguration {
         /// A new `HealthCheckConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -659,6 +683,7 @@ pub mod service {
     }
 
     impl IntoValue for HealthCheckConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HealthyThreshold", self.healthy_threshold);
@@ -697,6 +722,7 @@ pub mod service {
 
     impl ImageConfiguration {
         /// A new `ImageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -710,6 +736,7 @@ pub mod service {
     }
 
     impl IntoValue for ImageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Port", self.port);
@@ -758,6 +785,7 @@ pub mod service {
     }
 
     impl IntoValue for ImageRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageConfiguration", self.image_configuration);
@@ -786,6 +814,7 @@ pub mod service {
     }
 
     impl IntoValue for IngressConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsPubliclyAccessible".into(), self.is_publicly_accessible.into_value());
@@ -816,6 +845,7 @@ pub mod service {
 
     impl InstanceConfiguration {
         /// A new `InstanceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -828,6 +858,7 @@ pub mod service {
     }
 
     impl IntoValue for InstanceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cpu", self.cpu);
@@ -851,6 +882,7 @@ pub mod service {
 
     impl KeyValuePair {
         /// A new `KeyValuePair` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -862,6 +894,7 @@ pub mod service {
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -889,6 +922,7 @@ pub mod service {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -901,6 +935,7 @@ pub mod service {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EgressConfiguration", self.egress_configuration);
@@ -938,6 +973,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceObservabilityConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ObservabilityConfigurationArn", self.observability_configuration_arn);
@@ -970,6 +1006,7 @@ pub mod service {
     }
 
     impl IntoValue for SourceCodeVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -1000,6 +1037,7 @@ pub mod service {
 
     impl SourceConfiguration {
         /// A new `SourceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1013,6 +1051,7 @@ pub mod service {
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -1143,6 +1182,7 @@ impl CfnVpcConnector {
 impl crate::core::element::CfnResource for CfnVpcConnector {
     const TYPE_NAME: &'static str = "AWS::AppRunner::VpcConnector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "SecurityGroups", self.security_groups);
@@ -1158,6 +1198,7 @@ impl Handle<CfnVpcConnector> {
     /// The Amazon Resource Name (ARN) of this VPC connector.
     ///
     /// `Fn::GetAtt` `VpcConnectorArn`.
+    #[inline]
     pub fn attr_vpc_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VpcConnectorArn"))
     }
@@ -1165,6 +1206,7 @@ impl Handle<CfnVpcConnector> {
     /// the same Name.
     ///
     /// `Fn::GetAtt` `VpcConnectorRevision`.
+    #[inline]
     pub fn attr_vpc_connector_revision(&self) -> Val<i64> {
         Val::expr(self.get_att("VpcConnectorRevision"))
     }
@@ -1220,6 +1262,7 @@ impl CfnVpcIngressConnection {
 impl crate::core::element::CfnResource for CfnVpcIngressConnection {
     const TYPE_NAME: &'static str = "AWS::AppRunner::VpcIngressConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IngressVpcConfiguration".into(), self.ingress_vpc_configuration.into_value());
@@ -1235,18 +1278,21 @@ impl Handle<CfnVpcIngressConnection> {
     /// The Amazon Resource Name (ARN) of the VpcIngressConnection.
     ///
     /// `Fn::GetAtt` `VpcIngressConnectionArn`.
+    #[inline]
     pub fn attr_vpc_ingress_connection_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VpcIngressConnectionArn"))
     }
     /// The Domain name associated with the VPC Ingress Connection.
     ///
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
     /// The current status of the VpcIngressConnection.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1278,6 +1324,7 @@ pub mod vpc_ingress_connection {
     }
 
     impl IntoValue for IngressVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VpcEndpointId".into(), self.vpc_endpoint_id.into_value());

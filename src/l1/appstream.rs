@@ -80,6 +80,7 @@ impl CfnAppBlock {
 impl crate::core::element::CfnResource for CfnAppBlock {
     const TYPE_NAME: &'static str = "AWS::AppStream::AppBlock";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -98,11 +99,13 @@ impl crate::core::element::CfnResource for CfnAppBlock {
 impl Handle<CfnAppBlock> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
@@ -135,6 +138,7 @@ pub mod app_block {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -182,6 +186,7 @@ pub mod app_block {
     }
 
     impl IntoValue for ScriptDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExecutableParameters", self.executable_parameters);
@@ -287,6 +292,7 @@ impl CfnAppBlockBuilder {
 impl crate::core::element::CfnResource for CfnAppBlockBuilder {
     const TYPE_NAME: &'static str = "AWS::AppStream::AppBlockBuilder";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessEndpoints", self.access_endpoints);
@@ -309,11 +315,13 @@ impl crate::core::element::CfnResource for CfnAppBlockBuilder {
 impl Handle<CfnAppBlockBuilder> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
@@ -342,6 +350,7 @@ pub mod app_block_builder {
     }
 
     impl IntoValue for AccessEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointType".into(), self.endpoint_type.into_value());
@@ -364,6 +373,7 @@ pub mod app_block_builder {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -375,6 +385,7 @@ pub mod app_block_builder {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -484,6 +495,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::AppStream::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppBlockArn".into(), self.app_block_arn.into_value());
@@ -506,11 +518,13 @@ impl crate::core::element::CfnResource for CfnApplication {
 impl Handle<CfnApplication> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
@@ -538,6 +552,7 @@ pub mod application {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -598,6 +613,7 @@ impl CfnApplicationEntitlementAssociation {
 impl crate::core::element::CfnResource for CfnApplicationEntitlementAssociation {
     const TYPE_NAME: &'static str = "AWS::AppStream::ApplicationEntitlementAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationIdentifier".into(), self.application_identifier.into_value());
@@ -630,6 +646,7 @@ impl CfnApplicationFleetAssociation {
 impl crate::core::element::CfnResource for CfnApplicationFleetAssociation {
     const TYPE_NAME: &'static str = "AWS::AppStream::ApplicationFleetAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationArn".into(), self.application_arn.into_value());
@@ -681,6 +698,7 @@ impl CfnDirectoryConfig {
 impl crate::core::element::CfnResource for CfnDirectoryConfig {
     const TYPE_NAME: &'static str = "AWS::AppStream::DirectoryConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateBasedAuthProperties", self.certificate_based_auth_properties);
@@ -711,6 +729,7 @@ pub mod directory_config {
 
     impl CertificateBasedAuthProperties {
         /// A new `CertificateBasedAuthProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -722,6 +741,7 @@ pub mod directory_config {
     }
 
     impl IntoValue for CertificateBasedAuthProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
@@ -750,6 +770,7 @@ pub mod directory_config {
     }
 
     impl IntoValue for ServiceAccountCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountName".into(), self.account_name.into_value());
@@ -819,6 +840,7 @@ impl CfnEntitlement {
 impl crate::core::element::CfnResource for CfnEntitlement {
     const TYPE_NAME: &'static str = "AWS::AppStream::Entitlement";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppVisibility".into(), self.app_visibility.into_value());
@@ -834,11 +856,13 @@ impl crate::core::element::CfnResource for CfnEntitlement {
 impl Handle<CfnEntitlement> {
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -866,6 +890,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for Attribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1030,6 +1055,7 @@ impl CfnFleet {
 impl crate::core::element::CfnResource for CfnFleet {
     const TYPE_NAME: &'static str = "AWS::AppStream::Fleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttributesToDelete", self.attributes_to_delete);
@@ -1065,6 +1091,7 @@ impl crate::core::element::CfnResource for CfnFleet {
 impl Handle<CfnFleet> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1087,6 +1114,7 @@ pub mod fleet {
 
     impl ComputeCapacity {
         /// A new `ComputeCapacity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1098,6 +1126,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ComputeCapacity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DesiredInstances", self.desired_instances);
@@ -1120,6 +1149,7 @@ pub mod fleet {
 
     impl DomainJoinInfo {
         /// A new `DomainJoinInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1131,6 +1161,7 @@ pub mod fleet {
     }
 
     impl IntoValue for DomainJoinInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DirectoryName", self.directory_name);
@@ -1159,6 +1190,7 @@ pub mod fleet {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -1178,6 +1210,7 @@ pub mod fleet {
 
     impl VolumeConfig {
         /// A new `VolumeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1188,6 +1221,7 @@ pub mod fleet {
     }
 
     impl IntoValue for VolumeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VolumeSizeInGb", self.volume_size_in_gb);
@@ -1209,6 +1243,7 @@ pub mod fleet {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1220,6 +1255,7 @@ pub mod fleet {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -1370,6 +1406,7 @@ impl CfnImageBuilder {
 impl crate::core::element::CfnResource for CfnImageBuilder {
     const TYPE_NAME: &'static str = "AWS::AppStream::ImageBuilder";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessEndpoints", self.access_endpoints);
@@ -1397,6 +1434,7 @@ impl crate::core::element::CfnResource for CfnImageBuilder {
 impl Handle<CfnImageBuilder> {
     ///
     /// `Fn::GetAtt` `StreamingUrl`.
+    #[inline]
     pub fn attr_streaming_url(&self) -> Val<String> {
         Val::expr(self.get_att("StreamingUrl"))
     }
@@ -1425,6 +1463,7 @@ pub mod image_builder {
     }
 
     impl IntoValue for AccessEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointType".into(), self.endpoint_type.into_value());
@@ -1447,6 +1486,7 @@ pub mod image_builder {
 
     impl DomainJoinInfo {
         /// A new `DomainJoinInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1458,6 +1498,7 @@ pub mod image_builder {
     }
 
     impl IntoValue for DomainJoinInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DirectoryName", self.directory_name);
@@ -1477,6 +1518,7 @@ pub mod image_builder {
 
     impl VolumeConfig {
         /// A new `VolumeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1487,6 +1529,7 @@ pub mod image_builder {
     }
 
     impl IntoValue for VolumeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VolumeSizeInGb", self.volume_size_in_gb);
@@ -1508,6 +1551,7 @@ pub mod image_builder {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1519,6 +1563,7 @@ pub mod image_builder {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -1633,6 +1678,7 @@ pub struct CfnStack {
 
 impl CfnStack {
     /// A new `CfnStack` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1660,6 +1706,7 @@ impl CfnStack {
 impl crate::core::element::CfnResource for CfnStack {
     const TYPE_NAME: &'static str = "AWS::AppStream::Stack";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessEndpoints", self.access_endpoints);
@@ -1712,6 +1759,7 @@ pub mod stack {
     }
 
     impl IntoValue for AccessEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointType".into(), self.endpoint_type.into_value());
@@ -1785,6 +1833,7 @@ pub mod stack {
     }
 
     impl IntoValue for AgentAccessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3BucketArn", self.s3_bucket_arn);
@@ -1826,6 +1875,7 @@ pub mod stack {
     }
 
     impl IntoValue for AgentAccessSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgentAction".into(), self.agent_action.into_value());
@@ -1864,6 +1914,7 @@ pub mod stack {
     }
 
     impl IntoValue for ApplicationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1885,6 +1936,7 @@ pub mod stack {
 
     impl ContentRedirection {
         /// A new `ContentRedirection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1895,6 +1947,7 @@ pub mod stack {
     }
 
     impl IntoValue for ContentRedirection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HostToClient", self.host_to_client);
@@ -1936,6 +1989,7 @@ pub mod stack {
     }
 
     impl IntoValue for StorageConnector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectorType".into(), self.connector_type.into_value());
@@ -1959,6 +2013,7 @@ pub mod stack {
 
     impl StreamingExperienceSettings {
         /// A new `StreamingExperienceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1969,6 +2024,7 @@ pub mod stack {
     }
 
     impl IntoValue for StreamingExperienceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PreferredProtocol", self.preferred_protocol);
@@ -2010,6 +2066,7 @@ pub mod stack {
     }
 
     impl IntoValue for UrlRedirectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedUrls", self.allowed_urls);
@@ -2056,6 +2113,7 @@ pub mod stack {
     }
 
     impl IntoValue for UserSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -2179,6 +2237,7 @@ impl CfnStackFleetAssociation {
 impl crate::core::element::CfnResource for CfnStackFleetAssociation {
     const TYPE_NAME: &'static str = "AWS::AppStream::StackFleetAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FleetName".into(), self.fleet_name.into_value());
@@ -2237,6 +2296,7 @@ impl CfnStackUserAssociation {
 impl crate::core::element::CfnResource for CfnStackUserAssociation {
     const TYPE_NAME: &'static str = "AWS::AppStream::StackUserAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthenticationType".into(), self.authentication_type.into_value());
@@ -2308,6 +2368,7 @@ impl CfnUser {
 impl crate::core::element::CfnResource for CfnUser {
     const TYPE_NAME: &'static str = "AWS::AppStream::User";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthenticationType".into(), self.authentication_type.into_value());
@@ -2324,6 +2385,7 @@ impl Handle<CfnUser> {
     /// Returns the Amazon Resource Name (ARN) for the Amazon AppStream User resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

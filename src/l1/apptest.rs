@@ -57,6 +57,7 @@ impl CfnTestCase {
 impl crate::core::element::CfnResource for CfnTestCase {
     const TYPE_NAME: &'static str = "AWS::AppTest::TestCase";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -71,36 +72,43 @@ impl crate::core::element::CfnResource for CfnTestCase {
 impl Handle<CfnTestCase> {
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdateTime`.
+    #[inline]
     pub fn attr_last_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdateTime"))
     }
     ///
     /// `Fn::GetAtt` `LatestVersion`.
+    #[inline]
     pub fn attr_latest_version(&self) -> Value {
         self.get_att("LatestVersion")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `TestCaseArn`.
+    #[inline]
     pub fn attr_test_case_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TestCaseArn"))
     }
     ///
     /// `Fn::GetAtt` `TestCaseId`.
+    #[inline]
     pub fn attr_test_case_id(&self) -> Val<String> {
         Val::expr(self.get_att("TestCaseId"))
     }
     ///
     /// `Fn::GetAtt` `TestCaseVersion`.
+    #[inline]
     pub fn attr_test_case_version(&self) -> Val<f64> {
         Val::expr(self.get_att("TestCaseVersion"))
     }
@@ -136,6 +144,7 @@ pub mod test_case {
     }
 
     impl IntoValue for Step {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());

@@ -91,6 +91,7 @@ impl CfnAnomalyDetector {
 impl crate::core::element::CfnResource for CfnAnomalyDetector {
     const TYPE_NAME: &'static str = "AWS::APS::AnomalyDetector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Alias".into(), self.alias.into_value());
@@ -109,6 +110,7 @@ impl Handle<CfnAnomalyDetector> {
     /// The AnomalyDetector ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -134,6 +136,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for AnomalyDetectorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RandomCutForest".into(), self.random_cut_forest.into_value());
@@ -155,6 +158,7 @@ pub mod anomaly_detector {
 
     impl IgnoreNearExpected {
         /// A new `IgnoreNearExpected` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -166,6 +170,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for IgnoreNearExpected {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Amount", self.amount);
@@ -202,6 +207,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -224,6 +230,7 @@ pub mod anomaly_detector {
 
     impl MissingDataAction {
         /// A new `MissingDataAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -235,6 +242,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MissingDataAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MarkAsAnomaly", self.mark_as_anomaly);
@@ -285,6 +293,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for RandomCutForestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IgnoreNearExpectedFromAbove", self.ignore_near_expected_from_above);
@@ -326,6 +335,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::APS::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -377,6 +387,7 @@ impl CfnRuleGroupsNamespace {
 impl crate::core::element::CfnResource for CfnRuleGroupsNamespace {
     const TYPE_NAME: &'static str = "AWS::APS::RuleGroupsNamespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Data".into(), self.data.into_value());
@@ -392,6 +403,7 @@ impl Handle<CfnRuleGroupsNamespace> {
     /// The RuleGroupsNamespace ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -461,6 +473,7 @@ impl CfnScraper {
 impl crate::core::element::CfnResource for CfnScraper {
     const TYPE_NAME: &'static str = "AWS::APS::Scraper";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Alias", self.alias);
@@ -479,18 +492,21 @@ impl Handle<CfnScraper> {
     /// Required to identify a specific scraper.
     ///
     /// `Fn::GetAtt` `ScraperId`.
+    #[inline]
     pub fn attr_scraper_id(&self) -> Val<String> {
         Val::expr(self.get_att("ScraperId"))
     }
     /// Scraper ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// IAM role ARN for the scraper.
     ///
     /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
     pub fn attr_role_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RoleArn"))
     }
@@ -518,6 +534,7 @@ pub mod scraper {
     }
 
     impl IntoValue for AmpConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WorkspaceArn".into(), self.workspace_arn.into_value());
@@ -544,6 +561,7 @@ pub mod scraper {
     }
 
     impl IntoValue for CloudWatchConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatasetArn".into(), self.dataset_arn.into_value());
@@ -564,6 +582,7 @@ pub mod scraper {
 
     impl CloudWatchLogDestination {
         /// A new `CloudWatchLogDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -574,6 +593,7 @@ pub mod scraper {
     }
 
     impl IntoValue for CloudWatchLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupArn", self.log_group_arn);
@@ -592,6 +612,7 @@ pub mod scraper {
 
     impl ComponentConfig {
         /// A new `ComponentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -602,6 +623,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ComponentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Options", self.options);
@@ -627,6 +649,7 @@ pub mod scraper {
 
     impl Destination {
         /// A new `Destination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -638,6 +661,7 @@ pub mod scraper {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmpConfiguration", self.amp_configuration);
@@ -679,6 +703,7 @@ pub mod scraper {
     }
 
     impl IntoValue for EksConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterArn".into(), self.cluster_arn.into_value());
@@ -706,6 +731,7 @@ pub mod scraper {
 
     impl RoleConfiguration {
         /// A new `RoleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -717,6 +743,7 @@ pub mod scraper {
     }
 
     impl IntoValue for RoleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceRoleArn", self.source_role_arn);
@@ -738,6 +765,7 @@ pub mod scraper {
 
     impl ScrapeConfiguration {
         /// A new `ScrapeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -748,6 +776,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ScrapeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigurationBlob", self.configuration_blob);
@@ -779,6 +808,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ScraperComponent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Config", self.config);
@@ -810,6 +840,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ScraperLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LoggingDestination".into(), self.logging_destination.into_value());
@@ -829,6 +860,7 @@ pub mod scraper {
 
     impl ScraperLoggingDestination {
         /// A new `ScraperLoggingDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -839,6 +871,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ScraperLoggingDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -864,6 +897,7 @@ pub mod scraper {
 
     impl Source {
         /// A new `Source` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -875,6 +909,7 @@ pub mod scraper {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EksConfiguration", self.eks_configuration);
@@ -907,6 +942,7 @@ pub mod scraper {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -968,6 +1004,7 @@ pub struct CfnWorkspace {
 
 impl CfnWorkspace {
     /// A new `CfnWorkspace` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -986,6 +1023,7 @@ impl CfnWorkspace {
 impl crate::core::element::CfnResource for CfnWorkspace {
     const TYPE_NAME: &'static str = "AWS::APS::Workspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AlertManagerDefinition", self.alert_manager_definition);
@@ -1004,18 +1042,21 @@ impl Handle<CfnWorkspace> {
     /// Required to identify a specific APS Workspace.
     ///
     /// `Fn::GetAtt` `WorkspaceId`.
+    #[inline]
     pub fn attr_workspace_id(&self) -> Val<String> {
         Val::expr(self.get_att("WorkspaceId"))
     }
     /// Workspace arn.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// AMP Workspace prometheus endpoint
     ///
     /// `Fn::GetAtt` `PrometheusEndpoint`.
+    #[inline]
     pub fn attr_prometheus_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("PrometheusEndpoint"))
     }
@@ -1043,6 +1084,7 @@ pub mod workspace {
     }
 
     impl IntoValue for CloudWatchLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroupArn".into(), self.log_group_arn.into_value());
@@ -1074,6 +1116,7 @@ pub mod workspace {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1104,6 +1147,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LimitsPerLabelSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LabelSet".into(), self.label_set.into_value());
@@ -1125,6 +1169,7 @@ pub mod workspace {
 
     impl LimitsPerLabelSetEntry {
         /// A new `LimitsPerLabelSetEntry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1135,6 +1180,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LimitsPerLabelSetEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxSeries", self.max_series);
@@ -1155,6 +1201,7 @@ pub mod workspace {
 
     impl LoggingConfiguration {
         /// A new `LoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1165,6 +1212,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupArn", self.log_group_arn);
@@ -1192,6 +1240,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LoggingDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchLogs".into(), self.cloud_watch_logs.into_value());
@@ -1219,6 +1268,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QspThreshold".into(), self.qsp_threshold.into_value());
@@ -1245,6 +1295,7 @@ pub mod workspace {
     }
 
     impl IntoValue for QueryLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destinations".into(), self.destinations.into_value());
@@ -1280,6 +1331,7 @@ pub mod workspace {
 
     impl WorkspaceConfiguration {
         /// A new `WorkspaceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1293,6 +1345,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspaceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LimitsPerLabelSets", self.limits_per_label_sets);

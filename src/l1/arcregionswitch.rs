@@ -111,6 +111,7 @@ impl CfnPlan {
 impl crate::core::element::CfnResource for CfnPlan {
     const TYPE_NAME: &'static str = "AWS::ARCRegionSwitch::Plan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatedAlarms", self.associated_alarms);
@@ -134,31 +135,37 @@ impl crate::core::element::CfnResource for CfnPlan {
 impl Handle<CfnPlan> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Val<String> {
         Val::expr(self.get_att("Owner"))
     }
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     ///
     /// `Fn::GetAtt` `HealthChecksForPlan`.
+    #[inline]
     pub fn attr_health_checks_for_plan(&self) -> Value {
         self.get_att("HealthChecksForPlan")
     }
     ///
     /// `Fn::GetAtt` `Route53HealthChecks`.
+    #[inline]
     pub fn attr_route53_health_checks(&self) -> Value {
         self.get_att("Route53HealthChecks")
     }
     ///
     /// `Fn::GetAtt` `PlanHealthChecks`.
+    #[inline]
     pub fn attr_plan_health_checks(&self) -> Value {
         self.get_att("PlanHealthChecks")
     }
@@ -178,6 +185,7 @@ pub mod plan {
 
     impl ReportConfiguration {
         /// A new `ReportConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -188,6 +196,7 @@ pub mod plan {
     }
 
     impl IntoValue for ReportConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReportOutput", self.report_output);
@@ -234,6 +243,7 @@ pub mod plan {
     }
 
     impl IntoValue for Step {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -289,6 +299,7 @@ pub mod plan {
     }
 
     impl IntoValue for Trigger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -320,6 +331,7 @@ pub mod plan {
     }
 
     impl IntoValue for TriggerCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AssociatedAlarmName".into(), self.associated_alarm_name.into_value());
@@ -365,6 +377,7 @@ pub mod plan {
     }
 
     impl IntoValue for Workflow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Steps", self.steps);

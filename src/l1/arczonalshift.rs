@@ -43,6 +43,7 @@ impl CfnAutoshiftObserverNotificationStatus {
 impl crate::core::element::CfnResource for CfnAutoshiftObserverNotificationStatus {
     const TYPE_NAME: &'static str = "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Status".into(), self.status.into_value());
@@ -55,12 +56,14 @@ impl Handle<CfnAutoshiftObserverNotificationStatus> {
     /// User account id, used as part of the primary identifier for the resource
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     /// Region, used as part of the primary identifier for the resource
     ///
     /// `Fn::GetAtt` `Region`.
+    #[inline]
     pub fn attr_region(&self) -> Val<String> {
         Val::expr(self.get_att("Region"))
     }
@@ -94,6 +97,7 @@ pub struct CfnZonalAutoshiftConfiguration {
 
 impl CfnZonalAutoshiftConfiguration {
     /// A new `CfnZonalAutoshiftConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -108,6 +112,7 @@ impl CfnZonalAutoshiftConfiguration {
 impl crate::core::element::CfnResource for CfnZonalAutoshiftConfiguration {
     const TYPE_NAME: &'static str = "AWS::ARCZonalShift::ZonalAutoshiftConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "PracticeRunConfiguration", self.practice_run_configuration);
@@ -140,6 +145,7 @@ pub mod zonal_autoshift_configuration {
     }
 
     impl IntoValue for ControlCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmIdentifier".into(), self.alarm_identifier.into_value());
@@ -185,6 +191,7 @@ pub mod zonal_autoshift_configuration {
     }
 
     impl IntoValue for PracticeRunConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockedDates", self.blocked_dates);

@@ -53,6 +53,7 @@ impl CfnSkill {
 impl crate::core::element::CfnResource for CfnSkill {
     const TYPE_NAME: &'static str = "Alexa::ASK::Skill";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthenticationConfiguration".into(), self.authentication_configuration.into_value());
@@ -66,6 +67,7 @@ impl crate::core::element::CfnResource for CfnSkill {
 impl Handle<CfnSkill> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -105,6 +107,7 @@ pub mod skill {
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -125,6 +128,7 @@ pub mod skill {
 
     impl Overrides {
         /// A new `Overrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -135,6 +139,7 @@ pub mod skill {
     }
 
     impl IntoValue for Overrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Manifest", self.manifest);
@@ -183,6 +188,7 @@ pub mod skill {
     }
 
     impl IntoValue for SkillPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Overrides", self.overrides);

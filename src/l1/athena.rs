@@ -62,6 +62,7 @@ impl CfnCapacityReservation {
 impl crate::core::element::CfnResource for CfnCapacityReservation {
     const TYPE_NAME: &'static str = "AWS::Athena::CapacityReservation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityAssignmentConfiguration", self.capacity_assignment_configuration);
@@ -77,29 +78,34 @@ impl Handle<CfnCapacityReservation> {
     /// The Amazon Resource Name (ARN) of the specified capacity reservation
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The number of DPUs Athena has provisioned and allocated for the reservation
     ///
     /// `Fn::GetAtt` `AllocatedDpus`.
+    #[inline]
     pub fn attr_allocated_dpus(&self) -> Val<i64> {
         Val::expr(self.get_att("AllocatedDpus"))
     }
     /// The date and time the reservation was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The timestamp when the last successful allocated was made
     ///
     /// `Fn::GetAtt` `LastSuccessfulAllocationTime`.
+    #[inline]
     pub fn attr_last_successful_allocation_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastSuccessfulAllocationTime"))
     }
@@ -124,6 +130,7 @@ pub mod capacity_reservation {
     }
 
     impl IntoValue for CapacityAssignment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WorkgroupNames".into(), self.workgroup_names.into_value());
@@ -148,6 +155,7 @@ pub mod capacity_reservation {
     }
 
     impl IntoValue for CapacityAssignmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CapacityAssignments".into(), self.capacity_assignments.into_value());
@@ -239,6 +247,7 @@ impl CfnDataCatalog {
 impl crate::core::element::CfnResource for CfnDataCatalog {
     const TYPE_NAME: &'static str = "AWS::Athena::DataCatalog";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectionType", self.connection_type);
@@ -342,6 +351,7 @@ impl CfnNamedQuery {
 impl crate::core::element::CfnResource for CfnNamedQuery {
     const TYPE_NAME: &'static str = "AWS::Athena::NamedQuery";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Database".into(), self.database.into_value());
@@ -358,6 +368,7 @@ impl Handle<CfnNamedQuery> {
     /// The unique ID of the query.
     ///
     /// `Fn::GetAtt` `NamedQueryId`.
+    #[inline]
     pub fn attr_named_query_id(&self) -> Val<String> {
         Val::expr(self.get_att("NamedQueryId"))
     }
@@ -413,6 +424,7 @@ impl CfnPreparedStatement {
 impl crate::core::element::CfnResource for CfnPreparedStatement {
     const TYPE_NAME: &'static str = "AWS::Athena::PreparedStatement";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -498,6 +510,7 @@ impl CfnWorkGroup {
 impl crate::core::element::CfnResource for CfnWorkGroup {
     const TYPE_NAME: &'static str = "AWS::Athena::WorkGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -516,6 +529,7 @@ impl Handle<CfnWorkGroup> {
     /// The date and time the workgroup was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -525,6 +539,7 @@ impl Handle<CfnWorkGroup> {
     /// made by a CreateWorkGroup or UpdateWorkGroup operation, the EffectiveEngineVersion field is ignored.
     ///
     /// `Fn::GetAtt` `WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion`.
+    #[inline]
     pub fn attr_work_group_configuration_engine_version_effective_engine_version(&self) -> Val<String> {
         Val::expr(self.get_att("WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion"))
     }
@@ -534,6 +549,7 @@ impl Handle<CfnWorkGroup> {
     /// made by a CreateWorkGroup or UpdateWorkGroup operation, the EffectiveEngineVersion field is ignored.
     ///
     /// `Fn::GetAtt` `WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion`.
+    #[inline]
     pub fn attr_work_group_configuration_updates_engine_version_effective_engine_version(&self) -> Val<String> {
         Val::expr(self.get_att("WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion"))
     }
@@ -559,6 +575,7 @@ pub mod work_group {
     }
 
     impl IntoValue for AclConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3AclOption".into(), self.s3_acl_option.into_value());
@@ -584,6 +601,7 @@ pub mod work_group {
 
     impl Classification {
         /// A new `Classification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -595,6 +613,7 @@ pub mod work_group {
     }
 
     impl IntoValue for Classification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -631,6 +650,7 @@ pub mod work_group {
 
     impl CloudWatchLoggingConfiguration {
         /// A new `CloudWatchLoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -644,6 +664,7 @@ pub mod work_group {
     }
 
     impl IntoValue for CloudWatchLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -671,6 +692,7 @@ pub mod work_group {
     }
 
     impl IntoValue for CustomerContentEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKey".into(), self.kms_key.into_value());
@@ -703,6 +725,7 @@ pub mod work_group {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionOption".into(), self.encryption_option.into_value());
@@ -755,6 +778,7 @@ pub mod work_group {
 
     impl EngineConfiguration {
         /// A new `EngineConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -770,6 +794,7 @@ pub mod work_group {
     }
 
     impl IntoValue for EngineConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalConfigs", self.additional_configs);
@@ -793,6 +818,7 @@ pub mod work_group {
 
     impl EngineVersion {
         /// A new `EngineVersion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -803,6 +829,7 @@ pub mod work_group {
     }
 
     impl IntoValue for EngineVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SelectedEngineVersion", self.selected_engine_version);
@@ -828,6 +855,7 @@ pub mod work_group {
 
     impl ManagedLoggingConfiguration {
         /// A new `ManagedLoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -839,6 +867,7 @@ pub mod work_group {
     }
 
     impl IntoValue for ManagedLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -862,6 +891,7 @@ pub mod work_group {
 
     impl ManagedQueryResultsConfiguration {
         /// A new `ManagedQueryResultsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -873,6 +903,7 @@ pub mod work_group {
     }
 
     impl IntoValue for ManagedQueryResultsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -893,6 +924,7 @@ pub mod work_group {
 
     impl ManagedStorageEncryptionConfiguration {
         /// A new `ManagedStorageEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -903,6 +935,7 @@ pub mod work_group {
     }
 
     impl IntoValue for ManagedStorageEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKey", self.kms_key);
@@ -928,6 +961,7 @@ pub mod work_group {
 
     impl MonitoringConfiguration {
         /// A new `MonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -940,6 +974,7 @@ pub mod work_group {
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLoggingConfiguration", self.cloud_watch_logging_configuration);
@@ -971,6 +1006,7 @@ pub mod work_group {
 
     impl ResultConfiguration {
         /// A new `ResultConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -984,6 +1020,7 @@ pub mod work_group {
     }
 
     impl IntoValue for ResultConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AclConfiguration", self.acl_configuration);
@@ -1027,6 +1064,7 @@ pub mod work_group {
 
     impl ResultConfigurationUpdates {
         /// A new `ResultConfigurationUpdates` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1044,6 +1082,7 @@ pub mod work_group {
     }
 
     impl IntoValue for ResultConfigurationUpdates {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AclConfiguration", self.acl_configuration);
@@ -1081,6 +1120,7 @@ pub mod work_group {
 
     impl S3LoggingConfiguration {
         /// A new `S3LoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1093,6 +1133,7 @@ pub mod work_group {
     }
 
     impl IntoValue for S3LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1146,6 +1187,7 @@ pub mod work_group {
 
     impl WorkGroupConfiguration {
         /// A new `WorkGroupConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1167,6 +1209,7 @@ pub mod work_group {
     }
 
     impl IntoValue for WorkGroupConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalConfiguration", self.additional_configuration);
@@ -1238,6 +1281,7 @@ pub mod work_group {
 
     impl WorkGroupConfigurationUpdates {
         /// A new `WorkGroupConfigurationUpdates` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1261,6 +1305,7 @@ pub mod work_group {
     }
 
     impl IntoValue for WorkGroupConfigurationUpdates {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalConfiguration", self.additional_configuration);

@@ -66,6 +66,7 @@ pub struct CfnAssessment {
 
 impl CfnAssessment {
     /// A new `CfnAssessment` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -87,6 +88,7 @@ impl CfnAssessment {
 impl crate::core::element::CfnResource for CfnAssessment {
     const TYPE_NAME: &'static str = "AWS::AuditManager::Assessment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssessmentReportsDestination", self.assessment_reports_destination);
@@ -107,18 +109,21 @@ impl crate::core::element::CfnResource for CfnAssessment {
 impl Handle<CfnAssessment> {
     ///
     /// `Fn::GetAtt` `AssessmentId`.
+    #[inline]
     pub fn attr_assessment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssessmentId"))
     }
     /// The Amazon Resource Name (ARN) of the assessment.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The sequence of characters that identifies when the event occurred.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<f64> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -144,6 +149,7 @@ pub mod assessment {
 
     impl AWSAccount {
         /// A new `AWSAccount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -156,6 +162,7 @@ pub mod assessment {
     }
 
     impl IntoValue for AWSAccount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmailAddress", self.email_address);
@@ -176,6 +183,7 @@ pub mod assessment {
 
     impl AWSService {
         /// A new `AWSService` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -186,6 +194,7 @@ pub mod assessment {
     }
 
     impl IntoValue for AWSService {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ServiceName", self.service_name);
@@ -207,6 +216,7 @@ pub mod assessment {
 
     impl AssessmentReportsDestination {
         /// A new `AssessmentReportsDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -218,6 +228,7 @@ pub mod assessment {
     }
 
     impl IntoValue for AssessmentReportsDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -267,6 +278,7 @@ pub mod assessment {
 
     impl Delegation {
         /// A new `Delegation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -287,6 +299,7 @@ pub mod assessment {
     }
 
     impl IntoValue for Delegation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssessmentId", self.assessment_id);
@@ -318,6 +331,7 @@ pub mod assessment {
 
     impl Role {
         /// A new `Role` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -329,6 +343,7 @@ pub mod assessment {
     }
 
     impl IntoValue for Role {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RoleArn", self.role_arn);
@@ -355,6 +370,7 @@ pub mod assessment {
 
     impl Scope {
         /// A new `Scope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -366,6 +382,7 @@ pub mod assessment {
     }
 
     impl IntoValue for Scope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsAccounts", self.aws_accounts);
@@ -470,6 +487,7 @@ impl CfnAssessmentFramework {
 impl crate::core::element::CfnResource for CfnAssessmentFramework {
     const TYPE_NAME: &'static str = "AWS::AuditManager::AssessmentFramework";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ComplianceType", self.compliance_type);
@@ -486,42 +504,49 @@ impl Handle<CfnAssessmentFramework> {
     /// The Amazon Resource Name (ARN) of the framework.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier for the framework.
     ///
     /// `Fn::GetAtt` `FrameworkId`.
+    #[inline]
     pub fn attr_framework_id(&self) -> Val<String> {
         Val::expr(self.get_att("FrameworkId"))
     }
     /// The framework type, such as a standard framework or a custom framework.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The time when the framework was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time when the framework was most recently updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The user or role that created the framework.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The user or role that most recently updated the framework.
     ///
     /// `Fn::GetAtt` `LastUpdatedBy`.
+    #[inline]
     pub fn attr_last_updated_by(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedBy"))
     }
@@ -553,6 +578,7 @@ pub mod assessment_framework {
     }
 
     impl IntoValue for ControlSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Controls".into(), self.controls.into_value());
@@ -580,6 +606,7 @@ pub mod assessment_framework {
     }
 
     impl IntoValue for ControlSetControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());

@@ -470,6 +470,7 @@ impl CfnAutoScalingGroup {
 impl crate::core::element::CfnResource for CfnAutoScalingGroup {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::AutoScalingGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScalingGroupName", self.auto_scaling_group_name);
@@ -518,6 +519,7 @@ impl crate::core::element::CfnResource for CfnAutoScalingGroup {
 impl Handle<CfnAutoScalingGroup> {
     ///
     /// `Fn::GetAtt` `AutoScalingGroupARN`.
+    #[inline]
     pub fn attr_auto_scaling_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AutoScalingGroupARN"))
     }
@@ -547,6 +549,7 @@ pub mod auto_scaling_group {
 
     impl AcceleratorCountRequest {
         /// A new `AcceleratorCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -558,6 +561,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -588,6 +592,7 @@ pub mod auto_scaling_group {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// A new `AcceleratorTotalMemoryMiBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -599,6 +604,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -632,6 +638,7 @@ pub mod auto_scaling_group {
 
     impl AvailabilityZoneDistribution {
         /// A new `AvailabilityZoneDistribution` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -642,6 +649,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for AvailabilityZoneDistribution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityDistributionStrategy", self.capacity_distribution_strategy);
@@ -685,6 +693,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for AvailabilityZoneImpairmentPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ImpairedZoneHealthCheckBehavior".into(), self.impaired_zone_health_check_behavior.into_value());
@@ -714,6 +723,7 @@ pub mod auto_scaling_group {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// A new `BaselineEbsBandwidthMbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -725,6 +735,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -752,6 +763,7 @@ pub mod auto_scaling_group {
 
     impl BaselinePerformanceFactorsRequest {
         /// A new `BaselinePerformanceFactorsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -762,6 +774,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cpu", self.cpu);
@@ -814,6 +827,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CapacityReservationPreference".into(), self.capacity_reservation_preference.into_value());
@@ -841,6 +855,7 @@ pub mod auto_scaling_group {
 
     impl CapacityReservationTarget {
         /// A new `CapacityReservationTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -852,6 +867,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationIds", self.capacity_reservation_ids);
@@ -877,6 +893,7 @@ pub mod auto_scaling_group {
 
     impl CpuPerformanceFactorRequest {
         /// A new `CpuPerformanceFactorRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -887,6 +904,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for CpuPerformanceFactorRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "References", self.references);
@@ -923,6 +941,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for DistributionSegment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetCapacityTypes".into(), self.target_capacity_types.into_value());
@@ -951,6 +970,7 @@ pub mod auto_scaling_group {
 
     impl InstanceLifecyclePolicy {
         /// A new `InstanceLifecyclePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -961,6 +981,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for InstanceLifecyclePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RetentionTriggers", self.retention_triggers);
@@ -1000,6 +1021,7 @@ pub mod auto_scaling_group {
 
     impl InstanceMaintenancePolicy {
         /// A new `InstanceMaintenancePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1011,6 +1033,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for InstanceMaintenancePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxHealthyPercentage", self.max_healthy_percentage);
@@ -1406,6 +1429,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -1564,6 +1588,7 @@ pub mod auto_scaling_group {
 
     impl InstancesDistribution {
         /// A new `InstancesDistribution` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1580,6 +1605,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for InstancesDistribution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DistributionSegments", self.distribution_segments);
@@ -1625,6 +1651,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for LaunchTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LaunchTemplateSpecification".into(), self.launch_template_specification.into_value());
@@ -1730,6 +1757,7 @@ pub mod auto_scaling_group {
 
     impl LaunchTemplateOverrides {
         /// A new `LaunchTemplateOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1744,6 +1772,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for LaunchTemplateOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageId", self.image_id);
@@ -1825,6 +1854,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -1924,6 +1954,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for LifecycleHookSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultResult", self.default_result);
@@ -1958,6 +1989,7 @@ pub mod auto_scaling_group {
 
     impl MemoryGiBPerVCpuRequest {
         /// A new `MemoryGiBPerVCpuRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1969,6 +2001,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -1998,6 +2031,7 @@ pub mod auto_scaling_group {
 
     impl MemoryMiBRequest {
         /// A new `MemoryMiBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2009,6 +2043,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2103,6 +2138,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for MetricsCollection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Granularity".into(), self.granularity.into_value());
@@ -2162,6 +2198,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for MixedInstancesPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstancesDistribution", self.instances_distribution);
@@ -2197,6 +2234,7 @@ pub mod auto_scaling_group {
 
     impl NetworkBandwidthGbpsRequest {
         /// A new `NetworkBandwidthGbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2208,6 +2246,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2237,6 +2276,7 @@ pub mod auto_scaling_group {
 
     impl NetworkInterfaceCountRequest {
         /// A new `NetworkInterfaceCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2248,6 +2288,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2306,6 +2347,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NotificationTypes", self.notification_types);
@@ -2361,6 +2403,7 @@ pub mod auto_scaling_group {
 
     impl PerformanceFactorReferenceRequest {
         /// A new `PerformanceFactorReferenceRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2371,6 +2414,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for PerformanceFactorReferenceRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceFamily", self.instance_family);
@@ -2399,6 +2443,7 @@ pub mod auto_scaling_group {
 
     impl RetentionTriggers {
         /// A new `RetentionTriggers` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2409,6 +2454,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for RetentionTriggers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TerminateHookAbandon", self.terminate_hook_abandon);
@@ -2467,6 +2513,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for TagProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2497,6 +2544,7 @@ pub mod auto_scaling_group {
 
     impl TotalLocalStorageGBRequest {
         /// A new `TotalLocalStorageGBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2508,6 +2556,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2575,6 +2624,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for TrafficSourceIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -2604,6 +2654,7 @@ pub mod auto_scaling_group {
 
     impl VCpuCountRequest {
         /// A new `VCpuCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2615,6 +2666,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for VCpuCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2958,6 +3010,7 @@ impl CfnLaunchConfiguration {
 impl crate::core::element::CfnResource for CfnLaunchConfiguration {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::LaunchConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -3029,6 +3082,7 @@ pub mod launch_configuration {
 
     impl BlockDevice {
         /// A new `BlockDevice` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3045,6 +3099,7 @@ pub mod launch_configuration {
     }
 
     impl IntoValue for BlockDevice {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -3099,6 +3154,7 @@ pub mod launch_configuration {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeviceName".into(), self.device_name.into_value());
@@ -3133,6 +3189,7 @@ pub mod launch_configuration {
 
     impl MetadataOptions {
         /// A new `MetadataOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3145,6 +3202,7 @@ pub mod launch_configuration {
     }
 
     impl IntoValue for MetadataOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -3259,6 +3317,7 @@ impl CfnLifecycleHook {
 impl crate::core::element::CfnResource for CfnLifecycleHook {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::LifecycleHook";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutoScalingGroupName".into(), self.auto_scaling_group_name.into_value());
@@ -3408,6 +3467,7 @@ impl CfnScalingPolicy {
 impl crate::core::element::CfnResource for CfnScalingPolicy {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::ScalingPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdjustmentType", self.adjustment_type);
@@ -3429,12 +3489,14 @@ impl crate::core::element::CfnResource for CfnScalingPolicy {
 impl Handle<CfnScalingPolicy> {
     ///
     /// `Fn::GetAtt` `PolicyName`.
+    #[inline]
     pub fn attr_policy_name(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyName"))
     }
     /// The ARN of the AutoScaling scaling policy
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3472,6 +3534,7 @@ pub mod scaling_policy {
 
     impl CustomizedMetricSpecification {
         /// A new `CustomizedMetricSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3488,6 +3551,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for CustomizedMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -3528,6 +3592,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -3573,6 +3638,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -3604,6 +3670,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -3639,6 +3706,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Metric".into(), self.metric.into_value());
@@ -3672,6 +3740,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredefinedMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -3722,6 +3791,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxCapacityBreachBehavior", self.max_capacity_breach_behavior);
@@ -3750,6 +3820,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedCapacityMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricDataQueries".into(), self.metric_data_queries.into_value());
@@ -3774,6 +3845,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedLoadMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricDataQueries".into(), self.metric_data_queries.into_value());
@@ -3798,6 +3870,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedScalingMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricDataQueries".into(), self.metric_data_queries.into_value());
@@ -3857,6 +3930,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomizedCapacityMetricSpecification", self.customized_capacity_metric_specification);
@@ -3896,6 +3970,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedLoadMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -3930,6 +4005,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedMetricPair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -3964,6 +4040,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedScalingMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
@@ -4004,6 +4081,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for StepAdjustment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricIntervalLowerBound", self.metric_interval_lower_bound);
@@ -4050,6 +4128,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomizedMetricSpecification", self.customized_metric_specification);
@@ -4100,6 +4179,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetricDataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -4143,6 +4223,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetricStat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Metric".into(), self.metric.into_value());
@@ -4330,6 +4411,7 @@ impl CfnScheduledAction {
 impl crate::core::element::CfnResource for CfnScheduledAction {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::ScheduledAction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutoScalingGroupName".into(), self.auto_scaling_group_name.into_value());
@@ -4349,6 +4431,7 @@ impl Handle<CfnScheduledAction> {
     /// Auto-generated unique identifier
     ///
     /// `Fn::GetAtt` `ScheduledActionName`.
+    #[inline]
     pub fn attr_scheduled_action_name(&self) -> Val<String> {
         Val::expr(self.get_att("ScheduledActionName"))
     }
@@ -4399,6 +4482,7 @@ impl CfnWarmPool {
 impl crate::core::element::CfnResource for CfnWarmPool {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::WarmPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutoScalingGroupName".into(), self.auto_scaling_group_name.into_value());
@@ -4424,6 +4508,7 @@ pub mod warm_pool {
 
     impl InstanceReusePolicy {
         /// A new `InstanceReusePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4434,6 +4519,7 @@ pub mod warm_pool {
     }
 
     impl IntoValue for InstanceReusePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReuseOnScaleIn", self.reuse_on_scale_in);

@@ -52,6 +52,7 @@ impl CfnScalingPlan {
 impl crate::core::element::CfnResource for CfnScalingPlan {
     const TYPE_NAME: &'static str = "AWS::AutoScalingPlans::ScalingPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationSource".into(), self.application_source.into_value());
@@ -65,18 +66,21 @@ impl Handle<CfnScalingPlan> {
     /// The version number of the scaling plan. This value is always 1.
     ///
     /// `Fn::GetAtt` `ScalingPlanVersion`.
+    #[inline]
     pub fn attr_scaling_plan_version(&self) -> Val<String> {
         Val::expr(self.get_att("ScalingPlanVersion"))
     }
     /// The name of the scaling plan. Names cannot contain vertical bars, colons, or forward slashes.
     ///
     /// `Fn::GetAtt` `ScalingPlanName`.
+    #[inline]
     pub fn attr_scaling_plan_name(&self) -> Val<String> {
         Val::expr(self.get_att("ScalingPlanName"))
     }
     /// The Amazon Resource Name (ARN) of the scaling plan.
     ///
     /// `Fn::GetAtt` `ScalingPlanArn`.
+    #[inline]
     pub fn attr_scaling_plan_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ScalingPlanArn"))
     }
@@ -104,6 +108,7 @@ pub mod scaling_plan {
 
     impl ApplicationSource {
         /// A new `ApplicationSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -115,6 +120,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for ApplicationSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudFormationStackARN", self.cloud_formation_stack_arn);
@@ -177,6 +183,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for CustomizedLoadMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -243,6 +250,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for CustomizedScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -278,6 +286,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -316,6 +325,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for PredefinedLoadMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedLoadMetricType".into(), self.predefined_load_metric_type.into_value());
@@ -355,6 +365,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for PredefinedScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PredefinedScalingMetricType".into(), self.predefined_scaling_metric_type.into_value());
@@ -494,6 +505,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for ScalingInstruction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomizedLoadMetricSpecification", self.customized_load_metric_specification);
@@ -542,6 +554,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -622,6 +635,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for TargetTrackingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomizedScalingMetricSpecification", self.customized_scaling_metric_specification);

@@ -56,6 +56,7 @@ impl CfnWorkspace {
 impl crate::core::element::CfnResource for CfnWorkspace {
     const TYPE_NAME: &'static str = "AWS::AWSExternalAnthropic::Workspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataResidency", self.data_residency);
@@ -70,18 +71,21 @@ impl Handle<CfnWorkspace> {
     /// The ARN of the workspace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the workspace was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The unique identifier of the workspace.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -115,6 +119,7 @@ pub mod workspace {
 
     impl DataResidency {
         /// A new `DataResidency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -127,6 +132,7 @@ pub mod workspace {
     }
 
     impl IntoValue for DataResidency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedInferenceGeos", self.allowed_inference_geos);

@@ -68,6 +68,7 @@ impl CfnCapability {
 impl crate::core::element::CfnResource for CfnCapability {
     const TYPE_NAME: &'static str = "AWS::B2BI::Capability";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Configuration".into(), self.configuration.into_value());
@@ -83,21 +84,25 @@ impl crate::core::element::CfnResource for CfnCapability {
 impl Handle<CfnCapability> {
     ///
     /// `Fn::GetAtt` `CapabilityArn`.
+    #[inline]
     pub fn attr_capability_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CapabilityArn"))
     }
     ///
     /// `Fn::GetAtt` `CapabilityId`.
+    #[inline]
     pub fn attr_capability_id(&self) -> Val<String> {
         Val::expr(self.get_att("CapabilityId"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -120,6 +125,7 @@ pub mod capability {
 
     impl S3Location {
         /// A new `S3Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -131,6 +137,7 @@ pub mod capability {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);
@@ -209,6 +216,7 @@ impl CfnPartnership {
 impl crate::core::element::CfnResource for CfnPartnership {
     const TYPE_NAME: &'static str = "AWS::B2BI::Partnership";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Capabilities".into(), self.capabilities.into_value());
@@ -226,26 +234,31 @@ impl crate::core::element::CfnResource for CfnPartnership {
 impl Handle<CfnPartnership> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
     ///
     /// `Fn::GetAtt` `PartnershipArn`.
+    #[inline]
     pub fn attr_partnership_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PartnershipArn"))
     }
     ///
     /// `Fn::GetAtt` `PartnershipId`.
+    #[inline]
     pub fn attr_partnership_id(&self) -> Val<String> {
         Val::expr(self.get_att("PartnershipId"))
     }
     ///
     /// `Fn::GetAtt` `TradingPartnerId`.
+    #[inline]
     pub fn attr_trading_partner_id(&self) -> Val<String> {
         Val::expr(self.get_att("TradingPartnerId"))
     }
@@ -268,6 +281,7 @@ pub mod partnership {
 
     impl CapabilityOptions {
         /// A new `CapabilityOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -279,6 +293,7 @@ pub mod partnership {
     }
 
     impl IntoValue for CapabilityOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InboundEdi", self.inbound_edi);
@@ -298,6 +313,7 @@ pub mod partnership {
 
     impl InboundEdiOptions {
         /// A new `InboundEdiOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -308,6 +324,7 @@ pub mod partnership {
     }
 
     impl IntoValue for InboundEdiOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "X12", self.x12);
@@ -342,6 +359,7 @@ pub mod partnership {
     }
 
     impl IntoValue for X12AcknowledgmentOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FunctionalAcknowledgment".into(), self.functional_acknowledgment.into_value());
@@ -361,6 +379,7 @@ pub mod partnership {
 
     impl X12InboundEdiOptions {
         /// A new `X12InboundEdiOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -371,6 +390,7 @@ pub mod partnership {
     }
 
     impl IntoValue for X12InboundEdiOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcknowledgmentOptions", self.acknowledgment_options);
@@ -452,6 +472,7 @@ impl CfnProfile {
 impl crate::core::element::CfnResource for CfnProfile {
     const TYPE_NAME: &'static str = "AWS::B2BI::Profile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BusinessName".into(), self.business_name.into_value());
@@ -468,26 +489,31 @@ impl crate::core::element::CfnResource for CfnProfile {
 impl Handle<CfnProfile> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `LogGroupName`.
+    #[inline]
     pub fn attr_log_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("LogGroupName"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
     ///
     /// `Fn::GetAtt` `ProfileArn`.
+    #[inline]
     pub fn attr_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileArn"))
     }
     ///
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileId"))
     }
@@ -585,6 +611,7 @@ impl CfnTransformer {
 impl crate::core::element::CfnResource for CfnTransformer {
     const TYPE_NAME: &'static str = "AWS::B2BI::Transformer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EdiType", self.edi_type);
@@ -606,21 +633,25 @@ impl crate::core::element::CfnResource for CfnTransformer {
 impl Handle<CfnTransformer> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
     ///
     /// `Fn::GetAtt` `TransformerArn`.
+    #[inline]
     pub fn attr_transformer_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TransformerArn"))
     }
     ///
     /// `Fn::GetAtt` `TransformerId`.
+    #[inline]
     pub fn attr_transformer_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransformerId"))
     }
@@ -640,6 +671,7 @@ pub mod transformer {
 
     impl AdvancedOptions {
         /// A new `AdvancedOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -650,6 +682,7 @@ pub mod transformer {
     }
 
     impl IntoValue for AdvancedOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "X12", self.x12);
@@ -685,6 +718,7 @@ pub mod transformer {
     }
 
     impl IntoValue for InputConversion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvancedOptions", self.advanced_options);
@@ -718,6 +752,7 @@ pub mod transformer {
     }
 
     impl IntoValue for Mapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Template", self.template);
@@ -754,6 +789,7 @@ pub mod transformer {
     }
 
     impl IntoValue for OutputConversion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvancedOptions", self.advanced_options);
@@ -777,6 +813,7 @@ pub mod transformer {
 
     impl SampleDocumentKeys {
         /// A new `SampleDocumentKeys` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -788,6 +825,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SampleDocumentKeys {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Input", self.input);
@@ -816,6 +854,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SampleDocuments {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -838,6 +877,7 @@ pub mod transformer {
 
     impl X12AdvancedOptions {
         /// A new `X12AdvancedOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -849,6 +889,7 @@ pub mod transformer {
     }
 
     impl IntoValue for X12AdvancedOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SplitOptions", self.split_options);
@@ -868,6 +909,7 @@ pub mod transformer {
 
     impl X12SplitOptions {
         /// A new `X12SplitOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -878,6 +920,7 @@ pub mod transformer {
     }
 
     impl IntoValue for X12SplitOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SplitBy", self.split_by);
@@ -896,6 +939,7 @@ pub mod transformer {
 
     impl X12ValidationOptions {
         /// A new `X12ValidationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -906,6 +950,7 @@ pub mod transformer {
     }
 
     impl IntoValue for X12ValidationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ValidationRules", self.validation_rules);

@@ -48,6 +48,7 @@ impl CfnBackupPlan {
 impl crate::core::element::CfnResource for CfnBackupPlan {
     const TYPE_NAME: &'static str = "AWS::Backup::BackupPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BackupPlan".into(), self.backup_plan.into_value());
@@ -60,16 +61,19 @@ impl crate::core::element::CfnResource for CfnBackupPlan {
 impl Handle<CfnBackupPlan> {
     ///
     /// `Fn::GetAtt` `BackupPlanId`.
+    #[inline]
     pub fn attr_backup_plan_id(&self) -> Val<String> {
         Val::expr(self.get_att("BackupPlanId"))
     }
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
     ///
     /// `Fn::GetAtt` `BackupPlanArn`.
+    #[inline]
     pub fn attr_backup_plan_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BackupPlanArn"))
     }
@@ -98,6 +102,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for AdvancedBackupSettingResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BackupOptions".into(), self.backup_options.into_value());
@@ -145,6 +150,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for BackupPlanResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvancedBackupSettings", self.advanced_backup_settings);
@@ -236,6 +242,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for BackupRuleResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompletionWindowMinutes", self.completion_window_minutes);
@@ -279,6 +286,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for CopyActionResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationBackupVaultArn".into(), self.destination_backup_vault_arn.into_value());
@@ -298,6 +306,7 @@ pub mod backup_plan {
 
     impl IndexActionsResourceType {
         /// A new `IndexActionsResourceType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -308,6 +317,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for IndexActionsResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceTypes", self.resource_types);
@@ -332,6 +342,7 @@ pub mod backup_plan {
 
     impl LifecycleResourceType {
         /// A new `LifecycleResourceType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -344,6 +355,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for LifecycleResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteAfterDays", self.delete_after_days);
@@ -367,6 +379,7 @@ pub mod backup_plan {
 
     impl ScanActionResourceType {
         /// A new `ScanActionResourceType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -378,6 +391,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for ScanActionResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MalwareScanner", self.malware_scanner);
@@ -403,6 +417,7 @@ pub mod backup_plan {
 
     impl ScanSettingResourceType {
         /// A new `ScanSettingResourceType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -415,6 +430,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for ScanSettingResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MalwareScanner", self.malware_scanner);
@@ -469,6 +485,7 @@ impl CfnBackupSelection {
 impl crate::core::element::CfnResource for CfnBackupSelection {
     const TYPE_NAME: &'static str = "AWS::Backup::BackupSelection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BackupPlanId".into(), self.backup_plan_id.into_value());
@@ -481,11 +498,13 @@ impl crate::core::element::CfnResource for CfnBackupSelection {
 impl Handle<CfnBackupSelection> {
     ///
     /// `Fn::GetAtt` `SelectionId`.
+    #[inline]
     pub fn attr_selection_id(&self) -> Val<String> {
         Val::expr(self.get_att("SelectionId"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -540,6 +559,7 @@ pub mod backup_selection {
     }
 
     impl IntoValue for BackupSelectionResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Conditions", self.conditions);
@@ -566,6 +586,7 @@ pub mod backup_selection {
 
     impl ConditionParameter {
         /// A new `ConditionParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -577,6 +598,7 @@ pub mod backup_selection {
     }
 
     impl IntoValue for ConditionParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionKey", self.condition_key);
@@ -616,6 +638,7 @@ pub mod backup_selection {
     }
 
     impl IntoValue for ConditionResourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionKey".into(), self.condition_key.into_value());
@@ -645,6 +668,7 @@ pub mod backup_selection {
 
     impl Conditions {
         /// A new `Conditions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -658,6 +682,7 @@ pub mod backup_selection {
     }
 
     impl IntoValue for Conditions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StringEquals", self.string_equals);
@@ -723,6 +748,7 @@ impl CfnBackupVault {
 impl crate::core::element::CfnResource for CfnBackupVault {
     const TYPE_NAME: &'static str = "AWS::Backup::BackupVault";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessPolicy", self.access_policy);
@@ -739,6 +765,7 @@ impl crate::core::element::CfnResource for CfnBackupVault {
 impl Handle<CfnBackupVault> {
     ///
     /// `Fn::GetAtt` `BackupVaultArn`.
+    #[inline]
     pub fn attr_backup_vault_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BackupVaultArn"))
     }
@@ -775,6 +802,7 @@ pub mod backup_vault {
     }
 
     impl IntoValue for LockConfigurationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChangeableForDays", self.changeable_for_days);
@@ -804,6 +832,7 @@ pub mod backup_vault {
     }
 
     impl IntoValue for NotificationObjectType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BackupVaultEvents".into(), self.backup_vault_events.into_value());
@@ -870,6 +899,7 @@ impl CfnFramework {
 impl crate::core::element::CfnResource for CfnFramework {
     const TYPE_NAME: &'static str = "AWS::Backup::Framework";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FrameworkControls".into(), self.framework_controls.into_value());
@@ -885,6 +915,7 @@ impl Handle<CfnFramework> {
     /// An Amazon Resource Name (ARN) that uniquely identifies Framework as a resource
     ///
     /// `Fn::GetAtt` `FrameworkArn`.
+    #[inline]
     pub fn attr_framework_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FrameworkArn"))
     }
@@ -893,6 +924,7 @@ impl Handle<CfnFramework> {
     /// behind UTC.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -909,6 +941,7 @@ impl Handle<CfnFramework> {
     /// `UNAVAILABLE` when AWS Backup is unable to validate recording status at this time.
     ///
     /// `Fn::GetAtt` `FrameworkStatus`.
+    #[inline]
     pub fn attr_framework_status(&self) -> Val<String> {
         Val::expr(self.get_att("FrameworkStatus"))
     }
@@ -916,6 +949,7 @@ impl Handle<CfnFramework> {
     /// DELETE_IN_PROGRESS | COMPLETED | FAILED`
     ///
     /// `Fn::GetAtt` `DeploymentStatus`.
+    #[inline]
     pub fn attr_deployment_status(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentStatus"))
     }
@@ -944,6 +978,7 @@ pub mod framework {
     }
 
     impl IntoValue for ControlInputParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -976,6 +1011,7 @@ pub mod framework {
 
     impl ControlScope {
         /// A new `ControlScope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -988,6 +1024,7 @@ pub mod framework {
     }
 
     impl IntoValue for ControlScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComplianceResourceIds", self.compliance_resource_ids);
@@ -1032,6 +1069,7 @@ pub mod framework {
     }
 
     impl IntoValue for FrameworkControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ControlInputParameters", self.control_input_parameters);
@@ -1098,6 +1136,7 @@ impl CfnLegalHold {
 impl crate::core::element::CfnResource for CfnLegalHold {
     const TYPE_NAME: &'static str = "AWS::Backup::LegalHold";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -1113,24 +1152,28 @@ impl Handle<CfnLegalHold> {
     /// The Amazon Resource Name (ARN) of the legal hold.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the legal hold.
     ///
     /// `Fn::GetAtt` `LegalHoldId`.
+    #[inline]
     pub fn attr_legal_hold_id(&self) -> Val<String> {
         Val::expr(self.get_att("LegalHoldId"))
     }
     /// The status of the legal hold.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time when the legal hold was created.
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
@@ -1163,6 +1206,7 @@ pub mod legal_hold {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromDate".into(), self.from_date.into_value());
@@ -1194,6 +1238,7 @@ pub mod legal_hold {
 
     impl RecoveryPointSelection {
         /// A new `RecoveryPointSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1206,6 +1251,7 @@ pub mod legal_hold {
     }
 
     impl IntoValue for RecoveryPointSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateRange", self.date_range);
@@ -1284,6 +1330,7 @@ impl CfnLogicallyAirGappedBackupVault {
 impl crate::core::element::CfnResource for CfnLogicallyAirGappedBackupVault {
     const TYPE_NAME: &'static str = "AWS::Backup::LogicallyAirGappedBackupVault";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessPolicy", self.access_policy);
@@ -1302,16 +1349,19 @@ impl crate::core::element::CfnResource for CfnLogicallyAirGappedBackupVault {
 impl Handle<CfnLogicallyAirGappedBackupVault> {
     ///
     /// `Fn::GetAtt` `BackupVaultArn`.
+    #[inline]
     pub fn attr_backup_vault_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BackupVaultArn"))
     }
     ///
     /// `Fn::GetAtt` `VaultState`.
+    #[inline]
     pub fn attr_vault_state(&self) -> Val<String> {
         Val::expr(self.get_att("VaultState"))
     }
     ///
     /// `Fn::GetAtt` `VaultType`.
+    #[inline]
     pub fn attr_vault_type(&self) -> Val<String> {
         Val::expr(self.get_att("VaultType"))
     }
@@ -1339,6 +1389,7 @@ pub mod logically_air_gapped_backup_vault {
     }
 
     impl IntoValue for NotificationObjectType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BackupVaultEvents".into(), self.backup_vault_events.into_value());
@@ -1411,6 +1462,7 @@ impl CfnReportPlan {
 impl crate::core::element::CfnResource for CfnReportPlan {
     const TYPE_NAME: &'static str = "AWS::Backup::ReportPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ReportDeliveryChannel".into(), self.report_delivery_channel.into_value());
@@ -1428,6 +1480,7 @@ impl Handle<CfnReportPlan> {
     /// type.
     ///
     /// `Fn::GetAtt` `ReportPlanArn`.
+    #[inline]
     pub fn attr_report_plan_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ReportPlanArn"))
     }
@@ -1473,6 +1526,7 @@ pub mod report_plan {
     }
 
     impl IntoValue for ReportDeliveryChannel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Formats", self.formats);
@@ -1535,6 +1589,7 @@ pub mod report_plan {
     }
 
     impl IntoValue for ReportSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Accounts", self.accounts);
@@ -1605,6 +1660,7 @@ impl CfnRestoreTestingPlan {
 impl crate::core::element::CfnResource for CfnRestoreTestingPlan {
     const TYPE_NAME: &'static str = "AWS::Backup::RestoreTestingPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RecoveryPointSelection".into(), self.recovery_point_selection.into_value());
@@ -1621,6 +1677,7 @@ impl crate::core::element::CfnResource for CfnRestoreTestingPlan {
 impl Handle<CfnRestoreTestingPlan> {
     ///
     /// `Fn::GetAtt` `RestoreTestingPlanArn`.
+    #[inline]
     pub fn attr_restore_testing_plan_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RestoreTestingPlanArn"))
     }
@@ -1674,6 +1731,7 @@ pub mod restore_testing_plan {
     }
 
     impl IntoValue for RestoreTestingRecoveryPointSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Algorithm".into(), self.algorithm.into_value());
@@ -1765,6 +1823,7 @@ impl CfnRestoreTestingSelection {
 impl crate::core::element::CfnResource for CfnRestoreTestingSelection {
     const TYPE_NAME: &'static str = "AWS::Backup::RestoreTestingSelection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IamRoleArn".into(), self.iam_role_arn.into_value());
@@ -1802,6 +1861,7 @@ pub mod restore_testing_selection {
     }
 
     impl IntoValue for KeyValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1824,6 +1884,7 @@ pub mod restore_testing_selection {
 
     impl ProtectedResourceConditions {
         /// A new `ProtectedResourceConditions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1835,6 +1896,7 @@ pub mod restore_testing_selection {
     }
 
     impl IntoValue for ProtectedResourceConditions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StringEquals", self.string_equals);
@@ -1893,6 +1955,7 @@ impl CfnTieringConfiguration {
 impl crate::core::element::CfnResource for CfnTieringConfiguration {
     const TYPE_NAME: &'static str = "AWS::Backup::TieringConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BackupVaultName".into(), self.backup_vault_name.into_value());
@@ -1907,16 +1970,19 @@ impl crate::core::element::CfnResource for CfnTieringConfiguration {
 impl Handle<CfnTieringConfiguration> {
     ///
     /// `Fn::GetAtt` `TieringConfigurationArn`.
+    #[inline]
     pub fn attr_tiering_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TieringConfigurationArn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -1956,6 +2022,7 @@ pub mod tiering_configuration {
     }
 
     impl IntoValue for ResourceSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceType".into(), self.resource_type.into_value());

@@ -50,6 +50,7 @@ pub struct CfnHypervisor {
 
 impl CfnHypervisor {
     /// A new `CfnHypervisor` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -68,6 +69,7 @@ impl CfnHypervisor {
 impl crate::core::element::CfnResource for CfnHypervisor {
     const TYPE_NAME: &'static str = "AWS::BackupGateway::Hypervisor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Host", self.host);
@@ -85,6 +87,7 @@ impl crate::core::element::CfnResource for CfnHypervisor {
 impl Handle<CfnHypervisor> {
     ///
     /// `Fn::GetAtt` `HypervisorArn`.
+    #[inline]
     pub fn attr_hypervisor_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HypervisorArn"))
     }

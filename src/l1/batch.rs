@@ -104,6 +104,7 @@ impl CfnComputeEnvironment {
 impl crate::core::element::CfnResource for CfnComputeEnvironment {
     const TYPE_NAME: &'static str = "AWS::Batch::ComputeEnvironment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ComputeEnvironmentName", self.compute_environment_name);
@@ -126,12 +127,14 @@ impl crate::core::element::CfnResource for CfnComputeEnvironment {
 impl Handle<CfnComputeEnvironment> {
     ///
     /// `Fn::GetAtt` `ComputeEnvironmentArn`.
+    #[inline]
     pub fn attr_compute_environment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ComputeEnvironmentArn"))
     }
     /// The read-only status of the EKS access entry, returned by DescribeComputeEnvironments.
     ///
     /// `Fn::GetAtt` `EksConfiguration.AccessEntry.Status`.
+    #[inline]
     pub fn attr_eks_configuration_access_entry_status(&self) -> Val<String> {
         Val::expr(self.get_att("EksConfiguration.AccessEntry.Status"))
     }
@@ -154,6 +157,7 @@ pub mod compute_environment {
 
     impl CapacityReservations {
         /// A new `CapacityReservations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -165,6 +169,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for CapacityReservations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReservationGroupArn", self.reservation_group_arn);
@@ -298,6 +303,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ComputeResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -336,6 +342,7 @@ pub mod compute_environment {
 
     impl ComputeScalingPolicy {
         /// A new `ComputeScalingPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -346,6 +353,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ComputeScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MinScaleDownDelayMinutes", self.min_scale_down_delay_minutes);
@@ -390,6 +398,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for Ec2ConfigurationObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchImageStatus", self.batch_image_status);
@@ -417,6 +426,7 @@ pub mod compute_environment {
 
     impl EcsSettings {
         /// A new `EcsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -427,6 +437,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for EcsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerInsights", self.container_insights);
@@ -449,6 +460,7 @@ pub mod compute_environment {
 
     impl EksAccessEntry {
         /// A new `EksAccessEntry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -459,6 +471,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for EksAccessEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DesiredState", self.desired_state);
@@ -497,6 +510,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for EksConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessEntry", self.access_entry);
@@ -517,6 +531,7 @@ pub mod compute_environment {
 
     impl InfrastructureOptimization {
         /// A new `InfrastructureOptimization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -527,6 +542,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for InfrastructureOptimization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScaleInAfter", self.scale_in_after);
@@ -603,6 +619,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for InstanceLaunchTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityOptionType", self.capacity_option_type);
@@ -630,6 +647,7 @@ pub mod compute_environment {
 
     impl InstanceRequirements {
         /// A new `InstanceRequirements` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -640,6 +658,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
@@ -670,6 +689,7 @@ pub mod compute_environment {
 
     impl LaunchTemplateSpecification {
         /// A new `LaunchTemplateSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -684,6 +704,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -718,6 +739,7 @@ pub mod compute_environment {
 
     impl LaunchTemplateSpecificationOverride {
         /// A new `LaunchTemplateSpecificationOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -732,6 +754,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for LaunchTemplateSpecificationOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -754,6 +777,7 @@ pub mod compute_environment {
 
     impl ManagedInstancesLocalStorageConfiguration {
         /// A new `ManagedInstancesLocalStorageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -764,6 +788,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ManagedInstancesLocalStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UseLocalStorage", self.use_local_storage);
@@ -791,6 +816,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ManagedInstancesNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -839,6 +865,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ManagedInstancesProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfrastructureOptimization", self.infrastructure_optimization);
@@ -860,6 +887,7 @@ pub mod compute_environment {
 
     impl ManagedInstancesStorageConfiguration {
         /// A new `ManagedInstancesStorageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -870,6 +898,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ManagedInstancesStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StorageSizeGiB", self.storage_size_gib);
@@ -891,6 +920,7 @@ pub mod compute_environment {
 
     impl UpdatePolicy {
         /// A new `UpdatePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -902,6 +932,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for UpdatePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JobExecutionTimeoutMinutes", self.job_execution_timeout_minutes);
@@ -980,6 +1011,7 @@ impl CfnConsumableResource {
 impl crate::core::element::CfnResource for CfnConsumableResource {
     const TYPE_NAME: &'static str = "AWS::Batch::ConsumableResource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConsumableResourceName", self.consumable_resource_name);
@@ -995,23 +1027,27 @@ impl Handle<CfnConsumableResource> {
     /// ARN of the Consumable Resource.
     ///
     /// `Fn::GetAtt` `ConsumableResourceArn`.
+    #[inline]
     pub fn attr_consumable_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConsumableResourceArn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<i64> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// In-use Quantity of ConsumableResource.
     ///
     /// `Fn::GetAtt` `InUseQuantity`.
+    #[inline]
     pub fn attr_in_use_quantity(&self) -> Val<i64> {
         Val::expr(self.get_att("InUseQuantity"))
     }
     /// Available Quantity of ConsumableResource.
     ///
     /// `Fn::GetAtt` `AvailableQuantity`.
+    #[inline]
     pub fn attr_available_quantity(&self) -> Val<i64> {
         Val::expr(self.get_att("AvailableQuantity"))
     }
@@ -1129,6 +1165,7 @@ impl CfnJobDefinition {
 impl crate::core::element::CfnResource for CfnJobDefinition {
     const TYPE_NAME: &'static str = "AWS::Batch::JobDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConsumableResourceProperties", self.consumable_resource_properties);
@@ -1154,6 +1191,7 @@ impl crate::core::element::CfnResource for CfnJobDefinition {
 impl Handle<CfnJobDefinition> {
     ///
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("JobDefinitionArn"))
     }
@@ -1179,6 +1217,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ConsumableResourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConsumableResourceList".into(), self.consumable_resource_list.into_value());
@@ -1208,6 +1247,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ConsumableResourceRequirement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConsumableResource".into(), self.consumable_resource.into_value());
@@ -1348,6 +1388,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ContainerProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -1394,6 +1435,7 @@ pub mod job_definition {
 
     impl Device {
         /// A new `Device` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1406,6 +1448,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -1429,6 +1472,7 @@ pub mod job_definition {
 
     impl EFSAuthorizationConfig {
         /// A new `EFSAuthorizationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1440,6 +1484,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EFSAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessPointId", self.access_point_id);
@@ -1490,6 +1535,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EFSVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -1518,6 +1564,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EcsProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TaskProperties".into(), self.task_properties.into_value());
@@ -1569,6 +1616,7 @@ pub mod job_definition {
 
     impl EcsTaskProperties {
         /// A new `EcsTaskProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1590,6 +1638,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EcsTaskProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Containers", self.containers);
@@ -1670,6 +1719,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksContainer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Args", self.args);
@@ -1709,6 +1759,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksContainerEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1731,6 +1782,7 @@ pub mod job_definition {
 
     impl EksContainerResourceRequirements {
         /// A new `EksContainerResourceRequirements` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1742,6 +1794,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksContainerResourceRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Limits", self.limits);
@@ -1776,6 +1829,7 @@ pub mod job_definition {
 
     impl EksContainerSecurityContext {
         /// A new `EksContainerSecurityContext` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1791,6 +1845,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksContainerSecurityContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowPrivilegeEscalation", self.allow_privilege_escalation);
@@ -1823,6 +1878,7 @@ pub mod job_definition {
 
     impl EksContainerVolumeMount {
         /// A new `EksContainerVolumeMount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1836,6 +1892,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksContainerVolumeMount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MountPath", self.mount_path);
@@ -1860,6 +1917,7 @@ pub mod job_definition {
 
     impl EksEmptyDir {
         /// A new `EksEmptyDir` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1871,6 +1929,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksEmptyDir {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Medium", self.medium);
@@ -1890,6 +1949,7 @@ pub mod job_definition {
 
     impl EksHostPath {
         /// A new `EksHostPath` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1900,6 +1960,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksHostPath {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Path", self.path);
@@ -1924,6 +1985,7 @@ pub mod job_definition {
 
     impl EksMetadata {
         /// A new `EksMetadata` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1936,6 +1998,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Annotations", self.annotations);
@@ -1969,6 +2032,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksPersistentVolumeClaim {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClaimName".into(), self.claim_name.into_value());
@@ -2012,6 +2076,7 @@ pub mod job_definition {
 
     impl EksPodProperties {
         /// A new `EksPodProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2030,6 +2095,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksPodProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Containers", self.containers);
@@ -2056,6 +2122,7 @@ pub mod job_definition {
 
     impl EksProperties {
         /// A new `EksProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2066,6 +2133,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PodProperties", self.pod_properties);
@@ -2097,6 +2165,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksSecret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Optional", self.optional);
@@ -2141,6 +2210,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksVolume {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmptyDir", self.empty_dir);
@@ -2166,6 +2236,7 @@ pub mod job_definition {
 
     impl Environment {
         /// A new `Environment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2177,6 +2248,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2202,6 +2274,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EphemeralStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SizeInGiB".into(), self.size_in_gib.into_value());
@@ -2241,6 +2314,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EvaluateOnExit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -2262,6 +2336,7 @@ pub mod job_definition {
 
     impl FargatePlatformConfiguration {
         /// A new `FargatePlatformConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2272,6 +2347,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for FargatePlatformConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlatformVersion", self.platform_version);
@@ -2303,6 +2379,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for FirelensConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Options", self.options);
@@ -2322,6 +2399,7 @@ pub mod job_definition {
 
     impl Host {
         /// A new `Host` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2332,6 +2410,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Host {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourcePath", self.source_path);
@@ -2350,6 +2429,7 @@ pub mod job_definition {
 
     impl ImagePullSecret {
         /// A new `ImagePullSecret` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2360,6 +2440,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ImagePullSecret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2378,6 +2459,7 @@ pub mod job_definition {
 
     impl JobTimeout {
         /// A new `JobTimeout` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2388,6 +2470,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for JobTimeout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttemptDurationSeconds", self.attempt_duration_seconds);
@@ -2421,6 +2504,7 @@ pub mod job_definition {
 
     impl LinuxParameters {
         /// A new `LinuxParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2436,6 +2520,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for LinuxParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Devices", self.devices);
@@ -2476,6 +2561,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogDriver".into(), self.log_driver.into_value());
@@ -2502,6 +2588,7 @@ pub mod job_definition {
 
     impl MountPoint {
         /// A new `MountPoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2514,6 +2601,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for MountPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -2650,6 +2738,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for MultiNodeContainerProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -2695,6 +2784,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for MultiNodeEcsProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TaskProperties".into(), self.task_properties.into_value());
@@ -2731,6 +2821,7 @@ pub mod job_definition {
 
     impl MultiNodeEcsTaskProperties {
         /// A new `MultiNodeEcsTaskProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2747,6 +2838,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for MultiNodeEcsTaskProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Containers", self.containers);
@@ -2771,6 +2863,7 @@ pub mod job_definition {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2781,6 +2874,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -2819,6 +2913,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for NodeProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MainNode".into(), self.main_node.into_value());
@@ -2875,6 +2970,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for NodeRangeProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConsumableResourceProperties", self.consumable_resource_properties);
@@ -2904,6 +3000,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for RepositoryCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CredentialsParameter".into(), self.credentials_parameter.into_value());
@@ -2925,6 +3022,7 @@ pub mod job_definition {
 
     impl ResourceRequirement {
         /// A new `ResourceRequirement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2936,6 +3034,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ResourceRequirement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -2955,6 +3054,7 @@ pub mod job_definition {
 
     impl ResourceRetentionPolicy {
         /// A new `ResourceRetentionPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2965,6 +3065,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ResourceRetentionPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SkipDeregisterOnUpdate", self.skip_deregister_on_update);
@@ -2986,6 +3087,7 @@ pub mod job_definition {
 
     impl RetryStrategy {
         /// A new `RetryStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2997,6 +3099,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for RetryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attempts", self.attempts);
@@ -3019,6 +3122,7 @@ pub mod job_definition {
 
     impl RuntimePlatform {
         /// A new `RuntimePlatform` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3030,6 +3134,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for RuntimePlatform {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CpuArchitecture", self.cpu_architecture);
@@ -3075,6 +3180,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for S3FilesVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessPointArn", self.access_point_arn);
@@ -3105,6 +3211,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -3133,6 +3240,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for TaskContainerDependency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Condition".into(), self.condition.into_value());
@@ -3253,6 +3361,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for TaskContainerProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -3305,6 +3414,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Tmpfs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerPath".into(), self.container_path.into_value());
@@ -3341,6 +3451,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Ulimit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HardLimit".into(), self.hard_limit.into_value());
@@ -3370,6 +3481,7 @@ pub mod job_definition {
 
     impl Volume {
         /// A new `Volume` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3383,6 +3495,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Volume {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EfsVolumeConfiguration", self.efs_volume_configuration);
@@ -3465,6 +3578,7 @@ impl CfnJobQueue {
 impl crate::core::element::CfnResource for CfnJobQueue {
     const TYPE_NAME: &'static str = "AWS::Batch::JobQueue";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ComputeEnvironmentOrder", self.compute_environment_order);
@@ -3484,6 +3598,7 @@ impl crate::core::element::CfnResource for CfnJobQueue {
 impl Handle<CfnJobQueue> {
     ///
     /// `Fn::GetAtt` `JobQueueArn`.
+    #[inline]
     pub fn attr_job_queue_arn(&self) -> Val<String> {
         Val::expr(self.get_att("JobQueueArn"))
     }
@@ -3511,6 +3626,7 @@ pub mod job_queue {
     }
 
     impl IntoValue for ComputeEnvironmentOrder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputeEnvironment".into(), self.compute_environment.into_value());
@@ -3555,6 +3671,7 @@ pub mod job_queue {
     }
 
     impl IntoValue for JobStateTimeLimitAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -3585,6 +3702,7 @@ pub mod job_queue {
     }
 
     impl IntoValue for ServiceEnvironmentOrder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Order".into(), self.order.into_value());
@@ -3688,6 +3806,7 @@ impl CfnQuotaShare {
 impl crate::core::element::CfnResource for CfnQuotaShare {
     const TYPE_NAME: &'static str = "AWS::Batch::QuotaShare";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CapacityLimits".into(), self.capacity_limits.into_value());
@@ -3705,6 +3824,7 @@ impl crate::core::element::CfnResource for CfnQuotaShare {
 impl Handle<CfnQuotaShare> {
     ///
     /// `Fn::GetAtt` `QuotaShareArn`.
+    #[inline]
     pub fn attr_quota_share_arn(&self) -> Val<String> {
         Val::expr(self.get_att("QuotaShareArn"))
     }
@@ -3738,6 +3858,7 @@ pub mod quota_share {
     }
 
     impl IntoValue for QuotaShareCapacityLimit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CapacityUnit".into(), self.capacity_unit.into_value());
@@ -3766,6 +3887,7 @@ pub mod quota_share {
     }
 
     impl IntoValue for QuotaSharePreemptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InSharePreemption".into(), self.in_share_preemption.into_value());
@@ -3809,6 +3931,7 @@ pub mod quota_share {
     }
 
     impl IntoValue for QuotaShareResourceSharingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorrowLimit", self.borrow_limit);
@@ -3856,6 +3979,7 @@ pub struct CfnSchedulingPolicy {
 
 impl CfnSchedulingPolicy {
     /// A new `CfnSchedulingPolicy` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3871,6 +3995,7 @@ impl CfnSchedulingPolicy {
 impl crate::core::element::CfnResource for CfnSchedulingPolicy {
     const TYPE_NAME: &'static str = "AWS::Batch::SchedulingPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "FairsharePolicy", self.fairshare_policy);
@@ -3886,6 +4011,7 @@ impl Handle<CfnSchedulingPolicy> {
     /// ARN of the Scheduling Policy.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3913,6 +4039,7 @@ pub mod scheduling_policy {
 
     impl FairsharePolicy {
         /// A new `FairsharePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3925,6 +4052,7 @@ pub mod scheduling_policy {
     }
 
     impl IntoValue for FairsharePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComputeReservation", self.compute_reservation);
@@ -3945,6 +4073,7 @@ pub mod scheduling_policy {
 
     impl QuotaSharePolicy {
         /// A new `QuotaSharePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3955,6 +4084,7 @@ pub mod scheduling_policy {
     }
 
     impl IntoValue for QuotaSharePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleResourceAssignmentStrategy", self.idle_resource_assignment_strategy);
@@ -3976,6 +4106,7 @@ pub mod scheduling_policy {
 
     impl ShareAttributes {
         /// A new `ShareAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3987,6 +4118,7 @@ pub mod scheduling_policy {
     }
 
     impl IntoValue for ShareAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ShareIdentifier", self.share_identifier);
@@ -4050,6 +4182,7 @@ impl CfnServiceEnvironment {
 impl crate::core::element::CfnResource for CfnServiceEnvironment {
     const TYPE_NAME: &'static str = "AWS::Batch::ServiceEnvironment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CapacityLimits".into(), self.capacity_limits.into_value());
@@ -4065,6 +4198,7 @@ impl crate::core::element::CfnResource for CfnServiceEnvironment {
 impl Handle<CfnServiceEnvironment> {
     ///
     /// `Fn::GetAtt` `ServiceEnvironmentArn`.
+    #[inline]
     pub fn attr_service_environment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceEnvironmentArn"))
     }
@@ -4087,6 +4221,7 @@ pub mod service_environment {
 
     impl CapacityLimit {
         /// A new `CapacityLimit` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4098,6 +4233,7 @@ pub mod service_environment {
     }
 
     impl IntoValue for CapacityLimit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityUnit", self.capacity_unit);

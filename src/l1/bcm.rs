@@ -55,6 +55,7 @@ impl CfnDashboard {
 impl crate::core::element::CfnResource for CfnDashboard {
     const TYPE_NAME: &'static str = "AWS::BCM::Dashboard";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -69,21 +70,25 @@ impl crate::core::element::CfnResource for CfnDashboard {
 impl Handle<CfnDashboard> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -118,6 +123,7 @@ pub mod dashboard {
 
     impl CostAndUsageExpression {
         /// A new `CostAndUsageExpression` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -133,6 +139,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CostAndUsageExpression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "And", self.and);
@@ -189,6 +196,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CostAndUsageQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filter", self.filter);
@@ -227,6 +235,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CostCategoryValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -256,6 +265,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -284,6 +294,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -319,6 +330,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DimensionValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -342,6 +354,7 @@ pub mod dashboard {
 
     impl DisplayConfig {
         /// A new `DisplayConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -353,6 +366,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DisplayConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Graph", self.graph);
@@ -384,6 +398,7 @@ pub mod dashboard {
 
     impl Expression {
         /// A new `Expression` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -398,6 +413,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Expression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "And", self.and);
@@ -433,6 +449,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GroupDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -464,6 +481,7 @@ pub mod dashboard {
 
     impl QueryParameters {
         /// A new `QueryParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -478,6 +496,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for QueryParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CostAndUsage", self.cost_and_usage);
@@ -525,6 +544,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReservationCoverageQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filter", self.filter);
@@ -568,6 +588,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReservationUtilizationQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filter", self.filter);
@@ -614,6 +635,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SavingsPlansCoverageQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filter", self.filter);
@@ -653,6 +675,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SavingsPlansUtilizationQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filter", self.filter);
@@ -689,6 +712,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TagValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -744,6 +768,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Widget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configs".into(), self.configs.into_value());
@@ -776,6 +801,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WidgetConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DisplayConfig".into(), self.display_config.into_value());
@@ -956,6 +982,7 @@ impl CfnScheduledReport {
 impl crate::core::element::CfnResource for CfnScheduledReport {
     const TYPE_NAME: &'static str = "AWS::BCM::ScheduledReport";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DashboardArn".into(), self.dashboard_arn.into_value());
@@ -975,24 +1002,28 @@ impl Handle<CfnScheduledReport> {
     /// The Amazon Resource Name (ARN) of the scheduled report.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the scheduled report was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the scheduled report was last modified.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The health of the scheduled report as of its last refresh.
     ///
     /// `Fn::GetAtt` `HealthStatus`.
+    #[inline]
     pub fn attr_health_status(&self) -> Value {
         self.get_att("HealthStatus")
     }
@@ -1025,6 +1056,7 @@ pub mod scheduled_report {
     }
 
     impl IntoValue for DateTimeRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -1057,6 +1089,7 @@ pub mod scheduled_report {
     }
 
     impl IntoValue for DateTimeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -1096,6 +1129,7 @@ pub mod scheduled_report {
 
     impl ScheduleConfig {
         /// A new `ScheduleConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1109,6 +1143,7 @@ pub mod scheduled_report {
     }
 
     impl IntoValue for ScheduleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScheduleExpression", self.schedule_expression);
@@ -1138,6 +1173,7 @@ pub mod scheduled_report {
 
     impl SchedulePeriod {
         /// A new `SchedulePeriod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1149,6 +1185,7 @@ pub mod scheduled_report {
     }
 
     impl IntoValue for SchedulePeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTime", self.end_time);

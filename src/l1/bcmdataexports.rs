@@ -48,6 +48,7 @@ impl CfnExport {
 impl crate::core::element::CfnResource for CfnExport {
     const TYPE_NAME: &'static str = "AWS::BCMDataExports::Export";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Export".into(), self.export.into_value());
@@ -60,11 +61,13 @@ impl crate::core::element::CfnResource for CfnExport {
 impl Handle<CfnExport> {
     ///
     /// `Fn::GetAtt` `ExportArn`.
+    #[inline]
     pub fn attr_export_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ExportArn"))
     }
     ///
     /// `Fn::GetAtt` `Export.ExportArn`.
+    #[inline]
     pub fn attr_export_export_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Export.ExportArn"))
     }
@@ -97,6 +100,7 @@ pub mod export {
     }
 
     impl IntoValue for DataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueryStatement".into(), self.query_statement.into_value());
@@ -122,6 +126,7 @@ pub mod export {
     }
 
     impl IntoValue for DestinationConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Destination".into(), self.s3_destination.into_value());
@@ -174,6 +179,7 @@ pub mod export {
     }
 
     impl IntoValue for Export {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataQuery".into(), self.data_query.into_value());
@@ -202,6 +208,7 @@ pub mod export {
     }
 
     impl IntoValue for RefreshCadence {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Frequency".into(), self.frequency.into_value());
@@ -254,6 +261,7 @@ pub mod export {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -302,6 +310,7 @@ pub mod export {
     }
 
     impl IntoValue for S3OutputConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Compression".into(), self.compression.into_value());

@@ -67,6 +67,7 @@ impl CfnBillEstimate {
 impl crate::core::element::CfnResource for CfnBillEstimate {
     const TYPE_NAME: &'static str = "AWS::BcmPricingCalculator::BillEstimate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BillScenarioId", self.bill_scenario_id);
@@ -82,45 +83,53 @@ impl Handle<CfnBillEstimate> {
     /// The Amazon Resource Name (ARN) of the bill estimate.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the bill estimate
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `BillInterval`.
+    #[inline]
     pub fn attr_bill_interval(&self) -> Value {
         self.get_att("BillInterval")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the bill estimate was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `GroupSharingPreference`.
+    #[inline]
     pub fn attr_group_sharing_preference(&self) -> Val<String> {
         Val::expr(self.get_att("GroupSharingPreference"))
     }
     /// The ARN of the cost category group sharing preference
     ///
     /// `Fn::GetAtt` `CostCategoryGroupSharingPreferenceArn`.
+    #[inline]
     pub fn attr_cost_category_group_sharing_preference_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CostCategoryGroupSharingPreferenceArn"))
     }
     /// The effective date of the cost category group sharing preference
     ///
     /// `Fn::GetAtt` `CostCategoryGroupSharingPreferenceEffectiveDate`.
+    #[inline]
     pub fn attr_cost_category_group_sharing_preference_effective_date(&self) -> Val<String> {
         Val::expr(self.get_att("CostCategoryGroupSharingPreferenceEffectiveDate"))
     }
@@ -164,6 +173,7 @@ pub struct CfnBillScenario {
 
 impl CfnBillScenario {
     /// A new `CfnBillScenario` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -180,6 +190,7 @@ impl CfnBillScenario {
 impl crate::core::element::CfnResource for CfnBillScenario {
     const TYPE_NAME: &'static str = "AWS::BcmPricingCalculator::BillScenario";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CostCategoryGroupSharingPreferenceArn", self.cost_category_group_sharing_preference_arn);
@@ -196,34 +207,40 @@ impl Handle<CfnBillScenario> {
     /// The Amazon Resource Name (ARN) of the bill scenario.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the bill scenario
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `BillInterval`.
+    #[inline]
     pub fn attr_bill_interval(&self) -> Value {
         self.get_att("BillInterval")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the bill scenario was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The failure message if the bill scenario failed
     ///
     /// `Fn::GetAtt` `FailureMessage`.
+    #[inline]
     pub fn attr_failure_message(&self) -> Val<String> {
         Val::expr(self.get_att("FailureMessage"))
     }
@@ -288,6 +305,7 @@ impl CfnWorkloadEstimate {
 impl crate::core::element::CfnResource for CfnWorkloadEstimate {
     const TYPE_NAME: &'static str = "AWS::BcmPricingCalculator::WorkloadEstimate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExpiresAt", self.expires_at);
@@ -303,46 +321,54 @@ impl Handle<CfnWorkloadEstimate> {
     /// The Amazon Resource Name (ARN) of the workload estimate.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the workload estimate.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The total estimated cost for the workload.
     ///
     /// `Fn::GetAtt` `TotalCost`.
+    #[inline]
     pub fn attr_total_cost(&self) -> Val<f64> {
         Val::expr(self.get_att("TotalCost"))
     }
     ///
     /// `Fn::GetAtt` `CostCurrency`.
+    #[inline]
     pub fn attr_cost_currency(&self) -> Val<String> {
         Val::expr(self.get_att("CostCurrency"))
     }
     /// The timestamp when the workload estimate was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp of the pricing rates used for the estimate.
     ///
     /// `Fn::GetAtt` `RateTimestamp`.
+    #[inline]
     pub fn attr_rate_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("RateTimestamp"))
     }
     /// An error message if the workload estimate failed.
     ///
     /// `Fn::GetAtt` `FailureMessage`.
+    #[inline]
     pub fn attr_failure_message(&self) -> Val<String> {
         Val::expr(self.get_att("FailureMessage"))
     }

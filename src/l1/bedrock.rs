@@ -165,6 +165,7 @@ impl CfnAgent {
 impl crate::core::element::CfnResource for CfnAgent {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Agent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActionGroups", self.action_groups);
@@ -196,54 +197,63 @@ impl Handle<CfnAgent> {
     /// Arn representation of the Agent.
     ///
     /// `Fn::GetAtt` `AgentArn`.
+    #[inline]
     pub fn attr_agent_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AgentArn"))
     }
     /// Identifier for a resource.
     ///
     /// `Fn::GetAtt` `AgentId`.
+    #[inline]
     pub fn attr_agent_id(&self) -> Val<String> {
         Val::expr(self.get_att("AgentId"))
     }
     /// Schema Type for Action APIs.
     ///
     /// `Fn::GetAtt` `AgentStatus`.
+    #[inline]
     pub fn attr_agent_status(&self) -> Val<String> {
         Val::expr(self.get_att("AgentStatus"))
     }
     /// Draft Agent Version.
     ///
     /// `Fn::GetAtt` `AgentVersion`.
+    #[inline]
     pub fn attr_agent_version(&self) -> Val<String> {
         Val::expr(self.get_att("AgentVersion"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Failure Reasons for Error.
     ///
     /// `Fn::GetAtt` `FailureReasons`.
+    #[inline]
     pub fn attr_failure_reasons(&self) -> Value {
         self.get_att("FailureReasons")
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `PreparedAt`.
+    #[inline]
     pub fn attr_prepared_at(&self) -> Val<String> {
         Val::expr(self.get_att("PreparedAt"))
     }
     /// The recommended actions users can take to resolve an error in failureReasons.
     ///
     /// `Fn::GetAtt` `RecommendedActions`.
+    #[inline]
     pub fn attr_recommended_actions(&self) -> Value {
         self.get_att("RecommendedActions")
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -315,6 +325,7 @@ pub mod agent {
     }
 
     impl IntoValue for AgentActionGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActionGroupExecutor", self.action_group_executor);
@@ -375,6 +386,7 @@ pub mod agent {
     }
 
     impl IntoValue for AgentCollaborator {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgentDescriptor".into(), self.agent_descriptor.into_value());
@@ -398,6 +410,7 @@ pub mod agent {
 
     impl AgentDescriptor {
         /// A new `AgentDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -408,6 +421,7 @@ pub mod agent {
     }
 
     impl IntoValue for AgentDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AliasArn", self.alias_arn);
@@ -450,6 +464,7 @@ pub mod agent {
     }
 
     impl IntoValue for AgentKnowledgeBase {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Description".into(), self.description.into_value());
@@ -470,6 +485,7 @@ pub mod agent {
 
     impl CustomOrchestration {
         /// A new `CustomOrchestration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -480,6 +496,7 @@ pub mod agent {
     }
 
     impl IntoValue for CustomOrchestration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Executor", self.executor);
@@ -523,6 +540,7 @@ pub mod agent {
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -552,6 +570,7 @@ pub mod agent {
     }
 
     impl IntoValue for FunctionSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Functions".into(), self.functions.into_value());
@@ -577,6 +596,7 @@ pub mod agent {
 
     impl GuardrailConfiguration {
         /// A new `GuardrailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -588,6 +608,7 @@ pub mod agent {
     }
 
     impl IntoValue for GuardrailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GuardrailIdentifier", self.guardrail_identifier);
@@ -629,6 +650,7 @@ pub mod agent {
 
     impl InferenceConfiguration {
         /// A new `InferenceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -643,6 +665,7 @@ pub mod agent {
     }
 
     impl IntoValue for InferenceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaximumLength", self.maximum_length);
@@ -673,6 +696,7 @@ pub mod agent {
 
     impl MemoryConfiguration {
         /// A new `MemoryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -685,6 +709,7 @@ pub mod agent {
     }
 
     impl IntoValue for MemoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnabledMemoryTypes", self.enabled_memory_types);
@@ -713,6 +738,7 @@ pub mod agent {
     }
 
     impl IntoValue for OrchestrationExecutor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Lambda".into(), self.lambda.into_value());
@@ -754,6 +780,7 @@ pub mod agent {
 
     impl PromptConfiguration {
         /// A new `PromptConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -771,6 +798,7 @@ pub mod agent {
     }
 
     impl IntoValue for PromptConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -813,6 +841,7 @@ pub mod agent {
     }
 
     impl IntoValue for PromptOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverrideLambda", self.override_lambda);
@@ -834,6 +863,7 @@ pub mod agent {
 
     impl SessionSummaryConfiguration {
         /// A new `SessionSummaryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -844,6 +874,7 @@ pub mod agent {
     }
 
     impl IntoValue for SessionSummaryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxRecentSessions", self.max_recent_sessions);
@@ -1002,6 +1033,7 @@ impl CfnAgentAlias {
 impl crate::core::element::CfnResource for CfnAgentAlias {
     const TYPE_NAME: &'static str = "AWS::Bedrock::AgentAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentAliasName".into(), self.agent_alias_name.into_value());
@@ -1018,36 +1050,42 @@ impl Handle<CfnAgentAlias> {
     /// Arn representation of the Agent Alias.
     ///
     /// `Fn::GetAtt` `AgentAliasArn`.
+    #[inline]
     pub fn attr_agent_alias_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AgentAliasArn"))
     }
     /// The list of history events for an alias for an Agent.
     ///
     /// `Fn::GetAtt` `AgentAliasHistoryEvents`.
+    #[inline]
     pub fn attr_agent_alias_history_events(&self) -> Value {
         self.get_att("AgentAliasHistoryEvents")
     }
     /// Id for an Agent Alias generated at the server side.
     ///
     /// `Fn::GetAtt` `AgentAliasId`.
+    #[inline]
     pub fn attr_agent_alias_id(&self) -> Val<String> {
         Val::expr(self.get_att("AgentAliasId"))
     }
     /// The statuses an Agent Alias can be in.
     ///
     /// `Fn::GetAtt` `AgentAliasStatus`.
+    #[inline]
     pub fn attr_agent_alias_status(&self) -> Val<String> {
         Val::expr(self.get_att("AgentAliasStatus"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1074,6 +1112,7 @@ pub mod agent_alias {
     }
 
     impl IntoValue for AgentAliasRoutingConfigurationListItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgentVersion".into(), self.agent_version.into_value());
@@ -1133,6 +1172,7 @@ impl CfnApplicationInferenceProfile {
 impl crate::core::element::CfnResource for CfnApplicationInferenceProfile {
     const TYPE_NAME: &'static str = "AWS::Bedrock::ApplicationInferenceProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1148,46 +1188,54 @@ impl Handle<CfnApplicationInferenceProfile> {
     /// List of model configuration
     ///
     /// `Fn::GetAtt` `Models`.
+    #[inline]
     pub fn attr_models(&self) -> Value {
         self.get_att("Models")
     }
     ///
     /// `Fn::GetAtt` `InferenceProfileArn`.
+    #[inline]
     pub fn attr_inference_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InferenceProfileArn"))
     }
     ///
     /// `Fn::GetAtt` `InferenceProfileId`.
+    #[inline]
     pub fn attr_inference_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("InferenceProfileId"))
     }
     /// Inference profile identifier. Supports both system-defined inference profile ids, and inference profile ARNs.
     ///
     /// `Fn::GetAtt` `InferenceProfileIdentifier`.
+    #[inline]
     pub fn attr_inference_profile_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("InferenceProfileIdentifier"))
     }
     /// Status of the Inference Profile
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Type of the Inference Profile
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1247,6 +1295,7 @@ impl CfnAutomatedReasoningPolicy {
 impl crate::core::element::CfnResource for CfnAutomatedReasoningPolicy {
     const TYPE_NAME: &'static str = "AWS::Bedrock::AutomatedReasoningPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1264,41 +1313,48 @@ impl Handle<CfnAutomatedReasoningPolicy> {
     /// Version of the policy that was created. This will always be `DRAFT`
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// The id of the policy
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     ///
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
     /// The hash for this version
     ///
     /// `Fn::GetAtt` `DefinitionHash`.
+    #[inline]
     pub fn attr_definition_hash(&self) -> Val<String> {
         Val::expr(self.get_att("DefinitionHash"))
     }
     /// Time this policy was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Time this policy was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The KMS key with which the Policy's assets will be encrypted at rest.
     ///
     /// `Fn::GetAtt` `KmsKeyArn`.
+    #[inline]
     pub fn attr_kms_key_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyArn"))
     }
@@ -1335,6 +1391,7 @@ pub mod automated_reasoning_policy {
 
     impl PolicyDefinition {
         /// A new `PolicyDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1348,6 +1405,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Rules", self.rules);
@@ -1391,6 +1449,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlternateExpression", self.alternate_expression);
@@ -1433,6 +1492,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -1470,6 +1530,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionTypeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -1511,6 +1572,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Description".into(), self.description.into_value());
@@ -1558,6 +1620,7 @@ impl CfnAutomatedReasoningPolicyVersion {
 impl crate::core::element::CfnResource for CfnAutomatedReasoningPolicyVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::AutomatedReasoningPolicyVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LastUpdatedDefinitionHash", self.last_updated_definition_hash);
@@ -1572,42 +1635,49 @@ impl Handle<CfnAutomatedReasoningPolicyVersion> {
     /// The version of the policy
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// The name inherited from the policy
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The description inherited from the policy
     ///
     /// `Fn::GetAtt` `Description`.
+    #[inline]
     pub fn attr_description(&self) -> Val<String> {
         Val::expr(self.get_att("Description"))
     }
     /// Time this policy version was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Time this policy was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The id of the associated policy
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     /// The hash for this version
     ///
     /// `Fn::GetAtt` `DefinitionHash`.
+    #[inline]
     pub fn attr_definition_hash(&self) -> Val<String> {
         Val::expr(self.get_att("DefinitionHash"))
     }
@@ -1681,6 +1751,7 @@ impl CfnBlueprint {
 impl crate::core::element::CfnResource for CfnBlueprint {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Blueprint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BlueprintName".into(), self.blueprint_name.into_value());
@@ -1698,24 +1769,28 @@ impl Handle<CfnBlueprint> {
     /// ARN of a Blueprint
     ///
     /// `Fn::GetAtt` `BlueprintArn`.
+    #[inline]
     pub fn attr_blueprint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BlueprintArn"))
     }
     /// Stage of the Blueprint
     ///
     /// `Fn::GetAtt` `BlueprintStage`.
+    #[inline]
     pub fn attr_blueprint_stage(&self) -> Val<String> {
         Val::expr(self.get_att("BlueprintStage"))
     }
     /// Creation timestamp
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Last modified timestamp
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -1785,6 +1860,7 @@ impl CfnDataAutomationLibrary {
 impl crate::core::element::CfnResource for CfnDataAutomationLibrary {
     const TYPE_NAME: &'static str = "AWS::Bedrock::DataAutomationLibrary";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -1800,24 +1876,28 @@ impl Handle<CfnDataAutomationLibrary> {
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// List of info for each entity type in the DataAutomationLibrary
     ///
     /// `Fn::GetAtt` `EntityTypes`.
+    #[inline]
     pub fn attr_entity_types(&self) -> Value {
         self.get_att("EntityTypes")
     }
     /// ARN generated at the server side when a DataAutomationLibrary is created
     ///
     /// `Fn::GetAtt` `LibraryArn`.
+    #[inline]
     pub fn attr_library_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LibraryArn"))
     }
     /// Status of DataAutomationLibrary
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1852,6 +1932,7 @@ pub mod data_automation_library {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsEncryptionContext", self.kms_encryption_context);
@@ -1944,6 +2025,7 @@ impl CfnDataAutomationProject {
 impl crate::core::element::CfnResource for CfnDataAutomationProject {
     const TYPE_NAME: &'static str = "AWS::Bedrock::DataAutomationProject";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomOutputConfiguration", self.custom_output_configuration);
@@ -1964,29 +2046,34 @@ impl Handle<CfnDataAutomationProject> {
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// ARN of a DataAutomationProject
     ///
     /// `Fn::GetAtt` `ProjectArn`.
+    #[inline]
     pub fn attr_project_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectArn"))
     }
     /// Stage of the Project
     ///
     /// `Fn::GetAtt` `ProjectStage`.
+    #[inline]
     pub fn attr_project_stage(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectStage"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -2023,6 +2110,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioExtractionCategory {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2043,6 +2131,7 @@ pub mod data_automation_project {
 
     impl AudioExtractionCategoryTypeConfiguration {
         /// A new `AudioExtractionCategoryTypeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2053,6 +2142,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioExtractionCategoryTypeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Transcript", self.transcript);
@@ -2077,6 +2167,7 @@ pub mod data_automation_project {
 
     impl AudioLanguageConfiguration {
         /// A new `AudioLanguageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2089,6 +2180,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioLanguageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GenerativeOutputLanguage", self.generative_output_language);
@@ -2115,6 +2207,7 @@ pub mod data_automation_project {
 
     impl AudioOverrideConfiguration {
         /// A new `AudioOverrideConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2127,6 +2220,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LanguageConfiguration", self.language_configuration);
@@ -2153,6 +2247,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioStandardExtraction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Category".into(), self.category.into_value());
@@ -2184,6 +2279,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2206,6 +2302,7 @@ pub mod data_automation_project {
 
     impl AudioStandardOutputConfiguration {
         /// A new `AudioStandardOutputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2217,6 +2314,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Extraction", self.extraction);
@@ -2257,6 +2355,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for BlueprintItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BlueprintArn".into(), self.blueprint_arn.into_value());
@@ -2283,6 +2382,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ChannelLabelingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2301,6 +2401,7 @@ pub mod data_automation_project {
 
     impl CustomOutputConfiguration {
         /// A new `CustomOutputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2311,6 +2412,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for CustomOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Blueprints", self.blueprints);
@@ -2335,6 +2437,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentBoundingBox {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2353,6 +2456,7 @@ pub mod data_automation_project {
 
     impl DocumentExtractionGranularity {
         /// A new `DocumentExtractionGranularity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2363,6 +2467,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentExtractionGranularity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Types", self.types);
@@ -2387,6 +2492,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentOutputAdditionalFileFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2417,6 +2523,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentOutputFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AdditionalFileFormat".into(), self.additional_file_format.into_value());
@@ -2436,6 +2543,7 @@ pub mod data_automation_project {
 
     impl DocumentOutputTextFormat {
         /// A new `DocumentOutputTextFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2446,6 +2554,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentOutputTextFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Types", self.types);
@@ -2470,6 +2579,7 @@ pub mod data_automation_project {
 
     impl DocumentOverrideConfiguration {
         /// A new `DocumentOverrideConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2482,6 +2592,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ModalityProcessing", self.modality_processing);
@@ -2511,6 +2622,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentStandardExtraction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BoundingBox".into(), self.bounding_box.into_value());
@@ -2536,6 +2648,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2560,6 +2673,7 @@ pub mod data_automation_project {
 
     impl DocumentStandardOutputConfiguration {
         /// A new `DocumentStandardOutputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2572,6 +2686,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Extraction", self.extraction);
@@ -2598,6 +2713,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageBoundingBox {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2629,6 +2745,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageExtractionCategory {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2651,6 +2768,7 @@ pub mod data_automation_project {
 
     impl ImageOverrideConfiguration {
         /// A new `ImageOverrideConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2662,6 +2780,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ModalityProcessing", self.modality_processing);
@@ -2690,6 +2809,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageStandardExtraction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BoundingBox".into(), self.bounding_box.into_value());
@@ -2722,6 +2842,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2744,6 +2865,7 @@ pub mod data_automation_project {
 
     impl ImageStandardOutputConfiguration {
         /// A new `ImageStandardOutputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2755,6 +2877,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Extraction", self.extraction);
@@ -2774,6 +2897,7 @@ pub mod data_automation_project {
 
     impl ModalityProcessingConfiguration {
         /// A new `ModalityProcessingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2784,6 +2908,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ModalityProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -2811,6 +2936,7 @@ pub mod data_automation_project {
 
     impl ModalityRoutingConfiguration {
         /// A new `ModalityRoutingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2824,6 +2950,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ModalityRoutingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "jpeg", self.jpeg);
@@ -2857,6 +2984,7 @@ pub mod data_automation_project {
 
     impl OverrideConfiguration {
         /// A new `OverrideConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2871,6 +2999,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for OverrideConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Audio", self.audio);
@@ -2896,6 +3025,7 @@ pub mod data_automation_project {
 
     impl PIIEntitiesConfiguration {
         /// A new `PIIEntitiesConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2907,6 +3037,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for PIIEntitiesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PiiEntityTypes", self.pii_entity_types);
@@ -2932,6 +3063,7 @@ pub mod data_automation_project {
 
     impl SensitiveDataConfiguration {
         /// A new `SensitiveDataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2944,6 +3076,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for SensitiveDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DetectionMode", self.detection_mode);
@@ -2970,6 +3103,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for SpeakerLabelingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -2988,6 +3122,7 @@ pub mod data_automation_project {
 
     impl SplitterConfiguration {
         /// A new `SplitterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2998,6 +3133,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for SplitterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -3025,6 +3161,7 @@ pub mod data_automation_project {
 
     impl StandardOutputConfiguration {
         /// A new `StandardOutputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3038,6 +3175,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for StandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Audio", self.audio);
@@ -3062,6 +3200,7 @@ pub mod data_automation_project {
 
     impl TranscriptConfiguration {
         /// A new `TranscriptConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3073,6 +3212,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for TranscriptConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelLabeling", self.channel_labeling);
@@ -3098,6 +3238,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoBoundingBox {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -3129,6 +3270,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoExtractionCategory {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -3151,6 +3293,7 @@ pub mod data_automation_project {
 
     impl VideoOverrideConfiguration {
         /// A new `VideoOverrideConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3162,6 +3305,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ModalityProcessing", self.modality_processing);
@@ -3190,6 +3334,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoStandardExtraction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BoundingBox".into(), self.bounding_box.into_value());
@@ -3222,6 +3367,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -3244,6 +3390,7 @@ pub mod data_automation_project {
 
     impl VideoStandardOutputConfiguration {
         /// A new `VideoStandardOutputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3255,6 +3402,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Extraction", self.extraction);
@@ -3515,6 +3663,7 @@ impl CfnDataSource {
 impl crate::core::element::CfnResource for CfnDataSource {
     const TYPE_NAME: &'static str = "AWS::Bedrock::DataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataDeletionPolicy", self.data_deletion_policy);
@@ -3533,36 +3682,42 @@ impl Handle<CfnDataSource> {
     /// Identifier for a resource.
     ///
     /// `Fn::GetAtt` `DataSourceId`.
+    #[inline]
     pub fn attr_data_source_id(&self) -> Val<String> {
         Val::expr(self.get_att("DataSourceId"))
     }
     /// The status of a data source.
     ///
     /// `Fn::GetAtt` `DataSourceStatus`.
+    #[inline]
     pub fn attr_data_source_status(&self) -> Val<String> {
         Val::expr(self.get_att("DataSourceStatus"))
     }
     /// The time at which the data source was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time at which the knowledge base was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The details of the failure reasons related to the data source.
     ///
     /// `Fn::GetAtt` `FailureReasons`.
+    #[inline]
     pub fn attr_failure_reasons(&self) -> Value {
         self.get_att("FailureReasons")
     }
     /// The full user agent header, including UUID and suffix.
     ///
     /// `Fn::GetAtt` `DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader`.
+    #[inline]
     pub fn attr_data_source_configuration_web_configuration_crawler_configuration_user_agent_header(
         &self,
     ) -> Val<String> {
@@ -3590,6 +3745,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AudioExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AudioExtractionStatus".into(), self.audio_extraction_status.into_value());
@@ -3608,6 +3764,7 @@ pub mod data_source {
 
     impl BedrockDataAutomationConfiguration {
         /// A new `BedrockDataAutomationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3618,6 +3775,7 @@ pub mod data_source {
     }
 
     impl IntoValue for BedrockDataAutomationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ParsingModality", self.parsing_modality);
@@ -3653,6 +3811,7 @@ pub mod data_source {
     }
 
     impl IntoValue for BedrockFoundationModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ModelArn".into(), self.model_arn.into_value());
@@ -3689,6 +3848,7 @@ pub mod data_source {
     }
 
     impl IntoValue for BedrockFoundationModelContextEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnrichmentStrategyConfiguration".into(), self.enrichment_strategy_configuration.into_value());
@@ -3735,6 +3895,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChunkingStrategy".into(), self.chunking_strategy.into_value());
@@ -3756,6 +3917,7 @@ pub mod data_source {
 
     impl ConfluenceCrawlerConfiguration {
         /// A new `ConfluenceCrawlerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3766,6 +3928,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -3797,6 +3960,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -3852,6 +4016,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthType".into(), self.auth_type.into_value());
@@ -3886,6 +4051,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ContextEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockFoundationModelConfiguration", self.bedrock_foundation_model_configuration);
@@ -3921,6 +4087,7 @@ pub mod data_source {
     }
 
     impl IntoValue for CrawlFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PatternObjectFilter", self.pattern_object_filter);
@@ -3955,6 +4122,7 @@ pub mod data_source {
     }
 
     impl IntoValue for CustomTransformationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IntermediateStorage".into(), self.intermediate_storage.into_value());
@@ -4015,6 +4183,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfluenceConfiguration", self.confluence_configuration);
@@ -4051,6 +4220,7 @@ pub mod data_source {
 
     impl DayOfMonth {
         /// A new `DayOfMonth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4062,6 +4232,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DayOfMonth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DayNumber", self.day_number);
@@ -4096,6 +4267,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DeletionProtectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeletionProtectionStatus".into(), self.deletion_protection_status.into_value());
@@ -4121,6 +4293,7 @@ pub mod data_source {
     }
 
     impl IntoValue for EnrichmentStrategyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Method".into(), self.method.into_value());
@@ -4152,6 +4325,7 @@ pub mod data_source {
     }
 
     impl IntoValue for FixedSizeChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxTokens".into(), self.max_tokens.into_value());
@@ -4188,6 +4362,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HierarchicalChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LevelConfigurations".into(), self.level_configurations.into_value());
@@ -4215,6 +4390,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HierarchicalChunkingLevelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxTokens".into(), self.max_tokens.into_value());
@@ -4239,6 +4415,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ImageExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ImageExtractionStatus".into(), self.image_extraction_status.into_value());
@@ -4264,6 +4441,7 @@ pub mod data_source {
     }
 
     impl IntoValue for IntermediateStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Location".into(), self.s3_location.into_value());
@@ -4293,6 +4471,7 @@ pub mod data_source {
 
     impl ManagedKnowledgeBaseConnectorConfiguration {
         /// A new `ManagedKnowledgeBaseConnectorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4306,6 +4485,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ManagedKnowledgeBaseConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectorParameters", self.connector_parameters);
@@ -4333,6 +4513,7 @@ pub mod data_source {
 
     impl MediaExtractionConfiguration {
         /// A new `MediaExtractionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4345,6 +4526,7 @@ pub mod data_source {
     }
 
     impl IntoValue for MediaExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioExtractionConfiguration", self.audio_extraction_configuration);
@@ -4371,6 +4553,7 @@ pub mod data_source {
     }
 
     impl IntoValue for MonthlySchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DayOfMonth".into(), self.day_of_month.into_value());
@@ -4410,6 +4593,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ParsingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockDataAutomationConfiguration", self.bedrock_data_automation_configuration);
@@ -4438,6 +4622,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ParsingPrompt {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParsingPromptText".into(), self.parsing_prompt_text.into_value());
@@ -4475,6 +4660,7 @@ pub mod data_source {
     }
 
     impl IntoValue for PatternObjectFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExclusionFilters", self.exclusion_filters);
@@ -4502,6 +4688,7 @@ pub mod data_source {
     }
 
     impl IntoValue for PatternObjectFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Filters".into(), self.filters.into_value());
@@ -4543,6 +4730,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketArn".into(), self.bucket_arn.into_value());
@@ -4571,6 +4759,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("URI".into(), self.uri.into_value());
@@ -4590,6 +4779,7 @@ pub mod data_source {
 
     impl SalesforceCrawlerConfiguration {
         /// A new `SalesforceCrawlerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4600,6 +4790,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -4631,6 +4822,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -4679,6 +4871,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthType".into(), self.auth_type.into_value());
@@ -4707,6 +4900,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SeedUrl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Url".into(), self.url.into_value());
@@ -4752,6 +4946,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SemanticChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BreakpointPercentileThreshold".into(), self.breakpoint_percentile_threshold.into_value());
@@ -4774,6 +4969,7 @@ pub mod data_source {
 
     impl ServerSideEncryptionConfiguration {
         /// A new `ServerSideEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4784,6 +4980,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -4802,6 +4999,7 @@ pub mod data_source {
 
     impl SharePointCrawlerConfiguration {
         /// A new `SharePointCrawlerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4812,6 +5010,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SharePointCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -4843,6 +5042,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SharePointDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -4915,6 +5115,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SharePointSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthType".into(), self.auth_type.into_value());
@@ -4945,6 +5146,7 @@ pub mod data_source {
 
     impl SyncSchedule {
         /// A new `SyncSchedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4957,6 +5159,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SyncSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Daily", self.daily);
@@ -4991,6 +5194,7 @@ pub mod data_source {
     }
 
     impl IntoValue for Transformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StepToApply".into(), self.step_to_apply.into_value());
@@ -5016,6 +5220,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TransformationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TransformationLambdaConfiguration".into(), self.transformation_lambda_configuration.into_value());
@@ -5042,6 +5247,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TransformationLambdaConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LambdaArn".into(), self.lambda_arn.into_value());
@@ -5066,6 +5272,7 @@ pub mod data_source {
     }
 
     impl IntoValue for UrlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SeedUrls".into(), self.seed_urls.into_value());
@@ -5094,6 +5301,7 @@ pub mod data_source {
 
     impl VectorIngestionConfiguration {
         /// A new `VectorIngestionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5107,6 +5315,7 @@ pub mod data_source {
     }
 
     impl IntoValue for VectorIngestionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChunkingConfiguration", self.chunking_configuration);
@@ -5134,6 +5343,7 @@ pub mod data_source {
     }
 
     impl IntoValue for VideoExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VideoExtractionStatus".into(), self.video_extraction_status.into_value());
@@ -5166,6 +5376,7 @@ pub mod data_source {
 
     impl WebCrawlerConfiguration {
         /// A new `WebCrawlerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5180,6 +5391,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlerLimits", self.crawler_limits);
@@ -5209,6 +5421,7 @@ pub mod data_source {
 
     impl WebCrawlerLimits {
         /// A new `WebCrawlerLimits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5220,6 +5433,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerLimits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxPages", self.max_pages);
@@ -5252,6 +5466,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -5277,6 +5492,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("UrlConfiguration".into(), self.url_configuration.into_value());
@@ -5301,6 +5517,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WeeklySchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DayOfWeek".into(), self.day_of_week.into_value());
@@ -5506,6 +5723,7 @@ impl CfnEnforcedGuardrailConfiguration {
 impl crate::core::element::CfnResource for CfnEnforcedGuardrailConfiguration {
     const TYPE_NAME: &'static str = "AWS::Bedrock::EnforcedGuardrailConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GuardrailIdentifier".into(), self.guardrail_identifier.into_value());
@@ -5521,48 +5739,56 @@ impl Handle<CfnEnforcedGuardrailConfiguration> {
     /// Unique ID for the account enforced configuration
     ///
     /// `Fn::GetAtt` `ConfigId`.
+    #[inline]
     pub fn attr_config_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigId"))
     }
     /// ARN representation for the guardrail
     ///
     /// `Fn::GetAtt` `GuardrailArn`.
+    #[inline]
     pub fn attr_guardrail_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GuardrailArn"))
     }
     /// Unique ID for the guardrail
     ///
     /// `Fn::GetAtt` `GuardrailId`.
+    #[inline]
     pub fn attr_guardrail_id(&self) -> Val<String> {
         Val::expr(self.get_att("GuardrailId"))
     }
     /// Timestamp when the configuration was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The ARN of the role used to create the configuration
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// Timestamp when the configuration was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The ARN of the role used to update the configuration
     ///
     /// `Fn::GetAtt` `UpdatedBy`.
+    #[inline]
     pub fn attr_updated_by(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedBy"))
     }
     /// Configuration owner type
     ///
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Val<String> {
         Val::expr(self.get_att("Owner"))
     }
@@ -5596,6 +5822,7 @@ pub mod enforced_guardrail_configuration {
     }
 
     impl IntoValue for ModelEnforcement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExcludedModels".into(), self.excluded_models.into_value());
@@ -5622,6 +5849,7 @@ pub mod enforced_guardrail_configuration {
 
     impl SelectiveContentGuarding {
         /// A new `SelectiveContentGuarding` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5633,6 +5861,7 @@ pub mod enforced_guardrail_configuration {
     }
 
     impl IntoValue for SelectiveContentGuarding {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Messages", self.messages);
@@ -5743,6 +5972,7 @@ impl CfnFlow {
 impl crate::core::element::CfnResource for CfnFlow {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Flow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
@@ -5764,42 +5994,49 @@ impl Handle<CfnFlow> {
     /// Arn representation of the Flow
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Identifier for a Flow
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Schema Type for Flow APIs
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Draft Version.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// List of flow validations
     ///
     /// `Fn::GetAtt` `Validations`.
+    #[inline]
     pub fn attr_validations(&self) -> Value {
         self.get_att("Validations")
     }
@@ -5858,6 +6095,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowConnection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configuration", self.configuration);
@@ -5887,6 +6125,7 @@ pub mod flow {
 
     impl FlowDefinition {
         /// A new `FlowDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5898,6 +6137,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Connections", self.connections);
@@ -5947,6 +6187,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowNode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configuration", self.configuration);
@@ -5996,6 +6237,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowNodeInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -6028,6 +6270,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowNodeOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -6070,6 +6313,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -6195,6 +6439,7 @@ impl CfnFlowAlias {
 impl crate::core::element::CfnResource for CfnFlowAlias {
     const TYPE_NAME: &'static str = "AWS::Bedrock::FlowAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConcurrencyConfiguration", self.concurrency_configuration);
@@ -6212,30 +6457,35 @@ impl Handle<CfnFlowAlias> {
     /// Arn of the Flow Alias
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Identifier for a flow resource.
     ///
     /// `Fn::GetAtt` `FlowId`.
+    #[inline]
     pub fn attr_flow_id(&self) -> Val<String> {
         Val::expr(self.get_att("FlowId"))
     }
     /// Id for a Flow Alias generated at the server side.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -6270,6 +6520,7 @@ pub mod flow_alias {
     }
 
     impl IntoValue for FlowAliasConcurrencyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxConcurrency", self.max_concurrency);
@@ -6291,6 +6542,7 @@ pub mod flow_alias {
 
     impl FlowAliasRoutingConfigurationListItem {
         /// A new `FlowAliasRoutingConfigurationListItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6301,6 +6553,7 @@ pub mod flow_alias {
     }
 
     impl IntoValue for FlowAliasRoutingConfigurationListItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowVersion", self.flow_version);
@@ -6354,6 +6607,7 @@ impl CfnFlowVersion {
 impl crate::core::element::CfnResource for CfnFlowVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::FlowVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -6367,48 +6621,56 @@ impl Handle<CfnFlowVersion> {
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Flow definition
     ///
     /// `Fn::GetAtt` `Definition`.
+    #[inline]
     pub fn attr_definition(&self) -> Value {
         self.get_att("Definition")
     }
     /// ARN of a IAM role
     ///
     /// `Fn::GetAtt` `ExecutionRoleArn`.
+    #[inline]
     pub fn attr_execution_role_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ExecutionRoleArn"))
     }
     /// Identifier for a Flow
     ///
     /// `Fn::GetAtt` `FlowId`.
+    #[inline]
     pub fn attr_flow_id(&self) -> Val<String> {
         Val::expr(self.get_att("FlowId"))
     }
     /// Name for the flow
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// Schema Type for Flow APIs
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Numerical Version.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// A KMS key ARN
     ///
     /// `Fn::GetAtt` `CustomerEncryptionKeyArn`.
+    #[inline]
     pub fn attr_customer_encryption_key_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CustomerEncryptionKeyArn"))
     }
@@ -6518,6 +6780,7 @@ impl CfnGuardrail {
 impl crate::core::element::CfnResource for CfnGuardrail {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Guardrail";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutomatedReasoningPolicyConfig", self.automated_reasoning_policy_config);
@@ -6542,48 +6805,56 @@ impl Handle<CfnGuardrail> {
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// List of failure recommendations
     ///
     /// `Fn::GetAtt` `FailureRecommendations`.
+    #[inline]
     pub fn attr_failure_recommendations(&self) -> Value {
         self.get_att("FailureRecommendations")
     }
     /// Arn representation for the guardrail
     ///
     /// `Fn::GetAtt` `GuardrailArn`.
+    #[inline]
     pub fn attr_guardrail_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GuardrailArn"))
     }
     /// Unique id for the guardrail
     ///
     /// `Fn::GetAtt` `GuardrailId`.
+    #[inline]
     pub fn attr_guardrail_id(&self) -> Val<String> {
         Val::expr(self.get_att("GuardrailId"))
     }
     /// Status of the guardrail
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// List of status reasons
     ///
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value {
         self.get_att("StatusReasons")
     }
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Guardrail version
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
@@ -6620,6 +6891,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for AutomatedReasoningPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfidenceThreshold", self.confidence_threshold);
@@ -6696,6 +6968,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContentFilterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputAction", self.input_action);
@@ -6728,6 +7001,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContentFiltersTierConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TierName".into(), self.tier_name.into_value());
@@ -6763,6 +7037,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContentPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentFiltersTierConfig", self.content_filters_tier_config);
@@ -6804,6 +7079,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContextualGroundingFilterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -6833,6 +7109,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContextualGroundingPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FiltersConfig".into(), self.filters_config.into_value());
@@ -6859,6 +7136,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for GuardrailCrossRegionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GuardrailProfileArn".into(), self.guardrail_profile_arn.into_value());
@@ -6908,6 +7186,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ManagedWordsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputAction", self.input_action);
@@ -6965,6 +7244,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for PiiEntityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -7042,6 +7322,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for RegexConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -7074,6 +7355,7 @@ pub mod guardrail {
 
     impl SensitiveInformationPolicyConfig {
         /// A new `SensitiveInformationPolicyConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7085,6 +7367,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for SensitiveInformationPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PiiEntitiesConfig", self.pii_entities_config);
@@ -7158,6 +7441,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for TopicConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Definition".into(), self.definition.into_value());
@@ -7200,6 +7484,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for TopicPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicsConfig".into(), self.topics_config.into_value());
@@ -7225,6 +7510,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for TopicsTierConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TierName".into(), self.tier_name.into_value());
@@ -7276,6 +7562,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for WordConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputAction", self.input_action);
@@ -7305,6 +7592,7 @@ pub mod guardrail {
 
     impl WordPolicyConfig {
         /// A new `WordPolicyConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7316,6 +7604,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for WordPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManagedWordListsConfig", self.managed_word_lists_config);
@@ -7503,6 +7792,7 @@ impl CfnGuardrailVersion {
 impl crate::core::element::CfnResource for CfnGuardrailVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::GuardrailVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -7516,18 +7806,21 @@ impl Handle<CfnGuardrailVersion> {
     /// Arn representation for the guardrail
     ///
     /// `Fn::GetAtt` `GuardrailArn`.
+    #[inline]
     pub fn attr_guardrail_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GuardrailArn"))
     }
     /// Unique id for the guardrail
     ///
     /// `Fn::GetAtt` `GuardrailId`.
+    #[inline]
     pub fn attr_guardrail_id(&self) -> Val<String> {
         Val::expr(self.get_att("GuardrailId"))
     }
     /// Guardrail version
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
@@ -7598,6 +7891,7 @@ impl CfnIntelligentPromptRouter {
 impl crate::core::element::CfnResource for CfnIntelligentPromptRouter {
     const TYPE_NAME: &'static str = "AWS::Bedrock::IntelligentPromptRouter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -7615,30 +7909,35 @@ impl Handle<CfnIntelligentPromptRouter> {
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Arn of the Prompt Router.
     ///
     /// `Fn::GetAtt` `PromptRouterArn`.
+    #[inline]
     pub fn attr_prompt_router_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PromptRouterArn"))
     }
     /// Status of a PromptRouter
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Type of a Prompt Router
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// Time Stamp
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -7665,6 +7964,7 @@ pub mod intelligent_prompt_router {
     }
 
     impl IntoValue for PromptRouterTargetModel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ModelArn".into(), self.model_arn.into_value());
@@ -7689,6 +7989,7 @@ pub mod intelligent_prompt_router {
     }
 
     impl IntoValue for RoutingCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResponseQualityDifference".into(), self.response_quality_difference.into_value());
@@ -7762,6 +8063,7 @@ impl CfnKnowledgeBase {
 impl crate::core::element::CfnResource for CfnKnowledgeBase {
     const TYPE_NAME: &'static str = "AWS::Bedrock::KnowledgeBase";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -7779,36 +8081,42 @@ impl Handle<CfnKnowledgeBase> {
     /// The unique identifier of the knowledge base.
     ///
     /// `Fn::GetAtt` `KnowledgeBaseId`.
+    #[inline]
     pub fn attr_knowledge_base_id(&self) -> Val<String> {
         Val::expr(self.get_att("KnowledgeBaseId"))
     }
     /// The ARN of the knowledge base.
     ///
     /// `Fn::GetAtt` `KnowledgeBaseArn`.
+    #[inline]
     pub fn attr_knowledge_base_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KnowledgeBaseArn"))
     }
     /// The time at which the knowledge base was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time at which the knowledge base was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// A list of reasons that the API operation on the knowledge base failed.
     ///
     /// `Fn::GetAtt` `FailureReasons`.
+    #[inline]
     pub fn attr_failure_reasons(&self) -> Value {
         self.get_att("FailureReasons")
     }
     /// The status of a knowledge base.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -7834,6 +8142,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for AudioConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SegmentationConfiguration".into(), self.segmentation_configuration.into_value());
@@ -7858,6 +8167,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for AudioSegmentationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FixedLengthDuration".into(), self.fixed_length_duration.into_value());
@@ -7894,6 +8204,7 @@ pub mod knowledge_base {
 
     impl BedrockEmbeddingModelConfiguration {
         /// A new `BedrockEmbeddingModelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7908,6 +8219,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for BedrockEmbeddingModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Audio", self.audio);
@@ -7939,6 +8251,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for CuratedQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NaturalLanguage".into(), self.natural_language.into_value());
@@ -7958,6 +8271,7 @@ pub mod knowledge_base {
 
     impl EmbeddingModelConfiguration {
         /// A new `EmbeddingModelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7968,6 +8282,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for EmbeddingModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockEmbeddingModelConfiguration", self.bedrock_embedding_model_configuration);
@@ -7992,6 +8307,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for KendraKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KendraIndexArn".into(), self.kendra_index_arn.into_value());
@@ -8041,6 +8357,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for KnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KendraKnowledgeBaseConfiguration", self.kendra_knowledge_base_configuration);
@@ -8077,6 +8394,7 @@ pub mod knowledge_base {
 
     impl ManagedKnowledgeBaseConfiguration {
         /// A new `ManagedKnowledgeBaseConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8091,6 +8409,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ManagedKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmbeddingModelArn", self.embedding_model_arn);
@@ -8115,6 +8434,7 @@ pub mod knowledge_base {
 
     impl ManagedKnowledgeBaseServerSideEncryptionConfiguration {
         /// A new `ManagedKnowledgeBaseServerSideEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8125,6 +8445,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ManagedKnowledgeBaseServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -8206,6 +8527,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for MongoDbAtlasConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CollectionName".into(), self.collection_name.into_value());
@@ -8258,6 +8580,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for MongoDbAtlasFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetadataField".into(), self.metadata_field.into_value());
@@ -8289,6 +8612,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for NeptuneAnalyticsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldMapping".into(), self.field_mapping.into_value());
@@ -8322,6 +8646,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for NeptuneAnalyticsFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetadataField".into(), self.metadata_field.into_value());
@@ -8373,6 +8698,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchManagedClusterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DomainArn".into(), self.domain_arn.into_value());
@@ -8422,6 +8748,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchManagedClusterFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetadataField".into(), self.metadata_field.into_value());
@@ -8467,6 +8794,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchServerlessConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CollectionArn".into(), self.collection_arn.into_value());
@@ -8515,6 +8843,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchServerlessFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetadataField".into(), self.metadata_field.into_value());
@@ -8570,6 +8899,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for PineconeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectionString".into(), self.connection_string.into_value());
@@ -8605,6 +8935,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for PineconeFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetadataField".into(), self.metadata_field.into_value());
@@ -8630,6 +8961,7 @@ pub mod knowledge_base {
 
     impl QueryGenerationColumn {
         /// A new `QueryGenerationColumn` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8642,6 +8974,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for QueryGenerationColumn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -8665,6 +8998,7 @@ pub mod knowledge_base {
 
     impl QueryGenerationConfiguration {
         /// A new `QueryGenerationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8676,6 +9010,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for QueryGenerationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExecutionTimeoutSeconds", self.execution_timeout_seconds);
@@ -8698,6 +9033,7 @@ pub mod knowledge_base {
 
     impl QueryGenerationContext {
         /// A new `QueryGenerationContext` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8709,6 +9045,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for QueryGenerationContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CuratedQueries", self.curated_queries);
@@ -8749,6 +9086,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for QueryGenerationTable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -8810,6 +9148,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RdsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CredentialsSecretArn".into(), self.credentials_secret_arn.into_value());
@@ -8877,6 +9216,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RdsFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomMetadataField", self.custom_metadata_field);
@@ -8923,6 +9263,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueryEngineConfiguration".into(), self.query_engine_configuration.into_value());
@@ -8962,6 +9303,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftProvisionedAuthConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatabaseUser", self.database_user);
@@ -8995,6 +9337,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftProvisionedConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthConfiguration".into(), self.auth_configuration.into_value());
@@ -9020,6 +9363,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TableNames".into(), self.table_names.into_value());
@@ -9055,6 +9399,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProvisionedConfiguration", self.provisioned_configuration);
@@ -9081,6 +9426,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineRedshiftStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -9116,6 +9462,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsDataCatalogConfiguration", self.aws_data_catalog_configuration);
@@ -9149,6 +9496,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftServerlessAuthConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -9180,6 +9528,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftServerlessConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthConfiguration".into(), self.auth_configuration.into_value());
@@ -9207,6 +9556,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("URI".into(), self.uri.into_value());
@@ -9240,6 +9590,7 @@ pub mod knowledge_base {
 
     impl S3VectorsConfiguration {
         /// A new `S3VectorsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9252,6 +9603,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for S3VectorsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IndexArn", self.index_arn);
@@ -9285,6 +9637,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SqlKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RedshiftConfiguration", self.redshift_configuration);
@@ -9350,6 +9703,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for StorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MongoDbAtlasConfiguration", self.mongo_db_atlas_configuration);
@@ -9381,6 +9735,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SupplementalDataStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SupplementalDataStorageLocations".into(), self.supplemental_data_storage_locations.into_value());
@@ -9417,6 +9772,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SupplementalDataStorageLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Location", self.s3_location);
@@ -9462,6 +9818,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VectorKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EmbeddingModelArn".into(), self.embedding_model_arn.into_value());
@@ -9488,6 +9845,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VideoConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SegmentationConfiguration".into(), self.segmentation_configuration.into_value());
@@ -9512,6 +9870,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VideoSegmentationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FixedLengthDuration".into(), self.fixed_length_duration.into_value());
@@ -9645,6 +10004,7 @@ impl CfnKnowledgeBasePolicy {
 impl crate::core::element::CfnResource for CfnKnowledgeBasePolicy {
     const TYPE_NAME: &'static str = "AWS::Bedrock::KnowledgeBasePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("KnowledgeBaseId".into(), self.knowledge_base_id.into_value());
@@ -9658,6 +10018,7 @@ impl Handle<CfnKnowledgeBasePolicy> {
     /// The revision identifier for the policy, used for optimistic concurrency control
     ///
     /// `Fn::GetAtt` `RevisionId`.
+    #[inline]
     pub fn attr_revision_id(&self) -> Val<String> {
         Val::expr(self.get_att("RevisionId"))
     }
@@ -9726,6 +10087,7 @@ impl CfnPrompt {
 impl crate::core::element::CfnResource for CfnPrompt {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Prompt";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
@@ -9743,30 +10105,35 @@ impl Handle<CfnPrompt> {
     /// ARN of a prompt resource possibly with a version
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Identifier for a Prompt
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Draft Version.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
@@ -9795,6 +10162,7 @@ pub mod prompt {
     }
 
     impl IntoValue for PromptMetadataEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -9867,6 +10235,7 @@ pub mod prompt {
     }
 
     impl IntoValue for PromptVariant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -9932,6 +10301,7 @@ impl CfnPromptVersion {
 impl crate::core::element::CfnResource for CfnPromptVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::PromptVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -9946,54 +10316,63 @@ impl Handle<CfnPromptVersion> {
     /// ARN of a prompt version resource
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Identifier for a Prompt
     ///
     /// `Fn::GetAtt` `PromptId`.
+    #[inline]
     pub fn attr_prompt_id(&self) -> Val<String> {
         Val::expr(self.get_att("PromptId"))
     }
     /// Time Stamp.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Version.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// Name for a prompt resource.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// Name for a variant.
     ///
     /// `Fn::GetAtt` `DefaultVariant`.
+    #[inline]
     pub fn attr_default_variant(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultVariant"))
     }
     /// List of prompt variants
     ///
     /// `Fn::GetAtt` `Variants`.
+    #[inline]
     pub fn attr_variants(&self) -> Value {
         self.get_att("Variants")
     }
     /// A KMS key ARN
     ///
     /// `Fn::GetAtt` `CustomerEncryptionKeyArn`.
+    #[inline]
     pub fn attr_customer_encryption_key_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CustomerEncryptionKeyArn"))
     }
@@ -10026,6 +10405,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Bedrock::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -10093,6 +10473,7 @@ impl CfnRetrievalInstruction {
 impl crate::core::element::CfnResource for CfnRetrievalInstruction {
     const TYPE_NAME: &'static str = "AWS::Bedrock::RetrievalInstruction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
@@ -10109,6 +10490,7 @@ impl Handle<CfnRetrievalInstruction> {
     /// The identifier of the retrieval instruction.
     ///
     /// `Fn::GetAtt` `RetrievalInstructionId`.
+    #[inline]
     pub fn attr_retrieval_instruction_id(&self) -> Val<String> {
         Val::expr(self.get_att("RetrievalInstructionId"))
     }
@@ -10116,6 +10498,7 @@ impl Handle<CfnRetrievalInstruction> {
     /// once, never back. Numbered versions are always ACTIVE.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -10124,24 +10507,28 @@ impl Handle<CfnRetrievalInstruction> {
     /// this is always CREATE_SUCCESSFUL: a version is created once, from reviewed content, and is immutable.
     ///
     /// `Fn::GetAtt` `LastTransitionStatus`.
+    #[inline]
     pub fn attr_last_transition_status(&self) -> Val<String> {
         Val::expr(self.get_att("LastTransitionStatus"))
     }
     /// When the retrieval instruction was created. On a numbered version, when that version was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// When the retrieval instruction was last updated. Equal to createdAt on a numbered version, which is immutable.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The Amazon Resource Name (ARN) of the resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -10180,6 +10567,7 @@ pub mod retrieval_instruction {
 
     impl Instruction {
         /// A new `Instruction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10193,6 +10581,7 @@ pub mod retrieval_instruction {
     }
 
     impl IntoValue for Instruction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerFormat", self.answer_format);
@@ -10234,6 +10623,7 @@ pub struct CfnSession {
 
 impl CfnSession {
     /// A new `CfnSession` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -10248,6 +10638,7 @@ impl CfnSession {
 impl crate::core::element::CfnResource for CfnSession {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Session";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
@@ -10262,30 +10653,35 @@ impl Handle<CfnSession> {
     /// The Amazon Resource Name (ARN) of the session.
     ///
     /// `Fn::GetAtt` `SessionArn`.
+    #[inline]
     pub fn attr_session_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SessionArn"))
     }
     /// The unique identifier of the session in UUID format.
     ///
     /// `Fn::GetAtt` `SessionId`.
+    #[inline]
     pub fn attr_session_id(&self) -> Val<String> {
         Val::expr(self.get_att("SessionId"))
     }
     /// The current status of the session.
     ///
     /// `Fn::GetAtt` `SessionStatus`.
+    #[inline]
     pub fn attr_session_status(&self) -> Val<String> {
         Val::expr(self.get_att("SessionStatus"))
     }
     /// The timestamp for when the session was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp for when the session was last modified.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }

@@ -72,6 +72,7 @@ impl CfnApiKeyCredentialProvider {
 impl crate::core::element::CfnResource for CfnApiKeyCredentialProvider {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::ApiKeyCredentialProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiKey", self.api_key);
@@ -88,30 +89,35 @@ impl Handle<CfnApiKeyCredentialProvider> {
     /// The Amazon Resource Name (ARN) of the API key credential provider
     ///
     /// `Fn::GetAtt` `CredentialProviderArn`.
+    #[inline]
     pub fn attr_credential_provider_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CredentialProviderArn"))
     }
     /// Contains information about the API key secret in AWS Secrets Manager
     ///
     /// `Fn::GetAtt` `ApiKeySecretArn`.
+    #[inline]
     pub fn attr_api_key_secret_arn(&self) -> Value {
         self.get_att("ApiKeySecretArn")
     }
     /// The JSON key within the secret that contains the API key value
     ///
     /// `Fn::GetAtt` `ApiKeySecretJsonKey`.
+    #[inline]
     pub fn attr_api_key_secret_json_key(&self) -> Val<String> {
         Val::expr(self.get_att("ApiKeySecretJsonKey"))
     }
     /// The timestamp when the credential provider was created
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The timestamp when the credential provider was last updated
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -143,6 +149,7 @@ pub mod api_key_credential_provider {
     }
 
     impl IntoValue for SecretReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("JsonKey".into(), self.json_key.into_value());
@@ -250,6 +257,7 @@ impl CfnBrowserCustom {
 impl crate::core::element::CfnResource for CfnBrowserCustom {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::BrowserCustom";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BrowserSigning", self.browser_signing);
@@ -270,36 +278,42 @@ impl Handle<CfnBrowserCustom> {
     /// The id of the browser.
     ///
     /// `Fn::GetAtt` `BrowserId`.
+    #[inline]
     pub fn attr_browser_id(&self) -> Val<String> {
         Val::expr(self.get_att("BrowserId"))
     }
     /// The ARN of a Browser resource.
     ///
     /// `Fn::GetAtt` `BrowserArn`.
+    #[inline]
     pub fn attr_browser_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BrowserArn"))
     }
     /// Status of browser
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The reason for failure if the browser creation or operation failed.
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
     /// Timestamp when the browser was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp when the browser was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -332,6 +346,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for BrowserEnterprisePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Location".into(), self.location.into_value());
@@ -364,6 +379,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for BrowserNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NetworkMode".into(), self.network_mode.into_value());
@@ -383,6 +399,7 @@ pub mod browser_custom {
 
     impl BrowserSigning {
         /// A new `BrowserSigning` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -393,6 +410,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for BrowserSigning {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -419,6 +437,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateLocation".into(), self.certificate_location.into_value());
@@ -445,6 +464,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for CertificateLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretArn".into(), self.secret_arn.into_value());
@@ -466,6 +486,7 @@ pub mod browser_custom {
 
     impl RecordingConfig {
         /// A new `RecordingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -477,6 +498,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for RecordingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -505,6 +527,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -533,6 +556,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -598,6 +622,7 @@ impl CfnBrowserProfile {
 impl crate::core::element::CfnResource for CfnBrowserProfile {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::BrowserProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -612,48 +637,56 @@ impl Handle<CfnBrowserProfile> {
     /// The id of the browser profile.
     ///
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileId"))
     }
     /// The ARN of a BrowserProfile resource.
     ///
     /// `Fn::GetAtt` `ProfileArn`.
+    #[inline]
     pub fn attr_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileArn"))
     }
     /// Status of browser profile
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Timestamp when the browser profile was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp when the browser profile was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// Timestamp when the browser profile was last saved.
     ///
     /// `Fn::GetAtt` `LastSavedAt`.
+    #[inline]
     pub fn attr_last_saved_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastSavedAt"))
     }
     /// ID of the last saved browser session.
     ///
     /// `Fn::GetAtt` `LastSavedBrowserSessionId`.
+    #[inline]
     pub fn attr_last_saved_browser_session_id(&self) -> Val<String> {
         Val::expr(self.get_att("LastSavedBrowserSessionId"))
     }
     /// ID of the last saved browser.
     ///
     /// `Fn::GetAtt` `LastSavedBrowserId`.
+    #[inline]
     pub fn attr_last_saved_browser_id(&self) -> Val<String> {
         Val::expr(self.get_att("LastSavedBrowserId"))
     }
@@ -718,6 +751,7 @@ impl CfnCapacityProvider {
 impl crate::core::element::CfnResource for CfnCapacityProvider {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::CapacityProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ComputeConfiguration".into(), self.compute_configuration.into_value());
@@ -734,30 +768,35 @@ impl Handle<CfnCapacityProvider> {
     /// The ARN of the capacity provider.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the capacity provider.
     ///
     /// `Fn::GetAtt` `CapacityProviderId`.
+    #[inline]
     pub fn attr_capacity_provider_id(&self) -> Val<String> {
         Val::expr(self.get_att("CapacityProviderId"))
     }
     /// The current status of the capacity provider.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the capacity provider was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the capacity provider was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -782,6 +821,7 @@ pub mod capacity_provider {
 
     impl CapacityReservationSpecification {
         /// A new `CapacityReservationSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -793,6 +833,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -819,6 +860,7 @@ pub mod capacity_provider {
 
     impl CapacityReservationTarget {
         /// A new `CapacityReservationTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -830,6 +872,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationId", self.capacity_reservation_id);
@@ -855,6 +898,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ComputeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Ec2Configuration".into(), self.ec2_configuration.into_value());
@@ -934,6 +978,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for EbsVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encrypted", self.encrypted);
@@ -991,6 +1036,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for Ec2Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LaunchTemplateSource".into(), self.launch_template_source.into_value());
@@ -1023,6 +1069,7 @@ pub mod capacity_provider {
 
     impl EphemeralBlockDeviceMapping {
         /// A new `EphemeralBlockDeviceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1035,6 +1082,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for EphemeralBlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -1100,6 +1148,7 @@ pub mod capacity_provider {
 
     impl EphemeralEBSVolumeConfiguration {
         /// A new `EphemeralEBSVolumeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1118,6 +1167,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for EphemeralEBSVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EbsCardIndex", self.ebs_card_index);
@@ -1152,6 +1202,7 @@ pub mod capacity_provider {
 
     impl InstanceLifecycleConfiguration {
         /// A new `InstanceLifecycleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1163,6 +1214,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InstanceLifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleInstanceTimeout", self.idle_instance_timeout);
@@ -1190,6 +1242,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowedInstanceTypes".into(), self.allowed_instance_types.into_value());
@@ -1276,6 +1329,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for LaunchParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationSpecification", self.capacity_reservation_specification);
@@ -1308,6 +1362,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for LaunchTemplateSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LaunchParameters".into(), self.launch_parameters.into_value());
@@ -1334,6 +1389,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for LicenseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LicenseConfigurationArn".into(), self.license_configuration_arn.into_value());
@@ -1360,6 +1416,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for PermissionsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CapacityProviderOperatorRoleArn".into(), self.capacity_provider_operator_role_arn.into_value());
@@ -1411,6 +1468,7 @@ pub mod capacity_provider {
 
     impl RootVolumeConfiguration {
         /// A new `RootVolumeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1426,6 +1484,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for RootVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encrypted", self.encrypted);
@@ -1455,6 +1514,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for VolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EbsConfiguration".into(), self.ebs_configuration.into_value());
@@ -1486,6 +1546,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -1601,6 +1662,7 @@ impl CfnCodeInterpreterCustom {
 impl crate::core::element::CfnResource for CfnCodeInterpreterCustom {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::CodeInterpreterCustom";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Certificates", self.certificates);
@@ -1618,36 +1680,42 @@ impl Handle<CfnCodeInterpreterCustom> {
     /// The id of the code interpreter.
     ///
     /// `Fn::GetAtt` `CodeInterpreterId`.
+    #[inline]
     pub fn attr_code_interpreter_id(&self) -> Val<String> {
         Val::expr(self.get_att("CodeInterpreterId"))
     }
     /// The ARN of a CodeInterpreter resource.
     ///
     /// `Fn::GetAtt` `CodeInterpreterArn`.
+    #[inline]
     pub fn attr_code_interpreter_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CodeInterpreterArn"))
     }
     /// Status of Code interpreter
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The reason for failure if the code interpreter creation or operation failed.
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
     /// Timestamp when the code interpreter was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp when the code interpreter was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -1675,6 +1743,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateLocation".into(), self.certificate_location.into_value());
@@ -1701,6 +1770,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for CertificateLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretArn".into(), self.secret_arn.into_value());
@@ -1732,6 +1802,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for CodeInterpreterNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NetworkMode".into(), self.network_mode.into_value());
@@ -1760,6 +1831,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -1857,6 +1929,7 @@ impl CfnConfigurationBundle {
 impl crate::core::element::CfnResource for CfnConfigurationBundle {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::ConfigurationBundle";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BranchName", self.branch_name);
@@ -1876,36 +1949,42 @@ impl Handle<CfnConfigurationBundle> {
     /// The Amazon Resource Name (ARN) of the configuration bundle.
     ///
     /// `Fn::GetAtt` `BundleArn`.
+    #[inline]
     pub fn attr_bundle_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BundleArn"))
     }
     /// The unique identifier of the configuration bundle.
     ///
     /// `Fn::GetAtt` `BundleId`.
+    #[inline]
     pub fn attr_bundle_id(&self) -> Val<String> {
         Val::expr(self.get_att("BundleId"))
     }
     /// The timestamp when the configuration bundle was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the configuration bundle was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The version lineage metadata that tracks parent versions and creation source.
     ///
     /// `Fn::GetAtt` `LineageMetadata`.
+    #[inline]
     pub fn attr_lineage_metadata(&self) -> Value {
         self.get_att("LineageMetadata")
     }
     /// The version identifier of the configuration bundle.
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
@@ -1942,6 +2021,7 @@ pub mod configuration_bundle {
     }
 
     impl IntoValue for VersionCreatedBySource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -2011,6 +2091,7 @@ impl CfnConsentPortal {
 impl crate::core::element::CfnResource for CfnConsentPortal {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::ConsentPortal";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2027,32 +2108,38 @@ impl crate::core::element::CfnResource for CfnConsentPortal {
 impl Handle<CfnConsentPortal> {
     ///
     /// `Fn::GetAtt` `ConsentPortalId`.
+    #[inline]
     pub fn attr_consent_portal_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConsentPortalId"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `PortalUrl`.
+    #[inline]
     pub fn attr_portal_url(&self) -> Val<String> {
         Val::expr(self.get_att("PortalUrl"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The Amazon Resource Name (ARN) of the resource.
     ///
     /// `Fn::GetAtt` `ConsentPortalArn`.
+    #[inline]
     pub fn attr_consent_portal_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConsentPortalArn"))
     }
@@ -2081,6 +2168,7 @@ pub mod consent_portal {
     }
 
     impl IntoValue for ConsentPortalSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -2118,6 +2206,7 @@ pub mod consent_portal {
     }
 
     impl IntoValue for IdpConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Audience", self.audience);
@@ -2199,6 +2288,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetName".into(), self.dataset_name.into_value());
@@ -2216,36 +2306,42 @@ impl Handle<CfnDataset> {
     /// The Amazon Resource Name (ARN) of the dataset.
     ///
     /// `Fn::GetAtt` `DatasetArn`.
+    #[inline]
     pub fn attr_dataset_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetArn"))
     }
     /// The unique identifier of the dataset.
     ///
     /// `Fn::GetAtt` `DatasetId`.
+    #[inline]
     pub fn attr_dataset_id(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetId"))
     }
     /// The current status of the dataset.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The number of examples in the dataset DRAFT.
     ///
     /// `Fn::GetAtt` `ExampleCount`.
+    #[inline]
     pub fn attr_example_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ExampleCount"))
     }
     /// The timestamp when the dataset was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the dataset was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -2268,6 +2364,7 @@ pub mod dataset {
 
     impl DataSourceType {
         /// A new `DataSourceType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2279,6 +2376,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataSourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InlineExamples", self.inline_examples);
@@ -2306,6 +2404,7 @@ pub mod dataset {
     }
 
     impl IntoValue for InlineExamplesSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Examples".into(), self.examples.into_value());
@@ -2332,6 +2431,7 @@ pub mod dataset {
     }
 
     impl IntoValue for S3Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Uri".into(), self.s3_uri.into_value());
@@ -2423,6 +2523,7 @@ impl CfnEvaluator {
 impl crate::core::element::CfnResource for CfnEvaluator {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Evaluator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2440,12 +2541,14 @@ impl Handle<CfnEvaluator> {
     /// The unique identifier of the evaluator.
     ///
     /// `Fn::GetAtt` `EvaluatorId`.
+    #[inline]
     pub fn attr_evaluator_id(&self) -> Val<String> {
         Val::expr(self.get_att("EvaluatorId"))
     }
     /// The Amazon Resource Name (ARN) of the evaluator.
     ///
     /// `Fn::GetAtt` `EvaluatorArn`.
+    #[inline]
     pub fn attr_evaluator_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EvaluatorArn"))
     }
@@ -2453,6 +2556,7 @@ impl Handle<CfnEvaluator> {
     /// don't create; Custom, CustomCode, and CustomDerived are evaluators that you create.
     ///
     /// `Fn::GetAtt` `EvaluatorType`.
+    #[inline]
     pub fn attr_evaluator_type(&self) -> Val<String> {
         Val::expr(self.get_att("EvaluatorType"))
     }
@@ -2460,23 +2564,27 @@ impl Handle<CfnEvaluator> {
     /// corresponding third-party libraries, or Custom for an evaluator that you authored.
     ///
     /// `Fn::GetAtt` `Provider`.
+    #[inline]
     pub fn attr_provider(&self) -> Val<String> {
         Val::expr(self.get_att("Provider"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the evaluator was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the evaluator was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -2517,6 +2625,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for BedrockEvaluatorModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -2550,6 +2659,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for CategoricalScaleDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Definition".into(), self.definition.into_value());
@@ -2575,6 +2685,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for CodeBasedEvaluatorConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LambdaConfig".into(), self.lambda_config.into_value());
@@ -2605,6 +2716,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for DerivedEvaluatorConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BaseEvaluatorId".into(), self.base_evaluator_id.into_value());
@@ -2631,6 +2743,7 @@ pub mod evaluator {
 
     impl DimensionRatingScale {
         /// A new `DimensionRatingScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2642,6 +2755,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for DimensionRatingScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Categorical", self.categorical);
@@ -2686,6 +2800,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for EvaluationDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DimensionInstruction".into(), self.dimension_instruction.into_value());
@@ -2712,6 +2827,7 @@ pub mod evaluator {
 
     impl EvaluatorConfig {
         /// A new `EvaluatorConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2724,6 +2840,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for EvaluatorConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeBased", self.code_based);
@@ -2747,6 +2864,7 @@ pub mod evaluator {
 
     impl EvaluatorModelConfig {
         /// A new `EvaluatorModelConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2758,6 +2876,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for EvaluatorModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockEvaluatorModelConfig", self.bedrock_evaluator_model_config);
@@ -2794,6 +2913,7 @@ pub mod evaluator {
 
     impl InferenceConfiguration {
         /// A new `InferenceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2807,6 +2927,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for InferenceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxTokens", self.max_tokens);
@@ -2845,6 +2966,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for LambdaEvaluatorConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LambdaArn".into(), self.lambda_arn.into_value());
@@ -2886,6 +3008,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for LlmAsAJudgeEvaluatorConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Instructions".into(), self.instructions.into_value());
@@ -2928,6 +3051,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for NumericalScaleDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Definition".into(), self.definition.into_value());
@@ -2981,6 +3105,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for OpenResponsesEvaluatorModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxOutputTokens", self.max_output_tokens);
@@ -3012,6 +3137,7 @@ pub mod evaluator {
 
     impl RatingScale {
         /// A new `RatingScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3024,6 +3150,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for RatingScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Categorical", self.categorical);
@@ -3046,6 +3173,7 @@ pub mod evaluator {
 
     impl ReasoningConfiguration {
         /// A new `ReasoningConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3056,6 +3184,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for ReasoningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Effort", self.effort);
@@ -3166,6 +3295,7 @@ impl CfnGateway {
 impl crate::core::element::CfnResource for CfnGateway {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Gateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
@@ -3189,46 +3319,55 @@ impl crate::core::element::CfnResource for CfnGateway {
 impl Handle<CfnGateway> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayArn"))
     }
     ///
     /// `Fn::GetAtt` `GatewayIdentifier`.
+    #[inline]
     pub fn attr_gateway_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `GatewayUrl`.
+    #[inline]
     pub fn attr_gateway_url(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayUrl"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value {
         self.get_att("StatusReasons")
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `WebAclArn`.
+    #[inline]
     pub fn attr_web_acl_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WebAclArn"))
     }
     ///
     /// `Fn::GetAtt` `WorkloadIdentityDetails`.
+    #[inline]
     pub fn attr_workload_identity_details(&self) -> Value {
         self.get_att("WorkloadIdentityDetails")
     }
@@ -3271,6 +3410,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayInterceptorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputConfiguration", self.input_configuration);
@@ -3300,6 +3440,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayPolicyEngineConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -3332,6 +3473,7 @@ pub mod gateway {
     }
 
     impl IntoValue for InterceptorInputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PassRequestHeaders".into(), self.pass_request_headers.into_value());
@@ -3357,6 +3499,7 @@ pub mod gateway {
     }
 
     impl IntoValue for InterceptorPayloadFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Exclude".into(), self.exclude.into_value());
@@ -3375,6 +3518,7 @@ pub mod gateway {
 
     impl WafConfiguration {
         /// A new `WafConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3385,6 +3529,7 @@ pub mod gateway {
     }
 
     impl IntoValue for WafConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureMode", self.failure_mode);
@@ -3493,6 +3638,7 @@ impl CfnGatewayRateLimit {
 impl crate::core::element::CfnResource for CfnGatewayRateLimit {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::GatewayRateLimit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3508,17 +3654,20 @@ impl crate::core::element::CfnResource for CfnGatewayRateLimit {
 impl Handle<CfnGatewayRateLimit> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Status of a gateway limit
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -3565,6 +3714,7 @@ pub mod gateway_rate_limit {
     }
 
     impl IntoValue for LimitEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Connections", self.connections);
@@ -3595,6 +3745,7 @@ pub mod gateway_rate_limit {
     }
 
     impl IntoValue for RateConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Period".into(), self.period.into_value());
@@ -3662,6 +3813,7 @@ impl CfnGatewayRule {
 impl crate::core::element::CfnResource for CfnGatewayRule {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::GatewayRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -3677,31 +3829,37 @@ impl crate::core::element::CfnResource for CfnGatewayRule {
 impl Handle<CfnGatewayRule> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayArn"))
     }
     ///
     /// `Fn::GetAtt` `RuleId`.
+    #[inline]
     pub fn attr_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("RuleId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `System`.
+    #[inline]
     pub fn attr_system(&self) -> Value {
         self.get_att("System")
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -3768,6 +3926,7 @@ impl CfnGatewayTarget {
 impl crate::core::element::CfnResource for CfnGatewayTarget {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::GatewayTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CredentialProviderConfigurations", self.credential_provider_configurations);
@@ -3785,51 +3944,61 @@ impl crate::core::element::CfnResource for CfnGatewayTarget {
 impl Handle<CfnGatewayTarget> {
     ///
     /// `Fn::GetAtt` `AuthorizationData`.
+    #[inline]
     pub fn attr_authorization_data(&self) -> Value {
         self.get_att("AuthorizationData")
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayArn"))
     }
     ///
     /// `Fn::GetAtt` `LastSynchronizedAt`.
+    #[inline]
     pub fn attr_last_synchronized_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastSynchronizedAt"))
     }
     ///
     /// `Fn::GetAtt` `PrivateEndpointManagedResources`.
+    #[inline]
     pub fn attr_private_endpoint_managed_resources(&self) -> Value {
         self.get_att("PrivateEndpointManagedResources")
     }
     ///
     /// `Fn::GetAtt` `ProtocolType`.
+    #[inline]
     pub fn attr_protocol_type(&self) -> Val<String> {
         Val::expr(self.get_att("ProtocolType"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value {
         self.get_att("StatusReasons")
     }
     ///
     /// `Fn::GetAtt` `TargetId`.
+    #[inline]
     pub fn attr_target_id(&self) -> Val<String> {
         Val::expr(self.get_att("TargetId"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -3862,6 +4031,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for CredentialProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CredentialProvider", self.credential_provider);
@@ -3887,6 +4057,7 @@ pub mod gateway_target {
 
     impl MetadataConfiguration {
         /// A new `MetadataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3899,6 +4070,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedQueryParameters", self.allowed_query_parameters);
@@ -4081,6 +4253,7 @@ impl CfnHarness {
 impl crate::core::element::CfnResource for CfnHarness {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Harness";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedTools", self.allowed_tools);
@@ -4110,59 +4283,69 @@ impl Handle<CfnHarness> {
     /// The Amazon Resource Name (ARN) of the harness.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the harness.
     ///
     /// `Fn::GetAtt` `HarnessId`.
+    #[inline]
     pub fn attr_harness_id(&self) -> Val<String> {
         Val::expr(self.get_att("HarnessId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The version of the harness. Incremented on every successful update.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// The timestamp when the harness was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the harness was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The ARN of the managed memory resource. Read-only, populated by the service.
     ///
     /// `Fn::GetAtt` `Memory.ManagedMemoryConfiguration.Arn`.
+    #[inline]
     pub fn attr_memory_managed_memory_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Memory.ManagedMemoryConfiguration.Arn"))
     }
     /// The ARN of the underlying AgentCore Runtime.
     ///
     /// `Fn::GetAtt` `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn`.
+    #[inline]
     pub fn attr_environment_agent_core_runtime_environment_agent_runtime_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn"))
     }
     /// The name of the underlying AgentCore Runtime.
     ///
     /// `Fn::GetAtt` `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName`.
+    #[inline]
     pub fn attr_environment_agent_core_runtime_environment_agent_runtime_name(&self) -> Val<String> {
         Val::expr(self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName"))
     }
     /// The ID of the underlying AgentCore Runtime.
     ///
     /// `Fn::GetAtt` `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId`.
+    #[inline]
     pub fn attr_environment_agent_core_runtime_environment_agent_runtime_id(&self) -> Val<String> {
         Val::expr(self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId"))
     }
@@ -4182,6 +4365,7 @@ pub mod harness {
 
     impl AuthorizerConfiguration {
         /// A new `AuthorizerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4192,6 +4376,7 @@ pub mod harness {
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomJWTAuthorizer", self.custom_jwt_authorizer);
@@ -4222,6 +4407,7 @@ pub mod harness {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClaimMatchOperator".into(), self.claim_match_operator.into_value());
@@ -4244,6 +4430,7 @@ pub mod harness {
 
     impl ClaimMatchValueType {
         /// A new `ClaimMatchValueType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4255,6 +4442,7 @@ pub mod harness {
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchValueString", self.match_value_string);
@@ -4282,6 +4470,7 @@ pub mod harness {
     }
 
     impl IntoValue for ContainerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerUri".into(), self.container_uri.into_value());
@@ -4321,6 +4510,7 @@ pub mod harness {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthorizingClaimMatchValue".into(), self.authorizing_claim_match_value.into_value());
@@ -4390,6 +4580,7 @@ pub mod harness {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvertisedScopeMapping", self.advertised_scope_mapping);
@@ -4424,6 +4615,7 @@ pub mod harness {
     }
 
     impl IntoValue for EfsAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessPointArn".into(), self.access_point_arn.into_value());
@@ -4449,6 +4641,7 @@ pub mod harness {
 
     impl FilesystemConfiguration {
         /// A new `FilesystemConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4461,6 +4654,7 @@ pub mod harness {
     }
 
     impl IntoValue for FilesystemConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EfsAccessPoint", self.efs_access_point);
@@ -4492,6 +4686,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAfterInvocationHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4522,6 +4717,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAfterToolCallHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4541,6 +4737,7 @@ pub mod harness {
 
     impl HarnessAgentCoreBrowserConfig {
         /// A new `HarnessAgentCoreBrowserConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4551,6 +4748,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAgentCoreBrowserConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BrowserArn", self.browser_arn);
@@ -4569,6 +4767,7 @@ pub mod harness {
 
     impl HarnessAgentCoreCodeInterpreterConfig {
         /// A new `HarnessAgentCoreCodeInterpreterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4579,6 +4778,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAgentCoreCodeInterpreterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeInterpreterArn", self.code_interpreter_arn);
@@ -4610,6 +4810,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAgentCoreGatewayConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GatewayArn".into(), self.gateway_arn.into_value());
@@ -4650,6 +4851,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAgentCoreMemoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActorId", self.actor_id);
@@ -4677,6 +4879,7 @@ pub mod harness {
 
     impl HarnessAgentCoreRuntimeEnvironment {
         /// A new `HarnessAgentCoreRuntimeEnvironment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4689,6 +4892,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAgentCoreRuntimeEnvironment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilesystemConfigurations", self.filesystem_configurations);
@@ -4747,6 +4951,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessBedrockModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalParams", self.additional_params);
@@ -4781,6 +4986,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessBeforeInvocationHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4811,6 +5017,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessBeforeToolCallHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4830,6 +5037,7 @@ pub mod harness {
 
     impl HarnessEnvironmentArtifact {
         /// A new `HarnessEnvironmentArtifact` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4840,6 +5048,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessEnvironmentArtifact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerConfiguration", self.container_configuration);
@@ -4858,6 +5067,7 @@ pub mod harness {
 
     impl HarnessEnvironmentProvider {
         /// A new `HarnessEnvironmentProvider` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4868,6 +5078,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessEnvironmentProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentCoreRuntimeEnvironment", self.agent_core_runtime_environment);
@@ -4892,6 +5103,7 @@ pub mod harness {
 
     impl HarnessGatewayOutboundAuth {
         /// A new `HarnessGatewayOutboundAuth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4904,6 +5116,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessGatewayOutboundAuth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsIam", self.aws_iam);
@@ -4966,6 +5179,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessGeminiModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalParams", self.additional_params);
@@ -4999,6 +5213,7 @@ pub mod harness {
 
     impl HarnessHook {
         /// A new `HarnessHook` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5012,6 +5227,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AfterInvocation", self.after_invocation);
@@ -5041,6 +5257,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessHookEventBridgeTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -5082,6 +5299,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessHookLambdaTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -5110,6 +5328,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessHookSnsTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -5134,6 +5353,7 @@ pub mod harness {
 
     impl HarnessHookTarget {
         /// A new `HarnessHookTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5146,6 +5366,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessHookTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventBridge", self.event_bridge);
@@ -5177,6 +5398,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessInlineFunctionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Description".into(), self.description.into_value());
@@ -5239,6 +5461,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessLiteLlmModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalParams", self.additional_params);
@@ -5275,6 +5498,7 @@ pub mod harness {
 
     impl HarnessManagedMemoryConfiguration {
         /// A new `HarnessManagedMemoryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5287,6 +5511,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessManagedMemoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
@@ -5313,6 +5538,7 @@ pub mod harness {
 
     impl HarnessMemoryConfiguration {
         /// A new `HarnessMemoryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5325,6 +5551,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessMemoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentCoreMemoryConfiguration", self.agent_core_memory_configuration);
@@ -5354,6 +5581,7 @@ pub mod harness {
 
     impl HarnessModelConfiguration {
         /// A new `HarnessModelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5367,6 +5595,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockModelConfig", self.bedrock_model_config);
@@ -5437,6 +5666,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessOpenAiModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalParams", self.additional_params);
@@ -5475,6 +5705,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessRemoteMcpConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Headers", self.headers);
@@ -5505,6 +5736,7 @@ pub mod harness {
 
     impl HarnessSkill {
         /// A new `HarnessSkill` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5518,6 +5750,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkill {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsSkills", self.aws_skills);
@@ -5541,6 +5774,7 @@ pub mod harness {
 
     impl HarnessSkillAwsSkillsSource {
         /// A new `HarnessSkillAwsSkillsSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5551,6 +5785,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkillAwsSkillsSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Paths", self.paths);
@@ -5586,6 +5821,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkillGitAuth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CredentialArn".into(), self.credential_arn.into_value());
@@ -5626,6 +5862,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkillGitSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Auth", self.auth);
@@ -5654,6 +5891,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkillS3Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Uri".into(), self.uri.into_value());
@@ -5672,6 +5910,7 @@ pub mod harness {
 
     impl HarnessSlidingWindowConfiguration {
         /// A new `HarnessSlidingWindowConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5682,6 +5921,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSlidingWindowConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MessagesCount", self.messages_count);
@@ -5706,6 +5946,7 @@ pub mod harness {
 
     impl HarnessSummarizationConfiguration {
         /// A new `HarnessSummarizationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5718,6 +5959,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSummarizationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PreserveRecentMessages", self.preserve_recent_messages);
@@ -5746,6 +5988,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSystemContentBlock {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Text".into(), self.text.into_value());
@@ -5781,6 +6024,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessTool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Config", self.config);
@@ -5813,6 +6057,7 @@ pub mod harness {
 
     impl HarnessToolConfiguration {
         /// A new `HarnessToolConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5827,6 +6072,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessToolConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentCoreBrowser", self.agent_core_browser);
@@ -5862,6 +6108,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessTruncationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Config", self.config);
@@ -5884,6 +6131,7 @@ pub mod harness {
 
     impl HarnessTruncationStrategyConfiguration {
         /// A new `HarnessTruncationStrategyConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5895,6 +6143,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessTruncationStrategyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SlidingWindow", self.sliding_window);
@@ -5917,6 +6166,7 @@ pub mod harness {
 
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5928,6 +6178,7 @@ pub mod harness {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleRuntimeSessionTimeout", self.idle_runtime_session_timeout);
@@ -5985,6 +6236,7 @@ pub mod harness {
     }
 
     impl IntoValue for ManagedVpcResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointIpAddressType".into(), self.endpoint_ip_address_type.into_value());
@@ -6021,6 +6273,7 @@ pub mod harness {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NetworkMode".into(), self.network_mode.into_value());
@@ -6070,6 +6323,7 @@ pub mod harness {
     }
 
     impl IntoValue for OAuthCredentialProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomParameters", self.custom_parameters);
@@ -6095,6 +6349,7 @@ pub mod harness {
 
     impl PrivateEndpoint {
         /// A new `PrivateEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6106,6 +6361,7 @@ pub mod harness {
     }
 
     impl IntoValue for PrivateEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
@@ -6134,6 +6390,7 @@ pub mod harness {
     }
 
     impl IntoValue for PrivateEndpointOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Domain".into(), self.domain.into_value());
@@ -6162,6 +6419,7 @@ pub mod harness {
     }
 
     impl IntoValue for S3FilesAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessPointArn".into(), self.access_point_arn.into_value());
@@ -6187,6 +6445,7 @@ pub mod harness {
     }
 
     impl IntoValue for SelfManagedLatticeResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceConfigurationIdentifier".into(), self.resource_configuration_identifier.into_value());
@@ -6211,6 +6470,7 @@ pub mod harness {
     }
 
     impl IntoValue for SessionStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MountPath".into(), self.mount_path.into_value());
@@ -6238,6 +6498,7 @@ pub mod harness {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -6395,6 +6656,7 @@ impl CfnHarnessEndpoint {
 impl crate::core::element::CfnResource for CfnHarnessEndpoint {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::HarnessEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -6411,35 +6673,41 @@ impl Handle<CfnHarnessEndpoint> {
     /// The Amazon Resource Name (ARN) of the endpoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The name of the harness that the endpoint belongs to.
     ///
     /// `Fn::GetAtt` `HarnessName`.
+    #[inline]
     pub fn attr_harness_name(&self) -> Val<String> {
         Val::expr(self.get_att("HarnessName"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The harness version that the endpoint is currently serving.
     ///
     /// `Fn::GetAtt` `LiveVersion`.
+    #[inline]
     pub fn attr_live_version(&self) -> Val<String> {
         Val::expr(self.get_att("LiveVersion"))
     }
     /// The timestamp when the endpoint was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the endpoint was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -6520,6 +6788,7 @@ impl CfnMemory {
 impl crate::core::element::CfnResource for CfnMemory {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Memory";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -6541,33 +6810,39 @@ impl Handle<CfnMemory> {
     /// ARN of the Memory resource
     ///
     /// `Fn::GetAtt` `MemoryArn`.
+    #[inline]
     pub fn attr_memory_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MemoryArn"))
     }
     /// Unique identifier for the Memory resource
     ///
     /// `Fn::GetAtt` `MemoryId`.
+    #[inline]
     pub fn attr_memory_id(&self) -> Val<String> {
         Val::expr(self.get_att("MemoryId"))
     }
     /// Status of the Memory resource
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
@@ -6604,6 +6879,7 @@ pub mod memory {
     }
 
     impl IntoValue for ContentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Level", self.level);
@@ -6635,6 +6911,7 @@ pub mod memory {
 
     impl CustomConfigurationInput {
         /// A new `CustomConfigurationInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6649,6 +6926,7 @@ pub mod memory {
     }
 
     impl IntoValue for CustomConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EpisodicOverride", self.episodic_override);
@@ -6752,6 +7030,7 @@ pub mod memory {
     }
 
     impl IntoValue for CustomMemoryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configuration", self.configuration);
@@ -6863,6 +7142,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicMemoryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreatedAt", self.created_at);
@@ -6899,6 +7179,7 @@ pub mod memory {
 
     impl EpisodicOverride {
         /// A new `EpisodicOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6911,6 +7192,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Consolidation", self.consolidation);
@@ -6941,6 +7223,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -6969,6 +7252,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicOverrideExtractionConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -7018,6 +7302,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicOverrideReflectionConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -7046,6 +7331,7 @@ pub mod memory {
 
     impl EpisodicReflectionConfigurationInput {
         /// A new `EpisodicReflectionConfigurationInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7058,6 +7344,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicReflectionConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MemoryRecordSchema", self.memory_record_schema);
@@ -7078,6 +7365,7 @@ pub mod memory {
 
     impl ExtractionConfig {
         /// A new `ExtractionConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7088,6 +7376,7 @@ pub mod memory {
     }
 
     impl IntoValue for ExtractionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LlmExtractionConfig", self.llm_extraction_config);
@@ -7115,6 +7404,7 @@ pub mod memory {
     }
 
     impl IntoValue for IndexedKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -7137,6 +7427,7 @@ pub mod memory {
 
     impl InvocationConfigurationInput {
         /// A new `InvocationConfigurationInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7148,6 +7439,7 @@ pub mod memory {
     }
 
     impl IntoValue for InvocationConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PayloadDeliveryBucketName", self.payload_delivery_bucket_name);
@@ -7179,6 +7471,7 @@ pub mod memory {
     }
 
     impl IntoValue for KinesisResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContentConfigurations".into(), self.content_configurations.into_value());
@@ -7215,6 +7508,7 @@ pub mod memory {
     }
 
     impl IntoValue for LlmExtractionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Definition".into(), self.definition.into_value());
@@ -7235,6 +7529,7 @@ pub mod memory {
 
     impl MemoryRecordSchema {
         /// A new `MemoryRecordSchema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7245,6 +7540,7 @@ pub mod memory {
     }
 
     impl IntoValue for MemoryRecordSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetadataSchema", self.metadata_schema);
@@ -7275,6 +7571,7 @@ pub mod memory {
 
     impl MemoryStrategy {
         /// A new `MemoryStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7289,6 +7586,7 @@ pub mod memory {
     }
 
     impl IntoValue for MemoryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomMemoryStrategy", self.custom_memory_strategy);
@@ -7311,6 +7609,7 @@ pub mod memory {
 
     impl MessageBasedTriggerInput {
         /// A new `MessageBasedTriggerInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7321,6 +7620,7 @@ pub mod memory {
     }
 
     impl IntoValue for MessageBasedTriggerInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MessageCount", self.message_count);
@@ -7360,6 +7660,7 @@ pub mod memory {
     }
 
     impl IntoValue for MetadataSchemaEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExtractionConfig", self.extraction_config);
@@ -7394,6 +7695,7 @@ pub mod memory {
     }
 
     impl IntoValue for NamespaceKeyEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -7418,6 +7720,7 @@ pub mod memory {
 
     impl NamespaceKeyValidation {
         /// A new `NamespaceKeyValidation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7429,6 +7732,7 @@ pub mod memory {
     }
 
     impl IntoValue for NamespaceKeyValidation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedValues", self.allowed_values);
@@ -7451,6 +7755,7 @@ pub mod memory {
 
     impl NumberValidation {
         /// A new `NumberValidation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7462,6 +7767,7 @@ pub mod memory {
     }
 
     impl IntoValue for NumberValidation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxValue", self.max_value);
@@ -7487,6 +7793,7 @@ pub mod memory {
 
     impl SelfManagedConfiguration {
         /// A new `SelfManagedConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7499,6 +7806,7 @@ pub mod memory {
     }
 
     impl IntoValue for SelfManagedConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HistoricalContextWindowSize", self.historical_context_window_size);
@@ -7595,6 +7903,7 @@ pub mod memory {
     }
 
     impl IntoValue for SemanticMemoryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreatedAt", self.created_at);
@@ -7627,6 +7936,7 @@ pub mod memory {
 
     impl SemanticOverride {
         /// A new `SemanticOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7638,6 +7948,7 @@ pub mod memory {
     }
 
     impl IntoValue for SemanticOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Consolidation", self.consolidation);
@@ -7667,6 +7978,7 @@ pub mod memory {
     }
 
     impl IntoValue for SemanticOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -7695,6 +8007,7 @@ pub mod memory {
     }
 
     impl IntoValue for SemanticOverrideExtractionConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -7714,6 +8027,7 @@ pub mod memory {
 
     impl StreamDeliveryResource {
         /// A new `StreamDeliveryResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7724,6 +8038,7 @@ pub mod memory {
     }
 
     impl IntoValue for StreamDeliveryResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Kinesis", self.kinesis);
@@ -7748,6 +8063,7 @@ pub mod memory {
     }
 
     impl IntoValue for StreamDeliveryResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Resources".into(), self.resources.into_value());
@@ -7769,6 +8085,7 @@ pub mod memory {
 
     impl StringListValidation {
         /// A new `StringListValidation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7780,6 +8097,7 @@ pub mod memory {
     }
 
     impl IntoValue for StringListValidation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedValues", self.allowed_values);
@@ -7805,6 +8123,7 @@ pub mod memory {
     }
 
     impl IntoValue for StringValidation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowedValues".into(), self.allowed_values.into_value());
@@ -7899,6 +8218,7 @@ pub mod memory {
     }
 
     impl IntoValue for SummaryMemoryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreatedAt", self.created_at);
@@ -7928,6 +8248,7 @@ pub mod memory {
 
     impl SummaryOverride {
         /// A new `SummaryOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7938,6 +8259,7 @@ pub mod memory {
     }
 
     impl IntoValue for SummaryOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Consolidation", self.consolidation);
@@ -7966,6 +8288,7 @@ pub mod memory {
     }
 
     impl IntoValue for SummaryOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -7985,6 +8308,7 @@ pub mod memory {
 
     impl TimeBasedTriggerInput {
         /// A new `TimeBasedTriggerInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7995,6 +8319,7 @@ pub mod memory {
     }
 
     impl IntoValue for TimeBasedTriggerInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleSessionTimeout", self.idle_session_timeout);
@@ -8013,6 +8338,7 @@ pub mod memory {
 
     impl TokenBasedTriggerInput {
         /// A new `TokenBasedTriggerInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8023,6 +8349,7 @@ pub mod memory {
     }
 
     impl IntoValue for TokenBasedTriggerInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TokenCount", self.token_count);
@@ -8047,6 +8374,7 @@ pub mod memory {
 
     impl TriggerConditionInput {
         /// A new `TriggerConditionInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8059,6 +8387,7 @@ pub mod memory {
     }
 
     impl IntoValue for TriggerConditionInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MessageBasedTrigger", self.message_based_trigger);
@@ -8155,6 +8484,7 @@ pub mod memory {
     }
 
     impl IntoValue for UserPreferenceMemoryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreatedAt", self.created_at);
@@ -8187,6 +8517,7 @@ pub mod memory {
 
     impl UserPreferenceOverride {
         /// A new `UserPreferenceOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8198,6 +8529,7 @@ pub mod memory {
     }
 
     impl IntoValue for UserPreferenceOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Consolidation", self.consolidation);
@@ -8227,6 +8559,7 @@ pub mod memory {
     }
 
     impl IntoValue for UserPreferenceOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -8256,6 +8589,7 @@ pub mod memory {
     }
 
     impl IntoValue for UserPreferenceOverrideExtractionConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendToPrompt".into(), self.append_to_prompt.into_value());
@@ -8281,6 +8615,7 @@ pub mod memory {
 
     impl Validation {
         /// A new `Validation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8293,6 +8628,7 @@ pub mod memory {
     }
 
     impl IntoValue for Validation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberValidation", self.number_validation);
@@ -8458,6 +8794,7 @@ impl CfnOAuth2CredentialProvider {
 impl crate::core::element::CfnResource for CfnOAuth2CredentialProvider {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::OAuth2CredentialProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CredentialProviderVendor".into(), self.credential_provider_vendor.into_value());
@@ -8473,54 +8810,63 @@ impl Handle<CfnOAuth2CredentialProvider> {
     /// The Amazon Resource Name (ARN) of the OAuth2 credential provider
     ///
     /// `Fn::GetAtt` `CredentialProviderArn`.
+    #[inline]
     pub fn attr_credential_provider_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CredentialProviderArn"))
     }
     /// Contains information about a secret in AWS Secrets Manager
     ///
     /// `Fn::GetAtt` `ClientSecretArn`.
+    #[inline]
     pub fn attr_client_secret_arn(&self) -> Value {
         self.get_att("ClientSecretArn")
     }
     /// The JSON key within the secret that contains the client secret value
     ///
     /// `Fn::GetAtt` `ClientSecretJsonKey`.
+    #[inline]
     pub fn attr_client_secret_json_key(&self) -> Val<String> {
         Val::expr(self.get_att("ClientSecretJsonKey"))
     }
     /// The source of the client secret
     ///
     /// `Fn::GetAtt` `ClientSecretSource`.
+    #[inline]
     pub fn attr_client_secret_source(&self) -> Val<String> {
         Val::expr(self.get_att("ClientSecretSource"))
     }
     /// The callback URL for the OAuth2 authorization flow
     ///
     /// `Fn::GetAtt` `CallbackUrl`.
+    #[inline]
     pub fn attr_callback_url(&self) -> Val<String> {
         Val::expr(self.get_att("CallbackUrl"))
     }
     /// Output configuration for an OAuth2 provider
     ///
     /// `Fn::GetAtt` `Oauth2ProviderConfigOutput`.
+    #[inline]
     pub fn attr_oauth2_provider_config_output(&self) -> Value {
         self.get_att("Oauth2ProviderConfigOutput")
     }
     /// The timestamp when the credential provider was created
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The timestamp when the credential provider was last updated
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// The current status of the OAuth2 credential provider
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -8566,6 +8912,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for AtlassianOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -8654,6 +9001,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for CustomOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientAuthenticationMethod", self.client_authentication_method);
@@ -8707,6 +9055,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for GithubOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -8754,6 +9103,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for GoogleOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -8822,6 +9172,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for IncludedOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
@@ -8854,6 +9205,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for KmsKeySourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKeyArn".into(), self.kms_key_arn.into_value());
@@ -8898,6 +9250,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for LinkedinOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -8970,6 +9323,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for ManagedVpcResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointIpAddressType".into(), self.endpoint_ip_address_type.into_value());
@@ -9026,6 +9380,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for MicrosoftOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -9085,6 +9440,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for Oauth2AuthorizationServerMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthorizationEndpoint".into(), self.authorization_endpoint.into_value());
@@ -9111,6 +9467,7 @@ pub mod o_auth2_credential_provider {
 
     impl Oauth2Discovery {
         /// A new `Oauth2Discovery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9122,6 +9479,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for Oauth2Discovery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationServerMetadata", self.authorization_server_metadata);
@@ -9165,6 +9523,7 @@ pub mod o_auth2_credential_provider {
 
     impl Oauth2ProviderConfigInput {
         /// A new `Oauth2ProviderConfigInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9183,6 +9542,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for Oauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AtlassianOauth2ProviderConfig", self.atlassian_oauth2_provider_config);
@@ -9224,6 +9584,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for OnBehalfOfTokenExchangeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GrantType".into(), self.grant_type.into_value());
@@ -9246,6 +9607,7 @@ pub mod o_auth2_credential_provider {
 
     impl PrivateEndpoint {
         /// A new `PrivateEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9257,6 +9619,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for PrivateEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
@@ -9288,6 +9651,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for PrivateEndpointOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Domain".into(), self.domain.into_value());
@@ -9318,6 +9682,7 @@ pub mod o_auth2_credential_provider {
 
     impl PrivateKeyJwtConfig {
         /// A new `PrivateKeyJwtConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9331,6 +9696,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for PrivateKeyJwtConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalHeaderClaims", self.additional_header_claims);
@@ -9352,6 +9718,7 @@ pub mod o_auth2_credential_provider {
 
     impl PrivateKeySource {
         /// A new `PrivateKeySource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9362,6 +9729,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for PrivateKeySource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeySource", self.kms_key_source);
@@ -9406,6 +9774,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SalesforceOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -9440,6 +9809,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SecretReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("JsonKey".into(), self.json_key.into_value());
@@ -9468,6 +9838,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SelfManagedLatticeResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceConfigurationIdentifier".into(), self.resource_configuration_identifier.into_value());
@@ -9512,6 +9883,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SlackOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -9550,6 +9922,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for TokenExchangeGrantTypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActorTokenContent".into(), self.actor_token_content.into_value());
@@ -9748,6 +10121,7 @@ impl CfnOnlineEvaluationConfig {
 impl crate::core::element::CfnResource for CfnOnlineEvaluationConfig {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::OnlineEvaluationConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClusteringConfig", self.clustering_config);
@@ -9770,29 +10144,34 @@ impl Handle<CfnOnlineEvaluationConfig> {
     /// The unique identifier of the online evaluation configuration.
     ///
     /// `Fn::GetAtt` `OnlineEvaluationConfigId`.
+    #[inline]
     pub fn attr_online_evaluation_config_id(&self) -> Val<String> {
         Val::expr(self.get_att("OnlineEvaluationConfigId"))
     }
     /// The Amazon Resource Name (ARN) of the online evaluation configuration.
     ///
     /// `Fn::GetAtt` `OnlineEvaluationConfigArn`.
+    #[inline]
     pub fn attr_online_evaluation_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OnlineEvaluationConfigArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the online evaluation configuration was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the online evaluation configuration was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -9836,6 +10215,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for CloudWatchLogsInputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupNamePrefixes", self.log_group_name_prefixes);
@@ -9871,6 +10251,7 @@ pub mod online_evaluation_config {
 
     impl CloudWatchOutputConfig {
         /// A new `CloudWatchOutputConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9883,6 +10264,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for CloudWatchOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);
@@ -9911,6 +10293,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for ClusteringConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Frequencies".into(), self.frequencies.into_value());
@@ -9935,6 +10318,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for DataSourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchLogs".into(), self.cloud_watch_logs.into_value());
@@ -9963,6 +10347,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for EvaluatorReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EvaluatorId".into(), self.evaluator_id.into_value());
@@ -9997,6 +10382,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -10029,6 +10415,7 @@ pub mod online_evaluation_config {
 
     impl FilterValue {
         /// A new `FilterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10041,6 +10428,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for FilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BooleanValue", self.boolean_value);
@@ -10069,6 +10457,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for Insight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InsightId".into(), self.insight_id.into_value());
@@ -10087,6 +10476,7 @@ pub mod online_evaluation_config {
 
     impl OutputConfig {
         /// A new `OutputConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10097,6 +10487,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for OutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchConfig", self.cloud_watch_config);
@@ -10134,6 +10525,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filters", self.filters);
@@ -10162,6 +10554,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for SamplingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SamplingPercentage".into(), self.sampling_percentage.into_value());
@@ -10188,6 +10581,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for SessionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SessionTimeoutMinutes".into(), self.session_timeout_minutes.into_value());
@@ -10307,6 +10701,7 @@ impl CfnPaymentConnector {
 impl crate::core::element::CfnResource for CfnPaymentConnector {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::PaymentConnector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectorName".into(), self.connector_name.into_value());
@@ -10324,29 +10719,34 @@ impl Handle<CfnPaymentConnector> {
     /// The unique identifier for the payment connector
     ///
     /// `Fn::GetAtt` `PaymentConnectorId`.
+    #[inline]
     pub fn attr_payment_connector_id(&self) -> Val<String> {
         Val::expr(self.get_att("PaymentConnectorId"))
     }
     /// Synthetic ARN for the payment connector (used for engine resolution)
     ///
     /// `Fn::GetAtt` `PaymentConnectorArn`.
+    #[inline]
     pub fn attr_payment_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PaymentConnectorArn"))
     }
     ///
     /// `Fn::GetAtt` `ConnectorStatus`.
+    #[inline]
     pub fn attr_connector_status(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorStatus"))
     }
     /// The timestamp when the connector was created
     ///
     /// `Fn::GetAtt` `ConnectorCreatedAt`.
+    #[inline]
     pub fn attr_connector_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorCreatedAt"))
     }
     /// The timestamp when the connector was last updated
     ///
     /// `Fn::GetAtt` `ConnectorLastUpdatedAt`.
+    #[inline]
     pub fn attr_connector_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorLastUpdatedAt"))
     }
@@ -10354,6 +10754,7 @@ impl Handle<CfnPaymentConnector> {
     /// PENDING_AUTHENTICATION.
     ///
     /// `Fn::GetAtt` `AuthorizationUrl`.
+    #[inline]
     pub fn attr_authorization_url(&self) -> Val<String> {
         Val::expr(self.get_att("AuthorizationUrl"))
     }
@@ -10376,6 +10777,7 @@ pub mod payment_connector {
 
     impl CredentialsProviderConfiguration {
         /// A new `CredentialsProviderConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10387,6 +10789,7 @@ pub mod payment_connector {
     }
 
     impl IntoValue for CredentialsProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CoinbaseCDP", self.coinbase_cdp);
@@ -10414,6 +10817,7 @@ pub mod payment_connector {
     }
 
     impl IntoValue for PaymentCredentialProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CredentialProviderArn".into(), self.credential_provider_arn.into_value());
@@ -10488,6 +10892,7 @@ impl CfnPaymentCredentialProvider {
 impl crate::core::element::CfnResource for CfnPaymentCredentialProvider {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::PaymentCredentialProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CredentialProviderVendor".into(), self.credential_provider_vendor.into_value());
@@ -10503,24 +10908,28 @@ impl Handle<CfnPaymentCredentialProvider> {
     /// The Amazon Resource Name (ARN) of the payment credential provider
     ///
     /// `Fn::GetAtt` `CredentialProviderArn`.
+    #[inline]
     pub fn attr_credential_provider_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CredentialProviderArn"))
     }
     /// Provider configuration output containing secret ARNs (no raw secrets)
     ///
     /// `Fn::GetAtt` `ProviderConfigurationOutput`.
+    #[inline]
     pub fn attr_provider_configuration_output(&self) -> Value {
         self.get_att("ProviderConfigurationOutput")
     }
     /// The timestamp when the credential provider was created
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The timestamp when the credential provider was last updated
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -10587,6 +10996,7 @@ pub mod payment_credential_provider {
     }
 
     impl IntoValue for CoinbaseCdpConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKeyId".into(), self.api_key_id.into_value());
@@ -10614,6 +11024,7 @@ pub mod payment_credential_provider {
 
     impl PaymentProviderConfigurationInput {
         /// A new `PaymentProviderConfigurationInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10625,6 +11036,7 @@ pub mod payment_credential_provider {
     }
 
     impl IntoValue for PaymentProviderConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CoinbaseCdpConfiguration", self.coinbase_cdp_configuration);
@@ -10657,6 +11069,7 @@ pub mod payment_credential_provider {
     }
 
     impl IntoValue for SecretReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("JsonKey".into(), self.json_key.into_value());
@@ -10729,6 +11142,7 @@ pub mod payment_credential_provider {
     }
 
     impl IntoValue for StripePrivyConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppId".into(), self.app_id.into_value());
@@ -10827,6 +11241,7 @@ impl CfnPaymentManager {
 impl crate::core::element::CfnResource for CfnPaymentManager {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::PaymentManager";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
@@ -10844,34 +11259,40 @@ impl Handle<CfnPaymentManager> {
     /// The Amazon Resource Name (ARN) of the payment manager
     ///
     /// `Fn::GetAtt` `PaymentManagerArn`.
+    #[inline]
     pub fn attr_payment_manager_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PaymentManagerArn"))
     }
     /// The unique identifier for the payment manager
     ///
     /// `Fn::GetAtt` `PaymentManagerId`.
+    #[inline]
     pub fn attr_payment_manager_id(&self) -> Val<String> {
         Val::expr(self.get_att("PaymentManagerId"))
     }
     /// The timestamp when the payment manager was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the payment manager was last updated
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `WorkloadIdentityDetails`.
+    #[inline]
     pub fn attr_workload_identity_details(&self) -> Value {
         self.get_att("WorkloadIdentityDetails")
     }
@@ -10897,6 +11318,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomJWTAuthorizer".into(), self.custom_jwt_authorizer.into_value());
@@ -10927,6 +11349,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClaimMatchOperator".into(), self.claim_match_operator.into_value());
@@ -10949,6 +11372,7 @@ pub mod payment_manager {
 
     impl ClaimMatchValueType {
         /// A new `ClaimMatchValueType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10960,6 +11384,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchValueString", self.match_value_string);
@@ -11000,6 +11425,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthorizingClaimMatchValue".into(), self.authorizing_claim_match_value.into_value());
@@ -11051,6 +11477,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedAudience", self.allowed_audience);
@@ -11149,6 +11576,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Definition".into(), self.definition.into_value());
@@ -11166,35 +11594,41 @@ impl Handle<CfnPolicy> {
     /// The unique identifier for the policy.
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     /// The Amazon Resource Name (ARN) of the policy.
     ///
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
     /// The timestamp when the policy was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the policy was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Additional information about the policy status.
     ///
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value {
         self.get_att("StatusReasons")
     }
@@ -11222,6 +11656,7 @@ pub mod policy {
     }
 
     impl IntoValue for CedarPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statement".into(), self.statement.into_value());
@@ -11243,6 +11678,7 @@ pub mod policy {
 
     impl PolicyDefinition {
         /// A new `PolicyDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11254,6 +11690,7 @@ pub mod policy {
     }
 
     impl IntoValue for PolicyDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cedar", self.cedar);
@@ -11281,6 +11718,7 @@ pub mod policy {
     }
 
     impl IntoValue for PolicyStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statement".into(), self.statement.into_value());
@@ -11356,6 +11794,7 @@ impl CfnPolicyEngine {
 impl crate::core::element::CfnResource for CfnPolicyEngine {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::PolicyEngine";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -11371,35 +11810,41 @@ impl Handle<CfnPolicyEngine> {
     /// The unique identifier for the policy engine
     ///
     /// `Fn::GetAtt` `PolicyEngineId`.
+    #[inline]
     pub fn attr_policy_engine_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyEngineId"))
     }
     /// The timestamp when the policy engine was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the policy engine was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The Amazon Resource Name (ARN) of the policy engine
     ///
     /// `Fn::GetAtt` `PolicyEngineArn`.
+    #[inline]
     pub fn attr_policy_engine_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyEngineArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Additional information about the policy engine status
     ///
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value {
         self.get_att("StatusReasons")
     }
@@ -11432,6 +11877,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Policy".into(), self.policy.into_value());
@@ -11563,6 +12009,7 @@ impl CfnRuntime {
 impl crate::core::element::CfnResource for CfnRuntime {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Runtime";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentRuntimeArtifact".into(), self.agent_runtime_artifact.into_value());
@@ -11587,43 +12034,51 @@ impl crate::core::element::CfnResource for CfnRuntime {
 impl Handle<CfnRuntime> {
     ///
     /// `Fn::GetAtt` `AgentRuntimeArn`.
+    #[inline]
     pub fn attr_agent_runtime_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AgentRuntimeArn"))
     }
     ///
     /// `Fn::GetAtt` `AgentRuntimeId`.
+    #[inline]
     pub fn attr_agent_runtime_id(&self) -> Val<String> {
         Val::expr(self.get_att("AgentRuntimeId"))
     }
     ///
     /// `Fn::GetAtt` `AgentRuntimeVersion`.
+    #[inline]
     pub fn attr_agent_runtime_version(&self) -> Val<String> {
         Val::expr(self.get_att("AgentRuntimeVersion"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// Configuration for workload identity
     ///
     /// `Fn::GetAtt` `WorkloadIdentityDetails`.
+    #[inline]
     pub fn attr_workload_identity_details(&self) -> Value {
         self.get_att("WorkloadIdentityDetails")
     }
     /// The reason for failure if the agent is in a failed state.
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
@@ -11646,6 +12101,7 @@ pub mod runtime {
 
     impl AgentRuntimeArtifact {
         /// A new `AgentRuntimeArtifact` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11657,6 +12113,7 @@ pub mod runtime {
     }
 
     impl IntoValue for AgentRuntimeArtifact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeConfiguration", self.code_configuration);
@@ -11681,6 +12138,7 @@ pub mod runtime {
 
     impl AllowedWorkloadConfiguration {
         /// A new `AllowedWorkloadConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11692,6 +12150,7 @@ pub mod runtime {
     }
 
     impl IntoValue for AllowedWorkloadConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HostingEnvironments", self.hosting_environments);
@@ -11711,6 +12170,7 @@ pub mod runtime {
 
     impl AuthorizerConfiguration {
         /// A new `AuthorizerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11721,6 +12181,7 @@ pub mod runtime {
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomJWTAuthorizer", self.custom_jwt_authorizer);
@@ -11751,6 +12212,7 @@ pub mod runtime {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClaimMatchOperator".into(), self.claim_match_operator.into_value());
@@ -11776,6 +12238,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CapacityProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CapacityProviderArn".into(), self.capacity_provider_arn.into_value());
@@ -11803,6 +12266,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CapacityProviderVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MountPath".into(), self.mount_path.into_value());
@@ -11825,6 +12289,7 @@ pub mod runtime {
 
     impl ClaimMatchValueType {
         /// A new `ClaimMatchValueType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11836,6 +12301,7 @@ pub mod runtime {
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchValueString", self.match_value_string);
@@ -11855,6 +12321,7 @@ pub mod runtime {
 
     impl Code {
         /// A new `Code` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11865,6 +12332,7 @@ pub mod runtime {
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3", self.s3);
@@ -11899,6 +12367,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CodeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Code".into(), self.code.into_value());
@@ -11925,6 +12394,7 @@ pub mod runtime {
     }
 
     impl IntoValue for ContainerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerUri".into(), self.container_uri.into_value());
@@ -11964,6 +12434,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthorizingClaimMatchValue".into(), self.authorizing_claim_match_value.into_value());
@@ -12030,6 +12501,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedAudience", self.allowed_audience);
@@ -12064,6 +12536,7 @@ pub mod runtime {
     }
 
     impl IntoValue for EfsAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessPointArn".into(), self.access_point_arn.into_value());
@@ -12092,6 +12565,7 @@ pub mod runtime {
 
     impl FilesystemConfiguration {
         /// A new `FilesystemConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12105,6 +12579,7 @@ pub mod runtime {
     }
 
     impl IntoValue for FilesystemConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityProviderVolume", self.capacity_provider_volume);
@@ -12134,6 +12609,7 @@ pub mod runtime {
     }
 
     impl IntoValue for HostingEnvironment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -12159,6 +12635,7 @@ pub mod runtime {
 
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12170,6 +12647,7 @@ pub mod runtime {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleRuntimeSessionTimeout", self.idle_runtime_session_timeout);
@@ -12202,6 +12680,7 @@ pub mod runtime {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NetworkMode".into(), self.network_mode.into_value());
@@ -12232,6 +12711,7 @@ pub mod runtime {
     }
 
     impl IntoValue for PrivateEndpointOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Domain".into(), self.domain.into_value());
@@ -12251,6 +12731,7 @@ pub mod runtime {
 
     impl RequestHeaderConfiguration {
         /// A new `RequestHeaderConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12261,6 +12742,7 @@ pub mod runtime {
     }
 
     impl IntoValue for RequestHeaderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RequestHeaderAllowlist", self.request_header_allowlist);
@@ -12288,6 +12770,7 @@ pub mod runtime {
     }
 
     impl IntoValue for S3FilesAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessPointArn".into(), self.access_point_arn.into_value());
@@ -12329,6 +12812,7 @@ pub mod runtime {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -12355,6 +12839,7 @@ pub mod runtime {
     }
 
     impl IntoValue for SessionStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MountPath".into(), self.mount_path.into_value());
@@ -12382,6 +12867,7 @@ pub mod runtime {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -12496,6 +12982,7 @@ impl CfnRuntimeEndpoint {
 impl crate::core::element::CfnResource for CfnRuntimeEndpoint {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::RuntimeEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentRuntimeId".into(), self.agent_runtime_id.into_value());
@@ -12512,47 +12999,56 @@ impl Handle<CfnRuntimeEndpoint> {
     /// The unique ID of the Agent Runtime Endpoint itself
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `AgentRuntimeEndpointArn`.
+    #[inline]
     pub fn attr_agent_runtime_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AgentRuntimeEndpointArn"))
     }
     ///
     /// `Fn::GetAtt` `AgentRuntimeArn`.
+    #[inline]
     pub fn attr_agent_runtime_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AgentRuntimeArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The reason for failure if the endpoint is in a failed state
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
     ///
     /// `Fn::GetAtt` `TargetVersion`.
+    #[inline]
     pub fn attr_target_version(&self) -> Val<String> {
         Val::expr(self.get_att("TargetVersion"))
     }
     ///
     /// `Fn::GetAtt` `LiveVersion`.
+    #[inline]
     pub fn attr_live_version(&self) -> Val<String> {
         Val::expr(self.get_att("LiveVersion"))
     }
@@ -12598,6 +13094,7 @@ impl CfnWorkloadIdentity {
 impl crate::core::element::CfnResource for CfnWorkloadIdentity {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::WorkloadIdentity";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedResourceOauth2ReturnUrls", self.allowed_resource_oauth2_return_urls);
@@ -12612,18 +13109,21 @@ impl Handle<CfnWorkloadIdentity> {
     /// The Amazon Resource Name (ARN) of the workload identity.
     ///
     /// `Fn::GetAtt` `WorkloadIdentityArn`.
+    #[inline]
     pub fn attr_workload_identity_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkloadIdentityArn"))
     }
     /// The timestamp when the workload identity was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<f64> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The timestamp when the workload identity was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }

@@ -70,6 +70,7 @@ impl CfnBillingView {
 impl crate::core::element::CfnResource for CfnBillingView {
     const TYPE_NAME: &'static str = "AWS::Billing::BillingView";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataFilterExpression", self.data_filter_expression);
@@ -85,28 +86,33 @@ impl crate::core::element::CfnResource for CfnBillingView {
 impl Handle<CfnBillingView> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time when the billing view was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<f64> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time when the billing view was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<f64> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     ///
     /// `Fn::GetAtt` `BillingViewType`.
+    #[inline]
     pub fn attr_billing_view_type(&self) -> Val<String> {
         Val::expr(self.get_att("BillingViewType"))
     }
@@ -132,6 +138,7 @@ pub mod billing_view {
 
     impl DataFilterExpression {
         /// A new `DataFilterExpression` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -144,6 +151,7 @@ pub mod billing_view {
     }
 
     impl IntoValue for DataFilterExpression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -167,6 +175,7 @@ pub mod billing_view {
 
     impl Dimensions {
         /// A new `Dimensions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -178,6 +187,7 @@ pub mod billing_view {
     }
 
     impl IntoValue for Dimensions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -200,6 +210,7 @@ pub mod billing_view {
 
     impl Tags {
         /// A new `Tags` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -211,6 +222,7 @@ pub mod billing_view {
     }
 
     impl IntoValue for Tags {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -233,6 +245,7 @@ pub mod billing_view {
 
     impl TimeRange {
         /// A new `TimeRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -244,6 +257,7 @@ pub mod billing_view {
     }
 
     impl IntoValue for TimeRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BeginDateInclusive", self.begin_date_inclusive);

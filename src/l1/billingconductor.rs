@@ -77,6 +77,7 @@ impl CfnBillingGroup {
 impl crate::core::element::CfnResource for CfnBillingGroup {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::BillingGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountGrouping".into(), self.account_grouping.into_value());
@@ -94,34 +95,40 @@ impl Handle<CfnBillingGroup> {
     /// Billing Group ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Number of accounts in the billing group
     ///
     /// `Fn::GetAtt` `Size`.
+    #[inline]
     pub fn attr_size(&self) -> Val<i64> {
         Val::expr(self.get_att("Size"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
     /// Creation timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Latest modified timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<i64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -147,6 +154,7 @@ pub mod billing_group {
 
     impl AccountGrouping {
         /// A new `AccountGrouping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -159,6 +167,7 @@ pub mod billing_group {
     }
 
     impl IntoValue for AccountGrouping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoAssociate", self.auto_associate);
@@ -187,6 +196,7 @@ pub mod billing_group {
     }
 
     impl IntoValue for ComputationPreference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PricingPlanArn".into(), self.pricing_plan_arn.into_value());
@@ -271,6 +281,7 @@ impl CfnCustomLineItem {
 impl crate::core::element::CfnResource for CfnCustomLineItem {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::CustomLineItem";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountId", self.account_id);
@@ -291,34 +302,40 @@ impl Handle<CfnCustomLineItem> {
     /// ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Creation timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Latest modified timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<i64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// Number of source values associated to this custom line item
     ///
     /// `Fn::GetAtt` `AssociationSize`.
+    #[inline]
     pub fn attr_association_size(&self) -> Val<i64> {
         Val::expr(self.get_att("AssociationSize"))
     }
     ///
     /// `Fn::GetAtt` `CurrencyCode`.
+    #[inline]
     pub fn attr_currency_code(&self) -> Val<String> {
         Val::expr(self.get_att("CurrencyCode"))
     }
     ///
     /// `Fn::GetAtt` `ProductCode`.
+    #[inline]
     pub fn attr_product_code(&self) -> Val<String> {
         Val::expr(self.get_att("ProductCode"))
     }
@@ -341,6 +358,7 @@ pub mod custom_line_item {
 
     impl BillingPeriodRange {
         /// A new `BillingPeriodRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -352,6 +370,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for BillingPeriodRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExclusiveEndBillingPeriod", self.exclusive_end_billing_period);
@@ -392,6 +411,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for CustomLineItemChargeDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Flat", self.flat);
@@ -419,6 +439,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for CustomLineItemFlatChargeDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChargeValue".into(), self.charge_value.into_value());
@@ -450,6 +471,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for CustomLineItemPercentageChargeDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChildAssociatedResources", self.child_associated_resources);
@@ -494,6 +516,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for LineItemFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attribute".into(), self.attribute.into_value());
@@ -521,6 +544,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for PresentationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Service".into(), self.service.into_value());
@@ -605,6 +629,7 @@ impl CfnPricingPlan {
 impl crate::core::element::CfnResource for CfnPricingPlan {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::PricingPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -620,24 +645,28 @@ impl Handle<CfnPricingPlan> {
     /// Pricing Plan ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Number of associated pricing rules
     ///
     /// `Fn::GetAtt` `Size`.
+    #[inline]
     pub fn attr_size(&self) -> Val<i64> {
         Val::expr(self.get_att("Size"))
     }
     /// Creation timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Latest modified timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<i64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -745,6 +774,7 @@ impl CfnPricingRule {
 impl crate::core::element::CfnResource for CfnPricingRule {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::PricingRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BillingEntity", self.billing_entity);
@@ -767,24 +797,28 @@ impl Handle<CfnPricingRule> {
     /// Pricing rule ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The number of pricing plans associated with pricing rule
     ///
     /// `Fn::GetAtt` `AssociatedPricingPlanCount`.
+    #[inline]
     pub fn attr_associated_pricing_plan_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AssociatedPricingPlanCount"))
     }
     /// Creation timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Latest modified timestamp in UNIX epoch time format
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<i64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -830,6 +864,7 @@ pub mod pricing_rule {
     }
 
     impl IntoValue for CustomTier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BeginRangeInclusive".into(), self.begin_range_inclusive.into_value());
@@ -856,6 +891,7 @@ pub mod pricing_rule {
     }
 
     impl IntoValue for FreeTier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Activated".into(), self.activated.into_value());
@@ -880,6 +916,7 @@ pub mod pricing_rule {
 
     impl Tiering {
         /// A new `Tiering` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -891,6 +928,7 @@ pub mod pricing_rule {
     }
 
     impl IntoValue for Tiering {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomTiers", self.custom_tiers);

@@ -63,6 +63,7 @@ impl CfnSpendingLimit {
 impl crate::core::element::CfnResource for CfnSpendingLimit {
     const TYPE_NAME: &'static str = "AWS::Braket::SpendingLimit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DeviceArn".into(), self.device_arn.into_value());
@@ -78,30 +79,35 @@ impl Handle<CfnSpendingLimit> {
     /// The Amazon Resource Name (ARN) that uniquely identifies the spending limit.
     ///
     /// `Fn::GetAtt` `SpendingLimitArn`.
+    #[inline]
     pub fn attr_spending_limit_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SpendingLimitArn"))
     }
     /// The amount currently queued for spending on the device, in USD.
     ///
     /// `Fn::GetAtt` `QueuedSpend`.
+    #[inline]
     pub fn attr_queued_spend(&self) -> Val<String> {
         Val::expr(self.get_att("QueuedSpend"))
     }
     /// The total amount spent on the device so far during the current time period, in USD.
     ///
     /// `Fn::GetAtt` `TotalSpend`.
+    #[inline]
     pub fn attr_total_spend(&self) -> Val<String> {
         Val::expr(self.get_att("TotalSpend"))
     }
     /// The date and time when the spending limit was created, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time when the spending limit was last modified, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -133,6 +139,7 @@ pub mod spending_limit {
     }
 
     impl IntoValue for TimePeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndAt".into(), self.end_at.into_value());

@@ -51,6 +51,7 @@ impl CfnBudget {
 impl crate::core::element::CfnResource for CfnBudget {
     const TYPE_NAME: &'static str = "AWS::Budgets::Budget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Budget".into(), self.budget.into_value());
@@ -64,6 +65,7 @@ impl crate::core::element::CfnResource for CfnBudget {
 impl Handle<CfnBudget> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -96,6 +98,7 @@ pub mod budget {
     }
 
     impl IntoValue for AutoAdjustData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AutoAdjustType".into(), self.auto_adjust_type.into_value());
@@ -180,6 +183,7 @@ pub mod budget {
     }
 
     impl IntoValue for BudgetData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoAdjustData", self.auto_adjust_data);
@@ -215,6 +219,7 @@ pub mod budget {
 
     impl CostCategoryValues {
         /// A new `CostCategoryValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -227,6 +232,7 @@ pub mod budget {
     }
 
     impl IntoValue for CostCategoryValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -277,6 +283,7 @@ pub mod budget {
 
     impl CostTypes {
         /// A new `CostTypes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -297,6 +304,7 @@ pub mod budget {
     }
 
     impl IntoValue for CostTypes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IncludeCredit", self.include_credit);
@@ -340,6 +348,7 @@ pub mod budget {
 
     impl Expression {
         /// A new `Expression` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -355,6 +364,7 @@ pub mod budget {
     }
 
     impl IntoValue for Expression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "And", self.and);
@@ -384,6 +394,7 @@ pub mod budget {
 
     impl ExpressionDimensionValues {
         /// A new `ExpressionDimensionValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -396,6 +407,7 @@ pub mod budget {
     }
 
     impl IntoValue for ExpressionDimensionValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -422,6 +434,7 @@ pub mod budget {
     }
 
     impl IntoValue for HistoricalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BudgetAdjustmentPeriod".into(), self.budget_adjustment_period.into_value());
@@ -468,6 +481,7 @@ pub mod budget {
     }
 
     impl IntoValue for Notification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -498,6 +512,7 @@ pub mod budget {
     }
 
     impl IntoValue for NotificationWithSubscribers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Notification".into(), self.notification.into_value());
@@ -526,6 +541,7 @@ pub mod budget {
     }
 
     impl IntoValue for Spend {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Amount".into(), self.amount.into_value());
@@ -554,6 +570,7 @@ pub mod budget {
     }
 
     impl IntoValue for Subscriber {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Address".into(), self.address.into_value());
@@ -579,6 +596,7 @@ pub mod budget {
 
     impl TagValues {
         /// A new `TagValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -591,6 +609,7 @@ pub mod budget {
     }
 
     impl IntoValue for TagValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -614,6 +633,7 @@ pub mod budget {
 
     impl TimePeriod {
         /// A new `TimePeriod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -625,6 +645,7 @@ pub mod budget {
     }
 
     impl IntoValue for TimePeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "End", self.end);
@@ -706,6 +727,7 @@ impl CfnBudgetsAction {
 impl crate::core::element::CfnResource for CfnBudgetsAction {
     const TYPE_NAME: &'static str = "AWS::Budgets::BudgetsAction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ActionThreshold".into(), self.action_threshold.into_value());
@@ -725,6 +747,7 @@ impl crate::core::element::CfnResource for CfnBudgetsAction {
 impl Handle<CfnBudgetsAction> {
     ///
     /// `Fn::GetAtt` `ActionId`.
+    #[inline]
     pub fn attr_action_id(&self) -> Val<String> {
         Val::expr(self.get_att("ActionId"))
     }
@@ -753,6 +776,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for ActionThreshold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -778,6 +802,7 @@ pub mod budgets_action {
 
     impl Definition {
         /// A new `Definition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -790,6 +815,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for Definition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IamActionDefinition", self.iam_action_definition);
@@ -831,6 +857,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for IamActionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Groups", self.groups);
@@ -861,6 +888,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for ScpActionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyId".into(), self.policy_id.into_value());
@@ -896,6 +924,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for SsmActionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceIds".into(), self.instance_ids.into_value());
@@ -925,6 +954,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for Subscriber {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Address".into(), self.address.into_value());

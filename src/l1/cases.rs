@@ -77,6 +77,7 @@ impl CfnCase {
 impl crate::core::element::CfnResource for CfnCase {
     const TYPE_NAME: &'static str = "AWS::Cases::Case";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CustomerId".into(), self.customer_id.into_value());
@@ -93,12 +94,14 @@ impl Handle<CfnCase> {
     /// The Amazon Resource Name (ARN) of the case.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier of the case.
     ///
     /// `Fn::GetAtt` `CaseId`.
+    #[inline]
     pub fn attr_case_id(&self) -> Val<String> {
         Val::expr(self.get_att("CaseId"))
     }
@@ -156,6 +159,7 @@ impl CfnCaseRule {
 impl crate::core::element::CfnResource for CfnCaseRule {
     const TYPE_NAME: &'static str = "AWS::Cases::CaseRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -172,24 +176,28 @@ impl Handle<CfnCaseRule> {
     /// The unique identifier of a case rule.
     ///
     /// `Fn::GetAtt` `CaseRuleId`.
+    #[inline]
     pub fn attr_case_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("CaseRuleId"))
     }
     /// The time at which the case rule was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time at which the case rule was created or last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The Amazon Resource Name (ARN) of a case rule.
     ///
     /// `Fn::GetAtt` `CaseRuleArn`.
+    #[inline]
     pub fn attr_case_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CaseRuleArn"))
     }
@@ -230,6 +238,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::Cases::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -243,18 +252,21 @@ impl Handle<CfnDomain> {
     /// The time at which the domain was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The Amazon Resource Name (ARN) for the Cases domain.
     ///
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainArn"))
     }
     /// The unique identifier of the Cases domain.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
@@ -262,6 +274,7 @@ impl Handle<CfnDomain> {
     /// CreationFailed.
     ///
     /// `Fn::GetAtt` `DomainStatus`.
+    #[inline]
     pub fn attr_domain_status(&self) -> Val<String> {
         Val::expr(self.get_att("DomainStatus"))
     }
@@ -331,6 +344,7 @@ impl CfnField {
 impl crate::core::element::CfnResource for CfnField {
     const TYPE_NAME: &'static str = "AWS::Cases::Field";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Attributes", self.attributes);
@@ -348,12 +362,14 @@ impl Handle<CfnField> {
     /// The Amazon Resource Name (ARN) of the field.
     ///
     /// `Fn::GetAtt` `FieldArn`.
+    #[inline]
     pub fn attr_field_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FieldArn"))
     }
     /// The unique identifier of a field.
     ///
     /// `Fn::GetAtt` `FieldId`.
+    #[inline]
     pub fn attr_field_id(&self) -> Val<String> {
         Val::expr(self.get_att("FieldId"))
     }
@@ -361,18 +377,21 @@ impl Handle<CfnField> {
     /// System fields cannot be modified or deleted.
     ///
     /// `Fn::GetAtt` `Namespace`.
+    #[inline]
     pub fn attr_namespace(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace"))
     }
     /// The time at which the field was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time at which the field was created or last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -392,6 +411,7 @@ pub mod field {
 
     impl FieldAttributes {
         /// A new `FieldAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -402,6 +422,7 @@ pub mod field {
     }
 
     impl IntoValue for FieldAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Text", self.text);
@@ -428,6 +449,7 @@ pub mod field {
     }
 
     impl IntoValue for TextAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsMultiline".into(), self.is_multiline.into_value());
@@ -496,6 +518,7 @@ impl CfnLayout {
 impl crate::core::element::CfnResource for CfnLayout {
     const TYPE_NAME: &'static str = "AWS::Cases::Layout";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -511,24 +534,28 @@ impl Handle<CfnLayout> {
     /// The time at which the layout was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time at which the layout was created or last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The Amazon Resource Name (ARN) of the layout.
     ///
     /// `Fn::GetAtt` `LayoutArn`.
+    #[inline]
     pub fn attr_layout_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LayoutArn"))
     }
     /// The unique identifier of the layout.
     ///
     /// `Fn::GetAtt` `LayoutId`.
+    #[inline]
     pub fn attr_layout_id(&self) -> Val<String> {
         Val::expr(self.get_att("LayoutId"))
     }
@@ -595,6 +622,7 @@ impl CfnRelatedItem {
 impl crate::core::element::CfnResource for CfnRelatedItem {
     const TYPE_NAME: &'static str = "AWS::Cases::RelatedItem";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CaseId".into(), self.case_id.into_value());
@@ -611,12 +639,14 @@ impl Handle<CfnRelatedItem> {
     /// The Amazon Resource Name (ARN) of the related item.
     ///
     /// `Fn::GetAtt` `RelatedItemArn`.
+    #[inline]
     pub fn attr_related_item_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RelatedItemArn"))
     }
     /// The unique identifier of the related item.
     ///
     /// `Fn::GetAtt` `RelatedItemId`.
+    #[inline]
     pub fn attr_related_item_id(&self) -> Val<String> {
         Val::expr(self.get_att("RelatedItemId"))
     }
@@ -649,6 +679,7 @@ pub mod related_item {
     }
 
     impl IntoValue for CommentContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Body".into(), self.body.into_value());
@@ -668,6 +699,7 @@ pub mod related_item {
 
     impl RelatedItemContent {
         /// A new `RelatedItemContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -678,6 +710,7 @@ pub mod related_item {
     }
 
     impl IntoValue for RelatedItemContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -786,6 +819,7 @@ impl CfnTemplate {
 impl crate::core::element::CfnResource for CfnTemplate {
     const TYPE_NAME: &'static str = "AWS::Cases::Template";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -805,24 +839,28 @@ impl Handle<CfnTemplate> {
     /// The time at which the template was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time at which the template was created or last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The Amazon Resource Name (ARN) of the template.
     ///
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateArn"))
     }
     /// The unique identifier of a template.
     ///
     /// `Fn::GetAtt` `TemplateId`.
+    #[inline]
     pub fn attr_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateId"))
     }
@@ -845,6 +883,7 @@ pub mod template {
 
     impl LayoutConfiguration {
         /// A new `LayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -855,6 +894,7 @@ pub mod template {
     }
 
     impl IntoValue for LayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultLayout", self.default_layout);
@@ -881,6 +921,7 @@ pub mod template {
     }
 
     impl IntoValue for RequiredField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -917,6 +958,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CaseRuleId".into(), self.case_rule_id.into_value());

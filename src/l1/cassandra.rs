@@ -44,6 +44,7 @@ pub struct CfnKeyspace {
 
 impl CfnKeyspace {
     /// A new `CfnKeyspace` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -59,6 +60,7 @@ impl CfnKeyspace {
 impl crate::core::element::CfnResource for CfnKeyspace {
     const TYPE_NAME: &'static str = "AWS::Cassandra::Keyspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientSideTimestampsEnabled", self.client_side_timestamps_enabled);
@@ -86,6 +88,7 @@ pub mod keyspace {
 
     impl ReplicationSpecification {
         /// A new `ReplicationSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -97,6 +100,7 @@ pub mod keyspace {
     }
 
     impl IntoValue for ReplicationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegionList", self.region_list);
@@ -232,6 +236,7 @@ impl CfnTable {
 impl crate::core::element::CfnResource for CfnTable {
     const TYPE_NAME: &'static str = "AWS::Cassandra::Table";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScalingSpecifications", self.auto_scaling_specifications);
@@ -276,6 +281,7 @@ pub mod table {
 
     impl AutoScalingSetting {
         /// A new `AutoScalingSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -289,6 +295,7 @@ pub mod table {
     }
 
     impl IntoValue for AutoScalingSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoScalingDisabled", self.auto_scaling_disabled);
@@ -313,6 +320,7 @@ pub mod table {
 
     impl AutoScalingSpecification {
         /// A new `AutoScalingSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -324,6 +332,7 @@ pub mod table {
     }
 
     impl IntoValue for AutoScalingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadCapacityAutoScaling", self.read_capacity_auto_scaling);
@@ -356,6 +365,7 @@ pub mod table {
     }
 
     impl IntoValue for BillingMode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -394,6 +404,7 @@ pub mod table {
     }
 
     impl IntoValue for CdcSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -427,6 +438,7 @@ pub mod table {
     }
 
     impl IntoValue for ClusteringKeyColumn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -455,6 +467,7 @@ pub mod table {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnName".into(), self.column_name.into_value());
@@ -487,6 +500,7 @@ pub mod table {
     }
 
     impl IntoValue for EncryptionSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -515,6 +529,7 @@ pub mod table {
     }
 
     impl IntoValue for ProvisionedThroughput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReadCapacityUnits".into(), self.read_capacity_units.into_value());
@@ -551,6 +566,7 @@ pub mod table {
     }
 
     impl IntoValue for ReplicaSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadCapacityAutoScaling", self.read_capacity_auto_scaling);
@@ -571,6 +587,7 @@ pub mod table {
 
     impl ScalingPolicy {
         /// A new `ScalingPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -581,6 +598,7 @@ pub mod table {
     }
 
     impl IntoValue for ScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetTrackingScalingPolicyConfiguration", self.target_tracking_scaling_policy_configuration);
@@ -625,6 +643,7 @@ pub mod table {
     }
 
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisableScaleIn", self.disable_scale_in);
@@ -649,6 +668,7 @@ pub mod table {
 
     impl WarmThroughput {
         /// A new `WarmThroughput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -660,6 +680,7 @@ pub mod table {
     }
 
     impl IntoValue for WarmThroughput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
@@ -753,6 +774,7 @@ impl CfnType {
 impl crate::core::element::CfnResource for CfnType {
     const TYPE_NAME: &'static str = "AWS::Cassandra::Type";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Fields".into(), self.fields.into_value());
@@ -767,30 +789,35 @@ impl Handle<CfnType> {
     /// List of Tables that directly reference the User-Defined Type in their columns.
     ///
     /// `Fn::GetAtt` `DirectReferringTables`.
+    #[inline]
     pub fn attr_direct_referring_tables(&self) -> Value {
         self.get_att("DirectReferringTables")
     }
     /// List of parent User-Defined Types that directly reference the User-Defined Type in their fields.
     ///
     /// `Fn::GetAtt` `DirectParentTypes`.
+    #[inline]
     pub fn attr_direct_parent_types(&self) -> Value {
         self.get_att("DirectParentTypes")
     }
     /// Maximum nesting depth of the User-Defined Type across the field types.
     ///
     /// `Fn::GetAtt` `MaxNestingDepth`.
+    #[inline]
     pub fn attr_max_nesting_depth(&self) -> Val<i64> {
         Val::expr(self.get_att("MaxNestingDepth"))
     }
     /// Timestamp of the last time the User-Defined Type's meta data was modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTimestamp`.
+    #[inline]
     pub fn attr_last_modified_timestamp(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTimestamp"))
     }
     /// ARN of the Keyspace which contains the User-Defined Type.
     ///
     /// `Fn::GetAtt` `KeyspaceArn`.
+    #[inline]
     pub fn attr_keyspace_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KeyspaceArn"))
     }
@@ -818,6 +845,7 @@ pub mod r#type {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldName".into(), self.field_name.into_value());

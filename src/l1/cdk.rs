@@ -35,6 +35,7 @@ pub struct CfnMetadata {
 
 impl CfnMetadata {
     /// A new `CfnMetadata` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -48,6 +49,7 @@ impl CfnMetadata {
 impl crate::core::element::CfnResource for CfnMetadata {
     const TYPE_NAME: &'static str = "AWS::CDK::Metadata";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Analytics", self.analytics);
@@ -60,6 +62,7 @@ impl crate::core::element::CfnResource for CfnMetadata {
 impl Handle<CfnMetadata> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

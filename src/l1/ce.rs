@@ -76,6 +76,7 @@ impl CfnAnomalyMonitor {
 impl crate::core::element::CfnResource for CfnAnomalyMonitor {
     const TYPE_NAME: &'static str = "AWS::CE::AnomalyMonitor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MonitorDimension", self.monitor_dimension);
@@ -92,30 +93,35 @@ impl Handle<CfnAnomalyMonitor> {
     /// Monitor ARN
     ///
     /// `Fn::GetAtt` `MonitorArn`.
+    #[inline]
     pub fn attr_monitor_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MonitorArn"))
     }
     /// The date when the monitor was created.
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     /// The date when the monitor last evaluated for anomalies.
     ///
     /// `Fn::GetAtt` `LastEvaluatedDate`.
+    #[inline]
     pub fn attr_last_evaluated_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastEvaluatedDate"))
     }
     /// The date when the monitor was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedDate`.
+    #[inline]
     pub fn attr_last_updated_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedDate"))
     }
     /// The value for evaluated dimensions.
     ///
     /// `Fn::GetAtt` `DimensionalValueCount`.
+    #[inline]
     pub fn attr_dimensional_value_count(&self) -> Val<i64> {
         Val::expr(self.get_att("DimensionalValueCount"))
     }
@@ -218,6 +224,7 @@ impl CfnAnomalySubscription {
 impl crate::core::element::CfnResource for CfnAnomalySubscription {
     const TYPE_NAME: &'static str = "AWS::CE::AnomalySubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Frequency".into(), self.frequency.into_value());
@@ -236,12 +243,14 @@ impl Handle<CfnAnomalySubscription> {
     /// Subscription ARN
     ///
     /// `Fn::GetAtt` `SubscriptionArn`.
+    #[inline]
     pub fn attr_subscription_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriptionArn"))
     }
     /// The accountId
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -277,6 +286,7 @@ pub mod anomaly_subscription {
     }
 
     impl IntoValue for Subscriber {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Address".into(), self.address.into_value());
@@ -376,6 +386,7 @@ impl CfnCostCategory {
 impl crate::core::element::CfnResource for CfnCostCategory {
     const TYPE_NAME: &'static str = "AWS::CE::CostCategory";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultValue", self.default_value);
@@ -393,12 +404,14 @@ impl Handle<CfnCostCategory> {
     /// Cost category ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// ISO 8601 date time with offset format
     ///
     /// `Fn::GetAtt` `EffectiveStart`.
+    #[inline]
     pub fn attr_effective_start(&self) -> Val<String> {
         Val::expr(self.get_att("EffectiveStart"))
     }

@@ -40,6 +40,7 @@ impl CfnAccount {
 impl crate::core::element::CfnResource for CfnAccount {
     const TYPE_NAME: &'static str = "AWS::CertificateManager::Account";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ExpiryEventsConfiguration".into(), self.expiry_events_configuration.into_value());
@@ -51,6 +52,7 @@ impl crate::core::element::CfnResource for CfnAccount {
 impl Handle<CfnAccount> {
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -70,6 +72,7 @@ pub mod account {
 
     impl ExpiryEventsConfiguration {
         /// A new `ExpiryEventsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -80,6 +83,7 @@ pub mod account {
     }
 
     impl IntoValue for ExpiryEventsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DaysBeforeExpiry", self.days_before_expiry);
@@ -141,6 +145,7 @@ impl CfnAcmeDomainValidation {
 impl crate::core::element::CfnResource for CfnAcmeDomainValidation {
     const TYPE_NAME: &'static str = "AWS::CertificateManager::AcmeDomainValidation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AcmeEndpointArn".into(), self.acme_endpoint_arn.into_value());
@@ -156,6 +161,7 @@ impl Handle<CfnAcmeDomainValidation> {
     /// The Amazon Resource Name (ARN) of the domain validation.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -181,6 +187,7 @@ pub mod acme_domain_validation {
 
     impl DnsPrevalidationOptions {
         /// A new `DnsPrevalidationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -192,6 +199,7 @@ pub mod acme_domain_validation {
     }
 
     impl IntoValue for DnsPrevalidationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DomainScope", self.domain_scope);
@@ -223,6 +231,7 @@ pub mod acme_domain_validation {
 
     impl DomainScope {
         /// A new `DomainScope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -235,6 +244,7 @@ pub mod acme_domain_validation {
     }
 
     impl IntoValue for DomainScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExactDomain", self.exact_domain);
@@ -261,6 +271,7 @@ pub mod acme_domain_validation {
     }
 
     impl IntoValue for PrevalidationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DnsPrevalidation".into(), self.dns_prevalidation.into_value());
@@ -329,6 +340,7 @@ impl CfnAcmeEndpoint {
 impl crate::core::element::CfnResource for CfnAcmeEndpoint {
     const TYPE_NAME: &'static str = "AWS::CertificateManager::AcmeEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthorizationBehavior".into(), self.authorization_behavior.into_value());
@@ -345,12 +357,14 @@ impl Handle<CfnAcmeEndpoint> {
     /// The Amazon Resource Name (ARN) of the ACME endpoint.
     ///
     /// `Fn::GetAtt` `AcmeEndpointArn`.
+    #[inline]
     pub fn attr_acme_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AcmeEndpointArn"))
     }
     /// The ACME directory URL for the endpoint.
     ///
     /// `Fn::GetAtt` `EndpointUrl`.
+    #[inline]
     pub fn attr_endpoint_url(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointUrl"))
     }
@@ -376,6 +390,7 @@ pub mod acme_endpoint {
     }
 
     impl IntoValue for CertificateAuthority {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PublicCertificateAuthority".into(), self.public_certificate_authority.into_value());
@@ -396,6 +411,7 @@ pub mod acme_endpoint {
 
     impl PublicCertificateAuthority {
         /// A new `PublicCertificateAuthority` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -406,6 +422,7 @@ pub mod acme_endpoint {
     }
 
     impl IntoValue for PublicCertificateAuthority {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedKeyAlgorithms", self.allowed_key_algorithms);
@@ -474,6 +491,7 @@ impl CfnAcmeExternalAccountBinding {
 impl crate::core::element::CfnResource for CfnAcmeExternalAccountBinding {
     const TYPE_NAME: &'static str = "AWS::CertificateManager::AcmeExternalAccountBinding";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AcmeEndpointArn".into(), self.acme_endpoint_arn.into_value());
@@ -489,6 +507,7 @@ impl Handle<CfnAcmeExternalAccountBinding> {
     /// The Amazon Resource Name (ARN) of the external account binding.
     ///
     /// `Fn::GetAtt` `AcmeExternalAccountBindingArn`.
+    #[inline]
     pub fn attr_acme_external_account_binding_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AcmeExternalAccountBindingArn"))
     }
@@ -520,6 +539,7 @@ pub mod acme_external_account_binding {
     }
 
     impl IntoValue for Expiration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -635,6 +655,7 @@ impl CfnCertificate {
 impl crate::core::element::CfnResource for CfnCertificate {
     const TYPE_NAME: &'static str = "AWS::CertificateManager::Certificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
@@ -657,6 +678,7 @@ impl Handle<CfnCertificate> {
     /// certificate.
     ///
     /// `Fn::GetAtt` `CertificateArn`.
+    #[inline]
     pub fn attr_certificate_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateArn"))
     }
@@ -682,6 +704,7 @@ pub mod certificate {
 
     impl DomainValidationOption {
         /// A new `DomainValidationOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -694,6 +717,7 @@ pub mod certificate {
     }
 
     impl IntoValue for DomainValidationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DomainName", self.domain_name);

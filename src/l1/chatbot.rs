@@ -64,6 +64,7 @@ impl CfnCustomAction {
 impl crate::core::element::CfnResource for CfnCustomAction {
     const TYPE_NAME: &'static str = "AWS::Chatbot::CustomAction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ActionName".into(), self.action_name.into_value());
@@ -79,6 +80,7 @@ impl crate::core::element::CfnResource for CfnCustomAction {
 impl Handle<CfnCustomAction> {
     ///
     /// `Fn::GetAtt` `CustomActionArn`.
+    #[inline]
     pub fn attr_custom_action_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CustomActionArn"))
     }
@@ -107,6 +109,7 @@ pub mod custom_action {
 
     impl CustomActionAttachment {
         /// A new `CustomActionAttachment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -120,6 +123,7 @@ pub mod custom_action {
     }
 
     impl IntoValue for CustomActionAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ButtonText", self.button_text);
@@ -160,6 +164,7 @@ pub mod custom_action {
     }
 
     impl IntoValue for CustomActionAttachmentCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Operator".into(), self.operator.into_value());
@@ -186,6 +191,7 @@ pub mod custom_action {
     }
 
     impl IntoValue for CustomActionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CommandText".into(), self.command_text.into_value());
@@ -314,6 +320,7 @@ impl CfnMicrosoftTeamsChannelConfiguration {
 impl crate::core::element::CfnResource for CfnMicrosoftTeamsChannelConfiguration {
     const TYPE_NAME: &'static str = "AWS::Chatbot::MicrosoftTeamsChannelConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigurationName".into(), self.configuration_name.into_value());
@@ -337,6 +344,7 @@ impl Handle<CfnMicrosoftTeamsChannelConfiguration> {
     /// Amazon Resource Name (ARN) of the configuration
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -439,6 +447,7 @@ impl CfnSlackChannelConfiguration {
 impl crate::core::element::CfnResource for CfnSlackChannelConfiguration {
     const TYPE_NAME: &'static str = "AWS::Chatbot::SlackChannelConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigurationName".into(), self.configuration_name.into_value());
@@ -460,6 +469,7 @@ impl Handle<CfnSlackChannelConfiguration> {
     /// Amazon Resource Name (ARN) of the configuration
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

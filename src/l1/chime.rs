@@ -58,6 +58,7 @@ impl CfnAppInstance {
 impl crate::core::element::CfnResource for CfnAppInstance {
     const TYPE_NAME: &'static str = "AWS::Chime::AppInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Metadata", self.metadata);
@@ -72,18 +73,21 @@ impl Handle<CfnAppInstance> {
     /// The Amazon Resource Number (ARN) of the AppInstance.
     ///
     /// `Fn::GetAtt` `AppInstanceArn`.
+    #[inline]
     pub fn attr_app_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppInstanceArn"))
     }
     /// The time at which an AppInstance was created, as an ISO 8601 timestamp.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The time an AppInstance was last updated, as an ISO 8601 timestamp.
     ///
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTimestamp"))
     }
@@ -145,6 +149,7 @@ impl CfnAppInstanceBot {
 impl crate::core::element::CfnResource for CfnAppInstanceBot {
     const TYPE_NAME: &'static str = "AWS::Chime::AppInstanceBot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppInstanceArn".into(), self.app_instance_arn.into_value());
@@ -161,18 +166,21 @@ impl Handle<CfnAppInstanceBot> {
     /// The ARN of the AppInstanceBot.
     ///
     /// `Fn::GetAtt` `AppInstanceBotArn`.
+    #[inline]
     pub fn attr_app_instance_bot_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppInstanceBotArn"))
     }
     /// The time at which the AppInstanceBot was created, as an ISO 8601 timestamp.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The time at which the AppInstanceBot was last updated, as an ISO 8601 timestamp.
     ///
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTimestamp"))
     }
@@ -198,6 +206,7 @@ pub mod app_instance_bot {
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Lex".into(), self.lex.into_value());
@@ -232,6 +241,7 @@ pub mod app_instance_bot {
     }
 
     impl IntoValue for InvokedBy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StandardMessages".into(), self.standard_messages.into_value());
@@ -289,6 +299,7 @@ pub mod app_instance_bot {
     }
 
     impl IntoValue for LexConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvokedBy", self.invoked_by);
@@ -380,6 +391,7 @@ impl CfnAppInstanceUser {
 impl crate::core::element::CfnResource for CfnAppInstanceUser {
     const TYPE_NAME: &'static str = "AWS::Chime::AppInstanceUser";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppInstanceArn".into(), self.app_instance_arn.into_value());
@@ -396,6 +408,7 @@ impl crate::core::element::CfnResource for CfnAppInstanceUser {
 impl Handle<CfnAppInstanceUser> {
     ///
     /// `Fn::GetAtt` `AppInstanceUserArn`.
+    #[inline]
     pub fn attr_app_instance_user_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppInstanceUserArn"))
     }
@@ -426,6 +439,7 @@ pub mod app_instance_user {
     }
 
     impl IntoValue for ExpirationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExpirationCriterion".into(), self.expiration_criterion.into_value());
@@ -557,6 +571,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::Chime::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppInstanceArn".into(), self.app_instance_arn.into_value());
@@ -580,36 +595,42 @@ impl Handle<CfnChannel> {
     /// The ARN of the channel.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The AppInstanceUser or AppInstanceBot that created the channel.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value {
         self.get_att("CreatedBy")
     }
     /// The time at which the channel was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The time at which the channel was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTimestamp"))
     }
     /// The time at which a member sent the last message in the channel.
     ///
     /// `Fn::GetAtt` `LastMessageTimestamp`.
+    #[inline]
     pub fn attr_last_message_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("LastMessageTimestamp"))
     }
     /// The ARN of the channel flow.
     ///
     /// `Fn::GetAtt` `ChannelFlowArn`.
+    #[inline]
     pub fn attr_channel_flow_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelFlowArn"))
     }
@@ -657,6 +678,7 @@ pub mod channel {
     }
 
     impl IntoValue for ElasticChannelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaximumSubChannels".into(), self.maximum_sub_channels.into_value());
@@ -693,6 +715,7 @@ pub mod channel {
     }
 
     impl IntoValue for ExpirationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExpirationCriterion".into(), self.expiration_criterion.into_value());
@@ -780,6 +803,7 @@ impl CfnChannelFlow {
 impl crate::core::element::CfnResource for CfnChannelFlow {
     const TYPE_NAME: &'static str = "AWS::Chime::ChannelFlow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppInstanceArn".into(), self.app_instance_arn.into_value());
@@ -795,30 +819,35 @@ impl Handle<CfnChannelFlow> {
     /// The ARN of the channel flow.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the app instance, extracted from the channel flow ARN.
     ///
     /// `Fn::GetAtt` `AppInstanceId`.
+    #[inline]
     pub fn attr_app_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("AppInstanceId"))
     }
     /// The ID of the channel flow, extracted from the channel flow ARN.
     ///
     /// `Fn::GetAtt` `ChannelFlowId`.
+    #[inline]
     pub fn attr_channel_flow_id(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelFlowId"))
     }
     /// The time at which the channel flow was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The time at which the channel flow was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTimestamp"))
     }
@@ -850,6 +879,7 @@ pub mod channel_flow {
     }
 
     impl IntoValue for LambdaConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InvocationType".into(), self.invocation_type.into_value());
@@ -900,6 +930,7 @@ pub mod channel_flow {
     }
 
     impl IntoValue for Processor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configuration".into(), self.configuration.into_value());
@@ -927,6 +958,7 @@ pub mod channel_flow {
     }
 
     impl IntoValue for ProcessorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Lambda".into(), self.lambda.into_value());
@@ -1013,6 +1045,7 @@ impl CfnMediaInsightsPipelineConfiguration {
 impl crate::core::element::CfnResource for CfnMediaInsightsPipelineConfiguration {
     const TYPE_NAME: &'static str = "AWS::Chime::MediaInsightsPipelineConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Elements".into(), self.elements.into_value());
@@ -1032,24 +1065,28 @@ impl Handle<CfnMediaInsightsPipelineConfiguration> {
     /// The ARN of the configuration.
     ///
     /// `Fn::GetAtt` `MediaInsightsPipelineConfigurationArn`.
+    #[inline]
     pub fn attr_media_insights_pipeline_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MediaInsightsPipelineConfigurationArn"))
     }
     /// The unique identifier of the configuration.
     ///
     /// `Fn::GetAtt` `MediaInsightsPipelineConfigurationId`.
+    #[inline]
     pub fn attr_media_insights_pipeline_configuration_id(&self) -> Val<String> {
         Val::expr(self.get_att("MediaInsightsPipelineConfigurationId"))
     }
     /// The time at which the configuration was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The time at which the configuration was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
@@ -1164,6 +1201,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for AmazonTranscribeCallAnalyticsProcessorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CallAnalyticsStreamCategories", self.call_analytics_stream_categories);
@@ -1281,6 +1319,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl AmazonTranscribeProcessorConfiguration {
         /// A new `AmazonTranscribeProcessorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1308,6 +1347,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for AmazonTranscribeProcessorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentIdentificationType", self.content_identification_type);
@@ -1351,6 +1391,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for IssueDetectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RuleName".into(), self.rule_name.into_value());
@@ -1391,6 +1432,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for KeywordMatchConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Keywords".into(), self.keywords.into_value());
@@ -1413,6 +1455,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl KinesisDataStreamSinkConfiguration {
         /// A new `KinesisDataStreamSinkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1423,6 +1466,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for KinesisDataStreamSinkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InsightsTarget", self.insights_target);
@@ -1475,6 +1519,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for MediaInsightsPipelineConfigurationElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -1534,6 +1579,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for PostCallAnalyticsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentRedactionOutput", self.content_redaction_output);
@@ -1562,6 +1608,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl RealTimeAlertConfiguration {
         /// A new `RealTimeAlertConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1573,6 +1620,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for RealTimeAlertConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Disabled", self.disabled);
@@ -1620,6 +1668,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for RealTimeAlertRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IssueDetectionConfiguration", self.issue_detection_configuration);
@@ -1648,6 +1697,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl S3RecordingSinkConfiguration {
         /// A new `S3RecordingSinkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1659,6 +1709,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for S3RecordingSinkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -1700,6 +1751,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for SentimentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RuleName".into(), self.rule_name.into_value());
@@ -1859,6 +1911,7 @@ impl CfnMediaPipelineKinesisVideoStreamPool {
 impl crate::core::element::CfnResource for CfnMediaPipelineKinesisVideoStreamPool {
     const TYPE_NAME: &'static str = "AWS::Chime::MediaPipelineKinesisVideoStreamPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PoolName".into(), self.pool_name.into_value());
@@ -1873,30 +1926,35 @@ impl Handle<CfnMediaPipelineKinesisVideoStreamPool> {
     /// The ARN of the Kinesis Video Stream Pool.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the Kinesis Video Stream Pool.
     ///
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("PoolId"))
     }
     /// The status of the Kinesis Video Stream Pool.
     ///
     /// `Fn::GetAtt` `PoolStatus`.
+    #[inline]
     pub fn attr_pool_status(&self) -> Val<String> {
         Val::expr(self.get_att("PoolStatus"))
     }
     /// The time at which the Kinesis Video Stream Pool was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The time at which the Kinesis Video Stream Pool was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
@@ -1933,6 +1991,7 @@ pub mod media_pipeline_kinesis_video_stream_pool {
     }
 
     impl IntoValue for StreamConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataRetentionInHours", self.data_retention_in_hours);
@@ -1993,6 +2052,7 @@ impl CfnSipMediaApplication {
 impl crate::core::element::CfnResource for CfnSipMediaApplication {
     const TYPE_NAME: &'static str = "AWS::Chime::SipMediaApplication";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsRegion".into(), self.aws_region.into_value());
@@ -2008,24 +2068,28 @@ impl Handle<CfnSipMediaApplication> {
     /// The SIP media application ID.
     ///
     /// `Fn::GetAtt` `SipMediaApplicationId`.
+    #[inline]
     pub fn attr_sip_media_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("SipMediaApplicationId"))
     }
     /// The ARN of the SIP media application.
     ///
     /// `Fn::GetAtt` `SipMediaApplicationArn`.
+    #[inline]
     pub fn attr_sip_media_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SipMediaApplicationArn"))
     }
     /// The SIP media application creation timestamp, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The time at which the SIP media application was updated.
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
@@ -2052,6 +2116,7 @@ pub mod sip_media_application {
     }
 
     impl IntoValue for SipMediaApplicationEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LambdaArn".into(), self.lambda_arn.into_value());
@@ -2121,6 +2186,7 @@ impl CfnVoiceConnector {
 impl crate::core::element::CfnResource for CfnVoiceConnector {
     const TYPE_NAME: &'static str = "AWS::Chime::VoiceConnector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsRegion", self.aws_region);
@@ -2137,30 +2203,35 @@ impl Handle<CfnVoiceConnector> {
     /// The ARN of the Voice Connector.
     ///
     /// `Fn::GetAtt` `VoiceConnectorArn`.
+    #[inline]
     pub fn attr_voice_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VoiceConnectorArn"))
     }
     /// The Voice Connector ID.
     ///
     /// `Fn::GetAtt` `VoiceConnectorId`.
+    #[inline]
     pub fn attr_voice_connector_id(&self) -> Val<String> {
         Val::expr(self.get_att("VoiceConnectorId"))
     }
     /// The outbound host name for the Voice Connector.
     ///
     /// `Fn::GetAtt` `OutboundHostName`.
+    #[inline]
     pub fn attr_outbound_host_name(&self) -> Val<String> {
         Val::expr(self.get_att("OutboundHostName"))
     }
     /// The Voice Connector creation timestamp, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The Voice Connector updated timestamp, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }

@@ -104,6 +104,7 @@ impl CfnAnalysisTemplate {
 impl crate::core::element::CfnResource for CfnAnalysisTemplate {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::AnalysisTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AnalysisParameters", self.analysis_parameters);
@@ -125,26 +126,31 @@ impl crate::core::element::CfnResource for CfnAnalysisTemplate {
 impl Handle<CfnAnalysisTemplate> {
     ///
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationArn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `AnalysisTemplateIdentifier`.
+    #[inline]
     pub fn attr_analysis_template_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("AnalysisTemplateIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MembershipArn"))
     }
@@ -180,6 +186,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -206,6 +213,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReferencedTables".into(), self.referenced_tables.into_value());
@@ -230,6 +238,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for ErrorMessageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -389,6 +398,7 @@ impl CfnCollaboration {
 impl crate::core::element::CfnResource for CfnCollaboration {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::Collaboration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedResultRegions", self.allowed_result_regions);
@@ -414,11 +424,13 @@ impl crate::core::element::CfnResource for CfnCollaboration {
 impl Handle<CfnCollaboration> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationIdentifier"))
     }
@@ -464,6 +476,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for DataEncryptionMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowCleartext".into(), self.allow_cleartext.into_value());
@@ -494,6 +507,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for JobComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -518,6 +532,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for MLMemberAbilities {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomMLMemberAbilities".into(), self.custom_ml_member_abilities.into_value());
@@ -542,6 +557,7 @@ pub mod collaboration {
 
     impl MLPaymentConfig {
         /// A new `MLPaymentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -554,6 +570,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for MLPaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ModelInference", self.model_inference);
@@ -604,6 +621,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for MemberSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountId".into(), self.account_id.into_value());
@@ -632,6 +650,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for ModelInferencePaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -656,6 +675,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for ModelTrainingPaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -691,6 +711,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for PaymentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JobCompute", self.job_compute);
@@ -717,6 +738,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for QueryComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -741,6 +763,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for SyntheticDataGenerationPaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -901,6 +924,7 @@ impl CfnConfiguredTable {
 impl crate::core::element::CfnResource for CfnConfiguredTable {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::ConfiguredTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AllowedColumns".into(), self.allowed_columns.into_value());
@@ -919,11 +943,13 @@ impl crate::core::element::CfnResource for CfnConfiguredTable {
 impl Handle<CfnConfiguredTable> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ConfiguredTableIdentifier`.
+    #[inline]
     pub fn attr_configured_table_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("ConfiguredTableIdentifier"))
     }
@@ -954,6 +980,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AnalysisRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Policy".into(), self.policy.into_value());
@@ -979,6 +1006,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for ConfiguredTableAnalysisRulePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("V1".into(), self.v1.into_value());
@@ -1076,6 +1104,7 @@ impl CfnConfiguredTableAssociation {
 impl crate::core::element::CfnResource for CfnConfiguredTableAssociation {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::ConfiguredTableAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConfiguredTableAssociationAnalysisRules", self.configured_table_association_analysis_rules);
@@ -1093,11 +1122,13 @@ impl crate::core::element::CfnResource for CfnConfiguredTableAssociation {
 impl Handle<CfnConfiguredTableAssociation> {
     ///
     /// `Fn::GetAtt` `ConfiguredTableAssociationIdentifier`.
+    #[inline]
     pub fn attr_configured_table_association_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("ConfiguredTableAssociationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1128,6 +1159,7 @@ pub mod configured_table_association {
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Policy".into(), self.policy.into_value());
@@ -1153,6 +1185,7 @@ pub mod configured_table_association {
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRulePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("V1".into(), self.v1.into_value());
@@ -1228,6 +1261,7 @@ impl CfnIdMappingTable {
 impl crate::core::element::CfnResource for CfnIdMappingTable {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::IdMappingTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1244,31 +1278,37 @@ impl crate::core::element::CfnResource for CfnIdMappingTable {
 impl Handle<CfnIdMappingTable> {
     ///
     /// `Fn::GetAtt` `IdMappingTableIdentifier`.
+    #[inline]
     pub fn attr_id_mapping_table_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("IdMappingTableIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MembershipArn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationArn"))
     }
     ///
     /// `Fn::GetAtt` `InputReferenceProperties`.
+    #[inline]
     pub fn attr_input_reference_properties(&self) -> Value {
         self.get_att("InputReferenceProperties")
     }
@@ -1303,6 +1343,7 @@ pub mod id_mapping_table {
     }
 
     impl IntoValue for IdMappingTableInputReferenceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputReferenceArn".into(), self.input_reference_arn.into_value());
@@ -1372,6 +1413,7 @@ impl CfnIdNamespaceAssociation {
 impl crate::core::element::CfnResource for CfnIdNamespaceAssociation {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::IdNamespaceAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1388,31 +1430,37 @@ impl crate::core::element::CfnResource for CfnIdNamespaceAssociation {
 impl Handle<CfnIdNamespaceAssociation> {
     ///
     /// `Fn::GetAtt` `IdNamespaceAssociationIdentifier`.
+    #[inline]
     pub fn attr_id_namespace_association_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("IdNamespaceAssociationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MembershipArn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationArn"))
     }
     ///
     /// `Fn::GetAtt` `InputReferenceProperties`.
+    #[inline]
     pub fn attr_input_reference_properties(&self) -> Value {
         self.get_att("InputReferenceProperties")
     }
@@ -1437,6 +1485,7 @@ pub mod id_namespace_association {
     }
 
     impl IntoValue for IdMappingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowUseAsDimensionColumn".into(), self.allow_use_as_dimension_column.into_value());
@@ -1471,6 +1520,7 @@ pub mod id_namespace_association {
     }
 
     impl IntoValue for IdNamespaceAssociationInputReferenceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputReferenceArn".into(), self.input_reference_arn.into_value());
@@ -1545,6 +1595,7 @@ impl CfnIntermediateTable {
 impl crate::core::element::CfnResource for CfnIntermediateTable {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::IntermediateTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AnalysisRules", self.analysis_rules);
@@ -1562,31 +1613,37 @@ impl crate::core::element::CfnResource for CfnIntermediateTable {
 impl Handle<CfnIntermediateTable> {
     ///
     /// `Fn::GetAtt` `IntermediateTableIdentifier`.
+    #[inline]
     pub fn attr_intermediate_table_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("IntermediateTableIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MembershipArn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1618,6 +1675,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for IntermediateTableAnalysisRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Policy".into(), self.policy.into_value());
@@ -1643,6 +1701,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for IntermediateTableAnalysisRulePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("V1".into(), self.v1.into_value());
@@ -1661,6 +1720,7 @@ pub mod intermediate_table {
 
     impl PopulationAnalysisConfiguration {
         /// A new `PopulationAnalysisConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1671,6 +1731,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for PopulationAnalysisConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SqlParameters", self.sql_parameters);
@@ -1692,6 +1753,7 @@ pub mod intermediate_table {
 
     impl PopulationAnalysisSqlParameters {
         /// A new `PopulationAnalysisSqlParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1703,6 +1765,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for PopulationAnalysisSqlParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnalysisTemplateArn", self.analysis_template_arn);
@@ -1788,6 +1851,7 @@ impl CfnMembership {
 impl crate::core::element::CfnResource for CfnMembership {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::Membership";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CollaborationIdentifier".into(), self.collaboration_identifier.into_value());
@@ -1806,21 +1870,25 @@ impl crate::core::element::CfnResource for CfnMembership {
 impl Handle<CfnMembership> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationArn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationCreatorAccountId`.
+    #[inline]
     pub fn attr_collaboration_creator_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationCreatorAccountId"))
     }
     ///
     /// `Fn::GetAtt` `MembershipIdentifier`.
+    #[inline]
     pub fn attr_membership_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("MembershipIdentifier"))
     }
@@ -1846,6 +1914,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipJobComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -1870,6 +1939,7 @@ pub mod membership {
 
     impl MembershipMLPaymentConfig {
         /// A new `MembershipMLPaymentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1882,6 +1952,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipMLPaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ModelInference", self.model_inference);
@@ -1908,6 +1979,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipModelInferencePaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -1932,6 +2004,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipModelTrainingPaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -1967,6 +2040,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipPaymentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JobCompute", self.job_compute);
@@ -1993,6 +2067,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedJobOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3".into(), self.s3.into_value());
@@ -2024,6 +2099,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedJobResultConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OutputConfiguration".into(), self.output_configuration.into_value());
@@ -2049,6 +2125,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedQueryOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3".into(), self.s3.into_value());
@@ -2080,6 +2157,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedQueryResultConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OutputConfiguration".into(), self.output_configuration.into_value());
@@ -2105,6 +2183,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipQueryComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -2129,6 +2208,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipSyntheticDataGenerationPaymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsResponsible".into(), self.is_responsible.into_value());
@@ -2160,6 +2240,7 @@ pub mod membership {
     }
 
     impl IntoValue for ProtectedJobS3OutputConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -2204,6 +2285,7 @@ pub mod membership {
     }
 
     impl IntoValue for ProtectedQueryS3OutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -2293,6 +2375,7 @@ impl CfnPrivacyBudgetTemplate {
 impl crate::core::element::CfnResource for CfnPrivacyBudgetTemplate {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::PrivacyBudgetTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutoRefresh".into(), self.auto_refresh.into_value());
@@ -2308,26 +2391,31 @@ impl crate::core::element::CfnResource for CfnPrivacyBudgetTemplate {
 impl Handle<CfnPrivacyBudgetTemplate> {
     ///
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationArn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `PrivacyBudgetTemplateIdentifier`.
+    #[inline]
     pub fn attr_privacy_budget_template_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("PrivacyBudgetTemplateIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MembershipArn"))
     }
@@ -2363,6 +2451,7 @@ pub mod privacy_budget_template {
     }
 
     impl IntoValue for BudgetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoRefresh", self.auto_refresh);
@@ -2392,6 +2481,7 @@ pub mod privacy_budget_template {
 
     impl Parameters {
         /// A new `Parameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2405,6 +2495,7 @@ pub mod privacy_budget_template {
     }
 
     impl IntoValue for Parameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BudgetParameters", self.budget_parameters);

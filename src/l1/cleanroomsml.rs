@@ -77,6 +77,7 @@ impl CfnConfiguredModelAlgorithm {
 impl crate::core::element::CfnResource for CfnConfiguredModelAlgorithm {
     const TYPE_NAME: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -94,6 +95,7 @@ impl crate::core::element::CfnResource for CfnConfiguredModelAlgorithm {
 impl Handle<CfnConfiguredModelAlgorithm> {
     ///
     /// `Fn::GetAtt` `ConfiguredModelAlgorithmArn`.
+    #[inline]
     pub fn attr_configured_model_algorithm_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConfiguredModelAlgorithmArn"))
     }
@@ -134,6 +136,7 @@ pub mod configured_model_algorithm {
     }
 
     impl IntoValue for ContainerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arguments", self.arguments);
@@ -161,6 +164,7 @@ pub mod configured_model_algorithm {
     }
 
     impl IntoValue for InferenceContainerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ImageUri".into(), self.image_uri.into_value());
@@ -188,6 +192,7 @@ pub mod configured_model_algorithm {
     }
 
     impl IntoValue for MetricDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -258,6 +263,7 @@ impl CfnConfiguredModelAlgorithmAssociation {
 impl crate::core::element::CfnResource for CfnConfiguredModelAlgorithmAssociation {
     const TYPE_NAME: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfiguredModelAlgorithmArn".into(), self.configured_model_algorithm_arn.into_value());
@@ -274,11 +280,13 @@ impl crate::core::element::CfnResource for CfnConfiguredModelAlgorithmAssociatio
 impl Handle<CfnConfiguredModelAlgorithmAssociation> {
     ///
     /// `Fn::GetAtt` `ConfiguredModelAlgorithmAssociationArn`.
+    #[inline]
     pub fn attr_configured_model_algorithm_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConfiguredModelAlgorithmAssociationArn"))
     }
     ///
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CollaborationIdentifier"))
     }
@@ -304,6 +312,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for CustomEntityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomDataIdentifiers".into(), self.custom_data_identifiers.into_value());
@@ -335,6 +344,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for LogRedactionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomEntityConfig", self.custom_entity_config);
@@ -380,6 +390,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for LogsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowedAccountIds".into(), self.allowed_account_ids.into_value());
@@ -407,6 +418,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for MetricsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NoiseLevel".into(), self.noise_level.into_value());
@@ -431,6 +443,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for PrivacyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Policies".into(), self.policies.into_value());
@@ -455,6 +468,7 @@ pub mod configured_model_algorithm_association {
 
     impl PrivacyConfigurationPolicies {
         /// A new `PrivacyConfigurationPolicies` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -467,6 +481,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for PrivacyConfigurationPolicies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TrainedModelExports", self.trained_model_exports);
@@ -496,6 +511,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelArtifactMaxSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -527,6 +543,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelExportsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FilesToExport".into(), self.files_to_export.into_value());
@@ -555,6 +572,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelExportsMaxSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -577,6 +595,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelInferenceJobsConfigurationPolicy {
         /// A new `TrainedModelInferenceJobsConfigurationPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -588,6 +607,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelInferenceJobsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerLogs", self.container_logs);
@@ -619,6 +639,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelInferenceMaxOutputSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -644,6 +665,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelsConfigurationPolicy {
         /// A new `TrainedModelsConfigurationPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -656,6 +678,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerLogs", self.container_logs);
@@ -769,6 +792,7 @@ impl CfnTrainingDataset {
 impl crate::core::element::CfnResource for CfnTrainingDataset {
     const TYPE_NAME: &'static str = "AWS::CleanRoomsML::TrainingDataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -784,11 +808,13 @@ impl crate::core::element::CfnResource for CfnTrainingDataset {
 impl Handle<CfnTrainingDataset> {
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `TrainingDatasetArn`.
+    #[inline]
     pub fn attr_training_dataset_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrainingDatasetArn"))
     }
@@ -817,6 +843,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for ColumnSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnName".into(), self.column_name.into_value());
@@ -842,6 +869,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GlueDataSource".into(), self.glue_data_source.into_value());
@@ -869,6 +897,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for Dataset {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputConfig".into(), self.input_config.into_value());
@@ -897,6 +926,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for DatasetInputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSource".into(), self.data_source.into_value());
@@ -932,6 +962,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for GlueDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);

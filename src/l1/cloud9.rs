@@ -80,6 +80,7 @@ pub struct CfnEnvironmentEC2 {
 
 impl CfnEnvironmentEC2 {
     /// A new `CfnEnvironmentEC2` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -101,6 +102,7 @@ impl CfnEnvironmentEC2 {
 impl crate::core::element::CfnResource for CfnEnvironmentEC2 {
     const TYPE_NAME: &'static str = "AWS::Cloud9::EnvironmentEC2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutomaticStopTimeMinutes", self.automatic_stop_time_minutes);
@@ -122,12 +124,14 @@ impl Handle<CfnEnvironmentEC2> {
     /// The Amazon Resource Name (ARN) of the development environment.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the environment.
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
@@ -160,6 +164,7 @@ pub mod environment_ec2 {
     }
 
     impl IntoValue for Repository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PathComponent".into(), self.path_component.into_value());

@@ -145,6 +145,7 @@ impl CfnChangeSet {
 impl crate::core::element::CfnResource for CfnChangeSet {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ChangeSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Capabilities", self.capabilities);
@@ -171,18 +172,21 @@ impl Handle<CfnChangeSet> {
     /// The ARN of the change set.
     ///
     /// `Fn::GetAtt` `ChangeSetId`.
+    #[inline]
     pub fn attr_change_set_id(&self) -> Val<String> {
         Val::expr(self.get_att("ChangeSetId"))
     }
     /// The unique ID of the stack.
     ///
     /// `Fn::GetAtt` `StackId`.
+    #[inline]
     pub fn attr_stack_id(&self) -> Val<String> {
         Val::expr(self.get_att("StackId"))
     }
     /// The time the change set was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -254,6 +258,7 @@ impl CfnCustomResource {
 impl crate::core::element::CfnResource for CfnCustomResource {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::CustomResource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ServiceTimeout", self.service_timeout);
@@ -266,6 +271,7 @@ impl crate::core::element::CfnResource for CfnCustomResource {
 impl Handle<CfnCustomResource> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -304,6 +310,7 @@ impl CfnGeneratedTemplate {
 impl crate::core::element::CfnResource for CfnGeneratedTemplate {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::GeneratedTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GeneratedTemplateName".into(), self.generated_template_name.into_value());
@@ -317,36 +324,42 @@ impl Handle<CfnGeneratedTemplate> {
     /// The Amazon Resource Name (ARN) of the generated template.
     ///
     /// `Fn::GetAtt` `GeneratedTemplateId`.
+    #[inline]
     pub fn attr_generated_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("GeneratedTemplateId"))
     }
     /// The status of the template generation.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time the generated template was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The time the generated template was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// A summary of the progress of the template generation.
     ///
     /// `Fn::GetAtt` `Progress`.
+    #[inline]
     pub fn attr_progress(&self) -> Value {
         self.get_att("Progress")
     }
     /// The number of warnings generated for this template.
     ///
     /// `Fn::GetAtt` `TotalWarnings`.
+    #[inline]
     pub fn attr_total_warnings(&self) -> Val<i64> {
         Val::expr(self.get_att("TotalWarnings"))
     }
@@ -373,6 +386,7 @@ pub mod generated_template {
 
     impl TemplateConfiguration {
         /// A new `TemplateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -384,6 +398,7 @@ pub mod generated_template {
     }
 
     impl IntoValue for TemplateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeletionPolicy", self.deletion_policy);
@@ -502,6 +517,7 @@ impl CfnGuardHook {
 impl crate::core::element::CfnResource for CfnGuardHook {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::GuardHook";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Alias".into(), self.alias.into_value());
@@ -523,6 +539,7 @@ impl Handle<CfnGuardHook> {
     /// The Amazon Resource Name (ARN) of the activated hook
     ///
     /// `Fn::GetAtt` `HookArn`.
+    #[inline]
     pub fn attr_hook_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HookArn"))
     }
@@ -559,6 +576,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Uri".into(), self.uri.into_value());
@@ -602,6 +620,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for StackFilters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FilteringCriteria".into(), self.filtering_criteria.into_value());
@@ -629,6 +648,7 @@ pub mod guard_hook {
 
     impl StackNames {
         /// A new `StackNames` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -640,6 +660,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for StackNames {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -666,6 +687,7 @@ pub mod guard_hook {
 
     impl StackRoles {
         /// A new `StackRoles` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -677,6 +699,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for StackRoles {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -751,6 +774,7 @@ pub struct CfnHookDefaultVersion {
 
 impl CfnHookDefaultVersion {
     /// A new `CfnHookDefaultVersion` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -765,6 +789,7 @@ impl CfnHookDefaultVersion {
 impl crate::core::element::CfnResource for CfnHookDefaultVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::HookDefaultVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "TypeName", self.type_name);
@@ -779,6 +804,7 @@ impl Handle<CfnHookDefaultVersion> {
     /// The Amazon Resource Name (ARN) of the type. This is used to uniquely identify a HookDefaultVersion
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -818,6 +844,7 @@ pub struct CfnHookTypeConfig {
 
 impl CfnHookTypeConfig {
     /// A new `CfnHookTypeConfig` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -833,6 +860,7 @@ impl CfnHookTypeConfig {
 impl crate::core::element::CfnResource for CfnHookTypeConfig {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::HookTypeConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Configuration", self.configuration);
@@ -848,6 +876,7 @@ impl Handle<CfnHookTypeConfig> {
     /// The Amazon Resource Name (ARN) for the configuration data, in this account and region.
     ///
     /// `Fn::GetAtt` `ConfigurationArn`.
+    #[inline]
     pub fn attr_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationArn"))
     }
@@ -924,6 +953,7 @@ impl CfnHookVersion {
 impl crate::core::element::CfnResource for CfnHookVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::HookVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExecutionRoleArn", self.execution_role_arn);
@@ -940,12 +970,14 @@ impl Handle<CfnHookVersion> {
     /// HookVersion resource
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Indicates if this type version is the current default version
     ///
     /// `Fn::GetAtt` `IsDefaultVersion`.
+    #[inline]
     pub fn attr_is_default_version(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefaultVersion"))
     }
@@ -959,18 +991,21 @@ impl Handle<CfnHookVersion> {
     /// PUBLIC: The type is publically visible and usable within any Amazon account.
     ///
     /// `Fn::GetAtt` `Visibility`.
+    #[inline]
     pub fn attr_visibility(&self) -> Val<String> {
         Val::expr(self.get_att("Visibility"))
     }
     /// The ID of the version of the type represented by this hook instance.
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
     /// The Amazon Resource Name (ARN) of the type without the versionID.
     ///
     /// `Fn::GetAtt` `TypeArn`.
+    #[inline]
     pub fn attr_type_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TypeArn"))
     }
@@ -998,6 +1033,7 @@ pub mod hook_version {
 
     impl LoggingConfig {
         /// A new `LoggingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1009,6 +1045,7 @@ pub mod hook_version {
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);
@@ -1117,6 +1154,7 @@ impl CfnLambdaHook {
 impl crate::core::element::CfnResource for CfnLambdaHook {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::LambdaHook";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Alias".into(), self.alias.into_value());
@@ -1138,6 +1176,7 @@ impl Handle<CfnLambdaHook> {
     /// The Amazon Resource Name (ARN) of the activated hook
     ///
     /// `Fn::GetAtt` `HookArn`.
+    #[inline]
     pub fn attr_hook_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HookArn"))
     }
@@ -1171,6 +1210,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroupName".into(), self.log_group_name.into_value());
@@ -1214,6 +1254,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for StackFilters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FilteringCriteria".into(), self.filtering_criteria.into_value());
@@ -1241,6 +1282,7 @@ pub mod lambda_hook {
 
     impl StackNames {
         /// A new `StackNames` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1252,6 +1294,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for StackNames {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -1278,6 +1321,7 @@ pub mod lambda_hook {
 
     impl StackRoles {
         /// A new `StackRoles` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1289,6 +1333,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for StackRoles {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -1381,6 +1426,7 @@ impl CfnMacro {
 impl crate::core::element::CfnResource for CfnMacro {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::Macro";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1396,6 +1442,7 @@ impl crate::core::element::CfnResource for CfnMacro {
 impl Handle<CfnMacro> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1425,6 +1472,7 @@ pub struct CfnModuleDefaultVersion {
 
 impl CfnModuleDefaultVersion {
     /// A new `CfnModuleDefaultVersion` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1439,6 +1487,7 @@ impl CfnModuleDefaultVersion {
 impl crate::core::element::CfnResource for CfnModuleDefaultVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ModuleDefaultVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Arn", self.arn);
@@ -1482,6 +1531,7 @@ impl CfnModuleVersion {
 impl crate::core::element::CfnResource for CfnModuleVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ModuleVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ModuleName".into(), self.module_name.into_value());
@@ -1495,42 +1545,49 @@ impl Handle<CfnModuleVersion> {
     /// The Amazon Resource Name (ARN) of the module.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The description of the registered module.
     ///
     /// `Fn::GetAtt` `Description`.
+    #[inline]
     pub fn attr_description(&self) -> Val<String> {
         Val::expr(self.get_att("Description"))
     }
     /// The URL of a page providing detailed documentation for this module.
     ///
     /// `Fn::GetAtt` `DocumentationUrl`.
+    #[inline]
     pub fn attr_documentation_url(&self) -> Val<String> {
         Val::expr(self.get_att("DocumentationUrl"))
     }
     /// Indicator of whether this module version is the current default version
     ///
     /// `Fn::GetAtt` `IsDefaultVersion`.
+    #[inline]
     pub fn attr_is_default_version(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefaultVersion"))
     }
     /// The schema defining input parameters to and resources generated by the module.
     ///
     /// `Fn::GetAtt` `Schema`.
+    #[inline]
     pub fn attr_schema(&self) -> Val<String> {
         Val::expr(self.get_att("Schema"))
     }
     /// The time that the specified module version was registered.
     ///
     /// `Fn::GetAtt` `TimeCreated`.
+    #[inline]
     pub fn attr_time_created(&self) -> Val<String> {
         Val::expr(self.get_att("TimeCreated"))
     }
     /// The version ID of the module represented by this module instance.
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
@@ -1542,6 +1599,7 @@ impl Handle<CfnModuleVersion> {
     /// CloudFormation marks any types you register as PRIVATE.
     ///
     /// `Fn::GetAtt` `Visibility`.
+    #[inline]
     pub fn attr_visibility(&self) -> Val<String> {
         Val::expr(self.get_att("Visibility"))
     }
@@ -1586,6 +1644,7 @@ pub struct CfnPublicTypeVersion {
 
 impl CfnPublicTypeVersion {
     /// A new `CfnPublicTypeVersion` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1602,6 +1661,7 @@ impl CfnPublicTypeVersion {
 impl crate::core::element::CfnResource for CfnPublicTypeVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::PublicTypeVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Arn", self.arn);
@@ -1618,12 +1678,14 @@ impl Handle<CfnPublicTypeVersion> {
     /// The Amazon Resource Number (ARN) assigned to the public extension upon publication
     ///
     /// `Fn::GetAtt` `PublicTypeArn`.
+    #[inline]
     pub fn attr_public_type_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PublicTypeArn"))
     }
     /// The Amazon Resource Number (ARN) of the extension with the versionId.
     ///
     /// `Fn::GetAtt` `TypeVersionArn`.
+    #[inline]
     pub fn attr_type_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TypeVersionArn"))
     }
@@ -1631,6 +1693,7 @@ impl Handle<CfnPublicTypeVersion> {
     /// region.
     ///
     /// `Fn::GetAtt` `PublisherId`.
+    #[inline]
     pub fn attr_publisher_id(&self) -> Val<String> {
         Val::expr(self.get_att("PublisherId"))
     }
@@ -1688,6 +1751,7 @@ impl CfnPublisher {
 impl crate::core::element::CfnResource for CfnPublisher {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::Publisher";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AcceptTermsAndConditions".into(), self.accept_terms_and_conditions.into_value());
@@ -1702,24 +1766,28 @@ impl Handle<CfnPublisher> {
     /// region.
     ///
     /// `Fn::GetAtt` `PublisherId`.
+    #[inline]
     pub fn attr_publisher_id(&self) -> Val<String> {
         Val::expr(self.get_att("PublisherId"))
     }
     /// Whether the publisher is verified.
     ///
     /// `Fn::GetAtt` `PublisherStatus`.
+    #[inline]
     pub fn attr_publisher_status(&self) -> Val<String> {
         Val::expr(self.get_att("PublisherStatus"))
     }
     /// The URL to the publisher's profile with the identity provider.
     ///
     /// `Fn::GetAtt` `PublisherProfile`.
+    #[inline]
     pub fn attr_publisher_profile(&self) -> Val<String> {
         Val::expr(self.get_att("PublisherProfile"))
     }
     /// The type of account used as the identity provider when registering this publisher with CloudFormation.
     ///
     /// `Fn::GetAtt` `IdentityProvider`.
+    #[inline]
     pub fn attr_identity_provider(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityProvider"))
     }
@@ -1753,6 +1821,7 @@ pub struct CfnResourceDefaultVersion {
 
 impl CfnResourceDefaultVersion {
     /// A new `CfnResourceDefaultVersion` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1767,6 +1836,7 @@ impl CfnResourceDefaultVersion {
 impl crate::core::element::CfnResource for CfnResourceDefaultVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ResourceDefaultVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "TypeName", self.type_name);
@@ -1781,6 +1851,7 @@ impl Handle<CfnResourceDefaultVersion> {
     /// The Amazon Resource Name (ARN) of the type. This is used to uniquely identify a ResourceDefaultVersion
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1846,6 +1917,7 @@ impl CfnResourceVersion {
 impl crate::core::element::CfnResource for CfnResourceVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ResourceVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExecutionRoleArn", self.execution_role_arn);
@@ -1862,12 +1934,14 @@ impl Handle<CfnResourceVersion> {
     /// ResourceVersion resource
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Indicates if this type version is the current default version
     ///
     /// `Fn::GetAtt` `IsDefaultVersion`.
+    #[inline]
     pub fn attr_is_default_version(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefaultVersion"))
     }
@@ -1875,6 +1949,7 @@ impl Handle<CfnResourceVersion> {
     /// based on the types of handlers in the schema handler package submitted.
     ///
     /// `Fn::GetAtt` `ProvisioningType`.
+    #[inline]
     pub fn attr_provisioning_type(&self) -> Val<String> {
         Val::expr(self.get_att("ProvisioningType"))
     }
@@ -1888,18 +1963,21 @@ impl Handle<CfnResourceVersion> {
     /// PUBLIC: The type is publically visible and usable within any Amazon account.
     ///
     /// `Fn::GetAtt` `Visibility`.
+    #[inline]
     pub fn attr_visibility(&self) -> Val<String> {
         Val::expr(self.get_att("Visibility"))
     }
     /// The ID of the version of the type represented by this resource instance.
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
     /// The Amazon Resource Name (ARN) of the type without the versionID.
     ///
     /// `Fn::GetAtt` `TypeArn`.
+    #[inline]
     pub fn attr_type_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TypeArn"))
     }
@@ -1927,6 +2005,7 @@ pub mod resource_version {
 
     impl LoggingConfig {
         /// A new `LoggingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1938,6 +2017,7 @@ pub mod resource_version {
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);
@@ -1996,6 +2076,7 @@ impl CfnStack {
 impl crate::core::element::CfnResource for CfnStack {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::Stack";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "NotificationARNs", self.notification_arns);
@@ -2011,6 +2092,7 @@ impl crate::core::element::CfnResource for CfnStack {
 impl Handle<CfnStack> {
     ///
     /// `Fn::GetAtt` `StackId`.
+    #[inline]
     pub fn attr_stack_id(&self) -> Val<String> {
         Val::expr(self.get_att("StackId"))
     }
@@ -2156,6 +2238,7 @@ impl CfnStackSet {
 impl crate::core::element::CfnResource for CfnStackSet {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::StackSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdministrationRoleARN", self.administration_role_arn);
@@ -2182,6 +2265,7 @@ impl Handle<CfnStackSet> {
     /// The ID of the stack set that you're creating.
     ///
     /// `Fn::GetAtt` `StackSetId`.
+    #[inline]
     pub fn attr_stack_set_id(&self) -> Val<String> {
         Val::expr(self.get_att("StackSetId"))
     }
@@ -2219,6 +2303,7 @@ pub mod stack_set {
 
     impl AutoDeployment {
         /// A new `AutoDeployment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2231,6 +2316,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for AutoDeployment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DependsOn", self.depends_on);
@@ -2269,6 +2355,7 @@ pub mod stack_set {
 
     impl DeploymentTargets {
         /// A new `DeploymentTargets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2282,6 +2369,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for DeploymentTargets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountFilterType", self.account_filter_type);
@@ -2303,6 +2391,7 @@ pub mod stack_set {
 
     impl ManagedExecution {
         /// A new `ManagedExecution` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2313,6 +2402,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for ManagedExecution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Active", self.active);
@@ -2349,6 +2439,7 @@ pub mod stack_set {
 
     impl OperationPreferences {
         /// A new `OperationPreferences` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2365,6 +2456,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for OperationPreferences {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConcurrencyMode", self.concurrency_mode);
@@ -2403,6 +2495,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterKey".into(), self.parameter_key.into_value());
@@ -2442,6 +2535,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for StackInstances {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeploymentTargets".into(), self.deployment_targets.into_value());
@@ -2577,6 +2671,7 @@ pub struct CfnTypeActivation {
 
 impl CfnTypeActivation {
     /// A new `CfnTypeActivation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2598,6 +2693,7 @@ impl CfnTypeActivation {
 impl crate::core::element::CfnResource for CfnTypeActivation {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::TypeActivation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoUpdate", self.auto_update);
@@ -2619,6 +2715,7 @@ impl Handle<CfnTypeActivation> {
     /// The Amazon Resource Name (ARN) of the extension.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2646,6 +2743,7 @@ pub mod type_activation {
 
     impl LoggingConfig {
         /// A new `LoggingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2657,6 +2755,7 @@ pub mod type_activation {
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);
@@ -2706,6 +2805,7 @@ pub struct CfnWaitCondition {
 
 impl CfnWaitCondition {
     /// A new `CfnWaitCondition` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2720,6 +2820,7 @@ impl CfnWaitCondition {
 impl crate::core::element::CfnResource for CfnWaitCondition {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::WaitCondition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Count", self.count);
@@ -2733,11 +2834,13 @@ impl crate::core::element::CfnResource for CfnWaitCondition {
 impl Handle<CfnWaitCondition> {
     ///
     /// `Fn::GetAtt` `Data`.
+    #[inline]
     pub fn attr_data(&self) -> Value {
         self.get_att("Data")
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2754,6 +2857,7 @@ pub struct CfnWaitConditionHandle {}
 
 impl CfnWaitConditionHandle {
     /// A new `CfnWaitConditionHandle` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2762,6 +2866,7 @@ impl CfnWaitConditionHandle {
 impl crate::core::element::CfnResource for CfnWaitConditionHandle {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::WaitConditionHandle";
 
+    #[inline]
     fn into_properties(self) -> Map {
         Map::new()
     }
@@ -2771,6 +2876,7 @@ impl crate::core::element::CfnResource for CfnWaitConditionHandle {
 impl Handle<CfnWaitConditionHandle> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

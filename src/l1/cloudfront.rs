@@ -78,6 +78,7 @@ impl CfnAnycastIpList {
 impl crate::core::element::CfnResource for CfnAnycastIpList {
     const TYPE_NAME: &'static str = "AWS::CloudFront::AnycastIpList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IpAddressType", self.ip_address_type);
@@ -96,21 +97,25 @@ impl Handle<CfnAnycastIpList> {
     /// \*Amazon CloudFront Developer Guide*.
     ///
     /// `Fn::GetAtt` `AnycastIpList`.
+    #[inline]
     pub fn attr_anycast_ip_list(&self) -> Value {
         self.get_att("AnycastIpList")
     }
     ///
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Val<String> {
         Val::expr(self.get_att("ETag"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `IpamCidrConfigResults`.
+    #[inline]
     pub fn attr_ipam_cidr_config_results(&self) -> Value {
         self.get_att("IpamCidrConfigResults")
     }
@@ -144,6 +149,7 @@ pub mod anycast_ip_list {
     }
 
     impl IntoValue for IpamCidrConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidr".into(), self.cidr.into_value());
@@ -165,6 +171,7 @@ pub mod anycast_ip_list {
 
     impl Tags {
         /// A new `Tags` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -175,6 +182,7 @@ pub mod anycast_ip_list {
     }
 
     impl IntoValue for Tags {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Items", self.items);
@@ -230,6 +238,7 @@ impl CfnCachePolicy {
 impl crate::core::element::CfnResource for CfnCachePolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::CachePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CachePolicyConfig".into(), self.cache_policy_config.into_value());
@@ -241,11 +250,13 @@ impl crate::core::element::CfnResource for CfnCachePolicy {
 impl Handle<CfnCachePolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -354,6 +365,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for CachePolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -413,6 +425,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for CookiesConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CookieBehavior".into(), self.cookie_behavior.into_value());
@@ -458,6 +471,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for HeadersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HeaderBehavior".into(), self.header_behavior.into_value());
@@ -579,6 +593,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for ParametersInCacheKeyAndForwardedToOrigin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CookiesConfig".into(), self.cookies_config.into_value());
@@ -634,6 +649,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for QueryStringsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueryStringBehavior".into(), self.query_string_behavior.into_value());
@@ -677,6 +693,7 @@ impl CfnCloudFrontOriginAccessIdentity {
 impl crate::core::element::CfnResource for CfnCloudFrontOriginAccessIdentity {
     const TYPE_NAME: &'static str = "AWS::CloudFront::CloudFrontOriginAccessIdentity";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert(
@@ -691,11 +708,13 @@ impl crate::core::element::CfnResource for CfnCloudFrontOriginAccessIdentity {
 impl Handle<CfnCloudFrontOriginAccessIdentity> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `S3CanonicalUserId`.
+    #[inline]
     pub fn attr_s3_canonical_user_id(&self) -> Val<String> {
         Val::expr(self.get_att("S3CanonicalUserId"))
     }
@@ -723,6 +742,7 @@ pub mod cloud_front_origin_access_identity {
     }
 
     impl IntoValue for CloudFrontOriginAccessIdentityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comment".into(), self.comment.into_value());
@@ -796,6 +816,7 @@ impl CfnConnectionFunction {
 impl crate::core::element::CfnResource for CfnConnectionFunction {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ConnectionFunction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoPublish", self.auto_publish);
@@ -811,36 +832,43 @@ impl crate::core::element::CfnResource for CfnConnectionFunction {
 impl Handle<CfnConnectionFunction> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ConnectionFunctionArn`.
+    #[inline]
     pub fn attr_connection_function_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionFunctionArn"))
     }
     ///
     /// `Fn::GetAtt` `Stage`.
+    #[inline]
     pub fn attr_stage(&self) -> Val<String> {
         Val::expr(self.get_att("Stage"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Val<String> {
         Val::expr(self.get_att("ETag"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -882,6 +910,7 @@ pub mod connection_function {
     }
 
     impl IntoValue for ConnectionFunctionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comment".into(), self.comment.into_value());
@@ -910,6 +939,7 @@ pub mod connection_function {
     }
 
     impl IntoValue for KeyValueStoreAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KeyValueStoreARN".into(), self.key_value_store_arn.into_value());
@@ -983,6 +1013,7 @@ impl CfnConnectionGroup {
 impl crate::core::element::CfnResource for CfnConnectionGroup {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ConnectionGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AnycastIpListId", self.anycast_ip_list_id);
@@ -998,41 +1029,49 @@ impl crate::core::element::CfnResource for CfnConnectionGroup {
 impl Handle<CfnConnectionGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     ///
     /// `Fn::GetAtt` `RoutingEndpoint`.
+    #[inline]
     pub fn attr_routing_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("RoutingEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
     ///
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Val<String> {
         Val::expr(self.get_att("ETag"))
     }
@@ -1074,6 +1113,7 @@ impl CfnContinuousDeploymentPolicy {
 impl crate::core::element::CfnResource for CfnContinuousDeploymentPolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ContinuousDeploymentPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContinuousDeploymentPolicyConfig".into(), self.continuous_deployment_policy_config.into_value());
@@ -1085,11 +1125,13 @@ impl crate::core::element::CfnResource for CfnContinuousDeploymentPolicy {
 impl Handle<CfnContinuousDeploymentPolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -1161,6 +1203,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for ContinuousDeploymentPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1201,6 +1244,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SessionStickinessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdleTTL".into(), self.idle_ttl.into_value());
@@ -1234,6 +1278,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleHeaderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Header".into(), self.header.into_value());
@@ -1264,6 +1309,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleHeaderPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Header".into(), self.header.into_value());
@@ -1303,6 +1349,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleWeightConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SessionStickinessConfig", self.session_stickiness_config);
@@ -1335,6 +1382,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleWeightPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SessionStickinessConfig", self.session_stickiness_config);
@@ -1377,6 +1425,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for TrafficConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SingleHeaderConfig", self.single_header_config);
@@ -1432,6 +1481,7 @@ impl CfnDistribution {
 impl crate::core::element::CfnResource for CfnDistribution {
     const TYPE_NAME: &'static str = "AWS::CloudFront::Distribution";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DistributionConfig".into(), self.distribution_config.into_value());
@@ -1444,11 +1494,13 @@ impl crate::core::element::CfnResource for CfnDistribution {
 impl Handle<CfnDistribution> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
@@ -1828,6 +1880,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CacheBehavior {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedMethods", self.allowed_methods);
@@ -1879,6 +1932,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CacheTagConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HeaderName".into(), self.header_name.into_value());
@@ -1905,6 +1959,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ConnectionFunctionAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -1993,6 +2048,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Cookies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Forward".into(), self.forward.into_value());
@@ -2092,6 +2148,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CustomErrorResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorCachingMinTTL", self.error_caching_min_ttl);
@@ -2201,6 +2258,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CustomOriginConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HTTPPort", self.http_port);
@@ -2545,6 +2603,7 @@ pub mod distribution {
     }
 
     impl IntoValue for DefaultCacheBehavior {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedMethods", self.allowed_methods);
@@ -2582,6 +2641,7 @@ pub mod distribution {
 
     impl Definition {
         /// A new `Definition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2592,6 +2652,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Definition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StringSchema", self.string_schema);
@@ -2962,6 +3023,7 @@ pub mod distribution {
     }
 
     impl IntoValue for DistributionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aliases", self.aliases);
@@ -3130,6 +3192,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ForwardedValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cookies", self.cookies);
@@ -3159,6 +3222,7 @@ pub mod distribution {
 
     impl FunctionAssociation {
         /// A new `FunctionAssociation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3170,6 +3234,7 @@ pub mod distribution {
     }
 
     impl IntoValue for FunctionAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventType", self.event_type);
@@ -3226,6 +3291,7 @@ pub mod distribution {
     }
 
     impl IntoValue for GeoRestriction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Locations", self.locations);
@@ -3262,6 +3328,7 @@ pub mod distribution {
     }
 
     impl IntoValue for GrpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -3310,6 +3377,7 @@ pub mod distribution {
 
     impl LambdaFunctionAssociation {
         /// A new `LambdaFunctionAssociation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3322,6 +3390,7 @@ pub mod distribution {
     }
 
     impl IntoValue for LambdaFunctionAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventType", self.event_type);
@@ -3396,6 +3465,7 @@ pub mod distribution {
     }
 
     impl IntoValue for LegacyCustomOrigin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DNSName".into(), self.dns_name.into_value());
@@ -3444,6 +3514,7 @@ pub mod distribution {
     }
 
     impl IntoValue for LegacyS3Origin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DNSName".into(), self.dns_name.into_value());
@@ -3488,6 +3559,7 @@ pub mod distribution {
 
     impl Logging {
         /// A new `Logging` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3500,6 +3572,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -3683,6 +3756,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Origin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionAttempts", self.connection_attempts);
@@ -3728,6 +3802,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginCustomHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HeaderName".into(), self.header_name.into_value());
@@ -3791,6 +3866,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailoverCriteria".into(), self.failover_criteria.into_value());
@@ -3822,6 +3898,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroupFailoverCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StatusCodes".into(), self.status_codes.into_value());
@@ -3848,6 +3925,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroupMember {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OriginId".into(), self.origin_id.into_value());
@@ -3879,6 +3957,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroupMembers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -3915,6 +3994,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroups {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Items", self.items);
@@ -3943,6 +4023,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginMtlsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientCertificateArn".into(), self.client_certificate_arn.into_value());
@@ -3985,6 +4066,7 @@ pub mod distribution {
 
     impl OriginShield {
         /// A new `OriginShield` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3996,6 +4078,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginShield {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -4029,6 +4112,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ParameterDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Definition".into(), self.definition.into_value());
@@ -4059,6 +4143,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Restrictions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GeoRestriction".into(), self.geo_restriction.into_value());
@@ -4116,6 +4201,7 @@ pub mod distribution {
 
     impl S3OriginConfig {
         /// A new `S3OriginConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4127,6 +4213,7 @@ pub mod distribution {
     }
 
     impl IntoValue for S3OriginConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OriginAccessIdentity", self.origin_access_identity);
@@ -4160,6 +4247,7 @@ pub mod distribution {
     }
 
     impl IntoValue for StatusCodes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -4196,6 +4284,7 @@ pub mod distribution {
     }
 
     impl IntoValue for StringSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -4221,6 +4310,7 @@ pub mod distribution {
 
     impl TenantConfig {
         /// A new `TenantConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4231,6 +4321,7 @@ pub mod distribution {
     }
 
     impl IntoValue for TenantConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ParameterDefinitions", self.parameter_definitions);
@@ -4276,6 +4367,7 @@ pub mod distribution {
     }
 
     impl IntoValue for TrustStoreConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvertiseTrustStoreCaNames", self.advertise_trust_store_ca_names);
@@ -4432,6 +4524,7 @@ pub mod distribution {
 
     impl ViewerCertificate {
         /// A new `ViewerCertificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4446,6 +4539,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ViewerCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcmCertificateArn", self.acm_certificate_arn);
@@ -4475,6 +4569,7 @@ pub mod distribution {
 
     impl ViewerMtlsConfig {
         /// A new `ViewerMtlsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4486,6 +4581,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ViewerMtlsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mode", self.mode);
@@ -4550,6 +4646,7 @@ pub mod distribution {
     }
 
     impl IntoValue for VpcOriginConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OriginKeepaliveTimeout", self.origin_keepalive_timeout);
@@ -5100,6 +5197,7 @@ impl CfnDistributionTenant {
 impl crate::core::element::CfnResource for CfnDistributionTenant {
     const TYPE_NAME: &'static str = "AWS::CloudFront::DistributionTenant";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectionGroupId", self.connection_group_id);
@@ -5119,36 +5217,43 @@ impl crate::core::element::CfnResource for CfnDistributionTenant {
 impl Handle<CfnDistributionTenant> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DomainResults`.
+    #[inline]
     pub fn attr_domain_results(&self) -> Value {
         self.get_att("DomainResults")
     }
     ///
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Val<String> {
         Val::expr(self.get_att("ETag"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -5170,6 +5275,7 @@ pub mod distribution_tenant {
 
     impl Certificate {
         /// A new `Certificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5180,6 +5286,7 @@ pub mod distribution_tenant {
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -5213,6 +5320,7 @@ pub mod distribution_tenant {
 
     impl Customizations {
         /// A new `Customizations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5225,6 +5333,7 @@ pub mod distribution_tenant {
     }
 
     impl IntoValue for Customizations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Certificate", self.certificate);
@@ -5261,6 +5370,7 @@ pub mod distribution_tenant {
 
     impl GeoRestrictionCustomization {
         /// A new `GeoRestrictionCustomization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5272,6 +5382,7 @@ pub mod distribution_tenant {
     }
 
     impl IntoValue for GeoRestrictionCustomization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Locations", self.locations);
@@ -5314,6 +5425,7 @@ pub mod distribution_tenant {
 
     impl ManagedCertificateRequest {
         /// A new `ManagedCertificateRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5326,6 +5438,7 @@ pub mod distribution_tenant {
     }
 
     impl IntoValue for ManagedCertificateRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateTransparencyLoggingPreference", self.certificate_transparency_logging_preference);
@@ -5354,6 +5467,7 @@ pub mod distribution_tenant {
 
     impl Parameter {
         /// A new `Parameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5365,6 +5479,7 @@ pub mod distribution_tenant {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -5393,6 +5508,7 @@ pub mod distribution_tenant {
 
     impl WebAclCustomization {
         /// A new `WebAclCustomization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5404,6 +5520,7 @@ pub mod distribution_tenant {
     }
 
     impl IntoValue for WebAclCustomization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -5530,6 +5647,7 @@ impl CfnFieldLevelEncryptionConfig {
 impl crate::core::element::CfnResource for CfnFieldLevelEncryptionConfig {
     const TYPE_NAME: &'static str = "AWS::CloudFront::FieldLevelEncryptionConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CallerReference".into(), self.caller_reference.into_value());
@@ -5545,18 +5663,21 @@ impl Handle<CfnFieldLevelEncryptionConfig> {
     /// The Amazon Resource Name (ARN) of the field-level encryption configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier CloudFront assigns to the field-level encryption configuration.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The time the field-level encryption configuration was last changed.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -5604,6 +5725,7 @@ pub mod field_level_encryption_config {
     }
 
     impl IntoValue for ContentTypeProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContentType".into(), self.content_type.into_value());
@@ -5645,6 +5767,7 @@ pub mod field_level_encryption_config {
     }
 
     impl IntoValue for ContentTypeProfileConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContentTypeProfiles".into(), self.content_type_profiles.into_value());
@@ -5677,6 +5800,7 @@ pub mod field_level_encryption_config {
     }
 
     impl IntoValue for QueryArgProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ProfileId".into(), self.profile_id.into_value());
@@ -5717,6 +5841,7 @@ pub mod field_level_encryption_config {
     }
 
     impl IntoValue for QueryArgProfileConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -5765,6 +5890,7 @@ impl CfnFieldLevelEncryptionProfile {
 impl crate::core::element::CfnResource for CfnFieldLevelEncryptionProfile {
     const TYPE_NAME: &'static str = "AWS::CloudFront::FieldLevelEncryptionProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FieldLevelEncryptionProfileConfig".into(), self.field_level_encryption_profile_config.into_value());
@@ -5777,18 +5903,21 @@ impl Handle<CfnFieldLevelEncryptionProfile> {
     /// The Amazon Resource Name (ARN) of the field-level encryption profile.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier that CloudFront assigns to the field-level encryption profile.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The time the field-level encryption profile was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -5836,6 +5965,7 @@ pub mod field_level_encryption_profile {
     }
 
     impl IntoValue for EncryptionEntity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldPatterns".into(), self.field_patterns.into_value());
@@ -5894,6 +6024,7 @@ pub mod field_level_encryption_profile {
     }
 
     impl IntoValue for FieldLevelEncryptionProfileConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CallerReference".into(), self.caller_reference.into_value());
@@ -5993,6 +6124,7 @@ impl CfnFunction {
 impl crate::core::element::CfnResource for CfnFunction {
     const TYPE_NAME: &'static str = "AWS::CloudFront::Function";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoPublish", self.auto_publish);
@@ -6009,17 +6141,20 @@ impl crate::core::element::CfnResource for CfnFunction {
 impl Handle<CfnFunction> {
     ///
     /// `Fn::GetAtt` `FunctionARN`.
+    #[inline]
     pub fn attr_function_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FunctionARN"))
     }
     /// The Amazon Resource Name (ARN) of the function. The ARN uniquely identifies the function.
     ///
     /// `Fn::GetAtt` `FunctionMetadata.FunctionARN`.
+    #[inline]
     pub fn attr_function_metadata_function_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FunctionMetadata.FunctionARN"))
     }
     ///
     /// `Fn::GetAtt` `Stage`.
+    #[inline]
     pub fn attr_stage(&self) -> Val<String> {
         Val::expr(self.get_att("Stage"))
     }
@@ -6061,6 +6196,7 @@ pub mod function {
     }
 
     impl IntoValue for FunctionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comment".into(), self.comment.into_value());
@@ -6078,12 +6214,14 @@ pub mod function {
 
     impl FunctionMetadata {
         /// A new `FunctionMetadata` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for FunctionMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -6108,6 +6246,7 @@ pub mod function {
     }
 
     impl IntoValue for KeyValueStoreAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KeyValueStoreARN".into(), self.key_value_store_arn.into_value());
@@ -6154,6 +6293,7 @@ impl CfnKeyGroup {
 impl crate::core::element::CfnResource for CfnKeyGroup {
     const TYPE_NAME: &'static str = "AWS::CloudFront::KeyGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("KeyGroupConfig".into(), self.key_group_config.into_value());
@@ -6165,11 +6305,13 @@ impl crate::core::element::CfnResource for CfnKeyGroup {
 impl Handle<CfnKeyGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -6214,6 +6356,7 @@ pub mod key_group {
     }
 
     impl IntoValue for KeyGroupConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -6275,6 +6418,7 @@ impl CfnKeyValueStore {
 impl crate::core::element::CfnResource for CfnKeyValueStore {
     const TYPE_NAME: &'static str = "AWS::CloudFront::KeyValueStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Comment", self.comment);
@@ -6289,16 +6433,19 @@ impl crate::core::element::CfnResource for CfnKeyValueStore {
 impl Handle<CfnKeyValueStore> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -6330,6 +6477,7 @@ pub mod key_value_store {
     }
 
     impl IntoValue for ImportSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceArn".into(), self.source_arn.into_value());
@@ -6379,6 +6527,7 @@ impl CfnMonitoringSubscription {
 impl crate::core::element::CfnResource for CfnMonitoringSubscription {
     const TYPE_NAME: &'static str = "AWS::CloudFront::MonitoringSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DistributionId".into(), self.distribution_id.into_value());
@@ -6404,6 +6553,7 @@ pub mod monitoring_subscription {
 
     impl MonitoringSubscription {
         /// A new `MonitoringSubscription` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6414,6 +6564,7 @@ pub mod monitoring_subscription {
     }
 
     impl IntoValue for MonitoringSubscription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RealtimeMetricsSubscriptionConfig", self.realtime_metrics_subscription_config);
@@ -6440,6 +6591,7 @@ pub mod monitoring_subscription {
     }
 
     impl IntoValue for RealtimeMetricsSubscriptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -6493,6 +6645,7 @@ impl CfnOriginAccessControl {
 impl crate::core::element::CfnResource for CfnOriginAccessControl {
     const TYPE_NAME: &'static str = "AWS::CloudFront::OriginAccessControl";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("OriginAccessControlConfig".into(), self.origin_access_control_config.into_value());
@@ -6504,6 +6657,7 @@ impl crate::core::element::CfnResource for CfnOriginAccessControl {
 impl Handle<CfnOriginAccessControl> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -6593,6 +6747,7 @@ pub mod origin_access_control {
     }
 
     impl IntoValue for OriginAccessControlConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -6647,6 +6802,7 @@ impl CfnOriginRequestPolicy {
 impl crate::core::element::CfnResource for CfnOriginRequestPolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::OriginRequestPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("OriginRequestPolicyConfig".into(), self.origin_request_policy_config.into_value());
@@ -6658,11 +6814,13 @@ impl crate::core::element::CfnResource for CfnOriginRequestPolicy {
 impl Handle<CfnOriginRequestPolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -6713,6 +6871,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for CookiesConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CookieBehavior".into(), self.cookie_behavior.into_value());
@@ -6768,6 +6927,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for HeadersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HeaderBehavior".into(), self.header_behavior.into_value());
@@ -6847,6 +7007,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for OriginRequestPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -6901,6 +7062,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for QueryStringsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueryStringBehavior".into(), self.query_string_behavior.into_value());
@@ -6946,6 +7108,7 @@ impl CfnPublicKey {
 impl crate::core::element::CfnResource for CfnPublicKey {
     const TYPE_NAME: &'static str = "AWS::CloudFront::PublicKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PublicKeyConfig".into(), self.public_key_config.into_value());
@@ -6957,11 +7120,13 @@ impl crate::core::element::CfnResource for CfnPublicKey {
 impl Handle<CfnPublicKey> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
@@ -7026,6 +7191,7 @@ pub mod public_key {
     }
 
     impl IntoValue for PublicKeyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CallerReference".into(), self.caller_reference.into_value());
@@ -7096,6 +7262,7 @@ impl CfnRealtimeLogConfig {
 impl crate::core::element::CfnResource for CfnRealtimeLogConfig {
     const TYPE_NAME: &'static str = "AWS::CloudFront::RealtimeLogConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EndPoints".into(), self.end_points.into_value());
@@ -7110,6 +7277,7 @@ impl crate::core::element::CfnResource for CfnRealtimeLogConfig {
 impl Handle<CfnRealtimeLogConfig> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -7143,6 +7311,7 @@ pub mod realtime_log_config {
     }
 
     impl IntoValue for EndPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KinesisStreamConfig".into(), self.kinesis_stream_config.into_value());
@@ -7180,6 +7349,7 @@ pub mod realtime_log_config {
     }
 
     impl IntoValue for KinesisStreamConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RoleArn".into(), self.role_arn.into_value());
@@ -7227,6 +7397,7 @@ impl CfnResponseHeadersPolicy {
 impl crate::core::element::CfnResource for CfnResponseHeadersPolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ResponseHeadersPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResponseHeadersPolicyConfig".into(), self.response_headers_policy_config.into_value());
@@ -7238,11 +7409,13 @@ impl crate::core::element::CfnResource for CfnResponseHeadersPolicy {
 impl Handle<CfnResponseHeadersPolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -7275,6 +7448,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlAllowHeaders {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -7324,6 +7498,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlAllowMethods {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -7355,6 +7530,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlAllowOrigins {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -7386,6 +7562,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlExposeHeaders {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -7428,6 +7605,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ContentSecurityPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContentSecurityPolicy".into(), self.content_security_policy.into_value());
@@ -7461,6 +7639,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ContentTypeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Override".into(), self.r#override.into_value());
@@ -7571,6 +7750,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for CorsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessControlAllowCredentials".into(), self.access_control_allow_credentials.into_value());
@@ -7619,6 +7799,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for CustomHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Header".into(), self.header.into_value());
@@ -7648,6 +7829,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for CustomHeadersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -7688,6 +7870,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for FrameOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FrameOption".into(), self.frame_option.into_value());
@@ -7729,6 +7912,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ReferrerPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Override".into(), self.r#override.into_value());
@@ -7757,6 +7941,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for RemoveHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Header".into(), self.header.into_value());
@@ -7784,6 +7969,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for RemoveHeadersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Items".into(), self.items.into_value());
@@ -7864,6 +8050,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ResponseHeadersPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -7945,6 +8132,7 @@ pub mod response_headers_policy {
 
     impl SecurityHeadersConfig {
         /// A new `SecurityHeadersConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7960,6 +8148,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for SecurityHeadersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentSecurityPolicy", self.content_security_policy);
@@ -8005,6 +8194,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ServerTimingHeadersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -8066,6 +8256,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for StrictTransportSecurity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessControlMaxAgeSec".into(), self.access_control_max_age_sec.into_value());
@@ -8138,6 +8329,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for XSSProtection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ModeBlock", self.mode_block);
@@ -8193,6 +8385,7 @@ impl CfnStreamingDistribution {
 impl crate::core::element::CfnResource for CfnStreamingDistribution {
     const TYPE_NAME: &'static str = "AWS::CloudFront::StreamingDistribution";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("StreamingDistributionConfig".into(), self.streaming_distribution_config.into_value());
@@ -8205,11 +8398,13 @@ impl crate::core::element::CfnResource for CfnStreamingDistribution {
 impl Handle<CfnStreamingDistribution> {
     ///
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -8245,6 +8440,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -8274,6 +8470,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for S3Origin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DomainName".into(), self.domain_name.into_value());
@@ -8337,6 +8534,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for StreamingDistributionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aliases", self.aliases);
@@ -8374,6 +8572,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for TrustedSigners {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsAccountNumbers", self.aws_account_numbers);
@@ -8438,6 +8637,7 @@ impl CfnTrustStore {
 impl crate::core::element::CfnResource for CfnTrustStore {
     const TYPE_NAME: &'static str = "AWS::CloudFront::TrustStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CaCertificatesBundleSource", self.ca_certificates_bundle_source);
@@ -8452,31 +8652,37 @@ impl crate::core::element::CfnResource for CfnTrustStore {
 impl Handle<CfnTrustStore> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Val<String> {
         Val::expr(self.get_att("ETag"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     ///
     /// `Fn::GetAtt` `NumberOfCaCertificates`.
+    #[inline]
     pub fn attr_number_of_ca_certificates(&self) -> Val<i64> {
         Val::expr(self.get_att("NumberOfCaCertificates"))
     }
@@ -8527,6 +8733,7 @@ pub mod trust_store {
     }
 
     impl IntoValue for CaCertificatesBundleS3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -8556,6 +8763,7 @@ pub mod trust_store {
     }
 
     impl IntoValue for CaCertificatesBundleSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CaCertificatesBundleS3Location".into(), self.ca_certificates_bundle_s3_location.into_value());
@@ -8601,6 +8809,7 @@ impl CfnVpcOrigin {
 impl crate::core::element::CfnResource for CfnVpcOrigin {
     const TYPE_NAME: &'static str = "AWS::CloudFront::VpcOrigin";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -8613,31 +8822,37 @@ impl crate::core::element::CfnResource for CfnVpcOrigin {
 impl Handle<CfnVpcOrigin> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -8714,6 +8929,7 @@ pub mod vpc_origin {
     }
 
     impl IntoValue for VpcOriginEndpointConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());

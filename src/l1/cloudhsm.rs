@@ -84,6 +84,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::CloudHSM::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BackupRetentionPolicy", self.backup_retention_policy);
@@ -101,42 +102,49 @@ impl Handle<CfnCluster> {
     /// The Amazon Resource Name (ARN) of the cluster.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The cluster's identifier (ID).
     ///
     /// `Fn::GetAtt` `ClusterId`.
+    #[inline]
     pub fn attr_cluster_id(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterId"))
     }
     /// The cluster's state.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The identifier (ID) of the cluster's security group.
     ///
     /// `Fn::GetAtt` `SecurityGroup`.
+    #[inline]
     pub fn attr_security_group(&self) -> Val<String> {
         Val::expr(self.get_att("SecurityGroup"))
     }
     /// The identifier (ID) of the virtual private cloud (VPC) that contains the cluster.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// A map from availability zone to the cluster's subnet in that availability zone.
     ///
     /// `Fn::GetAtt` `SubnetMapping`.
+    #[inline]
     pub fn attr_subnet_mapping(&self) -> Value {
         self.get_att("SubnetMapping")
     }
     /// The cluster's backup policy.
     ///
     /// `Fn::GetAtt` `BackupPolicy`.
+    #[inline]
     pub fn attr_backup_policy(&self) -> Val<String> {
         Val::expr(self.get_att("BackupPolicy"))
     }
@@ -163,6 +171,7 @@ pub mod cluster {
 
     impl BackupRetentionPolicy {
         /// A new `BackupRetentionPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -174,6 +183,7 @@ pub mod cluster {
     }
 
     impl IntoValue for BackupRetentionPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);

@@ -49,6 +49,7 @@ pub struct CfnChannel {
 
 impl CfnChannel {
     /// A new `CfnChannel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -64,6 +65,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Destinations", self.destinations);
@@ -79,6 +81,7 @@ impl Handle<CfnChannel> {
     /// The Amazon Resource Name (ARN) of a channel.
     ///
     /// `Fn::GetAtt` `ChannelArn`.
+    #[inline]
     pub fn attr_channel_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelArn"))
     }
@@ -110,6 +113,7 @@ pub mod channel {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Location".into(), self.location.into_value());
@@ -167,6 +171,7 @@ pub struct CfnDashboard {
 
 impl CfnDashboard {
     /// A new `CfnDashboard` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -183,6 +188,7 @@ impl CfnDashboard {
 impl crate::core::element::CfnResource for CfnDashboard {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::Dashboard";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -199,28 +205,33 @@ impl Handle<CfnDashboard> {
     /// The ARN of the dashboard.
     ///
     /// `Fn::GetAtt` `DashboardArn`.
+    #[inline]
     pub fn attr_dashboard_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DashboardArn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
     /// The status of the dashboard. Values are CREATING, CREATED, UPDATING, UPDATED and DELETING.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The type of the dashboard. Values are CUSTOM and MANAGED.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
@@ -253,6 +264,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Frequency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -283,6 +295,7 @@ pub mod dashboard {
 
     impl RefreshSchedule {
         /// A new `RefreshSchedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -295,6 +308,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RefreshSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Frequency", self.frequency);
@@ -338,6 +352,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Widget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "QueryParameters", self.query_parameters);
@@ -468,6 +483,7 @@ pub struct CfnEventDataStore {
 
 impl CfnEventDataStore {
     /// A new `CfnEventDataStore` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -495,6 +511,7 @@ impl CfnEventDataStore {
 impl crate::core::element::CfnResource for CfnEventDataStore {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::EventDataStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdvancedEventSelectors", self.advanced_event_selectors);
@@ -522,16 +539,19 @@ impl Handle<CfnEventDataStore> {
     /// The ARN of the event data store.
     ///
     /// `Fn::GetAtt` `EventDataStoreArn`.
+    #[inline]
     pub fn attr_event_data_store_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EventDataStoreArn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
@@ -539,6 +559,7 @@ impl Handle<CfnEventDataStore> {
     /// and PENDING_DELETION.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -576,6 +597,7 @@ pub mod event_data_store {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldSelectors".into(), self.field_selectors.into_value());
@@ -658,6 +680,7 @@ pub mod event_data_store {
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndsWith", self.ends_with);
@@ -696,6 +719,7 @@ pub mod event_data_store {
     }
 
     impl IntoValue for ContextKeySelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Equals".into(), self.equals.into_value());
@@ -717,6 +741,7 @@ pub mod event_data_store {
 
     impl InsightSelector {
         /// A new `InsightSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -727,6 +752,7 @@ pub mod event_data_store {
     }
 
     impl IntoValue for InsightSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InsightType", self.insight_type);
@@ -800,6 +826,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceArn".into(), self.resource_arn.into_value());
@@ -965,6 +992,7 @@ impl CfnTrail {
 impl crate::core::element::CfnResource for CfnTrail {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::Trail";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdvancedEventSelectors", self.advanced_event_selectors);
@@ -992,11 +1020,13 @@ impl crate::core::element::CfnResource for CfnTrail {
 impl Handle<CfnTrail> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `SnsTopicArn`.
+    #[inline]
     pub fn attr_sns_topic_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SnsTopicArn"))
     }
@@ -1034,6 +1064,7 @@ pub mod trail {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldSelectors".into(), self.field_selectors.into_value());
@@ -1116,6 +1147,7 @@ pub mod trail {
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndsWith", self.ends_with);
@@ -1153,6 +1185,7 @@ pub mod trail {
     }
 
     impl IntoValue for AggregationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventCategory".into(), self.event_category.into_value());
@@ -1192,6 +1225,7 @@ pub mod trail {
     }
 
     impl IntoValue for DataResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -1230,6 +1264,7 @@ pub mod trail {
 
     impl EventSelector {
         /// A new `EventSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1243,6 +1278,7 @@ pub mod trail {
     }
 
     impl IntoValue for EventSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataResources", self.data_resources);
@@ -1271,6 +1307,7 @@ pub mod trail {
 
     impl InsightSelector {
         /// A new `InsightSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1282,6 +1319,7 @@ pub mod trail {
     }
 
     impl IntoValue for InsightSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventCategories", self.event_categories);

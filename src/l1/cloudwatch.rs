@@ -245,6 +245,7 @@ pub struct CfnAlarm {
 
 impl CfnAlarm {
     /// A new `CfnAlarm` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -283,6 +284,7 @@ impl CfnAlarm {
 impl crate::core::element::CfnResource for CfnAlarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Alarm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActionConfiguration", self.action_configuration);
@@ -320,6 +322,7 @@ impl crate::core::element::CfnResource for CfnAlarm {
 impl Handle<CfnAlarm> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -341,6 +344,7 @@ pub mod alarm {
 
     impl ActionConfiguration {
         /// A new `ActionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -351,6 +355,7 @@ pub mod alarm {
     }
 
     impl IntoValue for ActionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
@@ -385,6 +390,7 @@ pub mod alarm {
 
     impl AlarmPromQLCriteria {
         /// A new `AlarmPromQLCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -397,6 +403,7 @@ pub mod alarm {
     }
 
     impl IntoValue for AlarmPromQLCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PendingPeriod", self.pending_period);
@@ -440,6 +447,7 @@ pub mod alarm {
     }
 
     impl IntoValue for AlarmTagsPropagation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -475,6 +483,7 @@ pub mod alarm {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -496,6 +505,7 @@ pub mod alarm {
 
     impl EvaluationCriteria {
         /// A new `EvaluationCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -506,6 +516,7 @@ pub mod alarm {
     }
 
     impl IntoValue for EvaluationCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PromQLCriteria", self.prom_ql_criteria);
@@ -539,6 +550,7 @@ pub mod alarm {
 
     impl EvaluationWindow {
         /// A new `EvaluationWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -550,6 +562,7 @@ pub mod alarm {
     }
 
     impl IntoValue for EvaluationWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SlidingWindow", self.sliding_window);
@@ -583,6 +596,7 @@ pub mod alarm {
 
     impl Metric {
         /// A new `Metric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -595,6 +609,7 @@ pub mod alarm {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -700,6 +715,7 @@ pub mod alarm {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountId", self.account_id);
@@ -776,6 +792,7 @@ pub mod alarm {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Metric".into(), self.metric.into_value());
@@ -812,6 +829,7 @@ pub mod alarm {
 
     impl WallClockWindow {
         /// A new `WallClockWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -822,6 +840,7 @@ pub mod alarm {
     }
 
     impl IntoValue for WallClockWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Timezone", self.timezone);
@@ -858,6 +877,7 @@ pub mod alarm {
 
     impl WarmUpConfiguration {
         /// A new `WarmUpConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -869,6 +889,7 @@ pub mod alarm {
     }
 
     impl IntoValue for WarmUpConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -1042,6 +1063,7 @@ impl CfnAlarmMuteRule {
 impl crate::core::element::CfnResource for CfnAlarmMuteRule {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::AlarmMuteRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1060,24 +1082,28 @@ impl Handle<CfnAlarmMuteRule> {
     /// The current status of the AlarmMuteRule
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The last update timestamp of the alarm mute schedule
     ///
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTimestamp"))
     }
     /// The mute type of the alarm mute
     ///
     /// `Fn::GetAtt` `MuteType`.
+    #[inline]
     pub fn attr_mute_type(&self) -> Val<String> {
         Val::expr(self.get_att("MuteType"))
     }
     /// Amazon Resource Name (ARN) of the AlarmMuteRule
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1105,6 +1131,7 @@ pub mod alarm_mute_rule {
     }
 
     impl IntoValue for MuteTargets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmNames".into(), self.alarm_names.into_value());
@@ -1131,6 +1158,7 @@ pub mod alarm_mute_rule {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Schedule".into(), self.schedule.into_value());
@@ -1171,6 +1199,7 @@ pub mod alarm_mute_rule {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Duration".into(), self.duration.into_value());
@@ -1218,6 +1247,7 @@ pub struct CfnAnomalyDetector {
 
 impl CfnAnomalyDetector {
     /// A new `CfnAnomalyDetector` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1237,6 +1267,7 @@ impl CfnAnomalyDetector {
 impl crate::core::element::CfnResource for CfnAnomalyDetector {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::AnomalyDetector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Configuration", self.configuration);
@@ -1255,6 +1286,7 @@ impl crate::core::element::CfnResource for CfnAnomalyDetector {
 impl Handle<CfnAnomalyDetector> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1277,6 +1309,7 @@ pub mod anomaly_detector {
 
     impl Configuration {
         /// A new `Configuration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1288,6 +1321,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludedTimeRanges", self.excluded_time_ranges);
@@ -1316,6 +1350,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1351,6 +1386,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -1371,6 +1407,7 @@ pub mod anomaly_detector {
 
     impl MetricCharacteristics {
         /// A new `MetricCharacteristics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1381,6 +1418,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MetricCharacteristics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PeriodicSpikes", self.periodic_spikes);
@@ -1440,6 +1478,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountId", self.account_id);
@@ -1464,6 +1503,7 @@ pub mod anomaly_detector {
 
     impl MetricMathAnomalyDetector {
         /// A new `MetricMathAnomalyDetector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1474,6 +1514,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MetricMathAnomalyDetector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricDataQueries", self.metric_data_queries);
@@ -1511,6 +1552,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Metric".into(), self.metric.into_value());
@@ -1541,6 +1583,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Range {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -1572,6 +1615,7 @@ pub mod anomaly_detector {
 
     impl SingleMetricAnomalyDetector {
         /// A new `SingleMetricAnomalyDetector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1586,6 +1630,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for SingleMetricAnomalyDetector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountId", self.account_id);
@@ -1714,6 +1759,7 @@ impl CfnCompositeAlarm {
 impl crate::core::element::CfnResource for CfnCompositeAlarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::CompositeAlarm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActionConfiguration", self.action_configuration);
@@ -1737,6 +1783,7 @@ impl Handle<CfnCompositeAlarm> {
     /// Amazon Resource Name (ARN) of the alarm
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1758,6 +1805,7 @@ pub mod composite_alarm {
 
     impl ActionConfiguration {
         /// A new `ActionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1768,6 +1816,7 @@ pub mod composite_alarm {
     }
 
     impl IntoValue for ActionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
@@ -1810,6 +1859,7 @@ pub mod composite_alarm {
     }
 
     impl IntoValue for AlarmTagsPropagation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1862,6 +1912,7 @@ impl CfnDashboard {
 impl crate::core::element::CfnResource for CfnDashboard {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Dashboard";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DashboardBody".into(), self.dashboard_body.into_value());
@@ -1921,6 +1972,7 @@ impl CfnInsightRule {
 impl crate::core::element::CfnResource for CfnInsightRule {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::InsightRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
@@ -1936,6 +1988,7 @@ impl crate::core::element::CfnResource for CfnInsightRule {
 impl Handle<CfnInsightRule> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2018,6 +2071,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Credential", self.credential);
@@ -2035,30 +2089,35 @@ impl Handle<CfnIntegration> {
     /// The ARN of the integration. arn:aws:cloudwatch:{region}:{account}:integration/{integrationId}.
     ///
     /// `Fn::GetAtt` `IntegrationArn`.
+    #[inline]
     pub fn attr_integration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationArn"))
     }
     /// The service-generated unique identifier (UUID) of the integration.
     ///
     /// `Fn::GetAtt` `IntegrationId`.
+    #[inline]
     pub fn attr_integration_id(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationId"))
     }
     /// Lifecycle status of the integration.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time at which the integration was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time at which the integration was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -2083,6 +2142,7 @@ pub mod integration {
     }
 
     impl IntoValue for ApiKeyCredential {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKeyValue".into(), self.api_key_value.into_value());
@@ -2109,6 +2169,7 @@ pub mod integration {
     }
 
     impl IntoValue for IntegrationCredential {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKeyCredential".into(), self.api_key_credential.into_value());
@@ -2278,6 +2339,7 @@ impl CfnLogAlarm {
 impl crate::core::element::CfnResource for CfnLogAlarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::LogAlarm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActionConfiguration", self.action_configuration);
@@ -2306,6 +2368,7 @@ impl Handle<CfnLogAlarm> {
     /// The ARN of the log alarm.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2327,6 +2390,7 @@ pub mod log_alarm {
 
     impl ActionConfiguration {
         /// A new `ActionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2337,6 +2401,7 @@ pub mod log_alarm {
     }
 
     impl IntoValue for ActionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
@@ -2379,6 +2444,7 @@ pub mod log_alarm {
     }
 
     impl IntoValue for AlarmTagsPropagation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -2427,6 +2493,7 @@ pub mod log_alarm {
     }
 
     impl IntoValue for ScheduleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTimeOffset", self.end_time_offset);
@@ -2498,6 +2565,7 @@ pub mod log_alarm {
     }
 
     impl IntoValue for ScheduledQueryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AggregationExpression".into(), self.aggregation_expression.into_value());
@@ -2536,6 +2604,7 @@ pub mod log_alarm {
 
     impl WarmUpConfiguration {
         /// A new `WarmUpConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2547,6 +2616,7 @@ pub mod log_alarm {
     }
 
     impl IntoValue for WarmUpConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -2640,6 +2710,7 @@ pub struct CfnMetricStream {
 
 impl CfnMetricStream {
     /// A new `CfnMetricStream` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2660,6 +2731,7 @@ impl CfnMetricStream {
 impl crate::core::element::CfnResource for CfnMetricStream {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::MetricStream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExcludeFilters", self.exclude_filters);
@@ -2680,24 +2752,28 @@ impl Handle<CfnMetricStream> {
     /// Amazon Resource Name of the metric stream.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The date of creation of the metric stream.
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     /// The date of the last update of the metric stream.
     ///
     /// `Fn::GetAtt` `LastUpdateDate`.
+    #[inline]
     pub fn attr_last_update_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdateDate"))
     }
     /// Displays the state of the Metric Stream.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -2734,6 +2810,7 @@ pub mod metric_stream {
     }
 
     impl IntoValue for MetricStreamFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricNames", self.metric_names);
@@ -2772,6 +2849,7 @@ pub mod metric_stream {
     }
 
     impl IntoValue for MetricStreamStatisticsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AdditionalStatistics".into(), self.additional_statistics.into_value());
@@ -2805,6 +2883,7 @@ pub mod metric_stream {
     }
 
     impl IntoValue for MetricStreamStatisticsMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricName".into(), self.metric_name.into_value());
@@ -2851,6 +2930,7 @@ pub struct CfnOTelEnrichment {
 
 impl CfnOTelEnrichment {
     /// A new `CfnOTelEnrichment` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2864,6 +2944,7 @@ impl CfnOTelEnrichment {
 impl crate::core::element::CfnResource for CfnOTelEnrichment {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::OTelEnrichment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExcludeFilters", self.exclude_filters);
@@ -2877,12 +2958,14 @@ impl Handle<CfnOTelEnrichment> {
     /// The AWS account ID. This is the primary identifier for this singleton resource.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     /// Current status of OTel enrichment (RUNNING or STOPPED).
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -2921,6 +3004,7 @@ pub mod o_tel_enrichment {
     }
 
     impl IntoValue for OTelEnrichmentMetricSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricNames", self.metric_names);
@@ -2968,6 +3052,7 @@ impl CfnResourceMetricsConfiguration {
 impl crate::core::element::CfnResource for CfnResourceMetricsConfiguration {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::ResourceMetricsConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MetricSelections", self.metric_selections);
@@ -2981,12 +3066,14 @@ impl Handle<CfnResourceMetricsConfiguration> {
     /// The time at which the resource metrics configuration was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time at which the resource metrics configuration was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -3013,6 +3100,7 @@ pub mod resource_metrics_configuration {
     }
 
     impl IntoValue for ResourceMetricSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IncludeMetrics".into(), self.include_metrics.into_value());
@@ -3071,6 +3159,7 @@ impl CfnView {
 impl crate::core::element::CfnResource for CfnView {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::View";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Definition".into(), self.definition.into_value());
@@ -3086,6 +3175,7 @@ impl Handle<CfnView> {
     /// The Amazon Resource Name (ARN) of the view.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3093,18 +3183,21 @@ impl Handle<CfnView> {
     /// are provisioned by AWS.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The timestamp when the view was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the view was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }

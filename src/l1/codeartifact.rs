@@ -58,6 +58,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::CodeArtifact::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainName".into(), self.domain_name.into_value());
@@ -72,24 +73,28 @@ impl Handle<CfnDomain> {
     /// The 12-digit account ID of the AWS account that owns the domain. This field is used for GetAtt
     ///
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Val<String> {
         Val::expr(self.get_att("Owner"))
     }
     /// The name of the domain. This field is used for GetAtt
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The ARN of an AWS Key Management Service (AWS KMS) key associated with a domain.
     ///
     /// `Fn::GetAtt` `EncryptionKey`.
+    #[inline]
     pub fn attr_encryption_key(&self) -> Val<String> {
         Val::expr(self.get_att("EncryptionKey"))
     }
     /// The ARN of the domain.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -165,6 +170,7 @@ impl CfnPackageGroup {
 impl crate::core::element::CfnResource for CfnPackageGroup {
     const TYPE_NAME: &'static str = "AWS::CodeArtifact::PackageGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContactInfo", self.contact_info);
@@ -183,6 +189,7 @@ impl Handle<CfnPackageGroup> {
     /// The ARN of the package group.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -210,6 +217,7 @@ pub mod package_group {
     }
 
     impl IntoValue for OriginConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Restrictions".into(), self.restrictions.into_value());
@@ -241,6 +249,7 @@ pub mod package_group {
     }
 
     impl IntoValue for RestrictionType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Repositories", self.repositories);
@@ -274,6 +283,7 @@ pub mod package_group {
 
     impl Restrictions {
         /// A new `Restrictions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -286,6 +296,7 @@ pub mod package_group {
     }
 
     impl IntoValue for Restrictions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExternalUpstream", self.external_upstream);
@@ -378,6 +389,7 @@ impl CfnRepository {
 impl crate::core::element::CfnResource for CfnRepository {
     const TYPE_NAME: &'static str = "AWS::CodeArtifact::Repository";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -396,18 +408,21 @@ impl Handle<CfnRepository> {
     /// The name of the repository. This is used for GetAtt
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The 12-digit account ID of the AWS account that owns the domain.
     ///
     /// `Fn::GetAtt` `DomainOwner`.
+    #[inline]
     pub fn attr_domain_owner(&self) -> Val<String> {
         Val::expr(self.get_att("DomainOwner"))
     }
     /// The ARN of the repository.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

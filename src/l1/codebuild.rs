@@ -65,6 +65,7 @@ pub struct CfnFleet {
 
 impl CfnFleet {
     /// A new `CfnFleet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -88,6 +89,7 @@ impl CfnFleet {
 impl crate::core::element::CfnResource for CfnFleet {
     const TYPE_NAME: &'static str = "AWS::CodeBuild::Fleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BaseCapacity", self.base_capacity);
@@ -110,6 +112,7 @@ impl crate::core::element::CfnResource for CfnFleet {
 impl Handle<CfnFleet> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -141,6 +144,7 @@ pub mod fleet {
 
     impl ComputeConfiguration {
         /// A new `ComputeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -155,6 +159,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ComputeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "disk", self.disk);
@@ -183,6 +188,7 @@ pub mod fleet {
 
     impl FleetProxyRule {
         /// A new `FleetProxyRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -195,6 +201,7 @@ pub mod fleet {
     }
 
     impl IntoValue for FleetProxyRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Effect", self.effect);
@@ -218,6 +225,7 @@ pub mod fleet {
 
     impl ProxyConfiguration {
         /// A new `ProxyConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -229,6 +237,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ProxyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultBehavior", self.default_behavior);
@@ -254,6 +263,7 @@ pub mod fleet {
 
     impl ScalingConfigurationInput {
         /// A new `ScalingConfigurationInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -266,6 +276,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ScalingConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxCapacity", self.max_capacity);
@@ -289,6 +300,7 @@ pub mod fleet {
 
     impl TargetTrackingScalingConfiguration {
         /// A new `TargetTrackingScalingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -300,6 +312,7 @@ pub mod fleet {
     }
 
     impl IntoValue for TargetTrackingScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricType", self.metric_type);
@@ -325,6 +338,7 @@ pub mod fleet {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -337,6 +351,7 @@ pub mod fleet {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -571,6 +586,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::CodeBuild::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Artifacts".into(), self.artifacts.into_value());
@@ -606,11 +622,13 @@ impl crate::core::element::CfnResource for CfnProject {
 impl Handle<CfnProject> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -681,6 +699,7 @@ pub mod project {
     }
 
     impl IntoValue for Artifacts {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArtifactIdentifier", self.artifact_identifier);
@@ -710,6 +729,7 @@ pub mod project {
 
     impl BatchRestrictions {
         /// A new `BatchRestrictions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -721,6 +741,7 @@ pub mod project {
     }
 
     impl IntoValue for BatchRestrictions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComputeTypesAllowed", self.compute_types_allowed);
@@ -743,6 +764,7 @@ pub mod project {
 
     impl BuildStatusConfig {
         /// A new `BuildStatusConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -754,6 +776,7 @@ pub mod project {
     }
 
     impl IntoValue for BuildStatusConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Context", self.context);
@@ -790,6 +813,7 @@ pub mod project {
     }
 
     impl IntoValue for CloudWatchLogsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupName", self.group_name);
@@ -823,6 +847,7 @@ pub mod project {
     }
 
     impl IntoValue for DockerServer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputeType".into(), self.compute_type.into_value());
@@ -905,6 +930,7 @@ pub mod project {
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Certificate", self.certificate);
@@ -949,6 +975,7 @@ pub mod project {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -975,6 +1002,7 @@ pub mod project {
     }
 
     impl IntoValue for GitSubmodulesConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FetchSubmodules".into(), self.fetch_submodules.into_value());
@@ -996,6 +1024,7 @@ pub mod project {
 
     impl LogsConfig {
         /// A new `LogsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1007,6 +1036,7 @@ pub mod project {
     }
 
     impl IntoValue for LogsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -1038,6 +1068,7 @@ pub mod project {
 
     impl ProjectBuildBatchConfig {
         /// A new `ProjectBuildBatchConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1052,6 +1083,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectBuildBatchConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchReportMode", self.batch_report_mode);
@@ -1095,6 +1127,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectCache {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CacheNamespace", self.cache_namespace);
@@ -1149,6 +1182,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectFileSystemLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -1171,6 +1205,7 @@ pub mod project {
 
     impl ProjectFleet {
         /// A new `ProjectFleet` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1181,6 +1216,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectFleet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FleetArn", self.fleet_arn);
@@ -1212,6 +1248,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectSourceVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceIdentifier".into(), self.source_identifier.into_value());
@@ -1243,6 +1280,7 @@ pub mod project {
 
     impl ProjectTriggers {
         /// A new `ProjectTriggers` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1257,6 +1295,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectTriggers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BuildType", self.build_type);
@@ -1292,6 +1331,7 @@ pub mod project {
     }
 
     impl IntoValue for PullRequestBuildPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApproverRoles", self.approver_roles);
@@ -1320,6 +1360,7 @@ pub mod project {
     }
 
     impl IntoValue for RegistryCredential {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Credential".into(), self.credential.into_value());
@@ -1356,6 +1397,7 @@ pub mod project {
     }
 
     impl IntoValue for S3LogsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionDisabled", self.encryption_disabled);
@@ -1393,6 +1435,7 @@ pub mod project {
     }
 
     impl IntoValue for ScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Domain", self.domain);
@@ -1469,6 +1512,7 @@ pub mod project {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Auth", self.auth);
@@ -1509,6 +1553,7 @@ pub mod project {
     }
 
     impl IntoValue for SourceAuth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Resource", self.resource);
@@ -1534,6 +1579,7 @@ pub mod project {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1546,6 +1592,7 @@ pub mod project {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -1604,6 +1651,7 @@ impl CfnReportGroup {
 impl crate::core::element::CfnResource for CfnReportGroup {
     const TYPE_NAME: &'static str = "AWS::CodeBuild::ReportGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeleteReports", self.delete_reports);
@@ -1619,6 +1667,7 @@ impl crate::core::element::CfnResource for CfnReportGroup {
 impl Handle<CfnReportGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1651,6 +1700,7 @@ pub mod report_group {
     }
 
     impl IntoValue for ReportExportConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExportConfigType".into(), self.export_config_type.into_value());
@@ -1706,6 +1756,7 @@ pub mod report_group {
     }
 
     impl IntoValue for S3ReportExportConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1794,6 +1845,7 @@ impl CfnSourceCredential {
 impl crate::core::element::CfnResource for CfnSourceCredential {
     const TYPE_NAME: &'static str = "AWS::CodeBuild::SourceCredential";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthType".into(), self.auth_type.into_value());
@@ -1809,6 +1861,7 @@ impl Handle<CfnSourceCredential> {
     /// The ARN of the SourceCredential resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

@@ -86,6 +86,7 @@ impl CfnRepository {
 impl crate::core::element::CfnResource for CfnRepository {
     const TYPE_NAME: &'static str = "AWS::CodeCommit::Repository";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Code", self.code);
@@ -103,30 +104,35 @@ impl Handle<CfnRepository> {
     /// The URL to use for cloning the repository over HTTPS.
     ///
     /// `Fn::GetAtt` `CloneUrlHttp`.
+    #[inline]
     pub fn attr_clone_url_http(&self) -> Val<String> {
         Val::expr(self.get_att("CloneUrlHttp"))
     }
     /// The ID of the repository.
     ///
     /// `Fn::GetAtt` `RepositoryId`.
+    #[inline]
     pub fn attr_repository_id(&self) -> Val<String> {
         Val::expr(self.get_att("RepositoryId"))
     }
     /// The repository's name.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The URL to use for cloning the repository over SSH.
     ///
     /// `Fn::GetAtt` `CloneUrlSsh`.
+    #[inline]
     pub fn attr_clone_url_ssh(&self) -> Val<String> {
         Val::expr(self.get_att("CloneUrlSsh"))
     }
     /// The Amazon Resource Name (ARN) of the repository.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -170,6 +176,7 @@ pub mod repository {
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BranchName", self.branch_name);
@@ -234,6 +241,7 @@ pub mod repository {
     }
 
     impl IntoValue for RepositoryTrigger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Branches", self.branches);
@@ -283,6 +291,7 @@ pub mod repository {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());

@@ -67,6 +67,7 @@ impl CfnConnection {
 impl crate::core::element::CfnResource for CfnConnection {
     const TYPE_NAME: &'static str = "AWS::CodeConnections::Connection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionName".into(), self.connection_name.into_value());
@@ -83,12 +84,14 @@ impl Handle<CfnConnection> {
     /// connection is shared between AWS services.
     ///
     /// `Fn::GetAtt` `ConnectionArn`.
+    #[inline]
     pub fn attr_connection_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionArn"))
     }
     /// The current status of the connection.
     ///
     /// `Fn::GetAtt` `ConnectionStatus`.
+    #[inline]
     pub fn attr_connection_status(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionStatus"))
     }
@@ -96,6 +99,7 @@ impl Handle<CfnConnection> {
     /// the account ID of the owner of the Bitbucket repository.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
@@ -177,6 +181,7 @@ impl CfnHost {
 impl crate::core::element::CfnResource for CfnHost {
     const TYPE_NAME: &'static str = "AWS::CodeConnections::Host";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -193,18 +198,21 @@ impl Handle<CfnHost> {
     /// The Amazon Resource Name (ARN) of the host.
     ///
     /// `Fn::GetAtt` `HostArn`.
+    #[inline]
     pub fn attr_host_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HostArn"))
     }
     /// The server-generated unique identifier for the host.
     ///
     /// `Fn::GetAtt` `HostId`.
+    #[inline]
     pub fn attr_host_id(&self) -> Val<String> {
         Val::expr(self.get_att("HostId"))
     }
     /// The status of the host.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -261,6 +269,7 @@ pub mod host {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());

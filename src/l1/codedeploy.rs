@@ -42,6 +42,7 @@ pub struct CfnApplication {
 
 impl CfnApplication {
     /// A new `CfnApplication` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -56,6 +57,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::CodeDeploy::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationName", self.application_name);
@@ -114,6 +116,7 @@ pub struct CfnDeploymentConfig {
 
 impl CfnDeploymentConfig {
     /// A new `CfnDeploymentConfig` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -130,6 +133,7 @@ impl CfnDeploymentConfig {
 impl crate::core::element::CfnResource for CfnDeploymentConfig {
     const TYPE_NAME: &'static str = "AWS::CodeDeploy::DeploymentConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ComputePlatform", self.compute_platform);
@@ -164,6 +168,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for MinimumHealthyHosts {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -192,6 +197,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for MinimumHealthyHostsPerZone {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -220,6 +226,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for TimeBasedCanary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanaryInterval".into(), self.canary_interval.into_value());
@@ -248,6 +255,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for TimeBasedLinear {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LinearInterval".into(), self.linear_interval.into_value());
@@ -284,6 +292,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for TrafficRoutingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TimeBasedCanary", self.time_based_canary);
@@ -310,6 +319,7 @@ pub mod deployment_config {
 
     impl ZonalConfig {
         /// A new `ZonalConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -322,6 +332,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for ZonalConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FirstZoneMonitorDurationInSeconds", self.first_zone_monitor_duration_in_seconds);
@@ -551,6 +562,7 @@ impl CfnDeploymentGroup {
 impl crate::core::element::CfnResource for CfnDeploymentGroup {
     const TYPE_NAME: &'static str = "AWS::CodeDeploy::DeploymentGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AlarmConfiguration", self.alarm_configuration);
@@ -594,6 +606,7 @@ pub mod deployment_group {
 
     impl Alarm {
         /// A new `Alarm` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -604,6 +617,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -635,6 +649,7 @@ pub mod deployment_group {
 
     impl AlarmConfiguration {
         /// A new `AlarmConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -647,6 +662,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for AlarmConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alarms", self.alarms);
@@ -675,6 +691,7 @@ pub mod deployment_group {
 
     impl AutoRollbackConfiguration {
         /// A new `AutoRollbackConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -686,6 +703,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for AutoRollbackConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -718,6 +736,7 @@ pub mod deployment_group {
 
     impl BlueGreenDeploymentConfiguration {
         /// A new `BlueGreenDeploymentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -730,6 +749,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for BlueGreenDeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeploymentReadyOption", self.deployment_ready_option);
@@ -765,6 +785,7 @@ pub mod deployment_group {
 
     impl BlueInstanceTerminationOption {
         /// A new `BlueInstanceTerminationOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -776,6 +797,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for BlueInstanceTerminationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -823,6 +845,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for Deployment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -857,6 +880,7 @@ pub mod deployment_group {
 
     impl DeploymentReadyOption {
         /// A new `DeploymentReadyOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -868,6 +892,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for DeploymentReadyOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActionOnTimeout", self.action_on_timeout);
@@ -895,6 +920,7 @@ pub mod deployment_group {
 
     impl DeploymentStyle {
         /// A new `DeploymentStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -906,6 +932,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for DeploymentStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeploymentOption", self.deployment_option);
@@ -937,6 +964,7 @@ pub mod deployment_group {
 
     impl EC2TagFilter {
         /// A new `EC2TagFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -949,6 +977,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for EC2TagFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -974,6 +1003,7 @@ pub mod deployment_group {
 
     impl EC2TagSet {
         /// A new `EC2TagSet` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -984,6 +1014,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for EC2TagSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ec2TagSetList", self.ec2_tag_set_list);
@@ -1007,6 +1038,7 @@ pub mod deployment_group {
 
     impl EC2TagSetListObject {
         /// A new `EC2TagSetListObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1017,6 +1049,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for EC2TagSetListObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ec2TagGroup", self.ec2_tag_group);
@@ -1048,6 +1081,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for ECSService {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterName".into(), self.cluster_name.into_value());
@@ -1074,6 +1108,7 @@ pub mod deployment_group {
 
     impl ELBInfo {
         /// A new `ELBInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1084,6 +1119,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for ELBInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1115,6 +1151,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for GitHubLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CommitId".into(), self.commit_id.into_value());
@@ -1136,6 +1173,7 @@ pub mod deployment_group {
 
     impl GreenFleetProvisioningOption {
         /// A new `GreenFleetProvisioningOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1146,6 +1184,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for GreenFleetProvisioningOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -1181,6 +1220,7 @@ pub mod deployment_group {
 
     impl LoadBalancerInfo {
         /// A new `LoadBalancerInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1193,6 +1233,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for LoadBalancerInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ElbInfoList", self.elb_info_list);
@@ -1217,6 +1258,7 @@ pub mod deployment_group {
 
     impl OnPremisesTagSet {
         /// A new `OnPremisesTagSet` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1227,6 +1269,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for OnPremisesTagSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnPremisesTagSetList", self.on_premises_tag_set_list);
@@ -1248,6 +1291,7 @@ pub mod deployment_group {
 
     impl OnPremisesTagSetListObject {
         /// A new `OnPremisesTagSetListObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1258,6 +1302,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for OnPremisesTagSetListObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnPremisesTagGroup", self.on_premises_tag_group);
@@ -1284,6 +1329,7 @@ pub mod deployment_group {
 
     impl RevisionLocation {
         /// A new `RevisionLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1296,6 +1342,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for RevisionLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GitHubLocation", self.git_hub_location);
@@ -1352,6 +1399,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1386,6 +1434,7 @@ pub mod deployment_group {
 
     impl TagFilter {
         /// A new `TagFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1398,6 +1447,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -1426,6 +1476,7 @@ pub mod deployment_group {
 
     impl TargetGroupInfo {
         /// A new `TargetGroupInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1436,6 +1487,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for TargetGroupInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1471,6 +1523,7 @@ pub mod deployment_group {
 
     impl TargetGroupPairInfo {
         /// A new `TargetGroupPairInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1483,6 +1536,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for TargetGroupPairInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProdTrafficRoute", self.prod_traffic_route);
@@ -1507,6 +1561,7 @@ pub mod deployment_group {
 
     impl TrafficRoute {
         /// A new `TrafficRoute` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1517,6 +1572,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for TrafficRoute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ListenerArns", self.listener_arns);
@@ -1548,6 +1604,7 @@ pub mod deployment_group {
 
     impl TriggerConfig {
         /// A new `TriggerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1560,6 +1617,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for TriggerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TriggerEvents", self.trigger_events);

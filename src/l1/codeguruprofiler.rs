@@ -77,6 +77,7 @@ impl CfnProfilingGroup {
 impl crate::core::element::CfnResource for CfnProfilingGroup {
     const TYPE_NAME: &'static str = "AWS::CodeGuruProfiler::ProfilingGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AgentPermissions", self.agent_permissions);
@@ -92,6 +93,7 @@ impl crate::core::element::CfnResource for CfnProfilingGroup {
 impl Handle<CfnProfilingGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -119,6 +121,7 @@ pub mod profiling_group {
     }
 
     impl IntoValue for AgentPermissions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Principals".into(), self.principals.into_value());
@@ -151,6 +154,7 @@ pub mod profiling_group {
     }
 
     impl IntoValue for Channel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "channelId", self.channel_id);

@@ -83,6 +83,7 @@ impl CfnRepositoryAssociation {
 impl crate::core::element::CfnResource for CfnRepositoryAssociation {
     const TYPE_NAME: &'static str = "AWS::CodeGuruReviewer::RepositoryAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BucketName", self.bucket_name);
@@ -100,6 +101,7 @@ impl Handle<CfnRepositoryAssociation> {
     /// The Amazon Resource Name (ARN) of the repository association.
     ///
     /// `Fn::GetAtt` `AssociationArn`.
+    #[inline]
     pub fn attr_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationArn"))
     }

@@ -101,6 +101,7 @@ impl CfnCustomActionType {
 impl crate::core::element::CfnResource for CfnCustomActionType {
     const TYPE_NAME: &'static str = "AWS::CodePipeline::CustomActionType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Category".into(), self.category.into_value());
@@ -119,6 +120,7 @@ impl crate::core::element::CfnResource for CfnCustomActionType {
 impl Handle<CfnCustomActionType> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -151,6 +153,7 @@ pub mod custom_action_type {
     }
 
     impl IntoValue for ArtifactDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaximumCount".into(), self.maximum_count.into_value());
@@ -232,6 +235,7 @@ pub mod custom_action_type {
     }
 
     impl IntoValue for ConfigurationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -280,6 +284,7 @@ pub mod custom_action_type {
 
     impl Settings {
         /// A new `Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -293,6 +298,7 @@ pub mod custom_action_type {
     }
 
     impl IntoValue for Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EntityUrlTemplate", self.entity_url_template);
@@ -438,6 +444,7 @@ impl CfnPipeline {
 impl crate::core::element::CfnResource for CfnPipeline {
     const TYPE_NAME: &'static str = "AWS::CodePipeline::Pipeline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ArtifactStore", self.artifact_store);
@@ -461,12 +468,14 @@ impl Handle<CfnPipeline> {
     /// The version of the pipeline.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// The Amazon Resource Name (ARN) of the pipeline.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -577,6 +586,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ActionDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionTypeId".into(), self.action_type_id.into_value());
@@ -639,6 +649,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ActionTypeId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Category".into(), self.category.into_value());
@@ -682,6 +693,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ArtifactStore {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionKey", self.encryption_key);
@@ -714,6 +726,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ArtifactStoreMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ArtifactStore".into(), self.artifact_store.into_value());
@@ -733,6 +746,7 @@ pub mod pipeline {
 
     impl BeforeEntryConditions {
         /// A new `BeforeEntryConditions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -743,6 +757,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for BeforeEntryConditions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Conditions", self.conditions);
@@ -774,6 +789,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for BlockerDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -798,6 +814,7 @@ pub mod pipeline {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -809,6 +826,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Result", self.result);
@@ -843,6 +861,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for EncryptionKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -884,6 +903,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -914,6 +934,7 @@ pub mod pipeline {
 
     impl FailureConditions {
         /// A new `FailureConditions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -926,6 +947,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for FailureConditions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Conditions", self.conditions);
@@ -955,6 +977,7 @@ pub mod pipeline {
 
     impl GitBranchFilterCriteria {
         /// A new `GitBranchFilterCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -966,6 +989,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for GitBranchFilterCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Excludes", self.excludes);
@@ -1010,6 +1034,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for GitConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PullRequest", self.pull_request);
@@ -1039,6 +1064,7 @@ pub mod pipeline {
 
     impl GitFilePathFilterCriteria {
         /// A new `GitFilePathFilterCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1050,6 +1076,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for GitFilePathFilterCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Excludes", self.excludes);
@@ -1079,6 +1106,7 @@ pub mod pipeline {
 
     impl GitPullRequestFilter {
         /// A new `GitPullRequestFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1091,6 +1119,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for GitPullRequestFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Branches", self.branches);
@@ -1118,6 +1147,7 @@ pub mod pipeline {
 
     impl GitPushFilter {
         /// A new `GitPushFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1130,6 +1160,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for GitPushFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Branches", self.branches);
@@ -1157,6 +1188,7 @@ pub mod pipeline {
 
     impl GitTagFilterCriteria {
         /// A new `GitTagFilterCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1168,6 +1200,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for GitTagFilterCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Excludes", self.excludes);
@@ -1195,6 +1228,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for InputArtifact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1230,6 +1264,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for OutputArtifact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Files", self.files);
@@ -1266,6 +1301,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for PipelineTriggerDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GitConfiguration", self.git_configuration);
@@ -1288,6 +1324,7 @@ pub mod pipeline {
 
     impl RetryConfiguration {
         /// A new `RetryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1298,6 +1335,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for RetryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RetryMode", self.retry_mode);
@@ -1345,6 +1383,7 @@ pub mod pipeline {
 
     impl RuleDeclaration {
         /// A new `RuleDeclaration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1361,6 +1400,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for RuleDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Commands", self.commands);
@@ -1402,6 +1442,7 @@ pub mod pipeline {
 
     impl RuleTypeId {
         /// A new `RuleTypeId` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1415,6 +1456,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for RuleTypeId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -1479,6 +1521,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for StageDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -1516,6 +1559,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for StageTransition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Reason".into(), self.reason.into_value());
@@ -1535,6 +1579,7 @@ pub mod pipeline {
 
     impl SuccessConditions {
         /// A new `SuccessConditions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1545,6 +1590,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for SuccessConditions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Conditions", self.conditions);
@@ -1587,6 +1633,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for VariableDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -1766,6 +1813,7 @@ impl CfnWebhook {
 impl crate::core::element::CfnResource for CfnWebhook {
     const TYPE_NAME: &'static str = "AWS::CodePipeline::Webhook";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Authentication".into(), self.authentication.into_value());
@@ -1786,12 +1834,14 @@ impl Handle<CfnWebhook> {
     /// logical id of the webhook
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The webhook URL generated by AWS CodePipeline
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
@@ -1820,6 +1870,7 @@ pub mod webhook {
 
     impl WebhookAuthConfiguration {
         /// A new `WebhookAuthConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1831,6 +1882,7 @@ pub mod webhook {
     }
 
     impl IntoValue for WebhookAuthConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedIPRange", self.allowed_ip_range);
@@ -1870,6 +1922,7 @@ pub mod webhook {
     }
 
     impl IntoValue for WebhookFilterRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("JsonPath".into(), self.json_path.into_value());

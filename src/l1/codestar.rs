@@ -79,6 +79,7 @@ impl CfnGitHubRepository {
 impl crate::core::element::CfnResource for CfnGitHubRepository {
     const TYPE_NAME: &'static str = "AWS::CodeStar::GitHubRepository";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Code", self.code);
@@ -97,6 +98,7 @@ impl crate::core::element::CfnResource for CfnGitHubRepository {
 impl Handle<CfnGitHubRepository> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -122,6 +124,7 @@ pub mod git_hub_repository {
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3".into(), self.s3.into_value());
@@ -156,6 +159,7 @@ pub mod git_hub_repository {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());

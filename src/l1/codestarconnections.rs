@@ -67,6 +67,7 @@ impl CfnConnection {
 impl crate::core::element::CfnResource for CfnConnection {
     const TYPE_NAME: &'static str = "AWS::CodeStarConnections::Connection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionName".into(), self.connection_name.into_value());
@@ -83,12 +84,14 @@ impl Handle<CfnConnection> {
     /// connection is shared between AWS services.
     ///
     /// `Fn::GetAtt` `ConnectionArn`.
+    #[inline]
     pub fn attr_connection_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionArn"))
     }
     /// The current status of the connection.
     ///
     /// `Fn::GetAtt` `ConnectionStatus`.
+    #[inline]
     pub fn attr_connection_status(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionStatus"))
     }
@@ -96,6 +99,7 @@ impl Handle<CfnConnection> {
     /// the account ID of the owner of the Bitbucket repository.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
@@ -180,6 +184,7 @@ impl CfnRepositoryLink {
 impl crate::core::element::CfnResource for CfnRepositoryLink {
     const TYPE_NAME: &'static str = "AWS::CodeStarConnections::RepositoryLink";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionArn".into(), self.connection_arn.into_value());
@@ -196,18 +201,21 @@ impl Handle<CfnRepositoryLink> {
     /// A unique Amazon Resource Name (ARN) to designate the repository link.
     ///
     /// `Fn::GetAtt` `RepositoryLinkArn`.
+    #[inline]
     pub fn attr_repository_link_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RepositoryLinkArn"))
     }
     /// A UUID that uniquely identifies the RepositoryLink.
     ///
     /// `Fn::GetAtt` `RepositoryLinkId`.
+    #[inline]
     pub fn attr_repository_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("RepositoryLinkId"))
     }
     /// The name of the external provider where your third-party code repository is configured.
     ///
     /// `Fn::GetAtt` `ProviderType`.
+    #[inline]
     pub fn attr_provider_type(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderType"))
     }
@@ -296,6 +304,7 @@ impl CfnSyncConfiguration {
 impl crate::core::element::CfnResource for CfnSyncConfiguration {
     const TYPE_NAME: &'static str = "AWS::CodeStarConnections::SyncConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Branch".into(), self.branch.into_value());
@@ -315,18 +324,21 @@ impl Handle<CfnSyncConfiguration> {
     /// The name of the external provider where your third-party code repository is configured.
     ///
     /// `Fn::GetAtt` `ProviderType`.
+    #[inline]
     pub fn attr_provider_type(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderType"))
     }
     /// the ID of the entity that owns the repository.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The name of the repository that is being synced to.
     ///
     /// `Fn::GetAtt` `RepositoryName`.
+    #[inline]
     pub fn attr_repository_name(&self) -> Val<String> {
         Val::expr(self.get_att("RepositoryName"))
     }

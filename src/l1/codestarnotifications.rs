@@ -93,6 +93,7 @@ impl CfnNotificationRule {
 impl crate::core::element::CfnResource for CfnNotificationRule {
     const TYPE_NAME: &'static str = "AWS::CodeStarNotifications::NotificationRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CreatedBy", self.created_by);
@@ -113,6 +114,7 @@ impl crate::core::element::CfnResource for CfnNotificationRule {
 impl Handle<CfnNotificationRule> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -140,6 +142,7 @@ pub mod notification_rule {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetAddress".into(), self.target_address.into_value());

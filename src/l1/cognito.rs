@@ -102,6 +102,7 @@ impl CfnIdentityPool {
 impl crate::core::element::CfnResource for CfnIdentityPool {
     const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowClassicFlow", self.allow_classic_flow);
@@ -124,11 +125,13 @@ impl crate::core::element::CfnResource for CfnIdentityPool {
 impl Handle<CfnIdentityPool> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
@@ -164,6 +167,7 @@ pub mod identity_pool {
     }
 
     impl IntoValue for CognitoIdentityProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -190,6 +194,7 @@ pub mod identity_pool {
 
     impl CognitoStreams {
         /// A new `CognitoStreams` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -202,6 +207,7 @@ pub mod identity_pool {
     }
 
     impl IntoValue for CognitoStreams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RoleArn", self.role_arn);
@@ -225,6 +231,7 @@ pub mod identity_pool {
 
     impl PushSync {
         /// A new `PushSync` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -236,6 +243,7 @@ pub mod identity_pool {
     }
 
     impl IntoValue for PushSync {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationArns", self.application_arns);
@@ -286,6 +294,7 @@ impl CfnIdentityPoolPrincipalTag {
 impl crate::core::element::CfnResource for CfnIdentityPoolPrincipalTag {
     const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPoolPrincipalTag";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdentityPoolId".into(), self.identity_pool_id.into_value());
@@ -329,6 +338,7 @@ impl CfnIdentityPoolRoleAttachment {
 impl crate::core::element::CfnResource for CfnIdentityPoolRoleAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPoolRoleAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdentityPoolId".into(), self.identity_pool_id.into_value());
@@ -342,6 +352,7 @@ impl crate::core::element::CfnResource for CfnIdentityPoolRoleAttachment {
 impl Handle<CfnIdentityPoolRoleAttachment> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -376,6 +387,7 @@ impl CfnLogDeliveryConfiguration {
 impl crate::core::element::CfnResource for CfnLogDeliveryConfiguration {
     const TYPE_NAME: &'static str = "AWS::Cognito::LogDeliveryConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LogConfigurations", self.log_configurations);
@@ -388,6 +400,7 @@ impl crate::core::element::CfnResource for CfnLogDeliveryConfiguration {
 impl Handle<CfnLogDeliveryConfiguration> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -407,6 +420,7 @@ pub mod log_delivery_configuration {
 
     impl CloudWatchLogsConfiguration {
         /// A new `CloudWatchLogsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -417,6 +431,7 @@ pub mod log_delivery_configuration {
     }
 
     impl IntoValue for CloudWatchLogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupArn", self.log_group_arn);
@@ -435,6 +450,7 @@ pub mod log_delivery_configuration {
 
     impl FirehoseConfiguration {
         /// A new `FirehoseConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -445,6 +461,7 @@ pub mod log_delivery_configuration {
     }
 
     impl IntoValue for FirehoseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StreamArn", self.stream_arn);
@@ -475,6 +492,7 @@ pub mod log_delivery_configuration {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -489,6 +507,7 @@ pub mod log_delivery_configuration {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogsConfiguration", self.cloud_watch_logs_configuration);
@@ -511,6 +530,7 @@ pub mod log_delivery_configuration {
 
     impl S3Configuration {
         /// A new `S3Configuration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -521,6 +541,7 @@ pub mod log_delivery_configuration {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketArn", self.bucket_arn);
@@ -584,6 +605,7 @@ impl CfnManagedLoginBranding {
 impl crate::core::element::CfnResource for CfnManagedLoginBranding {
     const TYPE_NAME: &'static str = "AWS::Cognito::ManagedLoginBranding";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Assets", self.assets);
@@ -600,6 +622,7 @@ impl crate::core::element::CfnResource for CfnManagedLoginBranding {
 impl Handle<CfnManagedLoginBranding> {
     ///
     /// `Fn::GetAtt` `ManagedLoginBrandingId`.
+    #[inline]
     pub fn attr_managed_login_branding_id(&self) -> Val<String> {
         Val::expr(self.get_att("ManagedLoginBrandingId"))
     }
@@ -652,6 +675,7 @@ pub mod managed_login_branding {
     }
 
     impl IntoValue for AssetType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bytes", self.bytes);
@@ -759,6 +783,7 @@ impl CfnTerms {
 impl crate::core::element::CfnResource for CfnTerms {
     const TYPE_NAME: &'static str = "AWS::Cognito::Terms";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientId", self.client_id);
@@ -775,6 +800,7 @@ impl crate::core::element::CfnResource for CfnTerms {
 impl Handle<CfnTerms> {
     ///
     /// `Fn::GetAtt` `TermsId`.
+    #[inline]
     pub fn attr_terms_id(&self) -> Val<String> {
         Val::expr(self.get_att("TermsId"))
     }
@@ -904,6 +930,7 @@ pub struct CfnUserPool {
 
 impl CfnUserPool {
     /// A new `CfnUserPool` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -947,6 +974,7 @@ impl CfnUserPool {
 impl crate::core::element::CfnResource for CfnUserPool {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountRecoverySetting", self.account_recovery_setting);
@@ -989,21 +1017,25 @@ impl crate::core::element::CfnResource for CfnUserPool {
 impl Handle<CfnUserPool> {
     ///
     /// `Fn::GetAtt` `ProviderName`.
+    #[inline]
     pub fn attr_provider_name(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderName"))
     }
     ///
     /// `Fn::GetAtt` `UserPoolId`.
+    #[inline]
     pub fn attr_user_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("UserPoolId"))
     }
     ///
     /// `Fn::GetAtt` `ProviderURL`.
+    #[inline]
     pub fn attr_provider_url(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderURL"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1023,6 +1055,7 @@ pub mod user_pool {
 
     impl AccountRecoverySetting {
         /// A new `AccountRecoverySetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1033,6 +1066,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for AccountRecoverySetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RecoveryMechanisms", self.recovery_mechanisms);
@@ -1057,6 +1091,7 @@ pub mod user_pool {
 
     impl AdminCreateUserConfig {
         /// A new `AdminCreateUserConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1069,6 +1104,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for AdminCreateUserConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowAdminCreateUserOnly", self.allow_admin_create_user_only);
@@ -1089,6 +1125,7 @@ pub mod user_pool {
 
     impl AdvancedSecurityAdditionalFlows {
         /// A new `AdvancedSecurityAdditionalFlows` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1099,6 +1136,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for AdvancedSecurityAdditionalFlows {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomAuthMode", self.custom_auth_mode);
@@ -1120,6 +1158,7 @@ pub mod user_pool {
 
     impl CustomEmailSender {
         /// A new `CustomEmailSender` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1131,6 +1170,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for CustomEmailSender {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -1153,6 +1193,7 @@ pub mod user_pool {
 
     impl CustomSMSSender {
         /// A new `CustomSMSSender` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1164,6 +1205,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for CustomSMSSender {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -1186,6 +1228,7 @@ pub mod user_pool {
 
     impl DeviceConfiguration {
         /// A new `DeviceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1197,6 +1240,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for DeviceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChallengeRequiredOnNewDevice", self.challenge_required_on_new_device);
@@ -1228,6 +1272,7 @@ pub mod user_pool {
 
     impl EmailConfiguration {
         /// A new `EmailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1242,6 +1287,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for EmailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigurationSet", self.configuration_set);
@@ -1305,6 +1351,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for EumsSmsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CallerArn".into(), self.caller_arn.into_value());
@@ -1332,6 +1379,7 @@ pub mod user_pool {
 
     impl InboundFederation {
         /// A new `InboundFederation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1343,6 +1391,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for InboundFederation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -1368,6 +1417,7 @@ pub mod user_pool {
 
     impl InviteMessageTemplate {
         /// A new `InviteMessageTemplate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1380,6 +1430,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for InviteMessageTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmailMessage", self.email_message);
@@ -1400,6 +1451,7 @@ pub mod user_pool {
 
     impl IssuerConfiguration {
         /// A new `IssuerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1410,6 +1462,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for IssuerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -1431,6 +1484,7 @@ pub mod user_pool {
 
     impl KeyConfiguration {
         /// A new `KeyConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1442,6 +1496,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for KeyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyType", self.key_type);
@@ -1503,6 +1558,7 @@ pub mod user_pool {
 
     impl LambdaConfig {
         /// A new `LambdaConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1527,6 +1583,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for LambdaConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreateAuthChallenge", self.create_auth_challenge);
@@ -1562,6 +1619,7 @@ pub mod user_pool {
 
     impl NumberAttributeConstraints {
         /// A new `NumberAttributeConstraints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1573,6 +1631,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for NumberAttributeConstraints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxValue", self.max_value);
@@ -1610,6 +1669,7 @@ pub mod user_pool {
 
     impl PasswordPolicy {
         /// A new `PasswordPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1626,6 +1686,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for PasswordPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MinimumLength", self.minimum_length);
@@ -1653,6 +1714,7 @@ pub mod user_pool {
 
     impl Policies {
         /// A new `Policies` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1664,6 +1726,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for Policies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PasswordPolicy", self.password_policy);
@@ -1686,6 +1749,7 @@ pub mod user_pool {
 
     impl PreTokenGenerationConfig {
         /// A new `PreTokenGenerationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1697,6 +1761,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for PreTokenGenerationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -1719,6 +1784,7 @@ pub mod user_pool {
 
     impl RecoveryOption {
         /// A new `RecoveryOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1730,6 +1796,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for RecoveryOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1767,6 +1834,7 @@ pub mod user_pool {
 
     impl SchemaAttribute {
         /// A new `SchemaAttribute` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1783,6 +1851,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for SchemaAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeDataType", self.attribute_data_type);
@@ -1807,6 +1876,7 @@ pub mod user_pool {
 
     impl SignInPolicy {
         /// A new `SignInPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1817,6 +1887,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for SignInPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedFirstAuthFactors", self.allowed_first_auth_factors);
@@ -1844,6 +1915,7 @@ pub mod user_pool {
 
     impl SmsConfiguration {
         /// A new `SmsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1857,6 +1929,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for SmsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EumsSms", self.eums_sms);
@@ -1881,6 +1954,7 @@ pub mod user_pool {
 
     impl StringAttributeConstraints {
         /// A new `StringAttributeConstraints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1892,6 +1966,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for StringAttributeConstraints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxLength", self.max_length);
@@ -1919,6 +1994,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for UserAttributeUpdateSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -1943,6 +2019,7 @@ pub mod user_pool {
 
     impl UserPoolAddOns {
         /// A new `UserPoolAddOns` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1954,6 +2031,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for UserPoolAddOns {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvancedSecurityAdditionalFlows", self.advanced_security_additional_flows);
@@ -1973,6 +2051,7 @@ pub mod user_pool {
 
     impl UsernameConfiguration {
         /// A new `UsernameConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1983,6 +2062,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for UsernameConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaseSensitive", self.case_sensitive);
@@ -2016,6 +2096,7 @@ pub mod user_pool {
 
     impl VerificationMessageTemplate {
         /// A new `VerificationMessageTemplate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2031,6 +2112,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for VerificationMessageTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultEmailOption", self.default_email_option);
@@ -2339,6 +2421,7 @@ impl CfnUserPoolClient {
 impl crate::core::element::CfnResource for CfnUserPoolClient {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolClient";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessTokenValidity", self.access_token_validity);
@@ -2372,16 +2455,19 @@ impl crate::core::element::CfnResource for CfnUserPoolClient {
 impl Handle<CfnUserPoolClient> {
     ///
     /// `Fn::GetAtt` `ClientSecret`.
+    #[inline]
     pub fn attr_client_secret(&self) -> Val<String> {
         Val::expr(self.get_att("ClientSecret"))
     }
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     ///
     /// `Fn::GetAtt` `ClientId`.
+    #[inline]
     pub fn attr_client_id(&self) -> Val<String> {
         Val::expr(self.get_att("ClientId"))
     }
@@ -2413,6 +2499,7 @@ pub mod user_pool_client {
 
     impl AnalyticsConfiguration {
         /// A new `AnalyticsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2427,6 +2514,7 @@ pub mod user_pool_client {
     }
 
     impl IntoValue for AnalyticsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationArn", self.application_arn);
@@ -2452,6 +2540,7 @@ pub mod user_pool_client {
 
     impl RefreshTokenRotation {
         /// A new `RefreshTokenRotation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2463,6 +2552,7 @@ pub mod user_pool_client {
     }
 
     impl IntoValue for RefreshTokenRotation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Feature", self.feature);
@@ -2488,6 +2578,7 @@ pub mod user_pool_client {
 
     impl TokenValidityUnits {
         /// A new `TokenValidityUnits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2500,6 +2591,7 @@ pub mod user_pool_client {
     }
 
     impl IntoValue for TokenValidityUnits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -2622,6 +2714,7 @@ impl CfnUserPoolDomain {
 impl crate::core::element::CfnResource for CfnUserPoolDomain {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolDomain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomDomainConfig", self.custom_domain_config);
@@ -2637,6 +2730,7 @@ impl crate::core::element::CfnResource for CfnUserPoolDomain {
 impl Handle<CfnUserPoolDomain> {
     ///
     /// `Fn::GetAtt` `CloudFrontDistribution`.
+    #[inline]
     pub fn attr_cloud_front_distribution(&self) -> Val<String> {
         Val::expr(self.get_att("CloudFrontDistribution"))
     }
@@ -2659,6 +2753,7 @@ pub mod user_pool_domain {
 
     impl CustomDomainConfigType {
         /// A new `CustomDomainConfigType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2670,6 +2765,7 @@ pub mod user_pool_domain {
     }
 
     impl IntoValue for CustomDomainConfigType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -2704,6 +2800,7 @@ pub mod user_pool_domain {
     }
 
     impl IntoValue for FailoverType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PrimaryRoute53HealthCheckId".into(), self.primary_route53_health_check_id.into_value());
@@ -2723,6 +2820,7 @@ pub mod user_pool_domain {
 
     impl RoutingType {
         /// A new `RoutingType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2733,6 +2831,7 @@ pub mod user_pool_domain {
     }
 
     impl IntoValue for RoutingType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Failover", self.failover);
@@ -2796,6 +2895,7 @@ impl CfnUserPoolGroup {
 impl crate::core::element::CfnResource for CfnUserPoolGroup {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2860,6 +2960,7 @@ impl CfnUserPoolIdentityProvider {
 impl crate::core::element::CfnResource for CfnUserPoolIdentityProvider {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolIdentityProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttributeMapping", self.attribute_mapping);
@@ -2939,6 +3040,7 @@ impl CfnUserPoolRegionalConfigurationAttachment {
 impl crate::core::element::CfnResource for CfnUserPoolRegionalConfigurationAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolRegionalConfigurationAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EmailConfiguration", self.email_configuration);
@@ -2968,6 +3070,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl CustomEmailSender {
         /// A new `CustomEmailSender` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2979,6 +3082,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for CustomEmailSender {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -3001,6 +3105,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl CustomSMSSender {
         /// A new `CustomSMSSender` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3012,6 +3117,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for CustomSMSSender {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -3043,6 +3149,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl EmailConfiguration {
         /// A new `EmailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3057,6 +3164,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for EmailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigurationSet", self.configuration_set);
@@ -3120,6 +3228,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for EumsSmsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CallerArn".into(), self.caller_arn.into_value());
@@ -3147,6 +3256,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl InboundFederation {
         /// A new `InboundFederation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3158,6 +3268,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for InboundFederation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -3219,6 +3330,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl LambdaConfig {
         /// A new `LambdaConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3243,6 +3355,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for LambdaConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreateAuthChallenge", self.create_auth_challenge);
@@ -3278,6 +3391,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl PreTokenGenerationConfig {
         /// A new `PreTokenGenerationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3289,6 +3403,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for PreTokenGenerationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaArn", self.lambda_arn);
@@ -3317,6 +3432,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl SmsConfiguration {
         /// A new `SmsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3330,6 +3446,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for SmsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EumsSms", self.eums_sms);
@@ -3373,6 +3490,7 @@ impl CfnUserPoolReplica {
 impl crate::core::element::CfnResource for CfnUserPoolReplica {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolReplica";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RegionName".into(), self.region_name.into_value());
@@ -3419,6 +3537,7 @@ impl CfnUserPoolResourceServer {
 impl crate::core::element::CfnResource for CfnUserPoolResourceServer {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolResourceServer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Identifier".into(), self.identifier.into_value());
@@ -3451,6 +3570,7 @@ pub mod user_pool_resource_server {
     }
 
     impl IntoValue for ResourceServerScopeType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ScopeDescription".into(), self.scope_description.into_value());
@@ -3509,6 +3629,7 @@ impl CfnUserPoolRiskConfigurationAttachment {
 impl crate::core::element::CfnResource for CfnUserPoolRiskConfigurationAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolRiskConfigurationAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountTakeoverRiskConfiguration", self.account_takeover_risk_configuration);
@@ -3543,6 +3664,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for AccountTakeoverActionType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventAction".into(), self.event_action.into_value());
@@ -3568,6 +3690,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl AccountTakeoverActionsType {
         /// A new `AccountTakeoverActionsType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3580,6 +3703,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for AccountTakeoverActionsType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HighAction", self.high_action);
@@ -3613,6 +3737,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for AccountTakeoverRiskConfigurationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -3638,6 +3763,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for CompromisedCredentialsActionsType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventAction".into(), self.event_action.into_value());
@@ -3669,6 +3795,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for CompromisedCredentialsRiskConfigurationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -3724,6 +3851,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for NotifyConfigurationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockEmail", self.block_email);
@@ -3764,6 +3892,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for NotifyEmailType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HtmlBody", self.html_body);
@@ -3787,6 +3916,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl RiskExceptionConfigurationType {
         /// A new `RiskExceptionConfigurationType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3798,6 +3928,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for RiskExceptionConfigurationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockedIPRangeList", self.blocked_ip_range_list);
@@ -3839,6 +3970,7 @@ impl CfnUserPoolUICustomizationAttachment {
 impl crate::core::element::CfnResource for CfnUserPoolUICustomizationAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUICustomizationAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CSS", self.css);
@@ -3908,6 +4040,7 @@ impl CfnUserPoolUser {
 impl crate::core::element::CfnResource for CfnUserPoolUser {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUser";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientMetadata", self.client_metadata);
@@ -3939,6 +4072,7 @@ pub mod user_pool_user {
 
     impl AttributeType {
         /// A new `AttributeType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3950,6 +4084,7 @@ pub mod user_pool_user {
     }
 
     impl IntoValue for AttributeType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -3991,6 +4126,7 @@ impl CfnUserPoolUserToGroupAttachment {
 impl crate::core::element::CfnResource for CfnUserPoolUserToGroupAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUserToGroupAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupName".into(), self.group_name.into_value());

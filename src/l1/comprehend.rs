@@ -103,6 +103,7 @@ impl CfnDocumentClassifier {
 impl crate::core::element::CfnResource for CfnDocumentClassifier {
     const TYPE_NAME: &'static str = "AWS::Comprehend::DocumentClassifier";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataAccessRoleArn".into(), self.data_access_role_arn.into_value());
@@ -125,6 +126,7 @@ impl crate::core::element::CfnResource for CfnDocumentClassifier {
 impl Handle<CfnDocumentClassifier> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -160,6 +162,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for AugmentedManifestsListItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeNames".into(), self.attribute_names.into_value());
@@ -193,6 +196,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for DocumentClassifierDocuments {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Uri".into(), self.s3_uri.into_value());
@@ -233,6 +237,7 @@ pub mod document_classifier {
 
     impl DocumentClassifierInputDataConfig {
         /// A new `DocumentClassifierInputDataConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -250,6 +255,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for DocumentClassifierInputDataConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AugmentedManifests", self.augmented_manifests);
@@ -278,6 +284,7 @@ pub mod document_classifier {
 
     impl DocumentClassifierOutputDataConfig {
         /// A new `DocumentClassifierOutputDataConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -289,6 +296,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for DocumentClassifierOutputDataConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -325,6 +333,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for DocumentReaderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DocumentReadAction".into(), self.document_read_action.into_value());
@@ -354,6 +363,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -481,6 +491,7 @@ impl CfnDocumentClassifierEndpoint {
 impl crate::core::element::CfnResource for CfnDocumentClassifierEndpoint {
     const TYPE_NAME: &'static str = "AWS::Comprehend::DocumentClassifierEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DesiredInferenceUnits".into(), self.desired_inference_units.into_value());
@@ -496,24 +507,28 @@ impl Handle<CfnDocumentClassifierEndpoint> {
     /// The Amazon Resource Name (ARN) of the document classifier endpoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The number of inference units currently used by the model using this endpoint.
     ///
     /// `Fn::GetAtt` `CurrentInferenceUnits`.
+    #[inline]
     pub fn attr_current_inference_units(&self) -> Val<i64> {
         Val::expr(self.get_att("CurrentInferenceUnits"))
     }
     /// The creation date and time of the endpoint.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time that the endpoint was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -618,6 +633,7 @@ impl CfnEntityRecognizer {
 impl crate::core::element::CfnResource for CfnEntityRecognizer {
     const TYPE_NAME: &'static str = "AWS::Comprehend::EntityRecognizer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataAccessRoleArn".into(), self.data_access_role_arn.into_value());
@@ -639,6 +655,7 @@ impl Handle<CfnEntityRecognizer> {
     /// The Amazon Resource Name (ARN) that identifies the entity recognizer.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -705,6 +722,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for AugmentedManifestsListItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnnotationDataS3Uri", self.annotation_data_s3_uri);
@@ -745,6 +763,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerAnnotations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Uri".into(), self.s3_uri.into_value());
@@ -787,6 +806,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerDocuments {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputFormat", self.input_format);
@@ -815,6 +835,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerEntityList {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Uri".into(), self.s3_uri.into_value());
@@ -881,6 +902,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerInputDataConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Annotations", self.annotations);
@@ -912,6 +934,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityTypesListItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -944,6 +967,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -1072,6 +1096,7 @@ impl CfnEntityRecognizerEndpoint {
 impl crate::core::element::CfnResource for CfnEntityRecognizerEndpoint {
     const TYPE_NAME: &'static str = "AWS::Comprehend::EntityRecognizerEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataAccessRoleArn", self.data_access_role_arn);
@@ -1089,12 +1114,14 @@ impl Handle<CfnEntityRecognizerEndpoint> {
     /// The Amazon Resource Name (ARN) of the entity recognizer endpoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The number of inference units currently used by the model using this endpoint.
     ///
     /// `Fn::GetAtt` `CurrentInferenceUnits`.
+    #[inline]
     pub fn attr_current_inference_units(&self) -> Val<i64> {
         Val::expr(self.get_att("CurrentInferenceUnits"))
     }
@@ -1102,18 +1129,21 @@ impl Handle<CfnEntityRecognizerEndpoint> {
     /// endpoint to be IN_SERVICE before making inference requests.
     ///
     /// `Fn::GetAtt` `EndpointStatus`.
+    #[inline]
     pub fn attr_endpoint_status(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointStatus"))
     }
     /// The creation date and time of the endpoint.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time that the endpoint was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -1184,6 +1214,7 @@ impl CfnFlywheel {
 impl crate::core::element::CfnResource for CfnFlywheel {
     const TYPE_NAME: &'static str = "AWS::Comprehend::Flywheel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActiveModelArn", self.active_model_arn);
@@ -1202,6 +1233,7 @@ impl crate::core::element::CfnResource for CfnFlywheel {
 impl Handle<CfnFlywheel> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1230,6 +1262,7 @@ pub mod flywheel {
 
     impl DataSecurityConfig {
         /// A new `DataSecurityConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1243,6 +1276,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for DataSecurityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLakeKmsKeyId", self.data_lake_kms_key_id);
@@ -1277,6 +1311,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for DocumentClassificationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Labels", self.labels);
@@ -1296,6 +1331,7 @@ pub mod flywheel {
 
     impl EntityRecognitionConfig {
         /// A new `EntityRecognitionConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1306,6 +1342,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for EntityRecognitionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EntityTypes", self.entity_types);
@@ -1330,6 +1367,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for EntityTypesListItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -1369,6 +1407,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for TaskConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DocumentClassificationConfig", self.document_classification_config);
@@ -1398,6 +1437,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());

@@ -118,6 +118,7 @@ impl CfnAutomationRule {
 impl crate::core::element::CfnResource for CfnAutomationRule {
     const TYPE_NAME: &'static str = "AWS::ComputeOptimizer::AutomationRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Criteria", self.criteria);
@@ -139,36 +140,42 @@ impl Handle<CfnAutomationRule> {
     /// The Amazon Resource Name (ARN) of the automation rule.
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
     /// The unique identifier of the automation rule.
     ///
     /// `Fn::GetAtt` `RuleId`.
+    #[inline]
     pub fn attr_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("RuleId"))
     }
     /// The revision number of the automation rule.
     ///
     /// `Fn::GetAtt` `RuleRevision`.
+    #[inline]
     pub fn attr_rule_revision(&self) -> Val<String> {
         Val::expr(self.get_att("RuleRevision"))
     }
     /// The AWS account ID that owns the automation rule.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     /// The timestamp when the automation rule was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The timestamp when the automation rule was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTimestamp"))
     }
@@ -209,6 +216,7 @@ pub mod automation_rule {
 
     impl Criteria {
         /// A new `Criteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -226,6 +234,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for Criteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EbsVolumeSizeInGib", self.ebs_volume_size_in_gib);
@@ -254,6 +263,7 @@ pub mod automation_rule {
 
     impl DoubleCriteriaCondition {
         /// A new `DoubleCriteriaCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -265,6 +275,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for DoubleCriteriaCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comparison", self.comparison);
@@ -287,6 +298,7 @@ pub mod automation_rule {
 
     impl IntegerCriteriaCondition {
         /// A new `IntegerCriteriaCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -298,6 +310,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for IntegerCriteriaCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comparison", self.comparison);
@@ -324,6 +337,7 @@ pub mod automation_rule {
 
     impl OrganizationConfiguration {
         /// A new `OrganizationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -335,6 +349,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for OrganizationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountIds", self.account_ids);
@@ -360,6 +375,7 @@ pub mod automation_rule {
 
     impl ResourceTagsCriteriaCondition {
         /// A new `ResourceTagsCriteriaCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -372,6 +388,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for ResourceTagsCriteriaCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comparison", self.comparison);
@@ -404,6 +421,7 @@ pub mod automation_rule {
 
     impl Schedule {
         /// A new `Schedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -416,6 +434,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExecutionWindowInMinutes", self.execution_window_in_minutes);
@@ -439,6 +458,7 @@ pub mod automation_rule {
 
     impl StringCriteriaCondition {
         /// A new `StringCriteriaCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -450,6 +470,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for StringCriteriaCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comparison", self.comparison);

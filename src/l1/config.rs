@@ -61,6 +61,7 @@ impl CfnAggregationAuthorization {
 impl crate::core::element::CfnResource for CfnAggregationAuthorization {
     const TYPE_NAME: &'static str = "AWS::Config::AggregationAuthorization";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthorizedAccountId".into(), self.authorized_account_id.into_value());
@@ -75,6 +76,7 @@ impl Handle<CfnAggregationAuthorization> {
     /// The ARN of the AggregationAuthorization.
     ///
     /// `Fn::GetAtt` `AggregationAuthorizationArn`.
+    #[inline]
     pub fn attr_aggregation_authorization_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AggregationAuthorizationArn"))
     }
@@ -212,6 +214,7 @@ impl CfnConfigRule {
 impl crate::core::element::CfnResource for CfnConfigRule {
     const TYPE_NAME: &'static str = "AWS::Config::ConfigRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Compliance", self.compliance);
@@ -230,17 +233,20 @@ impl crate::core::element::CfnResource for CfnConfigRule {
 impl Handle<CfnConfigRule> {
     ///
     /// `Fn::GetAtt` `ConfigRuleId`.
+    #[inline]
     pub fn attr_config_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigRuleId"))
     }
     /// Compliance type determined by the Config rule
     ///
     /// `Fn::GetAtt` `Compliance.Type`.
+    #[inline]
     pub fn attr_compliance_type(&self) -> Val<String> {
         Val::expr(self.get_att("Compliance.Type"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -263,6 +269,7 @@ pub mod config_rule {
 
     impl Compliance {
         /// A new `Compliance` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -273,6 +280,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for Compliance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -308,6 +316,7 @@ pub mod config_rule {
 
     impl CustomPolicyDetails {
         /// A new `CustomPolicyDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -320,6 +329,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for CustomPolicyDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableDebugLogDelivery", self.enable_debug_log_delivery);
@@ -342,6 +352,7 @@ pub mod config_rule {
 
     impl EvaluationModeConfiguration {
         /// A new `EvaluationModeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -352,6 +363,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for EvaluationModeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mode", self.mode);
@@ -393,6 +405,7 @@ pub mod config_rule {
 
     impl Scope {
         /// A new `Scope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -406,6 +419,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for Scope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComplianceResourceId", self.compliance_resource_id);
@@ -479,6 +493,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomPolicyDetails", self.custom_policy_details);
@@ -553,6 +568,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for SourceDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventSource".into(), self.event_source.into_value());
@@ -593,6 +609,7 @@ pub struct CfnConfigurationAggregator {
 
 impl CfnConfigurationAggregator {
     /// A new `CfnConfigurationAggregator` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -608,6 +625,7 @@ impl CfnConfigurationAggregator {
 impl crate::core::element::CfnResource for CfnConfigurationAggregator {
     const TYPE_NAME: &'static str = "AWS::Config::ConfigurationAggregator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountAggregationSources", self.account_aggregation_sources);
@@ -623,6 +641,7 @@ impl Handle<CfnConfigurationAggregator> {
     /// The Amazon Resource Name (ARN) of the aggregator.
     ///
     /// `Fn::GetAtt` `ConfigurationAggregatorArn`.
+    #[inline]
     pub fn attr_configuration_aggregator_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationAggregatorArn"))
     }
@@ -659,6 +678,7 @@ pub mod configuration_aggregator {
     }
 
     impl IntoValue for AccountAggregationSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountIds".into(), self.account_ids.into_value());
@@ -696,6 +716,7 @@ pub mod configuration_aggregator {
     }
 
     impl IntoValue for OrganizationAggregationSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllAwsRegions", self.all_aws_regions);
@@ -769,6 +790,7 @@ impl CfnConfigurationRecorder {
 impl crate::core::element::CfnResource for CfnConfigurationRecorder {
     const TYPE_NAME: &'static str = "AWS::Config::ConfigurationRecorder";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -785,6 +807,7 @@ impl Handle<CfnConfigurationRecorder> {
     /// Returns the Amazon Resource Name (ARN) for the Configuration Recorder.
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
@@ -812,6 +835,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for ExclusionByResourceTypes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceTypes".into(), self.resource_types.into_value());
@@ -855,6 +879,7 @@ pub mod configuration_recorder {
 
     impl RecordingGroup {
         /// A new `RecordingGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -869,6 +894,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for RecordingGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllSupported", self.all_supported);
@@ -908,6 +934,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for RecordingMode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordingFrequency".into(), self.recording_frequency.into_value());
@@ -953,6 +980,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for RecordingModeOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -979,6 +1007,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for RecordingStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("UseOnly".into(), self.use_only.into_value());
@@ -1071,6 +1100,7 @@ impl CfnConformancePack {
 impl crate::core::element::CfnResource for CfnConformancePack {
     const TYPE_NAME: &'static str = "AWS::Config::ConformancePack";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConformancePackInputParameters", self.conformance_pack_input_parameters);
@@ -1090,6 +1120,7 @@ impl Handle<CfnConformancePack> {
     /// Amazon Resource Name (ARN) of the conformance pack.
     ///
     /// `Fn::GetAtt` `ConformancePackArn`.
+    #[inline]
     pub fn attr_conformance_pack_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConformancePackArn"))
     }
@@ -1118,6 +1149,7 @@ pub mod conformance_pack {
     }
 
     impl IntoValue for ConformancePackInputParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -1140,6 +1172,7 @@ pub mod conformance_pack {
 
     impl TemplateSSMDocumentDetails {
         /// A new `TemplateSSMDocumentDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1151,6 +1184,7 @@ pub mod conformance_pack {
     }
 
     impl IntoValue for TemplateSSMDocumentDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DocumentName", self.document_name);
@@ -1196,6 +1230,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::Config::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectorConfiguration".into(), self.connector_configuration.into_value());
@@ -1209,18 +1244,21 @@ impl Handle<CfnConnector> {
     /// The Amazon Resource Name (ARN) of the connector.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The name of the connector. AWS Config automatically assigns the name when creating the Connector.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The time at which the connector was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
@@ -1253,6 +1291,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientIdentifier".into(), self.client_identifier.into_value());
@@ -1274,6 +1313,7 @@ pub mod connector {
 
     impl ConnectorConfiguration {
         /// A new `ConnectorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1284,6 +1324,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Azure", self.azure);
@@ -1362,6 +1403,7 @@ impl CfnDeliveryChannel {
 impl crate::core::element::CfnResource for CfnDeliveryChannel {
     const TYPE_NAME: &'static str = "AWS::Config::DeliveryChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConfigSnapshotDeliveryProperties", self.config_snapshot_delivery_properties);
@@ -1390,6 +1432,7 @@ pub mod delivery_channel {
 
     impl ConfigSnapshotDeliveryProperties {
         /// A new `ConfigSnapshotDeliveryProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1400,6 +1443,7 @@ pub mod delivery_channel {
     }
 
     impl IntoValue for ConfigSnapshotDeliveryProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryFrequency", self.delivery_frequency);
@@ -1483,6 +1527,7 @@ impl CfnOrganizationConfigRule {
 impl crate::core::element::CfnResource for CfnOrganizationConfigRule {
     const TYPE_NAME: &'static str = "AWS::Config::OrganizationConfigRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExcludedAccounts", self.excluded_accounts);
@@ -1499,6 +1544,7 @@ impl Handle<CfnOrganizationConfigRule> {
     /// The Amazon Resource Name (ARN) of an organization AWS Config rule.
     ///
     /// `Fn::GetAtt` `OrganizationConfigRuleArn`.
+    #[inline]
     pub fn attr_organization_config_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OrganizationConfigRuleArn"))
     }
@@ -1596,6 +1642,7 @@ pub mod organization_config_rule {
     }
 
     impl IntoValue for OrganizationCustomPolicyRuleMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DebugLogDeliveryAccounts", self.debug_log_delivery_accounts);
@@ -1702,6 +1749,7 @@ pub mod organization_config_rule {
     }
 
     impl IntoValue for OrganizationCustomRuleMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -1797,6 +1845,7 @@ pub mod organization_config_rule {
     }
 
     impl IntoValue for OrganizationManagedRuleMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -1921,6 +1970,7 @@ impl CfnOrganizationConformancePack {
 impl crate::core::element::CfnResource for CfnOrganizationConformancePack {
     const TYPE_NAME: &'static str = "AWS::Config::OrganizationConformancePack";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConformancePackInputParameters", self.conformance_pack_input_parameters);
@@ -1940,6 +1990,7 @@ impl Handle<CfnOrganizationConformancePack> {
     /// Amazon Resource Name (ARN) of the organization conformance pack.
     ///
     /// `Fn::GetAtt` `OrganizationConformancePackArn`.
+    #[inline]
     pub fn attr_organization_conformance_pack_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OrganizationConformancePackArn"))
     }
@@ -1967,6 +2018,7 @@ pub mod organization_conformance_pack {
     }
 
     impl IntoValue for ConformancePackInputParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -2050,6 +2102,7 @@ impl CfnRemediationConfiguration {
 impl crate::core::element::CfnResource for CfnRemediationConfiguration {
     const TYPE_NAME: &'static str = "AWS::Config::RemediationConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Automatic", self.automatic);
@@ -2080,6 +2133,7 @@ pub mod remediation_configuration {
 
     impl ExecutionControls {
         /// A new `ExecutionControls` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2090,6 +2144,7 @@ pub mod remediation_configuration {
     }
 
     impl IntoValue for ExecutionControls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SsmControls", self.ssm_controls);
@@ -2111,6 +2166,7 @@ pub mod remediation_configuration {
 
     impl SsmControls {
         /// A new `SsmControls` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2122,6 +2178,7 @@ pub mod remediation_configuration {
     }
 
     impl IntoValue for SsmControls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConcurrentExecutionRatePercentage", self.concurrent_execution_rate_percentage);
@@ -2177,6 +2234,7 @@ impl CfnStoredQuery {
 impl crate::core::element::CfnResource for CfnStoredQuery {
     const TYPE_NAME: &'static str = "AWS::Config::StoredQuery";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "QueryDescription", self.query_description);
@@ -2191,11 +2249,13 @@ impl crate::core::element::CfnResource for CfnStoredQuery {
 impl Handle<CfnStoredQuery> {
     ///
     /// `Fn::GetAtt` `QueryId`.
+    #[inline]
     pub fn attr_query_id(&self) -> Val<String> {
         Val::expr(self.get_att("QueryId"))
     }
     ///
     /// `Fn::GetAtt` `QueryArn`.
+    #[inline]
     pub fn attr_query_arn(&self) -> Val<String> {
         Val::expr(self.get_att("QueryArn"))
     }

@@ -99,6 +99,7 @@ impl CfnAgentStatus {
 impl crate::core::element::CfnResource for CfnAgentStatus {
     const TYPE_NAME: &'static str = "AWS::Connect::AgentStatus";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -118,18 +119,21 @@ impl Handle<CfnAgentStatus> {
     /// The Amazon Resource Name (ARN) of the agent status.
     ///
     /// `Fn::GetAtt` `AgentStatusArn`.
+    #[inline]
     pub fn attr_agent_status_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AgentStatusArn"))
     }
     /// Last modified region.
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
     /// Last modified time.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -179,6 +183,7 @@ impl CfnApprovedOrigin {
 impl crate::core::element::CfnResource for CfnApprovedOrigin {
     const TYPE_NAME: &'static str = "AWS::Connect::ApprovedOrigin";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceId".into(), self.instance_id.into_value());
@@ -260,6 +265,7 @@ impl CfnContactFlow {
 impl crate::core::element::CfnResource for CfnContactFlow {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -278,6 +284,7 @@ impl Handle<CfnContactFlow> {
     /// The identifier of the contact flow (ARN).
     ///
     /// `Fn::GetAtt` `ContactFlowArn`.
+    #[inline]
     pub fn attr_contact_flow_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContactFlowArn"))
     }
@@ -392,6 +399,7 @@ impl CfnContactFlowModule {
 impl crate::core::element::CfnResource for CfnContactFlowModule {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -411,12 +419,14 @@ impl Handle<CfnContactFlowModule> {
     /// The identifier of the contact flow module (ARN).
     ///
     /// `Fn::GetAtt` `ContactFlowModuleArn`.
+    #[inline]
     pub fn attr_contact_flow_module_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContactFlowModuleArn"))
     }
     /// The status of the contact flow module.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -436,6 +446,7 @@ pub mod contact_flow_module {
 
     impl ExternalInvocationConfiguration {
         /// A new `ExternalInvocationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -446,6 +457,7 @@ pub mod contact_flow_module {
     }
 
     impl IntoValue for ExternalInvocationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -510,6 +522,7 @@ impl CfnContactFlowModuleAlias {
 impl crate::core::element::CfnResource for CfnContactFlowModuleAlias {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModuleAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContactFlowModuleId".into(), self.contact_flow_module_id.into_value());
@@ -526,12 +539,14 @@ impl Handle<CfnContactFlowModuleAlias> {
     /// AliasId.
     ///
     /// `Fn::GetAtt` `ContactFlowModuleAliasARN`.
+    #[inline]
     pub fn attr_contact_flow_module_alias_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContactFlowModuleAliasARN"))
     }
     /// The unique identifier of the alias.
     ///
     /// `Fn::GetAtt` `AliasId`.
+    #[inline]
     pub fn attr_alias_id(&self) -> Val<String> {
         Val::expr(self.get_att("AliasId"))
     }
@@ -572,6 +587,7 @@ impl CfnContactFlowModuleVersion {
 impl crate::core::element::CfnResource for CfnContactFlowModuleVersion {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModuleVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContactFlowModuleId".into(), self.contact_flow_module_id.into_value());
@@ -585,18 +601,21 @@ impl Handle<CfnContactFlowModuleVersion> {
     /// The identifier of the contact flow module version (ARN).
     ///
     /// `Fn::GetAtt` `ContactFlowModuleVersionARN`.
+    #[inline]
     pub fn attr_contact_flow_module_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContactFlowModuleVersionARN"))
     }
     /// The version number of this revision
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
     /// Indicates the checksum value of the latest published flow module content
     ///
     /// `Fn::GetAtt` `FlowModuleContentSha256`.
+    #[inline]
     pub fn attr_flow_module_content_sha256(&self) -> Val<String> {
         Val::expr(self.get_att("FlowModuleContentSha256"))
     }
@@ -636,6 +655,7 @@ impl CfnContactFlowVersion {
 impl crate::core::element::CfnResource for CfnContactFlowVersion {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContactFlowId".into(), self.contact_flow_id.into_value());
@@ -649,18 +669,21 @@ impl Handle<CfnContactFlowVersion> {
     /// The identifier of the contact flow version (ARN).
     ///
     /// `Fn::GetAtt` `ContactFlowVersionARN`.
+    #[inline]
     pub fn attr_contact_flow_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContactFlowVersionARN"))
     }
     /// The version number of this revision
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
     /// Indicates the checksum value of the latest published flow content
     ///
     /// `Fn::GetAtt` `FlowContentSha256`.
+    #[inline]
     pub fn attr_flow_content_sha256(&self) -> Val<String> {
         Val::expr(self.get_att("FlowContentSha256"))
     }
@@ -705,6 +728,7 @@ impl CfnDataLakeAssociation {
 impl crate::core::element::CfnResource for CfnDataLakeAssociation {
     const TYPE_NAME: &'static str = "AWS::Connect::DataLakeAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataSetId".into(), self.data_set_id.into_value());
@@ -719,12 +743,14 @@ impl Handle<CfnDataLakeAssociation> {
     /// The AWS Resource Access Manager share ID
     ///
     /// `Fn::GetAtt` `ResourceShareId`.
+    #[inline]
     pub fn attr_resource_share_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceShareId"))
     }
     /// The Amazon Resource Name (ARN) of the AWS Resource Access Manager share
     ///
     /// `Fn::GetAtt` `ResourceShareArn`.
+    #[inline]
     pub fn attr_resource_share_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceShareArn"))
     }
@@ -806,6 +832,7 @@ impl CfnDataTable {
 impl crate::core::element::CfnResource for CfnDataTable {
     const TYPE_NAME: &'static str = "AWS::Connect::DataTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -824,30 +851,35 @@ impl Handle<CfnDataTable> {
     /// The arn of the Data Table
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The lock version of the Data Table
     ///
     /// `Fn::GetAtt` `LockVersion`.
+    #[inline]
     pub fn attr_lock_version(&self) -> Value {
         self.get_att("LockVersion")
     }
     /// A epoch time stamp field used for data table operations.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<f64> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// Last modified region.
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
     /// A epoch time stamp field used for data table operations.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -936,6 +968,7 @@ impl CfnDataTableAttribute {
 impl crate::core::element::CfnResource for CfnDataTableAttribute {
     const TYPE_NAME: &'static str = "AWS::Connect::DataTableAttribute";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataTableArn".into(), self.data_table_arn.into_value());
@@ -953,21 +986,25 @@ impl crate::core::element::CfnResource for CfnDataTableAttribute {
 impl Handle<CfnDataTableAttribute> {
     ///
     /// `Fn::GetAtt` `AttributeId`.
+    #[inline]
     pub fn attr_attribute_id(&self) -> Val<String> {
         Val::expr(self.get_att("AttributeId"))
     }
     ///
     /// `Fn::GetAtt` `LockVersion`.
+    #[inline]
     pub fn attr_lock_version(&self) -> Value {
         self.get_att("LockVersion")
     }
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -990,6 +1027,7 @@ pub mod data_table_attribute {
 
     impl Enum {
         /// A new `Enum` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1001,6 +1039,7 @@ pub mod data_table_attribute {
     }
 
     impl IntoValue for Enum {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Strict", self.strict);
@@ -1047,6 +1086,7 @@ pub mod data_table_attribute {
 
     impl Validation {
         /// A new `Validation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1066,6 +1106,7 @@ pub mod data_table_attribute {
     }
 
     impl IntoValue for Validation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enum", self.r#enum);
@@ -1131,6 +1172,7 @@ impl CfnDataTableRecord {
 impl crate::core::element::CfnResource for CfnDataTableRecord {
     const TYPE_NAME: &'static str = "AWS::Connect::DataTableRecord";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataTableArn".into(), self.data_table_arn.into_value());
@@ -1144,6 +1186,7 @@ impl crate::core::element::CfnResource for CfnDataTableRecord {
 impl Handle<CfnDataTableRecord> {
     ///
     /// `Fn::GetAtt` `RecordId`.
+    #[inline]
     pub fn attr_record_id(&self) -> Val<String> {
         Val::expr(self.get_att("RecordId"))
     }
@@ -1176,6 +1219,7 @@ pub mod data_table_record {
     }
 
     impl IntoValue for DataTableRecord {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PrimaryValues", self.primary_values);
@@ -1198,6 +1242,7 @@ pub mod data_table_record {
 
     impl ValueProperty {
         /// A new `ValueProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1209,6 +1254,7 @@ pub mod data_table_record {
     }
 
     impl IntoValue for ValueProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeId", self.attribute_id);
@@ -1283,6 +1329,7 @@ impl CfnEmailAddress {
 impl crate::core::element::CfnResource for CfnEmailAddress {
     const TYPE_NAME: &'static str = "AWS::Connect::EmailAddress";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AliasConfigurations", self.alias_configurations);
@@ -1300,6 +1347,7 @@ impl Handle<CfnEmailAddress> {
     /// The identifier of the email address.
     ///
     /// `Fn::GetAtt` `EmailAddressArn`.
+    #[inline]
     pub fn attr_email_address_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EmailAddressArn"))
     }
@@ -1326,6 +1374,7 @@ pub mod email_address {
     }
 
     impl IntoValue for AliasConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EmailAddressArn".into(), self.email_address_arn.into_value());
@@ -1456,6 +1505,7 @@ impl CfnEvaluationForm {
 impl crate::core::element::CfnResource for CfnEvaluationForm {
     const TYPE_NAME: &'static str = "AWS::Connect::EvaluationForm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AIVersion", self.ai_version);
@@ -1478,6 +1528,7 @@ impl crate::core::element::CfnResource for CfnEvaluationForm {
 impl Handle<CfnEvaluationForm> {
     ///
     /// `Fn::GetAtt` `EvaluationFormArn`.
+    #[inline]
     pub fn attr_evaluation_form_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EvaluationFormArn"))
     }
@@ -1497,6 +1548,7 @@ pub mod evaluation_form {
 
     impl AutoEvaluationConfiguration {
         /// A new `AutoEvaluationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1507,6 +1559,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for AutoEvaluationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1527,6 +1580,7 @@ pub mod evaluation_form {
 
     impl AutomaticFailConfiguration {
         /// A new `AutomaticFailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1537,6 +1591,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for AutomaticFailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetSection", self.target_section);
@@ -1563,6 +1618,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormBaseItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Section".into(), self.section.into_value());
@@ -1589,6 +1645,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItem {
         /// A new `EvaluationFormItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1600,6 +1657,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Question", self.question);
@@ -1636,6 +1694,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Operands".into(), self.operands.into_value());
@@ -1657,6 +1716,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementConditionOperand {
         /// A new `EvaluationFormItemEnablementConditionOperand` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1667,6 +1727,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementConditionOperand {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -1707,6 +1768,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1749,6 +1811,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementExpression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparator".into(), self.comparator.into_value());
@@ -1786,6 +1849,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RefId", self.ref_id);
@@ -1812,6 +1876,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementSourceValue {
         /// A new `EvaluationFormItemEnablementSourceValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1823,6 +1888,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementSourceValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RefId", self.ref_id);
@@ -1844,6 +1910,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormLanguageConfiguration {
         /// A new `EvaluationFormLanguageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1854,6 +1921,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormLanguageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormLanguage", self.form_language);
@@ -1896,6 +1964,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMetricConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricName".into(), self.metric_name.into_value());
@@ -1925,6 +1994,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormMultiSelectQuestionAutomation {
         /// A new `EvaluationFormMultiSelectQuestionAutomation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1937,6 +2007,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerSource", self.answer_source);
@@ -1965,6 +2036,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionAutomationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RuleCategory".into(), self.rule_category.into_value());
@@ -2029,6 +2101,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomaticFail", self.automatic_fail);
@@ -2075,6 +2148,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Automation", self.automation);
@@ -2102,6 +2176,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormNumericQuestionAutomation {
         /// A new `EvaluationFormNumericQuestionAutomation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2113,6 +2188,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormNumericQuestionAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerSource", self.answer_source);
@@ -2184,6 +2260,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormNumericQuestionOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomaticFail", self.automatic_fail);
@@ -2235,6 +2312,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormNumericQuestionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Automation", self.automation);
@@ -2346,6 +2424,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormQuestion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enablement", self.enablement);
@@ -2381,6 +2460,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormQuestionAutomationAnswerSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceType".into(), self.source_type.into_value());
@@ -2411,6 +2491,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormQuestionScoringConfiguration {
         /// A new `EvaluationFormQuestionScoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2423,6 +2504,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormQuestionScoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsExcludedFromScoring", self.is_excluded_from_scoring);
@@ -2461,6 +2543,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormQuestionTypeProperties {
         /// A new `EvaluationFormQuestionTypeProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2474,6 +2557,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormQuestionTypeProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MultiSelect", self.multi_select);
@@ -2522,6 +2606,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormScoreThreshold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxScorePercentage", self.max_score_percentage);
@@ -2607,6 +2692,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Instructions", self.instructions);
@@ -2651,6 +2737,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormSingleSelectQuestionAutomation {
         /// A new `EvaluationFormSingleSelectQuestionAutomation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2663,6 +2750,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerSource", self.answer_source);
@@ -2691,6 +2779,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionAutomationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RuleCategory".into(), self.rule_category.into_value());
@@ -2765,6 +2854,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomaticFail", self.automatic_fail);
@@ -2817,6 +2907,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Automation", self.automation);
@@ -2845,6 +2936,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormTargetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContactInteractionType".into(), self.contact_interaction_type.into_value());
@@ -2865,6 +2957,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormTextQuestionAutomation {
         /// A new `EvaluationFormTextQuestionAutomation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2875,6 +2968,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormTextQuestionAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerSource", self.answer_source);
@@ -2895,6 +2989,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormTextQuestionProperties {
         /// A new `EvaluationFormTextQuestionProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2905,6 +3000,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormTextQuestionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Automation", self.automation);
@@ -2940,6 +3036,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationReviewConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EligibilityDays", self.eligibility_days);
@@ -2975,6 +3072,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationReviewNotificationRecipient {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -2996,6 +3094,7 @@ pub mod evaluation_form {
 
     impl EvaluationReviewNotificationRecipientValue {
         /// A new `EvaluationReviewNotificationRecipientValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3006,6 +3105,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationReviewNotificationRecipientValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UserId", self.user_id);
@@ -3047,6 +3147,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for MultiSelectQuestionRuleCategoryAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Category".into(), self.category.into_value());
@@ -3075,6 +3176,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for NumericQuestionPropertyValueAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Label".into(), self.label.into_value());
@@ -3110,6 +3212,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for QuestionOptionPointsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsBonus", self.is_bonus);
@@ -3141,6 +3244,7 @@ pub mod evaluation_form {
 
     impl QuestionPointsConfiguration {
         /// A new `QuestionPointsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3153,6 +3257,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for QuestionPointsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsBonus", self.is_bonus);
@@ -3197,6 +3302,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for ScoringStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -3254,6 +3360,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for SingleSelectQuestionRuleCategoryAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Category".into(), self.category.into_value());
@@ -3546,6 +3653,7 @@ impl CfnHoursOfOperation {
 impl crate::core::element::CfnResource for CfnHoursOfOperation {
     const TYPE_NAME: &'static str = "AWS::Connect::HoursOfOperation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ChildHoursOfOperations", self.child_hours_of_operations);
@@ -3566,6 +3674,7 @@ impl Handle<CfnHoursOfOperation> {
     /// The Amazon Resource Name (ARN) for the hours of operation.
     ///
     /// `Fn::GetAtt` `HoursOfOperationArn`.
+    #[inline]
     pub fn attr_hours_of_operation_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HoursOfOperationArn"))
     }
@@ -3607,6 +3716,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Day".into(), self.day.into_value());
@@ -3676,6 +3786,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EffectiveFrom".into(), self.effective_from.into_value());
@@ -3719,6 +3830,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationOverrideConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Day".into(), self.day.into_value());
@@ -3752,6 +3864,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationTimeSlice {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Hours".into(), self.hours.into_value());
@@ -3788,6 +3901,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationsIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -3820,6 +3934,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for OverrideTimeSlice {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Hours".into(), self.hours.into_value());
@@ -3845,6 +3960,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for RecurrenceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecurrencePattern".into(), self.recurrence_pattern.into_value());
@@ -3875,6 +3991,7 @@ pub mod hours_of_operation {
 
     impl RecurrencePattern {
         /// A new `RecurrencePattern` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3889,6 +4006,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for RecurrencePattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ByMonth", self.by_month);
@@ -3994,6 +4112,7 @@ impl CfnInstance {
 impl crate::core::element::CfnResource for CfnInstance {
     const TYPE_NAME: &'static str = "AWS::Connect::Instance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Attributes".into(), self.attributes.into_value());
@@ -4010,30 +4129,35 @@ impl Handle<CfnInstance> {
     /// An instanceId is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// An instanceArn is automatically generated on creation based on instanceId.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Service linked role created as part of instance creation.
     ///
     /// `Fn::GetAtt` `ServiceRole`.
+    #[inline]
     pub fn attr_service_role(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceRole"))
     }
     /// Timestamp of instance creation logged as part of instance creation.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// Specifies the creation status of new instance.
     ///
     /// `Fn::GetAtt` `InstanceStatus`.
+    #[inline]
     pub fn attr_instance_status(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceStatus"))
     }
@@ -4128,6 +4252,7 @@ pub mod instance {
     }
 
     impl IntoValue for Attributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoMuteAgentOnHold", self.auto_mute_agent_on_hold);
@@ -4222,6 +4347,7 @@ impl CfnInstanceStorageConfig {
 impl crate::core::element::CfnResource for CfnInstanceStorageConfig {
     const TYPE_NAME: &'static str = "AWS::Connect::InstanceStorageConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceArn".into(), self.instance_arn.into_value());
@@ -4240,6 +4366,7 @@ impl Handle<CfnInstanceStorageConfig> {
     /// An associationID is automatically generated when a storage config is associated with an instance
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -4268,6 +4395,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -4293,6 +4421,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for KinesisFirehoseConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FirehoseArn".into(), self.firehose_arn.into_value());
@@ -4317,6 +4446,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for KinesisStreamConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StreamArn".into(), self.stream_arn.into_value());
@@ -4356,6 +4486,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for KinesisVideoStreamConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionConfig".into(), self.encryption_config.into_value());
@@ -4392,6 +4523,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for S3Config {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -4503,6 +4635,7 @@ impl CfnIntegrationAssociation {
 impl crate::core::element::CfnResource for CfnIntegrationAssociation {
     const TYPE_NAME: &'static str = "AWS::Connect::IntegrationAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceId".into(), self.instance_id.into_value());
@@ -4521,6 +4654,7 @@ impl Handle<CfnIntegrationAssociation> {
     /// Identifier of the association with Connect Instance
     ///
     /// `Fn::GetAtt` `IntegrationAssociationId`.
+    #[inline]
     pub fn attr_integration_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationAssociationId"))
     }
@@ -4645,6 +4779,7 @@ impl CfnMetric {
 impl crate::core::element::CfnResource for CfnMetric {
     const TYPE_NAME: &'static str = "AWS::Connect::Metric";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -4664,52 +4799,61 @@ impl Handle<CfnMetric> {
     /// The Amazon Resource Name (ARN) for the custom metric.
     ///
     /// `Fn::GetAtt` `MetricArn`.
+    #[inline]
     pub fn attr_metric_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetricArn"))
     }
     /// The timestamp where the metric was created
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<f64> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `CreatedUser`.
+    #[inline]
     pub fn attr_created_user(&self) -> Value {
         self.get_att("CreatedUser")
     }
     /// The timestamp where the metric was last modified
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The AWS region where the metric was last modified
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedUser`.
+    #[inline]
     pub fn attr_last_modified_user(&self) -> Value {
         self.get_att("LastModifiedUser")
     }
     /// Whether the metric was built with the guided Service Level (SL) experience, or with the free-form metric builder
     ///
     /// `Fn::GetAtt` `CreationMethod`.
+    #[inline]
     pub fn attr_creation_method(&self) -> Val<String> {
         Val::expr(self.get_att("CreationMethod"))
     }
     /// The category of the custom metric
     ///
     /// `Fn::GetAtt` `Category`.
+    #[inline]
     pub fn attr_category(&self) -> Val<String> {
         Val::expr(self.get_att("Category"))
     }
     /// Whether the metric is provided out-of-the-box or created by each customer
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
@@ -4717,54 +4861,63 @@ impl Handle<CfnMetric> {
     /// functions
     ///
     /// `Fn::GetAtt` `SupportsPreaggregateCalculation`.
+    #[inline]
     pub fn attr_supports_preaggregate_calculation(&self) -> Val<bool> {
         Val::expr(self.get_att("SupportsPreaggregateCalculation"))
     }
     /// The metric may be used to compose other (custom) metrics
     ///
     /// `Fn::GetAtt` `SupportsCustomCalculation`.
+    #[inline]
     pub fn attr_supports_custom_calculation(&self) -> Val<bool> {
         Val::expr(self.get_att("SupportsCustomCalculation"))
     }
     /// List of groupings that may be used with this metric
     ///
     /// `Fn::GetAtt` `Groupings`.
+    #[inline]
     pub fn attr_groupings(&self) -> Value {
         self.get_att("Groupings")
     }
     /// List of filter types that may be used with this metric
     ///
     /// `Fn::GetAtt` `Filters`.
+    #[inline]
     pub fn attr_filters(&self) -> Value {
         self.get_att("Filters")
     }
     /// Earliest time that can be queried for this metric
     ///
     /// `Fn::GetAtt` `EffectiveTime`.
+    #[inline]
     pub fn attr_effective_time(&self) -> Val<f64> {
         Val::expr(self.get_att("EffectiveTime"))
     }
     /// Recommended time to wait between each refresh of data for the metric
     ///
     /// `Fn::GetAtt` `RefreshRate`.
+    #[inline]
     pub fn attr_refresh_rate(&self) -> Val<i64> {
         Val::expr(self.get_att("RefreshRate"))
     }
     /// List of stat aggregations available for the metric
     ///
     /// `Fn::GetAtt` `SupportedStats`.
+    #[inline]
     pub fn attr_supported_stats(&self) -> Value {
         self.get_att("SupportedStats")
     }
     /// Main provider of the document/row-level data for the metric; should match Data Lake table names
     ///
     /// `Fn::GetAtt` `PrimaryEventSource`.
+    #[inline]
     pub fn attr_primary_event_source(&self) -> Val<String> {
         Val::expr(self.get_att("PrimaryEventSource"))
     }
     /// Identifies the timestamp used to place the metrics on a time-series; should match public attribute name
     ///
     /// `Fn::GetAtt` `PrimaryEventSourceEffectiveTimestampType`.
+    #[inline]
     pub fn attr_primary_event_source_effective_timestamp_type(&self) -> Val<String> {
         Val::expr(self.get_att("PrimaryEventSourceEffectiveTimestampType"))
     }
@@ -4807,6 +4960,7 @@ pub mod metric {
     }
 
     impl IntoValue for CalculationComponent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Alias".into(), self.alias.into_value());
@@ -4844,6 +4998,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricCalculation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Calculation".into(), self.calculation.into_value());
@@ -4894,6 +5049,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BooleanCondition", self.boolean_condition);
@@ -4922,6 +5078,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilterBooleanCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -4952,6 +5109,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilterNumberCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -4983,6 +5141,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilterStringCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -5108,6 +5267,7 @@ impl CfnNotification {
 impl crate::core::element::CfnResource for CfnNotification {
     const TYPE_NAME: &'static str = "AWS::Connect::Notification";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -5125,18 +5285,21 @@ impl Handle<CfnNotification> {
     /// The Amazon Resource Name (ARN) for the notification.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the notification.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The time a notification was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -5186,6 +5349,7 @@ pub mod notification {
 
     impl NotificationContent {
         /// A new `NotificationContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5206,6 +5370,7 @@ pub mod notification {
     }
 
     impl IntoValue for NotificationContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeDE", self.de_de);
@@ -5307,6 +5472,7 @@ impl CfnPhoneNumber {
 impl crate::core::element::CfnResource for CfnPhoneNumber {
     const TYPE_NAME: &'static str = "AWS::Connect::PhoneNumber";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CountryCode", self.country_code);
@@ -5325,12 +5491,14 @@ impl Handle<CfnPhoneNumber> {
     /// The phone number ARN
     ///
     /// `Fn::GetAtt` `PhoneNumberArn`.
+    #[inline]
     pub fn attr_phone_number_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PhoneNumberArn"))
     }
     /// The phone number e164 address.
     ///
     /// `Fn::GetAtt` `Address`.
+    #[inline]
     pub fn attr_address(&self) -> Val<String> {
         Val::expr(self.get_att("Address"))
     }
@@ -5394,6 +5562,7 @@ impl CfnPredefinedAttribute {
 impl crate::core::element::CfnResource for CfnPredefinedAttribute {
     const TYPE_NAME: &'static str = "AWS::Connect::PredefinedAttribute";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttributeConfiguration", self.attribute_configuration);
@@ -5410,12 +5579,14 @@ impl Handle<CfnPredefinedAttribute> {
     /// Last modified region.
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
     /// Last modified time.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -5443,6 +5614,7 @@ pub mod predefined_attribute {
 
     impl AttributeConfiguration {
         /// A new `AttributeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5454,6 +5626,7 @@ pub mod predefined_attribute {
     }
 
     impl IntoValue for AttributeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableValueValidationOnAssociation", self.enable_value_validation_on_association);
@@ -5473,6 +5646,7 @@ pub mod predefined_attribute {
 
     impl Values {
         /// A new `Values` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5483,6 +5657,7 @@ pub mod predefined_attribute {
     }
 
     impl IntoValue for Values {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StringList", self.string_list);
@@ -5543,6 +5718,7 @@ impl CfnPrompt {
 impl crate::core::element::CfnResource for CfnPrompt {
     const TYPE_NAME: &'static str = "AWS::Connect::Prompt";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -5559,6 +5735,7 @@ impl Handle<CfnPrompt> {
     /// The Amazon Resource Name (ARN) for the prompt.
     ///
     /// `Fn::GetAtt` `PromptArn`.
+    #[inline]
     pub fn attr_prompt_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PromptArn"))
     }
@@ -5666,6 +5843,7 @@ impl CfnQueue {
 impl crate::core::element::CfnResource for CfnQueue {
     const TYPE_NAME: &'static str = "AWS::Connect::Queue";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEmailAddresses", self.additional_email_addresses);
@@ -5688,24 +5866,28 @@ impl Handle<CfnQueue> {
     /// The Amazon Resource Name (ARN) for the queue.
     ///
     /// `Fn::GetAtt` `QueueArn`.
+    #[inline]
     pub fn attr_queue_arn(&self) -> Val<String> {
         Val::expr(self.get_att("QueueArn"))
     }
     /// The type of queue.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The timestamp when this resource was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The AWS Region where this resource was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
@@ -5733,6 +5915,7 @@ pub mod queue {
     }
 
     impl IntoValue for EmailAddress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EmailAddressArn".into(), self.email_address_arn.into_value());
@@ -5757,6 +5940,7 @@ pub mod queue {
 
     impl OutboundCallerConfig {
         /// A new `OutboundCallerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5769,6 +5953,7 @@ pub mod queue {
     }
 
     impl IntoValue for OutboundCallerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OutboundCallerIdName", self.outbound_caller_id_name);
@@ -5789,6 +5974,7 @@ pub mod queue {
 
     impl OutboundEmailConfig {
         /// A new `OutboundEmailConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5799,6 +5985,7 @@ pub mod queue {
     }
 
     impl IntoValue for OutboundEmailConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OutboundEmailAddressId", self.outbound_email_address_id);
@@ -5826,6 +6013,7 @@ pub mod queue {
     }
 
     impl IntoValue for TagProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -5905,6 +6093,7 @@ impl CfnQuickConnect {
 impl crate::core::element::CfnResource for CfnQuickConnect {
     const TYPE_NAME: &'static str = "AWS::Connect::QuickConnect";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -5921,6 +6110,7 @@ impl Handle<CfnQuickConnect> {
     /// The Amazon Resource Name (ARN) for the quick connect.
     ///
     /// `Fn::GetAtt` `QuickConnectArn`.
+    #[inline]
     pub fn attr_quick_connect_arn(&self) -> Val<String> {
         Val::expr(self.get_att("QuickConnectArn"))
     }
@@ -5928,6 +6118,7 @@ impl Handle<CfnQuickConnect> {
     /// assign one of the following types: Agent (USER), External (PHONE_NUMBER), or Queue (QUEUE).
     ///
     /// `Fn::GetAtt` `QuickConnectType`.
+    #[inline]
     pub fn attr_quick_connect_type(&self) -> Val<String> {
         Val::expr(self.get_att("QuickConnectType"))
     }
@@ -5953,6 +6144,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for FlowQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContactFlowArn".into(), self.contact_flow_arn.into_value());
@@ -5977,6 +6169,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for PhoneNumberQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PhoneNumber".into(), self.phone_number.into_value());
@@ -6004,6 +6197,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for QueueQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContactFlowArn".into(), self.contact_flow_arn.into_value());
@@ -6054,6 +6248,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for QuickConnectConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowConfig", self.flow_config);
@@ -6085,6 +6280,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for UserQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContactFlowArn".into(), self.contact_flow_arn.into_value());
@@ -6197,6 +6393,7 @@ impl CfnRoutingProfile {
 impl crate::core::element::CfnResource for CfnRoutingProfile {
     const TYPE_NAME: &'static str = "AWS::Connect::RoutingProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AgentAvailabilityTimer", self.agent_availability_timer);
@@ -6217,6 +6414,7 @@ impl Handle<CfnRoutingProfile> {
     /// The Amazon Resource Name (ARN) of the routing profile.
     ///
     /// `Fn::GetAtt` `RoutingProfileArn`.
+    #[inline]
     pub fn attr_routing_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RoutingProfileArn"))
     }
@@ -6243,6 +6441,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for CrossChannelBehavior {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BehaviorType".into(), self.behavior_type.into_value());
@@ -6278,6 +6477,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for MediaConcurrency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Channel".into(), self.channel.into_value());
@@ -6304,6 +6504,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for RoutingProfileManualAssignmentQueueConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueueReference".into(), self.queue_reference.into_value());
@@ -6338,6 +6539,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for RoutingProfileQueueConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Delay".into(), self.delay.into_value());
@@ -6367,6 +6569,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for RoutingProfileQueueReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Channel".into(), self.channel.into_value());
@@ -6482,6 +6685,7 @@ impl CfnRule {
 impl crate::core::element::CfnResource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::Connect::Rule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -6499,6 +6703,7 @@ impl crate::core::element::CfnResource for CfnRule {
 impl Handle<CfnRule> {
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
@@ -6554,6 +6759,7 @@ pub mod rule {
 
     impl Actions {
         /// A new `Actions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6573,6 +6779,7 @@ pub mod rule {
     }
 
     impl IntoValue for Actions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssignContactCategoryActions", self.assign_contact_category_actions);
@@ -6615,6 +6822,7 @@ pub mod rule {
     }
 
     impl IntoValue for AssignSlaAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CaseSlaConfiguration".into(), self.case_sla_configuration.into_value());
@@ -6677,6 +6885,7 @@ pub mod rule {
     }
 
     impl IntoValue for CaseSlaConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -6708,6 +6917,7 @@ pub mod rule {
     }
 
     impl IntoValue for CreateCaseAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -6735,6 +6945,7 @@ pub mod rule {
     }
 
     impl IntoValue for EventBridgeAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -6762,6 +6973,7 @@ pub mod rule {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -6790,6 +7002,7 @@ pub mod rule {
 
     impl FieldValue {
         /// A new `FieldValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6803,6 +7016,7 @@ pub mod rule {
     }
 
     impl IntoValue for FieldValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BooleanValue", self.boolean_value);
@@ -6831,6 +7045,7 @@ pub mod rule {
 
     impl InAppNotificationRecipientType {
         /// A new `InAppNotificationRecipientType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6842,6 +7057,7 @@ pub mod rule {
     }
 
     impl IntoValue for InAppNotificationRecipientType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UserArns", self.user_arns);
@@ -6891,6 +7107,7 @@ pub mod rule {
 
     impl NotificationContent {
         /// A new `NotificationContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6911,6 +7128,7 @@ pub mod rule {
     }
 
     impl IntoValue for NotificationContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeDE", self.de_de);
@@ -6947,6 +7165,7 @@ pub mod rule {
 
     impl NotificationRecipientType {
         /// A new `NotificationRecipientType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6958,6 +7177,7 @@ pub mod rule {
     }
 
     impl IntoValue for NotificationRecipientType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UserArns", self.user_arns);
@@ -6996,6 +7216,7 @@ pub mod rule {
     }
 
     impl IntoValue for RuleTriggerEventSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventSourceName".into(), self.event_source_name.into_value());
@@ -7037,6 +7258,7 @@ pub mod rule {
     }
 
     impl IntoValue for SendInAppNotificationAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -7116,6 +7338,7 @@ pub mod rule {
     }
 
     impl IntoValue for SendNotificationAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -7139,6 +7362,7 @@ pub mod rule {
 
     impl SlaTargetFieldValue {
         /// A new `SlaTargetFieldValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7149,6 +7373,7 @@ pub mod rule {
     }
 
     impl IntoValue for SlaTargetFieldValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StringValue", self.string_value);
@@ -7173,6 +7398,7 @@ pub mod rule {
     }
 
     impl IntoValue for SubmitAutoEvaluationAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EvaluationFormArn".into(), self.evaluation_form_arn.into_value());
@@ -7225,6 +7451,7 @@ pub mod rule {
     }
 
     impl IntoValue for TaskAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContactFlowArn".into(), self.contact_flow_arn.into_value());
@@ -7252,6 +7479,7 @@ pub mod rule {
     }
 
     impl IntoValue for UpdateCaseAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -7358,6 +7586,7 @@ impl CfnSecurityKey {
 impl crate::core::element::CfnResource for CfnSecurityKey {
     const TYPE_NAME: &'static str = "AWS::Connect::SecurityKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceId".into(), self.instance_id.into_value());
@@ -7371,6 +7600,7 @@ impl Handle<CfnSecurityKey> {
     /// An associationID is automatically generated when a storage config is associated with an instance
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -7482,6 +7712,7 @@ impl CfnSecurityProfile {
 impl crate::core::element::CfnResource for CfnSecurityProfile {
     const TYPE_NAME: &'static str = "AWS::Connect::SecurityProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedAccessControlHierarchyGroupId", self.allowed_access_control_hierarchy_group_id);
@@ -7505,18 +7736,21 @@ impl Handle<CfnSecurityProfile> {
     /// The Amazon Resource Name (ARN) for the security profile.
     ///
     /// `Fn::GetAtt` `SecurityProfileArn`.
+    #[inline]
     pub fn attr_security_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SecurityProfileArn"))
     }
     /// The AWS Region where this resource was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
     /// The timestamp when this resource was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -7548,6 +7782,7 @@ pub mod security_profile {
 
     impl Application {
         /// A new `Application` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7560,6 +7795,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for Application {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationPermissions", self.application_permissions);
@@ -7580,6 +7816,7 @@ pub mod security_profile {
 
     impl DataTableAccessControlConfiguration {
         /// A new `DataTableAccessControlConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7590,6 +7827,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for DataTableAccessControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -7619,6 +7857,7 @@ pub mod security_profile {
 
     impl FlowModule {
         /// A new `FlowModule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7630,6 +7869,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for FlowModule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowModuleId", self.flow_module_id);
@@ -7649,6 +7889,7 @@ pub mod security_profile {
 
     impl GranularAccessControlConfiguration {
         /// A new `GranularAccessControlConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7659,6 +7900,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for GranularAccessControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataTableAccessControlConfiguration", self.data_table_access_control_configuration);
@@ -7679,6 +7921,7 @@ pub mod security_profile {
 
     impl PrimaryAttributeAccessControlConfigurationItem {
         /// A new `PrimaryAttributeAccessControlConfigurationItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7689,6 +7932,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for PrimaryAttributeAccessControlConfigurationItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PrimaryAttributeValues", self.primary_attribute_values);
@@ -7719,6 +7963,7 @@ pub mod security_profile {
 
     impl PrimaryAttributeValue {
         /// A new `PrimaryAttributeValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7731,6 +7976,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for PrimaryAttributeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessType", self.access_type);
@@ -7858,6 +8104,7 @@ impl CfnTaskTemplate {
 impl crate::core::element::CfnResource for CfnTaskTemplate {
     const TYPE_NAME: &'static str = "AWS::Connect::TaskTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -7880,6 +8127,7 @@ impl Handle<CfnTaskTemplate> {
     /// The identifier (arn) of the task template.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -7905,6 +8153,7 @@ pub mod task_template {
 
     impl Constraints {
         /// A new `Constraints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7917,6 +8166,7 @@ pub mod task_template {
     }
 
     impl IntoValue for Constraints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvisibleFields", self.invisible_fields);
@@ -7946,6 +8196,7 @@ pub mod task_template {
     }
 
     impl IntoValue for DefaultFieldValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultValue".into(), self.default_value.into_value());
@@ -7989,6 +8240,7 @@ pub mod task_template {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -8018,6 +8270,7 @@ pub mod task_template {
     }
 
     impl IntoValue for FieldIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -8042,6 +8295,7 @@ pub mod task_template {
     }
 
     impl IntoValue for InvisibleFieldInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -8066,6 +8320,7 @@ pub mod task_template {
     }
 
     impl IntoValue for ReadOnlyFieldInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -8090,6 +8345,7 @@ pub mod task_template {
     }
 
     impl IntoValue for RequiredFieldInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -8209,6 +8465,7 @@ impl CfnTestCase {
 impl crate::core::element::CfnResource for CfnTestCase {
     const TYPE_NAME: &'static str = "AWS::Connect::TestCase";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -8228,18 +8485,21 @@ impl Handle<CfnTestCase> {
     /// The identifier of the test case.
     ///
     /// `Fn::GetAtt` `TestCaseArn`.
+    #[inline]
     pub fn attr_test_case_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TestCaseArn"))
     }
     /// Last modified region.
     ///
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedRegion"))
     }
     /// A epoch time stamp field used for test case operations.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -8261,6 +8521,7 @@ pub mod test_case {
 
     impl ChatEntryPointParameters {
         /// A new `ChatEntryPointParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8271,6 +8532,7 @@ pub mod test_case {
     }
 
     impl IntoValue for ChatEntryPointParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowId", self.flow_id);
@@ -8301,6 +8563,7 @@ pub mod test_case {
 
     impl EntryPoint {
         /// A new `EntryPoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8313,6 +8576,7 @@ pub mod test_case {
     }
 
     impl IntoValue for EntryPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChatEntryPointParameters", self.chat_entry_point_parameters);
@@ -8345,6 +8609,7 @@ pub mod test_case {
 
     impl VoiceCallEntryPointParameters {
         /// A new `VoiceCallEntryPointParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8357,6 +8622,7 @@ pub mod test_case {
     }
 
     impl IntoValue for VoiceCallEntryPointParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationPhoneNumber", self.destination_phone_number);
@@ -8430,6 +8696,7 @@ impl CfnTrafficDistributionGroup {
 impl crate::core::element::CfnResource for CfnTrafficDistributionGroup {
     const TYPE_NAME: &'static str = "AWS::Connect::TrafficDistributionGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -8445,18 +8712,21 @@ impl Handle<CfnTrafficDistributionGroup> {
     /// The identifier of the traffic distribution group.
     ///
     /// `Fn::GetAtt` `TrafficDistributionGroupArn`.
+    #[inline]
     pub fn attr_traffic_distribution_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrafficDistributionGroupArn"))
     }
     /// The status of the traffic distribution group.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// If this is the default traffic distribution group.
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
@@ -8515,6 +8785,7 @@ impl CfnUseCase {
 impl crate::core::element::CfnResource for CfnUseCase {
     const TYPE_NAME: &'static str = "AWS::Connect::UseCase";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceId".into(), self.instance_id.into_value());
@@ -8530,12 +8801,14 @@ impl Handle<CfnUseCase> {
     /// The Amazon Resource Name (ARN) of the use case.
     ///
     /// `Fn::GetAtt` `UseCaseArn`.
+    #[inline]
     pub fn attr_use_case_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UseCaseArn"))
     }
     /// The identifier of the use case.
     ///
     /// `Fn::GetAtt` `UseCaseId`.
+    #[inline]
     pub fn attr_use_case_id(&self) -> Val<String> {
         Val::expr(self.get_att("UseCaseId"))
     }
@@ -8691,6 +8964,7 @@ impl CfnUser {
 impl crate::core::element::CfnResource for CfnUser {
     const TYPE_NAME: &'static str = "AWS::Connect::User";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AfterContactWorkConfigs", self.after_contact_work_configs);
@@ -8718,6 +8992,7 @@ impl Handle<CfnUser> {
     /// The Amazon Resource Name (ARN) for the user.
     ///
     /// `Fn::GetAtt` `UserArn`.
+    #[inline]
     pub fn attr_user_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UserArn"))
     }
@@ -8740,6 +9015,7 @@ pub mod user {
 
     impl AfterContactWorkConfig {
         /// A new `AfterContactWorkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8751,6 +9027,7 @@ pub mod user {
     }
 
     impl IntoValue for AfterContactWorkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AfterContactWorkMode", self.after_contact_work_mode);
@@ -8790,6 +9067,7 @@ pub mod user {
     }
 
     impl IntoValue for AfterContactWorkConfigPerChannel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AfterContactWorkConfig".into(), self.after_contact_work_config.into_value());
@@ -8830,6 +9108,7 @@ pub mod user {
     }
 
     impl IntoValue for AutoAcceptConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentFirstCallbackAutoAccept", self.agent_first_callback_auto_accept);
@@ -8859,6 +9138,7 @@ pub mod user {
     }
 
     impl IntoValue for PersistentConnectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Channel".into(), self.channel.into_value());
@@ -8894,6 +9174,7 @@ pub mod user {
     }
 
     impl IntoValue for PhoneNumberConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Channel".into(), self.channel.into_value());
@@ -8926,6 +9207,7 @@ pub mod user {
 
     impl UserIdentityInfo {
         /// A new `UserIdentityInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8940,6 +9222,7 @@ pub mod user {
     }
 
     impl IntoValue for UserIdentityInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Email", self.email);
@@ -8974,6 +9257,7 @@ pub mod user {
 
     impl UserPhoneConfig {
         /// A new `UserPhoneConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8988,6 +9272,7 @@ pub mod user {
     }
 
     impl IntoValue for UserPhoneConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AfterContactWorkTimeLimit", self.after_contact_work_time_limit);
@@ -9026,6 +9311,7 @@ pub mod user {
     }
 
     impl IntoValue for UserProficiency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -9058,6 +9344,7 @@ pub mod user {
     }
 
     impl IntoValue for VoiceEnhancementConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Channel".into(), self.channel.into_value());
@@ -9150,6 +9437,7 @@ impl CfnUserHierarchyGroup {
 impl crate::core::element::CfnResource for CfnUserHierarchyGroup {
     const TYPE_NAME: &'static str = "AWS::Connect::UserHierarchyGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceArn".into(), self.instance_arn.into_value());
@@ -9165,6 +9453,7 @@ impl Handle<CfnUserHierarchyGroup> {
     /// The Amazon Resource Name (ARN) for the User hierarchy group.
     ///
     /// `Fn::GetAtt` `UserHierarchyGroupArn`.
+    #[inline]
     pub fn attr_user_hierarchy_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UserHierarchyGroupArn"))
     }
@@ -9204,6 +9493,7 @@ impl CfnUserHierarchyStructure {
 impl crate::core::element::CfnResource for CfnUserHierarchyStructure {
     const TYPE_NAME: &'static str = "AWS::Connect::UserHierarchyStructure";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceArn".into(), self.instance_arn.into_value());
@@ -9217,6 +9507,7 @@ impl Handle<CfnUserHierarchyStructure> {
     /// The identifier of the User Hierarchy Structure.
     ///
     /// `Fn::GetAtt` `UserHierarchyStructureArn`.
+    #[inline]
     pub fn attr_user_hierarchy_structure_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UserHierarchyStructureArn"))
     }
@@ -9253,6 +9544,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelFive {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -9290,6 +9582,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelFour {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -9327,6 +9620,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelOne {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -9364,6 +9658,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelThree {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -9401,6 +9696,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelTwo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -9433,6 +9729,7 @@ pub mod user_hierarchy_structure {
 
     impl UserHierarchyStructure {
         /// A new `UserHierarchyStructure` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9447,6 +9744,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for UserHierarchyStructure {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LevelFive", self.level_five);
@@ -9526,6 +9824,7 @@ impl CfnView {
 impl crate::core::element::CfnResource for CfnView {
     const TYPE_NAME: &'static str = "AWS::Connect::View";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -9543,18 +9842,21 @@ impl Handle<CfnView> {
     /// The Amazon Resource Name (ARN) of the view.
     ///
     /// `Fn::GetAtt` `ViewArn`.
+    #[inline]
     pub fn attr_view_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ViewArn"))
     }
     /// The view id of the view.
     ///
     /// `Fn::GetAtt` `ViewId`.
+    #[inline]
     pub fn attr_view_id(&self) -> Val<String> {
         Val::expr(self.get_att("ViewId"))
     }
     /// The view content hash.
     ///
     /// `Fn::GetAtt` `ViewContentSha256`.
+    #[inline]
     pub fn attr_view_content_sha256(&self) -> Val<String> {
         Val::expr(self.get_att("ViewContentSha256"))
     }
@@ -9600,6 +9902,7 @@ impl CfnViewVersion {
 impl crate::core::element::CfnResource for CfnViewVersion {
     const TYPE_NAME: &'static str = "AWS::Connect::ViewVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "VersionDescription", self.version_description);
@@ -9614,12 +9917,14 @@ impl Handle<CfnViewVersion> {
     /// The Amazon Resource Name (ARN) of the created view version.
     ///
     /// `Fn::GetAtt` `ViewVersionArn`.
+    #[inline]
     pub fn attr_view_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ViewVersionArn"))
     }
     /// The version of the view.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
@@ -9685,6 +9990,7 @@ impl CfnVocabulary {
 impl crate::core::element::CfnResource for CfnVocabulary {
     const TYPE_NAME: &'static str = "AWS::Connect::Vocabulary";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -9701,24 +10007,28 @@ impl Handle<CfnVocabulary> {
     /// The Amazon Resource Name (ARN) of the custom vocabulary.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the custom vocabulary.
     ///
     /// `Fn::GetAtt` `VocabularyId`.
+    #[inline]
     pub fn attr_vocabulary_id(&self) -> Val<String> {
         Val::expr(self.get_att("VocabularyId"))
     }
     /// The current state of the custom vocabulary.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The timestamp when the custom vocabulary was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -9858,6 +10168,7 @@ impl CfnWorkspace {
 impl crate::core::element::CfnResource for CfnWorkspace {
     const TYPE_NAME: &'static str = "AWS::Connect::Workspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Associations", self.associations);
@@ -9879,12 +10190,14 @@ impl Handle<CfnWorkspace> {
     /// The Amazon Resource Name (ARN) for the workspace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the workspace.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -9904,6 +10217,7 @@ pub mod workspace {
 
     impl FontFamily {
         /// A new `FontFamily` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9914,6 +10228,7 @@ pub mod workspace {
     }
 
     impl IntoValue for FontFamily {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Default", self.default);
@@ -9945,6 +10260,7 @@ pub mod workspace {
     }
 
     impl IntoValue for MediaItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -9970,6 +10286,7 @@ pub mod workspace {
 
     impl PaletteCanvas {
         /// A new `PaletteCanvas` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9982,6 +10299,7 @@ pub mod workspace {
     }
 
     impl IntoValue for PaletteCanvas {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActiveBackground", self.active_background);
@@ -10011,6 +10329,7 @@ pub mod workspace {
 
     impl PaletteHeader {
         /// A new `PaletteHeader` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10024,6 +10343,7 @@ pub mod workspace {
     }
 
     impl IntoValue for PaletteHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Background", self.background);
@@ -10063,6 +10383,7 @@ pub mod workspace {
 
     impl PaletteNavigation {
         /// A new `PaletteNavigation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10079,6 +10400,7 @@ pub mod workspace {
     }
 
     impl IntoValue for PaletteNavigation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Background", self.background);
@@ -10109,6 +10431,7 @@ pub mod workspace {
 
     impl PalettePrimary {
         /// A new `PalettePrimary` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10121,6 +10444,7 @@ pub mod workspace {
     }
 
     impl IntoValue for PalettePrimary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Active", self.active);
@@ -10169,6 +10493,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspacePage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputData", self.input_data);
@@ -10193,6 +10518,7 @@ pub mod workspace {
 
     impl WorkspaceTheme {
         /// A new `WorkspaceTheme` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10204,6 +10530,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspaceTheme {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dark", self.dark);
@@ -10226,6 +10553,7 @@ pub mod workspace {
 
     impl WorkspaceThemeConfig {
         /// A new `WorkspaceThemeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10237,6 +10565,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspaceThemeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Palette", self.palette);
@@ -10265,6 +10594,7 @@ pub mod workspace {
 
     impl WorkspaceThemePalette {
         /// A new `WorkspaceThemePalette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10278,6 +10608,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspaceThemePalette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Canvas", self.canvas);
@@ -10299,6 +10630,7 @@ pub mod workspace {
 
     impl WorkspaceThemeTypography {
         /// A new `WorkspaceThemeTypography` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10309,6 +10641,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspaceThemeTypography {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontFamily", self.font_family);

@@ -74,6 +74,7 @@ impl CfnCampaign {
 impl crate::core::element::CfnResource for CfnCampaign {
     const TYPE_NAME: &'static str = "AWS::ConnectCampaigns::Campaign";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectInstanceArn".into(), self.connect_instance_arn.into_value());
@@ -90,6 +91,7 @@ impl Handle<CfnCampaign> {
     /// Amazon Connect Campaign Arn
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -111,6 +113,7 @@ pub mod campaign {
 
     impl AgentlessDialerConfig {
         /// A new `AgentlessDialerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -121,6 +124,7 @@ pub mod campaign {
     }
 
     impl IntoValue for AgentlessDialerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DialingCapacity", self.dialing_capacity);
@@ -159,6 +163,7 @@ pub mod campaign {
     }
 
     impl IntoValue for AnswerMachineDetectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwaitAnswerMachinePrompt", self.await_answer_machine_prompt);
@@ -184,6 +189,7 @@ pub mod campaign {
 
     impl DialerConfig {
         /// A new `DialerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -196,6 +202,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DialerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentlessDialerConfig", self.agentless_dialer_config);
@@ -251,6 +258,7 @@ pub mod campaign {
     }
 
     impl IntoValue for OutboundCallConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerMachineDetectionConfig", self.answer_machine_detection_config);
@@ -289,6 +297,7 @@ pub mod campaign {
     }
 
     impl IntoValue for PredictiveDialerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BandwidthAllocation".into(), self.bandwidth_allocation.into_value());
@@ -325,6 +334,7 @@ pub mod campaign {
     }
 
     impl IntoValue for ProgressiveDialerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BandwidthAllocation".into(), self.bandwidth_allocation.into_value());

@@ -96,6 +96,7 @@ impl CfnCampaign {
 impl crate::core::element::CfnResource for CfnCampaign {
     const TYPE_NAME: &'static str = "AWS::ConnectCampaignsV2::Campaign";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ChannelSubtypeConfig", self.channel_subtype_config);
@@ -118,6 +119,7 @@ impl Handle<CfnCampaign> {
     /// Amazon Connect Campaign Arn
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -157,6 +159,7 @@ pub mod campaign {
     }
 
     impl IntoValue for AnswerMachineDetectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwaitAnswerMachinePrompt", self.await_answer_machine_prompt);
@@ -185,6 +188,7 @@ pub mod campaign {
 
     impl ChannelSubtypeConfig {
         /// A new `ChannelSubtypeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -198,6 +202,7 @@ pub mod campaign {
     }
 
     impl IntoValue for ChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Email", self.email);
@@ -239,6 +244,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CommunicationLimit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Frequency".into(), self.frequency.into_value());
@@ -259,6 +265,7 @@ pub mod campaign {
 
     impl CommunicationLimits {
         /// A new `CommunicationLimits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -269,6 +276,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CommunicationLimits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommunicationLimitList", self.communication_limit_list);
@@ -290,6 +298,7 @@ pub mod campaign {
 
     impl CommunicationLimitsConfig {
         /// A new `CommunicationLimitsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -301,6 +310,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CommunicationLimitsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllChannelsSubtypes", self.all_channels_subtypes);
@@ -351,6 +361,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CommunicationTimeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Email", self.email);
@@ -376,6 +387,7 @@ pub mod campaign {
 
     impl DailyHour {
         /// A new `DailyHour` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -387,6 +399,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DailyHour {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -426,6 +439,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EmailChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Capacity", self.capacity);
@@ -469,6 +483,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EmailOutboundConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectSourceEmailAddress".into(), self.connect_source_email_address.into_value());
@@ -489,6 +504,7 @@ pub mod campaign {
 
     impl EmailOutboundMode {
         /// A new `EmailOutboundMode` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -499,6 +515,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EmailOutboundMode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentlessConfig", self.agentless_config);
@@ -530,6 +547,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EntryLimitsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxEntryCount".into(), self.max_entry_count.into_value());
@@ -549,6 +567,7 @@ pub mod campaign {
 
     impl EventTrigger {
         /// A new `EventTrigger` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -559,6 +578,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EventTrigger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerProfilesDomainArn", self.customer_profiles_domain_arn);
@@ -583,6 +603,7 @@ pub mod campaign {
 
     impl LocalTimeZoneConfig {
         /// A new `LocalTimeZoneConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -595,6 +616,7 @@ pub mod campaign {
     }
 
     impl IntoValue for LocalTimeZoneConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultTimeZone", self.default_time_zone);
@@ -621,6 +643,7 @@ pub mod campaign {
     }
 
     impl IntoValue for OpenHours {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DailyHours".into(), self.daily_hours.into_value());
@@ -645,6 +668,7 @@ pub mod campaign {
     }
 
     impl IntoValue for PredictiveConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BandwidthAllocation".into(), self.bandwidth_allocation.into_value());
@@ -683,6 +707,7 @@ pub mod campaign {
     }
 
     impl IntoValue for PreviewConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentActions", self.agent_actions);
@@ -709,6 +734,7 @@ pub mod campaign {
     }
 
     impl IntoValue for ProgressiveConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BandwidthAllocation".into(), self.bandwidth_allocation.into_value());
@@ -745,6 +771,7 @@ pub mod campaign {
     }
 
     impl IntoValue for RestrictedPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndDate".into(), self.end_date.into_value());
@@ -765,6 +792,7 @@ pub mod campaign {
 
     impl RestrictedPeriods {
         /// A new `RestrictedPeriods` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -775,6 +803,7 @@ pub mod campaign {
     }
 
     impl IntoValue for RestrictedPeriods {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RestrictedPeriodList", self.restricted_period_list);
@@ -809,6 +838,7 @@ pub mod campaign {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -849,6 +879,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SmsChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Capacity", self.capacity);
@@ -884,6 +915,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SmsOutboundConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectSourcePhoneNumberArn".into(), self.connect_source_phone_number_arn.into_value());
@@ -903,6 +935,7 @@ pub mod campaign {
 
     impl SmsOutboundMode {
         /// A new `SmsOutboundMode` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -913,6 +946,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SmsOutboundMode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentlessConfig", self.agentless_config);
@@ -934,6 +968,7 @@ pub mod campaign {
 
     impl Source {
         /// A new `Source` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -945,6 +980,7 @@ pub mod campaign {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerProfilesSegmentArn", self.customer_profiles_segment_arn);
@@ -989,6 +1025,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TelephonyChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Capacity", self.capacity);
@@ -1036,6 +1073,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TelephonyOutboundConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerMachineDetectionConfig", self.answer_machine_detection_config);
@@ -1066,6 +1104,7 @@ pub mod campaign {
 
     impl TelephonyOutboundMode {
         /// A new `TelephonyOutboundMode` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1079,6 +1118,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TelephonyOutboundMode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentlessConfig", self.agentless_config);
@@ -1109,6 +1149,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimeRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -1141,6 +1182,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimeWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OpenHours".into(), self.open_hours.into_value());
@@ -1160,6 +1202,7 @@ pub mod campaign {
 
     impl TimeoutConfig {
         /// A new `TimeoutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1170,6 +1213,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -1208,6 +1252,7 @@ pub mod campaign {
     }
 
     impl IntoValue for WhatsAppChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Capacity", self.capacity);
@@ -1244,6 +1289,7 @@ pub mod campaign {
     }
 
     impl IntoValue for WhatsAppOutboundConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectSourcePhoneNumberArn".into(), self.connect_source_phone_number_arn.into_value());
@@ -1263,6 +1309,7 @@ pub mod campaign {
 
     impl WhatsAppOutboundMode {
         /// A new `WhatsAppOutboundMode` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1273,6 +1320,7 @@ pub mod campaign {
     }
 
     impl IntoValue for WhatsAppOutboundMode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentlessConfig", self.agentless_config);

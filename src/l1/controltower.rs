@@ -69,6 +69,7 @@ impl CfnEnabledBaseline {
 impl crate::core::element::CfnResource for CfnEnabledBaseline {
     const TYPE_NAME: &'static str = "AWS::ControlTower::EnabledBaseline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BaselineIdentifier".into(), self.baseline_identifier.into_value());
@@ -84,6 +85,7 @@ impl crate::core::element::CfnResource for CfnEnabledBaseline {
 impl Handle<CfnEnabledBaseline> {
     ///
     /// `Fn::GetAtt` `EnabledBaselineIdentifier`.
+    #[inline]
     pub fn attr_enabled_baseline_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("EnabledBaselineIdentifier"))
     }
@@ -106,6 +108,7 @@ pub mod enabled_baseline {
 
     impl Parameter {
         /// A new `Parameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -117,6 +120,7 @@ pub mod enabled_baseline {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -175,6 +179,7 @@ impl CfnEnabledControl {
 impl crate::core::element::CfnResource for CfnEnabledControl {
     const TYPE_NAME: &'static str = "AWS::ControlTower::EnabledControl";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ControlIdentifier".into(), self.control_identifier.into_value());
@@ -207,6 +212,7 @@ pub mod enabled_control {
     }
 
     impl IntoValue for EnabledControlParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -256,6 +262,7 @@ impl CfnLandingZone {
 impl crate::core::element::CfnResource for CfnLandingZone {
     const TYPE_NAME: &'static str = "AWS::ControlTower::LandingZone";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Manifest".into(), self.manifest.into_value());
@@ -270,26 +277,31 @@ impl crate::core::element::CfnResource for CfnLandingZone {
 impl Handle<CfnLandingZone> {
     ///
     /// `Fn::GetAtt` `LandingZoneIdentifier`.
+    #[inline]
     pub fn attr_landing_zone_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("LandingZoneIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `LatestAvailableVersion`.
+    #[inline]
     pub fn attr_latest_available_version(&self) -> Val<String> {
         Val::expr(self.get_att("LatestAvailableVersion"))
     }
     ///
     /// `Fn::GetAtt` `DriftStatus`.
+    #[inline]
     pub fn attr_drift_status(&self) -> Val<String> {
         Val::expr(self.get_att("DriftStatus"))
     }

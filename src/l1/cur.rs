@@ -137,6 +137,7 @@ impl CfnReportDefinition {
 impl crate::core::element::CfnResource for CfnReportDefinition {
     const TYPE_NAME: &'static str = "AWS::CUR::ReportDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalArtifacts", self.additional_artifacts);

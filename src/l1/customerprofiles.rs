@@ -92,6 +92,7 @@ impl CfnCalculatedAttributeDefinition {
 impl crate::core::element::CfnResource for CfnCalculatedAttributeDefinition {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::CalculatedAttributeDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AttributeDetails".into(), self.attribute_details.into_value());
@@ -112,24 +113,28 @@ impl Handle<CfnCalculatedAttributeDefinition> {
     /// The timestamp of when the calculated attribute definition was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp of when the calculated attribute definition was most recently edited.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The status of the calculated attribute definition.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The readiness status of the calculated attribute.
     ///
     /// `Fn::GetAtt` `Readiness`.
+    #[inline]
     pub fn attr_readiness(&self) -> Value {
         self.get_att("Readiness")
     }
@@ -158,6 +163,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for AttributeDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());
@@ -183,6 +189,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for AttributeItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -207,6 +214,7 @@ pub mod calculated_attribute_definition {
 
     impl Conditions {
         /// A new `Conditions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -219,6 +227,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for Conditions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ObjectCount", self.object_count);
@@ -273,6 +282,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for Range {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TimestampFormat", self.timestamp_format);
@@ -304,6 +314,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for Threshold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Operator".into(), self.operator.into_value());
@@ -338,6 +349,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for ValueRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("End".into(), self.end.into_value());
@@ -453,6 +465,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataStore", self.data_store);
@@ -472,29 +485,34 @@ impl Handle<CfnDomain> {
     /// The time of this integration got last updated at
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The time of this integration got created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `RuleBasedMatching.Status`.
+    #[inline]
     pub fn attr_rule_based_matching_status(&self) -> Val<String> {
         Val::expr(self.get_att("RuleBasedMatching.Status"))
     }
     /// Usage-specific statistics about the domain.
     ///
     /// `Fn::GetAtt` `Stats`.
+    #[inline]
     pub fn attr_stats(&self) -> Value {
         self.get_att("Stats")
     }
     /// Progress information for data store setup.
     ///
     /// `Fn::GetAtt` `DataStore.Readiness`.
+    #[inline]
     pub fn attr_data_store_readiness(&self) -> Value {
         self.get_att("DataStore.Readiness")
     }
@@ -558,6 +576,7 @@ pub mod domain {
     }
 
     impl IntoValue for AttributeTypesSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Address", self.address);
@@ -611,6 +630,7 @@ pub mod domain {
     }
 
     impl IntoValue for AutoMerging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConflictResolution", self.conflict_resolution);
@@ -652,6 +672,7 @@ pub mod domain {
     }
 
     impl IntoValue for ConflictResolution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConflictResolvingModel".into(), self.conflict_resolving_model.into_value());
@@ -680,6 +701,7 @@ pub mod domain {
     }
 
     impl IntoValue for Consolidation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchingAttributesList".into(), self.matching_attributes_list.into_value());
@@ -700,6 +722,7 @@ pub mod domain {
 
     impl DataStore {
         /// A new `DataStore` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -710,6 +733,7 @@ pub mod domain {
     }
 
     impl IntoValue for DataStore {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -728,6 +752,7 @@ pub mod domain {
 
     impl ExportingConfig {
         /// A new `ExportingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -738,6 +763,7 @@ pub mod domain {
     }
 
     impl IntoValue for ExportingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Exporting", self.s3_exporting);
@@ -769,6 +795,7 @@ pub mod domain {
     }
 
     impl IntoValue for JobSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DayOfTheWeek".into(), self.day_of_the_week.into_value());
@@ -815,6 +842,7 @@ pub mod domain {
     }
 
     impl IntoValue for Matching {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoMerging", self.auto_merging);
@@ -842,6 +870,7 @@ pub mod domain {
     }
 
     impl IntoValue for MatchingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rule".into(), self.rule.into_value());
@@ -914,6 +943,7 @@ pub mod domain {
     }
 
     impl IntoValue for RuleBasedMatching {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeTypesSelector", self.attribute_types_selector);
@@ -955,6 +985,7 @@ pub mod domain {
     }
 
     impl IntoValue for S3ExportingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3BucketName".into(), self.s3_bucket_name.into_value());
@@ -1050,6 +1081,7 @@ impl CfnDomainObjectType {
 impl crate::core::element::CfnResource for CfnDomainObjectType {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::DomainObjectType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1067,12 +1099,14 @@ impl Handle<CfnDomainObjectType> {
     /// The timestamp of when the domain object type was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp of when the domain object type was most recently edited.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -1130,6 +1164,7 @@ impl CfnEventStream {
 impl crate::core::element::CfnResource for CfnEventStream {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::EventStream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainName".into(), self.domain_name.into_value());
@@ -1145,24 +1180,28 @@ impl Handle<CfnEventStream> {
     /// Details regarding the Kinesis stream.
     ///
     /// `Fn::GetAtt` `DestinationDetails`.
+    #[inline]
     pub fn attr_destination_details(&self) -> Value {
         self.get_att("DestinationDetails")
     }
     /// The timestamp of when the export was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The operational state of destination stream for export.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// A unique identifier for the event stream.
     ///
     /// `Fn::GetAtt` `EventStreamArn`.
+    #[inline]
     pub fn attr_event_stream_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EventStreamArn"))
     }
@@ -1234,6 +1273,7 @@ impl CfnEventTrigger {
 impl crate::core::element::CfnResource for CfnEventTrigger {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::EventTrigger";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1253,12 +1293,14 @@ impl Handle<CfnEventTrigger> {
     /// The timestamp of when the event trigger was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp of when the event trigger was most recently updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -1293,6 +1335,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for EventTriggerCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventTriggerDimensions".into(), self.event_trigger_dimensions.into_value());
@@ -1318,6 +1361,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for EventTriggerDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ObjectAttributes".into(), self.object_attributes.into_value());
@@ -1340,6 +1384,7 @@ pub mod event_trigger {
 
     impl EventTriggerLimits {
         /// A new `EventTriggerLimits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1351,6 +1396,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for EventTriggerLimits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventExpiration", self.event_expiration);
@@ -1406,6 +1452,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for ObjectAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -1455,6 +1502,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for Period {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxInvocationsPerProfile", self.max_invocations_per_profile);
@@ -1586,6 +1634,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainName".into(), self.domain_name.into_value());
@@ -1605,12 +1654,14 @@ impl Handle<CfnIntegration> {
     /// The time of this integration got last updated at
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The time of this integration got created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -1642,6 +1693,7 @@ pub mod integration {
 
     impl ConnectorOperator {
         /// A new `ConnectorOperator` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1656,6 +1708,7 @@ pub mod integration {
     }
 
     impl IntoValue for ConnectorOperator {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Marketo", self.marketo);
@@ -1717,6 +1770,7 @@ pub mod integration {
     }
 
     impl IntoValue for FlowDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -1740,6 +1794,7 @@ pub mod integration {
 
     impl IncrementalPullConfig {
         /// A new `IncrementalPullConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1750,6 +1805,7 @@ pub mod integration {
     }
 
     impl IntoValue for IncrementalPullConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatetimeTypeFieldName", self.datetime_type_field_name);
@@ -1774,6 +1830,7 @@ pub mod integration {
     }
 
     impl IntoValue for MarketoSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -1801,6 +1858,7 @@ pub mod integration {
     }
 
     impl IntoValue for ObjectTypeMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1833,6 +1891,7 @@ pub mod integration {
     }
 
     impl IntoValue for S3SourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1869,6 +1928,7 @@ pub mod integration {
     }
 
     impl IntoValue for SalesforceSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableDynamicFieldUpdate", self.enable_dynamic_field_update);
@@ -1930,6 +1990,7 @@ pub mod integration {
     }
 
     impl IntoValue for ScheduledTriggerProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPullMode", self.data_pull_mode);
@@ -1960,6 +2021,7 @@ pub mod integration {
     }
 
     impl IntoValue for ServiceNowSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -1990,6 +2052,7 @@ pub mod integration {
 
     impl SourceConnectorProperties {
         /// A new `SourceConnectorProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2004,6 +2067,7 @@ pub mod integration {
     }
 
     impl IntoValue for SourceConnectorProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Marketo", self.marketo);
@@ -2054,6 +2118,7 @@ pub mod integration {
     }
 
     impl IntoValue for SourceFlowConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectorProfileName", self.connector_profile_name);
@@ -2105,6 +2170,7 @@ pub mod integration {
     }
 
     impl IntoValue for Task {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectorOperator", self.connector_operator);
@@ -2139,6 +2205,7 @@ pub mod integration {
     }
 
     impl IntoValue for TaskPropertiesMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OperatorPropertyKey".into(), self.operator_property_key.into_value());
@@ -2171,6 +2238,7 @@ pub mod integration {
     }
 
     impl IntoValue for TriggerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TriggerProperties", self.trigger_properties);
@@ -2190,6 +2258,7 @@ pub mod integration {
 
     impl TriggerProperties {
         /// A new `TriggerProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2200,6 +2269,7 @@ pub mod integration {
     }
 
     impl IntoValue for TriggerProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Scheduled", self.scheduled);
@@ -2224,6 +2294,7 @@ pub mod integration {
     }
 
     impl IntoValue for ZendeskSourceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Object".into(), self.object.into_value());
@@ -2531,6 +2602,7 @@ impl CfnObjectType {
 impl crate::core::element::CfnResource for CfnObjectType {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::ObjectType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowProfileCreation", self.allow_profile_creation);
@@ -2555,18 +2627,21 @@ impl Handle<CfnObjectType> {
     /// The time of this integration got last updated at.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The time of this integration got created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The maximum available number of profile objects
     ///
     /// `Fn::GetAtt` `MaxAvailableProfileObjectCount`.
+    #[inline]
     pub fn attr_max_available_profile_object_count(&self) -> Val<i64> {
         Val::expr(self.get_att("MaxAvailableProfileObjectCount"))
     }
@@ -2589,6 +2664,7 @@ pub mod object_type {
 
     impl FieldMap {
         /// A new `FieldMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2600,6 +2676,7 @@ pub mod object_type {
     }
 
     impl IntoValue for FieldMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2622,6 +2699,7 @@ pub mod object_type {
 
     impl KeyMap {
         /// A new `KeyMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2633,6 +2711,7 @@ pub mod object_type {
     }
 
     impl IntoValue for KeyMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2665,6 +2744,7 @@ pub mod object_type {
 
     impl ObjectTypeField {
         /// A new `ObjectTypeField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2677,6 +2757,7 @@ pub mod object_type {
     }
 
     impl IntoValue for ObjectTypeField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -2710,6 +2791,7 @@ pub mod object_type {
 
     impl ObjectTypeKey {
         /// A new `ObjectTypeKey` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2721,6 +2803,7 @@ pub mod object_type {
     }
 
     impl IntoValue for ObjectTypeKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldNames", self.field_names);
@@ -2827,6 +2910,7 @@ impl CfnRecommender {
 impl crate::core::element::CfnResource for CfnRecommender {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Recommender";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2844,41 +2928,48 @@ impl Handle<CfnRecommender> {
     /// The Amazon Resource Name (ARN) of the recommender.
     ///
     /// `Fn::GetAtt` `RecommenderArn`.
+    #[inline]
     pub fn attr_recommender_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RecommenderArn"))
     }
     /// The status of the recommender
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp of when the recommender was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp of when the recommender was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The reason for recommender failure.
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
     /// Information about the latest recommender update
     ///
     /// `Fn::GetAtt` `LatestRecommenderUpdate`.
+    #[inline]
     pub fn attr_latest_recommender_update(&self) -> Value {
         self.get_att("LatestRecommenderUpdate")
     }
     ///
     /// `Fn::GetAtt` `TrainingMetrics`.
+    #[inline]
     pub fn attr_training_metrics(&self) -> Value {
         self.get_att("TrainingMetrics")
     }
@@ -2916,6 +3007,7 @@ pub mod recommender {
     }
 
     impl IntoValue for EventParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventType".into(), self.event_type.into_value());
@@ -2943,6 +3035,7 @@ pub mod recommender {
     }
 
     impl IntoValue for EventsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventParametersList".into(), self.event_parameters_list.into_value());
@@ -2961,6 +3054,7 @@ pub mod recommender {
 
     impl RecommenderConfig {
         /// A new `RecommenderConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2971,6 +3065,7 @@ pub mod recommender {
     }
 
     impl IntoValue for RecommenderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventsConfig", self.events_config);
@@ -3063,6 +3158,7 @@ impl CfnRecommenderFilter {
 impl crate::core::element::CfnResource for CfnRecommenderFilter {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::RecommenderFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3080,18 +3176,21 @@ impl Handle<CfnRecommenderFilter> {
     /// The Amazon Resource Name (ARN) of the recommender filter.
     ///
     /// `Fn::GetAtt` `RecommenderFilterArn`.
+    #[inline]
     pub fn attr_recommender_filter_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RecommenderFilterArn"))
     }
     /// The status of the recommender filter.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp of when the recommender filter was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -3143,6 +3242,7 @@ impl CfnRecommenderSchema {
 impl crate::core::element::CfnResource for CfnRecommenderSchema {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::RecommenderSchema";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainName".into(), self.domain_name.into_value());
@@ -3157,16 +3257,19 @@ impl crate::core::element::CfnResource for CfnRecommenderSchema {
 impl Handle<CfnRecommenderSchema> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -3254,6 +3357,7 @@ impl CfnSegmentDefinition {
 impl crate::core::element::CfnResource for CfnSegmentDefinition {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::SegmentDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3273,18 +3377,21 @@ impl Handle<CfnSegmentDefinition> {
     /// The time of this segment definition got created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The Amazon Resource Name (ARN) of the segment definition.
     ///
     /// `Fn::GetAtt` `SegmentDefinitionArn`.
+    #[inline]
     pub fn attr_segment_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentDefinitionArn"))
     }
     /// The SQL query that defines the segment criteria.
     ///
     /// `Fn::GetAtt` `SegmentType`.
+    #[inline]
     pub fn attr_segment_type(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentType"))
     }
@@ -3313,6 +3420,7 @@ pub mod segment_definition {
 
     impl Group {
         /// A new `Group` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3326,6 +3434,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for Group {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -3350,6 +3459,7 @@ pub mod segment_definition {
 
     impl SegmentGroup {
         /// A new `SegmentGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3361,6 +3471,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for SegmentGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Groups", self.groups);
@@ -3388,6 +3499,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for SegmentSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());
@@ -3428,6 +3540,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for SortAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataType", self.data_type);
@@ -3449,6 +3562,7 @@ pub mod segment_definition {
 
     impl SourceSegment {
         /// A new `SourceSegment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3459,6 +3573,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for SourceSegment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SegmentDefinitionName", self.segment_definition_name);

@@ -82,6 +82,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Format", self.format);
@@ -112,6 +113,7 @@ pub mod dataset {
 
     impl CsvOptions {
         /// A new `CsvOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -123,6 +125,7 @@ pub mod dataset {
     }
 
     impl IntoValue for CsvOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -157,6 +160,7 @@ pub mod dataset {
 
     impl DataCatalogInputDefinition {
         /// A new `DataCatalogInputDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -170,6 +174,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataCatalogInputDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -224,6 +229,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatabaseInputDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatabaseTableName", self.database_table_name);
@@ -273,6 +279,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreateColumn", self.create_column);
@@ -318,6 +325,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatetimeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Format".into(), self.format.into_value());
@@ -344,6 +352,7 @@ pub mod dataset {
 
     impl ExcelOptions {
         /// A new `ExcelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -356,6 +365,7 @@ pub mod dataset {
     }
 
     impl IntoValue for ExcelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeaderRow", self.header_row);
@@ -399,6 +409,7 @@ pub mod dataset {
     }
 
     impl IntoValue for FilesLimit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxFiles".into(), self.max_files.into_value());
@@ -430,6 +441,7 @@ pub mod dataset {
     }
 
     impl IntoValue for FilterExpression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -460,6 +472,7 @@ pub mod dataset {
     }
 
     impl IntoValue for FilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -485,6 +498,7 @@ pub mod dataset {
 
     impl FormatOptions {
         /// A new `FormatOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -497,6 +511,7 @@ pub mod dataset {
     }
 
     impl IntoValue for FormatOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -526,6 +541,7 @@ pub mod dataset {
 
     impl Input {
         /// A new `Input` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -539,6 +555,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Input {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataCatalogInputDefinition", self.data_catalog_input_definition);
@@ -560,6 +577,7 @@ pub mod dataset {
 
     impl JsonOptions {
         /// A new `JsonOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -570,6 +588,7 @@ pub mod dataset {
     }
 
     impl IntoValue for JsonOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MultiLine", self.multi_line);
@@ -590,6 +609,7 @@ pub mod dataset {
 
     impl Metadata {
         /// A new `Metadata` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -600,6 +620,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Metadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceArn", self.source_arn);
@@ -624,6 +645,7 @@ pub mod dataset {
 
     impl PathOptions {
         /// A new `PathOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -636,6 +658,7 @@ pub mod dataset {
     }
 
     impl IntoValue for PathOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilesLimit", self.files_limit);
@@ -665,6 +688,7 @@ pub mod dataset {
     }
 
     impl IntoValue for PathParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatasetParameter".into(), self.dataset_parameter.into_value());
@@ -701,6 +725,7 @@ pub mod dataset {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -909,6 +934,7 @@ impl CfnJob {
 impl crate::core::element::CfnResource for CfnJob {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Job";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataCatalogOutputs", self.data_catalog_outputs);
@@ -955,6 +981,7 @@ pub mod job {
     }
 
     impl IntoValue for AllowedStatistics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statistics".into(), self.statistics.into_value());
@@ -976,6 +1003,7 @@ pub mod job {
 
     impl ColumnSelector {
         /// A new `ColumnSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -987,6 +1015,7 @@ pub mod job {
     }
 
     impl IntoValue for ColumnSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1019,6 +1048,7 @@ pub mod job {
     }
 
     impl IntoValue for ColumnStatisticsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Selectors", self.selectors);
@@ -1038,6 +1068,7 @@ pub mod job {
 
     impl CsvOutputOptions {
         /// A new `CsvOutputOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1048,6 +1079,7 @@ pub mod job {
     }
 
     impl IntoValue for CsvOutputOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -1101,6 +1133,7 @@ pub mod job {
     }
 
     impl IntoValue for DataCatalogOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -1148,6 +1181,7 @@ pub mod job {
     }
 
     impl IntoValue for DatabaseOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseOptions".into(), self.database_options.into_value());
@@ -1181,6 +1215,7 @@ pub mod job {
     }
 
     impl IntoValue for DatabaseTableOutputOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TableName".into(), self.table_name.into_value());
@@ -1213,6 +1248,7 @@ pub mod job {
     }
 
     impl IntoValue for EntityDetectorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedStatistics", self.allowed_statistics);
@@ -1235,6 +1271,7 @@ pub mod job {
 
     impl JobSample {
         /// A new `JobSample` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1246,6 +1283,7 @@ pub mod job {
     }
 
     impl IntoValue for JobSample {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mode", self.mode);
@@ -1306,6 +1344,7 @@ pub mod job {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompressionFormat", self.compression_format);
@@ -1330,6 +1369,7 @@ pub mod job {
 
     impl OutputFormatOptions {
         /// A new `OutputFormatOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1340,6 +1380,7 @@ pub mod job {
     }
 
     impl IntoValue for OutputFormatOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -1375,6 +1416,7 @@ pub mod job {
     }
 
     impl IntoValue for OutputLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1404,6 +1446,7 @@ pub mod job {
 
     impl ProfileConfiguration {
         /// A new `ProfileConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1417,6 +1460,7 @@ pub mod job {
     }
 
     impl IntoValue for ProfileConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnStatisticsConfigurations", self.column_statistics_configurations);
@@ -1455,6 +1499,7 @@ pub mod job {
     }
 
     impl IntoValue for Recipe {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1491,6 +1536,7 @@ pub mod job {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1517,6 +1563,7 @@ pub mod job {
     }
 
     impl IntoValue for S3TableOutputOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Location".into(), self.location.into_value());
@@ -1544,6 +1591,7 @@ pub mod job {
     }
 
     impl IntoValue for StatisticOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Parameters".into(), self.parameters.into_value());
@@ -1566,6 +1614,7 @@ pub mod job {
 
     impl StatisticsConfiguration {
         /// A new `StatisticsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1577,6 +1626,7 @@ pub mod job {
     }
 
     impl IntoValue for StatisticsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IncludedStatistics", self.included_statistics);
@@ -1611,6 +1661,7 @@ pub mod job {
     }
 
     impl IntoValue for ValidationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RulesetArn".into(), self.ruleset_arn.into_value());
@@ -1756,6 +1807,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetName".into(), self.dataset_name.into_value());
@@ -1799,6 +1851,7 @@ pub mod project {
     }
 
     impl IntoValue for Sample {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Size", self.size);
@@ -1857,6 +1910,7 @@ impl CfnRecipe {
 impl crate::core::element::CfnResource for CfnRecipe {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Recipe";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1896,6 +1950,7 @@ pub mod recipe {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Operation".into(), self.operation.into_value());
@@ -1937,6 +1992,7 @@ pub mod recipe {
     }
 
     impl IntoValue for ConditionExpression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Condition".into(), self.condition.into_value());
@@ -1972,6 +2028,7 @@ pub mod recipe {
     }
 
     impl IntoValue for RecipeStep {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -2032,6 +2089,7 @@ impl CfnRuleset {
 impl crate::core::element::CfnResource for CfnRuleset {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Ruleset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2065,6 +2123,7 @@ pub mod ruleset {
 
     impl ColumnSelector {
         /// A new `ColumnSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2076,6 +2135,7 @@ pub mod ruleset {
     }
 
     impl IntoValue for ColumnSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2132,6 +2192,7 @@ pub mod ruleset {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CheckExpression".into(), self.check_expression.into_value());
@@ -2168,6 +2229,7 @@ pub mod ruleset {
     }
 
     impl IntoValue for SubstitutionValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -2204,6 +2266,7 @@ pub mod ruleset {
     }
 
     impl IntoValue for Threshold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -2272,6 +2335,7 @@ impl CfnSchedule {
 impl crate::core::element::CfnResource for CfnSchedule {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Schedule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CronExpression".into(), self.cron_expression.into_value());

@@ -66,6 +66,7 @@ impl CfnDataSet {
 impl crate::core::element::CfnResource for CfnDataSet {
     const TYPE_NAME: &'static str = "AWS::DataExchange::DataSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssetType".into(), self.asset_type.into_value());
@@ -81,24 +82,28 @@ impl Handle<CfnDataSet> {
     /// The ARN for the data set.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier for the data set.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The date and time that the data set was created, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time that the data set was last updated, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -106,6 +111,7 @@ impl Handle<CfnDataSet> {
     /// subscribers).
     ///
     /// `Fn::GetAtt` `Origin`.
+    #[inline]
     pub fn attr_origin(&self) -> Val<String> {
         Val::expr(self.get_att("Origin"))
     }
@@ -166,6 +172,7 @@ impl CfnEventAction {
 impl crate::core::element::CfnResource for CfnEventAction {
     const TYPE_NAME: &'static str = "AWS::DataExchange::EventAction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Action".into(), self.action.into_value());
@@ -180,24 +187,28 @@ impl Handle<CfnEventAction> {
     /// The ARN for the event action.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier for the event action.
     ///
     /// `Fn::GetAtt` `EventActionId`.
+    #[inline]
     pub fn attr_event_action_id(&self) -> Val<String> {
         Val::expr(self.get_att("EventActionId"))
     }
     /// The date and time that the event action was created, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time that the event action was last updated, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -217,6 +228,7 @@ pub mod event_action {
 
     impl Action {
         /// A new `Action` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -227,6 +239,7 @@ pub mod event_action {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExportRevisionToS3", self.export_revision_to_s3);
@@ -262,6 +275,7 @@ pub mod event_action {
     }
 
     impl IntoValue for AutoExportRevisionDestinationEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -294,6 +308,7 @@ pub mod event_action {
     }
 
     impl IntoValue for AutoExportRevisionToS3RequestDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -313,6 +328,7 @@ pub mod event_action {
 
     impl Event {
         /// A new `Event` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -323,6 +339,7 @@ pub mod event_action {
     }
 
     impl IntoValue for Event {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RevisionPublished", self.revision_published);
@@ -358,6 +375,7 @@ pub mod event_action {
     }
 
     impl IntoValue for ExportServerSideEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -385,6 +403,7 @@ pub mod event_action {
     }
 
     impl IntoValue for RevisionPublished {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetId".into(), self.data_set_id.into_value());

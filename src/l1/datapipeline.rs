@@ -94,6 +94,7 @@ impl CfnPipeline {
 impl crate::core::element::CfnResource for CfnPipeline {
     const TYPE_NAME: &'static str = "AWS::DataPipeline::Pipeline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Activate", self.activate);
@@ -111,6 +112,7 @@ impl crate::core::element::CfnResource for CfnPipeline {
 impl Handle<CfnPipeline> {
     ///
     /// `Fn::GetAtt` `PipelineId`.
+    #[inline]
     pub fn attr_pipeline_id(&self) -> Val<String> {
         Val::expr(self.get_att("PipelineId"))
     }
@@ -155,6 +157,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -188,6 +191,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParameterAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -220,6 +224,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParameterObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());
@@ -252,6 +257,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParameterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -293,6 +299,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for PipelineObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());

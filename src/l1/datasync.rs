@@ -60,6 +60,7 @@ pub struct CfnAgent {
 
 impl CfnAgent {
     /// A new `CfnAgent` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -77,6 +78,7 @@ impl CfnAgent {
 impl crate::core::element::CfnResource for CfnAgent {
     const TYPE_NAME: &'static str = "AWS::DataSync::Agent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActivationKey", self.activation_key);
@@ -94,12 +96,14 @@ impl Handle<CfnAgent> {
     /// The DataSync Agent ARN.
     ///
     /// `Fn::GetAtt` `AgentArn`.
+    #[inline]
     pub fn attr_agent_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AgentArn"))
     }
     /// The service endpoints that the agent will connect to.
     ///
     /// `Fn::GetAtt` `EndpointType`.
+    #[inline]
     pub fn attr_endpoint_type(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointType"))
     }
@@ -202,6 +206,7 @@ impl CfnLocationAzureBlob {
 impl crate::core::element::CfnResource for CfnLocationAzureBlob {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationAzureBlob";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AgentArns", self.agent_arns);
@@ -224,12 +229,14 @@ impl Handle<CfnLocationAzureBlob> {
     /// The Amazon Resource Name (ARN) of the Azure Blob Location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the Azure Blob Location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -238,12 +245,14 @@ impl Handle<CfnLocationAzureBlob> {
     /// key to encrypt this secret in AWS Secrets Manager.
     ///
     /// `Fn::GetAtt` `ManagedSecretConfig`.
+    #[inline]
     pub fn attr_managed_secret_config(&self) -> Value {
         self.get_att("ManagedSecretConfig")
     }
     /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
     ///
     /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CmkSecretConfig.SecretArn"))
     }
@@ -272,6 +281,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for AzureBlobSasConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AzureBlobSasToken".into(), self.azure_blob_sas_token.into_value());
@@ -297,6 +307,7 @@ pub mod location_azure_blob {
 
     impl AzureFederatedIdentityConfig {
         /// A new `AzureFederatedIdentityConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -308,6 +319,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for AzureFederatedIdentityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsIamRole", self.aws_iam_role);
@@ -341,6 +353,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for AzureOidcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -364,6 +377,7 @@ pub mod location_azure_blob {
 
     impl CmkSecretConfig {
         /// A new `CmkSecretConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -374,6 +388,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -408,6 +423,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
@@ -517,6 +533,7 @@ impl CfnLocationEFS {
 impl crate::core::element::CfnResource for CfnLocationEFS {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationEFS";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessPointArn", self.access_point_arn);
@@ -535,12 +552,14 @@ impl Handle<CfnLocationEFS> {
     /// The Amazon Resource Name (ARN) of the Amazon EFS file system location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the EFS location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -572,6 +591,7 @@ pub mod location_efs {
     }
 
     impl IntoValue for Ec2Config {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupArns".into(), self.security_group_arns.into_value());
@@ -642,6 +662,7 @@ impl CfnLocationFSxLustre {
 impl crate::core::element::CfnResource for CfnLocationFSxLustre {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxLustre";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "FsxFilesystemArn", self.fsx_filesystem_arn);
@@ -657,12 +678,14 @@ impl Handle<CfnLocationFSxLustre> {
     /// The Amazon Resource Name (ARN) of the Amazon FSx for Lustre file system location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the FSx for Lustre location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -728,6 +751,7 @@ impl CfnLocationFSxONTAP {
 impl crate::core::element::CfnResource for CfnLocationFSxONTAP {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxONTAP";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Protocol", self.protocol);
@@ -744,18 +768,21 @@ impl Handle<CfnLocationFSxONTAP> {
     /// The Amazon Resource Name (ARN) of the Amazon FSx ONTAP file system location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the FSx ONTAP file system that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
     /// The Amazon Resource Name (ARN) for the FSx ONAP file system.
     ///
     /// `Fn::GetAtt` `FsxFilesystemArn`.
+    #[inline]
     pub fn attr_fsx_filesystem_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FsxFilesystemArn"))
     }
@@ -764,12 +791,14 @@ impl Handle<CfnLocationFSxONTAP> {
     /// key to encrypt this secret in AWS Secrets Manager.
     ///
     /// `Fn::GetAtt` `Protocol.SMB.ManagedSecretConfig`.
+    #[inline]
     pub fn attr_protocol_smb_managed_secret_config(&self) -> Value {
         self.get_att("Protocol.SMB.ManagedSecretConfig")
     }
     /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
     ///
     /// `Fn::GetAtt` `Protocol.SMB.CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_protocol_smb_cmk_secret_config_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Protocol.SMB.CmkSecretConfig.SecretArn"))
     }
@@ -793,6 +822,7 @@ pub mod location_f_sx_ontap {
 
     impl CmkSecretConfig {
         /// A new `CmkSecretConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -803,6 +833,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -837,6 +868,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
@@ -862,6 +894,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for Nfs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MountOptions".into(), self.mount_options.into_value());
@@ -882,6 +915,7 @@ pub mod location_f_sx_ontap {
 
     impl NfsMountOptions {
         /// A new `NfsMountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -892,6 +926,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for NfsMountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Version", self.version);
@@ -913,6 +948,7 @@ pub mod location_f_sx_ontap {
 
     impl Protocol {
         /// A new `Protocol` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -924,6 +960,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for Protocol {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NFS", self.nfs);
@@ -985,6 +1022,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for Smb {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CmkSecretConfig", self.cmk_secret_config);
@@ -1010,6 +1048,7 @@ pub mod location_f_sx_ontap {
 
     impl SmbMountOptions {
         /// A new `SmbMountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1020,6 +1059,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for SmbMountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Version", self.version);
@@ -1104,6 +1144,7 @@ impl CfnLocationFSxOpenZFS {
 impl crate::core::element::CfnResource for CfnLocationFSxOpenZFS {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxOpenZFS";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "FsxFilesystemArn", self.fsx_filesystem_arn);
@@ -1120,12 +1161,14 @@ impl Handle<CfnLocationFSxOpenZFS> {
     /// The Amazon Resource Name (ARN) of the Amazon FSx OpenZFS file system location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the FSx OpenZFS that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -1147,6 +1190,7 @@ pub mod location_f_sx_open_zfs {
 
     impl MountOptions {
         /// A new `MountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1157,6 +1201,7 @@ pub mod location_f_sx_open_zfs {
     }
 
     impl IntoValue for MountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Version", self.version);
@@ -1181,6 +1226,7 @@ pub mod location_f_sx_open_zfs {
     }
 
     impl IntoValue for Nfs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MountOptions".into(), self.mount_options.into_value());
@@ -1199,6 +1245,7 @@ pub mod location_f_sx_open_zfs {
 
     impl Protocol {
         /// A new `Protocol` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1209,6 +1256,7 @@ pub mod location_f_sx_open_zfs {
     }
 
     impl IntoValue for Protocol {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NFS", self.nfs);
@@ -1312,6 +1360,7 @@ impl CfnLocationFSxWindows {
 impl crate::core::element::CfnResource for CfnLocationFSxWindows {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxWindows";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CmkSecretConfig", self.cmk_secret_config);
@@ -1332,12 +1381,14 @@ impl Handle<CfnLocationFSxWindows> {
     /// The Amazon Resource Name (ARN) of the Amazon FSx for Windows file system location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the FSx for Windows location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -1346,12 +1397,14 @@ impl Handle<CfnLocationFSxWindows> {
     /// key to encrypt this secret in AWS Secrets Manager.
     ///
     /// `Fn::GetAtt` `ManagedSecretConfig`.
+    #[inline]
     pub fn attr_managed_secret_config(&self) -> Value {
         self.get_att("ManagedSecretConfig")
     }
     /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
     ///
     /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CmkSecretConfig.SecretArn"))
     }
@@ -1375,6 +1428,7 @@ pub mod location_f_sx_windows {
 
     impl CmkSecretConfig {
         /// A new `CmkSecretConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1385,6 +1439,7 @@ pub mod location_f_sx_windows {
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1419,6 +1474,7 @@ pub mod location_f_sx_windows {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
@@ -1558,6 +1614,7 @@ impl CfnLocationHDFS {
 impl crate::core::element::CfnResource for CfnLocationHDFS {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationHDFS";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentArns".into(), self.agent_arns.into_value());
@@ -1584,12 +1641,14 @@ impl Handle<CfnLocationHDFS> {
     /// The Amazon Resource Name (ARN) of the HDFS location.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the HDFS location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -1598,12 +1657,14 @@ impl Handle<CfnLocationHDFS> {
     /// key to encrypt this secret in AWS Secrets Manager.
     ///
     /// `Fn::GetAtt` `ManagedSecretConfig`.
+    #[inline]
     pub fn attr_managed_secret_config(&self) -> Value {
         self.get_att("ManagedSecretConfig")
     }
     /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
     ///
     /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CmkSecretConfig.SecretArn"))
     }
@@ -1627,6 +1688,7 @@ pub mod location_hdfs {
 
     impl CmkSecretConfig {
         /// A new `CmkSecretConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1637,6 +1699,7 @@ pub mod location_hdfs {
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1671,6 +1734,7 @@ pub mod location_hdfs {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
@@ -1703,6 +1767,7 @@ pub mod location_hdfs {
     }
 
     impl IntoValue for NameNode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Hostname".into(), self.hostname.into_value());
@@ -1730,6 +1795,7 @@ pub mod location_hdfs {
 
     impl QopConfiguration {
         /// A new `QopConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1741,6 +1807,7 @@ pub mod location_hdfs {
     }
 
     impl IntoValue for QopConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataTransferProtection", self.data_transfer_protection);
@@ -1835,6 +1902,7 @@ impl CfnLocationNFS {
 impl crate::core::element::CfnResource for CfnLocationNFS {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationNFS";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MountOptions", self.mount_options);
@@ -1851,12 +1919,14 @@ impl Handle<CfnLocationNFS> {
     /// The Amazon Resource Name (ARN) of the NFS location.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the NFS location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -1878,6 +1948,7 @@ pub mod location_nfs {
 
     impl MountOptions {
         /// A new `MountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1888,6 +1959,7 @@ pub mod location_nfs {
     }
 
     impl IntoValue for MountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Version", self.version);
@@ -1914,6 +1986,7 @@ pub mod location_nfs {
     }
 
     impl IntoValue for OnPremConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgentArns".into(), self.agent_arns.into_value());
@@ -2010,6 +2083,7 @@ pub struct CfnLocationObjectStorage {
 
 impl CfnLocationObjectStorage {
     /// A new `CfnLocationObjectStorage` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2034,6 +2108,7 @@ impl CfnLocationObjectStorage {
 impl crate::core::element::CfnResource for CfnLocationObjectStorage {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationObjectStorage";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessKey", self.access_key);
@@ -2058,12 +2133,14 @@ impl Handle<CfnLocationObjectStorage> {
     /// The Amazon Resource Name (ARN) of the location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the object storage location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -2072,12 +2149,14 @@ impl Handle<CfnLocationObjectStorage> {
     /// key to encrypt this secret in AWS Secrets Manager.
     ///
     /// `Fn::GetAtt` `ManagedSecretConfig`.
+    #[inline]
     pub fn attr_managed_secret_config(&self) -> Value {
         self.get_att("ManagedSecretConfig")
     }
     /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
     ///
     /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CmkSecretConfig.SecretArn"))
     }
@@ -2101,6 +2180,7 @@ pub mod location_object_storage {
 
     impl CmkSecretConfig {
         /// A new `CmkSecretConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2111,6 +2191,7 @@ pub mod location_object_storage {
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -2145,6 +2226,7 @@ pub mod location_object_storage {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
@@ -2199,6 +2281,7 @@ pub mod location_object_storage {
     }
 
     impl IntoValue for GoogleOidcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdentityPoolName".into(), self.identity_pool_name.into_value());
@@ -2221,6 +2304,7 @@ pub mod location_object_storage {
 
     impl ObjectStorageExternalIdentityConfig {
         /// A new `ObjectStorageExternalIdentityConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2231,6 +2315,7 @@ pub mod location_object_storage {
     }
 
     impl IntoValue for ObjectStorageExternalIdentityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GoogleOidc", self.google_oidc);
@@ -2256,6 +2341,7 @@ pub mod location_object_storage {
 
     impl ObjectStorageFederatedIdentityConfig {
         /// A new `ObjectStorageFederatedIdentityConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2267,6 +2353,7 @@ pub mod location_object_storage {
     }
 
     impl IntoValue for ObjectStorageFederatedIdentityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsIamRole", self.aws_iam_role);
@@ -2343,6 +2430,7 @@ impl CfnLocationS3 {
 impl crate::core::element::CfnResource for CfnLocationS3 {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationS3";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "S3BucketArn", self.s3_bucket_arn);
@@ -2359,12 +2447,14 @@ impl Handle<CfnLocationS3> {
     /// The Amazon Resource Name (ARN) of the Amazon S3 bucket location.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the S3 location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -2391,6 +2481,7 @@ pub mod location_s3 {
     }
 
     impl IntoValue for S3Config {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketAccessRoleArn".into(), self.bucket_access_role_arn.into_value());
@@ -2551,6 +2642,7 @@ impl CfnLocationSMB {
 impl crate::core::element::CfnResource for CfnLocationSMB {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationSMB";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentArns".into(), self.agent_arns.into_value());
@@ -2577,12 +2669,14 @@ impl Handle<CfnLocationSMB> {
     /// The Amazon Resource Name (ARN) of the SMB location that is created.
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
     /// The URL of the SMB location that was described.
     ///
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LocationUri"))
     }
@@ -2591,12 +2685,14 @@ impl Handle<CfnLocationSMB> {
     /// this secret in AWS Secrets Manager.
     ///
     /// `Fn::GetAtt` `ManagedSecretConfig`.
+    #[inline]
     pub fn attr_managed_secret_config(&self) -> Value {
         self.get_att("ManagedSecretConfig")
     }
     /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
     ///
     /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CmkSecretConfig.SecretArn"))
     }
@@ -2620,6 +2716,7 @@ pub mod location_smb {
 
     impl CmkSecretConfig {
         /// A new `CmkSecretConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2630,6 +2727,7 @@ pub mod location_smb {
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -2664,6 +2762,7 @@ pub mod location_smb {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
@@ -2685,6 +2784,7 @@ pub mod location_smb {
 
     impl MountOptions {
         /// A new `MountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2695,6 +2795,7 @@ pub mod location_smb {
     }
 
     impl IntoValue for MountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Version", self.version);
@@ -2819,6 +2920,7 @@ impl CfnTask {
 impl crate::core::element::CfnResource for CfnTask {
     const TYPE_NAME: &'static str = "AWS::DataSync::Task";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CloudWatchLogGroupArn", self.cloud_watch_log_group_arn);
@@ -2842,12 +2944,14 @@ impl Handle<CfnTask> {
     /// The ARN of the task.
     ///
     /// `Fn::GetAtt` `TaskArn`.
+    #[inline]
     pub fn attr_task_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TaskArn"))
     }
     /// The status of the task that was described.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -2855,6 +2959,7 @@ impl Handle<CfnTask> {
     /// subnet.
     ///
     /// `Fn::GetAtt` `SourceNetworkInterfaceArns`.
+    #[inline]
     pub fn attr_source_network_interface_arns(&self) -> Value {
         self.get_att("SourceNetworkInterfaceArns")
     }
@@ -2862,6 +2967,7 @@ impl Handle<CfnTask> {
     /// subnet.
     ///
     /// `Fn::GetAtt` `DestinationNetworkInterfaceArns`.
+    #[inline]
     pub fn attr_destination_network_interface_arns(&self) -> Value {
         self.get_att("DestinationNetworkInterfaceArns")
     }
@@ -2886,6 +2992,7 @@ pub mod task {
 
     impl Deleted {
         /// A new `Deleted` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2896,6 +3003,7 @@ pub mod task {
     }
 
     impl IntoValue for Deleted {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReportLevel", self.report_level);
@@ -2914,6 +3022,7 @@ pub mod task {
 
     impl Destination {
         /// A new `Destination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2924,6 +3033,7 @@ pub mod task {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3", self.s3);
@@ -2949,6 +3059,7 @@ pub mod task {
 
     impl FilterRule {
         /// A new `FilterRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2960,6 +3071,7 @@ pub mod task {
     }
 
     impl IntoValue for FilterRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterType", self.filter_type);
@@ -3002,6 +3114,7 @@ pub mod task {
     }
 
     impl IntoValue for ManifestConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -3039,6 +3152,7 @@ pub mod task {
 
     impl ManifestConfigSourceS3 {
         /// A new `ManifestConfigSourceS3` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3052,6 +3166,7 @@ pub mod task {
     }
 
     impl IntoValue for ManifestConfigSourceS3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketAccessRoleArn", self.bucket_access_role_arn);
@@ -3161,6 +3276,7 @@ pub mod task {
 
     impl Options {
         /// A new `Options` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3186,6 +3302,7 @@ pub mod task {
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Atime", self.atime);
@@ -3243,6 +3360,7 @@ pub mod task {
 
     impl Overrides {
         /// A new `Overrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3256,6 +3374,7 @@ pub mod task {
     }
 
     impl IntoValue for Overrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Deleted", self.deleted);
@@ -3281,6 +3400,7 @@ pub mod task {
 
     impl Skipped {
         /// A new `Skipped` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3291,6 +3411,7 @@ pub mod task {
     }
 
     impl IntoValue for Skipped {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReportLevel", self.report_level);
@@ -3309,6 +3430,7 @@ pub mod task {
 
     impl Source {
         /// A new `Source` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3319,6 +3441,7 @@ pub mod task {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3", self.s3);
@@ -3382,6 +3505,7 @@ pub mod task {
     }
 
     impl IntoValue for TaskReportConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -3417,6 +3541,7 @@ pub mod task {
 
     impl TaskReportConfigDestinationS3 {
         /// A new `TaskReportConfigDestinationS3` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3429,6 +3554,7 @@ pub mod task {
     }
 
     impl IntoValue for TaskReportConfigDestinationS3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketAccessRoleArn", self.bucket_access_role_arn);
@@ -3457,6 +3583,7 @@ pub mod task {
 
     impl TaskSchedule {
         /// A new `TaskSchedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3468,6 +3595,7 @@ pub mod task {
     }
 
     impl IntoValue for TaskSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScheduleExpression", self.schedule_expression);
@@ -3490,6 +3618,7 @@ pub mod task {
 
     impl Transferred {
         /// A new `Transferred` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3500,6 +3629,7 @@ pub mod task {
     }
 
     impl IntoValue for Transferred {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReportLevel", self.report_level);
@@ -3523,6 +3653,7 @@ pub mod task {
 
     impl Verified {
         /// A new `Verified` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3533,6 +3664,7 @@ pub mod task {
     }
 
     impl IntoValue for Verified {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReportLevel", self.report_level);

@@ -108,6 +108,7 @@ impl CfnConnection {
 impl crate::core::element::CfnResource for CfnConnection {
     const TYPE_NAME: &'static str = "AWS::DataZone::Connection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsLocation", self.aws_location);
@@ -129,42 +130,49 @@ impl Handle<CfnConnection> {
     /// The ID of the connection.
     ///
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionId"))
     }
     /// The ID of the domain in which the connection is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The ID of the domain unit in which the connection is created.
     ///
     /// `Fn::GetAtt` `DomainUnitId`.
+    #[inline]
     pub fn attr_domain_unit_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainUnitId"))
     }
     /// The ID of the environment in which the connection is created.
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
     /// The role of the user in the environment.
     ///
     /// `Fn::GetAtt` `EnvironmentUserRole`.
+    #[inline]
     pub fn attr_environment_user_role(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentUserRole"))
     }
     /// The ID of the project in which the connection is created.
     ///
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectId"))
     }
     /// Connection Type
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
@@ -193,6 +201,7 @@ pub mod connection {
 
     impl AwsLocation {
         /// A new `AwsLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -206,6 +215,7 @@ pub mod connection {
     }
 
     impl IntoValue for AwsLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessRole", self.access_role);
@@ -232,6 +242,7 @@ pub mod connection {
 
     impl ConnectionConfiguration {
         /// A new `ConnectionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -243,6 +254,7 @@ pub mod connection {
     }
 
     impl IntoValue for ConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Classification", self.classification);
@@ -383,6 +395,7 @@ impl CfnDataSource {
 impl crate::core::element::CfnResource for CfnDataSource {
     const TYPE_NAME: &'static str = "AWS::DataZone::DataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssetFormsInput", self.asset_forms_input);
@@ -407,66 +420,77 @@ impl Handle<CfnDataSource> {
     /// The unique identifier of a connection used to fetch relevant parameters from connection during Datasource run
     ///
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionId"))
     }
     /// The timestamp of when the data source was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The ID of the Amazon DataZone domain where the data source is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The unique identifier of the Amazon DataZone environment to which the data source publishes assets.
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
     /// The unique identifier of the data source.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The number of assets created by the data source during its last run.
     ///
     /// `Fn::GetAtt` `LastRunAssetCount`.
+    #[inline]
     pub fn attr_last_run_asset_count(&self) -> Val<f64> {
         Val::expr(self.get_att("LastRunAssetCount"))
     }
     /// The timestamp that specifies when the data source was last run.
     ///
     /// `Fn::GetAtt` `LastRunAt`.
+    #[inline]
     pub fn attr_last_run_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastRunAt"))
     }
     /// The status of the last run of this data source.
     ///
     /// `Fn::GetAtt` `LastRunStatus`.
+    #[inline]
     pub fn attr_last_run_status(&self) -> Val<String> {
         Val::expr(self.get_att("LastRunStatus"))
     }
     /// The ID of the Amazon DataZone project to which the data source is added.
     ///
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectId"))
     }
     /// The status of the data source.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp of when this data source was updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -515,6 +539,7 @@ pub mod data_source {
     }
 
     impl IntoValue for FormInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -539,6 +564,7 @@ pub mod data_source {
 
     impl RecommendationConfiguration {
         /// A new `RecommendationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -549,6 +575,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RecommendationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableBusinessNameGeneration", self.enable_business_name_generation);
@@ -574,6 +601,7 @@ pub mod data_source {
 
     impl ScheduleConfiguration {
         /// A new `ScheduleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -585,6 +613,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ScheduleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Schedule", self.schedule);
@@ -755,6 +784,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::DataZone::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -774,48 +804,56 @@ impl Handle<CfnDomain> {
     /// The ID of the root domain in Amazon Datazone.
     ///
     /// `Fn::GetAtt` `RootDomainUnitId`.
+    #[inline]
     pub fn attr_root_domain_unit_id(&self) -> Val<String> {
         Val::expr(self.get_att("RootDomainUnitId"))
     }
     /// The ARN of the Amazon DataZone domain.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp of when the Amazon DataZone domain was last updated.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The id of the Amazon DataZone domain.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The timestamp of when the Amazon DataZone domain was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The identifier of the AWS account that manages the domain.
     ///
     /// `Fn::GetAtt` `ManagedAccountId`.
+    #[inline]
     pub fn attr_managed_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("ManagedAccountId"))
     }
     /// The URL of the data portal for this Amazon DataZone domain.
     ///
     /// `Fn::GetAtt` `PortalUrl`.
+    #[inline]
     pub fn attr_portal_url(&self) -> Val<String> {
         Val::expr(self.get_att("PortalUrl"))
     }
     /// The status of the Amazon DataZone domain.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -841,6 +879,7 @@ pub mod domain {
 
     impl SingleSignOn {
         /// A new `SingleSignOn` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -853,6 +892,7 @@ pub mod domain {
     }
 
     impl IntoValue for SingleSignOn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdcInstanceArn", self.idc_instance_arn);
@@ -944,6 +984,7 @@ impl CfnDomainUnit {
 impl crate::core::element::CfnResource for CfnDomainUnit {
     const TYPE_NAME: &'static str = "AWS::DataZone::DomainUnit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -959,36 +1000,42 @@ impl Handle<CfnDomainUnit> {
     /// The timestamp at which the domain unit was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The ID of the domain where the domain unit was created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The ID of the domain unit.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The identifier of the domain unit that you want to get.
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     /// The ID of the parent domain unit.
     ///
     /// `Fn::GetAtt` `ParentDomainUnitId`.
+    #[inline]
     pub fn attr_parent_domain_unit_id(&self) -> Val<String> {
         Val::expr(self.get_att("ParentDomainUnitId"))
     }
     /// The timestamp at which the domain unit was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -1113,6 +1160,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::DataZone::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeploymentOrder", self.deployment_order);
@@ -1137,72 +1185,84 @@ impl Handle<CfnEnvironment> {
     /// The AWS account in which the Amazon DataZone environment is created.
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
     /// The AWS region in which the Amazon DataZone environment is created.
     ///
     /// `Fn::GetAtt` `AwsAccountRegion`.
+    #[inline]
     pub fn attr_aws_account_region(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountRegion"))
     }
     /// The timestamp of when the environment was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The Amazon DataZone user who created the environment.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The identifier of the Amazon DataZone domain in which the environment is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The ID of the blueprint with which the Amazon DataZone environment was created.
     ///
     /// `Fn::GetAtt` `EnvironmentBlueprintId`.
+    #[inline]
     pub fn attr_environment_blueprint_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentBlueprintId"))
     }
     /// The ID of the environment profile with which the Amazon DataZone environment was created.
     ///
     /// `Fn::GetAtt` `EnvironmentProfileId`.
+    #[inline]
     pub fn attr_environment_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentProfileId"))
     }
     /// The ID of the Amazon DataZone environment.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ID of the Amazon DataZone project in which the environment is created.
     ///
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectId"))
     }
     /// The provider of the Amazon DataZone environment.
     ///
     /// `Fn::GetAtt` `Provider`.
+    #[inline]
     pub fn attr_provider(&self) -> Val<String> {
         Val::expr(self.get_att("Provider"))
     }
     /// The status of the Amazon DataZone environment.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp of when the environment was updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1229,6 +1289,7 @@ pub mod environment {
 
     impl EnvironmentParameter {
         /// A new `EnvironmentParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1240,6 +1301,7 @@ pub mod environment {
     }
 
     impl IntoValue for EnvironmentParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1316,6 +1378,7 @@ impl CfnEnvironmentActions {
 impl crate::core::element::CfnResource for CfnEnvironmentActions {
     const TYPE_NAME: &'static str = "AWS::DataZone::EnvironmentActions";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1333,18 +1396,21 @@ impl Handle<CfnEnvironmentActions> {
     /// The identifier of the Amazon DataZone domain in which the environment is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The identifier of the Amazon DataZone environment in which the action is taking place
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
     /// The ID of the Amazon DataZone environment action.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1364,6 +1430,7 @@ pub mod environment_actions {
 
     impl AwsConsoleLinkParameters {
         /// A new `AwsConsoleLinkParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1374,6 +1441,7 @@ pub mod environment_actions {
     }
 
     impl IntoValue for AwsConsoleLinkParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Uri", self.uri);
@@ -1458,6 +1526,7 @@ impl CfnEnvironmentBlueprintConfiguration {
 impl crate::core::element::CfnResource for CfnEnvironmentBlueprintConfiguration {
     const TYPE_NAME: &'static str = "AWS::DataZone::EnvironmentBlueprintConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainIdentifier".into(), self.domain_identifier.into_value());
@@ -1477,21 +1546,25 @@ impl crate::core::element::CfnResource for CfnEnvironmentBlueprintConfiguration 
 impl Handle<CfnEnvironmentBlueprintConfiguration> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     ///
     /// `Fn::GetAtt` `EnvironmentBlueprintId`.
+    #[inline]
     pub fn attr_environment_blueprint_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentBlueprintId"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1514,6 +1587,7 @@ pub mod environment_blueprint_configuration {
 
     impl RegionalParameter {
         /// A new `RegionalParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1525,6 +1599,7 @@ pub mod environment_blueprint_configuration {
     }
 
     impl IntoValue for RegionalParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameters", self.parameters);
@@ -1621,6 +1696,7 @@ impl CfnEnvironmentProfile {
 impl crate::core::element::CfnResource for CfnEnvironmentProfile {
     const TYPE_NAME: &'static str = "AWS::DataZone::EnvironmentProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -1640,42 +1716,49 @@ impl Handle<CfnEnvironmentProfile> {
     /// The timestamp of when this environment profile was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The Amazon DataZone user who created this environment profile.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The ID of the Amazon DataZone domain in which this environment profile is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The ID of the blueprint with which this environment profile is created.
     ///
     /// `Fn::GetAtt` `EnvironmentBlueprintId`.
+    #[inline]
     pub fn attr_environment_blueprint_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentBlueprintId"))
     }
     /// The ID of this Amazon DataZone environment profile.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The identifier of the project in which to create the environment profile.
     ///
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectId"))
     }
     /// The timestamp of when this environment profile was updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1702,6 +1785,7 @@ pub mod environment_profile {
 
     impl EnvironmentParameter {
         /// A new `EnvironmentParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1713,6 +1797,7 @@ pub mod environment_profile {
     }
 
     impl IntoValue for EnvironmentParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1793,6 +1878,7 @@ impl CfnFormType {
 impl crate::core::element::CfnResource for CfnFormType {
     const TYPE_NAME: &'static str = "AWS::DataZone::FormType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1810,36 +1896,42 @@ impl Handle<CfnFormType> {
     /// The ID of the Amazon DataZone domain in which this metadata form type is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The ID of the project that owns this Amazon DataZone metadata form type.
     ///
     /// `Fn::GetAtt` `OwningProjectId`.
+    #[inline]
     pub fn attr_owning_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwningProjectId"))
     }
     /// The revision of this Amazon DataZone metadata form type.
     ///
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Val<String> {
         Val::expr(self.get_att("Revision"))
     }
     /// The ID of this Amazon DataZone metadata form type.
     ///
     /// `Fn::GetAtt` `FormTypeIdentifier`.
+    #[inline]
     pub fn attr_form_type_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("FormTypeIdentifier"))
     }
     /// The timestamp of when this Amazon DataZone metadata form type was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The user who created this Amazon DataZone metadata form type.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
@@ -1859,6 +1951,7 @@ pub mod form_type {
 
     impl Model {
         /// A new `Model` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1869,6 +1962,7 @@ pub mod form_type {
     }
 
     impl IntoValue for Model {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Smithy", self.smithy);
@@ -1946,6 +2040,7 @@ impl CfnGroupProfile {
 impl crate::core::element::CfnResource for CfnGroupProfile {
     const TYPE_NAME: &'static str = "AWS::DataZone::GroupProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainIdentifier".into(), self.domain_identifier.into_value());
@@ -1962,24 +2057,28 @@ impl Handle<CfnGroupProfile> {
     /// The identifier of the Amazon DataZone domain in which the group profile is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The group-name of the Group Profile.
     ///
     /// `Fn::GetAtt` `GroupName`.
+    #[inline]
     pub fn attr_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("GroupName"))
     }
     /// The ID of the Amazon DataZone group profile.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ID of the role principal for the group profile.
     ///
     /// `Fn::GetAtt` `RolePrincipalId`.
+    #[inline]
     pub fn attr_role_principal_id(&self) -> Val<String> {
         Val::expr(self.get_att("RolePrincipalId"))
     }
@@ -2055,6 +2154,7 @@ impl CfnOwner {
 impl crate::core::element::CfnResource for CfnOwner {
     const TYPE_NAME: &'static str = "AWS::DataZone::Owner";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainIdentifier".into(), self.domain_identifier.into_value());
@@ -2069,11 +2169,13 @@ impl crate::core::element::CfnResource for CfnOwner {
 impl Handle<CfnOwner> {
     ///
     /// `Fn::GetAtt` `OwnerIdentifier`.
+    #[inline]
     pub fn attr_owner_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `OwnerType`.
+    #[inline]
     pub fn attr_owner_type(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerType"))
     }
@@ -2147,6 +2249,7 @@ impl CfnPolicyGrant {
 impl crate::core::element::CfnResource for CfnPolicyGrant {
     const TYPE_NAME: &'static str = "AWS::DataZone::PolicyGrant";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Detail".into(), self.detail.into_value());
@@ -2164,18 +2267,21 @@ impl Handle<CfnPolicyGrant> {
     /// The unique identifier of the policy grant returned by the AddPolicyGrant API
     ///
     /// `Fn::GetAtt` `GrantId`.
+    #[inline]
     pub fn attr_grant_id(&self) -> Val<String> {
         Val::expr(self.get_att("GrantId"))
     }
     /// Specifies the timestamp at which policy grant member was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Specifies the user who created the policy grant member.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
@@ -2321,6 +2427,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::DataZone::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2344,35 +2451,41 @@ impl Handle<CfnProject> {
     /// The ID of the Amazon DataZone project.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The timestamp of when the project was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The Amazon DataZone user who created the project.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The identifier of the Amazon DataZone domain in which the project was created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The timestamp of when the project was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ProjectStatus`.
+    #[inline]
     pub fn attr_project_status(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectStatus"))
     }
@@ -2398,6 +2511,7 @@ pub mod project {
 
     impl EnvironmentConfigurationUserParameter {
         /// A new `EnvironmentConfigurationUserParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2410,6 +2524,7 @@ pub mod project {
     }
 
     impl IntoValue for EnvironmentConfigurationUserParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnvironmentConfigurationName", self.environment_configuration_name);
@@ -2433,6 +2548,7 @@ pub mod project {
 
     impl EnvironmentParameter {
         /// A new `EnvironmentParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2444,6 +2560,7 @@ pub mod project {
     }
 
     impl IntoValue for EnvironmentParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2466,6 +2583,7 @@ pub mod project {
 
     impl Member {
         /// A new `Member` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2477,6 +2595,7 @@ pub mod project {
     }
 
     impl IntoValue for Member {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupIdentifier", self.group_identifier);
@@ -2505,6 +2624,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectMembershipAssignment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Designation".into(), self.designation.into_value());
@@ -2559,6 +2679,7 @@ impl CfnProjectMembership {
 impl crate::core::element::CfnResource for CfnProjectMembership {
     const TYPE_NAME: &'static str = "AWS::DataZone::ProjectMembership";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Designation".into(), self.designation.into_value());
@@ -2573,11 +2694,13 @@ impl crate::core::element::CfnResource for CfnProjectMembership {
 impl Handle<CfnProjectMembership> {
     ///
     /// `Fn::GetAtt` `MemberIdentifier`.
+    #[inline]
     pub fn attr_member_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("MemberIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `MemberIdentifierType`.
+    #[inline]
     pub fn attr_member_identifier_type(&self) -> Val<String> {
         Val::expr(self.get_att("MemberIdentifierType"))
     }
@@ -2657,6 +2780,7 @@ impl CfnProjectProfile {
 impl crate::core::element::CfnResource for CfnProjectProfile {
     const TYPE_NAME: &'static str = "AWS::DataZone::ProjectProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowCustomProjectResourceTags", self.allow_custom_project_resource_tags);
@@ -2677,36 +2801,43 @@ impl crate::core::element::CfnResource for CfnProjectProfile {
 impl Handle<CfnProjectProfile> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     ///
     /// `Fn::GetAtt` `DomainUnitId`.
+    #[inline]
     pub fn attr_domain_unit_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainUnitId"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -2732,6 +2863,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for AwsAccount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -2803,6 +2935,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for EnvironmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsAccount", self.aws_account);
@@ -2835,6 +2968,7 @@ pub mod project_profile {
 
     impl EnvironmentConfigurationParameter {
         /// A new `EnvironmentConfigurationParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2847,6 +2981,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for EnvironmentConfigurationParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsEditable", self.is_editable);
@@ -2873,6 +3008,7 @@ pub mod project_profile {
 
     impl EnvironmentConfigurationParametersDetails {
         /// A new `EnvironmentConfigurationParametersDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2885,6 +3021,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for EnvironmentConfigurationParametersDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ParameterOverrides", self.parameter_overrides);
@@ -2911,6 +3048,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for Region {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RegionName".into(), self.region_name.into_value());
@@ -2945,6 +3083,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for ResourceTagParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsValueEditable".into(), self.is_value_editable.into_value());
@@ -3061,6 +3200,7 @@ impl CfnSubscriptionTarget {
 impl crate::core::element::CfnResource for CfnSubscriptionTarget {
     const TYPE_NAME: &'static str = "AWS::DataZone::SubscriptionTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicableAssetTypes".into(), self.applicable_asset_types.into_value());
@@ -3081,48 +3221,56 @@ impl Handle<CfnSubscriptionTarget> {
     /// The timestamp of when the subscription target was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The Amazon DataZone user who created the subscription target.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The ID of the Amazon DataZone domain in which subscription target is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The ID of the environment in which subscription target is created.
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
     /// The ID of the subscription target.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The identifier of the project specified in the subscription target.
     ///
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectId"))
     }
     /// The timestamp of when the subscription target was updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The Amazon DataZone user who updated the subscription target.
     ///
     /// `Fn::GetAtt` `UpdatedBy`.
+    #[inline]
     pub fn attr_updated_by(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedBy"))
     }
@@ -3154,6 +3302,7 @@ pub mod subscription_target {
     }
 
     impl IntoValue for SubscriptionTargetForm {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -3223,6 +3372,7 @@ impl CfnUserProfile {
 impl crate::core::element::CfnResource for CfnUserProfile {
     const TYPE_NAME: &'static str = "AWS::DataZone::UserProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainIdentifier".into(), self.domain_identifier.into_value());
@@ -3239,23 +3389,27 @@ impl Handle<CfnUserProfile> {
     /// The identifier of the Amazon DataZone domain in which the user profile is created.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The type of the user profile.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The ID of the Amazon DataZone user profile.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Details`.
+    #[inline]
     pub fn attr_details(&self) -> Value {
         self.get_att("Details")
     }

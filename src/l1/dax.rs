@@ -119,6 +119,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::DAX::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZones", self.availability_zones);
@@ -144,21 +145,25 @@ impl crate::core::element::CfnResource for CfnCluster {
 impl Handle<CfnCluster> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ClusterDiscoveryEndpoint`.
+    #[inline]
     pub fn attr_cluster_discovery_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterDiscoveryEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ClusterDiscoveryEndpointURL`.
+    #[inline]
     pub fn attr_cluster_discovery_endpoint_url(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterDiscoveryEndpointURL"))
     }
@@ -178,6 +183,7 @@ pub mod cluster {
 
     impl SSESpecification {
         /// A new `SSESpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -188,6 +194,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SSESpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SSEEnabled", self.sse_enabled);
@@ -220,6 +227,7 @@ pub struct CfnParameterGroup {
 
 impl CfnParameterGroup {
     /// A new `CfnParameterGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -234,6 +242,7 @@ impl CfnParameterGroup {
 impl crate::core::element::CfnResource for CfnParameterGroup {
     const TYPE_NAME: &'static str = "AWS::DAX::ParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -274,6 +283,7 @@ impl CfnSubnetGroup {
 impl crate::core::element::CfnResource for CfnSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::DAX::SubnetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);

@@ -96,6 +96,7 @@ impl CfnBudget {
 impl crate::core::element::CfnResource for CfnBudget {
     const TYPE_NAME: &'static str = "AWS::Deadline::Budget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -115,18 +116,21 @@ impl Handle<CfnBudget> {
     /// The ARN of the budget.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The budget ID.
     ///
     /// `Fn::GetAtt` `BudgetId`.
+    #[inline]
     pub fn attr_budget_id(&self) -> Val<String> {
         Val::expr(self.get_att("BudgetId"))
     }
     /// The status of the budget.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -168,6 +172,7 @@ pub mod budget {
     }
 
     impl IntoValue for BudgetActionToAdd {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -194,6 +199,7 @@ pub mod budget {
     }
 
     impl IntoValue for BudgetSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fixed".into(), self.fixed.into_value());
@@ -225,6 +231,7 @@ pub mod budget {
     }
 
     impl IntoValue for FixedBudgetSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -252,6 +259,7 @@ pub mod budget {
     }
 
     impl IntoValue for UsageTrackingResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueueId".into(), self.queue_id.into_value());
@@ -319,6 +327,7 @@ impl CfnFarm {
 impl crate::core::element::CfnResource for CfnFarm {
     const TYPE_NAME: &'static str = "AWS::Deadline::Farm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CostScaleFactor", self.cost_scale_factor);
@@ -334,11 +343,13 @@ impl crate::core::element::CfnResource for CfnFarm {
 impl Handle<CfnFarm> {
     ///
     /// `Fn::GetAtt` `FarmId`.
+    #[inline]
     pub fn attr_farm_id(&self) -> Val<String> {
         Val::expr(self.get_att("FarmId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -418,6 +429,7 @@ impl CfnFleet {
 impl crate::core::element::CfnResource for CfnFleet {
     const TYPE_NAME: &'static str = "AWS::Deadline::Fleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Configuration".into(), self.configuration.into_value());
@@ -437,31 +449,37 @@ impl crate::core::element::CfnResource for CfnFleet {
 impl Handle<CfnFleet> {
     ///
     /// `Fn::GetAtt` `Capabilities`.
+    #[inline]
     pub fn attr_capabilities(&self) -> Value {
         self.get_att("Capabilities")
     }
     ///
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Val<String> {
         Val::expr(self.get_att("FleetId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     ///
     /// `Fn::GetAtt` `WorkerCount`.
+    #[inline]
     pub fn attr_worker_count(&self) -> Val<i64> {
         Val::expr(self.get_att("WorkerCount"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -494,6 +512,7 @@ pub mod fleet {
     }
 
     impl IntoValue for HostConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ScriptBody".into(), self.script_body.into_value());
@@ -553,6 +572,7 @@ impl CfnLicenseEndpoint {
 impl crate::core::element::CfnResource for CfnLicenseEndpoint {
     const TYPE_NAME: &'static str = "AWS::Deadline::LicenseEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -567,26 +587,31 @@ impl crate::core::element::CfnResource for CfnLicenseEndpoint {
 impl Handle<CfnLicenseEndpoint> {
     ///
     /// `Fn::GetAtt` `DnsName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DnsName"))
     }
     ///
     /// `Fn::GetAtt` `LicenseEndpointId`.
+    #[inline]
     pub fn attr_license_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseEndpointId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -642,6 +667,7 @@ impl CfnLimit {
 impl crate::core::element::CfnResource for CfnLimit {
     const TYPE_NAME: &'static str = "AWS::Deadline::Limit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AmountRequirementName".into(), self.amount_requirement_name.into_value());
@@ -657,11 +683,13 @@ impl crate::core::element::CfnResource for CfnLimit {
 impl Handle<CfnLimit> {
     ///
     /// `Fn::GetAtt` `CurrentCount`.
+    #[inline]
     pub fn attr_current_count(&self) -> Val<i64> {
         Val::expr(self.get_att("CurrentCount"))
     }
     ///
     /// `Fn::GetAtt` `LimitId`.
+    #[inline]
     pub fn attr_limit_id(&self) -> Val<String> {
         Val::expr(self.get_att("LimitId"))
     }
@@ -685,6 +713,7 @@ pub struct CfnMeteredProduct {
 
 impl CfnMeteredProduct {
     /// A new `CfnMeteredProduct` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -698,6 +727,7 @@ impl CfnMeteredProduct {
 impl crate::core::element::CfnResource for CfnMeteredProduct {
     const TYPE_NAME: &'static str = "AWS::Deadline::MeteredProduct";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LicenseEndpointId", self.license_endpoint_id);
@@ -710,21 +740,25 @@ impl crate::core::element::CfnResource for CfnMeteredProduct {
 impl Handle<CfnMeteredProduct> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Port"))
     }
     ///
     /// `Fn::GetAtt` `Family`.
+    #[inline]
     pub fn attr_family(&self) -> Val<String> {
         Val::expr(self.get_att("Family"))
     }
     ///
     /// `Fn::GetAtt` `Vendor`.
+    #[inline]
     pub fn attr_vendor(&self) -> Val<String> {
         Val::expr(self.get_att("Vendor"))
     }
@@ -791,6 +825,7 @@ impl CfnMonitor {
 impl crate::core::element::CfnResource for CfnMonitor {
     const TYPE_NAME: &'static str = "AWS::Deadline::Monitor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DisplayName".into(), self.display_name.into_value());
@@ -807,21 +842,25 @@ impl crate::core::element::CfnResource for CfnMonitor {
 impl Handle<CfnMonitor> {
     ///
     /// `Fn::GetAtt` `IdentityCenterApplicationArn`.
+    #[inline]
     pub fn attr_identity_center_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityCenterApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `MonitorId`.
+    #[inline]
     pub fn attr_monitor_id(&self) -> Val<String> {
         Val::expr(self.get_att("MonitorId"))
     }
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -905,6 +944,7 @@ impl CfnQueue {
 impl crate::core::element::CfnResource for CfnQueue {
     const TYPE_NAME: &'static str = "AWS::Deadline::Queue";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedStorageProfileIds", self.allowed_storage_profile_ids);
@@ -926,11 +966,13 @@ impl crate::core::element::CfnResource for CfnQueue {
 impl Handle<CfnQueue> {
     ///
     /// `Fn::GetAtt` `QueueId`.
+    #[inline]
     pub fn attr_queue_id(&self) -> Val<String> {
         Val::expr(self.get_att("QueueId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -959,6 +1001,7 @@ pub mod queue {
     }
 
     impl IntoValue for JobAttachmentSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RootPrefix".into(), self.root_prefix.into_value());
@@ -995,6 +1038,7 @@ pub mod queue {
     }
 
     impl IntoValue for JobRunAsUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Posix", self.posix);
@@ -1024,6 +1068,7 @@ pub mod queue {
     }
 
     impl IntoValue for PosixUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Group".into(), self.group.into_value());
@@ -1052,6 +1097,7 @@ pub mod queue {
     }
 
     impl IntoValue for WindowsUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PasswordArn".into(), self.password_arn.into_value());
@@ -1126,6 +1172,7 @@ impl CfnQueueEnvironment {
 impl crate::core::element::CfnResource for CfnQueueEnvironment {
     const TYPE_NAME: &'static str = "AWS::Deadline::QueueEnvironment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FarmId".into(), self.farm_id.into_value());
@@ -1141,11 +1188,13 @@ impl crate::core::element::CfnResource for CfnQueueEnvironment {
 impl Handle<CfnQueueEnvironment> {
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     ///
     /// `Fn::GetAtt` `QueueEnvironmentId`.
+    #[inline]
     pub fn attr_queue_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("QueueEnvironmentId"))
     }
@@ -1192,6 +1241,7 @@ impl CfnQueueFleetAssociation {
 impl crate::core::element::CfnResource for CfnQueueFleetAssociation {
     const TYPE_NAME: &'static str = "AWS::Deadline::QueueFleetAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FarmId".into(), self.farm_id.into_value());
@@ -1231,6 +1281,7 @@ impl CfnQueueLimitAssociation {
 impl crate::core::element::CfnResource for CfnQueueLimitAssociation {
     const TYPE_NAME: &'static str = "AWS::Deadline::QueueLimitAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FarmId".into(), self.farm_id.into_value());
@@ -1285,6 +1336,7 @@ impl CfnStorageProfile {
 impl crate::core::element::CfnResource for CfnStorageProfile {
     const TYPE_NAME: &'static str = "AWS::Deadline::StorageProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DisplayName".into(), self.display_name.into_value());
@@ -1299,6 +1351,7 @@ impl crate::core::element::CfnResource for CfnStorageProfile {
 impl Handle<CfnStorageProfile> {
     ///
     /// `Fn::GetAtt` `StorageProfileId`.
+    #[inline]
     pub fn attr_storage_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("StorageProfileId"))
     }
@@ -1333,6 +1386,7 @@ pub mod storage_profile {
     }
 
     impl IntoValue for FileSystemLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1405,6 +1459,7 @@ impl CfnWorker {
 impl crate::core::element::CfnResource for CfnWorker {
     const TYPE_NAME: &'static str = "AWS::Deadline::Worker";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FarmId".into(), self.farm_id.into_value());
@@ -1420,30 +1475,35 @@ impl Handle<CfnWorker> {
     /// The Amazon Resource Name (ARN) of the worker.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The worker ID.
     ///
     /// `Fn::GetAtt` `WorkerId`.
+    #[inline]
     pub fn attr_worker_id(&self) -> Val<String> {
         Val::expr(self.get_att("WorkerId"))
     }
     /// The status of the worker.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time the resource was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The user or system that created this resource.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
@@ -1468,6 +1528,7 @@ pub mod worker {
 
     impl HostPropertiesRequest {
         /// A new `HostPropertiesRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1479,6 +1540,7 @@ pub mod worker {
     }
 
     impl IntoValue for HostPropertiesRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HostName", self.host_name);
@@ -1505,6 +1567,7 @@ pub mod worker {
 
     impl IpAddresses {
         /// A new `IpAddresses` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1516,6 +1579,7 @@ pub mod worker {
     }
 
     impl IntoValue for IpAddresses {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpV4Addresses", self.ip_v4_addresses);

@@ -38,6 +38,7 @@ pub struct CfnGraph {
 
 impl CfnGraph {
     /// A new `CfnGraph` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -51,6 +52,7 @@ impl CfnGraph {
 impl crate::core::element::CfnResource for CfnGraph {
     const TYPE_NAME: &'static str = "AWS::Detective::Graph";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoEnableMembers", self.auto_enable_members);
@@ -64,6 +66,7 @@ impl Handle<CfnGraph> {
     /// The Detective graph ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -127,6 +130,7 @@ impl CfnMemberInvitation {
 impl crate::core::element::CfnResource for CfnMemberInvitation {
     const TYPE_NAME: &'static str = "AWS::Detective::MemberInvitation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DisableEmailNotification", self.disable_email_notification);
@@ -163,6 +167,7 @@ impl CfnOrganizationAdmin {
 impl crate::core::element::CfnResource for CfnOrganizationAdmin {
     const TYPE_NAME: &'static str = "AWS::Detective::OrganizationAdmin";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountId".into(), self.account_id.into_value());
@@ -175,6 +180,7 @@ impl Handle<CfnOrganizationAdmin> {
     /// The Detective graph ARN
     ///
     /// `Fn::GetAtt` `GraphArn`.
+    #[inline]
     pub fn attr_graph_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GraphArn"))
     }

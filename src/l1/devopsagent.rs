@@ -91,6 +91,7 @@ impl CfnAgentSpace {
 impl crate::core::element::CfnResource for CfnAgentSpace {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::AgentSpace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -109,65 +110,77 @@ impl Handle<CfnAgentSpace> {
     /// The unique identifier of the AgentSpace
     ///
     /// `Fn::GetAtt` `AgentSpaceId`.
+    #[inline]
     pub fn attr_agent_space_id(&self) -> Val<String> {
         Val::expr(self.get_att("AgentSpaceId"))
     }
     /// The timestamp when the resource was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the resource was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The Amazon Resource Name (ARN) of the AgentSpace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `OperatorApp.Iam.CreatedAt`.
+    #[inline]
     pub fn attr_operator_app_iam_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Iam.CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `OperatorApp.Iam.UpdatedAt`.
+    #[inline]
     pub fn attr_operator_app_iam_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Iam.UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `OperatorApp.Idc.IdcApplicationArn`.
+    #[inline]
     pub fn attr_operator_app_idc_idc_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Idc.IdcApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `OperatorApp.Idc.CreatedAt`.
+    #[inline]
     pub fn attr_operator_app_idc_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Idc.CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `OperatorApp.Idc.UpdatedAt`.
+    #[inline]
     pub fn attr_operator_app_idc_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Idc.UpdatedAt"))
     }
     /// The identity claim used to identify users. This value is selected by the service for the configured provider.
     ///
     /// `Fn::GetAtt` `OperatorApp.Idp.UserIdClaim`.
+    #[inline]
     pub fn attr_operator_app_idp_user_id_claim(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Idp.UserIdClaim"))
     }
     ///
     /// `Fn::GetAtt` `OperatorApp.Idp.CreatedAt`.
+    #[inline]
     pub fn attr_operator_app_idp_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Idp.CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `OperatorApp.Idp.UpdatedAt`.
+    #[inline]
     pub fn attr_operator_app_idp_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("OperatorApp.Idp.UpdatedAt"))
     }
@@ -193,6 +206,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for IamAuthConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OperatorAppRoleArn".into(), self.operator_app_role_arn.into_value());
@@ -220,6 +234,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for IdcAuthConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdcInstanceArn".into(), self.idc_instance_arn.into_value());
@@ -281,6 +296,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for IdpAuthConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -309,6 +325,7 @@ pub mod agent_space {
 
     impl OperatorApp {
         /// A new `OperatorApp` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -321,6 +338,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for OperatorApp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iam", self.iam);
@@ -345,6 +363,7 @@ pub mod agent_space {
 
     impl Preferences {
         /// A new `Preferences` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -355,6 +374,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for Preferences {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ElevatedActionsEnabled", self.elevated_actions_enabled);
@@ -439,6 +459,7 @@ impl CfnAsset {
 impl crate::core::element::CfnResource for CfnAsset {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Asset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentSpaceId".into(), self.agent_space_id.into_value());
@@ -455,6 +476,7 @@ impl Handle<CfnAsset> {
     /// The unique identifier of the asset (assigned by the service on Create).
     ///
     /// `Fn::GetAtt` `AssetId`.
+    #[inline]
     pub fn attr_asset_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssetId"))
     }
@@ -462,18 +484,21 @@ impl Handle<CfnAsset> {
     /// the drift signal for change detection.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
     /// The timestamp when the asset was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the asset was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -481,6 +506,7 @@ impl Handle<CfnAsset> {
     /// arn:&lt;partition&gt;:aidevops:&lt;region&gt;:&lt;account-id&gt;:agentspace/&lt;agentspace-id&gt;/asset/&lt;asset-id&gt;.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -531,6 +557,7 @@ pub mod asset {
     }
 
     impl IntoValue for AssetFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentBytes", self.content_bytes);
@@ -598,6 +625,7 @@ impl CfnAssociation {
 impl crate::core::element::CfnResource for CfnAssociation {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Association";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentSpaceId".into(), self.agent_space_id.into_value());
@@ -613,18 +641,21 @@ impl Handle<CfnAssociation> {
     /// The unique identifier of the association
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
     /// The timestamp when the association was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the association was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -680,6 +711,7 @@ impl CfnPrivateConnection {
 impl crate::core::element::CfnResource for CfnPrivateConnection {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::PrivateConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Certificate", self.certificate);
@@ -695,18 +727,21 @@ impl Handle<CfnPrivateConnection> {
     /// The status of the Private Connection.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The expiry time of the certificate associated with the Private Connection.
     ///
     /// `Fn::GetAtt` `CertificateExpiryTime`.
+    #[inline]
     pub fn attr_certificate_expiry_time(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateExpiryTime"))
     }
     /// The Amazon Resource Name (ARN) of the Private Connection.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -795,6 +830,7 @@ impl CfnService {
 impl crate::core::element::CfnResource for CfnService {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Service";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExchangeUrlPrivateConnectionName", self.exchange_url_private_connection_name);
@@ -814,24 +850,28 @@ impl Handle<CfnService> {
     /// The unique identifier of the service
     ///
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceId"))
     }
     /// List of accessible resources for this service
     ///
     /// `Fn::GetAtt` `AccessibleResources`.
+    #[inline]
     pub fn attr_accessible_resources(&self) -> Value {
         self.get_att("AccessibleResources")
     }
     /// Additional details specific to the service type returned after registration
     ///
     /// `Fn::GetAtt` `AdditionalServiceDetails`.
+    #[inline]
     pub fn attr_additional_service_details(&self) -> Value {
         self.get_att("AdditionalServiceDetails")
     }
     /// The Amazon Resource Name (ARN) of the Service.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -917,6 +957,7 @@ impl CfnTrigger {
 impl crate::core::element::CfnResource for CfnTrigger {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Trigger";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Action".into(), self.action.into_value());
@@ -933,18 +974,21 @@ impl Handle<CfnTrigger> {
     /// The unique identifier of the trigger (assigned by the service on Create).
     ///
     /// `Fn::GetAtt` `TriggerId`.
+    #[inline]
     pub fn attr_trigger_id(&self) -> Val<String> {
         Val::expr(self.get_att("TriggerId"))
     }
     /// The timestamp when the trigger was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the trigger was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -952,6 +996,7 @@ impl Handle<CfnTrigger> {
     /// arn:&lt;partition&gt;:aidevops:&lt;region&gt;:&lt;account-id&gt;:agentspace/&lt;agentspace-id&gt;/trigger/&lt;trigger-id&gt;.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -976,6 +1021,7 @@ pub mod trigger {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Schedule".into(), self.schedule.into_value());
@@ -1002,6 +1048,7 @@ pub mod trigger {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());

@@ -29,6 +29,7 @@ pub struct CfnLogAnomalyDetectionIntegration {}
 
 impl CfnLogAnomalyDetectionIntegration {
     /// A new `CfnLogAnomalyDetectionIntegration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -37,6 +38,7 @@ impl CfnLogAnomalyDetectionIntegration {
 impl crate::core::element::CfnResource for CfnLogAnomalyDetectionIntegration {
     const TYPE_NAME: &'static str = "AWS::DevOpsGuru::LogAnomalyDetectionIntegration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         Map::new()
     }
@@ -47,6 +49,7 @@ impl Handle<CfnLogAnomalyDetectionIntegration> {
     /// User account id, used as the primary identifier for the resource
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -74,6 +77,7 @@ impl CfnNotificationChannel {
 impl crate::core::element::CfnResource for CfnNotificationChannel {
     const TYPE_NAME: &'static str = "AWS::DevOpsGuru::NotificationChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Config".into(), self.config.into_value());
@@ -86,6 +90,7 @@ impl Handle<CfnNotificationChannel> {
     /// The ID of a notification channel.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -108,6 +113,7 @@ pub mod notification_channel {
 
     impl NotificationChannelConfig {
         /// A new `NotificationChannelConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -119,6 +125,7 @@ pub mod notification_channel {
     }
 
     impl IntoValue for NotificationChannelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filters", self.filters);
@@ -141,6 +148,7 @@ pub mod notification_channel {
 
     impl NotificationFilterConfig {
         /// A new `NotificationFilterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -152,6 +160,7 @@ pub mod notification_channel {
     }
 
     impl IntoValue for NotificationFilterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MessageTypes", self.message_types);
@@ -171,6 +180,7 @@ pub mod notification_channel {
 
     impl SnsChannelConfig {
         /// A new `SnsChannelConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -181,6 +191,7 @@ pub mod notification_channel {
     }
 
     impl IntoValue for SnsChannelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TopicArn", self.topic_arn);
@@ -234,6 +245,7 @@ impl CfnResourceCollection {
 impl crate::core::element::CfnResource for CfnResourceCollection {
     const TYPE_NAME: &'static str = "AWS::DevOpsGuru::ResourceCollection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceCollectionFilter".into(), self.resource_collection_filter.into_value());
@@ -246,6 +258,7 @@ impl Handle<CfnResourceCollection> {
     /// The type of ResourceCollection
     ///
     /// `Fn::GetAtt` `ResourceCollectionType`.
+    #[inline]
     pub fn attr_resource_collection_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceCollectionType"))
     }
@@ -267,6 +280,7 @@ pub mod resource_collection {
 
     impl CloudFormationCollectionFilter {
         /// A new `CloudFormationCollectionFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -277,6 +291,7 @@ pub mod resource_collection {
     }
 
     impl IntoValue for CloudFormationCollectionFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StackNames", self.stack_names);
@@ -298,6 +313,7 @@ pub mod resource_collection {
 
     impl ResourceCollectionFilter {
         /// A new `ResourceCollectionFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -309,6 +325,7 @@ pub mod resource_collection {
     }
 
     impl IntoValue for ResourceCollectionFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudFormation", self.cloud_formation);
@@ -335,6 +352,7 @@ pub mod resource_collection {
 
     impl TagCollection {
         /// A new `TagCollection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -346,6 +364,7 @@ pub mod resource_collection {
     }
 
     impl IntoValue for TagCollection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppBoundaryKey", self.app_boundary_key);

@@ -92,6 +92,7 @@ impl CfnConnection {
 impl crate::core::element::CfnResource for CfnConnection {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::Connection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bandwidth".into(), self.bandwidth.into_value());
@@ -110,18 +111,21 @@ impl Handle<CfnConnection> {
     /// The ARN of the connection.
     ///
     /// `Fn::GetAtt` `ConnectionArn`.
+    #[inline]
     pub fn attr_connection_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionArn"))
     }
     /// The ID of the connection.
     ///
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionId"))
     }
     /// The state of the connection.
     ///
     /// `Fn::GetAtt` `ConnectionState`.
+    #[inline]
     pub fn attr_connection_state(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionState"))
     }
@@ -167,6 +171,7 @@ impl CfnDirectConnectGateway {
 impl crate::core::element::CfnResource for CfnDirectConnectGateway {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::DirectConnectGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AmazonSideAsn", self.amazon_side_asn);
@@ -181,12 +186,14 @@ impl Handle<CfnDirectConnectGateway> {
     /// The ARN of the Direct Connect gateway.
     ///
     /// `Fn::GetAtt` `DirectConnectGatewayArn`.
+    #[inline]
     pub fn attr_direct_connect_gateway_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DirectConnectGatewayArn"))
     }
     /// The ID of the Direct Connect gateway.
     ///
     /// `Fn::GetAtt` `DirectConnectGatewayId`.
+    #[inline]
     pub fn attr_direct_connect_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("DirectConnectGatewayId"))
     }
@@ -248,6 +255,7 @@ impl CfnDirectConnectGatewayAssociation {
 impl crate::core::element::CfnResource for CfnDirectConnectGatewayAssociation {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::DirectConnectGatewayAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(
@@ -267,6 +275,7 @@ impl Handle<CfnDirectConnectGatewayAssociation> {
     /// The ID of the Direct Connect gateway association.
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -347,6 +356,7 @@ impl CfnLag {
 impl crate::core::element::CfnResource for CfnLag {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::Lag";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionsBandwidth".into(), self.connections_bandwidth.into_value());
@@ -365,18 +375,21 @@ impl Handle<CfnLag> {
     /// The ARN of the LAG.
     ///
     /// `Fn::GetAtt` `LagArn`.
+    #[inline]
     pub fn attr_lag_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LagArn"))
     }
     /// The ID of the LAG.
     ///
     /// `Fn::GetAtt` `LagId`.
+    #[inline]
     pub fn attr_lag_id(&self) -> Val<String> {
         Val::expr(self.get_att("LagId"))
     }
     /// The state of the LAG.
     ///
     /// `Fn::GetAtt` `LagState`.
+    #[inline]
     pub fn attr_lag_state(&self) -> Val<String> {
         Val::expr(self.get_att("LagState"))
     }
@@ -489,6 +502,7 @@ impl CfnPrivateVirtualInterface {
 impl crate::core::element::CfnResource for CfnPrivateVirtualInterface {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::PrivateVirtualInterface";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocatePrivateVirtualInterfaceRoleArn", self.allocate_private_virtual_interface_role_arn);
@@ -511,12 +525,14 @@ impl Handle<CfnPrivateVirtualInterface> {
     /// The ID of the virtual interface.
     ///
     /// `Fn::GetAtt` `VirtualInterfaceArn`.
+    #[inline]
     pub fn attr_virtual_interface_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VirtualInterfaceArn"))
     }
     /// The ID of the virtual interface.
     ///
     /// `Fn::GetAtt` `VirtualInterfaceId`.
+    #[inline]
     pub fn attr_virtual_interface_id(&self) -> Val<String> {
         Val::expr(self.get_att("VirtualInterfaceId"))
     }
@@ -582,6 +598,7 @@ pub mod private_virtual_interface {
     }
 
     impl IntoValue for BgpPeer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddressFamily".into(), self.address_family.into_value());
@@ -682,6 +699,7 @@ impl CfnPublicVirtualInterface {
 impl crate::core::element::CfnResource for CfnPublicVirtualInterface {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::PublicVirtualInterface";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocatePublicVirtualInterfaceRoleArn", self.allocate_public_virtual_interface_role_arn);
@@ -701,12 +719,14 @@ impl Handle<CfnPublicVirtualInterface> {
     /// The ARN of the virtual interface.
     ///
     /// `Fn::GetAtt` `VirtualInterfaceArn`.
+    #[inline]
     pub fn attr_virtual_interface_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VirtualInterfaceArn"))
     }
     /// The ID of the virtual interface.
     ///
     /// `Fn::GetAtt` `VirtualInterfaceId`.
+    #[inline]
     pub fn attr_virtual_interface_id(&self) -> Val<String> {
         Val::expr(self.get_att("VirtualInterfaceId"))
     }
@@ -772,6 +792,7 @@ pub mod public_virtual_interface {
     }
 
     impl IntoValue for BgpPeer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddressFamily".into(), self.address_family.into_value());
@@ -887,6 +908,7 @@ impl CfnTransitVirtualInterface {
 impl crate::core::element::CfnResource for CfnTransitVirtualInterface {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::TransitVirtualInterface";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocateTransitVirtualInterfaceRoleArn", self.allocate_transit_virtual_interface_role_arn);
@@ -908,12 +930,14 @@ impl Handle<CfnTransitVirtualInterface> {
     /// The ARN of the virtual interface.
     ///
     /// `Fn::GetAtt` `VirtualInterfaceArn`.
+    #[inline]
     pub fn attr_virtual_interface_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VirtualInterfaceArn"))
     }
     /// The ID of the virtual interface.
     ///
     /// `Fn::GetAtt` `VirtualInterfaceId`.
+    #[inline]
     pub fn attr_virtual_interface_id(&self) -> Val<String> {
         Val::expr(self.get_att("VirtualInterfaceId"))
     }
@@ -979,6 +1003,7 @@ pub mod transit_virtual_interface {
     }
 
     impl IntoValue for BgpPeer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddressFamily".into(), self.address_family.into_value());

@@ -96,6 +96,7 @@ impl CfnMicrosoftAD {
 impl crate::core::element::CfnResource for CfnMicrosoftAD {
     const TYPE_NAME: &'static str = "AWS::DirectoryService::MicrosoftAD";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CreateAlias", self.create_alias);
@@ -114,18 +115,21 @@ impl Handle<CfnMicrosoftAD> {
     /// The alias for a directory
     ///
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Val<String> {
         Val::expr(self.get_att("Alias"))
     }
     /// The IP addresses of the DNS servers for the directory, such as \[ "172.31.3.154", "172.31.63.203" \].
     ///
     /// `Fn::GetAtt` `DnsIpAddresses`.
+    #[inline]
     pub fn attr_dns_ip_addresses(&self) -> Value {
         self.get_att("DnsIpAddresses")
     }
     /// Unique identifier for the Microsoft Active Directory
     ///
     /// `Fn::GetAtt` `DirectoryId`.
+    #[inline]
     pub fn attr_directory_id(&self) -> Val<String> {
         Val::expr(self.get_att("DirectoryId"))
     }
@@ -158,6 +162,7 @@ pub mod microsoft_ad {
     }
 
     impl IntoValue for VpcSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SubnetIds".into(), self.subnet_ids.into_value());
@@ -263,6 +268,7 @@ impl CfnSimpleAD {
 impl crate::core::element::CfnResource for CfnSimpleAD {
     const TYPE_NAME: &'static str = "AWS::DirectoryService::SimpleAD";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CreateAlias", self.create_alias);
@@ -283,18 +289,21 @@ impl Handle<CfnSimpleAD> {
     /// The alias for a directory.
     ///
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Val<String> {
         Val::expr(self.get_att("Alias"))
     }
     /// The IP addresses of the DNS servers for the directory, such as \[ "172.31.3.154", "172.31.63.203" \].
     ///
     /// `Fn::GetAtt` `DnsIpAddresses`.
+    #[inline]
     pub fn attr_dns_ip_addresses(&self) -> Value {
         self.get_att("DnsIpAddresses")
     }
     /// The unique identifier for a directory.
     ///
     /// `Fn::GetAtt` `DirectoryId`.
+    #[inline]
     pub fn attr_directory_id(&self) -> Val<String> {
         Val::expr(self.get_att("DirectoryId"))
     }
@@ -327,6 +336,7 @@ pub mod simple_ad {
     }
 
     impl IntoValue for VpcSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SubnetIds".into(), self.subnet_ids.into_value());

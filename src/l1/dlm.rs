@@ -89,6 +89,7 @@ pub struct CfnLifecyclePolicy {
 
 impl CfnLifecyclePolicy {
     /// A new `CfnLifecyclePolicy` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -112,6 +113,7 @@ impl CfnLifecyclePolicy {
 impl crate::core::element::CfnResource for CfnLifecyclePolicy {
     const TYPE_NAME: &'static str = "AWS::DLM::LifecyclePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CopyTags", self.copy_tags);
@@ -135,12 +137,14 @@ impl Handle<CfnLifecyclePolicy> {
     /// The identifier of the lifecycle policy.
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     /// The Amazon Resource Name (ARN) of the lifecycle policy.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -176,6 +180,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CrossRegionCopy".into(), self.cross_region_copy.into_value());
@@ -201,6 +206,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for ArchiveRetainRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RetentionArchiveTier".into(), self.retention_archive_tier.into_value());
@@ -228,6 +234,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for ArchiveRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RetainRule".into(), self.retain_rule.into_value());
@@ -291,6 +298,7 @@ pub mod lifecycle_policy {
 
     impl CreateRule {
         /// A new `CreateRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -306,6 +314,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CreateRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CronExpression", self.cron_expression);
@@ -347,6 +356,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionConfiguration".into(), self.encryption_configuration.into_value());
@@ -386,6 +396,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyDeprecateRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Interval".into(), self.interval.into_value());
@@ -424,6 +435,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyRetainRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Interval".into(), self.interval.into_value());
@@ -499,6 +511,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CmkArn", self.cmk_arn);
@@ -525,6 +538,7 @@ pub mod lifecycle_policy {
 
     impl CrossRegionCopyTarget {
         /// A new `CrossRegionCopyTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -535,6 +549,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetRegion", self.target_region);
@@ -569,6 +584,7 @@ pub mod lifecycle_policy {
 
     impl DeprecateRule {
         /// A new `DeprecateRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -581,6 +597,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for DeprecateRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -621,6 +638,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CmkArn", self.cmk_arn);
@@ -665,6 +683,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for EventParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DescriptionRegex", self.description_regex);
@@ -700,6 +719,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for EventSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameters", self.parameters);
@@ -733,6 +753,7 @@ pub mod lifecycle_policy {
 
     impl Exclusions {
         /// A new `Exclusions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -745,6 +766,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Exclusions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludeBootVolumes", self.exclude_boot_volumes);
@@ -788,6 +810,7 @@ pub mod lifecycle_policy {
 
     impl FastRestoreRule {
         /// A new `FastRestoreRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -802,6 +825,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for FastRestoreRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZoneIds", self.availability_zone_ids);
@@ -845,6 +869,7 @@ pub mod lifecycle_policy {
 
     impl Parameters {
         /// A new `Parameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -857,6 +882,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Parameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludeBootVolume", self.exclude_boot_volume);
@@ -982,6 +1008,7 @@ pub mod lifecycle_policy {
 
     impl PolicyDetails {
         /// A new `PolicyDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1007,6 +1034,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for PolicyDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -1057,6 +1085,7 @@ pub mod lifecycle_policy {
 
     impl RetainRule {
         /// A new `RetainRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1069,6 +1098,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for RetainRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -1104,6 +1134,7 @@ pub mod lifecycle_policy {
 
     impl RetentionArchiveTier {
         /// A new `RetentionArchiveTier` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1116,6 +1147,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for RetentionArchiveTier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -1182,6 +1214,7 @@ pub mod lifecycle_policy {
 
     impl Schedule {
         /// A new `Schedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1202,6 +1235,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArchiveRule", self.archive_rule);
@@ -1298,6 +1332,7 @@ pub mod lifecycle_policy {
 
     impl Script {
         /// A new `Script` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1313,6 +1348,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Script {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExecuteOperationOnScriptFailure", self.execute_operation_on_script_failure);
@@ -1348,6 +1384,7 @@ pub mod lifecycle_policy {
 
     impl ShareRule {
         /// A new `ShareRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1360,6 +1397,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for ShareRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetAccounts", self.target_accounts);

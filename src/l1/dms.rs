@@ -44,6 +44,7 @@ pub struct CfnCertificate {
 
 impl CfnCertificate {
     /// A new `CfnCertificate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -58,6 +59,7 @@ impl CfnCertificate {
 impl crate::core::element::CfnResource for CfnCertificate {
     const TYPE_NAME: &'static str = "AWS::DMS::Certificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateIdentifier", self.certificate_identifier);
@@ -72,6 +74,7 @@ impl Handle<CfnCertificate> {
     /// The certificate Arn
     ///
     /// `Fn::GetAtt` `CertificateArn`.
+    #[inline]
     pub fn attr_certificate_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateArn"))
     }
@@ -161,6 +164,7 @@ impl CfnDataMigration {
 impl crate::core::element::CfnResource for CfnDataMigration {
     const TYPE_NAME: &'static str = "AWS::DMS::DataMigration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataMigrationIdentifier", self.data_migration_identifier);
@@ -180,12 +184,14 @@ impl Handle<CfnDataMigration> {
     /// The property describes an ARN of the data migration.
     ///
     /// `Fn::GetAtt` `DataMigrationArn`.
+    #[inline]
     pub fn attr_data_migration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DataMigrationArn"))
     }
     /// The property describes the create time of the data migration.
     ///
     /// `Fn::GetAtt` `DataMigrationCreateTime`.
+    #[inline]
     pub fn attr_data_migration_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("DataMigrationCreateTime"))
     }
@@ -218,6 +224,7 @@ pub mod data_migration {
 
     impl DataMigrationSettings {
         /// A new `DataMigrationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -230,6 +237,7 @@ pub mod data_migration {
     }
 
     impl IntoValue for DataMigrationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudwatchLogsEnabled", self.cloudwatch_logs_enabled);
@@ -270,6 +278,7 @@ pub mod data_migration {
 
     impl SourceDataSettings {
         /// A new `SourceDataSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -283,6 +292,7 @@ pub mod data_migration {
     }
 
     impl IntoValue for SourceDataSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CDCStartPosition", self.cdc_start_position);
@@ -385,6 +395,7 @@ impl CfnDataProvider {
 impl crate::core::element::CfnResource for CfnDataProvider {
     const TYPE_NAME: &'static str = "AWS::DMS::DataProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataProviderIdentifier", self.data_provider_identifier);
@@ -404,12 +415,14 @@ impl Handle<CfnDataProvider> {
     /// The data provider ARN.
     ///
     /// `Fn::GetAtt` `DataProviderArn`.
+    #[inline]
     pub fn attr_data_provider_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DataProviderArn"))
     }
     /// The data provider creation time.
     ///
     /// `Fn::GetAtt` `DataProviderCreationTime`.
+    #[inline]
     pub fn attr_data_provider_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("DataProviderCreationTime"))
     }
@@ -462,6 +475,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for DocDbSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -527,6 +541,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for IbmDb2LuwSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -584,6 +599,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for IbmDb2zOsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -634,6 +650,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MariaDbSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -703,6 +720,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MicrosoftSqlServerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -772,6 +790,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MongoDbSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthMechanism", self.auth_mechanism);
@@ -825,6 +844,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MySqlSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -904,6 +924,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for OracleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AsmServer", self.asm_server);
@@ -972,6 +993,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for PostgreSqlSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1010,6 +1032,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for RedshiftSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -1082,6 +1105,7 @@ pub mod data_provider {
 
     impl Settings {
         /// A new `Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1102,6 +1126,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DocDbSettings", self.doc_db_settings);
@@ -1168,6 +1193,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for SybaseAseSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1492,6 +1518,7 @@ impl CfnEndpoint {
 impl crate::core::element::CfnResource for CfnEndpoint {
     const TYPE_NAME: &'static str = "AWS::DMS::Endpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1534,12 +1561,14 @@ impl Handle<CfnEndpoint> {
     /// The endpoint ARN.
     ///
     /// `Fn::GetAtt` `EndpointArn`.
+    #[inline]
     pub fn attr_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointArn"))
     }
     /// A value that can be used for cross-account validation.
     ///
     /// `Fn::GetAtt` `ExternalId`.
+    #[inline]
     pub fn attr_external_id(&self) -> Val<String> {
         Val::expr(self.get_att("ExternalId"))
     }
@@ -1588,6 +1617,7 @@ pub mod endpoint {
 
     impl DocDbSettings {
         /// A new `DocDbSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1602,6 +1632,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for DocDbSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DocsToInvestigate", self.docs_to_investigate);
@@ -1628,6 +1659,7 @@ pub mod endpoint {
 
     impl DynamoDbSettings {
         /// A new `DynamoDbSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1638,6 +1670,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for DynamoDbSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
@@ -1675,6 +1708,7 @@ pub mod endpoint {
 
     impl ElasticsearchSettings {
         /// A new `ElasticsearchSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1688,6 +1722,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for ElasticsearchSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndpointUri", self.endpoint_uri);
@@ -1785,6 +1820,7 @@ pub mod endpoint {
 
     impl GcpMySQLSettings {
         /// A new `GcpMySQLSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1807,6 +1843,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for GcpMySQLSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AfterConnectScript", self.after_connect_script);
@@ -1886,6 +1923,7 @@ pub mod endpoint {
 
     impl IbmDb2Settings {
         /// A new `IbmDb2Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1904,6 +1942,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for IbmDb2Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CurrentLsn", self.current_lsn);
@@ -2032,6 +2071,7 @@ pub mod endpoint {
 
     impl KafkaSettings {
         /// A new `KafkaSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2059,6 +2099,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for KafkaSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Broker", self.broker);
@@ -2146,6 +2187,7 @@ pub mod endpoint {
 
     impl KinesisSettings {
         /// A new `KinesisSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2165,6 +2207,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for KinesisSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IncludeControlDetails", self.include_control_details);
@@ -2286,6 +2329,7 @@ pub mod endpoint {
 
     impl MicrosoftSqlServerSettings {
         /// A new `MicrosoftSqlServerSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2312,6 +2356,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for MicrosoftSqlServerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BcpPacketSize", self.bcp_packet_size);
@@ -2411,6 +2456,7 @@ pub mod endpoint {
 
     impl MongoDbSettings {
         /// A new `MongoDbSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2433,6 +2479,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for MongoDbSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthMechanism", self.auth_mechanism);
@@ -2510,6 +2557,7 @@ pub mod endpoint {
 
     impl MySqlSettings {
         /// A new `MySqlSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2528,6 +2576,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for MySqlSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AfterConnectScript", self.after_connect_script);
@@ -2591,6 +2640,7 @@ pub mod endpoint {
 
     impl NeptuneSettings {
         /// A new `NeptuneSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2607,6 +2657,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for NeptuneSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorRetryDuration", self.error_retry_duration);
@@ -2822,6 +2873,7 @@ pub mod endpoint {
 
     impl OracleSettings {
         /// A new `OracleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2866,6 +2918,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for OracleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessAlternateDirectly", self.access_alternate_directly);
@@ -3002,6 +3055,7 @@ pub mod endpoint {
 
     impl PostgreSqlSettings {
         /// A new `PostgreSqlSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3027,6 +3081,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for PostgreSqlSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AfterConnectScript", self.after_connect_script);
@@ -3095,6 +3150,7 @@ pub mod endpoint {
 
     impl RedisSettings {
         /// A new `RedisSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3111,6 +3167,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for RedisSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthPassword", self.auth_password);
@@ -3281,6 +3338,7 @@ pub mod endpoint {
 
     impl RedshiftSettings {
         /// A new `RedshiftSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3316,6 +3374,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for RedshiftSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcceptAnyDate", self.accept_any_date);
@@ -3588,6 +3647,7 @@ pub mod endpoint {
 
     impl S3Settings {
         /// A new `S3Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3638,6 +3698,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for S3Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddColumnName", self.add_column_name);
@@ -3705,6 +3766,7 @@ pub mod endpoint {
 
     impl SybaseSettings {
         /// A new `SybaseSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3716,6 +3778,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for SybaseSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
@@ -3806,6 +3869,7 @@ impl CfnEventSubscription {
 impl crate::core::element::CfnResource for CfnEventSubscription {
     const TYPE_NAME: &'static str = "AWS::DMS::EventSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enabled", self.enabled);
@@ -3882,6 +3946,7 @@ pub struct CfnInstanceProfile {
 
 impl CfnInstanceProfile {
     /// A new `CfnInstanceProfile` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3903,6 +3968,7 @@ impl CfnInstanceProfile {
 impl crate::core::element::CfnResource for CfnInstanceProfile {
     const TYPE_NAME: &'static str = "AWS::DMS::InstanceProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3924,12 +3990,14 @@ impl Handle<CfnInstanceProfile> {
     /// The property describes an ARN of the instance profile.
     ///
     /// `Fn::GetAtt` `InstanceProfileArn`.
+    #[inline]
     pub fn attr_instance_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceProfileArn"))
     }
     /// The property describes a creating time of the instance profile.
     ///
     /// `Fn::GetAtt` `InstanceProfileCreationTime`.
+    #[inline]
     pub fn attr_instance_profile_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceProfileCreationTime"))
     }
@@ -4006,6 +4074,7 @@ pub struct CfnMigrationProject {
 
 impl CfnMigrationProject {
     /// A new `CfnMigrationProject` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -4026,6 +4095,7 @@ impl CfnMigrationProject {
 impl crate::core::element::CfnResource for CfnMigrationProject {
     const TYPE_NAME: &'static str = "AWS::DMS::MigrationProject";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -4046,24 +4116,28 @@ impl Handle<CfnMigrationProject> {
     /// The property describes an ARN of the migration project.
     ///
     /// `Fn::GetAtt` `MigrationProjectArn`.
+    #[inline]
     pub fn attr_migration_project_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MigrationProjectArn"))
     }
     /// The property describes a creating time of the migration project.
     ///
     /// `Fn::GetAtt` `MigrationProjectCreationTime`.
+    #[inline]
     pub fn attr_migration_project_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("MigrationProjectCreationTime"))
     }
     /// The property describes an instance profile arn for the migration project. For read
     ///
     /// `Fn::GetAtt` `InstanceProfileArn`.
+    #[inline]
     pub fn attr_instance_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceProfileArn"))
     }
     /// The property describes an instance profile name for the migration project. For read
     ///
     /// `Fn::GetAtt` `InstanceProfileName`.
+    #[inline]
     pub fn attr_instance_profile_name(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceProfileName"))
     }
@@ -4096,6 +4170,7 @@ pub mod migration_project {
 
     impl DataProviderDescriptor {
         /// A new `DataProviderDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4110,6 +4185,7 @@ pub mod migration_project {
     }
 
     impl IntoValue for DataProviderDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataProviderArn", self.data_provider_arn);
@@ -4135,6 +4211,7 @@ pub mod migration_project {
 
     impl SchemaConversionApplicationAttributes {
         /// A new `SchemaConversionApplicationAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4146,6 +4223,7 @@ pub mod migration_project {
     }
 
     impl IntoValue for SchemaConversionApplicationAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3BucketPath", self.s3_bucket_path);
@@ -4246,6 +4324,7 @@ impl CfnReplicationConfig {
 impl crate::core::element::CfnResource for CfnReplicationConfig {
     const TYPE_NAME: &'static str = "AWS::DMS::ReplicationConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ComputeConfig".into(), self.compute_config.into_value());
@@ -4267,6 +4346,7 @@ impl Handle<CfnReplicationConfig> {
     /// The Amazon Resource Name (ARN) of the Replication Config
     ///
     /// `Fn::GetAtt` `ReplicationConfigArn`.
+    #[inline]
     pub fn attr_replication_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ReplicationConfigArn"))
     }
@@ -4337,6 +4417,7 @@ pub mod replication_config {
     }
 
     impl IntoValue for ComputeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -4473,6 +4554,7 @@ impl CfnReplicationInstance {
 impl crate::core::element::CfnResource for CfnReplicationInstance {
     const TYPE_NAME: &'static str = "AWS::DMS::ReplicationInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -4500,16 +4582,19 @@ impl crate::core::element::CfnResource for CfnReplicationInstance {
 impl Handle<CfnReplicationInstance> {
     ///
     /// `Fn::GetAtt` `ReplicationInstancePublicIpAddresses`.
+    #[inline]
     pub fn attr_replication_instance_public_ip_addresses(&self) -> Val<String> {
         Val::expr(self.get_att("ReplicationInstancePublicIpAddresses"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ReplicationInstancePrivateIpAddresses`.
+    #[inline]
     pub fn attr_replication_instance_private_ip_addresses(&self) -> Val<String> {
         Val::expr(self.get_att("ReplicationInstancePrivateIpAddresses"))
     }
@@ -4566,6 +4651,7 @@ impl CfnReplicationSubnetGroup {
 impl crate::core::element::CfnResource for CfnReplicationSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::DMS::ReplicationSubnetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ReplicationSubnetGroupDescription".into(), self.replication_subnet_group_description.into_value());
@@ -4695,6 +4781,7 @@ impl CfnReplicationTask {
 impl crate::core::element::CfnResource for CfnReplicationTask {
     const TYPE_NAME: &'static str = "AWS::DMS::ReplicationTask";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CdcStartPosition", self.cdc_start_position);
@@ -4719,6 +4806,7 @@ impl Handle<CfnReplicationTask> {
     /// The ARN of the ReplicationTask. Also serves the purpise of Primary Identifier.
     ///
     /// `Fn::GetAtt` `ReplicationTaskArn`.
+    #[inline]
     pub fn attr_replication_task_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ReplicationTaskArn"))
     }

@@ -120,6 +120,7 @@ pub struct CfnDBCluster {
 
 impl CfnDBCluster {
     /// A new `CfnDBCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -161,6 +162,7 @@ impl CfnDBCluster {
 impl crate::core::element::CfnResource for CfnDBCluster {
     const TYPE_NAME: &'static str = "AWS::DocDB::DBCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZones", self.availability_zones);
@@ -201,21 +203,25 @@ impl crate::core::element::CfnResource for CfnDBCluster {
 impl Handle<CfnDBCluster> {
     ///
     /// `Fn::GetAtt` `ReadEndpoint`.
+    #[inline]
     pub fn attr_read_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("ReadEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     ///
     /// `Fn::GetAtt` `ClusterResourceId`.
+    #[inline]
     pub fn attr_cluster_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterResourceId"))
     }
@@ -243,6 +249,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for ServerlessV2ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxCapacity".into(), self.max_capacity.into_value());
@@ -322,6 +329,7 @@ impl CfnDBClusterParameterGroup {
 impl crate::core::element::CfnResource for CfnDBClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::DocDB::DBClusterParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -405,6 +413,7 @@ impl CfnDBInstance {
 impl crate::core::element::CfnResource for CfnDBInstance {
     const TYPE_NAME: &'static str = "AWS::DocDB::DBInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
@@ -425,16 +434,19 @@ impl crate::core::element::CfnResource for CfnDBInstance {
 impl Handle<CfnDBInstance> {
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<String> {
         Val::expr(self.get_att("Port"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
@@ -487,6 +499,7 @@ impl CfnDBSubnetGroup {
 impl crate::core::element::CfnResource for CfnDBSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::DocDB::DBSubnetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DBSubnetGroupDescription".into(), self.db_subnet_group_description.into_value());
@@ -561,6 +574,7 @@ impl CfnEventSubscription {
 impl crate::core::element::CfnResource for CfnEventSubscription {
     const TYPE_NAME: &'static str = "AWS::DocDB::EventSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enabled", self.enabled);
@@ -664,6 +678,7 @@ impl CfnGlobalCluster {
 impl crate::core::element::CfnResource for CfnGlobalCluster {
     const TYPE_NAME: &'static str = "AWS::DocDB::GlobalCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtection", self.deletion_protection);
@@ -682,6 +697,7 @@ impl Handle<CfnGlobalCluster> {
     /// The Amazon Resource Name (ARN) for the global cluster.
     ///
     /// `Fn::GetAtt` `GlobalClusterArn`.
+    #[inline]
     pub fn attr_global_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GlobalClusterArn"))
     }
@@ -689,6 +705,7 @@ impl Handle<CfnGlobalCluster> {
     /// CloudTrail log entries whenever the AWS KMS key for the DB cluster is accessed.
     ///
     /// `Fn::GetAtt` `GlobalClusterResourceId`.
+    #[inline]
     pub fn attr_global_cluster_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("GlobalClusterResourceId"))
     }

@@ -115,6 +115,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::DocDBElastic::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AdminUserName".into(), self.admin_user_name.into_value());
@@ -139,11 +140,13 @@ impl crate::core::element::CfnResource for CfnCluster {
 impl Handle<CfnCluster> {
     ///
     /// `Fn::GetAtt` `ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterArn"))
     }
     ///
     /// `Fn::GetAtt` `ClusterEndpoint`.
+    #[inline]
     pub fn attr_cluster_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterEndpoint"))
     }
@@ -192,6 +195,7 @@ impl CfnClusterSnapshot {
 impl crate::core::element::CfnResource for CfnClusterSnapshot {
     const TYPE_NAME: &'static str = "AWS::DocDBElastic::ClusterSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterArn".into(), self.cluster_arn.into_value());
@@ -206,54 +210,63 @@ impl Handle<CfnClusterSnapshot> {
     /// The Amazon Resource Name (ARN) of the elastic cluster snapshot.
     ///
     /// `Fn::GetAtt` `SnapshotArn`.
+    #[inline]
     pub fn attr_snapshot_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotArn"))
     }
     /// The status of the elastic cluster snapshot.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The type of the elastic cluster snapshot (manual or automated).
     ///
     /// `Fn::GetAtt` `SnapshotType`.
+    #[inline]
     pub fn attr_snapshot_type(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotType"))
     }
     /// The time when the elastic cluster snapshot was created, in Universal Coordinated Time (UTC).
     ///
     /// `Fn::GetAtt` `SnapshotCreationTime`.
+    #[inline]
     pub fn attr_snapshot_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotCreationTime"))
     }
     /// The time when the source elastic cluster was created, in Universal Coordinated Time (UTC).
     ///
     /// `Fn::GetAtt` `ClusterCreationTime`.
+    #[inline]
     pub fn attr_cluster_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterCreationTime"))
     }
     /// The Amazon EC2 subnet IDs associated with the source elastic cluster.
     ///
     /// `Fn::GetAtt` `SubnetIds`.
+    #[inline]
     pub fn attr_subnet_ids(&self) -> Value {
         self.get_att("SubnetIds")
     }
     /// The Amazon EC2 security group IDs associated with the source elastic cluster.
     ///
     /// `Fn::GetAtt` `VpcSecurityGroupIds`.
+    #[inline]
     pub fn attr_vpc_security_group_ids(&self) -> Value {
         self.get_att("VpcSecurityGroupIds")
     }
     /// The name of the elastic cluster administrator.
     ///
     /// `Fn::GetAtt` `AdminUserName`.
+    #[inline]
     pub fn attr_admin_user_name(&self) -> Val<String> {
         Val::expr(self.get_att("AdminUserName"))
     }
     /// The KMS key identifier used to encrypt the source elastic cluster.
     ///
     /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
     pub fn attr_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyId"))
     }

@@ -75,6 +75,7 @@ pub struct CfnLaunchConfigurationTemplate {
 
 impl CfnLaunchConfigurationTemplate {
     /// A new `CfnLaunchConfigurationTemplate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -95,6 +96,7 @@ impl CfnLaunchConfigurationTemplate {
 impl crate::core::element::CfnResource for CfnLaunchConfigurationTemplate {
     const TYPE_NAME: &'static str = "AWS::DRS::LaunchConfigurationTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CopyPrivateIp", self.copy_private_ip);
@@ -115,12 +117,14 @@ impl Handle<CfnLaunchConfigurationTemplate> {
     /// ARN of the Launch Configuration Template.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// ID of the Launch Configuration Template.
     ///
     /// `Fn::GetAtt` `LaunchConfigurationTemplateID`.
+    #[inline]
     pub fn attr_launch_configuration_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("LaunchConfigurationTemplateID"))
     }
@@ -142,6 +146,7 @@ pub mod launch_configuration_template {
 
     impl Licensing {
         /// A new `Licensing` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -152,6 +157,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for Licensing {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OsByol", self.os_byol);
@@ -220,6 +226,7 @@ impl CfnRecoveryPlan {
 impl crate::core::element::CfnResource for CfnRecoveryPlan {
     const TYPE_NAME: &'static str = "AWS::DRS::RecoveryPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -234,12 +241,14 @@ impl Handle<CfnRecoveryPlan> {
     /// The ARN of the Recovery Plan.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Recovery Plan.
     ///
     /// `Fn::GetAtt` `RecoveryPlanID`.
+    #[inline]
     pub fn attr_recovery_plan_id(&self) -> Val<String> {
         Val::expr(self.get_att("RecoveryPlanID"))
     }
@@ -247,18 +256,21 @@ impl Handle<CfnRecoveryPlan> {
     /// cannot be executed.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The timestamp when the Recovery Plan was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the Recovery Plan was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -404,6 +416,7 @@ impl CfnReplicationConfigurationTemplate {
 impl crate::core::element::CfnResource for CfnReplicationConfigurationTemplate {
     const TYPE_NAME: &'static str = "AWS::DRS::ReplicationConfigurationTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociateDefaultSecurityGroup", self.associate_default_security_group);
@@ -434,12 +447,14 @@ impl Handle<CfnReplicationConfigurationTemplate> {
     /// The Replication Configuration Template ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The Replication Configuration Template ID.
     ///
     /// `Fn::GetAtt` `ReplicationConfigurationTemplateID`.
+    #[inline]
     pub fn attr_replication_configuration_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("ReplicationConfigurationTemplateID"))
     }
@@ -502,6 +517,7 @@ pub mod replication_configuration_template {
     }
 
     impl IntoValue for PITPolicyRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -613,6 +629,7 @@ impl CfnSourceNetwork {
 impl crate::core::element::CfnResource for CfnSourceNetwork {
     const TYPE_NAME: &'static str = "AWS::DRS::SourceNetwork";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("OriginAccountID".into(), self.origin_account_id.into_value());
@@ -628,12 +645,14 @@ impl Handle<CfnSourceNetwork> {
     /// The ARN of the Source Network.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Source Network.
     ///
     /// `Fn::GetAtt` `SourceNetworkID`.
+    #[inline]
     pub fn attr_source_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("SourceNetworkID"))
     }

@@ -55,6 +55,7 @@ pub struct CfnCluster {
 
 impl CfnCluster {
     /// A new `CfnCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -71,6 +72,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::DSQL::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -87,54 +89,63 @@ impl Handle<CfnCluster> {
     /// The Amazon Resource Name (ARN) for the cluster.
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// The ID of the created cluster.
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     /// The time of when the cluster was created in ISO-8601 format.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The status of the cluster.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The VPC endpoint service name.
     ///
     /// `Fn::GetAtt` `VpcEndpointServiceName`.
+    #[inline]
     pub fn attr_vpc_endpoint_service_name(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpointServiceName"))
     }
     /// The encryption configuration details for the cluster.
     ///
     /// `Fn::GetAtt` `EncryptionDetails`.
+    #[inline]
     pub fn attr_encryption_details(&self) -> Value {
         self.get_att("EncryptionDetails")
     }
     /// The version number of the cluster's resource based policy
     ///
     /// `Fn::GetAtt` `PolicyVersion`.
+    #[inline]
     pub fn attr_policy_version(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyVersion"))
     }
     /// The DSQL cluster endpoint.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// The DSQL cluster VPC endpoint.
     ///
     /// `Fn::GetAtt` `VpcEndpoint`.
+    #[inline]
     pub fn attr_vpc_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpoint"))
     }
@@ -159,6 +170,7 @@ pub mod cluster {
 
     impl MultiRegionProperties {
         /// A new `MultiRegionProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -170,6 +182,7 @@ pub mod cluster {
     }
 
     impl IntoValue for MultiRegionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Clusters", self.clusters);

@@ -141,6 +141,7 @@ impl CfnGlobalTable {
 impl crate::core::element::CfnResource for CfnGlobalTable {
     const TYPE_NAME: &'static str = "AWS::DynamoDB::GlobalTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttributeDefinitions", self.attribute_definitions);
@@ -171,16 +172,19 @@ impl crate::core::element::CfnResource for CfnGlobalTable {
 impl Handle<CfnGlobalTable> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `StreamArn`.
+    #[inline]
     pub fn attr_stream_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StreamArn"))
     }
     ///
     /// `Fn::GetAtt` `TableId`.
+    #[inline]
     pub fn attr_table_id(&self) -> Val<String> {
         Val::expr(self.get_att("TableId"))
     }
@@ -209,6 +213,7 @@ pub mod global_table {
     }
 
     impl IntoValue for AttributeDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -257,6 +262,7 @@ pub mod global_table {
     }
 
     impl IntoValue for CapacityAutoScalingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxCapacity".into(), self.max_capacity.into_value());
@@ -294,6 +300,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ContributorInsightsSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -313,6 +320,7 @@ pub mod global_table {
 
     impl GlobalReadProvisionedThroughputSettings {
         /// A new `GlobalReadProvisionedThroughputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -323,6 +331,7 @@ pub mod global_table {
     }
 
     impl IntoValue for GlobalReadProvisionedThroughputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadCapacityUnits", self.read_capacity_units);
@@ -389,6 +398,7 @@ pub mod global_table {
     }
 
     impl IntoValue for GlobalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IndexName".into(), self.index_name.into_value());
@@ -423,6 +433,7 @@ pub mod global_table {
     }
 
     impl IntoValue for GlobalSecondaryIndexKeySchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -442,6 +453,7 @@ pub mod global_table {
 
     impl GlobalTableWitness {
         /// A new `GlobalTableWitness` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -452,6 +464,7 @@ pub mod global_table {
     }
 
     impl IntoValue for GlobalTableWitness {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Region", self.region);
@@ -479,6 +492,7 @@ pub mod global_table {
     }
 
     impl IntoValue for KeySchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -511,6 +525,7 @@ pub mod global_table {
     }
 
     impl IntoValue for KinesisStreamSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApproximateCreationDateTimePrecision", self.approximate_creation_date_time_precision);
@@ -546,6 +561,7 @@ pub mod global_table {
     }
 
     impl IntoValue for LocalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IndexName".into(), self.index_name.into_value());
@@ -575,6 +591,7 @@ pub mod global_table {
     }
 
     impl IntoValue for LocalSecondaryIndexKeySchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -597,6 +614,7 @@ pub mod global_table {
 
     impl PointInTimeRecoverySpecification {
         /// A new `PointInTimeRecoverySpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -608,6 +626,7 @@ pub mod global_table {
     }
 
     impl IntoValue for PointInTimeRecoverySpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PointInTimeRecoveryEnabled", self.point_in_time_recovery_enabled);
@@ -630,6 +649,7 @@ pub mod global_table {
 
     impl Projection {
         /// A new `Projection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -641,6 +661,7 @@ pub mod global_table {
     }
 
     impl IntoValue for Projection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NonKeyAttributes", self.non_key_attributes);
@@ -660,6 +681,7 @@ pub mod global_table {
 
     impl ReadOnDemandThroughputSettings {
         /// A new `ReadOnDemandThroughputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -670,6 +692,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReadOnDemandThroughputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxReadRequestUnits", self.max_read_request_units);
@@ -691,6 +714,7 @@ pub mod global_table {
 
     impl ReadProvisionedThroughputSettings {
         /// A new `ReadProvisionedThroughputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -702,6 +726,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReadProvisionedThroughputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadCapacityAutoScalingSettings", self.read_capacity_auto_scaling_settings);
@@ -747,6 +772,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReplicaGlobalSecondaryIndexSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
@@ -774,6 +800,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReplicaSSESpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KMSMasterKeyId".into(), self.kms_master_key_id.into_value());
@@ -873,6 +900,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReplicaSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
@@ -908,6 +936,7 @@ pub mod global_table {
 
     impl ReplicaStreamSpecification {
         /// A new `ReplicaStreamSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -919,6 +948,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReplicaStreamSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourcePolicy", self.resource_policy);
@@ -944,6 +974,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -975,6 +1006,7 @@ pub mod global_table {
     }
 
     impl IntoValue for SSESpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SSEEnabled".into(), self.sse_enabled.into_value());
@@ -1009,6 +1041,7 @@ pub mod global_table {
     }
 
     impl IntoValue for SearchSchemaElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -1034,6 +1067,7 @@ pub mod global_table {
     }
 
     impl IntoValue for StreamSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StreamViewType".into(), self.stream_view_type.into_value());
@@ -1078,6 +1112,7 @@ pub mod global_table {
     }
 
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisableScaleIn", self.disable_scale_in);
@@ -1112,6 +1147,7 @@ pub mod global_table {
     }
 
     impl IntoValue for TimeToLiveSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeName", self.attribute_name);
@@ -1137,6 +1173,7 @@ pub mod global_table {
     }
 
     impl IntoValue for VectorAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -1194,6 +1231,7 @@ pub mod global_table {
     }
 
     impl IntoValue for VectorIndex {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Dimensions".into(), self.dimensions.into_value());
@@ -1220,6 +1258,7 @@ pub mod global_table {
 
     impl WarmThroughput {
         /// A new `WarmThroughput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1231,6 +1270,7 @@ pub mod global_table {
     }
 
     impl IntoValue for WarmThroughput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
@@ -1250,6 +1290,7 @@ pub mod global_table {
 
     impl WriteOnDemandThroughputSettings {
         /// A new `WriteOnDemandThroughputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1260,6 +1301,7 @@ pub mod global_table {
     }
 
     impl IntoValue for WriteOnDemandThroughputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxWriteRequestUnits", self.max_write_request_units);
@@ -1278,6 +1320,7 @@ pub mod global_table {
 
     impl WriteProvisionedThroughputSettings {
         /// A new `WriteProvisionedThroughputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1288,6 +1331,7 @@ pub mod global_table {
     }
 
     impl IntoValue for WriteProvisionedThroughputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WriteCapacityAutoScalingSettings", self.write_capacity_auto_scaling_settings);
@@ -1649,6 +1693,7 @@ impl CfnTable {
 impl crate::core::element::CfnResource for CfnTable {
     const TYPE_NAME: &'static str = "AWS::DynamoDB::Table";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttributeDefinitions", self.attribute_definitions);
@@ -1680,11 +1725,13 @@ impl crate::core::element::CfnResource for CfnTable {
 impl Handle<CfnTable> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `StreamArn`.
+    #[inline]
     pub fn attr_stream_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StreamArn"))
     }
@@ -1723,6 +1770,7 @@ pub mod table {
     }
 
     impl IntoValue for AttributeDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -1761,6 +1809,7 @@ pub mod table {
     }
 
     impl IntoValue for ContributorInsightsSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1789,6 +1838,7 @@ pub mod table {
 
     impl Csv {
         /// A new `Csv` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1800,6 +1850,7 @@ pub mod table {
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -1885,6 +1936,7 @@ pub mod table {
     }
 
     impl IntoValue for GlobalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
@@ -1942,6 +1994,7 @@ pub mod table {
     }
 
     impl IntoValue for ImportSourceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputCompressionType", self.input_compression_type);
@@ -1965,6 +2018,7 @@ pub mod table {
 
     impl InputFormatOptions {
         /// A new `InputFormatOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1975,6 +2029,7 @@ pub mod table {
     }
 
     impl IntoValue for InputFormatOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -2002,6 +2057,7 @@ pub mod table {
     }
 
     impl IntoValue for KeySchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -2040,6 +2096,7 @@ pub mod table {
     }
 
     impl IntoValue for KinesisStreamSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApproximateCreationDateTimePrecision", self.approximate_creation_date_time_precision);
@@ -2081,6 +2138,7 @@ pub mod table {
     }
 
     impl IntoValue for LocalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IndexName".into(), self.index_name.into_value());
@@ -2110,6 +2168,7 @@ pub mod table {
     }
 
     impl IntoValue for LocalSecondaryIndexKeySchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -2145,6 +2204,7 @@ pub mod table {
 
     impl OnDemandThroughput {
         /// A new `OnDemandThroughput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2156,6 +2216,7 @@ pub mod table {
     }
 
     impl IntoValue for OnDemandThroughput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxReadRequestUnits", self.max_read_request_units);
@@ -2184,6 +2245,7 @@ pub mod table {
 
     impl PointInTimeRecoverySpecification {
         /// A new `PointInTimeRecoverySpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2195,6 +2257,7 @@ pub mod table {
     }
 
     impl IntoValue for PointInTimeRecoverySpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PointInTimeRecoveryEnabled", self.point_in_time_recovery_enabled);
@@ -2240,6 +2303,7 @@ pub mod table {
 
     impl Projection {
         /// A new `Projection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2251,6 +2315,7 @@ pub mod table {
     }
 
     impl IntoValue for Projection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NonKeyAttributes", self.non_key_attributes);
@@ -2295,6 +2360,7 @@ pub mod table {
     }
 
     impl IntoValue for ProvisionedThroughput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReadCapacityUnits".into(), self.read_capacity_units.into_value());
@@ -2352,6 +2418,7 @@ pub mod table {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -2394,6 +2461,7 @@ pub mod table {
     }
 
     impl IntoValue for S3BucketSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -2444,6 +2512,7 @@ pub mod table {
     }
 
     impl IntoValue for SSESpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KMSMasterKeyId", self.kms_master_key_id);
@@ -2479,6 +2548,7 @@ pub mod table {
     }
 
     impl IntoValue for SearchSchemaElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -2548,6 +2618,7 @@ pub mod table {
     }
 
     impl IntoValue for StreamSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourcePolicy", self.resource_policy);
@@ -2589,6 +2660,7 @@ pub mod table {
     }
 
     impl IntoValue for TimeToLiveSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeName", self.attribute_name);
@@ -2614,6 +2686,7 @@ pub mod table {
     }
 
     impl IntoValue for VectorAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -2671,6 +2744,7 @@ pub mod table {
     }
 
     impl IntoValue for VectorIndex {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Dimensions".into(), self.dimensions.into_value());
@@ -2703,6 +2777,7 @@ pub mod table {
 
     impl WarmThroughput {
         /// A new `WarmThroughput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2714,6 +2789,7 @@ pub mod table {
     }
 
     impl IntoValue for WarmThroughput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);

@@ -147,6 +147,7 @@ impl CfnApplicationStatusCheck {
 impl crate::core::element::CfnResource for CfnApplicationStatusCheck {
     const TYPE_NAME: &'static str = "AWS::EC2::ApplicationStatusCheck";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Aggregation", self.aggregation);
@@ -173,18 +174,21 @@ impl Handle<CfnApplicationStatusCheck> {
     /// The Amazon Resource Name (ARN) of the application status check.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the application status check.
     ///
     /// `Fn::GetAtt` `ApplicationStatusCheckId`.
+    #[inline]
     pub fn attr_application_status_check_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationStatusCheckId"))
     }
     /// When the application status check was created (ISO 8601).
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -207,6 +211,7 @@ pub mod application_status_check {
 
     impl HealthCheckPath {
         /// A new `HealthCheckPath` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -218,6 +223,7 @@ pub mod application_status_check {
     }
 
     impl IntoValue for HealthCheckPath {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destinations", self.destinations);
@@ -240,6 +246,7 @@ pub mod application_status_check {
 
     impl HealthCheckPathDestination {
         /// A new `HealthCheckPathDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -251,6 +258,7 @@ pub mod application_status_check {
     }
 
     impl IntoValue for HealthCheckPathDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupId", self.security_group_id);
@@ -273,6 +281,7 @@ pub mod application_status_check {
 
     impl HealthCheckPathSource {
         /// A new `HealthCheckPathSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -284,6 +293,7 @@ pub mod application_status_check {
     }
 
     impl IntoValue for HealthCheckPathSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupId", self.security_group_id);
@@ -390,6 +400,7 @@ impl CfnCapacityManagerDataExport {
 impl crate::core::element::CfnResource for CfnCapacityManagerDataExport {
     const TYPE_NAME: &'static str = "AWS::EC2::CapacityManagerDataExport";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("OutputFormat".into(), self.output_format.into_value());
@@ -406,6 +417,7 @@ impl Handle<CfnCapacityManagerDataExport> {
     /// The unique identifier of the capacity manager data export.
     ///
     /// `Fn::GetAtt` `CapacityManagerDataExportId`.
+    #[inline]
     pub fn attr_capacity_manager_data_export_id(&self) -> Val<String> {
         Val::expr(self.get_att("CapacityManagerDataExportId"))
     }
@@ -538,6 +550,7 @@ impl CfnCapacityReservation {
 impl crate::core::element::CfnResource for CfnCapacityReservation {
     const TYPE_NAME: &'static str = "AWS::EC2::CapacityReservation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -563,66 +576,79 @@ impl crate::core::element::CfnResource for CfnCapacityReservation {
 impl Handle<CfnCapacityReservation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `AvailableInstanceCount`.
+    #[inline]
     pub fn attr_available_instance_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AvailableInstanceCount"))
     }
     ///
     /// `Fn::GetAtt` `TotalInstanceCount`.
+    #[inline]
     pub fn attr_total_instance_count(&self) -> Val<i64> {
         Val::expr(self.get_att("TotalInstanceCount"))
     }
     ///
     /// `Fn::GetAtt` `StartDate`.
+    #[inline]
     pub fn attr_start_date(&self) -> Val<String> {
         Val::expr(self.get_att("StartDate"))
     }
     ///
     /// `Fn::GetAtt` `CapacityReservationArn`.
+    #[inline]
     pub fn attr_capacity_reservation_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CapacityReservationArn"))
     }
     ///
     /// `Fn::GetAtt` `CreateDate`.
+    #[inline]
     pub fn attr_create_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreateDate"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     ///
     /// `Fn::GetAtt` `ReservationType`.
+    #[inline]
     pub fn attr_reservation_type(&self) -> Val<String> {
         Val::expr(self.get_att("ReservationType"))
     }
     ///
     /// `Fn::GetAtt` `CapacityAllocationSet`.
+    #[inline]
     pub fn attr_capacity_allocation_set(&self) -> Value {
         self.get_att("CapacityAllocationSet")
     }
     ///
     /// `Fn::GetAtt` `CommitmentInfo`.
+    #[inline]
     pub fn attr_commitment_info(&self) -> Value {
         self.get_att("CommitmentInfo")
     }
     ///
     /// `Fn::GetAtt` `DeliveryPreference`.
+    #[inline]
     pub fn attr_delivery_preference(&self) -> Val<String> {
         Val::expr(self.get_att("DeliveryPreference"))
     }
     ///
     /// `Fn::GetAtt` `CapacityReservationFleetId`.
+    #[inline]
     pub fn attr_capacity_reservation_fleet_id(&self) -> Val<String> {
         Val::expr(self.get_att("CapacityReservationFleetId"))
     }
@@ -645,6 +671,7 @@ pub mod capacity_reservation {
 
     impl TagSpecification {
         /// A new `TagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -656,6 +683,7 @@ pub mod capacity_reservation {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -867,6 +895,7 @@ pub struct CfnCapacityReservationFleet {
 
 impl CfnCapacityReservationFleet {
     /// A new `CfnCapacityReservationFleet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -887,6 +916,7 @@ impl CfnCapacityReservationFleet {
 impl crate::core::element::CfnResource for CfnCapacityReservationFleet {
     const TYPE_NAME: &'static str = "AWS::EC2::CapacityReservationFleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -906,6 +936,7 @@ impl crate::core::element::CfnResource for CfnCapacityReservationFleet {
 impl Handle<CfnCapacityReservationFleet> {
     ///
     /// `Fn::GetAtt` `CapacityReservationFleetId`.
+    #[inline]
     pub fn attr_capacity_reservation_fleet_id(&self) -> Val<String> {
         Val::expr(self.get_att("CapacityReservationFleetId"))
     }
@@ -943,6 +974,7 @@ pub mod capacity_reservation_fleet {
 
     impl InstanceTypeSpecification {
         /// A new `InstanceTypeSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -959,6 +991,7 @@ pub mod capacity_reservation_fleet {
     }
 
     impl IntoValue for InstanceTypeSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -986,6 +1019,7 @@ pub mod capacity_reservation_fleet {
 
     impl TagSpecification {
         /// A new `TagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -997,6 +1031,7 @@ pub mod capacity_reservation_fleet {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -1194,6 +1229,7 @@ impl CfnCarrierGateway {
 impl crate::core::element::CfnResource for CfnCarrierGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::CarrierGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -1207,18 +1243,21 @@ impl Handle<CfnCarrierGateway> {
     /// The ID of the carrier gateway.
     ///
     /// `Fn::GetAtt` `CarrierGatewayId`.
+    #[inline]
     pub fn attr_carrier_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("CarrierGatewayId"))
     }
     /// The ID of the owner.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The state of the carrier gateway.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -1282,6 +1321,7 @@ impl CfnClientVpnAuthorizationRule {
 impl crate::core::element::CfnResource for CfnClientVpnAuthorizationRule {
     const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnAuthorizationRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessGroupId", self.access_group_id);
@@ -1298,6 +1338,7 @@ impl Handle<CfnClientVpnAuthorizationRule> {
     /// The ID of the Client VPN Authorization Rule.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1443,6 +1484,7 @@ impl CfnClientVpnEndpoint {
 impl crate::core::element::CfnResource for CfnClientVpnEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthenticationOptions".into(), self.authentication_options.into_value());
@@ -1476,6 +1518,7 @@ impl crate::core::element::CfnResource for CfnClientVpnEndpoint {
 impl Handle<CfnClientVpnEndpoint> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1512,6 +1555,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for AuthorizationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -1538,6 +1582,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for CertificateAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientRootCertificateChainArn".into(), self.client_root_certificate_chain_arn.into_value());
@@ -1582,6 +1627,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ClientAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActiveDirectory", self.active_directory);
@@ -1616,6 +1662,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ClientConnectOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1648,6 +1695,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ClientLoginBannerOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BannerText", self.banner_text);
@@ -1667,6 +1715,7 @@ pub mod client_vpn_endpoint {
 
     impl ClientRouteEnforcementOptions {
         /// A new `ClientRouteEnforcementOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1677,6 +1726,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ClientRouteEnforcementOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enforced", self.enforced);
@@ -1721,6 +1771,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ConnectionLogOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudwatchLogGroup", self.cloudwatch_log_group);
@@ -1754,6 +1805,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for DevicePostureOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1793,6 +1845,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for DevicePostureTrustProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PublicSigningKeyUrl", self.public_signing_key_url);
@@ -1819,6 +1872,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for DirectoryServiceAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DirectoryId".into(), self.directory_id.into_value());
@@ -1850,6 +1904,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for FederatedAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SAMLProviderArn".into(), self.saml_provider_arn.into_value());
@@ -1878,6 +1933,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceType".into(), self.resource_type.into_value());
@@ -1918,6 +1974,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for TransitGatewayConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZoneIds", self.availability_zone_ids);
@@ -1986,6 +2043,7 @@ impl CfnClientVpnRoute {
 impl crate::core::element::CfnResource for CfnClientVpnRoute {
     const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnRoute";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClientVpnEndpointId".into(), self.client_vpn_endpoint_id.into_value());
@@ -2002,6 +2060,7 @@ impl Handle<CfnClientVpnRoute> {
     /// client request token.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2049,6 +2108,7 @@ impl CfnClientVpnTargetNetworkAssociation {
 impl crate::core::element::CfnResource for CfnClientVpnTargetNetworkAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnTargetNetworkAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -2063,6 +2123,7 @@ impl crate::core::element::CfnResource for CfnClientVpnTargetNetworkAssociation 
 impl Handle<CfnClientVpnTargetNetworkAssociation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2151,6 +2212,7 @@ impl CfnCustomerGateway {
 impl crate::core::element::CfnResource for CfnCustomerGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::CustomerGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BgpAsn", self.bgp_asn);
@@ -2168,6 +2230,7 @@ impl crate::core::element::CfnResource for CfnCustomerGateway {
 impl Handle<CfnCustomerGateway> {
     ///
     /// `Fn::GetAtt` `CustomerGatewayId`.
+    #[inline]
     pub fn attr_customer_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("CustomerGatewayId"))
     }
@@ -2219,6 +2282,7 @@ pub struct CfnDHCPOptions {
 
 impl CfnDHCPOptions {
     /// A new `CfnDHCPOptions` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2237,6 +2301,7 @@ impl CfnDHCPOptions {
 impl crate::core::element::CfnResource for CfnDHCPOptions {
     const TYPE_NAME: &'static str = "AWS::EC2::DHCPOptions";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DomainName", self.domain_name);
@@ -2254,6 +2319,7 @@ impl crate::core::element::CfnResource for CfnDHCPOptions {
 impl Handle<CfnDHCPOptions> {
     ///
     /// `Fn::GetAtt` `DhcpOptionsId`.
+    #[inline]
     pub fn attr_dhcp_options_id(&self) -> Val<String> {
         Val::expr(self.get_att("DhcpOptionsId"))
     }
@@ -2348,6 +2414,7 @@ impl CfnEC2Fleet {
 impl crate::core::element::CfnResource for CfnEC2Fleet {
     const TYPE_NAME: &'static str = "AWS::EC2::EC2Fleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Context", self.context);
@@ -2371,6 +2438,7 @@ impl crate::core::element::CfnResource for CfnEC2Fleet {
 impl Handle<CfnEC2Fleet> {
     ///
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Val<String> {
         Val::expr(self.get_att("FleetId"))
     }
@@ -2393,6 +2461,7 @@ pub mod ec2_fleet {
 
     impl AcceleratorCountRequest {
         /// A new `AcceleratorCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2404,6 +2473,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2426,6 +2496,7 @@ pub mod ec2_fleet {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// A new `AcceleratorTotalMemoryMiBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2437,6 +2508,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2459,6 +2531,7 @@ pub mod ec2_fleet {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// A new `BaselineEbsBandwidthMbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2470,6 +2543,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -2489,6 +2563,7 @@ pub mod ec2_fleet {
 
     impl BaselinePerformanceFactorsRequest {
         /// A new `BaselinePerformanceFactorsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2499,6 +2574,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cpu", self.cpu);
@@ -2526,6 +2602,7 @@ pub mod ec2_fleet {
 
     impl BlockDeviceMapping {
         /// A new `BlockDeviceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2539,6 +2616,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -2563,6 +2641,7 @@ pub mod ec2_fleet {
 
     impl CapacityRebalance {
         /// A new `CapacityRebalance` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2574,6 +2653,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for CapacityRebalance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReplacementStrategy", self.replacement_strategy);
@@ -2593,6 +2673,7 @@ pub mod ec2_fleet {
 
     impl CapacityReservationOptionsRequest {
         /// A new `CapacityReservationOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2603,6 +2684,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for CapacityReservationOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UsageStrategy", self.usage_strategy);
@@ -2624,6 +2706,7 @@ pub mod ec2_fleet {
 
     impl CapacityReservationTargetRequest {
         /// A new `CapacityReservationTargetRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2635,6 +2718,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for CapacityReservationTargetRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationIds", self.capacity_reservation_ids);
@@ -2654,6 +2738,7 @@ pub mod ec2_fleet {
 
     impl CpuPerformanceFactorRequest {
         /// A new `CpuPerformanceFactorRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2664,6 +2749,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for CpuPerformanceFactorRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "References", self.references);
@@ -2703,6 +2789,7 @@ pub mod ec2_fleet {
 
     impl EbsBlockDevice {
         /// A new `EbsBlockDevice` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2720,6 +2807,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for EbsBlockDevice {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -2748,6 +2836,7 @@ pub mod ec2_fleet {
 
     impl FleetLaunchTemplateConfigRequest {
         /// A new `FleetLaunchTemplateConfigRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2759,6 +2848,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for FleetLaunchTemplateConfigRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateSpecification", self.launch_template_specification);
@@ -2817,6 +2907,7 @@ pub mod ec2_fleet {
 
     impl FleetLaunchTemplateOverridesRequest {
         /// A new `FleetLaunchTemplateOverridesRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2840,6 +2931,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for FleetLaunchTemplateOverridesRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -2897,6 +2989,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for FleetLaunchTemplateSpecificationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -2921,6 +3014,7 @@ pub mod ec2_fleet {
 
     impl IamInstanceProfileSpecification {
         /// A new `IamInstanceProfileSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2932,6 +3026,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for IamInstanceProfileSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -2957,6 +3052,7 @@ pub mod ec2_fleet {
 
     impl InstanceMetadataOptionsRequest {
         /// A new `InstanceMetadataOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2969,6 +3065,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for InstanceMetadataOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -3064,6 +3161,7 @@ pub mod ec2_fleet {
 
     impl InstanceRequirementsRequest {
         /// A new `InstanceRequirementsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3099,6 +3197,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for InstanceRequirementsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -3150,6 +3249,7 @@ pub mod ec2_fleet {
 
     impl Ipv6AddressRequest {
         /// A new `Ipv6AddressRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3160,6 +3260,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for Ipv6AddressRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ipv6Address", self.ipv6_address);
@@ -3178,6 +3279,7 @@ pub mod ec2_fleet {
 
     impl MaintenanceStrategies {
         /// A new `MaintenanceStrategies` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3188,6 +3290,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for MaintenanceStrategies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityRebalance", self.capacity_rebalance);
@@ -3209,6 +3312,7 @@ pub mod ec2_fleet {
 
     impl MemoryGiBPerVCpuRequest {
         /// A new `MemoryGiBPerVCpuRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3220,6 +3324,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -3242,6 +3347,7 @@ pub mod ec2_fleet {
 
     impl MemoryMiBRequest {
         /// A new `MemoryMiBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3253,6 +3359,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -3275,6 +3382,7 @@ pub mod ec2_fleet {
 
     impl MultiAvailabilityZoneConfiguration {
         /// A new `MultiAvailabilityZoneConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3286,6 +3394,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for MultiAvailabilityZoneConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigurationType", self.configuration_type);
@@ -3308,6 +3417,7 @@ pub mod ec2_fleet {
 
     impl NetworkBandwidthGbpsRequest {
         /// A new `NetworkBandwidthGbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3319,6 +3429,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -3341,6 +3452,7 @@ pub mod ec2_fleet {
 
     impl NetworkInterfaceCountRequest {
         /// A new `NetworkInterfaceCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3352,6 +3464,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -3410,6 +3523,7 @@ pub mod ec2_fleet {
 
     impl NetworkInterfaceSpecificationRequest {
         /// A new `NetworkInterfaceSpecificationRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3433,6 +3547,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for NetworkInterfaceSpecificationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -3479,6 +3594,7 @@ pub mod ec2_fleet {
 
     impl OnDemandOptionsRequest {
         /// A new `OnDemandOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3494,6 +3610,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for OnDemandOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -3517,6 +3634,7 @@ pub mod ec2_fleet {
 
     impl PerformanceFactorReferenceRequest {
         /// A new `PerformanceFactorReferenceRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3527,6 +3645,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for PerformanceFactorReferenceRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceFamily", self.instance_family);
@@ -3566,6 +3685,7 @@ pub mod ec2_fleet {
 
     impl Placement {
         /// A new `Placement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3583,6 +3703,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Affinity", self.affinity);
@@ -3611,6 +3732,7 @@ pub mod ec2_fleet {
 
     impl PrivateIpAddressSpecificationRequest {
         /// A new `PrivateIpAddressSpecificationRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3622,6 +3744,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for PrivateIpAddressSpecificationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Primary", self.primary);
@@ -3641,6 +3764,7 @@ pub mod ec2_fleet {
 
     impl ReservedCapacityFallbackOptionsRequest {
         /// A new `ReservedCapacityFallbackOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3651,6 +3775,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for ReservedCapacityFallbackOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MarketTypes", self.market_types);
@@ -3678,6 +3803,7 @@ pub mod ec2_fleet {
 
     impl ReservedCapacityOptionsRequest {
         /// A new `ReservedCapacityOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3691,6 +3817,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for ReservedCapacityOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -3733,6 +3860,7 @@ pub mod ec2_fleet {
 
     impl SpotOptionsRequest {
         /// A new `SpotOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3750,6 +3878,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for SpotOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -3778,6 +3907,7 @@ pub mod ec2_fleet {
 
     impl StandbyAvailabilityZone {
         /// A new `StandbyAvailabilityZone` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3789,6 +3919,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for StandbyAvailabilityZone {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3811,6 +3942,7 @@ pub mod ec2_fleet {
 
     impl TagSpecification {
         /// A new `TagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3822,6 +3954,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -3872,6 +4005,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for TargetCapacitySpecificationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultTargetCapacityType", self.default_target_capacity_type);
@@ -3897,6 +4031,7 @@ pub mod ec2_fleet {
 
     impl TotalLocalStorageGBRequest {
         /// A new `TotalLocalStorageGBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3908,6 +4043,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -3930,6 +4066,7 @@ pub mod ec2_fleet {
 
     impl VCpuCountRangeRequest {
         /// A new `VCpuCountRangeRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3941,6 +4078,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for VCpuCountRangeRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -4308,6 +4446,7 @@ pub struct CfnEIP {
 
 impl CfnEIP {
     /// A new `CfnEIP` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -4327,6 +4466,7 @@ impl CfnEIP {
 impl crate::core::element::CfnResource for CfnEIP {
     const TYPE_NAME: &'static str = "AWS::EC2::EIP";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Address", self.address);
@@ -4345,11 +4485,13 @@ impl crate::core::element::CfnResource for CfnEIP {
 impl Handle<CfnEIP> {
     ///
     /// `Fn::GetAtt` `PublicIp`.
+    #[inline]
     pub fn attr_public_ip(&self) -> Val<String> {
         Val::expr(self.get_att("PublicIp"))
     }
     ///
     /// `Fn::GetAtt` `AllocationId`.
+    #[inline]
     pub fn attr_allocation_id(&self) -> Val<String> {
         Val::expr(self.get_att("AllocationId"))
     }
@@ -4398,6 +4540,7 @@ pub struct CfnEIPAssociation {
 
 impl CfnEIPAssociation {
     /// A new `CfnEIPAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -4414,6 +4557,7 @@ impl CfnEIPAssociation {
 impl crate::core::element::CfnResource for CfnEIPAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::EIPAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocationId", self.allocation_id);
@@ -4429,6 +4573,7 @@ impl crate::core::element::CfnResource for CfnEIPAssociation {
 impl Handle<CfnEIPAssociation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -4467,6 +4612,7 @@ impl CfnEgressOnlyInternetGateway {
 impl crate::core::element::CfnResource for CfnEgressOnlyInternetGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::EgressOnlyInternetGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -4480,6 +4626,7 @@ impl Handle<CfnEgressOnlyInternetGateway> {
     /// Service Generated ID of the EgressOnlyInternetGateway
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -4519,6 +4666,7 @@ impl CfnEnclaveCertificateIamRoleAssociation {
 impl crate::core::element::CfnResource for CfnEnclaveCertificateIamRoleAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::EnclaveCertificateIamRoleAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -4532,18 +4680,21 @@ impl Handle<CfnEnclaveCertificateIamRoleAssociation> {
     /// The name of the Amazon S3 bucket to which the certificate was uploaded.
     ///
     /// `Fn::GetAtt` `CertificateS3BucketName`.
+    #[inline]
     pub fn attr_certificate_s3_bucket_name(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateS3BucketName"))
     }
     /// The Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored.
     ///
     /// `Fn::GetAtt` `CertificateS3ObjectKey`.
+    #[inline]
     pub fn attr_certificate_s3_object_key(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateS3ObjectKey"))
     }
     /// The ID of the AWS KMS CMK used to encrypt the private key of the certificate.
     ///
     /// `Fn::GetAtt` `EncryptionKmsKeyId`.
+    #[inline]
     pub fn attr_encryption_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("EncryptionKmsKeyId"))
     }
@@ -4669,6 +4820,7 @@ impl CfnFlowLog {
 impl crate::core::element::CfnResource for CfnFlowLog {
     const TYPE_NAME: &'static str = "AWS::EC2::FlowLog";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeliverCrossAccountRole", self.deliver_cross_account_role);
@@ -4693,6 +4845,7 @@ impl Handle<CfnFlowLog> {
     /// The Flow Log ID
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -4732,6 +4885,7 @@ pub mod flow_log {
     }
 
     impl IntoValue for DestinationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileFormat".into(), self.file_format.into_value());
@@ -4764,6 +4918,7 @@ pub mod flow_log {
     }
 
     impl IntoValue for TagFieldSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceType".into(), self.resource_type.into_value());
@@ -4861,6 +5016,7 @@ pub struct CfnFpgaImage {
 
 impl CfnFpgaImage {
     /// A new `CfnFpgaImage` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -4877,6 +5033,7 @@ impl CfnFpgaImage {
 impl crate::core::element::CfnResource for CfnFpgaImage {
     const TYPE_NAME: &'static str = "AWS::EC2::FpgaImage";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -4893,54 +5050,63 @@ impl Handle<CfnFpgaImage> {
     /// The ARN of the FPGA image.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The FPGA image identifier (AFI ID).
     ///
     /// `Fn::GetAtt` `FpgaImageId`.
+    #[inline]
     pub fn attr_fpga_image_id(&self) -> Val<String> {
         Val::expr(self.get_att("FpgaImageId"))
     }
     /// The global FPGA image identifier (AGFI ID).
     ///
     /// `Fn::GetAtt` `FpgaImageGlobalId`.
+    #[inline]
     pub fn attr_fpga_image_global_id(&self) -> Val<String> {
         Val::expr(self.get_att("FpgaImageGlobalId"))
     }
     /// The state of the AFI (pending | available | failed | unavailable).
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The ID of the AWS account that owns the AFI.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The date and time the AFI was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The time of the most recent update to the AFI.
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
     /// Indicates whether data retention support is enabled for the AFI.
     ///
     /// `Fn::GetAtt` `DataRetentionSupport`.
+    #[inline]
     pub fn attr_data_retention_support(&self) -> Val<bool> {
         Val::expr(self.get_att("DataRetentionSupport"))
     }
     /// Indicates whether the AFI is public.
     ///
     /// `Fn::GetAtt` `Public`.
+    #[inline]
     pub fn attr_public(&self) -> Val<bool> {
         Val::expr(self.get_att("Public"))
     }
@@ -4967,6 +5133,7 @@ pub mod fpga_image {
 
     impl StorageLocation {
         /// A new `StorageLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4978,6 +5145,7 @@ pub mod fpga_image {
     }
 
     impl IntoValue for StorageLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -5020,6 +5188,7 @@ impl CfnGatewayRouteTableAssociation {
 impl crate::core::element::CfnResource for CfnGatewayRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::GatewayRouteTableAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GatewayId".into(), self.gateway_id.into_value());
@@ -5033,6 +5202,7 @@ impl Handle<CfnGatewayRouteTableAssociation> {
     /// The route table association ID.
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -5128,6 +5298,7 @@ impl CfnHost {
 impl crate::core::element::CfnResource for CfnHost {
     const TYPE_NAME: &'static str = "AWS::EC2::Host";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssetId", self.asset_id);
@@ -5148,6 +5319,7 @@ impl Handle<CfnHost> {
     /// ID of the host created.
     ///
     /// `Fn::GetAtt` `HostId`.
+    #[inline]
     pub fn attr_host_id(&self) -> Val<String> {
         Val::expr(self.get_att("HostId"))
     }
@@ -5233,6 +5405,7 @@ pub struct CfnIPAM {
 
 impl CfnIPAM {
     /// A new `CfnIPAM` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -5251,6 +5424,7 @@ impl CfnIPAM {
 impl crate::core::element::CfnResource for CfnIPAM {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAM";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(
@@ -5273,48 +5447,56 @@ impl Handle<CfnIPAM> {
     /// Id of the IPAM.
     ///
     /// `Fn::GetAtt` `IpamId`.
+    #[inline]
     pub fn attr_ipam_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamId"))
     }
     /// The Amazon Resource Name (ARN) of the IPAM.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The Id of the default scope for publicly routable IP space, created with this IPAM.
     ///
     /// `Fn::GetAtt` `PublicDefaultScopeId`.
+    #[inline]
     pub fn attr_public_default_scope_id(&self) -> Val<String> {
         Val::expr(self.get_att("PublicDefaultScopeId"))
     }
     /// The Id of the default scope for publicly routable IP space, created with this IPAM.
     ///
     /// `Fn::GetAtt` `PrivateDefaultScopeId`.
+    #[inline]
     pub fn attr_private_default_scope_id(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateDefaultScopeId"))
     }
     /// The number of scopes that currently exist in this IPAM.
     ///
     /// `Fn::GetAtt` `ScopeCount`.
+    #[inline]
     pub fn attr_scope_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ScopeCount"))
     }
     /// The count of resource discoveries associated with this IPAM.
     ///
     /// `Fn::GetAtt` `ResourceDiscoveryAssociationCount`.
+    #[inline]
     pub fn attr_resource_discovery_association_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ResourceDiscoveryAssociationCount"))
     }
     /// The Id of the default resource discovery, created with this IPAM.
     ///
     /// `Fn::GetAtt` `DefaultResourceDiscoveryId`.
+    #[inline]
     pub fn attr_default_resource_discovery_id(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultResourceDiscoveryId"))
     }
     /// The Id of the default association to the default resource discovery, created with this IPAM.
     ///
     /// `Fn::GetAtt` `DefaultResourceDiscoveryAssociationId`.
+    #[inline]
     pub fn attr_default_resource_discovery_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultResourceDiscoveryAssociationId"))
     }
@@ -5341,6 +5523,7 @@ pub mod ipam {
     }
 
     impl IntoValue for IpamOperatingRegion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RegionName".into(), self.region_name.into_value());
@@ -5369,6 +5552,7 @@ pub mod ipam {
     }
 
     impl IntoValue for IpamOrganizationalUnitExclusion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OrganizationsEntityPath".into(), self.organizations_entity_path.into_value());
@@ -5438,6 +5622,7 @@ impl CfnIPAMAllocation {
 impl crate::core::element::CfnResource for CfnIPAMAllocation {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMAllocation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Cidr", self.cidr);
@@ -5453,6 +5638,7 @@ impl Handle<CfnIPAMAllocation> {
     /// Id of the allocation.
     ///
     /// `Fn::GetAtt` `IpamPoolAllocationId`.
+    #[inline]
     pub fn attr_ipam_pool_allocation_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamPoolAllocationId"))
     }
@@ -5595,6 +5781,7 @@ impl CfnIPAMPool {
 impl crate::core::element::CfnResource for CfnIPAMPool {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AddressFamily".into(), self.address_family.into_value());
@@ -5622,36 +5809,42 @@ impl Handle<CfnIPAMPool> {
     /// Id of the IPAM Pool.
     ///
     /// `Fn::GetAtt` `IpamPoolId`.
+    #[inline]
     pub fn attr_ipam_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamPoolId"))
     }
     /// The Amazon Resource Name (ARN) of the IPAM Pool.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The Amazon Resource Name (ARN) of the scope this pool is a part of.
     ///
     /// `Fn::GetAtt` `IpamScopeArn`.
+    #[inline]
     pub fn attr_ipam_scope_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamScopeArn"))
     }
     /// Determines whether this scope contains publicly routable space or space for a private network
     ///
     /// `Fn::GetAtt` `IpamScopeType`.
+    #[inline]
     pub fn attr_ipam_scope_type(&self) -> Val<String> {
         Val::expr(self.get_att("IpamScopeType"))
     }
     /// The Amazon Resource Name (ARN) of the IPAM this pool is a part of.
     ///
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamArn"))
     }
     /// The depth of this pool in the source pool hierarchy.
     ///
     /// `Fn::GetAtt` `PoolDepth`.
+    #[inline]
     pub fn attr_pool_depth(&self) -> Val<i64> {
         Val::expr(self.get_att("PoolDepth"))
     }
@@ -5659,12 +5852,14 @@ impl Handle<CfnIPAMPool> {
     /// "modify-in-progress", "modify-complete", "delete-in-progress", or "delete-complete"
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// An explanation of how the pool arrived at it current state.
     ///
     /// `Fn::GetAtt` `StateMessage`.
+    #[inline]
     pub fn attr_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("StateMessage"))
     }
@@ -5689,6 +5884,7 @@ pub mod ipam_pool {
     }
 
     impl IntoValue for ProvisionedCidr {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidr".into(), self.cidr.into_value());
@@ -5734,6 +5930,7 @@ pub mod ipam_pool {
     }
 
     impl IntoValue for SourceResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceId".into(), self.resource_id.into_value());
@@ -5788,6 +5985,7 @@ impl CfnIPAMPoolCidr {
 impl crate::core::element::CfnResource for CfnIPAMPoolCidr {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMPoolCidr";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Cidr", self.cidr);
@@ -5802,12 +6000,14 @@ impl Handle<CfnIPAMPoolCidr> {
     /// Id of the IPAM Pool Cidr.
     ///
     /// `Fn::GetAtt` `IpamPoolCidrId`.
+    #[inline]
     pub fn attr_ipam_pool_cidr_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamPoolCidrId"))
     }
     /// Provisioned state of the cidr.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -5864,6 +6064,7 @@ impl CfnIPAMPrefixListResolver {
 impl crate::core::element::CfnResource for CfnIPAMPrefixListResolver {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMPrefixListResolver";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AddressFamily".into(), self.address_family.into_value());
@@ -5880,18 +6081,21 @@ impl Handle<CfnIPAMPrefixListResolver> {
     /// The Amazon Resource Name (ARN) of the IPAM this Prefix List Resolver is a part of.
     ///
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamArn"))
     }
     /// Id of the IPAM Prefix List Resolver.
     ///
     /// `Fn::GetAtt` `IpamPrefixListResolverId`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamPrefixListResolverId"))
     }
     /// The Amazon Resource Name (ARN) of the IPAM Prefix List Resolver
     ///
     /// `Fn::GetAtt` `IpamPrefixListResolverArn`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamPrefixListResolverArn"))
     }
@@ -5961,6 +6165,7 @@ pub mod ipam_prefix_list_resolver {
     }
 
     impl IntoValue for IpamPrefixListResolverRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Conditions", self.conditions);
@@ -6018,6 +6223,7 @@ pub mod ipam_prefix_list_resolver {
 
     impl IpamPrefixListResolverRuleCondition {
         /// A new `IpamPrefixListResolverRuleCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6034,6 +6240,7 @@ pub mod ipam_prefix_list_resolver {
     }
 
     impl IntoValue for IpamPrefixListResolverRuleCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidr", self.cidr);
@@ -6159,6 +6366,7 @@ impl CfnIPAMPrefixListResolverTarget {
 impl crate::core::element::CfnResource for CfnIPAMPrefixListResolverTarget {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMPrefixListResolverTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DesiredVersion", self.desired_version);
@@ -6176,12 +6384,14 @@ impl Handle<CfnIPAMPrefixListResolverTarget> {
     /// Id of the IPAM Prefix List Resolver Target.
     ///
     /// `Fn::GetAtt` `IpamPrefixListResolverTargetId`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_target_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamPrefixListResolverTargetId"))
     }
     /// Id of the IPAM Prefix List Resolver Target.
     ///
     /// `Fn::GetAtt` `IpamPrefixListResolverTargetArn`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_target_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamPrefixListResolverTargetArn"))
     }
@@ -6221,6 +6431,7 @@ pub struct CfnIPAMResourceDiscovery {
 
 impl CfnIPAMResourceDiscovery {
     /// A new `CfnIPAMResourceDiscovery` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -6236,6 +6447,7 @@ impl CfnIPAMResourceDiscovery {
 impl crate::core::element::CfnResource for CfnIPAMResourceDiscovery {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMResourceDiscovery";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -6251,24 +6463,28 @@ impl Handle<CfnIPAMResourceDiscovery> {
     /// Id of the IPAM Pool.
     ///
     /// `Fn::GetAtt` `IpamResourceDiscoveryId`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamResourceDiscoveryId"))
     }
     /// Amazon Resource Name (Arn) for the Resource Discovery.
     ///
     /// `Fn::GetAtt` `IpamResourceDiscoveryArn`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamResourceDiscoveryArn"))
     }
     /// Owner Account ID of the Resource Discovery
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The region the resource discovery is setup in.
     ///
     /// `Fn::GetAtt` `IpamResourceDiscoveryRegion`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_region(&self) -> Val<String> {
         Val::expr(self.get_att("IpamResourceDiscoveryRegion"))
     }
@@ -6276,12 +6492,14 @@ impl Handle<CfnIPAMResourceDiscovery> {
     /// pool is IPv6.
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
     /// The state of this Resource Discovery.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -6308,6 +6526,7 @@ pub mod ipam_resource_discovery {
     }
 
     impl IntoValue for IpamOperatingRegion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RegionName".into(), self.region_name.into_value());
@@ -6337,6 +6556,7 @@ pub mod ipam_resource_discovery {
     }
 
     impl IntoValue for IpamResourceDiscoveryOrganizationalUnitExclusion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OrganizationsEntityPath".into(), self.organizations_entity_path.into_value());
@@ -6389,6 +6609,7 @@ impl CfnIPAMResourceDiscoveryAssociation {
 impl crate::core::element::CfnResource for CfnIPAMResourceDiscoveryAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMResourceDiscoveryAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IpamId".into(), self.ipam_id.into_value());
@@ -6403,48 +6624,56 @@ impl Handle<CfnIPAMResourceDiscoveryAssociation> {
     /// Arn of the IPAM.
     ///
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamArn"))
     }
     /// The home region of the IPAM.
     ///
     /// `Fn::GetAtt` `IpamRegion`.
+    #[inline]
     pub fn attr_ipam_region(&self) -> Val<String> {
         Val::expr(self.get_att("IpamRegion"))
     }
     /// Id of the IPAM Resource Discovery Association.
     ///
     /// `Fn::GetAtt` `IpamResourceDiscoveryAssociationId`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamResourceDiscoveryAssociationId"))
     }
     /// The Amazon Resource Name (ARN) of the resource discovery association is a part of.
     ///
     /// `Fn::GetAtt` `IpamResourceDiscoveryAssociationArn`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamResourceDiscoveryAssociationArn"))
     }
     /// If the Resource Discovery Association exists due as part of CreateIpam.
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
     /// The status of the resource discovery.
     ///
     /// `Fn::GetAtt` `ResourceDiscoveryStatus`.
+    #[inline]
     pub fn attr_resource_discovery_status(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceDiscoveryStatus"))
     }
     /// The operational state of the Resource Discovery Association. Related to Create/Delete activities.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The AWS Account ID for the account where the shared IPAM exists.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
@@ -6493,6 +6722,7 @@ impl CfnIPAMScope {
 impl crate::core::element::CfnResource for CfnIPAMScope {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMScope";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -6508,36 +6738,42 @@ impl Handle<CfnIPAMScope> {
     /// Id of the IPAM scope.
     ///
     /// `Fn::GetAtt` `IpamScopeId`.
+    #[inline]
     pub fn attr_ipam_scope_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamScopeId"))
     }
     /// The Amazon Resource Name (ARN) of the IPAM scope.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The Amazon Resource Name (ARN) of the IPAM this scope is a part of.
     ///
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamArn"))
     }
     /// Is this one of the default scopes created with the IPAM.
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
     /// The number of pools that currently exist in this scope.
     ///
     /// `Fn::GetAtt` `PoolCount`.
+    #[inline]
     pub fn attr_pool_count(&self) -> Val<i64> {
         Val::expr(self.get_att("PoolCount"))
     }
     /// Determines whether this scope contains publicly routable space or space for a private network
     ///
     /// `Fn::GetAtt` `IpamScopeType`.
+    #[inline]
     pub fn attr_ipam_scope_type(&self) -> Val<String> {
         Val::expr(self.get_att("IpamScopeType"))
     }
@@ -6576,6 +6812,7 @@ pub mod ipam_scope {
     }
 
     impl IntoValue for IpamScopeExternalAuthorityConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExternalResourceIdentifier".into(), self.external_resource_identifier.into_value());
@@ -6613,6 +6850,7 @@ pub struct CfnIPv4Pool {
 
 impl CfnIPv4Pool {
     /// A new `CfnIPv4Pool` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -6625,6 +6863,7 @@ impl CfnIPv4Pool {
 impl crate::core::element::CfnResource for CfnIPv4Pool {
     const TYPE_NAME: &'static str = "AWS::EC2::IPv4Pool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -6637,36 +6876,42 @@ impl Handle<CfnIPv4Pool> {
     /// The Amazon Resource Name (ARN) of the public IPv4 pool.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the public IPv4 pool.
     ///
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("PoolId"))
     }
     /// A description of the public IPv4 pool.
     ///
     /// `Fn::GetAtt` `Description`.
+    #[inline]
     pub fn attr_description(&self) -> Val<String> {
         Val::expr(self.get_att("Description"))
     }
     /// The name of the location from which the address pool is advertised.
     ///
     /// `Fn::GetAtt` `NetworkBorderGroup`.
+    #[inline]
     pub fn attr_network_border_group(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkBorderGroup"))
     }
     /// The total number of addresses in the pool.
     ///
     /// `Fn::GetAtt` `TotalAddressCount`.
+    #[inline]
     pub fn attr_total_address_count(&self) -> Val<i64> {
         Val::expr(self.get_att("TotalAddressCount"))
     }
     /// The total number of available addresses in the pool.
     ///
     /// `Fn::GetAtt` `TotalAvailableAddressCount`.
+    #[inline]
     pub fn attr_total_available_address_count(&self) -> Val<i64> {
         Val::expr(self.get_att("TotalAvailableAddressCount"))
     }
@@ -6907,6 +7152,7 @@ pub struct CfnInstance {
 
 impl CfnInstance {
     /// A new `CfnInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -6959,6 +7205,7 @@ impl CfnInstance {
 impl crate::core::element::CfnResource for CfnInstance {
     const TYPE_NAME: &'static str = "AWS::EC2::Instance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalInfo", self.additional_info);
@@ -7011,42 +7258,49 @@ impl Handle<CfnInstance> {
     /// The EC2 Instance ID.
     ///
     /// `Fn::GetAtt` `InstanceId`.
+    #[inline]
     pub fn attr_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceId"))
     }
     /// The private IP address of the specified instance. For example: 10.24.34.0.
     ///
     /// `Fn::GetAtt` `PrivateIp`.
+    #[inline]
     pub fn attr_private_ip(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateIp"))
     }
     /// The public DNS name of the specified instance. For example: ec2-107-20-50-45.compute-1.amazonaws.com.
     ///
     /// `Fn::GetAtt` `PublicDnsName`.
+    #[inline]
     pub fn attr_public_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("PublicDnsName"))
     }
     /// The public IP address of the specified instance. For example: 192.0.2.0.
     ///
     /// `Fn::GetAtt` `PublicIp`.
+    #[inline]
     pub fn attr_public_ip(&self) -> Val<String> {
         Val::expr(self.get_att("PublicIp"))
     }
     /// The private DNS name of the specified instance. For example: ip-10-24-34-0.ec2.internal.
     ///
     /// `Fn::GetAtt` `PrivateDnsName`.
+    #[inline]
     pub fn attr_private_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateDnsName"))
     }
     /// The ID of the VPC that the instance is running in.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// The current state of the instance
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value {
         self.get_att("State")
     }
@@ -7079,6 +7333,7 @@ pub mod instance {
     }
 
     impl IntoValue for AssociationParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -7123,6 +7378,7 @@ pub mod instance {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeviceName".into(), self.device_name.into_value());
@@ -7147,6 +7403,7 @@ pub mod instance {
 
     impl CpuOptions {
         /// A new `CpuOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7158,6 +7415,7 @@ pub mod instance {
     }
 
     impl IntoValue for CpuOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CoreCount", self.core_count);
@@ -7177,6 +7435,7 @@ pub mod instance {
 
     impl CreditSpecification {
         /// A new `CreditSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7187,6 +7446,7 @@ pub mod instance {
     }
 
     impl IntoValue for CreditSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CPUCredits", self.cpu_credits);
@@ -7243,6 +7503,7 @@ pub mod instance {
 
     impl Ebs {
         /// A new `Ebs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7259,6 +7520,7 @@ pub mod instance {
     }
 
     impl IntoValue for Ebs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -7291,6 +7553,7 @@ pub mod instance {
     }
 
     impl IntoValue for ElasticGpuSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -7327,6 +7590,7 @@ pub mod instance {
     }
 
     impl IntoValue for ElasticInferenceAccelerator {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -7351,6 +7615,7 @@ pub mod instance {
 
     impl EnaSrdSpecification {
         /// A new `EnaSrdSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7362,6 +7627,7 @@ pub mod instance {
     }
 
     impl IntoValue for EnaSrdSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
@@ -7383,6 +7649,7 @@ pub mod instance {
 
     impl EnaSrdUdpSpecification {
         /// A new `EnaSrdUdpSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7393,6 +7660,7 @@ pub mod instance {
     }
 
     impl IntoValue for EnaSrdUdpSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
@@ -7414,6 +7682,7 @@ pub mod instance {
 
     impl EnclaveOptions {
         /// A new `EnclaveOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7424,6 +7693,7 @@ pub mod instance {
     }
 
     impl IntoValue for EnclaveOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -7444,6 +7714,7 @@ pub mod instance {
 
     impl HibernationOptions {
         /// A new `HibernationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7454,6 +7725,7 @@ pub mod instance {
     }
 
     impl IntoValue for HibernationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configured", self.configured);
@@ -7480,6 +7752,7 @@ pub mod instance {
     }
 
     impl IntoValue for InstanceIpv6Address {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Ipv6Address".into(), self.ipv6_address.into_value());
@@ -7510,6 +7783,7 @@ pub mod instance {
 
     impl LaunchTemplateSpecification {
         /// A new `LaunchTemplateSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7522,6 +7796,7 @@ pub mod instance {
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -7550,6 +7825,7 @@ pub mod instance {
     }
 
     impl IntoValue for LicenseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LicenseConfigurationArn".into(), self.license_configuration_arn.into_value());
@@ -7592,6 +7868,7 @@ pub mod instance {
 
     impl MetadataOptions {
         /// A new `MetadataOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7606,6 +7883,7 @@ pub mod instance {
     }
 
     impl IntoValue for MetadataOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -7731,6 +8009,7 @@ pub mod instance {
     }
 
     impl IntoValue for NetworkInterface {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address);
@@ -7780,6 +8059,7 @@ pub mod instance {
 
     impl PrivateDnsNameOptions {
         /// A new `PrivateDnsNameOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7792,6 +8072,7 @@ pub mod instance {
     }
 
     impl IntoValue for PrivateDnsNameOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -7826,6 +8107,7 @@ pub mod instance {
     }
 
     impl IntoValue for PrivateIpAddressSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Primary".into(), self.primary.into_value());
@@ -7862,6 +8144,7 @@ pub mod instance {
     }
 
     impl IntoValue for SsmAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssociationParameters", self.association_parameters);
@@ -7894,6 +8177,7 @@ pub mod instance {
     }
 
     impl IntoValue for Volume {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Device".into(), self.device.into_value());
@@ -8044,6 +8328,7 @@ impl CfnInstanceConnectEndpoint {
 impl crate::core::element::CfnResource for CfnInstanceConnectEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::InstanceConnectEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -8060,30 +8345,35 @@ impl Handle<CfnInstanceConnectEndpoint> {
     /// The ID of the EC2 Instance Connect Endpoint.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Availability Zone of the EC2 Instance Connect Endpoint
     ///
     /// `Fn::GetAtt` `AvailabilityZone`.
+    #[inline]
     pub fn attr_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("AvailabilityZone"))
     }
     /// The ID of the Availability Zone of the EC2 Instance Connect Endpoint
     ///
     /// `Fn::GetAtt` `AvailabilityZoneId`.
+    #[inline]
     pub fn attr_availability_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("AvailabilityZoneId"))
     }
     /// The date and time that the EC2 Instance Connect Endpoint was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The Amazon Resource Name (ARN) of the EC2 Instance Connect Endpoint
     ///
     /// `Fn::GetAtt` `InstanceConnectEndpointArn`.
+    #[inline]
     pub fn attr_instance_connect_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceConnectEndpointArn"))
     }
@@ -8091,36 +8381,42 @@ impl Handle<CfnInstanceConnectEndpoint> {
     /// Connect Endpoint
     ///
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value {
         self.get_att("NetworkInterfaceIds")
     }
     /// The ID of the AWS account that created the EC2 Instance Connect Endpoint
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The public DNS names of the endpoint, including IPv4-only and dualstack DNS names.
     ///
     /// `Fn::GetAtt` `PublicDnsNames`.
+    #[inline]
     pub fn attr_public_dns_names(&self) -> Value {
         self.get_att("PublicDnsNames")
     }
     /// The current state of the EC2 Instance Connect Endpoint
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The message for the current state of the EC2 Instance Connect Endpoint. Can include a failure message
     ///
     /// `Fn::GetAtt` `StateMessage`.
+    #[inline]
     pub fn attr_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("StateMessage"))
     }
     /// The ID of the VPC in which the EC2 Instance Connect Endpoint was created
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
@@ -8160,6 +8456,7 @@ pub struct CfnInstanceEventWindow {
 
 impl CfnInstanceEventWindow {
     /// A new `CfnInstanceEventWindow` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -8175,6 +8472,7 @@ impl CfnInstanceEventWindow {
 impl crate::core::element::CfnResource for CfnInstanceEventWindow {
     const TYPE_NAME: &'static str = "AWS::EC2::InstanceEventWindow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CronExpression", self.cron_expression);
@@ -8190,12 +8488,14 @@ impl Handle<CfnInstanceEventWindow> {
     /// The Amazon Resource Name (ARN) of the event window.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the event window.
     ///
     /// `Fn::GetAtt` `InstanceEventWindowId`.
+    #[inline]
     pub fn attr_instance_event_window_id(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceEventWindowId"))
     }
@@ -8203,6 +8503,7 @@ impl Handle<CfnInstanceEventWindow> {
     /// deleted.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -8239,6 +8540,7 @@ pub mod instance_event_window {
 
     impl TimeRange {
         /// A new `TimeRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8252,6 +8554,7 @@ pub mod instance_event_window {
     }
 
     impl IntoValue for TimeRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndHour", self.end_hour);
@@ -8308,6 +8611,7 @@ pub struct CfnInternetGateway {
 
 impl CfnInternetGateway {
     /// A new `CfnInternetGateway` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -8320,6 +8624,7 @@ impl CfnInternetGateway {
 impl crate::core::element::CfnResource for CfnInternetGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::InternetGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -8331,6 +8636,7 @@ impl crate::core::element::CfnResource for CfnInternetGateway {
 impl Handle<CfnInternetGateway> {
     ///
     /// `Fn::GetAtt` `InternetGatewayId`.
+    #[inline]
     pub fn attr_internet_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("InternetGatewayId"))
     }
@@ -8366,6 +8672,7 @@ impl CfnIpPoolRouteTableAssociation {
 impl crate::core::element::CfnResource for CfnIpPoolRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::IpPoolRouteTableAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PublicIpv4Pool".into(), self.public_ipv4_pool.into_value());
@@ -8379,6 +8686,7 @@ impl Handle<CfnIpPoolRouteTableAssociation> {
     /// The route table association ID.
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -8423,6 +8731,7 @@ impl CfnIpamExternalResourceVerificationToken {
 impl crate::core::element::CfnResource for CfnIpamExternalResourceVerificationToken {
     const TYPE_NAME: &'static str = "AWS::EC2::IpamExternalResourceVerificationToken";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IpamId".into(), self.ipam_id.into_value());
@@ -8436,54 +8745,63 @@ impl Handle<CfnIpamExternalResourceVerificationToken> {
     /// The ARN of the IPAM external resource verification token.
     ///
     /// `Fn::GetAtt` `IpamExternalResourceVerificationTokenArn`.
+    #[inline]
     pub fn attr_ipam_external_resource_verification_token_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamExternalResourceVerificationTokenArn"))
     }
     /// The ID of the token.
     ///
     /// `Fn::GetAtt` `IpamExternalResourceVerificationTokenId`.
+    #[inline]
     pub fn attr_ipam_external_resource_verification_token_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamExternalResourceVerificationTokenId"))
     }
     /// The ARN of the IPAM that created the token.
     ///
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamArn"))
     }
     /// The Region of the IPAM that created the token.
     ///
     /// `Fn::GetAtt` `IpamRegion`.
+    #[inline]
     pub fn attr_ipam_region(&self) -> Val<String> {
         Val::expr(self.get_att("IpamRegion"))
     }
     /// The token value.
     ///
     /// `Fn::GetAtt` `TokenValue`.
+    #[inline]
     pub fn attr_token_value(&self) -> Val<String> {
         Val::expr(self.get_att("TokenValue"))
     }
     /// The token name.
     ///
     /// `Fn::GetAtt` `TokenName`.
+    #[inline]
     pub fn attr_token_name(&self) -> Val<String> {
         Val::expr(self.get_att("TokenName"))
     }
     /// The token expiration.
     ///
     /// `Fn::GetAtt` `NotAfter`.
+    #[inline]
     pub fn attr_not_after(&self) -> Val<String> {
         Val::expr(self.get_att("NotAfter"))
     }
     /// The token status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The token state.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -8554,6 +8872,7 @@ impl CfnIpamInternetRegistryAssociation {
 impl crate::core::element::CfnResource for CfnIpamInternetRegistryAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::IpamInternetRegistryAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -8570,36 +8889,42 @@ impl Handle<CfnIpamInternetRegistryAssociation> {
     /// The Amazon Resource Name (ARN) of the internet registry association.
     ///
     /// `Fn::GetAtt` `IpamInternetRegistryAssociationArn`.
+    #[inline]
     pub fn attr_ipam_internet_registry_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpamInternetRegistryAssociationArn"))
     }
     /// The ID of the internet registry association.
     ///
     /// `Fn::GetAtt` `IpamInternetRegistryAssociationId`.
+    #[inline]
     pub fn attr_ipam_internet_registry_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("IpamInternetRegistryAssociationId"))
     }
     /// The ID of the Amazon Web Services account that owns the internet registry association.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The Amazon Web Services Region of the IPAM.
     ///
     /// `Fn::GetAtt` `IpamRegion`.
+    #[inline]
     pub fn attr_ipam_region(&self) -> Val<String> {
         Val::expr(self.get_att("IpamRegion"))
     }
     /// The state of the internet registry association.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The XML content for the child request to be submitted to the internet registry to complete the BPKI setup.
     ///
     /// `Fn::GetAtt` `ChildRequestXml`.
+    #[inline]
     pub fn attr_child_request_xml(&self) -> Val<String> {
         Val::expr(self.get_att("ChildRequestXml"))
     }
@@ -8699,6 +9024,7 @@ impl CfnKeyPair {
 impl crate::core::element::CfnResource for CfnKeyPair {
     const TYPE_NAME: &'static str = "AWS::EC2::KeyPair";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "KeyFormat", self.key_format);
@@ -8714,11 +9040,13 @@ impl crate::core::element::CfnResource for CfnKeyPair {
 impl Handle<CfnKeyPair> {
     ///
     /// `Fn::GetAtt` `KeyPairId`.
+    #[inline]
     pub fn attr_key_pair_id(&self) -> Val<String> {
         Val::expr(self.get_att("KeyPairId"))
     }
     ///
     /// `Fn::GetAtt` `KeyFingerprint`.
+    #[inline]
     pub fn attr_key_fingerprint(&self) -> Val<String> {
         Val::expr(self.get_att("KeyFingerprint"))
     }
@@ -8823,6 +9151,7 @@ impl CfnLaunchTemplate {
 impl crate::core::element::CfnResource for CfnLaunchTemplate {
     const TYPE_NAME: &'static str = "AWS::EC2::LaunchTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LaunchTemplateData".into(), self.launch_template_data.into_value());
@@ -8837,16 +9166,19 @@ impl crate::core::element::CfnResource for CfnLaunchTemplate {
 impl Handle<CfnLaunchTemplate> {
     ///
     /// `Fn::GetAtt` `DefaultVersionNumber`.
+    #[inline]
     pub fn attr_default_version_number(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultVersionNumber"))
     }
     ///
     /// `Fn::GetAtt` `LaunchTemplateId`.
+    #[inline]
     pub fn attr_launch_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("LaunchTemplateId"))
     }
     ///
     /// `Fn::GetAtt` `LatestVersionNumber`.
+    #[inline]
     pub fn attr_latest_version_number(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionNumber"))
     }
@@ -8874,6 +9206,7 @@ pub mod launch_template {
 
     impl AcceleratorCount {
         /// A new `AcceleratorCount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8885,6 +9218,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for AcceleratorCount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -8911,6 +9245,7 @@ pub mod launch_template {
 
     impl AcceleratorTotalMemoryMiB {
         /// A new `AcceleratorTotalMemoryMiB` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8922,6 +9257,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiB {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -8949,6 +9285,7 @@ pub mod launch_template {
 
     impl BaselineEbsBandwidthMbps {
         /// A new `BaselineEbsBandwidthMbps` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8960,6 +9297,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for BaselineEbsBandwidthMbps {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -8987,6 +9325,7 @@ pub mod launch_template {
 
     impl BaselinePerformanceFactors {
         /// A new `BaselinePerformanceFactors` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8997,6 +9336,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for BaselinePerformanceFactors {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cpu", self.cpu);
@@ -9039,6 +9379,7 @@ pub mod launch_template {
 
     impl BlockDeviceMapping {
         /// A new `BlockDeviceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9052,6 +9393,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -9092,6 +9434,7 @@ pub mod launch_template {
 
     impl CapacityReservationSpecification {
         /// A new `CapacityReservationSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9103,6 +9446,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -9133,6 +9477,7 @@ pub mod launch_template {
 
     impl CapacityReservationTarget {
         /// A new `CapacityReservationTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9144,6 +9489,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationId", self.capacity_reservation_id);
@@ -9182,6 +9528,7 @@ pub mod launch_template {
 
     impl ConnectionTrackingSpecification {
         /// A new `ConnectionTrackingSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9194,6 +9541,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for ConnectionTrackingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TcpEstablishedTimeout", self.tcp_established_timeout);
@@ -9218,6 +9566,7 @@ pub mod launch_template {
 
     impl Cpu {
         /// A new `Cpu` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9228,6 +9577,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Cpu {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "References", self.references);
@@ -9270,6 +9620,7 @@ pub mod launch_template {
 
     impl CpuOptions {
         /// A new `CpuOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9283,6 +9634,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for CpuOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmdSevSnp", self.amd_sev_snp);
@@ -9311,6 +9663,7 @@ pub mod launch_template {
 
     impl CreditSpecification {
         /// A new `CreditSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9321,6 +9674,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for CreditSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CpuCredits", self.cpu_credits);
@@ -9438,6 +9792,7 @@ pub mod launch_template {
 
     impl Ebs {
         /// A new `Ebs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9457,6 +9812,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Ebs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -9499,6 +9855,7 @@ pub mod launch_template {
 
     impl EnaSrdSpecification {
         /// A new `EnaSrdSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9510,6 +9867,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for EnaSrdSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
@@ -9535,6 +9893,7 @@ pub mod launch_template {
 
     impl EnaSrdUdpSpecification {
         /// A new `EnaSrdUdpSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9545,6 +9904,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for EnaSrdUdpSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
@@ -9566,6 +9926,7 @@ pub mod launch_template {
 
     impl EnclaveOptions {
         /// A new `EnclaveOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9576,6 +9937,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for EnclaveOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -9605,6 +9967,7 @@ pub mod launch_template {
 
     impl HibernationOptions {
         /// A new `HibernationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9615,6 +9978,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for HibernationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configured", self.configured);
@@ -9647,6 +10011,7 @@ pub mod launch_template {
 
     impl IamInstanceProfile {
         /// A new `IamInstanceProfile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9658,6 +10023,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for IamInstanceProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -9687,6 +10053,7 @@ pub mod launch_template {
 
     impl InstanceMarketOptions {
         /// A new `InstanceMarketOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9698,6 +10065,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for InstanceMarketOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MarketType", self.market_type);
@@ -10097,6 +10465,7 @@ pub mod launch_template {
 
     impl InstanceRequirements {
         /// A new `InstanceRequirements` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10131,6 +10500,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -10188,6 +10558,7 @@ pub mod launch_template {
 
     impl Ipv4PrefixSpecification {
         /// A new `Ipv4PrefixSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10198,6 +10569,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Ipv4PrefixSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ipv4Prefix", self.ipv4_prefix);
@@ -10222,6 +10594,7 @@ pub mod launch_template {
 
     impl Ipv6Add {
         /// A new `Ipv6Add` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10232,6 +10605,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Ipv6Add {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ipv6Address", self.ipv6_address);
@@ -10255,6 +10629,7 @@ pub mod launch_template {
 
     impl Ipv6PrefixSpecification {
         /// A new `Ipv6PrefixSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10265,6 +10640,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Ipv6PrefixSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ipv6Prefix", self.ipv6_prefix);
@@ -10540,6 +10916,7 @@ pub mod launch_template {
 
     impl LaunchTemplateData {
         /// A new `LaunchTemplateData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10579,6 +10956,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for LaunchTemplateData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -10639,6 +11017,7 @@ pub mod launch_template {
 
     impl LaunchTemplateTagSpecification {
         /// A new `LaunchTemplateTagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10650,6 +11029,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for LaunchTemplateTagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -10674,6 +11054,7 @@ pub mod launch_template {
 
     impl LicenseSpecification {
         /// A new `LicenseSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10684,6 +11065,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for LicenseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LicenseConfigurationArn", self.license_configuration_arn);
@@ -10704,6 +11086,7 @@ pub mod launch_template {
 
     impl MaintenanceOptions {
         /// A new `MaintenanceOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10714,6 +11097,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for MaintenanceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoRecovery", self.auto_recovery);
@@ -10739,6 +11123,7 @@ pub mod launch_template {
 
     impl MemoryGiBPerVCpu {
         /// A new `MemoryGiBPerVCpu` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10750,6 +11135,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for MemoryGiBPerVCpu {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -10776,6 +11162,7 @@ pub mod launch_template {
 
     impl MemoryMiB {
         /// A new `MemoryMiB` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10787,6 +11174,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for MemoryMiB {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -10859,6 +11247,7 @@ pub mod launch_template {
 
     impl MetadataOptions {
         /// A new `MetadataOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10873,6 +11262,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for MetadataOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -10902,6 +11292,7 @@ pub mod launch_template {
 
     impl Monitoring {
         /// A new `Monitoring` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10912,6 +11303,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Monitoring {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -10943,6 +11335,7 @@ pub mod launch_template {
 
     impl NetworkBandwidthGbps {
         /// A new `NetworkBandwidthGbps` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10954,6 +11347,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for NetworkBandwidthGbps {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -11121,6 +11515,7 @@ pub mod launch_template {
 
     impl NetworkInterface {
         /// A new `NetworkInterface` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11153,6 +11548,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for NetworkInterface {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address);
@@ -11200,6 +11596,7 @@ pub mod launch_template {
 
     impl NetworkInterfaceCount {
         /// A new `NetworkInterfaceCount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11211,6 +11608,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for NetworkInterfaceCount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -11236,6 +11634,7 @@ pub mod launch_template {
 
     impl NetworkPerformanceOptions {
         /// A new `NetworkPerformanceOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11246,6 +11645,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for NetworkPerformanceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BandwidthWeighting", self.bandwidth_weighting);
@@ -11314,6 +11714,7 @@ pub mod launch_template {
 
     impl Placement {
         /// A new `Placement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11332,6 +11733,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Affinity", self.affinity);
@@ -11376,6 +11778,7 @@ pub mod launch_template {
 
     impl PrivateDnsNameOptions {
         /// A new `PrivateDnsNameOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11388,6 +11791,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for PrivateDnsNameOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -11419,6 +11823,7 @@ pub mod launch_template {
 
     impl PrivateIpAdd {
         /// A new `PrivateIpAdd` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11430,6 +11835,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for PrivateIpAdd {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Primary", self.primary);
@@ -11479,6 +11885,7 @@ pub mod launch_template {
 
     impl Reference {
         /// A new `Reference` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11489,6 +11896,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for Reference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceFamily", self.instance_family);
@@ -11550,6 +11958,7 @@ pub mod launch_template {
 
     impl SpotOptions {
         /// A new `SpotOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11564,6 +11973,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for SpotOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockDurationMinutes", self.block_duration_minutes);
@@ -11604,6 +12014,7 @@ pub mod launch_template {
 
     impl TagSpecification {
         /// A new `TagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11615,6 +12026,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -11641,6 +12053,7 @@ pub mod launch_template {
 
     impl TotalLocalStorageGB {
         /// A new `TotalLocalStorageGB` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11652,6 +12065,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for TotalLocalStorageGB {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -11678,6 +12092,7 @@ pub mod launch_template {
 
     impl VCpuCount {
         /// A new `VCpuCount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11689,6 +12104,7 @@ pub mod launch_template {
     }
 
     impl IntoValue for VCpuCount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -12157,6 +12573,7 @@ pub struct CfnLocalGatewayRoute {
 
 impl CfnLocalGatewayRoute {
     /// A new `CfnLocalGatewayRoute` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -12172,6 +12589,7 @@ impl CfnLocalGatewayRoute {
 impl crate::core::element::CfnResource for CfnLocalGatewayRoute {
     const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayRoute";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
@@ -12187,12 +12605,14 @@ impl Handle<CfnLocalGatewayRoute> {
     /// The state of the route.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The route type.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
@@ -12239,6 +12659,7 @@ impl CfnLocalGatewayRouteTable {
 impl crate::core::element::CfnResource for CfnLocalGatewayRouteTable {
     const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayRouteTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LocalGatewayId".into(), self.local_gateway_id.into_value());
@@ -12253,30 +12674,35 @@ impl Handle<CfnLocalGatewayRouteTable> {
     /// The ID of the local gateway route table.
     ///
     /// `Fn::GetAtt` `LocalGatewayRouteTableId`.
+    #[inline]
     pub fn attr_local_gateway_route_table_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayRouteTableId"))
     }
     /// The ARN of the local gateway route table.
     ///
     /// `Fn::GetAtt` `LocalGatewayRouteTableArn`.
+    #[inline]
     pub fn attr_local_gateway_route_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayRouteTableArn"))
     }
     /// The ARN of the outpost.
     ///
     /// `Fn::GetAtt` `OutpostArn`.
+    #[inline]
     pub fn attr_outpost_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OutpostArn"))
     }
     /// The owner of the local gateway route table.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The state of the local gateway route table.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -12336,6 +12762,7 @@ impl CfnLocalGatewayRouteTableVPCAssociation {
 impl crate::core::element::CfnResource for CfnLocalGatewayRouteTableVPCAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayRouteTableVPCAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LocalGatewayRouteTableId".into(), self.local_gateway_route_table_id.into_value());
@@ -12350,18 +12777,21 @@ impl Handle<CfnLocalGatewayRouteTableVPCAssociation> {
     /// The ID of the local gateway.
     ///
     /// `Fn::GetAtt` `LocalGatewayId`.
+    #[inline]
     pub fn attr_local_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayId"))
     }
     /// The ID of the association.
     ///
     /// `Fn::GetAtt` `LocalGatewayRouteTableVpcAssociationId`.
+    #[inline]
     pub fn attr_local_gateway_route_table_vpc_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayRouteTableVpcAssociationId"))
     }
     /// The state of the association.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -12418,6 +12848,7 @@ impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 impl crate::core::element::CfnResource for CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LocalGatewayRouteTableId".into(), self.local_gateway_route_table_id.into_value());
@@ -12435,30 +12866,35 @@ impl Handle<CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation> {
     /// The ID of the local gateway route table virtual interface group association.
     ///
     /// `Fn::GetAtt` `LocalGatewayRouteTableVirtualInterfaceGroupAssociationId`.
+    #[inline]
     pub fn attr_local_gateway_route_table_virtual_interface_group_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"))
     }
     /// The ID of the local gateway.
     ///
     /// `Fn::GetAtt` `LocalGatewayId`.
+    #[inline]
     pub fn attr_local_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayId"))
     }
     /// The ARN of the local gateway route table.
     ///
     /// `Fn::GetAtt` `LocalGatewayRouteTableArn`.
+    #[inline]
     pub fn attr_local_gateway_route_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayRouteTableArn"))
     }
     /// The owner of the local gateway route table virtual interface group association.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The state of the local gateway route table virtual interface group association.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -12549,6 +12985,7 @@ impl CfnLocalGatewayVirtualInterface {
 impl crate::core::element::CfnResource for CfnLocalGatewayVirtualInterface {
     const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayVirtualInterface";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LocalAddress".into(), self.local_address.into_value());
@@ -12571,30 +13008,35 @@ impl Handle<CfnLocalGatewayVirtualInterface> {
     /// The ID of the virtual interface
     ///
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceId`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayVirtualInterfaceId"))
     }
     /// The ID of the local gateway
     ///
     /// `Fn::GetAtt` `LocalGatewayId`.
+    #[inline]
     pub fn attr_local_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayId"))
     }
     /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP)
     ///
     /// `Fn::GetAtt` `LocalBgpAsn`.
+    #[inline]
     pub fn attr_local_bgp_asn(&self) -> Val<i64> {
         Val::expr(self.get_att("LocalBgpAsn"))
     }
     /// The ID of the Amazon Web Services account that owns the local gateway virtual interface group
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The current state of the local gateway virtual interface
     ///
     /// `Fn::GetAtt` `ConfigurationState`.
+    #[inline]
     pub fn attr_configuration_state(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationState"))
     }
@@ -12655,6 +13097,7 @@ impl CfnLocalGatewayVirtualInterfaceGroup {
 impl crate::core::element::CfnResource for CfnLocalGatewayVirtualInterfaceGroup {
     const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayVirtualInterfaceGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LocalBgpAsn", self.local_bgp_asn);
@@ -12670,30 +13113,35 @@ impl Handle<CfnLocalGatewayVirtualInterfaceGroup> {
     /// The Amazon Resource Number (ARN) of the local gateway virtual interface group
     ///
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceGroupArn`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayVirtualInterfaceGroupArn"))
     }
     /// The ID of the virtual interface group
     ///
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceGroupId`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("LocalGatewayVirtualInterfaceGroupId"))
     }
     /// The IDs of the virtual interfaces
     ///
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceIds`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_ids(&self) -> Value {
         self.get_att("LocalGatewayVirtualInterfaceIds")
     }
     /// The ID of the Amazon Web Services account that owns the local gateway virtual interface group
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The current state of the local gateway virtual interface group
     ///
     /// `Fn::GetAtt` `ConfigurationState`.
+    #[inline]
     pub fn attr_configuration_state(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationState"))
     }
@@ -12822,6 +13270,7 @@ pub struct CfnNatGateway {
 
 impl CfnNatGateway {
     /// A new `CfnNatGateway` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -12845,6 +13294,7 @@ impl CfnNatGateway {
 impl crate::core::element::CfnResource for CfnNatGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::NatGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocationId", self.allocation_id);
@@ -12867,26 +13317,31 @@ impl crate::core::element::CfnResource for CfnNatGateway {
 impl Handle<CfnNatGateway> {
     ///
     /// `Fn::GetAtt` `NatGatewayId`.
+    #[inline]
     pub fn attr_nat_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("NatGatewayId"))
     }
     ///
     /// `Fn::GetAtt` `EniId`.
+    #[inline]
     pub fn attr_eni_id(&self) -> Val<String> {
         Val::expr(self.get_att("EniId"))
     }
     ///
     /// `Fn::GetAtt` `AutoProvisionZones`.
+    #[inline]
     pub fn attr_auto_provision_zones(&self) -> Val<String> {
         Val::expr(self.get_att("AutoProvisionZones"))
     }
     ///
     /// `Fn::GetAtt` `AutoScalingIps`.
+    #[inline]
     pub fn attr_auto_scaling_ips(&self) -> Val<String> {
         Val::expr(self.get_att("AutoScalingIps"))
     }
     ///
     /// `Fn::GetAtt` `RouteTableId`.
+    #[inline]
     pub fn attr_route_table_id(&self) -> Val<String> {
         Val::expr(self.get_att("RouteTableId"))
     }
@@ -12947,6 +13402,7 @@ pub mod nat_gateway {
     }
 
     impl IntoValue for AvailabilityZoneAddress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllocationIds".into(), self.allocation_ids.into_value());
@@ -13019,6 +13475,7 @@ impl CfnNetworkAcl {
 impl crate::core::element::CfnResource for CfnNetworkAcl {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkAcl";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -13031,6 +13488,7 @@ impl crate::core::element::CfnResource for CfnNetworkAcl {
 impl Handle<CfnNetworkAcl> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -13132,6 +13590,7 @@ impl CfnNetworkAclEntry {
 impl crate::core::element::CfnResource for CfnNetworkAclEntry {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkAclEntry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CidrBlock", self.cidr_block);
@@ -13151,6 +13610,7 @@ impl crate::core::element::CfnResource for CfnNetworkAclEntry {
 impl Handle<CfnNetworkAclEntry> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -13173,6 +13633,7 @@ pub mod network_acl_entry {
 
     impl Icmp {
         /// A new `Icmp` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13184,6 +13645,7 @@ pub mod network_acl_entry {
     }
 
     impl IntoValue for Icmp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Code", self.code);
@@ -13206,6 +13668,7 @@ pub mod network_acl_entry {
 
     impl PortRange {
         /// A new `PortRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13217,6 +13680,7 @@ pub mod network_acl_entry {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "From", self.from);
@@ -13251,6 +13715,7 @@ pub struct CfnNetworkInsightsAccessScope {
 
 impl CfnNetworkInsightsAccessScope {
     /// A new `CfnNetworkInsightsAccessScope` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -13265,6 +13730,7 @@ impl CfnNetworkInsightsAccessScope {
 impl crate::core::element::CfnResource for CfnNetworkInsightsAccessScope {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsAccessScope";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExcludePaths", self.exclude_paths);
@@ -13278,21 +13744,25 @@ impl crate::core::element::CfnResource for CfnNetworkInsightsAccessScope {
 impl Handle<CfnNetworkInsightsAccessScope> {
     ///
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeId`.
+    #[inline]
     pub fn attr_network_insights_access_scope_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsAccessScopeId"))
     }
     ///
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeArn`.
+    #[inline]
     pub fn attr_network_insights_access_scope_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsAccessScopeArn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedDate`.
+    #[inline]
     pub fn attr_created_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedDate"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedDate`.
+    #[inline]
     pub fn attr_updated_date(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedDate"))
     }
@@ -13318,6 +13788,7 @@ pub mod network_insights_access_scope {
 
     impl AccessScopePathRequest {
         /// A new `AccessScopePathRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13330,6 +13801,7 @@ pub mod network_insights_access_scope {
     }
 
     impl IntoValue for AccessScopePathRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -13368,6 +13840,7 @@ pub mod network_insights_access_scope {
 
     impl PacketHeaderStatementRequest {
         /// A new `PacketHeaderStatementRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13384,6 +13857,7 @@ pub mod network_insights_access_scope {
     }
 
     impl IntoValue for PacketHeaderStatementRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationAddresses", self.destination_addresses);
@@ -13411,6 +13885,7 @@ pub mod network_insights_access_scope {
 
     impl PathStatementRequest {
         /// A new `PathStatementRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13422,6 +13897,7 @@ pub mod network_insights_access_scope {
     }
 
     impl IntoValue for PathStatementRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PacketHeaderStatement", self.packet_header_statement);
@@ -13444,6 +13920,7 @@ pub mod network_insights_access_scope {
 
     impl ResourceStatementRequest {
         /// A new `ResourceStatementRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13455,6 +13932,7 @@ pub mod network_insights_access_scope {
     }
 
     impl IntoValue for ResourceStatementRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceTypes", self.resource_types);
@@ -13474,6 +13952,7 @@ pub mod network_insights_access_scope {
 
     impl ThroughResourcesStatementRequest {
         /// A new `ThroughResourcesStatementRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13484,6 +13963,7 @@ pub mod network_insights_access_scope {
     }
 
     impl IntoValue for ThroughResourcesStatementRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceStatement", self.resource_statement);
@@ -13534,6 +14014,7 @@ impl CfnNetworkInsightsAccessScopeAnalysis {
 impl crate::core::element::CfnResource for CfnNetworkInsightsAccessScopeAnalysis {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsAccessScopeAnalysis";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("NetworkInsightsAccessScopeId".into(), self.network_insights_access_scope_id.into_value());
@@ -13546,41 +14027,49 @@ impl crate::core::element::CfnResource for CfnNetworkInsightsAccessScopeAnalysis
 impl Handle<CfnNetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeAnalysisId`.
+    #[inline]
     pub fn attr_network_insights_access_scope_analysis_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsAccessScopeAnalysisId"))
     }
     ///
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeAnalysisArn`.
+    #[inline]
     pub fn attr_network_insights_access_scope_analysis_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsAccessScopeAnalysisArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     ///
     /// `Fn::GetAtt` `StartDate`.
+    #[inline]
     pub fn attr_start_date(&self) -> Val<String> {
         Val::expr(self.get_att("StartDate"))
     }
     ///
     /// `Fn::GetAtt` `EndDate`.
+    #[inline]
     pub fn attr_end_date(&self) -> Val<String> {
         Val::expr(self.get_att("EndDate"))
     }
     ///
     /// `Fn::GetAtt` `FindingsFound`.
+    #[inline]
     pub fn attr_findings_found(&self) -> Val<String> {
         Val::expr(self.get_att("FindingsFound"))
     }
     ///
     /// `Fn::GetAtt` `AnalyzedEniCount`.
+    #[inline]
     pub fn attr_analyzed_eni_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AnalyzedEniCount"))
     }
@@ -13638,6 +14127,7 @@ impl CfnNetworkInsightsAnalysis {
 impl crate::core::element::CfnResource for CfnNetworkInsightsAnalysis {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsAnalysis";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalAccounts", self.additional_accounts);
@@ -13653,56 +14143,67 @@ impl crate::core::element::CfnResource for CfnNetworkInsightsAnalysis {
 impl Handle<CfnNetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` `NetworkInsightsAnalysisId`.
+    #[inline]
     pub fn attr_network_insights_analysis_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsAnalysisId"))
     }
     ///
     /// `Fn::GetAtt` `NetworkInsightsAnalysisArn`.
+    #[inline]
     pub fn attr_network_insights_analysis_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsAnalysisArn"))
     }
     ///
     /// `Fn::GetAtt` `StartDate`.
+    #[inline]
     pub fn attr_start_date(&self) -> Val<String> {
         Val::expr(self.get_att("StartDate"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     ///
     /// `Fn::GetAtt` `NetworkPathFound`.
+    #[inline]
     pub fn attr_network_path_found(&self) -> Val<bool> {
         Val::expr(self.get_att("NetworkPathFound"))
     }
     ///
     /// `Fn::GetAtt` `ForwardPathComponents`.
+    #[inline]
     pub fn attr_forward_path_components(&self) -> Value {
         self.get_att("ForwardPathComponents")
     }
     ///
     /// `Fn::GetAtt` `ReturnPathComponents`.
+    #[inline]
     pub fn attr_return_path_components(&self) -> Value {
         self.get_att("ReturnPathComponents")
     }
     ///
     /// `Fn::GetAtt` `Explanations`.
+    #[inline]
     pub fn attr_explanations(&self) -> Value {
         self.get_att("Explanations")
     }
     ///
     /// `Fn::GetAtt` `AlternatePathHints`.
+    #[inline]
     pub fn attr_alternate_path_hints(&self) -> Value {
         self.get_att("AlternatePathHints")
     }
     ///
     /// `Fn::GetAtt` `SuggestedAccounts`.
+    #[inline]
     pub fn attr_suggested_accounts(&self) -> Value {
         self.get_att("SuggestedAccounts")
     }
@@ -13776,6 +14277,7 @@ impl CfnNetworkInsightsPath {
 impl crate::core::element::CfnResource for CfnNetworkInsightsPath {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsPath";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Destination", self.destination);
@@ -13795,26 +14297,31 @@ impl crate::core::element::CfnResource for CfnNetworkInsightsPath {
 impl Handle<CfnNetworkInsightsPath> {
     ///
     /// `Fn::GetAtt` `NetworkInsightsPathId`.
+    #[inline]
     pub fn attr_network_insights_path_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsPathId"))
     }
     ///
     /// `Fn::GetAtt` `NetworkInsightsPathArn`.
+    #[inline]
     pub fn attr_network_insights_path_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInsightsPathArn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedDate`.
+    #[inline]
     pub fn attr_created_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedDate"))
     }
     ///
     /// `Fn::GetAtt` `SourceArn`.
+    #[inline]
     pub fn attr_source_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SourceArn"))
     }
     ///
     /// `Fn::GetAtt` `DestinationArn`.
+    #[inline]
     pub fn attr_destination_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DestinationArn"))
     }
@@ -13837,6 +14344,7 @@ pub mod network_insights_path {
 
     impl FilterPortRange {
         /// A new `FilterPortRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13848,6 +14356,7 @@ pub mod network_insights_path {
     }
 
     impl IntoValue for FilterPortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FromPort", self.from_port);
@@ -13876,6 +14385,7 @@ pub mod network_insights_path {
 
     impl PathFilter {
         /// A new `PathFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13889,6 +14399,7 @@ pub mod network_insights_path {
     }
 
     impl IntoValue for PathFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationAddress", self.destination_address);
@@ -14087,6 +14598,7 @@ impl CfnNetworkInterface {
 impl crate::core::element::CfnResource for CfnNetworkInterface {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkInterface";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectionTrackingSpecification", self.connection_tracking_specification);
@@ -14116,30 +14628,35 @@ impl Handle<CfnNetworkInterface> {
     /// Network interface id.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Returns the secondary private IP addresses of the network interface.
     ///
     /// `Fn::GetAtt` `SecondaryPrivateIpAddresses`.
+    #[inline]
     pub fn attr_secondary_private_ip_addresses(&self) -> Value {
         self.get_att("SecondaryPrivateIpAddresses")
     }
     /// Returns the primary private IP address of the network interface.
     ///
     /// `Fn::GetAtt` `PrimaryPrivateIpAddress`.
+    #[inline]
     pub fn attr_primary_private_ip_address(&self) -> Val<String> {
         Val::expr(self.get_att("PrimaryPrivateIpAddress"))
     }
     /// The primary IPv6 address
     ///
     /// `Fn::GetAtt` `PrimaryIpv6Address`.
+    #[inline]
     pub fn attr_primary_ipv6_address(&self) -> Val<String> {
         Val::expr(self.get_att("PrimaryIpv6Address"))
     }
     /// The ID of the VPC
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
@@ -14147,6 +14664,7 @@ impl Handle<CfnNetworkInterface> {
     /// IPv6-enabled public hostname, and dual-stack public hostname.
     ///
     /// `Fn::GetAtt` `PublicIpDnsNameOptions`.
+    #[inline]
     pub fn attr_public_ip_dns_name_options(&self) -> Value {
         self.get_att("PublicIpDnsNameOptions")
     }
@@ -14172,6 +14690,7 @@ pub mod network_interface {
 
     impl ConnectionTrackingSpecification {
         /// A new `ConnectionTrackingSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14184,6 +14703,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for ConnectionTrackingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TcpEstablishedTimeout", self.tcp_established_timeout);
@@ -14210,6 +14730,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for InstanceIpv6Address {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Ipv6Address".into(), self.ipv6_address.into_value());
@@ -14234,6 +14755,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for Ipv4PrefixSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Ipv4Prefix".into(), self.ipv4_prefix.into_value());
@@ -14258,6 +14780,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for Ipv6PrefixSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Ipv6Prefix".into(), self.ipv6_prefix.into_value());
@@ -14285,6 +14808,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for PrivateIpAddressSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Primary".into(), self.primary.into_value());
@@ -14375,6 +14899,7 @@ impl CfnNetworkInterfaceAttachment {
 impl crate::core::element::CfnResource for CfnNetworkInterfaceAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkInterfaceAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -14391,6 +14916,7 @@ impl crate::core::element::CfnResource for CfnNetworkInterfaceAttachment {
 impl Handle<CfnNetworkInterfaceAttachment> {
     ///
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentId"))
     }
@@ -14425,6 +14951,7 @@ pub mod network_interface_attachment {
 
     impl EnaSrdSpecification {
         /// A new `EnaSrdSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14436,6 +14963,7 @@ pub mod network_interface_attachment {
     }
 
     impl IntoValue for EnaSrdSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
@@ -14455,6 +14983,7 @@ pub mod network_interface_attachment {
 
     impl EnaSrdUdpSpecification {
         /// A new `EnaSrdUdpSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14465,6 +14994,7 @@ pub mod network_interface_attachment {
     }
 
     impl IntoValue for EnaSrdUdpSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
@@ -14512,6 +15042,7 @@ impl CfnNetworkInterfacePermission {
 impl crate::core::element::CfnResource for CfnNetworkInterfacePermission {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkInterfacePermission";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -14525,6 +15056,7 @@ impl crate::core::element::CfnResource for CfnNetworkInterfacePermission {
 impl Handle<CfnNetworkInterfacePermission> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -14578,6 +15110,7 @@ impl CfnNetworkPerformanceMetricSubscription {
 impl crate::core::element::CfnResource for CfnNetworkPerformanceMetricSubscription {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkPerformanceMetricSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Destination".into(), self.destination.into_value());
@@ -14625,6 +15158,7 @@ pub struct CfnPlacementGroup {
 
 impl CfnPlacementGroup {
     /// A new `CfnPlacementGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -14641,6 +15175,7 @@ impl CfnPlacementGroup {
 impl crate::core::element::CfnResource for CfnPlacementGroup {
     const TYPE_NAME: &'static str = "AWS::EC2::PlacementGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ParentGroupId", self.parent_group_id);
@@ -14657,12 +15192,14 @@ impl Handle<CfnPlacementGroup> {
     /// The Group Name of Placement Group.
     ///
     /// `Fn::GetAtt` `GroupName`.
+    #[inline]
     pub fn attr_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("GroupName"))
     }
     /// The ID of the placement group.
     ///
     /// `Fn::GetAtt` `GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("GroupId"))
     }
@@ -14750,6 +15287,7 @@ impl CfnPrefixList {
 impl crate::core::element::CfnResource for CfnPrefixList {
     const TYPE_NAME: &'static str = "AWS::EC2::PrefixList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AddressFamily".into(), self.address_family.into_value());
@@ -14766,24 +15304,28 @@ impl Handle<CfnPrefixList> {
     /// Id of Prefix List.
     ///
     /// `Fn::GetAtt` `PrefixListId`.
+    #[inline]
     pub fn attr_prefix_list_id(&self) -> Val<String> {
         Val::expr(self.get_att("PrefixListId"))
     }
     /// Owner Id of Prefix List.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// Version of Prefix List.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
     /// The Amazon Resource Name (ARN) of the Prefix List.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -14816,6 +15358,7 @@ pub mod prefix_list {
     }
 
     impl IntoValue for Entry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidr".into(), self.cidr.into_value());
@@ -14986,6 +15529,7 @@ impl CfnRoute {
 impl crate::core::element::CfnResource for CfnRoute {
     const TYPE_NAME: &'static str = "AWS::EC2::Route";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CarrierGatewayId", self.carrier_gateway_id);
@@ -15012,6 +15556,7 @@ impl crate::core::element::CfnResource for CfnRoute {
 impl Handle<CfnRoute> {
     ///
     /// `Fn::GetAtt` `CidrBlock`.
+    #[inline]
     pub fn attr_cidr_block(&self) -> Val<String> {
         Val::expr(self.get_att("CidrBlock"))
     }
@@ -15074,6 +15619,7 @@ impl CfnRouteServer {
 impl crate::core::element::CfnResource for CfnRouteServer {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteServer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AmazonSideAsn".into(), self.amazon_side_asn.into_value());
@@ -15090,12 +15636,14 @@ impl Handle<CfnRouteServer> {
     /// The Amazon Resource Name (ARN) of the Route Server.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Route Server.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -15140,6 +15688,7 @@ impl CfnRouteServerAssociation {
 impl crate::core::element::CfnResource for CfnRouteServerAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteServerAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RouteServerId".into(), self.route_server_id.into_value());
@@ -15187,6 +15736,7 @@ impl CfnRouteServerEndpoint {
 impl crate::core::element::CfnResource for CfnRouteServerEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteServerEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RouteServerId".into(), self.route_server_id.into_value());
@@ -15201,30 +15751,35 @@ impl Handle<CfnRouteServerEndpoint> {
     /// The Amazon Resource Name (ARN) of the Route Server Endpoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Route Server Endpoint.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Elastic Network Interface ID owned by the Route Server Endpoint
     ///
     /// `Fn::GetAtt` `EniId`.
+    #[inline]
     pub fn attr_eni_id(&self) -> Val<String> {
         Val::expr(self.get_att("EniId"))
     }
     /// Elastic Network Interface IP address owned by the Route Server Endpoint
     ///
     /// `Fn::GetAtt` `EniAddress`.
+    #[inline]
     pub fn attr_eni_address(&self) -> Val<String> {
         Val::expr(self.get_att("EniAddress"))
     }
     /// VPC ID
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
@@ -15282,6 +15837,7 @@ impl CfnRouteServerPeer {
 impl crate::core::element::CfnResource for CfnRouteServerPeer {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteServerPeer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BgpOptions".into(), self.bgp_options.into_value());
@@ -15297,42 +15853,49 @@ impl Handle<CfnRouteServerPeer> {
     /// The Amazon Resource Name (ARN) of the Route Server Peer.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Route Server Peer.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Route Server ID
     ///
     /// `Fn::GetAtt` `RouteServerId`.
+    #[inline]
     pub fn attr_route_server_id(&self) -> Val<String> {
         Val::expr(self.get_att("RouteServerId"))
     }
     /// Elastic Network Interface ID owned by the Route Server Endpoint
     ///
     /// `Fn::GetAtt` `EndpointEniId`.
+    #[inline]
     pub fn attr_endpoint_eni_id(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointEniId"))
     }
     /// Elastic Network Interface IP address owned by the Route Server Endpoint
     ///
     /// `Fn::GetAtt` `EndpointEniAddress`.
+    #[inline]
     pub fn attr_endpoint_eni_address(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointEniAddress"))
     }
     /// Subnet ID
     ///
     /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Val<String> {
         Val::expr(self.get_att("SubnetId"))
     }
     /// VPC ID
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
@@ -15359,6 +15922,7 @@ pub mod route_server_peer {
 
     impl BgpOptions {
         /// A new `BgpOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15370,6 +15934,7 @@ pub mod route_server_peer {
     }
 
     impl IntoValue for BgpOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PeerAsn", self.peer_asn);
@@ -15416,6 +15981,7 @@ impl CfnRouteServerPropagation {
 impl crate::core::element::CfnResource for CfnRouteServerPropagation {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteServerPropagation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RouteServerId".into(), self.route_server_id.into_value());
@@ -15461,6 +16027,7 @@ impl CfnRouteTable {
 impl crate::core::element::CfnResource for CfnRouteTable {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -15473,6 +16040,7 @@ impl crate::core::element::CfnResource for CfnRouteTable {
 impl Handle<CfnRouteTable> {
     ///
     /// `Fn::GetAtt` `RouteTableId`.
+    #[inline]
     pub fn attr_route_table_id(&self) -> Val<String> {
         Val::expr(self.get_att("RouteTableId"))
     }
@@ -15522,6 +16090,7 @@ impl CfnSecondaryNetwork {
 impl crate::core::element::CfnResource for CfnSecondaryNetwork {
     const TYPE_NAME: &'static str = "AWS::EC2::SecondaryNetwork";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Ipv4CidrBlock".into(), self.ipv4_cidr_block.into_value());
@@ -15536,24 +16105,28 @@ impl Handle<CfnSecondaryNetwork> {
     /// The Amazon Resource Name (ARN) of the secondary network.
     ///
     /// `Fn::GetAtt` `SecondaryNetworkArn`.
+    #[inline]
     pub fn attr_secondary_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SecondaryNetworkArn"))
     }
     /// The ID of the secondary network.
     ///
     /// `Fn::GetAtt` `SecondaryNetworkId`.
+    #[inline]
     pub fn attr_secondary_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("SecondaryNetworkId"))
     }
     /// The ID of the Amazon Web Services account that owns the secondary network.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// Information about the IPv4 CIDR blocks associated with the secondary network.
     ///
     /// `Fn::GetAtt` `Ipv4CidrBlockAssociations`.
+    #[inline]
     pub fn attr_ipv4_cidr_block_associations(&self) -> Value {
         self.get_att("Ipv4CidrBlockAssociations")
     }
@@ -15637,6 +16210,7 @@ impl CfnSecurityGroup {
 impl crate::core::element::CfnResource for CfnSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupDescription".into(), self.group_description.into_value());
@@ -15654,12 +16228,14 @@ impl Handle<CfnSecurityGroup> {
     /// The group name or group ID depending on whether the SG is created in default or specific VPC
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The group ID of the specified security group.
     ///
     /// `Fn::GetAtt` `GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("GroupId"))
     }
@@ -15725,6 +16301,7 @@ pub mod security_group {
     }
 
     impl IntoValue for Egress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CidrIp", self.cidr_ip);
@@ -15806,6 +16383,7 @@ pub mod security_group {
     }
 
     impl IntoValue for Ingress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CidrIp", self.cidr_ip);
@@ -15960,6 +16538,7 @@ impl CfnSecurityGroupEgress {
 impl crate::core::element::CfnResource for CfnSecurityGroupEgress {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupEgress";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CidrIp", self.cidr_ip);
@@ -15979,6 +16558,7 @@ impl crate::core::element::CfnResource for CfnSecurityGroupEgress {
 impl Handle<CfnSecurityGroupEgress> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -16115,6 +16695,7 @@ impl CfnSecurityGroupIngress {
 impl crate::core::element::CfnResource for CfnSecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupIngress";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CidrIp", self.cidr_ip);
@@ -16138,6 +16719,7 @@ impl Handle<CfnSecurityGroupIngress> {
     /// The Security Group Rule Id
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -16173,6 +16755,7 @@ impl CfnSecurityGroupVpcAssociation {
 impl crate::core::element::CfnResource for CfnSecurityGroupVpcAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupVpcAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupId".into(), self.group_id.into_value());
@@ -16186,17 +16769,20 @@ impl Handle<CfnSecurityGroupVpcAssociation> {
     /// The owner of the VPC in the security group vpc association.
     ///
     /// `Fn::GetAtt` `VpcOwnerId`.
+    #[inline]
     pub fn attr_vpc_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcOwnerId"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The reason for the state of the security group vpc association.
     ///
     /// `Fn::GetAtt` `StateReason`.
+    #[inline]
     pub fn attr_state_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StateReason"))
     }
@@ -16226,6 +16812,7 @@ impl CfnSnapshotBlockPublicAccess {
 impl crate::core::element::CfnResource for CfnSnapshotBlockPublicAccess {
     const TYPE_NAME: &'static str = "AWS::EC2::SnapshotBlockPublicAccess";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("State".into(), self.state.into_value());
@@ -16238,6 +16825,7 @@ impl Handle<CfnSnapshotBlockPublicAccess> {
     /// The identifier for the specified AWS account.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -16286,6 +16874,7 @@ impl CfnSpotFleet {
 impl crate::core::element::CfnResource for CfnSpotFleet {
     const TYPE_NAME: &'static str = "AWS::EC2::SpotFleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SpotFleetRequestConfigData".into(), self.spot_fleet_request_config_data.into_value());
@@ -16298,6 +16887,7 @@ impl crate::core::element::CfnResource for CfnSpotFleet {
 impl Handle<CfnSpotFleet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -16320,6 +16910,7 @@ pub mod spot_fleet {
 
     impl AcceleratorCountRequest {
         /// A new `AcceleratorCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16331,6 +16922,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -16353,6 +16945,7 @@ pub mod spot_fleet {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// A new `AcceleratorTotalMemoryMiBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16364,6 +16957,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -16386,6 +16980,7 @@ pub mod spot_fleet {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// A new `BaselineEbsBandwidthMbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16397,6 +16992,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -16416,6 +17012,7 @@ pub mod spot_fleet {
 
     impl BaselinePerformanceFactorsRequest {
         /// A new `BaselinePerformanceFactorsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16426,6 +17023,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cpu", self.cpu);
@@ -16465,6 +17063,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeviceName".into(), self.device_name.into_value());
@@ -16492,6 +17091,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for ClassicLoadBalancer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -16516,6 +17116,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for ClassicLoadBalancersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClassicLoadBalancers".into(), self.classic_load_balancers.into_value());
@@ -16534,6 +17135,7 @@ pub mod spot_fleet {
 
     impl CpuPerformanceFactorRequest {
         /// A new `CpuPerformanceFactorRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16544,6 +17146,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for CpuPerformanceFactorRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "References", self.references);
@@ -16577,6 +17180,7 @@ pub mod spot_fleet {
 
     impl EbsBlockDevice {
         /// A new `EbsBlockDevice` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16592,6 +17196,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for EbsBlockDevice {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -16632,6 +17237,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for FleetLaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -16658,6 +17264,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for GroupIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GroupId".into(), self.group_id.into_value());
@@ -16676,6 +17283,7 @@ pub mod spot_fleet {
 
     impl IamInstanceProfileSpecification {
         /// A new `IamInstanceProfileSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16686,6 +17294,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for IamInstanceProfileSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -16710,6 +17319,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for InstanceIpv6Address {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Ipv6Address".into(), self.ipv6_address.into_value());
@@ -16758,6 +17368,7 @@ pub mod spot_fleet {
 
     impl InstanceNetworkInterfaceSpecification {
         /// A new `InstanceNetworkInterfaceSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16778,6 +17389,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for InstanceNetworkInterfaceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -16881,6 +17493,7 @@ pub mod spot_fleet {
 
     impl InstanceRequirementsRequest {
         /// A new `InstanceRequirementsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16916,6 +17529,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for InstanceRequirementsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -16970,6 +17584,7 @@ pub mod spot_fleet {
 
     impl LaunchTemplateConfig {
         /// A new `LaunchTemplateConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16981,6 +17596,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for LaunchTemplateConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateSpecification", self.launch_template_specification);
@@ -17021,6 +17637,7 @@ pub mod spot_fleet {
 
     impl LaunchTemplateOverrides {
         /// A new `LaunchTemplateOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17038,6 +17655,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for LaunchTemplateOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -17066,6 +17684,7 @@ pub mod spot_fleet {
 
     impl LoadBalancersConfig {
         /// A new `LoadBalancersConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17077,6 +17696,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for LoadBalancersConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClassicLoadBalancersConfig", self.classic_load_balancers_config);
@@ -17099,6 +17719,7 @@ pub mod spot_fleet {
 
     impl MemoryGiBPerVCpuRequest {
         /// A new `MemoryGiBPerVCpuRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17110,6 +17731,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -17132,6 +17754,7 @@ pub mod spot_fleet {
 
     impl MemoryMiBRequest {
         /// A new `MemoryMiBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17143,6 +17766,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -17165,6 +17789,7 @@ pub mod spot_fleet {
 
     impl NetworkBandwidthGbpsRequest {
         /// A new `NetworkBandwidthGbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17176,6 +17801,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -17198,6 +17824,7 @@ pub mod spot_fleet {
 
     impl NetworkInterfaceCountRequest {
         /// A new `NetworkInterfaceCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17209,6 +17836,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -17228,6 +17856,7 @@ pub mod spot_fleet {
 
     impl PerformanceFactorReferenceRequest {
         /// A new `PerformanceFactorReferenceRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17238,6 +17867,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for PerformanceFactorReferenceRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceFamily", self.instance_family);
@@ -17269,6 +17899,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for PrivateIpAddressSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Primary", self.primary);
@@ -17291,6 +17922,7 @@ pub mod spot_fleet {
 
     impl SpotCapacityRebalance {
         /// A new `SpotCapacityRebalance` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17302,6 +17934,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotCapacityRebalance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReplacementStrategy", self.replacement_strategy);
@@ -17417,6 +18050,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotFleetLaunchSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -17452,6 +18086,7 @@ pub mod spot_fleet {
 
     impl SpotFleetMonitoring {
         /// A new `SpotFleetMonitoring` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17462,6 +18097,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotFleetMonitoring {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -17600,6 +18236,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotFleetRequestConfigData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -17643,6 +18280,7 @@ pub mod spot_fleet {
 
     impl SpotFleetTagSpecification {
         /// A new `SpotFleetTagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17654,6 +18292,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotFleetTagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -17673,6 +18312,7 @@ pub mod spot_fleet {
 
     impl SpotMaintenanceStrategies {
         /// A new `SpotMaintenanceStrategies` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17683,6 +18323,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotMaintenanceStrategies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityRebalance", self.capacity_rebalance);
@@ -17710,6 +18351,7 @@ pub mod spot_fleet {
 
     impl SpotPlacement {
         /// A new `SpotPlacement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17723,6 +18365,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotPlacement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -17750,6 +18393,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for TargetGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -17774,6 +18418,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for TargetGroupsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetGroups".into(), self.target_groups.into_value());
@@ -17795,6 +18440,7 @@ pub mod spot_fleet {
 
     impl TotalLocalStorageGBRequest {
         /// A new `TotalLocalStorageGBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17806,6 +18452,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -17828,6 +18475,7 @@ pub mod spot_fleet {
 
     impl VCpuCountRangeRequest {
         /// A new `VCpuCountRangeRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17839,6 +18487,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for VCpuCountRangeRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -18080,6 +18729,7 @@ impl CfnSqlHaStandbyDetectedInstance {
 impl crate::core::element::CfnResource for CfnSqlHaStandbyDetectedInstance {
     const TYPE_NAME: &'static str = "AWS::EC2::SqlHaStandbyDetectedInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceId".into(), self.instance_id.into_value());
@@ -18093,18 +18743,21 @@ impl Handle<CfnSqlHaStandbyDetectedInstance> {
     /// The SQL Server high availability status of the EC2 instance.
     ///
     /// `Fn::GetAtt` `HaStatus`.
+    #[inline]
     pub fn attr_ha_status(&self) -> Val<String> {
         Val::expr(self.get_att("HaStatus"))
     }
     /// The SQL Server license type of the EC2 instance.
     ///
     /// `Fn::GetAtt` `SqlServerLicenseUsage`.
+    #[inline]
     pub fn attr_sql_server_license_usage(&self) -> Val<String> {
         Val::expr(self.get_att("SqlServerLicenseUsage"))
     }
     /// The timestamp when the EC2 instance's SQL Server high availability status was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -18295,6 +18948,7 @@ impl CfnSubnet {
 impl crate::core::element::CfnResource for CfnSubnet {
     const TYPE_NAME: &'static str = "AWS::EC2::Subnet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssignIpv6AddressOnCreation", self.assign_ipv6_address_on_creation);
@@ -18322,21 +18976,25 @@ impl crate::core::element::CfnResource for CfnSubnet {
 impl Handle<CfnSubnet> {
     ///
     /// `Fn::GetAtt` `NetworkAclAssociationId`.
+    #[inline]
     pub fn attr_network_acl_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkAclAssociationId"))
     }
     ///
     /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Val<String> {
         Val::expr(self.get_att("SubnetId"))
     }
     ///
     /// `Fn::GetAtt` `Ipv6CidrBlocks`.
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(&self) -> Value {
         self.get_att("Ipv6CidrBlocks")
     }
     ///
     /// `Fn::GetAtt` `BlockPublicAccessStates`.
+    #[inline]
     pub fn attr_block_public_access_states(&self) -> Value {
         self.get_att("BlockPublicAccessStates")
     }
@@ -18372,6 +19030,7 @@ pub mod subnet {
 
     impl PrivateDnsNameOptionsOnLaunch {
         /// A new `PrivateDnsNameOptionsOnLaunch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18384,6 +19043,7 @@ pub mod subnet {
     }
 
     impl IntoValue for PrivateDnsNameOptionsOnLaunch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -18442,6 +19102,7 @@ impl CfnSubnetCidrBlock {
 impl crate::core::element::CfnResource for CfnSubnetCidrBlock {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetCidrBlock";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block);
@@ -18457,18 +19118,21 @@ impl Handle<CfnSubnetCidrBlock> {
     /// Information about the IPv6 association.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The value denoting whether an IPv6 Subnet CIDR Block is public or private.
     ///
     /// `Fn::GetAtt` `Ipv6AddressAttribute`.
+    #[inline]
     pub fn attr_ipv6_address_attribute(&self) -> Val<String> {
         Val::expr(self.get_att("Ipv6AddressAttribute"))
     }
     /// The IP Source of an IPv6 Subnet CIDR Block.
     ///
     /// `Fn::GetAtt` `IpSource`.
+    #[inline]
     pub fn attr_ip_source(&self) -> Val<String> {
         Val::expr(self.get_att("IpSource"))
     }
@@ -18538,6 +19202,7 @@ impl CfnSubnetCidrReservation {
 impl crate::core::element::CfnResource for CfnSubnetCidrReservation {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetCidrReservation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Cidr".into(), self.cidr.into_value());
@@ -18554,18 +19219,21 @@ impl Handle<CfnSubnetCidrReservation> {
     /// The Amazon Resource Name (ARN) of the subnet CIDR reservation.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the subnet CIDR reservation.
     ///
     /// `Fn::GetAtt` `SubnetCidrReservationId`.
+    #[inline]
     pub fn attr_subnet_cidr_reservation_id(&self) -> Val<String> {
         Val::expr(self.get_att("SubnetCidrReservationId"))
     }
     /// The identifier of the AWS account that owns the subnet CIDR reservation.
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
@@ -18614,6 +19282,7 @@ impl CfnSubnetNetworkAclAssociation {
 impl crate::core::element::CfnResource for CfnSubnetNetworkAclAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetNetworkAclAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("NetworkAclId".into(), self.network_acl_id.into_value());
@@ -18626,6 +19295,7 @@ impl crate::core::element::CfnResource for CfnSubnetNetworkAclAssociation {
 impl Handle<CfnSubnetNetworkAclAssociation> {
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -18665,6 +19335,7 @@ impl CfnSubnetRouteTableAssociation {
 impl crate::core::element::CfnResource for CfnSubnetRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetRouteTableAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RouteTableId".into(), self.route_table_id.into_value());
@@ -18677,6 +19348,7 @@ impl crate::core::element::CfnResource for CfnSubnetRouteTableAssociation {
 impl Handle<CfnSubnetRouteTableAssociation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -18708,6 +19380,7 @@ pub struct CfnTrafficMirrorFilter {
 
 impl CfnTrafficMirrorFilter {
     /// A new `CfnTrafficMirrorFilter` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -18722,6 +19395,7 @@ impl CfnTrafficMirrorFilter {
 impl crate::core::element::CfnResource for CfnTrafficMirrorFilter {
     const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -18736,6 +19410,7 @@ impl Handle<CfnTrafficMirrorFilter> {
     /// The ID of a traffic mirror filter.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -18855,6 +19530,7 @@ impl CfnTrafficMirrorFilterRule {
 impl crate::core::element::CfnResource for CfnTrafficMirrorFilterRule {
     const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorFilterRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -18877,6 +19553,7 @@ impl Handle<CfnTrafficMirrorFilterRule> {
     /// The ID of the Traffic Mirror Filter rule.
     ///
     /// `Fn::GetAtt` `TrafficMirrorFilterRuleId`.
+    #[inline]
     pub fn attr_traffic_mirror_filter_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("TrafficMirrorFilterRuleId"))
     }
@@ -18908,6 +19585,7 @@ pub mod traffic_mirror_filter_rule {
     }
 
     impl IntoValue for TrafficMirrorPortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());
@@ -19008,6 +19686,7 @@ impl CfnTrafficMirrorSession {
 impl crate::core::element::CfnResource for CfnTrafficMirrorSession {
     const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorSession";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -19028,6 +19707,7 @@ impl Handle<CfnTrafficMirrorSession> {
     /// The ID of a Traffic Mirror session.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -19069,6 +19749,7 @@ pub struct CfnTrafficMirrorTarget {
 
 impl CfnTrafficMirrorTarget {
     /// A new `CfnTrafficMirrorTarget` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -19085,6 +19766,7 @@ impl CfnTrafficMirrorTarget {
 impl crate::core::element::CfnResource for CfnTrafficMirrorTarget {
     const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -19100,6 +19782,7 @@ impl crate::core::element::CfnResource for CfnTrafficMirrorTarget {
 impl Handle<CfnTrafficMirrorTarget> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -19159,6 +19842,7 @@ pub struct CfnTransitGateway {
 
 impl CfnTransitGateway {
     /// A new `CfnTransitGateway` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -19184,6 +19868,7 @@ impl CfnTransitGateway {
 impl crate::core::element::CfnResource for CfnTransitGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AmazonSideAsn", self.amazon_side_asn);
@@ -19208,16 +19893,19 @@ impl crate::core::element::CfnResource for CfnTransitGateway {
 impl Handle<CfnTransitGateway> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `TransitGatewayArn`.
+    #[inline]
     pub fn attr_transit_gateway_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayArn"))
     }
     ///
     /// `Fn::GetAtt` `EncryptionSupportState`.
+    #[inline]
     pub fn attr_encryption_support_state(&self) -> Val<String> {
         Val::expr(self.get_att("EncryptionSupportState"))
     }
@@ -19285,6 +19973,7 @@ impl CfnTransitGatewayAttachment {
 impl crate::core::element::CfnResource for CfnTransitGatewayAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Options", self.options);
@@ -19300,6 +19989,7 @@ impl crate::core::element::CfnResource for CfnTransitGatewayAttachment {
 impl Handle<CfnTransitGatewayAttachment> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -19337,6 +20027,7 @@ pub mod transit_gateway_attachment {
 
     impl Options {
         /// A new `Options` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19350,6 +20041,7 @@ pub mod transit_gateway_attachment {
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplianceModeSupport", self.appliance_mode_support);
@@ -19444,6 +20136,7 @@ impl CfnTransitGatewayConnect {
 impl crate::core::element::CfnResource for CfnTransitGatewayConnect {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayConnect";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Options".into(), self.options.into_value());
@@ -19461,24 +20154,28 @@ impl Handle<CfnTransitGatewayConnect> {
     /// The ID of the Connect attachment.
     ///
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayAttachmentId"))
     }
     /// The state of the attachment.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The creation time.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The ID of the transit gateway.
     ///
     /// `Fn::GetAtt` `TransitGatewayId`.
+    #[inline]
     pub fn attr_transit_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayId"))
     }
@@ -19500,6 +20197,7 @@ pub mod transit_gateway_connect {
 
     impl TransitGatewayConnectOptions {
         /// A new `TransitGatewayConnectOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19510,6 +20208,7 @@ pub mod transit_gateway_connect {
     }
 
     impl IntoValue for TransitGatewayConnectOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Protocol", self.protocol);
@@ -19577,6 +20276,7 @@ impl CfnTransitGatewayConnectPeer {
 impl crate::core::element::CfnResource for CfnTransitGatewayConnectPeer {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayConnectPeer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectPeerConfiguration".into(), self.connect_peer_configuration.into_value());
@@ -19591,30 +20291,35 @@ impl Handle<CfnTransitGatewayConnectPeer> {
     /// The ID of the Connect peer.
     ///
     /// `Fn::GetAtt` `TransitGatewayConnectPeerId`.
+    #[inline]
     pub fn attr_transit_gateway_connect_peer_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayConnectPeerId"))
     }
     /// The tunnel protocol.
     ///
     /// `Fn::GetAtt` `ConnectPeerConfiguration.Protocol`.
+    #[inline]
     pub fn attr_connect_peer_configuration_protocol(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectPeerConfiguration.Protocol"))
     }
     /// The BGP configuration details.
     ///
     /// `Fn::GetAtt` `ConnectPeerConfiguration.BgpConfigurations`.
+    #[inline]
     pub fn attr_connect_peer_configuration_bgp_configurations(&self) -> Value {
         self.get_att("ConnectPeerConfiguration.BgpConfigurations")
     }
     /// The state of the Connect peer.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The creation time.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -19660,6 +20365,7 @@ pub mod transit_gateway_connect_peer {
     }
 
     impl IntoValue for TransitGatewayConnectPeerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InsideCidrBlocks".into(), self.inside_cidr_blocks.into_value());
@@ -19711,6 +20417,7 @@ impl CfnTransitGatewayMeteringPolicy {
 impl crate::core::element::CfnResource for CfnTransitGatewayMeteringPolicy {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMeteringPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MiddleboxAttachmentIds", self.middlebox_attachment_ids);
@@ -19725,18 +20432,21 @@ impl Handle<CfnTransitGatewayMeteringPolicy> {
     /// The Id of the transit gateway metering policy
     ///
     /// `Fn::GetAtt` `TransitGatewayMeteringPolicyId`.
+    #[inline]
     pub fn attr_transit_gateway_metering_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayMeteringPolicyId"))
     }
     /// State of the transit gateway metering policy
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The timestamp at which the latest action performed on the metering policy will become effective
     ///
     /// `Fn::GetAtt` `UpdateEffectiveAt`.
+    #[inline]
     pub fn attr_update_effective_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateEffectiveAt"))
     }
@@ -19855,6 +20565,7 @@ impl CfnTransitGatewayMeteringPolicyEntry {
 impl crate::core::element::CfnResource for CfnTransitGatewayMeteringPolicyEntry {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMeteringPolicyEntry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
@@ -19878,12 +20589,14 @@ impl Handle<CfnTransitGatewayMeteringPolicyEntry> {
     /// The timestamp at which the latest action performed on the metering policy entry will become effective
     ///
     /// `Fn::GetAtt` `UpdateEffectiveAt`.
+    #[inline]
     pub fn attr_update_effective_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateEffectiveAt"))
     }
     /// State of the transit gateway metering policy
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -19955,6 +20668,7 @@ impl CfnTransitGatewayMulticastDomain {
 impl crate::core::element::CfnResource for CfnTransitGatewayMulticastDomain {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMulticastDomain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Options", self.options);
@@ -19969,24 +20683,28 @@ impl Handle<CfnTransitGatewayMulticastDomain> {
     /// The ID of the transit gateway multicast domain.
     ///
     /// `Fn::GetAtt` `TransitGatewayMulticastDomainId`.
+    #[inline]
     pub fn attr_transit_gateway_multicast_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayMulticastDomainId"))
     }
     /// The state of the transit gateway multicast domain.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The time the transit gateway multicast domain was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The Amazon Resource Name (ARN) of the transit gateway multicast domain.
     ///
     /// `Fn::GetAtt` `TransitGatewayMulticastDomainArn`.
+    #[inline]
     pub fn attr_transit_gateway_multicast_domain_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayMulticastDomainArn"))
     }
@@ -20021,6 +20739,7 @@ pub mod transit_gateway_multicast_domain {
 
     impl Options {
         /// A new `Options` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20033,6 +20752,7 @@ pub mod transit_gateway_multicast_domain {
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoAcceptSharedAssociations", self.auto_accept_shared_associations);
@@ -20116,6 +20836,7 @@ impl CfnTransitGatewayMulticastDomainAssociation {
 impl crate::core::element::CfnResource for CfnTransitGatewayMulticastDomainAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMulticastDomainAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SubnetId".into(), self.subnet_id.into_value());
@@ -20130,18 +20851,21 @@ impl Handle<CfnTransitGatewayMulticastDomainAssociation> {
     /// The ID of the resource.
     ///
     /// `Fn::GetAtt` `ResourceId`.
+    #[inline]
     pub fn attr_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceId"))
     }
     /// The type of resource, for example a VPC attachment.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// The state of the subnet association.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -20194,6 +20918,7 @@ impl CfnTransitGatewayMulticastGroupMember {
 impl crate::core::element::CfnResource for CfnTransitGatewayMulticastGroupMember {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMulticastGroupMember";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupIpAddress".into(), self.group_ip_address.into_value());
@@ -20208,42 +20933,49 @@ impl Handle<CfnTransitGatewayMulticastGroupMember> {
     /// The ID of the subnet.
     ///
     /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Val<String> {
         Val::expr(self.get_att("SubnetId"))
     }
     /// The ID of the resource.
     ///
     /// `Fn::GetAtt` `ResourceId`.
+    #[inline]
     pub fn attr_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceId"))
     }
     /// The type of resource, for example a VPC attachment.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// Indicates that the resource is a transit gateway multicast group member.
     ///
     /// `Fn::GetAtt` `GroupSource`.
+    #[inline]
     pub fn attr_group_source(&self) -> Val<bool> {
         Val::expr(self.get_att("GroupSource"))
     }
     /// Indicates that the resource is a transit gateway multicast group member.
     ///
     /// `Fn::GetAtt` `GroupMember`.
+    #[inline]
     pub fn attr_group_member(&self) -> Val<bool> {
         Val::expr(self.get_att("GroupMember"))
     }
     /// The member type (for example, static).
     ///
     /// `Fn::GetAtt` `MemberType`.
+    #[inline]
     pub fn attr_member_type(&self) -> Val<String> {
         Val::expr(self.get_att("MemberType"))
     }
     /// The ID of the transit gateway attachment.
     ///
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayAttachmentId"))
     }
@@ -20296,6 +21028,7 @@ impl CfnTransitGatewayMulticastGroupSource {
 impl crate::core::element::CfnResource for CfnTransitGatewayMulticastGroupSource {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMulticastGroupSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupIpAddress".into(), self.group_ip_address.into_value());
@@ -20310,42 +21043,49 @@ impl Handle<CfnTransitGatewayMulticastGroupSource> {
     /// The ID of the subnet.
     ///
     /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Val<String> {
         Val::expr(self.get_att("SubnetId"))
     }
     /// The ID of the resource.
     ///
     /// `Fn::GetAtt` `ResourceId`.
+    #[inline]
     pub fn attr_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceId"))
     }
     /// The type of resource, for example a VPC attachment.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// Indicates that the resource is a transit gateway multicast group member.
     ///
     /// `Fn::GetAtt` `GroupSource`.
+    #[inline]
     pub fn attr_group_source(&self) -> Val<bool> {
         Val::expr(self.get_att("GroupSource"))
     }
     /// Indicates that the resource is a transit gateway multicast group member.
     ///
     /// `Fn::GetAtt` `GroupMember`.
+    #[inline]
     pub fn attr_group_member(&self) -> Val<bool> {
         Val::expr(self.get_att("GroupMember"))
     }
     /// The source type.
     ///
     /// `Fn::GetAtt` `SourceType`.
+    #[inline]
     pub fn attr_source_type(&self) -> Val<String> {
         Val::expr(self.get_att("SourceType"))
     }
     /// The ID of the transit gateway attachment.
     ///
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayAttachmentId"))
     }
@@ -20413,6 +21153,7 @@ impl CfnTransitGatewayPeeringAttachment {
 impl crate::core::element::CfnResource for CfnTransitGatewayPeeringAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayPeeringAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PeerAccountId".into(), self.peer_account_id.into_value());
@@ -20429,23 +21170,27 @@ impl Handle<CfnTransitGatewayPeeringAttachment> {
     /// The ID of the transit gateway peering attachment.
     ///
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayAttachmentId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value {
         self.get_att("Status")
     }
     /// The state of the transit gateway peering attachment. Note that the initiating state has been deprecated.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The time the transit gateway peering attachment was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -20483,6 +21228,7 @@ impl CfnTransitGatewayPolicyTable {
 impl crate::core::element::CfnResource for CfnTransitGatewayPolicyTable {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayPolicyTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -20496,18 +21242,21 @@ impl Handle<CfnTransitGatewayPolicyTable> {
     /// The Id of transit gateway policy table.
     ///
     /// `Fn::GetAtt` `TransitGatewayPolicyTableId`.
+    #[inline]
     pub fn attr_transit_gateway_policy_table_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayPolicyTableId"))
     }
     /// State of the transit gateway policy table
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Creation time of the transit gateway policy table
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -20550,6 +21299,7 @@ impl CfnTransitGatewayPolicyTableAssociation {
 impl crate::core::element::CfnResource for CfnTransitGatewayPolicyTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayPolicyTableAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("TransitGatewayAttachmentId".into(), self.transit_gateway_attachment_id.into_value());
@@ -20563,6 +21313,7 @@ impl Handle<CfnTransitGatewayPolicyTableAssociation> {
     /// The state of the transit gateway policy table association.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -20618,6 +21369,7 @@ impl CfnTransitGatewayPolicyTableEntry {
 impl crate::core::element::CfnResource for CfnTransitGatewayPolicyTableEntry {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayPolicyTableEntry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyRule".into(), self.policy_rule.into_value());
@@ -20633,6 +21385,7 @@ impl Handle<CfnTransitGatewayPolicyTableEntry> {
     /// The state of the policy table entry.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -20674,6 +21427,7 @@ pub mod transit_gateway_policy_table_entry {
 
     impl TransitGatewayPolicyRule {
         /// A new `TransitGatewayPolicyRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20688,6 +21442,7 @@ pub mod transit_gateway_policy_table_entry {
     }
 
     impl IntoValue for TransitGatewayPolicyRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
@@ -20753,6 +21508,7 @@ impl CfnTransitGatewayRoute {
 impl crate::core::element::CfnResource for CfnTransitGatewayRoute {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayRoute";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Blackhole", self.blackhole);
@@ -20798,6 +21554,7 @@ impl CfnTransitGatewayRouteTable {
 impl crate::core::element::CfnResource for CfnTransitGatewayRouteTable {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayRouteTable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -20811,6 +21568,7 @@ impl Handle<CfnTransitGatewayRouteTable> {
     /// Transit Gateway Route Table primary identifier
     ///
     /// `Fn::GetAtt` `TransitGatewayRouteTableId`.
+    #[inline]
     pub fn attr_transit_gateway_route_table_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayRouteTableId"))
     }
@@ -20850,6 +21608,7 @@ impl CfnTransitGatewayRouteTableAssociation {
 impl crate::core::element::CfnResource for CfnTransitGatewayRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayRouteTableAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("TransitGatewayAttachmentId".into(), self.transit_gateway_attachment_id.into_value());
@@ -20892,6 +21651,7 @@ impl CfnTransitGatewayRouteTablePropagation {
 impl crate::core::element::CfnResource for CfnTransitGatewayRouteTablePropagation {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayRouteTablePropagation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("TransitGatewayAttachmentId".into(), self.transit_gateway_attachment_id.into_value());
@@ -20961,6 +21721,7 @@ impl CfnTransitGatewayVpcAttachment {
 impl crate::core::element::CfnResource for CfnTransitGatewayVpcAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayVpcAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AddSubnetIds", self.add_subnet_ids);
@@ -20978,6 +21739,7 @@ impl crate::core::element::CfnResource for CfnTransitGatewayVpcAttachment {
 impl Handle<CfnTransitGatewayVpcAttachment> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -21015,6 +21777,7 @@ pub mod transit_gateway_vpc_attachment {
 
     impl Options {
         /// A new `Options` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21028,6 +21791,7 @@ pub mod transit_gateway_vpc_attachment {
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplianceModeSupport", self.appliance_mode_support);
@@ -21215,6 +21979,7 @@ pub struct CfnVPC {
 
 impl CfnVPC {
     /// A new `CfnVPC` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -21234,6 +21999,7 @@ impl CfnVPC {
 impl crate::core::element::CfnResource for CfnVPC {
     const TYPE_NAME: &'static str = "AWS::EC2::VPC";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CidrBlock", self.cidr_block);
@@ -21252,50 +22018,59 @@ impl crate::core::element::CfnResource for CfnVPC {
 impl Handle<CfnVPC> {
     ///
     /// `Fn::GetAtt` `CidrBlockAssociations`.
+    #[inline]
     pub fn attr_cidr_block_associations(&self) -> Value {
         self.get_att("CidrBlockAssociations")
     }
     ///
     /// `Fn::GetAtt` `DefaultNetworkAcl`.
+    #[inline]
     pub fn attr_default_network_acl(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultNetworkAcl"))
     }
     ///
     /// `Fn::GetAtt` `DefaultSecurityGroup`.
+    #[inline]
     pub fn attr_default_security_group(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultSecurityGroup"))
     }
     ///
     /// `Fn::GetAtt` `Ipv6CidrBlocks`.
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(&self) -> Value {
         self.get_att("Ipv6CidrBlocks")
     }
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// The ID of the VPC associated with the encryption control configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.VpcId`.
+    #[inline]
     pub fn attr_vpc_encryption_control_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.VpcId"))
     }
     /// The ID of the VPC Encryption Control configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.VpcEncryptionControlId`.
+    #[inline]
     pub fn attr_vpc_encryption_control_vpc_encryption_control_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.VpcEncryptionControlId"))
     }
     /// The current state of the VPC Encryption Control configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.State"))
     }
     /// A message providing additional information about the encryption control state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.StateMessage"))
     }
@@ -21306,6 +22081,7 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions")
     }
@@ -21316,18 +22092,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage"))
     }
@@ -21338,18 +22117,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway_state_message(
         &self,
     ) -> Val<String> {
@@ -21362,18 +22144,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage"))
     }
@@ -21384,18 +22169,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage"))
     }
@@ -21406,18 +22194,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage"))
     }
@@ -21428,18 +22219,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.Lambda`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.Lambda")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.Lambda.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.Lambda.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage"))
     }
@@ -21450,18 +22244,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcLattice`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.VpcLattice")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcLattice.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.VpcLattice.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage"))
     }
@@ -21472,18 +22269,21 @@ impl Handle<CfnVPC> {
     /// Guide*.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system(&self) -> Value {
         self.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem")
     }
     /// The current state of the exclusion configuration.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State"))
     }
     /// A message providing additional information about the exclusion state.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage`.
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage"))
     }
@@ -21533,6 +22333,7 @@ pub mod vpc {
 
     impl VpcEncryptionControl {
         /// A new `VpcEncryptionControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21551,6 +22352,7 @@ pub mod vpc {
     }
 
     impl IntoValue for VpcEncryptionControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EgressOnlyInternetGatewayExclusion", self.egress_only_internet_gateway_exclusion);
@@ -21705,6 +22507,7 @@ impl CfnVPCBlockPublicAccessExclusion {
 impl crate::core::element::CfnResource for CfnVPCBlockPublicAccessExclusion {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCBlockPublicAccessExclusion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InternetGatewayExclusionMode".into(), self.internet_gateway_exclusion_mode.into_value());
@@ -21720,6 +22523,7 @@ impl Handle<CfnVPCBlockPublicAccessExclusion> {
     /// The ID of the exclusion
     ///
     /// `Fn::GetAtt` `ExclusionId`.
+    #[inline]
     pub fn attr_exclusion_id(&self) -> Val<String> {
         Val::expr(self.get_att("ExclusionId"))
     }
@@ -21765,6 +22569,7 @@ impl CfnVPCBlockPublicAccessOptions {
 impl crate::core::element::CfnResource for CfnVPCBlockPublicAccessOptions {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCBlockPublicAccessOptions";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InternetGatewayBlockMode".into(), self.internet_gateway_block_mode.into_value());
@@ -21777,6 +22582,7 @@ impl Handle<CfnVPCBlockPublicAccessOptions> {
     /// The identifier for the specified AWS account.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -21784,6 +22590,7 @@ impl Handle<CfnVPCBlockPublicAccessOptions> {
     /// not-allowed. Otherwise, they are allowed.
     ///
     /// `Fn::GetAtt` `ExclusionsAllowed`.
+    #[inline]
     pub fn attr_exclusions_allowed(&self) -> Val<String> {
         Val::expr(self.get_att("ExclusionsAllowed"))
     }
@@ -21898,6 +22705,7 @@ impl CfnVPCCidrBlock {
 impl crate::core::element::CfnResource for CfnVPCCidrBlock {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCCidrBlock";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AmazonProvidedIpv6CidrBlock", self.amazon_provided_ipv6_cidr_block);
@@ -21919,18 +22727,21 @@ impl Handle<CfnVPCCidrBlock> {
     /// The Id of the VPC associated CIDR Block.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The value denoting whether an IPv6 VPC CIDR Block is public or private.
     ///
     /// `Fn::GetAtt` `Ipv6AddressAttribute`.
+    #[inline]
     pub fn attr_ipv6_address_attribute(&self) -> Val<String> {
         Val::expr(self.get_att("Ipv6AddressAttribute"))
     }
     /// The IP Source of an IPv6 VPC CIDR Block.
     ///
     /// `Fn::GetAtt` `IpSource`.
+    #[inline]
     pub fn attr_ip_source(&self) -> Val<String> {
         Val::expr(self.get_att("IpSource"))
     }
@@ -21963,6 +22774,7 @@ impl CfnVPCDHCPOptionsAssociation {
 impl crate::core::element::CfnResource for CfnVPCDHCPOptionsAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCDHCPOptionsAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DhcpOptionsId".into(), self.dhcp_options_id.into_value());
@@ -22065,6 +22877,7 @@ pub struct CfnVPCEncryptionControl {
 
 impl CfnVPCEncryptionControl {
     /// A new `CfnVPCEncryptionControl` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -22087,6 +22900,7 @@ impl CfnVPCEncryptionControl {
 impl crate::core::element::CfnResource for CfnVPCEncryptionControl {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEncryptionControl";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EgressOnlyInternetGatewayExclusionInput", self.egress_only_internet_gateway_exclusion_input);
@@ -22109,143 +22923,171 @@ impl Handle<CfnVPCEncryptionControl> {
     /// The VPC encryption control resource id.
     ///
     /// `Fn::GetAtt` `VpcEncryptionControlId`.
+    #[inline]
     pub fn attr_vpc_encryption_control_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEncryptionControlId"))
     }
     /// The current state of the VPC encryption control.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Provides additional context on the state of the VPC encryption control.
     ///
     /// `Fn::GetAtt` `StateMessage`.
+    #[inline]
     pub fn attr_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions`.
+    #[inline]
     pub fn attr_resource_exclusions(&self) -> Value {
         self.get_att("ResourceExclusions")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.InternetGateway`.
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway(&self) -> Value {
         self.get_att("ResourceExclusions.InternetGateway")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.InternetGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.InternetGateway.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.InternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.InternetGateway.StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.EgressOnlyInternetGateway`.
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway(&self) -> Value {
         self.get_att("ResourceExclusions.EgressOnlyInternetGateway")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.EgressOnlyInternetGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.EgressOnlyInternetGateway.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.EgressOnlyInternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.EgressOnlyInternetGateway.StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.NatGateway`.
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway(&self) -> Value {
         self.get_att("ResourceExclusions.NatGateway")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.NatGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.NatGateway.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.NatGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.NatGateway.StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VirtualPrivateGateway`.
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway(&self) -> Value {
         self.get_att("ResourceExclusions.VirtualPrivateGateway")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VirtualPrivateGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.VirtualPrivateGateway.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VirtualPrivateGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.VirtualPrivateGateway.StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VpcPeering`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering(&self) -> Value {
         self.get_att("ResourceExclusions.VpcPeering")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VpcPeering.State`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.VpcPeering.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VpcPeering.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.VpcPeering.StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VpcLattice`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice(&self) -> Value {
         self.get_att("ResourceExclusions.VpcLattice")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VpcLattice.State`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.VpcLattice.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.VpcLattice.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.VpcLattice.StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.ElasticFileSystem`.
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system(&self) -> Value {
         self.get_att("ResourceExclusions.ElasticFileSystem")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.ElasticFileSystem.State`.
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.ElasticFileSystem.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.ElasticFileSystem.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.ElasticFileSystem.StateMessage"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.Lambda`.
+    #[inline]
     pub fn attr_resource_exclusions_lambda(&self) -> Value {
         self.get_att("ResourceExclusions.Lambda")
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.Lambda.State`.
+    #[inline]
     pub fn attr_resource_exclusions_lambda_state(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.Lambda.State"))
     }
     ///
     /// `Fn::GetAtt` `ResourceExclusions.Lambda.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_lambda_state_message(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceExclusions.Lambda.StateMessage"))
     }
@@ -22491,6 +23333,7 @@ impl CfnVPCEndpoint {
 impl crate::core::element::CfnResource for CfnVPCEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DnsOptions", self.dns_options);
@@ -22515,21 +23358,25 @@ impl crate::core::element::CfnResource for CfnVPCEndpoint {
 impl Handle<CfnVPCEndpoint> {
     ///
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value {
         self.get_att("NetworkInterfaceIds")
     }
     ///
     /// `Fn::GetAtt` `CreationTimestamp`.
+    #[inline]
     pub fn attr_creation_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `DnsEntries`.
+    #[inline]
     pub fn attr_dns_entries(&self) -> Value {
         self.get_att("DnsEntries")
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -22572,6 +23419,7 @@ pub mod vpc_endpoint {
 
     impl DnsOptionsSpecification {
         /// A new `DnsOptionsSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22585,6 +23433,7 @@ pub mod vpc_endpoint {
     }
 
     impl IntoValue for DnsOptionsSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DnsRecordIpType", self.dns_record_ip_type);
@@ -22714,6 +23563,7 @@ impl CfnVPCEndpointConnectionNotification {
 impl crate::core::element::CfnResource for CfnVPCEndpointConnectionNotification {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointConnectionNotification";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionEvents".into(), self.connection_events.into_value());
@@ -22729,6 +23579,7 @@ impl Handle<CfnVPCEndpointConnectionNotification> {
     /// VPC Endpoint Connection ID generated by service
     ///
     /// `Fn::GetAtt` `VPCEndpointConnectionNotificationId`.
+    #[inline]
     pub fn attr_vpc_endpoint_connection_notification_id(&self) -> Val<String> {
         Val::expr(self.get_att("VPCEndpointConnectionNotificationId"))
     }
@@ -22785,6 +23636,7 @@ pub struct CfnVPCEndpointService {
 
 impl CfnVPCEndpointService {
     /// A new `CfnVPCEndpointService` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -22806,6 +23658,7 @@ impl CfnVPCEndpointService {
 impl crate::core::element::CfnResource for CfnVPCEndpointService {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointService";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptanceRequired", self.acceptance_required);
@@ -22826,26 +23679,31 @@ impl crate::core::element::CfnResource for CfnVPCEndpointService {
 impl Handle<CfnVPCEndpointService> {
     ///
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceId"))
     }
     ///
     /// `Fn::GetAtt` `PrivateDnsNameConfiguration.Name`.
+    #[inline]
     pub fn attr_private_dns_name_configuration_name(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateDnsNameConfiguration.Name"))
     }
     ///
     /// `Fn::GetAtt` `PrivateDnsNameConfiguration.State`.
+    #[inline]
     pub fn attr_private_dns_name_configuration_state(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateDnsNameConfiguration.State"))
     }
     ///
     /// `Fn::GetAtt` `PrivateDnsNameConfiguration.Type`.
+    #[inline]
     pub fn attr_private_dns_name_configuration_type(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateDnsNameConfiguration.Type"))
     }
     ///
     /// `Fn::GetAtt` `PrivateDnsNameConfiguration.Value`.
+    #[inline]
     pub fn attr_private_dns_name_configuration_value(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateDnsNameConfiguration.Value"))
     }
@@ -22861,12 +23719,14 @@ pub mod vpc_endpoint_service {
 
     impl PrivateDnsNameConfiguration {
         /// A new `PrivateDnsNameConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for PrivateDnsNameConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -22909,6 +23769,7 @@ impl CfnVPCEndpointServicePermissions {
 impl crate::core::element::CfnResource for CfnVPCEndpointServicePermissions {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointServicePermissions";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedPrincipals", self.allowed_principals);
@@ -22957,6 +23818,7 @@ impl CfnVPCGatewayAttachment {
 impl crate::core::element::CfnResource for CfnVPCGatewayAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCGatewayAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InternetGatewayId", self.internet_gateway_id);
@@ -22971,6 +23833,7 @@ impl Handle<CfnVPCGatewayAttachment> {
     /// Used to identify if this resource is an Internet Gateway or Vpn Gateway Attachment
     ///
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentType"))
     }
@@ -23049,6 +23912,7 @@ impl CfnVPCPeeringConnection {
 impl crate::core::element::CfnResource for CfnVPCPeeringConnection {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCPeeringConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssumeRoleRegion", self.assume_role_region);
@@ -23066,6 +23930,7 @@ impl crate::core::element::CfnResource for CfnVPCPeeringConnection {
 impl Handle<CfnVPCPeeringConnection> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -23111,6 +23976,7 @@ impl CfnVPNConcentrator {
 impl crate::core::element::CfnResource for CfnVPNConcentrator {
     const TYPE_NAME: &'static str = "AWS::EC2::VPNConcentrator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -23124,11 +23990,13 @@ impl crate::core::element::CfnResource for CfnVPNConcentrator {
 impl Handle<CfnVPNConcentrator> {
     ///
     /// `Fn::GetAtt` `VpnConcentratorId`.
+    #[inline]
     pub fn attr_vpn_concentrator_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpnConcentratorId"))
     }
     ///
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayAttachmentId"))
     }
@@ -23321,6 +24189,7 @@ impl CfnVPNConnection {
 impl crate::core::element::CfnResource for CfnVPNConnection {
     const TYPE_NAME: &'static str = "AWS::EC2::VPNConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CustomerGatewayId".into(), self.customer_gateway_id.into_value());
@@ -23349,6 +24218,7 @@ impl crate::core::element::CfnResource for CfnVPNConnection {
 impl Handle<CfnVPNConnection> {
     ///
     /// `Fn::GetAtt` `VpnConnectionId`.
+    #[inline]
     pub fn attr_vpn_connection_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpnConnectionId"))
     }
@@ -23403,6 +24273,7 @@ pub mod vpn_connection {
 
     impl CloudwatchLogOptionsSpecification {
         /// A new `CloudwatchLogOptionsSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23418,6 +24289,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for CloudwatchLogOptionsSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BgpLogEnabled", self.bgp_log_enabled);
@@ -23443,6 +24315,7 @@ pub mod vpn_connection {
 
     impl IKEVersionsRequestListValue {
         /// A new `IKEVersionsRequestListValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23453,6 +24326,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for IKEVersionsRequestListValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -23473,6 +24347,7 @@ pub mod vpn_connection {
 
     impl Phase1DHGroupNumbersRequestListValue {
         /// A new `Phase1DHGroupNumbersRequestListValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23483,6 +24358,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for Phase1DHGroupNumbersRequestListValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -23503,6 +24379,7 @@ pub mod vpn_connection {
 
     impl Phase1EncryptionAlgorithmsRequestListValue {
         /// A new `Phase1EncryptionAlgorithmsRequestListValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23513,6 +24390,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for Phase1EncryptionAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -23533,6 +24411,7 @@ pub mod vpn_connection {
 
     impl Phase1IntegrityAlgorithmsRequestListValue {
         /// A new `Phase1IntegrityAlgorithmsRequestListValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23543,6 +24422,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for Phase1IntegrityAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -23563,6 +24443,7 @@ pub mod vpn_connection {
 
     impl Phase2DHGroupNumbersRequestListValue {
         /// A new `Phase2DHGroupNumbersRequestListValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23573,6 +24454,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for Phase2DHGroupNumbersRequestListValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -23593,6 +24475,7 @@ pub mod vpn_connection {
 
     impl Phase2EncryptionAlgorithmsRequestListValue {
         /// A new `Phase2EncryptionAlgorithmsRequestListValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23603,6 +24486,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for Phase2EncryptionAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -23623,6 +24507,7 @@ pub mod vpn_connection {
 
     impl Phase2IntegrityAlgorithmsRequestListValue {
         /// A new `Phase2IntegrityAlgorithmsRequestListValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23633,6 +24518,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for Phase2IntegrityAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -23653,6 +24539,7 @@ pub mod vpn_connection {
 
     impl VpnTunnelLogOptionsSpecification {
         /// A new `VpnTunnelLogOptionsSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23663,6 +24550,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for VpnTunnelLogOptionsSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudwatchLogOptions", self.cloudwatch_log_options);
@@ -23857,6 +24745,7 @@ pub mod vpn_connection {
 
     impl VpnTunnelOptionsSpecification {
         /// A new `VpnTunnelOptionsSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23886,6 +24775,7 @@ pub mod vpn_connection {
     }
 
     impl IntoValue for VpnTunnelOptionsSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DPDTimeoutAction", self.dpd_timeout_action);
@@ -24061,6 +24951,7 @@ impl CfnVPNConnectionRoute {
 impl crate::core::element::CfnResource for CfnVPNConnectionRoute {
     const TYPE_NAME: &'static str = "AWS::EC2::VPNConnectionRoute";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationCidrBlock".into(), self.destination_cidr_block.into_value());
@@ -24111,6 +25002,7 @@ impl CfnVPNGateway {
 impl crate::core::element::CfnResource for CfnVPNGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::VPNGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AmazonSideAsn", self.amazon_side_asn);
@@ -24124,6 +25016,7 @@ impl crate::core::element::CfnResource for CfnVPNGateway {
 impl Handle<CfnVPNGateway> {
     ///
     /// `Fn::GetAtt` `VPNGatewayId`.
+    #[inline]
     pub fn attr_vpn_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("VPNGatewayId"))
     }
@@ -24160,6 +25053,7 @@ impl CfnVPNGatewayRoutePropagation {
 impl crate::core::element::CfnResource for CfnVPNGatewayRoutePropagation {
     const TYPE_NAME: &'static str = "AWS::EC2::VPNGatewayRoutePropagation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RouteTableIds".into(), self.route_table_ids.into_value());
@@ -24172,6 +25066,7 @@ impl crate::core::element::CfnResource for CfnVPNGatewayRoutePropagation {
 impl Handle<CfnVPNGatewayRoutePropagation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -24322,6 +25217,7 @@ impl CfnVerifiedAccessEndpoint {
 impl crate::core::element::CfnResource for CfnVerifiedAccessEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationDomain", self.application_domain);
@@ -24349,42 +25245,49 @@ impl Handle<CfnVerifiedAccessEndpoint> {
     /// The ID of the AWS Verified Access endpoint.
     ///
     /// `Fn::GetAtt` `VerifiedAccessEndpointId`.
+    #[inline]
     pub fn attr_verified_access_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedAccessEndpointId"))
     }
     /// A DNS name that is generated for the endpoint.
     ///
     /// `Fn::GetAtt` `EndpointDomain`.
+    #[inline]
     pub fn attr_endpoint_domain(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointDomain"))
     }
     /// The creation time.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The last updated time.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// The endpoint status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Returned if endpoint has a device trust provider attached.
     ///
     /// `Fn::GetAtt` `DeviceValidationDomain`.
+    #[inline]
     pub fn attr_device_validation_domain(&self) -> Val<String> {
         Val::expr(self.get_att("DeviceValidationDomain"))
     }
     /// The ID of the AWS Verified Access instance.
     ///
     /// `Fn::GetAtt` `VerifiedAccessInstanceId`.
+    #[inline]
     pub fn attr_verified_access_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedAccessInstanceId"))
     }
@@ -24421,6 +25324,7 @@ pub mod verified_access_endpoint {
 
     impl CidrOptions {
         /// A new `CidrOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24434,6 +25338,7 @@ pub mod verified_access_endpoint {
     }
 
     impl IntoValue for CidrOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidr", self.cidr);
@@ -24477,6 +25382,7 @@ pub mod verified_access_endpoint {
 
     impl LoadBalancerOptions {
         /// A new `LoadBalancerOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24491,6 +25397,7 @@ pub mod verified_access_endpoint {
     }
 
     impl IntoValue for LoadBalancerOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LoadBalancerArn", self.load_balancer_arn);
@@ -24530,6 +25437,7 @@ pub mod verified_access_endpoint {
 
     impl NetworkInterfaceOptions {
         /// A new `NetworkInterfaceOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24543,6 +25451,7 @@ pub mod verified_access_endpoint {
     }
 
     impl IntoValue for NetworkInterfaceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkInterfaceId", self.network_interface_id);
@@ -24571,6 +25480,7 @@ pub mod verified_access_endpoint {
 
     impl PortRange {
         /// A new `PortRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24582,6 +25492,7 @@ pub mod verified_access_endpoint {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FromPort", self.from_port);
@@ -24633,6 +25544,7 @@ pub mod verified_access_endpoint {
 
     impl RdsOptions {
         /// A new `RdsOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24649,6 +25561,7 @@ pub mod verified_access_endpoint {
     }
 
     impl IntoValue for RdsOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Port", self.port);
@@ -24680,6 +25593,7 @@ pub mod verified_access_endpoint {
 
     impl SseSpecification {
         /// A new `SseSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24691,6 +25605,7 @@ pub mod verified_access_endpoint {
     }
 
     impl IntoValue for SseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
@@ -24798,6 +25713,7 @@ impl CfnVerifiedAccessGroup {
 impl crate::core::element::CfnResource for CfnVerifiedAccessGroup {
     const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -24815,30 +25731,35 @@ impl Handle<CfnVerifiedAccessGroup> {
     /// The ID of the AWS Verified Access group.
     ///
     /// `Fn::GetAtt` `VerifiedAccessGroupId`.
+    #[inline]
     pub fn attr_verified_access_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedAccessGroupId"))
     }
     /// Time this Verified Access Group was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Time this Verified Access Group was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// The AWS account number that owns the group.
     ///
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Val<String> {
         Val::expr(self.get_att("Owner"))
     }
     /// The ARN of the Verified Access group.
     ///
     /// `Fn::GetAtt` `VerifiedAccessGroupArn`.
+    #[inline]
     pub fn attr_verified_access_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedAccessGroupArn"))
     }
@@ -24865,6 +25786,7 @@ pub mod verified_access_group {
 
     impl SseSpecification {
         /// A new `SseSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24876,6 +25798,7 @@ pub mod verified_access_group {
     }
 
     impl IntoValue for SseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
@@ -24936,6 +25859,7 @@ pub struct CfnVerifiedAccessInstance {
 
 impl CfnVerifiedAccessInstance {
     /// A new `CfnVerifiedAccessInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -24954,6 +25878,7 @@ impl CfnVerifiedAccessInstance {
 impl crate::core::element::CfnResource for CfnVerifiedAccessInstance {
     const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CidrEndpointsCustomSubDomain", self.cidr_endpoints_custom_sub_domain);
@@ -24972,18 +25897,21 @@ impl Handle<CfnVerifiedAccessInstance> {
     /// The ID of the AWS Verified Access instance.
     ///
     /// `Fn::GetAtt` `VerifiedAccessInstanceId`.
+    #[inline]
     pub fn attr_verified_access_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedAccessInstanceId"))
     }
     /// Time this Verified Access Instance was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Time this Verified Access Instance was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -24991,6 +25919,7 @@ impl Handle<CfnVerifiedAccessInstance> {
     /// 'ns2.amazonaws.com', 'ns3.amazonaws.com', 'ns4.amazonaws.com'\]).
     ///
     /// `Fn::GetAtt` `CidrEndpointsCustomSubDomainNameServers`.
+    #[inline]
     pub fn attr_cidr_endpoints_custom_sub_domain_name_servers(&self) -> Value {
         self.get_att("CidrEndpointsCustomSubDomainNameServers")
     }
@@ -25017,6 +25946,7 @@ pub mod verified_access_instance {
 
     impl CloudWatchLogs {
         /// A new `CloudWatchLogs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25028,6 +25958,7 @@ pub mod verified_access_instance {
     }
 
     impl IntoValue for CloudWatchLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -25054,6 +25985,7 @@ pub mod verified_access_instance {
 
     impl KinesisDataFirehose {
         /// A new `KinesisDataFirehose` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25065,6 +25997,7 @@ pub mod verified_access_instance {
     }
 
     impl IntoValue for KinesisDataFirehose {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryStream", self.delivery_stream);
@@ -25101,6 +26034,7 @@ pub mod verified_access_instance {
 
     impl S3 {
         /// A new `S3` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25114,6 +26048,7 @@ pub mod verified_access_instance {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);
@@ -25157,6 +26092,7 @@ pub mod verified_access_instance {
 
     impl VerifiedAccessLogs {
         /// A new `VerifiedAccessLogs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25171,6 +26107,7 @@ pub mod verified_access_instance {
     }
 
     impl IntoValue for VerifiedAccessLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -25215,6 +26152,7 @@ pub mod verified_access_instance {
 
     impl VerifiedAccessTrustProvider {
         /// A new `VerifiedAccessTrustProvider` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25229,6 +26167,7 @@ pub mod verified_access_instance {
     }
 
     impl IntoValue for VerifiedAccessTrustProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -25334,6 +26273,7 @@ impl CfnVerifiedAccessTrustProvider {
 impl crate::core::element::CfnResource for CfnVerifiedAccessTrustProvider {
     const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessTrustProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -25355,18 +26295,21 @@ impl Handle<CfnVerifiedAccessTrustProvider> {
     /// The ID of the Amazon Web Services Verified Access trust provider.
     ///
     /// `Fn::GetAtt` `VerifiedAccessTrustProviderId`.
+    #[inline]
     pub fn attr_verified_access_trust_provider_id(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedAccessTrustProviderId"))
     }
     /// The creation time.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The last updated time.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -25393,6 +26336,7 @@ pub mod verified_access_trust_provider {
 
     impl DeviceOptions {
         /// A new `DeviceOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25404,6 +26348,7 @@ pub mod verified_access_trust_provider {
     }
 
     impl IntoValue for DeviceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PublicSigningKeyUrl", self.public_signing_key_url);
@@ -25461,6 +26406,7 @@ pub mod verified_access_trust_provider {
 
     impl NativeApplicationOidcOptions {
         /// A new `NativeApplicationOidcOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25478,6 +26424,7 @@ pub mod verified_access_trust_provider {
     }
 
     impl IntoValue for NativeApplicationOidcOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
@@ -25536,6 +26483,7 @@ pub mod verified_access_trust_provider {
 
     impl OidcOptions {
         /// A new `OidcOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25552,6 +26500,7 @@ pub mod verified_access_trust_provider {
     }
 
     impl IntoValue for OidcOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
@@ -25583,6 +26532,7 @@ pub mod verified_access_trust_provider {
 
     impl SseSpecification {
         /// A new `SseSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25594,6 +26544,7 @@ pub mod verified_access_trust_provider {
     }
 
     impl IntoValue for SseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
@@ -25869,6 +26820,7 @@ pub struct CfnVolume {
 
 impl CfnVolume {
     /// A new `CfnVolume` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -25895,6 +26847,7 @@ impl CfnVolume {
 impl crate::core::element::CfnResource for CfnVolume {
     const TYPE_NAME: &'static str = "AWS::EC2::Volume";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoEnableIO", self.auto_enable_io);
@@ -25920,6 +26873,7 @@ impl crate::core::element::CfnResource for CfnVolume {
 impl Handle<CfnVolume> {
     ///
     /// `Fn::GetAtt` `VolumeId`.
+    #[inline]
     pub fn attr_volume_id(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeId"))
     }
@@ -25982,6 +26936,7 @@ impl CfnVolumeAttachment {
 impl crate::core::element::CfnResource for CfnVolumeAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::VolumeAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Device", self.device);

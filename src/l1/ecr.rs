@@ -65,6 +65,7 @@ pub struct CfnPublicRepository {
 
 impl CfnPublicRepository {
     /// A new `CfnPublicRepository` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -80,6 +81,7 @@ impl CfnPublicRepository {
 impl crate::core::element::CfnResource for CfnPublicRepository {
     const TYPE_NAME: &'static str = "AWS::ECR::PublicRepository";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "RepositoryCatalogData", self.repository_catalog_data);
@@ -94,6 +96,7 @@ impl crate::core::element::CfnResource for CfnPublicRepository {
 impl Handle<CfnPublicRepository> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -128,6 +131,7 @@ pub mod public_repository {
 
     impl RepositoryCatalogData {
         /// A new `RepositoryCatalogData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -142,6 +146,7 @@ pub mod public_repository {
     }
 
     impl IntoValue for RepositoryCatalogData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AboutText", self.about_text);
@@ -196,6 +201,7 @@ pub struct CfnPullThroughCacheRule {
 
 impl CfnPullThroughCacheRule {
     /// A new `CfnPullThroughCacheRule` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -213,6 +219,7 @@ impl CfnPullThroughCacheRule {
 impl crate::core::element::CfnResource for CfnPullThroughCacheRule {
     const TYPE_NAME: &'static str = "AWS::ECR::PullThroughCacheRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CredentialArn", self.credential_arn);
@@ -266,6 +273,7 @@ impl CfnPullTimeUpdateExclusion {
 impl crate::core::element::CfnResource for CfnPullTimeUpdateExclusion {
     const TYPE_NAME: &'static str = "AWS::ECR::PullTimeUpdateExclusion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PrincipalArn".into(), self.principal_arn.into_value());
@@ -300,6 +308,7 @@ impl CfnRegistryPolicy {
 impl crate::core::element::CfnResource for CfnRegistryPolicy {
     const TYPE_NAME: &'static str = "AWS::ECR::RegistryPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyText".into(), self.policy_text.into_value());
@@ -312,6 +321,7 @@ impl Handle<CfnRegistryPolicy> {
     /// The registry id.
     ///
     /// `Fn::GetAtt` `RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryId"))
     }
@@ -350,6 +360,7 @@ impl CfnRegistryScanningConfiguration {
 impl crate::core::element::CfnResource for CfnRegistryScanningConfiguration {
     const TYPE_NAME: &'static str = "AWS::ECR::RegistryScanningConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Rules".into(), self.rules.into_value());
@@ -363,6 +374,7 @@ impl Handle<CfnRegistryScanningConfiguration> {
     /// The registry id.
     ///
     /// `Fn::GetAtt` `RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryId"))
     }
@@ -396,6 +408,7 @@ pub mod registry_scanning_configuration {
     }
 
     impl IntoValue for RepositoryFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Filter".into(), self.filter.into_value());
@@ -436,6 +449,7 @@ pub mod registry_scanning_configuration {
     }
 
     impl IntoValue for ScanningRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RepositoryFilters".into(), self.repository_filters.into_value());
@@ -503,6 +517,7 @@ impl CfnReplicationConfiguration {
 impl crate::core::element::CfnResource for CfnReplicationConfiguration {
     const TYPE_NAME: &'static str = "AWS::ECR::ReplicationConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ReplicationConfiguration".into(), self.replication_configuration.into_value());
@@ -514,6 +529,7 @@ impl crate::core::element::CfnResource for CfnReplicationConfiguration {
 impl Handle<CfnReplicationConfiguration> {
     ///
     /// `Fn::GetAtt` `RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryId"))
     }
@@ -542,6 +558,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rules".into(), self.rules.into_value());
@@ -574,6 +591,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Region".into(), self.region.into_value());
@@ -612,6 +630,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for ReplicationRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destinations".into(), self.destinations.into_value());
@@ -648,6 +667,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for RepositoryFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Filter".into(), self.filter.into_value());
@@ -748,6 +768,7 @@ pub struct CfnRepository {
 
 impl CfnRepository {
     /// A new `CfnRepository` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -768,6 +789,7 @@ impl CfnRepository {
 impl crate::core::element::CfnResource for CfnRepository {
     const TYPE_NAME: &'static str = "AWS::ECR::Repository";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EmptyOnDelete", self.empty_on_delete);
@@ -787,11 +809,13 @@ impl crate::core::element::CfnResource for CfnRepository {
 impl Handle<CfnRepository> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `RepositoryUri`.
+    #[inline]
     pub fn attr_repository_uri(&self) -> Val<String> {
         Val::expr(self.get_att("RepositoryUri"))
     }
@@ -856,6 +880,7 @@ pub mod repository {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -879,6 +904,7 @@ pub mod repository {
 
     impl ImageScanningConfiguration {
         /// A new `ImageScanningConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -889,6 +915,7 @@ pub mod repository {
     }
 
     impl IntoValue for ImageScanningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScanOnPush", self.scan_on_push);
@@ -923,6 +950,7 @@ pub mod repository {
     }
 
     impl IntoValue for ImageTagMutabilityExclusionFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -958,6 +986,7 @@ pub mod repository {
 
     impl LifecyclePolicy {
         /// A new `LifecyclePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -969,6 +998,7 @@ pub mod repository {
     }
 
     impl IntoValue for LifecyclePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LifecyclePolicyText", self.lifecycle_policy_text);
@@ -1113,6 +1143,7 @@ impl CfnRepositoryCreationTemplate {
 impl crate::core::element::CfnResource for CfnRepositoryCreationTemplate {
     const TYPE_NAME: &'static str = "AWS::ECR::RepositoryCreationTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppliedFor".into(), self.applied_for.into_value());
@@ -1133,11 +1164,13 @@ impl crate::core::element::CfnResource for CfnRepositoryCreationTemplate {
 impl Handle<CfnRepositoryCreationTemplate> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1202,6 +1235,7 @@ pub mod repository_creation_template {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -1237,6 +1271,7 @@ pub mod repository_creation_template {
     }
 
     impl IntoValue for ImageTagMutabilityExclusionFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -1314,6 +1349,7 @@ impl CfnSigningConfiguration {
 impl crate::core::element::CfnResource for CfnSigningConfiguration {
     const TYPE_NAME: &'static str = "AWS::ECR::SigningConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Rules".into(), self.rules.into_value());
@@ -1326,6 +1362,7 @@ impl Handle<CfnSigningConfiguration> {
     /// 12-digit AWS account ID of the ECR registry.
     ///
     /// `Fn::GetAtt` `RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryId"))
     }
@@ -1354,6 +1391,7 @@ pub mod signing_configuration {
     }
 
     impl IntoValue for RepositoryFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Filter".into(), self.filter.into_value());
@@ -1391,6 +1429,7 @@ pub mod signing_configuration {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RepositoryFilters", self.repository_filters);

@@ -41,6 +41,7 @@ pub struct CfnCapacityProvider {
 
 impl CfnCapacityProvider {
     /// A new `CfnCapacityProvider` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -57,6 +58,7 @@ impl CfnCapacityProvider {
 impl crate::core::element::CfnResource for CfnCapacityProvider {
     const TYPE_NAME: &'static str = "AWS::ECS::CapacityProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScalingGroupProvider", self.auto_scaling_group_provider);
@@ -85,6 +87,7 @@ pub mod capacity_provider {
 
     impl AcceleratorCountRequest {
         /// A new `AcceleratorCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -96,6 +99,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -118,6 +122,7 @@ pub mod capacity_provider {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// A new `AcceleratorTotalMemoryMiBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -129,6 +134,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -148,6 +154,7 @@ pub mod capacity_provider {
 
     impl AutoRepairConfiguration {
         /// A new `AutoRepairConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -158,6 +165,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for AutoRepairConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActionsStatus", self.actions_status);
@@ -202,6 +210,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for AutoScalingGroupProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AutoScalingGroupArn".into(), self.auto_scaling_group_arn.into_value());
@@ -226,6 +235,7 @@ pub mod capacity_provider {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// A new `BaselineEbsBandwidthMbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -237,6 +247,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -259,6 +270,7 @@ pub mod capacity_provider {
 
     impl CapacityReservationRequest {
         /// A new `CapacityReservationRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -270,6 +282,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for CapacityReservationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReservationGroupArn", self.reservation_group_arn);
@@ -298,6 +311,7 @@ pub mod capacity_provider {
 
     impl InfrastructureOptimization {
         /// A new `InfrastructureOptimization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -308,6 +322,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InfrastructureOptimization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScaleInAfter", self.scale_in_after);
@@ -384,6 +399,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InstanceLaunchTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityOptionType", self.capacity_option_type);
@@ -536,6 +552,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InstanceRequirementsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -585,6 +602,7 @@ pub mod capacity_provider {
 
     impl ManagedInstancesLocalStorageConfiguration {
         /// A new `ManagedInstancesLocalStorageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -595,6 +613,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedInstancesLocalStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UseLocalStorage", self.use_local_storage);
@@ -622,6 +641,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedInstancesNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -679,6 +699,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedInstancesProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoRepairConfiguration", self.auto_repair_configuration);
@@ -707,6 +728,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedInstancesStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StorageSizeGiB".into(), self.storage_size_gib.into_value());
@@ -737,6 +759,7 @@ pub mod capacity_provider {
 
     impl ManagedScaling {
         /// A new `ManagedScaling` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -751,6 +774,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedScaling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceWarmupPeriod", self.instance_warmup_period);
@@ -776,6 +800,7 @@ pub mod capacity_provider {
 
     impl MemoryGiBPerVCpuRequest {
         /// A new `MemoryGiBPerVCpuRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -787,6 +812,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -819,6 +845,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -841,6 +868,7 @@ pub mod capacity_provider {
 
     impl NetworkBandwidthGbpsRequest {
         /// A new `NetworkBandwidthGbpsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -852,6 +880,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -874,6 +903,7 @@ pub mod capacity_provider {
 
     impl NetworkInterfaceCountRequest {
         /// A new `NetworkInterfaceCountRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -885,6 +915,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -907,6 +938,7 @@ pub mod capacity_provider {
 
     impl TotalLocalStorageGBRequest {
         /// A new `TotalLocalStorageGBRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -918,6 +950,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -950,6 +983,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for VCpuCountRangeRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -1217,6 +1251,7 @@ pub struct CfnCluster {
 
 impl CfnCluster {
     /// A new `CfnCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1235,6 +1270,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::ECS::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityProviders", self.capacity_providers);
@@ -1252,6 +1288,7 @@ impl crate::core::element::CfnResource for CfnCluster {
 impl Handle<CfnCluster> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1334,6 +1371,7 @@ pub mod cluster {
 
     impl CapacityProviderStrategyItem {
         /// A new `CapacityProviderStrategyItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1346,6 +1384,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -1373,6 +1412,7 @@ pub mod cluster {
 
     impl ClusterConfiguration {
         /// A new `ClusterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1384,6 +1424,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExecuteCommandConfiguration", self.execute_command_configuration);
@@ -1431,6 +1472,7 @@ pub mod cluster {
 
     impl ClusterSettings {
         /// A new `ClusterSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1442,6 +1484,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1484,6 +1527,7 @@ pub mod cluster {
 
     impl ExecuteCommandConfiguration {
         /// A new `ExecuteCommandConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1496,6 +1540,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ExecuteCommandConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -1543,6 +1588,7 @@ pub mod cluster {
 
     impl ExecuteCommandLogConfiguration {
         /// A new `ExecuteCommandLogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1557,6 +1603,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ExecuteCommandLogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchEncryptionEnabled", self.cloud_watch_encryption_enabled);
@@ -1603,6 +1650,7 @@ pub mod cluster {
 
     impl ManagedStorageConfiguration {
         /// A new `ManagedStorageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1614,6 +1662,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ManagedStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FargateEphemeralStorageKmsKeyId", self.fargate_ephemeral_storage_kms_key_id);
@@ -1662,6 +1711,7 @@ pub mod cluster {
 
     impl ServiceConnectDefaults {
         /// A new `ServiceConnectDefaults` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1672,6 +1722,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ServiceConnectDefaults {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Namespace", self.namespace);
@@ -1741,6 +1792,7 @@ impl CfnClusterCapacityProviderAssociations {
 impl crate::core::element::CfnResource for CfnClusterCapacityProviderAssociations {
     const TYPE_NAME: &'static str = "AWS::ECS::ClusterCapacityProviderAssociations";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityProviders", self.capacity_providers);
@@ -1781,6 +1833,7 @@ pub mod cluster_capacity_provider_associations {
     }
 
     impl IntoValue for CapacityProviderStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -1850,6 +1903,7 @@ pub struct CfnDaemon {
 
 impl CfnDaemon {
     /// A new `CfnDaemon` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1871,6 +1925,7 @@ impl CfnDaemon {
 impl crate::core::element::CfnResource for CfnDaemon {
     const TYPE_NAME: &'static str = "AWS::ECS::Daemon";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityProviderArns", self.capacity_provider_arns);
@@ -1891,26 +1946,31 @@ impl crate::core::element::CfnResource for CfnDaemon {
 impl Handle<CfnDaemon> {
     ///
     /// `Fn::GetAtt` `DaemonArn`.
+    #[inline]
     pub fn attr_daemon_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DaemonArn"))
     }
     ///
     /// `Fn::GetAtt` `DeploymentArn`.
+    #[inline]
     pub fn attr_deployment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentArn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DaemonStatus`.
+    #[inline]
     pub fn attr_daemon_status(&self) -> Val<String> {
         Val::expr(self.get_att("DaemonStatus"))
     }
@@ -1939,6 +1999,7 @@ pub mod daemon {
 
     impl DaemonAlarmConfiguration {
         /// A new `DaemonAlarmConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1950,6 +2011,7 @@ pub mod daemon {
     }
 
     impl IntoValue for DaemonAlarmConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmNames", self.alarm_names);
@@ -1984,6 +2046,7 @@ pub mod daemon {
 
     impl DaemonDeploymentConfiguration {
         /// A new `DaemonDeploymentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1996,6 +2059,7 @@ pub mod daemon {
     }
 
     impl IntoValue for DaemonDeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alarms", self.alarms);
@@ -2087,6 +2151,7 @@ pub struct CfnDaemonTaskDefinition {
 
 impl CfnDaemonTaskDefinition {
     /// A new `CfnDaemonTaskDefinition` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2108,6 +2173,7 @@ impl CfnDaemonTaskDefinition {
 impl crate::core::element::CfnResource for CfnDaemonTaskDefinition {
     const TYPE_NAME: &'static str = "AWS::ECS::DaemonTaskDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContainerDefinitions", self.container_definitions);
@@ -2128,6 +2194,7 @@ impl crate::core::element::CfnResource for CfnDaemonTaskDefinition {
 impl Handle<CfnDaemonTaskDefinition> {
     ///
     /// `Fn::GetAtt` `DaemonTaskDefinitionArn`.
+    #[inline]
     pub fn attr_daemon_task_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DaemonTaskDefinitionArn"))
     }
@@ -2189,6 +2256,7 @@ pub mod daemon_task_definition {
 
     impl ContainerDependency {
         /// A new `ContainerDependency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2200,6 +2268,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for ContainerDependency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Condition", self.condition);
@@ -2439,6 +2508,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for DaemonContainerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -2498,6 +2568,7 @@ pub mod daemon_task_definition {
 
     impl Device {
         /// A new `Device` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2510,6 +2581,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -2562,6 +2634,7 @@ pub mod daemon_task_definition {
 
     impl EnvironmentFile {
         /// A new `EnvironmentFile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2573,6 +2646,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for EnvironmentFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -2610,6 +2684,7 @@ pub mod daemon_task_definition {
 
     impl FirelensConfiguration {
         /// A new `FirelensConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2621,6 +2696,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for FirelensConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Options", self.options);
@@ -2810,6 +2886,7 @@ pub mod daemon_task_definition {
 
     impl HealthCheck {
         /// A new `HealthCheck` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2824,6 +2901,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -2855,6 +2933,7 @@ pub mod daemon_task_definition {
 
     impl HostVolumeProperties {
         /// A new `HostVolumeProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2865,6 +2944,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for HostVolumeProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourcePath", self.source_path);
@@ -2934,6 +3014,7 @@ pub mod daemon_task_definition {
 
     impl KernelCapabilities {
         /// A new `KernelCapabilities` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2945,6 +3026,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for KernelCapabilities {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Add", self.add);
@@ -2971,6 +3053,7 @@ pub mod daemon_task_definition {
 
     impl KeyValuePair {
         /// A new `KeyValuePair` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2982,6 +3065,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -3030,6 +3114,7 @@ pub mod daemon_task_definition {
 
     impl LinuxParameters {
         /// A new `LinuxParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3043,6 +3128,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for LinuxParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Capabilities", self.capabilities);
@@ -3218,6 +3304,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogDriver".into(), self.log_driver.into_value());
@@ -3252,6 +3339,7 @@ pub mod daemon_task_definition {
 
     impl MountPoint {
         /// A new `MountPoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3264,6 +3352,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for MountPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -3290,6 +3379,7 @@ pub mod daemon_task_definition {
 
     impl RepositoryCredentials {
         /// A new `RepositoryCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3300,6 +3390,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for RepositoryCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CredentialsParameter", self.credentials_parameter);
@@ -3324,6 +3415,7 @@ pub mod daemon_task_definition {
 
     impl RestartPolicy {
         /// A new `RestartPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3336,6 +3428,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for RestartPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -3391,6 +3484,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -3452,6 +3546,7 @@ pub mod daemon_task_definition {
 
     impl SystemControl {
         /// A new `SystemControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3463,6 +3558,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for SystemControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Namespace", self.namespace);
@@ -3511,6 +3607,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Tmpfs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -3562,6 +3659,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Ulimit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HardLimit".into(), self.hard_limit.into_value());
@@ -3614,6 +3712,7 @@ pub mod daemon_task_definition {
 
     impl Volume {
         /// A new `Volume` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3625,6 +3724,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Volume {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Host", self.host);
@@ -3835,6 +3935,7 @@ impl CfnExpressGatewayService {
 impl crate::core::element::CfnResource for CfnExpressGatewayService {
     const TYPE_NAME: &'static str = "AWS::ECS::ExpressGatewayService";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Cluster", self.cluster);
@@ -3858,101 +3959,121 @@ impl crate::core::element::CfnResource for CfnExpressGatewayService {
 impl Handle<CfnExpressGatewayService> {
     ///
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceArn"))
     }
     ///
     /// `Fn::GetAtt` `ActiveConfigurations`.
+    #[inline]
     pub fn attr_active_configurations(&self) -> Value {
         self.get_att("ActiveConfigurations")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value {
         self.get_att("Status")
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns(&self) -> Value {
         self.get_att("ECSManagedResourceArns")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.ServiceSecurityGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_service_security_groups(&self) -> Value {
         self.get_att("ECSManagedResourceArns.ServiceSecurityGroups")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.AutoScaling`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling(&self) -> Value {
         self.get_att("ECSManagedResourceArns.AutoScaling")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.AutoScaling.ScalableTarget`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_scalable_target(&self) -> Val<String> {
         Val::expr(self.get_att("ECSManagedResourceArns.AutoScaling.ScalableTarget"))
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_application_auto_scaling_policies(&self) -> Value {
         self.get_att("ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.LogGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_log_groups(&self) -> Value {
         self.get_att("ECSManagedResourceArns.LogGroups")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.MetricAlarms`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_metric_alarms(&self) -> Value {
         self.get_att("ECSManagedResourceArns.MetricAlarms")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path(&self) -> Value {
         self.get_att("ECSManagedResourceArns.IngressPath")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.CertificateArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_certificate_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ECSManagedResourceArns.IngressPath.CertificateArn"))
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_security_groups(&self) -> Value {
         self.get_att("ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups")
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.ListenerRuleArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ECSManagedResourceArns.IngressPath.ListenerRuleArn"))
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.ListenerArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ECSManagedResourceArns.IngressPath.ListenerArn"))
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.LoadBalancerArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ECSManagedResourceArns.IngressPath.LoadBalancerArn"))
     }
     ///
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.TargetGroupArns`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_target_group_arns(&self) -> Value {
         self.get_att("ECSManagedResourceArns.IngressPath.TargetGroupArns")
     }
@@ -4013,6 +4134,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayContainer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsLogsConfiguration", self.aws_logs_configuration);
@@ -4043,6 +4165,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayRepositoryCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CredentialsParameter".into(), self.credentials_parameter.into_value());
@@ -4070,6 +4193,7 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayScalingTarget {
         /// A new `ExpressGatewayScalingTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4083,6 +4207,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayScalingTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoScalingMetric", self.auto_scaling_metric);
@@ -4113,6 +4238,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayServiceAwsLogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroup".into(), self.log_group.into_value());
@@ -4135,6 +4261,7 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayServiceNetworkConfiguration {
         /// A new `ExpressGatewayServiceNetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4146,6 +4273,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayServiceNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroups", self.security_groups);
@@ -4174,6 +4302,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4202,6 +4331,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4289,6 +4419,7 @@ impl CfnGateway {
 impl crate::core::element::CfnResource for CfnGateway {
     const TYPE_NAME: &'static str = "AWS::ECS::Gateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Configuration".into(), self.configuration.into_value());
@@ -4306,36 +4437,42 @@ impl Handle<CfnGateway> {
     /// The Amazon Resource Name (ARN) of the gateway.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status of the gateway.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The access type for the gateway.
     ///
     /// `Fn::GetAtt` `AccessType`.
+    #[inline]
     pub fn attr_access_type(&self) -> Val<String> {
         Val::expr(self.get_att("AccessType"))
     }
     /// The timestamp when the gateway was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the gateway was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The current number of ALBs provisioned for the gateway.
     ///
     /// `Fn::GetAtt` `Configuration.HostSharedAlb.CurrentAlbCount`.
+    #[inline]
     pub fn attr_configuration_host_shared_alb_current_alb_count(&self) -> Val<i64> {
         Val::expr(self.get_att("Configuration.HostSharedAlb.CurrentAlbCount"))
     }
@@ -4355,6 +4492,7 @@ pub mod gateway {
 
     impl GatewayAlbTestTrafficRules {
         /// A new `GatewayAlbTestTrafficRules` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4365,6 +4503,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayAlbTestTrafficRules {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Header", self.header);
@@ -4389,6 +4528,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HostSharedAlb".into(), self.host_shared_alb.into_value());
@@ -4407,6 +4547,7 @@ pub mod gateway {
 
     impl GatewayElbAccessLogConfiguration {
         /// A new `GatewayElbAccessLogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4417,6 +4558,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayElbAccessLogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -4435,6 +4577,7 @@ pub mod gateway {
 
     impl GatewayElbAccessLogDestination {
         /// A new `GatewayElbAccessLogDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4445,6 +4588,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayElbAccessLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3", self.s3);
@@ -4480,6 +4624,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayElbAccessLogS3Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -4509,6 +4654,7 @@ pub mod gateway {
 
     impl GatewayElbNetworkConfiguration {
         /// A new `GatewayElbNetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4521,6 +4667,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayElbNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InboundSecurityGroup", self.inbound_security_group);
@@ -4554,6 +4701,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayTestTrafficHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4603,6 +4751,7 @@ pub mod gateway {
 
     impl HostSharedAlbConfiguration {
         /// A new `HostSharedAlbConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4621,6 +4770,7 @@ pub mod gateway {
     }
 
     impl IntoValue for HostSharedAlbConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessLogs", self.access_logs);
@@ -4712,6 +4862,7 @@ impl CfnGatewayClusterAssociations {
 impl crate::core::element::CfnResource for CfnGatewayClusterAssociations {
     const TYPE_NAME: &'static str = "AWS::ECS::GatewayClusterAssociations";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Cluster".into(), self.cluster.into_value());
@@ -4725,18 +4876,21 @@ impl Handle<CfnGatewayClusterAssociations> {
     /// The full Amazon Resource Name (ARN) of the associated gateway.
     ///
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayArn"))
     }
     /// The full Amazon Resource Name (ARN) of the associated cluster.
     ///
     /// `Fn::GetAtt` `ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterArn"))
     }
     /// The status of the association between the gateway and the cluster.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -4779,6 +4933,7 @@ impl CfnPrimaryTaskSet {
 impl crate::core::element::CfnResource for CfnPrimaryTaskSet {
     const TYPE_NAME: &'static str = "AWS::ECS::PrimaryTaskSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Cluster".into(), self.cluster.into_value());
@@ -5170,6 +5325,7 @@ pub struct CfnService {
 
 impl CfnService {
     /// A new `CfnService` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -5209,6 +5365,7 @@ impl CfnService {
 impl crate::core::element::CfnResource for CfnService {
     const TYPE_NAME: &'static str = "AWS::ECS::Service";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZoneRebalancing", self.availability_zone_rebalancing);
@@ -5247,11 +5404,13 @@ impl crate::core::element::CfnResource for CfnService {
 impl Handle<CfnService> {
     ///
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceArn"))
     }
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
@@ -5312,6 +5471,7 @@ pub mod service {
     }
 
     impl IntoValue for AdvancedConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlternateTargetGroupArn".into(), self.alternate_target_group_arn.into_value());
@@ -5357,6 +5517,7 @@ pub mod service {
 
     impl AwsVpcConfiguration {
         /// A new `AwsVpcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5369,6 +5530,7 @@ pub mod service {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -5410,6 +5572,7 @@ pub mod service {
 
     impl CanaryConfiguration {
         /// A new `CanaryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5421,6 +5584,7 @@ pub mod service {
     }
 
     impl IntoValue for CanaryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanaryBakeTimeInMinutes", self.canary_bake_time_in_minutes);
@@ -5513,6 +5677,7 @@ pub mod service {
 
     impl CapacityProviderStrategyItem {
         /// A new `CapacityProviderStrategyItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5525,6 +5690,7 @@ pub mod service {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -5580,6 +5746,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentAlarms {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmNames".into(), self.alarm_names.into_value());
@@ -5649,6 +5816,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentCircuitBreaker {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enable".into(), self.enable.into_value());
@@ -5841,6 +6009,7 @@ pub mod service {
 
     impl DeploymentConfiguration {
         /// A new `DeploymentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5860,6 +6029,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alarms", self.alarms);
@@ -5983,6 +6153,7 @@ pub mod service {
 
     impl DeploymentController {
         /// A new `DeploymentController` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5993,6 +6164,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentController {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -6043,6 +6215,7 @@ pub mod service {
 
     impl DeploymentEarlySuccessCriteria {
         /// A new `DeploymentEarlySuccessCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6055,6 +6228,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentEarlySuccessCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enable", self.enable);
@@ -6207,6 +6381,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentLifecycleHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HookDetails", self.hook_details);
@@ -6256,6 +6431,7 @@ pub mod service {
     }
 
     impl IntoValue for EBSTagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PropagateTags", self.propagate_tags);
@@ -6302,6 +6478,7 @@ pub mod service {
     }
 
     impl IntoValue for ForceNewDeployment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableForceNewDeployment".into(), self.enable_force_new_deployment.into_value());
@@ -6338,6 +6515,7 @@ pub mod service {
     }
 
     impl IntoValue for GatewayConnector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filters", self.filters);
@@ -6358,6 +6536,7 @@ pub mod service {
 
     impl GatewayConnectorFilters {
         /// A new `GatewayConnectorFilters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6368,6 +6547,7 @@ pub mod service {
     }
 
     impl IntoValue for GatewayConnectorFilters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessTypes", self.access_types);
@@ -6407,6 +6587,7 @@ pub mod service {
 
     impl GatewayConnectorHealthCheck {
         /// A new `GatewayConnectorHealthCheck` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6424,6 +6605,7 @@ pub mod service {
     }
 
     impl IntoValue for GatewayConnectorHealthCheck {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HealthCheckIntervalSeconds", self.health_check_interval_seconds);
@@ -6452,6 +6634,7 @@ pub mod service {
 
     impl GatewayConnectorHealthCheckMatcher {
         /// A new `GatewayConnectorHealthCheckMatcher` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6463,6 +6646,7 @@ pub mod service {
     }
 
     impl IntoValue for GatewayConnectorHealthCheckMatcher {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GrpcCode", self.grpc_code);
@@ -6485,6 +6669,7 @@ pub mod service {
 
     impl HookTimeoutConfig {
         /// A new `HookTimeoutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6496,6 +6681,7 @@ pub mod service {
     }
 
     impl IntoValue for HookTimeoutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -6549,6 +6735,7 @@ pub mod service {
 
     impl LinearConfiguration {
         /// A new `LinearConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6560,6 +6747,7 @@ pub mod service {
     }
 
     impl IntoValue for LinearConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StepBakeTimeInMinutes", self.step_bake_time_in_minutes);
@@ -6638,6 +6826,7 @@ pub mod service {
 
     impl LoadBalancer {
         /// A new `LoadBalancer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6652,6 +6841,7 @@ pub mod service {
     }
 
     impl IntoValue for LoadBalancer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvancedConfiguration", self.advanced_configuration);
@@ -6817,6 +7007,7 @@ pub mod service {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6829,6 +7020,7 @@ pub mod service {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogDriver", self.log_driver);
@@ -6863,6 +7055,7 @@ pub mod service {
     }
 
     impl IntoValue for MetricConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricNames".into(), self.metric_names.into_value());
@@ -6892,6 +7085,7 @@ pub mod service {
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricConfigurations".into(), self.metric_configurations.into_value());
@@ -6914,6 +7108,7 @@ pub mod service {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6924,6 +7119,7 @@ pub mod service {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
@@ -6968,6 +7164,7 @@ pub mod service {
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -7013,6 +7210,7 @@ pub mod service {
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Field", self.field);
@@ -7067,6 +7265,7 @@ pub mod service {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -7111,6 +7310,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectAccessLogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Format".into(), self.format.into_value());
@@ -7184,6 +7384,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectClientAlias {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DnsName", self.dns_name);
@@ -7301,6 +7502,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessLogConfiguration", self.access_log_configuration);
@@ -7324,6 +7526,7 @@ pub mod service {
 
     impl ServiceConnectContainerConfiguration {
         /// A new `ServiceConnectContainerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7334,6 +7537,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectContainerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogLevel", self.log_level);
@@ -7424,6 +7628,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectService {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientAliases", self.client_aliases);
@@ -7463,6 +7668,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTestTrafficRules {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Header".into(), self.header.into_value());
@@ -7494,6 +7700,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTestTrafficRulesHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -7519,6 +7726,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTestTrafficRulesHeaderValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Exact".into(), self.exact.into_value());
@@ -7539,6 +7747,7 @@ pub mod service {
 
     impl ServiceConnectTlsCertificateAuthority {
         /// A new `ServiceConnectTlsCertificateAuthority` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7549,6 +7758,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTlsCertificateAuthority {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsPcaAuthorityArn", self.aws_pca_authority_arn);
@@ -7590,6 +7800,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTlsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IssuerCertificateAuthority".into(), self.issuer_certificate_authority.into_value());
@@ -7789,6 +8000,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceManagedEBSVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encrypted", self.encrypted);
@@ -7852,6 +8064,7 @@ pub mod service {
 
     impl ServiceRegistry {
         /// A new `ServiceRegistry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7865,6 +8078,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceRegistry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerName", self.container_name);
@@ -7906,6 +8120,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManagedEBSVolume", self.managed_ebs_volume);
@@ -7945,6 +8160,7 @@ pub mod service {
     }
 
     impl IntoValue for ThresholdConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -7981,6 +8197,7 @@ pub mod service {
 
     impl TimeoutConfiguration {
         /// A new `TimeoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7992,6 +8209,7 @@ pub mod service {
     }
 
     impl IntoValue for TimeoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleTimeoutSeconds", self.idle_timeout_seconds);
@@ -8029,6 +8247,7 @@ pub mod service {
 
     impl VpcLatticeAdvancedConfiguration {
         /// A new `VpcLatticeAdvancedConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8041,6 +8260,7 @@ pub mod service {
     }
 
     impl IntoValue for VpcLatticeAdvancedConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlternateTargetGroupArn", self.alternate_target_group_arn);
@@ -8099,6 +8319,7 @@ pub mod service {
     }
 
     impl IntoValue for VpcLatticeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvancedConfiguration", self.advanced_configuration);
@@ -8777,6 +8998,7 @@ pub struct CfnTaskDefinition {
 
 impl CfnTaskDefinition {
     /// A new `CfnTaskDefinition` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -8806,6 +9028,7 @@ impl CfnTaskDefinition {
 impl crate::core::element::CfnResource for CfnTaskDefinition {
     const TYPE_NAME: &'static str = "AWS::ECS::TaskDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContainerDefinitions", self.container_definitions);
@@ -8834,6 +9057,7 @@ impl crate::core::element::CfnResource for CfnTaskDefinition {
 impl Handle<CfnTaskDefinition> {
     ///
     /// `Fn::GetAtt` `TaskDefinitionArn`.
+    #[inline]
     pub fn attr_task_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TaskDefinitionArn"))
     }
@@ -8870,6 +9094,7 @@ pub mod task_definition {
 
     impl AuthorizationConfig {
         /// A new `AuthorizationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8881,6 +9106,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for AuthorizationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessPointId", self.access_point_id);
@@ -9600,6 +9826,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for ContainerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -9695,6 +9922,7 @@ pub mod task_definition {
 
     impl ContainerDependency {
         /// A new `ContainerDependency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9706,6 +9934,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for ContainerDependency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Condition", self.condition);
@@ -9738,6 +9967,7 @@ pub mod task_definition {
 
     impl Device {
         /// A new `Device` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9750,6 +9980,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -9804,6 +10035,7 @@ pub mod task_definition {
 
     impl DockerVolumeConfiguration {
         /// A new `DockerVolumeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9818,6 +10050,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for DockerVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Autoprovision", self.autoprovision);
@@ -9896,6 +10129,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for EFSVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -9950,6 +10184,7 @@ pub mod task_definition {
 
     impl EnvironmentFile {
         /// A new `EnvironmentFile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9961,6 +10196,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for EnvironmentFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -9992,6 +10228,7 @@ pub mod task_definition {
 
     impl EphemeralStorage {
         /// A new `EphemeralStorage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10002,6 +10239,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for EphemeralStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SizeInGiB", self.size_in_gib);
@@ -10043,6 +10281,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for FSxAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CredentialsParameter".into(), self.credentials_parameter.into_value());
@@ -10094,6 +10333,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for FSxWindowsFileServerVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -10133,6 +10373,7 @@ pub mod task_definition {
 
     impl FirelensConfiguration {
         /// A new `FirelensConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10144,6 +10385,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for FirelensConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Options", self.options);
@@ -10233,6 +10475,7 @@ pub mod task_definition {
 
     impl HealthCheck {
         /// A new `HealthCheck` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10247,6 +10490,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -10277,6 +10521,7 @@ pub mod task_definition {
 
     impl HostEntry {
         /// A new `HostEntry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10288,6 +10533,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for HostEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Hostname", self.hostname);
@@ -10316,6 +10562,7 @@ pub mod task_definition {
 
     impl HostVolumeProperties {
         /// A new `HostVolumeProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10326,6 +10573,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for HostVolumeProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourcePath", self.source_path);
@@ -10347,6 +10595,7 @@ pub mod task_definition {
 
     impl InferenceAccelerator {
         /// A new `InferenceAccelerator` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10358,6 +10607,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for InferenceAccelerator {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -10428,6 +10678,7 @@ pub mod task_definition {
 
     impl KernelCapabilities {
         /// A new `KernelCapabilities` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10439,6 +10690,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for KernelCapabilities {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Add", self.add);
@@ -10465,6 +10717,7 @@ pub mod task_definition {
 
     impl KeyValuePair {
         /// A new `KeyValuePair` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10476,6 +10729,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -10561,6 +10815,7 @@ pub mod task_definition {
 
     impl LinuxParameters {
         /// A new `LinuxParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10577,6 +10832,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for LinuxParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Capabilities", self.capabilities);
@@ -10729,6 +10985,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogDriver".into(), self.log_driver.into_value());
@@ -10763,6 +11020,7 @@ pub mod task_definition {
 
     impl MountPoint {
         /// A new `MountPoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10775,6 +11033,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for MountPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -10812,6 +11071,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for NvidiaMpsAllocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxComputePercent", self.max_compute_percent);
@@ -10969,6 +11229,7 @@ pub mod task_definition {
 
     impl PortMapping {
         /// A new `PortMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10984,6 +11245,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for PortMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppProtocol", self.app_protocol);
@@ -11060,6 +11322,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for ProxyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerName".into(), self.container_name.into_value());
@@ -11086,6 +11349,7 @@ pub mod task_definition {
 
     impl RepositoryCredentials {
         /// A new `RepositoryCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11096,6 +11360,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for RepositoryCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CredentialsParameter", self.credentials_parameter);
@@ -11152,6 +11417,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for ResourceRequirement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SharingStrategy", self.sharing_strategy);
@@ -11194,6 +11460,7 @@ pub mod task_definition {
 
     impl RestartPolicy {
         /// A new `RestartPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11206,6 +11473,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for RestartPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -11241,6 +11509,7 @@ pub mod task_definition {
 
     impl RuntimePlatform {
         /// A new `RuntimePlatform` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11252,6 +11521,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for RuntimePlatform {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CpuArchitecture", self.cpu_architecture);
@@ -11322,6 +11592,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for S3FilesVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessPointArn", self.access_point_arn);
@@ -11378,6 +11649,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -11403,6 +11675,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for SharingStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NvidiaMps".into(), self.nvidia_mps.into_value());
@@ -11463,6 +11736,7 @@ pub mod task_definition {
 
     impl SystemControl {
         /// A new `SystemControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11474,6 +11748,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for SystemControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Namespace", self.namespace);
@@ -11516,6 +11791,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for TaskDefinitionPlacementConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -11564,6 +11840,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Tmpfs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerPath", self.container_path);
@@ -11615,6 +11892,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Ulimit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HardLimit".into(), self.hard_limit.into_value());
@@ -11702,6 +11980,7 @@ pub mod task_definition {
 
     impl Volume {
         /// A new `Volume` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11718,6 +11997,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Volume {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfiguredAtLaunch", self.configured_at_launch);
@@ -11750,6 +12030,7 @@ pub mod task_definition {
 
     impl VolumeFrom {
         /// A new `VolumeFrom` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11761,6 +12042,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for VolumeFrom {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadOnly", self.read_only);
@@ -12181,6 +12463,7 @@ impl CfnTaskSet {
 impl crate::core::element::CfnResource for CfnTaskSet {
     const TYPE_NAME: &'static str = "AWS::ECS::TaskSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -12204,6 +12487,7 @@ impl Handle<CfnTaskSet> {
     /// The ID of the task set.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -12250,6 +12534,7 @@ pub mod task_set {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -12276,6 +12561,7 @@ pub mod task_set {
 
     impl CapacityProviderStrategyItem {
         /// A new `CapacityProviderStrategyItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12288,6 +12574,7 @@ pub mod task_set {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -12334,6 +12621,7 @@ pub mod task_set {
 
     impl LoadBalancer {
         /// A new `LoadBalancer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12346,6 +12634,7 @@ pub mod task_set {
     }
 
     impl IntoValue for LoadBalancer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerName", self.container_name);
@@ -12366,6 +12655,7 @@ pub mod task_set {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12376,6 +12666,7 @@ pub mod task_set {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsVpcConfiguration", self.aws_vpc_configuration);
@@ -12402,6 +12693,7 @@ pub mod task_set {
 
     impl Scale {
         /// A new `Scale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12413,6 +12705,7 @@ pub mod task_set {
     }
 
     impl IntoValue for Scale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Unit", self.unit);
@@ -12459,6 +12752,7 @@ pub mod task_set {
 
     impl ServiceRegistry {
         /// A new `ServiceRegistry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12472,6 +12766,7 @@ pub mod task_set {
     }
 
     impl IntoValue for ServiceRegistry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerName", self.container_name);

@@ -89,6 +89,7 @@ impl CfnAccessPoint {
 impl crate::core::element::CfnResource for CfnAccessPoint {
     const TYPE_NAME: &'static str = "AWS::EFS::AccessPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessPointTags", self.access_point_tags);
@@ -104,11 +105,13 @@ impl crate::core::element::CfnResource for CfnAccessPoint {
 impl Handle<CfnAccessPoint> {
     ///
     /// `Fn::GetAtt` `AccessPointId`.
+    #[inline]
     pub fn attr_access_point_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessPointId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -161,6 +164,7 @@ pub mod access_point {
     }
 
     impl IntoValue for CreationInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OwnerGid".into(), self.owner_gid.into_value());
@@ -204,6 +208,7 @@ pub mod access_point {
     }
 
     impl IntoValue for PosixUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Gid".into(), self.gid.into_value());
@@ -242,6 +247,7 @@ pub mod access_point {
 
     impl RootDirectory {
         /// A new `RootDirectory` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -253,6 +259,7 @@ pub mod access_point {
     }
 
     impl IntoValue for RootDirectory {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreationInfo", self.creation_info);
@@ -403,6 +410,7 @@ pub struct CfnFileSystem {
 
 impl CfnFileSystem {
     /// A new `CfnFileSystem` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -427,6 +435,7 @@ impl CfnFileSystem {
 impl crate::core::element::CfnResource for CfnFileSystem {
     const TYPE_NAME: &'static str = "AWS::EFS::FileSystem";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZoneName", self.availability_zone_name);
@@ -450,11 +459,13 @@ impl crate::core::element::CfnResource for CfnFileSystem {
 impl Handle<CfnFileSystem> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `FileSystemId`.
+    #[inline]
     pub fn attr_file_system_id(&self) -> Val<String> {
         Val::expr(self.get_att("FileSystemId"))
     }
@@ -486,6 +497,7 @@ pub mod file_system {
     }
 
     impl IntoValue for BackupPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -518,6 +530,7 @@ pub mod file_system {
 
     impl FileSystemProtection {
         /// A new `FileSystemProtection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -528,6 +541,7 @@ pub mod file_system {
     }
 
     impl IntoValue for FileSystemProtection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReplicationOverwriteProtection", self.replication_overwrite_protection);
@@ -572,6 +586,7 @@ pub mod file_system {
 
     impl LifecyclePolicy {
         /// A new `LifecyclePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -584,6 +599,7 @@ pub mod file_system {
     }
 
     impl IntoValue for LifecyclePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TransitionToArchive", self.transition_to_archive);
@@ -606,6 +622,7 @@ pub mod file_system {
 
     impl ReplicationConfiguration {
         /// A new `ReplicationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -616,6 +633,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destinations", self.destinations);
@@ -683,6 +701,7 @@ pub mod file_system {
 
     impl ReplicationDestination {
         /// A new `ReplicationDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -699,6 +718,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZoneName", self.availability_zone_name);
@@ -907,6 +927,7 @@ impl CfnMountTarget {
 impl crate::core::element::CfnResource for CfnMountTarget {
     const TYPE_NAME: &'static str = "AWS::EFS::MountTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -923,6 +944,7 @@ impl crate::core::element::CfnResource for CfnMountTarget {
 impl Handle<CfnMountTarget> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

@@ -88,6 +88,7 @@ impl CfnAccessEntry {
 impl crate::core::element::CfnResource for CfnAccessEntry {
     const TYPE_NAME: &'static str = "AWS::EKS::AccessEntry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessPolicies", self.access_policies);
@@ -106,6 +107,7 @@ impl Handle<CfnAccessEntry> {
     /// The ARN of the access entry.
     ///
     /// `Fn::GetAtt` `AccessEntryArn`.
+    #[inline]
     pub fn attr_access_entry_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AccessEntryArn"))
     }
@@ -136,6 +138,7 @@ pub mod access_entry {
     }
 
     impl IntoValue for AccessPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessScope".into(), self.access_scope.into_value());
@@ -172,6 +175,7 @@ pub mod access_entry {
     }
 
     impl IntoValue for AccessScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Namespaces", self.namespaces);
@@ -282,6 +286,7 @@ impl CfnAddon {
 impl crate::core::element::CfnResource for CfnAddon {
     const TYPE_NAME: &'static str = "AWS::EKS::Addon";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AddonName".into(), self.addon_name.into_value());
@@ -303,6 +308,7 @@ impl Handle<CfnAddon> {
     /// Amazon Resource Name (ARN) of the add-on
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -329,6 +335,7 @@ pub mod addon {
     }
 
     impl IntoValue for NamespaceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Namespace".into(), self.namespace.into_value());
@@ -360,6 +367,7 @@ pub mod addon {
     }
 
     impl IntoValue for PodIdentityAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RoleArn".into(), self.role_arn.into_value());
@@ -467,6 +475,7 @@ impl CfnCapability {
 impl crate::core::element::CfnResource for CfnCapability {
     const TYPE_NAME: &'static str = "AWS::EKS::Capability";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CapabilityName".into(), self.capability_name.into_value());
@@ -485,6 +494,7 @@ impl Handle<CfnCapability> {
     /// The Amazon Resource Name (ARN) of the capability.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -494,30 +504,35 @@ impl Handle<CfnCapability> {
     /// or DELETE_FAILED (the capability deletion failed).
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The Unix epoch timestamp in seconds for when the capability was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The Unix epoch timestamp in seconds for when the capability was last modified.
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
     /// The version of the capability software that is currently running.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// The URL of the Argo CD server. Use this URL to access the Argo CD web interface and API.
     ///
     /// `Fn::GetAtt` `Configuration.ArgoCd.ServerUrl`.
+    #[inline]
     pub fn attr_configuration_argo_cd_server_url(&self) -> Val<String> {
         Val::expr(self.get_att("Configuration.ArgoCd.ServerUrl"))
     }
@@ -525,6 +540,7 @@ impl Handle<CfnCapability> {
     /// is automatically created and managed by EKS.
     ///
     /// `Fn::GetAtt` `Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn`.
+    #[inline]
     pub fn attr_configuration_argo_cd_aws_idc_idc_managed_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn"))
     }
@@ -552,6 +568,7 @@ pub mod capability {
 
     impl Ack {
         /// A new `Ack` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -563,6 +580,7 @@ pub mod capability {
     }
 
     impl IntoValue for Ack {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisabledServices", self.disabled_services);
@@ -624,6 +642,7 @@ pub mod capability {
     }
 
     impl IntoValue for ArgoCd {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AwsIdc".into(), self.aws_idc.into_value());
@@ -661,6 +680,7 @@ pub mod capability {
     }
 
     impl IntoValue for ArgoCdRoleMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identities".into(), self.identities.into_value());
@@ -698,6 +718,7 @@ pub mod capability {
     }
 
     impl IntoValue for AwsIdc {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdcInstanceArn".into(), self.idc_instance_arn.into_value());
@@ -720,6 +741,7 @@ pub mod capability {
 
     impl CapabilityConfiguration {
         /// A new `CapabilityConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -731,6 +753,7 @@ pub mod capability {
     }
 
     impl IntoValue for CapabilityConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ack", self.ack);
@@ -756,6 +779,7 @@ pub mod capability {
 
     impl NetworkAccess {
         /// A new `NetworkAccess` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -766,6 +790,7 @@ pub mod capability {
     }
 
     impl IntoValue for NetworkAccess {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpceIds", self.vpce_ids);
@@ -797,6 +822,7 @@ pub mod capability {
     }
 
     impl IntoValue for SsoIdentity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -877,6 +903,7 @@ impl CfnCertificateAuthority {
 impl crate::core::element::CfnResource for CfnCertificateAuthority {
     const TYPE_NAME: &'static str = "AWS::EKS::CertificateAuthority";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterName".into(), self.cluster_name.into_value());
@@ -889,90 +916,105 @@ impl Handle<CfnCertificateAuthority> {
     /// The unique identifier of the certificate authority.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The timestamp when the certificate authority was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The entity that created the certificate authority.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The timestamp when the certificate authority was activated.
     ///
     /// `Fn::GetAtt` `ActivatedAt`.
+    #[inline]
     pub fn attr_activated_at(&self) -> Val<String> {
         Val::expr(self.get_att("ActivatedAt"))
     }
     /// The entity that activated the certificate authority.
     ///
     /// `Fn::GetAtt` `ActivatedBy`.
+    #[inline]
     pub fn attr_activated_by(&self) -> Val<String> {
         Val::expr(self.get_att("ActivatedBy"))
     }
     /// The signing status of the certificate authority.
     ///
     /// `Fn::GetAtt` `SigningStatus`.
+    #[inline]
     pub fn attr_signing_status(&self) -> Val<String> {
         Val::expr(self.get_att("SigningStatus"))
     }
     /// The distribution status of the certificate authority.
     ///
     /// `Fn::GetAtt` `DistributionStatus`.
+    #[inline]
     pub fn attr_distribution_status(&self) -> Val<String> {
         Val::expr(self.get_att("DistributionStatus"))
     }
     /// The validity period of the certificate authority.
     ///
     /// `Fn::GetAtt` `Validity`.
+    #[inline]
     pub fn attr_validity(&self) -> Value {
         self.get_att("Validity")
     }
     /// The start of the validity period for the certificate authority.
     ///
     /// `Fn::GetAtt` `Validity.NotBefore`.
+    #[inline]
     pub fn attr_validity_not_before(&self) -> Val<String> {
         Val::expr(self.get_att("Validity.NotBefore"))
     }
     /// The end of the validity period for the certificate authority.
     ///
     /// `Fn::GetAtt` `Validity.NotAfter`.
+    #[inline]
     pub fn attr_validity_not_after(&self) -> Val<String> {
         Val::expr(self.get_att("Validity.NotAfter"))
     }
     /// The scheduled auto-activation events for the certificate authority, computed from its validity window.
     ///
     /// `Fn::GetAtt` `ScheduledEvents`.
+    #[inline]
     pub fn attr_scheduled_events(&self) -> Value {
         self.get_att("ScheduledEvents")
     }
     /// The earliest date EKS may auto-activate this certificate authority (notAfter minus 6 months).
     ///
     /// `Fn::GetAtt` `ScheduledEvents.FirstAutoActivation`.
+    #[inline]
     pub fn attr_scheduled_events_first_auto_activation(&self) -> Val<String> {
         Val::expr(self.get_att("ScheduledEvents.FirstAutoActivation"))
     }
     /// The deadline by which EKS will auto-activate this certificate authority (notAfter minus 45 days).
     ///
     /// `Fn::GetAtt` `ScheduledEvents.FinalAutoActivation`.
+    #[inline]
     pub fn attr_scheduled_events_final_auto_activation(&self) -> Val<String> {
         Val::expr(self.get_att("ScheduledEvents.FinalAutoActivation"))
     }
     /// Whether activation of this certificate authority can still be rolled back.
     ///
     /// `Fn::GetAtt` `RollbackAvailable`.
+    #[inline]
     pub fn attr_rollback_available(&self) -> Val<bool> {
         Val::expr(self.get_att("RollbackAvailable"))
     }
     /// The Base64 encoded certificate authority data.
     ///
     /// `Fn::GetAtt` `Data`.
+    #[inline]
     pub fn attr_data(&self) -> Val<String> {
         Val::expr(self.get_att("Data"))
     }
@@ -1149,6 +1191,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::EKS::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessConfig", self.access_config);
@@ -1185,12 +1228,14 @@ impl Handle<CfnCluster> {
     /// The unique ID given to your cluster.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ARN of the cluster, such as arn:aws:eks:us-west-2:666666666666:cluster/prod.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1198,30 +1243,35 @@ impl Handle<CfnCluster> {
     /// <https://5E1D0CEXAMPLEA591B746AFC5AB30262.yl4.us-west-2.eks.amazonaws.com>.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// The certificate-authority-data for your cluster.
     ///
     /// `Fn::GetAtt` `CertificateAuthorityData`.
+    #[inline]
     pub fn attr_certificate_authority_data(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateAuthorityData"))
     }
     /// The base64-encoded certificate-authority trust bundle for the cluster (all trusted CAs).
     ///
     /// `Fn::GetAtt` `CertificateAuthority.Data`.
+    #[inline]
     pub fn attr_certificate_authority_data_2(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateAuthority.Data"))
     }
     /// The ID of the active (signing) certificate authority.
     ///
     /// `Fn::GetAtt` `CertificateAuthority.Active.Id`.
+    #[inline]
     pub fn attr_certificate_authority_active_id(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateAuthority.Active.Id"))
     }
     /// Indicates whether the active certificate authority was activated by EKS or by the customer.
     ///
     /// `Fn::GetAtt` `CertificateAuthority.Active.ActivatedBy`.
+    #[inline]
     pub fn attr_certificate_authority_active_activated_by(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateAuthority.Active.ActivatedBy"))
     }
@@ -1229,12 +1279,14 @@ impl Handle<CfnCluster> {
     /// group for control plane to data plane communication.
     ///
     /// `Fn::GetAtt` `ClusterSecurityGroupId`.
+    #[inline]
     pub fn attr_cluster_security_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterSecurityGroupId"))
     }
     /// Amazon Resource Name (ARN) or alias of the customer master key (CMK).
     ///
     /// `Fn::GetAtt` `EncryptionConfigKeyArn`.
+    #[inline]
     pub fn attr_encryption_config_key_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EncryptionConfigKeyArn"))
     }
@@ -1243,12 +1295,14 @@ impl Handle<CfnCluster> {
     /// from this output value, you can include the following code in your template.
     ///
     /// `Fn::GetAtt` `OpenIdConnectIssuerUrl`.
+    #[inline]
     pub fn attr_open_id_connect_issuer_url(&self) -> Val<String> {
         Val::expr(self.get_att("OpenIdConnectIssuerUrl"))
     }
     /// The CIDR block to assign Kubernetes service IP addresses from.
     ///
     /// `Fn::GetAtt` `KubernetesNetworkConfig.ServiceIpv6Cidr`.
+    #[inline]
     pub fn attr_kubernetes_network_config_service_ipv6_cidr(&self) -> Val<String> {
         Val::expr(self.get_att("KubernetesNetworkConfig.ServiceIpv6Cidr"))
     }
@@ -1276,6 +1330,7 @@ pub mod cluster {
 
     impl AccessConfig {
         /// A new `AccessConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1287,6 +1342,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AccessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationMode", self.authentication_mode);
@@ -1303,12 +1359,14 @@ pub mod cluster {
 
     impl ActiveCertificateAuthority {
         /// A new `ActiveCertificateAuthority` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for ActiveCertificateAuthority {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -1327,6 +1385,7 @@ pub mod cluster {
 
     impl BlockStorage {
         /// A new `BlockStorage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1337,6 +1396,7 @@ pub mod cluster {
     }
 
     impl IntoValue for BlockStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1356,6 +1416,7 @@ pub mod cluster {
 
     impl CertificateAuthority {
         /// A new `CertificateAuthority` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1366,6 +1427,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CertificateAuthority {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Active", self.active);
@@ -1384,6 +1446,7 @@ pub mod cluster {
 
     impl ClusterLogging {
         /// A new `ClusterLogging` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1394,6 +1457,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterLogging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnabledTypes", self.enabled_types);
@@ -1424,6 +1488,7 @@ pub mod cluster {
 
     impl ComputeConfig {
         /// A new `ComputeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1436,6 +1501,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ComputeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1465,6 +1531,7 @@ pub mod cluster {
 
     impl ControlPlanePlacement {
         /// A new `ControlPlanePlacement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1476,6 +1543,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ControlPlanePlacement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupName", self.group_name);
@@ -1497,6 +1565,7 @@ pub mod cluster {
 
     impl ControlPlaneScalingConfig {
         /// A new `ControlPlaneScalingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1507,6 +1576,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ControlPlaneScalingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Tier", self.tier);
@@ -1527,6 +1597,7 @@ pub mod cluster {
 
     impl ElasticLoadBalancing {
         /// A new `ElasticLoadBalancing` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1537,6 +1608,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ElasticLoadBalancing {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1562,6 +1634,7 @@ pub mod cluster {
 
     impl EncryptionConfig {
         /// A new `EncryptionConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1573,6 +1646,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Provider", self.provider);
@@ -1595,6 +1669,7 @@ pub mod cluster {
 
     impl EtcdPlacement {
         /// A new `EtcdPlacement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1605,6 +1680,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EtcdPlacement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SpreadLevel", self.spread_level);
@@ -1625,6 +1701,7 @@ pub mod cluster {
 
     impl HorizontalPodAutoscalerControllerConfig {
         /// A new `HorizontalPodAutoscalerControllerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1635,6 +1712,7 @@ pub mod cluster {
     }
 
     impl IntoValue for HorizontalPodAutoscalerControllerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HorizontalPodAutoscalerSyncPeriod", self.horizontal_pod_autoscaler_sync_period);
@@ -1658,6 +1736,7 @@ pub mod cluster {
 
     impl KubeApiServerConfig {
         /// A new `KubeApiServerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1669,6 +1748,7 @@ pub mod cluster {
     }
 
     impl IntoValue for KubeApiServerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventTtl", self.event_ttl);
@@ -1691,6 +1771,7 @@ pub mod cluster {
 
     impl KubeControllerManagerConfig {
         /// A new `KubeControllerManagerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1702,6 +1783,7 @@ pub mod cluster {
     }
 
     impl IntoValue for KubeControllerManagerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HorizontalPodAutoscalerControllerConfig", self.horizontal_pod_autoscaler_controller_config);
@@ -1721,6 +1803,7 @@ pub mod cluster {
 
     impl KubeSchedulerConfig {
         /// A new `KubeSchedulerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1731,6 +1814,7 @@ pub mod cluster {
     }
 
     impl IntoValue for KubeSchedulerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NodeResourcesFit", self.node_resources_fit);
@@ -1764,6 +1848,7 @@ pub mod cluster {
 
     impl KubernetesNetworkConfig {
         /// A new `KubernetesNetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1776,6 +1861,7 @@ pub mod cluster {
     }
 
     impl IntoValue for KubernetesNetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ElasticLoadBalancing", self.elastic_load_balancing);
@@ -1799,6 +1885,7 @@ pub mod cluster {
 
     impl Logging {
         /// A new `Logging` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1809,6 +1896,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterLogging", self.cluster_logging);
@@ -1829,6 +1917,7 @@ pub mod cluster {
 
     impl LoggingTypeConfig {
         /// A new `LoggingTypeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1839,6 +1928,7 @@ pub mod cluster {
     }
 
     impl IntoValue for LoggingTypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -1857,6 +1947,7 @@ pub mod cluster {
 
     impl NodeResourcesFitConfig {
         /// A new `NodeResourcesFitConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1867,6 +1958,7 @@ pub mod cluster {
     }
 
     impl IntoValue for NodeResourcesFitConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScoringStrategy", self.scoring_strategy);
@@ -1934,6 +2026,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OutpostConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ControlPlaneInstanceType".into(), self.control_plane_instance_type.into_value());
@@ -1958,6 +2051,7 @@ pub mod cluster {
 
     impl PodGcControllerConfig {
         /// A new `PodGcControllerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1968,6 +2062,7 @@ pub mod cluster {
     }
 
     impl IntoValue for PodGcControllerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TerminatedPodGcThreshold", self.terminated_pod_gc_threshold);
@@ -1989,6 +2084,7 @@ pub mod cluster {
 
     impl Provider {
         /// A new `Provider` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1999,6 +2095,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Provider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyArn", self.key_arn);
@@ -2025,6 +2122,7 @@ pub mod cluster {
 
     impl RemoteNetworkConfig {
         /// A new `RemoteNetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2036,6 +2134,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RemoteNetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RemoteNodeNetworks", self.remote_node_networks);
@@ -2063,6 +2162,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RemoteNodeNetwork {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidrs".into(), self.cidrs.into_value());
@@ -2089,6 +2189,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RemotePodNetwork {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidrs".into(), self.cidrs.into_value());
@@ -2114,6 +2215,7 @@ pub mod cluster {
 
     impl ResourceWeight {
         /// A new `ResourceWeight` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2125,6 +2227,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ResourceWeight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2205,6 +2308,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ResourcesVpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ControlPlaneEgressMode", self.control_plane_egress_mode);
@@ -2230,6 +2334,7 @@ pub mod cluster {
 
     impl RollbackConfig {
         /// A new `RollbackConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2240,6 +2345,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RollbackConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TimeoutMinutes", self.timeout_minutes);
@@ -2265,6 +2371,7 @@ pub mod cluster {
 
     impl ScoringStrategy {
         /// A new `ScoringStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2276,6 +2383,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScoringStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Resources", self.resources);
@@ -2302,6 +2410,7 @@ pub mod cluster {
 
     impl ServiceNodePortRange {
         /// A new `ServiceNodePortRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2313,6 +2422,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ServiceNodePortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxPort", self.max_port);
@@ -2334,6 +2444,7 @@ pub mod cluster {
 
     impl StorageConfig {
         /// A new `StorageConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2344,6 +2455,7 @@ pub mod cluster {
     }
 
     impl IntoValue for StorageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockStorage", self.block_storage);
@@ -2364,6 +2476,7 @@ pub mod cluster {
 
     impl UpgradePolicy {
         /// A new `UpgradePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2374,6 +2487,7 @@ pub mod cluster {
     }
 
     impl IntoValue for UpgradePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SupportType", self.support_type);
@@ -2394,6 +2508,7 @@ pub mod cluster {
 
     impl ZonalShiftConfig {
         /// A new `ZonalShiftConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2404,6 +2519,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ZonalShiftConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -2552,6 +2668,7 @@ impl CfnFargateProfile {
 impl crate::core::element::CfnResource for CfnFargateProfile {
     const TYPE_NAME: &'static str = "AWS::EKS::FargateProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterName".into(), self.cluster_name.into_value());
@@ -2568,6 +2685,7 @@ impl crate::core::element::CfnResource for CfnFargateProfile {
 impl Handle<CfnFargateProfile> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2600,6 +2718,7 @@ pub mod fargate_profile {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2632,6 +2751,7 @@ pub mod fargate_profile {
     }
 
     impl IntoValue for Selector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Labels", self.labels);
@@ -2698,6 +2818,7 @@ impl CfnIdentityProviderConfig {
 impl crate::core::element::CfnResource for CfnIdentityProviderConfig {
     const TYPE_NAME: &'static str = "AWS::EKS::IdentityProviderConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterName".into(), self.cluster_name.into_value());
@@ -2714,6 +2835,7 @@ impl Handle<CfnIdentityProviderConfig> {
     /// The ARN of the configuration.
     ///
     /// `Fn::GetAtt` `IdentityProviderConfigArn`.
+    #[inline]
     pub fn attr_identity_provider_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityProviderConfigArn"))
     }
@@ -2792,6 +2914,7 @@ pub mod identity_provider_config {
     }
 
     impl IntoValue for OidcIdentityProviderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -2830,6 +2953,7 @@ pub mod identity_provider_config {
     }
 
     impl IntoValue for RequiredClaim {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -3014,6 +3138,7 @@ impl CfnNodegroup {
 impl crate::core::element::CfnResource for CfnNodegroup {
     const TYPE_NAME: &'static str = "AWS::EKS::Nodegroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AmiType", self.ami_type);
@@ -3044,11 +3169,13 @@ impl crate::core::element::CfnResource for CfnNodegroup {
 impl Handle<CfnNodegroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3074,6 +3201,7 @@ pub mod nodegroup {
 
     impl LaunchTemplateSpecification {
         /// A new `LaunchTemplateSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3086,6 +3214,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -3140,6 +3269,7 @@ pub mod nodegroup {
 
     impl NodeRepairConfig {
         /// A new `NodeRepairConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3155,6 +3285,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for NodeRepairConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -3197,6 +3328,7 @@ pub mod nodegroup {
 
     impl NodeRepairConfigOverrides {
         /// A new `NodeRepairConfigOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3210,6 +3342,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for NodeRepairConfigOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MinRepairWaitTimeMins", self.min_repair_wait_time_mins);
@@ -3244,6 +3377,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for RemoteAccess {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Ec2SshKey".into(), self.ec2_ssh_key.into_value());
@@ -3269,6 +3403,7 @@ pub mod nodegroup {
 
     impl ScalingConfig {
         /// A new `ScalingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3281,6 +3416,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for ScalingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DesiredSize", self.desired_size);
@@ -3307,6 +3443,7 @@ pub mod nodegroup {
 
     impl Taint {
         /// A new `Taint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3319,6 +3456,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for Taint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Effect", self.effect);
@@ -3354,6 +3492,7 @@ pub mod nodegroup {
 
     impl UpdateConfig {
         /// A new `UpdateConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3366,6 +3505,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for UpdateConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxUnavailable", self.max_unavailable);
@@ -3408,6 +3548,7 @@ pub mod nodegroup {
 
     impl WarmPoolConfig {
         /// A new `WarmPoolConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3422,6 +3563,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for WarmPoolConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -3592,6 +3734,7 @@ impl CfnPodIdentityAssociation {
 impl crate::core::element::CfnResource for CfnPodIdentityAssociation {
     const TYPE_NAME: &'static str = "AWS::EKS::PodIdentityAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterName".into(), self.cluster_name.into_value());
@@ -3611,18 +3754,21 @@ impl Handle<CfnPodIdentityAssociation> {
     /// The ARN of the pod identity association.
     ///
     /// `Fn::GetAtt` `AssociationArn`.
+    #[inline]
     pub fn attr_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationArn"))
     }
     /// The ID of the pod identity association.
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
     /// The External Id of the pod identity association.
     ///
     /// `Fn::GetAtt` `ExternalId`.
+    #[inline]
     pub fn attr_external_id(&self) -> Val<String> {
         Val::expr(self.get_att("ExternalId"))
     }

@@ -227,6 +227,7 @@ impl CfnCacheCluster {
 impl crate::core::element::CfnResource for CfnCacheCluster {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::CacheCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AZMode", self.az_mode);
@@ -262,31 +263,37 @@ impl crate::core::element::CfnResource for CfnCacheCluster {
 impl Handle<CfnCacheCluster> {
     ///
     /// `Fn::GetAtt` `ConfigurationEndpoint`.
+    #[inline]
     pub fn attr_configuration_endpoint(&self) -> Value {
         self.get_att("ConfigurationEndpoint")
     }
     ///
     /// `Fn::GetAtt` `ConfigurationEndpoint.Port`.
+    #[inline]
     pub fn attr_configuration_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationEndpoint.Port"))
     }
     ///
     /// `Fn::GetAtt` `ConfigurationEndpoint.Address`.
+    #[inline]
     pub fn attr_configuration_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationEndpoint.Address"))
     }
     ///
     /// `Fn::GetAtt` `RedisEndpoint`.
+    #[inline]
     pub fn attr_redis_endpoint(&self) -> Value {
         self.get_att("RedisEndpoint")
     }
     ///
     /// `Fn::GetAtt` `RedisEndpoint.Port`.
+    #[inline]
     pub fn attr_redis_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("RedisEndpoint.Port"))
     }
     ///
     /// `Fn::GetAtt` `RedisEndpoint.Address`.
+    #[inline]
     pub fn attr_redis_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("RedisEndpoint.Address"))
     }
@@ -314,6 +321,7 @@ pub mod cache_cluster {
     }
 
     impl IntoValue for CloudWatchLogsDestinationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroup".into(), self.log_group.into_value());
@@ -339,6 +347,7 @@ pub mod cache_cluster {
 
     impl DestinationDetails {
         /// A new `DestinationDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -350,6 +359,7 @@ pub mod cache_cluster {
     }
 
     impl IntoValue for DestinationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogsDetails", self.cloud_watch_logs_details);
@@ -377,6 +387,7 @@ pub mod cache_cluster {
     }
 
     impl IntoValue for KinesisFirehoseDestinationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeliveryStream".into(), self.delivery_stream.into_value());
@@ -429,6 +440,7 @@ pub mod cache_cluster {
     }
 
     impl IntoValue for LogDeliveryConfigurationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationDetails".into(), self.destination_details.into_value());
@@ -544,6 +556,7 @@ impl CfnGlobalReplicationGroup {
 impl crate::core::element::CfnResource for CfnGlobalReplicationGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::GlobalReplicationGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutomaticFailoverEnabled", self.automatic_failover_enabled);
@@ -567,18 +580,21 @@ impl Handle<CfnGlobalReplicationGroup> {
     /// GlobalReplicationGroupIdSuffix.
     ///
     /// `Fn::GetAtt` `GlobalReplicationGroupId`.
+    #[inline]
     pub fn attr_global_replication_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("GlobalReplicationGroupId"))
     }
     /// The status of the Global Datastore
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The ARN (Amazon Resource Name) of the Global Datastore.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -610,6 +626,7 @@ pub mod global_replication_group {
 
     impl GlobalReplicationGroupMember {
         /// A new `GlobalReplicationGroupMember` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -622,6 +639,7 @@ pub mod global_replication_group {
     }
 
     impl IntoValue for GlobalReplicationGroupMember {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReplicationGroupId", self.replication_group_id);
@@ -655,6 +673,7 @@ pub mod global_replication_group {
 
     impl RegionalConfiguration {
         /// A new `RegionalConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -667,6 +686,7 @@ pub mod global_replication_group {
     }
 
     impl IntoValue for RegionalConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReplicationGroupId", self.replication_group_id);
@@ -695,6 +715,7 @@ pub mod global_replication_group {
 
     impl ReshardingConfiguration {
         /// A new `ReshardingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -706,6 +727,7 @@ pub mod global_replication_group {
     }
 
     impl IntoValue for ReshardingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NodeGroupId", self.node_group_id);
@@ -777,6 +799,7 @@ impl CfnParameterGroup {
 impl crate::core::element::CfnResource for CfnParameterGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::ParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CacheParameterGroupFamily".into(), self.cache_parameter_group_family.into_value());
@@ -792,6 +815,7 @@ impl Handle<CfnParameterGroup> {
     /// The name of the Cache Parameter Group.
     ///
     /// `Fn::GetAtt` `CacheParameterGroupName`.
+    #[inline]
     pub fn attr_cache_parameter_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("CacheParameterGroupName"))
     }
@@ -1149,6 +1173,7 @@ impl CfnReplicationGroup {
 impl crate::core::element::CfnResource for CfnReplicationGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::ReplicationGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AtRestEncryptionEnabled", self.at_rest_encryption_enabled);
@@ -1199,40 +1224,47 @@ impl crate::core::element::CfnResource for CfnReplicationGroup {
 impl Handle<CfnReplicationGroup> {
     ///
     /// `Fn::GetAtt` `ConfigurationEndPoint`.
+    #[inline]
     pub fn attr_configuration_end_point(&self) -> Value {
         self.get_att("ConfigurationEndPoint")
     }
     /// The DNS hostname of the cache node.
     ///
     /// `Fn::GetAtt` `ConfigurationEndPoint.Address`.
+    #[inline]
     pub fn attr_configuration_end_point_address(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationEndPoint.Address"))
     }
     /// The port number that the cache engine is listening on.
     ///
     /// `Fn::GetAtt` `ConfigurationEndPoint.Port`.
+    #[inline]
     pub fn attr_configuration_end_point_port(&self) -> Val<String> {
         Val::expr(self.get_att("ConfigurationEndPoint.Port"))
     }
     ///
     /// `Fn::GetAtt` `PrimaryEndPoint`.
+    #[inline]
     pub fn attr_primary_end_point(&self) -> Value {
         self.get_att("PrimaryEndPoint")
     }
     /// The DNS hostname of the cache node.
     ///
     /// `Fn::GetAtt` `PrimaryEndPoint.Address`.
+    #[inline]
     pub fn attr_primary_end_point_address(&self) -> Val<String> {
         Val::expr(self.get_att("PrimaryEndPoint.Address"))
     }
     /// The port number that the cache engine is listening on.
     ///
     /// `Fn::GetAtt` `PrimaryEndPoint.Port`.
+    #[inline]
     pub fn attr_primary_end_point_port(&self) -> Val<String> {
         Val::expr(self.get_att("PrimaryEndPoint.Port"))
     }
     ///
     /// `Fn::GetAtt` `ReadEndPoint`.
+    #[inline]
     pub fn attr_read_end_point(&self) -> Value {
         self.get_att("ReadEndPoint")
     }
@@ -1241,6 +1273,7 @@ impl Handle<CfnReplicationGroup> {
     /// ReadEndPoint.Ports attribute.
     ///
     /// `Fn::GetAtt` `ReadEndPoint.Addresses`.
+    #[inline]
     pub fn attr_read_end_point_addresses(&self) -> Val<String> {
         Val::expr(self.get_att("ReadEndPoint.Addresses"))
     }
@@ -1248,6 +1281,7 @@ impl Handle<CfnReplicationGroup> {
     /// the ReadEndPoint.Ports attribute.
     ///
     /// `Fn::GetAtt` `ReadEndPoint.AddressesList`.
+    #[inline]
     pub fn attr_read_end_point_addresses_list(&self) -> Value {
         self.get_att("ReadEndPoint.AddressesList")
     }
@@ -1255,6 +1289,7 @@ impl Handle<CfnReplicationGroup> {
     /// ...\]. The order of the ports maps to the order of the addresses from the ReadEndPoint.Addresses attribute.
     ///
     /// `Fn::GetAtt` `ReadEndPoint.Ports`.
+    #[inline]
     pub fn attr_read_end_point_ports(&self) -> Val<String> {
         Val::expr(self.get_att("ReadEndPoint.Ports"))
     }
@@ -1262,23 +1297,27 @@ impl Handle<CfnReplicationGroup> {
     /// ReadEndPoint.Addresses attribute.
     ///
     /// `Fn::GetAtt` `ReadEndPoint.PortsList`.
+    #[inline]
     pub fn attr_read_end_point_ports_list(&self) -> Value {
         self.get_att("ReadEndPoint.PortsList")
     }
     ///
     /// `Fn::GetAtt` `ReaderEndPoint`.
+    #[inline]
     pub fn attr_reader_end_point(&self) -> Value {
         self.get_att("ReaderEndPoint")
     }
     /// The DNS hostname of the cache node.
     ///
     /// `Fn::GetAtt` `ReaderEndPoint.Address`.
+    #[inline]
     pub fn attr_reader_end_point_address(&self) -> Val<String> {
         Val::expr(self.get_att("ReaderEndPoint.Address"))
     }
     /// The port number that the cache engine is listening on.
     ///
     /// `Fn::GetAtt` `ReaderEndPoint.Port`.
+    #[inline]
     pub fn attr_reader_end_point_port(&self) -> Val<String> {
         Val::expr(self.get_att("ReaderEndPoint.Port"))
     }
@@ -1286,6 +1325,7 @@ impl Handle<CfnReplicationGroup> {
     /// property.
     ///
     /// `Fn::GetAtt` `EffectiveDurability`.
+    #[inline]
     pub fn attr_effective_durability(&self) -> Val<String> {
         Val::expr(self.get_att("EffectiveDurability"))
     }
@@ -1314,6 +1354,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for CloudWatchLogsDestinationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroup".into(), self.log_group.into_value());
@@ -1335,6 +1376,7 @@ pub mod replication_group {
 
     impl DestinationDetails {
         /// A new `DestinationDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1346,6 +1388,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for DestinationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogsDetails", self.cloud_watch_logs_details);
@@ -1374,6 +1417,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for KinesisFirehoseDestinationDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeliveryStream".into(), self.delivery_stream.into_value());
@@ -1425,6 +1469,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for LogDeliveryConfigurationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationDetails".into(), self.destination_details.into_value());
@@ -1472,6 +1517,7 @@ pub mod replication_group {
 
     impl NodeGroupConfiguration {
         /// A new `NodeGroupConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1486,6 +1532,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for NodeGroupConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NodeGroupId", self.node_group_id);
@@ -1529,6 +1576,7 @@ impl CfnSecurityGroup {
 impl crate::core::element::CfnResource for CfnSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::SecurityGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -1541,6 +1589,7 @@ impl crate::core::element::CfnResource for CfnSecurityGroup {
 impl Handle<CfnSecurityGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1585,6 +1634,7 @@ impl CfnSecurityGroupIngress {
 impl crate::core::element::CfnResource for CfnSecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::SecurityGroupIngress";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CacheSecurityGroupName".into(), self.cache_security_group_name.into_value());
@@ -1598,6 +1648,7 @@ impl crate::core::element::CfnResource for CfnSecurityGroupIngress {
 impl Handle<CfnSecurityGroupIngress> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1743,6 +1794,7 @@ impl CfnServerlessCache {
 impl crate::core::element::CfnResource for CfnServerlessCache {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::ServerlessCache";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CacheUsageLimits", self.cache_usage_limits);
@@ -1772,48 +1824,56 @@ impl Handle<CfnServerlessCache> {
     /// The full engine version of the Serverless Cache.
     ///
     /// `Fn::GetAtt` `FullEngineVersion`.
+    #[inline]
     pub fn attr_full_engine_version(&self) -> Val<String> {
         Val::expr(self.get_att("FullEngineVersion"))
     }
     /// The creation time of the Serverless Cache.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The status of the Serverless Cache.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Endpoint address.
     ///
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Address"))
     }
     /// Endpoint port.
     ///
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Port"))
     }
     /// Endpoint address.
     ///
     /// `Fn::GetAtt` `ReaderEndpoint.Address`.
+    #[inline]
     pub fn attr_reader_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("ReaderEndpoint.Address"))
     }
     /// Endpoint port.
     ///
     /// `Fn::GetAtt` `ReaderEndpoint.Port`.
+    #[inline]
     pub fn attr_reader_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("ReaderEndpoint.Port"))
     }
     /// The ARN of the Serverless Cache.
     ///
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ARN"))
     }
@@ -1836,6 +1896,7 @@ pub mod serverless_cache {
 
     impl CacheUsageLimits {
         /// A new `CacheUsageLimits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1847,6 +1908,7 @@ pub mod serverless_cache {
     }
 
     impl IntoValue for CacheUsageLimits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataStorage", self.data_storage);
@@ -1889,6 +1951,7 @@ pub mod serverless_cache {
     }
 
     impl IntoValue for DataStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Maximum", self.maximum);
@@ -1916,6 +1979,7 @@ pub mod serverless_cache {
 
     impl ECPUPerSecond {
         /// A new `ECPUPerSecond` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1927,6 +1991,7 @@ pub mod serverless_cache {
     }
 
     impl IntoValue for ECPUPerSecond {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Maximum", self.maximum);
@@ -1943,12 +2008,14 @@ pub mod serverless_cache {
 
     impl Endpoint {
         /// A new `Endpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -2017,6 +2084,7 @@ impl CfnServerlessCacheSnapshot {
 impl crate::core::element::CfnResource for CfnServerlessCacheSnapshot {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::ServerlessCacheSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -2032,35 +2100,41 @@ impl Handle<CfnServerlessCacheSnapshot> {
     /// The Amazon Resource Name (ARN) of the serverless cache snapshot.
     ///
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ARN"))
     }
     /// The type of snapshot of the serverless cache.
     ///
     /// `Fn::GetAtt` `SnapshotType`.
+    #[inline]
     pub fn attr_snapshot_type(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotType"))
     }
     /// The current status of the serverless cache snapshot.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time that the source serverless cache's metadata and cache data set was obtained for the snapshot.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The total size of the serverless cache snapshot, in bytes.
     ///
     /// `Fn::GetAtt` `BytesUsedForCache`.
+    #[inline]
     pub fn attr_bytes_used_for_cache(&self) -> Val<String> {
         Val::expr(self.get_att("BytesUsedForCache"))
     }
     ///
     /// `Fn::GetAtt` `ServerlessCacheConfiguration`.
+    #[inline]
     pub fn attr_serverless_cache_configuration(&self) -> Value {
         self.get_att("ServerlessCacheConfiguration")
     }
@@ -2134,6 +2208,7 @@ impl CfnSnapshot {
 impl crate::core::element::CfnResource for CfnSnapshot {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::Snapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CacheClusterId", self.cache_cluster_id);
@@ -2150,6 +2225,7 @@ impl Handle<CfnSnapshot> {
     /// The ARN (Amazon Resource Name) of the snapshot.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2157,132 +2233,154 @@ impl Handle<CfnSnapshot> {
     /// deleted.
     ///
     /// `Fn::GetAtt` `SnapshotStatus`.
+    #[inline]
     pub fn attr_snapshot_status(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotStatus"))
     }
     /// Indicates whether the snapshot is from an automatic backup (automated) or was created manually (manual).
     ///
     /// `Fn::GetAtt` `SnapshotSource`.
+    #[inline]
     pub fn attr_snapshot_source(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotSource"))
     }
     /// The name of the compute and memory capacity node type for the source cluster.
     ///
     /// `Fn::GetAtt` `CacheNodeType`.
+    #[inline]
     pub fn attr_cache_node_type(&self) -> Val<String> {
         Val::expr(self.get_att("CacheNodeType"))
     }
     /// The name of the cache engine used by the source cluster.
     ///
     /// `Fn::GetAtt` `Engine`.
+    #[inline]
     pub fn attr_engine(&self) -> Val<String> {
         Val::expr(self.get_att("Engine"))
     }
     /// The version of the cache engine version used by the source cluster.
     ///
     /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
     pub fn attr_engine_version(&self) -> Val<String> {
         Val::expr(self.get_att("EngineVersion"))
     }
     /// The number of cache nodes in the source cluster.
     ///
     /// `Fn::GetAtt` `NumCacheNodes`.
+    #[inline]
     pub fn attr_num_cache_nodes(&self) -> Val<i64> {
         Val::expr(self.get_att("NumCacheNodes"))
     }
     /// The number of node groups (shards) in this snapshot.
     ///
     /// `Fn::GetAtt` `NumNodeGroups`.
+    #[inline]
     pub fn attr_num_node_groups(&self) -> Val<i64> {
         Val::expr(self.get_att("NumNodeGroups"))
     }
     /// Specifies the weekly time range during which maintenance on the cluster is performed.
     ///
     /// `Fn::GetAtt` `PreferredMaintenanceWindow`.
+    #[inline]
     pub fn attr_preferred_maintenance_window(&self) -> Val<String> {
         Val::expr(self.get_att("PreferredMaintenanceWindow"))
     }
     /// The cache parameter group that is associated with the source cluster.
     ///
     /// `Fn::GetAtt` `CacheParameterGroupName`.
+    #[inline]
     pub fn attr_cache_parameter_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("CacheParameterGroupName"))
     }
     /// The name of the cache subnet group associated with the source cluster.
     ///
     /// `Fn::GetAtt` `CacheSubnetGroupName`.
+    #[inline]
     pub fn attr_cache_subnet_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("CacheSubnetGroupName"))
     }
     /// For an automatic snapshot, the number of days for which ElastiCache retains the snapshot before deleting it.
     ///
     /// `Fn::GetAtt` `SnapshotRetentionLimit`.
+    #[inline]
     pub fn attr_snapshot_retention_limit(&self) -> Val<i64> {
         Val::expr(self.get_att("SnapshotRetentionLimit"))
     }
     /// The daily time range during which ElastiCache takes daily snapshots of the source cluster.
     ///
     /// `Fn::GetAtt` `SnapshotWindow`.
+    #[inline]
     pub fn attr_snapshot_window(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotWindow"))
     }
     /// The Amazon Resource Name (ARN) for the topic used by the source cluster for publishing notifications.
     ///
     /// `Fn::GetAtt` `TopicArn`.
+    #[inline]
     pub fn attr_topic_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TopicArn"))
     }
     /// The port number used by each cache nodes in the source cluster.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Port"))
     }
     /// The name of the Availability Zone in which the source cluster is located.
     ///
     /// `Fn::GetAtt` `PreferredAvailabilityZone`.
+    #[inline]
     pub fn attr_preferred_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("PreferredAvailabilityZone"))
     }
     /// The Amazon Virtual Private Cloud identifier (VPC ID) of the cache subnet group for the source cluster.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// If true, opt-in to the next auto minor version upgrade campaign.
     ///
     /// `Fn::GetAtt` `AutoMinorVersionUpgrade`.
+    #[inline]
     pub fn attr_auto_minor_version_upgrade(&self) -> Val<bool> {
         Val::expr(self.get_att("AutoMinorVersionUpgrade"))
     }
     /// Indicates the status of automatic failover for the source replication group.
     ///
     /// `Fn::GetAtt` `AutomaticFailover`.
+    #[inline]
     pub fn attr_automatic_failover(&self) -> Val<String> {
         Val::expr(self.get_att("AutomaticFailover"))
     }
     /// A description of the source replication group.
     ///
     /// `Fn::GetAtt` `ReplicationGroupDescription`.
+    #[inline]
     pub fn attr_replication_group_description(&self) -> Val<String> {
         Val::expr(self.get_att("ReplicationGroupDescription"))
     }
     /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node type.
     ///
     /// `Fn::GetAtt` `DataTiering`.
+    #[inline]
     pub fn attr_data_tiering(&self) -> Val<String> {
         Val::expr(self.get_att("DataTiering"))
     }
     /// The date and time when the source cluster was created.
     ///
     /// `Fn::GetAtt` `CacheClusterCreateTime`.
+    #[inline]
     pub fn attr_cache_cluster_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CacheClusterCreateTime"))
     }
     /// A list of the cache nodes in the source cluster.
     ///
     /// `Fn::GetAtt` `NodeSnapshots`.
+    #[inline]
     pub fn attr_node_snapshots(&self) -> Value {
         self.get_att("NodeSnapshots")
     }
@@ -2333,6 +2431,7 @@ impl CfnSubnetGroup {
 impl crate::core::element::CfnResource for CfnSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::SubnetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CacheSubnetGroupName", self.cache_subnet_group_name);
@@ -2421,6 +2520,7 @@ impl CfnUser {
 impl crate::core::element::CfnResource for CfnUser {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::User";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessString", self.access_string);
@@ -2440,12 +2540,14 @@ impl Handle<CfnUser> {
     /// Indicates the user status. Can be "active", "modifying" or "deleting".
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The Amazon Resource Name (ARN) of the user account.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2482,6 +2584,7 @@ pub mod user {
     }
 
     impl IntoValue for AuthenticationMode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Passwords", self.passwords);
@@ -2548,6 +2651,7 @@ impl CfnUserGroup {
 impl crate::core::element::CfnResource for CfnUserGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::UserGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Engine".into(), self.engine.into_value());
@@ -2563,12 +2667,14 @@ impl Handle<CfnUserGroup> {
     /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The Amazon Resource Name (ARN) of the user account.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

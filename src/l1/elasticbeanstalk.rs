@@ -43,6 +43,7 @@ pub struct CfnApplication {
 
 impl CfnApplication {
     /// A new `CfnApplication` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -57,6 +58,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationName", self.application_name);
@@ -90,6 +92,7 @@ pub mod application {
 
     impl ApplicationResourceLifecycleConfig {
         /// A new `ApplicationResourceLifecycleConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -101,6 +104,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationResourceLifecycleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ServiceRole", self.service_role);
@@ -127,6 +131,7 @@ pub mod application {
 
     impl ApplicationVersionLifecycleConfig {
         /// A new `ApplicationVersionLifecycleConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -138,6 +143,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationVersionLifecycleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxAgeRule", self.max_age_rule);
@@ -170,6 +176,7 @@ pub mod application {
 
     impl MaxAgeRule {
         /// A new `MaxAgeRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -182,6 +189,7 @@ pub mod application {
     }
 
     impl IntoValue for MaxAgeRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteSourceFromS3", self.delete_source_from_s3);
@@ -215,6 +223,7 @@ pub mod application {
 
     impl MaxCountRule {
         /// A new `MaxCountRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -227,6 +236,7 @@ pub mod application {
     }
 
     impl IntoValue for MaxCountRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteSourceFromS3", self.delete_source_from_s3);
@@ -304,6 +314,7 @@ impl CfnApplicationVersion {
 impl crate::core::element::CfnResource for CfnApplicationVersion {
     const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::ApplicationVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -320,6 +331,7 @@ impl crate::core::element::CfnResource for CfnApplicationVersion {
 impl Handle<CfnApplicationVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -379,6 +391,7 @@ pub mod application_version {
     }
 
     impl IntoValue for BuildConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArtifactName", self.artifact_name);
@@ -455,6 +468,7 @@ pub mod application_version {
     }
 
     impl IntoValue for ImageBuildConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Architecture", self.architecture);
@@ -486,6 +500,7 @@ pub mod application_version {
 
     impl ImageConfiguration {
         /// A new `ImageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -497,6 +512,7 @@ pub mod application_version {
     }
 
     impl IntoValue for ImageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Build", self.build);
@@ -518,6 +534,7 @@ pub mod application_version {
 
     impl ImageSource {
         /// A new `ImageSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -528,6 +545,7 @@ pub mod application_version {
     }
 
     impl IntoValue for ImageSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Uri", self.uri);
@@ -559,6 +577,7 @@ pub mod application_version {
     }
 
     impl IntoValue for SourceBundle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -691,6 +710,7 @@ impl CfnConfigurationTemplate {
 impl crate::core::element::CfnResource for CfnConfigurationTemplate {
     const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::ConfigurationTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -709,6 +729,7 @@ impl Handle<CfnConfigurationTemplate> {
     /// The name of the configuration template
     ///
     /// `Fn::GetAtt` `TemplateName`.
+    #[inline]
     pub fn attr_template_name(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateName"))
     }
@@ -756,6 +777,7 @@ pub mod configuration_template {
     }
 
     impl IntoValue for ConfigurationOptionSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Namespace".into(), self.namespace.into_value());
@@ -790,6 +812,7 @@ pub mod configuration_template {
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -911,6 +934,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -933,6 +957,7 @@ impl crate::core::element::CfnResource for CfnEnvironment {
 impl Handle<CfnEnvironment> {
     ///
     /// `Fn::GetAtt` `EndpointURL`.
+    #[inline]
     pub fn attr_endpoint_url(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointURL"))
     }
@@ -980,6 +1005,7 @@ pub mod environment {
     }
 
     impl IntoValue for OptionSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Namespace".into(), self.namespace.into_value());
@@ -1014,6 +1040,7 @@ pub mod environment {
 
     impl Tier {
         /// A new `Tier` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1026,6 +1053,7 @@ pub mod environment {
     }
 
     impl IntoValue for Tier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);

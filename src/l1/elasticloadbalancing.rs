@@ -160,6 +160,7 @@ impl CfnLoadBalancer {
 impl crate::core::element::CfnResource for CfnLoadBalancer {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancing::LoadBalancer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessLoggingPolicy", self.access_logging_policy);
@@ -187,17 +188,20 @@ impl Handle<CfnLoadBalancer> {
     /// The name of the Route 53 hosted zone that is associated with the load balancer. Internal-facing load balancers.
     ///
     /// `Fn::GetAtt` `CanonicalHostedZoneName`.
+    #[inline]
     pub fn attr_canonical_hosted_zone_name(&self) -> Val<String> {
         Val::expr(self.get_att("CanonicalHostedZoneName"))
     }
     /// The ID of the Route 53 hosted zone name that is associated with the load balancer.
     ///
     /// `Fn::GetAtt` `CanonicalHostedZoneNameID`.
+    #[inline]
     pub fn attr_canonical_hosted_zone_name_id(&self) -> Val<String> {
         Val::expr(self.get_att("CanonicalHostedZoneNameID"))
     }
     ///
     /// `Fn::GetAtt` `SourceSecurityGroup`.
+    #[inline]
     pub fn attr_source_security_group(&self) -> Value {
         self.get_att("SourceSecurityGroup")
     }
@@ -205,18 +209,21 @@ impl Handle<CfnLoadBalancer> {
     /// instances.
     ///
     /// `Fn::GetAtt` `SourceSecurityGroup.GroupName`.
+    #[inline]
     pub fn attr_source_security_group_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("SourceSecurityGroup.GroupName"))
     }
     /// The DNS name for the load balancer
     ///
     /// `Fn::GetAtt` `DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DNSName"))
     }
     /// The owner of the source security group.
     ///
     /// `Fn::GetAtt` `SourceSecurityGroup.OwnerAlias`.
+    #[inline]
     pub fn attr_source_security_group_owner_alias(&self) -> Val<String> {
         Val::expr(self.get_att("SourceSecurityGroup.OwnerAlias"))
     }
@@ -272,6 +279,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for AccessLoggingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmitInterval", self.emit_interval);
@@ -307,6 +315,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for AppCookieStickinessPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CookieName".into(), self.cookie_name.into_value());
@@ -344,6 +353,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for ConnectionDrainingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -373,6 +383,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for ConnectionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdleTimeout".into(), self.idle_timeout.into_value());
@@ -437,6 +448,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HealthyThreshold".into(), self.healthy_threshold.into_value());
@@ -467,6 +479,7 @@ pub mod load_balancer {
 
     impl LBCookieStickinessPolicy {
         /// A new `LBCookieStickinessPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -478,6 +491,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for LBCookieStickinessPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CookieExpirationPeriod", self.cookie_expiration_period);
@@ -557,6 +571,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for Listeners {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstancePort".into(), self.instance_port.into_value());
@@ -623,6 +638,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for Policies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());
@@ -648,6 +664,7 @@ pub mod load_balancer {
 
     impl PolicyItem {
         /// A new `PolicyItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -659,6 +676,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for PolicyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);

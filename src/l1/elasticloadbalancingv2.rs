@@ -131,6 +131,7 @@ impl CfnListener {
 impl crate::core::element::CfnResource for CfnListener {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::Listener";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AlpnPolicy", self.alpn_policy);
@@ -151,6 +152,7 @@ impl crate::core::element::CfnResource for CfnListener {
 impl Handle<CfnListener> {
     ///
     /// `Fn::GetAtt` `ListenerArn`.
+    #[inline]
     pub fn attr_listener_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ListenerArn"))
     }
@@ -250,6 +252,7 @@ pub mod listener {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticateCognitoConfig", self.authenticate_cognito_config);
@@ -350,6 +353,7 @@ pub mod listener {
     }
 
     impl IntoValue for AuthenticateCognitoConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -483,6 +487,7 @@ pub mod listener {
     }
 
     impl IntoValue for AuthenticateOidcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -514,6 +519,7 @@ pub mod listener {
 
     impl Certificate {
         /// A new `Certificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -524,6 +530,7 @@ pub mod listener {
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -567,6 +574,7 @@ pub mod listener {
     }
 
     impl IntoValue for FixedResponseConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -598,6 +606,7 @@ pub mod listener {
 
     impl ForwardConfig {
         /// A new `ForwardConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -609,6 +618,7 @@ pub mod listener {
     }
 
     impl IntoValue for ForwardConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetGroupStickinessConfig", self.target_group_stickiness_config);
@@ -652,6 +662,7 @@ pub mod listener {
     }
 
     impl IntoValue for JwtValidationActionAdditionalClaim {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Format".into(), self.format.into_value());
@@ -688,6 +699,7 @@ pub mod listener {
     }
 
     impl IntoValue for JwtValidationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalClaims", self.additional_claims);
@@ -786,6 +798,7 @@ pub mod listener {
 
     impl ListenerAttribute {
         /// A new `ListenerAttribute` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -797,6 +810,7 @@ pub mod listener {
     }
 
     impl IntoValue for ListenerAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -835,6 +849,7 @@ pub mod listener {
 
     impl MutualAuthentication {
         /// A new `MutualAuthentication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -848,6 +863,7 @@ pub mod listener {
     }
 
     impl IntoValue for MutualAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvertiseTrustStoreCaNames", self.advertise_trust_store_ca_names);
@@ -932,6 +948,7 @@ pub mod listener {
     }
 
     impl IntoValue for RedirectConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Host", self.host);
@@ -964,6 +981,7 @@ pub mod listener {
 
     impl TargetGroupStickinessConfig {
         /// A new `TargetGroupStickinessConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -975,6 +993,7 @@ pub mod listener {
     }
 
     impl IntoValue for TargetGroupStickinessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationSeconds", self.duration_seconds);
@@ -1001,6 +1020,7 @@ pub mod listener {
 
     impl TargetGroupTuple {
         /// A new `TargetGroupTuple` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1012,6 +1032,7 @@ pub mod listener {
     }
 
     impl IntoValue for TargetGroupTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetGroupArn", self.target_group_arn);
@@ -1121,6 +1142,7 @@ impl CfnListenerCertificate {
 impl crate::core::element::CfnResource for CfnListenerCertificate {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Certificates".into(), self.certificates.into_value());
@@ -1133,6 +1155,7 @@ impl crate::core::element::CfnResource for CfnListenerCertificate {
 impl Handle<CfnListenerCertificate> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1152,6 +1175,7 @@ pub mod listener_certificate {
 
     impl Certificate {
         /// A new `Certificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1162,6 +1186,7 @@ pub mod listener_certificate {
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1252,6 +1277,7 @@ impl CfnListenerRule {
 impl crate::core::element::CfnResource for CfnListenerRule {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::ListenerRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -1268,11 +1294,13 @@ impl crate::core::element::CfnResource for CfnListenerRule {
 impl Handle<CfnListenerRule> {
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
@@ -1372,6 +1400,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticateCognitoConfig", self.authenticate_cognito_config);
@@ -1472,6 +1501,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for AuthenticateCognitoConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -1605,6 +1635,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for AuthenticateOidcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -1659,6 +1690,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for FixedResponseConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -1690,6 +1722,7 @@ pub mod listener_rule {
 
     impl ForwardConfig {
         /// A new `ForwardConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1701,6 +1734,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for ForwardConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetGroupStickinessConfig", self.target_group_stickiness_config);
@@ -1730,6 +1764,7 @@ pub mod listener_rule {
 
     impl HostHeaderConfig {
         /// A new `HostHeaderConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1741,6 +1776,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for HostHeaderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegexValues", self.regex_values);
@@ -1780,6 +1816,7 @@ pub mod listener_rule {
 
     impl HttpHeaderConfig {
         /// A new `HttpHeaderConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1792,6 +1829,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for HttpHeaderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpHeaderName", self.http_header_name);
@@ -1824,6 +1862,7 @@ pub mod listener_rule {
 
     impl HttpRequestMethodConfig {
         /// A new `HttpRequestMethodConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1834,6 +1873,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for HttpRequestMethodConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -1876,6 +1916,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for JwtValidationActionAdditionalClaim {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Format".into(), self.format.into_value());
@@ -1912,6 +1953,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for JwtValidationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalClaims", self.additional_claims);
@@ -1942,6 +1984,7 @@ pub mod listener_rule {
 
     impl PathPatternConfig {
         /// A new `PathPatternConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1953,6 +1996,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for PathPatternConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegexValues", self.regex_values);
@@ -1984,6 +2028,7 @@ pub mod listener_rule {
 
     impl QueryStringConfig {
         /// A new `QueryStringConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1994,6 +2039,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for QueryStringConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -2019,6 +2065,7 @@ pub mod listener_rule {
 
     impl QueryStringKeyValue {
         /// A new `QueryStringKeyValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2030,6 +2077,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for QueryStringKeyValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -2112,6 +2160,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for RedirectConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Host", self.host);
@@ -2149,6 +2198,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for RewriteConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Regex".into(), self.regex.into_value());
@@ -2174,6 +2224,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for RewriteConfigObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rewrites".into(), self.rewrites.into_value());
@@ -2276,6 +2327,7 @@ pub mod listener_rule {
 
     impl RuleCondition {
         /// A new `RuleCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2294,6 +2346,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for RuleCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Field", self.field);
@@ -2334,6 +2387,7 @@ pub mod listener_rule {
 
     impl SourceIpConfig {
         /// A new `SourceIpConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2345,6 +2399,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for SourceIpConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpAddressType", self.ip_address_type);
@@ -2373,6 +2428,7 @@ pub mod listener_rule {
 
     impl TargetGroupStickinessConfig {
         /// A new `TargetGroupStickinessConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2384,6 +2440,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for TargetGroupStickinessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationSeconds", self.duration_seconds);
@@ -2410,6 +2467,7 @@ pub mod listener_rule {
 
     impl TargetGroupTuple {
         /// A new `TargetGroupTuple` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2421,6 +2479,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for TargetGroupTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetGroupArn", self.target_group_arn);
@@ -2457,6 +2516,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for Transform {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HostHeaderRewriteConfig", self.host_header_rewrite_config);
@@ -2668,6 +2728,7 @@ pub struct CfnLoadBalancer {
 
 impl CfnLoadBalancer {
     /// A new `CfnLoadBalancer` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2693,6 +2754,7 @@ impl CfnLoadBalancer {
 impl crate::core::element::CfnResource for CfnLoadBalancer {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(
@@ -2725,26 +2787,31 @@ impl crate::core::element::CfnResource for CfnLoadBalancer {
 impl Handle<CfnLoadBalancer> {
     ///
     /// `Fn::GetAtt` `LoadBalancerName`.
+    #[inline]
     pub fn attr_load_balancer_name(&self) -> Val<String> {
         Val::expr(self.get_att("LoadBalancerName"))
     }
     ///
     /// `Fn::GetAtt` `LoadBalancerFullName`.
+    #[inline]
     pub fn attr_load_balancer_full_name(&self) -> Val<String> {
         Val::expr(self.get_att("LoadBalancerFullName"))
     }
     ///
     /// `Fn::GetAtt` `CanonicalHostedZoneID`.
+    #[inline]
     pub fn attr_canonical_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("CanonicalHostedZoneID"))
     }
     ///
     /// `Fn::GetAtt` `LoadBalancerArn`.
+    #[inline]
     pub fn attr_load_balancer_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoadBalancerArn"))
     }
     ///
     /// `Fn::GetAtt` `DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DNSName"))
     }
@@ -2880,6 +2947,7 @@ pub mod load_balancer {
 
     impl LoadBalancerAttribute {
         /// A new `LoadBalancerAttribute` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2891,6 +2959,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for LoadBalancerAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -2918,6 +2987,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for MinimumLoadBalancerCapacity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CapacityUnits".into(), self.capacity_units.into_value());
@@ -2979,6 +3049,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for SubnetMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationId", self.allocation_id);
@@ -3171,6 +3242,7 @@ pub struct CfnTargetGroup {
 
 impl CfnTargetGroup {
     /// A new `CfnTargetGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3202,6 +3274,7 @@ impl CfnTargetGroup {
 impl crate::core::element::CfnResource for CfnTargetGroup {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "HealthCheckEnabled", self.health_check_enabled);
@@ -3233,24 +3306,28 @@ impl Handle<CfnTargetGroup> {
     /// The Amazon Resource Names (ARNs) of the load balancers that route traffic to this target group.
     ///
     /// `Fn::GetAtt` `LoadBalancerArns`.
+    #[inline]
     pub fn attr_load_balancer_arns(&self) -> Value {
         self.get_att("LoadBalancerArns")
     }
     /// The ARN of the Target Group
     ///
     /// `Fn::GetAtt` `TargetGroupArn`.
+    #[inline]
     pub fn attr_target_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TargetGroupArn"))
     }
     /// The name of the target group.
     ///
     /// `Fn::GetAtt` `TargetGroupName`.
+    #[inline]
     pub fn attr_target_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("TargetGroupName"))
     }
     /// The full name of the target group.
     ///
     /// `Fn::GetAtt` `TargetGroupFullName`.
+    #[inline]
     pub fn attr_target_group_full_name(&self) -> Val<String> {
         Val::expr(self.get_att("TargetGroupFullName"))
     }
@@ -3279,6 +3356,7 @@ pub mod target_group {
 
     impl Matcher {
         /// A new `Matcher` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3290,6 +3368,7 @@ pub mod target_group {
     }
 
     impl IntoValue for Matcher {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GrpcCode", self.grpc_code);
@@ -3343,6 +3422,7 @@ pub mod target_group {
     }
 
     impl IntoValue for TargetDescription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3371,6 +3451,7 @@ pub mod target_group {
 
     impl TargetGroupAttribute {
         /// A new `TargetGroupAttribute` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3382,6 +3463,7 @@ pub mod target_group {
     }
 
     impl IntoValue for TargetGroupAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -3479,6 +3561,7 @@ pub struct CfnTrustStore {
 
 impl CfnTrustStore {
     /// A new `CfnTrustStore` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3495,6 +3578,7 @@ impl CfnTrustStore {
 impl crate::core::element::CfnResource for CfnTrustStore {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TrustStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CaCertificatesBundleS3Bucket", self.ca_certificates_bundle_s3_bucket);
@@ -3511,18 +3595,21 @@ impl Handle<CfnTrustStore> {
     /// The Amazon Resource Name (ARN) of the trust store.
     ///
     /// `Fn::GetAtt` `TrustStoreArn`.
+    #[inline]
     pub fn attr_trust_store_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrustStoreArn"))
     }
     /// The status of the trust store, could be either of ACTIVE or CREATING.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The number of certificates associated with the trust store.
     ///
     /// `Fn::GetAtt` `NumberOfCaCertificates`.
+    #[inline]
     pub fn attr_number_of_ca_certificates(&self) -> Val<i64> {
         Val::expr(self.get_att("NumberOfCaCertificates"))
     }
@@ -3550,6 +3637,7 @@ pub struct CfnTrustStoreRevocation {
 
 impl CfnTrustStoreRevocation {
     /// A new `CfnTrustStoreRevocation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3563,6 +3651,7 @@ impl CfnTrustStoreRevocation {
 impl crate::core::element::CfnResource for CfnTrustStoreRevocation {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TrustStoreRevocation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "RevocationContents", self.revocation_contents);
@@ -3576,12 +3665,14 @@ impl Handle<CfnTrustStoreRevocation> {
     /// The ID associated with the revocation.
     ///
     /// `Fn::GetAtt` `RevocationId`.
+    #[inline]
     pub fn attr_revocation_id(&self) -> Val<i64> {
         Val::expr(self.get_att("RevocationId"))
     }
     /// The data associated with a trust store revocation
     ///
     /// `Fn::GetAtt` `TrustStoreRevocations`.
+    #[inline]
     pub fn attr_trust_store_revocations(&self) -> Value {
         self.get_att("TrustStoreRevocations")
     }
@@ -3610,6 +3701,7 @@ pub mod trust_store_revocation {
 
     impl RevocationContent {
         /// A new `RevocationContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3623,6 +3715,7 @@ pub mod trust_store_revocation {
     }
 
     impl IntoValue for RevocationContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RevocationType", self.revocation_type);

@@ -75,6 +75,7 @@ pub struct CfnDomain {
 
 impl CfnDomain {
     /// A new `CfnDomain` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -101,6 +102,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::Elasticsearch::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessPolicies", self.access_policies);
@@ -126,21 +128,25 @@ impl crate::core::element::CfnResource for CfnDomain {
 impl Handle<CfnDomain> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainArn"))
     }
     ///
     /// `Fn::GetAtt` `DomainEndpoint`.
+    #[inline]
     pub fn attr_domain_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("DomainEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -169,6 +175,7 @@ pub mod domain {
 
     impl AdvancedSecurityOptionsInput {
         /// A new `AdvancedSecurityOptionsInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -182,6 +189,7 @@ pub mod domain {
     }
 
     impl IntoValue for AdvancedSecurityOptionsInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnonymousAuthEnabled", self.anonymous_auth_enabled);
@@ -212,6 +220,7 @@ pub mod domain {
 
     impl CognitoOptions {
         /// A new `CognitoOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -225,6 +234,7 @@ pub mod domain {
     }
 
     impl IntoValue for CognitoOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -246,6 +256,7 @@ pub mod domain {
 
     impl ColdStorageOptions {
         /// A new `ColdStorageOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -256,6 +267,7 @@ pub mod domain {
     }
 
     impl IntoValue for ColdStorageOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -286,6 +298,7 @@ pub mod domain {
 
     impl DomainEndpointOptions {
         /// A new `DomainEndpointOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -300,6 +313,7 @@ pub mod domain {
     }
 
     impl IntoValue for DomainEndpointOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomEndpoint", self.custom_endpoint);
@@ -331,6 +345,7 @@ pub mod domain {
 
     impl EBSOptions {
         /// A new `EBSOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -344,6 +359,7 @@ pub mod domain {
     }
 
     impl IntoValue for EBSOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EBSEnabled", self.ebs_enabled);
@@ -395,6 +411,7 @@ pub mod domain {
 
     impl ElasticsearchClusterConfig {
         /// A new `ElasticsearchClusterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -415,6 +432,7 @@ pub mod domain {
     }
 
     impl IntoValue for ElasticsearchClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColdStorageOptions", self.cold_storage_options);
@@ -446,6 +464,7 @@ pub mod domain {
 
     impl EncryptionAtRestOptions {
         /// A new `EncryptionAtRestOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -457,6 +476,7 @@ pub mod domain {
     }
 
     impl IntoValue for EncryptionAtRestOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -482,6 +502,7 @@ pub mod domain {
 
     impl MasterUserOptions {
         /// A new `MasterUserOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -494,6 +515,7 @@ pub mod domain {
     }
 
     impl IntoValue for MasterUserOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MasterUserARN", self.master_user_arn);
@@ -514,6 +536,7 @@ pub mod domain {
 
     impl NodeToNodeEncryptionOptions {
         /// A new `NodeToNodeEncryptionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -524,6 +547,7 @@ pub mod domain {
     }
 
     impl IntoValue for NodeToNodeEncryptionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -542,6 +566,7 @@ pub mod domain {
 
     impl SnapshotOptions {
         /// A new `SnapshotOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -552,6 +577,7 @@ pub mod domain {
     }
 
     impl IntoValue for SnapshotOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomatedSnapshotStartHour", self.automated_snapshot_start_hour);
@@ -573,6 +599,7 @@ pub mod domain {
 
     impl VPCOptions {
         /// A new `VPCOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -584,6 +611,7 @@ pub mod domain {
     }
 
     impl IntoValue for VPCOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -603,6 +631,7 @@ pub mod domain {
 
     impl ZoneAwarenessConfig {
         /// A new `ZoneAwarenessConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -613,6 +642,7 @@ pub mod domain {
     }
 
     impl IntoValue for ZoneAwarenessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZoneCount", self.availability_zone_count);

@@ -54,6 +54,7 @@ impl CfnDictionary {
 impl crate::core::element::CfnResource for CfnDictionary {
     const TYPE_NAME: &'static str = "AWS::ElementalInference::Dictionary";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Entries", self.entries);
@@ -68,11 +69,13 @@ impl crate::core::element::CfnResource for CfnDictionary {
 impl Handle<CfnDictionary> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -130,6 +133,7 @@ impl CfnFeed {
 impl crate::core::element::CfnResource for CfnFeed {
     const TYPE_NAME: &'static str = "AWS::ElementalInference::Feed";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessRoleArn", self.access_role_arn);
@@ -144,16 +148,19 @@ impl crate::core::element::CfnResource for CfnFeed {
 impl Handle<CfnFeed> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DataEndpoints`.
+    #[inline]
     pub fn attr_data_endpoints(&self) -> Value {
         self.get_att("DataEndpoints")
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -196,6 +203,7 @@ pub mod feed {
     }
 
     impl IntoValue for GetOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);

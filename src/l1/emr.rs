@@ -178,6 +178,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::EMR::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalInfo", self.additional_info);
@@ -215,11 +216,13 @@ impl crate::core::element::CfnResource for CfnCluster {
 impl Handle<CfnCluster> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `MasterPublicDNS`.
+    #[inline]
     pub fn attr_master_public_dns(&self) -> Val<String> {
         Val::expr(self.get_att("MasterPublicDNS"))
     }
@@ -248,6 +251,7 @@ pub mod cluster {
 
     impl Application {
         /// A new `Application` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -261,6 +265,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Application {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalInfo", self.additional_info);
@@ -291,6 +296,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AutoScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Constraints".into(), self.constraints.into_value());
@@ -310,6 +316,7 @@ pub mod cluster {
 
     impl AutoTerminationPolicy {
         /// A new `AutoTerminationPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -320,6 +327,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AutoTerminationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleTimeout", self.idle_timeout);
@@ -347,6 +355,7 @@ pub mod cluster {
     }
 
     impl IntoValue for BootstrapActionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -420,6 +429,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CloudWatchAlarmDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -479,6 +489,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ComputeLimits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaximumCapacityUnits".into(), self.maximum_capacity_units.into_value());
@@ -507,6 +518,7 @@ pub mod cluster {
 
     impl Configuration {
         /// A new `Configuration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -519,6 +531,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Classification", self.classification);
@@ -552,6 +565,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EbsBlockDeviceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VolumeSpecification".into(), self.volume_specification.into_value());
@@ -574,6 +588,7 @@ pub mod cluster {
 
     impl EbsConfiguration {
         /// A new `EbsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -585,6 +600,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EbsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
@@ -625,6 +641,7 @@ pub mod cluster {
     }
 
     impl IntoValue for HadoopJarStepConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Args", self.args);
@@ -661,6 +678,7 @@ pub mod cluster {
 
     impl InstanceFleetConfig {
         /// A new `InstanceFleetConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -676,6 +694,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceFleetConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceTypeConfigs", self.instance_type_configs);
@@ -702,6 +721,7 @@ pub mod cluster {
 
     impl InstanceFleetProvisioningSpecifications {
         /// A new `InstanceFleetProvisioningSpecifications` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -713,6 +733,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceFleetProvisioningSpecifications {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnDemandSpecification", self.on_demand_specification);
@@ -735,6 +756,7 @@ pub mod cluster {
 
     impl InstanceFleetResizingSpecifications {
         /// A new `InstanceFleetResizingSpecifications` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -746,6 +768,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceFleetResizingSpecifications {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnDemandResizeSpecification", self.on_demand_resize_specification);
@@ -815,6 +838,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceGroupConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
@@ -887,6 +911,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceTypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BidPrice", self.bid_price);
@@ -966,6 +991,7 @@ pub mod cluster {
 
     impl JobFlowInstancesConfig {
         /// A new `JobFlowInstancesConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -994,6 +1020,7 @@ pub mod cluster {
     }
 
     impl IntoValue for JobFlowInstancesConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalMasterSecurityGroups", self.additional_master_security_groups);
@@ -1060,6 +1087,7 @@ pub mod cluster {
     }
 
     impl IntoValue for KerberosAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ADDomainJoinPassword", self.ad_domain_join_password);
@@ -1085,6 +1113,7 @@ pub mod cluster {
 
     impl KeyValue {
         /// A new `KeyValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1096,6 +1125,7 @@ pub mod cluster {
     }
 
     impl IntoValue for KeyValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -1121,6 +1151,7 @@ pub mod cluster {
 
     impl ManagedScalingPolicy {
         /// A new `ManagedScalingPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1133,6 +1164,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ManagedScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComputeLimits", self.compute_limits);
@@ -1162,6 +1194,7 @@ pub mod cluster {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1187,6 +1220,7 @@ pub mod cluster {
 
     impl OnDemandCapacityReservationOptions {
         /// A new `OnDemandCapacityReservationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1199,6 +1233,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OnDemandCapacityReservationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -1232,6 +1267,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OnDemandProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllocationStrategy".into(), self.allocation_strategy.into_value());
@@ -1257,6 +1293,7 @@ pub mod cluster {
 
     impl OnDemandResizingSpecification {
         /// A new `OnDemandResizingSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1269,6 +1306,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OnDemandResizingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -1302,6 +1340,7 @@ pub mod cluster {
     }
 
     impl IntoValue for PlacementGroupConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceRole".into(), self.instance_role.into_value());
@@ -1327,6 +1366,7 @@ pub mod cluster {
     }
 
     impl IntoValue for PlacementType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AvailabilityZone".into(), self.availability_zone.into_value());
@@ -1358,6 +1398,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Market", self.market);
@@ -1386,6 +1427,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingConstraints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxCapacity".into(), self.max_capacity.into_value());
@@ -1424,6 +1466,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1451,6 +1494,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingTrigger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchAlarmDefinition".into(), self.cloud_watch_alarm_definition.into_value());
@@ -1482,6 +1526,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScriptBootstrapActionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Args", self.args);
@@ -1518,6 +1563,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SimpleScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdjustmentType", self.adjustment_type);
@@ -1563,6 +1609,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SpotProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -1587,6 +1634,7 @@ pub mod cluster {
 
     impl SpotResizingSpecification {
         /// A new `SpotResizingSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1598,6 +1646,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SpotResizingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -1633,6 +1682,7 @@ pub mod cluster {
     }
 
     impl IntoValue for StepConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActionOnFailure", self.action_on_failure);
@@ -1673,6 +1723,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VolumeSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iops", self.iops);
@@ -1766,6 +1817,7 @@ impl CfnInstanceFleetConfig {
 impl crate::core::element::CfnResource for CfnInstanceFleetConfig {
     const TYPE_NAME: &'static str = "AWS::EMR::InstanceFleetConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterId".into(), self.cluster_id.into_value());
@@ -1785,6 +1837,7 @@ impl Handle<CfnInstanceFleetConfig> {
     /// The unique identifier for instance fleet for specific cluster
     ///
     /// `Fn::GetAtt` `InstanceFleetId`.
+    #[inline]
     pub fn attr_instance_fleet_id(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceFleetId"))
     }
@@ -1818,6 +1871,7 @@ pub mod instance_fleet_config {
 
     impl ApplicationConfiguration {
         /// A new `ApplicationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1830,6 +1884,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for ApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Classification", self.classification);
@@ -1873,6 +1928,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for EbsBlockDeviceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VolumeSpecification".into(), self.volume_specification.into_value());
@@ -1899,6 +1955,7 @@ pub mod instance_fleet_config {
 
     impl EbsConfiguration {
         /// A new `EbsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1910,6 +1967,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for EbsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
@@ -1939,6 +1997,7 @@ pub mod instance_fleet_config {
 
     impl InstanceFleetProvisioningSpecifications {
         /// A new `InstanceFleetProvisioningSpecifications` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1950,6 +2009,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for InstanceFleetProvisioningSpecifications {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnDemandSpecification", self.on_demand_specification);
@@ -1978,6 +2038,7 @@ pub mod instance_fleet_config {
 
     impl InstanceFleetResizingSpecifications {
         /// A new `InstanceFleetResizingSpecifications` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1989,6 +2050,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for InstanceFleetResizingSpecifications {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnDemandResizeSpecification", self.on_demand_resize_specification);
@@ -2079,6 +2141,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for InstanceTypeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BidPrice", self.bid_price);
@@ -2116,6 +2179,7 @@ pub mod instance_fleet_config {
 
     impl OnDemandCapacityReservationOptions {
         /// A new `OnDemandCapacityReservationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2128,6 +2192,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for OnDemandCapacityReservationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -2164,6 +2229,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for OnDemandProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllocationStrategy".into(), self.allocation_strategy.into_value());
@@ -2196,6 +2262,7 @@ pub mod instance_fleet_config {
 
     impl OnDemandResizingSpecification {
         /// A new `OnDemandResizingSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2208,6 +2275,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for OnDemandResizingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -2270,6 +2338,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for SpotProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -2298,6 +2367,7 @@ pub mod instance_fleet_config {
 
     impl SpotResizingSpecification {
         /// A new `SpotResizingSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2309,6 +2379,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for SpotResizingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -2359,6 +2430,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for VolumeSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iops", self.iops);
@@ -2453,6 +2525,7 @@ impl CfnInstanceGroupConfig {
 impl crate::core::element::CfnResource for CfnInstanceGroupConfig {
     const TYPE_NAME: &'static str = "AWS::EMR::InstanceGroupConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
@@ -2474,6 +2547,7 @@ impl crate::core::element::CfnResource for CfnInstanceGroupConfig {
 impl Handle<CfnInstanceGroupConfig> {
     ///
     /// `Fn::GetAtt` `InstanceGroupId`.
+    #[inline]
     pub fn attr_instance_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceGroupId"))
     }
@@ -2499,6 +2573,7 @@ pub mod instance_group_config {
 
     impl AppConfiguration {
         /// A new `AppConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2511,6 +2586,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for AppConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Classification", self.classification);
@@ -2540,6 +2616,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for AutoScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Constraints".into(), self.constraints.into_value());
@@ -2613,6 +2690,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for CloudWatchAlarmDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -2658,6 +2736,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for EbsBlockDeviceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VolumeSpecification".into(), self.volume_specification.into_value());
@@ -2680,6 +2759,7 @@ pub mod instance_group_config {
 
     impl EbsConfiguration {
         /// A new `EbsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2691,6 +2771,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for EbsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
@@ -2719,6 +2800,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2751,6 +2833,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Market", self.market);
@@ -2779,6 +2862,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingConstraints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxCapacity".into(), self.max_capacity.into_value());
@@ -2817,6 +2901,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -2844,6 +2929,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingTrigger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchAlarmDefinition".into(), self.cloud_watch_alarm_definition.into_value());
@@ -2879,6 +2965,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for SimpleScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdjustmentType", self.adjustment_type);
@@ -2919,6 +3006,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for VolumeSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iops", self.iops);
@@ -2964,6 +3052,7 @@ impl CfnSecurityConfiguration {
 impl crate::core::element::CfnResource for CfnSecurityConfiguration {
     const TYPE_NAME: &'static str = "AWS::EMR::SecurityConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -3043,6 +3132,7 @@ impl CfnStep {
 impl crate::core::element::CfnResource for CfnStep {
     const TYPE_NAME: &'static str = "AWS::EMR::Step";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ActionOnFailure".into(), self.action_on_failure.into_value());
@@ -3060,6 +3150,7 @@ impl Handle<CfnStep> {
     /// ID generated by service
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -3100,6 +3191,7 @@ pub mod step {
     }
 
     impl IntoValue for HadoopJarStepConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Args", self.args);
@@ -3124,6 +3216,7 @@ pub mod step {
 
     impl KeyValue {
         /// A new `KeyValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3135,6 +3228,7 @@ pub mod step {
     }
 
     impl IntoValue for KeyValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -3303,6 +3397,7 @@ impl CfnStudio {
 impl crate::core::element::CfnResource for CfnStudio {
     const TYPE_NAME: &'static str = "AWS::EMR::Studio";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthMode".into(), self.auth_mode.into_value());
@@ -3331,17 +3426,20 @@ impl Handle<CfnStudio> {
     /// The ID of the EMR Studio.
     ///
     /// `Fn::GetAtt` `StudioId`.
+    #[inline]
     pub fn attr_studio_id(&self) -> Val<String> {
         Val::expr(self.get_att("StudioId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique Studio access URL.
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
@@ -3419,6 +3517,7 @@ impl CfnStudioSessionMapping {
 impl crate::core::element::CfnResource for CfnStudioSessionMapping {
     const TYPE_NAME: &'static str = "AWS::EMR::StudioSessionMapping";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdentityName".into(), self.identity_name.into_value());
@@ -3460,6 +3559,7 @@ pub struct CfnWALWorkspace {
 
 impl CfnWALWorkspace {
     /// A new `CfnWALWorkspace` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3473,6 +3573,7 @@ impl CfnWALWorkspace {
 impl crate::core::element::CfnResource for CfnWALWorkspace {
     const TYPE_NAME: &'static str = "AWS::EMR::WALWorkspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);

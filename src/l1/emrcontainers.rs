@@ -102,6 +102,7 @@ impl CfnEndpoint {
 impl crate::core::element::CfnResource for CfnEndpoint {
     const TYPE_NAME: &'static str = "AWS::EMRContainers::Endpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConfigurationOverrides", self.configuration_overrides);
@@ -121,59 +122,69 @@ impl Handle<CfnEndpoint> {
     /// The ARN of the managed endpoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the managed endpoint.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The server URL of the managed endpoint.
     ///
     /// `Fn::GetAtt` `ServerUrl`.
+    #[inline]
     pub fn attr_server_url(&self) -> Val<String> {
         Val::expr(self.get_att("ServerUrl"))
     }
     /// The state of the managed endpoint.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Additional details about the state of the managed endpoint.
     ///
     /// `Fn::GetAtt` `StateDetails`.
+    #[inline]
     pub fn attr_state_details(&self) -> Val<String> {
         Val::expr(self.get_att("StateDetails"))
     }
     /// The reason for a failed managed endpoint.
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
     /// The date and time when the managed endpoint was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The security group associated with the managed endpoint.
     ///
     /// `Fn::GetAtt` `SecurityGroup`.
+    #[inline]
     pub fn attr_security_group(&self) -> Val<String> {
         Val::expr(self.get_att("SecurityGroup"))
     }
     ///
     /// `Fn::GetAtt` `CertificateAuthority`.
+    #[inline]
     pub fn attr_certificate_authority(&self) -> Value {
         self.get_att("CertificateAuthority")
     }
     /// The auth proxy URL for Spark Connect connections.
     ///
     /// `Fn::GetAtt` `AuthProxyUrl`.
+    #[inline]
     pub fn attr_auth_proxy_url(&self) -> Val<String> {
         Val::expr(self.get_att("AuthProxyUrl"))
     }
@@ -206,6 +217,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for CloudWatchMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroupName".into(), self.log_group_name.into_value());
@@ -228,6 +240,7 @@ pub mod endpoint {
 
     impl ConfigurationOverrides {
         /// A new `ConfigurationOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -239,6 +252,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for ConfigurationOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationConfiguration", self.application_configuration);
@@ -267,6 +281,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for ContainerLogRotationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxFilesToKeep".into(), self.max_files_to_keep.into_value());
@@ -303,6 +318,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for EMREKSConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Classification".into(), self.classification.into_value());
@@ -332,6 +348,7 @@ pub mod endpoint {
 
     impl MonitoringConfiguration {
         /// A new `MonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -345,6 +362,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchMonitoringConfiguration", self.cloud_watch_monitoring_configuration);
@@ -372,6 +390,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for S3MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogUri".into(), self.log_uri.into_value());
@@ -427,6 +446,7 @@ impl CfnJobTemplate {
 impl crate::core::element::CfnResource for CfnJobTemplate {
     const TYPE_NAME: &'static str = "AWS::EMRContainers::JobTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("JobTemplateData".into(), self.job_template_data.into_value());
@@ -441,24 +461,28 @@ impl Handle<CfnJobTemplate> {
     /// The ID of the job template.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ARN of the job template.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The date and time when the job template was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The user who created the job template.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
@@ -500,6 +524,7 @@ pub mod job_template {
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Classification".into(), self.classification.into_value());
@@ -524,6 +549,7 @@ pub mod job_template {
 
     impl JobDriver {
         /// A new `JobDriver` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -535,6 +561,7 @@ pub mod job_template {
     }
 
     impl IntoValue for JobDriver {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SparkSqlJobDriver", self.spark_sql_job_driver);
@@ -600,6 +627,7 @@ pub mod job_template {
     }
 
     impl IntoValue for JobTemplateData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigurationOverrides", self.configuration_overrides);
@@ -630,6 +658,7 @@ pub mod job_template {
 
     impl ParametricCloudWatchMonitoringConfiguration {
         /// A new `ParametricCloudWatchMonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -641,6 +670,7 @@ pub mod job_template {
     }
 
     impl IntoValue for ParametricCloudWatchMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);
@@ -664,6 +694,7 @@ pub mod job_template {
 
     impl ParametricConfigurationOverrides {
         /// A new `ParametricConfigurationOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -675,6 +706,7 @@ pub mod job_template {
     }
 
     impl IntoValue for ParametricConfigurationOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationConfiguration", self.application_configuration);
@@ -702,6 +734,7 @@ pub mod job_template {
 
     impl ParametricMonitoringConfiguration {
         /// A new `ParametricMonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -714,6 +747,7 @@ pub mod job_template {
     }
 
     impl IntoValue for ParametricMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchMonitoringConfiguration", self.cloud_watch_monitoring_configuration);
@@ -737,6 +771,7 @@ pub mod job_template {
 
     impl ParametricS3MonitoringConfiguration {
         /// A new `ParametricS3MonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -747,6 +782,7 @@ pub mod job_template {
     }
 
     impl IntoValue for ParametricS3MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogUri", self.log_uri);
@@ -768,6 +804,7 @@ pub mod job_template {
 
     impl SparkSqlJobDriver {
         /// A new `SparkSqlJobDriver` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -779,6 +816,7 @@ pub mod job_template {
     }
 
     impl IntoValue for SparkSqlJobDriver {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EntryPoint", self.entry_point);
@@ -815,6 +853,7 @@ pub mod job_template {
     }
 
     impl IntoValue for SparkSubmitJobDriver {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EntryPoint".into(), self.entry_point.into_value());
@@ -878,6 +917,7 @@ impl CfnSecurityConfiguration {
 impl crate::core::element::CfnResource for CfnSecurityConfiguration {
     const TYPE_NAME: &'static str = "AWS::EMRContainers::SecurityConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContainerProvider", self.container_provider);
@@ -893,12 +933,14 @@ impl Handle<CfnSecurityConfiguration> {
     /// The ARN of the security configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the security configuration.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -921,6 +963,7 @@ pub mod security_configuration {
 
     impl AtRestEncryptionConfiguration {
         /// A new `AtRestEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -932,6 +975,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for AtRestEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalDiskEncryptionConfiguration", self.local_disk_encryption_configuration);
@@ -954,6 +998,7 @@ pub mod security_configuration {
 
     impl AuthenticationConfiguration {
         /// A new `AuthenticationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -965,6 +1010,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IAMConfiguration", self.iam_configuration);
@@ -984,6 +1030,7 @@ pub mod security_configuration {
 
     impl AuthorizationConfiguration {
         /// A new `AuthorizationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -994,6 +1041,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for AuthorizationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LakeFormationConfiguration", self.lake_formation_configuration);
@@ -1012,6 +1060,7 @@ pub mod security_configuration {
 
     impl ContainerInfo {
         /// A new `ContainerInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1022,6 +1071,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for ContainerInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EksInfo", self.eks_info);
@@ -1060,6 +1110,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for ContainerProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -1082,6 +1133,7 @@ pub mod security_configuration {
 
     impl EksInfo {
         /// A new `EksInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1092,6 +1144,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for EksInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Namespace", self.namespace);
@@ -1113,6 +1166,7 @@ pub mod security_configuration {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1124,6 +1178,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AtRestEncryptionConfiguration", self.at_rest_encryption_configuration);
@@ -1145,6 +1200,7 @@ pub mod security_configuration {
 
     impl IAMConfiguration {
         /// A new `IAMConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1155,6 +1211,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for IAMConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SystemRole", self.system_role);
@@ -1185,6 +1242,7 @@ pub mod security_configuration {
 
     impl IdentityCenterConfiguration {
         /// A new `IdentityCenterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1197,6 +1255,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for IdentityCenterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableIdentityCenter", self.enable_identity_center);
@@ -1221,6 +1280,7 @@ pub mod security_configuration {
 
     impl InTransitEncryptionConfiguration {
         /// A new `InTransitEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1231,6 +1291,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for InTransitEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TLSCertificateConfiguration", self.tls_certificate_configuration);
@@ -1264,6 +1325,7 @@ pub mod security_configuration {
 
     impl LakeFormationConfiguration {
         /// A new `LakeFormationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1277,6 +1339,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for LakeFormationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizedSessionTagValue", self.authorized_session_tag_value);
@@ -1305,6 +1368,7 @@ pub mod security_configuration {
 
     impl LocalDiskEncryptionConfiguration {
         /// A new `LocalDiskEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1316,6 +1380,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for LocalDiskEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsKmsKeyId", self.aws_kms_key_id);
@@ -1342,6 +1407,7 @@ pub mod security_configuration {
 
     impl S3EncryptionConfiguration {
         /// A new `S3EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1353,6 +1419,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for S3EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionOption", self.encryption_option);
@@ -1379,6 +1446,7 @@ pub mod security_configuration {
 
     impl SecureNamespaceInfo {
         /// A new `SecureNamespaceInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1390,6 +1458,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for SecureNamespaceInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterId", self.cluster_id);
@@ -1415,6 +1484,7 @@ pub mod security_configuration {
 
     impl SecurityConfigurationData {
         /// A new `SecurityConfigurationData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1427,6 +1497,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for SecurityConfigurationData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -1459,6 +1530,7 @@ pub mod security_configuration {
 
     impl TLSCertificateConfiguration {
         /// A new `TLSCertificateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1471,6 +1543,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for TLSCertificateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateProviderType", self.certificate_provider_type);
@@ -1569,6 +1642,7 @@ impl CfnVirtualCluster {
 impl crate::core::element::CfnResource for CfnVirtualCluster {
     const TYPE_NAME: &'static str = "AWS::EMRContainers::VirtualCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContainerProvider".into(), self.container_provider.into_value());
@@ -1584,12 +1658,14 @@ impl crate::core::element::CfnResource for CfnVirtualCluster {
 impl Handle<CfnVirtualCluster> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Id of the virtual cluster.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1614,6 +1690,7 @@ pub mod virtual_cluster {
     }
 
     impl IntoValue for ContainerInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EksInfo".into(), self.eks_info.into_value());
@@ -1648,6 +1725,7 @@ pub mod virtual_cluster {
     }
 
     impl IntoValue for ContainerProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -1674,6 +1752,7 @@ pub mod virtual_cluster {
     }
 
     impl IntoValue for EksInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Namespace".into(), self.namespace.into_value());

@@ -154,6 +154,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::EMRServerless::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Architecture", self.architecture);
@@ -182,12 +183,14 @@ impl Handle<CfnApplication> {
     /// The Amazon Resource Name (ARN) of the EMR Serverless Application.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the EMR Serverless Application.
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
@@ -209,6 +212,7 @@ pub mod application {
 
     impl AutoStartConfiguration {
         /// A new `AutoStartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -219,6 +223,7 @@ pub mod application {
     }
 
     impl IntoValue for AutoStartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -245,6 +250,7 @@ pub mod application {
 
     impl AutoStopConfiguration {
         /// A new `AutoStopConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -256,6 +262,7 @@ pub mod application {
     }
 
     impl IntoValue for AutoStopConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -298,6 +305,7 @@ pub mod application {
 
     impl CloudWatchLoggingConfiguration {
         /// A new `CloudWatchLoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -312,6 +320,7 @@ pub mod application {
     }
 
     impl IntoValue for CloudWatchLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -353,6 +362,7 @@ pub mod application {
     }
 
     impl IntoValue for ConfigurationObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Classification".into(), self.classification.into_value());
@@ -376,6 +386,7 @@ pub mod application {
 
     impl IdentityCenterConfiguration {
         /// A new `IdentityCenterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -386,6 +397,7 @@ pub mod application {
     }
 
     impl IntoValue for IdentityCenterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdentityCenterInstanceArn", self.identity_center_instance_arn);
@@ -407,6 +419,7 @@ pub mod application {
 
     impl ImageConfigurationInput {
         /// A new `ImageConfigurationInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -417,6 +430,7 @@ pub mod application {
     }
 
     impl IntoValue for ImageConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageUri", self.image_uri);
@@ -447,6 +461,7 @@ pub mod application {
     }
 
     impl IntoValue for InitialCapacityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WorkerConfiguration".into(), self.worker_configuration.into_value());
@@ -477,6 +492,7 @@ pub mod application {
     }
 
     impl IntoValue for InitialCapacityConfigKeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -508,6 +524,7 @@ pub mod application {
 
     impl InteractiveConfiguration {
         /// A new `InteractiveConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -520,6 +537,7 @@ pub mod application {
     }
 
     impl IntoValue for InteractiveConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LivyEndpointEnabled", self.livy_endpoint_enabled);
@@ -549,6 +567,7 @@ pub mod application {
     }
 
     impl IntoValue for LogTypeMapKeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -575,6 +594,7 @@ pub mod application {
 
     impl ManagedPersistenceMonitoringConfiguration {
         /// A new `ManagedPersistenceMonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -586,6 +606,7 @@ pub mod application {
     }
 
     impl IntoValue for ManagedPersistenceMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -627,6 +648,7 @@ pub mod application {
     }
 
     impl IntoValue for MaximumAllowedResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cpu".into(), self.cpu.into_value());
@@ -664,6 +686,7 @@ pub mod application {
 
     impl MonitoringConfiguration {
         /// A new `MonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -677,6 +700,7 @@ pub mod application {
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLoggingConfiguration", self.cloud_watch_logging_configuration);
@@ -705,6 +729,7 @@ pub mod application {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -716,6 +741,7 @@ pub mod application {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -737,6 +763,7 @@ pub mod application {
 
     impl PrometheusMonitoringConfiguration {
         /// A new `PrometheusMonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -747,6 +774,7 @@ pub mod application {
     }
 
     impl IntoValue for PrometheusMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RemoteWriteUrl", self.remote_write_url);
@@ -770,6 +798,7 @@ pub mod application {
 
     impl S3MonitoringConfiguration {
         /// A new `S3MonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -781,6 +810,7 @@ pub mod application {
     }
 
     impl IntoValue for S3MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
@@ -810,6 +840,7 @@ pub mod application {
 
     impl SchedulerConfiguration {
         /// A new `SchedulerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -821,6 +852,7 @@ pub mod application {
     }
 
     impl IntoValue for SchedulerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxConcurrentRuns", self.max_concurrent_runs);
@@ -869,6 +901,7 @@ pub mod application {
     }
 
     impl IntoValue for WorkerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cpu".into(), self.cpu.into_value());

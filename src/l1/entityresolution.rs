@@ -88,6 +88,7 @@ impl CfnIdMappingWorkflow {
 impl crate::core::element::CfnResource for CfnIdMappingWorkflow {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::IdMappingWorkflow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -107,18 +108,21 @@ impl Handle<CfnIdMappingWorkflow> {
     /// The default IdMappingWorkflow arn
     ///
     /// `Fn::GetAtt` `WorkflowArn`.
+    #[inline]
     pub fn attr_workflow_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkflowArn"))
     }
     /// The time of this IdMappingWorkflow got last updated at
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The time of this IdMappingWorkflow got created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -144,6 +148,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingIncrementalRunConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IncrementalRunType".into(), self.incremental_run_type.into_value());
@@ -191,6 +196,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingRuleBasedProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeMatchingModel".into(), self.attribute_matching_model.into_value());
@@ -221,6 +227,7 @@ pub mod id_mapping_workflow {
 
     impl IdMappingTechniques {
         /// A new `IdMappingTechniques` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -234,6 +241,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingTechniques {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdMappingType", self.id_mapping_type);
@@ -274,6 +282,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingWorkflowInputSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputSourceARN".into(), self.input_source_arn.into_value());
@@ -309,6 +318,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingWorkflowOutputSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KMSArn", self.kms_arn);
@@ -336,6 +346,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IntermediateSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IntermediateS3Path".into(), self.intermediate_s3_path.into_value());
@@ -380,6 +391,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for ProviderProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntermediateSourceConfiguration", self.intermediate_source_configuration);
@@ -409,6 +421,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchingKeys".into(), self.matching_keys.into_value());
@@ -518,6 +531,7 @@ impl CfnIdNamespace {
 impl crate::core::element::CfnResource for CfnIdNamespace {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::IdNamespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -536,18 +550,21 @@ impl Handle<CfnIdNamespace> {
     /// The arn associated with the IdNamespace
     ///
     /// `Fn::GetAtt` `IdNamespaceArn`.
+    #[inline]
     pub fn attr_id_namespace_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdNamespaceArn"))
     }
     /// The date and time when the IdNamespace was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time when the IdNamespace was updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -584,6 +601,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for IdNamespaceIdMappingWorkflowProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IdMappingType".into(), self.id_mapping_type.into_value());
@@ -617,6 +635,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for IdNamespaceInputSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputSourceARN".into(), self.input_source_arn.into_value());
@@ -652,6 +671,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for NamespaceProviderProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProviderConfiguration", self.provider_configuration);
@@ -680,6 +700,7 @@ pub mod id_namespace {
 
     impl NamespaceRuleBasedProperties {
         /// A new `NamespaceRuleBasedProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -693,6 +714,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for NamespaceRuleBasedProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeMatchingModel", self.attribute_matching_model);
@@ -723,6 +745,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchingKeys".into(), self.matching_keys.into_value());
@@ -839,6 +862,7 @@ impl CfnMatchingWorkflow {
 impl crate::core::element::CfnResource for CfnMatchingWorkflow {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::MatchingWorkflow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -858,18 +882,21 @@ impl Handle<CfnMatchingWorkflow> {
     /// The default MatchingWorkflow arn
     ///
     /// `Fn::GetAtt` `WorkflowArn`.
+    #[inline]
     pub fn attr_workflow_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkflowArn"))
     }
     /// The time of this MatchingWorkflow got last updated at
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The time of this MatchingWorkflow got created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -898,6 +925,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for CustomerProfilesIntegrationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DomainArn".into(), self.domain_arn.into_value());
@@ -923,6 +951,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for IncrementalRunConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IncrementalRunType".into(), self.incremental_run_type.into_value());
@@ -959,6 +988,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for InputSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplyNormalization", self.apply_normalization);
@@ -987,6 +1017,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for IntermediateSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IntermediateS3Path".into(), self.intermediate_s3_path.into_value());
@@ -1008,6 +1039,7 @@ pub mod matching_workflow {
 
     impl MatchingConfig {
         /// A new `MatchingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1018,6 +1050,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for MatchingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableTransitiveMatching", self.enable_transitive_matching);
@@ -1049,6 +1082,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for OutputAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Hashed", self.hashed);
@@ -1101,6 +1135,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for OutputSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplyNormalization", self.apply_normalization);
@@ -1149,6 +1184,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for ProviderProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntermediateSourceConfiguration", self.intermediate_source_configuration);
@@ -1184,6 +1220,7 @@ pub mod matching_workflow {
 
     impl ResolutionTechniques {
         /// A new `ResolutionTechniques` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1198,6 +1235,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for ResolutionTechniques {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableRealTimeMatching", self.enable_real_time_matching);
@@ -1229,6 +1267,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchingKeys".into(), self.matching_keys.into_value());
@@ -1267,6 +1306,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for RuleBasedProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeMatchingModel".into(), self.attribute_matching_model.into_value());
@@ -1290,6 +1330,7 @@ pub mod matching_workflow {
 
     impl RuleCondition {
         /// A new `RuleCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1301,6 +1342,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for RuleCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Condition", self.condition);
@@ -1333,6 +1375,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for RuleConditionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchingConfig", self.matching_config);
@@ -1421,6 +1464,7 @@ impl CfnPolicyStatement {
 impl crate::core::element::CfnResource for CfnPolicyStatement {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::PolicyStatement";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Action", self.action);
@@ -1495,6 +1539,7 @@ impl CfnSchemaMapping {
 impl crate::core::element::CfnResource for CfnSchemaMapping {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::SchemaMapping";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1510,24 +1555,28 @@ impl Handle<CfnSchemaMapping> {
     /// The SchemaMapping arn associated with the Schema
     ///
     /// `Fn::GetAtt` `SchemaArn`.
+    #[inline]
     pub fn attr_schema_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SchemaArn"))
     }
     /// The time of this SchemaMapping got created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time of this SchemaMapping got last updated at
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The boolean value that indicates whether or not a SchemaMapping has MatchingWorkflows that are associated with
     ///
     /// `Fn::GetAtt` `HasWorkflows`.
+    #[inline]
     pub fn attr_has_workflows(&self) -> Val<bool> {
         Val::expr(self.get_att("HasWorkflows"))
     }
@@ -1584,6 +1633,7 @@ pub mod schema_mapping {
     }
 
     impl IntoValue for SchemaInputAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldName".into(), self.field_name.into_value());

@@ -79,6 +79,7 @@ impl CfnApiDestination {
 impl crate::core::element::CfnResource for CfnApiDestination {
     const TYPE_NAME: &'static str = "AWS::Events::ApiDestination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionArn".into(), self.connection_arn.into_value());
@@ -96,12 +97,14 @@ impl Handle<CfnApiDestination> {
     /// The arn of the api destination.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The arn of the api destination to be used in IAM policies.
     ///
     /// `Fn::GetAtt` `ArnForPolicy`.
+    #[inline]
     pub fn attr_arn_for_policy(&self) -> Val<String> {
         Val::expr(self.get_att("ArnForPolicy"))
     }
@@ -175,6 +178,7 @@ impl CfnArchive {
 impl crate::core::element::CfnResource for CfnArchive {
     const TYPE_NAME: &'static str = "AWS::Events::Archive";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ArchiveName", self.archive_name);
@@ -191,6 +195,7 @@ impl crate::core::element::CfnResource for CfnArchive {
 impl Handle<CfnArchive> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -236,6 +241,7 @@ pub struct CfnConnection {
 
 impl CfnConnection {
     /// A new `CfnConnection` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -253,6 +259,7 @@ impl CfnConnection {
 impl crate::core::element::CfnResource for CfnConnection {
     const TYPE_NAME: &'static str = "AWS::Events::Connection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthParameters", self.auth_parameters);
@@ -270,23 +277,27 @@ impl Handle<CfnConnection> {
     /// The arn of the connection resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The arn of the connection resource to be used in IAM policies.
     ///
     /// `Fn::GetAtt` `ArnForPolicy`.
+    #[inline]
     pub fn attr_arn_for_policy(&self) -> Val<String> {
         Val::expr(self.get_att("ArnForPolicy"))
     }
     /// The arn of the secrets manager secret created in the customer account.
     ///
     /// `Fn::GetAtt` `SecretArn`.
+    #[inline]
     pub fn attr_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SecretArn"))
     }
     ///
     /// `Fn::GetAtt` `AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn`.
+    #[inline]
     pub fn attr_auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn(
         &self,
     ) -> Val<String> {
@@ -294,6 +305,7 @@ impl Handle<CfnConnection> {
     }
     ///
     /// `Fn::GetAtt` `InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn`.
+    #[inline]
     pub fn attr_invocation_connectivity_parameters_resource_parameters_resource_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn"))
     }
@@ -322,6 +334,7 @@ pub mod connection {
     }
 
     impl IntoValue for ApiKeyAuthParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiKeyName".into(), self.api_key_name.into_value());
@@ -353,6 +366,7 @@ pub mod connection {
 
     impl AuthParameters {
         /// A new `AuthParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -367,6 +381,7 @@ pub mod connection {
     }
 
     impl IntoValue for AuthParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApiKeyAuthParameters", self.api_key_auth_parameters);
@@ -398,6 +413,7 @@ pub mod connection {
     }
 
     impl IntoValue for BasicAuthParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Password".into(), self.password.into_value());
@@ -426,6 +442,7 @@ pub mod connection {
     }
 
     impl IntoValue for ClientParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientID".into(), self.client_id.into_value());
@@ -451,6 +468,7 @@ pub mod connection {
 
     impl ConnectionHttpParameters {
         /// A new `ConnectionHttpParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -463,6 +481,7 @@ pub mod connection {
     }
 
     impl IntoValue for ConnectionHttpParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BodyParameters", self.body_parameters);
@@ -489,6 +508,7 @@ pub mod connection {
     }
 
     impl IntoValue for ConnectivityParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceParameters".into(), self.resource_parameters.into_value());
@@ -513,6 +533,7 @@ pub mod connection {
     }
 
     impl IntoValue for InvocationConnectivityParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceParameters".into(), self.resource_parameters.into_value());
@@ -560,6 +581,7 @@ pub mod connection {
     }
 
     impl IntoValue for OAuthParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthorizationEndpoint".into(), self.authorization_endpoint.into_value());
@@ -597,6 +619,7 @@ pub mod connection {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsValueSecret", self.is_value_secret);
@@ -623,6 +646,7 @@ pub mod connection {
     }
 
     impl IntoValue for ResourceParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceConfigurationArn".into(), self.resource_configuration_arn.into_value());
@@ -705,6 +729,7 @@ impl CfnEndpoint {
 impl crate::core::element::CfnResource for CfnEndpoint {
     const TYPE_NAME: &'static str = "AWS::Events::Endpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -721,26 +746,31 @@ impl crate::core::element::CfnResource for CfnEndpoint {
 impl Handle<CfnEndpoint> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `EndpointId`.
+    #[inline]
     pub fn attr_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointId"))
     }
     ///
     /// `Fn::GetAtt` `EndpointUrl`.
+    #[inline]
     pub fn attr_endpoint_url(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointUrl"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     ///
     /// `Fn::GetAtt` `StateReason`.
+    #[inline]
     pub fn attr_state_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StateReason"))
     }
@@ -765,6 +795,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for EndpointEventBus {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventBusArn".into(), self.event_bus_arn.into_value());
@@ -792,6 +823,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for FailoverConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Primary".into(), self.primary.into_value());
@@ -817,6 +849,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for Primary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HealthCheck".into(), self.health_check.into_value());
@@ -841,6 +874,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for ReplicationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("State".into(), self.state.into_value());
@@ -865,6 +899,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for RoutingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailoverConfig".into(), self.failover_config.into_value());
@@ -889,6 +924,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for Secondary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Route".into(), self.route.into_value());
@@ -985,6 +1021,7 @@ impl CfnEventBus {
 impl crate::core::element::CfnResource for CfnEventBus {
     const TYPE_NAME: &'static str = "AWS::Events::EventBus";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeadLetterConfig", self.dead_letter_config);
@@ -1004,6 +1041,7 @@ impl Handle<CfnEventBus> {
     /// The Amazon Resource Name (ARN) for the event bus.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1023,6 +1061,7 @@ pub mod event_bus {
 
     impl DeadLetterConfig {
         /// A new `DeadLetterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1033,6 +1072,7 @@ pub mod event_bus {
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -1060,6 +1100,7 @@ pub mod event_bus {
 
     impl LogConfig {
         /// A new `LogConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1071,6 +1112,7 @@ pub mod event_bus {
     }
 
     impl IntoValue for LogConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IncludeDetail", self.include_detail);
@@ -1161,6 +1203,7 @@ impl CfnEventBusPolicy {
 impl crate::core::element::CfnResource for CfnEventBusPolicy {
     const TYPE_NAME: &'static str = "AWS::Events::EventBusPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Action", self.action);
@@ -1200,6 +1243,7 @@ pub mod event_bus_policy {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1212,6 +1256,7 @@ pub mod event_bus_policy {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -1299,6 +1344,7 @@ pub struct CfnRule {
 
 impl CfnRule {
     /// A new `CfnRule` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1319,6 +1365,7 @@ impl CfnRule {
 impl crate::core::element::CfnResource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::Events::Rule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1339,12 +1386,14 @@ impl Handle<CfnRule> {
     /// The ARN of the rule, such as arn:aws:events:us-east-2:123456789012:rule/example.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The name of the rule, exposed as a read-only attribute for use with Fn::GetAtt.
     ///
     /// `Fn::GetAtt` `RuleName`.
+    #[inline]
     pub fn attr_rule_name(&self) -> Val<String> {
         Val::expr(self.get_att("RuleName"))
     }
@@ -1370,6 +1419,7 @@ pub mod rule {
     }
 
     impl IntoValue for AppSyncParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GraphQLOperation".into(), self.graph_ql_operation.into_value());
@@ -1405,6 +1455,7 @@ pub mod rule {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -1425,6 +1476,7 @@ pub mod rule {
 
     impl BatchArrayProperties {
         /// A new `BatchArrayProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1435,6 +1487,7 @@ pub mod rule {
     }
 
     impl IntoValue for BatchArrayProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Size", self.size);
@@ -1478,6 +1531,7 @@ pub mod rule {
     }
 
     impl IntoValue for BatchParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArrayProperties", self.array_properties);
@@ -1499,6 +1553,7 @@ pub mod rule {
 
     impl BatchRetryStrategy {
         /// A new `BatchRetryStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1509,6 +1564,7 @@ pub mod rule {
     }
 
     impl IntoValue for BatchRetryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attempts", self.attempts);
@@ -1544,6 +1600,7 @@ pub mod rule {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -1564,6 +1621,7 @@ pub mod rule {
 
     impl DeadLetterConfig {
         /// A new `DeadLetterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1574,6 +1632,7 @@ pub mod rule {
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -1668,6 +1727,7 @@ pub mod rule {
     }
 
     impl IntoValue for EcsParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -1705,6 +1765,7 @@ pub mod rule {
 
     impl HttpParameters {
         /// A new `HttpParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1717,6 +1778,7 @@ pub mod rule {
     }
 
     impl IntoValue for HttpParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeaderParameters", self.header_parameters);
@@ -1750,6 +1812,7 @@ pub mod rule {
     }
 
     impl IntoValue for InputTransformer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputPathsMap", self.input_paths_map);
@@ -1775,6 +1838,7 @@ pub mod rule {
     }
 
     impl IntoValue for KinesisParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PartitionKeyPath".into(), self.partition_key_path.into_value());
@@ -1793,6 +1857,7 @@ pub mod rule {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1803,6 +1868,7 @@ pub mod rule {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsVpcConfiguration", self.aws_vpc_configuration);
@@ -1824,6 +1890,7 @@ pub mod rule {
 
     impl PlacementConstraint {
         /// A new `PlacementConstraint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1835,6 +1902,7 @@ pub mod rule {
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -1857,6 +1925,7 @@ pub mod rule {
 
     impl PlacementStrategy {
         /// A new `PlacementStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1868,6 +1937,7 @@ pub mod rule {
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Field", self.field);
@@ -1928,6 +1998,7 @@ pub mod rule {
     }
 
     impl IntoValue for RedshiftDataParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -1955,6 +2026,7 @@ pub mod rule {
 
     impl RetryPolicy {
         /// A new `RetryPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1966,6 +2038,7 @@ pub mod rule {
     }
 
     impl IntoValue for RetryPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
@@ -1991,6 +2064,7 @@ pub mod rule {
     }
 
     impl IntoValue for RunCommandParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RunCommandTargets".into(), self.run_command_targets.into_value());
@@ -2018,6 +2092,7 @@ pub mod rule {
     }
 
     impl IntoValue for RunCommandTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2046,6 +2121,7 @@ pub mod rule {
     }
 
     impl IntoValue for SageMakerPipelineParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2065,6 +2141,7 @@ pub mod rule {
 
     impl SageMakerPipelineParameters {
         /// A new `SageMakerPipelineParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2075,6 +2152,7 @@ pub mod rule {
     }
 
     impl IntoValue for SageMakerPipelineParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
@@ -2099,6 +2177,7 @@ pub mod rule {
     }
 
     impl IntoValue for SqsParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MessageGroupId".into(), self.message_group_id.into_value());
@@ -2207,6 +2286,7 @@ pub mod rule {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppSyncParameters", self.app_sync_parameters);

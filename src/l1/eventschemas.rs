@@ -64,6 +64,7 @@ impl CfnDiscoverer {
 impl crate::core::element::CfnResource for CfnDiscoverer {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::Discoverer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CrossAccount", self.cross_account);
@@ -79,18 +80,21 @@ impl Handle<CfnDiscoverer> {
     /// The ARN of the discoverer.
     ///
     /// `Fn::GetAtt` `DiscovererArn`.
+    #[inline]
     pub fn attr_discoverer_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DiscovererArn"))
     }
     /// The Id of the discoverer.
     ///
     /// `Fn::GetAtt` `DiscovererId`.
+    #[inline]
     pub fn attr_discoverer_id(&self) -> Val<String> {
         Val::expr(self.get_att("DiscovererId"))
     }
     /// Defines the current state of the discoverer.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -122,6 +126,7 @@ pub struct CfnRegistry {
 
 impl CfnRegistry {
     /// A new `CfnRegistry` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -136,6 +141,7 @@ impl CfnRegistry {
 impl crate::core::element::CfnResource for CfnRegistry {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::Registry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -150,6 +156,7 @@ impl Handle<CfnRegistry> {
     /// The ARN of the registry.
     ///
     /// `Fn::GetAtt` `RegistryArn`.
+    #[inline]
     pub fn attr_registry_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RegistryArn"))
     }
@@ -187,6 +194,7 @@ impl CfnRegistryPolicy {
 impl crate::core::element::CfnResource for CfnRegistryPolicy {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::RegistryPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Policy".into(), self.policy.into_value());
@@ -200,6 +208,7 @@ impl crate::core::element::CfnResource for CfnRegistryPolicy {
 impl Handle<CfnRegistryPolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -272,6 +281,7 @@ impl CfnSchema {
 impl crate::core::element::CfnResource for CfnSchema {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::Schema";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -289,24 +299,28 @@ impl Handle<CfnSchema> {
     /// The ARN of the schema.
     ///
     /// `Fn::GetAtt` `SchemaArn`.
+    #[inline]
     pub fn attr_schema_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SchemaArn"))
     }
     /// The last modified time of the schema.
     ///
     /// `Fn::GetAtt` `LastModified`.
+    #[inline]
     pub fn attr_last_modified(&self) -> Val<String> {
         Val::expr(self.get_att("LastModified"))
     }
     /// The date the schema version was created.
     ///
     /// `Fn::GetAtt` `VersionCreatedDate`.
+    #[inline]
     pub fn attr_version_created_date(&self) -> Val<String> {
         Val::expr(self.get_att("VersionCreatedDate"))
     }
     /// The version number of the schema.
     ///
     /// `Fn::GetAtt` `SchemaVersion`.
+    #[inline]
     pub fn attr_schema_version(&self) -> Val<String> {
         Val::expr(self.get_att("SchemaVersion"))
     }

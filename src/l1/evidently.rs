@@ -107,6 +107,7 @@ impl CfnExperiment {
 impl crate::core::element::CfnResource for CfnExperiment {
     const TYPE_NAME: &'static str = "AWS::Evidently::Experiment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -129,6 +130,7 @@ impl crate::core::element::CfnResource for CfnExperiment {
 impl Handle<CfnExperiment> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -194,6 +196,7 @@ pub mod experiment {
     }
 
     impl IntoValue for MetricGoalObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DesiredChange".into(), self.desired_change.into_value());
@@ -220,6 +223,7 @@ pub mod experiment {
 
     impl OnlineAbConfigObject {
         /// A new `OnlineAbConfigObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -231,6 +235,7 @@ pub mod experiment {
     }
 
     impl IntoValue for OnlineAbConfigObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ControlTreatmentName", self.control_treatment_name);
@@ -267,6 +272,7 @@ pub mod experiment {
 
     impl RunningStatusObject {
         /// A new `RunningStatusObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -280,6 +286,7 @@ pub mod experiment {
     }
 
     impl IntoValue for RunningStatusObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnalysisCompleteTime", self.analysis_complete_time);
@@ -329,6 +336,7 @@ pub mod experiment {
     }
 
     impl IntoValue for TreatmentObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -359,6 +367,7 @@ pub mod experiment {
     }
 
     impl IntoValue for TreatmentToWeight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SplitWeight".into(), self.split_weight.into_value());
@@ -443,6 +452,7 @@ impl CfnFeature {
 impl crate::core::element::CfnResource for CfnFeature {
     const TYPE_NAME: &'static str = "AWS::Evidently::Feature";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultVariation", self.default_variation);
@@ -461,6 +471,7 @@ impl crate::core::element::CfnResource for CfnFeature {
 impl Handle<CfnFeature> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -483,6 +494,7 @@ pub mod feature {
 
     impl EntityOverride {
         /// A new `EntityOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -494,6 +506,7 @@ pub mod feature {
     }
 
     impl IntoValue for EntityOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EntityId", self.entity_id);
@@ -525,6 +538,7 @@ pub mod feature {
 
     impl VariationObject {
         /// A new `VariationObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -539,6 +553,7 @@ pub mod feature {
     }
 
     impl IntoValue for VariationObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BooleanValue", self.boolean_value);
@@ -633,6 +648,7 @@ impl CfnLaunch {
 impl crate::core::element::CfnResource for CfnLaunch {
     const TYPE_NAME: &'static str = "AWS::Evidently::Launch";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -652,6 +668,7 @@ impl crate::core::element::CfnResource for CfnLaunch {
 impl Handle<CfnLaunch> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -694,6 +711,7 @@ pub mod launch {
     }
 
     impl IntoValue for ExecutionStatusObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DesiredState", self.desired_state);
@@ -723,6 +741,7 @@ pub mod launch {
     }
 
     impl IntoValue for GroupToWeight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GroupName".into(), self.group_name.into_value());
@@ -770,6 +789,7 @@ pub mod launch {
     }
 
     impl IntoValue for LaunchGroupObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -831,6 +851,7 @@ pub mod launch {
     }
 
     impl IntoValue for MetricDefinitionObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EntityIdKey".into(), self.entity_id_key.into_value());
@@ -869,6 +890,7 @@ pub mod launch {
     }
 
     impl IntoValue for SegmentOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EvaluationOrder".into(), self.evaluation_order.into_value());
@@ -905,6 +927,7 @@ pub mod launch {
     }
 
     impl IntoValue for StepConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GroupWeights".into(), self.group_weights.into_value());
@@ -960,6 +983,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::Evidently::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppConfigResource", self.app_config_resource);
@@ -975,6 +999,7 @@ impl crate::core::element::CfnResource for CfnProject {
 impl Handle<CfnProject> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1003,6 +1028,7 @@ pub mod project {
     }
 
     impl IntoValue for AppConfigResourceObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -1025,6 +1051,7 @@ pub mod project {
 
     impl DataDeliveryObject {
         /// A new `DataDeliveryObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1036,6 +1063,7 @@ pub mod project {
     }
 
     impl IntoValue for DataDeliveryObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroup", self.log_group);
@@ -1068,6 +1096,7 @@ pub mod project {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1118,6 +1147,7 @@ impl CfnSegment {
 impl crate::core::element::CfnResource for CfnSegment {
     const TYPE_NAME: &'static str = "AWS::Evidently::Segment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1132,6 +1162,7 @@ impl crate::core::element::CfnResource for CfnSegment {
 impl Handle<CfnSegment> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

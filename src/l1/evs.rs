@@ -126,6 +126,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::EVS::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectivityInfo", self.connectivity_info);
@@ -150,41 +151,49 @@ impl crate::core::element::CfnResource for CfnEnvironment {
 impl Handle<CfnEnvironment> {
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
     ///
     /// `Fn::GetAtt` `Checks`.
+    #[inline]
     pub fn attr_checks(&self) -> Value {
         self.get_att("Checks")
     }
     ///
     /// `Fn::GetAtt` `EnvironmentArn`.
+    #[inline]
     pub fn attr_environment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentArn"))
     }
     ///
     /// `Fn::GetAtt` `Credentials`.
+    #[inline]
     pub fn attr_credentials(&self) -> Value {
         self.get_att("Credentials")
     }
     ///
     /// `Fn::GetAtt` `EnvironmentState`.
+    #[inline]
     pub fn attr_environment_state(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentState"))
     }
     ///
     /// `Fn::GetAtt` `StateDetails`.
+    #[inline]
     pub fn attr_state_details(&self) -> Val<String> {
         Val::expr(self.get_att("StateDetails"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -210,6 +219,7 @@ pub mod environment {
     }
 
     impl IntoValue for ConnectivityInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PrivateRouteServerPeerings".into(), self.private_route_server_peerings.into_value());
@@ -261,6 +271,7 @@ pub mod environment {
     }
 
     impl IntoValue for HostInfoForCreate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DedicatedHostId", self.dedicated_host_id);
@@ -289,6 +300,7 @@ pub mod environment {
     }
 
     impl IntoValue for InitialVlanInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidr".into(), self.cidr.into_value());
@@ -377,6 +389,7 @@ pub mod environment {
     }
 
     impl IntoValue for InitialVlans {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EdgeVTep".into(), self.edge_v_tep.into_value());
@@ -415,6 +428,7 @@ pub mod environment {
     }
 
     impl IntoValue for LicenseInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SolutionKey".into(), self.solution_key.into_value());
@@ -434,6 +448,7 @@ pub mod environment {
 
     impl ServiceAccessSecurityGroups {
         /// A new `ServiceAccessSecurityGroups` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -444,6 +459,7 @@ pub mod environment {
     }
 
     impl IntoValue for ServiceAccessSecurityGroups {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroups", self.security_groups);
@@ -514,6 +530,7 @@ pub mod environment {
     }
 
     impl IntoValue for VcfHostnames {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudBuilder".into(), self.cloud_builder.into_value());

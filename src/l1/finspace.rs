@@ -95,6 +95,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::FinSpace::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataBundles", self.data_bundles);
@@ -114,42 +115,49 @@ impl Handle<CfnEnvironment> {
     /// Unique identifier for representing FinSpace Environment
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
     /// State of the Environment
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// SageMaker Studio Domain URL associated with the Environment
     ///
     /// `Fn::GetAtt` `SageMakerStudioDomainUrl`.
+    #[inline]
     pub fn attr_sage_maker_studio_domain_url(&self) -> Val<String> {
         Val::expr(self.get_att("SageMakerStudioDomainUrl"))
     }
     /// ARN of the Environment
     ///
     /// `Fn::GetAtt` `EnvironmentArn`.
+    #[inline]
     pub fn attr_environment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentArn"))
     }
     /// URL used to login to the Environment
     ///
     /// `Fn::GetAtt` `EnvironmentUrl`.
+    #[inline]
     pub fn attr_environment_url(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentUrl"))
     }
     /// AWS account ID associated with the Environment
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
     /// ID for FinSpace created account used to store Environment artifacts
     ///
     /// `Fn::GetAtt` `DedicatedServiceAccountId`.
+    #[inline]
     pub fn attr_dedicated_service_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("DedicatedServiceAccountId"))
     }
@@ -180,6 +188,7 @@ pub mod environment {
 
     impl AttributeMap {
         /// A new `AttributeMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -191,6 +200,7 @@ pub mod environment {
     }
 
     impl IntoValue for AttributeMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -237,6 +247,7 @@ pub mod environment {
 
     impl FederationParameters {
         /// A new `FederationParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -252,6 +263,7 @@ pub mod environment {
     }
 
     impl IntoValue for FederationParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationCallBackURL", self.application_call_back_url);
@@ -287,6 +299,7 @@ pub mod environment {
 
     impl SuperuserParameters {
         /// A new `SuperuserParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -299,6 +312,7 @@ pub mod environment {
     }
 
     impl IntoValue for SuperuserParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmailAddress", self.email_address);

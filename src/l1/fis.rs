@@ -89,6 +89,7 @@ impl CfnExperimentTemplate {
 impl crate::core::element::CfnResource for CfnExperimentTemplate {
     const TYPE_NAME: &'static str = "AWS::FIS::ExperimentTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Actions", self.actions);
@@ -108,6 +109,7 @@ impl crate::core::element::CfnResource for CfnExperimentTemplate {
 impl Handle<CfnExperimentTemplate> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -133,6 +135,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for CloudWatchDashboard {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DashboardIdentifier".into(), self.dashboard_identifier.into_value());
@@ -157,6 +160,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for CloudWatchLogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroupArn".into(), self.log_group_arn.into_value());
@@ -175,6 +179,7 @@ pub mod experiment_template {
 
     impl DataSources {
         /// A new `DataSources` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -185,6 +190,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for DataSources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchDashboards", self.cloud_watch_dashboards);
@@ -216,6 +222,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentReportS3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -242,6 +249,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateExperimentOptions {
         /// A new `ExperimentTemplateExperimentOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -253,6 +261,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateExperimentOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountTargeting", self.account_targeting);
@@ -298,6 +307,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateExperimentReportConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSources", self.data_sources);
@@ -340,6 +350,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateLogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogsConfiguration", self.cloud_watch_logs_configuration);
@@ -373,6 +384,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateStopCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Source".into(), self.source.into_value());
@@ -398,6 +410,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for Outputs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExperimentReportS3Configuration".into(), self.experiment_report_s3_configuration.into_value());
@@ -429,6 +442,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -499,6 +513,7 @@ impl CfnTargetAccountConfiguration {
 impl crate::core::element::CfnResource for CfnTargetAccountConfiguration {
     const TYPE_NAME: &'static str = "AWS::FIS::TargetAccountConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountId".into(), self.account_id.into_value());

@@ -57,6 +57,7 @@ impl CfnApplicationsList {
 impl crate::core::element::CfnResource for CfnApplicationsList {
     const TYPE_NAME: &'static str = "AWS::FMS::ApplicationsList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppsList".into(), self.apps_list.into_value());
@@ -71,24 +72,28 @@ impl Handle<CfnApplicationsList> {
     /// The Amazon Resource Name (ARN) of the applications list.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Firewall Manager applications list.
     ///
     /// `Fn::GetAtt` `ListId`.
+    #[inline]
     pub fn attr_list_id(&self) -> Val<String> {
         Val::expr(self.get_att("ListId"))
     }
     /// The time that the Firewall Manager applications list was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The time that the Firewall Manager applications list was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdateTime`.
+    #[inline]
     pub fn attr_last_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdateTime"))
     }
@@ -130,6 +135,7 @@ pub mod applications_list {
     }
 
     impl IntoValue for App {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppName".into(), self.app_name.into_value());
@@ -166,6 +172,7 @@ impl CfnNotificationChannel {
 impl crate::core::element::CfnResource for CfnNotificationChannel {
     const TYPE_NAME: &'static str = "AWS::FMS::NotificationChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SnsRoleName".into(), self.sns_role_name.into_value());
@@ -274,6 +281,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::FMS::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeleteAllPolicyResources", self.delete_all_policy_resources);
@@ -300,11 +308,13 @@ impl Handle<CfnPolicy> {
     /// A resource ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -327,6 +337,7 @@ pub mod policy {
 
     impl IEMap {
         /// A new `IEMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -338,6 +349,7 @@ pub mod policy {
     }
 
     impl IntoValue for IEMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ACCOUNT", self.account);
@@ -370,6 +382,7 @@ pub mod policy {
     }
 
     impl IntoValue for IcmpTypeCode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Code".into(), self.code.into_value());
@@ -395,6 +408,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkAclCommonPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NetworkAclEntrySet".into(), self.network_acl_entry_set.into_value());
@@ -470,6 +484,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkAclEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CidrBlock", self.cidr_block);
@@ -523,6 +538,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkAclEntrySet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FirstEntries", self.first_entries);
@@ -550,6 +566,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkFirewallPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FirewallDeploymentModel".into(), self.firewall_deployment_model.into_value());
@@ -574,6 +591,7 @@ pub mod policy {
 
     impl PolicyOption {
         /// A new `PolicyOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -586,6 +604,7 @@ pub mod policy {
     }
 
     impl IntoValue for PolicyOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkAclCommonPolicy", self.network_acl_common_policy);
@@ -619,6 +638,7 @@ pub mod policy {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("From".into(), self.from.into_value());
@@ -655,6 +675,7 @@ pub mod policy {
     }
 
     impl IntoValue for SecurityServicePolicyData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManagedServiceData", self.managed_service_data);
@@ -681,6 +702,7 @@ pub mod policy {
     }
 
     impl IntoValue for ThirdPartyFirewallPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FirewallDeploymentModel".into(), self.firewall_deployment_model.into_value());
@@ -770,6 +792,7 @@ impl CfnProtocolsList {
 impl crate::core::element::CfnResource for CfnProtocolsList {
     const TYPE_NAME: &'static str = "AWS::FMS::ProtocolsList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ListName".into(), self.list_name.into_value());
@@ -784,24 +807,28 @@ impl Handle<CfnProtocolsList> {
     /// The Amazon Resource Name (ARN) of the protocols list.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the Firewall Manager protocols list.
     ///
     /// `Fn::GetAtt` `ListId`.
+    #[inline]
     pub fn attr_list_id(&self) -> Val<String> {
         Val::expr(self.get_att("ListId"))
     }
     /// The time that the Firewall Manager protocols list was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The time that the Firewall Manager protocols list was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdateTime`.
+    #[inline]
     pub fn attr_last_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdateTime"))
     }
@@ -853,6 +880,7 @@ impl CfnResourceSet {
 impl crate::core::element::CfnResource for CfnResourceSet {
     const TYPE_NAME: &'static str = "AWS::FMS::ResourceSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -869,6 +897,7 @@ impl Handle<CfnResourceSet> {
     /// A Base62 ID
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

@@ -85,6 +85,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::Forecast::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataFrequency", self.data_frequency);
@@ -102,6 +103,7 @@ impl crate::core::element::CfnResource for CfnDataset {
 impl Handle<CfnDataset> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -128,6 +130,7 @@ pub mod dataset {
 
     impl Attributes {
         /// A new `Attributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -139,6 +142,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Attributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeName", self.attribute_name);
@@ -161,6 +165,7 @@ pub mod dataset {
 
     impl EncryptionConfig {
         /// A new `EncryptionConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -172,6 +177,7 @@ pub mod dataset {
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -191,6 +197,7 @@ pub mod dataset {
 
     impl Schema {
         /// A new `Schema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -201,6 +208,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -228,6 +236,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Tags {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -317,6 +326,7 @@ impl CfnDatasetGroup {
 impl crate::core::element::CfnResource for CfnDatasetGroup {
     const TYPE_NAME: &'static str = "AWS::Forecast::DatasetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DatasetArns", self.dataset_arns);
@@ -332,6 +342,7 @@ impl Handle<CfnDatasetGroup> {
     /// The Amazon Resource Name (ARN) of the dataset group to delete.
     ///
     /// `Fn::GetAtt` `DatasetGroupArn`.
+    #[inline]
     pub fn attr_dataset_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetGroupArn"))
     }

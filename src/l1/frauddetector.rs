@@ -97,6 +97,7 @@ impl CfnDetector {
 impl crate::core::element::CfnResource for CfnDetector {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::Detector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatedModels", self.associated_models);
@@ -116,42 +117,49 @@ impl Handle<CfnDetector> {
     /// The ARN of the detector.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The active version ID of the detector
     ///
     /// `Fn::GetAtt` `DetectorVersionId`.
+    #[inline]
     pub fn attr_detector_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("DetectorVersionId"))
     }
     /// The time when the detector was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time when the detector was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// The ARN of the event type.
     ///
     /// `Fn::GetAtt` `EventType.Arn`.
+    #[inline]
     pub fn attr_event_type_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EventType.Arn"))
     }
     /// The time when the event type was created.
     ///
     /// `Fn::GetAtt` `EventType.CreatedTime`.
+    #[inline]
     pub fn attr_event_type_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("EventType.CreatedTime"))
     }
     /// The time when the event type was last updated.
     ///
     /// `Fn::GetAtt` `EventType.LastUpdatedTime`.
+    #[inline]
     pub fn attr_event_type_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("EventType.LastUpdatedTime"))
     }
@@ -197,6 +205,7 @@ pub mod detector {
 
     impl EntityType {
         /// A new `EntityType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -213,6 +222,7 @@ pub mod detector {
     }
 
     impl IntoValue for EntityType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -261,6 +271,7 @@ pub mod detector {
 
     impl EventType {
         /// A new `EventType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -277,6 +288,7 @@ pub mod detector {
     }
 
     impl IntoValue for EventType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -339,6 +351,7 @@ pub mod detector {
 
     impl EventVariable {
         /// A new `EventVariable` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -359,6 +372,7 @@ pub mod detector {
     }
 
     impl IntoValue for EventVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -413,6 +427,7 @@ pub mod detector {
 
     impl Label {
         /// A new `Label` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -429,6 +444,7 @@ pub mod detector {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -453,6 +469,7 @@ pub mod detector {
 
     impl Model {
         /// A new `Model` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -463,6 +480,7 @@ pub mod detector {
     }
 
     impl IntoValue for Model {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -507,6 +525,7 @@ pub mod detector {
 
     impl Outcome {
         /// A new `Outcome` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -523,6 +542,7 @@ pub mod detector {
     }
 
     impl IntoValue for Outcome {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -585,6 +605,7 @@ pub mod detector {
 
     impl Rule {
         /// A new `Rule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -605,6 +626,7 @@ pub mod detector {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -739,6 +761,7 @@ impl CfnEntityType {
 impl crate::core::element::CfnResource for CfnEntityType {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::EntityType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -753,18 +776,21 @@ impl Handle<CfnEntityType> {
     /// The entity type ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the entity type was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The timestamp when the entity type was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -831,6 +857,7 @@ impl CfnEventType {
 impl crate::core::element::CfnResource for CfnEventType {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::EventType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -848,18 +875,21 @@ impl Handle<CfnEventType> {
     /// The ARN of the event type.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time when the event type was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time when the event type was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -905,6 +935,7 @@ pub mod event_type {
 
     impl EntityType {
         /// A new `EntityType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -921,6 +952,7 @@ pub mod event_type {
     }
 
     impl IntoValue for EntityType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -983,6 +1015,7 @@ pub mod event_type {
 
     impl EventVariable {
         /// A new `EventVariable` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1003,6 +1036,7 @@ pub mod event_type {
     }
 
     impl IntoValue for EventVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -1057,6 +1091,7 @@ pub mod event_type {
 
     impl Label {
         /// A new `Label` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1073,6 +1108,7 @@ pub mod event_type {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -1182,6 +1218,7 @@ impl CfnLabel {
 impl crate::core::element::CfnResource for CfnLabel {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::Label";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1196,18 +1233,21 @@ impl Handle<CfnLabel> {
     /// The label ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the label was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The timestamp when the label was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -1265,6 +1305,7 @@ impl CfnList {
 impl crate::core::element::CfnResource for CfnList {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::List";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1281,18 +1322,21 @@ impl Handle<CfnList> {
     /// The list ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time when the list was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time when the list was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -1338,6 +1382,7 @@ impl CfnOutcome {
 impl crate::core::element::CfnResource for CfnOutcome {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::Outcome";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1352,18 +1397,21 @@ impl Handle<CfnOutcome> {
     /// The outcome ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the outcome was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The timestamp when the outcome was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -1444,6 +1492,7 @@ impl CfnVariable {
 impl crate::core::element::CfnResource for CfnVariable {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::Variable";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataSource".into(), self.data_source.into_value());
@@ -1462,18 +1511,21 @@ impl Handle<CfnVariable> {
     /// The ARN of the variable.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time when the variable was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The time when the variable was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }

@@ -53,6 +53,7 @@ impl CfnBackup {
 impl crate::core::element::CfnResource for CfnBackup {
     const TYPE_NAME: &'static str = "AWS::FSx::Backup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -66,30 +67,35 @@ impl Handle<CfnBackup> {
     /// The ID of the backup.
     ///
     /// `Fn::GetAtt` `BackupId`.
+    #[inline]
     pub fn attr_backup_id(&self) -> Val<String> {
         Val::expr(self.get_att("BackupId"))
     }
     /// The Amazon Resource Name (ARN) of the backup.
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
     /// The lifecycle status of the backup.
     ///
     /// `Fn::GetAtt` `Lifecycle`.
+    #[inline]
     pub fn attr_lifecycle(&self) -> Val<String> {
         Val::expr(self.get_att("Lifecycle"))
     }
     /// The type of the backup.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The time when the backup was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -179,6 +185,7 @@ impl CfnDataRepositoryAssociation {
 impl crate::core::element::CfnResource for CfnDataRepositoryAssociation {
     const TYPE_NAME: &'static str = "AWS::FSx::DataRepositoryAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BatchImportMetaDataOnCreate", self.batch_import_meta_data_on_create);
@@ -197,6 +204,7 @@ impl Handle<CfnDataRepositoryAssociation> {
     /// The system-generated, unique ID of the data repository association.
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -205,6 +213,7 @@ impl Handle<CfnDataRepositoryAssociation> {
     /// information, see Amazon Resource Names (ARNs) in the Amazon Web Services General Reference.
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
@@ -231,6 +240,7 @@ pub mod data_repository_association {
     }
 
     impl IntoValue for AutoExportPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Events".into(), self.events.into_value());
@@ -256,6 +266,7 @@ pub mod data_repository_association {
     }
 
     impl IntoValue for AutoImportPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Events".into(), self.events.into_value());
@@ -280,6 +291,7 @@ pub mod data_repository_association {
 
     impl S3 {
         /// A new `S3` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -291,6 +303,7 @@ pub mod data_repository_association {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoExportPolicy", self.auto_export_policy);
@@ -410,6 +423,7 @@ impl CfnFileCache {
 impl crate::core::element::CfnResource for CfnFileCache {
     const TYPE_NAME: &'static str = "AWS::FSx::FileCache";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CopyTagsToDataRepositoryAssociations", self.copy_tags_to_data_repository_associations);
@@ -431,64 +445,75 @@ impl Handle<CfnFileCache> {
     /// The Amazon Resource Name (ARN) of the file cache
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
     /// The ID of the file cache
     ///
     /// `Fn::GetAtt` `FileCacheId`.
+    #[inline]
     pub fn attr_file_cache_id(&self) -> Val<String> {
         Val::expr(self.get_att("FileCacheId"))
     }
     /// The DNS name for the cache
     ///
     /// `Fn::GetAtt` `DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DNSName"))
     }
     /// The VPC ID of the cache
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// Network interface IDs for the cache
     ///
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value {
         self.get_att("NetworkInterfaceIds")
     }
     /// A list of IDs of data repository associations that are associated with this cache
     ///
     /// `Fn::GetAtt` `DataRepositoryAssociationIds`.
+    #[inline]
     pub fn attr_data_repository_association_ids(&self) -> Value {
         self.get_att("DataRepositoryAssociationIds")
     }
     /// The AWS account ID of the cache owner
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// The time the cache was created
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The lifecycle status of the cache
     ///
     /// `Fn::GetAtt` `Lifecycle`.
+    #[inline]
     pub fn attr_lifecycle(&self) -> Val<String> {
         Val::expr(self.get_att("Lifecycle"))
     }
     ///
     /// `Fn::GetAtt` `LustreConfiguration.MountName`.
+    #[inline]
     pub fn attr_lustre_configuration_mount_name(&self) -> Val<String> {
         Val::expr(self.get_att("LustreConfiguration.MountName"))
     }
     ///
     /// `Fn::GetAtt` `LustreConfiguration.LogConfiguration`.
+    #[inline]
     pub fn attr_lustre_configuration_log_configuration(&self) -> Value {
         self.get_att("LustreConfiguration.LogConfiguration")
     }
@@ -517,6 +542,7 @@ pub mod file_cache {
     }
 
     impl IntoValue for DataRepositoryAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataRepositoryPath".into(), self.data_repository_path.into_value());
@@ -565,6 +591,7 @@ pub mod file_cache {
     }
 
     impl IntoValue for LustreConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeploymentType".into(), self.deployment_type.into_value());
@@ -592,6 +619,7 @@ pub mod file_cache {
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StorageCapacity".into(), self.storage_capacity.into_value());
@@ -708,6 +736,7 @@ impl CfnFileSystem {
 impl crate::core::element::CfnResource for CfnFileSystem {
     const TYPE_NAME: &'static str = "AWS::FSx::FileSystem";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BackupId", self.backup_id);
@@ -732,26 +761,31 @@ impl crate::core::element::CfnResource for CfnFileSystem {
 impl Handle<CfnFileSystem> {
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LustreMountName`.
+    #[inline]
     pub fn attr_lustre_mount_name(&self) -> Val<String> {
         Val::expr(self.get_att("LustreMountName"))
     }
     ///
     /// `Fn::GetAtt` `RootVolumeId`.
+    #[inline]
     pub fn attr_root_volume_id(&self) -> Val<String> {
         Val::expr(self.get_att("RootVolumeId"))
     }
     ///
     /// `Fn::GetAtt` `DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DNSName"))
     }
@@ -795,6 +829,7 @@ pub mod file_system {
     }
 
     impl IntoValue for AuditLogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuditLogDestination", self.audit_log_destination);
@@ -818,6 +853,7 @@ pub mod file_system {
 
     impl ClientConfigurations {
         /// A new `ClientConfigurations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -829,6 +865,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ClientConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Clients", self.clients);
@@ -851,6 +888,7 @@ pub mod file_system {
 
     impl DataReadCacheConfiguration {
         /// A new `DataReadCacheConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -862,6 +900,7 @@ pub mod file_system {
     }
 
     impl IntoValue for DataReadCacheConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SizeGiB", self.size_gib);
@@ -884,6 +923,7 @@ pub mod file_system {
 
     impl DiskIopsConfiguration {
         /// A new `DiskIopsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -895,6 +935,7 @@ pub mod file_system {
     }
 
     impl IntoValue for DiskIopsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iops", self.iops);
@@ -927,6 +968,7 @@ pub mod file_system {
     }
 
     impl IntoValue for FsrmConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventLogDestination", self.event_log_destination);
@@ -959,6 +1001,7 @@ pub mod file_system {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -1026,6 +1069,7 @@ pub mod file_system {
 
     impl LustreConfiguration {
         /// A new `LustreConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1052,6 +1096,7 @@ pub mod file_system {
     }
 
     impl IntoValue for LustreConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoImportPolicy", self.auto_import_policy);
@@ -1089,6 +1134,7 @@ pub mod file_system {
 
     impl MetadataConfiguration {
         /// A new `MetadataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1100,6 +1146,7 @@ pub mod file_system {
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iops", self.iops);
@@ -1119,6 +1166,7 @@ pub mod file_system {
 
     impl NfsExports {
         /// A new `NfsExports` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1129,6 +1177,7 @@ pub mod file_system {
     }
 
     impl IntoValue for NfsExports {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientConfigurations", self.client_configurations);
@@ -1218,6 +1267,7 @@ pub mod file_system {
     }
 
     impl IntoValue for OntapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
@@ -1329,6 +1379,7 @@ pub mod file_system {
     }
 
     impl IntoValue for OpenZFSConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
@@ -1364,6 +1415,7 @@ pub mod file_system {
 
     impl ReadCacheConfiguration {
         /// A new `ReadCacheConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1375,6 +1427,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ReadCacheConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SizeGiB", self.size_gib);
@@ -1409,6 +1462,7 @@ pub mod file_system {
 
     impl RootVolumeConfiguration {
         /// A new `RootVolumeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1424,6 +1478,7 @@ pub mod file_system {
     }
 
     impl IntoValue for RootVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopyTagsToSnapshots", self.copy_tags_to_snapshots);
@@ -1465,6 +1520,7 @@ pub mod file_system {
 
     impl SelfManagedActiveDirectoryConfiguration {
         /// A new `SelfManagedActiveDirectoryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1481,6 +1537,7 @@ pub mod file_system {
     }
 
     impl IntoValue for SelfManagedActiveDirectoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DnsIps", self.dns_ips);
@@ -1511,6 +1568,7 @@ pub mod file_system {
 
     impl UserAndGroupQuotas {
         /// A new `UserAndGroupQuotas` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1523,6 +1581,7 @@ pub mod file_system {
     }
 
     impl IntoValue for UserAndGroupQuotas {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -1614,6 +1673,7 @@ pub mod file_system {
     }
 
     impl IntoValue for WindowsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActiveDirectoryId", self.active_directory_id);
@@ -1694,6 +1754,7 @@ impl CfnS3AccessPointAttachment {
 impl crate::core::element::CfnResource for CfnS3AccessPointAttachment {
     const TYPE_NAME: &'static str = "AWS::FSx::S3AccessPointAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -1710,18 +1771,21 @@ impl Handle<CfnS3AccessPointAttachment> {
     /// The S3 access point's ARN.
     ///
     /// `Fn::GetAtt` `S3AccessPoint.ResourceARN`.
+    #[inline]
     pub fn attr_s3_access_point_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("S3AccessPoint.ResourceARN"))
     }
     /// The S3 access point's alias.
     ///
     /// `Fn::GetAtt` `S3AccessPoint.Alias`.
+    #[inline]
     pub fn attr_s3_access_point_alias(&self) -> Val<String> {
         Val::expr(self.get_att("S3AccessPoint.Alias"))
     }
     /// The lifecycle status of the S3 access point attachment.
     ///
     /// `Fn::GetAtt` `Lifecycle`.
+    #[inline]
     pub fn attr_lifecycle(&self) -> Val<String> {
         Val::expr(self.get_att("Lifecycle"))
     }
@@ -1749,6 +1813,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for FileSystemGID {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Gid".into(), self.gid.into_value());
@@ -1790,6 +1855,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OntapFileSystemIdentity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -1818,6 +1884,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OntapUnixFileSystemUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1844,6 +1911,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OntapWindowsFileSystemUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1878,6 +1946,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OpenZFSFileSystemIdentity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PosixUser".into(), self.posix_user.into_value());
@@ -1919,6 +1988,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OpenZFSPosixFileSystemUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Gid".into(), self.gid.into_value());
@@ -1946,6 +2016,7 @@ pub mod s3_access_point_attachment {
 
     impl S3AccessPoint {
         /// A new `S3AccessPoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1957,6 +2028,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for S3AccessPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Policy", self.policy);
@@ -1989,6 +2061,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for S3AccessPointOntapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemIdentity".into(), self.file_system_identity.into_value());
@@ -2021,6 +2094,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for S3AccessPointOpenZFSConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemIdentity".into(), self.file_system_identity.into_value());
@@ -2048,6 +2122,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for S3AccessPointVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VpcId".into(), self.vpc_id.into_value());
@@ -2120,6 +2195,7 @@ impl CfnSnapshot {
 impl crate::core::element::CfnResource for CfnSnapshot {
     const TYPE_NAME: &'static str = "AWS::FSx::Snapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -2134,12 +2210,14 @@ impl Handle<CfnSnapshot> {
     /// Returns the snapshot's Amazon Resource Name (ARN).
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
     /// The ID of the snapshot.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2210,6 +2288,7 @@ impl CfnStorageVirtualMachine {
 impl crate::core::element::CfnResource for CfnStorageVirtualMachine {
     const TYPE_NAME: &'static str = "AWS::FSx::StorageVirtualMachine";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActiveDirectoryConfiguration", self.active_directory_configuration);
@@ -2227,18 +2306,21 @@ impl Handle<CfnStorageVirtualMachine> {
     /// The SVM's system generated unique ID.
     ///
     /// `Fn::GetAtt` `StorageVirtualMachineId`.
+    #[inline]
     pub fn attr_storage_virtual_machine_id(&self) -> Val<String> {
         Val::expr(self.get_att("StorageVirtualMachineId"))
     }
     /// The Amazon Resource Name (ARN) for a given resource. Min Length: 8, Max Length 512
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
     /// The SVM's UUID (universally unique identifier).
     ///
     /// `Fn::GetAtt` `UUID`.
+    #[inline]
     pub fn attr_uuid(&self) -> Val<String> {
         Val::expr(self.get_att("UUID"))
     }
@@ -2267,6 +2349,7 @@ pub mod storage_virtual_machine {
 
     impl ActiveDirectoryConfiguration {
         /// A new `ActiveDirectoryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2278,6 +2361,7 @@ pub mod storage_virtual_machine {
     }
 
     impl IntoValue for ActiveDirectoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetBiosName", self.net_bios_name);
@@ -2336,6 +2420,7 @@ pub mod storage_virtual_machine {
 
     impl SelfManagedActiveDirectoryConfiguration {
         /// A new `SelfManagedActiveDirectoryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2352,6 +2437,7 @@ pub mod storage_virtual_machine {
     }
 
     impl IntoValue for SelfManagedActiveDirectoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DnsIps", self.dns_ips);
@@ -2442,6 +2528,7 @@ impl CfnVolume {
 impl crate::core::element::CfnResource for CfnVolume {
     const TYPE_NAME: &'static str = "AWS::FSx::Volume";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BackupId", self.backup_id);
@@ -2459,18 +2546,21 @@ impl Handle<CfnVolume> {
     /// Returns the volume's Amazon Resource Name (ARN).
     ///
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceARN"))
     }
     /// Returns the volume's universally unique identifier (UUID).
     ///
     /// `Fn::GetAtt` `VolumeId`.
+    #[inline]
     pub fn attr_volume_id(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeId"))
     }
     /// Returns the volume's ID.
     ///
     /// `Fn::GetAtt` `UUID`.
+    #[inline]
     pub fn attr_uuid(&self) -> Val<String> {
         Val::expr(self.get_att("UUID"))
     }
@@ -2500,6 +2590,7 @@ pub mod volume {
 
     impl AggregateConfiguration {
         /// A new `AggregateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2511,6 +2602,7 @@ pub mod volume {
     }
 
     impl IntoValue for AggregateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregates", self.aggregates);
@@ -2548,6 +2640,7 @@ pub mod volume {
     }
 
     impl IntoValue for AutocommitPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -2582,6 +2675,7 @@ pub mod volume {
     }
 
     impl IntoValue for ClientConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Clients".into(), self.clients.into_value());
@@ -2609,6 +2703,7 @@ pub mod volume {
     }
 
     impl IntoValue for NfsExports {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientConfigurations".into(), self.client_configurations.into_value());
@@ -2728,6 +2823,7 @@ pub mod volume {
     }
 
     impl IntoValue for OntapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregateConfiguration", self.aggregate_configuration);
@@ -2852,6 +2948,7 @@ pub mod volume {
     }
 
     impl IntoValue for OpenZFSConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopyTagsToSnapshots", self.copy_tags_to_snapshots);
@@ -2893,6 +2990,7 @@ pub mod volume {
     }
 
     impl IntoValue for OriginSnapshot {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CopyStrategy".into(), self.copy_strategy.into_value());
@@ -2932,6 +3030,7 @@ pub mod volume {
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -2999,6 +3098,7 @@ pub mod volume {
     }
 
     impl IntoValue for SnaplockConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuditLogVolume", self.audit_log_volume);
@@ -3050,6 +3150,7 @@ pub mod volume {
     }
 
     impl IntoValue for SnaplockRetentionPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultRetention".into(), self.default_retention.into_value());
@@ -3080,6 +3181,7 @@ pub mod volume {
 
     impl TieringPolicy {
         /// A new `TieringPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3091,6 +3193,7 @@ pub mod volume {
     }
 
     impl IntoValue for TieringPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CoolingPeriod", self.cooling_period);
@@ -3132,6 +3235,7 @@ pub mod volume {
     }
 
     impl IntoValue for UserAndGroupQuotas {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());

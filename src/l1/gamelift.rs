@@ -64,6 +64,7 @@ impl CfnAlias {
 impl crate::core::element::CfnResource for CfnAlias {
     const TYPE_NAME: &'static str = "AWS::GameLift::Alias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -79,6 +80,7 @@ impl Handle<CfnAlias> {
     /// Unique alias ID
     ///
     /// `Fn::GetAtt` `AliasId`.
+    #[inline]
     pub fn attr_alias_id(&self) -> Val<String> {
         Val::expr(self.get_att("AliasId"))
     }
@@ -86,6 +88,7 @@ impl Handle<CfnAlias> {
     /// ARNs are unique across all Regions. In a GameLift Alias ARN, the resource ID matches the AliasId value.
     ///
     /// `Fn::GetAtt` `AliasArn`.
+    #[inline]
     pub fn attr_alias_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AliasArn"))
     }
@@ -130,6 +133,7 @@ pub mod alias {
     }
 
     impl IntoValue for RoutingStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FleetId", self.fleet_id);
@@ -199,6 +203,7 @@ pub struct CfnBuild {
 
 impl CfnBuild {
     /// A new `CfnBuild` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -216,6 +221,7 @@ impl CfnBuild {
 impl crate::core::element::CfnResource for CfnBuild {
     const TYPE_NAME: &'static str = "AWS::GameLift::Build";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -235,6 +241,7 @@ impl Handle<CfnBuild> {
     /// and be in a READY status. This fleet setting cannot be changed once the fleet is created.
     ///
     /// `Fn::GetAtt` `BuildId`.
+    #[inline]
     pub fn attr_build_id(&self) -> Val<String> {
         Val::expr(self.get_att("BuildId"))
     }
@@ -242,6 +249,7 @@ impl Handle<CfnBuild> {
     /// ARNs are unique across all Regions. In a GameLift build ARN, the resource ID matches the BuildId value.
     ///
     /// `Fn::GetAtt` `BuildArn`.
+    #[inline]
     pub fn attr_build_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BuildArn"))
     }
@@ -294,6 +302,7 @@ pub mod build {
     }
 
     impl IntoValue for StorageLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -483,6 +492,7 @@ impl CfnContainerFleet {
 impl crate::core::element::CfnResource for CfnContainerFleet {
     const TYPE_NAME: &'static str = "AWS::GameLift::ContainerFleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BillingType", self.billing_type);
@@ -513,18 +523,21 @@ impl Handle<CfnContainerFleet> {
     /// milliseconds (for example "1469498468.057").
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The current status of the container fleet.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Unique fleet ID
     ///
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Val<String> {
         Val::expr(self.get_att("FleetId"))
     }
@@ -532,12 +545,14 @@ impl Handle<CfnContainerFleet> {
     /// identifies it across all AWS Regions.
     ///
     /// `Fn::GetAtt` `FleetArn`.
+    #[inline]
     pub fn attr_fleet_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FleetArn"))
     }
     /// Provides information about the last deployment ID and its status.
     ///
     /// `Fn::GetAtt` `DeploymentDetails`.
+    #[inline]
     pub fn attr_deployment_details(&self) -> Value {
         self.get_att("DeploymentDetails")
     }
@@ -545,6 +560,7 @@ impl Handle<CfnContainerFleet> {
     /// GameServerContainerGroupDefinitionName is not specified.
     ///
     /// `Fn::GetAtt` `GameServerContainerGroupDefinitionArn`.
+    #[inline]
     pub fn attr_game_server_container_group_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GameServerContainerGroupDefinitionArn"))
     }
@@ -552,12 +568,14 @@ impl Handle<CfnContainerFleet> {
     /// PerInstanceContainerGroupDefinitionName is not specified.
     ///
     /// `Fn::GetAtt` `PerInstanceContainerGroupDefinitionArn`.
+    #[inline]
     pub fn attr_per_instance_container_group_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PerInstanceContainerGroupDefinitionArn"))
     }
     /// The maximum number of game server container groups per instance, a number between 1-5000.
     ///
     /// `Fn::GetAtt` `MaximumGameServerContainerGroupsPerInstance`.
+    #[inline]
     pub fn attr_maximum_game_server_container_groups_per_instance(&self) -> Val<i64> {
         Val::expr(self.get_att("MaximumGameServerContainerGroupsPerInstance"))
     }
@@ -591,6 +609,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for ConnectionPortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());
@@ -622,6 +641,7 @@ pub mod container_fleet {
 
     impl DeploymentConfiguration {
         /// A new `DeploymentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -634,6 +654,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for DeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImpairmentStrategy", self.impairment_strategy);
@@ -668,6 +689,7 @@ pub mod container_fleet {
 
     impl GameSessionCreationLimitPolicy {
         /// A new `GameSessionCreationLimitPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -679,6 +701,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for GameSessionCreationLimitPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NewGameSessionsPerCreator", self.new_game_sessions_per_creator);
@@ -737,6 +760,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for IpPermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());
@@ -798,6 +822,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for LocationCapacity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DesiredEC2Instances", self.desired_ec2_instances);
@@ -847,6 +872,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for LocationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Location".into(), self.location.into_value());
@@ -878,6 +904,7 @@ pub mod container_fleet {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -890,6 +917,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogDestination", self.log_destination);
@@ -931,6 +959,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for ManagedCapacityConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScaleInAfterInactivityMinutes", self.scale_in_after_inactivity_minutes);
@@ -1024,6 +1053,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for ScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -1064,6 +1094,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for TargetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetValue".into(), self.target_value.into_value());
@@ -1307,6 +1338,7 @@ impl CfnContainerGroupDefinition {
 impl crate::core::element::CfnResource for CfnContainerGroupDefinition {
     const TYPE_NAME: &'static str = "AWS::GameLift::ContainerGroupDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContainerGroupType", self.container_group_type);
@@ -1329,6 +1361,7 @@ impl Handle<CfnContainerGroupDefinition> {
     /// identifies it across all AWS Regions.
     ///
     /// `Fn::GetAtt` `ContainerGroupDefinitionArn`.
+    #[inline]
     pub fn attr_container_group_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContainerGroupDefinitionArn"))
     }
@@ -1336,24 +1369,28 @@ impl Handle<CfnContainerGroupDefinition> {
     /// milliseconds (for example "1469498468.057").
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The version of this ContainerGroupDefinition
     ///
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Val<i64> {
         Val::expr(self.get_att("VersionNumber"))
     }
     /// A string indicating ContainerGroupDefinition status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// A string indicating the reason for ContainerGroupDefinition status.
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
@@ -1387,6 +1424,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerDependency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Condition".into(), self.condition.into_value());
@@ -1419,6 +1457,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerEnvironment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1475,6 +1514,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerHealthCheck {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Command".into(), self.command.into_value());
@@ -1520,6 +1560,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerMountPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessLevel", self.access_level);
@@ -1563,6 +1604,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerPortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());
@@ -1665,6 +1707,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for GameServerContainerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerName".into(), self.container_name.into_value());
@@ -1695,6 +1738,7 @@ pub mod container_group_definition {
 
     impl LinuxCapabilities {
         /// A new `LinuxCapabilities` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1705,6 +1749,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for LinuxCapabilities {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Include", self.include);
@@ -1731,6 +1776,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for PortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerPortRanges".into(), self.container_port_ranges.into_value());
@@ -1840,6 +1886,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for SupportContainerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerName".into(), self.container_name.into_value());
@@ -2224,6 +2271,7 @@ impl CfnFleet {
 impl crate::core::element::CfnResource for CfnFleet {
     const TYPE_NAME: &'static str = "AWS::GameLift::Fleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AnywhereConfiguration", self.anywhere_configuration);
@@ -2265,6 +2313,7 @@ impl Handle<CfnFleet> {
     /// Unique fleet ID
     ///
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Val<String> {
         Val::expr(self.get_att("FleetId"))
     }
@@ -2273,6 +2322,7 @@ impl Handle<CfnFleet> {
     /// value.
     ///
     /// `Fn::GetAtt` `FleetArn`.
+    #[inline]
     pub fn attr_fleet_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FleetArn"))
     }
@@ -2301,6 +2351,7 @@ pub mod fleet {
     }
 
     impl IntoValue for AnywhereConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cost".into(), self.cost.into_value());
@@ -2327,6 +2378,7 @@ pub mod fleet {
     }
 
     impl IntoValue for CertificateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateType".into(), self.certificate_type.into_value());
@@ -2384,6 +2436,7 @@ pub mod fleet {
     }
 
     impl IntoValue for IpPermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());
@@ -2443,6 +2496,7 @@ pub mod fleet {
     }
 
     impl IntoValue for LocationCapacity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DesiredEC2Instances", self.desired_ec2_instances);
@@ -2483,6 +2537,7 @@ pub mod fleet {
     }
 
     impl IntoValue for LocationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Location".into(), self.location.into_value());
@@ -2524,6 +2579,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ManagedCapacityConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScaleInAfterInactivityMinutes", self.scale_in_after_inactivity_minutes);
@@ -2545,6 +2601,7 @@ pub mod fleet {
 
     impl PlayerGatewayConfiguration {
         /// A new `PlayerGatewayConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2555,6 +2612,7 @@ pub mod fleet {
     }
 
     impl IntoValue for PlayerGatewayConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GameServerIpProtocolSupported", self.game_server_ip_protocol_supported);
@@ -2587,6 +2645,7 @@ pub mod fleet {
 
     impl ResourceCreationLimitPolicy {
         /// A new `ResourceCreationLimitPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2598,6 +2657,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ResourceCreationLimitPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NewGameSessionsPerCreator", self.new_game_sessions_per_creator);
@@ -2645,6 +2705,7 @@ pub mod fleet {
 
     impl RuntimeConfiguration {
         /// A new `RuntimeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2657,6 +2718,7 @@ pub mod fleet {
     }
 
     impl IntoValue for RuntimeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GameSessionActivationTimeoutSeconds", self.game_session_activation_timeout_seconds);
@@ -2773,6 +2835,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -2836,6 +2899,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ServerProcess {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConcurrentExecutions".into(), self.concurrent_executions.into_value());
@@ -2870,6 +2934,7 @@ pub mod fleet {
     }
 
     impl IntoValue for TargetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetValue".into(), self.target_value.into_value());
@@ -3178,6 +3243,7 @@ impl CfnGameServerGroup {
 impl crate::core::element::CfnResource for CfnGameServerGroup {
     const TYPE_NAME: &'static str = "AWS::GameLift::GameServerGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
@@ -3201,12 +3267,14 @@ impl Handle<CfnGameServerGroup> {
     /// A generated unique ID for the game server group.
     ///
     /// `Fn::GetAtt` `GameServerGroupArn`.
+    #[inline]
     pub fn attr_game_server_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GameServerGroupArn"))
     }
     /// A generated unique ID for the EC2 Auto Scaling group that is associated with this game server group.
     ///
     /// `Fn::GetAtt` `AutoScalingGroupArn`.
+    #[inline]
     pub fn attr_auto_scaling_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AutoScalingGroupArn"))
     }
@@ -3244,6 +3312,7 @@ pub mod game_server_group {
     }
 
     impl IntoValue for AutoScalingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EstimatedInstanceWarmup", self.estimated_instance_warmup);
@@ -3276,6 +3345,7 @@ pub mod game_server_group {
     }
 
     impl IntoValue for InstanceDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceType".into(), self.instance_type.into_value());
@@ -3303,6 +3373,7 @@ pub mod game_server_group {
 
     impl LaunchTemplate {
         /// A new `LaunchTemplate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3315,6 +3386,7 @@ pub mod game_server_group {
     }
 
     impl IntoValue for LaunchTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -3341,6 +3413,7 @@ pub mod game_server_group {
     }
 
     impl IntoValue for TargetTrackingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetValue".into(), self.target_value.into_value());
@@ -3463,6 +3536,7 @@ impl CfnGameSessionQueue {
 impl crate::core::element::CfnResource for CfnGameSessionQueue {
     const TYPE_NAME: &'static str = "AWS::GameLift::GameSessionQueue";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomEventData", self.custom_event_data);
@@ -3484,6 +3558,7 @@ impl Handle<CfnGameSessionQueue> {
     /// identifies it.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3503,6 +3578,7 @@ pub mod game_session_queue {
 
     impl FilterConfiguration {
         /// A new `FilterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3513,6 +3589,7 @@ pub mod game_session_queue {
     }
 
     impl IntoValue for FilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedLocations", self.allowed_locations);
@@ -3531,6 +3608,7 @@ pub mod game_session_queue {
 
     impl GameSessionQueueDestination {
         /// A new `GameSessionQueueDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3541,6 +3619,7 @@ pub mod game_session_queue {
     }
 
     impl IntoValue for GameSessionQueueDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationArn", self.destination_arn);
@@ -3567,6 +3646,7 @@ pub mod game_session_queue {
 
     impl PlayerLatencyPolicy {
         /// A new `PlayerLatencyPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3578,6 +3658,7 @@ pub mod game_session_queue {
     }
 
     impl IntoValue for PlayerLatencyPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -3604,6 +3685,7 @@ pub mod game_session_queue {
 
     impl PriorityConfiguration {
         /// A new `PriorityConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3615,6 +3697,7 @@ pub mod game_session_queue {
     }
 
     impl IntoValue for PriorityConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocationOrder", self.location_order);
@@ -3666,6 +3749,7 @@ impl CfnLocation {
 impl crate::core::element::CfnResource for CfnLocation {
     const TYPE_NAME: &'static str = "AWS::GameLift::Location";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LocationName".into(), self.location_name.into_value());
@@ -3678,6 +3762,7 @@ impl crate::core::element::CfnResource for CfnLocation {
 impl Handle<CfnLocation> {
     ///
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LocationArn"))
     }
@@ -3832,6 +3917,7 @@ impl CfnMatchmakingConfiguration {
 impl crate::core::element::CfnResource for CfnMatchmakingConfiguration {
     const TYPE_NAME: &'static str = "AWS::GameLift::MatchmakingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AcceptanceRequired".into(), self.acceptance_required.into_value());
@@ -3861,6 +3947,7 @@ impl Handle<CfnMatchmakingConfiguration> {
     /// uniquely identifies it.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3892,6 +3979,7 @@ pub mod matchmaking_configuration {
     }
 
     impl IntoValue for GameProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -3959,6 +4047,7 @@ impl CfnMatchmakingRuleSet {
 impl crate::core::element::CfnResource for CfnMatchmakingRuleSet {
     const TYPE_NAME: &'static str = "AWS::GameLift::MatchmakingRuleSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -3974,6 +4063,7 @@ impl Handle<CfnMatchmakingRuleSet> {
     /// identifies it.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3981,6 +4071,7 @@ impl Handle<CfnMatchmakingRuleSet> {
     /// milliseconds.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -4045,6 +4136,7 @@ impl CfnScript {
 impl crate::core::element::CfnResource for CfnScript {
     const TYPE_NAME: &'static str = "AWS::GameLift::Script";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -4061,6 +4153,7 @@ impl Handle<CfnScript> {
     /// A unique identifier for the Realtime script
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -4068,6 +4161,7 @@ impl Handle<CfnScript> {
     /// milliseconds (for example "1469498468.057").
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -4075,6 +4169,7 @@ impl Handle<CfnScript> {
     /// ARNs are unique across all Regions. In a GameLift script ARN, the resource ID matches the Id value.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -4082,6 +4177,7 @@ impl Handle<CfnScript> {
     /// this value remains at "0".
     ///
     /// `Fn::GetAtt` `SizeOnDisk`.
+    #[inline]
     pub fn attr_size_on_disk(&self) -> Val<i64> {
         Val::expr(self.get_att("SizeOnDisk"))
     }
@@ -4134,6 +4230,7 @@ pub mod script {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());

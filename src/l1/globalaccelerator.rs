@@ -96,6 +96,7 @@ impl CfnAccelerator {
 impl crate::core::element::CfnResource for CfnAccelerator {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::Accelerator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enabled", self.enabled);
@@ -115,6 +116,7 @@ impl Handle<CfnAccelerator> {
     /// The Amazon Resource Name (ARN) of the accelerator.
     ///
     /// `Fn::GetAtt` `AcceleratorArn`.
+    #[inline]
     pub fn attr_accelerator_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AcceleratorArn"))
     }
@@ -122,18 +124,21 @@ impl Handle<CfnAccelerator> {
     /// addresses.
     ///
     /// `Fn::GetAtt` `DnsName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DnsName"))
     }
     /// The IPv4 addresses assigned to the accelerator.
     ///
     /// `Fn::GetAtt` `Ipv4Addresses`.
+    #[inline]
     pub fn attr_ipv4_addresses(&self) -> Value {
         self.get_att("Ipv4Addresses")
     }
     /// The IPv6 addresses assigned if the accelerator is dualstack
     ///
     /// `Fn::GetAtt` `Ipv6Addresses`.
+    #[inline]
     pub fn attr_ipv6_addresses(&self) -> Value {
         self.get_att("Ipv6Addresses")
     }
@@ -141,6 +146,7 @@ impl Handle<CfnAccelerator> {
     /// and IPv6 addresses.
     ///
     /// `Fn::GetAtt` `DualStackDnsName`.
+    #[inline]
     pub fn attr_dual_stack_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DualStackDnsName"))
     }
@@ -202,6 +208,7 @@ impl CfnCrossAccountAttachment {
 impl crate::core::element::CfnResource for CfnCrossAccountAttachment {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::CrossAccountAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -217,6 +224,7 @@ impl Handle<CfnCrossAccountAttachment> {
     /// The Amazon Resource Name (ARN) of the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentArn`.
+    #[inline]
     pub fn attr_attachment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentArn"))
     }
@@ -242,6 +250,7 @@ pub mod cross_account_attachment {
 
     impl Resource {
         /// A new `Resource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -254,6 +263,7 @@ pub mod cross_account_attachment {
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidr", self.cidr);
@@ -354,6 +364,7 @@ impl CfnEndpointGroup {
 impl crate::core::element::CfnResource for CfnEndpointGroup {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::EndpointGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EndpointConfigurations", self.endpoint_configurations);
@@ -375,6 +386,7 @@ impl Handle<CfnEndpointGroup> {
     /// The Amazon Resource Name (ARN) of the endpoint group
     ///
     /// `Fn::GetAtt` `EndpointGroupArn`.
+    #[inline]
     pub fn attr_endpoint_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointGroupArn"))
     }
@@ -430,6 +442,7 @@ pub mod endpoint_group {
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttachmentArn", self.attachment_arn);
@@ -460,6 +473,7 @@ pub mod endpoint_group {
     }
 
     impl IntoValue for PortOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointPort".into(), self.endpoint_port.into_value());
@@ -530,6 +544,7 @@ impl CfnListener {
 impl crate::core::element::CfnResource for CfnListener {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::Listener";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AcceleratorArn".into(), self.accelerator_arn.into_value());
@@ -545,6 +560,7 @@ impl Handle<CfnListener> {
     /// The Amazon Resource Name (ARN) of the listener.
     ///
     /// `Fn::GetAtt` `ListenerArn`.
+    #[inline]
     pub fn attr_listener_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ListenerArn"))
     }
@@ -572,6 +588,7 @@ pub mod listener {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());

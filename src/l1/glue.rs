@@ -64,6 +64,7 @@ impl CfnBlueprint {
 impl crate::core::element::CfnResource for CfnBlueprint {
     const TYPE_NAME: &'static str = "AWS::Glue::Blueprint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BlueprintLocation".into(), self.blueprint_location.into_value());
@@ -79,30 +80,35 @@ impl Handle<CfnBlueprint> {
     /// The Amazon Resource Name (ARN) of the blueprint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status of the blueprint registration.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time the blueprint was registered.
     ///
     /// `Fn::GetAtt` `CreatedOn`.
+    #[inline]
     pub fn attr_created_on(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedOn"))
     }
     /// The date and time the blueprint was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedOn`.
+    #[inline]
     pub fn attr_last_modified_on(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedOn"))
     }
     /// A JSON string that indicates the list of parameter specifications for the blueprint.
     ///
     /// `Fn::GetAtt` `ParameterSpec`.
+    #[inline]
     pub fn attr_parameter_spec(&self) -> Val<String> {
         Val::expr(self.get_att("ParameterSpec"))
     }
@@ -210,6 +216,7 @@ impl CfnCatalog {
 impl crate::core::element::CfnResource for CfnCatalog {
     const TYPE_NAME: &'static str = "AWS::Glue::Catalog";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowFullTableExternalDataAccess", self.allow_full_table_external_data_access);
@@ -236,48 +243,56 @@ impl Handle<CfnCatalog> {
     /// The ID of the catalog.
     ///
     /// `Fn::GetAtt` `CatalogId`.
+    #[inline]
     pub fn attr_catalog_id(&self) -> Val<String> {
         Val::expr(self.get_att("CatalogId"))
     }
     /// The Amazon Resource Name (ARN) of the catalog.
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// The time at which the catalog was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The time at which the catalog was last updated.
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<i64> {
         Val::expr(self.get_att("UpdateTime"))
     }
     /// The name of the managed workgroup associated with the catalog.
     ///
     /// `Fn::GetAtt` `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName`.
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_managed_workgroup_name(&self) -> Val<String> {
         Val::expr(self.get_att("CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName"))
     }
     /// The status of the managed workgroup.
     ///
     /// `Fn::GetAtt` `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus`.
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_managed_workgroup_status(&self) -> Val<String> {
         Val::expr(self.get_att("CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus"))
     }
     /// The name of the Redshift database.
     ///
     /// `Fn::GetAtt` `CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName`.
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_redshift_database_name(&self) -> Val<String> {
         Val::expr(self.get_att("CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName"))
     }
     /// Additional key-value properties for the catalog.
     ///
     /// `Fn::GetAtt` `CatalogProperties.CustomProperties`.
+    #[inline]
     pub fn attr_catalog_properties_custom_properties(&self) -> Value {
         self.get_att("CatalogProperties.CustomProperties")
     }
@@ -297,6 +312,7 @@ pub mod catalog {
 
     impl CatalogProperties {
         /// A new `CatalogProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -307,6 +323,7 @@ pub mod catalog {
     }
 
     impl IntoValue for CatalogProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLakeAccessProperties", self.data_lake_access_properties);
@@ -348,6 +365,7 @@ pub mod catalog {
 
     impl DataLakeAccessProperties {
         /// A new `DataLakeAccessProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -362,6 +380,7 @@ pub mod catalog {
     }
 
     impl IntoValue for DataLakeAccessProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowFullTableExternalDataAccess", self.allow_full_table_external_data_access);
@@ -386,6 +405,7 @@ pub mod catalog {
 
     impl DataLakePrincipal {
         /// A new `DataLakePrincipal` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -396,6 +416,7 @@ pub mod catalog {
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
@@ -421,6 +442,7 @@ pub mod catalog {
 
     impl FederatedCatalog {
         /// A new `FederatedCatalog` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -432,6 +454,7 @@ pub mod catalog {
     }
 
     impl IntoValue for FederatedCatalog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -456,6 +479,7 @@ pub mod catalog {
 
     impl PrincipalPermissions {
         /// A new `PrincipalPermissions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -467,6 +491,7 @@ pub mod catalog {
     }
 
     impl IntoValue for PrincipalPermissions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Permissions", self.permissions);
@@ -494,6 +519,7 @@ pub mod catalog {
     }
 
     impl IntoValue for TargetRedshiftCatalog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogArn".into(), self.catalog_arn.into_value());
@@ -565,6 +591,7 @@ pub struct CfnClassifier {
 
 impl CfnClassifier {
     /// A new `CfnClassifier` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -580,6 +607,7 @@ impl CfnClassifier {
 impl crate::core::element::CfnResource for CfnClassifier {
     const TYPE_NAME: &'static str = "AWS::Glue::Classifier";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CsvClassifier", self.csv_classifier);
@@ -595,6 +623,7 @@ impl Handle<CfnClassifier> {
     /// One of XMLClassifier/Name, GrokClassifier/Name, JsonClassifier/Name or CsvClassifier/Name
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
@@ -659,6 +688,7 @@ pub mod classifier {
 
     impl CsvClassifier {
         /// A new `CsvClassifier` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -677,6 +707,7 @@ pub mod classifier {
     }
 
     impl IntoValue for CsvClassifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowSingleColumn", self.allow_single_column);
@@ -736,6 +767,7 @@ pub mod classifier {
     }
 
     impl IntoValue for GrokClassifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Classification".into(), self.classification.into_value());
@@ -775,6 +807,7 @@ pub mod classifier {
     }
 
     impl IntoValue for JsonClassifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("JsonPath".into(), self.json_path.into_value());
@@ -819,6 +852,7 @@ pub mod classifier {
     }
 
     impl IntoValue for XMLClassifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Classification".into(), self.classification.into_value());
@@ -880,6 +914,7 @@ impl CfnConnection {
 impl crate::core::element::CfnResource for CfnConnection {
     const TYPE_NAME: &'static str = "AWS::Glue::Connection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -894,6 +929,7 @@ impl Handle<CfnConnection> {
     /// The name of the connection.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
@@ -961,6 +997,7 @@ pub mod connection {
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthenticationType".into(), self.authentication_type.into_value());
@@ -991,6 +1028,7 @@ pub mod connection {
 
     impl AuthorizationCodeProperties {
         /// A new `AuthorizationCodeProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1002,6 +1040,7 @@ pub mod connection {
     }
 
     impl IntoValue for AuthorizationCodeProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationCode", self.authorization_code);
@@ -1028,6 +1067,7 @@ pub mod connection {
 
     impl BasicAuthenticationCredentials {
         /// A new `BasicAuthenticationCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1039,6 +1079,7 @@ pub mod connection {
     }
 
     impl IntoValue for BasicAuthenticationCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Password", self.password);
@@ -1144,6 +1185,7 @@ pub mod connection {
     }
 
     impl IntoValue for ConnectionInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AthenaProperties", self.athena_properties);
@@ -1180,6 +1222,7 @@ pub mod connection {
 
     impl OAuth2ClientApplication {
         /// A new `OAuth2ClientApplication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1191,6 +1234,7 @@ pub mod connection {
     }
 
     impl IntoValue for OAuth2ClientApplication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AWSManagedClientApplicationReference", self.aws_managed_client_application_reference);
@@ -1227,6 +1271,7 @@ pub mod connection {
 
     impl OAuth2Credentials {
         /// A new `OAuth2Credentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1240,6 +1285,7 @@ pub mod connection {
     }
 
     impl IntoValue for OAuth2Credentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessToken", self.access_token);
@@ -1288,6 +1334,7 @@ pub mod connection {
 
     impl OAuth2Properties {
         /// A new `OAuth2Properties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1303,6 +1350,7 @@ pub mod connection {
     }
 
     impl IntoValue for OAuth2Properties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
@@ -1338,6 +1386,7 @@ pub mod connection {
 
     impl PhysicalConnectionRequirements {
         /// A new `PhysicalConnectionRequirements` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1350,6 +1399,7 @@ pub mod connection {
     }
 
     impl IntoValue for PhysicalConnectionRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1557,6 +1607,7 @@ impl CfnConnectionType {
 impl crate::core::element::CfnResource for CfnConnectionType {
     const TYPE_NAME: &'static str = "AWS::Glue::ConnectionType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectionProperties", self.connection_properties);
@@ -1575,6 +1626,7 @@ impl Handle<CfnConnectionType> {
     /// The Amazon Resource Name (ARN) of the registered connection type.
     ///
     /// `Fn::GetAtt` `ConnectionTypeArn`.
+    #[inline]
     pub fn attr_connection_type_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionTypeArn"))
     }
@@ -1597,6 +1649,7 @@ pub mod connection_type {
 
     impl BasicAuthenticationProperties {
         /// A new `BasicAuthenticationProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1608,6 +1661,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for BasicAuthenticationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Password", self.password);
@@ -1639,6 +1693,7 @@ pub mod connection_type {
 
     impl BetweenConfiguration {
         /// A new `BetweenConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1651,6 +1706,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for BetweenConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HighBoundKey", self.high_bound_key);
@@ -1689,6 +1745,7 @@ pub mod connection_type {
 
     impl ClientCredentialsProperties {
         /// A new `ClientCredentialsProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1705,6 +1762,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ClientCredentialsProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientId", self.client_id);
@@ -1734,6 +1792,7 @@ pub mod connection_type {
 
     impl ConnectionPropertiesConfiguration {
         /// A new `ConnectionPropertiesConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1745,6 +1804,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectionPropertiesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalRequestParameters", self.additional_request_parameters);
@@ -1792,6 +1852,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectorAuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthenticationTypes".into(), self.authentication_types.into_value());
@@ -1843,6 +1904,7 @@ pub mod connection_type {
 
     impl ConnectorAuthorizationCodeProperties {
         /// A new `ConnectorAuthorizationCodeProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1863,6 +1925,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectorAuthorizationCodeProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationCode", self.authorization_code);
@@ -1919,6 +1982,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectorOAuth2Properties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
@@ -1997,6 +2061,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectorProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedValues", self.allowed_values);
@@ -2034,6 +2099,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for CursorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LimitParameter", self.limit_parameter);
@@ -2059,6 +2125,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for CustomAuthenticationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthenticationParameters".into(), self.authentication_parameters.into_value());
@@ -2092,6 +2159,7 @@ pub mod connection_type {
 
     impl ExtractedParameter {
         /// A new `ExtractedParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2105,6 +2173,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ExtractedParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -2171,6 +2240,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for FilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BetweenConfiguration", self.between_configuration);
@@ -2217,6 +2287,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for FilterStringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueryParameterName".into(), self.query_parameter_name.into_value());
@@ -2249,6 +2320,7 @@ pub mod connection_type {
 
     impl JWTBearerProperties {
         /// A new `JWTBearerProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2263,6 +2335,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for JWTBearerProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -2294,6 +2367,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for OffsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LimitParameter".into(), self.limit_parameter.into_value());
@@ -2316,6 +2390,7 @@ pub mod connection_type {
 
     impl PaginationConfiguration {
         /// A new `PaginationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2327,6 +2402,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for PaginationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CursorConfiguration", self.cursor_configuration);
@@ -2363,6 +2439,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ResponseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorPath", self.error_path);
@@ -2389,6 +2466,7 @@ pub mod connection_type {
 
     impl ResponseExtractionMapping {
         /// A new `ResponseExtractionMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2400,6 +2478,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ResponseExtractionMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentPath", self.content_path);
@@ -2429,6 +2508,7 @@ pub mod connection_type {
 
     impl RestConfiguration {
         /// A new `RestConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2441,6 +2521,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for RestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EntityConfigurations", self.entity_configurations);
@@ -2504,6 +2585,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for SecretConnectorProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyOverride", self.key_override);
@@ -2547,6 +2629,7 @@ pub mod connection_type {
 
     impl SourceConfiguration {
         /// A new `SourceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2562,6 +2645,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -2592,6 +2676,7 @@ pub mod connection_type {
 
     impl ValidationEndpointConfiguration {
         /// A new `ValidationEndpointConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2603,6 +2688,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ValidationEndpointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RequestMethod", self.request_method);
@@ -2797,6 +2883,7 @@ impl CfnCrawler {
 impl crate::core::element::CfnResource for CfnCrawler {
     const TYPE_NAME: &'static str = "AWS::Glue::Crawler";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Classifiers", self.classifiers);
@@ -2854,6 +2941,7 @@ pub mod crawler {
 
     impl CatalogTarget {
         /// A new `CatalogTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2868,6 +2956,7 @@ pub mod crawler {
     }
 
     impl IntoValue for CatalogTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -2906,6 +2995,7 @@ pub mod crawler {
 
     impl DeltaTarget {
         /// A new `DeltaTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2919,6 +3009,7 @@ pub mod crawler {
     }
 
     impl IntoValue for DeltaTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -2960,6 +3051,7 @@ pub mod crawler {
 
     impl DynamoDBTarget {
         /// A new `DynamoDBTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2972,6 +3064,7 @@ pub mod crawler {
     }
 
     impl IntoValue for DynamoDBTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Path", self.path);
@@ -3010,6 +3103,7 @@ pub mod crawler {
 
     impl HudiTarget {
         /// A new `HudiTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3023,6 +3117,7 @@ pub mod crawler {
     }
 
     impl IntoValue for HudiTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -3062,6 +3157,7 @@ pub mod crawler {
 
     impl IcebergTarget {
         /// A new `IcebergTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3075,6 +3171,7 @@ pub mod crawler {
     }
 
     impl IntoValue for IcebergTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -3116,6 +3213,7 @@ pub mod crawler {
 
     impl JdbcTarget {
         /// A new `JdbcTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3129,6 +3227,7 @@ pub mod crawler {
     }
 
     impl IntoValue for JdbcTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -3157,6 +3256,7 @@ pub mod crawler {
 
     impl LakeFormationConfiguration {
         /// A new `LakeFormationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3168,6 +3268,7 @@ pub mod crawler {
     }
 
     impl IntoValue for LakeFormationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountId", self.account_id);
@@ -3194,6 +3295,7 @@ pub mod crawler {
 
     impl MongoDBTarget {
         /// A new `MongoDBTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3205,6 +3307,7 @@ pub mod crawler {
     }
 
     impl IntoValue for MongoDBTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -3231,6 +3334,7 @@ pub mod crawler {
 
     impl RecrawlPolicy {
         /// A new `RecrawlPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3241,6 +3345,7 @@ pub mod crawler {
     }
 
     impl IntoValue for RecrawlPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RecrawlBehavior", self.recrawl_behavior);
@@ -3288,6 +3393,7 @@ pub mod crawler {
 
     impl S3Target {
         /// A new `S3Target` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3303,6 +3409,7 @@ pub mod crawler {
     }
 
     impl IntoValue for S3Target {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -3329,6 +3436,7 @@ pub mod crawler {
 
     impl Schedule {
         /// A new `Schedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3339,6 +3447,7 @@ pub mod crawler {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScheduleExpression", self.schedule_expression);
@@ -3375,6 +3484,7 @@ pub mod crawler {
 
     impl SchemaChangePolicy {
         /// A new `SchemaChangePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3386,6 +3496,7 @@ pub mod crawler {
     }
 
     impl IntoValue for SchemaChangePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteBehavior", self.delete_behavior);
@@ -3442,6 +3553,7 @@ pub mod crawler {
 
     impl Targets {
         /// A new `Targets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3459,6 +3571,7 @@ pub mod crawler {
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogTargets", self.catalog_targets);
@@ -3546,6 +3659,7 @@ pub struct CfnCustomEntityType {
 
 impl CfnCustomEntityType {
     /// A new `CfnCustomEntityType` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3561,6 +3675,7 @@ impl CfnCustomEntityType {
 impl crate::core::element::CfnResource for CfnCustomEntityType {
     const TYPE_NAME: &'static str = "AWS::Glue::CustomEntityType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContextWords", self.context_words);
@@ -3603,6 +3718,7 @@ impl CfnDataCatalogEncryptionSettings {
 impl crate::core::element::CfnResource for CfnDataCatalogEncryptionSettings {
     const TYPE_NAME: &'static str = "AWS::Glue::DataCatalogEncryptionSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -3635,6 +3751,7 @@ pub mod data_catalog_encryption_settings {
 
     impl ConnectionPasswordEncryption {
         /// A new `ConnectionPasswordEncryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3646,6 +3763,7 @@ pub mod data_catalog_encryption_settings {
     }
 
     impl IntoValue for ConnectionPasswordEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -3668,6 +3786,7 @@ pub mod data_catalog_encryption_settings {
 
     impl DataCatalogEncryptionSettings {
         /// A new `DataCatalogEncryptionSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3679,6 +3798,7 @@ pub mod data_catalog_encryption_settings {
     }
 
     impl IntoValue for DataCatalogEncryptionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionPasswordEncryption", self.connection_password_encryption);
@@ -3710,6 +3830,7 @@ pub mod data_catalog_encryption_settings {
 
     impl EncryptionAtRest {
         /// A new `EncryptionAtRest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3722,6 +3843,7 @@ pub mod data_catalog_encryption_settings {
     }
 
     impl IntoValue for EncryptionAtRest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogEncryptionMode", self.catalog_encryption_mode);
@@ -3796,6 +3918,7 @@ impl CfnDataQualityRuleset {
 impl crate::core::element::CfnResource for CfnDataQualityRuleset {
     const TYPE_NAME: &'static str = "AWS::Glue::DataQualityRuleset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -3834,6 +3957,7 @@ pub mod data_quality_ruleset {
     }
 
     impl IntoValue for DataQualityTargetTable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -3881,6 +4005,7 @@ impl CfnDatabase {
 impl crate::core::element::CfnResource for CfnDatabase {
     const TYPE_NAME: &'static str = "AWS::Glue::Database";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -3906,6 +4031,7 @@ pub mod database {
 
     impl DataLakePrincipal {
         /// A new `DataLakePrincipal` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3916,6 +4042,7 @@ pub mod database {
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
@@ -3946,6 +4073,7 @@ pub mod database {
 
     impl DatabaseIdentifier {
         /// A new `DatabaseIdentifier` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3958,6 +4086,7 @@ pub mod database {
     }
 
     impl IntoValue for DatabaseIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -4009,6 +4138,7 @@ pub mod database {
 
     impl DatabaseInput {
         /// A new `DatabaseInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4025,6 +4155,7 @@ pub mod database {
     }
 
     impl IntoValue for DatabaseInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreateTableDefaultPermissions", self.create_table_default_permissions);
@@ -4056,6 +4187,7 @@ pub mod database {
 
     impl FederatedDatabase {
         /// A new `FederatedDatabase` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4067,6 +4199,7 @@ pub mod database {
     }
 
     impl IntoValue for FederatedDatabase {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -4093,6 +4226,7 @@ pub mod database {
 
     impl PrincipalPrivileges {
         /// A new `PrincipalPrivileges` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4104,6 +4238,7 @@ pub mod database {
     }
 
     impl IntoValue for PrincipalPrivileges {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Permissions", self.permissions);
@@ -4226,6 +4361,7 @@ impl CfnDevEndpoint {
 impl crate::core::element::CfnResource for CfnDevEndpoint {
     const TYPE_NAME: &'static str = "AWS::Glue::DevEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Arguments", self.arguments);
@@ -4251,6 +4387,7 @@ impl crate::core::element::CfnResource for CfnDevEndpoint {
 impl Handle<CfnDevEndpoint> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -4296,6 +4433,7 @@ impl CfnIdentityCenterConfiguration {
 impl crate::core::element::CfnResource for CfnIdentityCenterConfiguration {
     const TYPE_NAME: &'static str = "AWS::Glue::IdentityCenterConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceArn".into(), self.instance_arn.into_value());
@@ -4310,12 +4448,14 @@ impl Handle<CfnIdentityCenterConfiguration> {
     /// The Glue IAM identity center application arn
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     /// The identifier for the specified AWS account.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -4402,6 +4542,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::Glue::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -4422,18 +4563,21 @@ impl Handle<CfnIntegration> {
     /// The Amazon Resource Name (ARN) of the integration.
     ///
     /// `Fn::GetAtt` `IntegrationArn`.
+    #[inline]
     pub fn attr_integration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationArn"))
     }
     /// The time (UTC) when the integration was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The status of the integration.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -4463,6 +4607,7 @@ pub mod integration {
 
     impl IntegrationConfig {
         /// A new `IntegrationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4475,6 +4620,7 @@ pub mod integration {
     }
 
     impl IntoValue for IntegrationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContinuousSync", self.continuous_sync);
@@ -4538,6 +4684,7 @@ impl CfnIntegrationResourceProperty {
 impl crate::core::element::CfnResource for CfnIntegrationResourceProperty {
     const TYPE_NAME: &'static str = "AWS::Glue::IntegrationResourceProperty";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceArn".into(), self.resource_arn.into_value());
@@ -4553,6 +4700,7 @@ impl Handle<CfnIntegrationResourceProperty> {
     /// The integration resource property ARN.
     ///
     /// `Fn::GetAtt` `ResourcePropertyArn`.
+    #[inline]
     pub fn attr_resource_property_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourcePropertyArn"))
     }
@@ -4580,6 +4728,7 @@ pub mod integration_resource_property {
     }
 
     impl IntoValue for SourceProcessingProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RoleArn".into(), self.role_arn.into_value());
@@ -4627,6 +4776,7 @@ pub mod integration_resource_property {
     }
 
     impl IntoValue for TargetProcessingProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionName", self.connection_name);
@@ -4814,6 +4964,7 @@ impl CfnJob {
 impl crate::core::element::CfnResource for CfnJob {
     const TYPE_NAME: &'static str = "AWS::Glue::Job";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocatedCapacity", self.allocated_capacity);
@@ -4859,6 +5010,7 @@ pub mod job {
 
     impl ConnectionsList {
         /// A new `ConnectionsList` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4869,6 +5021,7 @@ pub mod job {
     }
 
     impl IntoValue for ConnectionsList {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Connections", self.connections);
@@ -4889,6 +5042,7 @@ pub mod job {
 
     impl ExecutionProperty {
         /// A new `ExecutionProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4899,6 +5053,7 @@ pub mod job {
     }
 
     impl IntoValue for ExecutionProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxConcurrentRuns", self.max_concurrent_runs);
@@ -4934,6 +5089,7 @@ pub mod job {
 
     impl JobCommand {
         /// A new `JobCommand` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4947,6 +5103,7 @@ pub mod job {
     }
 
     impl IntoValue for JobCommand {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -4970,6 +5127,7 @@ pub mod job {
 
     impl NotificationProperty {
         /// A new `NotificationProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4980,6 +5138,7 @@ pub mod job {
     }
 
     impl IntoValue for NotificationProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NotifyDelayAfter", self.notify_delay_after);
@@ -5139,6 +5298,7 @@ impl CfnMLTransform {
 impl crate::core::element::CfnResource for CfnMLTransform {
     const TYPE_NAME: &'static str = "AWS::Glue::MLTransform";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -5163,6 +5323,7 @@ impl Handle<CfnMLTransform> {
     /// The unique identifier for the transform.
     ///
     /// `Fn::GetAtt` `TransformId`.
+    #[inline]
     pub fn attr_transform_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransformId"))
     }
@@ -5216,6 +5377,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for FindMatchesParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccuracyCostTradeoff", self.accuracy_cost_tradeoff);
@@ -5270,6 +5432,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for GlueTables {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -5293,6 +5456,7 @@ pub mod ml_transform {
 
     impl InputRecordTables {
         /// A new `InputRecordTables` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5303,6 +5467,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for InputRecordTables {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GlueTables", self.glue_tables);
@@ -5338,6 +5503,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for MLUserDataEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -5362,6 +5528,7 @@ pub mod ml_transform {
 
     impl TransformEncryption {
         /// A new `TransformEncryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5373,6 +5540,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for TransformEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MLUserDataEncryption", self.ml_user_data_encryption);
@@ -5407,6 +5575,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for TransformParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FindMatchesParameters", self.find_matches_parameters);
@@ -5487,6 +5656,7 @@ impl CfnPartition {
 impl crate::core::element::CfnResource for CfnPartition {
     const TYPE_NAME: &'static str = "AWS::Glue::Partition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -5503,6 +5673,7 @@ impl Handle<CfnPartition> {
     /// CFN
     ///
     /// `Fn::GetAtt` `IdentifierPartitionInputValues`.
+    #[inline]
     pub fn attr_identifier_partition_input_values(&self) -> Val<String> {
         Val::expr(self.get_att("IdentifierPartitionInputValues"))
     }
@@ -5545,6 +5716,7 @@ pub mod partition {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -5582,6 +5754,7 @@ pub mod partition {
     }
 
     impl IntoValue for Order {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -5623,6 +5796,7 @@ pub mod partition {
     }
 
     impl IntoValue for PartitionInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameters", self.parameters);
@@ -5655,6 +5829,7 @@ pub mod partition {
 
     impl SchemaId {
         /// A new `SchemaId` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5667,6 +5842,7 @@ pub mod partition {
     }
 
     impl IntoValue for SchemaId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegistryName", self.registry_name);
@@ -5697,6 +5873,7 @@ pub mod partition {
 
     impl SchemaReference {
         /// A new `SchemaReference` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5709,6 +5886,7 @@ pub mod partition {
     }
 
     impl IntoValue for SchemaReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SchemaId", self.schema_id);
@@ -5739,6 +5917,7 @@ pub mod partition {
 
     impl SerdeInfo {
         /// A new `SerdeInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5751,6 +5930,7 @@ pub mod partition {
     }
 
     impl IntoValue for SerdeInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -5781,6 +5961,7 @@ pub mod partition {
 
     impl SkewedInfo {
         /// A new `SkewedInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5793,6 +5974,7 @@ pub mod partition {
     }
 
     impl IntoValue for SkewedInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SkewedColumnNames", self.skewed_column_names);
@@ -5868,6 +6050,7 @@ pub mod partition {
 
     impl StorageDescriptor {
         /// A new `StorageDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5890,6 +6073,7 @@ pub mod partition {
     }
 
     impl IntoValue for StorageDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketColumns", self.bucket_columns);
@@ -5952,6 +6136,7 @@ impl CfnRegistry {
 impl crate::core::element::CfnResource for CfnRegistry {
     const TYPE_NAME: &'static str = "AWS::Glue::Registry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -5966,6 +6151,7 @@ impl Handle<CfnRegistry> {
     /// Amazon Resource Name for the created Registry.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -6048,6 +6234,7 @@ impl CfnSchema {
 impl crate::core::element::CfnResource for CfnSchema {
     const TYPE_NAME: &'static str = "AWS::Glue::Schema";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CheckpointVersion", self.checkpoint_version);
@@ -6067,12 +6254,14 @@ impl Handle<CfnSchema> {
     /// Amazon Resource Name for the Schema.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Represents the version ID associated with the initial schema version.
     ///
     /// `Fn::GetAtt` `InitialSchemaVersionId`.
+    #[inline]
     pub fn attr_initial_schema_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("InitialSchemaVersionId"))
     }
@@ -6099,6 +6288,7 @@ pub mod schema {
 
     impl Registry {
         /// A new `Registry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6110,6 +6300,7 @@ pub mod schema {
     }
 
     impl IntoValue for Registry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -6136,6 +6327,7 @@ pub mod schema {
 
     impl SchemaVersion {
         /// A new `SchemaVersion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6147,6 +6339,7 @@ pub mod schema {
     }
 
     impl IntoValue for SchemaVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsLatest", self.is_latest);
@@ -6208,6 +6401,7 @@ impl CfnSchemaVersion {
 impl crate::core::element::CfnResource for CfnSchemaVersion {
     const TYPE_NAME: &'static str = "AWS::Glue::SchemaVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Schema".into(), self.schema.into_value());
@@ -6221,6 +6415,7 @@ impl Handle<CfnSchemaVersion> {
     /// Represents the version ID associated with the schema version.
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
@@ -6252,6 +6447,7 @@ pub mod schema_version {
 
     impl Schema {
         /// A new `Schema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6264,6 +6460,7 @@ pub mod schema_version {
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegistryName", self.registry_name);
@@ -6312,6 +6509,7 @@ impl CfnSchemaVersionMetadata {
 impl crate::core::element::CfnResource for CfnSchemaVersionMetadata {
     const TYPE_NAME: &'static str = "AWS::Glue::SchemaVersionMetadata";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Key".into(), self.key.into_value());
@@ -6349,6 +6547,7 @@ impl CfnSecurityConfiguration {
 impl crate::core::element::CfnResource for CfnSecurityConfiguration {
     const TYPE_NAME: &'static str = "AWS::Glue::SecurityConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EncryptionConfiguration".into(), self.encryption_configuration.into_value());
@@ -6374,6 +6573,7 @@ pub mod security_configuration {
 
     impl CloudWatchEncryption {
         /// A new `CloudWatchEncryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6385,6 +6585,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for CloudWatchEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchEncryptionMode", self.cloud_watch_encryption_mode);
@@ -6412,6 +6613,7 @@ pub mod security_configuration {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6424,6 +6626,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchEncryption", self.cloud_watch_encryption);
@@ -6447,6 +6650,7 @@ pub mod security_configuration {
 
     impl JobBookmarksEncryption {
         /// A new `JobBookmarksEncryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6458,6 +6662,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for JobBookmarksEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JobBookmarksEncryptionMode", self.job_bookmarks_encryption_mode);
@@ -6480,6 +6685,7 @@ pub mod security_configuration {
 
     impl S3Encryption {
         /// A new `S3Encryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6491,6 +6697,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for S3Encryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -6640,6 +6847,7 @@ impl CfnSession {
 impl crate::core::element::CfnResource for CfnSession {
     const TYPE_NAME: &'static str = "AWS::Glue::Session";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Command".into(), self.command.into_value());
@@ -6666,24 +6874,28 @@ impl Handle<CfnSession> {
     /// The Amazon Resource Name (ARN) of the session.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time and date when the session was created.
     ///
     /// `Fn::GetAtt` `CreatedOn`.
+    #[inline]
     pub fn attr_created_on(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedOn"))
     }
     /// The session status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The code execution progress of the session.
     ///
     /// `Fn::GetAtt` `Progress`.
+    #[inline]
     pub fn attr_progress(&self) -> Val<f64> {
         Val::expr(self.get_att("Progress"))
     }
@@ -6705,6 +6917,7 @@ pub mod session {
 
     impl ConnectionsList {
         /// A new `ConnectionsList` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6715,6 +6928,7 @@ pub mod session {
     }
 
     impl IntoValue for ConnectionsList {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Connections", self.connections);
@@ -6740,6 +6954,7 @@ pub mod session {
 
     impl SessionCommand {
         /// A new `SessionCommand` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6751,6 +6966,7 @@ pub mod session {
     }
 
     impl IntoValue for SessionCommand {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -6829,6 +7045,7 @@ impl CfnTable {
 impl crate::core::element::CfnResource for CfnTable {
     const TYPE_NAME: &'static str = "AWS::Glue::Table";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -6877,6 +7094,7 @@ pub mod table {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -6909,6 +7127,7 @@ pub mod table {
 
     impl IcebergInput {
         /// A new `IcebergInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6921,6 +7140,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IcebergTableInput", self.iceberg_table_input);
@@ -6972,6 +7192,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -7010,6 +7231,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -7058,6 +7280,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -7112,6 +7335,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -7146,6 +7370,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortOrder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -7202,6 +7427,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergStructField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Doc", self.doc);
@@ -7264,6 +7490,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergTableInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Location".into(), self.location.into_value());
@@ -7288,6 +7515,7 @@ pub mod table {
 
     impl OpenTableFormatInput {
         /// A new `OpenTableFormatInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7298,6 +7526,7 @@ pub mod table {
     }
 
     impl IntoValue for OpenTableFormatInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IcebergInput", self.iceberg_input);
@@ -7329,6 +7558,7 @@ pub mod table {
     }
 
     impl IntoValue for Order {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -7360,6 +7590,7 @@ pub mod table {
 
     impl SchemaId {
         /// A new `SchemaId` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7372,6 +7603,7 @@ pub mod table {
     }
 
     impl IntoValue for SchemaId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegistryName", self.registry_name);
@@ -7404,6 +7636,7 @@ pub mod table {
 
     impl SchemaReference {
         /// A new `SchemaReference` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7416,6 +7649,7 @@ pub mod table {
     }
 
     impl IntoValue for SchemaReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SchemaId", self.schema_id);
@@ -7446,6 +7680,7 @@ pub mod table {
 
     impl SerdeInfo {
         /// A new `SerdeInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7458,6 +7693,7 @@ pub mod table {
     }
 
     impl IntoValue for SerdeInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -7488,6 +7724,7 @@ pub mod table {
 
     impl SkewedInfo {
         /// A new `SkewedInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7500,6 +7737,7 @@ pub mod table {
     }
 
     impl IntoValue for SkewedInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SkewedColumnNames", self.skewed_column_names);
@@ -7581,6 +7819,7 @@ pub mod table {
 
     impl StorageDescriptor {
         /// A new `StorageDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7603,6 +7842,7 @@ pub mod table {
     }
 
     impl IntoValue for StorageDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketColumns", self.bucket_columns);
@@ -7650,6 +7890,7 @@ pub mod table {
 
     impl TableIdentifier {
         /// A new `TableIdentifier` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7663,6 +7904,7 @@ pub mod table {
     }
 
     impl IntoValue for TableIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -7740,6 +7982,7 @@ pub mod table {
 
     impl TableInput {
         /// A new `TableInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7761,6 +8004,7 @@ pub mod table {
     }
 
     impl IntoValue for TableInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -7807,6 +8051,7 @@ pub mod table {
 
     impl ViewDefinition {
         /// A new `ViewDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7820,6 +8065,7 @@ pub mod table {
     }
 
     impl IntoValue for ViewDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Definer", self.definer);
@@ -7863,6 +8109,7 @@ pub mod table {
 
     impl ViewRepresentation {
         /// A new `ViewRepresentation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7877,6 +8124,7 @@ pub mod table {
     }
 
     impl IntoValue for ViewRepresentation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dialect", self.dialect);
@@ -7971,6 +8219,7 @@ impl CfnTableOptimizer {
 impl crate::core::element::CfnResource for CfnTableOptimizer {
     const TYPE_NAME: &'static str = "AWS::Glue::TableOptimizer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -7998,6 +8247,7 @@ pub mod table_optimizer {
 
     impl CompactionConfiguration {
         /// A new `CompactionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8008,6 +8258,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for CompactionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IcebergConfiguration", self.iceberg_configuration);
@@ -8038,6 +8289,7 @@ pub mod table_optimizer {
 
     impl IcebergCompactionConfiguration {
         /// A new `IcebergCompactionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8050,6 +8302,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for IcebergCompactionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteFileThreshold", self.delete_file_threshold);
@@ -8078,6 +8331,7 @@ pub mod table_optimizer {
 
     impl IcebergConfiguration {
         /// A new `IcebergConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8089,6 +8343,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for IcebergConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Location", self.location);
@@ -8114,6 +8369,7 @@ pub mod table_optimizer {
 
     impl IcebergRetentionConfiguration {
         /// A new `IcebergRetentionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8126,6 +8382,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for IcebergRetentionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CleanExpiredFiles", self.clean_expired_files);
@@ -8149,6 +8406,7 @@ pub mod table_optimizer {
 
     impl OrphanFileDeletionConfiguration {
         /// A new `OrphanFileDeletionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8159,6 +8417,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for OrphanFileDeletionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IcebergConfiguration", self.iceberg_configuration);
@@ -8179,6 +8438,7 @@ pub mod table_optimizer {
 
     impl RetentionConfiguration {
         /// A new `RetentionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8189,6 +8449,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for RetentionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IcebergConfiguration", self.iceberg_configuration);
@@ -8259,6 +8520,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for TableOptimizerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompactionConfiguration", self.compaction_configuration);
@@ -8284,6 +8546,7 @@ pub mod table_optimizer {
 
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8294,6 +8557,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GlueConnectionName", self.glue_connection_name);
@@ -8411,6 +8675,7 @@ impl CfnTrigger {
 impl crate::core::element::CfnResource for CfnTrigger {
     const TYPE_NAME: &'static str = "AWS::Glue::Trigger";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -8468,6 +8733,7 @@ pub mod trigger {
 
     impl Action {
         /// A new `Action` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8483,6 +8749,7 @@ pub mod trigger {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arguments", self.arguments);
@@ -8528,6 +8795,7 @@ pub mod trigger {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8542,6 +8810,7 @@ pub mod trigger {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlState", self.crawl_state);
@@ -8583,6 +8852,7 @@ pub mod trigger {
     }
 
     impl IntoValue for EventBatchingCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BatchSize".into(), self.batch_size.into_value());
@@ -8604,6 +8874,7 @@ pub mod trigger {
 
     impl NotificationProperty {
         /// A new `NotificationProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8614,6 +8885,7 @@ pub mod trigger {
     }
 
     impl IntoValue for NotificationProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NotifyDelayAfter", self.notify_delay_after);
@@ -8640,6 +8912,7 @@ pub mod trigger {
 
     impl Predicate {
         /// A new `Predicate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8651,6 +8924,7 @@ pub mod trigger {
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Conditions", self.conditions);
@@ -8755,6 +9029,7 @@ impl CfnUsageProfile {
 impl crate::core::element::CfnResource for CfnUsageProfile {
     const TYPE_NAME: &'static str = "AWS::Glue::UsageProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Configuration", self.configuration);
@@ -8770,6 +9045,7 @@ impl Handle<CfnUsageProfile> {
     /// Creation time.
     ///
     /// `Fn::GetAtt` `CreatedOn`.
+    #[inline]
     pub fn attr_created_on(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedOn"))
     }
@@ -8792,6 +9068,7 @@ pub mod usage_profile {
 
     impl ProfileConfiguration {
         /// A new `ProfileConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8803,6 +9080,7 @@ pub mod usage_profile {
     }
 
     impl IntoValue for ProfileConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JobConfiguration", self.job_configuration);
@@ -8884,6 +9162,7 @@ impl CfnUserDefinedFunction {
 impl crate::core::element::CfnResource for CfnUserDefinedFunction {
     const TYPE_NAME: &'static str = "AWS::Glue::UserDefinedFunction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClassName", self.class_name);
@@ -8902,6 +9181,7 @@ impl Handle<CfnUserDefinedFunction> {
     /// The Amazon Resource Name (ARN) of the user-defined function.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -8928,6 +9208,7 @@ pub mod user_defined_function {
 
     impl ResourceUri {
         /// A new `ResourceUri` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8939,6 +9220,7 @@ pub mod user_defined_function {
     }
 
     impl IntoValue for ResourceUri {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -9009,6 +9291,7 @@ pub struct CfnWorkflow {
 
 impl CfnWorkflow {
     /// A new `CfnWorkflow` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -9025,6 +9308,7 @@ impl CfnWorkflow {
 impl crate::core::element::CfnResource for CfnWorkflow {
     const TYPE_NAME: &'static str = "AWS::Glue::Workflow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultRunProperties", self.default_run_properties);

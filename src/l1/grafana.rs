@@ -164,6 +164,7 @@ impl CfnWorkspace {
 impl crate::core::element::CfnResource for CfnWorkspace {
     const TYPE_NAME: &'static str = "AWS::Grafana::Workspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountAccessType".into(), self.account_access_type.into_value());
@@ -193,42 +194,49 @@ impl Handle<CfnWorkspace> {
     /// The id that uniquely identifies a Grafana workspace.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The client ID of the AWS SSO Managed Application.
     ///
     /// `Fn::GetAtt` `SsoClientId`.
+    #[inline]
     pub fn attr_sso_client_id(&self) -> Val<String> {
         Val::expr(self.get_att("SsoClientId"))
     }
     /// Valid SAML configuration statuses.
     ///
     /// `Fn::GetAtt` `SamlConfigurationStatus`.
+    #[inline]
     pub fn attr_saml_configuration_status(&self) -> Val<String> {
         Val::expr(self.get_att("SamlConfigurationStatus"))
     }
     /// Endpoint for the Grafana workspace.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// These enums represent the status of a workspace.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Timestamp when the workspace was created.
     ///
     /// `Fn::GetAtt` `CreationTimestamp`.
+    #[inline]
     pub fn attr_creation_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTimestamp"))
     }
     /// Timestamp when the workspace was last modified
     ///
     /// `Fn::GetAtt` `ModificationTimestamp`.
+    #[inline]
     pub fn attr_modification_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("ModificationTimestamp"))
     }
@@ -275,6 +283,7 @@ pub mod workspace {
 
     impl AssertionAttributes {
         /// A new `AssertionAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -290,6 +299,7 @@ pub mod workspace {
     }
 
     impl IntoValue for AssertionAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Email", self.email);
@@ -320,6 +330,7 @@ pub mod workspace {
 
     impl IdpMetadata {
         /// A new `IdpMetadata` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -331,6 +342,7 @@ pub mod workspace {
     }
 
     impl IntoValue for IdpMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Url", self.url);
@@ -360,6 +372,7 @@ pub mod workspace {
 
     impl NetworkAccessControl {
         /// A new `NetworkAccessControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -371,6 +384,7 @@ pub mod workspace {
     }
 
     impl IntoValue for NetworkAccessControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PrefixListIds", self.prefix_list_ids);
@@ -397,6 +411,7 @@ pub mod workspace {
 
     impl RoleValues {
         /// A new `RoleValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -408,6 +423,7 @@ pub mod workspace {
     }
 
     impl IntoValue for RoleValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Admin", self.admin);
@@ -463,6 +479,7 @@ pub mod workspace {
     }
 
     impl IntoValue for SamlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedOrganizations", self.allowed_organizations);
@@ -498,6 +515,7 @@ pub mod workspace {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());

@@ -52,6 +52,7 @@ impl CfnConnectorDefinition {
 impl crate::core::element::CfnResource for CfnConnectorDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ConnectorDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -65,16 +66,19 @@ impl crate::core::element::CfnResource for CfnConnectorDefinition {
 impl Handle<CfnConnectorDefinition> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -110,6 +114,7 @@ pub mod connector_definition {
     }
 
     impl IntoValue for Connector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectorArn".into(), self.connector_arn.into_value());
@@ -136,6 +141,7 @@ pub mod connector_definition {
     }
 
     impl IntoValue for ConnectorDefinitionVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Connectors".into(), self.connectors.into_value());
@@ -174,6 +180,7 @@ impl CfnConnectorDefinitionVersion {
 impl crate::core::element::CfnResource for CfnConnectorDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ConnectorDefinitionVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectorDefinitionId".into(), self.connector_definition_id.into_value());
@@ -186,6 +193,7 @@ impl crate::core::element::CfnResource for CfnConnectorDefinitionVersion {
 impl Handle<CfnConnectorDefinitionVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -221,6 +229,7 @@ pub mod connector_definition_version {
     }
 
     impl IntoValue for Connector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectorArn".into(), self.connector_arn.into_value());
@@ -267,6 +276,7 @@ impl CfnCoreDefinition {
 impl crate::core::element::CfnResource for CfnCoreDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::CoreDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -280,16 +290,19 @@ impl crate::core::element::CfnResource for CfnCoreDefinition {
 impl Handle<CfnCoreDefinition> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -337,6 +350,7 @@ pub mod core_definition {
     }
 
     impl IntoValue for Core {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -364,6 +378,7 @@ pub mod core_definition {
     }
 
     impl IntoValue for CoreDefinitionVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cores".into(), self.cores.into_value());
@@ -402,6 +417,7 @@ impl CfnCoreDefinitionVersion {
 impl crate::core::element::CfnResource for CfnCoreDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::CoreDefinitionVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CoreDefinitionId".into(), self.core_definition_id.into_value());
@@ -414,6 +430,7 @@ impl crate::core::element::CfnResource for CfnCoreDefinitionVersion {
 impl Handle<CfnCoreDefinitionVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -461,6 +478,7 @@ pub mod core_definition_version {
     }
 
     impl IntoValue for Core {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -508,6 +526,7 @@ impl CfnDeviceDefinition {
 impl crate::core::element::CfnResource for CfnDeviceDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::DeviceDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -521,16 +540,19 @@ impl crate::core::element::CfnResource for CfnDeviceDefinition {
 impl Handle<CfnDeviceDefinition> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -578,6 +600,7 @@ pub mod device_definition {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -605,6 +628,7 @@ pub mod device_definition {
     }
 
     impl IntoValue for DeviceDefinitionVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Devices".into(), self.devices.into_value());
@@ -643,6 +667,7 @@ impl CfnDeviceDefinitionVersion {
 impl crate::core::element::CfnResource for CfnDeviceDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::DeviceDefinitionVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DeviceDefinitionId".into(), self.device_definition_id.into_value());
@@ -655,6 +680,7 @@ impl crate::core::element::CfnResource for CfnDeviceDefinitionVersion {
 impl Handle<CfnDeviceDefinitionVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -702,6 +728,7 @@ pub mod device_definition_version {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -749,6 +776,7 @@ impl CfnFunctionDefinition {
 impl crate::core::element::CfnResource for CfnFunctionDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::FunctionDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -762,16 +790,19 @@ impl crate::core::element::CfnResource for CfnFunctionDefinition {
 impl Handle<CfnFunctionDefinition> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -797,6 +828,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for DefaultConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Execution".into(), self.execution.into_value());
@@ -824,6 +856,7 @@ pub mod function_definition {
 
     impl Environment {
         /// A new `Environment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -837,6 +870,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessSysfs", self.access_sysfs);
@@ -861,6 +895,7 @@ pub mod function_definition {
 
     impl Execution {
         /// A new `Execution` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -872,6 +907,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for Execution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsolationMode", self.isolation_mode);
@@ -911,6 +947,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FunctionArn".into(), self.function_arn.into_value());
@@ -949,6 +986,7 @@ pub mod function_definition {
 
     impl FunctionConfiguration {
         /// A new `FunctionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -965,6 +1003,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for FunctionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncodingType", self.encoding_type);
@@ -1002,6 +1041,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for FunctionDefinitionVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultConfig", self.default_config);
@@ -1034,6 +1074,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for ResourceAccessPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Permission", self.permission);
@@ -1056,6 +1097,7 @@ pub mod function_definition {
 
     impl RunAs {
         /// A new `RunAs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1067,6 +1109,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for RunAs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Gid", self.gid);
@@ -1117,6 +1160,7 @@ impl CfnFunctionDefinitionVersion {
 impl crate::core::element::CfnResource for CfnFunctionDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::FunctionDefinitionVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultConfig", self.default_config);
@@ -1130,6 +1174,7 @@ impl crate::core::element::CfnResource for CfnFunctionDefinitionVersion {
 impl Handle<CfnFunctionDefinitionVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1155,6 +1200,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for DefaultConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Execution".into(), self.execution.into_value());
@@ -1182,6 +1228,7 @@ pub mod function_definition_version {
 
     impl Environment {
         /// A new `Environment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1195,6 +1242,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessSysfs", self.access_sysfs);
@@ -1219,6 +1267,7 @@ pub mod function_definition_version {
 
     impl Execution {
         /// A new `Execution` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1230,6 +1279,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for Execution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsolationMode", self.isolation_mode);
@@ -1269,6 +1319,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FunctionArn".into(), self.function_arn.into_value());
@@ -1307,6 +1358,7 @@ pub mod function_definition_version {
 
     impl FunctionConfiguration {
         /// A new `FunctionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1323,6 +1375,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for FunctionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncodingType", self.encoding_type);
@@ -1360,6 +1413,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for ResourceAccessPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Permission", self.permission);
@@ -1382,6 +1436,7 @@ pub mod function_definition_version {
 
     impl RunAs {
         /// A new `RunAs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1393,6 +1448,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for RunAs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Gid", self.gid);
@@ -1442,6 +1498,7 @@ impl CfnGroup {
 impl crate::core::element::CfnResource for CfnGroup {
     const TYPE_NAME: &'static str = "AWS::Greengrass::Group";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -1456,21 +1513,25 @@ impl crate::core::element::CfnResource for CfnGroup {
 impl Handle<CfnGroup> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `RoleAttachedAt`.
+    #[inline]
     pub fn attr_role_attached_at(&self) -> Val<String> {
         Val::expr(self.get_att("RoleAttachedAt"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1508,6 +1569,7 @@ pub mod group {
 
     impl GroupVersion {
         /// A new `GroupVersion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1524,6 +1586,7 @@ pub mod group {
     }
 
     impl IntoValue for GroupVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectorDefinitionVersionArn", self.connector_definition_version_arn);
@@ -1602,6 +1665,7 @@ impl CfnGroupVersion {
 impl crate::core::element::CfnResource for CfnGroupVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::GroupVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectorDefinitionVersionArn", self.connector_definition_version_arn);
@@ -1620,6 +1684,7 @@ impl crate::core::element::CfnResource for CfnGroupVersion {
 impl Handle<CfnGroupVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1659,6 +1724,7 @@ impl CfnLoggerDefinition {
 impl crate::core::element::CfnResource for CfnLoggerDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::LoggerDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -1672,16 +1738,19 @@ impl crate::core::element::CfnResource for CfnLoggerDefinition {
 impl Handle<CfnLoggerDefinition> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1728,6 +1797,7 @@ pub mod logger_definition {
     }
 
     impl IntoValue for Logger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Component".into(), self.component.into_value());
@@ -1756,6 +1826,7 @@ pub mod logger_definition {
     }
 
     impl IntoValue for LoggerDefinitionVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Loggers".into(), self.loggers.into_value());
@@ -1794,6 +1865,7 @@ impl CfnLoggerDefinitionVersion {
 impl crate::core::element::CfnResource for CfnLoggerDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::LoggerDefinitionVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LoggerDefinitionId".into(), self.logger_definition_id.into_value());
@@ -1806,6 +1878,7 @@ impl crate::core::element::CfnResource for CfnLoggerDefinitionVersion {
 impl Handle<CfnLoggerDefinitionVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1852,6 +1925,7 @@ pub mod logger_definition_version {
     }
 
     impl IntoValue for Logger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Component".into(), self.component.into_value());
@@ -1900,6 +1974,7 @@ impl CfnResourceDefinition {
 impl crate::core::element::CfnResource for CfnResourceDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ResourceDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -1913,16 +1988,19 @@ impl crate::core::element::CfnResource for CfnResourceDefinition {
 impl Handle<CfnResourceDefinition> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1955,6 +2033,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for GroupOwnerSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AutoAddGroupOwner".into(), self.auto_add_group_owner.into_value());
@@ -1987,6 +2066,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for LocalDeviceResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupOwnerSetting", self.group_owner_setting);
@@ -2026,6 +2106,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for LocalVolumeResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationPath".into(), self.destination_path.into_value());
@@ -2058,6 +2139,7 @@ pub mod resource_definition {
 
     impl ResourceDataContainer {
         /// A new `ResourceDataContainer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2072,6 +2154,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for ResourceDataContainer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalDeviceResourceData", self.local_device_resource_data);
@@ -2104,6 +2187,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for ResourceDefinitionVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Resources".into(), self.resources.into_value());
@@ -2131,6 +2215,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for ResourceDownloadOwnerSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GroupOwner".into(), self.group_owner.into_value());
@@ -2166,6 +2251,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for ResourceInstance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -2202,6 +2288,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for S3MachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationPath".into(), self.destination_path.into_value());
@@ -2243,6 +2330,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for SageMakerMachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationPath".into(), self.destination_path.into_value());
@@ -2276,6 +2364,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for SecretsManagerSecretResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ARN".into(), self.arn.into_value());
@@ -2315,6 +2404,7 @@ impl CfnResourceDefinitionVersion {
 impl crate::core::element::CfnResource for CfnResourceDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ResourceDefinitionVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceDefinitionId".into(), self.resource_definition_id.into_value());
@@ -2327,6 +2417,7 @@ impl crate::core::element::CfnResource for CfnResourceDefinitionVersion {
 impl Handle<CfnResourceDefinitionVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2359,6 +2450,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for GroupOwnerSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AutoAddGroupOwner".into(), self.auto_add_group_owner.into_value());
@@ -2391,6 +2483,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for LocalDeviceResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupOwnerSetting", self.group_owner_setting);
@@ -2430,6 +2523,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for LocalVolumeResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationPath".into(), self.destination_path.into_value());
@@ -2462,6 +2556,7 @@ pub mod resource_definition_version {
 
     impl ResourceDataContainer {
         /// A new `ResourceDataContainer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2476,6 +2571,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for ResourceDataContainer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalDeviceResourceData", self.local_device_resource_data);
@@ -2511,6 +2607,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for ResourceDownloadOwnerSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GroupOwner".into(), self.group_owner.into_value());
@@ -2546,6 +2643,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for ResourceInstance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -2582,6 +2680,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for S3MachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationPath".into(), self.destination_path.into_value());
@@ -2623,6 +2722,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for SageMakerMachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationPath".into(), self.destination_path.into_value());
@@ -2656,6 +2756,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for SecretsManagerSecretResourceData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ARN".into(), self.arn.into_value());
@@ -2701,6 +2802,7 @@ impl CfnSubscriptionDefinition {
 impl crate::core::element::CfnResource for CfnSubscriptionDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::SubscriptionDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InitialVersion", self.initial_version);
@@ -2714,16 +2816,19 @@ impl crate::core::element::CfnResource for CfnSubscriptionDefinition {
 impl Handle<CfnSubscriptionDefinition> {
     ///
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2762,6 +2867,7 @@ pub mod subscription_definition {
     }
 
     impl IntoValue for Subscription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -2789,6 +2895,7 @@ pub mod subscription_definition {
     }
 
     impl IntoValue for SubscriptionDefinitionVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Subscriptions".into(), self.subscriptions.into_value());
@@ -2828,6 +2935,7 @@ impl CfnSubscriptionDefinitionVersion {
 impl crate::core::element::CfnResource for CfnSubscriptionDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::SubscriptionDefinitionVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SubscriptionDefinitionId".into(), self.subscription_definition_id.into_value());
@@ -2840,6 +2948,7 @@ impl crate::core::element::CfnResource for CfnSubscriptionDefinitionVersion {
 impl Handle<CfnSubscriptionDefinitionVersion> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2878,6 +2987,7 @@ pub mod subscription_definition_version {
     }
 
     impl IntoValue for Subscription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());

@@ -39,6 +39,7 @@ pub struct CfnComponentVersion {
 
 impl CfnComponentVersion {
     /// A new `CfnComponentVersion` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -53,6 +54,7 @@ impl CfnComponentVersion {
 impl crate::core::element::CfnResource for CfnComponentVersion {
     const TYPE_NAME: &'static str = "AWS::GreengrassV2::ComponentVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InlineRecipe", self.inline_recipe);
@@ -66,16 +68,19 @@ impl crate::core::element::CfnResource for CfnComponentVersion {
 impl Handle<CfnComponentVersion> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ComponentName`.
+    #[inline]
     pub fn attr_component_name(&self) -> Val<String> {
         Val::expr(self.get_att("ComponentName"))
     }
     ///
     /// `Fn::GetAtt` `ComponentVersion`.
+    #[inline]
     pub fn attr_component_version(&self) -> Val<String> {
         Val::expr(self.get_att("ComponentVersion"))
     }
@@ -98,6 +103,7 @@ pub mod component_version {
 
     impl ComponentPlatform {
         /// A new `ComponentPlatform` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -109,6 +115,7 @@ pub mod component_version {
     }
 
     impl IntoValue for ComponentPlatform {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -137,6 +144,7 @@ pub mod component_version {
 
     impl LambdaContainerParams {
         /// A new `LambdaContainerParams` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -150,6 +158,7 @@ pub mod component_version {
     }
 
     impl IntoValue for LambdaContainerParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Devices", self.devices);
@@ -177,6 +186,7 @@ pub mod component_version {
 
     impl LambdaDeviceMount {
         /// A new `LambdaDeviceMount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -189,6 +199,7 @@ pub mod component_version {
     }
 
     impl IntoValue for LambdaDeviceMount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddGroupOwner", self.add_group_owner);
@@ -212,6 +223,7 @@ pub mod component_version {
 
     impl LambdaEventSource {
         /// A new `LambdaEventSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -223,6 +235,7 @@ pub mod component_version {
     }
 
     impl IntoValue for LambdaEventSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Topic", self.topic);
@@ -272,6 +285,7 @@ pub mod component_version {
 
     impl LambdaExecutionParameters {
         /// A new `LambdaExecutionParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -292,6 +306,7 @@ pub mod component_version {
     }
 
     impl IntoValue for LambdaExecutionParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnvironmentVariables", self.environment_variables);
@@ -335,6 +350,7 @@ pub mod component_version {
 
     impl LambdaFunctionRecipeSource {
         /// A new `LambdaFunctionRecipeSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -350,6 +366,7 @@ pub mod component_version {
     }
 
     impl IntoValue for LambdaFunctionRecipeSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentDependencies", self.component_dependencies);
@@ -376,6 +393,7 @@ pub mod component_version {
 
     impl LambdaLinuxProcessParams {
         /// A new `LambdaLinuxProcessParams` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -387,6 +405,7 @@ pub mod component_version {
     }
 
     impl IntoValue for LambdaLinuxProcessParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerParams", self.container_params);
@@ -415,6 +434,7 @@ pub mod component_version {
 
     impl LambdaVolumeMount {
         /// A new `LambdaVolumeMount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -428,6 +448,7 @@ pub mod component_version {
     }
 
     impl IntoValue for LambdaVolumeMount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddGroupOwner", self.add_group_owner);
@@ -526,6 +547,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::GreengrassV2::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Components", self.components);
@@ -543,6 +565,7 @@ impl crate::core::element::CfnResource for CfnDeployment {
 impl Handle<CfnDeployment> {
     ///
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentId"))
     }
@@ -565,6 +588,7 @@ pub mod deployment {
 
     impl DeploymentComponentUpdatePolicy {
         /// A new `DeploymentComponentUpdatePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -576,6 +600,7 @@ pub mod deployment {
     }
 
     impl IntoValue for DeploymentComponentUpdatePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -595,6 +620,7 @@ pub mod deployment {
 
     impl DeploymentConfigurationValidationPolicy {
         /// A new `DeploymentConfigurationValidationPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -605,6 +631,7 @@ pub mod deployment {
     }
 
     impl IntoValue for DeploymentConfigurationValidationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
@@ -629,6 +656,7 @@ pub mod deployment {
 
     impl DeploymentIoTJobConfiguration {
         /// A new `DeploymentIoTJobConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -641,6 +669,7 @@ pub mod deployment {
     }
 
     impl IntoValue for DeploymentIoTJobConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbortConfig", self.abort_config);
@@ -667,6 +696,7 @@ pub mod deployment {
 
     impl DeploymentPolicies {
         /// A new `DeploymentPolicies` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -679,6 +709,7 @@ pub mod deployment {
     }
 
     impl IntoValue for DeploymentPolicies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentUpdatePolicy", self.component_update_policy);
@@ -705,6 +736,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobAbortConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CriteriaList".into(), self.criteria_list.into_value());
@@ -749,6 +781,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobAbortCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -773,6 +806,7 @@ pub mod deployment {
 
     impl IoTJobExecutionsRolloutConfig {
         /// A new `IoTJobExecutionsRolloutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -784,6 +818,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobExecutionsRolloutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExponentialRate", self.exponential_rate);
@@ -824,6 +859,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobExponentialRolloutRate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BaseRatePerMinute".into(), self.base_rate_per_minute.into_value());
@@ -844,6 +880,7 @@ pub mod deployment {
 
     impl IoTJobTimeoutConfig {
         /// A new `IoTJobTimeoutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -854,6 +891,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobTimeoutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InProgressTimeoutInMinutes", self.in_progress_timeout_in_minutes);

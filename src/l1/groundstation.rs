@@ -51,6 +51,7 @@ impl CfnConfig {
 impl crate::core::element::CfnResource for CfnConfig {
     const TYPE_NAME: &'static str = "AWS::GroundStation::Config";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigData".into(), self.config_data.into_value());
@@ -64,16 +65,19 @@ impl crate::core::element::CfnResource for CfnConfig {
 impl Handle<CfnConfig> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
@@ -93,6 +97,7 @@ pub mod config {
 
     impl AntennaDownlinkConfig {
         /// A new `AntennaDownlinkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -103,6 +108,7 @@ pub mod config {
     }
 
     impl IntoValue for AntennaDownlinkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SpectrumConfig", self.spectrum_config);
@@ -127,6 +133,7 @@ pub mod config {
 
     impl AntennaDownlinkDemodDecodeConfig {
         /// A new `AntennaDownlinkDemodDecodeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -139,6 +146,7 @@ pub mod config {
     }
 
     impl IntoValue for AntennaDownlinkDemodDecodeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecodeConfig", self.decode_config);
@@ -165,6 +173,7 @@ pub mod config {
 
     impl AntennaUplinkConfig {
         /// A new `AntennaUplinkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -177,6 +186,7 @@ pub mod config {
     }
 
     impl IntoValue for AntennaUplinkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SpectrumConfig", self.spectrum_config);
@@ -218,6 +228,7 @@ pub mod config {
 
     impl ConfigData {
         /// A new `ConfigData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -235,6 +246,7 @@ pub mod config {
     }
 
     impl IntoValue for ConfigData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AntennaDownlinkConfig", self.antenna_downlink_config);
@@ -263,6 +275,7 @@ pub mod config {
 
     impl DataflowEndpointConfig {
         /// A new `DataflowEndpointConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -274,6 +287,7 @@ pub mod config {
     }
 
     impl IntoValue for DataflowEndpointConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataflowEndpointName", self.dataflow_endpoint_name);
@@ -293,6 +307,7 @@ pub mod config {
 
     impl DecodeConfig {
         /// A new `DecodeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -303,6 +318,7 @@ pub mod config {
     }
 
     impl IntoValue for DecodeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UnvalidatedJSON", self.unvalidated_json);
@@ -321,6 +337,7 @@ pub mod config {
 
     impl DemodulationConfig {
         /// A new `DemodulationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -331,6 +348,7 @@ pub mod config {
     }
 
     impl IntoValue for DemodulationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UnvalidatedJSON", self.unvalidated_json);
@@ -352,6 +370,7 @@ pub mod config {
 
     impl Eirp {
         /// A new `Eirp` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -363,6 +382,7 @@ pub mod config {
     }
 
     impl IntoValue for Eirp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Units", self.units);
@@ -385,6 +405,7 @@ pub mod config {
 
     impl Frequency {
         /// A new `Frequency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -396,6 +417,7 @@ pub mod config {
     }
 
     impl IntoValue for Frequency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Units", self.units);
@@ -418,6 +440,7 @@ pub mod config {
 
     impl FrequencyBandwidth {
         /// A new `FrequencyBandwidth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -429,6 +452,7 @@ pub mod config {
     }
 
     impl IntoValue for FrequencyBandwidth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Units", self.units);
@@ -457,6 +481,7 @@ pub mod config {
     }
 
     impl IntoValue for KinesisDataStreamData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KinesisDataStreamArn".into(), self.kinesis_data_stream_arn.into_value());
@@ -482,6 +507,7 @@ pub mod config {
 
     impl S3RecordingConfig {
         /// A new `S3RecordingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -494,6 +520,7 @@ pub mod config {
     }
 
     impl IntoValue for S3RecordingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketArn", self.bucket_arn);
@@ -520,6 +547,7 @@ pub mod config {
 
     impl SpectrumConfig {
         /// A new `SpectrumConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -532,6 +560,7 @@ pub mod config {
     }
 
     impl IntoValue for SpectrumConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bandwidth", self.bandwidth);
@@ -564,6 +593,7 @@ pub mod config {
     }
 
     impl IntoValue for TelemetrySinkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TelemetrySinkData".into(), self.telemetry_sink_data.into_value());
@@ -583,6 +613,7 @@ pub mod config {
 
     impl TelemetrySinkData {
         /// A new `TelemetrySinkData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -593,6 +624,7 @@ pub mod config {
     }
 
     impl IntoValue for TelemetrySinkData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KinesisDataStreamData", self.kinesis_data_stream_data);
@@ -611,6 +643,7 @@ pub mod config {
 
     impl TrackingConfig {
         /// A new `TrackingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -621,6 +654,7 @@ pub mod config {
     }
 
     impl IntoValue for TrackingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Autotrack", self.autotrack);
@@ -642,6 +676,7 @@ pub mod config {
 
     impl UplinkEchoConfig {
         /// A new `UplinkEchoConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -653,6 +688,7 @@ pub mod config {
     }
 
     impl IntoValue for UplinkEchoConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AntennaUplinkConfigArn", self.antenna_uplink_config_arn);
@@ -675,6 +711,7 @@ pub mod config {
 
     impl UplinkSpectrumConfig {
         /// A new `UplinkSpectrumConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -686,6 +723,7 @@ pub mod config {
     }
 
     impl IntoValue for UplinkSpectrumConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CenterFrequency", self.center_frequency);
@@ -792,6 +830,7 @@ impl CfnDataflowEndpointGroup {
 impl crate::core::element::CfnResource for CfnDataflowEndpointGroup {
     const TYPE_NAME: &'static str = "AWS::GroundStation::DataflowEndpointGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
@@ -806,11 +845,13 @@ impl crate::core::element::CfnResource for CfnDataflowEndpointGroup {
 impl Handle<CfnDataflowEndpointGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -842,6 +883,7 @@ pub mod dataflow_endpoint_group {
 
     impl AwsGroundStationAgentEndpoint {
         /// A new `AwsGroundStationAgentEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -856,6 +898,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for AwsGroundStationAgentEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentStatus", self.agent_status);
@@ -883,6 +926,7 @@ pub mod dataflow_endpoint_group {
 
     impl ConnectionDetails {
         /// A new `ConnectionDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -894,6 +938,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for ConnectionDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mtu", self.mtu);
@@ -919,6 +964,7 @@ pub mod dataflow_endpoint_group {
 
     impl DataflowEndpoint {
         /// A new `DataflowEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -931,6 +977,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for DataflowEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Address", self.address);
@@ -957,6 +1004,7 @@ pub mod dataflow_endpoint_group {
 
     impl EndpointDetails {
         /// A new `EndpointDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -969,6 +1017,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for EndpointDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsGroundStationAgentEndpoint", self.aws_ground_station_agent_endpoint);
@@ -996,6 +1045,7 @@ pub mod dataflow_endpoint_group {
 
     impl IntegerRange {
         /// A new `IntegerRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1007,6 +1057,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for IntegerRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Maximum", self.maximum);
@@ -1031,6 +1082,7 @@ pub mod dataflow_endpoint_group {
 
     impl RangedConnectionDetails {
         /// A new `RangedConnectionDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1042,6 +1094,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for RangedConnectionDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mtu", self.mtu);
@@ -1068,6 +1121,7 @@ pub mod dataflow_endpoint_group {
 
     impl RangedSocketAddress {
         /// A new `RangedSocketAddress` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1079,6 +1133,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for RangedSocketAddress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1104,6 +1159,7 @@ pub mod dataflow_endpoint_group {
 
     impl SecurityDetails {
         /// A new `SecurityDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1116,6 +1172,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for SecurityDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RoleArn", self.role_arn);
@@ -1139,6 +1196,7 @@ pub mod dataflow_endpoint_group {
 
     impl SocketAddress {
         /// A new `SocketAddress` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1150,6 +1208,7 @@ pub mod dataflow_endpoint_group {
     }
 
     impl IntoValue for SocketAddress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1211,6 +1270,7 @@ pub struct CfnDataflowEndpointGroupV2 {
 
 impl CfnDataflowEndpointGroupV2 {
     /// A new `CfnDataflowEndpointGroupV2` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1226,6 +1286,7 @@ impl CfnDataflowEndpointGroupV2 {
 impl crate::core::element::CfnResource for CfnDataflowEndpointGroupV2 {
     const TYPE_NAME: &'static str = "AWS::GroundStation::DataflowEndpointGroupV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
@@ -1240,16 +1301,19 @@ impl crate::core::element::CfnResource for CfnDataflowEndpointGroupV2 {
 impl Handle<CfnDataflowEndpointGroupV2> {
     ///
     /// `Fn::GetAtt` `EndpointDetails`.
+    #[inline]
     pub fn attr_endpoint_details(&self) -> Value {
         self.get_att("EndpointDetails")
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1284,6 +1348,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for ConnectionDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mtu", self.mtu);
@@ -1306,6 +1371,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl CreateEndpointDetails {
         /// A new `CreateEndpointDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1317,6 +1383,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for CreateEndpointDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DownlinkAwsGroundStationAgentEndpoint", self.downlink_aws_ground_station_agent_endpoint);
@@ -1345,6 +1412,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for DownlinkAwsGroundStationAgentEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataflowDetails".into(), self.dataflow_details.into_value());
@@ -1380,6 +1448,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for DownlinkConnectionDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgentIpAndPortAddress".into(), self.agent_ip_and_port_address.into_value());
@@ -1399,6 +1468,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl DownlinkDataflowDetails {
         /// A new `DownlinkDataflowDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1409,6 +1479,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for DownlinkDataflowDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentConnectionDetails", self.agent_connection_details);
@@ -1440,6 +1511,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for IntegerRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Maximum".into(), self.maximum.into_value());
@@ -1474,6 +1546,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for RangedConnectionDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mtu", self.mtu);
@@ -1506,6 +1579,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for RangedSocketAddress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1538,6 +1612,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for SocketAddress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1566,6 +1641,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for UplinkAwsGroundStationAgentEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataflowDetails".into(), self.dataflow_details.into_value());
@@ -1600,6 +1676,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for UplinkConnectionDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgentIpAndPortAddress".into(), self.agent_ip_and_port_address.into_value());
@@ -1619,6 +1696,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl UplinkDataflowDetails {
         /// A new `UplinkDataflowDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1629,6 +1707,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for UplinkDataflowDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentConnectionDetails", self.agent_connection_details);
@@ -1730,6 +1809,7 @@ impl CfnMissionProfile {
 impl crate::core::element::CfnResource for CfnMissionProfile {
     const TYPE_NAME: &'static str = "AWS::GroundStation::MissionProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
@@ -1753,16 +1833,19 @@ impl crate::core::element::CfnResource for CfnMissionProfile {
 impl Handle<CfnMissionProfile> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Region`.
+    #[inline]
     pub fn attr_region(&self) -> Val<String> {
         Val::expr(self.get_att("Region"))
     }
@@ -1785,6 +1868,7 @@ pub mod mission_profile {
 
     impl DataflowEdge {
         /// A new `DataflowEdge` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1796,6 +1880,7 @@ pub mod mission_profile {
     }
 
     impl IntoValue for DataflowEdge {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -1821,6 +1906,7 @@ pub mod mission_profile {
 
     impl StreamsKmsKey {
         /// A new `StreamsKmsKey` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1833,6 +1919,7 @@ pub mod mission_profile {
     }
 
     impl IntoValue for StreamsKmsKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsAliasArn", self.kms_alias_arn);

@@ -59,6 +59,7 @@ impl CfnCustomDetectionRuleAssociation {
 impl crate::core::element::CfnResource for CfnCustomDetectionRuleAssociation {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::CustomDetectionRuleAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Mode".into(), self.mode.into_value());
@@ -73,30 +74,35 @@ impl Handle<CfnCustomDetectionRuleAssociation> {
     /// The service-generated unique identifier of the association.
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
     /// The Amazon Resource Name (ARN) of the association.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The AWS account ID the association applies to.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     /// The time the association was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time the association was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -161,6 +167,7 @@ impl CfnDetector {
 impl crate::core::element::CfnResource for CfnDetector {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Detector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataSources", self.data_sources);
@@ -176,6 +183,7 @@ impl crate::core::element::CfnResource for CfnDetector {
 impl Handle<CfnDetector> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -201,6 +209,7 @@ pub mod detector {
 
     impl CFNDataSourceConfigurations {
         /// A new `CFNDataSourceConfigurations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -213,6 +222,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNDataSourceConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Kubernetes", self.kubernetes);
@@ -236,6 +246,7 @@ pub mod detector {
 
     impl CFNFeatureAdditionalConfiguration {
         /// A new `CFNFeatureAdditionalConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -247,6 +258,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNFeatureAdditionalConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -285,6 +297,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNFeatureConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalConfiguration", self.additional_configuration);
@@ -311,6 +324,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNKubernetesAuditLogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enable".into(), self.enable.into_value());
@@ -335,6 +349,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNKubernetesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuditLogs".into(), self.audit_logs.into_value());
@@ -353,6 +368,7 @@ pub mod detector {
 
     impl CFNMalwareProtectionConfiguration {
         /// A new `CFNMalwareProtectionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -363,6 +379,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNMalwareProtectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScanEc2InstanceWithFindings", self.scan_ec2_instance_with_findings);
@@ -387,6 +404,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNS3LogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enable".into(), self.enable.into_value());
@@ -405,6 +423,7 @@ pub mod detector {
 
     impl CFNScanEc2InstanceWithFindingsConfiguration {
         /// A new `CFNScanEc2InstanceWithFindingsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -415,6 +434,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNScanEc2InstanceWithFindingsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EbsVolumes", self.ebs_volumes);
@@ -527,6 +547,7 @@ impl CfnFilter {
 impl crate::core::element::CfnResource for CfnFilter {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Filter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Action", self.action);
@@ -554,6 +575,7 @@ pub mod filter {
 
     impl FindingCriteria {
         /// A new `FindingCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -564,6 +586,7 @@ pub mod filter {
     }
 
     impl IntoValue for FindingCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Criterion", self.criterion);
@@ -637,6 +660,7 @@ impl CfnIPSet {
 impl crate::core::element::CfnResource for CfnIPSet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::IPSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Activate", self.activate);
@@ -654,6 +678,7 @@ impl crate::core::element::CfnResource for CfnIPSet {
 impl Handle<CfnIPSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -725,6 +750,7 @@ impl CfnMalwareProtectionPlan {
 impl crate::core::element::CfnResource for CfnMalwareProtectionPlan {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::MalwareProtectionPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Actions", self.actions);
@@ -740,30 +766,35 @@ impl Handle<CfnMalwareProtectionPlan> {
     /// A unique identifier associated with Malware Protection plan resource.
     ///
     /// `Fn::GetAtt` `MalwareProtectionPlanId`.
+    #[inline]
     pub fn attr_malware_protection_plan_id(&self) -> Val<String> {
         Val::expr(self.get_att("MalwareProtectionPlanId"))
     }
     /// Amazon Resource Name (ARN) of the protected resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the Malware Protection plan resource was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Status of the Malware Protection plan resource.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Status details associated with the Malware Protection plan resource status.
     ///
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value {
         self.get_att("StatusReasons")
     }
@@ -785,6 +816,7 @@ pub mod malware_protection_plan {
 
     impl CFNActions {
         /// A new `CFNActions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -795,6 +827,7 @@ pub mod malware_protection_plan {
     }
 
     impl IntoValue for CFNActions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Tagging", self.tagging);
@@ -821,6 +854,7 @@ pub mod malware_protection_plan {
     }
 
     impl IntoValue for CFNProtectedResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -841,6 +875,7 @@ pub mod malware_protection_plan {
 
     impl CFNTagging {
         /// A new `CFNTagging` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -851,6 +886,7 @@ pub mod malware_protection_plan {
     }
 
     impl IntoValue for CFNTagging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -877,6 +913,7 @@ pub mod malware_protection_plan {
 
     impl S3Bucket {
         /// A new `S3Bucket` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -888,6 +925,7 @@ pub mod malware_protection_plan {
     }
 
     impl IntoValue for S3Bucket {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);
@@ -943,6 +981,7 @@ impl CfnMaster {
 impl crate::core::element::CfnResource for CfnMaster {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Master";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DetectorId".into(), self.detector_id.into_value());
@@ -1002,6 +1041,7 @@ impl CfnMember {
 impl crate::core::element::CfnResource for CfnMember {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Member";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DetectorId", self.detector_id);
@@ -1079,6 +1119,7 @@ impl CfnPublishingDestination {
 impl crate::core::element::CfnResource for CfnPublishingDestination {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::PublishingDestination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationProperties".into(), self.destination_properties.into_value());
@@ -1094,12 +1135,14 @@ impl Handle<CfnPublishingDestination> {
     /// The ID of the publishing destination.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The status of the publishing destination.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1107,6 +1150,7 @@ impl Handle<CfnPublishingDestination> {
     /// destination.
     ///
     /// `Fn::GetAtt` `PublishingFailureStartTimestamp`.
+    #[inline]
     pub fn attr_publishing_failure_start_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("PublishingFailureStartTimestamp"))
     }
@@ -1133,6 +1177,7 @@ pub mod publishing_destination {
 
     impl CFNDestinationProperties {
         /// A new `CFNDestinationProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1144,6 +1189,7 @@ pub mod publishing_destination {
     }
 
     impl IntoValue for CFNDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationArn", self.destination_arn);
@@ -1220,6 +1266,7 @@ impl CfnThreatEntitySet {
 impl crate::core::element::CfnResource for CfnThreatEntitySet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::ThreatEntitySet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Activate", self.activate);
@@ -1237,26 +1284,31 @@ impl crate::core::element::CfnResource for CfnThreatEntitySet {
 impl Handle<CfnThreatEntitySet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ErrorDetails`.
+    #[inline]
     pub fn attr_error_details(&self) -> Val<String> {
         Val::expr(self.get_att("ErrorDetails"))
     }
@@ -1333,6 +1385,7 @@ impl CfnThreatIntelSet {
 impl crate::core::element::CfnResource for CfnThreatIntelSet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::ThreatIntelSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Activate", self.activate);
@@ -1350,6 +1403,7 @@ impl crate::core::element::CfnResource for CfnThreatIntelSet {
 impl Handle<CfnThreatIntelSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1428,6 +1482,7 @@ impl CfnTrustedEntitySet {
 impl crate::core::element::CfnResource for CfnTrustedEntitySet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::TrustedEntitySet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Activate", self.activate);
@@ -1445,26 +1500,31 @@ impl crate::core::element::CfnResource for CfnTrustedEntitySet {
 impl Handle<CfnTrustedEntitySet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ErrorDetails`.
+    #[inline]
     pub fn attr_error_details(&self) -> Val<String> {
         Val::expr(self.get_att("ErrorDetails"))
     }

@@ -52,6 +52,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::HealthAgent::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -65,30 +66,35 @@ impl Handle<CfnDomain> {
     /// The Amazon Resource Name (ARN) of the Domain.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the Domain.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The status of the Domain.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Encryption context for the Domain.
     ///
     /// `Fn::GetAtt` `EncryptionContext`.
+    #[inline]
     pub fn attr_encryption_context(&self) -> Value {
         self.get_att("EncryptionContext")
     }
     /// The timestamp when the Domain was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }

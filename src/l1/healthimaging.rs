@@ -40,6 +40,7 @@ pub struct CfnDatastore {
 
 impl CfnDatastore {
     /// A new `CfnDatastore` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -54,6 +55,7 @@ impl CfnDatastore {
 impl crate::core::element::CfnResource for CfnDatastore {
     const TYPE_NAME: &'static str = "AWS::HealthImaging::Datastore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DatastoreName", self.datastore_name);
@@ -68,29 +70,34 @@ impl Handle<CfnDatastore> {
     /// The Datastore's ARN.
     ///
     /// `Fn::GetAtt` `DatastoreArn`.
+    #[inline]
     pub fn attr_datastore_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatastoreArn"))
     }
     /// The timestamp when the data store was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the data store was created.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DatastoreId`.
+    #[inline]
     pub fn attr_datastore_id(&self) -> Val<String> {
         Val::expr(self.get_att("DatastoreId"))
     }
     /// A string to denote the Datastore's state.
     ///
     /// `Fn::GetAtt` `DatastoreStatus`.
+    #[inline]
     pub fn attr_datastore_status(&self) -> Val<String> {
         Val::expr(self.get_att("DatastoreStatus"))
     }

@@ -86,6 +86,7 @@ impl CfnDataTransformationProfile {
 impl crate::core::element::CfnResource for CfnDataTransformationProfile {
     const TYPE_NAME: &'static str = "AWS::HealthLake::DataTransformationProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -103,18 +104,21 @@ impl Handle<CfnDataTransformationProfile> {
     /// The Amazon Resource Name (ARN) of the data transformation profile.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique, server-generated identifier of the profile (32-character lowercase hexadecimal).
     ///
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileId"))
     }
     /// The target format that this profile converts to. Always FHIR_R4.
     ///
     /// `Fn::GetAtt` `TargetFormat`.
+    #[inline]
     pub fn attr_target_format(&self) -> Val<String> {
         Val::expr(self.get_att("TargetFormat"))
     }
@@ -147,6 +151,7 @@ pub mod data_transformation_profile {
     }
 
     impl IntoValue for ExistingVersionedProfileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ProfileId".into(), self.profile_id.into_value());
@@ -174,6 +179,7 @@ pub mod data_transformation_profile {
     }
 
     impl IntoValue for ProfileMappingSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ProfileMapping".into(), self.profile_mapping.into_value());
@@ -200,6 +206,7 @@ pub mod data_transformation_profile {
 
     impl Source {
         /// A new `Source` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -212,6 +219,7 @@ pub mod data_transformation_profile {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExistingVersionedProfileId", self.existing_versioned_profile_id);
@@ -240,6 +248,7 @@ pub mod data_transformation_profile {
     }
 
     impl IntoValue for StarterProfileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StarterProfileName".into(), self.starter_profile_name.into_value());
@@ -327,6 +336,7 @@ impl CfnFHIRDatastore {
 impl crate::core::element::CfnResource for CfnFHIRDatastore {
     const TYPE_NAME: &'static str = "AWS::HealthLake::FHIRDatastore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AnalyticsConfiguration", self.analytics_configuration);
@@ -347,12 +357,14 @@ impl Handle<CfnFHIRDatastore> {
     /// The time that a Data Store was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value {
         self.get_att("CreatedAt")
     }
     /// The Amazon Resource Name used in the creation of the Data Store.
     ///
     /// `Fn::GetAtt` `DatastoreArn`.
+    #[inline]
     pub fn attr_datastore_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatastoreArn"))
     }
@@ -360,12 +372,14 @@ impl Handle<CfnFHIRDatastore> {
     /// endpoint URL.
     ///
     /// `Fn::GetAtt` `DatastoreEndpoint`.
+    #[inline]
     pub fn attr_datastore_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("DatastoreEndpoint"))
     }
     /// The AWS-generated ID number for the Data Store.
     ///
     /// `Fn::GetAtt` `DatastoreId`.
+    #[inline]
     pub fn attr_datastore_id(&self) -> Val<String> {
         Val::expr(self.get_att("DatastoreId"))
     }
@@ -373,6 +387,7 @@ impl Handle<CfnFHIRDatastore> {
     /// 'DELETING', or 'DELETED'.
     ///
     /// `Fn::GetAtt` `DatastoreStatus`.
+    #[inline]
     pub fn attr_datastore_status(&self) -> Val<String> {
         Val::expr(self.get_att("DatastoreStatus"))
     }
@@ -400,6 +415,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for AnalyticsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -454,6 +470,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for IdentityProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthorizationStrategy".into(), self.authorization_strategy.into_value());
@@ -494,6 +511,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for KmsEncryptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CmkType".into(), self.cmk_type.into_value());
@@ -521,6 +539,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for NlpConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -547,6 +566,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for PreloadDataConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PreloadDataType".into(), self.preload_data_type.into_value());
@@ -573,6 +593,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for ProfileConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultProfiles".into(), self.default_profiles.into_value());
@@ -597,6 +618,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for SseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsEncryptionConfig".into(), self.kms_encryption_config.into_value());

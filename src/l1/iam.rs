@@ -52,6 +52,7 @@ impl CfnAccessKey {
 impl crate::core::element::CfnResource for CfnAccessKey {
     const TYPE_NAME: &'static str = "AWS::IAM::AccessKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Serial", self.serial);
@@ -65,11 +66,13 @@ impl crate::core::element::CfnResource for CfnAccessKey {
 impl Handle<CfnAccessKey> {
     ///
     /// `Fn::GetAtt` `SecretAccessKey`.
+    #[inline]
     pub fn attr_secret_access_key(&self) -> Val<String> {
         Val::expr(self.get_att("SecretAccessKey"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -143,6 +146,7 @@ pub struct CfnGroup {
 
 impl CfnGroup {
     /// A new `CfnGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -158,6 +162,7 @@ impl CfnGroup {
 impl crate::core::element::CfnResource for CfnGroup {
     const TYPE_NAME: &'static str = "AWS::IAM::Group";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "GroupName", self.group_name);
@@ -172,6 +177,7 @@ impl crate::core::element::CfnResource for CfnGroup {
 impl Handle<CfnGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -208,6 +214,7 @@ pub mod group {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -271,6 +278,7 @@ impl CfnGroupPolicy {
 impl crate::core::element::CfnResource for CfnGroupPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::GroupPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupName".into(), self.group_name.into_value());
@@ -336,6 +344,7 @@ impl CfnInstanceProfile {
 impl crate::core::element::CfnResource for CfnInstanceProfile {
     const TYPE_NAME: &'static str = "AWS::IAM::InstanceProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InstanceProfileName", self.instance_profile_name);
@@ -349,6 +358,7 @@ impl crate::core::element::CfnResource for CfnInstanceProfile {
 impl Handle<CfnInstanceProfile> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -484,6 +494,7 @@ impl CfnManagedPolicy {
 impl crate::core::element::CfnResource for CfnManagedPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::ManagedPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -501,41 +512,49 @@ impl crate::core::element::CfnResource for CfnManagedPolicy {
 impl Handle<CfnManagedPolicy> {
     ///
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
     ///
     /// `Fn::GetAtt` `AttachmentCount`.
+    #[inline]
     pub fn attr_attachment_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AttachmentCount"))
     }
     ///
     /// `Fn::GetAtt` `CreateDate`.
+    #[inline]
     pub fn attr_create_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreateDate"))
     }
     ///
     /// `Fn::GetAtt` `DefaultVersionId`.
+    #[inline]
     pub fn attr_default_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultVersionId"))
     }
     ///
     /// `Fn::GetAtt` `IsAttachable`.
+    #[inline]
     pub fn attr_is_attachable(&self) -> Val<bool> {
         Val::expr(self.get_att("IsAttachable"))
     }
     ///
     /// `Fn::GetAtt` `PermissionsBoundaryUsageCount`.
+    #[inline]
     pub fn attr_permissions_boundary_usage_count(&self) -> Val<i64> {
         Val::expr(self.get_att("PermissionsBoundaryUsageCount"))
     }
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     ///
     /// `Fn::GetAtt` `UpdateDate`.
+    #[inline]
     pub fn attr_update_date(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateDate"))
     }
@@ -564,6 +583,7 @@ pub struct CfnOIDCProvider {
 
 impl CfnOIDCProvider {
     /// A new `CfnOIDCProvider` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -579,6 +599,7 @@ impl CfnOIDCProvider {
 impl crate::core::element::CfnResource for CfnOIDCProvider {
     const TYPE_NAME: &'static str = "AWS::IAM::OIDCProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientIdList", self.client_id_list);
@@ -594,6 +615,7 @@ impl Handle<CfnOIDCProvider> {
     /// Amazon Resource Name (ARN) of the OIDC provider
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -716,6 +738,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Groups", self.groups);
@@ -731,6 +754,7 @@ impl crate::core::element::CfnResource for CfnPolicy {
 impl Handle<CfnPolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -894,6 +918,7 @@ impl CfnRole {
 impl crate::core::element::CfnResource for CfnRole {
     const TYPE_NAME: &'static str = "AWS::IAM::Role";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssumeRolePolicyDocument".into(), self.assume_role_policy_document.into_value());
@@ -913,11 +938,13 @@ impl crate::core::element::CfnResource for CfnRole {
 impl Handle<CfnRole> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `RoleId`.
+    #[inline]
     pub fn attr_role_id(&self) -> Val<String> {
         Val::expr(self.get_att("RoleId"))
     }
@@ -955,6 +982,7 @@ pub mod role {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -1026,6 +1054,7 @@ impl CfnRolePolicy {
 impl crate::core::element::CfnResource for CfnRolePolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::RolePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "PolicyDocument", self.policy_document);
@@ -1074,6 +1103,7 @@ pub struct CfnSAMLProvider {
 
 impl CfnSAMLProvider {
     /// A new `CfnSAMLProvider` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1092,6 +1122,7 @@ impl CfnSAMLProvider {
 impl crate::core::element::CfnResource for CfnSAMLProvider {
     const TYPE_NAME: &'static str = "AWS::IAM::SAMLProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AddPrivateKey", self.add_private_key);
@@ -1110,12 +1141,14 @@ impl Handle<CfnSAMLProvider> {
     /// Amazon Resource Name (ARN) of the SAML provider
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier assigned to the SAML provider
     ///
     /// `Fn::GetAtt` `SamlProviderUUID`.
+    #[inline]
     pub fn attr_saml_provider_uuid(&self) -> Val<String> {
         Val::expr(self.get_att("SamlProviderUUID"))
     }
@@ -1148,6 +1181,7 @@ pub mod saml_provider {
     }
 
     impl IntoValue for SAMLPrivateKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KeyId".into(), self.key_id.into_value());
@@ -1196,6 +1230,7 @@ pub struct CfnServerCertificate {
 
 impl CfnServerCertificate {
     /// A new `CfnServerCertificate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1213,6 +1248,7 @@ impl CfnServerCertificate {
 impl crate::core::element::CfnResource for CfnServerCertificate {
     const TYPE_NAME: &'static str = "AWS::IAM::ServerCertificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateBody", self.certificate_body);
@@ -1230,6 +1266,7 @@ impl Handle<CfnServerCertificate> {
     /// Amazon Resource Name (ARN) of the server certificate
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1261,6 +1298,7 @@ pub struct CfnServiceLinkedRole {
 
 impl CfnServiceLinkedRole {
     /// A new `CfnServiceLinkedRole` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1275,6 +1313,7 @@ impl CfnServiceLinkedRole {
 impl crate::core::element::CfnResource for CfnServiceLinkedRole {
     const TYPE_NAME: &'static str = "AWS::IAM::ServiceLinkedRole";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AWSServiceName", self.aws_service_name);
@@ -1289,6 +1328,7 @@ impl Handle<CfnServiceLinkedRole> {
     /// The name of the role.
     ///
     /// `Fn::GetAtt` `RoleName`.
+    #[inline]
     pub fn attr_role_name(&self) -> Val<String> {
         Val::expr(self.get_att("RoleName"))
     }
@@ -1406,6 +1446,7 @@ pub struct CfnUser {
 
 impl CfnUser {
     /// A new `CfnUser` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1425,6 +1466,7 @@ impl CfnUser {
 impl crate::core::element::CfnResource for CfnUser {
     const TYPE_NAME: &'static str = "AWS::IAM::User";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Groups", self.groups);
@@ -1443,6 +1485,7 @@ impl crate::core::element::CfnResource for CfnUser {
 impl Handle<CfnUser> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1481,6 +1524,7 @@ pub mod user {
     }
 
     impl IntoValue for LoginProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Password".into(), self.password.into_value());
@@ -1519,6 +1563,7 @@ pub mod user {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -1582,6 +1627,7 @@ impl CfnUserPolicy {
 impl crate::core::element::CfnResource for CfnUserPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::UserPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "PolicyDocument", self.policy_document);
@@ -1616,6 +1662,7 @@ impl CfnUserToGroupAddition {
 impl crate::core::element::CfnResource for CfnUserToGroupAddition {
     const TYPE_NAME: &'static str = "AWS::IAM::UserToGroupAddition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupName".into(), self.group_name.into_value());
@@ -1628,6 +1675,7 @@ impl crate::core::element::CfnResource for CfnUserToGroupAddition {
 impl Handle<CfnUserToGroupAddition> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1670,6 +1718,7 @@ impl CfnVirtualMFADevice {
 impl crate::core::element::CfnResource for CfnVirtualMFADevice {
     const TYPE_NAME: &'static str = "AWS::IAM::VirtualMFADevice";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Path", self.path);
@@ -1684,6 +1733,7 @@ impl crate::core::element::CfnResource for CfnVirtualMFADevice {
 impl Handle<CfnVirtualMFADevice> {
     ///
     /// `Fn::GetAtt` `SerialNumber`.
+    #[inline]
     pub fn attr_serial_number(&self) -> Val<String> {
         Val::expr(self.get_att("SerialNumber"))
     }

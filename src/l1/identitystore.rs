@@ -56,6 +56,7 @@ impl CfnGroup {
 impl crate::core::element::CfnResource for CfnGroup {
     const TYPE_NAME: &'static str = "AWS::IdentityStore::Group";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -70,6 +71,7 @@ impl Handle<CfnGroup> {
     /// The unique identifier for a group in the identity store.
     ///
     /// `Fn::GetAtt` `GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("GroupId"))
     }
@@ -113,6 +115,7 @@ impl CfnGroupMembership {
 impl crate::core::element::CfnResource for CfnGroupMembership {
     const TYPE_NAME: &'static str = "AWS::IdentityStore::GroupMembership";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GroupId".into(), self.group_id.into_value());
@@ -127,6 +130,7 @@ impl Handle<CfnGroupMembership> {
     /// The identifier for a GroupMembership in the identity store.
     ///
     /// `Fn::GetAtt` `MembershipId`.
+    #[inline]
     pub fn attr_membership_id(&self) -> Val<String> {
         Val::expr(self.get_att("MembershipId"))
     }
@@ -153,6 +157,7 @@ pub mod group_membership {
     }
 
     impl IntoValue for MemberId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("UserId".into(), self.user_id.into_value());
@@ -313,6 +318,7 @@ impl CfnUser {
 impl crate::core::element::CfnResource for CfnUser {
     const TYPE_NAME: &'static str = "AWS::IdentityStore::User";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Addresses", self.addresses);
@@ -342,42 +348,49 @@ impl Handle<CfnUser> {
     /// The Amazon Resource Name (ARN) of the user.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier for a user in the identity store.
     ///
     /// `Fn::GetAtt` `UserId`.
+    #[inline]
     pub fn attr_user_id(&self) -> Val<String> {
         Val::expr(self.get_att("UserId"))
     }
     /// The current status of the user account.
     ///
     /// `Fn::GetAtt` `UserStatus`.
+    #[inline]
     pub fn attr_user_status(&self) -> Val<String> {
         Val::expr(self.get_att("UserStatus"))
     }
     /// The date and time the user was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The identifier of the user or system that created the user.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The date and time the user was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The identifier of the user or system that last updated the user.
     ///
     /// `Fn::GetAtt` `UpdatedBy`.
+    #[inline]
     pub fn attr_updated_by(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedBy"))
     }
@@ -434,6 +447,7 @@ pub mod user {
 
     impl Addresses {
         /// A new `Addresses` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -451,6 +465,7 @@ pub mod user {
     }
 
     impl IntoValue for Addresses {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Country", self.country);
@@ -488,6 +503,7 @@ pub mod user {
 
     impl Emails {
         /// A new `Emails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -500,6 +516,7 @@ pub mod user {
     }
 
     impl IntoValue for Emails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Primary", self.primary);
@@ -547,6 +564,7 @@ pub mod user {
 
     impl Name {
         /// A new `Name` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -562,6 +580,7 @@ pub mod user {
     }
 
     impl IntoValue for Name {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FamilyName", self.family_name);
@@ -597,6 +616,7 @@ pub mod user {
 
     impl PhoneNumbers {
         /// A new `PhoneNumbers` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -609,6 +629,7 @@ pub mod user {
     }
 
     impl IntoValue for PhoneNumbers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Primary", self.primary);
@@ -658,6 +679,7 @@ pub mod user {
     }
 
     impl IntoValue for Photos {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Display", self.display);
@@ -691,6 +713,7 @@ pub mod user {
 
     impl Roles {
         /// A new `Roles` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -703,6 +726,7 @@ pub mod user {
     }
 
     impl IntoValue for Roles {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Primary", self.primary);

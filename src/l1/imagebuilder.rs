@@ -115,6 +115,7 @@ impl CfnComponent {
 impl crate::core::element::CfnResource for CfnComponent {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::Component";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ChangeDescription", self.change_description);
@@ -136,48 +137,56 @@ impl Handle<CfnComponent> {
     /// The Amazon Resource Name (ARN) of the component.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The type of the component denotes whether the component is used to build the image or only to test it.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The encryption status of the component.
     ///
     /// `Fn::GetAtt` `Encrypted`.
+    #[inline]
     pub fn attr_encrypted(&self) -> Val<bool> {
         Val::expr(self.get_att("Encrypted"))
     }
     /// The latest version references of the component.
     ///
     /// `Fn::GetAtt` `LatestVersion`.
+    #[inline]
     pub fn attr_latest_version(&self) -> Value {
         self.get_att("LatestVersion")
     }
     /// The latest version ARN of the created component.
     ///
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Arn"))
     }
     /// The latest version ARN of the created component, with the same major version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Major"))
     }
     /// The latest version ARN of the created component, with the same minor version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Minor"))
     }
     /// The latest version ARN of the created component, with the same patch version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Patch"))
     }
@@ -287,6 +296,7 @@ pub struct CfnContainerRecipe {
 
 impl CfnContainerRecipe {
     /// A new `CfnContainerRecipe` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -313,6 +323,7 @@ impl CfnContainerRecipe {
 impl crate::core::element::CfnResource for CfnContainerRecipe {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::ContainerRecipe";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Components", self.components);
@@ -339,36 +350,42 @@ impl Handle<CfnContainerRecipe> {
     /// The Amazon Resource Name (ARN) of the container recipe.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The latest version references of the container recipe.
     ///
     /// `Fn::GetAtt` `LatestVersion`.
+    #[inline]
     pub fn attr_latest_version(&self) -> Value {
         self.get_att("LatestVersion")
     }
     /// The latest version ARN of the created container recipe.
     ///
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Arn"))
     }
     /// The latest version ARN of the created container recipe, with the same major version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Major"))
     }
     /// The latest version ARN of the created container recipe, with the same minor version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Minor"))
     }
     /// The latest version ARN of the created container recipe, with the same patch version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Patch"))
     }
@@ -395,6 +412,7 @@ pub mod container_recipe {
 
     impl ComponentConfiguration {
         /// A new `ComponentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -406,6 +424,7 @@ pub mod container_recipe {
     }
 
     impl IntoValue for ComponentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentArn", self.component_arn);
@@ -438,6 +457,7 @@ pub mod container_recipe {
     }
 
     impl IntoValue for ComponentParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -494,6 +514,7 @@ pub mod container_recipe {
 
     impl EbsInstanceBlockDeviceSpecification {
         /// A new `EbsInstanceBlockDeviceSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -511,6 +532,7 @@ pub mod container_recipe {
     }
 
     impl IntoValue for EbsInstanceBlockDeviceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -553,6 +575,7 @@ pub mod container_recipe {
 
     impl InstanceBlockDeviceMapping {
         /// A new `InstanceBlockDeviceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -566,6 +589,7 @@ pub mod container_recipe {
     }
 
     impl IntoValue for InstanceBlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -595,6 +619,7 @@ pub mod container_recipe {
 
     impl InstanceConfiguration {
         /// A new `InstanceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -606,6 +631,7 @@ pub mod container_recipe {
     }
 
     impl IntoValue for InstanceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -633,6 +659,7 @@ pub mod container_recipe {
 
     impl TargetContainerRepository {
         /// A new `TargetContainerRepository` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -644,6 +671,7 @@ pub mod container_recipe {
     }
 
     impl IntoValue for TargetContainerRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RepositoryName", self.repository_name);
@@ -739,6 +767,7 @@ impl CfnDistributionConfiguration {
 impl crate::core::element::CfnResource for CfnDistributionConfiguration {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::DistributionConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -754,6 +783,7 @@ impl Handle<CfnDistributionConfiguration> {
     /// The Amazon Resource Name (ARN) of the distribution configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -798,6 +828,7 @@ pub mod distribution_configuration {
 
     impl AmiDistributionConfiguration {
         /// A new `AmiDistributionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -813,6 +844,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for AmiDistributionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmiTags", self.ami_tags);
@@ -848,6 +880,7 @@ pub mod distribution_configuration {
 
     impl ContainerDistributionConfiguration {
         /// A new `ContainerDistributionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -860,6 +893,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for ContainerDistributionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerTags", self.container_tags);
@@ -931,6 +965,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for Distribution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmiDistributionConfiguration", self.ami_distribution_configuration);
@@ -980,6 +1015,7 @@ pub mod distribution_configuration {
 
     impl FastLaunchConfiguration {
         /// A new `FastLaunchConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -994,6 +1030,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for FastLaunchConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountId", self.account_id);
@@ -1029,6 +1066,7 @@ pub mod distribution_configuration {
 
     impl FastLaunchLaunchTemplateSpecification {
         /// A new `FastLaunchLaunchTemplateSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1041,6 +1079,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for FastLaunchLaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -1064,6 +1103,7 @@ pub mod distribution_configuration {
 
     impl FastLaunchSnapshotConfiguration {
         /// A new `FastLaunchSnapshotConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1074,6 +1114,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for FastLaunchSnapshotConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetResourceCount", self.target_resource_count);
@@ -1109,6 +1150,7 @@ pub mod distribution_configuration {
 
     impl LaunchPermissionConfiguration {
         /// A new `LaunchPermissionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1122,6 +1164,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for LaunchPermissionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OrganizationArns", self.organization_arns);
@@ -1155,6 +1198,7 @@ pub mod distribution_configuration {
 
     impl LaunchTemplateConfiguration {
         /// A new `LaunchTemplateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1167,6 +1211,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for LaunchTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountId", self.account_id);
@@ -1210,6 +1255,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for SsmParameterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmiAccountId", self.ami_account_id);
@@ -1237,6 +1283,7 @@ pub mod distribution_configuration {
 
     impl TargetContainerRepository {
         /// A new `TargetContainerRepository` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1248,6 +1295,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for TargetContainerRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RepositoryName", self.repository_name);
@@ -1356,6 +1404,7 @@ pub struct CfnImage {
 
 impl CfnImage {
     /// A new `CfnImage` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1380,6 +1429,7 @@ impl CfnImage {
 impl crate::core::element::CfnResource for CfnImage {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::Image";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContainerRecipeArn", self.container_recipe_arn);
@@ -1404,54 +1454,63 @@ impl Handle<CfnImage> {
     /// The Amazon Resource Name (ARN) of the image.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The name of the image.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The AMI ID of the EC2 AMI in current region.
     ///
     /// `Fn::GetAtt` `ImageId`.
+    #[inline]
     pub fn attr_image_id(&self) -> Val<String> {
         Val::expr(self.get_att("ImageId"))
     }
     /// URI for containers created in current Region with default ECR image tag
     ///
     /// `Fn::GetAtt` `ImageUri`.
+    #[inline]
     pub fn attr_image_uri(&self) -> Val<String> {
         Val::expr(self.get_att("ImageUri"))
     }
     /// The latest version references of the image.
     ///
     /// `Fn::GetAtt` `LatestVersion`.
+    #[inline]
     pub fn attr_latest_version(&self) -> Value {
         self.get_att("LatestVersion")
     }
     /// The latest version ARN of the created image.
     ///
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Arn"))
     }
     /// The latest version ARN of the created image, with the same major version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Major"))
     }
     /// The latest version ARN of the created image, with the same minor version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Minor"))
     }
     /// The latest version ARN of the created image, with the same patch version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Patch"))
     }
@@ -1479,6 +1538,7 @@ pub mod image {
     }
 
     impl IntoValue for DeletionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExecutionRole".into(), self.execution_role.into_value());
@@ -1508,6 +1568,7 @@ pub mod image {
 
     impl EcrConfiguration {
         /// A new `EcrConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1519,6 +1580,7 @@ pub mod image {
     }
 
     impl IntoValue for EcrConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerTags", self.container_tags);
@@ -1540,6 +1602,7 @@ pub mod image {
 
     impl ImageLoggingConfiguration {
         /// A new `ImageLoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1550,6 +1613,7 @@ pub mod image {
     }
 
     impl IntoValue for ImageLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);
@@ -1575,6 +1639,7 @@ pub mod image {
 
     impl ImagePipelineExecutionSettings {
         /// A new `ImagePipelineExecutionSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1586,6 +1651,7 @@ pub mod image {
     }
 
     impl IntoValue for ImagePipelineExecutionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeploymentId", self.deployment_id);
@@ -1613,6 +1679,7 @@ pub mod image {
 
     impl ImageScanningConfiguration {
         /// A new `ImageScanningConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1624,6 +1691,7 @@ pub mod image {
     }
 
     impl IntoValue for ImageScanningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EcrConfiguration", self.ecr_configuration);
@@ -1650,6 +1718,7 @@ pub mod image {
 
     impl ImageTestsConfiguration {
         /// A new `ImageTestsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1661,6 +1730,7 @@ pub mod image {
     }
 
     impl IntoValue for ImageTestsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageTestsEnabled", self.image_tests_enabled);
@@ -1697,6 +1767,7 @@ pub mod image {
 
     impl WorkflowConfiguration {
         /// A new `WorkflowConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1710,6 +1781,7 @@ pub mod image {
     }
 
     impl IntoValue for WorkflowConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnFailure", self.on_failure);
@@ -1734,6 +1806,7 @@ pub mod image {
 
     impl WorkflowParameter {
         /// A new `WorkflowParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1745,6 +1818,7 @@ pub mod image {
     }
 
     impl IntoValue for WorkflowParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1858,6 +1932,7 @@ pub struct CfnImagePipeline {
 
 impl CfnImagePipeline {
     /// A new `CfnImagePipeline` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1885,6 +1960,7 @@ impl CfnImagePipeline {
 impl crate::core::element::CfnResource for CfnImagePipeline {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::ImagePipeline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContainerRecipeArn", self.container_recipe_arn);
@@ -1912,12 +1988,14 @@ impl Handle<CfnImagePipeline> {
     /// The Amazon Resource Name (ARN) of the image pipeline.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The deployment ID of the pipeline, used for resource create/update triggers.
     ///
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentId"))
     }
@@ -1945,6 +2023,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for AutoDisablePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailureCount".into(), self.failure_count.into_value());
@@ -1974,6 +2053,7 @@ pub mod image_pipeline {
 
     impl EcrConfiguration {
         /// A new `EcrConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1985,6 +2065,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for EcrConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerTags", self.container_tags);
@@ -2013,6 +2094,7 @@ pub mod image_pipeline {
 
     impl ImageScanningConfiguration {
         /// A new `ImageScanningConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2024,6 +2106,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for ImageScanningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EcrConfiguration", self.ecr_configuration);
@@ -2050,6 +2133,7 @@ pub mod image_pipeline {
 
     impl ImageTestsConfiguration {
         /// A new `ImageTestsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2061,6 +2145,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for ImageTestsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageTestsEnabled", self.image_tests_enabled);
@@ -2087,6 +2172,7 @@ pub mod image_pipeline {
 
     impl PipelineLoggingConfiguration {
         /// A new `PipelineLoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2098,6 +2184,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for PipelineLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageLogGroupName", self.image_log_group_name);
@@ -2135,6 +2222,7 @@ pub mod image_pipeline {
 
     impl Schedule {
         /// A new `Schedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2148,6 +2236,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoDisablePolicy", self.auto_disable_policy);
@@ -2186,6 +2275,7 @@ pub mod image_pipeline {
 
     impl WorkflowConfiguration {
         /// A new `WorkflowConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2199,6 +2289,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for WorkflowConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnFailure", self.on_failure);
@@ -2223,6 +2314,7 @@ pub mod image_pipeline {
 
     impl WorkflowParameter {
         /// A new `WorkflowParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2234,6 +2326,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for WorkflowParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2374,6 +2467,7 @@ impl CfnImageRecipe {
 impl crate::core::element::CfnResource for CfnImageRecipe {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::ImageRecipe";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalInstanceConfiguration", self.additional_instance_configuration);
@@ -2396,36 +2490,42 @@ impl Handle<CfnImageRecipe> {
     /// The Amazon Resource Name (ARN) of the image recipe.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The latest version references of the image recipe.
     ///
     /// `Fn::GetAtt` `LatestVersion`.
+    #[inline]
     pub fn attr_latest_version(&self) -> Value {
         self.get_att("LatestVersion")
     }
     /// The latest version ARN of the created image recipe.
     ///
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Arn"))
     }
     /// The latest version ARN of the created image recipe, with the same major version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Major"))
     }
     /// The latest version ARN of the created image recipe, with the same minor version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Minor"))
     }
     /// The latest version ARN of the created image recipe, with the same patch version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Patch"))
     }
@@ -2452,6 +2552,7 @@ pub mod image_recipe {
 
     impl AdditionalInstanceConfiguration {
         /// A new `AdditionalInstanceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2463,6 +2564,7 @@ pub mod image_recipe {
     }
 
     impl IntoValue for AdditionalInstanceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SystemsManagerAgent", self.systems_manager_agent);
@@ -2489,6 +2591,7 @@ pub mod image_recipe {
 
     impl ComponentConfiguration {
         /// A new `ComponentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2500,6 +2603,7 @@ pub mod image_recipe {
     }
 
     impl IntoValue for ComponentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentArn", self.component_arn);
@@ -2532,6 +2636,7 @@ pub mod image_recipe {
     }
 
     impl IntoValue for ComponentParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2588,6 +2693,7 @@ pub mod image_recipe {
 
     impl EbsInstanceBlockDeviceSpecification {
         /// A new `EbsInstanceBlockDeviceSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2605,6 +2711,7 @@ pub mod image_recipe {
     }
 
     impl IntoValue for EbsInstanceBlockDeviceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -2647,6 +2754,7 @@ pub mod image_recipe {
 
     impl InstanceBlockDeviceMapping {
         /// A new `InstanceBlockDeviceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2660,6 +2768,7 @@ pub mod image_recipe {
     }
 
     impl IntoValue for InstanceBlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -2685,6 +2794,7 @@ pub mod image_recipe {
 
     impl SystemsManagerAgent {
         /// A new `SystemsManagerAgent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2695,6 +2805,7 @@ pub mod image_recipe {
     }
 
     impl IntoValue for SystemsManagerAgent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UninstallAfterBuild", self.uninstall_after_build);
@@ -2855,6 +2966,7 @@ impl CfnInfrastructureConfiguration {
 impl crate::core::element::CfnResource for CfnInfrastructureConfiguration {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::InfrastructureConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2882,6 +2994,7 @@ impl Handle<CfnInfrastructureConfiguration> {
     /// The Amazon Resource Name (ARN) of the infrastructure configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2920,6 +3033,7 @@ pub mod infrastructure_configuration {
     }
 
     impl IntoValue for AutoScalingGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityWaitTimeoutSeconds", self.capacity_wait_timeout_seconds);
@@ -2947,6 +3061,7 @@ pub mod infrastructure_configuration {
 
     impl InstanceMetadataOptions {
         /// A new `InstanceMetadataOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2958,6 +3073,7 @@ pub mod infrastructure_configuration {
     }
 
     impl IntoValue for InstanceMetadataOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
@@ -2977,6 +3093,7 @@ pub mod infrastructure_configuration {
 
     impl Logging {
         /// A new `Logging` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2987,6 +3104,7 @@ pub mod infrastructure_configuration {
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Logs", self.s3_logs);
@@ -3014,6 +3132,7 @@ pub mod infrastructure_configuration {
     }
 
     impl IntoValue for ParentInstance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AutoScalingGroup".into(), self.auto_scaling_group.into_value());
@@ -3049,6 +3168,7 @@ pub mod infrastructure_configuration {
 
     impl Placement {
         /// A new `Placement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3062,6 +3182,7 @@ pub mod infrastructure_configuration {
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3090,6 +3211,7 @@ pub mod infrastructure_configuration {
 
     impl S3Logs {
         /// A new `S3Logs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3101,6 +3223,7 @@ pub mod infrastructure_configuration {
     }
 
     impl IntoValue for S3Logs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3BucketName", self.s3_bucket_name);
@@ -3211,6 +3334,7 @@ impl CfnLifecyclePolicy {
 impl crate::core::element::CfnResource for CfnLifecyclePolicy {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::LifecyclePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3230,6 +3354,7 @@ impl Handle<CfnLifecyclePolicy> {
     /// The Amazon Resource Name (ARN) of the lifecycle policy.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3264,6 +3389,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IncludeResources", self.include_resources);
@@ -3305,6 +3431,7 @@ pub mod lifecycle_policy {
 
     impl AmiExclusionRules {
         /// A new `AmiExclusionRules` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3319,6 +3446,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for AmiExclusionRules {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsPublic", self.is_public);
@@ -3346,6 +3474,7 @@ pub mod lifecycle_policy {
 
     impl ExclusionRules {
         /// A new `ExclusionRules` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3357,6 +3486,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for ExclusionRules {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Amis", self.amis);
@@ -3404,6 +3534,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RetainAtLeast", self.retain_at_least);
@@ -3437,6 +3568,7 @@ pub mod lifecycle_policy {
 
     impl IncludeResources {
         /// A new `IncludeResources` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3449,6 +3581,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for IncludeResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Amis", self.amis);
@@ -3482,6 +3615,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for LastLaunched {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -3517,6 +3651,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for PolicyDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -3550,6 +3685,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for RecipeSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -3576,6 +3712,7 @@ pub mod lifecycle_policy {
 
     impl ResourceSelection {
         /// A new `ResourceSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3587,6 +3724,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for ResourceSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Recipes", self.recipes);
@@ -3731,6 +3869,7 @@ impl CfnWorkflow {
 impl crate::core::element::CfnResource for CfnWorkflow {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::Workflow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ChangeDescription", self.change_description);
@@ -3751,36 +3890,42 @@ impl Handle<CfnWorkflow> {
     /// The Amazon Resource Name (ARN) of the workflow.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The latest version references of the workflow.
     ///
     /// `Fn::GetAtt` `LatestVersion`.
+    #[inline]
     pub fn attr_latest_version(&self) -> Value {
         self.get_att("LatestVersion")
     }
     /// The latest version ARN of the created workflow.
     ///
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Arn"))
     }
     /// The latest version ARN of the created workflow, with the same major version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Major"))
     }
     /// The latest version ARN of the created workflow, with the same minor version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Minor"))
     }
     /// The latest version ARN of the created workflow, with the same patch version.
     ///
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         Val::expr(self.get_att("LatestVersion.Patch"))
     }

@@ -35,6 +35,7 @@ pub struct CfnAssessmentTarget {
 
 impl CfnAssessmentTarget {
     /// A new `CfnAssessmentTarget` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -48,6 +49,7 @@ impl CfnAssessmentTarget {
 impl crate::core::element::CfnResource for CfnAssessmentTarget {
     const TYPE_NAME: &'static str = "AWS::Inspector::AssessmentTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssessmentTargetName", self.assessment_target_name);
@@ -60,6 +62,7 @@ impl crate::core::element::CfnResource for CfnAssessmentTarget {
 impl Handle<CfnAssessmentTarget> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -115,6 +118,7 @@ impl CfnAssessmentTemplate {
 impl crate::core::element::CfnResource for CfnAssessmentTemplate {
     const TYPE_NAME: &'static str = "AWS::Inspector::AssessmentTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssessmentTargetArn".into(), self.assessment_target_arn.into_value());
@@ -130,6 +134,7 @@ impl crate::core::element::CfnResource for CfnAssessmentTemplate {
 impl Handle<CfnAssessmentTemplate> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -157,6 +162,7 @@ impl CfnResourceGroup {
 impl crate::core::element::CfnResource for CfnResourceGroup {
     const TYPE_NAME: &'static str = "AWS::Inspector::ResourceGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceGroupTags".into(), self.resource_group_tags.into_value());
@@ -168,6 +174,7 @@ impl crate::core::element::CfnResource for CfnResourceGroup {
 impl Handle<CfnResourceGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

@@ -70,6 +70,7 @@ impl CfnCisScanConfiguration {
 impl crate::core::element::CfnResource for CfnCisScanConfiguration {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::CisScanConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ScanName".into(), self.scan_name.into_value());
@@ -86,6 +87,7 @@ impl Handle<CfnCisScanConfiguration> {
     /// CIS Scan configuration unique identifier
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -114,6 +116,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for CisTargets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountIds".into(), self.account_ids.into_value());
@@ -139,6 +142,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for DailySchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StartTime".into(), self.start_time.into_value());
@@ -166,6 +170,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for MonthlySchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Day".into(), self.day.into_value());
@@ -194,6 +199,7 @@ pub mod cis_scan_configuration {
 
     impl Schedule {
         /// A new `Schedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -207,6 +213,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Daily", self.daily);
@@ -237,6 +244,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for Time {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TimeOfDay".into(), self.time_of_day.into_value());
@@ -265,6 +273,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for WeeklySchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Days".into(), self.days.into_value());
@@ -331,6 +340,7 @@ pub struct CfnCodeSecurityIntegration {
 
 impl CfnCodeSecurityIntegration {
     /// A new `CfnCodeSecurityIntegration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -347,6 +357,7 @@ impl CfnCodeSecurityIntegration {
 impl crate::core::element::CfnResource for CfnCodeSecurityIntegration {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::CodeSecurityIntegration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CreateIntegrationDetails", self.create_integration_details);
@@ -363,35 +374,41 @@ impl Handle<CfnCodeSecurityIntegration> {
     /// Code Security Integration ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Reason for the current status
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
     /// Authorization URL for OAuth flow
     ///
     /// `Fn::GetAtt` `AuthorizationUrl`.
+    #[inline]
     pub fn attr_authorization_url(&self) -> Val<String> {
         Val::expr(self.get_att("AuthorizationUrl"))
     }
     /// Creation timestamp
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Last update timestamp
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -417,6 +434,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for CreateDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("gitlabSelfManaged".into(), self.gitlab_self_managed.into_value());
@@ -444,6 +462,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for CreateGitLabSelfManagedIntegrationDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("accessToken".into(), self.access_token.into_value());
@@ -466,6 +485,7 @@ pub mod code_security_integration {
 
     impl UpdateDetails {
         /// A new `UpdateDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -477,6 +497,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for UpdateDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "github", self.github);
@@ -505,6 +526,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for UpdateGitHubIntegrationDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("code".into(), self.code.into_value());
@@ -530,6 +552,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for UpdateGitLabSelfManagedIntegrationDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("authCode".into(), self.auth_code.into_value());
@@ -581,6 +604,7 @@ pub struct CfnCodeSecurityScanConfiguration {
 
 impl CfnCodeSecurityScanConfiguration {
     /// A new `CfnCodeSecurityScanConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -597,6 +621,7 @@ impl CfnCodeSecurityScanConfiguration {
 impl crate::core::element::CfnResource for CfnCodeSecurityScanConfiguration {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::CodeSecurityScanConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Configuration", self.configuration);
@@ -613,6 +638,7 @@ impl Handle<CfnCodeSecurityScanConfiguration> {
     /// Code Security Scan Configuration ARN
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -653,6 +679,7 @@ pub mod code_security_scan_configuration {
     }
 
     impl IntoValue for CodeSecurityScanConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "continuousIntegrationScanConfiguration", self.continuous_integration_scan_configuration);
@@ -679,6 +706,7 @@ pub mod code_security_scan_configuration {
     }
 
     impl IntoValue for ContinuousIntegrationScanConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("supportedEvents".into(), self.supported_events.into_value());
@@ -700,6 +728,7 @@ pub mod code_security_scan_configuration {
 
     impl PeriodicScanConfiguration {
         /// A new `PeriodicScanConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -711,6 +740,7 @@ pub mod code_security_scan_configuration {
     }
 
     impl IntoValue for PeriodicScanConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "frequency", self.frequency);
@@ -730,6 +760,7 @@ pub mod code_security_scan_configuration {
 
     impl ScopeSettings {
         /// A new `ScopeSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -740,6 +771,7 @@ pub mod code_security_scan_configuration {
     }
 
     impl IntoValue for ScopeSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "projectSelectionScope", self.project_selection_scope);
@@ -860,6 +892,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -876,56 +909,66 @@ impl Handle<CfnConnector> {
     /// The Amazon Resource Name (ARN) of the connector.
     ///
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorArn"))
     }
     ///
     /// `Fn::GetAtt` `EnablementStatus`.
+    #[inline]
     pub fn attr_enablement_status(&self) -> Val<String> {
         Val::expr(self.get_att("EnablementStatus"))
     }
     /// Reason for the current enablement status, if applicable.
     ///
     /// `Fn::GetAtt` `EnablementStatusReason`.
+    #[inline]
     pub fn attr_enablement_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("EnablementStatusReason"))
     }
     ///
     /// `Fn::GetAtt` `Health`.
+    #[inline]
     pub fn attr_health(&self) -> Value {
         self.get_att("Health")
     }
     /// Timestamp when the connector was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp when the connector was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State`.
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_vm_scanning_state(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State"))
     }
     /// Reason for the current scope state.
     ///
     /// `Fn::GetAtt` `ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason`.
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_vm_scanning_state_reason(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason"))
     }
     ///
     /// `Fn::GetAtt` `ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State`.
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_container_image_scanning_state(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State"))
     }
     /// Reason for the current scope state.
     ///
     /// `Fn::GetAtt` `ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.StateReason`.
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_container_image_scanning_state_reason(
         &self,
     ) -> Val<String> {
@@ -933,12 +976,14 @@ impl Handle<CfnConnector> {
     }
     ///
     /// `Fn::GetAtt` `ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State`.
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_serverless_scanning_state(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State"))
     }
     /// Reason for the current scope state.
     ///
     /// `Fn::GetAtt` `ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.StateReason`.
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_serverless_scanning_state_reason(
         &self,
     ) -> Val<String> {
@@ -995,6 +1040,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoInstallVMScanner", self.auto_install_vm_scanner);
@@ -1022,6 +1068,7 @@ pub mod connector {
 
     impl AzureScopeConfigurationMap {
         /// A new `AzureScopeConfigurationMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1034,6 +1081,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureScopeConfigurationMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerImageScanning", self.container_image_scanning);
@@ -1060,6 +1108,7 @@ pub mod connector {
     }
 
     impl IntoValue for ProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Azure".into(), self.azure.into_value());
@@ -1093,6 +1142,7 @@ pub mod connector {
     }
 
     impl IntoValue for ScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ScopeType".into(), self.scope_type.into_value());
@@ -1174,6 +1224,7 @@ impl CfnFilter {
 impl crate::core::element::CfnResource for CfnFilter {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::Filter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1190,6 +1241,7 @@ impl Handle<CfnFilter> {
     /// Findings filter ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1212,6 +1264,7 @@ pub mod filter {
 
     impl DateFilter {
         /// A new `DateFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1223,6 +1276,7 @@ pub mod filter {
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndInclusive", self.end_inclusive);
@@ -1368,6 +1422,7 @@ pub mod filter {
 
     impl FilterCriteria {
         /// A new `FilterCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1420,6 +1475,7 @@ pub mod filter {
     }
 
     impl IntoValue for FilterCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -1497,6 +1553,7 @@ pub mod filter {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -1520,6 +1577,7 @@ pub mod filter {
 
     impl NumberFilter {
         /// A new `NumberFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1531,6 +1589,7 @@ pub mod filter {
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LowerInclusive", self.lower_inclusive);
@@ -1571,6 +1630,7 @@ pub mod filter {
 
     impl PackageFilter {
         /// A new `PackageFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1588,6 +1648,7 @@ pub mod filter {
     }
 
     impl IntoValue for PackageFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Architecture", self.architecture);
@@ -1616,6 +1677,7 @@ pub mod filter {
 
     impl PortRangeFilter {
         /// A new `PortRangeFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1627,6 +1689,7 @@ pub mod filter {
     }
 
     impl IntoValue for PortRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BeginInclusive", self.begin_inclusive);
@@ -1655,6 +1718,7 @@ pub mod filter {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());

@@ -103,6 +103,7 @@ impl CfnConnection {
 impl crate::core::element::CfnResource for CfnConnection {
     const TYPE_NAME: &'static str = "AWS::Interconnect::Connection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActivationKey", self.activation_key);
@@ -122,48 +123,56 @@ impl Handle<CfnConnection> {
     /// The unique identifier for the connection.
     ///
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionId"))
     }
     /// The Amazon Resource Name (ARN) of the connection.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The partner cloud service provider.
     ///
     /// `Fn::GetAtt` `Provider`.
+    #[inline]
     pub fn attr_provider(&self) -> Value {
         self.get_att("Provider")
     }
     /// The type of managed connection.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The current state of the connection.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The shared identifier for the connection pairing.
     ///
     /// `Fn::GetAtt` `SharedId`.
+    #[inline]
     pub fn attr_shared_id(&self) -> Val<String> {
         Val::expr(self.get_att("SharedId"))
     }
     /// The AWS account ID of the connection owner.
     ///
     /// `Fn::GetAtt` `OwnerAccount`.
+    #[inline]
     pub fn attr_owner_account(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccount"))
     }
     /// The billing tier for the connection.
     ///
     /// `Fn::GetAtt` `BillingTier`.
+    #[inline]
     pub fn attr_billing_tier(&self) -> Val<i64> {
         Val::expr(self.get_att("BillingTier"))
     }
@@ -190,6 +199,7 @@ pub mod connection {
 
     impl AttachPoint {
         /// A new `AttachPoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -201,6 +211,7 @@ pub mod connection {
     }
 
     impl IntoValue for AttachPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -229,6 +240,7 @@ pub mod connection {
     }
 
     impl IntoValue for RemoteAccount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());

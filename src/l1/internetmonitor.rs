@@ -103,6 +103,7 @@ impl CfnMonitor {
 impl crate::core::element::CfnResource for CfnMonitor {
     const TYPE_NAME: &'static str = "AWS::InternetMonitor::Monitor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "HealthEventsConfig", self.health_events_config);
@@ -126,27 +127,32 @@ impl Handle<CfnMonitor> {
     /// The date value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ssZ)
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ssZ)
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
     ///
     /// `Fn::GetAtt` `MonitorArn`.
+    #[inline]
     pub fn attr_monitor_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MonitorArn"))
     }
     ///
     /// `Fn::GetAtt` `ProcessingStatus`.
+    #[inline]
     pub fn attr_processing_status(&self) -> Val<String> {
         Val::expr(self.get_att("ProcessingStatus"))
     }
     ///
     /// `Fn::GetAtt` `ProcessingStatusInfo`.
+    #[inline]
     pub fn attr_processing_status_info(&self) -> Val<String> {
         Val::expr(self.get_att("ProcessingStatusInfo"))
     }
@@ -175,6 +181,7 @@ pub mod monitor {
 
     impl HealthEventsConfig {
         /// A new `HealthEventsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -188,6 +195,7 @@ pub mod monitor {
     }
 
     impl IntoValue for HealthEventsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityLocalHealthEventsConfig", self.availability_local_health_events_config);
@@ -209,6 +217,7 @@ pub mod monitor {
 
     impl InternetMeasurementsLogDelivery {
         /// A new `InternetMeasurementsLogDelivery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -219,6 +228,7 @@ pub mod monitor {
     }
 
     impl IntoValue for InternetMeasurementsLogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Config", self.s3_config);
@@ -243,6 +253,7 @@ pub mod monitor {
 
     impl LocalHealthEventsConfig {
         /// A new `LocalHealthEventsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -255,6 +266,7 @@ pub mod monitor {
     }
 
     impl IntoValue for LocalHealthEventsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HealthScoreThreshold", self.health_score_threshold);
@@ -281,6 +293,7 @@ pub mod monitor {
 
     impl S3Config {
         /// A new `S3Config` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -293,6 +306,7 @@ pub mod monitor {
     }
 
     impl IntoValue for S3Config {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);

@@ -74,6 +74,7 @@ impl CfnInvoiceUnit {
 impl crate::core::element::CfnResource for CfnInvoiceUnit {
     const TYPE_NAME: &'static str = "AWS::Invoicing::InvoiceUnit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -90,11 +91,13 @@ impl crate::core::element::CfnResource for CfnInvoiceUnit {
 impl Handle<CfnInvoiceUnit> {
     ///
     /// `Fn::GetAtt` `InvoiceUnitArn`.
+    #[inline]
     pub fn attr_invoice_unit_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InvoiceUnitArn"))
     }
     ///
     /// `Fn::GetAtt` `LastModified`.
+    #[inline]
     pub fn attr_last_modified(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModified"))
     }
@@ -119,6 +122,7 @@ pub mod invoice_unit {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LinkedAccounts".into(), self.linked_accounts.into_value());
@@ -254,6 +258,7 @@ impl CfnProcurementPortalPreference {
 impl crate::core::element::CfnResource for CfnProcurementPortalPreference {
     const TYPE_NAME: &'static str = "AWS::Invoicing::ProcurementPortalPreference";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BuyerDomain".into(), self.buyer_domain.into_value());
@@ -279,48 +284,56 @@ impl Handle<CfnProcurementPortalPreference> {
     /// The Amazon Resource Name (ARN) of the procurement portal preference.
     ///
     /// `Fn::GetAtt` `ProcurementPortalPreferenceArn`.
+    #[inline]
     pub fn attr_procurement_portal_preference_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProcurementPortalPreferenceArn"))
     }
     /// The AWS account ID associated with this procurement portal preference.
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
     /// The date and time when the procurement portal preference was created.
     ///
     /// `Fn::GetAtt` `CreateDate`.
+    #[inline]
     pub fn attr_create_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreateDate"))
     }
     /// The date and time when the procurement portal preference was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdateDate`.
+    #[inline]
     pub fn attr_last_update_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdateDate"))
     }
     /// The version number of the procurement portal preference configuration.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
     /// The current status of the e-invoice delivery preference.
     ///
     /// `Fn::GetAtt` `EinvoiceDeliveryPreferenceStatus`.
+    #[inline]
     pub fn attr_einvoice_delivery_preference_status(&self) -> Val<String> {
         Val::expr(self.get_att("EinvoiceDeliveryPreferenceStatus"))
     }
     /// The current status of the purchase order retrieval preference.
     ///
     /// `Fn::GetAtt` `PurchaseOrderRetrievalPreferenceStatus`.
+    #[inline]
     pub fn attr_purchase_order_retrieval_preference_status(&self) -> Val<String> {
         Val::expr(self.get_att("PurchaseOrderRetrievalPreferenceStatus"))
     }
     /// The endpoint URL used for retrieving purchase orders from the procurement portal.
     ///
     /// `Fn::GetAtt` `PurchaseOrderRetrievalEndpoint`.
+    #[inline]
     pub fn attr_purchase_order_retrieval_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("PurchaseOrderRetrievalEndpoint"))
     }
@@ -347,6 +360,7 @@ pub mod procurement_portal_preference {
 
     impl Contact {
         /// A new `Contact` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -358,6 +372,7 @@ pub mod procurement_portal_preference {
     }
 
     impl IntoValue for Contact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Email", self.email);
@@ -404,6 +419,7 @@ pub mod procurement_portal_preference {
 
     impl EinvoiceDeliveryPreference {
         /// A new `EinvoiceDeliveryPreference` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -419,6 +435,7 @@ pub mod procurement_portal_preference {
     }
 
     impl IntoValue for EinvoiceDeliveryPreference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionTestingMethod", self.connection_testing_method);
@@ -444,6 +461,7 @@ pub mod procurement_portal_preference {
 
     impl ProcurementPortalPreferenceSelector {
         /// A new `ProcurementPortalPreferenceSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -454,6 +472,7 @@ pub mod procurement_portal_preference {
     }
 
     impl IntoValue for ProcurementPortalPreferenceSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvoiceUnitArns", self.invoice_unit_arns);
@@ -479,6 +498,7 @@ pub mod procurement_portal_preference {
 
     impl PurchaseOrderDataSource {
         /// A new `PurchaseOrderDataSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -490,6 +510,7 @@ pub mod procurement_portal_preference {
     }
 
     impl IntoValue for PurchaseOrderDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EinvoiceDeliveryDocumentType", self.einvoice_delivery_document_type);
@@ -536,6 +557,7 @@ pub mod procurement_portal_preference {
 
     impl TestEnvPreference {
         /// A new `TestEnvPreference` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -551,6 +573,7 @@ pub mod procurement_portal_preference {
     }
 
     impl IntoValue for TestEnvPreference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BuyerDomain", self.buyer_domain);

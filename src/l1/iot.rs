@@ -67,6 +67,7 @@ impl CfnAccountAuditConfiguration {
 impl crate::core::element::CfnResource for CfnAccountAuditConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoT::AccountAuditConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountId".into(), self.account_id.into_value());
@@ -93,6 +94,7 @@ pub mod account_audit_configuration {
 
     impl AuditCheckConfiguration {
         /// A new `AuditCheckConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -103,6 +105,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for AuditCheckConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -169,6 +172,7 @@ pub mod account_audit_configuration {
 
     impl AuditCheckConfigurations {
         /// A new `AuditCheckConfigurations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -195,6 +199,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for AuditCheckConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -257,6 +262,7 @@ pub mod account_audit_configuration {
 
     impl AuditNotificationTarget {
         /// A new `AuditNotificationTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -269,6 +275,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for AuditNotificationTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -289,6 +296,7 @@ pub mod account_audit_configuration {
 
     impl AuditNotificationTargetConfigurations {
         /// A new `AuditNotificationTargetConfigurations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -299,6 +307,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for AuditNotificationTargetConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Sns", self.sns);
@@ -317,6 +326,7 @@ pub mod account_audit_configuration {
 
     impl CertAgeCheckCustomConfiguration {
         /// A new `CertAgeCheckCustomConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -327,6 +337,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for CertAgeCheckCustomConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertAgeThresholdInDays", self.cert_age_threshold_in_days);
@@ -345,6 +356,7 @@ pub mod account_audit_configuration {
 
     impl CertExpirationCheckCustomConfiguration {
         /// A new `CertExpirationCheckCustomConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -355,6 +367,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for CertExpirationCheckCustomConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertExpirationThresholdInDays", self.cert_expiration_threshold_in_days);
@@ -378,6 +391,7 @@ pub mod account_audit_configuration {
 
     impl DeviceCertAgeAuditCheckConfiguration {
         /// A new `DeviceCertAgeAuditCheckConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -389,6 +403,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for DeviceCertAgeAuditCheckConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configuration", self.configuration);
@@ -413,6 +428,7 @@ pub mod account_audit_configuration {
 
     impl DeviceCertExpirationAuditCheckConfiguration {
         /// A new `DeviceCertExpirationAuditCheckConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -424,6 +440,7 @@ pub mod account_audit_configuration {
     }
 
     impl IntoValue for DeviceCertExpirationAuditCheckConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configuration", self.configuration);
@@ -497,6 +514,7 @@ impl CfnAuthorizer {
 impl crate::core::element::CfnResource for CfnAuthorizer {
     const TYPE_NAME: &'static str = "AWS::IoT::Authorizer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AuthorizerFunctionArn".into(), self.authorizer_function_arn.into_value());
@@ -515,6 +533,7 @@ impl crate::core::element::CfnResource for CfnAuthorizer {
 impl Handle<CfnAuthorizer> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -553,6 +572,7 @@ pub struct CfnBillingGroup {
 
 impl CfnBillingGroup {
     /// A new `CfnBillingGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -567,6 +587,7 @@ impl CfnBillingGroup {
 impl crate::core::element::CfnResource for CfnBillingGroup {
     const TYPE_NAME: &'static str = "AWS::IoT::BillingGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BillingGroupName", self.billing_group_name);
@@ -580,11 +601,13 @@ impl crate::core::element::CfnResource for CfnBillingGroup {
 impl Handle<CfnBillingGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -604,6 +627,7 @@ pub mod billing_group {
 
     impl BillingGroupProperties {
         /// A new `BillingGroupProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -614,6 +638,7 @@ pub mod billing_group {
     }
 
     impl IntoValue for BillingGroupProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BillingGroupDescription", self.billing_group_description);
@@ -689,6 +714,7 @@ impl CfnCACertificate {
 impl crate::core::element::CfnResource for CfnCACertificate {
     const TYPE_NAME: &'static str = "AWS::IoT::CACertificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoRegistrationStatus", self.auto_registration_status);
@@ -707,11 +733,13 @@ impl crate::core::element::CfnResource for CfnCACertificate {
 impl Handle<CfnCACertificate> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -737,6 +765,7 @@ pub mod ca_certificate {
 
     impl RegistrationConfig {
         /// A new `RegistrationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -749,6 +778,7 @@ pub mod ca_certificate {
     }
 
     impl IntoValue for RegistrationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RoleArn", self.role_arn);
@@ -829,6 +859,7 @@ impl CfnCertificate {
 impl crate::core::element::CfnResource for CfnCertificate {
     const TYPE_NAME: &'static str = "AWS::IoT::Certificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CACertificatePem", self.ca_certificate_pem);
@@ -844,11 +875,13 @@ impl crate::core::element::CfnResource for CfnCertificate {
 impl Handle<CfnCertificate> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -922,6 +955,7 @@ impl CfnCertificateProvider {
 impl crate::core::element::CfnResource for CfnCertificateProvider {
     const TYPE_NAME: &'static str = "AWS::IoT::CertificateProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountDefaultForOperations".into(), self.account_default_for_operations.into_value());
@@ -936,6 +970,7 @@ impl crate::core::element::CfnResource for CfnCertificateProvider {
 impl Handle<CfnCertificateProvider> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1071,6 +1106,7 @@ impl CfnCommand {
 impl crate::core::element::CfnResource for CfnCommand {
     const TYPE_NAME: &'static str = "AWS::IoT::Command";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CommandId".into(), self.command_id.into_value());
@@ -1096,6 +1132,7 @@ impl Handle<CfnCommand> {
     /// The Amazon Resource Name (ARN) of the command.
     ///
     /// `Fn::GetAtt` `CommandArn`.
+    #[inline]
     pub fn attr_command_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CommandArn"))
     }
@@ -1121,6 +1158,7 @@ pub mod command {
     }
 
     impl IntoValue for AwsJsonSubstitutionCommandPreprocessorConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OutputFormat".into(), self.output_format.into_value());
@@ -1175,6 +1213,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -1216,6 +1255,7 @@ pub mod command {
 
     impl CommandParameterValue {
         /// A new `CommandParameterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1232,6 +1272,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "B", self.b);
@@ -1268,6 +1309,7 @@ pub mod command {
 
     impl CommandParameterValueComparisonOperand {
         /// A new `CommandParameterValueComparisonOperand` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1282,6 +1324,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameterValueComparisonOperand {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Number", self.number);
@@ -1316,6 +1359,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameterValueCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -1344,6 +1388,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameterValueNumberRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Max".into(), self.max.into_value());
@@ -1366,6 +1411,7 @@ pub mod command {
 
     impl CommandPayload {
         /// A new `CommandPayload` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1377,6 +1423,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandPayload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -1396,6 +1443,7 @@ pub mod command {
 
     impl CommandPreprocessor {
         /// A new `CommandPreprocessor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1406,6 +1454,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandPreprocessor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsJsonSubstitution", self.aws_json_substitution);
@@ -1505,6 +1554,7 @@ impl CfnCustomMetric {
 impl crate::core::element::CfnResource for CfnCustomMetric {
     const TYPE_NAME: &'static str = "AWS::IoT::CustomMetric";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DisplayName", self.display_name);
@@ -1520,6 +1570,7 @@ impl Handle<CfnCustomMetric> {
     /// The Amazon Resource Number (ARN) of the custom metric.
     ///
     /// `Fn::GetAtt` `MetricArn`.
+    #[inline]
     pub fn attr_metric_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetricArn"))
     }
@@ -1583,6 +1634,7 @@ impl CfnDimension {
 impl crate::core::element::CfnResource for CfnDimension {
     const TYPE_NAME: &'static str = "AWS::IoT::Dimension";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -1598,6 +1650,7 @@ impl Handle<CfnDimension> {
     /// The ARN (Amazon resource name) of the created dimension.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1665,6 +1718,7 @@ pub struct CfnDomainConfiguration {
 
 impl CfnDomainConfiguration {
     /// A new `CfnDomainConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1689,6 +1743,7 @@ impl CfnDomainConfiguration {
 impl crate::core::element::CfnResource for CfnDomainConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoT::DomainConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationProtocol", self.application_protocol);
@@ -1712,16 +1767,19 @@ impl crate::core::element::CfnResource for CfnDomainConfiguration {
 impl Handle<CfnDomainConfiguration> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DomainType`.
+    #[inline]
     pub fn attr_domain_type(&self) -> Val<String> {
         Val::expr(self.get_att("DomainType"))
     }
     ///
     /// `Fn::GetAtt` `ServerCertificates`.
+    #[inline]
     pub fn attr_server_certificates(&self) -> Value {
         self.get_att("ServerCertificates")
     }
@@ -1744,6 +1802,7 @@ pub mod domain_configuration {
 
     impl AuthorizerConfig {
         /// A new `AuthorizerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1755,6 +1814,7 @@ pub mod domain_configuration {
     }
 
     impl IntoValue for AuthorizerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowAuthorizerOverride", self.allow_authorizer_override);
@@ -1774,6 +1834,7 @@ pub mod domain_configuration {
 
     impl ClientCertificateConfig {
         /// A new `ClientCertificateConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1784,6 +1845,7 @@ pub mod domain_configuration {
     }
 
     impl IntoValue for ClientCertificateConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientCertificateCallbackArn", self.client_certificate_callback_arn);
@@ -1808,6 +1870,7 @@ pub mod domain_configuration {
 
     impl ServerCertificateConfig {
         /// A new `ServerCertificateConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1820,6 +1883,7 @@ pub mod domain_configuration {
     }
 
     impl IntoValue for ServerCertificateConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableOCSPCheck", self.enable_ocsp_check);
@@ -1840,6 +1904,7 @@ pub mod domain_configuration {
 
     impl TlsConfig {
         /// A new `TlsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1850,6 +1915,7 @@ pub mod domain_configuration {
     }
 
     impl IntoValue for TlsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityPolicy", self.security_policy);
@@ -1928,6 +1994,7 @@ impl CfnEncryptionConfiguration {
 impl crate::core::element::CfnResource for CfnEncryptionConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoT::EncryptionConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -1941,16 +2008,19 @@ impl crate::core::element::CfnResource for CfnEncryptionConfiguration {
 impl Handle<CfnEncryptionConfiguration> {
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     ///
     /// `Fn::GetAtt` `ConfigurationDetails`.
+    #[inline]
     pub fn attr_configuration_details(&self) -> Value {
         self.get_att("ConfigurationDetails")
     }
     ///
     /// `Fn::GetAtt` `LastModifiedDate`.
+    #[inline]
     pub fn attr_last_modified_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedDate"))
     }
@@ -2058,6 +2128,7 @@ impl CfnFleetMetric {
 impl crate::core::element::CfnResource for CfnFleetMetric {
     const TYPE_NAME: &'static str = "AWS::IoT::FleetMetric";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AggregationField", self.aggregation_field);
@@ -2079,24 +2150,28 @@ impl Handle<CfnFleetMetric> {
     /// The Amazon Resource Number (ARN) of a fleet metric metric
     ///
     /// `Fn::GetAtt` `MetricArn`.
+    #[inline]
     pub fn attr_metric_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetricArn"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `LastModifiedDate`.
+    #[inline]
     pub fn attr_last_modified_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedDate"))
     }
     /// The version of a fleet metric
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<f64> {
         Val::expr(self.get_att("Version"))
     }
@@ -2128,6 +2203,7 @@ pub mod fleet_metric {
     }
 
     impl IntoValue for AggregationType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2307,6 +2383,7 @@ impl CfnJob {
 impl crate::core::element::CfnResource for CfnJob {
     const TYPE_NAME: &'static str = "AWS::IoT::Job";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AbortConfig", self.abort_config);
@@ -2334,12 +2411,14 @@ impl Handle<CfnJob> {
     /// The Amazon Resource Name (ARN) of the job.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time when the job was created, in ISO 8601 date-time format.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -2367,6 +2446,7 @@ pub mod job {
     }
 
     impl IntoValue for AbortConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CriteriaList".into(), self.criteria_list.into_value());
@@ -2419,6 +2499,7 @@ pub mod job {
     }
 
     impl IntoValue for AbortCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -2465,6 +2546,7 @@ pub mod job {
     }
 
     impl IntoValue for ExponentialRolloutRate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BaseRatePerMinute".into(), self.base_rate_per_minute.into_value());
@@ -2493,6 +2575,7 @@ pub mod job {
     }
 
     impl IntoValue for JobExecutionsRetryConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CriteriaList".into(), self.criteria_list.into_value());
@@ -2517,6 +2600,7 @@ pub mod job {
 
     impl JobExecutionsRolloutConfig {
         /// A new `JobExecutionsRolloutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2528,6 +2612,7 @@ pub mod job {
     }
 
     impl IntoValue for JobExecutionsRolloutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExponentialRate", self.exponential_rate);
@@ -2561,6 +2646,7 @@ pub mod job {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DurationInMinutes".into(), self.duration_in_minutes.into_value());
@@ -2588,6 +2674,7 @@ pub mod job {
 
     impl PresignedUrlConfig {
         /// A new `PresignedUrlConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2599,6 +2686,7 @@ pub mod job {
     }
 
     impl IntoValue for PresignedUrlConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExpiresInSec", self.expires_in_sec);
@@ -2625,6 +2713,7 @@ pub mod job {
 
     impl RateIncreaseCriteria {
         /// A new `RateIncreaseCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2636,6 +2725,7 @@ pub mod job {
     }
 
     impl IntoValue for RateIncreaseCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);
@@ -2671,6 +2761,7 @@ pub mod job {
     }
 
     impl IntoValue for RetryCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailureType".into(), self.failure_type.into_value());
@@ -2708,6 +2799,7 @@ pub mod job {
 
     impl SchedulingConfig {
         /// A new `SchedulingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2721,6 +2813,7 @@ pub mod job {
     }
 
     impl IntoValue for SchedulingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndBehavior", self.end_behavior);
@@ -2745,6 +2838,7 @@ pub mod job {
 
     impl TimeoutConfig {
         /// A new `TimeoutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2755,6 +2849,7 @@ pub mod job {
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InProgressTimeoutInMinutes", self.in_progress_timeout_in_minutes);
@@ -2914,6 +3009,7 @@ impl CfnJobTemplate {
 impl crate::core::element::CfnResource for CfnJobTemplate {
     const TYPE_NAME: &'static str = "AWS::IoT::JobTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AbortConfig", self.abort_config);
@@ -2937,6 +3033,7 @@ impl crate::core::element::CfnResource for CfnJobTemplate {
 impl Handle<CfnJobTemplate> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2962,6 +3059,7 @@ pub mod job_template {
     }
 
     impl IntoValue for AbortConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CriteriaList".into(), self.criteria_list.into_value());
@@ -3014,6 +3112,7 @@ pub mod job_template {
     }
 
     impl IntoValue for AbortCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -3063,6 +3162,7 @@ pub mod job_template {
     }
 
     impl IntoValue for ExponentialRolloutRate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BaseRatePerMinute".into(), self.base_rate_per_minute.into_value());
@@ -3083,6 +3183,7 @@ pub mod job_template {
 
     impl JobExecutionsRetryConfig {
         /// A new `JobExecutionsRetryConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3093,6 +3194,7 @@ pub mod job_template {
     }
 
     impl IntoValue for JobExecutionsRetryConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RetryCriteriaList", self.retry_criteria_list);
@@ -3120,6 +3222,7 @@ pub mod job_template {
 
     impl JobExecutionsRolloutConfig {
         /// A new `JobExecutionsRolloutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3131,6 +3234,7 @@ pub mod job_template {
     }
 
     impl IntoValue for JobExecutionsRolloutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExponentialRolloutRate", self.exponential_rollout_rate);
@@ -3153,6 +3257,7 @@ pub mod job_template {
 
     impl MaintenanceWindow {
         /// A new `MaintenanceWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3164,6 +3269,7 @@ pub mod job_template {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInMinutes", self.duration_in_minutes);
@@ -3196,6 +3302,7 @@ pub mod job_template {
     }
 
     impl IntoValue for PresignedUrlConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExpiresInSec", self.expires_in_sec);
@@ -3218,6 +3325,7 @@ pub mod job_template {
 
     impl RateIncreaseCriteria {
         /// A new `RateIncreaseCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3229,6 +3337,7 @@ pub mod job_template {
     }
 
     impl IntoValue for RateIncreaseCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);
@@ -3251,6 +3360,7 @@ pub mod job_template {
 
     impl RetryCriteria {
         /// A new `RetryCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3262,6 +3372,7 @@ pub mod job_template {
     }
 
     impl IntoValue for RetryCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureType", self.failure_type);
@@ -3287,6 +3398,7 @@ pub mod job_template {
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InProgressTimeoutInMinutes".into(), self.in_progress_timeout_in_minutes.into_value());
@@ -3372,6 +3484,7 @@ impl CfnLogging {
 impl crate::core::element::CfnResource for CfnLogging {
     const TYPE_NAME: &'static str = "AWS::IoT::Logging";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountId".into(), self.account_id.into_value());
@@ -3423,6 +3536,7 @@ pub mod logging {
     }
 
     impl IntoValue for EventConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventType".into(), self.event_type.into_value());
@@ -3500,6 +3614,7 @@ impl CfnMitigationAction {
 impl crate::core::element::CfnResource for CfnMitigationAction {
     const TYPE_NAME: &'static str = "AWS::IoT::MitigationAction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActionName", self.action_name);
@@ -3514,11 +3629,13 @@ impl crate::core::element::CfnResource for CfnMitigationAction {
 impl Handle<CfnMitigationAction> {
     ///
     /// `Fn::GetAtt` `MitigationActionArn`.
+    #[inline]
     pub fn attr_mitigation_action_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MitigationActionArn"))
     }
     ///
     /// `Fn::GetAtt` `MitigationActionId`.
+    #[inline]
     pub fn attr_mitigation_action_id(&self) -> Val<String> {
         Val::expr(self.get_att("MitigationActionId"))
     }
@@ -3554,6 +3671,7 @@ pub mod mitigation_action {
 
     impl ActionParams {
         /// A new `ActionParams` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3569,6 +3687,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for ActionParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddThingsToThingGroupParams", self.add_things_to_thing_group_params);
@@ -3611,6 +3730,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for AddThingsToThingGroupParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverrideDynamicGroups", self.override_dynamic_groups);
@@ -3643,6 +3763,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for EnableIoTLoggingParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogLevel".into(), self.log_level.into_value());
@@ -3671,6 +3792,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for PublishFindingToSnsParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicArn".into(), self.topic_arn.into_value());
@@ -3695,6 +3817,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for ReplaceDefaultPolicyVersionParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TemplateName".into(), self.template_name.into_value());
@@ -3719,6 +3842,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for UpdateCACertificateParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -3743,6 +3867,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for UpdateDeviceCertificateParams {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -3811,6 +3936,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::IoT::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -3824,11 +3950,13 @@ impl crate::core::element::CfnResource for CfnPolicy {
 impl Handle<CfnPolicy> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -3862,6 +3990,7 @@ impl CfnPolicyPrincipalAttachment {
 impl crate::core::element::CfnResource for CfnPolicyPrincipalAttachment {
     const TYPE_NAME: &'static str = "AWS::IoT::PolicyPrincipalAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyName".into(), self.policy_name.into_value());
@@ -3931,6 +4060,7 @@ impl CfnProvisioningTemplate {
 impl crate::core::element::CfnResource for CfnProvisioningTemplate {
     const TYPE_NAME: &'static str = "AWS::IoT::ProvisioningTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3949,6 +4079,7 @@ impl crate::core::element::CfnResource for CfnProvisioningTemplate {
 impl Handle<CfnProvisioningTemplate> {
     ///
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateArn"))
     }
@@ -3971,6 +4102,7 @@ pub mod provisioning_template {
 
     impl ProvisioningHook {
         /// A new `ProvisioningHook` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3982,6 +4114,7 @@ pub mod provisioning_template {
     }
 
     impl IntoValue for ProvisioningHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PayloadVersion", self.payload_version);
@@ -4038,6 +4171,7 @@ impl CfnResourceSpecificLogging {
 impl crate::core::element::CfnResource for CfnResourceSpecificLogging {
     const TYPE_NAME: &'static str = "AWS::IoT::ResourceSpecificLogging";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LogLevel".into(), self.log_level.into_value());
@@ -4053,6 +4187,7 @@ impl Handle<CfnResourceSpecificLogging> {
     /// a log target.
     ///
     /// `Fn::GetAtt` `TargetId`.
+    #[inline]
     pub fn attr_target_id(&self) -> Val<String> {
         Val::expr(self.get_att("TargetId"))
     }
@@ -4121,6 +4256,7 @@ impl CfnRoleAlias {
 impl crate::core::element::CfnResource for CfnRoleAlias {
     const TYPE_NAME: &'static str = "AWS::IoT::RoleAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CredentialDurationSeconds", self.credential_duration_seconds);
@@ -4135,6 +4271,7 @@ impl crate::core::element::CfnResource for CfnRoleAlias {
 impl Handle<CfnRoleAlias> {
     ///
     /// `Fn::GetAtt` `RoleAliasArn`.
+    #[inline]
     pub fn attr_role_alias_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RoleAliasArn"))
     }
@@ -4210,6 +4347,7 @@ impl CfnScheduledAudit {
 impl crate::core::element::CfnResource for CfnScheduledAudit {
     const TYPE_NAME: &'static str = "AWS::IoT::ScheduledAudit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DayOfMonth", self.day_of_month);
@@ -4227,6 +4365,7 @@ impl Handle<CfnScheduledAudit> {
     /// The ARN (Amazon resource name) of the scheduled audit.
     ///
     /// `Fn::GetAtt` `ScheduledAuditArn`.
+    #[inline]
     pub fn attr_scheduled_audit_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ScheduledAuditArn"))
     }
@@ -4314,6 +4453,7 @@ pub struct CfnSecurityProfile {
 
 impl CfnSecurityProfile {
     /// A new `CfnSecurityProfile` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -4333,6 +4473,7 @@ impl CfnSecurityProfile {
 impl crate::core::element::CfnResource for CfnSecurityProfile {
     const TYPE_NAME: &'static str = "AWS::IoT::SecurityProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalMetricsToRetainV2", self.additional_metrics_to_retain_v2);
@@ -4352,6 +4493,7 @@ impl Handle<CfnSecurityProfile> {
     /// The ARN (Amazon resource name) of the created security profile.
     ///
     /// `Fn::GetAtt` `SecurityProfileArn`.
+    #[inline]
     pub fn attr_security_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SecurityProfileArn"))
     }
@@ -4415,6 +4557,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for Behavior {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Criteria", self.criteria);
@@ -4467,6 +4610,7 @@ pub mod security_profile {
 
     impl BehaviorCriteria {
         /// A new `BehaviorCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4483,6 +4627,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for BehaviorCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -4509,6 +4654,7 @@ pub mod security_profile {
 
     impl MachineLearningDetectionConfig {
         /// A new `MachineLearningDetectionConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4519,6 +4665,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MachineLearningDetectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfidenceLevel", self.confidence_level);
@@ -4554,6 +4701,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DimensionName".into(), self.dimension_name.into_value());
@@ -4592,6 +4740,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MetricToRetain {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExportMetric", self.export_metric);
@@ -4640,6 +4789,7 @@ pub mod security_profile {
 
     impl MetricValue {
         /// A new `MetricValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4655,6 +4805,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MetricValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidrs", self.cidrs);
@@ -4691,6 +4842,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MetricsExportConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MqttTopic".into(), self.mqtt_topic.into_value());
@@ -4713,6 +4865,7 @@ pub mod security_profile {
 
     impl StatisticalThreshold {
         /// A new `StatisticalThreshold` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4723,6 +4876,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for StatisticalThreshold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Statistic", self.statistic);
@@ -4807,6 +4961,7 @@ pub struct CfnSoftwarePackage {
 
 impl CfnSoftwarePackage {
     /// A new `CfnSoftwarePackage` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -4821,6 +4976,7 @@ impl CfnSoftwarePackage {
 impl crate::core::element::CfnResource for CfnSoftwarePackage {
     const TYPE_NAME: &'static str = "AWS::IoT::SoftwarePackage";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -4834,6 +4990,7 @@ impl crate::core::element::CfnResource for CfnSoftwarePackage {
 impl Handle<CfnSoftwarePackage> {
     ///
     /// `Fn::GetAtt` `PackageArn`.
+    #[inline]
     pub fn attr_package_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PackageArn"))
     }
@@ -4907,6 +5064,7 @@ impl CfnSoftwarePackageVersion {
 impl crate::core::element::CfnResource for CfnSoftwarePackageVersion {
     const TYPE_NAME: &'static str = "AWS::IoT::SoftwarePackageVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Artifact", self.artifact);
@@ -4925,22 +5083,26 @@ impl crate::core::element::CfnResource for CfnSoftwarePackageVersion {
 impl Handle<CfnSoftwarePackageVersion> {
     ///
     /// `Fn::GetAtt` `ErrorReason`.
+    #[inline]
     pub fn attr_error_reason(&self) -> Val<String> {
         Val::expr(self.get_att("ErrorReason"))
     }
     ///
     /// `Fn::GetAtt` `PackageVersionArn`.
+    #[inline]
     pub fn attr_package_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PackageVersionArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The validation status of the Sbom file
     ///
     /// `Fn::GetAtt` `SbomValidationStatus`.
+    #[inline]
     pub fn attr_sbom_validation_status(&self) -> Val<String> {
         Val::expr(self.get_att("SbomValidationStatus"))
     }
@@ -4965,6 +5127,7 @@ pub mod software_package_version {
     }
 
     impl IntoValue for PackageVersionArtifact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Location".into(), self.s3_location.into_value());
@@ -5005,6 +5168,7 @@ pub mod software_package_version {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -5031,6 +5195,7 @@ pub mod software_package_version {
     }
 
     impl IntoValue for Sbom {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Location".into(), self.s3_location.into_value());
@@ -5102,6 +5267,7 @@ impl CfnStream {
 impl crate::core::element::CfnResource for CfnStream {
     const TYPE_NAME: &'static str = "AWS::IoT::Stream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -5118,24 +5284,28 @@ impl Handle<CfnStream> {
     /// The Amazon Resource Name (ARN) of the stream.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The stream version.
     ///
     /// `Fn::GetAtt` `StreamVersion`.
+    #[inline]
     pub fn attr_stream_version(&self) -> Val<i64> {
         Val::expr(self.get_att("StreamVersion"))
     }
     /// The date when the stream was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date when the stream was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -5167,6 +5337,7 @@ pub mod stream {
 
     impl S3Location {
         /// A new `S3Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5179,6 +5350,7 @@ pub mod stream {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -5204,6 +5376,7 @@ pub mod stream {
 
     impl StreamFile {
         /// A new `StreamFile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5215,6 +5388,7 @@ pub mod stream {
     }
 
     impl IntoValue for StreamFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FileId", self.file_id);
@@ -5243,6 +5417,7 @@ pub struct CfnThing {
 
 impl CfnThing {
     /// A new `CfnThing` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -5256,6 +5431,7 @@ impl CfnThing {
 impl crate::core::element::CfnResource for CfnThing {
     const TYPE_NAME: &'static str = "AWS::IoT::Thing";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttributePayload", self.attribute_payload);
@@ -5268,11 +5444,13 @@ impl crate::core::element::CfnResource for CfnThing {
 impl Handle<CfnThing> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -5292,6 +5470,7 @@ pub mod thing {
 
     impl AttributePayload {
         /// A new `AttributePayload` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5302,6 +5481,7 @@ pub mod thing {
     }
 
     impl IntoValue for AttributePayload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -5340,6 +5520,7 @@ pub struct CfnThingGroup {
 
 impl CfnThingGroup {
     /// A new `CfnThingGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -5356,6 +5537,7 @@ impl CfnThingGroup {
 impl crate::core::element::CfnResource for CfnThingGroup {
     const TYPE_NAME: &'static str = "AWS::IoT::ThingGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ParentGroupName", self.parent_group_name);
@@ -5371,11 +5553,13 @@ impl crate::core::element::CfnResource for CfnThingGroup {
 impl Handle<CfnThingGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -5395,6 +5579,7 @@ pub mod thing_group {
 
     impl AttributePayload {
         /// A new `AttributePayload` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5405,6 +5590,7 @@ pub mod thing_group {
     }
 
     impl IntoValue for AttributePayload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -5426,6 +5612,7 @@ pub mod thing_group {
 
     impl ThingGroupProperties {
         /// A new `ThingGroupProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5437,6 +5624,7 @@ pub mod thing_group {
     }
 
     impl IntoValue for ThingGroupProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributePayload", self.attribute_payload);
@@ -5485,6 +5673,7 @@ impl CfnThingPrincipalAttachment {
 impl crate::core::element::CfnResource for CfnThingPrincipalAttachment {
     const TYPE_NAME: &'static str = "AWS::IoT::ThingPrincipalAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Principal".into(), self.principal.into_value());
@@ -5519,6 +5708,7 @@ pub struct CfnThingType {
 
 impl CfnThingType {
     /// A new `CfnThingType` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -5534,6 +5724,7 @@ impl CfnThingType {
 impl crate::core::element::CfnResource for CfnThingType {
     const TYPE_NAME: &'static str = "AWS::IoT::ThingType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeprecateThingType", self.deprecate_thing_type);
@@ -5548,11 +5739,13 @@ impl crate::core::element::CfnResource for CfnThingType {
 impl Handle<CfnThingType> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -5572,6 +5765,7 @@ pub mod thing_type {
 
     impl Mqtt5Configuration {
         /// A new `Mqtt5Configuration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5582,6 +5776,7 @@ pub mod thing_type {
     }
 
     impl IntoValue for Mqtt5Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PropagatingAttributes", self.propagating_attributes);
@@ -5617,6 +5812,7 @@ pub mod thing_type {
     }
 
     impl IntoValue for PropagatingAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionAttribute", self.connection_attribute);
@@ -5643,6 +5839,7 @@ pub mod thing_type {
 
     impl ThingTypeProperties {
         /// A new `ThingTypeProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5655,6 +5852,7 @@ pub mod thing_type {
     }
 
     impl IntoValue for ThingTypeProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mqtt5Configuration", self.mqtt5_configuration);
@@ -5707,6 +5905,7 @@ impl CfnTopicRule {
 impl crate::core::element::CfnResource for CfnTopicRule {
     const TYPE_NAME: &'static str = "AWS::IoT::TopicRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "RuleName", self.rule_name);
@@ -5720,6 +5919,7 @@ impl crate::core::element::CfnResource for CfnTopicRule {
 impl Handle<CfnTopicRule> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -5805,6 +6005,7 @@ pub mod topic_rule {
 
     impl Action {
         /// A new `Action` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5837,6 +6038,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudwatchAlarm", self.cloudwatch_alarm);
@@ -5890,6 +6092,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for AssetPropertyTimestamp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OffsetInNanos", self.offset_in_nanos);
@@ -5925,6 +6128,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for AssetPropertyValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Quality", self.quality);
@@ -5954,6 +6158,7 @@ pub mod topic_rule {
 
     impl AssetPropertyVariant {
         /// A new `AssetPropertyVariant` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5967,6 +6172,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for AssetPropertyVariant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BooleanValue", self.boolean_value);
@@ -5997,6 +6203,7 @@ pub mod topic_rule {
 
     impl BatchConfig {
         /// A new `BatchConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6010,6 +6217,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for BatchConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchAcrossTopics", self.batch_across_topics);
@@ -6057,6 +6265,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for CloudwatchAlarmAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmName".into(), self.alarm_name.into_value());
@@ -6094,6 +6303,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for CloudwatchLogsAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchMode", self.batch_mode);
@@ -6153,6 +6363,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for CloudwatchMetricAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricName".into(), self.metric_name.into_value());
@@ -6229,6 +6440,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for DynamoDBAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HashKeyField".into(), self.hash_key_field.into_value());
@@ -6258,6 +6470,7 @@ pub mod topic_rule {
 
     impl DynamoDBv2Action {
         /// A new `DynamoDBv2Action` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6269,6 +6482,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for DynamoDBv2Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PutItem", self.put_item);
@@ -6318,6 +6532,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for ElasticsearchAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Endpoint".into(), self.endpoint.into_value());
@@ -6365,6 +6580,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for FirehoseAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchMode", self.batch_mode);
@@ -6422,6 +6638,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for HttpAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Auth", self.auth);
@@ -6454,6 +6671,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for HttpActionHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -6473,6 +6691,7 @@ pub mod topic_rule {
 
     impl HttpAuthorization {
         /// A new `HttpAuthorization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6483,6 +6702,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for HttpAuthorization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Sigv4", self.sigv4);
@@ -6549,6 +6769,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for InfluxDBAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchConfig", self.batch_config);
@@ -6583,6 +6804,7 @@ pub mod topic_rule {
 
     impl InfluxDBBatchConfig {
         /// A new `InfluxDBBatchConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6596,6 +6818,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for InfluxDBBatchConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchAcrossTopics", self.batch_across_topics);
@@ -6633,6 +6856,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for IotAnalyticsAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchMode", self.batch_mode);
@@ -6673,6 +6897,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for IotEventsAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchMode", self.batch_mode);
@@ -6709,6 +6934,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for IotSiteWiseAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PutAssetPropertyValueEntries".into(), self.put_asset_property_value_entries.into_value());
@@ -6766,6 +6992,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for KafkaAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientProperties".into(), self.client_properties.into_value());
@@ -6798,6 +7025,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for KafkaActionHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -6833,6 +7061,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for KinesisAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PartitionKey", self.partition_key);
@@ -6853,6 +7082,7 @@ pub mod topic_rule {
 
     impl LambdaAction {
         /// A new `LambdaAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6863,6 +7093,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for LambdaAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FunctionArn", self.function_arn);
@@ -6920,6 +7151,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for LocationAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeviceId".into(), self.device_id.into_value());
@@ -6973,6 +7205,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for OpenSearchAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Endpoint".into(), self.endpoint.into_value());
@@ -7026,6 +7259,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for PutAssetPropertyValueEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssetId", self.asset_id);
@@ -7054,6 +7288,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for PutItemInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TableName".into(), self.table_name.into_value());
@@ -7092,6 +7327,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for RepublishAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Headers", self.headers);
@@ -7128,6 +7364,7 @@ pub mod topic_rule {
 
     impl RepublishActionHeaders {
         /// A new `RepublishActionHeaders` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7143,6 +7380,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for RepublishActionHeaders {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -7189,6 +7427,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for S3Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -7226,6 +7465,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for SigV4Authorization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RoleArn".into(), self.role_arn.into_value());
@@ -7262,6 +7502,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for SnsAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MessageFormat", self.message_format);
@@ -7298,6 +7539,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for SqsAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueueUrl".into(), self.queue_url.into_value());
@@ -7338,6 +7580,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for StepFunctionsAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExecutionNamePrefix", self.execution_name_prefix);
@@ -7371,6 +7614,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for Timestamp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Unit", self.unit);
@@ -7423,6 +7667,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TimestreamAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -7454,6 +7699,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TimestreamDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -7482,6 +7728,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TimestreamTimestamp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -7536,6 +7783,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TopicRulePayload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -7568,6 +7816,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for UserProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -7654,6 +7903,7 @@ pub struct CfnTopicRuleDestination {
 
 impl CfnTopicRuleDestination {
     /// A new `CfnTopicRuleDestination` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -7669,6 +7919,7 @@ impl CfnTopicRuleDestination {
 impl crate::core::element::CfnResource for CfnTopicRuleDestination {
     const TYPE_NAME: &'static str = "AWS::IoT::TopicRuleDestination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "HttpUrlProperties", self.http_url_properties);
@@ -7684,12 +7935,14 @@ impl Handle<CfnTopicRuleDestination> {
     /// Amazon Resource Name (ARN).
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The reasoning for the current status of the TopicRuleDestination.
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
@@ -7709,6 +7962,7 @@ pub mod topic_rule_destination {
 
     impl HttpUrlDestinationSummary {
         /// A new `HttpUrlDestinationSummary` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7719,6 +7973,7 @@ pub mod topic_rule_destination {
     }
 
     impl IntoValue for HttpUrlDestinationSummary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfirmationUrl", self.confirmation_url);
@@ -7780,6 +8035,7 @@ pub mod topic_rule_destination {
     }
 
     impl IntoValue for InfluxDBDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Endpoint".into(), self.endpoint.into_value());
@@ -7811,6 +8067,7 @@ pub mod topic_rule_destination {
 
     impl VpcDestinationProperties {
         /// A new `VpcDestinationProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7824,6 +8081,7 @@ pub mod topic_rule_destination {
     }
 
     impl IntoValue for VpcDestinationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RoleArn", self.role_arn);

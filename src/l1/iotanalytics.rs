@@ -41,6 +41,7 @@ pub struct CfnChannel {
 
 impl CfnChannel {
     /// A new `CfnChannel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -56,6 +57,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ChannelName", self.channel_name);
@@ -70,6 +72,7 @@ impl crate::core::element::CfnResource for CfnChannel {
 impl Handle<CfnChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -92,6 +95,7 @@ pub mod channel {
 
     impl ChannelStorage {
         /// A new `ChannelStorage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -103,6 +107,7 @@ pub mod channel {
     }
 
     impl IntoValue for ChannelStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerManagedS3", self.customer_managed_s3);
@@ -138,6 +143,7 @@ pub mod channel {
     }
 
     impl IntoValue for CustomerManagedS3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -161,6 +167,7 @@ pub mod channel {
 
     impl RetentionPeriod {
         /// A new `RetentionPeriod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -172,6 +179,7 @@ pub mod channel {
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberOfDays", self.number_of_days);
@@ -245,6 +253,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -263,6 +272,7 @@ impl crate::core::element::CfnResource for CfnDataset {
 impl Handle<CfnDataset> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -299,6 +309,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionName".into(), self.action_name.into_value());
@@ -347,6 +358,7 @@ pub mod dataset {
     }
 
     impl IntoValue for ContainerAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExecutionRoleArn".into(), self.execution_role_arn.into_value());
@@ -381,6 +393,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetContentDeliveryRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -403,6 +416,7 @@ pub mod dataset {
 
     impl DatasetContentDeliveryRuleDestination {
         /// A new `DatasetContentDeliveryRuleDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -414,6 +428,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetContentDeliveryRuleDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IotEventsDestinationConfiguration", self.iot_events_destination_configuration);
@@ -439,6 +454,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetContentVersionValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatasetName".into(), self.dataset_name.into_value());
@@ -466,6 +482,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DeltaTime {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OffsetSeconds".into(), self.offset_seconds.into_value());
@@ -491,6 +508,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DeltaTimeSessionWindowConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TimeoutInMinutes".into(), self.timeout_in_minutes.into_value());
@@ -509,6 +527,7 @@ pub mod dataset {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -519,6 +538,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeltaTime", self.delta_time);
@@ -546,6 +566,7 @@ pub mod dataset {
     }
 
     impl IntoValue for GlueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -574,6 +595,7 @@ pub mod dataset {
     }
 
     impl IntoValue for IotEventsDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputName".into(), self.input_name.into_value());
@@ -606,6 +628,7 @@ pub mod dataset {
     }
 
     impl IntoValue for LateDataRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RuleConfiguration".into(), self.rule_configuration.into_value());
@@ -625,6 +648,7 @@ pub mod dataset {
 
     impl LateDataRuleConfiguration {
         /// A new `LateDataRuleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -635,6 +659,7 @@ pub mod dataset {
     }
 
     impl IntoValue for LateDataRuleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeltaTimeSessionWindowConfiguration", self.delta_time_session_window_configuration);
@@ -659,6 +684,7 @@ pub mod dataset {
     }
 
     impl IntoValue for OutputFileUriValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileName".into(), self.file_name.into_value());
@@ -690,6 +716,7 @@ pub mod dataset {
     }
 
     impl IntoValue for QueryAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filters", self.filters);
@@ -718,6 +745,7 @@ pub mod dataset {
     }
 
     impl IntoValue for ResourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputeType".into(), self.compute_type.into_value());
@@ -740,6 +768,7 @@ pub mod dataset {
 
     impl RetentionPeriod {
         /// A new `RetentionPeriod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -751,6 +780,7 @@ pub mod dataset {
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberOfDays", self.number_of_days);
@@ -793,6 +823,7 @@ pub mod dataset {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -820,6 +851,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ScheduleExpression".into(), self.schedule_expression.into_value());
@@ -841,6 +873,7 @@ pub mod dataset {
 
     impl Trigger {
         /// A new `Trigger` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -852,6 +885,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Trigger {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Schedule", self.schedule);
@@ -877,6 +911,7 @@ pub mod dataset {
     }
 
     impl IntoValue for TriggeringDataset {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatasetName".into(), self.dataset_name.into_value());
@@ -926,6 +961,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Variable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatasetContentVersionValue", self.dataset_content_version_value);
@@ -951,6 +987,7 @@ pub mod dataset {
 
     impl VersioningConfiguration {
         /// A new `VersioningConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -962,6 +999,7 @@ pub mod dataset {
     }
 
     impl IntoValue for VersioningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxVersions", self.max_versions);
@@ -1009,6 +1047,7 @@ pub struct CfnDatastore {
 
 impl CfnDatastore {
     /// A new `CfnDatastore` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1026,6 +1065,7 @@ impl CfnDatastore {
 impl crate::core::element::CfnResource for CfnDatastore {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Datastore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DatastoreName", self.datastore_name);
@@ -1042,6 +1082,7 @@ impl crate::core::element::CfnResource for CfnDatastore {
 impl Handle<CfnDatastore> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1070,6 +1111,7 @@ pub mod datastore {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1105,6 +1147,7 @@ pub mod datastore {
     }
 
     impl IntoValue for CustomerManagedS3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1138,6 +1181,7 @@ pub mod datastore {
     }
 
     impl IntoValue for CustomerManagedS3Storage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1160,6 +1204,7 @@ pub mod datastore {
 
     impl DatastorePartition {
         /// A new `DatastorePartition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1171,6 +1216,7 @@ pub mod datastore {
     }
 
     impl IntoValue for DatastorePartition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Partition", self.partition);
@@ -1190,6 +1236,7 @@ pub mod datastore {
 
     impl DatastorePartitions {
         /// A new `DatastorePartitions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1200,6 +1247,7 @@ pub mod datastore {
     }
 
     impl IntoValue for DatastorePartitions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Partitions", self.partitions);
@@ -1224,6 +1272,7 @@ pub mod datastore {
 
     impl DatastoreStorage {
         /// A new `DatastoreStorage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1236,6 +1285,7 @@ pub mod datastore {
     }
 
     impl IntoValue for DatastoreStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerManagedS3", self.customer_managed_s3);
@@ -1259,6 +1309,7 @@ pub mod datastore {
 
     impl FileFormatConfiguration {
         /// A new `FileFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1270,6 +1321,7 @@ pub mod datastore {
     }
 
     impl IntoValue for FileFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JsonConfiguration", self.json_configuration);
@@ -1289,6 +1341,7 @@ pub mod datastore {
 
     impl IotSiteWiseMultiLayerStorage {
         /// A new `IotSiteWiseMultiLayerStorage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1299,6 +1352,7 @@ pub mod datastore {
     }
 
     impl IntoValue for IotSiteWiseMultiLayerStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerManagedS3Storage", self.customer_managed_s3_storage);
@@ -1317,6 +1371,7 @@ pub mod datastore {
 
     impl ParquetConfiguration {
         /// A new `ParquetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1327,6 +1382,7 @@ pub mod datastore {
     }
 
     impl IntoValue for ParquetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SchemaDefinition", self.schema_definition);
@@ -1351,6 +1407,7 @@ pub mod datastore {
     }
 
     impl IntoValue for Partition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -1372,6 +1429,7 @@ pub mod datastore {
 
     impl RetentionPeriod {
         /// A new `RetentionPeriod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1383,6 +1441,7 @@ pub mod datastore {
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberOfDays", self.number_of_days);
@@ -1402,6 +1461,7 @@ pub mod datastore {
 
     impl SchemaDefinition {
         /// A new `SchemaDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1412,6 +1472,7 @@ pub mod datastore {
     }
 
     impl IntoValue for SchemaDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -1443,6 +1504,7 @@ pub mod datastore {
     }
 
     impl IntoValue for TimestampPartition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -1487,6 +1549,7 @@ impl CfnPipeline {
 impl crate::core::element::CfnResource for CfnPipeline {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Pipeline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PipelineActivities".into(), self.pipeline_activities.into_value());
@@ -1500,6 +1563,7 @@ impl crate::core::element::CfnResource for CfnPipeline {
 impl Handle<CfnPipeline> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1546,6 +1610,7 @@ pub mod pipeline {
 
     impl Activity {
         /// A new `Activity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1565,6 +1630,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Activity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddAttributes", self.add_attributes);
@@ -1608,6 +1674,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for AddAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());
@@ -1644,6 +1711,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Channel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChannelName".into(), self.channel_name.into_value());
@@ -1673,6 +1741,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Datastore {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatastoreName".into(), self.datastore_name.into_value());
@@ -1725,6 +1794,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for DeviceRegistryEnrich {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attribute".into(), self.attribute.into_value());
@@ -1780,6 +1850,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for DeviceShadowEnrich {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attribute".into(), self.attribute.into_value());
@@ -1818,6 +1889,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Filter".into(), self.filter.into_value());
@@ -1861,6 +1933,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Lambda {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BatchSize".into(), self.batch_size.into_value());
@@ -1905,6 +1978,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Math {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attribute".into(), self.attribute.into_value());
@@ -1942,6 +2016,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for RemoveAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());
@@ -1978,6 +2053,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for SelectAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());

@@ -51,6 +51,7 @@ impl CfnSuiteDefinition {
 impl crate::core::element::CfnResource for CfnSuiteDefinition {
     const TYPE_NAME: &'static str = "AWS::IoTCoreDeviceAdvisor::SuiteDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SuiteDefinitionConfiguration".into(), self.suite_definition_configuration.into_value());
@@ -64,18 +65,21 @@ impl Handle<CfnSuiteDefinition> {
     /// The unique identifier for the suite definition.
     ///
     /// `Fn::GetAtt` `SuiteDefinitionId`.
+    #[inline]
     pub fn attr_suite_definition_id(&self) -> Val<String> {
         Val::expr(self.get_att("SuiteDefinitionId"))
     }
     /// The Amazon Resource name for the suite definition.
     ///
     /// `Fn::GetAtt` `SuiteDefinitionArn`.
+    #[inline]
     pub fn attr_suite_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SuiteDefinitionArn"))
     }
     /// The suite definition version of a test suite.
     ///
     /// `Fn::GetAtt` `SuiteDefinitionVersion`.
+    #[inline]
     pub fn attr_suite_definition_version(&self) -> Val<String> {
         Val::expr(self.get_att("SuiteDefinitionVersion"))
     }
@@ -98,6 +102,7 @@ pub mod suite_definition {
 
     impl DeviceUnderTest {
         /// A new `DeviceUnderTest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -109,6 +114,7 @@ pub mod suite_definition {
     }
 
     impl IntoValue for DeviceUnderTest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -158,6 +164,7 @@ pub mod suite_definition {
     }
 
     impl IntoValue for SuiteDefinitionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DevicePermissionRoleArn".into(), self.device_permission_role_arn.into_value());

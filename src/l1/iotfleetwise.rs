@@ -138,6 +138,7 @@ impl CfnCampaign {
 impl crate::core::element::CfnResource for CfnCampaign {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Campaign";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Action", self.action);
@@ -167,21 +168,25 @@ impl crate::core::element::CfnResource for CfnCampaign {
 impl Handle<CfnCampaign> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationTime"))
     }
@@ -217,6 +222,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DataPartition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -258,6 +264,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DataPartitionStorageOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaximumSize".into(), self.maximum_size.into_value());
@@ -291,6 +298,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DataPartitionUploadOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionLanguageVersion", self.condition_language_version);
@@ -339,6 +347,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SignalFetchInformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -386,6 +395,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SignalInformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPartitionId", self.data_partition_id);
@@ -416,6 +426,7 @@ pub mod campaign {
     }
 
     impl IntoValue for StorageMaximumSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -444,6 +455,7 @@ pub mod campaign {
     }
 
     impl IntoValue for StorageMinimumTimeToLive {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -563,6 +575,7 @@ impl CfnDecoderManifest {
 impl crate::core::element::CfnResource for CfnDecoderManifest {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::DecoderManifest";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultForUnmappedSignals", self.default_for_unmapped_signals);
@@ -581,16 +594,19 @@ impl crate::core::element::CfnResource for CfnDecoderManifest {
 impl Handle<CfnDecoderManifest> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationTime"))
     }
@@ -650,6 +666,7 @@ impl CfnFleet {
 impl crate::core::element::CfnResource for CfnFleet {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Fleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -664,16 +681,19 @@ impl crate::core::element::CfnResource for CfnFleet {
 impl Handle<CfnFleet> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationTime"))
     }
@@ -731,6 +751,7 @@ impl CfnModelManifest {
 impl crate::core::element::CfnResource for CfnModelManifest {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::ModelManifest";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -747,16 +768,19 @@ impl crate::core::element::CfnResource for CfnModelManifest {
 impl Handle<CfnModelManifest> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationTime"))
     }
@@ -803,6 +827,7 @@ pub struct CfnSignalCatalog {
 
 impl CfnSignalCatalog {
     /// A new `CfnSignalCatalog` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -819,6 +844,7 @@ impl CfnSignalCatalog {
 impl crate::core::element::CfnResource for CfnSignalCatalog {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::SignalCatalog";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -834,41 +860,49 @@ impl crate::core::element::CfnResource for CfnSignalCatalog {
 impl Handle<CfnSignalCatalog> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationTime"))
     }
     ///
     /// `Fn::GetAtt` `NodeCounts.TotalNodes`.
+    #[inline]
     pub fn attr_node_counts_total_nodes(&self) -> Val<f64> {
         Val::expr(self.get_att("NodeCounts.TotalNodes"))
     }
     ///
     /// `Fn::GetAtt` `NodeCounts.TotalBranches`.
+    #[inline]
     pub fn attr_node_counts_total_branches(&self) -> Val<f64> {
         Val::expr(self.get_att("NodeCounts.TotalBranches"))
     }
     ///
     /// `Fn::GetAtt` `NodeCounts.TotalSensors`.
+    #[inline]
     pub fn attr_node_counts_total_sensors(&self) -> Val<f64> {
         Val::expr(self.get_att("NodeCounts.TotalSensors"))
     }
     ///
     /// `Fn::GetAtt` `NodeCounts.TotalAttributes`.
+    #[inline]
     pub fn attr_node_counts_total_attributes(&self) -> Val<f64> {
         Val::expr(self.get_att("NodeCounts.TotalAttributes"))
     }
     ///
     /// `Fn::GetAtt` `NodeCounts.TotalActuators`.
+    #[inline]
     pub fn attr_node_counts_total_actuators(&self) -> Val<f64> {
         Val::expr(self.get_att("NodeCounts.TotalActuators"))
     }
@@ -884,12 +918,14 @@ pub mod signal_catalog {
 
     impl NodeCounts {
         /// A new `NodeCounts` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for NodeCounts {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -958,6 +994,7 @@ impl CfnStateTemplate {
 impl crate::core::element::CfnResource for CfnStateTemplate {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::StateTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataExtraDimensions", self.data_extra_dimensions);
@@ -975,21 +1012,25 @@ impl crate::core::element::CfnResource for CfnStateTemplate {
 impl Handle<CfnStateTemplate> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationTime"))
     }
@@ -1055,6 +1096,7 @@ impl CfnVehicle {
 impl crate::core::element::CfnResource for CfnVehicle {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Vehicle";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociationBehavior", self.association_behavior);
@@ -1072,16 +1114,19 @@ impl crate::core::element::CfnResource for CfnVehicle {
 impl Handle<CfnVehicle> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationTime"))
     }
@@ -1112,6 +1157,7 @@ pub mod vehicle {
     }
 
     impl IntoValue for StateTemplateAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());

@@ -50,6 +50,7 @@ pub struct CfnTunnel {
 
 impl CfnTunnel {
     /// A new `CfnTunnel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -65,6 +66,7 @@ impl CfnTunnel {
 impl crate::core::element::CfnResource for CfnTunnel {
     const TYPE_NAME: &'static str = "AWS::IoTSecureTunneling::Tunnel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -80,18 +82,21 @@ impl Handle<CfnTunnel> {
     /// The Amazon Resource Name (ARN) of the tunnel.
     ///
     /// `Fn::GetAtt` `TunnelArn`.
+    #[inline]
     pub fn attr_tunnel_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TunnelArn"))
     }
     /// A unique alpha-numeric tunnel ID.
     ///
     /// `Fn::GetAtt` `TunnelId`.
+    #[inline]
     pub fn attr_tunnel_id(&self) -> Val<String> {
         Val::expr(self.get_att("TunnelId"))
     }
     /// The status of the tunnel. Valid values are OPEN and CLOSED.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -128,6 +133,7 @@ pub mod tunnel {
     }
 
     impl IntoValue for DestinationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Services".into(), self.services.into_value());
@@ -149,6 +155,7 @@ pub mod tunnel {
 
     impl TimeoutConfig {
         /// A new `TimeoutConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -159,6 +166,7 @@ pub mod tunnel {
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxLifetimeTimeoutMinutes", self.max_lifetime_timeout_minutes);

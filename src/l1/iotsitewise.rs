@@ -62,6 +62,7 @@ impl CfnAccessPolicy {
 impl crate::core::element::CfnResource for CfnAccessPolicy {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::AccessPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessPolicyIdentity".into(), self.access_policy_identity.into_value());
@@ -76,12 +77,14 @@ impl Handle<CfnAccessPolicy> {
     /// The ARN of the access policy.
     ///
     /// `Fn::GetAtt` `AccessPolicyArn`.
+    #[inline]
     pub fn attr_access_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AccessPolicyArn"))
     }
     /// The ID of the access policy.
     ///
     /// `Fn::GetAtt` `AccessPolicyId`.
+    #[inline]
     pub fn attr_access_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessPolicyId"))
     }
@@ -107,6 +110,7 @@ pub mod access_policy {
 
     impl AccessPolicyIdentity {
         /// A new `AccessPolicyIdentity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -119,6 +123,7 @@ pub mod access_policy {
     }
 
     impl IntoValue for AccessPolicyIdentity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IamRole", self.iam_role);
@@ -142,6 +147,7 @@ pub mod access_policy {
 
     impl AccessPolicyResource {
         /// A new `AccessPolicyResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -153,6 +159,7 @@ pub mod access_policy {
     }
 
     impl IntoValue for AccessPolicyResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Portal", self.portal);
@@ -174,6 +181,7 @@ pub mod access_policy {
 
     impl IamRole {
         /// A new `IamRole` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -184,6 +192,7 @@ pub mod access_policy {
     }
 
     impl IntoValue for IamRole {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "arn", self.arn);
@@ -204,6 +213,7 @@ pub mod access_policy {
 
     impl IamUser {
         /// A new `IamUser` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -214,6 +224,7 @@ pub mod access_policy {
     }
 
     impl IntoValue for IamUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "arn", self.arn);
@@ -234,6 +245,7 @@ pub mod access_policy {
 
     impl Portal {
         /// A new `Portal` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -244,6 +256,7 @@ pub mod access_policy {
     }
 
     impl IntoValue for Portal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "id", self.id);
@@ -264,6 +277,7 @@ pub mod access_policy {
 
     impl Project {
         /// A new `Project` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -274,6 +288,7 @@ pub mod access_policy {
     }
 
     impl IntoValue for Project {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "id", self.id);
@@ -294,6 +309,7 @@ pub mod access_policy {
 
     impl User {
         /// A new `User` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -304,6 +320,7 @@ pub mod access_policy {
     }
 
     impl IntoValue for User {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "id", self.id);
@@ -380,6 +397,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -396,42 +414,49 @@ impl Handle<CfnApplication> {
     /// The ARN of the application.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the application.
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
     /// The ARN of the IAM Identity Center application created for the application.
     ///
     /// `Fn::GetAtt` `IdcApplicationArn`.
+    #[inline]
     pub fn attr_idc_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdcApplicationArn"))
     }
     /// The DNS-compliant subdomain label assigned to the application.
     ///
     /// `Fn::GetAtt` `DnsSubdomain`.
+    #[inline]
     pub fn attr_dns_subdomain(&self) -> Val<String> {
         Val::expr(self.get_att("DnsSubdomain"))
     }
     /// The current status of the application.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time the application was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time the application was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -504,6 +529,7 @@ impl CfnAsset {
 impl crate::core::element::CfnResource for CfnAsset {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Asset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssetDescription", self.asset_description);
@@ -522,12 +548,14 @@ impl Handle<CfnAsset> {
     /// The ARN of the asset
     ///
     /// `Fn::GetAtt` `AssetArn`.
+    #[inline]
     pub fn attr_asset_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssetArn"))
     }
     /// The ID of the asset
     ///
     /// `Fn::GetAtt` `AssetId`.
+    #[inline]
     pub fn attr_asset_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssetId"))
     }
@@ -576,6 +604,7 @@ pub mod asset {
     }
 
     impl IntoValue for AssetHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChildAssetId".into(), self.child_asset_id.into_value());
@@ -625,6 +654,7 @@ pub mod asset {
 
     impl AssetProperty {
         /// A new `AssetProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -640,6 +670,7 @@ pub mod asset {
     }
 
     impl IntoValue for AssetProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alias", self.alias);
@@ -753,6 +784,7 @@ impl CfnAssetModel {
 impl crate::core::element::CfnResource for CfnAssetModel {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::AssetModel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssetModelCompositeModels", self.asset_model_composite_models);
@@ -773,12 +805,14 @@ impl Handle<CfnAssetModel> {
     /// The ARN of the asset model, which has the following format.
     ///
     /// `Fn::GetAtt` `AssetModelArn`.
+    #[inline]
     pub fn attr_asset_model_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssetModelArn"))
     }
     /// The ID of the asset model.
     ///
     /// `Fn::GetAtt` `AssetModelId`.
+    #[inline]
     pub fn attr_asset_model_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssetModelId"))
     }
@@ -867,6 +901,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for AssetModelCompositeModel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComposedAssetModelId", self.composed_asset_model_id);
@@ -937,6 +972,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for AssetModelHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChildAssetModelId".into(), self.child_asset_model_id.into_value());
@@ -1019,6 +1055,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for AssetModelProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataType".into(), self.data_type.into_value());
@@ -1044,6 +1081,7 @@ pub mod asset_model {
 
     impl Attribute {
         /// A new `Attribute` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1054,6 +1092,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for Attribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -1100,6 +1139,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for EnforcedAssetModelInterfacePropertyMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssetModelPropertyExternalId", self.asset_model_property_external_id);
@@ -1130,6 +1170,7 @@ pub mod asset_model {
 
     impl EnforcedAssetModelInterfaceRelationship {
         /// A new `EnforcedAssetModelInterfaceRelationship` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1141,6 +1182,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for EnforcedAssetModelInterfaceRelationship {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InterfaceAssetModelId", self.interface_asset_model_id);
@@ -1173,6 +1215,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for ExpressionVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1215,6 +1258,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -1235,6 +1279,7 @@ pub mod asset_model {
 
     impl MetricWindow {
         /// A new `MetricWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1245,6 +1290,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for MetricWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Tumbling", self.tumbling);
@@ -1271,6 +1317,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for PropertyPathDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1310,6 +1357,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for PropertyType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attribute", self.attribute);
@@ -1345,6 +1393,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for Transform {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -1378,6 +1427,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for TumblingWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Interval".into(), self.interval.into_value());
@@ -1425,6 +1475,7 @@ pub mod asset_model {
 
     impl VariableValue {
         /// A new `VariableValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1441,6 +1492,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for VariableValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HierarchyExternalId", self.hierarchy_external_id);
@@ -1552,6 +1604,7 @@ impl CfnComputationModel {
 impl crate::core::element::CfnResource for CfnComputationModel {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::ComputationModel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ComputationModelConfiguration".into(), self.computation_model_configuration.into_value());
@@ -1568,12 +1621,14 @@ impl Handle<CfnComputationModel> {
     /// The ARN of the computation model.
     ///
     /// `Fn::GetAtt` `ComputationModelArn`.
+    #[inline]
     pub fn attr_computation_model_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ComputationModelArn"))
     }
     /// The ID of the computation model.
     ///
     /// `Fn::GetAtt` `ComputationModelId`.
+    #[inline]
     pub fn attr_computation_model_id(&self) -> Val<String> {
         Val::expr(self.get_att("ComputationModelId"))
     }
@@ -1607,6 +1662,7 @@ pub mod computation_model {
     }
 
     impl IntoValue for AnomalyDetectionComputationModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputProperties".into(), self.input_properties.into_value());
@@ -1628,6 +1684,7 @@ pub mod computation_model {
 
     impl ComputationModelConfiguration {
         /// A new `ComputationModelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1638,6 +1695,7 @@ pub mod computation_model {
     }
 
     impl IntoValue for ComputationModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnomalyDetection", self.anomaly_detection);
@@ -1709,6 +1767,7 @@ impl CfnDashboard {
 impl crate::core::element::CfnResource for CfnDashboard {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Dashboard";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DashboardDefinition".into(), self.dashboard_definition.into_value());
@@ -1725,12 +1784,14 @@ impl Handle<CfnDashboard> {
     /// The ARN of the dashboard.
     ///
     /// `Fn::GetAtt` `DashboardArn`.
+    #[inline]
     pub fn attr_dashboard_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DashboardArn"))
     }
     /// The ID of the dashboard.
     ///
     /// `Fn::GetAtt` `DashboardId`.
+    #[inline]
     pub fn attr_dashboard_id(&self) -> Val<String> {
         Val::expr(self.get_att("DashboardId"))
     }
@@ -1808,6 +1869,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DatasetConfig", self.dataset_config);
@@ -1826,6 +1888,7 @@ impl Handle<CfnDataset> {
     /// The ARN of the dataset.
     ///
     /// `Fn::GetAtt` `DatasetArn`.
+    #[inline]
     pub fn attr_dataset_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetArn"))
     }
@@ -1833,6 +1896,7 @@ impl Handle<CfnDataset> {
     /// slash, for example my-workspace/123e4567-e89b-42d3-a456-426614174000.
     ///
     /// `Fn::GetAtt` `DatasetId`.
+    #[inline]
     pub fn attr_dataset_id(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetId"))
     }
@@ -1854,6 +1918,7 @@ pub mod dataset {
 
     impl DatasetConfig {
         /// A new `DatasetConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1864,6 +1929,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Session", self.session);
@@ -1904,6 +1970,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceDetail", self.source_detail);
@@ -1937,6 +2004,7 @@ pub mod dataset {
     }
 
     impl IntoValue for KendraSourceDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KnowledgeBaseArn".into(), self.knowledge_base_arn.into_value());
@@ -1969,6 +2037,7 @@ pub mod dataset {
     }
 
     impl IntoValue for SessionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SessionEndTime".into(), self.session_end_time.into_value());
@@ -1990,6 +2059,7 @@ pub mod dataset {
 
     impl SourceDetail {
         /// A new `SourceDetail` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2000,6 +2070,7 @@ pub mod dataset {
     }
 
     impl IntoValue for SourceDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Kendra", self.kendra);
@@ -2091,6 +2162,7 @@ impl CfnGateway {
 impl crate::core::element::CfnResource for CfnGateway {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Gateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "GatewayCapabilitySummaries", self.gateway_capability_summaries);
@@ -2107,6 +2179,7 @@ impl Handle<CfnGateway> {
     /// The ID of the gateway device.
     ///
     /// `Fn::GetAtt` `GatewayId`.
+    #[inline]
     pub fn attr_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayId"))
     }
@@ -2139,6 +2212,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayCapabilitySummary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapabilityConfiguration", self.capability_configuration);
@@ -2165,6 +2239,7 @@ pub mod gateway {
 
     impl GatewayPlatform {
         /// A new `GatewayPlatform` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2176,6 +2251,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayPlatform {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GreengrassV2", self.greengrass_v2);
@@ -2212,6 +2288,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GreengrassV2 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CoreDeviceOperatingSystem", self.core_device_operating_system);
@@ -2239,6 +2316,7 @@ pub mod gateway {
     }
 
     impl IntoValue for SiemensIE {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IotCoreThingName".into(), self.iot_core_thing_name.into_value());
@@ -2326,6 +2404,7 @@ impl CfnPipeline {
 impl crate::core::element::CfnResource for CfnPipeline {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Pipeline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Computations".into(), self.computations.into_value());
@@ -2343,12 +2422,14 @@ impl Handle<CfnPipeline> {
     /// The ARN of the pipeline.
     ///
     /// `Fn::GetAtt` `PipelineArn`.
+    #[inline]
     pub fn attr_pipeline_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PipelineArn"))
     }
     /// The current lifecycle status of the pipeline.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -2399,6 +2480,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ComputeNode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputeNodeName".into(), self.compute_node_name.into_value());
@@ -2509,6 +2591,7 @@ impl CfnPortal {
 impl crate::core::element::CfnResource for CfnPortal {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Portal";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Alarms", self.alarms);
@@ -2530,24 +2613,28 @@ impl Handle<CfnPortal> {
     /// The ARN of the portal, which has the following format.
     ///
     /// `Fn::GetAtt` `PortalArn`.
+    #[inline]
     pub fn attr_portal_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PortalArn"))
     }
     /// The AWS SSO application generated client ID (used with AWS SSO APIs).
     ///
     /// `Fn::GetAtt` `PortalClientId`.
+    #[inline]
     pub fn attr_portal_client_id(&self) -> Val<String> {
         Val::expr(self.get_att("PortalClientId"))
     }
     /// The ID of the portal.
     ///
     /// `Fn::GetAtt` `PortalId`.
+    #[inline]
     pub fn attr_portal_id(&self) -> Val<String> {
         Val::expr(self.get_att("PortalId"))
     }
     /// The public root URL for the AWS IoT AWS IoT SiteWise Monitor application portal.
     ///
     /// `Fn::GetAtt` `PortalStartUrl`.
+    #[inline]
     pub fn attr_portal_start_url(&self) -> Val<String> {
         Val::expr(self.get_att("PortalStartUrl"))
     }
@@ -2577,6 +2664,7 @@ pub mod portal {
 
     impl Alarms {
         /// A new `Alarms` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2588,6 +2676,7 @@ pub mod portal {
     }
 
     impl IntoValue for Alarms {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmRoleArn", self.alarm_role_arn);
@@ -2673,6 +2762,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssetIds", self.asset_ids);
@@ -2689,12 +2779,14 @@ impl Handle<CfnProject> {
     /// The ID of the project.
     ///
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectId"))
     }
     /// The ARN of the project.
     ///
     /// `Fn::GetAtt` `ProjectArn`.
+    #[inline]
     pub fn attr_project_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectArn"))
     }
@@ -2761,6 +2853,7 @@ impl CfnTask {
 impl crate::core::element::CfnResource for CfnTask {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Task";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2777,12 +2870,14 @@ impl Handle<CfnTask> {
     /// The ARN of the task.
     ///
     /// `Fn::GetAtt` `TaskArn`.
+    #[inline]
     pub fn attr_task_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TaskArn"))
     }
     /// The current lifecycle status of the task.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -2871,6 +2966,7 @@ pub mod task {
     }
 
     impl IntoValue for ContainerTaskConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -2911,6 +3007,7 @@ pub mod task {
     }
 
     impl IntoValue for EphemeralStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StorageClass".into(), self.storage_class.into_value());
@@ -2962,6 +3059,7 @@ pub mod task {
     }
 
     impl IntoValue for Mount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2989,6 +3087,7 @@ pub mod task {
     }
 
     impl IntoValue for MountSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3AccessPoint".into(), self.s3_access_point.into_value());
@@ -3027,6 +3126,7 @@ pub mod task {
     }
 
     impl IntoValue for S3AccessPointSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessPointArn".into(), self.access_point_arn.into_value());
@@ -3052,6 +3152,7 @@ pub mod task {
     }
 
     impl IntoValue for TaskConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerTaskConfiguration".into(), self.container_task_configuration.into_value());
@@ -3167,6 +3268,7 @@ impl CfnWorkspace {
 impl crate::core::element::CfnResource for CfnWorkspace {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Workspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EncryptionConfiguration".into(), self.encryption_configuration.into_value());
@@ -3183,24 +3285,28 @@ impl Handle<CfnWorkspace> {
     /// The ARN of the workspace.
     ///
     /// `Fn::GetAtt` `WorkspaceArn`.
+    #[inline]
     pub fn attr_workspace_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkspaceArn"))
     }
     /// The current state of the workspace.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time the workspace was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time the workspace was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -3227,6 +3333,7 @@ pub mod workspace {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());

@@ -47,6 +47,7 @@ impl CfnFlowTemplate {
 impl crate::core::element::CfnResource for CfnFlowTemplate {
     const TYPE_NAME: &'static str = "AWS::IoTThingsGraph::FlowTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CompatibleNamespaceVersion", self.compatible_namespace_version);
@@ -59,6 +60,7 @@ impl crate::core::element::CfnResource for CfnFlowTemplate {
 impl Handle<CfnFlowTemplate> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -86,6 +88,7 @@ pub mod flow_template {
     }
 
     impl IntoValue for DefinitionDocument {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Language".into(), self.language.into_value());

@@ -113,6 +113,7 @@ impl CfnComponentType {
 impl crate::core::element::CfnResource for CfnComponentType {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::ComponentType";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ComponentTypeId".into(), self.component_type_id.into_value());
@@ -134,27 +135,32 @@ impl Handle<CfnComponentType> {
     /// The ARN of the component type.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDateTime"))
     }
     ///
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateDateTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value {
         self.get_att("Status")
     }
     /// A Boolean value that specifies whether the component type is abstract.
     ///
     /// `Fn::GetAtt` `IsAbstract`.
+    #[inline]
     pub fn attr_is_abstract(&self) -> Val<bool> {
         Val::expr(self.get_att("IsAbstract"))
     }
@@ -162,6 +168,7 @@ impl Handle<CfnComponentType> {
     /// initializer has run.
     ///
     /// `Fn::GetAtt` `IsSchemaInitialized`.
+    #[inline]
     pub fn attr_is_schema_initialized(&self) -> Val<bool> {
         Val::expr(self.get_att("IsSchemaInitialized"))
     }
@@ -246,6 +253,7 @@ impl CfnEntity {
 impl crate::core::element::CfnResource for CfnEntity {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Entity";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Components", self.components);
@@ -265,27 +273,32 @@ impl Handle<CfnEntity> {
     /// The ARN of the entity.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDateTime"))
     }
     ///
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateDateTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value {
         self.get_att("Status")
     }
     /// A Boolean value that specifies whether the entity has child entities or not.
     ///
     /// `Fn::GetAtt` `HasChildEntities`.
+    #[inline]
     pub fn attr_has_child_entities(&self) -> Val<bool> {
         Val::expr(self.get_att("HasChildEntities"))
     }
@@ -366,6 +379,7 @@ impl CfnScene {
 impl crate::core::element::CfnResource for CfnScene {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Scene";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Capabilities", self.capabilities);
@@ -384,22 +398,26 @@ impl Handle<CfnScene> {
     /// The ARN of the scene.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDateTime"))
     }
     ///
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateDateTime"))
     }
     /// A key-value pair of generated scene metadata for the scene.
     ///
     /// `Fn::GetAtt` `GeneratedSceneMetadata`.
+    #[inline]
     pub fn attr_generated_scene_metadata(&self) -> Value {
         self.get_att("GeneratedSceneMetadata")
     }
@@ -458,6 +476,7 @@ impl CfnSyncJob {
 impl crate::core::element::CfnResource for CfnSyncJob {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::SyncJob";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SyncRole".into(), self.sync_role.into_value());
@@ -473,22 +492,26 @@ impl Handle<CfnSyncJob> {
     /// The ARN of the SyncJob.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDateTime"))
     }
     ///
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateDateTime"))
     }
     /// The state of SyncJob.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -554,6 +577,7 @@ impl CfnWorkspace {
 impl crate::core::element::CfnResource for CfnWorkspace {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Workspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -570,16 +594,19 @@ impl Handle<CfnWorkspace> {
     /// The ARN of the workspace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDateTime"))
     }
     ///
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateDateTime"))
     }

@@ -84,6 +84,7 @@ impl CfnDestination {
 impl crate::core::element::CfnResource for CfnDestination {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::Destination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -101,6 +102,7 @@ impl Handle<CfnDestination> {
     /// Destination arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -145,6 +147,7 @@ pub struct CfnDeviceProfile {
 
 impl CfnDeviceProfile {
     /// A new `CfnDeviceProfile` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -159,6 +162,7 @@ impl CfnDeviceProfile {
 impl crate::core::element::CfnResource for CfnDeviceProfile {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::DeviceProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LoRaWAN", self.lo_ra_wan);
@@ -173,12 +177,14 @@ impl Handle<CfnDeviceProfile> {
     /// Service profile Arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Service profile Id. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -252,6 +258,7 @@ pub mod device_profile {
 
     impl LoRaWANDeviceProfile {
         /// A new `LoRaWANDeviceProfile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -280,6 +287,7 @@ pub mod device_profile {
     }
 
     impl IntoValue for LoRaWANDeviceProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClassBTimeout", self.class_b_timeout);
@@ -403,6 +411,7 @@ impl CfnFuotaTask {
 impl crate::core::element::CfnResource for CfnFuotaTask {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::FuotaTask";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociateMulticastGroup", self.associate_multicast_group);
@@ -424,24 +433,28 @@ impl Handle<CfnFuotaTask> {
     /// FUOTA task arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// FUOTA task id. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// FUOTA task status. Returned after successful read.
     ///
     /// `Fn::GetAtt` `FuotaTaskStatus`.
+    #[inline]
     pub fn attr_fuota_task_status(&self) -> Val<String> {
         Val::expr(self.get_att("FuotaTaskStatus"))
     }
     /// FUOTA task LoRaWAN start time
     ///
     /// `Fn::GetAtt` `LoRaWAN.StartTime`.
+    #[inline]
     pub fn attr_lo_ra_wan_start_time(&self) -> Val<String> {
         Val::expr(self.get_att("LoRaWAN.StartTime"))
     }
@@ -468,6 +481,7 @@ pub mod fuota_task {
     }
 
     impl IntoValue for LoRaWAN {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RfRegion".into(), self.rf_region.into_value());
@@ -563,6 +577,7 @@ impl CfnMulticastGroup {
 impl crate::core::element::CfnResource for CfnMulticastGroup {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::MulticastGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociateWirelessDevice", self.associate_wireless_device);
@@ -580,30 +595,35 @@ impl Handle<CfnMulticastGroup> {
     /// Multicast group arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Multicast group id. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Multicast group status. Returned after successful read.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Multicast group number of devices requested. Returned after successful read.
     ///
     /// `Fn::GetAtt` `LoRaWAN.NumberOfDevicesRequested`.
+    #[inline]
     pub fn attr_lo_ra_wan_number_of_devices_requested(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.NumberOfDevicesRequested"))
     }
     /// Multicast group number of devices in group. Returned after successful read.
     ///
     /// `Fn::GetAtt` `LoRaWAN.NumberOfDevicesInGroup`.
+    #[inline]
     pub fn attr_lo_ra_wan_number_of_devices_in_group(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.NumberOfDevicesInGroup"))
     }
@@ -635,6 +655,7 @@ pub mod multicast_group {
     }
 
     impl IntoValue for LoRaWAN {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DlClass".into(), self.dl_class.into_value());
@@ -737,6 +758,7 @@ impl CfnNetworkAnalyzerConfiguration {
 impl crate::core::element::CfnResource for CfnNetworkAnalyzerConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::NetworkAnalyzerConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -754,6 +776,7 @@ impl Handle<CfnNetworkAnalyzerConfiguration> {
     /// Arn for network analyzer configuration, Returned upon successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -776,6 +799,7 @@ pub mod network_analyzer_configuration {
 
     impl TraceContent {
         /// A new `TraceContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -787,6 +811,7 @@ pub mod network_analyzer_configuration {
     }
 
     impl IntoValue for TraceContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogLevel", self.log_level);
@@ -860,6 +885,7 @@ pub struct CfnPartnerAccount {
 
 impl CfnPartnerAccount {
     /// A new `CfnPartnerAccount` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -878,6 +904,7 @@ impl CfnPartnerAccount {
 impl crate::core::element::CfnResource for CfnPartnerAccount {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::PartnerAccount";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountLinked", self.account_linked);
@@ -896,12 +923,14 @@ impl Handle<CfnPartnerAccount> {
     /// PartnerAccount arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The fingerprint of the Sidewalk application server private key.
     ///
     /// `Fn::GetAtt` `Fingerprint`.
+    #[inline]
     pub fn attr_fingerprint(&self) -> Val<String> {
         Val::expr(self.get_att("Fingerprint"))
     }
@@ -927,6 +956,7 @@ pub mod partner_account {
     }
 
     impl IntoValue for SidewalkAccountInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppServerPrivateKey".into(), self.app_server_private_key.into_value());
@@ -951,6 +981,7 @@ pub mod partner_account {
 
     impl SidewalkAccountInfoWithFingerprint {
         /// A new `SidewalkAccountInfoWithFingerprint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -963,6 +994,7 @@ pub mod partner_account {
     }
 
     impl IntoValue for SidewalkAccountInfoWithFingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmazonId", self.amazon_id);
@@ -983,6 +1015,7 @@ pub mod partner_account {
 
     impl SidewalkUpdateAccount {
         /// A new `SidewalkUpdateAccount` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -993,6 +1026,7 @@ pub mod partner_account {
     }
 
     impl IntoValue for SidewalkUpdateAccount {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppServerPrivateKey", self.app_server_private_key);
@@ -1045,6 +1079,7 @@ pub struct CfnServiceProfile {
 
 impl CfnServiceProfile {
     /// A new `CfnServiceProfile` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1059,6 +1094,7 @@ impl CfnServiceProfile {
 impl crate::core::element::CfnResource for CfnServiceProfile {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::ServiceProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LoRaWAN", self.lo_ra_wan);
@@ -1073,92 +1109,110 @@ impl Handle<CfnServiceProfile> {
     /// Service profile Id. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Service profile Arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.UlRate`.
+    #[inline]
     pub fn attr_lo_ra_wan_ul_rate(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.UlRate"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.UlBucketSize`.
+    #[inline]
     pub fn attr_lo_ra_wan_ul_bucket_size(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.UlBucketSize"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.UlRatePolicy`.
+    #[inline]
     pub fn attr_lo_ra_wan_ul_rate_policy(&self) -> Val<String> {
         Val::expr(self.get_att("LoRaWAN.UlRatePolicy"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.DlRate`.
+    #[inline]
     pub fn attr_lo_ra_wan_dl_rate(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.DlRate"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.DlBucketSize`.
+    #[inline]
     pub fn attr_lo_ra_wan_dl_bucket_size(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.DlBucketSize"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.DlRatePolicy`.
+    #[inline]
     pub fn attr_lo_ra_wan_dl_rate_policy(&self) -> Val<String> {
         Val::expr(self.get_att("LoRaWAN.DlRatePolicy"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.DevStatusReqFreq`.
+    #[inline]
     pub fn attr_lo_ra_wan_dev_status_req_freq(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.DevStatusReqFreq"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.ReportDevStatusBattery`.
+    #[inline]
     pub fn attr_lo_ra_wan_report_dev_status_battery(&self) -> Val<bool> {
         Val::expr(self.get_att("LoRaWAN.ReportDevStatusBattery"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.ReportDevStatusMargin`.
+    #[inline]
     pub fn attr_lo_ra_wan_report_dev_status_margin(&self) -> Val<bool> {
         Val::expr(self.get_att("LoRaWAN.ReportDevStatusMargin"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.DrMin`.
+    #[inline]
     pub fn attr_lo_ra_wan_dr_min(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.DrMin"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.DrMax`.
+    #[inline]
     pub fn attr_lo_ra_wan_dr_max(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.DrMax"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.ChannelMask`.
+    #[inline]
     pub fn attr_lo_ra_wan_channel_mask(&self) -> Val<String> {
         Val::expr(self.get_att("LoRaWAN.ChannelMask"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.HrAllowed`.
+    #[inline]
     pub fn attr_lo_ra_wan_hr_allowed(&self) -> Val<bool> {
         Val::expr(self.get_att("LoRaWAN.HrAllowed"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.NwkGeoLoc`.
+    #[inline]
     pub fn attr_lo_ra_wan_nwk_geo_loc(&self) -> Val<bool> {
         Val::expr(self.get_att("LoRaWAN.NwkGeoLoc"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.TargetPer`.
+    #[inline]
     pub fn attr_lo_ra_wan_target_per(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.TargetPer"))
     }
     ///
     /// `Fn::GetAtt` `LoRaWAN.MinGwDiversity`.
+    #[inline]
     pub fn attr_lo_ra_wan_min_gw_diversity(&self) -> Val<i64> {
         Val::expr(self.get_att("LoRaWAN.MinGwDiversity"))
     }
@@ -1184,6 +1238,7 @@ pub mod service_profile {
 
     impl LoRaWANServiceProfile {
         /// A new `LoRaWANServiceProfile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1196,6 +1251,7 @@ pub mod service_profile {
     }
 
     impl IntoValue for LoRaWANServiceProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddGwMetadata", self.add_gw_metadata);
@@ -1273,6 +1329,7 @@ impl CfnTaskDefinition {
 impl crate::core::element::CfnResource for CfnTaskDefinition {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::TaskDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutoCreateTasks".into(), self.auto_create_tasks.into_value());
@@ -1290,12 +1347,14 @@ impl Handle<CfnTaskDefinition> {
     /// The ID of the new wireless gateway task definition
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// TaskDefinition arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1321,6 +1380,7 @@ pub mod task_definition {
 
     impl LoRaWANGatewayVersion {
         /// A new `LoRaWANGatewayVersion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1333,6 +1393,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for LoRaWANGatewayVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Model", self.model);
@@ -1362,6 +1423,7 @@ pub mod task_definition {
 
     impl LoRaWANUpdateGatewayTaskCreate {
         /// A new `LoRaWANUpdateGatewayTaskCreate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1375,6 +1437,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for LoRaWANUpdateGatewayTaskCreate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CurrentVersion", self.current_version);
@@ -1399,6 +1462,7 @@ pub mod task_definition {
 
     impl LoRaWANUpdateGatewayTaskEntry {
         /// A new `LoRaWANUpdateGatewayTaskEntry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1410,6 +1474,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for LoRaWANUpdateGatewayTaskEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CurrentVersion", self.current_version);
@@ -1435,6 +1500,7 @@ pub mod task_definition {
 
     impl UpdateWirelessGatewayTaskCreate {
         /// A new `UpdateWirelessGatewayTaskCreate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1447,6 +1513,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for UpdateWirelessGatewayTaskCreate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LoRaWAN", self.lo_ra_wan);
@@ -1552,6 +1619,7 @@ impl CfnWirelessDevice {
 impl crate::core::element::CfnResource for CfnWirelessDevice {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessDevice";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1572,18 +1640,21 @@ impl Handle<CfnWirelessDevice> {
     /// Thing Arn. If there is a Thing created, this can be returned with a Get call.
     ///
     /// `Fn::GetAtt` `ThingName`.
+    #[inline]
     pub fn attr_thing_name(&self) -> Val<String> {
         Val::expr(self.get_att("ThingName"))
     }
     /// Wireless device Id. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Wireless device arn. Returned after successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1612,6 +1683,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for AbpV10x {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DevAddr".into(), self.dev_addr.into_value());
@@ -1640,6 +1712,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for AbpV11 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DevAddr".into(), self.dev_addr.into_value());
@@ -1672,6 +1745,7 @@ pub mod wireless_device {
 
     impl Application {
         /// A new `Application` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1684,6 +1758,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for Application {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationName", self.destination_name);
@@ -1706,6 +1781,7 @@ pub mod wireless_device {
 
     impl FPorts {
         /// A new `FPorts` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1716,6 +1792,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for FPorts {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Applications", self.applications);
@@ -1755,6 +1832,7 @@ pub mod wireless_device {
 
     impl LoRaWANDevice {
         /// A new `LoRaWANDevice` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1772,6 +1850,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for LoRaWANDevice {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbpV10x", self.abp_v10x);
@@ -1806,6 +1885,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for OtaaV10x {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppEui".into(), self.app_eui.into_value());
@@ -1841,6 +1921,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for OtaaV11 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppKey".into(), self.app_key.into_value());
@@ -1870,6 +1951,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for SessionKeysAbpV10x {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppSKey".into(), self.app_s_key.into_value());
@@ -1914,6 +1996,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for SessionKeysAbpV11 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppSKey".into(), self.app_s_key.into_value());
@@ -1996,6 +2079,7 @@ impl CfnWirelessDeviceImportTask {
 impl crate::core::element::CfnResource for CfnWirelessDeviceImportTask {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessDeviceImportTask";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationName".into(), self.destination_name.into_value());
@@ -2010,60 +2094,70 @@ impl Handle<CfnWirelessDeviceImportTask> {
     /// Id for Wireless Device Import Task, Returned upon successful start.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Arn for Wireless Device Import Task, Returned upon successful start.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// CreationDate for import task
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     /// Status for import task
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// StatusReason for import task
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
     /// Initialized Imported Devices Count
     ///
     /// `Fn::GetAtt` `InitializedImportedDevicesCount`.
+    #[inline]
     pub fn attr_initialized_imported_devices_count(&self) -> Val<i64> {
         Val::expr(self.get_att("InitializedImportedDevicesCount"))
     }
     /// Pending Imported Devices Count
     ///
     /// `Fn::GetAtt` `PendingImportedDevicesCount`.
+    #[inline]
     pub fn attr_pending_imported_devices_count(&self) -> Val<i64> {
         Val::expr(self.get_att("PendingImportedDevicesCount"))
     }
     /// Onboarded Imported Devices Count
     ///
     /// `Fn::GetAtt` `OnboardedImportedDevicesCount`.
+    #[inline]
     pub fn attr_onboarded_imported_devices_count(&self) -> Val<i64> {
         Val::expr(self.get_att("OnboardedImportedDevicesCount"))
     }
     /// Failed Imported Devices Count
     ///
     /// `Fn::GetAtt` `FailedImportedDevicesCount`.
+    #[inline]
     pub fn attr_failed_imported_devices_count(&self) -> Val<i64> {
         Val::expr(self.get_att("FailedImportedDevicesCount"))
     }
     /// sidewalk create device's file path
     ///
     /// `Fn::GetAtt` `Sidewalk.DeviceCreationFileList`.
+    #[inline]
     pub fn attr_sidewalk_device_creation_file_list(&self) -> Value {
         self.get_att("Sidewalk.DeviceCreationFileList")
     }
@@ -2092,6 +2186,7 @@ pub mod wireless_device_import_task {
 
     impl Sidewalk {
         /// A new `Sidewalk` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2105,6 +2200,7 @@ pub mod wireless_device_import_task {
     }
 
     impl IntoValue for Sidewalk {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceCreationFile", self.device_creation_file);
@@ -2189,6 +2285,7 @@ impl CfnWirelessGateway {
 impl crate::core::element::CfnResource for CfnWirelessGateway {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2207,12 +2304,14 @@ impl Handle<CfnWirelessGateway> {
     /// Id for Wireless Gateway. Returned upon successful create.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Arn for Wireless Gateway. Returned upon successful create.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2240,6 +2339,7 @@ pub mod wireless_gateway {
     }
 
     impl IntoValue for LoRaWANGateway {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GatewayEui".into(), self.gateway_eui.into_value());

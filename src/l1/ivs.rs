@@ -70,6 +70,7 @@ impl CfnAdConfiguration {
 impl crate::core::element::CfnResource for CfnAdConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::AdConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MediaTailorPlaybackConfigurations".into(), self.media_tailor_playback_configurations.into_value());
@@ -85,6 +86,7 @@ impl Handle<CfnAdConfiguration> {
     /// Ad configuration ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -106,6 +108,7 @@ pub mod ad_configuration {
 
     impl MediaTailorPlaybackConfiguration {
         /// A new `MediaTailorPlaybackConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -116,6 +119,7 @@ pub mod ad_configuration {
     }
 
     impl IntoValue for MediaTailorPlaybackConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlaybackConfigurationArn", self.playback_configuration_arn);
@@ -147,6 +151,7 @@ pub mod ad_configuration {
     }
 
     impl IntoValue for PostRollConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DurationSeconds".into(), self.duration_seconds.into_value());
@@ -224,6 +229,7 @@ pub struct CfnChannel {
 
 impl CfnChannel {
     /// A new `CfnChannel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -245,6 +251,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::IVS::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Authorized", self.authorized);
@@ -266,18 +273,21 @@ impl Handle<CfnChannel> {
     /// Channel ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Channel Playback URL.
     ///
     /// `Fn::GetAtt` `PlaybackUrl`.
+    #[inline]
     pub fn attr_playback_url(&self) -> Val<String> {
         Val::expr(self.get_att("PlaybackUrl"))
     }
     /// Channel ingest endpoint, part of the definition of an ingest server, used when you set up streaming software.
     ///
     /// `Fn::GetAtt` `IngestEndpoint`.
+    #[inline]
     pub fn attr_ingest_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("IngestEndpoint"))
     }
@@ -311,6 +321,7 @@ pub mod channel {
 
     impl MultitrackInputConfiguration {
         /// A new `MultitrackInputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -323,6 +334,7 @@ pub mod channel {
     }
 
     impl IntoValue for MultitrackInputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -418,6 +430,7 @@ pub struct CfnEncoderConfiguration {
 
 impl CfnEncoderConfiguration {
     /// A new `CfnEncoderConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -432,6 +445,7 @@ impl CfnEncoderConfiguration {
 impl crate::core::element::CfnResource for CfnEncoderConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::EncoderConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -446,6 +460,7 @@ impl Handle<CfnEncoderConfiguration> {
     /// Encoder configuration identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -484,6 +499,7 @@ pub mod encoder_configuration {
 
     impl Video {
         /// A new `Video` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -497,6 +513,7 @@ pub mod encoder_configuration {
     }
 
     impl IntoValue for Video {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bitrate", self.bitrate);
@@ -553,6 +570,7 @@ pub struct CfnIngestConfiguration {
 
 impl CfnIngestConfiguration {
     /// A new `CfnIngestConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -570,6 +588,7 @@ impl CfnIngestConfiguration {
 impl crate::core::element::CfnResource for CfnIngestConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::IngestConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IngestProtocol", self.ingest_protocol);
@@ -587,24 +606,28 @@ impl Handle<CfnIngestConfiguration> {
     /// IngestConfiguration ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Participant Id is automatically generated on creation and assigned.
     ///
     /// `Fn::GetAtt` `ParticipantId`.
+    #[inline]
     pub fn attr_participant_id(&self) -> Val<String> {
         Val::expr(self.get_att("ParticipantId"))
     }
     /// Stream-key value.
     ///
     /// `Fn::GetAtt` `StreamKey`.
+    #[inline]
     pub fn attr_stream_key(&self) -> Val<String> {
         Val::expr(self.get_att("StreamKey"))
     }
     /// State of IngestConfiguration which determines whether IngestConfiguration is in use or not.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -651,6 +674,7 @@ pub struct CfnPlaybackKeyPair {
 
 impl CfnPlaybackKeyPair {
     /// A new `CfnPlaybackKeyPair` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -665,6 +689,7 @@ impl CfnPlaybackKeyPair {
 impl crate::core::element::CfnResource for CfnPlaybackKeyPair {
     const TYPE_NAME: &'static str = "AWS::IVS::PlaybackKeyPair";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -679,12 +704,14 @@ impl Handle<CfnPlaybackKeyPair> {
     /// Key-pair identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Key-pair identifier.
     ///
     /// `Fn::GetAtt` `Fingerprint`.
+    #[inline]
     pub fn attr_fingerprint(&self) -> Val<String> {
         Val::expr(self.get_att("Fingerprint"))
     }
@@ -728,6 +755,7 @@ pub struct CfnPlaybackRestrictionPolicy {
 
 impl CfnPlaybackRestrictionPolicy {
     /// A new `CfnPlaybackRestrictionPolicy` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -744,6 +772,7 @@ impl CfnPlaybackRestrictionPolicy {
 impl crate::core::element::CfnResource for CfnPlaybackRestrictionPolicy {
     const TYPE_NAME: &'static str = "AWS::IVS::PlaybackRestrictionPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedCountries", self.allowed_countries);
@@ -760,6 +789,7 @@ impl Handle<CfnPlaybackRestrictionPolicy> {
     /// Playback-restriction-policy identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -793,6 +823,7 @@ pub struct CfnPublicKey {
 
 impl CfnPublicKey {
     /// A new `CfnPublicKey` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -807,6 +838,7 @@ impl CfnPublicKey {
 impl crate::core::element::CfnResource for CfnPublicKey {
     const TYPE_NAME: &'static str = "AWS::IVS::PublicKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -821,12 +853,14 @@ impl Handle<CfnPublicKey> {
     /// Key-pair identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Key-pair identifier.
     ///
     /// `Fn::GetAtt` `Fingerprint`.
+    #[inline]
     pub fn attr_fingerprint(&self) -> Val<String> {
         Val::expr(self.get_att("Fingerprint"))
     }
@@ -891,6 +925,7 @@ impl CfnRecordingConfiguration {
 impl crate::core::element::CfnResource for CfnRecordingConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::RecordingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationConfiguration".into(), self.destination_configuration.into_value());
@@ -908,12 +943,14 @@ impl Handle<CfnRecordingConfiguration> {
     /// Recording Configuration ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Recording Configuration State.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -933,6 +970,7 @@ pub mod recording_configuration {
 
     impl DestinationConfiguration {
         /// A new `DestinationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -943,6 +981,7 @@ pub mod recording_configuration {
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3", self.s3);
@@ -968,6 +1007,7 @@ pub mod recording_configuration {
 
     impl RenditionConfiguration {
         /// A new `RenditionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -979,6 +1019,7 @@ pub mod recording_configuration {
     }
 
     impl IntoValue for RenditionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RenditionSelection", self.rendition_selection);
@@ -1004,6 +1045,7 @@ pub mod recording_configuration {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1040,6 +1082,7 @@ pub mod recording_configuration {
 
     impl ThumbnailConfiguration {
         /// A new `ThumbnailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1053,6 +1096,7 @@ pub mod recording_configuration {
     }
 
     impl IntoValue for ThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RecordingMode", self.recording_mode);
@@ -1134,6 +1178,7 @@ pub struct CfnStage {
 
 impl CfnStage {
     /// A new `CfnStage` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1148,6 +1193,7 @@ impl CfnStage {
 impl crate::core::element::CfnResource for CfnStage {
     const TYPE_NAME: &'static str = "AWS::IVS::Stage";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoParticipantRecordingConfiguration", self.auto_participant_recording_configuration);
@@ -1162,12 +1208,14 @@ impl Handle<CfnStage> {
     /// Stage ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// ID of the active session within the stage.
     ///
     /// `Fn::GetAtt` `ActiveSessionId`.
+    #[inline]
     pub fn attr_active_session_id(&self) -> Val<String> {
         Val::expr(self.get_att("ActiveSessionId"))
     }
@@ -1225,6 +1273,7 @@ pub mod stage {
     }
 
     impl IntoValue for AutoParticipantRecordingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HlsConfiguration", self.hls_configuration);
@@ -1247,6 +1296,7 @@ pub mod stage {
 
     impl HlsConfiguration {
         /// A new `HlsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1257,6 +1307,7 @@ pub mod stage {
     }
 
     impl IntoValue for HlsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ParticipantRecordingHlsConfiguration", self.participant_recording_hls_configuration);
@@ -1279,6 +1330,7 @@ pub mod stage {
 
     impl ParticipantRecordingHlsConfiguration {
         /// A new `ParticipantRecordingHlsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1289,6 +1341,7 @@ pub mod stage {
     }
 
     impl IntoValue for ParticipantRecordingHlsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetSegmentDurationSeconds", self.target_segment_duration_seconds);
@@ -1323,6 +1376,7 @@ pub mod stage {
 
     impl ParticipantThumbnailConfiguration {
         /// A new `ParticipantThumbnailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1335,6 +1389,7 @@ pub mod stage {
     }
 
     impl IntoValue for ParticipantThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RecordingMode", self.recording_mode);
@@ -1358,6 +1413,7 @@ pub mod stage {
 
     impl ThumbnailConfiguration {
         /// A new `ThumbnailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1368,6 +1424,7 @@ pub mod stage {
     }
 
     impl IntoValue for ThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ParticipantThumbnailConfiguration", self.participant_thumbnail_configuration);
@@ -1437,6 +1494,7 @@ impl CfnStorageConfiguration {
 impl crate::core::element::CfnResource for CfnStorageConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::StorageConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -1451,6 +1509,7 @@ impl Handle<CfnStorageConfiguration> {
     /// Storage Configuration ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1478,6 +1537,7 @@ pub mod storage_configuration {
     }
 
     impl IntoValue for S3StorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1521,6 +1581,7 @@ impl CfnStreamKey {
 impl crate::core::element::CfnResource for CfnStreamKey {
     const TYPE_NAME: &'static str = "AWS::IVS::StreamKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelArn".into(), self.channel_arn.into_value());
@@ -1534,12 +1595,14 @@ impl Handle<CfnStreamKey> {
     /// Stream Key ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Stream-key value.
     ///
     /// `Fn::GetAtt` `Value`.
+    #[inline]
     pub fn attr_value(&self) -> Val<String> {
         Val::expr(self.get_att("Value"))
     }

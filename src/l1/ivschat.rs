@@ -56,6 +56,7 @@ impl CfnLoggingConfiguration {
 impl crate::core::element::CfnResource for CfnLoggingConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVSChat::LoggingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationConfiguration".into(), self.destination_configuration.into_value());
@@ -70,12 +71,14 @@ impl Handle<CfnLoggingConfiguration> {
     /// LoggingConfiguration ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The system-generated ID of the logging configuration.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -83,6 +86,7 @@ impl Handle<CfnLoggingConfiguration> {
     /// content.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -110,6 +114,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for CloudWatchLogsDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroupName".into(), self.log_group_name.into_value());
@@ -134,6 +139,7 @@ pub mod logging_configuration {
 
     impl DestinationConfiguration {
         /// A new `DestinationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -146,6 +152,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -174,6 +181,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for FirehoseDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeliveryStreamName".into(), self.delivery_stream_name.into_value());
@@ -200,6 +208,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -249,6 +258,7 @@ pub struct CfnRoom {
 
 impl CfnRoom {
     /// A new `CfnRoom` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -266,6 +276,7 @@ impl CfnRoom {
 impl crate::core::element::CfnResource for CfnRoom {
     const TYPE_NAME: &'static str = "AWS::IVSChat::Room";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LoggingConfigurationIdentifiers", self.logging_configuration_identifiers);
@@ -283,12 +294,14 @@ impl Handle<CfnRoom> {
     /// Room ARN is automatically generated on creation and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The system-generated ID of the room.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -316,6 +329,7 @@ pub mod room {
 
     impl MessageReviewHandler {
         /// A new `MessageReviewHandler` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -327,6 +341,7 @@ pub mod room {
     }
 
     impl IntoValue for MessageReviewHandler {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FallbackResult", self.fallback_result);

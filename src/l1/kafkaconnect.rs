@@ -132,6 +132,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::KafkaConnect::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Capacity".into(), self.capacity.into_value());
@@ -157,6 +158,7 @@ impl Handle<CfnConnector> {
     /// Amazon Resource Name for the created Connector.
     ///
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorArn"))
     }
@@ -187,6 +189,7 @@ pub mod connector {
     }
 
     impl IntoValue for ApacheKafkaCluster {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BootstrapServers".into(), self.bootstrap_servers.into_value());
@@ -253,6 +256,7 @@ pub mod connector {
     }
 
     impl IntoValue for AutoScaling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxAutoscalingTaskCount", self.max_autoscaling_task_count);
@@ -279,6 +283,7 @@ pub mod connector {
 
     impl Capacity {
         /// A new `Capacity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -290,6 +295,7 @@ pub mod connector {
     }
 
     impl IntoValue for Capacity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoScaling", self.auto_scaling);
@@ -326,6 +332,7 @@ pub mod connector {
     }
 
     impl IntoValue for CloudWatchLogsLogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -358,6 +365,7 @@ pub mod connector {
     }
 
     impl IntoValue for CustomPlugin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomPluginArn".into(), self.custom_plugin_arn.into_value());
@@ -394,6 +402,7 @@ pub mod connector {
     }
 
     impl IntoValue for FirehoseLogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryStream", self.delivery_stream);
@@ -419,6 +428,7 @@ pub mod connector {
     }
 
     impl IntoValue for KafkaCluster {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApacheKafkaCluster".into(), self.apache_kafka_cluster.into_value());
@@ -443,6 +453,7 @@ pub mod connector {
     }
 
     impl IntoValue for KafkaClusterClientAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthenticationType".into(), self.authentication_type.into_value());
@@ -467,6 +478,7 @@ pub mod connector {
     }
 
     impl IntoValue for KafkaClusterEncryptionInTransit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -491,6 +503,7 @@ pub mod connector {
     }
 
     impl IntoValue for LogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WorkerLogDelivery".into(), self.worker_log_delivery.into_value());
@@ -515,6 +528,7 @@ pub mod connector {
     }
 
     impl IntoValue for Plugin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomPlugin".into(), self.custom_plugin.into_value());
@@ -546,6 +560,7 @@ pub mod connector {
     }
 
     impl IntoValue for ProvisionedCapacity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("McuCount".into(), self.mcu_count.into_value());
@@ -588,6 +603,7 @@ pub mod connector {
     }
 
     impl IntoValue for S3LogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -616,6 +632,7 @@ pub mod connector {
     }
 
     impl IntoValue for ScaleInPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CpuUtilizationPercentage".into(), self.cpu_utilization_percentage.into_value());
@@ -642,6 +659,7 @@ pub mod connector {
     }
 
     impl IntoValue for ScaleOutPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CpuUtilizationPercentage".into(), self.cpu_utilization_percentage.into_value());
@@ -675,6 +693,7 @@ pub mod connector {
     }
 
     impl IntoValue for Vpc {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroups".into(), self.security_groups.into_value());
@@ -707,6 +726,7 @@ pub mod connector {
     }
 
     impl IntoValue for WorkerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Revision".into(), self.revision.into_value());
@@ -732,6 +752,7 @@ pub mod connector {
 
     impl WorkerLogDelivery {
         /// A new `WorkerLogDelivery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -744,6 +765,7 @@ pub mod connector {
     }
 
     impl IntoValue for WorkerLogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -839,6 +861,7 @@ impl CfnCustomPlugin {
 impl crate::core::element::CfnResource for CfnCustomPlugin {
     const TYPE_NAME: &'static str = "AWS::KafkaConnect::CustomPlugin";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContentType".into(), self.content_type.into_value());
@@ -855,18 +878,21 @@ impl Handle<CfnCustomPlugin> {
     /// The Amazon Resource Name (ARN) of the custom plugin to use.
     ///
     /// `Fn::GetAtt` `CustomPluginArn`.
+    #[inline]
     pub fn attr_custom_plugin_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CustomPluginArn"))
     }
     /// The revision of the custom plugin.
     ///
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Val<i64> {
         Val::expr(self.get_att("Revision"))
     }
     /// Details about the custom plugin file.
     ///
     /// `Fn::GetAtt` `FileDescription`.
+    #[inline]
     pub fn attr_file_description(&self) -> Value {
         self.get_att("FileDescription")
     }
@@ -892,6 +918,7 @@ pub mod custom_plugin {
     }
 
     impl IntoValue for CustomPluginLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Location".into(), self.s3_location.into_value());
@@ -932,6 +959,7 @@ pub mod custom_plugin {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketArn".into(), self.bucket_arn.into_value());
@@ -1002,6 +1030,7 @@ impl CfnWorkerConfiguration {
 impl crate::core::element::CfnResource for CfnWorkerConfiguration {
     const TYPE_NAME: &'static str = "AWS::KafkaConnect::WorkerConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1017,12 +1046,14 @@ impl Handle<CfnWorkerConfiguration> {
     /// The Amazon Resource Name (ARN) of the custom configuration.
     ///
     /// `Fn::GetAtt` `WorkerConfigurationArn`.
+    #[inline]
     pub fn attr_worker_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkerConfigurationArn"))
     }
     /// The description of a revision of the worker configuration.
     ///
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Val<i64> {
         Val::expr(self.get_att("Revision"))
     }

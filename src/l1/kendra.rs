@@ -94,6 +94,7 @@ impl CfnDataSource {
 impl crate::core::element::CfnResource for CfnDataSource {
     const TYPE_NAME: &'static str = "AWS::Kendra::DataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomDocumentEnrichmentConfiguration", self.custom_document_enrichment_configuration);
@@ -115,11 +116,13 @@ impl Handle<CfnDataSource> {
     /// ID of data source
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -139,6 +142,7 @@ pub mod data_source {
 
     impl AccessControlListConfiguration {
         /// A new `AccessControlListConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -149,6 +153,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AccessControlListConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyPath", self.key_path);
@@ -173,6 +178,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AclConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowedGroupsColumnName".into(), self.allowed_groups_column_name.into_value());
@@ -225,6 +231,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ColumnConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChangeDetectingColumns".into(), self.change_detecting_columns.into_value());
@@ -250,6 +257,7 @@ pub mod data_source {
 
     impl ConfluenceAttachmentConfiguration {
         /// A new `ConfluenceAttachmentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -261,6 +269,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceAttachmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttachmentFieldMappings", self.attachment_field_mappings);
@@ -304,6 +313,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceAttachmentToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSourceFieldName".into(), self.data_source_field_name.into_value());
@@ -324,6 +334,7 @@ pub mod data_source {
 
     impl ConfluenceBlogConfiguration {
         /// A new `ConfluenceBlogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -334,6 +345,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceBlogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlogFieldMappings", self.blog_field_mappings);
@@ -376,6 +388,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceBlogToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSourceFieldName".into(), self.data_source_field_name.into_value());
@@ -454,6 +467,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttachmentConfiguration", self.attachment_configuration);
@@ -481,6 +495,7 @@ pub mod data_source {
 
     impl ConfluencePageConfiguration {
         /// A new `ConfluencePageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -491,6 +506,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluencePageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PageFieldMappings", self.page_field_mappings);
@@ -533,6 +549,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluencePageToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSourceFieldName".into(), self.data_source_field_name.into_value());
@@ -565,6 +582,7 @@ pub mod data_source {
 
     impl ConfluenceSpaceConfiguration {
         /// A new `ConfluenceSpaceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -579,6 +597,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceSpaceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlArchivedSpaces", self.crawl_archived_spaces);
@@ -625,6 +644,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceSpaceToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSourceFieldName".into(), self.data_source_field_name.into_value());
@@ -676,6 +696,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseHost".into(), self.database_host.into_value());
@@ -707,6 +728,7 @@ pub mod data_source {
 
     impl CustomDocumentEnrichmentConfiguration {
         /// A new `CustomDocumentEnrichmentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -720,6 +742,7 @@ pub mod data_source {
     }
 
     impl IntoValue for CustomDocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InlineConfigurations", self.inline_configurations);
@@ -771,6 +794,7 @@ pub mod data_source {
 
     impl DataSourceConfiguration {
         /// A new `DataSourceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -791,6 +815,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfluenceConfiguration", self.confluence_configuration);
@@ -839,6 +864,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSourceFieldName".into(), self.data_source_field_name.into_value());
@@ -868,6 +894,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -926,6 +953,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DatabaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AclConfiguration", self.acl_configuration);
@@ -972,6 +1000,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionDocumentAttributeKey".into(), self.condition_document_attribute_key.into_value());
@@ -1013,6 +1042,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetDocumentAttributeKey".into(), self.target_document_attribute_key.into_value());
@@ -1042,6 +1072,7 @@ pub mod data_source {
 
     impl DocumentAttributeValue {
         /// A new `DocumentAttributeValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1055,6 +1086,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateValue", self.date_value);
@@ -1076,6 +1108,7 @@ pub mod data_source {
 
     impl DocumentsMetadataConfiguration {
         /// A new `DocumentsMetadataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1086,6 +1119,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentsMetadataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Prefix", self.s3_prefix);
@@ -1145,6 +1179,7 @@ pub mod data_source {
     }
 
     impl IntoValue for GoogleDriveConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludeMimeTypes", self.exclude_mime_types);
@@ -1185,6 +1220,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HookConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvocationCondition", self.invocation_condition);
@@ -1211,6 +1247,7 @@ pub mod data_source {
 
     impl InlineCustomDocumentEnrichmentConfiguration {
         /// A new `InlineCustomDocumentEnrichmentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1223,6 +1260,7 @@ pub mod data_source {
     }
 
     impl IntoValue for InlineCustomDocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Condition", self.condition);
@@ -1286,6 +1324,7 @@ pub mod data_source {
     }
 
     impl IntoValue for OneDriveConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisableLocalGroups", self.disable_local_groups);
@@ -1313,6 +1352,7 @@ pub mod data_source {
 
     impl OneDriveUsers {
         /// A new `OneDriveUsers` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1324,6 +1364,7 @@ pub mod data_source {
     }
 
     impl IntoValue for OneDriveUsers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OneDriveUserList", self.one_drive_user_list);
@@ -1359,6 +1400,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ProxyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Credentials", self.credentials);
@@ -1415,6 +1457,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessControlListConfiguration", self.access_control_list_configuration);
@@ -1447,6 +1490,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1492,6 +1536,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceChatterFeedConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DocumentDataFieldName".into(), self.document_data_field_name.into_value());
@@ -1563,6 +1608,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChatterFeedConfiguration", self.chatter_feed_configuration);
@@ -1615,6 +1661,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceCustomKnowledgeArticleTypeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DocumentDataFieldName".into(), self.document_data_field_name.into_value());
@@ -1659,6 +1706,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceKnowledgeArticleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomKnowledgeArticleTypeConfigurations", self.custom_knowledge_article_type_configurations);
@@ -1705,6 +1753,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceStandardKnowledgeArticleTypeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DocumentDataFieldName".into(), self.document_data_field_name.into_value());
@@ -1728,6 +1777,7 @@ pub mod data_source {
 
     impl SalesforceStandardObjectAttachmentConfiguration {
         /// A new `SalesforceStandardObjectAttachmentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1739,6 +1789,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceStandardObjectAttachmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
@@ -1786,6 +1837,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceStandardObjectConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DocumentDataFieldName".into(), self.document_data_field_name.into_value());
@@ -1845,6 +1897,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ServiceNowConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationType", self.authentication_type);
@@ -1909,6 +1962,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ServiceNowKnowledgeArticleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlAttachments", self.crawl_attachments);
@@ -1969,6 +2023,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ServiceNowServiceCatalogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlAttachments", self.crawl_attachments);
@@ -2060,6 +2115,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SharePointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlAttachments", self.crawl_attachments);
@@ -2089,6 +2145,7 @@ pub mod data_source {
 
     impl SqlConfiguration {
         /// A new `SqlConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2099,6 +2156,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SqlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "QueryIdentifiersEnclosingOption", self.query_identifiers_enclosing_option);
@@ -2123,6 +2181,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TemplateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Template".into(), self.template.into_value());
@@ -2141,6 +2200,7 @@ pub mod data_source {
 
     impl WebCrawlerAuthenticationConfiguration {
         /// A new `WebCrawlerAuthenticationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2151,6 +2211,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerAuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BasicAuthentication", self.basic_authentication);
@@ -2185,6 +2246,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerBasicAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Credentials".into(), self.credentials.into_value());
@@ -2256,6 +2318,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -2295,6 +2358,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerSeedUrlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SeedUrls".into(), self.seed_urls.into_value());
@@ -2320,6 +2384,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerSiteMapsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SiteMaps".into(), self.site_maps.into_value());
@@ -2341,6 +2406,7 @@ pub mod data_source {
 
     impl WebCrawlerUrls {
         /// A new `WebCrawlerUrls` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2352,6 +2418,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerUrls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SeedUrlConfiguration", self.seed_url_configuration);
@@ -2407,6 +2474,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WorkDocsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrawlComments", self.crawl_comments);
@@ -2680,6 +2748,7 @@ impl CfnFaq {
 impl crate::core::element::CfnResource for CfnFaq {
     const TYPE_NAME: &'static str = "AWS::Kendra::Faq";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2699,11 +2768,13 @@ impl Handle<CfnFaq> {
     /// Unique ID of the FAQ
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2731,6 +2802,7 @@ pub mod faq {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -2824,6 +2896,7 @@ impl CfnFeaturedResultsSet {
 impl crate::core::element::CfnResource for CfnFeaturedResultsSet {
     const TYPE_NAME: &'static str = "AWS::Kendra::FeaturedResultsSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2842,12 +2915,14 @@ impl Handle<CfnFeaturedResultsSet> {
     /// The Amazon Resource Name (ARN) of the featured results set.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the set of featured results.
     ///
     /// `Fn::GetAtt` `FeaturedResultsSetId`.
+    #[inline]
     pub fn attr_featured_results_set_id(&self) -> Val<String> {
         Val::expr(self.get_att("FeaturedResultsSetId"))
     }
@@ -2869,6 +2944,7 @@ pub mod featured_results_set {
 
     impl FeaturedDocument {
         /// A new `FeaturedDocument` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2879,6 +2955,7 @@ pub mod featured_results_set {
     }
 
     impl IntoValue for FeaturedDocument {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -2981,6 +3058,7 @@ impl CfnIndex {
 impl crate::core::element::CfnResource for CfnIndex {
     const TYPE_NAME: &'static str = "AWS::Kendra::Index";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityUnits", self.capacity_units);
@@ -3002,11 +3080,13 @@ impl Handle<CfnIndex> {
     /// Unique ID of index
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3038,6 +3118,7 @@ pub mod index {
     }
 
     impl IntoValue for CapacityUnitsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QueryCapacityUnits".into(), self.query_capacity_units.into_value());
@@ -3077,6 +3158,7 @@ pub mod index {
     }
 
     impl IntoValue for DocumentMetadataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -3114,6 +3196,7 @@ pub mod index {
     }
 
     impl IntoValue for JsonTokenTypeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GroupAttributeField".into(), self.group_attribute_field.into_value());
@@ -3174,6 +3257,7 @@ pub mod index {
     }
 
     impl IntoValue for JwtTokenTypeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClaimRegex", self.claim_regex);
@@ -3210,6 +3294,7 @@ pub mod index {
 
     impl Relevance {
         /// A new `Relevance` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3224,6 +3309,7 @@ pub mod index {
     }
 
     impl IntoValue for Relevance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Duration", self.duration);
@@ -3255,6 +3341,7 @@ pub mod index {
 
     impl Search {
         /// A new `Search` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3268,6 +3355,7 @@ pub mod index {
     }
 
     impl IntoValue for Search {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Displayable", self.displayable);
@@ -3289,6 +3377,7 @@ pub mod index {
 
     impl ServerSideEncryptionConfiguration {
         /// A new `ServerSideEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3299,6 +3388,7 @@ pub mod index {
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -3320,6 +3410,7 @@ pub mod index {
 
     impl UserTokenConfiguration {
         /// A new `UserTokenConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3331,6 +3422,7 @@ pub mod index {
     }
 
     impl IntoValue for UserTokenConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JsonTokenTypeConfiguration", self.json_token_type_configuration);
@@ -3353,6 +3445,7 @@ pub mod index {
 
     impl ValueImportanceItem {
         /// A new `ValueImportanceItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3364,6 +3457,7 @@ pub mod index {
     }
 
     impl IntoValue for ValueImportanceItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -3482,6 +3576,7 @@ impl CfnQuerySuggestionsBlockList {
 impl crate::core::element::CfnResource for CfnQuerySuggestionsBlockList {
     const TYPE_NAME: &'static str = "AWS::Kendra::QuerySuggestionsBlockList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3499,12 +3594,14 @@ impl Handle<CfnQuerySuggestionsBlockList> {
     /// The Amazon Resource Name (ARN) of the query suggestions block list.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the block list.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -3536,6 +3633,7 @@ pub mod query_suggestions_block_list {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -3611,6 +3709,7 @@ impl CfnThesaurus {
 impl crate::core::element::CfnResource for CfnThesaurus {
     const TYPE_NAME: &'static str = "AWS::Kendra::Thesaurus";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -3628,12 +3727,14 @@ impl Handle<CfnThesaurus> {
     /// The Amazon Resource Name (ARN) of the thesaurus.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the thesaurus.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -3665,6 +3766,7 @@ pub mod thesaurus {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());

@@ -61,6 +61,7 @@ impl CfnExecutionPlan {
 impl crate::core::element::CfnResource for CfnExecutionPlan {
     const TYPE_NAME: &'static str = "AWS::KendraRanking::ExecutionPlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityUnits", self.capacity_units);
@@ -76,11 +77,13 @@ impl Handle<CfnExecutionPlan> {
     /// Unique ID of rescore execution plan
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -105,6 +108,7 @@ pub mod execution_plan {
     }
 
     impl IntoValue for CapacityUnitsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RescoreCapacityUnits".into(), self.rescore_capacity_units.into_value());

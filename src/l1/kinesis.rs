@@ -105,6 +105,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::Kinesis::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelName".into(), self.channel_name.into_value());
@@ -124,24 +125,28 @@ impl Handle<CfnChannel> {
     /// The ARN of the channel.
     ///
     /// `Fn::GetAtt` `ChannelARN`.
+    #[inline]
     pub fn attr_channel_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelARN"))
     }
     /// The service-generated unique identifier for the channel.
     ///
     /// `Fn::GetAtt` `ChannelId`.
+    #[inline]
     pub fn attr_channel_id(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelId"))
     }
     /// The status of the channel.
     ///
     /// `Fn::GetAtt` `ChannelStatus`.
+    #[inline]
     pub fn attr_channel_status(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelStatus"))
     }
     /// Timestamp of when the channel was created.
     ///
     /// `Fn::GetAtt` `ChannelCreationTimestamp`.
+    #[inline]
     pub fn attr_channel_creation_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelCreationTimestamp"))
     }
@@ -187,6 +192,7 @@ pub mod channel {
     }
 
     impl IntoValue for CloudWatchLogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -235,6 +241,7 @@ pub mod channel {
     }
 
     impl IntoValue for DeadLetterQueueS3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketARN".into(), self.bucket_arn.into_value());
@@ -271,6 +278,7 @@ pub mod channel {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -299,6 +307,7 @@ pub mod channel {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchLogs".into(), self.cloud_watch_logs.into_value());
@@ -330,6 +339,7 @@ pub mod channel {
     }
 
     impl IntoValue for PartitionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceName".into(), self.source_name.into_value());
@@ -357,6 +367,7 @@ pub mod channel {
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PartitionFields".into(), self.partition_fields.into_value());
@@ -396,6 +407,7 @@ pub mod channel {
     }
 
     impl IntoValue for RecordConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GSRSchemaARN", self.gsr_schema_arn);
@@ -446,6 +458,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
@@ -515,6 +528,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3StorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketARN".into(), self.bucket_arn.into_value());
@@ -582,6 +596,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3TableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CompressionType".into(), self.compression_type.into_value());
@@ -638,6 +653,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3TablesDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
@@ -671,6 +687,7 @@ pub mod channel {
     }
 
     impl IntoValue for StreamConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordConfiguration".into(), self.record_configuration.into_value());
@@ -762,6 +779,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Kinesis::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceArn".into(), self.resource_arn.into_value());
@@ -832,6 +850,7 @@ pub struct CfnStream {
 
 impl CfnStream {
     /// A new `CfnStream` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -853,6 +872,7 @@ impl CfnStream {
 impl crate::core::element::CfnResource for CfnStream {
     const TYPE_NAME: &'static str = "AWS::Kinesis::Stream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DesiredShardLevelMetrics", self.desired_shard_level_metrics);
@@ -874,12 +894,14 @@ impl Handle<CfnStream> {
     /// The Amazon resource name (ARN) of the Kinesis stream
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Warm throughput configuration details for the stream. Only present for ON_DEMAND streams.
     ///
     /// `Fn::GetAtt` `WarmThroughputObject`.
+    #[inline]
     pub fn attr_warm_throughput_object(&self) -> Value {
         self.get_att("WarmThroughputObject")
     }
@@ -914,6 +936,7 @@ pub mod stream {
     }
 
     impl IntoValue for StreamEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -941,6 +964,7 @@ pub mod stream {
     }
 
     impl IntoValue for StreamModeDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StreamMode".into(), self.stream_mode.into_value());
@@ -1028,6 +1052,7 @@ impl CfnStreamConsumer {
 impl crate::core::element::CfnResource for CfnStreamConsumer {
     const TYPE_NAME: &'static str = "AWS::Kinesis::StreamConsumer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConsumerName".into(), self.consumer_name.into_value());
@@ -1045,18 +1070,21 @@ impl Handle<CfnStreamConsumer> {
     /// consumer contains its ARN.
     ///
     /// `Fn::GetAtt` `ConsumerARN`.
+    #[inline]
     pub fn attr_consumer_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConsumerARN"))
     }
     /// A consumer can't read data while in the CREATING or DELETING states. Valid Values: CREATING | DELETING | ACTIVE
     ///
     /// `Fn::GetAtt` `ConsumerStatus`.
+    #[inline]
     pub fn attr_consumer_status(&self) -> Val<String> {
         Val::expr(self.get_att("ConsumerStatus"))
     }
     /// Timestamp when the consumer was created.
     ///
     /// `Fn::GetAtt` `ConsumerCreationTimestamp`.
+    #[inline]
     pub fn attr_consumer_creation_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("ConsumerCreationTimestamp"))
     }

@@ -55,6 +55,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalytics::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationCode", self.application_code);
@@ -69,6 +70,7 @@ impl crate::core::element::CfnResource for CfnApplication {
 impl Handle<CfnApplication> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -103,6 +105,7 @@ pub mod application {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumnDelimiter".into(), self.record_column_delimiter.into_value());
@@ -157,6 +160,7 @@ pub mod application {
     }
 
     impl IntoValue for Input {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputParallelism", self.input_parallelism);
@@ -189,6 +193,7 @@ pub mod application {
     }
 
     impl IntoValue for InputLambdaProcessor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -208,6 +213,7 @@ pub mod application {
 
     impl InputParallelism {
         /// A new `InputParallelism` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -218,6 +224,7 @@ pub mod application {
     }
 
     impl IntoValue for InputParallelism {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -236,6 +243,7 @@ pub mod application {
 
     impl InputProcessingConfiguration {
         /// A new `InputProcessingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -246,6 +254,7 @@ pub mod application {
     }
 
     impl IntoValue for InputProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputLambdaProcessor", self.input_lambda_processor);
@@ -280,6 +289,7 @@ pub mod application {
     }
 
     impl IntoValue for InputSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumns".into(), self.record_columns.into_value());
@@ -306,6 +316,7 @@ pub mod application {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordRowPath".into(), self.record_row_path.into_value());
@@ -333,6 +344,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisFirehoseInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -361,6 +373,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisStreamsInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -383,6 +396,7 @@ pub mod application {
 
     impl MappingParameters {
         /// A new `MappingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -394,6 +408,7 @@ pub mod application {
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -429,6 +444,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mapping", self.mapping);
@@ -462,6 +478,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MappingParameters", self.mapping_parameters);
@@ -498,6 +515,7 @@ impl CfnApplicationOutput {
 impl crate::core::element::CfnResource for CfnApplicationOutput {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalytics::ApplicationOutput";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -510,6 +528,7 @@ impl crate::core::element::CfnResource for CfnApplicationOutput {
 impl Handle<CfnApplicationOutput> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -529,6 +548,7 @@ pub mod application_output {
 
     impl DestinationSchema {
         /// A new `DestinationSchema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -539,6 +559,7 @@ pub mod application_output {
     }
 
     impl IntoValue for DestinationSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RecordFormatType", self.record_format_type);
@@ -566,6 +587,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisFirehoseOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -594,6 +616,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisStreamsOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -622,6 +645,7 @@ pub mod application_output {
     }
 
     impl IntoValue for LambdaOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -672,6 +696,7 @@ pub mod application_output {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationSchema".into(), self.destination_schema.into_value());
@@ -715,6 +740,7 @@ impl CfnApplicationReferenceDataSource {
 impl crate::core::element::CfnResource for CfnApplicationReferenceDataSource {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalytics::ApplicationReferenceDataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -727,6 +753,7 @@ impl crate::core::element::CfnResource for CfnApplicationReferenceDataSource {
 impl Handle<CfnApplicationReferenceDataSource> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -761,6 +788,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumnDelimiter".into(), self.record_column_delimiter.into_value());
@@ -786,6 +814,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordRowPath".into(), self.record_row_path.into_value());
@@ -807,6 +836,7 @@ pub mod application_reference_data_source {
 
     impl MappingParameters {
         /// A new `MappingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -818,6 +848,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -853,6 +884,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mapping", self.mapping);
@@ -886,6 +918,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MappingParameters", self.mapping_parameters);
@@ -922,6 +955,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReferenceSchema".into(), self.reference_schema.into_value());
@@ -958,6 +992,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumns".into(), self.record_columns.into_value());
@@ -998,6 +1033,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for S3ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketARN".into(), self.bucket_arn.into_value());

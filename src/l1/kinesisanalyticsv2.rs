@@ -108,6 +108,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationConfiguration", self.application_configuration);
@@ -150,6 +151,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationCodeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CodeContent".into(), self.code_content.into_value());
@@ -211,6 +213,7 @@ pub mod application {
 
     impl ApplicationConfiguration {
         /// A new `ApplicationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -229,6 +232,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationCodeConfiguration", self.application_code_configuration);
@@ -273,6 +277,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyId", self.key_id);
@@ -301,6 +306,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationMaintenanceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -340,6 +346,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationRestoreConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApplicationRestoreType".into(), self.application_restore_type.into_value());
@@ -367,6 +374,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationSnapshotConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SnapshotsEnabled".into(), self.snapshots_enabled.into_value());
@@ -393,6 +401,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationSystemRollbackConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RollbackEnabled".into(), self.rollback_enabled.into_value());
@@ -436,6 +445,7 @@ pub mod application {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumnDelimiter".into(), self.record_column_delimiter.into_value());
@@ -459,6 +469,7 @@ pub mod application {
 
     impl CatalogConfiguration {
         /// A new `CatalogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -469,6 +480,7 @@ pub mod application {
     }
 
     impl IntoValue for CatalogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GlueDataCatalogConfiguration", self.glue_data_catalog_configuration);
@@ -527,6 +539,7 @@ pub mod application {
     }
 
     impl IntoValue for CheckpointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CheckpointInterval", self.checkpoint_interval);
@@ -561,6 +574,7 @@ pub mod application {
 
     impl CodeContent {
         /// A new `CodeContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -573,6 +587,7 @@ pub mod application {
     }
 
     impl IntoValue for CodeContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3ContentLocation", self.s3_content_location);
@@ -617,6 +632,7 @@ pub mod application {
     }
 
     impl IntoValue for CustomArtifactConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ArtifactType".into(), self.artifact_type.into_value());
@@ -647,6 +663,7 @@ pub mod application {
     }
 
     impl IntoValue for DeployAsApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3ContentLocation".into(), self.s3_content_location.into_value());
@@ -667,6 +684,7 @@ pub mod application {
 
     impl EnvironmentProperties {
         /// A new `EnvironmentProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -677,6 +695,7 @@ pub mod application {
     }
 
     impl IntoValue for EnvironmentProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PropertyGroups", self.property_groups);
@@ -709,6 +728,7 @@ pub mod application {
 
     impl FlinkApplicationConfiguration {
         /// A new `FlinkApplicationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -721,6 +741,7 @@ pub mod application {
     }
 
     impl IntoValue for FlinkApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CheckpointConfiguration", self.checkpoint_configuration);
@@ -745,6 +766,7 @@ pub mod application {
 
     impl FlinkRunConfiguration {
         /// A new `FlinkRunConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -755,6 +777,7 @@ pub mod application {
     }
 
     impl IntoValue for FlinkRunConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowNonRestoredState", self.allow_non_restored_state);
@@ -776,6 +799,7 @@ pub mod application {
 
     impl GlueDataCatalogConfiguration {
         /// A new `GlueDataCatalogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -786,6 +810,7 @@ pub mod application {
     }
 
     impl IntoValue for GlueDataCatalogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatabaseARN", self.database_arn);
@@ -859,6 +884,7 @@ pub mod application {
     }
 
     impl IntoValue for Input {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputParallelism", self.input_parallelism);
@@ -891,6 +917,7 @@ pub mod application {
     }
 
     impl IntoValue for InputLambdaProcessor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -912,6 +939,7 @@ pub mod application {
 
     impl InputParallelism {
         /// A new `InputParallelism` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -922,6 +950,7 @@ pub mod application {
     }
 
     impl IntoValue for InputParallelism {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -945,6 +974,7 @@ pub mod application {
 
     impl InputProcessingConfiguration {
         /// A new `InputProcessingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -955,6 +985,7 @@ pub mod application {
     }
 
     impl IntoValue for InputProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputLambdaProcessor", self.input_lambda_processor);
@@ -996,6 +1027,7 @@ pub mod application {
     }
 
     impl IntoValue for InputSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumns".into(), self.record_columns.into_value());
@@ -1025,6 +1057,7 @@ pub mod application {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordRowPath".into(), self.record_row_path.into_value());
@@ -1052,6 +1085,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisFirehoseInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -1078,6 +1112,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisStreamsInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -1105,6 +1140,7 @@ pub mod application {
 
     impl MappingParameters {
         /// A new `MappingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1116,6 +1152,7 @@ pub mod application {
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -1157,6 +1194,7 @@ pub mod application {
     }
 
     impl IntoValue for MavenReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ArtifactId".into(), self.artifact_id.into_value());
@@ -1203,6 +1241,7 @@ pub mod application {
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigurationType".into(), self.configuration_type.into_value());
@@ -1265,6 +1304,7 @@ pub mod application {
     }
 
     impl IntoValue for ParallelismConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoScalingEnabled", self.auto_scaling_enabled);
@@ -1293,6 +1333,7 @@ pub mod application {
 
     impl PropertyGroup {
         /// A new `PropertyGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1304,6 +1345,7 @@ pub mod application {
     }
 
     impl IntoValue for PropertyGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PropertyGroupId", self.property_group_id);
@@ -1348,6 +1390,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mapping", self.mapping);
@@ -1388,6 +1431,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MappingParameters", self.mapping_parameters);
@@ -1416,6 +1460,7 @@ pub mod application {
 
     impl RunConfiguration {
         /// A new `RunConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1427,6 +1472,7 @@ pub mod application {
     }
 
     impl IntoValue for RunConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationRestoreConfiguration", self.application_restore_configuration);
@@ -1463,6 +1509,7 @@ pub mod application {
     }
 
     impl IntoValue for S3ContentBaseLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BasePath", self.base_path);
@@ -1504,6 +1551,7 @@ pub mod application {
     }
 
     impl IntoValue for S3ContentLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketARN".into(), self.bucket_arn.into_value());
@@ -1526,6 +1574,7 @@ pub mod application {
 
     impl SqlApplicationConfiguration {
         /// A new `SqlApplicationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1536,6 +1585,7 @@ pub mod application {
     }
 
     impl IntoValue for SqlApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Inputs", self.inputs);
@@ -1567,6 +1617,7 @@ pub mod application {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -1604,6 +1655,7 @@ pub mod application {
 
     impl ZeppelinApplicationConfiguration {
         /// A new `ZeppelinApplicationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1617,6 +1669,7 @@ pub mod application {
     }
 
     impl IntoValue for ZeppelinApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogConfiguration", self.catalog_configuration);
@@ -1641,6 +1694,7 @@ pub mod application {
 
     impl ZeppelinMonitoringConfiguration {
         /// A new `ZeppelinMonitoringConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1651,6 +1705,7 @@ pub mod application {
     }
 
     impl IntoValue for ZeppelinMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogLevel", self.log_level);
@@ -1822,6 +1877,7 @@ impl CfnApplicationCloudWatchLoggingOption {
 impl crate::core::element::CfnResource for CfnApplicationCloudWatchLoggingOption {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -1834,6 +1890,7 @@ impl crate::core::element::CfnResource for CfnApplicationCloudWatchLoggingOption
 impl Handle<CfnApplicationCloudWatchLoggingOption> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1858,6 +1915,7 @@ pub mod application_cloud_watch_logging_option {
     }
 
     impl IntoValue for CloudWatchLoggingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogStreamARN".into(), self.log_stream_arn.into_value());
@@ -1893,6 +1951,7 @@ impl CfnApplicationOutput {
 impl crate::core::element::CfnResource for CfnApplicationOutput {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::ApplicationOutput";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -1905,6 +1964,7 @@ impl crate::core::element::CfnResource for CfnApplicationOutput {
 impl Handle<CfnApplicationOutput> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1924,6 +1984,7 @@ pub mod application_output {
 
     impl DestinationSchema {
         /// A new `DestinationSchema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1934,6 +1995,7 @@ pub mod application_output {
     }
 
     impl IntoValue for DestinationSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RecordFormatType", self.record_format_type);
@@ -1958,6 +2020,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisFirehoseOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -1982,6 +2045,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisStreamsOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -2006,6 +2070,7 @@ pub mod application_output {
     }
 
     impl IntoValue for LambdaOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceARN".into(), self.resource_arn.into_value());
@@ -2055,6 +2120,7 @@ pub mod application_output {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationSchema".into(), self.destination_schema.into_value());
@@ -2098,6 +2164,7 @@ impl CfnApplicationReferenceDataSource {
 impl crate::core::element::CfnResource for CfnApplicationReferenceDataSource {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationName".into(), self.application_name.into_value());
@@ -2110,6 +2177,7 @@ impl crate::core::element::CfnResource for CfnApplicationReferenceDataSource {
 impl Handle<CfnApplicationReferenceDataSource> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2144,6 +2212,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumnDelimiter".into(), self.record_column_delimiter.into_value());
@@ -2169,6 +2238,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordRowPath".into(), self.record_row_path.into_value());
@@ -2190,6 +2260,7 @@ pub mod application_reference_data_source {
 
     impl MappingParameters {
         /// A new `MappingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2201,6 +2272,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -2236,6 +2308,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Mapping", self.mapping);
@@ -2269,6 +2342,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MappingParameters", self.mapping_parameters);
@@ -2305,6 +2379,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReferenceSchema".into(), self.reference_schema.into_value());
@@ -2341,6 +2416,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordColumns".into(), self.record_columns.into_value());
@@ -2370,6 +2446,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for S3ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketARN".into(), self.bucket_arn.into_value());

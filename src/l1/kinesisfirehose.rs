@@ -86,6 +86,7 @@ pub struct CfnDeliveryStream {
 
 impl CfnDeliveryStream {
     /// A new `CfnDeliveryStream` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -115,6 +116,7 @@ impl CfnDeliveryStream {
 impl crate::core::element::CfnResource for CfnDeliveryStream {
     const TYPE_NAME: &'static str = "AWS::KinesisFirehose::DeliveryStream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(
@@ -151,6 +153,7 @@ impl crate::core::element::CfnResource for CfnDeliveryStream {
 impl Handle<CfnDeliveryStream> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -173,6 +176,7 @@ pub mod delivery_stream {
 
     impl AmazonOpenSearchServerlessBufferingHints {
         /// A new `AmazonOpenSearchServerlessBufferingHints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -184,6 +188,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonOpenSearchServerlessBufferingHints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -262,6 +267,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonOpenSearchServerlessDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BufferingHints", self.buffering_hints);
@@ -289,6 +295,7 @@ pub mod delivery_stream {
 
     impl AmazonOpenSearchServerlessRetryOptions {
         /// A new `AmazonOpenSearchServerlessRetryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -299,6 +306,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonOpenSearchServerlessRetryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -320,6 +328,7 @@ pub mod delivery_stream {
 
     impl AmazonopensearchserviceBufferingHints {
         /// A new `AmazonopensearchserviceBufferingHints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -331,6 +340,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonopensearchserviceBufferingHints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -429,6 +439,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonopensearchserviceDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BufferingHints", self.buffering_hints);
@@ -460,6 +471,7 @@ pub mod delivery_stream {
 
     impl AmazonopensearchserviceRetryOptions {
         /// A new `AmazonopensearchserviceRetryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -470,6 +482,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonopensearchserviceRetryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -497,6 +510,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Connectivity".into(), self.connectivity.into_value());
@@ -519,6 +533,7 @@ pub mod delivery_stream {
 
     impl BufferingHints {
         /// A new `BufferingHints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -530,6 +545,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for BufferingHints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -552,6 +568,7 @@ pub mod delivery_stream {
 
     impl CatalogConfiguration {
         /// A new `CatalogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -563,6 +580,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for CatalogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogArn", self.catalog_arn);
@@ -588,6 +606,7 @@ pub mod delivery_stream {
 
     impl CloudWatchLoggingOptions {
         /// A new `CloudWatchLoggingOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -600,6 +619,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for CloudWatchLoggingOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -637,6 +657,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for CopyCommand {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopyOptions", self.copy_options);
@@ -666,6 +687,7 @@ pub mod delivery_stream {
 
     impl DataFormatConversionConfiguration {
         /// A new `DataFormatConversionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -679,6 +701,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DataFormatConversionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -703,6 +726,7 @@ pub mod delivery_stream {
 
     impl DatabaseColumns {
         /// A new `DatabaseColumns` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -714,6 +738,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseColumns {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -739,6 +764,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseSourceAuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretsManagerConfiguration".into(), self.secrets_manager_configuration.into_value());
@@ -832,6 +858,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -871,6 +898,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseSourceVPCConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VpcEndpointServiceName".into(), self.vpc_endpoint_service_name.into_value());
@@ -892,6 +920,7 @@ pub mod delivery_stream {
 
     impl DatabaseTables {
         /// A new `DatabaseTables` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -903,6 +932,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseTables {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -925,6 +955,7 @@ pub mod delivery_stream {
 
     impl Databases {
         /// A new `Databases` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -936,6 +967,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for Databases {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -968,6 +1000,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DeliveryStreamEncryptionConfigurationInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyARN", self.key_arn);
@@ -990,6 +1023,7 @@ pub mod delivery_stream {
 
     impl Deserializer {
         /// A new `Deserializer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1001,6 +1035,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for Deserializer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HiveJsonSerDe", self.hive_json_ser_de);
@@ -1054,6 +1089,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DestinationTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationDatabaseName".into(), self.destination_database_name.into_value());
@@ -1076,6 +1112,7 @@ pub mod delivery_stream {
 
     impl DirectPutSourceConfiguration {
         /// A new `DirectPutSourceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1086,6 +1123,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DirectPutSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ThroughputHintInMBs", self.throughput_hint_in_mbs);
@@ -1110,6 +1148,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DocumentIdOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultDocumentIdFormat".into(), self.default_document_id_format.into_value());
@@ -1131,6 +1170,7 @@ pub mod delivery_stream {
 
     impl DynamicPartitioningConfiguration {
         /// A new `DynamicPartitioningConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1142,6 +1182,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DynamicPartitioningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1164,6 +1205,7 @@ pub mod delivery_stream {
 
     impl ElasticsearchBufferingHints {
         /// A new `ElasticsearchBufferingHints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1175,6 +1217,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ElasticsearchBufferingHints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -1273,6 +1316,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ElasticsearchDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BufferingHints", self.buffering_hints);
@@ -1304,6 +1348,7 @@ pub mod delivery_stream {
 
     impl ElasticsearchRetryOptions {
         /// A new `ElasticsearchRetryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1314,6 +1359,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ElasticsearchRetryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -1335,6 +1381,7 @@ pub mod delivery_stream {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1346,6 +1393,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KMSEncryptionConfig", self.kms_encryption_config);
@@ -1445,6 +1493,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ExtendedS3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketARN".into(), self.bucket_arn.into_value());
@@ -1477,6 +1526,7 @@ pub mod delivery_stream {
 
     impl HiveJsonSerDe {
         /// A new `HiveJsonSerDe` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1487,6 +1537,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HiveJsonSerDe {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TimestampFormats", self.timestamp_formats);
@@ -1514,6 +1565,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HttpEndpointCommonAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttributeName".into(), self.attribute_name.into_value());
@@ -1555,6 +1607,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HttpEndpointConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessKey", self.access_key);
@@ -1634,6 +1687,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HttpEndpointDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BufferingHints", self.buffering_hints);
@@ -1664,6 +1718,7 @@ pub mod delivery_stream {
 
     impl HttpEndpointRequestConfiguration {
         /// A new `HttpEndpointRequestConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1675,6 +1730,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HttpEndpointRequestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommonAttributes", self.common_attributes);
@@ -1763,6 +1819,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for IcebergDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppendOnly", self.append_only);
@@ -1792,6 +1849,7 @@ pub mod delivery_stream {
 
     impl InputFormatConfiguration {
         /// A new `InputFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1802,6 +1860,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for InputFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Deserializer", self.deserializer);
@@ -1826,6 +1885,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for KMSEncryptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AWSKMSKeyARN".into(), self.awskms_key_arn.into_value());
@@ -1853,6 +1913,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for KinesisStreamSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KinesisStreamARN".into(), self.kinesis_stream_arn.into_value());
@@ -1901,6 +1962,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for MSKSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthenticationConfiguration".into(), self.authentication_configuration.into_value());
@@ -1928,6 +1990,7 @@ pub mod delivery_stream {
 
     impl OpenXJsonSerDe {
         /// A new `OpenXJsonSerDe` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1940,6 +2003,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for OpenXJsonSerDe {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaseInsensitive", self.case_insensitive);
@@ -1987,6 +2051,7 @@ pub mod delivery_stream {
 
     impl OrcSerDe {
         /// A new `OrcSerDe` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2006,6 +2071,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for OrcSerDe {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockSizeBytes", self.block_size_bytes);
@@ -2033,6 +2099,7 @@ pub mod delivery_stream {
 
     impl OutputFormatConfiguration {
         /// A new `OutputFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2043,6 +2110,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for OutputFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Serializer", self.serializer);
@@ -2076,6 +2144,7 @@ pub mod delivery_stream {
 
     impl ParquetSerDe {
         /// A new `ParquetSerDe` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2091,6 +2160,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ParquetSerDe {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockSizeBytes", self.block_size_bytes);
@@ -2120,6 +2190,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for PartitionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceName".into(), self.source_name.into_value());
@@ -2138,6 +2209,7 @@ pub mod delivery_stream {
 
     impl PartitionSpec {
         /// A new `PartitionSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2148,6 +2220,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Identity", self.identity);
@@ -2169,6 +2242,7 @@ pub mod delivery_stream {
 
     impl ProcessingConfiguration {
         /// A new `ProcessingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2180,6 +2254,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -2212,6 +2287,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for Processor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameters", self.parameters);
@@ -2240,6 +2316,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ProcessorParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -2333,6 +2410,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for RedshiftDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
@@ -2362,6 +2440,7 @@ pub mod delivery_stream {
 
     impl RedshiftRetryOptions {
         /// A new `RedshiftRetryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2372,6 +2451,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for RedshiftRetryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -2390,6 +2470,7 @@ pub mod delivery_stream {
 
     impl RetryOptions {
         /// A new `RetryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2400,6 +2481,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for RetryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -2463,6 +2545,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketARN".into(), self.bucket_arn.into_value());
@@ -2503,6 +2586,7 @@ pub mod delivery_stream {
 
     impl SchemaConfiguration {
         /// A new `SchemaConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2518,6 +2602,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SchemaConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -2541,6 +2626,7 @@ pub mod delivery_stream {
 
     impl SchemaEvolutionConfiguration {
         /// A new `SchemaEvolutionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2551,6 +2637,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SchemaEvolutionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -2586,6 +2673,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SecretsManagerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -2609,6 +2697,7 @@ pub mod delivery_stream {
 
     impl Serializer {
         /// A new `Serializer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2620,6 +2709,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for Serializer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OrcSerDe", self.orc_ser_de);
@@ -2642,6 +2732,7 @@ pub mod delivery_stream {
 
     impl SnowflakeBufferingHints {
         /// A new `SnowflakeBufferingHints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2653,6 +2744,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SnowflakeBufferingHints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -2791,6 +2883,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SnowflakeDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountUrl".into(), self.account_url.into_value());
@@ -2828,6 +2921,7 @@ pub mod delivery_stream {
 
     impl SnowflakeRetryOptions {
         /// A new `SnowflakeRetryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2838,6 +2932,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SnowflakeRetryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -2859,6 +2954,7 @@ pub mod delivery_stream {
 
     impl SnowflakeRoleConfiguration {
         /// A new `SnowflakeRoleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2870,6 +2966,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SnowflakeRoleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -2895,6 +2992,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SnowflakeVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PrivateLinkVpceId".into(), self.private_link_vpce_id.into_value());
@@ -2916,6 +3014,7 @@ pub mod delivery_stream {
 
     impl SplunkBufferingHints {
         /// A new `SplunkBufferingHints` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2927,6 +3026,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SplunkBufferingHints {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -3015,6 +3115,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SplunkDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BufferingHints", self.buffering_hints);
@@ -3043,6 +3144,7 @@ pub mod delivery_stream {
 
     impl SplunkRetryOptions {
         /// A new `SplunkRetryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3053,6 +3155,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SplunkRetryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -3071,6 +3174,7 @@ pub mod delivery_stream {
 
     impl TableCreationConfiguration {
         /// A new `TableCreationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3081,6 +3185,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for TableCreationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -3119,6 +3224,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RoleARN".into(), self.role_arn.into_value());

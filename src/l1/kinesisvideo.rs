@@ -50,6 +50,7 @@ pub struct CfnSignalingChannel {
 
 impl CfnSignalingChannel {
     /// A new `CfnSignalingChannel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -65,6 +66,7 @@ impl CfnSignalingChannel {
 impl crate::core::element::CfnResource for CfnSignalingChannel {
     const TYPE_NAME: &'static str = "AWS::KinesisVideo::SignalingChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MessageTtlSeconds", self.message_ttl_seconds);
@@ -80,6 +82,7 @@ impl Handle<CfnSignalingChannel> {
     /// The Amazon Resource Name (ARN) of the Kinesis Video Signaling Channel.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -143,6 +146,7 @@ pub struct CfnStream {
 
 impl CfnStream {
     /// A new `CfnStream` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -161,6 +165,7 @@ impl CfnStream {
 impl crate::core::element::CfnResource for CfnStream {
     const TYPE_NAME: &'static str = "AWS::KinesisVideo::Stream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataRetentionInHours", self.data_retention_in_hours);
@@ -179,6 +184,7 @@ impl Handle<CfnStream> {
     /// The Amazon Resource Name (ARN) of the Kinesis Video stream.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -200,6 +206,7 @@ pub mod stream {
 
     impl StreamStorageConfiguration {
         /// A new `StreamStorageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -210,6 +217,7 @@ pub mod stream {
     }
 
     impl IntoValue for StreamStorageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultStorageTier", self.default_storage_tier);

@@ -106,6 +106,7 @@ impl CfnAlias {
 impl crate::core::element::CfnResource for CfnAlias {
     const TYPE_NAME: &'static str = "AWS::KMS::Alias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AliasName".into(), self.alias_name.into_value());
@@ -494,6 +495,7 @@ pub struct CfnKey {
 
 impl CfnKey {
     /// A new `CfnKey` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -517,6 +519,7 @@ impl CfnKey {
 impl crate::core::element::CfnResource for CfnKey {
     const TYPE_NAME: &'static str = "AWS::KMS::Key";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BypassPolicyLockoutSafetyCheck", self.bypass_policy_lockout_safety_check);
@@ -539,11 +542,13 @@ impl crate::core::element::CfnResource for CfnKey {
 impl Handle<CfnKey> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `KeyId`.
+    #[inline]
     pub fn attr_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("KeyId"))
     }
@@ -780,6 +785,7 @@ impl CfnReplicaKey {
 impl crate::core::element::CfnResource for CfnReplicaKey {
     const TYPE_NAME: &'static str = "AWS::KMS::ReplicaKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -796,11 +802,13 @@ impl crate::core::element::CfnResource for CfnReplicaKey {
 impl Handle<CfnReplicaKey> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `KeyId`.
+    #[inline]
     pub fn attr_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("KeyId"))
     }

@@ -88,6 +88,7 @@ impl CfnDataCellsFilter {
 impl crate::core::element::CfnResource for CfnDataCellsFilter {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::DataCellsFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ColumnNames", self.column_names);
@@ -117,6 +118,7 @@ pub mod data_cells_filter {
 
     impl ColumnWildcard {
         /// A new `ColumnWildcard` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -127,6 +129,7 @@ pub mod data_cells_filter {
     }
 
     impl IntoValue for ColumnWildcard {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludedColumnNames", self.excluded_column_names);
@@ -152,6 +155,7 @@ pub mod data_cells_filter {
 
     impl RowFilter {
         /// A new `RowFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -163,6 +167,7 @@ pub mod data_cells_filter {
     }
 
     impl IntoValue for RowFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllRowsWildcard", self.all_rows_wildcard);
@@ -218,6 +223,7 @@ pub struct CfnDataLakeSettings {
 
 impl CfnDataLakeSettings {
     /// A new `CfnDataLakeSettings` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -240,6 +246,7 @@ impl CfnDataLakeSettings {
 impl crate::core::element::CfnResource for CfnDataLakeSettings {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::DataLakeSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Admins", self.admins);
@@ -261,6 +268,7 @@ impl crate::core::element::CfnResource for CfnDataLakeSettings {
 impl Handle<CfnDataLakeSettings> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -285,6 +293,7 @@ pub mod data_lake_settings {
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataLakePrincipalIdentifier".into(), self.data_lake_principal_identifier.into_value());
@@ -312,6 +321,7 @@ pub mod data_lake_settings {
     }
 
     impl IntoValue for PrincipalPermissions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Permissions".into(), self.permissions.into_value());
@@ -364,6 +374,7 @@ impl CfnPermissions {
 impl crate::core::element::CfnResource for CfnPermissions {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::Permissions";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataLakePrincipal".into(), self.data_lake_principal.into_value());
@@ -378,6 +389,7 @@ impl crate::core::element::CfnResource for CfnPermissions {
 impl Handle<CfnPermissions> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -397,6 +409,7 @@ pub mod permissions {
 
     impl ColumnWildcard {
         /// A new `ColumnWildcard` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -407,6 +420,7 @@ pub mod permissions {
     }
 
     impl IntoValue for ColumnWildcard {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludedColumnNames", self.excluded_column_names);
@@ -425,6 +439,7 @@ pub mod permissions {
 
     impl DataLakePrincipal {
         /// A new `DataLakePrincipal` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -435,6 +450,7 @@ pub mod permissions {
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
@@ -456,6 +472,7 @@ pub mod permissions {
 
     impl DataLocationResource {
         /// A new `DataLocationResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -467,6 +484,7 @@ pub mod permissions {
     }
 
     impl IntoValue for DataLocationResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -489,6 +507,7 @@ pub mod permissions {
 
     impl DatabaseResource {
         /// A new `DatabaseResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -500,6 +519,7 @@ pub mod permissions {
     }
 
     impl IntoValue for DatabaseResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -528,6 +548,7 @@ pub mod permissions {
 
     impl Resource {
         /// A new `Resource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -541,6 +562,7 @@ pub mod permissions {
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLocationResource", self.data_location_resource);
@@ -571,6 +593,7 @@ pub mod permissions {
 
     impl TableResource {
         /// A new `TableResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -584,6 +607,7 @@ pub mod permissions {
     }
 
     impl IntoValue for TableResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -617,6 +641,7 @@ pub mod permissions {
 
     impl TableWithColumnsResource {
         /// A new `TableWithColumnsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -631,6 +656,7 @@ pub mod permissions {
     }
 
     impl IntoValue for TableWithColumnsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogId", self.catalog_id);
@@ -711,6 +737,7 @@ impl CfnPrincipalPermissions {
 impl crate::core::element::CfnResource for CfnPrincipalPermissions {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::PrincipalPermissions";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Catalog", self.catalog);
@@ -726,11 +753,13 @@ impl crate::core::element::CfnResource for CfnPrincipalPermissions {
 impl Handle<CfnPrincipalPermissions> {
     ///
     /// `Fn::GetAtt` `PrincipalIdentifier`.
+    #[inline]
     pub fn attr_principal_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("PrincipalIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `ResourceIdentifier`.
+    #[inline]
     pub fn attr_resource_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceIdentifier"))
     }
@@ -752,6 +781,7 @@ pub mod principal_permissions {
 
     impl ColumnWildcard {
         /// A new `ColumnWildcard` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -762,6 +792,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for ColumnWildcard {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludedColumnNames", self.excluded_column_names);
@@ -814,6 +845,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for DataCellsFilterResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -837,6 +869,7 @@ pub mod principal_permissions {
 
     impl DataLakePrincipal {
         /// A new `DataLakePrincipal` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -847,6 +880,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
@@ -878,6 +912,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for DataLocationResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -910,6 +945,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for DatabaseResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -936,6 +972,7 @@ pub mod principal_permissions {
 
     impl LFTag {
         /// A new `LFTag` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -947,6 +984,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for LFTag {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TagKey", self.tag_key);
@@ -988,6 +1026,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for LFTagKeyResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -1034,6 +1073,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for LFTagPolicyResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -1096,6 +1136,7 @@ pub mod principal_permissions {
 
     impl Resource {
         /// A new `Resource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1113,6 +1154,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Catalog", self.catalog);
@@ -1175,6 +1217,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for TableResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -1245,6 +1288,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for TableWithColumnsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -1330,6 +1374,7 @@ impl CfnResource {
 impl crate::core::element::CfnResource for CfnResource {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::Resource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "HybridAccessEnabled", self.hybrid_access_enabled);
@@ -1345,6 +1390,7 @@ impl crate::core::element::CfnResource for CfnResource {
 impl Handle<CfnResource> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1388,6 +1434,7 @@ impl CfnTag {
 impl crate::core::element::CfnResource for CfnTag {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::Tag";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CatalogId", self.catalog_id);
@@ -1428,6 +1475,7 @@ impl CfnTagAssociation {
 impl crate::core::element::CfnResource for CfnTagAssociation {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::TagAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LFTags".into(), self.lf_tags.into_value());
@@ -1441,12 +1489,14 @@ impl Handle<CfnTagAssociation> {
     /// Unique string identifying the resource. Used as primary identifier, which ideally should be a string
     ///
     /// `Fn::GetAtt` `ResourceIdentifier`.
+    #[inline]
     pub fn attr_resource_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceIdentifier"))
     }
     /// Unique string identifying the resource's tags. Used as primary identifier, which ideally should be a string
     ///
     /// `Fn::GetAtt` `TagsIdentifier`.
+    #[inline]
     pub fn attr_tags_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("TagsIdentifier"))
     }
@@ -1475,6 +1525,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for DatabaseResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -1510,6 +1561,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for LFTagPair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -1539,6 +1591,7 @@ pub mod tag_association {
 
     impl Resource {
         /// A new `Resource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1552,6 +1605,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Catalog", self.catalog);
@@ -1598,6 +1652,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for TableResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());
@@ -1645,6 +1700,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for TableWithColumnsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CatalogId".into(), self.catalog_id.into_value());

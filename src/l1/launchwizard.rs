@@ -79,6 +79,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::LaunchWizard::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DeploymentPatternName".into(), self.deployment_pattern_name.into_value());
@@ -95,35 +96,41 @@ impl Handle<CfnDeployment> {
     /// ARN of the LaunchWizard deployment
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Timestamp of LaunchWizard deployment creation
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp of LaunchWizard deployment deletion
     ///
     /// `Fn::GetAtt` `DeletedAt`.
+    #[inline]
     pub fn attr_deleted_at(&self) -> Val<String> {
         Val::expr(self.get_att("DeletedAt"))
     }
     /// Deployment ID of the LaunchWizard deployment
     ///
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentId"))
     }
     /// Resource Group Name created for LaunchWizard deployment
     ///
     /// `Fn::GetAtt` `ResourceGroup`.
+    #[inline]
     pub fn attr_resource_group(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceGroup"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }

@@ -122,6 +122,7 @@ impl CfnBot {
 impl crate::core::element::CfnResource for CfnBot {
     const TYPE_NAME: &'static str = "AWS::Lex::Bot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoBuildBotLocales", self.auto_build_bot_locales);
@@ -147,11 +148,13 @@ impl crate::core::element::CfnResource for CfnBot {
 impl Handle<CfnBot> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -171,6 +174,7 @@ pub mod bot {
 
     impl AdvancedRecognitionSetting {
         /// A new `AdvancedRecognitionSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -181,6 +185,7 @@ pub mod bot {
     }
 
     impl IntoValue for AdvancedRecognitionSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioRecognitionStrategy", self.audio_recognition_strategy);
@@ -230,6 +235,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioFillerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioType", self.audio_type);
@@ -258,6 +264,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -285,6 +292,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioLogSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -304,6 +312,7 @@ pub mod bot {
 
     impl BKBExactResponseFields {
         /// A new `BKBExactResponseFields` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -314,6 +323,7 @@ pub mod bot {
     }
 
     impl IntoValue for BKBExactResponseFields {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerField", self.answer_field);
@@ -335,6 +345,7 @@ pub mod bot {
 
     impl BedrockAgentConfiguration {
         /// A new `BedrockAgentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -346,6 +357,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockAgentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockAgentAliasId", self.bedrock_agent_alias_id);
@@ -369,6 +381,7 @@ pub mod bot {
 
     impl BedrockAgentIntentConfiguration {
         /// A new `BedrockAgentIntentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -380,6 +393,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockAgentIntentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockAgentConfiguration", self.bedrock_agent_configuration);
@@ -419,6 +433,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockAgentIntentKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BedrockKnowledgeBaseArn".into(), self.bedrock_knowledge_base_arn.into_value());
@@ -441,6 +456,7 @@ pub mod bot {
 
     impl BedrockGuardrailConfiguration {
         /// A new `BedrockGuardrailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -452,6 +468,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockGuardrailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockGuardrailIdentifier", self.bedrock_guardrail_identifier);
@@ -477,6 +494,7 @@ pub mod bot {
 
     impl BedrockKnowledgeStoreConfiguration {
         /// A new `BedrockKnowledgeStoreConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -489,6 +507,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockKnowledgeStoreConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BKBExactResponseFields", self.bkb_exact_response_fields);
@@ -535,6 +554,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockModelSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockGuardrailConfiguration", self.bedrock_guardrail_configuration);
@@ -569,6 +589,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotAliasLocaleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeHookSpecification", self.code_hook_specification);
@@ -597,6 +618,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotAliasLocaleSettingsItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BotAliasLocaleSetting".into(), self.bot_alias_locale_setting.into_value());
@@ -681,6 +703,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotLocale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioFillerSettings", self.audio_filler_settings);
@@ -751,6 +774,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotMember {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BotMemberAliasId".into(), self.bot_member_alias_id.into_value());
@@ -776,6 +800,7 @@ pub mod bot {
 
     impl BuildtimeSettings {
         /// A new `BuildtimeSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -787,6 +812,7 @@ pub mod bot {
     }
 
     impl IntoValue for BuildtimeSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DescriptiveBotBuilderSpecification", self.descriptive_bot_builder_specification);
@@ -815,6 +841,7 @@ pub mod bot {
     }
 
     impl IntoValue for Button {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Text".into(), self.text.into_value());
@@ -843,6 +870,7 @@ pub mod bot {
     }
 
     impl IntoValue for CloudWatchLogGroupLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchLogGroupArn".into(), self.cloud_watch_log_group_arn.into_value());
@@ -868,6 +896,7 @@ pub mod bot {
     }
 
     impl IntoValue for CodeHookSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LambdaCodeHook".into(), self.lambda_code_hook.into_value());
@@ -886,6 +915,7 @@ pub mod bot {
 
     impl CompositeSlotTypeSetting {
         /// A new `CompositeSlotTypeSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -896,6 +926,7 @@ pub mod bot {
     }
 
     impl IntoValue for CompositeSlotTypeSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubSlots", self.sub_slots);
@@ -920,6 +951,7 @@ pub mod bot {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExpressionString".into(), self.expression_string.into_value());
@@ -957,6 +989,7 @@ pub mod bot {
     }
 
     impl IntoValue for ConditionalBranch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Condition".into(), self.condition.into_value());
@@ -999,6 +1032,7 @@ pub mod bot {
     }
 
     impl IntoValue for ConditionalSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionalBranches".into(), self.conditional_branches.into_value());
@@ -1022,6 +1056,7 @@ pub mod bot {
 
     impl ConversationLogSettings {
         /// A new `ConversationLogSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1033,6 +1068,7 @@ pub mod bot {
     }
 
     impl IntoValue for ConversationLogSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioLogSettings", self.audio_log_settings);
@@ -1058,6 +1094,7 @@ pub mod bot {
     }
 
     impl IntoValue for CustomPayload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -1082,6 +1119,7 @@ pub mod bot {
     }
 
     impl IntoValue for CustomVocabulary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomVocabularyItems".into(), self.custom_vocabulary_items.into_value());
@@ -1117,6 +1155,7 @@ pub mod bot {
     }
 
     impl IntoValue for CustomVocabularyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayAs", self.display_as);
@@ -1143,6 +1182,7 @@ pub mod bot {
     }
 
     impl IntoValue for DataPrivacy2 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChildDirected".into(), self.child_directed.into_value());
@@ -1167,6 +1207,7 @@ pub mod bot {
 
     impl DataSourceConfiguration {
         /// A new `DataSourceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1179,6 +1220,7 @@ pub mod bot {
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockKnowledgeStoreConfiguration", self.bedrock_knowledge_store_configuration);
@@ -1212,6 +1254,7 @@ pub mod bot {
     }
 
     impl IntoValue for DeepgramSpeechModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiTokenSecretArn".into(), self.api_token_secret_arn.into_value());
@@ -1234,6 +1277,7 @@ pub mod bot {
 
     impl DefaultConditionalBranch {
         /// A new `DefaultConditionalBranch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1245,6 +1289,7 @@ pub mod bot {
     }
 
     impl IntoValue for DefaultConditionalBranch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NextStep", self.next_step);
@@ -1277,6 +1322,7 @@ pub mod bot {
     }
 
     impl IntoValue for DescriptiveBotBuilderSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
@@ -1313,6 +1359,7 @@ pub mod bot {
     }
 
     impl IntoValue for DialogAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SlotToElicit", self.slot_to_elicit);
@@ -1362,6 +1409,7 @@ pub mod bot {
     }
 
     impl IntoValue for DialogCodeHookInvocationSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableCodeHookInvocation".into(), self.enable_code_hook_invocation.into_value());
@@ -1389,6 +1437,7 @@ pub mod bot {
     }
 
     impl IntoValue for DialogCodeHookSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1413,6 +1462,7 @@ pub mod bot {
 
     impl DialogState {
         /// A new `DialogState` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1425,6 +1475,7 @@ pub mod bot {
     }
 
     impl IntoValue for DialogState {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DialogAction", self.dialog_action);
@@ -1458,6 +1509,7 @@ pub mod bot {
     }
 
     impl IntoValue for ElicitationCodeHookInvocationSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableCodeHookInvocation".into(), self.enable_code_hook_invocation.into_value());
@@ -1483,6 +1535,7 @@ pub mod bot {
     }
 
     impl IntoValue for ErrorLogSettings2 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1504,6 +1557,7 @@ pub mod bot {
 
     impl ExactResponseFields {
         /// A new `ExactResponseFields` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1515,6 +1569,7 @@ pub mod bot {
     }
 
     impl IntoValue for ExactResponseFields {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnswerField", self.answer_field);
@@ -1534,6 +1589,7 @@ pub mod bot {
 
     impl ExternalSourceSetting {
         /// A new `ExternalSourceSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1544,6 +1600,7 @@ pub mod bot {
     }
 
     impl IntoValue for ExternalSourceSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GrammarSlotTypeSetting", self.grammar_slot_type_setting);
@@ -1588,6 +1645,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentCodeHookSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1629,6 +1687,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentStartResponseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -1673,6 +1732,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentUpdateResponseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -1714,6 +1774,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentUpdatesSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Active".into(), self.active.into_value());
@@ -1738,6 +1799,7 @@ pub mod bot {
 
     impl GenerativeAISettings {
         /// A new `GenerativeAISettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1749,6 +1811,7 @@ pub mod bot {
     }
 
     impl IntoValue for GenerativeAISettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BuildtimeSettings", self.buildtime_settings);
@@ -1768,6 +1831,7 @@ pub mod bot {
 
     impl GrammarSlotTypeSetting {
         /// A new `GrammarSlotTypeSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1778,6 +1842,7 @@ pub mod bot {
     }
 
     impl IntoValue for GrammarSlotTypeSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -1812,6 +1877,7 @@ pub mod bot {
     }
 
     impl IntoValue for GrammarSlotTypeSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1853,6 +1919,7 @@ pub mod bot {
     }
 
     impl IntoValue for ImageResponseCard {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Buttons", self.buttons);
@@ -1883,6 +1950,7 @@ pub mod bot {
 
     impl InitialResponseSetting {
         /// A new `InitialResponseSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1896,6 +1964,7 @@ pub mod bot {
     }
 
     impl IntoValue for InitialResponseSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeHook", self.code_hook);
@@ -1923,6 +1992,7 @@ pub mod bot {
     }
 
     impl IntoValue for InputContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2039,6 +2109,7 @@ pub mod bot {
     }
 
     impl IntoValue for Intent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockAgentIntentConfiguration", self.bedrock_agent_intent_configuration);
@@ -2083,6 +2154,7 @@ pub mod bot {
 
     impl IntentClosingSetting {
         /// A new `IntentClosingSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2096,6 +2168,7 @@ pub mod bot {
     }
 
     impl IntoValue for IntentClosingSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClosingResponse", self.closing_response);
@@ -2188,6 +2261,7 @@ pub mod bot {
     }
 
     impl IntoValue for IntentConfirmationSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeHook", self.code_hook);
@@ -2235,6 +2309,7 @@ pub mod bot {
     }
 
     impl IntoValue for IntentDisambiguationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomDisambiguationMessage", self.custom_disambiguation_message);
@@ -2258,6 +2333,7 @@ pub mod bot {
 
     impl IntentOverride {
         /// A new `IntentOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2269,6 +2345,7 @@ pub mod bot {
     }
 
     impl IntoValue for IntentOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2305,6 +2382,7 @@ pub mod bot {
     }
 
     impl IntoValue for KendraConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KendraIndex".into(), self.kendra_index.into_value());
@@ -2334,6 +2412,7 @@ pub mod bot {
     }
 
     impl IntoValue for LambdaCodeHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CodeHookInterfaceVersion".into(), self.code_hook_interface_version.into_value());
@@ -2362,6 +2441,7 @@ pub mod bot {
 
     impl Message {
         /// A new `Message` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2375,6 +2455,7 @@ pub mod bot {
     }
 
     impl IntoValue for Message {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomPayload", self.custom_payload);
@@ -2409,6 +2490,7 @@ pub mod bot {
     }
 
     impl IntoValue for MessageGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Message".into(), self.message.into_value());
@@ -2428,6 +2510,7 @@ pub mod bot {
 
     impl MultipleValuesSetting {
         /// A new `MultipleValuesSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2438,6 +2521,7 @@ pub mod bot {
     }
 
     impl IntoValue for MultipleValuesSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowMultipleValues", self.allow_multiple_values);
@@ -2473,6 +2557,7 @@ pub mod bot {
     }
 
     impl IntoValue for NluImprovementSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssistedNluMode", self.assisted_nlu_mode);
@@ -2499,6 +2584,7 @@ pub mod bot {
     }
 
     impl IntoValue for ObfuscationSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ObfuscationSettingType".into(), self.obfuscation_setting_type.into_value());
@@ -2529,6 +2615,7 @@ pub mod bot {
 
     impl OpensearchConfiguration {
         /// A new `OpensearchConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2543,6 +2630,7 @@ pub mod bot {
     }
 
     impl IntoValue for OpensearchConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DomainEndpoint", self.domain_endpoint);
@@ -2585,6 +2673,7 @@ pub mod bot {
     }
 
     impl IntoValue for OutputContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2611,6 +2700,7 @@ pub mod bot {
     }
 
     impl IntoValue for PlainTextMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -2653,6 +2743,7 @@ pub mod bot {
 
     impl PostDialogCodeHookInvocationSpecification {
         /// A new `PostDialogCodeHookInvocationSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2671,6 +2762,7 @@ pub mod bot {
     }
 
     impl IntoValue for PostDialogCodeHookInvocationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureConditional", self.failure_conditional);
@@ -2721,6 +2813,7 @@ pub mod bot {
 
     impl PostFulfillmentStatusSpecification {
         /// A new `PostFulfillmentStatusSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2739,6 +2832,7 @@ pub mod bot {
     }
 
     impl IntoValue for PostFulfillmentStatusSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureConditional", self.failure_conditional);
@@ -2795,6 +2889,7 @@ pub mod bot {
     }
 
     impl IntoValue for PromptSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -2823,6 +2918,7 @@ pub mod bot {
     }
 
     impl IntoValue for QInConnectAssistantConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AssistantArn".into(), self.assistant_arn.into_value());
@@ -2841,6 +2937,7 @@ pub mod bot {
 
     impl QInConnectIntentConfiguration {
         /// A new `QInConnectIntentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2851,6 +2948,7 @@ pub mod bot {
     }
 
     impl IntoValue for QInConnectIntentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "QInConnectAssistantConfiguration", self.q_in_connect_assistant_configuration);
@@ -2885,6 +2983,7 @@ pub mod bot {
     }
 
     impl IntoValue for QnAIntentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BedrockModelConfiguration".into(), self.bedrock_model_configuration.into_value());
@@ -2933,6 +3032,7 @@ pub mod bot {
     }
 
     impl IntoValue for QnAKendraConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExactResponse".into(), self.exact_response.into_value());
@@ -2960,6 +3060,7 @@ pub mod bot {
     }
 
     impl IntoValue for Replication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReplicaRegions".into(), self.replica_regions.into_value());
@@ -2991,6 +3092,7 @@ pub mod bot {
     }
 
     impl IntoValue for ResponseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -3013,6 +3115,7 @@ pub mod bot {
 
     impl RuntimeSettings {
         /// A new `RuntimeSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3024,6 +3127,7 @@ pub mod bot {
     }
 
     impl IntoValue for RuntimeSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NluImprovementSpecification", self.nlu_improvement_specification);
@@ -3059,6 +3163,7 @@ pub mod bot {
     }
 
     impl IntoValue for S3BucketLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -3095,6 +3200,7 @@ pub mod bot {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -3121,6 +3227,7 @@ pub mod bot {
     }
 
     impl IntoValue for SSMLMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -3145,6 +3252,7 @@ pub mod bot {
     }
 
     impl IntoValue for SampleUtterance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Utterance".into(), self.utterance.into_value());
@@ -3176,6 +3284,7 @@ pub mod bot {
     }
 
     impl IntoValue for SampleUtteranceGenerationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
@@ -3201,6 +3310,7 @@ pub mod bot {
     }
 
     impl IntoValue for SampleValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -3225,6 +3335,7 @@ pub mod bot {
     }
 
     impl IntoValue for SentimentAnalysisSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DetectSentiment".into(), self.detect_sentiment.into_value());
@@ -3256,6 +3367,7 @@ pub mod bot {
     }
 
     impl IntoValue for SessionAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -3318,6 +3430,7 @@ pub mod bot {
     }
 
     impl IntoValue for Slot {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -3363,6 +3476,7 @@ pub mod bot {
 
     impl SlotCaptureSetting {
         /// A new `SlotCaptureSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3380,6 +3494,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotCaptureSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaptureConditional", self.capture_conditional);
@@ -3411,6 +3526,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotDefaultValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultValue".into(), self.default_value.into_value());
@@ -3435,6 +3551,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotDefaultValueSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultValueList".into(), self.default_value_list.into_value());
@@ -3462,6 +3579,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotPriority {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Priority".into(), self.priority.into_value());
@@ -3494,6 +3612,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotResolutionImprovementSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
@@ -3554,6 +3673,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompositeSlotTypeSetting", self.composite_slot_type_setting);
@@ -3591,6 +3711,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotTypeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SampleValue".into(), self.sample_value.into_value());
@@ -3610,6 +3731,7 @@ pub mod bot {
 
     impl SlotValue {
         /// A new `SlotValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3620,6 +3742,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InterpretedValue", self.interpreted_value);
@@ -3674,6 +3797,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueElicitationSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValueSpecification", self.default_value_specification);
@@ -3703,6 +3827,7 @@ pub mod bot {
 
     impl SlotValueOverride {
         /// A new `SlotValueOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3715,6 +3840,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Shape", self.shape);
@@ -3738,6 +3864,7 @@ pub mod bot {
 
     impl SlotValueOverrideMap {
         /// A new `SlotValueOverrideMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3749,6 +3876,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueOverrideMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SlotName", self.slot_name);
@@ -3774,6 +3902,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueRegexFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Pattern".into(), self.pattern.into_value());
@@ -3813,6 +3942,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueSelectionSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdvancedRecognitionSetting", self.advanced_recognition_setting);
@@ -3846,6 +3976,7 @@ pub mod bot {
     }
 
     impl IntoValue for SpeechFoundationModel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ModelArn".into(), self.model_arn.into_value());
@@ -3865,6 +3996,7 @@ pub mod bot {
 
     impl SpeechModelConfig {
         /// A new `SpeechModelConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3875,6 +4007,7 @@ pub mod bot {
     }
 
     impl IntoValue for SpeechModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeepgramConfig", self.deepgram_config);
@@ -3896,6 +4029,7 @@ pub mod bot {
 
     impl SpeechRecognitionSettings {
         /// A new `SpeechRecognitionSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3907,6 +4041,7 @@ pub mod bot {
     }
 
     impl IntoValue for SpeechRecognitionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SpeechModelConfig", self.speech_model_config);
@@ -3955,6 +4090,7 @@ pub mod bot {
     }
 
     impl IntoValue for StillWaitingResponseSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -3979,6 +4115,7 @@ pub mod bot {
 
     impl SubSlotSetting {
         /// A new `SubSlotSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3990,6 +4127,7 @@ pub mod bot {
     }
 
     impl IntoValue for SubSlotSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -4026,6 +4164,7 @@ pub mod bot {
     }
 
     impl IntoValue for SubSlotTypeComposition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4055,6 +4194,7 @@ pub mod bot {
 
     impl TestBotAliasSettings {
         /// A new `TestBotAliasSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4068,6 +4208,7 @@ pub mod bot {
     }
 
     impl IntoValue for TestBotAliasSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BotAliasLocaleSettings", self.bot_alias_locale_settings);
@@ -4095,6 +4236,7 @@ pub mod bot {
     }
 
     impl IntoValue for TextLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatch".into(), self.cloud_watch.into_value());
@@ -4122,6 +4264,7 @@ pub mod bot {
     }
 
     impl IntoValue for TextLogSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -4147,6 +4290,7 @@ pub mod bot {
     }
 
     impl IntoValue for UnifiedSpeechSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SpeechFoundationModel".into(), self.speech_foundation_model.into_value());
@@ -4178,6 +4322,7 @@ pub mod bot {
     }
 
     impl IntoValue for VoiceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Engine", self.engine);
@@ -4222,6 +4367,7 @@ pub mod bot {
     }
 
     impl IntoValue for WaitAndContinueSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContinueResponse".into(), self.continue_response.into_value());
@@ -4418,6 +4564,7 @@ impl CfnBotAlias {
 impl crate::core::element::CfnResource for CfnBotAlias {
     const TYPE_NAME: &'static str = "AWS::Lex::BotAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BotAliasLocaleSettings", self.bot_alias_locale_settings);
@@ -4437,17 +4584,20 @@ impl Handle<CfnBotAlias> {
     /// Unique ID of resource
     ///
     /// `Fn::GetAtt` `BotAliasId`.
+    #[inline]
     pub fn attr_bot_alias_id(&self) -> Val<String> {
         Val::expr(self.get_att("BotAliasId"))
     }
     /// The Amazon Resource Name (ARN) of the bot alias.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `BotAliasStatus`.
+    #[inline]
     pub fn attr_bot_alias_status(&self) -> Val<String> {
         Val::expr(self.get_att("BotAliasStatus"))
     }
@@ -4473,6 +4623,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for AudioLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -4501,6 +4652,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for AudioLogSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -4535,6 +4687,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for BotAliasLocaleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeHookSpecification", self.code_hook_specification);
@@ -4565,6 +4718,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for BotAliasLocaleSettingsItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BotAliasLocaleSetting".into(), self.bot_alias_locale_setting.into_value());
@@ -4597,6 +4751,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for CloudWatchLogGroupLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchLogGroupArn".into(), self.cloud_watch_log_group_arn.into_value());
@@ -4622,6 +4777,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for CodeHookSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LambdaCodeHook".into(), self.lambda_code_hook.into_value());
@@ -4643,6 +4799,7 @@ pub mod bot_alias {
 
     impl ConversationLogSettings {
         /// A new `ConversationLogSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4654,6 +4811,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for ConversationLogSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioLogSettings", self.audio_log_settings);
@@ -4686,6 +4844,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for LambdaCodeHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CodeHookInterfaceVersion".into(), self.code_hook_interface_version.into_value());
@@ -4728,6 +4887,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for S3BucketLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -4756,6 +4916,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for SentimentAnalysisSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DetectSentiment".into(), self.detect_sentiment.into_value());
@@ -4780,6 +4941,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for TextLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatch".into(), self.cloud_watch.into_value());
@@ -4807,6 +4969,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for TextLogSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -4858,6 +5021,7 @@ impl CfnBotVersion {
 impl crate::core::element::CfnResource for CfnBotVersion {
     const TYPE_NAME: &'static str = "AWS::Lex::BotVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BotId".into(), self.bot_id.into_value());
@@ -4872,6 +5036,7 @@ impl Handle<CfnBotVersion> {
     /// The version of a bot.
     ///
     /// `Fn::GetAtt` `BotVersion`.
+    #[inline]
     pub fn attr_bot_version(&self) -> Val<String> {
         Val::expr(self.get_att("BotVersion"))
     }
@@ -4896,6 +5061,7 @@ pub mod bot_version {
     }
 
     impl IntoValue for BotVersionLocaleDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceBotVersion".into(), self.source_bot_version.into_value());
@@ -4923,6 +5089,7 @@ pub mod bot_version {
     }
 
     impl IntoValue for BotVersionLocaleSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BotVersionLocaleDetails".into(), self.bot_version_locale_details.into_value());
@@ -4961,6 +5128,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Lex::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Policy".into(), self.policy.into_value());
@@ -4974,6 +5142,7 @@ impl Handle<CfnResourcePolicy> {
     /// The Physical ID of the resource policy.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -4982,6 +5151,7 @@ impl Handle<CfnResourcePolicy> {
     /// a resource.
     ///
     /// `Fn::GetAtt` `RevisionId`.
+    #[inline]
     pub fn attr_revision_id(&self) -> Val<String> {
         Val::expr(self.get_att("RevisionId"))
     }

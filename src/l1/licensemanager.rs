@@ -59,6 +59,7 @@ pub struct CfnGrant {
 
 impl CfnGrant {
     /// A new `CfnGrant` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -77,6 +78,7 @@ impl CfnGrant {
 impl crate::core::element::CfnResource for CfnGrant {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::Grant";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedOperations", self.allowed_operations);
@@ -94,12 +96,14 @@ impl crate::core::element::CfnResource for CfnGrant {
 impl Handle<CfnGrant> {
     ///
     /// `Fn::GetAtt` `GrantArn`.
+    #[inline]
     pub fn attr_grant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GrantArn"))
     }
     /// The version of the grant.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
@@ -234,6 +238,7 @@ impl CfnLicense {
 impl crate::core::element::CfnResource for CfnLicense {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::License";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Beneficiary".into(), self.beneficiary.into_value());
@@ -256,12 +261,14 @@ impl crate::core::element::CfnResource for CfnLicense {
 impl Handle<CfnLicense> {
     ///
     /// `Fn::GetAtt` `LicenseArn`.
+    #[inline]
     pub fn attr_license_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseArn"))
     }
     /// The version of the license.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
@@ -296,6 +303,7 @@ pub mod license {
     }
 
     impl IntoValue for BorrowConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowEarlyCheckIn".into(), self.allow_early_check_in.into_value());
@@ -321,6 +329,7 @@ pub mod license {
 
     impl ConsumptionConfiguration {
         /// A new `ConsumptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -333,6 +342,7 @@ pub mod license {
     }
 
     impl IntoValue for ConsumptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorrowConfiguration", self.borrow_configuration);
@@ -388,6 +398,7 @@ pub mod license {
     }
 
     impl IntoValue for Entitlement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowCheckIn", self.allow_check_in);
@@ -424,6 +435,7 @@ pub mod license {
     }
 
     impl IntoValue for IssuerData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -452,6 +464,7 @@ pub mod license {
     }
 
     impl IntoValue for Metadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -477,6 +490,7 @@ pub mod license {
     }
 
     impl IntoValue for ProvisionalConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxTimeToLiveInMinutes".into(), self.max_time_to_live_in_minutes.into_value());
@@ -508,6 +522,7 @@ pub mod license {
     }
 
     impl IntoValue for ValidityDateFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Begin".into(), self.begin.into_value());
@@ -627,6 +642,7 @@ impl CfnLicenseAssetGroup {
 impl crate::core::element::CfnResource for CfnLicenseAssetGroup {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::LicenseAssetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssociatedLicenseAssetRulesetARNs".into(), self.associated_license_asset_ruleset_arns.into_value());
@@ -644,6 +660,7 @@ impl Handle<CfnLicenseAssetGroup> {
     /// Amazon Resource Name (ARN) of the license asset group.
     ///
     /// `Fn::GetAtt` `LicenseAssetGroupArn`.
+    #[inline]
     pub fn attr_license_asset_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseAssetGroupArn"))
     }
@@ -663,6 +680,7 @@ pub mod license_asset_group {
 
     impl LicenseAssetGroupConfiguration {
         /// A new `LicenseAssetGroupConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -673,6 +691,7 @@ pub mod license_asset_group {
     }
 
     impl IntoValue for LicenseAssetGroupConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UsageDimension", self.usage_dimension);
@@ -694,6 +713,7 @@ pub mod license_asset_group {
 
     impl LicenseAssetGroupProperty {
         /// A new `LicenseAssetGroupProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -705,6 +725,7 @@ pub mod license_asset_group {
     }
 
     impl IntoValue for LicenseAssetGroupProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -764,6 +785,7 @@ impl CfnLicenseAssetRuleSet {
 impl crate::core::element::CfnResource for CfnLicenseAssetRuleSet {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::LicenseAssetRuleSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -779,6 +801,7 @@ impl Handle<CfnLicenseAssetRuleSet> {
     /// Amazon Resource Name (ARN) of the license asset ruleset.
     ///
     /// `Fn::GetAtt` `LicenseAssetRulesetArn`.
+    #[inline]
     pub fn attr_license_asset_ruleset_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseAssetRulesetArn"))
     }
@@ -798,6 +821,7 @@ pub mod license_asset_rule_set {
 
     impl AndRuleStatement {
         /// A new `AndRuleStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -808,6 +832,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for AndRuleStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchingRuleStatements", self.matching_rule_statements);
@@ -832,6 +857,7 @@ pub mod license_asset_rule_set {
 
     impl InstanceRuleStatement {
         /// A new `InstanceRuleStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -844,6 +870,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for InstanceRuleStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AndRuleStatement", self.and_rule_statement);
@@ -870,6 +897,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for LicenseAssetRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RuleStatement".into(), self.rule_statement.into_value());
@@ -894,6 +922,7 @@ pub mod license_asset_rule_set {
 
     impl LicenseConfigurationRuleStatement {
         /// A new `LicenseConfigurationRuleStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -906,6 +935,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for LicenseConfigurationRuleStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AndRuleStatement", self.and_rule_statement);
@@ -932,6 +962,7 @@ pub mod license_asset_rule_set {
 
     impl LicenseRuleStatement {
         /// A new `LicenseRuleStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -944,6 +975,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for LicenseRuleStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AndRuleStatement", self.and_rule_statement);
@@ -990,6 +1022,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for MatchingRuleStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Constraint".into(), self.constraint.into_value());
@@ -1010,6 +1043,7 @@ pub mod license_asset_rule_set {
 
     impl OrRuleStatement {
         /// A new `OrRuleStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1020,6 +1054,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for OrRuleStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchingRuleStatements", self.matching_rule_statements);
@@ -1045,6 +1080,7 @@ pub mod license_asset_rule_set {
 
     impl RuleStatement {
         /// A new `RuleStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1057,6 +1093,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for RuleStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceRuleStatement", self.instance_rule_statement);
@@ -1167,6 +1204,7 @@ impl CfnLicenseConfiguration {
 impl crate::core::element::CfnResource for CfnLicenseConfiguration {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::LicenseConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1188,24 +1226,28 @@ impl Handle<CfnLicenseConfiguration> {
     /// Unique ID of the license configuration.
     ///
     /// `Fn::GetAtt` `LicenseConfigurationId`.
+    #[inline]
     pub fn attr_license_configuration_id(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseConfigurationId"))
     }
     /// Amazon Resource Name (ARN) of the license configuration.
     ///
     /// `Fn::GetAtt` `LicenseConfigurationArn`.
+    #[inline]
     pub fn attr_license_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseConfigurationArn"))
     }
     /// License configuration status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Account ID of the owner of the license configuration.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
@@ -1244,6 +1286,7 @@ pub mod license_configuration {
     }
 
     impl IntoValue for ProductInformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ProductInformationFilterList".into(), self.product_information_filter_list.into_value());
@@ -1293,6 +1336,7 @@ pub mod license_configuration {
     }
 
     impl IntoValue for ProductInformationFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -1382,6 +1426,7 @@ impl CfnReportGenerator {
 impl crate::core::element::CfnResource for CfnReportGenerator {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::ReportGenerator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1399,24 +1444,28 @@ impl Handle<CfnReportGenerator> {
     /// Amazon Resource Name (ARN) of the report generator.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Details of the S3 bucket that report generator reports are published to.
     ///
     /// `Fn::GetAtt` `S3Location`.
+    #[inline]
     pub fn attr_s3_location(&self) -> Value {
         self.get_att("S3Location")
     }
     /// Time the report was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The AWS account ID used to create the report generator.
     ///
     /// `Fn::GetAtt` `ReportCreatorAccount`.
+    #[inline]
     pub fn attr_report_creator_account(&self) -> Val<String> {
         Val::expr(self.get_att("ReportCreatorAccount"))
     }
@@ -1453,6 +1502,7 @@ pub mod report_generator {
 
     impl ReportContext {
         /// A new `ReportContext` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1466,6 +1516,7 @@ pub mod report_generator {
     }
 
     impl IntoValue for ReportContext {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LicenseAssetGroupArns", self.license_asset_group_arns);
@@ -1494,6 +1545,7 @@ pub mod report_generator {
 
     impl ReportFrequency {
         /// A new `ReportFrequency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1505,6 +1557,7 @@ pub mod report_generator {
     }
 
     impl IntoValue for ReportFrequency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Period", self.period);

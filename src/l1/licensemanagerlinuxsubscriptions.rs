@@ -69,6 +69,7 @@ impl CfnSubscriptionProvider {
 impl crate::core::element::CfnResource for CfnSubscriptionProvider {
     const TYPE_NAME: &'static str = "AWS::LicenseManagerLinuxSubscriptions::SubscriptionProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SecretArn".into(), self.secret_arn.into_value());
@@ -83,18 +84,21 @@ impl Handle<CfnSubscriptionProvider> {
     /// The Amazon Resource Name (ARN) of the Linux subscription provider resource that you registered.
     ///
     /// `Fn::GetAtt` `SubscriptionProviderArn`.
+    #[inline]
     pub fn attr_subscription_provider_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriptionProviderArn"))
     }
     /// The status of the third-party subscription provider access token from the last subscription data request.
     ///
     /// `Fn::GetAtt` `SubscriptionProviderStatus`.
+    #[inline]
     pub fn attr_subscription_provider_status(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriptionProviderStatus"))
     }
     /// A message that describes the status of the third-party subscription provider access token.
     ///
     /// `Fn::GetAtt` `SubscriptionProviderStatusMessage`.
+    #[inline]
     pub fn attr_subscription_provider_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriptionProviderStatusMessage"))
     }
@@ -102,6 +106,7 @@ impl Handle<CfnSubscriptionProvider> {
     /// third-party Linux subscription provider.
     ///
     /// `Fn::GetAtt` `LastSuccessfulDataRetrievalTime`.
+    #[inline]
     pub fn attr_last_successful_data_retrieval_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastSuccessfulDataRetrievalTime"))
     }

@@ -62,6 +62,7 @@ impl CfnLicenseServerEndpoint {
 impl crate::core::element::CfnResource for CfnLicenseServerEndpoint {
     const TYPE_NAME: &'static str = "AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdentityProviderArn".into(), self.identity_provider_arn.into_value());
@@ -76,42 +77,49 @@ impl Handle<CfnLicenseServerEndpoint> {
     /// The Amazon Resource Name (ARN) of the license server endpoint.
     ///
     /// `Fn::GetAtt` `LicenseServerEndpointArn`.
+    #[inline]
     pub fn attr_license_server_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseServerEndpointArn"))
     }
     /// The ID of the license server endpoint.
     ///
     /// `Fn::GetAtt` `LicenseServerEndpointId`.
+    #[inline]
     pub fn attr_license_server_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseServerEndpointId"))
     }
     /// The current state of the provisioning process for the license server endpoint.
     ///
     /// `Fn::GetAtt` `LicenseServerEndpointProvisioningStatus`.
+    #[inline]
     pub fn attr_license_server_endpoint_provisioning_status(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseServerEndpointProvisioningStatus"))
     }
     /// The type of license server.
     ///
     /// `Fn::GetAtt` `ServerType`.
+    #[inline]
     pub fn attr_server_type(&self) -> Val<String> {
         Val::expr(self.get_att("ServerType"))
     }
     /// The network address of a license server endpoint.
     ///
     /// `Fn::GetAtt` `ServerEndpoint`.
+    #[inline]
     pub fn attr_server_endpoint(&self) -> Value {
         self.get_att("ServerEndpoint")
     }
     /// The license servers that are accessed through this endpoint.
     ///
     /// `Fn::GetAtt` `LicenseServers`.
+    #[inline]
     pub fn attr_license_servers(&self) -> Value {
         self.get_att("LicenseServers")
     }
     /// The timestamp when License Manager created the license server endpoint.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -136,6 +144,7 @@ pub mod license_server_endpoint {
     }
 
     impl IntoValue for CredentialsProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -168,6 +177,7 @@ pub mod license_server_endpoint {
     }
 
     impl IntoValue for LicenseServerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ServerSettings".into(), self.server_settings.into_value());
@@ -193,6 +203,7 @@ pub mod license_server_endpoint {
     }
 
     impl IntoValue for RdsSalSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RdsSalCredentialsProvider".into(), self.rds_sal_credentials_provider.into_value());
@@ -220,6 +231,7 @@ pub mod license_server_endpoint {
     }
 
     impl IntoValue for SecretsManagerCredentialsProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretId".into(), self.secret_id.into_value());
@@ -244,6 +256,7 @@ pub mod license_server_endpoint {
     }
 
     impl IntoValue for ServerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RdsSalSettings".into(), self.rds_sal_settings.into_value());

@@ -126,6 +126,7 @@ impl CfnAlarm {
 impl crate::core::element::CfnResource for CfnAlarm {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Alarm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AlarmName".into(), self.alarm_name.into_value());
@@ -147,12 +148,14 @@ impl crate::core::element::CfnResource for CfnAlarm {
 impl Handle<CfnAlarm> {
     ///
     /// `Fn::GetAtt` `AlarmArn`.
+    #[inline]
     pub fn attr_alarm_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AlarmArn"))
     }
     /// The current state of the alarm.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -300,6 +303,7 @@ impl CfnBucket {
 impl crate::core::element::CfnResource for CfnBucket {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Bucket";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessRules", self.access_rules);
@@ -317,12 +321,14 @@ impl crate::core::element::CfnResource for CfnBucket {
 impl Handle<CfnBucket> {
     ///
     /// `Fn::GetAtt` `BucketArn`.
+    #[inline]
     pub fn attr_bucket_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BucketArn"))
     }
     /// The URL of the bucket.
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
@@ -330,6 +336,7 @@ impl Handle<CfnBucket> {
     /// update a bucket's bundle only one time within a monthly AWS billing cycle.
     ///
     /// `Fn::GetAtt` `AbleToUpdateBundle`.
+    #[inline]
     pub fn attr_able_to_update_bundle(&self) -> Val<bool> {
         Val::expr(self.get_att("AbleToUpdateBundle"))
     }
@@ -357,6 +364,7 @@ pub mod bucket {
 
     impl AccessRules {
         /// A new `AccessRules` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -368,6 +376,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AccessRules {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowPublicOverrides", self.allow_public_overrides);
@@ -430,6 +439,7 @@ impl CfnCertificate {
 impl crate::core::element::CfnResource for CfnCertificate {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Certificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CertificateName".into(), self.certificate_name.into_value());
@@ -444,12 +454,14 @@ impl crate::core::element::CfnResource for CfnCertificate {
 impl Handle<CfnCertificate> {
     ///
     /// `Fn::GetAtt` `CertificateArn`.
+    #[inline]
     pub fn attr_certificate_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateArn"))
     }
     /// The validation status of the certificate.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -486,6 +498,7 @@ impl CfnContactMethod {
 impl crate::core::element::CfnResource for CfnContactMethod {
     const TYPE_NAME: &'static str = "AWS::Lightsail::ContactMethod";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContactEndpoint".into(), self.contact_endpoint.into_value());
@@ -499,36 +512,42 @@ impl Handle<CfnContactMethod> {
     /// The Amazon Resource Name (ARN) of the contact method.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The current status of the contact method.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The name of the contact method.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The timestamp when the contact method was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The support code for the contact method.
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
     /// The Lightsail resource type of the contact method.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
@@ -629,6 +648,7 @@ impl CfnContainer {
 impl crate::core::element::CfnResource for CfnContainer {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Container";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContainerServiceDeployment", self.container_service_deployment);
@@ -647,24 +667,28 @@ impl crate::core::element::CfnResource for CfnContainer {
 impl Handle<CfnContainer> {
     ///
     /// `Fn::GetAtt` `ContainerArn`.
+    #[inline]
     pub fn attr_container_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContainerArn"))
     }
     /// The publicly accessible URL of the container service.
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
     /// The principal ARN of the container service.
     ///
     /// `Fn::GetAtt` `PrincipalArn`.
+    #[inline]
     pub fn attr_principal_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PrincipalArn"))
     }
     /// The Amazon Resource Name (ARN) of the role, if it is activated.
     ///
     /// `Fn::GetAtt` `PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn`.
+    #[inline]
     pub fn attr_private_registry_access_ecr_image_puller_role_principal_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn"))
     }
@@ -707,6 +731,7 @@ pub mod container {
 
     impl Container {
         /// A new `Container` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -721,6 +746,7 @@ pub mod container {
     }
 
     impl IntoValue for Container {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -750,6 +776,7 @@ pub mod container {
 
     impl ContainerServiceDeployment {
         /// A new `ContainerServiceDeployment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -761,6 +788,7 @@ pub mod container {
     }
 
     impl IntoValue for ContainerServiceDeployment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Containers", self.containers);
@@ -788,6 +816,7 @@ pub mod container {
 
     impl EcrImagePullerRole {
         /// A new `EcrImagePullerRole` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -799,6 +828,7 @@ pub mod container {
     }
 
     impl IntoValue for EcrImagePullerRole {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsActive", self.is_active);
@@ -821,6 +851,7 @@ pub mod container {
 
     impl EnvironmentVariable {
         /// A new `EnvironmentVariable` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -832,6 +863,7 @@ pub mod container {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -883,6 +915,7 @@ pub mod container {
 
     impl HealthCheckConfig {
         /// A new `HealthCheckConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -898,6 +931,7 @@ pub mod container {
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HealthyThreshold", self.healthy_threshold);
@@ -924,6 +958,7 @@ pub mod container {
 
     impl PortInfo {
         /// A new `PortInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -935,6 +970,7 @@ pub mod container {
     }
 
     impl IntoValue for PortInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Port", self.port);
@@ -958,6 +994,7 @@ pub mod container {
 
     impl PrivateRegistryAccess {
         /// A new `PrivateRegistryAccess` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -968,6 +1005,7 @@ pub mod container {
     }
 
     impl IntoValue for PrivateRegistryAccess {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EcrImagePullerRole", self.ecr_image_puller_role);
@@ -991,6 +1029,7 @@ pub mod container {
 
     impl PublicDomainName {
         /// A new `PublicDomainName` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1002,6 +1041,7 @@ pub mod container {
     }
 
     impl IntoValue for PublicDomainName {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateName", self.certificate_name);
@@ -1033,6 +1073,7 @@ pub mod container {
 
     impl PublicEndpoint {
         /// A new `PublicEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1045,6 +1086,7 @@ pub mod container {
     }
 
     impl IntoValue for PublicEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerName", self.container_name);
@@ -1207,6 +1249,7 @@ impl CfnDatabase {
 impl crate::core::element::CfnResource for CfnDatabase {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Database";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1232,6 +1275,7 @@ impl crate::core::element::CfnResource for CfnDatabase {
 impl Handle<CfnDatabase> {
     ///
     /// `Fn::GetAtt` `DatabaseArn`.
+    #[inline]
     pub fn attr_database_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatabaseArn"))
     }
@@ -1288,6 +1332,7 @@ pub mod database {
 
     impl RelationalDatabaseParameter {
         /// A new `RelationalDatabaseParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1305,6 +1350,7 @@ pub mod database {
     }
 
     impl IntoValue for RelationalDatabaseParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedValues", self.allowed_values);
@@ -1374,6 +1420,7 @@ impl CfnDatabaseSnapshot {
 impl crate::core::element::CfnResource for CfnDatabaseSnapshot {
     const TYPE_NAME: &'static str = "AWS::Lightsail::DatabaseSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RelationalDatabaseName".into(), self.relational_database_name.into_value());
@@ -1388,30 +1435,35 @@ impl Handle<CfnDatabaseSnapshot> {
     /// The Amazon Resource Name (ARN) of the database snapshot.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the database snapshot was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The software of the database snapshot (for example, MySQL).
     ///
     /// `Fn::GetAtt` `Engine`.
+    #[inline]
     pub fn attr_engine(&self) -> Val<String> {
         Val::expr(self.get_att("Engine"))
     }
     /// The database engine version for the database snapshot (for example, 5.7.23).
     ///
     /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
     pub fn attr_engine_version(&self) -> Val<String> {
         Val::expr(self.get_att("EngineVersion"))
     }
     /// The Amazon Resource Name (ARN) of the database from which the database snapshot was created.
     ///
     /// `Fn::GetAtt` `FromRelationalDatabaseArn`.
+    #[inline]
     pub fn attr_from_relational_database_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FromRelationalDatabaseArn"))
     }
@@ -1419,48 +1471,56 @@ impl Handle<CfnDatabaseSnapshot> {
     /// engine version of a database.
     ///
     /// `Fn::GetAtt` `FromRelationalDatabaseBlueprintId`.
+    #[inline]
     pub fn attr_from_relational_database_blueprint_id(&self) -> Val<String> {
         Val::expr(self.get_att("FromRelationalDatabaseBlueprintId"))
     }
     /// The bundle ID of the database from which the database snapshot was created.
     ///
     /// `Fn::GetAtt` `FromRelationalDatabaseBundleId`.
+    #[inline]
     pub fn attr_from_relational_database_bundle_id(&self) -> Val<String> {
         Val::expr(self.get_att("FromRelationalDatabaseBundleId"))
     }
     /// The name of the source database from which the database snapshot was created.
     ///
     /// `Fn::GetAtt` `FromRelationalDatabaseName`.
+    #[inline]
     pub fn attr_from_relational_database_name(&self) -> Val<String> {
         Val::expr(self.get_att("FromRelationalDatabaseName"))
     }
     /// The Region name and Availability Zone where the database snapshot is located.
     ///
     /// `Fn::GetAtt` `Location`.
+    #[inline]
     pub fn attr_location(&self) -> Value {
         self.get_att("Location")
     }
     /// The name of the database snapshot.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The Lightsail resource type.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// The size of the disk in GB (for example, 32) for the database snapshot.
     ///
     /// `Fn::GetAtt` `SizeInGb`.
+    #[inline]
     pub fn attr_size_in_gb(&self) -> Val<i64> {
         Val::expr(self.get_att("SizeInGb"))
     }
     /// The state of the database snapshot.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -1469,6 +1529,7 @@ impl Handle<CfnDatabaseSnapshot> {
     /// more easily.
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
@@ -1540,6 +1601,7 @@ impl CfnDisk {
 impl crate::core::element::CfnResource for CfnDisk {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Disk";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AddOns", self.add_ons);
@@ -1557,42 +1619,49 @@ impl Handle<CfnDisk> {
     /// Name of the attached Lightsail Instance
     ///
     /// `Fn::GetAtt` `AttachedTo`.
+    #[inline]
     pub fn attr_attached_to(&self) -> Val<String> {
         Val::expr(self.get_att("AttachedTo"))
     }
     /// Path of the attached Disk
     ///
     /// `Fn::GetAtt` `Path`.
+    #[inline]
     pub fn attr_path(&self) -> Val<String> {
         Val::expr(self.get_att("Path"))
     }
     /// Check is Disk is attached state
     ///
     /// `Fn::GetAtt` `IsAttached`.
+    #[inline]
     pub fn attr_is_attached(&self) -> Val<bool> {
         Val::expr(self.get_att("IsAttached"))
     }
     /// Iops of the Lightsail disk
     ///
     /// `Fn::GetAtt` `Iops`.
+    #[inline]
     pub fn attr_iops(&self) -> Val<i64> {
         Val::expr(self.get_att("Iops"))
     }
     /// Attachment State of the Lightsail disk
     ///
     /// `Fn::GetAtt` `AttachmentState`.
+    #[inline]
     pub fn attr_attachment_state(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentState"))
     }
     /// State of the Lightsail disk
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Resource type of Lightsail instance.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
@@ -1600,23 +1669,27 @@ impl Handle<CfnDisk> {
     /// sure to add the include Availability Zones parameter to your request.
     ///
     /// `Fn::GetAtt` `Location.AvailabilityZone`.
+    #[inline]
     pub fn attr_location_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("Location.AvailabilityZone"))
     }
     /// The Region Name in which to create your disk.
     ///
     /// `Fn::GetAtt` `Location.RegionName`.
+    #[inline]
     pub fn attr_location_region_name(&self) -> Val<String> {
         Val::expr(self.get_att("Location.RegionName"))
     }
     /// Support code to help identify any issues
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
     ///
     /// `Fn::GetAtt` `DiskArn`.
+    #[inline]
     pub fn attr_disk_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DiskArn"))
     }
@@ -1657,6 +1730,7 @@ pub mod disk {
     }
 
     impl IntoValue for AddOn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddOnType".into(), self.add_on_type.into_value());
@@ -1679,6 +1753,7 @@ pub mod disk {
 
     impl AutoSnapshotAddOn {
         /// A new `AutoSnapshotAddOn` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1689,6 +1764,7 @@ pub mod disk {
     }
 
     impl IntoValue for AutoSnapshotAddOn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SnapshotTimeOfDay", self.snapshot_time_of_day);
@@ -1704,12 +1780,14 @@ pub mod disk {
 
     impl Location {
         /// A new `Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -1780,6 +1858,7 @@ impl CfnDiskSnapshot {
 impl crate::core::element::CfnResource for CfnDiskSnapshot {
     const TYPE_NAME: &'static str = "AWS::Lightsail::DiskSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DiskName".into(), self.disk_name.into_value());
@@ -1794,54 +1873,63 @@ impl Handle<CfnDiskSnapshot> {
     /// The Amazon Resource Name (ARN) of the disk snapshot.
     ///
     /// `Fn::GetAtt` `DiskSnapshotArn`.
+    #[inline]
     pub fn attr_disk_snapshot_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DiskSnapshotArn"))
     }
     /// The AWS Region and Availability Zone where the disk snapshot was created.
     ///
     /// `Fn::GetAtt` `Location`.
+    #[inline]
     pub fn attr_location(&self) -> Value {
         self.get_att("Location")
     }
     /// The Lightsail resource type (DiskSnapshot).
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// The status of the disk snapshot operation.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The progress of the disk snapshot creation operation.
     ///
     /// `Fn::GetAtt` `Progress`.
+    #[inline]
     pub fn attr_progress(&self) -> Val<String> {
         Val::expr(self.get_att("Progress"))
     }
     /// The name of the source disk from which the disk snapshot was created.
     ///
     /// `Fn::GetAtt` `FromDiskName`.
+    #[inline]
     pub fn attr_from_disk_name(&self) -> Val<String> {
         Val::expr(self.get_att("FromDiskName"))
     }
     /// The size of the disk snapshot in GB.
     ///
     /// `Fn::GetAtt` `SizeInGb`.
+    #[inline]
     pub fn attr_size_in_gb(&self) -> Val<i64> {
         Val::expr(self.get_att("SizeInGb"))
     }
     /// A Boolean value indicating whether the snapshot was created from an automatic snapshot.
     ///
     /// `Fn::GetAtt` `IsFromAutoSnapshot`.
+    #[inline]
     pub fn attr_is_from_auto_snapshot(&self) -> Val<bool> {
         Val::expr(self.get_att("IsFromAutoSnapshot"))
     }
     /// The timestamp when the disk snapshot was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -1849,6 +1937,7 @@ impl Handle<CfnDiskSnapshot> {
     /// another resource in Lightsail.
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
@@ -1951,6 +2040,7 @@ impl CfnDistribution {
 impl crate::core::element::CfnResource for CfnDistribution {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Distribution";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BundleId".into(), self.bundle_id.into_value());
@@ -1971,12 +2061,14 @@ impl crate::core::element::CfnResource for CfnDistribution {
 impl Handle<CfnDistribution> {
     ///
     /// `Fn::GetAtt` `DistributionArn`.
+    #[inline]
     pub fn attr_distribution_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DistributionArn"))
     }
     /// The status of the distribution.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1984,6 +2076,7 @@ impl Handle<CfnDistribution> {
     /// distributionName parameter, can be changed to another bundle.
     ///
     /// `Fn::GetAtt` `AbleToUpdateBundle`.
+    #[inline]
     pub fn attr_able_to_update_bundle(&self) -> Val<bool> {
         Val::expr(self.get_att("AbleToUpdateBundle"))
     }
@@ -2005,6 +2098,7 @@ pub mod distribution {
 
     impl CacheBehavior {
         /// A new `CacheBehavior` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2015,6 +2109,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CacheBehavior {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Behavior", self.behavior);
@@ -2041,6 +2136,7 @@ pub mod distribution {
 
     impl CacheBehaviorPerPath {
         /// A new `CacheBehaviorPerPath` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2052,6 +2148,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CacheBehaviorPerPath {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Behavior", self.behavior);
@@ -2114,6 +2211,7 @@ pub mod distribution {
 
     impl CacheSettings {
         /// A new `CacheSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2131,6 +2229,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CacheSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedHTTPMethods", self.allowed_http_methods);
@@ -2165,6 +2264,7 @@ pub mod distribution {
 
     impl CookieObject {
         /// A new `CookieObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2176,6 +2276,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CookieObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CookiesAllowList", self.cookies_allow_list);
@@ -2202,6 +2303,7 @@ pub mod distribution {
 
     impl HeaderObject {
         /// A new `HeaderObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2213,6 +2315,7 @@ pub mod distribution {
     }
 
     impl IntoValue for HeaderObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeadersAllowList", self.headers_allow_list);
@@ -2245,6 +2348,7 @@ pub mod distribution {
 
     impl InputOrigin {
         /// A new `InputOrigin` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2257,6 +2361,7 @@ pub mod distribution {
     }
 
     impl IntoValue for InputOrigin {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2285,6 +2390,7 @@ pub mod distribution {
 
     impl QueryStringObject {
         /// A new `QueryStringObject` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2296,6 +2402,7 @@ pub mod distribution {
     }
 
     impl IntoValue for QueryStringObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Option", self.option);
@@ -2419,6 +2526,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DomainEntries", self.domain_entries);
@@ -2433,30 +2541,35 @@ impl Handle<CfnDomain> {
     /// The Amazon Resource Name (ARN) of the domain (read-only).
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The support code. Include this code in your email to support when you have questions (read-only).
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
     /// The timestamp when the domain was created (read-only).
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The AWS Region and Availability Zone where the domain was created (read-only).
     ///
     /// `Fn::GetAtt` `Location`.
+    #[inline]
     pub fn attr_location(&self) -> Value {
         self.get_att("Location")
     }
     /// The Lightsail resource type (read-only).
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
@@ -2512,6 +2625,7 @@ pub mod domain {
     }
 
     impl IntoValue for DomainEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -2651,6 +2765,7 @@ impl CfnInstance {
 impl crate::core::element::CfnResource for CfnInstance {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Instance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AddOns", self.add_ons);
@@ -2673,48 +2788,56 @@ impl crate::core::element::CfnResource for CfnInstance {
 impl Handle<CfnInstance> {
     ///
     /// `Fn::GetAtt` `InstanceArn`.
+    #[inline]
     pub fn attr_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceArn"))
     }
     /// SSH Key Name of the Lightsail instance.
     ///
     /// `Fn::GetAtt` `SshKeyName`.
+    #[inline]
     pub fn attr_ssh_key_name(&self) -> Val<String> {
         Val::expr(self.get_att("SshKeyName"))
     }
     /// Support code to help identify any issues
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
     /// Resource type of Lightsail instance.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// Is the IP Address of the Instance is the static IP
     ///
     /// `Fn::GetAtt` `IsStaticIp`.
+    #[inline]
     pub fn attr_is_static_ip(&self) -> Val<bool> {
         Val::expr(self.get_att("IsStaticIp"))
     }
     /// Private IP Address of the Instance
     ///
     /// `Fn::GetAtt` `PrivateIpAddress`.
+    #[inline]
     pub fn attr_private_ip_address(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateIpAddress"))
     }
     /// Public IP Address of the Instance
     ///
     /// `Fn::GetAtt` `PublicIpAddress`.
+    #[inline]
     pub fn attr_public_ip_address(&self) -> Val<String> {
         Val::expr(self.get_att("PublicIpAddress"))
     }
     /// IPv6 addresses of the instance
     ///
     /// `Fn::GetAtt` `Ipv6Addresses`.
+    #[inline]
     pub fn attr_ipv6_addresses(&self) -> Value {
         self.get_att("Ipv6Addresses")
     }
@@ -2722,48 +2845,56 @@ impl Handle<CfnInstance> {
     /// Be sure to add the include Availability Zones parameter to your request.
     ///
     /// `Fn::GetAtt` `Location.AvailabilityZone`.
+    #[inline]
     pub fn attr_location_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("Location.AvailabilityZone"))
     }
     /// The Region Name in which to create your instance.
     ///
     /// `Fn::GetAtt` `Location.RegionName`.
+    #[inline]
     pub fn attr_location_region_name(&self) -> Val<String> {
         Val::expr(self.get_att("Location.RegionName"))
     }
     /// CPU count of the Instance.
     ///
     /// `Fn::GetAtt` `Hardware.CpuCount`.
+    #[inline]
     pub fn attr_hardware_cpu_count(&self) -> Val<i64> {
         Val::expr(self.get_att("Hardware.CpuCount"))
     }
     /// RAM Size of the Instance.
     ///
     /// `Fn::GetAtt` `Hardware.RamSizeInGb`.
+    #[inline]
     pub fn attr_hardware_ram_size_in_gb(&self) -> Val<i64> {
         Val::expr(self.get_att("Hardware.RamSizeInGb"))
     }
     /// Status code of the Instance.
     ///
     /// `Fn::GetAtt` `State.Code`.
+    #[inline]
     pub fn attr_state_code(&self) -> Val<i64> {
         Val::expr(self.get_att("State.Code"))
     }
     /// Status code of the Instance.
     ///
     /// `Fn::GetAtt` `State.Name`.
+    #[inline]
     pub fn attr_state_name(&self) -> Val<String> {
         Val::expr(self.get_att("State.Name"))
     }
     /// Username of the Lightsail instance.
     ///
     /// `Fn::GetAtt` `UserName`.
+    #[inline]
     pub fn attr_user_name(&self) -> Val<String> {
         Val::expr(self.get_att("UserName"))
     }
     /// GbPerMonthAllocated of the Instance.
     ///
     /// `Fn::GetAtt` `Networking.MonthlyTransfer.GbPerMonthAllocated`.
+    #[inline]
     pub fn attr_networking_monthly_transfer_gb_per_month_allocated(&self) -> Val<String> {
         Val::expr(self.get_att("Networking.MonthlyTransfer.GbPerMonthAllocated"))
     }
@@ -2804,6 +2935,7 @@ pub mod instance {
     }
 
     impl IntoValue for AddOn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddOnType".into(), self.add_on_type.into_value());
@@ -2826,6 +2958,7 @@ pub mod instance {
 
     impl AutoSnapshotAddOn {
         /// A new `AutoSnapshotAddOn` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2836,6 +2969,7 @@ pub mod instance {
     }
 
     impl IntoValue for AutoSnapshotAddOn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SnapshotTimeOfDay", self.snapshot_time_of_day);
@@ -2908,6 +3042,7 @@ pub mod instance {
     }
 
     impl IntoValue for Disk {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttachedTo", self.attached_to);
@@ -2934,6 +3069,7 @@ pub mod instance {
 
     impl Hardware {
         /// A new `Hardware` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2944,6 +3080,7 @@ pub mod instance {
     }
 
     impl IntoValue for Hardware {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Disks", self.disks);
@@ -2959,12 +3096,14 @@ pub mod instance {
 
     impl Location {
         /// A new `Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -2978,12 +3117,14 @@ pub mod instance {
 
     impl MonthlyTransfer {
         /// A new `MonthlyTransfer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for MonthlyTransfer {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -3015,6 +3156,7 @@ pub mod instance {
     }
 
     impl IntoValue for Networking {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MonthlyTransfer", self.monthly_transfer);
@@ -3075,6 +3217,7 @@ pub mod instance {
 
     impl Port {
         /// A new `Port` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3094,6 +3237,7 @@ pub mod instance {
     }
 
     impl IntoValue for Port {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessDirection", self.access_direction);
@@ -3118,12 +3262,14 @@ pub mod instance {
 
     impl State {
         /// A new `State` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for State {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -3194,6 +3340,7 @@ impl CfnInstanceSnapshot {
 impl crate::core::element::CfnResource for CfnInstanceSnapshot {
     const TYPE_NAME: &'static str = "AWS::Lightsail::InstanceSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceName".into(), self.instance_name.into_value());
@@ -3208,54 +3355,63 @@ impl Handle<CfnInstanceSnapshot> {
     /// The Amazon Resource Name (ARN) of the snapshot.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A Boolean value indicating whether the snapshot was created from an automatic snapshot.
     ///
     /// `Fn::GetAtt` `IsFromAutoSnapshot`.
+    #[inline]
     pub fn attr_is_from_auto_snapshot(&self) -> Val<bool> {
         Val::expr(self.get_att("IsFromAutoSnapshot"))
     }
     /// The region name and Availability Zone where you created the snapshot.
     ///
     /// `Fn::GetAtt` `Location`.
+    #[inline]
     pub fn attr_location(&self) -> Value {
         self.get_att("Location")
     }
     /// The instance from which the snapshot was created.
     ///
     /// `Fn::GetAtt` `FromInstanceName`.
+    #[inline]
     pub fn attr_from_instance_name(&self) -> Val<String> {
         Val::expr(self.get_att("FromInstanceName"))
     }
     /// The Amazon Resource Name (ARN) of the instance from which the snapshot was created.
     ///
     /// `Fn::GetAtt` `FromInstanceArn`.
+    #[inline]
     pub fn attr_from_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FromInstanceArn"))
     }
     /// The type of resource (usually InstanceSnapshot).
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// The size in GB of the SSD
     ///
     /// `Fn::GetAtt` `SizeInGb`.
+    #[inline]
     pub fn attr_size_in_gb(&self) -> Val<i64> {
         Val::expr(self.get_att("SizeInGb"))
     }
     /// The state the snapshot is in.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Support code to help identify any issues
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
@@ -3296,6 +3452,7 @@ impl CfnKeyPair {
 impl crate::core::element::CfnResource for CfnKeyPair {
     const TYPE_NAME: &'static str = "AWS::Lightsail::KeyPair";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("KeyPairName".into(), self.key_pair_name.into_value());
@@ -3309,18 +3466,21 @@ impl Handle<CfnKeyPair> {
     /// The Amazon Resource Name (ARN) of the key pair.
     ///
     /// `Fn::GetAtt` `KeyPairArn`.
+    #[inline]
     pub fn attr_key_pair_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KeyPairArn"))
     }
     /// The RSA fingerprint of the key pair.
     ///
     /// `Fn::GetAtt` `Fingerprint`.
+    #[inline]
     pub fn attr_fingerprint(&self) -> Val<String> {
         Val::expr(self.get_att("Fingerprint"))
     }
     /// The timestamp when the key pair was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -3328,17 +3488,20 @@ impl Handle<CfnKeyPair> {
     /// Lightsail.
     ///
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Val<String> {
         Val::expr(self.get_att("SupportCode"))
     }
     /// The Lightsail resource type (KeyPair).
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     ///
     /// `Fn::GetAtt` `Location`.
+    #[inline]
     pub fn attr_location(&self) -> Value {
         self.get_att("Location")
     }
@@ -3430,6 +3593,7 @@ impl CfnLoadBalancer {
 impl crate::core::element::CfnResource for CfnLoadBalancer {
     const TYPE_NAME: &'static str = "AWS::Lightsail::LoadBalancer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttachedInstances", self.attached_instances);
@@ -3449,6 +3613,7 @@ impl crate::core::element::CfnResource for CfnLoadBalancer {
 impl Handle<CfnLoadBalancer> {
     ///
     /// `Fn::GetAtt` `LoadBalancerArn`.
+    #[inline]
     pub fn attr_load_balancer_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoadBalancerArn"))
     }
@@ -3536,6 +3701,7 @@ impl CfnLoadBalancerTlsCertificate {
 impl crate::core::element::CfnResource for CfnLoadBalancerTlsCertificate {
     const TYPE_NAME: &'static str = "AWS::Lightsail::LoadBalancerTlsCertificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CertificateAlternativeNames", self.certificate_alternative_names);
@@ -3552,12 +3718,14 @@ impl crate::core::element::CfnResource for CfnLoadBalancerTlsCertificate {
 impl Handle<CfnLoadBalancerTlsCertificate> {
     ///
     /// `Fn::GetAtt` `LoadBalancerTlsCertificateArn`.
+    #[inline]
     pub fn attr_load_balancer_tls_certificate_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoadBalancerTlsCertificateArn"))
     }
     /// The validation status of the SSL/TLS certificate.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -3597,6 +3765,7 @@ impl CfnStaticIp {
 impl crate::core::element::CfnResource for CfnStaticIp {
     const TYPE_NAME: &'static str = "AWS::Lightsail::StaticIp";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttachedTo", self.attached_to);
@@ -3609,18 +3778,21 @@ impl crate::core::element::CfnResource for CfnStaticIp {
 impl Handle<CfnStaticIp> {
     ///
     /// `Fn::GetAtt` `StaticIpArn`.
+    #[inline]
     pub fn attr_static_ip_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StaticIpArn"))
     }
     /// A Boolean value indicating whether the static IP is attached.
     ///
     /// `Fn::GetAtt` `IsAttached`.
+    #[inline]
     pub fn attr_is_attached(&self) -> Val<bool> {
         Val::expr(self.get_att("IsAttached"))
     }
     /// The static IP address.
     ///
     /// `Fn::GetAtt` `IpAddress`.
+    #[inline]
     pub fn attr_ip_address(&self) -> Val<String> {
         Val::expr(self.get_att("IpAddress"))
     }

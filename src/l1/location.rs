@@ -82,6 +82,7 @@ impl CfnAPIKey {
 impl crate::core::element::CfnResource for CfnAPIKey {
     const TYPE_NAME: &'static str = "AWS::Location::APIKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -101,22 +102,26 @@ impl Handle<CfnAPIKey> {
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `KeyArn`.
+    #[inline]
     pub fn attr_key_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KeyArn"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -145,6 +150,7 @@ pub mod api_key {
     }
 
     impl IntoValue for AndroidApp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateFingerprint".into(), self.certificate_fingerprint.into_value());
@@ -194,6 +200,7 @@ pub mod api_key {
     }
 
     impl IntoValue for ApiKeyRestrictions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AllowActions".into(), self.allow_actions.into_value());
@@ -222,6 +229,7 @@ pub mod api_key {
     }
 
     impl IntoValue for AppleApp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BundleId".into(), self.bundle_id.into_value());
@@ -289,6 +297,7 @@ impl CfnGeofenceCollection {
 impl crate::core::element::CfnResource for CfnGeofenceCollection {
     const TYPE_NAME: &'static str = "AWS::Location::GeofenceCollection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CollectionName".into(), self.collection_name.into_value());
@@ -305,23 +314,27 @@ impl crate::core::element::CfnResource for CfnGeofenceCollection {
 impl Handle<CfnGeofenceCollection> {
     ///
     /// `Fn::GetAtt` `CollectionArn`.
+    #[inline]
     pub fn attr_collection_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CollectionArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -386,6 +399,7 @@ impl CfnMap {
 impl crate::core::element::CfnResource for CfnMap {
     const TYPE_NAME: &'static str = "AWS::Location::Map";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Configuration".into(), self.configuration.into_value());
@@ -402,22 +416,26 @@ impl Handle<CfnMap> {
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `MapArn`.
+    #[inline]
     pub fn attr_map_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MapArn"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -454,6 +472,7 @@ pub mod map {
     }
 
     impl IntoValue for MapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLayers", self.custom_layers);
@@ -526,6 +545,7 @@ impl CfnPlaceIndex {
 impl crate::core::element::CfnResource for CfnPlaceIndex {
     const TYPE_NAME: &'static str = "AWS::Location::PlaceIndex";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataSource".into(), self.data_source.into_value());
@@ -543,22 +563,26 @@ impl Handle<CfnPlaceIndex> {
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `IndexArn`.
+    #[inline]
     pub fn attr_index_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IndexArn"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -578,6 +602,7 @@ pub mod place_index {
 
     impl DataSourceConfiguration {
         /// A new `DataSourceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -588,6 +613,7 @@ pub mod place_index {
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IntendedUse", self.intended_use);
@@ -660,6 +686,7 @@ impl CfnRouteCalculator {
 impl crate::core::element::CfnResource for CfnRouteCalculator {
     const TYPE_NAME: &'static str = "AWS::Location::RouteCalculator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CalculatorName".into(), self.calculator_name.into_value());
@@ -675,23 +702,27 @@ impl crate::core::element::CfnResource for CfnRouteCalculator {
 impl Handle<CfnRouteCalculator> {
     ///
     /// `Fn::GetAtt` `CalculatorArn`.
+    #[inline]
     pub fn attr_calculator_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CalculatorArn"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -779,6 +810,7 @@ impl CfnTracker {
 impl crate::core::element::CfnResource for CfnTracker {
     const TYPE_NAME: &'static str = "AWS::Location::Tracker";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -799,22 +831,26 @@ impl Handle<CfnTracker> {
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `TrackerArn`.
+    #[inline]
     pub fn attr_tracker_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrackerArn"))
     }
     /// The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -861,6 +897,7 @@ impl CfnTrackerConsumer {
 impl crate::core::element::CfnResource for CfnTrackerConsumer {
     const TYPE_NAME: &'static str = "AWS::Location::TrackerConsumer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConsumerArn".into(), self.consumer_arn.into_value());

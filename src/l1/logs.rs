@@ -84,6 +84,7 @@ impl CfnAccountPolicy {
 impl crate::core::element::CfnResource for CfnAccountPolicy {
     const TYPE_NAME: &'static str = "AWS::Logs::AccountPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -100,6 +101,7 @@ impl Handle<CfnAccountPolicy> {
     /// User account id
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -209,6 +211,7 @@ impl CfnDelivery {
 impl crate::core::element::CfnResource for CfnDelivery {
     const TYPE_NAME: &'static str = "AWS::Logs::Delivery";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DeliveryDestinationArn".into(), self.delivery_destination_arn.into_value());
@@ -227,12 +230,14 @@ impl Handle<CfnDelivery> {
     /// The unique ID that identifies this delivery in your account.
     ///
     /// `Fn::GetAtt` `DeliveryId`.
+    #[inline]
     pub fn attr_delivery_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeliveryId"))
     }
     /// Amazon Resource Name (ARN) that uniquely identify AWS resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -240,6 +245,7 @@ impl Handle<CfnDelivery> {
     /// Kinesis Data Firehose.
     ///
     /// `Fn::GetAtt` `DeliveryDestinationType`.
+    #[inline]
     pub fn attr_delivery_destination_type(&self) -> Val<String> {
         Val::expr(self.get_att("DeliveryDestinationType"))
     }
@@ -319,6 +325,7 @@ impl CfnDeliveryDestination {
 impl crate::core::element::CfnResource for CfnDeliveryDestination {
     const TYPE_NAME: &'static str = "AWS::Logs::DeliveryDestination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeliveryDestinationPolicy", self.delivery_destination_policy);
@@ -336,6 +343,7 @@ impl Handle<CfnDeliveryDestination> {
     /// The Amazon Resource Name (ARN) that uniquely identifies a resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -362,6 +370,7 @@ pub mod delivery_destination {
 
     impl DestinationPolicy {
         /// A new `DestinationPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -373,6 +382,7 @@ pub mod delivery_destination {
     }
 
     impl IntoValue for DestinationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryDestinationName", self.delivery_destination_name);
@@ -443,6 +453,7 @@ impl CfnDeliverySource {
 impl crate::core::element::CfnResource for CfnDeliverySource {
     const TYPE_NAME: &'static str = "AWS::Logs::DeliverySource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeliverySourceConfiguration", self.delivery_source_configuration);
@@ -459,6 +470,7 @@ impl Handle<CfnDeliverySource> {
     /// The AWS service that is sending logs.
     ///
     /// `Fn::GetAtt` `Service`.
+    #[inline]
     pub fn attr_service(&self) -> Val<String> {
         Val::expr(self.get_att("Service"))
     }
@@ -466,24 +478,28 @@ impl Handle<CfnDeliverySource> {
     /// Currently, only one ARN can be in the array.
     ///
     /// `Fn::GetAtt` `ResourceArns`.
+    #[inline]
     pub fn attr_resource_arns(&self) -> Value {
         self.get_att("ResourceArns")
     }
     /// The Amazon Resource Name (ARN) that uniquely identifies this delivery source.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status of this delivery source. The value can be ACTIVE or INACTIVE.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The reason for the status of this delivery source, such as RESOURCE_DELETED.
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
@@ -550,6 +566,7 @@ impl CfnDestination {
 impl crate::core::element::CfnResource for CfnDestination {
     const TYPE_NAME: &'static str = "AWS::Logs::Destination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationName".into(), self.destination_name.into_value());
@@ -565,6 +582,7 @@ impl crate::core::element::CfnResource for CfnDestination {
 impl Handle<CfnDestination> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -613,6 +631,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::Logs::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IntegrationName".into(), self.integration_name.into_value());
@@ -627,6 +646,7 @@ impl Handle<CfnIntegration> {
     /// Status of creation for the Integration and its resources
     ///
     /// `Fn::GetAtt` `IntegrationStatus`.
+    #[inline]
     pub fn attr_integration_status(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationStatus"))
     }
@@ -680,6 +700,7 @@ pub mod integration {
     }
 
     impl IntoValue for OpenSearchResourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationARN", self.application_arn);
@@ -702,6 +723,7 @@ pub mod integration {
 
     impl ResourceConfig {
         /// A new `ResourceConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -712,6 +734,7 @@ pub mod integration {
     }
 
     impl IntoValue for ResourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OpenSearchResourceConfig", self.open_search_resource_config);
@@ -773,6 +796,7 @@ pub struct CfnLogAnomalyDetector {
 
 impl CfnLogAnomalyDetector {
     /// A new `CfnLogAnomalyDetector` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -791,6 +815,7 @@ impl CfnLogAnomalyDetector {
 impl crate::core::element::CfnResource for CfnLogAnomalyDetector {
     const TYPE_NAME: &'static str = "AWS::Logs::LogAnomalyDetector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountId", self.account_id);
@@ -809,24 +834,28 @@ impl Handle<CfnLogAnomalyDetector> {
     /// ARN of LogAnomalyDetector
     ///
     /// `Fn::GetAtt` `AnomalyDetectorArn`.
+    #[inline]
     pub fn attr_anomaly_detector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AnomalyDetectorArn"))
     }
     /// When detector was created.
     ///
     /// `Fn::GetAtt` `CreationTimeStamp`.
+    #[inline]
     pub fn attr_creation_time_stamp(&self) -> Val<f64> {
         Val::expr(self.get_att("CreationTimeStamp"))
     }
     /// When detector was lsat modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTimeStamp`.
+    #[inline]
     pub fn attr_last_modified_time_stamp(&self) -> Val<f64> {
         Val::expr(self.get_att("LastModifiedTimeStamp"))
     }
     /// Current status of detector.
     ///
     /// `Fn::GetAtt` `AnomalyDetectorStatus`.
+    #[inline]
     pub fn attr_anomaly_detector_status(&self) -> Val<String> {
         Val::expr(self.get_att("AnomalyDetectorStatus"))
     }
@@ -956,6 +985,7 @@ pub struct CfnLogGroup {
 
 impl CfnLogGroup {
     /// A new `CfnLogGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -977,6 +1007,7 @@ impl CfnLogGroup {
 impl crate::core::element::CfnResource for CfnLogGroup {
     const TYPE_NAME: &'static str = "AWS::Logs::LogGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BearerTokenAuthenticationEnabled", self.bearer_token_authentication_enabled);
@@ -997,6 +1028,7 @@ impl crate::core::element::CfnResource for CfnLogGroup {
 impl Handle<CfnLogGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1053,6 +1085,7 @@ impl CfnLogStream {
 impl crate::core::element::CfnResource for CfnLogStream {
     const TYPE_NAME: &'static str = "AWS::Logs::LogStream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LogGroupName".into(), self.log_group_name.into_value());
@@ -1144,6 +1177,7 @@ impl CfnMetricFilter {
 impl crate::core::element::CfnResource for CfnMetricFilter {
     const TYPE_NAME: &'static str = "AWS::Logs::MetricFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
@@ -1207,6 +1241,7 @@ pub mod metric_filter {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1293,6 +1328,7 @@ pub mod metric_filter {
     }
 
     impl IntoValue for MetricTransformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -1401,6 +1437,7 @@ impl CfnQueryDefinition {
 impl crate::core::element::CfnResource for CfnQueryDefinition {
     const TYPE_NAME: &'static str = "AWS::Logs::QueryDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LogGroupNames", self.log_group_names);
@@ -1417,6 +1454,7 @@ impl Handle<CfnQueryDefinition> {
     /// Unique identifier of a query definition
     ///
     /// `Fn::GetAtt` `QueryDefinitionId`.
+    #[inline]
     pub fn attr_query_definition_id(&self) -> Val<String> {
         Val::expr(self.get_att("QueryDefinitionId"))
     }
@@ -1462,6 +1500,7 @@ pub mod query_definition {
     }
 
     impl IntoValue for QueryParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -1510,6 +1549,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Logs::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -1616,6 +1656,7 @@ impl CfnScheduledQuery {
 impl crate::core::element::CfnResource for CfnScheduledQuery {
     const TYPE_NAME: &'static str = "AWS::Logs::ScheduledQuery";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1640,26 +1681,31 @@ impl crate::core::element::CfnResource for CfnScheduledQuery {
 impl Handle<CfnScheduledQuery> {
     ///
     /// `Fn::GetAtt` `ScheduledQueryArn`.
+    #[inline]
     pub fn attr_scheduled_query_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ScheduledQueryArn"))
     }
     ///
     /// `Fn::GetAtt` `LastTriggeredTime`.
+    #[inline]
     pub fn attr_last_triggered_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastTriggeredTime"))
     }
     ///
     /// `Fn::GetAtt` `LastExecutionStatus`.
+    #[inline]
     pub fn attr_last_execution_status(&self) -> Val<String> {
         Val::expr(self.get_att("LastExecutionStatus"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<f64> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -1679,6 +1725,7 @@ pub mod scheduled_query {
 
     impl DestinationConfiguration {
         /// A new `DestinationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1689,6 +1736,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Configuration", self.s3_configuration);
@@ -1716,6 +1764,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationIdentifier".into(), self.destination_identifier.into_value());
@@ -1769,6 +1818,7 @@ impl CfnStorageTierPolicy {
 impl crate::core::element::CfnResource for CfnStorageTierPolicy {
     const TYPE_NAME: &'static str = "AWS::Logs::StorageTierPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("StorageTier".into(), self.storage_tier.into_value());
@@ -1781,12 +1831,14 @@ impl Handle<CfnStorageTierPolicy> {
     /// The AWS account ID that owns this storage tier policy.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     /// Timestamp (milliseconds after Jan 1, 1970 00:00:00 UTC) when the storage tier policy was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<f64> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -1914,6 +1966,7 @@ impl CfnSubscriptionFilter {
 impl crate::core::element::CfnResource for CfnSubscriptionFilter {
     const TYPE_NAME: &'static str = "AWS::Logs::SubscriptionFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
@@ -1971,6 +2024,7 @@ impl CfnTransformer {
 impl crate::core::element::CfnResource for CfnTransformer {
     const TYPE_NAME: &'static str = "AWS::Logs::Transformer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LogGroupIdentifier".into(), self.log_group_identifier.into_value());
@@ -2009,6 +2063,7 @@ pub mod transformer {
     }
 
     impl IntoValue for AddKeyEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2035,6 +2090,7 @@ pub mod transformer {
     }
 
     impl IntoValue for AddKeys {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entries".into(), self.entries.into_value());
@@ -2059,6 +2115,7 @@ pub mod transformer {
     }
 
     impl IntoValue for CopyValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entries".into(), self.entries.into_value());
@@ -2093,6 +2150,7 @@ pub mod transformer {
     }
 
     impl IntoValue for CopyValueEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
@@ -2122,6 +2180,7 @@ pub mod transformer {
 
     impl Csv {
         /// A new `Csv` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2135,6 +2194,7 @@ pub mod transformer {
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -2199,6 +2259,7 @@ pub mod transformer {
     }
 
     impl IntoValue for DateTimeConverter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Locale", self.locale);
@@ -2229,6 +2290,7 @@ pub mod transformer {
     }
 
     impl IntoValue for DeleteKeys {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WithKeys".into(), self.with_keys.into_value());
@@ -2260,6 +2322,7 @@ pub mod transformer {
     }
 
     impl IntoValue for Grok {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Match".into(), self.r#match.into_value());
@@ -2314,6 +2377,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ListToMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Flatten", self.flatten);
@@ -2343,6 +2407,7 @@ pub mod transformer {
     }
 
     impl IntoValue for LowerCaseString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WithKeys".into(), self.with_keys.into_value());
@@ -2377,6 +2442,7 @@ pub mod transformer {
     }
 
     impl IntoValue for MoveKeyEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
@@ -2403,6 +2469,7 @@ pub mod transformer {
     }
 
     impl IntoValue for MoveKeys {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entries".into(), self.entries.into_value());
@@ -2421,6 +2488,7 @@ pub mod transformer {
 
     impl ParseCloudfront {
         /// A new `ParseCloudfront` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2431,6 +2499,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseCloudfront {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -2452,6 +2521,7 @@ pub mod transformer {
 
     impl ParseJSON {
         /// A new `ParseJSON` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2463,6 +2533,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseJSON {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -2500,6 +2571,7 @@ pub mod transformer {
 
     impl ParseKeyValue {
         /// A new `ParseKeyValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2516,6 +2588,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseKeyValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -2540,6 +2613,7 @@ pub mod transformer {
 
     impl ParsePostgres {
         /// A new `ParsePostgres` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2550,6 +2624,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParsePostgres {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -2568,6 +2643,7 @@ pub mod transformer {
 
     impl ParseRoute53 {
         /// A new `ParseRoute53` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2578,6 +2654,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseRoute53 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -2621,6 +2698,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseToOCSF {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventSource".into(), self.event_source.into_value());
@@ -2642,6 +2720,7 @@ pub mod transformer {
 
     impl ParseVPC {
         /// A new `ParseVPC` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2652,6 +2731,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseVPC {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -2670,6 +2750,7 @@ pub mod transformer {
 
     impl ParseWAF {
         /// A new `ParseWAF` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2680,6 +2761,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseWAF {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -2764,6 +2846,7 @@ pub mod transformer {
 
     impl Processor {
         /// A new `Processor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2796,6 +2879,7 @@ pub mod transformer {
     }
 
     impl IntoValue for Processor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddKeys", self.add_keys);
@@ -2852,6 +2936,7 @@ pub mod transformer {
     }
 
     impl IntoValue for RenameKeyEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2878,6 +2963,7 @@ pub mod transformer {
     }
 
     impl IntoValue for RenameKeys {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entries".into(), self.entries.into_value());
@@ -2902,6 +2988,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SplitString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entries".into(), self.entries.into_value());
@@ -2929,6 +3016,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SplitStringEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Delimiter".into(), self.delimiter.into_value());
@@ -2954,6 +3042,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SubstituteString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entries".into(), self.entries.into_value());
@@ -2984,6 +3073,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SubstituteStringEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("From".into(), self.from.into_value());
@@ -3010,6 +3100,7 @@ pub mod transformer {
     }
 
     impl IntoValue for TrimString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WithKeys".into(), self.with_keys.into_value());
@@ -3034,6 +3125,7 @@ pub mod transformer {
     }
 
     impl IntoValue for TypeConverter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entries".into(), self.entries.into_value());
@@ -3061,6 +3153,7 @@ pub mod transformer {
     }
 
     impl IntoValue for TypeConverterEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -3086,6 +3179,7 @@ pub mod transformer {
     }
 
     impl IntoValue for UpperCaseString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WithKeys".into(), self.with_keys.into_value());

@@ -110,6 +110,7 @@ impl CfnInferenceScheduler {
 impl crate::core::element::CfnResource for CfnInferenceScheduler {
     const TYPE_NAME: &'static str = "AWS::LookoutEquipment::InferenceScheduler";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataDelayOffsetInMinutes", self.data_delay_offset_in_minutes);
@@ -130,6 +131,7 @@ impl Handle<CfnInferenceScheduler> {
     /// The Amazon Resource Name (ARN) of the inference scheduler being created.
     ///
     /// `Fn::GetAtt` `InferenceSchedulerArn`.
+    #[inline]
     pub fn attr_inference_scheduler_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InferenceSchedulerArn"))
     }
@@ -173,6 +175,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for DataInputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InferenceInputNameConfiguration", self.inference_input_name_configuration);
@@ -209,6 +212,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for DataOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -235,6 +239,7 @@ pub mod inference_scheduler {
 
     impl InputNameConfiguration {
         /// A new `InputNameConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -246,6 +251,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for InputNameConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentTimestampDelimiter", self.component_timestamp_delimiter);
@@ -278,6 +284,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for S3InputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -310,6 +317,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for S3OutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());

@@ -40,6 +40,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::LookoutVision::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ProjectName".into(), self.project_name.into_value());
@@ -51,6 +52,7 @@ impl crate::core::element::CfnResource for CfnProject {
 impl Handle<CfnProject> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

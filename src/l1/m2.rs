@@ -78,6 +78,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::M2::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Definition", self.definition);
@@ -95,11 +96,13 @@ impl crate::core::element::CfnResource for CfnApplication {
 impl Handle<CfnApplication> {
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
@@ -159,6 +162,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::M2::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -173,12 +177,14 @@ impl Handle<CfnDeployment> {
     /// The deployment ID.
     ///
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentId"))
     }
     /// The status of the deployment.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -303,6 +309,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::M2::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -328,12 +335,14 @@ impl Handle<CfnEnvironment> {
     /// The Amazon Resource Name (ARN) of the runtime environment.
     ///
     /// `Fn::GetAtt` `EnvironmentArn`.
+    #[inline]
     pub fn attr_environment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentArn"))
     }
     /// The unique identifier of the environment.
     ///
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentId"))
     }
@@ -358,6 +367,7 @@ pub mod environment {
     }
 
     impl IntoValue for HighAvailabilityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DesiredCapacity".into(), self.desired_capacity.into_value());

@@ -63,6 +63,7 @@ impl CfnAllowList {
 impl crate::core::element::CfnResource for CfnAllowList {
     const TYPE_NAME: &'static str = "AWS::Macie::AllowList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Criteria".into(), self.criteria.into_value());
@@ -78,18 +79,21 @@ impl Handle<CfnAllowList> {
     /// AllowList ID.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// AllowList ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status for the AllowList
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -165,6 +169,7 @@ impl CfnCustomDataIdentifier {
 impl crate::core::element::CfnResource for CfnCustomDataIdentifier {
     const TYPE_NAME: &'static str = "AWS::Macie::CustomDataIdentifier";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -183,12 +188,14 @@ impl Handle<CfnCustomDataIdentifier> {
     /// Custom data identifier ID.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Custom data identifier ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -257,6 +264,7 @@ impl CfnFindingsFilter {
 impl crate::core::element::CfnResource for CfnFindingsFilter {
     const TYPE_NAME: &'static str = "AWS::Macie::FindingsFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Action", self.action);
@@ -274,12 +282,14 @@ impl Handle<CfnFindingsFilter> {
     /// Findings filter ID.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Findings filter ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -299,6 +309,7 @@ pub mod findings_filter {
 
     impl FindingCriteria {
         /// A new `FindingCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -309,6 +320,7 @@ pub mod findings_filter {
     }
 
     impl IntoValue for FindingCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Criterion", self.criterion);
@@ -371,6 +383,7 @@ impl CfnMember {
 impl crate::core::element::CfnResource for CfnMember {
     const TYPE_NAME: &'static str = "AWS::Macie::Member";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountId".into(), self.account_id.into_value());
@@ -386,18 +399,21 @@ impl Handle<CfnMember> {
     /// account.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The AWS account ID for the Amazon Macie administrator account.
     ///
     /// `Fn::GetAtt` `AdministratorAccountId`.
+    #[inline]
     pub fn attr_administrator_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AdministratorAccountId"))
     }
     /// The current status of the relationship between the account and the Amazon Macie administrator account.
     ///
     /// `Fn::GetAtt` `RelationshipStatus`.
+    #[inline]
     pub fn attr_relationship_status(&self) -> Val<String> {
         Val::expr(self.get_att("RelationshipStatus"))
     }
@@ -405,6 +421,7 @@ impl Handle<CfnMember> {
     /// relationship between the account and the Amazon Macie administrator account.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -433,6 +450,7 @@ pub struct CfnSession {
 
 impl CfnSession {
     /// A new `CfnSession` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -446,6 +464,7 @@ impl CfnSession {
 impl crate::core::element::CfnResource for CfnSession {
     const TYPE_NAME: &'static str = "AWS::Macie::Session";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "FindingPublishingFrequency", self.finding_publishing_frequency);
@@ -459,18 +478,21 @@ impl Handle<CfnSession> {
     /// AWS account ID of customer
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
     /// Service role used by Macie
     ///
     /// `Fn::GetAtt` `ServiceRole`.
+    #[inline]
     pub fn attr_service_role(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceRole"))
     }
     /// The status of automated sensitive data discovery for the Macie session.
     ///
     /// `Fn::GetAtt` `AutomatedDiscoveryStatus`.
+    #[inline]
     pub fn attr_automated_discovery_status(&self) -> Val<String> {
         Val::expr(self.get_att("AutomatedDiscoveryStatus"))
     }

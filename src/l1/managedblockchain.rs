@@ -54,6 +54,7 @@ impl CfnAccessor {
 impl crate::core::element::CfnResource for CfnAccessor {
     const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Accessor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessorType".into(), self.accessor_type.into_value());
@@ -67,26 +68,31 @@ impl crate::core::element::CfnResource for CfnAccessor {
 impl Handle<CfnAccessor> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `BillingToken`.
+    #[inline]
     pub fn attr_billing_token(&self) -> Val<String> {
         Val::expr(self.get_att("BillingToken"))
     }
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -154,6 +160,7 @@ impl CfnMember {
 impl crate::core::element::CfnResource for CfnMember {
     const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Member";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InvitationId", self.invitation_id);
@@ -168,6 +175,7 @@ impl crate::core::element::CfnResource for CfnMember {
 impl Handle<CfnMember> {
     ///
     /// `Fn::GetAtt` `MemberId`.
+    #[inline]
     pub fn attr_member_id(&self) -> Val<String> {
         Val::expr(self.get_att("MemberId"))
     }
@@ -193,6 +201,7 @@ pub mod member {
 
     impl ApprovalThresholdPolicy {
         /// A new `ApprovalThresholdPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -205,6 +214,7 @@ pub mod member {
     }
 
     impl IntoValue for ApprovalThresholdPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProposalDurationInHours", self.proposal_duration_in_hours);
@@ -242,6 +252,7 @@ pub mod member {
     }
 
     impl IntoValue for MemberConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -271,6 +282,7 @@ pub mod member {
     }
 
     impl IntoValue for MemberFabricConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AdminPassword".into(), self.admin_password.into_value());
@@ -290,6 +302,7 @@ pub mod member {
 
     impl MemberFrameworkConfiguration {
         /// A new `MemberFrameworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -300,6 +313,7 @@ pub mod member {
     }
 
     impl IntoValue for MemberFrameworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MemberFabricConfiguration", self.member_fabric_configuration);
@@ -357,6 +371,7 @@ pub mod member {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -386,6 +401,7 @@ pub mod member {
     }
 
     impl IntoValue for NetworkFabricConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Edition".into(), self.edition.into_value());
@@ -404,6 +420,7 @@ pub mod member {
 
     impl NetworkFrameworkConfiguration {
         /// A new `NetworkFrameworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -414,6 +431,7 @@ pub mod member {
     }
 
     impl IntoValue for NetworkFrameworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkFabricConfiguration", self.network_fabric_configuration);
@@ -432,6 +450,7 @@ pub mod member {
 
     impl VotingPolicy {
         /// A new `VotingPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -442,6 +461,7 @@ pub mod member {
     }
 
     impl IntoValue for VotingPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApprovalThresholdPolicy", self.approval_threshold_policy);
@@ -484,6 +504,7 @@ impl CfnNode {
 impl crate::core::element::CfnResource for CfnNode {
     const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Node";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MemberId", self.member_id);
@@ -497,11 +518,13 @@ impl crate::core::element::CfnResource for CfnNode {
 impl Handle<CfnNode> {
     ///
     /// `Fn::GetAtt` `NodeId`.
+    #[inline]
     pub fn attr_node_id(&self) -> Val<String> {
         Val::expr(self.get_att("NodeId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -529,6 +552,7 @@ pub mod node {
     }
 
     impl IntoValue for NodeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AvailabilityZone".into(), self.availability_zone.into_value());

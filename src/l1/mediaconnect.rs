@@ -86,6 +86,7 @@ impl CfnBridge {
 impl crate::core::element::CfnResource for CfnBridge {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::Bridge";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EgressGatewayBridge", self.egress_gateway_bridge);
@@ -104,11 +105,13 @@ impl Handle<CfnBridge> {
     /// The Amazon Resource Number (ARN) of the bridge.
     ///
     /// `Fn::GetAtt` `BridgeArn`.
+    #[inline]
     pub fn attr_bridge_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BridgeArn"))
     }
     ///
     /// `Fn::GetAtt` `BridgeState`.
+    #[inline]
     pub fn attr_bridge_state(&self) -> Val<String> {
         Val::expr(self.get_att("BridgeState"))
     }
@@ -150,6 +153,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeFlowSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FlowArn".into(), self.flow_arn.into_value());
@@ -218,6 +222,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeNetworkOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IpAddress".into(), self.ip_address.into_value());
@@ -292,6 +297,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeNetworkSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MulticastIp".into(), self.multicast_ip.into_value());
@@ -315,6 +321,7 @@ pub mod bridge {
 
     impl BridgeOutput {
         /// A new `BridgeOutput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -325,6 +332,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkOutput", self.network_output);
@@ -346,6 +354,7 @@ pub mod bridge {
 
     impl BridgeSource {
         /// A new `BridgeSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -357,6 +366,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowSource", self.flow_source);
@@ -384,6 +394,7 @@ pub mod bridge {
     }
 
     impl IntoValue for EgressGatewayBridge {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxBitrate".into(), self.max_bitrate.into_value());
@@ -424,6 +435,7 @@ pub mod bridge {
     }
 
     impl IntoValue for FailoverConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailoverMode".into(), self.failover_mode.into_value());
@@ -457,6 +469,7 @@ pub mod bridge {
     }
 
     impl IntoValue for IngressGatewayBridge {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxBitrate".into(), self.max_bitrate.into_value());
@@ -478,6 +491,7 @@ pub mod bridge {
 
     impl MulticastSourceSettings {
         /// A new `MulticastSourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -488,6 +502,7 @@ pub mod bridge {
     }
 
     impl IntoValue for MulticastSourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MulticastSourceIp", self.multicast_source_ip);
@@ -509,6 +524,7 @@ pub mod bridge {
 
     impl SourcePriority {
         /// A new `SourcePriority` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -519,6 +535,7 @@ pub mod bridge {
     }
 
     impl IntoValue for SourcePriority {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PrimarySource", self.primary_source);
@@ -539,6 +556,7 @@ pub mod bridge {
 
     impl VpcInterfaceAttachment {
         /// A new `VpcInterfaceAttachment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -549,6 +567,7 @@ pub mod bridge {
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -616,6 +635,7 @@ impl CfnBridgeOutput {
 impl crate::core::element::CfnResource for CfnBridgeOutput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::BridgeOutput";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BridgeArn".into(), self.bridge_arn.into_value());
@@ -679,6 +699,7 @@ pub mod bridge_output {
     }
 
     impl IntoValue for BridgeNetworkOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IpAddress".into(), self.ip_address.into_value());
@@ -740,6 +761,7 @@ impl CfnBridgeSource {
 impl crate::core::element::CfnResource for CfnBridgeSource {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::BridgeSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BridgeArn".into(), self.bridge_arn.into_value());
@@ -781,6 +803,7 @@ pub mod bridge_source {
     }
 
     impl IntoValue for BridgeFlowSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FlowArn".into(), self.flow_arn.into_value());
@@ -843,6 +866,7 @@ pub mod bridge_source {
     }
 
     impl IntoValue for BridgeNetworkSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MulticastIp".into(), self.multicast_ip.into_value());
@@ -867,6 +891,7 @@ pub mod bridge_source {
 
     impl MulticastSourceSettings {
         /// A new `MulticastSourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -877,6 +902,7 @@ pub mod bridge_source {
     }
 
     impl IntoValue for MulticastSourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MulticastSourceIp", self.multicast_source_ip);
@@ -897,6 +923,7 @@ pub mod bridge_source {
 
     impl VpcInterfaceAttachment {
         /// A new `VpcInterfaceAttachment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -907,6 +934,7 @@ pub mod bridge_source {
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -1038,6 +1066,7 @@ impl CfnFlow {
 impl crate::core::element::CfnResource for CfnFlow {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::Flow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1061,6 +1090,7 @@ impl Handle<CfnFlow> {
     /// The Amazon Resource Name (ARN), a unique identifier for any AWS resource, of the flow.
     ///
     /// `Fn::GetAtt` `FlowArn`.
+    #[inline]
     pub fn attr_flow_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FlowArn"))
     }
@@ -1068,36 +1098,42 @@ impl Handle<CfnFlow> {
     /// within the current AWS.(ReadOnly)
     ///
     /// `Fn::GetAtt` `FlowAvailabilityZone`.
+    #[inline]
     pub fn attr_flow_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("FlowAvailabilityZone"))
     }
     /// The ARN of the source.
     ///
     /// `Fn::GetAtt` `Source.SourceArn`.
+    #[inline]
     pub fn attr_source_source_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Source.SourceArn"))
     }
     /// The IP address that the flow will be listening on for incoming content.
     ///
     /// `Fn::GetAtt` `Source.IngestIp`.
+    #[inline]
     pub fn attr_source_ingest_ip(&self) -> Val<String> {
         Val::expr(self.get_att("Source.IngestIp"))
     }
     /// The port that the flow will be listening on for incoming content.(ReadOnly)
     ///
     /// `Fn::GetAtt` `Source.SourceIngestPort`.
+    #[inline]
     pub fn attr_source_source_ingest_port(&self) -> Val<String> {
         Val::expr(self.get_att("Source.SourceIngestPort"))
     }
     /// The IP address from which video will be sent to output destinations.
     ///
     /// `Fn::GetAtt` `EgressIp`.
+    #[inline]
     pub fn attr_egress_ip(&self) -> Val<String> {
         Val::expr(self.get_att("EgressIp"))
     }
     /// A prefix for the names of the NDI sources that the flow creates.(ReadOnly)
     ///
     /// `Fn::GetAtt` `FlowNdiMachineName`.
+    #[inline]
     pub fn attr_flow_ndi_machine_name(&self) -> Val<String> {
         Val::expr(self.get_att("FlowNdiMachineName"))
     }
@@ -1117,6 +1153,7 @@ pub mod flow {
 
     impl AudioMonitoringSetting {
         /// A new `AudioMonitoringSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1127,6 +1164,7 @@ pub mod flow {
     }
 
     impl IntoValue for AudioMonitoringSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SilentAudio", self.silent_audio);
@@ -1152,6 +1190,7 @@ pub mod flow {
 
     impl BlackFrames {
         /// A new `BlackFrames` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1163,6 +1202,7 @@ pub mod flow {
     }
 
     impl IntoValue for BlackFrames {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -1190,6 +1230,7 @@ pub mod flow {
 
     impl EncodingConfig {
         /// A new `EncodingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1201,6 +1242,7 @@ pub mod flow {
     }
 
     impl IntoValue for EncodingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncodingProfile", self.encoding_profile);
@@ -1298,6 +1340,7 @@ pub mod flow {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Algorithm", self.algorithm);
@@ -1341,6 +1384,7 @@ pub mod flow {
 
     impl FailoverConfig {
         /// A new `FailoverConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1354,6 +1398,7 @@ pub mod flow {
     }
 
     impl IntoValue for FailoverConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailoverMode", self.failover_mode);
@@ -1389,6 +1434,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowTransitEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionKeyConfiguration".into(), self.encryption_key_configuration.into_value());
@@ -1440,6 +1486,7 @@ pub mod flow {
 
     impl Fmtp {
         /// A new `Fmtp` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1456,6 +1503,7 @@ pub mod flow {
     }
 
     impl IntoValue for Fmtp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelOrder", self.channel_order);
@@ -1487,6 +1535,7 @@ pub mod flow {
 
     impl FrozenFrames {
         /// A new `FrozenFrames` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1498,6 +1547,7 @@ pub mod flow {
     }
 
     impl IntoValue for FrozenFrames {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -1534,6 +1584,7 @@ pub mod flow {
     }
 
     impl IntoValue for GatewayBridgeSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BridgeArn".into(), self.bridge_arn.into_value());
@@ -1566,6 +1617,7 @@ pub mod flow {
     }
 
     impl IntoValue for InputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputPort".into(), self.input_port.into_value());
@@ -1593,6 +1645,7 @@ pub mod flow {
     }
 
     impl IntoValue for Interface {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1628,6 +1681,7 @@ pub mod flow {
     }
 
     impl IntoValue for Maintenance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaintenanceDay".into(), self.maintenance_day.into_value());
@@ -1721,6 +1775,7 @@ pub mod flow {
     }
 
     impl IntoValue for MediaStream {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -1754,6 +1809,7 @@ pub mod flow {
 
     impl MediaStreamAttributes {
         /// A new `MediaStreamAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1765,6 +1821,7 @@ pub mod flow {
     }
 
     impl IntoValue for MediaStreamAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Fmtp", self.fmtp);
@@ -1812,6 +1869,7 @@ pub mod flow {
     }
 
     impl IntoValue for MediaStreamSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncodingName".into(), self.encoding_name.into_value());
@@ -1848,6 +1906,7 @@ pub mod flow {
 
     impl NdiConfig {
         /// A new `NdiConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1860,6 +1919,7 @@ pub mod flow {
     }
 
     impl IntoValue for NdiConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MachineName", self.machine_name);
@@ -1909,6 +1969,7 @@ pub mod flow {
     }
 
     impl IntoValue for NdiDiscoveryServerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DiscoveryServerAddress".into(), self.discovery_server_address.into_value());
@@ -1934,6 +1995,7 @@ pub mod flow {
 
     impl NdiSourceSettings {
         /// A new `NdiSourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1945,6 +2007,7 @@ pub mod flow {
     }
 
     impl IntoValue for NdiSourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioReferenceLevel", self.audio_reference_level);
@@ -1971,6 +2034,7 @@ pub mod flow {
 
     impl SilentAudio {
         /// A new `SilentAudio` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1982,6 +2046,7 @@ pub mod flow {
     }
 
     impl IntoValue for SilentAudio {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -2114,6 +2179,7 @@ pub mod flow {
 
     impl Source {
         /// A new `Source` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2146,6 +2212,7 @@ pub mod flow {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Decryption", self.decryption);
@@ -2203,6 +2270,7 @@ pub mod flow {
 
     impl SourceMonitoringConfig {
         /// A new `SourceMonitoringConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2216,6 +2284,7 @@ pub mod flow {
     }
 
     impl IntoValue for SourceMonitoringConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioMonitoringSettings", self.audio_monitoring_settings);
@@ -2246,6 +2315,7 @@ pub mod flow {
     }
 
     impl IntoValue for SourcePriority {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PrimarySource".into(), self.primary_source.into_value());
@@ -2267,6 +2337,7 @@ pub mod flow {
 
     impl VideoMonitoringSetting {
         /// A new `VideoMonitoringSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2278,6 +2349,7 @@ pub mod flow {
     }
 
     impl IntoValue for VideoMonitoringSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlackFrames", self.black_frames);
@@ -2355,6 +2427,7 @@ pub mod flow {
     }
 
     impl IntoValue for VpcInterface {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2381,6 +2454,7 @@ pub mod flow {
 
     impl VpcInterfaceAttachment {
         /// A new `VpcInterfaceAttachment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2391,6 +2465,7 @@ pub mod flow {
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -2688,6 +2763,7 @@ impl CfnFlowEntitlement {
 impl crate::core::element::CfnResource for CfnFlowEntitlement {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowEntitlement";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataTransferSubscriberFeePercent", self.data_transfer_subscriber_fee_percent);
@@ -2707,6 +2783,7 @@ impl Handle<CfnFlowEntitlement> {
     /// The ARN of the entitlement.
     ///
     /// `Fn::GetAtt` `EntitlementArn`.
+    #[inline]
     pub fn attr_entitlement_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EntitlementArn"))
     }
@@ -2803,6 +2880,7 @@ pub mod flow_entitlement {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Algorithm".into(), self.algorithm.into_value());
@@ -2935,6 +3013,7 @@ impl CfnFlowMediaStream {
 impl crate::core::element::CfnResource for CfnFlowMediaStream {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowMediaStream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Attributes", self.attributes);
@@ -2956,6 +3035,7 @@ impl Handle<CfnFlowMediaStream> {
     /// media stream name.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2963,6 +3043,7 @@ impl Handle<CfnFlowMediaStream> {
     /// this value to the media stream.
     ///
     /// `Fn::GetAtt` `Fmt`.
+    #[inline]
     pub fn attr_fmt(&self) -> Val<i64> {
         Val::expr(self.get_att("Fmt"))
     }
@@ -3014,6 +3095,7 @@ pub mod flow_media_stream {
 
     impl Fmtp {
         /// A new `Fmtp` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3030,6 +3112,7 @@ pub mod flow_media_stream {
     }
 
     impl IntoValue for Fmtp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelOrder", self.channel_order);
@@ -3060,6 +3143,7 @@ pub mod flow_media_stream {
 
     impl MediaStreamAttributes {
         /// A new `MediaStreamAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3071,6 +3155,7 @@ pub mod flow_media_stream {
     }
 
     impl IntoValue for MediaStreamAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Fmtp", self.fmtp);
@@ -3319,6 +3404,7 @@ impl CfnFlowOutput {
 impl crate::core::element::CfnResource for CfnFlowOutput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowOutput";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CidrAllowList", self.cidr_allow_list);
@@ -3353,6 +3439,7 @@ impl Handle<CfnFlowOutput> {
     /// The ARN of the output.
     ///
     /// `Fn::GetAtt` `OutputArn`.
+    #[inline]
     pub fn attr_output_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OutputArn"))
     }
@@ -3398,6 +3485,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationIp".into(), self.destination_ip.into_value());
@@ -3440,6 +3528,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for EncodingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CompressionFactor".into(), self.compression_factor.into_value());
@@ -3490,6 +3579,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Algorithm", self.algorithm);
@@ -3525,6 +3615,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for FlowTransitEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionKeyConfiguration".into(), self.encryption_key_configuration.into_value());
@@ -3552,6 +3643,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for Interface {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -3607,6 +3699,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for MediaStreamOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationConfigurations", self.destination_configurations);
@@ -3630,6 +3723,7 @@ pub mod flow_output {
 
     impl VpcInterfaceAttachment {
         /// A new `VpcInterfaceAttachment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3640,6 +3734,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -3898,6 +3993,7 @@ impl CfnFlowSource {
 impl crate::core::element::CfnResource for CfnFlowSource {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Decryption", self.decryption);
@@ -3928,18 +4024,21 @@ impl Handle<CfnFlowSource> {
     /// The IP address that the flow will be listening on for incoming content.
     ///
     /// `Fn::GetAtt` `IngestIp`.
+    #[inline]
     pub fn attr_ingest_ip(&self) -> Val<String> {
         Val::expr(self.get_att("IngestIp"))
     }
     /// The ARN of the source.
     ///
     /// `Fn::GetAtt` `SourceArn`.
+    #[inline]
     pub fn attr_source_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SourceArn"))
     }
     /// The port that the flow will be listening on for incoming content.(ReadOnly)
     ///
     /// `Fn::GetAtt` `SourceIngestPort`.
+    #[inline]
     pub fn attr_source_ingest_port(&self) -> Val<String> {
         Val::expr(self.get_att("SourceIngestPort"))
     }
@@ -4037,6 +4136,7 @@ pub mod flow_source {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Algorithm", self.algorithm);
@@ -4080,6 +4180,7 @@ pub mod flow_source {
     }
 
     impl IntoValue for GatewayBridgeSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BridgeArn".into(), self.bridge_arn.into_value());
@@ -4101,6 +4202,7 @@ pub mod flow_source {
 
     impl VpcInterfaceAttachment {
         /// A new `VpcInterfaceAttachment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4111,6 +4213,7 @@ pub mod flow_source {
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -4220,6 +4323,7 @@ impl CfnFlowVpcInterface {
 impl crate::core::element::CfnResource for CfnFlowVpcInterface {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowVpcInterface";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FlowArn".into(), self.flow_arn.into_value());
@@ -4237,6 +4341,7 @@ impl Handle<CfnFlowVpcInterface> {
     /// IDs of the network interfaces created in customer's account by MediaConnect.
     ///
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value {
         self.get_att("NetworkInterfaceIds")
     }
@@ -4283,6 +4388,7 @@ impl CfnGateway {
 impl crate::core::element::CfnResource for CfnGateway {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::Gateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EgressCidrBlocks".into(), self.egress_cidr_blocks.into_value());
@@ -4297,12 +4403,14 @@ impl Handle<CfnGateway> {
     /// The Amazon Resource Name (ARN) of the gateway.
     ///
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayArn"))
     }
     /// The current status of the gateway.
     ///
     /// `Fn::GetAtt` `GatewayState`.
+    #[inline]
     pub fn attr_gateway_state(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayState"))
     }
@@ -4336,6 +4444,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayNetwork {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CidrBlock".into(), self.cidr_block.into_value());
@@ -4443,6 +4552,7 @@ impl CfnRouterInput {
 impl crate::core::element::CfnResource for CfnRouterInput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterInput";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -4464,56 +4574,66 @@ impl crate::core::element::CfnResource for CfnRouterInput {
 impl Handle<CfnRouterInput> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ContentQualityAnalysisType`.
+    #[inline]
     pub fn attr_content_quality_analysis_type(&self) -> Val<String> {
         Val::expr(self.get_att("ContentQualityAnalysisType"))
     }
     /// The timestamp when the router input was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The unique identifier of the router input.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `InputType`.
+    #[inline]
     pub fn attr_input_type(&self) -> Val<String> {
         Val::expr(self.get_att("InputType"))
     }
     /// The IP address of the router input.
     ///
     /// `Fn::GetAtt` `IpAddress`.
+    #[inline]
     pub fn attr_ip_address(&self) -> Val<String> {
         Val::expr(self.get_att("IpAddress"))
     }
     ///
     /// `Fn::GetAtt` `MaintenanceType`.
+    #[inline]
     pub fn attr_maintenance_type(&self) -> Val<String> {
         Val::expr(self.get_att("MaintenanceType"))
     }
     /// The number of router outputs associated with the router input.
     ///
     /// `Fn::GetAtt` `RoutedOutputs`.
+    #[inline]
     pub fn attr_routed_outputs(&self) -> Val<i64> {
         Val::expr(self.get_att("RoutedOutputs"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The timestamp when the router input was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -4546,6 +4666,7 @@ pub mod router_input {
     }
 
     impl IntoValue for RouterInputTransitEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionKeyConfiguration".into(), self.encryption_key_configuration.into_value());
@@ -4625,6 +4746,7 @@ impl CfnRouterNetworkInterface {
 impl crate::core::element::CfnResource for CfnRouterNetworkInterface {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterNetworkInterface";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Configuration".into(), self.configuration.into_value());
@@ -4639,46 +4761,54 @@ impl crate::core::element::CfnResource for CfnRouterNetworkInterface {
 impl Handle<CfnRouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The number of router inputs associated with the network interface.
     ///
     /// `Fn::GetAtt` `AssociatedInputCount`.
+    #[inline]
     pub fn attr_associated_input_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AssociatedInputCount"))
     }
     /// The number of router outputs associated with the network interface.
     ///
     /// `Fn::GetAtt` `AssociatedOutputCount`.
+    #[inline]
     pub fn attr_associated_output_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AssociatedOutputCount"))
     }
     /// The timestamp when the router network interface was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The unique identifier of the router network interface.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `NetworkInterfaceType`.
+    #[inline]
     pub fn attr_network_interface_type(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInterfaceType"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The timestamp when the router network interface was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -4774,6 +4904,7 @@ impl CfnRouterOutput {
 impl crate::core::element::CfnResource for CfnRouterOutput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterOutput";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -4794,50 +4925,59 @@ impl crate::core::element::CfnResource for CfnRouterOutput {
 impl Handle<CfnRouterOutput> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the router output was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The unique identifier of the router output.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The IP address of the router output.
     ///
     /// `Fn::GetAtt` `IpAddress`.
+    #[inline]
     pub fn attr_ip_address(&self) -> Val<String> {
         Val::expr(self.get_att("IpAddress"))
     }
     ///
     /// `Fn::GetAtt` `MaintenanceType`.
+    #[inline]
     pub fn attr_maintenance_type(&self) -> Val<String> {
         Val::expr(self.get_att("MaintenanceType"))
     }
     ///
     /// `Fn::GetAtt` `OutputType`.
+    #[inline]
     pub fn attr_output_type(&self) -> Val<String> {
         Val::expr(self.get_att("OutputType"))
     }
     ///
     /// `Fn::GetAtt` `RoutedState`.
+    #[inline]
     pub fn attr_routed_state(&self) -> Val<String> {
         Val::expr(self.get_att("RoutedState"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The timestamp when the router output was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -4862,6 +5002,7 @@ pub mod router_output {
     }
 
     impl IntoValue for FabricConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecoveryLatencyMode".into(), self.recovery_latency_mode.into_value());

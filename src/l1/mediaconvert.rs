@@ -40,6 +40,7 @@ impl CfnCertificateAssociation {
 impl crate::core::element::CfnResource for CfnCertificateAssociation {
     const TYPE_NAME: &'static str = "AWS::MediaConvert::CertificateAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Arn".into(), self.arn.into_value());
@@ -141,6 +142,7 @@ impl CfnJobTemplate {
 impl crate::core::element::CfnResource for CfnJobTemplate {
     const TYPE_NAME: &'static str = "AWS::MediaConvert::JobTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccelerationSettings", self.acceleration_settings);
@@ -163,6 +165,7 @@ impl Handle<CfnJobTemplate> {
     /// arn:aws:mediaconvert:us-west-2:123456789012:jobTemplates/my-job-template.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -190,6 +193,7 @@ pub mod job_template {
     }
 
     impl IntoValue for AccelerationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -220,6 +224,7 @@ pub mod job_template {
 
     impl HopDestination {
         /// A new `HopDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -232,6 +237,7 @@ pub mod job_template {
     }
 
     impl IntoValue for HopDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Priority", self.priority);
@@ -322,6 +328,7 @@ impl CfnPreset {
 impl crate::core::element::CfnResource for CfnPreset {
     const TYPE_NAME: &'static str = "AWS::MediaConvert::Preset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Category", self.category);
@@ -338,6 +345,7 @@ impl Handle<CfnPreset> {
     /// The Amazon Resource Name (ARN) of the output preset, such as arn:aws:mediaconvert:us-west-2:123456789012
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -395,6 +403,7 @@ pub struct CfnQueue {
 
 impl CfnQueue {
     /// A new `CfnQueue` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -413,6 +422,7 @@ impl CfnQueue {
 impl crate::core::element::CfnResource for CfnQueue {
     const TYPE_NAME: &'static str = "AWS::MediaConvert::Queue";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConcurrentJobs", self.concurrent_jobs);
@@ -431,6 +441,7 @@ impl Handle<CfnQueue> {
     /// The Amazon Resource Name (ARN) of the queue, such as arn:aws:mediaconvert:us-west-2:123456789012.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

@@ -84,6 +84,7 @@ pub struct CfnChannel {
 
 impl CfnChannel {
     /// A new `CfnChannel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -113,6 +114,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AnywhereSettings", self.anywhere_settings);
@@ -141,16 +143,19 @@ impl crate::core::element::CfnResource for CfnChannel {
 impl Handle<CfnChannel> {
     ///
     /// `Fn::GetAtt` `Inputs`.
+    #[inline]
     pub fn attr_inputs(&self) -> Value {
         self.get_att("Inputs")
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -194,6 +199,7 @@ pub mod channel {
 
     impl AacSettings {
         /// A new `AacSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -212,6 +218,7 @@ pub mod channel {
     }
 
     impl IntoValue for AacSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bitrate", self.bitrate);
@@ -244,6 +251,7 @@ pub mod channel {
 
     impl AbWatermarkingCustomProfile {
         /// A new `AbWatermarkingCustomProfile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -256,6 +264,7 @@ pub mod channel {
     }
 
     impl IntoValue for AbWatermarkingCustomProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmbeddingFrequency", self.embedding_frequency);
@@ -297,6 +306,7 @@ pub mod channel {
 
     impl Ac3Settings {
         /// A new `Ac3Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -314,6 +324,7 @@ pub mod channel {
     }
 
     impl IntoValue for Ac3Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttenuationControl", self.attenuation_control);
@@ -339,6 +350,7 @@ pub mod channel {
 
     impl AdditionalDestinations {
         /// A new `AdditionalDestinations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -349,6 +361,7 @@ pub mod channel {
     }
 
     impl IntoValue for AdditionalDestinations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -367,6 +380,7 @@ pub mod channel {
 
     impl AncillarySourceSettings {
         /// A new `AncillarySourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -377,6 +391,7 @@ pub mod channel {
     }
 
     impl IntoValue for AncillarySourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceAncillaryChannelNumber", self.source_ancillary_channel_number);
@@ -398,6 +413,7 @@ pub mod channel {
 
     impl AnywhereSettings {
         /// A new `AnywhereSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -409,6 +425,7 @@ pub mod channel {
     }
 
     impl IntoValue for AnywhereSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelPlacementGroupId", self.channel_placement_group_id);
@@ -428,6 +445,7 @@ pub mod channel {
 
     impl ArchiveCdnSettings {
         /// A new `ArchiveCdnSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -438,6 +456,7 @@ pub mod channel {
     }
 
     impl IntoValue for ArchiveCdnSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArchiveS3Settings", self.archive_s3_settings);
@@ -459,6 +478,7 @@ pub mod channel {
 
     impl ArchiveContainerSettings {
         /// A new `ArchiveContainerSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -470,6 +490,7 @@ pub mod channel {
     }
 
     impl IntoValue for ArchiveContainerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "M2tsSettings", self.m2ts_settings);
@@ -489,6 +510,7 @@ pub mod channel {
 
     impl ArchiveFrameCaptureHlsS3Settings {
         /// A new `ArchiveFrameCaptureHlsS3Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -499,6 +521,7 @@ pub mod channel {
     }
 
     impl IntoValue for ArchiveFrameCaptureHlsS3Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CannedAcl", self.canned_acl);
@@ -523,6 +546,7 @@ pub mod channel {
 
     impl ArchiveGroupSettings {
         /// A new `ArchiveGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -535,6 +559,7 @@ pub mod channel {
     }
 
     impl IntoValue for ArchiveGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArchiveCdnSettings", self.archive_cdn_settings);
@@ -561,6 +586,7 @@ pub mod channel {
 
     impl ArchiveOutputSettings {
         /// A new `ArchiveOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -573,6 +599,7 @@ pub mod channel {
     }
 
     impl IntoValue for ArchiveOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerSettings", self.container_settings);
@@ -596,6 +623,7 @@ pub mod channel {
 
     impl AudioChannelMapping {
         /// A new `AudioChannelMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -607,6 +635,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioChannelMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputChannelLevels", self.input_channel_levels);
@@ -644,6 +673,7 @@ pub mod channel {
 
     impl AudioCodecSettings {
         /// A new `AudioCodecSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -660,6 +690,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioCodecSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AacSettings", self.aac_settings);
@@ -720,6 +751,7 @@ pub mod channel {
 
     impl AudioDescription {
         /// A new `AudioDescription` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -742,6 +774,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioDescription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioDashRoles", self.audio_dash_roles);
@@ -772,6 +805,7 @@ pub mod channel {
 
     impl AudioDolbyEDecode {
         /// A new `AudioDolbyEDecode` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -782,6 +816,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioDolbyEDecode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProgramSelection", self.program_selection);
@@ -803,6 +838,7 @@ pub mod channel {
 
     impl AudioFeedInput {
         /// A new `AudioFeedInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -814,6 +850,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioFeedInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioSelectorName", self.audio_selector_name);
@@ -836,6 +873,7 @@ pub mod channel {
 
     impl AudioHlsRenditionSelection {
         /// A new `AudioHlsRenditionSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -847,6 +885,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioHlsRenditionSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupId", self.group_id);
@@ -869,6 +908,7 @@ pub mod channel {
 
     impl AudioLanguageSelection {
         /// A new `AudioLanguageSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -880,6 +920,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioLanguageSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LanguageCode", self.language_code);
@@ -911,6 +952,7 @@ pub mod channel {
 
     impl AudioNormalizationSettings {
         /// A new `AudioNormalizationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -925,6 +967,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioNormalizationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Algorithm", self.algorithm);
@@ -956,6 +999,7 @@ pub mod channel {
 
     impl AudioOnlyHlsSettings {
         /// A new `AudioOnlyHlsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -969,6 +1013,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioOnlyHlsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioGroupId", self.audio_group_id);
@@ -996,6 +1041,7 @@ pub mod channel {
 
     impl AudioPid {
         /// A new `AudioPid` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1008,6 +1054,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioPid {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DolbyEDecode", self.dolby_e_decode);
@@ -1031,6 +1078,7 @@ pub mod channel {
 
     impl AudioPidSelection {
         /// A new `AudioPidSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1042,6 +1090,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioPidSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Pid", self.pid);
@@ -1070,6 +1119,7 @@ pub mod channel {
 
     impl AudioPreMixerSettings {
         /// A new `AudioPreMixerSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1083,6 +1133,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioPreMixerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioNormalizationSettings", self.audio_normalization_settings);
@@ -1107,6 +1158,7 @@ pub mod channel {
 
     impl AudioSelector {
         /// A new `AudioSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1118,6 +1170,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1146,6 +1199,7 @@ pub mod channel {
 
     impl AudioSelectorSettings {
         /// A new `AudioSelectorSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1159,6 +1213,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioSelectorSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioHlsRenditionSelection", self.audio_hls_rendition_selection);
@@ -1183,6 +1238,7 @@ pub mod channel {
 
     impl AudioSilenceFailoverSettings {
         /// A new `AudioSilenceFailoverSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1194,6 +1250,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioSilenceFailoverSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioSelectorName", self.audio_selector_name);
@@ -1216,6 +1273,7 @@ pub mod channel {
 
     impl AudioTrack {
         /// A new `AudioTrack` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1227,6 +1285,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioTrack {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PremixSettings", self.premix_settings);
@@ -1249,6 +1308,7 @@ pub mod channel {
 
     impl AudioTrackSelection {
         /// A new `AudioTrackSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1260,6 +1320,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioTrackSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DolbyEDecode", self.dolby_e_decode);
@@ -1279,6 +1340,7 @@ pub mod channel {
 
     impl AudioWatermarkSettings {
         /// A new `AudioWatermarkSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1289,6 +1351,7 @@ pub mod channel {
     }
 
     impl IntoValue for AudioWatermarkSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NielsenWatermarksSettings", self.nielsen_watermarks_settings);
@@ -1316,6 +1379,7 @@ pub mod channel {
 
     impl AutomaticInputFailoverSettings {
         /// A new `AutomaticInputFailoverSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1329,6 +1393,7 @@ pub mod channel {
     }
 
     impl IntoValue for AutomaticInputFailoverSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorClearTimeMsec", self.error_clear_time_msec);
@@ -1362,6 +1427,7 @@ pub mod channel {
 
     impl Av1ColorSpaceSettings {
         /// A new `Av1ColorSpaceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1376,6 +1442,7 @@ pub mod channel {
     }
 
     impl IntoValue for Av1ColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
@@ -1467,6 +1534,7 @@ pub mod channel {
 
     impl Av1Settings {
         /// A new `Av1Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1500,6 +1568,7 @@ pub mod channel {
     }
 
     impl IntoValue for Av1Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AfdSignaling", self.afd_signaling);
@@ -1544,6 +1613,7 @@ pub mod channel {
 
     impl AvailBlanking {
         /// A new `AvailBlanking` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1555,6 +1625,7 @@ pub mod channel {
     }
 
     impl IntoValue for AvailBlanking {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailBlankingImage", self.avail_blanking_image);
@@ -1577,6 +1648,7 @@ pub mod channel {
 
     impl AvailConfiguration {
         /// A new `AvailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1588,6 +1660,7 @@ pub mod channel {
     }
 
     impl IntoValue for AvailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailSettings", self.avail_settings);
@@ -1613,6 +1686,7 @@ pub mod channel {
 
     impl AvailSettings {
         /// A new `AvailSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1625,6 +1699,7 @@ pub mod channel {
     }
 
     impl IntoValue for AvailSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Esam", self.esam);
@@ -1648,6 +1723,7 @@ pub mod channel {
 
     impl BandwidthReductionFilterSettings {
         /// A new `BandwidthReductionFilterSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1659,6 +1735,7 @@ pub mod channel {
     }
 
     impl IntoValue for BandwidthReductionFilterSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PostFilterSharpening", self.post_filter_sharpening);
@@ -1690,6 +1767,7 @@ pub mod channel {
 
     impl BlackoutSlate {
         /// A new `BlackoutSlate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1704,6 +1782,7 @@ pub mod channel {
     }
 
     impl IntoValue for BlackoutSlate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlackoutSlateImage", self.blackout_slate_image);
@@ -1777,6 +1856,7 @@ pub mod channel {
 
     impl BurnInDvbSubDestinationSettings {
         /// A new `BurnInDvbSubDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1804,6 +1884,7 @@ pub mod channel {
     }
 
     impl IntoValue for BurnInDvbSubDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alignment", self.alignment);
@@ -1860,6 +1941,7 @@ pub mod channel {
 
     impl CaptionDescription {
         /// A new `CaptionDescription` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1877,6 +1959,7 @@ pub mod channel {
     }
 
     impl IntoValue for CaptionDescription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Accessibility", self.accessibility);
@@ -1938,6 +2021,7 @@ pub mod channel {
 
     impl CaptionDestinationSettings {
         /// A new `CaptionDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1960,6 +2044,7 @@ pub mod channel {
     }
 
     impl IntoValue for CaptionDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AribDestinationSettings", self.arib_destination_settings);
@@ -1996,6 +2081,7 @@ pub mod channel {
 
     impl CaptionLanguageMapping {
         /// A new `CaptionLanguageMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2008,6 +2094,7 @@ pub mod channel {
     }
 
     impl IntoValue for CaptionLanguageMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaptionChannel", self.caption_channel);
@@ -2037,6 +2124,7 @@ pub mod channel {
 
     impl CaptionRectangle {
         /// A new `CaptionRectangle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2050,6 +2138,7 @@ pub mod channel {
     }
 
     impl IntoValue for CaptionRectangle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -2077,6 +2166,7 @@ pub mod channel {
 
     impl CaptionSelector {
         /// A new `CaptionSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2089,6 +2179,7 @@ pub mod channel {
     }
 
     impl IntoValue for CaptionSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LanguageCode", self.language_code);
@@ -2130,6 +2221,7 @@ pub mod channel {
 
     impl CaptionSelectorSettings {
         /// A new `CaptionSelectorSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2147,6 +2239,7 @@ pub mod channel {
     }
 
     impl IntoValue for CaptionSelectorSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AncillarySourceSettings", self.ancillary_source_settings);
@@ -2172,6 +2265,7 @@ pub mod channel {
 
     impl CdiInputSpecification {
         /// A new `CdiInputSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2182,6 +2276,7 @@ pub mod channel {
     }
 
     impl IntoValue for CdiInputSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Resolution", self.resolution);
@@ -2200,6 +2295,7 @@ pub mod channel {
 
     impl ChannelEngineVersionRequest {
         /// A new `ChannelEngineVersionRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2210,6 +2306,7 @@ pub mod channel {
     }
 
     impl IntoValue for ChannelEngineVersionRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Version", self.version);
@@ -2231,6 +2328,7 @@ pub mod channel {
 
     impl CmafIngestCaptionLanguageMapping {
         /// A new `CmafIngestCaptionLanguageMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2242,6 +2340,7 @@ pub mod channel {
     }
 
     impl IntoValue for CmafIngestCaptionLanguageMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaptionChannel", self.caption_channel);
@@ -2261,6 +2360,7 @@ pub mod channel {
 
     impl CmafIngestFrameCaptureOutputSettings {
         /// A new `CmafIngestFrameCaptureOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2271,6 +2371,7 @@ pub mod channel {
     }
 
     impl IntoValue for CmafIngestFrameCaptureOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NameModifier", self.name_modifier);
@@ -2340,6 +2441,7 @@ pub mod channel {
 
     impl CmafIngestGroupSettings {
         /// A new `CmafIngestGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2367,6 +2469,7 @@ pub mod channel {
     }
 
     impl IntoValue for CmafIngestGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalDestinations", self.additional_destinations);
@@ -2423,6 +2526,7 @@ pub mod channel {
 
     impl CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
         /// A new `CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2440,6 +2544,7 @@ pub mod channel {
     }
 
     impl IntoValue for CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -2470,6 +2575,7 @@ pub mod channel {
 
     impl CmafIngestWatermarkingSettings {
         /// A new `CmafIngestWatermarkingSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2480,6 +2586,7 @@ pub mod channel {
     }
 
     impl IntoValue for CmafIngestWatermarkingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CmafIngestAbWatermarkerIrdetoSettings", self.cmaf_ingest_ab_watermarker_irdeto_settings);
@@ -2504,6 +2611,7 @@ pub mod channel {
 
     impl ColorCorrection {
         /// A new `ColorCorrection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2516,6 +2624,7 @@ pub mod channel {
     }
 
     impl IntoValue for ColorCorrection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputColorSpace", self.input_color_space);
@@ -2536,6 +2645,7 @@ pub mod channel {
 
     impl ColorCorrectionSettings {
         /// A new `ColorCorrectionSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2546,6 +2656,7 @@ pub mod channel {
     }
 
     impl IntoValue for ColorCorrectionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GlobalColorCorrections", self.global_color_corrections);
@@ -2564,6 +2675,7 @@ pub mod channel {
 
     impl DisabledLockingSettings {
         /// A new `DisabledLockingSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2574,6 +2686,7 @@ pub mod channel {
     }
 
     impl IntoValue for DisabledLockingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomEpoch", self.custom_epoch);
@@ -2598,6 +2711,7 @@ pub mod channel {
 
     impl DvbNitSettings {
         /// A new `DvbNitSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2610,6 +2724,7 @@ pub mod channel {
     }
 
     impl IntoValue for DvbNitSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkId", self.network_id);
@@ -2639,6 +2754,7 @@ pub mod channel {
 
     impl DvbSdtSettings {
         /// A new `DvbSdtSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2652,6 +2768,7 @@ pub mod channel {
     }
 
     impl IntoValue for DvbSdtSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OutputSdt", self.output_sdt);
@@ -2673,6 +2790,7 @@ pub mod channel {
 
     impl DvbTdtSettings {
         /// A new `DvbTdtSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2683,6 +2801,7 @@ pub mod channel {
     }
 
     impl IntoValue for DvbTdtSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RepInterval", self.rep_interval);
@@ -2719,6 +2838,7 @@ pub mod channel {
 
     impl Eac3AtmosSettings {
         /// A new `Eac3AtmosSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2735,6 +2855,7 @@ pub mod channel {
     }
 
     impl IntoValue for Eac3AtmosSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bitrate", self.bitrate);
@@ -2816,6 +2937,7 @@ pub mod channel {
 
     impl Eac3Settings {
         /// A new `Eac3Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2845,6 +2967,7 @@ pub mod channel {
     }
 
     impl IntoValue for Eac3Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttenuationControl", self.attenuation_control);
@@ -2897,6 +3020,7 @@ pub mod channel {
 
     impl EbuTtDDestinationSettings {
         /// A new `EbuTtDDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2912,6 +3036,7 @@ pub mod channel {
     }
 
     impl IntoValue for EbuTtDDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopyrightHolder", self.copyright_holder);
@@ -2944,6 +3069,7 @@ pub mod channel {
 
     impl EmbeddedSourceSettings {
         /// A new `EmbeddedSourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2957,6 +3083,7 @@ pub mod channel {
     }
 
     impl IntoValue for EmbeddedSourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Convert608To708", self.convert608_to708);
@@ -3017,6 +3144,7 @@ pub mod channel {
 
     impl EncoderSettings {
         /// A new `EncoderSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3040,6 +3168,7 @@ pub mod channel {
     }
 
     impl IntoValue for EncoderSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioDescriptions", self.audio_descriptions);
@@ -3074,6 +3203,7 @@ pub mod channel {
 
     impl EpochLockingSettings {
         /// A new `EpochLockingSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3085,6 +3215,7 @@ pub mod channel {
     }
 
     impl IntoValue for EpochLockingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomEpoch", self.custom_epoch);
@@ -3119,6 +3250,7 @@ pub mod channel {
 
     impl Esam {
         /// A new `Esam` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3134,6 +3266,7 @@ pub mod channel {
     }
 
     impl IntoValue for Esam {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcquisitionPointId", self.acquisition_point_id);
@@ -3157,6 +3290,7 @@ pub mod channel {
 
     impl FailoverCondition {
         /// A new `FailoverCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3167,6 +3301,7 @@ pub mod channel {
     }
 
     impl IntoValue for FailoverCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailoverConditionSettings", self.failover_condition_settings);
@@ -3191,6 +3326,7 @@ pub mod channel {
 
     impl FailoverConditionSettings {
         /// A new `FailoverConditionSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3203,6 +3339,7 @@ pub mod channel {
     }
 
     impl IntoValue for FailoverConditionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioSilenceSettings", self.audio_silence_settings);
@@ -3226,6 +3363,7 @@ pub mod channel {
 
     impl FeatureActivations {
         /// A new `FeatureActivations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3237,6 +3375,7 @@ pub mod channel {
     }
 
     impl IntoValue for FeatureActivations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputPrepareScheduleActions", self.input_prepare_schedule_actions);
@@ -3262,6 +3401,7 @@ pub mod channel {
 
     impl FecOutputSettings {
         /// A new `FecOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3274,6 +3414,7 @@ pub mod channel {
     }
 
     impl IntoValue for FecOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnDepth", self.column_depth);
@@ -3300,6 +3441,7 @@ pub mod channel {
 
     impl Fmp4HlsSettings {
         /// A new `Fmp4HlsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3312,6 +3454,7 @@ pub mod channel {
     }
 
     impl IntoValue for Fmp4HlsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioRenditionSets", self.audio_rendition_sets);
@@ -3335,6 +3478,7 @@ pub mod channel {
 
     impl FollowerChannelSettings {
         /// A new `FollowerChannelSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3346,6 +3490,7 @@ pub mod channel {
     }
 
     impl IntoValue for FollowerChannelSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LinkedChannelType", self.linked_channel_type);
@@ -3365,6 +3510,7 @@ pub mod channel {
 
     impl FrameCaptureCdnSettings {
         /// A new `FrameCaptureCdnSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3375,6 +3521,7 @@ pub mod channel {
     }
 
     impl IntoValue for FrameCaptureCdnSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FrameCaptureS3Settings", self.frame_capture_s3_settings);
@@ -3396,6 +3543,7 @@ pub mod channel {
 
     impl FrameCaptureGroupSettings {
         /// A new `FrameCaptureGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3407,6 +3555,7 @@ pub mod channel {
     }
 
     impl IntoValue for FrameCaptureGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -3432,6 +3581,7 @@ pub mod channel {
 
     impl FrameCaptureSettings {
         /// A new `FrameCaptureSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3444,6 +3594,7 @@ pub mod channel {
     }
 
     impl IntoValue for FrameCaptureSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaptureInterval", self.capture_interval);
@@ -3482,6 +3633,7 @@ pub mod channel {
 
     impl GlobalConfiguration {
         /// A new `GlobalConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3498,6 +3650,7 @@ pub mod channel {
     }
 
     impl IntoValue for GlobalConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InitialAudioGain", self.initial_audio_gain);
@@ -3528,6 +3681,7 @@ pub mod channel {
 
     impl H264ColorSpaceSettings {
         /// A new `H264ColorSpaceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3540,6 +3694,7 @@ pub mod channel {
     }
 
     impl IntoValue for H264ColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
@@ -3563,6 +3718,7 @@ pub mod channel {
 
     impl H264H265FilterSettings {
         /// A new `H264H265FilterSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3574,6 +3730,7 @@ pub mod channel {
     }
 
     impl IntoValue for H264H265FilterSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BandwidthReductionFilterSettings", self.bandwidth_reduction_filter_settings);
@@ -3722,6 +3879,7 @@ pub mod channel {
 
     impl H264Settings {
         /// A new `H264Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3775,6 +3933,7 @@ pub mod channel {
     }
 
     impl IntoValue for H264Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
@@ -3851,6 +4010,7 @@ pub mod channel {
 
     impl H265ColorSpaceSettings {
         /// A new `H265ColorSpaceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3866,6 +4026,7 @@ pub mod channel {
     }
 
     impl IntoValue for H265ColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
@@ -4012,6 +4173,7 @@ pub mod channel {
 
     impl H265Settings {
         /// A new `H265Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4063,6 +4225,7 @@ pub mod channel {
     }
 
     impl IntoValue for H265Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
@@ -4125,6 +4288,7 @@ pub mod channel {
 
     impl Hdr10Settings {
         /// A new `Hdr10Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4136,6 +4300,7 @@ pub mod channel {
     }
 
     impl IntoValue for Hdr10Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxCll", self.max_cll);
@@ -4173,6 +4338,7 @@ pub mod channel {
 
     impl HlsAkamaiSettings {
         /// A new `HlsAkamaiSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4189,6 +4355,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsAkamaiSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -4222,6 +4389,7 @@ pub mod channel {
 
     impl HlsBasicPutSettings {
         /// A new `HlsBasicPutSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4235,6 +4403,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsBasicPutSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -4268,6 +4437,7 @@ pub mod channel {
 
     impl HlsCdnSettings {
         /// A new `HlsCdnSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4282,6 +4452,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsCdnSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HlsAkamaiSettings", self.hls_akamai_settings);
@@ -4430,6 +4601,7 @@ pub mod channel {
 
     impl HlsGroupSettings {
         /// A new `HlsGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4482,6 +4654,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkers", self.ad_markers);
@@ -4554,6 +4727,7 @@ pub mod channel {
 
     impl HlsInputSettings {
         /// A new `HlsInputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4568,6 +4742,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsInputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bandwidth", self.bandwidth);
@@ -4602,6 +4777,7 @@ pub mod channel {
 
     impl HlsMediaStoreSettings {
         /// A new `HlsMediaStoreSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4616,6 +4792,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsMediaStoreSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -4647,6 +4824,7 @@ pub mod channel {
 
     impl HlsOutputSettings {
         /// A new `HlsOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4660,6 +4838,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "H265PackagingType", self.h265_packaging_type);
@@ -4690,6 +4869,7 @@ pub mod channel {
 
     impl HlsSettings {
         /// A new `HlsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4703,6 +4883,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioOnlyHlsSettings", self.audio_only_hls_settings);
@@ -4736,6 +4917,7 @@ pub mod channel {
 
     impl HlsWebdavSettings {
         /// A new `HlsWebdavSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4750,6 +4932,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsWebdavSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -4778,6 +4961,7 @@ pub mod channel {
 
     impl InferenceSettings {
         /// A new `InferenceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4790,6 +4974,7 @@ pub mod channel {
     }
 
     impl IntoValue for InferenceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioFeedInputs", self.audio_feed_inputs);
@@ -4822,6 +5007,7 @@ pub mod channel {
 
     impl InputAttachment {
         /// A new `InputAttachment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4836,6 +5022,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomaticInputFailoverSettings", self.automatic_input_failover_settings);
@@ -4861,6 +5048,7 @@ pub mod channel {
 
     impl InputChannelLevel {
         /// A new `InputChannelLevel` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4872,6 +5060,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputChannelLevel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Gain", self.gain);
@@ -4897,6 +5086,7 @@ pub mod channel {
 
     impl InputLocation {
         /// A new `InputLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4909,6 +5099,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PasswordParam", self.password_param);
@@ -4941,6 +5132,7 @@ pub mod channel {
 
     impl InputLossBehavior {
         /// A new `InputLossBehavior` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4955,6 +5147,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputLossBehavior {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlackFrameMsec", self.black_frame_msec);
@@ -4977,6 +5170,7 @@ pub mod channel {
 
     impl InputLossFailoverSettings {
         /// A new `InputLossFailoverSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4987,6 +5181,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputLossFailoverSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputLossThresholdMsec", self.input_loss_threshold_msec);
@@ -5035,6 +5230,7 @@ pub mod channel {
 
     impl InputSettings {
         /// A new `InputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5055,6 +5251,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioSelectors", self.audio_selectors);
@@ -5089,6 +5286,7 @@ pub mod channel {
 
     impl InputSpecification {
         /// A new `InputSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5101,6 +5299,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Codec", self.codec);
@@ -5121,6 +5320,7 @@ pub mod channel {
 
     impl KeyProviderSettings {
         /// A new `KeyProviderSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5131,6 +5331,7 @@ pub mod channel {
     }
 
     impl IntoValue for KeyProviderSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticKeySettings", self.static_key_settings);
@@ -5152,6 +5353,7 @@ pub mod channel {
 
     impl LinkedChannelSettings {
         /// A new `LinkedChannelSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5163,6 +5365,7 @@ pub mod channel {
     }
 
     impl IntoValue for LinkedChannelSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FollowerChannelSettings", self.follower_channel_settings);
@@ -5323,6 +5526,7 @@ pub mod channel {
 
     impl M2tsSettings {
         /// A new `M2tsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5380,6 +5584,7 @@ pub mod channel {
     }
 
     impl IntoValue for M2tsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbsentInputAudioBehavior", self.absent_input_audio_behavior);
@@ -5499,6 +5704,7 @@ pub mod channel {
 
     impl M3u8Settings {
         /// A new `M3u8Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5527,6 +5733,7 @@ pub mod channel {
     }
 
     impl IntoValue for M3u8Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioFramesPerPes", self.audio_frames_per_pes);
@@ -5566,6 +5773,7 @@ pub mod channel {
 
     impl MaintenanceCreateSettings {
         /// A new `MaintenanceCreateSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5577,6 +5785,7 @@ pub mod channel {
     }
 
     impl IntoValue for MaintenanceCreateSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaintenanceDay", self.maintenance_day);
@@ -5596,6 +5805,7 @@ pub mod channel {
 
     impl MediaConnectRouterGroupSettings {
         /// A new `MediaConnectRouterGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5606,6 +5816,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaConnectRouterGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZones", self.availability_zones);
@@ -5627,6 +5838,7 @@ pub mod channel {
 
     impl MediaConnectRouterOutputConnectionMap {
         /// A new `MediaConnectRouterOutputConnectionMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5638,6 +5850,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaConnectRouterOutputConnectionMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Pipeline0", self.pipeline0);
@@ -5660,6 +5873,7 @@ pub mod channel {
 
     impl MediaConnectRouterOutputDestinationSettings {
         /// A new `MediaConnectRouterOutputDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5671,6 +5885,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaConnectRouterOutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionType", self.encryption_type);
@@ -5696,6 +5911,7 @@ pub mod channel {
 
     impl MediaConnectRouterOutputSettings {
         /// A new `MediaConnectRouterOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5708,6 +5924,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaConnectRouterOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectedRouterInputs", self.connected_router_inputs);
@@ -5731,6 +5948,7 @@ pub mod channel {
 
     impl MediaPackageGroupSettings {
         /// A new `MediaPackageGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5742,6 +5960,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaPackageGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -5773,6 +5992,7 @@ pub mod channel {
 
     impl MediaPackageOutputDestinationSettings {
         /// A new `MediaPackageOutputDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5787,6 +6007,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaPackageOutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelEndpointId", self.channel_endpoint_id);
@@ -5842,6 +6063,7 @@ pub mod channel {
 
     impl MediaPackageV2GroupSettings {
         /// A new `MediaPackageV2GroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5863,6 +6085,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaPackageV2GroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalDestinations", self.additional_destinations);
@@ -5893,6 +6116,7 @@ pub mod channel {
 
     impl MediaPackageV2WatermarkingSettings {
         /// A new `MediaPackageV2WatermarkingSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5903,6 +6127,7 @@ pub mod channel {
     }
 
     impl IntoValue for MediaPackageV2WatermarkingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -5928,6 +6153,7 @@ pub mod channel {
 
     impl MotionGraphicsConfiguration {
         /// A new `MotionGraphicsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5939,6 +6165,7 @@ pub mod channel {
     }
 
     impl IntoValue for MotionGraphicsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MotionGraphicsInsertion", self.motion_graphics_insertion);
@@ -5958,6 +6185,7 @@ pub mod channel {
 
     impl MotionGraphicsSettings {
         /// A new `MotionGraphicsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5968,6 +6196,7 @@ pub mod channel {
     }
 
     impl IntoValue for MotionGraphicsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HtmlMotionGraphicsSettings", self.html_motion_graphics_settings);
@@ -5992,6 +6221,7 @@ pub mod channel {
 
     impl Mp2Settings {
         /// A new `Mp2Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6004,6 +6234,7 @@ pub mod channel {
     }
 
     impl IntoValue for Mp2Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bitrate", self.bitrate);
@@ -6024,6 +6255,7 @@ pub mod channel {
 
     impl Mpeg2FilterSettings {
         /// A new `Mpeg2FilterSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6034,6 +6266,7 @@ pub mod channel {
     }
 
     impl IntoValue for Mpeg2FilterSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TemporalFilterSettings", self.temporal_filter_settings);
@@ -6100,6 +6333,7 @@ pub mod channel {
 
     impl Mpeg2Settings {
         /// A new `Mpeg2Settings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6126,6 +6360,7 @@ pub mod channel {
     }
 
     impl IntoValue for Mpeg2Settings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
@@ -6214,6 +6449,7 @@ pub mod channel {
 
     impl MsSmoothGroupSettings {
         /// A new `MsSmoothGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6242,6 +6478,7 @@ pub mod channel {
     }
 
     impl IntoValue for MsSmoothGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcquisitionPointId", self.acquisition_point_id);
@@ -6281,6 +6518,7 @@ pub mod channel {
 
     impl MsSmoothOutputSettings {
         /// A new `MsSmoothOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6292,6 +6530,7 @@ pub mod channel {
     }
 
     impl IntoValue for MsSmoothOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "H265PackagingType", self.h265_packaging_type);
@@ -6311,6 +6550,7 @@ pub mod channel {
 
     impl MulticastInputSettings {
         /// A new `MulticastInputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6321,6 +6561,7 @@ pub mod channel {
     }
 
     impl IntoValue for MulticastInputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceIpAddress", self.source_ip_address);
@@ -6339,6 +6580,7 @@ pub mod channel {
 
     impl MultiplexContainerSettings {
         /// A new `MultiplexContainerSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6349,6 +6591,7 @@ pub mod channel {
     }
 
     impl IntoValue for MultiplexContainerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MultiplexM2tsSettings", self.multiplex_m2ts_settings);
@@ -6406,6 +6649,7 @@ pub mod channel {
 
     impl MultiplexM2tsSettings {
         /// A new `MultiplexM2tsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6429,6 +6673,7 @@ pub mod channel {
     }
 
     impl IntoValue for MultiplexM2tsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbsentInputAudioBehavior", self.absent_input_audio_behavior);
@@ -6463,6 +6708,7 @@ pub mod channel {
 
     impl MultiplexOutputSettings {
         /// A new `MultiplexOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6474,6 +6720,7 @@ pub mod channel {
     }
 
     impl IntoValue for MultiplexOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerSettings", self.container_settings);
@@ -6496,6 +6743,7 @@ pub mod channel {
 
     impl MultiplexProgramChannelDestinationSettings {
         /// A new `MultiplexProgramChannelDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6507,6 +6755,7 @@ pub mod channel {
     }
 
     impl IntoValue for MultiplexProgramChannelDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MultiplexId", self.multiplex_id);
@@ -6532,6 +6781,7 @@ pub mod channel {
 
     impl NetworkInputSettings {
         /// A new `NetworkInputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6544,6 +6794,7 @@ pub mod channel {
     }
 
     impl IntoValue for NetworkInputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HlsInputSettings", self.hls_input_settings);
@@ -6570,6 +6821,7 @@ pub mod channel {
 
     impl NielsenCBET {
         /// A new `NielsenCBET` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6582,6 +6834,7 @@ pub mod channel {
     }
 
     impl IntoValue for NielsenCBET {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CbetCheckDigitString", self.cbet_check_digit_string);
@@ -6605,6 +6858,7 @@ pub mod channel {
 
     impl NielsenConfiguration {
         /// A new `NielsenConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6616,6 +6870,7 @@ pub mod channel {
     }
 
     impl IntoValue for NielsenConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DistributorId", self.distributor_id);
@@ -6641,6 +6896,7 @@ pub mod channel {
 
     impl NielsenNaesIiNwOnlySettings {
         /// A new `NielsenNaesIiNwOnlySettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6653,6 +6909,7 @@ pub mod channel {
     }
 
     impl IntoValue for NielsenNaesIiNwOnlySettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CheckDigitString", self.check_digit_string);
@@ -6682,6 +6939,7 @@ pub mod channel {
 
     impl NielsenWatermarksSettings {
         /// A new `NielsenWatermarksSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6695,6 +6953,7 @@ pub mod channel {
     }
 
     impl IntoValue for NielsenWatermarksSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NielsenCbetSettings", self.nielsen_cbet_settings);
@@ -6728,6 +6987,7 @@ pub mod channel {
 
     impl Output {
         /// A new `Output` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6742,6 +7002,7 @@ pub mod channel {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioDescriptionNames", self.audio_description_names);
@@ -6782,6 +7043,7 @@ pub mod channel {
 
     impl OutputDestination {
         /// A new `OutputDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6798,6 +7060,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -6834,6 +7097,7 @@ pub mod channel {
 
     impl OutputDestinationSettings {
         /// A new `OutputDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6848,6 +7112,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PasswordParam", self.password_param);
@@ -6876,6 +7141,7 @@ pub mod channel {
 
     impl OutputGroup {
         /// A new `OutputGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6888,6 +7154,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -6938,6 +7205,7 @@ pub mod channel {
 
     impl OutputGroupSettings {
         /// A new `OutputGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6958,6 +7226,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArchiveGroupSettings", self.archive_group_settings);
@@ -6986,6 +7255,7 @@ pub mod channel {
 
     impl OutputLocationRef {
         /// A new `OutputLocationRef` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6996,6 +7266,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputLocationRef {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationRefId", self.destination_ref_id);
@@ -7020,6 +7291,7 @@ pub mod channel {
 
     impl OutputLockingSettings {
         /// A new `OutputLockingSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7032,6 +7304,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputLockingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisabledLockingSettings", self.disabled_locking_settings);
@@ -7082,6 +7355,7 @@ pub mod channel {
 
     impl OutputSettings {
         /// A new `OutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7102,6 +7376,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArchiveOutputSettings", self.archive_output_settings);
@@ -7130,6 +7405,7 @@ pub mod channel {
 
     impl PrimaryChannelSettings {
         /// A new `PrimaryChannelSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7140,6 +7416,7 @@ pub mod channel {
     }
 
     impl IntoValue for PrimaryChannelSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LinkedChannelType", self.linked_channel_type);
@@ -7164,6 +7441,7 @@ pub mod channel {
 
     impl RemixSettings {
         /// A new `RemixSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7176,6 +7454,7 @@ pub mod channel {
     }
 
     impl IntoValue for RemixSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelMappings", self.channel_mappings);
@@ -7217,6 +7496,7 @@ pub mod channel {
 
     impl RtmpGroupSettings {
         /// A new `RtmpGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7234,6 +7514,7 @@ pub mod channel {
     }
 
     impl IntoValue for RtmpGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkers", self.ad_markers);
@@ -7268,6 +7549,7 @@ pub mod channel {
 
     impl RtmpOutputSettings {
         /// A new `RtmpOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7281,6 +7563,7 @@ pub mod channel {
     }
 
     impl IntoValue for RtmpOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateMode", self.certificate_mode);
@@ -7305,6 +7588,7 @@ pub mod channel {
 
     impl Scte20SourceSettings {
         /// A new `Scte20SourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7316,6 +7600,7 @@ pub mod channel {
     }
 
     impl IntoValue for Scte20SourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Convert608To708", self.convert608_to708);
@@ -7338,6 +7623,7 @@ pub mod channel {
 
     impl Scte27DvbSubSourceSettings {
         /// A new `Scte27DvbSubSourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7349,6 +7635,7 @@ pub mod channel {
     }
 
     impl IntoValue for Scte27DvbSubSourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OcrLanguage", self.ocr_language);
@@ -7374,6 +7661,7 @@ pub mod channel {
 
     impl Scte35SpliceInsertTimeSignalAposSettings {
         /// A new `Scte35SpliceInsertTimeSignalAposSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7386,6 +7674,7 @@ pub mod channel {
     }
 
     impl IntoValue for Scte35SpliceInsertTimeSignalAposSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdAvailOffset", self.ad_avail_offset);
@@ -7409,6 +7698,7 @@ pub mod channel {
 
     impl SmartSubtitleSourceSettings {
         /// A new `SmartSubtitleSourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7420,6 +7710,7 @@ pub mod channel {
     }
 
     impl IntoValue for SmartSubtitleSourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaptionSynchronizationMode", self.caption_synchronization_mode);
@@ -7439,6 +7730,7 @@ pub mod channel {
 
     impl SrtGroupSettings {
         /// A new `SrtGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7449,6 +7741,7 @@ pub mod channel {
     }
 
     impl IntoValue for SrtGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputLossAction", self.input_loss_action);
@@ -7479,6 +7772,7 @@ pub mod channel {
 
     impl SrtOutputDestinationSettings {
         /// A new `SrtOutputDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7493,6 +7787,7 @@ pub mod channel {
     }
 
     impl IntoValue for SrtOutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionMode", self.connection_mode);
@@ -7527,6 +7822,7 @@ pub mod channel {
 
     impl SrtOutputSettings {
         /// A new `SrtOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7541,6 +7837,7 @@ pub mod channel {
     }
 
     impl IntoValue for SrtOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BufferMsec", self.buffer_msec);
@@ -7566,6 +7863,7 @@ pub mod channel {
 
     impl StandardHlsSettings {
         /// A new `StandardHlsSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7577,6 +7875,7 @@ pub mod channel {
     }
 
     impl IntoValue for StandardHlsSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioRenditionSets", self.audio_rendition_sets);
@@ -7599,6 +7898,7 @@ pub mod channel {
 
     impl StaticKeySettings {
         /// A new `StaticKeySettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7610,6 +7910,7 @@ pub mod channel {
     }
 
     impl IntoValue for StaticKeySettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyProviderServer", self.key_provider_server);
@@ -7632,6 +7933,7 @@ pub mod channel {
 
     impl TeletextSourceSettings {
         /// A new `TeletextSourceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7643,6 +7945,7 @@ pub mod channel {
     }
 
     impl IntoValue for TeletextSourceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OutputRectangle", self.output_rectangle);
@@ -7665,6 +7968,7 @@ pub mod channel {
 
     impl TemporalFilterSettings {
         /// A new `TemporalFilterSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7676,6 +7980,7 @@ pub mod channel {
     }
 
     impl IntoValue for TemporalFilterSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PostFilterSharpening", self.post_filter_sharpening);
@@ -7695,6 +8000,7 @@ pub mod channel {
 
     impl TextCaptionPositionSettings {
         /// A new `TextCaptionPositionSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7705,6 +8011,7 @@ pub mod channel {
     }
 
     impl IntoValue for TextCaptionPositionSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "YPositionPercentage", self.y_position_percentage);
@@ -7723,6 +8030,7 @@ pub mod channel {
 
     impl ThumbnailConfiguration {
         /// A new `ThumbnailConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7733,6 +8041,7 @@ pub mod channel {
     }
 
     impl IntoValue for ThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -7757,6 +8066,7 @@ pub mod channel {
 
     impl TimecodeBurninSettings {
         /// A new `TimecodeBurninSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7769,6 +8079,7 @@ pub mod channel {
     }
 
     impl IntoValue for TimecodeBurninSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontSize", self.font_size);
@@ -7792,6 +8103,7 @@ pub mod channel {
 
     impl TimecodeConfig {
         /// A new `TimecodeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7803,6 +8115,7 @@ pub mod channel {
     }
 
     impl IntoValue for TimecodeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -7825,6 +8138,7 @@ pub mod channel {
 
     impl TtmlDestinationSettings {
         /// A new `TtmlDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7836,6 +8150,7 @@ pub mod channel {
     }
 
     impl IntoValue for TtmlDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Position", self.position);
@@ -7861,6 +8176,7 @@ pub mod channel {
 
     impl UdpGroupSettings {
         /// A new `UdpGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7873,6 +8189,7 @@ pub mod channel {
     }
 
     impl IntoValue for UdpGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InputLossAction", self.input_loss_action);
@@ -7893,6 +8210,7 @@ pub mod channel {
 
     impl UdpMediaConnectRouterContainerSettings {
         /// A new `UdpMediaConnectRouterContainerSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7903,6 +8221,7 @@ pub mod channel {
     }
 
     impl IntoValue for UdpMediaConnectRouterContainerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "M2tsSettings", self.m2ts_settings);
@@ -7930,6 +8249,7 @@ pub mod channel {
 
     impl UdpOutputSettings {
         /// A new `UdpOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7943,6 +8263,7 @@ pub mod channel {
     }
 
     impl IntoValue for UdpOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BufferMsec", self.buffer_msec);
@@ -7967,6 +8288,7 @@ pub mod channel {
 
     impl VideoBlackFailoverSettings {
         /// A new `VideoBlackFailoverSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7978,6 +8300,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoBlackFailoverSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlackDetectThreshold", self.black_detect_threshold);
@@ -8009,6 +8332,7 @@ pub mod channel {
 
     impl VideoCodecSettings {
         /// A new `VideoCodecSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8023,6 +8347,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoCodecSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Av1Settings", self.av1_settings);
@@ -8072,6 +8397,7 @@ pub mod channel {
 
     impl VideoDescription {
         /// A new `VideoDescription` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8091,6 +8417,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoDescription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Border", self.border);
@@ -8127,6 +8454,7 @@ pub mod channel {
 
     impl VideoPositionRectangle {
         /// A new `VideoPositionRectangle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8140,6 +8468,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoPositionRectangle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -8170,6 +8499,7 @@ pub mod channel {
 
     impl VideoSelector {
         /// A new `VideoSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8183,6 +8513,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorSpace", self.color_space);
@@ -8204,6 +8535,7 @@ pub mod channel {
 
     impl VideoSelectorColorSpaceSettings {
         /// A new `VideoSelectorColorSpaceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8214,6 +8546,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoSelectorColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Hdr10Settings", self.hdr10_settings);
@@ -8232,6 +8565,7 @@ pub mod channel {
 
     impl VideoSelectorPid {
         /// A new `VideoSelectorPid` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8242,6 +8576,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoSelectorPid {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Pid", self.pid);
@@ -8260,6 +8595,7 @@ pub mod channel {
 
     impl VideoSelectorProgramId {
         /// A new `VideoSelectorProgramId` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8270,6 +8606,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoSelectorProgramId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProgramId", self.program_id);
@@ -8291,6 +8628,7 @@ pub mod channel {
 
     impl VideoSelectorSettings {
         /// A new `VideoSelectorSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8302,6 +8640,7 @@ pub mod channel {
     }
 
     impl IntoValue for VideoSelectorSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VideoSelectorPid", self.video_selector_pid);
@@ -8327,6 +8666,7 @@ pub mod channel {
 
     impl VpcOutputSettings {
         /// A new `VpcOutputSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8339,6 +8679,7 @@ pub mod channel {
     }
 
     impl IntoValue for VpcOutputSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PublicAddressAllocationIds", self.public_address_allocation_ids);
@@ -8365,6 +8706,7 @@ pub mod channel {
 
     impl WavSettings {
         /// A new `WavSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8377,6 +8719,7 @@ pub mod channel {
     }
 
     impl IntoValue for WavSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BitDepth", self.bit_depth);
@@ -8400,6 +8743,7 @@ pub mod channel {
 
     impl WebvttDestinationSettings {
         /// A new `WebvttDestinationSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8411,6 +8755,7 @@ pub mod channel {
     }
 
     impl IntoValue for WebvttDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Position", self.position);
@@ -8454,6 +8799,7 @@ pub struct CfnChannelPlacementGroup {
 
 impl CfnChannelPlacementGroup {
     /// A new `CfnChannelPlacementGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -8469,6 +8815,7 @@ impl CfnChannelPlacementGroup {
 impl crate::core::element::CfnResource for CfnChannelPlacementGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::ChannelPlacementGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClusterId", self.cluster_id);
@@ -8484,24 +8831,28 @@ impl Handle<CfnChannelPlacementGroup> {
     /// The ARN of the channel placement group.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// List of channel IDs added to the channel placement group.
     ///
     /// `Fn::GetAtt` `Channels`.
+    #[inline]
     pub fn attr_channels(&self) -> Value {
         self.get_att("Channels")
     }
     /// Unique internal identifier.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The current state of the ChannelPlacementGroupState
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -8616,6 +8967,7 @@ impl CfnCloudWatchAlarmTemplate {
 impl crate::core::element::CfnResource for CfnCloudWatchAlarmTemplate {
     const TYPE_NAME: &'static str = "AWS::MediaLive::CloudWatchAlarmTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -8640,33 +8992,39 @@ impl Handle<CfnCloudWatchAlarmTemplate> {
     /// A cloudwatch alarm template's ARN (Amazon Resource Name)
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// A cloudwatch alarm template's id. AWS provided templates have ids that start with `aws-`
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// A cloudwatch alarm template group's id. AWS provided template groups have ids that start with `aws-`
     ///
     /// `Fn::GetAtt` `GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("GroupId"))
     }
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -8761,6 +9119,7 @@ impl CfnCloudWatchAlarmTemplateGroup {
 impl crate::core::element::CfnResource for CfnCloudWatchAlarmTemplateGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::CloudWatchAlarmTemplateGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -8775,27 +9134,32 @@ impl Handle<CfnCloudWatchAlarmTemplateGroup> {
     /// A cloudwatch alarm template group's ARN (Amazon Resource Name)
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// A cloudwatch alarm template group's id. AWS provided template groups have ids that start with `aws-`
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -8834,6 +9198,7 @@ pub struct CfnCluster {
 
 impl CfnCluster {
     /// A new `CfnCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -8850,6 +9215,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClusterType", self.cluster_type);
@@ -8866,24 +9232,28 @@ impl Handle<CfnCluster> {
     /// The ARN of the Cluster.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The MediaLive Channels that are currently running on Nodes in this Cluster.
     ///
     /// `Fn::GetAtt` `ChannelIds`.
+    #[inline]
     pub fn attr_channel_ids(&self) -> Value {
         self.get_att("ChannelIds")
     }
     /// The unique ID of the Cluster.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The current state of the Cluster.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -8910,6 +9280,7 @@ pub mod cluster {
 
     impl ClusterNetworkSettings {
         /// A new `ClusterNetworkSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8921,6 +9292,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterNetworkSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultRoute", self.default_route);
@@ -8947,6 +9319,7 @@ pub mod cluster {
 
     impl InterfaceMapping {
         /// A new `InterfaceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8958,6 +9331,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InterfaceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogicalInterfaceName", self.logical_interface_name);
@@ -9043,6 +9417,7 @@ impl CfnEventBridgeRuleTemplate {
 impl crate::core::element::CfnResource for CfnEventBridgeRuleTemplate {
     const TYPE_NAME: &'static str = "AWS::MediaLive::EventBridgeRuleTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -9060,36 +9435,42 @@ impl Handle<CfnEventBridgeRuleTemplate> {
     /// An eventbridge rule template's ARN (Amazon Resource Name)
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Placeholder documentation for __timestampIso8601
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// An eventbridge rule template group's id. AWS provided template groups have ids that start with `aws-`
     ///
     /// `Fn::GetAtt` `GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("GroupId"))
     }
     /// An eventbridge rule template's id. AWS provided templates have ids that start with `aws-`
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Placeholder documentation for __string
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     /// Placeholder documentation for __timestampIso8601
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -9116,6 +9497,7 @@ pub mod event_bridge_rule_template {
     }
 
     impl IntoValue for EventBridgeRuleTemplateTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -9184,6 +9566,7 @@ impl CfnEventBridgeRuleTemplateGroup {
 impl crate::core::element::CfnResource for CfnEventBridgeRuleTemplateGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::EventBridgeRuleTemplateGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -9198,27 +9581,32 @@ impl Handle<CfnEventBridgeRuleTemplateGroup> {
     /// An eventbridge rule template group's ARN (Amazon Resource Name)
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// An eventbridge rule template group's id. AWS provided template groups have ids that start with `aws-`
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -9325,6 +9713,7 @@ pub struct CfnInput {
 
 impl CfnInput {
     /// A new `CfnInput` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -9352,6 +9741,7 @@ impl CfnInput {
 impl crate::core::element::CfnResource for CfnInput {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Input";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Destinations", self.destinations);
@@ -9379,30 +9769,35 @@ impl Handle<CfnInput> {
     /// The Unique ARN of the input (generated, immutable).
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A list of channel IDs that that input is attached to (currently an input can only be attached to one channel).
     ///
     /// `Fn::GetAtt` `AttachedChannels`.
+    #[inline]
     pub fn attr_attached_channels(&self) -> Value {
         self.get_att("AttachedChannels")
     }
     /// The generated ID of the input (unique for user account, immutable).
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// A standard input has two sources and a single pipeline input only has one.
     ///
     /// `Fn::GetAtt` `InputClass`.
+    #[inline]
     pub fn attr_input_class(&self) -> Val<String> {
         Val::expr(self.get_att("InputClass"))
     }
     /// A list of IDs for all Inputs which are partners of this one.
     ///
     /// `Fn::GetAtt` `InputPartnerIds`.
+    #[inline]
     pub fn attr_input_partner_ids(&self) -> Value {
         self.get_att("InputPartnerIds")
     }
@@ -9413,30 +9808,35 @@ impl Handle<CfnInput> {
     /// support a dynamic url at this time, MP4_FILE and TS_FILE. By default all input sources are static.
     ///
     /// `Fn::GetAtt` `InputSourceType`.
+    #[inline]
     pub fn attr_input_source_type(&self) -> Val<String> {
         Val::expr(self.get_att("InputSourceType"))
     }
     /// A list of IDs for all the Input Security Groups attached to the input.
     ///
     /// `Fn::GetAtt` `SecurityGroups`.
+    #[inline]
     pub fn attr_security_groups(&self) -> Value {
         self.get_att("SecurityGroups")
     }
     /// A list of source URLs of the input (PULL-type).
     ///
     /// `Fn::GetAtt` `SourceUrls`.
+    #[inline]
     pub fn attr_source_urls(&self) -> Value {
         self.get_att("SourceUrls")
     }
     /// Placeholder documentation for InputState
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// A list of destination URLs of the input (PUSH-type).
     ///
     /// `Fn::GetAtt` `DestinationUrls`.
+    #[inline]
     pub fn attr_destination_urls(&self) -> Value {
         self.get_att("DestinationUrls")
     }
@@ -9499,6 +9899,7 @@ pub mod input {
 
     impl InputDestination {
         /// A new `InputDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9516,6 +9917,7 @@ pub mod input {
     }
 
     impl IntoValue for InputDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ip", self.ip);
@@ -9548,6 +9950,7 @@ pub mod input {
 
     impl InputDestinationRoute {
         /// A new `InputDestinationRoute` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9559,6 +9962,7 @@ pub mod input {
     }
 
     impl IntoValue for InputDestinationRoute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidr", self.cidr);
@@ -9585,6 +9989,7 @@ pub mod input {
 
     impl InputDestinationVpc {
         /// A new `InputDestinationVpc` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9596,6 +10001,7 @@ pub mod input {
     }
 
     impl IntoValue for InputDestinationVpc {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -9617,6 +10023,7 @@ pub mod input {
 
     impl InputDeviceSettings {
         /// A new `InputDeviceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9627,6 +10034,7 @@ pub mod input {
     }
 
     impl IntoValue for InputDeviceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -9652,6 +10060,7 @@ pub mod input {
 
     impl InputSdpLocation {
         /// A new `InputSdpLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9663,6 +10072,7 @@ pub mod input {
     }
 
     impl IntoValue for InputSdpLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MediaIndex", self.media_index);
@@ -9696,6 +10106,7 @@ pub mod input {
 
     impl InputSource {
         /// A new `InputSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9708,6 +10119,7 @@ pub mod input {
     }
 
     impl IntoValue for InputSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PasswordParam", self.password_param);
@@ -9746,6 +10158,7 @@ pub mod input {
 
     impl InputVpcRequest {
         /// A new `InputVpcRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9757,6 +10170,7 @@ pub mod input {
     }
 
     impl IntoValue for InputVpcRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -9778,6 +10192,7 @@ pub mod input {
 
     impl MediaConnectFlow {
         /// A new `MediaConnectFlow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9788,6 +10203,7 @@ pub mod input {
     }
 
     impl IntoValue for MediaConnectFlow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowArn", self.flow_arn);
@@ -9808,6 +10224,7 @@ pub mod input {
 
     impl MulticastSettings {
         /// A new `MulticastSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9818,6 +10235,7 @@ pub mod input {
     }
 
     impl IntoValue for MulticastSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Sources", self.sources);
@@ -9853,6 +10271,7 @@ pub mod input {
     }
 
     impl IntoValue for MulticastSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceIp", self.source_ip);
@@ -9889,6 +10308,7 @@ pub mod input {
     }
 
     impl IntoValue for RouterDestinationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AvailabilityZoneName".into(), self.availability_zone_name.into_value());
@@ -9922,6 +10342,7 @@ pub mod input {
 
     impl RouterSettings {
         /// A new `RouterSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9934,6 +10355,7 @@ pub mod input {
     }
 
     impl IntoValue for RouterSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destinations", self.destinations);
@@ -9958,6 +10380,7 @@ pub mod input {
 
     impl Smpte2110ReceiverGroup {
         /// A new `Smpte2110ReceiverGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9968,6 +10391,7 @@ pub mod input {
     }
 
     impl IntoValue for Smpte2110ReceiverGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SdpSettings", self.sdp_settings);
@@ -10004,6 +10428,7 @@ pub mod input {
 
     impl Smpte2110ReceiverGroupSdpSettings {
         /// A new `Smpte2110ReceiverGroupSdpSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10016,6 +10441,7 @@ pub mod input {
     }
 
     impl IntoValue for Smpte2110ReceiverGroupSdpSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AncillarySdps", self.ancillary_sdps);
@@ -10038,6 +10464,7 @@ pub mod input {
 
     impl Smpte2110ReceiverGroupSettings {
         /// A new `Smpte2110ReceiverGroupSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10048,6 +10475,7 @@ pub mod input {
     }
 
     impl IntoValue for Smpte2110ReceiverGroupSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Smpte2110ReceiverGroups", self.smpte2110_receiver_groups);
@@ -10074,6 +10502,7 @@ pub mod input {
 
     impl SrtCallerDecryption {
         /// A new `SrtCallerDecryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10085,6 +10514,7 @@ pub mod input {
     }
 
     impl IntoValue for SrtCallerDecryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Algorithm", self.algorithm);
@@ -10129,6 +10559,7 @@ pub mod input {
 
     impl SrtCallerSource {
         /// A new `SrtCallerSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10143,6 +10574,7 @@ pub mod input {
     }
 
     impl IntoValue for SrtCallerSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Decryption", self.decryption);
@@ -10173,6 +10605,7 @@ pub mod input {
 
     impl SrtListenerDecryption {
         /// A new `SrtListenerDecryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10184,6 +10617,7 @@ pub mod input {
     }
 
     impl IntoValue for SrtListenerDecryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Algorithm", self.algorithm);
@@ -10217,6 +10651,7 @@ pub mod input {
 
     impl SrtListenerSettings {
         /// A new `SrtListenerSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10229,6 +10664,7 @@ pub mod input {
     }
 
     impl IntoValue for SrtListenerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Decryption", self.decryption);
@@ -10256,6 +10692,7 @@ pub mod input {
 
     impl SrtSettings {
         /// A new `SrtSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10267,6 +10704,7 @@ pub mod input {
     }
 
     impl IntoValue for SrtSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SrtCallerSources", self.srt_caller_sources);
@@ -10348,6 +10786,7 @@ pub struct CfnInputSecurityGroup {
 
 impl CfnInputSecurityGroup {
     /// A new `CfnInputSecurityGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -10361,6 +10800,7 @@ impl CfnInputSecurityGroup {
 impl crate::core::element::CfnResource for CfnInputSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::InputSecurityGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -10374,18 +10814,21 @@ impl Handle<CfnInputSecurityGroup> {
     /// Unique ARN of Input Security Group
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The Id of the Input Security Group
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The list of inputs currently using this Input Security Group.
     ///
     /// `Fn::GetAtt` `Inputs`.
+    #[inline]
     pub fn attr_inputs(&self) -> Value {
         self.get_att("Inputs")
     }
@@ -10407,6 +10850,7 @@ pub mod input_security_group {
 
     impl InputWhitelistRule {
         /// A new `InputWhitelistRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10417,6 +10861,7 @@ pub mod input_security_group {
     }
 
     impl IntoValue for InputWhitelistRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidr", self.cidr);
@@ -10488,6 +10933,7 @@ impl CfnMultiplex {
 impl crate::core::element::CfnResource for CfnMultiplex {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Multiplex";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AvailabilityZones".into(), self.availability_zones.into_value());
@@ -10504,29 +10950,34 @@ impl Handle<CfnMultiplex> {
     /// The unique arn of the multiplex.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique id of the multiplex.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The number of currently healthy pipelines.
     ///
     /// `Fn::GetAtt` `PipelinesRunningCount`.
+    #[inline]
     pub fn attr_pipelines_running_count(&self) -> Val<i64> {
         Val::expr(self.get_att("PipelinesRunningCount"))
     }
     /// The number of programs in the multiplex.
     ///
     /// `Fn::GetAtt` `ProgramCount`.
+    #[inline]
     pub fn attr_program_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ProgramCount"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -10548,6 +10999,7 @@ pub mod multiplex {
 
     impl MultiplexOutputDestination {
         /// A new `MultiplexOutputDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10558,6 +11010,7 @@ pub mod multiplex {
     }
 
     impl IntoValue for MultiplexOutputDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -10613,6 +11066,7 @@ pub mod multiplex {
     }
 
     impl IntoValue for MultiplexSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaximumVideoBufferDelayMilliseconds", self.maximum_video_buffer_delay_milliseconds);
@@ -10669,6 +11123,7 @@ pub struct CfnMultiplexprogram {
 
 impl CfnMultiplexprogram {
     /// A new `CfnMultiplexprogram` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -10686,6 +11141,7 @@ impl CfnMultiplexprogram {
 impl crate::core::element::CfnResource for CfnMultiplexprogram {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Multiplexprogram";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MultiplexId", self.multiplex_id);
@@ -10703,6 +11159,7 @@ impl Handle<CfnMultiplexprogram> {
     /// The MediaLive channel associated with the program.
     ///
     /// `Fn::GetAtt` `ChannelId`.
+    #[inline]
     pub fn attr_channel_id(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelId"))
     }
@@ -10758,6 +11215,7 @@ pub mod multiplexprogram {
 
     impl MultiplexProgramPacketIdentifiersMap {
         /// A new `MultiplexProgramPacketIdentifiersMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10780,6 +11238,7 @@ pub mod multiplexprogram {
     }
 
     impl IntoValue for MultiplexProgramPacketIdentifiersMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioPids", self.audio_pids);
@@ -10818,6 +11277,7 @@ pub mod multiplexprogram {
 
     impl MultiplexProgramPipelineDetail {
         /// A new `MultiplexProgramPipelineDetail` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10829,6 +11289,7 @@ pub mod multiplexprogram {
     }
 
     impl IntoValue for MultiplexProgramPipelineDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActiveChannelPipeline", self.active_channel_pipeline);
@@ -10861,6 +11322,7 @@ pub mod multiplexprogram {
     }
 
     impl IntoValue for MultiplexProgramServiceDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ProviderName".into(), self.provider_name.into_value());
@@ -10912,6 +11374,7 @@ pub mod multiplexprogram {
     }
 
     impl IntoValue for MultiplexProgramSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PreferredChannelPipeline", self.preferred_channel_pipeline);
@@ -10988,6 +11451,7 @@ impl CfnNetwork {
 impl crate::core::element::CfnResource for CfnNetwork {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Network";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IpPools".into(), self.ip_pools.into_value());
@@ -11003,22 +11467,26 @@ impl Handle<CfnNetwork> {
     /// The ARN of the Network.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique ID of the Network.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     ///
     /// `Fn::GetAtt` `AssociatedClusterIds`.
+    #[inline]
     pub fn attr_associated_cluster_ids(&self) -> Value {
         self.get_att("AssociatedClusterIds")
     }
@@ -11040,6 +11508,7 @@ pub mod network {
 
     impl IpPool {
         /// A new `IpPool` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11050,6 +11519,7 @@ pub mod network {
     }
 
     impl IntoValue for IpPool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidr", self.cidr);
@@ -11075,6 +11545,7 @@ pub mod network {
 
     impl Route {
         /// A new `Route` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11086,6 +11557,7 @@ pub mod network {
     }
 
     impl IntoValue for Route {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cidr", self.cidr);
@@ -11161,6 +11633,7 @@ impl CfnNode {
 impl crate::core::element::CfnResource for CfnNode {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Node";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterId".into(), self.cluster_id.into_value());
@@ -11178,36 +11651,42 @@ impl Handle<CfnNode> {
     /// The ARN of the Node. It is automatically assigned when the Node is created.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique ID of the Node. Unique in the Cluster. The ID is the resource-id portion of the ARN.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The current state of the Node.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The current connection state of the Node.
     ///
     /// `Fn::GetAtt` `ConnectionState`.
+    #[inline]
     pub fn attr_connection_state(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionState"))
     }
     /// The ARN of the EC2 instance hosting the Node.
     ///
     /// `Fn::GetAtt` `InstanceArn`.
+    #[inline]
     pub fn attr_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceArn"))
     }
     /// An array of IDs. Each ID is one ChannelPlacementGroup that is associated with this Node.
     ///
     /// `Fn::GetAtt` `ChannelPlacementGroups`.
+    #[inline]
     pub fn attr_channel_placement_groups(&self) -> Value {
         self.get_att("ChannelPlacementGroups")
     }
@@ -11239,6 +11718,7 @@ pub mod node {
 
     impl NodeInterfaceMapping {
         /// A new `NodeInterfaceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11251,6 +11731,7 @@ pub mod node {
     }
 
     impl IntoValue for NodeInterfaceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogicalInterfaceName", self.logical_interface_name);
@@ -11283,6 +11764,7 @@ pub mod node {
 
     impl SdiSourceMapping {
         /// A new `SdiSourceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11295,6 +11777,7 @@ pub mod node {
     }
 
     impl IntoValue for SdiSourceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CardNumber", self.card_number);
@@ -11365,6 +11848,7 @@ impl CfnSdiSource {
 impl crate::core::element::CfnResource for CfnSdiSource {
     const TYPE_NAME: &'static str = "AWS::MediaLive::SdiSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Mode", self.mode);
@@ -11380,24 +11864,28 @@ impl Handle<CfnSdiSource> {
     /// The unique identifier of the SdiSource.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The current state of the SdiSource.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The unique arn of the SdiSource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The list of inputs currently using this SDI source.
     ///
     /// `Fn::GetAtt` `Inputs`.
+    #[inline]
     pub fn attr_inputs(&self) -> Value {
         self.get_att("Inputs")
     }
@@ -11495,6 +11983,7 @@ impl CfnSignalMap {
 impl crate::core::element::CfnResource for CfnSignalMap {
     const TYPE_NAME: &'static str = "AWS::MediaLive::SignalMap";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CloudWatchAlarmTemplateGroupIdentifiers", self.cloud_watch_alarm_template_group_identifiers);
@@ -11513,84 +12002,99 @@ impl Handle<CfnSignalMap> {
     /// A signal map's ARN (Amazon Resource Name)
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CloudWatchAlarmTemplateGroupIds`.
+    #[inline]
     pub fn attr_cloud_watch_alarm_template_group_ids(&self) -> Value {
         self.get_att("CloudWatchAlarmTemplateGroupIds")
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Error message associated with a failed creation or failed update attempt of a signal map.
     ///
     /// `Fn::GetAtt` `ErrorMessage`.
+    #[inline]
     pub fn attr_error_message(&self) -> Val<String> {
         Val::expr(self.get_att("ErrorMessage"))
     }
     ///
     /// `Fn::GetAtt` `EventBridgeRuleTemplateGroupIds`.
+    #[inline]
     pub fn attr_event_bridge_rule_template_group_ids(&self) -> Value {
         self.get_att("EventBridgeRuleTemplateGroupIds")
     }
     /// A map representing an incomplete AWS media workflow as a graph.
     ///
     /// `Fn::GetAtt` `FailedMediaResourceMap`.
+    #[inline]
     pub fn attr_failed_media_resource_map(&self) -> Value {
         self.get_att("FailedMediaResourceMap")
     }
     /// A signal map's id.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     ///
     /// `Fn::GetAtt` `LastDiscoveredAt`.
+    #[inline]
     pub fn attr_last_discovered_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastDiscoveredAt"))
     }
     /// Represents the latest successful monitor deployment of a signal map.
     ///
     /// `Fn::GetAtt` `LastSuccessfulMonitorDeployment`.
+    #[inline]
     pub fn attr_last_successful_monitor_deployment(&self) -> Value {
         self.get_att("LastSuccessfulMonitorDeployment")
     }
     /// A map representing an AWS media workflow as a graph.
     ///
     /// `Fn::GetAtt` `MediaResourceMap`.
+    #[inline]
     pub fn attr_media_resource_map(&self) -> Value {
         self.get_att("MediaResourceMap")
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
     /// If true, there are pending monitor changes for this signal map that can be deployed.
     ///
     /// `Fn::GetAtt` `MonitorChangesPendingDeployment`.
+    #[inline]
     pub fn attr_monitor_changes_pending_deployment(&self) -> Val<bool> {
         Val::expr(self.get_att("MonitorChangesPendingDeployment"))
     }
     /// Represents the latest monitor deployment of a signal map.
     ///
     /// `Fn::GetAtt` `MonitorDeployment`.
+    #[inline]
     pub fn attr_monitor_deployment(&self) -> Value {
         self.get_att("MonitorDeployment")
     }
     /// A signal map's current status which is dependent on its lifecycle actions or associated jobs.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }

@@ -91,6 +91,7 @@ impl CfnAsset {
 impl crate::core::element::CfnResource for CfnAsset {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::Asset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EgressEndpoints", self.egress_endpoints);
@@ -109,12 +110,14 @@ impl Handle<CfnAsset> {
     /// The ARN of the Asset.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time the Asset was initially submitted for Ingest.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -146,6 +149,7 @@ pub mod asset {
     }
 
     impl IntoValue for EgressEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PackagingConfigurationId".into(), self.packaging_configuration_id.into_value());
@@ -221,6 +225,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -238,6 +243,7 @@ impl Handle<CfnChannel> {
     /// The Amazon Resource Name (ARN) assigned to the Channel.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -259,6 +265,7 @@ pub mod channel {
 
     impl HlsIngest {
         /// A new `HlsIngest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -269,6 +276,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsIngest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ingestEndpoints", self.ingest_endpoints);
@@ -304,6 +312,7 @@ pub mod channel {
 
     impl IngestEndpoint {
         /// A new `IngestEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -317,6 +326,7 @@ pub mod channel {
     }
 
     impl IntoValue for IngestEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -342,6 +352,7 @@ pub mod channel {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -352,6 +363,7 @@ pub mod channel {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);
@@ -475,6 +487,7 @@ impl CfnOriginEndpoint {
 impl crate::core::element::CfnResource for CfnOriginEndpoint {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::OriginEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Authorization", self.authorization);
@@ -500,12 +513,14 @@ impl Handle<CfnOriginEndpoint> {
     /// The Amazon Resource Name (ARN) assigned to the OriginEndpoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The URL of the packaged OriginEndpoint for consumption.
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
@@ -540,6 +555,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for Authorization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CdnIdentifierSecret".into(), self.cdn_identifier_secret.into_value());
@@ -593,6 +609,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for CmafEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
@@ -634,6 +651,7 @@ pub mod origin_endpoint {
 
     impl CmafPackage {
         /// A new `CmafPackage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -648,6 +666,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for CmafPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -685,6 +704,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyRotationIntervalSeconds", self.key_rotation_interval_seconds);
@@ -787,6 +807,7 @@ pub mod origin_endpoint {
 
     impl DashPackage {
         /// A new `DashPackage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -812,6 +833,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdTriggers", self.ad_triggers);
@@ -865,6 +887,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for EncryptionContractConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PresetSpeke20Audio".into(), self.preset_speke20_audio.into_value());
@@ -924,6 +947,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for HlsEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
@@ -1034,6 +1058,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for HlsManifest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkers", self.ad_markers);
@@ -1125,6 +1150,7 @@ pub mod origin_endpoint {
 
     impl HlsPackage {
         /// A new `HlsPackage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1146,6 +1172,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for HlsPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkers", self.ad_markers);
@@ -1181,6 +1208,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for MssEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SpekeKeyProvider".into(), self.speke_key_provider.into_value());
@@ -1212,6 +1240,7 @@ pub mod origin_endpoint {
 
     impl MssPackage {
         /// A new `MssPackage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1225,6 +1254,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for MssPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -1297,6 +1327,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for SpekeKeyProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -1332,6 +1363,7 @@ pub mod origin_endpoint {
 
     impl StreamSelection {
         /// A new `StreamSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1344,6 +1376,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for StreamSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxVideoBitsPerSecond", self.max_video_bits_per_second);
@@ -1592,6 +1625,7 @@ impl CfnPackagingConfiguration {
 impl crate::core::element::CfnResource for CfnPackagingConfiguration {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::PackagingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CmafPackage", self.cmaf_package);
@@ -1610,6 +1644,7 @@ impl Handle<CfnPackagingConfiguration> {
     /// The ARN of the PackagingConfiguration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1635,6 +1670,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for CmafEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SpekeKeyProvider".into(), self.speke_key_provider.into_value());
@@ -1685,6 +1721,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for CmafPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -1712,6 +1749,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for DashEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SpekeKeyProvider".into(), self.speke_key_provider.into_value());
@@ -1757,6 +1795,7 @@ pub mod packaging_configuration {
 
     impl DashManifest {
         /// A new `DashManifest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1772,6 +1811,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for DashManifest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManifestLayout", self.manifest_layout);
@@ -1854,6 +1894,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for DashPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DashManifests".into(), self.dash_manifests.into_value());
@@ -1898,6 +1939,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for EncryptionContractConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PresetSpeke20Audio".into(), self.preset_speke20_audio.into_value());
@@ -1942,6 +1984,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for HlsEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
@@ -1993,6 +2036,7 @@ pub mod packaging_configuration {
 
     impl HlsManifest {
         /// A new `HlsManifest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2008,6 +2052,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for HlsManifest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkers", self.ad_markers);
@@ -2068,6 +2113,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for HlsPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -2096,6 +2142,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for MssEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SpekeKeyProvider".into(), self.speke_key_provider.into_value());
@@ -2117,6 +2164,7 @@ pub mod packaging_configuration {
 
     impl MssManifest {
         /// A new `MssManifest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2128,6 +2176,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for MssManifest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManifestName", self.manifest_name);
@@ -2166,6 +2215,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for MssPackage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -2219,6 +2269,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for SpekeKeyProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionContractConfiguration", self.encryption_contract_configuration);
@@ -2252,6 +2303,7 @@ pub mod packaging_configuration {
 
     impl StreamSelection {
         /// A new `StreamSelection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2264,6 +2316,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for StreamSelection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxVideoBitsPerSecond", self.max_video_bits_per_second);
@@ -2424,6 +2477,7 @@ impl CfnPackagingGroup {
 impl crate::core::element::CfnResource for CfnPackagingGroup {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::PackagingGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Authorization", self.authorization);
@@ -2439,12 +2493,14 @@ impl Handle<CfnPackagingGroup> {
     /// The ARN of the PackagingGroup.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The fully qualified domain name for Assets in the PackagingGroup.
     ///
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
@@ -2478,6 +2534,7 @@ pub mod packaging_group {
     }
 
     impl IntoValue for Authorization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CdnIdentifierSecret".into(), self.cdn_identifier_secret.into_value());
@@ -2500,6 +2557,7 @@ pub mod packaging_group {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2510,6 +2568,7 @@ pub mod packaging_group {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupName", self.log_group_name);

@@ -91,6 +91,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelGroupName".into(), self.channel_group_name.into_value());
@@ -111,29 +112,34 @@ impl Handle<CfnChannel> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) associated with the resource.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The date and time the channel was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// &lt;p&gt;The list of ingest endpoints.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `IngestEndpoints`.
+    #[inline]
     pub fn attr_ingest_endpoints(&self) -> Value {
         self.get_att("IngestEndpoints")
     }
     ///
     /// `Fn::GetAtt` `IngestEndpointUrls`.
+    #[inline]
     pub fn attr_ingest_endpoint_urls(&self) -> Value {
         self.get_att("IngestEndpointUrls")
     }
     /// &lt;p&gt;The date and time the channel was modified.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -142,6 +148,7 @@ impl Handle<CfnChannel> {
     /// this field to find the multiview channels that you need to update first.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `AttachedMultiviewChannels`.
+    #[inline]
     pub fn attr_attached_multiview_channels(&self) -> Value {
         self.get_att("AttachedMultiviewChannels")
     }
@@ -173,6 +180,7 @@ pub mod channel {
 
     impl InputSwitchConfiguration {
         /// A new `InputSwitchConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -184,6 +192,7 @@ pub mod channel {
     }
 
     impl IntoValue for InputSwitchConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MQCSInputSwitching", self.mqcs_input_switching);
@@ -225,6 +234,7 @@ pub mod channel {
     }
 
     impl IntoValue for MultiviewConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AvailableLayouts".into(), self.available_layouts.into_value());
@@ -248,6 +258,7 @@ pub mod channel {
 
     impl OutputHeaderConfiguration {
         /// A new `OutputHeaderConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -258,6 +269,7 @@ pub mod channel {
     }
 
     impl IntoValue for OutputHeaderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PublishMQCS", self.publish_mqcs);
@@ -341,6 +353,7 @@ impl CfnChannelGroup {
 impl crate::core::element::CfnResource for CfnChannelGroup {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::ChannelGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelGroupName".into(), self.channel_group_name.into_value());
@@ -355,12 +368,14 @@ impl Handle<CfnChannelGroup> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) associated with the resource.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The date and time the channel group was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -368,12 +383,14 @@ impl Handle<CfnChannelGroup> {
     /// (such as Amazon CloudFront) or playback device.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `EgressDomain`.
+    #[inline]
     pub fn attr_egress_domain(&self) -> Val<String> {
         Val::expr(self.get_att("EgressDomain"))
     }
     /// &lt;p&gt;The date and time the channel group was modified.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -409,6 +426,7 @@ impl CfnChannelPolicy {
 impl crate::core::element::CfnResource for CfnChannelPolicy {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::ChannelPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelGroupName".into(), self.channel_group_name.into_value());
@@ -538,6 +556,7 @@ impl CfnOriginEndpoint {
 impl crate::core::element::CfnResource for CfnOriginEndpoint {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::OriginEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelGroupName".into(), self.channel_group_name.into_value());
@@ -564,38 +583,45 @@ impl Handle<CfnOriginEndpoint> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) associated with the resource.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The date and time the origin endpoint was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DashManifestUrls`.
+    #[inline]
     pub fn attr_dash_manifest_urls(&self) -> Value {
         self.get_att("DashManifestUrls")
     }
     ///
     /// `Fn::GetAtt` `MssManifestUrls`.
+    #[inline]
     pub fn attr_mss_manifest_urls(&self) -> Value {
         self.get_att("MssManifestUrls")
     }
     ///
     /// `Fn::GetAtt` `HlsManifestUrls`.
+    #[inline]
     pub fn attr_hls_manifest_urls(&self) -> Value {
         self.get_att("HlsManifestUrls")
     }
     ///
     /// `Fn::GetAtt` `LowLatencyHlsManifestUrls`.
+    #[inline]
     pub fn attr_low_latency_hls_manifest_urls(&self) -> Value {
         self.get_att("LowLatencyHlsManifestUrls")
     }
     /// &lt;p&gt;The date and time the origin endpoint was modified.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -616,6 +642,7 @@ pub mod origin_endpoint {
 
     impl ContentKeyPeriodConfiguration {
         /// A new `ContentKeyPeriodConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -626,6 +653,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for ContentKeyPeriodConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentKeyPeriodTiming", self.content_key_period_timing);
@@ -676,6 +704,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashBaseUrl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DvbPriority", self.dvb_priority);
@@ -715,6 +744,7 @@ pub mod origin_endpoint {
 
     impl DashDvbFontDownload {
         /// A new `DashDvbFontDownload` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -727,6 +757,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashDvbFontDownload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontFamily", self.font_family);
@@ -766,6 +797,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashDvbMetricsReporting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Probability", self.probability);
@@ -791,6 +823,7 @@ pub mod origin_endpoint {
 
     impl DashDvbSettings {
         /// A new `DashDvbSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -802,6 +835,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashDvbSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorMetrics", self.error_metrics);
@@ -949,6 +983,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashManifestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioTimelinePattern", self.audio_timeline_pattern);
@@ -1009,6 +1044,7 @@ pub mod origin_endpoint {
 
     impl DashProgramInformation {
         /// A new `DashProgramInformation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1023,6 +1059,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashProgramInformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Copyright", self.copyright);
@@ -1045,6 +1082,7 @@ pub mod origin_endpoint {
 
     impl DashSubtitleConfiguration {
         /// A new `DashSubtitleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1055,6 +1093,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashSubtitleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TtmlConfiguration", self.ttml_configuration);
@@ -1079,6 +1118,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashTtmlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TtmlProfile".into(), self.ttml_profile.into_value());
@@ -1103,6 +1143,7 @@ pub mod origin_endpoint {
 
     impl DashUtcTiming {
         /// A new `DashUtcTiming` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1114,6 +1155,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashUtcTiming {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TimingMode", self.timing_mode);
@@ -1184,6 +1226,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CmafExcludeSegmentDrmMetadata", self.cmaf_exclude_segment_drm_metadata);
@@ -1224,6 +1267,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for EncryptionContractConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PresetSpeke20Audio".into(), self.preset_speke20_audio.into_value());
@@ -1249,6 +1293,7 @@ pub mod origin_endpoint {
 
     impl EncryptionMethod {
         /// A new `EncryptionMethod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1261,6 +1306,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for EncryptionMethod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CmafEncryptionMethod", self.cmaf_encryption_method);
@@ -1322,6 +1368,7 @@ pub mod origin_endpoint {
 
     impl FilterConfiguration {
         /// A new `FilterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1338,6 +1385,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for FilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClipStartTime", self.clip_start_time);
@@ -1370,6 +1418,7 @@ pub mod origin_endpoint {
 
     impl ForceEndpointErrorConfiguration {
         /// A new `ForceEndpointErrorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1380,6 +1429,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for ForceEndpointErrorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndpointErrorConditions", self.endpoint_error_conditions);
@@ -1481,6 +1531,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for HlsManifestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChildManifestName", self.child_manifest_name);
@@ -1546,6 +1597,7 @@ pub mod origin_endpoint {
 
     impl LowLatencyHlsFilterConfiguration {
         /// A new `LowLatencyHlsFilterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1561,6 +1613,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for LowLatencyHlsFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClipStartTime", self.clip_start_time);
@@ -1667,6 +1720,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for LowLatencyHlsManifestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChildManifestName", self.child_manifest_name);
@@ -1732,6 +1786,7 @@ pub mod origin_endpoint {
 
     impl MssFilterConfiguration {
         /// A new `MssFilterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1747,6 +1802,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for MssFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClipStartTime", self.clip_start_time);
@@ -1803,6 +1859,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for MssManifestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -1840,6 +1897,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for MultiviewFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Layout".into(), self.layout.into_value());
@@ -1874,6 +1932,7 @@ pub mod origin_endpoint {
 
     impl Scte {
         /// A new `Scte` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1886,6 +1945,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for Scte {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomAdTypes", self.custom_ad_types);
@@ -1909,6 +1969,7 @@ pub mod origin_endpoint {
 
     impl ScteDash {
         /// A new `ScteDash` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1920,6 +1981,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for ScteDash {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkerDash", self.ad_marker_dash);
@@ -1942,6 +2004,7 @@ pub mod origin_endpoint {
 
     impl ScteHls {
         /// A new `ScteHls` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1953,6 +2016,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for ScteHls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkerHls", self.ad_marker_hls);
@@ -2012,6 +2076,7 @@ pub mod origin_endpoint {
 
     impl Segment {
         /// A new `Segment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2029,6 +2094,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for Segment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -2128,6 +2194,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for SpekeKeyProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateArn", self.certificate_arn);
@@ -2176,6 +2243,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for StartTag {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Precise", self.precise);
@@ -2501,6 +2569,7 @@ impl CfnOriginEndpointPolicy {
 impl crate::core::element::CfnResource for CfnOriginEndpointPolicy {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::OriginEndpointPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CdnAuthConfiguration", self.cdn_auth_configuration);
@@ -2546,6 +2615,7 @@ pub mod origin_endpoint_policy {
     }
 
     impl IntoValue for CdnAuthConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CdnIdentifierSecretArns".into(), self.cdn_identifier_secret_arns.into_value());

@@ -75,6 +75,7 @@ impl CfnContainer {
 impl crate::core::element::CfnResource for CfnContainer {
     const TYPE_NAME: &'static str = "AWS::MediaStore::Container";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessLoggingEnabled", self.access_logging_enabled);
@@ -92,11 +93,13 @@ impl crate::core::element::CfnResource for CfnContainer {
 impl Handle<CfnContainer> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
@@ -128,6 +131,7 @@ pub mod container {
 
     impl CorsRule {
         /// A new `CorsRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -142,6 +146,7 @@ pub mod container {
     }
 
     impl IntoValue for CorsRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedHeaders", self.allowed_headers);
@@ -177,6 +182,7 @@ pub mod container {
     }
 
     impl IntoValue for MetricPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContainerLevelMetrics".into(), self.container_level_metrics.into_value());
@@ -205,6 +211,7 @@ pub mod container {
     }
 
     impl IntoValue for MetricPolicyRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ObjectGroup".into(), self.object_group.into_value());

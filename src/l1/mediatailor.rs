@@ -93,6 +93,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Audiences", self.audiences);
@@ -113,6 +114,7 @@ impl Handle<CfnChannel> {
     /// &lt;p&gt;The ARN of the channel.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -154,6 +156,7 @@ pub mod channel {
 
     impl DashPlaylistSettings {
         /// A new `DashPlaylistSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -167,6 +170,7 @@ pub mod channel {
     }
 
     impl IntoValue for DashPlaylistSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
@@ -199,6 +203,7 @@ pub mod channel {
 
     impl HlsPlaylistSettings {
         /// A new `HlsPlaylistSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -210,6 +215,7 @@ pub mod channel {
     }
 
     impl IntoValue for HlsPlaylistSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkupType", self.ad_markup_type);
@@ -231,6 +237,7 @@ pub mod channel {
 
     impl LogConfigurationForChannel {
         /// A new `LogConfigurationForChannel` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -241,6 +248,7 @@ pub mod channel {
     }
 
     impl IntoValue for LogConfigurationForChannel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogTypes", self.log_types);
@@ -290,6 +298,7 @@ pub mod channel {
     }
 
     impl IntoValue for RequestOutputItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DashPlaylistSettings", self.dash_playlist_settings);
@@ -319,6 +328,7 @@ pub mod channel {
 
     impl SlateSource {
         /// A new `SlateSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -330,6 +340,7 @@ pub mod channel {
     }
 
     impl IntoValue for SlateSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceLocationName", self.source_location_name);
@@ -358,6 +369,7 @@ pub mod channel {
     }
 
     impl IntoValue for TimeShiftConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxTimeDelaySeconds".into(), self.max_time_delay_seconds.into_value());
@@ -420,6 +432,7 @@ impl CfnChannelPolicy {
 impl crate::core::element::CfnResource for CfnChannelPolicy {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::ChannelPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelName".into(), self.channel_name.into_value());
@@ -509,6 +522,7 @@ impl CfnFunction {
 impl crate::core::element::CfnResource for CfnFunction {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::Function";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsServiceRequestConfiguration", self.aws_service_request_configuration);
@@ -530,6 +544,7 @@ impl Handle<CfnFunction> {
     /// The ARN of the function.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -633,6 +648,7 @@ pub mod function {
     }
 
     impl IntoValue for AwsServiceRequestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Body", self.body);
@@ -709,6 +725,7 @@ pub mod function {
     }
 
     impl IntoValue for ConcurrentExecutorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FunctionList".into(), self.function_list.into_value());
@@ -748,6 +765,7 @@ pub mod function {
     }
 
     impl IntoValue for CustomOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Output", self.output);
@@ -783,6 +801,7 @@ pub mod function {
 
     impl FunctionRef {
         /// A new `FunctionRef` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -795,6 +814,7 @@ pub mod function {
     }
 
     impl IntoValue for FunctionRef {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alias", self.alias);
@@ -874,6 +894,7 @@ pub mod function {
     }
 
     impl IntoValue for HttpRequestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Body", self.body);
@@ -941,6 +962,7 @@ pub mod function {
     }
 
     impl IntoValue for SequentialExecutorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FunctionList".into(), self.function_list.into_value());
@@ -1035,6 +1057,7 @@ pub mod function {
     }
 
     impl IntoValue for VastRequestConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Body", self.body);
@@ -1125,6 +1148,7 @@ impl CfnLiveSource {
 impl crate::core::element::CfnResource for CfnLiveSource {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::LiveSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HttpPackageConfigurations".into(), self.http_package_configurations.into_value());
@@ -1140,6 +1164,7 @@ impl Handle<CfnLiveSource> {
     /// &lt;p&gt;The ARN of the live source.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1180,6 +1205,7 @@ pub mod live_source {
     }
 
     impl IntoValue for HttpPackageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Path".into(), self.path.into_value());
@@ -1410,6 +1436,7 @@ impl CfnPlaybackConfiguration {
 impl crate::core::element::CfnResource for CfnPlaybackConfiguration {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::PlaybackConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdConditioningConfiguration", self.ad_conditioning_configuration);
@@ -1444,6 +1471,7 @@ impl Handle<CfnPlaybackConfiguration> {
     /// The URL that the player uses to initialize a session that uses client-side reporting.
     ///
     /// `Fn::GetAtt` `SessionInitializationEndpointPrefix`.
+    #[inline]
     pub fn attr_session_initialization_endpoint_prefix(&self) -> Val<String> {
         Val::expr(self.get_att("SessionInitializationEndpointPrefix"))
     }
@@ -1451,18 +1479,21 @@ impl Handle<CfnPlaybackConfiguration> {
     /// server-side reporting.
     ///
     /// `Fn::GetAtt` `HlsConfiguration.ManifestEndpointPrefix`.
+    #[inline]
     pub fn attr_hls_configuration_manifest_endpoint_prefix(&self) -> Val<String> {
         Val::expr(self.get_att("HlsConfiguration.ManifestEndpointPrefix"))
     }
     /// The URL generated by MediaTailor to initiate a DASH playback session. The session uses server-side reporting.
     ///
     /// `Fn::GetAtt` `DashConfiguration.ManifestEndpointPrefix`.
+    #[inline]
     pub fn attr_dash_configuration_manifest_endpoint_prefix(&self) -> Val<String> {
         Val::expr(self.get_att("DashConfiguration.ManifestEndpointPrefix"))
     }
     /// The Amazon Resource Name (ARN) for the playback configuration.
     ///
     /// `Fn::GetAtt` `PlaybackConfigurationArn`.
+    #[inline]
     pub fn attr_playback_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PlaybackConfigurationArn"))
     }
@@ -1470,6 +1501,7 @@ impl Handle<CfnPlaybackConfiguration> {
     /// reporting.
     ///
     /// `Fn::GetAtt` `PlaybackEndpointPrefix`.
+    #[inline]
     pub fn attr_playback_endpoint_prefix(&self) -> Val<String> {
         Val::expr(self.get_att("PlaybackEndpointPrefix"))
     }
@@ -1496,6 +1528,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdConditioningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StreamingMediaFileConditioning".into(), self.streaming_media_file_conditioning.into_value());
@@ -1517,6 +1550,7 @@ pub mod playback_configuration {
 
     impl AdDecisionServerConfiguration {
         /// A new `AdDecisionServerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1528,6 +1562,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdDecisionServerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpRequest", self.http_request);
@@ -1552,6 +1587,7 @@ pub mod playback_configuration {
 
     impl AdMarkerPassthrough {
         /// A new `AdMarkerPassthrough` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1562,6 +1598,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdMarkerPassthrough {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1589,6 +1626,7 @@ pub mod playback_configuration {
 
     impl AdsInteractionLog {
         /// A new `AdsInteractionLog` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1600,6 +1638,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdsInteractionLog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludeEventTypes", self.exclude_event_types);
@@ -1628,6 +1667,7 @@ pub mod playback_configuration {
 
     impl AdsPersonalizationConcurrency {
         /// A new `AdsPersonalizationConcurrency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1639,6 +1679,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdsPersonalizationConcurrency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableVodVastParallelization", self.enable_vod_vast_parallelization);
@@ -1685,6 +1726,7 @@ pub mod playback_configuration {
 
     impl AdsPersonalizationTimeouts {
         /// A new `AdsPersonalizationTimeouts` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1699,6 +1741,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdsPersonalizationTimeouts {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdsRequestTimeoutMilliseconds", self.ads_request_timeout_milliseconds);
@@ -1757,6 +1800,7 @@ pub mod playback_configuration {
 
     impl AvailSuppression {
         /// A new `AvailSuppression` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1769,6 +1813,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AvailSuppression {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillPolicy", self.fill_policy);
@@ -1794,6 +1839,7 @@ pub mod playback_configuration {
 
     impl BeaconingConfiguration {
         /// A new `BeaconingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1804,6 +1850,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for BeaconingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientSide", self.client_side);
@@ -1831,6 +1878,7 @@ pub mod playback_configuration {
 
     impl Bumper {
         /// A new `Bumper` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1842,6 +1890,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for Bumper {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndUrl", self.end_url);
@@ -1876,6 +1925,7 @@ pub mod playback_configuration {
 
     impl CdnConfiguration {
         /// A new `CdnConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1887,6 +1937,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for CdnConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdSegmentUrlPrefix", self.ad_segment_url_prefix);
@@ -1931,6 +1982,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for ClientSideBeaconingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalEventTypes", self.additional_event_types);
@@ -1963,6 +2015,7 @@ pub mod playback_configuration {
 
     impl DashConfiguration {
         /// A new `DashConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1974,6 +2027,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for DashConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MpdLocation", self.mpd_location);
@@ -1990,12 +2044,14 @@ pub mod playback_configuration {
 
     impl HlsConfiguration {
         /// A new `HlsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for HlsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -2028,6 +2084,7 @@ pub mod playback_configuration {
 
     impl HttpRequest {
         /// A new `HttpRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2041,6 +2098,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for HttpRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Body", self.body);
@@ -2076,6 +2134,7 @@ pub mod playback_configuration {
 
     impl LivePreRollConfiguration {
         /// A new `LivePreRollConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2088,6 +2147,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for LivePreRollConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdDecisionServerConfiguration", self.ad_decision_server_configuration);
@@ -2149,6 +2209,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdsInteractionLog", self.ads_interaction_log);
@@ -2176,6 +2237,7 @@ pub mod playback_configuration {
 
     impl ManifestProcessingRules {
         /// A new `ManifestProcessingRules` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2186,6 +2248,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for ManifestProcessingRules {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdMarkerPassthrough", self.ad_marker_passthrough);
@@ -2207,6 +2270,7 @@ pub mod playback_configuration {
 
     impl ManifestServiceInteractionLog {
         /// A new `ManifestServiceInteractionLog` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2217,6 +2281,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for ManifestServiceInteractionLog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludeEventTypes", self.exclude_event_types);
@@ -2235,6 +2300,7 @@ pub mod playback_configuration {
 
     impl PreRollAdDecisionServerConfiguration {
         /// A new `PreRollAdDecisionServerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2245,6 +2311,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for PreRollAdDecisionServerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VastResponse", self.vast_response);
@@ -2265,6 +2332,7 @@ pub mod playback_configuration {
 
     impl PreRollVastResponse {
         /// A new `PreRollVastResponse` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2275,6 +2343,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for PreRollVastResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdSequencingMode", self.ad_sequencing_mode);
@@ -2295,6 +2364,7 @@ pub mod playback_configuration {
 
     impl VastResponse {
         /// A new `VastResponse` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2305,6 +2375,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for VastResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdSequencingMode", self.ad_sequencing_mode);
@@ -2489,6 +2560,7 @@ impl CfnPrefetchSchedule {
 impl crate::core::element::CfnResource for CfnPrefetchSchedule {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::PrefetchSchedule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Consumption", self.consumption);
@@ -2508,6 +2580,7 @@ impl Handle<CfnPrefetchSchedule> {
     /// The Amazon Resource Name (ARN) of the prefetch schedule.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2540,6 +2613,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for AvailMatchingCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DynamicVariable".into(), self.dynamic_variable.into_value());
@@ -2584,6 +2658,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for PrefetchConsumption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailMatchingCriteria", self.avail_matching_criteria);
@@ -2648,6 +2723,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for PrefetchRetrieval {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicVariables", self.dynamic_variables);
@@ -2679,6 +2755,7 @@ pub mod prefetch_schedule {
 
     impl RecurringConsumption {
         /// A new `RecurringConsumption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2690,6 +2767,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for RecurringConsumption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailMatchingCriteria", self.avail_matching_criteria);
@@ -2744,6 +2822,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for RecurringPrefetchConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -2783,6 +2862,7 @@ pub mod prefetch_schedule {
 
     impl RecurringRetrieval {
         /// A new `RecurringRetrieval` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2797,6 +2877,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for RecurringRetrieval {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DelayAfterAvailEndSeconds", self.delay_after_avail_end_seconds);
@@ -2821,6 +2902,7 @@ pub mod prefetch_schedule {
 
     impl TrafficShapingRetrievalWindow {
         /// A new `TrafficShapingRetrievalWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2831,6 +2913,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for TrafficShapingRetrievalWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RetrievalWindowDurationSeconds", self.retrieval_window_duration_seconds);
@@ -2856,6 +2939,7 @@ pub mod prefetch_schedule {
 
     impl TrafficShapingTpsConfiguration {
         /// A new `TrafficShapingTpsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2867,6 +2951,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for TrafficShapingTpsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PeakConcurrentUsers", self.peak_concurrent_users);
@@ -2983,6 +3068,7 @@ impl CfnProgram {
 impl crate::core::element::CfnResource for CfnProgram {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::Program";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdBreaks", self.ad_breaks);
@@ -3002,30 +3088,35 @@ impl Handle<CfnProgram> {
     /// The ARN of the program.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp of when the program was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time that the program is scheduled to start.
     ///
     /// `Fn::GetAtt` `ScheduledStartTime`.
+    #[inline]
     pub fn attr_scheduled_start_time(&self) -> Val<String> {
         Val::expr(self.get_att("ScheduledStartTime"))
     }
     /// Clip range configuration for the VOD source associated with the program.
     ///
     /// `Fn::GetAtt` `ClipRange`.
+    #[inline]
     pub fn attr_clip_range(&self) -> Value {
         self.get_att("ClipRange")
     }
     /// The duration of the live program in milliseconds.
     ///
     /// `Fn::GetAtt` `DurationMillis`.
+    #[inline]
     pub fn attr_duration_millis(&self) -> Val<i64> {
         Val::expr(self.get_att("DurationMillis"))
     }
@@ -3088,6 +3179,7 @@ pub mod program {
     }
 
     impl IntoValue for AdBreak {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdBreakMetadata", self.ad_break_metadata);
@@ -3141,6 +3233,7 @@ pub mod program {
 
     impl AlternateMedia {
         /// A new `AlternateMedia` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3157,6 +3250,7 @@ pub mod program {
     }
 
     impl IntoValue for AlternateMedia {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdBreaks", self.ad_breaks);
@@ -3188,6 +3282,7 @@ pub mod program {
 
     impl AudienceMedia {
         /// A new `AudienceMedia` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3199,6 +3294,7 @@ pub mod program {
     }
 
     impl IntoValue for AudienceMedia {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlternateMedia", self.alternate_media);
@@ -3225,6 +3321,7 @@ pub mod program {
 
     impl ClipRange {
         /// A new `ClipRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3236,6 +3333,7 @@ pub mod program {
     }
 
     impl IntoValue for ClipRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndOffsetMillis", self.end_offset_millis);
@@ -3268,6 +3366,7 @@ pub mod program {
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -3300,6 +3399,7 @@ pub mod program {
     }
 
     impl IntoValue for ScheduleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClipRange", self.clip_range);
@@ -3356,6 +3456,7 @@ pub mod program {
 
     impl SegmentationDescriptor {
         /// A new `SegmentationDescriptor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3373,6 +3474,7 @@ pub mod program {
     }
 
     impl IntoValue for SegmentationDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SegmentNum", self.segment_num);
@@ -3405,6 +3507,7 @@ pub mod program {
 
     impl SlateSource {
         /// A new `SlateSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3416,6 +3519,7 @@ pub mod program {
     }
 
     impl IntoValue for SlateSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceLocationName", self.source_location_name);
@@ -3452,6 +3556,7 @@ pub mod program {
 
     impl SpliceInsertMessage {
         /// A new `SpliceInsertMessage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3465,6 +3570,7 @@ pub mod program {
     }
 
     impl IntoValue for SpliceInsertMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailNum", self.avail_num);
@@ -3488,6 +3594,7 @@ pub mod program {
 
     impl TimeSignalMessage {
         /// A new `TimeSignalMessage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3498,6 +3605,7 @@ pub mod program {
     }
 
     impl IntoValue for TimeSignalMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SegmentationDescriptors", self.segmentation_descriptors);
@@ -3556,6 +3664,7 @@ pub mod program {
     }
 
     impl IntoValue for Transition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationMillis", self.duration_millis);
@@ -3644,6 +3753,7 @@ impl CfnSourceLocation {
 impl crate::core::element::CfnResource for CfnSourceLocation {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::SourceLocation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessConfiguration", self.access_configuration);
@@ -3661,6 +3771,7 @@ impl Handle<CfnSourceLocation> {
     /// &lt;p&gt;The ARN of the source location.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3683,6 +3794,7 @@ pub mod source_location {
 
     impl AccessConfiguration {
         /// A new `AccessConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3694,6 +3806,7 @@ pub mod source_location {
     }
 
     impl IntoValue for AccessConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessType", self.access_type);
@@ -3720,6 +3833,7 @@ pub mod source_location {
 
     impl DefaultSegmentDeliveryConfiguration {
         /// A new `DefaultSegmentDeliveryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3730,6 +3844,7 @@ pub mod source_location {
     }
 
     impl IntoValue for DefaultSegmentDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseUrl", self.base_url);
@@ -3757,6 +3872,7 @@ pub mod source_location {
     }
 
     impl IntoValue for HttpConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BaseUrl".into(), self.base_url.into_value());
@@ -3795,6 +3911,7 @@ pub mod source_location {
 
     impl SecretsManagerAccessTokenConfiguration {
         /// A new `SecretsManagerAccessTokenConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3807,6 +3924,7 @@ pub mod source_location {
     }
 
     impl IntoValue for SecretsManagerAccessTokenConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeaderName", self.header_name);
@@ -3838,6 +3956,7 @@ pub mod source_location {
 
     impl SegmentDeliveryConfiguration {
         /// A new `SegmentDeliveryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3849,6 +3968,7 @@ pub mod source_location {
     }
 
     impl IntoValue for SegmentDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseUrl", self.base_url);
@@ -3917,6 +4037,7 @@ impl CfnVodSource {
 impl crate::core::element::CfnResource for CfnVodSource {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::VodSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HttpPackageConfigurations".into(), self.http_package_configurations.into_value());
@@ -3932,6 +4053,7 @@ impl Handle<CfnVodSource> {
     /// &lt;p&gt;The ARN of the VOD source.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3972,6 +4094,7 @@ pub mod vod_source {
     }
 
     impl IntoValue for HttpPackageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Path".into(), self.path.into_value());

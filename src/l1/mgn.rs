@@ -62,6 +62,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::MGN::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -77,12 +78,14 @@ impl Handle<CfnConnector> {
     /// The unique identifier of the connector.
     ///
     /// `Fn::GetAtt` `ConnectorID`.
+    #[inline]
     pub fn attr_connector_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorID"))
     }
     /// The Amazon Resource Name (ARN) of the connector.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -135,6 +138,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorSsmCommandConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
@@ -234,6 +238,7 @@ pub struct CfnLaunchConfigurationTemplate {
 
 impl CfnLaunchConfigurationTemplate {
     /// A new `CfnLaunchConfigurationTemplate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -261,6 +266,7 @@ impl CfnLaunchConfigurationTemplate {
 impl crate::core::element::CfnResource for CfnLaunchConfigurationTemplate {
     const TYPE_NAME: &'static str = "AWS::MGN::LaunchConfigurationTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -288,18 +294,21 @@ impl Handle<CfnLaunchConfigurationTemplate> {
     /// ARN of the Launch Configuration Template.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// ID of the Launch Configuration Template.
     ///
     /// `Fn::GetAtt` `LaunchConfigurationTemplateID`.
+    #[inline]
     pub fn attr_launch_configuration_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("LaunchConfigurationTemplateID"))
     }
     /// ID of the EC2 launch template backing the Launch Configuration Template.
     ///
     /// `Fn::GetAtt` `Ec2LaunchTemplateID`.
+    #[inline]
     pub fn attr_ec2_launch_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("Ec2LaunchTemplateID"))
     }
@@ -331,6 +340,7 @@ pub mod launch_configuration_template {
 
     impl LaunchTemplateDiskConf {
         /// A new `LaunchTemplateDiskConf` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -343,6 +353,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for LaunchTemplateDiskConf {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iops", self.iops);
@@ -365,6 +376,7 @@ pub mod launch_configuration_template {
 
     impl Licensing {
         /// A new `Licensing` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -375,6 +387,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for Licensing {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OsByol", self.os_byol);
@@ -415,6 +428,7 @@ pub mod launch_configuration_template {
 
     impl PostLaunchActions {
         /// A new `PostLaunchActions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -429,6 +443,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for PostLaunchActions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
@@ -494,6 +509,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for SsmDocument {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionName".into(), self.action_name.into_value());
@@ -639,6 +655,7 @@ impl CfnNetworkMigrationDefinition {
 impl crate::core::element::CfnResource for CfnNetworkMigrationDefinition {
     const TYPE_NAME: &'static str = "AWS::MGN::NetworkMigrationDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -658,24 +675,28 @@ impl Handle<CfnNetworkMigrationDefinition> {
     /// The Amazon Resource Name (ARN) of the network migration definition.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the network migration definition.
     ///
     /// `Fn::GetAtt` `NetworkMigrationDefinitionID`.
+    #[inline]
     pub fn attr_network_migration_definition_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkMigrationDefinitionID"))
     }
     /// The timestamp when the network migration definition was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the network migration definition was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -712,6 +733,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceEnvironment".into(), self.source_environment.into_value());
@@ -753,6 +775,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for SourceS3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());
@@ -802,6 +825,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for TargetNetwork {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InboundCidr", self.inbound_cidr);
@@ -836,6 +860,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for TargetS3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Bucket".into(), self.s3_bucket.into_value());

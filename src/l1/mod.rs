@@ -51,6 +51,7 @@ macro_rules! cfn_enum {
             pub const ALL: [$name; $n] = [$($name::$variant),*];
 
             /// The CloudFormation spelling.
+            #[inline]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $value,)*
@@ -59,18 +60,21 @@ macro_rules! cfn_enum {
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl From<$name> for $crate::core::value::Value {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::Value::String(v.as_str().to_string())
             }
         }
 
         impl From<$name> for $crate::core::value::Val<$name> {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::Val::expr(v.into())
             }
@@ -83,12 +87,14 @@ macro_rules! cfn_enum {
 macro_rules! property_type {
     ($name:ident) => {
         impl From<$name> for $crate::core::value::Value {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::IntoValue::into_value(v)
             }
         }
 
         impl From<$name> for $crate::core::value::Val<$name> {
+            #[inline]
             fn from(v: $name) -> Self {
                 $crate::core::value::Val::expr($crate::core::value::IntoValue::into_value(v))
             }

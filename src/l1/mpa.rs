@@ -76,6 +76,7 @@ impl CfnApprovalTeam {
 impl crate::core::element::CfnResource for CfnApprovalTeam {
     const TYPE_NAME: &'static str = "AWS::MPA::ApprovalTeam";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApprovalStrategy".into(), self.approval_strategy.into_value());
@@ -92,46 +93,55 @@ impl crate::core::element::CfnResource for CfnApprovalTeam {
 impl Handle<CfnApprovalTeam> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
     ///
     /// `Fn::GetAtt` `NumberOfApprovers`.
+    #[inline]
     pub fn attr_number_of_approvers(&self) -> Val<i64> {
         Val::expr(self.get_att("NumberOfApprovers"))
     }
     ///
     /// `Fn::GetAtt` `UpdateSessionArn`.
+    #[inline]
     pub fn attr_update_session_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateSessionArn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdateTime`.
+    #[inline]
     pub fn attr_last_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdateTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusCode`.
+    #[inline]
     pub fn attr_status_code(&self) -> Val<String> {
         Val::expr(self.get_att("StatusCode"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
@@ -157,6 +167,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for ApprovalStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MofN".into(), self.mof_n.into_value());
@@ -208,6 +219,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for Approver {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApproverId", self.approver_id);
@@ -236,6 +248,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for MofNApprovalStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MinApprovalsRequired".into(), self.min_approvals_required.into_value());
@@ -260,6 +273,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyArn".into(), self.policy_arn.into_value());
@@ -303,6 +317,7 @@ impl CfnIdentitySource {
 impl crate::core::element::CfnResource for CfnIdentitySource {
     const TYPE_NAME: &'static str = "AWS::MPA::IdentitySource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdentitySourceParameters".into(), self.identity_source_parameters.into_value());
@@ -315,36 +330,43 @@ impl crate::core::element::CfnResource for CfnIdentitySource {
 impl Handle<CfnIdentitySource> {
     ///
     /// `Fn::GetAtt` `IdentitySourceArn`.
+    #[inline]
     pub fn attr_identity_source_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentitySourceArn"))
     }
     ///
     /// `Fn::GetAtt` `IdentitySourceType`.
+    #[inline]
     pub fn attr_identity_source_type(&self) -> Val<String> {
         Val::expr(self.get_att("IdentitySourceType"))
     }
     ///
     /// `Fn::GetAtt` `IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl`.
+    #[inline]
     pub fn attr_identity_source_parameters_iam_identity_center_approval_portal_url(&self) -> Val<String> {
         Val::expr(self.get_att("IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusCode`.
+    #[inline]
     pub fn attr_status_code(&self) -> Val<String> {
         Val::expr(self.get_att("StatusCode"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
@@ -372,6 +394,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for IamIdentityCenter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceArn".into(), self.instance_arn.into_value());
@@ -397,6 +420,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for IdentitySourceParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IamIdentityCenter".into(), self.iam_identity_center.into_value());

@@ -44,6 +44,7 @@ impl CfnBatchScramSecret {
 impl crate::core::element::CfnResource for CfnBatchScramSecret {
     const TYPE_NAME: &'static str = "AWS::MSK::BatchScramSecret";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterArn".into(), self.cluster_arn.into_value());
@@ -121,6 +122,7 @@ impl CfnChannel {
 impl crate::core::element::CfnResource for CfnChannel {
     const TYPE_NAME: &'static str = "AWS::MSK::Channel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelName".into(), self.channel_name.into_value());
@@ -140,18 +142,21 @@ impl Handle<CfnChannel> {
     /// The Amazon Resource Name (ARN) that uniquely identifies the channel
     ///
     /// `Fn::GetAtt` `ChannelArn`.
+    #[inline]
     pub fn attr_channel_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ChannelArn"))
     }
     /// Status of a channel resource
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Includes information about the channel state
     ///
     /// `Fn::GetAtt` `StateInfo`.
+    #[inline]
     pub fn attr_state_info(&self) -> Value {
         self.get_att("StateInfo")
     }
@@ -178,6 +183,7 @@ pub mod channel {
 
     impl Catalog {
         /// A new `Catalog` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -189,6 +195,7 @@ pub mod channel {
     }
 
     impl IntoValue for Catalog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CatalogArn", self.catalog_arn);
@@ -214,6 +221,7 @@ pub mod channel {
 
     impl ChannelLoggingInfo {
         /// A new `ChannelLoggingInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -226,6 +234,7 @@ pub mod channel {
     }
 
     impl IntoValue for ChannelLoggingInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -263,6 +272,7 @@ pub mod channel {
     }
 
     impl IntoValue for CloudWatchLogsLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -308,6 +318,7 @@ pub mod channel {
     }
 
     impl IntoValue for DeadLetterQueueS3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketArn".into(), self.bucket_arn.into_value());
@@ -355,6 +366,7 @@ pub mod channel {
     }
 
     impl IntoValue for DestinationTable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationDatabaseName".into(), self.destination_database_name.into_value());
@@ -383,6 +395,7 @@ pub mod channel {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKeyArn".into(), self.kms_key_arn.into_value());
@@ -418,6 +431,7 @@ pub mod channel {
     }
 
     impl IntoValue for FirehoseLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryStream", self.delivery_stream);
@@ -499,6 +513,7 @@ pub mod channel {
     }
 
     impl IntoValue for IcebergDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppendOnly".into(), self.append_only.into_value());
@@ -527,6 +542,7 @@ pub mod channel {
 
     impl PartitionSource {
         /// A new `PartitionSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -537,6 +553,7 @@ pub mod channel {
     }
 
     impl IntoValue for PartitionSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceName", self.source_name);
@@ -570,6 +587,7 @@ pub mod channel {
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PartitionStrategy".into(), self.partition_strategy.into_value());
@@ -595,6 +613,7 @@ pub mod channel {
     }
 
     impl IntoValue for RecordConverter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ValueConverter".into(), self.value_converter.into_value());
@@ -621,6 +640,7 @@ pub mod channel {
     }
 
     impl IntoValue for RecordSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GsrArn".into(), self.gsr_arn.into_value());
@@ -672,6 +692,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
@@ -716,6 +737,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3LogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -782,6 +804,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3Storage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketArn".into(), self.bucket_arn.into_value());
@@ -813,6 +836,7 @@ pub mod channel {
     }
 
     impl IntoValue for SchemaEvolution {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableSchemaEvolution".into(), self.enable_schema_evolution.into_value());
@@ -839,6 +863,7 @@ pub mod channel {
     }
 
     impl IntoValue for TableCreation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableTableCreation".into(), self.enable_table_creation.into_value());
@@ -875,6 +900,7 @@ pub mod channel {
     }
 
     impl IntoValue for TopicConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RecordConverter".into(), self.record_converter.into_value());
@@ -1028,6 +1054,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::MSK::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BrokerNodeGroupInfo".into(), self.broker_node_group_info.into_value());
@@ -1052,12 +1079,14 @@ impl crate::core::element::CfnResource for CfnCluster {
 impl Handle<CfnCluster> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The current version of the MSK cluster
     ///
     /// `Fn::GetAtt` `CurrentVersion`.
+    #[inline]
     pub fn attr_current_version(&self) -> Val<String> {
         Val::expr(self.get_att("CurrentVersion"))
     }
@@ -1083,6 +1112,7 @@ pub mod cluster {
 
     impl AuthorizerLogs {
         /// A new `AuthorizerLogs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1095,6 +1125,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AuthorizerLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -1121,6 +1152,7 @@ pub mod cluster {
 
     impl BrokerLogs {
         /// A new `BrokerLogs` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1133,6 +1165,7 @@ pub mod cluster {
     }
 
     impl IntoValue for BrokerLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -1188,6 +1221,7 @@ pub mod cluster {
     }
 
     impl IntoValue for BrokerNodeGroupInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BrokerAZDistribution", self.broker_az_distribution);
@@ -1217,6 +1251,7 @@ pub mod cluster {
 
     impl ClientAuthentication {
         /// A new `ClientAuthentication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1229,6 +1264,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClientAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Sasl", self.sasl);
@@ -1262,6 +1298,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CloudWatchLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1290,6 +1327,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ConfigurationInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -1315,6 +1353,7 @@ pub mod cluster {
 
     impl ConnectivityInfo {
         /// A new `ConnectivityInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1327,6 +1366,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ConnectivityInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkType", self.network_type);
@@ -1350,6 +1390,7 @@ pub mod cluster {
 
     impl EBSStorageInfo {
         /// A new `EBSStorageInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1361,6 +1402,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EBSStorageInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProvisionedThroughput", self.provisioned_throughput);
@@ -1386,6 +1428,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EncryptionAtRest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataVolumeKMSKeyId".into(), self.data_volume_kms_key_id.into_value());
@@ -1407,6 +1450,7 @@ pub mod cluster {
 
     impl EncryptionInTransit {
         /// A new `EncryptionInTransit` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1418,6 +1462,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EncryptionInTransit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientBroker", self.client_broker);
@@ -1440,6 +1485,7 @@ pub mod cluster {
 
     impl EncryptionInfo {
         /// A new `EncryptionInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1451,6 +1497,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EncryptionInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionAtRest", self.encryption_at_rest);
@@ -1483,6 +1530,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Firehose {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryStream", self.delivery_stream);
@@ -1508,6 +1556,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Iam {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1532,6 +1581,7 @@ pub mod cluster {
     }
 
     impl IntoValue for JmxExporter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnabledInBroker".into(), self.enabled_in_broker.into_value());
@@ -1553,6 +1603,7 @@ pub mod cluster {
 
     impl LoggingInfo {
         /// A new `LoggingInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1564,6 +1615,7 @@ pub mod cluster {
     }
 
     impl IntoValue for LoggingInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizerLogs", self.authorizer_logs);
@@ -1589,6 +1641,7 @@ pub mod cluster {
     }
 
     impl IntoValue for NodeExporter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnabledInBroker".into(), self.enabled_in_broker.into_value());
@@ -1613,6 +1666,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OpenMonitoring {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Prometheus".into(), self.prometheus.into_value());
@@ -1634,6 +1688,7 @@ pub mod cluster {
 
     impl Prometheus {
         /// A new `Prometheus` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1645,6 +1700,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Prometheus {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JmxExporter", self.jmx_exporter);
@@ -1667,6 +1723,7 @@ pub mod cluster {
 
     impl ProvisionedThroughput {
         /// A new `ProvisionedThroughput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1678,6 +1735,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ProvisionedThroughput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1697,6 +1755,7 @@ pub mod cluster {
 
     impl PublicAccess {
         /// A new `PublicAccess` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1707,6 +1766,7 @@ pub mod cluster {
     }
 
     impl IntoValue for PublicAccess {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -1731,6 +1791,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Rebalancing {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -1766,6 +1827,7 @@ pub mod cluster {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -1789,6 +1851,7 @@ pub mod cluster {
 
     impl Sasl {
         /// A new `Sasl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1800,6 +1863,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Sasl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iam", self.iam);
@@ -1825,6 +1889,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Scram {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1843,6 +1908,7 @@ pub mod cluster {
 
     impl StorageInfo {
         /// A new `StorageInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1853,6 +1919,7 @@ pub mod cluster {
     }
 
     impl IntoValue for StorageInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EBSStorageInfo", self.ebs_storage_info);
@@ -1874,6 +1941,7 @@ pub mod cluster {
 
     impl Tls {
         /// A new `Tls` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1885,6 +1953,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Tls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateAuthorityArnList", self.certificate_authority_arn_list);
@@ -1910,6 +1979,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Unauthenticated {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1928,6 +1998,7 @@ pub mod cluster {
 
     impl VpcConnectivity {
         /// A new `VpcConnectivity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1938,6 +2009,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientAuthentication", self.client_authentication);
@@ -1959,6 +2031,7 @@ pub mod cluster {
 
     impl VpcConnectivityClientAuthentication {
         /// A new `VpcConnectivityClientAuthentication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1970,6 +2043,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivityClientAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Sasl", self.sasl);
@@ -1995,6 +2069,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivityIam {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -2016,6 +2091,7 @@ pub mod cluster {
 
     impl VpcConnectivitySasl {
         /// A new `VpcConnectivitySasl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2027,6 +2103,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivitySasl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Iam", self.iam);
@@ -2052,6 +2129,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivityScram {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -2076,6 +2154,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivityTls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -2094,6 +2173,7 @@ pub mod cluster {
 
     impl ZookeeperAccess {
         /// A new `ZookeeperAccess` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2104,6 +2184,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ZookeeperAccess {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -2185,6 +2266,7 @@ impl CfnClusterPolicy {
 impl crate::core::element::CfnResource for CfnClusterPolicy {
     const TYPE_NAME: &'static str = "AWS::MSK::ClusterPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterArn".into(), self.cluster_arn.into_value());
@@ -2198,6 +2280,7 @@ impl Handle<CfnClusterPolicy> {
     /// The current version of the policy attached to the specified cluster
     ///
     /// `Fn::GetAtt` `CurrentVersion`.
+    #[inline]
     pub fn attr_current_version(&self) -> Val<String> {
         Val::expr(self.get_att("CurrentVersion"))
     }
@@ -2251,6 +2334,7 @@ impl CfnConfiguration {
 impl crate::core::element::CfnResource for CfnConfiguration {
     const TYPE_NAME: &'static str = "AWS::MSK::Configuration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2266,21 +2350,25 @@ impl crate::core::element::CfnResource for CfnConfiguration {
 impl Handle<CfnConfiguration> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `LatestRevision.CreationTime`.
+    #[inline]
     pub fn attr_latest_revision_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("LatestRevision.CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LatestRevision.Revision`.
+    #[inline]
     pub fn attr_latest_revision_revision(&self) -> Val<i64> {
         Val::expr(self.get_att("LatestRevision.Revision"))
     }
     ///
     /// `Fn::GetAtt` `LatestRevision.Description`.
+    #[inline]
     pub fn attr_latest_revision_description(&self) -> Val<String> {
         Val::expr(self.get_att("LatestRevision.Description"))
     }
@@ -2296,12 +2384,14 @@ pub mod configuration {
 
     impl LatestRevision {
         /// A new `LatestRevision` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for LatestRevision {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -2386,6 +2476,7 @@ impl CfnReplicator {
 impl crate::core::element::CfnResource for CfnReplicator {
     const TYPE_NAME: &'static str = "AWS::MSK::Replicator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2404,12 +2495,14 @@ impl Handle<CfnReplicator> {
     /// Amazon Resource Name for the created replicator.
     ///
     /// `Fn::GetAtt` `ReplicatorArn`.
+    #[inline]
     pub fn attr_replicator_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ReplicatorArn"))
     }
     /// The current version of the MSK replicator.
     ///
     /// `Fn::GetAtt` `CurrentVersion`.
+    #[inline]
     pub fn attr_current_version(&self) -> Val<String> {
         Val::expr(self.get_att("CurrentVersion"))
     }
@@ -2437,6 +2530,7 @@ pub mod replicator {
     }
 
     impl IntoValue for AmazonMskCluster {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MskClusterArn".into(), self.msk_cluster_arn.into_value());
@@ -2474,6 +2568,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ApacheKafkaCluster {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApacheKafkaClusterId".into(), self.apache_kafka_cluster_id.into_value());
@@ -2510,6 +2605,7 @@ pub mod replicator {
     }
 
     impl IntoValue for CloudWatchLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -2570,6 +2666,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ConsumerGroupReplication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConsumerGroupOffsetSyncMode", self.consumer_group_offset_sync_mode);
@@ -2609,6 +2706,7 @@ pub mod replicator {
     }
 
     impl IntoValue for Firehose {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryStream", self.delivery_stream);
@@ -2650,6 +2748,7 @@ pub mod replicator {
 
     impl KafkaCluster {
         /// A new `KafkaCluster` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2664,6 +2763,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaCluster {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmazonMskCluster", self.amazon_msk_cluster);
@@ -2698,6 +2798,7 @@ pub mod replicator {
 
     impl KafkaClusterClientAuthentication {
         /// A new `KafkaClusterClientAuthentication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2710,6 +2811,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterClientAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MTLS", self.mtls);
@@ -2749,6 +2851,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterClientVpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -2785,6 +2888,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterEncryptionInTransit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EncryptionType".into(), self.encryption_type.into_value());
@@ -2812,6 +2916,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterMtlsAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretArn".into(), self.secret_arn.into_value());
@@ -2840,6 +2945,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterOAuthClientCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TokenRequestSecretArn".into(), self.token_request_secret_arn.into_value());
@@ -2887,6 +2993,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterOAuthClientCredentialsAssertion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Audience".into(), self.audience.into_value());
@@ -2935,6 +3042,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterOAuthIamJwtBearer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Audience".into(), self.audience.into_value());
@@ -3017,6 +3125,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterSaslOAuthBearerAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientCredentials", self.client_credentials);
@@ -3060,6 +3169,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterSaslScramAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mechanism".into(), self.mechanism.into_value());
@@ -3081,6 +3191,7 @@ pub mod replicator {
 
     impl LogDelivery {
         /// A new `LogDelivery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3091,6 +3202,7 @@ pub mod replicator {
     }
 
     impl IntoValue for LogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReplicatorLogDelivery", self.replicator_log_delivery);
@@ -3167,6 +3279,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ReplicationInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConsumerGroupReplication".into(), self.consumer_group_replication.into_value());
@@ -3191,6 +3304,7 @@ pub mod replicator {
 
     impl ReplicationStartingPosition {
         /// A new `ReplicationStartingPosition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3201,6 +3315,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ReplicationStartingPosition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -3220,6 +3335,7 @@ pub mod replicator {
 
     impl ReplicationTopicNameConfiguration {
         /// A new `ReplicationTopicNameConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3230,6 +3346,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ReplicationTopicNameConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);
@@ -3260,6 +3377,7 @@ pub mod replicator {
 
     impl ReplicatorLogDelivery {
         /// A new `ReplicatorLogDelivery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3272,6 +3390,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ReplicatorLogDelivery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -3315,6 +3434,7 @@ pub mod replicator {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -3391,6 +3511,7 @@ pub mod replicator {
     }
 
     impl IntoValue for TopicReplication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopyAccessControlListsForTopics", self.copy_access_control_lists_for_topics);
@@ -3520,6 +3641,7 @@ impl CfnServerlessCluster {
 impl crate::core::element::CfnResource for CfnServerlessCluster {
     const TYPE_NAME: &'static str = "AWS::MSK::ServerlessCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClientAuthentication".into(), self.client_authentication.into_value());
@@ -3534,6 +3656,7 @@ impl crate::core::element::CfnResource for CfnServerlessCluster {
 impl Handle<CfnServerlessCluster> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3559,6 +3682,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for ClientAuthentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Sasl".into(), self.sasl.into_value());
@@ -3583,6 +3707,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for Iam {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -3607,6 +3732,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for Sasl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Iam".into(), self.iam.into_value());
@@ -3638,6 +3764,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroups", self.security_groups);
@@ -3709,6 +3836,7 @@ impl CfnTopic {
 impl crate::core::element::CfnResource for CfnTopic {
     const TYPE_NAME: &'static str = "AWS::MSK::Topic";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterArn".into(), self.cluster_arn.into_value());
@@ -3725,6 +3853,7 @@ impl Handle<CfnTopic> {
     /// The Amazon Resource Name (ARN) of the topic
     ///
     /// `Fn::GetAtt` `TopicArn`.
+    #[inline]
     pub fn attr_topic_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TopicArn"))
     }
@@ -3787,6 +3916,7 @@ impl CfnVpcConnection {
 impl crate::core::element::CfnResource for CfnVpcConnection {
     const TYPE_NAME: &'static str = "AWS::MSK::VpcConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Authentication".into(), self.authentication.into_value());
@@ -3803,6 +3933,7 @@ impl crate::core::element::CfnResource for CfnVpcConnection {
 impl Handle<CfnVpcConnection> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

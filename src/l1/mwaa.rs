@@ -182,6 +182,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::MWAA::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AirflowConfigurationOptions", self.airflow_configuration_options);
@@ -219,55 +220,65 @@ impl Handle<CfnEnvironment> {
     /// ARN for the MWAA environment.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The celery executor queue associated with the environment.
     ///
     /// `Fn::GetAtt` `CeleryExecutorQueue`.
+    #[inline]
     pub fn attr_celery_executor_queue(&self) -> Val<String> {
         Val::expr(self.get_att("CeleryExecutorQueue"))
     }
     /// The database VPC endpoint service name.
     ///
     /// `Fn::GetAtt` `DatabaseVpcEndpointService`.
+    #[inline]
     pub fn attr_database_vpc_endpoint_service(&self) -> Val<String> {
         Val::expr(self.get_att("DatabaseVpcEndpointService"))
     }
     /// The webserver VPC endpoint service name, applicable if private webserver access mode selected.
     ///
     /// `Fn::GetAtt` `WebserverVpcEndpointService`.
+    #[inline]
     pub fn attr_webserver_vpc_endpoint_service(&self) -> Val<String> {
         Val::expr(self.get_att("WebserverVpcEndpointService"))
     }
     /// Url endpoint for the environment's Airflow UI.
     ///
     /// `Fn::GetAtt` `WebserverUrl`.
+    #[inline]
     pub fn attr_webserver_url(&self) -> Val<String> {
         Val::expr(self.get_att("WebserverUrl"))
     }
     ///
     /// `Fn::GetAtt` `LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_dag_processing_logs_cloud_watch_log_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn"))
     }
     ///
     /// `Fn::GetAtt` `LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_scheduler_logs_cloud_watch_log_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn"))
     }
     ///
     /// `Fn::GetAtt` `LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_webserver_logs_cloud_watch_log_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn"))
     }
     ///
     /// `Fn::GetAtt` `LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_worker_logs_cloud_watch_log_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn"))
     }
     ///
     /// `Fn::GetAtt` `LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_task_logs_cloud_watch_log_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn"))
     }
@@ -299,6 +310,7 @@ pub mod environment {
 
     impl LoggingConfiguration {
         /// A new `LoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -313,6 +325,7 @@ pub mod environment {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DagProcessingLogs", self.dag_processing_logs);
@@ -338,6 +351,7 @@ pub mod environment {
 
     impl ModuleLoggingConfiguration {
         /// A new `ModuleLoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -349,6 +363,7 @@ pub mod environment {
     }
 
     impl IntoValue for ModuleLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -376,6 +391,7 @@ pub mod environment {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -387,6 +403,7 @@ pub mod environment {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);

@@ -92,6 +92,7 @@ impl CfnWorkflow {
 impl crate::core::element::CfnResource for CfnWorkflow {
     const TYPE_NAME: &'static str = "AWS::MWAAServerless::Workflow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Code", self.code);
@@ -112,36 +113,43 @@ impl crate::core::element::CfnResource for CfnWorkflow {
 impl Handle<CfnWorkflow> {
     ///
     /// `Fn::GetAtt` `WorkflowArn`.
+    #[inline]
     pub fn attr_workflow_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkflowArn"))
     }
     ///
     /// `Fn::GetAtt` `WorkflowVersion`.
+    #[inline]
     pub fn attr_workflow_version(&self) -> Val<String> {
         Val::expr(self.get_att("WorkflowVersion"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
     ///
     /// `Fn::GetAtt` `WorkflowStatus`.
+    #[inline]
     pub fn attr_workflow_status(&self) -> Val<String> {
         Val::expr(self.get_att("WorkflowStatus"))
     }
     ///
     /// `Fn::GetAtt` `ScheduleConfiguration`.
+    #[inline]
     pub fn attr_schedule_configuration(&self) -> Value {
         self.get_att("ScheduleConfiguration")
     }
     ///
     /// `Fn::GetAtt` `CodeSnapshottedAt`.
+    #[inline]
     pub fn attr_code_snapshotted_at(&self) -> Val<String> {
         Val::expr(self.get_att("CodeSnapshottedAt"))
     }
@@ -162,6 +170,7 @@ pub mod workflow {
 
     impl Code {
         /// A new `Code` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -172,6 +181,7 @@ pub mod workflow {
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Location", self.s3_location);
@@ -206,6 +216,7 @@ pub mod workflow {
     }
 
     impl IntoValue for CodeS3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -239,6 +250,7 @@ pub mod workflow {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -264,6 +276,7 @@ pub mod workflow {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroupName".into(), self.log_group_name.into_value());
@@ -285,6 +298,7 @@ pub mod workflow {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -296,6 +310,7 @@ pub mod workflow {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -331,6 +346,7 @@ pub mod workflow {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());

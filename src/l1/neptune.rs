@@ -232,6 +232,7 @@ pub struct CfnDBCluster {
 
 impl CfnDBCluster {
     /// A new `CfnDBCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -270,6 +271,7 @@ impl CfnDBCluster {
 impl crate::core::element::CfnResource for CfnDBCluster {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatedRoles", self.associated_roles);
@@ -309,6 +311,7 @@ impl Handle<CfnDBCluster> {
     /// `mystack-mydbcluster-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
@@ -316,12 +319,14 @@ impl Handle<CfnDBCluster> {
     /// identifies the cluster and is used in things like IAM authentication policies.
     ///
     /// `Fn::GetAtt` `ClusterResourceId`.
+    #[inline]
     pub fn attr_cluster_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterResourceId"))
     }
     /// The port number on which the DB cluster accepts connections. For example: `8182`.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<String> {
         Val::expr(self.get_att("Port"))
     }
@@ -329,6 +334,7 @@ impl Handle<CfnDBCluster> {
     /// `mystack-mydbcluster-ro-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
     ///
     /// `Fn::GetAtt` `ReadEndpoint`.
+    #[inline]
     pub fn attr_read_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("ReadEndpoint"))
     }
@@ -366,6 +372,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for DBClusterRole {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FeatureName", self.feature_name);
@@ -402,6 +409,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for ServerlessScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxCapacity".into(), self.max_capacity.into_value());
@@ -476,6 +484,7 @@ impl CfnDBClusterParameterGroup {
 impl crate::core::element::CfnResource for CfnDBClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBClusterParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -610,6 +619,7 @@ impl CfnDBInstance {
 impl crate::core::element::CfnResource for CfnDBInstance {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowMajorVersionUpgrade", self.allow_major_version_upgrade);
@@ -634,12 +644,14 @@ impl Handle<CfnDBInstance> {
     /// `mystack-mydb-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// The port number on which the database accepts connections. For example: `8182`.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<String> {
         Val::expr(self.get_att("Port"))
     }
@@ -702,6 +714,7 @@ impl CfnDBParameterGroup {
 impl crate::core::element::CfnResource for CfnDBParameterGroup {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -765,6 +778,7 @@ impl CfnDBSubnetGroup {
 impl crate::core::element::CfnResource for CfnDBSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBSubnetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DBSubnetGroupDescription".into(), self.db_subnet_group_description.into_value());
@@ -852,6 +866,7 @@ impl CfnEventSubscription {
 impl crate::core::element::CfnResource for CfnEventSubscription {
     const TYPE_NAME: &'static str = "AWS::Neptune::EventSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enabled", self.enabled);
@@ -910,6 +925,7 @@ pub struct CfnGlobalCluster {
 
 impl CfnGlobalCluster {
     /// A new `CfnGlobalCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -928,6 +944,7 @@ impl CfnGlobalCluster {
 impl crate::core::element::CfnResource for CfnGlobalCluster {
     const TYPE_NAME: &'static str = "AWS::Neptune::GlobalCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtection", self.deletion_protection);

@@ -128,6 +128,7 @@ impl CfnGraph {
 impl crate::core::element::CfnResource for CfnGraph {
     const TYPE_NAME: &'static str = "AWS::NeptuneGraph::Graph";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtection", self.deletion_protection);
@@ -148,18 +149,21 @@ impl Handle<CfnGraph> {
     /// Graph resource ARN
     ///
     /// `Fn::GetAtt` `GraphArn`.
+    #[inline]
     pub fn attr_graph_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GraphArn"))
     }
     /// The auto-generated id assigned by the service.
     ///
     /// `Fn::GetAtt` `GraphId`.
+    #[inline]
     pub fn attr_graph_id(&self) -> Val<String> {
         Val::expr(self.get_att("GraphId"))
     }
     /// The connection endpoint for the graph. For example: `g-12a3bcdef4.us-east-1.neptune-graph.amazonaws.com`
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
@@ -183,6 +187,7 @@ pub mod graph {
 
     impl ImportOptions {
         /// A new `ImportOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -193,6 +198,7 @@ pub mod graph {
     }
 
     impl IntoValue for ImportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Neptune", self.neptune);
@@ -289,6 +295,7 @@ pub mod graph {
     }
 
     impl IntoValue for ImportTask {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlankNodeHandling", self.blank_node_handling);
@@ -354,6 +361,7 @@ pub mod graph {
     }
 
     impl IntoValue for NeptuneImportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PreserveDefaultVertexLabels", self.preserve_default_vertex_labels);
@@ -383,6 +391,7 @@ pub mod graph {
     }
 
     impl IntoValue for VectorSearchConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VectorSearchDimension".into(), self.vector_search_dimension.into_value());
@@ -460,6 +469,7 @@ impl CfnGraphSnapshot {
 impl crate::core::element::CfnResource for CfnGraphSnapshot {
     const TYPE_NAME: &'static str = "AWS::NeptuneGraph::GraphSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GraphIdentifier".into(), self.graph_identifier.into_value());
@@ -474,30 +484,35 @@ impl Handle<CfnGraphSnapshot> {
     /// The unique identifier of the graph snapshot.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ARN of the graph snapshot.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time when the snapshot was created.
     ///
     /// `Fn::GetAtt` `SnapshotCreateTime`.
+    #[inline]
     pub fn attr_snapshot_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotCreateTime"))
     }
     /// The current status of the graph snapshot.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The ID of the KMS key used to encrypt and decrypt the snapshot.
     ///
     /// `Fn::GetAtt` `KmsKeyIdentifier`.
+    #[inline]
     pub fn attr_kms_key_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyIdentifier"))
     }
@@ -556,6 +571,7 @@ impl CfnPrivateGraphEndpoint {
 impl crate::core::element::CfnResource for CfnPrivateGraphEndpoint {
     const TYPE_NAME: &'static str = "AWS::NeptuneGraph::PrivateGraphEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GraphIdentifier".into(), self.graph_identifier.into_value());
@@ -575,12 +591,14 @@ impl Handle<CfnPrivateGraphEndpoint> {
     /// PrivateGraphEndpointIdentifier will be `g-12a3bcdef4_vpc-0a12bc34567de8f90`
     ///
     /// `Fn::GetAtt` `PrivateGraphEndpointIdentifier`.
+    #[inline]
     pub fn attr_private_graph_endpoint_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("PrivateGraphEndpointIdentifier"))
     }
     /// VPC endpoint that provides a private connection between the Graph and specified VPC.
     ///
     /// `Fn::GetAtt` `VpcEndpointId`.
+    #[inline]
     pub fn attr_vpc_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpointId"))
     }

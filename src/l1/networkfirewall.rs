@@ -83,6 +83,7 @@ impl CfnContainerAssociation {
 impl crate::core::element::CfnResource for CfnContainerAssociation {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::ContainerAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContainerAssociationName".into(), self.container_association_name.into_value());
@@ -99,18 +100,21 @@ impl Handle<CfnContainerAssociation> {
     /// The Amazon Resource Name (ARN) of the container association.
     ///
     /// `Fn::GetAtt` `ContainerAssociationArn`.
+    #[inline]
     pub fn attr_container_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContainerAssociationArn"))
     }
     /// The current status of the container association.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The number of CIDR blocks resolved from the monitored containers.
     ///
     /// `Fn::GetAtt` `ResolvedCidrCount`.
+    #[inline]
     pub fn attr_resolved_cidr_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ResolvedCidrCount"))
     }
@@ -144,6 +148,7 @@ pub mod container_association {
     }
 
     impl IntoValue for ContainerAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -183,6 +188,7 @@ pub mod container_association {
     }
 
     impl IntoValue for ContainerMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeFilters", self.attribute_filters);
@@ -318,6 +324,7 @@ impl CfnFirewall {
 impl crate::core::element::CfnResource for CfnFirewall {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::Firewall";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZoneChangeProtection", self.availability_zone_change_protection);
@@ -346,27 +353,32 @@ impl Handle<CfnFirewall> {
     /// A resource ARN.
     ///
     /// `Fn::GetAtt` `FirewallArn`.
+    #[inline]
     pub fn attr_firewall_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FirewallArn"))
     }
     ///
     /// `Fn::GetAtt` `FirewallId`.
+    #[inline]
     pub fn attr_firewall_id(&self) -> Val<String> {
         Val::expr(self.get_att("FirewallId"))
     }
     ///
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayAttachmentId"))
     }
     ///
     /// `Fn::GetAtt` `EndpointIds`.
+    #[inline]
     pub fn attr_endpoint_ids(&self) -> Value {
         self.get_att("EndpointIds")
     }
     /// The number of VPC endpoint associations attached to the firewall.
     ///
     /// `Fn::GetAtt` `NumberOfAssociations`.
+    #[inline]
     pub fn attr_number_of_associations(&self) -> Val<i64> {
         Val::expr(self.get_att("NumberOfAssociations"))
     }
@@ -394,6 +406,7 @@ pub mod firewall {
     }
 
     impl IntoValue for AvailabilityZoneMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AvailabilityZone".into(), self.availability_zone.into_value());
@@ -419,6 +432,7 @@ pub mod firewall {
 
     impl ListenerProperty {
         /// A new `ListenerProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -430,6 +444,7 @@ pub mod firewall {
     }
 
     impl IntoValue for ListenerProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Port", self.port);
@@ -457,6 +472,7 @@ pub mod firewall {
     }
 
     impl IntoValue for NatGatewayMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NatGatewayId".into(), self.nat_gateway_id.into_value());
@@ -475,6 +491,7 @@ pub mod firewall {
 
     impl ProxySettings {
         /// A new `ProxySettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -485,6 +502,7 @@ pub mod firewall {
     }
 
     impl IntoValue for ProxySettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ListenerProperties", self.listener_properties);
@@ -520,6 +538,7 @@ pub mod firewall {
     }
 
     impl IntoValue for SubnetMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IPAddressType", self.ip_address_type);
@@ -545,6 +564,7 @@ pub mod firewall {
 
     impl VpcEndpoint {
         /// A new `VpcEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -556,6 +576,7 @@ pub mod firewall {
     }
 
     impl IntoValue for VpcEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubnetMappings", self.subnet_mappings);
@@ -634,6 +655,7 @@ impl CfnFirewallPolicy {
 impl crate::core::element::CfnResource for CfnFirewallPolicy {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::FirewallPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -649,11 +671,13 @@ impl Handle<CfnFirewallPolicy> {
     /// A resource ARN.
     ///
     /// `Fn::GetAtt` `FirewallPolicyArn`.
+    #[inline]
     pub fn attr_firewall_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FirewallPolicyArn"))
     }
     ///
     /// `Fn::GetAtt` `FirewallPolicyId`.
+    #[inline]
     pub fn attr_firewall_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("FirewallPolicyId"))
     }
@@ -673,6 +697,7 @@ pub mod firewall_policy {
 
     impl ActionDefinition {
         /// A new `ActionDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -683,6 +708,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for ActionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PublishMetricAction", self.publish_metric_action);
@@ -710,6 +736,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for CustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionDefinition".into(), self.action_definition.into_value());
@@ -735,6 +762,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -812,6 +840,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for FirewallPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableTLSSessionHolding", self.enable_tls_session_holding);
@@ -839,6 +868,7 @@ pub mod firewall_policy {
 
     impl FlowTimeouts {
         /// A new `FlowTimeouts` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -849,6 +879,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for FlowTimeouts {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TcpIdleTimeoutSeconds", self.tcp_idle_timeout_seconds);
@@ -867,6 +898,7 @@ pub mod firewall_policy {
 
     impl PolicyVariables {
         /// A new `PolicyVariables` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -877,6 +909,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for PolicyVariables {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RuleVariables", self.rule_variables);
@@ -901,6 +934,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for PublishMetricAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Dimensions".into(), self.dimensions.into_value());
@@ -925,6 +959,7 @@ pub mod firewall_policy {
 
     impl StatefulEngineOptions {
         /// A new `StatefulEngineOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -937,6 +972,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for StatefulEngineOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowTimeouts", self.flow_timeouts);
@@ -957,6 +993,7 @@ pub mod firewall_policy {
 
     impl StatefulRuleGroupOverride {
         /// A new `StatefulRuleGroupOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -967,6 +1004,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for StatefulRuleGroupOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -1006,6 +1044,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for StatefulRuleGroupReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeepThreatInspection", self.deep_threat_inspection);
@@ -1036,6 +1075,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for StatelessRuleGroupReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Priority".into(), self.priority.into_value());
@@ -1110,6 +1150,7 @@ impl CfnLoggingConfiguration {
 impl crate::core::element::CfnResource for CfnLoggingConfiguration {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::LoggingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EnableMonitoringDashboard", self.enable_monitoring_dashboard);
@@ -1155,6 +1196,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LogDestinationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogDestination".into(), self.log_destination.into_value());
@@ -1181,6 +1223,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogDestinationConfigs".into(), self.log_destination_configs.into_value());
@@ -1267,6 +1310,7 @@ impl CfnRuleGroup {
 impl crate::core::element::CfnResource for CfnRuleGroup {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::RuleGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Capacity".into(), self.capacity.into_value());
@@ -1285,11 +1329,13 @@ impl Handle<CfnRuleGroup> {
     /// A resource ARN.
     ///
     /// `Fn::GetAtt` `RuleGroupArn`.
+    #[inline]
     pub fn attr_rule_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleGroupArn"))
     }
     ///
     /// `Fn::GetAtt` `RuleGroupId`.
+    #[inline]
     pub fn attr_rule_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("RuleGroupId"))
     }
@@ -1309,6 +1355,7 @@ pub mod rule_group {
 
     impl ActionDefinition {
         /// A new `ActionDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1319,6 +1366,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ActionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PublishMetricAction", self.publish_metric_action);
@@ -1343,6 +1391,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Address {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddressDefinition".into(), self.address_definition.into_value());
@@ -1370,6 +1419,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionDefinition".into(), self.action_definition.into_value());
@@ -1395,6 +1445,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -1449,6 +1500,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Header {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -1487,6 +1539,7 @@ pub mod rule_group {
 
     impl MatchAttributes {
         /// A new `MatchAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1502,6 +1555,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for MatchAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationPorts", self.destination_ports);
@@ -1534,6 +1588,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());
@@ -1559,6 +1614,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PublishMetricAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Dimensions".into(), self.dimensions.into_value());
@@ -1577,6 +1633,7 @@ pub mod rule_group {
 
     impl ReferenceSets {
         /// A new `ReferenceSets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1587,6 +1644,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ReferenceSets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IPSetReferences", self.ip_set_references);
@@ -1614,6 +1672,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -1659,6 +1718,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReferenceSets", self.reference_sets);
@@ -1693,6 +1753,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Keyword".into(), self.keyword.into_value());
@@ -1715,6 +1776,7 @@ pub mod rule_group {
 
     impl RuleVariables {
         /// A new `RuleVariables` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1726,6 +1788,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleVariables {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IPSets", self.ip_sets);
@@ -1754,6 +1817,7 @@ pub mod rule_group {
 
     impl RulesSource {
         /// A new `RulesSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1767,6 +1831,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RulesSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RulesSourceList", self.rules_source_list);
@@ -1808,6 +1873,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RulesSourceList {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GeneratedRulesType".into(), self.generated_rules_type.into_value());
@@ -1844,6 +1910,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for StatefulRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1864,6 +1931,7 @@ pub mod rule_group {
 
     impl StatefulRuleOptions {
         /// A new `StatefulRuleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1874,6 +1942,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for StatefulRuleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RuleOrder", self.rule_order);
@@ -1901,6 +1970,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for StatelessRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Priority".into(), self.priority.into_value());
@@ -1933,6 +2003,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for StatelessRulesAndCustomActions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomActions", self.custom_actions);
@@ -1952,6 +2023,7 @@ pub mod rule_group {
 
     impl SummaryConfiguration {
         /// A new `SummaryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1962,6 +2034,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SummaryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RuleOptions", self.rule_options);
@@ -1993,6 +2066,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for TCPFlagField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Flags".into(), self.flags.into_value());
@@ -2141,6 +2215,7 @@ impl CfnTLSInspectionConfiguration {
 impl crate::core::element::CfnResource for CfnTLSInspectionConfiguration {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::TLSInspectionConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2156,11 +2231,13 @@ impl Handle<CfnTLSInspectionConfiguration> {
     /// A resource ARN.
     ///
     /// `Fn::GetAtt` `TLSInspectionConfigurationArn`.
+    #[inline]
     pub fn attr_tls_inspection_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TLSInspectionConfigurationArn"))
     }
     ///
     /// `Fn::GetAtt` `TLSInspectionConfigurationId`.
+    #[inline]
     pub fn attr_tls_inspection_configuration_id(&self) -> Val<String> {
         Val::expr(self.get_att("TLSInspectionConfigurationId"))
     }
@@ -2186,6 +2263,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for Address {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddressDefinition".into(), self.address_definition.into_value());
@@ -2207,6 +2285,7 @@ pub mod tls_inspection_configuration {
 
     impl CheckCertificateRevocationStatus {
         /// A new `CheckCertificateRevocationStatus` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2218,6 +2297,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for CheckCertificateRevocationStatus {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RevokedStatusAction", self.revoked_status_action);
@@ -2246,6 +2326,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FromPort".into(), self.from_port.into_value());
@@ -2265,6 +2346,7 @@ pub mod tls_inspection_configuration {
 
     impl ServerCertificate {
         /// A new `ServerCertificate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2275,6 +2357,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for ServerCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceArn", self.resource_arn);
@@ -2302,6 +2385,7 @@ pub mod tls_inspection_configuration {
 
     impl ServerCertificateConfiguration {
         /// A new `ServerCertificateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2315,6 +2399,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for ServerCertificateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
@@ -2348,6 +2433,7 @@ pub mod tls_inspection_configuration {
 
     impl ServerCertificateScope {
         /// A new `ServerCertificateScope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2362,6 +2448,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for ServerCertificateScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationPorts", self.destination_ports);
@@ -2384,6 +2471,7 @@ pub mod tls_inspection_configuration {
 
     impl TLSInspectionConfiguration {
         /// A new `TLSInspectionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2394,6 +2482,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for TLSInspectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ServerCertificateConfigurations", self.server_certificate_configurations);
@@ -2471,6 +2560,7 @@ impl CfnVpcEndpointAssociation {
 impl crate::core::element::CfnResource for CfnVpcEndpointAssociation {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::VpcEndpointAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2487,17 +2577,20 @@ impl Handle<CfnVpcEndpointAssociation> {
     /// A resource ARN.
     ///
     /// `Fn::GetAtt` `VpcEndpointAssociationArn`.
+    #[inline]
     pub fn attr_vpc_endpoint_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpointAssociationArn"))
     }
     ///
     /// `Fn::GetAtt` `VpcEndpointAssociationId`.
+    #[inline]
     pub fn attr_vpc_endpoint_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpointAssociationId"))
     }
     /// An endpoint Id.
     ///
     /// `Fn::GetAtt` `EndpointId`.
+    #[inline]
     pub fn attr_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointId"))
     }
@@ -2534,6 +2627,7 @@ pub mod vpc_endpoint_association {
     }
 
     impl IntoValue for SubnetMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IPAddressType", self.ip_address_type);

@@ -79,6 +79,7 @@ impl CfnMonitor {
 impl crate::core::element::CfnResource for CfnMonitor {
     const TYPE_NAME: &'static str = "AWS::NetworkFlowMonitor::Monitor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LocalResources".into(), self.local_resources.into_value());
@@ -95,24 +96,28 @@ impl Handle<CfnMonitor> {
     /// The Amazon Resource Name (ARN) of the monitor.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status of the monitor.
     ///
     /// `Fn::GetAtt` `MonitorStatus`.
+    #[inline]
     pub fn attr_monitor_status(&self) -> Val<String> {
         Val::expr(self.get_att("MonitorStatus"))
     }
     /// The date and time when the monitor was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time when the monitor was last modified.
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }
@@ -144,6 +149,7 @@ pub mod monitor {
     }
 
     impl IntoValue for MonitorLocalResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -176,6 +182,7 @@ pub mod monitor {
     }
 
     impl IntoValue for MonitorRemoteResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -244,6 +251,7 @@ impl CfnScope {
 impl crate::core::element::CfnResource for CfnScope {
     const TYPE_NAME: &'static str = "AWS::NetworkFlowMonitor::Scope";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -257,18 +265,21 @@ impl Handle<CfnScope> {
     /// The Amazon Resource Name (ARN) of the scope.
     ///
     /// `Fn::GetAtt` `ScopeArn`.
+    #[inline]
     pub fn attr_scope_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ScopeArn"))
     }
     /// The identifier for the scope.
     ///
     /// `Fn::GetAtt` `ScopeId`.
+    #[inline]
     pub fn attr_scope_id(&self) -> Val<String> {
         Val::expr(self.get_att("ScopeId"))
     }
     /// The status of the scope.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -295,6 +306,7 @@ pub mod scope {
     }
 
     impl IntoValue for TargetId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountId".into(), self.account_id.into_value());
@@ -324,6 +336,7 @@ pub mod scope {
     }
 
     impl IntoValue for TargetIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetId".into(), self.target_id.into_value());
@@ -354,6 +367,7 @@ pub mod scope {
     }
 
     impl IntoValue for TargetResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Region".into(), self.region.into_value());

@@ -98,6 +98,7 @@ impl CfnConnectAttachment {
 impl crate::core::element::CfnResource for CfnConnectAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::ConnectAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CoreNetworkId".into(), self.core_network_id.into_value());
@@ -116,78 +117,91 @@ impl Handle<CfnConnectAttachment> {
     /// The ARN of a core network.
     ///
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkArn"))
     }
     /// Creation time of the attachment.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Last update time of the attachment.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The type of attachment.
     ///
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentType"))
     }
     /// State of the attachment.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The attachment resource ARN.
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// The ID of the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentId"))
     }
     /// The ID of the attachment account owner.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     /// The policy rule number associated with the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentPolicyRuleNumber`.
+    #[inline]
     pub fn attr_attachment_policy_rule_number(&self) -> Val<i64> {
         Val::expr(self.get_att("AttachmentPolicyRuleNumber"))
     }
     /// The name of the segment attachment.
     ///
     /// `Fn::GetAtt` `SegmentName`.
+    #[inline]
     pub fn attr_segment_name(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentName"))
     }
     /// Errors from the last modification of the attachment.
     ///
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value {
         self.get_att("LastModificationErrors")
     }
     /// The attachment to move from one segment to another.
     ///
     /// `Fn::GetAtt` `ProposedSegmentChange`.
+    #[inline]
     pub fn attr_proposed_segment_change(&self) -> Value {
         self.get_att("ProposedSegmentChange")
     }
     /// The attachment to move from one network function group to another.
     ///
     /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    #[inline]
     pub fn attr_proposed_network_function_group_change(&self) -> Value {
         self.get_att("ProposedNetworkFunctionGroupChange")
     }
@@ -209,6 +223,7 @@ pub mod connect_attachment {
 
     impl ConnectAttachmentOptions {
         /// A new `ConnectAttachmentOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -219,6 +234,7 @@ pub mod connect_attachment {
     }
 
     impl IntoValue for ConnectAttachmentOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Protocol", self.protocol);
@@ -310,6 +326,7 @@ impl CfnConnectPeer {
 impl crate::core::element::CfnResource for CfnConnectPeer {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::ConnectPeer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BgpOptions", self.bgp_options);
@@ -328,41 +345,48 @@ impl Handle<CfnConnectPeer> {
     /// The ID of the Connect peer.
     ///
     /// `Fn::GetAtt` `ConnectPeerId`.
+    #[inline]
     pub fn attr_connect_peer_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectPeerId"))
     }
     /// State of the connect peer.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Connect peer creation time.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Configuration`.
+    #[inline]
     pub fn attr_configuration(&self) -> Value {
         self.get_att("Configuration")
     }
     /// The ID of the core network.
     ///
     /// `Fn::GetAtt` `CoreNetworkId`.
+    #[inline]
     pub fn attr_core_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkId"))
     }
     /// The Connect peer Regions where edges are located.
     ///
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Val<String> {
         Val::expr(self.get_att("EdgeLocation"))
     }
     /// Errors from the last modification of the connect peer.
     ///
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value {
         self.get_att("LastModificationErrors")
     }
@@ -382,6 +406,7 @@ pub mod connect_peer {
 
     impl BgpOptions {
         /// A new `BgpOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -392,6 +417,7 @@ pub mod connect_peer {
     }
 
     impl IntoValue for BgpOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PeerAsn", self.peer_asn);
@@ -448,6 +474,7 @@ impl CfnCoreNetwork {
 impl crate::core::element::CfnResource for CfnCoreNetwork {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::CoreNetwork";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -463,48 +490,56 @@ impl Handle<CfnCoreNetwork> {
     /// Owner of the core network
     ///
     /// `Fn::GetAtt` `OwnerAccount`.
+    #[inline]
     pub fn attr_owner_account(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccount"))
     }
     /// The Id of core network
     ///
     /// `Fn::GetAtt` `CoreNetworkId`.
+    #[inline]
     pub fn attr_core_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkId"))
     }
     /// The ARN (Amazon resource name) of core network
     ///
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkArn"))
     }
     /// The creation time of core network
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The state of core network
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The segments within a core network.
     ///
     /// `Fn::GetAtt` `Segments`.
+    #[inline]
     pub fn attr_segments(&self) -> Value {
         self.get_att("Segments")
     }
     /// The network function groups within a core network.
     ///
     /// `Fn::GetAtt` `NetworkFunctionGroups`.
+    #[inline]
     pub fn attr_network_function_groups(&self) -> Value {
         self.get_att("NetworkFunctionGroups")
     }
     /// The edges within a core network.
     ///
     /// `Fn::GetAtt` `Edges`.
+    #[inline]
     pub fn attr_edges(&self) -> Value {
         self.get_att("Edges")
     }
@@ -552,6 +587,7 @@ impl CfnCoreNetworkPrefixListAssociation {
 impl crate::core::element::CfnResource for CfnCoreNetworkPrefixListAssociation {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::CoreNetworkPrefixListAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CoreNetworkId".into(), self.core_network_id.into_value());
@@ -613,6 +649,7 @@ impl CfnCustomerGatewayAssociation {
 impl crate::core::element::CfnResource for CfnCustomerGatewayAssociation {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::CustomerGatewayAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CustomerGatewayArn".into(), self.customer_gateway_arn.into_value());
@@ -716,6 +753,7 @@ impl CfnDevice {
 impl crate::core::element::CfnResource for CfnDevice {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::Device";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AWSLocation", self.aws_location);
@@ -737,24 +775,28 @@ impl Handle<CfnDevice> {
     /// The ID of the device.
     ///
     /// `Fn::GetAtt` `DeviceId`.
+    #[inline]
     pub fn attr_device_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeviceId"))
     }
     /// The Amazon Resource Name (ARN) of the device.
     ///
     /// `Fn::GetAtt` `DeviceArn`.
+    #[inline]
     pub fn attr_device_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DeviceArn"))
     }
     /// The state of the device.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The date and time that the device was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -782,6 +824,7 @@ pub mod device {
 
     impl AWSLocation {
         /// A new `AWSLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -793,6 +836,7 @@ pub mod device {
     }
 
     impl IntoValue for AWSLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubnetArn", self.subnet_arn);
@@ -824,6 +868,7 @@ pub mod device {
 
     impl Location {
         /// A new `Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -836,6 +881,7 @@ pub mod device {
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Address", self.address);
@@ -915,6 +961,7 @@ impl CfnDirectConnectGatewayAttachment {
 impl crate::core::element::CfnResource for CfnDirectConnectGatewayAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::DirectConnectGatewayAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CoreNetworkId".into(), self.core_network_id.into_value());
@@ -931,84 +978,98 @@ impl Handle<CfnDirectConnectGatewayAttachment> {
     /// The ARN of a core network for the Direct Connect Gateway attachment.
     ///
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkArn"))
     }
     /// Creation time of the attachment.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Last update time of the attachment.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Attachment type.
     ///
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentType"))
     }
     /// State of the attachment.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Id of the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentId"))
     }
     /// Owner account of the attachment.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     /// The policy rule number associated with the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentPolicyRuleNumber`.
+    #[inline]
     pub fn attr_attachment_policy_rule_number(&self) -> Val<i64> {
         Val::expr(self.get_att("AttachmentPolicyRuleNumber"))
     }
     /// The name of the segment attachment..
     ///
     /// `Fn::GetAtt` `SegmentName`.
+    #[inline]
     pub fn attr_segment_name(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentName"))
     }
     /// The name of the network function group attachment.
     ///
     /// `Fn::GetAtt` `NetworkFunctionGroupName`.
+    #[inline]
     pub fn attr_network_function_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkFunctionGroupName"))
     }
     /// The ARN of the Resource.
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// Errors from the last modification of the attachment.
     ///
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value {
         self.get_att("LastModificationErrors")
     }
     /// The attachment to move from one segment to another.
     ///
     /// `Fn::GetAtt` `ProposedSegmentChange`.
+    #[inline]
     pub fn attr_proposed_segment_change(&self) -> Value {
         self.get_att("ProposedSegmentChange")
     }
     /// The attachment to move from one network function group to another.
     ///
     /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    #[inline]
     pub fn attr_proposed_network_function_group_change(&self) -> Value {
         self.get_att("ProposedNetworkFunctionGroupChange")
     }
@@ -1045,6 +1106,7 @@ pub struct CfnGlobalNetwork {
 
 impl CfnGlobalNetwork {
     /// A new `CfnGlobalNetwork` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1060,6 +1122,7 @@ impl CfnGlobalNetwork {
 impl crate::core::element::CfnResource for CfnGlobalNetwork {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::GlobalNetwork";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CreatedAt", self.created_at);
@@ -1075,12 +1138,14 @@ impl Handle<CfnGlobalNetwork> {
     /// The ID of the global network.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of the global network.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1160,6 +1225,7 @@ impl CfnLink {
 impl crate::core::element::CfnResource for CfnLink {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::Link";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bandwidth".into(), self.bandwidth.into_value());
@@ -1178,24 +1244,28 @@ impl Handle<CfnLink> {
     /// The ID of the link.
     ///
     /// `Fn::GetAtt` `LinkId`.
+    #[inline]
     pub fn attr_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("LinkId"))
     }
     /// The Amazon Resource Name (ARN) of the link.
     ///
     /// `Fn::GetAtt` `LinkArn`.
+    #[inline]
     pub fn attr_link_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LinkArn"))
     }
     /// The date and time that the device was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The state of the link.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -1222,6 +1292,7 @@ pub mod link {
 
     impl Bandwidth {
         /// A new `Bandwidth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1233,6 +1304,7 @@ pub mod link {
     }
 
     impl IntoValue for Bandwidth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DownloadSpeed", self.download_speed);
@@ -1281,6 +1353,7 @@ impl CfnLinkAssociation {
 impl crate::core::element::CfnResource for CfnLinkAssociation {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::LinkAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DeviceId".into(), self.device_id.into_value());
@@ -1336,6 +1409,7 @@ impl CfnSite {
 impl crate::core::element::CfnResource for CfnSite {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::Site";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1351,24 +1425,28 @@ impl Handle<CfnSite> {
     /// The ID of the site.
     ///
     /// `Fn::GetAtt` `SiteId`.
+    #[inline]
     pub fn attr_site_id(&self) -> Val<String> {
         Val::expr(self.get_att("SiteId"))
     }
     /// The Amazon Resource Name (ARN) of the site.
     ///
     /// `Fn::GetAtt` `SiteArn`.
+    #[inline]
     pub fn attr_site_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SiteArn"))
     }
     /// The state of the site.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The date and time that the device was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -1400,6 +1478,7 @@ pub mod site {
 
     impl Location {
         /// A new `Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1412,6 +1491,7 @@ pub mod site {
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Address", self.address);
@@ -1487,6 +1567,7 @@ impl CfnSiteToSiteVpnAttachment {
 impl crate::core::element::CfnResource for CfnSiteToSiteVpnAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::SiteToSiteVpnAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CoreNetworkId".into(), self.core_network_id.into_value());
@@ -1503,84 +1584,98 @@ impl Handle<CfnSiteToSiteVpnAttachment> {
     /// The ARN of a core network for the VPC attachment.
     ///
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkArn"))
     }
     /// Creation time of the attachment.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Last update time of the attachment.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The type of attachment.
     ///
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentType"))
     }
     /// The state of the attachment.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The ARN of the Resource.
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// The ID of the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentId"))
     }
     /// Owner account of the attachment.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     /// The Region where the edge is located.
     ///
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Val<String> {
         Val::expr(self.get_att("EdgeLocation"))
     }
     /// The policy rule number associated with the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentPolicyRuleNumber`.
+    #[inline]
     pub fn attr_attachment_policy_rule_number(&self) -> Val<i64> {
         Val::expr(self.get_att("AttachmentPolicyRuleNumber"))
     }
     /// The name of the segment that attachment is in.
     ///
     /// `Fn::GetAtt` `SegmentName`.
+    #[inline]
     pub fn attr_segment_name(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentName"))
     }
     /// Errors from the last modification of the attachment.
     ///
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value {
         self.get_att("LastModificationErrors")
     }
     /// The attachment to move from one segment to another.
     ///
     /// `Fn::GetAtt` `ProposedSegmentChange`.
+    #[inline]
     pub fn attr_proposed_segment_change(&self) -> Value {
         self.get_att("ProposedSegmentChange")
     }
     /// The attachment to move from one network function group to another.
     ///
     /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    #[inline]
     pub fn attr_proposed_network_function_group_change(&self) -> Value {
         self.get_att("ProposedNetworkFunctionGroupChange")
     }
@@ -1628,6 +1723,7 @@ impl CfnTransitGatewayPeering {
 impl crate::core::element::CfnResource for CfnTransitGatewayPeering {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayPeering";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CoreNetworkId".into(), self.core_network_id.into_value());
@@ -1642,60 +1738,70 @@ impl Handle<CfnTransitGatewayPeering> {
     /// The ARN (Amazon Resource Name) of the core network that you want to peer a transit gateway to.
     ///
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkArn"))
     }
     /// The Id of the transit gateway peering
     ///
     /// `Fn::GetAtt` `PeeringId`.
+    #[inline]
     pub fn attr_peering_id(&self) -> Val<String> {
         Val::expr(self.get_att("PeeringId"))
     }
     /// The state of the transit gateway peering
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Peering type (TransitGatewayPeering)
     ///
     /// `Fn::GetAtt` `PeeringType`.
+    #[inline]
     pub fn attr_peering_type(&self) -> Val<String> {
         Val::expr(self.get_att("PeeringType"))
     }
     /// Peering owner account Id
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     /// The location of the transit gateway peering
     ///
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Val<String> {
         Val::expr(self.get_att("EdgeLocation"))
     }
     /// The ARN (Amazon Resource Name) of the resource that you will peer to a core network
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// The creation time of the transit gateway peering
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The ID of the TransitGatewayPeeringAttachment
     ///
     /// `Fn::GetAtt` `TransitGatewayPeeringAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_peering_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayPeeringAttachmentId"))
     }
     /// Errors from the last modification of the transit gateway peering.
     ///
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value {
         self.get_att("LastModificationErrors")
     }
@@ -1730,6 +1836,7 @@ impl CfnTransitGatewayRegistration {
 impl crate::core::element::CfnResource for CfnTransitGatewayRegistration {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayRegistration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GlobalNetworkId".into(), self.global_network_id.into_value());
@@ -1802,6 +1909,7 @@ impl CfnTransitGatewayRouteTableAttachment {
 impl crate::core::element::CfnResource for CfnTransitGatewayRouteTableAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayRouteTableAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "NetworkFunctionGroupName", self.network_function_group_name);
@@ -1818,90 +1926,105 @@ impl Handle<CfnTransitGatewayRouteTableAttachment> {
     /// The ARN of a core network for the VPC attachment.
     ///
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkArn"))
     }
     /// The ID of a core network where you're creating a site-to-site VPN attachment.
     ///
     /// `Fn::GetAtt` `CoreNetworkId`.
+    #[inline]
     pub fn attr_core_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkId"))
     }
     /// Creation time of the attachment.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Last update time of the attachment.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The type of attachment.
     ///
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentType"))
     }
     /// The state of the attachment.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The ARN of the Resource.
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// The ID of the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentId"))
     }
     /// Owner account of the attachment.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     /// The Region where the edge is located.
     ///
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Val<String> {
         Val::expr(self.get_att("EdgeLocation"))
     }
     /// The policy rule number associated with the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentPolicyRuleNumber`.
+    #[inline]
     pub fn attr_attachment_policy_rule_number(&self) -> Val<i64> {
         Val::expr(self.get_att("AttachmentPolicyRuleNumber"))
     }
     /// The name of the segment that attachment is in.
     ///
     /// `Fn::GetAtt` `SegmentName`.
+    #[inline]
     pub fn attr_segment_name(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentName"))
     }
     /// Errors from the last modification of the attachment.
     ///
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value {
         self.get_att("LastModificationErrors")
     }
     /// The attachment to move from one segment to another.
     ///
     /// `Fn::GetAtt` `ProposedSegmentChange`.
+    #[inline]
     pub fn attr_proposed_segment_change(&self) -> Value {
         self.get_att("ProposedSegmentChange")
     }
     /// The attachment to move from one network function group to another.
     ///
     /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    #[inline]
     pub fn attr_proposed_network_function_group_change(&self) -> Value {
         self.get_att("ProposedNetworkFunctionGroupChange")
     }
@@ -1980,6 +2103,7 @@ impl CfnVpcAttachment {
 impl crate::core::element::CfnResource for CfnVpcAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::VpcAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CoreNetworkId".into(), self.core_network_id.into_value());
@@ -1997,90 +2121,105 @@ impl Handle<CfnVpcAttachment> {
     /// The ARN of a core network for the VPC attachment.
     ///
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CoreNetworkArn"))
     }
     /// Creation time of the attachment.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Last update time of the attachment.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Attachment type.
     ///
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentType"))
     }
     /// State of the attachment.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// Id of the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentId"))
     }
     /// Owner account of the attachment.
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     /// The Region where the edge is located.
     ///
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Val<String> {
         Val::expr(self.get_att("EdgeLocation"))
     }
     /// The policy rule number associated with the attachment.
     ///
     /// `Fn::GetAtt` `AttachmentPolicyRuleNumber`.
+    #[inline]
     pub fn attr_attachment_policy_rule_number(&self) -> Val<i64> {
         Val::expr(self.get_att("AttachmentPolicyRuleNumber"))
     }
     /// The name of the segment attachment..
     ///
     /// `Fn::GetAtt` `SegmentName`.
+    #[inline]
     pub fn attr_segment_name(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentName"))
     }
     /// The name of the network function group attachment.
     ///
     /// `Fn::GetAtt` `NetworkFunctionGroupName`.
+    #[inline]
     pub fn attr_network_function_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkFunctionGroupName"))
     }
     /// The ARN of the Resource.
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     /// Errors from the last modification of the attachment.
     ///
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value {
         self.get_att("LastModificationErrors")
     }
     /// The attachment to move from one segment to another.
     ///
     /// `Fn::GetAtt` `ProposedSegmentChange`.
+    #[inline]
     pub fn attr_proposed_segment_change(&self) -> Value {
         self.get_att("ProposedSegmentChange")
     }
     /// The attachment to move from one network function group to another.
     ///
     /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    #[inline]
     pub fn attr_proposed_network_function_group_change(&self) -> Value {
         self.get_att("ProposedNetworkFunctionGroupChange")
     }
@@ -2117,6 +2256,7 @@ pub mod vpc_attachment {
 
     impl VpcOptions {
         /// A new `VpcOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2130,6 +2270,7 @@ pub mod vpc_attachment {
     }
 
     impl IntoValue for VpcOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplianceModeSupport", self.appliance_mode_support);

@@ -61,6 +61,7 @@ impl CfnMonitor {
 impl crate::core::element::CfnResource for CfnMonitor {
     const TYPE_NAME: &'static str = "AWS::NetworkMonitor::Monitor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AggregationPeriod", self.aggregation_period);
@@ -75,24 +76,28 @@ impl Handle<CfnMonitor> {
     /// The ARN of the monitor.
     ///
     /// `Fn::GetAtt` `MonitorArn`.
+    #[inline]
     pub fn attr_monitor_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MonitorArn"))
     }
     /// The state of the monitor.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The time and date when the monitor was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time and date when the monitor was last modified.
     ///
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("ModifiedAt"))
     }

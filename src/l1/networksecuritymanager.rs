@@ -83,6 +83,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::NetworkSecurityManager::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatedPolicyList", self.associated_policy_list);
@@ -100,30 +101,35 @@ impl Handle<CfnDeployment> {
     /// The unique identifier of the deployment.
     ///
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentId"))
     }
     /// The ARN of the deployment.
     ///
     /// `Fn::GetAtt` `DeploymentArn`.
+    #[inline]
     pub fn attr_deployment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentArn"))
     }
     /// The status of the deployment.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The version number.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// An ISO 8601 timestamp indicating when the deployment was last modified.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -150,6 +156,7 @@ pub mod deployment {
     }
 
     impl IntoValue for AssociatedPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyArn".into(), self.policy_arn.into_value());
@@ -176,6 +183,7 @@ pub mod deployment {
     }
 
     impl IntoValue for AssociatedScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ScopeArn".into(), self.scope_arn.into_value());
@@ -202,6 +210,7 @@ pub mod deployment {
     }
 
     impl IntoValue for DeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableCrossAccountVisibility".into(), self.enable_cross_account_visibility.into_value());
@@ -288,6 +297,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::NetworkSecurityManager::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatedTemplateAndRuleList", self.associated_template_and_rule_list);
@@ -306,30 +316,35 @@ impl Handle<CfnPolicy> {
     /// The unique identifier of the policy.
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     /// The ARN of the policy.
     ///
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
     /// The status of the policy.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The version number.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// An ISO 8601 timestamp indicating when the policy was last modified.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -356,6 +371,7 @@ pub mod policy {
 
     impl AssociatedTemplateAndRule {
         /// A new `AssociatedTemplateAndRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -367,6 +383,7 @@ pub mod policy {
     }
 
     impl IntoValue for AssociatedTemplateAndRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RuleArn", self.rule_arn);
@@ -396,6 +413,7 @@ pub mod policy {
 
     impl PolicyConfiguration {
         /// A new `PolicyConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -408,6 +426,7 @@ pub mod policy {
     }
 
     impl IntoValue for PolicyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RemediationEnabled", self.remediation_enabled);
@@ -447,6 +466,7 @@ pub mod policy {
     }
 
     impl IntoValue for WafConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConflictResolution".into(), self.conflict_resolution.into_value());
@@ -547,6 +567,7 @@ impl CfnRule {
 impl crate::core::element::CfnResource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::NetworkSecurityManager::Rule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Configuration", self.configuration);
@@ -564,30 +585,35 @@ impl Handle<CfnRule> {
     /// The unique identifier of the rule.
     ///
     /// `Fn::GetAtt` `RuleId`.
+    #[inline]
     pub fn attr_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("RuleId"))
     }
     /// The Amazon Resource Name (ARN) of the rule.
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
     /// The status of the rule.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The version number of the rule.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// An ISO 8601 timestamp indicating when the rule was last modified.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -659,6 +685,7 @@ impl CfnScope {
 impl crate::core::element::CfnResource for CfnScope {
     const TYPE_NAME: &'static str = "AWS::NetworkSecurityManager::Scope";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ScopeConfiguration", self.scope_configuration);
@@ -674,30 +701,35 @@ impl Handle<CfnScope> {
     /// The unique identifier of the scope.
     ///
     /// `Fn::GetAtt` `ScopeId`.
+    #[inline]
     pub fn attr_scope_id(&self) -> Val<String> {
         Val::expr(self.get_att("ScopeId"))
     }
     /// The Amazon Resource Name (ARN) of the scope.
     ///
     /// `Fn::GetAtt` `ScopeArn`.
+    #[inline]
     pub fn attr_scope_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ScopeArn"))
     }
     /// The status of the scope.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The version number of the scope.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// An ISO 8601 timestamp indicating when the scope was last modified.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -762,6 +794,7 @@ impl CfnTemplate {
 impl crate::core::element::CfnResource for CfnTemplate {
     const TYPE_NAME: &'static str = "AWS::NetworkSecurityManager::Template";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssociatedRuleList", self.associated_rule_list);
@@ -778,30 +811,35 @@ impl Handle<CfnTemplate> {
     /// The unique identifier of the template.
     ///
     /// `Fn::GetAtt` `TemplateId`.
+    #[inline]
     pub fn attr_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateId"))
     }
     /// The ARN of the template.
     ///
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateArn"))
     }
     /// The status of the template.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The version number.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// An ISO 8601 timestamp indicating when the template was last modified.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -828,6 +866,7 @@ pub mod template {
     }
 
     impl IntoValue for AssociatedRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RuleArn".into(), self.rule_arn.into_value());

@@ -48,6 +48,7 @@ impl CfnChannelAssociation {
 impl crate::core::element::CfnResource for CfnChannelAssociation {
     const TYPE_NAME: &'static str = "AWS::Notifications::ChannelAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Arn".into(), self.arn.into_value());
@@ -108,6 +109,7 @@ impl CfnEventRule {
 impl crate::core::element::CfnResource for CfnEventRule {
     const TYPE_NAME: &'static str = "AWS::Notifications::EventRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EventPattern", self.event_pattern);
@@ -123,21 +125,25 @@ impl crate::core::element::CfnResource for CfnEventRule {
 impl Handle<CfnEventRule> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `ManagedRules`.
+    #[inline]
     pub fn attr_managed_rules(&self) -> Value {
         self.get_att("ManagedRules")
     }
     ///
     /// `Fn::GetAtt` `StatusSummaryByRegion`.
+    #[inline]
     pub fn attr_status_summary_by_region(&self) -> Value {
         self.get_att("StatusSummaryByRegion")
     }
@@ -181,6 +187,7 @@ impl CfnManagedNotificationAccountContactAssociation {
 impl crate::core::element::CfnResource for CfnManagedNotificationAccountContactAssociation {
     const TYPE_NAME: &'static str = "AWS::Notifications::ManagedNotificationAccountContactAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContactIdentifier".into(), self.contact_identifier.into_value());
@@ -257,6 +264,7 @@ impl CfnManagedNotificationAdditionalChannelAssociation {
 impl crate::core::element::CfnResource for CfnManagedNotificationAdditionalChannelAssociation {
     const TYPE_NAME: &'static str = "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelArn".into(), self.channel_arn.into_value());
@@ -306,6 +314,7 @@ impl CfnNotificationConfiguration {
 impl crate::core::element::CfnResource for CfnNotificationConfiguration {
     const TYPE_NAME: &'static str = "AWS::Notifications::NotificationConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AggregationDuration", self.aggregation_duration);
@@ -320,16 +329,19 @@ impl crate::core::element::CfnResource for CfnNotificationConfiguration {
 impl Handle<CfnNotificationConfiguration> {
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -370,6 +382,7 @@ impl CfnNotificationHub {
 impl crate::core::element::CfnResource for CfnNotificationHub {
     const TYPE_NAME: &'static str = "AWS::Notifications::NotificationHub";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Region".into(), self.region.into_value());
@@ -381,11 +394,13 @@ impl crate::core::element::CfnResource for CfnNotificationHub {
 impl Handle<CfnNotificationHub> {
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `NotificationHubStatusSummary`.
+    #[inline]
     pub fn attr_notification_hub_status_summary(&self) -> Value {
         self.get_att("NotificationHubStatusSummary")
     }
@@ -427,6 +442,7 @@ impl CfnOrganizationalUnitAssociation {
 impl crate::core::element::CfnResource for CfnOrganizationalUnitAssociation {
     const TYPE_NAME: &'static str = "AWS::Notifications::OrganizationalUnitAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("NotificationConfigurationArn".into(), self.notification_configuration_arn.into_value());

@@ -54,6 +54,7 @@ impl CfnEmailContact {
 impl crate::core::element::CfnResource for CfnEmailContact {
     const TYPE_NAME: &'static str = "AWS::NotificationsContacts::EmailContact";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EmailAddress".into(), self.email_address.into_value());
@@ -67,41 +68,49 @@ impl crate::core::element::CfnResource for CfnEmailContact {
 impl Handle<CfnEmailContact> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `EmailContact`.
+    #[inline]
     pub fn attr_email_contact(&self) -> Value {
         self.get_att("EmailContact")
     }
     ///
     /// `Fn::GetAtt` `EmailContact.Arn`.
+    #[inline]
     pub fn attr_email_contact_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EmailContact.Arn"))
     }
     ///
     /// `Fn::GetAtt` `EmailContact.Address`.
+    #[inline]
     pub fn attr_email_contact_address(&self) -> Val<String> {
         Val::expr(self.get_att("EmailContact.Address"))
     }
     ///
     /// `Fn::GetAtt` `EmailContact.Name`.
+    #[inline]
     pub fn attr_email_contact_name(&self) -> Val<String> {
         Val::expr(self.get_att("EmailContact.Name"))
     }
     ///
     /// `Fn::GetAtt` `EmailContact.Status`.
+    #[inline]
     pub fn attr_email_contact_status(&self) -> Val<String> {
         Val::expr(self.get_att("EmailContact.Status"))
     }
     ///
     /// `Fn::GetAtt` `EmailContact.CreationTime`.
+    #[inline]
     pub fn attr_email_contact_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("EmailContact.CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `EmailContact.UpdateTime`.
+    #[inline]
     pub fn attr_email_contact_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("EmailContact.UpdateTime"))
     }

@@ -56,6 +56,7 @@ impl CfnWorkflowDefinition {
 impl crate::core::element::CfnResource for CfnWorkflowDefinition {
     const TYPE_NAME: &'static str = "AWS::NovaAct::WorkflowDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -70,18 +71,21 @@ impl Handle<CfnWorkflowDefinition> {
     /// The Amazon Resource Name (ARN) of the workflow definition.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp when the workflow definition was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The current status of the workflow definition.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -118,6 +122,7 @@ pub mod workflow_definition {
     }
 
     impl IntoValue for WorkflowExportConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3BucketName".into(), self.s3_bucket_name.into_value());

@@ -69,6 +69,7 @@ impl CfnLink {
 impl crate::core::element::CfnResource for CfnLink {
     const TYPE_NAME: &'static str = "AWS::Oam::Link";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LabelTemplate", self.label_template);
@@ -84,11 +85,13 @@ impl crate::core::element::CfnResource for CfnLink {
 impl Handle<CfnLink> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Label`.
+    #[inline]
     pub fn attr_label(&self) -> Val<String> {
         Val::expr(self.get_att("Label"))
     }
@@ -111,6 +114,7 @@ pub mod link {
 
     impl LinkConfiguration {
         /// A new `LinkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -122,6 +126,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupConfiguration", self.log_group_configuration);
@@ -147,6 +152,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Filter".into(), self.filter.into_value());
@@ -206,6 +212,7 @@ impl CfnSink {
 impl crate::core::element::CfnResource for CfnSink {
     const TYPE_NAME: &'static str = "AWS::Oam::Sink";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -220,6 +227,7 @@ impl Handle<CfnSink> {
     /// The Amazon resource name (ARN) of the ObservabilityAccessManager Sink
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

@@ -55,6 +55,7 @@ impl CfnDatasetIntegration {
 impl crate::core::element::CfnResource for CfnDatasetIntegration {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::DatasetIntegration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RoleArn".into(), self.role_arn.into_value());
@@ -68,18 +69,21 @@ impl Handle<CfnDatasetIntegration> {
     /// The Amazon Resource Name (ARN) of the dataset integration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ISO 8601 timestamp of when the dataset integration was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The ISO 8601 timestamp of when the dataset integration was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -120,6 +124,7 @@ impl CfnOrganizationCentralizationRule {
 impl crate::core::element::CfnResource for CfnOrganizationCentralizationRule {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::OrganizationCentralizationRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Rule".into(), self.rule.into_value());
@@ -133,6 +138,7 @@ impl crate::core::element::CfnResource for CfnOrganizationCentralizationRule {
 impl Handle<CfnOrganizationCentralizationRule> {
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
@@ -161,6 +167,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for CentralizationRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -206,6 +213,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for CentralizationRuleDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Account", self.account);
@@ -253,6 +261,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for CentralizationRuleSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Regions".into(), self.regions.into_value());
@@ -283,6 +292,7 @@ pub mod organization_centralization_rule {
 
     impl DestinationLogsConfiguration {
         /// A new `DestinationLogsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -296,6 +306,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for DestinationLogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackupConfiguration", self.backup_configuration);
@@ -317,6 +328,7 @@ pub mod organization_centralization_rule {
 
     impl DestinationMetricsConfiguration {
         /// A new `DestinationMetricsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -327,6 +339,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for DestinationMetricsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackupConfiguration", self.backup_configuration);
@@ -351,6 +364,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for LogGroupNameConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroupNamePattern".into(), self.log_group_name_pattern.into_value());
@@ -382,6 +396,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for LogsBackupConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -427,6 +442,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for LogsEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionConflictResolutionStrategy", self.encryption_conflict_resolution_strategy);
@@ -454,6 +470,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for MetricsBackupConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Region".into(), self.region.into_value());
@@ -493,6 +510,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for SourceLogsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSourceSelectionCriteria", self.data_source_selection_criteria);
@@ -513,6 +531,7 @@ pub mod organization_centralization_rule {
 
     impl SourceMetricsConfiguration {
         /// A new `SourceMetricsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -523,6 +542,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for SourceMetricsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricsSelectionCriteria", self.metrics_selection_criteria);
@@ -558,6 +578,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for TagPropagationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationRoleArn".into(), self.destination_role_arn.into_value());
@@ -644,6 +665,7 @@ impl CfnOrganizationTelemetryRule {
 impl crate::core::element::CfnResource for CfnOrganizationTelemetryRule {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::OrganizationTelemetryRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Rule".into(), self.rule.into_value());
@@ -658,12 +680,14 @@ impl Handle<CfnOrganizationTelemetryRule> {
     /// The arn of the organization telemetry rule
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
     /// Per-region replication status of the rule
     ///
     /// `Fn::GetAtt` `RegionStatuses`.
+    #[inline]
     pub fn attr_region_statuses(&self) -> Value {
         self.get_att("RegionStatuses")
     }
@@ -683,6 +707,7 @@ pub mod organization_telemetry_rule {
 
     impl ActionCondition {
         /// A new `ActionCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -693,6 +718,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for ActionCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -728,6 +754,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldSelectors".into(), self.field_selectors.into_value());
@@ -785,6 +812,7 @@ pub mod organization_telemetry_rule {
 
     impl AdvancedFieldSelector {
         /// A new `AdvancedFieldSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -801,6 +829,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndsWith", self.ends_with);
@@ -833,6 +862,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for CloudtrailParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AdvancedEventSelectors".into(), self.advanced_event_selectors.into_value());
@@ -854,6 +884,7 @@ pub mod organization_telemetry_rule {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -865,6 +896,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActionCondition", self.action_condition);
@@ -889,6 +921,7 @@ pub mod organization_telemetry_rule {
 
     impl ELBLoadBalancerLoggingParameters {
         /// A new `ELBLoadBalancerLoggingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -900,6 +933,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for ELBLoadBalancerLoggingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldDelimiter", self.field_delimiter);
@@ -934,6 +968,7 @@ pub mod organization_telemetry_rule {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -947,6 +982,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Method", self.method);
@@ -974,6 +1010,7 @@ pub mod organization_telemetry_rule {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -986,6 +1023,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Behavior", self.behavior);
@@ -1008,6 +1046,7 @@ pub mod organization_telemetry_rule {
 
     impl LabelNameCondition {
         /// A new `LabelNameCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1018,6 +1057,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for LabelNameCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelName", self.label_name);
@@ -1038,6 +1078,7 @@ pub mod organization_telemetry_rule {
 
     impl LogDeliveryParameters {
         /// A new `LogDeliveryParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1048,6 +1089,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for LogDeliveryParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogTypes", self.log_types);
@@ -1069,6 +1111,7 @@ pub mod organization_telemetry_rule {
 
     impl LoggingFilter {
         /// A new `LoggingFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1080,6 +1123,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultBehavior", self.default_behavior);
@@ -1101,6 +1145,7 @@ pub mod organization_telemetry_rule {
 
     impl MskMonitoringParameters {
         /// A new `MskMonitoringParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1111,6 +1156,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for MskMonitoringParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnhancedMonitoring", self.enhanced_monitoring);
@@ -1137,6 +1183,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1184,6 +1231,7 @@ pub mod organization_telemetry_rule {
 
     impl TelemetryDestinationConfiguration {
         /// A new `TelemetryDestinationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1203,6 +1251,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for TelemetryDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudtrailParameters", self.cloudtrail_parameters);
@@ -1284,6 +1333,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for TelemetryRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllRegions", self.all_regions);
@@ -1324,6 +1374,7 @@ pub mod organization_telemetry_rule {
 
     impl VPCFlowLogParameters {
         /// A new `VPCFlowLogParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1336,6 +1387,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for VPCFlowLogParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogFormat", self.log_format);
@@ -1364,6 +1416,7 @@ pub mod organization_telemetry_rule {
 
     impl WAFLoggingParameters {
         /// A new `WAFLoggingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1376,6 +1429,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for WAFLoggingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogType", self.log_type);
@@ -1540,6 +1594,7 @@ impl CfnS3TableIntegration {
 impl crate::core::element::CfnResource for CfnS3TableIntegration {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::S3TableIntegration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Encryption".into(), self.encryption.into_value());
@@ -1555,6 +1610,7 @@ impl Handle<CfnS3TableIntegration> {
     /// The ARN of the S3 Table Integration
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1591,6 +1647,7 @@ pub mod s3_table_integration {
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1632,6 +1689,7 @@ pub mod s3_table_integration {
     }
 
     impl IntoValue for LogSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Identifier", self.identifier);
@@ -1676,6 +1734,7 @@ impl CfnTelemetryEnrichment {
 impl crate::core::element::CfnResource for CfnTelemetryEnrichment {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryEnrichment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Scope".into(), self.scope.into_value());
@@ -1688,6 +1747,7 @@ impl Handle<CfnTelemetryEnrichment> {
     /// Current status of the resource tags for telemetry feature (Running, Stopped, or Impaired).
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1741,6 +1801,7 @@ impl CfnTelemetryPipelines {
 impl crate::core::element::CfnResource for CfnTelemetryPipelines {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryPipelines";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Configuration".into(), self.configuration.into_value());
@@ -1754,26 +1815,31 @@ impl crate::core::element::CfnResource for CfnTelemetryPipelines {
 impl Handle<CfnTelemetryPipelines> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Pipeline`.
+    #[inline]
     pub fn attr_pipeline(&self) -> Value {
         self.get_att("Pipeline")
     }
     ///
     /// `Fn::GetAtt` `PipelineIdentifier`.
+    #[inline]
     pub fn attr_pipeline_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("PipelineIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value {
         self.get_att("StatusReason")
     }
@@ -1798,6 +1864,7 @@ pub mod telemetry_pipelines {
     }
 
     impl IntoValue for TelemetryPipelineConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Body".into(), self.body.into_value());
@@ -1845,6 +1912,7 @@ impl CfnTelemetryRule {
 impl crate::core::element::CfnResource for CfnTelemetryRule {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Rule".into(), self.rule.into_value());
@@ -1859,12 +1927,14 @@ impl Handle<CfnTelemetryRule> {
     /// The arn of the telemetry rule
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
     /// Per-region replication status of the rule
     ///
     /// `Fn::GetAtt` `RegionStatuses`.
+    #[inline]
     pub fn attr_region_statuses(&self) -> Value {
         self.get_att("RegionStatuses")
     }
@@ -1884,6 +1954,7 @@ pub mod telemetry_rule {
 
     impl ActionCondition {
         /// A new `ActionCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1894,6 +1965,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for ActionCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -1929,6 +2001,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldSelectors".into(), self.field_selectors.into_value());
@@ -1986,6 +2059,7 @@ pub mod telemetry_rule {
 
     impl AdvancedFieldSelector {
         /// A new `AdvancedFieldSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2002,6 +2076,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndsWith", self.ends_with);
@@ -2034,6 +2109,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for CloudtrailParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AdvancedEventSelectors".into(), self.advanced_event_selectors.into_value());
@@ -2055,6 +2131,7 @@ pub mod telemetry_rule {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2066,6 +2143,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActionCondition", self.action_condition);
@@ -2090,6 +2168,7 @@ pub mod telemetry_rule {
 
     impl ELBLoadBalancerLoggingParameters {
         /// A new `ELBLoadBalancerLoggingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2101,6 +2180,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for ELBLoadBalancerLoggingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldDelimiter", self.field_delimiter);
@@ -2135,6 +2215,7 @@ pub mod telemetry_rule {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2148,6 +2229,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Method", self.method);
@@ -2175,6 +2257,7 @@ pub mod telemetry_rule {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2187,6 +2270,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Behavior", self.behavior);
@@ -2209,6 +2293,7 @@ pub mod telemetry_rule {
 
     impl LabelNameCondition {
         /// A new `LabelNameCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2219,6 +2304,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for LabelNameCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelName", self.label_name);
@@ -2239,6 +2325,7 @@ pub mod telemetry_rule {
 
     impl LogDeliveryParameters {
         /// A new `LogDeliveryParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2249,6 +2336,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for LogDeliveryParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogTypes", self.log_types);
@@ -2270,6 +2358,7 @@ pub mod telemetry_rule {
 
     impl LoggingFilter {
         /// A new `LoggingFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2281,6 +2370,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultBehavior", self.default_behavior);
@@ -2302,6 +2392,7 @@ pub mod telemetry_rule {
 
     impl MskMonitoringParameters {
         /// A new `MskMonitoringParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2312,6 +2403,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for MskMonitoringParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnhancedMonitoring", self.enhanced_monitoring);
@@ -2338,6 +2430,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2385,6 +2478,7 @@ pub mod telemetry_rule {
 
     impl TelemetryDestinationConfiguration {
         /// A new `TelemetryDestinationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2404,6 +2498,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for TelemetryDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudtrailParameters", self.cloudtrail_parameters);
@@ -2480,6 +2575,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for TelemetryRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllRegions", self.all_regions);
@@ -2519,6 +2615,7 @@ pub mod telemetry_rule {
 
     impl VPCFlowLogParameters {
         /// A new `VPCFlowLogParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2531,6 +2628,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for VPCFlowLogParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogFormat", self.log_format);
@@ -2559,6 +2657,7 @@ pub mod telemetry_rule {
 
     impl WAFLoggingParameters {
         /// A new `WAFLoggingParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2571,6 +2670,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for WAFLoggingParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogType", self.log_type);

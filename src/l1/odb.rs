@@ -132,6 +132,7 @@ pub struct CfnCloudAutonomousVmCluster {
 
 impl CfnCloudAutonomousVmCluster {
     /// A new `CfnCloudAutonomousVmCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -160,6 +161,7 @@ impl CfnCloudAutonomousVmCluster {
 impl crate::core::element::CfnResource for CfnCloudAutonomousVmCluster {
     const TYPE_NAME: &'static str = "AWS::ODB::CloudAutonomousVmCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutonomousDataStorageSizeInTBs", self.autonomous_data_storage_size_in_tbs);
@@ -188,168 +190,196 @@ impl Handle<CfnCloudAutonomousVmCluster> {
     /// The unique identifier of the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `CloudAutonomousVmClusterId`.
+    #[inline]
     pub fn attr_cloud_autonomous_vm_cluster_id(&self) -> Val<String> {
         Val::expr(self.get_att("CloudAutonomousVmClusterId"))
     }
     /// The Amazon Resource Name (ARN) for the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `CloudAutonomousVmClusterArn`.
+    #[inline]
     pub fn attr_cloud_autonomous_vm_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CloudAutonomousVmClusterArn"))
     }
     /// The name of the OCI resource anchor associated with this Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Val<String> {
         Val::expr(self.get_att("OciResourceAnchorName"))
     }
     /// The percentage of data storage currently in use for Autonomous Databases in the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `AutonomousDataStoragePercentage`.
+    #[inline]
     pub fn attr_autonomous_data_storage_percentage(&self) -> Val<f64> {
         Val::expr(self.get_att("AutonomousDataStoragePercentage"))
     }
     /// The available data storage space for Autonomous Databases in the Autonomous VM cluster, in TB.
     ///
     /// `Fn::GetAtt` `AvailableAutonomousDataStorageSizeInTBs`.
+    #[inline]
     pub fn attr_available_autonomous_data_storage_size_in_tbs(&self) -> Val<f64> {
         Val::expr(self.get_att("AvailableAutonomousDataStorageSizeInTBs"))
     }
     /// The number of Autonomous CDBs that you can create with the currently available storage.
     ///
     /// `Fn::GetAtt` `AvailableContainerDatabases`.
+    #[inline]
     pub fn attr_available_container_databases(&self) -> Val<i64> {
         Val::expr(self.get_att("AvailableContainerDatabases"))
     }
     /// The number of CPU cores available for allocation to Autonomous Databases.
     ///
     /// `Fn::GetAtt` `AvailableCpus`.
+    #[inline]
     pub fn attr_available_cpus(&self) -> Val<f64> {
         Val::expr(self.get_att("AvailableCpus"))
     }
     /// The compute model of the Autonomous VM cluster: ECPU or OCPU.
     ///
     /// `Fn::GetAtt` `ComputeModel`.
+    #[inline]
     pub fn attr_compute_model(&self) -> Val<String> {
         Val::expr(self.get_att("ComputeModel"))
     }
     /// The total number of CPU cores in the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `CpuCoreCount`.
+    #[inline]
     pub fn attr_cpu_core_count(&self) -> Val<i64> {
         Val::expr(self.get_att("CpuCoreCount"))
     }
     /// The percentage of total CPU cores currently in use in the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `CpuPercentage`.
+    #[inline]
     pub fn attr_cpu_percentage(&self) -> Val<f64> {
         Val::expr(self.get_att("CpuPercentage"))
     }
     /// The total data storage allocated to the Autonomous VM cluster, in GB.
     ///
     /// `Fn::GetAtt` `DataStorageSizeInGBs`.
+    #[inline]
     pub fn attr_data_storage_size_in_gbs(&self) -> Val<f64> {
         Val::expr(self.get_att("DataStorageSizeInGBs"))
     }
     /// The total data storage allocated to the Autonomous VM cluster, in TB.
     ///
     /// `Fn::GetAtt` `DataStorageSizeInTBs`.
+    #[inline]
     pub fn attr_data_storage_size_in_tbs(&self) -> Val<f64> {
         Val::expr(self.get_att("DataStorageSizeInTBs"))
     }
     /// The local node storage allocated to the Autonomous VM cluster, in gigabytes (GB).
     ///
     /// `Fn::GetAtt` `DbNodeStorageSizeInGBs`.
+    #[inline]
     pub fn attr_db_node_storage_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("DbNodeStorageSizeInGBs"))
     }
     /// The domain name for the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `Domain`.
+    #[inline]
     pub fn attr_domain(&self) -> Val<String> {
         Val::expr(self.get_att("Domain"))
     }
     /// The minimum value to which you can scale down the Exadata storage, in TB.
     ///
     /// `Fn::GetAtt` `ExadataStorageInTBsLowestScaledValue`.
+    #[inline]
     pub fn attr_exadata_storage_in_tbs_lowest_scaled_value(&self) -> Val<f64> {
         Val::expr(self.get_att("ExadataStorageInTBsLowestScaledValue"))
     }
     /// The hostname for the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `Hostname`.
+    #[inline]
     pub fn attr_hostname(&self) -> Val<String> {
         Val::expr(self.get_att("Hostname"))
     }
     /// The Oracle Cloud Identifier (OCID) of the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `Ocid`.
+    #[inline]
     pub fn attr_ocid(&self) -> Val<String> {
         Val::expr(self.get_att("Ocid"))
     }
     /// The URL for accessing the OCI console page for this Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `OciUrl`.
+    #[inline]
     pub fn attr_oci_url(&self) -> Val<String> {
         Val::expr(self.get_att("OciUrl"))
     }
     /// The minimum value to which you can scale down the maximum number of Autonomous CDBs.
     ///
     /// `Fn::GetAtt` `MaxAcdsLowestScaledValue`.
+    #[inline]
     pub fn attr_max_acds_lowest_scaled_value(&self) -> Val<i64> {
         Val::expr(self.get_att("MaxAcdsLowestScaledValue"))
     }
     /// The total amount of memory allocated to the Autonomous VM cluster, in gigabytes (GB).
     ///
     /// `Fn::GetAtt` `MemorySizeInGBs`.
+    #[inline]
     pub fn attr_memory_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("MemorySizeInGBs"))
     }
     /// The number of database server nodes in the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `NodeCount`.
+    #[inline]
     pub fn attr_node_count(&self) -> Val<i64> {
         Val::expr(self.get_att("NodeCount"))
     }
     /// The number of Autonomous CDBs that can't be provisioned because of resource constraints.
     ///
     /// `Fn::GetAtt` `NonProvisionableAutonomousContainerDatabases`.
+    #[inline]
     pub fn attr_non_provisionable_autonomous_container_databases(&self) -> Val<i64> {
         Val::expr(self.get_att("NonProvisionableAutonomousContainerDatabases"))
     }
     /// The number of Autonomous CDBs that can be provisioned in the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `ProvisionableAutonomousContainerDatabases`.
+    #[inline]
     pub fn attr_provisionable_autonomous_container_databases(&self) -> Val<i64> {
         Val::expr(self.get_att("ProvisionableAutonomousContainerDatabases"))
     }
     /// The number of Autonomous CDBs currently provisioned in the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `ProvisionedAutonomousContainerDatabases`.
+    #[inline]
     pub fn attr_provisioned_autonomous_container_databases(&self) -> Val<i64> {
         Val::expr(self.get_att("ProvisionedAutonomousContainerDatabases"))
     }
     /// The number of CPU cores currently provisioned in the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `ProvisionedCpus`.
+    #[inline]
     pub fn attr_provisioned_cpus(&self) -> Val<f64> {
         Val::expr(self.get_att("ProvisionedCpus"))
     }
     /// The number of CPU cores that can be reclaimed from terminated or scaled-down Autonomous Databases.
     ///
     /// `Fn::GetAtt` `ReclaimableCpus`.
+    #[inline]
     pub fn attr_reclaimable_cpus(&self) -> Val<f64> {
         Val::expr(self.get_att("ReclaimableCpus"))
     }
     /// The number of CPU cores reserved for system operations and redundancy.
     ///
     /// `Fn::GetAtt` `ReservedCpus`.
+    #[inline]
     pub fn attr_reserved_cpus(&self) -> Val<f64> {
         Val::expr(self.get_att("ReservedCpus"))
     }
     /// The shape of the Exadata infrastructure for the Autonomous VM cluster.
     ///
     /// `Fn::GetAtt` `Shape`.
+    #[inline]
     pub fn attr_shape(&self) -> Val<String> {
         Val::expr(self.get_att("Shape"))
     }
@@ -381,6 +411,7 @@ pub mod cloud_autonomous_vm_cluster {
 
     impl IamRole {
         /// A new `IamRole` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -393,6 +424,7 @@ pub mod cloud_autonomous_vm_cluster {
     }
 
     impl IntoValue for IamRole {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsIntegration", self.aws_integration);
@@ -441,6 +473,7 @@ pub mod cloud_autonomous_vm_cluster {
 
     impl MaintenanceWindow {
         /// A new `MaintenanceWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -456,6 +489,7 @@ pub mod cloud_autonomous_vm_cluster {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DaysOfWeek", self.days_of_week);
@@ -598,6 +632,7 @@ pub struct CfnCloudExadataInfrastructure {
 
 impl CfnCloudExadataInfrastructure {
     /// A new `CfnCloudExadataInfrastructure` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -620,6 +655,7 @@ impl CfnCloudExadataInfrastructure {
 impl crate::core::element::CfnResource for CfnCloudExadataInfrastructure {
     const TYPE_NAME: &'static str = "AWS::ODB::CloudExadataInfrastructure";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -642,30 +678,35 @@ impl Handle<CfnCloudExadataInfrastructure> {
     /// The number of storage servers requested for the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `ActivatedStorageCount`.
+    #[inline]
     pub fn attr_activated_storage_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ActivatedStorageCount"))
     }
     /// The number of storage servers requested for the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `AdditionalStorageCount`.
+    #[inline]
     pub fn attr_additional_storage_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AdditionalStorageCount"))
     }
     /// The amount of available storage, in gigabytes (GB), for the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `AvailableStorageSizeInGBs`.
+    #[inline]
     pub fn attr_available_storage_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("AvailableStorageSizeInGBs"))
     }
     /// The Amazon Resource Name (ARN) for the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `CloudExadataInfrastructureArn`.
+    #[inline]
     pub fn attr_cloud_exadata_infrastructure_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CloudExadataInfrastructureArn"))
     }
     /// The unique identifier for the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `CloudExadataInfrastructureId`.
+    #[inline]
     pub fn attr_cloud_exadata_infrastructure_id(&self) -> Val<String> {
         Val::expr(self.get_att("CloudExadataInfrastructureId"))
     }
@@ -675,96 +716,112 @@ impl Handle<CfnCloudExadataInfrastructure> {
     /// physical core of a processor with hyper-threading enabled.
     ///
     /// `Fn::GetAtt` `ComputeModel`.
+    #[inline]
     pub fn attr_compute_model(&self) -> Val<String> {
         Val::expr(self.get_att("ComputeModel"))
     }
     /// The total number of CPU cores that are allocated to the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `CpuCount`.
+    #[inline]
     pub fn attr_cpu_count(&self) -> Val<i64> {
         Val::expr(self.get_att("CpuCount"))
     }
     /// The size of the Exadata infrastructure's data disk group, in terabytes (TB).
     ///
     /// `Fn::GetAtt` `DataStorageSizeInTBs`.
+    #[inline]
     pub fn attr_data_storage_size_in_tbs(&self) -> Val<f64> {
         Val::expr(self.get_att("DataStorageSizeInTBs"))
     }
     /// The size of the Exadata infrastructure's local node storage, in gigabytes (GB).
     ///
     /// `Fn::GetAtt` `DbNodeStorageSizeInGBs`.
+    #[inline]
     pub fn attr_db_node_storage_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("DbNodeStorageSizeInGBs"))
     }
     /// The software version of the database servers (dom0) in the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `DbServerVersion`.
+    #[inline]
     pub fn attr_db_server_version(&self) -> Val<String> {
         Val::expr(self.get_att("DbServerVersion"))
     }
     /// The total number of CPU cores available on the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `MaxCpuCount`.
+    #[inline]
     pub fn attr_max_cpu_count(&self) -> Val<i64> {
         Val::expr(self.get_att("MaxCpuCount"))
     }
     /// The total amount of data disk group storage, in terabytes (TB), that's available on the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `MaxDataStorageInTBs`.
+    #[inline]
     pub fn attr_max_data_storage_in_tbs(&self) -> Val<f64> {
         Val::expr(self.get_att("MaxDataStorageInTBs"))
     }
     /// The total amount of local node storage, in gigabytes (GB), that's available on the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `MaxDbNodeStorageSizeInGBs`.
+    #[inline]
     pub fn attr_max_db_node_storage_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("MaxDbNodeStorageSizeInGBs"))
     }
     /// The total amount of memory, in gigabytes (GB), that's available on the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `MaxMemoryInGBs`.
+    #[inline]
     pub fn attr_max_memory_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("MaxMemoryInGBs"))
     }
     /// The amount of memory, in gigabytes (GB), that's allocated on the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `MemorySizeInGBs`.
+    #[inline]
     pub fn attr_memory_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("MemorySizeInGBs"))
     }
     /// The name of the OCI resource anchor for the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Val<String> {
         Val::expr(self.get_att("OciResourceAnchorName"))
     }
     /// The HTTPS link to the Exadata infrastructure in OCI.
     ///
     /// `Fn::GetAtt` `OciUrl`.
+    #[inline]
     pub fn attr_oci_url(&self) -> Val<String> {
         Val::expr(self.get_att("OciUrl"))
     }
     /// The OCID of the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `Ocid`.
+    #[inline]
     pub fn attr_ocid(&self) -> Val<String> {
         Val::expr(self.get_att("Ocid"))
     }
     /// The software version of the storage servers on the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `StorageServerVersion`.
+    #[inline]
     pub fn attr_storage_server_version(&self) -> Val<String> {
         Val::expr(self.get_att("StorageServerVersion"))
     }
     /// The total amount of storage, in gigabytes (GB), on the the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `TotalStorageSizeInGBs`.
+    #[inline]
     pub fn attr_total_storage_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("TotalStorageSizeInGBs"))
     }
     /// The list of database server identifiers for the Exadata infrastructure.
     ///
     /// `Fn::GetAtt` `DbServerIds`.
+    #[inline]
     pub fn attr_db_server_ids(&self) -> Value {
         self.get_att("DbServerIds")
     }
@@ -786,6 +843,7 @@ pub mod cloud_exadata_infrastructure {
 
     impl CustomerContact {
         /// A new `CustomerContact` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -796,6 +854,7 @@ pub mod cloud_exadata_infrastructure {
     }
 
     impl IntoValue for CustomerContact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Email", self.email);
@@ -857,6 +916,7 @@ pub mod cloud_exadata_infrastructure {
 
     impl MaintenanceWindow {
         /// A new `MaintenanceWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -875,6 +935,7 @@ pub mod cloud_exadata_infrastructure {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomActionTimeoutInMins", self.custom_action_timeout_in_mins);
@@ -1065,6 +1126,7 @@ pub struct CfnCloudVmCluster {
 
 impl CfnCloudVmCluster {
     /// A new `CfnCloudVmCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1098,6 +1160,7 @@ impl CfnCloudVmCluster {
 impl crate::core::element::CfnResource for CfnCloudVmCluster {
     const TYPE_NAME: &'static str = "AWS::ODB::CloudVmCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CloudExadataInfrastructureId", self.cloud_exadata_infrastructure_id);
@@ -1131,12 +1194,14 @@ impl Handle<CfnCloudVmCluster> {
     /// The Amazon Resource Name (ARN) of the VM cluster.
     ///
     /// `Fn::GetAtt` `CloudVmClusterArn`.
+    #[inline]
     pub fn attr_cloud_vm_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CloudVmClusterArn"))
     }
     /// The unique identifier of the VM cluster.
     ///
     /// `Fn::GetAtt` `CloudVmClusterId`.
+    #[inline]
     pub fn attr_cloud_vm_cluster_id(&self) -> Val<String> {
         Val::expr(self.get_att("CloudVmClusterId"))
     }
@@ -1146,48 +1211,56 @@ impl Handle<CfnCloudVmCluster> {
     /// physical core of a processor with hyper-threading enabled.
     ///
     /// `Fn::GetAtt` `ComputeModel`.
+    #[inline]
     pub fn attr_compute_model(&self) -> Val<String> {
         Val::expr(self.get_att("ComputeModel"))
     }
     /// The type of redundancy configured for the VM cluster. NORMAL is 2-way redundancy. HIGH is 3-way redundancy.
     ///
     /// `Fn::GetAtt` `DiskRedundancy`.
+    #[inline]
     pub fn attr_disk_redundancy(&self) -> Val<String> {
         Val::expr(self.get_att("DiskRedundancy"))
     }
     /// The domain of the VM cluster.
     ///
     /// `Fn::GetAtt` `Domain`.
+    #[inline]
     pub fn attr_domain(&self) -> Val<String> {
         Val::expr(self.get_att("Domain"))
     }
     /// The port number configured for the listener on the VM cluster.
     ///
     /// `Fn::GetAtt` `ListenerPort`.
+    #[inline]
     pub fn attr_listener_port(&self) -> Val<i64> {
         Val::expr(self.get_att("ListenerPort"))
     }
     /// The number of nodes in the VM cluster.
     ///
     /// `Fn::GetAtt` `NodeCount`.
+    #[inline]
     pub fn attr_node_count(&self) -> Val<i64> {
         Val::expr(self.get_att("NodeCount"))
     }
     /// The OCID of the VM cluster.
     ///
     /// `Fn::GetAtt` `Ocid`.
+    #[inline]
     pub fn attr_ocid(&self) -> Val<String> {
         Val::expr(self.get_att("Ocid"))
     }
     /// The name of the OCI resource anchor for the VM cluster.
     ///
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Val<String> {
         Val::expr(self.get_att("OciResourceAnchorName"))
     }
     /// The HTTPS link to the VM cluster in OCI.
     ///
     /// `Fn::GetAtt` `OciUrl`.
+    #[inline]
     pub fn attr_oci_url(&self) -> Val<String> {
         Val::expr(self.get_att("OciUrl"))
     }
@@ -1195,24 +1268,28 @@ impl Handle<CfnCloudVmCluster> {
     /// cluster.
     ///
     /// `Fn::GetAtt` `ScanDnsName`.
+    #[inline]
     pub fn attr_scan_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("ScanDnsName"))
     }
     /// The OCID of the SCAN IP addresses that are associated with the VM cluster.
     ///
     /// `Fn::GetAtt` `ScanIpIds`.
+    #[inline]
     pub fn attr_scan_ip_ids(&self) -> Value {
         self.get_att("ScanIpIds")
     }
     /// The hardware model name of the Exadata infrastructure that's running the VM cluster.
     ///
     /// `Fn::GetAtt` `Shape`.
+    #[inline]
     pub fn attr_shape(&self) -> Val<String> {
         Val::expr(self.get_att("Shape"))
     }
     /// The amount of local node storage, in gigabytes (GB), that's allocated to the VM cluster.
     ///
     /// `Fn::GetAtt` `StorageSizeInGBs`.
+    #[inline]
     pub fn attr_storage_size_in_gbs(&self) -> Val<i64> {
         Val::expr(self.get_att("StorageSizeInGBs"))
     }
@@ -1221,6 +1298,7 @@ impl Handle<CfnCloudVmCluster> {
     /// VIP is reassigned to another active node in the cluster.
     ///
     /// `Fn::GetAtt` `VipIds`.
+    #[inline]
     pub fn attr_vip_ids(&self) -> Value {
         self.get_att("VipIds")
     }
@@ -1252,6 +1330,7 @@ pub mod cloud_vm_cluster {
 
     impl DataCollectionOptions {
         /// A new `DataCollectionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1264,6 +1343,7 @@ pub mod cloud_vm_cluster {
     }
 
     impl IntoValue for DataCollectionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsDiagnosticsEventsEnabled", self.is_diagnostics_events_enabled);
@@ -1401,6 +1481,7 @@ pub mod cloud_vm_cluster {
     }
 
     impl IntoValue for DbNode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackupIpId", self.backup_ip_id);
@@ -1446,6 +1527,7 @@ pub mod cloud_vm_cluster {
 
     impl IamRole {
         /// A new `IamRole` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1458,6 +1540,7 @@ pub mod cloud_vm_cluster {
     }
 
     impl IntoValue for IamRole {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsIntegration", self.aws_integration);
@@ -1579,6 +1662,7 @@ pub struct CfnOdbNetwork {
 
 impl CfnOdbNetwork {
     /// A new `CfnOdbNetwork` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1607,6 +1691,7 @@ impl CfnOdbNetwork {
 impl crate::core::element::CfnResource for CfnOdbNetwork {
     const TYPE_NAME: &'static str = "AWS::ODB::OdbNetwork";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1635,42 +1720,49 @@ impl Handle<CfnOdbNetwork> {
     /// The managed services configuration for the ODB network.
     ///
     /// `Fn::GetAtt` `ManagedServices`.
+    #[inline]
     pub fn attr_managed_services(&self) -> Value {
         self.get_att("ManagedServices")
     }
     /// The unique identifier of the OCI network anchor for the ODB network.
     ///
     /// `Fn::GetAtt` `OciNetworkAnchorId`.
+    #[inline]
     pub fn attr_oci_network_anchor_id(&self) -> Val<String> {
         Val::expr(self.get_att("OciNetworkAnchorId"))
     }
     /// The name of the OCI resource anchor that's associated with the ODB network.
     ///
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Val<String> {
         Val::expr(self.get_att("OciResourceAnchorName"))
     }
     /// The URL for the VCN that's associated with the ODB network.
     ///
     /// `Fn::GetAtt` `OciVcnUrl`.
+    #[inline]
     pub fn attr_oci_vcn_url(&self) -> Val<String> {
         Val::expr(self.get_att("OciVcnUrl"))
     }
     /// The Amazon Resource Name (ARN) of the ODB network.
     ///
     /// `Fn::GetAtt` `OdbNetworkArn`.
+    #[inline]
     pub fn attr_odb_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OdbNetworkArn"))
     }
     /// The unique identifier of the ODB network.
     ///
     /// `Fn::GetAtt` `OdbNetworkId`.
+    #[inline]
     pub fn attr_odb_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("OdbNetworkId"))
     }
     /// The list of EC2 placement group IDs associated with your ODB network.
     ///
     /// `Fn::GetAtt` `Ec2PlacementGroupIds`.
+    #[inline]
     pub fn attr_ec2_placement_group_ids(&self) -> Value {
         self.get_att("Ec2PlacementGroupIds")
     }
@@ -1757,6 +1849,7 @@ pub struct CfnOdbPeeringConnection {
 
 impl CfnOdbPeeringConnection {
     /// A new `CfnOdbPeeringConnection` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1774,6 +1867,7 @@ impl CfnOdbPeeringConnection {
 impl crate::core::element::CfnResource for CfnOdbPeeringConnection {
     const TYPE_NAME: &'static str = "AWS::ODB::OdbPeeringConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalPeerNetworkCidrs", self.additional_peer_network_cidrs);
@@ -1791,30 +1885,35 @@ impl Handle<CfnOdbPeeringConnection> {
     /// The Amazon Resource Name (ARN) of the ODB peering connection.
     ///
     /// `Fn::GetAtt` `OdbPeeringConnectionArn`.
+    #[inline]
     pub fn attr_odb_peering_connection_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OdbPeeringConnectionArn"))
     }
     /// The unique identifier of the ODB peering connection.
     ///
     /// `Fn::GetAtt` `OdbPeeringConnectionId`.
+    #[inline]
     pub fn attr_odb_peering_connection_id(&self) -> Val<String> {
         Val::expr(self.get_att("OdbPeeringConnectionId"))
     }
     /// The Amazon Resource Name (ARN) of the ODB network.
     ///
     /// `Fn::GetAtt` `OdbNetworkArn`.
+    #[inline]
     pub fn attr_odb_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OdbNetworkArn"))
     }
     /// The Amazon Resource Name (ARN) of the peer network.
     ///
     /// `Fn::GetAtt` `PeerNetworkArn`.
+    #[inline]
     pub fn attr_peer_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PeerNetworkArn"))
     }
     /// The CIDR blocks for the ODB peering connection.
     ///
     /// `Fn::GetAtt` `PeerNetworkCidrs`.
+    #[inline]
     pub fn attr_peer_network_cidrs(&self) -> Value {
         self.get_att("PeerNetworkCidrs")
     }

@@ -76,6 +76,7 @@ impl CfnAnnotationStore {
 impl crate::core::element::CfnResource for CfnAnnotationStore {
     const TYPE_NAME: &'static str = "AWS::Omics::AnnotationStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -93,36 +94,43 @@ impl crate::core::element::CfnResource for CfnAnnotationStore {
 impl Handle<CfnAnnotationStore> {
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     ///
     /// `Fn::GetAtt` `StoreArn`.
+    #[inline]
     pub fn attr_store_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StoreArn"))
     }
     ///
     /// `Fn::GetAtt` `StoreSizeBytes`.
+    #[inline]
     pub fn attr_store_size_bytes(&self) -> Val<f64> {
         Val::expr(self.get_att("StoreSizeBytes"))
     }
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -148,6 +156,7 @@ pub mod annotation_store {
     }
 
     impl IntoValue for ReferenceItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReferenceArn".into(), self.reference_arn.into_value());
@@ -179,6 +188,7 @@ pub mod annotation_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyArn", self.key_arn);
@@ -249,6 +259,7 @@ impl CfnConfiguration {
 impl crate::core::element::CfnResource for CfnConfiguration {
     const TYPE_NAME: &'static str = "AWS::Omics::Configuration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -264,24 +275,28 @@ impl Handle<CfnConfiguration> {
     /// Unique resource identifier for the configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Unique identifier for the configuration.
     ///
     /// `Fn::GetAtt` `Uuid`.
+    #[inline]
     pub fn attr_uuid(&self) -> Val<String> {
         Val::expr(self.get_att("Uuid"))
     }
     /// Current configuration status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Configuration creation timestamp.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -301,6 +316,7 @@ pub mod configuration {
 
     impl RunConfigurations {
         /// A new `RunConfigurations` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -311,6 +327,7 @@ pub mod configuration {
     }
 
     impl IntoValue for RunConfigurations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcConfig", self.vpc_config);
@@ -332,6 +349,7 @@ pub mod configuration {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -343,6 +361,7 @@ pub mod configuration {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -396,6 +415,7 @@ impl CfnReferenceStore {
 impl crate::core::element::CfnResource for CfnReferenceStore {
     const TYPE_NAME: &'static str = "AWS::Omics::ReferenceStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -411,17 +431,20 @@ impl Handle<CfnReferenceStore> {
     /// The store's ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// When the store was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `ReferenceStoreId`.
+    #[inline]
     pub fn attr_reference_store_id(&self) -> Val<String> {
         Val::expr(self.get_att("ReferenceStoreId"))
     }
@@ -456,6 +479,7 @@ pub mod reference_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyArn", self.key_arn);
@@ -515,6 +539,7 @@ pub struct CfnRunCache {
 
 impl CfnRunCache {
     /// A new `CfnRunCache` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -532,6 +557,7 @@ impl CfnRunCache {
 impl crate::core::element::CfnResource for CfnRunCache {
     const TYPE_NAME: &'static str = "AWS::Omics::RunCache";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CacheBehavior", self.cache_behavior);
@@ -549,24 +575,28 @@ impl Handle<CfnRunCache> {
     /// The run cache ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Creation time of the run cache (an ISO 8601 formatted string).
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The run cache ID.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The run cache status.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -614,6 +644,7 @@ pub struct CfnRunGroup {
 
 impl CfnRunGroup {
     /// A new `CfnRunGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -631,6 +662,7 @@ impl CfnRunGroup {
 impl crate::core::element::CfnResource for CfnRunGroup {
     const TYPE_NAME: &'static str = "AWS::Omics::RunGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MaxCpus", self.max_cpus);
@@ -647,16 +679,19 @@ impl crate::core::element::CfnResource for CfnRunGroup {
 impl Handle<CfnRunGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -744,6 +779,7 @@ impl CfnSequenceStore {
 impl crate::core::element::CfnResource for CfnSequenceStore {
     const TYPE_NAME: &'static str = "AWS::Omics::SequenceStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessLogLocation", self.access_log_location);
@@ -764,46 +800,54 @@ impl Handle<CfnSequenceStore> {
     /// The store's ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// When the store was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// This is ARN of the access point associated with the S3 bucket storing read sets.
     ///
     /// `Fn::GetAtt` `S3AccessPointArn`.
+    #[inline]
     pub fn attr_s3_access_point_arn(&self) -> Val<String> {
         Val::expr(self.get_att("S3AccessPointArn"))
     }
     /// The S3 URI of the sequence store.
     ///
     /// `Fn::GetAtt` `S3Uri`.
+    #[inline]
     pub fn attr_s3_uri(&self) -> Val<String> {
         Val::expr(self.get_att("S3Uri"))
     }
     ///
     /// `Fn::GetAtt` `SequenceStoreId`.
+    #[inline]
     pub fn attr_sequence_store_id(&self) -> Val<String> {
         Val::expr(self.get_att("SequenceStoreId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The status message of the sequence store.
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     /// The last-updated time of the sequence store.
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -838,6 +882,7 @@ pub mod sequence_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyArn", self.key_arn);
@@ -905,6 +950,7 @@ impl CfnVariantStore {
 impl crate::core::element::CfnResource for CfnVariantStore {
     const TYPE_NAME: &'static str = "AWS::Omics::VariantStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -920,36 +966,43 @@ impl crate::core::element::CfnResource for CfnVariantStore {
 impl Handle<CfnVariantStore> {
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     ///
     /// `Fn::GetAtt` `StoreArn`.
+    #[inline]
     pub fn attr_store_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StoreArn"))
     }
     ///
     /// `Fn::GetAtt` `StoreSizeBytes`.
+    #[inline]
     pub fn attr_store_size_bytes(&self) -> Val<f64> {
         Val::expr(self.get_att("StoreSizeBytes"))
     }
     ///
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateTime"))
     }
@@ -975,6 +1028,7 @@ pub mod variant_store {
     }
 
     impl IntoValue for ReferenceItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReferenceArn".into(), self.reference_arn.into_value());
@@ -1006,6 +1060,7 @@ pub mod variant_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeyArn", self.key_arn);
@@ -1104,6 +1159,7 @@ pub struct CfnWorkflow {
 
 impl CfnWorkflow {
     /// A new `CfnWorkflow` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1133,6 +1189,7 @@ impl CfnWorkflow {
 impl crate::core::element::CfnResource for CfnWorkflow {
     const TYPE_NAME: &'static str = "AWS::Omics::Workflow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Accelerators", self.accelerators);
@@ -1161,31 +1218,37 @@ impl crate::core::element::CfnResource for CfnWorkflow {
 impl Handle<CfnWorkflow> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     ///
     /// `Fn::GetAtt` `Uuid`.
+    #[inline]
     pub fn attr_uuid(&self) -> Val<String> {
         Val::expr(self.get_att("Uuid"))
     }
@@ -1208,6 +1271,7 @@ pub mod workflow {
 
     impl ContainerRegistryMap {
         /// A new `ContainerRegistryMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1219,6 +1283,7 @@ pub mod workflow {
     }
 
     impl IntoValue for ContainerRegistryMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageMappings", self.image_mappings);
@@ -1247,6 +1312,7 @@ pub mod workflow {
 
     impl DefinitionRepository {
         /// A new `DefinitionRepository` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1260,6 +1326,7 @@ pub mod workflow {
     }
 
     impl IntoValue for DefinitionRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "connectionArn", self.connection_arn);
@@ -1284,6 +1351,7 @@ pub mod workflow {
 
     impl ImageMapping {
         /// A new `ImageMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1295,6 +1363,7 @@ pub mod workflow {
     }
 
     impl IntoValue for ImageMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationImage", self.destination_image);
@@ -1323,6 +1392,7 @@ pub mod workflow {
 
     impl RegistryMapping {
         /// A new `RegistryMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1336,6 +1406,7 @@ pub mod workflow {
     }
 
     impl IntoValue for RegistryMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EcrAccountId", self.ecr_account_id);
@@ -1360,6 +1431,7 @@ pub mod workflow {
 
     impl SourceReference {
         /// A new `SourceReference` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1371,6 +1443,7 @@ pub mod workflow {
     }
 
     impl IntoValue for SourceReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "type", self.r#type);
@@ -1541,6 +1614,7 @@ impl CfnWorkflowVersion {
 impl crate::core::element::CfnResource for CfnWorkflowVersion {
     const TYPE_NAME: &'static str = "AWS::Omics::WorkflowVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Accelerators", self.accelerators);
@@ -1570,26 +1644,31 @@ impl crate::core::element::CfnResource for CfnWorkflowVersion {
 impl Handle<CfnWorkflowVersion> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     ///
     /// `Fn::GetAtt` `Uuid`.
+    #[inline]
     pub fn attr_uuid(&self) -> Val<String> {
         Val::expr(self.get_att("Uuid"))
     }
@@ -1612,6 +1691,7 @@ pub mod workflow_version {
 
     impl ContainerRegistryMap {
         /// A new `ContainerRegistryMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1623,6 +1703,7 @@ pub mod workflow_version {
     }
 
     impl IntoValue for ContainerRegistryMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageMappings", self.image_mappings);
@@ -1651,6 +1732,7 @@ pub mod workflow_version {
 
     impl DefinitionRepository {
         /// A new `DefinitionRepository` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1664,6 +1746,7 @@ pub mod workflow_version {
     }
 
     impl IntoValue for DefinitionRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "connectionArn", self.connection_arn);
@@ -1688,6 +1771,7 @@ pub mod workflow_version {
 
     impl ImageMapping {
         /// A new `ImageMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1699,6 +1783,7 @@ pub mod workflow_version {
     }
 
     impl IntoValue for ImageMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationImage", self.destination_image);
@@ -1727,6 +1812,7 @@ pub mod workflow_version {
 
     impl RegistryMapping {
         /// A new `RegistryMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1740,6 +1826,7 @@ pub mod workflow_version {
     }
 
     impl IntoValue for RegistryMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EcrAccountId", self.ecr_account_id);
@@ -1764,6 +1851,7 @@ pub mod workflow_version {
 
     impl SourceReference {
         /// A new `SourceReference` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1775,6 +1863,7 @@ pub mod workflow_version {
     }
 
     impl IntoValue for SourceReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "type", self.r#type);

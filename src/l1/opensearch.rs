@@ -68,6 +68,7 @@ impl CfnDataSource {
 impl crate::core::element::CfnResource for CfnDataSource {
     const TYPE_NAME: &'static str = "AWS::OpenSearch::DataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataSourceType".into(), self.data_source_type.into_value());
@@ -83,12 +84,14 @@ impl Handle<CfnDataSource> {
     /// The Amazon Resource Name (ARN) of the data source.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status of the data source.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -108,6 +111,7 @@ pub mod data_source {
 
     impl DataSourceType {
         /// A new `DataSourceType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -118,6 +122,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3GlueDataCatalog", self.s3_glue_data_catalog);
@@ -144,6 +149,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3GlueDataCatalog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RoleArn".into(), self.role_arn.into_value());

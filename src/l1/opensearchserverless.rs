@@ -60,6 +60,7 @@ impl CfnAccessPolicy {
 impl crate::core::element::CfnResource for CfnAccessPolicy {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::AccessPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -168,6 +169,7 @@ impl CfnCollection {
 impl crate::core::element::CfnResource for CfnCollection {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::Collection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CollectionGroupName", self.collection_group_name);
@@ -188,35 +190,41 @@ impl Handle<CfnCollection> {
     /// The identifier of the collection
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of the collection.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The endpoint for the collection.
     ///
     /// `Fn::GetAtt` `CollectionEndpoint`.
+    #[inline]
     pub fn attr_collection_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("CollectionEndpoint"))
     }
     /// The OpenSearch Dashboards endpoint for the collection.
     ///
     /// `Fn::GetAtt` `DashboardEndpoint`.
+    #[inline]
     pub fn attr_dashboard_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("DashboardEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `FipsEndpoints`.
+    #[inline]
     pub fn attr_fips_endpoints(&self) -> Value {
         self.get_att("FipsEndpoints")
     }
     /// Key Management Service key used to encrypt the collection.
     ///
     /// `Fn::GetAtt` `KmsKeyArn`.
+    #[inline]
     pub fn attr_kms_key_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyArn"))
     }
@@ -243,6 +251,7 @@ pub mod collection {
 
     impl EncryptionConfig {
         /// A new `EncryptionConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -254,6 +263,7 @@ pub mod collection {
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AWSOwnedKey", self.aws_owned_key);
@@ -273,6 +283,7 @@ pub mod collection {
 
     impl VectorOptions {
         /// A new `VectorOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -283,6 +294,7 @@ pub mod collection {
     }
 
     impl IntoValue for VectorOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ServerlessVectorAcceleration", self.serverless_vector_acceleration);
@@ -391,6 +403,7 @@ impl CfnCollectionGroup {
 impl crate::core::element::CfnResource for CfnCollectionGroup {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::CollectionGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CapacityLimits", self.capacity_limits);
@@ -408,12 +421,14 @@ impl Handle<CfnCollectionGroup> {
     /// The unique identifier of the collection group.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of the collection group.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -450,6 +465,7 @@ pub mod collection_group {
 
     impl CapacityLimits {
         /// A new `CapacityLimits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -463,6 +479,7 @@ pub mod collection_group {
     }
 
     impl IntoValue for CapacityLimits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxIndexingCapacityInOcu", self.max_indexing_capacity_in_ocu);
@@ -528,6 +545,7 @@ impl CfnCollectionIndex {
 impl crate::core::element::CfnResource for CfnCollectionIndex {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::CollectionIndex";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Id".into(), self.id.into_value());
@@ -586,6 +604,7 @@ impl CfnIndex {
 impl crate::core::element::CfnResource for CfnIndex {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::Index";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CollectionEndpoint".into(), self.collection_endpoint.into_value());
@@ -601,6 +620,7 @@ impl Handle<CfnIndex> {
     /// The unique identifier for the index.
     ///
     /// `Fn::GetAtt` `Uuid`.
+    #[inline]
     pub fn attr_uuid(&self) -> Val<String> {
         Val::expr(self.get_att("Uuid"))
     }
@@ -622,6 +642,7 @@ pub mod index {
 
     impl Analysis {
         /// A new `Analysis` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -632,6 +653,7 @@ pub mod index {
     }
 
     impl IntoValue for Analysis {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Analyzer", self.analyzer);
@@ -662,6 +684,7 @@ pub mod index {
 
     impl Index {
         /// A new `Index` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -674,6 +697,7 @@ pub mod index {
     }
 
     impl IntoValue for Index {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Knn", self.knn);
@@ -699,6 +723,7 @@ pub mod index {
 
     impl IndexSettings {
         /// A new `IndexSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -710,6 +735,7 @@ pub mod index {
     }
 
     impl IntoValue for IndexSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Analysis", self.analysis);
@@ -731,6 +757,7 @@ pub mod index {
 
     impl Mappings {
         /// A new `Mappings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -741,6 +768,7 @@ pub mod index {
     }
 
     impl IntoValue for Mappings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Properties", self.properties);
@@ -794,6 +822,7 @@ impl CfnLifecyclePolicy {
 impl crate::core::element::CfnResource for CfnLifecyclePolicy {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::LifecyclePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -851,6 +880,7 @@ pub struct CfnSecurityConfig {
 
 impl CfnSecurityConfig {
     /// A new `CfnSecurityConfig` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -868,6 +898,7 @@ impl CfnSecurityConfig {
 impl crate::core::element::CfnResource for CfnSecurityConfig {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::SecurityConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -885,24 +916,28 @@ impl Handle<CfnSecurityConfig> {
     /// The identifier of the security config
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ARN of the IAM Identity Center application used to integrate with OpenSearch Serverless
     ///
     /// `Fn::GetAtt` `IamIdentityCenterOptions.ApplicationArn`.
+    #[inline]
     pub fn attr_iam_identity_center_options_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IamIdentityCenterOptions.ApplicationArn"))
     }
     /// The name of the IAM Identity Center application used to integrate with OpenSearch Serverless
     ///
     /// `Fn::GetAtt` `IamIdentityCenterOptions.ApplicationName`.
+    #[inline]
     pub fn attr_iam_identity_center_options_application_name(&self) -> Val<String> {
         Val::expr(self.get_att("IamIdentityCenterOptions.ApplicationName"))
     }
     /// The description of the IAM Identity Center application used to integrate with OpenSearch Serverless
     ///
     /// `Fn::GetAtt` `IamIdentityCenterOptions.ApplicationDescription`.
+    #[inline]
     pub fn attr_iam_identity_center_options_application_description(&self) -> Val<String> {
         Val::expr(self.get_att("IamIdentityCenterOptions.ApplicationDescription"))
     }
@@ -929,6 +964,7 @@ pub mod security_config {
 
     impl IamFederationConfigOptions {
         /// A new `IamFederationConfigOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -940,6 +976,7 @@ pub mod security_config {
     }
 
     impl IntoValue for IamFederationConfigOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupAttribute", self.group_attribute);
@@ -977,6 +1014,7 @@ pub mod security_config {
     }
 
     impl IntoValue for IamIdentityCenterConfigOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupAttribute", self.group_attribute);
@@ -1038,6 +1076,7 @@ pub mod security_config {
     }
 
     impl IntoValue for SamlConfigOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupAttribute", self.group_attribute);
@@ -1104,6 +1143,7 @@ impl CfnSecurityPolicy {
 impl crate::core::element::CfnResource for CfnSecurityPolicy {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::SecurityPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1173,6 +1213,7 @@ impl CfnVpcEndpoint {
 impl crate::core::element::CfnResource for CfnVpcEndpoint {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::VpcEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -1188,6 +1229,7 @@ impl Handle<CfnVpcEndpoint> {
     /// The identifier of the VPC Endpoint
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

@@ -89,6 +89,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::OpenSearchService::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppConfigs", self.app_configs);
@@ -107,12 +108,14 @@ impl Handle<CfnApplication> {
     /// The identifier of the application.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Amazon Resource Name (ARN) format.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -145,6 +148,7 @@ pub mod application {
     }
 
     impl IntoValue for AppConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -181,6 +185,7 @@ pub mod application {
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSourceArn".into(), self.data_source_arn.into_value());
@@ -212,6 +217,7 @@ pub mod application {
 
     impl IamIdentityCenterOptions {
         /// A new `IamIdentityCenterOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -224,6 +230,7 @@ pub mod application {
     }
 
     impl IntoValue for IamIdentityCenterOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -345,6 +352,7 @@ pub struct CfnDomain {
 
 impl CfnDomain {
     /// A new `CfnDomain` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -381,6 +389,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::OpenSearchService::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AIMLOptions", self.aiml_options);
@@ -416,53 +425,63 @@ impl crate::core::element::CfnResource for CfnDomain {
 impl Handle<CfnDomain> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainArn"))
     }
     ///
     /// `Fn::GetAtt` `DomainEndpoint`.
+    #[inline]
     pub fn attr_domain_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("DomainEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `DomainEndpointV2`.
+    #[inline]
     pub fn attr_domain_endpoint_v2(&self) -> Val<String> {
         Val::expr(self.get_att("DomainEndpointV2"))
     }
     ///
     /// `Fn::GetAtt` `DomainEndpoints`.
+    #[inline]
     pub fn attr_domain_endpoints(&self) -> Value {
         self.get_att("DomainEndpoints")
     }
     ///
     /// `Fn::GetAtt` `ServiceSoftwareOptions`.
+    #[inline]
     pub fn attr_service_software_options(&self) -> Value {
         self.get_att("ServiceSoftwareOptions")
     }
     ///
     /// `Fn::GetAtt` `AdvancedSecurityOptions.AnonymousAuthDisableDate`.
+    #[inline]
     pub fn attr_advanced_security_options_anonymous_auth_disable_date(&self) -> Val<String> {
         Val::expr(self.get_att("AdvancedSecurityOptions.AnonymousAuthDisableDate"))
     }
     /// The ARN of the Identity Center application.
     ///
     /// `Fn::GetAtt` `IdentityCenterOptions.IdentityCenterApplicationARN`.
+    #[inline]
     pub fn attr_identity_center_options_identity_center_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityCenterOptions.IdentityCenterApplicationARN"))
     }
     /// The IdentityStoreId for Identity Center options.
     ///
     /// `Fn::GetAtt` `IdentityCenterOptions.IdentityStoreId`.
+    #[inline]
     pub fn attr_identity_center_options_identity_store_id(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityCenterOptions.IdentityStoreId"))
     }
@@ -485,6 +504,7 @@ pub mod domain {
 
     impl AIMLOptions {
         /// A new `AIMLOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -496,6 +516,7 @@ pub mod domain {
     }
 
     impl IntoValue for AIMLOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3VectorsEngine", self.s3_vectors_engine);
@@ -533,6 +554,7 @@ pub mod domain {
 
     impl AdvancedSecurityOptionsInput {
         /// A new `AdvancedSecurityOptionsInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -549,6 +571,7 @@ pub mod domain {
     }
 
     impl IntoValue for AdvancedSecurityOptionsInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnonymousAuthEnabled", self.anonymous_auth_enabled);
@@ -590,6 +613,7 @@ pub mod domain {
     }
 
     impl IntoValue for AutomatedSnapshotPauseOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -646,6 +670,7 @@ pub mod domain {
 
     impl ClusterConfig {
         /// A new `ClusterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -668,6 +693,7 @@ pub mod domain {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColdStorageOptions", self.cold_storage_options);
@@ -707,6 +733,7 @@ pub mod domain {
 
     impl CognitoOptions {
         /// A new `CognitoOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -720,6 +747,7 @@ pub mod domain {
     }
 
     impl IntoValue for CognitoOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -741,6 +769,7 @@ pub mod domain {
 
     impl ColdStorageOptions {
         /// A new `ColdStorageOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -751,6 +780,7 @@ pub mod domain {
     }
 
     impl IntoValue for ColdStorageOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -769,6 +799,7 @@ pub mod domain {
 
     impl DeploymentStrategyOptions {
         /// A new `DeploymentStrategyOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -779,6 +810,7 @@ pub mod domain {
     }
 
     impl IntoValue for DeploymentStrategyOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeploymentStrategy", self.deployment_strategy);
@@ -809,6 +841,7 @@ pub mod domain {
 
     impl DomainEndpointOptions {
         /// A new `DomainEndpointOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -823,6 +856,7 @@ pub mod domain {
     }
 
     impl IntoValue for DomainEndpointOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomEndpoint", self.custom_endpoint);
@@ -857,6 +891,7 @@ pub mod domain {
 
     impl EBSOptions {
         /// A new `EBSOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -871,6 +906,7 @@ pub mod domain {
     }
 
     impl IntoValue for EBSOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EBSEnabled", self.ebs_enabled);
@@ -896,6 +932,7 @@ pub mod domain {
 
     impl EncryptionAtRestOptions {
         /// A new `EncryptionAtRestOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -907,6 +944,7 @@ pub mod domain {
     }
 
     impl IntoValue for EncryptionAtRestOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -932,6 +970,7 @@ pub mod domain {
 
     impl IAMFederationOptions {
         /// A new `IAMFederationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -944,6 +983,7 @@ pub mod domain {
     }
 
     impl IntoValue for IAMFederationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -981,6 +1021,7 @@ pub mod domain {
 
     impl IdentityCenterOptions {
         /// A new `IdentityCenterOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -994,6 +1035,7 @@ pub mod domain {
     }
 
     impl IntoValue for IdentityCenterOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnabledAPIAccess", self.enabled_api_access);
@@ -1024,6 +1066,7 @@ pub mod domain {
     }
 
     impl IntoValue for Idp {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EntityId".into(), self.entity_id.into_value());
@@ -1052,6 +1095,7 @@ pub mod domain {
 
     impl JWTOptions {
         /// A new `JWTOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1065,6 +1109,7 @@ pub mod domain {
     }
 
     impl IntoValue for JWTOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1092,6 +1137,7 @@ pub mod domain {
 
     impl MasterUserOptions {
         /// A new `MasterUserOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1104,6 +1150,7 @@ pub mod domain {
     }
 
     impl IntoValue for MasterUserOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MasterUserARN", self.master_user_arn);
@@ -1130,6 +1177,7 @@ pub mod domain {
 
     impl NodeConfig {
         /// A new `NodeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1142,6 +1190,7 @@ pub mod domain {
     }
 
     impl IntoValue for NodeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -1165,6 +1214,7 @@ pub mod domain {
 
     impl NodeOption {
         /// A new `NodeOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1176,6 +1226,7 @@ pub mod domain {
     }
 
     impl IntoValue for NodeOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NodeConfig", self.node_config);
@@ -1195,6 +1246,7 @@ pub mod domain {
 
     impl NodeToNodeEncryptionOptions {
         /// A new `NodeToNodeEncryptionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1205,6 +1257,7 @@ pub mod domain {
     }
 
     impl IntoValue for NodeToNodeEncryptionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1223,6 +1276,7 @@ pub mod domain {
 
     impl OffPeakWindow {
         /// A new `OffPeakWindow` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1233,6 +1287,7 @@ pub mod domain {
     }
 
     impl IntoValue for OffPeakWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WindowStartTime", self.window_start_time);
@@ -1254,6 +1309,7 @@ pub mod domain {
 
     impl OffPeakWindowOptions {
         /// A new `OffPeakWindowOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1265,6 +1321,7 @@ pub mod domain {
     }
 
     impl IntoValue for OffPeakWindowOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1292,6 +1349,7 @@ pub mod domain {
     }
 
     impl IntoValue for S3VectorsEngine {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Enabled".into(), self.enabled.into_value());
@@ -1328,6 +1386,7 @@ pub mod domain {
 
     impl SAMLOptions {
         /// A new `SAMLOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1344,6 +1403,7 @@ pub mod domain {
     }
 
     impl IntoValue for SAMLOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1370,6 +1430,7 @@ pub mod domain {
 
     impl ServerlessVectorAcceleration {
         /// A new `ServerlessVectorAcceleration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1380,6 +1441,7 @@ pub mod domain {
     }
 
     impl IntoValue for ServerlessVectorAcceleration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1398,6 +1460,7 @@ pub mod domain {
 
     impl SnapshotOptions {
         /// A new `SnapshotOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1408,6 +1471,7 @@ pub mod domain {
     }
 
     impl IntoValue for SnapshotOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomatedSnapshotStartHour", self.automated_snapshot_start_hour);
@@ -1429,6 +1493,7 @@ pub mod domain {
 
     impl SoftwareUpdateOptions {
         /// A new `SoftwareUpdateOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1440,6 +1505,7 @@ pub mod domain {
     }
 
     impl IntoValue for SoftwareUpdateOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoSoftwareUpdateEnabled", self.auto_software_update_enabled);
@@ -1467,6 +1533,7 @@ pub mod domain {
 
     impl VPCOptions {
         /// A new `VPCOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1479,6 +1546,7 @@ pub mod domain {
     }
 
     impl IntoValue for VPCOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EgressEnabled", self.egress_enabled);
@@ -1508,6 +1576,7 @@ pub mod domain {
     }
 
     impl IntoValue for WindowStartTime {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Hours".into(), self.hours.into_value());
@@ -1527,6 +1596,7 @@ pub mod domain {
 
     impl ZoneAwarenessConfig {
         /// A new `ZoneAwarenessConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1537,6 +1607,7 @@ pub mod domain {
     }
 
     impl IntoValue for ZoneAwarenessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZoneCount", self.availability_zone_count);

@@ -72,6 +72,7 @@ impl CfnAccount {
 impl crate::core::element::CfnResource for CfnAccount {
     const TYPE_NAME: &'static str = "AWS::Organizations::Account";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountName".into(), self.account_name.into_value());
@@ -88,42 +89,49 @@ impl Handle<CfnAccount> {
     /// If the account was created successfully, the unique identifier (ID) of the new account.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
     /// The status of the account in the organization.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The state of the account in the organization.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The date the account became a part of the organization.
     ///
     /// `Fn::GetAtt` `JoinedTimestamp`.
+    #[inline]
     pub fn attr_joined_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("JoinedTimestamp"))
     }
     /// The method by which the account joined the organization.
     ///
     /// `Fn::GetAtt` `JoinedMethod`.
+    #[inline]
     pub fn attr_joined_method(&self) -> Val<String> {
         Val::expr(self.get_att("JoinedMethod"))
     }
     /// The Amazon Resource Name (ARN) of the account.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The paths in the organization where the account exists.
     ///
     /// `Fn::GetAtt` `Paths`.
+    #[inline]
     pub fn attr_paths(&self) -> Value {
         self.get_att("Paths")
     }
@@ -148,6 +156,7 @@ pub struct CfnOrganization {
 
 impl CfnOrganization {
     /// A new `CfnOrganization` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -160,6 +169,7 @@ impl CfnOrganization {
 impl crate::core::element::CfnResource for CfnOrganization {
     const TYPE_NAME: &'static str = "AWS::Organizations::Organization";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "FeatureSet", self.feature_set);
@@ -172,24 +182,28 @@ impl Handle<CfnOrganization> {
     /// The unique identifier (ID) of an organization.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of an organization.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The Amazon Resource Name (ARN) of the account that is designated as the management account for the organization.
     ///
     /// `Fn::GetAtt` `ManagementAccountArn`.
+    #[inline]
     pub fn attr_management_account_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ManagementAccountArn"))
     }
     /// The unique identifier (ID) of the management account of an organization.
     ///
     /// `Fn::GetAtt` `ManagementAccountId`.
+    #[inline]
     pub fn attr_management_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("ManagementAccountId"))
     }
@@ -197,12 +211,14 @@ impl Handle<CfnOrganization> {
     /// organization.
     ///
     /// `Fn::GetAtt` `ManagementAccountEmail`.
+    #[inline]
     pub fn attr_management_account_email(&self) -> Val<String> {
         Val::expr(self.get_att("ManagementAccountEmail"))
     }
     /// The unique identifier (ID) for the root.
     ///
     /// `Fn::GetAtt` `RootId`.
+    #[inline]
     pub fn attr_root_id(&self) -> Val<String> {
         Val::expr(self.get_att("RootId"))
     }
@@ -264,6 +280,7 @@ impl CfnOrganizationalUnit {
 impl crate::core::element::CfnResource for CfnOrganizationalUnit {
     const TYPE_NAME: &'static str = "AWS::Organizations::OrganizationalUnit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -278,18 +295,21 @@ impl Handle<CfnOrganizationalUnit> {
     /// The Amazon Resource Name (ARN) of this OU.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier (ID) associated with this OU.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The path in the organization where this OU exists.
     ///
     /// `Fn::GetAtt` `Path`.
+    #[inline]
     pub fn attr_path(&self) -> Val<String> {
         Val::expr(self.get_att("Path"))
     }
@@ -364,6 +384,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::Organizations::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -381,12 +402,14 @@ impl Handle<CfnPolicy> {
     /// Id of the Policy
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// ARN of the Policy
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -394,6 +417,7 @@ impl Handle<CfnPolicy> {
     /// attach the policy to roots, OUs, or accounts, but you cannot edit it.
     ///
     /// `Fn::GetAtt` `AwsManaged`.
+    #[inline]
     pub fn attr_aws_managed(&self) -> Val<bool> {
         Val::expr(self.get_att("AwsManaged"))
     }
@@ -461,6 +485,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Organizations::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -474,12 +499,14 @@ impl Handle<CfnResourcePolicy> {
     /// The unique identifier (ID) associated with this resource policy.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of the resource policy.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

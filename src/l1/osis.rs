@@ -113,6 +113,7 @@ impl CfnPipeline {
 impl crate::core::element::CfnResource for CfnPipeline {
     const TYPE_NAME: &'static str = "AWS::OSIS::Pipeline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BufferOptions", self.buffer_options);
@@ -135,24 +136,28 @@ impl Handle<CfnPipeline> {
     /// The Amazon Resource Name (ARN) of the pipeline.
     ///
     /// `Fn::GetAtt` `PipelineArn`.
+    #[inline]
     pub fn attr_pipeline_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PipelineArn"))
     }
     /// A list of endpoints that can be used for ingesting data into a pipeline
     ///
     /// `Fn::GetAtt` `IngestEndpointUrls`.
+    #[inline]
     pub fn attr_ingest_endpoint_urls(&self) -> Value {
         self.get_att("IngestEndpointUrls")
     }
     /// The VPC interface endpoints that have access to the pipeline.
     ///
     /// `Fn::GetAtt` `VpcEndpoints`.
+    #[inline]
     pub fn attr_vpc_endpoints(&self) -> Value {
         self.get_att("VpcEndpoints")
     }
     /// The VPC endpoint service name for the pipeline.
     ///
     /// `Fn::GetAtt` `VpcEndpointService`.
+    #[inline]
     pub fn attr_vpc_endpoint_service(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpointService"))
     }
@@ -180,6 +185,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for BufferOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PersistentBufferEnabled".into(), self.persistent_buffer_enabled.into_value());
@@ -204,6 +210,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for CloudWatchLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LogGroup".into(), self.log_group.into_value());
@@ -230,6 +237,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for EncryptionAtRestOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKeyArn".into(), self.kms_key_arn.into_value());
@@ -255,6 +263,7 @@ pub mod pipeline {
 
     impl LogPublishingOptions {
         /// A new `LogPublishingOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -266,6 +275,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for LogPublishingOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogDestination", self.cloud_watch_log_destination);
@@ -291,6 +301,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Policy".into(), self.policy.into_value());
@@ -322,6 +333,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for VpcAttachmentOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttachToVpc".into(), self.attach_to_vpc.into_value());
@@ -377,6 +389,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for VpcOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);

@@ -76,6 +76,7 @@ impl CfnOutpost {
 impl crate::core::element::CfnResource for CfnOutpost {
     const TYPE_NAME: &'static str = "AWS::Outposts::Outpost";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -93,26 +94,31 @@ impl crate::core::element::CfnResource for CfnOutpost {
 impl Handle<CfnOutpost> {
     ///
     /// `Fn::GetAtt` `OutpostId`.
+    #[inline]
     pub fn attr_outpost_id(&self) -> Val<String> {
         Val::expr(self.get_att("OutpostId"))
     }
     ///
     /// `Fn::GetAtt` `OutpostArn`.
+    #[inline]
     pub fn attr_outpost_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OutpostArn"))
     }
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     ///
     /// `Fn::GetAtt` `SiteArn`.
+    #[inline]
     pub fn attr_site_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SiteArn"))
     }
     ///
     /// `Fn::GetAtt` `LifeCycleStatus`.
+    #[inline]
     pub fn attr_life_cycle_status(&self) -> Val<String> {
         Val::expr(self.get_att("LifeCycleStatus"))
     }
@@ -187,6 +193,7 @@ impl CfnSite {
 impl crate::core::element::CfnResource for CfnSite {
     const TYPE_NAME: &'static str = "AWS::Outposts::Site";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -204,11 +211,13 @@ impl crate::core::element::CfnResource for CfnSite {
 impl Handle<CfnSite> {
     ///
     /// `Fn::GetAtt` `SiteId`.
+    #[inline]
     pub fn attr_site_id(&self) -> Val<String> {
         Val::expr(self.get_att("SiteId"))
     }
     ///
     /// `Fn::GetAtt` `SiteArn`.
+    #[inline]
     pub fn attr_site_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SiteArn"))
     }
@@ -292,6 +301,7 @@ pub mod site {
     }
 
     impl IntoValue for Address {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AddressLine1".into(), self.address_line1.into_value());
@@ -344,6 +354,7 @@ pub mod site {
 
     impl RackPhysicalProperties {
         /// A new `RackPhysicalProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -362,6 +373,7 @@ pub mod site {
     }
 
     impl IntoValue for RackPhysicalProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FiberOpticCableType", self.fiber_optic_cable_type);

@@ -102,6 +102,7 @@ impl CfnApplicationInstance {
 impl crate::core::element::CfnResource for CfnApplicationInstance {
     const TYPE_NAME: &'static str = "AWS::Panorama::ApplicationInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationInstanceIdToReplace", self.application_instance_id_to_replace);
@@ -120,41 +121,49 @@ impl crate::core::element::CfnResource for CfnApplicationInstance {
 impl Handle<CfnApplicationInstance> {
     ///
     /// `Fn::GetAtt` `ApplicationInstanceId`.
+    #[inline]
     pub fn attr_application_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationInstanceId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `HealthStatus`.
+    #[inline]
     pub fn attr_health_status(&self) -> Val<String> {
         Val::expr(self.get_att("HealthStatus"))
     }
     ///
     /// `Fn::GetAtt` `StatusDescription`.
+    #[inline]
     pub fn attr_status_description(&self) -> Val<String> {
         Val::expr(self.get_att("StatusDescription"))
     }
     ///
     /// `Fn::GetAtt` `DefaultRuntimeContextDeviceName`.
+    #[inline]
     pub fn attr_default_runtime_context_device_name(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultRuntimeContextDeviceName"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<i64> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -177,6 +186,7 @@ pub mod application_instance {
 
     impl ManifestOverridesPayload {
         /// A new `ManifestOverridesPayload` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -187,6 +197,7 @@ pub mod application_instance {
     }
 
     impl IntoValue for ManifestOverridesPayload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PayloadData", self.payload_data);
@@ -209,6 +220,7 @@ pub mod application_instance {
 
     impl ManifestPayload {
         /// A new `ManifestPayload` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -219,6 +231,7 @@ pub mod application_instance {
     }
 
     impl IntoValue for ManifestPayload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PayloadData", self.payload_data);
@@ -273,6 +286,7 @@ impl CfnPackage {
 impl crate::core::element::CfnResource for CfnPackage {
     const TYPE_NAME: &'static str = "AWS::Panorama::Package";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PackageName".into(), self.package_name.into_value());
@@ -286,46 +300,54 @@ impl crate::core::element::CfnResource for CfnPackage {
 impl Handle<CfnPackage> {
     ///
     /// `Fn::GetAtt` `PackageId`.
+    #[inline]
     pub fn attr_package_id(&self) -> Val<String> {
         Val::expr(self.get_att("PackageId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<i64> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The location's bucket.
     ///
     /// `Fn::GetAtt` `StorageLocation.Bucket`.
+    #[inline]
     pub fn attr_storage_location_bucket(&self) -> Val<String> {
         Val::expr(self.get_att("StorageLocation.Bucket"))
     }
     /// The location's repo prefix.
     ///
     /// `Fn::GetAtt` `StorageLocation.RepoPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_repo_prefix_location(&self) -> Val<String> {
         Val::expr(self.get_att("StorageLocation.RepoPrefixLocation"))
     }
     /// The location's generated prefix.
     ///
     /// `Fn::GetAtt` `StorageLocation.GeneratedPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_generated_prefix_location(&self) -> Val<String> {
         Val::expr(self.get_att("StorageLocation.GeneratedPrefixLocation"))
     }
     /// The location's binary prefix.
     ///
     /// `Fn::GetAtt` `StorageLocation.BinaryPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_binary_prefix_location(&self) -> Val<String> {
         Val::expr(self.get_att("StorageLocation.BinaryPrefixLocation"))
     }
     /// The location's manifest prefix.
     ///
     /// `Fn::GetAtt` `StorageLocation.ManifestPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_manifest_prefix_location(&self) -> Val<String> {
         Val::expr(self.get_att("StorageLocation.ManifestPrefixLocation"))
     }
@@ -341,12 +363,14 @@ pub mod package {
 
     impl StorageLocation {
         /// A new `StorageLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for StorageLocation {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -423,6 +447,7 @@ impl CfnPackageVersion {
 impl crate::core::element::CfnResource for CfnPackageVersion {
     const TYPE_NAME: &'static str = "AWS::Panorama::PackageVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MarkLatest", self.mark_latest);
@@ -439,31 +464,37 @@ impl crate::core::element::CfnResource for CfnPackageVersion {
 impl Handle<CfnPackageVersion> {
     ///
     /// `Fn::GetAtt` `PackageName`.
+    #[inline]
     pub fn attr_package_name(&self) -> Val<String> {
         Val::expr(self.get_att("PackageName"))
     }
     ///
     /// `Fn::GetAtt` `PackageArn`.
+    #[inline]
     pub fn attr_package_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PackageArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusDescription`.
+    #[inline]
     pub fn attr_status_description(&self) -> Val<String> {
         Val::expr(self.get_att("StatusDescription"))
     }
     ///
     /// `Fn::GetAtt` `IsLatestPatch`.
+    #[inline]
     pub fn attr_is_latest_patch(&self) -> Val<bool> {
         Val::expr(self.get_att("IsLatestPatch"))
     }
     ///
     /// `Fn::GetAtt` `RegisteredTime`.
+    #[inline]
     pub fn attr_registered_time(&self) -> Val<i64> {
         Val::expr(self.get_att("RegisteredTime"))
     }

@@ -44,6 +44,7 @@ impl CfnAlias {
 impl crate::core::element::CfnResource for CfnAlias {
     const TYPE_NAME: &'static str = "AWS::PaymentCryptography::Alias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AliasName".into(), self.alias_name.into_value());
@@ -116,6 +117,7 @@ impl CfnKey {
 impl crate::core::element::CfnResource for CfnKey {
     const TYPE_NAME: &'static str = "AWS::PaymentCryptography::Key";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeriveKeyUsage", self.derive_key_usage);
@@ -134,23 +136,27 @@ impl crate::core::element::CfnResource for CfnKey {
 impl Handle<CfnKey> {
     ///
     /// `Fn::GetAtt` `KeyIdentifier`.
+    #[inline]
     pub fn attr_key_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("KeyIdentifier"))
     }
     /// Defines the source of a key
     ///
     /// `Fn::GetAtt` `KeyOrigin`.
+    #[inline]
     pub fn attr_key_origin(&self) -> Val<String> {
         Val::expr(self.get_att("KeyOrigin"))
     }
     /// Defines the state of a key
     ///
     /// `Fn::GetAtt` `KeyState`.
+    #[inline]
     pub fn attr_key_state(&self) -> Val<String> {
         Val::expr(self.get_att("KeyState"))
     }
     ///
     /// `Fn::GetAtt` `ReplicationStatus`.
+    #[inline]
     pub fn attr_replication_status(&self) -> Value {
         self.get_att("ReplicationStatus")
     }
@@ -195,6 +201,7 @@ pub mod key {
     }
 
     impl IntoValue for KeyAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KeyAlgorithm".into(), self.key_algorithm.into_value());
@@ -240,6 +247,7 @@ pub mod key {
 
     impl KeyModesOfUse {
         /// A new `KeyModesOfUse` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -258,6 +266,7 @@ pub mod key {
     }
 
     impl IntoValue for KeyModesOfUse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Decrypt", self.decrypt);

@@ -62,6 +62,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CertificateAuthorityArn".into(), self.certificate_authority_arn.into_value());
@@ -76,6 +77,7 @@ impl crate::core::element::CfnResource for CfnConnector {
 impl Handle<CfnConnector> {
     ///
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorArn"))
     }
@@ -108,6 +110,7 @@ pub mod connector {
     }
 
     impl IntoValue for VpcInformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpAddressType", self.ip_address_type);
@@ -156,6 +159,7 @@ impl CfnDirectoryRegistration {
 impl crate::core::element::CfnResource for CfnDirectoryRegistration {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::DirectoryRegistration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DirectoryId".into(), self.directory_id.into_value());
@@ -168,6 +172,7 @@ impl crate::core::element::CfnResource for CfnDirectoryRegistration {
 impl Handle<CfnDirectoryRegistration> {
     ///
     /// `Fn::GetAtt` `DirectoryRegistrationArn`.
+    #[inline]
     pub fn attr_directory_registration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DirectoryRegistrationArn"))
     }
@@ -196,6 +201,7 @@ impl CfnServicePrincipalName {
 impl crate::core::element::CfnResource for CfnServicePrincipalName {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::ServicePrincipalName";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectorArn".into(), self.connector_arn.into_value());
@@ -253,6 +259,7 @@ impl CfnTemplate {
 impl crate::core::element::CfnResource for CfnTemplate {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::Template";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectorArn".into(), self.connector_arn.into_value());
@@ -268,6 +275,7 @@ impl crate::core::element::CfnResource for CfnTemplate {
 impl Handle<CfnTemplate> {
     ///
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateArn"))
     }
@@ -313,6 +321,7 @@ impl CfnTemplateGroupAccessControlEntry {
 impl crate::core::element::CfnResource for CfnTemplateGroupAccessControlEntry {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessRights".into(), self.access_rights.into_value());
@@ -340,6 +349,7 @@ pub mod template_group_access_control_entry {
 
     impl AccessRights {
         /// A new `AccessRights` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -351,6 +361,7 @@ pub mod template_group_access_control_entry {
     }
 
     impl IntoValue for AccessRights {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoEnroll", self.auto_enroll);

@@ -47,6 +47,7 @@ impl CfnChallenge {
 impl crate::core::element::CfnResource for CfnChallenge {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorSCEP::Challenge";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectorArn".into(), self.connector_arn.into_value());
@@ -59,6 +60,7 @@ impl crate::core::element::CfnResource for CfnChallenge {
 impl Handle<CfnChallenge> {
     ///
     /// `Fn::GetAtt` `ChallengeArn`.
+    #[inline]
     pub fn attr_challenge_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ChallengeArn"))
     }
@@ -107,6 +109,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorSCEP::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CertificateAuthorityArn".into(), self.certificate_authority_arn.into_value());
@@ -121,21 +124,25 @@ impl crate::core::element::CfnResource for CfnConnector {
 impl Handle<CfnConnector> {
     ///
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorArn"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     ///
     /// `Fn::GetAtt` `OpenIdConfiguration`.
+    #[inline]
     pub fn attr_open_id_configuration(&self) -> Value {
         self.get_att("OpenIdConfiguration")
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }

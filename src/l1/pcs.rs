@@ -86,6 +86,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::PCS::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -103,24 +104,28 @@ impl Handle<CfnCluster> {
     /// The unique Amazon Resource Name (ARN) of the cluster.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The list of endpoints available for interaction with the scheduler.
     ///
     /// `Fn::GetAtt` `Endpoints`.
+    #[inline]
     pub fn attr_endpoints(&self) -> Value {
         self.get_att("Endpoints")
     }
     /// The list of errors that occurred during cluster provisioning.
     ///
     /// `Fn::GetAtt` `ErrorInfo`.
+    #[inline]
     pub fn attr_error_info(&self) -> Value {
         self.get_att("ErrorInfo")
     }
     /// The generated unique ID of the cluster.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -128,6 +133,7 @@ impl Handle<CfnCluster> {
     /// cluster.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -166,6 +172,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Accounting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultPurgeTimeInDays", self.default_purge_time_in_days);
@@ -198,6 +205,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AuthKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretArn".into(), self.secret_arn.into_value());
@@ -230,6 +238,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CgroupCustomSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -249,6 +258,7 @@ pub mod cluster {
 
     impl JwtAuth {
         /// A new `JwtAuth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -259,6 +269,7 @@ pub mod cluster {
     }
 
     impl IntoValue for JwtAuth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JwtKey", self.jwt_key);
@@ -290,6 +301,7 @@ pub mod cluster {
     }
 
     impl IntoValue for JwtKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecretArn".into(), self.secret_arn.into_value());
@@ -323,6 +335,7 @@ pub mod cluster {
 
     impl Networking {
         /// A new `Networking` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -335,6 +348,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Networking {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkType", self.network_type);
@@ -368,6 +382,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Scheduler {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -416,6 +431,7 @@ pub mod cluster {
 
     impl SlurmConfiguration {
         /// A new `SlurmConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -433,6 +449,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SlurmConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Accounting", self.accounting);
@@ -472,6 +489,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SlurmCustomSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -499,6 +517,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SlurmRest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -530,6 +549,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SlurmdbdCustomSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -695,6 +715,7 @@ impl CfnComputeNodeGroup {
 impl crate::core::element::CfnResource for CfnComputeNodeGroup {
     const TYPE_NAME: &'static str = "AWS::PCS::ComputeNodeGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AmiId", self.ami_id);
@@ -719,18 +740,21 @@ impl Handle<CfnComputeNodeGroup> {
     /// The unique Amazon Resource Name (ARN) of the compute node group.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The list of errors that occurred during compute node group provisioning.
     ///
     /// `Fn::GetAtt` `ErrorInfo`.
+    #[inline]
     pub fn attr_error_info(&self) -> Value {
         self.get_att("ErrorInfo")
     }
     /// The generated unique ID of the compute node group.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -738,6 +762,7 @@ impl Handle<CfnComputeNodeGroup> {
     /// of the compute node group.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -764,6 +789,7 @@ pub mod compute_node_group {
 
     impl CustomLaunchTemplate {
         /// A new `CustomLaunchTemplate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -775,6 +801,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for CustomLaunchTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TemplateId", self.template_id);
@@ -796,6 +823,7 @@ pub mod compute_node_group {
 
     impl InstanceConfig {
         /// A new `InstanceConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -806,6 +834,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for InstanceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceType", self.instance_type);
@@ -840,6 +869,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for NodeLifecycleActions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScriptCachingPolicy", self.script_caching_policy);
@@ -898,6 +928,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for NodeLifecycleScript {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arguments", self.arguments);
@@ -928,6 +959,7 @@ pub mod compute_node_group {
 
     impl NodeLifecycleStages {
         /// A new `NodeLifecycleStages` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -939,6 +971,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for NodeLifecycleStages {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NodeBootstrapped", self.node_bootstrapped);
@@ -971,6 +1004,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxInstanceCount".into(), self.max_instance_count.into_value());
@@ -1013,6 +1047,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for ScriptSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Checksum", self.checksum);
@@ -1047,6 +1082,7 @@ pub mod compute_node_group {
 
     impl SlurmConfiguration {
         /// A new `SlurmConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1059,6 +1095,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for SlurmConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GresCustomSettings", self.gres_custom_settings);
@@ -1092,6 +1129,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for SlurmCustomSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -1115,6 +1153,7 @@ pub mod compute_node_group {
 
     impl SpotOptions {
         /// A new `SpotOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1125,6 +1164,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for SpotOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -1245,6 +1285,7 @@ impl CfnQueue {
 impl crate::core::element::CfnResource for CfnQueue {
     const TYPE_NAME: &'static str = "AWS::PCS::Queue";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterId".into(), self.cluster_id.into_value());
@@ -1261,24 +1302,28 @@ impl Handle<CfnQueue> {
     /// The unique Amazon Resource Name (ARN) of the queue.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The list of errors that occurred during queue provisioning.
     ///
     /// `Fn::GetAtt` `ErrorInfo`.
+    #[inline]
     pub fn attr_error_info(&self) -> Value {
         self.get_att("ErrorInfo")
     }
     /// The generated unique ID of the queue.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The provisioning status of the queue. The provisioning status doesn't indicate the overall health of the queue.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1300,6 +1345,7 @@ pub mod queue {
 
     impl ComputeNodeGroupConfiguration {
         /// A new `ComputeNodeGroupConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1310,6 +1356,7 @@ pub mod queue {
     }
 
     impl IntoValue for ComputeNodeGroupConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComputeNodeGroupId", self.compute_node_group_id);
@@ -1330,6 +1377,7 @@ pub mod queue {
 
     impl SlurmConfiguration {
         /// A new `SlurmConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1340,6 +1388,7 @@ pub mod queue {
     }
 
     impl IntoValue for SlurmConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SlurmCustomSettings", self.slurm_custom_settings);
@@ -1371,6 +1420,7 @@ pub mod queue {
     }
 
     impl IntoValue for SlurmCustomSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());

@@ -74,6 +74,7 @@ impl CfnCampaign {
 impl crate::core::element::CfnResource for CfnCampaign {
     const TYPE_NAME: &'static str = "AWS::Personalize::Campaign";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CampaignConfig", self.campaign_config);
@@ -90,24 +91,28 @@ impl Handle<CfnCampaign> {
     /// The ARN of the campaign.
     ///
     /// `Fn::GetAtt` `CampaignArn`.
+    #[inline]
     pub fn attr_campaign_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CampaignArn"))
     }
     /// The status of the campaign.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time at which the campaign was created.
     ///
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDateTime"))
     }
     /// The time at which the campaign was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedDateTime`.
+    #[inline]
     pub fn attr_last_updated_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedDateTime"))
     }
@@ -144,6 +149,7 @@ pub mod campaign {
 
     impl CampaignConfig {
         /// A new `CampaignConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -157,6 +163,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CampaignConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableMetadataWithRecommendations", self.enable_metadata_with_recommendations);
@@ -234,6 +241,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::Personalize::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetGroupArn".into(), self.dataset_group_arn.into_value());
@@ -251,6 +259,7 @@ impl Handle<CfnDataset> {
     /// The ARN of the dataset
     ///
     /// `Fn::GetAtt` `DatasetArn`.
+    #[inline]
     pub fn attr_dataset_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetArn"))
     }
@@ -272,6 +281,7 @@ pub mod dataset {
 
     impl DataSource {
         /// A new `DataSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -282,6 +292,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLocation", self.data_location);
@@ -322,6 +333,7 @@ pub mod dataset {
 
     impl DatasetImportJob {
         /// A new `DatasetImportJob` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -336,6 +348,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetImportJob {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSource", self.data_source);
@@ -411,6 +424,7 @@ impl CfnDatasetGroup {
 impl crate::core::element::CfnResource for CfnDatasetGroup {
     const TYPE_NAME: &'static str = "AWS::Personalize::DatasetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Domain", self.domain);
@@ -427,6 +441,7 @@ impl Handle<CfnDatasetGroup> {
     /// The Amazon Resource Name (ARN) of the dataset group.
     ///
     /// `Fn::GetAtt` `DatasetGroupArn`.
+    #[inline]
     pub fn attr_dataset_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetGroupArn"))
     }
@@ -483,6 +498,7 @@ impl CfnEventTracker {
 impl crate::core::element::CfnResource for CfnEventTracker {
     const TYPE_NAME: &'static str = "AWS::Personalize::EventTracker";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetGroupArn".into(), self.dataset_group_arn.into_value());
@@ -497,12 +513,14 @@ impl Handle<CfnEventTracker> {
     /// The Amazon Resource Name (ARN) of the event tracker.
     ///
     /// `Fn::GetAtt` `EventTrackerArn`.
+    #[inline]
     pub fn attr_event_tracker_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EventTrackerArn"))
     }
     /// The ID of the event tracker. Include this ID in requests to the PutEvents API.
     ///
     /// `Fn::GetAtt` `TrackingId`.
+    #[inline]
     pub fn attr_tracking_id(&self) -> Val<String> {
         Val::expr(self.get_att("TrackingId"))
     }
@@ -562,6 +580,7 @@ impl CfnFilter {
 impl crate::core::element::CfnResource for CfnFilter {
     const TYPE_NAME: &'static str = "AWS::Personalize::Filter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetGroupArn".into(), self.dataset_group_arn.into_value());
@@ -577,24 +596,28 @@ impl Handle<CfnFilter> {
     /// The ARN of the filter.
     ///
     /// `Fn::GetAtt` `FilterArn`.
+    #[inline]
     pub fn attr_filter_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FilterArn"))
     }
     /// The status of the filter.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time at which the filter was created.
     ///
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDateTime"))
     }
     /// The time at which the filter was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedDateTime`.
+    #[inline]
     pub fn attr_last_updated_date_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedDateTime"))
     }
@@ -649,6 +672,7 @@ impl CfnMetricAttribution {
 impl crate::core::element::CfnResource for CfnMetricAttribution {
     const TYPE_NAME: &'static str = "AWS::Personalize::MetricAttribution";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetGroupArn".into(), self.dataset_group_arn.into_value());
@@ -664,12 +688,14 @@ impl Handle<CfnMetricAttribution> {
     /// The ARN of the metric attribution.
     ///
     /// `Fn::GetAtt` `MetricAttributionArn`.
+    #[inline]
     pub fn attr_metric_attribution_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetricAttributionArn"))
     }
     /// The status of the metric attribution.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -711,6 +737,7 @@ pub mod metric_attribution {
     }
 
     impl IntoValue for MetricAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventType".into(), self.event_type.into_value());
@@ -746,6 +773,7 @@ pub mod metric_attribution {
     }
 
     impl IntoValue for MetricsOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RoleArn".into(), self.role_arn.into_value());
@@ -782,6 +810,7 @@ pub mod metric_attribution {
     }
 
     impl IntoValue for S3DataDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -837,6 +866,7 @@ impl CfnSchema {
 impl crate::core::element::CfnResource for CfnSchema {
     const TYPE_NAME: &'static str = "AWS::Personalize::Schema";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Domain", self.domain);
@@ -852,6 +882,7 @@ impl Handle<CfnSchema> {
     /// Arn for the schema.
     ///
     /// `Fn::GetAtt` `SchemaArn`.
+    #[inline]
     pub fn attr_schema_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SchemaArn"))
     }
@@ -948,6 +979,7 @@ impl CfnSolution {
 impl crate::core::element::CfnResource for CfnSolution {
     const TYPE_NAME: &'static str = "AWS::Personalize::Solution";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetGroupArn".into(), self.dataset_group_arn.into_value());
@@ -967,6 +999,7 @@ impl Handle<CfnSolution> {
     /// The ARN of the solution
     ///
     /// `Fn::GetAtt` `SolutionArn`.
+    #[inline]
     pub fn attr_solution_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SolutionArn"))
     }
@@ -998,6 +1031,7 @@ pub mod solution {
 
     impl AlgorithmHyperParameterRanges {
         /// A new `AlgorithmHyperParameterRanges` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1010,6 +1044,7 @@ pub mod solution {
     }
 
     impl IntoValue for AlgorithmHyperParameterRanges {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoricalHyperParameterRanges", self.categorical_hyper_parameter_ranges);
@@ -1037,6 +1072,7 @@ pub mod solution {
 
     impl AutoMLConfig {
         /// A new `AutoMLConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1048,6 +1084,7 @@ pub mod solution {
     }
 
     impl IntoValue for AutoMLConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricName", self.metric_name);
@@ -1074,6 +1111,7 @@ pub mod solution {
 
     impl CategoricalHyperParameterRange {
         /// A new `CategoricalHyperParameterRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1085,6 +1123,7 @@ pub mod solution {
     }
 
     impl IntoValue for CategoricalHyperParameterRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1116,6 +1155,7 @@ pub mod solution {
 
     impl ContinuousHyperParameterRange {
         /// A new `ContinuousHyperParameterRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1128,6 +1168,7 @@ pub mod solution {
     }
 
     impl IntoValue for ContinuousHyperParameterRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxValue", self.max_value);
@@ -1160,6 +1201,7 @@ pub mod solution {
 
     impl HpoConfig {
         /// A new `HpoConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1172,6 +1214,7 @@ pub mod solution {
     }
 
     impl IntoValue for HpoConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlgorithmHyperParameterRanges", self.algorithm_hyper_parameter_ranges);
@@ -1204,6 +1247,7 @@ pub mod solution {
 
     impl HpoObjective {
         /// A new `HpoObjective` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1216,6 +1260,7 @@ pub mod solution {
     }
 
     impl IntoValue for HpoObjective {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricName", self.metric_name);
@@ -1245,6 +1290,7 @@ pub mod solution {
 
     impl HpoResourceConfig {
         /// A new `HpoResourceConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1256,6 +1302,7 @@ pub mod solution {
     }
 
     impl IntoValue for HpoResourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxNumberOfTrainingJobs", self.max_number_of_training_jobs);
@@ -1287,6 +1334,7 @@ pub mod solution {
 
     impl IntegerHyperParameterRange {
         /// A new `IntegerHyperParameterRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1299,6 +1347,7 @@ pub mod solution {
     }
 
     impl IntoValue for IntegerHyperParameterRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxValue", self.max_value);
@@ -1342,6 +1391,7 @@ pub mod solution {
 
     impl SolutionConfig {
         /// A new `SolutionConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1356,6 +1406,7 @@ pub mod solution {
     }
 
     impl IntoValue for SolutionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlgorithmHyperParameters", self.algorithm_hyper_parameters);

@@ -79,6 +79,7 @@ impl CfnPerfReports {
 impl crate::core::element::CfnResource for CfnPerfReports {
     const TYPE_NAME: &'static str = "AWS::PI::PerfReports";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EndTime".into(), self.end_time.into_value());
@@ -95,24 +96,28 @@ impl Handle<CfnPerfReports> {
     /// The Amazon Resource Name (ARN) of the performance analysis report.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier for the analysis report.
     ///
     /// `Fn::GetAtt` `AnalysisReportId`.
+    #[inline]
     pub fn attr_analysis_report_id(&self) -> Val<String> {
         Val::expr(self.get_att("AnalysisReportId"))
     }
     /// The time the analysis report was created in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The status of the analysis report.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }

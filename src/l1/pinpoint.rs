@@ -62,6 +62,7 @@ impl CfnADMChannel {
 impl crate::core::element::CfnResource for CfnADMChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::ADMChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -76,6 +77,7 @@ impl crate::core::element::CfnResource for CfnADMChannel {
 impl Handle<CfnADMChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -148,6 +150,7 @@ impl CfnAPNSChannel {
 impl crate::core::element::CfnResource for CfnAPNSChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -167,6 +170,7 @@ impl crate::core::element::CfnResource for CfnAPNSChannel {
 impl Handle<CfnAPNSChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -239,6 +243,7 @@ impl CfnAPNSSandboxChannel {
 impl crate::core::element::CfnResource for CfnAPNSSandboxChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSSandboxChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -258,6 +263,7 @@ impl crate::core::element::CfnResource for CfnAPNSSandboxChannel {
 impl Handle<CfnAPNSSandboxChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -330,6 +336,7 @@ impl CfnAPNSVoipChannel {
 impl crate::core::element::CfnResource for CfnAPNSVoipChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSVoipChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -349,6 +356,7 @@ impl crate::core::element::CfnResource for CfnAPNSVoipChannel {
 impl Handle<CfnAPNSVoipChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -421,6 +429,7 @@ impl CfnAPNSVoipSandboxChannel {
 impl crate::core::element::CfnResource for CfnAPNSVoipSandboxChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSVoipSandboxChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -440,6 +449,7 @@ impl crate::core::element::CfnResource for CfnAPNSVoipSandboxChannel {
 impl Handle<CfnAPNSVoipSandboxChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -474,6 +484,7 @@ impl CfnApp {
 impl crate::core::element::CfnResource for CfnApp {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::App";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -486,11 +497,13 @@ impl crate::core::element::CfnResource for CfnApp {
 impl Handle<CfnApp> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -543,6 +556,7 @@ impl CfnApplicationSettings {
 impl crate::core::element::CfnResource for CfnApplicationSettings {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::ApplicationSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -558,6 +572,7 @@ impl crate::core::element::CfnResource for CfnApplicationSettings {
 impl Handle<CfnApplicationSettings> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -583,6 +598,7 @@ pub mod application_settings {
 
     impl CampaignHook {
         /// A new `CampaignHook` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -595,6 +611,7 @@ pub mod application_settings {
     }
 
     impl IntoValue for CampaignHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaFunctionName", self.lambda_function_name);
@@ -624,6 +641,7 @@ pub mod application_settings {
 
     impl Limits {
         /// A new `Limits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -637,6 +655,7 @@ pub mod application_settings {
     }
 
     impl IntoValue for Limits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Daily", self.daily);
@@ -667,6 +686,7 @@ pub mod application_settings {
     }
 
     impl IntoValue for QuietTime {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("End".into(), self.end.into_value());
@@ -722,6 +742,7 @@ impl CfnBaiduChannel {
 impl crate::core::element::CfnResource for CfnBaiduChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::BaiduChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiKey".into(), self.api_key.into_value());
@@ -736,6 +757,7 @@ impl crate::core::element::CfnResource for CfnBaiduChannel {
 impl Handle<CfnBaiduChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -856,6 +878,7 @@ impl CfnCampaign {
 impl crate::core::element::CfnResource for CfnCampaign {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::Campaign";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalTreatments", self.additional_treatments);
@@ -884,11 +907,13 @@ impl crate::core::element::CfnResource for CfnCampaign {
 impl Handle<CfnCampaign> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CampaignId`.
+    #[inline]
     pub fn attr_campaign_id(&self) -> Val<String> {
         Val::expr(self.get_att("CampaignId"))
     }
@@ -908,6 +933,7 @@ pub mod campaign {
 
     impl CampaignCustomMessage {
         /// A new `CampaignCustomMessage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -918,6 +944,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CampaignCustomMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -945,6 +972,7 @@ pub mod campaign {
 
     impl CampaignEmailMessage {
         /// A new `CampaignEmailMessage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -958,6 +986,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CampaignEmailMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Body", self.body);
@@ -982,6 +1011,7 @@ pub mod campaign {
 
     impl CampaignEventFilter {
         /// A new `CampaignEventFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -993,6 +1023,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CampaignEventFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -1018,6 +1049,7 @@ pub mod campaign {
 
     impl CampaignHook {
         /// A new `CampaignHook` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1030,6 +1062,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CampaignHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LambdaFunctionName", self.lambda_function_name);
@@ -1056,6 +1089,7 @@ pub mod campaign {
 
     impl CampaignInAppMessage {
         /// A new `CampaignInAppMessage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1068,6 +1102,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CampaignInAppMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -1103,6 +1138,7 @@ pub mod campaign {
 
     impl CampaignSmsMessage {
         /// A new `CampaignSmsMessage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1118,6 +1154,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CampaignSmsMessage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Body", self.body);
@@ -1144,6 +1181,7 @@ pub mod campaign {
 
     impl CustomDeliveryConfiguration {
         /// A new `CustomDeliveryConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1155,6 +1193,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CustomDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryUri", self.delivery_uri);
@@ -1189,6 +1228,7 @@ pub mod campaign {
 
     impl DefaultButtonConfiguration {
         /// A new `DefaultButtonConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1204,6 +1244,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DefaultButtonConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -1233,6 +1274,7 @@ pub mod campaign {
 
     impl EventDimensions {
         /// A new `EventDimensions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1245,6 +1287,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EventDimensions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -1271,6 +1314,7 @@ pub mod campaign {
 
     impl InAppMessageBodyConfig {
         /// A new `InAppMessageBodyConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1283,6 +1327,7 @@ pub mod campaign {
     }
 
     impl IntoValue for InAppMessageBodyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alignment", self.alignment);
@@ -1312,6 +1357,7 @@ pub mod campaign {
 
     impl InAppMessageButton {
         /// A new `InAppMessageButton` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1325,6 +1371,7 @@ pub mod campaign {
     }
 
     impl IntoValue for InAppMessageButton {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Android", self.android);
@@ -1361,6 +1408,7 @@ pub mod campaign {
 
     impl InAppMessageContent {
         /// A new `InAppMessageContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1376,6 +1424,7 @@ pub mod campaign {
     }
 
     impl IntoValue for InAppMessageContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -1405,6 +1454,7 @@ pub mod campaign {
 
     impl InAppMessageHeaderConfig {
         /// A new `InAppMessageHeaderConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1417,6 +1467,7 @@ pub mod campaign {
     }
 
     impl IntoValue for InAppMessageHeaderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alignment", self.alignment);
@@ -1449,6 +1500,7 @@ pub mod campaign {
 
     impl Limits {
         /// A new `Limits` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1463,6 +1515,7 @@ pub mod campaign {
     }
 
     impl IntoValue for Limits {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Daily", self.daily);
@@ -1518,6 +1571,7 @@ pub mod campaign {
 
     impl Message {
         /// A new `Message` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1539,6 +1593,7 @@ pub mod campaign {
     }
 
     impl IntoValue for Message {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -1592,6 +1647,7 @@ pub mod campaign {
 
     impl MessageConfiguration {
         /// A new `MessageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1610,6 +1666,7 @@ pub mod campaign {
     }
 
     impl IntoValue for MessageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ADMMessage", self.adm_message);
@@ -1639,6 +1696,7 @@ pub mod campaign {
 
     impl OverrideButtonConfiguration {
         /// A new `OverrideButtonConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1650,6 +1708,7 @@ pub mod campaign {
     }
 
     impl IntoValue for OverrideButtonConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ButtonAction", self.button_action);
@@ -1678,6 +1737,7 @@ pub mod campaign {
     }
 
     impl IntoValue for QuietTime {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("End".into(), self.end.into_value());
@@ -1715,6 +1775,7 @@ pub mod campaign {
 
     impl Schedule {
         /// A new `Schedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1731,6 +1792,7 @@ pub mod campaign {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTime", self.end_time);
@@ -1758,6 +1820,7 @@ pub mod campaign {
 
     impl SetDimension {
         /// A new `SetDimension` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1769,6 +1832,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SetDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionType", self.dimension_type);
@@ -1791,6 +1855,7 @@ pub mod campaign {
 
     impl Template {
         /// A new `Template` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1802,6 +1867,7 @@ pub mod campaign {
     }
 
     impl IntoValue for Template {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1830,6 +1896,7 @@ pub mod campaign {
 
     impl TemplateConfiguration {
         /// A new `TemplateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1843,6 +1910,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TemplateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmailTemplate", self.email_template);
@@ -1882,6 +1950,7 @@ pub mod campaign {
 
     impl WriteTreatmentResource {
         /// A new `WriteTreatmentResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1898,6 +1967,7 @@ pub mod campaign {
     }
 
     impl IntoValue for WriteTreatmentResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomDeliveryConfiguration", self.custom_delivery_configuration);
@@ -1973,6 +2043,7 @@ impl CfnEmailChannel {
 impl crate::core::element::CfnResource for CfnEmailChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::EmailChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -1990,6 +2061,7 @@ impl crate::core::element::CfnResource for CfnEmailChannel {
 impl Handle<CfnEmailChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2051,6 +2123,7 @@ impl CfnEmailTemplate {
 impl crate::core::element::CfnResource for CfnEmailTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::EmailTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultSubstitutions", self.default_substitutions);
@@ -2068,11 +2141,13 @@ impl crate::core::element::CfnResource for CfnEmailTemplate {
 impl Handle<CfnEmailTemplate> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2114,6 +2189,7 @@ impl CfnEventStream {
 impl crate::core::element::CfnResource for CfnEventStream {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::EventStream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -2127,6 +2203,7 @@ impl crate::core::element::CfnResource for CfnEventStream {
 impl Handle<CfnEventStream> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2179,6 +2256,7 @@ impl CfnGCMChannel {
 impl crate::core::element::CfnResource for CfnGCMChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::GCMChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiKey", self.api_key);
@@ -2194,6 +2272,7 @@ impl crate::core::element::CfnResource for CfnGCMChannel {
 impl Handle<CfnGCMChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2251,6 +2330,7 @@ impl CfnInAppTemplate {
 impl crate::core::element::CfnResource for CfnInAppTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::InAppTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Content", self.content);
@@ -2267,6 +2347,7 @@ impl crate::core::element::CfnResource for CfnInAppTemplate {
 impl Handle<CfnInAppTemplate> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2292,6 +2373,7 @@ pub mod in_app_template {
 
     impl BodyConfig {
         /// A new `BodyConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2304,6 +2386,7 @@ pub mod in_app_template {
     }
 
     impl IntoValue for BodyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alignment", self.alignment);
@@ -2333,6 +2416,7 @@ pub mod in_app_template {
 
     impl ButtonConfig {
         /// A new `ButtonConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2346,6 +2430,7 @@ pub mod in_app_template {
     }
 
     impl IntoValue for ButtonConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Android", self.android);
@@ -2382,6 +2467,7 @@ pub mod in_app_template {
 
     impl DefaultButtonConfiguration {
         /// A new `DefaultButtonConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2397,6 +2483,7 @@ pub mod in_app_template {
     }
 
     impl IntoValue for DefaultButtonConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -2426,6 +2513,7 @@ pub mod in_app_template {
 
     impl HeaderConfig {
         /// A new `HeaderConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2438,6 +2526,7 @@ pub mod in_app_template {
     }
 
     impl IntoValue for HeaderConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alignment", self.alignment);
@@ -2473,6 +2562,7 @@ pub mod in_app_template {
 
     impl InAppMessageContent {
         /// A new `InAppMessageContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2488,6 +2578,7 @@ pub mod in_app_template {
     }
 
     impl IntoValue for InAppMessageContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -2514,6 +2605,7 @@ pub mod in_app_template {
 
     impl OverrideButtonConfiguration {
         /// A new `OverrideButtonConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2525,6 +2617,7 @@ pub mod in_app_template {
     }
 
     impl IntoValue for OverrideButtonConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ButtonAction", self.button_action);
@@ -2630,6 +2723,7 @@ impl CfnPushTemplate {
 impl crate::core::element::CfnResource for CfnPushTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::PushTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ADM", self.adm);
@@ -2649,11 +2743,13 @@ impl crate::core::element::CfnResource for CfnPushTemplate {
 impl Handle<CfnPushTemplate> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2688,6 +2784,7 @@ pub mod push_template {
 
     impl APNSPushNotificationTemplate {
         /// A new `APNSPushNotificationTemplate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2703,6 +2800,7 @@ pub mod push_template {
     }
 
     impl IntoValue for APNSPushNotificationTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -2747,6 +2845,7 @@ pub mod push_template {
 
     impl AndroidPushNotificationTemplate {
         /// A new `AndroidPushNotificationTemplate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2764,6 +2863,7 @@ pub mod push_template {
     }
 
     impl IntoValue for AndroidPushNotificationTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -2801,6 +2901,7 @@ pub mod push_template {
 
     impl DefaultPushNotificationTemplate {
         /// A new `DefaultPushNotificationTemplate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2815,6 +2916,7 @@ pub mod push_template {
     }
 
     impl IntoValue for DefaultPushNotificationTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -2866,6 +2968,7 @@ impl CfnSMSChannel {
 impl crate::core::element::CfnResource for CfnSMSChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::SMSChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -2880,6 +2983,7 @@ impl crate::core::element::CfnResource for CfnSMSChannel {
 impl Handle<CfnSMSChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2932,6 +3036,7 @@ impl CfnSegment {
 impl crate::core::element::CfnResource for CfnSegment {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::Segment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -2947,11 +3052,13 @@ impl crate::core::element::CfnResource for CfnSegment {
 impl Handle<CfnSegment> {
     ///
     /// `Fn::GetAtt` `SegmentId`.
+    #[inline]
     pub fn attr_segment_id(&self) -> Val<String> {
         Val::expr(self.get_att("SegmentId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2971,6 +3078,7 @@ pub mod segment {
 
     impl Behavior {
         /// A new `Behavior` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2981,6 +3089,7 @@ pub mod segment {
     }
 
     impl IntoValue for Behavior {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Recency", self.recency);
@@ -3008,6 +3117,7 @@ pub mod segment {
     }
 
     impl IntoValue for Coordinates {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Latitude".into(), self.latitude.into_value());
@@ -3042,6 +3152,7 @@ pub mod segment {
 
     impl Demographic {
         /// A new `Demographic` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3057,6 +3168,7 @@ pub mod segment {
     }
 
     impl IntoValue for Demographic {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppVersion", self.app_version);
@@ -3089,6 +3201,7 @@ pub mod segment {
     }
 
     impl IntoValue for GPSPoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Coordinates".into(), self.coordinates.into_value());
@@ -3117,6 +3230,7 @@ pub mod segment {
 
     impl Groups {
         /// A new `Groups` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3130,6 +3244,7 @@ pub mod segment {
     }
 
     impl IntoValue for Groups {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Dimensions", self.dimensions);
@@ -3154,6 +3269,7 @@ pub mod segment {
 
     impl Location {
         /// A new `Location` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3165,6 +3281,7 @@ pub mod segment {
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Country", self.country);
@@ -3193,6 +3310,7 @@ pub mod segment {
     }
 
     impl IntoValue for Recency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Duration".into(), self.duration.into_value());
@@ -3227,6 +3345,7 @@ pub mod segment {
 
     impl SegmentDimensions {
         /// A new `SegmentDimensions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3242,6 +3361,7 @@ pub mod segment {
     }
 
     impl IntoValue for SegmentDimensions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -3268,6 +3388,7 @@ pub mod segment {
 
     impl SegmentGroups {
         /// A new `SegmentGroups` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3279,6 +3400,7 @@ pub mod segment {
     }
 
     impl IntoValue for SegmentGroups {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Groups", self.groups);
@@ -3301,6 +3423,7 @@ pub mod segment {
 
     impl SetDimension {
         /// A new `SetDimension` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3312,6 +3435,7 @@ pub mod segment {
     }
 
     impl IntoValue for SetDimension {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionType", self.dimension_type);
@@ -3344,6 +3468,7 @@ pub mod segment {
     }
 
     impl IntoValue for SourceSegments {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -3401,6 +3526,7 @@ impl CfnSmsTemplate {
 impl crate::core::element::CfnResource for CfnSmsTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::SmsTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Body".into(), self.body.into_value());
@@ -3416,11 +3542,13 @@ impl crate::core::element::CfnResource for CfnSmsTemplate {
 impl Handle<CfnSmsTemplate> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3455,6 +3583,7 @@ impl CfnVoiceChannel {
 impl crate::core::element::CfnResource for CfnVoiceChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::VoiceChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -3467,6 +3596,7 @@ impl crate::core::element::CfnResource for CfnVoiceChannel {
 impl Handle<CfnVoiceChannel> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

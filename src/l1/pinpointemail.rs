@@ -70,6 +70,7 @@ impl CfnConfigurationSet {
 impl crate::core::element::CfnResource for CfnConfigurationSet {
     const TYPE_NAME: &'static str = "AWS::PinpointEmail::ConfigurationSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeliveryOptions", self.delivery_options);
@@ -86,6 +87,7 @@ impl crate::core::element::CfnResource for CfnConfigurationSet {
 impl Handle<CfnConfigurationSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -105,6 +107,7 @@ pub mod configuration_set {
 
     impl DeliveryOptions {
         /// A new `DeliveryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -115,6 +118,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for DeliveryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SendingPoolName", self.sending_pool_name);
@@ -133,6 +137,7 @@ pub mod configuration_set {
 
     impl ReputationOptions {
         /// A new `ReputationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -143,6 +148,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for ReputationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReputationMetricsEnabled", self.reputation_metrics_enabled);
@@ -161,6 +167,7 @@ pub mod configuration_set {
 
     impl SendingOptions {
         /// A new `SendingOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -171,6 +178,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for SendingOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SendingEnabled", self.sending_enabled);
@@ -189,6 +197,7 @@ pub mod configuration_set {
 
     impl TrackingOptions {
         /// A new `TrackingOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -199,6 +208,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for TrackingOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRedirectDomain", self.custom_redirect_domain);
@@ -246,6 +256,7 @@ impl CfnConfigurationSetEventDestination {
 impl crate::core::element::CfnResource for CfnConfigurationSetEventDestination {
     const TYPE_NAME: &'static str = "AWS::PinpointEmail::ConfigurationSetEventDestination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigurationSetName".into(), self.configuration_set_name.into_value());
@@ -259,6 +270,7 @@ impl crate::core::element::CfnResource for CfnConfigurationSetEventDestination {
 impl Handle<CfnConfigurationSetEventDestination> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -278,6 +290,7 @@ pub mod configuration_set_event_destination {
 
     impl CloudWatchDestination {
         /// A new `CloudWatchDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -288,6 +301,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for CloudWatchDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionConfigurations", self.dimension_configurations);
@@ -327,6 +341,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for DimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultDimensionValue".into(), self.default_dimension_value.into_value());
@@ -383,6 +398,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for EventDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchDestination", self.cloud_watch_destination);
@@ -415,6 +431,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for KinesisFirehoseDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeliveryStreamArn".into(), self.delivery_stream_arn.into_value());
@@ -434,6 +451,7 @@ pub mod configuration_set_event_destination {
 
     impl PinpointDestination {
         /// A new `PinpointDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -444,6 +462,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for PinpointDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationArn", self.application_arn);
@@ -468,6 +487,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for SnsDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicArn".into(), self.topic_arn.into_value());
@@ -495,6 +515,7 @@ pub struct CfnDedicatedIpPool {
 
 impl CfnDedicatedIpPool {
     /// A new `CfnDedicatedIpPool` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -508,6 +529,7 @@ impl CfnDedicatedIpPool {
 impl crate::core::element::CfnResource for CfnDedicatedIpPool {
     const TYPE_NAME: &'static str = "AWS::PinpointEmail::DedicatedIpPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "PoolName", self.pool_name);
@@ -520,6 +542,7 @@ impl crate::core::element::CfnResource for CfnDedicatedIpPool {
 impl Handle<CfnDedicatedIpPool> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -576,6 +599,7 @@ impl CfnIdentity {
 impl crate::core::element::CfnResource for CfnIdentity {
     const TYPE_NAME: &'static str = "AWS::PinpointEmail::Identity";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DkimSigningEnabled", self.dkim_signing_enabled);
@@ -591,36 +615,43 @@ impl crate::core::element::CfnResource for CfnIdentity {
 impl Handle<CfnIdentity> {
     ///
     /// `Fn::GetAtt` `IdentityDNSRecordName1`.
+    #[inline]
     pub fn attr_identity_dns_record_name1(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityDNSRecordName1"))
     }
     ///
     /// `Fn::GetAtt` `IdentityDNSRecordValue1`.
+    #[inline]
     pub fn attr_identity_dns_record_value1(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityDNSRecordValue1"))
     }
     ///
     /// `Fn::GetAtt` `IdentityDNSRecordName3`.
+    #[inline]
     pub fn attr_identity_dns_record_name3(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityDNSRecordName3"))
     }
     ///
     /// `Fn::GetAtt` `IdentityDNSRecordValue2`.
+    #[inline]
     pub fn attr_identity_dns_record_value2(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityDNSRecordValue2"))
     }
     ///
     /// `Fn::GetAtt` `IdentityDNSRecordName2`.
+    #[inline]
     pub fn attr_identity_dns_record_name2(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityDNSRecordName2"))
     }
     ///
     /// `Fn::GetAtt` `IdentityDNSRecordValue3`.
+    #[inline]
     pub fn attr_identity_dns_record_value3(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityDNSRecordValue3"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -643,6 +674,7 @@ pub mod identity {
 
     impl MailFromAttributes {
         /// A new `MailFromAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -654,6 +686,7 @@ pub mod identity {
     }
 
     impl IntoValue for MailFromAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BehaviorOnMxFailure", self.behavior_on_mx_failure);

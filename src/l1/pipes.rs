@@ -109,6 +109,7 @@ impl CfnPipe {
 impl crate::core::element::CfnResource for CfnPipe {
     const TYPE_NAME: &'static str = "AWS::Pipes::Pipe";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -132,26 +133,31 @@ impl crate::core::element::CfnResource for CfnPipe {
 impl Handle<CfnPipe> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `CurrentState`.
+    #[inline]
     pub fn attr_current_state(&self) -> Val<String> {
         Val::expr(self.get_att("CurrentState"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     ///
     /// `Fn::GetAtt` `StateReason`.
+    #[inline]
     pub fn attr_state_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StateReason"))
     }
@@ -188,6 +194,7 @@ pub mod pipe {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -208,6 +215,7 @@ pub mod pipe {
 
     impl BatchArrayProperties {
         /// A new `BatchArrayProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -218,6 +226,7 @@ pub mod pipe {
     }
 
     impl IntoValue for BatchArrayProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Size", self.size);
@@ -245,6 +254,7 @@ pub mod pipe {
 
     impl BatchContainerOverrides {
         /// A new `BatchContainerOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -258,6 +268,7 @@ pub mod pipe {
     }
 
     impl IntoValue for BatchContainerOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -282,6 +293,7 @@ pub mod pipe {
 
     impl BatchEnvironmentVariable {
         /// A new `BatchEnvironmentVariable` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -293,6 +305,7 @@ pub mod pipe {
     }
 
     impl IntoValue for BatchEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -315,6 +328,7 @@ pub mod pipe {
 
     impl BatchJobDependency {
         /// A new `BatchJobDependency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -326,6 +340,7 @@ pub mod pipe {
     }
 
     impl IntoValue for BatchJobDependency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JobId", self.job_id);
@@ -354,6 +369,7 @@ pub mod pipe {
     }
 
     impl IntoValue for BatchResourceRequirement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -373,6 +389,7 @@ pub mod pipe {
 
     impl BatchRetryStrategy {
         /// A new `BatchRetryStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -383,6 +400,7 @@ pub mod pipe {
     }
 
     impl IntoValue for BatchRetryStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attempts", self.attempts);
@@ -418,6 +436,7 @@ pub mod pipe {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -438,6 +457,7 @@ pub mod pipe {
 
     impl CloudwatchLogsLogDestination {
         /// A new `CloudwatchLogsLogDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -448,6 +468,7 @@ pub mod pipe {
     }
 
     impl IntoValue for CloudwatchLogsLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupArn", self.log_group_arn);
@@ -466,6 +487,7 @@ pub mod pipe {
 
     impl DeadLetterConfig {
         /// A new `DeadLetterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -476,6 +498,7 @@ pub mod pipe {
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -514,6 +537,7 @@ pub mod pipe {
     }
 
     impl IntoValue for DimensionMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DimensionName".into(), self.dimension_name.into_value());
@@ -555,6 +579,7 @@ pub mod pipe {
 
     impl EcsContainerOverride {
         /// A new `EcsContainerOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -572,6 +597,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsContainerOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Command", self.command);
@@ -606,6 +632,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsEnvironmentFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -628,6 +655,7 @@ pub mod pipe {
 
     impl EcsEnvironmentVariable {
         /// A new `EcsEnvironmentVariable` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -639,6 +667,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -664,6 +693,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsEphemeralStorage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SizeInGiB".into(), self.size_in_gib.into_value());
@@ -685,6 +715,7 @@ pub mod pipe {
 
     impl EcsInferenceAcceleratorOverride {
         /// A new `EcsInferenceAcceleratorOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -696,6 +727,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsInferenceAcceleratorOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -724,6 +756,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsResourceRequirement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -761,6 +794,7 @@ pub mod pipe {
 
     impl EcsTaskOverride {
         /// A new `EcsTaskOverride` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -777,6 +811,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsTaskOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerOverrides", self.container_overrides);
@@ -801,6 +836,7 @@ pub mod pipe {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -811,6 +847,7 @@ pub mod pipe {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Pattern", self.pattern);
@@ -829,6 +866,7 @@ pub mod pipe {
 
     impl FilterCriteria {
         /// A new `FilterCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -839,6 +877,7 @@ pub mod pipe {
     }
 
     impl IntoValue for FilterCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Filters", self.filters);
@@ -857,6 +896,7 @@ pub mod pipe {
 
     impl FirehoseLogDestination {
         /// A new `FirehoseLogDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -867,6 +907,7 @@ pub mod pipe {
     }
 
     impl IntoValue for FirehoseLogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeliveryStreamArn", self.delivery_stream_arn);
@@ -906,6 +947,7 @@ pub mod pipe {
     }
 
     impl IntoValue for MultiMeasureAttributeMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MeasureValue".into(), self.measure_value.into_value());
@@ -941,6 +983,7 @@ pub mod pipe {
     }
 
     impl IntoValue for MultiMeasureMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MultiMeasureAttributeMappings".into(), self.multi_measure_attribute_mappings.into_value());
@@ -960,6 +1003,7 @@ pub mod pipe {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -970,6 +1014,7 @@ pub mod pipe {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
@@ -994,6 +1039,7 @@ pub mod pipe {
 
     impl PipeEnrichmentHttpParameters {
         /// A new `PipeEnrichmentHttpParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1006,6 +1052,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeEnrichmentHttpParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeaderParameters", self.header_parameters);
@@ -1029,6 +1076,7 @@ pub mod pipe {
 
     impl PipeEnrichmentParameters {
         /// A new `PipeEnrichmentParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1040,6 +1088,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeEnrichmentParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpParameters", self.http_parameters);
@@ -1071,6 +1120,7 @@ pub mod pipe {
 
     impl PipeLogConfiguration {
         /// A new `PipeLogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1085,6 +1135,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeLogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudwatchLogsLogDestination", self.cloudwatch_logs_log_destination);
@@ -1132,6 +1183,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceActiveMQBrokerParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchSize", self.batch_size);
@@ -1199,6 +1251,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceDynamoDBStreamParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchSize", self.batch_size);
@@ -1275,6 +1328,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceKinesisStreamParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchSize", self.batch_size);
@@ -1337,6 +1391,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceManagedStreamingKafkaParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchSize", self.batch_size);
@@ -1381,6 +1436,7 @@ pub mod pipe {
 
     impl PipeSourceParameters {
         /// A new `PipeSourceParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1398,6 +1454,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActiveMQBrokerParameters", self.active_mq_broker_parameters);
@@ -1453,6 +1510,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceRabbitMQBrokerParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchSize", self.batch_size);
@@ -1528,6 +1586,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceSelfManagedKafkaParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalBootstrapServers", self.additional_bootstrap_servers);
@@ -1557,6 +1616,7 @@ pub mod pipe {
 
     impl PipeSourceSqsQueueParameters {
         /// A new `PipeSourceSqsQueueParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1568,6 +1628,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceSqsQueueParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchSize", self.batch_size);
@@ -1627,6 +1688,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetBatchJobParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArrayProperties", self.array_properties);
@@ -1654,6 +1716,7 @@ pub mod pipe {
 
     impl PipeTargetCloudWatchLogsParameters {
         /// A new `PipeTargetCloudWatchLogsParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1665,6 +1728,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetCloudWatchLogsParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogStreamName", self.log_stream_name);
@@ -1765,6 +1829,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetEcsTaskParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -1809,6 +1874,7 @@ pub mod pipe {
 
     impl PipeTargetEventBridgeEventBusParameters {
         /// A new `PipeTargetEventBridgeEventBusParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1823,6 +1889,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetEventBridgeEventBusParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DetailType", self.detail_type);
@@ -1851,6 +1918,7 @@ pub mod pipe {
 
     impl PipeTargetHttpParameters {
         /// A new `PipeTargetHttpParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1863,6 +1931,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetHttpParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeaderParameters", self.header_parameters);
@@ -1889,6 +1958,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetKinesisStreamParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PartitionKey".into(), self.partition_key.into_value());
@@ -1907,6 +1977,7 @@ pub mod pipe {
 
     impl PipeTargetLambdaFunctionParameters {
         /// A new `PipeTargetLambdaFunctionParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1917,6 +1988,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetLambdaFunctionParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvocationType", self.invocation_type);
@@ -1971,6 +2043,7 @@ pub mod pipe {
 
     impl PipeTargetParameters {
         /// A new `PipeTargetParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1993,6 +2066,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchJobParameters", self.batch_job_parameters);
@@ -2068,6 +2142,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetRedshiftDataParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -2091,6 +2166,7 @@ pub mod pipe {
 
     impl PipeTargetSageMakerPipelineParameters {
         /// A new `PipeTargetSageMakerPipelineParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2101,6 +2177,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetSageMakerPipelineParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
@@ -2122,6 +2199,7 @@ pub mod pipe {
 
     impl PipeTargetSqsQueueParameters {
         /// A new `PipeTargetSqsQueueParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2133,6 +2211,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetSqsQueueParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MessageDeduplicationId", self.message_deduplication_id);
@@ -2152,6 +2231,7 @@ pub mod pipe {
 
     impl PipeTargetStateMachineParameters {
         /// A new `PipeTargetStateMachineParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2162,6 +2242,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetStateMachineParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvocationType", self.invocation_type);
@@ -2229,6 +2310,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetTimestreamParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DimensionMappings".into(), self.dimension_mappings.into_value());
@@ -2257,6 +2339,7 @@ pub mod pipe {
 
     impl PlacementConstraint {
         /// A new `PlacementConstraint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2268,6 +2351,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -2290,6 +2374,7 @@ pub mod pipe {
 
     impl PlacementStrategy {
         /// A new `PlacementStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2301,6 +2386,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Field", self.field);
@@ -2329,6 +2415,7 @@ pub mod pipe {
 
     impl S3LogDestination {
         /// A new `S3LogDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2342,6 +2429,7 @@ pub mod pipe {
     }
 
     impl IntoValue for S3LogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);
@@ -2372,6 +2460,7 @@ pub mod pipe {
     }
 
     impl IntoValue for SageMakerPipelineParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2398,6 +2487,7 @@ pub mod pipe {
 
     impl SelfManagedKafkaAccessConfigurationVpc {
         /// A new `SelfManagedKafkaAccessConfigurationVpc` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2409,6 +2499,7 @@ pub mod pipe {
     }
 
     impl IntoValue for SelfManagedKafkaAccessConfigurationVpc {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroup", self.security_group);
@@ -2448,6 +2539,7 @@ pub mod pipe {
     }
 
     impl IntoValue for SingleMeasureMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MeasureName".into(), self.measure_name.into_value());

@@ -49,6 +49,7 @@ impl CfnLexicon {
 impl crate::core::element::CfnResource for CfnLexicon {
     const TYPE_NAME: &'static str = "AWS::Polly::Lexicon";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -62,36 +63,42 @@ impl Handle<CfnLexicon> {
     /// The Amazon Resource Name (ARN) of the lexicon.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The phonetic alphabet used in the lexicon. Valid values are ipa and x-sampa.
     ///
     /// `Fn::GetAtt` `Alphabet`.
+    #[inline]
     pub fn attr_alphabet(&self) -> Val<String> {
         Val::expr(self.get_att("Alphabet"))
     }
     /// The language code that the lexicon applies to.
     ///
     /// `Fn::GetAtt` `LanguageCode`.
+    #[inline]
     pub fn attr_language_code(&self) -> Val<String> {
         Val::expr(self.get_att("LanguageCode"))
     }
     /// The date the lexicon was last modified (ISO 8601 timestamp).
     ///
     /// `Fn::GetAtt` `LastModified`.
+    #[inline]
     pub fn attr_last_modified(&self) -> Val<String> {
         Val::expr(self.get_att("LastModified"))
     }
     /// The number of lexemes in the lexicon.
     ///
     /// `Fn::GetAtt` `LexemesCount`.
+    #[inline]
     pub fn attr_lexemes_count(&self) -> Val<i64> {
         Val::expr(self.get_att("LexemesCount"))
     }
     /// The total size of the lexicon, in characters.
     ///
     /// `Fn::GetAtt` `Size`.
+    #[inline]
     pub fn attr_size(&self) -> Val<i64> {
         Val::expr(self.get_att("Size"))
     }

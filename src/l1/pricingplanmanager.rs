@@ -74,6 +74,7 @@ impl CfnSubscription {
 impl crate::core::element::CfnResource for CfnSubscription {
     const TYPE_NAME: &'static str = "AWS::PricingPlanManager::Subscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PlanFamily".into(), self.plan_family.into_value());
@@ -89,6 +90,7 @@ impl Handle<CfnSubscription> {
     /// The ARN of the subscription.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -96,6 +98,7 @@ impl Handle<CfnSubscription> {
     /// Diverges from PlanTier after a non-reversible CloudFormation rollback; surface via drift detection.
     ///
     /// `Fn::GetAtt` `CurrentPlanTier`.
+    #[inline]
     pub fn attr_current_plan_tier(&self) -> Val<String> {
         Val::expr(self.get_att("CurrentPlanTier"))
     }
@@ -106,6 +109,7 @@ impl Handle<CfnSubscription> {
     /// change is being applied. FAILED means provisioning did not complete; see StatusReason.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -113,18 +117,21 @@ impl Handle<CfnSubscription> {
     /// FAILED, where it carries the reason the subscription could not be provisioned. Empty for all other statuses.
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
     /// The time the subscription was created, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time the subscription was last modified, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }

@@ -79,6 +79,7 @@ pub struct CfnEnvironmentAccountConnection {
 
 impl CfnEnvironmentAccountConnection {
     /// A new `CfnEnvironmentAccountConnection` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -97,6 +98,7 @@ impl CfnEnvironmentAccountConnection {
 impl crate::core::element::CfnResource for CfnEnvironmentAccountConnection {
     const TYPE_NAME: &'static str = "AWS::Proton::EnvironmentAccountConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CodebuildRoleArn", self.codebuild_role_arn);
@@ -115,17 +117,20 @@ impl Handle<CfnEnvironmentAccountConnection> {
     /// The Amazon Resource Name (ARN) of the environment account connection.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the environment account connection.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -175,6 +180,7 @@ pub struct CfnEnvironmentTemplate {
 
 impl CfnEnvironmentTemplate {
     /// A new `CfnEnvironmentTemplate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -192,6 +198,7 @@ impl CfnEnvironmentTemplate {
 impl crate::core::element::CfnResource for CfnEnvironmentTemplate {
     const TYPE_NAME: &'static str = "AWS::Proton::EnvironmentTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -209,6 +216,7 @@ impl Handle<CfnEnvironmentTemplate> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the environment template.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -268,6 +276,7 @@ pub struct CfnServiceTemplate {
 
 impl CfnServiceTemplate {
     /// A new `CfnServiceTemplate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -285,6 +294,7 @@ impl CfnServiceTemplate {
 impl crate::core::element::CfnResource for CfnServiceTemplate {
     const TYPE_NAME: &'static str = "AWS::Proton::ServiceTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -302,6 +312,7 @@ impl Handle<CfnServiceTemplate> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the service template.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

@@ -112,6 +112,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttachmentsConfiguration", self.attachments_configuration);
@@ -136,31 +137,37 @@ impl crate::core::element::CfnResource for CfnApplication {
 impl Handle<CfnApplication> {
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `IdentityCenterApplicationArn`.
+    #[inline]
     pub fn attr_identity_center_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityCenterApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -186,6 +193,7 @@ pub mod application {
     }
 
     impl IntoValue for AttachmentsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AttachmentsControlMode".into(), self.attachments_control_mode.into_value());
@@ -217,6 +225,7 @@ pub mod application {
     }
 
     impl IntoValue for AutoSubscriptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AutoSubscribe".into(), self.auto_subscribe.into_value());
@@ -236,6 +245,7 @@ pub mod application {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -246,6 +256,7 @@ pub mod application {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -270,6 +281,7 @@ pub mod application {
     }
 
     impl IntoValue for PersonalizationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PersonalizationControlMode".into(), self.personalization_control_mode.into_value());
@@ -294,6 +306,7 @@ pub mod application {
     }
 
     impl IntoValue for QAppsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("QAppsControlMode".into(), self.q_apps_control_mode.into_value());
@@ -318,6 +331,7 @@ pub mod application {
     }
 
     impl IntoValue for QuickSightConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientNamespace".into(), self.client_namespace.into_value());
@@ -430,6 +444,7 @@ impl CfnDataAccessor {
 impl crate::core::element::CfnResource for CfnDataAccessor {
     const TYPE_NAME: &'static str = "AWS::QBusiness::DataAccessor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ActionConfigurations".into(), self.action_configurations.into_value());
@@ -446,26 +461,31 @@ impl crate::core::element::CfnResource for CfnDataAccessor {
 impl Handle<CfnDataAccessor> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DataAccessorArn`.
+    #[inline]
     pub fn attr_data_accessor_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DataAccessorArn"))
     }
     ///
     /// `Fn::GetAtt` `DataAccessorId`.
+    #[inline]
     pub fn attr_data_accessor_id(&self) -> Val<String> {
         Val::expr(self.get_att("DataAccessorId"))
     }
     ///
     /// `Fn::GetAtt` `IdcApplicationArn`.
+    #[inline]
     pub fn attr_idc_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdcApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -498,6 +518,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for ActionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -523,6 +544,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for ActionFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DocumentAttributeFilter".into(), self.document_attribute_filter.into_value());
@@ -568,6 +590,7 @@ pub mod data_accessor {
 
     impl AttributeFilter {
         /// A new `AttributeFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -587,6 +610,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for AttributeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AndAllFilters", self.and_all_filters);
@@ -635,6 +659,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for DataAccessorAuthenticationDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -664,6 +689,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for DocumentAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -763,6 +789,7 @@ impl CfnDataSource {
 impl crate::core::element::CfnResource for CfnDataSource {
     const TYPE_NAME: &'static str = "AWS::QBusiness::DataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -784,31 +811,37 @@ impl crate::core::element::CfnResource for CfnDataSource {
 impl Handle<CfnDataSource> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DataSourceArn`.
+    #[inline]
     pub fn attr_data_source_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DataSourceArn"))
     }
     ///
     /// `Fn::GetAtt` `DataSourceId`.
+    #[inline]
     pub fn attr_data_source_id(&self) -> Val<String> {
         Val::expr(self.get_att("DataSourceId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -834,6 +867,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AudioExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AudioExtractionStatus".into(), self.audio_extraction_status.into_value());
@@ -861,6 +895,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -896,6 +931,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -933,6 +969,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeValueOperator", self.attribute_value_operator);
@@ -959,6 +996,7 @@ pub mod data_source {
 
     impl DocumentEnrichmentConfiguration {
         /// A new `DocumentEnrichmentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -971,6 +1009,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InlineConfigurations", self.inline_configurations);
@@ -1000,6 +1039,7 @@ pub mod data_source {
 
     impl HookConfiguration {
         /// A new `HookConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1013,6 +1053,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HookConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvocationCondition", self.invocation_condition);
@@ -1040,6 +1081,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ImageExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ImageExtractionStatus".into(), self.image_extraction_status.into_value());
@@ -1064,6 +1106,7 @@ pub mod data_source {
 
     impl InlineDocumentEnrichmentConfiguration {
         /// A new `InlineDocumentEnrichmentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1076,6 +1119,7 @@ pub mod data_source {
     }
 
     impl IntoValue for InlineDocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Condition", self.condition);
@@ -1102,6 +1146,7 @@ pub mod data_source {
 
     impl MediaExtractionConfiguration {
         /// A new `MediaExtractionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1114,6 +1159,7 @@ pub mod data_source {
     }
 
     impl IntoValue for MediaExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioExtractionConfiguration", self.audio_extraction_configuration);
@@ -1140,6 +1186,7 @@ pub mod data_source {
     }
 
     impl IntoValue for VideoExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VideoExtractionStatus".into(), self.video_extraction_status.into_value());
@@ -1257,6 +1304,7 @@ impl CfnIndex {
 impl crate::core::element::CfnResource for CfnIndex {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Index";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -1274,31 +1322,37 @@ impl crate::core::element::CfnResource for CfnIndex {
 impl Handle<CfnIndex> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `IndexArn`.
+    #[inline]
     pub fn attr_index_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IndexArn"))
     }
     ///
     /// `Fn::GetAtt` `IndexId`.
+    #[inline]
     pub fn attr_index_id(&self) -> Val<String> {
         Val::expr(self.get_att("IndexId"))
     }
     ///
     /// `Fn::GetAtt` `IndexStatistics`.
+    #[inline]
     pub fn attr_index_statistics(&self) -> Value {
         self.get_att("IndexStatistics")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1324,6 +1378,7 @@ pub mod index {
 
     impl DocumentAttributeConfiguration {
         /// A new `DocumentAttributeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1336,6 +1391,7 @@ pub mod index {
     }
 
     impl IntoValue for DocumentAttributeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1356,6 +1412,7 @@ pub mod index {
 
     impl IndexCapacityConfiguration {
         /// A new `IndexCapacityConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1366,6 +1423,7 @@ pub mod index {
     }
 
     impl IntoValue for IndexCapacityConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Units", self.units);
@@ -1446,6 +1504,7 @@ impl CfnPermission {
 impl crate::core::element::CfnResource for CfnPermission {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Permission";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -1490,6 +1549,7 @@ pub mod permission {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionKey".into(), self.condition_key.into_value());
@@ -1574,6 +1634,7 @@ impl CfnPlugin {
 impl crate::core::element::CfnResource for CfnPlugin {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Plugin";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationId", self.application_id);
@@ -1592,26 +1653,31 @@ impl crate::core::element::CfnResource for CfnPlugin {
 impl Handle<CfnPlugin> {
     ///
     /// `Fn::GetAtt` `BuildStatus`.
+    #[inline]
     pub fn attr_build_status(&self) -> Val<String> {
         Val::expr(self.get_att("BuildStatus"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `PluginArn`.
+    #[inline]
     pub fn attr_plugin_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PluginArn"))
     }
     ///
     /// `Fn::GetAtt` `PluginId`.
+    #[inline]
     pub fn attr_plugin_id(&self) -> Val<String> {
         Val::expr(self.get_att("PluginId"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1650,6 +1716,7 @@ pub mod plugin {
     }
 
     impl IntoValue for CustomPluginConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApiSchema".into(), self.api_schema.into_value());
@@ -1753,6 +1820,7 @@ impl CfnRetriever {
 impl crate::core::element::CfnResource for CfnRetriever {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Retriever";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -1769,26 +1837,31 @@ impl crate::core::element::CfnResource for CfnRetriever {
 impl Handle<CfnRetriever> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `RetrieverArn`.
+    #[inline]
     pub fn attr_retriever_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RetrieverArn"))
     }
     ///
     /// `Fn::GetAtt` `RetrieverId`.
+    #[inline]
     pub fn attr_retriever_id(&self) -> Val<String> {
         Val::expr(self.get_att("RetrieverId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1884,6 +1957,7 @@ impl CfnWebExperience {
 impl crate::core::element::CfnResource for CfnWebExperience {
     const TYPE_NAME: &'static str = "AWS::QBusiness::WebExperience";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -1905,31 +1979,37 @@ impl crate::core::element::CfnResource for CfnWebExperience {
 impl Handle<CfnWebExperience> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DefaultEndpoint`.
+    #[inline]
     pub fn attr_default_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `WebExperienceArn`.
+    #[inline]
     pub fn attr_web_experience_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WebExperienceArn"))
     }
     ///
     /// `Fn::GetAtt` `WebExperienceId`.
+    #[inline]
     pub fn attr_web_experience_id(&self) -> Val<String> {
         Val::expr(self.get_att("WebExperienceId"))
     }
@@ -1955,6 +2035,7 @@ pub mod web_experience {
     }
 
     impl IntoValue for BrowserExtensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnabledBrowserExtensions".into(), self.enabled_browser_extensions.into_value());
@@ -1982,6 +2063,7 @@ pub mod web_experience {
 
     impl CustomizationConfiguration {
         /// A new `CustomizationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1995,6 +2077,7 @@ pub mod web_experience {
     }
 
     impl IntoValue for CustomizationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomCSSUrl", self.custom_css_url);

@@ -65,6 +65,7 @@ impl CfnLedger {
 impl crate::core::element::CfnResource for CfnLedger {
     const TYPE_NAME: &'static str = "AWS::QLDB::Ledger";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtection", self.deletion_protection);
@@ -80,6 +81,7 @@ impl crate::core::element::CfnResource for CfnLedger {
 impl Handle<CfnLedger> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -147,6 +149,7 @@ impl CfnStream {
 impl crate::core::element::CfnResource for CfnStream {
     const TYPE_NAME: &'static str = "AWS::QLDB::Stream";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExclusiveEndTime", self.exclusive_end_time);
@@ -164,11 +167,13 @@ impl crate::core::element::CfnResource for CfnStream {
 impl Handle<CfnStream> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -191,6 +196,7 @@ pub mod stream {
 
     impl KinesisConfiguration {
         /// A new `KinesisConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -202,6 +208,7 @@ pub mod stream {
     }
 
     impl IntoValue for KinesisConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationEnabled", self.aggregation_enabled);

@@ -90,6 +90,7 @@ impl CfnActionConnector {
 impl crate::core::element::CfnResource for CfnActionConnector {
     const TYPE_NAME: &'static str = "AWS::QuickSight::ActionConnector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ActionConnectorId".into(), self.action_connector_id.into_value());
@@ -109,26 +110,31 @@ impl crate::core::element::CfnResource for CfnActionConnector {
 impl Handle<CfnActionConnector> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `EnabledActions`.
+    #[inline]
     pub fn attr_enabled_actions(&self) -> Value {
         self.get_att("EnabledActions")
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -162,6 +168,7 @@ pub mod action_connector {
     }
 
     impl IntoValue for AuthConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AuthenticationMetadata".into(), self.authentication_metadata.into_value());
@@ -224,6 +231,7 @@ pub mod action_connector {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -386,6 +394,7 @@ impl CfnAgent {
 impl crate::core::element::CfnResource for CfnAgent {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Agent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActionConnectors", self.action_connectors);
@@ -409,42 +418,49 @@ impl Handle<CfnAgent> {
     /// The Amazon Resource Name (ARN) of the agent.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The current status of the agent. One of ACTIVE, CREATING, UPDATING, or FAILED.
     ///
     /// `Fn::GetAtt` `AgentStatus`.
+    #[inline]
     pub fn attr_agent_status(&self) -> Val<String> {
         Val::expr(self.get_att("AgentStatus"))
     }
     /// The date and time the agent was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time the agent was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The ARN of the user who created the agent.
     ///
     /// `Fn::GetAtt` `Creator`.
+    #[inline]
     pub fn attr_creator(&self) -> Val<String> {
         Val::expr(self.get_att("Creator"))
     }
     /// Read-only view of the resolved custom prompt interface for the agent.
     ///
     /// `Fn::GetAtt` `CustomPromptInterface`.
+    #[inline]
     pub fn attr_custom_prompt_interface(&self) -> Value {
         self.get_att("CustomPromptInterface")
     }
     /// The error message if the agent is in FAILED status.
     ///
     /// `Fn::GetAtt` `ErrorMessage`.
+    #[inline]
     pub fn attr_error_message(&self) -> Val<String> {
         Val::expr(self.get_att("ErrorMessage"))
     }
@@ -467,6 +483,7 @@ pub mod agent {
 
     impl CustomPromptInput {
         /// A new `CustomPromptInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -478,6 +495,7 @@ pub mod agent {
     }
 
     impl IntoValue for CustomPromptInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExistingPrompt", self.existing_prompt);
@@ -519,6 +537,7 @@ pub mod agent {
 
     impl CustomPromptInputParameters {
         /// A new `CustomPromptInputParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -533,6 +552,7 @@ pub mod agent {
     }
 
     impl IntoValue for CustomPromptInputParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomInstructions", self.custom_instructions);
@@ -582,6 +602,7 @@ pub mod agent {
     }
 
     impl IntoValue for CustomPromptProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ModelProfileId".into(), self.model_profile_id.into_value());
@@ -705,6 +726,7 @@ impl CfnAnalysis {
 impl crate::core::element::CfnResource for CfnAnalysis {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Analysis";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AnalysisId".into(), self.analysis_id.into_value());
@@ -730,24 +752,28 @@ impl Handle<CfnAnalysis> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the analysis.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The time that the analysis was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;The ARNs of the datasets of the analysis.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `DataSetArns`.
+    #[inline]
     pub fn attr_data_set_arns(&self) -> Value {
         self.get_att("DataSetArns")
     }
     /// &lt;p&gt;The time that the analysis was last updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -776,6 +802,7 @@ pub mod analysis {
 
     impl AggregationFunction {
         /// A new `AggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -789,6 +816,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeAggregationFunction", self.attribute_aggregation_function);
@@ -826,6 +854,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AggregationSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -852,6 +881,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AnalysisDefaults {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultNewSheetConfiguration".into(), self.default_new_sheet_configuration.into_value());
@@ -933,6 +963,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AnalysisDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnalysisDefaults", self.analysis_defaults);
@@ -971,6 +1002,7 @@ pub mod analysis {
 
     impl AnalysisError {
         /// A new `AnalysisError` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -983,6 +1015,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AnalysisError {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Message", self.message);
@@ -1003,6 +1036,7 @@ pub mod analysis {
 
     impl AnalysisSourceEntity {
         /// A new `AnalysisSourceEntity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1013,6 +1047,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AnalysisSourceEntity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceTemplate", self.source_template);
@@ -1051,6 +1086,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AnalysisSourceTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -1074,6 +1110,7 @@ pub mod analysis {
 
     impl AnchorDateConfiguration {
         /// A new `AnchorDateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1085,6 +1122,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AnchorDateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnchorOption", self.anchor_option);
@@ -1107,6 +1145,7 @@ pub mod analysis {
 
     impl ArcAxisConfiguration {
         /// A new `ArcAxisConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1118,6 +1157,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ArcAxisConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Range", self.range);
@@ -1140,6 +1180,7 @@ pub mod analysis {
 
     impl ArcAxisDisplayRange {
         /// A new `ArcAxisDisplayRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1151,6 +1192,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ArcAxisDisplayRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -1173,6 +1215,7 @@ pub mod analysis {
 
     impl ArcConfiguration {
         /// A new `ArcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1184,6 +1227,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ArcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcAngle", self.arc_angle);
@@ -1203,6 +1247,7 @@ pub mod analysis {
 
     impl ArcOptions {
         /// A new `ArcOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1213,6 +1258,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ArcOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcThickness", self.arc_thickness);
@@ -1234,6 +1280,7 @@ pub mod analysis {
 
     impl AssetOptions {
         /// A new `AssetOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1245,6 +1292,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AssetOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Timezone", self.timezone);
@@ -1267,6 +1315,7 @@ pub mod analysis {
 
     impl AttributeAggregationFunction {
         /// A new `AttributeAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1278,6 +1327,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AttributeAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleAttributeAggregation", self.simple_attribute_aggregation);
@@ -1300,6 +1350,7 @@ pub mod analysis {
 
     impl AxisDataOptions {
         /// A new `AxisDataOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1311,6 +1362,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisDataOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateAxisOptions", self.date_axis_options);
@@ -1333,6 +1385,7 @@ pub mod analysis {
 
     impl AxisDisplayMinMaxRange {
         /// A new `AxisDisplayMinMaxRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1344,6 +1397,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisDisplayMinMaxRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Maximum", self.maximum);
@@ -1380,6 +1434,7 @@ pub mod analysis {
 
     impl AxisDisplayOptions {
         /// A new `AxisDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1395,6 +1450,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisLineVisibility", self.axis_line_visibility);
@@ -1421,6 +1477,7 @@ pub mod analysis {
 
     impl AxisDisplayRange {
         /// A new `AxisDisplayRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1432,6 +1489,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisDisplayRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataDriven", self.data_driven);
@@ -1457,6 +1515,7 @@ pub mod analysis {
 
     impl AxisLabelOptions {
         /// A new `AxisLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1469,6 +1528,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplyTo", self.apply_to);
@@ -1498,6 +1558,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisLabelReferenceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -1520,6 +1581,7 @@ pub mod analysis {
 
     impl AxisLinearScale {
         /// A new `AxisLinearScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1531,6 +1593,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisLinearScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StepCount", self.step_count);
@@ -1550,6 +1613,7 @@ pub mod analysis {
 
     impl AxisLogarithmicScale {
         /// A new `AxisLogarithmicScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1560,6 +1624,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisLogarithmicScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -1581,6 +1646,7 @@ pub mod analysis {
 
     impl AxisScale {
         /// A new `AxisScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1592,6 +1658,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Linear", self.linear);
@@ -1614,6 +1681,7 @@ pub mod analysis {
 
     impl AxisTickLabelOptions {
         /// A new `AxisTickLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1625,6 +1693,7 @@ pub mod analysis {
     }
 
     impl IntoValue for AxisTickLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelOptions", self.label_options);
@@ -1653,6 +1722,7 @@ pub mod analysis {
 
     impl BarChartAggregatedFieldWells {
         /// A new `BarChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1666,6 +1736,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -1741,6 +1812,7 @@ pub mod analysis {
 
     impl BarChartConfiguration {
         /// A new `BarChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1769,6 +1841,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarsArrangement", self.bars_arrangement);
@@ -1808,6 +1881,7 @@ pub mod analysis {
 
     impl BarChartDefaultSeriesSettings {
         /// A new `BarChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1819,6 +1893,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -1838,6 +1913,7 @@ pub mod analysis {
 
     impl BarChartFieldWells {
         /// A new `BarChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1848,6 +1924,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarChartAggregatedFieldWells", self.bar_chart_aggregated_field_wells);
@@ -1869,6 +1946,7 @@ pub mod analysis {
 
     impl BarChartSeriesSettings {
         /// A new `BarChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1880,6 +1958,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -1914,6 +1993,7 @@ pub mod analysis {
 
     impl BarChartSortConfiguration {
         /// A new `BarChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1929,6 +2009,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -1993,6 +2074,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -2020,6 +2102,7 @@ pub mod analysis {
 
     impl BarSeriesItem {
         /// A new `BarSeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2031,6 +2114,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldBarSeriesItem", self.data_field_bar_series_item);
@@ -2050,6 +2134,7 @@ pub mod analysis {
 
     impl BinCountOptions {
         /// A new `BinCountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2060,6 +2145,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BinCountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -2081,6 +2167,7 @@ pub mod analysis {
 
     impl BinWidthOptions {
         /// A new `BinWidthOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2092,6 +2179,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BinWidthOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinCountLimit", self.bin_count_limit);
@@ -2141,6 +2229,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BodySectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -2163,6 +2252,7 @@ pub mod analysis {
 
     impl BodySectionContent {
         /// A new `BodySectionContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2173,6 +2263,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BodySectionContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Layout", self.layout);
@@ -2208,6 +2299,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BodySectionDynamicCategoryDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -2245,6 +2337,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BodySectionDynamicNumericDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -2271,6 +2364,7 @@ pub mod analysis {
 
     impl BodySectionRepeatConfiguration {
         /// A new `BodySectionRepeatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2283,6 +2377,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BodySectionRepeatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionConfigurations", self.dimension_configurations);
@@ -2306,6 +2401,7 @@ pub mod analysis {
 
     impl BodySectionRepeatDimensionConfiguration {
         /// A new `BodySectionRepeatDimensionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2317,6 +2413,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BodySectionRepeatDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicCategoryDimensionConfiguration", self.dynamic_category_dimension_configuration);
@@ -2336,6 +2433,7 @@ pub mod analysis {
 
     impl BodySectionRepeatPageBreakConfiguration {
         /// A new `BodySectionRepeatPageBreakConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2346,6 +2444,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BodySectionRepeatPageBreakConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "After", self.after);
@@ -2372,6 +2471,7 @@ pub mod analysis {
 
     impl BorderSettings {
         /// A new `BorderSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2384,6 +2484,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BorderSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderColor", self.border_color);
@@ -2407,6 +2508,7 @@ pub mod analysis {
 
     impl BoxPlotAggregatedFieldWells {
         /// A new `BoxPlotAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2418,6 +2520,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BoxPlotAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -2470,6 +2573,7 @@ pub mod analysis {
 
     impl BoxPlotChartConfiguration {
         /// A new `BoxPlotChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2491,6 +2595,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BoxPlotChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BoxPlotOptions", self.box_plot_options);
@@ -2520,6 +2625,7 @@ pub mod analysis {
 
     impl BoxPlotFieldWells {
         /// A new `BoxPlotFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2530,6 +2636,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BoxPlotFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BoxPlotAggregatedFieldWells", self.box_plot_aggregated_field_wells);
@@ -2554,6 +2661,7 @@ pub mod analysis {
 
     impl BoxPlotOptions {
         /// A new `BoxPlotOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2566,6 +2674,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BoxPlotOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllDataPointsVisibility", self.all_data_points_visibility);
@@ -2589,6 +2698,7 @@ pub mod analysis {
 
     impl BoxPlotSortConfiguration {
         /// A new `BoxPlotSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2600,6 +2710,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BoxPlotSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategorySort", self.category_sort);
@@ -2619,6 +2730,7 @@ pub mod analysis {
 
     impl BoxPlotStyleOptions {
         /// A new `BoxPlotStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2629,6 +2741,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BoxPlotStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillStyle", self.fill_style);
@@ -2688,6 +2801,7 @@ pub mod analysis {
     }
 
     impl IntoValue for BoxPlotVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -2732,6 +2846,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CalculatedField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSetIdentifier", self.data_set_identifier);
@@ -2762,6 +2877,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CalculatedMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -2781,6 +2897,7 @@ pub mod analysis {
 
     impl CascadingControlConfiguration {
         /// A new `CascadingControlConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2791,6 +2908,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CascadingControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceControls", self.source_controls);
@@ -2812,6 +2930,7 @@ pub mod analysis {
 
     impl CascadingControlSource {
         /// A new `CascadingControlSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2823,6 +2942,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CascadingControlSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnToMatch", self.column_to_match);
@@ -2862,6 +2982,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CategoricalDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -2908,6 +3029,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CategoricalMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -2938,6 +3060,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CategoryDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CategoryValues".into(), self.category_values.into_value());
@@ -2985,6 +3108,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CategoryFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -3012,6 +3136,7 @@ pub mod analysis {
 
     impl CategoryFilterConfiguration {
         /// A new `CategoryFilterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3024,6 +3149,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CategoryFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomFilterConfiguration", self.custom_filter_configuration);
@@ -3064,6 +3190,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CategoryInnerFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -3090,6 +3217,7 @@ pub mod analysis {
 
     impl ChartAxisLabelOptions {
         /// A new `ChartAxisLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3102,6 +3230,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ChartAxisLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisLabelOptions", self.axis_label_options);
@@ -3122,6 +3251,7 @@ pub mod analysis {
 
     impl ClusterMarker {
         /// A new `ClusterMarker` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3132,6 +3262,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ClusterMarker {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleClusterMarker", self.simple_cluster_marker);
@@ -3150,6 +3281,7 @@ pub mod analysis {
 
     impl ClusterMarkerConfiguration {
         /// A new `ClusterMarkerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3160,6 +3292,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ClusterMarkerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterMarker", self.cluster_marker);
@@ -3194,6 +3327,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ColorScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColorFillType".into(), self.color_fill_type.into_value());
@@ -3214,6 +3348,7 @@ pub mod analysis {
 
     impl ColorsConfiguration {
         /// A new `ColorsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3224,6 +3359,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ColorsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomColors", self.custom_colors);
@@ -3273,6 +3409,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ColumnConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorsConfiguration", self.colors_configuration);
@@ -3301,6 +3438,7 @@ pub mod analysis {
 
     impl ColumnHierarchy {
         /// A new `ColumnHierarchy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3313,6 +3451,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ColumnHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeHierarchy", self.date_time_hierarchy);
@@ -3350,6 +3489,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ColumnIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnName".into(), self.column_name.into_value());
@@ -3386,6 +3526,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ColumnSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -3431,6 +3572,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ColumnTooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -3462,6 +3604,7 @@ pub mod analysis {
 
     impl ComboChartAggregatedFieldWells {
         /// A new `ComboChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3475,6 +3618,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarValues", self.bar_values);
@@ -3553,6 +3697,7 @@ pub mod analysis {
 
     impl ComboChartConfiguration {
         /// A new `ComboChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3582,6 +3727,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarDataLabels", self.bar_data_labels);
@@ -3628,6 +3774,7 @@ pub mod analysis {
 
     impl ComboChartDefaultSeriesSettings {
         /// A new `ComboChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3641,6 +3788,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -3662,6 +3810,7 @@ pub mod analysis {
 
     impl ComboChartFieldWells {
         /// A new `ComboChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3672,6 +3821,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComboChartAggregatedFieldWells", self.combo_chart_aggregated_field_wells);
@@ -3699,6 +3849,7 @@ pub mod analysis {
 
     impl ComboChartSeriesSettings {
         /// A new `ComboChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3712,6 +3863,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -3742,6 +3894,7 @@ pub mod analysis {
 
     impl ComboChartSortConfiguration {
         /// A new `ComboChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3755,6 +3908,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -3817,6 +3971,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -3844,6 +3999,7 @@ pub mod analysis {
 
     impl ComboSeriesItem {
         /// A new `ComboSeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3855,6 +4011,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldComboSeriesItem", self.data_field_combo_series_item);
@@ -3877,6 +4034,7 @@ pub mod analysis {
 
     impl ComparisonConfiguration {
         /// A new `ComparisonConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3888,6 +4046,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComparisonConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComparisonFormat", self.comparison_format);
@@ -3910,6 +4069,7 @@ pub mod analysis {
 
     impl ComparisonFormatConfiguration {
         /// A new `ComparisonFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3921,6 +4081,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ComparisonFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberDisplayFormatConfiguration", self.number_display_format_configuration);
@@ -3967,6 +4128,7 @@ pub mod analysis {
 
     impl Computation {
         /// A new `Computation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3986,6 +4148,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Computation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Forecast", self.forecast);
@@ -4016,6 +4179,7 @@ pub mod analysis {
 
     impl ConditionalFormattingColor {
         /// A new `ConditionalFormattingColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4027,6 +4191,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Gradient", self.gradient);
@@ -4071,6 +4236,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingCustomIconCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -4095,6 +4261,7 @@ pub mod analysis {
 
     impl ConditionalFormattingCustomIconOptions {
         /// A new `ConditionalFormattingCustomIconOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4106,6 +4273,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingCustomIconOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -4134,6 +4302,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingGradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -4156,6 +4325,7 @@ pub mod analysis {
 
     impl ConditionalFormattingIcon {
         /// A new `ConditionalFormattingIcon` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4167,6 +4337,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingIcon {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomCondition", self.custom_condition);
@@ -4186,6 +4357,7 @@ pub mod analysis {
 
     impl ConditionalFormattingIconDisplayConfiguration {
         /// A new `ConditionalFormattingIconDisplayConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4196,6 +4368,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingIconDisplayConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IconDisplayOption", self.icon_display_option);
@@ -4227,6 +4400,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingIconSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -4259,6 +4433,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ConditionalFormattingSolidColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -4290,6 +4465,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ContributionAnalysisDefault {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContributorDimensions".into(), self.contributor_dimensions.into_value());
@@ -4330,6 +4506,7 @@ pub mod analysis {
 
     impl CurrencyDisplayFormatConfiguration {
         /// A new `CurrencyDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4347,6 +4524,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CurrencyDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -4388,6 +4566,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomActionFilterOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SelectedFieldsConfiguration".into(), self.selected_fields_configuration.into_value());
@@ -4407,6 +4586,7 @@ pub mod analysis {
 
     impl CustomActionNavigationOperation {
         /// A new `CustomActionNavigationOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4417,6 +4597,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomActionNavigationOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalNavigationConfiguration", self.local_navigation_configuration);
@@ -4441,6 +4622,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomActionSetParametersOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterValueConfigurations".into(), self.parameter_value_configurations.into_value());
@@ -4468,6 +4650,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomActionURLOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("URLTarget".into(), self.url_target.into_value());
@@ -4504,6 +4687,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -4533,6 +4717,7 @@ pub mod analysis {
 
     impl CustomContentConfiguration {
         /// A new `CustomContentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4546,6 +4731,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomContentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -4613,6 +4799,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomContentVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -4671,6 +4858,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValue", self.category_value);
@@ -4721,6 +4909,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomFilterListConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValues", self.category_values);
@@ -4748,6 +4937,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomNarrativeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Narrative".into(), self.narrative.into_value());
@@ -4775,6 +4965,7 @@ pub mod analysis {
 
     impl CustomParameterValues {
         /// A new `CustomParameterValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4788,6 +4979,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomParameterValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeValues", self.date_time_values);
@@ -4822,6 +5014,7 @@ pub mod analysis {
     }
 
     impl IntoValue for CustomValuesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomValues".into(), self.custom_values.into_value());
@@ -4858,6 +5051,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataBarsOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -4881,6 +5075,7 @@ pub mod analysis {
 
     impl DataColor {
         /// A new `DataColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4892,6 +5087,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -4928,6 +5124,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataFieldBarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -4965,6 +5162,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataFieldComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -5005,6 +5203,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataFieldSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AxisBinding".into(), self.axis_binding.into_value());
@@ -5053,6 +5252,7 @@ pub mod analysis {
 
     impl DataLabelOptions {
         /// A new `DataLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5072,6 +5272,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
@@ -5111,6 +5312,7 @@ pub mod analysis {
 
     impl DataLabelType {
         /// A new `DataLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5125,6 +5327,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPathLabelType", self.data_path_label_type);
@@ -5163,6 +5366,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataPathColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -5189,6 +5393,7 @@ pub mod analysis {
 
     impl DataPathLabelType {
         /// A new `DataPathLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5201,6 +5406,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataPathLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -5230,6 +5436,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataPathSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -5249,6 +5456,7 @@ pub mod analysis {
 
     impl DataPathType {
         /// A new `DataPathType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5259,6 +5467,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataPathType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PivotTableDataPathType", self.pivot_table_data_path_type);
@@ -5283,6 +5492,7 @@ pub mod analysis {
 
     impl DataPathValue {
         /// A new `DataPathValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5295,6 +5505,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataPathValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPathType", self.data_path_type);
@@ -5324,6 +5535,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataSetIdentifierDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetArn".into(), self.data_set_arn.into_value());
@@ -5356,6 +5568,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DataSetReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetArn".into(), self.data_set_arn.into_value());
@@ -5375,6 +5588,7 @@ pub mod analysis {
 
     impl DateAxisOptions {
         /// A new `DateAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5385,6 +5599,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MissingDateVisibility", self.missing_date_visibility);
@@ -5433,6 +5648,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -5480,6 +5696,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -5507,6 +5724,7 @@ pub mod analysis {
 
     impl DateTimeDefaultValues {
         /// A new `DateTimeDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5519,6 +5737,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateTimeDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -5545,6 +5764,7 @@ pub mod analysis {
 
     impl DateTimeFormatConfiguration {
         /// A new `DateTimeFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5557,6 +5777,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateTimeFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormat", self.date_time_format);
@@ -5590,6 +5811,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateTimeHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DrillDownFilters", self.drill_down_filters);
@@ -5622,6 +5844,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateTimeParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -5672,6 +5895,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateTimeParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -5706,6 +5930,7 @@ pub mod analysis {
 
     impl DateTimePickerControlDisplayOptions {
         /// A new `DateTimePickerControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5720,6 +5945,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateTimePickerControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateIconVisibility", self.date_icon_visibility);
@@ -5745,6 +5971,7 @@ pub mod analysis {
 
     impl DateTimeValueWhenUnsetConfiguration {
         /// A new `DateTimeValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5756,6 +5983,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DateTimeValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -5787,6 +6015,7 @@ pub mod analysis {
 
     impl DecalSettings {
         /// A new `DecalSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5801,6 +6030,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DecalSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecalColor", self.decal_color);
@@ -5823,6 +6053,7 @@ pub mod analysis {
 
     impl DecalSettingsConfiguration {
         /// A new `DecalSettingsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5833,6 +6064,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DecalSettingsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomDecalSettings", self.custom_decal_settings);
@@ -5854,6 +6086,7 @@ pub mod analysis {
 
     impl DecimalDefaultValues {
         /// A new `DecimalDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5865,6 +6098,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DecimalDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -5897,6 +6131,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DecimalParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -5946,6 +6181,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DecimalParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -5974,6 +6210,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DecimalPlacesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DecimalPlaces".into(), self.decimal_places.into_value());
@@ -5995,6 +6232,7 @@ pub mod analysis {
 
     impl DecimalValueWhenUnsetConfiguration {
         /// A new `DecimalValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6006,6 +6244,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DecimalValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -6031,6 +6270,7 @@ pub mod analysis {
 
     impl DefaultDateTimePickerControlOptions {
         /// A new `DefaultDateTimePickerControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6043,6 +6283,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultDateTimePickerControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -6072,6 +6313,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultFilterControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ControlOptions".into(), self.control_options.into_value());
@@ -6109,6 +6351,7 @@ pub mod analysis {
 
     impl DefaultFilterControlOptions {
         /// A new `DefaultFilterControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6125,6 +6368,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultFilterControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultDateTimePickerOptions", self.default_date_time_picker_options);
@@ -6158,6 +6402,7 @@ pub mod analysis {
 
     impl DefaultFilterDropDownControlOptions {
         /// A new `DefaultFilterDropDownControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6171,6 +6416,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultFilterDropDownControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -6198,6 +6444,7 @@ pub mod analysis {
 
     impl DefaultFilterListControlOptions {
         /// A new `DefaultFilterListControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6210,6 +6457,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultFilterListControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -6236,6 +6484,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultFreeFormLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -6260,6 +6509,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultGridLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -6281,6 +6531,7 @@ pub mod analysis {
 
     impl DefaultInteractiveLayoutConfiguration {
         /// A new `DefaultInteractiveLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6292,6 +6543,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultInteractiveLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FreeForm", self.free_form);
@@ -6317,6 +6569,7 @@ pub mod analysis {
 
     impl DefaultNewSheetConfiguration {
         /// A new `DefaultNewSheetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6329,6 +6582,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultNewSheetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InteractiveLayoutConfiguration", self.interactive_layout_configuration);
@@ -6349,6 +6603,7 @@ pub mod analysis {
 
     impl DefaultPaginatedLayoutConfiguration {
         /// A new `DefaultPaginatedLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6359,6 +6614,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultPaginatedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SectionBased", self.section_based);
@@ -6380,6 +6636,7 @@ pub mod analysis {
 
     impl DefaultRelativeDateTimeControlOptions {
         /// A new `DefaultRelativeDateTimeControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6391,6 +6648,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultRelativeDateTimeControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -6416,6 +6674,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultSectionBasedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -6467,6 +6726,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultSliderControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -6492,6 +6752,7 @@ pub mod analysis {
 
     impl DefaultTextAreaControlOptions {
         /// A new `DefaultTextAreaControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6503,6 +6764,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultTextAreaControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -6522,6 +6784,7 @@ pub mod analysis {
 
     impl DefaultTextFieldControlOptions {
         /// A new `DefaultTextFieldControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6532,6 +6795,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DefaultTextFieldControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -6562,6 +6826,7 @@ pub mod analysis {
 
     impl DestinationParameterValueConfiguration {
         /// A new `DestinationParameterValueConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6576,6 +6841,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DestinationParameterValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValuesConfiguration", self.custom_values_configuration);
@@ -6604,6 +6870,7 @@ pub mod analysis {
 
     impl DimensionField {
         /// A new `DimensionField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6616,6 +6883,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoricalDimensionField", self.categorical_dimension_field);
@@ -6636,6 +6904,7 @@ pub mod analysis {
 
     impl DonutCenterOptions {
         /// A new `DonutCenterOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6646,6 +6915,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DonutCenterOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelVisibility", self.label_visibility);
@@ -6667,6 +6937,7 @@ pub mod analysis {
 
     impl DonutOptions {
         /// A new `DonutOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6678,6 +6949,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DonutOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcOptions", self.arc_options);
@@ -6703,6 +6975,7 @@ pub mod analysis {
 
     impl DrillDownFilter {
         /// A new `DrillDownFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6715,6 +6988,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilter", self.category_filter);
@@ -6741,6 +7015,7 @@ pub mod analysis {
 
     impl DropDownControlDisplayOptions {
         /// A new `DropDownControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6753,6 +7028,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DropDownControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -6790,6 +7066,7 @@ pub mod analysis {
     }
 
     impl IntoValue for DynamicDefaultValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultValueColumn".into(), self.default_value_column.into_value());
@@ -6831,6 +7108,7 @@ pub mod analysis {
     }
 
     impl IntoValue for EmptyVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -6852,6 +7130,7 @@ pub mod analysis {
 
     impl Entity {
         /// A new `Entity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6862,6 +7141,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Entity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Path", self.path);
@@ -6896,6 +7176,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ExcludePeriodConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Amount".into(), self.amount.into_value());
@@ -6932,6 +7213,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ExplicitHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Columns".into(), self.columns.into_value());
@@ -6965,6 +7247,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldBarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -6990,6 +7273,7 @@ pub mod analysis {
 
     impl FieldBasedTooltip {
         /// A new `FieldBasedTooltip` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7002,6 +7286,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldBasedTooltip {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationVisibility", self.aggregation_visibility);
@@ -7035,6 +7320,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -7057,6 +7343,7 @@ pub mod analysis {
 
     impl FieldLabelType {
         /// A new `FieldLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7068,6 +7355,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -7103,6 +7391,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AxisBinding".into(), self.axis_binding.into_value());
@@ -7132,6 +7421,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -7154,6 +7444,7 @@ pub mod analysis {
 
     impl FieldSortOptions {
         /// A new `FieldSortOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7165,6 +7456,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldSortOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnSort", self.column_sort);
@@ -7205,6 +7497,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FieldTooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -7229,6 +7522,7 @@ pub mod analysis {
 
     impl FilledMapAggregatedFieldWells {
         /// A new `FilledMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7240,6 +7534,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Geospatial", self.geospatial);
@@ -7265,6 +7560,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionalFormattingOptions".into(), self.conditional_formatting_options.into_value());
@@ -7289,6 +7585,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Shape".into(), self.shape.into_value());
@@ -7325,6 +7622,7 @@ pub mod analysis {
 
     impl FilledMapConfiguration {
         /// A new `FilledMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7341,6 +7639,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -7365,6 +7664,7 @@ pub mod analysis {
 
     impl FilledMapFieldWells {
         /// A new `FilledMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7375,6 +7675,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilledMapAggregatedFieldWells", self.filled_map_aggregated_field_wells);
@@ -7406,6 +7707,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapShapeConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -7425,6 +7727,7 @@ pub mod analysis {
 
     impl FilledMapSortConfiguration {
         /// A new `FilledMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7435,6 +7738,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategorySort", self.category_sort);
@@ -7499,6 +7803,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilledMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -7545,6 +7850,7 @@ pub mod analysis {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7562,6 +7868,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilter", self.category_filter);
@@ -7608,6 +7915,7 @@ pub mod analysis {
 
     impl FilterControl {
         /// A new `FilterControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7625,6 +7933,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrossSheet", self.cross_sheet);
@@ -7670,6 +7979,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterCrossSheetControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -7728,6 +8038,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterDateTimePickerControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -7799,6 +8110,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterDropDownControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -7858,6 +8170,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CrossDataset".into(), self.cross_dataset.into_value());
@@ -7906,6 +8219,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterListConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValues", self.category_values);
@@ -7970,6 +8284,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterListControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -8002,6 +8317,7 @@ pub mod analysis {
 
     impl FilterOperationSelectedFieldsConfiguration {
         /// A new `FilterOperationSelectedFieldsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8014,6 +8330,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterOperationSelectedFieldsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SelectedColumns", self.selected_columns);
@@ -8034,6 +8351,7 @@ pub mod analysis {
 
     impl FilterOperationTargetVisualsConfiguration {
         /// A new `FilterOperationTargetVisualsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8044,6 +8362,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterOperationTargetVisualsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SameSheetTargetVisualConfiguration", self.same_sheet_target_visual_configuration);
@@ -8096,6 +8415,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterRelativeDateTimeControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -8121,6 +8441,7 @@ pub mod analysis {
 
     impl FilterScopeConfiguration {
         /// A new `FilterScopeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8132,6 +8453,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllSheets", self.all_sheets);
@@ -8151,6 +8473,7 @@ pub mod analysis {
 
     impl FilterSelectableValues {
         /// A new `FilterSelectableValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8161,6 +8484,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterSelectableValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -8228,6 +8552,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterSliderControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -8286,6 +8611,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterTextAreaControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -8336,6 +8662,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FilterTextFieldControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -8374,6 +8701,7 @@ pub mod analysis {
 
     impl FontConfiguration {
         /// A new `FontConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8389,6 +8717,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FontConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontColor", self.font_color);
@@ -8417,6 +8746,7 @@ pub mod analysis {
 
     impl FontSize {
         /// A new `FontSize` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8428,6 +8758,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FontSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Absolute", self.absolute);
@@ -8447,6 +8778,7 @@ pub mod analysis {
 
     impl FontWeight {
         /// A new `FontWeight` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8457,6 +8789,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FontWeight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -8536,6 +8869,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ForecastComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -8567,6 +8901,7 @@ pub mod analysis {
 
     impl ForecastConfiguration {
         /// A new `ForecastConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8578,6 +8913,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ForecastConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForecastProperties", self.forecast_properties);
@@ -8600,6 +8936,7 @@ pub mod analysis {
 
     impl ForecastScenario {
         /// A new `ForecastScenario` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8611,6 +8948,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ForecastScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WhatIfPointScenario", self.what_if_point_scenario);
@@ -8636,6 +8974,7 @@ pub mod analysis {
 
     impl FormatConfiguration {
         /// A new `FormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8648,6 +8987,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormatConfiguration", self.date_time_format_configuration);
@@ -8668,6 +9008,7 @@ pub mod analysis {
 
     impl FreeFormLayoutCanvasSizeOptions {
         /// A new `FreeFormLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8678,6 +9019,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FreeFormLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScreenCanvasSizeOptions", self.screen_canvas_size_options);
@@ -8713,6 +9055,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FreeFormLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanvasSizeOptions", self.canvas_size_options);
@@ -8820,6 +9163,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FreeFormLayoutElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundStyle", self.background_style);
@@ -8854,6 +9198,7 @@ pub mod analysis {
 
     impl FreeFormLayoutElementBackgroundStyle {
         /// A new `FreeFormLayoutElementBackgroundStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8865,6 +9210,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FreeFormLayoutElementBackgroundStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -8892,6 +9238,7 @@ pub mod analysis {
 
     impl FreeFormLayoutElementBorderStyle {
         /// A new `FreeFormLayoutElementBorderStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8904,6 +9251,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FreeFormLayoutElementBorderStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -8932,6 +9280,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FreeFormLayoutScreenCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OptimizedViewPortWidth".into(), self.optimized_view_port_width.into_value());
@@ -8956,6 +9305,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FreeFormSectionLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Elements".into(), self.elements.into_value());
@@ -8977,6 +9327,7 @@ pub mod analysis {
 
     impl FunnelChartAggregatedFieldWells {
         /// A new `FunnelChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8988,6 +9339,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FunnelChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -9028,6 +9380,7 @@ pub mod analysis {
 
     impl FunnelChartConfiguration {
         /// A new `FunnelChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9045,6 +9398,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FunnelChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -9088,6 +9442,7 @@ pub mod analysis {
 
     impl FunnelChartDataLabelOptions {
         /// A new `FunnelChartDataLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9104,6 +9459,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FunnelChartDataLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
@@ -9128,6 +9484,7 @@ pub mod analysis {
 
     impl FunnelChartFieldWells {
         /// A new `FunnelChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9138,6 +9495,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FunnelChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FunnelChartAggregatedFieldWells", self.funnel_chart_aggregated_field_wells);
@@ -9159,6 +9517,7 @@ pub mod analysis {
 
     impl FunnelChartSortConfiguration {
         /// A new `FunnelChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9170,6 +9529,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FunnelChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -9230,6 +9590,7 @@ pub mod analysis {
     }
 
     impl IntoValue for FunnelChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -9254,6 +9615,7 @@ pub mod analysis {
 
     impl GaugeChartArcConditionalFormatting {
         /// A new `GaugeChartArcConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9264,6 +9626,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartArcConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForegroundColor", self.foreground_color);
@@ -9285,6 +9648,7 @@ pub mod analysis {
 
     impl GaugeChartColorConfiguration {
         /// A new `GaugeChartColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9296,6 +9660,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -9315,6 +9680,7 @@ pub mod analysis {
 
     impl GaugeChartConditionalFormatting {
         /// A new `GaugeChartConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9325,6 +9691,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -9346,6 +9713,7 @@ pub mod analysis {
 
     impl GaugeChartConditionalFormattingOption {
         /// A new `GaugeChartConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9357,6 +9725,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arc", self.arc);
@@ -9394,6 +9763,7 @@ pub mod analysis {
 
     impl GaugeChartConfiguration {
         /// A new `GaugeChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9410,6 +9780,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorConfiguration", self.color_configuration);
@@ -9437,6 +9808,7 @@ pub mod analysis {
 
     impl GaugeChartFieldWells {
         /// A new `GaugeChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9448,6 +9820,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetValues", self.target_values);
@@ -9479,6 +9852,7 @@ pub mod analysis {
 
     impl GaugeChartOptions {
         /// A new `GaugeChartOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9493,6 +9867,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arc", self.arc);
@@ -9518,6 +9893,7 @@ pub mod analysis {
 
     impl GaugeChartPrimaryValueConditionalFormatting {
         /// A new `GaugeChartPrimaryValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9529,6 +9905,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartPrimaryValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -9589,6 +9966,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GaugeChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -9639,6 +10017,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialCategoricalColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CategoryDataColors".into(), self.category_data_colors.into_value());
@@ -9669,6 +10048,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialCategoricalDataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -9688,6 +10068,7 @@ pub mod analysis {
 
     impl GeospatialCircleRadius {
         /// A new `GeospatialCircleRadius` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9698,6 +10079,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialCircleRadius {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Radius", self.radius);
@@ -9725,6 +10107,7 @@ pub mod analysis {
 
     impl GeospatialCircleSymbolStyle {
         /// A new `GeospatialCircleSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9738,6 +10121,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialCircleSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CircleRadius", self.circle_radius);
@@ -9765,6 +10149,7 @@ pub mod analysis {
 
     impl GeospatialColor {
         /// A new `GeospatialColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9777,6 +10162,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Categorical", self.categorical);
@@ -9817,6 +10203,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialCoordinateBounds {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("East".into(), self.east.into_value());
@@ -9838,6 +10225,7 @@ pub mod analysis {
 
     impl GeospatialDataSourceItem {
         /// A new `GeospatialDataSourceItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9848,6 +10236,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialDataSourceItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticFileDataSource", self.static_file_data_source);
@@ -9892,6 +10281,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialGradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultOpacity", self.default_opacity);
@@ -9922,6 +10312,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialGradientStepColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -9941,6 +10332,7 @@ pub mod analysis {
 
     impl GeospatialHeatmapColorScale {
         /// A new `GeospatialHeatmapColorScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9951,6 +10343,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialHeatmapColorScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -9969,6 +10362,7 @@ pub mod analysis {
 
     impl GeospatialHeatmapConfiguration {
         /// A new `GeospatialHeatmapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9979,6 +10373,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialHeatmapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatmapColor", self.heatmap_color);
@@ -10003,6 +10398,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialHeatmapDataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -10024,6 +10420,7 @@ pub mod analysis {
 
     impl GeospatialLayerColorField {
         /// A new `GeospatialLayerColorField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10035,6 +10432,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLayerColorField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorDimensionsFields", self.color_dimensions_fields);
@@ -10060,6 +10458,7 @@ pub mod analysis {
 
     impl GeospatialLayerDefinition {
         /// A new `GeospatialLayerDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10072,6 +10471,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLayerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineLayer", self.line_layer);
@@ -10143,6 +10543,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLayerItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -10175,6 +10576,7 @@ pub mod analysis {
 
     impl GeospatialLayerJoinDefinition {
         /// A new `GeospatialLayerJoinDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10187,6 +10589,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLayerJoinDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorField", self.color_field);
@@ -10219,6 +10622,7 @@ pub mod analysis {
 
     impl GeospatialLayerMapConfiguration {
         /// A new `GeospatialLayerMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10233,6 +10637,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLayerMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Interactions", self.interactions);
@@ -10261,6 +10666,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLineLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -10279,6 +10685,7 @@ pub mod analysis {
 
     impl GeospatialLineStyle {
         /// A new `GeospatialLineStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10289,6 +10696,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLineStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineSymbolStyle", self.line_symbol_style);
@@ -10310,6 +10718,7 @@ pub mod analysis {
 
     impl GeospatialLineSymbolStyle {
         /// A new `GeospatialLineSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10321,6 +10730,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLineSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -10340,6 +10750,7 @@ pub mod analysis {
 
     impl GeospatialLineWidth {
         /// A new `GeospatialLineWidth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10350,6 +10761,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialLineWidth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineWidth", self.line_width);
@@ -10374,6 +10786,7 @@ pub mod analysis {
 
     impl GeospatialMapAggregatedFieldWells {
         /// A new `GeospatialMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10386,6 +10799,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -10427,6 +10841,7 @@ pub mod analysis {
 
     impl GeospatialMapConfiguration {
         /// A new `GeospatialMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10444,6 +10859,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -10469,6 +10885,7 @@ pub mod analysis {
 
     impl GeospatialMapFieldWells {
         /// A new `GeospatialMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10479,6 +10896,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GeospatialMapAggregatedFieldWells", self.geospatial_map_aggregated_field_wells);
@@ -10500,6 +10918,7 @@ pub mod analysis {
 
     impl GeospatialMapState {
         /// A new `GeospatialMapState` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10511,6 +10930,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialMapState {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bounds", self.bounds);
@@ -10536,6 +10956,7 @@ pub mod analysis {
 
     impl GeospatialMapStyle {
         /// A new `GeospatialMapStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10548,6 +10969,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialMapStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -10568,6 +10990,7 @@ pub mod analysis {
 
     impl GeospatialMapStyleOptions {
         /// A new `GeospatialMapStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10578,6 +11001,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialMapStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseMapStyle", self.base_map_style);
@@ -10637,6 +11061,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -10667,6 +11092,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialNullDataSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SymbolStyle".into(), self.symbol_style.into_value());
@@ -10691,6 +11117,7 @@ pub mod analysis {
 
     impl GeospatialNullSymbolStyle {
         /// A new `GeospatialNullSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10703,6 +11130,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialNullSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -10729,6 +11157,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialPointLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -10747,6 +11176,7 @@ pub mod analysis {
 
     impl GeospatialPointStyle {
         /// A new `GeospatialPointStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10757,6 +11187,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialPointStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CircleSymbolStyle", self.circle_symbol_style);
@@ -10781,6 +11212,7 @@ pub mod analysis {
 
     impl GeospatialPointStyleOptions {
         /// A new `GeospatialPointStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10793,6 +11225,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialPointStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterMarkerConfiguration", self.cluster_marker_configuration);
@@ -10819,6 +11252,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialPolygonLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -10837,6 +11271,7 @@ pub mod analysis {
 
     impl GeospatialPolygonStyle {
         /// A new `GeospatialPolygonStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10847,6 +11282,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialPolygonStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PolygonSymbolStyle", self.polygon_symbol_style);
@@ -10871,6 +11307,7 @@ pub mod analysis {
 
     impl GeospatialPolygonSymbolStyle {
         /// A new `GeospatialPolygonSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10883,6 +11320,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialPolygonSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -10916,6 +11354,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialSolidColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -10941,6 +11380,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialStaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StaticFileId".into(), self.static_file_id.into_value());
@@ -10962,6 +11402,7 @@ pub mod analysis {
 
     impl GeospatialWindowOptions {
         /// A new `GeospatialWindowOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10973,6 +11414,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GeospatialWindowOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bounds", self.bounds);
@@ -10995,6 +11437,7 @@ pub mod analysis {
 
     impl GlobalTableBorderOptions {
         /// A new `GlobalTableBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11006,6 +11449,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GlobalTableBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SideSpecificBorder", self.side_specific_border);
@@ -11025,6 +11469,7 @@ pub mod analysis {
 
     impl GradientColor {
         /// A new `GradientColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11035,6 +11480,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Stops", self.stops);
@@ -11070,6 +11516,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GradientStop {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -11090,6 +11537,7 @@ pub mod analysis {
 
     impl GridLayoutCanvasSizeOptions {
         /// A new `GridLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11100,6 +11548,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GridLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScreenCanvasSizeOptions", self.screen_canvas_size_options);
@@ -11131,6 +11580,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GridLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanvasSizeOptions", self.canvas_size_options);
@@ -11218,6 +11668,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GridLayoutElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundStyle", self.background_style);
@@ -11250,6 +11701,7 @@ pub mod analysis {
 
     impl GridLayoutElementBackgroundStyle {
         /// A new `GridLayoutElementBackgroundStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11261,6 +11713,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GridLayoutElementBackgroundStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -11288,6 +11741,7 @@ pub mod analysis {
 
     impl GridLayoutElementBorderStyle {
         /// A new `GridLayoutElementBorderStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11300,6 +11754,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GridLayoutElementBorderStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -11335,6 +11790,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GridLayoutScreenCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OptimizedViewPortWidth", self.optimized_view_port_width);
@@ -11379,6 +11835,7 @@ pub mod analysis {
     }
 
     impl IntoValue for GrowthRateComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -11417,6 +11874,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HeaderFooterSectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Layout".into(), self.layout.into_value());
@@ -11443,6 +11901,7 @@ pub mod analysis {
 
     impl HeatMapAggregatedFieldWells {
         /// A new `HeatMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11455,6 +11914,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HeatMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -11499,6 +11959,7 @@ pub mod analysis {
 
     impl HeatMapConfiguration {
         /// A new `HeatMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11517,6 +11978,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HeatMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorScale", self.color_scale);
@@ -11543,6 +12005,7 @@ pub mod analysis {
 
     impl HeatMapFieldWells {
         /// A new `HeatMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11553,6 +12016,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HeatMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatMapAggregatedFieldWells", self.heat_map_aggregated_field_wells);
@@ -11580,6 +12044,7 @@ pub mod analysis {
 
     impl HeatMapSortConfiguration {
         /// A new `HeatMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11593,6 +12058,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HeatMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatMapColumnItemsLimitConfiguration", self.heat_map_column_items_limit_configuration);
@@ -11655,6 +12121,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HeatMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -11679,6 +12146,7 @@ pub mod analysis {
 
     impl HistogramAggregatedFieldWells {
         /// A new `HistogramAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11689,6 +12157,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HistogramAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -11716,6 +12185,7 @@ pub mod analysis {
 
     impl HistogramBinOptions {
         /// A new `HistogramBinOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11729,6 +12199,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HistogramBinOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinCount", self.bin_count);
@@ -11774,6 +12245,7 @@ pub mod analysis {
 
     impl HistogramConfiguration {
         /// A new `HistogramConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11792,6 +12264,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HistogramConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinOptions", self.bin_options);
@@ -11818,6 +12291,7 @@ pub mod analysis {
 
     impl HistogramFieldWells {
         /// A new `HistogramFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11828,6 +12302,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HistogramFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HistogramAggregatedFieldWells", self.histogram_aggregated_field_wells);
@@ -11882,6 +12357,7 @@ pub mod analysis {
     }
 
     impl IntoValue for HistogramVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -11939,6 +12415,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ImageCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -11967,6 +12444,7 @@ pub mod analysis {
 
     impl ImageCustomActionOperation {
         /// A new `ImageCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11979,6 +12457,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ImageCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NavigationOperation", self.navigation_operation);
@@ -11999,6 +12478,7 @@ pub mod analysis {
 
     impl ImageInteractionOptions {
         /// A new `ImageInteractionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12009,6 +12489,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ImageInteractionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageMenuOption", self.image_menu_option);
@@ -12027,6 +12508,7 @@ pub mod analysis {
 
     impl ImageMenuOption {
         /// A new `ImageMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12037,6 +12519,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ImageMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -12068,6 +12551,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ImageStaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -12087,6 +12571,7 @@ pub mod analysis {
 
     impl InnerFilter {
         /// A new `InnerFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12097,6 +12582,7 @@ pub mod analysis {
     }
 
     impl IntoValue for InnerFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryInnerFilter", self.category_inner_filter);
@@ -12121,6 +12607,7 @@ pub mod analysis {
 
     impl InsightConfiguration {
         /// A new `InsightConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12133,6 +12620,7 @@ pub mod analysis {
     }
 
     impl IntoValue for InsightConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Computations", self.computations);
@@ -12199,6 +12687,7 @@ pub mod analysis {
     }
 
     impl IntoValue for InsightVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -12227,6 +12716,7 @@ pub mod analysis {
 
     impl IntegerDefaultValues {
         /// A new `IntegerDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12238,6 +12728,7 @@ pub mod analysis {
     }
 
     impl IntoValue for IntegerDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -12270,6 +12761,7 @@ pub mod analysis {
     }
 
     impl IntoValue for IntegerParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -12319,6 +12811,7 @@ pub mod analysis {
     }
 
     impl IntoValue for IntegerParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -12344,6 +12837,7 @@ pub mod analysis {
 
     impl IntegerValueWhenUnsetConfiguration {
         /// A new `IntegerValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12355,6 +12849,7 @@ pub mod analysis {
     }
 
     impl IntoValue for IntegerValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -12377,6 +12872,7 @@ pub mod analysis {
 
     impl ItemsLimitConfiguration {
         /// A new `ItemsLimitConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12388,6 +12884,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ItemsLimitConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimit", self.items_limit);
@@ -12410,6 +12907,7 @@ pub mod analysis {
 
     impl KPIActualValueConditionalFormatting {
         /// A new `KPIActualValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12421,6 +12919,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIActualValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -12443,6 +12942,7 @@ pub mod analysis {
 
     impl KPIComparisonValueConditionalFormatting {
         /// A new `KPIComparisonValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12454,6 +12954,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIComparisonValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -12473,6 +12974,7 @@ pub mod analysis {
 
     impl KPIConditionalFormatting {
         /// A new `KPIConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12483,6 +12985,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -12510,6 +13013,7 @@ pub mod analysis {
 
     impl KPIConditionalFormattingOption {
         /// A new `KPIConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12523,6 +13027,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActualValue", self.actual_value);
@@ -12553,6 +13058,7 @@ pub mod analysis {
 
     impl KPIConfiguration {
         /// A new `KPIConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12566,6 +13072,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -12593,6 +13100,7 @@ pub mod analysis {
 
     impl KPIFieldWells {
         /// A new `KPIFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12605,6 +13113,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetValues", self.target_values);
@@ -12649,6 +13158,7 @@ pub mod analysis {
 
     impl KPIOptions {
         /// A new `KPIOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12667,6 +13177,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comparison", self.comparison);
@@ -12696,6 +13207,7 @@ pub mod analysis {
 
     impl KPIPrimaryValueConditionalFormatting {
         /// A new `KPIPrimaryValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12707,6 +13219,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIPrimaryValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -12726,6 +13239,7 @@ pub mod analysis {
 
     impl KPIProgressBarConditionalFormatting {
         /// A new `KPIProgressBarConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12736,6 +13250,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIProgressBarConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForegroundColor", self.foreground_color);
@@ -12754,6 +13269,7 @@ pub mod analysis {
 
     impl KPISortConfiguration {
         /// A new `KPISortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12764,6 +13280,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPISortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TrendGroupSort", self.trend_group_sort);
@@ -12803,6 +13320,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPISparklineOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -12870,6 +13388,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -12895,6 +13414,7 @@ pub mod analysis {
 
     impl KPIVisualLayoutOptions {
         /// A new `KPIVisualLayoutOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12905,6 +13425,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIVisualLayoutOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StandardLayout", self.standard_layout);
@@ -12929,6 +13450,7 @@ pub mod analysis {
     }
 
     impl IntoValue for KPIVisualStandardLayout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -12953,6 +13475,7 @@ pub mod analysis {
 
     impl LabelOptions {
         /// A new `LabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12965,6 +13488,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -13019,6 +13543,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LayerCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -13050,6 +13575,7 @@ pub mod analysis {
 
     impl LayerCustomActionOperation {
         /// A new `LayerCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13063,6 +13589,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LayerCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterOperation", self.filter_operation);
@@ -13125,6 +13652,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LayerMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartConfiguration", self.chart_configuration);
@@ -13155,6 +13683,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Layout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configuration".into(), self.configuration.into_value());
@@ -13179,6 +13708,7 @@ pub mod analysis {
 
     impl LayoutConfiguration {
         /// A new `LayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13191,6 +13721,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FreeFormLayout", self.free_form_layout);
@@ -13230,6 +13761,7 @@ pub mod analysis {
 
     impl LegendOptions {
         /// A new `LegendOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13245,6 +13777,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LegendOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -13277,6 +13810,7 @@ pub mod analysis {
 
     impl LineChartAggregatedFieldWells {
         /// A new `LineChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13290,6 +13824,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -13371,6 +13906,7 @@ pub mod analysis {
 
     impl LineChartConfiguration {
         /// A new `LineChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13401,6 +13937,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContributionAnalysisDefaults", self.contribution_analysis_defaults);
@@ -13448,6 +13985,7 @@ pub mod analysis {
 
     impl LineChartDefaultSeriesSettings {
         /// A new `LineChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13461,6 +13999,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisBinding", self.axis_binding);
@@ -13482,6 +14021,7 @@ pub mod analysis {
 
     impl LineChartFieldWells {
         /// A new `LineChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13492,6 +14032,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineChartAggregatedFieldWells", self.line_chart_aggregated_field_wells);
@@ -13521,6 +14062,7 @@ pub mod analysis {
 
     impl LineChartLineStyleSettings {
         /// A new `LineChartLineStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13534,6 +14076,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartLineStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineInterpolation", self.line_interpolation);
@@ -13566,6 +14109,7 @@ pub mod analysis {
 
     impl LineChartMarkerStyleSettings {
         /// A new `LineChartMarkerStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13579,6 +14123,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartMarkerStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MarkerColor", self.marker_color);
@@ -13606,6 +14151,7 @@ pub mod analysis {
 
     impl LineChartSeriesSettings {
         /// A new `LineChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13618,6 +14164,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecalSettings", self.decal_settings);
@@ -13650,6 +14197,7 @@ pub mod analysis {
 
     impl LineChartSortConfiguration {
         /// A new `LineChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13664,6 +14212,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimitConfiguration", self.category_items_limit_configuration);
@@ -13727,6 +14276,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -13754,6 +14304,7 @@ pub mod analysis {
 
     impl LineSeriesAxisDisplayOptions {
         /// A new `LineSeriesAxisDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13765,6 +14316,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LineSeriesAxisDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisOptions", self.axis_options);
@@ -13793,6 +14345,7 @@ pub mod analysis {
 
     impl ListControlDisplayOptions {
         /// A new `ListControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13806,6 +14359,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ListControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -13827,6 +14381,7 @@ pub mod analysis {
 
     impl ListControlSearchOptions {
         /// A new `ListControlSearchOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13837,6 +14392,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ListControlSearchOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -13855,6 +14411,7 @@ pub mod analysis {
 
     impl ListControlSelectAllOptions {
         /// A new `ListControlSelectAllOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13865,6 +14422,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ListControlSelectAllOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -13883,6 +14441,7 @@ pub mod analysis {
 
     impl LoadingAnimation {
         /// A new `LoadingAnimation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13893,6 +14452,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LoadingAnimation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -13917,6 +14477,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LocalNavigationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetSheetId".into(), self.target_sheet_id.into_value());
@@ -13938,6 +14499,7 @@ pub mod analysis {
 
     impl LongFormatText {
         /// A new `LongFormatText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13949,6 +14511,7 @@ pub mod analysis {
     }
 
     impl IntoValue for LongFormatText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -13983,6 +14546,7 @@ pub mod analysis {
     }
 
     impl IntoValue for MappedDataSetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetIdentifier".into(), self.data_set_identifier.into_value());
@@ -14002,6 +14566,7 @@ pub mod analysis {
 
     impl MaximumLabelType {
         /// A new `MaximumLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14012,6 +14577,7 @@ pub mod analysis {
     }
 
     impl IntoValue for MaximumLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -14057,6 +14623,7 @@ pub mod analysis {
     }
 
     impl IntoValue for MaximumMinimumComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -14088,6 +14655,7 @@ pub mod analysis {
 
     impl MeasureField {
         /// A new `MeasureField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14101,6 +14669,7 @@ pub mod analysis {
     }
 
     impl IntoValue for MeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CalculatedMeasureField", self.calculated_measure_field);
@@ -14147,6 +14716,7 @@ pub mod analysis {
     }
 
     impl IntoValue for MetricComparisonComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -14169,6 +14739,7 @@ pub mod analysis {
 
     impl MinimumLabelType {
         /// A new `MinimumLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14179,6 +14750,7 @@ pub mod analysis {
     }
 
     impl IntoValue for MinimumLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -14197,6 +14769,7 @@ pub mod analysis {
 
     impl MissingDataConfiguration {
         /// A new `MissingDataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14207,6 +14780,7 @@ pub mod analysis {
     }
 
     impl IntoValue for MissingDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreatmentOption", self.treatment_option);
@@ -14231,6 +14805,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NegativeValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DisplayMode".into(), self.display_mode.into_value());
@@ -14274,6 +14849,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NestedFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -14301,6 +14877,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NullValueFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NullString".into(), self.null_string.into_value());
@@ -14337,6 +14914,7 @@ pub mod analysis {
 
     impl NumberDisplayFormatConfiguration {
         /// A new `NumberDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14353,6 +14931,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumberDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -14377,6 +14956,7 @@ pub mod analysis {
 
     impl NumberFormatConfiguration {
         /// A new `NumberFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14387,6 +14967,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumberFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatConfiguration", self.format_configuration);
@@ -14408,6 +14989,7 @@ pub mod analysis {
 
     impl NumericAxisOptions {
         /// A new `NumericAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14419,6 +15001,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Range", self.range);
@@ -14447,6 +15030,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericEqualityDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -14520,6 +15104,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericEqualityFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -14552,6 +15137,7 @@ pub mod analysis {
 
     impl NumericFormatConfiguration {
         /// A new `NumericFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14564,6 +15150,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CurrencyDisplayFormatConfiguration", self.currency_display_format_configuration);
@@ -14642,6 +15229,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -14672,6 +15260,7 @@ pub mod analysis {
 
     impl NumericRangeFilterValue {
         /// A new `NumericRangeFilterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14683,6 +15272,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericRangeFilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameter", self.parameter);
@@ -14705,6 +15295,7 @@ pub mod analysis {
 
     impl NumericSeparatorConfiguration {
         /// A new `NumericSeparatorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14716,6 +15307,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericSeparatorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalSeparator", self.decimal_separator);
@@ -14738,6 +15330,7 @@ pub mod analysis {
 
     impl NumericalAggregationFunction {
         /// A new `NumericalAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14749,6 +15342,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericalAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentileAggregation", self.percentile_aggregation);
@@ -14788,6 +15382,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericalDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -14834,6 +15429,7 @@ pub mod analysis {
     }
 
     impl IntoValue for NumericalMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -14864,6 +15460,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PaginationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PageNumber".into(), self.page_number.into_value());
@@ -14911,6 +15508,7 @@ pub mod analysis {
 
     impl PanelConfiguration {
         /// A new `PanelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14929,6 +15527,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PanelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -14961,6 +15560,7 @@ pub mod analysis {
 
     impl PanelTitleOptions {
         /// A new `PanelTitleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14973,6 +15573,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PanelTitleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontConfiguration", self.font_configuration);
@@ -15008,6 +15609,7 @@ pub mod analysis {
 
     impl ParameterControl {
         /// A new `ParameterControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15023,6 +15625,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimePicker", self.date_time_picker);
@@ -15075,6 +15678,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterDateTimePickerControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -15105,6 +15709,7 @@ pub mod analysis {
 
     impl ParameterDeclaration {
         /// A new `ParameterDeclaration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15118,6 +15723,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeParameterDeclaration", self.date_time_parameter_declaration);
@@ -15188,6 +15794,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterDropDownControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -15257,6 +15864,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterListControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -15284,6 +15892,7 @@ pub mod analysis {
 
     impl ParameterSelectableValues {
         /// A new `ParameterSelectableValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15295,6 +15904,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterSelectableValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LinkToDataSetColumn", self.link_to_data_set_column);
@@ -15358,6 +15968,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterSliderControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -15416,6 +16027,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterTextAreaControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -15467,6 +16079,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ParameterTextFieldControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -15505,6 +16118,7 @@ pub mod analysis {
 
     impl Parameters {
         /// A new `Parameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15518,6 +16132,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Parameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeParameters", self.date_time_parameters);
@@ -15542,6 +16157,7 @@ pub mod analysis {
 
     impl PercentVisibleRange {
         /// A new `PercentVisibleRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15553,6 +16169,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PercentVisibleRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "From", self.from);
@@ -15587,6 +16204,7 @@ pub mod analysis {
 
     impl PercentageDisplayFormatConfiguration {
         /// A new `PercentageDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15602,6 +16220,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PercentageDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -15625,6 +16244,7 @@ pub mod analysis {
 
     impl PercentileAggregation {
         /// A new `PercentileAggregation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15635,6 +16255,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PercentileAggregation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentileValue", self.percentile_value);
@@ -15674,6 +16295,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PeriodOverPeriodComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -15726,6 +16348,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PeriodToDateComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -15754,6 +16377,7 @@ pub mod analysis {
 
     impl PieChartAggregatedFieldWells {
         /// A new `PieChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15766,6 +16390,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PieChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -15819,6 +16444,7 @@ pub mod analysis {
 
     impl PieChartConfiguration {
         /// A new `PieChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15840,6 +16466,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PieChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -15869,6 +16496,7 @@ pub mod analysis {
 
     impl PieChartFieldWells {
         /// A new `PieChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15879,6 +16507,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PieChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PieChartAggregatedFieldWells", self.pie_chart_aggregated_field_wells);
@@ -15906,6 +16535,7 @@ pub mod analysis {
 
     impl PieChartSortConfiguration {
         /// A new `PieChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15919,6 +16549,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PieChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -15981,6 +16612,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PieChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -16014,6 +16646,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotFieldSortOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -16039,6 +16672,7 @@ pub mod analysis {
 
     impl PivotTableAggregatedFieldWells {
         /// A new `PivotTableAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16051,6 +16685,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -16092,6 +16727,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableCellConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -16113,6 +16749,7 @@ pub mod analysis {
 
     impl PivotTableConditionalFormatting {
         /// A new `PivotTableConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16123,6 +16760,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -16141,6 +16779,7 @@ pub mod analysis {
 
     impl PivotTableConditionalFormattingOption {
         /// A new `PivotTableConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16151,6 +16790,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cell", self.cell);
@@ -16169,6 +16809,7 @@ pub mod analysis {
 
     impl PivotTableConditionalFormattingScope {
         /// A new `PivotTableConditionalFormattingScope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16179,6 +16820,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableConditionalFormattingScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Role", self.role);
@@ -16215,6 +16857,7 @@ pub mod analysis {
 
     impl PivotTableConfiguration {
         /// A new `PivotTableConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16231,6 +16874,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldOptions", self.field_options);
@@ -16270,6 +16914,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableDataPathOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataPathList".into(), self.data_path_list.into_value());
@@ -16302,6 +16947,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableFieldCollapseStateOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -16324,6 +16970,7 @@ pub mod analysis {
 
     impl PivotTableFieldCollapseStateTarget {
         /// A new `PivotTableFieldCollapseStateTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16335,6 +16982,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableFieldCollapseStateTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldDataPathValues", self.field_data_path_values);
@@ -16371,6 +17019,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableFieldOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -16397,6 +17046,7 @@ pub mod analysis {
 
     impl PivotTableFieldOptions {
         /// A new `PivotTableFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16409,6 +17059,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CollapseStateOptions", self.collapse_state_options);
@@ -16429,6 +17080,7 @@ pub mod analysis {
 
     impl PivotTableFieldSubtotalOptions {
         /// A new `PivotTableFieldSubtotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16439,6 +17091,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableFieldSubtotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -16457,6 +17110,7 @@ pub mod analysis {
 
     impl PivotTableFieldWells {
         /// A new `PivotTableFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16467,6 +17121,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PivotTableAggregatedFieldWells", self.pivot_table_aggregated_field_wells);
@@ -16523,6 +17178,7 @@ pub mod analysis {
 
     impl PivotTableOptions {
         /// A new `PivotTableOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16545,6 +17201,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CellStyle", self.cell_style);
@@ -16578,6 +17235,7 @@ pub mod analysis {
 
     impl PivotTablePaginatedReportOptions {
         /// A new `PivotTablePaginatedReportOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16589,6 +17247,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTablePaginatedReportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverflowColumnHeaderVisibility", self.overflow_column_header_visibility);
@@ -16611,6 +17270,7 @@ pub mod analysis {
 
     impl PivotTableRowsLabelOptions {
         /// A new `PivotTableRowsLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16622,6 +17282,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableRowsLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -16647,6 +17308,7 @@ pub mod analysis {
 
     impl PivotTableSortBy {
         /// A new `PivotTableSortBy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16659,6 +17321,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableSortBy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Column", self.column);
@@ -16679,6 +17342,7 @@ pub mod analysis {
 
     impl PivotTableSortConfiguration {
         /// A new `PivotTableSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16689,6 +17353,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldSortOptions", self.field_sort_options);
@@ -16716,6 +17381,7 @@ pub mod analysis {
 
     impl PivotTableTotalOptions {
         /// A new `PivotTableTotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16729,6 +17395,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableTotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnSubtotalOptions", self.column_subtotal_options);
@@ -16791,6 +17458,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTableVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -16836,6 +17504,7 @@ pub mod analysis {
 
     impl PivotTotalOptions {
         /// A new `PivotTotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16853,6 +17522,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PivotTotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -16913,6 +17583,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartConfiguration", self.chart_configuration);
@@ -16942,6 +17613,7 @@ pub mod analysis {
 
     impl PluginVisualConfiguration {
         /// A new `PluginVisualConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16954,6 +17626,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisualConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -16983,6 +17656,7 @@ pub mod analysis {
 
     impl PluginVisualFieldWell {
         /// A new `PluginVisualFieldWell` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16996,6 +17670,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisualFieldWell {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisName", self.axis_name);
@@ -17017,6 +17692,7 @@ pub mod analysis {
 
     impl PluginVisualItemsLimitConfiguration {
         /// A new `PluginVisualItemsLimitConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17027,6 +17703,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisualItemsLimitConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimit", self.items_limit);
@@ -17045,6 +17722,7 @@ pub mod analysis {
 
     impl PluginVisualOptions {
         /// A new `PluginVisualOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17055,6 +17733,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisualOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VisualProperties", self.visual_properties);
@@ -17076,6 +17755,7 @@ pub mod analysis {
 
     impl PluginVisualProperty {
         /// A new `PluginVisualProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17087,6 +17767,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisualProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -17106,6 +17787,7 @@ pub mod analysis {
 
     impl PluginVisualSortConfiguration {
         /// A new `PluginVisualSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17116,6 +17798,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisualSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PluginVisualTableQuerySort", self.plugin_visual_table_query_sort);
@@ -17137,6 +17820,7 @@ pub mod analysis {
 
     impl PluginVisualTableQuerySort {
         /// A new `PluginVisualTableQuerySort` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17148,6 +17832,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PluginVisualTableQuerySort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimitConfiguration", self.items_limit_configuration);
@@ -17183,6 +17868,7 @@ pub mod analysis {
     }
 
     impl IntoValue for PredefinedHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Columns".into(), self.columns.into_value());
@@ -17203,6 +17889,7 @@ pub mod analysis {
 
     impl ProgressBarOptions {
         /// A new `ProgressBarOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17213,6 +17900,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ProgressBarOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -17231,6 +17919,7 @@ pub mod analysis {
 
     impl QueryExecutionOptions {
         /// A new `QueryExecutionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17241,6 +17930,7 @@ pub mod analysis {
     }
 
     impl IntoValue for QueryExecutionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "QueryExecutionMode", self.query_execution_mode);
@@ -17265,6 +17955,7 @@ pub mod analysis {
 
     impl RadarChartAggregatedFieldWells {
         /// A new `RadarChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17277,6 +17968,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RadarChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -17297,6 +17989,7 @@ pub mod analysis {
 
     impl RadarChartAreaStyleSettings {
         /// A new `RadarChartAreaStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17307,6 +18000,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RadarChartAreaStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -17370,6 +18064,7 @@ pub mod analysis {
 
     impl RadarChartConfiguration {
         /// A new `RadarChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17395,6 +18090,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RadarChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlternateBandColorsVisibility", self.alternate_band_colors_visibility);
@@ -17428,6 +18124,7 @@ pub mod analysis {
 
     impl RadarChartFieldWells {
         /// A new `RadarChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17438,6 +18135,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RadarChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RadarChartAggregatedFieldWells", self.radar_chart_aggregated_field_wells);
@@ -17456,6 +18154,7 @@ pub mod analysis {
 
     impl RadarChartSeriesSettings {
         /// A new `RadarChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17466,6 +18165,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RadarChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AreaStyleSettings", self.area_style_settings);
@@ -17493,6 +18193,7 @@ pub mod analysis {
 
     impl RadarChartSortConfiguration {
         /// A new `RadarChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17506,6 +18207,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RadarChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -17568,6 +18270,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RadarChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -17592,6 +18295,7 @@ pub mod analysis {
 
     impl RangeEndsLabelType {
         /// A new `RangeEndsLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17602,6 +18306,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RangeEndsLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -17646,6 +18351,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLine {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataConfiguration".into(), self.data_configuration.into_value());
@@ -17673,6 +18379,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLineCustomLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomLabel".into(), self.custom_label.into_value());
@@ -17700,6 +18407,7 @@ pub mod analysis {
 
     impl ReferenceLineDataConfiguration {
         /// A new `ReferenceLineDataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17713,6 +18421,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLineDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisBinding", self.axis_binding);
@@ -17750,6 +18459,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLineDynamicDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Calculation".into(), self.calculation.into_value());
@@ -17785,6 +18495,7 @@ pub mod analysis {
 
     impl ReferenceLineLabelConfiguration {
         /// A new `ReferenceLineLabelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17800,6 +18511,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLineLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabelConfiguration", self.custom_label_configuration);
@@ -17829,6 +18541,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLineStaticDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -17850,6 +18563,7 @@ pub mod analysis {
 
     impl ReferenceLineStyleConfiguration {
         /// A new `ReferenceLineStyleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17861,6 +18575,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLineStyleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -17883,6 +18598,7 @@ pub mod analysis {
 
     impl ReferenceLineValueLabelConfiguration {
         /// A new `ReferenceLineValueLabelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17894,6 +18610,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ReferenceLineValueLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatConfiguration", self.format_configuration);
@@ -17919,6 +18636,7 @@ pub mod analysis {
 
     impl RelativeDateTimeControlDisplayOptions {
         /// A new `RelativeDateTimeControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17931,6 +18649,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RelativeDateTimeControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormat", self.date_time_format);
@@ -18015,6 +18734,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RelativeDatesFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AnchorDateConfiguration".into(), self.anchor_date_configuration.into_value());
@@ -18086,6 +18806,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -18118,6 +18839,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RollingDateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSetIdentifier", self.data_set_identifier);
@@ -18143,6 +18865,7 @@ pub mod analysis {
 
     impl RowAlternateColorOptions {
         /// A new `RowAlternateColorOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18155,6 +18878,7 @@ pub mod analysis {
     }
 
     impl IntoValue for RowAlternateColorOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RowAlternateColors", self.row_alternate_colors);
@@ -18178,6 +18902,7 @@ pub mod analysis {
 
     impl SameSheetTargetVisualConfiguration {
         /// A new `SameSheetTargetVisualConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18189,6 +18914,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SameSheetTargetVisualConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetVisualOptions", self.target_visual_options);
@@ -18214,6 +18940,7 @@ pub mod analysis {
 
     impl SankeyDiagramAggregatedFieldWells {
         /// A new `SankeyDiagramAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18226,6 +18953,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SankeyDiagramAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -18255,6 +18983,7 @@ pub mod analysis {
 
     impl SankeyDiagramChartConfiguration {
         /// A new `SankeyDiagramChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18268,6 +18997,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SankeyDiagramChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLabels", self.data_labels);
@@ -18289,6 +19019,7 @@ pub mod analysis {
 
     impl SankeyDiagramFieldWells {
         /// A new `SankeyDiagramFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18299,6 +19030,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SankeyDiagramFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SankeyDiagramAggregatedFieldWells", self.sankey_diagram_aggregated_field_wells);
@@ -18323,6 +19055,7 @@ pub mod analysis {
 
     impl SankeyDiagramSortConfiguration {
         /// A new `SankeyDiagramSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18335,6 +19068,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SankeyDiagramSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationItemsLimit", self.destination_items_limit);
@@ -18391,6 +19125,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SankeyDiagramVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -18426,6 +19161,7 @@ pub mod analysis {
 
     impl ScatterPlotCategoricallyAggregatedFieldWells {
         /// A new `ScatterPlotCategoricallyAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18440,6 +19176,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ScatterPlotCategoricallyAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -18492,6 +19229,7 @@ pub mod analysis {
 
     impl ScatterPlotConfiguration {
         /// A new `ScatterPlotConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18512,6 +19250,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ScatterPlotConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLabels", self.data_labels);
@@ -18544,6 +19283,7 @@ pub mod analysis {
 
     impl ScatterPlotFieldWells {
         /// A new `ScatterPlotFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18555,6 +19295,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ScatterPlotFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -18578,6 +19319,7 @@ pub mod analysis {
 
     impl ScatterPlotSortConfiguration {
         /// A new `ScatterPlotSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18588,6 +19330,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ScatterPlotSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScatterPlotLimitConfiguration", self.scatter_plot_limit_configuration);
@@ -18618,6 +19361,7 @@ pub mod analysis {
 
     impl ScatterPlotUnaggregatedFieldWells {
         /// A new `ScatterPlotUnaggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18632,6 +19376,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ScatterPlotUnaggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -18695,6 +19440,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ScatterPlotVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -18722,6 +19468,7 @@ pub mod analysis {
 
     impl ScrollBarOptions {
         /// A new `ScrollBarOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18733,6 +19480,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ScrollBarOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -18752,6 +19500,7 @@ pub mod analysis {
 
     impl SecondaryValueOptions {
         /// A new `SecondaryValueOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18762,6 +19511,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SecondaryValueOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -18780,6 +19530,7 @@ pub mod analysis {
 
     impl SectionAfterPageBreak {
         /// A new `SectionAfterPageBreak` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18790,6 +19541,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SectionAfterPageBreak {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -18808,6 +19560,7 @@ pub mod analysis {
 
     impl SectionBasedLayoutCanvasSizeOptions {
         /// A new `SectionBasedLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18818,6 +19571,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SectionBasedLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaperCanvasSizeOptions", self.paper_canvas_size_options);
@@ -18862,6 +19616,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SectionBasedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BodySections".into(), self.body_sections.into_value());
@@ -18889,6 +19644,7 @@ pub mod analysis {
 
     impl SectionBasedLayoutPaperCanvasSizeOptions {
         /// A new `SectionBasedLayoutPaperCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18901,6 +19657,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SectionBasedLayoutPaperCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaperMargin", self.paper_margin);
@@ -18927,6 +19684,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SectionLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FreeFormLayout".into(), self.free_form_layout.into_value());
@@ -18945,6 +19703,7 @@ pub mod analysis {
 
     impl SectionPageBreakConfiguration {
         /// A new `SectionPageBreakConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18955,6 +19714,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SectionPageBreakConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "After", self.after);
@@ -18978,6 +19738,7 @@ pub mod analysis {
 
     impl SectionStyle {
         /// A new `SectionStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18989,6 +19750,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SectionStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -19008,6 +19770,7 @@ pub mod analysis {
 
     impl SelectedSheetsFilterScopeConfiguration {
         /// A new `SelectedSheetsFilterScopeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19018,6 +19781,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SelectedSheetsFilterScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SheetVisualScopingConfigurations", self.sheet_visual_scoping_configurations);
@@ -19039,6 +19803,7 @@ pub mod analysis {
 
     impl SeriesItem {
         /// A new `SeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19050,6 +19815,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldSeriesItem", self.data_field_series_item);
@@ -19081,6 +19847,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SetParameterValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationParameterName".into(), self.destination_parameter_name.into_value());
@@ -19106,6 +19873,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ShapeConditionalFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BackgroundColor".into(), self.background_color.into_value());
@@ -19141,6 +19909,7 @@ pub mod analysis {
 
     impl Sheet {
         /// A new `Sheet` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19152,6 +19921,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Sheet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -19174,6 +19944,7 @@ pub mod analysis {
 
     impl SheetControlInfoIconLabelOptions {
         /// A new `SheetControlInfoIconLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19185,6 +19956,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetControlInfoIconLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconText", self.info_icon_text);
@@ -19210,6 +19982,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetControlLayout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configuration".into(), self.configuration.into_value());
@@ -19228,6 +20001,7 @@ pub mod analysis {
 
     impl SheetControlLayoutConfiguration {
         /// A new `SheetControlLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19238,6 +20012,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetControlLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GridLayout", self.grid_layout);
@@ -19322,6 +20097,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -19351,6 +20127,7 @@ pub mod analysis {
 
     impl SheetElementConfigurationOverrides {
         /// A new `SheetElementConfigurationOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19361,6 +20138,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetElementConfigurationOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -19391,6 +20169,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetElementRenderingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigurationOverrides".into(), self.configuration_overrides.into_value());
@@ -19450,6 +20229,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -19474,6 +20254,7 @@ pub mod analysis {
 
     impl SheetImageScalingConfiguration {
         /// A new `SheetImageScalingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19484,6 +20265,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetImageScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScalingType", self.scaling_type);
@@ -19502,6 +20284,7 @@ pub mod analysis {
 
     impl SheetImageSource {
         /// A new `SheetImageSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19512,6 +20295,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetImageSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SheetImageStaticFileSource", self.sheet_image_static_file_source);
@@ -19536,6 +20320,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetImageStaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StaticFileId".into(), self.static_file_id.into_value());
@@ -19557,6 +20342,7 @@ pub mod analysis {
 
     impl SheetImageTooltipConfiguration {
         /// A new `SheetImageTooltipConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19568,6 +20354,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetImageTooltipConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TooltipText", self.tooltip_text);
@@ -19587,6 +20374,7 @@ pub mod analysis {
 
     impl SheetImageTooltipText {
         /// A new `SheetImageTooltipText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19597,6 +20385,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetImageTooltipText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -19624,6 +20413,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetLayoutGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -19652,6 +20442,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetLayoutGroupMember {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -19684,6 +20475,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetTextBox {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -19719,6 +20511,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SheetVisualScopingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Scope".into(), self.scope.into_value());
@@ -19742,6 +20535,7 @@ pub mod analysis {
 
     impl ShortFormatText {
         /// A new `ShortFormatText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19753,6 +20547,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ShortFormatText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -19772,6 +20567,7 @@ pub mod analysis {
 
     impl SimpleClusterMarker {
         /// A new `SimpleClusterMarker` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19782,6 +20578,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SimpleClusterMarker {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -19800,6 +20597,7 @@ pub mod analysis {
 
     impl SingleAxisOptions {
         /// A new `SingleAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19810,6 +20608,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SingleAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "YAxisOptions", self.y_axis_options);
@@ -19831,6 +20630,7 @@ pub mod analysis {
 
     impl SliderControlDisplayOptions {
         /// A new `SliderControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19842,6 +20642,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SliderControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -19864,6 +20665,7 @@ pub mod analysis {
 
     impl SmallMultiplesAxisProperties {
         /// A new `SmallMultiplesAxisProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19875,6 +20677,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SmallMultiplesAxisProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Placement", self.placement);
@@ -19906,6 +20709,7 @@ pub mod analysis {
 
     impl SmallMultiplesOptions {
         /// A new `SmallMultiplesOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19920,6 +20724,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SmallMultiplesOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxVisibleColumns", self.max_visible_columns);
@@ -19959,6 +20764,7 @@ pub mod analysis {
 
     impl Spacing {
         /// A new `Spacing` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19972,6 +20778,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Spacing {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bottom", self.bottom);
@@ -20043,6 +20850,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SparklinesOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllPointsMarker", self.all_points_marker);
@@ -20082,6 +20890,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SpatialStaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -20104,6 +20913,7 @@ pub mod analysis {
 
     impl StaticFile {
         /// A new `StaticFile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20115,6 +20925,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageStaticFile", self.image_static_file);
@@ -20150,6 +20961,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StaticFileS3SourceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -20173,6 +20985,7 @@ pub mod analysis {
 
     impl StaticFileSource {
         /// A new `StaticFileSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20184,6 +20997,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Options", self.s3_options);
@@ -20209,6 +21023,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StaticFileUrlSourceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Url".into(), self.url.into_value());
@@ -20230,6 +21045,7 @@ pub mod analysis {
 
     impl StringDefaultValues {
         /// A new `StringDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20241,6 +21057,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StringDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -20263,6 +21080,7 @@ pub mod analysis {
 
     impl StringFormatConfiguration {
         /// A new `StringFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20274,6 +21092,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StringFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NullValueFormatConfiguration", self.null_value_format_configuration);
@@ -20306,6 +21125,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StringParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -20355,6 +21175,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StringParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -20380,6 +21201,7 @@ pub mod analysis {
 
     impl StringValueWhenUnsetConfiguration {
         /// A new `StringValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20391,6 +21213,7 @@ pub mod analysis {
     }
 
     impl IntoValue for StringValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -20431,6 +21254,7 @@ pub mod analysis {
 
     impl SubtotalOptions {
         /// A new `SubtotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20448,6 +21272,7 @@ pub mod analysis {
     }
 
     impl IntoValue for SubtotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -20476,6 +21301,7 @@ pub mod analysis {
 
     impl TableAggregatedFieldWells {
         /// A new `TableAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20487,6 +21313,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -20512,6 +21339,7 @@ pub mod analysis {
 
     impl TableBorderOptions {
         /// A new `TableBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20524,6 +21352,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -20557,6 +21386,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableCellConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -20576,6 +21406,7 @@ pub mod analysis {
 
     impl TableCellImageSizingConfiguration {
         /// A new `TableCellImageSizingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20586,6 +21417,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableCellImageSizingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TableCellImageScalingConfiguration", self.table_cell_image_scaling_configuration);
@@ -20625,6 +21457,7 @@ pub mod analysis {
 
     impl TableCellStyle {
         /// A new `TableCellStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20642,6 +21475,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableCellStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -20667,6 +21501,7 @@ pub mod analysis {
 
     impl TableConditionalFormatting {
         /// A new `TableConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20677,6 +21512,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -20698,6 +21534,7 @@ pub mod analysis {
 
     impl TableConditionalFormattingOption {
         /// A new `TableConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20709,6 +21546,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cell", self.cell);
@@ -20749,6 +21587,7 @@ pub mod analysis {
 
     impl TableConfiguration {
         /// A new `TableConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20766,6 +21605,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldOptions", self.field_options);
@@ -20791,6 +21631,7 @@ pub mod analysis {
 
     impl TableFieldCustomIconContent {
         /// A new `TableFieldCustomIconContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20801,6 +21642,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldCustomIconContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -20832,6 +21674,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldCustomTextContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FontConfiguration".into(), self.font_configuration.into_value());
@@ -20851,6 +21694,7 @@ pub mod analysis {
 
     impl TableFieldImageConfiguration {
         /// A new `TableFieldImageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20861,6 +21705,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldImageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SizingOptions", self.sizing_options);
@@ -20891,6 +21736,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldLinkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -20913,6 +21759,7 @@ pub mod analysis {
 
     impl TableFieldLinkContentConfiguration {
         /// A new `TableFieldLinkContentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20924,6 +21771,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldLinkContentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomIconContent", self.custom_icon_content);
@@ -20970,6 +21818,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -21001,6 +21850,7 @@ pub mod analysis {
 
     impl TableFieldOptions {
         /// A new `TableFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21014,6 +21864,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Order", self.order);
@@ -21038,6 +21889,7 @@ pub mod analysis {
 
     impl TableFieldURLConfiguration {
         /// A new `TableFieldURLConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21049,6 +21901,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldURLConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageConfiguration", self.image_configuration);
@@ -21071,6 +21924,7 @@ pub mod analysis {
 
     impl TableFieldWells {
         /// A new `TableFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21082,6 +21936,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TableAggregatedFieldWells", self.table_aggregated_field_wells);
@@ -21104,6 +21959,7 @@ pub mod analysis {
 
     impl TableInlineVisualization {
         /// A new `TableInlineVisualization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21115,6 +21971,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableInlineVisualization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataBars", self.data_bars);
@@ -21143,6 +22000,7 @@ pub mod analysis {
 
     impl TableOptions {
         /// A new `TableOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21156,6 +22014,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CellStyle", self.cell_style);
@@ -21180,6 +22039,7 @@ pub mod analysis {
 
     impl TablePaginatedReportOptions {
         /// A new `TablePaginatedReportOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21191,6 +22051,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TablePaginatedReportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverflowColumnHeaderVisibility", self.overflow_column_header_visibility);
@@ -21210,6 +22071,7 @@ pub mod analysis {
 
     impl TablePinnedFieldOptions {
         /// A new `TablePinnedFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21220,6 +22082,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TablePinnedFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PinnedLeftFields", self.pinned_left_fields);
@@ -21241,6 +22104,7 @@ pub mod analysis {
 
     impl TableRowConditionalFormatting {
         /// A new `TableRowConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21252,6 +22116,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableRowConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -21286,6 +22151,7 @@ pub mod analysis {
 
     impl TableSideBorderOptions {
         /// A new `TableSideBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21301,6 +22167,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableSideBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bottom", self.bottom);
@@ -21327,6 +22194,7 @@ pub mod analysis {
 
     impl TableSortConfiguration {
         /// A new `TableSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21338,6 +22206,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaginationConfiguration", self.pagination_configuration);
@@ -21363,6 +22232,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableStyleTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CellType".into(), self.cell_type.into_value());
@@ -21381,6 +22251,7 @@ pub mod analysis {
 
     impl TableUnaggregatedFieldWells {
         /// A new `TableUnaggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21391,6 +22262,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableUnaggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -21450,6 +22322,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TableVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -21480,6 +22353,7 @@ pub mod analysis {
 
     impl TextAreaControlDisplayOptions {
         /// A new `TextAreaControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21492,6 +22366,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TextAreaControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -21518,6 +22393,7 @@ pub mod analysis {
 
     impl TextConditionalFormat {
         /// A new `TextConditionalFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21530,6 +22406,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TextConditionalFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -21550,6 +22427,7 @@ pub mod analysis {
 
     impl TextControlPlaceholderOptions {
         /// A new `TextControlPlaceholderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21560,6 +22438,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TextControlPlaceholderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -21584,6 +22463,7 @@ pub mod analysis {
 
     impl TextFieldControlDisplayOptions {
         /// A new `TextFieldControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21596,6 +22476,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TextFieldControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -21622,6 +22503,7 @@ pub mod analysis {
 
     impl ThousandSeparatorOptions {
         /// A new `ThousandSeparatorOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21634,6 +22516,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ThousandSeparatorOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupingStyle", self.grouping_style);
@@ -21669,6 +22552,7 @@ pub mod analysis {
 
     impl TimeBasedForecastProperties {
         /// A new `TimeBasedForecastProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21684,6 +22568,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TimeBasedForecastProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LowerBoundary", self.lower_boundary);
@@ -21747,6 +22632,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TimeEqualityFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -21797,6 +22683,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TimeRangeDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -21876,6 +22763,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TimeRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -21909,6 +22797,7 @@ pub mod analysis {
 
     impl TimeRangeFilterValue {
         /// A new `TimeRangeFilterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21921,6 +22810,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TimeRangeFilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameter", self.parameter);
@@ -21944,6 +22834,7 @@ pub mod analysis {
 
     impl TooltipItem {
         /// A new `TooltipItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21955,6 +22846,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnTooltipItem", self.column_tooltip_item);
@@ -21980,6 +22872,7 @@ pub mod analysis {
 
     impl TooltipOptions {
         /// A new `TooltipOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21992,6 +22885,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TooltipOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldBasedTooltip", self.field_based_tooltip);
@@ -22055,6 +22949,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TopBottomFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AggregationSortConfigurations".into(), self.aggregation_sort_configurations.into_value());
@@ -22124,6 +23019,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TopBottomMoversComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -22184,6 +23080,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TopBottomRankedComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -22216,6 +23113,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TopicIdentifierDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -22244,6 +23142,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TopicReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicArn".into(), self.topic_arn.into_value());
@@ -22280,6 +23179,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TotalAggregationComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -22300,6 +23200,7 @@ pub mod analysis {
 
     impl TotalAggregationFunction {
         /// A new `TotalAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22310,6 +23211,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TotalAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleTotalAggregationFunction", self.simple_total_aggregation_function);
@@ -22337,6 +23239,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TotalAggregationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -22371,6 +23274,7 @@ pub mod analysis {
 
     impl TotalOptions {
         /// A new `TotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22386,6 +23290,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -22428,6 +23333,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TransposedTableOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnIndex", self.column_index);
@@ -22454,6 +23360,7 @@ pub mod analysis {
 
     impl TreeMapAggregatedFieldWells {
         /// A new `TreeMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22466,6 +23373,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TreeMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -22513,6 +23421,7 @@ pub mod analysis {
 
     impl TreeMapConfiguration {
         /// A new `TreeMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22532,6 +23441,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TreeMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorLabelOptions", self.color_label_options);
@@ -22559,6 +23469,7 @@ pub mod analysis {
 
     impl TreeMapFieldWells {
         /// A new `TreeMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22569,6 +23480,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TreeMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreeMapAggregatedFieldWells", self.tree_map_aggregated_field_wells);
@@ -22590,6 +23502,7 @@ pub mod analysis {
 
     impl TreeMapSortConfiguration {
         /// A new `TreeMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22601,6 +23514,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TreeMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreeMapGroupItemsLimitConfiguration", self.tree_map_group_items_limit_configuration);
@@ -22661,6 +23575,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TreeMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -22685,6 +23600,7 @@ pub mod analysis {
 
     impl TrendArrowOptions {
         /// A new `TrendArrowOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22695,6 +23611,7 @@ pub mod analysis {
     }
 
     impl IntoValue for TrendArrowOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -22729,6 +23646,7 @@ pub mod analysis {
     }
 
     impl IntoValue for UnaggregatedField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -22766,6 +23684,7 @@ pub mod analysis {
     }
 
     impl IntoValue for UniqueValuesComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -22794,6 +23713,7 @@ pub mod analysis {
     }
 
     impl IntoValue for ValidationStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -22812,6 +23732,7 @@ pub mod analysis {
 
     impl VisibleRangeOptions {
         /// A new `VisibleRangeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22822,6 +23743,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisibleRangeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentRange", self.percent_range);
@@ -22912,6 +23834,7 @@ pub mod analysis {
 
     impl Visual {
         /// A new `Visual` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22946,6 +23869,7 @@ pub mod analysis {
     }
 
     impl IntoValue for Visual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarChartVisual", self.bar_chart_visual);
@@ -23022,6 +23946,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -23053,6 +23978,7 @@ pub mod analysis {
 
     impl VisualCustomActionOperation {
         /// A new `VisualCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23066,6 +23992,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterOperation", self.filter_operation);
@@ -23090,6 +24017,7 @@ pub mod analysis {
 
     impl VisualInteractionOptions {
         /// A new `VisualInteractionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23101,6 +24029,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualInteractionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContextMenuOption", self.context_menu_option);
@@ -23120,6 +24049,7 @@ pub mod analysis {
 
     impl VisualInteractionOptionsContextMenuOption {
         /// A new `VisualInteractionOptionsContextMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23130,6 +24060,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualInteractionOptionsContextMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -23148,6 +24079,7 @@ pub mod analysis {
 
     impl VisualInteractionOptionsVisualMenuOption {
         /// A new `VisualInteractionOptionsVisualMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23158,6 +24090,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualInteractionOptionsVisualMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -23179,6 +24112,7 @@ pub mod analysis {
 
     impl VisualPalette {
         /// A new `VisualPalette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23190,6 +24124,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualPalette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartColor", self.chart_color);
@@ -23212,6 +24147,7 @@ pub mod analysis {
 
     impl VisualSubtitleLabelOptions {
         /// A new `VisualSubtitleLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23223,6 +24159,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualSubtitleLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatText", self.format_text);
@@ -23245,6 +24182,7 @@ pub mod analysis {
 
     impl VisualTitleLabelOptions {
         /// A new `VisualTitleLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23256,6 +24194,7 @@ pub mod analysis {
     }
 
     impl IntoValue for VisualTitleLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatText", self.format_text);
@@ -23281,6 +24220,7 @@ pub mod analysis {
 
     impl WaterfallChartAggregatedFieldWells {
         /// A new `WaterfallChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23293,6 +24233,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Breakdowns", self.breakdowns);
@@ -23313,6 +24254,7 @@ pub mod analysis {
 
     impl WaterfallChartColorConfiguration {
         /// A new `WaterfallChartColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23323,6 +24265,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallChartColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupColorConfiguration", self.group_color_configuration);
@@ -23374,6 +24317,7 @@ pub mod analysis {
 
     impl WaterfallChartConfiguration {
         /// A new `WaterfallChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23395,6 +24339,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryAxisDisplayOptions", self.category_axis_display_options);
@@ -23424,6 +24369,7 @@ pub mod analysis {
 
     impl WaterfallChartFieldWells {
         /// A new `WaterfallChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23434,6 +24380,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WaterfallChartAggregatedFieldWells", self.waterfall_chart_aggregated_field_wells);
@@ -23458,6 +24405,7 @@ pub mod analysis {
 
     impl WaterfallChartGroupColorConfiguration {
         /// A new `WaterfallChartGroupColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23470,6 +24418,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallChartGroupColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NegativeBarColor", self.negative_bar_color);
@@ -23490,6 +24439,7 @@ pub mod analysis {
 
     impl WaterfallChartOptions {
         /// A new `WaterfallChartOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23500,6 +24450,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallChartOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TotalBarLabel", self.total_bar_label);
@@ -23521,6 +24472,7 @@ pub mod analysis {
 
     impl WaterfallChartSortConfiguration {
         /// A new `WaterfallChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23532,6 +24484,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BreakdownItemsLimit", self.breakdown_items_limit);
@@ -23592,6 +24545,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WaterfallVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -23625,6 +24579,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WhatIfPointScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Date".into(), self.date.into_value());
@@ -23660,6 +24615,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WhatIfRangeScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndDate".into(), self.end_date.into_value());
@@ -23683,6 +24639,7 @@ pub mod analysis {
 
     impl WordCloudAggregatedFieldWells {
         /// A new `WordCloudAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23694,6 +24651,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WordCloudAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -23725,6 +24683,7 @@ pub mod analysis {
 
     impl WordCloudChartConfiguration {
         /// A new `WordCloudChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23739,6 +24698,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WordCloudChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -23761,6 +24721,7 @@ pub mod analysis {
 
     impl WordCloudFieldWells {
         /// A new `WordCloudFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23771,6 +24732,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WordCloudFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WordCloudAggregatedFieldWells", self.word_cloud_aggregated_field_wells);
@@ -23804,6 +24766,7 @@ pub mod analysis {
 
     impl WordCloudOptions {
         /// A new `WordCloudOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23819,6 +24782,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WordCloudOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudLayout", self.cloud_layout);
@@ -23845,6 +24809,7 @@ pub mod analysis {
 
     impl WordCloudSortConfiguration {
         /// A new `WordCloudSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23856,6 +24821,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WordCloudSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -23916,6 +24882,7 @@ pub mod analysis {
     }
 
     impl IntoValue for WordCloudVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -25104,6 +26071,7 @@ impl CfnApprovalPolicy {
 impl crate::core::element::CfnResource for CfnApprovalPolicy {
     const TYPE_NAME: &'static str = "AWS::QuickSight::ApprovalPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -25121,16 +26089,19 @@ impl crate::core::element::CfnResource for CfnApprovalPolicy {
 impl Handle<CfnApprovalPolicy> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -25167,6 +26138,7 @@ pub mod approval_policy {
     }
 
     impl IntoValue for ApplicableTo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupArns", self.group_arns);
@@ -25240,6 +26212,7 @@ impl CfnAssignment {
 impl crate::core::element::CfnResource for CfnAssignment {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Assignment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssignmentName".into(), self.assignment_name.into_value());
@@ -25257,12 +26230,14 @@ impl Handle<CfnAssignment> {
     /// namespace and assignment name.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID for the IAM policy assignment.
     ///
     /// `Fn::GetAtt` `AssignmentId`.
+    #[inline]
     pub fn attr_assignment_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssignmentId"))
     }
@@ -25320,6 +26295,7 @@ impl CfnBrand {
 impl crate::core::element::CfnResource for CfnBrand {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Brand";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BrandDefinition", self.brand_definition);
@@ -25334,42 +26310,49 @@ impl Handle<CfnBrand> {
     /// The Amazon Resource Name (ARN) of the brand.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status of the brand.
     ///
     /// `Fn::GetAtt` `BrandStatus`.
+    #[inline]
     pub fn attr_brand_status(&self) -> Val<String> {
         Val::expr(self.get_att("BrandStatus"))
     }
     /// The time that the brand was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The last time the brand was updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// The ID of the version.
     ///
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("VersionId"))
     }
     /// The status of the version.
     ///
     /// `Fn::GetAtt` `VersionStatus`.
+    #[inline]
     pub fn attr_version_status(&self) -> Val<String> {
         Val::expr(self.get_att("VersionStatus"))
     }
     /// The ID of the Amazon Web Services account that owns the brand.
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
@@ -25392,6 +26375,7 @@ pub mod brand {
 
     impl ApplicationTheme {
         /// A new `ApplicationTheme` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25403,6 +26387,7 @@ pub mod brand {
     }
 
     impl IntoValue for ApplicationTheme {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BrandColorPalette", self.brand_color_palette);
@@ -25446,6 +26431,7 @@ pub mod brand {
 
     impl BrandColorPalette {
         /// A new `BrandColorPalette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25464,6 +26450,7 @@ pub mod brand {
     }
 
     impl IntoValue for BrandColorPalette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Accent", self.accent);
@@ -25500,6 +26487,7 @@ pub mod brand {
 
     impl BrandDefinition {
         /// A new `BrandDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25512,6 +26500,7 @@ pub mod brand {
     }
 
     impl IntoValue for BrandDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationTheme", self.application_theme);
@@ -25532,6 +26521,7 @@ pub mod brand {
 
     impl BrandElementStyle {
         /// A new `BrandElementStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25542,6 +26532,7 @@ pub mod brand {
     }
 
     impl IntoValue for BrandElementStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NavbarStyle", self.navbar_style);
@@ -25563,6 +26554,7 @@ pub mod brand {
 
     impl NavbarStyle {
         /// A new `NavbarStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25574,6 +26566,7 @@ pub mod brand {
     }
 
     impl IntoValue for NavbarStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContextualNavbar", self.contextual_navbar);
@@ -25600,6 +26593,7 @@ pub mod brand {
 
     impl Palette {
         /// A new `Palette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25611,6 +26605,7 @@ pub mod brand {
     }
 
     impl IntoValue for Palette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Background", self.background);
@@ -25663,6 +26658,7 @@ impl CfnCustomPermissions {
 impl crate::core::element::CfnResource for CfnCustomPermissions {
     const TYPE_NAME: &'static str = "AWS::QuickSight::CustomPermissions";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -25677,6 +26673,7 @@ impl crate::core::element::CfnResource for CfnCustomPermissions {
 impl Handle<CfnCustomPermissions> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -26371,6 +27368,7 @@ pub mod custom_permissions {
 
     impl Capabilities {
         /// A new `Capabilities` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -26606,6 +27604,7 @@ pub mod custom_permissions {
     }
 
     impl IntoValue for Capabilities {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessAppsNativeDataStore", self.access_apps_native_data_store);
@@ -26897,6 +27896,7 @@ impl CfnCustomization {
 impl crate::core::element::CfnResource for CfnCustomization {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Customization";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DefaultTheme".into(), self.default_theme.into_value());
@@ -26913,6 +27913,7 @@ impl Handle<CfnCustomization> {
     /// used as the primary identifier.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -26920,6 +27921,7 @@ impl Handle<CfnCustomization> {
     /// the template, so it is read-only.
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
@@ -26991,6 +27993,7 @@ impl CfnDLPSetting {
 impl crate::core::element::CfnResource for CfnDLPSetting {
     const TYPE_NAME: &'static str = "AWS::QuickSight::DLPSetting";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -27009,21 +28012,25 @@ impl crate::core::element::CfnResource for CfnDLPSetting {
 impl Handle<CfnDLPSetting> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -27148,6 +28155,7 @@ impl CfnDashboard {
 impl crate::core::element::CfnResource for CfnDashboard {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Dashboard";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -27174,30 +28182,35 @@ impl Handle<CfnDashboard> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the resource.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The time that this dashboard was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;The last time that this dashboard was published.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastPublishedTime`.
+    #[inline]
     pub fn attr_last_published_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastPublishedTime"))
     }
     /// &lt;p&gt;The last time that this dashboard was updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// &lt;p&gt;Dashboard version.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value {
         self.get_att("Version")
     }
@@ -27217,6 +28230,7 @@ pub mod dashboard {
 
     impl AdHocFilteringOption {
         /// A new `AdHocFilteringOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27227,6 +28241,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AdHocFilteringOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -27254,6 +28269,7 @@ pub mod dashboard {
 
     impl AggregationFunction {
         /// A new `AggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27267,6 +28283,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeAggregationFunction", self.attribute_aggregation_function);
@@ -27304,6 +28321,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AggregationSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -27330,6 +28348,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AnalysisDefaults {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultNewSheetConfiguration".into(), self.default_new_sheet_configuration.into_value());
@@ -27351,6 +28370,7 @@ pub mod dashboard {
 
     impl AnchorDateConfiguration {
         /// A new `AnchorDateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27362,6 +28382,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AnchorDateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnchorOption", self.anchor_option);
@@ -27384,6 +28405,7 @@ pub mod dashboard {
 
     impl ArcAxisConfiguration {
         /// A new `ArcAxisConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27395,6 +28417,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ArcAxisConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Range", self.range);
@@ -27417,6 +28440,7 @@ pub mod dashboard {
 
     impl ArcAxisDisplayRange {
         /// A new `ArcAxisDisplayRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27428,6 +28452,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ArcAxisDisplayRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -27450,6 +28475,7 @@ pub mod dashboard {
 
     impl ArcConfiguration {
         /// A new `ArcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27461,6 +28487,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ArcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcAngle", self.arc_angle);
@@ -27480,6 +28507,7 @@ pub mod dashboard {
 
     impl ArcOptions {
         /// A new `ArcOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27490,6 +28518,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ArcOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcThickness", self.arc_thickness);
@@ -27517,6 +28546,7 @@ pub mod dashboard {
 
     impl AssetOptions {
         /// A new `AssetOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27530,6 +28560,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AssetOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludedDataSetArns", self.excluded_data_set_arns);
@@ -27554,6 +28585,7 @@ pub mod dashboard {
 
     impl AttributeAggregationFunction {
         /// A new `AttributeAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27565,6 +28597,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AttributeAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleAttributeAggregation", self.simple_attribute_aggregation);
@@ -27587,6 +28620,7 @@ pub mod dashboard {
 
     impl AxisDataOptions {
         /// A new `AxisDataOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27598,6 +28632,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisDataOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateAxisOptions", self.date_axis_options);
@@ -27620,6 +28655,7 @@ pub mod dashboard {
 
     impl AxisDisplayMinMaxRange {
         /// A new `AxisDisplayMinMaxRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27631,6 +28667,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisDisplayMinMaxRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Maximum", self.maximum);
@@ -27667,6 +28704,7 @@ pub mod dashboard {
 
     impl AxisDisplayOptions {
         /// A new `AxisDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27682,6 +28720,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisLineVisibility", self.axis_line_visibility);
@@ -27708,6 +28747,7 @@ pub mod dashboard {
 
     impl AxisDisplayRange {
         /// A new `AxisDisplayRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27719,6 +28759,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisDisplayRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataDriven", self.data_driven);
@@ -27744,6 +28785,7 @@ pub mod dashboard {
 
     impl AxisLabelOptions {
         /// A new `AxisLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27756,6 +28798,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplyTo", self.apply_to);
@@ -27785,6 +28828,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisLabelReferenceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -27807,6 +28851,7 @@ pub mod dashboard {
 
     impl AxisLinearScale {
         /// A new `AxisLinearScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27818,6 +28863,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisLinearScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StepCount", self.step_count);
@@ -27837,6 +28883,7 @@ pub mod dashboard {
 
     impl AxisLogarithmicScale {
         /// A new `AxisLogarithmicScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27847,6 +28894,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisLogarithmicScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -27868,6 +28916,7 @@ pub mod dashboard {
 
     impl AxisScale {
         /// A new `AxisScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27879,6 +28928,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Linear", self.linear);
@@ -27901,6 +28951,7 @@ pub mod dashboard {
 
     impl AxisTickLabelOptions {
         /// A new `AxisTickLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27912,6 +28963,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for AxisTickLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelOptions", self.label_options);
@@ -27940,6 +28992,7 @@ pub mod dashboard {
 
     impl BarChartAggregatedFieldWells {
         /// A new `BarChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -27953,6 +29006,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -28028,6 +29082,7 @@ pub mod dashboard {
 
     impl BarChartConfiguration {
         /// A new `BarChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28056,6 +29111,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarsArrangement", self.bars_arrangement);
@@ -28095,6 +29151,7 @@ pub mod dashboard {
 
     impl BarChartDefaultSeriesSettings {
         /// A new `BarChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28106,6 +29163,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -28125,6 +29183,7 @@ pub mod dashboard {
 
     impl BarChartFieldWells {
         /// A new `BarChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28135,6 +29194,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarChartAggregatedFieldWells", self.bar_chart_aggregated_field_wells);
@@ -28156,6 +29216,7 @@ pub mod dashboard {
 
     impl BarChartSeriesSettings {
         /// A new `BarChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28167,6 +29228,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -28201,6 +29263,7 @@ pub mod dashboard {
 
     impl BarChartSortConfiguration {
         /// A new `BarChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28216,6 +29279,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -28280,6 +29344,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -28307,6 +29372,7 @@ pub mod dashboard {
 
     impl BarSeriesItem {
         /// A new `BarSeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28318,6 +29384,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldBarSeriesItem", self.data_field_bar_series_item);
@@ -28337,6 +29404,7 @@ pub mod dashboard {
 
     impl BinCountOptions {
         /// A new `BinCountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28347,6 +29415,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BinCountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -28368,6 +29437,7 @@ pub mod dashboard {
 
     impl BinWidthOptions {
         /// A new `BinWidthOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28379,6 +29449,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BinWidthOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinCountLimit", self.bin_count_limit);
@@ -28428,6 +29499,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BodySectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -28450,6 +29522,7 @@ pub mod dashboard {
 
     impl BodySectionContent {
         /// A new `BodySectionContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28460,6 +29533,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BodySectionContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Layout", self.layout);
@@ -28495,6 +29569,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BodySectionDynamicCategoryDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -28532,6 +29607,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BodySectionDynamicNumericDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -28558,6 +29634,7 @@ pub mod dashboard {
 
     impl BodySectionRepeatConfiguration {
         /// A new `BodySectionRepeatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28570,6 +29647,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BodySectionRepeatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionConfigurations", self.dimension_configurations);
@@ -28593,6 +29671,7 @@ pub mod dashboard {
 
     impl BodySectionRepeatDimensionConfiguration {
         /// A new `BodySectionRepeatDimensionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28604,6 +29683,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BodySectionRepeatDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicCategoryDimensionConfiguration", self.dynamic_category_dimension_configuration);
@@ -28623,6 +29703,7 @@ pub mod dashboard {
 
     impl BodySectionRepeatPageBreakConfiguration {
         /// A new `BodySectionRepeatPageBreakConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28633,6 +29714,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BodySectionRepeatPageBreakConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "After", self.after);
@@ -28659,6 +29741,7 @@ pub mod dashboard {
 
     impl BorderSettings {
         /// A new `BorderSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28671,6 +29754,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BorderSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderColor", self.border_color);
@@ -28694,6 +29778,7 @@ pub mod dashboard {
 
     impl BoxPlotAggregatedFieldWells {
         /// A new `BoxPlotAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28705,6 +29790,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BoxPlotAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -28757,6 +29843,7 @@ pub mod dashboard {
 
     impl BoxPlotChartConfiguration {
         /// A new `BoxPlotChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28778,6 +29865,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BoxPlotChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BoxPlotOptions", self.box_plot_options);
@@ -28807,6 +29895,7 @@ pub mod dashboard {
 
     impl BoxPlotFieldWells {
         /// A new `BoxPlotFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28817,6 +29906,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BoxPlotFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BoxPlotAggregatedFieldWells", self.box_plot_aggregated_field_wells);
@@ -28841,6 +29931,7 @@ pub mod dashboard {
 
     impl BoxPlotOptions {
         /// A new `BoxPlotOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28853,6 +29944,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BoxPlotOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllDataPointsVisibility", self.all_data_points_visibility);
@@ -28876,6 +29968,7 @@ pub mod dashboard {
 
     impl BoxPlotSortConfiguration {
         /// A new `BoxPlotSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28887,6 +29980,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BoxPlotSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategorySort", self.category_sort);
@@ -28906,6 +30000,7 @@ pub mod dashboard {
 
     impl BoxPlotStyleOptions {
         /// A new `BoxPlotStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -28916,6 +30011,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BoxPlotStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillStyle", self.fill_style);
@@ -28975,6 +30071,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for BoxPlotVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -29019,6 +30116,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CalculatedField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSetIdentifier", self.data_set_identifier);
@@ -29049,6 +30147,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CalculatedMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -29068,6 +30167,7 @@ pub mod dashboard {
 
     impl CascadingControlConfiguration {
         /// A new `CascadingControlConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29078,6 +30178,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CascadingControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceControls", self.source_controls);
@@ -29099,6 +30200,7 @@ pub mod dashboard {
 
     impl CascadingControlSource {
         /// A new `CascadingControlSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29110,6 +30212,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CascadingControlSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnToMatch", self.column_to_match);
@@ -29149,6 +30252,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CategoricalDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -29195,6 +30299,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CategoricalMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -29225,6 +30330,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CategoryDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CategoryValues".into(), self.category_values.into_value());
@@ -29272,6 +30378,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CategoryFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -29299,6 +30406,7 @@ pub mod dashboard {
 
     impl CategoryFilterConfiguration {
         /// A new `CategoryFilterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29311,6 +30419,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CategoryFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomFilterConfiguration", self.custom_filter_configuration);
@@ -29351,6 +30460,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CategoryInnerFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -29377,6 +30487,7 @@ pub mod dashboard {
 
     impl ChartAxisLabelOptions {
         /// A new `ChartAxisLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29389,6 +30500,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ChartAxisLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisLabelOptions", self.axis_label_options);
@@ -29409,6 +30521,7 @@ pub mod dashboard {
 
     impl ClusterMarker {
         /// A new `ClusterMarker` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29419,6 +30532,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ClusterMarker {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleClusterMarker", self.simple_cluster_marker);
@@ -29437,6 +30551,7 @@ pub mod dashboard {
 
     impl ClusterMarkerConfiguration {
         /// A new `ClusterMarkerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29447,6 +30562,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ClusterMarkerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterMarker", self.cluster_marker);
@@ -29481,6 +30597,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ColorScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColorFillType".into(), self.color_fill_type.into_value());
@@ -29501,6 +30618,7 @@ pub mod dashboard {
 
     impl ColorsConfiguration {
         /// A new `ColorsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29511,6 +30629,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ColorsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomColors", self.custom_colors);
@@ -29560,6 +30679,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ColumnConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorsConfiguration", self.colors_configuration);
@@ -29588,6 +30708,7 @@ pub mod dashboard {
 
     impl ColumnHierarchy {
         /// A new `ColumnHierarchy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29600,6 +30721,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ColumnHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeHierarchy", self.date_time_hierarchy);
@@ -29637,6 +30759,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ColumnIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnName".into(), self.column_name.into_value());
@@ -29673,6 +30796,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ColumnSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -29718,6 +30842,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ColumnTooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -29749,6 +30874,7 @@ pub mod dashboard {
 
     impl ComboChartAggregatedFieldWells {
         /// A new `ComboChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29762,6 +30888,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarValues", self.bar_values);
@@ -29840,6 +30967,7 @@ pub mod dashboard {
 
     impl ComboChartConfiguration {
         /// A new `ComboChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29869,6 +30997,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarDataLabels", self.bar_data_labels);
@@ -29915,6 +31044,7 @@ pub mod dashboard {
 
     impl ComboChartDefaultSeriesSettings {
         /// A new `ComboChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29928,6 +31058,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -29949,6 +31080,7 @@ pub mod dashboard {
 
     impl ComboChartFieldWells {
         /// A new `ComboChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29959,6 +31091,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComboChartAggregatedFieldWells", self.combo_chart_aggregated_field_wells);
@@ -29986,6 +31119,7 @@ pub mod dashboard {
 
     impl ComboChartSeriesSettings {
         /// A new `ComboChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -29999,6 +31133,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -30029,6 +31164,7 @@ pub mod dashboard {
 
     impl ComboChartSortConfiguration {
         /// A new `ComboChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30042,6 +31178,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -30104,6 +31241,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -30131,6 +31269,7 @@ pub mod dashboard {
 
     impl ComboSeriesItem {
         /// A new `ComboSeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30142,6 +31281,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldComboSeriesItem", self.data_field_combo_series_item);
@@ -30164,6 +31304,7 @@ pub mod dashboard {
 
     impl ComparisonConfiguration {
         /// A new `ComparisonConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30175,6 +31316,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComparisonConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComparisonFormat", self.comparison_format);
@@ -30197,6 +31339,7 @@ pub mod dashboard {
 
     impl ComparisonFormatConfiguration {
         /// A new `ComparisonFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30208,6 +31351,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ComparisonFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberDisplayFormatConfiguration", self.number_display_format_configuration);
@@ -30254,6 +31398,7 @@ pub mod dashboard {
 
     impl Computation {
         /// A new `Computation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30273,6 +31418,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Computation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Forecast", self.forecast);
@@ -30303,6 +31449,7 @@ pub mod dashboard {
 
     impl ConditionalFormattingColor {
         /// A new `ConditionalFormattingColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30314,6 +31461,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Gradient", self.gradient);
@@ -30358,6 +31506,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingCustomIconCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -30382,6 +31531,7 @@ pub mod dashboard {
 
     impl ConditionalFormattingCustomIconOptions {
         /// A new `ConditionalFormattingCustomIconOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30393,6 +31543,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingCustomIconOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -30421,6 +31572,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingGradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -30443,6 +31595,7 @@ pub mod dashboard {
 
     impl ConditionalFormattingIcon {
         /// A new `ConditionalFormattingIcon` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30454,6 +31607,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingIcon {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomCondition", self.custom_condition);
@@ -30473,6 +31627,7 @@ pub mod dashboard {
 
     impl ConditionalFormattingIconDisplayConfiguration {
         /// A new `ConditionalFormattingIconDisplayConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30483,6 +31638,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingIconDisplayConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IconDisplayOption", self.icon_display_option);
@@ -30514,6 +31670,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingIconSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -30546,6 +31703,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ConditionalFormattingSolidColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -30577,6 +31735,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ContributionAnalysisDefault {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContributorDimensions".into(), self.contributor_dimensions.into_value());
@@ -30617,6 +31776,7 @@ pub mod dashboard {
 
     impl CurrencyDisplayFormatConfiguration {
         /// A new `CurrencyDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30634,6 +31794,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CurrencyDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -30675,6 +31836,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomActionFilterOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SelectedFieldsConfiguration".into(), self.selected_fields_configuration.into_value());
@@ -30694,6 +31856,7 @@ pub mod dashboard {
 
     impl CustomActionNavigationOperation {
         /// A new `CustomActionNavigationOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30704,6 +31867,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomActionNavigationOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalNavigationConfiguration", self.local_navigation_configuration);
@@ -30728,6 +31892,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomActionSetParametersOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterValueConfigurations".into(), self.parameter_value_configurations.into_value());
@@ -30755,6 +31920,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomActionURLOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("URLTarget".into(), self.url_target.into_value());
@@ -30791,6 +31957,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -30820,6 +31987,7 @@ pub mod dashboard {
 
     impl CustomContentConfiguration {
         /// A new `CustomContentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -30833,6 +32001,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomContentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -30900,6 +32069,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomContentVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -30958,6 +32128,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValue", self.category_value);
@@ -31008,6 +32179,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomFilterListConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValues", self.category_values);
@@ -31035,6 +32207,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomNarrativeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Narrative".into(), self.narrative.into_value());
@@ -31062,6 +32235,7 @@ pub mod dashboard {
 
     impl CustomParameterValues {
         /// A new `CustomParameterValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31075,6 +32249,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomParameterValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeValues", self.date_time_values);
@@ -31109,6 +32284,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CustomValuesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomValues".into(), self.custom_values.into_value());
@@ -31170,6 +32346,7 @@ pub mod dashboard {
 
     impl DashboardPublishOptions {
         /// A new `DashboardPublishOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31194,6 +32371,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DashboardPublishOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdHocFilteringOption", self.ad_hoc_filtering_option);
@@ -31226,6 +32404,7 @@ pub mod dashboard {
 
     impl DashboardSourceEntity {
         /// A new `DashboardSourceEntity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31236,6 +32415,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DashboardSourceEntity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceTemplate", self.source_template);
@@ -31274,6 +32454,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DashboardSourceTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -31352,6 +32533,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DashboardVersionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnalysisDefaults", self.analysis_defaults);
@@ -31379,6 +32561,7 @@ pub mod dashboard {
 
     impl DashboardVisualPublishOptions {
         /// A new `DashboardVisualPublishOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31389,6 +32572,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DashboardVisualPublishOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExportHiddenFieldsOption", self.export_hidden_fields_option);
@@ -31424,6 +32608,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataBarsOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -31447,6 +32632,7 @@ pub mod dashboard {
 
     impl DataColor {
         /// A new `DataColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31458,6 +32644,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -31494,6 +32681,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataFieldBarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -31531,6 +32719,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataFieldComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -31571,6 +32760,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataFieldSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AxisBinding".into(), self.axis_binding.into_value());
@@ -31619,6 +32809,7 @@ pub mod dashboard {
 
     impl DataLabelOptions {
         /// A new `DataLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31638,6 +32829,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
@@ -31677,6 +32869,7 @@ pub mod dashboard {
 
     impl DataLabelType {
         /// A new `DataLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31691,6 +32884,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPathLabelType", self.data_path_label_type);
@@ -31729,6 +32923,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPathColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -31755,6 +32950,7 @@ pub mod dashboard {
 
     impl DataPathLabelType {
         /// A new `DataPathLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31767,6 +32963,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPathLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -31796,6 +32993,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPathSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -31815,6 +33013,7 @@ pub mod dashboard {
 
     impl DataPathType {
         /// A new `DataPathType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31825,6 +33024,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPathType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PivotTableDataPathType", self.pivot_table_data_path_type);
@@ -31849,6 +33049,7 @@ pub mod dashboard {
 
     impl DataPathValue {
         /// A new `DataPathValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31861,6 +33062,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPathValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPathType", self.data_path_type);
@@ -31881,6 +33083,7 @@ pub mod dashboard {
 
     impl DataPointDrillUpDownOption {
         /// A new `DataPointDrillUpDownOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31891,6 +33094,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPointDrillUpDownOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -31909,6 +33113,7 @@ pub mod dashboard {
 
     impl DataPointMenuLabelOption {
         /// A new `DataPointMenuLabelOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31919,6 +33124,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPointMenuLabelOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -31937,6 +33143,7 @@ pub mod dashboard {
 
     impl DataPointTooltipOption {
         /// A new `DataPointTooltipOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31947,6 +33154,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataPointTooltipOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -31967,6 +33175,7 @@ pub mod dashboard {
 
     impl DataQAEnabledOption {
         /// A new `DataQAEnabledOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -31977,6 +33186,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataQAEnabledOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -32004,6 +33214,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataSetIdentifierDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetArn".into(), self.data_set_arn.into_value());
@@ -32036,6 +33247,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataSetReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetArn".into(), self.data_set_arn.into_value());
@@ -32055,6 +33267,7 @@ pub mod dashboard {
 
     impl DataStoriesSharingOption {
         /// A new `DataStoriesSharingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32065,6 +33278,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DataStoriesSharingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -32083,6 +33297,7 @@ pub mod dashboard {
 
     impl DateAxisOptions {
         /// A new `DateAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32093,6 +33308,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MissingDateVisibility", self.missing_date_visibility);
@@ -32141,6 +33357,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -32188,6 +33405,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -32215,6 +33433,7 @@ pub mod dashboard {
 
     impl DateTimeDefaultValues {
         /// A new `DateTimeDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32227,6 +33446,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -32253,6 +33473,7 @@ pub mod dashboard {
 
     impl DateTimeFormatConfiguration {
         /// A new `DateTimeFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32265,6 +33486,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormat", self.date_time_format);
@@ -32298,6 +33520,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DrillDownFilters", self.drill_down_filters);
@@ -32330,6 +33553,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -32380,6 +33604,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -32414,6 +33639,7 @@ pub mod dashboard {
 
     impl DateTimePickerControlDisplayOptions {
         /// A new `DateTimePickerControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32428,6 +33654,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimePickerControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateIconVisibility", self.date_icon_visibility);
@@ -32453,6 +33680,7 @@ pub mod dashboard {
 
     impl DateTimeValueWhenUnsetConfiguration {
         /// A new `DateTimeValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32464,6 +33692,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -32495,6 +33724,7 @@ pub mod dashboard {
 
     impl DecalSettings {
         /// A new `DecalSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32509,6 +33739,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DecalSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecalColor", self.decal_color);
@@ -32531,6 +33762,7 @@ pub mod dashboard {
 
     impl DecalSettingsConfiguration {
         /// A new `DecalSettingsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32541,6 +33773,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DecalSettingsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomDecalSettings", self.custom_decal_settings);
@@ -32562,6 +33795,7 @@ pub mod dashboard {
 
     impl DecimalDefaultValues {
         /// A new `DecimalDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32573,6 +33807,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DecimalDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -32605,6 +33840,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DecimalParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -32654,6 +33890,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DecimalParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -32682,6 +33919,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DecimalPlacesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DecimalPlaces".into(), self.decimal_places.into_value());
@@ -32703,6 +33941,7 @@ pub mod dashboard {
 
     impl DecimalValueWhenUnsetConfiguration {
         /// A new `DecimalValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32714,6 +33953,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DecimalValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -32739,6 +33979,7 @@ pub mod dashboard {
 
     impl DefaultDateTimePickerControlOptions {
         /// A new `DefaultDateTimePickerControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32751,6 +33992,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultDateTimePickerControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -32780,6 +34022,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultFilterControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ControlOptions".into(), self.control_options.into_value());
@@ -32817,6 +34060,7 @@ pub mod dashboard {
 
     impl DefaultFilterControlOptions {
         /// A new `DefaultFilterControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32833,6 +34077,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultFilterControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultDateTimePickerOptions", self.default_date_time_picker_options);
@@ -32866,6 +34111,7 @@ pub mod dashboard {
 
     impl DefaultFilterDropDownControlOptions {
         /// A new `DefaultFilterDropDownControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32879,6 +34125,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultFilterDropDownControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -32906,6 +34153,7 @@ pub mod dashboard {
 
     impl DefaultFilterListControlOptions {
         /// A new `DefaultFilterListControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -32918,6 +34166,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultFilterListControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -32944,6 +34193,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultFreeFormLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -32968,6 +34218,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultGridLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -32989,6 +34240,7 @@ pub mod dashboard {
 
     impl DefaultInteractiveLayoutConfiguration {
         /// A new `DefaultInteractiveLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33000,6 +34252,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultInteractiveLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FreeForm", self.free_form);
@@ -33025,6 +34278,7 @@ pub mod dashboard {
 
     impl DefaultNewSheetConfiguration {
         /// A new `DefaultNewSheetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33037,6 +34291,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultNewSheetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InteractiveLayoutConfiguration", self.interactive_layout_configuration);
@@ -33057,6 +34312,7 @@ pub mod dashboard {
 
     impl DefaultPaginatedLayoutConfiguration {
         /// A new `DefaultPaginatedLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33067,6 +34323,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultPaginatedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SectionBased", self.section_based);
@@ -33088,6 +34345,7 @@ pub mod dashboard {
 
     impl DefaultRelativeDateTimeControlOptions {
         /// A new `DefaultRelativeDateTimeControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33099,6 +34357,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultRelativeDateTimeControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -33124,6 +34383,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultSectionBasedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -33175,6 +34435,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultSliderControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -33200,6 +34461,7 @@ pub mod dashboard {
 
     impl DefaultTextAreaControlOptions {
         /// A new `DefaultTextAreaControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33211,6 +34473,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultTextAreaControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -33230,6 +34493,7 @@ pub mod dashboard {
 
     impl DefaultTextFieldControlOptions {
         /// A new `DefaultTextFieldControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33240,6 +34504,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DefaultTextFieldControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -33270,6 +34535,7 @@ pub mod dashboard {
 
     impl DestinationParameterValueConfiguration {
         /// A new `DestinationParameterValueConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33284,6 +34550,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DestinationParameterValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValuesConfiguration", self.custom_values_configuration);
@@ -33312,6 +34579,7 @@ pub mod dashboard {
 
     impl DimensionField {
         /// A new `DimensionField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33324,6 +34592,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoricalDimensionField", self.categorical_dimension_field);
@@ -33344,6 +34613,7 @@ pub mod dashboard {
 
     impl DonutCenterOptions {
         /// A new `DonutCenterOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33354,6 +34624,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DonutCenterOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelVisibility", self.label_visibility);
@@ -33375,6 +34646,7 @@ pub mod dashboard {
 
     impl DonutOptions {
         /// A new `DonutOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33386,6 +34658,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DonutOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcOptions", self.arc_options);
@@ -33411,6 +34684,7 @@ pub mod dashboard {
 
     impl DrillDownFilter {
         /// A new `DrillDownFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33423,6 +34697,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilter", self.category_filter);
@@ -33449,6 +34724,7 @@ pub mod dashboard {
 
     impl DropDownControlDisplayOptions {
         /// A new `DropDownControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33461,6 +34737,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DropDownControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -33498,6 +34775,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DynamicDefaultValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultValueColumn".into(), self.default_value_column.into_value());
@@ -33539,6 +34817,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for EmptyVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -33576,6 +34855,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ExcludePeriodConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Amount".into(), self.amount.into_value());
@@ -33596,6 +34876,7 @@ pub mod dashboard {
 
     impl ExecutiveSummaryOption {
         /// A new `ExecutiveSummaryOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33606,6 +34887,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ExecutiveSummaryOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -33640,6 +34922,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ExplicitHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Columns".into(), self.columns.into_value());
@@ -33660,6 +34943,7 @@ pub mod dashboard {
 
     impl ExportHiddenFieldsOption {
         /// A new `ExportHiddenFieldsOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33670,6 +34954,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ExportHiddenFieldsOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -33688,6 +34973,7 @@ pub mod dashboard {
 
     impl ExportToCSVOption {
         /// A new `ExportToCSVOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33698,6 +34984,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ExportToCSVOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -33716,6 +35003,7 @@ pub mod dashboard {
 
     impl ExportWithHiddenFieldsOption {
         /// A new `ExportWithHiddenFieldsOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33726,6 +35014,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ExportWithHiddenFieldsOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -33757,6 +35046,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldBarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -33782,6 +35072,7 @@ pub mod dashboard {
 
     impl FieldBasedTooltip {
         /// A new `FieldBasedTooltip` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33794,6 +35085,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldBasedTooltip {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationVisibility", self.aggregation_visibility);
@@ -33827,6 +35119,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -33849,6 +35142,7 @@ pub mod dashboard {
 
     impl FieldLabelType {
         /// A new `FieldLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33860,6 +35154,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -33895,6 +35190,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AxisBinding".into(), self.axis_binding.into_value());
@@ -33924,6 +35220,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -33946,6 +35243,7 @@ pub mod dashboard {
 
     impl FieldSortOptions {
         /// A new `FieldSortOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -33957,6 +35255,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldSortOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnSort", self.column_sort);
@@ -33997,6 +35296,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FieldTooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -34021,6 +35321,7 @@ pub mod dashboard {
 
     impl FilledMapAggregatedFieldWells {
         /// A new `FilledMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34032,6 +35333,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Geospatial", self.geospatial);
@@ -34057,6 +35359,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionalFormattingOptions".into(), self.conditional_formatting_options.into_value());
@@ -34081,6 +35384,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Shape".into(), self.shape.into_value());
@@ -34117,6 +35421,7 @@ pub mod dashboard {
 
     impl FilledMapConfiguration {
         /// A new `FilledMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34133,6 +35438,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -34157,6 +35463,7 @@ pub mod dashboard {
 
     impl FilledMapFieldWells {
         /// A new `FilledMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34167,6 +35474,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilledMapAggregatedFieldWells", self.filled_map_aggregated_field_wells);
@@ -34198,6 +35506,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapShapeConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -34217,6 +35526,7 @@ pub mod dashboard {
 
     impl FilledMapSortConfiguration {
         /// A new `FilledMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34227,6 +35537,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategorySort", self.category_sort);
@@ -34291,6 +35602,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilledMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -34337,6 +35649,7 @@ pub mod dashboard {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34354,6 +35667,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilter", self.category_filter);
@@ -34400,6 +35714,7 @@ pub mod dashboard {
 
     impl FilterControl {
         /// A new `FilterControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34417,6 +35732,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrossSheet", self.cross_sheet);
@@ -34462,6 +35778,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterCrossSheetControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -34520,6 +35837,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterDateTimePickerControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -34591,6 +35909,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterDropDownControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -34650,6 +35969,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CrossDataset".into(), self.cross_dataset.into_value());
@@ -34698,6 +36018,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterListConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValues", self.category_values);
@@ -34762,6 +36083,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterListControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -34794,6 +36116,7 @@ pub mod dashboard {
 
     impl FilterOperationSelectedFieldsConfiguration {
         /// A new `FilterOperationSelectedFieldsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34806,6 +36129,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterOperationSelectedFieldsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SelectedColumns", self.selected_columns);
@@ -34826,6 +36150,7 @@ pub mod dashboard {
 
     impl FilterOperationTargetVisualsConfiguration {
         /// A new `FilterOperationTargetVisualsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34836,6 +36161,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterOperationTargetVisualsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SameSheetTargetVisualConfiguration", self.same_sheet_target_visual_configuration);
@@ -34888,6 +36214,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterRelativeDateTimeControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -34913,6 +36240,7 @@ pub mod dashboard {
 
     impl FilterScopeConfiguration {
         /// A new `FilterScopeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34924,6 +36252,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllSheets", self.all_sheets);
@@ -34943,6 +36272,7 @@ pub mod dashboard {
 
     impl FilterSelectableValues {
         /// A new `FilterSelectableValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -34953,6 +36283,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterSelectableValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -35020,6 +36351,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterSliderControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -35078,6 +36410,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterTextAreaControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -35128,6 +36461,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FilterTextFieldControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -35166,6 +36500,7 @@ pub mod dashboard {
 
     impl FontConfiguration {
         /// A new `FontConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35181,6 +36516,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FontConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontColor", self.font_color);
@@ -35209,6 +36545,7 @@ pub mod dashboard {
 
     impl FontSize {
         /// A new `FontSize` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35220,6 +36557,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FontSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Absolute", self.absolute);
@@ -35239,6 +36577,7 @@ pub mod dashboard {
 
     impl FontWeight {
         /// A new `FontWeight` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35249,6 +36588,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FontWeight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -35328,6 +36668,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ForecastComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -35359,6 +36700,7 @@ pub mod dashboard {
 
     impl ForecastConfiguration {
         /// A new `ForecastConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35370,6 +36712,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ForecastConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForecastProperties", self.forecast_properties);
@@ -35392,6 +36735,7 @@ pub mod dashboard {
 
     impl ForecastScenario {
         /// A new `ForecastScenario` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35403,6 +36747,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ForecastScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WhatIfPointScenario", self.what_if_point_scenario);
@@ -35428,6 +36773,7 @@ pub mod dashboard {
 
     impl FormatConfiguration {
         /// A new `FormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35440,6 +36786,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormatConfiguration", self.date_time_format_configuration);
@@ -35460,6 +36807,7 @@ pub mod dashboard {
 
     impl FreeFormLayoutCanvasSizeOptions {
         /// A new `FreeFormLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35470,6 +36818,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FreeFormLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScreenCanvasSizeOptions", self.screen_canvas_size_options);
@@ -35505,6 +36854,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FreeFormLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanvasSizeOptions", self.canvas_size_options);
@@ -35612,6 +36962,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FreeFormLayoutElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundStyle", self.background_style);
@@ -35646,6 +36997,7 @@ pub mod dashboard {
 
     impl FreeFormLayoutElementBackgroundStyle {
         /// A new `FreeFormLayoutElementBackgroundStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35657,6 +37009,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FreeFormLayoutElementBackgroundStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -35684,6 +37037,7 @@ pub mod dashboard {
 
     impl FreeFormLayoutElementBorderStyle {
         /// A new `FreeFormLayoutElementBorderStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35696,6 +37050,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FreeFormLayoutElementBorderStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -35724,6 +37079,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FreeFormLayoutScreenCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OptimizedViewPortWidth".into(), self.optimized_view_port_width.into_value());
@@ -35748,6 +37104,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FreeFormSectionLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Elements".into(), self.elements.into_value());
@@ -35769,6 +37126,7 @@ pub mod dashboard {
 
     impl FunnelChartAggregatedFieldWells {
         /// A new `FunnelChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35780,6 +37138,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FunnelChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -35820,6 +37179,7 @@ pub mod dashboard {
 
     impl FunnelChartConfiguration {
         /// A new `FunnelChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35837,6 +37197,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FunnelChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -35880,6 +37241,7 @@ pub mod dashboard {
 
     impl FunnelChartDataLabelOptions {
         /// A new `FunnelChartDataLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35896,6 +37258,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FunnelChartDataLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
@@ -35920,6 +37283,7 @@ pub mod dashboard {
 
     impl FunnelChartFieldWells {
         /// A new `FunnelChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35930,6 +37294,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FunnelChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FunnelChartAggregatedFieldWells", self.funnel_chart_aggregated_field_wells);
@@ -35951,6 +37316,7 @@ pub mod dashboard {
 
     impl FunnelChartSortConfiguration {
         /// A new `FunnelChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -35962,6 +37328,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FunnelChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -36022,6 +37389,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for FunnelChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -36046,6 +37414,7 @@ pub mod dashboard {
 
     impl GaugeChartArcConditionalFormatting {
         /// A new `GaugeChartArcConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36056,6 +37425,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartArcConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForegroundColor", self.foreground_color);
@@ -36077,6 +37447,7 @@ pub mod dashboard {
 
     impl GaugeChartColorConfiguration {
         /// A new `GaugeChartColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36088,6 +37459,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -36107,6 +37479,7 @@ pub mod dashboard {
 
     impl GaugeChartConditionalFormatting {
         /// A new `GaugeChartConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36117,6 +37490,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -36138,6 +37512,7 @@ pub mod dashboard {
 
     impl GaugeChartConditionalFormattingOption {
         /// A new `GaugeChartConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36149,6 +37524,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arc", self.arc);
@@ -36186,6 +37562,7 @@ pub mod dashboard {
 
     impl GaugeChartConfiguration {
         /// A new `GaugeChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36202,6 +37579,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorConfiguration", self.color_configuration);
@@ -36229,6 +37607,7 @@ pub mod dashboard {
 
     impl GaugeChartFieldWells {
         /// A new `GaugeChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36240,6 +37619,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetValues", self.target_values);
@@ -36271,6 +37651,7 @@ pub mod dashboard {
 
     impl GaugeChartOptions {
         /// A new `GaugeChartOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36285,6 +37666,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arc", self.arc);
@@ -36310,6 +37692,7 @@ pub mod dashboard {
 
     impl GaugeChartPrimaryValueConditionalFormatting {
         /// A new `GaugeChartPrimaryValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36321,6 +37704,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartPrimaryValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -36381,6 +37765,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GaugeChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -36431,6 +37816,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialCategoricalColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CategoryDataColors".into(), self.category_data_colors.into_value());
@@ -36461,6 +37847,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialCategoricalDataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -36480,6 +37867,7 @@ pub mod dashboard {
 
     impl GeospatialCircleRadius {
         /// A new `GeospatialCircleRadius` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36490,6 +37878,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialCircleRadius {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Radius", self.radius);
@@ -36517,6 +37906,7 @@ pub mod dashboard {
 
     impl GeospatialCircleSymbolStyle {
         /// A new `GeospatialCircleSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36530,6 +37920,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialCircleSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CircleRadius", self.circle_radius);
@@ -36557,6 +37948,7 @@ pub mod dashboard {
 
     impl GeospatialColor {
         /// A new `GeospatialColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36569,6 +37961,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Categorical", self.categorical);
@@ -36609,6 +38002,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialCoordinateBounds {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("East".into(), self.east.into_value());
@@ -36630,6 +38024,7 @@ pub mod dashboard {
 
     impl GeospatialDataSourceItem {
         /// A new `GeospatialDataSourceItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36640,6 +38035,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialDataSourceItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticFileDataSource", self.static_file_data_source);
@@ -36684,6 +38080,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialGradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultOpacity", self.default_opacity);
@@ -36714,6 +38111,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialGradientStepColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -36733,6 +38131,7 @@ pub mod dashboard {
 
     impl GeospatialHeatmapColorScale {
         /// A new `GeospatialHeatmapColorScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36743,6 +38142,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialHeatmapColorScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -36761,6 +38161,7 @@ pub mod dashboard {
 
     impl GeospatialHeatmapConfiguration {
         /// A new `GeospatialHeatmapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36771,6 +38172,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialHeatmapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatmapColor", self.heatmap_color);
@@ -36795,6 +38197,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialHeatmapDataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -36816,6 +38219,7 @@ pub mod dashboard {
 
     impl GeospatialLayerColorField {
         /// A new `GeospatialLayerColorField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36827,6 +38231,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLayerColorField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorDimensionsFields", self.color_dimensions_fields);
@@ -36852,6 +38257,7 @@ pub mod dashboard {
 
     impl GeospatialLayerDefinition {
         /// A new `GeospatialLayerDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36864,6 +38270,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLayerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineLayer", self.line_layer);
@@ -36935,6 +38342,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLayerItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -36967,6 +38375,7 @@ pub mod dashboard {
 
     impl GeospatialLayerJoinDefinition {
         /// A new `GeospatialLayerJoinDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -36979,6 +38388,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLayerJoinDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorField", self.color_field);
@@ -37011,6 +38421,7 @@ pub mod dashboard {
 
     impl GeospatialLayerMapConfiguration {
         /// A new `GeospatialLayerMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37025,6 +38436,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLayerMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Interactions", self.interactions);
@@ -37053,6 +38465,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLineLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -37071,6 +38484,7 @@ pub mod dashboard {
 
     impl GeospatialLineStyle {
         /// A new `GeospatialLineStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37081,6 +38495,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLineStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineSymbolStyle", self.line_symbol_style);
@@ -37102,6 +38517,7 @@ pub mod dashboard {
 
     impl GeospatialLineSymbolStyle {
         /// A new `GeospatialLineSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37113,6 +38529,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLineSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -37132,6 +38549,7 @@ pub mod dashboard {
 
     impl GeospatialLineWidth {
         /// A new `GeospatialLineWidth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37142,6 +38560,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialLineWidth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineWidth", self.line_width);
@@ -37166,6 +38585,7 @@ pub mod dashboard {
 
     impl GeospatialMapAggregatedFieldWells {
         /// A new `GeospatialMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37178,6 +38598,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -37219,6 +38640,7 @@ pub mod dashboard {
 
     impl GeospatialMapConfiguration {
         /// A new `GeospatialMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37236,6 +38658,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -37261,6 +38684,7 @@ pub mod dashboard {
 
     impl GeospatialMapFieldWells {
         /// A new `GeospatialMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37271,6 +38695,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GeospatialMapAggregatedFieldWells", self.geospatial_map_aggregated_field_wells);
@@ -37292,6 +38717,7 @@ pub mod dashboard {
 
     impl GeospatialMapState {
         /// A new `GeospatialMapState` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37303,6 +38729,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialMapState {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bounds", self.bounds);
@@ -37328,6 +38755,7 @@ pub mod dashboard {
 
     impl GeospatialMapStyle {
         /// A new `GeospatialMapStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37340,6 +38768,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialMapStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -37360,6 +38789,7 @@ pub mod dashboard {
 
     impl GeospatialMapStyleOptions {
         /// A new `GeospatialMapStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37370,6 +38800,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialMapStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseMapStyle", self.base_map_style);
@@ -37429,6 +38860,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -37459,6 +38891,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialNullDataSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SymbolStyle".into(), self.symbol_style.into_value());
@@ -37483,6 +38916,7 @@ pub mod dashboard {
 
     impl GeospatialNullSymbolStyle {
         /// A new `GeospatialNullSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37495,6 +38929,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialNullSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -37521,6 +38956,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialPointLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -37539,6 +38975,7 @@ pub mod dashboard {
 
     impl GeospatialPointStyle {
         /// A new `GeospatialPointStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37549,6 +38986,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialPointStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CircleSymbolStyle", self.circle_symbol_style);
@@ -37573,6 +39011,7 @@ pub mod dashboard {
 
     impl GeospatialPointStyleOptions {
         /// A new `GeospatialPointStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37585,6 +39024,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialPointStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterMarkerConfiguration", self.cluster_marker_configuration);
@@ -37611,6 +39051,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialPolygonLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -37629,6 +39070,7 @@ pub mod dashboard {
 
     impl GeospatialPolygonStyle {
         /// A new `GeospatialPolygonStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37639,6 +39081,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialPolygonStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PolygonSymbolStyle", self.polygon_symbol_style);
@@ -37663,6 +39106,7 @@ pub mod dashboard {
 
     impl GeospatialPolygonSymbolStyle {
         /// A new `GeospatialPolygonSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37675,6 +39119,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialPolygonSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -37708,6 +39153,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialSolidColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -37733,6 +39179,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialStaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StaticFileId".into(), self.static_file_id.into_value());
@@ -37754,6 +39201,7 @@ pub mod dashboard {
 
     impl GeospatialWindowOptions {
         /// A new `GeospatialWindowOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37765,6 +39213,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GeospatialWindowOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bounds", self.bounds);
@@ -37787,6 +39236,7 @@ pub mod dashboard {
 
     impl GlobalTableBorderOptions {
         /// A new `GlobalTableBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37798,6 +39248,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GlobalTableBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SideSpecificBorder", self.side_specific_border);
@@ -37817,6 +39268,7 @@ pub mod dashboard {
 
     impl GradientColor {
         /// A new `GradientColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37827,6 +39279,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Stops", self.stops);
@@ -37862,6 +39315,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GradientStop {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -37882,6 +39336,7 @@ pub mod dashboard {
 
     impl GridLayoutCanvasSizeOptions {
         /// A new `GridLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -37892,6 +39347,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GridLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScreenCanvasSizeOptions", self.screen_canvas_size_options);
@@ -37923,6 +39379,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GridLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanvasSizeOptions", self.canvas_size_options);
@@ -38010,6 +39467,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GridLayoutElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundStyle", self.background_style);
@@ -38042,6 +39500,7 @@ pub mod dashboard {
 
     impl GridLayoutElementBackgroundStyle {
         /// A new `GridLayoutElementBackgroundStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38053,6 +39512,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GridLayoutElementBackgroundStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -38080,6 +39540,7 @@ pub mod dashboard {
 
     impl GridLayoutElementBorderStyle {
         /// A new `GridLayoutElementBorderStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38092,6 +39553,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GridLayoutElementBorderStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -38127,6 +39589,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GridLayoutScreenCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OptimizedViewPortWidth", self.optimized_view_port_width);
@@ -38171,6 +39634,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GrowthRateComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -38209,6 +39673,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HeaderFooterSectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Layout".into(), self.layout.into_value());
@@ -38235,6 +39700,7 @@ pub mod dashboard {
 
     impl HeatMapAggregatedFieldWells {
         /// A new `HeatMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38247,6 +39713,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HeatMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -38291,6 +39758,7 @@ pub mod dashboard {
 
     impl HeatMapConfiguration {
         /// A new `HeatMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38309,6 +39777,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HeatMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorScale", self.color_scale);
@@ -38335,6 +39804,7 @@ pub mod dashboard {
 
     impl HeatMapFieldWells {
         /// A new `HeatMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38345,6 +39815,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HeatMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatMapAggregatedFieldWells", self.heat_map_aggregated_field_wells);
@@ -38372,6 +39843,7 @@ pub mod dashboard {
 
     impl HeatMapSortConfiguration {
         /// A new `HeatMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38385,6 +39857,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HeatMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatMapColumnItemsLimitConfiguration", self.heat_map_column_items_limit_configuration);
@@ -38447,6 +39920,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HeatMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -38471,6 +39945,7 @@ pub mod dashboard {
 
     impl HistogramAggregatedFieldWells {
         /// A new `HistogramAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38481,6 +39956,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HistogramAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -38508,6 +39984,7 @@ pub mod dashboard {
 
     impl HistogramBinOptions {
         /// A new `HistogramBinOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38521,6 +39998,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HistogramBinOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinCount", self.bin_count);
@@ -38566,6 +40044,7 @@ pub mod dashboard {
 
     impl HistogramConfiguration {
         /// A new `HistogramConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38584,6 +40063,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HistogramConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinOptions", self.bin_options);
@@ -38610,6 +40090,7 @@ pub mod dashboard {
 
     impl HistogramFieldWells {
         /// A new `HistogramFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38620,6 +40101,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HistogramFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HistogramAggregatedFieldWells", self.histogram_aggregated_field_wells);
@@ -38674,6 +40156,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for HistogramVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -38731,6 +40214,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ImageCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -38759,6 +40243,7 @@ pub mod dashboard {
 
     impl ImageCustomActionOperation {
         /// A new `ImageCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38771,6 +40256,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ImageCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NavigationOperation", self.navigation_operation);
@@ -38791,6 +40277,7 @@ pub mod dashboard {
 
     impl ImageInteractionOptions {
         /// A new `ImageInteractionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38801,6 +40288,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ImageInteractionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageMenuOption", self.image_menu_option);
@@ -38819,6 +40307,7 @@ pub mod dashboard {
 
     impl ImageMenuOption {
         /// A new `ImageMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38829,6 +40318,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ImageMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -38860,6 +40350,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ImageStaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -38879,6 +40370,7 @@ pub mod dashboard {
 
     impl InnerFilter {
         /// A new `InnerFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38889,6 +40381,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for InnerFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryInnerFilter", self.category_inner_filter);
@@ -38913,6 +40406,7 @@ pub mod dashboard {
 
     impl InsightConfiguration {
         /// A new `InsightConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -38925,6 +40419,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for InsightConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Computations", self.computations);
@@ -38991,6 +40486,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for InsightVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -39019,6 +40515,7 @@ pub mod dashboard {
 
     impl IntegerDefaultValues {
         /// A new `IntegerDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39030,6 +40527,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for IntegerDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -39062,6 +40560,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for IntegerParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -39111,6 +40610,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for IntegerParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -39136,6 +40636,7 @@ pub mod dashboard {
 
     impl IntegerValueWhenUnsetConfiguration {
         /// A new `IntegerValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39147,6 +40648,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for IntegerValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -39169,6 +40671,7 @@ pub mod dashboard {
 
     impl ItemsLimitConfiguration {
         /// A new `ItemsLimitConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39180,6 +40683,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ItemsLimitConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimit", self.items_limit);
@@ -39202,6 +40706,7 @@ pub mod dashboard {
 
     impl KPIActualValueConditionalFormatting {
         /// A new `KPIActualValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39213,6 +40718,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIActualValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -39235,6 +40741,7 @@ pub mod dashboard {
 
     impl KPIComparisonValueConditionalFormatting {
         /// A new `KPIComparisonValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39246,6 +40753,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIComparisonValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -39265,6 +40773,7 @@ pub mod dashboard {
 
     impl KPIConditionalFormatting {
         /// A new `KPIConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39275,6 +40784,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -39302,6 +40812,7 @@ pub mod dashboard {
 
     impl KPIConditionalFormattingOption {
         /// A new `KPIConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39315,6 +40826,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActualValue", self.actual_value);
@@ -39345,6 +40857,7 @@ pub mod dashboard {
 
     impl KPIConfiguration {
         /// A new `KPIConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39358,6 +40871,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -39385,6 +40899,7 @@ pub mod dashboard {
 
     impl KPIFieldWells {
         /// A new `KPIFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39397,6 +40912,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetValues", self.target_values);
@@ -39441,6 +40957,7 @@ pub mod dashboard {
 
     impl KPIOptions {
         /// A new `KPIOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39459,6 +40976,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comparison", self.comparison);
@@ -39488,6 +41006,7 @@ pub mod dashboard {
 
     impl KPIPrimaryValueConditionalFormatting {
         /// A new `KPIPrimaryValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39499,6 +41018,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIPrimaryValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -39518,6 +41038,7 @@ pub mod dashboard {
 
     impl KPIProgressBarConditionalFormatting {
         /// A new `KPIProgressBarConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39528,6 +41049,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIProgressBarConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForegroundColor", self.foreground_color);
@@ -39546,6 +41068,7 @@ pub mod dashboard {
 
     impl KPISortConfiguration {
         /// A new `KPISortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39556,6 +41079,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPISortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TrendGroupSort", self.trend_group_sort);
@@ -39595,6 +41119,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPISparklineOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -39662,6 +41187,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -39687,6 +41213,7 @@ pub mod dashboard {
 
     impl KPIVisualLayoutOptions {
         /// A new `KPIVisualLayoutOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39697,6 +41224,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIVisualLayoutOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StandardLayout", self.standard_layout);
@@ -39721,6 +41249,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for KPIVisualStandardLayout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -39745,6 +41274,7 @@ pub mod dashboard {
 
     impl LabelOptions {
         /// A new `LabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39757,6 +41287,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -39811,6 +41342,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LayerCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -39842,6 +41374,7 @@ pub mod dashboard {
 
     impl LayerCustomActionOperation {
         /// A new `LayerCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39855,6 +41388,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LayerCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterOperation", self.filter_operation);
@@ -39917,6 +41451,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LayerMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartConfiguration", self.chart_configuration);
@@ -39947,6 +41482,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Layout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configuration".into(), self.configuration.into_value());
@@ -39971,6 +41507,7 @@ pub mod dashboard {
 
     impl LayoutConfiguration {
         /// A new `LayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -39983,6 +41520,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FreeFormLayout", self.free_form_layout);
@@ -40022,6 +41560,7 @@ pub mod dashboard {
 
     impl LegendOptions {
         /// A new `LegendOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40037,6 +41576,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LegendOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -40069,6 +41609,7 @@ pub mod dashboard {
 
     impl LineChartAggregatedFieldWells {
         /// A new `LineChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40082,6 +41623,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -40163,6 +41705,7 @@ pub mod dashboard {
 
     impl LineChartConfiguration {
         /// A new `LineChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40193,6 +41736,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContributionAnalysisDefaults", self.contribution_analysis_defaults);
@@ -40240,6 +41784,7 @@ pub mod dashboard {
 
     impl LineChartDefaultSeriesSettings {
         /// A new `LineChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40253,6 +41798,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisBinding", self.axis_binding);
@@ -40274,6 +41820,7 @@ pub mod dashboard {
 
     impl LineChartFieldWells {
         /// A new `LineChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40284,6 +41831,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineChartAggregatedFieldWells", self.line_chart_aggregated_field_wells);
@@ -40313,6 +41861,7 @@ pub mod dashboard {
 
     impl LineChartLineStyleSettings {
         /// A new `LineChartLineStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40326,6 +41875,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartLineStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineInterpolation", self.line_interpolation);
@@ -40358,6 +41908,7 @@ pub mod dashboard {
 
     impl LineChartMarkerStyleSettings {
         /// A new `LineChartMarkerStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40371,6 +41922,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartMarkerStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MarkerColor", self.marker_color);
@@ -40398,6 +41950,7 @@ pub mod dashboard {
 
     impl LineChartSeriesSettings {
         /// A new `LineChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40410,6 +41963,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecalSettings", self.decal_settings);
@@ -40442,6 +41996,7 @@ pub mod dashboard {
 
     impl LineChartSortConfiguration {
         /// A new `LineChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40456,6 +42011,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimitConfiguration", self.category_items_limit_configuration);
@@ -40519,6 +42075,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -40546,6 +42103,7 @@ pub mod dashboard {
 
     impl LineSeriesAxisDisplayOptions {
         /// A new `LineSeriesAxisDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40557,6 +42115,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LineSeriesAxisDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisOptions", self.axis_options);
@@ -40576,6 +42135,7 @@ pub mod dashboard {
 
     impl LinkSharingConfiguration {
         /// A new `LinkSharingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40586,6 +42146,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LinkSharingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Permissions", self.permissions);
@@ -40613,6 +42174,7 @@ pub mod dashboard {
 
     impl ListControlDisplayOptions {
         /// A new `ListControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40626,6 +42188,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ListControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -40647,6 +42210,7 @@ pub mod dashboard {
 
     impl ListControlSearchOptions {
         /// A new `ListControlSearchOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40657,6 +42221,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ListControlSearchOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -40675,6 +42240,7 @@ pub mod dashboard {
 
     impl ListControlSelectAllOptions {
         /// A new `ListControlSelectAllOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40685,6 +42251,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ListControlSelectAllOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -40703,6 +42270,7 @@ pub mod dashboard {
 
     impl LoadingAnimation {
         /// A new `LoadingAnimation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40713,6 +42281,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LoadingAnimation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -40737,6 +42306,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LocalNavigationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetSheetId".into(), self.target_sheet_id.into_value());
@@ -40758,6 +42328,7 @@ pub mod dashboard {
 
     impl LongFormatText {
         /// A new `LongFormatText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40769,6 +42340,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for LongFormatText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -40803,6 +42375,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for MappedDataSetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetIdentifier".into(), self.data_set_identifier.into_value());
@@ -40822,6 +42395,7 @@ pub mod dashboard {
 
     impl MaximumLabelType {
         /// A new `MaximumLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40832,6 +42406,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for MaximumLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -40877,6 +42452,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for MaximumMinimumComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -40908,6 +42484,7 @@ pub mod dashboard {
 
     impl MeasureField {
         /// A new `MeasureField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40921,6 +42498,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for MeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CalculatedMeasureField", self.calculated_measure_field);
@@ -40967,6 +42545,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for MetricComparisonComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -40989,6 +42568,7 @@ pub mod dashboard {
 
     impl MinimumLabelType {
         /// A new `MinimumLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -40999,6 +42579,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for MinimumLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -41017,6 +42598,7 @@ pub mod dashboard {
 
     impl MissingDataConfiguration {
         /// A new `MissingDataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41027,6 +42609,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for MissingDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreatmentOption", self.treatment_option);
@@ -41051,6 +42634,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NegativeValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DisplayMode".into(), self.display_mode.into_value());
@@ -41094,6 +42678,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NestedFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -41121,6 +42706,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NullValueFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NullString".into(), self.null_string.into_value());
@@ -41157,6 +42743,7 @@ pub mod dashboard {
 
     impl NumberDisplayFormatConfiguration {
         /// A new `NumberDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41173,6 +42760,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumberDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -41197,6 +42785,7 @@ pub mod dashboard {
 
     impl NumberFormatConfiguration {
         /// A new `NumberFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41207,6 +42796,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumberFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatConfiguration", self.format_configuration);
@@ -41228,6 +42818,7 @@ pub mod dashboard {
 
     impl NumericAxisOptions {
         /// A new `NumericAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41239,6 +42830,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Range", self.range);
@@ -41267,6 +42859,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericEqualityDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -41340,6 +42933,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericEqualityFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -41372,6 +42966,7 @@ pub mod dashboard {
 
     impl NumericFormatConfiguration {
         /// A new `NumericFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41384,6 +42979,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CurrencyDisplayFormatConfiguration", self.currency_display_format_configuration);
@@ -41462,6 +43058,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -41492,6 +43089,7 @@ pub mod dashboard {
 
     impl NumericRangeFilterValue {
         /// A new `NumericRangeFilterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41503,6 +43101,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericRangeFilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameter", self.parameter);
@@ -41525,6 +43124,7 @@ pub mod dashboard {
 
     impl NumericSeparatorConfiguration {
         /// A new `NumericSeparatorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41536,6 +43136,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericSeparatorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalSeparator", self.decimal_separator);
@@ -41558,6 +43159,7 @@ pub mod dashboard {
 
     impl NumericalAggregationFunction {
         /// A new `NumericalAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41569,6 +43171,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericalAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentileAggregation", self.percentile_aggregation);
@@ -41608,6 +43211,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericalDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -41654,6 +43258,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for NumericalMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -41684,6 +43289,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PaginationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PageNumber".into(), self.page_number.into_value());
@@ -41731,6 +43337,7 @@ pub mod dashboard {
 
     impl PanelConfiguration {
         /// A new `PanelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41749,6 +43356,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PanelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -41781,6 +43389,7 @@ pub mod dashboard {
 
     impl PanelTitleOptions {
         /// A new `PanelTitleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41793,6 +43402,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PanelTitleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontConfiguration", self.font_configuration);
@@ -41828,6 +43438,7 @@ pub mod dashboard {
 
     impl ParameterControl {
         /// A new `ParameterControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41843,6 +43454,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimePicker", self.date_time_picker);
@@ -41895,6 +43507,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterDateTimePickerControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -41925,6 +43538,7 @@ pub mod dashboard {
 
     impl ParameterDeclaration {
         /// A new `ParameterDeclaration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -41938,6 +43552,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeParameterDeclaration", self.date_time_parameter_declaration);
@@ -42008,6 +43623,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterDropDownControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -42077,6 +43693,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterListControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -42104,6 +43721,7 @@ pub mod dashboard {
 
     impl ParameterSelectableValues {
         /// A new `ParameterSelectableValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42115,6 +43733,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterSelectableValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LinkToDataSetColumn", self.link_to_data_set_column);
@@ -42178,6 +43797,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterSliderControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -42236,6 +43856,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterTextAreaControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -42287,6 +43908,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ParameterTextFieldControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -42325,6 +43947,7 @@ pub mod dashboard {
 
     impl Parameters {
         /// A new `Parameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42338,6 +43961,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Parameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeParameters", self.date_time_parameters);
@@ -42362,6 +43986,7 @@ pub mod dashboard {
 
     impl PercentVisibleRange {
         /// A new `PercentVisibleRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42373,6 +43998,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PercentVisibleRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "From", self.from);
@@ -42407,6 +44033,7 @@ pub mod dashboard {
 
     impl PercentageDisplayFormatConfiguration {
         /// A new `PercentageDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42422,6 +44049,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PercentageDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -42445,6 +44073,7 @@ pub mod dashboard {
 
     impl PercentileAggregation {
         /// A new `PercentileAggregation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42455,6 +44084,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PercentileAggregation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentileValue", self.percentile_value);
@@ -42494,6 +44124,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PeriodOverPeriodComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -42546,6 +44177,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PeriodToDateComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -42574,6 +44206,7 @@ pub mod dashboard {
 
     impl PieChartAggregatedFieldWells {
         /// A new `PieChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42586,6 +44219,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PieChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -42639,6 +44273,7 @@ pub mod dashboard {
 
     impl PieChartConfiguration {
         /// A new `PieChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42660,6 +44295,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PieChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -42689,6 +44325,7 @@ pub mod dashboard {
 
     impl PieChartFieldWells {
         /// A new `PieChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42699,6 +44336,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PieChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PieChartAggregatedFieldWells", self.pie_chart_aggregated_field_wells);
@@ -42726,6 +44364,7 @@ pub mod dashboard {
 
     impl PieChartSortConfiguration {
         /// A new `PieChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42739,6 +44378,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PieChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -42801,6 +44441,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PieChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -42834,6 +44475,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotFieldSortOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -42859,6 +44501,7 @@ pub mod dashboard {
 
     impl PivotTableAggregatedFieldWells {
         /// A new `PivotTableAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42871,6 +44514,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -42912,6 +44556,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableCellConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -42933,6 +44578,7 @@ pub mod dashboard {
 
     impl PivotTableConditionalFormatting {
         /// A new `PivotTableConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42943,6 +44589,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -42961,6 +44608,7 @@ pub mod dashboard {
 
     impl PivotTableConditionalFormattingOption {
         /// A new `PivotTableConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42971,6 +44619,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cell", self.cell);
@@ -42989,6 +44638,7 @@ pub mod dashboard {
 
     impl PivotTableConditionalFormattingScope {
         /// A new `PivotTableConditionalFormattingScope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -42999,6 +44649,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableConditionalFormattingScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Role", self.role);
@@ -43035,6 +44686,7 @@ pub mod dashboard {
 
     impl PivotTableConfiguration {
         /// A new `PivotTableConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43051,6 +44703,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldOptions", self.field_options);
@@ -43090,6 +44743,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableDataPathOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataPathList".into(), self.data_path_list.into_value());
@@ -43122,6 +44776,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableFieldCollapseStateOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -43144,6 +44799,7 @@ pub mod dashboard {
 
     impl PivotTableFieldCollapseStateTarget {
         /// A new `PivotTableFieldCollapseStateTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43155,6 +44811,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableFieldCollapseStateTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldDataPathValues", self.field_data_path_values);
@@ -43191,6 +44848,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableFieldOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -43217,6 +44875,7 @@ pub mod dashboard {
 
     impl PivotTableFieldOptions {
         /// A new `PivotTableFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43229,6 +44888,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CollapseStateOptions", self.collapse_state_options);
@@ -43249,6 +44909,7 @@ pub mod dashboard {
 
     impl PivotTableFieldSubtotalOptions {
         /// A new `PivotTableFieldSubtotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43259,6 +44920,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableFieldSubtotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -43277,6 +44939,7 @@ pub mod dashboard {
 
     impl PivotTableFieldWells {
         /// A new `PivotTableFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43287,6 +44950,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PivotTableAggregatedFieldWells", self.pivot_table_aggregated_field_wells);
@@ -43343,6 +45007,7 @@ pub mod dashboard {
 
     impl PivotTableOptions {
         /// A new `PivotTableOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43365,6 +45030,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CellStyle", self.cell_style);
@@ -43398,6 +45064,7 @@ pub mod dashboard {
 
     impl PivotTablePaginatedReportOptions {
         /// A new `PivotTablePaginatedReportOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43409,6 +45076,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTablePaginatedReportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverflowColumnHeaderVisibility", self.overflow_column_header_visibility);
@@ -43431,6 +45099,7 @@ pub mod dashboard {
 
     impl PivotTableRowsLabelOptions {
         /// A new `PivotTableRowsLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43442,6 +45111,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableRowsLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -43467,6 +45137,7 @@ pub mod dashboard {
 
     impl PivotTableSortBy {
         /// A new `PivotTableSortBy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43479,6 +45150,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableSortBy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Column", self.column);
@@ -43499,6 +45171,7 @@ pub mod dashboard {
 
     impl PivotTableSortConfiguration {
         /// A new `PivotTableSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43509,6 +45182,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldSortOptions", self.field_sort_options);
@@ -43536,6 +45210,7 @@ pub mod dashboard {
 
     impl PivotTableTotalOptions {
         /// A new `PivotTableTotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43549,6 +45224,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableTotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnSubtotalOptions", self.column_subtotal_options);
@@ -43611,6 +45287,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTableVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -43656,6 +45333,7 @@ pub mod dashboard {
 
     impl PivotTotalOptions {
         /// A new `PivotTotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43673,6 +45351,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PivotTotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -43733,6 +45412,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartConfiguration", self.chart_configuration);
@@ -43762,6 +45442,7 @@ pub mod dashboard {
 
     impl PluginVisualConfiguration {
         /// A new `PluginVisualConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43774,6 +45455,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisualConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -43803,6 +45485,7 @@ pub mod dashboard {
 
     impl PluginVisualFieldWell {
         /// A new `PluginVisualFieldWell` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43816,6 +45499,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisualFieldWell {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisName", self.axis_name);
@@ -43837,6 +45521,7 @@ pub mod dashboard {
 
     impl PluginVisualItemsLimitConfiguration {
         /// A new `PluginVisualItemsLimitConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43847,6 +45532,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisualItemsLimitConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimit", self.items_limit);
@@ -43865,6 +45551,7 @@ pub mod dashboard {
 
     impl PluginVisualOptions {
         /// A new `PluginVisualOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43875,6 +45562,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisualOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VisualProperties", self.visual_properties);
@@ -43896,6 +45584,7 @@ pub mod dashboard {
 
     impl PluginVisualProperty {
         /// A new `PluginVisualProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43907,6 +45596,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisualProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -43926,6 +45616,7 @@ pub mod dashboard {
 
     impl PluginVisualSortConfiguration {
         /// A new `PluginVisualSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43936,6 +45627,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisualSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PluginVisualTableQuerySort", self.plugin_visual_table_query_sort);
@@ -43957,6 +45649,7 @@ pub mod dashboard {
 
     impl PluginVisualTableQuerySort {
         /// A new `PluginVisualTableQuerySort` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -43968,6 +45661,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PluginVisualTableQuerySort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimitConfiguration", self.items_limit_configuration);
@@ -44003,6 +45697,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for PredefinedHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Columns".into(), self.columns.into_value());
@@ -44023,6 +45718,7 @@ pub mod dashboard {
 
     impl ProgressBarOptions {
         /// A new `ProgressBarOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44033,6 +45729,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ProgressBarOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -44051,6 +45748,7 @@ pub mod dashboard {
 
     impl QuickSuiteActionsOption {
         /// A new `QuickSuiteActionsOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44061,6 +45759,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for QuickSuiteActionsOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -44085,6 +45784,7 @@ pub mod dashboard {
 
     impl RadarChartAggregatedFieldWells {
         /// A new `RadarChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44097,6 +45797,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RadarChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -44117,6 +45818,7 @@ pub mod dashboard {
 
     impl RadarChartAreaStyleSettings {
         /// A new `RadarChartAreaStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44127,6 +45829,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RadarChartAreaStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -44190,6 +45893,7 @@ pub mod dashboard {
 
     impl RadarChartConfiguration {
         /// A new `RadarChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44215,6 +45919,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RadarChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlternateBandColorsVisibility", self.alternate_band_colors_visibility);
@@ -44248,6 +45953,7 @@ pub mod dashboard {
 
     impl RadarChartFieldWells {
         /// A new `RadarChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44258,6 +45964,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RadarChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RadarChartAggregatedFieldWells", self.radar_chart_aggregated_field_wells);
@@ -44276,6 +45983,7 @@ pub mod dashboard {
 
     impl RadarChartSeriesSettings {
         /// A new `RadarChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44286,6 +45994,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RadarChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AreaStyleSettings", self.area_style_settings);
@@ -44313,6 +46022,7 @@ pub mod dashboard {
 
     impl RadarChartSortConfiguration {
         /// A new `RadarChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44326,6 +46036,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RadarChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -44388,6 +46099,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RadarChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -44412,6 +46124,7 @@ pub mod dashboard {
 
     impl RangeEndsLabelType {
         /// A new `RangeEndsLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44422,6 +46135,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RangeEndsLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -44466,6 +46180,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLine {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataConfiguration".into(), self.data_configuration.into_value());
@@ -44493,6 +46208,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLineCustomLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomLabel".into(), self.custom_label.into_value());
@@ -44520,6 +46236,7 @@ pub mod dashboard {
 
     impl ReferenceLineDataConfiguration {
         /// A new `ReferenceLineDataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44533,6 +46250,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLineDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisBinding", self.axis_binding);
@@ -44570,6 +46288,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLineDynamicDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Calculation".into(), self.calculation.into_value());
@@ -44605,6 +46324,7 @@ pub mod dashboard {
 
     impl ReferenceLineLabelConfiguration {
         /// A new `ReferenceLineLabelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44620,6 +46340,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLineLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabelConfiguration", self.custom_label_configuration);
@@ -44649,6 +46370,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLineStaticDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -44670,6 +46392,7 @@ pub mod dashboard {
 
     impl ReferenceLineStyleConfiguration {
         /// A new `ReferenceLineStyleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44681,6 +46404,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLineStyleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -44703,6 +46427,7 @@ pub mod dashboard {
 
     impl ReferenceLineValueLabelConfiguration {
         /// A new `ReferenceLineValueLabelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44714,6 +46439,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReferenceLineValueLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatConfiguration", self.format_configuration);
@@ -44739,6 +46465,7 @@ pub mod dashboard {
 
     impl RelativeDateTimeControlDisplayOptions {
         /// A new `RelativeDateTimeControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44751,6 +46478,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RelativeDateTimeControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormat", self.date_time_format);
@@ -44835,6 +46563,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RelativeDatesFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AnchorDateConfiguration".into(), self.anchor_date_configuration.into_value());
@@ -44906,6 +46635,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -44938,6 +46668,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RollingDateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSetIdentifier", self.data_set_identifier);
@@ -44963,6 +46694,7 @@ pub mod dashboard {
 
     impl RowAlternateColorOptions {
         /// A new `RowAlternateColorOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -44975,6 +46707,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for RowAlternateColorOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RowAlternateColors", self.row_alternate_colors);
@@ -44998,6 +46731,7 @@ pub mod dashboard {
 
     impl SameSheetTargetVisualConfiguration {
         /// A new `SameSheetTargetVisualConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45009,6 +46743,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SameSheetTargetVisualConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetVisualOptions", self.target_visual_options);
@@ -45034,6 +46769,7 @@ pub mod dashboard {
 
     impl SankeyDiagramAggregatedFieldWells {
         /// A new `SankeyDiagramAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45046,6 +46782,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SankeyDiagramAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -45075,6 +46812,7 @@ pub mod dashboard {
 
     impl SankeyDiagramChartConfiguration {
         /// A new `SankeyDiagramChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45088,6 +46826,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SankeyDiagramChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLabels", self.data_labels);
@@ -45109,6 +46848,7 @@ pub mod dashboard {
 
     impl SankeyDiagramFieldWells {
         /// A new `SankeyDiagramFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45119,6 +46859,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SankeyDiagramFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SankeyDiagramAggregatedFieldWells", self.sankey_diagram_aggregated_field_wells);
@@ -45143,6 +46884,7 @@ pub mod dashboard {
 
     impl SankeyDiagramSortConfiguration {
         /// A new `SankeyDiagramSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45155,6 +46897,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SankeyDiagramSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationItemsLimit", self.destination_items_limit);
@@ -45211,6 +46954,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SankeyDiagramVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -45246,6 +46990,7 @@ pub mod dashboard {
 
     impl ScatterPlotCategoricallyAggregatedFieldWells {
         /// A new `ScatterPlotCategoricallyAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45260,6 +47005,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ScatterPlotCategoricallyAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -45312,6 +47058,7 @@ pub mod dashboard {
 
     impl ScatterPlotConfiguration {
         /// A new `ScatterPlotConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45332,6 +47079,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ScatterPlotConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLabels", self.data_labels);
@@ -45364,6 +47112,7 @@ pub mod dashboard {
 
     impl ScatterPlotFieldWells {
         /// A new `ScatterPlotFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45375,6 +47124,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ScatterPlotFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -45398,6 +47148,7 @@ pub mod dashboard {
 
     impl ScatterPlotSortConfiguration {
         /// A new `ScatterPlotSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45408,6 +47159,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ScatterPlotSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScatterPlotLimitConfiguration", self.scatter_plot_limit_configuration);
@@ -45438,6 +47190,7 @@ pub mod dashboard {
 
     impl ScatterPlotUnaggregatedFieldWells {
         /// A new `ScatterPlotUnaggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45452,6 +47205,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ScatterPlotUnaggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -45515,6 +47269,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ScatterPlotVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -45542,6 +47297,7 @@ pub mod dashboard {
 
     impl ScrollBarOptions {
         /// A new `ScrollBarOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45553,6 +47309,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ScrollBarOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -45572,6 +47329,7 @@ pub mod dashboard {
 
     impl SecondaryValueOptions {
         /// A new `SecondaryValueOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45582,6 +47340,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SecondaryValueOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -45600,6 +47359,7 @@ pub mod dashboard {
 
     impl SectionAfterPageBreak {
         /// A new `SectionAfterPageBreak` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45610,6 +47370,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SectionAfterPageBreak {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -45628,6 +47389,7 @@ pub mod dashboard {
 
     impl SectionBasedLayoutCanvasSizeOptions {
         /// A new `SectionBasedLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45638,6 +47400,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SectionBasedLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaperCanvasSizeOptions", self.paper_canvas_size_options);
@@ -45682,6 +47445,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SectionBasedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BodySections".into(), self.body_sections.into_value());
@@ -45709,6 +47473,7 @@ pub mod dashboard {
 
     impl SectionBasedLayoutPaperCanvasSizeOptions {
         /// A new `SectionBasedLayoutPaperCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45721,6 +47486,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SectionBasedLayoutPaperCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaperMargin", self.paper_margin);
@@ -45747,6 +47513,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SectionLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FreeFormLayout".into(), self.free_form_layout.into_value());
@@ -45765,6 +47532,7 @@ pub mod dashboard {
 
     impl SectionPageBreakConfiguration {
         /// A new `SectionPageBreakConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45775,6 +47543,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SectionPageBreakConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "After", self.after);
@@ -45798,6 +47567,7 @@ pub mod dashboard {
 
     impl SectionStyle {
         /// A new `SectionStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45809,6 +47579,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SectionStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -45828,6 +47599,7 @@ pub mod dashboard {
 
     impl SelectedSheetsFilterScopeConfiguration {
         /// A new `SelectedSheetsFilterScopeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45838,6 +47610,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SelectedSheetsFilterScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SheetVisualScopingConfigurations", self.sheet_visual_scoping_configurations);
@@ -45859,6 +47632,7 @@ pub mod dashboard {
 
     impl SeriesItem {
         /// A new `SeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45870,6 +47644,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldSeriesItem", self.data_field_series_item);
@@ -45901,6 +47676,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SetParameterValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationParameterName".into(), self.destination_parameter_name.into_value());
@@ -45926,6 +47702,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ShapeConditionalFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BackgroundColor".into(), self.background_color.into_value());
@@ -45947,6 +47724,7 @@ pub mod dashboard {
 
     impl SheetControlInfoIconLabelOptions {
         /// A new `SheetControlInfoIconLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -45958,6 +47736,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetControlInfoIconLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconText", self.info_icon_text);
@@ -45983,6 +47762,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetControlLayout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configuration".into(), self.configuration.into_value());
@@ -46001,6 +47781,7 @@ pub mod dashboard {
 
     impl SheetControlLayoutConfiguration {
         /// A new `SheetControlLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46011,6 +47792,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetControlLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GridLayout", self.grid_layout);
@@ -46029,6 +47811,7 @@ pub mod dashboard {
 
     impl SheetControlsOption {
         /// A new `SheetControlsOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46039,6 +47822,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetControlsOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VisibilityState", self.visibility_state);
@@ -46123,6 +47907,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -46152,6 +47937,7 @@ pub mod dashboard {
 
     impl SheetElementConfigurationOverrides {
         /// A new `SheetElementConfigurationOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46162,6 +47948,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetElementConfigurationOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -46192,6 +47979,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetElementRenderingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigurationOverrides".into(), self.configuration_overrides.into_value());
@@ -46251,6 +48039,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -46275,6 +48064,7 @@ pub mod dashboard {
 
     impl SheetImageScalingConfiguration {
         /// A new `SheetImageScalingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46285,6 +48075,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetImageScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScalingType", self.scaling_type);
@@ -46303,6 +48094,7 @@ pub mod dashboard {
 
     impl SheetImageSource {
         /// A new `SheetImageSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46313,6 +48105,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetImageSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SheetImageStaticFileSource", self.sheet_image_static_file_source);
@@ -46337,6 +48130,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetImageStaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StaticFileId".into(), self.static_file_id.into_value());
@@ -46358,6 +48152,7 @@ pub mod dashboard {
 
     impl SheetImageTooltipConfiguration {
         /// A new `SheetImageTooltipConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46369,6 +48164,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetImageTooltipConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TooltipText", self.tooltip_text);
@@ -46388,6 +48184,7 @@ pub mod dashboard {
 
     impl SheetImageTooltipText {
         /// A new `SheetImageTooltipText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46398,6 +48195,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetImageTooltipText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -46416,6 +48214,7 @@ pub mod dashboard {
 
     impl SheetLayoutElementMaximizationOption {
         /// A new `SheetLayoutElementMaximizationOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46426,6 +48225,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetLayoutElementMaximizationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -46453,6 +48253,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetLayoutGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -46481,6 +48282,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetLayoutGroupMember {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -46513,6 +48315,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetTextBox {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -46548,6 +48351,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SheetVisualScopingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Scope".into(), self.scope.into_value());
@@ -46571,6 +48375,7 @@ pub mod dashboard {
 
     impl ShortFormatText {
         /// A new `ShortFormatText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46582,6 +48387,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ShortFormatText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -46601,6 +48407,7 @@ pub mod dashboard {
 
     impl SimpleClusterMarker {
         /// A new `SimpleClusterMarker` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46611,6 +48418,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SimpleClusterMarker {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -46629,6 +48437,7 @@ pub mod dashboard {
 
     impl SingleAxisOptions {
         /// A new `SingleAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46639,6 +48448,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SingleAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "YAxisOptions", self.y_axis_options);
@@ -46660,6 +48470,7 @@ pub mod dashboard {
 
     impl SliderControlDisplayOptions {
         /// A new `SliderControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46671,6 +48482,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SliderControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -46693,6 +48505,7 @@ pub mod dashboard {
 
     impl SmallMultiplesAxisProperties {
         /// A new `SmallMultiplesAxisProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46704,6 +48517,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SmallMultiplesAxisProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Placement", self.placement);
@@ -46735,6 +48549,7 @@ pub mod dashboard {
 
     impl SmallMultiplesOptions {
         /// A new `SmallMultiplesOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46749,6 +48564,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SmallMultiplesOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxVisibleColumns", self.max_visible_columns);
@@ -46788,6 +48604,7 @@ pub mod dashboard {
 
     impl Spacing {
         /// A new `Spacing` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46801,6 +48618,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Spacing {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bottom", self.bottom);
@@ -46872,6 +48690,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SparklinesOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllPointsMarker", self.all_points_marker);
@@ -46911,6 +48730,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SpatialStaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -46933,6 +48753,7 @@ pub mod dashboard {
 
     impl StaticFile {
         /// A new `StaticFile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -46944,6 +48765,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageStaticFile", self.image_static_file);
@@ -46979,6 +48801,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StaticFileS3SourceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -47002,6 +48825,7 @@ pub mod dashboard {
 
     impl StaticFileSource {
         /// A new `StaticFileSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47013,6 +48837,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Options", self.s3_options);
@@ -47038,6 +48863,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StaticFileUrlSourceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Url".into(), self.url.into_value());
@@ -47059,6 +48885,7 @@ pub mod dashboard {
 
     impl StringDefaultValues {
         /// A new `StringDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47070,6 +48897,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StringDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -47092,6 +48920,7 @@ pub mod dashboard {
 
     impl StringFormatConfiguration {
         /// A new `StringFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47103,6 +48932,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StringFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NullValueFormatConfiguration", self.null_value_format_configuration);
@@ -47135,6 +48965,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StringParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -47184,6 +49015,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StringParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -47209,6 +49041,7 @@ pub mod dashboard {
 
     impl StringValueWhenUnsetConfiguration {
         /// A new `StringValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47220,6 +49053,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for StringValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -47260,6 +49094,7 @@ pub mod dashboard {
 
     impl SubtotalOptions {
         /// A new `SubtotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47277,6 +49112,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SubtotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -47305,6 +49141,7 @@ pub mod dashboard {
 
     impl TableAggregatedFieldWells {
         /// A new `TableAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47316,6 +49153,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -47341,6 +49179,7 @@ pub mod dashboard {
 
     impl TableBorderOptions {
         /// A new `TableBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47353,6 +49192,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -47386,6 +49226,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableCellConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -47405,6 +49246,7 @@ pub mod dashboard {
 
     impl TableCellImageSizingConfiguration {
         /// A new `TableCellImageSizingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47415,6 +49257,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableCellImageSizingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TableCellImageScalingConfiguration", self.table_cell_image_scaling_configuration);
@@ -47454,6 +49297,7 @@ pub mod dashboard {
 
     impl TableCellStyle {
         /// A new `TableCellStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47471,6 +49315,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableCellStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -47496,6 +49341,7 @@ pub mod dashboard {
 
     impl TableConditionalFormatting {
         /// A new `TableConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47506,6 +49352,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -47527,6 +49374,7 @@ pub mod dashboard {
 
     impl TableConditionalFormattingOption {
         /// A new `TableConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47538,6 +49386,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cell", self.cell);
@@ -47578,6 +49427,7 @@ pub mod dashboard {
 
     impl TableConfiguration {
         /// A new `TableConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47595,6 +49445,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldOptions", self.field_options);
@@ -47620,6 +49471,7 @@ pub mod dashboard {
 
     impl TableFieldCustomIconContent {
         /// A new `TableFieldCustomIconContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47630,6 +49482,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldCustomIconContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -47661,6 +49514,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldCustomTextContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FontConfiguration".into(), self.font_configuration.into_value());
@@ -47680,6 +49534,7 @@ pub mod dashboard {
 
     impl TableFieldImageConfiguration {
         /// A new `TableFieldImageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47690,6 +49545,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldImageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SizingOptions", self.sizing_options);
@@ -47720,6 +49576,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldLinkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -47742,6 +49599,7 @@ pub mod dashboard {
 
     impl TableFieldLinkContentConfiguration {
         /// A new `TableFieldLinkContentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47753,6 +49611,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldLinkContentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomIconContent", self.custom_icon_content);
@@ -47799,6 +49658,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -47830,6 +49690,7 @@ pub mod dashboard {
 
     impl TableFieldOptions {
         /// A new `TableFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47843,6 +49704,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Order", self.order);
@@ -47867,6 +49729,7 @@ pub mod dashboard {
 
     impl TableFieldURLConfiguration {
         /// A new `TableFieldURLConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47878,6 +49741,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldURLConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageConfiguration", self.image_configuration);
@@ -47900,6 +49764,7 @@ pub mod dashboard {
 
     impl TableFieldWells {
         /// A new `TableFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47911,6 +49776,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TableAggregatedFieldWells", self.table_aggregated_field_wells);
@@ -47933,6 +49799,7 @@ pub mod dashboard {
 
     impl TableInlineVisualization {
         /// A new `TableInlineVisualization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47944,6 +49811,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableInlineVisualization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataBars", self.data_bars);
@@ -47972,6 +49840,7 @@ pub mod dashboard {
 
     impl TableOptions {
         /// A new `TableOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -47985,6 +49854,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CellStyle", self.cell_style);
@@ -48009,6 +49879,7 @@ pub mod dashboard {
 
     impl TablePaginatedReportOptions {
         /// A new `TablePaginatedReportOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48020,6 +49891,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TablePaginatedReportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverflowColumnHeaderVisibility", self.overflow_column_header_visibility);
@@ -48039,6 +49911,7 @@ pub mod dashboard {
 
     impl TablePinnedFieldOptions {
         /// A new `TablePinnedFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48049,6 +49922,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TablePinnedFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PinnedLeftFields", self.pinned_left_fields);
@@ -48070,6 +49944,7 @@ pub mod dashboard {
 
     impl TableRowConditionalFormatting {
         /// A new `TableRowConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48081,6 +49956,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableRowConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -48115,6 +49991,7 @@ pub mod dashboard {
 
     impl TableSideBorderOptions {
         /// A new `TableSideBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48130,6 +50007,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableSideBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bottom", self.bottom);
@@ -48156,6 +50034,7 @@ pub mod dashboard {
 
     impl TableSortConfiguration {
         /// A new `TableSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48167,6 +50046,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaginationConfiguration", self.pagination_configuration);
@@ -48192,6 +50072,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableStyleTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CellType".into(), self.cell_type.into_value());
@@ -48210,6 +50091,7 @@ pub mod dashboard {
 
     impl TableUnaggregatedFieldWells {
         /// A new `TableUnaggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48220,6 +50102,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableUnaggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -48279,6 +50162,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TableVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -48309,6 +50193,7 @@ pub mod dashboard {
 
     impl TextAreaControlDisplayOptions {
         /// A new `TextAreaControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48321,6 +50206,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TextAreaControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -48347,6 +50233,7 @@ pub mod dashboard {
 
     impl TextConditionalFormat {
         /// A new `TextConditionalFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48359,6 +50246,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TextConditionalFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -48379,6 +50267,7 @@ pub mod dashboard {
 
     impl TextControlPlaceholderOptions {
         /// A new `TextControlPlaceholderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48389,6 +50278,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TextControlPlaceholderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -48413,6 +50303,7 @@ pub mod dashboard {
 
     impl TextFieldControlDisplayOptions {
         /// A new `TextFieldControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48425,6 +50316,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TextFieldControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -48451,6 +50343,7 @@ pub mod dashboard {
 
     impl ThousandSeparatorOptions {
         /// A new `ThousandSeparatorOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48463,6 +50356,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ThousandSeparatorOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupingStyle", self.grouping_style);
@@ -48498,6 +50392,7 @@ pub mod dashboard {
 
     impl TimeBasedForecastProperties {
         /// A new `TimeBasedForecastProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48513,6 +50408,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TimeBasedForecastProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LowerBoundary", self.lower_boundary);
@@ -48576,6 +50472,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TimeEqualityFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -48626,6 +50523,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TimeRangeDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -48705,6 +50603,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TimeRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -48738,6 +50637,7 @@ pub mod dashboard {
 
     impl TimeRangeFilterValue {
         /// A new `TimeRangeFilterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48750,6 +50650,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TimeRangeFilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameter", self.parameter);
@@ -48773,6 +50674,7 @@ pub mod dashboard {
 
     impl TooltipItem {
         /// A new `TooltipItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48784,6 +50686,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnTooltipItem", self.column_tooltip_item);
@@ -48809,6 +50712,7 @@ pub mod dashboard {
 
     impl TooltipOptions {
         /// A new `TooltipOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -48821,6 +50725,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TooltipOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldBasedTooltip", self.field_based_tooltip);
@@ -48884,6 +50789,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TopBottomFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AggregationSortConfigurations".into(), self.aggregation_sort_configurations.into_value());
@@ -48953,6 +50859,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TopBottomMoversComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -49013,6 +50920,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TopBottomRankedComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -49045,6 +50953,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TopicIdentifierDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -49073,6 +50982,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TopicReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicArn".into(), self.topic_arn.into_value());
@@ -49109,6 +51019,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TotalAggregationComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -49129,6 +51040,7 @@ pub mod dashboard {
 
     impl TotalAggregationFunction {
         /// A new `TotalAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49139,6 +51051,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TotalAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleTotalAggregationFunction", self.simple_total_aggregation_function);
@@ -49166,6 +51079,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TotalAggregationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -49200,6 +51114,7 @@ pub mod dashboard {
 
     impl TotalOptions {
         /// A new `TotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49215,6 +51130,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -49257,6 +51173,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TransposedTableOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnIndex", self.column_index);
@@ -49283,6 +51200,7 @@ pub mod dashboard {
 
     impl TreeMapAggregatedFieldWells {
         /// A new `TreeMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49295,6 +51213,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TreeMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -49342,6 +51261,7 @@ pub mod dashboard {
 
     impl TreeMapConfiguration {
         /// A new `TreeMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49361,6 +51281,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TreeMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorLabelOptions", self.color_label_options);
@@ -49388,6 +51309,7 @@ pub mod dashboard {
 
     impl TreeMapFieldWells {
         /// A new `TreeMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49398,6 +51320,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TreeMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreeMapAggregatedFieldWells", self.tree_map_aggregated_field_wells);
@@ -49419,6 +51342,7 @@ pub mod dashboard {
 
     impl TreeMapSortConfiguration {
         /// A new `TreeMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49430,6 +51354,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TreeMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreeMapGroupItemsLimitConfiguration", self.tree_map_group_items_limit_configuration);
@@ -49490,6 +51415,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TreeMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -49514,6 +51440,7 @@ pub mod dashboard {
 
     impl TrendArrowOptions {
         /// A new `TrendArrowOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49524,6 +51451,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TrendArrowOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -49558,6 +51486,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for UnaggregatedField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -49595,6 +51524,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for UniqueValuesComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -49623,6 +51553,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ValidationStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -49641,6 +51572,7 @@ pub mod dashboard {
 
     impl VisibleRangeOptions {
         /// A new `VisibleRangeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49651,6 +51583,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisibleRangeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentRange", self.percent_range);
@@ -49741,6 +51674,7 @@ pub mod dashboard {
 
     impl Visual {
         /// A new `Visual` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49775,6 +51709,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Visual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarChartVisual", self.bar_chart_visual);
@@ -49817,6 +51752,7 @@ pub mod dashboard {
 
     impl VisualAxisSortOption {
         /// A new `VisualAxisSortOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49827,6 +51763,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualAxisSortOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -49879,6 +51816,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -49910,6 +51848,7 @@ pub mod dashboard {
 
     impl VisualCustomActionOperation {
         /// A new `VisualCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49923,6 +51862,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterOperation", self.filter_operation);
@@ -49947,6 +51887,7 @@ pub mod dashboard {
 
     impl VisualInteractionOptions {
         /// A new `VisualInteractionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49958,6 +51899,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualInteractionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContextMenuOption", self.context_menu_option);
@@ -49977,6 +51919,7 @@ pub mod dashboard {
 
     impl VisualInteractionOptionsContextMenuOption {
         /// A new `VisualInteractionOptionsContextMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -49987,6 +51930,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualInteractionOptionsContextMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -50005,6 +51949,7 @@ pub mod dashboard {
 
     impl VisualInteractionOptionsVisualMenuOption {
         /// A new `VisualInteractionOptionsVisualMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50015,6 +51960,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualInteractionOptionsVisualMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -50033,6 +51979,7 @@ pub mod dashboard {
 
     impl VisualMenuOption {
         /// A new `VisualMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50043,6 +51990,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -50064,6 +52012,7 @@ pub mod dashboard {
 
     impl VisualPalette {
         /// A new `VisualPalette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50075,6 +52024,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualPalette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartColor", self.chart_color);
@@ -50097,6 +52047,7 @@ pub mod dashboard {
 
     impl VisualSubtitleLabelOptions {
         /// A new `VisualSubtitleLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50108,6 +52059,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualSubtitleLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatText", self.format_text);
@@ -50130,6 +52082,7 @@ pub mod dashboard {
 
     impl VisualTitleLabelOptions {
         /// A new `VisualTitleLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50141,6 +52094,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for VisualTitleLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatText", self.format_text);
@@ -50166,6 +52120,7 @@ pub mod dashboard {
 
     impl WaterfallChartAggregatedFieldWells {
         /// A new `WaterfallChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50178,6 +52133,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Breakdowns", self.breakdowns);
@@ -50198,6 +52154,7 @@ pub mod dashboard {
 
     impl WaterfallChartColorConfiguration {
         /// A new `WaterfallChartColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50208,6 +52165,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallChartColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupColorConfiguration", self.group_color_configuration);
@@ -50259,6 +52217,7 @@ pub mod dashboard {
 
     impl WaterfallChartConfiguration {
         /// A new `WaterfallChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50280,6 +52239,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryAxisDisplayOptions", self.category_axis_display_options);
@@ -50309,6 +52269,7 @@ pub mod dashboard {
 
     impl WaterfallChartFieldWells {
         /// A new `WaterfallChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50319,6 +52280,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WaterfallChartAggregatedFieldWells", self.waterfall_chart_aggregated_field_wells);
@@ -50343,6 +52305,7 @@ pub mod dashboard {
 
     impl WaterfallChartGroupColorConfiguration {
         /// A new `WaterfallChartGroupColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50355,6 +52318,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallChartGroupColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NegativeBarColor", self.negative_bar_color);
@@ -50375,6 +52339,7 @@ pub mod dashboard {
 
     impl WaterfallChartOptions {
         /// A new `WaterfallChartOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50385,6 +52350,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallChartOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TotalBarLabel", self.total_bar_label);
@@ -50406,6 +52372,7 @@ pub mod dashboard {
 
     impl WaterfallChartSortConfiguration {
         /// A new `WaterfallChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50417,6 +52384,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BreakdownItemsLimit", self.breakdown_items_limit);
@@ -50477,6 +52445,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WaterfallVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -50510,6 +52479,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WhatIfPointScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Date".into(), self.date.into_value());
@@ -50545,6 +52515,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WhatIfRangeScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndDate".into(), self.end_date.into_value());
@@ -50568,6 +52539,7 @@ pub mod dashboard {
 
     impl WordCloudAggregatedFieldWells {
         /// A new `WordCloudAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50579,6 +52551,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WordCloudAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -50610,6 +52583,7 @@ pub mod dashboard {
 
     impl WordCloudChartConfiguration {
         /// A new `WordCloudChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50624,6 +52598,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WordCloudChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -50646,6 +52621,7 @@ pub mod dashboard {
 
     impl WordCloudFieldWells {
         /// A new `WordCloudFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50656,6 +52632,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WordCloudFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WordCloudAggregatedFieldWells", self.word_cloud_aggregated_field_wells);
@@ -50689,6 +52666,7 @@ pub mod dashboard {
 
     impl WordCloudOptions {
         /// A new `WordCloudOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50704,6 +52682,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WordCloudOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudLayout", self.cloud_layout);
@@ -50730,6 +52709,7 @@ pub mod dashboard {
 
     impl WordCloudSortConfiguration {
         /// A new `WordCloudSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -50741,6 +52721,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WordCloudSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -50801,6 +52782,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WordCloudVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -51994,6 +53976,7 @@ pub struct CfnDataSet {
 
 impl CfnDataSet {
     /// A new `CfnDataSet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -52027,6 +54010,7 @@ impl CfnDataSet {
 impl crate::core::element::CfnResource for CfnDataSet {
     const TYPE_NAME: &'static str = "AWS::QuickSight::DataSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -52060,6 +54044,7 @@ impl Handle<CfnDataSet> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the resource.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -52068,18 +54053,21 @@ impl Handle<CfnDataSet> {
     /// imported into SPICE.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `ConsumedSpiceCapacityInBytes`.
+    #[inline]
     pub fn attr_consumed_spice_capacity_in_bytes(&self) -> Val<f64> {
         Val::expr(self.get_att("ConsumedSpiceCapacityInBytes"))
     }
     /// &lt;p&gt;The time that this dataset was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;The last time that this dataset was updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -52088,6 +54076,7 @@ impl Handle<CfnDataSet> {
     /// analyses, and dashboards.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `OutputColumns`.
+    #[inline]
     pub fn attr_output_columns(&self) -> Value {
         self.get_att("OutputColumns")
     }
@@ -52111,6 +54100,7 @@ pub mod data_set {
 
     impl ColumnGroup {
         /// A new `ColumnGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52121,6 +54111,7 @@ pub mod data_set {
     }
 
     impl IntoValue for ColumnGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GeoSpatialColumnGroup", self.geo_spatial_column_group);
@@ -52156,6 +54147,7 @@ pub mod data_set {
 
     impl ColumnLevelPermissionRule {
         /// A new `ColumnLevelPermissionRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52167,6 +54159,7 @@ pub mod data_set {
     }
 
     impl IntoValue for ColumnLevelPermissionRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnNames", self.column_names);
@@ -52186,6 +54179,7 @@ pub mod data_set {
 
     impl CustomInstruction {
         /// A new `CustomInstruction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52196,6 +54190,7 @@ pub mod data_set {
     }
 
     impl IntoValue for CustomInstruction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InlineCustomInstruction", self.inline_custom_instruction);
@@ -52235,6 +54230,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DataPrepConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationTableMap".into(), self.destination_table_map.into_value());
@@ -52258,6 +54254,7 @@ pub mod data_set {
 
     impl DataSetRefreshProperties {
         /// A new `DataSetRefreshProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52269,6 +54266,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DataSetRefreshProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureConfiguration", self.failure_configuration);
@@ -52294,6 +54292,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DataSetSemanticDescription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Text".into(), self.text.into_value());
@@ -52315,6 +54314,7 @@ pub mod data_set {
 
     impl DataSetSemanticMetadata {
         /// A new `DataSetSemanticMetadata` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52326,6 +54326,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DataSetSemanticMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomInstructions", self.custom_instructions);
@@ -52354,6 +54355,7 @@ pub mod data_set {
 
     impl DataSetUsageConfiguration {
         /// A new `DataSetUsageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52365,6 +54367,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DataSetUsageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisableUseAsDirectQuerySource", self.disable_use_as_direct_query_source);
@@ -52393,6 +54396,7 @@ pub mod data_set {
 
     impl DatasetParameter {
         /// A new `DatasetParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52406,6 +54410,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DatasetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeDatasetParameter", self.date_time_dataset_parameter);
@@ -52464,6 +54469,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DateTimeDatasetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -52488,6 +54494,7 @@ pub mod data_set {
 
     impl DateTimeDatasetParameterDefaultValues {
         /// A new `DateTimeDatasetParameterDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52498,6 +54505,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DateTimeDatasetParameterDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticValues", self.static_values);
@@ -52543,6 +54551,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DecimalDatasetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -52566,6 +54575,7 @@ pub mod data_set {
 
     impl DecimalDatasetParameterDefaultValues {
         /// A new `DecimalDatasetParameterDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52576,6 +54586,7 @@ pub mod data_set {
     }
 
     impl IntoValue for DecimalDatasetParameterDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticValues", self.static_values);
@@ -52614,6 +54625,7 @@ pub mod data_set {
     }
 
     impl IntoValue for GeoSpatialColumnGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Columns".into(), self.columns.into_value());
@@ -52640,6 +54652,7 @@ pub mod data_set {
     }
 
     impl IntoValue for IncrementalRefresh {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LookbackWindow".into(), self.lookback_window.into_value());
@@ -52670,6 +54683,7 @@ pub mod data_set {
 
     impl IngestionWaitPolicy {
         /// A new `IngestionWaitPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52681,6 +54695,7 @@ pub mod data_set {
     }
 
     impl IntoValue for IngestionWaitPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IngestionWaitTimeInHours", self.ingestion_wait_time_in_hours);
@@ -52713,6 +54728,7 @@ pub mod data_set {
     }
 
     impl IntoValue for InlineCustomInstruction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstructionText".into(), self.instruction_text.into_value());
@@ -52759,6 +54775,7 @@ pub mod data_set {
     }
 
     impl IntoValue for IntegerDatasetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -52782,6 +54799,7 @@ pub mod data_set {
 
     impl IntegerDatasetParameterDefaultValues {
         /// A new `IntegerDatasetParameterDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52792,6 +54810,7 @@ pub mod data_set {
     }
 
     impl IntoValue for IntegerDatasetParameterDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticValues", self.static_values);
@@ -52830,6 +54849,7 @@ pub mod data_set {
     }
 
     impl IntoValue for LookbackWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnName".into(), self.column_name.into_value());
@@ -52850,6 +54870,7 @@ pub mod data_set {
 
     impl PerformanceConfiguration {
         /// A new `PerformanceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52860,6 +54881,7 @@ pub mod data_set {
     }
 
     impl IntoValue for PerformanceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UniqueKeys", self.unique_keys);
@@ -52884,6 +54906,7 @@ pub mod data_set {
     }
 
     impl IntoValue for RefreshConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IncrementalRefresh".into(), self.incremental_refresh.into_value());
@@ -52902,6 +54925,7 @@ pub mod data_set {
 
     impl RefreshFailureConfiguration {
         /// A new `RefreshFailureConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52912,6 +54936,7 @@ pub mod data_set {
     }
 
     impl IntoValue for RefreshFailureConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmailAlert", self.email_alert);
@@ -52930,6 +54955,7 @@ pub mod data_set {
 
     impl RefreshFailureEmailAlert {
         /// A new `RefreshFailureEmailAlert` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -52940,6 +54966,7 @@ pub mod data_set {
     }
 
     impl IntoValue for RefreshFailureEmailAlert {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlertStatus", self.alert_status);
@@ -53001,6 +55028,7 @@ pub mod data_set {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -53067,6 +55095,7 @@ pub mod data_set {
     }
 
     impl IntoValue for RowLevelPermissionDataSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -53113,6 +55142,7 @@ pub mod data_set {
     }
 
     impl IntoValue for RowLevelPermissionTagConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -53168,6 +55198,7 @@ pub mod data_set {
     }
 
     impl IntoValue for RowLevelPermissionTagRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnName".into(), self.column_name.into_value());
@@ -53192,6 +55223,7 @@ pub mod data_set {
 
     impl SemanticModelConfiguration {
         /// A new `SemanticModelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -53203,6 +55235,7 @@ pub mod data_set {
     }
 
     impl IntoValue for SemanticModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SemanticMetadata", self.semantic_metadata);
@@ -53249,6 +55282,7 @@ pub mod data_set {
     }
 
     impl IntoValue for StringDatasetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -53272,6 +55306,7 @@ pub mod data_set {
 
     impl StringDatasetParameterDefaultValues {
         /// A new `StringDatasetParameterDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -53282,6 +55317,7 @@ pub mod data_set {
     }
 
     impl IntoValue for StringDatasetParameterDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticValues", self.static_values);
@@ -53306,6 +55342,7 @@ pub mod data_set {
     }
 
     impl IntoValue for UniqueKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnNames".into(), self.column_names.into_value());
@@ -53324,6 +55361,7 @@ pub mod data_set {
 
     impl UploadedDocumentMetadata {
         /// A new `UploadedDocumentMetadata` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -53334,6 +55372,7 @@ pub mod data_set {
     }
 
     impl IntoValue for UploadedDocumentMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -53525,6 +55564,7 @@ impl CfnDataSource {
 impl crate::core::element::CfnResource for CfnDataSource {
     const TYPE_NAME: &'static str = "AWS::QuickSight::DataSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AlternateDataSourceParameters", self.alternate_data_source_parameters);
@@ -53549,23 +55589,27 @@ impl Handle<CfnDataSource> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the data source.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The time that this data source was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;The last time that this data source was updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -53593,6 +55637,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AmazonElasticsearchParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Domain".into(), self.domain.into_value());
@@ -53619,6 +55664,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AmazonOpenSearchParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Domain".into(), self.domain.into_value());
@@ -53654,6 +55700,7 @@ pub mod data_source {
 
     impl AthenaParameters {
         /// A new `AthenaParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -53667,6 +55714,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AthenaParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConsumerAccountRoleArn", self.consumer_account_role_arn);
@@ -53706,6 +55754,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AuroraParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -53744,6 +55793,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AuroraPostgreSqlParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -53802,6 +55852,7 @@ pub mod data_source {
     }
 
     impl IntoValue for CredentialPair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlternateDataSourceParameters", self.alternate_data_source_parameters);
@@ -53847,6 +55898,7 @@ pub mod data_source {
 
     impl DataSourceCredentials {
         /// A new `DataSourceCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -53861,6 +55913,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopySourceArn", self.copy_source_arn);
@@ -53888,6 +55941,7 @@ pub mod data_source {
 
     impl DataSourceErrorInfo {
         /// A new `DataSourceErrorInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -53899,6 +55953,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceErrorInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Message", self.message);
@@ -53982,6 +56037,7 @@ pub mod data_source {
 
     impl DataSourceParameters {
         /// A new `DataSourceParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -54012,6 +56068,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AmazonElasticsearchParameters", self.amazon_elasticsearch_parameters);
@@ -54089,6 +56146,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DatabricksParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationType", self.authentication_type);
@@ -54113,6 +56171,7 @@ pub mod data_source {
 
     impl IdentityCenterConfiguration {
         /// A new `IdentityCenterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -54123,6 +56182,7 @@ pub mod data_source {
     }
 
     impl IntoValue for IdentityCenterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableIdentityPropagation", self.enable_identity_propagation);
@@ -54161,6 +56221,7 @@ pub mod data_source {
     }
 
     impl IntoValue for KeyPairCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KeyPairUsername".into(), self.key_pair_username.into_value());
@@ -54194,6 +56255,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ManifestFileLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -54231,6 +56293,7 @@ pub mod data_source {
     }
 
     impl IntoValue for MariaDbParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -54269,6 +56332,7 @@ pub mod data_source {
     }
 
     impl IntoValue for MySqlParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -54295,6 +56359,7 @@ pub mod data_source {
 
     impl OAuthClientCredentials {
         /// A new `OAuthClientCredentials` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -54307,6 +56372,7 @@ pub mod data_source {
     }
 
     impl IntoValue for OAuthClientCredentials {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientId", self.client_id);
@@ -54353,6 +56419,7 @@ pub mod data_source {
     }
 
     impl IntoValue for OAuthParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdentityProviderResourceUri", self.identity_provider_resource_uri);
@@ -54399,6 +56466,7 @@ pub mod data_source {
     }
 
     impl IntoValue for OracleParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -54438,6 +56506,7 @@ pub mod data_source {
     }
 
     impl IntoValue for PostgreSqlParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -54476,6 +56545,7 @@ pub mod data_source {
     }
 
     impl IntoValue for PrestoParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Catalog".into(), self.catalog.into_value());
@@ -54509,6 +56579,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RdsParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -54582,6 +56653,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RedshiftIAMParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoCreateDatabaseUser", self.auto_create_database_user);
@@ -54653,6 +56725,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RedshiftParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterId", self.cluster_id);
@@ -54726,6 +56799,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -54765,6 +56839,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3Parameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ManifestFileLocation".into(), self.manifest_file_location.into_value());
@@ -54784,6 +56859,7 @@ pub mod data_source {
 
     impl S3TablesParameters {
         /// A new `S3TablesParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -54794,6 +56870,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3TablesParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TableBucketArn", self.table_bucket_arn);
@@ -54856,6 +56933,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SnowflakeParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationType", self.authentication_type);
@@ -54892,6 +56970,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SparkParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Host".into(), self.host.into_value());
@@ -54929,6 +57008,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SqlServerParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -54953,6 +57033,7 @@ pub mod data_source {
 
     impl SslProperties {
         /// A new `SslProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -54963,6 +57044,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SslProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisableSsl", self.disable_ssl);
@@ -55026,6 +57108,7 @@ pub mod data_source {
     }
 
     impl IntoValue for StarburstParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationType", self.authentication_type);
@@ -55068,6 +57151,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TeradataParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Database".into(), self.database.into_value());
@@ -55106,6 +57190,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TrinoParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Catalog".into(), self.catalog.into_value());
@@ -55134,6 +57219,7 @@ pub mod data_source {
     }
 
     impl IntoValue for VpcConnectionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VpcConnectionArn".into(), self.vpc_connection_arn.into_value());
@@ -55286,6 +57372,7 @@ impl CfnFlow {
 impl crate::core::element::CfnResource for CfnFlow {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Flow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -55301,31 +57388,37 @@ impl crate::core::element::CfnResource for CfnFlow {
 impl Handle<CfnFlow> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `FlowId`.
+    #[inline]
     pub fn attr_flow_id(&self) -> Val<String> {
         Val::expr(self.get_att("FlowId"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     ///
     /// `Fn::GetAtt` `PublishState`.
+    #[inline]
     pub fn attr_publish_state(&self) -> Val<String> {
         Val::expr(self.get_att("PublishState"))
     }
     ///
     /// `Fn::GetAtt` `StepAliases`.
+    #[inline]
     pub fn attr_step_aliases(&self) -> Value {
         self.get_att("StepAliases")
     }
@@ -55353,6 +57446,7 @@ pub mod flow {
     }
 
     impl IntoValue for Permission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -55400,6 +57494,7 @@ pub struct CfnFolder {
 
 impl CfnFolder {
     /// A new `CfnFolder` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -55419,6 +57514,7 @@ impl CfnFolder {
 impl crate::core::element::CfnResource for CfnFolder {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Folder";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -55438,18 +57534,21 @@ impl Handle<CfnFolder> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) for the folder.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The time that the folder was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;The time that the folder was last updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -55511,6 +57610,7 @@ pub mod folder {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -55575,6 +57675,7 @@ impl CfnGroup {
 impl crate::core::element::CfnResource for CfnGroup {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Group";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -55589,12 +57690,14 @@ impl Handle<CfnGroup> {
     /// The Amazon Resource Name (ARN) for the group.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The principal ID of the group.
     ///
     /// `Fn::GetAtt` `PrincipalId`.
+    #[inline]
     pub fn attr_principal_id(&self) -> Val<String> {
         Val::expr(self.get_att("PrincipalId"))
     }
@@ -55688,6 +57791,7 @@ impl CfnKnowledgeBase {
 impl crate::core::element::CfnResource for CfnKnowledgeBase {
     const TYPE_NAME: &'static str = "AWS::QuickSight::KnowledgeBase";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessControlConfiguration", self.access_control_configuration);
@@ -55714,41 +57818,49 @@ impl crate::core::element::CfnResource for CfnKnowledgeBase {
 impl Handle<CfnKnowledgeBase> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DocumentCount`.
+    #[inline]
     pub fn attr_document_count(&self) -> Val<f64> {
         Val::expr(self.get_att("DocumentCount"))
     }
     ///
     /// `Fn::GetAtt` `KnowledgeBaseArn`.
+    #[inline]
     pub fn attr_knowledge_base_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KnowledgeBaseArn"))
     }
     ///
     /// `Fn::GetAtt` `KnowledgeBaseSizeBytes`.
+    #[inline]
     pub fn attr_knowledge_base_size_bytes(&self) -> Val<f64> {
         Val::expr(self.get_att("KnowledgeBaseSizeBytes"))
     }
     ///
     /// `Fn::GetAtt` `PrimaryOwnerUsername`.
+    #[inline]
     pub fn attr_primary_owner_username(&self) -> Val<String> {
         Val::expr(self.get_att("PrimaryOwnerUsername"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -55768,6 +57880,7 @@ pub mod knowledge_base {
 
     impl AccessControlConfiguration {
         /// A new `AccessControlConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -55778,6 +57891,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for AccessControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsACLEnabled", self.is_acl_enabled);
@@ -55802,6 +57916,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for AudioExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AudioExtractionStatus".into(), self.audio_extraction_status.into_value());
@@ -55826,6 +57941,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ImageExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ImageExtractionStatus".into(), self.image_extraction_status.into_value());
@@ -55844,6 +57960,7 @@ pub mod knowledge_base {
 
     impl KbTemplateConfiguration {
         /// A new `KbTemplateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -55854,6 +57971,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for KbTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Template", self.template);
@@ -55872,6 +57990,7 @@ pub mod knowledge_base {
 
     impl KnowledgeBaseConfiguration {
         /// A new `KnowledgeBaseConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -55882,6 +58001,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for KnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TemplateConfiguration", self.template_configuration);
@@ -55906,6 +58026,7 @@ pub mod knowledge_base {
 
     impl MediaExtractionConfiguration {
         /// A new `MediaExtractionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -55918,6 +58039,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for MediaExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AudioExtractionConfiguration", self.audio_extraction_configuration);
@@ -55988,6 +58110,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -56021,6 +58144,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VideoExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VideoExtractionStatus".into(), self.video_extraction_status.into_value());
@@ -56105,6 +58229,7 @@ impl CfnLimitsProfile {
 impl crate::core::element::CfnResource for CfnLimitsProfile {
     const TYPE_NAME: &'static str = "AWS::QuickSight::LimitsProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountId".into(), self.account_id.into_value());
@@ -56119,21 +58244,25 @@ impl crate::core::element::CfnResource for CfnLimitsProfile {
 impl Handle<CfnLimitsProfile> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileId"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -56221,6 +58350,7 @@ impl CfnOAuthClientApplication {
 impl crate::core::element::CfnResource for CfnOAuthClientApplication {
     const TYPE_NAME: &'static str = "AWS::QuickSight::OAuthClientApplication";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientId", self.client_id);
@@ -56242,16 +58372,19 @@ impl crate::core::element::CfnResource for CfnOAuthClientApplication {
 impl Handle<CfnOAuthClientApplication> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -56276,6 +58409,7 @@ pub mod o_auth_client_application {
     }
 
     impl IntoValue for IdentityProviderVpcConnectionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VpcConnectionArn".into(), self.vpc_connection_arn.into_value());
@@ -56355,6 +58489,7 @@ pub struct CfnRefreshSchedule {
 
 impl CfnRefreshSchedule {
     /// A new `CfnRefreshSchedule` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -56369,6 +58504,7 @@ impl CfnRefreshSchedule {
 impl crate::core::element::CfnResource for CfnRefreshSchedule {
     const TYPE_NAME: &'static str = "AWS::QuickSight::RefreshSchedule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -56383,6 +58519,7 @@ impl Handle<CfnRefreshSchedule> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the data source.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -56407,6 +58544,7 @@ pub mod refresh_schedule {
 
     impl RefreshOnDay {
         /// A new `RefreshOnDay` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -56418,6 +58556,7 @@ pub mod refresh_schedule {
     }
 
     impl IntoValue for RefreshOnDay {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DayOfMonth", self.day_of_month);
@@ -56452,6 +58591,7 @@ pub mod refresh_schedule {
 
     impl RefreshScheduleMap {
         /// A new `RefreshScheduleMap` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -56465,6 +58605,7 @@ pub mod refresh_schedule {
     }
 
     impl IntoValue for RefreshScheduleMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RefreshType", self.refresh_type);
@@ -56501,6 +58642,7 @@ pub mod refresh_schedule {
 
     impl ScheduleFrequency {
         /// A new `ScheduleFrequency` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -56514,6 +58656,7 @@ pub mod refresh_schedule {
     }
 
     impl IntoValue for ScheduleFrequency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Interval", self.interval);
@@ -56631,6 +58774,7 @@ impl CfnSpace {
 impl crate::core::element::CfnResource for CfnSpace {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Space";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -56649,24 +58793,28 @@ impl Handle<CfnSpace> {
     /// The Amazon Resource Name (ARN) of the space.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The date and time the space was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time the space was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The user name of the principal who created the space.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
@@ -56698,6 +58846,7 @@ pub mod space {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -56730,6 +58879,7 @@ pub mod space {
     }
 
     impl IntoValue for SpaceResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceArn".into(), self.resource_arn.into_value());
@@ -56819,6 +58969,7 @@ impl CfnTemplate {
 impl crate::core::element::CfnResource for CfnTemplate {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Template";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -56839,24 +58990,28 @@ impl Handle<CfnTemplate> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the template.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;Time when this was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;Time when this was last updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// &lt;p&gt;A version of a template.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value {
         self.get_att("Version")
     }
@@ -56885,6 +59040,7 @@ pub mod template {
 
     impl AggregationFunction {
         /// A new `AggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -56898,6 +59054,7 @@ pub mod template {
     }
 
     impl IntoValue for AggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttributeAggregationFunction", self.attribute_aggregation_function);
@@ -56935,6 +59092,7 @@ pub mod template {
     }
 
     impl IntoValue for AggregationSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -56961,6 +59119,7 @@ pub mod template {
     }
 
     impl IntoValue for AnalysisDefaults {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultNewSheetConfiguration".into(), self.default_new_sheet_configuration.into_value());
@@ -56982,6 +59141,7 @@ pub mod template {
 
     impl AnchorDateConfiguration {
         /// A new `AnchorDateConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -56993,6 +59153,7 @@ pub mod template {
     }
 
     impl IntoValue for AnchorDateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnchorOption", self.anchor_option);
@@ -57015,6 +59176,7 @@ pub mod template {
 
     impl ArcAxisConfiguration {
         /// A new `ArcAxisConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57026,6 +59188,7 @@ pub mod template {
     }
 
     impl IntoValue for ArcAxisConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Range", self.range);
@@ -57048,6 +59211,7 @@ pub mod template {
 
     impl ArcAxisDisplayRange {
         /// A new `ArcAxisDisplayRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57059,6 +59223,7 @@ pub mod template {
     }
 
     impl IntoValue for ArcAxisDisplayRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Max", self.max);
@@ -57081,6 +59246,7 @@ pub mod template {
 
     impl ArcConfiguration {
         /// A new `ArcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57092,6 +59258,7 @@ pub mod template {
     }
 
     impl IntoValue for ArcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcAngle", self.arc_angle);
@@ -57111,6 +59278,7 @@ pub mod template {
 
     impl ArcOptions {
         /// A new `ArcOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57121,6 +59289,7 @@ pub mod template {
     }
 
     impl IntoValue for ArcOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcThickness", self.arc_thickness);
@@ -57142,6 +59311,7 @@ pub mod template {
 
     impl AssetOptions {
         /// A new `AssetOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57153,6 +59323,7 @@ pub mod template {
     }
 
     impl IntoValue for AssetOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Timezone", self.timezone);
@@ -57175,6 +59346,7 @@ pub mod template {
 
     impl AttributeAggregationFunction {
         /// A new `AttributeAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57186,6 +59358,7 @@ pub mod template {
     }
 
     impl IntoValue for AttributeAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleAttributeAggregation", self.simple_attribute_aggregation);
@@ -57208,6 +59381,7 @@ pub mod template {
 
     impl AxisDataOptions {
         /// A new `AxisDataOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57219,6 +59393,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisDataOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateAxisOptions", self.date_axis_options);
@@ -57241,6 +59416,7 @@ pub mod template {
 
     impl AxisDisplayMinMaxRange {
         /// A new `AxisDisplayMinMaxRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57252,6 +59428,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisDisplayMinMaxRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Maximum", self.maximum);
@@ -57288,6 +59465,7 @@ pub mod template {
 
     impl AxisDisplayOptions {
         /// A new `AxisDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57303,6 +59481,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisLineVisibility", self.axis_line_visibility);
@@ -57329,6 +59508,7 @@ pub mod template {
 
     impl AxisDisplayRange {
         /// A new `AxisDisplayRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57340,6 +59520,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisDisplayRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataDriven", self.data_driven);
@@ -57365,6 +59546,7 @@ pub mod template {
 
     impl AxisLabelOptions {
         /// A new `AxisLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57377,6 +59559,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplyTo", self.apply_to);
@@ -57406,6 +59589,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisLabelReferenceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -57428,6 +59612,7 @@ pub mod template {
 
     impl AxisLinearScale {
         /// A new `AxisLinearScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57439,6 +59624,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisLinearScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StepCount", self.step_count);
@@ -57458,6 +59644,7 @@ pub mod template {
 
     impl AxisLogarithmicScale {
         /// A new `AxisLogarithmicScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57468,6 +59655,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisLogarithmicScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -57489,6 +59677,7 @@ pub mod template {
 
     impl AxisScale {
         /// A new `AxisScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57500,6 +59689,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Linear", self.linear);
@@ -57522,6 +59712,7 @@ pub mod template {
 
     impl AxisTickLabelOptions {
         /// A new `AxisTickLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57533,6 +59724,7 @@ pub mod template {
     }
 
     impl IntoValue for AxisTickLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelOptions", self.label_options);
@@ -57561,6 +59753,7 @@ pub mod template {
 
     impl BarChartAggregatedFieldWells {
         /// A new `BarChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57574,6 +59767,7 @@ pub mod template {
     }
 
     impl IntoValue for BarChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -57649,6 +59843,7 @@ pub mod template {
 
     impl BarChartConfiguration {
         /// A new `BarChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57677,6 +59872,7 @@ pub mod template {
     }
 
     impl IntoValue for BarChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarsArrangement", self.bars_arrangement);
@@ -57716,6 +59912,7 @@ pub mod template {
 
     impl BarChartDefaultSeriesSettings {
         /// A new `BarChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57727,6 +59924,7 @@ pub mod template {
     }
 
     impl IntoValue for BarChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -57746,6 +59944,7 @@ pub mod template {
 
     impl BarChartFieldWells {
         /// A new `BarChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57756,6 +59955,7 @@ pub mod template {
     }
 
     impl IntoValue for BarChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarChartAggregatedFieldWells", self.bar_chart_aggregated_field_wells);
@@ -57777,6 +59977,7 @@ pub mod template {
 
     impl BarChartSeriesSettings {
         /// A new `BarChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57788,6 +59989,7 @@ pub mod template {
     }
 
     impl IntoValue for BarChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -57822,6 +60024,7 @@ pub mod template {
 
     impl BarChartSortConfiguration {
         /// A new `BarChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57837,6 +60040,7 @@ pub mod template {
     }
 
     impl IntoValue for BarChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -57901,6 +60105,7 @@ pub mod template {
     }
 
     impl IntoValue for BarChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -57928,6 +60133,7 @@ pub mod template {
 
     impl BarSeriesItem {
         /// A new `BarSeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57939,6 +60145,7 @@ pub mod template {
     }
 
     impl IntoValue for BarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldBarSeriesItem", self.data_field_bar_series_item);
@@ -57958,6 +60165,7 @@ pub mod template {
 
     impl BinCountOptions {
         /// A new `BinCountOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -57968,6 +60176,7 @@ pub mod template {
     }
 
     impl IntoValue for BinCountOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Value", self.value);
@@ -57989,6 +60198,7 @@ pub mod template {
 
     impl BinWidthOptions {
         /// A new `BinWidthOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58000,6 +60210,7 @@ pub mod template {
     }
 
     impl IntoValue for BinWidthOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinCountLimit", self.bin_count_limit);
@@ -58049,6 +60260,7 @@ pub mod template {
     }
 
     impl IntoValue for BodySectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -58071,6 +60283,7 @@ pub mod template {
 
     impl BodySectionContent {
         /// A new `BodySectionContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58081,6 +60294,7 @@ pub mod template {
     }
 
     impl IntoValue for BodySectionContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Layout", self.layout);
@@ -58116,6 +60330,7 @@ pub mod template {
     }
 
     impl IntoValue for BodySectionDynamicCategoryDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -58153,6 +60368,7 @@ pub mod template {
     }
 
     impl IntoValue for BodySectionDynamicNumericDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -58179,6 +60395,7 @@ pub mod template {
 
     impl BodySectionRepeatConfiguration {
         /// A new `BodySectionRepeatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58191,6 +60408,7 @@ pub mod template {
     }
 
     impl IntoValue for BodySectionRepeatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionConfigurations", self.dimension_configurations);
@@ -58214,6 +60432,7 @@ pub mod template {
 
     impl BodySectionRepeatDimensionConfiguration {
         /// A new `BodySectionRepeatDimensionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58225,6 +60444,7 @@ pub mod template {
     }
 
     impl IntoValue for BodySectionRepeatDimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicCategoryDimensionConfiguration", self.dynamic_category_dimension_configuration);
@@ -58244,6 +60464,7 @@ pub mod template {
 
     impl BodySectionRepeatPageBreakConfiguration {
         /// A new `BodySectionRepeatPageBreakConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58254,6 +60475,7 @@ pub mod template {
     }
 
     impl IntoValue for BodySectionRepeatPageBreakConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "After", self.after);
@@ -58280,6 +60502,7 @@ pub mod template {
 
     impl BorderSettings {
         /// A new `BorderSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58292,6 +60515,7 @@ pub mod template {
     }
 
     impl IntoValue for BorderSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderColor", self.border_color);
@@ -58315,6 +60539,7 @@ pub mod template {
 
     impl BoxPlotAggregatedFieldWells {
         /// A new `BoxPlotAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58326,6 +60551,7 @@ pub mod template {
     }
 
     impl IntoValue for BoxPlotAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -58378,6 +60604,7 @@ pub mod template {
 
     impl BoxPlotChartConfiguration {
         /// A new `BoxPlotChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58399,6 +60626,7 @@ pub mod template {
     }
 
     impl IntoValue for BoxPlotChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BoxPlotOptions", self.box_plot_options);
@@ -58428,6 +60656,7 @@ pub mod template {
 
     impl BoxPlotFieldWells {
         /// A new `BoxPlotFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58438,6 +60667,7 @@ pub mod template {
     }
 
     impl IntoValue for BoxPlotFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BoxPlotAggregatedFieldWells", self.box_plot_aggregated_field_wells);
@@ -58462,6 +60692,7 @@ pub mod template {
 
     impl BoxPlotOptions {
         /// A new `BoxPlotOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58474,6 +60705,7 @@ pub mod template {
     }
 
     impl IntoValue for BoxPlotOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllDataPointsVisibility", self.all_data_points_visibility);
@@ -58497,6 +60729,7 @@ pub mod template {
 
     impl BoxPlotSortConfiguration {
         /// A new `BoxPlotSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58508,6 +60741,7 @@ pub mod template {
     }
 
     impl IntoValue for BoxPlotSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategorySort", self.category_sort);
@@ -58527,6 +60761,7 @@ pub mod template {
 
     impl BoxPlotStyleOptions {
         /// A new `BoxPlotStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58537,6 +60772,7 @@ pub mod template {
     }
 
     impl IntoValue for BoxPlotStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillStyle", self.fill_style);
@@ -58596,6 +60832,7 @@ pub mod template {
     }
 
     impl IntoValue for BoxPlotVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -58640,6 +60877,7 @@ pub mod template {
     }
 
     impl IntoValue for CalculatedField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSetIdentifier", self.data_set_identifier);
@@ -58670,6 +60908,7 @@ pub mod template {
     }
 
     impl IntoValue for CalculatedMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -58689,6 +60928,7 @@ pub mod template {
 
     impl CascadingControlConfiguration {
         /// A new `CascadingControlConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58699,6 +60939,7 @@ pub mod template {
     }
 
     impl IntoValue for CascadingControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceControls", self.source_controls);
@@ -58720,6 +60961,7 @@ pub mod template {
 
     impl CascadingControlSource {
         /// A new `CascadingControlSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58731,6 +60973,7 @@ pub mod template {
     }
 
     impl IntoValue for CascadingControlSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnToMatch", self.column_to_match);
@@ -58770,6 +61013,7 @@ pub mod template {
     }
 
     impl IntoValue for CategoricalDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -58816,6 +61060,7 @@ pub mod template {
     }
 
     impl IntoValue for CategoricalMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -58846,6 +61091,7 @@ pub mod template {
     }
 
     impl IntoValue for CategoryDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CategoryValues".into(), self.category_values.into_value());
@@ -58893,6 +61139,7 @@ pub mod template {
     }
 
     impl IntoValue for CategoryFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -58920,6 +61167,7 @@ pub mod template {
 
     impl CategoryFilterConfiguration {
         /// A new `CategoryFilterConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -58932,6 +61180,7 @@ pub mod template {
     }
 
     impl IntoValue for CategoryFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomFilterConfiguration", self.custom_filter_configuration);
@@ -58972,6 +61221,7 @@ pub mod template {
     }
 
     impl IntoValue for CategoryInnerFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -58998,6 +61248,7 @@ pub mod template {
 
     impl ChartAxisLabelOptions {
         /// A new `ChartAxisLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59010,6 +61261,7 @@ pub mod template {
     }
 
     impl IntoValue for ChartAxisLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisLabelOptions", self.axis_label_options);
@@ -59030,6 +61282,7 @@ pub mod template {
 
     impl ClusterMarker {
         /// A new `ClusterMarker` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59040,6 +61293,7 @@ pub mod template {
     }
 
     impl IntoValue for ClusterMarker {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleClusterMarker", self.simple_cluster_marker);
@@ -59058,6 +61312,7 @@ pub mod template {
 
     impl ClusterMarkerConfiguration {
         /// A new `ClusterMarkerConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59068,6 +61323,7 @@ pub mod template {
     }
 
     impl IntoValue for ClusterMarkerConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterMarker", self.cluster_marker);
@@ -59102,6 +61358,7 @@ pub mod template {
     }
 
     impl IntoValue for ColorScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColorFillType".into(), self.color_fill_type.into_value());
@@ -59122,6 +61379,7 @@ pub mod template {
 
     impl ColorsConfiguration {
         /// A new `ColorsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59132,6 +61390,7 @@ pub mod template {
     }
 
     impl IntoValue for ColorsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomColors", self.custom_colors);
@@ -59181,6 +61440,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorsConfiguration", self.colors_configuration);
@@ -59205,6 +61465,7 @@ pub mod template {
 
     impl ColumnGroupColumnSchema {
         /// A new `ColumnGroupColumnSchema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59215,6 +61476,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnGroupColumnSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -59240,6 +61502,7 @@ pub mod template {
 
     impl ColumnGroupSchema {
         /// A new `ColumnGroupSchema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59251,6 +61514,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnGroupSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnGroupColumnSchemaList", self.column_group_column_schema_list);
@@ -59276,6 +61540,7 @@ pub mod template {
 
     impl ColumnHierarchy {
         /// A new `ColumnHierarchy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59288,6 +61553,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeHierarchy", self.date_time_hierarchy);
@@ -59325,6 +61591,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnName".into(), self.column_name.into_value());
@@ -59357,6 +61624,7 @@ pub mod template {
 
     impl ColumnSchema {
         /// A new `ColumnSchema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59369,6 +61637,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataType", self.data_type);
@@ -59405,6 +61674,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -59450,6 +61720,7 @@ pub mod template {
     }
 
     impl IntoValue for ColumnTooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -59481,6 +61752,7 @@ pub mod template {
 
     impl ComboChartAggregatedFieldWells {
         /// A new `ComboChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59494,6 +61766,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarValues", self.bar_values);
@@ -59572,6 +61845,7 @@ pub mod template {
 
     impl ComboChartConfiguration {
         /// A new `ComboChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59601,6 +61875,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarDataLabels", self.bar_data_labels);
@@ -59647,6 +61922,7 @@ pub mod template {
 
     impl ComboChartDefaultSeriesSettings {
         /// A new `ComboChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59660,6 +61936,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -59681,6 +61958,7 @@ pub mod template {
 
     impl ComboChartFieldWells {
         /// A new `ComboChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59691,6 +61969,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComboChartAggregatedFieldWells", self.combo_chart_aggregated_field_wells);
@@ -59718,6 +61997,7 @@ pub mod template {
 
     impl ComboChartSeriesSettings {
         /// A new `ComboChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59731,6 +62011,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BorderSettings", self.border_settings);
@@ -59761,6 +62042,7 @@ pub mod template {
 
     impl ComboChartSortConfiguration {
         /// A new `ComboChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59774,6 +62056,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -59836,6 +62119,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -59863,6 +62147,7 @@ pub mod template {
 
     impl ComboSeriesItem {
         /// A new `ComboSeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59874,6 +62159,7 @@ pub mod template {
     }
 
     impl IntoValue for ComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldComboSeriesItem", self.data_field_combo_series_item);
@@ -59896,6 +62182,7 @@ pub mod template {
 
     impl ComparisonConfiguration {
         /// A new `ComparisonConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59907,6 +62194,7 @@ pub mod template {
     }
 
     impl IntoValue for ComparisonConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComparisonFormat", self.comparison_format);
@@ -59929,6 +62217,7 @@ pub mod template {
 
     impl ComparisonFormatConfiguration {
         /// A new `ComparisonFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -59940,6 +62229,7 @@ pub mod template {
     }
 
     impl IntoValue for ComparisonFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberDisplayFormatConfiguration", self.number_display_format_configuration);
@@ -59986,6 +62276,7 @@ pub mod template {
 
     impl Computation {
         /// A new `Computation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60005,6 +62296,7 @@ pub mod template {
     }
 
     impl IntoValue for Computation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Forecast", self.forecast);
@@ -60035,6 +62327,7 @@ pub mod template {
 
     impl ConditionalFormattingColor {
         /// A new `ConditionalFormattingColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60046,6 +62339,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Gradient", self.gradient);
@@ -60090,6 +62384,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingCustomIconCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -60114,6 +62409,7 @@ pub mod template {
 
     impl ConditionalFormattingCustomIconOptions {
         /// A new `ConditionalFormattingCustomIconOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60125,6 +62421,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingCustomIconOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -60153,6 +62450,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingGradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -60175,6 +62473,7 @@ pub mod template {
 
     impl ConditionalFormattingIcon {
         /// A new `ConditionalFormattingIcon` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60186,6 +62485,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingIcon {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomCondition", self.custom_condition);
@@ -60205,6 +62505,7 @@ pub mod template {
 
     impl ConditionalFormattingIconDisplayConfiguration {
         /// A new `ConditionalFormattingIconDisplayConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60215,6 +62516,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingIconDisplayConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IconDisplayOption", self.icon_display_option);
@@ -60246,6 +62548,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingIconSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Expression".into(), self.expression.into_value());
@@ -60278,6 +62581,7 @@ pub mod template {
     }
 
     impl IntoValue for ConditionalFormattingSolidColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -60297,6 +62601,7 @@ pub mod template {
 
     impl ContextMenuOption {
         /// A new `ContextMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60307,6 +62612,7 @@ pub mod template {
     }
 
     impl IntoValue for ContextMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -60337,6 +62643,7 @@ pub mod template {
     }
 
     impl IntoValue for ContributionAnalysisDefault {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContributorDimensions".into(), self.contributor_dimensions.into_value());
@@ -60377,6 +62684,7 @@ pub mod template {
 
     impl CurrencyDisplayFormatConfiguration {
         /// A new `CurrencyDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60394,6 +62702,7 @@ pub mod template {
     }
 
     impl IntoValue for CurrencyDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -60435,6 +62744,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomActionFilterOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SelectedFieldsConfiguration".into(), self.selected_fields_configuration.into_value());
@@ -60454,6 +62764,7 @@ pub mod template {
 
     impl CustomActionNavigationOperation {
         /// A new `CustomActionNavigationOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60464,6 +62775,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomActionNavigationOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalNavigationConfiguration", self.local_navigation_configuration);
@@ -60488,6 +62800,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomActionSetParametersOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterValueConfigurations".into(), self.parameter_value_configurations.into_value());
@@ -60515,6 +62828,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomActionURLOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("URLTarget".into(), self.url_target.into_value());
@@ -60551,6 +62865,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -60580,6 +62895,7 @@ pub mod template {
 
     impl CustomContentConfiguration {
         /// A new `CustomContentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60593,6 +62909,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomContentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -60660,6 +62977,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomContentVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -60718,6 +63036,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomFilterConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValue", self.category_value);
@@ -60768,6 +63087,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomFilterListConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValues", self.category_values);
@@ -60795,6 +63115,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomNarrativeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Narrative".into(), self.narrative.into_value());
@@ -60822,6 +63143,7 @@ pub mod template {
 
     impl CustomParameterValues {
         /// A new `CustomParameterValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60835,6 +63157,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomParameterValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeValues", self.date_time_values);
@@ -60869,6 +63192,7 @@ pub mod template {
     }
 
     impl IntoValue for CustomValuesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomValues".into(), self.custom_values.into_value());
@@ -60905,6 +63229,7 @@ pub mod template {
     }
 
     impl IntoValue for DataBarsOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -60928,6 +63253,7 @@ pub mod template {
 
     impl DataColor {
         /// A new `DataColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -60939,6 +63265,7 @@ pub mod template {
     }
 
     impl IntoValue for DataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -60975,6 +63302,7 @@ pub mod template {
     }
 
     impl IntoValue for DataFieldBarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -61012,6 +63340,7 @@ pub mod template {
     }
 
     impl IntoValue for DataFieldComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -61052,6 +63381,7 @@ pub mod template {
     }
 
     impl IntoValue for DataFieldSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AxisBinding".into(), self.axis_binding.into_value());
@@ -61100,6 +63430,7 @@ pub mod template {
 
     impl DataLabelOptions {
         /// A new `DataLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61119,6 +63450,7 @@ pub mod template {
     }
 
     impl IntoValue for DataLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
@@ -61158,6 +63490,7 @@ pub mod template {
 
     impl DataLabelType {
         /// A new `DataLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61172,6 +63505,7 @@ pub mod template {
     }
 
     impl IntoValue for DataLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPathLabelType", self.data_path_label_type);
@@ -61210,6 +63544,7 @@ pub mod template {
     }
 
     impl IntoValue for DataPathColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -61236,6 +63571,7 @@ pub mod template {
 
     impl DataPathLabelType {
         /// A new `DataPathLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61248,6 +63584,7 @@ pub mod template {
     }
 
     impl IntoValue for DataPathLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -61277,6 +63614,7 @@ pub mod template {
     }
 
     impl IntoValue for DataPathSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -61296,6 +63634,7 @@ pub mod template {
 
     impl DataPathType {
         /// A new `DataPathType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61306,6 +63645,7 @@ pub mod template {
     }
 
     impl IntoValue for DataPathType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PivotTableDataPathType", self.pivot_table_data_path_type);
@@ -61330,6 +63670,7 @@ pub mod template {
 
     impl DataPathValue {
         /// A new `DataPathValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61342,6 +63683,7 @@ pub mod template {
     }
 
     impl IntoValue for DataPathValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataPathType", self.data_path_type);
@@ -61372,6 +63714,7 @@ pub mod template {
 
     impl DataSetConfiguration {
         /// A new `DataSetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61384,6 +63727,7 @@ pub mod template {
     }
 
     impl IntoValue for DataSetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnGroupSchemaList", self.column_group_schema_list);
@@ -61417,6 +63761,7 @@ pub mod template {
     }
 
     impl IntoValue for DataSetReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetArn".into(), self.data_set_arn.into_value());
@@ -61438,6 +63783,7 @@ pub mod template {
 
     impl DataSetSchema {
         /// A new `DataSetSchema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61448,6 +63794,7 @@ pub mod template {
     }
 
     impl IntoValue for DataSetSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnSchemaList", self.column_schema_list);
@@ -61466,6 +63813,7 @@ pub mod template {
 
     impl DateAxisOptions {
         /// A new `DateAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61476,6 +63824,7 @@ pub mod template {
     }
 
     impl IntoValue for DateAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MissingDateVisibility", self.missing_date_visibility);
@@ -61524,6 +63873,7 @@ pub mod template {
     }
 
     impl IntoValue for DateDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -61571,6 +63921,7 @@ pub mod template {
     }
 
     impl IntoValue for DateMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -61598,6 +63949,7 @@ pub mod template {
 
     impl DateTimeDefaultValues {
         /// A new `DateTimeDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61610,6 +63962,7 @@ pub mod template {
     }
 
     impl IntoValue for DateTimeDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -61636,6 +63989,7 @@ pub mod template {
 
     impl DateTimeFormatConfiguration {
         /// A new `DateTimeFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61648,6 +64002,7 @@ pub mod template {
     }
 
     impl IntoValue for DateTimeFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormat", self.date_time_format);
@@ -61681,6 +64036,7 @@ pub mod template {
     }
 
     impl IntoValue for DateTimeHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DrillDownFilters", self.drill_down_filters);
@@ -61731,6 +64087,7 @@ pub mod template {
     }
 
     impl IntoValue for DateTimeParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -61765,6 +64122,7 @@ pub mod template {
 
     impl DateTimePickerControlDisplayOptions {
         /// A new `DateTimePickerControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61779,6 +64137,7 @@ pub mod template {
     }
 
     impl IntoValue for DateTimePickerControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateIconVisibility", self.date_icon_visibility);
@@ -61804,6 +64163,7 @@ pub mod template {
 
     impl DateTimeValueWhenUnsetConfiguration {
         /// A new `DateTimeValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61815,6 +64175,7 @@ pub mod template {
     }
 
     impl IntoValue for DateTimeValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -61846,6 +64207,7 @@ pub mod template {
 
     impl DecalSettings {
         /// A new `DecalSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61860,6 +64222,7 @@ pub mod template {
     }
 
     impl IntoValue for DecalSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecalColor", self.decal_color);
@@ -61882,6 +64245,7 @@ pub mod template {
 
     impl DecalSettingsConfiguration {
         /// A new `DecalSettingsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61892,6 +64256,7 @@ pub mod template {
     }
 
     impl IntoValue for DecalSettingsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomDecalSettings", self.custom_decal_settings);
@@ -61913,6 +64278,7 @@ pub mod template {
 
     impl DecimalDefaultValues {
         /// A new `DecimalDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -61924,6 +64290,7 @@ pub mod template {
     }
 
     impl IntoValue for DecimalDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -61973,6 +64340,7 @@ pub mod template {
     }
 
     impl IntoValue for DecimalParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -62001,6 +64369,7 @@ pub mod template {
     }
 
     impl IntoValue for DecimalPlacesConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DecimalPlaces".into(), self.decimal_places.into_value());
@@ -62022,6 +64391,7 @@ pub mod template {
 
     impl DecimalValueWhenUnsetConfiguration {
         /// A new `DecimalValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62033,6 +64403,7 @@ pub mod template {
     }
 
     impl IntoValue for DecimalValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -62058,6 +64429,7 @@ pub mod template {
 
     impl DefaultDateTimePickerControlOptions {
         /// A new `DefaultDateTimePickerControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62070,6 +64442,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultDateTimePickerControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -62099,6 +64472,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultFilterControlConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ControlOptions".into(), self.control_options.into_value());
@@ -62136,6 +64510,7 @@ pub mod template {
 
     impl DefaultFilterControlOptions {
         /// A new `DefaultFilterControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62152,6 +64527,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultFilterControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultDateTimePickerOptions", self.default_date_time_picker_options);
@@ -62185,6 +64561,7 @@ pub mod template {
 
     impl DefaultFilterDropDownControlOptions {
         /// A new `DefaultFilterDropDownControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62198,6 +64575,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultFilterDropDownControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -62225,6 +64603,7 @@ pub mod template {
 
     impl DefaultFilterListControlOptions {
         /// A new `DefaultFilterListControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62237,6 +64616,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultFilterListControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -62263,6 +64643,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultFreeFormLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -62287,6 +64668,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultGridLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -62308,6 +64690,7 @@ pub mod template {
 
     impl DefaultInteractiveLayoutConfiguration {
         /// A new `DefaultInteractiveLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62319,6 +64702,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultInteractiveLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FreeForm", self.free_form);
@@ -62344,6 +64728,7 @@ pub mod template {
 
     impl DefaultNewSheetConfiguration {
         /// A new `DefaultNewSheetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62356,6 +64741,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultNewSheetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InteractiveLayoutConfiguration", self.interactive_layout_configuration);
@@ -62376,6 +64762,7 @@ pub mod template {
 
     impl DefaultPaginatedLayoutConfiguration {
         /// A new `DefaultPaginatedLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62386,6 +64773,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultPaginatedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SectionBased", self.section_based);
@@ -62407,6 +64795,7 @@ pub mod template {
 
     impl DefaultRelativeDateTimeControlOptions {
         /// A new `DefaultRelativeDateTimeControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62418,6 +64807,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultRelativeDateTimeControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -62443,6 +64833,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultSectionBasedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CanvasSizeOptions".into(), self.canvas_size_options.into_value());
@@ -62494,6 +64885,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultSliderControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -62519,6 +64911,7 @@ pub mod template {
 
     impl DefaultTextAreaControlOptions {
         /// A new `DefaultTextAreaControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62530,6 +64923,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultTextAreaControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -62549,6 +64943,7 @@ pub mod template {
 
     impl DefaultTextFieldControlOptions {
         /// A new `DefaultTextFieldControlOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62559,6 +64954,7 @@ pub mod template {
     }
 
     impl IntoValue for DefaultTextFieldControlOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -62589,6 +64985,7 @@ pub mod template {
 
     impl DestinationParameterValueConfiguration {
         /// A new `DestinationParameterValueConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62603,6 +65000,7 @@ pub mod template {
     }
 
     impl IntoValue for DestinationParameterValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValuesConfiguration", self.custom_values_configuration);
@@ -62631,6 +65029,7 @@ pub mod template {
 
     impl DimensionField {
         /// A new `DimensionField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62643,6 +65042,7 @@ pub mod template {
     }
 
     impl IntoValue for DimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoricalDimensionField", self.categorical_dimension_field);
@@ -62663,6 +65063,7 @@ pub mod template {
 
     impl DonutCenterOptions {
         /// A new `DonutCenterOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62673,6 +65074,7 @@ pub mod template {
     }
 
     impl IntoValue for DonutCenterOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LabelVisibility", self.label_visibility);
@@ -62694,6 +65096,7 @@ pub mod template {
 
     impl DonutOptions {
         /// A new `DonutOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62705,6 +65108,7 @@ pub mod template {
     }
 
     impl IntoValue for DonutOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArcOptions", self.arc_options);
@@ -62730,6 +65134,7 @@ pub mod template {
 
     impl DrillDownFilter {
         /// A new `DrillDownFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62742,6 +65147,7 @@ pub mod template {
     }
 
     impl IntoValue for DrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilter", self.category_filter);
@@ -62768,6 +65174,7 @@ pub mod template {
 
     impl DropDownControlDisplayOptions {
         /// A new `DropDownControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -62780,6 +65187,7 @@ pub mod template {
     }
 
     impl IntoValue for DropDownControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -62817,6 +65225,7 @@ pub mod template {
     }
 
     impl IntoValue for DynamicDefaultValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultValueColumn".into(), self.default_value_column.into_value());
@@ -62858,6 +65267,7 @@ pub mod template {
     }
 
     impl IntoValue for EmptyVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -62895,6 +65305,7 @@ pub mod template {
     }
 
     impl IntoValue for ExcludePeriodConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Amount".into(), self.amount.into_value());
@@ -62931,6 +65342,7 @@ pub mod template {
     }
 
     impl IntoValue for ExplicitHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Columns".into(), self.columns.into_value());
@@ -62964,6 +65376,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldBarSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -62989,6 +65402,7 @@ pub mod template {
 
     impl FieldBasedTooltip {
         /// A new `FieldBasedTooltip` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63001,6 +65415,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldBasedTooltip {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationVisibility", self.aggregation_visibility);
@@ -63034,6 +65449,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldComboSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -63056,6 +65472,7 @@ pub mod template {
 
     impl FieldLabelType {
         /// A new `FieldLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63067,6 +65484,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -63102,6 +65520,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldSeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AxisBinding".into(), self.axis_binding.into_value());
@@ -63131,6 +65550,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldSort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -63153,6 +65573,7 @@ pub mod template {
 
     impl FieldSortOptions {
         /// A new `FieldSortOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63164,6 +65585,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldSortOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnSort", self.column_sort);
@@ -63204,6 +65626,7 @@ pub mod template {
     }
 
     impl IntoValue for FieldTooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -63228,6 +65651,7 @@ pub mod template {
 
     impl FilledMapAggregatedFieldWells {
         /// A new `FilledMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63239,6 +65663,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Geospatial", self.geospatial);
@@ -63264,6 +65689,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionalFormattingOptions".into(), self.conditional_formatting_options.into_value());
@@ -63288,6 +65714,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Shape".into(), self.shape.into_value());
@@ -63324,6 +65751,7 @@ pub mod template {
 
     impl FilledMapConfiguration {
         /// A new `FilledMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63340,6 +65768,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -63364,6 +65793,7 @@ pub mod template {
 
     impl FilledMapFieldWells {
         /// A new `FilledMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63374,6 +65804,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilledMapAggregatedFieldWells", self.filled_map_aggregated_field_wells);
@@ -63405,6 +65836,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapShapeConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -63424,6 +65856,7 @@ pub mod template {
 
     impl FilledMapSortConfiguration {
         /// A new `FilledMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63434,6 +65867,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategorySort", self.category_sort);
@@ -63498,6 +65932,7 @@ pub mod template {
     }
 
     impl IntoValue for FilledMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -63544,6 +65979,7 @@ pub mod template {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63561,6 +65997,7 @@ pub mod template {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilter", self.category_filter);
@@ -63607,6 +66044,7 @@ pub mod template {
 
     impl FilterControl {
         /// A new `FilterControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -63624,6 +66062,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrossSheet", self.cross_sheet);
@@ -63669,6 +66108,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterCrossSheetControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -63727,6 +66167,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterDateTimePickerControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -63798,6 +66239,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterDropDownControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -63857,6 +66299,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CrossDataset".into(), self.cross_dataset.into_value());
@@ -63905,6 +66348,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterListConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryValues", self.category_values);
@@ -63969,6 +66413,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterListControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -64001,6 +66446,7 @@ pub mod template {
 
     impl FilterOperationSelectedFieldsConfiguration {
         /// A new `FilterOperationSelectedFieldsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64013,6 +66459,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterOperationSelectedFieldsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SelectedColumns", self.selected_columns);
@@ -64033,6 +66480,7 @@ pub mod template {
 
     impl FilterOperationTargetVisualsConfiguration {
         /// A new `FilterOperationTargetVisualsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64043,6 +66491,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterOperationTargetVisualsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SameSheetTargetVisualConfiguration", self.same_sheet_target_visual_configuration);
@@ -64095,6 +66544,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterRelativeDateTimeControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitMode", self.commit_mode);
@@ -64120,6 +66570,7 @@ pub mod template {
 
     impl FilterScopeConfiguration {
         /// A new `FilterScopeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64131,6 +66582,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllSheets", self.all_sheets);
@@ -64150,6 +66602,7 @@ pub mod template {
 
     impl FilterSelectableValues {
         /// A new `FilterSelectableValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64160,6 +66613,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterSelectableValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -64227,6 +66681,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterSliderControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -64285,6 +66740,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterTextAreaControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -64335,6 +66791,7 @@ pub mod template {
     }
 
     impl IntoValue for FilterTextFieldControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -64373,6 +66830,7 @@ pub mod template {
 
     impl FontConfiguration {
         /// A new `FontConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64388,6 +66846,7 @@ pub mod template {
     }
 
     impl IntoValue for FontConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontColor", self.font_color);
@@ -64416,6 +66875,7 @@ pub mod template {
 
     impl FontSize {
         /// A new `FontSize` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64427,6 +66887,7 @@ pub mod template {
     }
 
     impl IntoValue for FontSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Absolute", self.absolute);
@@ -64446,6 +66907,7 @@ pub mod template {
 
     impl FontWeight {
         /// A new `FontWeight` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64456,6 +66918,7 @@ pub mod template {
     }
 
     impl IntoValue for FontWeight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -64535,6 +66998,7 @@ pub mod template {
     }
 
     impl IntoValue for ForecastComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -64566,6 +67030,7 @@ pub mod template {
 
     impl ForecastConfiguration {
         /// A new `ForecastConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64577,6 +67042,7 @@ pub mod template {
     }
 
     impl IntoValue for ForecastConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForecastProperties", self.forecast_properties);
@@ -64599,6 +67065,7 @@ pub mod template {
 
     impl ForecastScenario {
         /// A new `ForecastScenario` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64610,6 +67077,7 @@ pub mod template {
     }
 
     impl IntoValue for ForecastScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WhatIfPointScenario", self.what_if_point_scenario);
@@ -64635,6 +67103,7 @@ pub mod template {
 
     impl FormatConfiguration {
         /// A new `FormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64647,6 +67116,7 @@ pub mod template {
     }
 
     impl IntoValue for FormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormatConfiguration", self.date_time_format_configuration);
@@ -64667,6 +67137,7 @@ pub mod template {
 
     impl FreeFormLayoutCanvasSizeOptions {
         /// A new `FreeFormLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64677,6 +67148,7 @@ pub mod template {
     }
 
     impl IntoValue for FreeFormLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScreenCanvasSizeOptions", self.screen_canvas_size_options);
@@ -64712,6 +67184,7 @@ pub mod template {
     }
 
     impl IntoValue for FreeFormLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanvasSizeOptions", self.canvas_size_options);
@@ -64809,6 +67282,7 @@ pub mod template {
     }
 
     impl IntoValue for FreeFormLayoutElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundStyle", self.background_style);
@@ -64841,6 +67315,7 @@ pub mod template {
 
     impl FreeFormLayoutElementBackgroundStyle {
         /// A new `FreeFormLayoutElementBackgroundStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64852,6 +67327,7 @@ pub mod template {
     }
 
     impl IntoValue for FreeFormLayoutElementBackgroundStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -64874,6 +67350,7 @@ pub mod template {
 
     impl FreeFormLayoutElementBorderStyle {
         /// A new `FreeFormLayoutElementBorderStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64885,6 +67362,7 @@ pub mod template {
     }
 
     impl IntoValue for FreeFormLayoutElementBorderStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -64912,6 +67390,7 @@ pub mod template {
     }
 
     impl IntoValue for FreeFormLayoutScreenCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OptimizedViewPortWidth".into(), self.optimized_view_port_width.into_value());
@@ -64936,6 +67415,7 @@ pub mod template {
     }
 
     impl IntoValue for FreeFormSectionLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Elements".into(), self.elements.into_value());
@@ -64957,6 +67437,7 @@ pub mod template {
 
     impl FunnelChartAggregatedFieldWells {
         /// A new `FunnelChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -64968,6 +67449,7 @@ pub mod template {
     }
 
     impl IntoValue for FunnelChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -65008,6 +67490,7 @@ pub mod template {
 
     impl FunnelChartConfiguration {
         /// A new `FunnelChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65025,6 +67508,7 @@ pub mod template {
     }
 
     impl IntoValue for FunnelChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -65068,6 +67552,7 @@ pub mod template {
 
     impl FunnelChartDataLabelOptions {
         /// A new `FunnelChartDataLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65084,6 +67569,7 @@ pub mod template {
     }
 
     impl IntoValue for FunnelChartDataLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
@@ -65108,6 +67594,7 @@ pub mod template {
 
     impl FunnelChartFieldWells {
         /// A new `FunnelChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65118,6 +67605,7 @@ pub mod template {
     }
 
     impl IntoValue for FunnelChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FunnelChartAggregatedFieldWells", self.funnel_chart_aggregated_field_wells);
@@ -65139,6 +67627,7 @@ pub mod template {
 
     impl FunnelChartSortConfiguration {
         /// A new `FunnelChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65150,6 +67639,7 @@ pub mod template {
     }
 
     impl IntoValue for FunnelChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -65210,6 +67700,7 @@ pub mod template {
     }
 
     impl IntoValue for FunnelChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -65234,6 +67725,7 @@ pub mod template {
 
     impl GaugeChartArcConditionalFormatting {
         /// A new `GaugeChartArcConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65244,6 +67736,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartArcConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForegroundColor", self.foreground_color);
@@ -65265,6 +67758,7 @@ pub mod template {
 
     impl GaugeChartColorConfiguration {
         /// A new `GaugeChartColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65276,6 +67770,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -65295,6 +67790,7 @@ pub mod template {
 
     impl GaugeChartConditionalFormatting {
         /// A new `GaugeChartConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65305,6 +67801,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -65326,6 +67823,7 @@ pub mod template {
 
     impl GaugeChartConditionalFormattingOption {
         /// A new `GaugeChartConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65337,6 +67835,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arc", self.arc);
@@ -65374,6 +67873,7 @@ pub mod template {
 
     impl GaugeChartConfiguration {
         /// A new `GaugeChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65390,6 +67890,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorConfiguration", self.color_configuration);
@@ -65417,6 +67918,7 @@ pub mod template {
 
     impl GaugeChartFieldWells {
         /// A new `GaugeChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65428,6 +67930,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetValues", self.target_values);
@@ -65459,6 +67962,7 @@ pub mod template {
 
     impl GaugeChartOptions {
         /// A new `GaugeChartOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65473,6 +67977,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arc", self.arc);
@@ -65498,6 +68003,7 @@ pub mod template {
 
     impl GaugeChartPrimaryValueConditionalFormatting {
         /// A new `GaugeChartPrimaryValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65509,6 +68015,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartPrimaryValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -65569,6 +68076,7 @@ pub mod template {
     }
 
     impl IntoValue for GaugeChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -65619,6 +68127,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialCategoricalColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CategoryDataColors".into(), self.category_data_colors.into_value());
@@ -65649,6 +68158,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialCategoricalDataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -65668,6 +68178,7 @@ pub mod template {
 
     impl GeospatialCircleRadius {
         /// A new `GeospatialCircleRadius` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65678,6 +68189,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialCircleRadius {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Radius", self.radius);
@@ -65705,6 +68217,7 @@ pub mod template {
 
     impl GeospatialCircleSymbolStyle {
         /// A new `GeospatialCircleSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65718,6 +68231,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialCircleSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CircleRadius", self.circle_radius);
@@ -65745,6 +68259,7 @@ pub mod template {
 
     impl GeospatialColor {
         /// A new `GeospatialColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65757,6 +68272,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Categorical", self.categorical);
@@ -65797,6 +68313,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialCoordinateBounds {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("East".into(), self.east.into_value());
@@ -65818,6 +68335,7 @@ pub mod template {
 
     impl GeospatialDataSourceItem {
         /// A new `GeospatialDataSourceItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65828,6 +68346,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialDataSourceItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StaticFileDataSource", self.static_file_data_source);
@@ -65872,6 +68391,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialGradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultOpacity", self.default_opacity);
@@ -65902,6 +68422,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialGradientStepColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -65921,6 +68442,7 @@ pub mod template {
 
     impl GeospatialHeatmapColorScale {
         /// A new `GeospatialHeatmapColorScale` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65931,6 +68453,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialHeatmapColorScale {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -65949,6 +68472,7 @@ pub mod template {
 
     impl GeospatialHeatmapConfiguration {
         /// A new `GeospatialHeatmapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -65959,6 +68483,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialHeatmapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatmapColor", self.heatmap_color);
@@ -65983,6 +68508,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialHeatmapDataColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -66004,6 +68530,7 @@ pub mod template {
 
     impl GeospatialLayerColorField {
         /// A new `GeospatialLayerColorField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66015,6 +68542,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLayerColorField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorDimensionsFields", self.color_dimensions_fields);
@@ -66040,6 +68568,7 @@ pub mod template {
 
     impl GeospatialLayerDefinition {
         /// A new `GeospatialLayerDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66052,6 +68581,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLayerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineLayer", self.line_layer);
@@ -66123,6 +68653,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLayerItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -66155,6 +68686,7 @@ pub mod template {
 
     impl GeospatialLayerJoinDefinition {
         /// A new `GeospatialLayerJoinDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66167,6 +68699,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLayerJoinDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorField", self.color_field);
@@ -66199,6 +68732,7 @@ pub mod template {
 
     impl GeospatialLayerMapConfiguration {
         /// A new `GeospatialLayerMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66213,6 +68747,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLayerMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Interactions", self.interactions);
@@ -66241,6 +68776,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLineLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -66259,6 +68795,7 @@ pub mod template {
 
     impl GeospatialLineStyle {
         /// A new `GeospatialLineStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66269,6 +68806,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLineStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineSymbolStyle", self.line_symbol_style);
@@ -66290,6 +68828,7 @@ pub mod template {
 
     impl GeospatialLineSymbolStyle {
         /// A new `GeospatialLineSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66301,6 +68840,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLineSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -66320,6 +68860,7 @@ pub mod template {
 
     impl GeospatialLineWidth {
         /// A new `GeospatialLineWidth` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66330,6 +68871,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialLineWidth {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineWidth", self.line_width);
@@ -66354,6 +68896,7 @@ pub mod template {
 
     impl GeospatialMapAggregatedFieldWells {
         /// A new `GeospatialMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66366,6 +68909,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -66407,6 +68951,7 @@ pub mod template {
 
     impl GeospatialMapConfiguration {
         /// A new `GeospatialMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66424,6 +68969,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -66449,6 +68995,7 @@ pub mod template {
 
     impl GeospatialMapFieldWells {
         /// A new `GeospatialMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66459,6 +69006,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GeospatialMapAggregatedFieldWells", self.geospatial_map_aggregated_field_wells);
@@ -66480,6 +69028,7 @@ pub mod template {
 
     impl GeospatialMapState {
         /// A new `GeospatialMapState` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66491,6 +69040,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialMapState {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bounds", self.bounds);
@@ -66516,6 +69066,7 @@ pub mod template {
 
     impl GeospatialMapStyle {
         /// A new `GeospatialMapStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66528,6 +69079,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialMapStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -66548,6 +69100,7 @@ pub mod template {
 
     impl GeospatialMapStyleOptions {
         /// A new `GeospatialMapStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66558,6 +69111,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialMapStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseMapStyle", self.base_map_style);
@@ -66617,6 +69171,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -66647,6 +69202,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialNullDataSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SymbolStyle".into(), self.symbol_style.into_value());
@@ -66671,6 +69227,7 @@ pub mod template {
 
     impl GeospatialNullSymbolStyle {
         /// A new `GeospatialNullSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66683,6 +69240,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialNullSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -66709,6 +69267,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialPointLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -66727,6 +69286,7 @@ pub mod template {
 
     impl GeospatialPointStyle {
         /// A new `GeospatialPointStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66737,6 +69297,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialPointStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CircleSymbolStyle", self.circle_symbol_style);
@@ -66761,6 +69322,7 @@ pub mod template {
 
     impl GeospatialPointStyleOptions {
         /// A new `GeospatialPointStyleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66773,6 +69335,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialPointStyleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClusterMarkerConfiguration", self.cluster_marker_configuration);
@@ -66799,6 +69362,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialPolygonLayer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Style".into(), self.style.into_value());
@@ -66817,6 +69381,7 @@ pub mod template {
 
     impl GeospatialPolygonStyle {
         /// A new `GeospatialPolygonStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66827,6 +69392,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialPolygonStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PolygonSymbolStyle", self.polygon_symbol_style);
@@ -66851,6 +69417,7 @@ pub mod template {
 
     impl GeospatialPolygonSymbolStyle {
         /// A new `GeospatialPolygonSymbolStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66863,6 +69430,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialPolygonSymbolStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FillColor", self.fill_color);
@@ -66896,6 +69464,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialSolidColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Color".into(), self.color.into_value());
@@ -66921,6 +69490,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialStaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StaticFileId".into(), self.static_file_id.into_value());
@@ -66942,6 +69512,7 @@ pub mod template {
 
     impl GeospatialWindowOptions {
         /// A new `GeospatialWindowOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66953,6 +69524,7 @@ pub mod template {
     }
 
     impl IntoValue for GeospatialWindowOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bounds", self.bounds);
@@ -66975,6 +69547,7 @@ pub mod template {
 
     impl GlobalTableBorderOptions {
         /// A new `GlobalTableBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -66986,6 +69559,7 @@ pub mod template {
     }
 
     impl IntoValue for GlobalTableBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SideSpecificBorder", self.side_specific_border);
@@ -67005,6 +69579,7 @@ pub mod template {
 
     impl GradientColor {
         /// A new `GradientColor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67015,6 +69590,7 @@ pub mod template {
     }
 
     impl IntoValue for GradientColor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Stops", self.stops);
@@ -67050,6 +69626,7 @@ pub mod template {
     }
 
     impl IntoValue for GradientStop {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -67070,6 +69647,7 @@ pub mod template {
 
     impl GridLayoutCanvasSizeOptions {
         /// A new `GridLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67080,6 +69658,7 @@ pub mod template {
     }
 
     impl IntoValue for GridLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScreenCanvasSizeOptions", self.screen_canvas_size_options);
@@ -67111,6 +69690,7 @@ pub mod template {
     }
 
     impl IntoValue for GridLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanvasSizeOptions", self.canvas_size_options);
@@ -67198,6 +69778,7 @@ pub mod template {
     }
 
     impl IntoValue for GridLayoutElement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundStyle", self.background_style);
@@ -67230,6 +69811,7 @@ pub mod template {
 
     impl GridLayoutElementBackgroundStyle {
         /// A new `GridLayoutElementBackgroundStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67241,6 +69823,7 @@ pub mod template {
     }
 
     impl IntoValue for GridLayoutElementBackgroundStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -67268,6 +69851,7 @@ pub mod template {
 
     impl GridLayoutElementBorderStyle {
         /// A new `GridLayoutElementBorderStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67280,6 +69864,7 @@ pub mod template {
     }
 
     impl IntoValue for GridLayoutElementBorderStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -67315,6 +69900,7 @@ pub mod template {
     }
 
     impl IntoValue for GridLayoutScreenCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OptimizedViewPortWidth", self.optimized_view_port_width);
@@ -67359,6 +69945,7 @@ pub mod template {
     }
 
     impl IntoValue for GrowthRateComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -67397,6 +69984,7 @@ pub mod template {
     }
 
     impl IntoValue for HeaderFooterSectionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Layout".into(), self.layout.into_value());
@@ -67423,6 +70011,7 @@ pub mod template {
 
     impl HeatMapAggregatedFieldWells {
         /// A new `HeatMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67435,6 +70024,7 @@ pub mod template {
     }
 
     impl IntoValue for HeatMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -67479,6 +70069,7 @@ pub mod template {
 
     impl HeatMapConfiguration {
         /// A new `HeatMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67497,6 +70088,7 @@ pub mod template {
     }
 
     impl IntoValue for HeatMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorScale", self.color_scale);
@@ -67523,6 +70115,7 @@ pub mod template {
 
     impl HeatMapFieldWells {
         /// A new `HeatMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67533,6 +70126,7 @@ pub mod template {
     }
 
     impl IntoValue for HeatMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatMapAggregatedFieldWells", self.heat_map_aggregated_field_wells);
@@ -67560,6 +70154,7 @@ pub mod template {
 
     impl HeatMapSortConfiguration {
         /// A new `HeatMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67573,6 +70168,7 @@ pub mod template {
     }
 
     impl IntoValue for HeatMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeatMapColumnItemsLimitConfiguration", self.heat_map_column_items_limit_configuration);
@@ -67635,6 +70231,7 @@ pub mod template {
     }
 
     impl IntoValue for HeatMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -67659,6 +70256,7 @@ pub mod template {
 
     impl HistogramAggregatedFieldWells {
         /// A new `HistogramAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67669,6 +70267,7 @@ pub mod template {
     }
 
     impl IntoValue for HistogramAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -67696,6 +70295,7 @@ pub mod template {
 
     impl HistogramBinOptions {
         /// A new `HistogramBinOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67709,6 +70309,7 @@ pub mod template {
     }
 
     impl IntoValue for HistogramBinOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinCount", self.bin_count);
@@ -67754,6 +70355,7 @@ pub mod template {
 
     impl HistogramConfiguration {
         /// A new `HistogramConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67772,6 +70374,7 @@ pub mod template {
     }
 
     impl IntoValue for HistogramConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BinOptions", self.bin_options);
@@ -67798,6 +70401,7 @@ pub mod template {
 
     impl HistogramFieldWells {
         /// A new `HistogramFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67808,6 +70412,7 @@ pub mod template {
     }
 
     impl IntoValue for HistogramFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HistogramAggregatedFieldWells", self.histogram_aggregated_field_wells);
@@ -67862,6 +70467,7 @@ pub mod template {
     }
 
     impl IntoValue for HistogramVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -67919,6 +70525,7 @@ pub mod template {
     }
 
     impl IntoValue for ImageCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -67947,6 +70554,7 @@ pub mod template {
 
     impl ImageCustomActionOperation {
         /// A new `ImageCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67959,6 +70567,7 @@ pub mod template {
     }
 
     impl IntoValue for ImageCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NavigationOperation", self.navigation_operation);
@@ -67979,6 +70588,7 @@ pub mod template {
 
     impl ImageInteractionOptions {
         /// A new `ImageInteractionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -67989,6 +70599,7 @@ pub mod template {
     }
 
     impl IntoValue for ImageInteractionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageMenuOption", self.image_menu_option);
@@ -68007,6 +70618,7 @@ pub mod template {
 
     impl ImageMenuOption {
         /// A new `ImageMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68017,6 +70629,7 @@ pub mod template {
     }
 
     impl IntoValue for ImageMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -68048,6 +70661,7 @@ pub mod template {
     }
 
     impl IntoValue for ImageStaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -68067,6 +70681,7 @@ pub mod template {
 
     impl InnerFilter {
         /// A new `InnerFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68077,6 +70692,7 @@ pub mod template {
     }
 
     impl IntoValue for InnerFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryInnerFilter", self.category_inner_filter);
@@ -68101,6 +70717,7 @@ pub mod template {
 
     impl InsightConfiguration {
         /// A new `InsightConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68113,6 +70730,7 @@ pub mod template {
     }
 
     impl IntoValue for InsightConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Computations", self.computations);
@@ -68179,6 +70797,7 @@ pub mod template {
     }
 
     impl IntoValue for InsightVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -68207,6 +70826,7 @@ pub mod template {
 
     impl IntegerDefaultValues {
         /// A new `IntegerDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68218,6 +70838,7 @@ pub mod template {
     }
 
     impl IntoValue for IntegerDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -68267,6 +70888,7 @@ pub mod template {
     }
 
     impl IntoValue for IntegerParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -68292,6 +70914,7 @@ pub mod template {
 
     impl IntegerValueWhenUnsetConfiguration {
         /// A new `IntegerValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68303,6 +70926,7 @@ pub mod template {
     }
 
     impl IntoValue for IntegerValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -68325,6 +70949,7 @@ pub mod template {
 
     impl ItemsLimitConfiguration {
         /// A new `ItemsLimitConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68336,6 +70961,7 @@ pub mod template {
     }
 
     impl IntoValue for ItemsLimitConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimit", self.items_limit);
@@ -68358,6 +70984,7 @@ pub mod template {
 
     impl KPIActualValueConditionalFormatting {
         /// A new `KPIActualValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68369,6 +70996,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIActualValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -68391,6 +71019,7 @@ pub mod template {
 
     impl KPIComparisonValueConditionalFormatting {
         /// A new `KPIComparisonValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68402,6 +71031,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIComparisonValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -68421,6 +71051,7 @@ pub mod template {
 
     impl KPIConditionalFormatting {
         /// A new `KPIConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68431,6 +71062,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -68458,6 +71090,7 @@ pub mod template {
 
     impl KPIConditionalFormattingOption {
         /// A new `KPIConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68471,6 +71104,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActualValue", self.actual_value);
@@ -68501,6 +71135,7 @@ pub mod template {
 
     impl KPIConfiguration {
         /// A new `KPIConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68514,6 +71149,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -68541,6 +71177,7 @@ pub mod template {
 
     impl KPIFieldWells {
         /// A new `KPIFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68553,6 +71190,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetValues", self.target_values);
@@ -68597,6 +71235,7 @@ pub mod template {
 
     impl KPIOptions {
         /// A new `KPIOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68615,6 +71254,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comparison", self.comparison);
@@ -68644,6 +71284,7 @@ pub mod template {
 
     impl KPIPrimaryValueConditionalFormatting {
         /// A new `KPIPrimaryValueConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68655,6 +71296,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIPrimaryValueConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -68674,6 +71316,7 @@ pub mod template {
 
     impl KPIProgressBarConditionalFormatting {
         /// A new `KPIProgressBarConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68684,6 +71327,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIProgressBarConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ForegroundColor", self.foreground_color);
@@ -68702,6 +71346,7 @@ pub mod template {
 
     impl KPISortConfiguration {
         /// A new `KPISortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68712,6 +71357,7 @@ pub mod template {
     }
 
     impl IntoValue for KPISortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TrendGroupSort", self.trend_group_sort);
@@ -68751,6 +71397,7 @@ pub mod template {
     }
 
     impl IntoValue for KPISparklineOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -68818,6 +71465,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -68843,6 +71491,7 @@ pub mod template {
 
     impl KPIVisualLayoutOptions {
         /// A new `KPIVisualLayoutOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68853,6 +71502,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIVisualLayoutOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StandardLayout", self.standard_layout);
@@ -68877,6 +71527,7 @@ pub mod template {
     }
 
     impl IntoValue for KPIVisualStandardLayout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -68901,6 +71552,7 @@ pub mod template {
 
     impl LabelOptions {
         /// A new `LabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -68913,6 +71565,7 @@ pub mod template {
     }
 
     impl IntoValue for LabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -68967,6 +71620,7 @@ pub mod template {
     }
 
     impl IntoValue for LayerCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -68998,6 +71652,7 @@ pub mod template {
 
     impl LayerCustomActionOperation {
         /// A new `LayerCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69011,6 +71666,7 @@ pub mod template {
     }
 
     impl IntoValue for LayerCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterOperation", self.filter_operation);
@@ -69073,6 +71729,7 @@ pub mod template {
     }
 
     impl IntoValue for LayerMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartConfiguration", self.chart_configuration);
@@ -69103,6 +71760,7 @@ pub mod template {
     }
 
     impl IntoValue for Layout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configuration".into(), self.configuration.into_value());
@@ -69127,6 +71785,7 @@ pub mod template {
 
     impl LayoutConfiguration {
         /// A new `LayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69139,6 +71798,7 @@ pub mod template {
     }
 
     impl IntoValue for LayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FreeFormLayout", self.free_form_layout);
@@ -69178,6 +71838,7 @@ pub mod template {
 
     impl LegendOptions {
         /// A new `LegendOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69193,6 +71854,7 @@ pub mod template {
     }
 
     impl IntoValue for LegendOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -69225,6 +71887,7 @@ pub mod template {
 
     impl LineChartAggregatedFieldWells {
         /// A new `LineChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69238,6 +71901,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -69319,6 +71983,7 @@ pub mod template {
 
     impl LineChartConfiguration {
         /// A new `LineChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69349,6 +72014,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContributionAnalysisDefaults", self.contribution_analysis_defaults);
@@ -69396,6 +72062,7 @@ pub mod template {
 
     impl LineChartDefaultSeriesSettings {
         /// A new `LineChartDefaultSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69409,6 +72076,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartDefaultSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisBinding", self.axis_binding);
@@ -69430,6 +72098,7 @@ pub mod template {
 
     impl LineChartFieldWells {
         /// A new `LineChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69440,6 +72109,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineChartAggregatedFieldWells", self.line_chart_aggregated_field_wells);
@@ -69469,6 +72139,7 @@ pub mod template {
 
     impl LineChartLineStyleSettings {
         /// A new `LineChartLineStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69482,6 +72153,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartLineStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LineInterpolation", self.line_interpolation);
@@ -69514,6 +72186,7 @@ pub mod template {
 
     impl LineChartMarkerStyleSettings {
         /// A new `LineChartMarkerStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69527,6 +72200,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartMarkerStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MarkerColor", self.marker_color);
@@ -69554,6 +72228,7 @@ pub mod template {
 
     impl LineChartSeriesSettings {
         /// A new `LineChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69566,6 +72241,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecalSettings", self.decal_settings);
@@ -69598,6 +72274,7 @@ pub mod template {
 
     impl LineChartSortConfiguration {
         /// A new `LineChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69612,6 +72289,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimitConfiguration", self.category_items_limit_configuration);
@@ -69675,6 +72353,7 @@ pub mod template {
     }
 
     impl IntoValue for LineChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -69702,6 +72381,7 @@ pub mod template {
 
     impl LineSeriesAxisDisplayOptions {
         /// A new `LineSeriesAxisDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69713,6 +72393,7 @@ pub mod template {
     }
 
     impl IntoValue for LineSeriesAxisDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisOptions", self.axis_options);
@@ -69741,6 +72422,7 @@ pub mod template {
 
     impl ListControlDisplayOptions {
         /// A new `ListControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69754,6 +72436,7 @@ pub mod template {
     }
 
     impl IntoValue for ListControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -69775,6 +72458,7 @@ pub mod template {
 
     impl ListControlSearchOptions {
         /// A new `ListControlSearchOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69785,6 +72469,7 @@ pub mod template {
     }
 
     impl IntoValue for ListControlSearchOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -69803,6 +72488,7 @@ pub mod template {
 
     impl ListControlSelectAllOptions {
         /// A new `ListControlSelectAllOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69813,6 +72499,7 @@ pub mod template {
     }
 
     impl IntoValue for ListControlSelectAllOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -69831,6 +72518,7 @@ pub mod template {
 
     impl LoadingAnimation {
         /// A new `LoadingAnimation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69841,6 +72529,7 @@ pub mod template {
     }
 
     impl IntoValue for LoadingAnimation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -69865,6 +72554,7 @@ pub mod template {
     }
 
     impl IntoValue for LocalNavigationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetSheetId".into(), self.target_sheet_id.into_value());
@@ -69886,6 +72576,7 @@ pub mod template {
 
     impl LongFormatText {
         /// A new `LongFormatText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69897,6 +72588,7 @@ pub mod template {
     }
 
     impl IntoValue for LongFormatText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -69931,6 +72623,7 @@ pub mod template {
     }
 
     impl IntoValue for MappedDataSetParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetIdentifier".into(), self.data_set_identifier.into_value());
@@ -69950,6 +72643,7 @@ pub mod template {
 
     impl MaximumLabelType {
         /// A new `MaximumLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -69960,6 +72654,7 @@ pub mod template {
     }
 
     impl IntoValue for MaximumLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -70005,6 +72700,7 @@ pub mod template {
     }
 
     impl IntoValue for MaximumMinimumComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -70036,6 +72732,7 @@ pub mod template {
 
     impl MeasureField {
         /// A new `MeasureField` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70049,6 +72746,7 @@ pub mod template {
     }
 
     impl IntoValue for MeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CalculatedMeasureField", self.calculated_measure_field);
@@ -70095,6 +72793,7 @@ pub mod template {
     }
 
     impl IntoValue for MetricComparisonComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -70117,6 +72816,7 @@ pub mod template {
 
     impl MinimumLabelType {
         /// A new `MinimumLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70127,6 +72827,7 @@ pub mod template {
     }
 
     impl IntoValue for MinimumLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -70145,6 +72846,7 @@ pub mod template {
 
     impl MissingDataConfiguration {
         /// A new `MissingDataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70155,6 +72857,7 @@ pub mod template {
     }
 
     impl IntoValue for MissingDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreatmentOption", self.treatment_option);
@@ -70179,6 +72882,7 @@ pub mod template {
     }
 
     impl IntoValue for NegativeValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DisplayMode".into(), self.display_mode.into_value());
@@ -70222,6 +72926,7 @@ pub mod template {
     }
 
     impl IntoValue for NestedFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -70249,6 +72954,7 @@ pub mod template {
     }
 
     impl IntoValue for NullValueFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NullString".into(), self.null_string.into_value());
@@ -70285,6 +72991,7 @@ pub mod template {
 
     impl NumberDisplayFormatConfiguration {
         /// A new `NumberDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70301,6 +73008,7 @@ pub mod template {
     }
 
     impl IntoValue for NumberDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -70325,6 +73033,7 @@ pub mod template {
 
     impl NumberFormatConfiguration {
         /// A new `NumberFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70335,6 +73044,7 @@ pub mod template {
     }
 
     impl IntoValue for NumberFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatConfiguration", self.format_configuration);
@@ -70356,6 +73066,7 @@ pub mod template {
 
     impl NumericAxisOptions {
         /// A new `NumericAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70367,6 +73078,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Range", self.range);
@@ -70395,6 +73107,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericEqualityDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -70468,6 +73181,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericEqualityFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -70500,6 +73214,7 @@ pub mod template {
 
     impl NumericFormatConfiguration {
         /// A new `NumericFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70512,6 +73227,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CurrencyDisplayFormatConfiguration", self.currency_display_format_configuration);
@@ -70590,6 +73306,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -70620,6 +73337,7 @@ pub mod template {
 
     impl NumericRangeFilterValue {
         /// A new `NumericRangeFilterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70631,6 +73349,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericRangeFilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameter", self.parameter);
@@ -70653,6 +73372,7 @@ pub mod template {
 
     impl NumericSeparatorConfiguration {
         /// A new `NumericSeparatorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70664,6 +73384,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericSeparatorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalSeparator", self.decimal_separator);
@@ -70686,6 +73407,7 @@ pub mod template {
 
     impl NumericalAggregationFunction {
         /// A new `NumericalAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70697,6 +73419,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericalAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentileAggregation", self.percentile_aggregation);
@@ -70736,6 +73459,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericalDimensionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -70782,6 +73506,7 @@ pub mod template {
     }
 
     impl IntoValue for NumericalMeasureField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AggregationFunction", self.aggregation_function);
@@ -70812,6 +73537,7 @@ pub mod template {
     }
 
     impl IntoValue for PaginationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PageNumber".into(), self.page_number.into_value());
@@ -70859,6 +73585,7 @@ pub mod template {
 
     impl PanelConfiguration {
         /// A new `PanelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70877,6 +73604,7 @@ pub mod template {
     }
 
     impl IntoValue for PanelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -70909,6 +73637,7 @@ pub mod template {
 
     impl PanelTitleOptions {
         /// A new `PanelTitleOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70921,6 +73650,7 @@ pub mod template {
     }
 
     impl IntoValue for PanelTitleOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontConfiguration", self.font_configuration);
@@ -70956,6 +73686,7 @@ pub mod template {
 
     impl ParameterControl {
         /// A new `ParameterControl` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -70971,6 +73702,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimePicker", self.date_time_picker);
@@ -71023,6 +73755,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterDateTimePickerControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -71053,6 +73786,7 @@ pub mod template {
 
     impl ParameterDeclaration {
         /// A new `ParameterDeclaration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71066,6 +73800,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeParameterDeclaration", self.date_time_parameter_declaration);
@@ -71136,6 +73871,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterDropDownControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -71205,6 +73941,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterListControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
@@ -71232,6 +73969,7 @@ pub mod template {
 
     impl ParameterSelectableValues {
         /// A new `ParameterSelectableValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71243,6 +73981,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterSelectableValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LinkToDataSetColumn", self.link_to_data_set_column);
@@ -71306,6 +74045,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterSliderControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -71364,6 +74104,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterTextAreaControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -71415,6 +74156,7 @@ pub mod template {
     }
 
     impl IntoValue for ParameterTextFieldControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayOptions", self.display_options);
@@ -71439,6 +74181,7 @@ pub mod template {
 
     impl PercentVisibleRange {
         /// A new `PercentVisibleRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71450,6 +74193,7 @@ pub mod template {
     }
 
     impl IntoValue for PercentVisibleRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "From", self.from);
@@ -71484,6 +74228,7 @@ pub mod template {
 
     impl PercentageDisplayFormatConfiguration {
         /// A new `PercentageDisplayFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71499,6 +74244,7 @@ pub mod template {
     }
 
     impl IntoValue for PercentageDisplayFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DecimalPlacesConfiguration", self.decimal_places_configuration);
@@ -71522,6 +74268,7 @@ pub mod template {
 
     impl PercentileAggregation {
         /// A new `PercentileAggregation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71532,6 +74279,7 @@ pub mod template {
     }
 
     impl IntoValue for PercentileAggregation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentileValue", self.percentile_value);
@@ -71571,6 +74319,7 @@ pub mod template {
     }
 
     impl IntoValue for PeriodOverPeriodComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -71623,6 +74372,7 @@ pub mod template {
     }
 
     impl IntoValue for PeriodToDateComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -71651,6 +74401,7 @@ pub mod template {
 
     impl PieChartAggregatedFieldWells {
         /// A new `PieChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71663,6 +74414,7 @@ pub mod template {
     }
 
     impl IntoValue for PieChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -71716,6 +74468,7 @@ pub mod template {
 
     impl PieChartConfiguration {
         /// A new `PieChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71737,6 +74490,7 @@ pub mod template {
     }
 
     impl IntoValue for PieChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -71766,6 +74520,7 @@ pub mod template {
 
     impl PieChartFieldWells {
         /// A new `PieChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71776,6 +74531,7 @@ pub mod template {
     }
 
     impl IntoValue for PieChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PieChartAggregatedFieldWells", self.pie_chart_aggregated_field_wells);
@@ -71803,6 +74559,7 @@ pub mod template {
 
     impl PieChartSortConfiguration {
         /// A new `PieChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71816,6 +74573,7 @@ pub mod template {
     }
 
     impl IntoValue for PieChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -71878,6 +74636,7 @@ pub mod template {
     }
 
     impl IntoValue for PieChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -71911,6 +74670,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotFieldSortOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -71936,6 +74696,7 @@ pub mod template {
 
     impl PivotTableAggregatedFieldWells {
         /// A new `PivotTableAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -71948,6 +74709,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Columns", self.columns);
@@ -71989,6 +74751,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableCellConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -72010,6 +74773,7 @@ pub mod template {
 
     impl PivotTableConditionalFormatting {
         /// A new `PivotTableConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72020,6 +74784,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -72038,6 +74803,7 @@ pub mod template {
 
     impl PivotTableConditionalFormattingOption {
         /// A new `PivotTableConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72048,6 +74814,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cell", self.cell);
@@ -72066,6 +74833,7 @@ pub mod template {
 
     impl PivotTableConditionalFormattingScope {
         /// A new `PivotTableConditionalFormattingScope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72076,6 +74844,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableConditionalFormattingScope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Role", self.role);
@@ -72112,6 +74881,7 @@ pub mod template {
 
     impl PivotTableConfiguration {
         /// A new `PivotTableConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72128,6 +74898,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldOptions", self.field_options);
@@ -72167,6 +74938,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableDataPathOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataPathList".into(), self.data_path_list.into_value());
@@ -72199,6 +74971,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableFieldCollapseStateOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -72221,6 +74994,7 @@ pub mod template {
 
     impl PivotTableFieldCollapseStateTarget {
         /// A new `PivotTableFieldCollapseStateTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72232,6 +75006,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableFieldCollapseStateTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldDataPathValues", self.field_data_path_values);
@@ -72268,6 +75043,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableFieldOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -72294,6 +75070,7 @@ pub mod template {
 
     impl PivotTableFieldOptions {
         /// A new `PivotTableFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72306,6 +75083,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CollapseStateOptions", self.collapse_state_options);
@@ -72326,6 +75104,7 @@ pub mod template {
 
     impl PivotTableFieldSubtotalOptions {
         /// A new `PivotTableFieldSubtotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72336,6 +75115,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableFieldSubtotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -72354,6 +75134,7 @@ pub mod template {
 
     impl PivotTableFieldWells {
         /// A new `PivotTableFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72364,6 +75145,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PivotTableAggregatedFieldWells", self.pivot_table_aggregated_field_wells);
@@ -72420,6 +75202,7 @@ pub mod template {
 
     impl PivotTableOptions {
         /// A new `PivotTableOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72442,6 +75225,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CellStyle", self.cell_style);
@@ -72475,6 +75259,7 @@ pub mod template {
 
     impl PivotTablePaginatedReportOptions {
         /// A new `PivotTablePaginatedReportOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72486,6 +75271,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTablePaginatedReportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverflowColumnHeaderVisibility", self.overflow_column_header_visibility);
@@ -72508,6 +75294,7 @@ pub mod template {
 
     impl PivotTableRowsLabelOptions {
         /// A new `PivotTableRowsLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72519,6 +75306,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableRowsLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -72544,6 +75332,7 @@ pub mod template {
 
     impl PivotTableSortBy {
         /// A new `PivotTableSortBy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72556,6 +75345,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableSortBy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Column", self.column);
@@ -72576,6 +75366,7 @@ pub mod template {
 
     impl PivotTableSortConfiguration {
         /// A new `PivotTableSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72586,6 +75377,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldSortOptions", self.field_sort_options);
@@ -72613,6 +75405,7 @@ pub mod template {
 
     impl PivotTableTotalOptions {
         /// A new `PivotTableTotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72626,6 +75419,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableTotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnSubtotalOptions", self.column_subtotal_options);
@@ -72688,6 +75482,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTableVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -72733,6 +75528,7 @@ pub mod template {
 
     impl PivotTotalOptions {
         /// A new `PivotTotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72750,6 +75546,7 @@ pub mod template {
     }
 
     impl IntoValue for PivotTotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -72810,6 +75607,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartConfiguration", self.chart_configuration);
@@ -72839,6 +75637,7 @@ pub mod template {
 
     impl PluginVisualConfiguration {
         /// A new `PluginVisualConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72851,6 +75650,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisualConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldWells", self.field_wells);
@@ -72880,6 +75680,7 @@ pub mod template {
 
     impl PluginVisualFieldWell {
         /// A new `PluginVisualFieldWell` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72893,6 +75694,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisualFieldWell {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisName", self.axis_name);
@@ -72914,6 +75716,7 @@ pub mod template {
 
     impl PluginVisualItemsLimitConfiguration {
         /// A new `PluginVisualItemsLimitConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72924,6 +75727,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisualItemsLimitConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimit", self.items_limit);
@@ -72942,6 +75746,7 @@ pub mod template {
 
     impl PluginVisualOptions {
         /// A new `PluginVisualOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72952,6 +75757,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisualOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VisualProperties", self.visual_properties);
@@ -72973,6 +75779,7 @@ pub mod template {
 
     impl PluginVisualProperty {
         /// A new `PluginVisualProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -72984,6 +75791,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisualProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -73003,6 +75811,7 @@ pub mod template {
 
     impl PluginVisualSortConfiguration {
         /// A new `PluginVisualSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73013,6 +75822,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisualSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PluginVisualTableQuerySort", self.plugin_visual_table_query_sort);
@@ -73034,6 +75844,7 @@ pub mod template {
 
     impl PluginVisualTableQuerySort {
         /// A new `PluginVisualTableQuerySort` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73045,6 +75856,7 @@ pub mod template {
     }
 
     impl IntoValue for PluginVisualTableQuerySort {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ItemsLimitConfiguration", self.items_limit_configuration);
@@ -73080,6 +75892,7 @@ pub mod template {
     }
 
     impl IntoValue for PredefinedHierarchy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Columns".into(), self.columns.into_value());
@@ -73100,6 +75913,7 @@ pub mod template {
 
     impl ProgressBarOptions {
         /// A new `ProgressBarOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73110,6 +75924,7 @@ pub mod template {
     }
 
     impl IntoValue for ProgressBarOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -73128,6 +75943,7 @@ pub mod template {
 
     impl QueryExecutionOptions {
         /// A new `QueryExecutionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73138,6 +75954,7 @@ pub mod template {
     }
 
     impl IntoValue for QueryExecutionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "QueryExecutionMode", self.query_execution_mode);
@@ -73162,6 +75979,7 @@ pub mod template {
 
     impl RadarChartAggregatedFieldWells {
         /// A new `RadarChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73174,6 +75992,7 @@ pub mod template {
     }
 
     impl IntoValue for RadarChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -73194,6 +76013,7 @@ pub mod template {
 
     impl RadarChartAreaStyleSettings {
         /// A new `RadarChartAreaStyleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73204,6 +76024,7 @@ pub mod template {
     }
 
     impl IntoValue for RadarChartAreaStyleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -73267,6 +76088,7 @@ pub mod template {
 
     impl RadarChartConfiguration {
         /// A new `RadarChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73292,6 +76114,7 @@ pub mod template {
     }
 
     impl IntoValue for RadarChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlternateBandColorsVisibility", self.alternate_band_colors_visibility);
@@ -73325,6 +76148,7 @@ pub mod template {
 
     impl RadarChartFieldWells {
         /// A new `RadarChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73335,6 +76159,7 @@ pub mod template {
     }
 
     impl IntoValue for RadarChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RadarChartAggregatedFieldWells", self.radar_chart_aggregated_field_wells);
@@ -73353,6 +76178,7 @@ pub mod template {
 
     impl RadarChartSeriesSettings {
         /// A new `RadarChartSeriesSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73363,6 +76189,7 @@ pub mod template {
     }
 
     impl IntoValue for RadarChartSeriesSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AreaStyleSettings", self.area_style_settings);
@@ -73390,6 +76217,7 @@ pub mod template {
 
     impl RadarChartSortConfiguration {
         /// A new `RadarChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73403,6 +76231,7 @@ pub mod template {
     }
 
     impl IntoValue for RadarChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -73465,6 +76294,7 @@ pub mod template {
     }
 
     impl IntoValue for RadarChartVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -73489,6 +76319,7 @@ pub mod template {
 
     impl RangeEndsLabelType {
         /// A new `RangeEndsLabelType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73499,6 +76330,7 @@ pub mod template {
     }
 
     impl IntoValue for RangeEndsLabelType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -73543,6 +76375,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLine {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataConfiguration".into(), self.data_configuration.into_value());
@@ -73570,6 +76403,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLineCustomLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomLabel".into(), self.custom_label.into_value());
@@ -73597,6 +76431,7 @@ pub mod template {
 
     impl ReferenceLineDataConfiguration {
         /// A new `ReferenceLineDataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73610,6 +76445,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLineDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisBinding", self.axis_binding);
@@ -73647,6 +76483,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLineDynamicDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Calculation".into(), self.calculation.into_value());
@@ -73682,6 +76519,7 @@ pub mod template {
 
     impl ReferenceLineLabelConfiguration {
         /// A new `ReferenceLineLabelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73697,6 +76535,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLineLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabelConfiguration", self.custom_label_configuration);
@@ -73726,6 +76565,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLineStaticDataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -73747,6 +76587,7 @@ pub mod template {
 
     impl ReferenceLineStyleConfiguration {
         /// A new `ReferenceLineStyleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73758,6 +76599,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLineStyleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -73780,6 +76622,7 @@ pub mod template {
 
     impl ReferenceLineValueLabelConfiguration {
         /// A new `ReferenceLineValueLabelConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73791,6 +76634,7 @@ pub mod template {
     }
 
     impl IntoValue for ReferenceLineValueLabelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatConfiguration", self.format_configuration);
@@ -73816,6 +76660,7 @@ pub mod template {
 
     impl RelativeDateTimeControlDisplayOptions {
         /// A new `RelativeDateTimeControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -73828,6 +76673,7 @@ pub mod template {
     }
 
     impl IntoValue for RelativeDateTimeControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateTimeFormat", self.date_time_format);
@@ -73912,6 +76758,7 @@ pub mod template {
     }
 
     impl IntoValue for RelativeDatesFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AnchorDateConfiguration".into(), self.anchor_date_configuration.into_value());
@@ -73983,6 +76830,7 @@ pub mod template {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -74015,6 +76863,7 @@ pub mod template {
     }
 
     impl IntoValue for RollingDateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataSetIdentifier", self.data_set_identifier);
@@ -74040,6 +76889,7 @@ pub mod template {
 
     impl RowAlternateColorOptions {
         /// A new `RowAlternateColorOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74052,6 +76902,7 @@ pub mod template {
     }
 
     impl IntoValue for RowAlternateColorOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RowAlternateColors", self.row_alternate_colors);
@@ -74075,6 +76926,7 @@ pub mod template {
 
     impl SameSheetTargetVisualConfiguration {
         /// A new `SameSheetTargetVisualConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74086,6 +76938,7 @@ pub mod template {
     }
 
     impl IntoValue for SameSheetTargetVisualConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TargetVisualOptions", self.target_visual_options);
@@ -74111,6 +76964,7 @@ pub mod template {
 
     impl SankeyDiagramAggregatedFieldWells {
         /// A new `SankeyDiagramAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74123,6 +76977,7 @@ pub mod template {
     }
 
     impl IntoValue for SankeyDiagramAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destination", self.destination);
@@ -74152,6 +77007,7 @@ pub mod template {
 
     impl SankeyDiagramChartConfiguration {
         /// A new `SankeyDiagramChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74165,6 +77021,7 @@ pub mod template {
     }
 
     impl IntoValue for SankeyDiagramChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLabels", self.data_labels);
@@ -74186,6 +77043,7 @@ pub mod template {
 
     impl SankeyDiagramFieldWells {
         /// A new `SankeyDiagramFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74196,6 +77054,7 @@ pub mod template {
     }
 
     impl IntoValue for SankeyDiagramFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SankeyDiagramAggregatedFieldWells", self.sankey_diagram_aggregated_field_wells);
@@ -74220,6 +77079,7 @@ pub mod template {
 
     impl SankeyDiagramSortConfiguration {
         /// A new `SankeyDiagramSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74232,6 +77092,7 @@ pub mod template {
     }
 
     impl IntoValue for SankeyDiagramSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationItemsLimit", self.destination_items_limit);
@@ -74288,6 +77149,7 @@ pub mod template {
     }
 
     impl IntoValue for SankeyDiagramVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -74323,6 +77185,7 @@ pub mod template {
 
     impl ScatterPlotCategoricallyAggregatedFieldWells {
         /// A new `ScatterPlotCategoricallyAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74337,6 +77200,7 @@ pub mod template {
     }
 
     impl IntoValue for ScatterPlotCategoricallyAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -74389,6 +77253,7 @@ pub mod template {
 
     impl ScatterPlotConfiguration {
         /// A new `ScatterPlotConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74409,6 +77274,7 @@ pub mod template {
     }
 
     impl IntoValue for ScatterPlotConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataLabels", self.data_labels);
@@ -74441,6 +77307,7 @@ pub mod template {
 
     impl ScatterPlotFieldWells {
         /// A new `ScatterPlotFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74452,6 +77319,7 @@ pub mod template {
     }
 
     impl IntoValue for ScatterPlotFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -74475,6 +77343,7 @@ pub mod template {
 
     impl ScatterPlotSortConfiguration {
         /// A new `ScatterPlotSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74485,6 +77354,7 @@ pub mod template {
     }
 
     impl IntoValue for ScatterPlotSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScatterPlotLimitConfiguration", self.scatter_plot_limit_configuration);
@@ -74515,6 +77385,7 @@ pub mod template {
 
     impl ScatterPlotUnaggregatedFieldWells {
         /// A new `ScatterPlotUnaggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74529,6 +77400,7 @@ pub mod template {
     }
 
     impl IntoValue for ScatterPlotUnaggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -74592,6 +77464,7 @@ pub mod template {
     }
 
     impl IntoValue for ScatterPlotVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -74619,6 +77492,7 @@ pub mod template {
 
     impl ScrollBarOptions {
         /// A new `ScrollBarOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74630,6 +77504,7 @@ pub mod template {
     }
 
     impl IntoValue for ScrollBarOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -74649,6 +77524,7 @@ pub mod template {
 
     impl SecondaryValueOptions {
         /// A new `SecondaryValueOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74659,6 +77535,7 @@ pub mod template {
     }
 
     impl IntoValue for SecondaryValueOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -74677,6 +77554,7 @@ pub mod template {
 
     impl SectionAfterPageBreak {
         /// A new `SectionAfterPageBreak` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74687,6 +77565,7 @@ pub mod template {
     }
 
     impl IntoValue for SectionAfterPageBreak {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -74705,6 +77584,7 @@ pub mod template {
 
     impl SectionBasedLayoutCanvasSizeOptions {
         /// A new `SectionBasedLayoutCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74715,6 +77595,7 @@ pub mod template {
     }
 
     impl IntoValue for SectionBasedLayoutCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaperCanvasSizeOptions", self.paper_canvas_size_options);
@@ -74759,6 +77640,7 @@ pub mod template {
     }
 
     impl IntoValue for SectionBasedLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BodySections".into(), self.body_sections.into_value());
@@ -74786,6 +77668,7 @@ pub mod template {
 
     impl SectionBasedLayoutPaperCanvasSizeOptions {
         /// A new `SectionBasedLayoutPaperCanvasSizeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74798,6 +77681,7 @@ pub mod template {
     }
 
     impl IntoValue for SectionBasedLayoutPaperCanvasSizeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaperMargin", self.paper_margin);
@@ -74824,6 +77708,7 @@ pub mod template {
     }
 
     impl IntoValue for SectionLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FreeFormLayout".into(), self.free_form_layout.into_value());
@@ -74842,6 +77727,7 @@ pub mod template {
 
     impl SectionPageBreakConfiguration {
         /// A new `SectionPageBreakConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74852,6 +77738,7 @@ pub mod template {
     }
 
     impl IntoValue for SectionPageBreakConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "After", self.after);
@@ -74875,6 +77762,7 @@ pub mod template {
 
     impl SectionStyle {
         /// A new `SectionStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74886,6 +77774,7 @@ pub mod template {
     }
 
     impl IntoValue for SectionStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Height", self.height);
@@ -74905,6 +77794,7 @@ pub mod template {
 
     impl SelectedSheetsFilterScopeConfiguration {
         /// A new `SelectedSheetsFilterScopeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74915,6 +77805,7 @@ pub mod template {
     }
 
     impl IntoValue for SelectedSheetsFilterScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SheetVisualScopingConfigurations", self.sheet_visual_scoping_configurations);
@@ -74936,6 +77827,7 @@ pub mod template {
 
     impl SeriesItem {
         /// A new `SeriesItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -74947,6 +77839,7 @@ pub mod template {
     }
 
     impl IntoValue for SeriesItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataFieldSeriesItem", self.data_field_series_item);
@@ -74978,6 +77871,7 @@ pub mod template {
     }
 
     impl IntoValue for SetParameterValueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationParameterName".into(), self.destination_parameter_name.into_value());
@@ -75003,6 +77897,7 @@ pub mod template {
     }
 
     impl IntoValue for ShapeConditionalFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BackgroundColor".into(), self.background_color.into_value());
@@ -75024,6 +77919,7 @@ pub mod template {
 
     impl SheetControlInfoIconLabelOptions {
         /// A new `SheetControlInfoIconLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75035,6 +77931,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetControlInfoIconLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconText", self.info_icon_text);
@@ -75060,6 +77957,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetControlLayout {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Configuration".into(), self.configuration.into_value());
@@ -75078,6 +77976,7 @@ pub mod template {
 
     impl SheetControlLayoutConfiguration {
         /// A new `SheetControlLayoutConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75088,6 +77987,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetControlLayoutConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GridLayout", self.grid_layout);
@@ -75172,6 +78072,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -75201,6 +78102,7 @@ pub mod template {
 
     impl SheetElementConfigurationOverrides {
         /// A new `SheetElementConfigurationOverrides` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75211,6 +78113,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetElementConfigurationOverrides {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -75241,6 +78144,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetElementRenderingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigurationOverrides".into(), self.configuration_overrides.into_value());
@@ -75300,6 +78204,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -75324,6 +78229,7 @@ pub mod template {
 
     impl SheetImageScalingConfiguration {
         /// A new `SheetImageScalingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75334,6 +78240,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetImageScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ScalingType", self.scaling_type);
@@ -75352,6 +78259,7 @@ pub mod template {
 
     impl SheetImageSource {
         /// A new `SheetImageSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75362,6 +78270,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetImageSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SheetImageStaticFileSource", self.sheet_image_static_file_source);
@@ -75386,6 +78295,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetImageStaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StaticFileId".into(), self.static_file_id.into_value());
@@ -75407,6 +78317,7 @@ pub mod template {
 
     impl SheetImageTooltipConfiguration {
         /// A new `SheetImageTooltipConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75418,6 +78329,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetImageTooltipConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TooltipText", self.tooltip_text);
@@ -75437,6 +78349,7 @@ pub mod template {
 
     impl SheetImageTooltipText {
         /// A new `SheetImageTooltipText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75447,6 +78360,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetImageTooltipText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -75474,6 +78388,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetLayoutGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -75502,6 +78417,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetLayoutGroupMember {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -75534,6 +78450,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetTextBox {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -75569,6 +78486,7 @@ pub mod template {
     }
 
     impl IntoValue for SheetVisualScopingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Scope".into(), self.scope.into_value());
@@ -75592,6 +78510,7 @@ pub mod template {
 
     impl ShortFormatText {
         /// A new `ShortFormatText` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75603,6 +78522,7 @@ pub mod template {
     }
 
     impl IntoValue for ShortFormatText {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -75622,6 +78542,7 @@ pub mod template {
 
     impl SimpleClusterMarker {
         /// A new `SimpleClusterMarker` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75632,6 +78553,7 @@ pub mod template {
     }
 
     impl IntoValue for SimpleClusterMarker {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -75650,6 +78572,7 @@ pub mod template {
 
     impl SingleAxisOptions {
         /// A new `SingleAxisOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75660,6 +78583,7 @@ pub mod template {
     }
 
     impl IntoValue for SingleAxisOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "YAxisOptions", self.y_axis_options);
@@ -75681,6 +78605,7 @@ pub mod template {
 
     impl SliderControlDisplayOptions {
         /// A new `SliderControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75692,6 +78617,7 @@ pub mod template {
     }
 
     impl IntoValue for SliderControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -75714,6 +78640,7 @@ pub mod template {
 
     impl SmallMultiplesAxisProperties {
         /// A new `SmallMultiplesAxisProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75725,6 +78652,7 @@ pub mod template {
     }
 
     impl IntoValue for SmallMultiplesAxisProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Placement", self.placement);
@@ -75756,6 +78684,7 @@ pub mod template {
 
     impl SmallMultiplesOptions {
         /// A new `SmallMultiplesOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75770,6 +78699,7 @@ pub mod template {
     }
 
     impl IntoValue for SmallMultiplesOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxVisibleColumns", self.max_visible_columns);
@@ -75809,6 +78739,7 @@ pub mod template {
 
     impl Spacing {
         /// A new `Spacing` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75822,6 +78753,7 @@ pub mod template {
     }
 
     impl IntoValue for Spacing {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bottom", self.bottom);
@@ -75893,6 +78825,7 @@ pub mod template {
     }
 
     impl IntoValue for SparklinesOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllPointsMarker", self.all_points_marker);
@@ -75932,6 +78865,7 @@ pub mod template {
     }
 
     impl IntoValue for SpatialStaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Source", self.source);
@@ -75954,6 +78888,7 @@ pub mod template {
 
     impl StaticFile {
         /// A new `StaticFile` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -75965,6 +78900,7 @@ pub mod template {
     }
 
     impl IntoValue for StaticFile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageStaticFile", self.image_static_file);
@@ -76000,6 +78936,7 @@ pub mod template {
     }
 
     impl IntoValue for StaticFileS3SourceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -76023,6 +78960,7 @@ pub mod template {
 
     impl StaticFileSource {
         /// A new `StaticFileSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76034,6 +78972,7 @@ pub mod template {
     }
 
     impl IntoValue for StaticFileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Options", self.s3_options);
@@ -76059,6 +78998,7 @@ pub mod template {
     }
 
     impl IntoValue for StaticFileUrlSourceOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Url".into(), self.url.into_value());
@@ -76080,6 +79020,7 @@ pub mod template {
 
     impl StringDefaultValues {
         /// A new `StringDefaultValues` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76091,6 +79032,7 @@ pub mod template {
     }
 
     impl IntoValue for StringDefaultValues {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DynamicValue", self.dynamic_value);
@@ -76113,6 +79055,7 @@ pub mod template {
 
     impl StringFormatConfiguration {
         /// A new `StringFormatConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76124,6 +79067,7 @@ pub mod template {
     }
 
     impl IntoValue for StringFormatConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NullValueFormatConfiguration", self.null_value_format_configuration);
@@ -76173,6 +79117,7 @@ pub mod template {
     }
 
     impl IntoValue for StringParameterDeclaration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValues", self.default_values);
@@ -76198,6 +79143,7 @@ pub mod template {
 
     impl StringValueWhenUnsetConfiguration {
         /// A new `StringValueWhenUnsetConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76209,6 +79155,7 @@ pub mod template {
     }
 
     impl IntoValue for StringValueWhenUnsetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomValue", self.custom_value);
@@ -76249,6 +79196,7 @@ pub mod template {
 
     impl SubtotalOptions {
         /// A new `SubtotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76266,6 +79214,7 @@ pub mod template {
     }
 
     impl IntoValue for SubtotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -76294,6 +79243,7 @@ pub mod template {
 
     impl TableAggregatedFieldWells {
         /// A new `TableAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76305,6 +79255,7 @@ pub mod template {
     }
 
     impl IntoValue for TableAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -76330,6 +79281,7 @@ pub mod template {
 
     impl TableBorderOptions {
         /// A new `TableBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76342,6 +79294,7 @@ pub mod template {
     }
 
     impl IntoValue for TableBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -76375,6 +79328,7 @@ pub mod template {
     }
 
     impl IntoValue for TableCellConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -76394,6 +79348,7 @@ pub mod template {
 
     impl TableCellImageSizingConfiguration {
         /// A new `TableCellImageSizingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76404,6 +79359,7 @@ pub mod template {
     }
 
     impl IntoValue for TableCellImageSizingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TableCellImageScalingConfiguration", self.table_cell_image_scaling_configuration);
@@ -76443,6 +79399,7 @@ pub mod template {
 
     impl TableCellStyle {
         /// A new `TableCellStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76460,6 +79417,7 @@ pub mod template {
     }
 
     impl IntoValue for TableCellStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -76485,6 +79443,7 @@ pub mod template {
 
     impl TableConditionalFormatting {
         /// A new `TableConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76495,6 +79454,7 @@ pub mod template {
     }
 
     impl IntoValue for TableConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConditionalFormattingOptions", self.conditional_formatting_options);
@@ -76516,6 +79476,7 @@ pub mod template {
 
     impl TableConditionalFormattingOption {
         /// A new `TableConditionalFormattingOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76527,6 +79488,7 @@ pub mod template {
     }
 
     impl IntoValue for TableConditionalFormattingOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Cell", self.cell);
@@ -76567,6 +79529,7 @@ pub mod template {
 
     impl TableConfiguration {
         /// A new `TableConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76584,6 +79547,7 @@ pub mod template {
     }
 
     impl IntoValue for TableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldOptions", self.field_options);
@@ -76609,6 +79573,7 @@ pub mod template {
 
     impl TableFieldCustomIconContent {
         /// A new `TableFieldCustomIconContent` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76619,6 +79584,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldCustomIconContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Icon", self.icon);
@@ -76650,6 +79616,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldCustomTextContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FontConfiguration".into(), self.font_configuration.into_value());
@@ -76669,6 +79636,7 @@ pub mod template {
 
     impl TableFieldImageConfiguration {
         /// A new `TableFieldImageConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76679,6 +79647,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldImageConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SizingOptions", self.sizing_options);
@@ -76709,6 +79678,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldLinkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -76731,6 +79701,7 @@ pub mod template {
 
     impl TableFieldLinkContentConfiguration {
         /// A new `TableFieldLinkContentConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76742,6 +79713,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldLinkContentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomIconContent", self.custom_icon_content);
@@ -76788,6 +79760,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -76819,6 +79792,7 @@ pub mod template {
 
     impl TableFieldOptions {
         /// A new `TableFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76832,6 +79806,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Order", self.order);
@@ -76856,6 +79831,7 @@ pub mod template {
 
     impl TableFieldURLConfiguration {
         /// A new `TableFieldURLConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76867,6 +79843,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldURLConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImageConfiguration", self.image_configuration);
@@ -76889,6 +79866,7 @@ pub mod template {
 
     impl TableFieldWells {
         /// A new `TableFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76900,6 +79878,7 @@ pub mod template {
     }
 
     impl IntoValue for TableFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TableAggregatedFieldWells", self.table_aggregated_field_wells);
@@ -76922,6 +79901,7 @@ pub mod template {
 
     impl TableInlineVisualization {
         /// A new `TableInlineVisualization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76933,6 +79913,7 @@ pub mod template {
     }
 
     impl IntoValue for TableInlineVisualization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataBars", self.data_bars);
@@ -76961,6 +79942,7 @@ pub mod template {
 
     impl TableOptions {
         /// A new `TableOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -76974,6 +79956,7 @@ pub mod template {
     }
 
     impl IntoValue for TableOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CellStyle", self.cell_style);
@@ -76998,6 +79981,7 @@ pub mod template {
 
     impl TablePaginatedReportOptions {
         /// A new `TablePaginatedReportOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77009,6 +79993,7 @@ pub mod template {
     }
 
     impl IntoValue for TablePaginatedReportOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OverflowColumnHeaderVisibility", self.overflow_column_header_visibility);
@@ -77028,6 +80013,7 @@ pub mod template {
 
     impl TablePinnedFieldOptions {
         /// A new `TablePinnedFieldOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77038,6 +80024,7 @@ pub mod template {
     }
 
     impl IntoValue for TablePinnedFieldOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PinnedLeftFields", self.pinned_left_fields);
@@ -77059,6 +80046,7 @@ pub mod template {
 
     impl TableRowConditionalFormatting {
         /// A new `TableRowConditionalFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77070,6 +80058,7 @@ pub mod template {
     }
 
     impl IntoValue for TableRowConditionalFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -77104,6 +80093,7 @@ pub mod template {
 
     impl TableSideBorderOptions {
         /// A new `TableSideBorderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77119,6 +80109,7 @@ pub mod template {
     }
 
     impl IntoValue for TableSideBorderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bottom", self.bottom);
@@ -77145,6 +80136,7 @@ pub mod template {
 
     impl TableSortConfiguration {
         /// A new `TableSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77156,6 +80148,7 @@ pub mod template {
     }
 
     impl IntoValue for TableSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PaginationConfiguration", self.pagination_configuration);
@@ -77181,6 +80174,7 @@ pub mod template {
     }
 
     impl IntoValue for TableStyleTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CellType".into(), self.cell_type.into_value());
@@ -77199,6 +80193,7 @@ pub mod template {
 
     impl TableUnaggregatedFieldWells {
         /// A new `TableUnaggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77209,6 +80204,7 @@ pub mod template {
     }
 
     impl IntoValue for TableUnaggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Values", self.values);
@@ -77268,6 +80264,7 @@ pub mod template {
     }
 
     impl IntoValue for TableVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -77314,6 +80311,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateSourceAnalysis {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -77337,6 +80335,7 @@ pub mod template {
 
     impl TemplateSourceEntity {
         /// A new `TemplateSourceEntity` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77348,6 +80347,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateSourceEntity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceAnalysis", self.source_analysis);
@@ -77375,6 +80375,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateSourceTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -77456,6 +80457,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateVersionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnalysisDefaults", self.analysis_defaults);
@@ -77490,6 +80492,7 @@ pub mod template {
 
     impl TextAreaControlDisplayOptions {
         /// A new `TextAreaControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77502,6 +80505,7 @@ pub mod template {
     }
 
     impl IntoValue for TextAreaControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -77528,6 +80532,7 @@ pub mod template {
 
     impl TextConditionalFormat {
         /// A new `TextConditionalFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77540,6 +80545,7 @@ pub mod template {
     }
 
     impl IntoValue for TextConditionalFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -77560,6 +80566,7 @@ pub mod template {
 
     impl TextControlPlaceholderOptions {
         /// A new `TextControlPlaceholderOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77570,6 +80577,7 @@ pub mod template {
     }
 
     impl IntoValue for TextControlPlaceholderOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -77594,6 +80602,7 @@ pub mod template {
 
     impl TextFieldControlDisplayOptions {
         /// A new `TextFieldControlDisplayOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77606,6 +80615,7 @@ pub mod template {
     }
 
     impl IntoValue for TextFieldControlDisplayOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
@@ -77632,6 +80642,7 @@ pub mod template {
 
     impl ThousandSeparatorOptions {
         /// A new `ThousandSeparatorOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77644,6 +80655,7 @@ pub mod template {
     }
 
     impl IntoValue for ThousandSeparatorOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupingStyle", self.grouping_style);
@@ -77679,6 +80691,7 @@ pub mod template {
 
     impl TimeBasedForecastProperties {
         /// A new `TimeBasedForecastProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77694,6 +80707,7 @@ pub mod template {
     }
 
     impl IntoValue for TimeBasedForecastProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LowerBoundary", self.lower_boundary);
@@ -77757,6 +80771,7 @@ pub mod template {
     }
 
     impl IntoValue for TimeEqualityFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -77807,6 +80822,7 @@ pub mod template {
     }
 
     impl IntoValue for TimeRangeDrillDownFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -77886,6 +80902,7 @@ pub mod template {
     }
 
     impl IntoValue for TimeRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -77919,6 +80936,7 @@ pub mod template {
 
     impl TimeRangeFilterValue {
         /// A new `TimeRangeFilterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77931,6 +80949,7 @@ pub mod template {
     }
 
     impl IntoValue for TimeRangeFilterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameter", self.parameter);
@@ -77954,6 +80973,7 @@ pub mod template {
 
     impl TooltipItem {
         /// A new `TooltipItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -77965,6 +80985,7 @@ pub mod template {
     }
 
     impl IntoValue for TooltipItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnTooltipItem", self.column_tooltip_item);
@@ -77990,6 +81011,7 @@ pub mod template {
 
     impl TooltipOptions {
         /// A new `TooltipOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78002,6 +81024,7 @@ pub mod template {
     }
 
     impl IntoValue for TooltipOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldBasedTooltip", self.field_based_tooltip);
@@ -78065,6 +81088,7 @@ pub mod template {
     }
 
     impl IntoValue for TopBottomFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AggregationSortConfigurations".into(), self.aggregation_sort_configurations.into_value());
@@ -78134,6 +81158,7 @@ pub mod template {
     }
 
     impl IntoValue for TopBottomMoversComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -78194,6 +81219,7 @@ pub mod template {
     }
 
     impl IntoValue for TopBottomRankedComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -78223,6 +81249,7 @@ pub mod template {
 
     impl TopicConfiguration {
         /// A new `TopicConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78235,6 +81262,7 @@ pub mod template {
     }
 
     impl IntoValue for TopicConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnGroupSchemaList", self.column_group_schema_list);
@@ -78264,6 +81292,7 @@ pub mod template {
     }
 
     impl IntoValue for TopicReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicArn".into(), self.topic_arn.into_value());
@@ -78300,6 +81329,7 @@ pub mod template {
     }
 
     impl IntoValue for TotalAggregationComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComputationId".into(), self.computation_id.into_value());
@@ -78320,6 +81350,7 @@ pub mod template {
 
     impl TotalAggregationFunction {
         /// A new `TotalAggregationFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78330,6 +81361,7 @@ pub mod template {
     }
 
     impl IntoValue for TotalAggregationFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SimpleTotalAggregationFunction", self.simple_total_aggregation_function);
@@ -78357,6 +81389,7 @@ pub mod template {
     }
 
     impl IntoValue for TotalAggregationOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldId".into(), self.field_id.into_value());
@@ -78391,6 +81424,7 @@ pub mod template {
 
     impl TotalOptions {
         /// A new `TotalOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78406,6 +81440,7 @@ pub mod template {
     }
 
     impl IntoValue for TotalOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomLabel", self.custom_label);
@@ -78448,6 +81483,7 @@ pub mod template {
     }
 
     impl IntoValue for TransposedTableOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColumnIndex", self.column_index);
@@ -78474,6 +81510,7 @@ pub mod template {
 
     impl TreeMapAggregatedFieldWells {
         /// A new `TreeMapAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78486,6 +81523,7 @@ pub mod template {
     }
 
     impl IntoValue for TreeMapAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -78533,6 +81571,7 @@ pub mod template {
 
     impl TreeMapConfiguration {
         /// A new `TreeMapConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78552,6 +81591,7 @@ pub mod template {
     }
 
     impl IntoValue for TreeMapConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorLabelOptions", self.color_label_options);
@@ -78579,6 +81619,7 @@ pub mod template {
 
     impl TreeMapFieldWells {
         /// A new `TreeMapFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78589,6 +81630,7 @@ pub mod template {
     }
 
     impl IntoValue for TreeMapFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreeMapAggregatedFieldWells", self.tree_map_aggregated_field_wells);
@@ -78610,6 +81652,7 @@ pub mod template {
 
     impl TreeMapSortConfiguration {
         /// A new `TreeMapSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78621,6 +81664,7 @@ pub mod template {
     }
 
     impl IntoValue for TreeMapSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TreeMapGroupItemsLimitConfiguration", self.tree_map_group_items_limit_configuration);
@@ -78681,6 +81725,7 @@ pub mod template {
     }
 
     impl IntoValue for TreeMapVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -78705,6 +81750,7 @@ pub mod template {
 
     impl TrendArrowOptions {
         /// A new `TrendArrowOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78715,6 +81761,7 @@ pub mod template {
     }
 
     impl IntoValue for TrendArrowOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Visibility", self.visibility);
@@ -78749,6 +81796,7 @@ pub mod template {
     }
 
     impl IntoValue for UnaggregatedField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Column".into(), self.column.into_value());
@@ -78786,6 +81834,7 @@ pub mod template {
     }
 
     impl IntoValue for UniqueValuesComputation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Category", self.category);
@@ -78814,6 +81863,7 @@ pub mod template {
     }
 
     impl IntoValue for ValidationStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -78832,6 +81882,7 @@ pub mod template {
 
     impl VisibleRangeOptions {
         /// A new `VisibleRangeOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78842,6 +81893,7 @@ pub mod template {
     }
 
     impl IntoValue for VisibleRangeOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PercentRange", self.percent_range);
@@ -78932,6 +81984,7 @@ pub mod template {
 
     impl Visual {
         /// A new `Visual` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -78966,6 +82019,7 @@ pub mod template {
     }
 
     impl IntoValue for Visual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BarChartVisual", self.bar_chart_visual);
@@ -79042,6 +82096,7 @@ pub mod template {
     }
 
     impl IntoValue for VisualCustomAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionOperations".into(), self.action_operations.into_value());
@@ -79073,6 +82128,7 @@ pub mod template {
 
     impl VisualCustomActionOperation {
         /// A new `VisualCustomActionOperation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79086,6 +82142,7 @@ pub mod template {
     }
 
     impl IntoValue for VisualCustomActionOperation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FilterOperation", self.filter_operation);
@@ -79110,6 +82167,7 @@ pub mod template {
 
     impl VisualInteractionOptions {
         /// A new `VisualInteractionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79121,6 +82179,7 @@ pub mod template {
     }
 
     impl IntoValue for VisualInteractionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContextMenuOption", self.context_menu_option);
@@ -79140,6 +82199,7 @@ pub mod template {
 
     impl VisualMenuOption {
         /// A new `VisualMenuOption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79150,6 +82210,7 @@ pub mod template {
     }
 
     impl IntoValue for VisualMenuOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -79171,6 +82232,7 @@ pub mod template {
 
     impl VisualPalette {
         /// A new `VisualPalette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79182,6 +82244,7 @@ pub mod template {
     }
 
     impl IntoValue for VisualPalette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChartColor", self.chart_color);
@@ -79204,6 +82267,7 @@ pub mod template {
 
     impl VisualSubtitleLabelOptions {
         /// A new `VisualSubtitleLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79215,6 +82279,7 @@ pub mod template {
     }
 
     impl IntoValue for VisualSubtitleLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatText", self.format_text);
@@ -79237,6 +82302,7 @@ pub mod template {
 
     impl VisualTitleLabelOptions {
         /// A new `VisualTitleLabelOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79248,6 +82314,7 @@ pub mod template {
     }
 
     impl IntoValue for VisualTitleLabelOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FormatText", self.format_text);
@@ -79273,6 +82340,7 @@ pub mod template {
 
     impl WaterfallChartAggregatedFieldWells {
         /// A new `WaterfallChartAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79285,6 +82353,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallChartAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Breakdowns", self.breakdowns);
@@ -79305,6 +82374,7 @@ pub mod template {
 
     impl WaterfallChartColorConfiguration {
         /// A new `WaterfallChartColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79315,6 +82385,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallChartColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupColorConfiguration", self.group_color_configuration);
@@ -79366,6 +82437,7 @@ pub mod template {
 
     impl WaterfallChartConfiguration {
         /// A new `WaterfallChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79387,6 +82459,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryAxisDisplayOptions", self.category_axis_display_options);
@@ -79416,6 +82489,7 @@ pub mod template {
 
     impl WaterfallChartFieldWells {
         /// A new `WaterfallChartFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79426,6 +82500,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallChartFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WaterfallChartAggregatedFieldWells", self.waterfall_chart_aggregated_field_wells);
@@ -79450,6 +82525,7 @@ pub mod template {
 
     impl WaterfallChartGroupColorConfiguration {
         /// A new `WaterfallChartGroupColorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79462,6 +82538,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallChartGroupColorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NegativeBarColor", self.negative_bar_color);
@@ -79482,6 +82559,7 @@ pub mod template {
 
     impl WaterfallChartOptions {
         /// A new `WaterfallChartOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79492,6 +82570,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallChartOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TotalBarLabel", self.total_bar_label);
@@ -79513,6 +82592,7 @@ pub mod template {
 
     impl WaterfallChartSortConfiguration {
         /// A new `WaterfallChartSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79524,6 +82604,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallChartSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BreakdownItemsLimit", self.breakdown_items_limit);
@@ -79584,6 +82665,7 @@ pub mod template {
     }
 
     impl IntoValue for WaterfallVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -79617,6 +82699,7 @@ pub mod template {
     }
 
     impl IntoValue for WhatIfPointScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Date".into(), self.date.into_value());
@@ -79652,6 +82735,7 @@ pub mod template {
     }
 
     impl IntoValue for WhatIfRangeScenario {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndDate".into(), self.end_date.into_value());
@@ -79675,6 +82759,7 @@ pub mod template {
 
     impl WordCloudAggregatedFieldWells {
         /// A new `WordCloudAggregatedFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79686,6 +82771,7 @@ pub mod template {
     }
 
     impl IntoValue for WordCloudAggregatedFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GroupBy", self.group_by);
@@ -79717,6 +82803,7 @@ pub mod template {
 
     impl WordCloudChartConfiguration {
         /// A new `WordCloudChartConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79731,6 +82818,7 @@ pub mod template {
     }
 
     impl IntoValue for WordCloudChartConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryLabelOptions", self.category_label_options);
@@ -79753,6 +82841,7 @@ pub mod template {
 
     impl WordCloudFieldWells {
         /// A new `WordCloudFieldWells` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79763,6 +82852,7 @@ pub mod template {
     }
 
     impl IntoValue for WordCloudFieldWells {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "WordCloudAggregatedFieldWells", self.word_cloud_aggregated_field_wells);
@@ -79796,6 +82886,7 @@ pub mod template {
 
     impl WordCloudOptions {
         /// A new `WordCloudOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79811,6 +82902,7 @@ pub mod template {
     }
 
     impl IntoValue for WordCloudOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudLayout", self.cloud_layout);
@@ -79837,6 +82929,7 @@ pub mod template {
 
     impl WordCloudSortConfiguration {
         /// A new `WordCloudSortConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -79848,6 +82941,7 @@ pub mod template {
     }
 
     impl IntoValue for WordCloudSortConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryItemsLimit", self.category_items_limit);
@@ -79908,6 +83002,7 @@ pub mod template {
     }
 
     impl IntoValue for WordCloudVisual {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -81061,6 +84156,7 @@ impl CfnTheme {
 impl crate::core::element::CfnResource for CfnTheme {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Theme";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AwsAccountId".into(), self.aws_account_id.into_value());
@@ -81080,29 +84176,34 @@ impl Handle<CfnTheme> {
     /// &lt;p&gt;The date and time that the theme was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;A version of a theme.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value {
         self.get_att("Version")
     }
     /// &lt;p&gt;The date and time that the theme was last updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the theme.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
@@ -81134,6 +84235,7 @@ pub mod theme {
 
     impl BorderStyle {
         /// A new `BorderStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81146,6 +84248,7 @@ pub mod theme {
     }
 
     impl IntoValue for BorderStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -81184,6 +84287,7 @@ pub mod theme {
 
     impl DataColorPalette {
         /// A new `DataColorPalette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81196,6 +84300,7 @@ pub mod theme {
     }
 
     impl IntoValue for DataColorPalette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Colors", self.colors);
@@ -81216,6 +84321,7 @@ pub mod theme {
 
     impl Font {
         /// A new `Font` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81226,6 +84332,7 @@ pub mod theme {
     }
 
     impl IntoValue for Font {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontFamily", self.font_family);
@@ -81261,6 +84368,7 @@ pub mod theme {
 
     impl FontConfiguration {
         /// A new `FontConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81276,6 +84384,7 @@ pub mod theme {
     }
 
     impl IntoValue for FontConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontColor", self.font_color);
@@ -81301,6 +84410,7 @@ pub mod theme {
 
     impl FontSize {
         /// A new `FontSize` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81311,6 +84421,7 @@ pub mod theme {
     }
 
     impl IntoValue for FontSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Absolute", self.absolute);
@@ -81329,6 +84440,7 @@ pub mod theme {
 
     impl FontWeight {
         /// A new `FontWeight` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81339,6 +84451,7 @@ pub mod theme {
     }
 
     impl IntoValue for FontWeight {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -81361,6 +84474,7 @@ pub mod theme {
 
     impl GutterStyle {
         /// A new `GutterStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81371,6 +84485,7 @@ pub mod theme {
     }
 
     impl IntoValue for GutterStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Show", self.show);
@@ -81391,6 +84506,7 @@ pub mod theme {
 
     impl MarginStyle {
         /// A new `MarginStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81401,6 +84517,7 @@ pub mod theme {
     }
 
     impl IntoValue for MarginStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Show", self.show);
@@ -81462,6 +84579,7 @@ pub mod theme {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -81486,6 +84604,7 @@ pub mod theme {
 
     impl SheetBackgroundStyle {
         /// A new `SheetBackgroundStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81497,6 +84616,7 @@ pub mod theme {
     }
 
     impl IntoValue for SheetBackgroundStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Color", self.color);
@@ -81522,6 +84642,7 @@ pub mod theme {
 
     impl SheetStyle {
         /// A new `SheetStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81534,6 +84655,7 @@ pub mod theme {
     }
 
     impl IntoValue for SheetStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Background", self.background);
@@ -81565,6 +84687,7 @@ pub mod theme {
 
     impl ThemeConfiguration {
         /// A new `ThemeConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81578,6 +84701,7 @@ pub mod theme {
     }
 
     impl IntoValue for ThemeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataColorPalette", self.data_color_palette);
@@ -81602,6 +84726,7 @@ pub mod theme {
 
     impl TileLayoutStyle {
         /// A new `TileLayoutStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81613,6 +84738,7 @@ pub mod theme {
     }
 
     impl IntoValue for TileLayoutStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Gutter", self.gutter);
@@ -81643,6 +84769,7 @@ pub mod theme {
 
     impl TileStyle {
         /// A new `TileStyle` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81656,6 +84783,7 @@ pub mod theme {
     }
 
     impl IntoValue for TileStyle {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BackgroundColor", self.background_color);
@@ -81698,6 +84826,7 @@ pub mod theme {
 
     impl Typography {
         /// A new `Typography` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81715,6 +84844,7 @@ pub mod theme {
     }
 
     impl IntoValue for Typography {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AxisLabelFontConfiguration", self.axis_label_font_configuration);
@@ -81847,6 +84977,7 @@ pub mod theme {
 
     impl UIColorPalette {
         /// A new `UIColorPalette` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81872,6 +85003,7 @@ pub mod theme {
     }
 
     impl IntoValue for UIColorPalette {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Accent", self.accent);
@@ -81911,6 +85043,7 @@ pub mod theme {
 
     impl VisualSubtitleFontConfiguration {
         /// A new `VisualSubtitleFontConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81923,6 +85056,7 @@ pub mod theme {
     }
 
     impl IntoValue for VisualSubtitleFontConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontConfiguration", self.font_configuration);
@@ -81949,6 +85083,7 @@ pub mod theme {
 
     impl VisualTitleFontConfiguration {
         /// A new `VisualTitleFontConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -81961,6 +85096,7 @@ pub mod theme {
     }
 
     impl IntoValue for VisualTitleFontConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FontConfiguration", self.font_configuration);
@@ -82050,6 +85186,7 @@ pub struct CfnTopic {
 
 impl CfnTopic {
     /// A new `CfnTopic` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -82071,6 +85208,7 @@ impl CfnTopic {
 impl crate::core::element::CfnResource for CfnTopic {
     const TYPE_NAME: &'static str = "AWS::QuickSight::Topic";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -82091,6 +85229,7 @@ impl crate::core::element::CfnResource for CfnTopic {
 impl Handle<CfnTopic> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -82113,6 +85252,7 @@ pub mod topic {
 
     impl CellValueSynonym {
         /// A new `CellValueSynonym` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82124,6 +85264,7 @@ pub mod topic {
     }
 
     impl IntoValue for CellValueSynonym {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CellValue", self.cell_value);
@@ -82143,6 +85284,7 @@ pub mod topic {
 
     impl CollectiveConstant {
         /// A new `CollectiveConstant` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82153,6 +85295,7 @@ pub mod topic {
     }
 
     impl IntoValue for CollectiveConstant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ValueList", self.value_list);
@@ -82177,6 +85320,7 @@ pub mod topic {
 
     impl ComparativeOrder {
         /// A new `ComparativeOrder` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82189,6 +85333,7 @@ pub mod topic {
     }
 
     impl IntoValue for ComparativeOrder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SpecifedOrder", self.specifed_order);
@@ -82217,6 +85362,7 @@ pub mod topic {
     }
 
     impl IntoValue for CustomInstructions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomInstructionsString".into(), self.custom_instructions_string.into_value());
@@ -82238,6 +85384,7 @@ pub mod topic {
 
     impl DataAggregation {
         /// A new `DataAggregation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82249,6 +85396,7 @@ pub mod topic {
     }
 
     impl IntoValue for DataAggregation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatasetRowDateGranularity", self.dataset_row_date_granularity);
@@ -82314,6 +85462,7 @@ pub mod topic {
     }
 
     impl IntoValue for DatasetMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CalculatedFields", self.calculated_fields);
@@ -82342,6 +85491,7 @@ pub mod topic {
 
     impl DefaultFormatting {
         /// A new `DefaultFormatting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82353,6 +85503,7 @@ pub mod topic {
     }
 
     impl IntoValue for DefaultFormatting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayFormat", self.display_format);
@@ -82405,6 +85556,7 @@ pub mod topic {
 
     impl DisplayFormatOptions {
         /// A new `DisplayFormatOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82426,6 +85578,7 @@ pub mod topic {
     }
 
     impl IntoValue for DisplayFormatOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlankCellFormat", self.blank_cell_format);
@@ -82467,6 +85620,7 @@ pub mod topic {
 
     impl NamedEntityDefinition {
         /// A new `NamedEntityDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82481,6 +85635,7 @@ pub mod topic {
     }
 
     impl IntoValue for NamedEntityDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldName", self.field_name);
@@ -82506,6 +85661,7 @@ pub mod topic {
 
     impl NamedEntityDefinitionMetric {
         /// A new `NamedEntityDefinitionMetric` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82517,6 +85673,7 @@ pub mod topic {
     }
 
     impl IntoValue for NamedEntityDefinitionMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -82539,6 +85696,7 @@ pub mod topic {
 
     impl NegativeFormat {
         /// A new `NegativeFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82550,6 +85708,7 @@ pub mod topic {
     }
 
     impl IntoValue for NegativeFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Prefix", self.prefix);
@@ -82572,6 +85731,7 @@ pub mod topic {
 
     impl RangeConstant {
         /// A new `RangeConstant` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82583,6 +85743,7 @@ pub mod topic {
     }
 
     impl IntoValue for RangeConstant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Maximum", self.maximum);
@@ -82608,6 +85769,7 @@ pub mod topic {
 
     impl SemanticEntityType {
         /// A new `SemanticEntityType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82620,6 +85782,7 @@ pub mod topic {
     }
 
     impl IntoValue for SemanticEntityType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SubTypeName", self.sub_type_name);
@@ -82658,6 +85821,7 @@ pub mod topic {
 
     impl SemanticType {
         /// A new `SemanticType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82674,6 +85838,7 @@ pub mod topic {
     }
 
     impl IntoValue for SemanticType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FalseyCellValue", self.falsey_cell_value);
@@ -82788,6 +85953,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicCalculatedField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -82831,6 +85997,7 @@ pub mod topic {
 
     impl TopicCategoryFilter {
         /// A new `TopicCategoryFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82844,6 +86011,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicCategoryFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilterFunction", self.category_filter_function);
@@ -82871,6 +86039,7 @@ pub mod topic {
 
     impl TopicCategoryFilterConstant {
         /// A new `TopicCategoryFilterConstant` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -82883,6 +86052,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicCategoryFilterConstant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CollectiveConstant", self.collective_constant);
@@ -82994,6 +86164,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicColumn {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -83028,6 +86199,7 @@ pub mod topic {
 
     impl TopicConfigOptions {
         /// A new `TopicConfigOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -83038,6 +86210,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicConfigOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "QBusinessInsightsEnabled", self.q_business_insights_enabled);
@@ -83059,6 +86232,7 @@ pub mod topic {
 
     impl TopicDateRangeFilter {
         /// A new `TopicDateRangeFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -83070,6 +86244,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicDateRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Constant", self.constant);
@@ -83149,6 +86324,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoryFilter", self.category_filter);
@@ -83208,6 +86384,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicNamedEntity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Definition", self.definition);
@@ -83233,6 +86410,7 @@ pub mod topic {
 
     impl TopicNumericEqualityFilter {
         /// A new `TopicNumericEqualityFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -83244,6 +86422,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicNumericEqualityFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -83269,6 +86448,7 @@ pub mod topic {
 
     impl TopicNumericRangeFilter {
         /// A new `TopicNumericRangeFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -83281,6 +86461,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicNumericRangeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Aggregation", self.aggregation);
@@ -83304,6 +86485,7 @@ pub mod topic {
 
     impl TopicRangeFilterConstant {
         /// A new `TopicRangeFilterConstant` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -83315,6 +86497,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicRangeFilterConstant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConstantType", self.constant_type);
@@ -83340,6 +86523,7 @@ pub mod topic {
 
     impl TopicRelativeDateFilter {
         /// A new `TopicRelativeDateFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -83352,6 +86536,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicRelativeDateFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Constant", self.constant);
@@ -83375,6 +86560,7 @@ pub mod topic {
 
     impl TopicSingularFilterConstant {
         /// A new `TopicSingularFilterConstant` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -83386,6 +86572,7 @@ pub mod topic {
     }
 
     impl IntoValue for TopicSingularFilterConstant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConstantType", self.constant_type);
@@ -83647,6 +86834,7 @@ pub struct CfnTopicV2 {
 
 impl CfnTopicV2 {
     /// A new `CfnTopicV2` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -83668,6 +86856,7 @@ impl CfnTopicV2 {
 impl crate::core::element::CfnResource for CfnTopicV2 {
     const TYPE_NAME: &'static str = "AWS::QuickSight::TopicV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -83688,6 +86877,7 @@ impl crate::core::element::CfnResource for CfnTopicV2 {
 impl Handle<CfnTopicV2> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -83713,6 +86903,7 @@ pub mod topic_v2 {
     }
 
     impl IntoValue for CustomInstructions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CustomInstructionsString".into(), self.custom_instructions_string.into_value());
@@ -83744,6 +86935,7 @@ pub mod topic_v2 {
     }
 
     impl IntoValue for DataSetReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataSetArn".into(), self.data_set_arn.into_value());
@@ -83772,6 +86964,7 @@ pub mod topic_v2 {
     }
 
     impl IntoValue for DataSetRelation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Left".into(), self.left.into_value());
@@ -83800,6 +86993,7 @@ pub mod topic_v2 {
     }
 
     impl IntoValue for DataSetRelationEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ColumnNames".into(), self.column_names.into_value());
@@ -83828,6 +87022,7 @@ pub mod topic_v2 {
     }
 
     impl IntoValue for ResourcePermission {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -83879,6 +87074,7 @@ pub struct CfnVPCConnection {
 
 impl CfnVPCConnection {
     /// A new `CfnVPCConnection` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -83899,6 +87095,7 @@ impl CfnVPCConnection {
 impl crate::core::element::CfnResource for CfnVPCConnection {
     const TYPE_NAME: &'static str = "AWS::QuickSight::VPCConnection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilityStatus", self.availability_status);
@@ -83919,35 +87116,41 @@ impl Handle<CfnVPCConnection> {
     /// &lt;p&gt;The Amazon Resource Name (ARN) of the VPC connection.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// &lt;p&gt;The time that the VPC connection was created.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// &lt;p&gt;The time that the VPC connection was last updated.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// &lt;p&gt;A list of network interfaces.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `NetworkInterfaces`.
+    #[inline]
     pub fn attr_network_interfaces(&self) -> Value {
         self.get_att("NetworkInterfaces")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// &lt;p&gt;The Amazon EC2 VPC ID associated with the VPC connection.&lt;/p&gt;
     ///
     /// `Fn::GetAtt` `VPCId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VPCId"))
     }

@@ -67,6 +67,7 @@ impl CfnPermission {
 impl crate::core::element::CfnResource for CfnPermission {
     const TYPE_NAME: &'static str = "AWS::RAM::Permission";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -81,23 +82,27 @@ impl crate::core::element::CfnResource for CfnPermission {
 impl Handle<CfnPermission> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Version of the permission.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
     /// Set to true to use this as the default permission.
     ///
     /// `Fn::GetAtt` `IsResourceTypeDefault`.
+    #[inline]
     pub fn attr_is_resource_type_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsResourceTypeDefault"))
     }
     ///
     /// `Fn::GetAtt` `PermissionType`.
+    #[inline]
     pub fn attr_permission_type(&self) -> Val<String> {
         Val::expr(self.get_att("PermissionType"))
     }
@@ -150,6 +155,7 @@ impl CfnPermissionAssociation {
 impl crate::core::element::CfnResource for CfnPermissionAssociation {
     const TYPE_NAME: &'static str = "AWS::RAM::PermissionAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PermissionArn".into(), self.permission_arn.into_value());
@@ -164,36 +170,42 @@ impl Handle<CfnPermissionAssociation> {
     /// Indicates whether the associated resource share is using the default version of the permission.
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
     /// The current status of the association between the permission and the resource share.
     ///
     /// `Fn::GetAtt` `AssociationStatus`.
+    #[inline]
     pub fn attr_association_status(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationStatus"))
     }
     /// The date and time when the association between the permission and the resource share was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// The feature set of the resource share.
     ///
     /// `Fn::GetAtt` `FeatureSet`.
+    #[inline]
     pub fn attr_feature_set(&self) -> Val<String> {
         Val::expr(self.get_att("FeatureSet"))
     }
     /// The resource type to which the permission applies.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }
     /// The version of the permission currently associated with the resource share.
     ///
     /// `Fn::GetAtt` `PermissionVersion`.
+    #[inline]
     pub fn attr_permission_version(&self) -> Val<String> {
         Val::expr(self.get_att("PermissionVersion"))
     }
@@ -241,6 +253,7 @@ impl CfnPrincipalAssociation {
 impl crate::core::element::CfnResource for CfnPrincipalAssociation {
     const TYPE_NAME: &'static str = "AWS::RAM::PrincipalAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Principal".into(), self.principal.into_value());
@@ -254,24 +267,28 @@ impl Handle<CfnPrincipalAssociation> {
     /// The type of entity included in this association.
     ///
     /// `Fn::GetAtt` `AssociationType`.
+    #[inline]
     pub fn attr_association_type(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationType"))
     }
     /// The current status of the association.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time when the association was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time when the association was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -279,6 +296,7 @@ impl Handle<CfnPrincipalAssociation> {
     /// owns the resource share.
     ///
     /// `Fn::GetAtt` `External`.
+    #[inline]
     pub fn attr_external(&self) -> Val<bool> {
         Val::expr(self.get_att("External"))
     }
@@ -318,6 +336,7 @@ impl CfnResourceAssociation {
 impl crate::core::element::CfnResource for CfnResourceAssociation {
     const TYPE_NAME: &'static str = "AWS::RAM::ResourceAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceArn".into(), self.resource_arn.into_value());
@@ -331,24 +350,28 @@ impl Handle<CfnResourceAssociation> {
     /// The type of entity included in this association.
     ///
     /// `Fn::GetAtt` `AssociationType`.
+    #[inline]
     pub fn attr_association_type(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationType"))
     }
     /// The current status of the association.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time when the association was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time when the association was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
@@ -356,6 +379,7 @@ impl Handle<CfnResourceAssociation> {
     /// owns the resource share.
     ///
     /// `Fn::GetAtt` `External`.
+    #[inline]
     pub fn attr_external(&self) -> Val<bool> {
         Val::expr(self.get_att("External"))
     }
@@ -458,6 +482,7 @@ impl CfnResourceShare {
 impl crate::core::element::CfnResource for CfnResourceShare {
     const TYPE_NAME: &'static str = "AWS::RAM::ResourceShare";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowExternalPrincipals", self.allow_external_principals);
@@ -476,36 +501,42 @@ impl crate::core::element::CfnResource for CfnResourceShare {
 impl Handle<CfnResourceShare> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The current status of the resource share.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time when the resource share was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time when the resource share was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }
     /// The feature set of the resource share.
     ///
     /// `Fn::GetAtt` `FeatureSet`.
+    #[inline]
     pub fn attr_feature_set(&self) -> Val<String> {
         Val::expr(self.get_att("FeatureSet"))
     }
     /// The ID of the AWS account that owns the resource share.
     ///
     /// `Fn::GetAtt` `OwningAccountId`.
+    #[inline]
     pub fn attr_owning_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwningAccountId"))
     }
@@ -532,6 +563,7 @@ pub mod resource_share {
 
     impl ResourceShareConfiguration {
         /// A new `ResourceShareConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -543,6 +575,7 @@ pub mod resource_share {
     }
 
     impl IntoValue for ResourceShareConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExclusiveAccountAccess", self.exclusive_account_access);
@@ -585,6 +618,7 @@ impl CfnSourceAssociation {
 impl crate::core::element::CfnResource for CfnSourceAssociation {
     const TYPE_NAME: &'static str = "AWS::RAM::SourceAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceShareArn".into(), self.resource_share_arn.into_value());
@@ -598,24 +632,28 @@ impl Handle<CfnSourceAssociation> {
     /// The type of the source.
     ///
     /// `Fn::GetAtt` `SourceType`.
+    #[inline]
     pub fn attr_source_type(&self) -> Val<String> {
         Val::expr(self.get_att("SourceType"))
     }
     /// The current status of the association.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time when the association was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time when the association was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedTime"))
     }

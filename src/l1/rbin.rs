@@ -96,6 +96,7 @@ impl CfnRule {
 impl crate::core::element::CfnResource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::Rbin::Rule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -115,18 +116,21 @@ impl Handle<CfnRule> {
     /// Rule Arn is unique for each rule.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique ID of the retention rule.
     ///
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("Identifier"))
     }
     /// The lock state for the retention rule.
     ///
     /// `Fn::GetAtt` `LockState`.
+    #[inline]
     pub fn attr_lock_state(&self) -> Val<String> {
         Val::expr(self.get_att("LockState"))
     }
@@ -159,6 +163,7 @@ pub mod rule {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceTagKey".into(), self.resource_tag_key.into_value());
@@ -197,6 +202,7 @@ pub mod rule {
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RetentionPeriodUnit".into(), self.retention_period_unit.into_value());
@@ -223,6 +229,7 @@ pub mod rule {
 
     impl UnlockDelay {
         /// A new `UnlockDelay` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -234,6 +241,7 @@ pub mod rule {
     }
 
     impl IntoValue for UnlockDelay {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UnlockDelayUnit", self.unlock_delay_unit);

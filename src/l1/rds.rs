@@ -71,6 +71,7 @@ impl CfnClusterSnapshot {
 impl crate::core::element::CfnResource for CfnClusterSnapshot {
     const TYPE_NAME: &'static str = "AWS::RDS::ClusterSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DBClusterIdentifier".into(), self.db_cluster_identifier.into_value());
@@ -85,108 +86,126 @@ impl Handle<CfnClusterSnapshot> {
     /// The Amazon Resource Name (ARN) for the DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `DBClusterSnapshotArn`.
+    #[inline]
     pub fn attr_db_cluster_snapshot_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBClusterSnapshotArn"))
     }
     /// The list of Availability Zones where instances in the DB cluster snapshot can be restored.
     ///
     /// `Fn::GetAtt` `AvailabilityZones`.
+    #[inline]
     pub fn attr_availability_zones(&self) -> Value {
         self.get_att("AvailabilityZones")
     }
     /// The name of the database engine for this DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `Engine`.
+    #[inline]
     pub fn attr_engine(&self) -> Val<String> {
         Val::expr(self.get_att("Engine"))
     }
     /// The version of the database engine for this DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
     pub fn attr_engine_version(&self) -> Val<String> {
         Val::expr(self.get_att("EngineVersion"))
     }
     /// The type of the DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `SnapshotType`.
+    #[inline]
     pub fn attr_snapshot_type(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotType"))
     }
     /// The allocated storage size of the DB cluster snapshot in gibibytes (GiB).
     ///
     /// `Fn::GetAtt` `AllocatedStorage`.
+    #[inline]
     pub fn attr_allocated_storage(&self) -> Val<i64> {
         Val::expr(self.get_att("AllocatedStorage"))
     }
     /// The status of this DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The port that the DB cluster was listening on at the time of the snapshot.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Port"))
     }
     /// The VPC ID associated with the DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// The time when the DB cluster was created, in Universal Coordinated Time (UTC).
     ///
     /// `Fn::GetAtt` `ClusterCreateTime`.
+    #[inline]
     pub fn attr_cluster_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterCreateTime"))
     }
     /// The master username for this DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `MasterUsername`.
+    #[inline]
     pub fn attr_master_username(&self) -> Val<String> {
         Val::expr(self.get_att("MasterUsername"))
     }
     /// The engine mode of the database engine for this DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `EngineMode`.
+    #[inline]
     pub fn attr_engine_mode(&self) -> Val<String> {
         Val::expr(self.get_att("EngineMode"))
     }
     /// The license model information for this DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `LicenseModel`.
+    #[inline]
     pub fn attr_license_model(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseModel"))
     }
     /// Indicates whether the DB cluster snapshot is encrypted.
     ///
     /// `Fn::GetAtt` `StorageEncrypted`.
+    #[inline]
     pub fn attr_storage_encrypted(&self) -> Val<bool> {
         Val::expr(self.get_att("StorageEncrypted"))
     }
     /// If StorageEncrypted is true, the AWS KMS key identifier for the encrypted DB cluster snapshot.
     ///
     /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
     pub fn attr_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyId"))
     }
     /// Indicates whether mapping of AWS IAM accounts to database accounts is enabled.
     ///
     /// `Fn::GetAtt` `IAMDatabaseAuthenticationEnabled`.
+    #[inline]
     pub fn attr_iam_database_authentication_enabled(&self) -> Val<bool> {
         Val::expr(self.get_att("IAMDatabaseAuthenticationEnabled"))
     }
     /// The resource ID of the DB cluster that this DB cluster snapshot was created from.
     ///
     /// `Fn::GetAtt` `DbClusterResourceId`.
+    #[inline]
     pub fn attr_db_cluster_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("DbClusterResourceId"))
     }
     /// The time when the snapshot was taken, in Universal Coordinated Time (UTC).
     ///
     /// `Fn::GetAtt` `SnapshotCreateTime`.
+    #[inline]
     pub fn attr_snapshot_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotCreateTime"))
     }
@@ -352,6 +371,7 @@ impl CfnCustomDBEngineVersion {
 impl crate::core::element::CfnResource for CfnCustomDBEngineVersion {
     const TYPE_NAME: &'static str = "AWS::RDS::CustomDBEngineVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DatabaseInstallationFiles", self.database_installation_files);
@@ -375,6 +395,7 @@ impl crate::core::element::CfnResource for CfnCustomDBEngineVersion {
 impl Handle<CfnCustomDBEngineVersion> {
     ///
     /// `Fn::GetAtt` `DBEngineVersionArn`.
+    #[inline]
     pub fn attr_db_engine_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBEngineVersionArn"))
     }
@@ -1387,6 +1408,7 @@ pub struct CfnDBCluster {
 
 impl CfnDBCluster {
     /// A new `CfnDBCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1459,6 +1481,7 @@ impl CfnDBCluster {
 impl crate::core::element::CfnResource for CfnDBCluster {
     const TYPE_NAME: &'static str = "AWS::RDS::DBCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -1530,29 +1553,34 @@ impl crate::core::element::CfnResource for CfnDBCluster {
 impl Handle<CfnDBCluster> {
     ///
     /// `Fn::GetAtt` `DBClusterArn`.
+    #[inline]
     pub fn attr_db_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBClusterArn"))
     }
     ///
     /// `Fn::GetAtt` `DBClusterResourceId`.
+    #[inline]
     pub fn attr_db_cluster_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("DBClusterResourceId"))
     }
     /// The ``Endpoint`` return value specifies the connection endpoint for the primary instance of the DB cluster.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value {
         self.get_att("Endpoint")
     }
     /// Specifies the connection endpoint for the primary instance of the DB cluster.
     ///
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Address"))
     }
     /// Specifies the port that the database engine is listening on.
     ///
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Port"))
     }
@@ -1572,12 +1600,14 @@ impl Handle<CfnDBCluster> {
     /// \*Amazon Aurora User Guide*.
     ///
     /// `Fn::GetAtt` `ReadEndpoint`.
+    #[inline]
     pub fn attr_read_endpoint(&self) -> Value {
         self.get_att("ReadEndpoint")
     }
     /// The host address of the reader endpoint.
     ///
     /// `Fn::GetAtt` `ReadEndpoint.Address`.
+    #[inline]
     pub fn attr_read_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("ReadEndpoint.Address"))
     }
@@ -1586,16 +1616,19 @@ impl Handle<CfnDBCluster> {
     /// values](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
     ///
     /// `Fn::GetAtt` `MasterUserSecret.SecretArn`.
+    #[inline]
     pub fn attr_master_user_secret_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MasterUserSecret.SecretArn"))
     }
     ///
     /// `Fn::GetAtt` `StorageEncryptionType`.
+    #[inline]
     pub fn attr_storage_encryption_type(&self) -> Val<String> {
         Val::expr(self.get_att("StorageEncryptionType"))
     }
     ///
     /// `Fn::GetAtt` `StorageThroughput`.
+    #[inline]
     pub fn attr_storage_throughput(&self) -> Val<i64> {
         Val::expr(self.get_att("StorageThroughput"))
     }
@@ -1636,6 +1669,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for DBClusterRole {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FeatureName", self.feature_name);
@@ -1664,6 +1698,7 @@ pub mod db_cluster {
 
     impl MasterUserSecret {
         /// A new `MasterUserSecret` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1674,6 +1709,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for MasterUserSecret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -1767,6 +1803,7 @@ pub mod db_cluster {
 
     impl ScalingConfiguration {
         /// A new `ScalingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1782,6 +1819,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoPause", self.auto_pause);
@@ -1849,6 +1887,7 @@ pub mod db_cluster {
 
     impl ServerlessV2ScalingConfiguration {
         /// A new `ServerlessV2ScalingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1861,6 +1900,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for ServerlessV2ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxCapacity", self.max_capacity);
@@ -1996,6 +2036,7 @@ impl CfnDBClusterEndpoint {
 impl crate::core::element::CfnResource for CfnDBClusterEndpoint {
     const TYPE_NAME: &'static str = "AWS::RDS::DBClusterEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CustomEndpointType".into(), self.custom_endpoint_type.into_value());
@@ -2013,30 +2054,35 @@ impl Handle<CfnDBClusterEndpoint> {
     /// The Amazon Resource Name (ARN) for the DB cluster endpoint.
     ///
     /// `Fn::GetAtt` `DBClusterEndpointArn`.
+    #[inline]
     pub fn attr_db_cluster_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBClusterEndpointArn"))
     }
     /// The DNS address of the endpoint.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// A unique system-generated identifier for an endpoint. It remains the same for the whole life of the endpoint.
     ///
     /// `Fn::GetAtt` `DBClusterEndpointResourceIdentifier`.
+    #[inline]
     pub fn attr_db_cluster_endpoint_resource_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("DBClusterEndpointResourceIdentifier"))
     }
     /// The endpoint classification returned by Amazon RDS.
     ///
     /// `Fn::GetAtt` `EndpointType`.
+    #[inline]
     pub fn attr_endpoint_type(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointType"))
     }
     /// The current status of the endpoint.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -2166,6 +2212,7 @@ impl CfnDBClusterParameterGroup {
 impl crate::core::element::CfnResource for CfnDBClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBClusterParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DBClusterParameterGroupName", self.db_cluster_parameter_group_name);
@@ -3817,6 +3864,7 @@ pub struct CfnDBInstance {
 
 impl CfnDBInstance {
     /// A new `CfnDBInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3911,6 +3959,7 @@ impl CfnDBInstance {
 impl crate::core::element::CfnResource for CfnDBInstance {
     const TYPE_NAME: &'static str = "AWS::RDS::DBInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalStorageVolumes", self.additional_storage_volumes);
@@ -4004,6 +4053,7 @@ impl crate::core::element::CfnResource for CfnDBInstance {
 impl Handle<CfnDBInstance> {
     ///
     /// `Fn::GetAtt` `AutomaticRestartTime`.
+    #[inline]
     pub fn attr_automatic_restart_time(&self) -> Val<String> {
         Val::expr(self.get_att("AutomaticRestartTime"))
     }
@@ -4016,18 +4066,21 @@ impl Handle<CfnDBInstance> {
     /// Aurora User Guide*.
     ///
     /// `Fn::GetAtt` `CertificateDetails`.
+    #[inline]
     pub fn attr_certificate_details(&self) -> Value {
         self.get_att("CertificateDetails")
     }
     /// The CA identifier of the CA certificate used for the DB instance's server certificate.
     ///
     /// `Fn::GetAtt` `CertificateDetails.CAIdentifier`.
+    #[inline]
     pub fn attr_certificate_details_ca_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateDetails.CAIdentifier"))
     }
     /// The expiration date of the DB instance’s server certificate.
     ///
     /// `Fn::GetAtt` `CertificateDetails.ValidTill`.
+    #[inline]
     pub fn attr_certificate_details_valid_till(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateDetails.ValidTill"))
     }
@@ -4043,54 +4096,64 @@ impl Handle<CfnDBInstance> {
     /// For the data structure that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value {
         self.get_att("Endpoint")
     }
     /// Specifies the DNS address of the DB instance.
     ///
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Address"))
     }
     /// Specifies the port that the database engine is listening on.
     ///
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Port"))
     }
     /// Specifies the ID that Amazon Route 53 assigns when you create a hosted zone.
     ///
     /// `Fn::GetAtt` `Endpoint.HostedZoneId`.
+    #[inline]
     pub fn attr_endpoint_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.HostedZoneId"))
     }
     ///
     /// `Fn::GetAtt` `DbiResourceId`.
+    #[inline]
     pub fn attr_dbi_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("DbiResourceId"))
     }
     ///
     /// `Fn::GetAtt` `DBInstanceArn`.
+    #[inline]
     pub fn attr_db_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBInstanceArn"))
     }
     ///
     /// `Fn::GetAtt` `DBInstanceStatus`.
+    #[inline]
     pub fn attr_db_instance_status(&self) -> Val<String> {
         Val::expr(self.get_att("DBInstanceStatus"))
     }
     ///
     /// `Fn::GetAtt` `InstanceCreateTime`.
+    #[inline]
     pub fn attr_instance_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceCreateTime"))
     }
     ///
     /// `Fn::GetAtt` `IsStorageConfigUpgradeAvailable`.
+    #[inline]
     pub fn attr_is_storage_config_upgrade_available(&self) -> Val<bool> {
         Val::expr(self.get_att("IsStorageConfigUpgradeAvailable"))
     }
     ///
     /// `Fn::GetAtt` `LatestRestorableTime`.
+    #[inline]
     pub fn attr_latest_restorable_time(&self) -> Val<String> {
         Val::expr(self.get_att("LatestRestorableTime"))
     }
@@ -4106,24 +4169,28 @@ impl Handle<CfnDBInstance> {
     /// For the data structure that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
     ///
     /// `Fn::GetAtt` `ListenerEndpoint`.
+    #[inline]
     pub fn attr_listener_endpoint(&self) -> Value {
         self.get_att("ListenerEndpoint")
     }
     /// Specifies the DNS address of the DB instance.
     ///
     /// `Fn::GetAtt` `ListenerEndpoint.Address`.
+    #[inline]
     pub fn attr_listener_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("ListenerEndpoint.Address"))
     }
     /// Specifies the port that the database engine is listening on.
     ///
     /// `Fn::GetAtt` `ListenerEndpoint.Port`.
+    #[inline]
     pub fn attr_listener_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("ListenerEndpoint.Port"))
     }
     /// Specifies the ID that Amazon Route 53 assigns when you create a hosted zone.
     ///
     /// `Fn::GetAtt` `ListenerEndpoint.HostedZoneId`.
+    #[inline]
     pub fn attr_listener_endpoint_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("ListenerEndpoint.HostedZoneId"))
     }
@@ -4132,46 +4199,55 @@ impl Handle<CfnDBInstance> {
     /// values](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
     ///
     /// `Fn::GetAtt` `MasterUserSecret.SecretArn`.
+    #[inline]
     pub fn attr_master_user_secret_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MasterUserSecret.SecretArn"))
     }
     ///
     /// `Fn::GetAtt` `PercentProgress`.
+    #[inline]
     pub fn attr_percent_progress(&self) -> Val<String> {
         Val::expr(self.get_att("PercentProgress"))
     }
     ///
     /// `Fn::GetAtt` `ReadReplicaDBClusterIdentifiers`.
+    #[inline]
     pub fn attr_read_replica_db_cluster_identifiers(&self) -> Value {
         self.get_att("ReadReplicaDBClusterIdentifiers")
     }
     ///
     /// `Fn::GetAtt` `ReadReplicaDBInstanceIdentifiers`.
+    #[inline]
     pub fn attr_read_replica_db_instance_identifiers(&self) -> Value {
         self.get_att("ReadReplicaDBInstanceIdentifiers")
     }
     ///
     /// `Fn::GetAtt` `ResumeFullAutomationModeTime`.
+    #[inline]
     pub fn attr_resume_full_automation_mode_time(&self) -> Val<String> {
         Val::expr(self.get_att("ResumeFullAutomationModeTime"))
     }
     ///
     /// `Fn::GetAtt` `SecondaryAvailabilityZone`.
+    #[inline]
     pub fn attr_secondary_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("SecondaryAvailabilityZone"))
     }
     ///
     /// `Fn::GetAtt` `StatusInfos`.
+    #[inline]
     pub fn attr_status_infos(&self) -> Value {
         self.get_att("StatusInfos")
     }
     ///
     /// `Fn::GetAtt` `StorageOperationStatus`.
+    #[inline]
     pub fn attr_storage_operation_status(&self) -> Val<String> {
         Val::expr(self.get_att("StorageOperationStatus"))
     }
     ///
     /// `Fn::GetAtt` `StorageOperationPercentProgress`.
+    #[inline]
     pub fn attr_storage_operation_percent_progress(&self) -> Val<i64> {
         Val::expr(self.get_att("StorageOperationPercentProgress"))
     }
@@ -4232,6 +4308,7 @@ pub mod db_instance {
 
     impl AdditionalStorageVolume {
         /// A new `AdditionalStorageVolume` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4249,6 +4326,7 @@ pub mod db_instance {
     }
 
     impl IntoValue for AdditionalStorageVolume {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -4291,6 +4369,7 @@ pub mod db_instance {
     }
 
     impl IntoValue for DBInstanceRole {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FeatureName".into(), self.feature_name.into_value());
@@ -4319,6 +4398,7 @@ pub mod db_instance {
 
     impl MasterUserSecret {
         /// A new `MasterUserSecret` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4329,6 +4409,7 @@ pub mod db_instance {
     }
 
     impl IntoValue for MasterUserSecret {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -4354,6 +4435,7 @@ pub mod db_instance {
 
     impl ProcessorFeature {
         /// A new `ProcessorFeature` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4365,6 +4447,7 @@ pub mod db_instance {
     }
 
     impl IntoValue for ProcessorFeature {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -4539,6 +4622,7 @@ impl CfnDBParameterGroup {
 impl crate::core::element::CfnResource for CfnDBParameterGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DBParameterGroupName", self.db_parameter_group_name);
@@ -4554,6 +4638,7 @@ impl crate::core::element::CfnResource for CfnDBParameterGroup {
 impl Handle<CfnDBParameterGroup> {
     ///
     /// `Fn::GetAtt` `DBParameterGroupArn`.
+    #[inline]
     pub fn attr_db_parameter_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBParameterGroupArn"))
     }
@@ -4680,6 +4765,7 @@ impl CfnDBProxy {
 impl crate::core::element::CfnResource for CfnDBProxy {
     const TYPE_NAME: &'static str = "AWS::RDS::DBProxy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Auth", self.auth);
@@ -4704,6 +4790,7 @@ impl Handle<CfnDBProxy> {
     /// The Amazon Resource Name (ARN) for the proxy.
     ///
     /// `Fn::GetAtt` `DBProxyArn`.
+    #[inline]
     pub fn attr_db_proxy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBProxyArn"))
     }
@@ -4711,12 +4798,14 @@ impl Handle<CfnDBProxy> {
     /// for a database client application.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// VPC ID to associate with the new DB proxy.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
@@ -4760,6 +4849,7 @@ pub mod db_proxy {
 
     impl AuthFormat {
         /// A new `AuthFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4774,6 +4864,7 @@ pub mod db_proxy {
     }
 
     impl IntoValue for AuthFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthScheme", self.auth_scheme);
@@ -4931,6 +5022,7 @@ impl CfnDBProxyEndpoint {
 impl crate::core::element::CfnResource for CfnDBProxyEndpoint {
     const TYPE_NAME: &'static str = "AWS::RDS::DBProxyEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DBProxyEndpointName".into(), self.db_proxy_endpoint_name.into_value());
@@ -4949,6 +5041,7 @@ impl Handle<CfnDBProxyEndpoint> {
     /// The Amazon Resource Name (ARN) for the DB proxy endpoint.
     ///
     /// `Fn::GetAtt` `DBProxyEndpointArn`.
+    #[inline]
     pub fn attr_db_proxy_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBProxyEndpointArn"))
     }
@@ -4956,12 +5049,14 @@ impl Handle<CfnDBProxyEndpoint> {
     /// string for a database client application.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// VPC ID to associate with the new DB proxy endpoint.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
@@ -4970,6 +5065,7 @@ impl Handle<CfnDBProxyEndpoint> {
     /// either read/write or read-only.
     ///
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Val<bool> {
         Val::expr(self.get_att("IsDefault"))
     }
@@ -5058,6 +5154,7 @@ impl CfnDBProxyTargetGroup {
 impl crate::core::element::CfnResource for CfnDBProxyTargetGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBProxyTargetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectionPoolConfigurationInfo", self.connection_pool_configuration_info);
@@ -5075,6 +5172,7 @@ impl Handle<CfnDBProxyTargetGroup> {
     /// The Amazon Resource Name (ARN) representing the target group.
     ///
     /// `Fn::GetAtt` `TargetGroupArn`.
+    #[inline]
     pub fn attr_target_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TargetGroupArn"))
     }
@@ -5117,6 +5215,7 @@ pub mod db_proxy_target_group {
 
     impl ConnectionPoolConfigurationInfoFormat {
         /// A new `ConnectionPoolConfigurationInfoFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5131,6 +5230,7 @@ pub mod db_proxy_target_group {
     }
 
     impl IntoValue for ConnectionPoolConfigurationInfoFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectionBorrowTimeout", self.connection_borrow_timeout);
@@ -5196,6 +5296,7 @@ impl CfnDBSecurityGroup {
 impl crate::core::element::CfnResource for CfnDBSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSecurityGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DBSecurityGroupIngress".into(), self.db_security_group_ingress.into_value());
@@ -5210,6 +5311,7 @@ impl crate::core::element::CfnResource for CfnDBSecurityGroup {
 impl Handle<CfnDBSecurityGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -5238,6 +5340,7 @@ pub mod db_security_group {
 
     impl Ingress {
         /// A new `Ingress` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5251,6 +5354,7 @@ pub mod db_security_group {
     }
 
     impl IntoValue for Ingress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CIDRIP", self.cidrip);
@@ -5311,6 +5415,7 @@ impl CfnDBSecurityGroupIngress {
 impl crate::core::element::CfnResource for CfnDBSecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSecurityGroupIngress";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CIDRIP", self.cidrip);
@@ -5326,6 +5431,7 @@ impl crate::core::element::CfnResource for CfnDBSecurityGroupIngress {
 impl Handle<CfnDBSecurityGroupIngress> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -5437,6 +5543,7 @@ impl CfnDBShardGroup {
 impl crate::core::element::CfnResource for CfnDBShardGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBShardGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ComputeRedundancy", self.compute_redundancy);
@@ -5454,11 +5561,13 @@ impl crate::core::element::CfnResource for CfnDBShardGroup {
 impl Handle<CfnDBShardGroup> {
     ///
     /// `Fn::GetAtt` `DBShardGroupResourceId`.
+    #[inline]
     pub fn attr_db_shard_group_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("DBShardGroupResourceId"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
@@ -5515,6 +5624,7 @@ impl CfnDBSnapshot {
 impl crate::core::element::CfnResource for CfnDBSnapshot {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSnapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DBInstanceIdentifier".into(), self.db_instance_identifier.into_value());
@@ -5529,132 +5639,154 @@ impl Handle<CfnDBSnapshot> {
     /// The Amazon Resource Name (ARN) for the DB snapshot.
     ///
     /// `Fn::GetAtt` `DBSnapshotArn`.
+    #[inline]
     pub fn attr_db_snapshot_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBSnapshotArn"))
     }
     /// The name of the database engine.
     ///
     /// `Fn::GetAtt` `Engine`.
+    #[inline]
     pub fn attr_engine(&self) -> Val<String> {
         Val::expr(self.get_att("Engine"))
     }
     /// The version of the database engine.
     ///
     /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
     pub fn attr_engine_version(&self) -> Val<String> {
         Val::expr(self.get_att("EngineVersion"))
     }
     /// The allocated storage size in gibibytes (GiB).
     ///
     /// `Fn::GetAtt` `AllocatedStorage`.
+    #[inline]
     pub fn attr_allocated_storage(&self) -> Val<i64> {
         Val::expr(self.get_att("AllocatedStorage"))
     }
     /// The status of this DB snapshot.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The port that the database engine was listening on at the time of the snapshot.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Port"))
     }
     /// The name of the Availability Zone the DB instance was located in at the time of the DB snapshot.
     ///
     /// `Fn::GetAtt` `AvailabilityZone`.
+    #[inline]
     pub fn attr_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("AvailabilityZone"))
     }
     /// The VPC ID associated with the DB snapshot.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// The time when the DB instance was created, in UTC.
     ///
     /// `Fn::GetAtt` `InstanceCreateTime`.
+    #[inline]
     pub fn attr_instance_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceCreateTime"))
     }
     /// The master username for the DB snapshot.
     ///
     /// `Fn::GetAtt` `MasterUsername`.
+    #[inline]
     pub fn attr_master_username(&self) -> Val<String> {
         Val::expr(self.get_att("MasterUsername"))
     }
     /// The type of the DB snapshot.
     ///
     /// `Fn::GetAtt` `SnapshotType`.
+    #[inline]
     pub fn attr_snapshot_type(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotType"))
     }
     /// The Provisioned IOPS value of the DB instance at the time of the snapshot.
     ///
     /// `Fn::GetAtt` `Iops`.
+    #[inline]
     pub fn attr_iops(&self) -> Val<i64> {
         Val::expr(self.get_att("Iops"))
     }
     /// The option group name for the DB snapshot.
     ///
     /// `Fn::GetAtt` `OptionGroupName`.
+    #[inline]
     pub fn attr_option_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("OptionGroupName"))
     }
     /// The time when the snapshot was taken, in UTC.
     ///
     /// `Fn::GetAtt` `SnapshotCreateTime`.
+    #[inline]
     pub fn attr_snapshot_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotCreateTime"))
     }
     /// Indicates whether the DB snapshot is encrypted.
     ///
     /// `Fn::GetAtt` `Encrypted`.
+    #[inline]
     pub fn attr_encrypted(&self) -> Val<bool> {
         Val::expr(self.get_att("Encrypted"))
     }
     /// If Encrypted is true, the AWS KMS key identifier for the encrypted DB snapshot.
     ///
     /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
     pub fn attr_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyId"))
     }
     /// The storage type associated with the DB snapshot.
     ///
     /// `Fn::GetAtt` `StorageType`.
+    #[inline]
     pub fn attr_storage_type(&self) -> Val<String> {
         Val::expr(self.get_att("StorageType"))
     }
     /// License model information for the restored DB instance.
     ///
     /// `Fn::GetAtt` `LicenseModel`.
+    #[inline]
     pub fn attr_license_model(&self) -> Val<String> {
         Val::expr(self.get_att("LicenseModel"))
     }
     /// Indicates whether mapping of AWS IAM accounts to database accounts is enabled.
     ///
     /// `Fn::GetAtt` `IAMDatabaseAuthenticationEnabled`.
+    #[inline]
     pub fn attr_iam_database_authentication_enabled(&self) -> Val<bool> {
         Val::expr(self.get_att("IAMDatabaseAuthenticationEnabled"))
     }
     /// The identifier for the source DB instance, which is unique to an AWS Region.
     ///
     /// `Fn::GetAtt` `DbiResourceId`.
+    #[inline]
     pub fn attr_dbi_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("DbiResourceId"))
     }
     /// The time of the CreateDBSnapshot operation in UTC. Doesn't change when the snapshot is copied.
     ///
     /// `Fn::GetAtt` `OriginalSnapshotCreateTime`.
+    #[inline]
     pub fn attr_original_snapshot_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("OriginalSnapshotCreateTime"))
     }
     /// The storage throughput for the DB snapshot.
     ///
     /// `Fn::GetAtt` `StorageThroughput`.
+    #[inline]
     pub fn attr_storage_throughput(&self) -> Val<i64> {
         Val::expr(self.get_att("StorageThroughput"))
     }
@@ -5725,6 +5857,7 @@ impl CfnDBSubnetGroup {
 impl crate::core::element::CfnResource for CfnDBSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSubnetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DBSubnetGroupDescription".into(), self.db_subnet_group_description.into_value());
@@ -5739,6 +5872,7 @@ impl crate::core::element::CfnResource for CfnDBSubnetGroup {
 impl Handle<CfnDBSubnetGroup> {
     ///
     /// `Fn::GetAtt` `DBSubnetGroupArn`.
+    #[inline]
     pub fn attr_db_subnet_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DBSubnetGroupArn"))
     }
@@ -5852,6 +5986,7 @@ impl CfnDeployment {
 impl crate::core::element::CfnResource for CfnDeployment {
     const TYPE_NAME: &'static str = "AWS::RDS::Deployment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BlueGreenDeploymentName".into(), self.blue_green_deployment_name.into_value());
@@ -5875,42 +6010,49 @@ impl Handle<CfnDeployment> {
     /// The Amazon Resource Name (ARN) of the Blue/Green Deployment.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The system-generated identifier of the Blue/Green Deployment.
     ///
     /// `Fn::GetAtt` `BlueGreenDeploymentIdentifier`.
+    #[inline]
     pub fn attr_blue_green_deployment_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("BlueGreenDeploymentIdentifier"))
     }
     /// The ARN of the target database in the green environment.
     ///
     /// `Fn::GetAtt` `Target`.
+    #[inline]
     pub fn attr_target(&self) -> Val<String> {
         Val::expr(self.get_att("Target"))
     }
     /// The source and target member mappings in the Blue/Green Deployment.
     ///
     /// `Fn::GetAtt` `SwitchoverDetails`.
+    #[inline]
     pub fn attr_switchover_details(&self) -> Value {
         self.get_att("SwitchoverDetails")
     }
     /// The provisioning tasks for the Blue/Green Deployment.
     ///
     /// `Fn::GetAtt` `Tasks`.
+    #[inline]
     pub fn attr_tasks(&self) -> Value {
         self.get_att("Tasks")
     }
     /// The status of the Blue/Green Deployment.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time when the Blue/Green Deployment was created in UTC.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
@@ -6026,6 +6168,7 @@ impl CfnEventSubscription {
 impl crate::core::element::CfnResource for CfnEventSubscription {
     const TYPE_NAME: &'static str = "AWS::RDS::EventSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enabled", self.enabled);
@@ -6101,6 +6244,7 @@ pub struct CfnGlobalCluster {
 
 impl CfnGlobalCluster {
     /// A new `CfnGlobalCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -6120,6 +6264,7 @@ impl CfnGlobalCluster {
 impl crate::core::element::CfnResource for CfnGlobalCluster {
     const TYPE_NAME: &'static str = "AWS::RDS::GlobalCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtection", self.deletion_protection);
@@ -6138,6 +6283,7 @@ impl crate::core::element::CfnResource for CfnGlobalCluster {
 impl Handle<CfnGlobalCluster> {
     ///
     /// `Fn::GetAtt` `GlobalEndpoint`.
+    #[inline]
     pub fn attr_global_endpoint(&self) -> Value {
         self.get_att("GlobalEndpoint")
     }
@@ -6247,6 +6393,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::RDS::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -6265,11 +6412,13 @@ impl crate::core::element::CfnResource for CfnIntegration {
 impl Handle<CfnIntegration> {
     ///
     /// `Fn::GetAtt` `IntegrationArn`.
+    #[inline]
     pub fn attr_integration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationArn"))
     }
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
@@ -6380,6 +6529,7 @@ impl CfnOptionGroup {
 impl crate::core::element::CfnResource for CfnOptionGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::OptionGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EngineName".into(), self.engine_name.into_value());
@@ -6455,6 +6605,7 @@ pub mod option_group {
     }
 
     impl IntoValue for OptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DBSecurityGroupMemberships", self.db_security_group_memberships);
@@ -6485,6 +6636,7 @@ pub mod option_group {
 
     impl OptionSetting {
         /// A new `OptionSetting` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6496,6 +6648,7 @@ pub mod option_group {
     }
 
     impl IntoValue for OptionSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);

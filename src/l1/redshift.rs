@@ -461,6 +461,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::Redshift::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowVersionUpgrade", self.allow_version_upgrade);
@@ -524,28 +525,33 @@ impl Handle<CfnCluster> {
     /// A unique identifier for the deferred maintenance window.
     ///
     /// `Fn::GetAtt` `DeferMaintenanceIdentifier`.
+    #[inline]
     pub fn attr_defer_maintenance_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("DeferMaintenanceIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Port"))
     }
     ///
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint.Address"))
     }
     /// The Amazon Resource Name (ARN) of the cluster namespace.
     ///
     /// `Fn::GetAtt` `ClusterNamespaceArn`.
+    #[inline]
     pub fn attr_cluster_namespace_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterNamespaceArn"))
     }
     /// The Amazon Resource Name (ARN) for the cluster's admin user credentials secret.
     ///
     /// `Fn::GetAtt` `MasterPasswordSecretArn`.
+    #[inline]
     pub fn attr_master_password_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MasterPasswordSecretArn"))
     }
@@ -562,12 +568,14 @@ pub mod cluster {
 
     impl Endpoint {
         /// A new `Endpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -593,6 +601,7 @@ pub mod cluster {
 
     impl LoggingProperties {
         /// A new `LoggingProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -606,6 +615,7 @@ pub mod cluster {
     }
 
     impl IntoValue for LoggingProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketName", self.bucket_name);
@@ -690,6 +700,7 @@ impl CfnClusterParameterGroup {
 impl crate::core::element::CfnResource for CfnClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::Redshift::ClusterParameterGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -728,6 +739,7 @@ pub mod cluster_parameter_group {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParameterName".into(), self.parameter_name.into_value());
@@ -768,6 +780,7 @@ impl CfnClusterSecurityGroup {
 impl crate::core::element::CfnResource for CfnClusterSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::Redshift::ClusterSecurityGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -780,6 +793,7 @@ impl crate::core::element::CfnResource for CfnClusterSecurityGroup {
 impl Handle<CfnClusterSecurityGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -827,6 +841,7 @@ impl CfnClusterSecurityGroupIngress {
 impl crate::core::element::CfnResource for CfnClusterSecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::Redshift::ClusterSecurityGroupIngress";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CIDRIP", self.cidrip);
@@ -841,6 +856,7 @@ impl crate::core::element::CfnResource for CfnClusterSecurityGroupIngress {
 impl Handle<CfnClusterSecurityGroupIngress> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -885,6 +901,7 @@ impl CfnClusterSubnetGroup {
 impl crate::core::element::CfnResource for CfnClusterSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::Redshift::ClusterSubnetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -900,6 +917,7 @@ impl Handle<CfnClusterSubnetGroup> {
     /// it, cloudformation will generate it. Must not be "Default".
     ///
     /// `Fn::GetAtt` `ClusterSubnetGroupName`.
+    #[inline]
     pub fn attr_cluster_subnet_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterSubnetGroupName"))
     }
@@ -970,6 +988,7 @@ impl CfnEndpointAccess {
 impl crate::core::element::CfnResource for CfnEndpointAccess {
     const TYPE_NAME: &'static str = "AWS::Redshift::EndpointAccess";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterIdentifier".into(), self.cluster_identifier.into_value());
@@ -986,48 +1005,56 @@ impl Handle<CfnEndpointAccess> {
     /// The DNS address of the endpoint.
     ///
     /// `Fn::GetAtt` `Address`.
+    #[inline]
     pub fn attr_address(&self) -> Val<String> {
         Val::expr(self.get_att("Address"))
     }
     /// The status of the endpoint.
     ///
     /// `Fn::GetAtt` `EndpointStatus`.
+    #[inline]
     pub fn attr_endpoint_status(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointStatus"))
     }
     /// The time (UTC) that the endpoint was created.
     ///
     /// `Fn::GetAtt` `EndpointCreateTime`.
+    #[inline]
     pub fn attr_endpoint_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointCreateTime"))
     }
     /// The port number on which the cluster accepts incoming connections.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Port"))
     }
     /// A list of Virtual Private Cloud (VPC) security groups to be associated with the endpoint.
     ///
     /// `Fn::GetAtt` `VpcSecurityGroups`.
+    #[inline]
     pub fn attr_vpc_security_groups(&self) -> Value {
         self.get_att("VpcSecurityGroups")
     }
     /// The connection endpoint for connecting to an Amazon Redshift cluster through the proxy.
     ///
     /// `Fn::GetAtt` `VpcEndpoint`.
+    #[inline]
     pub fn attr_vpc_endpoint(&self) -> Value {
         self.get_att("VpcEndpoint")
     }
     /// The connection endpoint ID for connecting an Amazon Redshift cluster through the proxy.
     ///
     /// `Fn::GetAtt` `VpcEndpoint.VpcEndpointId`.
+    #[inline]
     pub fn attr_vpc_endpoint_vpc_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpoint.VpcEndpointId"))
     }
     /// The VPC identifier that the endpoint is associated.
     ///
     /// `Fn::GetAtt` `VpcEndpoint.VpcId`.
+    #[inline]
     pub fn attr_vpc_endpoint_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpoint.VpcId"))
     }
@@ -1082,6 +1109,7 @@ impl CfnEndpointAuthorization {
 impl crate::core::element::CfnResource for CfnEndpointAuthorization {
     const TYPE_NAME: &'static str = "AWS::Redshift::EndpointAuthorization";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Account".into(), self.account.into_value());
@@ -1096,47 +1124,55 @@ impl crate::core::element::CfnResource for CfnEndpointAuthorization {
 impl Handle<CfnEndpointAuthorization> {
     ///
     /// `Fn::GetAtt` `Grantor`.
+    #[inline]
     pub fn attr_grantor(&self) -> Val<String> {
         Val::expr(self.get_att("Grantor"))
     }
     ///
     /// `Fn::GetAtt` `Grantee`.
+    #[inline]
     pub fn attr_grantee(&self) -> Val<String> {
         Val::expr(self.get_att("Grantee"))
     }
     /// The time (UTC) when the authorization was created.
     ///
     /// `Fn::GetAtt` `AuthorizeTime`.
+    #[inline]
     pub fn attr_authorize_time(&self) -> Val<String> {
         Val::expr(self.get_att("AuthorizeTime"))
     }
     /// The status of the cluster.
     ///
     /// `Fn::GetAtt` `ClusterStatus`.
+    #[inline]
     pub fn attr_cluster_status(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterStatus"))
     }
     /// The status of the authorization action.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Indicates whether all VPCs in the grantee account are allowed access to the cluster.
     ///
     /// `Fn::GetAtt` `AllowedAllVPCs`.
+    #[inline]
     pub fn attr_allowed_all_vpcs(&self) -> Val<bool> {
         Val::expr(self.get_att("AllowedAllVPCs"))
     }
     /// The VPCs allowed access to the cluster.
     ///
     /// `Fn::GetAtt` `AllowedVPCs`.
+    #[inline]
     pub fn attr_allowed_vpcs(&self) -> Value {
         self.get_att("AllowedVPCs")
     }
     /// The number of Redshift-managed VPC endpoints created for the authorization.
     ///
     /// `Fn::GetAtt` `EndpointCount`.
+    #[inline]
     pub fn attr_endpoint_count(&self) -> Val<i64> {
         Val::expr(self.get_att("EndpointCount"))
     }
@@ -1224,6 +1260,7 @@ impl CfnEventSubscription {
 impl crate::core::element::CfnResource for CfnEventSubscription {
     const TYPE_NAME: &'static str = "AWS::Redshift::EventSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enabled", self.enabled);
@@ -1243,36 +1280,42 @@ impl Handle<CfnEventSubscription> {
     /// The AWS account associated with the Amazon Redshift event notification subscription.
     ///
     /// `Fn::GetAtt` `CustomerAwsId`.
+    #[inline]
     pub fn attr_customer_aws_id(&self) -> Val<String> {
         Val::expr(self.get_att("CustomerAwsId"))
     }
     /// The name of the Amazon Redshift event notification subscription.
     ///
     /// `Fn::GetAtt` `CustSubscriptionId`.
+    #[inline]
     pub fn attr_cust_subscription_id(&self) -> Val<String> {
         Val::expr(self.get_att("CustSubscriptionId"))
     }
     /// The status of the Amazon Redshift event notification subscription.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The date and time the Amazon Redshift event notification subscription was created.
     ///
     /// `Fn::GetAtt` `SubscriptionCreationTime`.
+    #[inline]
     pub fn attr_subscription_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriptionCreationTime"))
     }
     /// A list of the sources that publish events to the Amazon Redshift event notification subscription.
     ///
     /// `Fn::GetAtt` `SourceIdsList`.
+    #[inline]
     pub fn attr_source_ids_list(&self) -> Value {
         self.get_att("SourceIdsList")
     }
     /// The list of Amazon Redshift event categories specified in the event notification subscription.
     ///
     /// `Fn::GetAtt` `EventCategoriesList`.
+    #[inline]
     pub fn attr_event_categories_list(&self) -> Value {
         self.get_att("EventCategoriesList")
     }
@@ -1374,6 +1417,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::Redshift::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -1391,12 +1435,14 @@ impl Handle<CfnIntegration> {
     /// The Amazon Resource Name (ARN) of the integration.
     ///
     /// `Fn::GetAtt` `IntegrationArn`.
+    #[inline]
     pub fn attr_integration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationArn"))
     }
     /// The time (UTC) when the integration was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
@@ -1460,6 +1506,7 @@ impl CfnQEV2IdcApplication {
 impl crate::core::element::CfnResource for CfnQEV2IdcApplication {
     const TYPE_NAME: &'static str = "AWS::Redshift::QEV2IdcApplication";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdcDisplayName".into(), self.idc_display_name.into_value());
@@ -1476,6 +1523,7 @@ impl Handle<CfnQEV2IdcApplication> {
     /// Identity Center.
     ///
     /// `Fn::GetAtt` `Qev2IdcApplicationArn`.
+    #[inline]
     pub fn attr_qev2_idc_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Qev2IdcApplicationArn"))
     }
@@ -1483,12 +1531,14 @@ impl Handle<CfnQEV2IdcApplication> {
     /// application.
     ///
     /// `Fn::GetAtt` `IdcManagedApplicationArn`.
+    #[inline]
     pub fn attr_idc_managed_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdcManagedApplicationArn"))
     }
     /// The onboarding status for the Amazon Redshift Query Editor (QEV2) IAM Identity Center application.
     ///
     /// `Fn::GetAtt` `IdcOnboardStatus`.
+    #[inline]
     pub fn attr_idc_onboard_status(&self) -> Val<String> {
         Val::expr(self.get_att("IdcOnboardStatus"))
     }
@@ -1595,6 +1645,7 @@ impl CfnRedshiftIdcApplication {
 impl crate::core::element::CfnResource for CfnRedshiftIdcApplication {
     const TYPE_NAME: &'static str = "AWS::Redshift::RedshiftIdcApplication";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationType", self.application_type);
@@ -1616,18 +1667,21 @@ impl Handle<CfnRedshiftIdcApplication> {
     /// The ARN for the Redshift application that integrates with IAM Identity Center.
     ///
     /// `Fn::GetAtt` `RedshiftIdcApplicationArn`.
+    #[inline]
     pub fn attr_redshift_idc_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RedshiftIdcApplicationArn"))
     }
     /// The ARN for the Amazon Redshift IAM Identity Center application.
     ///
     /// `Fn::GetAtt` `IdcManagedApplicationArn`.
+    #[inline]
     pub fn attr_idc_managed_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdcManagedApplicationArn"))
     }
     /// The onboarding status for the Amazon Redshift IAM Identity Center application.
     ///
     /// `Fn::GetAtt` `IdcOnboardStatus`.
+    #[inline]
     pub fn attr_idc_onboard_status(&self) -> Val<String> {
         Val::expr(self.get_att("IdcOnboardStatus"))
     }
@@ -1654,6 +1708,7 @@ pub mod redshift_idc_application {
 
     impl AuthorizedTokenIssuer {
         /// A new `AuthorizedTokenIssuer` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1665,6 +1720,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for AuthorizedTokenIssuer {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizedAudiencesList", self.authorized_audiences_list);
@@ -1692,6 +1748,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for Connect {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Authorization".into(), self.authorization.into_value());
@@ -1718,6 +1775,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for LakeFormationQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Authorization".into(), self.authorization.into_value());
@@ -1736,6 +1794,7 @@ pub mod redshift_idc_application {
 
     impl LakeFormationScopeUnion {
         /// A new `LakeFormationScopeUnion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1746,6 +1805,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for LakeFormationScopeUnion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LakeFormationQuery", self.lake_formation_query);
@@ -1772,6 +1832,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for ReadWriteAccess {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Authorization".into(), self.authorization.into_value());
@@ -1790,6 +1851,7 @@ pub mod redshift_idc_application {
 
     impl RedshiftScopeUnion {
         /// A new `RedshiftScopeUnion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1800,6 +1862,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for RedshiftScopeUnion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Connect", self.connect);
@@ -1818,6 +1881,7 @@ pub mod redshift_idc_application {
 
     impl S3AccessGrantsScopeUnion {
         /// A new `S3AccessGrantsScopeUnion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1828,6 +1892,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for S3AccessGrantsScopeUnion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReadWriteAccess", self.read_write_access);
@@ -1858,6 +1923,7 @@ pub mod redshift_idc_application {
 
     impl ServiceIntegrationsUnion {
         /// A new `ServiceIntegrationsUnion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1870,6 +1936,7 @@ pub mod redshift_idc_application {
     }
 
     impl IntoValue for ServiceIntegrationsUnion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LakeFormation", self.lake_formation);
@@ -1977,6 +2044,7 @@ impl CfnScheduledAction {
 impl crate::core::element::CfnResource for CfnScheduledAction {
     const TYPE_NAME: &'static str = "AWS::Redshift::ScheduledAction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enable", self.enable);
@@ -1996,12 +2064,14 @@ impl Handle<CfnScheduledAction> {
     /// The state of the scheduled action.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// List of times when the scheduled action will run.
     ///
     /// `Fn::GetAtt` `NextInvocations`.
+    #[inline]
     pub fn attr_next_invocations(&self) -> Value {
         self.get_att("NextInvocations")
     }
@@ -2066,6 +2136,7 @@ impl CfnSnapshot {
 impl crate::core::element::CfnResource for CfnSnapshot {
     const TYPE_NAME: &'static str = "AWS::Redshift::Snapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterIdentifier".into(), self.cluster_identifier.into_value());
@@ -2081,6 +2152,7 @@ impl Handle<CfnSnapshot> {
     /// The Amazon Resource Name (ARN) of the snapshot.
     ///
     /// `Fn::GetAtt` `SnapshotArn`.
+    #[inline]
     pub fn attr_snapshot_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotArn"))
     }
@@ -2089,90 +2161,105 @@ impl Handle<CfnSnapshot> {
     /// final snapshot, or failed. DeleteClusterSnapshot returns status as deleted.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The snapshot type. Snapshots created using CreateClusterSnapshot and CopyClusterSnapshot are of type manual.
     ///
     /// `Fn::GetAtt` `SnapshotType`.
+    #[inline]
     pub fn attr_snapshot_type(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotType"))
     }
     /// The Availability Zone in which the cluster was created.
     ///
     /// `Fn::GetAtt` `AvailabilityZone`.
+    #[inline]
     pub fn attr_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("AvailabilityZone"))
     }
     /// The time (UTC) when the cluster was originally created.
     ///
     /// `Fn::GetAtt` `ClusterCreateTime`.
+    #[inline]
     pub fn attr_cluster_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterCreateTime"))
     }
     /// The admin user name for the cluster.
     ///
     /// `Fn::GetAtt` `MasterUsername`.
+    #[inline]
     pub fn attr_master_username(&self) -> Val<String> {
         Val::expr(self.get_att("MasterUsername"))
     }
     /// The version ID of the Amazon Redshift engine that is running on the cluster.
     ///
     /// `Fn::GetAtt` `ClusterVersion`.
+    #[inline]
     pub fn attr_cluster_version(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterVersion"))
     }
     /// The engine full version of the cluster at the time the snapshot was taken.
     ///
     /// `Fn::GetAtt` `EngineFullVersion`.
+    #[inline]
     pub fn attr_engine_full_version(&self) -> Val<String> {
         Val::expr(self.get_att("EngineFullVersion"))
     }
     /// The time (in UTC format) when Amazon Redshift began the snapshot.
     ///
     /// `Fn::GetAtt` `SnapshotCreateTime`.
+    #[inline]
     pub fn attr_snapshot_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("SnapshotCreateTime"))
     }
     /// The node type that the cluster is provisioned with.
     ///
     /// `Fn::GetAtt` `NodeType`.
+    #[inline]
     pub fn attr_node_type(&self) -> Val<String> {
         Val::expr(self.get_att("NodeType"))
     }
     /// The number of nodes in the cluster.
     ///
     /// `Fn::GetAtt` `NumberOfNodes`.
+    #[inline]
     pub fn attr_number_of_nodes(&self) -> Val<i64> {
         Val::expr(self.get_att("NumberOfNodes"))
     }
     /// The name of the database that was created when the cluster was created.
     ///
     /// `Fn::GetAtt` `DBName`.
+    #[inline]
     pub fn attr_db_name(&self) -> Val<String> {
         Val::expr(self.get_att("DBName"))
     }
     /// The port that the cluster is listening on.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Port"))
     }
     /// The VPC identifier of the cluster if the snapshot is from a cluster in a VPC.
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     /// If true, the data in the snapshot is encrypted at rest.
     ///
     /// `Fn::GetAtt` `Encrypted`.
+    #[inline]
     pub fn attr_encrypted(&self) -> Val<bool> {
         Val::expr(self.get_att("Encrypted"))
     }
     /// A boolean that indicates whether the snapshot data is encrypted using the HSM keys of the source cluster.
     ///
     /// `Fn::GetAtt` `EncryptedWithHSM`.
+    #[inline]
     pub fn attr_encrypted_with_hsm(&self) -> Val<bool> {
         Val::expr(self.get_att("EncryptedWithHSM"))
     }
@@ -2180,24 +2267,28 @@ impl Handle<CfnSnapshot> {
     /// which the snapshot was taken.
     ///
     /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
     pub fn attr_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyId"))
     }
     /// An option that specifies whether to create the cluster with enhanced VPC routing enabled.
     ///
     /// `Fn::GetAtt` `EnhancedVpcRouting`.
+    #[inline]
     pub fn attr_enhanced_vpc_routing(&self) -> Val<bool> {
         Val::expr(self.get_att("EnhancedVpcRouting"))
     }
     /// The name of the maintenance track for the snapshot.
     ///
     /// `Fn::GetAtt` `MaintenanceTrackName`.
+    #[inline]
     pub fn attr_maintenance_track_name(&self) -> Val<String> {
         Val::expr(self.get_att("MaintenanceTrackName"))
     }
     /// The Amazon Web Services account that owns the snapshot.
     ///
     /// `Fn::GetAtt` `OwnerAccount`.
+    #[inline]
     pub fn attr_owner_account(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccount"))
     }
@@ -2245,6 +2336,7 @@ impl CfnSnapshotCopyGrant {
 impl crate::core::element::CfnResource for CfnSnapshotCopyGrant {
     const TYPE_NAME: &'static str = "AWS::Redshift::SnapshotCopyGrant";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -2259,6 +2351,7 @@ impl Handle<CfnSnapshotCopyGrant> {
     /// The Amazon Resource Name (ARN) of the snapshot copy grant.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2316,6 +2409,7 @@ impl CfnSnapshotSchedule {
 impl crate::core::element::CfnResource for CfnSnapshotSchedule {
     const TYPE_NAME: &'static str = "AWS::Redshift::SnapshotSchedule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ScheduleDefinitions".into(), self.schedule_definitions.into_value());
@@ -2331,12 +2425,14 @@ impl Handle<CfnSnapshotSchedule> {
     /// The Amazon Resource Name (ARN) of the snapshot schedule.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The number of clusters associated with the schedule.
     ///
     /// `Fn::GetAtt` `AssociatedClusterCount`.
+    #[inline]
     pub fn attr_associated_cluster_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AssociatedClusterCount"))
     }
@@ -2420,6 +2516,7 @@ impl CfnUsageLimit {
 impl crate::core::element::CfnResource for CfnUsageLimit {
     const TYPE_NAME: &'static str = "AWS::Redshift::UsageLimit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Amount".into(), self.amount.into_value());
@@ -2438,12 +2535,14 @@ impl Handle<CfnUsageLimit> {
     /// The Amazon Resource Name (ARN) of the usage limit.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the usage limit.
     ///
     /// `Fn::GetAtt` `UsageLimitId`.
+    #[inline]
     pub fn attr_usage_limit_id(&self) -> Val<String> {
         Val::expr(self.get_att("UsageLimitId"))
     }

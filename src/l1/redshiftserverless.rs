@@ -172,6 +172,7 @@ impl CfnNamespace {
 impl crate::core::element::CfnResource for CfnNamespace {
     const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Namespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdminPasswordSecretKmsKeyId", self.admin_password_secret_kms_key_id);
@@ -198,61 +199,73 @@ impl crate::core::element::CfnResource for CfnNamespace {
 impl Handle<CfnNamespace> {
     ///
     /// `Fn::GetAtt` `Namespace`.
+    #[inline]
     pub fn attr_namespace(&self) -> Value {
         self.get_att("Namespace")
     }
     ///
     /// `Fn::GetAtt` `Namespace.NamespaceArn`.
+    #[inline]
     pub fn attr_namespace_namespace_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.NamespaceArn"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.NamespaceId`.
+    #[inline]
     pub fn attr_namespace_namespace_id(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.NamespaceId"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.NamespaceName`.
+    #[inline]
     pub fn attr_namespace_namespace_name(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.NamespaceName"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.AdminUsername`.
+    #[inline]
     pub fn attr_namespace_admin_username(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.AdminUsername"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.DbName`.
+    #[inline]
     pub fn attr_namespace_db_name(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.DbName"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.KmsKeyId`.
+    #[inline]
     pub fn attr_namespace_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.KmsKeyId"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.DefaultIamRoleArn`.
+    #[inline]
     pub fn attr_namespace_default_iam_role_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.DefaultIamRoleArn"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.IamRoles`.
+    #[inline]
     pub fn attr_namespace_iam_roles(&self) -> Value {
         self.get_att("Namespace.IamRoles")
     }
     ///
     /// `Fn::GetAtt` `Namespace.LogExports`.
+    #[inline]
     pub fn attr_namespace_log_exports(&self) -> Value {
         self.get_att("Namespace.LogExports")
     }
     ///
     /// `Fn::GetAtt` `Namespace.Status`.
+    #[inline]
     pub fn attr_namespace_status(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.Status"))
     }
     ///
     /// `Fn::GetAtt` `Namespace.CreationDate`.
+    #[inline]
     pub fn attr_namespace_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace.CreationDate"))
     }
@@ -293,6 +306,7 @@ pub mod namespace {
     }
 
     impl IntoValue for SnapshotCopyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationKmsKeyId", self.destination_kms_key_id);
@@ -364,6 +378,7 @@ impl CfnSnapshot {
 impl crate::core::element::CfnResource for CfnSnapshot {
     const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Snapshot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "NamespaceName", self.namespace_name);
@@ -378,62 +393,74 @@ impl crate::core::element::CfnResource for CfnSnapshot {
 impl Handle<CfnSnapshot> {
     ///
     /// `Fn::GetAtt` `Snapshot`.
+    #[inline]
     pub fn attr_snapshot(&self) -> Value {
         self.get_att("Snapshot")
     }
     /// The owner account of the snapshot.
     ///
     /// `Fn::GetAtt` `OwnerAccount`.
+    #[inline]
     pub fn attr_owner_account(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccount"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.SnapshotName`.
+    #[inline]
     pub fn attr_snapshot_snapshot_name(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.SnapshotName"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.NamespaceName`.
+    #[inline]
     pub fn attr_snapshot_namespace_name(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.NamespaceName"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.NamespaceArn`.
+    #[inline]
     pub fn attr_snapshot_namespace_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.NamespaceArn"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.SnapshotArn`.
+    #[inline]
     pub fn attr_snapshot_snapshot_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.SnapshotArn"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.SnapshotCreateTime`.
+    #[inline]
     pub fn attr_snapshot_snapshot_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.SnapshotCreateTime"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.Status`.
+    #[inline]
     pub fn attr_snapshot_status(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.Status"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.AdminUsername`.
+    #[inline]
     pub fn attr_snapshot_admin_username(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.AdminUsername"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.KmsKeyId`.
+    #[inline]
     pub fn attr_snapshot_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.KmsKeyId"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.OwnerAccount`.
+    #[inline]
     pub fn attr_snapshot_owner_account(&self) -> Val<String> {
         Val::expr(self.get_att("Snapshot.OwnerAccount"))
     }
     ///
     /// `Fn::GetAtt` `Snapshot.RetentionPeriod`.
+    #[inline]
     pub fn attr_snapshot_retention_period(&self) -> Val<i64> {
         Val::expr(self.get_att("Snapshot.RetentionPeriod"))
     }
@@ -612,6 +639,7 @@ impl CfnWorkgroup {
 impl crate::core::element::CfnResource for CfnWorkgroup {
     const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Workgroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BaseCapacity", self.base_capacity);
@@ -640,81 +668,97 @@ impl crate::core::element::CfnResource for CfnWorkgroup {
 impl Handle<CfnWorkgroup> {
     ///
     /// `Fn::GetAtt` `Workgroup.WorkgroupId`.
+    #[inline]
     pub fn attr_workgroup_workgroup_id(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.WorkgroupId"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.WorkgroupArn`.
+    #[inline]
     pub fn attr_workgroup_workgroup_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.WorkgroupArn"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.WorkgroupName`.
+    #[inline]
     pub fn attr_workgroup_workgroup_name(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.WorkgroupName"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.NamespaceName`.
+    #[inline]
     pub fn attr_workgroup_namespace_name(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.NamespaceName"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.BaseCapacity`.
+    #[inline]
     pub fn attr_workgroup_base_capacity(&self) -> Val<i64> {
         Val::expr(self.get_att("Workgroup.BaseCapacity"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.MaxCapacity`.
+    #[inline]
     pub fn attr_workgroup_max_capacity(&self) -> Val<i64> {
         Val::expr(self.get_att("Workgroup.MaxCapacity"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.EnhancedVpcRouting`.
+    #[inline]
     pub fn attr_workgroup_enhanced_vpc_routing(&self) -> Val<bool> {
         Val::expr(self.get_att("Workgroup.EnhancedVpcRouting"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.ConfigParameters`.
+    #[inline]
     pub fn attr_workgroup_config_parameters(&self) -> Value {
         self.get_att("Workgroup.ConfigParameters")
     }
     ///
     /// `Fn::GetAtt` `Workgroup.SecurityGroupIds`.
+    #[inline]
     pub fn attr_workgroup_security_group_ids(&self) -> Value {
         self.get_att("Workgroup.SecurityGroupIds")
     }
     ///
     /// `Fn::GetAtt` `Workgroup.SubnetIds`.
+    #[inline]
     pub fn attr_workgroup_subnet_ids(&self) -> Value {
         self.get_att("Workgroup.SubnetIds")
     }
     ///
     /// `Fn::GetAtt` `Workgroup.TrackName`.
+    #[inline]
     pub fn attr_workgroup_track_name(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.TrackName"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.Status`.
+    #[inline]
     pub fn attr_workgroup_status(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.Status"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.Endpoint.Address`.
+    #[inline]
     pub fn attr_workgroup_endpoint_address(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.Endpoint.Address"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.Endpoint.Port`.
+    #[inline]
     pub fn attr_workgroup_endpoint_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Workgroup.Endpoint.Port"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.PubliclyAccessible`.
+    #[inline]
     pub fn attr_workgroup_publicly_accessible(&self) -> Val<bool> {
         Val::expr(self.get_att("Workgroup.PubliclyAccessible"))
     }
     ///
     /// `Fn::GetAtt` `Workgroup.CreationDate`.
+    #[inline]
     pub fn attr_workgroup_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("Workgroup.CreationDate"))
     }
@@ -737,6 +781,7 @@ pub mod workgroup {
 
     impl ConfigParameter {
         /// A new `ConfigParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -748,6 +793,7 @@ pub mod workgroup {
     }
 
     impl IntoValue for ConfigParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ParameterKey", self.parameter_key);
@@ -767,6 +813,7 @@ pub mod workgroup {
 
     impl Endpoint {
         /// A new `Endpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -777,6 +824,7 @@ pub mod workgroup {
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcEndpoints", self.vpc_endpoints);
@@ -804,6 +852,7 @@ pub mod workgroup {
 
     impl NetworkInterface {
         /// A new `NetworkInterface` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -817,6 +866,7 @@ pub mod workgroup {
     }
 
     impl IntoValue for NetworkInterface {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -841,6 +891,7 @@ pub mod workgroup {
 
     impl PerformanceTarget {
         /// A new `PerformanceTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -852,6 +903,7 @@ pub mod workgroup {
     }
 
     impl IntoValue for PerformanceTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Level", self.level);
@@ -877,6 +929,7 @@ pub mod workgroup {
 
     impl VpcEndpoint {
         /// A new `VpcEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -889,6 +942,7 @@ pub mod workgroup {
     }
 
     impl IntoValue for VpcEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NetworkInterfaces", self.network_interfaces);
@@ -912,6 +966,7 @@ pub mod workgroup {
 
     impl Workgroup {
         /// A new `Workgroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -923,6 +978,7 @@ pub mod workgroup {
     }
 
     impl IntoValue for Workgroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Endpoint", self.endpoint);

@@ -77,6 +77,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApiGatewayProxy", self.api_gateway_proxy);
@@ -93,41 +94,49 @@ impl crate::core::element::CfnResource for CfnApplication {
 impl Handle<CfnApplication> {
     ///
     /// `Fn::GetAtt` `ApplicationIdentifier`.
+    #[inline]
     pub fn attr_application_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ApiGatewayId`.
+    #[inline]
     pub fn attr_api_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApiGatewayId"))
     }
     ///
     /// `Fn::GetAtt` `VpcLinkId`.
+    #[inline]
     pub fn attr_vpc_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcLinkId"))
     }
     ///
     /// `Fn::GetAtt` `NlbArn`.
+    #[inline]
     pub fn attr_nlb_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NlbArn"))
     }
     ///
     /// `Fn::GetAtt` `NlbName`.
+    #[inline]
     pub fn attr_nlb_name(&self) -> Val<String> {
         Val::expr(self.get_att("NlbName"))
     }
     ///
     /// `Fn::GetAtt` `ProxyUrl`.
+    #[inline]
     pub fn attr_proxy_url(&self) -> Val<String> {
         Val::expr(self.get_att("ProxyUrl"))
     }
     ///
     /// `Fn::GetAtt` `StageName`.
+    #[inline]
     pub fn attr_stage_name(&self) -> Val<String> {
         Val::expr(self.get_att("StageName"))
     }
@@ -150,6 +159,7 @@ pub mod application {
 
     impl ApiGatewayProxyInput {
         /// A new `ApiGatewayProxyInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -161,6 +171,7 @@ pub mod application {
     }
 
     impl IntoValue for ApiGatewayProxyInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndpointType", self.endpoint_type);
@@ -211,6 +222,7 @@ pub struct CfnEnvironment {
 
 impl CfnEnvironment {
     /// A new `CfnEnvironment` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -226,6 +238,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -240,16 +253,19 @@ impl crate::core::element::CfnResource for CfnEnvironment {
 impl Handle<CfnEnvironment> {
     ///
     /// `Fn::GetAtt` `EnvironmentIdentifier`.
+    #[inline]
     pub fn attr_environment_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("EnvironmentIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `TransitGatewayId`.
+    #[inline]
     pub fn attr_transit_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("TransitGatewayId"))
     }
@@ -329,6 +345,7 @@ impl CfnRoute {
 impl crate::core::element::CfnResource for CfnRoute {
     const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Route";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationIdentifier".into(), self.application_identifier.into_value());
@@ -346,16 +363,19 @@ impl crate::core::element::CfnResource for CfnRoute {
 impl Handle<CfnRoute> {
     ///
     /// `Fn::GetAtt` `RouteIdentifier`.
+    #[inline]
     pub fn attr_route_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("RouteIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `PathResourceToId`.
+    #[inline]
     pub fn attr_path_resource_to_id(&self) -> Val<String> {
         Val::expr(self.get_att("PathResourceToId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -381,6 +401,7 @@ pub mod route {
     }
 
     impl IntoValue for DefaultRouteInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActivationState".into(), self.activation_state.into_value());
@@ -430,6 +451,7 @@ pub mod route {
     }
 
     impl IntoValue for UriPathRouteInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActivationState".into(), self.activation_state.into_value());
@@ -543,6 +565,7 @@ impl CfnService {
 impl crate::core::element::CfnResource for CfnService {
     const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Service";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationIdentifier".into(), self.application_identifier.into_value());
@@ -562,11 +585,13 @@ impl crate::core::element::CfnResource for CfnService {
 impl Handle<CfnService> {
     ///
     /// `Fn::GetAtt` `ServiceIdentifier`.
+    #[inline]
     pub fn attr_service_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -592,6 +617,7 @@ pub mod service {
     }
 
     impl IntoValue for LambdaEndpointInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -623,6 +649,7 @@ pub mod service {
     }
 
     impl IntoValue for UrlEndpointInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HealthUrl", self.health_url);

@@ -50,6 +50,7 @@ impl CfnCollection {
 impl crate::core::element::CfnResource for CfnCollection {
     const TYPE_NAME: &'static str = "AWS::Rekognition::Collection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CollectionId".into(), self.collection_id.into_value());
@@ -62,6 +63,7 @@ impl crate::core::element::CfnResource for CfnCollection {
 impl Handle<CfnCollection> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -106,6 +108,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::Rekognition::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatasetType".into(), self.dataset_type.into_value());
@@ -120,6 +123,7 @@ impl Handle<CfnDataset> {
     /// The ARN of the dataset.
     ///
     /// `Fn::GetAtt` `DatasetArn`.
+    #[inline]
     pub fn attr_dataset_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DatasetArn"))
     }
@@ -169,6 +173,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::Rekognition::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ProjectName".into(), self.project_name.into_value());
@@ -181,6 +186,7 @@ impl crate::core::element::CfnResource for CfnProject {
 impl Handle<CfnProject> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -292,6 +298,7 @@ impl CfnStreamProcessor {
 impl crate::core::element::CfnResource for CfnStreamProcessor {
     const TYPE_NAME: &'static str = "AWS::Rekognition::StreamProcessor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BoundingBoxRegionsOfInterest", self.bounding_box_regions_of_interest);
@@ -316,18 +323,21 @@ impl Handle<CfnStreamProcessor> {
     /// The ARN of the stream processor
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Current status of the stream processor.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Detailed status message about the stream processor.
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
@@ -367,6 +377,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for BoundingBox {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Height".into(), self.height.into_value());
@@ -404,6 +415,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for ConnectedHomeSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Labels".into(), self.labels.into_value());
@@ -431,6 +443,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for DataSharingPreference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OptIn".into(), self.opt_in.into_value());
@@ -468,6 +481,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for FaceSearchSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CollectionId".into(), self.collection_id.into_value());
@@ -496,6 +510,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for KinesisDataStream {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -522,6 +537,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for KinesisVideoStream {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -548,6 +564,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for NotificationChannel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -579,6 +596,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for Point {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("X".into(), self.x.into_value());
@@ -616,6 +634,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());

@@ -102,6 +102,7 @@ impl CfnApp {
 impl crate::core::element::CfnResource for CfnApp {
     const TYPE_NAME: &'static str = "AWS::ResilienceHub::App";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppAssessmentSchedule", self.app_assessment_schedule);
@@ -122,12 +123,14 @@ impl Handle<CfnApp> {
     /// Amazon Resource Name (ARN) of the App.
     ///
     /// `Fn::GetAtt` `AppArn`.
+    #[inline]
     pub fn attr_app_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppArn"))
     }
     /// Indicates if compliance drifts (deviations) were detected while running an assessment for your application.
     ///
     /// `Fn::GetAtt` `DriftStatus`.
+    #[inline]
     pub fn attr_drift_status(&self) -> Val<String> {
         Val::expr(self.get_att("DriftStatus"))
     }
@@ -169,6 +172,7 @@ pub mod app {
     }
 
     impl IntoValue for EventSubscription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventType".into(), self.event_type.into_value());
@@ -216,6 +220,7 @@ pub mod app {
     }
 
     impl IntoValue for PermissionModel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrossAccountRoleArns", self.cross_account_role_arns);
@@ -256,6 +261,7 @@ pub mod app {
     }
 
     impl IntoValue for PhysicalResourceId {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -312,6 +318,7 @@ pub mod app {
     }
 
     impl IntoValue for ResourceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EksSourceName", self.eks_source_name);
@@ -414,6 +421,7 @@ impl CfnResiliencyPolicy {
 impl crate::core::element::CfnResource for CfnResiliencyPolicy {
     const TYPE_NAME: &'static str = "AWS::ResilienceHub::ResiliencyPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataLocationConstraint", self.data_location_constraint);
@@ -431,6 +439,7 @@ impl Handle<CfnResiliencyPolicy> {
     /// Amazon Resource Name (ARN) of the Resiliency Policy.
     ///
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
@@ -463,6 +472,7 @@ pub mod resiliency_policy {
     }
 
     impl IntoValue for FailurePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RpoInSecs".into(), self.rpo_in_secs.into_value());
@@ -501,6 +511,7 @@ pub mod resiliency_policy {
     }
 
     impl IntoValue for PolicyMap {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AZ".into(), self.az.into_value());

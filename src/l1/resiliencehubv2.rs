@@ -97,6 +97,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::ResilienceHubV2::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailabilitySlo", self.availability_slo);
@@ -117,24 +118,28 @@ impl Handle<CfnPolicy> {
     /// The ARN of the policy.
     ///
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
     /// The timestamp when the policy was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the policy was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The number of services associated with this policy.
     ///
     /// `Fn::GetAtt` `AssociatedServiceCount`.
+    #[inline]
     pub fn attr_associated_service_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AssociatedServiceCount"))
     }
@@ -156,6 +161,7 @@ pub mod policy {
 
     impl AvailabilitySlo {
         /// A new `AvailabilitySlo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -166,6 +172,7 @@ pub mod policy {
     }
 
     impl IntoValue for AvailabilitySlo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Target", self.target);
@@ -186,6 +193,7 @@ pub mod policy {
 
     impl DataRecoveryTargets {
         /// A new `DataRecoveryTargets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -196,6 +204,7 @@ pub mod policy {
     }
 
     impl IntoValue for DataRecoveryTargets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TimeBetweenBackupsInMinutes", self.time_between_backups_in_minutes);
@@ -226,6 +235,7 @@ pub mod policy {
 
     impl MultiAzTargets {
         /// A new `MultiAzTargets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -238,6 +248,7 @@ pub mod policy {
     }
 
     impl IntoValue for MultiAzTargets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisasterRecoveryApproach", self.disaster_recovery_approach);
@@ -270,6 +281,7 @@ pub mod policy {
 
     impl MultiRegionTargets {
         /// A new `MultiRegionTargets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -282,6 +294,7 @@ pub mod policy {
     }
 
     impl IntoValue for MultiRegionTargets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisasterRecoveryApproach", self.disaster_recovery_approach);
@@ -412,6 +425,7 @@ impl CfnService {
 impl crate::core::element::CfnResource for CfnService {
     const TYPE_NAME: &'static str = "AWS::ResilienceHubV2::Service";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Assertions", self.assertions);
@@ -436,24 +450,28 @@ impl Handle<CfnService> {
     /// The ARN of the service.
     ///
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceArn"))
     }
     /// The timestamp when the service was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the service was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Effective policy values computed from the associated policy.
     ///
     /// `Fn::GetAtt` `EffectivePolicyValues`.
+    #[inline]
     pub fn attr_effective_policy_values(&self) -> Value {
         self.get_att("EffectivePolicyValues")
     }
@@ -481,6 +499,7 @@ pub mod service {
     }
 
     impl IntoValue for AssertionDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Text".into(), self.text.into_value());
@@ -516,6 +535,7 @@ pub mod service {
     }
 
     impl IntoValue for AssociatedSystem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SystemArn".into(), self.system_arn.into_value());
@@ -552,6 +572,7 @@ pub mod service {
     }
 
     impl IntoValue for CrossAccountRoleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CrossAccountRoleArn".into(), self.cross_account_role_arn.into_value());
@@ -581,6 +602,7 @@ pub mod service {
     }
 
     impl IntoValue for DevOpsAgentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AgentSpaceArn".into(), self.agent_space_arn.into_value());
@@ -609,6 +631,7 @@ pub mod service {
 
     impl EksLabelSelector {
         /// A new `EksLabelSelector` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -620,6 +643,7 @@ pub mod service {
     }
 
     impl IntoValue for EksLabelSelector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchExpressions", self.match_expressions);
@@ -663,6 +687,7 @@ pub mod service {
     }
 
     impl IntoValue for EksLabelSelectorRequirement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -703,6 +728,7 @@ pub mod service {
     }
 
     impl IntoValue for EksSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterArn".into(), self.cluster_arn.into_value());
@@ -729,6 +755,7 @@ pub mod service {
     }
 
     impl IntoValue for InputSourceDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceConfiguration".into(), self.resource_configuration.into_value());
@@ -764,6 +791,7 @@ pub mod service {
     }
 
     impl IntoValue for PermissionModel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CrossAccountRoleArns", self.cross_account_role_arns);
@@ -783,6 +811,7 @@ pub mod service {
 
     impl ReportOutputConfiguration {
         /// A new `ReportOutputConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -793,6 +822,7 @@ pub mod service {
     }
 
     impl IntoValue for ReportOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3", self.s3);
@@ -831,6 +861,7 @@ pub mod service {
 
     impl ResourceConfiguration {
         /// A new `ResourceConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -845,6 +876,7 @@ pub mod service {
     }
 
     impl IntoValue for ResourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CfnStackArn", self.cfn_stack_arn);
@@ -880,6 +912,7 @@ pub mod service {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -912,6 +945,7 @@ pub mod service {
     }
 
     impl IntoValue for S3ReportOutputConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketOwner".into(), self.bucket_owner.into_value());
@@ -939,6 +973,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceReportConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReportOutput".into(), self.report_output.into_value());
@@ -1017,6 +1052,7 @@ impl CfnServiceFunction {
 impl crate::core::element::CfnResource for CfnServiceFunction {
     const TYPE_NAME: &'static str = "AWS::ResilienceHubV2::ServiceFunction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Criticality".into(), self.criticality.into_value());
@@ -1032,30 +1068,35 @@ impl Handle<CfnServiceFunction> {
     /// The server-generated service function ID.
     ///
     /// `Fn::GetAtt` `ServiceFunctionId`.
+    #[inline]
     pub fn attr_service_function_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceFunctionId"))
     }
     /// The number of resources associated with this function.
     ///
     /// `Fn::GetAtt` `ResourceCount`.
+    #[inline]
     pub fn attr_resource_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ResourceCount"))
     }
     /// The source of the service function.
     ///
     /// `Fn::GetAtt` `Source`.
+    #[inline]
     pub fn attr_source(&self) -> Val<String> {
         Val::expr(self.get_att("Source"))
     }
     /// The timestamp when the service function was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the service function was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1126,6 +1167,7 @@ impl CfnSystem {
 impl crate::core::element::CfnResource for CfnSystem {
     const TYPE_NAME: &'static str = "AWS::ResilienceHubV2::System";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1142,24 +1184,28 @@ impl Handle<CfnSystem> {
     /// The ARN of the system.
     ///
     /// `Fn::GetAtt` `SystemArn`.
+    #[inline]
     pub fn attr_system_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SystemArn"))
     }
     /// The system ID.
     ///
     /// `Fn::GetAtt` `SystemId`.
+    #[inline]
     pub fn attr_system_id(&self) -> Val<String> {
         Val::expr(self.get_att("SystemId"))
     }
     /// The timestamp when the system was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the system was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1210,6 +1256,7 @@ impl CfnUserJourney {
 impl crate::core::element::CfnResource for CfnUserJourney {
     const TYPE_NAME: &'static str = "AWS::ResilienceHubV2::UserJourney";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1225,18 +1272,21 @@ impl Handle<CfnUserJourney> {
     /// The server-generated user journey ID.
     ///
     /// `Fn::GetAtt` `UserJourneyId`.
+    #[inline]
     pub fn attr_user_journey_id(&self) -> Val<String> {
         Val::expr(self.get_att("UserJourneyId"))
     }
     /// The timestamp when the user journey was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the user journey was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }

@@ -41,6 +41,7 @@ impl CfnDefaultViewAssociation {
 impl crate::core::element::CfnResource for CfnDefaultViewAssociation {
     const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::DefaultViewAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ViewArn".into(), self.view_arn.into_value());
@@ -53,6 +54,7 @@ impl Handle<CfnDefaultViewAssociation> {
     /// The AWS principal that the default view is associated with, used as the unique identifier for this resource.
     ///
     /// `Fn::GetAtt` `AssociatedAwsPrincipal`.
+    #[inline]
     pub fn attr_associated_aws_principal(&self) -> Val<String> {
         Val::expr(self.get_att("AssociatedAwsPrincipal"))
     }
@@ -88,6 +90,7 @@ impl CfnIndex {
 impl crate::core::element::CfnResource for CfnIndex {
     const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::Index";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -100,11 +103,13 @@ impl crate::core::element::CfnResource for CfnIndex {
 impl Handle<CfnIndex> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `IndexState`.
+    #[inline]
     pub fn attr_index_state(&self) -> Val<String> {
         Val::expr(self.get_att("IndexState"))
     }
@@ -162,6 +167,7 @@ impl CfnView {
 impl crate::core::element::CfnResource for CfnView {
     const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::View";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Filters", self.filters);
@@ -177,6 +183,7 @@ impl crate::core::element::CfnResource for CfnView {
 impl Handle<CfnView> {
     ///
     /// `Fn::GetAtt` `ViewArn`.
+    #[inline]
     pub fn attr_view_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ViewArn"))
     }
@@ -201,6 +208,7 @@ pub mod view {
     }
 
     impl IntoValue for IncludedProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -225,6 +233,7 @@ pub mod view {
     }
 
     impl IntoValue for SearchFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FilterString".into(), self.filter_string.into_value());

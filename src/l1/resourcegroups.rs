@@ -74,6 +74,7 @@ impl CfnGroup {
 impl crate::core::element::CfnResource for CfnGroup {
     const TYPE_NAME: &'static str = "AWS::ResourceGroups::Group";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Configuration", self.configuration);
@@ -91,6 +92,7 @@ impl Handle<CfnGroup> {
     /// The Resource Group ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -113,6 +115,7 @@ pub mod group {
 
     impl ConfigurationItem {
         /// A new `ConfigurationItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -124,6 +127,7 @@ pub mod group {
     }
 
     impl IntoValue for ConfigurationItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameters", self.parameters);
@@ -146,6 +150,7 @@ pub mod group {
 
     impl ConfigurationParameter {
         /// A new `ConfigurationParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -157,6 +162,7 @@ pub mod group {
     }
 
     impl IntoValue for ConfigurationParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -182,6 +188,7 @@ pub mod group {
 
     impl Query {
         /// A new `Query` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -194,6 +201,7 @@ pub mod group {
     }
 
     impl IntoValue for Query {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceTypeFilters", self.resource_type_filters);
@@ -217,6 +225,7 @@ pub mod group {
 
     impl ResourceQuery {
         /// A new `ResourceQuery` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -228,6 +237,7 @@ pub mod group {
     }
 
     impl IntoValue for ResourceQuery {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Query", self.query);
@@ -250,6 +260,7 @@ pub mod group {
 
     impl TagFilter {
         /// A new `TagFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -261,6 +272,7 @@ pub mod group {
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -326,6 +338,7 @@ impl CfnTagSyncTask {
 impl crate::core::element::CfnResource for CfnTagSyncTask {
     const TYPE_NAME: &'static str = "AWS::ResourceGroups::TagSyncTask";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Group".into(), self.group.into_value());
@@ -341,24 +354,28 @@ impl Handle<CfnTagSyncTask> {
     /// The ARN of the TagSyncTask resource
     ///
     /// `Fn::GetAtt` `TaskArn`.
+    #[inline]
     pub fn attr_task_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TaskArn"))
     }
     /// The status of the TagSyncTask
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The Name of the application group for which the TagSyncTask is created
     ///
     /// `Fn::GetAtt` `GroupName`.
+    #[inline]
     pub fn attr_group_name(&self) -> Val<String> {
         Val::expr(self.get_att("GroupName"))
     }
     /// The Amazon resource name (ARN) of the ApplicationGroup for which the TagSyncTask is created
     ///
     /// `Fn::GetAtt` `GroupArn`.
+    #[inline]
     pub fn attr_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GroupArn"))
     }

@@ -37,6 +37,7 @@ pub struct CfnFleet {
 
 impl CfnFleet {
     /// A new `CfnFleet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -50,6 +51,7 @@ impl CfnFleet {
 impl crate::core::element::CfnResource for CfnFleet {
     const TYPE_NAME: &'static str = "AWS::RoboMaker::Fleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -62,6 +64,7 @@ impl crate::core::element::CfnResource for CfnFleet {
 impl Handle<CfnFleet> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -121,6 +124,7 @@ impl CfnRobot {
 impl crate::core::element::CfnResource for CfnRobot {
     const TYPE_NAME: &'static str = "AWS::RoboMaker::Robot";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Architecture".into(), self.architecture.into_value());
@@ -136,6 +140,7 @@ impl crate::core::element::CfnResource for CfnRobot {
 impl Handle<CfnRobot> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -214,6 +219,7 @@ impl CfnRobotApplication {
 impl crate::core::element::CfnResource for CfnRobotApplication {
     const TYPE_NAME: &'static str = "AWS::RoboMaker::RobotApplication";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CurrentRevisionId", self.current_revision_id);
@@ -230,6 +236,7 @@ impl crate::core::element::CfnResource for CfnRobotApplication {
 impl Handle<CfnRobotApplication> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -266,6 +273,7 @@ pub mod robot_application {
     }
 
     impl IntoValue for RobotSoftwareSuite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -307,6 +315,7 @@ pub mod robot_application {
     }
 
     impl IntoValue for SourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Architecture".into(), self.architecture.into_value());
@@ -379,6 +388,7 @@ impl CfnRobotApplicationVersion {
 impl crate::core::element::CfnResource for CfnRobotApplicationVersion {
     const TYPE_NAME: &'static str = "AWS::RoboMaker::RobotApplicationVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Application".into(), self.application.into_value());
@@ -391,11 +401,13 @@ impl crate::core::element::CfnResource for CfnRobotApplicationVersion {
 impl Handle<CfnRobotApplicationVersion> {
     ///
     /// `Fn::GetAtt` `ApplicationVersion`.
+    #[inline]
     pub fn attr_application_version(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationVersion"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -479,6 +491,7 @@ impl CfnSimulationApplication {
 impl crate::core::element::CfnResource for CfnSimulationApplication {
     const TYPE_NAME: &'static str = "AWS::RoboMaker::SimulationApplication";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CurrentRevisionId", self.current_revision_id);
@@ -497,6 +510,7 @@ impl crate::core::element::CfnResource for CfnSimulationApplication {
 impl Handle<CfnSimulationApplication> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -529,6 +543,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for RenderingEngine {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -565,6 +580,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for RobotSoftwareSuite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -601,6 +617,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for SimulationSoftwareSuite {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -642,6 +659,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for SourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Architecture".into(), self.architecture.into_value());
@@ -744,6 +762,7 @@ impl CfnSimulationApplicationVersion {
 impl crate::core::element::CfnResource for CfnSimulationApplicationVersion {
     const TYPE_NAME: &'static str = "AWS::RoboMaker::SimulationApplicationVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Application".into(), self.application.into_value());
@@ -756,11 +775,13 @@ impl crate::core::element::CfnResource for CfnSimulationApplicationVersion {
 impl Handle<CfnSimulationApplicationVersion> {
     ///
     /// `Fn::GetAtt` `ApplicationVersion`.
+    #[inline]
     pub fn attr_application_version(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationVersion"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

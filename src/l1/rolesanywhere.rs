@@ -58,6 +58,7 @@ impl CfnCRL {
 impl crate::core::element::CfnResource for CfnCRL {
     const TYPE_NAME: &'static str = "AWS::RolesAnywhere::CRL";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CrlData".into(), self.crl_data.into_value());
@@ -73,6 +74,7 @@ impl crate::core::element::CfnResource for CfnCRL {
 impl Handle<CfnCRL> {
     ///
     /// `Fn::GetAtt` `CrlId`.
+    #[inline]
     pub fn attr_crl_id(&self) -> Val<String> {
         Val::expr(self.get_att("CrlId"))
     }
@@ -150,6 +152,7 @@ impl CfnProfile {
 impl crate::core::element::CfnResource for CfnProfile {
     const TYPE_NAME: &'static str = "AWS::RolesAnywhere::Profile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptRoleSessionName", self.accept_role_session_name);
@@ -170,11 +173,13 @@ impl crate::core::element::CfnResource for CfnProfile {
 impl Handle<CfnProfile> {
     ///
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileId"))
     }
     ///
     /// `Fn::GetAtt` `ProfileArn`.
+    #[inline]
     pub fn attr_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileArn"))
     }
@@ -205,6 +210,7 @@ pub mod profile {
     }
 
     impl IntoValue for AttributeMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateField".into(), self.certificate_field.into_value());
@@ -230,6 +236,7 @@ pub mod profile {
     }
 
     impl IntoValue for MappingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Specifier".into(), self.specifier.into_value());
@@ -289,6 +296,7 @@ impl CfnTrustAnchor {
 impl crate::core::element::CfnResource for CfnTrustAnchor {
     const TYPE_NAME: &'static str = "AWS::RolesAnywhere::TrustAnchor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Enabled", self.enabled);
@@ -304,11 +312,13 @@ impl crate::core::element::CfnResource for CfnTrustAnchor {
 impl Handle<CfnTrustAnchor> {
     ///
     /// `Fn::GetAtt` `TrustAnchorId`.
+    #[inline]
     pub fn attr_trust_anchor_id(&self) -> Val<String> {
         Val::expr(self.get_att("TrustAnchorId"))
     }
     ///
     /// `Fn::GetAtt` `TrustAnchorArn`.
+    #[inline]
     pub fn attr_trust_anchor_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrustAnchorArn"))
     }
@@ -348,6 +358,7 @@ pub mod trust_anchor {
     }
 
     impl IntoValue for NotificationSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Channel", self.channel);
@@ -378,6 +389,7 @@ pub mod trust_anchor {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceData".into(), self.source_data.into_value());

@@ -51,6 +51,7 @@ impl CfnCidrCollection {
 impl crate::core::element::CfnResource for CfnCidrCollection {
     const TYPE_NAME: &'static str = "AWS::Route53::CidrCollection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Locations", self.locations);
@@ -64,12 +65,14 @@ impl Handle<CfnCidrCollection> {
     /// UUID of the CIDR collection.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon resource name (ARN) to uniquely identify the AWS resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -101,6 +104,7 @@ pub mod cidr_collection {
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CidrList".into(), self.cidr_list.into_value());
@@ -134,6 +138,7 @@ impl CfnDNSSEC {
 impl crate::core::element::CfnResource for CfnDNSSEC {
     const TYPE_NAME: &'static str = "AWS::Route53::DNSSEC";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HostedZoneId".into(), self.hosted_zone_id.into_value());
@@ -154,6 +159,7 @@ pub struct CfnDelegationSet {}
 
 impl CfnDelegationSet {
     /// A new `CfnDelegationSet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -162,6 +168,7 @@ impl CfnDelegationSet {
 impl crate::core::element::CfnResource for CfnDelegationSet {
     const TYPE_NAME: &'static str = "AWS::Route53::DelegationSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         Map::new()
     }
@@ -172,12 +179,14 @@ impl Handle<CfnDelegationSet> {
     /// The Amazon Resource Name (ARN) of the delegation set.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID that Amazon Route 53 assigns to a reusable delegation set.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -185,12 +194,14 @@ impl Handle<CfnDelegationSet> {
     /// without risk of executing the operation twice.
     ///
     /// `Fn::GetAtt` `CallerReference`.
+    #[inline]
     pub fn attr_caller_reference(&self) -> Val<String> {
         Val::expr(self.get_att("CallerReference"))
     }
     /// A list of the authoritative name servers for the delegation set.
     ///
     /// `Fn::GetAtt` `NameServers`.
+    #[inline]
     pub fn attr_name_servers(&self) -> Value {
         self.get_att("NameServers")
     }
@@ -229,6 +240,7 @@ impl CfnHealthCheck {
 impl crate::core::element::CfnResource for CfnHealthCheck {
     const TYPE_NAME: &'static str = "AWS::Route53::HealthCheck";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HealthCheckConfig".into(), self.health_check_config.into_value());
@@ -241,6 +253,7 @@ impl crate::core::element::CfnResource for CfnHealthCheck {
 impl Handle<CfnHealthCheck> {
     ///
     /// `Fn::GetAtt` `HealthCheckId`.
+    #[inline]
     pub fn attr_health_check_id(&self) -> Val<String> {
         Val::expr(self.get_att("HealthCheckId"))
     }
@@ -276,6 +289,7 @@ pub mod health_check {
     }
 
     impl IntoValue for AlarmIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -386,6 +400,7 @@ pub mod health_check {
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlarmIdentifier", self.alarm_identifier);
@@ -651,6 +666,7 @@ pub struct CfnHostedZone {
 
 impl CfnHostedZone {
     /// A new `CfnHostedZone` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -669,6 +685,7 @@ impl CfnHostedZone {
 impl crate::core::element::CfnResource for CfnHostedZone {
     const TYPE_NAME: &'static str = "AWS::Route53::HostedZone";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DelegationSetId", self.delegation_set_id);
@@ -686,11 +703,13 @@ impl crate::core::element::CfnResource for CfnHostedZone {
 impl Handle<CfnHostedZone> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `NameServers`.
+    #[inline]
     pub fn attr_name_servers(&self) -> Value {
         self.get_att("NameServers")
     }
@@ -713,6 +732,7 @@ pub mod hosted_zone {
 
     impl HostedZoneConfig {
         /// A new `HostedZoneConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -723,6 +743,7 @@ pub mod hosted_zone {
     }
 
     impl IntoValue for HostedZoneConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -742,6 +763,7 @@ pub mod hosted_zone {
 
     impl HostedZoneFeatures {
         /// A new `HostedZoneFeatures` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -752,6 +774,7 @@ pub mod hosted_zone {
     }
 
     impl IntoValue for HostedZoneFeatures {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableAcceleratedRecovery", self.enable_accelerated_recovery);
@@ -778,6 +801,7 @@ pub mod hosted_zone {
     }
 
     impl IntoValue for QueryLoggingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchLogsLogGroupArn".into(), self.cloud_watch_logs_log_group_arn.into_value());
@@ -816,6 +840,7 @@ pub mod hosted_zone {
     }
 
     impl IntoValue for Vpc {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VPCId".into(), self.vpc_id.into_value());
@@ -878,6 +903,7 @@ impl CfnKeySigningKey {
 impl crate::core::element::CfnResource for CfnKeySigningKey {
     const TYPE_NAME: &'static str = "AWS::Route53::KeySigningKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HostedZoneId".into(), self.hosted_zone_id.into_value());
@@ -935,6 +961,7 @@ impl CfnQueryLoggingConfig {
 impl crate::core::element::CfnResource for CfnQueryLoggingConfig {
     const TYPE_NAME: &'static str = "AWS::Route53::QueryLoggingConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CloudWatchLogsLogGroupArn".into(), self.cloud_watch_logs_log_group_arn.into_value());
@@ -948,12 +975,14 @@ impl Handle<CfnQueryLoggingConfig> {
     /// The Amazon Resource Name (ARN) of the query logging configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID that Amazon Route 53 assigns to the configuration for DNS query logging.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1112,6 +1141,7 @@ impl CfnRecordSet {
 impl crate::core::element::CfnResource for CfnRecordSet {
     const TYPE_NAME: &'static str = "AWS::Route53::RecordSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AliasTarget", self.alias_target);
@@ -1172,6 +1202,7 @@ pub mod record_set {
     }
 
     impl IntoValue for AliasTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DNSName".into(), self.dns_name.into_value());
@@ -1205,6 +1236,7 @@ pub mod record_set {
     }
 
     impl IntoValue for CidrRoutingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CollectionId".into(), self.collection_id.into_value());
@@ -1237,6 +1269,7 @@ pub mod record_set {
     }
 
     impl IntoValue for Coordinates {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Latitude".into(), self.latitude.into_value());
@@ -1268,6 +1301,7 @@ pub mod record_set {
 
     impl GeoLocation {
         /// A new `GeoLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1280,6 +1314,7 @@ pub mod record_set {
     }
 
     impl IntoValue for GeoLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContinentCode", self.continent_code);
@@ -1318,6 +1353,7 @@ pub mod record_set {
 
     impl GeoProximityLocation {
         /// A new `GeoProximityLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1331,6 +1367,7 @@ pub mod record_set {
     }
 
     impl IntoValue for GeoProximityLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AWSRegion", self.aws_region);
@@ -1374,6 +1411,7 @@ pub struct CfnRecordSetGroup {
 
 impl CfnRecordSetGroup {
     /// A new `CfnRecordSetGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1389,6 +1427,7 @@ impl CfnRecordSetGroup {
 impl crate::core::element::CfnResource for CfnRecordSetGroup {
     const TYPE_NAME: &'static str = "AWS::Route53::RecordSetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Comment", self.comment);
@@ -1403,6 +1442,7 @@ impl crate::core::element::CfnResource for CfnRecordSetGroup {
 impl Handle<CfnRecordSetGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1438,6 +1478,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for AliasTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DNSName".into(), self.dns_name.into_value());
@@ -1467,6 +1508,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for CidrRoutingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CollectionId".into(), self.collection_id.into_value());
@@ -1495,6 +1537,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for Coordinates {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Latitude".into(), self.latitude.into_value());
@@ -1520,6 +1563,7 @@ pub mod record_set_group {
 
     impl GeoLocation {
         /// A new `GeoLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1532,6 +1576,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for GeoLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContinentCode", self.continent_code);
@@ -1561,6 +1606,7 @@ pub mod record_set_group {
 
     impl GeoProximityLocation {
         /// A new `GeoProximityLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1574,6 +1620,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for GeoProximityLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AWSRegion", self.aws_region);
@@ -1680,6 +1727,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for RecordSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AliasTarget", self.alias_target);
@@ -1745,6 +1793,7 @@ impl CfnTrafficPolicy {
 impl crate::core::element::CfnResource for CfnTrafficPolicy {
     const TYPE_NAME: &'static str = "AWS::Route53::TrafficPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Comment", self.comment);
@@ -1759,18 +1808,21 @@ impl Handle<CfnTrafficPolicy> {
     /// The Amazon Resource Name (ARN) of the traffic policy.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID that Amazon Route 53 assigned to the traffic policy when it was created.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The version number that Amazon Route 53 assigned to the traffic policy.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
@@ -1778,6 +1830,7 @@ impl Handle<CfnTrafficPolicy> {
     /// a traffic policy instance.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
@@ -1850,6 +1903,7 @@ impl CfnTrafficPolicyInstance {
 impl crate::core::element::CfnResource for CfnTrafficPolicyInstance {
     const TYPE_NAME: &'static str = "AWS::Route53::TrafficPolicyInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HostedZoneId".into(), self.hosted_zone_id.into_value());
@@ -1866,18 +1920,21 @@ impl Handle<CfnTrafficPolicyInstance> {
     /// The Amazon Resource Name (ARN) of the traffic policy instance.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID that Amazon Route 53 assigned to the traffic policy instance when it was created.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The current state of the traffic policy instance. A steady-state instance is Applied.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -1885,6 +1942,7 @@ impl Handle<CfnTrafficPolicyInstance> {
     /// policy instance. Route 53 derives it from the referenced traffic policy.
     ///
     /// `Fn::GetAtt` `TrafficPolicyType`.
+    #[inline]
     pub fn attr_traffic_policy_type(&self) -> Val<String> {
         Val::expr(self.get_att("TrafficPolicyType"))
     }

@@ -79,6 +79,7 @@ impl CfnAccessSource {
 impl crate::core::element::CfnResource for CfnAccessSource {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::AccessSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Cidr".into(), self.cidr.into_value());
@@ -96,26 +97,31 @@ impl crate::core::element::CfnResource for CfnAccessSource {
 impl Handle<CfnAccessSource> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `AccessSourceId`.
+    #[inline]
     pub fn attr_access_source_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessSourceId"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -183,6 +189,7 @@ impl CfnAccessToken {
 impl crate::core::element::CfnResource for CfnAccessToken {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::AccessToken";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -198,36 +205,43 @@ impl crate::core::element::CfnResource for CfnAccessToken {
 impl Handle<CfnAccessToken> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `AccessTokenId`.
+    #[inline]
     pub fn attr_access_token_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessTokenId"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `Value`.
+    #[inline]
     pub fn attr_value(&self) -> Val<String> {
         Val::expr(self.get_att("Value"))
     }
     ///
     /// `Fn::GetAtt` `GlobalResolverId`.
+    #[inline]
     pub fn attr_global_resolver_id(&self) -> Val<String> {
         Val::expr(self.get_att("GlobalResolverId"))
     }
@@ -295,6 +309,7 @@ impl CfnDnsView {
 impl crate::core::element::CfnResource for CfnDnsView {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::DnsView";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -313,26 +328,31 @@ impl crate::core::element::CfnResource for CfnDnsView {
 impl Handle<CfnDnsView> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DnsViewId`.
+    #[inline]
     pub fn attr_dns_view_id(&self) -> Val<String> {
         Val::expr(self.get_att("DnsViewId"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -424,6 +444,7 @@ impl CfnFirewallDomainList {
 impl crate::core::element::CfnResource for CfnFirewallDomainList {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::FirewallDomainList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -441,36 +462,43 @@ impl crate::core::element::CfnResource for CfnFirewallDomainList {
 impl Handle<CfnFirewallDomainList> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `FirewallDomainListId`.
+    #[inline]
     pub fn attr_firewall_domain_list_id(&self) -> Val<String> {
         Val::expr(self.get_att("FirewallDomainListId"))
     }
     ///
     /// `Fn::GetAtt` `DomainCount`.
+    #[inline]
     pub fn attr_domain_count(&self) -> Val<i64> {
         Val::expr(self.get_att("DomainCount"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
@@ -572,6 +600,7 @@ impl CfnFirewallRule {
 impl crate::core::element::CfnResource for CfnFirewallRule {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::FirewallRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Action".into(), self.action.into_value());
@@ -596,26 +625,31 @@ impl crate::core::element::CfnResource for CfnFirewallRule {
 impl Handle<CfnFirewallRule> {
     ///
     /// `Fn::GetAtt` `FirewallRuleId`.
+    #[inline]
     pub fn attr_firewall_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("FirewallRuleId"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `QueryType`.
+    #[inline]
     pub fn attr_query_type(&self) -> Val<String> {
         Val::expr(self.get_att("QueryType"))
     }
@@ -725,6 +759,7 @@ impl CfnGlobalResolver {
 impl crate::core::element::CfnResource for CfnGlobalResolver {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::GlobalResolver";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -742,41 +777,49 @@ impl crate::core::element::CfnResource for CfnGlobalResolver {
 impl Handle<CfnGlobalResolver> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `GlobalResolverId`.
+    #[inline]
     pub fn attr_global_resolver_id(&self) -> Val<String> {
         Val::expr(self.get_att("GlobalResolverId"))
     }
     ///
     /// `Fn::GetAtt` `DnsName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Val<String> {
         Val::expr(self.get_att("DnsName"))
     }
     ///
     /// `Fn::GetAtt` `IPv4Addresses`.
+    #[inline]
     pub fn attr_i_pv4_addresses(&self) -> Value {
         self.get_att("IPv4Addresses")
     }
     ///
     /// `Fn::GetAtt` `IPv6Addresses`.
+    #[inline]
     pub fn attr_i_pv6_addresses(&self) -> Value {
         self.get_att("IPv6Addresses")
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -827,6 +870,7 @@ impl CfnHostedZoneAssociation {
 impl crate::core::element::CfnResource for CfnHostedZoneAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::HostedZoneAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HostedZoneId".into(), self.hosted_zone_id.into_value());
@@ -840,26 +884,31 @@ impl crate::core::element::CfnResource for CfnHostedZoneAssociation {
 impl Handle<CfnHostedZoneAssociation> {
     ///
     /// `Fn::GetAtt` `HostedZoneAssociationId`.
+    #[inline]
     pub fn attr_hosted_zone_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("HostedZoneAssociationId"))
     }
     ///
     /// `Fn::GetAtt` `HostedZoneName`.
+    #[inline]
     pub fn attr_hosted_zone_name(&self) -> Val<String> {
         Val::expr(self.get_att("HostedZoneName"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }

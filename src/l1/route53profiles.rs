@@ -52,6 +52,7 @@ impl CfnProfile {
 impl crate::core::element::CfnResource for CfnProfile {
     const TYPE_NAME: &'static str = "AWS::Route53Profiles::Profile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -65,24 +66,28 @@ impl Handle<CfnProfile> {
     /// The Amazon Resource Name (ARN) of the resolver profile.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the profile.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The id of the creator request
     ///
     /// `Fn::GetAtt` `ClientToken`.
+    #[inline]
     pub fn attr_client_token(&self) -> Val<String> {
         Val::expr(self.get_att("ClientToken"))
     }
     /// The sharing status of the profile.
     ///
     /// `Fn::GetAtt` `ShareStatus`.
+    #[inline]
     pub fn attr_share_status(&self) -> Val<String> {
         Val::expr(self.get_att("ShareStatus"))
     }
@@ -147,6 +152,7 @@ impl CfnProfileAssociation {
 impl crate::core::element::CfnResource for CfnProfileAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Profiles::ProfileAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Arn", self.arn);
@@ -163,6 +169,7 @@ impl Handle<CfnProfileAssociation> {
     /// Primary Identifier for Profile Association
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -221,6 +228,7 @@ impl CfnProfileResourceAssociation {
 impl crate::core::element::CfnResource for CfnProfileResourceAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Profiles::ProfileResourceAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -236,12 +244,14 @@ impl Handle<CfnProfileResourceAssociation> {
     /// Primary Identifier for Profile Resource Association
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The type of the resource associated to the Profile.
     ///
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceType"))
     }

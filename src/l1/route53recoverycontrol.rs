@@ -58,6 +58,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -72,18 +73,21 @@ impl Handle<CfnCluster> {
     /// The Amazon Resource Name (ARN) of the cluster.
     ///
     /// `Fn::GetAtt` `ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterArn"))
     }
     /// Endpoints for the cluster.
     ///
     /// `Fn::GetAtt` `ClusterEndpoints`.
+    #[inline]
     pub fn attr_cluster_endpoints(&self) -> Value {
         self.get_att("ClusterEndpoints")
     }
     /// Deployment status of a resource. Status can be one of the following: PENDING, DEPLOYED, PENDING_DELETION.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -142,6 +146,7 @@ impl CfnControlPanel {
 impl crate::core::element::CfnResource for CfnControlPanel {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::ControlPanel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClusterArn", self.cluster_arn);
@@ -156,18 +161,21 @@ impl Handle<CfnControlPanel> {
     /// The Amazon Resource Name (ARN) of the cluster.
     ///
     /// `Fn::GetAtt` `ControlPanelArn`.
+    #[inline]
     pub fn attr_control_panel_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ControlPanelArn"))
     }
     /// The deployment status of control panel. Status can be one of the following: PENDING, DEPLOYED, PENDING_DELETION.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Count of associated routing controls
     ///
     /// `Fn::GetAtt` `RoutingControlCount`.
+    #[inline]
     pub fn attr_routing_control_count(&self) -> Val<i64> {
         Val::expr(self.get_att("RoutingControlCount"))
     }
@@ -177,6 +185,7 @@ impl Handle<CfnControlPanel> {
     /// false.
     ///
     /// `Fn::GetAtt` `DefaultControlPanel`.
+    #[inline]
     pub fn attr_default_control_panel(&self) -> Val<bool> {
         Val::expr(self.get_att("DefaultControlPanel"))
     }
@@ -222,6 +231,7 @@ impl CfnRoutingControl {
 impl crate::core::element::CfnResource for CfnRoutingControl {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::RoutingControl";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClusterArn", self.cluster_arn);
@@ -236,6 +246,7 @@ impl Handle<CfnRoutingControl> {
     /// The Amazon Resource Name (ARN) of the routing control.
     ///
     /// `Fn::GetAtt` `RoutingControlArn`.
+    #[inline]
     pub fn attr_routing_control_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RoutingControlArn"))
     }
@@ -243,6 +254,7 @@ impl Handle<CfnRoutingControl> {
     /// PENDING_DELETION.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -282,6 +294,7 @@ pub struct CfnSafetyRule {
 
 impl CfnSafetyRule {
     /// A new `CfnSafetyRule` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -299,6 +312,7 @@ impl CfnSafetyRule {
 impl crate::core::element::CfnResource for CfnSafetyRule {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::SafetyRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AssertionRule", self.assertion_rule);
@@ -316,6 +330,7 @@ impl Handle<CfnSafetyRule> {
     /// The Amazon Resource Name (ARN) of the safety rule.
     ///
     /// `Fn::GetAtt` `SafetyRuleArn`.
+    #[inline]
     pub fn attr_safety_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SafetyRuleArn"))
     }
@@ -323,6 +338,7 @@ impl Handle<CfnSafetyRule> {
     /// PENDING_DELETION.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -359,6 +375,7 @@ pub mod safety_rule {
     }
 
     impl IntoValue for AssertionRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AssertedControls".into(), self.asserted_controls.into_value());
@@ -415,6 +432,7 @@ pub mod safety_rule {
     }
 
     impl IntoValue for GatingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GatingControls".into(), self.gating_controls.into_value());
@@ -458,6 +476,7 @@ pub mod safety_rule {
     }
 
     impl IntoValue for RuleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Inverted".into(), self.inverted.into_value());

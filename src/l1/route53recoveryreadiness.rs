@@ -46,6 +46,7 @@ pub struct CfnCell {
 
 impl CfnCell {
     /// A new `CfnCell` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -60,6 +61,7 @@ impl CfnCell {
 impl crate::core::element::CfnResource for CfnCell {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::Cell";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CellName", self.cell_name);
@@ -74,6 +76,7 @@ impl Handle<CfnCell> {
     /// The Amazon Resource Name (ARN) of the cell.
     ///
     /// `Fn::GetAtt` `CellArn`.
+    #[inline]
     pub fn attr_cell_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CellArn"))
     }
@@ -81,6 +84,7 @@ impl Handle<CfnCell> {
     /// is a list but currently can have only one element.
     ///
     /// `Fn::GetAtt` `ParentReadinessScopes`.
+    #[inline]
     pub fn attr_parent_readiness_scopes(&self) -> Value {
         self.get_att("ParentReadinessScopes")
     }
@@ -113,6 +117,7 @@ pub struct CfnReadinessCheck {
 
 impl CfnReadinessCheck {
     /// A new `CfnReadinessCheck` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -127,6 +132,7 @@ impl CfnReadinessCheck {
 impl crate::core::element::CfnResource for CfnReadinessCheck {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::ReadinessCheck";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ReadinessCheckName", self.readiness_check_name);
@@ -141,6 +147,7 @@ impl Handle<CfnReadinessCheck> {
     /// The Amazon Resource Name (ARN) of the readiness check.
     ///
     /// `Fn::GetAtt` `ReadinessCheckArn`.
+    #[inline]
     pub fn attr_readiness_check_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ReadinessCheckArn"))
     }
@@ -173,6 +180,7 @@ pub struct CfnRecoveryGroup {
 
 impl CfnRecoveryGroup {
     /// A new `CfnRecoveryGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -187,6 +195,7 @@ impl CfnRecoveryGroup {
 impl crate::core::element::CfnResource for CfnRecoveryGroup {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::RecoveryGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Cells", self.cells);
@@ -201,6 +210,7 @@ impl Handle<CfnRecoveryGroup> {
     /// A collection of tags associated with a resource.
     ///
     /// `Fn::GetAtt` `RecoveryGroupArn`.
+    #[inline]
     pub fn attr_recovery_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RecoveryGroupArn"))
     }
@@ -264,6 +274,7 @@ impl CfnResourceSet {
 impl crate::core::element::CfnResource for CfnResourceSet {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::ResourceSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ResourceSetName", self.resource_set_name);
@@ -279,6 +290,7 @@ impl Handle<CfnResourceSet> {
     /// The Amazon Resource Name (ARN) of the resource set.
     ///
     /// `Fn::GetAtt` `ResourceSetArn`.
+    #[inline]
     pub fn attr_resource_set_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceSetArn"))
     }
@@ -319,6 +331,7 @@ pub mod resource_set {
 
     impl DNSTargetResource {
         /// A new `DNSTargetResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -333,6 +346,7 @@ pub mod resource_set {
     }
 
     impl IntoValue for DNSTargetResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DomainName", self.domain_name);
@@ -357,6 +371,7 @@ pub mod resource_set {
 
     impl NLBResource {
         /// A new `NLBResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -367,6 +382,7 @@ pub mod resource_set {
     }
 
     impl IntoValue for NLBResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -392,6 +408,7 @@ pub mod resource_set {
 
     impl R53ResourceRecord {
         /// A new `R53ResourceRecord` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -403,6 +420,7 @@ pub mod resource_set {
     }
 
     impl IntoValue for R53ResourceRecord {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DomainName", self.domain_name);
@@ -437,6 +455,7 @@ pub mod resource_set {
 
     impl Resource {
         /// A new `Resource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -450,6 +469,7 @@ pub mod resource_set {
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentId", self.component_id);
@@ -474,6 +494,7 @@ pub mod resource_set {
 
     impl TargetResource {
         /// A new `TargetResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -485,6 +506,7 @@ pub mod resource_set {
     }
 
     impl IntoValue for TargetResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NLBResource", self.nlb_resource);

@@ -50,6 +50,7 @@ pub struct CfnFirewallDomainList {
 
 impl CfnFirewallDomainList {
     /// A new `CfnFirewallDomainList` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -65,6 +66,7 @@ impl CfnFirewallDomainList {
 impl crate::core::element::CfnResource for CfnFirewallDomainList {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallDomainList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DomainFileUrl", self.domain_file_url);
@@ -80,18 +82,21 @@ impl Handle<CfnFirewallDomainList> {
     /// ResourceId
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Arn
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Count
     ///
     /// `Fn::GetAtt` `DomainCount`.
+    #[inline]
     pub fn attr_domain_count(&self) -> Val<i64> {
         Val::expr(self.get_att("DomainCount"))
     }
@@ -99,36 +104,42 @@ impl Handle<CfnFirewallDomainList> {
     /// and INACTIVE_OWNER_ACCOUNT_CLOSED.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// FirewallDomainListAssociationStatus
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     /// ServicePrincipal
     ///
     /// `Fn::GetAtt` `ManagedOwnerName`.
+    #[inline]
     pub fn attr_managed_owner_name(&self) -> Val<String> {
         Val::expr(self.get_att("ManagedOwnerName"))
     }
     /// The id of the creator request.
     ///
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Val<String> {
         Val::expr(self.get_att("CreatorRequestId"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `ModificationTime`.
+    #[inline]
     pub fn attr_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("ModificationTime"))
     }
@@ -163,6 +174,7 @@ pub struct CfnFirewallRuleGroup {
 
 impl CfnFirewallRuleGroup {
     /// A new `CfnFirewallRuleGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -177,6 +189,7 @@ impl CfnFirewallRuleGroup {
 impl crate::core::element::CfnResource for CfnFirewallRuleGroup {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallRuleGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "FirewallRules", self.firewall_rules);
@@ -191,18 +204,21 @@ impl Handle<CfnFirewallRuleGroup> {
     /// ResourceId
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Arn
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Count
     ///
     /// `Fn::GetAtt` `RuleCount`.
+    #[inline]
     pub fn attr_rule_count(&self) -> Val<i64> {
         Val::expr(self.get_att("RuleCount"))
     }
@@ -210,42 +226,49 @@ impl Handle<CfnFirewallRuleGroup> {
     /// INACTIVE_OWNER_ACCOUNT_CLOSED.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// FirewallRuleGroupStatus
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     /// AccountId
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// ShareStatus, possible values are NOT_SHARED, SHARED_WITH_ME, SHARED_BY_ME.
     ///
     /// `Fn::GetAtt` `ShareStatus`.
+    #[inline]
     pub fn attr_share_status(&self) -> Val<String> {
         Val::expr(self.get_att("ShareStatus"))
     }
     /// The id of the creator request.
     ///
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Val<String> {
         Val::expr(self.get_att("CreatorRequestId"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `ModificationTime`.
+    #[inline]
     pub fn attr_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("ModificationTime"))
     }
@@ -273,6 +296,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for FirewallAdvancedContentCategoryConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Category".into(), self.category.into_value());
@@ -299,6 +323,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for FirewallAdvancedThreatCategoryConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Category".into(), self.category.into_value());
@@ -421,6 +446,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for FirewallRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -459,6 +485,7 @@ pub mod firewall_rule_group {
 
     impl FirewallRuleType {
         /// A new `FirewallRuleType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -471,6 +498,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for FirewallRuleType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FirewallAdvancedContentCategory", self.firewall_advanced_content_category);
@@ -499,6 +527,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for PartnerThreatProtectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Partner".into(), self.partner.into_value());
@@ -639,6 +668,7 @@ impl CfnFirewallRuleGroupAssociation {
 impl crate::core::element::CfnResource for CfnFirewallRuleGroupAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallRuleGroupAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FirewallRuleGroupId".into(), self.firewall_rule_group_id.into_value());
@@ -656,18 +686,21 @@ impl Handle<CfnFirewallRuleGroupAssociation> {
     /// Id
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Arn
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// ServicePrincipal
     ///
     /// `Fn::GetAtt` `ManagedOwnerName`.
+    #[inline]
     pub fn attr_managed_owner_name(&self) -> Val<String> {
         Val::expr(self.get_att("ManagedOwnerName"))
     }
@@ -675,30 +708,35 @@ impl Handle<CfnFirewallRuleGroupAssociation> {
     /// INACTIVE_OWNER_ACCOUNT_CLOSED.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// FirewallDomainListAssociationStatus
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     /// The id of the creator request.
     ///
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Val<String> {
         Val::expr(self.get_att("CreatorRequestId"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `ModificationTime`.
+    #[inline]
     pub fn attr_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("ModificationTime"))
     }
@@ -777,6 +815,7 @@ impl CfnOutpostResolver {
 impl crate::core::element::CfnResource for CfnOutpostResolver {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::OutpostResolver";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InstanceCount", self.instance_count);
@@ -793,12 +832,14 @@ impl Handle<CfnOutpostResolver> {
     /// Id
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The OutpostResolver ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -806,30 +847,35 @@ impl Handle<CfnOutpostResolver> {
     /// FAILED_CREATION and FAILED_DELETION.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The OutpostResolver status message.
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     /// The OutpostResolver creation time
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The OutpostResolver last modified time
     ///
     /// `Fn::GetAtt` `ModificationTime`.
+    #[inline]
     pub fn attr_modification_time(&self) -> Val<String> {
         Val::expr(self.get_att("ModificationTime"))
     }
     /// The id of the creator request.
     ///
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Val<String> {
         Val::expr(self.get_att("CreatorRequestId"))
     }
@@ -869,6 +915,7 @@ impl CfnResolverConfig {
 impl crate::core::element::CfnResource for CfnResolverConfig {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutodefinedReverseFlag".into(), self.autodefined_reverse_flag.into_value());
@@ -882,18 +929,21 @@ impl Handle<CfnResolverConfig> {
     /// AccountId
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// Id
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// ResolverAutodefinedReverseStatus, possible values are ENABLING, ENABLED, DISABLING AND DISABLED.
     ///
     /// `Fn::GetAtt` `AutodefinedReverse`.
+    #[inline]
     pub fn attr_autodefined_reverse(&self) -> Val<String> {
         Val::expr(self.get_att("AutodefinedReverse"))
     }
@@ -928,6 +978,7 @@ pub struct CfnResolverDNSSECConfig {
 
 impl CfnResolverDNSSECConfig {
     /// A new `CfnResolverDNSSECConfig` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -940,6 +991,7 @@ impl CfnResolverDNSSECConfig {
 impl crate::core::element::CfnResource for CfnResolverDNSSECConfig {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverDNSSECConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ResourceId", self.resource_id);
@@ -952,18 +1004,21 @@ impl Handle<CfnResolverDNSSECConfig> {
     /// AccountId
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// Id
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// ResolverDNSSECValidationStatus, possible values are ENABLING, ENABLED, DISABLING AND DISABLED.
     ///
     /// `Fn::GetAtt` `ValidationStatus`.
+    #[inline]
     pub fn attr_validation_status(&self) -> Val<String> {
         Val::expr(self.get_att("ValidationStatus"))
     }
@@ -1105,6 +1160,7 @@ impl CfnResolverEndpoint {
 impl crate::core::element::CfnResource for CfnResolverEndpoint {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Direction".into(), self.direction.into_value());
@@ -1130,24 +1186,28 @@ impl Handle<CfnResolverEndpoint> {
     /// arn:aws:route53resolver:us-east-1:123456789012:resolver-endpoint/resolver-endpoint-a1bzhi.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the VPC that you want to create the resolver endpoint in.
     ///
     /// `Fn::GetAtt` `HostVPCId`.
+    #[inline]
     pub fn attr_host_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("HostVPCId"))
     }
     /// The number of IP addresses that the resolver endpoint can use for DNS queries.
     ///
     /// `Fn::GetAtt` `IpAddressCount`.
+    #[inline]
     pub fn attr_ip_address_count(&self) -> Val<String> {
         Val::expr(self.get_att("IpAddressCount"))
     }
     /// The ID of the resolver endpoint.
     ///
     /// `Fn::GetAtt` `ResolverEndpointId`.
+    #[inline]
     pub fn attr_resolver_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResolverEndpointId"))
     }
@@ -1190,6 +1250,7 @@ pub mod resolver_endpoint {
     }
 
     impl IntoValue for IpAddressRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ip", self.ip);
@@ -1231,6 +1292,7 @@ pub struct CfnResolverQueryLoggingConfig {
 
 impl CfnResolverQueryLoggingConfig {
     /// A new `CfnResolverQueryLoggingConfig` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1245,6 +1307,7 @@ impl CfnResolverQueryLoggingConfig {
 impl crate::core::element::CfnResource for CfnResolverQueryLoggingConfig {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverQueryLoggingConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DestinationArn", self.destination_arn);
@@ -1259,48 +1322,56 @@ impl Handle<CfnResolverQueryLoggingConfig> {
     /// AccountId
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     /// ResolverQueryLogConfigStatus, possible values are CREATING, CREATED, DELETED AND FAILED.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// ShareStatus, possible values are NOT_SHARED, SHARED_WITH_ME, SHARED_BY_ME.
     ///
     /// `Fn::GetAtt` `ShareStatus`.
+    #[inline]
     pub fn attr_share_status(&self) -> Val<String> {
         Val::expr(self.get_att("ShareStatus"))
     }
     /// Count
     ///
     /// `Fn::GetAtt` `AssociationCount`.
+    #[inline]
     pub fn attr_association_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AssociationCount"))
     }
     /// Arn
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The id of the creator request.
     ///
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Val<String> {
         Val::expr(self.get_att("CreatorRequestId"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// ResourceId
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1329,6 +1400,7 @@ pub struct CfnResolverQueryLoggingConfigAssociation {
 
 impl CfnResolverQueryLoggingConfigAssociation {
     /// A new `CfnResolverQueryLoggingConfigAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1342,6 +1414,7 @@ impl CfnResolverQueryLoggingConfigAssociation {
 impl crate::core::element::CfnResource for CfnResolverQueryLoggingConfigAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ResolverQueryLogConfigId", self.resolver_query_log_config_id);
@@ -1355,30 +1428,35 @@ impl Handle<CfnResolverQueryLoggingConfigAssociation> {
     /// ResolverQueryLogConfigAssociationStatus
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// ResolverQueryLogConfigAssociationError
     ///
     /// `Fn::GetAtt` `Error`.
+    #[inline]
     pub fn attr_error(&self) -> Val<String> {
         Val::expr(self.get_att("Error"))
     }
     /// ResolverQueryLogConfigAssociationErrorMessage
     ///
     /// `Fn::GetAtt` `ErrorMessage`.
+    #[inline]
     pub fn attr_error_message(&self) -> Val<String> {
         Val::expr(self.get_att("ErrorMessage"))
     }
     /// Rfc3339TimeString
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Id
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1459,6 +1537,7 @@ impl CfnResolverRule {
 impl crate::core::element::CfnResource for CfnResolverRule {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DelegationRecord", self.delegation_record);
@@ -1477,12 +1556,14 @@ impl Handle<CfnResolverRule> {
     /// The Amazon Resource Name (ARN) of the resolver rule.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ID of the endpoint that the rule is associated with.
     ///
     /// `Fn::GetAtt` `ResolverRuleId`.
+    #[inline]
     pub fn attr_resolver_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResolverRuleId"))
     }
@@ -1524,6 +1605,7 @@ pub mod resolver_rule {
 
     impl TargetAddress {
         /// A new `TargetAddress` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1538,6 +1620,7 @@ pub mod resolver_rule {
     }
 
     impl IntoValue for TargetAddress {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ip", self.ip);
@@ -1600,6 +1683,7 @@ impl CfnResolverRuleAssociation {
 impl crate::core::element::CfnResource for CfnResolverRuleAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverRuleAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -1613,6 +1697,7 @@ impl crate::core::element::CfnResource for CfnResolverRuleAssociation {
 impl Handle<CfnResolverRuleAssociation> {
     ///
     /// `Fn::GetAtt` `ResolverRuleAssociationId`.
+    #[inline]
     pub fn attr_resolver_rule_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResolverRuleAssociationId"))
     }

@@ -61,6 +61,7 @@ impl CfnInboundExternalLink {
 impl crate::core::element::CfnResource for CfnInboundExternalLink {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::InboundExternalLink";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GatewayId".into(), self.gateway_id.into_value());
@@ -75,31 +76,37 @@ impl crate::core::element::CfnResource for CfnInboundExternalLink {
 impl Handle<CfnInboundExternalLink> {
     ///
     /// `Fn::GetAtt` `LinkId`.
+    #[inline]
     pub fn attr_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("LinkId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
     ///
     /// `Fn::GetAtt` `LinkStatus`.
+    #[inline]
     pub fn attr_link_status(&self) -> Val<String> {
         Val::expr(self.get_att("LinkStatus"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
@@ -125,6 +132,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for ApplicationLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LinkApplicationLogSampling".into(), self.link_application_log_sampling.into_value());
@@ -152,6 +160,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for LinkApplicationLogSampling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ErrorLog".into(), self.error_log.into_value());
@@ -174,6 +183,7 @@ pub mod inbound_external_link {
 
     impl LinkAttributes {
         /// A new `LinkAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -185,6 +195,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for LinkAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerProvidedId", self.customer_provided_id);
@@ -210,6 +221,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for LinkLogSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApplicationLogs".into(), self.application_logs.into_value());
@@ -256,6 +268,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for ResponderErrorMaskingForHttpCode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -345,6 +358,7 @@ impl CfnLink {
 impl crate::core::element::CfnResource for CfnLink {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::Link";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GatewayId".into(), self.gateway_id.into_value());
@@ -362,31 +376,37 @@ impl crate::core::element::CfnResource for CfnLink {
 impl Handle<CfnLink> {
     ///
     /// `Fn::GetAtt` `LinkId`.
+    #[inline]
     pub fn attr_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("LinkId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `LinkStatus`.
+    #[inline]
     pub fn attr_link_status(&self) -> Val<String> {
         Val::expr(self.get_att("LinkStatus"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `LinkDirection`.
+    #[inline]
     pub fn attr_link_direction(&self) -> Val<String> {
         Val::expr(self.get_att("LinkDirection"))
     }
@@ -412,6 +432,7 @@ pub mod link {
     }
 
     impl IntoValue for ApplicationLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LinkApplicationLogSampling".into(), self.link_application_log_sampling.into_value());
@@ -439,6 +460,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkApplicationLogSampling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ErrorLog".into(), self.error_log.into_value());
@@ -461,6 +483,7 @@ pub mod link {
 
     impl LinkAttributes {
         /// A new `LinkAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -472,6 +495,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerProvidedId", self.customer_provided_id);
@@ -497,6 +521,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkLogSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApplicationLogs".into(), self.application_logs.into_value());
@@ -536,6 +561,7 @@ pub mod link {
     }
 
     impl IntoValue for ModuleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DependsOn", self.depends_on);
@@ -585,6 +611,7 @@ pub mod link {
     }
 
     impl IntoValue for ResponderErrorMaskingForHttpCode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -665,6 +692,7 @@ impl CfnLinkRoutingRule {
 impl crate::core::element::CfnResource for CfnLinkRoutingRule {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::LinkRoutingRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Conditions".into(), self.conditions.into_value());
@@ -680,26 +708,31 @@ impl crate::core::element::CfnResource for CfnLinkRoutingRule {
 impl Handle<CfnLinkRoutingRule> {
     ///
     /// `Fn::GetAtt` `RuleId`.
+    #[inline]
     pub fn attr_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("RuleId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
@@ -732,6 +765,7 @@ pub mod link_routing_rule {
     }
 
     impl IntoValue for QueryStringKeyValuePair {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -780,6 +814,7 @@ pub mod link_routing_rule {
 
     impl RuleCondition {
         /// A new `RuleCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -795,6 +830,7 @@ pub mod link_routing_rule {
     }
 
     impl IntoValue for RuleCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HostHeader", self.host_header);
@@ -861,6 +897,7 @@ impl CfnOutboundExternalLink {
 impl crate::core::element::CfnResource for CfnOutboundExternalLink {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::OutboundExternalLink";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GatewayId".into(), self.gateway_id.into_value());
@@ -876,26 +913,31 @@ impl crate::core::element::CfnResource for CfnOutboundExternalLink {
 impl Handle<CfnOutboundExternalLink> {
     ///
     /// `Fn::GetAtt` `LinkId`.
+    #[inline]
     pub fn attr_link_id(&self) -> Val<String> {
         Val::expr(self.get_att("LinkId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `LinkStatus`.
+    #[inline]
     pub fn attr_link_status(&self) -> Val<String> {
         Val::expr(self.get_att("LinkStatus"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
@@ -921,6 +963,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for ApplicationLogs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LinkApplicationLogSampling".into(), self.link_application_log_sampling.into_value());
@@ -948,6 +991,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for LinkApplicationLogSampling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ErrorLog".into(), self.error_log.into_value());
@@ -970,6 +1014,7 @@ pub mod outbound_external_link {
 
     impl LinkAttributes {
         /// A new `LinkAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -981,6 +1026,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for LinkAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerProvidedId", self.customer_provided_id);
@@ -1006,6 +1052,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for LinkLogSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ApplicationLogs".into(), self.application_logs.into_value());
@@ -1052,6 +1099,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for ResponderErrorMaskingForHttpCode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1132,6 +1180,7 @@ impl CfnRequesterGateway {
 impl crate::core::element::CfnResource for CfnRequesterGateway {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::RequesterGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1147,41 +1196,49 @@ impl crate::core::element::CfnResource for CfnRequesterGateway {
 impl Handle<CfnRequesterGateway> {
     ///
     /// `Fn::GetAtt` `GatewayId`.
+    #[inline]
     pub fn attr_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `RequesterGatewayStatus`.
+    #[inline]
     pub fn attr_requester_gateway_status(&self) -> Val<String> {
         Val::expr(self.get_att("RequesterGatewayStatus"))
     }
     ///
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `ActiveLinksCount`.
+    #[inline]
     pub fn attr_active_links_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ActiveLinksCount"))
     }
     ///
     /// `Fn::GetAtt` `TotalLinksCount`.
+    #[inline]
     pub fn attr_total_links_count(&self) -> Val<i64> {
         Val::expr(self.get_att("TotalLinksCount"))
     }
@@ -1280,6 +1337,7 @@ impl CfnResponderGateway {
 impl crate::core::element::CfnResource for CfnResponderGateway {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::ResponderGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcmCertificateArn", self.acm_certificate_arn);
@@ -1303,36 +1361,43 @@ impl crate::core::element::CfnResource for CfnResponderGateway {
 impl Handle<CfnResponderGateway> {
     ///
     /// `Fn::GetAtt` `GatewayId`.
+    #[inline]
     pub fn attr_gateway_id(&self) -> Val<String> {
         Val::expr(self.get_att("GatewayId"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ResponderGatewayStatus`.
+    #[inline]
     pub fn attr_responder_gateway_status(&self) -> Val<String> {
         Val::expr(self.get_att("ResponderGatewayStatus"))
     }
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedTimestamp"))
     }
     ///
     /// `Fn::GetAtt` `ExternalInboundEndpoint`.
+    #[inline]
     pub fn attr_external_inbound_endpoint(&self) -> Value {
         self.get_att("ExternalInboundEndpoint")
     }
     ///
     /// `Fn::GetAtt` `CertificateAssociationStatus`.
+    #[inline]
     pub fn attr_certificate_association_status(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateAssociationStatus"))
     }
@@ -1357,6 +1422,7 @@ pub mod responder_gateway {
     }
 
     impl IntoValue for ListenerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Protocols".into(), self.protocols.into_value());
@@ -1381,6 +1447,7 @@ pub mod responder_gateway {
     }
 
     impl IntoValue for TrustStoreConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CertificateAuthorityCertificates".into(), self.certificate_authority_certificates.into_value());

@@ -102,6 +102,7 @@ impl CfnAppMonitor {
 impl crate::core::element::CfnResource for CfnAppMonitor {
     const TYPE_NAME: &'static str = "AWS::RUM::AppMonitor";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppMonitorConfiguration", self.app_monitor_configuration);
@@ -123,6 +124,7 @@ impl Handle<CfnAppMonitor> {
     /// The unique ID of the new app monitor.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -198,6 +200,7 @@ pub mod app_monitor {
 
     impl AppMonitorConfiguration {
         /// A new `AppMonitorConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -217,6 +220,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for AppMonitorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowCookies", self.allow_cookies);
@@ -246,6 +250,7 @@ pub mod app_monitor {
 
     impl CustomEvents {
         /// A new `CustomEvents` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -256,6 +261,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for CustomEvents {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -277,6 +283,7 @@ pub mod app_monitor {
 
     impl DeobfuscationConfiguration {
         /// A new `DeobfuscationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -287,6 +294,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for DeobfuscationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "JavaScriptSourceMaps", self.java_script_source_maps);
@@ -324,6 +332,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for JavaScriptSourceMaps {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -500,6 +509,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for MetricDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionKeys", self.dimension_keys);
@@ -565,6 +575,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for MetricDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -607,6 +618,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PolicyDocument".into(), self.policy_document.into_value());

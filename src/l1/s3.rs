@@ -92,6 +92,7 @@ impl CfnAccessGrant {
 impl crate::core::element::CfnResource for CfnAccessGrant {
     const TYPE_NAME: &'static str = "AWS::S3::AccessGrant";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessGrantsLocationConfiguration", self.access_grants_location_configuration);
@@ -110,12 +111,14 @@ impl Handle<CfnAccessGrant> {
     /// The ID assigned to this access grant.
     ///
     /// `Fn::GetAtt` `AccessGrantId`.
+    #[inline]
     pub fn attr_access_grant_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessGrantId"))
     }
     /// the Amazon Resource Name (ARN) of the specified access grant.
     ///
     /// `Fn::GetAtt` `AccessGrantArn`.
+    #[inline]
     pub fn attr_access_grant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AccessGrantArn"))
     }
@@ -123,6 +126,7 @@ impl Handle<CfnAccessGrant> {
     /// location and the subprefix.
     ///
     /// `Fn::GetAtt` `GrantScope`.
+    #[inline]
     pub fn attr_grant_scope(&self) -> Val<String> {
         Val::expr(self.get_att("GrantScope"))
     }
@@ -149,6 +153,7 @@ pub mod access_grant {
     }
 
     impl IntoValue for AccessGrantsLocationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3SubPrefix".into(), self.s3_sub_prefix.into_value());
@@ -180,6 +185,7 @@ pub mod access_grant {
     }
 
     impl IntoValue for Grantee {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("GranteeIdentifier".into(), self.grantee_identifier.into_value());
@@ -237,6 +243,7 @@ pub struct CfnAccessGrantsInstance {
 
 impl CfnAccessGrantsInstance {
     /// A new `CfnAccessGrantsInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -250,6 +257,7 @@ impl CfnAccessGrantsInstance {
 impl crate::core::element::CfnResource for CfnAccessGrantsInstance {
     const TYPE_NAME: &'static str = "AWS::S3::AccessGrantsInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IdentityCenterArn", self.identity_center_arn);
@@ -263,12 +271,14 @@ impl Handle<CfnAccessGrantsInstance> {
     /// The Amazon Resource Name (ARN) of the specified Access Grants instance.
     ///
     /// `Fn::GetAtt` `AccessGrantsInstanceArn`.
+    #[inline]
     pub fn attr_access_grants_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AccessGrantsInstanceArn"))
     }
     /// A unique identifier for the specified access grants instance.
     ///
     /// `Fn::GetAtt` `AccessGrantsInstanceId`.
+    #[inline]
     pub fn attr_access_grants_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessGrantsInstanceId"))
     }
@@ -312,6 +322,7 @@ impl CfnAccessGrantsLocation {
 impl crate::core::element::CfnResource for CfnAccessGrantsLocation {
     const TYPE_NAME: &'static str = "AWS::S3::AccessGrantsLocation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IamRoleArn".into(), self.iam_role_arn.into_value());
@@ -326,12 +337,14 @@ impl Handle<CfnAccessGrantsLocation> {
     /// The Amazon Resource Name (ARN) of the specified Access Grants location.
     ///
     /// `Fn::GetAtt` `AccessGrantsLocationArn`.
+    #[inline]
     pub fn attr_access_grants_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AccessGrantsLocationArn"))
     }
     /// The unique identifier for the specified Access Grants location.
     ///
     /// `Fn::GetAtt` `AccessGrantsLocationId`.
+    #[inline]
     pub fn attr_access_grants_location_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessGrantsLocationId"))
     }
@@ -413,6 +426,7 @@ impl CfnAccessPoint {
 impl crate::core::element::CfnResource for CfnAccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3::AccessPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bucket".into(), self.bucket.into_value());
@@ -432,6 +446,7 @@ impl Handle<CfnAccessPoint> {
     /// third-party applications.
     ///
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Val<String> {
         Val::expr(self.get_att("Alias"))
     }
@@ -441,12 +456,14 @@ impl Handle<CfnAccessPoint> {
     /// subject to the Access Point and bucket access policies.
     ///
     /// `Fn::GetAtt` `NetworkOrigin`.
+    #[inline]
     pub fn attr_network_origin(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkOrigin"))
     }
     /// the Amazon Resource Name (ARN) of the specified accesspoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -502,6 +519,7 @@ pub mod access_point {
 
     impl PublicAccessBlockConfiguration {
         /// A new `PublicAccessBlockConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -515,6 +533,7 @@ pub mod access_point {
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -538,6 +557,7 @@ pub mod access_point {
 
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -548,6 +568,7 @@ pub mod access_point {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcId", self.vpc_id);
@@ -790,6 +811,7 @@ pub struct CfnBucket {
 
 impl CfnBucket {
     /// A new `CfnBucket` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -826,6 +848,7 @@ impl CfnBucket {
 impl crate::core::element::CfnResource for CfnBucket {
     const TYPE_NAME: &'static str = "AWS::S3::Bucket";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AbacStatus", self.abac_status);
@@ -862,21 +885,25 @@ impl Handle<CfnBucket> {
     /// the Amazon Resource Name (ARN) of the specified bucket.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
     ///
     /// `Fn::GetAtt` `DualStackDomainName`.
+    #[inline]
     pub fn attr_dual_stack_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DualStackDomainName"))
     }
     ///
     /// `Fn::GetAtt` `RegionalDomainName`.
+    #[inline]
     pub fn attr_regional_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("RegionalDomainName"))
     }
@@ -884,6 +911,7 @@ impl Handle<CfnBucket> {
     /// ``aws_s3_metadata``.
     ///
     /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableNamespace`.
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataTableConfiguration.S3TablesDestination.TableNamespace"))
     }
@@ -891,53 +919,62 @@ impl Handle<CfnBucket> {
     /// metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
     ///
     /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableArn`.
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataTableConfiguration.S3TablesDestination.TableArn"))
     }
     /// The destination information for the S3 Metadata configuration.
     ///
     /// `Fn::GetAtt` `MetadataConfiguration.Destination`.
+    #[inline]
     pub fn attr_metadata_configuration_destination(&self) -> Value {
         self.get_att("MetadataConfiguration.Destination")
     }
     /// The name of the journal table.
     ///
     /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_name(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataConfiguration.JournalTableConfiguration.TableName"))
     }
     /// The Amazon Resource Name (ARN) for the journal table.
     ///
     /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataConfiguration.JournalTableConfiguration.TableArn"))
     }
     /// The name of the inventory table.
     ///
     /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_name(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataConfiguration.InventoryTableConfiguration.TableName"))
     }
     /// The Amazon Resource Name (ARN) for the inventory table.
     ///
     /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataConfiguration.InventoryTableConfiguration.TableArn"))
     }
     /// The name of the annotation table.
     ///
     /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_annotation_table_configuration_table_name(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataConfiguration.AnnotationTableConfiguration.TableName"))
     }
     /// The Amazon Resource Name (ARN) for the annotation table.
     ///
     /// `Fn::GetAtt` `MetadataConfiguration.AnnotationTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_annotation_table_configuration_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataConfiguration.AnnotationTableConfiguration.TableArn"))
     }
     ///
     /// `Fn::GetAtt` `WebsiteURL`.
+    #[inline]
     pub fn attr_website_url(&self) -> Val<String> {
         Val::expr(self.get_att("WebsiteURL"))
     }
@@ -969,6 +1006,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AbortIncompleteMultipartUpload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DaysAfterInitiation".into(), self.days_after_initiation.into_value());
@@ -997,6 +1035,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AccelerateConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccelerationStatus".into(), self.acceleration_status.into_value());
@@ -1027,6 +1066,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AccessControlTranslation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Owner".into(), self.owner.into_value());
@@ -1082,6 +1122,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AnalyticsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -1134,6 +1175,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AnnotationTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigurationState".into(), self.configuration_state.into_value());
@@ -1176,6 +1218,7 @@ pub mod bucket {
 
     impl BlockedEncryptionTypes {
         /// A new `BlockedEncryptionTypes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1186,6 +1229,7 @@ pub mod bucket {
     }
 
     impl IntoValue for BlockedEncryptionTypes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionType", self.encryption_type);
@@ -1215,6 +1259,7 @@ pub mod bucket {
     }
 
     impl IntoValue for BucketEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -1247,6 +1292,7 @@ pub mod bucket {
     }
 
     impl IntoValue for CorsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CorsRules".into(), self.cors_rules.into_value());
@@ -1320,6 +1366,7 @@ pub mod bucket {
     }
 
     impl IntoValue for CorsRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedHeaders", self.allowed_headers);
@@ -1356,6 +1403,7 @@ pub mod bucket {
     }
 
     impl IntoValue for DataExport {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -1390,6 +1438,7 @@ pub mod bucket {
 
     impl DefaultEventHold {
         /// A new `DefaultEventHold` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1401,6 +1450,7 @@ pub mod bucket {
     }
 
     impl IntoValue for DefaultEventHold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Days", self.days);
@@ -1450,6 +1500,7 @@ pub mod bucket {
 
     impl DefaultRetention {
         /// A new `DefaultRetention` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1463,6 +1514,7 @@ pub mod bucket {
     }
 
     impl IntoValue for DefaultRetention {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Days", self.days);
@@ -1497,6 +1549,7 @@ pub mod bucket {
 
     impl DeleteMarkerReplication {
         /// A new `DeleteMarkerReplication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1507,6 +1560,7 @@ pub mod bucket {
     }
 
     impl IntoValue for DeleteMarkerReplication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -1559,6 +1613,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketAccountId", self.bucket_account_id);
@@ -1596,6 +1651,7 @@ pub mod bucket {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReplicaKmsKeyID".into(), self.replica_kms_key_id.into_value());
@@ -1629,6 +1685,7 @@ pub mod bucket {
     }
 
     impl IntoValue for EventBridgeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventBridgeEnabled".into(), self.event_bridge_enabled.into_value());
@@ -1668,6 +1725,7 @@ pub mod bucket {
     }
 
     impl IntoValue for FilterRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1733,6 +1791,7 @@ pub mod bucket {
     }
 
     impl IntoValue for IntelligentTieringConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -1818,6 +1877,7 @@ pub mod bucket {
     }
 
     impl IntoValue for InventoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -1863,6 +1923,7 @@ pub mod bucket {
     }
 
     impl IntoValue for InventoryTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigurationState".into(), self.configuration_state.into_value());
@@ -1903,6 +1964,7 @@ pub mod bucket {
     }
 
     impl IntoValue for JournalTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -1948,6 +2010,7 @@ pub mod bucket {
     }
 
     impl IntoValue for LambdaConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Event".into(), self.event.into_value());
@@ -2001,6 +2064,7 @@ pub mod bucket {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rules".into(), self.rules.into_value());
@@ -2041,6 +2105,7 @@ pub mod bucket {
 
     impl LoggingConfiguration {
         /// A new `LoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2053,6 +2118,7 @@ pub mod bucket {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationBucketName", self.destination_bucket_name);
@@ -2102,6 +2168,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AnnotationTableConfiguration", self.annotation_table_configuration);
@@ -2143,6 +2210,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetadataTableConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3TablesDestination".into(), self.s3_tables_destination.into_value());
@@ -2182,6 +2250,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetadataTableEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -2218,6 +2287,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Metrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventThreshold", self.event_threshold);
@@ -2276,6 +2346,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetricsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessPointArn", self.access_point_arn);
@@ -2324,6 +2395,7 @@ pub mod bucket {
     }
 
     impl IntoValue for NoncurrentVersionExpiration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NewerNoncurrentVersions", self.newer_noncurrent_versions);
@@ -2383,6 +2455,7 @@ pub mod bucket {
     }
 
     impl IntoValue for NoncurrentVersionTransition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NewerNoncurrentVersions", self.newer_noncurrent_versions);
@@ -2436,6 +2509,7 @@ pub mod bucket {
 
     impl NotificationConfiguration {
         /// A new `NotificationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2449,6 +2523,7 @@ pub mod bucket {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EventBridgeConfiguration", self.event_bridge_configuration);
@@ -2481,6 +2556,7 @@ pub mod bucket {
     }
 
     impl IntoValue for NotificationFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Key".into(), self.s3_key.into_value());
@@ -2515,6 +2591,7 @@ pub mod bucket {
 
     impl ObjectLockConfiguration {
         /// A new `ObjectLockConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2526,6 +2603,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ObjectLockConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ObjectLockEnabled", self.object_lock_enabled);
@@ -2552,6 +2630,7 @@ pub mod bucket {
 
     impl ObjectLockRule {
         /// A new `ObjectLockRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2562,6 +2641,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ObjectLockRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultRetention", self.default_retention);
@@ -2594,6 +2674,7 @@ pub mod bucket {
     }
 
     impl IntoValue for OwnershipControls {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rules".into(), self.rules.into_value());
@@ -2620,6 +2701,7 @@ pub mod bucket {
 
     impl OwnershipControlsRule {
         /// A new `OwnershipControlsRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2630,6 +2712,7 @@ pub mod bucket {
     }
 
     impl IntoValue for OwnershipControlsRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ObjectOwnership", self.object_ownership);
@@ -2692,6 +2775,7 @@ pub mod bucket {
 
     impl PublicAccessBlockConfiguration {
         /// A new `PublicAccessBlockConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2705,6 +2789,7 @@ pub mod bucket {
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -2757,6 +2842,7 @@ pub mod bucket {
     }
 
     impl IntoValue for QueueConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Event".into(), self.event.into_value());
@@ -2797,6 +2883,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RecordExpiration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Days", self.days);
@@ -2833,6 +2920,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RedirectAllRequestsTo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HostName".into(), self.host_name.into_value());
@@ -2886,6 +2974,7 @@ pub mod bucket {
 
     impl RedirectRule {
         /// A new `RedirectRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2900,6 +2989,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RedirectRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HostName", self.host_name);
@@ -2932,6 +3022,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicaModifications {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -2971,6 +3062,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Role".into(), self.role.into_value());
@@ -3064,6 +3156,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessControlTranslation", self.access_control_translation);
@@ -3181,6 +3274,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeleteMarkerReplication", self.delete_marker_replication);
@@ -3220,6 +3314,7 @@ pub mod bucket {
 
     impl ReplicationRuleAndOperator {
         /// A new `ReplicationRuleAndOperator` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3231,6 +3326,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationRuleAndOperator {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Prefix", self.prefix);
@@ -3274,6 +3370,7 @@ pub mod bucket {
 
     impl ReplicationRuleFilter {
         /// A new `ReplicationRuleFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3286,6 +3383,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationRuleFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "And", self.and);
@@ -3322,6 +3420,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationTime {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -3352,6 +3451,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationTimeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Minutes".into(), self.minutes.into_value());
@@ -3393,6 +3493,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RoutingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RedirectRule".into(), self.redirect_rule.into_value());
@@ -3430,6 +3531,7 @@ pub mod bucket {
 
     impl RoutingRuleCondition {
         /// A new `RoutingRuleCondition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3441,6 +3543,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RoutingRuleCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpErrorCodeReturnedEquals", self.http_error_code_returned_equals);
@@ -3618,6 +3721,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
@@ -3664,6 +3768,7 @@ pub mod bucket {
     }
 
     impl IntoValue for S3KeyFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rules".into(), self.rules.into_value());
@@ -3700,6 +3805,7 @@ pub mod bucket {
     }
 
     impl IntoValue for S3TablesDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TableBucketArn".into(), self.table_bucket_arn.into_value());
@@ -3784,6 +3890,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ServerSideEncryptionByDefault {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KMSMasterKeyID", self.kms_master_key_id);
@@ -3839,6 +3946,7 @@ pub mod bucket {
 
     impl ServerSideEncryptionRule {
         /// A new `ServerSideEncryptionRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3851,6 +3959,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ServerSideEncryptionRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockedEncryptionTypes", self.blocked_encryption_types);
@@ -3879,6 +3988,7 @@ pub mod bucket {
 
     impl SourceSelectionCriteria {
         /// A new `SourceSelectionCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3890,6 +4000,7 @@ pub mod bucket {
     }
 
     impl IntoValue for SourceSelectionCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReplicaModifications", self.replica_modifications);
@@ -3918,6 +4029,7 @@ pub mod bucket {
     }
 
     impl IntoValue for SseKmsEncryptedObjects {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -3939,6 +4051,7 @@ pub mod bucket {
 
     impl StorageClassAnalysis {
         /// A new `StorageClassAnalysis` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3949,6 +4062,7 @@ pub mod bucket {
     }
 
     impl IntoValue for StorageClassAnalysis {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataExport", self.data_export);
@@ -3986,6 +4100,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Tiering {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessTier".into(), self.access_tier.into_value());
@@ -4031,6 +4146,7 @@ pub mod bucket {
     }
 
     impl IntoValue for TopicConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Event".into(), self.event.into_value());
@@ -4083,6 +4199,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Transition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StorageClass".into(), self.storage_class.into_value());
@@ -4122,6 +4239,7 @@ pub mod bucket {
     }
 
     impl IntoValue for VersioningConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -4159,6 +4277,7 @@ pub mod bucket {
 
     impl WebsiteConfiguration {
         /// A new `WebsiteConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4172,6 +4291,7 @@ pub mod bucket {
     }
 
     impl IntoValue for WebsiteConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorDocument", self.error_document);
@@ -4617,6 +4737,7 @@ impl CfnBucketPolicy {
 impl crate::core::element::CfnResource for CfnBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3::BucketPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bucket".into(), self.bucket.into_value());
@@ -4670,6 +4791,7 @@ impl CfnMultiRegionAccessPoint {
 impl crate::core::element::CfnResource for CfnMultiRegionAccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -4684,12 +4806,14 @@ impl Handle<CfnMultiRegionAccessPoint> {
     /// The alias is a unique identifier to, and is part of the public DNS name for this Multi Region Access Point
     ///
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Val<String> {
         Val::expr(self.get_att("Alias"))
     }
     /// The timestamp of the when the Multi Region Access Point is created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -4745,6 +4869,7 @@ pub mod multi_region_access_point {
 
     impl PublicAccessBlockConfiguration {
         /// A new `PublicAccessBlockConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4758,6 +4883,7 @@ pub mod multi_region_access_point {
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -4792,6 +4918,7 @@ pub mod multi_region_access_point {
     }
 
     impl IntoValue for Region {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -4831,6 +4958,7 @@ impl CfnMultiRegionAccessPointPolicy {
 impl crate::core::element::CfnResource for CfnMultiRegionAccessPointPolicy {
     const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPointPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MrapName".into(), self.mrap_name.into_value());
@@ -4844,12 +4972,14 @@ impl Handle<CfnMultiRegionAccessPointPolicy> {
     /// The Policy Status associated with this Multi Region Access Point
     ///
     /// `Fn::GetAtt` `PolicyStatus`.
+    #[inline]
     pub fn attr_policy_status(&self) -> Value {
         self.get_att("PolicyStatus")
     }
     /// Specifies whether the policy is public or not.
     ///
     /// `Fn::GetAtt` `PolicyStatus.IsPublic`.
+    #[inline]
     pub fn attr_policy_status_is_public(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyStatus.IsPublic"))
     }
@@ -4888,6 +5018,7 @@ impl CfnStorageLens {
 impl crate::core::element::CfnResource for CfnStorageLens {
     const TYPE_NAME: &'static str = "AWS::S3::StorageLens";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("StorageLensConfiguration".into(), self.storage_lens_configuration.into_value());
@@ -4901,6 +5032,7 @@ impl Handle<CfnStorageLens> {
     /// The ARN for the Amazon S3 Storage Lens configuration.
     ///
     /// `Fn::GetAtt` `StorageLensConfiguration.StorageLensArn`.
+    #[inline]
     pub fn attr_storage_lens_configuration_storage_lens_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StorageLensConfiguration.StorageLensArn"))
     }
@@ -4961,6 +5093,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for AccountLevel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActivityMetrics", self.activity_metrics);
@@ -4987,6 +5120,7 @@ pub mod storage_lens {
 
     impl ActivityMetrics {
         /// A new `ActivityMetrics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4997,6 +5131,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for ActivityMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsEnabled", self.is_enabled);
@@ -5017,6 +5152,7 @@ pub mod storage_lens {
 
     impl AdvancedCostOptimizationMetrics {
         /// A new `AdvancedCostOptimizationMetrics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5027,6 +5163,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for AdvancedCostOptimizationMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsEnabled", self.is_enabled);
@@ -5047,6 +5184,7 @@ pub mod storage_lens {
 
     impl AdvancedDataProtectionMetrics {
         /// A new `AdvancedDataProtectionMetrics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5057,6 +5195,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for AdvancedDataProtectionMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsEnabled", self.is_enabled);
@@ -5077,6 +5216,7 @@ pub mod storage_lens {
 
     impl AdvancedPerformanceMetrics {
         /// A new `AdvancedPerformanceMetrics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5087,6 +5227,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for AdvancedPerformanceMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsEnabled", self.is_enabled);
@@ -5111,6 +5252,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for AwsOrg {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -5144,6 +5286,7 @@ pub mod storage_lens {
 
     impl BucketLevel {
         /// A new `BucketLevel` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5159,6 +5302,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for BucketLevel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActivityMetrics", self.activity_metrics);
@@ -5185,6 +5329,7 @@ pub mod storage_lens {
 
     impl BucketsAndRegions {
         /// A new `BucketsAndRegions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5196,6 +5341,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for BucketsAndRegions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Buckets", self.buckets);
@@ -5223,6 +5369,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for CloudWatchMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsEnabled".into(), self.is_enabled.into_value());
@@ -5247,6 +5394,7 @@ pub mod storage_lens {
 
     impl DataExport {
         /// A new `DataExport` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5259,6 +5407,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for DataExport {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchMetrics", self.cloud_watch_metrics);
@@ -5281,6 +5430,7 @@ pub mod storage_lens {
 
     impl DetailedStatusCodesMetrics {
         /// A new `DetailedStatusCodesMetrics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5291,6 +5441,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for DetailedStatusCodesMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsEnabled", self.is_enabled);
@@ -5315,6 +5466,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for PrefixLevel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StorageMetrics".into(), self.storage_metrics.into_value());
@@ -5338,6 +5490,7 @@ pub mod storage_lens {
 
     impl PrefixLevelStorageMetrics {
         /// A new `PrefixLevelStorageMetrics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5349,6 +5502,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for PrefixLevelStorageMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IsEnabled", self.is_enabled);
@@ -5416,6 +5570,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for S3BucketDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountId".into(), self.account_id.into_value());
@@ -5451,6 +5606,7 @@ pub mod storage_lens {
 
     impl SelectionCriteria {
         /// A new `SelectionCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5463,6 +5619,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for SelectionCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Delimiter", self.delimiter);
@@ -5536,6 +5693,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for StorageLensConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccountLevel".into(), self.account_level.into_value());
@@ -5565,6 +5723,7 @@ pub mod storage_lens {
 
     impl StorageLensExpandedPrefixesDataExport {
         /// A new `StorageLensExpandedPrefixesDataExport` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5576,6 +5735,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for StorageLensExpandedPrefixesDataExport {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3BucketDestination", self.s3_bucket_destination);
@@ -5595,6 +5755,7 @@ pub mod storage_lens {
 
     impl StorageLensGroupLevel {
         /// A new `StorageLensGroupLevel` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5605,6 +5766,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for StorageLensGroupLevel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StorageLensGroupSelectionCriteria", self.storage_lens_group_selection_criteria);
@@ -5626,6 +5788,7 @@ pub mod storage_lens {
 
     impl StorageLensGroupSelectionCriteria {
         /// A new `StorageLensGroupSelectionCriteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5637,6 +5800,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for StorageLensGroupSelectionCriteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exclude", self.exclude);
@@ -5671,6 +5835,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for StorageLensTableDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encryption", self.encryption);
@@ -5732,6 +5897,7 @@ impl CfnStorageLensGroup {
 impl crate::core::element::CfnResource for CfnStorageLensGroup {
     const TYPE_NAME: &'static str = "AWS::S3::StorageLensGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Filter".into(), self.filter.into_value());
@@ -5746,6 +5912,7 @@ impl Handle<CfnStorageLensGroup> {
     /// The ARN for the Amazon S3 Storage Lens Group.
     ///
     /// `Fn::GetAtt` `StorageLensGroupArn`.
+    #[inline]
     pub fn attr_storage_lens_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StorageLensGroupArn"))
     }
@@ -5777,6 +5944,7 @@ pub mod storage_lens_group {
 
     impl And {
         /// A new `And` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5791,6 +5959,7 @@ pub mod storage_lens_group {
     }
 
     impl IntoValue for And {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchAnyPrefix", self.match_any_prefix);
@@ -5831,6 +6000,7 @@ pub mod storage_lens_group {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5847,6 +6017,7 @@ pub mod storage_lens_group {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "And", self.and);
@@ -5878,6 +6049,7 @@ pub mod storage_lens_group {
 
     impl MatchObjectAge {
         /// A new `MatchObjectAge` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5889,6 +6061,7 @@ pub mod storage_lens_group {
     }
 
     impl IntoValue for MatchObjectAge {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DaysGreaterThan", self.days_greater_than);
@@ -5915,6 +6088,7 @@ pub mod storage_lens_group {
 
     impl MatchObjectSize {
         /// A new `MatchObjectSize` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5926,6 +6100,7 @@ pub mod storage_lens_group {
     }
 
     impl IntoValue for MatchObjectSize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BytesGreaterThan", self.bytes_greater_than);
@@ -5957,6 +6132,7 @@ pub mod storage_lens_group {
 
     impl Or {
         /// A new `Or` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5971,6 +6147,7 @@ pub mod storage_lens_group {
     }
 
     impl IntoValue for Or {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MatchAnyPrefix", self.match_any_prefix);

@@ -100,6 +100,7 @@ impl CfnAccessPoint {
 impl crate::core::element::CfnResource for CfnAccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3Express::AccessPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bucket".into(), self.bucket.into_value());
@@ -122,12 +123,14 @@ impl Handle<CfnAccessPoint> {
     /// subject to the Access Point and bucket access policies.
     ///
     /// `Fn::GetAtt` `NetworkOrigin`.
+    #[inline]
     pub fn attr_network_origin(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkOrigin"))
     }
     /// the Amazon Resource Name (ARN) of the specified accesspoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -183,6 +186,7 @@ pub mod access_point {
 
     impl PublicAccessBlockConfiguration {
         /// A new `PublicAccessBlockConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -196,6 +200,7 @@ pub mod access_point {
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -225,6 +230,7 @@ pub mod access_point {
 
     impl Scope {
         /// A new `Scope` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -236,6 +242,7 @@ pub mod access_point {
     }
 
     impl IntoValue for Scope {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Permissions", self.permissions);
@@ -257,6 +264,7 @@ pub mod access_point {
 
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -267,6 +275,7 @@ pub mod access_point {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcId", self.vpc_id);
@@ -319,6 +328,7 @@ impl CfnBucketPolicy {
 impl crate::core::element::CfnResource for CfnBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Express::BucketPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bucket".into(), self.bucket.into_value());
@@ -409,6 +419,7 @@ impl CfnDirectoryBucket {
 impl crate::core::element::CfnResource for CfnDirectoryBucket {
     const TYPE_NAME: &'static str = "AWS::S3Express::DirectoryBucket";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BucketEncryption", self.bucket_encryption);
@@ -428,6 +439,7 @@ impl Handle<CfnDirectoryBucket> {
     /// The Amazon Resource Name (ARN) of the specified bucket.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -435,6 +447,7 @@ impl Handle<CfnDirectoryBucket> {
     /// the code of an Availability Zone is 'us-east-1f'.
     ///
     /// `Fn::GetAtt` `AvailabilityZoneName`.
+    #[inline]
     pub fn attr_availability_zone_name(&self) -> Val<String> {
         Val::expr(self.get_att("AvailabilityZoneName"))
     }
@@ -463,6 +476,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for AbortIncompleteMultipartUpload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DaysAfterInitiation".into(), self.days_after_initiation.into_value());
@@ -490,6 +504,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for BucketEncryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -539,6 +554,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketAccountId", self.bucket_account_id);
@@ -616,6 +632,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for InventoryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destination".into(), self.destination.into_value());
@@ -648,6 +665,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rules".into(), self.rules.into_value());
@@ -689,6 +707,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for MetricsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessPointArn", self.access_point_arn);
@@ -750,6 +769,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
@@ -792,6 +812,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for ServerSideEncryptionByDefault {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KMSMasterKeyID", self.kms_master_key_id);
@@ -818,6 +839,7 @@ pub mod directory_bucket {
 
     impl ServerSideEncryptionRule {
         /// A new `ServerSideEncryptionRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -829,6 +851,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for ServerSideEncryptionRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BucketKeyEnabled", self.bucket_key_enabled);

@@ -78,6 +78,7 @@ impl CfnAccessPoint {
 impl crate::core::element::CfnResource for CfnAccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3Files::AccessPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -93,21 +94,25 @@ impl crate::core::element::CfnResource for CfnAccessPoint {
 impl Handle<CfnAccessPoint> {
     ///
     /// `Fn::GetAtt` `AccessPointId`.
+    #[inline]
     pub fn attr_access_point_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccessPointId"))
     }
     ///
     /// `Fn::GetAtt` `AccessPointArn`.
+    #[inline]
     pub fn attr_access_point_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AccessPointArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
@@ -150,6 +155,7 @@ pub mod access_point {
     }
 
     impl IntoValue for CreationPermissions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OwnerGid".into(), self.owner_gid.into_value());
@@ -192,6 +198,7 @@ pub mod access_point {
     }
 
     impl IntoValue for PosixUser {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Gid".into(), self.gid.into_value());
@@ -225,6 +232,7 @@ pub mod access_point {
 
     impl RootDirectory {
         /// A new `RootDirectory` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -236,6 +244,7 @@ pub mod access_point {
     }
 
     impl IntoValue for RootDirectory {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreationPermissions", self.creation_permissions);
@@ -312,6 +321,7 @@ impl CfnFileSystem {
 impl crate::core::element::CfnResource for CfnFileSystem {
     const TYPE_NAME: &'static str = "AWS::S3Files::FileSystem";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptBucketWarning", self.accept_bucket_warning);
@@ -330,41 +340,49 @@ impl crate::core::element::CfnResource for CfnFileSystem {
 impl Handle<CfnFileSystem> {
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `FileSystemArn`.
+    #[inline]
     pub fn attr_file_system_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FileSystemArn"))
     }
     ///
     /// `Fn::GetAtt` `FileSystemId`.
+    #[inline]
     pub fn attr_file_system_id(&self) -> Val<String> {
         Val::expr(self.get_att("FileSystemId"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time_2(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     ///
     /// `Fn::GetAtt` `SynchronizationConfiguration.LatestVersionNumber`.
+    #[inline]
     pub fn attr_synchronization_configuration_latest_version_number(&self) -> Val<i64> {
         Val::expr(self.get_att("SynchronizationConfiguration.LatestVersionNumber"))
     }
@@ -389,6 +407,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ExpirationDataRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DaysAfterLastAccess".into(), self.days_after_last_access.into_value());
@@ -423,6 +442,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ImportDataRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Prefix".into(), self.prefix.into_value());
@@ -455,6 +475,7 @@ pub mod file_system {
     }
 
     impl IntoValue for SynchronizationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExpirationDataRules".into(), self.expiration_data_rules.into_value());
@@ -496,6 +517,7 @@ impl CfnFileSystemPolicy {
 impl crate::core::element::CfnResource for CfnFileSystemPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Files::FileSystemPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -558,6 +580,7 @@ impl CfnMountTarget {
 impl crate::core::element::CfnResource for CfnMountTarget {
     const TYPE_NAME: &'static str = "AWS::S3Files::MountTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -574,36 +597,43 @@ impl crate::core::element::CfnResource for CfnMountTarget {
 impl Handle<CfnMountTarget> {
     ///
     /// `Fn::GetAtt` `MountTargetId`.
+    #[inline]
     pub fn attr_mount_target_id(&self) -> Val<String> {
         Val::expr(self.get_att("MountTargetId"))
     }
     ///
     /// `Fn::GetAtt` `AvailabilityZoneId`.
+    #[inline]
     pub fn attr_availability_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("AvailabilityZoneId"))
     }
     ///
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerId"))
     }
     ///
     /// `Fn::GetAtt` `NetworkInterfaceId`.
+    #[inline]
     pub fn attr_network_interface_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkInterfaceId"))
     }
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }

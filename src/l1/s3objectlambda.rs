@@ -56,6 +56,7 @@ impl CfnAccessPoint {
 impl crate::core::element::CfnResource for CfnAccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3ObjectLambda::AccessPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -68,28 +69,33 @@ impl crate::core::element::CfnResource for CfnAccessPoint {
 impl Handle<CfnAccessPoint> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Value {
         self.get_att("Alias")
     }
     /// The value of the Object Lambda alias.
     ///
     /// `Fn::GetAtt` `Alias.Value`.
+    #[inline]
     pub fn attr_alias_value(&self) -> Val<String> {
         Val::expr(self.get_att("Alias.Value"))
     }
     /// The status of the Object Lambda alias.
     ///
     /// `Fn::GetAtt` `Alias.Status`.
+    #[inline]
     pub fn attr_alias_status(&self) -> Val<String> {
         Val::expr(self.get_att("Alias.Status"))
     }
     ///
     /// `Fn::GetAtt` `PolicyStatus`.
+    #[inline]
     pub fn attr_policy_status(&self) -> Value {
         self.get_att("PolicyStatus")
     }
@@ -97,12 +103,14 @@ impl Handle<CfnAccessPoint> {
     /// private by default.
     ///
     /// `Fn::GetAtt` `PolicyStatus.IsPublic`.
+    #[inline]
     pub fn attr_policy_status_is_public(&self) -> Val<bool> {
         Val::expr(self.get_att("PolicyStatus.IsPublic"))
     }
     /// The date and time when the Object lambda Access Point was created.
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
@@ -112,6 +120,7 @@ impl Handle<CfnAccessPoint> {
     /// Access Points.
     ///
     /// `Fn::GetAtt` `PublicAccessBlockConfiguration`.
+    #[inline]
     pub fn attr_public_access_block_configuration(&self) -> Value {
         self.get_att("PublicAccessBlockConfiguration")
     }
@@ -162,6 +171,7 @@ pub mod access_point {
     }
 
     impl IntoValue for ObjectLambdaConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedFeatures", self.allowed_features);
@@ -192,6 +202,7 @@ pub mod access_point {
     }
 
     impl IntoValue for TransformationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -229,6 +240,7 @@ impl CfnAccessPointPolicy {
 impl crate::core::element::CfnResource for CfnAccessPointPolicy {
     const TYPE_NAME: &'static str = "AWS::S3ObjectLambda::AccessPointPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ObjectLambdaAccessPoint".into(), self.object_lambda_access_point.into_value());

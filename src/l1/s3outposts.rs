@@ -63,6 +63,7 @@ impl CfnAccessPoint {
 impl crate::core::element::CfnResource for CfnAccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3Outposts::AccessPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bucket".into(), self.bucket.into_value());
@@ -78,6 +79,7 @@ impl Handle<CfnAccessPoint> {
     /// The Amazon Resource Name (ARN) of the specified AccessPoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -99,6 +101,7 @@ pub mod access_point {
 
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -109,6 +112,7 @@ pub mod access_point {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VpcId", self.vpc_id);
@@ -168,6 +172,7 @@ impl CfnBucket {
 impl crate::core::element::CfnResource for CfnBucket {
     const TYPE_NAME: &'static str = "AWS::S3Outposts::Bucket";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -183,6 +188,7 @@ impl Handle<CfnBucket> {
     /// The Amazon Resource Name (ARN) of the specified bucket.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -211,6 +217,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AbortIncompleteMultipartUpload {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DaysAfterInitiation".into(), self.days_after_initiation.into_value());
@@ -242,6 +249,7 @@ pub mod bucket {
 
     impl Filter {
         /// A new `Filter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -254,6 +262,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AndOperator", self.and_operator);
@@ -282,6 +291,7 @@ pub mod bucket {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Rules".into(), self.rules.into_value());
@@ -327,6 +337,7 @@ pub mod bucket {
 
     impl Rule {
         /// A new `Rule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -342,6 +353,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
@@ -389,6 +401,7 @@ impl CfnBucketPolicy {
 impl crate::core::element::CfnResource for CfnBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Outposts::BucketPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Bucket".into(), self.bucket.into_value());
@@ -467,6 +480,7 @@ impl CfnEndpoint {
 impl crate::core::element::CfnResource for CfnEndpoint {
     const TYPE_NAME: &'static str = "AWS::S3Outposts::Endpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessType", self.access_type);
@@ -484,35 +498,41 @@ impl Handle<CfnEndpoint> {
     /// The Amazon Resource Name (ARN) of the endpoint.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The VPC CIDR committed by this endpoint.
     ///
     /// `Fn::GetAtt` `CidrBlock`.
+    #[inline]
     pub fn attr_cidr_block(&self) -> Val<String> {
         Val::expr(self.get_att("CidrBlock"))
     }
     /// The date value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ssZ)
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The ID of the endpoint.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The network interfaces of the endpoint.
     ///
     /// `Fn::GetAtt` `NetworkInterfaces`.
+    #[inline]
     pub fn attr_network_interfaces(&self) -> Value {
         self.get_att("NetworkInterfaces")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -539,6 +559,7 @@ pub mod endpoint {
 
     impl FailedReason {
         /// A new `FailedReason` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -550,6 +571,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for FailedReason {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorCode", self.error_code);

@@ -40,6 +40,7 @@ impl CfnNamespace {
 impl crate::core::element::CfnResource for CfnNamespace {
     const TYPE_NAME: &'static str = "AWS::S3Tables::Namespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Namespace".into(), self.namespace.into_value());
@@ -125,6 +126,7 @@ impl CfnTable {
 impl crate::core::element::CfnResource for CfnTable {
     const TYPE_NAME: &'static str = "AWS::S3Tables::Table";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Compaction", self.compaction);
@@ -146,18 +148,21 @@ impl Handle<CfnTable> {
     /// The Amazon Resource Name (ARN) of the specified table.
     ///
     /// `Fn::GetAtt` `TableARN`.
+    #[inline]
     pub fn attr_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TableARN"))
     }
     /// The warehouse location of the table.
     ///
     /// `Fn::GetAtt` `WarehouseLocation`.
+    #[inline]
     pub fn attr_warehouse_location(&self) -> Val<String> {
         Val::expr(self.get_att("WarehouseLocation"))
     }
     /// The version token of the table
     ///
     /// `Fn::GetAtt` `VersionToken`.
+    #[inline]
     pub fn attr_version_token(&self) -> Val<String> {
         Val::expr(self.get_att("VersionToken"))
     }
@@ -185,6 +190,7 @@ pub mod table {
 
     impl Compaction {
         /// A new `Compaction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -196,6 +202,7 @@ pub mod table {
     }
 
     impl IntoValue for Compaction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -233,6 +240,7 @@ pub mod table {
 
     impl IcebergMetadata {
         /// A new `IcebergMetadata` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -247,6 +255,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergMetadata {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IcebergPartitionSpec", self.iceberg_partition_spec);
@@ -300,6 +309,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldId", self.field_id);
@@ -338,6 +348,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -363,6 +374,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSchema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SchemaFieldList".into(), self.schema_field_list.into_value());
@@ -419,6 +431,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSchemaV2 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdentifierFieldIds", self.identifier_field_ids);
@@ -473,6 +486,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Direction".into(), self.direction.into_value());
@@ -511,6 +525,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortOrder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -558,6 +573,7 @@ pub mod table {
     }
 
     impl IntoValue for SchemaField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Id", self.id);
@@ -618,6 +634,7 @@ pub mod table {
     }
 
     impl IntoValue for SchemaV2Field {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Doc", self.doc);
@@ -653,6 +670,7 @@ pub mod table {
 
     impl SnapshotManagement {
         /// A new `SnapshotManagement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -665,6 +683,7 @@ pub mod table {
     }
 
     impl IntoValue for SnapshotManagement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxSnapshotAgeHours", self.max_snapshot_age_hours);
@@ -687,6 +706,7 @@ pub mod table {
 
     impl StorageClassConfiguration {
         /// A new `StorageClassConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -697,6 +717,7 @@ pub mod table {
     }
 
     impl IntoValue for StorageClassConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StorageClass", self.storage_class);
@@ -820,6 +841,7 @@ impl CfnTableBucket {
 impl crate::core::element::CfnResource for CfnTableBucket {
     const TYPE_NAME: &'static str = "AWS::S3Tables::TableBucket";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -838,6 +860,7 @@ impl Handle<CfnTableBucket> {
     /// The Amazon Resource Name (ARN) of the specified table bucket.
     ///
     /// `Fn::GetAtt` `TableBucketARN`.
+    #[inline]
     pub fn attr_table_bucket_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TableBucketARN"))
     }
@@ -864,6 +887,7 @@ pub mod table_bucket {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -875,6 +899,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KMSKeyArn", self.kms_key_arn);
@@ -896,6 +921,7 @@ pub mod table_bucket {
 
     impl MetricsConfiguration {
         /// A new `MetricsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -906,6 +932,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for MetricsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Status", self.status);
@@ -937,6 +964,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Role".into(), self.role.into_value());
@@ -964,6 +992,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationTableBucketARN".into(), self.destination_table_bucket_arn.into_value());
@@ -990,6 +1019,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for ReplicationRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Destinations".into(), self.destinations.into_value());
@@ -1010,6 +1040,7 @@ pub mod table_bucket {
 
     impl StorageClassConfiguration {
         /// A new `StorageClassConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1020,6 +1051,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for StorageClassConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StorageClass", self.storage_class);
@@ -1052,6 +1084,7 @@ pub mod table_bucket {
 
     impl UnreferencedFileRemoval {
         /// A new `UnreferencedFileRemoval` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1064,6 +1097,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for UnreferencedFileRemoval {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NoncurrentDays", self.noncurrent_days);
@@ -1123,6 +1157,7 @@ impl CfnTableBucketPolicy {
 impl crate::core::element::CfnResource for CfnTableBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Tables::TableBucketPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourcePolicy".into(), self.resource_policy.into_value());
@@ -1157,6 +1192,7 @@ impl CfnTablePolicy {
 impl crate::core::element::CfnResource for CfnTablePolicy {
     const TYPE_NAME: &'static str = "AWS::S3Tables::TablePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourcePolicy".into(), self.resource_policy.into_value());
@@ -1170,18 +1206,21 @@ impl Handle<CfnTablePolicy> {
     /// The Amazon Resource Name (ARN) of the specified table bucket.
     ///
     /// `Fn::GetAtt` `TableBucketARN`.
+    #[inline]
     pub fn attr_table_bucket_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TableBucketARN"))
     }
     /// The namespace that the table belongs to.
     ///
     /// `Fn::GetAtt` `Namespace`.
+    #[inline]
     pub fn attr_namespace(&self) -> Val<String> {
         Val::expr(self.get_att("Namespace"))
     }
     /// The name for the table.
     ///
     /// `Fn::GetAtt` `TableName`.
+    #[inline]
     pub fn attr_table_name(&self) -> Val<String> {
         Val::expr(self.get_att("TableName"))
     }

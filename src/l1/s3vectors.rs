@@ -90,6 +90,7 @@ impl CfnIndex {
 impl crate::core::element::CfnResource for CfnIndex {
     const TYPE_NAME: &'static str = "AWS::S3Vectors::Index";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataType".into(), self.data_type.into_value());
@@ -110,12 +111,14 @@ impl Handle<CfnIndex> {
     /// Date and time when the vector index was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The Amazon Resource Name (ARN) of the index
     ///
     /// `Fn::GetAtt` `IndexArn`.
+    #[inline]
     pub fn attr_index_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IndexArn"))
     }
@@ -144,6 +147,7 @@ pub mod index {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -155,6 +159,7 @@ pub mod index {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -179,6 +184,7 @@ pub mod index {
 
     impl MetadataConfiguration {
         /// A new `MetadataConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -189,6 +195,7 @@ pub mod index {
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NonFilterableMetadataKeys", self.non_filterable_metadata_keys);
@@ -246,6 +253,7 @@ pub struct CfnVectorBucket {
 
 impl CfnVectorBucket {
     /// A new `CfnVectorBucket` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -260,6 +268,7 @@ impl CfnVectorBucket {
 impl crate::core::element::CfnResource for CfnVectorBucket {
     const TYPE_NAME: &'static str = "AWS::S3Vectors::VectorBucket";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -274,12 +283,14 @@ impl Handle<CfnVectorBucket> {
     /// The Amazon Resource Name (ARN) of the vector bucket.
     ///
     /// `Fn::GetAtt` `VectorBucketArn`.
+    #[inline]
     pub fn attr_vector_bucket_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VectorBucketArn"))
     }
     /// Date and time when the vector bucket was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -309,6 +320,7 @@ pub mod vector_bucket {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -320,6 +332,7 @@ pub mod vector_bucket {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -372,6 +385,7 @@ impl CfnVectorBucketPolicy {
 impl crate::core::element::CfnResource for CfnVectorBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Vectors::VectorBucketPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Policy".into(), self.policy.into_value());

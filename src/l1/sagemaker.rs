@@ -75,6 +75,7 @@ impl CfnAIWorkloadConfig {
 impl crate::core::element::CfnResource for CfnAIWorkloadConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::AIWorkloadConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AIWorkloadConfigName".into(), self.ai_workload_config_name.into_value());
@@ -92,12 +93,14 @@ impl Handle<CfnAIWorkloadConfig> {
     /// would yield a derived name the schema itself rejects.
     ///
     /// `Fn::GetAtt` `AIWorkloadConfigArn`.
+    #[inline]
     pub fn attr_ai_workload_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AIWorkloadConfigArn"))
     }
     /// A timestamp that indicates when the AI workload configuration was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -125,6 +128,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIDatasetConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputDataConfig".into(), self.input_data_config.into_value());
@@ -151,6 +155,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIWorkloadConfigs {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("WorkloadSpec".into(), self.workload_spec.into_value());
@@ -171,6 +176,7 @@ pub mod ai_workload_config {
 
     impl AIWorkloadDataSource {
         /// A new `AIWorkloadDataSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -181,6 +187,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIWorkloadDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3DataSource", self.s3_data_source);
@@ -212,6 +219,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIWorkloadInputDataConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChannelName".into(), self.channel_name.into_value());
@@ -239,6 +247,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIWorkloadS3DataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Uri".into(), self.s3_uri.into_value());
@@ -266,6 +275,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for WorkloadSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Inline".into(), self.inline.into_value());
@@ -358,6 +368,7 @@ impl CfnAction {
 impl crate::core::element::CfnResource for CfnAction {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Action";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ActionName".into(), self.action_name.into_value());
@@ -377,18 +388,21 @@ impl Handle<CfnAction> {
     /// The Amazon Resource Name (ARN) of the action.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// When the action was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// When the action was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -431,6 +445,7 @@ pub mod action {
     }
 
     impl IntoValue for ActionSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceId", self.source_id);
@@ -468,6 +483,7 @@ pub mod action {
 
     impl MetadataProperties {
         /// A new `MetadataProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -481,6 +497,7 @@ pub mod action {
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitId", self.commit_id);
@@ -569,6 +586,7 @@ impl CfnAlgorithm {
 impl crate::core::element::CfnResource for CfnAlgorithm {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Algorithm";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AlgorithmDescription", self.algorithm_description);
@@ -586,12 +604,14 @@ impl Handle<CfnAlgorithm> {
     /// The Amazon Resource Name (ARN) of the algorithm.
     ///
     /// `Fn::GetAtt` `AlgorithmArn`.
+    #[inline]
     pub fn attr_algorithm_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AlgorithmArn"))
     }
     /// A timestamp specifying when the algorithm was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -617,6 +637,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for CategoricalParameterRangeSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Values".into(), self.values.into_value());
@@ -674,6 +695,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ChannelSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -706,6 +728,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ContinuousParameterRangeSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxValue".into(), self.max_value.into_value());
@@ -765,6 +788,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for HyperParameterSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultValue", self.default_value);
@@ -801,6 +825,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for HyperParameterTuningJobObjective {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricName".into(), self.metric_name.into_value());
@@ -851,6 +876,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for InferenceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Containers".into(), self.containers.into_value());
@@ -882,6 +908,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for IntegerParameterRangeSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxValue".into(), self.max_value.into_value());
@@ -910,6 +937,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for MetricDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -935,6 +963,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ModelInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataInputConfig".into(), self.data_input_config.into_value());
@@ -1004,6 +1033,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ModelPackageContainerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerHostname", self.container_hostname);
@@ -1036,6 +1066,7 @@ pub mod algorithm {
 
     impl ParameterRange {
         /// A new `ParameterRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1048,6 +1079,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ParameterRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CategoricalParameterRangeSpecification", self.categorical_parameter_range_specification);
@@ -1117,6 +1149,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for TrainingSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricDefinitions", self.metric_definitions);
@@ -1872,6 +1905,7 @@ impl CfnApp {
 impl crate::core::element::CfnResource for CfnApp {
     const TYPE_NAME: &'static str = "AWS::SageMaker::App";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppName".into(), self.app_name.into_value());
@@ -1890,12 +1924,14 @@ impl Handle<CfnApp> {
     /// The Amazon Resource Name (ARN) of the app.
     ///
     /// `Fn::GetAtt` `AppArn`.
+    #[inline]
     pub fn attr_app_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppArn"))
     }
     /// The lifecycle configuration that runs before the default lifecycle configuration.
     ///
     /// `Fn::GetAtt` `BuiltInLifecycleConfigArn`.
+    #[inline]
     pub fn attr_built_in_lifecycle_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BuiltInLifecycleConfigArn"))
     }
@@ -1932,6 +1968,7 @@ pub mod app {
 
     impl ResourceSpec {
         /// A new `ResourceSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1945,6 +1982,7 @@ pub mod app {
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceType", self.instance_type);
@@ -2196,6 +2234,7 @@ impl CfnAppImageConfig {
 impl crate::core::element::CfnResource for CfnAppImageConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::AppImageConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppImageConfigName".into(), self.app_image_config_name.into_value());
@@ -2212,6 +2251,7 @@ impl Handle<CfnAppImageConfig> {
     /// The Amazon Resource Name (ARN) of the AppImageConfig.
     ///
     /// `Fn::GetAtt` `AppImageConfigArn`.
+    #[inline]
     pub fn attr_app_image_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AppImageConfigArn"))
     }
@@ -2233,6 +2273,7 @@ pub mod app_image_config {
 
     impl CodeEditorAppImageConfig {
         /// A new `CodeEditorAppImageConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2243,6 +2284,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for CodeEditorAppImageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerConfig", self.container_config);
@@ -2273,6 +2315,7 @@ pub mod app_image_config {
 
     impl ContainerConfig {
         /// A new `ContainerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2285,6 +2328,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for ContainerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerArguments", self.container_arguments);
@@ -2314,6 +2358,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for CustomImageContainerEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -2346,6 +2391,7 @@ pub mod app_image_config {
 
     impl FileSystemConfig {
         /// A new `FileSystemConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2358,6 +2404,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for FileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultGid", self.default_gid);
@@ -2380,6 +2427,7 @@ pub mod app_image_config {
 
     impl JupyterLabAppImageConfig {
         /// A new `JupyterLabAppImageConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2390,6 +2438,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for JupyterLabAppImageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerConfig", self.container_config);
@@ -2425,6 +2474,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for KernelGatewayImageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FileSystemConfig", self.file_system_config);
@@ -2461,6 +2511,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for KernelSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayName", self.display_name);
@@ -2537,6 +2588,7 @@ impl CfnArtifact {
 impl crate::core::element::CfnResource for CfnArtifact {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Artifact";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ArtifactName", self.artifact_name);
@@ -2554,18 +2606,21 @@ impl Handle<CfnArtifact> {
     /// The Amazon Resource Name (ARN) of the artifact.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// When the artifact was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// When the artifact was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -2602,6 +2657,7 @@ pub mod artifact {
     }
 
     impl IntoValue for ArtifactSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceTypes", self.source_types);
@@ -2634,6 +2690,7 @@ pub mod artifact {
     }
 
     impl IntoValue for ArtifactSourceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceIdType".into(), self.source_id_type.into_value());
@@ -2670,6 +2727,7 @@ pub mod artifact {
 
     impl MetadataProperties {
         /// A new `MetadataProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2683,6 +2741,7 @@ pub mod artifact {
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitId", self.commit_id);
@@ -2768,6 +2827,7 @@ pub struct CfnCluster {
 
 impl CfnCluster {
     /// A new `CfnCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2791,6 +2851,7 @@ impl CfnCluster {
 impl crate::core::element::CfnResource for CfnCluster {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Cluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoScaling", self.auto_scaling);
@@ -2814,24 +2875,28 @@ impl Handle<CfnCluster> {
     /// The Amazon Resource Name (ARN) of the HyperPod Cluster.
     ///
     /// `Fn::GetAtt` `ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterArn"))
     }
     /// The time at which the HyperPod cluster was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The status of the HyperPod Cluster.
     ///
     /// `Fn::GetAtt` `ClusterStatus`.
+    #[inline]
     pub fn attr_cluster_status(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterStatus"))
     }
     /// The failure message of the HyperPod Cluster.
     ///
     /// `Fn::GetAtt` `FailureMessage`.
+    #[inline]
     pub fn attr_failure_message(&self) -> Val<String> {
         Val::expr(self.get_att("FailureMessage"))
     }
@@ -2859,6 +2924,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AlarmDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmName".into(), self.alarm_name.into_value());
@@ -2897,6 +2963,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AutoPatchConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeploymentConfig", self.deployment_config);
@@ -2931,6 +2998,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CapacitySizeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -2967,6 +3035,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterAutoScalingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoScalerType", self.auto_scaler_type);
@@ -2989,6 +3058,7 @@ pub mod cluster {
 
     impl ClusterCapacityRequirements {
         /// A new `ClusterCapacityRequirements` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3000,6 +3070,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterCapacityRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnDemand", self.on_demand);
@@ -3156,6 +3227,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterInstanceGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoPatchConfig", self.auto_patch_config);
@@ -3197,6 +3269,7 @@ pub mod cluster {
 
     impl ClusterKubernetesConfig {
         /// A new `ClusterKubernetesConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3208,6 +3281,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterKubernetesConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Labels", self.labels);
@@ -3249,6 +3323,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterKubernetesTaint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Effect".into(), self.effect.into_value());
@@ -3285,6 +3360,7 @@ pub mod cluster {
 
     impl ClusterLifeCycleConfig {
         /// A new `ClusterLifeCycleConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3297,6 +3373,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterLifeCycleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnCreate", self.on_create);
@@ -3325,6 +3402,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterNetworkInterface {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InterfaceType".into(), self.interface_type.into_value());
@@ -3419,6 +3497,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterRestrictedInstanceGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CurrentCount", self.current_count);
@@ -3464,6 +3543,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterSlurmConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NodeType".into(), self.node_type.into_value());
@@ -3491,6 +3571,7 @@ pub mod cluster {
 
     impl DeploymentConfig {
         /// A new `DeploymentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3503,6 +3584,7 @@ pub mod cluster {
     }
 
     impl IntoValue for DeploymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
@@ -3523,6 +3605,7 @@ pub mod cluster {
 
     impl EnvironmentConfig {
         /// A new `EnvironmentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3533,6 +3616,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EnvironmentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FSxLustreConfig", self.f_sx_lustre_config);
@@ -3564,6 +3648,7 @@ pub mod cluster {
     }
 
     impl IntoValue for FSxLustreConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PerUnitStorageThroughput".into(), self.per_unit_storage_throughput.into_value());
@@ -3591,6 +3676,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceTypes".into(), self.instance_types.into_value());
@@ -3611,6 +3697,7 @@ pub mod cluster {
 
     impl PatchSchedule {
         /// A new `PatchSchedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3621,6 +3708,7 @@ pub mod cluster {
     }
 
     impl IntoValue for PatchSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NextPatchDate", self.next_patch_date);
@@ -3646,6 +3734,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RestrictedInstanceGroupsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SharedEnvironmentConfig".into(), self.shared_environment_config.into_value());
@@ -3677,6 +3766,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RollingUpdatePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaximumBatchSize".into(), self.maximum_batch_size.into_value());
@@ -3711,6 +3801,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScheduledUpdateConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeploymentConfig", self.deployment_config);
@@ -3747,6 +3838,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SharedEnvironmentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FSxLustreConfig", self.f_sx_lustre_config);
@@ -3783,6 +3875,7 @@ pub mod cluster {
     }
 
     impl IntoValue for TieredStorageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceMemoryAllocationPercentage", self.instance_memory_allocation_percentage);
@@ -3817,6 +3910,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -3975,6 +4069,7 @@ impl CfnClusterSchedulerConfig {
 impl crate::core::element::CfnResource for CfnClusterSchedulerConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ClusterSchedulerConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ClusterArn".into(), self.cluster_arn.into_value());
@@ -3991,30 +4086,35 @@ impl Handle<CfnClusterSchedulerConfig> {
     /// ARN of the cluster policy.
     ///
     /// `Fn::GetAtt` `ClusterSchedulerConfigArn`.
+    #[inline]
     pub fn attr_cluster_scheduler_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterSchedulerConfigArn"))
     }
     /// ID of the cluster policy.
     ///
     /// `Fn::GetAtt` `ClusterSchedulerConfigId`.
+    #[inline]
     pub fn attr_cluster_scheduler_config_id(&self) -> Val<String> {
         Val::expr(self.get_att("ClusterSchedulerConfigId"))
     }
     /// Version of the cluster policy.
     ///
     /// `Fn::GetAtt` `ClusterSchedulerConfigVersion`.
+    #[inline]
     pub fn attr_cluster_scheduler_config_version(&self) -> Val<i64> {
         Val::expr(self.get_att("ClusterSchedulerConfigVersion"))
     }
     /// Status of the cluster policy.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Creation time of the cluster policy.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -4047,6 +4147,7 @@ pub mod cluster_scheduler_config {
     }
 
     impl IntoValue for PriorityClass {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4078,6 +4179,7 @@ pub mod cluster_scheduler_config {
 
     impl SchedulerConfig {
         /// A new `SchedulerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4090,6 +4192,7 @@ pub mod cluster_scheduler_config {
     }
 
     impl IntoValue for SchedulerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FairShare", self.fair_share);
@@ -4159,6 +4262,7 @@ impl CfnCodeRepository {
 impl crate::core::element::CfnResource for CfnCodeRepository {
     const TYPE_NAME: &'static str = "AWS::SageMaker::CodeRepository";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CodeRepositoryName", self.code_repository_name);
@@ -4173,6 +4277,7 @@ impl Handle<CfnCodeRepository> {
     /// The Amazon Resource Name (ARN) of the code repository.
     ///
     /// `Fn::GetAtt` `CodeRepositoryArn`.
+    #[inline]
     pub fn attr_code_repository_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CodeRepositoryArn"))
     }
@@ -4216,6 +4321,7 @@ pub mod code_repository {
     }
 
     impl IntoValue for GitConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Branch", self.branch);
@@ -4308,6 +4414,7 @@ impl CfnComputeQuota {
 impl crate::core::element::CfnResource for CfnComputeQuota {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ComputeQuota";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActivationState", self.activation_state);
@@ -4326,12 +4433,14 @@ impl Handle<CfnComputeQuota> {
     /// The Amazon Resource Name (ARN) of the compute allocation definition.
     ///
     /// `Fn::GetAtt` `ComputeQuotaArn`.
+    #[inline]
     pub fn attr_compute_quota_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ComputeQuotaArn"))
     }
     /// The unique 12-character identifier of the compute allocation definition.
     ///
     /// `Fn::GetAtt` `ComputeQuotaId`.
+    #[inline]
     pub fn attr_compute_quota_id(&self) -> Val<String> {
         Val::expr(self.get_att("ComputeQuotaId"))
     }
@@ -4339,24 +4448,28 @@ impl Handle<CfnComputeQuota> {
     /// concurrency control.
     ///
     /// `Fn::GetAtt` `ComputeQuotaVersion`.
+    #[inline]
     pub fn attr_compute_quota_version(&self) -> Val<i64> {
         Val::expr(self.get_att("ComputeQuotaVersion"))
     }
     /// The current lifecycle status of the compute allocation definition.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The ISO-8601 timestamp at which the compute allocation definition was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The ISO-8601 timestamp at which the compute allocation definition was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -4389,6 +4502,7 @@ pub mod compute_quota {
     }
 
     impl IntoValue for AcceleratorPartitionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Count".into(), self.count.into_value());
@@ -4423,6 +4537,7 @@ pub mod compute_quota {
 
     impl ComputeQuotaConfig {
         /// A new `ComputeQuotaConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4435,6 +4550,7 @@ pub mod compute_quota {
     }
 
     impl IntoValue for ComputeQuotaConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComputeQuotaResources", self.compute_quota_resources);
@@ -4509,6 +4625,7 @@ pub mod compute_quota {
     }
 
     impl IntoValue for ComputeQuotaResourceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AcceleratorPartition", self.accelerator_partition);
@@ -4551,6 +4668,7 @@ pub mod compute_quota {
     }
 
     impl IntoValue for ComputeQuotaTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FairShareWeight", self.fair_share_weight);
@@ -4594,6 +4712,7 @@ pub mod compute_quota {
     }
 
     impl IntoValue for ResourceSharingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbsoluteBorrowLimits", self.absolute_borrow_limits);
@@ -4949,6 +5068,7 @@ impl CfnContext {
 impl crate::core::element::CfnResource for CfnContext {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Context";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContextName".into(), self.context_name.into_value());
@@ -4966,18 +5086,21 @@ impl Handle<CfnContext> {
     /// The Amazon Resource Name (ARN) of the context.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// When the context was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// When the context was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -5020,6 +5143,7 @@ pub mod context {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceId", self.source_id);
@@ -5117,6 +5241,7 @@ impl CfnDataQualityJobDefinition {
 impl crate::core::element::CfnResource for CfnDataQualityJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::DataQualityJobDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DataQualityAppSpecification".into(), self.data_quality_app_specification.into_value());
@@ -5139,12 +5264,14 @@ impl Handle<CfnDataQualityJobDefinition> {
     /// The time at which the job definition was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The Amazon Resource Name (ARN) of job definition.
     ///
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("JobDefinitionArn"))
     }
@@ -5215,6 +5342,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataCapturedDestinationS3Uri".into(), self.data_captured_destination_s3_uri.into_value());
@@ -5277,6 +5405,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -5301,6 +5430,7 @@ pub mod data_quality_job_definition {
 
     impl ConstraintsResource {
         /// A new `ConstraintsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5311,6 +5441,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -5331,6 +5462,7 @@ pub mod data_quality_job_definition {
 
     impl Csv {
         /// A new `Csv` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5341,6 +5473,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Header", self.header);
@@ -5410,6 +5543,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for DataQualityAppSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerArguments", self.container_arguments);
@@ -5439,6 +5573,7 @@ pub mod data_quality_job_definition {
 
     impl DataQualityBaselineConfig {
         /// A new `DataQualityBaselineConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5451,6 +5586,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for DataQualityBaselineConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -5474,6 +5610,7 @@ pub mod data_quality_job_definition {
 
     impl DataQualityJobInput {
         /// A new `DataQualityJobInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5485,6 +5622,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for DataQualityJobInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -5510,6 +5648,7 @@ pub mod data_quality_job_definition {
 
     impl DatasetFormat {
         /// A new `DatasetFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5522,6 +5661,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -5582,6 +5722,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointName".into(), self.endpoint_name.into_value());
@@ -5606,6 +5747,7 @@ pub mod data_quality_job_definition {
 
     impl Json {
         /// A new `Json` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5616,6 +5758,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Line", self.line);
@@ -5640,6 +5783,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Output".into(), self.s3_output.into_value());
@@ -5676,6 +5820,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -5701,6 +5846,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterConfig".into(), self.cluster_config.into_value());
@@ -5732,6 +5878,7 @@ pub mod data_quality_job_definition {
 
     impl NetworkConfig {
         /// A new `NetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5744,6 +5891,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -5788,6 +5936,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LocalPath".into(), self.local_path.into_value());
@@ -5811,6 +5960,7 @@ pub mod data_quality_job_definition {
 
     impl StatisticsResource {
         /// A new `StatisticsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5821,6 +5971,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for StatisticsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -5847,6 +5998,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRuntimeInSeconds".into(), self.max_runtime_in_seconds.into_value());
@@ -5880,6 +6032,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -5954,6 +6107,7 @@ impl CfnDevice {
 impl crate::core::element::CfnResource for CfnDevice {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Device";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Device", self.device);
@@ -6000,6 +6154,7 @@ pub mod device {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -6069,6 +6224,7 @@ impl CfnDeviceFleet {
 impl crate::core::element::CfnResource for CfnDeviceFleet {
     const TYPE_NAME: &'static str = "AWS::SageMaker::DeviceFleet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -6111,6 +6267,7 @@ pub mod device_fleet {
     }
 
     impl IntoValue for EdgeOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -6244,6 +6401,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppNetworkAccessType", self.app_network_access_type);
@@ -6268,24 +6426,28 @@ impl Handle<CfnDomain> {
     /// The Amazon Resource Name (ARN) of the created domain.
     ///
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DomainArn"))
     }
     /// The URL to the created domain.
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
     /// The domain name.
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
     /// The ID of the Amazon Elastic File System (EFS) managed by this Domain.
     ///
     /// `Fn::GetAtt` `HomeEfsFileSystemId`.
+    #[inline]
     pub fn attr_home_efs_file_system_id(&self) -> Val<String> {
         Val::expr(self.get_att("HomeEfsFileSystemId"))
     }
@@ -6293,12 +6455,14 @@ impl Handle<CfnDomain> {
     /// app.
     ///
     /// `Fn::GetAtt` `SecurityGroupIdForDomainBoundary`.
+    #[inline]
     pub fn attr_security_group_id_for_domain_boundary(&self) -> Val<String> {
         Val::expr(self.get_att("SecurityGroupIdForDomainBoundary"))
     }
     /// The SSO managed application instance ID.
     ///
     /// `Fn::GetAtt` `SingleSignOnManagedApplicationInstanceId`.
+    #[inline]
     pub fn attr_single_sign_on_managed_application_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("SingleSignOnManagedApplicationInstanceId"))
     }
@@ -6306,6 +6470,7 @@ impl Handle<CfnDomain> {
     /// created after October 1, 2023.
     ///
     /// `Fn::GetAtt` `SingleSignOnApplicationArn`.
+    #[inline]
     pub fn attr_single_sign_on_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SingleSignOnApplicationArn"))
     }
@@ -6325,6 +6490,7 @@ pub mod domain {
 
     impl AppLifecycleManagement {
         /// A new `AppLifecycleManagement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6335,6 +6501,7 @@ pub mod domain {
     }
 
     impl IntoValue for AppLifecycleManagement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleSettings", self.idle_settings);
@@ -6374,6 +6541,7 @@ pub mod domain {
 
     impl CodeEditorAppSettings {
         /// A new `CodeEditorAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6388,6 +6556,7 @@ pub mod domain {
     }
 
     impl IntoValue for CodeEditorAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -6418,6 +6587,7 @@ pub mod domain {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RepositoryUrl".into(), self.repository_url.into_value());
@@ -6442,6 +6612,7 @@ pub mod domain {
 
     impl CustomFileSystemConfig {
         /// A new `CustomFileSystemConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6454,6 +6625,7 @@ pub mod domain {
     }
 
     impl IntoValue for CustomFileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EFSFileSystemConfig", self.efs_file_system_config);
@@ -6500,6 +6672,7 @@ pub mod domain {
     }
 
     impl IntoValue for CustomImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppImageConfigName".into(), self.app_image_config_name.into_value());
@@ -6529,6 +6702,7 @@ pub mod domain {
     }
 
     impl IntoValue for CustomPosixUserConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Gid".into(), self.gid.into_value());
@@ -6569,6 +6743,7 @@ pub mod domain {
     }
 
     impl IntoValue for DefaultEbsStorageSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultEbsVolumeSizeInGb".into(), self.default_ebs_volume_size_in_gb.into_value());
@@ -6649,6 +6824,7 @@ pub mod domain {
     }
 
     impl IntoValue for DefaultSpaceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomFileSystemConfigs", self.custom_file_system_configs);
@@ -6674,6 +6850,7 @@ pub mod domain {
 
     impl DefaultSpaceStorageSettings {
         /// A new `DefaultSpaceStorageSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6684,6 +6861,7 @@ pub mod domain {
     }
 
     impl IntoValue for DefaultSpaceStorageSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultEbsStorageSettings", self.default_ebs_storage_settings);
@@ -6709,6 +6887,7 @@ pub mod domain {
 
     impl DockerSettings {
         /// A new `DockerSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6720,6 +6899,7 @@ pub mod domain {
     }
 
     impl IntoValue for DockerSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableDockerAccess", self.enable_docker_access);
@@ -6759,6 +6939,7 @@ pub mod domain {
 
     impl DomainSettings {
         /// A new `DomainSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6774,6 +6955,7 @@ pub mod domain {
     }
 
     impl IntoValue for DomainSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DockerSettings", self.docker_settings);
@@ -6810,6 +6992,7 @@ pub mod domain {
     }
 
     impl IntoValue for EFSFileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -6842,6 +7025,7 @@ pub mod domain {
     }
 
     impl IntoValue for FSxLustreFileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -6866,6 +7050,7 @@ pub mod domain {
 
     impl HiddenSageMakerImage {
         /// A new `HiddenSageMakerImage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6877,6 +7062,7 @@ pub mod domain {
     }
 
     impl IntoValue for HiddenSageMakerImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SageMakerImageName", self.sage_maker_image_name);
@@ -6905,6 +7091,7 @@ pub mod domain {
 
     impl IdleSettings {
         /// A new `IdleSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6918,6 +7105,7 @@ pub mod domain {
     }
 
     impl IntoValue for IdleSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdleTimeoutInMinutes", self.idle_timeout_in_minutes);
@@ -6965,6 +7153,7 @@ pub mod domain {
 
     impl JupyterLabAppSettings {
         /// A new `JupyterLabAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6980,6 +7169,7 @@ pub mod domain {
     }
 
     impl IntoValue for JupyterLabAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -7008,6 +7198,7 @@ pub mod domain {
 
     impl JupyterServerAppSettings {
         /// A new `JupyterServerAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7019,6 +7210,7 @@ pub mod domain {
     }
 
     impl IntoValue for JupyterServerAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -7051,6 +7243,7 @@ pub mod domain {
 
     impl KernelGatewayAppSettings {
         /// A new `KernelGatewayAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7063,6 +7256,7 @@ pub mod domain {
     }
 
     impl IntoValue for KernelGatewayAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomImages", self.custom_images);
@@ -7088,6 +7282,7 @@ pub mod domain {
 
     impl RSessionAppSettings {
         /// A new `RSessionAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7099,6 +7294,7 @@ pub mod domain {
     }
 
     impl IntoValue for RSessionAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomImages", self.custom_images);
@@ -7126,6 +7322,7 @@ pub mod domain {
 
     impl RStudioServerProAppSettings {
         /// A new `RStudioServerProAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7137,6 +7334,7 @@ pub mod domain {
     }
 
     impl IntoValue for RStudioServerProAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessStatus", self.access_status);
@@ -7188,6 +7386,7 @@ pub mod domain {
     }
 
     impl IntoValue for RStudioServerProDomainSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -7229,6 +7428,7 @@ pub mod domain {
 
     impl ResourceSpec {
         /// A new `ResourceSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7243,6 +7443,7 @@ pub mod domain {
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceType", self.instance_type);
@@ -7268,6 +7469,7 @@ pub mod domain {
 
     impl S3FileSystemConfig {
         /// A new `S3FileSystemConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7279,6 +7481,7 @@ pub mod domain {
     }
 
     impl IntoValue for S3FileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MountPath", self.mount_path);
@@ -7313,6 +7516,7 @@ pub mod domain {
 
     impl SharingSettings {
         /// A new `SharingSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7325,6 +7529,7 @@ pub mod domain {
     }
 
     impl IntoValue for SharingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NotebookOutputOption", self.notebook_output_option);
@@ -7363,6 +7568,7 @@ pub mod domain {
 
     impl StudioWebPortalSettings {
         /// A new `StudioWebPortalSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7376,6 +7582,7 @@ pub mod domain {
     }
 
     impl IntoValue for StudioWebPortalSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HiddenAppTypes", self.hidden_app_types);
@@ -7443,6 +7650,7 @@ pub mod domain {
 
     impl UnifiedStudioSettings {
         /// A new `UnifiedStudioSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -7459,6 +7667,7 @@ pub mod domain {
     }
 
     impl IntoValue for UnifiedStudioSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DomainAccountId", self.domain_account_id);
@@ -7586,6 +7795,7 @@ pub mod domain {
     }
 
     impl IntoValue for UserSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoMountHomeEFS", self.auto_mount_home_efs);
@@ -8039,6 +8249,7 @@ impl CfnEndpoint {
 impl crate::core::element::CfnResource for CfnEndpoint {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Endpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeploymentConfig", self.deployment_config);
@@ -8057,6 +8268,7 @@ impl Handle<CfnEndpoint> {
     /// The Amazon Resource Name (ARN) of the endpoint.
     ///
     /// `Fn::GetAtt` `EndpointArn`.
+    #[inline]
     pub fn attr_endpoint_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointArn"))
     }
@@ -8084,6 +8296,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmName".into(), self.alarm_name.into_value());
@@ -8111,6 +8324,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for AutoRollbackConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Alarms".into(), self.alarms.into_value());
@@ -8156,6 +8370,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for BlueGreenUpdatePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaximumExecutionTimeoutInSeconds", self.maximum_execution_timeout_in_seconds);
@@ -8189,6 +8404,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for CapacitySize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -8220,6 +8436,7 @@ pub mod endpoint {
 
     impl DeploymentConfig {
         /// A new `DeploymentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8232,6 +8449,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for DeploymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
@@ -8285,6 +8503,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for RollingUpdatePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaximumBatchSize".into(), self.maximum_batch_size.into_value());
@@ -8335,6 +8554,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for TrafficRoutingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanarySize", self.canary_size);
@@ -8358,6 +8578,7 @@ pub mod endpoint {
 
     impl VariantProperty {
         /// A new `VariantProperty` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8368,6 +8589,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for VariantProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "VariantPropertyType", self.variant_property_type);
@@ -8510,6 +8732,7 @@ impl CfnEndpointConfig {
 impl crate::core::element::CfnResource for CfnEndpointConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::EndpointConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AsyncInferenceConfig", self.async_inference_config);
@@ -8533,6 +8756,7 @@ impl Handle<CfnEndpointConfig> {
     /// The Amazon Resource Name (ARN) of the endpoint configuration.
     ///
     /// `Fn::GetAtt` `EndpointConfigArn`.
+    #[inline]
     pub fn attr_endpoint_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EndpointConfigArn"))
     }
@@ -8556,6 +8780,7 @@ pub mod endpoint_config {
 
     impl AsyncInferenceClientConfig {
         /// A new `AsyncInferenceClientConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8566,6 +8791,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for AsyncInferenceClientConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxConcurrentInvocationsPerInstance", self.max_concurrent_invocations_per_instance);
@@ -8602,6 +8828,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for AsyncInferenceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientConfig", self.client_config);
@@ -8635,6 +8862,7 @@ pub mod endpoint_config {
 
     impl AsyncInferenceNotificationConfig {
         /// A new `AsyncInferenceNotificationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8647,6 +8875,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for AsyncInferenceNotificationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ErrorTopic", self.error_topic);
@@ -8685,6 +8914,7 @@ pub mod endpoint_config {
 
     impl AsyncInferenceOutputConfig {
         /// A new `AsyncInferenceOutputConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8698,6 +8928,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for AsyncInferenceOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -8727,6 +8958,7 @@ pub mod endpoint_config {
 
     impl CapacityReservationConfig {
         /// A new `CapacityReservationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8738,6 +8970,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for CapacityReservationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -8766,6 +8999,7 @@ pub mod endpoint_config {
 
     impl CaptureContentTypeHeader {
         /// A new `CaptureContentTypeHeader` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8777,6 +9011,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for CaptureContentTypeHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CsvContentTypes", self.csv_content_types);
@@ -8804,6 +9039,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for CaptureOption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CaptureMode".into(), self.capture_mode.into_value());
@@ -8845,6 +9081,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyExplainerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableExplanations", self.enable_explanations);
@@ -8927,6 +9164,7 @@ pub mod endpoint_config {
 
     impl ClarifyInferenceConfig {
         /// A new `ClarifyInferenceConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -8947,6 +9185,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyInferenceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentTemplate", self.content_template);
@@ -8990,6 +9229,7 @@ pub mod endpoint_config {
 
     impl ClarifyShapBaselineConfig {
         /// A new `ClarifyShapBaselineConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9002,6 +9242,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyShapBaselineConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MimeType", self.mime_type);
@@ -9066,6 +9307,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyShapConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NumberOfSamples", self.number_of_samples);
@@ -9103,6 +9345,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyTextConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Granularity".into(), self.granularity.into_value());
@@ -9142,6 +9385,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for CoreDumpConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationS3Uri".into(), self.destination_s3_uri.into_value());
@@ -9214,6 +9458,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for DataCaptureConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaptureContentTypeHeader", self.capture_content_type_header);
@@ -9239,6 +9484,7 @@ pub mod endpoint_config {
 
     impl ExplainerConfig {
         /// A new `ExplainerConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9249,6 +9495,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ExplainerConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClarifyExplainerConfig", self.clarify_explainer_config);
@@ -9294,6 +9541,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for InstancePool {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceType".into(), self.instance_type.into_value());
@@ -9334,6 +9582,7 @@ pub mod endpoint_config {
 
     impl ManagedInstanceScaling {
         /// A new `ManagedInstanceScaling` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9347,6 +9596,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ManagedInstanceScaling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxInstanceCount", self.max_instance_count);
@@ -9385,6 +9635,7 @@ pub mod endpoint_config {
 
     impl MetricsConfig {
         /// A new `MetricsConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9397,6 +9648,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for MetricsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableDetailedObservability", self.enable_detailed_observability);
@@ -9427,6 +9679,7 @@ pub mod endpoint_config {
 
     impl PrefixAwareRoutingConfig {
         /// A new `PrefixAwareRoutingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9438,6 +9691,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for PrefixAwareRoutingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConcurrencyThreshold", self.concurrency_threshold);
@@ -9593,6 +9847,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ProductionVariant {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationConfig", self.capacity_reservation_config);
@@ -9639,6 +9894,7 @@ pub mod endpoint_config {
 
     impl RoutingConfig {
         /// A new `RoutingConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -9650,6 +9906,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for RoutingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PrefixAwareRoutingConfig", self.prefix_aware_routing_config);
@@ -9695,6 +9952,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ScaleInPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CooldownInMinutes", self.cooldown_in_minutes);
@@ -9743,6 +10001,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ServerlessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxConcurrency".into(), self.max_concurrency.into_value());
@@ -9778,6 +10037,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -10176,6 +10436,7 @@ impl CfnExperiment {
 impl crate::core::element::CfnResource for CfnExperiment {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Experiment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -10191,18 +10452,21 @@ impl Handle<CfnExperiment> {
     /// The Amazon Resource Name (ARN) of the experiment.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// When the experiment was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// When the experiment was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -10267,6 +10531,7 @@ impl CfnExperimentTrialComponent {
 impl crate::core::element::CfnResource for CfnExperimentTrialComponent {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ExperimentTrialComponent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DisplayName", self.display_name);
@@ -10284,26 +10549,31 @@ impl crate::core::element::CfnResource for CfnExperimentTrialComponent {
 impl Handle<CfnExperimentTrialComponent> {
     ///
     /// `Fn::GetAtt` `LineageGroupArn`.
+    #[inline]
     pub fn attr_lineage_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LineageGroupArn"))
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -10332,6 +10602,7 @@ pub mod experiment_trial_component {
 
     impl MetadataProperties {
         /// A new `MetadataProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10345,6 +10616,7 @@ pub mod experiment_trial_component {
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitId", self.commit_id);
@@ -10369,6 +10641,7 @@ pub mod experiment_trial_component {
 
     impl Status {
         /// A new `Status` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10380,6 +10653,7 @@ pub mod experiment_trial_component {
     }
 
     impl IntoValue for Status {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Message", self.message);
@@ -10481,6 +10755,7 @@ impl CfnFeatureGroup {
 impl crate::core::element::CfnResource for CfnFeatureGroup {
     const TYPE_NAME: &'static str = "AWS::SageMaker::FeatureGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -10502,12 +10777,14 @@ impl Handle<CfnFeatureGroup> {
     /// A timestamp of FeatureGroup creation time.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The status of the feature group.
     ///
     /// `Fn::GetAtt` `FeatureGroupStatus`.
+    #[inline]
     pub fn attr_feature_group_status(&self) -> Val<String> {
         Val::expr(self.get_att("FeatureGroupStatus"))
     }
@@ -10543,6 +10820,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for DataCatalogConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Catalog".into(), self.catalog.into_value());
@@ -10572,6 +10850,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for FeatureDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FeatureName".into(), self.feature_name.into_value());
@@ -10617,6 +10896,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for OfflineStoreConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataCatalogConfig", self.data_catalog_config);
@@ -10647,6 +10927,7 @@ pub mod feature_group {
 
     impl OnlineStoreConfig {
         /// A new `OnlineStoreConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10660,6 +10941,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for OnlineStoreConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableOnlineStore", self.enable_online_store);
@@ -10681,6 +10963,7 @@ pub mod feature_group {
 
     impl OnlineStoreSecurityConfig {
         /// A new `OnlineStoreSecurityConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10691,6 +10974,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for OnlineStoreSecurityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -10722,6 +11006,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for S3StorageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -10768,6 +11053,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for ThroughputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProvisionedReadCapacityUnits", self.provisioned_read_capacity_units);
@@ -10791,6 +11077,7 @@ pub mod feature_group {
 
     impl TtlDuration {
         /// A new `TtlDuration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10802,6 +11089,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for TtlDuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Unit", self.unit);
@@ -10920,6 +11208,7 @@ impl CfnHub {
 impl crate::core::element::CfnResource for CfnHub {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Hub";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HubDescription".into(), self.hub_description.into_value());
@@ -10937,24 +11226,28 @@ impl Handle<CfnHub> {
     /// The Amazon Resource Name (ARN) of the hub.
     ///
     /// `Fn::GetAtt` `HubArn`.
+    #[inline]
     pub fn attr_hub_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HubArn"))
     }
     /// The status of the hub.
     ///
     /// `Fn::GetAtt` `HubStatus`.
+    #[inline]
     pub fn attr_hub_status(&self) -> Val<String> {
         Val::expr(self.get_att("HubStatus"))
     }
     /// The date and time that the hub was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time that the hub was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -10976,6 +11269,7 @@ pub mod hub {
 
     impl S3StorageConfig {
         /// A new `S3StorageConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -10986,6 +11280,7 @@ pub mod hub {
     }
 
     impl IntoValue for S3StorageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3OutputPath", self.s3_output_path);
@@ -11037,6 +11332,7 @@ impl CfnHumanTaskUi {
 impl crate::core::element::CfnResource for CfnHumanTaskUi {
     const TYPE_NAME: &'static str = "AWS::SageMaker::HumanTaskUi";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("HumanTaskUiName".into(), self.human_task_ui_name.into_value());
@@ -11051,12 +11347,14 @@ impl Handle<CfnHumanTaskUi> {
     /// The Amazon Resource Name (ARN) of the human task user interface.
     ///
     /// `Fn::GetAtt` `HumanTaskUiArn`.
+    #[inline]
     pub fn attr_human_task_ui_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HumanTaskUiArn"))
     }
     /// The timestamp when the human task user interface was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
@@ -11083,6 +11381,7 @@ pub mod human_task_ui {
     }
 
     impl IntoValue for UiTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Content".into(), self.content.into_value());
@@ -11141,6 +11440,7 @@ impl CfnImage {
 impl crate::core::element::CfnResource for CfnImage {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Image";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ImageDescription", self.image_description);
@@ -11157,6 +11457,7 @@ impl Handle<CfnImage> {
     /// The Amazon Resource Name (ARN) of the image.
     ///
     /// `Fn::GetAtt` `ImageArn`.
+    #[inline]
     pub fn attr_image_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ImageArn"))
     }
@@ -11239,6 +11540,7 @@ impl CfnImageVersion {
 impl crate::core::element::CfnResource for CfnImageVersion {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ImageVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Alias", self.alias);
@@ -11261,24 +11563,28 @@ impl Handle<CfnImageVersion> {
     /// The Amazon Resource Name (ARN) of the image version.
     ///
     /// `Fn::GetAtt` `ImageVersionArn`.
+    #[inline]
     pub fn attr_image_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ImageVersionArn"))
     }
     /// The Amazon Resource Name (ARN) of the parent image.
     ///
     /// `Fn::GetAtt` `ImageArn`.
+    #[inline]
     pub fn attr_image_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ImageArn"))
     }
     /// The version number of the image version.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<i64> {
         Val::expr(self.get_att("Version"))
     }
     /// The registry path of the container image that contains this image version.
     ///
     /// `Fn::GetAtt` `ContainerImage`.
+    #[inline]
     pub fn attr_container_image(&self) -> Val<String> {
         Val::expr(self.get_att("ContainerImage"))
     }
@@ -11390,6 +11696,7 @@ impl CfnInferenceComponent {
 impl crate::core::element::CfnResource for CfnInferenceComponent {
     const TYPE_NAME: &'static str = "AWS::SageMaker::InferenceComponent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeploymentConfig", self.deployment_config);
@@ -11410,56 +11717,66 @@ impl Handle<CfnInferenceComponent> {
     /// The Amazon Resource Name (ARN) of the inference component
     ///
     /// `Fn::GetAtt` `InferenceComponentArn`.
+    #[inline]
     pub fn attr_inference_component_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InferenceComponentArn"))
     }
     ///
     /// `Fn::GetAtt` `Specification.Container.DeployedImage`.
+    #[inline]
     pub fn attr_specification_container_deployed_image(&self) -> Value {
         self.get_att("Specification.Container.DeployedImage")
     }
     /// Settings that affect how the inference component caches data
     ///
     /// `Fn::GetAtt` `Specification.CurrentDataCacheConfig`.
+    #[inline]
     pub fn attr_specification_current_data_cache_config(&self) -> Value {
         self.get_att("Specification.CurrentDataCacheConfig")
     }
     /// The number of copies for the inference component
     ///
     /// `Fn::GetAtt` `RuntimeConfig.DesiredCopyCount`.
+    #[inline]
     pub fn attr_runtime_config_desired_copy_count(&self) -> Val<i64> {
         Val::expr(self.get_att("RuntimeConfig.DesiredCopyCount"))
     }
     /// The number of copies for the inference component
     ///
     /// `Fn::GetAtt` `RuntimeConfig.CurrentCopyCount`.
+    #[inline]
     pub fn attr_runtime_config_current_copy_count(&self) -> Val<i64> {
         Val::expr(self.get_att("RuntimeConfig.CurrentCopyCount"))
     }
     /// The placement status of the inference component across instance types
     ///
     /// `Fn::GetAtt` `RuntimeConfig.PlacementStatus`.
+    #[inline]
     pub fn attr_runtime_config_placement_status(&self) -> Value {
         self.get_att("RuntimeConfig.PlacementStatus")
     }
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The failure reason if the inference component is in a failed state
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
     ///
     /// `Fn::GetAtt` `InferenceComponentStatus`.
+    #[inline]
     pub fn attr_inference_component_status(&self) -> Val<String> {
         Val::expr(self.get_att("InferenceComponentStatus"))
     }
@@ -11485,6 +11802,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlarmName".into(), self.alarm_name.into_value());
@@ -11509,6 +11827,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for AutoRollbackConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Alarms".into(), self.alarms.into_value());
@@ -11533,6 +11852,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for ContainerMetricsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricsEndpoints".into(), self.metrics_endpoints.into_value());
@@ -11566,6 +11886,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentAvailabilityZoneBalance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnforcementMode".into(), self.enforcement_mode.into_value());
@@ -11594,6 +11915,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentCapacitySize {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -11622,6 +11944,7 @@ pub mod inference_component {
 
     impl InferenceComponentComputeResourceRequirements {
         /// A new `InferenceComponentComputeResourceRequirements` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11635,6 +11958,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentComputeResourceRequirements {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxMemoryRequiredInMb", self.max_memory_required_in_mb);
@@ -11665,6 +11989,7 @@ pub mod inference_component {
 
     impl InferenceComponentContainerSpecification {
         /// A new `InferenceComponentContainerSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11678,6 +12003,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentContainerSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArtifactUrl", self.artifact_url);
@@ -11711,6 +12037,7 @@ pub mod inference_component {
 
     impl InferenceComponentContainerSpecificationForInstanceType {
         /// A new `InferenceComponentContainerSpecificationForInstanceType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11724,6 +12051,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentContainerSpecificationForInstanceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArtifactUrl", self.artifact_url);
@@ -11754,6 +12082,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentDataCacheConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableCaching".into(), self.enable_caching.into_value());
@@ -11775,6 +12104,7 @@ pub mod inference_component {
 
     impl InferenceComponentDeploymentConfig {
         /// A new `InferenceComponentDeploymentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11786,6 +12116,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentDeploymentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
@@ -11814,6 +12145,7 @@ pub mod inference_component {
 
     impl InferenceComponentRollingUpdatePolicy {
         /// A new `InferenceComponentRollingUpdatePolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11827,6 +12159,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentRollingUpdatePolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaximumBatchSize", self.maximum_batch_size);
@@ -11848,6 +12181,7 @@ pub mod inference_component {
 
     impl InferenceComponentRuntimeConfig {
         /// A new `InferenceComponentRuntimeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11858,6 +12192,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentRuntimeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopyCount", self.copy_count);
@@ -11892,6 +12227,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentSchedulingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AvailabilityZoneBalance".into(), self.availability_zone_balance.into_value());
@@ -11931,6 +12267,7 @@ pub mod inference_component {
 
     impl InferenceComponentSpecification {
         /// A new `InferenceComponentSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -11947,6 +12284,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseInferenceComponentName", self.base_inference_component_name);
@@ -12024,6 +12362,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentSpecificationForInstanceType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComputeResourceRequirements", self.compute_resource_requirements);
@@ -12052,6 +12391,7 @@ pub mod inference_component {
 
     impl InferenceComponentStartupParameters {
         /// A new `InferenceComponentStartupParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12063,6 +12403,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentStartupParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(
@@ -12105,6 +12446,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for MetricsEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MetricPublishFrequencyInSeconds", self.metric_publish_frequency_in_seconds);
@@ -12250,6 +12592,7 @@ impl CfnInferenceExperiment {
 impl crate::core::element::CfnResource for CfnInferenceExperiment {
     const TYPE_NAME: &'static str = "AWS::SageMaker::InferenceExperiment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataStorageConfig", self.data_storage_config);
@@ -12274,30 +12617,35 @@ impl Handle<CfnInferenceExperiment> {
     /// The Amazon Resource Name (ARN) of the inference experiment.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp at which you created the inference experiment.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The timestamp at which you last modified the inference experiment.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The metadata of the endpoint on which the inference experiment ran.
     ///
     /// `Fn::GetAtt` `EndpointMetadata`.
+    #[inline]
     pub fn attr_endpoint_metadata(&self) -> Value {
         self.get_att("EndpointMetadata")
     }
     /// The status of the inference experiment.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -12325,6 +12673,7 @@ pub mod inference_experiment {
 
     impl CaptureContentTypeHeader {
         /// A new `CaptureContentTypeHeader` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12336,6 +12685,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for CaptureContentTypeHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CsvContentTypes", self.csv_content_types);
@@ -12377,6 +12727,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for DataStorageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentType", self.content_type);
@@ -12404,6 +12755,7 @@ pub mod inference_experiment {
 
     impl InferenceExperimentSchedule {
         /// A new `InferenceExperimentSchedule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -12415,6 +12767,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for InferenceExperimentSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTime", self.end_time);
@@ -12452,6 +12805,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ModelInfrastructureConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InfrastructureType".into(), self.infrastructure_type.into_value());
@@ -12495,6 +12849,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ModelVariantConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InfrastructureConfig".into(), self.infrastructure_config.into_value());
@@ -12528,6 +12883,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for RealTimeInferenceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -12568,6 +12924,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ShadowModeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ShadowModelVariants".into(), self.shadow_model_variants.into_value());
@@ -12607,6 +12964,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ShadowModelVariantConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SamplingPercentage".into(), self.sampling_percentage.into_value());
@@ -12711,6 +13069,7 @@ impl CfnMlflowApp {
 impl crate::core::element::CfnResource for CfnMlflowApp {
     const TYPE_NAME: &'static str = "AWS::SageMaker::MlflowApp";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ArtifactStoreUri".into(), self.artifact_store_uri.into_value());
@@ -12728,36 +13087,42 @@ impl Handle<CfnMlflowApp> {
     /// The Amazon Resource Name (ARN) of the MLflow App.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The server-generated identifier of the MLflow App.
     ///
     /// `Fn::GetAtt` `MlflowAppId`.
+    #[inline]
     pub fn attr_mlflow_app_id(&self) -> Val<String> {
         Val::expr(self.get_att("MlflowAppId"))
     }
     /// The status of the MLflow App.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The MLflow version used by the MLflow App.
     ///
     /// `Fn::GetAtt` `MlflowVersion`.
+    #[inline]
     pub fn attr_mlflow_version(&self) -> Val<String> {
         Val::expr(self.get_att("MlflowVersion"))
     }
     /// The date and time that the MLflow App was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time that the MLflow App was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -12858,6 +13223,7 @@ impl CfnMlflowTrackingServer {
 impl crate::core::element::CfnResource for CfnMlflowTrackingServer {
     const TYPE_NAME: &'static str = "AWS::SageMaker::MlflowTrackingServer";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ArtifactStoreUri".into(), self.artifact_store_uri.into_value());
@@ -12877,6 +13243,7 @@ impl Handle<CfnMlflowTrackingServer> {
     /// The Amazon Resource Name (ARN) of the MLFlow Tracking Server.
     ///
     /// `Fn::GetAtt` `TrackingServerArn`.
+    #[inline]
     pub fn attr_tracking_server_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrackingServerArn"))
     }
@@ -12942,6 +13309,7 @@ pub struct CfnModel {
 
 impl CfnModel {
     /// A new `CfnModel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -12961,6 +13329,7 @@ impl CfnModel {
 impl crate::core::element::CfnResource for CfnModel {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Model";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Containers", self.containers);
@@ -12980,6 +13349,7 @@ impl Handle<CfnModel> {
     /// The Amazon Resource Name (ARN) of the model.
     ///
     /// `Fn::GetAtt` `ModelArn`.
+    #[inline]
     pub fn attr_model_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ModelArn"))
     }
@@ -13061,6 +13431,7 @@ pub mod model {
 
     impl ContainerDefinition {
         /// A new `ContainerDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13080,6 +13451,7 @@ pub mod model {
     }
 
     impl IntoValue for ContainerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerHostname", self.container_hostname);
@@ -13115,6 +13487,7 @@ pub mod model {
     }
 
     impl IntoValue for HubAccessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HubContentArn".into(), self.hub_content_arn.into_value());
@@ -13150,6 +13523,7 @@ pub mod model {
     }
 
     impl IntoValue for ImageConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RepositoryAccessMode".into(), self.repository_access_mode.into_value());
@@ -13177,6 +13551,7 @@ pub mod model {
     }
 
     impl IntoValue for InferenceExecutionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -13207,6 +13582,7 @@ pub mod model {
     }
 
     impl IntoValue for ModelAccessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AcceptEula".into(), self.accept_eula.into_value());
@@ -13232,6 +13608,7 @@ pub mod model {
     }
 
     impl IntoValue for ModelDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3DataSource".into(), self.s3_data_source.into_value());
@@ -13256,6 +13633,7 @@ pub mod model {
 
     impl MultiModelConfig {
         /// A new `MultiModelConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13266,6 +13644,7 @@ pub mod model {
     }
 
     impl IntoValue for MultiModelConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ModelCacheSetting", self.model_cache_setting);
@@ -13299,6 +13678,7 @@ pub mod model {
     }
 
     impl IntoValue for RepositoryAuthConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RepositoryCredentialsProviderArn".into(), self.repository_credentials_provider_arn.into_value());
@@ -13356,6 +13736,7 @@ pub mod model {
     }
 
     impl IntoValue for S3DataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CompressionType".into(), self.compression_type.into_value());
@@ -13397,6 +13778,7 @@ pub mod model {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -13546,6 +13928,7 @@ impl CfnModelBiasJobDefinition {
 impl crate::core::element::CfnResource for CfnModelBiasJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelBiasJobDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EndpointName", self.endpoint_name);
@@ -13568,12 +13951,14 @@ impl Handle<CfnModelBiasJobDefinition> {
     /// The time at which the job definition was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The Amazon Resource Name (ARN) of job definition.
     ///
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("JobDefinitionArn"))
     }
@@ -13677,6 +14062,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataCapturedDestinationS3Uri".into(), self.data_captured_destination_s3_uri.into_value());
@@ -13744,6 +14130,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -13768,6 +14155,7 @@ pub mod model_bias_job_definition {
 
     impl ConstraintsResource {
         /// A new `ConstraintsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13778,6 +14166,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -13798,6 +14187,7 @@ pub mod model_bias_job_definition {
 
     impl Csv {
         /// A new `Csv` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13808,6 +14198,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Header", self.header);
@@ -13832,6 +14223,7 @@ pub mod model_bias_job_definition {
 
     impl DatasetFormat {
         /// A new `DatasetFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13844,6 +14236,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -13937,6 +14330,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTimeOffset", self.end_time_offset);
@@ -13966,6 +14360,7 @@ pub mod model_bias_job_definition {
 
     impl Json {
         /// A new `Json` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -13976,6 +14371,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Line", self.line);
@@ -14016,6 +14412,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ModelBiasAppSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigUri".into(), self.config_uri.into_value());
@@ -14039,6 +14436,7 @@ pub mod model_bias_job_definition {
 
     impl ModelBiasBaselineConfig {
         /// A new `ModelBiasBaselineConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14050,6 +14448,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ModelBiasBaselineConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -14090,6 +14489,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ModelBiasJobInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -14119,6 +14519,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringGroundTruthS3Input {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Uri".into(), self.s3_uri.into_value());
@@ -14143,6 +14544,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Output".into(), self.s3_output.into_value());
@@ -14179,6 +14581,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -14204,6 +14607,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterConfig".into(), self.cluster_config.into_value());
@@ -14235,6 +14639,7 @@ pub mod model_bias_job_definition {
 
     impl NetworkConfig {
         /// A new `NetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14247,6 +14652,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -14291,6 +14697,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LocalPath".into(), self.local_path.into_value());
@@ -14319,6 +14726,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRuntimeInSeconds".into(), self.max_runtime_in_seconds.into_value());
@@ -14352,6 +14760,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -14467,6 +14876,7 @@ impl CfnModelCard {
 impl crate::core::element::CfnResource for CfnModelCard {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelCard";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -14485,60 +14895,70 @@ impl Handle<CfnModelCard> {
     /// The Amazon Resource Name (ARN) of the successfully created model card.
     ///
     /// `Fn::GetAtt` `ModelCardArn`.
+    #[inline]
     pub fn attr_model_card_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ModelCardArn"))
     }
     /// A version of the model card.
     ///
     /// `Fn::GetAtt` `ModelCardVersion`.
+    #[inline]
     pub fn attr_model_card_version(&self) -> Val<i64> {
         Val::expr(self.get_att("ModelCardVersion"))
     }
     /// The domain associated with the user.
     ///
     /// `Fn::GetAtt` `CreatedBy.DomainId`.
+    #[inline]
     pub fn attr_created_by_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy.DomainId"))
     }
     /// The Amazon Resource Name (ARN) of the user's profile.
     ///
     /// `Fn::GetAtt` `CreatedBy.UserProfileArn`.
+    #[inline]
     pub fn attr_created_by_user_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy.UserProfileArn"))
     }
     /// The name of the user's profile.
     ///
     /// `Fn::GetAtt` `CreatedBy.UserProfileName`.
+    #[inline]
     pub fn attr_created_by_user_profile_name(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy.UserProfileName"))
     }
     /// The domain associated with the user.
     ///
     /// `Fn::GetAtt` `LastModifiedBy.DomainId`.
+    #[inline]
     pub fn attr_last_modified_by_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy.DomainId"))
     }
     /// The Amazon Resource Name (ARN) of the user's profile.
     ///
     /// `Fn::GetAtt` `LastModifiedBy.UserProfileArn`.
+    #[inline]
     pub fn attr_last_modified_by_user_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy.UserProfileArn"))
     }
     /// The name of the user's profile.
     ///
     /// `Fn::GetAtt` `LastModifiedBy.UserProfileName`.
+    #[inline]
     pub fn attr_last_modified_by_user_profile_name(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy.UserProfileName"))
     }
     /// The date and time the model card was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The date and time the model card was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -14546,6 +14966,7 @@ impl Handle<CfnModelCard> {
     /// deletion steps.
     ///
     /// `Fn::GetAtt` `ModelCardProcessingStatus`.
+    #[inline]
     pub fn attr_model_card_processing_status(&self) -> Val<String> {
         Val::expr(self.get_att("ModelCardProcessingStatus"))
     }
@@ -14577,6 +14998,7 @@ pub mod model_card {
 
     impl AdditionalInformation {
         /// A new `AdditionalInformation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14589,6 +15011,7 @@ pub mod model_card {
     }
 
     impl IntoValue for AdditionalInformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaveatsAndRecommendations", self.caveats_and_recommendations);
@@ -14621,6 +15044,7 @@ pub mod model_card {
 
     impl BusinessDetails {
         /// A new `BusinessDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14633,6 +15057,7 @@ pub mod model_card {
     }
 
     impl IntoValue for BusinessDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BusinessProblem", self.business_problem);
@@ -14677,6 +15102,7 @@ pub mod model_card {
     }
 
     impl IntoValue for Container {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Image".into(), self.image.into_value());
@@ -14715,6 +15141,7 @@ pub mod model_card {
 
     impl Content {
         /// A new `Content` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14731,6 +15158,7 @@ pub mod model_card {
     }
 
     impl IntoValue for Content {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdditionalInformation", self.additional_information);
@@ -14793,6 +15221,7 @@ pub mod model_card {
     }
 
     impl IntoValue for EvaluationDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Datasets", self.datasets);
@@ -14822,6 +15251,7 @@ pub mod model_card {
 
     impl Function {
         /// A new `Function` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14834,6 +15264,7 @@ pub mod model_card {
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Condition", self.condition);
@@ -14856,6 +15287,7 @@ pub mod model_card {
 
     impl InferenceEnvironment {
         /// A new `InferenceEnvironment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14866,6 +15298,7 @@ pub mod model_card {
     }
 
     impl IntoValue for InferenceEnvironment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerImage", self.container_image);
@@ -14892,6 +15325,7 @@ pub mod model_card {
     }
 
     impl IntoValue for InferenceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Containers".into(), self.containers.into_value());
@@ -14926,6 +15360,7 @@ pub mod model_card {
 
     impl IntendedUses {
         /// A new `IntendedUses` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -14940,6 +15375,7 @@ pub mod model_card {
     }
 
     impl IntoValue for IntendedUses {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExplanationsForRiskRating", self.explanations_for_risk_rating);
@@ -14971,6 +15407,7 @@ pub mod model_card {
     }
 
     impl IntoValue for MetricGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MetricData".into(), self.metric_data.into_value());
@@ -15037,6 +15474,7 @@ pub mod model_card {
 
     impl ModelOverview {
         /// A new `ModelOverview` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15056,6 +15494,7 @@ pub mod model_card {
     }
 
     impl IntoValue for ModelOverview {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AlgorithmType", self.algorithm_type);
@@ -15085,6 +15524,7 @@ pub mod model_card {
 
     impl ModelPackageCreator {
         /// A new `ModelPackageCreator` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15095,6 +15535,7 @@ pub mod model_card {
     }
 
     impl IntoValue for ModelPackageCreator {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "UserProfileName", self.user_profile_name);
@@ -15177,6 +15618,7 @@ pub mod model_card {
 
     impl ModelPackageDetails {
         /// A new `ModelPackageDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15199,6 +15641,7 @@ pub mod model_card {
     }
 
     impl IntoValue for ModelPackageDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApprovalDescription", self.approval_description);
@@ -15234,6 +15677,7 @@ pub mod model_card {
 
     impl ObjectiveFunction {
         /// A new `ObjectiveFunction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15245,6 +15689,7 @@ pub mod model_card {
     }
 
     impl IntoValue for ObjectiveFunction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Function", self.function);
@@ -15267,6 +15712,7 @@ pub mod model_card {
 
     impl SecurityConfig {
         /// A new `SecurityConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15277,6 +15723,7 @@ pub mod model_card {
     }
 
     impl IntoValue for SecurityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -15313,6 +15760,7 @@ pub mod model_card {
     }
 
     impl IntoValue for SourceAlgorithm {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlgorithmName".into(), self.algorithm_name.into_value());
@@ -15338,6 +15786,7 @@ pub mod model_card {
 
     impl TrainingDetails {
         /// A new `TrainingDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15350,6 +15799,7 @@ pub mod model_card {
     }
 
     impl IntoValue for TrainingDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ObjectiveFunction", self.objective_function);
@@ -15372,6 +15822,7 @@ pub mod model_card {
 
     impl TrainingEnvironment {
         /// A new `TrainingEnvironment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15382,6 +15833,7 @@ pub mod model_card {
     }
 
     impl IntoValue for TrainingEnvironment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerImage", self.container_image);
@@ -15409,6 +15861,7 @@ pub mod model_card {
     }
 
     impl IntoValue for TrainingHyperParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -15450,6 +15903,7 @@ pub mod model_card {
 
     impl TrainingJobDetails {
         /// A new `TrainingJobDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15466,6 +15920,7 @@ pub mod model_card {
     }
 
     impl IntoValue for TrainingJobDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HyperParameters", self.hyper_parameters);
@@ -15506,6 +15961,7 @@ pub mod model_card {
     }
 
     impl IntoValue for TrainingMetric {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -15524,12 +15980,14 @@ pub mod model_card {
 
     impl UserContext {
         /// A new `UserContext` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for UserContext {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -15674,6 +16132,7 @@ impl CfnModelExplainabilityJobDefinition {
 impl crate::core::element::CfnResource for CfnModelExplainabilityJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelExplainabilityJobDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EndpointName", self.endpoint_name);
@@ -15699,12 +16158,14 @@ impl Handle<CfnModelExplainabilityJobDefinition> {
     /// The time at which the job definition was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The Amazon Resource Name (ARN) of job definition.
     ///
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("JobDefinitionArn"))
     }
@@ -15789,6 +16250,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataCapturedDestinationS3Uri".into(), self.data_captured_destination_s3_uri.into_value());
@@ -15853,6 +16315,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -15877,6 +16340,7 @@ pub mod model_explainability_job_definition {
 
     impl ConstraintsResource {
         /// A new `ConstraintsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15887,6 +16351,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -15907,6 +16372,7 @@ pub mod model_explainability_job_definition {
 
     impl Csv {
         /// A new `Csv` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15917,6 +16383,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Header", self.header);
@@ -15941,6 +16408,7 @@ pub mod model_explainability_job_definition {
 
     impl DatasetFormat {
         /// A new `DatasetFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -15953,6 +16421,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -16027,6 +16496,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointName".into(), self.endpoint_name.into_value());
@@ -16053,6 +16523,7 @@ pub mod model_explainability_job_definition {
 
     impl Json {
         /// A new `Json` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16063,6 +16534,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Line", self.line);
@@ -16103,6 +16575,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for ModelExplainabilityAppSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfigUri".into(), self.config_uri.into_value());
@@ -16126,6 +16599,7 @@ pub mod model_explainability_job_definition {
 
     impl ModelExplainabilityBaselineConfig {
         /// A new `ModelExplainabilityBaselineConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16137,6 +16611,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for ModelExplainabilityBaselineConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -16159,6 +16634,7 @@ pub mod model_explainability_job_definition {
 
     impl ModelExplainabilityJobInput {
         /// A new `ModelExplainabilityJobInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16170,6 +16646,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for ModelExplainabilityJobInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -16195,6 +16672,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Output".into(), self.s3_output.into_value());
@@ -16231,6 +16709,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -16256,6 +16735,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterConfig".into(), self.cluster_config.into_value());
@@ -16287,6 +16767,7 @@ pub mod model_explainability_job_definition {
 
     impl NetworkConfig {
         /// A new `NetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16299,6 +16780,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -16343,6 +16825,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LocalPath".into(), self.local_path.into_value());
@@ -16371,6 +16854,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRuntimeInSeconds".into(), self.max_runtime_in_seconds.into_value());
@@ -16404,6 +16888,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -16536,6 +17021,7 @@ pub struct CfnModelPackage {
 
 impl CfnModelPackage {
     /// A new `CfnModelPackage` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -16573,6 +17059,7 @@ impl CfnModelPackage {
 impl crate::core::element::CfnResource for CfnModelPackage {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelPackage";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalInferenceSpecifications", self.additional_inference_specifications);
@@ -16610,24 +17097,28 @@ impl Handle<CfnModelPackage> {
     /// The Amazon Resource Name (ARN) of the model package group.
     ///
     /// `Fn::GetAtt` `ModelPackageArn`.
+    #[inline]
     pub fn attr_model_package_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ModelPackageArn"))
     }
     /// The time at which the model package was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The time at which the model package was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The current status of the model package.
     ///
     /// `Fn::GetAtt` `ModelPackageStatus`.
+    #[inline]
     pub fn attr_model_package_status(&self) -> Val<String> {
         Val::expr(self.get_att("ModelPackageStatus"))
     }
@@ -16707,6 +17198,7 @@ pub mod model_package {
     }
 
     impl IntoValue for AdditionalInferenceSpecificationDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Containers".into(), self.containers.into_value());
@@ -16737,6 +17229,7 @@ pub mod model_package {
 
     impl Bias {
         /// A new `Bias` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16749,6 +17242,7 @@ pub mod model_package {
     }
 
     impl IntoValue for Bias {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PostTrainingReport", self.post_training_report);
@@ -16775,6 +17269,7 @@ pub mod model_package {
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3DataSource".into(), self.s3_data_source.into_value());
@@ -16802,6 +17297,7 @@ pub mod model_package {
 
     impl DriftCheckBaselines {
         /// A new `DriftCheckBaselines` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16815,6 +17311,7 @@ pub mod model_package {
     }
 
     impl IntoValue for DriftCheckBaselines {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bias", self.bias);
@@ -16842,6 +17339,7 @@ pub mod model_package {
 
     impl DriftCheckBias {
         /// A new `DriftCheckBias` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16854,6 +17352,7 @@ pub mod model_package {
     }
 
     impl IntoValue for DriftCheckBias {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigFile", self.config_file);
@@ -16877,6 +17376,7 @@ pub mod model_package {
 
     impl DriftCheckExplainability {
         /// A new `DriftCheckExplainability` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16888,6 +17388,7 @@ pub mod model_package {
     }
 
     impl IntoValue for DriftCheckExplainability {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigFile", self.config_file);
@@ -16911,6 +17412,7 @@ pub mod model_package {
 
     impl DriftCheckModelDataQuality {
         /// A new `DriftCheckModelDataQuality` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16922,6 +17424,7 @@ pub mod model_package {
     }
 
     impl IntoValue for DriftCheckModelDataQuality {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Constraints", self.constraints);
@@ -16945,6 +17448,7 @@ pub mod model_package {
 
     impl DriftCheckModelQuality {
         /// A new `DriftCheckModelQuality` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16956,6 +17460,7 @@ pub mod model_package {
     }
 
     impl IntoValue for DriftCheckModelQuality {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Constraints", self.constraints);
@@ -16975,6 +17480,7 @@ pub mod model_package {
 
     impl Explainability {
         /// A new `Explainability` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -16985,6 +17491,7 @@ pub mod model_package {
     }
 
     impl IntoValue for Explainability {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Report", self.report);
@@ -17026,6 +17533,7 @@ pub mod model_package {
     }
 
     impl IntoValue for FileSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentDigest", self.content_digest);
@@ -17090,6 +17598,7 @@ pub mod model_package {
     }
 
     impl IntoValue for InferenceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Containers".into(), self.containers.into_value());
@@ -17129,6 +17638,7 @@ pub mod model_package {
 
     impl MetadataProperties {
         /// A new `MetadataProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17142,6 +17652,7 @@ pub mod model_package {
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitId", self.commit_id);
@@ -17185,6 +17696,7 @@ pub mod model_package {
     }
 
     impl IntoValue for MetricsSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContentDigest", self.content_digest);
@@ -17213,6 +17725,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelAccessConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AcceptEula".into(), self.accept_eula.into_value());
@@ -17247,6 +17760,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelCard {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ModelCardContent".into(), self.model_card_content.into_value());
@@ -17269,6 +17783,7 @@ pub mod model_package {
 
     impl ModelDataQuality {
         /// A new `ModelDataQuality` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17280,6 +17795,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelDataQuality {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Constraints", self.constraints);
@@ -17299,6 +17815,7 @@ pub mod model_package {
 
     impl ModelDataSource {
         /// A new `ModelDataSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17309,6 +17826,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3DataSource", self.s3_data_source);
@@ -17335,6 +17853,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataInputConfig".into(), self.data_input_config.into_value());
@@ -17362,6 +17881,7 @@ pub mod model_package {
 
     impl ModelMetrics {
         /// A new `ModelMetrics` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17375,6 +17895,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelMetrics {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bias", self.bias);
@@ -17467,6 +17988,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelPackageContainerDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerHostname", self.container_hostname);
@@ -17494,6 +18016,7 @@ pub mod model_package {
 
     impl ModelPackageStatusDetails {
         /// A new `ModelPackageStatusDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17504,6 +18027,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelPackageStatusDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ValidationStatuses", self.validation_statuses);
@@ -17544,6 +18068,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelPackageStatusItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureReason", self.failure_reason);
@@ -17567,6 +18092,7 @@ pub mod model_package {
 
     impl ModelQuality {
         /// A new `ModelQuality` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -17578,6 +18104,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelQuality {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Constraints", self.constraints);
@@ -17610,6 +18137,7 @@ pub mod model_package {
     }
 
     impl IntoValue for S3DataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3DataType".into(), self.s3_data_type.into_value());
@@ -17663,6 +18191,7 @@ pub mod model_package {
     }
 
     impl IntoValue for S3ModelDataSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CompressionType".into(), self.compression_type.into_value());
@@ -17693,6 +18222,7 @@ pub mod model_package {
     }
 
     impl IntoValue for SecurityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKeyId".into(), self.kms_key_id.into_value());
@@ -17731,6 +18261,7 @@ pub mod model_package {
     }
 
     impl IntoValue for SourceAlgorithm {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AlgorithmName".into(), self.algorithm_name.into_value());
@@ -17758,6 +18289,7 @@ pub mod model_package {
     }
 
     impl IntoValue for SourceAlgorithmSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SourceAlgorithms".into(), self.source_algorithms.into_value());
@@ -17805,6 +18337,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompressionType", self.compression_type);
@@ -17877,6 +18410,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformJobDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchStrategy", self.batch_strategy);
@@ -17932,6 +18466,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Accept", self.accept);
@@ -17977,6 +18512,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -18009,6 +18545,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ValidationProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ProfileName".into(), self.profile_name.into_value());
@@ -18042,6 +18579,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ValidationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ValidationProfiles".into(), self.validation_profiles.into_value());
@@ -18187,6 +18725,7 @@ impl CfnModelPackageGroup {
 impl crate::core::element::CfnResource for CfnModelPackageGroup {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelPackageGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ModelPackageGroupDescription", self.model_package_group_description);
@@ -18202,18 +18741,21 @@ impl Handle<CfnModelPackageGroup> {
     /// The Amazon Resource Name (ARN) of the model package group.
     ///
     /// `Fn::GetAtt` `ModelPackageGroupArn`.
+    #[inline]
     pub fn attr_model_package_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ModelPackageGroupArn"))
     }
     /// The time at which the model package group was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The status of a modelpackage group job.
     ///
     /// `Fn::GetAtt` `ModelPackageGroupStatus`.
+    #[inline]
     pub fn attr_model_package_group_status(&self) -> Val<String> {
         Val::expr(self.get_att("ModelPackageGroupStatus"))
     }
@@ -18304,6 +18846,7 @@ impl CfnModelQualityJobDefinition {
 impl crate::core::element::CfnResource for CfnModelQualityJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelQualityJobDefinition";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EndpointName", self.endpoint_name);
@@ -18326,12 +18869,14 @@ impl Handle<CfnModelQualityJobDefinition> {
     /// The time at which the job definition was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The Amazon Resource Name (ARN) of job definition.
     ///
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<String> {
         Val::expr(self.get_att("JobDefinitionArn"))
     }
@@ -18428,6 +18973,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataCapturedDestinationS3Uri".into(), self.data_captured_destination_s3_uri.into_value());
@@ -18494,6 +19040,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -18518,6 +19065,7 @@ pub mod model_quality_job_definition {
 
     impl ConstraintsResource {
         /// A new `ConstraintsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18528,6 +19076,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -18548,6 +19097,7 @@ pub mod model_quality_job_definition {
 
     impl Csv {
         /// A new `Csv` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18558,6 +19108,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Header", self.header);
@@ -18582,6 +19133,7 @@ pub mod model_quality_job_definition {
 
     impl DatasetFormat {
         /// A new `DatasetFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18594,6 +19146,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -18680,6 +19233,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTimeOffset", self.end_time_offset);
@@ -18708,6 +19262,7 @@ pub mod model_quality_job_definition {
 
     impl Json {
         /// A new `Json` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18718,6 +19273,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Line", self.line);
@@ -18791,6 +19347,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ModelQualityAppSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerArguments", self.container_arguments);
@@ -18818,6 +19375,7 @@ pub mod model_quality_job_definition {
 
     impl ModelQualityBaselineConfig {
         /// A new `ModelQualityBaselineConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -18829,6 +19387,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ModelQualityBaselineConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -18869,6 +19428,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ModelQualityJobInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -18898,6 +19458,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringGroundTruthS3Input {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Uri".into(), self.s3_uri.into_value());
@@ -18922,6 +19483,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Output".into(), self.s3_output.into_value());
@@ -18958,6 +19520,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -18983,6 +19546,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterConfig".into(), self.cluster_config.into_value());
@@ -19014,6 +19578,7 @@ pub mod model_quality_job_definition {
 
     impl NetworkConfig {
         /// A new `NetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19026,6 +19591,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -19070,6 +19636,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LocalPath".into(), self.local_path.into_value());
@@ -19098,6 +19665,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRuntimeInSeconds".into(), self.max_runtime_in_seconds.into_value());
@@ -19131,6 +19699,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -19247,6 +19816,7 @@ impl CfnMonitoringSchedule {
 impl crate::core::element::CfnResource for CfnMonitoringSchedule {
     const TYPE_NAME: &'static str = "AWS::SageMaker::MonitoringSchedule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EndpointName", self.endpoint_name);
@@ -19265,18 +19835,21 @@ impl Handle<CfnMonitoringSchedule> {
     /// The Amazon Resource Name (ARN) of the monitoring schedule.
     ///
     /// `Fn::GetAtt` `MonitoringScheduleArn`.
+    #[inline]
     pub fn attr_monitoring_schedule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MonitoringScheduleArn"))
     }
     /// The time at which the schedule was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// A timestamp that indicates the last time the monitoring job was modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -19299,6 +19872,7 @@ pub mod monitoring_schedule {
 
     impl BaselineConfig {
         /// A new `BaselineConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19310,6 +19884,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for BaselineConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConstraintsResource", self.constraints_resource);
@@ -19380,6 +19955,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataCapturedDestinationS3Uri".into(), self.data_captured_destination_s3_uri.into_value());
@@ -19442,6 +20018,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -19466,6 +20043,7 @@ pub mod monitoring_schedule {
 
     impl ConstraintsResource {
         /// A new `ConstraintsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19476,6 +20054,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -19496,6 +20075,7 @@ pub mod monitoring_schedule {
 
     impl Csv {
         /// A new `Csv` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19506,6 +20086,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Header", self.header);
@@ -19530,6 +20111,7 @@ pub mod monitoring_schedule {
 
     impl DatasetFormat {
         /// A new `DatasetFormat` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19542,6 +20124,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Csv", self.csv);
@@ -19602,6 +20185,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndpointName".into(), self.endpoint_name.into_value());
@@ -19626,6 +20210,7 @@ pub mod monitoring_schedule {
 
     impl Json {
         /// A new `Json` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19636,6 +20221,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Line", self.line);
@@ -19698,6 +20284,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringAppSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerArguments", self.container_arguments);
@@ -19781,6 +20368,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringExecutionSummary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CreationTime".into(), self.creation_time.into_value());
@@ -19809,6 +20397,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringInput {
         /// A new `MonitoringInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -19820,6 +20409,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -19897,6 +20487,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringJobDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BaselineConfig", self.baseline_config);
@@ -19929,6 +20520,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Output".into(), self.s3_output.into_value());
@@ -19965,6 +20557,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -19990,6 +20583,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterConfig".into(), self.cluster_config.into_value());
@@ -20019,6 +20613,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringScheduleConfig {
         /// A new `MonitoringScheduleConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20032,6 +20627,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringScheduleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MonitoringJobDefinition", self.monitoring_job_definition);
@@ -20066,6 +20662,7 @@ pub mod monitoring_schedule {
 
     impl NetworkConfig {
         /// A new `NetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20078,6 +20675,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -20122,6 +20720,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LocalPath".into(), self.local_path.into_value());
@@ -20169,6 +20768,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for ScheduleConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DataAnalysisEndTime", self.data_analysis_end_time);
@@ -20192,6 +20792,7 @@ pub mod monitoring_schedule {
 
     impl StatisticsResource {
         /// A new `StatisticsResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20202,6 +20803,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for StatisticsResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -20228,6 +20830,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRuntimeInSeconds".into(), self.max_runtime_in_seconds.into_value());
@@ -20261,6 +20864,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -20490,6 +21094,7 @@ impl CfnNotebookInstance {
 impl crate::core::element::CfnResource for CfnNotebookInstance {
     const TYPE_NAME: &'static str = "AWS::SageMaker::NotebookInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceleratorTypes", self.accelerator_types);
@@ -20517,6 +21122,7 @@ impl Handle<CfnNotebookInstance> {
     /// The Amazon Resource Name (ARN) of the notebook instance.
     ///
     /// `Fn::GetAtt` `NotebookInstanceArn`.
+    #[inline]
     pub fn attr_notebook_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NotebookInstanceArn"))
     }
@@ -20546,6 +21152,7 @@ pub mod notebook_instance {
     }
 
     impl IntoValue for InstanceMetadataServiceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert(
@@ -20822,6 +21429,7 @@ pub struct CfnNotebookInstanceLifecycleConfig {
 
 impl CfnNotebookInstanceLifecycleConfig {
     /// A new `CfnNotebookInstanceLifecycleConfig` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -20837,6 +21445,7 @@ impl CfnNotebookInstanceLifecycleConfig {
 impl crate::core::element::CfnResource for CfnNotebookInstanceLifecycleConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::NotebookInstanceLifecycleConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "NotebookInstanceLifecycleConfigName", self.notebook_instance_lifecycle_config_name);
@@ -20852,6 +21461,7 @@ impl Handle<CfnNotebookInstanceLifecycleConfig> {
     /// The Amazon Resource Name (ARN) of the lifecycle configuration.
     ///
     /// `Fn::GetAtt` `NotebookInstanceLifecycleConfigArn`.
+    #[inline]
     pub fn attr_notebook_instance_lifecycle_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NotebookInstanceLifecycleConfigArn"))
     }
@@ -20872,6 +21482,7 @@ pub mod notebook_instance_lifecycle_config {
 
     impl NotebookInstanceLifecycleHook {
         /// A new `NotebookInstanceLifecycleHook` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -20882,6 +21493,7 @@ pub mod notebook_instance_lifecycle_config {
     }
 
     impl IntoValue for NotebookInstanceLifecycleHook {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -21008,6 +21620,7 @@ impl CfnPartnerApp {
 impl crate::core::element::CfnResource for CfnPartnerApp {
     const TYPE_NAME: &'static str = "AWS::SageMaker::PartnerApp";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AppVersion", self.app_version);
@@ -21032,18 +21645,21 @@ impl Handle<CfnPartnerApp> {
     /// The Amazon Resource Name (ARN) of the created PartnerApp.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The AppServerUrl based on app and account-info.
     ///
     /// `Fn::GetAtt` `BaseUrl`.
+    #[inline]
     pub fn attr_base_url(&self) -> Val<String> {
         Val::expr(self.get_att("BaseUrl"))
     }
     /// The end-of-life date for the current version of the PartnerApp.
     ///
     /// `Fn::GetAtt` `CurrentVersionEolDate`.
+    #[inline]
     pub fn attr_current_version_eol_date(&self) -> Val<String> {
         Val::expr(self.get_att("CurrentVersionEolDate"))
     }
@@ -21070,6 +21686,7 @@ pub mod partner_app {
 
     impl PartnerAppConfig {
         /// A new `PartnerAppConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21081,6 +21698,7 @@ pub mod partner_app {
     }
 
     impl IntoValue for PartnerAppConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AdminUsers", self.admin_users);
@@ -21108,6 +21726,7 @@ pub mod partner_app {
     }
 
     impl IntoValue for PartnerAppMaintenanceConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaintenanceWindowStart".into(), self.maintenance_window_start.into_value());
@@ -21200,6 +21819,7 @@ impl CfnPipeline {
 impl crate::core::element::CfnResource for CfnPipeline {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Pipeline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ParallelismConfiguration", self.parallelism_configuration);
@@ -21234,6 +21854,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParallelismConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxParallelExecutionSteps".into(), self.max_parallel_execution_steps.into_value());
@@ -21338,6 +21959,7 @@ impl CfnProcessingJob {
 impl crate::core::element::CfnResource for CfnProcessingJob {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ProcessingJob";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AppSpecification".into(), self.app_specification.into_value());
@@ -21360,18 +21982,21 @@ impl Handle<CfnProcessingJob> {
     /// The Amazon Resource Name (ARN) of the processing job.
     ///
     /// `Fn::GetAtt` `ProcessingJobArn`.
+    #[inline]
     pub fn attr_processing_job_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProcessingJobArn"))
     }
     /// The ARN of a training job associated with this processing job
     ///
     /// `Fn::GetAtt` `TrainingJobArn`.
+    #[inline]
     pub fn attr_training_job_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrainingJobArn"))
     }
     /// The ARN of an AutoML job associated with this processing job.
     ///
     /// `Fn::GetAtt` `AutoMLJobArn`.
+    #[inline]
     pub fn attr_auto_ml_job_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AutoMLJobArn"))
     }
@@ -21379,48 +22004,56 @@ impl Handle<CfnProcessingJob> {
     /// processing job exits.
     ///
     /// `Fn::GetAtt` `ExitMessage`.
+    #[inline]
     pub fn attr_exit_message(&self) -> Val<String> {
         Val::expr(self.get_att("ExitMessage"))
     }
     /// A string, up to one KB in size, that contains the reason a processing job failed, if it failed.
     ///
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Val<String> {
         Val::expr(self.get_att("FailureReason"))
     }
     /// The ARN of a monitoring schedule for an endpoint associated with this processing job.
     ///
     /// `Fn::GetAtt` `MonitoringScheduleArn`.
+    #[inline]
     pub fn attr_monitoring_schedule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MonitoringScheduleArn"))
     }
     /// Provides the status of a processing job.
     ///
     /// `Fn::GetAtt` `ProcessingJobStatus`.
+    #[inline]
     pub fn attr_processing_job_status(&self) -> Val<String> {
         Val::expr(self.get_att("ProcessingJobStatus"))
     }
     /// The time at which the processing job was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// The time at which the processing job was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The time at which the processing job started.
     ///
     /// `Fn::GetAtt` `ProcessingStartTime`.
+    #[inline]
     pub fn attr_processing_start_time(&self) -> Val<String> {
         Val::expr(self.get_att("ProcessingStartTime"))
     }
     /// The time at which the processing job completed.
     ///
     /// `Fn::GetAtt` `ProcessingEndTime`.
+    #[inline]
     pub fn attr_processing_end_time(&self) -> Val<String> {
         Val::expr(self.get_att("ProcessingEndTime"))
     }
@@ -21463,6 +22096,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for AppSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContainerArguments", self.container_arguments);
@@ -21549,6 +22183,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for AthenaDatasetDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Catalog".into(), self.catalog.into_value());
@@ -21613,6 +22248,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InstanceCount".into(), self.instance_count.into_value());
@@ -21658,6 +22294,7 @@ pub mod processing_job {
 
     impl DatasetDefinition {
         /// A new `DatasetDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21672,6 +22309,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for DatasetDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AthenaDatasetDefinition", self.athena_dataset_definition);
@@ -21712,6 +22350,7 @@ pub mod processing_job {
 
     impl ExperimentConfig {
         /// A new `ExperimentConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21725,6 +22364,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ExperimentConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExperimentName", self.experiment_name);
@@ -21755,6 +22395,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for FeatureStoreOutput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FeatureGroupName".into(), self.feature_group_name.into_value());
@@ -21786,6 +22427,7 @@ pub mod processing_job {
 
     impl NetworkConfig {
         /// A new `NetworkConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -21798,6 +22440,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -21845,6 +22488,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingInputsObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppManaged", self.app_managed);
@@ -21885,6 +22529,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -21931,6 +22576,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingOutputsObject {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppManaged", self.app_managed);
@@ -21959,6 +22605,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterConfig".into(), self.cluster_config.into_value());
@@ -22050,6 +22697,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for RedshiftDatasetDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClusterId".into(), self.cluster_id.into_value());
@@ -22134,6 +22782,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for S3Input {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalPath", self.local_path);
@@ -22182,6 +22831,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalPath", self.local_path);
@@ -22211,6 +22861,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRuntimeInSeconds".into(), self.max_runtime_in_seconds.into_value());
@@ -22247,6 +22898,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -22546,6 +23198,7 @@ impl CfnProject {
 impl crate::core::element::CfnResource for CfnProject {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Project";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ProjectDescription", self.project_description);
@@ -22563,24 +23216,28 @@ impl Handle<CfnProject> {
     /// The Amazon Resource Name (ARN) of the Project.
     ///
     /// `Fn::GetAtt` `ProjectArn`.
+    #[inline]
     pub fn attr_project_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectArn"))
     }
     /// The time at which the project was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Project Id.
     ///
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectId"))
     }
     /// The status of a project.
     ///
     /// `Fn::GetAtt` `ProjectStatus`.
+    #[inline]
     pub fn attr_project_status(&self) -> Val<String> {
         Val::expr(self.get_att("ProjectStatus"))
     }
@@ -22613,6 +23270,7 @@ pub mod project {
     }
 
     impl IntoValue for CfnStackParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -22663,6 +23321,7 @@ pub mod project {
     }
 
     impl IntoValue for CfnTemplateProviderDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameters", self.parameters);
@@ -22697,6 +23356,7 @@ pub mod project {
     }
 
     impl IntoValue for ProvisioningParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -22719,6 +23379,7 @@ pub mod project {
 
     impl ServiceCatalogProvisionedProductDetails {
         /// A new `ServiceCatalogProvisionedProductDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22730,6 +23391,7 @@ pub mod project {
     }
 
     impl IntoValue for ServiceCatalogProvisionedProductDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProvisionedProductId", self.provisioned_product_id);
@@ -22777,6 +23439,7 @@ pub mod project {
     }
 
     impl IntoValue for ServiceCatalogProvisioningDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PathId", self.path_id);
@@ -22798,6 +23461,7 @@ pub mod project {
 
     impl TemplateProviderDetail {
         /// A new `TemplateProviderDetail` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22808,6 +23472,7 @@ pub mod project {
     }
 
     impl IntoValue for TemplateProviderDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CfnTemplateProviderDetail", self.cfn_template_provider_detail);
@@ -22882,6 +23547,7 @@ impl CfnSpace {
 impl crate::core::element::CfnResource for CfnSpace {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Space";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainId".into(), self.domain_id.into_value());
@@ -22900,11 +23566,13 @@ impl Handle<CfnSpace> {
     /// The space Amazon Resource Name (ARN).
     ///
     /// `Fn::GetAtt` `SpaceArn`.
+    #[inline]
     pub fn attr_space_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SpaceArn"))
     }
     ///
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Val<String> {
         Val::expr(self.get_att("Url"))
     }
@@ -22932,6 +23600,7 @@ pub mod space {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RepositoryUrl".into(), self.repository_url.into_value());
@@ -22956,6 +23625,7 @@ pub mod space {
 
     impl CustomFileSystem {
         /// A new `CustomFileSystem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -22968,6 +23638,7 @@ pub mod space {
     }
 
     impl IntoValue for CustomFileSystem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EFSFileSystem", self.efs_file_system);
@@ -23014,6 +23685,7 @@ pub mod space {
     }
 
     impl IntoValue for CustomImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppImageConfigName".into(), self.app_image_config_name.into_value());
@@ -23040,6 +23712,7 @@ pub mod space {
     }
 
     impl IntoValue for EFSFileSystem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -23066,6 +23739,7 @@ pub mod space {
     }
 
     impl IntoValue for EbsStorageSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EbsVolumeSizeInGb".into(), self.ebs_volume_size_in_gb.into_value());
@@ -23090,6 +23764,7 @@ pub mod space {
     }
 
     impl IntoValue for FSxLustreFileSystem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -23113,6 +23788,7 @@ pub mod space {
 
     impl JupyterServerAppSettings {
         /// A new `JupyterServerAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23124,6 +23800,7 @@ pub mod space {
     }
 
     impl IntoValue for JupyterServerAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -23156,6 +23833,7 @@ pub mod space {
 
     impl KernelGatewayAppSettings {
         /// A new `KernelGatewayAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23168,6 +23846,7 @@ pub mod space {
     }
 
     impl IntoValue for KernelGatewayAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomImages", self.custom_images);
@@ -23194,6 +23873,7 @@ pub mod space {
     }
 
     impl IntoValue for OwnershipSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OwnerUserProfileName".into(), self.owner_user_profile_name.into_value());
@@ -23229,6 +23909,7 @@ pub mod space {
 
     impl ResourceSpec {
         /// A new `ResourceSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23242,6 +23923,7 @@ pub mod space {
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceType", self.instance_type);
@@ -23263,6 +23945,7 @@ pub mod space {
 
     impl S3FileSystem {
         /// A new `S3FileSystem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23273,6 +23956,7 @@ pub mod space {
     }
 
     impl IntoValue for S3FileSystem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Uri", self.s3_uri);
@@ -23291,6 +23975,7 @@ pub mod space {
 
     impl SpaceCodeEditorAppSettings {
         /// A new `SpaceCodeEditorAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23301,6 +23986,7 @@ pub mod space {
     }
 
     impl IntoValue for SpaceCodeEditorAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -23324,6 +24010,7 @@ pub mod space {
 
     impl SpaceJupyterLabAppSettings {
         /// A new `SpaceJupyterLabAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23335,6 +24022,7 @@ pub mod space {
     }
 
     impl IntoValue for SpaceJupyterLabAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeRepositories", self.code_repositories);
@@ -23393,6 +24081,7 @@ pub mod space {
 
     impl SpaceSettings {
         /// A new `SpaceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23411,6 +24100,7 @@ pub mod space {
     }
 
     impl IntoValue for SpaceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AppType", self.app_type);
@@ -23443,6 +24133,7 @@ pub mod space {
     }
 
     impl IntoValue for SpaceSharingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SharingType".into(), self.sharing_type.into_value());
@@ -23461,6 +24152,7 @@ pub mod space {
 
     impl SpaceStorageSettings {
         /// A new `SpaceStorageSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23471,6 +24163,7 @@ pub mod space {
     }
 
     impl IntoValue for SpaceStorageSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EbsStorageSettings", self.ebs_storage_settings);
@@ -23640,6 +24333,7 @@ impl CfnStudioLifecycleConfig {
 impl crate::core::element::CfnResource for CfnStudioLifecycleConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::StudioLifecycleConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("StudioLifecycleConfigAppType".into(), self.studio_lifecycle_config_app_type.into_value());
@@ -23655,6 +24349,7 @@ impl Handle<CfnStudioLifecycleConfig> {
     /// The Amazon Resource Name (ARN) of the Lifecycle Configuration.
     ///
     /// `Fn::GetAtt` `StudioLifecycleConfigArn`.
+    #[inline]
     pub fn attr_studio_lifecycle_config_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StudioLifecycleConfigArn"))
     }
@@ -23751,6 +24446,7 @@ impl CfnTrialComponent {
 impl crate::core::element::CfnResource for CfnTrialComponent {
     const TYPE_NAME: &'static str = "AWS::SageMaker::TrialComponent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DisplayName", self.display_name);
@@ -23770,24 +24466,28 @@ impl Handle<CfnTrialComponent> {
     /// The Amazon Resource Name (ARN) of the trial component.
     ///
     /// `Fn::GetAtt` `TrialComponentArn`.
+    #[inline]
     pub fn attr_trial_component_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrialComponentArn"))
     }
     /// When the trial component was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// When the trial component was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The Amazon Resource Name (ARN) of the lineage group.
     ///
     /// `Fn::GetAtt` `LineageGroupArn`.
+    #[inline]
     pub fn attr_lineage_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LineageGroupArn"))
     }
@@ -23824,6 +24524,7 @@ pub mod trial_component {
 
     impl MetadataProperties {
         /// A new `MetadataProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23837,6 +24538,7 @@ pub mod trial_component {
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CommitId", self.commit_id);
@@ -23865,6 +24567,7 @@ pub mod trial_component {
 
     impl TrialComponentStatus {
         /// A new `TrialComponentStatus` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -23876,6 +24579,7 @@ pub mod trial_component {
     }
 
     impl IntoValue for TrialComponentStatus {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Message", self.message);
@@ -23965,6 +24669,7 @@ impl CfnUserProfile {
 impl crate::core::element::CfnResource for CfnUserProfile {
     const TYPE_NAME: &'static str = "AWS::SageMaker::UserProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainId".into(), self.domain_id.into_value());
@@ -23982,6 +24687,7 @@ impl Handle<CfnUserProfile> {
     /// The user profile Amazon Resource Name (ARN).
     ///
     /// `Fn::GetAtt` `UserProfileArn`.
+    #[inline]
     pub fn attr_user_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UserProfileArn"))
     }
@@ -24019,6 +24725,7 @@ pub mod user_profile {
 
     impl CodeEditorAppSettings {
         /// A new `CodeEditorAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24032,6 +24739,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CodeEditorAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BuiltInLifecycleConfigArn", self.built_in_lifecycle_config_arn);
@@ -24061,6 +24769,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RepositoryUrl".into(), self.repository_url.into_value());
@@ -24085,6 +24794,7 @@ pub mod user_profile {
 
     impl CustomFileSystemConfig {
         /// A new `CustomFileSystemConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24097,6 +24807,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CustomFileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EFSFileSystemConfig", self.efs_file_system_config);
@@ -24143,6 +24854,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CustomImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AppImageConfigName".into(), self.app_image_config_name.into_value());
@@ -24172,6 +24884,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CustomPosixUserConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Gid".into(), self.gid.into_value());
@@ -24211,6 +24924,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for DefaultEbsStorageSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultEbsVolumeSizeInGb".into(), self.default_ebs_volume_size_in_gb.into_value());
@@ -24230,6 +24944,7 @@ pub mod user_profile {
 
     impl DefaultSpaceStorageSettings {
         /// A new `DefaultSpaceStorageSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24240,6 +24955,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for DefaultSpaceStorageSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultEbsStorageSettings", self.default_ebs_storage_settings);
@@ -24271,6 +24987,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for EFSFileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -24297,6 +25014,7 @@ pub mod user_profile {
 
     impl EmrSettings {
         /// A new `EmrSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24308,6 +25026,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for EmrSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssumableRoleArns", self.assumable_role_arns);
@@ -24340,6 +25059,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for FSxLustreFileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FileSystemId".into(), self.file_system_id.into_value());
@@ -24364,6 +25084,7 @@ pub mod user_profile {
 
     impl HiddenSageMakerImage {
         /// A new `HiddenSageMakerImage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24375,6 +25096,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for HiddenSageMakerImage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SageMakerImageName", self.sage_maker_image_name);
@@ -24422,6 +25144,7 @@ pub mod user_profile {
 
     impl JupyterLabAppSettings {
         /// A new `JupyterLabAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24437,6 +25160,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for JupyterLabAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BuiltInLifecycleConfigArn", self.built_in_lifecycle_config_arn);
@@ -24465,6 +25189,7 @@ pub mod user_profile {
 
     impl JupyterServerAppSettings {
         /// A new `JupyterServerAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24476,6 +25201,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for JupyterServerAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -24508,6 +25234,7 @@ pub mod user_profile {
 
     impl KernelGatewayAppSettings {
         /// A new `KernelGatewayAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24520,6 +25247,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for KernelGatewayAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomImages", self.custom_images);
@@ -24548,6 +25276,7 @@ pub mod user_profile {
 
     impl RStudioServerProAppSettings {
         /// A new `RStudioServerProAppSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24559,6 +25288,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for RStudioServerProAppSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessStatus", self.access_status);
@@ -24598,6 +25328,7 @@ pub mod user_profile {
 
     impl ResourceSpec {
         /// A new `ResourceSpec` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24612,6 +25343,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceType", self.instance_type);
@@ -24637,6 +25369,7 @@ pub mod user_profile {
 
     impl S3FileSystemConfig {
         /// A new `S3FileSystemConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24648,6 +25381,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for S3FileSystemConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MountPath", self.mount_path);
@@ -24682,6 +25416,7 @@ pub mod user_profile {
 
     impl SharingSettings {
         /// A new `SharingSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24694,6 +25429,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for SharingSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "NotebookOutputOption", self.notebook_output_option);
@@ -24732,6 +25468,7 @@ pub mod user_profile {
 
     impl StudioWebPortalSettings {
         /// A new `StudioWebPortalSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24745,6 +25482,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for StudioWebPortalSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HiddenAppTypes", self.hidden_app_types);
@@ -24825,6 +25563,7 @@ pub mod user_profile {
 
     impl UserSettings {
         /// A new `UserSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -24849,6 +25588,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for UserSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoMountHomeEFS", self.auto_mount_home_efs);
@@ -25207,6 +25947,7 @@ impl CfnWorkforce {
 impl crate::core::element::CfnResource for CfnWorkforce {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Workforce";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CognitoConfig", self.cognito_config);
@@ -25225,12 +25966,14 @@ impl Handle<CfnWorkforce> {
     /// The Amazon Resource Name (ARN) of the private workforce.
     ///
     /// `Fn::GetAtt` `WorkforceArn`.
+    #[inline]
     pub fn attr_workforce_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkforceArn"))
     }
     /// The subdomain for your OIDC Identity Provider.
     ///
     /// `Fn::GetAtt` `SubDomain`.
+    #[inline]
     pub fn attr_sub_domain(&self) -> Val<String> {
         Val::expr(self.get_att("SubDomain"))
     }
@@ -25264,6 +26007,7 @@ pub mod workforce {
     }
 
     impl IntoValue for CognitoConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientId".into(), self.client_id.into_value());
@@ -25363,6 +26107,7 @@ pub mod workforce {
     }
 
     impl IntoValue for OidcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -25398,6 +26143,7 @@ pub mod workforce {
     }
 
     impl IntoValue for SourceIpConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidrs".into(), self.cidrs.into_value());
@@ -25428,6 +26174,7 @@ pub mod workforce {
 
     impl WorkforceVpcConfigRequest {
         /// A new `WorkforceVpcConfigRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25440,6 +26187,7 @@ pub mod workforce {
     }
 
     impl IntoValue for WorkforceVpcConfigRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -25526,6 +26274,7 @@ impl CfnWorkteam {
 impl crate::core::element::CfnResource for CfnWorkteam {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Workteam";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -25543,6 +26292,7 @@ impl Handle<CfnWorkteam> {
     /// The Amazon Resource Name (ARN) that identifies the work team.
     ///
     /// `Fn::GetAtt` `WorkteamArn`.
+    #[inline]
     pub fn attr_workteam_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkteamArn"))
     }
@@ -25589,6 +26339,7 @@ pub mod workteam {
     }
 
     impl IntoValue for CognitoMemberDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CognitoClientId".into(), self.cognito_client_id.into_value());
@@ -25616,6 +26367,7 @@ pub mod workteam {
 
     impl MemberDefinition {
         /// A new `MemberDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -25627,6 +26379,7 @@ pub mod workteam {
     }
 
     impl IntoValue for MemberDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CognitoMemberDefinition", self.cognito_member_definition);
@@ -25654,6 +26407,7 @@ pub mod workteam {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NotificationTopicArn".into(), self.notification_topic_arn.into_value());
@@ -25680,6 +26434,7 @@ pub mod workteam {
     }
 
     impl IntoValue for OidcMemberDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OidcGroups".into(), self.oidc_groups.into_value());

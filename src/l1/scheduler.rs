@@ -114,6 +114,7 @@ impl CfnSchedule {
 impl crate::core::element::CfnResource for CfnSchedule {
     const TYPE_NAME: &'static str = "AWS::Scheduler::Schedule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -136,6 +137,7 @@ impl Handle<CfnSchedule> {
     /// The Amazon Resource Name (ARN) of the schedule.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -180,6 +182,7 @@ pub mod schedule {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -227,6 +230,7 @@ pub mod schedule {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Base", self.base);
@@ -249,6 +253,7 @@ pub mod schedule {
 
     impl DeadLetterConfig {
         /// A new `DeadLetterConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -259,6 +264,7 @@ pub mod schedule {
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -380,6 +386,7 @@ pub mod schedule {
     }
 
     impl IntoValue for EcsParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -424,6 +431,7 @@ pub mod schedule {
     }
 
     impl IntoValue for EventBridgeParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DetailType".into(), self.detail_type.into_value());
@@ -458,6 +466,7 @@ pub mod schedule {
     }
 
     impl IntoValue for FlexibleTimeWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaximumWindowInMinutes", self.maximum_window_in_minutes);
@@ -486,6 +495,7 @@ pub mod schedule {
     }
 
     impl IntoValue for KinesisParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PartitionKey".into(), self.partition_key.into_value());
@@ -504,6 +514,7 @@ pub mod schedule {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -514,6 +525,7 @@ pub mod schedule {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
@@ -539,6 +551,7 @@ pub mod schedule {
 
     impl PlacementConstraint {
         /// A new `PlacementConstraint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -550,6 +563,7 @@ pub mod schedule {
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expression", self.expression);
@@ -577,6 +591,7 @@ pub mod schedule {
 
     impl PlacementStrategy {
         /// A new `PlacementStrategy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -588,6 +603,7 @@ pub mod schedule {
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Field", self.field);
@@ -616,6 +632,7 @@ pub mod schedule {
 
     impl RetryPolicy {
         /// A new `RetryPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -627,6 +644,7 @@ pub mod schedule {
     }
 
     impl IntoValue for RetryPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
@@ -659,6 +677,7 @@ pub mod schedule {
     }
 
     impl IntoValue for SageMakerPipelineParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -681,6 +700,7 @@ pub mod schedule {
 
     impl SageMakerPipelineParameters {
         /// A new `SageMakerPipelineParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -691,6 +711,7 @@ pub mod schedule {
     }
 
     impl IntoValue for SageMakerPipelineParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
@@ -712,6 +733,7 @@ pub mod schedule {
 
     impl SqsParameters {
         /// A new `SqsParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -722,6 +744,7 @@ pub mod schedule {
     }
 
     impl IntoValue for SqsParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MessageGroupId", self.message_group_id);
@@ -804,6 +827,7 @@ pub mod schedule {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -911,6 +935,7 @@ pub struct CfnScheduleGroup {
 
 impl CfnScheduleGroup {
     /// A new `CfnScheduleGroup` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -924,6 +949,7 @@ impl CfnScheduleGroup {
 impl crate::core::element::CfnResource for CfnScheduleGroup {
     const TYPE_NAME: &'static str = "AWS::Scheduler::ScheduleGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -937,24 +963,28 @@ impl Handle<CfnScheduleGroup> {
     /// The Amazon Resource Name (ARN) of the schedule group.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The time at which the schedule group was created.
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     /// The time at which the schedule group was last modified.
     ///
     /// `Fn::GetAtt` `LastModificationDate`.
+    #[inline]
     pub fn attr_last_modification_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastModificationDate"))
     }
     /// Specifies the state of the schedule group.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }

@@ -82,6 +82,7 @@ impl CfnDataIntegrationFlow {
 impl crate::core::element::CfnResource for CfnDataIntegrationFlow {
     const TYPE_NAME: &'static str = "AWS::SCN::DataIntegrationFlow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceId".into(), self.instance_id.into_value());
@@ -99,18 +100,21 @@ impl Handle<CfnDataIntegrationFlow> {
     /// The Amazon Resource Name (ARN) of the DataIntegrationFlow.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The creation time of the DataIntegrationFlow.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The last modified time of the DataIntegrationFlow.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -159,6 +163,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DataIntegrationFlowSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatasetSource", self.dataset_source);
@@ -195,6 +200,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DataIntegrationFlowTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DatasetTarget", self.dataset_target);
@@ -229,6 +235,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DataIntegrationFlowTransformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SqlTransformation", self.sql_transformation);
@@ -258,6 +265,7 @@ pub mod data_integration_flow {
 
     impl DatasetOptions {
         /// A new `DatasetOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -270,6 +278,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DatasetOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DedupeRecords", self.dedupe_records);
@@ -305,6 +314,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DatasetSourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatasetIdentifier".into(), self.dataset_identifier.into_value());
@@ -339,6 +349,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DatasetTargetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatasetIdentifier".into(), self.dataset_identifier.into_value());
@@ -373,6 +384,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DedupeStrategy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldPriority", self.field_priority);
@@ -405,6 +417,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for FieldPriorityDedupeField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -432,6 +445,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for FieldPriorityDedupeStrategyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -452,6 +466,7 @@ pub mod data_integration_flow {
 
     impl S3Options {
         /// A new `S3Options` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -462,6 +477,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for S3Options {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FileType", self.file_type);
@@ -500,6 +516,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for S3SourceConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -528,6 +545,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for SqlTransformationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Query".into(), self.query.into_value());
@@ -667,6 +685,7 @@ impl CfnDataset {
 impl crate::core::element::CfnResource for CfnDataset {
     const TYPE_NAME: &'static str = "AWS::SCN::Dataset";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -685,18 +704,21 @@ impl Handle<CfnDataset> {
     /// The Amazon Resource Name (ARN) of the dataset.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The creation time of the dataset.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The last modified time of the dataset.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -729,6 +751,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataLakeDatasetPartitionField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -756,6 +779,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataLakeDatasetPrimaryKeyField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -796,6 +820,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataLakeDatasetSchemaField {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IsRequired".into(), self.is_required.into_value());
@@ -824,6 +849,7 @@ pub mod dataset {
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -864,6 +890,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Fields".into(), self.fields.into_value());
@@ -892,6 +919,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Transform {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -957,6 +985,7 @@ pub struct CfnInstance {
 
 impl CfnInstance {
     /// A new `CfnInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -972,6 +1001,7 @@ impl CfnInstance {
 impl crate::core::element::CfnResource for CfnInstance {
     const TYPE_NAME: &'static str = "AWS::SCN::Instance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "InstanceDescription", self.instance_description);
@@ -987,42 +1017,49 @@ impl Handle<CfnInstance> {
     /// The ARN of the instance.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The instance identifier.
     ///
     /// `Fn::GetAtt` `InstanceId`.
+    #[inline]
     pub fn attr_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceId"))
     }
     /// The state of the instance.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The AWS account ID that owns the instance.
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
     /// The instance creation timestamp.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The instance last modified timestamp.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The version number of the instance.
     ///
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Val<f64> {
         Val::expr(self.get_att("VersionNumber"))
     }
@@ -1073,6 +1110,7 @@ impl CfnNamespace {
 impl crate::core::element::CfnResource for CfnNamespace {
     const TYPE_NAME: &'static str = "AWS::SCN::Namespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1088,18 +1126,21 @@ impl Handle<CfnNamespace> {
     /// The Amazon Resource Name (ARN) of the namespace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The creation time of the namespace.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The last modified time of the namespace.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }

@@ -34,6 +34,7 @@ pub struct CfnDomain {
 
 impl CfnDomain {
     /// A new `CfnDomain` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -46,6 +47,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::SDB::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -58,6 +60,7 @@ impl Handle<CfnDomain> {
     /// The name of the domain to create.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

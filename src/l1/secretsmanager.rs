@@ -54,6 +54,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::SecretsManager::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BlockPublicPolicy", self.block_public_policy);
@@ -68,6 +69,7 @@ impl Handle<CfnResourcePolicy> {
     /// The Arn of the secret.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -146,6 +148,7 @@ impl CfnRotationSchedule {
 impl crate::core::element::CfnResource for CfnRotationSchedule {
     const TYPE_NAME: &'static str = "AWS::SecretsManager::RotationSchedule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ExternalSecretRotationMetadata", self.external_secret_rotation_metadata);
@@ -164,6 +167,7 @@ impl Handle<CfnRotationSchedule> {
     /// The ARN of the secret.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -197,6 +201,7 @@ pub mod rotation_schedule {
     }
 
     impl IntoValue for ExternalSecretRotationMetadataItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -314,6 +319,7 @@ pub mod rotation_schedule {
     }
 
     impl IntoValue for HostedRotationLambda {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludeCharacters", self.exclude_characters);
@@ -360,6 +366,7 @@ pub mod rotation_schedule {
 
     impl RotationRules {
         /// A new `RotationRules` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -372,6 +379,7 @@ pub mod rotation_schedule {
     }
 
     impl IntoValue for RotationRules {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutomaticallyAfterDays", self.automatically_after_days);
@@ -520,6 +528,7 @@ pub struct CfnSecret {
 
 impl CfnSecret {
     /// A new `CfnSecret` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -544,6 +553,7 @@ impl CfnSecret {
 impl crate::core::element::CfnResource for CfnSecret {
     const TYPE_NAME: &'static str = "AWS::SecretsManager::Secret";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -562,6 +572,7 @@ impl crate::core::element::CfnResource for CfnSecret {
 impl Handle<CfnSecret> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -644,6 +655,7 @@ pub mod secret {
 
     impl GenerateSecretString {
         /// A new `GenerateSecretString` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -663,6 +675,7 @@ pub mod secret {
     }
 
     impl IntoValue for GenerateSecretString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludeCharacters", self.exclude_characters);
@@ -708,6 +721,7 @@ pub mod secret {
     }
 
     impl IntoValue for ReplicaRegion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -751,6 +765,7 @@ impl CfnSecretTargetAttachment {
 impl crate::core::element::CfnResource for CfnSecretTargetAttachment {
     const TYPE_NAME: &'static str = "AWS::SecretsManager::SecretTargetAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SecretId".into(), self.secret_id.into_value());
@@ -764,6 +779,7 @@ impl crate::core::element::CfnResource for CfnSecretTargetAttachment {
 impl Handle<CfnSecretTargetAttachment> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

@@ -92,6 +92,7 @@ impl CfnAgentSpace {
 impl crate::core::element::CfnResource for CfnAgentSpace {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::AgentSpace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AwsResources", self.aws_resources);
@@ -111,18 +112,21 @@ impl Handle<CfnAgentSpace> {
     /// Unique identifier of the agent space
     ///
     /// `Fn::GetAtt` `AgentSpaceId`.
+    #[inline]
     pub fn attr_agent_space_id(&self) -> Val<String> {
         Val::expr(self.get_att("AgentSpaceId"))
     }
     /// Timestamp when the agent space was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp when the agent space was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -169,6 +173,7 @@ pub mod agent_space {
 
     impl AWSResources {
         /// A new `AWSResources` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -184,6 +189,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for AWSResources {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IamRoles", self.iam_roles);
@@ -214,6 +220,7 @@ pub mod agent_space {
 
     impl BitbucketCapabilitiesResource {
         /// A new `BitbucketCapabilitiesResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -225,6 +232,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for BitbucketCapabilitiesResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LeaveComments", self.leave_comments);
@@ -257,6 +265,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for BitbucketRepositoryResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -292,6 +301,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for CodeReviewSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ControlsScanning".into(), self.controls_scanning.into_value());
@@ -323,6 +333,7 @@ pub mod agent_space {
 
     impl ConfluenceCapabilitiesResource {
         /// A new `ConfluenceCapabilitiesResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -335,6 +346,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for ConfluenceCapabilitiesResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreateDocument", self.create_document);
@@ -398,6 +410,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for ConfluenceDocumentResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -433,6 +446,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for GitHubCapabilitiesResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LeaveComments".into(), self.leave_comments.into_value());
@@ -465,6 +479,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for GitHubRepositoryResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -491,6 +506,7 @@ pub mod agent_space {
 
     impl GitLabCapabilitiesResource {
         /// A new `GitLabCapabilitiesResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -502,6 +518,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for GitLabCapabilitiesResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LeaveComments", self.leave_comments);
@@ -534,6 +551,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for GitLabRepositoryResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -569,6 +587,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for IntegratedResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Integration".into(), self.integration.into_value());
@@ -609,6 +628,7 @@ pub mod agent_space {
 
     impl ProviderResource {
         /// A new `ProviderResource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -626,6 +646,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for ProviderResource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BitbucketCapabilities", self.bitbucket_capabilities);
@@ -663,6 +684,7 @@ pub mod agent_space {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -675,6 +697,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupArns", self.security_group_arns);
@@ -716,6 +739,7 @@ pub struct CfnApplication {
 
 impl CfnApplication {
     /// A new `CfnApplication` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -731,6 +755,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultKmsKeyId", self.default_kms_key_id);
@@ -745,21 +770,25 @@ impl crate::core::element::CfnResource for CfnApplication {
 impl Handle<CfnApplication> {
     ///
     /// `Fn::GetAtt` `ApplicationName`.
+    #[inline]
     pub fn attr_application_name(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationName"))
     }
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
     ///
     /// `Fn::GetAtt` `Domain`.
+    #[inline]
     pub fn attr_domain(&self) -> Val<String> {
         Val::expr(self.get_att("Domain"))
     }
     ///
     /// `Fn::GetAtt` `IdCConfiguration.IdCApplicationArn`.
+    #[inline]
     pub fn attr_id_c_configuration_id_c_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdCConfiguration.IdCApplicationArn"))
     }
@@ -779,6 +808,7 @@ pub mod application {
 
     impl IdCConfiguration {
         /// A new `IdCConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -789,6 +819,7 @@ pub mod application {
     }
 
     impl IntoValue for IdCConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IdCInstanceArn", self.id_c_instance_arn);
@@ -853,6 +884,7 @@ impl CfnArtifact {
 impl crate::core::element::CfnResource for CfnArtifact {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::Artifact";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentSpaceId".into(), self.agent_space_id.into_value());
@@ -868,18 +900,21 @@ impl Handle<CfnArtifact> {
     /// The unique identifier assigned to the uploaded artifact.
     ///
     /// `Fn::GetAtt` `ArtifactId`.
+    #[inline]
     pub fn attr_artifact_id(&self) -> Val<String> {
         Val::expr(self.get_att("ArtifactId"))
     }
     /// The Amazon Resource Name (ARN) of the artifact.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The date and time the artifact was last updated, in ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -969,6 +1004,7 @@ impl CfnIntegration {
 impl crate::core::element::CfnResource for CfnIntegration {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::Integration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DisplayName".into(), self.display_name.into_value());
@@ -986,24 +1022,28 @@ impl Handle<CfnIntegration> {
     /// The Amazon Resource Name (ARN) of the integration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier of the integration.
     ///
     /// `Fn::GetAtt` `IntegrationId`.
+    #[inline]
     pub fn attr_integration_id(&self) -> Val<String> {
         Val::expr(self.get_att("IntegrationId"))
     }
     /// The installation identifier from the integration provider.
     ///
     /// `Fn::GetAtt` `InstallationId`.
+    #[inline]
     pub fn attr_installation_id(&self) -> Val<String> {
         Val::expr(self.get_att("InstallationId"))
     }
     /// The type of the integration provider.
     ///
     /// `Fn::GetAtt` `ProviderType`.
+    #[inline]
     pub fn attr_provider_type(&self) -> Val<String> {
         Val::expr(self.get_att("ProviderType"))
     }
@@ -1011,6 +1051,7 @@ impl Handle<CfnIntegration> {
     /// instance. This value is absent for SaaS integrations.
     ///
     /// `Fn::GetAtt` `TargetUrl`.
+    #[inline]
     pub fn attr_target_url(&self) -> Val<String> {
         Val::expr(self.get_att("TargetUrl"))
     }
@@ -1063,6 +1104,7 @@ pub mod integration {
     }
 
     impl IntoValue for BitbucketInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Code".into(), self.code.into_value());
@@ -1117,6 +1159,7 @@ pub mod integration {
     }
 
     impl IntoValue for ConfluenceInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Code".into(), self.code.into_value());
@@ -1179,6 +1222,7 @@ pub mod integration {
     }
 
     impl IntoValue for GitHubInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Code".into(), self.code.into_value());
@@ -1229,6 +1273,7 @@ pub mod integration {
     }
 
     impl IntoValue for GitLabInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessToken".into(), self.access_token.into_value());
@@ -1260,6 +1305,7 @@ pub mod integration {
 
     impl ProviderInput {
         /// A new `ProviderInput` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1273,6 +1319,7 @@ pub mod integration {
     }
 
     impl IntoValue for ProviderInput {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bitbucket", self.bitbucket);
@@ -1406,6 +1453,7 @@ impl CfnPentest {
 impl crate::core::element::CfnResource for CfnPentest {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::Pentest";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AgentSpaceId".into(), self.agent_space_id.into_value());
@@ -1428,18 +1476,21 @@ impl Handle<CfnPentest> {
     /// Unique identifier of the pentest
     ///
     /// `Fn::GetAtt` `PentestId`.
+    #[inline]
     pub fn attr_pentest_id(&self) -> Val<String> {
         Val::expr(self.get_att("PentestId"))
     }
     /// Timestamp when the pentest was created
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp when the pentest was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1486,6 +1537,7 @@ pub mod pentest {
 
     impl Actor {
         /// A new `Actor` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1501,6 +1553,7 @@ pub mod pentest {
     }
 
     impl IntoValue for Actor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Authentication", self.authentication);
@@ -1552,6 +1605,7 @@ pub mod pentest {
 
     impl Assets {
         /// A new `Assets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1567,6 +1621,7 @@ pub mod pentest {
     }
 
     impl IntoValue for Assets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actors", self.actors);
@@ -1597,6 +1652,7 @@ pub mod pentest {
 
     impl Authentication {
         /// A new `Authentication` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1608,6 +1664,7 @@ pub mod pentest {
     }
 
     impl IntoValue for Authentication {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ProviderType", self.provider_type);
@@ -1639,6 +1696,7 @@ pub mod pentest {
 
     impl CaCertificateSource {
         /// A new `CaCertificateSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1651,6 +1709,7 @@ pub mod pentest {
     }
 
     impl IntoValue for CaCertificateSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArtifactId", self.artifact_id);
@@ -1678,6 +1737,7 @@ pub mod pentest {
 
     impl CloudWatchLog {
         /// A new `CloudWatchLog` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1689,6 +1749,7 @@ pub mod pentest {
     }
 
     impl IntoValue for CloudWatchLog {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroup", self.log_group);
@@ -1715,6 +1776,7 @@ pub mod pentest {
 
     impl CustomHeader {
         /// A new `CustomHeader` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1726,6 +1788,7 @@ pub mod pentest {
     }
 
     impl IntoValue for CustomHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1752,6 +1815,7 @@ pub mod pentest {
 
     impl DocumentInfo {
         /// A new `DocumentInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1763,6 +1827,7 @@ pub mod pentest {
     }
 
     impl IntoValue for DocumentInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArtifactId", self.artifact_id);
@@ -1784,6 +1849,7 @@ pub mod pentest {
 
     impl Endpoint {
         /// A new `Endpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1794,6 +1860,7 @@ pub mod pentest {
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Uri", self.uri);
@@ -1838,6 +1905,7 @@ pub mod pentest {
     }
 
     impl IntoValue for IntegratedRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Branch", self.branch);
@@ -1865,6 +1933,7 @@ pub mod pentest {
 
     impl NetworkTrafficConfig {
         /// A new `NetworkTrafficConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1876,6 +1945,7 @@ pub mod pentest {
     }
 
     impl IntoValue for NetworkTrafficConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomHeaders", self.custom_headers);
@@ -1907,6 +1977,7 @@ pub mod pentest {
 
     impl NetworkTrafficRule {
         /// A new `NetworkTrafficRule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1919,6 +1990,7 @@ pub mod pentest {
     }
 
     impl IntoValue for NetworkTrafficRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Effect", self.effect);
@@ -1941,6 +2013,7 @@ pub mod pentest {
 
     impl SourceCodeRepository {
         /// A new `SourceCodeRepository` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1951,6 +2024,7 @@ pub mod pentest {
     }
 
     impl IntoValue for SourceCodeRepository {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Location", self.s3_location);
@@ -1977,6 +2051,7 @@ pub mod pentest {
     }
 
     impl IntoValue for TrustedCaCertificate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Source".into(), self.source.into_value());
@@ -2005,6 +2080,7 @@ pub mod pentest {
 
     impl VpcConfig {
         /// A new `VpcConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2017,6 +2093,7 @@ pub mod pentest {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityGroupArns", self.security_group_arns);
@@ -2176,6 +2253,7 @@ impl CfnSecurityRequirementPack {
 impl crate::core::element::CfnResource for CfnSecurityRequirementPack {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::SecurityRequirementPack";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2193,6 +2271,7 @@ impl Handle<CfnSecurityRequirementPack> {
     /// Unique identifier of the security requirement pack
     ///
     /// `Fn::GetAtt` `PackId`.
+    #[inline]
     pub fn attr_pack_id(&self) -> Val<String> {
         Val::expr(self.get_att("PackId"))
     }
@@ -2255,6 +2334,7 @@ pub mod security_requirement_pack {
     }
 
     impl IntoValue for SecurityRequirement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Description".into(), self.description.into_value());
@@ -2325,6 +2405,7 @@ impl CfnTargetDomain {
 impl crate::core::element::CfnResource for CfnTargetDomain {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::TargetDomain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -2339,36 +2420,42 @@ impl Handle<CfnTargetDomain> {
     /// Unique identifier of the target domain
     ///
     /// `Fn::GetAtt` `TargetDomainId`.
+    #[inline]
     pub fn attr_target_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("TargetDomainId"))
     }
     /// Current verification status of the registered target domain
     ///
     /// `Fn::GetAtt` `VerificationStatus`.
+    #[inline]
     pub fn attr_verification_status(&self) -> Val<String> {
         Val::expr(self.get_att("VerificationStatus"))
     }
     /// Reason for the current target domain verification status
     ///
     /// `Fn::GetAtt` `VerificationStatusReason`.
+    #[inline]
     pub fn attr_verification_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("VerificationStatusReason"))
     }
     /// Verification details to verify registered target domain
     ///
     /// `Fn::GetAtt` `VerificationDetails`.
+    #[inline]
     pub fn attr_verification_details(&self) -> Value {
         self.get_att("VerificationDetails")
     }
     /// Timestamp when the target domain was registered
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// Timestamp when the target domain was last successfully verified
     ///
     /// `Fn::GetAtt` `VerifiedAt`.
+    #[inline]
     pub fn attr_verified_at(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedAt"))
     }

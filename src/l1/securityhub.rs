@@ -52,6 +52,7 @@ impl CfnActionTarget {
 impl crate::core::element::CfnResource for CfnActionTarget {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::ActionTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -66,6 +67,7 @@ impl Handle<CfnActionTarget> {
     /// The Amazon Resource Name (ARN) of the custom action target.
     ///
     /// `Fn::GetAtt` `ActionTargetArn`.
+    #[inline]
     pub fn attr_action_target_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ActionTargetArn"))
     }
@@ -112,6 +114,7 @@ impl CfnAggregatorV2 {
 impl crate::core::element::CfnResource for CfnAggregatorV2 {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::AggregatorV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LinkedRegions".into(), self.linked_regions.into_value());
@@ -126,11 +129,13 @@ impl Handle<CfnAggregatorV2> {
     /// The ARN of the AggregatorV2 being created and assigned as the unique identifier
     ///
     /// `Fn::GetAtt` `AggregatorV2Arn`.
+    #[inline]
     pub fn attr_aggregator_v2_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AggregatorV2Arn"))
     }
     ///
     /// `Fn::GetAtt` `AggregationRegion`.
+    #[inline]
     pub fn attr_aggregation_region(&self) -> Val<String> {
         Val::expr(self.get_att("AggregationRegion"))
     }
@@ -239,6 +244,7 @@ impl CfnAutomationRule {
 impl crate::core::element::CfnResource for CfnAutomationRule {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::AutomationRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -257,23 +263,27 @@ impl crate::core::element::CfnResource for CfnAutomationRule {
 impl Handle<CfnAutomationRule> {
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
     /// The date and time, in UTC and ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time, in UTC and ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
@@ -306,6 +316,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for AutomationRulesAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FindingFieldsUpdate".into(), self.finding_fields_update.into_value());
@@ -367,6 +378,7 @@ pub mod automation_rule {
 
     impl AutomationRulesFindingFieldsUpdate {
         /// A new `AutomationRulesFindingFieldsUpdate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -385,6 +397,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for AutomationRulesFindingFieldsUpdate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Confidence", self.confidence);
@@ -693,6 +706,7 @@ pub mod automation_rule {
 
     impl AutomationRulesFindingFilters {
         /// A new `AutomationRulesFindingFilters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -737,6 +751,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for AutomationRulesFindingFilters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -807,6 +822,7 @@ pub mod automation_rule {
 
     impl DateFilter {
         /// A new `DateFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -819,6 +835,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateRange", self.date_range);
@@ -852,6 +869,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -937,6 +955,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -970,6 +989,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for NoteUpdate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Text".into(), self.text.into_value());
@@ -1001,6 +1021,7 @@ pub mod automation_rule {
 
     impl NumberFilter {
         /// A new `NumberFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1013,6 +1034,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Eq", self.eq);
@@ -1048,6 +1070,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for RelatedFinding {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -1101,6 +1124,7 @@ pub mod automation_rule {
 
     impl SeverityUpdate {
         /// A new `SeverityUpdate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1113,6 +1137,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for SeverityUpdate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Label", self.label);
@@ -1207,6 +1232,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -1255,6 +1281,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for WorkflowUpdate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -1483,6 +1510,7 @@ impl CfnAutomationRuleV2 {
 impl crate::core::element::CfnResource for CfnAutomationRuleV2 {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::AutomationRuleV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Actions".into(), self.actions.into_value());
@@ -1501,24 +1529,28 @@ impl Handle<CfnAutomationRuleV2> {
     /// The ARN of the automation rule
     ///
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleArn"))
     }
     /// The ID of the automation rule
     ///
     /// `Fn::GetAtt` `RuleId`.
+    #[inline]
     pub fn attr_rule_id(&self) -> Val<String> {
         Val::expr(self.get_att("RuleId"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -1557,6 +1589,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for AutomationRulesActionV2 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExternalIntegrationConfiguration", self.external_integration_configuration);
@@ -1589,6 +1622,7 @@ pub mod automation_rule_v2 {
 
     impl AutomationRulesFindingFieldsUpdateV2 {
         /// A new `AutomationRulesFindingFieldsUpdateV2` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1601,6 +1635,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for AutomationRulesFindingFieldsUpdateV2 {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Comment", self.comment);
@@ -1629,6 +1664,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for BooleanFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -1672,6 +1708,7 @@ pub mod automation_rule_v2 {
 
     impl CompositeFilter {
         /// A new `CompositeFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1687,6 +1724,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for CompositeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BooleanFilters", self.boolean_filters);
@@ -1710,6 +1748,7 @@ pub mod automation_rule_v2 {
 
     impl Criteria {
         /// A new `Criteria` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1720,6 +1759,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for Criteria {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OcsfFindingCriteria", self.ocsf_finding_criteria);
@@ -1744,6 +1784,7 @@ pub mod automation_rule_v2 {
 
     impl DateFilter {
         /// A new `DateFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1756,6 +1797,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateRange", self.date_range);
@@ -1789,6 +1831,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -1810,6 +1853,7 @@ pub mod automation_rule_v2 {
 
     impl ExternalIntegrationConfiguration {
         /// A new `ExternalIntegrationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1820,6 +1864,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for ExternalIntegrationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConnectorArn", self.connector_arn);
@@ -1860,6 +1905,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -1892,6 +1938,7 @@ pub mod automation_rule_v2 {
 
     impl NumberFilter {
         /// A new `NumberFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1904,6 +1951,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Eq", self.eq);
@@ -1935,6 +1983,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfBooleanFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldName".into(), self.field_name.into_value());
@@ -1965,6 +2014,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfDateFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldName".into(), self.field_name.into_value());
@@ -1989,6 +2039,7 @@ pub mod automation_rule_v2 {
 
     impl OcsfFindingFilters {
         /// A new `OcsfFindingFilters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2000,6 +2051,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfFindingFilters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompositeFilters", self.composite_filters);
@@ -2030,6 +2082,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfMapFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldName".into(), self.field_name.into_value());
@@ -2060,6 +2113,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfNumberFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldName".into(), self.field_name.into_value());
@@ -2088,6 +2142,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfStringFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldName".into(), self.field_name.into_value());
@@ -2120,6 +2175,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -2297,6 +2353,7 @@ impl CfnConfigurationPolicy {
 impl crate::core::element::CfnResource for CfnConfigurationPolicy {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::ConfigurationPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigurationPolicy".into(), self.configuration_policy.into_value());
@@ -2312,30 +2369,35 @@ impl Handle<CfnConfigurationPolicy> {
     /// The Amazon Resource Name (ARN) of the configuration policy.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The universally unique identifier (UUID) of the configuration policy.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The date and time, in UTC and ISO 8601 format.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time, in UTC and ISO 8601 format.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// Indicates whether the service that the configuration policy applies to is enabled in the policy.
     ///
     /// `Fn::GetAtt` `ServiceEnabled`.
+    #[inline]
     pub fn attr_service_enabled(&self) -> Val<bool> {
         Val::expr(self.get_att("ServiceEnabled"))
     }
@@ -2355,6 +2417,7 @@ pub mod configuration_policy {
 
     impl Policy {
         /// A new `Policy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2365,6 +2428,7 @@ pub mod configuration_policy {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SecurityHub", self.security_hub);
@@ -2390,6 +2454,7 @@ pub mod configuration_policy {
 
     impl SecurityControlCustomParameter {
         /// A new `SecurityControlCustomParameter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2401,6 +2466,7 @@ pub mod configuration_policy {
     }
 
     impl IntoValue for SecurityControlCustomParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Parameters", self.parameters);
@@ -2432,6 +2498,7 @@ pub mod configuration_policy {
 
     impl SecurityControlsConfiguration {
         /// A new `SecurityControlsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2444,6 +2511,7 @@ pub mod configuration_policy {
     }
 
     impl IntoValue for SecurityControlsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisabledSecurityControlIdentifiers", self.disabled_security_control_identifiers);
@@ -2474,6 +2542,7 @@ pub mod configuration_policy {
 
     impl SecurityHubPolicy {
         /// A new `SecurityHubPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2486,6 +2555,7 @@ pub mod configuration_policy {
     }
 
     impl IntoValue for SecurityHubPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnabledStandardIdentifiers", self.enabled_standard_identifiers);
@@ -2543,6 +2613,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2557,56 +2628,66 @@ impl crate::core::element::CfnResource for CfnConnector {
 impl Handle<CfnConnector> {
     ///
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorArn"))
     }
     ///
     /// `Fn::GetAtt` `ConnectorId`.
+    #[inline]
     pub fn attr_connector_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorId"))
     }
     /// The status of the connector
     ///
     /// `Fn::GetAtt` `ConnectorStatus`.
+    #[inline]
     pub fn attr_connector_status(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorStatus"))
     }
     ///
     /// `Fn::GetAtt` `Message`.
+    #[inline]
     pub fn attr_message(&self) -> Val<String> {
         Val::expr(self.get_att("Message"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `LastCheckedAt`.
+    #[inline]
     pub fn attr_last_checked_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastCheckedAt"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The enablement status of the connector
     ///
     /// `Fn::GetAtt` `EnablementStatus`.
+    #[inline]
     pub fn attr_enablement_status(&self) -> Val<String> {
         Val::expr(self.get_att("EnablementStatus"))
     }
     ///
     /// `Fn::GetAtt` `Issues`.
+    #[inline]
     pub fn attr_issues(&self) -> Value {
         self.get_att("Issues")
     }
@@ -2653,6 +2734,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureProviderConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AWSConfigConnectorArn".into(), self.aws_config_connector_arn.into_value());
@@ -2690,6 +2772,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureScopeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ScopeType".into(), self.scope_type.into_value());
@@ -2715,6 +2798,7 @@ pub mod connector {
     }
 
     impl IntoValue for Provider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Azure".into(), self.azure.into_value());
@@ -2783,6 +2867,7 @@ impl CfnConnectorV2 {
 impl crate::core::element::CfnResource for CfnConnectorV2 {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::ConnectorV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2799,60 +2884,70 @@ impl Handle<CfnConnectorV2> {
     /// The ARN of the connector
     ///
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorArn"))
     }
     /// The ID of the connector
     ///
     /// `Fn::GetAtt` `ConnectorId`.
+    #[inline]
     pub fn attr_connector_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorId"))
     }
     /// The message of the connector status change
     ///
     /// `Fn::GetAtt` `Message`.
+    #[inline]
     pub fn attr_message(&self) -> Val<String> {
         Val::expr(self.get_att("Message"))
     }
     /// The status of the connector
     ///
     /// `Fn::GetAtt` `ConnectorStatus`.
+    #[inline]
     pub fn attr_connector_status(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorStatus"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `LastCheckedAt`.
+    #[inline]
     pub fn attr_last_checked_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastCheckedAt"))
     }
     /// The timestamp formatted in ISO8601
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The enablement status of the connector
     ///
     /// `Fn::GetAtt` `EnablementStatus`.
+    #[inline]
     pub fn attr_enablement_status(&self) -> Val<String> {
         Val::expr(self.get_att("EnablementStatus"))
     }
     /// The reason for the enablement status of the connector
     ///
     /// `Fn::GetAtt` `EnablementStatusReason`.
+    #[inline]
     pub fn attr_enablement_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("EnablementStatusReason"))
     }
     /// The list of health issues associated with the connector
     ///
     /// `Fn::GetAtt` `Issues`.
+    #[inline]
     pub fn attr_issues(&self) -> Value {
         self.get_att("Issues")
     }
@@ -2896,6 +2991,7 @@ impl CfnDelegatedAdmin {
 impl crate::core::element::CfnResource for CfnDelegatedAdmin {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::DelegatedAdmin";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AdminAccountId".into(), self.admin_account_id.into_value());
@@ -2907,11 +3003,13 @@ impl crate::core::element::CfnResource for CfnDelegatedAdmin {
 impl Handle<CfnDelegatedAdmin> {
     ///
     /// `Fn::GetAtt` `DelegatedAdminIdentifier`.
+    #[inline]
     pub fn attr_delegated_admin_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("DelegatedAdminIdentifier"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -2981,6 +3079,7 @@ impl CfnFindingAggregator {
 impl crate::core::element::CfnResource for CfnFindingAggregator {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::FindingAggregator";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RegionLinkingMode".into(), self.region_linking_mode.into_value());
@@ -2993,11 +3092,13 @@ impl crate::core::element::CfnResource for CfnFindingAggregator {
 impl Handle<CfnFindingAggregator> {
     ///
     /// `Fn::GetAtt` `FindingAggregatorArn`.
+    #[inline]
     pub fn attr_finding_aggregator_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FindingAggregatorArn"))
     }
     ///
     /// `Fn::GetAtt` `FindingAggregationRegion`.
+    #[inline]
     pub fn attr_finding_aggregation_region(&self) -> Val<String> {
         Val::expr(self.get_att("FindingAggregationRegion"))
     }
@@ -3068,6 +3169,7 @@ pub struct CfnHub {
 
 impl CfnHub {
     /// A new `CfnHub` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3083,6 +3185,7 @@ impl CfnHub {
 impl crate::core::element::CfnResource for CfnHub {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::Hub";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AutoEnableControls", self.auto_enable_controls);
@@ -3098,12 +3201,14 @@ impl Handle<CfnHub> {
     /// An ARN is automatically created for the customer.
     ///
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ARN"))
     }
     /// The date and time when Security Hub was enabled in the account.
     ///
     /// `Fn::GetAtt` `SubscribedAt`.
+    #[inline]
     pub fn attr_subscribed_at(&self) -> Val<String> {
         Val::expr(self.get_att("SubscribedAt"))
     }
@@ -3128,6 +3233,7 @@ pub struct CfnHubV2 {
 
 impl CfnHubV2 {
     /// A new `CfnHubV2` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3141,6 +3247,7 @@ impl CfnHubV2 {
 impl crate::core::element::CfnResource for CfnHubV2 {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::HubV2";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "NetworkScanning", self.network_scanning);
@@ -3154,11 +3261,13 @@ impl Handle<CfnHubV2> {
     /// The Amazon Resource Name of the Security Hub V2 resource.
     ///
     /// `Fn::GetAtt` `HubV2Arn`.
+    #[inline]
     pub fn attr_hub_v2_arn(&self) -> Val<String> {
         Val::expr(self.get_att("HubV2Arn"))
     }
     ///
     /// `Fn::GetAtt` `SubscribedAt`.
+    #[inline]
     pub fn attr_subscribed_at(&self) -> Val<String> {
         Val::expr(self.get_att("SubscribedAt"))
     }
@@ -3189,6 +3298,7 @@ pub mod hub_v2 {
     }
 
     impl IntoValue for NetworkScanning {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Status".into(), self.status.into_value());
@@ -3246,6 +3356,7 @@ impl CfnInsight {
 impl crate::core::element::CfnResource for CfnInsight {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::Insight";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Filters".into(), self.filters.into_value());
@@ -3260,6 +3371,7 @@ impl Handle<CfnInsight> {
     /// The ARN of a Security Hub insight
     ///
     /// `Fn::GetAtt` `InsightArn`.
+    #[inline]
     pub fn attr_insight_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InsightArn"))
     }
@@ -3803,6 +3915,7 @@ pub mod insight {
 
     impl AwsSecurityFindingFilters {
         /// A new `AwsSecurityFindingFilters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3916,6 +4029,7 @@ pub mod insight {
     }
 
     impl IntoValue for AwsSecurityFindingFilters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsAccountId", self.aws_account_id);
@@ -4053,6 +4167,7 @@ pub mod insight {
     }
 
     impl IntoValue for BooleanFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -4077,6 +4192,7 @@ pub mod insight {
 
     impl DateFilter {
         /// A new `DateFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4089,6 +4205,7 @@ pub mod insight {
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DateRange", self.date_range);
@@ -4122,6 +4239,7 @@ pub mod insight {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Unit".into(), self.unit.into_value());
@@ -4149,6 +4267,7 @@ pub mod insight {
     }
 
     impl IntoValue for IpFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidr".into(), self.cidr.into_value());
@@ -4175,6 +4294,7 @@ pub mod insight {
     }
 
     impl IntoValue for KeywordFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Value".into(), self.value.into_value());
@@ -4211,6 +4331,7 @@ pub mod insight {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -4243,6 +4364,7 @@ pub mod insight {
 
     impl NumberFilter {
         /// A new `NumberFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4255,6 +4377,7 @@ pub mod insight {
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Eq", self.eq);
@@ -4284,6 +4407,7 @@ pub mod insight {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Comparison".into(), self.comparison.into_value());
@@ -4364,6 +4488,7 @@ impl CfnOrganizationConfiguration {
 impl crate::core::element::CfnResource for CfnOrganizationConfiguration {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::OrganizationConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutoEnable".into(), self.auto_enable.into_value());
@@ -4378,18 +4503,21 @@ impl Handle<CfnOrganizationConfiguration> {
     /// The identifier of the OrganizationConfiguration being created and assigned as the unique identifier.
     ///
     /// `Fn::GetAtt` `OrganizationConfigurationIdentifier`.
+    #[inline]
     pub fn attr_organization_configuration_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("OrganizationConfigurationIdentifier"))
     }
     /// Describes whether central configuration could be enabled as the ConfigurationType for the organization.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Provides an explanation if the value of Status is equal to FAILED when ConfigurationType is equal to CENTRAL.
     ///
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("StatusMessage"))
     }
@@ -4397,6 +4525,7 @@ impl Handle<CfnOrganizationConfiguration> {
     /// account.
     ///
     /// `Fn::GetAtt` `MemberAccountLimitReached`.
+    #[inline]
     pub fn attr_member_account_limit_reached(&self) -> Val<bool> {
         Val::expr(self.get_att("MemberAccountLimitReached"))
     }
@@ -4471,6 +4600,7 @@ impl CfnPolicyAssociation {
 impl crate::core::element::CfnResource for CfnPolicyAssociation {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::PolicyAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigurationPolicyId".into(), self.configuration_policy_id.into_value());
@@ -4485,6 +4615,7 @@ impl Handle<CfnPolicyAssociation> {
     /// The current status of the association between the specified target and the configuration
     ///
     /// `Fn::GetAtt` `AssociationStatus`.
+    #[inline]
     pub fn attr_association_status(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationStatus"))
     }
@@ -4492,24 +4623,28 @@ impl Handle<CfnPolicyAssociation> {
     /// Security Hub delegated administrator or inherited from a parent
     ///
     /// `Fn::GetAtt` `AssociationType`.
+    #[inline]
     pub fn attr_association_type(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationType"))
     }
     /// An explanation for a FAILED value for AssociationStatus
     ///
     /// `Fn::GetAtt` `AssociationStatusMessage`.
+    #[inline]
     pub fn attr_association_status_message(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationStatusMessage"))
     }
     /// The date and time, in UTC and ISO 8601 format, that the configuration policy association was last updated
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// A unique identifier to indicates if the target has an association
     ///
     /// `Fn::GetAtt` `AssociationIdentifier`.
+    #[inline]
     pub fn attr_association_identifier(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationIdentifier"))
     }
@@ -4555,6 +4690,7 @@ impl CfnProductSubscription {
 impl crate::core::element::CfnResource for CfnProductSubscription {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::ProductSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ProductArn".into(), self.product_arn.into_value());
@@ -4567,6 +4703,7 @@ impl Handle<CfnProductSubscription> {
     /// The ARN of the product subscription for the account
     ///
     /// `Fn::GetAtt` `ProductSubscriptionArn`.
+    #[inline]
     pub fn attr_product_subscription_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProductSubscriptionArn"))
     }
@@ -4627,6 +4764,7 @@ impl CfnSecurityControl {
 impl crate::core::element::CfnResource for CfnSecurityControl {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::SecurityControl";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LastUpdateReason", self.last_update_reason);
@@ -4683,6 +4821,7 @@ impl CfnStandard {
 impl crate::core::element::CfnResource for CfnStandard {
     const TYPE_NAME: &'static str = "AWS::SecurityHub::Standard";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DisabledStandardsControls", self.disabled_standards_controls);
@@ -4695,6 +4834,7 @@ impl crate::core::element::CfnResource for CfnStandard {
 impl Handle<CfnStandard> {
     ///
     /// `Fn::GetAtt` `StandardsSubscriptionArn`.
+    #[inline]
     pub fn attr_standards_subscription_arn(&self) -> Val<String> {
         Val::expr(self.get_att("StandardsSubscriptionArn"))
     }
@@ -4734,6 +4874,7 @@ pub mod standard {
     }
 
     impl IntoValue for StandardsControl {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Reason", self.reason);

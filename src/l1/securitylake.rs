@@ -67,6 +67,7 @@ impl CfnAwsLogSource {
 impl crate::core::element::CfnResource for CfnAwsLogSource {
     const TYPE_NAME: &'static str = "AWS::SecurityLake::AwsLogSource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Accounts", self.accounts);
@@ -107,6 +108,7 @@ pub struct CfnDataLake {
 
 impl CfnDataLake {
     /// A new `CfnDataLake` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -123,6 +125,7 @@ impl CfnDataLake {
 impl crate::core::element::CfnResource for CfnDataLake {
     const TYPE_NAME: &'static str = "AWS::SecurityLake::DataLake";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -139,12 +142,14 @@ impl Handle<CfnDataLake> {
     /// The Amazon Resource Name (ARN) created by you to provide to the subscriber.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The ARN for the Amazon Security Lake Amazon S3 bucket.
     ///
     /// `Fn::GetAtt` `S3BucketArn`.
+    #[inline]
     pub fn attr_s3_bucket_arn(&self) -> Val<String> {
         Val::expr(self.get_att("S3BucketArn"))
     }
@@ -166,6 +171,7 @@ pub mod data_lake {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -176,6 +182,7 @@ pub mod data_lake {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -194,6 +201,7 @@ pub mod data_lake {
 
     impl Expiration {
         /// A new `Expiration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -204,6 +212,7 @@ pub mod data_lake {
     }
 
     impl IntoValue for Expiration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Days", self.days);
@@ -227,6 +236,7 @@ pub mod data_lake {
 
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -238,6 +248,7 @@ pub mod data_lake {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Expiration", self.expiration);
@@ -263,6 +274,7 @@ pub mod data_lake {
 
     impl ReplicationConfiguration {
         /// A new `ReplicationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -274,6 +286,7 @@ pub mod data_lake {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Regions", self.regions);
@@ -301,6 +314,7 @@ pub mod data_lake {
 
     impl Transitions {
         /// A new `Transitions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -312,6 +326,7 @@ pub mod data_lake {
     }
 
     impl IntoValue for Transitions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Days", self.days);
@@ -398,6 +413,7 @@ impl CfnSubscriber {
 impl crate::core::element::CfnResource for CfnSubscriber {
     const TYPE_NAME: &'static str = "AWS::SecurityLake::Subscriber";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessTypes".into(), self.access_types.into_value());
@@ -415,26 +431,31 @@ impl crate::core::element::CfnResource for CfnSubscriber {
 impl Handle<CfnSubscriber> {
     ///
     /// `Fn::GetAtt` `SubscriberArn`.
+    #[inline]
     pub fn attr_subscriber_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriberArn"))
     }
     ///
     /// `Fn::GetAtt` `S3BucketArn`.
+    #[inline]
     pub fn attr_s3_bucket_arn(&self) -> Val<String> {
         Val::expr(self.get_att("S3BucketArn"))
     }
     ///
     /// `Fn::GetAtt` `SubscriberRoleArn`.
+    #[inline]
     pub fn attr_subscriber_role_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriberRoleArn"))
     }
     ///
     /// `Fn::GetAtt` `ResourceShareArn`.
+    #[inline]
     pub fn attr_resource_share_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceShareArn"))
     }
     ///
     /// `Fn::GetAtt` `ResourceShareName`.
+    #[inline]
     pub fn attr_resource_share_name(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceShareName"))
     }
@@ -461,6 +482,7 @@ pub mod subscriber {
 
     impl AwsLogSource {
         /// A new `AwsLogSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -472,6 +494,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for AwsLogSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceName", self.source_name);
@@ -498,6 +521,7 @@ pub mod subscriber {
 
     impl CustomLogSource {
         /// A new `CustomLogSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -509,6 +533,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for CustomLogSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SourceName", self.source_name);
@@ -531,6 +556,7 @@ pub mod subscriber {
 
     impl Source {
         /// A new `Source` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -542,6 +568,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsLogSource", self.aws_log_source);
@@ -574,6 +601,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for SubscriberIdentity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExternalId".into(), self.external_id.into_value());
@@ -623,6 +651,7 @@ impl CfnSubscriberNotification {
 impl crate::core::element::CfnResource for CfnSubscriberNotification {
     const TYPE_NAME: &'static str = "AWS::SecurityLake::SubscriberNotification";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("NotificationConfiguration".into(), self.notification_configuration.into_value());
@@ -636,6 +665,7 @@ impl Handle<CfnSubscriberNotification> {
     /// The endpoint the subscriber should listen to for notifications
     ///
     /// `Fn::GetAtt` `SubscriberEndpoint`.
+    #[inline]
     pub fn attr_subscriber_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("SubscriberEndpoint"))
     }
@@ -695,6 +725,7 @@ pub mod subscriber_notification {
     }
 
     impl IntoValue for HttpsNotificationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AuthorizationApiKeyName", self.authorization_api_key_name);
@@ -720,6 +751,7 @@ pub mod subscriber_notification {
 
     impl NotificationConfiguration {
         /// A new `NotificationConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -731,6 +763,7 @@ pub mod subscriber_notification {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpsNotificationConfiguration", self.https_notification_configuration);

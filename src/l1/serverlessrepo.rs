@@ -120,6 +120,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::ServerlessRepo::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Author".into(), self.author.into_value());
@@ -142,18 +143,21 @@ impl Handle<CfnApplication> {
     /// The Amazon Resource Name (ARN) of the application.
     ///
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationId"))
     }
     /// The date and time this resource was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }
     /// Whether the author of this application has been verified.
     ///
     /// `Fn::GetAtt` `IsVerifiedAuthor`.
+    #[inline]
     pub fn attr_is_verified_author(&self) -> Val<bool> {
         Val::expr(self.get_att("IsVerifiedAuthor"))
     }

@@ -48,6 +48,7 @@ impl CfnAcceptedPortfolioShare {
 impl crate::core::element::CfnResource for CfnAcceptedPortfolioShare {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::AcceptedPortfolioShare";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -177,6 +178,7 @@ impl CfnCloudFormationProduct {
 impl crate::core::element::CfnResource for CfnCloudFormationProduct {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::CloudFormationProduct";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -201,24 +203,28 @@ impl Handle<CfnCloudFormationProduct> {
     /// The ID of the product, such as prod-tsjbmal34qvek
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The IDs of the provisioning artifacts
     ///
     /// `Fn::GetAtt` `ProvisioningArtifactIds`.
+    #[inline]
     pub fn attr_provisioning_artifact_ids(&self) -> Val<String> {
         Val::expr(self.get_att("ProvisioningArtifactIds"))
     }
     /// The names of the provisioning artifacts
     ///
     /// `Fn::GetAtt` `ProvisioningArtifactNames`.
+    #[inline]
     pub fn attr_provisioning_artifact_names(&self) -> Val<String> {
         Val::expr(self.get_att("ProvisioningArtifactNames"))
     }
     /// The name of the product.
     ///
     /// `Fn::GetAtt` `ProductName`.
+    #[inline]
     pub fn attr_product_name(&self) -> Val<String> {
         Val::expr(self.get_att("ProductName"))
     }
@@ -272,6 +278,7 @@ pub mod cloud_formation_product {
     }
 
     impl IntoValue for CodeStarParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ArtifactPath".into(), self.artifact_path.into_value());
@@ -327,6 +334,7 @@ pub mod cloud_formation_product {
     }
 
     impl IntoValue for ProvisioningArtifactProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -365,6 +373,7 @@ pub mod cloud_formation_product {
     }
 
     impl IntoValue for SourceConnection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectionParameters".into(), self.connection_parameters.into_value());
@@ -384,6 +393,7 @@ pub mod cloud_formation_product {
 
     impl SourceConnectionConnectionParameters {
         /// A new `SourceConnectionConnectionParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -394,6 +404,7 @@ pub mod cloud_formation_product {
     }
 
     impl IntoValue for SourceConnectionConnectionParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CodeStar", self.code_star);
@@ -485,6 +496,7 @@ pub struct CfnCloudFormationProvisionedProduct {
 
 impl CfnCloudFormationProvisionedProduct {
     /// A new `CfnCloudFormationProvisionedProduct` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -508,6 +520,7 @@ impl CfnCloudFormationProvisionedProduct {
 impl crate::core::element::CfnResource for CfnCloudFormationProvisionedProduct {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::CloudFormationProvisionedProduct";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -530,22 +543,26 @@ impl crate::core::element::CfnResource for CfnCloudFormationProvisionedProduct {
 impl Handle<CfnCloudFormationProvisionedProduct> {
     ///
     /// `Fn::GetAtt` `RecordId`.
+    #[inline]
     pub fn attr_record_id(&self) -> Val<String> {
         Val::expr(self.get_att("RecordId"))
     }
     ///
     /// `Fn::GetAtt` `CloudformationStackArn`.
+    #[inline]
     pub fn attr_cloudformation_stack_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CloudformationStackArn"))
     }
     /// List of key-value pair outputs.
     ///
     /// `Fn::GetAtt` `Outputs`.
+    #[inline]
     pub fn attr_outputs(&self) -> Value {
         self.get_att("Outputs")
     }
     ///
     /// `Fn::GetAtt` `ProvisionedProductId`.
+    #[inline]
     pub fn attr_provisioned_product_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProvisionedProductId"))
     }
@@ -574,6 +591,7 @@ pub mod cloud_formation_provisioned_product {
     }
 
     impl IntoValue for ProvisioningParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -611,6 +629,7 @@ pub mod cloud_formation_provisioned_product {
 
     impl ProvisioningPreferences {
         /// A new `ProvisioningPreferences` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -627,6 +646,7 @@ pub mod cloud_formation_provisioned_product {
     }
 
     impl IntoValue for ProvisioningPreferences {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "StackSetAccounts", self.stack_set_accounts);
@@ -709,6 +729,7 @@ impl CfnLaunchNotificationConstraint {
 impl crate::core::element::CfnResource for CfnLaunchNotificationConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::LaunchNotificationConstraint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -725,6 +746,7 @@ impl Handle<CfnLaunchNotificationConstraint> {
     /// Unique identifier for the constraint
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -793,6 +815,7 @@ impl CfnLaunchRoleConstraint {
 impl crate::core::element::CfnResource for CfnLaunchRoleConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::LaunchRoleConstraint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -810,6 +833,7 @@ impl Handle<CfnLaunchRoleConstraint> {
     /// The unique identifier for the launch role constraint.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -874,6 +898,7 @@ impl CfnLaunchTemplateConstraint {
 impl crate::core::element::CfnResource for CfnLaunchTemplateConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::LaunchTemplateConstraint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -890,6 +915,7 @@ impl Handle<CfnLaunchTemplateConstraint> {
     /// Unique identifier for the constraint
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -942,6 +968,7 @@ impl CfnPortfolio {
 impl crate::core::element::CfnResource for CfnPortfolio {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::Portfolio";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -957,11 +984,13 @@ impl crate::core::element::CfnResource for CfnPortfolio {
 impl Handle<CfnPortfolio> {
     ///
     /// `Fn::GetAtt` `PortfolioName`.
+    #[inline]
     pub fn attr_portfolio_name(&self) -> Val<String> {
         Val::expr(self.get_att("PortfolioName"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1011,6 +1040,7 @@ impl CfnPortfolioPrincipalAssociation {
 impl crate::core::element::CfnResource for CfnPortfolioPrincipalAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::PortfolioPrincipalAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -1052,6 +1082,7 @@ pub struct CfnPortfolioProductAssociation {
 
 impl CfnPortfolioProductAssociation {
     /// A new `CfnPortfolioProductAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1067,6 +1098,7 @@ impl CfnPortfolioProductAssociation {
 impl crate::core::element::CfnResource for CfnPortfolioProductAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::PortfolioProductAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -1124,6 +1156,7 @@ impl CfnPortfolioShare {
 impl crate::core::element::CfnResource for CfnPortfolioShare {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::PortfolioShare";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -1195,6 +1228,7 @@ impl CfnResourceUpdateConstraint {
 impl crate::core::element::CfnResource for CfnResourceUpdateConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ResourceUpdateConstraint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -1211,6 +1245,7 @@ impl Handle<CfnResourceUpdateConstraint> {
     /// Unique identifier for the constraint
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1265,6 +1300,7 @@ impl CfnServiceAction {
 impl crate::core::element::CfnResource for CfnServiceAction {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ServiceAction";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -1280,6 +1316,7 @@ impl crate::core::element::CfnResource for CfnServiceAction {
 impl Handle<CfnServiceAction> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1307,6 +1344,7 @@ pub mod service_action {
     }
 
     impl IntoValue for DefinitionParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1367,6 +1405,7 @@ impl CfnServiceActionAssociation {
 impl crate::core::element::CfnResource for CfnServiceActionAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ServiceActionAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ProductId".into(), self.product_id.into_value());
@@ -1465,6 +1504,7 @@ impl CfnStackSetConstraint {
 impl crate::core::element::CfnResource for CfnStackSetConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::StackSetConstraint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AcceptLanguage", self.accept_language);
@@ -1485,6 +1525,7 @@ impl Handle<CfnStackSetConstraint> {
     /// Unique identifier for the constraint
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1528,6 +1569,7 @@ impl CfnTagOption {
 impl crate::core::element::CfnResource for CfnTagOption {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::TagOption";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Active", self.active);
@@ -1542,6 +1584,7 @@ impl Handle<CfnTagOption> {
     /// The TagOption identifier.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1566,6 +1609,7 @@ pub struct CfnTagOptionAssociation {
 
 impl CfnTagOptionAssociation {
     /// A new `CfnTagOptionAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1579,6 +1623,7 @@ impl CfnTagOptionAssociation {
 impl crate::core::element::CfnResource for CfnTagOptionAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::TagOptionAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ResourceId", self.resource_id);

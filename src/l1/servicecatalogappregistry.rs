@@ -57,6 +57,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -70,17 +71,20 @@ impl crate::core::element::CfnResource for CfnApplication {
 impl Handle<CfnApplication> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The name of the application.
     ///
     /// `Fn::GetAtt` `ApplicationName`.
+    #[inline]
     pub fn attr_application_name(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationName"))
     }
@@ -88,6 +92,7 @@ impl Handle<CfnApplication> {
     /// applications without the AWS application tag resource group return no value.
     ///
     /// `Fn::GetAtt` `ApplicationTagKey`.
+    #[inline]
     pub fn attr_application_tag_key(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationTagKey"))
     }
@@ -95,6 +100,7 @@ impl Handle<CfnApplication> {
     /// before 11/13/2023 or applications without the AWS application tag resource group return no value.
     ///
     /// `Fn::GetAtt` `ApplicationTagValue`.
+    #[inline]
     pub fn attr_application_tag_value(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationTagValue"))
     }
@@ -140,6 +146,7 @@ impl CfnAttributeGroup {
 impl crate::core::element::CfnResource for CfnAttributeGroup {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::AttributeGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Attributes".into(), self.attributes.into_value());
@@ -154,11 +161,13 @@ impl crate::core::element::CfnResource for CfnAttributeGroup {
 impl Handle<CfnAttributeGroup> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -194,6 +203,7 @@ impl CfnAttributeGroupAssociation {
 impl crate::core::element::CfnResource for CfnAttributeGroupAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Application".into(), self.application.into_value());
@@ -206,11 +216,13 @@ impl crate::core::element::CfnResource for CfnAttributeGroupAssociation {
 impl Handle<CfnAttributeGroupAssociation> {
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `AttributeGroupArn`.
+    #[inline]
     pub fn attr_attribute_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AttributeGroupArn"))
     }
@@ -255,6 +267,7 @@ impl CfnResourceAssociation {
 impl crate::core::element::CfnResource for CfnResourceAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::ResourceAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Application".into(), self.application.into_value());
@@ -268,11 +281,13 @@ impl crate::core::element::CfnResource for CfnResourceAssociation {
 impl Handle<CfnResourceAssociation> {
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }

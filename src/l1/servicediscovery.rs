@@ -59,6 +59,7 @@ impl CfnHttpNamespace {
 impl crate::core::element::CfnResource for CfnHttpNamespace {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::HttpNamespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -73,12 +74,14 @@ impl Handle<CfnHttpNamespace> {
     /// The ID of the namespace.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of the namespace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -118,6 +121,7 @@ impl CfnInstance {
 impl crate::core::element::CfnResource for CfnInstance {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::Instance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceAttributes".into(), self.instance_attributes.into_value());
@@ -182,6 +186,7 @@ impl CfnPrivateDnsNamespace {
 impl crate::core::element::CfnResource for CfnPrivateDnsNamespace {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::PrivateDnsNamespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -198,18 +203,21 @@ impl Handle<CfnPrivateDnsNamespace> {
     /// The ID of the private namespace.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ID for the Route 53 hosted zone that AWS Cloud Map creates when you create a namespace.
     ///
     /// `Fn::GetAtt` `HostedZoneId`.
+    #[inline]
     pub fn attr_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("HostedZoneId"))
     }
     /// The Amazon Resource Name (ARN) of the private namespace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -229,6 +237,7 @@ pub mod private_dns_namespace {
 
     impl PrivateDnsPropertiesMutable {
         /// A new `PrivateDnsPropertiesMutable` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -239,6 +248,7 @@ pub mod private_dns_namespace {
     }
 
     impl IntoValue for PrivateDnsPropertiesMutable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SOA", self.soa);
@@ -257,6 +267,7 @@ pub mod private_dns_namespace {
 
     impl Properties {
         /// A new `Properties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -267,6 +278,7 @@ pub mod private_dns_namespace {
     }
 
     impl IntoValue for Properties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DnsProperties", self.dns_properties);
@@ -285,6 +297,7 @@ pub mod private_dns_namespace {
 
     impl Soa {
         /// A new `Soa` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -295,6 +308,7 @@ pub mod private_dns_namespace {
     }
 
     impl IntoValue for Soa {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TTL", self.ttl);
@@ -353,6 +367,7 @@ impl CfnPublicDnsNamespace {
 impl crate::core::element::CfnResource for CfnPublicDnsNamespace {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::PublicDnsNamespace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -368,18 +383,21 @@ impl Handle<CfnPublicDnsNamespace> {
     /// The ID of the public namespace.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The ID for the Route 53 hosted zone that AWS Cloud Map creates when you create a namespace.
     ///
     /// `Fn::GetAtt` `HostedZoneId`.
+    #[inline]
     pub fn attr_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("HostedZoneId"))
     }
     /// The Amazon Resource Name (ARN) of the public namespace.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -399,6 +417,7 @@ pub mod public_dns_namespace {
 
     impl Properties {
         /// A new `Properties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -409,6 +428,7 @@ pub mod public_dns_namespace {
     }
 
     impl IntoValue for Properties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DnsProperties", self.dns_properties);
@@ -427,6 +447,7 @@ pub mod public_dns_namespace {
 
     impl PublicDnsPropertiesMutable {
         /// A new `PublicDnsPropertiesMutable` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -437,6 +458,7 @@ pub mod public_dns_namespace {
     }
 
     impl IntoValue for PublicDnsPropertiesMutable {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SOA", self.soa);
@@ -455,6 +477,7 @@ pub mod public_dns_namespace {
 
     impl Soa {
         /// A new `Soa` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -465,6 +488,7 @@ pub mod public_dns_namespace {
     }
 
     impl IntoValue for Soa {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TTL", self.ttl);
@@ -532,6 +556,7 @@ pub struct CfnService {
 
 impl CfnService {
     /// A new `CfnService` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -552,6 +577,7 @@ impl CfnService {
 impl crate::core::element::CfnResource for CfnService {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::Service";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -572,12 +598,14 @@ impl Handle<CfnService> {
     /// The unique identifier for the service.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Amazon Resource Name (ARN) of the service.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -620,6 +648,7 @@ pub mod service {
     }
 
     impl IntoValue for DnsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DnsRecords".into(), self.dns_records.into_value());
@@ -653,6 +682,7 @@ pub mod service {
     }
 
     impl IntoValue for DnsRecord {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TTL".into(), self.ttl.into_value());
@@ -695,6 +725,7 @@ pub mod service {
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureThreshold", self.failure_threshold);
@@ -717,6 +748,7 @@ pub mod service {
 
     impl HealthCheckCustomConfig {
         /// A new `HealthCheckCustomConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -727,6 +759,7 @@ pub mod service {
     }
 
     impl IntoValue for HealthCheckCustomConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureThreshold", self.failure_threshold);

@@ -57,6 +57,7 @@ pub struct CfnConfigurationSet {
 
 impl CfnConfigurationSet {
     /// A new `CfnConfigurationSet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -77,6 +78,7 @@ impl CfnConfigurationSet {
 impl crate::core::element::CfnResource for CfnConfigurationSet {
     const TYPE_NAME: &'static str = "AWS::SES::ConfigurationSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ArchivingOptions", self.archiving_options);
@@ -109,6 +111,7 @@ pub mod configuration_set {
 
     impl ArchivingOptions {
         /// A new `ArchivingOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -119,6 +122,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for ArchivingOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ArchiveArn", self.archive_arn);
@@ -154,6 +158,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for ConditionThreshold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionThresholdEnabled".into(), self.condition_threshold_enabled.into_value());
@@ -181,6 +186,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for DashboardOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EngagementMetrics".into(), self.engagement_metrics.into_value());
@@ -213,6 +219,7 @@ pub mod configuration_set {
 
     impl DeliveryOptions {
         /// A new `DeliveryOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -225,6 +232,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for DeliveryOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxDeliverySeconds", self.max_delivery_seconds);
@@ -253,6 +261,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for GuardianOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OptimizedSharedDelivery".into(), self.optimized_shared_delivery.into_value());
@@ -279,6 +288,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for OverallConfidenceThreshold {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConfidenceVerdictThreshold".into(), self.confidence_verdict_threshold.into_value());
@@ -301,6 +311,7 @@ pub mod configuration_set {
 
     impl ReputationOptions {
         /// A new `ReputationOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -311,6 +322,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for ReputationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ReputationMetricsEnabled", self.reputation_metrics_enabled);
@@ -329,6 +341,7 @@ pub mod configuration_set {
 
     impl SendingOptions {
         /// A new `SendingOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -339,6 +352,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for SendingOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SendingEnabled", self.sending_enabled);
@@ -365,6 +379,7 @@ pub mod configuration_set {
 
     impl SuppressionOptions {
         /// A new `SuppressionOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -376,6 +391,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for SuppressionOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SuppressedReasons", self.suppressed_reasons);
@@ -402,6 +418,7 @@ pub mod configuration_set {
 
     impl TrackingOptions {
         /// A new `TrackingOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -413,6 +430,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for TrackingOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRedirectDomain", self.custom_redirect_domain);
@@ -440,6 +458,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for ValidationOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConditionThreshold".into(), self.condition_threshold.into_value());
@@ -461,6 +480,7 @@ pub mod configuration_set {
 
     impl VdmOptions {
         /// A new `VdmOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -472,6 +492,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for VdmOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DashboardOptions", self.dashboard_options);
@@ -516,6 +537,7 @@ impl CfnConfigurationSetEventDestination {
 impl crate::core::element::CfnResource for CfnConfigurationSetEventDestination {
     const TYPE_NAME: &'static str = "AWS::SES::ConfigurationSetEventDestination";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigurationSetName".into(), self.configuration_set_name.into_value());
@@ -528,6 +550,7 @@ impl crate::core::element::CfnResource for CfnConfigurationSetEventDestination {
 impl Handle<CfnConfigurationSetEventDestination> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -551,6 +574,7 @@ pub mod configuration_set_event_destination {
 
     impl CloudWatchDestination {
         /// A new `CloudWatchDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -561,6 +585,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for CloudWatchDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DimensionConfigurations", self.dimension_configurations);
@@ -611,6 +636,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for DimensionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultDimensionValue".into(), self.default_dimension_value.into_value());
@@ -637,6 +663,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for EventBridgeDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EventBusArn".into(), self.event_bus_arn.into_value());
@@ -715,6 +742,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for EventDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchDestination", self.cloud_watch_destination);
@@ -754,6 +782,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for KinesisFirehoseDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeliveryStreamARN".into(), self.delivery_stream_arn.into_value());
@@ -779,6 +808,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for SnsDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicARN".into(), self.topic_arn.into_value());
@@ -833,6 +863,7 @@ pub struct CfnContactList {
 
 impl CfnContactList {
     /// A new `CfnContactList` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -848,6 +879,7 @@ impl CfnContactList {
 impl crate::core::element::CfnResource for CfnContactList {
     const TYPE_NAME: &'static str = "AWS::SES::ContactList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContactListName", self.contact_list_name);
@@ -906,6 +938,7 @@ pub mod contact_list {
     }
 
     impl IntoValue for Topic {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultSubscriptionStatus".into(), self.default_subscription_status.into_value());
@@ -993,6 +1026,7 @@ impl CfnCustomVerificationEmailTemplate {
 impl crate::core::element::CfnResource for CfnCustomVerificationEmailTemplate {
     const TYPE_NAME: &'static str = "AWS::SES::CustomVerificationEmailTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("FailureRedirectionURL".into(), self.failure_redirection_url.into_value());
@@ -1030,6 +1064,7 @@ pub struct CfnDedicatedIpPool {
 
 impl CfnDedicatedIpPool {
     /// A new `CfnDedicatedIpPool` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1044,6 +1079,7 @@ impl CfnDedicatedIpPool {
 impl crate::core::element::CfnResource for CfnDedicatedIpPool {
     const TYPE_NAME: &'static str = "AWS::SES::DedicatedIpPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "PoolName", self.pool_name);
@@ -1117,6 +1153,7 @@ impl CfnEmailIdentity {
 impl crate::core::element::CfnResource for CfnEmailIdentity {
     const TYPE_NAME: &'static str = "AWS::SES::EmailIdentity";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConfigurationSetAttributes", self.configuration_set_attributes);
@@ -1134,31 +1171,37 @@ impl crate::core::element::CfnResource for CfnEmailIdentity {
 impl Handle<CfnEmailIdentity> {
     ///
     /// `Fn::GetAtt` `DkimDNSTokenName1`.
+    #[inline]
     pub fn attr_dkim_dns_token_name1(&self) -> Val<String> {
         Val::expr(self.get_att("DkimDNSTokenName1"))
     }
     ///
     /// `Fn::GetAtt` `DkimDNSTokenName2`.
+    #[inline]
     pub fn attr_dkim_dns_token_name2(&self) -> Val<String> {
         Val::expr(self.get_att("DkimDNSTokenName2"))
     }
     ///
     /// `Fn::GetAtt` `DkimDNSTokenName3`.
+    #[inline]
     pub fn attr_dkim_dns_token_name3(&self) -> Val<String> {
         Val::expr(self.get_att("DkimDNSTokenName3"))
     }
     ///
     /// `Fn::GetAtt` `DkimDNSTokenValue1`.
+    #[inline]
     pub fn attr_dkim_dns_token_value1(&self) -> Val<String> {
         Val::expr(self.get_att("DkimDNSTokenValue1"))
     }
     ///
     /// `Fn::GetAtt` `DkimDNSTokenValue2`.
+    #[inline]
     pub fn attr_dkim_dns_token_value2(&self) -> Val<String> {
         Val::expr(self.get_att("DkimDNSTokenValue2"))
     }
     ///
     /// `Fn::GetAtt` `DkimDNSTokenValue3`.
+    #[inline]
     pub fn attr_dkim_dns_token_value3(&self) -> Val<String> {
         Val::expr(self.get_att("DkimDNSTokenValue3"))
     }
@@ -1181,6 +1224,7 @@ pub mod email_identity {
 
     impl ConfigurationSetAttributes {
         /// A new `ConfigurationSetAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1191,6 +1235,7 @@ pub mod email_identity {
     }
 
     impl IntoValue for ConfigurationSetAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ConfigurationSetName", self.configuration_set_name);
@@ -1213,6 +1258,7 @@ pub mod email_identity {
 
     impl DkimAttributes {
         /// A new `DkimAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1223,6 +1269,7 @@ pub mod email_identity {
     }
 
     impl IntoValue for DkimAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SigningEnabled", self.signing_enabled);
@@ -1256,6 +1303,7 @@ pub mod email_identity {
 
     impl DkimSigningAttributes {
         /// A new `DkimSigningAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1268,6 +1316,7 @@ pub mod email_identity {
     }
 
     impl IntoValue for DkimSigningAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DomainSigningPrivateKey", self.domain_signing_private_key);
@@ -1290,6 +1339,7 @@ pub mod email_identity {
 
     impl FeedbackAttributes {
         /// A new `FeedbackAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1300,6 +1350,7 @@ pub mod email_identity {
     }
 
     impl IntoValue for FeedbackAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmailForwardingEnabled", self.email_forwarding_enabled);
@@ -1328,6 +1379,7 @@ pub mod email_identity {
 
     impl MailFromAttributes {
         /// A new `MailFromAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1339,6 +1391,7 @@ pub mod email_identity {
     }
 
     impl IntoValue for MailFromAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BehaviorOnMxFailure", self.behavior_on_mx_failure);
@@ -1394,6 +1447,7 @@ impl CfnEmailIdentityCertificate {
 impl crate::core::element::CfnResource for CfnEmailIdentityCertificate {
     const TYPE_NAME: &'static str = "AWS::SES::EmailIdentityCertificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CertificateArn".into(), self.certificate_arn.into_value());
@@ -1433,6 +1487,7 @@ impl CfnMailManagerAddonInstance {
 impl crate::core::element::CfnResource for CfnMailManagerAddonInstance {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerAddonInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AddonSubscriptionId".into(), self.addon_subscription_id.into_value());
@@ -1445,16 +1500,19 @@ impl crate::core::element::CfnResource for CfnMailManagerAddonInstance {
 impl Handle<CfnMailManagerAddonInstance> {
     ///
     /// `Fn::GetAtt` `AddonInstanceArn`.
+    #[inline]
     pub fn attr_addon_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AddonInstanceArn"))
     }
     ///
     /// `Fn::GetAtt` `AddonInstanceId`.
+    #[inline]
     pub fn attr_addon_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("AddonInstanceId"))
     }
     ///
     /// `Fn::GetAtt` `AddonName`.
+    #[inline]
     pub fn attr_addon_name(&self) -> Val<String> {
         Val::expr(self.get_att("AddonName"))
     }
@@ -1490,6 +1548,7 @@ impl CfnMailManagerAddonSubscription {
 impl crate::core::element::CfnResource for CfnMailManagerAddonSubscription {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerAddonSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AddonName".into(), self.addon_name.into_value());
@@ -1502,11 +1561,13 @@ impl crate::core::element::CfnResource for CfnMailManagerAddonSubscription {
 impl Handle<CfnMailManagerAddonSubscription> {
     ///
     /// `Fn::GetAtt` `AddonSubscriptionArn`.
+    #[inline]
     pub fn attr_addon_subscription_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AddonSubscriptionArn"))
     }
     ///
     /// `Fn::GetAtt` `AddonSubscriptionId`.
+    #[inline]
     pub fn attr_addon_subscription_id(&self) -> Val<String> {
         Val::expr(self.get_att("AddonSubscriptionId"))
     }
@@ -1530,6 +1591,7 @@ pub struct CfnMailManagerAddressList {
 
 impl CfnMailManagerAddressList {
     /// A new `CfnMailManagerAddressList` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1543,6 +1605,7 @@ impl CfnMailManagerAddressList {
 impl crate::core::element::CfnResource for CfnMailManagerAddressList {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerAddressList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AddressListName", self.address_list_name);
@@ -1555,11 +1618,13 @@ impl crate::core::element::CfnResource for CfnMailManagerAddressList {
 impl Handle<CfnMailManagerAddressList> {
     ///
     /// `Fn::GetAtt` `AddressListId`.
+    #[inline]
     pub fn attr_address_list_id(&self) -> Val<String> {
         Val::expr(self.get_att("AddressListId"))
     }
     ///
     /// `Fn::GetAtt` `AddressListArn`.
+    #[inline]
     pub fn attr_address_list_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AddressListArn"))
     }
@@ -1589,6 +1654,7 @@ pub struct CfnMailManagerArchive {
 
 impl CfnMailManagerArchive {
     /// A new `CfnMailManagerArchive` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1604,6 +1670,7 @@ impl CfnMailManagerArchive {
 impl crate::core::element::CfnResource for CfnMailManagerArchive {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerArchive";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ArchiveName", self.archive_name);
@@ -1618,16 +1685,19 @@ impl crate::core::element::CfnResource for CfnMailManagerArchive {
 impl Handle<CfnMailManagerArchive> {
     ///
     /// `Fn::GetAtt` `ArchiveArn`.
+    #[inline]
     pub fn attr_archive_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ArchiveArn"))
     }
     ///
     /// `Fn::GetAtt` `ArchiveId`.
+    #[inline]
     pub fn attr_archive_id(&self) -> Val<String> {
         Val::expr(self.get_att("ArchiveId"))
     }
     ///
     /// `Fn::GetAtt` `ArchiveState`.
+    #[inline]
     pub fn attr_archive_state(&self) -> Val<String> {
         Val::expr(self.get_att("ArchiveState"))
     }
@@ -1704,6 +1774,7 @@ impl CfnMailManagerIngressPoint {
 impl crate::core::element::CfnResource for CfnMailManagerIngressPoint {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerIngressPoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IngressPointConfiguration", self.ingress_point_configuration);
@@ -1723,21 +1794,25 @@ impl crate::core::element::CfnResource for CfnMailManagerIngressPoint {
 impl Handle<CfnMailManagerIngressPoint> {
     ///
     /// `Fn::GetAtt` `IngressPointId`.
+    #[inline]
     pub fn attr_ingress_point_id(&self) -> Val<String> {
         Val::expr(self.get_att("IngressPointId"))
     }
     ///
     /// `Fn::GetAtt` `IngressPointArn`.
+    #[inline]
     pub fn attr_ingress_point_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IngressPointArn"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `ARecord`.
+    #[inline]
     pub fn attr_a_record(&self) -> Val<String> {
         Val::expr(self.get_att("ARecord"))
     }
@@ -1820,6 +1895,7 @@ impl CfnMailManagerRelay {
 impl crate::core::element::CfnResource for CfnMailManagerRelay {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerRelay";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Authentication".into(), self.authentication.into_value());
@@ -1835,11 +1911,13 @@ impl crate::core::element::CfnResource for CfnMailManagerRelay {
 impl Handle<CfnMailManagerRelay> {
     ///
     /// `Fn::GetAtt` `RelayArn`.
+    #[inline]
     pub fn attr_relay_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RelayArn"))
     }
     ///
     /// `Fn::GetAtt` `RelayId`.
+    #[inline]
     pub fn attr_relay_id(&self) -> Val<String> {
         Val::expr(self.get_att("RelayId"))
     }
@@ -1879,6 +1957,7 @@ impl CfnMailManagerRuleSet {
 impl crate::core::element::CfnResource for CfnMailManagerRuleSet {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerRuleSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "RuleSetName", self.rule_set_name);
@@ -1892,11 +1971,13 @@ impl crate::core::element::CfnResource for CfnMailManagerRuleSet {
 impl Handle<CfnMailManagerRuleSet> {
     ///
     /// `Fn::GetAtt` `RuleSetArn`.
+    #[inline]
     pub fn attr_rule_set_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleSetArn"))
     }
     ///
     /// `Fn::GetAtt` `RuleSetId`.
+    #[inline]
     pub fn attr_rule_set_id(&self) -> Val<String> {
         Val::expr(self.get_att("RuleSetId"))
     }
@@ -1937,6 +2018,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -2000,6 +2082,7 @@ impl CfnMailManagerTrafficPolicy {
 impl crate::core::element::CfnResource for CfnMailManagerTrafficPolicy {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerTrafficPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DefaultAction".into(), self.default_action.into_value());
@@ -2015,11 +2098,13 @@ impl crate::core::element::CfnResource for CfnMailManagerTrafficPolicy {
 impl Handle<CfnMailManagerTrafficPolicy> {
     ///
     /// `Fn::GetAtt` `TrafficPolicyArn`.
+    #[inline]
     pub fn attr_traffic_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrafficPolicyArn"))
     }
     ///
     /// `Fn::GetAtt` `TrafficPolicyId`.
+    #[inline]
     pub fn attr_traffic_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("TrafficPolicyId"))
     }
@@ -2047,6 +2132,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for PolicyStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -2097,6 +2183,7 @@ impl CfnMultiRegionEndpoint {
 impl crate::core::element::CfnResource for CfnMultiRegionEndpoint {
     const TYPE_NAME: &'static str = "AWS::SES::MultiRegionEndpoint";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Details".into(), self.details.into_value());
@@ -2125,6 +2212,7 @@ pub mod multi_region_endpoint {
     }
 
     impl IntoValue for Details {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("RouteDetails".into(), self.route_details.into_value());
@@ -2149,6 +2237,7 @@ pub mod multi_region_endpoint {
     }
 
     impl IntoValue for RouteDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Region".into(), self.region.into_value());
@@ -2181,6 +2270,7 @@ impl CfnReceiptFilter {
 impl crate::core::element::CfnResource for CfnReceiptFilter {
     const TYPE_NAME: &'static str = "AWS::SES::ReceiptFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Filter".into(), self.filter.into_value());
@@ -2192,6 +2282,7 @@ impl crate::core::element::CfnResource for CfnReceiptFilter {
 impl Handle<CfnReceiptFilter> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2227,6 +2318,7 @@ pub mod receipt_filter {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IpFilter".into(), self.ip_filter.into_value());
@@ -2259,6 +2351,7 @@ pub mod receipt_filter {
     }
 
     impl IntoValue for IpFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Cidr".into(), self.cidr.into_value());
@@ -2318,6 +2411,7 @@ impl CfnReceiptRule {
 impl crate::core::element::CfnResource for CfnReceiptRule {
     const TYPE_NAME: &'static str = "AWS::SES::ReceiptRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "After", self.after);
@@ -2332,6 +2426,7 @@ impl Handle<CfnReceiptRule> {
     /// The name of the rule
     ///
     /// `Fn::GetAtt` `RuleName`.
+    #[inline]
     pub fn attr_rule_name(&self) -> Val<String> {
         Val::expr(self.get_att("RuleName"))
     }
@@ -2373,6 +2468,7 @@ pub mod receipt_rule {
 
     impl Action {
         /// A new `Action` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2390,6 +2486,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddHeaderAction", self.add_header_action);
@@ -2430,6 +2527,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for AddHeaderAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HeaderName".into(), self.header_name.into_value());
@@ -2494,6 +2592,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for BounceAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Message".into(), self.message.into_value());
@@ -2533,6 +2632,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for ConnectAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IAMRoleARN".into(), self.iam_role_arn.into_value());
@@ -2584,6 +2684,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for LambdaAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FunctionArn".into(), self.function_arn.into_value());
@@ -2639,6 +2740,7 @@ pub mod receipt_rule {
 
     impl Rule {
         /// A new `Rule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2654,6 +2756,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -2736,6 +2839,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for S3Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -2769,6 +2873,7 @@ pub mod receipt_rule {
 
     impl SNSAction {
         /// A new `SNSAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2780,6 +2885,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for SNSAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encoding", self.encoding);
@@ -2818,6 +2924,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for StopAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Scope".into(), self.scope.into_value());
@@ -2860,6 +2967,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for WorkmailAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OrganizationArn".into(), self.organization_arn.into_value());
@@ -2925,6 +3033,7 @@ pub struct CfnReceiptRuleSet {
 
 impl CfnReceiptRuleSet {
     /// A new `CfnReceiptRuleSet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2937,6 +3046,7 @@ impl CfnReceiptRuleSet {
 impl crate::core::element::CfnResource for CfnReceiptRuleSet {
     const TYPE_NAME: &'static str = "AWS::SES::ReceiptRuleSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "RuleSetName", self.rule_set_name);
@@ -2963,6 +3073,7 @@ pub struct CfnTemplate {
 
 impl CfnTemplate {
     /// A new `CfnTemplate` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -2976,6 +3087,7 @@ impl CfnTemplate {
 impl crate::core::element::CfnResource for CfnTemplate {
     const TYPE_NAME: &'static str = "AWS::SES::Template";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Tags", self.tags);
@@ -2988,6 +3100,7 @@ impl crate::core::element::CfnResource for CfnTemplate {
 impl Handle<CfnTemplate> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -3036,6 +3149,7 @@ pub mod template {
     }
 
     impl IntoValue for Template {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HtmlPart", self.html_part);
@@ -3106,6 +3220,7 @@ impl CfnTenant {
 impl crate::core::element::CfnResource for CfnTenant {
     const TYPE_NAME: &'static str = "AWS::SES::Tenant";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ReputationEntity", self.reputation_entity);
@@ -3122,6 +3237,7 @@ impl Handle<CfnTenant> {
     /// Amazon Resource Name (ARN) of the tenant.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -3146,6 +3262,7 @@ pub mod tenant {
     }
 
     impl IntoValue for ReputationEntity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Policy".into(), self.policy.into_value());
@@ -3172,6 +3289,7 @@ pub mod tenant {
     }
 
     impl IntoValue for ReputationPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ReputationEntityPolicy".into(), self.reputation_entity_policy.into_value());
@@ -3198,6 +3316,7 @@ pub mod tenant {
     }
 
     impl IntoValue for ResourceAssociation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ResourceArn".into(), self.resource_arn.into_value());
@@ -3232,6 +3351,7 @@ pub mod tenant {
     }
 
     impl IntoValue for TenantSuppressionAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SuppressedReasons".into(), self.suppressed_reasons.into_value());
@@ -3276,6 +3396,7 @@ pub struct CfnVdmAttributes {
 
 impl CfnVdmAttributes {
     /// A new `CfnVdmAttributes` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -3289,6 +3410,7 @@ impl CfnVdmAttributes {
 impl crate::core::element::CfnResource for CfnVdmAttributes {
     const TYPE_NAME: &'static str = "AWS::SES::VdmAttributes";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DashboardAttributes", self.dashboard_attributes);
@@ -3302,6 +3424,7 @@ impl Handle<CfnVdmAttributes> {
     /// Unique identifier for this resource
     ///
     /// `Fn::GetAtt` `VdmAttributesResourceId`.
+    #[inline]
     pub fn attr_vdm_attributes_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("VdmAttributesResourceId"))
     }
@@ -3323,6 +3446,7 @@ pub mod vdm_attributes {
 
     impl DashboardAttributes {
         /// A new `DashboardAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3333,6 +3457,7 @@ pub mod vdm_attributes {
     }
 
     impl IntoValue for DashboardAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EngagementMetrics", self.engagement_metrics);
@@ -3353,6 +3478,7 @@ pub mod vdm_attributes {
 
     impl GuardianAttributes {
         /// A new `GuardianAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3363,6 +3489,7 @@ pub mod vdm_attributes {
     }
 
     impl IntoValue for GuardianAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OptimizedSharedDelivery", self.optimized_shared_delivery);

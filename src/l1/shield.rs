@@ -56,6 +56,7 @@ impl CfnDRTAccess {
 impl crate::core::element::CfnResource for CfnDRTAccess {
     const TYPE_NAME: &'static str = "AWS::Shield::DRTAccess";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "LogBucketList", self.log_bucket_list);
@@ -68,6 +69,7 @@ impl crate::core::element::CfnResource for CfnDRTAccess {
 impl Handle<CfnDRTAccess> {
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -117,6 +119,7 @@ impl CfnProactiveEngagement {
 impl crate::core::element::CfnResource for CfnProactiveEngagement {
     const TYPE_NAME: &'static str = "AWS::Shield::ProactiveEngagement";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("EmergencyContactList".into(), self.emergency_contact_list.into_value());
@@ -129,6 +132,7 @@ impl crate::core::element::CfnResource for CfnProactiveEngagement {
 impl Handle<CfnProactiveEngagement> {
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -172,6 +176,7 @@ pub mod proactive_engagement {
     }
 
     impl IntoValue for EmergencyContact {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ContactNotes", self.contact_notes);
@@ -255,6 +260,7 @@ impl CfnProtection {
 impl crate::core::element::CfnResource for CfnProtection {
     const TYPE_NAME: &'static str = "AWS::Shield::Protection";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(
@@ -275,12 +281,14 @@ impl Handle<CfnProtection> {
     /// The unique identifier (ID) of the protection.
     ///
     /// `Fn::GetAtt` `ProtectionId`.
+    #[inline]
     pub fn attr_protection_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProtectionId"))
     }
     /// The ARN (Amazon Resource Name) of the protection.
     ///
     /// `Fn::GetAtt` `ProtectionArn`.
+    #[inline]
     pub fn attr_protection_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProtectionArn"))
     }
@@ -318,6 +326,7 @@ pub mod protection {
     }
 
     impl IntoValue for ApplicationLayerAutomaticResponseConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -421,6 +430,7 @@ impl CfnProtectionGroup {
 impl crate::core::element::CfnResource for CfnProtectionGroup {
     const TYPE_NAME: &'static str = "AWS::Shield::ProtectionGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Aggregation".into(), self.aggregation.into_value());
@@ -438,6 +448,7 @@ impl Handle<CfnProtectionGroup> {
     /// The ARN (Amazon Resource Name) of the protection group.
     ///
     /// `Fn::GetAtt` `ProtectionGroupArn`.
+    #[inline]
     pub fn attr_protection_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProtectionGroupArn"))
     }

@@ -64,6 +64,7 @@ impl CfnProfilePermission {
 impl crate::core::element::CfnResource for CfnProfilePermission {
     const TYPE_NAME: &'static str = "AWS::Signer::ProfilePermission";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Action".into(), self.action.into_value());
@@ -115,6 +116,7 @@ impl CfnSigningProfile {
 impl crate::core::element::CfnResource for CfnSigningProfile {
     const TYPE_NAME: &'static str = "AWS::Signer::SigningProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PlatformId".into(), self.platform_id.into_value());
@@ -128,21 +130,25 @@ impl crate::core::element::CfnResource for CfnSigningProfile {
 impl Handle<CfnSigningProfile> {
     ///
     /// `Fn::GetAtt` `ProfileName`.
+    #[inline]
     pub fn attr_profile_name(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileName"))
     }
     ///
     /// `Fn::GetAtt` `ProfileVersion`.
+    #[inline]
     pub fn attr_profile_version(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileVersion"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `ProfileVersionArn`.
+    #[inline]
     pub fn attr_profile_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileVersionArn"))
     }
@@ -165,6 +171,7 @@ pub mod signing_profile {
 
     impl SignatureValidityPeriod {
         /// A new `SignatureValidityPeriod` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -176,6 +183,7 @@ pub mod signing_profile {
     }
 
     impl IntoValue for SignatureValidityPeriod {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Type", self.r#type);

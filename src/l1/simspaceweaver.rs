@@ -70,6 +70,7 @@ impl CfnSimulation {
 impl crate::core::element::CfnResource for CfnSimulation {
     const TYPE_NAME: &'static str = "AWS::SimSpaceWeaver::Simulation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MaximumDuration", self.maximum_duration);
@@ -86,6 +87,7 @@ impl Handle<CfnSimulation> {
     /// Json object with all simulation details
     ///
     /// `Fn::GetAtt` `DescribePayload`.
+    #[inline]
     pub fn attr_describe_payload(&self) -> Val<String> {
         Val::expr(self.get_att("DescribePayload"))
     }
@@ -117,6 +119,7 @@ pub mod simulation {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());

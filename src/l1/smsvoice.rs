@@ -59,6 +59,7 @@ pub struct CfnConfigurationSet {
 
 impl CfnConfigurationSet {
     /// A new `CfnConfigurationSet` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -76,6 +77,7 @@ impl CfnConfigurationSet {
 impl crate::core::element::CfnResource for CfnConfigurationSet {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::ConfigurationSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConfigurationSetName", self.configuration_set_name);
@@ -92,6 +94,7 @@ impl crate::core::element::CfnResource for CfnConfigurationSet {
 impl Handle<CfnConfigurationSet> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -125,6 +128,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for CloudWatchLogsDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IamRoleArn".into(), self.iam_role_arn.into_value());
@@ -198,6 +202,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for EventDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogsDestination", self.cloud_watch_logs_destination);
@@ -235,6 +240,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for KinesisFirehoseDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DeliveryStreamArn".into(), self.delivery_stream_arn.into_value());
@@ -262,6 +268,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for SnsDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicArn".into(), self.topic_arn.into_value());
@@ -358,6 +365,7 @@ impl CfnNotifyConfiguration {
 impl crate::core::element::CfnResource for CfnNotifyConfiguration {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::NotifyConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DefaultTemplateId", self.default_template_id);
@@ -377,36 +385,42 @@ impl Handle<CfnNotifyConfiguration> {
     /// The Amazon Resource Name (ARN) for the notify configuration.
     ///
     /// `Fn::GetAtt` `NotifyConfigurationArn`.
+    #[inline]
     pub fn attr_notify_configuration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NotifyConfigurationArn"))
     }
     /// The unique identifier for the notify configuration.
     ///
     /// `Fn::GetAtt` `NotifyConfigurationId`.
+    #[inline]
     pub fn attr_notify_configuration_id(&self) -> Val<String> {
         Val::expr(self.get_att("NotifyConfigurationId"))
     }
     /// The tier of the notify configuration.
     ///
     /// `Fn::GetAtt` `Tier`.
+    #[inline]
     pub fn attr_tier(&self) -> Val<String> {
         Val::expr(self.get_att("Tier"))
     }
     /// The tier upgrade status of the notify configuration.
     ///
     /// `Fn::GetAtt` `TierUpgradeStatus`.
+    #[inline]
     pub fn attr_tier_upgrade_status(&self) -> Val<String> {
         Val::expr(self.get_att("TierUpgradeStatus"))
     }
     /// The current status of the notify configuration.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time when the notify configuration was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
@@ -453,6 +467,7 @@ pub struct CfnOptOutList {
 
 impl CfnOptOutList {
     /// A new `CfnOptOutList` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -466,6 +481,7 @@ impl CfnOptOutList {
 impl crate::core::element::CfnResource for CfnOptOutList {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::OptOutList";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "OptOutListName", self.opt_out_list_name);
@@ -479,6 +495,7 @@ impl Handle<CfnOptOutList> {
     /// The Amazon Resource Name (ARN) for the OptOutList.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -591,6 +608,7 @@ impl CfnPhoneNumber {
 impl crate::core::element::CfnResource for CfnPhoneNumber {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::PhoneNumber";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -611,16 +629,19 @@ impl crate::core::element::CfnResource for CfnPhoneNumber {
 impl Handle<CfnPhoneNumber> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `PhoneNumberId`.
+    #[inline]
     pub fn attr_phone_number_id(&self) -> Val<String> {
         Val::expr(self.get_att("PhoneNumberId"))
     }
     ///
     /// `Fn::GetAtt` `PhoneNumber`.
+    #[inline]
     pub fn attr_phone_number(&self) -> Val<String> {
         Val::expr(self.get_att("PhoneNumber"))
     }
@@ -649,6 +670,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for MandatoryKeyword {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Message".into(), self.message.into_value());
@@ -679,6 +701,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for MandatoryKeywords {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HELP".into(), self.help.into_value());
@@ -717,6 +740,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for OptionalKeyword {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -762,6 +786,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for TwoWay {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelArn", self.channel_arn);
@@ -899,6 +924,7 @@ impl CfnPool {
 impl crate::core::element::CfnResource for CfnPool {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::Pool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -918,11 +944,13 @@ impl crate::core::element::CfnResource for CfnPool {
 impl Handle<CfnPool> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("PoolId"))
     }
@@ -951,6 +979,7 @@ pub mod pool {
     }
 
     impl IntoValue for MandatoryKeyword {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Message".into(), self.message.into_value());
@@ -981,6 +1010,7 @@ pub mod pool {
     }
 
     impl IntoValue for MandatoryKeywords {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HELP".into(), self.help.into_value());
@@ -1019,6 +1049,7 @@ pub mod pool {
     }
 
     impl IntoValue for OptionalKeyword {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -1064,6 +1095,7 @@ pub mod pool {
     }
 
     impl IntoValue for TwoWay {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelArn", self.channel_arn);
@@ -1112,6 +1144,7 @@ pub struct CfnProtectConfiguration {
 
 impl CfnProtectConfiguration {
     /// A new `CfnProtectConfiguration` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1126,6 +1159,7 @@ impl CfnProtectConfiguration {
 impl crate::core::element::CfnResource for CfnProtectConfiguration {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::ProtectConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CountryRuleSet", self.country_rule_set);
@@ -1140,12 +1174,14 @@ impl Handle<CfnProtectConfiguration> {
     /// The Amazon Resource Name (ARN) of the protect configuration.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The unique identifier for the protect configuration.
     ///
     /// `Fn::GetAtt` `ProtectConfigurationId`.
+    #[inline]
     pub fn attr_protect_configuration_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProtectConfigurationId"))
     }
@@ -1178,6 +1214,7 @@ pub mod protect_configuration {
     }
 
     impl IntoValue for CountryRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CountryCode".into(), self.country_code.into_value());
@@ -1203,6 +1240,7 @@ pub mod protect_configuration {
 
     impl CountryRuleSet {
         /// A new `CountryRuleSet` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1215,6 +1253,7 @@ pub mod protect_configuration {
     }
 
     impl IntoValue for CountryRuleSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MMS", self.mms);
@@ -1314,6 +1353,7 @@ pub struct CfnRcsAgent {
 
 impl CfnRcsAgent {
     /// A new `CfnRcsAgent` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1336,6 +1376,7 @@ impl CfnRcsAgent {
 impl crate::core::element::CfnResource for CfnRcsAgent {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::RcsAgent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -1358,12 +1399,14 @@ impl Handle<CfnRcsAgent> {
     /// The Amazon Resource Name (ARN) of the RCS agent.
     ///
     /// `Fn::GetAtt` `RcsAgentArn`.
+    #[inline]
     pub fn attr_rcs_agent_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RcsAgentArn"))
     }
     /// The unique identifier for the RCS agent, in the format rcs- followed by a hexadecimal string.
     ///
     /// `Fn::GetAtt` `RcsAgentId`.
+    #[inline]
     pub fn attr_rcs_agent_id(&self) -> Val<String> {
         Val::expr(self.get_att("RcsAgentId"))
     }
@@ -1373,12 +1416,14 @@ impl Handle<CfnRcsAgent> {
     /// submitted country launches are active. DELETED means the agent has been deleted.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time when the RCS agent was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
@@ -1386,6 +1431,7 @@ impl Handle<CfnRcsAgent> {
     /// associated with a pool, which is done through the pool APIs rather than through this resource.
     ///
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("PoolId"))
     }
@@ -1394,6 +1440,7 @@ impl Handle<CfnRcsAgent> {
     /// approval.
     ///
     /// `Fn::GetAtt` `TestingAgent`.
+    #[inline]
     pub fn attr_testing_agent(&self) -> Value {
         self.get_att("TestingAgent")
     }
@@ -1434,6 +1481,7 @@ impl CfnRegistration {
 impl crate::core::element::CfnResource for CfnRegistration {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::Registration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("RegistrationType".into(), self.registration_type.into_value());
@@ -1447,30 +1495,35 @@ impl Handle<CfnRegistration> {
     /// The Amazon Resource Name (ARN) for the registration.
     ///
     /// `Fn::GetAtt` `RegistrationArn`.
+    #[inline]
     pub fn attr_registration_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RegistrationArn"))
     }
     /// The unique identifier for the registration.
     ///
     /// `Fn::GetAtt` `RegistrationId`.
+    #[inline]
     pub fn attr_registration_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegistrationId"))
     }
     /// The status of the registration.
     ///
     /// `Fn::GetAtt` `RegistrationStatus`.
+    #[inline]
     pub fn attr_registration_status(&self) -> Val<String> {
         Val::expr(self.get_att("RegistrationStatus"))
     }
     /// The current version number of the registration.
     ///
     /// `Fn::GetAtt` `CurrentVersionNumber`.
+    #[inline]
     pub fn attr_current_version_number(&self) -> Val<i64> {
         Val::expr(self.get_att("CurrentVersionNumber"))
     }
     /// The time when the registration was created, in UNIX epoch time format.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
@@ -1506,6 +1559,7 @@ pub struct CfnRegistrationAttachment {
 
 impl CfnRegistrationAttachment {
     /// A new `CfnRegistrationAttachment` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1520,6 +1574,7 @@ impl CfnRegistrationAttachment {
 impl crate::core::element::CfnResource for CfnRegistrationAttachment {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::RegistrationAttachment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AttachmentBody", self.attachment_body);
@@ -1534,30 +1589,35 @@ impl Handle<CfnRegistrationAttachment> {
     /// The Amazon Resource Name (ARN) for the registration attachment.
     ///
     /// `Fn::GetAtt` `RegistrationAttachmentArn`.
+    #[inline]
     pub fn attr_registration_attachment_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RegistrationAttachmentArn"))
     }
     /// The unique identifier for the registration attachment.
     ///
     /// `Fn::GetAtt` `RegistrationAttachmentId`.
+    #[inline]
     pub fn attr_registration_attachment_id(&self) -> Val<String> {
         Val::expr(self.get_att("RegistrationAttachmentId"))
     }
     /// The status of the registration attachment.
     ///
     /// `Fn::GetAtt` `AttachmentStatus`.
+    #[inline]
     pub fn attr_attachment_status(&self) -> Val<String> {
         Val::expr(self.get_att("AttachmentStatus"))
     }
     /// The time when the registration attachment was created, in UNIX epoch time format.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }
     /// The URL to the document that was uploaded as the registration attachment, as returned by the service.
     ///
     /// `Fn::GetAtt` `UploadedAttachmentUrl`.
+    #[inline]
     pub fn attr_uploaded_attachment_url(&self) -> Val<String> {
         Val::expr(self.get_att("UploadedAttachmentUrl"))
     }
@@ -1591,6 +1651,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -1648,6 +1709,7 @@ impl CfnSenderId {
 impl crate::core::element::CfnResource for CfnSenderId {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::SenderId";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -1663,6 +1725,7 @@ impl Handle<CfnSenderId> {
     /// The Amazon Resource Name (ARN) associated with the SenderId.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1705,6 +1768,7 @@ impl CfnVerifiedDestinationNumber {
 impl crate::core::element::CfnResource for CfnVerifiedDestinationNumber {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::VerifiedDestinationNumber";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationPhoneNumber".into(), self.destination_phone_number.into_value());
@@ -1718,12 +1782,14 @@ impl Handle<CfnVerifiedDestinationNumber> {
     /// The Amazon Resource Name (ARN) for the verified destination phone number.
     ///
     /// `Fn::GetAtt` `VerifiedDestinationNumberArn`.
+    #[inline]
     pub fn attr_verified_destination_number_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedDestinationNumberArn"))
     }
     /// The unique identifier for the verified destination phone number.
     ///
     /// `Fn::GetAtt` `VerifiedDestinationNumberId`.
+    #[inline]
     pub fn attr_verified_destination_number_id(&self) -> Val<String> {
         Val::expr(self.get_att("VerifiedDestinationNumberId"))
     }
@@ -1731,12 +1797,14 @@ impl Handle<CfnVerifiedDestinationNumber> {
     /// VERIFIED means it is verified and can receive messages.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time when the verified destination phone number was created.
     ///
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTimestamp"))
     }

@@ -121,6 +121,7 @@ impl CfnSubscription {
 impl crate::core::element::CfnResource for CfnSubscription {
     const TYPE_NAME: &'static str = "AWS::SNS::Subscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeliveryPolicy", self.delivery_policy);
@@ -143,6 +144,7 @@ impl Handle<CfnSubscription> {
     /// Arn of the subscription
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -277,6 +279,7 @@ pub struct CfnTopic {
 
 impl CfnTopic {
     /// A new `CfnTopic` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -302,6 +305,7 @@ impl CfnTopic {
 impl crate::core::element::CfnResource for CfnTopic {
     const TYPE_NAME: &'static str = "AWS::SNS::Topic";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ArchivePolicy", self.archive_policy);
@@ -326,6 +330,7 @@ impl crate::core::element::CfnResource for CfnTopic {
 impl Handle<CfnTopic> {
     ///
     /// `Fn::GetAtt` `TopicArn`.
+    #[inline]
     pub fn attr_topic_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TopicArn"))
     }
@@ -383,6 +388,7 @@ pub mod topic {
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FailureFeedbackRoleArn", self.failure_feedback_role_arn);
@@ -425,6 +431,7 @@ pub mod topic {
     }
 
     impl IntoValue for Subscription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Endpoint".into(), self.endpoint.into_value());
@@ -474,6 +481,7 @@ impl CfnTopicInlinePolicy {
 impl crate::core::element::CfnResource for CfnTopicInlinePolicy {
     const TYPE_NAME: &'static str = "AWS::SNS::TopicInlinePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -514,6 +522,7 @@ impl CfnTopicPolicy {
 impl crate::core::element::CfnResource for CfnTopicPolicy {
     const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -526,6 +535,7 @@ impl crate::core::element::CfnResource for CfnTopicPolicy {
 impl Handle<CfnTopicPolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

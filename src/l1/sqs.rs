@@ -254,6 +254,7 @@ pub struct CfnQueue {
 
 impl CfnQueue {
     /// A new `CfnQueue` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -281,6 +282,7 @@ impl CfnQueue {
 impl crate::core::element::CfnResource for CfnQueue {
     const TYPE_NAME: &'static str = "AWS::SQS::Queue";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContentBasedDeduplication", self.content_based_deduplication);
@@ -307,11 +309,13 @@ impl crate::core::element::CfnResource for CfnQueue {
 impl Handle<CfnQueue> {
     ///
     /// `Fn::GetAtt` `QueueUrl`.
+    #[inline]
     pub fn attr_queue_url(&self) -> Val<String> {
         Val::expr(self.get_att("QueueUrl"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -342,6 +346,7 @@ impl CfnQueueInlinePolicy {
 impl crate::core::element::CfnResource for CfnQueueInlinePolicy {
     const TYPE_NAME: &'static str = "AWS::SQS::QueueInlinePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -385,6 +390,7 @@ impl CfnQueuePolicy {
 impl crate::core::element::CfnResource for CfnQueuePolicy {
     const TYPE_NAME: &'static str = "AWS::SQS::QueuePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PolicyDocument".into(), self.policy_document.into_value());
@@ -397,6 +403,7 @@ impl crate::core::element::CfnResource for CfnQueuePolicy {
 impl Handle<CfnQueuePolicy> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

@@ -154,6 +154,7 @@ impl CfnAssociation {
 impl crate::core::element::CfnResource for CfnAssociation {
     const TYPE_NAME: &'static str = "AWS::SSM::Association";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplyOnlyAtCronInterval", self.apply_only_at_cron_interval);
@@ -184,6 +185,7 @@ impl Handle<CfnAssociation> {
     /// Unique identifier of the association.
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }
@@ -203,6 +205,7 @@ pub mod association {
 
     impl InstanceAssociationOutputLocation {
         /// A new `InstanceAssociationOutputLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -213,6 +216,7 @@ pub mod association {
     }
 
     impl IntoValue for InstanceAssociationOutputLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Location", self.s3_location);
@@ -237,6 +241,7 @@ pub mod association {
 
     impl S3OutputLocation {
         /// A new `S3OutputLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -249,6 +254,7 @@ pub mod association {
     }
 
     impl IntoValue for S3OutputLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OutputS3BucketName", self.output_s3_bucket_name);
@@ -278,6 +284,7 @@ pub mod association {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -376,6 +383,7 @@ impl CfnCloudConnector {
 impl crate::core::element::CfnResource for CfnCloudConnector {
     const TYPE_NAME: &'static str = "AWS::SSM::CloudConnector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigConnectorArn".into(), self.config_connector_arn.into_value());
@@ -393,24 +401,28 @@ impl Handle<CfnCloudConnector> {
     /// The ARN of the cloud connector.
     ///
     /// `Fn::GetAtt` `CloudConnectorArn`.
+    #[inline]
     pub fn attr_cloud_connector_arn(&self) -> Val<String> {
         Val::expr(self.get_att("CloudConnectorArn"))
     }
     /// The unique identifier of the cloud connector.
     ///
     /// `Fn::GetAtt` `CloudConnectorId`.
+    #[inline]
     pub fn attr_cloud_connector_id(&self) -> Val<String> {
         Val::expr(self.get_att("CloudConnectorId"))
     }
     /// The timestamp when the cloud connector was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The timestamp when the cloud connector was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -468,6 +480,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for AzureConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationDisplayName", self.application_display_name);
@@ -507,6 +520,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for AzureSubscription {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisplayName", self.display_name);
@@ -532,6 +546,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for CloudConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AzureConfiguration".into(), self.azure_configuration.into_value());
@@ -558,6 +573,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for ConfigurationTargets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Subscriptions".into(), self.subscriptions.into_value());
@@ -664,6 +680,7 @@ impl CfnDocument {
 impl crate::core::element::CfnResource for CfnDocument {
     const TYPE_NAME: &'static str = "AWS::SSM::Document";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Attachments", self.attachments);
@@ -707,6 +724,7 @@ pub mod document {
 
     impl AttachmentsSource {
         /// A new `AttachmentsSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -719,6 +737,7 @@ pub mod document {
     }
 
     impl IntoValue for AttachmentsSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -746,6 +765,7 @@ pub mod document {
 
     impl DocumentRequires {
         /// A new `DocumentRequires` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -757,6 +777,7 @@ pub mod document {
     }
 
     impl IntoValue for DocumentRequires {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -927,6 +948,7 @@ impl CfnMaintenanceWindow {
 impl crate::core::element::CfnResource for CfnMaintenanceWindow {
     const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AllowUnassociatedTargets".into(), self.allow_unassociated_targets.into_value());
@@ -949,6 +971,7 @@ impl Handle<CfnMaintenanceWindow> {
     /// The ID of the maintenance window.
     ///
     /// `Fn::GetAtt` `WindowId`.
+    #[inline]
     pub fn attr_window_id(&self) -> Val<String> {
         Val::expr(self.get_att("WindowId"))
     }
@@ -1022,6 +1045,7 @@ impl CfnMaintenanceWindowTarget {
 impl crate::core::element::CfnResource for CfnMaintenanceWindowTarget {
     const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindowTarget";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1039,6 +1063,7 @@ impl Handle<CfnMaintenanceWindowTarget> {
     /// The ID of the target.
     ///
     /// `Fn::GetAtt` `WindowTargetId`.
+    #[inline]
     pub fn attr_window_target_id(&self) -> Val<String> {
         Val::expr(self.get_att("WindowTargetId"))
     }
@@ -1070,6 +1095,7 @@ pub mod maintenance_window_target {
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1214,6 +1240,7 @@ impl CfnMaintenanceWindowTask {
 impl crate::core::element::CfnResource for CfnMaintenanceWindowTask {
     const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindowTask";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CutoffBehavior", self.cutoff_behavior);
@@ -1239,6 +1266,7 @@ impl Handle<CfnMaintenanceWindowTask> {
     /// Unique identifier of the maintenance window task.
     ///
     /// `Fn::GetAtt` `WindowTaskId`.
+    #[inline]
     pub fn attr_window_task_id(&self) -> Val<String> {
         Val::expr(self.get_att("WindowTaskId"))
     }
@@ -1265,6 +1293,7 @@ pub mod maintenance_window_task {
 
     impl CloudWatchOutputConfig {
         /// A new `CloudWatchOutputConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1276,6 +1305,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for CloudWatchOutputConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
@@ -1311,6 +1341,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for LoggingInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Region".into(), self.region.into_value());
@@ -1334,6 +1365,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowAutomationParameters {
         /// A new `MaintenanceWindowAutomationParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1345,6 +1377,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for MaintenanceWindowAutomationParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DocumentVersion", self.document_version);
@@ -1370,6 +1403,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowLambdaParameters {
         /// A new `MaintenanceWindowLambdaParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1382,6 +1416,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for MaintenanceWindowLambdaParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ClientContext", self.client_context);
@@ -1432,6 +1467,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowRunCommandParameters {
         /// A new `MaintenanceWindowRunCommandParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1452,6 +1488,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for MaintenanceWindowRunCommandParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchOutputConfig", self.cloud_watch_output_config);
@@ -1483,6 +1520,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowStepFunctionsParameters {
         /// A new `MaintenanceWindowStepFunctionsParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1494,6 +1532,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for MaintenanceWindowStepFunctionsParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Input", self.input);
@@ -1530,6 +1569,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for NotificationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("NotificationArn".into(), self.notification_arn.into_value());
@@ -1559,6 +1599,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1587,6 +1628,7 @@ pub mod maintenance_window_task {
 
     impl TaskInvocationParameters {
         /// A new `TaskInvocationParameters` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1600,6 +1642,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for TaskInvocationParameters {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaintenanceWindowAutomationParameters", self.maintenance_window_automation_parameters);
@@ -1708,6 +1751,7 @@ impl CfnOpsItem {
 impl crate::core::element::CfnResource for CfnOpsItem {
     const TYPE_NAME: &'static str = "AWS::SSM::OpsItem";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Category", self.category);
@@ -1726,54 +1770,63 @@ impl Handle<CfnOpsItem> {
     /// The ID of the OpsItem.
     ///
     /// `Fn::GetAtt` `OpsItemId`.
+    #[inline]
     pub fn attr_ops_item_id(&self) -> Val<String> {
         Val::expr(self.get_att("OpsItemId"))
     }
     /// The ARN of the OpsItem.
     ///
     /// `Fn::GetAtt` `OpsItemArn`.
+    #[inline]
     pub fn attr_ops_item_arn(&self) -> Val<String> {
         Val::expr(self.get_att("OpsItemArn"))
     }
     /// The status of the OpsItem.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The user who created the OpsItem.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The time the OpsItem was created.
     ///
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedTime"))
     }
     /// The user who last modified the OpsItem.
     ///
     /// `Fn::GetAtt` `LastModifiedBy`.
+    #[inline]
     pub fn attr_last_modified_by(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy"))
     }
     /// The time the OpsItem was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
     /// The type of OpsItem.
     ///
     /// `Fn::GetAtt` `OpsItemType`.
+    #[inline]
     pub fn attr_ops_item_type(&self) -> Val<String> {
         Val::expr(self.get_att("OpsItemType"))
     }
     /// The version of the OpsItem.
     ///
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Val<String> {
         Val::expr(self.get_att("Version"))
     }
@@ -1900,6 +1953,7 @@ impl CfnParameter {
 impl crate::core::element::CfnResource for CfnParameter {
     const TYPE_NAME: &'static str = "AWS::SSM::Parameter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowedPattern", self.allowed_pattern);
@@ -1919,6 +1973,7 @@ impl crate::core::element::CfnResource for CfnParameter {
 impl Handle<CfnParameter> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2084,6 +2139,7 @@ impl CfnPatchBaseline {
 impl crate::core::element::CfnResource for CfnPatchBaseline {
     const TYPE_NAME: &'static str = "AWS::SSM::PatchBaseline";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApprovalRules", self.approval_rules);
@@ -2110,6 +2166,7 @@ impl Handle<CfnPatchBaseline> {
     /// The ID of the patch baseline.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -2132,6 +2189,7 @@ pub mod patch_baseline {
 
     impl PatchFilter {
         /// A new `PatchFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2143,6 +2201,7 @@ pub mod patch_baseline {
     }
 
     impl IntoValue for PatchFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Key", self.key);
@@ -2162,6 +2221,7 @@ pub mod patch_baseline {
 
     impl PatchFilterGroup {
         /// A new `PatchFilterGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2172,6 +2232,7 @@ pub mod patch_baseline {
     }
 
     impl IntoValue for PatchFilterGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PatchFilters", self.patch_filters);
@@ -2197,6 +2258,7 @@ pub mod patch_baseline {
 
     impl PatchSource {
         /// A new `PatchSource` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2209,6 +2271,7 @@ pub mod patch_baseline {
     }
 
     impl IntoValue for PatchSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configuration", self.configuration);
@@ -2241,6 +2304,7 @@ pub mod patch_baseline {
 
     impl Rule {
         /// A new `Rule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2255,6 +2319,7 @@ pub mod patch_baseline {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApproveAfterDays", self.approve_after_days);
@@ -2277,6 +2342,7 @@ pub mod patch_baseline {
 
     impl RuleGroup {
         /// A new `RuleGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2287,6 +2353,7 @@ pub mod patch_baseline {
     }
 
     impl IntoValue for RuleGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PatchRules", self.patch_rules);
@@ -2447,6 +2514,7 @@ impl CfnResourceDataSync {
 impl crate::core::element::CfnResource for CfnResourceDataSync {
     const TYPE_NAME: &'static str = "AWS::SSM::ResourceDataSync";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BucketName", self.bucket_name);
@@ -2489,6 +2557,7 @@ pub mod resource_data_sync {
     }
 
     impl IntoValue for AwsOrganizationsSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OrganizationSourceType".into(), self.organization_source_type.into_value());
@@ -2541,6 +2610,7 @@ pub mod resource_data_sync {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -2588,6 +2658,7 @@ pub mod resource_data_sync {
     }
 
     impl IntoValue for SyncSource {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AwsOrganizationsSource", self.aws_organizations_source);
@@ -2637,6 +2708,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::SSM::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Policy".into(), self.policy.into_value());
@@ -2650,12 +2722,14 @@ impl Handle<CfnResourcePolicy> {
     /// An unique identifier within the policies of a resource.
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     /// A snapshot identifier for the policy over time.
     ///
     /// `Fn::GetAtt` `PolicyHash`.
+    #[inline]
     pub fn attr_policy_hash(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyHash"))
     }
@@ -2692,6 +2766,7 @@ impl CfnServiceSetting {
 impl crate::core::element::CfnResource for CfnServiceSetting {
     const TYPE_NAME: &'static str = "AWS::SSM::ServiceSetting";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SettingId".into(), self.setting_id.into_value());
@@ -2705,24 +2780,28 @@ impl Handle<CfnServiceSetting> {
     /// The status of the service setting. The value can be Default, Customized or PendingUpdate.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The last time the service setting was modified.
     ///
     /// `Fn::GetAtt` `LastModifiedDate`.
+    #[inline]
     pub fn attr_last_modified_date(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedDate"))
     }
     /// The ARN of the last modified user.
     ///
     /// `Fn::GetAtt` `LastModifiedUser`.
+    #[inline]
     pub fn attr_last_modified_user(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedUser"))
     }
     /// The ARN of the service setting.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

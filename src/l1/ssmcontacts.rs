@@ -72,6 +72,7 @@ impl CfnContact {
 impl crate::core::element::CfnResource for CfnContact {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::Contact";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Alias".into(), self.alias.into_value());
@@ -88,6 +89,7 @@ impl Handle<CfnContact> {
     /// The Amazon Resource Name (ARN) of the contact.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -120,6 +122,7 @@ pub mod contact {
     }
 
     impl IntoValue for ChannelTargetInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChannelId".into(), self.channel_id.into_value());
@@ -152,6 +155,7 @@ pub mod contact {
     }
 
     impl IntoValue for ContactTargetInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContactId".into(), self.contact_id.into_value());
@@ -183,6 +187,7 @@ pub mod contact {
 
     impl Stage {
         /// A new `Stage` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -195,6 +200,7 @@ pub mod contact {
     }
 
     impl IntoValue for Stage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInMinutes", self.duration_in_minutes);
@@ -218,6 +224,7 @@ pub mod contact {
 
     impl Targets {
         /// A new `Targets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -229,6 +236,7 @@ pub mod contact {
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelTargetInfo", self.channel_target_info);
@@ -288,6 +296,7 @@ pub struct CfnContactChannel {
 
 impl CfnContactChannel {
     /// A new `CfnContactChannel` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -304,6 +313,7 @@ impl CfnContactChannel {
 impl crate::core::element::CfnResource for CfnContactChannel {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::ContactChannel";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ChannelAddress", self.channel_address);
@@ -320,6 +330,7 @@ impl Handle<CfnContactChannel> {
     /// The Amazon Resource Name (ARN) of the engagement to a contact channel.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -365,6 +376,7 @@ pub struct CfnPlan {
 
 impl CfnPlan {
     /// A new `CfnPlan` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -379,6 +391,7 @@ impl CfnPlan {
 impl crate::core::element::CfnResource for CfnPlan {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::Plan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ContactId", self.contact_id);
@@ -393,6 +406,7 @@ impl Handle<CfnPlan> {
     /// The Amazon Resource Name (ARN) of the contact.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -425,6 +439,7 @@ pub mod plan {
     }
 
     impl IntoValue for ChannelTargetInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChannelId".into(), self.channel_id.into_value());
@@ -457,6 +472,7 @@ pub mod plan {
     }
 
     impl IntoValue for ContactTargetInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ContactId".into(), self.contact_id.into_value());
@@ -493,6 +509,7 @@ pub mod plan {
     }
 
     impl IntoValue for Stage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DurationInMinutes".into(), self.duration_in_minutes.into_value());
@@ -515,6 +532,7 @@ pub mod plan {
 
     impl Targets {
         /// A new `Targets` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -526,6 +544,7 @@ pub mod plan {
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChannelTargetInfo", self.channel_target_info);
@@ -600,6 +619,7 @@ impl CfnRotation {
 impl crate::core::element::CfnResource for CfnRotation {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::Rotation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ContactIds".into(), self.contact_ids.into_value());
@@ -617,6 +637,7 @@ impl Handle<CfnRotation> {
     /// The Amazon Resource Name (ARN) of the rotation.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -645,6 +666,7 @@ pub mod rotation {
     }
 
     impl IntoValue for CoverageTime {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EndTime".into(), self.end_time.into_value());
@@ -675,6 +697,7 @@ pub mod rotation {
     }
 
     impl IntoValue for MonthlySetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DayOfMonth".into(), self.day_of_month.into_value());
@@ -721,6 +744,7 @@ pub mod rotation {
 
     impl RecurrenceSettings {
         /// A new `RecurrenceSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -736,6 +760,7 @@ pub mod rotation {
     }
 
     impl IntoValue for RecurrenceSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DailySettings", self.daily_settings);
@@ -770,6 +795,7 @@ pub mod rotation {
     }
 
     impl IntoValue for ShiftCoverage {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CoverageTimes".into(), self.coverage_times.into_value());
@@ -798,6 +824,7 @@ pub mod rotation {
     }
 
     impl IntoValue for WeeklySetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DayOfWeek".into(), self.day_of_week.into_value());

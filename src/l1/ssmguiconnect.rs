@@ -35,6 +35,7 @@ pub struct CfnPreferences {
 
 impl CfnPreferences {
     /// A new `CfnPreferences` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -47,6 +48,7 @@ impl CfnPreferences {
 impl crate::core::element::CfnResource for CfnPreferences {
     const TYPE_NAME: &'static str = "AWS::SSMGuiConnect::Preferences";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ConnectionRecordingPreferences", self.connection_recording_preferences);
@@ -59,6 +61,7 @@ impl Handle<CfnPreferences> {
     /// The AWS Account Id that the preference is associated with, used as the unique identifier for this resource.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
@@ -87,6 +90,7 @@ pub mod preferences {
     }
 
     impl IntoValue for ConnectionRecordingPreferences {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KMSKeyArn".into(), self.kms_key_arn.into_value());
@@ -112,6 +116,7 @@ pub mod preferences {
     }
 
     impl IntoValue for RecordingDestinations {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Buckets".into(), self.s3_buckets.into_value());
@@ -139,6 +144,7 @@ pub mod preferences {
     }
 
     impl IntoValue for S3Bucket {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());

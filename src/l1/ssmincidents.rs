@@ -55,6 +55,7 @@ impl CfnReplicationSet {
 impl crate::core::element::CfnResource for CfnReplicationSet {
     const TYPE_NAME: &'static str = "AWS::SSMIncidents::ReplicationSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtected", self.deletion_protected);
@@ -69,6 +70,7 @@ impl Handle<CfnReplicationSet> {
     /// The ARN of the ReplicationSet.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -96,6 +98,7 @@ pub mod replication_set {
     }
 
     impl IntoValue for RegionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SseKmsKeyId".into(), self.sse_kms_key_id.into_value());
@@ -117,6 +120,7 @@ pub mod replication_set {
 
     impl ReplicationRegion {
         /// A new `ReplicationRegion` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -128,6 +132,7 @@ pub mod replication_set {
     }
 
     impl IntoValue for ReplicationRegion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegionConfiguration", self.region_configuration);
@@ -212,6 +217,7 @@ impl CfnResponsePlan {
 impl crate::core::element::CfnResource for CfnResponsePlan {
     const TYPE_NAME: &'static str = "AWS::SSMIncidents::ResponsePlan";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Actions", self.actions);
@@ -231,6 +237,7 @@ impl Handle<CfnResponsePlan> {
     /// The ARN of the response plan.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -250,6 +257,7 @@ pub mod response_plan {
 
     impl Action {
         /// A new `Action` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -260,6 +268,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SsmAutomation", self.ssm_automation);
@@ -278,6 +287,7 @@ pub mod response_plan {
 
     impl ChatChannel {
         /// A new `ChatChannel` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -288,6 +298,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for ChatChannel {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChatbotSns", self.chatbot_sns);
@@ -315,6 +326,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for DynamicSsmParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -334,6 +346,7 @@ pub mod response_plan {
 
     impl DynamicSsmParameterValue {
         /// A new `DynamicSsmParameterValue` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -344,6 +357,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for DynamicSsmParameterValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Variable", self.variable);
@@ -409,6 +423,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for IncidentTemplate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DedupeString", self.dedupe_string);
@@ -432,6 +447,7 @@ pub mod response_plan {
 
     impl Integration {
         /// A new `Integration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -442,6 +458,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for Integration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PagerDutyConfiguration", self.pager_duty_configuration);
@@ -460,6 +477,7 @@ pub mod response_plan {
 
     impl NotificationTargetItem {
         /// A new `NotificationTargetItem` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -470,6 +488,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for NotificationTargetItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SnsTopicArn", self.sns_topic_arn);
@@ -513,6 +532,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for PagerDutyConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -541,6 +561,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for PagerDutyIncidentConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ServiceId".into(), self.service_id.into_value());
@@ -606,6 +627,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for SsmAutomation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DocumentName".into(), self.document_name.into_value());
@@ -638,6 +660,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for SsmParameter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());

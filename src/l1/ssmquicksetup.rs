@@ -57,6 +57,7 @@ impl CfnConfigurationManager {
 impl crate::core::element::CfnResource for CfnConfigurationManager {
     const TYPE_NAME: &'static str = "AWS::SSMQuickSetup::ConfigurationManager";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConfigurationDefinitions".into(), self.configuration_definitions.into_value());
@@ -71,21 +72,25 @@ impl crate::core::element::CfnResource for CfnConfigurationManager {
 impl Handle<CfnConfigurationManager> {
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `LastModifiedAt`.
+    #[inline]
     pub fn attr_last_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedAt"))
     }
     ///
     /// `Fn::GetAtt` `ManagerArn`.
+    #[inline]
     pub fn attr_manager_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ManagerArn"))
     }
     ///
     /// `Fn::GetAtt` `StatusSummaries`.
+    #[inline]
     pub fn attr_status_summaries(&self) -> Value {
         self.get_att("StatusSummaries")
     }
@@ -140,6 +145,7 @@ pub mod configuration_manager {
     }
 
     impl IntoValue for ConfigurationDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LocalDeploymentAdministrationRoleArn", self.local_deployment_administration_role_arn);
@@ -206,6 +212,7 @@ impl CfnLifecycleAutomation {
 impl crate::core::element::CfnResource for CfnLifecycleAutomation {
     const TYPE_NAME: &'static str = "AWS::SSMQuickSetup::LifecycleAutomation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AutomationDocument".into(), self.automation_document.into_value());
@@ -221,6 +228,7 @@ impl Handle<CfnLifecycleAutomation> {
     /// The id from the association that is returned when creating the association
     ///
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssociationId"))
     }

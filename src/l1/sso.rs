@@ -90,6 +90,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::SSO::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationProviderArn".into(), self.application_provider_arn.into_value());
@@ -108,12 +109,14 @@ impl Handle<CfnApplication> {
     /// The Application ARN that is returned upon creation of the Identity Center (SSO) Application
     ///
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationArn"))
     }
     /// The ARN of the identity store associated with the Identity Center instance
     ///
     /// `Fn::GetAtt` `IdentityStoreArn`.
+    #[inline]
     pub fn attr_identity_store_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityStoreArn"))
     }
@@ -140,6 +143,7 @@ pub mod application {
 
     impl PortalOptionsConfiguration {
         /// A new `PortalOptionsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -151,6 +155,7 @@ pub mod application {
     }
 
     impl IntoValue for PortalOptionsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SignInOptions", self.sign_in_options);
@@ -188,6 +193,7 @@ pub mod application {
     }
 
     impl IntoValue for SignInOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationUrl", self.application_url);
@@ -264,6 +270,7 @@ impl CfnApplicationAssignment {
 impl crate::core::element::CfnResource for CfnApplicationAssignment {
     const TYPE_NAME: &'static str = "AWS::SSO::ApplicationAssignment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationArn".into(), self.application_arn.into_value());
@@ -347,6 +354,7 @@ impl CfnAssignment {
 impl crate::core::element::CfnResource for CfnAssignment {
     const TYPE_NAME: &'static str = "AWS::SSO::Assignment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("InstanceArn".into(), self.instance_arn.into_value());
@@ -398,6 +406,7 @@ pub struct CfnInstance {
 
 impl CfnInstance {
     /// A new `CfnInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -411,6 +420,7 @@ impl CfnInstance {
 impl crate::core::element::CfnResource for CfnInstance {
     const TYPE_NAME: &'static str = "AWS::SSO::Instance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Name", self.name);
@@ -424,24 +434,28 @@ impl Handle<CfnInstance> {
     /// The SSO Instance ARN that is returned upon creation of the Identity Center (SSO) Instance
     ///
     /// `Fn::GetAtt` `InstanceArn`.
+    #[inline]
     pub fn attr_instance_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InstanceArn"))
     }
     /// The AWS accountId of the owner of the Identity Center (SSO) Instance
     ///
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("OwnerAccountId"))
     }
     /// The ID of the identity store associated with the created Identity Center (SSO) Instance
     ///
     /// `Fn::GetAtt` `IdentityStoreId`.
+    #[inline]
     pub fn attr_identity_store_id(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityStoreId"))
     }
     /// The status of the Identity Center (SSO) Instance, create_in_progress/delete_in_progress/active
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -489,6 +503,7 @@ impl CfnInstanceAccessControlAttributeConfiguration {
 impl crate::core::element::CfnResource for CfnInstanceAccessControlAttributeConfiguration {
     const TYPE_NAME: &'static str = "AWS::SSO::InstanceAccessControlAttributeConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessControlAttributes", self.access_control_attributes);
@@ -524,6 +539,7 @@ pub mod instance_access_control_attribute_configuration {
     }
 
     impl IntoValue for AccessControlAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -549,6 +565,7 @@ pub mod instance_access_control_attribute_configuration {
     }
 
     impl IntoValue for AccessControlAttributeValue {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Source".into(), self.source.into_value());
@@ -574,6 +591,7 @@ pub mod instance_access_control_attribute_configuration {
     }
 
     impl IntoValue for InstanceAccessControlAttributeConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessControlAttributes".into(), self.access_control_attributes.into_value());
@@ -668,6 +686,7 @@ impl CfnPermissionSet {
 impl crate::core::element::CfnResource for CfnPermissionSet {
     const TYPE_NAME: &'static str = "AWS::SSO::PermissionSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "CustomerManagedPolicyReferences", self.customer_managed_policy_references);
@@ -689,6 +708,7 @@ impl Handle<CfnPermissionSet> {
     /// The permission set that the policy will be attached to
     ///
     /// `Fn::GetAtt` `PermissionSetArn`.
+    #[inline]
     pub fn attr_permission_set_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PermissionSetArn"))
     }
@@ -721,6 +741,7 @@ pub mod permission_set {
     }
 
     impl IntoValue for CustomerManagedPolicyReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -743,6 +764,7 @@ pub mod permission_set {
 
     impl PermissionsBoundary {
         /// A new `PermissionsBoundary` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -754,6 +776,7 @@ pub mod permission_set {
     }
 
     impl IntoValue for PermissionsBoundary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerManagedPolicyReference", self.customer_managed_policy_reference);

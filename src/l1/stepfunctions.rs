@@ -51,6 +51,7 @@ impl CfnActivity {
 impl crate::core::element::CfnResource for CfnActivity {
     const TYPE_NAME: &'static str = "AWS::StepFunctions::Activity";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -64,6 +65,7 @@ impl crate::core::element::CfnResource for CfnActivity {
 impl Handle<CfnActivity> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -100,6 +102,7 @@ pub mod activity {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
@@ -197,6 +200,7 @@ impl CfnStateMachine {
 impl crate::core::element::CfnResource for CfnStateMachine {
     const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachine";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Definition", self.definition);
@@ -218,16 +222,19 @@ impl crate::core::element::CfnResource for CfnStateMachine {
 impl Handle<CfnStateMachine> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     ///
     /// `Fn::GetAtt` `StateMachineRevisionId`.
+    #[inline]
     pub fn attr_state_machine_revision_id(&self) -> Val<String> {
         Val::expr(self.get_att("StateMachineRevisionId"))
     }
@@ -247,6 +254,7 @@ pub mod state_machine {
 
     impl CloudWatchLogsLogGroup {
         /// A new `CloudWatchLogsLogGroup` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -257,6 +265,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for CloudWatchLogsLogGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LogGroupArn", self.log_group_arn);
@@ -292,6 +301,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
@@ -312,6 +322,7 @@ pub mod state_machine {
 
     impl LogDestination {
         /// A new `LogDestination` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -322,6 +333,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for LogDestination {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CloudWatchLogsLogGroup", self.cloud_watch_logs_log_group);
@@ -346,6 +358,7 @@ pub mod state_machine {
 
     impl LoggingConfiguration {
         /// A new `LoggingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -358,6 +371,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Destinations", self.destinations);
@@ -394,6 +408,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -414,6 +429,7 @@ pub mod state_machine {
 
     impl TracingConfiguration {
         /// A new `TracingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -424,6 +440,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for TracingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -487,6 +504,7 @@ pub struct CfnStateMachineAlias {
 
 impl CfnStateMachineAlias {
     /// A new `CfnStateMachineAlias` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -503,6 +521,7 @@ impl CfnStateMachineAlias {
 impl crate::core::element::CfnResource for CfnStateMachineAlias {
     const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachineAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeploymentPreference", self.deployment_preference);
@@ -519,6 +538,7 @@ impl Handle<CfnStateMachineAlias> {
     /// The ARN of the alias.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -577,6 +597,7 @@ pub mod state_machine_alias {
     }
 
     impl IntoValue for DeploymentPreference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Alarms", self.alarms);
@@ -614,6 +635,7 @@ pub mod state_machine_alias {
     }
 
     impl IntoValue for RoutingConfigurationVersion {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StateMachineVersionArn".into(), self.state_machine_version_arn.into_value());
@@ -667,6 +689,7 @@ impl CfnStateMachineVersion {
 impl crate::core::element::CfnResource for CfnStateMachineVersion {
     const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachineVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -680,6 +703,7 @@ impl crate::core::element::CfnResource for CfnStateMachineVersion {
 impl Handle<CfnStateMachineVersion> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

@@ -196,6 +196,7 @@ impl CfnNFSFileShare {
 impl crate::core::element::CfnResource for CfnNFSFileShare {
     const TYPE_NAME: &'static str = "AWS::StorageGateway::NFSFileShare";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuditDestinationARN", self.audit_destination_arn);
@@ -228,12 +229,14 @@ impl Handle<CfnNFSFileShare> {
     /// The ARN of the file share.
     ///
     /// `Fn::GetAtt` `FileShareARN`.
+    #[inline]
     pub fn attr_file_share_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FileShareARN"))
     }
     /// The ID of the file share.
     ///
     /// `Fn::GetAtt` `FileShareId`.
+    #[inline]
     pub fn attr_file_share_id(&self) -> Val<String> {
         Val::expr(self.get_att("FileShareId"))
     }
@@ -241,12 +244,14 @@ impl Handle<CfnNFSFileShare> {
     /// is a length-bounded string in the API model rather than an enumeration.
     ///
     /// `Fn::GetAtt` `FileShareStatus`.
+    #[inline]
     pub fn attr_file_share_status(&self) -> Val<String> {
         Val::expr(self.get_att("FileShareStatus"))
     }
     /// The export path the share is mounted or mapped at.
     ///
     /// `Fn::GetAtt` `Path`.
+    #[inline]
     pub fn attr_path(&self) -> Val<String> {
         Val::expr(self.get_att("Path"))
     }
@@ -269,6 +274,7 @@ pub mod nfs_file_share {
 
     impl CacheAttributes {
         /// A new `CacheAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -279,6 +285,7 @@ pub mod nfs_file_share {
     }
 
     impl IntoValue for CacheAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CacheStaleTimeoutInSeconds", self.cache_stale_timeout_in_seconds);
@@ -317,6 +324,7 @@ pub mod nfs_file_share {
 
     impl NFSFileShareDefaults {
         /// A new `NFSFileShareDefaults` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -330,6 +338,7 @@ pub mod nfs_file_share {
     }
 
     impl IntoValue for NFSFileShareDefaults {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DirectoryMode", self.directory_mode);
@@ -582,6 +591,7 @@ impl CfnSMBFileShare {
 impl crate::core::element::CfnResource for CfnSMBFileShare {
     const TYPE_NAME: &'static str = "AWS::StorageGateway::SMBFileShare";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessBasedEnumeration", self.access_based_enumeration);
@@ -619,12 +629,14 @@ impl Handle<CfnSMBFileShare> {
     /// The ARN of the file share.
     ///
     /// `Fn::GetAtt` `FileShareARN`.
+    #[inline]
     pub fn attr_file_share_arn(&self) -> Val<String> {
         Val::expr(self.get_att("FileShareARN"))
     }
     /// The ID of the file share.
     ///
     /// `Fn::GetAtt` `FileShareId`.
+    #[inline]
     pub fn attr_file_share_id(&self) -> Val<String> {
         Val::expr(self.get_att("FileShareId"))
     }
@@ -632,12 +644,14 @@ impl Handle<CfnSMBFileShare> {
     /// is a length-bounded string in the API model rather than an enumeration.
     ///
     /// `Fn::GetAtt` `FileShareStatus`.
+    #[inline]
     pub fn attr_file_share_status(&self) -> Val<String> {
         Val::expr(self.get_att("FileShareStatus"))
     }
     /// The export path the share is mounted or mapped at.
     ///
     /// `Fn::GetAtt` `Path`.
+    #[inline]
     pub fn attr_path(&self) -> Val<String> {
         Val::expr(self.get_att("Path"))
     }
@@ -660,6 +674,7 @@ pub mod smb_file_share {
 
     impl CacheAttributes {
         /// A new `CacheAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -670,6 +685,7 @@ pub mod smb_file_share {
     }
 
     impl IntoValue for CacheAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CacheStaleTimeoutInSeconds", self.cache_stale_timeout_in_seconds);
@@ -793,6 +809,7 @@ impl CfnTape {
 impl crate::core::element::CfnResource for CfnTape {
     const TYPE_NAME: &'static str = "AWS::StorageGateway::Tape";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GatewayARN".into(), self.gateway_arn.into_value());
@@ -812,24 +829,28 @@ impl Handle<CfnTape> {
     /// The Amazon Resource Name (ARN) of the virtual tape.
     ///
     /// `Fn::GetAtt` `TapeARN`.
+    #[inline]
     pub fn attr_tape_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TapeARN"))
     }
     /// The current status of the virtual tape.
     ///
     /// `Fn::GetAtt` `TapeStatus`.
+    #[inline]
     pub fn attr_tape_status(&self) -> Val<String> {
         Val::expr(self.get_att("TapeStatus"))
     }
     /// The date and time that the virtual tape was created.
     ///
     /// `Fn::GetAtt` `TapeCreatedDate`.
+    #[inline]
     pub fn attr_tape_created_date(&self) -> Val<String> {
         Val::expr(self.get_att("TapeCreatedDate"))
     }
     /// The size, in bytes, of data stored on the virtual tape.
     ///
     /// `Fn::GetAtt` `TapeUsedInBytes`.
+    #[inline]
     pub fn attr_tape_used_in_bytes(&self) -> Val<f64> {
         Val::expr(self.get_att("TapeUsedInBytes"))
     }
@@ -892,6 +913,7 @@ impl CfnTapePool {
 impl crate::core::element::CfnResource for CfnTapePool {
     const TYPE_NAME: &'static str = "AWS::StorageGateway::TapePool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("PoolName".into(), self.pool_name.into_value());
@@ -908,12 +930,14 @@ impl Handle<CfnTapePool> {
     /// The Amazon Resource Name (ARN) of the custom tape pool.
     ///
     /// `Fn::GetAtt` `PoolARN`.
+    #[inline]
     pub fn attr_pool_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PoolARN"))
     }
     /// The unique identifier of the custom tape pool, extracted from the ARN.
     ///
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("PoolId"))
     }
@@ -1035,6 +1059,7 @@ impl CfnVolume {
 impl crate::core::element::CfnResource for CfnVolume {
     const TYPE_NAME: &'static str = "AWS::StorageGateway::Volume";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("GatewayARN".into(), self.gateway_arn.into_value());
@@ -1055,48 +1080,56 @@ impl Handle<CfnVolume> {
     /// The Amazon Resource Name (ARN) of the storage volume.
     ///
     /// `Fn::GetAtt` `VolumeARN`.
+    #[inline]
     pub fn attr_volume_arn(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeARN"))
     }
     /// The unique identifier of the volume, extracted from the ARN.
     ///
     /// `Fn::GetAtt` `VolumeId`.
+    #[inline]
     pub fn attr_volume_id(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeId"))
     }
     /// The Amazon Resource Name (ARN) of the volume target, which includes the iSCSI target name.
     ///
     /// `Fn::GetAtt` `TargetARN`.
+    #[inline]
     pub fn attr_target_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TargetARN"))
     }
     /// The status of the storage volume.
     ///
     /// `Fn::GetAtt` `VolumeStatus`.
+    #[inline]
     pub fn attr_volume_status(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeStatus"))
     }
     /// Indicates whether the storage volume is attached to or detached from the gateway.
     ///
     /// `Fn::GetAtt` `VolumeAttachmentStatus`.
+    #[inline]
     pub fn attr_volume_attachment_status(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeAttachmentStatus"))
     }
     /// The type of the volume (CACHED iSCSI).
     ///
     /// `Fn::GetAtt` `VolumeType`.
+    #[inline]
     pub fn attr_volume_type(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeType"))
     }
     /// The size of the data stored on the volume in bytes.
     ///
     /// `Fn::GetAtt` `VolumeUsedInBytes`.
+    #[inline]
     pub fn attr_volume_used_in_bytes(&self) -> Val<f64> {
         Val::expr(self.get_att("VolumeUsedInBytes"))
     }
     /// The date the volume was created.
     ///
     /// `Fn::GetAtt` `CreatedDate`.
+    #[inline]
     pub fn attr_created_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedDate"))
     }

@@ -43,6 +43,7 @@ impl CfnAccountAlias {
 impl crate::core::element::CfnResource for CfnAccountAlias {
     const TYPE_NAME: &'static str = "AWS::SupportApp::AccountAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccountAlias".into(), self.account_alias.into_value());
@@ -55,6 +56,7 @@ impl Handle<CfnAccountAlias> {
     /// Unique identifier representing an alias tied to an account
     ///
     /// `Fn::GetAtt` `AccountAliasResourceId`.
+    #[inline]
     pub fn attr_account_alias_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountAliasResourceId"))
     }
@@ -140,6 +142,7 @@ impl CfnSlackChannelConfiguration {
 impl crate::core::element::CfnResource for CfnSlackChannelConfiguration {
     const TYPE_NAME: &'static str = "AWS::SupportApp::SlackChannelConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelId".into(), self.channel_id.into_value());
@@ -198,6 +201,7 @@ impl CfnSlackWorkspaceConfiguration {
 impl crate::core::element::CfnResource for CfnSlackWorkspaceConfiguration {
     const TYPE_NAME: &'static str = "AWS::SupportApp::SlackWorkspaceConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("TeamId".into(), self.team_id.into_value());

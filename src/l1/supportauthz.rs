@@ -83,6 +83,7 @@ impl CfnSupportPermit {
 impl crate::core::element::CfnResource for CfnSupportPermit {
     const TYPE_NAME: &'static str = "AWS::SupportAuthZ::SupportPermit";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -100,24 +101,28 @@ impl Handle<CfnSupportPermit> {
     /// The Amazon Resource Name (ARN) of the support permit.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The service-generated identifier of the support permit (the resource segment of the ARN).
     ///
     /// `Fn::GetAtt` `PermitId`.
+    #[inline]
     pub fn attr_permit_id(&self) -> Val<String> {
         Val::expr(self.get_att("PermitId"))
     }
     /// The current status of the support permit.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The time at which the support permit was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -144,6 +149,7 @@ pub mod support_permit {
 
     impl ActionSet {
         /// A new `ActionSet` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -155,6 +161,7 @@ pub mod support_permit {
     }
 
     impl IntoValue for ActionSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Actions", self.actions);
@@ -182,6 +189,7 @@ pub mod support_permit {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -193,6 +201,7 @@ pub mod support_permit {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowAfter", self.allow_after);
@@ -230,6 +239,7 @@ pub mod support_permit {
     }
 
     impl IntoValue for Permit {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Actions".into(), self.actions.into_value());
@@ -257,6 +267,7 @@ pub mod support_permit {
 
     impl ResourceSet {
         /// A new `ResourceSet` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -268,6 +279,7 @@ pub mod support_permit {
     }
 
     impl IntoValue for ResourceSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllResourcesInRegion", self.all_resources_in_region);
@@ -295,6 +307,7 @@ pub mod support_permit {
     }
 
     impl IntoValue for SigningKeyInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKey".into(), self.kms_key.into_value());

@@ -199,6 +199,7 @@ impl CfnCanary {
 impl crate::core::element::CfnResource for CfnCanary {
     const TYPE_NAME: &'static str = "AWS::Synthetics::Canary";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ArtifactConfig", self.artifact_config);
@@ -232,17 +233,20 @@ impl Handle<CfnCanary> {
     /// Id of the canary
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// State of the canary
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     ///
     /// `Fn::GetAtt` `Code.SourceLocationArn`.
+    #[inline]
     pub fn attr_code_source_location_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Code.SourceLocationArn"))
     }
@@ -264,6 +268,7 @@ pub mod canary {
 
     impl ArtifactConfig {
         /// A new `ArtifactConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -274,6 +279,7 @@ pub mod canary {
     }
 
     impl IntoValue for ArtifactConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Encryption", self.s3_encryption);
@@ -309,6 +315,7 @@ pub mod canary {
     }
 
     impl IntoValue for BaseScreenshot {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IgnoreCoordinates", self.ignore_coordinates);
@@ -334,6 +341,7 @@ pub mod canary {
     }
 
     impl IntoValue for BrowserConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BrowserType".into(), self.browser_type.into_value());
@@ -372,6 +380,7 @@ pub mod canary {
 
     impl Code {
         /// A new `Code` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -388,6 +397,7 @@ pub mod canary {
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlueprintTypes", self.blueprint_types);
@@ -429,6 +439,7 @@ pub mod canary {
     }
 
     impl IntoValue for Dependency {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Reference".into(), self.reference.into_value());
@@ -510,6 +521,7 @@ pub mod canary {
     }
 
     impl IntoValue for Replica {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CanaryState", self.canary_state);
@@ -537,6 +549,7 @@ pub mod canary {
 
     impl ReplicaReplicationStatus {
         /// A new `ReplicaReplicationStatus` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -547,6 +560,7 @@ pub mod canary {
     }
 
     impl IntoValue for ReplicaReplicationStatus {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "State", self.state);
@@ -573,6 +587,7 @@ pub mod canary {
     }
 
     impl IntoValue for RetryConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxRetries".into(), self.max_retries.into_value());
@@ -613,6 +628,7 @@ pub mod canary {
 
     impl RunConfig {
         /// A new `RunConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -627,6 +643,7 @@ pub mod canary {
     }
 
     impl IntoValue for RunConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActiveTracing", self.active_tracing);
@@ -657,6 +674,7 @@ pub mod canary {
 
     impl S3Encryption {
         /// A new `S3Encryption` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -668,6 +686,7 @@ pub mod canary {
     }
 
     impl IntoValue for S3Encryption {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EncryptionMode", self.encryption_mode);
@@ -706,6 +725,7 @@ pub mod canary {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -753,6 +773,7 @@ pub mod canary {
     }
 
     impl IntoValue for VPCConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Ipv6AllowedForDualStack", self.ipv6_allowed_for_dual_stack);
@@ -795,6 +816,7 @@ pub mod canary {
     }
 
     impl IntoValue for VisualReference {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BaseCanaryRunId".into(), self.base_canary_run_id.into_value());
@@ -880,6 +902,7 @@ impl CfnGroup {
 impl crate::core::element::CfnResource for CfnGroup {
     const TYPE_NAME: &'static str = "AWS::Synthetics::Group";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -894,6 +917,7 @@ impl Handle<CfnGroup> {
     /// Id of the group.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }

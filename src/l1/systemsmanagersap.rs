@@ -94,6 +94,7 @@ impl CfnApplication {
 impl crate::core::element::CfnResource for CfnApplication {
     const TYPE_NAME: &'static str = "AWS::SystemsManagerSAP::Application";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApplicationId".into(), self.application_id.into_value());
@@ -114,6 +115,7 @@ impl Handle<CfnApplication> {
     /// The ARN of the SSM-SAP application
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -139,6 +141,7 @@ pub mod application {
 
     impl ComponentInfo {
         /// A new `ComponentInfo` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -151,6 +154,7 @@ pub mod application {
     }
 
     impl IntoValue for ComponentInfo {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComponentType", self.component_type);
@@ -177,6 +181,7 @@ pub mod application {
 
     impl Credential {
         /// A new `Credential` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -189,6 +194,7 @@ pub mod application {
     }
 
     impl IntoValue for Credential {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CredentialType", self.credential_type);

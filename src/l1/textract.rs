@@ -70,6 +70,7 @@ impl CfnAdapter {
 impl crate::core::element::CfnResource for CfnAdapter {
     const TYPE_NAME: &'static str = "AWS::Textract::Adapter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AdapterName".into(), self.adapter_name.into_value());
@@ -86,18 +87,21 @@ impl Handle<CfnAdapter> {
     /// The Amazon Resource Name (ARN) of the adapter.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier for the adapter resource.
     ///
     /// `Fn::GetAtt` `AdapterId`.
+    #[inline]
     pub fn attr_adapter_id(&self) -> Val<String> {
         Val::expr(self.get_att("AdapterId"))
     }
     /// The date and time that the adapter was created.
     ///
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreationTime"))
     }

@@ -46,6 +46,7 @@ pub struct CfnDatabase {
 
 impl CfnDatabase {
     /// A new `CfnDatabase` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -60,6 +61,7 @@ impl CfnDatabase {
 impl crate::core::element::CfnResource for CfnDatabase {
     const TYPE_NAME: &'static str = "AWS::Timestream::Database";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DatabaseName", self.database_name);
@@ -73,6 +75,7 @@ impl crate::core::element::CfnResource for CfnDatabase {
 impl Handle<CfnDatabase> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -132,6 +135,7 @@ impl CfnInfluxDBBackup {
 impl crate::core::element::CfnResource for CfnInfluxDBBackup {
     const TYPE_NAME: &'static str = "AWS::Timestream::InfluxDBBackup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DbResourceId".into(), self.db_resource_id.into_value());
@@ -147,138 +151,161 @@ impl Handle<CfnInfluxDBBackup> {
     /// The Amazon Resource Name (ARN) of the backup.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Service-generated unique identifier of the backup.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The current status of the backup.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The type of backup. Backups created through this resource type are always ON_DEMAND.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The time when the backup was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date after which the backup will be automatically deleted, as a calendar date in YYYY-MM-DD format.
     ///
     /// `Fn::GetAtt` `ExpiresAfter`.
+    #[inline]
     pub fn attr_expires_after(&self) -> Val<String> {
         Val::expr(self.get_att("ExpiresAfter"))
     }
     /// The engine type of the resource that the backup was created from.
     ///
     /// `Fn::GetAtt` `EngineType`.
+    #[inline]
     pub fn attr_engine_type(&self) -> Val<String> {
         Val::expr(self.get_att("EngineType"))
     }
     /// The deployment type of the resource that the backup was created from.
     ///
     /// `Fn::GetAtt` `DeploymentType`.
+    #[inline]
     pub fn attr_deployment_type(&self) -> Val<String> {
         Val::expr(self.get_att("DeploymentType"))
     }
     /// The Amazon Web Services KMS key ARN used for encryption of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
     pub fn attr_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("KmsKeyId"))
     }
     /// The cluster configuration of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `ClusterConfiguration`.
+    #[inline]
     pub fn attr_cluster_configuration(&self) -> Value {
         self.get_att("ClusterConfiguration")
     }
     /// The identifier of the DB parameter group associated with the backup.
     ///
     /// `Fn::GetAtt` `DbParameterGroupId`.
+    #[inline]
     pub fn attr_db_parameter_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("DbParameterGroupId"))
     }
     /// The DB instance type of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `DbInstanceType`.
+    #[inline]
     pub fn attr_db_instance_type(&self) -> Val<String> {
         Val::expr(self.get_att("DbInstanceType"))
     }
     /// The log delivery configuration of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `LogDeliveryConfiguration`.
+    #[inline]
     pub fn attr_log_delivery_configuration(&self) -> Value {
         self.get_att("LogDeliveryConfiguration")
     }
     /// The failover mode of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `FailoverMode`.
+    #[inline]
     pub fn attr_failover_mode(&self) -> Val<String> {
         Val::expr(self.get_att("FailoverMode"))
     }
     /// The storage type of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `DbStorageType`.
+    #[inline]
     pub fn attr_db_storage_type(&self) -> Val<String> {
         Val::expr(self.get_att("DbStorageType"))
     }
     /// The allocated storage of the resource at the time of backup, in GiB.
     ///
     /// `Fn::GetAtt` `AllocatedStorage`.
+    #[inline]
     pub fn attr_allocated_storage(&self) -> Val<i64> {
         Val::expr(self.get_att("AllocatedStorage"))
     }
     /// The VPC subnet IDs associated with the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `VpcSubnetIds`.
+    #[inline]
     pub fn attr_vpc_subnet_ids(&self) -> Value {
         self.get_att("VpcSubnetIds")
     }
     /// The VPC security group IDs associated with the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `VpcSecurityGroupIds`.
+    #[inline]
     pub fn attr_vpc_security_group_ids(&self) -> Value {
         self.get_att("VpcSecurityGroupIds")
     }
     /// Indicates whether the resource was publicly accessible at the time of backup.
     ///
     /// `Fn::GetAtt` `PubliclyAccessible`.
+    #[inline]
     pub fn attr_publicly_accessible(&self) -> Val<bool> {
         Val::expr(self.get_att("PubliclyAccessible"))
     }
     /// The port number of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Val<i64> {
         Val::expr(self.get_att("Port"))
     }
     /// The network type of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `NetworkType`.
+    #[inline]
     pub fn attr_network_type(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkType"))
     }
     /// The ARN of the Secrets Manager secret containing the InfluxDB auth parameters.
     ///
     /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
+    #[inline]
     pub fn attr_influx_auth_parameters_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InfluxAuthParametersSecretArn"))
     }
     /// The maintenance schedule of the resource at the time of backup.
     ///
     /// `Fn::GetAtt` `MaintenanceSchedule`.
+    #[inline]
     pub fn attr_maintenance_schedule(&self) -> Value {
         self.get_att("MaintenanceSchedule")
     }
@@ -393,6 +420,7 @@ pub struct CfnInfluxDBCluster {
 
 impl CfnInfluxDBCluster {
     /// A new `CfnInfluxDBCluster` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -423,6 +451,7 @@ impl CfnInfluxDBCluster {
 impl crate::core::element::CfnResource for CfnInfluxDBCluster {
     const TYPE_NAME: &'static str = "AWS::Timestream::InfluxDBCluster";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -453,48 +482,56 @@ impl Handle<CfnInfluxDBCluster> {
     /// Status of the InfluxDB cluster.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The Amazon Resource Name (ARN) that is associated with the InfluxDB cluster.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The service generated unique identifier for InfluxDB cluster.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The connection endpoint for the InfluxDB cluster.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
     /// The reader endpoint for the InfluxDB cluster.
     ///
     /// `Fn::GetAtt` `ReaderEndpoint`.
+    #[inline]
     pub fn attr_reader_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("ReaderEndpoint"))
     }
     /// The Auth parameters secret Amazon Resource name (ARN) that is associated with the InfluxDB cluster.
     ///
     /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
+    #[inline]
     pub fn attr_influx_auth_parameters_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InfluxAuthParametersSecretArn"))
     }
     /// The engine type for the InfluxDB cluster.
     ///
     /// `Fn::GetAtt` `EngineType`.
+    #[inline]
     pub fn attr_engine_type(&self) -> Val<String> {
         Val::expr(self.get_att("EngineType"))
     }
     /// The timestamp of the next scheduled maintenance event.
     ///
     /// `Fn::GetAtt` `NextMaintenanceTime`.
+    #[inline]
     pub fn attr_next_maintenance_time(&self) -> Val<String> {
         Val::expr(self.get_att("NextMaintenanceTime"))
     }
@@ -521,6 +558,7 @@ pub mod influx_db_cluster {
     }
 
     impl IntoValue for LogDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Configuration".into(), self.s3_configuration.into_value());
@@ -552,6 +590,7 @@ pub mod influx_db_cluster {
     }
 
     impl IntoValue for MaintenanceSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PreferredMaintenanceWindow".into(), self.preferred_maintenance_window.into_value());
@@ -584,6 +623,7 @@ pub mod influx_db_cluster {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -746,6 +786,7 @@ pub struct CfnInfluxDBInstance {
 
 impl CfnInfluxDBInstance {
     /// A new `CfnInfluxDBInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -775,6 +816,7 @@ impl CfnInfluxDBInstance {
 impl crate::core::element::CfnResource for CfnInfluxDBInstance {
     const TYPE_NAME: &'static str = "AWS::Timestream::InfluxDBInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -804,30 +846,35 @@ impl Handle<CfnInfluxDBInstance> {
     /// Status of the InfluxDB Instance.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The Amazon Resource Name (ARN) that is associated with the InfluxDB instance.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The service generated unique identifier for InfluxDB instance.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The Availability Zone (AZ) where the InfluxDB instance is created.
     ///
     /// `Fn::GetAtt` `AvailabilityZone`.
+    #[inline]
     pub fn attr_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("AvailabilityZone"))
     }
     /// The connection endpoint for the InfluxDB instance.
     ///
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("Endpoint"))
     }
@@ -835,18 +882,21 @@ impl Handle<CfnInfluxDBInstance> {
     /// WITH_MULTIAZ_STANDBY.
     ///
     /// `Fn::GetAtt` `SecondaryAvailabilityZone`.
+    #[inline]
     pub fn attr_secondary_availability_zone(&self) -> Val<String> {
         Val::expr(self.get_att("SecondaryAvailabilityZone"))
     }
     /// The Auth parameters secret Amazon Resource name (ARN) that is associated with the InfluxDB instance.
     ///
     /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
+    #[inline]
     pub fn attr_influx_auth_parameters_secret_arn(&self) -> Val<String> {
         Val::expr(self.get_att("InfluxAuthParametersSecretArn"))
     }
     /// The timestamp of the next scheduled maintenance event.
     ///
     /// `Fn::GetAtt` `NextMaintenanceTime`.
+    #[inline]
     pub fn attr_next_maintenance_time(&self) -> Val<String> {
         Val::expr(self.get_att("NextMaintenanceTime"))
     }
@@ -873,6 +923,7 @@ pub mod influx_db_instance {
     }
 
     impl IntoValue for LogDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Configuration".into(), self.s3_configuration.into_value());
@@ -904,6 +955,7 @@ pub mod influx_db_instance {
     }
 
     impl IntoValue for MaintenanceSchedule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PreferredMaintenanceWindow".into(), self.preferred_maintenance_window.into_value());
@@ -936,6 +988,7 @@ pub mod influx_db_instance {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1067,6 +1120,7 @@ impl CfnScheduledQuery {
 impl crate::core::element::CfnResource for CfnScheduledQuery {
     const TYPE_NAME: &'static str = "AWS::Timestream::ScheduledQuery";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ClientToken", self.client_token);
@@ -1088,12 +1142,14 @@ impl Handle<CfnScheduledQuery> {
     /// Amazon Resource Name of the scheduled query that is generated upon creation.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The name of the scheduled query. Scheduled query names must be unique within each Region.
     ///
     /// `Fn::GetAtt` `SQName`.
+    #[inline]
     pub fn attr_sq_name(&self) -> Val<String> {
         Val::expr(self.get_att("SQName"))
     }
@@ -1105,12 +1161,14 @@ impl Handle<CfnScheduledQuery> {
     /// initialized to the timestamp 2021-12-01 00:00:00 when invoking the query.
     ///
     /// `Fn::GetAtt` `SQQueryString`.
+    #[inline]
     pub fn attr_sq_query_string(&self) -> Val<String> {
         Val::expr(self.get_att("SQQueryString"))
     }
     /// Configuration for when the scheduled query is executed.
     ///
     /// `Fn::GetAtt` `SQScheduleConfiguration`.
+    #[inline]
     pub fn attr_sq_schedule_configuration(&self) -> Val<String> {
         Val::expr(self.get_att("SQScheduleConfiguration"))
     }
@@ -1118,18 +1176,21 @@ impl Handle<CfnScheduledQuery> {
     /// finishes, when the state is updated or when you delete it.
     ///
     /// `Fn::GetAtt` `SQNotificationConfiguration`.
+    #[inline]
     pub fn attr_sq_notification_configuration(&self) -> Val<String> {
         Val::expr(self.get_att("SQNotificationConfiguration"))
     }
     /// The ARN for the IAM role that Timestream will assume when running the scheduled query.
     ///
     /// `Fn::GetAtt` `SQScheduledQueryExecutionRoleArn`.
+    #[inline]
     pub fn attr_sq_scheduled_query_execution_role_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SQScheduledQueryExecutionRoleArn"))
     }
     /// Configuration of target store where scheduled query results are written to.
     ///
     /// `Fn::GetAtt` `SQTargetConfiguration`.
+    #[inline]
     pub fn attr_sq_target_configuration(&self) -> Val<String> {
         Val::expr(self.get_att("SQTargetConfiguration"))
     }
@@ -1137,6 +1198,7 @@ impl Handle<CfnScheduledQuery> {
     /// the query results.
     ///
     /// `Fn::GetAtt` `SQErrorReportConfiguration`.
+    #[inline]
     pub fn attr_sq_error_report_configuration(&self) -> Val<String> {
         Val::expr(self.get_att("SQErrorReportConfiguration"))
     }
@@ -1147,6 +1209,7 @@ impl Handle<CfnScheduledQuery> {
     /// error report at rest.
     ///
     /// `Fn::GetAtt` `SQKmsKeyId`.
+    #[inline]
     pub fn attr_sq_kms_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("SQKmsKeyId"))
     }
@@ -1175,6 +1238,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for DimensionMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DimensionValueType".into(), self.dimension_value_type.into_value());
@@ -1201,6 +1265,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for ErrorReportConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("S3Configuration".into(), self.s3_configuration.into_value());
@@ -1251,6 +1316,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for MixedMeasureMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MeasureName", self.measure_name);
@@ -1296,6 +1362,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for MultiMeasureAttributeMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MeasureValueType".into(), self.measure_value_type.into_value());
@@ -1333,6 +1400,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for MultiMeasureMappings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MultiMeasureAttributeMappings".into(), self.multi_measure_attribute_mappings.into_value());
@@ -1359,6 +1427,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("SnsConfiguration".into(), self.sns_configuration.into_value());
@@ -1394,6 +1463,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1420,6 +1490,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for ScheduleConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ScheduleExpression".into(), self.schedule_expression.into_value());
@@ -1444,6 +1515,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for SnsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicArn".into(), self.topic_arn.into_value());
@@ -1471,6 +1543,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for TagProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1496,6 +1569,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for TargetConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TimestreamConfiguration".into(), self.timestream_configuration.into_value());
@@ -1558,6 +1632,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for TimestreamConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -1677,6 +1752,7 @@ impl CfnTable {
 impl crate::core::element::CfnResource for CfnTable {
     const TYPE_NAME: &'static str = "AWS::Timestream::Table";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DatabaseName".into(), self.database_name.into_value());
@@ -1693,12 +1769,14 @@ impl crate::core::element::CfnResource for CfnTable {
 impl Handle<CfnTable> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The table name exposed as a read-only attribute.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
@@ -1720,6 +1798,7 @@ pub mod table {
 
     impl MagneticStoreRejectedDataLocation {
         /// A new `MagneticStoreRejectedDataLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1730,6 +1809,7 @@ pub mod table {
     }
 
     impl IntoValue for MagneticStoreRejectedDataLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3Configuration", self.s3_configuration);
@@ -1768,6 +1848,7 @@ pub mod table {
     }
 
     impl IntoValue for MagneticStoreWriteProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("EnableMagneticStoreWrites".into(), self.enable_magnetic_store_writes.into_value());
@@ -1805,6 +1886,7 @@ pub mod table {
     }
 
     impl IntoValue for PartitionKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnforcementInRecord", self.enforcement_in_record);
@@ -1832,6 +1914,7 @@ pub mod table {
 
     impl RetentionProperties {
         /// A new `RetentionProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1843,6 +1926,7 @@ pub mod table {
     }
 
     impl IntoValue for RetentionProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MagneticStoreRetentionPeriodInDays", self.magnetic_store_retention_period_in_days);
@@ -1895,6 +1979,7 @@ pub mod table {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BucketName".into(), self.bucket_name.into_value());
@@ -1916,6 +2001,7 @@ pub mod table {
 
     impl Schema {
         /// A new `Schema` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1926,6 +2012,7 @@ pub mod table {
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CompositePartitionKey", self.composite_partition_key);

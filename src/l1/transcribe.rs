@@ -66,6 +66,7 @@ impl CfnCallAnalyticsCategory {
 impl crate::core::element::CfnResource for CfnCallAnalyticsCategory {
     const TYPE_NAME: &'static str = "AWS::Transcribe::CallAnalyticsCategory";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CategoryName".into(), self.category_name.into_value());
@@ -81,18 +82,21 @@ impl Handle<CfnCallAnalyticsCategory> {
     /// The Amazon Resource Name (ARN) of the Call Analytics category.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The date and time the Call Analytics category was created.
     ///
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Val<String> {
         Val::expr(self.get_att("CreateTime"))
     }
     /// The date and time the Call Analytics category was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdateTime`.
+    #[inline]
     pub fn attr_last_update_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdateTime"))
     }
@@ -121,6 +125,7 @@ pub mod call_analytics_category {
 
     impl AbsoluteTimeRange {
         /// A new `AbsoluteTimeRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -134,6 +139,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for AbsoluteTimeRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndTime", self.end_time);
@@ -167,6 +173,7 @@ pub mod call_analytics_category {
 
     impl InterruptionFilter {
         /// A new `InterruptionFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -181,6 +188,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for InterruptionFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -212,6 +220,7 @@ pub mod call_analytics_category {
 
     impl NonTalkTimeFilter {
         /// A new `NonTalkTimeFilter` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -225,6 +234,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for NonTalkTimeFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -255,6 +265,7 @@ pub mod call_analytics_category {
 
     impl RelativeTimeRange {
         /// A new `RelativeTimeRange` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -268,6 +279,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for RelativeTimeRange {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EndPercentage", self.end_percentage);
@@ -298,6 +310,7 @@ pub mod call_analytics_category {
 
     impl Rule {
         /// A new `Rule` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -311,6 +324,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InterruptionFilter", self.interruption_filter);
@@ -363,6 +377,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for SentimentFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -423,6 +438,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for TranscriptFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -520,6 +536,7 @@ impl CfnMedicalVocabulary {
 impl crate::core::element::CfnResource for CfnMedicalVocabulary {
     const TYPE_NAME: &'static str = "AWS::Transcribe::MedicalVocabulary";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LanguageCode".into(), self.language_code.into_value());
@@ -535,6 +552,7 @@ impl Handle<CfnMedicalVocabulary> {
     /// The Amazon Resource Name (ARN) of the medical vocabulary.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -662,6 +680,7 @@ impl CfnVocabulary {
 impl crate::core::element::CfnResource for CfnVocabulary {
     const TYPE_NAME: &'static str = "AWS::Transcribe::Vocabulary";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataAccessRoleArn", self.data_access_role_arn);
@@ -679,6 +698,7 @@ impl Handle<CfnVocabulary> {
     /// The Amazon Resource Name (ARN) of the custom vocabulary.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -686,12 +706,14 @@ impl Handle<CfnVocabulary> {
     /// StartTranscriptionJob request.
     ///
     /// `Fn::GetAtt` `VocabularyState`.
+    #[inline]
     pub fn attr_vocabulary_state(&self) -> Val<String> {
         Val::expr(self.get_att("VocabularyState"))
     }
     /// The date and time the specified custom vocabulary was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedTime"))
     }
@@ -893,6 +915,7 @@ impl CfnVocabularyFilter {
 impl crate::core::element::CfnResource for CfnVocabularyFilter {
     const TYPE_NAME: &'static str = "AWS::Transcribe::VocabularyFilter";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DataAccessRoleArn", self.data_access_role_arn);
@@ -910,6 +933,7 @@ impl Handle<CfnVocabularyFilter> {
     /// The Amazon Resource Name (ARN) of the vocabulary filter.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }

@@ -122,6 +122,7 @@ impl CfnAgreement {
 impl crate::core::element::CfnResource for CfnAgreement {
     const TYPE_NAME: &'static str = "AWS::Transfer::Agreement";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessRole".into(), self.access_role.into_value());
@@ -144,12 +145,14 @@ impl Handle<CfnAgreement> {
     /// A unique identifier for the agreement.
     ///
     /// `Fn::GetAtt` `AgreementId`.
+    #[inline]
     pub fn attr_agreement_id(&self) -> Val<String> {
         Val::expr(self.get_att("AgreementId"))
     }
     /// Specifies the unique Amazon Resource Name (ARN) for the agreement.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -209,6 +212,7 @@ pub mod agreement {
     }
 
     impl IntoValue for CustomDirectories {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailedFilesDirectory".into(), self.failed_files_directory.into_value());
@@ -327,6 +331,7 @@ impl CfnCertificate {
 impl crate::core::element::CfnResource for CfnCertificate {
     const TYPE_NAME: &'static str = "AWS::Transfer::Certificate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActiveDate", self.active_date);
@@ -346,42 +351,49 @@ impl Handle<CfnCertificate> {
     /// Specifies the unique Amazon Resource Name (ARN) for the agreement.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier for the certificate.
     ///
     /// `Fn::GetAtt` `CertificateId`.
+    #[inline]
     pub fn attr_certificate_id(&self) -> Val<String> {
         Val::expr(self.get_att("CertificateId"))
     }
     /// A status description for the certificate.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Describing the type of certificate. With or without a private key.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// Specifies Certificate's serial.
     ///
     /// `Fn::GetAtt` `Serial`.
+    #[inline]
     pub fn attr_serial(&self) -> Val<String> {
         Val::expr(self.get_att("Serial"))
     }
     /// Specifies the not after date for the certificate.
     ///
     /// `Fn::GetAtt` `NotAfterDate`.
+    #[inline]
     pub fn attr_not_after_date(&self) -> Val<String> {
         Val::expr(self.get_att("NotAfterDate"))
     }
     /// Specifies the not before date for the certificate.
     ///
     /// `Fn::GetAtt` `NotBeforeDate`.
+    #[inline]
     pub fn attr_not_before_date(&self) -> Val<String> {
         Val::expr(self.get_att("NotBeforeDate"))
     }
@@ -493,6 +505,7 @@ impl CfnConnector {
 impl crate::core::element::CfnResource for CfnConnector {
     const TYPE_NAME: &'static str = "AWS::Transfer::Connector";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessRole".into(), self.access_role.into_value());
@@ -514,12 +527,14 @@ impl Handle<CfnConnector> {
     /// Specifies the unique Amazon Resource Name (ARN) for the connector.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier for the connector.
     ///
     /// `Fn::GetAtt` `ConnectorId`.
+    #[inline]
     pub fn attr_connector_id(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectorId"))
     }
@@ -527,17 +542,20 @@ impl Handle<CfnConnector> {
     /// the connector.
     ///
     /// `Fn::GetAtt` `ServiceManagedEgressIpAddresses`.
+    #[inline]
     pub fn attr_service_managed_egress_ip_addresses(&self) -> Value {
         self.get_att("ServiceManagedEgressIpAddresses")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// Detailed error message when Connector in ERRORED status
     ///
     /// `Fn::GetAtt` `ErrorMessage`.
+    #[inline]
     pub fn attr_error_message(&self) -> Val<String> {
         Val::expr(self.get_att("ErrorMessage"))
     }
@@ -610,6 +628,7 @@ pub mod connector {
 
     impl As2Config {
         /// A new `As2Config` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -630,6 +649,7 @@ pub mod connector {
     }
 
     impl IntoValue for As2Config {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AsyncMdnConfig", self.async_mdn_config);
@@ -669,6 +689,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorAsyncMdnConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ServerIds".into(), self.server_ids.into_value());
@@ -694,6 +715,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorEgressConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("VpcLattice".into(), self.vpc_lattice.into_value());
@@ -729,6 +751,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorVpcLatticeEgressConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PortNumber", self.port_number);
@@ -767,6 +790,7 @@ pub mod connector {
 
     impl SftpConfig {
         /// A new `SftpConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -780,6 +804,7 @@ pub mod connector {
     }
 
     impl IntoValue for SftpConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "MaxConcurrentConnections", self.max_concurrent_connections);
@@ -935,6 +960,7 @@ impl CfnHostKey {
 impl crate::core::element::CfnResource for CfnHostKey {
     const TYPE_NAME: &'static str = "AWS::Transfer::HostKey";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -952,30 +978,35 @@ impl Handle<CfnHostKey> {
     /// The unique Amazon Resource Name (ARN) for the host key.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier for the host key.
     ///
     /// `Fn::GetAtt` `HostKeyId`.
+    #[inline]
     pub fn attr_host_key_id(&self) -> Val<String> {
         Val::expr(self.get_att("HostKeyId"))
     }
     /// The public key fingerprint, which is a short sequence of bytes used to identify the longer public key.
     ///
     /// `Fn::GetAtt` `HostKeyFingerprint`.
+    #[inline]
     pub fn attr_host_key_fingerprint(&self) -> Val<String> {
         Val::expr(self.get_att("HostKeyFingerprint"))
     }
     /// The encryption algorithm that is used for the host key.
     ///
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Val<String> {
         Val::expr(self.get_att("Type"))
     }
     /// The date on which the host key was added to the server.
     ///
     /// `Fn::GetAtt` `DateImported`.
+    #[inline]
     pub fn attr_date_imported(&self) -> Val<String> {
         Val::expr(self.get_att("DateImported"))
     }
@@ -983,6 +1014,7 @@ impl Handle<CfnHostKey> {
     /// StorageType is SECRETS_MANAGER.
     ///
     /// `Fn::GetAtt` `SecretId`.
+    #[inline]
     pub fn attr_secret_id(&self) -> Val<String> {
         Val::expr(self.get_att("SecretId"))
     }
@@ -1046,6 +1078,7 @@ impl CfnProfile {
 impl crate::core::element::CfnResource for CfnProfile {
     const TYPE_NAME: &'static str = "AWS::Transfer::Profile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("As2Id".into(), self.as2_id.into_value());
@@ -1061,12 +1094,14 @@ impl Handle<CfnProfile> {
     /// Specifies the unique Amazon Resource Name (ARN) for the profile.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier for the profile
     ///
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileId"))
     }
@@ -1156,6 +1191,7 @@ pub struct CfnServer {
 
 impl CfnServer {
     /// A new `CfnServer` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1185,6 +1221,7 @@ impl CfnServer {
 impl crate::core::element::CfnResource for CfnServer {
     const TYPE_NAME: &'static str = "AWS::Transfer::Server";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Certificate", self.certificate);
@@ -1213,6 +1250,7 @@ impl crate::core::element::CfnResource for CfnServer {
 impl Handle<CfnServer> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1222,16 +1260,19 @@ impl Handle<CfnServer> {
     /// addresses are assigned as well.
     ///
     /// `Fn::GetAtt` `As2ServiceManagedEgressIpAddresses`.
+    #[inline]
     pub fn attr_as2_service_managed_egress_ip_addresses(&self) -> Value {
         self.get_att("As2ServiceManagedEgressIpAddresses")
     }
     ///
     /// `Fn::GetAtt` `ServerId`.
+    #[inline]
     pub fn attr_server_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServerId"))
     }
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -1263,6 +1304,7 @@ pub mod server {
 
     impl EndpointDetails {
         /// A new `EndpointDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1277,6 +1319,7 @@ pub mod server {
     }
 
     impl IntoValue for EndpointDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddressAllocationIds", self.address_allocation_ids);
@@ -1311,6 +1354,7 @@ pub mod server {
 
     impl IdentityProviderDetails {
         /// A new `IdentityProviderDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1325,6 +1369,7 @@ pub mod server {
     }
 
     impl IntoValue for IdentityProviderDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DirectoryId", self.directory_id);
@@ -1359,6 +1404,7 @@ pub mod server {
 
     impl ProtocolDetails {
         /// A new `ProtocolDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1373,6 +1419,7 @@ pub mod server {
     }
 
     impl IntoValue for ProtocolDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "As2Transports", self.as2_transports);
@@ -1395,6 +1442,7 @@ pub mod server {
 
     impl ProxyConfig {
         /// A new `ProxyConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1405,6 +1453,7 @@ pub mod server {
     }
 
     impl IntoValue for ProxyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SftpMode", self.sftp_mode);
@@ -1423,6 +1472,7 @@ pub mod server {
 
     impl S3StorageOptions {
         /// A new `S3StorageOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1433,6 +1483,7 @@ pub mod server {
     }
 
     impl IntoValue for S3StorageOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DirectoryListingOptimization", self.directory_listing_optimization);
@@ -1460,6 +1511,7 @@ pub mod server {
     }
 
     impl IntoValue for WorkflowDetail {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ExecutionRole".into(), self.execution_role.into_value());
@@ -1482,6 +1534,7 @@ pub mod server {
 
     impl WorkflowDetails {
         /// A new `WorkflowDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1493,6 +1546,7 @@ pub mod server {
     }
 
     impl IntoValue for WorkflowDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OnPartialUpload", self.on_partial_upload);
@@ -1666,6 +1720,7 @@ impl CfnUser {
 impl crate::core::element::CfnResource for CfnUser {
     const TYPE_NAME: &'static str = "AWS::Transfer::User";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "HomeDirectory", self.home_directory);
@@ -1686,6 +1741,7 @@ impl crate::core::element::CfnResource for CfnUser {
 impl Handle<CfnUser> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1721,6 +1777,7 @@ pub mod user {
     }
 
     impl IntoValue for HomeDirectoryMapEntry {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Entry".into(), self.entry.into_value());
@@ -1757,6 +1814,7 @@ pub mod user {
     }
 
     impl IntoValue for PosixProfile {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Gid".into(), self.gid.into_value());
@@ -1847,6 +1905,7 @@ impl CfnWebApp {
 impl crate::core::element::CfnResource for CfnWebApp {
     const TYPE_NAME: &'static str = "AWS::Transfer::WebApp";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccessEndpoint", self.access_endpoint);
@@ -1865,22 +1924,26 @@ impl Handle<CfnWebApp> {
     /// Specifies the unique Amazon Resource Name (ARN) for the web app.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// A unique identifier for the web app.
     ///
     /// `Fn::GetAtt` `WebAppId`.
+    #[inline]
     pub fn attr_web_app_id(&self) -> Val<String> {
         Val::expr(self.get_att("WebAppId"))
     }
     ///
     /// `Fn::GetAtt` `IdentityProviderDetails.ApplicationArn`.
+    #[inline]
     pub fn attr_identity_provider_details_application_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityProviderDetails.ApplicationArn"))
     }
     ///
     /// `Fn::GetAtt` `VpcEndpointId`.
+    #[inline]
     pub fn attr_vpc_endpoint_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcEndpointId"))
     }
@@ -1900,6 +1963,7 @@ pub mod web_app {
 
     impl EndpointDetails {
         /// A new `EndpointDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1910,6 +1974,7 @@ pub mod web_app {
     }
 
     impl IntoValue for EndpointDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Vpc", self.vpc);
@@ -1935,6 +2000,7 @@ pub mod web_app {
 
     impl IdentityProviderDetails {
         /// A new `IdentityProviderDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1946,6 +2012,7 @@ pub mod web_app {
     }
 
     impl IntoValue for IdentityProviderDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InstanceArn", self.instance_arn);
@@ -1976,6 +2043,7 @@ pub mod web_app {
 
     impl Vpc {
         /// A new `Vpc` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1989,6 +2057,7 @@ pub mod web_app {
     }
 
     impl IntoValue for Vpc {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "IpAddressType", self.ip_address_type);
@@ -2022,6 +2091,7 @@ pub mod web_app {
 
     impl WebAppCustomization {
         /// A new `WebAppCustomization` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2034,6 +2104,7 @@ pub mod web_app {
     }
 
     impl IntoValue for WebAppCustomization {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FaviconFile", self.favicon_file);
@@ -2108,6 +2179,7 @@ impl CfnWorkflow {
 impl crate::core::element::CfnResource for CfnWorkflow {
     const TYPE_NAME: &'static str = "AWS::Transfer::Workflow";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -2123,12 +2195,14 @@ impl Handle<CfnWorkflow> {
     /// A unique identifier for the workflow.
     ///
     /// `Fn::GetAtt` `WorkflowId`.
+    #[inline]
     pub fn attr_workflow_id(&self) -> Val<String> {
         Val::expr(self.get_att("WorkflowId"))
     }
     /// Specifies the unique Amazon Resource Name (ARN) for the workflow.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -2163,6 +2237,7 @@ pub mod workflow {
 
     impl CopyStepDetails {
         /// A new `CopyStepDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2176,6 +2251,7 @@ pub mod workflow {
     }
 
     impl IntoValue for CopyStepDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DestinationFileLocation", self.destination_file_location);
@@ -2214,6 +2290,7 @@ pub mod workflow {
 
     impl CustomStepDetails {
         /// A new `CustomStepDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2227,6 +2304,7 @@ pub mod workflow {
     }
 
     impl IntoValue for CustomStepDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2289,6 +2367,7 @@ pub mod workflow {
     }
 
     impl IntoValue for DecryptStepDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DestinationFileLocation".into(), self.destination_file_location.into_value());
@@ -2318,6 +2397,7 @@ pub mod workflow {
 
     impl DeleteStepDetails {
         /// A new `DeleteStepDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2329,6 +2409,7 @@ pub mod workflow {
     }
 
     impl IntoValue for DeleteStepDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2355,6 +2436,7 @@ pub mod workflow {
 
     impl EfsInputFileLocation {
         /// A new `EfsInputFileLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2366,6 +2448,7 @@ pub mod workflow {
     }
 
     impl IntoValue for EfsInputFileLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FileSystemId", self.file_system_id);
@@ -2388,6 +2471,7 @@ pub mod workflow {
 
     impl InputFileLocation {
         /// A new `InputFileLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2399,6 +2483,7 @@ pub mod workflow {
     }
 
     impl IntoValue for InputFileLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EfsFileLocation", self.efs_file_location);
@@ -2418,6 +2503,7 @@ pub mod workflow {
 
     impl S3FileLocation {
         /// A new `S3FileLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2428,6 +2514,7 @@ pub mod workflow {
     }
 
     impl IntoValue for S3FileLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3FileLocation", self.s3_file_location);
@@ -2453,6 +2540,7 @@ pub mod workflow {
 
     impl S3InputFileLocation {
         /// A new `S3InputFileLocation` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2464,6 +2552,7 @@ pub mod workflow {
     }
 
     impl IntoValue for S3InputFileLocation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Bucket", self.bucket);
@@ -2495,6 +2584,7 @@ pub mod workflow {
 
     impl TagStepDetails {
         /// A new `TagStepDetails` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2507,6 +2597,7 @@ pub mod workflow {
     }
 
     impl IntoValue for TagStepDetails {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2552,6 +2643,7 @@ pub mod workflow {
 
     impl WorkflowStep {
         /// A new `WorkflowStep` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2567,6 +2659,7 @@ pub mod workflow {
     }
 
     impl IntoValue for WorkflowStep {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CopyStepDetails", self.copy_step_details);

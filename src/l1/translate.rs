@@ -78,6 +78,7 @@ impl CfnParallelData {
 impl crate::core::element::CfnResource for CfnParallelData {
     const TYPE_NAME: &'static str = "AWS::Translate::ParallelData";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -94,60 +95,70 @@ impl Handle<CfnParallelData> {
     /// The Amazon Resource Name (ARN) of the parallel data resource.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The status of the parallel data resource.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The source language of the translations in the parallel data file.
     ///
     /// `Fn::GetAtt` `SourceLanguageCode`.
+    #[inline]
     pub fn attr_source_language_code(&self) -> Val<String> {
         Val::expr(self.get_att("SourceLanguageCode"))
     }
     /// The language codes for the target languages available in the parallel data file.
     ///
     /// `Fn::GetAtt` `TargetLanguageCodes`.
+    #[inline]
     pub fn attr_target_language_codes(&self) -> Value {
         self.get_att("TargetLanguageCodes")
     }
     /// The number of UTF-8 characters imported from the parallel data input file.
     ///
     /// `Fn::GetAtt` `ImportedDataSize`.
+    #[inline]
     pub fn attr_imported_data_size(&self) -> Val<i64> {
         Val::expr(self.get_att("ImportedDataSize"))
     }
     /// The number of records successfully imported.
     ///
     /// `Fn::GetAtt` `ImportedRecordCount`.
+    #[inline]
     pub fn attr_imported_record_count(&self) -> Val<i64> {
         Val::expr(self.get_att("ImportedRecordCount"))
     }
     /// The number of records unsuccessfully imported.
     ///
     /// `Fn::GetAtt` `FailedRecordCount`.
+    #[inline]
     pub fn attr_failed_record_count(&self) -> Val<i64> {
         Val::expr(self.get_att("FailedRecordCount"))
     }
     /// The number of items skipped during import.
     ///
     /// `Fn::GetAtt` `SkippedRecordCount`.
+    #[inline]
     pub fn attr_skipped_record_count(&self) -> Val<i64> {
         Val::expr(self.get_att("SkippedRecordCount"))
     }
     /// The time at which the parallel data resource was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time at which the parallel data resource was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -179,6 +190,7 @@ pub mod parallel_data {
     }
 
     impl IntoValue for EncryptionKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -211,6 +223,7 @@ pub mod parallel_data {
     }
 
     impl IntoValue for ParallelDataConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Format".into(), self.format.into_value());
@@ -305,6 +318,7 @@ impl CfnTerminology {
 impl crate::core::element::CfnResource for CfnTerminology {
     const TYPE_NAME: &'static str = "AWS::Translate::Terminology";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -322,54 +336,63 @@ impl Handle<CfnTerminology> {
     /// The Amazon Resource Name (ARN) of the custom terminology.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The source language code for the custom terminology.
     ///
     /// `Fn::GetAtt` `SourceLanguageCode`.
+    #[inline]
     pub fn attr_source_language_code(&self) -> Val<String> {
         Val::expr(self.get_att("SourceLanguageCode"))
     }
     /// The target language codes for the custom terminology.
     ///
     /// `Fn::GetAtt` `TargetLanguageCodes`.
+    #[inline]
     pub fn attr_target_language_codes(&self) -> Value {
         self.get_att("TargetLanguageCodes")
     }
     /// The size of the terminology file in bytes.
     ///
     /// `Fn::GetAtt` `SizeBytes`.
+    #[inline]
     pub fn attr_size_bytes(&self) -> Val<i64> {
         Val::expr(self.get_att("SizeBytes"))
     }
     /// The number of terms in the custom terminology.
     ///
     /// `Fn::GetAtt` `TermCount`.
+    #[inline]
     pub fn attr_term_count(&self) -> Val<i64> {
         Val::expr(self.get_att("TermCount"))
     }
     /// The time the terminology was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The time the terminology was last updated.
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     /// The directionality of the terminology.
     ///
     /// `Fn::GetAtt` `Directionality`.
+    #[inline]
     pub fn attr_directionality(&self) -> Val<String> {
         Val::expr(self.get_att("Directionality"))
     }
     /// The format of the terminology data.
     ///
     /// `Fn::GetAtt` `Format`.
+    #[inline]
     pub fn attr_format(&self) -> Val<String> {
         Val::expr(self.get_att("Format"))
     }
@@ -402,6 +425,7 @@ pub mod terminology {
     }
 
     impl IntoValue for EncryptionKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -443,6 +467,7 @@ pub mod terminology {
     }
 
     impl IntoValue for TerminologyData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Directionality", self.directionality);

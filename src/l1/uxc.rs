@@ -45,6 +45,7 @@ pub struct CfnAccountCustomization {
 
 impl CfnAccountCustomization {
     /// A new `CfnAccountCustomization` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -59,6 +60,7 @@ impl CfnAccountCustomization {
 impl crate::core::element::CfnResource for CfnAccountCustomization {
     const TYPE_NAME: &'static str = "AWS::UXC::AccountCustomization";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountColor", self.account_color);
@@ -74,6 +76,7 @@ impl Handle<CfnAccountCustomization> {
     /// identity.
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }

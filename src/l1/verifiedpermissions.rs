@@ -55,6 +55,7 @@ impl CfnIdentitySource {
 impl crate::core::element::CfnResource for CfnIdentitySource {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::IdentitySource";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Configuration".into(), self.configuration.into_value());
@@ -68,11 +69,13 @@ impl crate::core::element::CfnResource for CfnIdentitySource {
 impl Handle<CfnIdentitySource> {
     ///
     /// `Fn::GetAtt` `Details`.
+    #[inline]
     pub fn attr_details(&self) -> Value {
         self.get_att("Details")
     }
     ///
     /// `Fn::GetAtt` `IdentitySourceId`.
+    #[inline]
     pub fn attr_identity_source_id(&self) -> Val<String> {
         Val::expr(self.get_att("IdentitySourceId"))
     }
@@ -111,6 +114,7 @@ impl CfnPolicy {
 impl crate::core::element::CfnResource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::Policy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Definition".into(), self.definition.into_value());
@@ -124,11 +128,13 @@ impl crate::core::element::CfnResource for CfnPolicy {
 impl Handle<CfnPolicy> {
     ///
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
     ///
     /// `Fn::GetAtt` `PolicyType`.
+    #[inline]
     pub fn attr_policy_type(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyType"))
     }
@@ -190,6 +196,7 @@ impl CfnPolicyStore {
 impl crate::core::element::CfnResource for CfnPolicyStore {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::PolicyStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DeletionProtection", self.deletion_protection);
@@ -206,16 +213,19 @@ impl crate::core::element::CfnResource for CfnPolicyStore {
 impl Handle<CfnPolicyStore> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `PolicyStoreId`.
+    #[inline]
     pub fn attr_policy_store_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyStoreId"))
     }
     ///
     /// `Fn::GetAtt` `EncryptionState`.
+    #[inline]
     pub fn attr_encryption_state(&self) -> Value {
         self.get_att("EncryptionState")
     }
@@ -241,6 +251,7 @@ pub mod policy_store {
     }
 
     impl IntoValue for DeletionProtection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -259,6 +270,7 @@ pub mod policy_store {
 
     impl SchemaDefinition {
         /// A new `SchemaDefinition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -269,6 +281,7 @@ pub mod policy_store {
     }
 
     impl IntoValue for SchemaDefinition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CedarJson", self.cedar_json);
@@ -293,6 +306,7 @@ pub mod policy_store {
     }
 
     impl IntoValue for ValidationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -340,6 +354,7 @@ impl CfnPolicyStoreAlias {
 impl crate::core::element::CfnResource for CfnPolicyStoreAlias {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::PolicyStoreAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AliasName".into(), self.alias_name.into_value());
@@ -385,6 +400,7 @@ impl CfnPolicyTemplate {
 impl crate::core::element::CfnResource for CfnPolicyTemplate {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::PolicyTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -399,6 +415,7 @@ impl crate::core::element::CfnResource for CfnPolicyTemplate {
 impl Handle<CfnPolicyTemplate> {
     ///
     /// `Fn::GetAtt` `PolicyTemplateId`.
+    #[inline]
     pub fn attr_policy_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyTemplateId"))
     }

@@ -62,6 +62,7 @@ impl CfnDomain {
 impl crate::core::element::CfnResource for CfnDomain {
     const TYPE_NAME: &'static str = "AWS::VoiceID::Domain";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -76,6 +77,7 @@ impl crate::core::element::CfnResource for CfnDomain {
 impl Handle<CfnDomain> {
     ///
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Val<String> {
         Val::expr(self.get_att("DomainId"))
     }
@@ -100,6 +102,7 @@ pub mod domain {
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("KmsKeyId".into(), self.kms_key_id.into_value());

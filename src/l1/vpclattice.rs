@@ -64,6 +64,7 @@ impl CfnAccessLogSubscription {
 impl crate::core::element::CfnResource for CfnAccessLogSubscription {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::AccessLogSubscription";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DestinationArn".into(), self.destination_arn.into_value());
@@ -78,21 +79,25 @@ impl crate::core::element::CfnResource for CfnAccessLogSubscription {
 impl Handle<CfnAccessLogSubscription> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceArn"))
     }
     ///
     /// `Fn::GetAtt` `ResourceId`.
+    #[inline]
     pub fn attr_resource_id(&self) -> Val<String> {
         Val::expr(self.get_att("ResourceId"))
     }
@@ -134,6 +139,7 @@ impl CfnAuthPolicy {
 impl crate::core::element::CfnResource for CfnAuthPolicy {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::AuthPolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Policy".into(), self.policy.into_value());
@@ -146,6 +152,7 @@ impl crate::core::element::CfnResource for CfnAuthPolicy {
 impl Handle<CfnAuthPolicy> {
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
@@ -181,6 +188,7 @@ impl CfnDomainVerification {
 impl crate::core::element::CfnResource for CfnDomainVerification {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::DomainVerification";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DomainName".into(), self.domain_name.into_value());
@@ -193,21 +201,25 @@ impl crate::core::element::CfnResource for CfnDomainVerification {
 impl Handle<CfnDomainVerification> {
     ///
     /// `Fn::GetAtt` `TxtMethodConfig`.
+    #[inline]
     pub fn attr_txt_method_config(&self) -> Value {
         self.get_att("TxtMethodConfig")
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -266,6 +278,7 @@ impl CfnListener {
 impl crate::core::element::CfnResource for CfnListener {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::Listener";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DefaultAction".into(), self.default_action.into_value());
@@ -282,21 +295,25 @@ impl crate::core::element::CfnResource for CfnListener {
 impl Handle<CfnListener> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceArn"))
     }
     ///
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceId"))
     }
@@ -319,6 +336,7 @@ pub mod listener {
 
     impl DefaultAction {
         /// A new `DefaultAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -330,6 +348,7 @@ pub mod listener {
     }
 
     impl IntoValue for DefaultAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FixedResponse", self.fixed_response);
@@ -355,6 +374,7 @@ pub mod listener {
     }
 
     impl IntoValue for FixedResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StatusCode".into(), self.status_code.into_value());
@@ -379,6 +399,7 @@ pub mod listener {
     }
 
     impl IntoValue for Forward {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetGroups".into(), self.target_groups.into_value());
@@ -410,6 +431,7 @@ pub mod listener {
     }
 
     impl IntoValue for WeightedTargetGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetGroupIdentifier".into(), self.target_group_identifier.into_value());
@@ -519,6 +541,7 @@ impl CfnResourceConfiguration {
 impl crate::core::element::CfnResource for CfnResourceConfiguration {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourceConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AllowAssociationToSharableServiceNetwork", self.allow_association_to_sharable_service_network);
@@ -542,11 +565,13 @@ impl crate::core::element::CfnResource for CfnResourceConfiguration {
 impl Handle<CfnResourceConfiguration> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -649,6 +674,7 @@ impl CfnResourceGateway {
 impl crate::core::element::CfnResource for CfnResourceGateway {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourceGateway";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IpAddressType", self.ip_address_type);
@@ -667,11 +693,13 @@ impl crate::core::element::CfnResource for CfnResourceGateway {
 impl Handle<CfnResourceGateway> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -720,6 +748,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Policy".into(), self.policy.into_value());
@@ -784,6 +813,7 @@ impl CfnRule {
 impl crate::core::element::CfnResource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::Rule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Action".into(), self.action.into_value());
@@ -801,11 +831,13 @@ impl crate::core::element::CfnResource for CfnRule {
 impl Handle<CfnRule> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -828,6 +860,7 @@ pub mod rule {
 
     impl Action {
         /// A new `Action` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -839,6 +872,7 @@ pub mod rule {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FixedResponse", self.fixed_response);
@@ -864,6 +898,7 @@ pub mod rule {
     }
 
     impl IntoValue for FixedResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("StatusCode".into(), self.status_code.into_value());
@@ -888,6 +923,7 @@ pub mod rule {
     }
 
     impl IntoValue for Forward {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetGroups".into(), self.target_groups.into_value());
@@ -922,6 +958,7 @@ pub mod rule {
     }
 
     impl IntoValue for HeaderMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaseSensitive", self.case_sensitive);
@@ -948,6 +985,7 @@ pub mod rule {
 
     impl HeaderMatchType {
         /// A new `HeaderMatchType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -960,6 +998,7 @@ pub mod rule {
     }
 
     impl IntoValue for HeaderMatchType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Contains", self.contains);
@@ -986,6 +1025,7 @@ pub mod rule {
 
     impl HttpMatch {
         /// A new `HttpMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -998,6 +1038,7 @@ pub mod rule {
     }
 
     impl IntoValue for HttpMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HeaderMatches", self.header_matches);
@@ -1024,6 +1065,7 @@ pub mod rule {
     }
 
     impl IntoValue for Match {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HttpMatch".into(), self.http_match.into_value());
@@ -1055,6 +1097,7 @@ pub mod rule {
     }
 
     impl IntoValue for PathMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CaseSensitive", self.case_sensitive);
@@ -1077,6 +1120,7 @@ pub mod rule {
 
     impl PathMatchType {
         /// A new `PathMatchType` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1088,6 +1132,7 @@ pub mod rule {
     }
 
     impl IntoValue for PathMatchType {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Exact", self.exact);
@@ -1120,6 +1165,7 @@ pub mod rule {
     }
 
     impl IntoValue for WeightedTargetGroup {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TargetGroupIdentifier".into(), self.target_group_identifier.into_value());
@@ -1180,6 +1226,7 @@ pub struct CfnService {
 
 impl CfnService {
     /// A new `CfnService` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1198,6 +1245,7 @@ impl CfnService {
 impl crate::core::element::CfnResource for CfnService {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::Service";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthType", self.auth_type);
@@ -1215,36 +1263,43 @@ impl crate::core::element::CfnResource for CfnService {
 impl Handle<CfnService> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DnsEntry.DomainName`.
+    #[inline]
     pub fn attr_dns_entry_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DnsEntry.DomainName"))
     }
     ///
     /// `Fn::GetAtt` `DnsEntry.HostedZoneId`.
+    #[inline]
     pub fn attr_dns_entry_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("DnsEntry.HostedZoneId"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1260,12 +1315,14 @@ pub mod service {
 
     impl DnsEntry {
         /// A new `DnsEntry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for DnsEntry {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -1306,6 +1363,7 @@ pub struct CfnServiceNetwork {
 
 impl CfnServiceNetwork {
     /// A new `CfnServiceNetwork` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1321,6 +1379,7 @@ impl CfnServiceNetwork {
 impl crate::core::element::CfnResource for CfnServiceNetwork {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetwork";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AuthType", self.auth_type);
@@ -1335,21 +1394,25 @@ impl crate::core::element::CfnResource for CfnServiceNetwork {
 impl Handle<CfnServiceNetwork> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
@@ -1374,6 +1437,7 @@ pub mod service_network {
     }
 
     impl IntoValue for SharingConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("enabled".into(), self.enabled.into_value());
@@ -1415,6 +1479,7 @@ pub struct CfnServiceNetworkResourceAssociation {
 
 impl CfnServiceNetworkResourceAssociation {
     /// A new `CfnServiceNetworkResourceAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1430,6 +1495,7 @@ impl CfnServiceNetworkResourceAssociation {
 impl crate::core::element::CfnResource for CfnServiceNetworkResourceAssociation {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkResourceAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "PrivateDnsEnabled", self.private_dns_enabled);
@@ -1444,11 +1510,13 @@ impl crate::core::element::CfnResource for CfnServiceNetworkResourceAssociation 
 impl Handle<CfnServiceNetworkResourceAssociation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
@@ -1482,6 +1550,7 @@ pub struct CfnServiceNetworkServiceAssociation {
 
 impl CfnServiceNetworkServiceAssociation {
     /// A new `CfnServiceNetworkServiceAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1497,6 +1566,7 @@ impl CfnServiceNetworkServiceAssociation {
 impl crate::core::element::CfnResource for CfnServiceNetworkServiceAssociation {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkServiceAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DnsEntry", self.dns_entry);
@@ -1511,61 +1581,73 @@ impl crate::core::element::CfnResource for CfnServiceNetworkServiceAssociation {
 impl Handle<CfnServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `DnsEntry.DomainName`.
+    #[inline]
     pub fn attr_dns_entry_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DnsEntry.DomainName"))
     }
     ///
     /// `Fn::GetAtt` `DnsEntry.HostedZoneId`.
+    #[inline]
     pub fn attr_dns_entry_hosted_zone_id(&self) -> Val<String> {
         Val::expr(self.get_att("DnsEntry.HostedZoneId"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ServiceNetworkArn`.
+    #[inline]
     pub fn attr_service_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceNetworkArn"))
     }
     ///
     /// `Fn::GetAtt` `ServiceNetworkId`.
+    #[inline]
     pub fn attr_service_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceNetworkId"))
     }
     ///
     /// `Fn::GetAtt` `ServiceNetworkName`.
+    #[inline]
     pub fn attr_service_network_name(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceNetworkName"))
     }
     ///
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceArn"))
     }
     ///
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceId"))
     }
     ///
     /// `Fn::GetAtt` `ServiceName`.
+    #[inline]
     pub fn attr_service_name(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceName"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1581,12 +1663,14 @@ pub mod service_network_service_association {
 
     impl DnsEntry {
         /// A new `DnsEntry` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
     }
 
     impl IntoValue for DnsEntry {
+        #[inline]
         fn into_value(self) -> Value {
             Value::Map(Map::new())
         }
@@ -1627,6 +1711,7 @@ pub struct CfnServiceNetworkVpcAssociation {
 
 impl CfnServiceNetworkVpcAssociation {
     /// A new `CfnServiceNetworkVpcAssociation` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -1644,6 +1729,7 @@ impl CfnServiceNetworkVpcAssociation {
 impl crate::core::element::CfnResource for CfnServiceNetworkVpcAssociation {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkVpcAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DnsOptions", self.dns_options);
@@ -1660,41 +1746,49 @@ impl crate::core::element::CfnResource for CfnServiceNetworkVpcAssociation {
 impl Handle<CfnServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `ServiceNetworkArn`.
+    #[inline]
     pub fn attr_service_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceNetworkArn"))
     }
     ///
     /// `Fn::GetAtt` `ServiceNetworkId`.
+    #[inline]
     pub fn attr_service_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceNetworkId"))
     }
     ///
     /// `Fn::GetAtt` `ServiceNetworkName`.
+    #[inline]
     pub fn attr_service_network_name(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceNetworkName"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     ///
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         Val::expr(self.get_att("VpcId"))
     }
@@ -1717,6 +1811,7 @@ pub mod service_network_vpc_association {
 
     impl DnsOptions {
         /// A new `DnsOptions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1728,6 +1823,7 @@ pub mod service_network_vpc_association {
     }
 
     impl IntoValue for DnsOptions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PrivateDnsPreference", self.private_dns_preference);
@@ -1791,6 +1887,7 @@ impl CfnTargetGroup {
 impl crate::core::element::CfnResource for CfnTargetGroup {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::TargetGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Config", self.config);
@@ -1806,26 +1903,31 @@ impl crate::core::element::CfnResource for CfnTargetGroup {
 impl Handle<CfnTargetGroup> {
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     ///
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastUpdatedAt"))
     }
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1872,6 +1974,7 @@ pub mod target_group {
 
     impl HealthCheckConfig {
         /// A new `HealthCheckConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1891,6 +1994,7 @@ pub mod target_group {
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1924,6 +2028,7 @@ pub mod target_group {
     }
 
     impl IntoValue for Matcher {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("HttpCode".into(), self.http_code.into_value());
@@ -1955,6 +2060,7 @@ pub mod target_group {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Id".into(), self.id.into_value());
@@ -1992,6 +2098,7 @@ pub mod target_group {
 
     impl TargetGroupConfig {
         /// A new `TargetGroupConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2008,6 +2115,7 @@ pub mod target_group {
     }
 
     impl IntoValue for TargetGroupConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HealthCheck", self.health_check);

@@ -47,6 +47,7 @@ impl CfnByteMatchSet {
 impl crate::core::element::CfnResource for CfnByteMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAF::ByteMatchSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ByteMatchTuples", self.byte_match_tuples);
@@ -59,6 +60,7 @@ impl crate::core::element::CfnResource for CfnByteMatchSet {
 impl Handle<CfnByteMatchSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -112,6 +114,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for ByteMatchTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -147,6 +150,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -187,6 +191,7 @@ impl CfnIPSet {
 impl crate::core::element::CfnResource for CfnIPSet {
     const TYPE_NAME: &'static str = "AWS::WAF::IPSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IPSetDescriptors", self.ip_set_descriptors);
@@ -199,6 +204,7 @@ impl crate::core::element::CfnResource for CfnIPSet {
 impl Handle<CfnIPSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -226,6 +232,7 @@ pub mod ip_set {
     }
 
     impl IntoValue for IPSetDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -269,6 +276,7 @@ impl CfnRule {
 impl crate::core::element::CfnResource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::WAF::Rule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MetricName".into(), self.metric_name.into_value());
@@ -282,6 +290,7 @@ impl crate::core::element::CfnResource for CfnRule {
 impl Handle<CfnRule> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -316,6 +325,7 @@ pub mod rule {
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataId".into(), self.data_id.into_value());
@@ -356,6 +366,7 @@ impl CfnSizeConstraintSet {
 impl crate::core::element::CfnResource for CfnSizeConstraintSet {
     const TYPE_NAME: &'static str = "AWS::WAF::SizeConstraintSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -368,6 +379,7 @@ impl crate::core::element::CfnResource for CfnSizeConstraintSet {
 impl Handle<CfnSizeConstraintSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -400,6 +412,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -445,6 +458,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for SizeConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -487,6 +501,7 @@ impl CfnSqlInjectionMatchSet {
 impl crate::core::element::CfnResource for CfnSqlInjectionMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAF::SqlInjectionMatchSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -499,6 +514,7 @@ impl crate::core::element::CfnResource for CfnSqlInjectionMatchSet {
 impl Handle<CfnSqlInjectionMatchSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -531,6 +547,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -559,6 +576,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for SqlInjectionMatchTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -609,6 +627,7 @@ impl CfnWebACL {
 impl crate::core::element::CfnResource for CfnWebACL {
     const TYPE_NAME: &'static str = "AWS::WAF::WebACL";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DefaultAction".into(), self.default_action.into_value());
@@ -623,6 +642,7 @@ impl crate::core::element::CfnResource for CfnWebACL {
 impl Handle<CfnWebACL> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -658,6 +678,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ActivatedRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -684,6 +705,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for WafAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -722,6 +744,7 @@ impl CfnXssMatchSet {
 impl crate::core::element::CfnResource for CfnXssMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAF::XssMatchSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -734,6 +757,7 @@ impl crate::core::element::CfnResource for CfnXssMatchSet {
 impl Handle<CfnXssMatchSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -766,6 +790,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -794,6 +819,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for XssMatchTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());

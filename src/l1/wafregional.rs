@@ -47,6 +47,7 @@ impl CfnByteMatchSet {
 impl crate::core::element::CfnResource for CfnByteMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::ByteMatchSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ByteMatchTuples", self.byte_match_tuples);
@@ -59,6 +60,7 @@ impl crate::core::element::CfnResource for CfnByteMatchSet {
 impl Handle<CfnByteMatchSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -112,6 +114,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for ByteMatchTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -147,6 +150,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -187,6 +191,7 @@ impl CfnGeoMatchSet {
 impl crate::core::element::CfnResource for CfnGeoMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::GeoMatchSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "GeoMatchConstraints", self.geo_match_constraints);
@@ -199,6 +204,7 @@ impl crate::core::element::CfnResource for CfnGeoMatchSet {
 impl Handle<CfnGeoMatchSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -226,6 +232,7 @@ pub mod geo_match_set {
     }
 
     impl IntoValue for GeoMatchConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -266,6 +273,7 @@ impl CfnIPSet {
 impl crate::core::element::CfnResource for CfnIPSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::IPSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IPSetDescriptors", self.ip_set_descriptors);
@@ -278,6 +286,7 @@ impl crate::core::element::CfnResource for CfnIPSet {
 impl Handle<CfnIPSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -305,6 +314,7 @@ pub mod ip_set {
     }
 
     impl IntoValue for IPSetDescriptor {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -365,6 +375,7 @@ impl CfnRateBasedRule {
 impl crate::core::element::CfnResource for CfnRateBasedRule {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::RateBasedRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "MatchPredicates", self.match_predicates);
@@ -380,6 +391,7 @@ impl crate::core::element::CfnResource for CfnRateBasedRule {
 impl Handle<CfnRateBasedRule> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -414,6 +426,7 @@ pub mod rate_based_rule {
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataId".into(), self.data_id.into_value());
@@ -451,6 +464,7 @@ impl CfnRegexPatternSet {
 impl crate::core::element::CfnResource for CfnRegexPatternSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::RegexPatternSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -463,6 +477,7 @@ impl crate::core::element::CfnResource for CfnRegexPatternSet {
 impl Handle<CfnRegexPatternSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -500,6 +515,7 @@ impl CfnRule {
 impl crate::core::element::CfnResource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::Rule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MetricName".into(), self.metric_name.into_value());
@@ -513,6 +529,7 @@ impl crate::core::element::CfnResource for CfnRule {
 impl Handle<CfnRule> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -547,6 +564,7 @@ pub mod rule {
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataId".into(), self.data_id.into_value());
@@ -588,6 +606,7 @@ impl CfnSizeConstraintSet {
 impl crate::core::element::CfnResource for CfnSizeConstraintSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::SizeConstraintSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -600,6 +619,7 @@ impl crate::core::element::CfnResource for CfnSizeConstraintSet {
 impl Handle<CfnSizeConstraintSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -632,6 +652,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -677,6 +698,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for SizeConstraint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -719,6 +741,7 @@ impl CfnSqlInjectionMatchSet {
 impl crate::core::element::CfnResource for CfnSqlInjectionMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::SqlInjectionMatchSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -731,6 +754,7 @@ impl crate::core::element::CfnResource for CfnSqlInjectionMatchSet {
 impl Handle<CfnSqlInjectionMatchSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -763,6 +787,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -791,6 +816,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for SqlInjectionMatchTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -841,6 +867,7 @@ impl CfnWebACL {
 impl crate::core::element::CfnResource for CfnWebACL {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::WebACL";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("DefaultAction".into(), self.default_action.into_value());
@@ -855,6 +882,7 @@ impl crate::core::element::CfnResource for CfnWebACL {
 impl Handle<CfnWebACL> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -879,6 +907,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -909,6 +938,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -946,6 +976,7 @@ impl CfnWebACLAssociation {
 impl crate::core::element::CfnResource for CfnWebACLAssociation {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::WebACLAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceArn".into(), self.resource_arn.into_value());
@@ -958,6 +989,7 @@ impl crate::core::element::CfnResource for CfnWebACLAssociation {
 impl Handle<CfnWebACLAssociation> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -992,6 +1024,7 @@ impl CfnXssMatchSet {
 impl crate::core::element::CfnResource for CfnXssMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::XssMatchSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Name".into(), self.name.into_value());
@@ -1004,6 +1037,7 @@ impl crate::core::element::CfnResource for CfnXssMatchSet {
 impl Handle<CfnXssMatchSet> {
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1036,6 +1070,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Data", self.data);
@@ -1064,6 +1099,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for XssMatchTuple {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());

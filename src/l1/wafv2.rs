@@ -74,6 +74,7 @@ impl CfnIPSet {
 impl crate::core::element::CfnResource for CfnIPSet {
     const TYPE_NAME: &'static str = "AWS::WAFv2::IPSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Addresses".into(), self.addresses.into_value());
@@ -91,12 +92,14 @@ impl Handle<CfnIPSet> {
     /// ARN of the WAF entity.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Id of the IPSet
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -174,6 +177,7 @@ impl CfnLoggingConfiguration {
 impl crate::core::element::CfnResource for CfnLoggingConfiguration {
     const TYPE_NAME: &'static str = "AWS::WAFv2::LoggingConfiguration";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("LogDestinationConfigs".into(), self.log_destination_configs.into_value());
@@ -190,6 +194,7 @@ impl Handle<CfnLoggingConfiguration> {
     /// configuration. If true, only Firewall Manager can modify or delete the configuration.
     ///
     /// `Fn::GetAtt` `ManagedByFirewallManager`.
+    #[inline]
     pub fn attr_managed_by_firewall_manager(&self) -> Val<bool> {
         Val::expr(self.get_att("ManagedByFirewallManager"))
     }
@@ -218,6 +223,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for ActionCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -243,6 +249,7 @@ pub mod logging_configuration {
 
     impl Condition {
         /// A new `Condition` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -254,6 +261,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ActionCondition", self.action_condition);
@@ -285,6 +293,7 @@ pub mod logging_configuration {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -298,6 +307,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Method", self.method);
@@ -342,6 +352,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Behavior".into(), self.behavior.into_value());
@@ -372,6 +383,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LabelNameCondition {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LabelName".into(), self.label_name.into_value());
@@ -404,6 +416,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DefaultBehavior".into(), self.default_behavior.into_value());
@@ -432,6 +445,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -537,6 +551,7 @@ impl CfnRegexPatternSet {
 impl crate::core::element::CfnResource for CfnRegexPatternSet {
     const TYPE_NAME: &'static str = "AWS::WAFv2::RegexPatternSet";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -553,12 +568,14 @@ impl Handle<CfnRegexPatternSet> {
     /// ARN of the WAF entity.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Id of the RegexPatternSet
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -667,6 +684,7 @@ impl CfnRuleGroup {
 impl crate::core::element::CfnResource for CfnRuleGroup {
     const TYPE_NAME: &'static str = "AWS::WAFv2::RuleGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AvailableLabels", self.available_labels);
@@ -689,18 +707,21 @@ impl Handle<CfnRuleGroup> {
     /// ARN of the WAF entity.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// Id of the RuleGroup
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Name of the Label.
     ///
     /// `Fn::GetAtt` `LabelNamespace`.
+    #[inline]
     pub fn attr_label_namespace(&self) -> Val<String> {
         Val::expr(self.get_att("LabelNamespace"))
     }
@@ -720,6 +741,7 @@ pub mod rule_group {
 
     impl AllowAction {
         /// A new `AllowAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -730,6 +752,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for AllowAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -754,6 +777,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for AndStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statements".into(), self.statements.into_value());
@@ -775,6 +799,7 @@ pub mod rule_group {
 
     impl AsnMatchStatement {
         /// A new `AsnMatchStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -786,6 +811,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for AsnMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AsnList", self.asn_list);
@@ -805,6 +831,7 @@ pub mod rule_group {
 
     impl BlockAction {
         /// A new `BlockAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -815,6 +842,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for BlockAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomResponse", self.custom_response);
@@ -833,6 +861,7 @@ pub mod rule_group {
 
     impl Body {
         /// A new `Body` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -843,6 +872,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Body {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OversizeHandling", self.oversize_handling);
@@ -900,6 +930,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ByteMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -923,6 +954,7 @@ pub mod rule_group {
 
     impl CaptchaAction {
         /// A new `CaptchaAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -933,6 +965,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CaptchaAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -951,6 +984,7 @@ pub mod rule_group {
 
     impl CaptchaConfig {
         /// A new `CaptchaConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -961,6 +995,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CaptchaConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -980,6 +1015,7 @@ pub mod rule_group {
 
     impl ChallengeAction {
         /// A new `ChallengeAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -990,6 +1026,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ChallengeAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -1008,6 +1045,7 @@ pub mod rule_group {
 
     impl ChallengeConfig {
         /// A new `ChallengeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1018,6 +1056,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ChallengeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -1042,6 +1081,7 @@ pub mod rule_group {
 
     impl CookieMatchPattern {
         /// A new `CookieMatchPattern` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1054,6 +1094,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CookieMatchPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "All", self.all);
@@ -1094,6 +1135,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Cookies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchPattern".into(), self.match_pattern.into_value());
@@ -1114,6 +1156,7 @@ pub mod rule_group {
 
     impl CountAction {
         /// A new `CountAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1124,6 +1167,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CountAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -1148,6 +1192,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CryptoConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PaymentNetworks".into(), self.payment_networks.into_value());
@@ -1175,6 +1220,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomHTTPHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1202,6 +1248,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomRequestHandling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InsertHeaders".into(), self.insert_headers.into_value());
@@ -1241,6 +1288,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomResponseBodyKey", self.custom_response_body_key);
@@ -1303,6 +1351,7 @@ pub mod rule_group {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1326,6 +1375,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllQueryArguments", self.all_query_arguments);
@@ -1366,6 +1416,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -1388,6 +1439,7 @@ pub mod rule_group {
 
     impl GeoMatchStatement {
         /// A new `GeoMatchStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1399,6 +1451,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for GeoMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CountryCodes", self.country_codes);
@@ -1424,6 +1477,7 @@ pub mod rule_group {
 
     impl HeaderMatchPattern {
         /// A new `HeaderMatchPattern` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1436,6 +1490,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for HeaderMatchPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "All", self.all);
@@ -1463,6 +1518,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for HeaderOrder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OversizeHandling".into(), self.oversize_handling.into_value());
@@ -1501,6 +1557,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Headers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchPattern".into(), self.match_pattern.into_value());
@@ -1542,6 +1599,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for IPSetForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -1575,6 +1633,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for IPSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -1600,6 +1659,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ImmunityTimeProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ImmunityTime".into(), self.immunity_time.into_value());
@@ -1624,6 +1684,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for JA3Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -1648,6 +1709,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for JA4Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -1691,6 +1753,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for JsonBody {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvalidFallbackBehavior", self.invalid_fallback_behavior);
@@ -1715,6 +1778,7 @@ pub mod rule_group {
 
     impl JsonMatchPattern {
         /// A new `JsonMatchPattern` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1726,6 +1790,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for JsonMatchPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "All", self.all);
@@ -1751,6 +1816,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -1778,6 +1844,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for LabelMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -1797,6 +1864,7 @@ pub mod rule_group {
 
     impl LabelSummary {
         /// A new `LabelSummary` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1807,6 +1875,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for LabelSummary {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -1828,6 +1897,7 @@ pub mod rule_group {
 
     impl MonetizationConfig {
         /// A new `MonetizationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1839,6 +1909,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for MonetizationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CryptoConfig", self.crypto_config);
@@ -1858,6 +1929,7 @@ pub mod rule_group {
 
     impl MonetizeAction {
         /// A new `MonetizeAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1868,6 +1940,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for MonetizeAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PriceMultiplier", self.price_multiplier);
@@ -1892,6 +1965,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for NotStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statement".into(), self.statement.into_value());
@@ -1916,6 +1990,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for OrStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statements".into(), self.statements.into_value());
@@ -1950,6 +2025,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PaymentNetwork {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Chain".into(), self.chain.into_value());
@@ -1979,6 +2055,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PreParseTextTransformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Priority".into(), self.priority.into_value());
@@ -2007,6 +2084,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Price {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Amount".into(), self.amount.into_value());
@@ -2063,6 +2141,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateBasedStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AggregateKeyType".into(), self.aggregate_key_type.into_value());
@@ -2119,6 +2198,7 @@ pub mod rule_group {
 
     impl RateBasedStatementCustomKey {
         /// A new `RateBasedStatementCustomKey` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2140,6 +2220,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateBasedStatementCustomKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ASN", self.asn);
@@ -2183,6 +2264,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitCookie {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2216,6 +2298,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2241,6 +2324,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitJA3Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -2265,6 +2349,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitJA4Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -2291,6 +2376,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitLabelNamespace {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Namespace".into(), self.namespace.into_value());
@@ -2323,6 +2409,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitQueryArgument {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2348,6 +2435,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitQueryString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TextTransformations".into(), self.text_transformations.into_value());
@@ -2372,6 +2460,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitUriPath {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TextTransformations".into(), self.text_transformations.into_value());
@@ -2418,6 +2507,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RegexMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -2468,6 +2558,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RegexPatternSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -2539,6 +2630,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -2579,6 +2671,7 @@ pub mod rule_group {
 
     impl RuleAction {
         /// A new `RuleAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2594,6 +2687,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Allow", self.allow);
@@ -2623,6 +2717,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2648,6 +2743,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SingleQueryArgument {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -2700,6 +2796,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SizeConstraintStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -2750,6 +2847,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SqliMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -2810,6 +2908,7 @@ pub mod rule_group {
 
     impl Statement {
         /// A new `Statement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2833,6 +2932,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Statement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AndStatement", self.and_statement);
@@ -2873,6 +2973,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for TextTransformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Priority".into(), self.priority.into_value());
@@ -2893,6 +2994,7 @@ pub mod rule_group {
 
     impl UriFragment {
         /// A new `UriFragment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2903,6 +3005,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for UriFragment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FallbackBehavior", self.fallback_behavior);
@@ -2942,6 +3045,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for VisibilityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchMetricsEnabled".into(), self.cloud_watch_metrics_enabled.into_value());
@@ -2985,6 +3089,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for XssMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -3546,6 +3651,7 @@ impl CfnWebACL {
 impl crate::core::element::CfnResource for CfnWebACL {
     const TYPE_NAME: &'static str = "AWS::WAFv2::WebACL";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationConfig", self.application_config);
@@ -3573,23 +3679,27 @@ impl Handle<CfnWebACL> {
     /// ARN of the WAF entity.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     ///
     /// `Fn::GetAtt` `Capacity`.
+    #[inline]
     pub fn attr_capacity(&self) -> Val<i64> {
         Val::expr(self.get_att("Capacity"))
     }
     /// Id of the WebACL
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Name of the Label.
     ///
     /// `Fn::GetAtt` `LabelNamespace`.
+    #[inline]
     pub fn attr_label_namespace(&self) -> Val<String> {
         Val::expr(self.get_att("LabelNamespace"))
     }
@@ -3643,6 +3753,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesACFPRuleSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CreationPath".into(), self.creation_path.into_value());
@@ -3691,6 +3802,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesATPRuleSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableRegexInPath", self.enable_regex_in_path);
@@ -3725,6 +3837,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesAntiDDoSRuleSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ClientSideActionConfig".into(), self.client_side_action_config.into_value());
@@ -3757,6 +3870,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesBotControlRuleSet {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableMachineLearning", self.enable_machine_learning);
@@ -3776,6 +3890,7 @@ pub mod web_acl {
 
     impl AllowAction {
         /// A new `AllowAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3786,6 +3901,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AllowAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -3810,6 +3926,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AndStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statements".into(), self.statements.into_value());
@@ -3838,6 +3955,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ApplicationAttribute {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -3864,6 +3982,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ApplicationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Attributes".into(), self.attributes.into_value());
@@ -3885,6 +4004,7 @@ pub mod web_acl {
 
     impl AsnMatchStatement {
         /// A new `AsnMatchStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3896,6 +4016,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AsnMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AsnList", self.asn_list);
@@ -3915,6 +4036,7 @@ pub mod web_acl {
 
     impl AssociationConfig {
         /// A new `AssociationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3925,6 +4047,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AssociationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RequestBody", self.request_body);
@@ -3943,6 +4066,7 @@ pub mod web_acl {
 
     impl BlockAction {
         /// A new `BlockAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3953,6 +4077,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for BlockAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomResponse", self.custom_response);
@@ -3971,6 +4096,7 @@ pub mod web_acl {
 
     impl Body {
         /// A new `Body` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3981,6 +4107,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Body {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "OversizeHandling", self.oversize_handling);
@@ -4038,6 +4165,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ByteMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -4061,6 +4189,7 @@ pub mod web_acl {
 
     impl CaptchaAction {
         /// A new `CaptchaAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4071,6 +4200,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CaptchaAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -4089,6 +4219,7 @@ pub mod web_acl {
 
     impl CaptchaConfig {
         /// A new `CaptchaConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4099,6 +4230,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CaptchaConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -4118,6 +4250,7 @@ pub mod web_acl {
 
     impl ChallengeAction {
         /// A new `ChallengeAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4128,6 +4261,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ChallengeAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -4146,6 +4280,7 @@ pub mod web_acl {
 
     impl ChallengeConfig {
         /// A new `ChallengeConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4156,6 +4291,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ChallengeConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -4191,6 +4327,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ClientSideAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExemptUriRegularExpressions", self.exempt_uri_regular_expressions);
@@ -4217,6 +4354,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ClientSideActionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Challenge".into(), self.challenge.into_value());
@@ -4241,6 +4379,7 @@ pub mod web_acl {
 
     impl CookieMatchPattern {
         /// A new `CookieMatchPattern` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4253,6 +4392,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CookieMatchPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "All", self.all);
@@ -4293,6 +4433,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Cookies {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchPattern".into(), self.match_pattern.into_value());
@@ -4313,6 +4454,7 @@ pub mod web_acl {
 
     impl CountAction {
         /// A new `CountAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4323,6 +4465,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CountAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -4347,6 +4490,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CryptoConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PaymentNetworks".into(), self.payment_networks.into_value());
@@ -4374,6 +4518,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CustomHTTPHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4401,6 +4546,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CustomRequestHandling {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InsertHeaders".into(), self.insert_headers.into_value());
@@ -4440,6 +4586,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CustomResponse {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomResponseBodyKey", self.custom_response_body_key);
@@ -4485,6 +4632,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for DataProtect {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -4512,6 +4660,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for DataProtectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DataProtections".into(), self.data_protections.into_value());
@@ -4533,6 +4682,7 @@ pub mod web_acl {
 
     impl DefaultAction {
         /// A new `DefaultAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4544,6 +4694,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for DefaultAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Allow", self.allow);
@@ -4569,6 +4720,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ExcludedRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4593,6 +4745,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for FieldIdentifier {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Identifier".into(), self.identifier.into_value());
@@ -4653,6 +4806,7 @@ pub mod web_acl {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4676,6 +4830,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllQueryArguments", self.all_query_arguments);
@@ -4713,6 +4868,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for FieldToMatchSingleHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4738,6 +4894,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for FieldToMatchSingleQueryArgument {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -4773,6 +4930,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for FieldToProtect {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FieldKeys", self.field_keys);
@@ -4801,6 +4959,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -4823,6 +4982,7 @@ pub mod web_acl {
 
     impl GeoMatchStatement {
         /// A new `GeoMatchStatement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4834,6 +4994,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for GeoMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CountryCodes", self.country_codes);
@@ -4859,6 +5020,7 @@ pub mod web_acl {
 
     impl HeaderMatchPattern {
         /// A new `HeaderMatchPattern` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -4871,6 +5033,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for HeaderMatchPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "All", self.all);
@@ -4898,6 +5061,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for HeaderOrder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("OversizeHandling".into(), self.oversize_handling.into_value());
@@ -4936,6 +5100,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Headers {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MatchPattern".into(), self.match_pattern.into_value());
@@ -4977,6 +5142,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for IPSetForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -5010,6 +5176,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for IPSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -5035,6 +5202,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ImmunityTimeProperty {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ImmunityTime".into(), self.immunity_time.into_value());
@@ -5059,6 +5227,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for JA3Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -5083,6 +5252,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for JA4Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -5126,6 +5296,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for JsonBody {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InvalidFallbackBehavior", self.invalid_fallback_behavior);
@@ -5150,6 +5321,7 @@ pub mod web_acl {
 
     impl JsonMatchPattern {
         /// A new `JsonMatchPattern` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5161,6 +5333,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for JsonMatchPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "All", self.all);
@@ -5186,6 +5359,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -5213,6 +5387,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for LabelMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Key".into(), self.key.into_value());
@@ -5253,6 +5428,7 @@ pub mod web_acl {
 
     impl ManagedRuleGroupConfig {
         /// A new `ManagedRuleGroupConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5270,6 +5446,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ManagedRuleGroupConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AWSManagedRulesACFPRuleSet", self.aws_managed_rules_acfp_rule_set);
@@ -5339,6 +5516,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ManagedRuleGroupStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ExcludedRules", self.excluded_rules);
@@ -5366,6 +5544,7 @@ pub mod web_acl {
 
     impl MonetizationConfig {
         /// A new `MonetizationConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5377,6 +5556,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for MonetizationConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CryptoConfig", self.crypto_config);
@@ -5396,6 +5576,7 @@ pub mod web_acl {
 
     impl MonetizeAction {
         /// A new `MonetizeAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5406,6 +5587,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for MonetizeAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PriceMultiplier", self.price_multiplier);
@@ -5430,6 +5612,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for NotStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statement".into(), self.statement.into_value());
@@ -5454,6 +5637,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for OnSourceDDoSProtectionConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ALBLowReputationMode".into(), self.alb_low_reputation_mode.into_value());
@@ -5478,6 +5662,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for OrStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Statements".into(), self.statements.into_value());
@@ -5500,6 +5685,7 @@ pub mod web_acl {
 
     impl OverrideAction {
         /// A new `OverrideAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5511,6 +5697,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for OverrideAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Count", self.count);
@@ -5546,6 +5733,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for PaymentNetwork {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Chain".into(), self.chain.into_value());
@@ -5575,6 +5763,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for PreParseTextTransformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Priority".into(), self.priority.into_value());
@@ -5603,6 +5792,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Price {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Amount".into(), self.amount.into_value());
@@ -5659,6 +5849,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateBasedStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AggregateKeyType".into(), self.aggregate_key_type.into_value());
@@ -5715,6 +5906,7 @@ pub mod web_acl {
 
     impl RateBasedStatementCustomKey {
         /// A new `RateBasedStatementCustomKey` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5736,6 +5928,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateBasedStatementCustomKey {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ASN", self.asn);
@@ -5779,6 +5972,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitCookie {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -5812,6 +6006,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -5837,6 +6032,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitJA3Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -5861,6 +6057,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitJA4Fingerprint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FallbackBehavior".into(), self.fallback_behavior.into_value());
@@ -5887,6 +6084,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitLabelNamespace {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Namespace".into(), self.namespace.into_value());
@@ -5919,6 +6117,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitQueryArgument {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Name".into(), self.name.into_value());
@@ -5944,6 +6143,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitQueryString {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TextTransformations".into(), self.text_transformations.into_value());
@@ -5968,6 +6168,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitUriPath {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TextTransformations".into(), self.text_transformations.into_value());
@@ -5986,6 +6187,7 @@ pub mod web_acl {
 
     impl Regex {
         /// A new `Regex` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -5996,6 +6198,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Regex {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RegexString", self.regex_string);
@@ -6042,6 +6245,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RegexMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -6092,6 +6296,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RegexPatternSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -6133,6 +6338,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RequestInspection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("PasswordField".into(), self.password_field.into_value());
@@ -6189,6 +6395,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RequestInspectionACFP {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AddressFields", self.address_fields);
@@ -6221,6 +6428,7 @@ pub mod web_acl {
 
     impl ResponseInspection {
         /// A new `ResponseInspection` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6234,6 +6442,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspection {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BodyContains", self.body_contains);
@@ -6264,6 +6473,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionBodyContains {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailureStrings".into(), self.failure_strings.into_value());
@@ -6299,6 +6509,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailureValues".into(), self.failure_values.into_value());
@@ -6339,6 +6550,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionJson {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailureValues".into(), self.failure_values.into_value());
@@ -6368,6 +6580,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionStatusCode {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FailureCodes".into(), self.failure_codes.into_value());
@@ -6442,6 +6655,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Action", self.action);
@@ -6483,6 +6697,7 @@ pub mod web_acl {
 
     impl RuleAction {
         /// A new `RuleAction` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6498,6 +6713,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RuleAction {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Allow", self.allow);
@@ -6530,6 +6746,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RuleActionOverride {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ActionToUse".into(), self.action_to_use.into_value());
@@ -6568,6 +6785,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RuleGroupReferenceStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Arn".into(), self.arn.into_value());
@@ -6622,6 +6840,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for SizeConstraintStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ComparisonOperator".into(), self.comparison_operator.into_value());
@@ -6672,6 +6891,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for SqliMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -6738,6 +6958,7 @@ pub mod web_acl {
 
     impl Statement {
         /// A new `Statement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6763,6 +6984,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Statement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AndStatement", self.and_statement);
@@ -6805,6 +7027,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for TextTransformation {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Priority".into(), self.priority.into_value());
@@ -6825,6 +7048,7 @@ pub mod web_acl {
 
     impl UriFragment {
         /// A new `UriFragment` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -6835,6 +7059,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for UriFragment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FallbackBehavior", self.fallback_behavior);
@@ -6874,6 +7099,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for VisibilityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CloudWatchMetricsEnabled".into(), self.cloud_watch_metrics_enabled.into_value());
@@ -6917,6 +7143,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for XssMatchStatement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FieldToMatch".into(), self.field_to_match.into_value());
@@ -7440,6 +7667,7 @@ impl CfnWebACLAssociation {
 impl crate::core::element::CfnResource for CfnWebACLAssociation {
     const TYPE_NAME: &'static str = "AWS::WAFv2::WebACLAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ResourceArn".into(), self.resource_arn.into_value());

@@ -70,6 +70,7 @@ impl CfnAgentContext {
 impl crate::core::element::CfnResource for CfnAgentContext {
     const TYPE_NAME: &'static str = "AWS::WellArchitected::AgentContext";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Content".into(), self.content.into_value());
@@ -86,12 +87,14 @@ impl Handle<CfnAgentContext> {
     /// context id.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The service-generated unique identifier of the Agent Context.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -99,6 +102,7 @@ impl Handle<CfnAgentContext> {
     /// surfaced as a typed read-only attribute by the service for discoverability.
     ///
     /// `Fn::GetAtt` `ApplicationType`.
+    #[inline]
     pub fn attr_application_type(&self) -> Val<String> {
         Val::expr(self.get_att("ApplicationType"))
     }
@@ -106,30 +110,35 @@ impl Handle<CfnAgentContext> {
     /// `Content.criticality` and is surfaced as a typed read-only attribute by the service for discoverability.
     ///
     /// `Fn::GetAtt` `Criticality`.
+    #[inline]
     pub fn attr_criticality(&self) -> Val<String> {
         Val::expr(self.get_att("Criticality"))
     }
     /// The identifier of the system or user that created this context.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The timestamp when the context was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The identifier of the system or user that last modified this context.
     ///
     /// `Fn::GetAtt` `LastModifiedBy`.
+    #[inline]
     pub fn attr_last_modified_by(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy"))
     }
     /// The timestamp when the context was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedAt`.
+    #[inline]
     pub fn attr_last_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedAt"))
     }
@@ -198,6 +207,7 @@ impl CfnAgentGoal {
 impl crate::core::element::CfnResource for CfnAgentGoal {
     const TYPE_NAME: &'static str = "AWS::WellArchitected::AgentGoal";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -213,36 +223,42 @@ impl Handle<CfnAgentGoal> {
     /// The synthetic Amazon Resource Name (ARN) of the Agent Goal, composed of the parent profile ARN and the goal id.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The service-generated unique identifier of the Agent Goal.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// The identifier of the system or user that created this goal.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The timestamp when the goal was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The identifier of the system or user that last modified this goal.
     ///
     /// `Fn::GetAtt` `LastModifiedBy`.
+    #[inline]
     pub fn attr_last_modified_by(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy"))
     }
     /// The timestamp when the goal was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedAt`.
+    #[inline]
     pub fn attr_last_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedAt"))
     }
@@ -356,6 +372,7 @@ impl CfnAgentProfile {
 impl crate::core::element::CfnResource for CfnAgentProfile {
     const TYPE_NAME: &'static str = "AWS::WellArchitected::AgentProfile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AggregationConfiguration".into(), self.aggregation_configuration.into_value());
@@ -376,30 +393,35 @@ impl Handle<CfnAgentProfile> {
     /// The Amazon Resource Name (ARN) of the Agent Profile.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the system or user that created this profile.
     ///
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedBy"))
     }
     /// The timestamp when the profile was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The identifier of the system or user that last modified this profile.
     ///
     /// `Fn::GetAtt` `LastModifiedBy`.
+    #[inline]
     pub fn attr_last_modified_by(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedBy"))
     }
     /// The timestamp when the profile was last modified.
     ///
     /// `Fn::GetAtt` `LastModifiedAt`.
+    #[inline]
     pub fn attr_last_modified_at(&self) -> Val<String> {
         Val::expr(self.get_att("LastModifiedAt"))
     }
@@ -440,6 +462,7 @@ pub mod agent_profile {
     }
 
     impl IntoValue for AggregationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessRoleArn".into(), self.access_role_arn.into_value());
@@ -489,6 +512,7 @@ pub struct CfnLens {
 
 impl CfnLens {
     /// A new `CfnLens` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -503,6 +527,7 @@ impl CfnLens {
 impl crate::core::element::CfnResource for CfnLens {
     const TYPE_NAME: &'static str = "AWS::WellArchitected::Lens";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "JSONString", self.json_string);
@@ -517,30 +542,35 @@ impl Handle<CfnLens> {
     /// The ARN of the lens.
     ///
     /// `Fn::GetAtt` `LensArn`.
+    #[inline]
     pub fn attr_lens_arn(&self) -> Val<String> {
         Val::expr(self.get_att("LensArn"))
     }
     /// The unique identifier of the lens.
     ///
     /// `Fn::GetAtt` `LensId`.
+    #[inline]
     pub fn attr_lens_id(&self) -> Val<String> {
         Val::expr(self.get_att("LensId"))
     }
     /// The full name of the lens.
     ///
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Val<String> {
         Val::expr(self.get_att("Name"))
     }
     /// The description of the lens.
     ///
     /// `Fn::GetAtt` `Description`.
+    #[inline]
     pub fn attr_description(&self) -> Val<String> {
         Val::expr(self.get_att("Description"))
     }
     /// The Amazon Web Services account ID that owns the lens.
     ///
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Val<String> {
         Val::expr(self.get_att("Owner"))
     }
@@ -600,6 +630,7 @@ impl CfnProfile {
 impl crate::core::element::CfnResource for CfnProfile {
     const TYPE_NAME: &'static str = "AWS::WellArchitected::Profile";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ProfileDescription".into(), self.profile_description.into_value());
@@ -615,30 +646,35 @@ impl Handle<CfnProfile> {
     /// The profile ARN.
     ///
     /// `Fn::GetAtt` `ProfileArn`.
+    #[inline]
     pub fn attr_profile_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileArn"))
     }
     /// The profile version.
     ///
     /// `Fn::GetAtt` `ProfileVersion`.
+    #[inline]
     pub fn attr_profile_version(&self) -> Val<String> {
         Val::expr(self.get_att("ProfileVersion"))
     }
     /// The owner of the profile.
     ///
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Val<String> {
         Val::expr(self.get_att("Owner"))
     }
     /// The date and time the profile was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The date and time the profile was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
@@ -665,6 +701,7 @@ pub mod profile {
 
     impl ProfileQuestionUpdate {
         /// A new `ProfileQuestionUpdate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -676,6 +713,7 @@ pub mod profile {
     }
 
     impl IntoValue for ProfileQuestionUpdate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "QuestionId", self.question_id);
@@ -747,6 +785,7 @@ impl CfnReviewTemplate {
 impl crate::core::element::CfnResource for CfnReviewTemplate {
     const TYPE_NAME: &'static str = "AWS::WellArchitected::ReviewTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Description".into(), self.description.into_value());
@@ -763,24 +802,28 @@ impl Handle<CfnReviewTemplate> {
     /// The review template ARN.
     ///
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TemplateArn"))
     }
     /// The owner of the review template.
     ///
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Val<String> {
         Val::expr(self.get_att("Owner"))
     }
     /// The date and time the review template was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The latest status of the review template.
     ///
     /// `Fn::GetAtt` `UpdateStatus`.
+    #[inline]
     pub fn attr_update_status(&self) -> Val<String> {
         Val::expr(self.get_att("UpdateStatus"))
     }
@@ -909,6 +952,7 @@ impl CfnWorkload {
 impl crate::core::element::CfnResource for CfnWorkload {
     const TYPE_NAME: &'static str = "AWS::WellArchitected::Workload";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AccountIds", self.account_ids);
@@ -934,18 +978,21 @@ impl Handle<CfnWorkload> {
     /// The ARN for the workload.
     ///
     /// `Fn::GetAtt` `WorkloadArn`.
+    #[inline]
     pub fn attr_workload_arn(&self) -> Val<String> {
         Val::expr(self.get_att("WorkloadArn"))
     }
     /// The ID assigned to the workload.
     ///
     /// `Fn::GetAtt` `WorkloadId`.
+    #[inline]
     pub fn attr_workload_id(&self) -> Val<String> {
         Val::expr(self.get_att("WorkloadId"))
     }
     /// The improvement status for a workload.
     ///
     /// `Fn::GetAtt` `ImprovementStatus`.
+    #[inline]
     pub fn attr_improvement_status(&self) -> Val<String> {
         Val::expr(self.get_att("ImprovementStatus"))
     }
@@ -972,6 +1019,7 @@ pub mod workload {
 
     impl DiscoveryConfig {
         /// A new `DiscoveryConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -983,6 +1031,7 @@ pub mod workload {
     }
 
     impl IntoValue for DiscoveryConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TrustedAdvisorIntegrationStatus", self.trusted_advisor_integration_status);

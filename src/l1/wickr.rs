@@ -49,6 +49,7 @@ impl CfnNetwork {
 impl crate::core::element::CfnResource for CfnNetwork {
     const TYPE_NAME: &'static str = "AWS::Wickr::Network";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AccessLevel".into(), self.access_level.into_value());
@@ -62,30 +63,35 @@ impl Handle<CfnNetwork> {
     /// The Amazon Resource Name (ARN) of the network.
     ///
     /// `Fn::GetAtt` `NetworkArn`.
+    #[inline]
     pub fn attr_network_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkArn"))
     }
     /// The unique identifier of the network.
     ///
     /// `Fn::GetAtt` `NetworkId`.
+    #[inline]
     pub fn attr_network_id(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkId"))
     }
     /// The AWS account ID that owns the network.
     ///
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AwsAccountId"))
     }
     /// The current standing or status of the network.
     ///
     /// `Fn::GetAtt` `Standing`.
+    #[inline]
     pub fn attr_standing(&self) -> Val<i64> {
         Val::expr(self.get_att("Standing"))
     }
     /// The SSO redirect URI migration state. Values: 0 (not started), 1 (in progress), or 2 (completed).
     ///
     /// `Fn::GetAtt` `MigrationState`.
+    #[inline]
     pub fn attr_migration_state(&self) -> Val<i64> {
         Val::expr(self.get_att("MigrationState"))
     }

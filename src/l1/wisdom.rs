@@ -73,6 +73,7 @@ impl CfnAIAgent {
 impl crate::core::element::CfnResource for CfnAIAgent {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIAgent";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssistantId".into(), self.assistant_id.into_value());
@@ -89,21 +90,25 @@ impl crate::core::element::CfnResource for CfnAIAgent {
 impl Handle<CfnAIAgent> {
     ///
     /// `Fn::GetAtt` `AIAgentArn`.
+    #[inline]
     pub fn attr_ai_agent_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AIAgentArn"))
     }
     ///
     /// `Fn::GetAtt` `AIAgentId`.
+    #[inline]
     pub fn attr_ai_agent_id(&self) -> Val<String> {
         Val::expr(self.get_att("AIAgentId"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedTimeSeconds`.
+    #[inline]
     pub fn attr_modified_time_seconds(&self) -> Val<f64> {
         Val::expr(self.get_att("ModifiedTimeSeconds"))
     }
@@ -161,6 +166,7 @@ impl CfnAIAgentVersion {
 impl crate::core::element::CfnResource for CfnAIAgentVersion {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIAgentVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AIAgentId".into(), self.ai_agent_id.into_value());
@@ -174,21 +180,25 @@ impl crate::core::element::CfnResource for CfnAIAgentVersion {
 impl Handle<CfnAIAgentVersion> {
     ///
     /// `Fn::GetAtt` `AIAgentVersionId`.
+    #[inline]
     pub fn attr_ai_agent_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("AIAgentVersionId"))
     }
     ///
     /// `Fn::GetAtt` `AIAgentArn`.
+    #[inline]
     pub fn attr_ai_agent_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AIAgentArn"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
     ///
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Val<f64> {
         Val::expr(self.get_att("VersionNumber"))
     }
@@ -282,6 +292,7 @@ impl CfnAIGuardrail {
 impl crate::core::element::CfnResource for CfnAIGuardrail {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIGuardrail";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssistantId".into(), self.assistant_id.into_value());
@@ -303,21 +314,25 @@ impl crate::core::element::CfnResource for CfnAIGuardrail {
 impl Handle<CfnAIGuardrail> {
     ///
     /// `Fn::GetAtt` `AIGuardrailArn`.
+    #[inline]
     pub fn attr_ai_guardrail_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AIGuardrailArn"))
     }
     ///
     /// `Fn::GetAtt` `AIGuardrailId`.
+    #[inline]
     pub fn attr_ai_guardrail_id(&self) -> Val<String> {
         Val::expr(self.get_att("AIGuardrailId"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedTimeSeconds`.
+    #[inline]
     pub fn attr_modified_time_seconds(&self) -> Val<f64> {
         Val::expr(self.get_att("ModifiedTimeSeconds"))
     }
@@ -345,6 +360,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailContentPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FiltersConfig".into(), self.filters_config.into_value());
@@ -371,6 +387,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailContextualGroundingPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("FiltersConfig".into(), self.filters_config.into_value());
@@ -396,6 +413,7 @@ pub mod ai_guardrail {
 
     impl AIGuardrailSensitiveInformationPolicyConfig {
         /// A new `AIGuardrailSensitiveInformationPolicyConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -407,6 +425,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailSensitiveInformationPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PiiEntitiesConfig", self.pii_entities_config);
@@ -434,6 +453,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailTopicPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("TopicsConfig".into(), self.topics_config.into_value());
@@ -459,6 +479,7 @@ pub mod ai_guardrail {
 
     impl AIGuardrailWordPolicyConfig {
         /// A new `AIGuardrailWordPolicyConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -470,6 +491,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailWordPolicyConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ManagedWordListsConfig", self.managed_word_lists_config);
@@ -509,6 +531,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailContentFilterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("InputStrength".into(), self.input_strength.into_value());
@@ -543,6 +566,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailContextualGroundingFilterConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Threshold".into(), self.threshold.into_value());
@@ -568,6 +592,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailManagedWordsConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Type".into(), self.r#type.into_value());
@@ -598,6 +623,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailPiiEntityConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -646,6 +672,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailRegexConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -696,6 +723,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailTopicConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Definition".into(), self.definition.into_value());
@@ -725,6 +753,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailWordConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Text".into(), self.text.into_value());
@@ -858,6 +887,7 @@ impl CfnAIGuardrailVersion {
 impl crate::core::element::CfnResource for CfnAIGuardrailVersion {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIGuardrailVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AIGuardrailId".into(), self.ai_guardrail_id.into_value());
@@ -871,21 +901,25 @@ impl crate::core::element::CfnResource for CfnAIGuardrailVersion {
 impl Handle<CfnAIGuardrailVersion> {
     ///
     /// `Fn::GetAtt` `AIGuardrailVersionId`.
+    #[inline]
     pub fn attr_ai_guardrail_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("AIGuardrailVersionId"))
     }
     ///
     /// `Fn::GetAtt` `AIGuardrailArn`.
+    #[inline]
     pub fn attr_ai_guardrail_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AIGuardrailArn"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
     ///
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Val<f64> {
         Val::expr(self.get_att("VersionNumber"))
     }
@@ -963,6 +997,7 @@ impl CfnAIPrompt {
 impl crate::core::element::CfnResource for CfnAIPrompt {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIPrompt";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ApiFormat".into(), self.api_format.into_value());
@@ -982,21 +1017,25 @@ impl crate::core::element::CfnResource for CfnAIPrompt {
 impl Handle<CfnAIPrompt> {
     ///
     /// `Fn::GetAtt` `AIPromptArn`.
+    #[inline]
     pub fn attr_ai_prompt_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AIPromptArn"))
     }
     ///
     /// `Fn::GetAtt` `AIPromptId`.
+    #[inline]
     pub fn attr_ai_prompt_id(&self) -> Val<String> {
         Val::expr(self.get_att("AIPromptId"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
     ///
     /// `Fn::GetAtt` `ModifiedTimeSeconds`.
+    #[inline]
     pub fn attr_modified_time_seconds(&self) -> Val<f64> {
         Val::expr(self.get_att("ModifiedTimeSeconds"))
     }
@@ -1072,6 +1111,7 @@ impl CfnAIPromptVersion {
 impl crate::core::element::CfnResource for CfnAIPromptVersion {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIPromptVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AIPromptId".into(), self.ai_prompt_id.into_value());
@@ -1085,21 +1125,25 @@ impl crate::core::element::CfnResource for CfnAIPromptVersion {
 impl Handle<CfnAIPromptVersion> {
     ///
     /// `Fn::GetAtt` `AIPromptArn`.
+    #[inline]
     pub fn attr_ai_prompt_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AIPromptArn"))
     }
     ///
     /// `Fn::GetAtt` `AIPromptVersionId`.
+    #[inline]
     pub fn attr_ai_prompt_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("AIPromptVersionId"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
     ///
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Val<f64> {
         Val::expr(self.get_att("VersionNumber"))
     }
@@ -1152,6 +1196,7 @@ impl CfnAssistant {
 impl crate::core::element::CfnResource for CfnAssistant {
     const TYPE_NAME: &'static str = "AWS::Wisdom::Assistant";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1167,11 +1212,13 @@ impl crate::core::element::CfnResource for CfnAssistant {
 impl Handle<CfnAssistant> {
     ///
     /// `Fn::GetAtt` `AssistantId`.
+    #[inline]
     pub fn attr_assistant_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantId"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
@@ -1191,6 +1238,7 @@ pub mod assistant {
 
     impl ServerSideEncryptionConfiguration {
         /// A new `ServerSideEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1201,6 +1249,7 @@ pub mod assistant {
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -1263,6 +1312,7 @@ impl CfnAssistantAssociation {
 impl crate::core::element::CfnResource for CfnAssistantAssociation {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AssistantAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AssistantId".into(), self.assistant_id.into_value());
@@ -1277,16 +1327,19 @@ impl crate::core::element::CfnResource for CfnAssistantAssociation {
 impl Handle<CfnAssistantAssociation> {
     ///
     /// `Fn::GetAtt` `AssistantAssociationId`.
+    #[inline]
     pub fn attr_assistant_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantAssociationId"))
     }
     ///
     /// `Fn::GetAtt` `AssistantAssociationArn`.
+    #[inline]
     pub fn attr_assistant_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantAssociationArn"))
     }
     ///
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Val<String> {
         Val::expr(self.get_att("AssistantArn"))
     }
@@ -1375,6 +1428,7 @@ impl CfnContent {
 impl crate::core::element::CfnResource for CfnContent {
     const TYPE_NAME: &'static str = "AWS::Wisdom::Content";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("KnowledgeBaseId".into(), self.knowledge_base_id.into_value());
@@ -1393,42 +1447,49 @@ impl Handle<CfnContent> {
     /// The Amazon Resource Name (ARN) of the content.
     ///
     /// `Fn::GetAtt` `ContentArn`.
+    #[inline]
     pub fn attr_content_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContentArn"))
     }
     /// The identifier of the content.
     ///
     /// `Fn::GetAtt` `ContentId`.
+    #[inline]
     pub fn attr_content_id(&self) -> Val<String> {
         Val::expr(self.get_att("ContentId"))
     }
     /// The media type of the content.
     ///
     /// `Fn::GetAtt` `ContentType`.
+    #[inline]
     pub fn attr_content_type(&self) -> Val<String> {
         Val::expr(self.get_att("ContentType"))
     }
     /// The Amazon Resource Name (ARN) of the knowledge base.
     ///
     /// `Fn::GetAtt` `KnowledgeBaseArn`.
+    #[inline]
     pub fn attr_knowledge_base_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KnowledgeBaseArn"))
     }
     /// The URI of the content.
     ///
     /// `Fn::GetAtt` `LinkOutUri`.
+    #[inline]
     pub fn attr_link_out_uri(&self) -> Val<String> {
         Val::expr(self.get_att("LinkOutUri"))
     }
     /// The identifier of the content revision.
     ///
     /// `Fn::GetAtt` `RevisionId`.
+    #[inline]
     pub fn attr_revision_id(&self) -> Val<String> {
         Val::expr(self.get_att("RevisionId"))
     }
     /// The status of the content.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
@@ -1496,6 +1557,7 @@ impl CfnContentAssociation {
 impl crate::core::element::CfnResource for CfnContentAssociation {
     const TYPE_NAME: &'static str = "AWS::Wisdom::ContentAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Association".into(), self.association.into_value());
@@ -1512,24 +1574,28 @@ impl Handle<CfnContentAssociation> {
     /// The Amazon Resource Name (ARN) of the content association.
     ///
     /// `Fn::GetAtt` `ContentAssociationArn`.
+    #[inline]
     pub fn attr_content_association_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContentAssociationArn"))
     }
     /// The identifier of the content association.
     ///
     /// `Fn::GetAtt` `ContentAssociationId`.
+    #[inline]
     pub fn attr_content_association_id(&self) -> Val<String> {
         Val::expr(self.get_att("ContentAssociationId"))
     }
     /// The Amazon Resource Name (ARN) of the content.
     ///
     /// `Fn::GetAtt` `ContentArn`.
+    #[inline]
     pub fn attr_content_arn(&self) -> Val<String> {
         Val::expr(self.get_att("ContentArn"))
     }
     /// The Amazon Resource Name (ARN) of the knowledge base.
     ///
     /// `Fn::GetAtt` `KnowledgeBaseArn`.
+    #[inline]
     pub fn attr_knowledge_base_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KnowledgeBaseArn"))
     }
@@ -1549,6 +1615,7 @@ pub mod content_association {
 
     impl AmazonConnectGuideAssociationData {
         /// A new `AmazonConnectGuideAssociationData` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1559,6 +1626,7 @@ pub mod content_association {
     }
 
     impl IntoValue for AmazonConnectGuideAssociationData {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FlowId", self.flow_id);
@@ -1583,6 +1651,7 @@ pub mod content_association {
     }
 
     impl IntoValue for ContentAssociationContents {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AmazonConnectGuideAssociation".into(), self.amazon_connect_guide_association.into_value());
@@ -1665,6 +1734,7 @@ impl CfnKnowledgeBase {
 impl crate::core::element::CfnResource for CfnKnowledgeBase {
     const TYPE_NAME: &'static str = "AWS::Wisdom::KnowledgeBase";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Description", self.description);
@@ -1683,11 +1753,13 @@ impl crate::core::element::CfnResource for CfnKnowledgeBase {
 impl Handle<CfnKnowledgeBase> {
     ///
     /// `Fn::GetAtt` `KnowledgeBaseId`.
+    #[inline]
     pub fn attr_knowledge_base_id(&self) -> Val<String> {
         Val::expr(self.get_att("KnowledgeBaseId"))
     }
     ///
     /// `Fn::GetAtt` `KnowledgeBaseArn`.
+    #[inline]
     pub fn attr_knowledge_base_arn(&self) -> Val<String> {
         Val::expr(self.get_att("KnowledgeBaseArn"))
     }
@@ -1720,6 +1792,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for BedrockFoundationModelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ModelArn".into(), self.model_arn.into_value());
@@ -1765,6 +1838,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ChunkingStrategy".into(), self.chunking_strategy.into_value());
@@ -1795,6 +1869,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for FixedSizeChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxTokens".into(), self.max_tokens.into_value());
@@ -1826,6 +1901,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for HierarchicalChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("LevelConfigurations".into(), self.level_configurations.into_value());
@@ -1851,6 +1927,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for HierarchicalChunkingLevelConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("MaxTokens".into(), self.max_tokens.into_value());
@@ -1882,6 +1959,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ParsingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BedrockFoundationModelConfiguration", self.bedrock_foundation_model_configuration);
@@ -1907,6 +1985,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ParsingPrompt {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ParsingPromptText".into(), self.parsing_prompt_text.into_value());
@@ -1925,6 +2004,7 @@ pub mod knowledge_base {
 
     impl RenderingConfiguration {
         /// A new `RenderingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1935,6 +2015,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RenderingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "TemplateUri", self.template_uri);
@@ -1974,6 +2055,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SemanticChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("BreakpointPercentileThreshold".into(), self.breakpoint_percentile_threshold.into_value());
@@ -1994,6 +2076,7 @@ pub mod knowledge_base {
 
     impl ServerSideEncryptionConfiguration {
         /// A new `ServerSideEncryptionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2004,6 +2087,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KmsKeyId", self.kms_key_id);
@@ -2025,6 +2109,7 @@ pub mod knowledge_base {
 
     impl VectorIngestionConfiguration {
         /// A new `VectorIngestionConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2036,6 +2121,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VectorIngestionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChunkingConfiguration", self.chunking_configuration);
@@ -2163,6 +2249,7 @@ impl CfnMessageTemplate {
 impl crate::core::element::CfnResource for CfnMessageTemplate {
     const TYPE_NAME: &'static str = "AWS::Wisdom::MessageTemplate";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ChannelSubtype".into(), self.channel_subtype.into_value());
@@ -2184,18 +2271,21 @@ impl Handle<CfnMessageTemplate> {
     /// The unique identifier of the message template.
     ///
     /// `Fn::GetAtt` `MessageTemplateId`.
+    #[inline]
     pub fn attr_message_template_id(&self) -> Val<String> {
         Val::expr(self.get_att("MessageTemplateId"))
     }
     /// The Amazon Resource Name (ARN) of the message template.
     ///
     /// `Fn::GetAtt` `MessageTemplateArn`.
+    #[inline]
     pub fn attr_message_template_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MessageTemplateArn"))
     }
     /// The content SHA256 of the message template.
     ///
     /// `Fn::GetAtt` `MessageTemplateContentSha256`.
+    #[inline]
     pub fn attr_message_template_content_sha256(&self) -> Val<String> {
         Val::expr(self.get_att("MessageTemplateContentSha256"))
     }
@@ -2222,6 +2312,7 @@ pub mod message_template {
 
     impl AgentAttributes {
         /// A new `AgentAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2233,6 +2324,7 @@ pub mod message_template {
     }
 
     impl IntoValue for AgentAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "FirstName", self.first_name);
@@ -2255,6 +2347,7 @@ pub mod message_template {
 
     impl Content {
         /// A new `Content` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2266,6 +2359,7 @@ pub mod message_template {
     }
 
     impl IntoValue for Content {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EmailMessageTemplateContent", self.email_message_template_content);
@@ -2570,6 +2664,7 @@ pub mod message_template {
 
     impl CustomerProfileAttributes {
         /// A new `CustomerProfileAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2637,6 +2732,7 @@ pub mod message_template {
     }
 
     impl IntoValue for CustomerProfileAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccountNumber", self.account_number);
@@ -2732,6 +2828,7 @@ pub mod message_template {
     }
 
     impl IntoValue for EmailMessageTemplateContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Body".into(), self.body.into_value());
@@ -2763,6 +2860,7 @@ pub mod message_template {
 
     impl EmailMessageTemplateContentBody {
         /// A new `EmailMessageTemplateContentBody` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2774,6 +2872,7 @@ pub mod message_template {
     }
 
     impl IntoValue for EmailMessageTemplateContentBody {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Html", self.html);
@@ -2800,6 +2899,7 @@ pub mod message_template {
 
     impl EmailMessageTemplateHeader {
         /// A new `EmailMessageTemplateHeader` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2811,6 +2911,7 @@ pub mod message_template {
     }
 
     impl IntoValue for EmailMessageTemplateHeader {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Name", self.name);
@@ -2843,6 +2944,7 @@ pub mod message_template {
     }
 
     impl IntoValue for GroupingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Criteria".into(), self.criteria.into_value());
@@ -2882,6 +2984,7 @@ pub mod message_template {
     }
 
     impl IntoValue for MessageTemplateAttachment {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AttachmentId", self.attachment_id);
@@ -2913,6 +3016,7 @@ pub mod message_template {
 
     impl MessageTemplateAttributes {
         /// A new `MessageTemplateAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2926,6 +3030,7 @@ pub mod message_template {
     }
 
     impl IntoValue for MessageTemplateAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AgentAttributes", self.agent_attributes);
@@ -2947,6 +3052,7 @@ pub mod message_template {
 
     impl MessageTemplateBodyContentProvider {
         /// A new `MessageTemplateBodyContentProvider` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -2957,6 +3063,7 @@ pub mod message_template {
     }
 
     impl IntoValue for MessageTemplateBodyContentProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);
@@ -2981,6 +3088,7 @@ pub mod message_template {
     }
 
     impl IntoValue for SmsMessageTemplateContent {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Body".into(), self.body.into_value());
@@ -2999,6 +3107,7 @@ pub mod message_template {
 
     impl SmsMessageTemplateContentBody {
         /// A new `SmsMessageTemplateContentBody` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3009,6 +3118,7 @@ pub mod message_template {
     }
 
     impl IntoValue for SmsMessageTemplateContentBody {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "PlainText", self.plain_text);
@@ -3039,6 +3149,7 @@ pub mod message_template {
 
     impl SystemAttributes {
         /// A new `SystemAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3051,6 +3162,7 @@ pub mod message_template {
     }
 
     impl IntoValue for SystemAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomerEndpoint", self.customer_endpoint);
@@ -3074,6 +3186,7 @@ pub mod message_template {
 
     impl SystemEndpointAttributes {
         /// A new `SystemEndpointAttributes` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3084,6 +3197,7 @@ pub mod message_template {
     }
 
     impl IntoValue for SystemEndpointAttributes {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Address", self.address);
@@ -3136,6 +3250,7 @@ impl CfnMessageTemplateVersion {
 impl crate::core::element::CfnResource for CfnMessageTemplateVersion {
     const TYPE_NAME: &'static str = "AWS::Wisdom::MessageTemplateVersion";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("MessageTemplateArn".into(), self.message_template_arn.into_value());
@@ -3149,12 +3264,14 @@ impl Handle<CfnMessageTemplateVersion> {
     /// Current version number of the message template.
     ///
     /// `Fn::GetAtt` `MessageTemplateVersionNumber`.
+    #[inline]
     pub fn attr_message_template_version_number(&self) -> Val<f64> {
         Val::expr(self.get_att("MessageTemplateVersionNumber"))
     }
     /// The unqualified Amazon Resource Name (ARN) of the message template version.
     ///
     /// `Fn::GetAtt` `MessageTemplateVersionArn`.
+    #[inline]
     pub fn attr_message_template_version_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MessageTemplateVersionArn"))
     }
@@ -3264,6 +3381,7 @@ impl CfnQuickResponse {
 impl crate::core::element::CfnResource for CfnQuickResponse {
     const TYPE_NAME: &'static str = "AWS::Wisdom::QuickResponse";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "Channels", self.channels);
@@ -3286,24 +3404,28 @@ impl Handle<CfnQuickResponse> {
     /// The identifier of the quick response.
     ///
     /// `Fn::GetAtt` `QuickResponseId`.
+    #[inline]
     pub fn attr_quick_response_id(&self) -> Val<String> {
         Val::expr(self.get_att("QuickResponseId"))
     }
     /// The Amazon Resource Name (ARN) of the quick response.
     ///
     /// `Fn::GetAtt` `QuickResponseArn`.
+    #[inline]
     pub fn attr_quick_response_arn(&self) -> Val<String> {
         Val::expr(self.get_att("QuickResponseArn"))
     }
     /// The status of the quick response data.
     ///
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Val<String> {
         Val::expr(self.get_att("Status"))
     }
     /// The content of the quick response stored in different media types.
     ///
     /// `Fn::GetAtt` `Contents`.
+    #[inline]
     pub fn attr_contents(&self) -> Value {
         self.get_att("Contents")
     }
@@ -3336,6 +3458,7 @@ pub mod quick_response {
     }
 
     impl IntoValue for GroupingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Criteria".into(), self.criteria.into_value());
@@ -3357,6 +3480,7 @@ pub mod quick_response {
 
     impl QuickResponseContentProvider {
         /// A new `QuickResponseContentProvider` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -3367,6 +3491,7 @@ pub mod quick_response {
     }
 
     impl IntoValue for QuickResponseContentProvider {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Content", self.content);

@@ -48,6 +48,7 @@ impl CfnConnectionAlias {
 impl crate::core::element::CfnResource for CfnConnectionAlias {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::ConnectionAlias";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("ConnectionString".into(), self.connection_string.into_value());
@@ -60,16 +61,19 @@ impl crate::core::element::CfnResource for CfnConnectionAlias {
 impl Handle<CfnConnectionAlias> {
     ///
     /// `Fn::GetAtt` `ConnectionAliasState`.
+    #[inline]
     pub fn attr_connection_alias_state(&self) -> Val<String> {
         Val::expr(self.get_att("ConnectionAliasState"))
     }
     ///
     /// `Fn::GetAtt` `AliasId`.
+    #[inline]
     pub fn attr_alias_id(&self) -> Val<String> {
         Val::expr(self.get_att("AliasId"))
     }
     ///
     /// `Fn::GetAtt` `Associations`.
+    #[inline]
     pub fn attr_associations(&self) -> Value {
         self.get_att("Associations")
     }
@@ -171,6 +175,7 @@ pub struct CfnDirectory {
 
 impl CfnDirectory {
     /// A new `CfnDirectory` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -201,6 +206,7 @@ impl CfnDirectory {
 impl crate::core::element::CfnResource for CfnDirectory {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::Directory";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ActiveDirectoryConfig", self.active_directory_config);
@@ -231,78 +237,91 @@ impl Handle<CfnDirectory> {
     /// The directory identifier.
     ///
     /// `Fn::GetAtt` `DirectoryId`.
+    #[inline]
     pub fn attr_directory_id(&self) -> Val<String> {
         Val::expr(self.get_att("DirectoryId"))
     }
     /// The Amazon Resource Name (ARN) of the WorkSpace directory.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The state of the directory's registration with Amazon WorkSpaces.
     ///
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
     /// The directory alias.
     ///
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Val<String> {
         Val::expr(self.get_att("Alias"))
     }
     /// The name of the directory.
     ///
     /// `Fn::GetAtt` `DirectoryName`.
+    #[inline]
     pub fn attr_directory_name(&self) -> Val<String> {
         Val::expr(self.get_att("DirectoryName"))
     }
     /// The directory type.
     ///
     /// `Fn::GetAtt` `DirectoryType`.
+    #[inline]
     pub fn attr_directory_type(&self) -> Val<String> {
         Val::expr(self.get_att("DirectoryType"))
     }
     /// The IP addresses of the DNS servers for the directory.
     ///
     /// `Fn::GetAtt` `DnsIpAddresses`.
+    #[inline]
     pub fn attr_dns_ip_addresses(&self) -> Value {
         self.get_att("DnsIpAddresses")
     }
     /// The IPv6 addresses of the DNS servers for the directory.
     ///
     /// `Fn::GetAtt` `DnsIpv6Addresses`.
+    #[inline]
     pub fn attr_dns_ipv6_addresses(&self) -> Value {
         self.get_att("DnsIpv6Addresses")
     }
     /// The user name for the service account.
     ///
     /// `Fn::GetAtt` `CustomerUserName`.
+    #[inline]
     pub fn attr_customer_user_name(&self) -> Val<String> {
         Val::expr(self.get_att("CustomerUserName"))
     }
     /// The identifier of the IAM role.
     ///
     /// `Fn::GetAtt` `IamRoleId`.
+    #[inline]
     pub fn attr_iam_role_id(&self) -> Val<String> {
         Val::expr(self.get_att("IamRoleId"))
     }
     /// The registration code for the directory.
     ///
     /// `Fn::GetAtt` `RegistrationCode`.
+    #[inline]
     pub fn attr_registration_code(&self) -> Val<String> {
         Val::expr(self.get_att("RegistrationCode"))
     }
     /// The identifier of the security group that is assigned to new WorkSpaces.
     ///
     /// `Fn::GetAtt` `WorkspaceSecurityGroupId`.
+    #[inline]
     pub fn attr_workspace_security_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("WorkspaceSecurityGroupId"))
     }
     /// Specifies the configurations of the identity center.
     ///
     /// `Fn::GetAtt` `IDCConfig`.
+    #[inline]
     pub fn attr_idc_config(&self) -> Value {
         self.get_att("IDCConfig")
     }
@@ -329,6 +348,7 @@ pub mod directory {
 
     impl AccessEndpoint {
         /// A new `AccessEndpoint` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -340,6 +360,7 @@ pub mod directory {
     }
 
     impl IntoValue for AccessEndpoint {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessEndpointType", self.access_endpoint_type);
@@ -377,6 +398,7 @@ pub mod directory {
     }
 
     impl IntoValue for AccessEndpointConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("AccessEndpoints".into(), self.access_endpoints.into_value());
@@ -409,6 +431,7 @@ pub mod directory {
     }
 
     impl IntoValue for ActiveDirectoryConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DomainName".into(), self.domain_name.into_value());
@@ -435,6 +458,7 @@ pub mod directory {
 
     impl CertificateBasedAuthProperties {
         /// A new `CertificateBasedAuthProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -446,6 +470,7 @@ pub mod directory {
     }
 
     impl IntoValue for CertificateBasedAuthProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
@@ -493,6 +518,7 @@ pub mod directory {
 
     impl DefaultWorkspaceCreationProperties {
         /// A new `DefaultWorkspaceCreationProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -508,6 +534,7 @@ pub mod directory {
     }
 
     impl IntoValue for DefaultWorkspaceCreationProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CustomSecurityGroupId", self.custom_security_group_id);
@@ -548,6 +575,7 @@ pub mod directory {
     }
 
     impl IntoValue for GlobalAcceleratorForDirectory {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Mode".into(), self.mode.into_value());
@@ -574,6 +602,7 @@ pub mod directory {
 
     impl MicrosoftEntraConfig {
         /// A new `MicrosoftEntraConfig` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -585,6 +614,7 @@ pub mod directory {
     }
 
     impl IntoValue for MicrosoftEntraConfig {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplicationConfigSecretArn", self.application_config_secret_arn);
@@ -617,6 +647,7 @@ pub mod directory {
 
     impl SamlProperties {
         /// A new `SamlProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -629,6 +660,7 @@ pub mod directory {
     }
 
     impl IntoValue for SamlProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RelayStateParameterName", self.relay_state_parameter_name);
@@ -671,6 +703,7 @@ pub mod directory {
 
     impl SelfservicePermissions {
         /// A new `SelfservicePermissions` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -685,6 +718,7 @@ pub mod directory {
     }
 
     impl IntoValue for SelfservicePermissions {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ChangeComputeType", self.change_compute_type);
@@ -723,6 +757,7 @@ pub mod directory {
     }
 
     impl IntoValue for StorageConnector {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("ConnectorType".into(), self.connector_type.into_value());
@@ -757,6 +792,7 @@ pub mod directory {
 
     impl StreamingProperties {
         /// A new `StreamingProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -770,6 +806,7 @@ pub mod directory {
     }
 
     impl IntoValue for StreamingProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GlobalAccelerator", self.global_accelerator);
@@ -813,6 +850,7 @@ pub mod directory {
     }
 
     impl IntoValue for UserSetting {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Action".into(), self.action.into_value());
@@ -878,6 +916,7 @@ pub mod directory {
 
     impl WorkspaceAccessProperties {
         /// A new `WorkspaceAccessProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -897,6 +936,7 @@ pub mod directory {
     }
 
     impl IntoValue for WorkspaceAccessProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AccessEndpointConfig", self.access_endpoint_config);
@@ -1214,6 +1254,7 @@ impl CfnWorkspace {
 impl crate::core::element::CfnResource for CfnWorkspace {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::Workspace";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("BundleId".into(), self.bundle_id.into_value());
@@ -1232,11 +1273,13 @@ impl crate::core::element::CfnResource for CfnWorkspace {
 impl Handle<CfnWorkspace> {
     ///
     /// `Fn::GetAtt` `WorkspaceId`.
+    #[inline]
     pub fn attr_workspace_id(&self) -> Val<String> {
         Val::expr(self.get_att("WorkspaceId"))
     }
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
@@ -1268,6 +1311,7 @@ pub mod workspace {
 
     impl WorkspaceProperties {
         /// A new `WorkspaceProperties` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1282,6 +1326,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspaceProperties {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ComputeTypeName", self.compute_type_name);
@@ -1342,6 +1387,7 @@ impl CfnWorkspaceIpGroup {
 impl crate::core::element::CfnResource for CfnWorkspaceIpGroup {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::WorkspaceIpGroup";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "GroupDesc", self.group_desc);
@@ -1357,12 +1403,14 @@ impl Handle<CfnWorkspaceIpGroup> {
     /// The Amazon Resource Name (ARN) of the IP access control group.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The identifier of the IP access control group.
     ///
     /// `Fn::GetAtt` `GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Val<String> {
         Val::expr(self.get_att("GroupId"))
     }
@@ -1399,6 +1447,7 @@ pub mod workspace_ip_group {
     }
 
     impl IntoValue for IpRuleItem {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("IpRule".into(), self.ip_rule.into_value());
@@ -1480,6 +1529,7 @@ impl CfnWorkspacesPool {
 impl crate::core::element::CfnResource for CfnWorkspacesPool {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::WorkspacesPool";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ApplicationSettings", self.application_settings);
@@ -1499,16 +1549,19 @@ impl crate::core::element::CfnResource for CfnWorkspacesPool {
 impl Handle<CfnWorkspacesPool> {
     ///
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Val<String> {
         Val::expr(self.get_att("PoolId"))
     }
     ///
     /// `Fn::GetAtt` `PoolArn`.
+    #[inline]
     pub fn attr_pool_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PoolArn"))
     }
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
@@ -1541,6 +1594,7 @@ pub mod workspaces_pool {
     }
 
     impl IntoValue for ApplicationSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "SettingsGroup", self.settings_group);
@@ -1566,6 +1620,7 @@ pub mod workspaces_pool {
     }
 
     impl IntoValue for Capacity {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("DesiredUserSessions".into(), self.desired_user_sessions.into_value());
@@ -1590,6 +1645,7 @@ pub mod workspaces_pool {
 
     impl TimeoutSettings {
         /// A new `TimeoutSettings` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1602,6 +1658,7 @@ pub mod workspaces_pool {
     }
 
     impl IntoValue for TimeoutSettings {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DisconnectTimeoutInSeconds", self.disconnect_timeout_in_seconds);

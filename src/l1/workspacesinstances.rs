@@ -104,6 +104,7 @@ impl CfnVolume {
 impl crate::core::element::CfnResource for CfnVolume {
     const TYPE_NAME: &'static str = "AWS::WorkspacesInstances::Volume";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("AvailabilityZone".into(), self.availability_zone.into_value());
@@ -124,6 +125,7 @@ impl Handle<CfnVolume> {
     /// Unique identifier for the volume
     ///
     /// `Fn::GetAtt` `VolumeId`.
+    #[inline]
     pub fn attr_volume_id(&self) -> Val<String> {
         Val::expr(self.get_att("VolumeId"))
     }
@@ -148,6 +150,7 @@ pub mod volume {
 
     impl TagSpecification {
         /// A new `TagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -159,6 +162,7 @@ pub mod volume {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);
@@ -242,6 +246,7 @@ impl CfnVolumeAssociation {
 impl crate::core::element::CfnResource for CfnVolumeAssociation {
     const TYPE_NAME: &'static str = "AWS::WorkspacesInstances::VolumeAssociation";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("Device".into(), self.device.into_value());
@@ -283,6 +288,7 @@ pub struct CfnWorkspaceInstance {
 
 impl CfnWorkspaceInstance {
     /// A new `CfnWorkspaceInstance` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -296,6 +302,7 @@ impl CfnWorkspaceInstance {
 impl crate::core::element::CfnResource for CfnWorkspaceInstance {
     const TYPE_NAME: &'static str = "AWS::WorkspacesInstances::WorkspaceInstance";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "ManagedInstance", self.managed_instance);
@@ -309,22 +316,26 @@ impl Handle<CfnWorkspaceInstance> {
     /// Unique identifier for the workspace instance
     ///
     /// `Fn::GetAtt` `WorkspaceInstanceId`.
+    #[inline]
     pub fn attr_workspace_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("WorkspaceInstanceId"))
     }
     /// The current state of the workspace instance
     ///
     /// `Fn::GetAtt` `ProvisionState`.
+    #[inline]
     pub fn attr_provision_state(&self) -> Val<String> {
         Val::expr(self.get_att("ProvisionState"))
     }
     ///
     /// `Fn::GetAtt` `EC2ManagedInstance`.
+    #[inline]
     pub fn attr_ec2_managed_instance(&self) -> Value {
         self.get_att("EC2ManagedInstance")
     }
     ///
     /// `Fn::GetAtt` `EC2ManagedInstance.InstanceId`.
+    #[inline]
     pub fn attr_ec2_managed_instance_instance_id(&self) -> Val<String> {
         Val::expr(self.get_att("EC2ManagedInstance.InstanceId"))
     }
@@ -353,6 +364,7 @@ pub mod workspace_instance {
 
     impl BlockDeviceMapping {
         /// A new `BlockDeviceMapping` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -366,6 +378,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "DeviceName", self.device_name);
@@ -390,6 +403,7 @@ pub mod workspace_instance {
 
     impl CapacityReservationSpecification {
         /// A new `CapacityReservationSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -401,6 +415,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -423,6 +438,7 @@ pub mod workspace_instance {
 
     impl CapacityReservationTarget {
         /// A new `CapacityReservationTarget` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -434,6 +450,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CapacityReservationId", self.capacity_reservation_id);
@@ -456,6 +473,7 @@ pub mod workspace_instance {
 
     impl CpuOptionsRequest {
         /// A new `CpuOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -467,6 +485,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for CpuOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CoreCount", self.core_count);
@@ -486,6 +505,7 @@ pub mod workspace_instance {
 
     impl CreditSpecificationRequest {
         /// A new `CreditSpecificationRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -496,6 +516,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for CreditSpecificationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CpuCredits", self.cpu_credits);
@@ -529,6 +550,7 @@ pub mod workspace_instance {
 
     impl EbsBlockDevice {
         /// A new `EbsBlockDevice` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -544,6 +566,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for EbsBlockDevice {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Encrypted", self.encrypted);
@@ -567,6 +590,7 @@ pub mod workspace_instance {
 
     impl EnclaveOptionsRequest {
         /// A new `EnclaveOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -577,6 +601,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for EnclaveOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -595,6 +620,7 @@ pub mod workspace_instance {
 
     impl HibernationOptionsRequest {
         /// A new `HibernationOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -605,6 +631,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for HibernationOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Configured", self.configured);
@@ -626,6 +653,7 @@ pub mod workspace_instance {
 
     impl IamInstanceProfileSpecification {
         /// A new `IamInstanceProfileSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -637,6 +665,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for IamInstanceProfileSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Arn", self.arn);
@@ -656,6 +685,7 @@ pub mod workspace_instance {
 
     impl InstanceMaintenanceOptionsRequest {
         /// A new `InstanceMaintenanceOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -666,6 +696,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for InstanceMaintenanceOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AutoRecovery", self.auto_recovery);
@@ -696,6 +727,7 @@ pub mod workspace_instance {
 
     impl InstanceMetadataOptionsRequest {
         /// A new `InstanceMetadataOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -710,6 +742,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for InstanceMetadataOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -741,6 +774,7 @@ pub mod workspace_instance {
 
     impl InstanceNetworkInterfaceSpecification {
         /// A new `InstanceNetworkInterfaceSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -754,6 +788,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for InstanceNetworkInterfaceSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -775,6 +810,7 @@ pub mod workspace_instance {
 
     impl InstanceNetworkPerformanceOptionsRequest {
         /// A new `InstanceNetworkPerformanceOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -785,6 +821,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for InstanceNetworkPerformanceOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BandwidthWeighting", self.bandwidth_weighting);
@@ -803,6 +840,7 @@ pub mod workspace_instance {
 
     impl LicenseConfigurationRequest {
         /// A new `LicenseConfigurationRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -813,6 +851,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for LicenseConfigurationRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "LicenseConfigurationArn", self.license_configuration_arn);
@@ -961,6 +1000,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for ManagedInstance {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -1015,6 +1055,7 @@ pub mod workspace_instance {
 
     impl Placement {
         /// A new `Placement` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1029,6 +1070,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1057,6 +1099,7 @@ pub mod workspace_instance {
 
     impl PrivateDnsNameOptionsRequest {
         /// A new `PrivateDnsNameOptionsRequest` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1069,6 +1112,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for PrivateDnsNameOptionsRequest {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -1089,6 +1133,7 @@ pub mod workspace_instance {
 
     impl RunInstancesMonitoringEnabled {
         /// A new `RunInstancesMonitoringEnabled` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1099,6 +1144,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for RunInstancesMonitoringEnabled {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Enabled", self.enabled);
@@ -1120,6 +1166,7 @@ pub mod workspace_instance {
 
     impl TagSpecification {
         /// A new `TagSpecification` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1131,6 +1178,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ResourceType", self.resource_type);

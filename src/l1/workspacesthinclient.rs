@@ -115,6 +115,7 @@ impl CfnEnvironment {
 impl crate::core::element::CfnResource for CfnEnvironment {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesThinClient::Environment";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "DesiredSoftwareSetId", self.desired_software_set_id);
@@ -136,60 +137,70 @@ impl Handle<CfnEnvironment> {
     /// Unique identifier of the environment.
     ///
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
     /// Activation code for devices associated with environment.
     ///
     /// `Fn::GetAtt` `ActivationCode`.
+    #[inline]
     pub fn attr_activation_code(&self) -> Val<String> {
         Val::expr(self.get_att("ActivationCode"))
     }
     /// The environment ARN.
     ///
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
     /// The timestamp in unix epoch format when environment was created.
     ///
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Val<String> {
         Val::expr(self.get_att("CreatedAt"))
     }
     /// The type of VDI.
     ///
     /// `Fn::GetAtt` `DesktopType`.
+    #[inline]
     pub fn attr_desktop_type(&self) -> Val<String> {
         Val::expr(self.get_att("DesktopType"))
     }
     /// Number of devices registered to the environment.
     ///
     /// `Fn::GetAtt` `RegisteredDevicesCount`.
+    #[inline]
     pub fn attr_registered_devices_count(&self) -> Val<i64> {
         Val::expr(self.get_att("RegisteredDevicesCount"))
     }
     /// The timestamp in unix epoch format when environment was last updated.
     ///
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
     /// The ID of the software set that is pending to be installed.
     ///
     /// `Fn::GetAtt` `PendingSoftwareSetId`.
+    #[inline]
     pub fn attr_pending_software_set_id(&self) -> Val<String> {
         Val::expr(self.get_att("PendingSoftwareSetId"))
     }
     /// The version of the software set that is pending to be installed.
     ///
     /// `Fn::GetAtt` `PendingSoftwareSetVersion`.
+    #[inline]
     pub fn attr_pending_software_set_version(&self) -> Val<String> {
         Val::expr(self.get_att("PendingSoftwareSetVersion"))
     }
     /// Describes if the software currently installed on all devices in the environment is a supported version.
     ///
     /// `Fn::GetAtt` `SoftwareSetComplianceStatus`.
+    #[inline]
     pub fn attr_software_set_compliance_status(&self) -> Val<String> {
         Val::expr(self.get_att("SoftwareSetComplianceStatus"))
     }
@@ -264,6 +275,7 @@ pub mod environment {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ApplyTimeOf", self.apply_time_of);

@@ -45,6 +45,7 @@ pub struct CfnBrowserSettings {
 
 impl CfnBrowserSettings {
     /// A new `CfnBrowserSettings` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -61,6 +62,7 @@ impl CfnBrowserSettings {
 impl crate::core::element::CfnResource for CfnBrowserSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::BrowserSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -76,11 +78,13 @@ impl crate::core::element::CfnResource for CfnBrowserSettings {
 impl Handle<CfnBrowserSettings> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `BrowserSettingsArn`.
+    #[inline]
     pub fn attr_browser_settings_arn(&self) -> Val<String> {
         Val::expr(self.get_att("BrowserSettingsArn"))
     }
@@ -106,6 +110,7 @@ pub mod browser_settings {
 
     impl WebContentFilteringPolicy {
         /// A new `WebContentFilteringPolicy` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -118,6 +123,7 @@ pub mod browser_settings {
     }
 
     impl IntoValue for WebContentFilteringPolicy {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "AllowedUrls", self.allowed_urls);
@@ -193,6 +199,7 @@ pub struct CfnDataProtectionSettings {
 
 impl CfnDataProtectionSettings {
     /// A new `CfnDataProtectionSettings` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -210,6 +217,7 @@ impl CfnDataProtectionSettings {
 impl crate::core::element::CfnResource for CfnDataProtectionSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::DataProtectionSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -226,16 +234,19 @@ impl crate::core::element::CfnResource for CfnDataProtectionSettings {
 impl Handle<CfnDataProtectionSettings> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     ///
     /// `Fn::GetAtt` `DataProtectionSettingsArn`.
+    #[inline]
     pub fn attr_data_protection_settings_arn(&self) -> Val<String> {
         Val::expr(self.get_att("DataProtectionSettingsArn"))
     }
@@ -280,6 +291,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for CustomPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "KeywordRegex", self.keyword_regex);
@@ -327,6 +339,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for InlineRedactionConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "GlobalConfidenceLevel", self.global_confidence_level);
@@ -384,6 +397,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for InlineRedactionPattern {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "BuiltInPatternId", self.built_in_pattern_id);
@@ -420,6 +434,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for RedactionPlaceHolder {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "RedactionPlaceHolderText", self.redaction_place_holder_text);
@@ -488,6 +503,7 @@ impl CfnIdentityProvider {
 impl crate::core::element::CfnResource for CfnIdentityProvider {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::IdentityProvider";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("IdentityProviderDetails".into(), self.identity_provider_details.into_value());
@@ -503,6 +519,7 @@ impl crate::core::element::CfnResource for CfnIdentityProvider {
 impl Handle<CfnIdentityProvider> {
     ///
     /// `Fn::GetAtt` `IdentityProviderArn`.
+    #[inline]
     pub fn attr_identity_provider_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IdentityProviderArn"))
     }
@@ -577,6 +594,7 @@ impl CfnIpAccessSettings {
 impl crate::core::element::CfnResource for CfnIpAccessSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::IpAccessSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -593,16 +611,19 @@ impl crate::core::element::CfnResource for CfnIpAccessSettings {
 impl Handle<CfnIpAccessSettings> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     ///
     /// `Fn::GetAtt` `IpAccessSettingsArn`.
+    #[inline]
     pub fn attr_ip_access_settings_arn(&self) -> Val<String> {
         Val::expr(self.get_att("IpAccessSettingsArn"))
     }
@@ -637,6 +658,7 @@ pub mod ip_access_settings {
     }
 
     impl IntoValue for IpRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Description", self.description);
@@ -693,6 +715,7 @@ impl CfnNetworkSettings {
 impl crate::core::element::CfnResource for CfnNetworkSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::NetworkSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
@@ -707,11 +730,13 @@ impl crate::core::element::CfnResource for CfnNetworkSettings {
 impl Handle<CfnNetworkSettings> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `NetworkSettingsArn`.
+    #[inline]
     pub fn attr_network_settings_arn(&self) -> Val<String> {
         Val::expr(self.get_att("NetworkSettingsArn"))
     }
@@ -779,6 +804,7 @@ pub struct CfnPortal {
 
 impl CfnPortal {
     /// A new `CfnPortal` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -806,6 +832,7 @@ impl CfnPortal {
 impl crate::core::element::CfnResource for CfnPortal {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::Portal";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -832,41 +859,49 @@ impl crate::core::element::CfnResource for CfnPortal {
 impl Handle<CfnPortal> {
     ///
     /// `Fn::GetAtt` `BrowserType`.
+    #[inline]
     pub fn attr_browser_type(&self) -> Val<String> {
         Val::expr(self.get_att("BrowserType"))
     }
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     ///
     /// `Fn::GetAtt` `PortalArn`.
+    #[inline]
     pub fn attr_portal_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PortalArn"))
     }
     ///
     /// `Fn::GetAtt` `PortalEndpoint`.
+    #[inline]
     pub fn attr_portal_endpoint(&self) -> Val<String> {
         Val::expr(self.get_att("PortalEndpoint"))
     }
     ///
     /// `Fn::GetAtt` `PortalStatus`.
+    #[inline]
     pub fn attr_portal_status(&self) -> Val<String> {
         Val::expr(self.get_att("PortalStatus"))
     }
     ///
     /// `Fn::GetAtt` `RendererType`.
+    #[inline]
     pub fn attr_renderer_type(&self) -> Val<String> {
         Val::expr(self.get_att("RendererType"))
     }
     ///
     /// `Fn::GetAtt` `ServiceProviderSamlMetadata`.
+    #[inline]
     pub fn attr_service_provider_saml_metadata(&self) -> Val<String> {
         Val::expr(self.get_att("ServiceProviderSamlMetadata"))
     }
     ///
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Val<String> {
         Val::expr(self.get_att("StatusReason"))
     }
@@ -944,6 +979,7 @@ impl CfnSessionLogger {
 impl crate::core::element::CfnResource for CfnSessionLogger {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::SessionLogger";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -960,16 +996,19 @@ impl crate::core::element::CfnResource for CfnSessionLogger {
 impl Handle<CfnSessionLogger> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreationDate"))
     }
     ///
     /// `Fn::GetAtt` `SessionLoggerArn`.
+    #[inline]
     pub fn attr_session_logger_arn(&self) -> Val<String> {
         Val::expr(self.get_att("SessionLoggerArn"))
     }
@@ -989,6 +1028,7 @@ pub mod session_logger {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -999,6 +1039,7 @@ pub mod session_logger {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "S3", self.s3);
@@ -1050,6 +1091,7 @@ pub mod session_logger {
     }
 
     impl IntoValue for S3LogConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Bucket".into(), self.bucket.into_value());
@@ -1108,6 +1150,7 @@ impl CfnTrustStore {
 impl crate::core::element::CfnResource for CfnTrustStore {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::TrustStore";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("CertificateList".into(), self.certificate_list.into_value());
@@ -1120,11 +1163,13 @@ impl crate::core::element::CfnResource for CfnTrustStore {
 impl Handle<CfnTrustStore> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `TrustStoreArn`.
+    #[inline]
     pub fn attr_trust_store_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TrustStoreArn"))
     }
@@ -1162,6 +1207,7 @@ impl CfnUserAccessLoggingSettings {
 impl crate::core::element::CfnResource for CfnUserAccessLoggingSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::UserAccessLoggingSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         m.insert("KinesisStreamArn".into(), self.kinesis_stream_arn.into_value());
@@ -1174,11 +1220,13 @@ impl crate::core::element::CfnResource for CfnUserAccessLoggingSettings {
 impl Handle<CfnUserAccessLoggingSettings> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `UserAccessLoggingSettingsArn`.
+    #[inline]
     pub fn attr_user_access_logging_settings_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UserAccessLoggingSettingsArn"))
     }
@@ -1288,6 +1336,7 @@ impl CfnUserSettings {
 impl crate::core::element::CfnResource for CfnUserSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::UserSettings";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -1313,26 +1362,31 @@ impl crate::core::element::CfnResource for CfnUserSettings {
 impl Handle<CfnUserSettings> {
     ///
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value {
         self.get_att("AssociatedPortalArns")
     }
     ///
     /// `Fn::GetAtt` `UserSettingsArn`.
+    #[inline]
     pub fn attr_user_settings_arn(&self) -> Val<String> {
         Val::expr(self.get_att("UserSettingsArn"))
     }
     ///
     /// `Fn::GetAtt` `BrandingConfiguration.LogoMetadata`.
+    #[inline]
     pub fn attr_branding_configuration_logo_metadata(&self) -> Value {
         self.get_att("BrandingConfiguration.LogoMetadata")
     }
     ///
     /// `Fn::GetAtt` `BrandingConfiguration.FaviconMetadata`.
+    #[inline]
     pub fn attr_branding_configuration_favicon_metadata(&self) -> Value {
         self.get_att("BrandingConfiguration.FaviconMetadata")
     }
     ///
     /// `Fn::GetAtt` `BrandingConfiguration.WallpaperMetadata`.
+    #[inline]
     pub fn attr_branding_configuration_wallpaper_metadata(&self) -> Value {
         self.get_att("BrandingConfiguration.WallpaperMetadata")
     }
@@ -1367,6 +1421,7 @@ pub mod user_settings {
 
     impl BrandingConfiguration {
         /// A new `BrandingConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1382,6 +1437,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for BrandingConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "ColorTheme", self.color_theme);
@@ -1422,6 +1478,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for CookieSpecification {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Domain".into(), self.domain.into_value());
@@ -1455,6 +1512,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for CookieSynchronizationConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Allowlist".into(), self.allowlist.into_value());
@@ -1483,6 +1541,7 @@ pub mod user_settings {
 
     impl ToolbarConfiguration {
         /// A new `ToolbarConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -1496,6 +1555,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for ToolbarConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "HiddenToolbarItems", self.hidden_toolbar_items);

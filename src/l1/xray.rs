@@ -59,6 +59,7 @@ impl CfnGroup {
 impl crate::core::element::CfnResource for CfnGroup {
     const TYPE_NAME: &'static str = "AWS::XRay::Group";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "FilterExpression", self.filter_expression);
@@ -74,6 +75,7 @@ impl Handle<CfnGroup> {
     /// The ARN of the group that was generated on creation.
     ///
     /// `Fn::GetAtt` `GroupARN`.
+    #[inline]
     pub fn attr_group_arn(&self) -> Val<String> {
         Val::expr(self.get_att("GroupARN"))
     }
@@ -101,6 +103,7 @@ pub mod group {
 
     impl InsightsConfiguration {
         /// A new `InsightsConfiguration` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -112,6 +115,7 @@ pub mod group {
     }
 
     impl IntoValue for InsightsConfiguration {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "InsightsEnabled", self.insights_enabled);
@@ -163,6 +167,7 @@ impl CfnResourcePolicy {
 impl crate::core::element::CfnResource for CfnResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::XRay::ResourcePolicy";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "BypassPolicyLockoutCheck", self.bypass_policy_lockout_check);
@@ -198,6 +203,7 @@ pub struct CfnSamplingRule {
 
 impl CfnSamplingRule {
     /// A new `CfnSamplingRule` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -214,6 +220,7 @@ impl CfnSamplingRule {
 impl crate::core::element::CfnResource for CfnSamplingRule {
     const TYPE_NAME: &'static str = "AWS::XRay::SamplingRule";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "RuleName", self.rule_name);
@@ -230,6 +237,7 @@ impl Handle<CfnSamplingRule> {
     /// The ARN of the sampling rule. Specify a rule by either name or ARN, but not both.
     ///
     /// `Fn::GetAtt` `RuleARN`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Val<String> {
         Val::expr(self.get_att("RuleARN"))
     }
@@ -264,6 +272,7 @@ pub mod sampling_rule {
     }
 
     impl IntoValue for SamplingRateBoost {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("CooldownWindowMinutes".into(), self.cooldown_window_minutes.into_value());
@@ -386,6 +395,7 @@ pub mod sampling_rule {
     }
 
     impl IntoValue for SamplingRule {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -427,6 +437,7 @@ pub mod sampling_rule {
 
     impl SamplingRuleRecord {
         /// A new `SamplingRuleRecord` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -439,6 +450,7 @@ pub mod sampling_rule {
     }
 
     impl IntoValue for SamplingRuleRecord {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "CreatedAt", self.created_at);
@@ -516,6 +528,7 @@ pub mod sampling_rule {
 
     impl SamplingRuleUpdate {
         /// A new `SamplingRuleUpdate` with no properties set.
+        #[inline]
         pub fn new() -> Self {
             Default::default()
         }
@@ -538,6 +551,7 @@ pub mod sampling_rule {
     }
 
     impl IntoValue for SamplingRuleUpdate {
+        #[inline]
         fn into_value(self) -> Value {
             let mut m = Map::new();
             put(&mut m, "Attributes", self.attributes);
@@ -574,6 +588,7 @@ pub struct CfnTransactionSearchConfig {
 
 impl CfnTransactionSearchConfig {
     /// A new `CfnTransactionSearchConfig` with no properties set.
+    #[inline]
     pub fn new() -> Self {
         Default::default()
     }
@@ -586,6 +601,7 @@ impl CfnTransactionSearchConfig {
 impl crate::core::element::CfnResource for CfnTransactionSearchConfig {
     const TYPE_NAME: &'static str = "AWS::XRay::TransactionSearchConfig";
 
+    #[inline]
     fn into_properties(self) -> Map {
         let mut m = Map::new();
         put(&mut m, "IndexingPercentage", self.indexing_percentage);
@@ -598,6 +614,7 @@ impl Handle<CfnTransactionSearchConfig> {
     /// User account id, used as the primary identifier for the resource
     ///
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Val<String> {
         Val::expr(self.get_att("AccountId"))
     }
