@@ -92,6 +92,7 @@ pub mod prelude {
         RemovalPolicy,
     };
     pub use crate::core::stack::{AsScope, Environment, Scope, Stack, StackProps};
+    pub use crate::core::tag::Tag;
     pub use crate::core::value::{DynamicReference, Map, Pseudo, SecretValue, Val, Value};
     #[cfg(all(feature = "lambda", feature = "iam", feature = "logs"))]
     pub use crate::custom_resources::{

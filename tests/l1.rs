@@ -143,7 +143,7 @@ fn property_types_and_lists_of_them_take_structs_or_expressions() {
     let sse = stream::StreamEncryption::new(stream::EncryptionType::Kms, "alias/aws/kinesis");
     let props = CfnStream::new()
         .stream_encryption(encrypted.if_(sse.clone(), rcdk::core::value::Pseudo::NoValue))
-        .tags(vec![stream::Tag::new("team", "data"), stream::Tag::new("env", "prod")])
+        .tags(vec![rcdk::l1::Tag::new("team", "data"), rcdk::l1::Tag::new("env", "prod")])
         .into_properties();
     assert_eq!(
         props["StreamEncryption"],

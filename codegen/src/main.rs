@@ -28,6 +28,106 @@ const SECRETS: &[(&str, &str, &str)] = &[
     ("AWS::SecretsManager::Secret", "", "SecretString"),
 ];
 
+/// The shared helpers of the generated modules (written into `src/l1/mod.rs`, before the modules, so the
+/// macros are in scope in all of them). They keep each generated property one line where they can.
+const MOD_RS_HELPERS: &str = r#"pub use crate::core::tag::Tag;
+
+use crate::core::value::{IntoValue, Map};
+
+/// Inserts an optional property if it is set.
+pub(crate) fn put<T: IntoValue>(m: &mut Map, key: &str, v: Option<T>) {
+    if let Some(v) = v {
+        m.insert(key.into(), v.into_value());
+    }
+}
+
+/// Chained setters for optional properties: `field "CfnName": Type;` → `pub fn field(self, v: impl Into<Type>)`.
+macro_rules! setters {
+    ($($field:ident $cfn:literal: $ty:ty;)*) => {
+        $(
+            #[doc = concat!("Sets the field `", stringify!($field), "` (CloudFormation `", $cfn, "`).")]
+            #[allow(clippy::should_implement_trait, reason = "named after the property (`Add`, `Not`, ...)")]
+            pub fn $field(mut self, v: impl Into<$ty>) -> Self {
+                self.$field = Some(v.into());
+                self
+            }
+        )*
+    };
+}
+
+/// A string enum of the schema: `Name[count] { Variant = "VALUE", ... }` (doc comments first) → the enum
+/// (each variant documented with its spelling), `ALL`, `as_str`, `Display`, and `Value`/`Val<Self>` conversions.
+macro_rules! cfn_enum {
+    ($(#[$meta:meta])* $name:ident[$n:literal] { $($variant:ident = $value:literal,)* }) => {
+        $(#[$meta])*
+        #[doc = ""]
+        #[doc = concat!("Rendered as its CloudFormation spelling ([`", stringify!($name), "::as_str`]).")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $value, "`")]
+                $variant,
+            )*
+        }
+
+        impl $name {
+            /// Every variant, in schema order.
+            pub const ALL: [$name; $n] = [$($name::$variant),*];
+
+            /// The CloudFormation spelling.
+            #[inline]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $value,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            #[inline]
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<$name> for $crate::core::value::Value {
+            #[inline]
+            fn from(v: $name) -> Self {
+                $crate::core::value::Value::String(v.as_str().to_string())
+            }
+        }
+
+        impl From<$name> for $crate::core::value::Val<$name> {
+            #[inline]
+            fn from(v: $name) -> Self {
+                $crate::core::value::Val::expr(v.into())
+            }
+        }
+    };
+}
+
+/// The conversions of a property type: into a `Value`, and into `Val<Self>` (so a field takes the struct or any
+/// expression).
+macro_rules! property_type {
+    ($name:ident) => {
+        impl From<$name> for $crate::core::value::Value {
+            #[inline]
+            fn from(v: $name) -> Self {
+                $crate::core::value::IntoValue::into_value(v)
+            }
+        }
+
+        impl From<$name> for $crate::core::value::Val<$name> {
+            #[inline]
+            fn from(v: $name) -> Self {
+                $crate::core::value::Val::expr($crate::core::value::IntoValue::into_value(v))
+            }
+        }
+    };
+}
+
+"#;
+
 /// What `Ref` returns where it is not simply the primary identifier (or the identifier's name says
 /// too little).
 const REF_EXCEPTIONS: &[(&str, &str)] = &[
@@ -44,7 +144,48 @@ const REF_EXCEPTIONS: &[(&str, &str)] = &[
 ];
 
 /// Names the generated modules import; types must not shadow them.
-const RESERVED: &[&str] =
+/// (Prelude names too: a property type called `Result` or `From` would break the generated code around it.)
+const RESERVED: &[&str] = &[
+    "Val",
+    "Value",
+    "Map",
+    "IntoValue",
+    "SecretValue",
+    "Option",
+    "Vec",
+    "Box",
+    "String",
+    "Self",
+    "Handle",
+    "CfnResource",
+    "Tag",
+    "From",
+    "Into",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Result",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "Iterator",
+    "ToString",
+    "Ord",
+    "PartialOrd",
+];
+
+/// Variant names avoided (kept as they were for the first 20 types, so no existing variant is renamed).
+const VARIANT_RESERVED: &[&str] =
     &["Val", "Value", "Map", "IntoValue", "SecretValue", "Option", "Vec", "Box", "String", "Self"];
 
 const RUST_KEYWORDS: &[&str] = &[
@@ -85,20 +226,29 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
         "// @generated by rcdk-codegen from CloudFormation registry schemas (cfn-lint {version}). Do not edit.\n"
     );
 
+    // Every vendored registry schema is generated: one module (and one cargo feature) per service namespace.
+    let registry = schemas.join("registry");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&registry)
+        .map_err(|e| format!("{}: {e}", registry.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
     let mut services: BTreeMap<String, Vec<(String, J)>> = BTreeMap::new();
-    for line in read(&schemas.join("types.txt"))?.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+    for path in &paths {
+        let file = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let schema: J = serde_json::from_str(&read(path)?).map_err(|e| format!("{file}: {e}"))?;
+        let type_name =
+            schema.get("typeName").and_then(J::as_str).ok_or_else(|| format!("{file}: no typeName"))?.to_string();
+        let parts: Vec<&str> = type_name.split("::").collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
+            return Err(format!("{file}: unexpected type name {type_name:?}"));
         }
-        let file = format!("{}.json", line.to_ascii_lowercase().replace("::", "-"));
-        let schema: J =
-            serde_json::from_str(&read(&schemas.join("registry").join(&file))?).map_err(|e| format!("{file}: {e}"))?;
-        let parts: Vec<&str> = line.split("::").collect();
-        if parts.len() != 3 {
-            return Err(format!("unexpected type name {line:?}"));
-        }
-        services.entry(parts[1].to_ascii_lowercase()).or_default().push((line.to_string(), schema));
+        services.entry(module_name(parts[1])).or_default().push((type_name.clone(), schema));
+    }
+    for resources in services.values_mut() {
+        resources.sort_by(|a, b| a.0.cmp(&b.0));
     }
 
     let mut files: BTreeMap<String, String> = BTreeMap::new();
@@ -111,23 +261,43 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
          //! enums; every property also accepts a value expression (`Ref`, `Fn::GetAtt`, parameters…) through\n\
          //! [`Val`](crate::core::value::Val); secrets accept only [`SecretValue`](crate::core::value::SecretValue).\n\n",
     );
+    mod_rs.push_str(MOD_RS_HELPERS);
     for name in services.keys() {
         let _ = writeln!(mod_rs, "#[cfg(feature = \"{name}\")]\npub mod {name};");
     }
     files.insert("mod.rs".into(), mod_rs);
     for (service, resources) in &services {
         let mut out = header.clone();
-        let service_name = resources[0].0.split("::").nth(1).unwrap_or_default().to_string();
-        let _ = writeln!(out, "//! `AWS::{service_name}` resource types.\n");
+        let namespace = resources[0].0.rsplit_once("::").map(|(ns, _)| ns).unwrap_or_default().to_string();
+        let _ = writeln!(
+            out,
+            "//! `{namespace}` resource types (cargo feature `{service}`): {}.\n//!",
+            resources
+                .iter()
+                .map(|(t, _)| format!("[`Cfn{0}`]", t.rsplit("::").next().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         let mut body = String::new();
         let mut uses = Uses::default();
-        for (type_name, schema) in resources {
+        let mut submodules = BTreeSet::new();
+        for (i, (type_name, schema)) in resources.iter().enumerate() {
             // Enums of the same property name with different values are all named after their owner
             // (`SnowflakeDestinationConfigurationS3BackupMode`), so no variant set gets the bare name by luck.
             let mut model = Model::build(type_name, schema, BTreeSet::new())?;
             if !model.collided.is_empty() {
                 let collided = std::mem::take(&mut model.collided);
                 model = Model::build(type_name, schema, collided)?;
+            }
+            // Two resource names that map to one submodule name (`FooBar` / `Foobar`) get numbered.
+            let base = model.submodule.clone();
+            let mut n = 2;
+            while !submodules.insert(model.submodule.clone()) {
+                model.submodule = format!("{}_{n}", base.trim_start_matches("r#"));
+                n += 1;
+            }
+            if i == 0 {
+                out.push_str(&model.module_example());
             }
             model.render(&mut body, &mut uses);
         }
@@ -136,21 +306,10 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
         files.insert(format!("{service}.rs"), out);
     }
 
-    // Every service module sits behind a cargo feature of the same name (default: all of them).
+    // Every service module sits behind a cargo feature of the same name; `default` is a subset (what the
+    // hand-written constructs and the article's pipeline need), kept as the manifest has it.
     let manifest = read(&root.join("Cargo.toml"))?;
-    let missing: Vec<&String> =
-        services.keys().filter(|s| !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{s} = ")))).collect();
-    let default_line =
-        format!("default = [{}]", services.keys().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "));
-    if !missing.is_empty() || !manifest.contains(&default_line) {
-        let mut want = String::from("[features]\n");
-        want.push_str(&default_line);
-        want.push('\n');
-        for s in services.keys() {
-            let _ = writeln!(want, "{s} = []");
-        }
-        return Err(format!("Cargo.toml must declare one feature per service module; expected:\n{want}"));
-    }
+    check_features(&manifest, &services.keys().cloned().collect())?;
 
     let dir = root.join("src/l1");
     let mut changed = Vec::new();
@@ -199,6 +358,65 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
     Ok(true)
 }
 
+/// The service module (and cargo feature) of a namespace: `EC2` → `ec2`, `ElasticLoadBalancingV2` →
+/// `elasticloadbalancingv2`, `ASK` (of `Alexa::ASK`) → `ask`.
+fn module_name(service: &str) -> String {
+    let name: String = service.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    if name.starts_with(|c: char| c.is_ascii_digit()) { format!("svc{name}") } else { name }
+}
+
+/// `Cargo.toml`'s `[features]` must have exactly one feature per service module (plus `default`, whose
+/// entries must be service features); otherwise the error prints the section it should have.
+fn check_features(manifest: &str, services: &BTreeSet<String>) -> Result<(), String> {
+    let mut in_features = false;
+    let mut declared = BTreeSet::new();
+    let mut default_line = None;
+    for line in manifest.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_features = t == "[features]";
+            continue;
+        }
+        if !in_features || t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let Some((name, _)) = t.split_once('=') else { continue };
+        let name = name.trim();
+        if name == "default" {
+            default_line = Some(t.to_string());
+        } else {
+            declared.insert(name.to_string());
+        }
+    }
+    let defaults: BTreeSet<String> = default_line
+        .as_deref()
+        .and_then(|l| l.split_once('['))
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| {
+            list.split(',').map(|x| x.trim().trim_matches('"').to_string()).filter(|x| !x.is_empty()).collect()
+        })
+        .unwrap_or_default();
+    let bad_defaults: Vec<&String> = defaults.difference(services).collect();
+    if &declared == services && bad_defaults.is_empty() {
+        return Ok(());
+    }
+    let mut want = String::from("[features]\n");
+    let _ = writeln!(
+        want,
+        "default = [{}]",
+        defaults.intersection(services).map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+    );
+    for s in services {
+        let _ = writeln!(want, "{s} = []");
+    }
+    let missing: Vec<&String> = services.difference(&declared).collect();
+    let extra: Vec<&String> = declared.difference(services).collect();
+    Err(format!(
+        "Cargo.toml must declare one feature per service module (missing: {missing:?}; not a service module: \
+         {extra:?}; unknown in default: {bad_defaults:?}); expected:\n{want}"
+    ))
+}
+
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -239,6 +457,12 @@ enum Ty {
     StructList(String),
     /// free-form `Value`
     Json,
+    /// `Value`, because the schema's `$ref` (the string) points at nothing in the schema
+    Dangling(String),
+    /// the shared `Tag` (`rcdk::core::tag::Tag`) for the `{Key: string, Value: string}` tag shape
+    Tag,
+    /// `Val<Vec<Tag>>`
+    TagList,
 }
 
 #[derive(Debug, Clone)]
@@ -300,7 +524,7 @@ impl<'a> Model<'a> {
         let mut m = Model {
             type_name: type_name.to_string(),
             struct_name: format!("Cfn{last}"),
-            submodule: snake(last),
+            submodule: module_ident(last),
             schema,
             defs,
             def_names: BTreeMap::new(),
@@ -315,13 +539,11 @@ impl<'a> Model<'a> {
             attrs: Vec::new(),
         };
         // Struct names for object definitions, decided up front so inline enums cannot take them.
-        for (name, def) in &m.defs {
-            if is_struct(def) {
-                let mut rust = pascal(name);
-                if RESERVED.contains(&rust.as_str()) || m.taken.contains(&rust) {
-                    rust.push_str("Property");
-                }
-                m.taken.insert(rust.clone());
+        let struct_defs: Vec<String> =
+            m.defs.iter().filter(|(n, d)| is_struct(d) && !is_tag_shape(n, d)).map(|(n, _)| n.clone()).collect();
+        for name in &struct_defs {
+            {
+                let rust = m.free_name(&pascal(name), "Property");
                 m.def_names.insert(name.clone(), rust);
             }
         }
@@ -339,24 +561,39 @@ impl<'a> Model<'a> {
             {
                 m.read_only_nested.insert((owner, prop));
             }
-            m.attrs.push(m.attr(&segs)?);
+            // A path through a list (`A/*/B`) is no `Fn::GetAtt` attribute: nothing to address it with.
+            if !segs.contains(&"*") {
+                m.attrs.push(m.attr(&segs)?);
+            }
         }
         let required = str_list(schema.get("required"));
-        let props = schema.get("properties").and_then(J::as_object).ok_or("schema without properties")?;
+        // A schema without `properties` (a few exist) is a resource with no settable properties.
+        let empty = serde_json::Map::new();
+        let props = schema.get("properties").and_then(J::as_object).unwrap_or(&empty);
         for (name, prop) in props {
             if top_read_only.contains(name) {
                 continue;
             }
-            let ty = m.resolve(prop, name, "", name, "")?;
+            let ty = m.resolve(prop, name, "", name, "", 0)?;
             m.fields.push(Field {
                 cfn: name.clone(),
-                ident: field_ident(name),
+                ident: String::new(),
                 ty,
                 required: required.contains(name),
                 doc: description(prop).unwrap_or_default(),
             });
         }
         m.fields.sort_by(|a, b| a.cfn.cmp(&b.cfn));
+        assign_idents(&mut m.fields);
+        let mut seen = BTreeSet::new();
+        for a in &mut m.attrs {
+            let base = a.ident.clone();
+            let mut i = 2;
+            while !seen.insert(a.ident.clone()) {
+                a.ident = format!("{base}_{i}");
+                i += 1;
+            }
+        }
         while let Some((def_name, rust)) = m.queue.pop_front() {
             let def = m.defs.get(&def_name).cloned().ok_or_else(|| format!("{type_name}: no definition {def_name}"))?;
             let sm = m.build_struct(&def_name, &rust, &def)?;
@@ -417,37 +654,76 @@ impl<'a> Model<'a> {
             if self.read_only_nested.contains(&(def_name.to_string(), name.clone())) {
                 continue;
             }
-            let ty = self.resolve(prop, name, def_name, name, rust)?;
+            let ty = self.resolve(prop, name, def_name, name, rust, 0)?;
             fields.push(Field {
                 cfn: name.clone(),
-                ident: field_ident(name),
+                ident: String::new(),
                 ty,
                 required: required.contains(name),
                 doc: description(prop).unwrap_or_default(),
             });
         }
         fields.sort_by(|a, b| a.cfn.cmp(&b.cfn));
+        assign_idents(&mut fields);
         Ok(StructModel { fields, doc: description(def).unwrap_or_default() })
+    }
+
+    /// A type name not taken in this resource's submodule: `base`, else `base` + `suffix`, else numbered.
+    fn free_name(&mut self, base: &str, suffix: &str) -> String {
+        let mut candidates = vec![base.to_string(), format!("{base}{suffix}")];
+        candidates.extend((2..).take(50).map(|i| format!("{base}{suffix}{i}")));
+        let name = candidates
+            .into_iter()
+            .find(|c| !RESERVED.contains(&c.as_str()) && !self.taken.contains(c))
+            .unwrap_or_else(|| format!("{base}{suffix}{}", self.taken.len()));
+        self.taken.insert(name.clone());
+        name
     }
 
     /// The Rust type of a property schema. `owner` is the definition holding the property (`""` for the
     /// resource), `hint` the name an inline enum or object would get, `owner_rust` the owner's Rust name.
-    fn resolve(&mut self, prop: &J, prop_name: &str, owner: &str, hint: &str, owner_rust: &str) -> Result<Ty, String> {
+    /// `depth` bounds `$ref` chains that never reach an object (a definition that is a list of itself).
+    fn resolve(
+        &mut self,
+        prop: &J,
+        prop_name: &str,
+        owner: &str,
+        hint: &str,
+        owner_rust: &str,
+        depth: usize,
+    ) -> Result<Ty, String> {
         if SECRETS.iter().any(|(t, d, p)| *t == self.type_name && *d == owner && *p == prop_name) {
             return Ok(Ty::Secret);
         }
+        if depth > 16 {
+            return Ok(Ty::Json);
+        }
         if let Some(r) = prop.get("$ref").and_then(J::as_str) {
-            let target = r.rsplit('/').next().unwrap_or_default().to_string();
-            let def =
-                self.defs.get(&target).cloned().ok_or_else(|| format!("{}: dangling $ref {r}", self.type_name))?;
-            if let Some(rust) = self.def_names.get(&target).cloned() {
-                if !self.structs.contains_key(&rust) && !self.queue.iter().any(|(_, r)| *r == rust) {
-                    self.queue.push_back((target.clone(), rust.clone()));
+            let target = r.strip_prefix("#/definitions/").filter(|t| !t.contains('/'));
+            if let Some(target) = target
+                && let Some(def) = self.defs.get(target).cloned()
+            {
+                if is_tag_shape(target, &def) || (is_tag_shape(prop_name, &def)) {
+                    return Ok(Ty::Tag);
                 }
-                // Property types are held as `Val<Struct>` (a value), so recursive definitions need no `Box`.
-                return Ok(Ty::Struct(rust));
+                if let Some(rust) = self.def_names.get(target).cloned() {
+                    if !self.structs.contains_key(&rust) && !self.queue.iter().any(|(_, r)| *r == rust) {
+                        self.queue.push_back((target.to_string(), rust.clone()));
+                    }
+                    // Property types are held as `Val<Struct>` (a value), so recursive definitions need no `Box`.
+                    return Ok(Ty::Struct(rust));
+                }
+                return self.resolve(&def, prop_name, owner, target, owner_rust, depth + 1);
             }
-            return self.resolve(&def, prop_name, owner, &target, owner_rust);
+            // Any other JSON pointer into the schema (`#/properties/X`, `#/definitions/A/properties/B`).
+            let pointer = r.strip_prefix('#').filter(|p| p.starts_with('/'));
+            return match pointer.and_then(|p| self.schema.pointer(p)).cloned() {
+                Some(node) => {
+                    let hint = r.rsplit('/').next().unwrap_or(hint).to_string();
+                    self.resolve(&node, prop_name, owner, &hint, owner_rust, depth + 1)
+                }
+                None => Ok(Ty::Dangling(r.to_string())),
+            };
         }
         let types: Vec<&str> = match prop.get("type") {
             Some(J::String(s)) => vec![s.as_str()],
@@ -470,20 +746,27 @@ impl<'a> Model<'a> {
             "boolean" => Ty::Scalar("bool"),
             "array" => {
                 let Some(items) = prop.get("items") else { return Ok(Ty::Json) };
-                match self.resolve(items, prop_name, owner, hint, owner_rust)? {
+                match self.resolve(items, prop_name, owner, hint, owner_rust, depth + 1)? {
                     Ty::Struct(name) => Ty::StructList(name),
+                    Ty::Tag => Ty::TagList,
                     t @ (Ty::Scalar(_) | Ty::Enum(_)) => Ty::List(Box::new(t)),
+                    Ty::Dangling(r) => Ty::Dangling(r),
                     _ => Ty::Json,
                 }
             }
+            "object" if is_tag_shape(prop_name, prop) => Ty::Tag,
             "object" if is_struct(prop) => {
                 // An inline object: becomes a definition of its own, named after the property.
-                let mut rust = pascal(hint);
-                if RESERVED.contains(&rust.as_str()) || self.taken.contains(&rust) {
-                    rust = format!("{owner_rust}{rust}");
-                }
                 let synthetic = format!("{owner}/{hint}");
-                self.taken.insert(rust.clone());
+                if let Some(rust) = self.def_names.get(&synthetic) {
+                    return Ok(Ty::Struct(rust.clone()));
+                }
+                let base = pascal(hint);
+                let rust = if RESERVED.contains(&base.as_str()) || self.taken.contains(&base) {
+                    self.free_name(&format!("{owner_rust}{base}"), "")
+                } else {
+                    self.free_name(&base, "")
+                };
                 self.defs.insert(synthetic.clone(), prop.clone());
                 self.def_names.insert(synthetic.clone(), rust.clone());
                 self.queue.push_back((synthetic, rust.clone()));
@@ -499,7 +782,7 @@ impl<'a> Model<'a> {
         if owner_rust.is_empty() || !self.force_prefix.contains(&base) {
             candidates.insert(0, base.clone());
         }
-        candidates.extend((2..).take(20).map(|i| format!("{owner_rust}{base}{i}")));
+        candidates.extend((2..).take(500).map(|i| format!("{owner_rust}{base}{i}")));
         for name in candidates {
             if RESERVED.contains(&name.as_str()) {
                 continue;
@@ -549,16 +832,6 @@ impl<'a> Model<'a> {
                 "",
             );
         }
-        out.push_str("///\n/// # Example\n///\n/// ```\n");
-        out.push_str("/// use rcdk::core::stack::{Stack, StackProps};\n");
-        let _ = writeln!(out, "/// use rcdk::l1::{}::*;", self.service_module());
-        out.push_str("///\n/// let mut stack = Stack::new(\"Example\", StackProps::default()).unwrap();\n");
-        let ctor = self.example_new(&self.fields, name, "", 0);
-        let _ = writeln!(out, "/// let resource = stack.add_resource(\"Resource\", {ctor}).unwrap();");
-        if let Some(a) = self.attrs.first() {
-            let _ = writeln!(out, "/// let _attribute = resource.{}();", a.ident);
-        }
-        out.push_str("/// assert_eq!(stack.path(resource.node()), \"Example/Resource\");\n/// ```\n");
         self.render_struct(out, uses, name, &self.fields, &prefix, "", Some(&self.type_name));
 
         let impl_attrs = !self.attrs.is_empty();
@@ -573,7 +846,11 @@ impl<'a> Model<'a> {
                 } else {
                     format!("Val::expr(self.get_att({:?}))", a.name)
                 };
-                let _ = writeln!(out, "    pub fn {}(&self) -> {} {{\n        {body}\n    }}", a.ident, a.ty);
+                let _ = writeln!(
+                    out,
+                    "    #[inline]\n    pub fn {}(&self) -> {} {{\n        {body}\n    }}",
+                    a.ident, a.ty
+                );
             }
             out.push_str("}\n");
         }
@@ -602,7 +879,7 @@ impl<'a> Model<'a> {
     }
 
     fn service_module(&self) -> String {
-        self.type_name.split("::").nth(1).unwrap_or_default().to_ascii_lowercase()
+        module_name(self.type_name.split("::").nth(1).unwrap_or_default())
     }
 
     fn ref_doc(&self) -> String {
@@ -667,8 +944,12 @@ impl<'a> Model<'a> {
                 _ => format!("{}: {}", f.ident, param_type(&f.ty, prefix, uses)),
             })
             .collect();
-        let _ = writeln!(out, "    pub fn new({}) -> Self {{\n        Self {{", params.join(", "));
-        for f in fields {
+        if required.is_empty() {
+            let _ = writeln!(out, "    #[inline]\n    pub fn new() -> Self {{\n        Default::default()\n    }}");
+        } else {
+            let _ = writeln!(out, "    pub fn new({}) -> Self {{\n        Self {{", params.join(", "));
+        }
+        for f in fields.iter().filter(|_| !required.is_empty()) {
             if f.required {
                 let conv = param_conv(&f.ty, &f.ident);
                 if conv == f.ident {
@@ -680,59 +961,74 @@ impl<'a> Model<'a> {
                 let _ = writeln!(out, "            {}: None,", f.ident);
             }
         }
-        out.push_str("        }\n    }\n");
-        for f in fields.iter().filter(|f| !f.required) {
-            out.push('\n');
-            push_field_doc(out, f, "    ");
-            let setter = &f.ident;
+        if !required.is_empty() {
+            out.push_str("        }\n    }\n");
+        }
+        // Setters come from the `setters!` macro (src/l1/mod.rs): one line each, documented as "sets the field
+        // `x`" (the field above carries the schema's documentation; repeating it would double the code).
+        let setters: Vec<&Field> = fields.iter().filter(|f| !f.required && !matches!(f.ty, Ty::Secret)).collect();
+        if !setters.is_empty() {
+            out.push_str("\n    setters! {\n");
+            for f in &setters {
+                let _ = writeln!(out, "        {} {:?}: {};", f.ident, f.cfn, field_type(&f.ty, prefix, uses));
+            }
+            out.push_str("    }\n");
+        }
+        for f in fields.iter().filter(|f| !f.required && matches!(f.ty, Ty::Secret)) {
             let _ = writeln!(
                 out,
-                "    pub fn {setter}(mut self, v: {}) -> Self {{\n        self.{} = Some({});\n        self\n    }}",
-                param_type(&f.ty, prefix, uses),
-                f.ident,
-                param_conv(&f.ty, "v")
+                "\n    /// Sets the field `{0}` (CloudFormation `{1}`): a secret, so a `SecretValue`.\n    \
+                 pub fn {0}(mut self, v: SecretValue) -> Self {{\n        self.{0} = Some(v);\n        self\n    }}",
+                f.ident, f.cfn
             );
         }
         out.push_str("}\n\n");
 
         // Conversion.
         let body = {
-            let mut b = String::from("        let mut m = Map::new();\n");
+            let mut b = String::from(if fields.is_empty() { "" } else { "        let mut m = Map::new();\n" });
             for f in fields {
-                let value = |v: &str| format!("{v}.into_value()");
                 if f.required {
-                    let _ =
-                        writeln!(b, "        m.insert({:?}.into(), {});", f.cfn, value(&format!("self.{}", f.ident)));
+                    let _ = writeln!(b, "        m.insert({:?}.into(), self.{}.into_value());", f.cfn, f.ident);
                 } else {
-                    let _ = writeln!(
-                        b,
-                        "        if let Some(v) = self.{} {{\n            m.insert({:?}.into(), {});\n        }}",
-                        f.ident,
-                        f.cfn,
-                        value("v")
-                    );
+                    uses.put = true;
+                    let _ = writeln!(b, "        put(&mut m, {:?}, self.{});", f.cfn, f.ident);
                 }
             }
             b
         };
         uses.map = true;
-        uses.into_value = true;
+        let ret = if fields.is_empty() { "Map::new()" } else { "m" };
+        uses.into_value |= type_name.is_none() || !required.is_empty();
         if let Some(type_name) = type_name {
             let _ = writeln!(
                 out,
-                "impl CfnResource for {name} {{\n    const TYPE_NAME: &'static str = {type_name:?};\n\n    \
-                 fn into_properties(self) -> Map {{\n{body}        m\n    }}\n}}"
+                "impl crate::core::element::CfnResource for {name} {{\n    const TYPE_NAME: &'static str = {type_name:?};\n\n    \
+                 #[inline]\n    fn into_properties(self) -> Map {{\n{body}        {ret}\n    }}\n}}"
             );
         } else {
             uses.value = true;
-            uses.val = true;
             let _ = writeln!(
                 out,
-                "impl IntoValue for {name} {{\n    fn into_value(self) -> Value {{\n{body}        Value::Map(m)\n    }}\n}}\n\n\
-                 impl From<{name}> for Value {{\n    fn from(v: {name}) -> Self {{\n        v.into_value()\n    }}\n}}\n\n\
-                 impl From<{name}> for Val<{name}> {{\n    fn from(v: {name}) -> Self {{\n        Val::expr(v.into_value())\n    }}\n}}"
+                "impl IntoValue for {name} {{\n    #[inline]\n    fn into_value(self) -> Value {{\n{body}        Value::Map({ret})\n    }}\n}}\n\n\
+                 property_type!({name});"
             );
         }
+    }
+
+    /// The service module's doc example (one per module, not one per resource: thousands of doctests would
+    /// make `cargo test --all-features --doc` unusable): this resource added to a stack with placeholder values.
+    fn module_example(&self) -> String {
+        let mut out = String::from("//! # Example\n//!\n//! ```\n//! use rcdk::core::stack::{Stack, StackProps};\n");
+        let _ = writeln!(out, "//! use rcdk::l1::{}::*;", self.service_module());
+        out.push_str("//!\n//! let mut stack = Stack::new(\"Example\", StackProps::default()).unwrap();\n");
+        let ctor = self.example_new(&self.fields, &self.struct_name, "", 0);
+        let _ = writeln!(out, "//! let resource = stack.add_resource(\"Resource\", {ctor}).unwrap();");
+        if let Some(a) = self.attrs.first() {
+            let _ = writeln!(out, "//! let _attribute = resource.{}();", a.ident);
+        }
+        out.push_str("//! assert_eq!(stack.path(resource.node()), \"Example/Resource\");\n//! ```\n\n");
+        out
     }
 
     /// A constructor call for the doc example, with placeholder values for required properties.
@@ -756,50 +1052,28 @@ impl<'a> Model<'a> {
             Ty::StructList(s) if depth < 4 => {
                 format!("vec![{}]", self.example_new(&self.structs[s].fields, s, &sub, depth + 1))
             }
-            Ty::Json | Ty::Struct(..) | Ty::StructList(_) => {
+            Ty::Tag => "rcdk::core::tag::Tag::new(\"team\", \"data\")".into(),
+            Ty::TagList => "vec![rcdk::core::tag::Tag::new(\"team\", \"data\")]".into(),
+            Ty::Json | Ty::Dangling(_) | Ty::Struct(..) | Ty::StructList(_) => {
                 "rcdk::core::value::Value::map([(\"Key\", \"value\")])".into()
             }
         }
     }
 }
 
-fn render_enum(out: &mut String, uses: &mut Uses, name: &str, e: &EnumModel) {
-    uses.val = true;
-    uses.value = true;
+fn render_enum(out: &mut String, _uses: &mut Uses, name: &str, e: &EnumModel) {
+    // The enum, `ALL`, `as_str`, `Display` and the conversions come from `cfn_enum!` (src/l1/mod.rs): one line
+    // per variant here.
     let variants = variant_names(&e.values);
-    push_doc(out, &e.doc, "");
-    if !e.doc.is_empty() {
-        out.push_str("///\n");
-    }
-    let _ = writeln!(out, "/// Rendered as its CloudFormation spelling ([`{name}::as_str`]).");
-    let _ = writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum {name} {{");
+    out.push_str("cfn_enum! {\n");
+    let mut doc = String::new();
+    push_doc(&mut doc, &e.doc, "    ");
+    out.push_str(&doc);
+    let _ = writeln!(out, "    {name}[{}] {{", variants.len());
     for (v, value) in variants.iter().zip(&e.values) {
-        let _ = writeln!(out, "    /// `{}`", value.replace('`', "'"));
-        let _ = writeln!(out, "    {v},");
+        let _ = writeln!(out, "        {v} = {value:?},");
     }
-    out.push_str("}\n\n");
-    let _ = writeln!(out, "impl {name} {{");
-    let _ = writeln!(out, "    /// Every variant, in schema order.");
-    let _ = writeln!(
-        out,
-        "    pub const ALL: [{name}; {}] = [{}];",
-        variants.len(),
-        variants.iter().map(|v| format!("{name}::{v}")).collect::<Vec<_>>().join(", ")
-    );
-    out.push_str(
-        "\n    /// The CloudFormation spelling.\n    pub fn as_str(self) -> &'static str {\n        match self {\n",
-    );
-    for (v, value) in variants.iter().zip(&e.values) {
-        let _ = writeln!(out, "            {name}::{v} => {value:?},");
-    }
-    out.push_str("        }\n    }\n}\n\n");
-    let _ = writeln!(
-        out,
-        "impl std::fmt::Display for {name} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        \
-         f.write_str(self.as_str())\n    }}\n}}\n\n\
-         impl From<{name}> for Value {{\n    fn from(v: {name}) -> Self {{\n        Value::String(v.as_str().to_string())\n    }}\n}}\n\n\
-         impl From<{name}> for Val<{name}> {{\n    fn from(v: {name}) -> Self {{\n        Val::expr(v.into())\n    }}\n}}"
-    );
+    out.push_str("    }\n}\n");
 }
 
 #[derive(Default)]
@@ -811,6 +1085,7 @@ struct Uses {
     map: bool,
     into_value: bool,
     secret: bool,
+    put: bool,
 }
 
 impl Uses {
@@ -828,9 +1103,7 @@ impl Uses {
         let mut out = String::new();
         if top {
             let mut el = vec![];
-            if self.resource {
-                el.push("CfnResource");
-            }
+
             if self.handle {
                 el.push("Handle");
             }
@@ -852,6 +1125,9 @@ impl Uses {
         }
         if !v.is_empty() {
             let _ = writeln!(out, "use crate::core::value::{{{}}};", v.join(", "));
+        }
+        if self.put {
+            out.push_str("use crate::l1::put;\n");
         }
         out.push('\n');
         out
@@ -888,9 +1164,17 @@ fn field_type(ty: &Ty, prefix: &str, uses: &mut Uses) -> String {
             uses.val = true;
             format!("Val<Vec<{prefix}{s}>>")
         }
-        Ty::Json => {
+        Ty::Json | Ty::Dangling(_) => {
             uses.value = true;
             "Value".into()
+        }
+        Ty::Tag => {
+            uses.val = true;
+            "Val<crate::core::tag::Tag>".into()
+        }
+        Ty::TagList => {
+            uses.val = true;
+            "Val<Vec<crate::core::tag::Tag>>".into()
         }
     }
 }
@@ -914,8 +1198,16 @@ fn push_field_doc(out: &mut String, f: &Field, indent: &str) {
     if !f.doc.is_empty() {
         let _ = writeln!(out, "{indent}///");
     }
+    let note;
     let what = match &f.ty {
         Ty::Secret => " A secret: takes a `SecretValue` (a dynamic reference), never a plain string.",
+        Ty::Dangling(r) => {
+            note = format!(
+                " Untyped: the schema's `$ref` `{}` points at nothing in the schema, so any `Value` is taken.",
+                r.replace('`', "'")
+            );
+            &note
+        }
         _ => "",
     };
     let _ =
@@ -928,6 +1220,39 @@ fn push_field_doc(out: &mut String, f: &Field, indent: &str) {
 fn is_struct(def: &J) -> bool {
     def.get("properties").and_then(J::as_object).is_some_and(|p| !p.is_empty())
         && def.get("type").and_then(J::as_str).is_none_or(|t| t == "object")
+}
+
+/// The standard tag shape, `{Key: string, Value: string}` and nothing else, under a name (definition or
+/// property) that says it is a tag: such definitions become the shared `Tag`. (`{Key, Value}` pairs that are
+/// not tags, like ELBv2's `LoadBalancerAttribute`, keep their own type.)
+fn is_tag_shape(name: &str, def: &J) -> bool {
+    let Some(props) = def.get("properties").and_then(J::as_object) else { return false };
+    let plain_string = |p: Option<&J>| {
+        p.is_some_and(|p| {
+            p.get("type").and_then(J::as_str) == Some("string") && p.get("enum").is_none() && p.get("$ref").is_none()
+        })
+    };
+    props.len() == 2
+        && plain_string(props.get("Key"))
+        && plain_string(props.get("Value"))
+        && def.get("type").and_then(J::as_str).is_none_or(|t| t == "object")
+        && name.to_ascii_lowercase().contains("tag")
+}
+
+/// Field idents for the (sorted) fields of one struct: snake case, keywords as raw identifiers, and a numbered
+/// suffix where two CloudFormation names map to the same ident (`SSEEnabled` / `SseEnabled`).
+fn assign_idents(fields: &mut [Field]) {
+    let mut seen = BTreeSet::new();
+    for f in fields.iter_mut() {
+        let base = field_ident(&f.cfn);
+        let mut ident = base.clone();
+        let mut i = 2;
+        while !seen.insert(ident.trim_start_matches("r#").to_string()) {
+            ident = format!("{}_{i}", base.trim_start_matches("r#"));
+            i += 1;
+        }
+        f.ident = ident;
+    }
 }
 
 fn str_list(v: Option<&J>) -> Vec<String> {
@@ -971,10 +1296,23 @@ fn snake(name: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
+/// The submodule of a resource's property types: `DeliveryStream` → `delivery_stream`, `Type` → `r#type`.
+fn module_ident(name: &str) -> String {
+    let s = field_ident(name);
+    if s == "new_" { "new".into() } else { s }
+}
+
 fn field_ident(name: &str) -> String {
-    let s = snake(name);
+    let mut s = snake(name);
+    if s.is_empty() {
+        s = "property".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert_str(0, "n_");
+    }
     match s.as_str() {
-        "self" | "super" | "crate" | "new" => format!("{s}_"),
+        // Not allowed as raw identifiers (`Self` cannot appear: idents are lower case); `new` is the constructor.
+        "self" | "super" | "crate" | "new" | "_" => format!("{s}_"),
         _ if RUST_KEYWORDS.contains(&s.as_str()) => format!("r#{s}"),
         _ => s,
     }
@@ -1012,7 +1350,7 @@ fn variant_names(values: &[String]) -> Vec<String> {
             let base = pascal(v);
             let mut name = base.clone();
             let mut i = 2;
-            while RESERVED.contains(&name.as_str()) || !seen.insert(name.clone()) {
+            while VARIANT_RESERVED.contains(&name.as_str()) || !seen.insert(name.clone()) {
                 name = format!("{base}{i}");
                 i += 1;
             }
@@ -1153,4 +1491,100 @@ fn escape_plain(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn build(schema: &J) -> Model<'_> {
+        Model::build("AWS::Test::Thing", schema, BTreeSet::new()).expect("the schema builds")
+    }
+
+    fn field<'m>(m: &'m Model<'_>, cfn: &str) -> &'m Field {
+        m.fields.iter().find(|f| f.cfn == cfn).unwrap_or_else(|| panic!("no field {cfn}"))
+    }
+
+    #[test]
+    fn dangling_ref_is_an_untyped_value_with_a_note_and_pointers_resolve() {
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "properties": {
+                "Arn": {"type": "string"},
+                "Gone": {"$ref": "#/properties/Missing"},
+                "Also": {"$ref": "#/definitions/Nowhere"},
+                "Same": {"$ref": "#/properties/Arn"}
+            }
+        });
+        let m = build(&schema);
+        assert!(matches!(&field(&m, "Gone").ty, Ty::Dangling(r) if r == "#/properties/Missing"));
+        assert!(matches!(&field(&m, "Also").ty, Ty::Dangling(r) if r == "#/definitions/Nowhere"));
+        assert!(matches!(field(&m, "Same").ty, Ty::Scalar("String")));
+        let mut doc = String::new();
+        push_field_doc(&mut doc, field(&m, "Gone"), "");
+        assert!(doc.contains("`#/properties/Missing` points at nothing"), "{doc}");
+    }
+
+    #[test]
+    fn keywords_become_raw_identifiers_and_duplicate_idents_are_numbered() {
+        assert_eq!(module_ident("Type"), "r#type");
+        assert_eq!(field_ident("Self"), "self_");
+        assert_eq!(field_ident("New"), "new_");
+        assert!(field_ident("3DSecure").starts_with("n_3"), "an identifier cannot start with a digit");
+        let schema = json!({"typeName": "AWS::Test::Thing", "properties": {
+            "SSEEnabled": {"type": "boolean"}, "SseEnabled": {"type": "boolean"}, "Type": {"type": "string"}}});
+        let m = build(&schema);
+        let idents: Vec<&str> = m.fields.iter().map(|f| f.ident.as_str()).collect();
+        assert_eq!(idents, ["sse_enabled", "sse_enabled_2", "r#type"]);
+    }
+
+    #[test]
+    fn tag_shaped_definitions_use_the_shared_tag_and_others_keep_their_type() {
+        let kv = json!({"type": "object", "properties": {"Key": {"type": "string"}, "Value": {"type": "string"}},
+                        "required": ["Key"]});
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "definitions": {"Tag": kv, "Attribute": kv},
+            "properties": {
+                "Tags": {"type": "array", "items": {"$ref": "#/definitions/Tag"}},
+                "Attributes": {"type": "array", "items": {"$ref": "#/definitions/Attribute"}},
+                "Label": {"$ref": "#/definitions/Tag"}
+            }
+        });
+        let m = build(&schema);
+        assert!(matches!(field(&m, "Tags").ty, Ty::TagList));
+        assert!(matches!(field(&m, "Label").ty, Ty::Tag));
+        assert!(matches!(&field(&m, "Attributes").ty, Ty::StructList(s) if s == "Attribute"));
+        assert!(!m.structs.contains_key("Tag"), "no per-service Tag struct is generated");
+    }
+
+    #[test]
+    fn colliding_and_reserved_names_get_suffixes() {
+        let obj = |p: &str| json!({"type": "object", "properties": {p: {"type": "string"}}});
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "definitions": {"Tag": obj("Name"), "Foo_Bar": obj("A"), "FooBar": obj("B"), "Result": obj("C")},
+            "properties": {
+                "T": {"$ref": "#/definitions/Tag"}, "X": {"$ref": "#/definitions/Foo_Bar"},
+                "Y": {"$ref": "#/definitions/FooBar"}, "R": {"$ref": "#/definitions/Result"}
+            }
+        });
+        let m = build(&schema);
+        let names: BTreeSet<&str> = m.structs.keys().map(String::as_str).collect();
+        assert_eq!(names, BTreeSet::from(["FooBar", "FooBarProperty", "ResultProperty", "TagProperty"]));
+    }
+
+    #[test]
+    fn schemas_without_properties_and_self_referencing_lists_build() {
+        let schema = json!({"typeName": "AWS::Test::Thing"});
+        assert!(build(&schema).fields.is_empty());
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "definitions": {"Loop": {"type": "array", "items": {"$ref": "#/definitions/Loop"}}},
+            "properties": {"L": {"$ref": "#/definitions/Loop"}}
+        });
+        let m = build(&schema);
+        assert!(matches!(field(&m, "L").ty, Ty::Json));
+    }
 }

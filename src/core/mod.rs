@@ -9,5 +9,6 @@ pub mod ids;
 pub mod problem;
 pub mod stack;
 pub mod synth;
+pub mod tag;
 pub mod tree;
 pub mod value;

@@ -1,0 +1,114 @@
+//! Generated L1 types of services beyond the article's: an EC2 VPC with a subnet and a security group, an SQS
+//! queue with a dead-letter queue (redrive policy), a DynamoDB table, and an EventBridge rule that sends EC2
+//! events to the queue. Every tag is the one shared [`Tag`] type.
+//!
+//! `cargo run --example l1_services` writes `cdk.out/L1ServicesStack.template.json` (CI runs cfn-lint on it);
+//! `-- --format both` adds the YAML, `-- --out DIR` picks the folder.
+
+use std::process::ExitCode;
+
+use rcdk::l1::Tag;
+use rcdk::l1::dynamodb::{CfnTable, table};
+use rcdk::l1::ec2::{CfnSecurityGroup, CfnSubnet, CfnVPC, security_group};
+use rcdk::l1::events::{CfnRule, rule};
+use rcdk::l1::sqs::{CfnQueue, CfnQueuePolicy};
+use rcdk::prelude::*;
+
+/// The sample stack (also synthesized and checked by tests/l1_services.rs).
+pub fn l1_services_stack() -> Result<Stack, rcdk::Error> {
+    let mut stack = Stack::new("L1ServicesStack", StackProps::default())?;
+    let tags = || vec![Tag::new("project", "rcdk-sample"), Tag::new("owner", Value::Pseudo(Pseudo::StackName))];
+
+    // EC2: VPC, one subnet in the region's first AZ, a security group allowing HTTPS from inside the VPC.
+    let vpc = stack.add_resource(
+        "Vpc",
+        CfnVPC::new().cidr_block("10.0.0.0/16").enable_dns_hostnames(true).enable_dns_support(true).tags(tags()),
+    )?;
+    let subnet = stack.add_resource(
+        "Subnet",
+        CfnSubnet::new(vpc.attr_vpc_id())
+            .cidr_block("10.0.0.0/24")
+            .availability_zone(Value::select(0, Value::get_azs("")))
+            .map_public_ip_on_launch(false)
+            .tags(tags()),
+    )?;
+    let https = security_group::Ingress::new("tcp")
+        .from_port(443)
+        .to_port(443)
+        .cidr_ip("10.0.0.0/16")
+        .description("HTTPS from inside the VPC");
+    let group = stack.add_resource(
+        "SecurityGroup",
+        CfnSecurityGroup::new("HTTPS from inside the VPC")
+            .vpc_id(vpc.attr_vpc_id())
+            .security_group_ingress(vec![https])
+            .tags(tags()),
+    )?;
+
+    // SQS: a queue whose failed messages go to a dead-letter queue after 5 receives.
+    let dlq =
+        stack.add_resource("DeadLetterQueue", CfnQueue::new().message_retention_period(1_209_600).tags(tags()))?;
+    let redrive = Value::map([("deadLetterTargetArn", Value::from(dlq.attr_arn())), ("maxReceiveCount", 5.into())]);
+    let queue =
+        stack.add_resource("Queue", CfnQueue::new().redrive_policy(redrive).visibility_timeout(60).tags(tags()))?;
+
+    // DynamoDB: on-demand table with a partition and a sort key.
+    let table = stack.add_resource(
+        "Table",
+        CfnTable::new(Value::from(vec![table::KeySchema::new("pk", "HASH"), table::KeySchema::new("sk", "RANGE")]))
+            .attribute_definitions(vec![
+                table::AttributeDefinition::new("pk", table::AttributeType::S),
+                table::AttributeDefinition::new("sk", table::AttributeType::S),
+            ])
+            .billing_mode(table::BillingMode::PayPerRequest)
+            .point_in_time_recovery_specification(
+                table::PointInTimeRecoverySpecification::new().point_in_time_recovery_enabled(true),
+            )
+            .tags(tags()),
+    )?;
+
+    // EventBridge: EC2 instance state changes go to the queue; the queue policy lets EventBridge send.
+    let events = stack.add_resource(
+        "InstanceStateRule",
+        CfnRule::new()
+            .description("EC2 instance state changes to SQS")
+            .event_pattern(Value::map([
+                ("source", Value::list(["aws.ec2"])),
+                ("detail-type", Value::list(["EC2 Instance State-change Notification"])),
+            ]))
+            .state(rule::State::Enabled)
+            .targets(vec![rule::Target::new(queue.attr_arn(), "Queue")]),
+    )?;
+    let statement = Value::map([
+        ("Effect", Value::from("Allow")),
+        ("Principal", Value::map([("Service", "events.amazonaws.com")])),
+        ("Action", Value::from("sqs:SendMessage")),
+        ("Resource", Value::from(queue.attr_arn())),
+        ("Condition", Value::map([("ArnEquals", Value::map([("aws:SourceArn", Value::from(events.attr_arn()))]))])),
+    ]);
+    stack.add_resource(
+        "QueuePolicy",
+        CfnQueuePolicy::new(
+            Value::map([("Version", Value::from("2012-10-17")), ("Statement", Value::list([statement]))]),
+            vec![queue.ref_()],
+        ),
+    )?;
+
+    stack.add_output("SubnetId", Output::new(subnet.attr_subnet_id()))?;
+    stack.add_output("SecurityGroupId", Output::new(group.attr_group_id()))?;
+    stack.add_output("QueueUrl", Output::new(queue.attr_queue_url()))?;
+    stack.add_output("DeadLetterQueueArn", Output::new(dlq.attr_arn()))?;
+    stack.add_output("TableArn", Output::new(table.attr_arn()))?;
+    stack.add_output("RuleArn", Output::new(events.attr_arn()))?;
+    Ok(stack)
+}
+
+#[allow(dead_code, reason = "the test includes this file for `l1_services_stack` only")]
+fn main() -> ExitCode {
+    let mut app = App::new();
+    if let Err(e) = l1_services_stack().and_then(|stack| Ok(app.add_stack(stack)?)) {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    app.run()
+}
