@@ -65,6 +65,15 @@
 pub mod core;
 #[cfg(all(feature = "lambda", feature = "iam"))]
 pub mod custom_resources;
+#[cfg(all(
+    feature = "kinesisfirehose",
+    feature = "kinesis",
+    feature = "kms",
+    feature = "iam",
+    feature = "s3",
+    feature = "logs"
+))]
+pub mod firehose;
 pub mod iam;
 #[cfg(all(feature = "kinesis", feature = "kms", feature = "iam"))]
 pub mod kinesis;

@@ -57,6 +57,20 @@ pub enum TreeError {
         /// The stack's name.
         stack: String,
     },
+    /// A construct's input cannot deploy: found while building, before anything is written.
+    #[error("{path} ({logical_id}): {property}: expected {expected}; found {found}")]
+    InvalidInput {
+        /// Construct path.
+        path: String,
+        /// Logical ID of the resource concerned (or `-` when none is created).
+        logical_id: String,
+        /// Property path, e.g. `SnowflakeDestinationConfiguration.SecretsManagerConfiguration`.
+        property: String,
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
     /// A handle pointed at a node of the wrong kind.
     #[error("{path}: expected {expected}, found {found}")]
     WrongKind {

@@ -17,7 +17,10 @@ use crate::core::element::{Handle, RemovalPolicy};
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
 use crate::core::value::Value;
-use crate::iam::{Grant, PolicyStatement, Role, append_statement, check_same_stack, document_value, properties_mut};
+use crate::iam::{
+    Grant, GrantTarget, Grantee, PolicyStatement, Principal, Role, append_statement, check_same_stack, document_value,
+    properties_mut,
+};
 use crate::kms::{Key, KeyProps};
 use crate::l1::kinesis::stream::{self, EncryptionType, StreamModeDetails};
 use crate::l1::kinesis::{CfnResourcePolicy, CfnStream};
@@ -35,6 +38,37 @@ pub const READ_ACTIONS: &[&str] = &[
 ];
 /// Stream actions of CDK's `grantWrite`.
 pub const WRITE_ACTIONS: &[&str] = &["kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords"];
+
+/// What a producer in another account needs on the stream, in the stream's resource policy and
+/// in its own identity policy: the write actions and `DescribeStreamSummary` (Kinesis developer
+/// guide, "Share access using resource-based policies",
+/// docs.aws.amazon.com/streams/latest/dev/resource-based-policy-examples.html).
+pub const PRODUCER_ACTIONS: &[&str] =
+    &["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords"];
+
+/// Read actions for a consumer in another account (resource-level actions only: `ListStreams`
+/// cannot be granted on one stream; "Controlling access to Amazon Kinesis Data Streams resources
+/// using IAM", docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
+pub const CONSUMER_ACTIONS: &[&str] = &[
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+];
+
+/// Key actions a producer needs: "Your Kinesis stream producers must have the kms:GenerateDataKey
+/// permission" (docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html).
+pub const PRODUCER_KEY_ACTIONS: &[&str] = &["kms:GenerateDataKey"];
+/// Key actions a consumer needs: "Your Kinesis stream consumers must have the kms:Decrypt
+/// permission" (same page).
+pub const CONSUMER_KEY_ACTIONS: &[&str] = &["kms:Decrypt"];
+
+/// The `kms:ViaService` value for Kinesis in the stack's region: `kinesis.${AWS::Region}.amazonaws.com`
+/// (AWS KMS developer guide, "kms:ViaService", docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+pub fn kinesis_via_service() -> Value {
+    Value::sub("kinesis.${AWS::Region}.amazonaws.com")
+}
 
 /// How a stream is encrypted.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -173,38 +207,165 @@ impl Stream {
         self.resource.ref_()
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn grant(
         &self,
         scope: &mut impl AsScope,
-        role: &Role,
+        grantee: &impl Grantee,
         actions: &[&str],
         key_actions: &[&str],
+        foreign_actions: &[&str],
+        foreign_key_actions: &[&str],
+        sid: &str,
     ) -> Result<Grant, TreeError> {
         let mut scope = scope.as_scope();
         check_same_stack(scope.stack_ref(), self.node, "Stream grant")?;
-        let statement = PolicyStatement::allow().actions(actions.iter().copied()).resources([self.stream_arn()]);
-        let grant = role.add_to_policy(&mut scope, statement)?;
-        if let Some(key) = self.key {
-            key.grant(&mut scope, role, key_actions)?;
+        match grantee.grant_target() {
+            GrantTarget::Role(role) => {
+                let statement =
+                    PolicyStatement::allow().actions(actions.iter().copied()).resources([self.stream_arn()]);
+                let grant = role.add_to_policy(&mut scope, statement)?;
+                if let Some(key) = self.key {
+                    key.grant(&mut scope, &role, key_actions)?;
+                }
+                Ok(grant)
+            }
+            GrantTarget::Principal(principal) => {
+                self.grant_to_principal(&mut scope, principal, foreign_actions, foreign_key_actions, sid)?;
+                Ok(Grant::resource_only())
+            }
         }
-        Ok(grant)
     }
 
-    /// Read access (CDK's list), and `kms:Decrypt` on the key when there is one.
-    pub fn grant_read(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
-        self.grant(scope, role, READ_ACTIONS, crate::kms::DECRYPT_ACTIONS)
+    /// Cross-account access needs both sides of the resource: the stream's resource policy names the
+    /// principal, and so does the key policy of a customer-managed key (a key policy is the only way
+    /// to let another account use a key: AWS KMS developer guide, "Allowing users in other accounts
+    /// to use a KMS key", docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html),
+    /// limited to use through Kinesis in the stream's region with `kms:ViaService`.
+    fn grant_to_principal(
+        &self,
+        scope: &mut impl AsScope,
+        principal: Principal,
+        actions: &[&str],
+        key_actions: &[&str],
+        sid: &str,
+    ) -> Result<(), TreeError> {
+        let mut scope = scope.as_scope();
+        let statement = PolicyStatement::allow()
+            .principal(principal.clone())
+            .actions(actions.iter().copied())
+            .resources([self.stream_arn()]);
+        self.add_to_resource_policy(&mut scope, statement)?;
+        if let Some(key) = self.key {
+            key.add_to_resource_policy(
+                &mut scope,
+                PolicyStatement::allow()
+                    .sid(sid)
+                    .principal(principal)
+                    .actions(key_actions.iter().copied())
+                    .resources(["*"])
+                    .condition("StringEquals", "kms:ViaService", kinesis_via_service()),
+            )?;
+        }
+        Ok(())
     }
 
-    /// Write access (CDK's list), and encrypt actions on the key when there is one.
-    pub fn grant_write(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
-        self.grant(scope, role, WRITE_ACTIONS, crate::kms::ENCRYPT_ACTIONS)
+    /// Read access. A role of this stack gets CDK's list and `kms:Decrypt` on the key; any other
+    /// principal (e.g. `Principal::arn(...)` of a role in another account) gets
+    /// [`CONSUMER_ACTIONS`] in the stream's resource policy and [`CONSUMER_KEY_ACTIONS`] through
+    /// Kinesis in the key policy.
+    pub fn grant_read(&self, scope: &mut impl AsScope, grantee: &impl Grantee) -> Result<Grant, TreeError> {
+        self.grant(
+            scope,
+            grantee,
+            READ_ACTIONS,
+            crate::kms::DECRYPT_ACTIONS,
+            CONSUMER_ACTIONS,
+            CONSUMER_KEY_ACTIONS,
+            "Allow consumers of the stream to decrypt through Kinesis",
+        )
+    }
+
+    /// Write access. A role of this stack gets CDK's list and encrypt actions on the key; any
+    /// other principal gets [`PRODUCER_ACTIONS`] in the stream's resource policy and
+    /// `kms:GenerateDataKey` through Kinesis in the key policy (what producers in other accounts
+    /// need; without it their writes fail).
+    ///
+    /// ```
+    /// use rcdk::prelude::*;
+    /// let mut stack = Stack::new("S", StackProps::default()).unwrap();
+    /// let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
+    /// let stream = Stream::new(&mut stack, "Stream",
+    ///     StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() }).unwrap();
+    /// let producer = Principal::arn("arn:aws:iam::111111111111:role/producer");
+    /// let grant = stream.grant_write(&mut stack, &producer).unwrap();
+    /// assert!(grant.policy_resource().is_none()); // written into the resource and key policies
+    /// assert!(stack.find_child(stream.node(), "Policy").is_some());
+    /// ```
+    pub fn grant_write(&self, scope: &mut impl AsScope, grantee: &impl Grantee) -> Result<Grant, TreeError> {
+        self.grant(
+            scope,
+            grantee,
+            WRITE_ACTIONS,
+            crate::kms::ENCRYPT_ACTIONS,
+            PRODUCER_ACTIONS,
+            PRODUCER_KEY_ACTIONS,
+            "Allow producers of the stream to generate data keys through Kinesis",
+        )
     }
 
     /// Read and write access, and encrypt/decrypt on the key when there is one.
-    pub fn grant_read_write(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
+    pub fn grant_read_write(&self, scope: &mut impl AsScope, grantee: &impl Grantee) -> Result<Grant, TreeError> {
         let mut actions = READ_ACTIONS.to_vec();
         actions.extend(["kinesis:PutRecord", "kinesis:PutRecords"]);
-        self.grant(scope, role, &actions, crate::kms::ENCRYPT_DECRYPT_ACTIONS)
+        let mut foreign: Vec<&str> = CONSUMER_ACTIONS.to_vec();
+        foreign.extend(["kinesis:PutRecord", "kinesis:PutRecords"]);
+        self.grant(
+            scope,
+            grantee,
+            &actions,
+            crate::kms::ENCRYPT_DECRYPT_ACTIONS,
+            &foreign,
+            &["kms:Decrypt", "kms:GenerateDataKey"],
+            "Allow readers and writers of the stream to use the key through Kinesis",
+        )
+    }
+
+    /// A reference to this stream for stacks of **other environments** (accounts or regions),
+    /// where references are not possible: the stream ARN written out from its physical name and
+    /// this stack's account and region. Fails when the stream has no `stream_name` or the stack no
+    /// concrete account and region (no guessing; CDK likewise needs a physical name for
+    /// cross-environment use).
+    pub fn remote_ref(&self, stack: &crate::core::stack::Stack) -> Result<StreamRef, TreeError> {
+        check_same_stack(stack, self.node, "Stream::remote_ref")?;
+        let path = stack.path(self.resource.node());
+        let logical_id = stack.logical_id(self.resource.node()).unwrap_or_else(|_| "-".into());
+        let invalid = |property: &str, expected: &str, found: String| TreeError::InvalidInput {
+            path: path.clone(),
+            logical_id: logical_id.clone(),
+            property: property.to_string(),
+            expected: expected.to_string(),
+            found,
+        };
+        let name = match stack.resource(self.resource)?.properties().get("Name") {
+            Some(Value::String(n)) => n.clone(),
+            other => {
+                return Err(invalid(
+                    "Name",
+                    "a literal stream name (StreamProps.stream_name) so other environments can name the stream",
+                    format!("{other:?}"),
+                ));
+            }
+        };
+        let env = &stack.props().env;
+        let (Some(account), Some(region)) = (env.account.clone(), env.region.clone()) else {
+            return Err(invalid(
+                "(stack environment)",
+                "a stack with a concrete account and region (StackProps.env)",
+                format!("{env:?}"),
+            ));
+        };
+        Ok(StreamRef { name, account, region, customer_managed_key: self.key.is_some() })
     }
 
     /// Adds a statement to the stream's resource policy: a native `AWS::Kinesis::ResourcePolicy`
@@ -236,5 +397,55 @@ impl Stream {
         let doc = m.entry("ResourcePolicy".to_string()).or_insert(Value::Null);
         append_statement(doc, statement.to_value());
         Ok(())
+    }
+}
+
+/// A stream of another environment, named by literal values (see [`Stream::remote_ref`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamRef {
+    /// Stream name.
+    pub name: String,
+    /// Account of the stream.
+    pub account: String,
+    /// Region of the stream.
+    pub region: String,
+    /// The stream is encrypted with a customer-managed key (producers need `kms:GenerateDataKey`).
+    pub customer_managed_key: bool,
+}
+
+impl StreamRef {
+    /// `arn:${AWS::Partition}:kinesis:<region>:<account>:stream/<name>`.
+    pub fn stream_arn(&self) -> Value {
+        Value::sub(format!(
+            "arn:${{AWS::Partition}}:kinesis:{}:{}:stream/{}",
+            self.region,
+            self.account,
+            self.name.replace("${", "${!")
+        ))
+    }
+
+    /// Gives a role of the producer's stack what a producer needs in its own account: the
+    /// [`PRODUCER_ACTIONS`] on the stream, and, for a customer-managed key, `kms:GenerateDataKey`
+    /// on keys of the stream's account used through Kinesis in the stream's region (the key's id is
+    /// not known outside its stack; the key policy names this role, so only that key is usable).
+    pub fn grant_write(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
+        let mut scope = scope.as_scope();
+        let grant = role.add_to_policy(
+            &mut scope,
+            PolicyStatement::allow().actions(PRODUCER_ACTIONS.iter().copied()).resources([self.stream_arn()]),
+        )?;
+        if self.customer_managed_key {
+            role.add_to_policy(
+                &mut scope,
+                PolicyStatement::allow()
+                    .actions(PRODUCER_KEY_ACTIONS.iter().copied())
+                    .resources([Value::sub(format!(
+                        "arn:${{AWS::Partition}}:kms:{}:{}:key/*",
+                        self.region, self.account
+                    ))])
+                    .condition("StringEquals", "kms:ViaService", format!("kinesis.{}.amazonaws.com", self.region)),
+            )?;
+        }
+        Ok(grant)
     }
 }

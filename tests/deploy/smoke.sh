@@ -46,7 +46,8 @@ for dir in "$@"; do
   template=$(ls "$dir"/*.template.json | head -1)
   echo "smoke: deploying $template as $stack"
   aws cloudformation deploy --template-file "$template" --stack-name "$stack" --capabilities CAPABILITY_IAM \
-    --parameter-overrides SnowflakeDatabase=smoke_db >/dev/null
+    --parameter-overrides SnowflakeDatabase=smoke_db \
+    ProducerRoleArn=arn:aws:iam::210987654321:role/data-producer >/dev/null
   status=$(aws cloudformation describe-stacks --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text)
   [ "$status" = CREATE_COMPLETE ] || fail "$stack is $status"
 
