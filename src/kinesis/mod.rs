@@ -340,12 +340,8 @@ impl Stream {
         check_same_stack(stack, self.node, "Stream::remote_ref")?;
         let path = stack.path(self.resource.node());
         let logical_id = stack.logical_id(self.resource.node()).unwrap_or_else(|_| "-".into());
-        let invalid = |property: &str, expected: &str, found: String| TreeError::InvalidInput {
-            path: path.clone(),
-            logical_id: logical_id.clone(),
-            property: property.to_string(),
-            expected: expected.to_string(),
-            found,
+        let invalid = |property: &str, expected: &str, found: String| {
+            TreeError::invalid_input(path.clone(), logical_id.clone(), property, expected, found)
         };
         let name = match stack.resource(self.resource)?.properties().get("Name") {
             Some(Value::String(n)) => n.clone(),
