@@ -622,3 +622,64 @@ pub mod topic {
         }
     }
 }
+/// The `AWS::SNS::TopicPolicy` resource.
+///
+/// The ``AWS::SNS::TopicPolicy`` resource associates SNS topics with a policy. For an example snippet, see [Declaring
+/// an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in
+/// the *User Guide*.
+///
+/// `Ref` returns the primary identifier (`Id`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnTopicPolicy>`): `Id` (`attr_id`).
+///
+/// # Example
+///
+/// ```
+/// use rcdk::core::stack::{Stack, StackProps};
+/// use rcdk::l1::sns::*;
+///
+/// let mut stack = Stack::new("Example", StackProps::default()).unwrap();
+/// let resource = stack.add_resource("Resource", CfnTopicPolicy::new(rcdk::core::value::Value::map([("Key", "value")]), vec!["example"])).unwrap();
+/// let _attribute = resource.attr_id();
+/// assert_eq!(stack.path(resource.node()), "Example/Resource");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CfnTopicPolicy {
+    /// A policy document that contains permissions to add to the specified SNS topics.
+    ///
+    /// CloudFormation: `PolicyDocument` (required).
+    pub policy_document: Value,
+
+    /// The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can use the ``Ref``
+    /// function to specify an ``AWS::SNS::Topic`` resource.
+    ///
+    /// CloudFormation: `Topics` (required).
+    pub topics: Val<Vec<String>>,
+}
+
+impl CfnTopicPolicy {
+    /// A new `CfnTopicPolicy` from its required properties (`PolicyDocument`, `Topics`).
+    pub fn new(policy_document: impl Into<Value>, topics: impl Into<Val<Vec<String>>>) -> Self {
+        Self { policy_document: policy_document.into(), topics: topics.into() }
+    }
+}
+
+impl CfnResource for CfnTopicPolicy {
+    const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
+
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m.insert("Topics".into(), self.topics.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnTopicPolicy`].
+impl Handle<CfnTopicPolicy> {
+    ///
+    /// `Fn::GetAtt` `Id`.
+    pub fn attr_id(&self) -> Val<String> {
+        Val::expr(self.get_att("Id"))
+    }
+}

@@ -27,4 +27,5 @@ pub(crate) const SCHEMAS: &[(&str, &str)] = &[
     ("AWS::CloudWatch::Dashboard", include_str!("../../schemas/aws-cloudwatch-dashboard.json")),
     ("AWS::SNS::Topic", include_str!("../../schemas/aws-sns-topic.json")),
     ("AWS::CloudFormation::CustomResource", include_str!("../../schemas/aws-cloudformation-customresource.json")),
+    ("AWS::SNS::TopicPolicy", include_str!("../../schemas/aws-sns-topicpolicy.json")),
 ];
