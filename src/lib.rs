@@ -80,6 +80,8 @@ pub mod kinesis;
 #[cfg(all(feature = "kms", feature = "iam"))]
 pub mod kms;
 pub mod l1;
+#[cfg(all(feature = "lambda", feature = "logs", feature = "iam"))]
+pub mod lambda;
 pub mod review;
 #[cfg(all(feature = "s3", feature = "kms", feature = "iam"))]
 pub mod s3;

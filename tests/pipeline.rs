@@ -140,3 +140,193 @@ fn a_producer_role_in_another_environment_gets_stream_and_key_permissions() {
     assert_eq!(statements[1]["Resource"], json!({"Fn::Sub": "arn:${AWS::Partition}:kms:eu-west-1:111111111111:key/*"}));
     assert_eq!(statements[1]["Condition"]["StringEquals"]["kms:ViaService"], "kinesis.eu-west-1.amazonaws.com");
 }
+
+mod firehose {
+    use super::*;
+    use rcdk::firehose::*;
+    use rcdk::lambda::{Code, Function, FunctionProps, Runtime};
+
+    fn destination(auth: SnowflakeAuth) -> SnowflakeDestination {
+        SnowflakeDestination {
+            account_url: "https://xy12345.eu-west-1.snowflakecomputing.com".into(),
+            database: "ANALYTICS".into(),
+            schema: "EVENTS".into(),
+            table: "RAW".into(),
+            auth,
+            options: SnowflakeOptions::default(),
+        }
+    }
+
+    fn secret() -> SnowflakeAuth {
+        SnowflakeAuth::SecretsManager {
+            secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:sf-AbCdEf".into(),
+            encryption_key: None,
+        }
+    }
+
+    fn find<'a>(t: &'a serde_json::Value, ty: &str) -> Vec<(&'a String, &'a serde_json::Value)> {
+        t["Resources"].as_object().unwrap().iter().filter(|(_, r)| r["Type"] == ty).collect()
+    }
+
+    fn role_actions(t: &serde_json::Value) -> Vec<String> {
+        let (_, policy) = find(t, "AWS::IAM::Policy")[0];
+        let mut out = Vec::new();
+        for s in policy["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap() {
+            match &s["Action"] {
+                serde_json::Value::String(a) => out.push(a.clone()),
+                serde_json::Value::Array(l) => out.extend(l.iter().map(|a| a.as_str().unwrap().to_string())),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn kinesis_source_secrets_manager_processor_and_all_data_backup() {
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let stream = encrypted_stream(&mut stack, None);
+        let function = Function::new(
+            &mut stack,
+            "Transform",
+            FunctionProps::new(Runtime::Python313, "index.handler", Code::inline("def handler(e, c):\n    return e\n")),
+        )
+        .unwrap();
+        let mut props = DeliveryStreamProps::new(Source::kinesis_stream(&stream), destination(secret()));
+        props.processor = Some(LambdaProcessor {
+            function,
+            buffer_size_mb: Some(1),
+            buffer_interval_seconds: Some(60),
+            retries: Some(3),
+        });
+        props.backup.mode = BackupMode::AllData;
+        props.backup.prefix = Some("backup/".into());
+        props.backup.error_output_prefix = Some("errors/".into());
+        let delivery = DeliveryStream::new(&mut stack, "Delivery", props).unwrap();
+        let id = stack.logical_id(delivery.resource().node()).unwrap();
+        let t = template(stack);
+        let d = &t["Resources"][&id];
+        assert_eq!(d["Properties"]["DeliveryStreamType"], "KinesisStreamAsSource");
+        assert!(d["Properties"].get("DeliveryStreamEncryptionConfigurationInput").is_none());
+        let sf = &d["Properties"]["SnowflakeDestinationConfiguration"];
+        assert_eq!(sf["Schema"], "EVENTS");
+        assert_eq!(sf["Table"], "RAW");
+        assert_eq!(sf["SecretsManagerConfiguration"]["Enabled"], true);
+        assert!(sf.get("PrivateKey").is_none() && sf.get("User").is_none());
+        assert_eq!(sf["S3BackupMode"], "AllData");
+        assert_eq!(sf["S3Configuration"]["Prefix"], "backup/");
+        assert_eq!(sf["S3Configuration"]["ErrorOutputPrefix"], "errors/");
+        assert_eq!(sf["S3Configuration"]["CloudWatchLoggingOptions"]["Enabled"], true);
+        assert_eq!(sf["CloudWatchLoggingOptions"]["Enabled"], true);
+        let params = sf["ProcessingConfiguration"]["Processors"][0]["Parameters"].as_array().unwrap();
+        let names: Vec<&str> = params.iter().map(|p| p["ParameterName"].as_str().unwrap()).collect();
+        assert_eq!(names, ["LambdaArn", "BufferSizeInMBs", "BufferIntervalInSeconds", "NumberOfRetries"]);
+        // The role's policy exists before the delivery stream.
+        let (policy_id, _) =
+            find(&t, "AWS::IAM::Policy").into_iter().find(|(k, _)| k.starts_with("DeliveryRole")).unwrap();
+        assert_eq!(d["DependsOn"], json!([policy_id]));
+        // Exactly the documented permissions.
+        let (_, policy) =
+            find(&t, "AWS::IAM::Policy").into_iter().find(|(k, _)| k.starts_with("DeliveryRole")).unwrap();
+        let doc = policy["Properties"]["PolicyDocument"].to_string();
+        for action in rcdk::firehose::S3_DELIVERY_ACTIONS
+            .iter()
+            .chain(rcdk::firehose::KINESIS_SOURCE_ACTIONS)
+            .chain(rcdk::firehose::LAMBDA_ACTIONS)
+            .chain(["secretsmanager:GetSecretValue", "kms:Decrypt", "logs:PutLogEvents"].iter())
+        {
+            assert!(doc.contains(&format!("\"{action}\"")), "{action} missing from {doc}");
+        }
+        assert!(!doc.contains("Delete"), "{doc}");
+        // Trust: Firehose with the account as external id.
+        let (_, role) = find(&t, "AWS::IAM::Role").into_iter().find(|(k, _)| k.starts_with("DeliveryRole")).unwrap();
+        let trust = &role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+        assert_eq!(trust["Principal"]["Service"], "firehose.amazonaws.com");
+        assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"], json!({"Ref": "AWS::AccountId"}));
+        // A created backup bucket expires its objects.
+        let (_, bucket) = find(&t, "AWS::S3::Bucket")[0];
+        assert_eq!(bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"], 90);
+    }
+
+    #[test]
+    fn key_pair_direct_put_with_encryption() {
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
+        let props = DeliveryStreamProps::new(
+            Source::DirectPut { encryption: DirectPutEncryption::CustomerManaged(key) },
+            destination(SnowflakeAuth::KeyPair {
+                user: "FIREHOSE".into(),
+                private_key: SecretValue::secrets_manager("sf/key", None),
+                passphrase: None,
+            }),
+        );
+        DeliveryStream::new(&mut stack, "Delivery", props).unwrap();
+        let t = template(stack);
+        let (_, d) = find(&t, "AWS::KinesisFirehose::DeliveryStream")[0];
+        assert_eq!(d["Properties"]["DeliveryStreamType"], "DirectPut");
+        assert_eq!(d["Properties"]["DeliveryStreamEncryptionConfigurationInput"]["KeyType"], "CUSTOMER_MANAGED_CMK");
+        let sf = &d["Properties"]["SnowflakeDestinationConfiguration"];
+        assert_eq!(sf["User"], "FIREHOSE");
+        assert!(sf.get("SecretsManagerConfiguration").is_none());
+        let actions = role_actions(&t);
+        assert!(!actions.iter().any(|a| a.starts_with("kinesis:") || a.starts_with("secretsmanager:")), "{actions:?}");
+    }
+
+    fn error_of(props: DeliveryStreamProps) -> String {
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        DeliveryStream::new(&mut stack, "Delivery", props).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_inputs_are_errors_naming_path_logical_id_and_property() {
+        let mut bad = destination(secret());
+        bad.account_url = "xy12345.snowflakecomputing.com".into();
+        let e = error_of(DeliveryStreamProps::new(Source::direct_put(), bad));
+        assert!(e.starts_with("Ingest/Delivery/Resource (Delivery"), "{e}");
+        assert!(e.contains("SnowflakeDestinationConfiguration.AccountUrl: expected https://"), "{e}");
+
+        let e = error_of(DeliveryStreamProps::new(
+            Source::direct_put(),
+            destination(SnowflakeAuth::SecretsManager { secret_arn: "sf/key".into(), encryption_key: None }),
+        ));
+        assert!(e.contains("SecretsManagerConfiguration.SecretARN: expected the full ARN"), "{e}");
+
+        let mut slow = destination(secret());
+        slow.options.buffering = Some(Buffering { interval_seconds: 1000, size_mb: 1 });
+        let e = error_of(DeliveryStreamProps::new(Source::direct_put(), slow));
+        assert!(e.contains("BufferingHints.IntervalInSeconds: expected 0 to 900; found 1000"), "{e}");
+
+        let mut props = DeliveryStreamProps::new(Source::direct_put(), destination(secret()));
+        props.log_retention_days = 2;
+        assert!(error_of(props).contains("RetentionInDays"));
+    }
+
+    #[test]
+    fn lambda_function_has_its_own_log_group_and_scoped_role() {
+        let mut stack = Stack::new("S", StackProps::default()).unwrap();
+        let f = Function::new(
+            &mut stack,
+            "Transform",
+            FunctionProps::new(Runtime::Python313, "index.handler", Code::inline("x = 1\n")),
+        )
+        .unwrap();
+        let id = stack.logical_id(f.resource().node()).unwrap();
+        let group = stack.logical_id(f.log_group().node()).unwrap();
+        let t = template(stack);
+        let p = &t["Resources"][&id]["Properties"];
+        assert_eq!(p["Runtime"], "python3.13");
+        assert_eq!(p["Code"]["ZipFile"], "x = 1\n");
+        assert_eq!(p["LoggingConfig"]["LogGroup"], json!({"Ref": group}));
+        assert_eq!(t["Resources"][&group]["Properties"]["RetentionInDays"], 30);
+        let (_, policy) = find(&t, "AWS::IAM::Policy")[0];
+        let s = &policy["Properties"]["PolicyDocument"]["Statement"][0];
+        assert_eq!(s["Resource"], json!({"Fn::GetAtt": [group, "Arn"]}));
+
+        let mut s2 = Stack::new("S", StackProps::default()).unwrap();
+        let mut props = FunctionProps::new(Runtime::Python313, "index.handler", Code::inline("x"));
+        props.timeout_seconds = 901;
+        let e = Function::new(&mut s2, "F", props).unwrap_err().to_string();
+        assert!(e.contains("S/F/Resource (F") && e.contains("Timeout: expected 1 to 900 seconds; found 901"), "{e}");
+        let e = Code::from_file("/nonexistent/handler.py").unwrap_err().to_string();
+        assert!(e.contains("/nonexistent/handler.py"), "{e}");
+    }
+}
