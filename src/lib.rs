@@ -62,6 +62,8 @@
 //! ```
 // The L2 constructs are built on the typed L1 resources of their services: each needs those
 // cargo features (all on by default).
+#[cfg(all(feature = "cloudwatch", feature = "sns", feature = "kms", feature = "iam"))]
+pub mod cloudwatch;
 pub mod core;
 #[cfg(all(feature = "lambda", feature = "iam"))]
 pub mod custom_resources;
@@ -88,6 +90,8 @@ pub mod s3;
 pub mod schema;
 #[cfg(feature = "iam")]
 pub mod secretsmanager;
+#[cfg(all(feature = "sns", feature = "kms", feature = "iam"))]
+pub mod sns;
 
 pub use crate::core::error::Error;
 pub use crate::core::ids::logical_id;

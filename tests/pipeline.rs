@@ -330,3 +330,123 @@ mod firehose {
         assert!(e.contains("/nonexistent/handler.py"), "{e}");
     }
 }
+
+mod monitoring {
+    use super::*;
+    use rcdk::cloudwatch::{Alarm, AlarmProps, Comparison};
+    use rcdk::firehose::*;
+    use rcdk::sns::{Topic, TopicProps};
+
+    #[test]
+    fn topic_has_email_subscription_and_a_policy_for_cloudwatch() {
+        let mut stack = Stack::new("S", StackProps::default()).unwrap();
+        let email = stack.add_parameter("AlarmEmail", Parameter::string()).unwrap();
+        let topic = Topic::new(
+            &mut stack,
+            "Alarms",
+            TopicProps { email_subscriptions: vec![email.value()], ..Default::default() },
+        )
+        .unwrap();
+        let id = stack.logical_id(topic.resource().node()).unwrap();
+        let t = template(stack);
+        assert_eq!(
+            t["Resources"][&id]["Properties"]["Subscription"],
+            json!([{"Endpoint": {"Ref": "AlarmEmail"}, "Protocol": "email"}])
+        );
+        let policy =
+            t["Resources"].as_object().unwrap().values().find(|r| r["Type"] == "AWS::SNS::TopicPolicy").unwrap();
+        let s = &policy["Properties"]["PolicyDocument"]["Statement"][0];
+        assert_eq!(s["Principal"]["Service"], "cloudwatch.amazonaws.com");
+        assert_eq!(s["Action"], "sns:Publish");
+        assert_eq!(policy["Properties"]["Topics"], json!([{"Ref": id}]));
+    }
+
+    #[test]
+    fn alarm_validation_and_rendering() {
+        let mut stack = Stack::new("S", StackProps::default()).unwrap();
+        let stream = Stream::new(&mut stack, "Stream", StreamProps::default()).unwrap();
+        let mut props =
+            AlarmProps::new(stream.metric_iterator_age_max().with_period(45), 1.0, Comparison::GreaterThan, 1);
+        let e = Alarm::new(&mut stack, "A", props.clone()).unwrap_err().to_string();
+        assert!(e.contains("S/A/Resource (A") && e.contains("Period: expected 10, 20, 30 or a multiple of 60"), "{e}");
+        props.metric = props.metric.with_period(60);
+        props.datapoints_to_alarm = Some(2);
+        let e = Alarm::new(&mut stack, "B", props.clone()).unwrap_err().to_string();
+        assert!(e.contains("DatapointsToAlarm: expected 1 to EvaluationPeriods (1); found 2"), "{e}");
+        props.datapoints_to_alarm = None;
+        let a = Alarm::new(&mut stack, "C", props).unwrap();
+        let id = stack.logical_id(a.resource().node()).unwrap();
+        let t = template(stack);
+        let p = &t["Resources"][&id]["Properties"];
+        assert_eq!(p["MetricName"], "GetRecords.IteratorAgeMilliseconds");
+        assert_eq!(p["Dimensions"], json!([{"Name": "StreamName", "Value": {"Ref": "Stream790BDEE4"}}]));
+        assert_eq!(p["TreatMissingData"], "notBreaching");
+    }
+
+    #[test]
+    fn recommended_alarms_cover_stream_and_delivery_and_notify_the_topic() {
+        let mut stack = Stack::new("S", StackProps::default()).unwrap();
+        let stream = Stream::new(&mut stack, "Stream", StreamProps::default()).unwrap();
+        let delivery = DeliveryStream::new(
+            &mut stack,
+            "Delivery",
+            DeliveryStreamProps::new(
+                Source::kinesis_stream(&stream),
+                SnowflakeDestination {
+                    account_url: "https://a.eu-west-1.snowflakecomputing.com".into(),
+                    database: "D".into(),
+                    schema: "S".into(),
+                    table: "T".into(),
+                    auth: SnowflakeAuth::SecretsManager {
+                        secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf".into(),
+                        encryption_key: None,
+                    },
+                    options: SnowflakeOptions::default(),
+                },
+            ),
+        )
+        .unwrap();
+        let topic = Topic::new(&mut stack, "Alarms", TopicProps::default()).unwrap();
+        let topic_id = stack.logical_id(topic.resource().node()).unwrap();
+        let m = PipelineMonitoring::new(&mut stack, "Monitoring", &stream, &delivery, &topic).unwrap();
+        assert_eq!(m.alarms.len(), RECOMMENDED_ALARMS.len());
+        let t = template(stack);
+        let alarms: Vec<&serde_json::Value> =
+            t["Resources"].as_object().unwrap().values().filter(|r| r["Type"] == "AWS::CloudWatch::Alarm").collect();
+        let names: Vec<&str> = alarms.iter().map(|a| a["Properties"]["MetricName"].as_str().unwrap()).collect();
+        for (_, metric, ..) in RECOMMENDED_ALARMS {
+            assert!(names.contains(metric), "{metric}");
+        }
+        for a in &alarms {
+            assert_eq!(a["Properties"]["AlarmActions"], json!([{"Ref": topic_id}]));
+        }
+        let freshness =
+            alarms.iter().find(|a| a["Properties"]["MetricName"] == "DeliveryToSnowflake.DataFreshness").unwrap();
+        assert_eq!(freshness["Properties"]["Namespace"], "AWS/Firehose");
+        assert_eq!(freshness["Properties"]["Threshold"], 900.0);
+        let dashboard =
+            t["Resources"].as_object().unwrap().values().find(|r| r["Type"] == "AWS::CloudWatch::Dashboard").unwrap();
+        let body = dashboard["Properties"]["DashboardBody"].to_string();
+        assert!(
+            body.contains("DeliveryToSnowflake.DataFreshness") && body.contains("IteratorAgeMilliseconds"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn enhanced_fan_out_consumer_and_its_grant() {
+        let mut stack = Stack::new("S", StackProps::default()).unwrap();
+        let stream = encrypted_stream(&mut stack, None);
+        let consumer = stream.add_consumer(&mut stack, "Analytics").unwrap();
+        let role =
+            Role::new(&mut stack, "Role", RoleProps::assumed_by(Principal::service("lambda.amazonaws.com"))).unwrap();
+        consumer.grant_read(&mut stack, &role).unwrap();
+        let id = stack.logical_id(consumer.resource().node()).unwrap();
+        let t = template(stack);
+        assert_eq!(t["Resources"][&id]["Type"], "AWS::Kinesis::StreamConsumer");
+        assert_eq!(t["Resources"][&id]["Properties"]["ConsumerName"], "Analytics");
+        let doc = t["Resources"]["RoleDefaultPolicy5FFB7DAB"]["Properties"]["PolicyDocument"]["Statement"].clone();
+        assert_eq!(doc[0]["Resource"], json!({"Fn::GetAtt": [id, "ConsumerARN"]}));
+        assert_eq!(doc[2]["Action"], "kms:Decrypt");
+    }
+}

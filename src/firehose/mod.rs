@@ -710,3 +710,8 @@ impl DeliveryStream {
         self.resource.attr_arn().into()
     }
 }
+
+#[cfg(all(feature = "cloudwatch", feature = "sns"))]
+mod monitoring;
+#[cfg(all(feature = "cloudwatch", feature = "sns"))]
+pub use monitoring::{PipelineMonitoring, RECOMMENDED_ALARMS};

@@ -23,7 +23,7 @@ use crate::iam::{
 };
 use crate::kms::{Key, KeyProps};
 use crate::l1::kinesis::stream::{self, EncryptionType, StreamModeDetails};
-use crate::l1::kinesis::{CfnResourcePolicy, CfnStream};
+use crate::l1::kinesis::{CfnResourcePolicy, CfnStream, CfnStreamConsumer};
 
 /// Stream actions of CDK's `grantRead`.
 pub const READ_ACTIONS: &[&str] = &[
@@ -364,6 +364,60 @@ impl Stream {
         Ok(StreamRef { name, account, region, customer_managed_key: self.key.is_some() })
     }
 
+    /// A metric of this stream (`AWS/Kinesis`, dimension `StreamName`; names and meanings:
+    /// "Monitoring the Amazon Kinesis Data Streams service with Amazon CloudWatch",
+    /// docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html).
+    #[cfg(all(feature = "cloudwatch", feature = "sns"))]
+    pub fn metric(&self, name: &str, statistic: crate::cloudwatch::Statistic) -> crate::cloudwatch::Metric {
+        crate::cloudwatch::Metric::new("AWS/Kinesis", name, ("StreamName", self.stream_name()), statistic)
+    }
+
+    /// `IncomingRecords` (Sum): records put successfully.
+    #[cfg(all(feature = "cloudwatch", feature = "sns"))]
+    pub fn metric_incoming_records(&self) -> crate::cloudwatch::Metric {
+        self.metric("IncomingRecords", crate::cloudwatch::Statistic::Sum)
+    }
+
+    /// `IncomingBytes` (Sum): bytes put successfully.
+    #[cfg(all(feature = "cloudwatch", feature = "sns"))]
+    pub fn metric_incoming_bytes(&self) -> crate::cloudwatch::Metric {
+        self.metric("IncomingBytes", crate::cloudwatch::Statistic::Sum)
+    }
+
+    /// `PutRecords.FailedRecords` (Sum): records rejected by `PutRecords` (throttling, internal errors).
+    #[cfg(all(feature = "cloudwatch", feature = "sns"))]
+    pub fn metric_put_records_failed_records(&self) -> crate::cloudwatch::Metric {
+        self.metric("PutRecords.FailedRecords", crate::cloudwatch::Statistic::Sum)
+    }
+
+    /// `GetRecords.IteratorAgeMilliseconds` (Maximum): how far the slowest reader is behind.
+    #[cfg(all(feature = "cloudwatch", feature = "sns"))]
+    pub fn metric_iterator_age_max(&self) -> crate::cloudwatch::Metric {
+        self.metric("GetRecords.IteratorAgeMilliseconds", crate::cloudwatch::Statistic::Maximum)
+    }
+
+    /// `ReadProvisionedThroughputExceeded` (Sum): throttled reads.
+    #[cfg(all(feature = "cloudwatch", feature = "sns"))]
+    pub fn metric_read_throughput_exceeded(&self) -> crate::cloudwatch::Metric {
+        self.metric("ReadProvisionedThroughputExceeded", crate::cloudwatch::Statistic::Sum)
+    }
+
+    /// `WriteProvisionedThroughputExceeded` (Sum): throttled writes.
+    #[cfg(all(feature = "cloudwatch", feature = "sns"))]
+    pub fn metric_write_throughput_exceeded(&self) -> crate::cloudwatch::Metric {
+        self.metric("WriteProvisionedThroughputExceeded", crate::cloudwatch::Statistic::Sum)
+    }
+
+    /// Registers an enhanced fan-out consumer (`AWS::Kinesis::StreamConsumer` at `<stream>/<id>`,
+    /// named after the construct id): a dedicated 2 MB/s per shard read pipe for one application.
+    pub fn add_consumer(&self, scope: &mut impl AsScope, id: &str) -> Result<StreamConsumer, TreeError> {
+        let mut scope = scope.as_scope();
+        check_same_stack(scope.stack_ref(), self.node, "Stream::add_consumer")?;
+        let mut stream_scope = scope.as_scope().enter(self.node)?;
+        let resource = stream_scope.add_resource(id, CfnStreamConsumer::new(id, self.stream_arn()))?;
+        Ok(StreamConsumer { stream: *self, resource })
+    }
+
     /// Adds a statement to the stream's resource policy: a native `AWS::Kinesis::ResourcePolicy`
     /// (child `Policy`, resource `Policy/Resource`), created on first use. This is what cross-account
     /// producers need (the article's custom resource is no longer necessary).
@@ -393,6 +447,55 @@ impl Stream {
         let doc = m.entry("ResourcePolicy".to_string()).or_insert(Value::Null);
         append_statement(doc, statement.to_value());
         Ok(())
+    }
+}
+
+/// An enhanced fan-out consumer of a [`Stream`] (see [`Stream::add_consumer`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StreamConsumer {
+    stream: Stream,
+    resource: Handle<CfnStreamConsumer>,
+}
+
+/// What an enhanced fan-out reader needs: `SubscribeToShard` and `DescribeStreamConsumer` on the
+/// consumer, and `DescribeStreamSummary`/`ListShards` on the stream to find shards ("Develop
+/// enhanced fan-out consumers with the Kinesis Data Streams API",
+/// docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
+pub const CONSUMER_SUBSCRIBE_ACTIONS: &[&str] = &["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"];
+
+impl StreamConsumer {
+    /// The `AWS::Kinesis::StreamConsumer` resource (escape hatch).
+    pub fn resource(&self) -> Handle<CfnStreamConsumer> {
+        self.resource
+    }
+
+    /// `Fn::GetAtt Consumer.ConsumerARN`.
+    pub fn consumer_arn(&self) -> Value {
+        self.resource.attr_consumer_arn().into()
+    }
+
+    /// Lets `role` read through this consumer: [`CONSUMER_SUBSCRIBE_ACTIONS`] on the consumer,
+    /// `DescribeStreamSummary` and `ListShards` on the stream, and `kms:Decrypt` on the stream's
+    /// customer-managed key (consumers need it: permissions-user-key-KMS.html).
+    pub fn grant_read(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
+        let mut scope = scope.as_scope();
+        check_same_stack(scope.stack_ref(), self.resource.node(), "StreamConsumer::grant_read")?;
+        let grant = role.add_to_policy(
+            &mut scope,
+            PolicyStatement::allow()
+                .actions(CONSUMER_SUBSCRIBE_ACTIONS.iter().copied())
+                .resources([self.consumer_arn()]),
+        )?;
+        role.add_to_policy(
+            &mut scope,
+            PolicyStatement::allow()
+                .actions(["kinesis:DescribeStreamSummary", "kinesis:ListShards"])
+                .resources([self.stream.stream_arn()]),
+        )?;
+        if let Some(key) = self.stream.key {
+            key.grant(&mut scope, role, CONSUMER_KEY_ACTIONS)?;
+        }
+        Ok(grant)
     }
 }
 
