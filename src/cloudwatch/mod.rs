@@ -138,7 +138,7 @@ impl Alarm {
         // "PutMetricAlarm": Period 10, 20, 30 or a multiple of 60; EvaluationPeriods ≥ 1;
         // DatapointsToAlarm ≤ EvaluationPeriods (docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
         let p = props.metric.period_seconds;
-        if !(matches!(p, 10 | 20 | 30) || (p >= 60 && p % 60 == 0)) {
+        if !(matches!(p, 10 | 20 | 30) || (p >= 60 && p.is_multiple_of(60))) {
             return invalid("Period", "10, 20, 30 or a multiple of 60 seconds", p.to_string());
         }
         if props.evaluation_periods == 0 {
