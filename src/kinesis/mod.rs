@@ -207,7 +207,6 @@ impl Stream {
         self.resource.ref_()
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn grant(
         &self,
         scope: &mut impl AsScope,
@@ -216,7 +215,6 @@ impl Stream {
         key_actions: &[&str],
         foreign_actions: &[&str],
         foreign_key_actions: &[&str],
-        sid: &str,
     ) -> Result<Grant, TreeError> {
         let mut scope = scope.as_scope();
         check_same_stack(scope.stack_ref(), self.node, "Stream grant")?;
@@ -231,7 +229,7 @@ impl Stream {
                 Ok(grant)
             }
             GrantTarget::Principal(principal) => {
-                self.grant_to_principal(&mut scope, principal, foreign_actions, foreign_key_actions, sid)?;
+                self.grant_to_principal(&mut scope, principal, foreign_actions, foreign_key_actions)?;
                 Ok(Grant::resource_only())
             }
         }
@@ -248,7 +246,6 @@ impl Stream {
         principal: Principal,
         actions: &[&str],
         key_actions: &[&str],
-        sid: &str,
     ) -> Result<(), TreeError> {
         let mut scope = scope.as_scope();
         let statement = PolicyStatement::allow()
@@ -260,7 +257,6 @@ impl Stream {
             key.add_to_resource_policy(
                 &mut scope,
                 PolicyStatement::allow()
-                    .sid(sid)
                     .principal(principal)
                     .actions(key_actions.iter().copied())
                     .resources(["*"])
@@ -275,15 +271,7 @@ impl Stream {
     /// [`CONSUMER_ACTIONS`] in the stream's resource policy and [`CONSUMER_KEY_ACTIONS`] through
     /// Kinesis in the key policy.
     pub fn grant_read(&self, scope: &mut impl AsScope, grantee: &impl Grantee) -> Result<Grant, TreeError> {
-        self.grant(
-            scope,
-            grantee,
-            READ_ACTIONS,
-            crate::kms::DECRYPT_ACTIONS,
-            CONSUMER_ACTIONS,
-            CONSUMER_KEY_ACTIONS,
-            "Allow consumers of the stream to decrypt through Kinesis",
-        )
+        self.grant(scope, grantee, READ_ACTIONS, crate::kms::DECRYPT_ACTIONS, CONSUMER_ACTIONS, CONSUMER_KEY_ACTIONS)
     }
 
     /// Write access. A role of this stack gets CDK's list and encrypt actions on the key; any
@@ -303,15 +291,7 @@ impl Stream {
     /// assert!(stack.find_child(stream.node(), "Policy").is_some());
     /// ```
     pub fn grant_write(&self, scope: &mut impl AsScope, grantee: &impl Grantee) -> Result<Grant, TreeError> {
-        self.grant(
-            scope,
-            grantee,
-            WRITE_ACTIONS,
-            crate::kms::ENCRYPT_ACTIONS,
-            PRODUCER_ACTIONS,
-            PRODUCER_KEY_ACTIONS,
-            "Allow producers of the stream to generate data keys through Kinesis",
-        )
+        self.grant(scope, grantee, WRITE_ACTIONS, crate::kms::ENCRYPT_ACTIONS, PRODUCER_ACTIONS, PRODUCER_KEY_ACTIONS)
     }
 
     /// Read and write access, and encrypt/decrypt on the key when there is one.
@@ -327,7 +307,6 @@ impl Stream {
             crate::kms::ENCRYPT_DECRYPT_ACTIONS,
             &foreign,
             &["kms:Decrypt", "kms:GenerateDataKey"],
-            "Allow readers and writers of the stream to use the key through Kinesis",
         )
     }
 
