@@ -16,7 +16,6 @@ use rcdk::firehose::{
 };
 use rcdk::iam::role_arn_in_account;
 use rcdk::kinesis::StreamRef;
-use rcdk::l1::secretsmanager::{CfnSecret, secret::GenerateSecretString};
 use rcdk::lambda::{Code, Function, FunctionProps, Runtime};
 use rcdk::prelude::*;
 use rcdk::sns::{Topic, TopicProps};
@@ -138,21 +137,14 @@ fn ingest_stack() -> Result<(Stack, StreamRef), rcdk::Error> {
         stream.grant_write(&mut stack, &Principal::arn(role_arn_in_account(account, &producer_role_name(region))))?;
     }
 
-    // Firehose reads the key pair from this secret ({"user", "private_key"}); the stack creates it
-    // with a placeholder key, and the operator stores the real one (docs/operating.md).
-    let secret = stack.add_resource(
-        "SnowflakeSecret",
-        CfnSecret::new()
-            .description("Snowflake key pair for Firehose: {\"user\", \"private_key\"}")
-            .generate_secret_string(
-                GenerateSecretString::new()
-                    .secret_string_template(r#"{"user":"FIREHOSE_USER"}"#)
-                    .generate_string_key("private_key")
-                    .exclude_punctuation(true)
-                    .password_length(256),
-            ),
+    // Firehose reads the key pair from a secret the operator creates first, as in the article
+    // ({"user", "private_key"}: docs/operating.md); the key never passes through the template.
+    let secret_arn = stack.add_parameter(
+        "SnowflakeSecretArn",
+        Parameter::string()
+            .description("Full ARN of the Secrets Manager secret holding {\"user\", \"private_key\"}")
+            .allowed_pattern(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$"),
     )?;
-    stack.resource_mut(secret)?.apply_removal_policy(RemovalPolicy::Retain);
 
     let transform = Function::new(
         &mut stack,
@@ -172,7 +164,7 @@ fn ingest_stack() -> Result<(Stack, StreamRef), rcdk::Error> {
             database: database.value(),
             schema: schema.value(),
             table: table.value(),
-            auth: SnowflakeAuth::SecretsManager { secret_arn: secret.ref_(), encryption_key: None },
+            auth: SnowflakeAuth::SecretsManager { secret_arn: secret_arn.value(), encryption_key: None },
             options: SnowflakeOptions { snowflake_role: Some(snowflake_role.value()), ..Default::default() },
         },
     );
@@ -203,7 +195,6 @@ fn ingest_stack() -> Result<(Stack, StreamRef), rcdk::Error> {
     stack.add_output("StreamArn", Output::new(stream.stream_arn()).description("Producers write here"))?;
     stack.add_output("DeliveryStreamName", Output::new(delivery.delivery_stream_name()))?;
     stack.add_output("BackupBucketName", Output::new(delivery.backup_bucket().bucket_name()))?;
-    stack.add_output("SnowflakeSecretArn", Output::new(secret.ref_()).description("Store the Snowflake key here"))?;
     let remote = stream.remote_ref(&stack)?;
     Ok((stack, remote))
 }

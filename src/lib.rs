@@ -9,7 +9,7 @@
 //!
 //! Layers: [`core`] (tree, values, synthesis, checks, emitters), [`l1`] (generated typed resources),
 //! the L2 constructs ([`iam`], [`kms`], [`kinesis`], [`s3`], [`secretsmanager`],
-//! [`custom_resources`]), [`schema`] (the vendored registry schemas) and [`review`] (diff, validate,
+//! [`custom_resources`], [`firehose`], [`lambda`], [`cloudwatch`], [`sns`]), [`schema`] (the vendored registry schemas) and [`review`] (diff, validate,
 //! graph for any template).
 //!
 //! The heart of the article's stack — a KMS-encrypted stream read by Firehose, which delivers to

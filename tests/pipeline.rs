@@ -279,10 +279,10 @@ mod firehose {
     #[test]
     fn bad_inputs_are_errors_naming_path_logical_id_and_property() {
         let mut bad = destination(secret());
-        bad.account_url = "xy12345.snowflakecomputing.com".into();
+        bad.account_url = "https://xy12345.snowflake.example.com".into();
         let e = error_of(DeliveryStreamProps::new(Source::direct_put(), bad));
         assert!(e.starts_with("Ingest/Delivery/Resource (Delivery"), "{e}");
-        assert!(e.contains("SnowflakeDestinationConfiguration.AccountUrl: expected https://"), "{e}");
+        assert!(e.contains("SnowflakeDestinationConfiguration.AccountUrl: expected a Snowflake account URL"), "{e}");
 
         let e = error_of(DeliveryStreamProps::new(
             Source::direct_put(),

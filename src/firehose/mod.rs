@@ -585,12 +585,14 @@ impl DeliveryStream {
         };
         let d = &props.destination;
         let sf = "SnowflakeDestinationConfiguration";
+        // AccountUrl: 24–2048 characters matching `.+?\.snowflakecomputing\.com` (protocol and port
+        // optional): "SnowflakeDestinationConfiguration", Firehose API reference.
         if let Some(url) = literal(&d.account_url)
-            && !(url.starts_with("https://") && url.trim_end_matches('/').ends_with(".snowflakecomputing.com"))
+            && !(url.len() >= 24 && url.len() <= 2048 && url.find(".snowflakecomputing.com").is_some_and(|i| i > 0))
         {
             return invalid(
                 &format!("{sf}.AccountUrl"),
-                "https://<account>.<region>.snowflakecomputing.com",
+                "a Snowflake account URL of 24 to 2048 characters, e.g. https://<account>.<region>.snowflakecomputing.com",
                 format!("{url:?}"),
             );
         }
