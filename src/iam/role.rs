@@ -245,6 +245,7 @@ pub struct Grant {
 
 impl Grant {
     /// A grant written into a resource policy only (no identity policy to depend on).
+    #[cfg_attr(not(feature = "kinesis"), allow(dead_code))]
     pub(crate) fn resource_only() -> Grant {
         Grant { policy: None }
     }
