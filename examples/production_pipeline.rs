@@ -195,7 +195,7 @@ fn ingest_stack() -> Result<(Stack, StreamRef), rcdk::Error> {
     stack.add_output("StreamArn", Output::new(stream.stream_arn()).description("Producers write here"))?;
     stack.add_output("DeliveryStreamName", Output::new(delivery.delivery_stream_name()))?;
     stack.add_output("BackupBucketName", Output::new(delivery.backup_bucket().bucket_name()))?;
-    let remote = stream.remote_ref(&stack)?;
+    let remote = stream.remote_ref(&mut stack)?;
     Ok((stack, remote))
 }
 

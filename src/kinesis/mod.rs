@@ -312,33 +312,41 @@ impl Stream {
 
     /// A reference to this stream for stacks of **other environments** (accounts or regions),
     /// where references are not possible: the stream ARN written out from its physical name and
-    /// this stack's account and region. Fails when the stream has no `stream_name` or the stack no
-    /// concrete account and region (no guessing; CDK likewise needs a physical name for
-    /// cross-environment use).
-    pub fn remote_ref(&self, stack: &crate::core::stack::Stack) -> Result<StreamRef, TreeError> {
+    /// this stack's account and region. A stream without `stream_name` gets the name AWS CDK
+    /// generates for cross-environment use ([`crate::core::ids::generated_physical_name`]), set on
+    /// the resource now. Fails when the stack has no concrete account and region (no guessing).
+    pub fn remote_ref(&self, stack: &mut crate::core::stack::Stack) -> Result<StreamRef, TreeError> {
         check_same_stack(stack, self.node, "Stream::remote_ref")?;
         let path = stack.path(self.resource.node());
         let logical_id = stack.logical_id(self.resource.node()).unwrap_or_else(|_| "-".into());
         let invalid = |property: &str, expected: &str, found: String| {
             TreeError::invalid_input(path.clone(), logical_id.clone(), property, expected, found)
         };
-        let name = match stack.resource(self.resource)?.properties().get("Name") {
-            Some(Value::String(n)) => n.clone(),
-            other => {
-                return Err(invalid(
-                    "Name",
-                    "a literal stream name (StreamProps.stream_name) so other environments can name the stream",
-                    format!("{other:?}"),
-                ));
-            }
-        };
-        let env = &stack.props().env;
+        let env = stack.props().env.clone();
         let (Some(account), Some(region)) = (env.account.clone(), env.region.clone()) else {
             return Err(invalid(
                 "(stack environment)",
-                "a stack with a concrete account and region (StackProps.env)",
+                "a stack with a concrete account and region (StackProps.env) to be used from another environment",
                 format!("{env:?}"),
             ));
+        };
+        let name = match stack.resource(self.resource)?.properties().get("Name") {
+            Some(Value::String(n)) => n.clone(),
+            None => {
+                let stream_path = stack.path(self.node);
+                let components: Vec<&str> = stream_path.split('/').collect();
+                let name = crate::core::ids::generated_physical_name(stack.name(), &components, &region, &account)
+                    .map_err(|e| invalid("Name", "a construct path that yields a physical name", e.to_string()))?;
+                stack.resource_mut(self.resource)?.properties_mut().insert("Name".into(), Value::from(name.as_str()));
+                name
+            }
+            Some(other) => {
+                return Err(invalid(
+                    "Name",
+                    "a literal stream name, so other environments can name the stream",
+                    format!("{other:?}"),
+                ));
+            }
         };
         Ok(StreamRef { name, account, region, customer_managed_key: self.key.is_some() })
     }
