@@ -9,7 +9,7 @@
 //!
 //! Layers: [`core`] (tree, values, synthesis, checks, emitters), [`l1`] (generated typed resources),
 //! the L2 constructs ([`iam`], [`kms`], [`kinesis`], [`s3`], [`secretsmanager`],
-//! [`custom_resources`]), [`schema`] (the vendored registry schemas) and [`review`] (diff, validate,
+//! [`custom_resources`], [`firehose`], [`lambda`], [`cloudwatch`], [`sns`]), [`schema`] (the vendored registry schemas) and [`review`] (diff, validate,
 //! graph for any template).
 //!
 //! The heart of the article's stack — a KMS-encrypted stream read by Firehose, which delivers to
@@ -62,16 +62,29 @@
 //! ```
 // The L2 constructs are built on the typed L1 resources of their services: each needs those
 // cargo features (all on by default).
+#[cfg(all(feature = "cloudwatch", feature = "sns", feature = "kms", feature = "iam"))]
+pub mod cloudwatch;
 pub mod core;
 #[cfg(all(feature = "lambda", feature = "iam", feature = "logs"))]
 pub mod custom_resources;
 pub mod defaults;
+#[cfg(all(
+    feature = "kinesisfirehose",
+    feature = "kinesis",
+    feature = "kms",
+    feature = "iam",
+    feature = "s3",
+    feature = "logs"
+))]
+pub mod firehose;
 pub mod iam;
 #[cfg(all(feature = "kinesis", feature = "kms", feature = "iam"))]
 pub mod kinesis;
 #[cfg(all(feature = "kms", feature = "iam"))]
 pub mod kms;
 pub mod l1;
+#[cfg(all(feature = "lambda", feature = "logs", feature = "iam"))]
+pub mod lambda;
 pub mod review;
 #[cfg(all(feature = "s3", feature = "kms", feature = "iam"))]
 pub mod s3;
@@ -79,6 +92,8 @@ pub mod schema;
 #[cfg(feature = "iam")]
 pub mod secretsmanager;
 pub mod security;
+#[cfg(all(feature = "sns", feature = "kms", feature = "iam"))]
+pub mod sns;
 pub mod tags;
 
 pub use crate::core::error::Error;

@@ -54,6 +54,40 @@ fn the_article_mistakes_are_fixed() {
     let key_policy = t["Resources"]["Key961B73FD"]["Properties"]["KeyPolicy"].to_string();
     assert!(key_policy.contains("\"kms:ViaService\"") && !key_policy.contains("kms.ViaService"));
     assert!(stack.warnings().is_empty(), "{:?}", stack.warnings());
+    // Issue 10: the producer may use the key through Kinesis (kms:GenerateDataKey), and the producer
+    // role is a required parameter (no placeholder account).
+    let statements = t["Resources"]["Key961B73FD"]["Properties"]["KeyPolicy"]["Statement"].as_array().unwrap();
+    let producer = statements
+        .iter()
+        .find(|s| s["Principal"]["AWS"] == serde_json::json!({"Ref": "ProducerRoleArn"}))
+        .expect("a key policy statement for the producer role");
+    assert_eq!(producer["Action"], "kms:GenerateDataKey");
+    assert_eq!(
+        producer["Condition"]["StringEquals"]["kms:ViaService"],
+        serde_json::json!({"Fn::Sub": "kinesis.${AWS::Region}.amazonaws.com"})
+    );
+    assert!(producer["Condition"]["StringEquals"].get("kms:CallerAccount").is_none());
+    assert!(t["Parameters"]["ProducerRoleArn"].get("Default").is_none());
+    // Issue 10: the Firehose role holds exactly the S3 actions Firehose documents, and no deletes.
+    let role_policy = &t["Resources"]["RoleDefaultPolicy5FFB7DAB"]["Properties"]["PolicyDocument"]["Statement"];
+    let s3 = role_policy
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Action"].to_string().contains("s3:"))
+        .expect("an S3 statement");
+    assert_eq!(
+        s3["Action"],
+        serde_json::json!([
+            "s3:AbortMultipartUpload",
+            "s3:GetBucketLocation",
+            "s3:GetObject",
+            "s3:ListBucket",
+            "s3:ListBucketMultipartUploads",
+            "s3:PutObject"
+        ])
+    );
+    assert!(!role_policy.to_string().contains("Delete"));
     // The grants exist before Firehose starts with the role.
     assert_eq!(t["Resources"]["DeliveryStream"]["DependsOn"], serde_json::json!(["RoleDefaultPolicy5FFB7DAB"]));
 }

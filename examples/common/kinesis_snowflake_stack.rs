@@ -3,7 +3,8 @@
 //! `kinesis_snowflake_native` (native `AWS::Kinesis::ResourcePolicy`) examples.
 //!
 //! Differences from the article, each because the article's code does not deploy or does not do
-//! what it says: the delivery stream has the `S3Configuration` Firehose requires (an S3 bucket for
+//! what it says: producers in other accounts may use the key (`kms:GenerateDataKey` through Kinesis),
+//! the Firehose role holds exactly the S3 actions Firehose documents (no deletes), the delivery stream has the `S3Configuration` Firehose requires (an S3 bucket for
 //! failed records), the key policy spells `kms:ViaService` correctly, the Firehose role gets read
 //! (not read/write) access to the stream, and Snowflake settings are CloudFormation parameters.
 //! It also adds the stream monitoring the article recommends, Firehose error logging, and the security
@@ -64,6 +65,20 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     stack.as_scope().enter(key.node())?.acknowledge(
         "RCDK-KMS-OPEN-PRINCIPAL",
         "the * principal is bound by kms:ViaService (Kinesis in this region) and kms:CallerAccount (this account)",
+    )?;
+
+    // Producers in other accounts need `kms:GenerateDataKey` on the key, or their writes fail
+    // ("Permissions to use user-generated KMS keys", Kinesis developer guide,
+    // docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html). The statement above
+    // covers only callers of this account (`kms:CallerAccount`).
+    key.add_to_resource_policy(
+        &mut stack,
+        PolicyStatement::allow()
+            .sid("Allow the producer to generate data keys through Amazon Kinesis")
+            .principal(Principal::arn(settings.producer_role_arn.value()))
+            .actions(["kms:GenerateDataKey"])
+            .resources(["*"])
+            .condition("StringEquals", "kms:ViaService", Value::sub("kinesis.${AWS::Region}.amazonaws.com")),
     )?;
 
     let stream = Stream::new(
@@ -189,7 +204,15 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     )?;
     // The role must hold its permissions before Firehose starts reading with it.
     stream.grant_read(&mut stack, &role)?.apply_before(&mut stack, &[delivery_stream.node()])?;
-    let grant = backup.grant_write(&mut stack, &role)?;
+    // Exactly the S3 actions Firehose documents for its destination and backup bucket (no
+    // s3:DeleteObject*): "Grant Firehose access to an Amazon S3 destination",
+    // docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3.
+    let grant = role.add_to_policy(
+        &mut stack,
+        PolicyStatement::allow()
+            .actions(rcdk::firehose::S3_DELIVERY_ACTIONS.iter().copied())
+            .resources([backup.bucket_arn(), backup.arn_for_objects("*")]),
+    )?;
     grant.apply_before(&mut stack, &[delivery_stream.node()])?;
     role.add_to_policy(
         &mut stack,
@@ -199,8 +222,8 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     if let Some(policy) = grant.policy_resource() {
         stack.as_scope().enter(policy)?.acknowledge(
             "AwsSolutions-IAM5",
-            "the wildcards are CDK's grantWrite action groups (s3:DeleteObject*, s3:Abort*) and the objects of \
-             the one backup bucket (<bucket>/*), whose keys Firehose chooses",
+            "the only wildcard is the objects of the one backup bucket (<bucket>/*), whose keys Firehose \
+             chooses; the actions are exactly the S3 actions Firehose documents",
         )?;
     }
 
@@ -211,7 +234,7 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     Ok(stack)
 }
 
-/// Snowflake connection settings and the producer role, as parameters with defaults, so one
+/// Snowflake connection settings (with defaults) and the producer role (required), as parameters, so one
 /// template serves every environment (`--parameter-overrides` at deploy).
 struct SnowflakeSettings {
     account_url: ParameterHandle,
@@ -244,8 +267,8 @@ impl SnowflakeSettings {
             role: stack.add_parameter("SnowflakeRole", name("role", "Snowflake role Firehose uses"))?,
             producer_role_arn: stack.add_parameter(
                 "ProducerRoleArn",
+                // Required: no placeholder account; the deploy must name the real producer role.
                 Parameter::string()
-                    .default("arn:aws:iam::123456789012:role/data-producer-example")
                     .description("IAM role (in any account) allowed to write to the stream")
                     .allowed_pattern(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"),
             )?,

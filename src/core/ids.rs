@@ -107,6 +107,39 @@ fn alphanumeric(s: &str) -> String {
     s.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
+/// The physical name AWS CDK generates for a resource used from another environment
+/// (`generatePhysicalName` in aws-cdk-lib `core/lib/private/physical-name-generator.ts`): the first
+/// 25 characters of the stack name, the last 24 of the construct's unique id (its path from the
+/// stack, as [`logical_id`] computes it), and the first 12 hex digits of the SHA-256 of the stack
+/// name, the unique id, the region and the account, all lower case. Deterministic: the same
+/// stack, path and environment always give the same name.
+///
+/// ```
+/// let name = rcdk::core::ids::generated_physical_name("IngestStack", &["IngestStack", "Stream"], "eu-west-1", "111111111111").unwrap();
+/// // Independently: "IngestStack"[..25] + "IngestStackStream45A6BED4"[-24..] + sha256(...)[..12],
+/// // computed with Python's hashlib.
+/// assert_eq!(name, "ingeststackngeststackstream45a6bed46845a339ae6f");
+/// ```
+pub fn generated_physical_name(
+    stack_name: &str,
+    path_from_stack: &[&str],
+    region: &str,
+    account: &str,
+) -> Result<String, IdError> {
+    use sha2::Digest;
+    let unique_id = logical_id(path_from_stack)?;
+    let prefix: String = stack_name.chars().take(25).collect();
+    let chars: Vec<char> = unique_id.chars().collect();
+    let suffix: String = chars[chars.len().saturating_sub(24)..].iter().collect();
+    let mut sha = sha2::Sha256::new();
+    sha.update(stack_name.as_bytes());
+    sha.update(unique_id.as_bytes());
+    sha.update(region.as_bytes());
+    sha.update(account.as_bytes());
+    let hash: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{prefix}{suffix}{}", &hash[..12]).to_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

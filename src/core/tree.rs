@@ -84,6 +84,9 @@ pub enum TreeError {
         /// The name of the stack the construct belongs to.
         owner: String,
     },
+    /// A construct's input cannot deploy: found while building, before anything is written.
+    #[error(transparent)]
+    InvalidInput(Box<InvalidInput>),
     /// A handle pointed at a node of the wrong kind.
     #[error("{path}: expected {expected}, found {found}")]
     WrongKind {
@@ -94,6 +97,41 @@ pub enum TreeError {
         /// The kind found.
         found: &'static str,
     },
+}
+
+/// What is wrong with a construct's input (see [`TreeError::InvalidInput`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path} ({logical_id}): {property}: expected {expected}; found {found}")]
+pub struct InvalidInput {
+    /// Construct path.
+    pub path: String,
+    /// Logical ID of the resource concerned (or `-` when none is created).
+    pub logical_id: String,
+    /// Property path, e.g. `SnowflakeDestinationConfiguration.SecretsManagerConfiguration`.
+    pub property: String,
+    /// What was expected.
+    pub expected: String,
+    /// What was found.
+    pub found: String,
+}
+
+impl TreeError {
+    /// A [`TreeError::InvalidInput`].
+    pub fn invalid_input(
+        path: impl Into<String>,
+        logical_id: impl Into<String>,
+        property: impl Into<String>,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> TreeError {
+        TreeError::InvalidInput(Box::new(InvalidInput {
+            path: path.into(),
+            logical_id: logical_id.into(),
+            property: property.into(),
+            expected: expected.into(),
+            found: found.into(),
+        }))
+    }
 }
 
 #[derive(Debug, Clone)]

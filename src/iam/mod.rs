@@ -23,11 +23,15 @@
 //!
 //! Statements, documents and the lint are always built; `Role`, `Policy` and grants (typed
 //! `AWS::IAM::*` L1 resources) need the `iam` feature.
+#[cfg(feature = "iam")]
+mod grantee;
 mod lint;
 #[cfg(feature = "iam")]
 mod role;
 mod statement;
 
+#[cfg(feature = "iam")]
+pub use grantee::{GrantTarget, Grantee, role_arn_in_account};
 pub use lint::lint_policies;
 #[cfg(feature = "iam")]
 pub use role::{Grant, Policy, PolicyProps, Role, RoleProps};

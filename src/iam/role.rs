@@ -243,6 +243,12 @@ pub struct Grant {
 }
 
 impl Grant {
+    /// A grant written into a resource policy only (no identity policy to depend on).
+    #[cfg_attr(not(feature = "kinesis"), allow(dead_code))]
+    pub(crate) fn resource_only() -> Grant {
+        Grant { policy: None }
+    }
+
     /// The `AWS::IAM::Policy` resource holding the statement (none for resource-policy-only grants).
     pub fn policy_resource(&self) -> Option<NodeRef> {
         self.policy
