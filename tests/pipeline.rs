@@ -195,6 +195,13 @@ mod firehose {
             FunctionProps::new(Runtime::Python313, "index.handler", Code::inline("def handler(e, c):\n    return e\n")),
         )
         .unwrap();
+        // The one finding the delivery stream cannot judge: what the function's code logs.
+        stack
+            .as_scope()
+            .enter(function.log_group().node())
+            .unwrap()
+            .acknowledge("RCDK-LOGS-ENCRYPTION", "the handler returns its input and logs nothing")
+            .unwrap();
         let mut props = DeliveryStreamProps::new(Source::kinesis_stream(&stream), destination(secret()));
         props.processor = Some(LambdaProcessor {
             function,
@@ -207,6 +214,7 @@ mod firehose {
         props.backup.error_output_prefix = Some("errors/".into());
         let delivery = DeliveryStream::new(&mut stack, "Delivery", props).unwrap();
         let id = stack.logical_id(delivery.resource().node()).unwrap();
+        let function_id = stack.logical_id(function.resource().node()).unwrap();
         let t = template(stack);
         let d = &t["Resources"][&id];
         assert_eq!(d["Properties"]["DeliveryStreamType"], "KinesisStreamAsSource");
@@ -246,9 +254,31 @@ mod firehose {
         let trust = &role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
         assert_eq!(trust["Principal"]["Service"], "firehose.amazonaws.com");
         assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"], json!({"Ref": "AWS::AccountId"}));
-        // A created backup bucket expires its objects.
-        let (_, bucket) = find(&t, "AWS::S3::Bucket")[0];
-        assert_eq!(bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"], 90);
+        // A created backup bucket expires its objects, keeps deleted or overwritten versions for 30
+        // days, and logs access to a created log bucket.
+        let buckets = find(&t, "AWS::S3::Bucket");
+        let (_, bucket) = buckets.iter().find(|(k, _)| !k.contains("AccessLogs")).unwrap();
+        let (logs_id, _) = buckets.iter().find(|(k, _)| k.contains("AccessLogs")).unwrap();
+        let b = &bucket["Properties"];
+        assert_eq!(
+            b["LifecycleConfiguration"]["Rules"],
+            json!([
+                {"Id": "ExpireNoncurrentVersions", "NoncurrentVersionExpiration": {"NoncurrentDays": 30}, "Status": "Enabled"},
+                {"AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}, "ExpirationInDays": 90, "Id": "ExpireBackups", "Status": "Enabled"}
+            ])
+        );
+        assert_eq!(b["VersioningConfiguration"]["Status"], "Enabled");
+        assert_eq!(b["LoggingConfiguration"]["DestinationBucketName"], json!({"Ref": logs_id}));
+        // The processor's findings that do not apply to a synchronous Firehose transformation are
+        // acknowledged on the function, where checkov reads them.
+        let mut skipped: Vec<&str> = t["Resources"][&function_id]["Metadata"]["checkov"]["skip"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        skipped.sort_unstable();
+        assert_eq!(skipped, ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117"]);
     }
 
     #[test]
@@ -315,7 +345,30 @@ mod firehose {
         .unwrap();
         let id = stack.logical_id(f.resource().node()).unwrap();
         let group = stack.logical_id(f.log_group().node()).unwrap();
-        let t = template(stack);
+        // A function on its own is judged as such: no DLQ, concurrency or VPC acknowledgments (a
+        // Firehose processor gets them from the delivery stream) and its log group's key is the
+        // user's call.
+        let mut app = App::new();
+        app.add_stack(stack).unwrap();
+        let asm = app.assemble().unwrap();
+        let mut found: Vec<String> = asm.stacks[0]
+            .warnings()
+            .iter()
+            .map(|w| {
+                format!("{} {}", w.logical_id.as_deref().unwrap_or("-"), w.message.split(':').next().unwrap_or(""))
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                format!("{id} RCDK-LAMBDA-CONCURRENCY"),
+                format!("{id} RCDK-LAMBDA-DLQ"),
+                format!("{id} RCDK-LAMBDA-VPC"),
+                format!("{group} RCDK-LOGS-ENCRYPTION"),
+            ]
+        );
+        let t = asm.stacks[0].template().clone();
         let p = &t["Resources"][&id]["Properties"];
         assert_eq!(p["Runtime"], "python3.13");
         assert_eq!(p["Code"]["ZipFile"], "x = 1\n");
@@ -362,7 +415,17 @@ mod monitoring {
         let s = &policy["Properties"]["PolicyDocument"]["Statement"][0];
         assert_eq!(s["Principal"]["Service"], "cloudwatch.amazonaws.com");
         assert_eq!(s["Action"], "sns:Publish");
+        // Publishing without TLS is refused, for everyone.
+        let deny = &policy["Properties"]["PolicyDocument"]["Statement"][1];
+        assert_eq!(deny["Effect"], "Deny");
+        assert_eq!(deny["Principal"], json!({"AWS": "*"}));
+        assert_eq!(deny["Action"], "sns:Publish");
+        assert_eq!(deny["Condition"], json!({"Bool": {"aws:SecureTransport": "false"}}));
         assert_eq!(policy["Properties"]["Topics"], json!([{"Ref": id}]));
+        // Without a key, an alarm topic acknowledges the encryption finding (with its reason).
+        let ack = &t["Resources"][&id]["Metadata"]["checkov"]["skip"][0];
+        assert_eq!(ack["id"], "CKV_AWS_26");
+        assert!(ack["comment"].as_str().unwrap().contains("alias/aws/sns"), "{ack}");
     }
 
     #[test]

@@ -41,7 +41,7 @@ use crate::l1::kinesisfirehose::CfnDeliveryStream;
 use crate::l1::kinesisfirehose::delivery_stream as l1;
 use crate::l1::logs::{CfnLogGroup, CfnLogStream};
 use crate::lambda::Function;
-use crate::s3::{Bucket, BucketProps};
+use crate::s3::{Bucket, BucketProps, ServerAccessLogs};
 
 /// What Firehose needs on an S3 bucket it delivers or backs up to, exactly as documented (Amazon
 /// Data Firehose developer guide, "Grant Firehose access to an Amazon S3 destination",
@@ -67,6 +67,32 @@ pub const LAMBDA_ACTIONS: &[&str] = &["lambda:GetFunctionConfiguration", "lambda
 /// What Firehose needs on a secret ("Grant access to Firehose to retrieve the secret",
 /// docs.aws.amazon.com/firehose/latest/dev/secrets-manager-how.html).
 pub const SECRET_ACTIONS: &[&str] = &["secretsmanager:GetSecretValue"];
+
+/// Days a created backup bucket keeps a noncurrent (deleted or overwritten) object version.
+pub const NONCURRENT_BACKUP_DAYS: u32 = 30;
+
+/// Findings of a transformation function that are not risks for a Firehose processor,
+/// acknowledged on it by [`DeliveryStream::new`] (docs/security.md, "The production pipeline").
+pub const PROCESSOR_ACKNOWLEDGMENTS: &[(&str, &str)] = &[
+    (
+        "RCDK-LAMBDA-DLQ",
+        "Firehose invokes the transformation synchronously and retries it; failed records go to the S3 \
+         backup under the error prefix. A dead-letter queue only receives failed asynchronous invocations \
+         (Lambda API reference, DeadLetterConfig), so it would never receive anything",
+    ),
+    (
+        "RCDK-LAMBDA-CONCURRENCY",
+        "only this delivery stream invokes the transformation, once per buffered batch (its buffering hints \
+         bound the rate); reserved concurrency would take from the account pool and throttle Firehose, \
+         turning load into processing failures",
+    ),
+    (
+        "RCDK-LAMBDA-VPC",
+        "the transformation only rewrites the records Firehose hands it; a VPC is for reaching private \
+         resources and this function (rcdk's Function has no VPC configuration) reaches none, so a VPC \
+         would add NAT or endpoints and protect nothing",
+    ),
+];
 
 /// Where records come from.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -333,6 +359,15 @@ impl DeliveryStream {
         let log_group = scope
             .add_resource("LogGroup", CfnLogGroup::new().retention_in_days(i64::from(props.log_retention_days)))?;
         scope.stack().resource_mut(log_group)?.apply_removal_policy(RemovalPolicy::Retain);
+        // Firehose writes error codes and messages here, never record data ("Monitor Amazon Data
+        // Firehose using CloudWatch Logs", docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-logs.html);
+        // CloudWatch Logs encrypts every log group at rest.
+        scope.stack().acknowledge_node(
+            log_group.node(),
+            "RCDK-LOGS-ENCRYPTION",
+            "Firehose writes delivery error codes and messages to this group, never record data; CloudWatch \
+             Logs encrypts it at rest with its own key",
+        );
         let destination_logs = scope.add_resource("DestinationDelivery", CfnLogStream::new(log_group.ref_()))?;
         let backup_logs = scope.add_resource("BackupDelivery", CfnLogStream::new(log_group.ref_()))?;
         // logs:PutLogEvents on its log streams ("Grant Firehose access to an Amazon S3 destination").
@@ -353,21 +388,33 @@ impl DeliveryStream {
         let bucket = match backup.bucket {
             Some(b) => b,
             None => {
-                let b = Bucket::new(&mut scope, "BackupBucket", BucketProps::default())?;
-                let rule = Value::map([(
-                    "Rules",
-                    Value::list([Value::map([
-                        ("AbortIncompleteMultipartUpload", Value::map([("DaysAfterInitiation", Value::from(7))])),
-                        ("ExpirationInDays", Value::from(i64::from(backup.expire_after_days))),
-                        ("Id", Value::from("ExpireBackups")),
-                        ("Status", Value::from("Enabled")),
-                    ])]),
-                )]);
-                scope
-                    .stack()
-                    .resource_mut(b.resource())?
-                    .properties_mut()
-                    .insert("LifecycleConfiguration".into(), rule);
+                // Secure by default: versioning (a deleted or overwritten backup stays recoverable for
+                // NONCURRENT_BACKUP_DAYS), server access logs to a created log bucket (who read the
+                // records), and a lifecycle rule so backups do not grow forever.
+                let b = Bucket::new(
+                    &mut scope,
+                    "BackupBucket",
+                    BucketProps {
+                        noncurrent_version_expiration_days: Some(NONCURRENT_BACKUP_DAYS),
+                        server_access_logs: ServerAccessLogs::NewBucket { prefix: None },
+                        ..Default::default()
+                    },
+                )?;
+                let rule = Value::map([
+                    ("AbortIncompleteMultipartUpload", Value::map([("DaysAfterInitiation", Value::from(7))])),
+                    ("ExpirationInDays", Value::from(i64::from(backup.expire_after_days))),
+                    ("Id", Value::from("ExpireBackups")),
+                    ("Status", Value::from("Enabled")),
+                ]);
+                // Appended to the bucket's own rule (ExpireNoncurrentVersions).
+                let properties = scope.stack().resource_mut(b.resource())?.properties_mut();
+                match properties.get_mut("LifecycleConfiguration").and_then(|c| c.get_mut("Rules")) {
+                    Some(Value::List(rules)) => rules.push(rule),
+                    _ => {
+                        properties
+                            .insert("LifecycleConfiguration".into(), Value::map([("Rules", Value::list([rule]))]));
+                    }
+                }
                 b
             }
         };
@@ -489,6 +536,14 @@ impl DeliveryStream {
                     .enabled(true)
                     .processors(vec![l1::Processor::new(l1::ProcessorType::Lambda).parameters(parameters)]),
             );
+            // Firehose invokes the processor synchronously with each buffered batch ("Transform source
+            // data in Amazon Data Firehose", docs.aws.amazon.com/firehose/latest/dev/data-transformation.html)
+            // and retries it; records it cannot transform go to the S3 backup under the error prefix
+            // ("Handle data transformation failure", same guide). These findings do not apply to it.
+            let stack = scope.stack();
+            for (rule, reason) in PROCESSOR_ACKNOWLEDGMENTS {
+                stack.acknowledge_node(p.function.node(), rule, reason);
+            }
             statements.push(
                 PolicyStatement::allow()
                     .actions(LAMBDA_ACTIONS.iter().copied())

@@ -30,7 +30,7 @@ pub struct TopicProps {
     /// Encrypt messages with this key (the key policy must let CloudWatch use it:
     /// `kms:Decrypt` and `kms:GenerateDataKey*` for `cloudwatch.amazonaws.com`, added here).
     pub master_key: Option<Key>,
-    /// Let CloudWatch alarms of this account publish (a topic policy; default true).
+    /// Let CloudWatch alarms of this account publish (a statement of the topic policy; default true).
     pub allow_cloudwatch_alarms: bool,
 }
 
@@ -45,8 +45,10 @@ impl Default for TopicProps {
     }
 }
 
-/// An SNS topic (`AWS::SNS::Topic` at `<id>/Resource`) with its subscriptions and, by default, a
-/// topic policy (`<id>/Policy`) letting CloudWatch alarms of this account publish.
+/// An SNS topic (`AWS::SNS::Topic` at `<id>/Resource`) with its subscriptions and a topic policy
+/// (`<id>/Policy`) that denies publishing without TLS and, by default, lets CloudWatch alarms of this
+/// account publish. Without a `master_key`, an alarm topic acknowledges `RCDK-SNS-ENCRYPTION`
+/// (docs/security.md explains why that is safe for alarm notifications).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Topic {
     node: NodeRef,
@@ -76,23 +78,49 @@ impl Topic {
         }
         let resource = scope.add_resource("Resource", cfn)?;
         let t = Topic { node, resource };
-        let source_arn = Value::sub("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*");
+        let mut statements = Vec::new();
         if props.allow_cloudwatch_alarms {
             // CloudWatch publishes to the topic as the service principal; scoped to this account's
             // alarms ("Using Amazon CloudWatch alarms" → "Amazon SNS topic policy", and the
             // confused-deputy guidance, docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
-            let statement = PolicyStatement::allow()
-                .sid("AllowCloudWatchAlarmsToPublish")
-                .principal(Principal::service("cloudwatch.amazonaws.com"))
+            let source_arn = Value::sub("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*");
+            statements.push(
+                PolicyStatement::allow()
+                    .sid("AllowCloudWatchAlarmsToPublish")
+                    .principal(Principal::service("cloudwatch.amazonaws.com"))
+                    .actions(["sns:Publish"])
+                    .resources([t.topic_arn()])
+                    .condition("ArnLike", "aws:SourceArn", source_arn)
+                    .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId),
+            );
+        }
+        // Secure by default: publishing over plain HTTP is refused ("Amazon SNS security best
+        // practices" → "Enforce encryption of data in transit", aws:SecureTransport,
+        // docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html). AWS services such as
+        // CloudWatch publish over TLS, so the Deny never blocks them.
+        statements.push(
+            PolicyStatement::deny()
+                .sid("DenyPublishWithoutTls")
+                .principal(Principal::any())
                 .actions(["sns:Publish"])
                 .resources([t.topic_arn()])
-                .condition("ArnLike", "aws:SourceArn", source_arn.clone())
-                .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId);
-            let mut policy = scope.as_scope().child("Policy")?;
-            policy.add_resource(
-                "Resource",
-                CfnTopicPolicy::new(PolicyDocument::new().statement(statement).to_value(), vec![t.topic_arn()]),
-            )?;
+                .condition("Bool", "aws:SecureTransport", "false"),
+        );
+        let mut document = PolicyDocument::new();
+        for s in statements {
+            document = document.statement(s);
+        }
+        let mut policy = scope.as_scope().child("Policy")?;
+        policy.add_resource("Resource", CfnTopicPolicy::new(document.to_value(), vec![t.topic_arn()]))?;
+        if props.master_key.is_none() && props.allow_cloudwatch_alarms {
+            // An alarm topic: see docs/security.md ("RCDK-SNS-ENCRYPTION").
+            scope.stack().acknowledge_node(
+                resource.node(),
+                "RCDK-SNS-ENCRYPTION",
+                "alarm topic: notifications carry the alarm name, state and reason, no record data; the AWS \
+                 managed key alias/aws/sns would stop CloudWatch from publishing (its policy cannot grant \
+                 cloudwatch.amazonaws.com); set TopicProps::master_key for a customer-managed key",
+            );
         }
         if let Some(k) = props.master_key {
             // "Encrypting Amazon SNS topics used by CloudWatch alarms": CloudWatch needs the key.
