@@ -46,11 +46,25 @@ pub fn l1_services_stack() -> Result<Stack, rcdk::Error> {
     )?;
 
     // SQS: a queue whose failed messages go to a dead-letter queue after 5 receives.
-    let dlq =
-        stack.add_resource("DeadLetterQueue", CfnQueue::new().message_retention_period(1_209_600).tags(tags()))?;
+    // Both encrypted at rest with SQS-managed keys (SSE-SQS).
+    let dlq = stack.add_resource(
+        "DeadLetterQueue",
+        CfnQueue::new().message_retention_period(1_209_600).sqs_managed_sse_enabled(true).tags(tags()),
+    )?;
     let redrive = Value::map([("deadLetterTargetArn", Value::from(dlq.attr_arn())), ("maxReceiveCount", 5.into())]);
-    let queue =
-        stack.add_resource("Queue", CfnQueue::new().redrive_policy(redrive).visibility_timeout(60).tags(tags()))?;
+    let queue = stack.add_resource(
+        "Queue",
+        CfnQueue::new().redrive_policy(redrive).visibility_timeout(60).sqs_managed_sse_enabled(true).tags(tags()),
+    )?;
+    // checkov's CKV_AWS_27 looks only for KmsMasterKeyId. The AWS managed key alias/aws/sqs would
+    // stop EventBridge from sending to the queue (its key policy cannot be changed to allow
+    // events.amazonaws.com); SSE-SQS encrypts at rest without that problem.
+    for q in [dlq.node(), queue.node()] {
+        stack.as_scope().enter(q)?.acknowledge(
+            "CKV_AWS_27",
+            "encrypted at rest with SSE-SQS (SqsManagedSseEnabled); alias/aws/sqs would stop EventBridge from sending",
+        )?;
+    }
 
     // DynamoDB: on-demand table with a partition and a sort key.
     let table = stack.add_resource(
@@ -65,6 +79,13 @@ pub fn l1_services_stack() -> Result<Stack, rcdk::Error> {
                 table::PointInTimeRecoverySpecification::new().point_in_time_recovery_enabled(true),
             )
             .tags(tags()),
+    )?;
+    // DynamoDB encrypts every table at rest (an AWS owned key by default); checkov's CKV_AWS_119 asks
+    // for a customer-managed key, which adds key-policy control this sample table does not need.
+    stack.as_scope().enter(table.node())?.acknowledge(
+        "CKV_AWS_119",
+        "sample table encrypted at rest with DynamoDB's default AWS owned key; a customer-managed key would add \
+         key-policy control and cost it does not need",
     )?;
 
     // EventBridge: EC2 instance state changes go to the queue; the queue policy lets EventBridge send.
