@@ -77,7 +77,6 @@ impl Stack {
             return Err(StackError::InvalidName(name));
         }
         let id = StackId::fresh();
-        crate::core::tree::register_stack_name(id, &name);
         Ok(Stack {
             tree: Tree::new(id, &name),
             name,
@@ -192,8 +191,9 @@ impl Stack {
     pub(crate) fn checked_index(&self, node: NodeRef, what: &str) -> Result<u32, TreeError> {
         self.index_of(node).ok_or_else(|| TreeError::ForeignNode {
             what: what.to_string(),
+            path: crate::core::tree::node_path(node),
             stack: self.name.clone(),
-            owner: crate::core::tree::stack_name(node.stack),
+            owner: crate::core::tree::live_stack_name(node.stack).unwrap_or_else(|| "<dropped stack>".into()),
         })
     }
 }

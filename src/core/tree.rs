@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use crate::core::element::Element;
 use crate::core::ids::{self, IdError};
@@ -18,21 +18,72 @@ impl StackId {
     }
 }
 
-/// Stack names by id, so that an error about a handle of another stack can name that stack.
-fn stack_names() -> &'static Mutex<HashMap<StackId, String>> {
-    static NAMES: OnceLock<Mutex<HashMap<StackId, String>>> = OnceLock::new();
-    NAMES.get_or_init(Default::default)
-}
+/// The construct paths of one stack's tree by node index, shared by the stack and its clones: an error
+/// about a handle used with another stack names the construct by its path although only the stack
+/// holding it knows the path. A node index has more than one path only when clones of a stack have
+/// since added different nodes (a handle does not say which clone made it, so the error lists them).
+#[derive(Debug, Default)]
+pub(crate) struct PathLog(Mutex<Vec<Vec<Box<str>>>>);
 
-pub(crate) fn register_stack_name(id: StackId, name: &str) {
-    if let Ok(mut names) = stack_names().lock() {
-        names.insert(id, name.to_string());
+impl PathLog {
+    fn record(&self, index: u32, path: String) {
+        // A poisoned lock only loses a name for an error message; the tree itself is unaffected.
+        let Ok(mut paths) = self.0.lock() else { return };
+        let index = index as usize;
+        if paths.len() <= index {
+            paths.resize_with(index + 1, Vec::new);
+        }
+        if !paths[index].iter().any(|p| **p == *path) {
+            paths[index].push(path.into_boxed_str());
+        }
+    }
+
+    fn paths(&self, index: u32) -> Vec<String> {
+        let Ok(paths) = self.0.lock() else { return Vec::new() };
+        paths.get(index as usize).map(|ps| ps.iter().map(|p| p.to_string()).collect()).unwrap_or_default()
     }
 }
 
-/// The name of the stack with this id (`"another stack"` if unknown).
+/// Every live stack's path log by stack id. Entries are weak: the log lives as long as the stack (or
+/// a clone of it) does, and dead entries are pruned as new stacks register.
+struct Registry {
+    logs: HashMap<StackId, Weak<PathLog>>,
+    prune_at: usize,
+}
+
+fn registry() -> &'static Mutex<Registry> {
+    static LOGS: OnceLock<Mutex<Registry>> = OnceLock::new();
+    LOGS.get_or_init(|| Mutex::new(Registry { logs: HashMap::new(), prune_at: 64 }))
+}
+
+fn register(id: StackId, log: &Arc<PathLog>) {
+    let Ok(mut reg) = registry().lock() else { return };
+    if reg.logs.len() >= reg.prune_at {
+        reg.logs.retain(|_, log| log.strong_count() > 0);
+        reg.prune_at = (reg.logs.len() * 2).max(64);
+    }
+    reg.logs.insert(id, Arc::downgrade(log));
+}
+
+fn log_of(id: StackId) -> Option<Arc<PathLog>> {
+    registry().lock().ok()?.logs.get(&id)?.upgrade()
+}
+
+/// The name of the stack with this id (`"another stack"` if it no longer exists).
 pub(crate) fn stack_name(id: StackId) -> String {
-    stack_names().lock().ok().and_then(|names| names.get(&id).cloned()).unwrap_or_else(|| "another stack".into())
+    live_stack_name(id).unwrap_or_else(|| "another stack".into())
+}
+
+/// The name of the stack with this id, if it (or a clone of it) still exists.
+pub(crate) fn live_stack_name(id: StackId) -> Option<String> {
+    log_of(id).and_then(|log| log.paths(0).into_iter().next())
+}
+
+/// The construct path of a node of any live stack, e.g. `DataStack/Stream` (`"<construct of a dropped
+/// stack>"` if its stack no longer exists; paths joined with `" or "` when clones of the stack differ).
+pub(crate) fn node_path(node: NodeRef) -> String {
+    let paths = log_of(node.stack).map(|log| log.paths(node.index)).unwrap_or_default();
+    if paths.is_empty() { "<construct of a dropped stack>".into() } else { paths.join(" or ") }
 }
 
 /// A copyable handle to a node of a stack's construct tree (a scope, resource, parameter…).
@@ -73,12 +124,15 @@ pub enum TreeError {
     /// such as ARNs, may be used in any stack of the app in the same environment: they become an
     /// `Export` and `Fn::ImportValue` at synthesis.)
     #[error(
-        "{what}: the construct belongs to stack {owner}, not to stack {stack} (the scope given); \
-         call it with a scope of stack {owner}"
+        "{what}: {path} belongs to stack {owner}, not to stack {stack} (the scope given), and only \
+         stack {owner} can change it: call it with stack {owner} (or a scope inside it) as the scope. \
+         Its values (ARN, name) can still be used in stack {stack}: synthesis exports and imports them"
     )]
     ForeignNode {
         /// What was being done.
         what: String,
+        /// The construct path of the node, e.g. `DataStack/Stream`.
+        path: String,
         /// The name of the stack of the scope given.
         stack: String,
         /// The name of the stack the construct belongs to.
@@ -147,11 +201,17 @@ pub(crate) struct Node {
 pub(crate) struct Tree {
     pub(crate) stack: StackId,
     pub(crate) nodes: Vec<Node>,
+    /// Paths of the nodes, readable by stack id from any stack (see [`node_path`]).
+    paths: Arc<PathLog>,
 }
 
 impl Tree {
     pub(crate) fn new(stack: StackId, stack_name: &str) -> Tree {
+        let paths = Arc::new(PathLog::default());
+        paths.record(0, stack_name.to_string());
+        register(stack, &paths);
         Tree {
+            paths,
             stack,
             nodes: vec![Node {
                 id: stack_name.to_string(),
@@ -170,6 +230,7 @@ impl Tree {
         let index = self.nodes.len() as u32;
         self.nodes.push(Node { id: id.to_string(), parent: Some(parent), children: Vec::new(), element });
         self.nodes[parent as usize].children.push(index);
+        self.paths.record(index, self.path(index));
         Ok(NodeRef { stack: self.stack, index })
     }
 
