@@ -54,7 +54,11 @@ use crate::core::stack::{AsScope, Scope};
 use crate::core::tree::TreeError;
 use crate::schema::TagShape;
 
-/// Most tags a resource can have (user tags; AWS's limit).
+/// The resource type of a stack for [`TagProps::include_resource_types`] and
+/// [`TagProps::exclude_resource_types`] (CDK's name for it): include it to make a tag restricted to some
+/// types a stack-level tag too, exclude it to tag only the stack's resources.
+pub const STACK_RESOURCE_TYPE: &str = "aws:cdk:stack";
+/// Most tags a resource (or a stack) can have (user tags; AWS's limit).
 pub const MAX_TAGS: usize = 50;
 /// Longest tag key, in characters.
 pub const MAX_KEY_LENGTH: usize = 128;
@@ -145,6 +149,14 @@ pub enum TagError {
         /// The value's length in characters.
         length: usize,
     },
+    /// A stack would have more than [`MAX_TAGS`] stack-level tags (CloudFormation's limit for a stack).
+    #[error("{path}: the stack would have {count} stack-level tags, more than the maximum {MAX_TAGS}")]
+    TooManyStackTags {
+        /// The stack's path (its name).
+        path: String,
+        /// How many tags it would have.
+        count: usize,
+    },
     /// Adding the aspect to the stack failed.
     #[error(transparent)]
     Tree(#[from] TreeError),
@@ -224,7 +236,28 @@ impl<'a> Tags<'a> {
 
     fn push(&mut self, op: TagOp) -> Result<&mut Self, TagError> {
         let node = self.scope.node();
-        self.scope.stack().add_aspect(node, op)?;
+        let stack = self.scope.stack();
+        // Tags of the stack itself are also its stack-level tags (manifest `tags`, which `cdk deploy`
+        // passes to CloudFormation), unless the op's resource types leave out the stack, whose type is
+        // `aws:cdk:stack` as in CDK's TagManager. Priorities work as for resources.
+        let props = &op.props;
+        let applies = (props.include_resource_types.is_empty()
+            || props.include_resource_types.iter().any(|t| t == STACK_RESOURCE_TYPE))
+            && !props.exclude_resource_types.iter().any(|t| t == STACK_RESOURCE_TYPE);
+        if node == stack.root() && applies {
+            let mut tags = stack.stack_tags.clone();
+            if tags.get(&op.key).is_none_or(|(_, p)| *p <= op.priority) {
+                tags.insert(op.key.clone(), (op.value.clone(), op.priority));
+            }
+            let count = tags.values().filter(|(v, _)| v.is_some()).count();
+            if count > MAX_TAGS {
+                return Err(TagError::TooManyStackTags { path: stack.name().to_string(), count });
+            }
+            stack.add_aspect(node, op)?;
+            stack.stack_tags = tags;
+        } else {
+            stack.add_aspect(node, op)?;
+        }
         Ok(self)
     }
 }
