@@ -18,29 +18,81 @@ impl StackId {
     }
 }
 
-/// The construct paths of one stack's tree by node index, shared by the stack and its clones: an error
-/// about a handle used with another stack names the construct by its path although only the stack
-/// holding it knows the path. A node index has more than one path only when clones of a stack have
-/// since added different nodes (a handle does not say which clone made it, so the error lists them).
+/// The construct ids and parents of one stack's tree by node index, shared by the stack and its clones:
+/// an error about a handle used with another stack names the construct by its path although only the
+/// stack holding it knows the path. Compact (12 bytes a node plus its id's bytes, about 1% of a stack's
+/// memory). A node index has more than one entry only when clones of a stack have since added
+/// different nodes (a handle does not say which clone made it, so the error lists every path).
 #[derive(Debug, Default)]
-pub(crate) struct PathLog(Mutex<Vec<Vec<Box<str>>>>);
+pub(crate) struct PathLog(Mutex<LogData>);
+
+/// One node: parent index (`u32::MAX` for the stack) and its id as a range of [`LogData::ids`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LogEntry {
+    parent: u32,
+    start: u32,
+    len: u32,
+}
+
+#[derive(Debug, Default)]
+struct LogData {
+    ids: String,
+    /// The first entry recorded for each index.
+    first: Vec<LogEntry>,
+    /// Further entries (index, entry): nodes of diverged clones.
+    more: Vec<(u32, LogEntry)>,
+}
+
+impl LogData {
+    fn id(&self, e: LogEntry) -> &str {
+        self.ids.get(e.start as usize..(e.start + e.len) as usize).unwrap_or("?")
+    }
+
+    fn entries(&self, index: u32) -> impl Iterator<Item = LogEntry> + '_ {
+        let more = self.more.iter().filter(move |(i, _)| *i == index).map(|(_, e)| *e);
+        self.first.get(index as usize).copied().into_iter().chain(more)
+    }
+
+    fn paths(&self, index: u32, depth: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in self.entries(index) {
+            let id = self.id(e);
+            let prefixes = if e.parent == u32::MAX || depth > 10_000 {
+                vec![String::new()]
+            } else {
+                self.paths(e.parent, depth + 1)
+            };
+            for prefix in prefixes {
+                let path = if prefix.is_empty() { id.to_string() } else { format!("{prefix}/{id}") };
+                if !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+}
 
 impl PathLog {
-    fn record(&self, index: u32, path: String) {
+    fn record(&self, index: u32, parent: Option<u32>, id: &str) {
         // A poisoned lock only loses a name for an error message; the tree itself is unaffected.
-        let Ok(mut paths) = self.0.lock() else { return };
-        let index = index as usize;
-        if paths.len() <= index {
-            paths.resize_with(index + 1, Vec::new);
+        let Ok(mut data) = self.0.lock() else { return };
+        let parent = parent.unwrap_or(u32::MAX);
+        if data.entries(index).any(|e| e.parent == parent && data.id(e) == id) {
+            return;
         }
-        if !paths[index].iter().any(|p| **p == *path) {
-            paths[index].push(path.into_boxed_str());
+        let (Ok(start), Ok(len)) = (u32::try_from(data.ids.len()), u32::try_from(id.len())) else { return };
+        data.ids.push_str(id);
+        let entry = LogEntry { parent, start, len };
+        if index as usize == data.first.len() {
+            data.first.push(entry);
+        } else {
+            data.more.push((index, entry));
         }
     }
 
     fn paths(&self, index: u32) -> Vec<String> {
-        let Ok(paths) = self.0.lock() else { return Vec::new() };
-        paths.get(index as usize).map(|ps| ps.iter().map(|p| p.to_string()).collect()).unwrap_or_default()
+        self.0.lock().map(|data| data.paths(index, 0)).unwrap_or_default()
     }
 }
 
@@ -208,7 +260,7 @@ pub(crate) struct Tree {
 impl Tree {
     pub(crate) fn new(stack: StackId, stack_name: &str) -> Tree {
         let paths = Arc::new(PathLog::default());
-        paths.record(0, stack_name.to_string());
+        paths.record(0, None, stack_name);
         register(stack, &paths);
         Tree {
             paths,
@@ -230,7 +282,7 @@ impl Tree {
         let index = self.nodes.len() as u32;
         self.nodes.push(Node { id: id.to_string(), parent: Some(parent), children: Vec::new(), element });
         self.nodes[parent as usize].children.push(index);
-        self.paths.record(index, self.path(index));
+        self.paths.record(index, Some(parent), id);
         Ok(NodeRef { stack: self.stack, index })
     }
 
