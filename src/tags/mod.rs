@@ -41,6 +41,11 @@
 //!   empty key, a key over 128 or a value over 256 characters. More than 50 tags on a resource
 //!   after all tags are applied stops synthesis, naming the resource.
 //!
+//! * Tags added or removed on a stack itself are also the stack's own tags ([`Stack::tags`]), which
+//!   go to `manifest.json` (the stack artifact's `properties.tags`) so that `cdk deploy` tags the
+//!   CloudFormation stack, as CDK does. A tag whose resource types leave out [`STACK_RESOURCE_TYPE`]
+//!   tags only resources; more than [`MAX_TAGS`] stack tags are refused when added.
+//!
 //! Limits from the AWS tagging rules:
 //! <https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions>.
 
@@ -50,6 +55,8 @@ use serde_json::{Map as JsonMap, Value as Json};
 
 use crate::core::aspect::{Aspect, AspectProblem, AspectResource};
 use crate::core::problem::ProblemKind;
+#[cfg(doc)]
+use crate::core::stack::Stack;
 use crate::core::stack::{AsScope, Scope};
 use crate::core::tree::TreeError;
 use crate::schema::TagShape;
@@ -179,7 +186,7 @@ pub struct Tags<'a> {
 
 impl<'a> Tags<'a> {
     /// Tags of `scope` (a stack — its tags are the stack-level tags, applied to every resource
-    /// of the stack — or a nested scope).
+    /// of the stack and written to the manifest for `cdk deploy` — or a nested scope).
     pub fn of<S: AsScope + ?Sized>(scope: &'a mut S) -> Tags<'a> {
         Tags { scope: scope.as_scope() }
     }
