@@ -285,7 +285,7 @@ fn bucket_defaults_ssl_policy_and_kms_grants() {
 }
 
 #[test]
-fn changing_a_construct_through_another_stack_is_refused_naming_both_stacks() {
+fn changing_a_construct_through_another_stack_is_refused_naming_its_path_and_both_stacks() {
     let mut a = stack("A");
     let mut b = stack("B");
     let key = Key::new(&mut a, "Key", KeyProps::default()).unwrap();
@@ -301,18 +301,25 @@ fn changing_a_construct_through_another_stack_is_refused_naming_both_stacks() {
         stream.grant_read(&mut a, &role_b).unwrap_err(),
         b.resource_mut(stream.resource()).map(|_| ()).unwrap_err(),
     ];
-    for e in &refused {
-        assert!(matches!(e, TreeError::ForeignNode { .. }), "{e}");
+    // Each error names the construct by its path, the stack owning it, and what to do.
+    let paths = ["A/Key", "A/Stream", "A/Role", "B/Role", "A/Stream"];
+    for (e, path) in refused.iter().zip(paths) {
+        assert!(matches!(e, TreeError::ForeignNode { path: p, .. } if p.starts_with(path)), "{e}");
         let text = e.to_string();
-        assert!(text.contains("belongs to stack") && text.contains("call it with a scope of stack"), "{text}");
+        assert!(text.contains(&format!(": {path}")), "{text}");
+        assert!(text.contains("call it with stack") && text.contains("as the scope"), "{text}");
     }
     assert_eq!(
         refused[4].to_string(),
-        "resource_mut: the construct belongs to stack A, not to stack B (the scope given); call it with a scope of stack A"
+        "resource_mut: A/Stream/Resource belongs to stack A, not to stack B (the scope given), and only stack A \
+         can change it: call it with stack A (or a scope inside it) as the scope. Its values (ARN, name) can \
+         still be used in stack B: synthesis exports and imports them"
     );
     assert_eq!(
         refused[3].to_string(),
-        "Role::add_to_policy: the construct belongs to stack B, not to stack A (the scope given); call it with a scope of stack B"
+        "Role::add_to_policy: B/Role belongs to stack B, not to stack A (the scope given), and only stack B \
+         can change it: call it with stack B (or a scope inside it) as the scope. Its values (ARN, name) can \
+         still be used in stack A: synthesis exports and imports them"
     );
     let grant = stream.grant_read(&mut a, &role_a).unwrap();
     let t = b.add_raw_resource("T", "AWS::SNS::Topic", Map::new()).unwrap();
@@ -683,4 +690,43 @@ fn secrets_in_plain_text_warn_and_echoed_parameters_fail() {
     app.add_stack(build(None, true)).unwrap();
     let e = app.assemble().unwrap_err().to_string();
     assert!(e.contains("RCDK-SECRET-PARAMETER-ECHO") && e.contains(path) && e.contains("NoEcho"), "{e}");
+}
+
+#[test]
+fn a_foreign_construct_is_named_by_path_after_its_stack_moved_into_the_app_or_was_cloned() {
+    let mut data = stack("DataStack");
+    let mut consumer = stack("ConsumerStack");
+    let mut pipeline = Scope::child(data.as_scope(), "Pipeline").unwrap();
+    let stream = Stream::new(&mut pipeline, "Stream", StreamProps::default()).unwrap();
+    let st = PolicyStatement::allow().actions(["kinesis:DescribeStream"]).resources(["*"]);
+    // The owning stack is out of reach (moved into the App): the error still names the construct.
+    let mut app = App::new();
+    app.add_stack(data).unwrap();
+    let e = stream.add_to_resource_policy(&mut consumer, st.clone()).unwrap_err();
+    let TreeError::ForeignNode { path, owner, stack: scope_stack, .. } = &e else { panic!("{e}") };
+    assert_eq!(
+        (path.as_str(), owner.as_str(), scope_stack.as_str()),
+        ("DataStack/Pipeline/Stream", "DataStack", "ConsumerStack")
+    );
+    // Clones share handles; when they have since added different nodes, a handle cannot tell which
+    // clone made it, so every candidate path is named.
+    let mut one = stack("Twin");
+    let mut two = one.clone();
+    let a = one.add_raw_resource("Alpha", "AWS::SNS::Topic", Map::new()).unwrap();
+    let b = two.add_raw_resource("Beta", "AWS::SNS::Topic", Map::new()).unwrap();
+    assert_eq!(a.node(), b.node());
+    let e = consumer.resource_mut(a).map(|_| ()).unwrap_err();
+    assert!(e.to_string().starts_with("resource_mut: Twin/Alpha or Twin/Beta belongs to stack Twin,"), "{e}");
+    // A stack that no longer exists is named generically, never wrongly.
+    let gone = {
+        let mut g = stack("Gone");
+        g.add_raw_resource("T", "AWS::SNS::Topic", Map::new()).unwrap()
+    };
+    let e = consumer.resource_mut(gone).map(|_| ()).unwrap_err();
+    assert!(
+        e.to_string().starts_with(
+            "resource_mut: <construct of a dropped stack> belongs to stack <dropped stack>, not to stack ConsumerStack"
+        ),
+        "{e}"
+    );
 }

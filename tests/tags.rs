@@ -141,7 +141,9 @@ fn more_than_50_tags_stop_synthesis_naming_the_resource() {
         Tags::of(&mut stack).add(format!("k{i}"), "v").unwrap();
     }
     assert_eq!(synth(stack.clone()).unwrap()["Resources"]["Queue"]["Properties"]["Tags"].as_array().unwrap().len(), 50);
-    Tags::of(&mut stack).add("one-too-many", "v").unwrap();
+    // At the stack level a 51st tag is refused when added; for the resources only, at synthesis.
+    let resources_only = TagProps::default().exclude_resource_types([rcdk::tags::STACK_RESOURCE_TYPE]);
+    Tags::of(&mut stack).add_with("one-too-many", "v", resources_only).unwrap();
     let e = synth(stack).unwrap_err();
     let p: Vec<_> = e.errors().collect();
     assert_eq!(p.len(), 1, "{e}");
@@ -170,4 +172,65 @@ fn tags_on_a_resource_scope_and_intrinsic_tag_properties() {
     assert_eq!(t["Resources"]["A"]["Properties"]["Tags"], kv(&[("all", "yes"), ("only", "a")]));
     // A tag property that is an intrinsic function cannot be merged into: left as written.
     assert!(t["Resources"]["B"]["Properties"]["Tags"].get("Fn::If").is_some());
+}
+
+#[test]
+fn stack_level_tags_go_to_the_manifest_for_cdk_deploy() {
+    let mut stack = queue_stack();
+    Tags::of(&mut stack)
+        .add("team", "data")
+        .unwrap()
+        .add("env", "dev")
+        .unwrap()
+        .add("gone", "x")
+        .unwrap()
+        .remove("gone")
+        .unwrap()
+        // Restricted to other types: not a stack tag; restricted to the stack type: only a stack tag.
+        .add_with("queues-only", "q", TagProps::default().include_resource_types(["AWS::SQS::Queue"]))
+        .unwrap()
+        .add_with("stack-only", "s", TagProps::default().include_resource_types([rcdk::tags::STACK_RESOURCE_TYPE]))
+        .unwrap()
+        .add_with("not-stack", "n", TagProps::default().exclude_resource_types([rcdk::tags::STACK_RESOURCE_TYPE]))
+        .unwrap()
+        // A lower priority does not replace "env"; a removal at a lower priority does not remove "team".
+        .add_with("env", "prod", TagProps::default().priority(50))
+        .unwrap()
+        .remove_with("team", TagProps::default().priority(10))
+        .unwrap();
+    // Tags of a nested scope are not the stack's.
+    let mut inner = stack.as_scope().child("Inner").unwrap();
+    Tags::of(&mut inner).add("tier", "inner").unwrap();
+    let expected = json!({"env": "dev", "stack-only": "s", "team": "data"});
+    assert_eq!(serde_json::to_value(stack.tags()).unwrap(), expected);
+
+    let mut app = App::new();
+    app.add_stack(stack).unwrap();
+    let assembly = app.assemble().unwrap();
+    let manifest = assembly.manifest();
+    // Cloud-assembly schema: AwsCloudFormationStackProperties.tags, a map of strings.
+    assert_eq!(manifest["artifacts"]["S"]["properties"]["tags"], expected);
+    // The resources are tagged too (not with the stack-only tag; with the queue-only and not-stack ones).
+    let queue_tags = &assembly.stacks[0].template()["Resources"]["Queue"]["Properties"]["Tags"];
+    assert_eq!(queue_tags, &kv(&[("env", "dev"), ("not-stack", "n"), ("queues-only", "q"), ("team", "data")]));
+    // A stack without tags has no `tags` entry.
+    let mut app = App::new();
+    app.add_stack(queue_stack()).unwrap();
+    let manifest = app.assemble().unwrap().manifest();
+    assert!(manifest["artifacts"]["S"]["properties"].get("tags").is_none(), "{manifest}");
+}
+
+#[test]
+fn more_than_50_stack_tags_are_refused_when_added() {
+    let mut stack = queue_stack();
+    for i in 0..50 {
+        Tags::of(&mut stack).add(format!("k{i}"), "v").unwrap();
+    }
+    // Replacing one is fine; a 51st is refused and changes nothing.
+    Tags::of(&mut stack).add("k0", "w").unwrap();
+    let e = Tags::of(&mut stack).add("one-too-many", "v").unwrap_err();
+    assert_eq!(e, TagError::TooManyStackTags { path: "S".into(), count: 51 });
+    assert_eq!(e.to_string(), "S: the stack would have 51 stack-level tags, more than the maximum 50");
+    assert_eq!(stack.tags().len(), 50);
+    assert_eq!(synth(stack).unwrap()["Resources"]["Queue"]["Properties"]["Tags"].as_array().unwrap().len(), 50);
 }

@@ -329,14 +329,23 @@ impl Assembly {
     /// `manifest.json` in the cloud-assembly format the `cdk` CLI reads: one
     /// `aws:cloudformation:stack` artifact per stack with its environment, JSON template file and
     /// dependencies, and synthesis warnings as `aws:cdk:warning` metadata entries under the
-    /// construct path they concern (so `cdk synth` and `cdk deploy` print them).
+    /// construct path they concern (so `cdk synth` and `cdk deploy` print them). A stack's own tags
+    /// ([`Stack::tags`](crate::core::stack::Stack::tags)) go to its artifact's `properties.tags`, which
+    /// `cdk deploy` applies to the CloudFormation stack (the schema lets that object carry fields an
+    /// older schema does not list, so the declared version stays [`CLOUD_ASSEMBLY_VERSION`]).
     pub fn manifest(&self) -> serde_json::Value {
         let mut artifacts = serde_json::Map::new();
         for s in &self.stacks {
             let mut a = serde_json::Map::new();
             a.insert("type".into(), json!("aws:cloudformation:stack"));
             a.insert("environment".into(), json!(synth::env_name(&s.0.env)));
-            a.insert("properties".into(), json!({ "templateFile": format!("{}.template.json", s.name()) }));
+            let mut properties = json!({ "templateFile": format!("{}.template.json", s.name()) });
+            if !s.0.tags.is_empty() {
+                // Stack-level tags: `cdk deploy` passes these to CloudFormation as the stack's tags
+                // (cloud-assembly schema, AwsCloudFormationStackProperties.tags).
+                properties["tags"] = json!(s.0.tags);
+            }
+            a.insert("properties".into(), properties);
             if !s.0.warnings.is_empty() {
                 let mut metadata: std::collections::BTreeMap<String, Vec<serde_json::Value>> = Default::default();
                 for w in &s.0.warnings {

@@ -53,6 +53,8 @@ pub struct Stack {
     pub(crate) aspects: Vec<(u32, Arc<dyn Aspect>)>,
     /// Security-rule acknowledgments: (node index, rule id, reason), in call order.
     pub(crate) acknowledgments: Vec<(u32, String, String)>,
+    /// Stack-level tags by key: the value (`None`: removed) and the priority it was set with.
+    pub(crate) stack_tags: std::collections::BTreeMap<String, (Option<String>, i32)>,
 }
 
 /// Why a stack could not be created.
@@ -77,7 +79,6 @@ impl Stack {
             return Err(StackError::InvalidName(name));
         }
         let id = StackId::fresh();
-        crate::core::tree::register_stack_name(id, &name);
         Ok(Stack {
             tree: Tree::new(id, &name),
             name,
@@ -86,6 +87,7 @@ impl Stack {
             stack_dependencies: Vec::new(),
             aspects: Vec::new(),
             acknowledgments: Vec::new(),
+            stack_tags: Default::default(),
         })
     }
 
@@ -115,6 +117,22 @@ impl Stack {
         let index = self.checked_index(scope, "add_aspect")?;
         self.aspects.push((index, Arc::new(aspect)));
         Ok(())
+    }
+
+    /// The stack-level tags, sorted by key: those added (and not removed) with
+    /// [`Tags::of(&mut stack)`](crate::tags::Tags::of). Besides tagging the stack's resources in the
+    /// template, they go to the stack artifact's `tags` in `manifest.json`, which `cdk deploy` passes
+    /// to CloudFormation as the stack's own tags.
+    ///
+    /// ```
+    /// use rcdk::prelude::*;
+    /// use rcdk::tags::Tags;
+    /// let mut stack = Stack::new("S", StackProps::default()).unwrap();
+    /// Tags::of(&mut stack).add("team", "data").unwrap().add("env", "dev").unwrap().remove("env").unwrap();
+    /// assert_eq!(stack.tags().into_iter().collect::<Vec<_>>(), [("team".to_string(), "data".to_string())]);
+    /// ```
+    pub fn tags(&self) -> std::collections::BTreeMap<String, String> {
+        self.stack_tags.iter().filter_map(|(k, (v, _))| Some((k.clone(), v.clone()?))).collect()
     }
 
     /// Records a library-made acknowledgment (rule id and reason known valid) for `node` and below.
@@ -192,8 +210,9 @@ impl Stack {
     pub(crate) fn checked_index(&self, node: NodeRef, what: &str) -> Result<u32, TreeError> {
         self.index_of(node).ok_or_else(|| TreeError::ForeignNode {
             what: what.to_string(),
+            path: crate::core::tree::node_path(node),
             stack: self.name.clone(),
-            owner: crate::core::tree::stack_name(node.stack),
+            owner: crate::core::tree::live_stack_name(node.stack).unwrap_or_else(|| "<dropped stack>".into()),
         })
     }
 }

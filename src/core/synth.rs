@@ -29,6 +29,8 @@ pub struct SynthesizedStack {
     pub warnings: Vec<Problem>,
     /// Logical ID → construct path, for tools that point back at the program.
     pub construct_paths: BTreeMap<String, String>,
+    /// Stack-level tags ([`Stack::tags`](crate::core::stack::Stack::tags)), written to the manifest.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// Options of a synthesis run.
@@ -160,6 +162,7 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
             dependencies,
             warnings: Vec::new(),
             construct_paths,
+            tags: stack.tags(),
         });
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use crate::core::element::Element;
 use crate::core::ids::{self, IdError};
@@ -18,21 +18,124 @@ impl StackId {
     }
 }
 
-/// Stack names by id, so that an error about a handle of another stack can name that stack.
-fn stack_names() -> &'static Mutex<HashMap<StackId, String>> {
-    static NAMES: OnceLock<Mutex<HashMap<StackId, String>>> = OnceLock::new();
-    NAMES.get_or_init(Default::default)
+/// The construct ids and parents of one stack's tree by node index, shared by the stack and its clones:
+/// an error about a handle used with another stack names the construct by its path although only the
+/// stack holding it knows the path. Compact (12 bytes a node plus its id's bytes, about 1% of a stack's
+/// memory). A node index has more than one entry only when clones of a stack have since added
+/// different nodes (a handle does not say which clone made it, so the error lists every path).
+#[derive(Debug, Default)]
+pub(crate) struct PathLog(Mutex<LogData>);
+
+/// One node: parent index (`u32::MAX` for the stack) and its id as a range of [`LogData::ids`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LogEntry {
+    parent: u32,
+    start: u32,
+    len: u32,
 }
 
-pub(crate) fn register_stack_name(id: StackId, name: &str) {
-    if let Ok(mut names) = stack_names().lock() {
-        names.insert(id, name.to_string());
+#[derive(Debug, Default)]
+struct LogData {
+    ids: String,
+    /// The first entry recorded for each index.
+    first: Vec<LogEntry>,
+    /// Further entries (index, entry): nodes of diverged clones.
+    more: Vec<(u32, LogEntry)>,
+}
+
+impl LogData {
+    fn id(&self, e: LogEntry) -> &str {
+        self.ids.get(e.start as usize..(e.start + e.len) as usize).unwrap_or("?")
+    }
+
+    fn entries(&self, index: u32) -> impl Iterator<Item = LogEntry> + '_ {
+        let more = self.more.iter().filter(move |(i, _)| *i == index).map(|(_, e)| *e);
+        self.first.get(index as usize).copied().into_iter().chain(more)
+    }
+
+    fn paths(&self, index: u32, depth: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in self.entries(index) {
+            let id = self.id(e);
+            let prefixes = if e.parent == u32::MAX || depth > 10_000 {
+                vec![String::new()]
+            } else {
+                self.paths(e.parent, depth + 1)
+            };
+            for prefix in prefixes {
+                let path = if prefix.is_empty() { id.to_string() } else { format!("{prefix}/{id}") };
+                if !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+        out
     }
 }
 
-/// The name of the stack with this id (`"another stack"` if unknown).
+impl PathLog {
+    fn record(&self, index: u32, parent: Option<u32>, id: &str) {
+        // A poisoned lock only loses a name for an error message; the tree itself is unaffected.
+        let Ok(mut data) = self.0.lock() else { return };
+        let parent = parent.unwrap_or(u32::MAX);
+        if data.entries(index).any(|e| e.parent == parent && data.id(e) == id) {
+            return;
+        }
+        let (Ok(start), Ok(len)) = (u32::try_from(data.ids.len()), u32::try_from(id.len())) else { return };
+        data.ids.push_str(id);
+        let entry = LogEntry { parent, start, len };
+        if index as usize == data.first.len() {
+            data.first.push(entry);
+        } else {
+            data.more.push((index, entry));
+        }
+    }
+
+    fn paths(&self, index: u32) -> Vec<String> {
+        self.0.lock().map(|data| data.paths(index, 0)).unwrap_or_default()
+    }
+}
+
+/// Every live stack's path log by stack id. Entries are weak: the log lives as long as the stack (or
+/// a clone of it) does, and dead entries are pruned as new stacks register.
+struct Registry {
+    logs: HashMap<StackId, Weak<PathLog>>,
+    prune_at: usize,
+}
+
+fn registry() -> &'static Mutex<Registry> {
+    static LOGS: OnceLock<Mutex<Registry>> = OnceLock::new();
+    LOGS.get_or_init(|| Mutex::new(Registry { logs: HashMap::new(), prune_at: 64 }))
+}
+
+fn register(id: StackId, log: &Arc<PathLog>) {
+    let Ok(mut reg) = registry().lock() else { return };
+    if reg.logs.len() >= reg.prune_at {
+        reg.logs.retain(|_, log| log.strong_count() > 0);
+        reg.prune_at = (reg.logs.len() * 2).max(64);
+    }
+    reg.logs.insert(id, Arc::downgrade(log));
+}
+
+fn log_of(id: StackId) -> Option<Arc<PathLog>> {
+    registry().lock().ok()?.logs.get(&id)?.upgrade()
+}
+
+/// The name of the stack with this id (`"another stack"` if it no longer exists).
 pub(crate) fn stack_name(id: StackId) -> String {
-    stack_names().lock().ok().and_then(|names| names.get(&id).cloned()).unwrap_or_else(|| "another stack".into())
+    live_stack_name(id).unwrap_or_else(|| "another stack".into())
+}
+
+/// The name of the stack with this id, if it (or a clone of it) still exists.
+pub(crate) fn live_stack_name(id: StackId) -> Option<String> {
+    log_of(id).and_then(|log| log.paths(0).into_iter().next())
+}
+
+/// The construct path of a node of any live stack, e.g. `DataStack/Stream` (`"<construct of a dropped
+/// stack>"` if its stack no longer exists; paths joined with `" or "` when clones of the stack differ).
+pub(crate) fn node_path(node: NodeRef) -> String {
+    let paths = log_of(node.stack).map(|log| log.paths(node.index)).unwrap_or_default();
+    if paths.is_empty() { "<construct of a dropped stack>".into() } else { paths.join(" or ") }
 }
 
 /// A copyable handle to a node of a stack's construct tree (a scope, resource, parameter…).
@@ -73,12 +176,15 @@ pub enum TreeError {
     /// such as ARNs, may be used in any stack of the app in the same environment: they become an
     /// `Export` and `Fn::ImportValue` at synthesis.)
     #[error(
-        "{what}: the construct belongs to stack {owner}, not to stack {stack} (the scope given); \
-         call it with a scope of stack {owner}"
+        "{what}: {path} belongs to stack {owner}, not to stack {stack} (the scope given), and only \
+         stack {owner} can change it: call it with stack {owner} (or a scope inside it) as the scope. \
+         Its values (ARN, name) can still be used in stack {stack}: synthesis exports and imports them"
     )]
     ForeignNode {
         /// What was being done.
         what: String,
+        /// The construct path of the node, e.g. `DataStack/Stream`.
+        path: String,
         /// The name of the stack of the scope given.
         stack: String,
         /// The name of the stack the construct belongs to.
@@ -147,11 +253,17 @@ pub(crate) struct Node {
 pub(crate) struct Tree {
     pub(crate) stack: StackId,
     pub(crate) nodes: Vec<Node>,
+    /// Paths of the nodes, readable by stack id from any stack (see [`node_path`]).
+    paths: Arc<PathLog>,
 }
 
 impl Tree {
     pub(crate) fn new(stack: StackId, stack_name: &str) -> Tree {
+        let paths = Arc::new(PathLog::default());
+        paths.record(0, None, stack_name);
+        register(stack, &paths);
         Tree {
+            paths,
             stack,
             nodes: vec![Node {
                 id: stack_name.to_string(),
@@ -170,6 +282,7 @@ impl Tree {
         let index = self.nodes.len() as u32;
         self.nodes.push(Node { id: id.to_string(), parent: Some(parent), children: Vec::new(), element });
         self.nodes[parent as usize].children.push(index);
+        self.paths.record(index, Some(parent), id);
         Ok(NodeRef { stack: self.stack, index })
     }
 

@@ -41,6 +41,11 @@
 //!   empty key, a key over 128 or a value over 256 characters. More than 50 tags on a resource
 //!   after all tags are applied stops synthesis, naming the resource.
 //!
+//! * Tags added or removed on a stack itself are also the stack's own tags ([`Stack::tags`]), which
+//!   go to `manifest.json` (the stack artifact's `properties.tags`) so that `cdk deploy` tags the
+//!   CloudFormation stack, as CDK does. A tag whose resource types leave out [`STACK_RESOURCE_TYPE`]
+//!   tags only resources; more than [`MAX_TAGS`] stack tags are refused when added.
+//!
 //! Limits from the AWS tagging rules:
 //! <https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions>.
 
@@ -50,11 +55,17 @@ use serde_json::{Map as JsonMap, Value as Json};
 
 use crate::core::aspect::{Aspect, AspectProblem, AspectResource};
 use crate::core::problem::ProblemKind;
+#[cfg(doc)]
+use crate::core::stack::Stack;
 use crate::core::stack::{AsScope, Scope};
 use crate::core::tree::TreeError;
 use crate::schema::TagShape;
 
-/// Most tags a resource can have (user tags; AWS's limit).
+/// The resource type of a stack for [`TagProps::include_resource_types`] and
+/// [`TagProps::exclude_resource_types`] (CDK's name for it): include it to make a tag restricted to some
+/// types a stack-level tag too, exclude it to tag only the stack's resources.
+pub const STACK_RESOURCE_TYPE: &str = "aws:cdk:stack";
+/// Most tags a resource (or a stack) can have (user tags; AWS's limit).
 pub const MAX_TAGS: usize = 50;
 /// Longest tag key, in characters.
 pub const MAX_KEY_LENGTH: usize = 128;
@@ -145,6 +156,14 @@ pub enum TagError {
         /// The value's length in characters.
         length: usize,
     },
+    /// A stack would have more than [`MAX_TAGS`] stack-level tags (CloudFormation's limit for a stack).
+    #[error("{path}: the stack would have {count} stack-level tags, more than the maximum {MAX_TAGS}")]
+    TooManyStackTags {
+        /// The stack's path (its name).
+        path: String,
+        /// How many tags it would have.
+        count: usize,
+    },
     /// Adding the aspect to the stack failed.
     #[error(transparent)]
     Tree(#[from] TreeError),
@@ -167,7 +186,7 @@ pub struct Tags<'a> {
 
 impl<'a> Tags<'a> {
     /// Tags of `scope` (a stack — its tags are the stack-level tags, applied to every resource
-    /// of the stack — or a nested scope).
+    /// of the stack and written to the manifest for `cdk deploy` — or a nested scope).
     pub fn of<S: AsScope + ?Sized>(scope: &'a mut S) -> Tags<'a> {
         Tags { scope: scope.as_scope() }
     }
@@ -224,7 +243,28 @@ impl<'a> Tags<'a> {
 
     fn push(&mut self, op: TagOp) -> Result<&mut Self, TagError> {
         let node = self.scope.node();
-        self.scope.stack().add_aspect(node, op)?;
+        let stack = self.scope.stack();
+        // Tags of the stack itself are also its stack-level tags (manifest `tags`, which `cdk deploy`
+        // passes to CloudFormation), unless the op's resource types leave out the stack, whose type is
+        // `aws:cdk:stack` as in CDK's TagManager. Priorities work as for resources.
+        let props = &op.props;
+        let applies = (props.include_resource_types.is_empty()
+            || props.include_resource_types.iter().any(|t| t == STACK_RESOURCE_TYPE))
+            && !props.exclude_resource_types.iter().any(|t| t == STACK_RESOURCE_TYPE);
+        if node == stack.root() && applies {
+            let mut tags = stack.stack_tags.clone();
+            if tags.get(&op.key).is_none_or(|(_, p)| *p <= op.priority) {
+                tags.insert(op.key.clone(), (op.value.clone(), op.priority));
+            }
+            let count = tags.values().filter(|(v, _)| v.is_some()).count();
+            if count > MAX_TAGS {
+                return Err(TagError::TooManyStackTags { path: stack.name().to_string(), count });
+            }
+            stack.add_aspect(node, op)?;
+            stack.stack_tags = tags;
+        } else {
+            stack.add_aspect(node, op)?;
+        }
         Ok(self)
     }
 }

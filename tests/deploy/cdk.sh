@@ -2,15 +2,15 @@
 # The AWS CDK CLI on rcdk's cloud assemblies: `cdk ls`, `cdk synth`, `cdk diff --template`, and `cdk deploy --app
 # <assembly>` (no bootstrap stack) against moto's server on 127.0.0.1.
 #
-# Usage: tests/deploy/cdk.sh VENV_DIR CDK_BIN ARTICLE_ASSEMBLY NATIVE_ASSEMBLY MULTI_STACK_ASSEMBLY
+# Usage: tests/deploy/cdk.sh VENV_DIR CDK_BIN ARTICLE_ASSEMBLY NATIVE_ASSEMBLY MULTI_STACK_ASSEMBLY TAGS_ASSEMBLY
 #   CDK_BIN: the pinned `cdk` executable (aws-cdk from npm); the assemblies are example outputs
-#   (kinesis_snowflake, kinesis_snowflake_native, multi_stack).
+#   (kinesis_snowflake, kinesis_snowflake_native, multi_stack, tags).
 #
 # Known limit of the emulator: moto executes change sets without recording stack outputs or exports,
 # so the multi-stack app (which imports the first stack's exports) is deployed with
 # `--method=direct` (CreateStack/UpdateStack, which moto handles fully); on AWS both methods work.
 set -euo pipefail
-venv=$1 cdk=$2 article=$3 native=$4 multi=$5
+venv=$1 cdk=$2 article=$3 native=$4 multi=$5 tagged=$6
 port=${MOTO_PORT:-5056}
 endpoint="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
@@ -52,7 +52,9 @@ echo "cdk: diff --template ok"
 # The article's stack; the dynamic reference needs the secret to exist first (docs/guide.md).
 aws secretsmanager create-secret --name Snowflake/PrivateKey --secret-string "not-a-real-key" >/dev/null
 cdk deploy --app "$article" --require-approval never \
-  --parameters KinesisSnowflakeStack:SnowflakeDatabase=smoke_db >/dev/null 2>&1 || fail "cdk deploy of the article's stack"
+  --parameters KinesisSnowflakeStack:SnowflakeDatabase=smoke_db \
+  --parameters KinesisSnowflakeStack:ProducerRoleArn=arn:aws:iam::210987654321:role/data-producer \
+  >/dev/null 2>&1 || fail "cdk deploy of the article's stack"
 status=$(aws cloudformation describe-stacks --stack-name KinesisSnowflakeStack --query 'Stacks[0].StackStatus' --output text)
 [ "$status" = CREATE_COMPLETE ] || fail "KinesisSnowflakeStack is $status"
 aws cloudformation describe-stacks --stack-name CDKToolkit >/dev/null 2>&1 && fail "a bootstrap stack appeared"
@@ -75,3 +77,11 @@ policy=$(aws iam list-role-policies --role-name "$role" --query 'PolicyNames[0]'
 aws iam get-role-policy --role-name "$role" --policy-name "$policy" --output json | grep -qF "$stream_arn" ||
   fail "the consumer's policy does not name the imported stream ARN $stream_arn"
 echo "cdk: deploy --all of DataStack, ConsumerStack ok (imported stream ARN in the reader's policy)"
+
+# Stack-level tags (`Tags::of(&mut stack)`): manifest.json's artifact `tags`, which `cdk deploy` passes to
+# CloudFormation as the stack's own tags (and CloudFormation then to every resource that takes tags).
+cdk deploy --app "$tagged" --require-approval never >/dev/null 2>&1 || fail "cdk deploy of TaggedStack"
+tags=$(aws cloudformation describe-stacks --stack-name TaggedStack \
+  --query 'sort_by(Stacks[0].Tags, &Key)[].[Key, Value]' --output text | tr '\t\n' '= ')
+[ "$tags" = "backup=daily cost-center=42 project=pipeline team=platform " ] || fail "TaggedStack's stack tags: $tags"
+echo "cdk: deploy of TaggedStack ok (stack tags: $tags)"
