@@ -812,3 +812,86 @@ mod fuzz {
         }
     }
 }
+
+// ------------------------------------------- keywords of every type's schema (cfn-lint's extensions)
+
+fn read(type_name: &str, properties: Value) -> Vec<SchemaProblem> {
+    validate_read_properties(type_name, Some(&properties)).expect("vendored type")
+}
+
+#[test]
+fn required_xor_reports_each_key_set_and_skips_conditional_branches() {
+    let mapping = |m: Value| json!({"ImageId": "ami-12345678", "BlockDeviceMappings": [m]});
+    let both = mapping(json!({"DeviceName": "/dev/sdc", "VirtualName": "ephemeral0", "Ebs": {}}));
+    let problems = read("AWS::EC2::Instance", both);
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["BlockDeviceMappings[0].VirtualName", "BlockDeviceMappings[0].Ebs"], "{problems:?}");
+    assert!(problems[0].message.contains("only one of VirtualName, Ebs, NoDevice"));
+    let chosen = mapping(json!({"DeviceName": "/dev/sdc", "Ebs": {"Fn::If": ["C", {}, {"Ref": "AWS::NoValue"}]}}));
+    assert_eq!(read("AWS::EC2::Instance", chosen), []);
+}
+
+#[test]
+fn required_or_needs_one_of_its_names() {
+    let problems = read("AWS::EC2::Subnet", json!({"VpcId": "vpc-12345678"}));
+    assert_eq!(
+        shown(&problems),
+        ["needs at least one of CidrBlock, Ipv4IpamPoolId, Ipv6IpamPoolId, Ipv6CidrBlock (found none)"]
+    );
+    assert_eq!(read("AWS::EC2::Subnet", json!({"VpcId": "vpc-12345678", "CidrBlock": "10.0.0.0/24"})), []);
+}
+
+#[test]
+fn if_then_applies_when_the_condition_holds() {
+    // AWS::RDS::DBCluster: a PostgreSQL cluster's master user cannot be named `admin`.
+    let postgres = json!({"Engine": "aurora-postgresql", "MasterUsername": "admin"});
+    let problems = read("AWS::RDS::DBCluster", postgres);
+    assert!(
+        problems.iter().any(|p| p.path == "MasterUsername" && p.kind == SchemaProblemKind::Combination),
+        "{problems:?}"
+    );
+    assert_eq!(read("AWS::RDS::DBCluster", json!({"Engine": "aurora-mysql", "MasterUsername": "admin"})), []);
+    // Skipped when a member depends on a condition (cfn-lint judges it per scenario).
+    let conditional =
+        json!({"Engine": {"Fn::If": ["C", "aurora-postgresql", "aurora-mysql"]}, "MasterUsername": "admin"});
+    assert_eq!(read("AWS::RDS::DBCluster", conditional), []);
+}
+
+#[test]
+fn multiple_of_min_max_properties_prefix_items_unique_keys_case_insensitive_enums() {
+    let schema = inline(json!({
+        "properties": {
+            "Weight": {"type": "number", "multipleOf": 0.01},
+            "Map": {"type": "object", "minProperties": 1, "maxProperties": 2},
+            "Keys": {
+                "type": "array",
+                "prefixItems": [{"properties": {"KeyType": {"const": "HASH"}}}],
+                "items": {"properties": {"KeyType": {"enum": ["HASH", "RANGE"]}}, "required": ["Name"]},
+                "uniqueKeys": ["Name"]
+            },
+            "Mode": {"type": "string", "enumCaseInsensitive": ["simple", "ldap"]}
+        }
+    }));
+    assert_eq!(schema.validate(Some(&json!({"Weight": 0.07, "Mode": "LDAP", "Map": {"a": 1}}))), []);
+    let problems = schema.validate(Some(&json!({
+        "Weight": 0.075,
+        "Map": {"a": 1, "b": 2, "c": 3},
+        "Keys": [{"KeyType": "RANGE"}, {"KeyType": "RANGE", "Name": "x"}, {"KeyType": "HASH", "Name": "x"}],
+        "Mode": "other"
+    })));
+    assert_eq!(
+        shown(&problems),
+        [
+            "Weight 0.075 is not a multiple of 0.01",
+            "Map has 3 properties, more than the maximum 2",
+            // `items` applies after the `prefixItems` (Keys[0] needs no Name), as in cfn-lint.
+            "Keys[2] has the same Name as item [1]",
+            "Keys[0].KeyType \"RANGE\" must be HASH",
+            "Mode \"other\" is not one of simple, ldap (in any letter case)",
+        ]
+    );
+    // A member that is AWS::NoValue under a condition does not count towards a maximum.
+    let conditional = json!({"Map": {"a": 1, "b": 2, "c": {"Fn::If": ["C", 3, {"Ref": "AWS::NoValue"}]}}});
+    assert_eq!(schema.validate(Some(&conditional)), []);
+    assert_eq!(shown(&schema.validate(Some(&json!({"Map": {}})))), ["Map has 0 properties, fewer than the minimum 1"]);
+}

@@ -50,6 +50,18 @@ fn is_set(map: &Map<String, Value>, key: &str) -> bool {
     map.get(key).is_some_and(|v| !is_no_value(v))
 }
 
+/// Whether `value` is certainly present: not `Ref AWS::NoValue`, and not an `Fn::If` with a
+/// `AWS::NoValue` branch (present only under some conditions).
+fn surely_present(value: &Value) -> bool {
+    !is_no_value(value) && !if_branches(value).is_some_and(|bs| bs.iter().any(|(_, b)| is_no_value(b)))
+}
+
+/// Whether some value is an `Fn::If`: keywords about the object as a whole (`if`/`then`) are then
+/// judged per condition by cfn-lint; rcdk does not evaluate conditions, so it skips them.
+fn has_conditional_member(map: &Map<String, Value>) -> bool {
+    map.values().any(|v| if_branches(v).is_some())
+}
+
 pub(super) fn child(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
@@ -331,6 +343,19 @@ impl<'s> Validator<'s> {
             let list: Vec<String> = allowed.iter().map(show_allowed).collect();
             Self::problem(out, path, Kind::Enum, format!("{} is not one of {}", show(value), list.join(", ")));
         }
+        // cfn-lint's `enumCaseInsensitive`: the service accepts any letter case.
+        if let Some(allowed) = node.get("enumCaseInsensitive").and_then(Value::as_array)
+            && let Some(text) = scalar_text(value)
+            && !allowed.iter().any(|a| scalar_text(a).is_some_and(|a| a.eq_ignore_ascii_case(&text)))
+        {
+            let list: Vec<String> = allowed.iter().map(show_allowed).collect();
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} is not one of {} (in any letter case)", show(value), list.join(", ")),
+            );
+        }
 
         match value {
             Value::String(s) => {
@@ -416,6 +441,15 @@ impl<'s> Validator<'s> {
         {
             Self::problem(out, path, Kind::Range, format!("{value} must be less than {text}"));
         }
+        if let Some((step, text)) = bound("multipleOf")
+            && step > 0.0
+        {
+            // A tolerance for binary fractions: 0.07 is a multiple of 0.01.
+            let quotient = n / step;
+            if (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+                Self::problem(out, path, Kind::Range, format!("{value} is not a multiple of {text}"));
+            }
+        }
     }
 
     fn check_array(
@@ -426,16 +460,45 @@ impl<'s> Validator<'s> {
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
-        let count = items.len() as u64;
+        // Items that are `AWS::NoValue` under some condition: at least `surely` items, at most `count`.
+        let count = items.iter().filter(|v| !is_no_value(v)).count() as u64;
+        let surely = items.iter().filter(|v| surely_present(v)).count() as u64;
         if let Some(min) = node.get("minItems").and_then(Value::as_u64)
             && count < min
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {count} items, fewer than the minimum {min}"));
         }
         if let Some(max) = node.get("maxItems").and_then(Value::as_u64)
-            && count > max
+            && surely > max
         {
-            Self::problem(out, path, Kind::ItemCount, format!("has {count} items, more than the maximum {max}"));
+            Self::problem(out, path, Kind::ItemCount, format!("has {surely} items, more than the maximum {max}"));
+        }
+        if let Some(keys) = node.get("uniqueKeys").and_then(Value::as_array) {
+            let keys: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
+            // The values of `keys` in each item that has them all, known (no intrinsic function).
+            let known: Vec<(usize, Vec<&Value>)> = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    let map = item.as_object()?;
+                    let values: Option<Vec<&Value>> =
+                        keys.iter().map(|k| map.get(*k).filter(|v| intrinsic(v).is_none())).collect();
+                    Some((i, values?))
+                })
+                .collect();
+            'keys: for (n, (i, a)) in known.iter().enumerate() {
+                for (j, b) in known.iter().skip(n + 1) {
+                    if a.iter().zip(b).all(|(x, y)| values_equal(x, y)) {
+                        Self::problem(
+                            out,
+                            &index(path, *j),
+                            Kind::UniqueItems,
+                            format!("has the same {} as item [{i}]", join_names(&keys)),
+                        );
+                        break 'keys;
+                    }
+                }
+            }
         }
         if node.get("uniqueItems") == Some(&Value::Bool(true)) {
             'outer: for (i, a) in items.iter().enumerate() {
@@ -452,6 +515,15 @@ impl<'s> Validator<'s> {
                 }
             }
         }
+        let prefix = match node.get("prefixItems").and_then(Value::as_array) {
+            Some(tuple) => {
+                for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
+                    self.check(sub, item, &index(path, i), depth + 1, out);
+                }
+                tuple.len()
+            }
+            None => 0,
+        };
         match node.get("items") {
             Some(Value::Array(tuple)) => {
                 for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
@@ -459,7 +531,7 @@ impl<'s> Validator<'s> {
                 }
             }
             Some(sub) => {
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in items.iter().enumerate().skip(prefix) {
                     self.check(sub, item, &index(path, i), depth + 1, out);
                 }
             }
@@ -519,17 +591,51 @@ impl<'s> Validator<'s> {
             }
         }
 
-        if let Some(names) = node.get("requiredXor").and_then(Value::as_array) {
+        if let Some(names) = node.get("requiredOr").and_then(Value::as_array) {
             let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
-            let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
-            if set.len() != 1 {
-                let found = if set.is_empty() { "none".to_string() } else { join_names(&set) };
+            if !names.iter().any(|n| is_set(map, n)) {
                 Self::problem(
                     out,
                     path,
                     Kind::Combination,
-                    format!("needs exactly one of {} (found {found})", join_names(&names)),
+                    format!("needs at least one of {} (found none)", join_names(&names)),
                 );
+            }
+        }
+        let count = map.values().filter(|v| !is_no_value(v)).count() as u64;
+        let surely = map.values().filter(|v| surely_present(v)).count() as u64;
+        if let Some(min) = node.get("minProperties").and_then(Value::as_u64)
+            && count < min
+        {
+            Self::problem(out, path, Kind::ItemCount, format!("has {count} properties, fewer than the minimum {min}"));
+        }
+        if let Some(max) = node.get("maxProperties").and_then(Value::as_u64)
+            && surely > max
+        {
+            Self::problem(out, path, Kind::ItemCount, format!("has {surely} properties, more than the maximum {max}"));
+        }
+
+        if let Some(names) = node.get("requiredXor").and_then(Value::as_array) {
+            let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+            let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
+            if set.is_empty() {
+                Self::problem(
+                    out,
+                    path,
+                    Kind::Combination,
+                    format!("needs exactly one of {} (found none)", join_names(&names)),
+                );
+            } else if set.len() > 1 {
+                // One problem per key set, at the key (as cfn-lint's E3014 reports it), so that
+                // each carries the line of the property to remove.
+                for key in &set {
+                    Self::problem(
+                        out,
+                        &child(path, key),
+                        Kind::Combination,
+                        format!("only one of {} may be set (found {})", join_names(&names), join_names(&set)),
+                    );
+                }
             }
         }
 
@@ -618,6 +724,15 @@ impl<'s> Validator<'s> {
                     (_, n) => format!("matches {n} of {} alternatives where exactly one must match", branches.len()),
                 };
                 Self::problem(out, path, Kind::Combination, message);
+            }
+        }
+        // `if`/`then`/`else` (JSON Schema 2019-09), skipped when a member is conditional.
+        if let Some(condition) = node.get("if")
+            && !value.as_object().is_some_and(has_conditional_member)
+        {
+            let then = if self.branch(condition, value, path, depth).is_empty() { "then" } else { "else" };
+            if let Some(sub) = node.get(then) {
+                self.check(sub, value, path, depth + 1, out);
             }
         }
         if let Some(sub) = node.get("not")
