@@ -151,12 +151,9 @@ fn vendored_schemas_use_only_keywords_the_validator_knows() {
         "exclusiveMinimum",
         "exclusiveMaximum",
         "not",
-    ];
-    // Constraints the validator does not apply yet: values are accepted (never a false error).
-    // They appear only since every type's schema is embedded.
-    const NOT_CHECKED: &[&str] = &[
         "if",
         "then",
+        "else",
         "multipleOf",
         "minProperties",
         "maxProperties",
@@ -164,8 +161,10 @@ fn vendored_schemas_use_only_keywords_the_validator_knows() {
         "uniqueKeys",
         "requiredOr",
         "enumCaseInsensitive",
-        "arrayType",
     ];
+    // Constraints the validator does not apply: values are accepted (never a false error).
+    // `arrayType` (AttributeList/Standard) says how CloudFormation compares lists, not a constraint.
+    const NOT_CHECKED: &[&str] = &["arrayType"];
     const INFORMATIONAL: &[&str] = &[
         "description",
         "definitions",
@@ -894,4 +893,15 @@ fn multiple_of_min_max_properties_prefix_items_unique_keys_case_insensitive_enum
     let conditional = json!({"Map": {"a": 1, "b": 2, "c": {"Fn::If": ["C", 3, {"Ref": "AWS::NoValue"}]}}});
     assert_eq!(schema.validate(Some(&conditional)), []);
     assert_eq!(shown(&schema.validate(Some(&json!({"Map": {}})))), ["Map has 0 properties, fewer than the minimum 1"]);
+}
+
+#[test]
+fn one_of_with_members_chosen_by_a_condition_is_not_an_error() {
+    let prefix = json!({"SimplePrefix": {"Fn::If": ["C", {}, {"Ref": "AWS::NoValue"}]},
+                        "PartitionedPrefix": {"Fn::If": ["C", {"Ref": "AWS::NoValue"}, {"PartitionDateSource": "EventTime"}]}});
+    let bucket = json!({"LoggingConfiguration": {"TargetObjectKeyFormat": prefix}});
+    assert_eq!(read("AWS::S3::Bucket", bucket), []);
+    let both =
+        json!({"LoggingConfiguration": {"TargetObjectKeyFormat": {"SimplePrefix": {}, "PartitionedPrefix": {}}}});
+    assert_eq!(kinds(&read("AWS::S3::Bucket", both)), [SchemaProblemKind::Combination]);
 }

@@ -62,6 +62,50 @@ fn has_conditional_member(map: &Map<String, Value>) -> bool {
     map.values().any(|v| if_branches(v).is_some())
 }
 
+/// At most this many conditions are combined in [`scenarios`].
+const MAX_SCENARIO_CONDITIONS: usize = 4;
+
+/// The object once per choice of the conditions of its `Fn::If` members (members that are
+/// `AWS::NoValue` in a choice are removed); `None` when no member is conditional. With more
+/// than [`MAX_SCENARIO_CONDITIONS`] conditions, or a condition that is not a plain name, the
+/// object is returned as is, once.
+fn scenarios(value: &Value) -> Option<Vec<Value>> {
+    let map = value.as_object().filter(|m| has_conditional_member(m))?;
+    let mut names: Vec<&str> = Vec::new();
+    for v in map.values() {
+        if if_branches(v).is_some() {
+            let Some(name) = v.get("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str) else {
+                return Some(vec![value.clone()]);
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    if names.len() > MAX_SCENARIO_CONDITIONS {
+        return Some(vec![value.clone()]);
+    }
+    let mut out = Vec::new();
+    for bits in 0..(1u32 << names.len()) {
+        let mut variant = Map::new();
+        for (key, member) in map {
+            let chosen =
+                match (if_branches(member), member.get("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str)) {
+                    (Some([(_, yes), (_, no)]), Some(name)) => {
+                        let i = names.iter().position(|n| *n == name).unwrap_or(0);
+                        if bits & (1 << i) != 0 { yes } else { no }
+                    }
+                    _ => member,
+                };
+            if !is_no_value(chosen) {
+                variant.insert(key.clone(), chosen.clone());
+            }
+        }
+        out.push(Value::Object(variant));
+    }
+    Some(out)
+}
+
 pub(super) fn child(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
@@ -550,6 +594,9 @@ impl<'s> Validator<'s> {
         let properties = node.get("properties").and_then(Value::as_object);
         let pattern_properties = node.get("patternProperties").and_then(Value::as_object);
         for (key, item) in map {
+            if is_no_value(item) {
+                continue; // removed by CloudFormation, as if absent
+            }
             let item_path = child(path, key);
             if let Some(sub) = properties.and_then(|p| p.get(key)) {
                 self.check(sub, item, &item_path, depth + 1, out);
@@ -625,7 +672,7 @@ impl<'s> Validator<'s> {
                     Kind::Combination,
                     format!("needs exactly one of {} (found none)", join_names(&names)),
                 );
-            } else if set.len() > 1 {
+            } else if set.iter().filter(|n| map.get(**n).is_some_and(surely_present)).count() > 1 {
                 // One problem per key set, at the key (as cfn-lint's E3014 reports it), so that
                 // each carries the line of the property to remove.
                 for key in &set {
@@ -682,6 +729,40 @@ impl<'s> Validator<'s> {
         found
     }
 
+    /// What is wrong with `value` against the alternatives of `anyOf`/`oneOf`, if anything.
+    fn alternatives(
+        &self,
+        keyword: &str,
+        branches: &[Value],
+        value: &Value,
+        path: &str,
+        depth: usize,
+    ) -> Option<String> {
+        let results: Vec<Vec<SchemaProblem>> = branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
+        let matching: Vec<usize> = (0..results.len()).filter(|&i| results[i].is_empty()).collect();
+        let names = describe(branches);
+        if keyword == "anyOf" {
+            return matching.is_empty().then(|| match names {
+                Some(names) => format!("needs at least one of {} (found none)", names.join(", ")),
+                None => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
+            });
+        }
+        if matching.len() == 1 {
+            return None;
+        }
+        Some(match (&names, matching.len()) {
+            (Some(names), 0) if all_requirements_missing(branches, value) => {
+                format!("needs exactly one of {} (found none)", names.join(", "))
+            }
+            (Some(names), n) if n > 1 => {
+                let found: Vec<&str> = matching.iter().map(|&i| names[i].as_str()).collect();
+                format!("needs exactly one of {} (found {})", names.join(", "), found.join(", "))
+            }
+            (_, 0) => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
+            (_, n) => format!("matches {n} of {} alternatives where exactly one must match", branches.len()),
+        })
+    }
+
     fn check_combinators(
         &self,
         node: &Map<String, Value>,
@@ -693,36 +774,28 @@ impl<'s> Validator<'s> {
         for sub in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.check(sub, value, path, depth + 1, out);
         }
-        if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
-            let results: Vec<Vec<SchemaProblem>> =
-                branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
-            if !results.is_empty() && results.iter().all(|r| !r.is_empty()) {
-                let message = match describe(branches) {
-                    Some(names) => {
-                        format!("needs at least one of {} (found none)", names.join(", "))
+        // An object whose members are chosen by conditions (`Fn::If` with `AWS::NoValue`) is
+        // judged once per choice of its conditions; a problem is reported only when every
+        // choice has it, so that an impossible combination never makes a false error.
+        let variants = scenarios(value);
+        for keyword in ["anyOf", "oneOf"] {
+            let Some(branches) = node.get(keyword).and_then(Value::as_array).filter(|b| !b.is_empty()) else {
+                continue;
+            };
+            let mut first = None;
+            let mut all_fail = true;
+            for variant in variants.as_deref().unwrap_or(std::slice::from_ref(value)) {
+                match self.alternatives(keyword, branches, variant, path, depth) {
+                    Some(message) => {
+                        first.get_or_insert(message);
                     }
-                    None => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
-                };
-                Self::problem(out, path, Kind::Combination, message);
+                    None => {
+                        all_fail = false;
+                        break;
+                    }
+                }
             }
-        }
-        if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
-            let results: Vec<Vec<SchemaProblem>> =
-                branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
-            let matching: Vec<usize> = (0..results.len()).filter(|&i| results[i].is_empty()).collect();
-            if matching.len() != 1 && !branches.is_empty() {
-                let names = describe(branches);
-                let message = match (&names, matching.len()) {
-                    (Some(names), 0) if all_requirements_missing(branches, value) => {
-                        format!("needs exactly one of {} (found none)", names.join(", "))
-                    }
-                    (Some(names), n) if n > 1 => {
-                        let found: Vec<&str> = matching.iter().map(|&i| names[i].as_str()).collect();
-                        format!("needs exactly one of {} (found {})", names.join(", "), found.join(", "))
-                    }
-                    (_, 0) => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
-                    (_, n) => format!("matches {n} of {} alternatives where exactly one must match", branches.len()),
-                };
+            if all_fail && let Some(message) = first {
                 Self::problem(out, path, Kind::Combination, message);
             }
         }
