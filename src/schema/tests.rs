@@ -905,3 +905,34 @@ fn one_of_with_members_chosen_by_a_condition_is_not_an_error() {
         json!({"LoggingConfiguration": {"TargetObjectKeyFormat": {"SimplePrefix": {}, "PartitionedPrefix": {}}}});
     assert_eq!(kinds(&read("AWS::S3::Bucket", both)), [SchemaProblemKind::Combination]);
 }
+
+#[test]
+fn secret_values_are_never_quoted_in_problems() {
+    // Listed as secret by the security rule pack (src/security/secrets.rs).
+    let key = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-secret-material";
+    let problems = read(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({"SnowflakeDestinationConfiguration": {"PrivateKey": ["not", key], "KeyPassphrase": 42}}),
+    );
+    let private =
+        problems.iter().find(|p| p.path == "SnowflakeDestinationConfiguration.PrivateKey").expect("{problems:?}");
+    assert_eq!(private.kind, SchemaProblemKind::WrongType);
+    assert!(private.message.contains("(a secret value, not shown)"), "{}", private.message);
+    assert!(problems.iter().all(|p| !p.message.contains("secret-material")), "{problems:?}");
+    // Inside an Fn::If branch too.
+    let problems = read(
+        "AWS::RDS::DBInstance",
+        json!({"DBInstanceClass": "db.t3.micro", "MasterUserPassword": {"Fn::If": ["C", ["hunter2"], {"Ref": "AWS::NoValue"}]}}),
+    );
+    assert_eq!(kinds(&problems), [SchemaProblemKind::WrongType], "{problems:?}");
+    assert!(problems.iter().all(|p| !p.message.contains("hunter2")), "{problems:?}");
+    // Not in the list, but inside a write-only property and named like a password:
+    // AWS::MemoryDB::User's AuthenticationMode.Passwords.
+    let user =
+        read("AWS::MemoryDB::User", json!({"UserName": "u", "AuthenticationMode": {"Passwords": [{"pw": "hunter2"}]}}));
+    assert_eq!(kinds(&user), [SchemaProblemKind::WrongType], "{user:?}");
+    assert!(user.iter().all(|p| !p.message.contains("hunter2")), "{user:?}");
+    // Other values are still quoted.
+    let other = read("AWS::RDS::DBInstance", json!({"DBInstanceClass": ["db.t3.micro"]}));
+    assert!(other.iter().any(|p| p.message.contains("db.t3.micro")), "{other:?}");
+}

@@ -287,7 +287,75 @@ struct Validator<'s> {
     mode: Mode,
 }
 
+/// What a problem message says instead of a secret's value.
+const SECRET_SHOWN: &str = "(a secret value, not shown)";
+
+/// `A.Fn::If[1].B[3]` → `A.B[*]`: the schema path of a value path (list indexes as `[*]`,
+/// `Fn::If` branches removed).
+fn schema_path(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        let is_if = name == "Fn::If";
+        if is_if {
+            // The branch index is not a list index.
+            rest = rest.find(']').map_or("", |end| &rest[end + 1..]);
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(name);
+        }
+        while let Some(end) = rest.find(']') {
+            out.push_str("[*]");
+            rest = &rest[end + 1..];
+        }
+    }
+    out
+}
+
+/// Whether a property name reads like a secret (password, key, token).
+fn secret_like(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix('s').unwrap_or(&lower);
+    [
+        "password",
+        "passphrase",
+        "privatekey",
+        "secretkey",
+        "secretaccesskey",
+        "accesskey",
+        "token",
+        "secretstring",
+        "secret",
+    ]
+    .iter()
+    .any(|w| lower.ends_with(w))
+}
+
 impl<'s> Validator<'s> {
+    /// A value as a problem message shows it: never the value of a secret property (rcdk's list
+    /// of secret properties, or a write-only property named like a password, key or token).
+    fn shown(&self, path: &str, value: &Value) -> String {
+        if self.is_secret(path) { SECRET_SHOWN.to_string() } else { show(value) }
+    }
+
+    fn is_secret(&self, path: &str) -> bool {
+        let at = schema_path(path);
+        let within =
+            |p: &str| at == p || at.strip_prefix(p).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['));
+        crate::security::is_secret_property(self.schema.type_name(), &at)
+            || self.schema.write_only_properties().iter().any(|p| {
+                within(p)
+                    && [p.as_str(), at.as_str()]
+                        .iter()
+                        .any(|q| q.trim_end_matches("[*]").rsplit('.').next().is_some_and(secret_like))
+            })
+    }
+
     fn problem(out: &mut Vec<SchemaProblem>, path: &str, kind: Kind, message: String) {
         out.push(SchemaProblem { path: path.to_string(), kind, message });
     }
@@ -357,7 +425,7 @@ impl<'s> Validator<'s> {
                     out,
                     path,
                     Kind::WrongType,
-                    format!("expected {}, found a dynamic reference {}", types.join(" or "), show(value)),
+                    format!("expected {}, found a dynamic reference {}", types.join(" or "), self.shown(path, value)),
                 );
             }
             return;
@@ -371,7 +439,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::WrongType,
-                format!("expected {}, found {} {}", types.join(" or "), json_type(value), show(value)),
+                format!("expected {}, found {} {}", types.join(" or "), json_type(value), self.shown(path, value)),
             );
             return;
         }
@@ -379,13 +447,23 @@ impl<'s> Validator<'s> {
         if let Some(allowed) = node.get("const")
             && !self.mode.equal(allowed, value)
         {
-            Self::problem(out, path, Kind::Enum, format!("{} must be {}", show(value), show_allowed(allowed)));
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} must be {}", self.shown(path, value), show_allowed(allowed)),
+            );
         }
         if let Some(allowed) = node.get("enum").and_then(Value::as_array)
             && !allowed.iter().any(|a| self.mode.equal(a, value))
         {
             let list: Vec<String> = allowed.iter().map(show_allowed).collect();
-            Self::problem(out, path, Kind::Enum, format!("{} is not one of {}", show(value), list.join(", ")));
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} is not one of {}", self.shown(path, value), list.join(", ")),
+            );
         }
         // cfn-lint's `enumCaseInsensitive`: the service accepts any letter case.
         if let Some(allowed) = node.get("enumCaseInsensitive").and_then(Value::as_array)
@@ -397,7 +475,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::Enum,
-                format!("{} is not one of {} (in any letter case)", show(value), list.join(", ")),
+                format!("{} is not one of {} (in any letter case)", self.shown(path, value), list.join(", ")),
             );
         }
 
@@ -406,11 +484,11 @@ impl<'s> Validator<'s> {
                 // A numeric string where a number is expected: check its range as a number.
                 let numeric = types.as_ref().is_some_and(|t| !t.contains(&"string")) && self.mode == Mode::Reading;
                 match numeric_string(value).filter(|_| numeric) {
-                    Some(n) => Self::check_number(node, &n, path, out),
+                    Some(n) => self.check_number(node, &n, path, out),
                     None => self.check_string(node, s, value, path, out),
                 }
             }
-            Value::Number(_) => Self::check_number(node, value, path, out),
+            Value::Number(_) => self.check_number(node, value, path, out),
             Value::Array(items) => self.check_array(node, items, path, depth, out),
             Value::Object(map) => self.check_object(node, map, path, depth, out),
             _ => {}
@@ -434,7 +512,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::Length,
-                format!("{} is shorter than the minimum length {min} ({len} characters)", show(value)),
+                format!("{} is shorter than the minimum length {min} ({len} characters)", self.shown(path, value)),
             );
         }
         if let Some(max) = node.get("maxLength").and_then(Value::as_u64)
@@ -444,7 +522,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::Length,
-                format!("{} is longer than the maximum length {max} ({len} characters)", show(value)),
+                format!("{} is longer than the maximum length {max} ({len} characters)", self.shown(path, value)),
             );
         }
         if let Some(source) = node.get("pattern").and_then(Value::as_str) {
@@ -457,33 +535,43 @@ impl<'s> Validator<'s> {
                 }
             };
             if pattern.is_match(s) == Some(false) {
-                Self::problem(out, path, Kind::Pattern, format!("{} does not match {source}", show(value)));
+                Self::problem(out, path, Kind::Pattern, format!("{} does not match {source}", self.shown(path, value)));
             }
         }
     }
 
-    fn check_number(node: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaProblem>) {
+    fn check_number(&self, node: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaProblem>) {
         let Some(n) = value.as_f64() else { return };
         let bound = |key: &str| node.get(key).and_then(Value::as_f64).map(|b| (b, node[key].to_string()));
         if let Some((min, text)) = bound("minimum")
             && n < min
         {
-            Self::problem(out, path, Kind::Range, format!("{value} is less than the minimum {text}"));
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{} is less than the minimum {text}", self.shown(path, value)),
+            );
         }
         if let Some((max, text)) = bound("maximum")
             && n > max
         {
-            Self::problem(out, path, Kind::Range, format!("{value} is greater than the maximum {text}"));
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{} is greater than the maximum {text}", self.shown(path, value)),
+            );
         }
         if let Some((min, text)) = bound("exclusiveMinimum")
             && n <= min
         {
-            Self::problem(out, path, Kind::Range, format!("{value} must be greater than {text}"));
+            Self::problem(out, path, Kind::Range, format!("{} must be greater than {text}", self.shown(path, value)));
         }
         if let Some((max, text)) = bound("exclusiveMaximum")
             && n >= max
         {
-            Self::problem(out, path, Kind::Range, format!("{value} must be less than {text}"));
+            Self::problem(out, path, Kind::Range, format!("{} must be less than {text}", self.shown(path, value)));
         }
         if let Some((step, text)) = bound("multipleOf")
             && step > 0.0
@@ -491,7 +579,12 @@ impl<'s> Validator<'s> {
             // A tolerance for binary fractions: 0.07 is a multiple of 0.01.
             let quotient = n / step;
             if (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
-                Self::problem(out, path, Kind::Range, format!("{value} is not a multiple of {text}"));
+                Self::problem(
+                    out,
+                    path,
+                    Kind::Range,
+                    format!("{} is not a multiple of {text}", self.shown(path, value)),
+                );
             }
         }
     }
@@ -552,7 +645,7 @@ impl<'s> Validator<'s> {
                             out,
                             path,
                             Kind::UniqueItems,
-                            format!("has duplicate items [{i}] and [{j}]: {}", show(a)),
+                            format!("has duplicate items [{i}] and [{j}]: {}", self.shown(path, a)),
                         );
                         break 'outer;
                     }
