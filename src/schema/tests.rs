@@ -459,8 +459,13 @@ fn intrinsics_and_dynamic_references_are_accepted() {
     assert_eq!(check("AWS::Kinesis::Stream", props), []);
     // A dynamic reference where an integer is expected is resolved at deployment.
     assert_eq!(check("AWS::Kinesis::Stream", json!({"ShardCount": "{{resolve:ssm:/shards}}"})), []);
-    // A whole Properties block behind an intrinsic is not known.
-    assert_eq!(check("AWS::IAM::Role", json!({"Fn::If": ["C", {}, {}]})), []);
+    // A whole Properties block behind an intrinsic is not known, except Fn::If: each branch is
+    // checked (as cfn-lint does).
+    assert_eq!(check("AWS::IAM::Role", json!({"Fn::FindInMap": ["M", "K", "V"]})), []);
+    assert_eq!(
+        kinds(&check("AWS::IAM::Role", json!({"Fn::If": ["C", {}, {"Ref": "AWS::NoValue"}]}))),
+        [SchemaProblemKind::MissingRequired]
+    );
 }
 
 #[test]
@@ -935,4 +940,15 @@ fn secret_values_are_never_quoted_in_problems() {
     // Other values are still quoted.
     let other = read("AWS::RDS::DBInstance", json!({"DBInstanceClass": ["db.t3.micro"]}));
     assert!(other.iter().any(|p| p.message.contains("db.t3.micro")), "{other:?}");
+}
+
+#[test]
+fn properties_chosen_by_fn_if_are_checked_branch_by_branch() {
+    let properties = json!({"Fn::If": ["C",
+        {"PolicyName": "p", "PolicyDocument": {"Statement": []}},
+        {"PolicyName": "p", "PolicyDocument": {"Statement": []}, "Users": ["u"]}]});
+    let problems = read("AWS::IAM::Policy", properties);
+    assert_eq!(shown(&problems), ["Fn::If[1] needs at least one of Users, Groups, Roles (found none)"]);
+    let other_function = json!({"Fn::GetAtt": ["X", "Y"]});
+    assert_eq!(read("AWS::IAM::Policy", other_function), []);
 }

@@ -975,7 +975,9 @@ fn validate_in(schema: &ResourceSchema, properties: Option<&Value>, mode: Mode) 
         Some(p) => p,
     };
     let mut out = Vec::new();
-    if intrinsic(properties).is_some() {
+    // `Properties: {"Fn::If": …}`: each branch is checked as the properties (below); any other
+    // function is resolved only at deployment.
+    if intrinsic(properties).is_some() && if_branches(properties).is_none() {
         return out;
     }
     if !properties.is_object() {
