@@ -354,8 +354,12 @@ impl<'a> Checker<'a> {
         let list = ty == "CommaDelimitedList" || (ty.starts_with("List<") && !ty.starts_with("List<AWS::SSM"));
         let values: Vec<&str> = if list { text.split(',').map(str::trim).collect() } else { vec![text.as_str()] };
         let numeric = ty == "Number" || ty == "List<Number>";
+        // A NoEcho parameter's value is a secret: never quoted in a message.
+        let no_echo = obj.get("NoEcho").is_some_and(|v| v == &Json::Bool(true) || v.as_str() == Some("true"));
+        let quote = |v: &str| if no_echo { "(a NoEcho value, not shown)".to_string() } else { format!("{v:?}") };
+        let shown = quote(&text);
         let complain = |c: &mut Self, key: &str, message: String| {
-            c.problem(ProblemKind::InvalidTemplate, Some(id), "Default", format!("Default {text:?} {message} ({key})"))
+            c.problem(ProblemKind::InvalidTemplate, Some(id), "Default", format!("Default {shown} {message} ({key})"))
         };
         for v in &values {
             if numeric && v.parse::<f64>().is_err() {
@@ -379,7 +383,8 @@ impl<'a> Checker<'a> {
             && let Ok(re) = regex_lite::Regex::new(&format!("^(?:{pattern})$"))
             && let Some(v) = values.iter().find(|v| !re.is_match(v))
         {
-            let what = if list { format!("has item {v:?}, which does not match") } else { "does not match".into() };
+            let what =
+                if list { format!("has item {}, which does not match", quote(v)) } else { "does not match".into() };
             complain(self, "AllowedPattern", format!("{what} {pattern}"));
         }
         let bound = |key: &str| obj.get(key).and_then(|b| scalar_text(b)?.parse::<f64>().ok());
@@ -1182,6 +1187,7 @@ mod tests {
             "Low": {"Type": "Number", "Default": 0, "MinValue": 1},
             "NaN": {"Type": "Number", "Default": "five"},
             "Pattern": {"Type": "String", "Default": "abc1", "AllowedPattern": "[a-z]+"},
+            "Secret": {"Type": "String", "Default": "hunter2", "AllowedPattern": "[a-z]+", "NoEcho": true},
             "Allowed": {"Type": "String", "Default": "c", "AllowedValues": ["a", "b"]},
             "Long": {"Type": "String", "Default": "abcdef", "MaxLength": "3"},
             "List": {"Type": "CommaDelimitedList", "Default": "a, b,c", "AllowedValues": ["a", "b"]},
@@ -1195,7 +1201,11 @@ mod tests {
             problems.iter().map(|p| (p.logical_id.as_deref().unwrap_or(""), p.message.as_str())).collect();
         got.sort();
         let ids: Vec<&str> = got.iter().map(|g| g.0).collect();
-        assert_eq!(ids, ["Allowed", "BadType", "List", "Long", "Low", "NaN", "Pattern"], "{got:?}");
+        assert_eq!(ids, ["Allowed", "BadType", "List", "Long", "Low", "NaN", "Pattern", "Secret"], "{got:?}");
+        assert!(
+            got.contains(&("Secret", "Default (a NoEcho value, not shown) does not match [a-z]+ (AllowedPattern)")),
+            "{got:?}"
+        );
         assert!(got.contains(&("Low", "Default \"0\" is less than 1 (MinValue)")), "{got:?}");
         assert!(got.contains(&("Pattern", "Default \"abc1\" does not match [a-z]+ (AllowedPattern)")), "{got:?}");
         assert!(got.contains(&("List", "Default \"a, b,c\" is not one of a, b (AllowedValues)")), "{got:?}");

@@ -492,8 +492,43 @@ fn lint_statement(
                 );
             }
         }
+        for field in ["Resource", "NotResource"] {
+            let items: Vec<(String, &Json)> = match st.get(field) {
+                Some(Json::Array(items)) => {
+                    items.iter().enumerate().map(|(i, v)| (format!("{spath}.{field}[{i}]"), v)).collect()
+                }
+                Some(v) => vec![(format!("{spath}.{field}"), v)],
+                None => Vec::new(),
+            };
+            for (path, value) in items {
+                if let Some(text) = value.as_str()
+                    && !is_resource_arn(text)
+                {
+                    report(
+                        Severity::Error,
+                        path,
+                        format!(
+                            "{at}: {field} {text:?} is not an ARN (arn:partition:service:region:account:resource) \
+                             or *{}",
+                            if text.contains("${") { "; ${…} is replaced only inside Fn::Sub" } else { "" }
+                        ),
+                    );
+                }
+            }
+        }
     }
     lint_spelling(st, spath, at, report);
+}
+
+/// Whether a literal `Resource` is an ARN or `*`: the pattern of cfn-lint 1.58.0's policy schema
+/// (`cfnlint/data/schemas/other/iam/policy.json`, definition `AwsArn`, rule E3510).
+fn is_resource_arn(text: &str) -> bool {
+    static ARN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    ARN.get_or_init(|| {
+        regex_lite::Regex::new(r"^(arn:(aws[A-Za-z\-]*?|\*):[^:]+:[^:]*(:(?:\d{12}|\*|aws)?:.+|)|\*)$").ok()
+    })
+    .as_ref()
+    .is_none_or(|re| re.is_match(text))
 }
 
 fn lint_grammar(
@@ -611,15 +646,16 @@ mod tests {
 
     #[test]
     fn grammar_errors_in_any_policy_property() {
-        let got =
-            lint(serde_json::json!({"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [], "PolicyDocument": {
+        let got = lint(
+            serde_json::json!({"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [], "PolicyDocument": {
             "Version": "2012-10-17", "Statment": [],
             "Statement": [
                 {"Effect": "Alow", "Action": "sqs:SendMessage", "Resource": "*", "Principal": "*"},
                 {"Effect": "Allow", "Actions": ["sqs:SendMessage"], "Resource": "*", "Principal": "*"},
-                {"Effect": "Deny", "Resource": "*", "NotResource": "x", "Action": "sqs:*", "Principal": "*"},
+                {"Effect": "Deny", "Resource": "*", "NotResource": "arn:aws:sqs:us-east-1:123456789012:x", "Action": "sqs:*", "Principal": "*"},
                 {"Effect": "Allow", "Principal": "*"}
-            ]}}}));
+            ]}}}),
+        );
         let errors: Vec<(&str, &str)> =
             got.iter().filter(|g| g.0 == Severity::Error).map(|g| (g.1.as_str(), g.2.as_str())).collect();
         assert_eq!(
@@ -713,6 +749,36 @@ mod tests {
         let waf = lint(serde_json::json!({"Type": "AWS::WAFv2::WebACL", "Properties": {"Rules": [
             {"Name": "r", "Statement": {"ByteMatchStatement": {"SearchString": "x"}}}]}}));
         assert_eq!(waf, []);
+    }
+
+    #[test]
+    fn resources_are_arns_or_a_wildcard() {
+        let policy = |resource: Json| {
+            serde_json::json!({"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}]}}})
+        };
+        for ok in [
+            serde_json::json!("*"),
+            serde_json::json!(["arn:aws:s3:::bucket/*", "arn:aws-cn:sqs:cn-north-1:123456789012:q"]),
+            serde_json::json!("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::b/*"}),
+            serde_json::json!([{"Fn::GetAtt": ["B", "Arn"]}]),
+        ] {
+            assert_eq!(lint(policy(ok.clone())), [], "{ok}");
+        }
+        let found = lint(policy(serde_json::json!(["arn", "arn:aws:iam::${AWS::AccountId}:user/x"])));
+        let paths: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "Properties.PolicyDocument.Statement[0].Resource[0]",
+                "Properties.PolicyDocument.Statement[0].Resource[1]"
+            ],
+            "{found:?}"
+        );
+        assert!(found.iter().all(|f| f.0 == Severity::Error), "{found:?}");
+        assert!(found[1].2.contains("only inside Fn::Sub"), "{found:?}");
     }
 
     #[test]

@@ -151,12 +151,9 @@ fn vendored_schemas_use_only_keywords_the_validator_knows() {
         "exclusiveMinimum",
         "exclusiveMaximum",
         "not",
-    ];
-    // Constraints the validator does not apply yet: values are accepted (never a false error).
-    // They appear only since every type's schema is embedded.
-    const NOT_CHECKED: &[&str] = &[
         "if",
         "then",
+        "else",
         "multipleOf",
         "minProperties",
         "maxProperties",
@@ -164,8 +161,10 @@ fn vendored_schemas_use_only_keywords_the_validator_knows() {
         "uniqueKeys",
         "requiredOr",
         "enumCaseInsensitive",
-        "arrayType",
     ];
+    // Constraints the validator does not apply: values are accepted (never a false error).
+    // `arrayType` (AttributeList/Standard) says how CloudFormation compares lists, not a constraint.
+    const NOT_CHECKED: &[&str] = &["arrayType"];
     const INFORMATIONAL: &[&str] = &[
         "description",
         "definitions",
@@ -460,8 +459,13 @@ fn intrinsics_and_dynamic_references_are_accepted() {
     assert_eq!(check("AWS::Kinesis::Stream", props), []);
     // A dynamic reference where an integer is expected is resolved at deployment.
     assert_eq!(check("AWS::Kinesis::Stream", json!({"ShardCount": "{{resolve:ssm:/shards}}"})), []);
-    // A whole Properties block behind an intrinsic is not known.
-    assert_eq!(check("AWS::IAM::Role", json!({"Fn::If": ["C", {}, {}]})), []);
+    // A whole Properties block behind an intrinsic is not known, except Fn::If: each branch is
+    // checked (as cfn-lint does).
+    assert_eq!(check("AWS::IAM::Role", json!({"Fn::FindInMap": ["M", "K", "V"]})), []);
+    assert_eq!(
+        kinds(&check("AWS::IAM::Role", json!({"Fn::If": ["C", {}, {"Ref": "AWS::NoValue"}]}))),
+        [SchemaProblemKind::MissingRequired]
+    );
 }
 
 #[test]
@@ -811,4 +815,140 @@ mod fuzz {
             }
         }
     }
+}
+
+// ------------------------------------------- keywords of every type's schema (cfn-lint's extensions)
+
+fn read(type_name: &str, properties: Value) -> Vec<SchemaProblem> {
+    validate_read_properties(type_name, Some(&properties)).expect("vendored type")
+}
+
+#[test]
+fn required_xor_reports_each_key_set_and_skips_conditional_branches() {
+    let mapping = |m: Value| json!({"ImageId": "ami-12345678", "BlockDeviceMappings": [m]});
+    let both = mapping(json!({"DeviceName": "/dev/sdc", "VirtualName": "ephemeral0", "Ebs": {}}));
+    let problems = read("AWS::EC2::Instance", both);
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["BlockDeviceMappings[0].VirtualName", "BlockDeviceMappings[0].Ebs"], "{problems:?}");
+    assert!(problems[0].message.contains("only one of VirtualName, Ebs, NoDevice"));
+    let chosen = mapping(json!({"DeviceName": "/dev/sdc", "Ebs": {"Fn::If": ["C", {}, {"Ref": "AWS::NoValue"}]}}));
+    assert_eq!(read("AWS::EC2::Instance", chosen), []);
+}
+
+#[test]
+fn required_or_needs_one_of_its_names() {
+    let problems = read("AWS::EC2::Subnet", json!({"VpcId": "vpc-12345678"}));
+    assert_eq!(
+        shown(&problems),
+        ["needs at least one of CidrBlock, Ipv4IpamPoolId, Ipv6IpamPoolId, Ipv6CidrBlock (found none)"]
+    );
+    assert_eq!(read("AWS::EC2::Subnet", json!({"VpcId": "vpc-12345678", "CidrBlock": "10.0.0.0/24"})), []);
+}
+
+#[test]
+fn if_then_applies_when_the_condition_holds() {
+    // AWS::RDS::DBCluster: a PostgreSQL cluster's master user cannot be named `admin`.
+    let postgres = json!({"Engine": "aurora-postgresql", "MasterUsername": "admin"});
+    let problems = read("AWS::RDS::DBCluster", postgres);
+    assert!(
+        problems.iter().any(|p| p.path == "MasterUsername" && p.kind == SchemaProblemKind::Combination),
+        "{problems:?}"
+    );
+    assert_eq!(read("AWS::RDS::DBCluster", json!({"Engine": "aurora-mysql", "MasterUsername": "admin"})), []);
+    // Skipped when a member depends on a condition (cfn-lint judges it per scenario).
+    let conditional =
+        json!({"Engine": {"Fn::If": ["C", "aurora-postgresql", "aurora-mysql"]}, "MasterUsername": "admin"});
+    assert_eq!(read("AWS::RDS::DBCluster", conditional), []);
+}
+
+#[test]
+fn multiple_of_min_max_properties_prefix_items_unique_keys_case_insensitive_enums() {
+    let schema = inline(json!({
+        "properties": {
+            "Weight": {"type": "number", "multipleOf": 0.01},
+            "Map": {"type": "object", "minProperties": 1, "maxProperties": 2},
+            "Keys": {
+                "type": "array",
+                "prefixItems": [{"properties": {"KeyType": {"const": "HASH"}}}],
+                "items": {"properties": {"KeyType": {"enum": ["HASH", "RANGE"]}}, "required": ["Name"]},
+                "uniqueKeys": ["Name"]
+            },
+            "Mode": {"type": "string", "enumCaseInsensitive": ["simple", "ldap"]}
+        }
+    }));
+    assert_eq!(schema.validate(Some(&json!({"Weight": 0.07, "Mode": "LDAP", "Map": {"a": 1}}))), []);
+    let problems = schema.validate(Some(&json!({
+        "Weight": 0.075,
+        "Map": {"a": 1, "b": 2, "c": 3},
+        "Keys": [{"KeyType": "RANGE"}, {"KeyType": "RANGE", "Name": "x"}, {"KeyType": "HASH", "Name": "x"}],
+        "Mode": "other"
+    })));
+    assert_eq!(
+        shown(&problems),
+        [
+            "Weight 0.075 is not a multiple of 0.01",
+            "Map has 3 properties, more than the maximum 2",
+            // `items` applies after the `prefixItems` (Keys[0] needs no Name), as in cfn-lint.
+            "Keys[2] has the same Name as item [1]",
+            "Keys[0].KeyType \"RANGE\" must be HASH",
+            "Mode \"other\" is not one of simple, ldap (in any letter case)",
+        ]
+    );
+    // A member that is AWS::NoValue under a condition does not count towards a maximum.
+    let conditional = json!({"Map": {"a": 1, "b": 2, "c": {"Fn::If": ["C", 3, {"Ref": "AWS::NoValue"}]}}});
+    assert_eq!(schema.validate(Some(&conditional)), []);
+    assert_eq!(shown(&schema.validate(Some(&json!({"Map": {}})))), ["Map has 0 properties, fewer than the minimum 1"]);
+}
+
+#[test]
+fn one_of_with_members_chosen_by_a_condition_is_not_an_error() {
+    let prefix = json!({"SimplePrefix": {"Fn::If": ["C", {}, {"Ref": "AWS::NoValue"}]},
+                        "PartitionedPrefix": {"Fn::If": ["C", {"Ref": "AWS::NoValue"}, {"PartitionDateSource": "EventTime"}]}});
+    let bucket = json!({"LoggingConfiguration": {"TargetObjectKeyFormat": prefix}});
+    assert_eq!(read("AWS::S3::Bucket", bucket), []);
+    let both =
+        json!({"LoggingConfiguration": {"TargetObjectKeyFormat": {"SimplePrefix": {}, "PartitionedPrefix": {}}}});
+    assert_eq!(kinds(&read("AWS::S3::Bucket", both)), [SchemaProblemKind::Combination]);
+}
+
+#[test]
+fn secret_values_are_never_quoted_in_problems() {
+    // Listed as secret by the security rule pack (src/security/secrets.rs).
+    let key = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-secret-material";
+    let problems = read(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({"SnowflakeDestinationConfiguration": {"PrivateKey": ["not", key], "KeyPassphrase": 42}}),
+    );
+    let private =
+        problems.iter().find(|p| p.path == "SnowflakeDestinationConfiguration.PrivateKey").expect("{problems:?}");
+    assert_eq!(private.kind, SchemaProblemKind::WrongType);
+    assert!(private.message.contains("(a secret value, not shown)"), "{}", private.message);
+    assert!(problems.iter().all(|p| !p.message.contains("secret-material")), "{problems:?}");
+    // Inside an Fn::If branch too.
+    let problems = read(
+        "AWS::RDS::DBInstance",
+        json!({"DBInstanceClass": "db.t3.micro", "MasterUserPassword": {"Fn::If": ["C", ["hunter2"], {"Ref": "AWS::NoValue"}]}}),
+    );
+    assert_eq!(kinds(&problems), [SchemaProblemKind::WrongType], "{problems:?}");
+    assert!(problems.iter().all(|p| !p.message.contains("hunter2")), "{problems:?}");
+    // Not in the list, but inside a write-only property and named like a password:
+    // AWS::MemoryDB::User's AuthenticationMode.Passwords.
+    let user =
+        read("AWS::MemoryDB::User", json!({"UserName": "u", "AuthenticationMode": {"Passwords": [{"pw": "hunter2"}]}}));
+    assert_eq!(kinds(&user), [SchemaProblemKind::WrongType], "{user:?}");
+    assert!(user.iter().all(|p| !p.message.contains("hunter2")), "{user:?}");
+    // Other values are still quoted.
+    let other = read("AWS::RDS::DBInstance", json!({"DBInstanceClass": ["db.t3.micro"]}));
+    assert!(other.iter().any(|p| p.message.contains("db.t3.micro")), "{other:?}");
+}
+
+#[test]
+fn properties_chosen_by_fn_if_are_checked_branch_by_branch() {
+    let properties = json!({"Fn::If": ["C",
+        {"PolicyName": "p", "PolicyDocument": {"Statement": []}},
+        {"PolicyName": "p", "PolicyDocument": {"Statement": []}, "Users": ["u"]}]});
+    let problems = read("AWS::IAM::Policy", properties);
+    assert_eq!(shown(&problems), ["Fn::If[1] needs at least one of Users, Groups, Roles (found none)"]);
+    let other_function = json!({"Fn::GetAtt": ["X", "Y"]});
+    assert_eq!(read("AWS::IAM::Policy", other_function), []);
 }

@@ -50,6 +50,62 @@ fn is_set(map: &Map<String, Value>, key: &str) -> bool {
     map.get(key).is_some_and(|v| !is_no_value(v))
 }
 
+/// Whether `value` is certainly present: not `Ref AWS::NoValue`, and not an `Fn::If` with a
+/// `AWS::NoValue` branch (present only under some conditions).
+fn surely_present(value: &Value) -> bool {
+    !is_no_value(value) && !if_branches(value).is_some_and(|bs| bs.iter().any(|(_, b)| is_no_value(b)))
+}
+
+/// Whether some value is an `Fn::If`: keywords about the object as a whole (`if`/`then`) are then
+/// judged per condition by cfn-lint; rcdk does not evaluate conditions, so it skips them.
+fn has_conditional_member(map: &Map<String, Value>) -> bool {
+    map.values().any(|v| if_branches(v).is_some())
+}
+
+/// At most this many conditions are combined in [`scenarios`].
+const MAX_SCENARIO_CONDITIONS: usize = 4;
+
+/// The object once per choice of the conditions of its `Fn::If` members (members that are
+/// `AWS::NoValue` in a choice are removed); `None` when no member is conditional. With more
+/// than [`MAX_SCENARIO_CONDITIONS`] conditions, or a condition that is not a plain name, the
+/// object is returned as is, once.
+fn scenarios(value: &Value) -> Option<Vec<Value>> {
+    let map = value.as_object().filter(|m| has_conditional_member(m))?;
+    let mut names: Vec<&str> = Vec::new();
+    for v in map.values() {
+        if if_branches(v).is_some() {
+            let Some(name) = v.get("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str) else {
+                return Some(vec![value.clone()]);
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    if names.len() > MAX_SCENARIO_CONDITIONS {
+        return Some(vec![value.clone()]);
+    }
+    let mut out = Vec::new();
+    for bits in 0..(1u32 << names.len()) {
+        let mut variant = Map::new();
+        for (key, member) in map {
+            let chosen =
+                match (if_branches(member), member.get("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str)) {
+                    (Some([(_, yes), (_, no)]), Some(name)) => {
+                        let i = names.iter().position(|n| *n == name).unwrap_or(0);
+                        if bits & (1 << i) != 0 { yes } else { no }
+                    }
+                    _ => member,
+                };
+            if !is_no_value(chosen) {
+                variant.insert(key.clone(), chosen.clone());
+            }
+        }
+        out.push(Value::Object(variant));
+    }
+    Some(out)
+}
+
 pub(super) fn child(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
@@ -231,7 +287,75 @@ struct Validator<'s> {
     mode: Mode,
 }
 
+/// What a problem message says instead of a secret's value.
+const SECRET_SHOWN: &str = "(a secret value, not shown)";
+
+/// `A.Fn::If[1].B[3]` → `A.B[*]`: the schema path of a value path (list indexes as `[*]`,
+/// `Fn::If` branches removed).
+fn schema_path(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        let is_if = name == "Fn::If";
+        if is_if {
+            // The branch index is not a list index.
+            rest = rest.find(']').map_or("", |end| &rest[end + 1..]);
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(name);
+        }
+        while let Some(end) = rest.find(']') {
+            out.push_str("[*]");
+            rest = &rest[end + 1..];
+        }
+    }
+    out
+}
+
+/// Whether a property name reads like a secret (password, key, token).
+fn secret_like(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix('s').unwrap_or(&lower);
+    [
+        "password",
+        "passphrase",
+        "privatekey",
+        "secretkey",
+        "secretaccesskey",
+        "accesskey",
+        "token",
+        "secretstring",
+        "secret",
+    ]
+    .iter()
+    .any(|w| lower.ends_with(w))
+}
+
 impl<'s> Validator<'s> {
+    /// A value as a problem message shows it: never the value of a secret property (rcdk's list
+    /// of secret properties, or a write-only property named like a password, key or token).
+    fn shown(&self, path: &str, value: &Value) -> String {
+        if self.is_secret(path) { SECRET_SHOWN.to_string() } else { show(value) }
+    }
+
+    fn is_secret(&self, path: &str) -> bool {
+        let at = schema_path(path);
+        let within =
+            |p: &str| at == p || at.strip_prefix(p).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['));
+        crate::security::is_secret_property(self.schema.type_name(), &at)
+            || self.schema.write_only_properties().iter().any(|p| {
+                within(p)
+                    && [p.as_str(), at.as_str()]
+                        .iter()
+                        .any(|q| q.trim_end_matches("[*]").rsplit('.').next().is_some_and(secret_like))
+            })
+    }
+
     fn problem(out: &mut Vec<SchemaProblem>, path: &str, kind: Kind, message: String) {
         out.push(SchemaProblem { path: path.to_string(), kind, message });
     }
@@ -301,7 +425,7 @@ impl<'s> Validator<'s> {
                     out,
                     path,
                     Kind::WrongType,
-                    format!("expected {}, found a dynamic reference {}", types.join(" or "), show(value)),
+                    format!("expected {}, found a dynamic reference {}", types.join(" or "), self.shown(path, value)),
                 );
             }
             return;
@@ -315,7 +439,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::WrongType,
-                format!("expected {}, found {} {}", types.join(" or "), json_type(value), show(value)),
+                format!("expected {}, found {} {}", types.join(" or "), json_type(value), self.shown(path, value)),
             );
             return;
         }
@@ -323,13 +447,36 @@ impl<'s> Validator<'s> {
         if let Some(allowed) = node.get("const")
             && !self.mode.equal(allowed, value)
         {
-            Self::problem(out, path, Kind::Enum, format!("{} must be {}", show(value), show_allowed(allowed)));
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} must be {}", self.shown(path, value), show_allowed(allowed)),
+            );
         }
         if let Some(allowed) = node.get("enum").and_then(Value::as_array)
             && !allowed.iter().any(|a| self.mode.equal(a, value))
         {
             let list: Vec<String> = allowed.iter().map(show_allowed).collect();
-            Self::problem(out, path, Kind::Enum, format!("{} is not one of {}", show(value), list.join(", ")));
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} is not one of {}", self.shown(path, value), list.join(", ")),
+            );
+        }
+        // cfn-lint's `enumCaseInsensitive`: the service accepts any letter case.
+        if let Some(allowed) = node.get("enumCaseInsensitive").and_then(Value::as_array)
+            && let Some(text) = scalar_text(value)
+            && !allowed.iter().any(|a| scalar_text(a).is_some_and(|a| a.eq_ignore_ascii_case(&text)))
+        {
+            let list: Vec<String> = allowed.iter().map(show_allowed).collect();
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} is not one of {} (in any letter case)", self.shown(path, value), list.join(", ")),
+            );
         }
 
         match value {
@@ -337,11 +484,11 @@ impl<'s> Validator<'s> {
                 // A numeric string where a number is expected: check its range as a number.
                 let numeric = types.as_ref().is_some_and(|t| !t.contains(&"string")) && self.mode == Mode::Reading;
                 match numeric_string(value).filter(|_| numeric) {
-                    Some(n) => Self::check_number(node, &n, path, out),
+                    Some(n) => self.check_number(node, &n, path, out),
                     None => self.check_string(node, s, value, path, out),
                 }
             }
-            Value::Number(_) => Self::check_number(node, value, path, out),
+            Value::Number(_) => self.check_number(node, value, path, out),
             Value::Array(items) => self.check_array(node, items, path, depth, out),
             Value::Object(map) => self.check_object(node, map, path, depth, out),
             _ => {}
@@ -365,7 +512,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::Length,
-                format!("{} is shorter than the minimum length {min} ({len} characters)", show(value)),
+                format!("{} is shorter than the minimum length {min} ({len} characters)", self.shown(path, value)),
             );
         }
         if let Some(max) = node.get("maxLength").and_then(Value::as_u64)
@@ -375,7 +522,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::Length,
-                format!("{} is longer than the maximum length {max} ({len} characters)", show(value)),
+                format!("{} is longer than the maximum length {max} ({len} characters)", self.shown(path, value)),
             );
         }
         if let Some(source) = node.get("pattern").and_then(Value::as_str) {
@@ -388,33 +535,57 @@ impl<'s> Validator<'s> {
                 }
             };
             if pattern.is_match(s) == Some(false) {
-                Self::problem(out, path, Kind::Pattern, format!("{} does not match {source}", show(value)));
+                Self::problem(out, path, Kind::Pattern, format!("{} does not match {source}", self.shown(path, value)));
             }
         }
     }
 
-    fn check_number(node: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaProblem>) {
+    fn check_number(&self, node: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaProblem>) {
         let Some(n) = value.as_f64() else { return };
         let bound = |key: &str| node.get(key).and_then(Value::as_f64).map(|b| (b, node[key].to_string()));
         if let Some((min, text)) = bound("minimum")
             && n < min
         {
-            Self::problem(out, path, Kind::Range, format!("{value} is less than the minimum {text}"));
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{} is less than the minimum {text}", self.shown(path, value)),
+            );
         }
         if let Some((max, text)) = bound("maximum")
             && n > max
         {
-            Self::problem(out, path, Kind::Range, format!("{value} is greater than the maximum {text}"));
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{} is greater than the maximum {text}", self.shown(path, value)),
+            );
         }
         if let Some((min, text)) = bound("exclusiveMinimum")
             && n <= min
         {
-            Self::problem(out, path, Kind::Range, format!("{value} must be greater than {text}"));
+            Self::problem(out, path, Kind::Range, format!("{} must be greater than {text}", self.shown(path, value)));
         }
         if let Some((max, text)) = bound("exclusiveMaximum")
             && n >= max
         {
-            Self::problem(out, path, Kind::Range, format!("{value} must be less than {text}"));
+            Self::problem(out, path, Kind::Range, format!("{} must be less than {text}", self.shown(path, value)));
+        }
+        if let Some((step, text)) = bound("multipleOf")
+            && step > 0.0
+        {
+            // A tolerance for binary fractions: 0.07 is a multiple of 0.01.
+            let quotient = n / step;
+            if (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+                Self::problem(
+                    out,
+                    path,
+                    Kind::Range,
+                    format!("{} is not a multiple of {text}", self.shown(path, value)),
+                );
+            }
         }
     }
 
@@ -426,16 +597,45 @@ impl<'s> Validator<'s> {
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
-        let count = items.len() as u64;
+        // Items that are `AWS::NoValue` under some condition: at least `surely` items, at most `count`.
+        let count = items.iter().filter(|v| !is_no_value(v)).count() as u64;
+        let surely = items.iter().filter(|v| surely_present(v)).count() as u64;
         if let Some(min) = node.get("minItems").and_then(Value::as_u64)
             && count < min
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {count} items, fewer than the minimum {min}"));
         }
         if let Some(max) = node.get("maxItems").and_then(Value::as_u64)
-            && count > max
+            && surely > max
         {
-            Self::problem(out, path, Kind::ItemCount, format!("has {count} items, more than the maximum {max}"));
+            Self::problem(out, path, Kind::ItemCount, format!("has {surely} items, more than the maximum {max}"));
+        }
+        if let Some(keys) = node.get("uniqueKeys").and_then(Value::as_array) {
+            let keys: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
+            // The values of `keys` in each item that has them all, known (no intrinsic function).
+            let known: Vec<(usize, Vec<&Value>)> = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    let map = item.as_object()?;
+                    let values: Option<Vec<&Value>> =
+                        keys.iter().map(|k| map.get(*k).filter(|v| intrinsic(v).is_none())).collect();
+                    Some((i, values?))
+                })
+                .collect();
+            'keys: for (n, (i, a)) in known.iter().enumerate() {
+                for (j, b) in known.iter().skip(n + 1) {
+                    if a.iter().zip(b).all(|(x, y)| values_equal(x, y)) {
+                        Self::problem(
+                            out,
+                            &index(path, *j),
+                            Kind::UniqueItems,
+                            format!("has the same {} as item [{i}]", join_names(&keys)),
+                        );
+                        break 'keys;
+                    }
+                }
+            }
         }
         if node.get("uniqueItems") == Some(&Value::Bool(true)) {
             'outer: for (i, a) in items.iter().enumerate() {
@@ -445,13 +645,22 @@ impl<'s> Validator<'s> {
                             out,
                             path,
                             Kind::UniqueItems,
-                            format!("has duplicate items [{i}] and [{j}]: {}", show(a)),
+                            format!("has duplicate items [{i}] and [{j}]: {}", self.shown(path, a)),
                         );
                         break 'outer;
                     }
                 }
             }
         }
+        let prefix = match node.get("prefixItems").and_then(Value::as_array) {
+            Some(tuple) => {
+                for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
+                    self.check(sub, item, &index(path, i), depth + 1, out);
+                }
+                tuple.len()
+            }
+            None => 0,
+        };
         match node.get("items") {
             Some(Value::Array(tuple)) => {
                 for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
@@ -459,7 +668,7 @@ impl<'s> Validator<'s> {
                 }
             }
             Some(sub) => {
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in items.iter().enumerate().skip(prefix) {
                     self.check(sub, item, &index(path, i), depth + 1, out);
                 }
             }
@@ -478,6 +687,9 @@ impl<'s> Validator<'s> {
         let properties = node.get("properties").and_then(Value::as_object);
         let pattern_properties = node.get("patternProperties").and_then(Value::as_object);
         for (key, item) in map {
+            if is_no_value(item) {
+                continue; // removed by CloudFormation, as if absent
+            }
             let item_path = child(path, key);
             if let Some(sub) = properties.and_then(|p| p.get(key)) {
                 self.check(sub, item, &item_path, depth + 1, out);
@@ -519,17 +731,51 @@ impl<'s> Validator<'s> {
             }
         }
 
-        if let Some(names) = node.get("requiredXor").and_then(Value::as_array) {
+        if let Some(names) = node.get("requiredOr").and_then(Value::as_array) {
             let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
-            let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
-            if set.len() != 1 {
-                let found = if set.is_empty() { "none".to_string() } else { join_names(&set) };
+            if !names.iter().any(|n| is_set(map, n)) {
                 Self::problem(
                     out,
                     path,
                     Kind::Combination,
-                    format!("needs exactly one of {} (found {found})", join_names(&names)),
+                    format!("needs at least one of {} (found none)", join_names(&names)),
                 );
+            }
+        }
+        let count = map.values().filter(|v| !is_no_value(v)).count() as u64;
+        let surely = map.values().filter(|v| surely_present(v)).count() as u64;
+        if let Some(min) = node.get("minProperties").and_then(Value::as_u64)
+            && count < min
+        {
+            Self::problem(out, path, Kind::ItemCount, format!("has {count} properties, fewer than the minimum {min}"));
+        }
+        if let Some(max) = node.get("maxProperties").and_then(Value::as_u64)
+            && surely > max
+        {
+            Self::problem(out, path, Kind::ItemCount, format!("has {surely} properties, more than the maximum {max}"));
+        }
+
+        if let Some(names) = node.get("requiredXor").and_then(Value::as_array) {
+            let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+            let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
+            if set.is_empty() {
+                Self::problem(
+                    out,
+                    path,
+                    Kind::Combination,
+                    format!("needs exactly one of {} (found none)", join_names(&names)),
+                );
+            } else if set.iter().filter(|n| map.get(**n).is_some_and(surely_present)).count() > 1 {
+                // One problem per key set, at the key (as cfn-lint's E3014 reports it), so that
+                // each carries the line of the property to remove.
+                for key in &set {
+                    Self::problem(
+                        out,
+                        &child(path, key),
+                        Kind::Combination,
+                        format!("only one of {} may be set (found {})", join_names(&names), join_names(&set)),
+                    );
+                }
             }
         }
 
@@ -576,6 +822,40 @@ impl<'s> Validator<'s> {
         found
     }
 
+    /// What is wrong with `value` against the alternatives of `anyOf`/`oneOf`, if anything.
+    fn alternatives(
+        &self,
+        keyword: &str,
+        branches: &[Value],
+        value: &Value,
+        path: &str,
+        depth: usize,
+    ) -> Option<String> {
+        let results: Vec<Vec<SchemaProblem>> = branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
+        let matching: Vec<usize> = (0..results.len()).filter(|&i| results[i].is_empty()).collect();
+        let names = describe(branches);
+        if keyword == "anyOf" {
+            return matching.is_empty().then(|| match names {
+                Some(names) => format!("needs at least one of {} (found none)", names.join(", ")),
+                None => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
+            });
+        }
+        if matching.len() == 1 {
+            return None;
+        }
+        Some(match (&names, matching.len()) {
+            (Some(names), 0) if all_requirements_missing(branches, value) => {
+                format!("needs exactly one of {} (found none)", names.join(", "))
+            }
+            (Some(names), n) if n > 1 => {
+                let found: Vec<&str> = matching.iter().map(|&i| names[i].as_str()).collect();
+                format!("needs exactly one of {} (found {})", names.join(", "), found.join(", "))
+            }
+            (_, 0) => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
+            (_, n) => format!("matches {n} of {} alternatives where exactly one must match", branches.len()),
+        })
+    }
+
     fn check_combinators(
         &self,
         node: &Map<String, Value>,
@@ -587,37 +867,38 @@ impl<'s> Validator<'s> {
         for sub in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.check(sub, value, path, depth + 1, out);
         }
-        if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
-            let results: Vec<Vec<SchemaProblem>> =
-                branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
-            if !results.is_empty() && results.iter().all(|r| !r.is_empty()) {
-                let message = match describe(branches) {
-                    Some(names) => {
-                        format!("needs at least one of {} (found none)", names.join(", "))
+        // An object whose members are chosen by conditions (`Fn::If` with `AWS::NoValue`) is
+        // judged once per choice of its conditions; a problem is reported only when every
+        // choice has it, so that an impossible combination never makes a false error.
+        let variants = scenarios(value);
+        for keyword in ["anyOf", "oneOf"] {
+            let Some(branches) = node.get(keyword).and_then(Value::as_array).filter(|b| !b.is_empty()) else {
+                continue;
+            };
+            let mut first = None;
+            let mut all_fail = true;
+            for variant in variants.as_deref().unwrap_or(std::slice::from_ref(value)) {
+                match self.alternatives(keyword, branches, variant, path, depth) {
+                    Some(message) => {
+                        first.get_or_insert(message);
                     }
-                    None => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
-                };
+                    None => {
+                        all_fail = false;
+                        break;
+                    }
+                }
+            }
+            if all_fail && let Some(message) = first {
                 Self::problem(out, path, Kind::Combination, message);
             }
         }
-        if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
-            let results: Vec<Vec<SchemaProblem>> =
-                branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
-            let matching: Vec<usize> = (0..results.len()).filter(|&i| results[i].is_empty()).collect();
-            if matching.len() != 1 && !branches.is_empty() {
-                let names = describe(branches);
-                let message = match (&names, matching.len()) {
-                    (Some(names), 0) if all_requirements_missing(branches, value) => {
-                        format!("needs exactly one of {} (found none)", names.join(", "))
-                    }
-                    (Some(names), n) if n > 1 => {
-                        let found: Vec<&str> = matching.iter().map(|&i| names[i].as_str()).collect();
-                        format!("needs exactly one of {} (found {})", names.join(", "), found.join(", "))
-                    }
-                    (_, 0) => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
-                    (_, n) => format!("matches {n} of {} alternatives where exactly one must match", branches.len()),
-                };
-                Self::problem(out, path, Kind::Combination, message);
+        // `if`/`then`/`else` (JSON Schema 2019-09), skipped when a member is conditional.
+        if let Some(condition) = node.get("if")
+            && !value.as_object().is_some_and(has_conditional_member)
+        {
+            let then = if self.branch(condition, value, path, depth).is_empty() { "then" } else { "else" };
+            if let Some(sub) = node.get(then) {
+                self.check(sub, value, path, depth + 1, out);
             }
         }
         if let Some(sub) = node.get("not")
@@ -694,7 +975,9 @@ fn validate_in(schema: &ResourceSchema, properties: Option<&Value>, mode: Mode) 
         Some(p) => p,
     };
     let mut out = Vec::new();
-    if intrinsic(properties).is_some() {
+    // `Properties: {"Fn::If": …}`: each branch is checked as the properties (below); any other
+    // function is resolved only at deployment.
+    if intrinsic(properties).is_some() && if_branches(properties).is_none() {
         return out;
     }
     if !properties.is_object() {

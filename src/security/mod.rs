@@ -17,6 +17,7 @@
 
 pub mod runtimes;
 mod secrets;
+pub(crate) use secrets::is_secret_property;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -43,6 +43,16 @@ const SECRET_PROPERTIES: &[(&str, &str)] = &[
     ("AWS::DirectoryService::MicrosoftAD", "Password"),
 ];
 
+/// Whether `path` (below `Properties`, list items as `[*]`: `A.B[*].C`) is one of the secret
+/// properties of `type_name` listed here, or inside one. Problem messages never quote such a value.
+pub(crate) fn is_secret_property(type_name: &str, path: &str) -> bool {
+    SECRET_PROPERTIES.iter().any(|(t, p)| {
+        let p = p.replace("[]", "[*]");
+        *t == type_name
+            && (path == p || path.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('.') || r.starts_with('[')))
+    })
+}
+
 /// Finds the values at `path` below `v`, with their concrete paths.
 fn values_at<'a>(v: &'a Json, path: &[&str], prefix: String, out: &mut Vec<(String, &'a Json)>) {
     let Some((first, rest)) = path.split_first() else {
