@@ -9,12 +9,12 @@ Usage (from anywhere):
 The official CloudFormation registry schemas ship inside the cfn-lint wheel
 on PyPI.  This script downloads that wheel with pip (no dependencies), reads
 ``cfnlint/data/schemas/providers/<REGION>.json`` (an object mapping each
-resource type name to a content hash) and, for every type listed in
-``schemas/types.txt``, ``cfnlint/data/schemas/resources/<hash>.json``.
+resource type name to a content hash) and, for every type of the region,
+``cfnlint/data/schemas/resources/<hash>.json``.
 
 It writes:
 
-* ``schemas/<type>.json`` -- one file per type, named after the type
+* ``schemas/registry/<type>.json`` -- one file per type, named after the type
   lowercased with ``::`` replaced by ``-`` (``aws-kinesis-stream.json``),
   pretty-printed with sorted keys so diffs stay stable;
 * ``schemas/all-types.txt`` -- every type name in the region (so validation can
@@ -23,7 +23,8 @@ It writes:
 * then runs ``schemas/compact.py``, which writes the compact form the library
   embeds (``schemas/compact/schemas.json`` and ``src/schema/embedded.rs``).
 
-Adding a type = adding one line to ``schemas/types.txt`` and rerunning this.
+Every type of the region is vendored; ``schemas/types.txt`` names the types the L2
+constructs build on (listed one by one in SOURCE.md).
 Only the Python standard library and pip are needed.
 """
 
@@ -142,9 +143,9 @@ def main():
         "  type's registry schema (JSON Schema draft-07 plus CloudFormation keywords).",
         "- Files are re-serialised pretty-printed with sorted keys for stable diffs.",
         "",
-        "## Refresh / add a type",
+        "## Refresh",
         "",
-        "1. Add one line to `schemas/types.txt` (or bump `CFN_LINT_VERSION` in `refresh.py`).",
+        "1. Bump `CFN_LINT_VERSION` in `refresh.py` (every type of the region is vendored).",
         "2. Run `python3 schemas/refresh.py` (needs python3 and pip).",
         "3. It rewrites the JSON files and this file, then runs `schemas/compact.py`",
         "   (the compact form the library embeds; see below); run `cargo test schema` and commit.",
@@ -155,7 +156,7 @@ def main():
         "|---|---|---|---|",
     ]
     lines += [f"| {t} | registry/{n} | {d} | {s:,} |" for t, n, d, s in rows]
-    lines += ["", f"Types with generated L1 code (`types.txt`): {len(rows)}, {total:,} bytes.", ""]
+    lines += ["", f"Types the L2 constructs build on (`types.txt`): {len(rows)}, {total:,} bytes.", ""]
     all_total = sum(r[3] for r in all_rows)
     lines += [
         f"Vendored in `schemas/registry/`: all {len(all_rows)} types of {REGION}, {all_total:,} bytes.",

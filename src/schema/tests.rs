@@ -77,7 +77,7 @@ fn every_vendored_schema_loads_with_its_facts() {
 
 #[test]
 fn every_vendored_pattern_compiles_or_is_knowingly_skipped() {
-    // The types with generated L1 code (schemas/types.txt) skip only the patterns listed in
+    // The types the L2 constructs build on (schemas/types.txt) skip only the patterns listed in
     // KNOWN_SKIPPED; across all types, skipped patterns (not checked: never a false error) stay rare.
     let l1_types: Vec<&str> = include_str!("../../schemas/types.txt")
         .lines()
