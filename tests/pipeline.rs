@@ -171,8 +171,7 @@ mod firehose {
 
     /// The delivery role's policy statements that mention `prefix` actions.
     fn statements_for<'a>(t: &'a serde_json::Value, prefix: &str) -> Vec<&'a serde_json::Value> {
-        let (_, policy) =
-            find(t, "AWS::IAM::Policy").into_iter().find(|(k, _)| k.starts_with("DeliveryRole")).unwrap();
+        let (_, policy) = find(t, "AWS::IAM::Policy").into_iter().find(|(k, _)| k.starts_with("DeliveryRole")).unwrap();
         policy["Properties"]["PolicyDocument"]["Statement"]
             .as_array()
             .unwrap()
@@ -239,6 +238,41 @@ mod firehose {
         assert_eq!(
             decrypt[0]["Condition"],
             json!({"StringEquals": {"kms:ViaService": {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}}})
+        );
+    }
+
+    #[test]
+    fn secret_value_of_a_created_or_parameter_secret_joins_its_arn_into_the_dynamic_reference() {
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let created = Secret::new(&mut stack, "Created", Default::default()).unwrap();
+        let id = stack.logical_id(created.resource().unwrap().node()).unwrap();
+        let parameter = stack.add_parameter("SecretArn", Parameter::string()).unwrap();
+        let imported = Secret::from_arn(&mut stack, "Imported", parameter.value()).unwrap();
+        let parameter_id = stack.logical_id(parameter.node()).unwrap();
+        DeliveryStream::new(
+            &mut stack,
+            "Delivery",
+            DeliveryStreamProps::new(
+                Source::DirectPut { encryption: DirectPutEncryption::AwsOwned },
+                destination(SnowflakeAuth::KeyPair {
+                    user: created.secret_value_from_json("user").into(),
+                    private_key: imported.secret_value_from_json("private_key"),
+                    passphrase: None,
+                }),
+            ),
+        )
+        .unwrap();
+        // No warning: a dynamic reference reaches the secret property.
+        let t = template(stack);
+        let (_, d) = find(&t, "AWS::KinesisFirehose::DeliveryStream")[0];
+        let sf = &d["Properties"]["SnowflakeDestinationConfiguration"];
+        assert_eq!(
+            sf["User"],
+            json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": id}, ":SecretString:user::}}"]]})
+        );
+        assert_eq!(
+            sf["PrivateKey"],
+            json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": parameter_id}, ":SecretString:private_key::}}"]]})
         );
     }
 
@@ -639,9 +673,7 @@ mod monitoring {
                     database: "D".into(),
                     schema: "S".into(),
                     table: "T".into(),
-                    auth: SnowflakeAuth::SecretsManager {
-                        secret: snowflake_secret,
-                    },
+                    auth: SnowflakeAuth::SecretsManager { secret: snowflake_secret },
                     options: SnowflakeOptions::default(),
                 },
             ),

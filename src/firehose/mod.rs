@@ -13,6 +13,13 @@
 //! use rcdk::firehose::*;
 //! let mut stack = Stack::new("S", StackProps::default()).unwrap();
 //! let stream = Stream::new(&mut stack, "Stream", StreamProps::default()).unwrap();
+//! // Imported by full ARN; `Secret::new` creates one instead.
+//! let secret = Secret::from_arn(
+//!     &mut stack,
+//!     "SnowflakeSecret",
+//!     "arn:aws:secretsmanager:eu-west-1:111111111111:secret:snowflake-AbCdEf",
+//! )
+//! .unwrap();
 //! let delivery = DeliveryStream::new(&mut stack, "ToSnowflake", DeliveryStreamProps::new(
 //!     Source::kinesis_stream(&stream),
 //!     SnowflakeDestination {
@@ -20,14 +27,7 @@
 //!         database: "ANALYTICS".into(),
 //!         schema: "EVENTS".into(),
 //!         table: "RAW_EVENTS".into(),
-//!         auth: SnowflakeAuth::SecretsManager {
-//!             secret: Secret::from_arn(
-//!                 &mut stack,
-//!                 "SnowflakeSecret",
-//!                 "arn:aws:secretsmanager:eu-west-1:111111111111:secret:snowflake-AbCdEf",
-//!             )
-//!             .unwrap(),
-//!         },
+//!         auth: SnowflakeAuth::SecretsManager { secret },
 //!         options: SnowflakeOptions::default(),
 //!     },
 //! )).unwrap();

@@ -11,9 +11,10 @@
 //! assert_eq!(value, Value::Dynamic(DynamicReference::SecretsManager {
 //!     secret_id: "Snowflake/PrivateKey".into(), json_key: None, version_stage: None, version_id: None }));
 //!
-//! // Created: an empty secret (its value is put by the operator), kept when the stack goes.
+//! // Created: an empty secret (its value is put by the operator), Retain by default; `Ref` is its ARN.
 //! let created = Secret::new(&mut stack, "Created", SecretProps::default()).unwrap();
-//! assert_eq!(created.secret_arn(), Value::ref_("Created2E13E6E6"));
+//! let resource = created.resource().unwrap();
+//! assert_eq!(created.secret_arn(), resource.ref_());
 //! ```
 
 use crate::core::element::{Handle, RemovalPolicy};
@@ -43,7 +44,12 @@ pub struct SecretProps {
 
 impl Default for SecretProps {
     fn default() -> Self {
-        SecretProps { secret_name: None, description: None, encryption_key: None, removal_policy: RemovalPolicy::Retain }
+        SecretProps {
+            secret_name: None,
+            description: None,
+            encryption_key: None,
+            removal_policy: RemovalPolicy::Retain,
+        }
     }
 }
 
@@ -72,8 +78,7 @@ pub struct Secret {
 /// docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html): ASCII letters,
 /// digits and `/_+=.@-`, 1–512 characters.
 fn valid_name(name: &str) -> bool {
-    (1..=512).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_+=.@-".contains(&b))
+    (1..=512).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_+=.@-".contains(&b))
 }
 
 impl Secret {
