@@ -69,10 +69,10 @@ pub const KINESIS_SOURCE_ACTIONS: &[&str] =
 /// What Firehose needs on its transformation function (same guide, Lambda statement).
 pub const LAMBDA_ACTIONS: &[&str] = &["lambda:GetFunctionConfiguration", "lambda:InvokeFunction"];
 
-/// What Firehose needs on its Snowflake secret (Amazon Data Firehose developer guide, "Controlling
-/// access with Amazon Data Firehose", section "Grant Firehose access to AWS Secrets Manager",
-/// docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-secrets-manager; and
-/// "Grant access to Firehose to retrieve the secret", secrets-manager-how.html).
+/// What Firehose needs on its Snowflake secret (Amazon Data Firehose developer guide, "Use the
+/// secret", section "Grant access to Firehose to retrieve the secret",
+/// docs.aws.amazon.com/firehose/latest/dev/secrets-manager-how.html): `GetSecretValue` on the secret,
+/// and `kms:Decrypt` on a customer-managed key encrypting it.
 pub const SECRET_ACTIONS: &[&str] = &["secretsmanager:GetSecretValue"];
 
 /// Days a created backup bucket keeps a noncurrent (deleted or overwritten) object version.
@@ -486,8 +486,8 @@ impl DeliveryStream {
                 dest = dest.secrets_manager_configuration(
                     l1::SecretsManagerConfiguration::new(true).secret_arn(secret.secret_arn()),
                 );
-                // "Grant Firehose access to AWS Secrets Manager" (controlling-access.html#using-secrets-manager):
-                // secretsmanager:GetSecretValue on the secret, nothing else.
+                // "Grant access to Firehose to retrieve the secret" (firehose/latest/dev/secrets-manager-how.html):
+                // secretsmanager:GetSecretValue on exactly this secret, nothing else.
                 statements.push(
                     PolicyStatement::allow()
                         .actions(SECRET_ACTIONS.iter().copied())
