@@ -145,6 +145,9 @@ fn ingest_stack() -> Result<(Stack, StreamRef), rcdk::Error> {
             .description("Full ARN of the Secrets Manager secret holding {\"user\", \"private_key\"}")
             .allowed_pattern(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$"),
     )?;
+    // Imported, not created: the deploy smoke test's emulator (moto) cannot resolve the `Ref` of a
+    // created AWS::SecretsManager::Secret in the delivery stream. `Secret::new` creates one.
+    let secret = Secret::from_arn(&mut stack, "SnowflakeSecret", secret_arn.value())?;
 
     let transform = Function::new(
         &mut stack,
@@ -173,7 +176,7 @@ fn ingest_stack() -> Result<(Stack, StreamRef), rcdk::Error> {
             database: database.value(),
             schema: schema.value(),
             table: table.value(),
-            auth: SnowflakeAuth::SecretsManager { secret_arn: secret_arn.value(), encryption_key: None },
+            auth: SnowflakeAuth::SecretsManager { secret },
             options: SnowflakeOptions { snowflake_role: Some(snowflake_role.value()), ..Default::default() },
         },
     );

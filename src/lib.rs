@@ -74,7 +74,8 @@ pub mod defaults;
     feature = "kms",
     feature = "iam",
     feature = "s3",
-    feature = "logs"
+    feature = "logs",
+    feature = "secretsmanager"
 ))]
 pub mod firehose;
 pub mod iam;
@@ -89,7 +90,7 @@ pub mod review;
 #[cfg(all(feature = "s3", feature = "kms", feature = "iam"))]
 pub mod s3;
 pub mod schema;
-#[cfg(feature = "iam")]
+#[cfg(all(feature = "secretsmanager", feature = "kms", feature = "iam"))]
 pub mod secretsmanager;
 pub mod security;
 #[cfg(all(feature = "sns", feature = "kms", feature = "iam"))]
@@ -122,6 +123,6 @@ pub mod prelude {
     pub use crate::kms::{Key, KeyProps};
     #[cfg(all(feature = "s3", feature = "kms", feature = "iam"))]
     pub use crate::s3::{Bucket, BucketEncryption, BucketProps, ServerAccessLogs};
-    #[cfg(feature = "iam")]
+    #[cfg(all(feature = "secretsmanager", feature = "kms", feature = "iam"))]
     pub use crate::secretsmanager::Secret;
 }

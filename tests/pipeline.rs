@@ -161,11 +161,212 @@ mod firehose {
         }
     }
 
+    const SECRET_ARN: &str = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:sf-AbCdEf";
+
+    /// An imported secret (imports add no resource, so the error tests may import into any stack).
     fn secret() -> SnowflakeAuth {
-        SnowflakeAuth::SecretsManager {
-            secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:sf-AbCdEf".into(),
-            encryption_key: None,
-        }
+        let mut other = Stack::new("Secrets", StackProps::default()).unwrap();
+        SnowflakeAuth::SecretsManager { secret: Secret::from_arn(&mut other, "Secret", SECRET_ARN).unwrap() }
+    }
+
+    /// The delivery role's policy statements that mention `prefix` actions.
+    fn statements_for<'a>(t: &'a serde_json::Value, prefix: &str) -> Vec<&'a serde_json::Value> {
+        let (_, policy) = find(t, "AWS::IAM::Policy").into_iter().find(|(k, _)| k.starts_with("DeliveryRole")).unwrap();
+        policy["Properties"]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Action"].to_string().contains(prefix))
+            .collect()
+    }
+
+    #[test]
+    fn created_secret_with_key_is_retained_referenced_and_granted_exactly() {
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let key = Key::new(&mut stack, "SecretKey", KeyProps::default()).unwrap();
+        let secret = Secret::new(
+            &mut stack,
+            "SnowflakeSecret",
+            rcdk::secretsmanager::SecretProps {
+                secret_name: Some("Snowflake/Firehose".into()),
+                description: Some("Firehose key pair for Snowflake".into()),
+                encryption_key: Some(key),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let secret_id = stack.logical_id(secret.resource().unwrap().node()).unwrap();
+        let key_id = stack.logical_id(key.resource().node()).unwrap();
+        DeliveryStream::new(
+            &mut stack,
+            "Delivery",
+            DeliveryStreamProps::new(
+                Source::DirectPut { encryption: DirectPutEncryption::AwsOwned },
+                destination(SnowflakeAuth::SecretsManager { secret }),
+            ),
+        )
+        .unwrap();
+        let t = template(stack);
+        let r = &t["Resources"][&secret_id];
+        assert_eq!(r["Type"], "AWS::SecretsManager::Secret");
+        assert_eq!(
+            r["Properties"],
+            json!({
+                "Description": "Firehose key pair for Snowflake",
+                "KmsKeyId": {"Fn::GetAtt": [key_id, "Arn"]},
+                "Name": "Snowflake/Firehose"
+            })
+        );
+        // Retained like CDK's Secret: a deleted secret loses the credentials.
+        assert_eq!(r["DeletionPolicy"], "Retain");
+        assert_eq!(r["UpdateReplacePolicy"], "Retain");
+        let (_, d) = find(&t, "AWS::KinesisFirehose::DeliveryStream")[0];
+        assert_eq!(
+            d["Properties"]["SnowflakeDestinationConfiguration"]["SecretsManagerConfiguration"],
+            json!({"Enabled": true, "SecretARN": {"Ref": secret_id}})
+        );
+        let secret_statements = statements_for(&t, "secretsmanager:");
+        assert_eq!(secret_statements.len(), 1);
+        assert_eq!(secret_statements[0]["Action"], "secretsmanager:GetSecretValue");
+        assert_eq!(secret_statements[0]["Resource"], json!({"Ref": secret_id}));
+        let decrypt: Vec<_> = statements_for(&t, "kms:Decrypt")
+            .into_iter()
+            .filter(|s| s["Resource"] == json!({"Fn::GetAtt": [key_id, "Arn"]}))
+            .collect();
+        assert_eq!(decrypt.len(), 1, "{decrypt:?}");
+        assert_eq!(decrypt[0]["Action"], "kms:Decrypt");
+        assert_eq!(
+            decrypt[0]["Condition"],
+            json!({"StringEquals": {"kms:ViaService": {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}}})
+        );
+    }
+
+    #[test]
+    fn secret_value_of_a_created_or_parameter_secret_joins_its_arn_into_the_dynamic_reference() {
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let created = Secret::new(&mut stack, "Created", Default::default()).unwrap();
+        let id = stack.logical_id(created.resource().unwrap().node()).unwrap();
+        let parameter = stack.add_parameter("SecretArn", Parameter::string()).unwrap();
+        let imported = Secret::from_arn(&mut stack, "Imported", parameter.value()).unwrap();
+        let parameter_id = stack.logical_id(parameter.node()).unwrap();
+        DeliveryStream::new(
+            &mut stack,
+            "Delivery",
+            DeliveryStreamProps::new(
+                Source::DirectPut { encryption: DirectPutEncryption::AwsOwned },
+                destination(SnowflakeAuth::KeyPair {
+                    user: created.secret_value_from_json("user").into(),
+                    private_key: imported.secret_value_from_json("private_key"),
+                    passphrase: None,
+                }),
+            ),
+        )
+        .unwrap();
+        // No warning: a dynamic reference reaches the secret property.
+        let t = template(stack);
+        let (_, d) = find(&t, "AWS::KinesisFirehose::DeliveryStream")[0];
+        let sf = &d["Properties"]["SnowflakeDestinationConfiguration"];
+        assert_eq!(
+            sf["User"],
+            json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": id}, ":SecretString:user::}}"]]})
+        );
+        assert_eq!(
+            sf["PrivateKey"],
+            json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": parameter_id}, ":SecretString:private_key::}}"]]})
+        );
+    }
+
+    #[test]
+    fn imported_secrets_are_granted_exactly_and_add_no_resource() {
+        // By full ARN, with a customer-managed key of this stack.
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let key = Key::new(&mut stack, "SecretKey", KeyProps::default()).unwrap();
+        let key_id = stack.logical_id(key.resource().node()).unwrap();
+        let secret = Secret::from_arn(&mut stack, "Imported", SECRET_ARN).unwrap().with_encryption_key(key);
+        assert!(secret.resource().is_none());
+        DeliveryStream::new(
+            &mut stack,
+            "Delivery",
+            DeliveryStreamProps::new(
+                Source::DirectPut { encryption: DirectPutEncryption::AwsOwned },
+                destination(SnowflakeAuth::SecretsManager { secret }),
+            ),
+        )
+        .unwrap();
+        let t = template(stack);
+        assert!(find(&t, "AWS::SecretsManager::Secret").is_empty());
+        let (_, d) = find(&t, "AWS::KinesisFirehose::DeliveryStream")[0];
+        assert_eq!(
+            d["Properties"]["SnowflakeDestinationConfiguration"]["SecretsManagerConfiguration"]["SecretARN"],
+            SECRET_ARN
+        );
+        let secret_statements = statements_for(&t, "secretsmanager:");
+        assert_eq!(secret_statements.len(), 1);
+        assert_eq!(secret_statements[0]["Action"], "secretsmanager:GetSecretValue");
+        assert_eq!(secret_statements[0]["Resource"], SECRET_ARN);
+        let decrypt = statements_for(&t, "kms:Decrypt");
+        assert_eq!(decrypt.len(), 1, "{decrypt:?}");
+        assert_eq!(decrypt[0]["Resource"], json!({"Fn::GetAtt": [key_id, "Arn"]}));
+        assert_eq!(
+            decrypt[0]["Condition"]["StringEquals"]["kms:ViaService"],
+            json!({"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"})
+        );
+
+        // By name: Firehose gets the partial ARN, the grant covers the six-character suffix.
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let secret = Secret::from_secret_name_v2(&mut stack, "Imported", "Snowflake/Firehose").unwrap();
+        DeliveryStream::new(
+            &mut stack,
+            "Delivery",
+            DeliveryStreamProps::new(
+                Source::DirectPut { encryption: DirectPutEncryption::AwsOwned },
+                destination(SnowflakeAuth::SecretsManager { secret }),
+            ),
+        )
+        .unwrap();
+        let t = template(stack);
+        let (_, d) = find(&t, "AWS::KinesisFirehose::DeliveryStream")[0];
+        assert_eq!(
+            d["Properties"]["SnowflakeDestinationConfiguration"]["SecretsManagerConfiguration"]["SecretARN"],
+            json!({"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:Snowflake/Firehose"})
+        );
+        let secret_statements = statements_for(&t, "secretsmanager:");
+        assert_eq!(secret_statements.len(), 1);
+        assert_eq!(
+            secret_statements[0]["Resource"],
+            json!({"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:Snowflake/Firehose-??????"})
+        );
+        assert!(statements_for(&t, "kms:").is_empty());
+    }
+
+    #[test]
+    fn created_secret_bad_name_and_other_stack_are_errors() {
+        let mut stack = Stack::new("Ingest", StackProps::default()).unwrap();
+        let e = Secret::new(
+            &mut stack,
+            "Bad",
+            rcdk::secretsmanager::SecretProps { secret_name: Some("snow flake!".into()), ..Default::default() },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("Ingest/Bad/Resource (Bad"), "{e}");
+        assert!(e.contains("Name: expected 1 to 512 characters"), "{e}");
+        assert!(e.contains("\"snow flake!\""), "{e}");
+        // Nothing half-written: no secret resource was added.
+        Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
+        let mut app = App::new();
+        app.add_stack(stack).unwrap();
+        let asm = app.assemble().unwrap();
+        assert!(find(asm.stacks[0].template(), "AWS::SecretsManager::Secret").is_empty());
+
+        // A created secret of another stack cannot be referenced by Ref.
+        let mut other = Stack::new("Secrets", StackProps::default()).unwrap();
+        let secret = Secret::new(&mut other, "Secret", Default::default()).unwrap();
+        let e = error_of(DeliveryStreamProps::new(
+            Source::direct_put(),
+            destination(SnowflakeAuth::SecretsManager { secret }),
+        ));
+        assert!(e.contains("DeliveryStream::new"), "{e}");
     }
 
     fn find<'a>(t: &'a serde_json::Value, ty: &str) -> Vec<(&'a String, &'a serde_json::Value)> {
@@ -320,7 +521,9 @@ mod firehose {
 
         let e = error_of(DeliveryStreamProps::new(
             Source::direct_put(),
-            destination(SnowflakeAuth::SecretsManager { secret_arn: "sf/key".into(), encryption_key: None }),
+            destination(SnowflakeAuth::SecretsManager {
+                secret: Secret::from_arn(&mut Stack::new("X", StackProps::default()).unwrap(), "S", "sf/key").unwrap(),
+            }),
         ));
         assert!(e.contains("SecretsManagerConfiguration.SecretARN: expected the full ARN"), "{e}");
 
@@ -454,6 +657,12 @@ mod monitoring {
     fn recommended_alarms_cover_stream_and_delivery_and_notify_the_topic() {
         let mut stack = Stack::new("S", StackProps::default()).unwrap();
         let stream = Stream::new(&mut stack, "Stream", StreamProps::default()).unwrap();
+        let snowflake_secret = Secret::from_arn(
+            &mut stack,
+            "SnowflakeSecret",
+            "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf",
+        )
+        .unwrap();
         let delivery = DeliveryStream::new(
             &mut stack,
             "Delivery",
@@ -464,10 +673,7 @@ mod monitoring {
                     database: "D".into(),
                     schema: "S".into(),
                     table: "T".into(),
-                    auth: SnowflakeAuth::SecretsManager {
-                        secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf".into(),
-                        encryption_key: None,
-                    },
+                    auth: SnowflakeAuth::SecretsManager { secret: snowflake_secret },
                     options: SnowflakeOptions::default(),
                 },
             ),

@@ -586,6 +586,14 @@ impl SecretValue {
         SecretValue(parameter.value())
     }
 
+    /// A dynamic reference whose secret id is known only at deploy time (a `Ref` or a parameter):
+    /// `Fn::Join ["", ["{{resolve:secretsmanager:", id, ":SecretString:<key>::}}"]]`, like CDK's
+    /// `Secret.secretValue` of a created secret.
+    pub(crate) fn secrets_manager_token(secret_id: Value, json_key: Option<&str>) -> SecretValue {
+        let tail = format!(":SecretString:{}::}}}}", json_key.unwrap_or(""));
+        SecretValue(Value::join("", [Value::from("{{resolve:secretsmanager:"), secret_id, Value::from(tail)]))
+    }
+
     /// A secret written in plain text into the template. Visible to anyone who can read the stack.
     /// Synthesis warns (`RCDK-SECRET-PLAINTEXT`, naming the construct and property path, never the
     /// value), and fails under `--strict`; acknowledge it with a reason if you really mean it.

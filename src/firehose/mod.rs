@@ -13,6 +13,13 @@
 //! use rcdk::firehose::*;
 //! let mut stack = Stack::new("S", StackProps::default()).unwrap();
 //! let stream = Stream::new(&mut stack, "Stream", StreamProps::default()).unwrap();
+//! // Imported by full ARN; `Secret::new` creates one instead.
+//! let secret = Secret::from_arn(
+//!     &mut stack,
+//!     "SnowflakeSecret",
+//!     "arn:aws:secretsmanager:eu-west-1:111111111111:secret:snowflake-AbCdEf",
+//! )
+//! .unwrap();
 //! let delivery = DeliveryStream::new(&mut stack, "ToSnowflake", DeliveryStreamProps::new(
 //!     Source::kinesis_stream(&stream),
 //!     SnowflakeDestination {
@@ -20,10 +27,7 @@
 //!         database: "ANALYTICS".into(),
 //!         schema: "EVENTS".into(),
 //!         table: "RAW_EVENTS".into(),
-//!         auth: SnowflakeAuth::SecretsManager {
-//!             secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:snowflake-AbCdEf".into(),
-//!             encryption_key: None,
-//!         },
+//!         auth: SnowflakeAuth::SecretsManager { secret },
 //!         options: SnowflakeOptions::default(),
 //!     },
 //! )).unwrap();
@@ -42,6 +46,7 @@ use crate::l1::kinesisfirehose::delivery_stream as l1;
 use crate::l1::logs::{CfnLogGroup, CfnLogStream};
 use crate::lambda::Function;
 use crate::s3::{Bucket, BucketProps, ServerAccessLogs};
+use crate::secretsmanager::Secret;
 
 /// What Firehose needs on an S3 bucket it delivers or backs up to, exactly as documented (Amazon
 /// Data Firehose developer guide, "Grant Firehose access to an Amazon S3 destination",
@@ -64,8 +69,10 @@ pub const KINESIS_SOURCE_ACTIONS: &[&str] =
 /// What Firehose needs on its transformation function (same guide, Lambda statement).
 pub const LAMBDA_ACTIONS: &[&str] = &["lambda:GetFunctionConfiguration", "lambda:InvokeFunction"];
 
-/// What Firehose needs on a secret ("Grant access to Firehose to retrieve the secret",
-/// docs.aws.amazon.com/firehose/latest/dev/secrets-manager-how.html).
+/// What Firehose needs on its Snowflake secret (Amazon Data Firehose developer guide, "Use the
+/// secret", section "Grant access to Firehose to retrieve the secret",
+/// docs.aws.amazon.com/firehose/latest/dev/secrets-manager-how.html): `GetSecretValue` on the secret,
+/// and `kms:Decrypt` on a customer-managed key encrypting it.
 pub const SECRET_ACTIONS: &[&str] = &["secretsmanager:GetSecretValue"];
 
 /// Days a created backup bucket keeps a noncurrent (deleted or overwritten) object version.
@@ -147,10 +154,11 @@ pub enum SnowflakeAuth {
     /// ("Understand secrets", docs.aws.amazon.com/firehose/latest/dev/secrets-manager-whats-secret.html);
     /// Firehose re-reads it every 10 minutes (secrets-manager-how.html).
     SecretsManager {
-        /// Full ARN of the secret (`Ref` of an `AWS::SecretsManager::Secret`, or a literal ARN).
-        secret_arn: Value,
-        /// The customer-managed key encrypting the secret, if any (the role gets `kms:Decrypt`).
-        encryption_key: Option<Key>,
+        /// The secret: created ([`Secret::new`]) or imported ([`Secret::from_arn`],
+        /// [`Secret::from_secret_name_v2`]). The role gets `secretsmanager:GetSecretValue` on exactly
+        /// this secret, and `kms:Decrypt` through Secrets Manager on its key when it has one
+        /// ([`Secret::with_encryption_key`] for an import).
+        secret: Secret,
     },
 }
 
@@ -474,21 +482,21 @@ impl DeliveryStream {
                     dest = dest.key_passphrase(p);
                 }
             }
-            SnowflakeAuth::SecretsManager { secret_arn, encryption_key } => {
+            SnowflakeAuth::SecretsManager { secret } => {
                 dest = dest.secrets_manager_configuration(
-                    l1::SecretsManagerConfiguration::new(true).secret_arn(secret_arn.clone()),
+                    l1::SecretsManagerConfiguration::new(true).secret_arn(secret.secret_arn()),
                 );
-                statements
-                    .push(PolicyStatement::allow().actions(SECRET_ACTIONS.iter().copied()).resources([secret_arn]));
-                if let Some(key) = encryption_key {
-                    // secrets-manager-how.html: kms:Decrypt on the secret's key, through Secrets Manager.
-                    statements.push(
-                        PolicyStatement::allow().actions(["kms:Decrypt"]).resources([key.key_arn()]).condition(
-                            "StringEquals",
-                            "kms:ViaService",
-                            Value::sub("secretsmanager.${AWS::Region}.amazonaws.com"),
-                        ),
-                    );
+                // "Grant access to Firehose to retrieve the secret" (firehose/latest/dev/secrets-manager-how.html):
+                // secretsmanager:GetSecretValue on exactly this secret, nothing else.
+                statements.push(
+                    PolicyStatement::allow()
+                        .actions(SECRET_ACTIONS.iter().copied())
+                        .resources([secret.arn_for_policies()]),
+                );
+                if let Some(key) = secret.encryption_key() {
+                    // Same section: kms:Decrypt on the secret's customer-managed key, with
+                    // kms:ViaService secretsmanager.<region>.amazonaws.com.
+                    statements.push(secret.key_decrypt_statement(&key));
                 }
             }
         }
@@ -628,8 +636,13 @@ impl DeliveryStream {
         if let Some(p) = props.processor {
             check_same_stack(stack, p.function.node(), what)?;
         }
-        if let SnowflakeAuth::SecretsManager { encryption_key: Some(k), .. } = props.destination.auth {
-            check_same_stack(stack, k.node(), what)?;
+        if let SnowflakeAuth::SecretsManager { secret } = &props.destination.auth {
+            if secret.resource().is_some() {
+                check_same_stack(stack, secret.node(), what)?;
+            }
+            if let Some(k) = secret.encryption_key() {
+                check_same_stack(stack, k.node(), what)?;
+            }
         }
         Ok(())
     }
@@ -656,8 +669,9 @@ impl DeliveryStream {
                 return invalid(&format!("{sf}.{name}"), "a non-empty name", "an empty string".into());
             }
         }
-        if let SnowflakeAuth::SecretsManager { secret_arn, .. } = &d.auth
-            && let Some(arn) = literal(secret_arn)
+        if let SnowflakeAuth::SecretsManager { secret } = &d.auth
+            && secret.secret_name().is_none()
+            && let Some(arn) = literal(&secret.secret_arn())
             && !(arn.starts_with("arn:") && arn.contains(":secretsmanager:") && arn.contains(":secret:"))
         {
             return invalid(
