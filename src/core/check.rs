@@ -986,7 +986,9 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two strings (in characters), for "did you mean …?" hints; shared
+/// by the reference checks, the IAM lint and the schema validator.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

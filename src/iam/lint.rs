@@ -208,19 +208,6 @@ fn wildcard_match_units<T: Copy + PartialEq>(p: &[T], n: &[T], any: T, one: T) -
     p[pi..].iter().all(|c| *c == any)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// Why a well-formed `service:Action` names no action, with the closest name when there is one.
 fn unknown_action(action: &str) -> Option<String> {
     let (service, name) = action.split_once(':')?;
@@ -237,8 +224,10 @@ fn unknown_action(action: &str) -> Option<String> {
     if lower.contains(['*', '?']) {
         return Some(format!("\"{action}\" matches no {service} action"));
     }
-    let closest =
-        known.map(|k| (edit_distance(&lower, k), k)).filter(|(d, k)| *d <= 2.max(k.len() / 6)).min_by_key(|(d, _)| *d);
+    let closest = known
+        .map(|k| (crate::core::check::edit_distance(&lower, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 6))
+        .min_by_key(|(d, _)| *d);
     Some(match closest {
         Some((_, k)) => {
             format!("{service} has no action \"{name}\" (did you mean \"{service}:{}\"?)", restore_case(k, name))
@@ -308,7 +297,11 @@ const STATEMENT_KEYS: &[&str] =
 
 fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let lower = key.to_ascii_lowercase();
-    known.iter().copied().filter(|k| edit_distance(&lower, &k.to_ascii_lowercase()) <= 2).min_by_key(|k| k.len())
+    known
+        .iter()
+        .copied()
+        .filter(|k| crate::core::check::edit_distance(&lower, &k.to_ascii_lowercase()) <= 2)
+        .min_by_key(|k| k.len())
 }
 
 /// An intrinsic function object (`Ref`, `Fn::…`), whose value is known only at deployment.

@@ -255,26 +255,16 @@ fn join_names(names: &[&str]) -> String {
     names.join(", ")
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The closest defined property name to a misspelt one, if close enough.
 fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
     let lower = key.to_lowercase();
     known
         .map(|k| {
-            let d = if k.to_lowercase() == lower { 0 } else { edit_distance(&lower, &k.to_lowercase()) };
+            let d = if k.to_lowercase() == lower {
+                0
+            } else {
+                crate::core::check::edit_distance(&lower, &k.to_lowercase())
+            };
             (d, k.as_str())
         })
         .filter(|(d, k)| *d <= 2.max(k.len() / 5))
