@@ -1,6 +1,7 @@
 //! A template check that lints every IAM policy document it can find.
 
 use serde_json::Value as Json;
+use std::fmt::Write as _;
 
 use crate::core::problem::{Problem, ProblemKind, Severity};
 
@@ -78,7 +79,7 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
             });
         };
         for (k, v) in props {
-            find_embedded(v, k, 0, &mut |doc, path| lint(doc, path));
+            find_embedded(v, &mut k.to_string(), 0, &mut |doc, path| lint(doc, path));
         }
     }
     out
@@ -97,11 +98,16 @@ fn joined_literal(v: &Json) -> Option<String> {
 
 /// Finds policy documents in a value: objects with `Statement`, and JSON strings (or joins) that
 /// parse to anything containing one.
-fn find_embedded(v: &Json, path: &str, depth: usize, found: &mut dyn FnMut(&Json, String)) {
+fn find_embedded(v: &Json, path: &mut String, depth: usize, found: &mut dyn FnMut(&Json, String)) {
     if depth > 8 {
         return;
     }
-    let as_text = v.as_str().map(str::to_string).or_else(|| joined_literal(v));
+    // Every string of the template passes here: borrow it, and build paths in one buffer, so
+    // that only a document actually found costs an allocation.
+    let as_text: Option<std::borrow::Cow<'_, str>> = match v.as_str() {
+        Some(s) => Some(s.into()),
+        None => joined_literal(v).map(Into::into),
+    };
     if let Some(text) = as_text {
         let t = text.trim_start();
         if (t.starts_with('{') || t.starts_with('['))
@@ -117,16 +123,23 @@ fn find_embedded(v: &Json, path: &str, depth: usize, found: &mut dyn FnMut(&Json
     });
     match v {
         Json::Object(o) if is_policy_document(o) || (named_policy && o.contains_key("Statement")) => {
-            found(v, path.to_string())
+            found(v, path.clone())
         }
         Json::Object(o) => {
             for (k, x) in o {
-                find_embedded(x, &format!("{path}.{k}"), depth + 1, found)
+                let len = path.len();
+                path.push('.');
+                path.push_str(k);
+                find_embedded(x, path, depth + 1, found);
+                path.truncate(len);
             }
         }
         Json::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                find_embedded(x, &format!("{path}[{i}]"), depth + 1, found)
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                find_embedded(x, path, depth + 1, found);
+                path.truncate(len);
             }
         }
         _ => {}
