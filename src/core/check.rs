@@ -272,7 +272,26 @@ impl<'a> Checker<'a> {
                 "a parameter and a resource have this name; Ref would not know which one is meant".into(),
             );
         }
+        // Length constraints belong to String parameters, value constraints to Number ones
+        // (cfn-lint 1.58 `parameters/configuration.json`, E2001, which also refuses value
+        // constraints on the other non-Number types; only the two plain types are checked here).
+        let ty = obj.get("Type").and_then(Json::as_str);
         for (key, value) in obj {
+            let misplaced = match (ty, key.as_str()) {
+                (Some("Number"), "AllowedPattern" | "MinLength" | "MaxLength") => Some("Number"),
+                (Some("String"), "MinValue" | "MaxValue") => Some("String"),
+                _ => None,
+            };
+            if let Some(t) = misplaced {
+                let allowed = if t == "Number" { "MinValue, MaxValue" } else { "AllowedPattern, MinLength, MaxLength" };
+                self.problem(
+                    ProblemKind::InvalidTemplate,
+                    Some(id),
+                    key,
+                    format!("{key} does not apply to a {t} parameter (its constraints are AllowedValues, {allowed})"),
+                );
+                continue;
+            }
             let expected = match key.as_str() {
                 "Type" | "Default" => continue,
                 "Description" | "ConstraintDescription" | "AllowedPattern" => {
@@ -282,7 +301,18 @@ impl<'a> Checker<'a> {
                     "a string"
                 }
                 "AllowedValues" => {
-                    if value.is_array() {
+                    // Each allowed value is a string (numbers and booleans are read as strings).
+                    if let Some(items) = value.as_array() {
+                        for (i, item) in items.iter().enumerate() {
+                            if item.is_object() || item.is_array() {
+                                self.problem(
+                                    ProblemKind::InvalidTemplate,
+                                    Some(id),
+                                    &format!("AllowedValues[{i}]"),
+                                    format!("AllowedValues[{i}] must be a string, found {}", json_kind(item)),
+                                );
+                            }
+                        }
                         continue;
                     }
                     "a list"
@@ -1211,6 +1241,42 @@ mod tests {
         assert!(got.contains(&("Low", "Default \"0\" is less than 1 (MinValue)")), "{got:?}");
         assert!(got.contains(&("Pattern", "Default \"abc1\" does not match [a-z]+ (AllowedPattern)")), "{got:?}");
         assert!(got.contains(&("List", "Default \"a, b,c\" is not one of a, b (AllowedValues)")), "{got:?}");
+    }
+
+    #[test]
+    fn parameter_attributes_fit_the_type() {
+        let t = json!({"Resources": {"A": {"Type": "T"}}, "Parameters": {
+            "N": {"Type": "Number", "MaxLength": 10, "MinValue": 1},
+            "S": {"Type": "String", "MaxValue": 3, "MaxLength": 10},
+            "V": {"Type": "String", "AllowedValues": ["a", 1, true, {"key": "value"}]},
+            "L": {"Type": "CommaDelimitedList", "MaxLength": 10}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str, &str)> = problems
+            .iter()
+            .map(|p| {
+                (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or(""), p.message.as_str())
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "N",
+                    "MaxLength",
+                    "MaxLength does not apply to a Number parameter (its constraints are AllowedValues, MinValue, \
+                     MaxValue)"
+                ),
+                (
+                    "S",
+                    "MaxValue",
+                    "MaxValue does not apply to a String parameter (its constraints are AllowedValues, \
+                     AllowedPattern, MinLength, MaxLength)"
+                ),
+                ("V", "AllowedValues[3]", "AllowedValues[3] must be a string, found an object"),
+            ]
+        );
     }
 
     #[test]
