@@ -458,6 +458,19 @@ impl<'a> Checker<'a> {
                         &["Delete", "Retain", "Snapshot"]
                     };
                     match value.as_str() {
+                        Some("Snapshot") if !snapshot_allowed(obj.get("Type").and_then(Json::as_str)) => {
+                            self.problem(
+                                ProblemKind::InvalidTemplate,
+                                Some(id),
+                                key,
+                                format!(
+                                    "{key} Snapshot applies only to types that take snapshots ({}), found it on {}",
+                                    SNAPSHOT_TYPES.join(", "),
+                                    obj.get("Type").and_then(Json::as_str).unwrap_or_default()
+                                ),
+                            );
+                            continue;
+                        }
                         Some(v) if allowed.contains(&v) => continue,
                         _ => {
                             self.problem(
@@ -1005,6 +1018,31 @@ fn intrinsic_name(v: &Json) -> Option<&str> {
     (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(key)
 }
 
+/// The resource types whose `DeletionPolicy` / `UpdateReplacePolicy` may be `Snapshot`: the list
+/// cfn-lint 1.58 checks against (`cfnlint.helpers.valid_snapshot_types`, E3035/E3036; the
+/// CloudFormation `DeletionPolicy` page names the same types).
+const SNAPSHOT_TYPES: &[&str] = &[
+    "AWS::DocDB::DBCluster",
+    "AWS::EC2::Volume",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::Redshift::Cluster",
+];
+
+/// Whether `Snapshot` is accepted on a resource of this type. Only plain AWS types are judged:
+/// custom resources, SAM types (expanded by a transform) and registry modules are not.
+fn snapshot_allowed(type_name: Option<&str>) -> bool {
+    match type_name {
+        Some(t) if t.starts_with("AWS::") && !t.starts_with("AWS::Serverless::") && !t.ends_with("::MODULE") => {
+            SNAPSHOT_TYPES.contains(&t)
+        }
+        _ => true,
+    }
+}
+
 fn json_kind(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
@@ -1241,6 +1279,26 @@ mod tests {
         assert!(got.contains(&("Low", "Default \"0\" is less than 1 (MinValue)")), "{got:?}");
         assert!(got.contains(&("Pattern", "Default \"abc1\" does not match [a-z]+ (AllowedPattern)")), "{got:?}");
         assert!(got.contains(&("List", "Default \"a, b,c\" is not one of a, b (AllowedValues)")), "{got:?}");
+    }
+
+    #[test]
+    fn snapshot_only_on_types_that_take_snapshots() {
+        let t = json!({"Resources": {
+            "User": {"Type": "AWS::IAM::User", "DeletionPolicy": "Snapshot"},
+            "Topic": {"Type": "AWS::SNS::Topic", "UpdateReplacePolicy": "Snapshot"},
+            "Db": {"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot"},
+            "Custom": {"Type": "Custom::Thing", "DeletionPolicy": "Snapshot"},
+            "Module": {"Type": "My::Org::Thing::MODULE", "DeletionPolicy": "Snapshot"}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str)> = problems
+            .iter()
+            .filter(|p| p.message.contains("Snapshot applies only"))
+            .map(|p| (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or("")))
+            .collect();
+        got.sort();
+        assert_eq!(got, [("Topic", "UpdateReplacePolicy"), ("User", "DeletionPolicy")], "{problems:?}");
+        assert!(problems.iter().any(|p| p.message.ends_with("found it on AWS::IAM::User")), "{problems:?}");
     }
 
     #[test]
