@@ -441,9 +441,21 @@ impl<'a> Checker<'a> {
     /// Keys of a resource entry and the shapes of its attributes (cfn-lint E3001, E3035, E3036).
     fn check_resource_keys(&mut self, id: &str, obj: &serde_json::Map<String, Json>) {
         let custom = obj.get("Type").and_then(Json::as_str).is_some_and(is_custom_type);
+        let module = obj.get("Type").and_then(Json::as_str).is_some_and(|t| t.ends_with("::MODULE"));
         for (key, value) in obj {
             let expected = match key.as_str() {
                 "Type" | "DependsOn" | "Condition" | "Metadata" => continue,
+                // A registry module's resources come from the module: CloudFormation takes no creation
+                // or update policy on the module entry (cfn-lint 1.58 E5001 `Modules`, E3001).
+                "CreationPolicy" | "UpdatePolicy" if module && value.as_object().is_some_and(|m| !m.is_empty()) => {
+                    self.problem(
+                        ProblemKind::InvalidTemplate,
+                        Some(id),
+                        key,
+                        format!("{key} is not permitted on a registry module (a `…::MODULE` type)"),
+                    );
+                    continue;
+                }
                 "Properties" | "CreationPolicy" | "UpdatePolicy" if value.is_object() => continue,
                 "Properties" | "CreationPolicy" | "UpdatePolicy" => "an object",
                 "Version" if custom && (value.is_string() || value.is_u64()) => continue,
@@ -1299,6 +1311,23 @@ mod tests {
         got.sort();
         assert_eq!(got, [("Topic", "UpdateReplacePolicy"), ("User", "DeletionPolicy")], "{problems:?}");
         assert!(problems.iter().any(|p| p.message.ends_with("found it on AWS::IAM::User")), "{problems:?}");
+    }
+
+    #[test]
+    fn modules_take_no_creation_or_update_policy() {
+        let t = json!({"Resources": {
+            "M": {"Type": "My::Org::Thing::MODULE", "CreationPolicy": {"X": 1}, "UpdatePolicy": {"Y": false}},
+            "Empty": {"Type": "My::Org::Thing::MODULE", "UpdatePolicy": {}},
+            "Asg": {"Type": "AWS::AutoScaling::AutoScalingGroup", "UpdatePolicy": {"Y": false}}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str)> = problems
+            .iter()
+            .filter(|p| p.message.contains("registry module"))
+            .map(|p| (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or("")))
+            .collect();
+        got.sort();
+        assert_eq!(got, [("M", "CreationPolicy"), ("M", "UpdatePolicy")], "{problems:?}");
     }
 
     #[test]

@@ -226,7 +226,12 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
         if p.message == "a template needs at least one resource" {
             p.severity = Severity::Warning;
         }
-        let about_generated = p.logical_id.as_deref().is_some_and(|id| generated.iter().any(|(g, _)| *g == id));
+        // A module entry's own CreationPolicy/UpdatePolicy is judged by CloudFormation, not by the
+        // module: that problem stays an error.
+        let module_entry = p.kind == ProblemKind::InvalidTemplate
+            && matches!(p.property_path.as_deref(), Some("CreationPolicy" | "UpdatePolicy"));
+        let about_generated =
+            !module_entry && p.logical_id.as_deref().is_some_and(|id| generated.iter().any(|(g, _)| *g == id));
         let unresolved = matches!(p.kind, ProblemKind::DanglingReference | ProblemKind::UnknownAttribute);
         let module_target = unresolved && generated.iter().any(|(g, _)| p.message.contains(&format!("\"{g}")));
         if about_generated && p.message.contains("is not a CloudFormation resource type") {
@@ -364,6 +369,16 @@ mod tests {
         let yaml = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\nOutputs:\n  Bucket:\n    Value: !Ref Bucket\n";
         let report = validate("o.yaml", &read_template(yaml).unwrap(), false);
         assert!(correctness(&report).next().is_none(), "{:?}", report.problems);
+    }
+
+    #[test]
+    fn a_module_entry_with_an_update_policy_is_an_error() {
+        let yaml = "Resources:\n  Mod:\n    Type: My::Org::Thing::MODULE\n    UpdatePolicy:\n      EnableVersionUpgrade: false\n";
+        let report = validate("m.yaml", &read_template(yaml).unwrap(), false);
+        let errors: Vec<(Option<&str>, Option<&str>, Option<usize>)> =
+            correctness(&report).map(|p| (p.logical_id.as_deref(), p.property_path.as_deref(), p.line)).collect();
+        assert_eq!(errors, [(Some("Mod"), Some("UpdatePolicy"), Some(4))], "{:?}", report.problems);
+        assert!(report.notes.iter().any(|p| p.message.contains("registry module")), "{:?}", report.notes);
     }
 
     #[test]
