@@ -86,6 +86,14 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     let resources = section("Resources");
     c.resources = resources.map(|r| r.iter().map(|(k, v)| (k.clone(), type_of(v))).collect()).unwrap_or_default();
     c.parameters = section("Parameters").map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    c.list_parameters = section("Parameters")
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.get("Type")?.as_str()?.to_string())))
+                .filter(|(_, ty)| is_list_parameter_type(ty))
+                .collect()
+        })
+        .unwrap_or_default();
     c.conditions = section("Conditions").map(|m| m.keys().cloned().collect()).unwrap_or_default();
     c.mappings = section("Mappings").map(|m| m.keys().cloned().collect()).unwrap_or_default();
 
@@ -174,6 +182,8 @@ struct Checker<'a> {
     facts: &'a dyn TypeFacts,
     resources: BTreeMap<String, String>,
     parameters: BTreeSet<String>,
+    /// Parameters whose value is a list (`CommaDelimitedList`, `List<…>`), with their type.
+    list_parameters: BTreeMap<String, String>,
     conditions: BTreeSet<String>,
     mappings: BTreeSet<String>,
     /// resource → resources it references or depends on
@@ -191,6 +201,7 @@ impl<'a> Checker<'a> {
             facts,
             resources: BTreeMap::new(),
             parameters: BTreeSet::new(),
+            list_parameters: BTreeMap::new(),
             conditions: BTreeSet::new(),
             mappings: BTreeSet::new(),
             edges: BTreeMap::new(),
@@ -737,6 +748,18 @@ impl<'a> Checker<'a> {
                         &format!("{path}[{i}]"),
                         format!("Fn::Equals compares strings, found {}", json_kind(item)),
                     );
+                } else if let Some((target, ty)) = item
+                    .get("Ref")
+                    .and_then(Json::as_str)
+                    .filter(|_| item.as_object().is_some_and(|o| o.len() == 1))
+                    .and_then(|t| self.list_parameters.get_key_value(t))
+                {
+                    // A list parameter's Ref is a list (cfn-lint E1020 "is not of type 'string'").
+                    let message = format!(
+                        "Fn::Equals compares strings, found a Ref to the list parameter {target} ({ty}); \
+                         join it (Fn::Join) or pick one item (Fn::Select)"
+                    );
+                    self.problem(ProblemKind::InvalidTemplate, id, &format!("{path}[{i}]"), message);
                 }
             }
             return;
@@ -1055,6 +1078,13 @@ fn snapshot_allowed(type_name: Option<&str>) -> bool {
     }
 }
 
+/// A parameter type whose value is a list: `CommaDelimitedList`, `List<…>`, and SSM parameters
+/// holding one (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>).
+fn is_list_parameter_type(ty: &str) -> bool {
+    let inner = ty.strip_prefix("AWS::SSM::Parameter::Value<").and_then(|t| t.strip_suffix('>')).unwrap_or(ty);
+    inner == "CommaDelimitedList" || inner.starts_with("List<")
+}
+
 fn json_kind(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
@@ -1328,6 +1358,31 @@ mod tests {
             .collect();
         got.sort();
         assert_eq!(got, [("M", "CreationPolicy"), ("M", "UpdatePolicy")], "{problems:?}");
+    }
+
+    #[test]
+    fn equals_on_a_list_parameter() {
+        let t = json!({
+            "Parameters": {
+                "Envs": {"Type": "CommaDelimitedList"},
+                "Subnets": {"Type": "AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>"},
+                "Name": {"Type": "String"}
+            },
+            "Conditions": {
+                "A": {"Fn::Equals": [{"Ref": "Envs"}, ""]},
+                "B": {"Fn::Equals": ["x", {"Ref": "Subnets"}]},
+                "C": {"Fn::Equals": [{"Ref": "Name"}, {"Fn::Join": [",", {"Ref": "Envs"}]}]}
+            },
+            "Resources": {"R": {"Type": "T"}}
+        });
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str)> = problems
+            .iter()
+            .filter(|p| p.message.contains("list parameter"))
+            .map(|p| (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or("")))
+            .collect();
+        got.sort();
+        assert_eq!(got, [("A", "Fn::Equals[0]"), ("B", "Fn::Equals[1]")], "{problems:?}");
     }
 
     #[test]
