@@ -60,6 +60,28 @@ fn contains_foreach(v: &Json) -> bool {
     }
 }
 
+/// The `Fn::ForEach::…` keys inside `value` (an entry `id` of a section), each as the entry and
+/// the property path of the key.
+fn foreach_keys(value: &Json, id: &str, path: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Json::Object(m) => {
+            for (k, v) in m {
+                let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                if k.starts_with("Fn::ForEach::") {
+                    out.push((id.to_string(), here.clone()));
+                }
+                foreach_keys(v, id, &here, out);
+            }
+        }
+        Json::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                foreach_keys(v, id, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Why a resource is not checked: it is expanded by a transform or a module, not by
 /// CloudFormation's resource registry.
 fn generated_by(type_name: &str, sam: bool) -> Option<&'static str> {
@@ -205,12 +227,29 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
         }
     }
     if !transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS) && contains_foreach(&document) {
-        problems.push(Problem::new(
-            Severity::Error,
-            ProblemKind::InvalidTemplate,
-            name,
-            "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template".to_string(),
-        ));
+        // One error per loop, at the loop's key (cfn-lint E1032 reports each one).
+        let mut loops = Vec::new();
+        if let Some(sections) = document.as_object() {
+            for section in sections.values() {
+                for (key, value) in section.as_object().into_iter().flatten() {
+                    foreach_keys(value, key, "", &mut loops);
+                    if key.starts_with("Fn::ForEach::") {
+                        loops.push((key.clone(), String::new()));
+                    }
+                }
+            }
+        }
+        for (id, path) in loops {
+            problems.push(
+                Problem::new(
+                    Severity::Error,
+                    ProblemKind::InvalidTemplate,
+                    name,
+                    "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template".to_string(),
+                )
+                .at(id, path),
+            );
+        }
     }
     for p in &expansion.malformed {
         problems.push(Problem::new(
@@ -419,16 +458,14 @@ mod tests {
 
     #[test]
     fn foreach_without_the_transform_is_an_error() {
-        let yaml = "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\n";
+        let yaml = "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\nOutputs:\n  Fn::ForEach::Out:\n    - N\n    - [A]\n    - Fn::ForEach::Inner:\n        - M\n        - [B]\n        - O${N}${M}:\n            Value: x\n";
         let report = validate("f.yaml", &read_template(yaml).unwrap(), false);
         let found: Vec<(Option<usize>, &str)> = report.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
-        assert!(
-            found.contains(&(
-                Some(1),
-                "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template"
-            )),
-            "{found:?}"
-        );
+        // One error per loop, at its key: the nested one too.
+        let missing = "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template";
+        let mut lines: Vec<Option<usize>> = found.iter().filter(|(_, m)| *m == missing).map(|(l, _)| *l).collect();
+        lines.sort();
+        assert_eq!(lines, [Some(2), Some(8), Some(11)], "{found:?}");
         assert!(found.iter().any(|(l, m)| *l == Some(2) && m.contains("logical ID")), "{found:?}");
     }
 
