@@ -82,6 +82,48 @@ fn foreach_keys(value: &Json, id: &str, path: &str, out: &mut Vec<(String, Strin
     }
 }
 
+/// Properties the SAM specification marks required on a SAM resource that is otherwise not
+/// checked (<https://github.com/aws/serverless-application-model/blob/develop/versions/2016-10-31.md>;
+/// cfn-lint 1.58 reports them as E3003): `StageName` of an `AWS::Serverless::Api`, `ContentUri`
+/// of an `AWS::Serverless::LayerVersion`, `Location` of an `AWS::Serverless::Application`. A
+/// value in the template's `Globals` for the type counts, and `Properties` given by a function
+/// (`Fn::If`) are not judged.
+fn sam_required(name: &str, document: &Json) -> Vec<Problem> {
+    const REQUIRED: &[(&str, &str, &str)] = &[
+        ("AWS::Serverless::Api", "Api", "StageName"),
+        ("AWS::Serverless::LayerVersion", "LayerVersion", "ContentUri"),
+        ("AWS::Serverless::Application", "Application", "Location"),
+    ];
+    let mut out = Vec::new();
+    let resources = document.get("Resources").and_then(Json::as_object).into_iter().flatten();
+    for (id, resource) in resources {
+        let Some(ty) = resource.get("Type").and_then(Json::as_str) else { continue };
+        let Some((_, global, key)) = REQUIRED.iter().find(|(t, _, _)| *t == ty) else { continue };
+        if document.pointer(&format!("/Globals/{global}/{key}")).is_some() {
+            continue;
+        }
+        let found = match resource.get("Properties") {
+            None => false,
+            Some(Json::Object(m)) if m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")) => continue,
+            Some(Json::Object(m)) => m.contains_key(*key),
+            Some(_) => continue,
+        };
+        if !found {
+            let path = if resource.get("Properties").is_some() { "Properties" } else { "" };
+            out.push(
+                Problem::new(
+                    Severity::Error,
+                    ProblemKind::Schema,
+                    name,
+                    format!("an {ty} needs {key} (the SAM transform refuses it without)"),
+                )
+                .at(id.as_str(), path),
+            );
+        }
+    }
+    out
+}
+
 /// Why a resource is not checked: it is expanded by a transform or a module, not by
 /// CloudFormation's resource registry.
 fn generated_by(type_name: &str, sam: bool) -> Option<&'static str> {
@@ -206,6 +248,9 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
         notes.push(
             Problem::new(Severity::Warning, ProblemKind::Schema, name, format!("not checked: {why}")).at(*id, "Type"),
         );
+    }
+    if sam {
+        problems.extend(sam_required(name, &document));
     }
     for (id, resource) in resources.into_iter().flatten() {
         let (Some(t), Some(props)) = (resource.get("Type").and_then(Json::as_str), resource.get("Properties")) else {
@@ -418,6 +463,33 @@ mod tests {
             correctness(&report).map(|p| (p.logical_id.as_deref(), p.property_path.as_deref(), p.line)).collect();
         assert_eq!(errors, [(Some("Mod"), Some("UpdatePolicy"), Some(4))], "{:?}", report.problems);
         assert!(report.notes.iter().any(|p| p.message.contains("registry module")), "{:?}", report.notes);
+    }
+
+    #[test]
+    fn sam_required_properties() {
+        let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n  Layer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      LayerName: l\n  Good:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: app.yaml\n";
+        let report = validate("s.yaml", &read_template(yaml).unwrap(), false);
+        let errors: Vec<(Option<&str>, Option<usize>, &str)> =
+            correctness(&report).map(|p| (p.logical_id.as_deref(), p.line, p.message.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (
+                    Some("Api"),
+                    Some(3),
+                    "an AWS::Serverless::Api needs StageName (the SAM transform refuses it without)"
+                ),
+                (
+                    Some("Layer"),
+                    Some(7),
+                    "an AWS::Serverless::LayerVersion needs ContentUri (the SAM transform refuses it without)"
+                ),
+            ]
+        );
+        // A value in Globals counts.
+        let globals = "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Api:\n    StageName: prod\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n";
+        let report = validate("g.yaml", &read_template(globals).unwrap(), false);
+        assert!(correctness(&report).next().is_none(), "{:?}", report.problems);
     }
 
     #[test]
