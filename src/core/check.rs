@@ -86,6 +86,14 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     let resources = section("Resources");
     c.resources = resources.map(|r| r.iter().map(|(k, v)| (k.clone(), type_of(v))).collect()).unwrap_or_default();
     c.parameters = section("Parameters").map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    c.list_parameters = section("Parameters")
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.get("Type")?.as_str()?.to_string())))
+                .filter(|(_, ty)| is_list_parameter_type(ty))
+                .collect()
+        })
+        .unwrap_or_default();
     c.conditions = section("Conditions").map(|m| m.keys().cloned().collect()).unwrap_or_default();
     c.mappings = section("Mappings").map(|m| m.keys().cloned().collect()).unwrap_or_default();
 
@@ -174,6 +182,8 @@ struct Checker<'a> {
     facts: &'a dyn TypeFacts,
     resources: BTreeMap<String, String>,
     parameters: BTreeSet<String>,
+    /// Parameters whose value is a list (`CommaDelimitedList`, `List<…>`), with their type.
+    list_parameters: BTreeMap<String, String>,
     conditions: BTreeSet<String>,
     mappings: BTreeSet<String>,
     /// resource → resources it references or depends on
@@ -191,6 +201,7 @@ impl<'a> Checker<'a> {
             facts,
             resources: BTreeMap::new(),
             parameters: BTreeSet::new(),
+            list_parameters: BTreeMap::new(),
             conditions: BTreeSet::new(),
             mappings: BTreeSet::new(),
             edges: BTreeMap::new(),
@@ -272,7 +283,26 @@ impl<'a> Checker<'a> {
                 "a parameter and a resource have this name; Ref would not know which one is meant".into(),
             );
         }
+        // Length constraints belong to String parameters, value constraints to Number ones
+        // (cfn-lint 1.58 `parameters/configuration.json`, E2001, which also refuses value
+        // constraints on the other non-Number types; only the two plain types are checked here).
+        let ty = obj.get("Type").and_then(Json::as_str);
         for (key, value) in obj {
+            let misplaced = match (ty, key.as_str()) {
+                (Some("Number"), "AllowedPattern" | "MinLength" | "MaxLength") => Some("Number"),
+                (Some("String"), "MinValue" | "MaxValue") => Some("String"),
+                _ => None,
+            };
+            if let Some(t) = misplaced {
+                let allowed = if t == "Number" { "MinValue, MaxValue" } else { "AllowedPattern, MinLength, MaxLength" };
+                self.problem(
+                    ProblemKind::InvalidTemplate,
+                    Some(id),
+                    key,
+                    format!("{key} does not apply to a {t} parameter (its constraints are AllowedValues, {allowed})"),
+                );
+                continue;
+            }
             let expected = match key.as_str() {
                 "Type" | "Default" => continue,
                 "Description" | "ConstraintDescription" | "AllowedPattern" => {
@@ -282,7 +312,18 @@ impl<'a> Checker<'a> {
                     "a string"
                 }
                 "AllowedValues" => {
-                    if value.is_array() {
+                    // Each allowed value is a string (numbers and booleans are read as strings).
+                    if let Some(items) = value.as_array() {
+                        for (i, item) in items.iter().enumerate() {
+                            if item.is_object() || item.is_array() {
+                                self.problem(
+                                    ProblemKind::InvalidTemplate,
+                                    Some(id),
+                                    &format!("AllowedValues[{i}]"),
+                                    format!("AllowedValues[{i}] must be a string, found {}", json_kind(item)),
+                                );
+                            }
+                        }
                         continue;
                     }
                     "a list"
@@ -411,9 +452,21 @@ impl<'a> Checker<'a> {
     /// Keys of a resource entry and the shapes of its attributes (cfn-lint E3001, E3035, E3036).
     fn check_resource_keys(&mut self, id: &str, obj: &serde_json::Map<String, Json>) {
         let custom = obj.get("Type").and_then(Json::as_str).is_some_and(is_custom_type);
+        let module = obj.get("Type").and_then(Json::as_str).is_some_and(|t| t.ends_with("::MODULE"));
         for (key, value) in obj {
             let expected = match key.as_str() {
                 "Type" | "DependsOn" | "Condition" | "Metadata" => continue,
+                // A registry module's resources come from the module: CloudFormation takes no creation
+                // or update policy on the module entry (cfn-lint 1.58 E5001 `Modules`, E3001).
+                "CreationPolicy" | "UpdatePolicy" if module && value.as_object().is_some_and(|m| !m.is_empty()) => {
+                    self.problem(
+                        ProblemKind::InvalidTemplate,
+                        Some(id),
+                        key,
+                        format!("{key} is not permitted on a registry module (a `…::MODULE` type)"),
+                    );
+                    continue;
+                }
                 "Properties" | "CreationPolicy" | "UpdatePolicy" if value.is_object() => continue,
                 "Properties" | "CreationPolicy" | "UpdatePolicy" => "an object",
                 "Version" if custom && (value.is_string() || value.is_u64()) => continue,
@@ -428,6 +481,19 @@ impl<'a> Checker<'a> {
                         &["Delete", "Retain", "Snapshot"]
                     };
                     match value.as_str() {
+                        Some("Snapshot") if !snapshot_allowed(obj.get("Type").and_then(Json::as_str)) => {
+                            self.problem(
+                                ProblemKind::InvalidTemplate,
+                                Some(id),
+                                key,
+                                format!(
+                                    "{key} Snapshot applies only to types that take snapshots ({}), found it on {}",
+                                    SNAPSHOT_TYPES.join(", "),
+                                    obj.get("Type").and_then(Json::as_str).unwrap_or_default()
+                                ),
+                            );
+                            continue;
+                        }
                         Some(v) if allowed.contains(&v) => continue,
                         _ => {
                             self.problem(
@@ -682,6 +748,18 @@ impl<'a> Checker<'a> {
                         &format!("{path}[{i}]"),
                         format!("Fn::Equals compares strings, found {}", json_kind(item)),
                     );
+                } else if let Some((target, ty)) = item
+                    .get("Ref")
+                    .and_then(Json::as_str)
+                    .filter(|_| item.as_object().is_some_and(|o| o.len() == 1))
+                    .and_then(|t| self.list_parameters.get_key_value(t))
+                {
+                    // A list parameter's Ref is a list (cfn-lint E1020 "is not of type 'string'").
+                    let message = format!(
+                        "Fn::Equals compares strings, found a Ref to the list parameter {target} ({ty}); \
+                         join it (Fn::Join) or pick one item (Fn::Select)"
+                    );
+                    self.problem(ProblemKind::InvalidTemplate, id, &format!("{path}[{i}]"), message);
                 }
             }
             return;
@@ -975,6 +1053,38 @@ fn intrinsic_name(v: &Json) -> Option<&str> {
     (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(key)
 }
 
+/// The resource types whose `DeletionPolicy` / `UpdateReplacePolicy` may be `Snapshot`: the list
+/// cfn-lint 1.58 checks against (`cfnlint.helpers.valid_snapshot_types`, E3035/E3036; the
+/// CloudFormation `DeletionPolicy` page names the same types).
+const SNAPSHOT_TYPES: &[&str] = &[
+    "AWS::DocDB::DBCluster",
+    "AWS::EC2::Volume",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::Redshift::Cluster",
+];
+
+/// Whether `Snapshot` is accepted on a resource of this type. Only plain AWS types are judged:
+/// custom resources, SAM types (expanded by a transform) and registry modules are not.
+fn snapshot_allowed(type_name: Option<&str>) -> bool {
+    match type_name {
+        Some(t) if t.starts_with("AWS::") && !t.starts_with("AWS::Serverless::") && !t.ends_with("::MODULE") => {
+            SNAPSHOT_TYPES.contains(&t)
+        }
+        _ => true,
+    }
+}
+
+/// A parameter type whose value is a list: `CommaDelimitedList`, `List<…>`, and SSM parameters
+/// holding one (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>).
+fn is_list_parameter_type(ty: &str) -> bool {
+    let inner = ty.strip_prefix("AWS::SSM::Parameter::Value<").and_then(|t| t.strip_suffix('>')).unwrap_or(ty);
+    inner == "CommaDelimitedList" || inner.starts_with("List<")
+}
+
 fn json_kind(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
@@ -1211,6 +1321,104 @@ mod tests {
         assert!(got.contains(&("Low", "Default \"0\" is less than 1 (MinValue)")), "{got:?}");
         assert!(got.contains(&("Pattern", "Default \"abc1\" does not match [a-z]+ (AllowedPattern)")), "{got:?}");
         assert!(got.contains(&("List", "Default \"a, b,c\" is not one of a, b (AllowedValues)")), "{got:?}");
+    }
+
+    #[test]
+    fn snapshot_only_on_types_that_take_snapshots() {
+        let t = json!({"Resources": {
+            "User": {"Type": "AWS::IAM::User", "DeletionPolicy": "Snapshot"},
+            "Topic": {"Type": "AWS::SNS::Topic", "UpdateReplacePolicy": "Snapshot"},
+            "Db": {"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot"},
+            "Custom": {"Type": "Custom::Thing", "DeletionPolicy": "Snapshot"},
+            "Module": {"Type": "My::Org::Thing::MODULE", "DeletionPolicy": "Snapshot"}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str)> = problems
+            .iter()
+            .filter(|p| p.message.contains("Snapshot applies only"))
+            .map(|p| (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or("")))
+            .collect();
+        got.sort();
+        assert_eq!(got, [("Topic", "UpdateReplacePolicy"), ("User", "DeletionPolicy")], "{problems:?}");
+        assert!(problems.iter().any(|p| p.message.ends_with("found it on AWS::IAM::User")), "{problems:?}");
+    }
+
+    #[test]
+    fn modules_take_no_creation_or_update_policy() {
+        let t = json!({"Resources": {
+            "M": {"Type": "My::Org::Thing::MODULE", "CreationPolicy": {"X": 1}, "UpdatePolicy": {"Y": false}},
+            "Empty": {"Type": "My::Org::Thing::MODULE", "UpdatePolicy": {}},
+            "Asg": {"Type": "AWS::AutoScaling::AutoScalingGroup", "UpdatePolicy": {"Y": false}}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str)> = problems
+            .iter()
+            .filter(|p| p.message.contains("registry module"))
+            .map(|p| (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or("")))
+            .collect();
+        got.sort();
+        assert_eq!(got, [("M", "CreationPolicy"), ("M", "UpdatePolicy")], "{problems:?}");
+    }
+
+    #[test]
+    fn equals_on_a_list_parameter() {
+        let t = json!({
+            "Parameters": {
+                "Envs": {"Type": "CommaDelimitedList"},
+                "Subnets": {"Type": "AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>"},
+                "Name": {"Type": "String"}
+            },
+            "Conditions": {
+                "A": {"Fn::Equals": [{"Ref": "Envs"}, ""]},
+                "B": {"Fn::Equals": ["x", {"Ref": "Subnets"}]},
+                "C": {"Fn::Equals": [{"Ref": "Name"}, {"Fn::Join": [",", {"Ref": "Envs"}]}]}
+            },
+            "Resources": {"R": {"Type": "T"}}
+        });
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str)> = problems
+            .iter()
+            .filter(|p| p.message.contains("list parameter"))
+            .map(|p| (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or("")))
+            .collect();
+        got.sort();
+        assert_eq!(got, [("A", "Fn::Equals[0]"), ("B", "Fn::Equals[1]")], "{problems:?}");
+    }
+
+    #[test]
+    fn parameter_attributes_fit_the_type() {
+        let t = json!({"Resources": {"A": {"Type": "T"}}, "Parameters": {
+            "N": {"Type": "Number", "MaxLength": 10, "MinValue": 1},
+            "S": {"Type": "String", "MaxValue": 3, "MaxLength": 10},
+            "V": {"Type": "String", "AllowedValues": ["a", 1, true, {"key": "value"}]},
+            "L": {"Type": "CommaDelimitedList", "MaxLength": 10}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str, &str)> = problems
+            .iter()
+            .map(|p| {
+                (p.logical_id.as_deref().unwrap_or(""), p.property_path.as_deref().unwrap_or(""), p.message.as_str())
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "N",
+                    "MaxLength",
+                    "MaxLength does not apply to a Number parameter (its constraints are AllowedValues, MinValue, \
+                     MaxValue)"
+                ),
+                (
+                    "S",
+                    "MaxValue",
+                    "MaxValue does not apply to a String parameter (its constraints are AllowedValues, \
+                     AllowedPattern, MinLength, MaxLength)"
+                ),
+                ("V", "AllowedValues[3]", "AllowedValues[3] must be a string, found an object"),
+            ]
+        );
     }
 
     #[test]

@@ -81,6 +81,30 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
         for (k, v) in props {
             find_embedded(v, &mut k.to_string(), 0, &mut |doc, path| lint(doc, path));
         }
+        // An identity policy document given as a mapping without `Statement` (`{}`) is not found
+        // by its shape above; IAM refuses it (cfn-lint 1.58 `IdentityPolicy`, E3510 'Statement' is
+        // a required property). cfn-lint does not report a trust policy `{}` (its good fixture
+        // `resources/properties/list_duplicates.yaml` has three), so only identity documents are
+        // checked here. `Properties: !If [...]` is read branch by branch.
+        let branches: Vec<(&serde_json::Map<String, Json>, String)> =
+            match props.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+                Some([_, a, b]) if props.len() == 1 => [(a, "Fn::If[1]."), (b, "Fn::If[2].")]
+                    .into_iter()
+                    .filter_map(|(v, prefix)| v.as_object().map(|m| (m, prefix.to_string())))
+                    .collect(),
+                _ => vec![(props, String::new())],
+            };
+        for (map, prefix) in branches {
+            for (k, v) in map {
+                let Some(doc) = v.as_object() else { continue };
+                let named = k.ends_with("PolicyDocument") || k.ends_with("Policy") || k.ends_with("PolicyText");
+                let kind = doc_kind(type_name, k);
+                if custom || !named || kind != DocKind::Identity || doc.contains_key("Statement") || is_intrinsic(v) {
+                    continue;
+                }
+                lint(v, format!("{prefix}{k}"));
+            }
+        }
     }
     out
 }
@@ -631,6 +655,21 @@ fn is_intrinsic_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_without_statement() {
+        let got = lint(serde_json::json!({"Type": "AWS::IAM::Policy", "Properties": {
+            "PolicyName": "p", "Roles": ["r"], "PolicyDocument": {}}}));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "Properties.PolicyDocument");
+        assert!(got[0].2.contains("needs a Statement"), "{got:?}");
+        // Each branch of `Properties: !If`, and nothing for a document given by a function.
+        let got = lint(serde_json::json!({"Type": "AWS::IAM::Policy", "Properties": {"Fn::If": ["C",
+            {"PolicyName": "p", "PolicyDocument": {}},
+            {"PolicyName": "p", "PolicyDocument": {"Fn::ImportValue": "Doc"}}]}}));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "Properties.Fn::If[1].PolicyDocument");
+    }
 
     #[test]
     fn operators() {

@@ -60,6 +60,70 @@ fn contains_foreach(v: &Json) -> bool {
     }
 }
 
+/// The `Fn::ForEach::…` keys inside `value` (an entry `id` of a section), each as the entry and
+/// the property path of the key.
+fn foreach_keys(value: &Json, id: &str, path: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Json::Object(m) => {
+            for (k, v) in m {
+                let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                if k.starts_with("Fn::ForEach::") {
+                    out.push((id.to_string(), here.clone()));
+                }
+                foreach_keys(v, id, &here, out);
+            }
+        }
+        Json::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                foreach_keys(v, id, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Properties the SAM specification marks required on a SAM resource that is otherwise not
+/// checked (<https://github.com/aws/serverless-application-model/blob/develop/versions/2016-10-31.md>;
+/// cfn-lint 1.58 reports them as E3003): `StageName` of an `AWS::Serverless::Api`, `ContentUri`
+/// of an `AWS::Serverless::LayerVersion`, `Location` of an `AWS::Serverless::Application`. A
+/// value in the template's `Globals` for the type counts, and `Properties` given by a function
+/// (`Fn::If`) are not judged.
+fn sam_required(name: &str, document: &Json) -> Vec<Problem> {
+    const REQUIRED: &[(&str, &str, &str)] = &[
+        ("AWS::Serverless::Api", "Api", "StageName"),
+        ("AWS::Serverless::LayerVersion", "LayerVersion", "ContentUri"),
+        ("AWS::Serverless::Application", "Application", "Location"),
+    ];
+    let mut out = Vec::new();
+    let resources = document.get("Resources").and_then(Json::as_object).into_iter().flatten();
+    for (id, resource) in resources {
+        let Some(ty) = resource.get("Type").and_then(Json::as_str) else { continue };
+        let Some((_, global, key)) = REQUIRED.iter().find(|(t, _, _)| *t == ty) else { continue };
+        if document.pointer(&format!("/Globals/{global}/{key}")).is_some() {
+            continue;
+        }
+        let found = match resource.get("Properties") {
+            None => false,
+            Some(Json::Object(m)) if m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")) => continue,
+            Some(Json::Object(m)) => m.contains_key(*key),
+            Some(_) => continue,
+        };
+        if !found {
+            let path = if resource.get("Properties").is_some() { "Properties" } else { "" };
+            out.push(
+                Problem::new(
+                    Severity::Error,
+                    ProblemKind::Schema,
+                    name,
+                    format!("an {ty} needs {key} (the SAM transform refuses it without)"),
+                )
+                .at(id.as_str(), path),
+            );
+        }
+    }
+    out
+}
+
 /// Why a resource is not checked: it is expanded by a transform or a module, not by
 /// CloudFormation's resource registry.
 fn generated_by(type_name: &str, sam: bool) -> Option<&'static str> {
@@ -185,6 +249,9 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
             Problem::new(Severity::Warning, ProblemKind::Schema, name, format!("not checked: {why}")).at(*id, "Type"),
         );
     }
+    if sam {
+        problems.extend(sam_required(name, &document));
+    }
     for (id, resource) in resources.into_iter().flatten() {
         let (Some(t), Some(props)) = (resource.get("Type").and_then(Json::as_str), resource.get("Properties")) else {
             continue;
@@ -205,12 +272,29 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
         }
     }
     if !transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS) && contains_foreach(&document) {
-        problems.push(Problem::new(
-            Severity::Error,
-            ProblemKind::InvalidTemplate,
-            name,
-            "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template".to_string(),
-        ));
+        // One error per loop, at the loop's key (cfn-lint E1032 reports each one).
+        let mut loops = Vec::new();
+        if let Some(sections) = document.as_object() {
+            for section in sections.values() {
+                for (key, value) in section.as_object().into_iter().flatten() {
+                    foreach_keys(value, key, "", &mut loops);
+                    if key.starts_with("Fn::ForEach::") {
+                        loops.push((key.clone(), String::new()));
+                    }
+                }
+            }
+        }
+        for (id, path) in loops {
+            problems.push(
+                Problem::new(
+                    Severity::Error,
+                    ProblemKind::InvalidTemplate,
+                    name,
+                    "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template".to_string(),
+                )
+                .at(id, path),
+            );
+        }
     }
     for p in &expansion.malformed {
         problems.push(Problem::new(
@@ -226,7 +310,12 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
         if p.message == "a template needs at least one resource" {
             p.severity = Severity::Warning;
         }
-        let about_generated = p.logical_id.as_deref().is_some_and(|id| generated.iter().any(|(g, _)| *g == id));
+        // A module entry's own CreationPolicy/UpdatePolicy is judged by CloudFormation, not by the
+        // module: that problem stays an error.
+        let module_entry = p.kind == ProblemKind::InvalidTemplate
+            && matches!(p.property_path.as_deref(), Some("CreationPolicy" | "UpdatePolicy"));
+        let about_generated =
+            !module_entry && p.logical_id.as_deref().is_some_and(|id| generated.iter().any(|(g, _)| *g == id));
         let unresolved = matches!(p.kind, ProblemKind::DanglingReference | ProblemKind::UnknownAttribute);
         let module_target = unresolved && generated.iter().any(|(g, _)| p.message.contains(&format!("\"{g}")));
         if about_generated && p.message.contains("is not a CloudFormation resource type") {
@@ -367,6 +456,43 @@ mod tests {
     }
 
     #[test]
+    fn a_module_entry_with_an_update_policy_is_an_error() {
+        let yaml = "Resources:\n  Mod:\n    Type: My::Org::Thing::MODULE\n    UpdatePolicy:\n      EnableVersionUpgrade: false\n";
+        let report = validate("m.yaml", &read_template(yaml).unwrap(), false);
+        let errors: Vec<(Option<&str>, Option<&str>, Option<usize>)> =
+            correctness(&report).map(|p| (p.logical_id.as_deref(), p.property_path.as_deref(), p.line)).collect();
+        assert_eq!(errors, [(Some("Mod"), Some("UpdatePolicy"), Some(4))], "{:?}", report.problems);
+        assert!(report.notes.iter().any(|p| p.message.contains("registry module")), "{:?}", report.notes);
+    }
+
+    #[test]
+    fn sam_required_properties() {
+        let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n  Layer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      LayerName: l\n  Good:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: app.yaml\n";
+        let report = validate("s.yaml", &read_template(yaml).unwrap(), false);
+        let errors: Vec<(Option<&str>, Option<usize>, &str)> =
+            correctness(&report).map(|p| (p.logical_id.as_deref(), p.line, p.message.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (
+                    Some("Api"),
+                    Some(3),
+                    "an AWS::Serverless::Api needs StageName (the SAM transform refuses it without)"
+                ),
+                (
+                    Some("Layer"),
+                    Some(7),
+                    "an AWS::Serverless::LayerVersion needs ContentUri (the SAM transform refuses it without)"
+                ),
+            ]
+        );
+        // A value in Globals counts.
+        let globals = "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Api:\n    StageName: prod\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n";
+        let report = validate("g.yaml", &read_template(globals).unwrap(), false);
+        assert!(correctness(&report).next().is_none(), "{:?}", report.problems);
+    }
+
+    #[test]
     fn sam_and_module_resources_are_notes_not_errors() {
         let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: .\n  Mod:\n    Type: My::Org::Thing::MODULE\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      Roles: [!Ref FnRole]\n      PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}\n";
         let report = validate("sam.yaml", &read_template(yaml).unwrap(), false);
@@ -404,16 +530,14 @@ mod tests {
 
     #[test]
     fn foreach_without_the_transform_is_an_error() {
-        let yaml = "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\n";
+        let yaml = "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\nOutputs:\n  Fn::ForEach::Out:\n    - N\n    - [A]\n    - Fn::ForEach::Inner:\n        - M\n        - [B]\n        - O${N}${M}:\n            Value: x\n";
         let report = validate("f.yaml", &read_template(yaml).unwrap(), false);
         let found: Vec<(Option<usize>, &str)> = report.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
-        assert!(
-            found.contains(&(
-                Some(1),
-                "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template"
-            )),
-            "{found:?}"
-        );
+        // One error per loop, at its key: the nested one too.
+        let missing = "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template";
+        let mut lines: Vec<Option<usize>> = found.iter().filter(|(_, m)| *m == missing).map(|(l, _)| *l).collect();
+        lines.sort();
+        assert_eq!(lines, [Some(2), Some(8), Some(11)], "{found:?}");
         assert!(found.iter().any(|(l, m)| *l == Some(2) && m.contains("logical ID")), "{found:?}");
     }
 
