@@ -2,17 +2,22 @@
 //! queue with a dead-letter queue (redrive policy), a DynamoDB table, and an EventBridge rule that sends EC2
 //! events to the queue. Every tag is the one shared [`Tag`] type.
 //!
-//! `cargo run --example l1_services` writes `cdk.out/L1ServicesStack.template.json` (CI runs cfn-lint on it);
+//! `cargo run --example l1_services --features rcdk-examples/l1-services` writes `cdk.out/L1ServicesStack.template.json` (CI runs cfn-lint on it);
 //! `-- --format both` adds the YAML, `-- --out DIR` picks the folder.
 
 use std::process::ExitCode;
 
 use rcdk::l1::Tag;
-use rcdk::l1::dynamodb::{CfnTable, table};
-use rcdk::l1::ec2::{CfnSecurityGroup, CfnSubnet, CfnVPC, security_group};
-use rcdk::l1::events::{CfnRule, rule};
-use rcdk::l1::sqs::{CfnQueue, CfnQueuePolicy};
 use rcdk::prelude::*;
+// Services outside rcdk's own L1 modules are crates of their own; a resource's GetAtt methods come with its
+// `…Attributes` trait.
+use rcdk_dynamodb::{CfnTable, CfnTableAttributes, table};
+use rcdk_ec2::{
+    CfnSecurityGroup, CfnSecurityGroupAttributes, CfnSubnet, CfnSubnetAttributes, CfnVPC, CfnVPCAttributes,
+    security_group,
+};
+use rcdk_events::{CfnRule, CfnRuleAttributes, rule};
+use rcdk_sqs::{CfnQueue, CfnQueueAttributes, CfnQueuePolicy};
 
 /// The sample stack (also synthesized and checked by tests/l1_services.rs).
 pub fn l1_services_stack() -> Result<Stack, rcdk::Error> {

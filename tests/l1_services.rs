@@ -1,6 +1,6 @@
-//! Generated L1 types of services outside the default features (EC2, SQS, DynamoDB, EventBridge) compile and
+//! Generated L1 types of services that are crates of their own (EC2, SQS, DynamoDB, EventBridge) compile and
 //! synthesize: the sample stack of `examples/l1_services.rs` (which CI also runs through cfn-lint). The
-//! features come from the self dev-dependency in Cargo.toml, so `cargo test --workspace` runs this.
+//! service crates are dev-dependencies in Cargo.toml, so `cargo test --workspace` runs this.
 //! Expectations are written from the CloudFormation schemas, not copied from the output.
 
 #[path = "../examples/l1_services.rs"]
@@ -9,8 +9,11 @@ mod sample;
 use rcdk::core::element::CfnResource;
 use rcdk::core::value::Value;
 use rcdk::l1::Tag;
-use rcdk::l1::{dynamodb, ec2, events, sqs};
 use rcdk::prelude::*;
+use rcdk_dynamodb as dynamodb;
+use rcdk_ec2 as ec2;
+use rcdk_events as events;
+use rcdk_sqs as sqs;
 use serde_json::json;
 
 fn template() -> serde_json::Value {

@@ -34,14 +34,17 @@ const MOD_RS_HELPERS: &str = r#"pub use crate::core::tag::Tag;
 
 use crate::core::value::{IntoValue, Map};
 
-/// Inserts an optional property if it is set.
-pub(crate) fn put<T: IntoValue>(m: &mut Map, key: &str, v: Option<T>) {
+/// Inserts an optional property if it is set (used by the generated code here and in the service crates).
+#[doc(hidden)]
+pub fn put<T: IntoValue>(m: &mut Map, key: &str, v: Option<T>) {
     if let Some(v) = v {
         m.insert(key.into(), v.into_value());
     }
 }
 
 /// Chained setters for optional properties: `field "CfnName": Type;` → `pub fn field(self, v: impl Into<Type>)`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! setters {
     ($($field:ident $cfn:literal: $ty:ty;)*) => {
         $(
@@ -57,6 +60,8 @@ macro_rules! setters {
 
 /// A string enum of the schema: `Name[count] { Variant = "VALUE", ... }` (doc comments first) → the enum
 /// (each variant documented with its spelling), `ALL`, `as_str`, `Display`, and `Value`/`Val<Self>` conversions.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! cfn_enum {
     ($(#[$meta:meta])* $name:ident[$n:literal] { $($variant:ident = $value:literal,)* }) => {
         $(#[$meta])*
@@ -106,24 +111,33 @@ macro_rules! cfn_enum {
     };
 }
 
-/// The conversions of a property type: into a `Value`, and into `Val<Self>` (so a field takes the struct or any
-/// expression).
+/// A property type's conversions (into a `Value`, and into `Val<Self>`) come from [`PropertyType`].
+#[doc(hidden)]
+#[macro_export]
 macro_rules! property_type {
     ($name:ident) => {
-        impl From<$name> for $crate::core::value::Value {
-            #[inline]
-            fn from(v: $name) -> Self {
-                $crate::core::value::IntoValue::into_value(v)
-            }
-        }
-
-        impl From<$name> for $crate::core::value::Val<$name> {
-            #[inline]
-            fn from(v: $name) -> Self {
-                $crate::core::value::Val::expr($crate::core::value::IntoValue::into_value(v))
-            }
-        }
+        impl $crate::l1::PropertyType for $name {}
     };
+}
+
+/// A generated property type (a struct of an L1 resource's properties). Marking a type with it gives the
+/// conversions a property field needs: into a [`Value`](crate::core::value::Value), and into
+/// [`Val<Self>`](crate::core::value::Val) (so a field takes the struct or any expression). One blanket
+/// implementation for all, not two `From` impls per type: fewer impls to compile in every service.
+pub trait PropertyType: IntoValue {}
+
+impl<T: PropertyType> From<T> for crate::core::value::Value {
+    #[inline]
+    fn from(v: T) -> Self {
+        v.into_value()
+    }
+}
+
+impl<T: PropertyType> From<T> for crate::core::value::Val<T> {
+    #[inline]
+    fn from(v: T) -> Self {
+        crate::core::value::Val::expr(v.into_value())
+    }
 }
 
 "#;
@@ -251,36 +265,67 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
         resources.sort_by(|a, b| a.0.cmp(&b.0));
     }
 
+    // The services the hand-written constructs build on (the namespaces of `schemas/types.txt`) are modules of
+    // rcdk itself (`rcdk::l1::kinesis`, one cargo feature each); every other service is a crate of its own
+    // (`services/ec2` → `rcdk-ec2`), so adding one to a program compiles that service alone and never rcdk
+    // again (a feature change would recompile all of rcdk; docs/performance.md has the measurements).
+    let in_crate: BTreeSet<String> = read(&schemas.join("types.txt"))?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|t| t.split("::").nth(1).map(module_name))
+        .collect();
+    if let Some(unknown) = in_crate.iter().find(|s| !services.contains_key(*s)) {
+        return Err(format!("schemas/types.txt names service {unknown:?}, which has no schema in schemas/registry/"));
+    }
+
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let mut mod_rs = header.clone();
     mod_rs.push_str(
         "//! L1 resources: one Rust type per CloudFormation resource type and property type, generated from the\n\
          //! CloudFormation registry schemas vendored in `schemas/` (regenerate with `cargo run -p rcdk-codegen`).\n\
          //!\n\
+         //! The services the L2 constructs build on are modules here, one cargo feature each; every other service\n\
+         //! is a crate of its own in `services/` (`rcdk-ec2`, `rcdk-sqs`, …) with the same types.\n\
+         //!\n\
          //! Required properties are arguments of `new`, optional ones are chained setters; string enums are Rust\n\
          //! enums; every property also accepts a value expression (`Ref`, `Fn::GetAtt`, parameters…) through\n\
          //! [`Val`](crate::core::value::Val); secrets accept only [`SecretValue`](crate::core::value::SecretValue).\n\n",
     );
     mod_rs.push_str(MOD_RS_HELPERS);
-    for name in services.keys() {
+    for name in &in_crate {
         let _ = writeln!(mod_rs, "#[cfg(feature = \"{name}\")]\npub mod {name};");
     }
-    files.insert("mod.rs".into(), mod_rs);
+    files.insert("src/l1/mod.rs".into(), mod_rs);
+    let mut members = Vec::new();
     for (service, resources) in &services {
+        let standalone = !in_crate.contains(service);
+        let package = format!("rcdk-{service}");
         let mut out = header.clone();
         let namespace = resources[0].0.rsplit_once("::").map(|(ns, _)| ns).unwrap_or_default().to_string();
-        let _ = writeln!(
-            out,
-            "//! `{namespace}` resource types (cargo feature `{service}`): {}.\n//!",
-            resources
-                .iter()
-                .map(|(t, _)| format!("[`Cfn{0}`]", t.rsplit("::").next().unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let list = resources
+            .iter()
+            .map(|(t, _)| format!("[`Cfn{0}`]", t.rsplit("::").next().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if standalone {
+            let _ = writeln!(
+                out,
+                "//! `{namespace}` resource types for [`rcdk`] (crate `{package}`): {list}.\n//!\n\
+                 //! Add them to a [`Stack`](rcdk::core::stack::Stack) with `add_resource`; the `Fn::GetAtt` attributes of\n\
+                 //! a resource are methods of its handle, declared by one trait per resource (`Cfn…Attributes`), which\n\
+                 //! `use {}::*` brings into scope.\n//!",
+                package.replace('-', "_")
+            );
+        } else {
+            let _ = writeln!(out, "//! `{namespace}` resource types (cargo feature `{service}`): {list}.\n//!");
+        }
         let mut body = String::new();
         let mut uses = Uses::default();
         let mut submodules = BTreeSet::new();
+        let mut subs: Submodules = Vec::new();
+        let top_names: BTreeSet<String> =
+            resources.iter().map(|(t, _)| format!("Cfn{}", t.rsplit("::").next().unwrap_or_default())).collect();
         for (i, (type_name, schema)) in resources.iter().enumerate() {
             // Enums of the same property name with different values are all named after their owner
             // (`SnowflakeDestinationConfigurationS3BackupMode`), so no variant set gets the bare name by luck.
@@ -288,6 +333,13 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
             if !model.collided.is_empty() {
                 let collided = std::mem::take(&mut model.collided);
                 model = Model::build(type_name, schema, collided)?;
+            }
+            if standalone {
+                let trait_name = format!("{}Attributes", model.struct_name);
+                if top_names.contains(&trait_name) {
+                    return Err(format!("{type_name}: the attribute trait {trait_name} would shadow a resource type"));
+                }
+                model.crate_name = Some(package.replace('-', "_"));
             }
             // Two resource names that map to one submodule name (`FooBar` / `Foobar`) get numbered.
             let base = model.submodule.clone();
@@ -299,35 +351,58 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
             if i == 0 {
                 out.push_str(&model.module_example());
             }
-            model.render(&mut body, &mut uses);
+            let mut top = String::new();
+            let items = model.render(&mut top, &mut uses);
+            body.push_str(&top);
+            subs.push((model.submodule.clone(), model.struct_name.clone(), type_name.clone(), items));
+        }
+        body.push_str(&render_submodules(subs));
+        if standalone {
+            // The macros (`setters!`, `cfn_enum!`, `property_type!`) and `put` are rcdk's (src/l1/mod.rs).
+            out.push_str("#![warn(missing_docs)]\n\n");
+            if ["setters!", "cfn_enum!", "property_type!"].iter().any(|m| body.contains(m)) {
+                out.push_str("#[macro_use]\nextern crate rcdk;\n\n");
+            }
         }
         out.push_str(&uses.header(true));
         out.push_str(&body);
-        files.insert(format!("{service}.rs"), out);
+        if standalone {
+            // The same text as inside rcdk, with the engine named by its crate.
+            out = out.replace("crate::core::", "rcdk::core::").replace("crate::l1::", "rcdk::l1::");
+            files.insert(format!("services/{service}/src/lib.rs"), out);
+            files.insert(format!("services/{service}/Cargo.toml"), service_manifest(&version, &package, &namespace));
+            members.push(service.clone());
+        } else {
+            files.insert(format!("src/l1/{service}.rs"), out);
+        }
     }
+    files.insert("services/Cargo.toml".into(), services_workspace(&version, &members));
 
-    // Every service module sits behind a cargo feature of the same name; `default` is a subset (what the
+    // The services inside rcdk sit behind a cargo feature of the same name each; `default` is a subset (what the
     // hand-written constructs and the article's pipeline need), kept as the manifest has it.
     let manifest = read(&root.join("Cargo.toml"))?;
-    check_features(&manifest, &services.keys().cloned().collect())?;
+    check_features(&manifest, &in_crate)?;
 
-    let dir = root.join("src/l1");
     let mut changed = Vec::new();
     let mut formatted = BTreeMap::new();
     for (name, text) in &files {
-        let text = rustfmt(root, text)?;
-        let path = dir.join(name);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            changed.push(format!("src/l1/{name}"));
+        let text = if name.ends_with(".rs") { rustfmt(root, text)? } else { text.clone() };
+        if std::fs::read_to_string(root.join(name)).ok().as_deref() != Some(text.as_str()) {
+            changed.push(name.clone());
         }
         formatted.insert(name.clone(), text);
     }
+    // Anything in the generated folders that the generator would not write (a service that left the registry).
     let mut stale = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            if !files.contains_key(&name) {
-                stale.push(name);
+    for (dir, keep) in [("src/l1", &[][..]), ("services", &["Cargo.lock", "target", "README.md"][..])] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().to_string();
+                let path = format!("{dir}/{name}");
+                let generated = files.contains_key(&path) || files.keys().any(|f| f.starts_with(&format!("{path}/")));
+                if !generated && !keep.contains(&name.as_str()) {
+                    stale.push(path);
+                }
             }
         }
     }
@@ -337,25 +412,69 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
             eprintln!("out of date: {f}");
         }
         for f in &stale {
-            eprintln!("not generated (would be removed): src/l1/{f}");
+            eprintln!("not generated (would be removed): {f}");
         }
         if changed.is_empty() && stale.is_empty() {
-            eprintln!("src/l1/ is up to date ({} files)", files.len());
+            eprintln!("src/l1/ and services/ are up to date ({} files)", files.len());
             return Ok(true);
         }
         eprintln!("run `cargo run -p rcdk-codegen` to regenerate");
         return Ok(false);
     }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for (name, text) in &formatted {
-        let path = dir.join(name);
+        let path = root.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     for name in &stale {
-        let _ = std::fs::remove_file(dir.join(name));
+        let path = root.join(name);
+        let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
     }
-    eprintln!("wrote {} files to src/l1/ ({} changed, {} removed)", files.len(), changed.len(), stale.len());
+    eprintln!(
+        "wrote {} files to src/l1/ and services/ ({} changed, {} removed)",
+        files.len(),
+        changed.len(),
+        stale.len()
+    );
     Ok(true)
+}
+
+/// The manifest of one service crate: the generated module plus rcdk (without its L1 features: the crate needs
+/// only the engine, and leaves rcdk's features to the program).
+fn service_manifest(version: &str, package: &str, namespace: &str) -> String {
+    format!(
+        "# @generated by rcdk-codegen from CloudFormation registry schemas (cfn-lint {version}). Do not edit.\n\
+         [package]\n\
+         name = \"{package}\"\n\
+         version = \"0.1.0\"\n\
+         edition = \"2024\"\n\
+         rust-version = \"1.95\"\n\
+         description = \"Typed CloudFormation L1 resources of {namespace} for rcdk\"\n\
+         license = \"Apache-2.0\"\n\
+         publish = false\n\
+         \n\
+         [dependencies]\n\
+         rcdk = {{ path = \"../..\", version = \"0.1.0\", default-features = false }}\n"
+    )
+}
+
+/// `services/Cargo.toml`: the service crates are a workspace of their own, so the repository's `cargo test
+/// --workspace` does not build ~300 crates; CI checks them all with `--manifest-path services/Cargo.toml`.
+fn services_workspace(version: &str, members: &[String]) -> String {
+    let mut out = format!(
+        "# @generated by rcdk-codegen from CloudFormation registry schemas (cfn-lint {version}). Do not edit.\n\
+         # One crate per CloudFormation service namespace outside rcdk's own L1 modules (see services/README.md).\n\
+         [workspace]\n\
+         resolver = \"3\"\n\
+         members = [\n"
+    );
+    for m in members {
+        let _ = writeln!(out, "    \"{m}\",");
+    }
+    out.push_str("]\n");
+    out
 }
 
 /// The service module (and cargo feature) of a namespace: `EC2` → `ec2`, `ElasticLoadBalancingV2` →
@@ -511,6 +630,9 @@ struct Model<'a> {
     read_only_nested: BTreeSet<(String, String)>,
     fields: Vec<Field>,
     attrs: Vec<Attr>,
+    /// The crate the type is generated into when it is not rcdk itself (`rcdk_ec2`): its GetAtt methods are then
+    /// a trait's (an inherent `impl Handle<…>` is only allowed in the crate that defines `Handle`).
+    crate_name: Option<String>,
 }
 
 impl<'a> Model<'a> {
@@ -537,6 +659,7 @@ impl<'a> Model<'a> {
             read_only_nested: BTreeSet::new(),
             fields: Vec::new(),
             attrs: Vec::new(),
+            crate_name: None,
         };
         // Struct names for object definitions, decided up front so inline enums cannot take them.
         let struct_defs: Vec<String> =
@@ -808,7 +931,9 @@ impl<'a> Model<'a> {
     // -----------------------------------------------------------------------------------------------------------
     // Rendering
 
-    fn render(&self, out: &mut String, uses: &mut Uses) {
+    /// Writes the resource's own part to `out` and returns its submodule's property types and enums, each
+    /// rendered on its own (the caller puts them into the submodule, or into the service's shared module).
+    fn render(&self, out: &mut String, uses: &mut Uses) -> Vec<Item> {
         let sub = &self.submodule;
         let has_sub = !self.structs.is_empty() || !self.enums.is_empty();
         let prefix = if has_sub { format!("{sub}::") } else { String::new() };
@@ -828,54 +953,75 @@ impl<'a> Model<'a> {
             out.push_str("///\n");
             push_doc(
                 out,
-                &format!("Attributes (`Fn::GetAtt`, typed methods on `Handle<{name}>`): {}.", list.join(", ")),
+                &match &self.crate_name {
+                    Some(_) => format!(
+                        "Attributes (`Fn::GetAtt`, methods of [`{name}Attributes`] on `Handle<{name}>`): {}.",
+                        list.join(", ")
+                    ),
+                    None => {
+                        format!("Attributes (`Fn::GetAtt`, typed methods on `Handle<{name}>`): {}.", list.join(", "))
+                    }
+                },
                 "",
             );
         }
         self.render_struct(out, uses, name, &self.fields, &prefix, "", Some(&self.type_name));
 
-        let impl_attrs = !self.attrs.is_empty();
-        if impl_attrs {
-            let _ = writeln!(out, "\n/// `Fn::GetAtt` attributes of [`{name}`].\nimpl Handle<{name}> {{");
+        if !self.attrs.is_empty() {
+            let trait_name = format!("{name}Attributes");
+            if self.crate_name.is_some() {
+                let _ = writeln!(
+                    out,
+                    "\n/// `Fn::GetAtt` attributes of [`{name}`]: typed methods on `Handle<{name}>`.\npub trait {trait_name} {{"
+                );
+            } else {
+                let _ = writeln!(out, "\n/// `Fn::GetAtt` attributes of [`{name}`].\nimpl Handle<{name}> {{");
+            }
+            let mut methods = String::new();
             for a in &self.attrs {
-                push_doc(out, &a.doc, "    ");
-                let _ = writeln!(out, "    ///\n    /// `Fn::GetAtt` `{}`.", a.name);
                 uses.note_ty(a.ty);
                 let body = if a.ty == "Value" {
                     format!("self.get_att({:?})", a.name)
                 } else {
                     format!("Val::expr(self.get_att({:?}))", a.name)
                 };
-                let _ = writeln!(
-                    out,
-                    "    #[inline]\n    pub fn {}(&self) -> {} {{\n        {body}\n    }}",
-                    a.ident, a.ty
-                );
+                let sig = format!("fn {}(&self) -> {}", a.ident, a.ty);
+                push_doc(out, &a.doc, "    ");
+                if !a.doc.is_empty() {
+                    out.push_str("    ///\n");
+                }
+                let _ = writeln!(out, "    /// `Fn::GetAtt` `{}`.", a.name);
+                if self.crate_name.is_some() {
+                    let _ = writeln!(out, "    {sig};");
+                    let _ = writeln!(methods, "    #[inline]\n    {sig} {{\n        {body}\n    }}");
+                } else {
+                    let _ = writeln!(out, "    #[inline]\n    pub {sig} {{\n        {body}\n    }}");
+                }
             }
             out.push_str("}\n");
+            if self.crate_name.is_some() {
+                let _ = writeln!(out, "\nimpl {trait_name} for Handle<{name}> {{\n{methods}}}");
+            }
         }
 
-        if has_sub {
-            let _ =
-                writeln!(out, "\n/// Property types and enums of [`{name}`] (`{}`).\npub mod {sub} {{", self.type_name);
-            let mut body = String::new();
-            let mut sub_uses = Uses::default();
-            for (rust, s) in &self.structs {
-                body.push('\n');
-                push_doc(&mut body, &s.doc, "");
-                if s.doc.is_empty() {
-                    let _ = writeln!(body, "/// `{rust}` property type of `{}`.", self.type_name);
-                }
-                self.render_struct(&mut body, &mut sub_uses, rust, &s.fields, "", rust, None);
+        let mut items = Vec::new();
+        for (rust, s) in &self.structs {
+            let mut text = String::new();
+            let mut item_uses = Uses::default();
+            push_doc(&mut text, &s.doc, "");
+            if s.doc.is_empty() {
+                let _ = writeln!(text, "/// `{rust}` property type of {OWNER}.");
             }
-            for (rust, e) in &self.enums {
-                body.push('\n');
-                render_enum(&mut body, &mut sub_uses, rust, e);
-            }
-            out.push_str(&sub_uses.header(false));
-            out.push_str(&body);
-            out.push_str("}\n");
+            self.render_struct(&mut text, &mut item_uses, rust, &s.fields, "", rust, None);
+            items.push(Item { name: rust.clone(), text, uses: item_uses });
         }
+        for (rust, e) in &self.enums {
+            let mut text = String::new();
+            let mut item_uses = Uses::default();
+            render_enum(&mut text, &mut item_uses, rust, e);
+            items.push(Item { name: rust.clone(), text, uses: item_uses });
+        }
+        items
     }
 
     fn service_module(&self) -> String {
@@ -908,7 +1054,7 @@ impl<'a> Model<'a> {
         let derive_default = required.is_empty();
         let _ = writeln!(
             out,
-            "#[derive(Debug, Clone, PartialEq{})]\npub struct {name} {{",
+            "#[derive(Debug, Clone{})]\npub struct {name} {{",
             if derive_default { ", Default" } else { "" }
         );
         for f in fields {
@@ -1020,7 +1166,10 @@ impl<'a> Model<'a> {
     /// make `cargo test --all-features --doc` unusable): this resource added to a stack with placeholder values.
     fn module_example(&self) -> String {
         let mut out = String::from("//! # Example\n//!\n//! ```\n//! use rcdk::core::stack::{Stack, StackProps};\n");
-        let _ = writeln!(out, "//! use rcdk::l1::{}::*;", self.service_module());
+        match &self.crate_name {
+            Some(krate) => _ = writeln!(out, "//! use {krate}::*;"),
+            None => _ = writeln!(out, "//! use rcdk::l1::{}::*;", self.service_module()),
+        }
         out.push_str("//!\n//! let mut stack = Stack::new(\"Example\", StackProps::default()).unwrap();\n");
         let ctor = self.example_new(&self.fields, &self.struct_name, "", 0);
         let _ = writeln!(out, "//! let resource = stack.add_resource(\"Resource\", {ctor}).unwrap();");
@@ -1076,7 +1225,120 @@ fn render_enum(out: &mut String, _uses: &mut Uses, name: &str, e: &EnumModel) {
     out.push_str("    }\n}\n");
 }
 
-#[derive(Default)]
+/// Stands for the owning resource type in a property type's fallback doc until the item is placed, so that
+/// identical definitions of different resources render to identical text.
+const OWNER: &str = "@OWNER@";
+
+/// A property type or enum of a resource's submodule, rendered (with its `impl`s).
+struct Item {
+    name: String,
+    text: String,
+    uses: Uses,
+}
+
+/// The submodules of one service's resources: (submodule name, resource struct, type name, items).
+type Submodules = Vec<(String, String, String, Vec<Item>)>;
+
+/// Renders the resources' submodules. A property type or enum that several resources of the service define
+/// identically (same name, same text, and everything it names shared too — QuickSight's Analysis, Dashboard and
+/// Template share ~600 of them) is written once, into a `shared` module, and re-exported by each owner's
+/// submodule, so `analysis::Foo` and `dashboard::Foo` are the same type and compiled once.
+fn render_submodules(subs: Submodules) -> String {
+    let mut seen: BTreeMap<&str, (Option<&str>, usize)> = BTreeMap::new();
+    for (_, _, _, items) in &subs {
+        for item in items {
+            let e = seen.entry(item.name.as_str()).or_insert((Some(item.text.as_str()), 0));
+            if e.0 != Some(item.text.as_str()) {
+                e.0 = None;
+            }
+            e.1 += 1;
+        }
+    }
+    let mut shared: BTreeSet<&str> =
+        seen.iter().filter(|(_, (text, n))| text.is_some() && *n > 1).map(|(name, _)| *name).collect();
+    // An item can move only if every sibling it names moves with it.
+    loop {
+        let mut dropped = Vec::new();
+        for (_, _, _, items) in &subs {
+            let names: BTreeSet<&str> = items.iter().map(|i| i.name.as_str()).collect();
+            for item in items.iter().filter(|i| shared.contains(i.name.as_str())) {
+                if code_idents(&item.text).any(|id| id != item.name && names.contains(id) && !shared.contains(id)) {
+                    dropped.push(item.name.clone());
+                }
+            }
+        }
+        if dropped.is_empty() {
+            break;
+        }
+        for d in &dropped {
+            shared.remove(d.as_str());
+        }
+    }
+    let mut module = String::from("shared");
+    while subs.iter().any(|(sub, ..)| sub.trim_start_matches("r#") == module) {
+        module.push_str("_types");
+    }
+
+    let mut out = String::new();
+    let mut shared_items: BTreeMap<&str, (&Item, Vec<&str>)> = BTreeMap::new();
+    for (sub, struct_name, type_name, items) in &subs {
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n/// Property types and enums of [`{struct_name}`] (`{type_name}`).\npub mod {sub} {{");
+        let mut uses = Uses::default();
+        let mut body = String::new();
+        let mut reexports = Vec::new();
+        for item in items {
+            if shared.contains(item.name.as_str()) {
+                reexports.push(item.name.as_str());
+                shared_items.entry(item.name.as_str()).or_insert((item, Vec::new())).1.push(type_name);
+            } else {
+                uses.merge(&item.uses);
+                body.push('\n');
+                body.push_str(&item.text.replace(OWNER, &format!("`{type_name}`")));
+            }
+        }
+        out.push_str(&uses.header(false));
+        reexports.sort_unstable();
+        match reexports.as_slice() {
+            [] => {}
+            [one] => _ = writeln!(out, "pub use super::{module}::{one};"),
+            many => _ = writeln!(out, "pub use super::{module}::{{{}}};", many.join(", ")),
+        }
+        out.push_str(&body);
+        out.push_str("}\n");
+    }
+    if !shared_items.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n/// Property types and enums that several resources of this service define identically (defined once,\n\
+             /// re-exported by each resource's module).\npub mod {module} {{"
+        );
+        let mut uses = Uses::default();
+        let mut body = String::new();
+        for (item, owners) in shared_items.values() {
+            uses.merge(&item.uses);
+            let owners: Vec<String> = owners.iter().map(|t| format!("`{t}`")).collect();
+            body.push('\n');
+            body.push_str(&item.text.replace(OWNER, &owners.join(", ")));
+        }
+        out.push_str(&uses.header(false));
+        out.push_str(&body);
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// The identifiers of the code lines of a rendered item (doc comments skipped).
+fn code_idents(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("///"))
+        .flat_map(|l| l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+}
+
+#[derive(Default, Clone)]
 struct Uses {
     resource: bool,
     handle: bool,
@@ -1089,6 +1351,17 @@ struct Uses {
 }
 
 impl Uses {
+    fn merge(&mut self, other: &Uses) {
+        self.resource |= other.resource;
+        self.handle |= other.handle;
+        self.val |= other.val;
+        self.value |= other.value;
+        self.map |= other.map;
+        self.into_value |= other.into_value;
+        self.secret |= other.secret;
+        self.put |= other.put;
+    }
+
     fn note_ty(&mut self, ty: &str) {
         if ty.contains("Val<") {
             self.val = true;
@@ -1586,5 +1859,53 @@ mod tests {
         });
         let m = build(&schema);
         assert!(matches!(field(&m, "L").ty, Ty::Json));
+    }
+
+    fn item(name: &str, text: &str) -> Item {
+        Item {
+            name: name.into(),
+            text: format!("/// `{name}` of {OWNER}.\npub struct {name} {{ {text} }}\n"),
+            uses: Uses::default(),
+        }
+    }
+
+    #[test]
+    fn identical_property_types_are_defined_once_and_re_exported_by_each_owner() {
+        let subs = vec![
+            (
+                "a".into(),
+                "CfnA".into(),
+                "AWS::X::A".into(),
+                vec![item("Foo", "bar: Bar"), item("Bar", ""), item("Baz", "q: Qux"), item("Qux", "x: i64")],
+            ),
+            (
+                "b".into(),
+                "CfnB".into(),
+                "AWS::X::B".into(),
+                vec![item("Foo", "bar: Bar"), item("Bar", ""), item("Baz", "q: Qux"), item("Qux", "y: i64")],
+            ),
+        ];
+        let out = render_submodules(subs);
+        // Foo and Bar are identical in both: defined once, in `shared`, named with both owners.
+        assert_eq!(out.matches("pub struct Foo").count(), 1, "{out}");
+        assert_eq!(out.matches("pub struct Bar").count(), 1, "{out}");
+        assert!(out.contains("/// `Foo` of `AWS::X::A`, `AWS::X::B`."), "{out}");
+        assert_eq!(out.matches("pub use super::shared::{Bar, Foo};").count(), 2, "{out}");
+        // Qux differs, so Baz (identical, but naming Qux) stays in each owner's module too.
+        assert_eq!(out.matches("pub struct Baz").count(), 2, "{out}");
+        assert_eq!(out.matches("pub struct Qux").count(), 2, "{out}");
+        assert!(out.contains("/// `Qux` of `AWS::X::A`.") && out.contains("/// `Qux` of `AWS::X::B`."), "{out}");
+        let shared = out.split("pub mod shared {").nth(1).expect("a shared module");
+        assert!(!shared.contains("Baz") && !shared.contains("Qux"), "{out}");
+    }
+
+    #[test]
+    fn the_shared_module_avoids_a_resource_submodule_of_the_same_name() {
+        let subs = vec![
+            ("shared".into(), "CfnShared".into(), "AWS::X::Shared".into(), vec![item("Foo", "")]),
+            ("b".into(), "CfnB".into(), "AWS::X::B".into(), vec![item("Foo", "")]),
+        ];
+        let out = render_submodules(subs);
+        assert!(out.contains("pub mod shared_types {") && out.contains("pub use super::shared_types::Foo;"), "{out}");
     }
 }

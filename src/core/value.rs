@@ -589,6 +589,10 @@ impl SecretValue {
     /// A dynamic reference whose secret id is known only at deploy time (a `Ref` or a parameter):
     /// `Fn::Join ["", ["{{resolve:secretsmanager:", id, ":SecretString:<key>::}}"]]`, like CDK's
     /// `Secret.secretValue` of a created secret.
+    #[cfg_attr(
+        not(all(feature = "secretsmanager", feature = "kms", feature = "iam")),
+        allow(dead_code, reason = "used by the Secrets Manager L2 only, which is behind the L1 features it builds on")
+    )]
     pub(crate) fn secrets_manager_token(secret_id: Value, json_key: Option<&str>) -> SecretValue {
         let tail = format!(":SecretString:{}::}}}}", json_key.unwrap_or(""));
         SecretValue(Value::join("", [Value::from("{{resolve:secretsmanager:"), secret_id, Value::from(tail)]))

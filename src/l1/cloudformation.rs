@@ -25,7 +25,7 @@ use crate::l1::put;
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnChangeSet>`): `ChangeSetId` (`attr_change_set_id`), `StackId`
 /// (`attr_stack_id`), `CreationTime` (`attr_creation_time`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnChangeSet {
     /// The capabilities that are allowed in the stack.
     ///
@@ -191,43 +191,6 @@ impl Handle<CfnChangeSet> {
         Val::expr(self.get_att("CreationTime"))
     }
 }
-
-/// Property types and enums of [`CfnChangeSet`] (`AWS::CloudFormation::ChangeSet`).
-pub mod change_set {
-
-    cfn_enum! {
-        Capabilities[3] {
-            CapabilityIam = "CAPABILITY_IAM",
-            CapabilityNamedIam = "CAPABILITY_NAMED_IAM",
-            CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND",
-        }
-    }
-
-    cfn_enum! {
-        /// The type of change set operation.
-        ChangeSetType[3] {
-            Create = "CREATE",
-            Update = "UPDATE",
-            Import = "IMPORT",
-        }
-    }
-
-    cfn_enum! {
-        /// Determines how CloudFormation handles configuration drift during deployment.
-        DeploymentMode[1] {
-            RevertDrift = "REVERT_DRIFT",
-        }
-    }
-
-    cfn_enum! {
-        /// Determines what action will be taken if stack creation fails.
-        OnStackFailure[3] {
-            DoNothing = "DO_NOTHING",
-            Rollback = "ROLLBACK",
-            Delete = "DELETE",
-        }
-    }
-}
 /// The `AWS::CloudFormation::CustomResource` resource.
 ///
 /// Resource Type definition for AWS::CloudFormation::CustomResource
@@ -235,7 +198,7 @@ pub mod change_set {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnCustomResource>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnCustomResource {
     /// CloudFormation: `ServiceTimeout`.
     pub service_timeout: Option<Val<i64>>,
@@ -269,7 +232,6 @@ impl crate::core::element::CfnResource for CfnCustomResource {
 
 /// `Fn::GetAtt` attributes of [`CfnCustomResource`].
 impl Handle<CfnCustomResource> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -285,7 +247,7 @@ impl Handle<CfnCustomResource> {
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnGeneratedTemplate>`): `GeneratedTemplateId`
 /// (`attr_generated_template_id`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`), `Progress` (`attr_progress`), `TotalWarnings` (`attr_total_warnings`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnGeneratedTemplate {
     /// The name assigned to the generated template.
     ///
@@ -364,67 +326,6 @@ impl Handle<CfnGeneratedTemplate> {
         Val::expr(self.get_att("TotalWarnings"))
     }
 }
-
-/// Property types and enums of [`CfnGeneratedTemplate`] (`AWS::CloudFormation::GeneratedTemplate`).
-pub mod generated_template {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// The configuration details of the generated template.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct TemplateConfiguration {
-        /// The DeletionPolicy assigned to resources in the generated template.
-        ///
-        /// CloudFormation: `DeletionPolicy`.
-        pub deletion_policy: Option<Val<DeletionPolicy>>,
-
-        /// The UpdateReplacePolicy assigned to resources in the generated template.
-        ///
-        /// CloudFormation: `UpdateReplacePolicy`.
-        pub update_replace_policy: Option<Val<UpdateReplacePolicy>>,
-    }
-
-    impl TemplateConfiguration {
-        /// A new `TemplateConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            deletion_policy "DeletionPolicy": Val<DeletionPolicy>;
-            update_replace_policy "UpdateReplacePolicy": Val<UpdateReplacePolicy>;
-        }
-    }
-
-    impl IntoValue for TemplateConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DeletionPolicy", self.deletion_policy);
-            put(&mut m, "UpdateReplacePolicy", self.update_replace_policy);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TemplateConfiguration);
-
-    cfn_enum! {
-        /// The DeletionPolicy assigned to resources in the generated template.
-        DeletionPolicy[2] {
-            Delete = "DELETE",
-            Retain = "RETAIN",
-        }
-    }
-
-    cfn_enum! {
-        /// The UpdateReplacePolicy assigned to resources in the generated template.
-        UpdateReplacePolicy[2] {
-            Delete = "DELETE",
-            Retain = "RETAIN",
-        }
-    }
-}
 /// The `AWS::CloudFormation::GuardHook` resource.
 ///
 /// This is a CloudFormation resource for activating the first-party AWS::Hooks::GuardHook.
@@ -432,7 +333,7 @@ pub mod generated_template {
 /// `Ref` returns the primary identifier (`HookArn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnGuardHook>`): `HookArn` (`attr_hook_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnGuardHook {
     /// The typename alias for the hook.
     ///
@@ -544,207 +445,6 @@ impl Handle<CfnGuardHook> {
         Val::expr(self.get_att("HookArn"))
     }
 }
-
-/// Property types and enums of [`CfnGuardHook`] (`AWS::CloudFormation::GuardHook`).
-pub mod guard_hook {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// S3 Source Location for the Guard files.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct S3Location {
-        /// S3 uri of Guard files.
-        ///
-        /// CloudFormation: `Uri` (required).
-        pub uri: Val<String>,
-
-        /// S3 object version
-        ///
-        /// CloudFormation: `VersionId`.
-        pub version_id: Option<Val<String>>,
-    }
-
-    impl S3Location {
-        /// A new `S3Location` from its required properties (`Uri`).
-        pub fn new(uri: impl Into<Val<String>>) -> Self {
-            Self { uri: uri.into(), version_id: None }
-        }
-
-        setters! {
-            version_id "VersionId": Val<String>;
-        }
-    }
-
-    impl IntoValue for S3Location {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Uri".into(), self.uri.into_value());
-            put(&mut m, "VersionId", self.version_id);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3Location);
-
-    /// Filters to allow hooks to target specific stack attributes
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct StackFilters {
-        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
-        /// the Hook pass if all filters match
-        ///
-        /// CloudFormation: `FilteringCriteria` (required).
-        pub filtering_criteria: Val<FilteringCriteria>,
-
-        /// List of stack names as filters
-        ///
-        /// CloudFormation: `StackNames`.
-        pub stack_names: Option<Val<StackNames>>,
-
-        /// List of stack roles that are performing the stack operations.
-        ///
-        /// CloudFormation: `StackRoles`.
-        pub stack_roles: Option<Val<StackRoles>>,
-    }
-
-    impl StackFilters {
-        /// A new `StackFilters` from its required properties (`FilteringCriteria`).
-        pub fn new(filtering_criteria: impl Into<Val<FilteringCriteria>>) -> Self {
-            Self { filtering_criteria: filtering_criteria.into(), stack_names: None, stack_roles: None }
-        }
-
-        setters! {
-            stack_names "StackNames": Val<StackNames>;
-            stack_roles "StackRoles": Val<StackRoles>;
-        }
-    }
-
-    impl IntoValue for StackFilters {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FilteringCriteria".into(), self.filtering_criteria.into_value());
-            put(&mut m, "StackNames", self.stack_names);
-            put(&mut m, "StackRoles", self.stack_roles);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StackFilters);
-
-    /// List of stack names as filters
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct StackNames {
-        /// List of stack names that the hook is going to be excluded from
-        ///
-        /// CloudFormation: `Exclude`.
-        pub exclude: Option<Val<Vec<String>>>,
-
-        /// List of stack names that the hook is going to target
-        ///
-        /// CloudFormation: `Include`.
-        pub include: Option<Val<Vec<String>>>,
-    }
-
-    impl StackNames {
-        /// A new `StackNames` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            exclude "Exclude": Val<Vec<String>>;
-            include "Include": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for StackNames {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Exclude", self.exclude);
-            put(&mut m, "Include", self.include);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StackNames);
-
-    /// List of stack roles that are performing the stack operations.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct StackRoles {
-        /// List of stack roles that the hook is going to be excluded from
-        ///
-        /// CloudFormation: `Exclude`.
-        pub exclude: Option<Val<Vec<String>>>,
-
-        /// List of stack roles that the hook is going to target
-        ///
-        /// CloudFormation: `Include`.
-        pub include: Option<Val<Vec<String>>>,
-    }
-
-    impl StackRoles {
-        /// A new `StackRoles` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            exclude "Exclude": Val<Vec<String>>;
-            include "Include": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for StackRoles {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Exclude", self.exclude);
-            put(&mut m, "Include", self.include);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StackRoles);
-
-    cfn_enum! {
-        /// Attribute to specify CloudFormation behavior on hook failure.
-        FailureMode[2] {
-            Fail = "FAIL",
-            Warn = "WARN",
-        }
-    }
-
-    cfn_enum! {
-        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
-        /// the Hook pass if all filters match
-        FilteringCriteria[2] {
-            All = "ALL",
-            Any = "ANY",
-        }
-    }
-
-    cfn_enum! {
-        /// Attribute to specify which stacks this hook applies to or should get invoked for
-        HookStatus[2] {
-            Enabled = "ENABLED",
-            Disabled = "DISABLED",
-        }
-    }
-
-    cfn_enum! {
-        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
-        TargetOperation[4] {
-            Resource = "RESOURCE",
-            Stack = "STACK",
-            ChangeSet = "CHANGE_SET",
-            CloudControl = "CLOUD_CONTROL",
-        }
-    }
-}
 /// The `AWS::CloudFormation::HookDefaultVersion` resource.
 ///
 /// Set a version as default version for a hook in CloudFormation Registry.
@@ -752,7 +452,7 @@ pub mod guard_hook {
 /// `Ref` returns the primary identifier (`Arn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnHookDefaultVersion>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnHookDefaultVersion {
     /// The name of the type being registered.
     ///
@@ -817,7 +517,7 @@ impl Handle<CfnHookDefaultVersion> {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnHookTypeConfig>`): `ConfigurationArn`
 /// (`attr_configuration_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnHookTypeConfig {
     /// The configuration data for the extension, in this account and region.
     ///
@@ -881,17 +581,6 @@ impl Handle<CfnHookTypeConfig> {
         Val::expr(self.get_att("ConfigurationArn"))
     }
 }
-
-/// Property types and enums of [`CfnHookTypeConfig`] (`AWS::CloudFormation::HookTypeConfig`).
-pub mod hook_type_config {
-
-    cfn_enum! {
-        /// An alias by which to refer to this extension configuration data.
-        ConfigurationAlias[1] {
-            Default = "default",
-        }
-    }
-}
 /// The `AWS::CloudFormation::HookVersion` resource.
 ///
 /// Publishes new or first hook version to AWS CloudFormation Registry.
@@ -901,7 +590,7 @@ pub mod hook_type_config {
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnHookVersion>`): `Arn` (`attr_arn`), `IsDefaultVersion`
 /// (`attr_is_default_version`), `Visibility` (`attr_visibility`), `VersionId` (`attr_version_id`), `TypeArn`
 /// (`attr_type_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnHookVersion {
     /// The Amazon Resource Name (ARN) of the IAM execution role to use to register the type. If your resource type
     /// calls AWS APIs in any of its handlers, you must create an IAM execution role that includes the necessary
@@ -1010,52 +699,6 @@ impl Handle<CfnHookVersion> {
         Val::expr(self.get_att("TypeArn"))
     }
 }
-
-/// Property types and enums of [`CfnHookVersion`] (`AWS::CloudFormation::HookVersion`).
-pub mod hook_version {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `LoggingConfig` property type of `AWS::CloudFormation::HookVersion`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
-        /// handlers.
-        ///
-        /// CloudFormation: `LogGroupName`.
-        pub log_group_name: Option<Val<String>>,
-
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        ///
-        /// CloudFormation: `LogRoleArn`.
-        pub log_role_arn: Option<Val<String>>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            log_group_name "LogGroupName": Val<String>;
-            log_role_arn "LogRoleArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LogGroupName", self.log_group_name);
-            put(&mut m, "LogRoleArn", self.log_role_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
-}
 /// The `AWS::CloudFormation::LambdaHook` resource.
 ///
 /// This is a CloudFormation resource for the first-party AWS::Hooks::LambdaHook.
@@ -1063,7 +706,7 @@ pub mod hook_version {
 /// `Ref` returns the primary identifier (`HookArn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLambdaHook>`): `HookArn` (`attr_hook_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnLambdaHook {
     /// The typename alias for the hook.
     ///
@@ -1181,204 +824,6 @@ impl Handle<CfnLambdaHook> {
         Val::expr(self.get_att("HookArn"))
     }
 }
-
-/// Property types and enums of [`CfnLambdaHook`] (`AWS::CloudFormation::LambdaHook`).
-pub mod lambda_hook {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// Contains logging configuration information for an extension.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch Logs group to which CloudFormation sends error logging information when invoking the
-        /// extension's handlers.
-        ///
-        /// CloudFormation: `LogGroupName` (required).
-        pub log_group_name: Val<String>,
-
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch Logs.
-        ///
-        /// CloudFormation: `LogRoleArn` (required).
-        pub log_role_arn: Val<String>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` from its required properties (`LogGroupName`, `LogRoleArn`).
-        pub fn new(log_group_name: impl Into<Val<String>>, log_role_arn: impl Into<Val<String>>) -> Self {
-            Self { log_group_name: log_group_name.into(), log_role_arn: log_role_arn.into() }
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("LogGroupName".into(), self.log_group_name.into_value());
-            m.insert("LogRoleArn".into(), self.log_role_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
-
-    /// Filters to allow hooks to target specific stack attributes
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct StackFilters {
-        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
-        /// the Hook pass if all filters match
-        ///
-        /// CloudFormation: `FilteringCriteria` (required).
-        pub filtering_criteria: Val<FilteringCriteria>,
-
-        /// List of stack names as filters
-        ///
-        /// CloudFormation: `StackNames`.
-        pub stack_names: Option<Val<StackNames>>,
-
-        /// List of stack roles that are performing the stack operations.
-        ///
-        /// CloudFormation: `StackRoles`.
-        pub stack_roles: Option<Val<StackRoles>>,
-    }
-
-    impl StackFilters {
-        /// A new `StackFilters` from its required properties (`FilteringCriteria`).
-        pub fn new(filtering_criteria: impl Into<Val<FilteringCriteria>>) -> Self {
-            Self { filtering_criteria: filtering_criteria.into(), stack_names: None, stack_roles: None }
-        }
-
-        setters! {
-            stack_names "StackNames": Val<StackNames>;
-            stack_roles "StackRoles": Val<StackRoles>;
-        }
-    }
-
-    impl IntoValue for StackFilters {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FilteringCriteria".into(), self.filtering_criteria.into_value());
-            put(&mut m, "StackNames", self.stack_names);
-            put(&mut m, "StackRoles", self.stack_roles);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StackFilters);
-
-    /// List of stack names as filters
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct StackNames {
-        /// List of stack names that the hook is going to be excluded from
-        ///
-        /// CloudFormation: `Exclude`.
-        pub exclude: Option<Val<Vec<String>>>,
-
-        /// List of stack names that the hook is going to target
-        ///
-        /// CloudFormation: `Include`.
-        pub include: Option<Val<Vec<String>>>,
-    }
-
-    impl StackNames {
-        /// A new `StackNames` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            exclude "Exclude": Val<Vec<String>>;
-            include "Include": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for StackNames {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Exclude", self.exclude);
-            put(&mut m, "Include", self.include);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StackNames);
-
-    /// List of stack roles that are performing the stack operations.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct StackRoles {
-        /// List of stack roles that the hook is going to be excluded from
-        ///
-        /// CloudFormation: `Exclude`.
-        pub exclude: Option<Val<Vec<String>>>,
-
-        /// List of stack roles that the hook is going to target
-        ///
-        /// CloudFormation: `Include`.
-        pub include: Option<Val<Vec<String>>>,
-    }
-
-    impl StackRoles {
-        /// A new `StackRoles` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            exclude "Exclude": Val<Vec<String>>;
-            include "Include": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for StackRoles {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Exclude", self.exclude);
-            put(&mut m, "Include", self.include);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StackRoles);
-
-    cfn_enum! {
-        /// Attribute to specify CloudFormation behavior on hook failure.
-        FailureMode[2] {
-            Fail = "FAIL",
-            Warn = "WARN",
-        }
-    }
-
-    cfn_enum! {
-        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
-        /// the Hook pass if all filters match
-        FilteringCriteria[2] {
-            All = "ALL",
-            Any = "ANY",
-        }
-    }
-
-    cfn_enum! {
-        /// Attribute to specify which stacks this hook applies to or should get invoked for
-        HookStatus[2] {
-            Enabled = "ENABLED",
-            Disabled = "DISABLED",
-        }
-    }
-
-    cfn_enum! {
-        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
-        TargetOperation[4] {
-            Resource = "RESOURCE",
-            Stack = "STACK",
-            ChangeSet = "CHANGE_SET",
-            CloudControl = "CLOUD_CONTROL",
-        }
-    }
-}
 /// The `AWS::CloudFormation::Macro` resource.
 ///
 /// Resource Type definition for AWS::CloudFormation::Macro
@@ -1386,7 +831,7 @@ pub mod lambda_hook {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMacro>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnMacro {
     /// CloudFormation: `Description`.
     pub description: Option<Val<String>>,
@@ -1440,7 +885,6 @@ impl crate::core::element::CfnResource for CfnMacro {
 
 /// `Fn::GetAtt` attributes of [`CfnMacro`].
 impl Handle<CfnMacro> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -1452,7 +896,7 @@ impl Handle<CfnMacro> {
 /// A module that has been registered in the CloudFormation registry as the default version
 ///
 /// `Ref` returns the primary identifier (`Arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnModuleDefaultVersion {
     /// The Amazon Resource Name (ARN) of the module version to set as the default version.
     ///
@@ -1506,7 +950,7 @@ impl crate::core::element::CfnResource for CfnModuleDefaultVersion {
 /// (`attr_description`), `DocumentationUrl` (`attr_documentation_url`), `IsDefaultVersion` (`attr_is_default_version`),
 /// `Schema` (`attr_schema`), `TimeCreated` (`attr_time_created`), `VersionId` (`attr_version_id`), `Visibility`
 /// (`attr_visibility`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnModuleVersion {
     /// The name of the module being registered.
     ///
@@ -1612,7 +1056,7 @@ impl Handle<CfnModuleVersion> {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnPublicTypeVersion>`): `PublicTypeArn`
 /// (`attr_public_type_arn`), `TypeVersionArn` (`attr_type_version_arn`), `PublisherId` (`attr_publisher_id`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnPublicTypeVersion {
     /// The Amazon Resource Number (ARN) of the extension.
     ///
@@ -1698,19 +1142,6 @@ impl Handle<CfnPublicTypeVersion> {
         Val::expr(self.get_att("PublisherId"))
     }
 }
-
-/// Property types and enums of [`CfnPublicTypeVersion`] (`AWS::CloudFormation::PublicTypeVersion`).
-pub mod public_type_version {
-
-    cfn_enum! {
-        /// The kind of extension
-        Type[3] {
-            Resource = "RESOURCE",
-            Module = "MODULE",
-            Hook = "HOOK",
-        }
-    }
-}
 /// The `AWS::CloudFormation::Publisher` resource.
 ///
 /// Register as a publisher in the CloudFormation Registry.
@@ -1720,7 +1151,7 @@ pub mod public_type_version {
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnPublisher>`): `PublisherId` (`attr_publisher_id`),
 /// `PublisherStatus` (`attr_publisher_status`), `PublisherProfile` (`attr_publisher_profile`), `IdentityProvider`
 /// (`attr_identity_provider`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnPublisher {
     /// Whether you accept the terms and conditions for publishing extensions in the CloudFormation registry. You must
     /// accept the terms and conditions in order to publish public extensions to the CloudFormation registry. The terms
@@ -1799,7 +1230,7 @@ impl Handle<CfnPublisher> {
 /// `Ref` returns the primary identifier (`Arn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnResourceDefaultVersion>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnResourceDefaultVersion {
     /// The name of the type being registered.
     ///
@@ -1865,7 +1296,7 @@ impl Handle<CfnResourceDefaultVersion> {
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnResourceVersion>`): `Arn` (`attr_arn`), `IsDefaultVersion`
 /// (`attr_is_default_version`), `ProvisioningType` (`attr_provisioning_type`), `Visibility` (`attr_visibility`),
 /// `VersionId` (`attr_version_id`), `TypeArn` (`attr_type_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnResourceVersion {
     /// The Amazon Resource Name (ARN) of the IAM execution role to use to register the type. If your resource type
     /// calls AWS APIs in any of its handlers, you must create an IAM execution role that includes the necessary
@@ -1982,52 +1413,6 @@ impl Handle<CfnResourceVersion> {
         Val::expr(self.get_att("TypeArn"))
     }
 }
-
-/// Property types and enums of [`CfnResourceVersion`] (`AWS::CloudFormation::ResourceVersion`).
-pub mod resource_version {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `LoggingConfig` property type of `AWS::CloudFormation::ResourceVersion`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
-        /// handlers.
-        ///
-        /// CloudFormation: `LogGroupName`.
-        pub log_group_name: Option<Val<String>>,
-
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        ///
-        /// CloudFormation: `LogRoleArn`.
-        pub log_role_arn: Option<Val<String>>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            log_group_name "LogGroupName": Val<String>;
-            log_role_arn "LogRoleArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LogGroupName", self.log_group_name);
-            put(&mut m, "LogRoleArn", self.log_role_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
-}
 /// The `AWS::CloudFormation::Stack` resource.
 ///
 /// The AWS::CloudFormation::Stack resource nests a stack as a resource in a top-level template.
@@ -2035,7 +1420,7 @@ pub mod resource_version {
 /// `Ref` returns the primary identifier (`StackId`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStack>`): `StackId` (`attr_stack_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnStack {
     /// CloudFormation: `NotificationARNs`.
     pub notification_arns: Option<Val<Vec<String>>>,
@@ -2090,7 +1475,6 @@ impl crate::core::element::CfnResource for CfnStack {
 
 /// `Fn::GetAtt` attributes of [`CfnStack`].
 impl Handle<CfnStack> {
-    ///
     /// `Fn::GetAtt` `StackId`.
     #[inline]
     pub fn attr_stack_id(&self) -> Val<String> {
@@ -2104,7 +1488,7 @@ impl Handle<CfnStack> {
 /// `Ref` returns the primary identifier (`StackSetId`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStackSet>`): `StackSetId` (`attr_stack_set_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnStackSet {
     /// The Amazon Resource Number (ARN) of the IAM role to use to create this stack set. Specify an IAM role only if
     /// you are using customized administrator roles to control which users or groups can manage specific stack sets
@@ -2270,336 +1654,6 @@ impl Handle<CfnStackSet> {
         Val::expr(self.get_att("StackSetId"))
     }
 }
-
-/// Property types and enums of [`CfnStackSet`] (`AWS::CloudFormation::StackSet`).
-pub mod stack_set {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `AutoDeployment` property type of `AWS::CloudFormation::StackSet`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AutoDeployment {
-        /// A list of StackSet ARNs that this StackSet depends on for auto-deployment operations. When auto-deployment is
-        /// triggered, operations will be sequenced to ensure all dependencies complete successfully before this StackSet's
-        /// operation begins.
-        ///
-        /// CloudFormation: `DependsOn`.
-        pub depends_on: Option<Val<Vec<String>>>,
-
-        /// If set to true, StackSets automatically deploys additional stack instances to AWS Organizations accounts that
-        /// are added to a target organization or organizational unit (OU) in the specified Regions. If an account is
-        /// removed from a target organization or OU, StackSets deletes stack instances from the account in the specified
-        /// Regions.
-        ///
-        /// CloudFormation: `Enabled`.
-        pub enabled: Option<Val<bool>>,
-
-        /// If set to true, stack resources are retained when an account is removed from a target organization or OU. If set
-        /// to false, stack resources are deleted. Specify only if Enabled is set to True.
-        ///
-        /// CloudFormation: `RetainStacksOnAccountRemoval`.
-        pub retain_stacks_on_account_removal: Option<Val<bool>>,
-    }
-
-    impl AutoDeployment {
-        /// A new `AutoDeployment` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            depends_on "DependsOn": Val<Vec<String>>;
-            enabled "Enabled": Val<bool>;
-            retain_stacks_on_account_removal "RetainStacksOnAccountRemoval": Val<bool>;
-        }
-    }
-
-    impl IntoValue for AutoDeployment {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DependsOn", self.depends_on);
-            put(&mut m, "Enabled", self.enabled);
-            put(&mut m, "RetainStacksOnAccountRemoval", self.retain_stacks_on_account_removal);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AutoDeployment);
-
-    /// The AWS OrganizationalUnitIds or Accounts for which to create stack instances in the specified Regions.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DeploymentTargets {
-        /// The filter type you want to apply on organizational units and accounts.
-        ///
-        /// CloudFormation: `AccountFilterType`.
-        pub account_filter_type: Option<Val<AccountFilterType>>,
-
-        /// AWS accounts that you want to create stack instances in the specified Region(s) for.
-        ///
-        /// CloudFormation: `Accounts`.
-        pub accounts: Option<Val<Vec<String>>>,
-
-        /// Returns the value of the AccountsUrl property. AccountsUrl is currently not supported when using Account Level
-        /// Targeting (ALT).
-        ///
-        /// CloudFormation: `AccountsUrl`.
-        pub accounts_url: Option<Val<String>>,
-
-        /// The organization root ID or organizational unit (OU) IDs to which StackSets deploys.
-        ///
-        /// CloudFormation: `OrganizationalUnitIds`.
-        pub organizational_unit_ids: Option<Val<Vec<String>>>,
-    }
-
-    impl DeploymentTargets {
-        /// A new `DeploymentTargets` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            account_filter_type "AccountFilterType": Val<AccountFilterType>;
-            accounts "Accounts": Val<Vec<String>>;
-            accounts_url "AccountsUrl": Val<String>;
-            organizational_unit_ids "OrganizationalUnitIds": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for DeploymentTargets {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AccountFilterType", self.account_filter_type);
-            put(&mut m, "Accounts", self.accounts);
-            put(&mut m, "AccountsUrl", self.accounts_url);
-            put(&mut m, "OrganizationalUnitIds", self.organizational_unit_ids);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DeploymentTargets);
-
-    /// Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ManagedExecution {
-        /// CloudFormation: `Active`.
-        pub active: Option<Val<bool>>,
-    }
-
-    impl ManagedExecution {
-        /// A new `ManagedExecution` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            active "Active": Val<bool>;
-        }
-    }
-
-    impl IntoValue for ManagedExecution {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Active", self.active);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ManagedExecution);
-
-    /// The user-specified preferences for how AWS CloudFormation performs a stack set operation.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OperationPreferences {
-        /// CloudFormation: `ConcurrencyMode`.
-        pub concurrency_mode: Option<Val<ConcurrencyMode>>,
-
-        /// CloudFormation: `FailureToleranceCount`.
-        pub failure_tolerance_count: Option<Val<i64>>,
-
-        /// CloudFormation: `FailureTolerancePercentage`.
-        pub failure_tolerance_percentage: Option<Val<i64>>,
-
-        /// CloudFormation: `MaxConcurrentCount`.
-        pub max_concurrent_count: Option<Val<i64>>,
-
-        /// CloudFormation: `MaxConcurrentPercentage`.
-        pub max_concurrent_percentage: Option<Val<i64>>,
-
-        /// CloudFormation: `RegionConcurrencyType`.
-        pub region_concurrency_type: Option<Val<RegionConcurrencyType>>,
-
-        /// CloudFormation: `RegionOrder`.
-        pub region_order: Option<Val<Vec<String>>>,
-    }
-
-    impl OperationPreferences {
-        /// A new `OperationPreferences` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            concurrency_mode "ConcurrencyMode": Val<ConcurrencyMode>;
-            failure_tolerance_count "FailureToleranceCount": Val<i64>;
-            failure_tolerance_percentage "FailureTolerancePercentage": Val<i64>;
-            max_concurrent_count "MaxConcurrentCount": Val<i64>;
-            max_concurrent_percentage "MaxConcurrentPercentage": Val<i64>;
-            region_concurrency_type "RegionConcurrencyType": Val<RegionConcurrencyType>;
-            region_order "RegionOrder": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for OperationPreferences {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ConcurrencyMode", self.concurrency_mode);
-            put(&mut m, "FailureToleranceCount", self.failure_tolerance_count);
-            put(&mut m, "FailureTolerancePercentage", self.failure_tolerance_percentage);
-            put(&mut m, "MaxConcurrentCount", self.max_concurrent_count);
-            put(&mut m, "MaxConcurrentPercentage", self.max_concurrent_percentage);
-            put(&mut m, "RegionConcurrencyType", self.region_concurrency_type);
-            put(&mut m, "RegionOrder", self.region_order);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(OperationPreferences);
-
-    /// `Parameter` property type of `AWS::CloudFormation::StackSet`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Parameter {
-        /// The key associated with the parameter. If you don't specify a key and value for a particular parameter, AWS
-        /// CloudFormation uses the default value that is specified in your template.
-        ///
-        /// CloudFormation: `ParameterKey` (required).
-        pub parameter_key: Val<String>,
-
-        /// The input value associated with the parameter.
-        ///
-        /// CloudFormation: `ParameterValue` (required).
-        pub parameter_value: Val<String>,
-    }
-
-    impl Parameter {
-        /// A new `Parameter` from its required properties (`ParameterKey`, `ParameterValue`).
-        pub fn new(parameter_key: impl Into<Val<String>>, parameter_value: impl Into<Val<String>>) -> Self {
-            Self { parameter_key: parameter_key.into(), parameter_value: parameter_value.into() }
-        }
-    }
-
-    impl IntoValue for Parameter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ParameterKey".into(), self.parameter_key.into_value());
-            m.insert("ParameterValue".into(), self.parameter_value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Parameter);
-
-    /// Stack instances in some specific accounts and Regions.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct StackInstances {
-        /// CloudFormation: `DeploymentTargets` (required).
-        pub deployment_targets: Val<DeploymentTargets>,
-
-        /// A list of stack set parameters whose values you want to override in the selected stack instances.
-        ///
-        /// CloudFormation: `ParameterOverrides`.
-        pub parameter_overrides: Option<Val<Vec<Parameter>>>,
-
-        /// The names of one or more Regions where you want to create stack instances using the specified AWS account(s).
-        ///
-        /// CloudFormation: `Regions` (required).
-        pub regions: Val<Vec<String>>,
-    }
-
-    impl StackInstances {
-        /// A new `StackInstances` from its required properties (`DeploymentTargets`, `Regions`).
-        pub fn new(deployment_targets: DeploymentTargets, regions: impl Into<Val<Vec<String>>>) -> Self {
-            Self { deployment_targets: deployment_targets.into(), parameter_overrides: None, regions: regions.into() }
-        }
-
-        setters! {
-            parameter_overrides "ParameterOverrides": Val<Vec<Parameter>>;
-        }
-    }
-
-    impl IntoValue for StackInstances {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("DeploymentTargets".into(), self.deployment_targets.into_value());
-            put(&mut m, "ParameterOverrides", self.parameter_overrides);
-            m.insert("Regions".into(), self.regions.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StackInstances);
-
-    cfn_enum! {
-        /// The filter type you want to apply on organizational units and accounts.
-        AccountFilterType[4] {
-            None = "NONE",
-            Union = "UNION",
-            Intersection = "INTERSECTION",
-            Difference = "DIFFERENCE",
-        }
-    }
-
-    cfn_enum! {
-        /// Specifies the AWS account that you are acting from. By default, SELF is specified. For self-managed permissions,
-        /// specify SELF; for service-managed permissions, if you are signed in to the organization's management account,
-        /// specify SELF. If you are signed in to a delegated administrator account, specify DELEGATED_ADMIN.
-        CallAs[2] {
-            Self2 = "SELF",
-            DelegatedAdmin = "DELEGATED_ADMIN",
-        }
-    }
-
-    cfn_enum! {
-        Capability[3] {
-            CapabilityIam = "CAPABILITY_IAM",
-            CapabilityNamedIam = "CAPABILITY_NAMED_IAM",
-            CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND",
-        }
-    }
-
-    cfn_enum! {
-        /// Specifies how the concurrency level behaves during the operation execution.
-        ConcurrencyMode[2] {
-            StrictFailureTolerance = "STRICT_FAILURE_TOLERANCE",
-            SoftFailureTolerance = "SOFT_FAILURE_TOLERANCE",
-        }
-    }
-
-    cfn_enum! {
-        /// Describes how the IAM roles required for stack set operations are created. By default, SELF-MANAGED is
-        /// specified.
-        PermissionModel[2] {
-            ServiceManaged = "SERVICE_MANAGED",
-            SelfManaged = "SELF_MANAGED",
-        }
-    }
-
-    cfn_enum! {
-        /// The concurrency type of deploying StackSets operations in regions, could be in parallel or one region at a time
-        RegionConcurrencyType[2] {
-            Sequential = "SEQUENTIAL",
-            Parallel = "PARALLEL",
-        }
-    }
-}
 /// The `AWS::CloudFormation::TypeActivation` resource.
 ///
 /// Enable a resource that has been published in the CloudFormation Registry.
@@ -2607,7 +1661,7 @@ pub mod stack_set {
 /// `Ref` returns the primary identifier (`Arn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnTypeActivation>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnTypeActivation {
     /// Whether to automatically update the extension in this account and region when a new minor version is published
     /// by the extension publisher. Major versions released by the publisher must be manually updated.
@@ -2720,70 +1774,6 @@ impl Handle<CfnTypeActivation> {
         Val::expr(self.get_att("Arn"))
     }
 }
-
-/// Property types and enums of [`CfnTypeActivation`] (`AWS::CloudFormation::TypeActivation`).
-pub mod type_activation {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `LoggingConfig` property type of `AWS::CloudFormation::TypeActivation`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
-        /// handlers.
-        ///
-        /// CloudFormation: `LogGroupName`.
-        pub log_group_name: Option<Val<String>>,
-
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        ///
-        /// CloudFormation: `LogRoleArn`.
-        pub log_role_arn: Option<Val<String>>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            log_group_name "LogGroupName": Val<String>;
-            log_role_arn "LogRoleArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LogGroupName", self.log_group_name);
-            put(&mut m, "LogRoleArn", self.log_role_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
-
-    cfn_enum! {
-        /// The kind of extension
-        Type[3] {
-            Resource = "RESOURCE",
-            Module = "MODULE",
-            Hook = "HOOK",
-        }
-    }
-
-    cfn_enum! {
-        /// Manually updates a previously-enabled type to a new major or minor version, if available. You can also use this
-        /// parameter to update the value of AutoUpdateEnabled
-        VersionBump[2] {
-            Major = "MAJOR",
-            Minor = "MINOR",
-        }
-    }
-}
 /// The `AWS::CloudFormation::WaitCondition` resource.
 ///
 /// Resource Type definition for AWS::CloudFormation::WaitCondition
@@ -2791,7 +1781,7 @@ pub mod type_activation {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWaitCondition>`): `Data` (`attr_data`), `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnWaitCondition {
     /// CloudFormation: `Count`.
     pub count: Option<Val<i64>>,
@@ -2832,13 +1822,11 @@ impl crate::core::element::CfnResource for CfnWaitCondition {
 
 /// `Fn::GetAtt` attributes of [`CfnWaitCondition`].
 impl Handle<CfnWaitCondition> {
-    ///
     /// `Fn::GetAtt` `Data`.
     #[inline]
     pub fn attr_data(&self) -> Value {
         self.get_att("Data")
     }
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -2852,7 +1840,7 @@ impl Handle<CfnWaitCondition> {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWaitConditionHandle>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnWaitConditionHandle {}
 
 impl CfnWaitConditionHandle {
@@ -2874,10 +1862,867 @@ impl crate::core::element::CfnResource for CfnWaitConditionHandle {
 
 /// `Fn::GetAtt` attributes of [`CfnWaitConditionHandle`].
 impl Handle<CfnWaitConditionHandle> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
+    }
+}
+
+/// Property types and enums of [`CfnChangeSet`] (`AWS::CloudFormation::ChangeSet`).
+pub mod change_set {
+
+    cfn_enum! {
+        Capabilities[3] {
+            CapabilityIam = "CAPABILITY_IAM",
+            CapabilityNamedIam = "CAPABILITY_NAMED_IAM",
+            CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of change set operation.
+        ChangeSetType[3] {
+            Create = "CREATE",
+            Update = "UPDATE",
+            Import = "IMPORT",
+        }
+    }
+
+    cfn_enum! {
+        /// Determines how CloudFormation handles configuration drift during deployment.
+        DeploymentMode[1] {
+            RevertDrift = "REVERT_DRIFT",
+        }
+    }
+
+    cfn_enum! {
+        /// Determines what action will be taken if stack creation fails.
+        OnStackFailure[3] {
+            DoNothing = "DO_NOTHING",
+            Rollback = "ROLLBACK",
+            Delete = "DELETE",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnGeneratedTemplate`] (`AWS::CloudFormation::GeneratedTemplate`).
+pub mod generated_template {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// The configuration details of the generated template.
+    #[derive(Debug, Clone, Default)]
+    pub struct TemplateConfiguration {
+        /// The DeletionPolicy assigned to resources in the generated template.
+        ///
+        /// CloudFormation: `DeletionPolicy`.
+        pub deletion_policy: Option<Val<DeletionPolicy>>,
+
+        /// The UpdateReplacePolicy assigned to resources in the generated template.
+        ///
+        /// CloudFormation: `UpdateReplacePolicy`.
+        pub update_replace_policy: Option<Val<UpdateReplacePolicy>>,
+    }
+
+    impl TemplateConfiguration {
+        /// A new `TemplateConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            deletion_policy "DeletionPolicy": Val<DeletionPolicy>;
+            update_replace_policy "UpdateReplacePolicy": Val<UpdateReplacePolicy>;
+        }
+    }
+
+    impl IntoValue for TemplateConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DeletionPolicy", self.deletion_policy);
+            put(&mut m, "UpdateReplacePolicy", self.update_replace_policy);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TemplateConfiguration);
+
+    cfn_enum! {
+        /// The DeletionPolicy assigned to resources in the generated template.
+        DeletionPolicy[2] {
+            Delete = "DELETE",
+            Retain = "RETAIN",
+        }
+    }
+
+    cfn_enum! {
+        /// The UpdateReplacePolicy assigned to resources in the generated template.
+        UpdateReplacePolicy[2] {
+            Delete = "DELETE",
+            Retain = "RETAIN",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnGuardHook`] (`AWS::CloudFormation::GuardHook`).
+pub mod guard_hook {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    pub use super::shared::{
+        FailureMode, FilteringCriteria, HookStatus, StackFilters, StackNames, StackRoles, TargetOperation,
+    };
+
+    /// S3 Source Location for the Guard files.
+    #[derive(Debug, Clone)]
+    pub struct S3Location {
+        /// S3 uri of Guard files.
+        ///
+        /// CloudFormation: `Uri` (required).
+        pub uri: Val<String>,
+
+        /// S3 object version
+        ///
+        /// CloudFormation: `VersionId`.
+        pub version_id: Option<Val<String>>,
+    }
+
+    impl S3Location {
+        /// A new `S3Location` from its required properties (`Uri`).
+        pub fn new(uri: impl Into<Val<String>>) -> Self {
+            Self { uri: uri.into(), version_id: None }
+        }
+
+        setters! {
+            version_id "VersionId": Val<String>;
+        }
+    }
+
+    impl IntoValue for S3Location {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Uri".into(), self.uri.into_value());
+            put(&mut m, "VersionId", self.version_id);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3Location);
+}
+
+/// Property types and enums of [`CfnHookTypeConfig`] (`AWS::CloudFormation::HookTypeConfig`).
+pub mod hook_type_config {
+
+    cfn_enum! {
+        /// An alias by which to refer to this extension configuration data.
+        ConfigurationAlias[1] {
+            Default = "default",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnHookVersion`] (`AWS::CloudFormation::HookVersion`).
+pub mod hook_version {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `LoggingConfig` property type of `AWS::CloudFormation::HookVersion`.
+    #[derive(Debug, Clone, Default)]
+    pub struct LoggingConfig {
+        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
+        /// handlers.
+        ///
+        /// CloudFormation: `LogGroupName`.
+        pub log_group_name: Option<Val<String>>,
+
+        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
+        ///
+        /// CloudFormation: `LogRoleArn`.
+        pub log_role_arn: Option<Val<String>>,
+    }
+
+    impl LoggingConfig {
+        /// A new `LoggingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            log_group_name "LogGroupName": Val<String>;
+            log_role_arn "LogRoleArn": Val<String>;
+        }
+    }
+
+    impl IntoValue for LoggingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "LogGroupName", self.log_group_name);
+            put(&mut m, "LogRoleArn", self.log_role_arn);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoggingConfig);
+}
+
+/// Property types and enums of [`CfnLambdaHook`] (`AWS::CloudFormation::LambdaHook`).
+pub mod lambda_hook {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    pub use super::shared::{
+        FailureMode, FilteringCriteria, HookStatus, StackFilters, StackNames, StackRoles, TargetOperation,
+    };
+
+    /// Contains logging configuration information for an extension.
+    #[derive(Debug, Clone)]
+    pub struct LoggingConfig {
+        /// The Amazon CloudWatch Logs group to which CloudFormation sends error logging information when invoking the
+        /// extension's handlers.
+        ///
+        /// CloudFormation: `LogGroupName` (required).
+        pub log_group_name: Val<String>,
+
+        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch Logs.
+        ///
+        /// CloudFormation: `LogRoleArn` (required).
+        pub log_role_arn: Val<String>,
+    }
+
+    impl LoggingConfig {
+        /// A new `LoggingConfig` from its required properties (`LogGroupName`, `LogRoleArn`).
+        pub fn new(log_group_name: impl Into<Val<String>>, log_role_arn: impl Into<Val<String>>) -> Self {
+            Self { log_group_name: log_group_name.into(), log_role_arn: log_role_arn.into() }
+        }
+    }
+
+    impl IntoValue for LoggingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("LogGroupName".into(), self.log_group_name.into_value());
+            m.insert("LogRoleArn".into(), self.log_role_arn.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoggingConfig);
+}
+
+/// Property types and enums of [`CfnPublicTypeVersion`] (`AWS::CloudFormation::PublicTypeVersion`).
+pub mod public_type_version {
+
+    pub use super::shared::Type;
+}
+
+/// Property types and enums of [`CfnResourceVersion`] (`AWS::CloudFormation::ResourceVersion`).
+pub mod resource_version {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `LoggingConfig` property type of `AWS::CloudFormation::ResourceVersion`.
+    #[derive(Debug, Clone, Default)]
+    pub struct LoggingConfig {
+        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
+        /// handlers.
+        ///
+        /// CloudFormation: `LogGroupName`.
+        pub log_group_name: Option<Val<String>>,
+
+        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
+        ///
+        /// CloudFormation: `LogRoleArn`.
+        pub log_role_arn: Option<Val<String>>,
+    }
+
+    impl LoggingConfig {
+        /// A new `LoggingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            log_group_name "LogGroupName": Val<String>;
+            log_role_arn "LogRoleArn": Val<String>;
+        }
+    }
+
+    impl IntoValue for LoggingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "LogGroupName", self.log_group_name);
+            put(&mut m, "LogRoleArn", self.log_role_arn);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoggingConfig);
+}
+
+/// Property types and enums of [`CfnStackSet`] (`AWS::CloudFormation::StackSet`).
+pub mod stack_set {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `AutoDeployment` property type of `AWS::CloudFormation::StackSet`.
+    #[derive(Debug, Clone, Default)]
+    pub struct AutoDeployment {
+        /// A list of StackSet ARNs that this StackSet depends on for auto-deployment operations. When auto-deployment is
+        /// triggered, operations will be sequenced to ensure all dependencies complete successfully before this StackSet's
+        /// operation begins.
+        ///
+        /// CloudFormation: `DependsOn`.
+        pub depends_on: Option<Val<Vec<String>>>,
+
+        /// If set to true, StackSets automatically deploys additional stack instances to AWS Organizations accounts that
+        /// are added to a target organization or organizational unit (OU) in the specified Regions. If an account is
+        /// removed from a target organization or OU, StackSets deletes stack instances from the account in the specified
+        /// Regions.
+        ///
+        /// CloudFormation: `Enabled`.
+        pub enabled: Option<Val<bool>>,
+
+        /// If set to true, stack resources are retained when an account is removed from a target organization or OU. If set
+        /// to false, stack resources are deleted. Specify only if Enabled is set to True.
+        ///
+        /// CloudFormation: `RetainStacksOnAccountRemoval`.
+        pub retain_stacks_on_account_removal: Option<Val<bool>>,
+    }
+
+    impl AutoDeployment {
+        /// A new `AutoDeployment` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            depends_on "DependsOn": Val<Vec<String>>;
+            enabled "Enabled": Val<bool>;
+            retain_stacks_on_account_removal "RetainStacksOnAccountRemoval": Val<bool>;
+        }
+    }
+
+    impl IntoValue for AutoDeployment {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DependsOn", self.depends_on);
+            put(&mut m, "Enabled", self.enabled);
+            put(&mut m, "RetainStacksOnAccountRemoval", self.retain_stacks_on_account_removal);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AutoDeployment);
+
+    /// The AWS OrganizationalUnitIds or Accounts for which to create stack instances in the specified Regions.
+    #[derive(Debug, Clone, Default)]
+    pub struct DeploymentTargets {
+        /// The filter type you want to apply on organizational units and accounts.
+        ///
+        /// CloudFormation: `AccountFilterType`.
+        pub account_filter_type: Option<Val<AccountFilterType>>,
+
+        /// AWS accounts that you want to create stack instances in the specified Region(s) for.
+        ///
+        /// CloudFormation: `Accounts`.
+        pub accounts: Option<Val<Vec<String>>>,
+
+        /// Returns the value of the AccountsUrl property. AccountsUrl is currently not supported when using Account Level
+        /// Targeting (ALT).
+        ///
+        /// CloudFormation: `AccountsUrl`.
+        pub accounts_url: Option<Val<String>>,
+
+        /// The organization root ID or organizational unit (OU) IDs to which StackSets deploys.
+        ///
+        /// CloudFormation: `OrganizationalUnitIds`.
+        pub organizational_unit_ids: Option<Val<Vec<String>>>,
+    }
+
+    impl DeploymentTargets {
+        /// A new `DeploymentTargets` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            account_filter_type "AccountFilterType": Val<AccountFilterType>;
+            accounts "Accounts": Val<Vec<String>>;
+            accounts_url "AccountsUrl": Val<String>;
+            organizational_unit_ids "OrganizationalUnitIds": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for DeploymentTargets {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AccountFilterType", self.account_filter_type);
+            put(&mut m, "Accounts", self.accounts);
+            put(&mut m, "AccountsUrl", self.accounts_url);
+            put(&mut m, "OrganizationalUnitIds", self.organizational_unit_ids);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DeploymentTargets);
+
+    /// Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations.
+    #[derive(Debug, Clone, Default)]
+    pub struct ManagedExecution {
+        /// CloudFormation: `Active`.
+        pub active: Option<Val<bool>>,
+    }
+
+    impl ManagedExecution {
+        /// A new `ManagedExecution` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            active "Active": Val<bool>;
+        }
+    }
+
+    impl IntoValue for ManagedExecution {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Active", self.active);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ManagedExecution);
+
+    /// The user-specified preferences for how AWS CloudFormation performs a stack set operation.
+    #[derive(Debug, Clone, Default)]
+    pub struct OperationPreferences {
+        /// CloudFormation: `ConcurrencyMode`.
+        pub concurrency_mode: Option<Val<ConcurrencyMode>>,
+
+        /// CloudFormation: `FailureToleranceCount`.
+        pub failure_tolerance_count: Option<Val<i64>>,
+
+        /// CloudFormation: `FailureTolerancePercentage`.
+        pub failure_tolerance_percentage: Option<Val<i64>>,
+
+        /// CloudFormation: `MaxConcurrentCount`.
+        pub max_concurrent_count: Option<Val<i64>>,
+
+        /// CloudFormation: `MaxConcurrentPercentage`.
+        pub max_concurrent_percentage: Option<Val<i64>>,
+
+        /// CloudFormation: `RegionConcurrencyType`.
+        pub region_concurrency_type: Option<Val<RegionConcurrencyType>>,
+
+        /// CloudFormation: `RegionOrder`.
+        pub region_order: Option<Val<Vec<String>>>,
+    }
+
+    impl OperationPreferences {
+        /// A new `OperationPreferences` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            concurrency_mode "ConcurrencyMode": Val<ConcurrencyMode>;
+            failure_tolerance_count "FailureToleranceCount": Val<i64>;
+            failure_tolerance_percentage "FailureTolerancePercentage": Val<i64>;
+            max_concurrent_count "MaxConcurrentCount": Val<i64>;
+            max_concurrent_percentage "MaxConcurrentPercentage": Val<i64>;
+            region_concurrency_type "RegionConcurrencyType": Val<RegionConcurrencyType>;
+            region_order "RegionOrder": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for OperationPreferences {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ConcurrencyMode", self.concurrency_mode);
+            put(&mut m, "FailureToleranceCount", self.failure_tolerance_count);
+            put(&mut m, "FailureTolerancePercentage", self.failure_tolerance_percentage);
+            put(&mut m, "MaxConcurrentCount", self.max_concurrent_count);
+            put(&mut m, "MaxConcurrentPercentage", self.max_concurrent_percentage);
+            put(&mut m, "RegionConcurrencyType", self.region_concurrency_type);
+            put(&mut m, "RegionOrder", self.region_order);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(OperationPreferences);
+
+    /// `Parameter` property type of `AWS::CloudFormation::StackSet`.
+    #[derive(Debug, Clone)]
+    pub struct Parameter {
+        /// The key associated with the parameter. If you don't specify a key and value for a particular parameter, AWS
+        /// CloudFormation uses the default value that is specified in your template.
+        ///
+        /// CloudFormation: `ParameterKey` (required).
+        pub parameter_key: Val<String>,
+
+        /// The input value associated with the parameter.
+        ///
+        /// CloudFormation: `ParameterValue` (required).
+        pub parameter_value: Val<String>,
+    }
+
+    impl Parameter {
+        /// A new `Parameter` from its required properties (`ParameterKey`, `ParameterValue`).
+        pub fn new(parameter_key: impl Into<Val<String>>, parameter_value: impl Into<Val<String>>) -> Self {
+            Self { parameter_key: parameter_key.into(), parameter_value: parameter_value.into() }
+        }
+    }
+
+    impl IntoValue for Parameter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("ParameterKey".into(), self.parameter_key.into_value());
+            m.insert("ParameterValue".into(), self.parameter_value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Parameter);
+
+    /// Stack instances in some specific accounts and Regions.
+    #[derive(Debug, Clone)]
+    pub struct StackInstances {
+        /// CloudFormation: `DeploymentTargets` (required).
+        pub deployment_targets: Val<DeploymentTargets>,
+
+        /// A list of stack set parameters whose values you want to override in the selected stack instances.
+        ///
+        /// CloudFormation: `ParameterOverrides`.
+        pub parameter_overrides: Option<Val<Vec<Parameter>>>,
+
+        /// The names of one or more Regions where you want to create stack instances using the specified AWS account(s).
+        ///
+        /// CloudFormation: `Regions` (required).
+        pub regions: Val<Vec<String>>,
+    }
+
+    impl StackInstances {
+        /// A new `StackInstances` from its required properties (`DeploymentTargets`, `Regions`).
+        pub fn new(deployment_targets: DeploymentTargets, regions: impl Into<Val<Vec<String>>>) -> Self {
+            Self { deployment_targets: deployment_targets.into(), parameter_overrides: None, regions: regions.into() }
+        }
+
+        setters! {
+            parameter_overrides "ParameterOverrides": Val<Vec<Parameter>>;
+        }
+    }
+
+    impl IntoValue for StackInstances {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("DeploymentTargets".into(), self.deployment_targets.into_value());
+            put(&mut m, "ParameterOverrides", self.parameter_overrides);
+            m.insert("Regions".into(), self.regions.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(StackInstances);
+
+    cfn_enum! {
+        /// The filter type you want to apply on organizational units and accounts.
+        AccountFilterType[4] {
+            None = "NONE",
+            Union = "UNION",
+            Intersection = "INTERSECTION",
+            Difference = "DIFFERENCE",
+        }
+    }
+
+    cfn_enum! {
+        /// Specifies the AWS account that you are acting from. By default, SELF is specified. For self-managed permissions,
+        /// specify SELF; for service-managed permissions, if you are signed in to the organization's management account,
+        /// specify SELF. If you are signed in to a delegated administrator account, specify DELEGATED_ADMIN.
+        CallAs[2] {
+            Self2 = "SELF",
+            DelegatedAdmin = "DELEGATED_ADMIN",
+        }
+    }
+
+    cfn_enum! {
+        Capability[3] {
+            CapabilityIam = "CAPABILITY_IAM",
+            CapabilityNamedIam = "CAPABILITY_NAMED_IAM",
+            CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND",
+        }
+    }
+
+    cfn_enum! {
+        /// Specifies how the concurrency level behaves during the operation execution.
+        ConcurrencyMode[2] {
+            StrictFailureTolerance = "STRICT_FAILURE_TOLERANCE",
+            SoftFailureTolerance = "SOFT_FAILURE_TOLERANCE",
+        }
+    }
+
+    cfn_enum! {
+        /// Describes how the IAM roles required for stack set operations are created. By default, SELF-MANAGED is
+        /// specified.
+        PermissionModel[2] {
+            ServiceManaged = "SERVICE_MANAGED",
+            SelfManaged = "SELF_MANAGED",
+        }
+    }
+
+    cfn_enum! {
+        /// The concurrency type of deploying StackSets operations in regions, could be in parallel or one region at a time
+        RegionConcurrencyType[2] {
+            Sequential = "SEQUENTIAL",
+            Parallel = "PARALLEL",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnTypeActivation`] (`AWS::CloudFormation::TypeActivation`).
+pub mod type_activation {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    pub use super::shared::Type;
+
+    /// `LoggingConfig` property type of `AWS::CloudFormation::TypeActivation`.
+    #[derive(Debug, Clone, Default)]
+    pub struct LoggingConfig {
+        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
+        /// handlers.
+        ///
+        /// CloudFormation: `LogGroupName`.
+        pub log_group_name: Option<Val<String>>,
+
+        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
+        ///
+        /// CloudFormation: `LogRoleArn`.
+        pub log_role_arn: Option<Val<String>>,
+    }
+
+    impl LoggingConfig {
+        /// A new `LoggingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            log_group_name "LogGroupName": Val<String>;
+            log_role_arn "LogRoleArn": Val<String>;
+        }
+    }
+
+    impl IntoValue for LoggingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "LogGroupName", self.log_group_name);
+            put(&mut m, "LogRoleArn", self.log_role_arn);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoggingConfig);
+
+    cfn_enum! {
+        /// Manually updates a previously-enabled type to a new major or minor version, if available. You can also use this
+        /// parameter to update the value of AutoUpdateEnabled
+        VersionBump[2] {
+            Major = "MAJOR",
+            Minor = "MINOR",
+        }
+    }
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    cfn_enum! {
+        /// Attribute to specify CloudFormation behavior on hook failure.
+        FailureMode[2] {
+            Fail = "FAIL",
+            Warn = "WARN",
+        }
+    }
+
+    cfn_enum! {
+        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
+        /// the Hook pass if all filters match
+        FilteringCriteria[2] {
+            All = "ALL",
+            Any = "ANY",
+        }
+    }
+
+    cfn_enum! {
+        /// Attribute to specify which stacks this hook applies to or should get invoked for
+        HookStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    /// Filters to allow hooks to target specific stack attributes
+    #[derive(Debug, Clone)]
+    pub struct StackFilters {
+        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
+        /// the Hook pass if all filters match
+        ///
+        /// CloudFormation: `FilteringCriteria` (required).
+        pub filtering_criteria: Val<FilteringCriteria>,
+
+        /// List of stack names as filters
+        ///
+        /// CloudFormation: `StackNames`.
+        pub stack_names: Option<Val<StackNames>>,
+
+        /// List of stack roles that are performing the stack operations.
+        ///
+        /// CloudFormation: `StackRoles`.
+        pub stack_roles: Option<Val<StackRoles>>,
+    }
+
+    impl StackFilters {
+        /// A new `StackFilters` from its required properties (`FilteringCriteria`).
+        pub fn new(filtering_criteria: impl Into<Val<FilteringCriteria>>) -> Self {
+            Self { filtering_criteria: filtering_criteria.into(), stack_names: None, stack_roles: None }
+        }
+
+        setters! {
+            stack_names "StackNames": Val<StackNames>;
+            stack_roles "StackRoles": Val<StackRoles>;
+        }
+    }
+
+    impl IntoValue for StackFilters {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("FilteringCriteria".into(), self.filtering_criteria.into_value());
+            put(&mut m, "StackNames", self.stack_names);
+            put(&mut m, "StackRoles", self.stack_roles);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(StackFilters);
+
+    /// List of stack names as filters
+    #[derive(Debug, Clone, Default)]
+    pub struct StackNames {
+        /// List of stack names that the hook is going to be excluded from
+        ///
+        /// CloudFormation: `Exclude`.
+        pub exclude: Option<Val<Vec<String>>>,
+
+        /// List of stack names that the hook is going to target
+        ///
+        /// CloudFormation: `Include`.
+        pub include: Option<Val<Vec<String>>>,
+    }
+
+    impl StackNames {
+        /// A new `StackNames` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            exclude "Exclude": Val<Vec<String>>;
+            include "Include": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for StackNames {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Exclude", self.exclude);
+            put(&mut m, "Include", self.include);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(StackNames);
+
+    /// List of stack roles that are performing the stack operations.
+    #[derive(Debug, Clone, Default)]
+    pub struct StackRoles {
+        /// List of stack roles that the hook is going to be excluded from
+        ///
+        /// CloudFormation: `Exclude`.
+        pub exclude: Option<Val<Vec<String>>>,
+
+        /// List of stack roles that the hook is going to target
+        ///
+        /// CloudFormation: `Include`.
+        pub include: Option<Val<Vec<String>>>,
+    }
+
+    impl StackRoles {
+        /// A new `StackRoles` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            exclude "Exclude": Val<Vec<String>>;
+            include "Include": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for StackRoles {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Exclude", self.exclude);
+            put(&mut m, "Include", self.include);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(StackRoles);
+
+    cfn_enum! {
+        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
+        TargetOperation[4] {
+            Resource = "RESOURCE",
+            Stack = "STACK",
+            ChangeSet = "CHANGE_SET",
+            CloudControl = "CLOUD_CONTROL",
+        }
+    }
+
+    cfn_enum! {
+        /// The kind of extension
+        Type[3] {
+            Resource = "RESOURCE",
+            Module = "MODULE",
+            Hook = "HOOK",
+        }
     }
 }

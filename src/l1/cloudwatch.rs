@@ -31,7 +31,7 @@ use crate::l1::put;
 /// `Ref` returns the primary identifier (`AlarmName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAlarm>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnAlarm {
     /// CloudFormation: `ActionConfiguration`.
     pub action_configuration: Option<Val<alarm::ActionConfiguration>>,
@@ -320,672 +320,10 @@ impl crate::core::element::CfnResource for CfnAlarm {
 
 /// `Fn::GetAtt` attributes of [`CfnAlarm`].
 impl Handle<CfnAlarm> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
-    }
-}
-
-/// Property types and enums of [`CfnAlarm`] (`AWS::CloudWatch::Alarm`).
-pub mod alarm {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `ActionConfiguration` property type of `AWS::CloudWatch::Alarm`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ActionConfiguration {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `AlarmTagsPropagation`.
-        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
-    }
-
-    impl ActionConfiguration {
-        /// A new `ActionConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
-        }
-    }
-
-    impl IntoValue for ActionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ActionConfiguration);
-
-    /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run
-    /// and the durations that define when contributors transition between states.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AlarmPromQLCriteria {
-        /// The duration, in seconds, that a contributor must be continuously breaching before it transitions to the
-        /// ``ALARM`` state.
-        ///
-        /// CloudFormation: `PendingPeriod`.
-        pub pending_period: Option<Val<i64>>,
-
-        /// The PromQL query that the alarm evaluates. The query must return a result of vector type. Each entry in the
-        /// vector result represents an alarm contributor.
-        ///
-        /// CloudFormation: `Query`.
-        pub query: Option<Val<String>>,
-
-        /// The duration, in seconds, that a contributor must continuously not be breaching before it transitions back to
-        /// the ``OK`` state.
-        ///
-        /// CloudFormation: `RecoveryPeriod`.
-        pub recovery_period: Option<Val<i64>>,
-    }
-
-    impl AlarmPromQLCriteria {
-        /// A new `AlarmPromQLCriteria` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            pending_period "PendingPeriod": Val<i64>;
-            query "Query": Val<String>;
-            recovery_period "RecoveryPeriod": Val<i64>;
-        }
-    }
-
-    impl IntoValue for AlarmPromQLCriteria {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "PendingPeriod", self.pending_period);
-            put(&mut m, "Query", self.query);
-            put(&mut m, "RecoveryPeriod", self.recovery_period);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AlarmPromQLCriteria);
-
-    /// `AlarmTagsPropagation` property type of `AWS::CloudWatch::Alarm`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AlarmTagsPropagation {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `Enabled` (required).
-        pub enabled: Val<bool>,
-
-        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-        ///
-        /// CloudFormation: `ExcludedTagKeys`.
-        pub excluded_tag_keys: Option<Val<Vec<String>>>,
-
-        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-        ///
-        /// CloudFormation: `IncludedTagKeys`.
-        pub included_tag_keys: Option<Val<Vec<String>>>,
-    }
-
-    impl AlarmTagsPropagation {
-        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
-        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
-            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
-        }
-
-        setters! {
-            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
-            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for AlarmTagsPropagation {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Enabled".into(), self.enabled.into_value());
-            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
-            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AlarmTagsPropagation);
-
-    /// Dimension is an embedded property of the ``AWS::CloudWatch::Alarm`` type. Dimensions are name/value pairs that can
-    /// be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Dimension {
-        /// The name of the dimension, from 1–255 characters in length. This dimension name must have been included when
-        /// the metric was published.
-        ///
-        /// CloudFormation: `Name` (required).
-        pub name: Val<String>,
-
-        /// The value for the dimension, from 1–255 characters in length.
-        ///
-        /// CloudFormation: `Value` (required).
-        pub value: Val<String>,
-    }
-
-    impl Dimension {
-        /// A new `Dimension` from its required properties (`Name`, `Value`).
-        pub fn new(name: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
-            Self { name: name.into(), value: value.into() }
-        }
-    }
-
-    impl IntoValue for Dimension {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Name".into(), self.name.into_value());
-            m.insert("Value".into(), self.value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Dimension);
-
-    /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct EvaluationCriteria {
-        /// The PromQL criteria for the alarm evaluation.
-        ///
-        /// CloudFormation: `PromQLCriteria`.
-        pub prom_ql_criteria: Option<Val<AlarmPromQLCriteria>>,
-    }
-
-    impl EvaluationCriteria {
-        /// A new `EvaluationCriteria` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            prom_ql_criteria "PromQLCriteria": Val<AlarmPromQLCriteria>;
-        }
-    }
-
-    impl IntoValue for EvaluationCriteria {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "PromQLCriteria", self.prom_ql_criteria);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(EvaluationCriteria);
-
-    /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs.
-    /// This is a union type. Set exactly one of its members, ``SlidingWindow`` or ``WallClockWindow``. If you don't set
-    /// ``EvaluationWindow``, the alarm uses a ``SlidingWindow`` by default.
-    ///
-    /// For more information, see [Alarm evaluation
-    /// windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the
-    /// \*CloudWatch User Guide*.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct EvaluationWindow {
-        /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the
-        /// default evaluation window.
-        ///
-        /// CloudFormation: `SlidingWindow`.
-        pub sliding_window: Option<Value>,
-
-        /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period,
-        /// such as the top of the hour, midnight, or the start of the calendar week.
-        ///
-        /// CloudFormation: `WallClockWindow`.
-        pub wall_clock_window: Option<Val<WallClockWindow>>,
-    }
-
-    impl EvaluationWindow {
-        /// A new `EvaluationWindow` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            sliding_window "SlidingWindow": Value;
-            wall_clock_window "WallClockWindow": Val<WallClockWindow>;
-        }
-    }
-
-    impl IntoValue for EvaluationWindow {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "SlidingWindow", self.sliding_window);
-            put(&mut m, "WallClockWindow", self.wall_clock_window);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(EvaluationWindow);
-
-    /// The ``Metric`` property type represents a specific metric. ``Metric`` is a property of the
-    /// [MetricStat](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html)
-    /// property type.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Metric {
-        /// The metric dimensions that you want to be used for the metric that the alarm will watch.
-        ///
-        /// CloudFormation: `Dimensions`.
-        pub dimensions: Option<Val<Vec<Dimension>>>,
-
-        /// The name of the metric that you want the alarm to watch. This is a required field.
-        ///
-        /// CloudFormation: `MetricName`.
-        pub metric_name: Option<Val<String>>,
-
-        /// The namespace of the metric that the alarm will watch.
-        ///
-        /// CloudFormation: `Namespace`.
-        pub namespace: Option<Val<String>>,
-    }
-
-    impl Metric {
-        /// A new `Metric` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            dimensions "Dimensions": Val<Vec<Dimension>>;
-            metric_name "MetricName": Val<String>;
-            namespace "Namespace": Val<String>;
-        }
-    }
-
-    impl IntoValue for Metric {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Dimensions", self.dimensions);
-            put(&mut m, "MetricName", self.metric_name);
-            put(&mut m, "Namespace", self.namespace);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Metric);
-
-    /// The ``MetricDataQuery`` property type specifies the metric data to return, and whether this call is just retrieving
-    /// a batch set of data for one metric, or is performing a math expression on metric data.
-    ///
-    /// Any expression used must return a single time series. For more information, see [Metric Math Syntax and
-    /// Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax)
-    /// in the *User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MetricDataQuery {
-        /// The ID of the account where the metrics are located, if this is a cross-account alarm.
-        ///
-        /// CloudFormation: `AccountId`.
-        pub account_id: Option<Val<String>>,
-
-        /// The math expression to be performed on the returned data, if this object is performing a math expression. This
-        /// expression can use the ``Id`` of the other metrics to refer to those metrics, and can also use the ``Id`` of
-        /// other expressions to use the result of those expressions. For more information about metric math expressions,
-        /// see [Metric Math Syntax and
-        /// Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax)
-        /// in the *User Guide*.
-        ///
-        /// Within each MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
-        ///
-        /// CloudFormation: `Expression`.
-        pub expression: Option<Val<String>>,
-
-        /// A short name used to tie this object to the results in the response. This name must be unique within a single
-        /// call to ``GetMetricData``. If you are performing math expressions on this set of data, this name represents that
-        /// data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and
-        /// underscore. The first character must be a lowercase letter.
-        ///
-        /// CloudFormation: `Id` (required).
-        pub id: Val<String>,
-
-        /// A human-readable label for this metric or expression. This is especially useful if this is an expression, so
-        /// that you know what the value represents. If the metric or expression is shown in a CW dashboard widget, the
-        /// label is shown. If ``Label`` is omitted, CW generates a default.
-        ///
-        /// CloudFormation: `Label`.
-        pub label: Option<Val<String>>,
-
-        /// The metric to be returned, along with statistics, period, and units. Use this parameter only if this object is
-        /// retrieving a metric and not performing a math expression on returned data.
-        ///
-        /// Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
-        ///
-        /// CloudFormation: `MetricStat`.
-        pub metric_stat: Option<Val<MetricStat>>,
-
-        /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be
-        /// as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected
-        /// at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
-        /// High-resolution metrics are those metrics stored by a ``PutMetricData`` operation that includes a
-        /// ``StorageResolution of 1 second``.
-        ///
-        /// CloudFormation: `Period`.
-        pub period: Option<Val<i64>>,
-
-        /// This option indicates whether to return the timestamps and raw data values of this metric.
-        ///
-        /// When you create an alarm based on a metric math expression, specify ``True`` for this value for only the one
-        /// math expression that the alarm is based on. You must specify ``False`` for ``ReturnData`` for all the other
-        /// metrics and expressions used in the alarm.
-        ///
-        /// This field is required.
-        ///
-        /// CloudFormation: `ReturnData`.
-        pub return_data: Option<Val<bool>>,
-    }
-
-    impl MetricDataQuery {
-        /// A new `MetricDataQuery` from its required properties (`Id`).
-        pub fn new(id: impl Into<Val<String>>) -> Self {
-            Self {
-                account_id: None,
-                expression: None,
-                id: id.into(),
-                label: None,
-                metric_stat: None,
-                period: None,
-                return_data: None,
-            }
-        }
-
-        setters! {
-            account_id "AccountId": Val<String>;
-            expression "Expression": Val<String>;
-            label "Label": Val<String>;
-            metric_stat "MetricStat": Val<MetricStat>;
-            period "Period": Val<i64>;
-            return_data "ReturnData": Val<bool>;
-        }
-    }
-
-    impl IntoValue for MetricDataQuery {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AccountId", self.account_id);
-            put(&mut m, "Expression", self.expression);
-            m.insert("Id".into(), self.id.into_value());
-            put(&mut m, "Label", self.label);
-            put(&mut m, "MetricStat", self.metric_stat);
-            put(&mut m, "Period", self.period);
-            put(&mut m, "ReturnData", self.return_data);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricDataQuery);
-
-    /// This structure defines the metric to be returned, along with the statistics, period, and units.
-    ///
-    /// ``MetricStat`` is a property of the
-    /// [MetricDataQuery](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html)
-    /// property type.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MetricStat {
-        /// The metric to return, including the metric name, namespace, and dimensions.
-        ///
-        /// CloudFormation: `Metric` (required).
-        pub metric: Val<Metric>,
-
-        /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be
-        /// as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected
-        /// at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
-        /// High-resolution metrics are those metrics stored by a ``PutMetricData`` call that includes a
-        /// ``StorageResolution`` of 1 second.
-        ///
-        /// If the ``StartTime`` parameter specifies a time stamp that is greater than 3 hours ago, you must specify the
-        /// period as follows or no data points in that time range is returned:
-        ///
-        /// \+ Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute).
-        ///
-        /// \+ Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes).
-        ///
-        /// \+ Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour).
-        ///
-        /// CloudFormation: `Period` (required).
-        pub period: Val<i64>,
-
-        /// The statistic to return. It can include any CW statistic or extended statistic. For a list of valid values, see
-        /// the table in
-        /// [Statistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic)
-        /// in the *User Guide*.
-        ///
-        /// CloudFormation: `Stat` (required).
-        pub stat: Val<String>,
-
-        /// The unit to use for the returned data points.
-        ///
-        /// Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits,
-        /// Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second,
-        /// Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second,
-        /// Terabits/Second, Count/Second, or None.
-        ///
-        /// CloudFormation: `Unit`.
-        pub unit: Option<Val<Unit>>,
-    }
-
-    impl MetricStat {
-        /// A new `MetricStat` from its required properties (`Metric`, `Period`, `Stat`).
-        pub fn new(metric: Metric, period: impl Into<Val<i64>>, stat: impl Into<Val<String>>) -> Self {
-            Self { metric: metric.into(), period: period.into(), stat: stat.into(), unit: None }
-        }
-
-        setters! {
-            unit "Unit": Val<Unit>;
-        }
-    }
-
-    impl IntoValue for MetricStat {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Metric".into(), self.metric.into_value());
-            m.insert("Period".into(), self.period.into_value());
-            m.insert("Stat".into(), self.stat.into_value());
-            put(&mut m, "Unit", self.unit);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricStat);
-
-    /// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such
-    /// as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
-    ///
-    /// When you use a wall clock window, the alarm's period must be 1 minute (60 seconds), 5 minutes (300 seconds), 1 hour
-    /// (3,600 seconds), 1 day (86,400 seconds), or 1 week (604,800 seconds). Other period values aren't supported with a
-    /// wall clock window.
-    ///
-    /// Choose a wall clock window when your monitoring is tied to a business or calendar period, such as daily reports,
-    /// batch jobs, or backups, or when you want alarm evaluations to match the periods shown on a metric dashboard.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct WallClockWindow {
-        /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA
-        /// time zone name (for example, ``America/New_York``), a fixed UTC offset (for example, ``+05:30``), or an
-        /// offset-prefixed identifier (for example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes.
-        /// If you don't specify a time zone, CloudWatch uses ``UTC``.
-        ///
-        /// The time zone affects window alignment for all periods, including periods of one hour or shorter.
-        ///
-        /// CloudFormation: `Timezone`.
-        pub timezone: Option<Val<String>>,
-    }
-
-    impl WallClockWindow {
-        /// A new `WallClockWindow` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            timezone "Timezone": Val<String>;
-        }
-    }
-
-    impl IntoValue for WallClockWindow {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Timezone", self.timezone);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WallClockWindow);
-
-    /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm
-    /// evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts
-    /// publishing data.
-    ///
-    /// During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct WarmUpConfiguration {
-        /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is
-        /// ``false``. If ``true``, the alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to
-        /// evaluate, even if metric data arrives earlier. If ``false``, the alarm ends the warm-up period early. Evaluation
-        /// begins as soon as the alarm has enough metric data to fill its evaluation window.
-        ///
-        /// CloudFormation: `OnlyStartEvaluatingAfterWarmUpPeriodEnds`.
-        pub only_start_evaluating_after_warm_up_period_ends: Option<Val<bool>>,
-
-        /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in
-        /// ``INSUFFICIENT_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
-        ///
-        /// You can change this value at any time, including after the warm-up period ends. If you change it after the
-        /// warm-up period ends, the new value does not restart the warm-up period.
-        ///
-        /// CloudFormation: `WarmUpPeriodDurationInMinutes`.
-        pub warm_up_period_duration_in_minutes: Option<Val<i64>>,
-    }
-
-    impl WarmUpConfiguration {
-        /// A new `WarmUpConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            only_start_evaluating_after_warm_up_period_ends "OnlyStartEvaluatingAfterWarmUpPeriodEnds": Val<bool>;
-            warm_up_period_duration_in_minutes "WarmUpPeriodDurationInMinutes": Val<i64>;
-        }
-    }
-
-    impl IntoValue for WarmUpConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(
-                &mut m,
-                "OnlyStartEvaluatingAfterWarmUpPeriodEnds",
-                self.only_start_evaluating_after_warm_up_period_ends,
-            );
-            put(&mut m, "WarmUpPeriodDurationInMinutes", self.warm_up_period_duration_in_minutes);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WarmUpConfiguration);
-
-    cfn_enum! {
-        /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic
-        /// value is used as the first operand.
-        ComparisonOperator[7] {
-            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-            GreaterThanThreshold = "GreaterThanThreshold",
-            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
-            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
-            LessThanLowerThreshold = "LessThanLowerThreshold",
-            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
-            LessThanThreshold = "LessThanThreshold",
-        }
-    }
-
-    cfn_enum! {
-        /// The statistic for the metric associated with the alarm, other than percentile. For percentile statistics, use
-        /// ``ExtendedStatistic``.
-        ///
-        /// For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
-        ///
-        /// For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
-        Statistic[5] {
-            Average = "Average",
-            Maximum = "Maximum",
-            Minimum = "Minimum",
-            SampleCount = "SampleCount",
-            Sum = "Sum",
-        }
-    }
-
-    cfn_enum! {
-        /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``,
-        /// ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing
-        /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
-        /// in the *Amazon User Guide*.
-        ///
-        /// If you omit this parameter, the default behavior of ``missing`` is used.
-        TreatMissingData[4] {
-            Breaching = "breaching",
-            Ignore = "ignore",
-            Missing = "missing",
-            NotBreaching = "notBreaching",
-        }
-    }
-
-    cfn_enum! {
-        /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a
-        /// single metric. Do not specify this if you are specifying a ``Metrics`` array.
-        ///
-        /// You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes,
-        /// Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second,
-        /// Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second,
-        /// Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
-        Unit[27] {
-            Bits = "Bits",
-            BitsSecond = "Bits/Second",
-            Bytes = "Bytes",
-            BytesSecond = "Bytes/Second",
-            Count = "Count",
-            CountSecond = "Count/Second",
-            Gigabits = "Gigabits",
-            GigabitsSecond = "Gigabits/Second",
-            Gigabytes = "Gigabytes",
-            GigabytesSecond = "Gigabytes/Second",
-            Kilobits = "Kilobits",
-            KilobitsSecond = "Kilobits/Second",
-            Kilobytes = "Kilobytes",
-            KilobytesSecond = "Kilobytes/Second",
-            Megabits = "Megabits",
-            MegabitsSecond = "Megabits/Second",
-            Megabytes = "Megabytes",
-            MegabytesSecond = "Megabytes/Second",
-            Microseconds = "Microseconds",
-            Milliseconds = "Milliseconds",
-            None = "None",
-            Percent = "Percent",
-            Seconds = "Seconds",
-            Terabits = "Terabits",
-            TerabitsSecond = "Terabits/Second",
-            Terabytes = "Terabytes",
-            TerabytesSecond = "Terabytes/Second",
-        }
     }
 }
 /// The `AWS::CloudWatch::AlarmMuteRule` resource.
@@ -997,7 +335,7 @@ pub mod alarm {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAlarmMuteRule>`): `Status` (`attr_status`),
 /// `LastUpdatedTimestamp` (`attr_last_updated_timestamp`), `MuteType` (`attr_mute_type`), `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAlarmMuteRule {
     /// The description of the AlarmMuteRule
     ///
@@ -1108,109 +446,6 @@ impl Handle<CfnAlarmMuteRule> {
         Val::expr(self.get_att("Arn"))
     }
 }
-
-/// Property types and enums of [`CfnAlarmMuteRule`] (`AWS::CloudWatch::AlarmMuteRule`).
-pub mod alarm_mute_rule {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// Targets to be muted
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MuteTargets {
-        /// The alarm names to be mute by the AlarmMuteRule
-        ///
-        /// CloudFormation: `AlarmNames` (required).
-        pub alarm_names: Val<Vec<String>>,
-    }
-
-    impl MuteTargets {
-        /// A new `MuteTargets` from its required properties (`AlarmNames`).
-        pub fn new(alarm_names: impl Into<Val<Vec<String>>>) -> Self {
-            Self { alarm_names: alarm_names.into() }
-        }
-    }
-
-    impl IntoValue for MuteTargets {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AlarmNames".into(), self.alarm_names.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MuteTargets);
-
-    /// The rule for the mute
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Rule {
-        /// Schedule for the mute to be active
-        ///
-        /// CloudFormation: `Schedule` (required).
-        pub schedule: Val<Schedule>,
-    }
-
-    impl Rule {
-        /// A new `Rule` from its required properties (`Schedule`).
-        pub fn new(schedule: Schedule) -> Self {
-            Self { schedule: schedule.into() }
-        }
-    }
-
-    impl IntoValue for Rule {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Schedule".into(), self.schedule.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Rule);
-
-    /// Schedule for the mute to be active
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Schedule {
-        /// The duration of the schedule when it triggers
-        ///
-        /// CloudFormation: `Duration` (required).
-        pub duration: Val<String>,
-
-        /// The expression of the schedule
-        ///
-        /// CloudFormation: `Expression` (required).
-        pub expression: Val<String>,
-
-        /// The timezone of the schedule
-        ///
-        /// CloudFormation: `Timezone`.
-        pub timezone: Option<Val<String>>,
-    }
-
-    impl Schedule {
-        /// A new `Schedule` from its required properties (`Duration`, `Expression`).
-        pub fn new(duration: impl Into<Val<String>>, expression: impl Into<Val<String>>) -> Self {
-            Self { duration: duration.into(), expression: expression.into(), timezone: None }
-        }
-
-        setters! {
-            timezone "Timezone": Val<String>;
-        }
-    }
-
-    impl IntoValue for Schedule {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Duration".into(), self.duration.into_value());
-            m.insert("Expression".into(), self.expression.into_value());
-            put(&mut m, "Timezone", self.timezone);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Schedule);
-}
 /// The `AWS::CloudWatch::AnomalyDetector` resource.
 ///
 /// Resource Type definition for AWS::CloudWatch::AnomalyDetector
@@ -1218,7 +453,7 @@ pub mod alarm_mute_rule {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAnomalyDetector>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnAnomalyDetector {
     /// CloudFormation: `Configuration`.
     pub configuration: Option<Val<anomaly_detector::Configuration>>,
@@ -1284,365 +519,11 @@ impl crate::core::element::CfnResource for CfnAnomalyDetector {
 
 /// `Fn::GetAtt` attributes of [`CfnAnomalyDetector`].
 impl Handle<CfnAnomalyDetector> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
-}
-
-/// Property types and enums of [`CfnAnomalyDetector`] (`AWS::CloudWatch::AnomalyDetector`).
-pub mod anomaly_detector {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `Configuration` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Configuration {
-        /// CloudFormation: `ExcludedTimeRanges`.
-        pub excluded_time_ranges: Option<Val<Vec<Range>>>,
-
-        /// CloudFormation: `MetricTimeZone`.
-        pub metric_time_zone: Option<Val<String>>,
-    }
-
-    impl Configuration {
-        /// A new `Configuration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            excluded_time_ranges "ExcludedTimeRanges": Val<Vec<Range>>;
-            metric_time_zone "MetricTimeZone": Val<String>;
-        }
-    }
-
-    impl IntoValue for Configuration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ExcludedTimeRanges", self.excluded_time_ranges);
-            put(&mut m, "MetricTimeZone", self.metric_time_zone);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Configuration);
-
-    /// `Dimension` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Dimension {
-        /// CloudFormation: `Name` (required).
-        pub name: Val<String>,
-
-        /// CloudFormation: `Value` (required).
-        pub value: Val<String>,
-    }
-
-    impl Dimension {
-        /// A new `Dimension` from its required properties (`Name`, `Value`).
-        pub fn new(name: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
-            Self { name: name.into(), value: value.into() }
-        }
-    }
-
-    impl IntoValue for Dimension {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Name".into(), self.name.into_value());
-            m.insert("Value".into(), self.value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Dimension);
-
-    /// `Metric` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Metric {
-        /// CloudFormation: `Dimensions`.
-        pub dimensions: Option<Val<Vec<Dimension>>>,
-
-        /// CloudFormation: `MetricName` (required).
-        pub metric_name: Val<String>,
-
-        /// CloudFormation: `Namespace` (required).
-        pub namespace: Val<String>,
-    }
-
-    impl Metric {
-        /// A new `Metric` from its required properties (`MetricName`, `Namespace`).
-        pub fn new(metric_name: impl Into<Val<String>>, namespace: impl Into<Val<String>>) -> Self {
-            Self { dimensions: None, metric_name: metric_name.into(), namespace: namespace.into() }
-        }
-
-        setters! {
-            dimensions "Dimensions": Val<Vec<Dimension>>;
-        }
-    }
-
-    impl IntoValue for Metric {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Dimensions", self.dimensions);
-            m.insert("MetricName".into(), self.metric_name.into_value());
-            m.insert("Namespace".into(), self.namespace.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Metric);
-
-    /// `MetricCharacteristics` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct MetricCharacteristics {
-        /// CloudFormation: `PeriodicSpikes`.
-        pub periodic_spikes: Option<Val<bool>>,
-    }
-
-    impl MetricCharacteristics {
-        /// A new `MetricCharacteristics` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            periodic_spikes "PeriodicSpikes": Val<bool>;
-        }
-    }
-
-    impl IntoValue for MetricCharacteristics {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "PeriodicSpikes", self.periodic_spikes);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricCharacteristics);
-
-    /// `MetricDataQuery` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MetricDataQuery {
-        /// CloudFormation: `AccountId`.
-        pub account_id: Option<Val<String>>,
-
-        /// CloudFormation: `Expression`.
-        pub expression: Option<Val<String>>,
-
-        /// CloudFormation: `Id` (required).
-        pub id: Val<String>,
-
-        /// CloudFormation: `Label`.
-        pub label: Option<Val<String>>,
-
-        /// CloudFormation: `MetricStat`.
-        pub metric_stat: Option<Val<MetricStat>>,
-
-        /// CloudFormation: `Period`.
-        pub period: Option<Val<i64>>,
-
-        /// CloudFormation: `ReturnData`.
-        pub return_data: Option<Val<bool>>,
-    }
-
-    impl MetricDataQuery {
-        /// A new `MetricDataQuery` from its required properties (`Id`).
-        pub fn new(id: impl Into<Val<String>>) -> Self {
-            Self {
-                account_id: None,
-                expression: None,
-                id: id.into(),
-                label: None,
-                metric_stat: None,
-                period: None,
-                return_data: None,
-            }
-        }
-
-        setters! {
-            account_id "AccountId": Val<String>;
-            expression "Expression": Val<String>;
-            label "Label": Val<String>;
-            metric_stat "MetricStat": Val<MetricStat>;
-            period "Period": Val<i64>;
-            return_data "ReturnData": Val<bool>;
-        }
-    }
-
-    impl IntoValue for MetricDataQuery {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AccountId", self.account_id);
-            put(&mut m, "Expression", self.expression);
-            m.insert("Id".into(), self.id.into_value());
-            put(&mut m, "Label", self.label);
-            put(&mut m, "MetricStat", self.metric_stat);
-            put(&mut m, "Period", self.period);
-            put(&mut m, "ReturnData", self.return_data);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricDataQuery);
-
-    /// `MetricMathAnomalyDetector` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct MetricMathAnomalyDetector {
-        /// CloudFormation: `MetricDataQueries`.
-        pub metric_data_queries: Option<Val<Vec<MetricDataQuery>>>,
-    }
-
-    impl MetricMathAnomalyDetector {
-        /// A new `MetricMathAnomalyDetector` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            metric_data_queries "MetricDataQueries": Val<Vec<MetricDataQuery>>;
-        }
-    }
-
-    impl IntoValue for MetricMathAnomalyDetector {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MetricDataQueries", self.metric_data_queries);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricMathAnomalyDetector);
-
-    /// `MetricStat` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MetricStat {
-        /// CloudFormation: `Metric` (required).
-        pub metric: Val<Metric>,
-
-        /// CloudFormation: `Period` (required).
-        pub period: Val<i64>,
-
-        /// CloudFormation: `Stat` (required).
-        pub stat: Val<String>,
-
-        /// CloudFormation: `Unit`.
-        pub unit: Option<Val<String>>,
-    }
-
-    impl MetricStat {
-        /// A new `MetricStat` from its required properties (`Metric`, `Period`, `Stat`).
-        pub fn new(metric: Metric, period: impl Into<Val<i64>>, stat: impl Into<Val<String>>) -> Self {
-            Self { metric: metric.into(), period: period.into(), stat: stat.into(), unit: None }
-        }
-
-        setters! {
-            unit "Unit": Val<String>;
-        }
-    }
-
-    impl IntoValue for MetricStat {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Metric".into(), self.metric.into_value());
-            m.insert("Period".into(), self.period.into_value());
-            m.insert("Stat".into(), self.stat.into_value());
-            put(&mut m, "Unit", self.unit);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricStat);
-
-    /// `Range` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Range {
-        /// CloudFormation: `EndTime` (required).
-        pub end_time: Val<String>,
-
-        /// CloudFormation: `StartTime` (required).
-        pub start_time: Val<String>,
-    }
-
-    impl Range {
-        /// A new `Range` from its required properties (`EndTime`, `StartTime`).
-        pub fn new(end_time: impl Into<Val<String>>, start_time: impl Into<Val<String>>) -> Self {
-            Self { end_time: end_time.into(), start_time: start_time.into() }
-        }
-    }
-
-    impl IntoValue for Range {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("EndTime".into(), self.end_time.into_value());
-            m.insert("StartTime".into(), self.start_time.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Range);
-
-    /// `SingleMetricAnomalyDetector` property type of `AWS::CloudWatch::AnomalyDetector`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SingleMetricAnomalyDetector {
-        /// CloudFormation: `AccountId`.
-        pub account_id: Option<Val<String>>,
-
-        /// CloudFormation: `Dimensions`.
-        pub dimensions: Option<Val<Vec<Dimension>>>,
-
-        /// CloudFormation: `MetricName`.
-        pub metric_name: Option<Val<String>>,
-
-        /// CloudFormation: `Namespace`.
-        pub namespace: Option<Val<String>>,
-
-        /// CloudFormation: `Stat`.
-        pub stat: Option<Val<String>>,
-    }
-
-    impl SingleMetricAnomalyDetector {
-        /// A new `SingleMetricAnomalyDetector` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            account_id "AccountId": Val<String>;
-            dimensions "Dimensions": Val<Vec<Dimension>>;
-            metric_name "MetricName": Val<String>;
-            namespace "Namespace": Val<String>;
-            stat "Stat": Val<String>;
-        }
-    }
-
-    impl IntoValue for SingleMetricAnomalyDetector {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AccountId", self.account_id);
-            put(&mut m, "Dimensions", self.dimensions);
-            put(&mut m, "MetricName", self.metric_name);
-            put(&mut m, "Namespace", self.namespace);
-            put(&mut m, "Stat", self.stat);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SingleMetricAnomalyDetector);
 }
 /// The `AWS::CloudWatch::CompositeAlarm` resource.
 ///
@@ -1652,7 +533,7 @@ pub mod anomaly_detector {
 /// `Ref` returns the primary identifier (`AlarmName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnCompositeAlarm>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnCompositeAlarm {
     /// Configuration that applies to the notifications this alarm sends when it performs its actions.
     ///
@@ -1788,95 +669,12 @@ impl Handle<CfnCompositeAlarm> {
         Val::expr(self.get_att("Arn"))
     }
 }
-
-/// Property types and enums of [`CfnCompositeAlarm`] (`AWS::CloudWatch::CompositeAlarm`).
-pub mod composite_alarm {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ActionConfiguration {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `AlarmTagsPropagation`.
-        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
-    }
-
-    impl ActionConfiguration {
-        /// A new `ActionConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
-        }
-    }
-
-    impl IntoValue for ActionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ActionConfiguration);
-
-    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag
-    /// keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AlarmTagsPropagation {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `Enabled` (required).
-        pub enabled: Val<bool>,
-
-        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-        ///
-        /// CloudFormation: `ExcludedTagKeys`.
-        pub excluded_tag_keys: Option<Val<Vec<String>>>,
-
-        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-        ///
-        /// CloudFormation: `IncludedTagKeys`.
-        pub included_tag_keys: Option<Val<Vec<String>>>,
-    }
-
-    impl AlarmTagsPropagation {
-        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
-        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
-            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
-        }
-
-        setters! {
-            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
-            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for AlarmTagsPropagation {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Enabled".into(), self.enabled.into_value());
-            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
-            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AlarmTagsPropagation);
-}
 /// The `AWS::CloudWatch::Dashboard` resource.
 ///
 /// Resource Type definition for AWS::CloudWatch::Dashboard
 ///
 /// `Ref` returns the primary identifier (`DashboardName`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnDashboard {
     /// The detailed information about the dashboard in JSON format, including the widgets to include and their location
     /// on the dashboard
@@ -1929,7 +727,7 @@ impl crate::core::element::CfnResource for CfnDashboard {
 /// `Ref` returns the primary identifier (`Arn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnInsightRule>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnInsightRule {
     /// CloudFormation: `ApplyOnTransformedLogs`.
     pub apply_on_transformed_logs: Option<Val<bool>>,
@@ -1986,22 +784,10 @@ impl crate::core::element::CfnResource for CfnInsightRule {
 
 /// `Fn::GetAtt` attributes of [`CfnInsightRule`].
 impl Handle<CfnInsightRule> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
-    }
-}
-
-/// Property types and enums of [`CfnInsightRule`] (`AWS::CloudWatch::InsightRule`).
-pub mod insight_rule {
-
-    cfn_enum! {
-        RuleState[2] {
-            Enabled = "ENABLED",
-            Disabled = "DISABLED",
-        }
     }
 }
 /// The `AWS::CloudWatch::Integration` resource.
@@ -2014,7 +800,7 @@ pub mod insight_rule {
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnIntegration>`): `IntegrationArn` (`attr_integration_arn`),
 /// `IntegrationId` (`attr_integration_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnIntegration {
     /// CloudFormation: `Credential`.
     pub credential: Option<Val<integration::IntegrationCredential>>,
@@ -2122,72 +908,6 @@ impl Handle<CfnIntegration> {
         Val::expr(self.get_att("UpdatedAt"))
     }
 }
-
-/// Property types and enums of [`CfnIntegration`] (`AWS::CloudWatch::Integration`).
-pub mod integration {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// API-key credential material that can be rotated in place on update.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApiKeyCredential {
-        /// CloudFormation: `ApiKeyValue` (required).
-        pub api_key_value: Val<String>,
-    }
-
-    impl ApiKeyCredential {
-        /// A new `ApiKeyCredential` from its required properties (`ApiKeyValue`).
-        pub fn new(api_key_value: impl Into<Val<String>>) -> Self {
-            Self { api_key_value: api_key_value.into() }
-        }
-    }
-
-    impl IntoValue for ApiKeyCredential {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ApiKeyValue".into(), self.api_key_value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ApiKeyCredential);
-
-    /// Write-only API-key credential material for the integration. Stored encrypted and never returned on read.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct IntegrationCredential {
-        /// API-key credential material that can be rotated in place on update.
-        ///
-        /// CloudFormation: `ApiKeyCredential` (required).
-        pub api_key_credential: Val<ApiKeyCredential>,
-    }
-
-    impl IntegrationCredential {
-        /// A new `IntegrationCredential` from its required properties (`ApiKeyCredential`).
-        pub fn new(api_key_credential: ApiKeyCredential) -> Self {
-            Self { api_key_credential: api_key_credential.into() }
-        }
-    }
-
-    impl IntoValue for IntegrationCredential {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ApiKeyCredential".into(), self.api_key_credential.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(IntegrationCredential);
-
-    cfn_enum! {
-        /// The type of integration. Immutable after creation.
-        IntegrationType[3] {
-            AwsConfigSlrec = "AWS_CONFIG_SLREC",
-            AwsIntegration = "AWS_INTEGRATION",
-            ExternalAgent = "EXTERNAL_AGENT",
-        }
-    }
-}
 /// The `AWS::CloudWatch::LogAlarm` resource.
 ///
 /// Resource Type definition for AWS::CloudWatch::LogAlarm. A LogAlarm evaluates scheduled query results from CloudWatch
@@ -2196,7 +916,7 @@ pub mod integration {
 /// `Ref` returns the primary identifier (`AlarmName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLogAlarm>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnLogAlarm {
     /// Configuration that applies to the notifications this alarm sends when it performs its actions.
     ///
@@ -2373,278 +1093,6 @@ impl Handle<CfnLogAlarm> {
         Val::expr(self.get_att("Arn"))
     }
 }
-
-/// Property types and enums of [`CfnLogAlarm`] (`AWS::CloudWatch::LogAlarm`).
-pub mod log_alarm {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ActionConfiguration {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `AlarmTagsPropagation`.
-        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
-    }
-
-    impl ActionConfiguration {
-        /// A new `ActionConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
-        }
-    }
-
-    impl IntoValue for ActionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ActionConfiguration);
-
-    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag
-    /// keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AlarmTagsPropagation {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `Enabled` (required).
-        pub enabled: Val<bool>,
-
-        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-        ///
-        /// CloudFormation: `ExcludedTagKeys`.
-        pub excluded_tag_keys: Option<Val<Vec<String>>>,
-
-        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-        ///
-        /// CloudFormation: `IncludedTagKeys`.
-        pub included_tag_keys: Option<Val<Vec<String>>>,
-    }
-
-    impl AlarmTagsPropagation {
-        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
-        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
-            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
-        }
-
-        setters! {
-            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
-            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for AlarmTagsPropagation {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Enabled".into(), self.enabled.into_value());
-            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
-            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AlarmTagsPropagation);
-
-    /// The schedule configuration for the scheduled query.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ScheduleConfiguration {
-        /// The number of seconds into the past to end the query window. Must be a non-negative value and cannot exceed
-        /// 2592000 seconds (30 days).
-        ///
-        /// CloudFormation: `EndTimeOffset`.
-        pub end_time_offset: Option<Val<i64>>,
-
-        /// The expression that defines when the scheduled query runs, e.g. rate(1 minute).
-        ///
-        /// CloudFormation: `ScheduleExpression` (required).
-        pub schedule_expression: Val<String>,
-
-        /// The number of seconds into the past to start the query window. Must be a positive value and cannot exceed
-        /// 2592000 seconds (30 days).
-        ///
-        /// CloudFormation: `StartTimeOffset` (required).
-        pub start_time_offset: Val<i64>,
-    }
-
-    impl ScheduleConfiguration {
-        /// A new `ScheduleConfiguration` from its required properties (`ScheduleExpression`, `StartTimeOffset`).
-        pub fn new(schedule_expression: impl Into<Val<String>>, start_time_offset: impl Into<Val<i64>>) -> Self {
-            Self {
-                end_time_offset: None,
-                schedule_expression: schedule_expression.into(),
-                start_time_offset: start_time_offset.into(),
-            }
-        }
-
-        setters! {
-            end_time_offset "EndTimeOffset": Val<i64>;
-        }
-    }
-
-    impl IntoValue for ScheduleConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "EndTimeOffset", self.end_time_offset);
-            m.insert("ScheduleExpression".into(), self.schedule_expression.into_value());
-            m.insert("StartTimeOffset".into(), self.start_time_offset.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ScheduleConfiguration);
-
-    /// The scheduled query configuration for the log alarm.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ScheduledQueryConfiguration {
-        /// The aggregation expression for the scheduled query, e.g. count(*) or avg(latency) by host.
-        ///
-        /// CloudFormation: `AggregationExpression` (required).
-        pub aggregation_expression: Val<String>,
-
-        /// The log groups to query.
-        ///
-        /// CloudFormation: `LogGroupIdentifiers`.
-        pub log_group_identifiers: Option<Val<Vec<String>>>,
-
-        /// The query string to execute against the specified log groups.
-        ///
-        /// CloudFormation: `QueryString` (required).
-        pub query_string: Val<String>,
-
-        /// The schedule configuration.
-        ///
-        /// CloudFormation: `ScheduleConfiguration` (required).
-        pub schedule_configuration: Val<ScheduleConfiguration>,
-
-        /// The ARN of the IAM role that grants permissions to execute the scheduled query.
-        ///
-        /// CloudFormation: `ScheduledQueryRoleARN` (required).
-        pub scheduled_query_role_arn: Val<String>,
-
-        /// A list of key-value pairs to associate with the scheduled query that backs the log alarm.
-        ///
-        /// CloudFormation: `Tags`.
-        pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-    }
-
-    impl ScheduledQueryConfiguration {
-        /// A new `ScheduledQueryConfiguration` from its required properties (`AggregationExpression`, `QueryString`,
-        /// `ScheduleConfiguration`, `ScheduledQueryRoleARN`).
-        pub fn new(
-            aggregation_expression: impl Into<Val<String>>,
-            query_string: impl Into<Val<String>>,
-            schedule_configuration: ScheduleConfiguration,
-            scheduled_query_role_arn: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                aggregation_expression: aggregation_expression.into(),
-                log_group_identifiers: None,
-                query_string: query_string.into(),
-                schedule_configuration: schedule_configuration.into(),
-                scheduled_query_role_arn: scheduled_query_role_arn.into(),
-                tags: None,
-            }
-        }
-
-        setters! {
-            log_group_identifiers "LogGroupIdentifiers": Val<Vec<String>>;
-            tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-        }
-    }
-
-    impl IntoValue for ScheduledQueryConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AggregationExpression".into(), self.aggregation_expression.into_value());
-            put(&mut m, "LogGroupIdentifiers", self.log_group_identifiers);
-            m.insert("QueryString".into(), self.query_string.into_value());
-            m.insert("ScheduleConfiguration".into(), self.schedule_configuration.into_value());
-            m.insert("ScheduledQueryRoleARN".into(), self.scheduled_query_role_arn.into_value());
-            put(&mut m, "Tags", self.tags);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ScheduledQueryConfiguration);
-
-    /// The warm-up configuration for an alarm. A warm-up period delays alarm evaluation after you create or update the
-    /// alarm. This reduces alarm noise from missing data while a new resource or service starts up. During the warm-up
-    /// period, the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct WarmUpConfiguration {
-        /// Specifies whether the alarm waits for the full warm-up period before it starts evaluating. If true, the alarm
-        /// waits the entire WarmUpPeriodDurationInMinutes before it starts evaluating, even if metric data arrives earlier.
-        /// If false, the alarm ends the warm-up period early and starts evaluating as soon as it has enough metric data to
-        /// fill its evaluation window. This is the default behavior.
-        ///
-        /// CloudFormation: `OnlyStartEvaluatingAfterWarmUpPeriodEnds`.
-        pub only_start_evaluating_after_warm_up_period_ends: Option<Val<bool>>,
-
-        /// The length of the warm-up period, in minutes. For this duration after you create or update the alarm, the alarm
-        /// stays in INSUFFICIENT_DATA and doesn't perform alarm actions. Valid values range from 1 to 2,880 minutes (2
-        /// days). You can change this value while the alarm is still in its warm-up period. Changes have no effect after
-        /// the warm-up period ends.
-        ///
-        /// CloudFormation: `WarmUpPeriodDurationInMinutes`.
-        pub warm_up_period_duration_in_minutes: Option<Val<i64>>,
-    }
-
-    impl WarmUpConfiguration {
-        /// A new `WarmUpConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            only_start_evaluating_after_warm_up_period_ends "OnlyStartEvaluatingAfterWarmUpPeriodEnds": Val<bool>;
-            warm_up_period_duration_in_minutes "WarmUpPeriodDurationInMinutes": Val<i64>;
-        }
-    }
-
-    impl IntoValue for WarmUpConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(
-                &mut m,
-                "OnlyStartEvaluatingAfterWarmUpPeriodEnds",
-                self.only_start_evaluating_after_warm_up_period_ends,
-            );
-            put(&mut m, "WarmUpPeriodDurationInMinutes", self.warm_up_period_duration_in_minutes);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WarmUpConfiguration);
-
-    cfn_enum! {
-        /// The arithmetic operation to use when comparing the specified threshold and the query results. Valid values are
-        /// GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, and LessThanOrEqualToThreshold.
-        ComparisonOperator[7] {
-            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-            GreaterThanThreshold = "GreaterThanThreshold",
-            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
-            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
-            LessThanLowerThreshold = "LessThanLowerThreshold",
-            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
-            LessThanThreshold = "LessThanThreshold",
-        }
-    }
-}
 /// The `AWS::CloudWatch::MetricStream` resource.
 ///
 /// Resource Type definition for Metric Stream
@@ -2653,7 +1101,7 @@ pub mod log_alarm {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMetricStream>`): `Arn` (`attr_arn`), `CreationDate`
 /// (`attr_creation_date`), `LastUpdateDate` (`attr_last_update_date`), `State` (`attr_state`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnMetricStream {
     /// Define which metrics will be not streamed. Metrics matched by multiple instances of MetricStreamFilter are
     /// joined with an OR operation by default. If both IncludeFilters and ExcludeFilters are omitted, all metrics in
@@ -2778,131 +1226,6 @@ impl Handle<CfnMetricStream> {
         Val::expr(self.get_att("State"))
     }
 }
-
-/// Property types and enums of [`CfnMetricStream`] (`AWS::CloudWatch::MetricStream`).
-pub mod metric_stream {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// This structure defines the metrics that will be streamed.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MetricStreamFilter {
-        /// Only metrics with MetricNames matching these values will be streamed. Must be set together with Namespace.
-        ///
-        /// CloudFormation: `MetricNames`.
-        pub metric_names: Option<Val<Vec<String>>>,
-
-        /// Only metrics with Namespace matching this value will be streamed.
-        ///
-        /// CloudFormation: `Namespace` (required).
-        pub namespace: Val<String>,
-    }
-
-    impl MetricStreamFilter {
-        /// A new `MetricStreamFilter` from its required properties (`Namespace`).
-        pub fn new(namespace: impl Into<Val<String>>) -> Self {
-            Self { metric_names: None, namespace: namespace.into() }
-        }
-
-        setters! {
-            metric_names "MetricNames": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for MetricStreamFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MetricNames", self.metric_names);
-            m.insert("Namespace".into(), self.namespace.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricStreamFilter);
-
-    /// This structure specifies a list of additional statistics to stream, and the metrics to stream those additional
-    /// statistics for. All metrics that match the combination of metric name and namespace will be streamed with the
-    /// extended statistics, no matter their dimensions.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MetricStreamStatisticsConfiguration {
-        /// The additional statistics to stream for the metrics listed in IncludeMetrics.
-        ///
-        /// CloudFormation: `AdditionalStatistics` (required).
-        pub additional_statistics: Val<Vec<String>>,
-
-        /// An array that defines the metrics that are to have additional statistics streamed.
-        ///
-        /// CloudFormation: `IncludeMetrics` (required).
-        pub include_metrics: Val<Vec<MetricStreamStatisticsMetric>>,
-    }
-
-    impl MetricStreamStatisticsConfiguration {
-        /// A new `MetricStreamStatisticsConfiguration` from its required properties (`AdditionalStatistics`,
-        /// `IncludeMetrics`).
-        pub fn new(
-            additional_statistics: impl Into<Val<Vec<String>>>,
-            include_metrics: impl Into<Val<Vec<MetricStreamStatisticsMetric>>>,
-        ) -> Self {
-            Self { additional_statistics: additional_statistics.into(), include_metrics: include_metrics.into() }
-        }
-    }
-
-    impl IntoValue for MetricStreamStatisticsConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AdditionalStatistics".into(), self.additional_statistics.into_value());
-            m.insert("IncludeMetrics".into(), self.include_metrics.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricStreamStatisticsConfiguration);
-
-    /// A structure that specifies the metric name and namespace for one metric that is going to have additional statistics
-    /// included in the stream.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct MetricStreamStatisticsMetric {
-        /// The name of the metric.
-        ///
-        /// CloudFormation: `MetricName` (required).
-        pub metric_name: Val<String>,
-
-        /// The namespace of the metric.
-        ///
-        /// CloudFormation: `Namespace` (required).
-        pub namespace: Val<String>,
-    }
-
-    impl MetricStreamStatisticsMetric {
-        /// A new `MetricStreamStatisticsMetric` from its required properties (`MetricName`, `Namespace`).
-        pub fn new(metric_name: impl Into<Val<String>>, namespace: impl Into<Val<String>>) -> Self {
-            Self { metric_name: metric_name.into(), namespace: namespace.into() }
-        }
-    }
-
-    impl IntoValue for MetricStreamStatisticsMetric {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("MetricName".into(), self.metric_name.into_value());
-            m.insert("Namespace".into(), self.namespace.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricStreamStatisticsMetric);
-
-    cfn_enum! {
-        /// The output format of the data streamed to the Kinesis Firehose.
-        OutputFormat[3] {
-            Json = "json",
-            Opentelemetry07 = "opentelemetry0.7",
-            Opentelemetry10 = "opentelemetry1.0",
-        }
-    }
-}
 /// The `AWS::CloudWatch::OTelEnrichment` resource.
 ///
 /// AWS::CloudWatch::OTelEnrichment enables OTel metric enrichment in CloudWatch, allowing CloudWatch vended metrics to
@@ -2912,7 +1235,7 @@ pub mod metric_stream {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnOTelEnrichment>`): `AccountId` (`attr_account_id`), `Status`
 /// (`attr_status`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnOTelEnrichment {
     /// Removes metrics from the include set. Absent or empty means nothing is removed. Evaluated after IncludeFilters,
     /// so ExcludeFilters always wins.
@@ -2970,51 +1293,6 @@ impl Handle<CfnOTelEnrichment> {
         Val::expr(self.get_att("Status"))
     }
 }
-
-/// Property types and enums of [`CfnOTelEnrichment`] (`AWS::CloudWatch::OTelEnrichment`).
-pub mod o_tel_enrichment {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// Selects metrics within one namespace. The same shape serves both the include and the exclude direction. Namespaces
-    /// are compared byte-for-byte and case-sensitively; no wildcards, prefixes or normalization.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OTelEnrichmentMetricSelector {
-        /// Absent or empty means every metric in this namespace, in whichever direction this selector appears. Present
-        /// means only these metric names.
-        ///
-        /// CloudFormation: `MetricNames`.
-        pub metric_names: Option<Val<Vec<String>>>,
-
-        /// The CloudWatch namespace this selector applies to.
-        ///
-        /// CloudFormation: `Namespace` (required).
-        pub namespace: Val<String>,
-    }
-
-    impl OTelEnrichmentMetricSelector {
-        /// A new `OTelEnrichmentMetricSelector` from its required properties (`Namespace`).
-        pub fn new(namespace: impl Into<Val<String>>) -> Self {
-            Self { metric_names: None, namespace: namespace.into() }
-        }
-
-        setters! {
-            metric_names "MetricNames": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for OTelEnrichmentMetricSelector {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MetricNames", self.metric_names);
-            m.insert("Namespace".into(), self.namespace.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(OTelEnrichmentMetricSelector);
-}
 /// The `AWS::CloudWatch::ResourceMetricsConfiguration` resource.
 ///
 /// Resource Type definition for AWS::CloudWatch::ResourceMetricsConfiguration. Manages the detailed monitoring metric
@@ -3024,7 +1302,7 @@ pub mod o_tel_enrichment {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnResourceMetricsConfiguration>`): `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnResourceMetricsConfiguration {
     /// The metric selections that define which metrics are enabled for detailed monitoring on the resource.
     ///
@@ -3078,38 +1356,6 @@ impl Handle<CfnResourceMetricsConfiguration> {
         Val::expr(self.get_att("UpdatedAt"))
     }
 }
-
-/// Property types and enums of [`CfnResourceMetricsConfiguration`] (`AWS::CloudWatch::ResourceMetricsConfiguration`).
-pub mod resource_metrics_configuration {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// Defines which metrics are enabled for detailed monitoring on the resource.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ResourceMetricSelection {
-        /// The list of metric names to include in detailed monitoring for the resource.
-        ///
-        /// CloudFormation: `IncludeMetrics` (required).
-        pub include_metrics: Val<Vec<String>>,
-    }
-
-    impl ResourceMetricSelection {
-        /// A new `ResourceMetricSelection` from its required properties (`IncludeMetrics`).
-        pub fn new(include_metrics: impl Into<Val<Vec<String>>>) -> Self {
-            Self { include_metrics: include_metrics.into() }
-        }
-    }
-
-    impl IntoValue for ResourceMetricSelection {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("IncludeMetrics".into(), self.include_metrics.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ResourceMetricSelection);
-}
 /// The `AWS::CloudWatch::View` resource.
 ///
 /// Resource Type definition for AWS::CloudWatch::View. A view is a named, reusable SQL query that can be referenced
@@ -3119,7 +1365,7 @@ pub mod resource_metrics_configuration {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnView>`): `Arn` (`attr_arn`), `Type` (`attr_type`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnView {
     /// The SQL query that defines the view.
     ///
@@ -3201,4 +1447,1755 @@ impl Handle<CfnView> {
     pub fn attr_updated_at(&self) -> Val<String> {
         Val::expr(self.get_att("UpdatedAt"))
     }
+}
+
+/// Property types and enums of [`CfnAlarm`] (`AWS::CloudWatch::Alarm`).
+pub mod alarm {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `ActionConfiguration` property type of `AWS::CloudWatch::Alarm`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ActionConfiguration {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `AlarmTagsPropagation`.
+        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
+    }
+
+    impl ActionConfiguration {
+        /// A new `ActionConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
+        }
+    }
+
+    impl IntoValue for ActionConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ActionConfiguration);
+
+    /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run
+    /// and the durations that define when contributors transition between states.
+    #[derive(Debug, Clone, Default)]
+    pub struct AlarmPromQLCriteria {
+        /// The duration, in seconds, that a contributor must be continuously breaching before it transitions to the
+        /// ``ALARM`` state.
+        ///
+        /// CloudFormation: `PendingPeriod`.
+        pub pending_period: Option<Val<i64>>,
+
+        /// The PromQL query that the alarm evaluates. The query must return a result of vector type. Each entry in the
+        /// vector result represents an alarm contributor.
+        ///
+        /// CloudFormation: `Query`.
+        pub query: Option<Val<String>>,
+
+        /// The duration, in seconds, that a contributor must continuously not be breaching before it transitions back to
+        /// the ``OK`` state.
+        ///
+        /// CloudFormation: `RecoveryPeriod`.
+        pub recovery_period: Option<Val<i64>>,
+    }
+
+    impl AlarmPromQLCriteria {
+        /// A new `AlarmPromQLCriteria` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            pending_period "PendingPeriod": Val<i64>;
+            query "Query": Val<String>;
+            recovery_period "RecoveryPeriod": Val<i64>;
+        }
+    }
+
+    impl IntoValue for AlarmPromQLCriteria {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "PendingPeriod", self.pending_period);
+            put(&mut m, "Query", self.query);
+            put(&mut m, "RecoveryPeriod", self.recovery_period);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AlarmPromQLCriteria);
+
+    /// `AlarmTagsPropagation` property type of `AWS::CloudWatch::Alarm`.
+    #[derive(Debug, Clone)]
+    pub struct AlarmTagsPropagation {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `Enabled` (required).
+        pub enabled: Val<bool>,
+
+        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
+        ///
+        /// CloudFormation: `ExcludedTagKeys`.
+        pub excluded_tag_keys: Option<Val<Vec<String>>>,
+
+        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
+        ///
+        /// CloudFormation: `IncludedTagKeys`.
+        pub included_tag_keys: Option<Val<Vec<String>>>,
+    }
+
+    impl AlarmTagsPropagation {
+        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
+        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
+            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
+        }
+
+        setters! {
+            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
+            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for AlarmTagsPropagation {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Enabled".into(), self.enabled.into_value());
+            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
+            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AlarmTagsPropagation);
+
+    /// Dimension is an embedded property of the ``AWS::CloudWatch::Alarm`` type. Dimensions are name/value pairs that can
+    /// be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
+    #[derive(Debug, Clone)]
+    pub struct Dimension {
+        /// The name of the dimension, from 1–255 characters in length. This dimension name must have been included when
+        /// the metric was published.
+        ///
+        /// CloudFormation: `Name` (required).
+        pub name: Val<String>,
+
+        /// The value for the dimension, from 1–255 characters in length.
+        ///
+        /// CloudFormation: `Value` (required).
+        pub value: Val<String>,
+    }
+
+    impl Dimension {
+        /// A new `Dimension` from its required properties (`Name`, `Value`).
+        pub fn new(name: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
+            Self { name: name.into(), value: value.into() }
+        }
+    }
+
+    impl IntoValue for Dimension {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Name".into(), self.name.into_value());
+            m.insert("Value".into(), self.value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Dimension);
+
+    /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
+    #[derive(Debug, Clone, Default)]
+    pub struct EvaluationCriteria {
+        /// The PromQL criteria for the alarm evaluation.
+        ///
+        /// CloudFormation: `PromQLCriteria`.
+        pub prom_ql_criteria: Option<Val<AlarmPromQLCriteria>>,
+    }
+
+    impl EvaluationCriteria {
+        /// A new `EvaluationCriteria` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            prom_ql_criteria "PromQLCriteria": Val<AlarmPromQLCriteria>;
+        }
+    }
+
+    impl IntoValue for EvaluationCriteria {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "PromQLCriteria", self.prom_ql_criteria);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(EvaluationCriteria);
+
+    /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs.
+    /// This is a union type. Set exactly one of its members, ``SlidingWindow`` or ``WallClockWindow``. If you don't set
+    /// ``EvaluationWindow``, the alarm uses a ``SlidingWindow`` by default.
+    ///
+    /// For more information, see [Alarm evaluation
+    /// windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the
+    /// \*CloudWatch User Guide*.
+    #[derive(Debug, Clone, Default)]
+    pub struct EvaluationWindow {
+        /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the
+        /// default evaluation window.
+        ///
+        /// CloudFormation: `SlidingWindow`.
+        pub sliding_window: Option<Value>,
+
+        /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period,
+        /// such as the top of the hour, midnight, or the start of the calendar week.
+        ///
+        /// CloudFormation: `WallClockWindow`.
+        pub wall_clock_window: Option<Val<WallClockWindow>>,
+    }
+
+    impl EvaluationWindow {
+        /// A new `EvaluationWindow` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            sliding_window "SlidingWindow": Value;
+            wall_clock_window "WallClockWindow": Val<WallClockWindow>;
+        }
+    }
+
+    impl IntoValue for EvaluationWindow {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "SlidingWindow", self.sliding_window);
+            put(&mut m, "WallClockWindow", self.wall_clock_window);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(EvaluationWindow);
+
+    /// The ``Metric`` property type represents a specific metric. ``Metric`` is a property of the
+    /// [MetricStat](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html)
+    /// property type.
+    #[derive(Debug, Clone, Default)]
+    pub struct Metric {
+        /// The metric dimensions that you want to be used for the metric that the alarm will watch.
+        ///
+        /// CloudFormation: `Dimensions`.
+        pub dimensions: Option<Val<Vec<Dimension>>>,
+
+        /// The name of the metric that you want the alarm to watch. This is a required field.
+        ///
+        /// CloudFormation: `MetricName`.
+        pub metric_name: Option<Val<String>>,
+
+        /// The namespace of the metric that the alarm will watch.
+        ///
+        /// CloudFormation: `Namespace`.
+        pub namespace: Option<Val<String>>,
+    }
+
+    impl Metric {
+        /// A new `Metric` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            dimensions "Dimensions": Val<Vec<Dimension>>;
+            metric_name "MetricName": Val<String>;
+            namespace "Namespace": Val<String>;
+        }
+    }
+
+    impl IntoValue for Metric {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Dimensions", self.dimensions);
+            put(&mut m, "MetricName", self.metric_name);
+            put(&mut m, "Namespace", self.namespace);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Metric);
+
+    /// The ``MetricDataQuery`` property type specifies the metric data to return, and whether this call is just retrieving
+    /// a batch set of data for one metric, or is performing a math expression on metric data.
+    ///
+    /// Any expression used must return a single time series. For more information, see [Metric Math Syntax and
+    /// Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax)
+    /// in the *User Guide*.
+    #[derive(Debug, Clone)]
+    pub struct MetricDataQuery {
+        /// The ID of the account where the metrics are located, if this is a cross-account alarm.
+        ///
+        /// CloudFormation: `AccountId`.
+        pub account_id: Option<Val<String>>,
+
+        /// The math expression to be performed on the returned data, if this object is performing a math expression. This
+        /// expression can use the ``Id`` of the other metrics to refer to those metrics, and can also use the ``Id`` of
+        /// other expressions to use the result of those expressions. For more information about metric math expressions,
+        /// see [Metric Math Syntax and
+        /// Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax)
+        /// in the *User Guide*.
+        ///
+        /// Within each MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
+        ///
+        /// CloudFormation: `Expression`.
+        pub expression: Option<Val<String>>,
+
+        /// A short name used to tie this object to the results in the response. This name must be unique within a single
+        /// call to ``GetMetricData``. If you are performing math expressions on this set of data, this name represents that
+        /// data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and
+        /// underscore. The first character must be a lowercase letter.
+        ///
+        /// CloudFormation: `Id` (required).
+        pub id: Val<String>,
+
+        /// A human-readable label for this metric or expression. This is especially useful if this is an expression, so
+        /// that you know what the value represents. If the metric or expression is shown in a CW dashboard widget, the
+        /// label is shown. If ``Label`` is omitted, CW generates a default.
+        ///
+        /// CloudFormation: `Label`.
+        pub label: Option<Val<String>>,
+
+        /// The metric to be returned, along with statistics, period, and units. Use this parameter only if this object is
+        /// retrieving a metric and not performing a math expression on returned data.
+        ///
+        /// Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
+        ///
+        /// CloudFormation: `MetricStat`.
+        pub metric_stat: Option<Val<MetricStat>>,
+
+        /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be
+        /// as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected
+        /// at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
+        /// High-resolution metrics are those metrics stored by a ``PutMetricData`` operation that includes a
+        /// ``StorageResolution of 1 second``.
+        ///
+        /// CloudFormation: `Period`.
+        pub period: Option<Val<i64>>,
+
+        /// This option indicates whether to return the timestamps and raw data values of this metric.
+        ///
+        /// When you create an alarm based on a metric math expression, specify ``True`` for this value for only the one
+        /// math expression that the alarm is based on. You must specify ``False`` for ``ReturnData`` for all the other
+        /// metrics and expressions used in the alarm.
+        ///
+        /// This field is required.
+        ///
+        /// CloudFormation: `ReturnData`.
+        pub return_data: Option<Val<bool>>,
+    }
+
+    impl MetricDataQuery {
+        /// A new `MetricDataQuery` from its required properties (`Id`).
+        pub fn new(id: impl Into<Val<String>>) -> Self {
+            Self {
+                account_id: None,
+                expression: None,
+                id: id.into(),
+                label: None,
+                metric_stat: None,
+                period: None,
+                return_data: None,
+            }
+        }
+
+        setters! {
+            account_id "AccountId": Val<String>;
+            expression "Expression": Val<String>;
+            label "Label": Val<String>;
+            metric_stat "MetricStat": Val<MetricStat>;
+            period "Period": Val<i64>;
+            return_data "ReturnData": Val<bool>;
+        }
+    }
+
+    impl IntoValue for MetricDataQuery {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AccountId", self.account_id);
+            put(&mut m, "Expression", self.expression);
+            m.insert("Id".into(), self.id.into_value());
+            put(&mut m, "Label", self.label);
+            put(&mut m, "MetricStat", self.metric_stat);
+            put(&mut m, "Period", self.period);
+            put(&mut m, "ReturnData", self.return_data);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricDataQuery);
+
+    /// This structure defines the metric to be returned, along with the statistics, period, and units.
+    ///
+    /// ``MetricStat`` is a property of the
+    /// [MetricDataQuery](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html)
+    /// property type.
+    #[derive(Debug, Clone)]
+    pub struct MetricStat {
+        /// The metric to return, including the metric name, namespace, and dimensions.
+        ///
+        /// CloudFormation: `Metric` (required).
+        pub metric: Val<Metric>,
+
+        /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be
+        /// as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected
+        /// at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
+        /// High-resolution metrics are those metrics stored by a ``PutMetricData`` call that includes a
+        /// ``StorageResolution`` of 1 second.
+        ///
+        /// If the ``StartTime`` parameter specifies a time stamp that is greater than 3 hours ago, you must specify the
+        /// period as follows or no data points in that time range is returned:
+        ///
+        /// \+ Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute).
+        ///
+        /// \+ Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes).
+        ///
+        /// \+ Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour).
+        ///
+        /// CloudFormation: `Period` (required).
+        pub period: Val<i64>,
+
+        /// The statistic to return. It can include any CW statistic or extended statistic. For a list of valid values, see
+        /// the table in
+        /// [Statistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic)
+        /// in the *User Guide*.
+        ///
+        /// CloudFormation: `Stat` (required).
+        pub stat: Val<String>,
+
+        /// The unit to use for the returned data points.
+        ///
+        /// Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits,
+        /// Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second,
+        /// Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second,
+        /// Terabits/Second, Count/Second, or None.
+        ///
+        /// CloudFormation: `Unit`.
+        pub unit: Option<Val<Unit>>,
+    }
+
+    impl MetricStat {
+        /// A new `MetricStat` from its required properties (`Metric`, `Period`, `Stat`).
+        pub fn new(metric: Metric, period: impl Into<Val<i64>>, stat: impl Into<Val<String>>) -> Self {
+            Self { metric: metric.into(), period: period.into(), stat: stat.into(), unit: None }
+        }
+
+        setters! {
+            unit "Unit": Val<Unit>;
+        }
+    }
+
+    impl IntoValue for MetricStat {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Metric".into(), self.metric.into_value());
+            m.insert("Period".into(), self.period.into_value());
+            m.insert("Stat".into(), self.stat.into_value());
+            put(&mut m, "Unit", self.unit);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricStat);
+
+    /// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such
+    /// as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
+    ///
+    /// When you use a wall clock window, the alarm's period must be 1 minute (60 seconds), 5 minutes (300 seconds), 1 hour
+    /// (3,600 seconds), 1 day (86,400 seconds), or 1 week (604,800 seconds). Other period values aren't supported with a
+    /// wall clock window.
+    ///
+    /// Choose a wall clock window when your monitoring is tied to a business or calendar period, such as daily reports,
+    /// batch jobs, or backups, or when you want alarm evaluations to match the periods shown on a metric dashboard.
+    #[derive(Debug, Clone, Default)]
+    pub struct WallClockWindow {
+        /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA
+        /// time zone name (for example, ``America/New_York``), a fixed UTC offset (for example, ``+05:30``), or an
+        /// offset-prefixed identifier (for example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes.
+        /// If you don't specify a time zone, CloudWatch uses ``UTC``.
+        ///
+        /// The time zone affects window alignment for all periods, including periods of one hour or shorter.
+        ///
+        /// CloudFormation: `Timezone`.
+        pub timezone: Option<Val<String>>,
+    }
+
+    impl WallClockWindow {
+        /// A new `WallClockWindow` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            timezone "Timezone": Val<String>;
+        }
+    }
+
+    impl IntoValue for WallClockWindow {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Timezone", self.timezone);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(WallClockWindow);
+
+    /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm
+    /// evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts
+    /// publishing data.
+    ///
+    /// During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
+    #[derive(Debug, Clone, Default)]
+    pub struct WarmUpConfiguration {
+        /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is
+        /// ``false``. If ``true``, the alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to
+        /// evaluate, even if metric data arrives earlier. If ``false``, the alarm ends the warm-up period early. Evaluation
+        /// begins as soon as the alarm has enough metric data to fill its evaluation window.
+        ///
+        /// CloudFormation: `OnlyStartEvaluatingAfterWarmUpPeriodEnds`.
+        pub only_start_evaluating_after_warm_up_period_ends: Option<Val<bool>>,
+
+        /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in
+        /// ``INSUFFICIENT_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
+        ///
+        /// You can change this value at any time, including after the warm-up period ends. If you change it after the
+        /// warm-up period ends, the new value does not restart the warm-up period.
+        ///
+        /// CloudFormation: `WarmUpPeriodDurationInMinutes`.
+        pub warm_up_period_duration_in_minutes: Option<Val<i64>>,
+    }
+
+    impl WarmUpConfiguration {
+        /// A new `WarmUpConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            only_start_evaluating_after_warm_up_period_ends "OnlyStartEvaluatingAfterWarmUpPeriodEnds": Val<bool>;
+            warm_up_period_duration_in_minutes "WarmUpPeriodDurationInMinutes": Val<i64>;
+        }
+    }
+
+    impl IntoValue for WarmUpConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(
+                &mut m,
+                "OnlyStartEvaluatingAfterWarmUpPeriodEnds",
+                self.only_start_evaluating_after_warm_up_period_ends,
+            );
+            put(&mut m, "WarmUpPeriodDurationInMinutes", self.warm_up_period_duration_in_minutes);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(WarmUpConfiguration);
+
+    cfn_enum! {
+        /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic
+        /// value is used as the first operand.
+        ComparisonOperator[7] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
+            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
+            LessThanLowerThreshold = "LessThanLowerThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+            LessThanThreshold = "LessThanThreshold",
+        }
+    }
+
+    cfn_enum! {
+        /// The statistic for the metric associated with the alarm, other than percentile. For percentile statistics, use
+        /// ``ExtendedStatistic``.
+        ///
+        /// For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
+        ///
+        /// For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
+        Statistic[5] {
+            Average = "Average",
+            Maximum = "Maximum",
+            Minimum = "Minimum",
+            SampleCount = "SampleCount",
+            Sum = "Sum",
+        }
+    }
+
+    cfn_enum! {
+        /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``,
+        /// ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing
+        /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
+        /// in the *Amazon User Guide*.
+        ///
+        /// If you omit this parameter, the default behavior of ``missing`` is used.
+        TreatMissingData[4] {
+            Breaching = "breaching",
+            Ignore = "ignore",
+            Missing = "missing",
+            NotBreaching = "notBreaching",
+        }
+    }
+
+    cfn_enum! {
+        /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a
+        /// single metric. Do not specify this if you are specifying a ``Metrics`` array.
+        ///
+        /// You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes,
+        /// Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second,
+        /// Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second,
+        /// Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
+        Unit[27] {
+            Bits = "Bits",
+            BitsSecond = "Bits/Second",
+            Bytes = "Bytes",
+            BytesSecond = "Bytes/Second",
+            Count = "Count",
+            CountSecond = "Count/Second",
+            Gigabits = "Gigabits",
+            GigabitsSecond = "Gigabits/Second",
+            Gigabytes = "Gigabytes",
+            GigabytesSecond = "Gigabytes/Second",
+            Kilobits = "Kilobits",
+            KilobitsSecond = "Kilobits/Second",
+            Kilobytes = "Kilobytes",
+            KilobytesSecond = "Kilobytes/Second",
+            Megabits = "Megabits",
+            MegabitsSecond = "Megabits/Second",
+            Megabytes = "Megabytes",
+            MegabytesSecond = "Megabytes/Second",
+            Microseconds = "Microseconds",
+            Milliseconds = "Milliseconds",
+            None = "None",
+            Percent = "Percent",
+            Seconds = "Seconds",
+            Terabits = "Terabits",
+            TerabitsSecond = "Terabits/Second",
+            Terabytes = "Terabytes",
+            TerabytesSecond = "Terabytes/Second",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnAlarmMuteRule`] (`AWS::CloudWatch::AlarmMuteRule`).
+pub mod alarm_mute_rule {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Targets to be muted
+    #[derive(Debug, Clone)]
+    pub struct MuteTargets {
+        /// The alarm names to be mute by the AlarmMuteRule
+        ///
+        /// CloudFormation: `AlarmNames` (required).
+        pub alarm_names: Val<Vec<String>>,
+    }
+
+    impl MuteTargets {
+        /// A new `MuteTargets` from its required properties (`AlarmNames`).
+        pub fn new(alarm_names: impl Into<Val<Vec<String>>>) -> Self {
+            Self { alarm_names: alarm_names.into() }
+        }
+    }
+
+    impl IntoValue for MuteTargets {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("AlarmNames".into(), self.alarm_names.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MuteTargets);
+
+    /// The rule for the mute
+    #[derive(Debug, Clone)]
+    pub struct Rule {
+        /// Schedule for the mute to be active
+        ///
+        /// CloudFormation: `Schedule` (required).
+        pub schedule: Val<Schedule>,
+    }
+
+    impl Rule {
+        /// A new `Rule` from its required properties (`Schedule`).
+        pub fn new(schedule: Schedule) -> Self {
+            Self { schedule: schedule.into() }
+        }
+    }
+
+    impl IntoValue for Rule {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Schedule".into(), self.schedule.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Rule);
+
+    /// Schedule for the mute to be active
+    #[derive(Debug, Clone)]
+    pub struct Schedule {
+        /// The duration of the schedule when it triggers
+        ///
+        /// CloudFormation: `Duration` (required).
+        pub duration: Val<String>,
+
+        /// The expression of the schedule
+        ///
+        /// CloudFormation: `Expression` (required).
+        pub expression: Val<String>,
+
+        /// The timezone of the schedule
+        ///
+        /// CloudFormation: `Timezone`.
+        pub timezone: Option<Val<String>>,
+    }
+
+    impl Schedule {
+        /// A new `Schedule` from its required properties (`Duration`, `Expression`).
+        pub fn new(duration: impl Into<Val<String>>, expression: impl Into<Val<String>>) -> Self {
+            Self { duration: duration.into(), expression: expression.into(), timezone: None }
+        }
+
+        setters! {
+            timezone "Timezone": Val<String>;
+        }
+    }
+
+    impl IntoValue for Schedule {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Duration".into(), self.duration.into_value());
+            m.insert("Expression".into(), self.expression.into_value());
+            put(&mut m, "Timezone", self.timezone);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Schedule);
+}
+
+/// Property types and enums of [`CfnAnomalyDetector`] (`AWS::CloudWatch::AnomalyDetector`).
+pub mod anomaly_detector {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `Configuration` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone, Default)]
+    pub struct Configuration {
+        /// CloudFormation: `ExcludedTimeRanges`.
+        pub excluded_time_ranges: Option<Val<Vec<Range>>>,
+
+        /// CloudFormation: `MetricTimeZone`.
+        pub metric_time_zone: Option<Val<String>>,
+    }
+
+    impl Configuration {
+        /// A new `Configuration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            excluded_time_ranges "ExcludedTimeRanges": Val<Vec<Range>>;
+            metric_time_zone "MetricTimeZone": Val<String>;
+        }
+    }
+
+    impl IntoValue for Configuration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ExcludedTimeRanges", self.excluded_time_ranges);
+            put(&mut m, "MetricTimeZone", self.metric_time_zone);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Configuration);
+
+    /// `Dimension` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone)]
+    pub struct Dimension {
+        /// CloudFormation: `Name` (required).
+        pub name: Val<String>,
+
+        /// CloudFormation: `Value` (required).
+        pub value: Val<String>,
+    }
+
+    impl Dimension {
+        /// A new `Dimension` from its required properties (`Name`, `Value`).
+        pub fn new(name: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
+            Self { name: name.into(), value: value.into() }
+        }
+    }
+
+    impl IntoValue for Dimension {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Name".into(), self.name.into_value());
+            m.insert("Value".into(), self.value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Dimension);
+
+    /// `Metric` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone)]
+    pub struct Metric {
+        /// CloudFormation: `Dimensions`.
+        pub dimensions: Option<Val<Vec<Dimension>>>,
+
+        /// CloudFormation: `MetricName` (required).
+        pub metric_name: Val<String>,
+
+        /// CloudFormation: `Namespace` (required).
+        pub namespace: Val<String>,
+    }
+
+    impl Metric {
+        /// A new `Metric` from its required properties (`MetricName`, `Namespace`).
+        pub fn new(metric_name: impl Into<Val<String>>, namespace: impl Into<Val<String>>) -> Self {
+            Self { dimensions: None, metric_name: metric_name.into(), namespace: namespace.into() }
+        }
+
+        setters! {
+            dimensions "Dimensions": Val<Vec<Dimension>>;
+        }
+    }
+
+    impl IntoValue for Metric {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Dimensions", self.dimensions);
+            m.insert("MetricName".into(), self.metric_name.into_value());
+            m.insert("Namespace".into(), self.namespace.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Metric);
+
+    /// `MetricCharacteristics` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone, Default)]
+    pub struct MetricCharacteristics {
+        /// CloudFormation: `PeriodicSpikes`.
+        pub periodic_spikes: Option<Val<bool>>,
+    }
+
+    impl MetricCharacteristics {
+        /// A new `MetricCharacteristics` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            periodic_spikes "PeriodicSpikes": Val<bool>;
+        }
+    }
+
+    impl IntoValue for MetricCharacteristics {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "PeriodicSpikes", self.periodic_spikes);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricCharacteristics);
+
+    /// `MetricDataQuery` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone)]
+    pub struct MetricDataQuery {
+        /// CloudFormation: `AccountId`.
+        pub account_id: Option<Val<String>>,
+
+        /// CloudFormation: `Expression`.
+        pub expression: Option<Val<String>>,
+
+        /// CloudFormation: `Id` (required).
+        pub id: Val<String>,
+
+        /// CloudFormation: `Label`.
+        pub label: Option<Val<String>>,
+
+        /// CloudFormation: `MetricStat`.
+        pub metric_stat: Option<Val<MetricStat>>,
+
+        /// CloudFormation: `Period`.
+        pub period: Option<Val<i64>>,
+
+        /// CloudFormation: `ReturnData`.
+        pub return_data: Option<Val<bool>>,
+    }
+
+    impl MetricDataQuery {
+        /// A new `MetricDataQuery` from its required properties (`Id`).
+        pub fn new(id: impl Into<Val<String>>) -> Self {
+            Self {
+                account_id: None,
+                expression: None,
+                id: id.into(),
+                label: None,
+                metric_stat: None,
+                period: None,
+                return_data: None,
+            }
+        }
+
+        setters! {
+            account_id "AccountId": Val<String>;
+            expression "Expression": Val<String>;
+            label "Label": Val<String>;
+            metric_stat "MetricStat": Val<MetricStat>;
+            period "Period": Val<i64>;
+            return_data "ReturnData": Val<bool>;
+        }
+    }
+
+    impl IntoValue for MetricDataQuery {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AccountId", self.account_id);
+            put(&mut m, "Expression", self.expression);
+            m.insert("Id".into(), self.id.into_value());
+            put(&mut m, "Label", self.label);
+            put(&mut m, "MetricStat", self.metric_stat);
+            put(&mut m, "Period", self.period);
+            put(&mut m, "ReturnData", self.return_data);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricDataQuery);
+
+    /// `MetricMathAnomalyDetector` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone, Default)]
+    pub struct MetricMathAnomalyDetector {
+        /// CloudFormation: `MetricDataQueries`.
+        pub metric_data_queries: Option<Val<Vec<MetricDataQuery>>>,
+    }
+
+    impl MetricMathAnomalyDetector {
+        /// A new `MetricMathAnomalyDetector` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            metric_data_queries "MetricDataQueries": Val<Vec<MetricDataQuery>>;
+        }
+    }
+
+    impl IntoValue for MetricMathAnomalyDetector {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MetricDataQueries", self.metric_data_queries);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricMathAnomalyDetector);
+
+    /// `MetricStat` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone)]
+    pub struct MetricStat {
+        /// CloudFormation: `Metric` (required).
+        pub metric: Val<Metric>,
+
+        /// CloudFormation: `Period` (required).
+        pub period: Val<i64>,
+
+        /// CloudFormation: `Stat` (required).
+        pub stat: Val<String>,
+
+        /// CloudFormation: `Unit`.
+        pub unit: Option<Val<String>>,
+    }
+
+    impl MetricStat {
+        /// A new `MetricStat` from its required properties (`Metric`, `Period`, `Stat`).
+        pub fn new(metric: Metric, period: impl Into<Val<i64>>, stat: impl Into<Val<String>>) -> Self {
+            Self { metric: metric.into(), period: period.into(), stat: stat.into(), unit: None }
+        }
+
+        setters! {
+            unit "Unit": Val<String>;
+        }
+    }
+
+    impl IntoValue for MetricStat {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Metric".into(), self.metric.into_value());
+            m.insert("Period".into(), self.period.into_value());
+            m.insert("Stat".into(), self.stat.into_value());
+            put(&mut m, "Unit", self.unit);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricStat);
+
+    /// `Range` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone)]
+    pub struct Range {
+        /// CloudFormation: `EndTime` (required).
+        pub end_time: Val<String>,
+
+        /// CloudFormation: `StartTime` (required).
+        pub start_time: Val<String>,
+    }
+
+    impl Range {
+        /// A new `Range` from its required properties (`EndTime`, `StartTime`).
+        pub fn new(end_time: impl Into<Val<String>>, start_time: impl Into<Val<String>>) -> Self {
+            Self { end_time: end_time.into(), start_time: start_time.into() }
+        }
+    }
+
+    impl IntoValue for Range {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("EndTime".into(), self.end_time.into_value());
+            m.insert("StartTime".into(), self.start_time.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Range);
+
+    /// `SingleMetricAnomalyDetector` property type of `AWS::CloudWatch::AnomalyDetector`.
+    #[derive(Debug, Clone, Default)]
+    pub struct SingleMetricAnomalyDetector {
+        /// CloudFormation: `AccountId`.
+        pub account_id: Option<Val<String>>,
+
+        /// CloudFormation: `Dimensions`.
+        pub dimensions: Option<Val<Vec<Dimension>>>,
+
+        /// CloudFormation: `MetricName`.
+        pub metric_name: Option<Val<String>>,
+
+        /// CloudFormation: `Namespace`.
+        pub namespace: Option<Val<String>>,
+
+        /// CloudFormation: `Stat`.
+        pub stat: Option<Val<String>>,
+    }
+
+    impl SingleMetricAnomalyDetector {
+        /// A new `SingleMetricAnomalyDetector` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            account_id "AccountId": Val<String>;
+            dimensions "Dimensions": Val<Vec<Dimension>>;
+            metric_name "MetricName": Val<String>;
+            namespace "Namespace": Val<String>;
+            stat "Stat": Val<String>;
+        }
+    }
+
+    impl IntoValue for SingleMetricAnomalyDetector {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AccountId", self.account_id);
+            put(&mut m, "Dimensions", self.dimensions);
+            put(&mut m, "MetricName", self.metric_name);
+            put(&mut m, "Namespace", self.namespace);
+            put(&mut m, "Stat", self.stat);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SingleMetricAnomalyDetector);
+}
+
+/// Property types and enums of [`CfnCompositeAlarm`] (`AWS::CloudWatch::CompositeAlarm`).
+pub mod composite_alarm {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
+    #[derive(Debug, Clone, Default)]
+    pub struct ActionConfiguration {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `AlarmTagsPropagation`.
+        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
+    }
+
+    impl ActionConfiguration {
+        /// A new `ActionConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
+        }
+    }
+
+    impl IntoValue for ActionConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ActionConfiguration);
+
+    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag
+    /// keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
+    #[derive(Debug, Clone)]
+    pub struct AlarmTagsPropagation {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `Enabled` (required).
+        pub enabled: Val<bool>,
+
+        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
+        ///
+        /// CloudFormation: `ExcludedTagKeys`.
+        pub excluded_tag_keys: Option<Val<Vec<String>>>,
+
+        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
+        ///
+        /// CloudFormation: `IncludedTagKeys`.
+        pub included_tag_keys: Option<Val<Vec<String>>>,
+    }
+
+    impl AlarmTagsPropagation {
+        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
+        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
+            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
+        }
+
+        setters! {
+            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
+            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for AlarmTagsPropagation {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Enabled".into(), self.enabled.into_value());
+            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
+            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AlarmTagsPropagation);
+}
+
+/// Property types and enums of [`CfnInsightRule`] (`AWS::CloudWatch::InsightRule`).
+pub mod insight_rule {
+
+    cfn_enum! {
+        RuleState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnIntegration`] (`AWS::CloudWatch::Integration`).
+pub mod integration {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// API-key credential material that can be rotated in place on update.
+    #[derive(Debug, Clone)]
+    pub struct ApiKeyCredential {
+        /// CloudFormation: `ApiKeyValue` (required).
+        pub api_key_value: Val<String>,
+    }
+
+    impl ApiKeyCredential {
+        /// A new `ApiKeyCredential` from its required properties (`ApiKeyValue`).
+        pub fn new(api_key_value: impl Into<Val<String>>) -> Self {
+            Self { api_key_value: api_key_value.into() }
+        }
+    }
+
+    impl IntoValue for ApiKeyCredential {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("ApiKeyValue".into(), self.api_key_value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ApiKeyCredential);
+
+    /// Write-only API-key credential material for the integration. Stored encrypted and never returned on read.
+    #[derive(Debug, Clone)]
+    pub struct IntegrationCredential {
+        /// API-key credential material that can be rotated in place on update.
+        ///
+        /// CloudFormation: `ApiKeyCredential` (required).
+        pub api_key_credential: Val<ApiKeyCredential>,
+    }
+
+    impl IntegrationCredential {
+        /// A new `IntegrationCredential` from its required properties (`ApiKeyCredential`).
+        pub fn new(api_key_credential: ApiKeyCredential) -> Self {
+            Self { api_key_credential: api_key_credential.into() }
+        }
+    }
+
+    impl IntoValue for IntegrationCredential {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("ApiKeyCredential".into(), self.api_key_credential.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(IntegrationCredential);
+
+    cfn_enum! {
+        /// The type of integration. Immutable after creation.
+        IntegrationType[3] {
+            AwsConfigSlrec = "AWS_CONFIG_SLREC",
+            AwsIntegration = "AWS_INTEGRATION",
+            ExternalAgent = "EXTERNAL_AGENT",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnLogAlarm`] (`AWS::CloudWatch::LogAlarm`).
+pub mod log_alarm {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
+    #[derive(Debug, Clone, Default)]
+    pub struct ActionConfiguration {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `AlarmTagsPropagation`.
+        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
+    }
+
+    impl ActionConfiguration {
+        /// A new `ActionConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
+        }
+    }
+
+    impl IntoValue for ActionConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ActionConfiguration);
+
+    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag
+    /// keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
+    #[derive(Debug, Clone)]
+    pub struct AlarmTagsPropagation {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `Enabled` (required).
+        pub enabled: Val<bool>,
+
+        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
+        ///
+        /// CloudFormation: `ExcludedTagKeys`.
+        pub excluded_tag_keys: Option<Val<Vec<String>>>,
+
+        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
+        ///
+        /// CloudFormation: `IncludedTagKeys`.
+        pub included_tag_keys: Option<Val<Vec<String>>>,
+    }
+
+    impl AlarmTagsPropagation {
+        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
+        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
+            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
+        }
+
+        setters! {
+            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
+            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for AlarmTagsPropagation {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Enabled".into(), self.enabled.into_value());
+            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
+            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AlarmTagsPropagation);
+
+    /// The schedule configuration for the scheduled query.
+    #[derive(Debug, Clone)]
+    pub struct ScheduleConfiguration {
+        /// The number of seconds into the past to end the query window. Must be a non-negative value and cannot exceed
+        /// 2592000 seconds (30 days).
+        ///
+        /// CloudFormation: `EndTimeOffset`.
+        pub end_time_offset: Option<Val<i64>>,
+
+        /// The expression that defines when the scheduled query runs, e.g. rate(1 minute).
+        ///
+        /// CloudFormation: `ScheduleExpression` (required).
+        pub schedule_expression: Val<String>,
+
+        /// The number of seconds into the past to start the query window. Must be a positive value and cannot exceed
+        /// 2592000 seconds (30 days).
+        ///
+        /// CloudFormation: `StartTimeOffset` (required).
+        pub start_time_offset: Val<i64>,
+    }
+
+    impl ScheduleConfiguration {
+        /// A new `ScheduleConfiguration` from its required properties (`ScheduleExpression`, `StartTimeOffset`).
+        pub fn new(schedule_expression: impl Into<Val<String>>, start_time_offset: impl Into<Val<i64>>) -> Self {
+            Self {
+                end_time_offset: None,
+                schedule_expression: schedule_expression.into(),
+                start_time_offset: start_time_offset.into(),
+            }
+        }
+
+        setters! {
+            end_time_offset "EndTimeOffset": Val<i64>;
+        }
+    }
+
+    impl IntoValue for ScheduleConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "EndTimeOffset", self.end_time_offset);
+            m.insert("ScheduleExpression".into(), self.schedule_expression.into_value());
+            m.insert("StartTimeOffset".into(), self.start_time_offset.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ScheduleConfiguration);
+
+    /// The scheduled query configuration for the log alarm.
+    #[derive(Debug, Clone)]
+    pub struct ScheduledQueryConfiguration {
+        /// The aggregation expression for the scheduled query, e.g. count(*) or avg(latency) by host.
+        ///
+        /// CloudFormation: `AggregationExpression` (required).
+        pub aggregation_expression: Val<String>,
+
+        /// The log groups to query.
+        ///
+        /// CloudFormation: `LogGroupIdentifiers`.
+        pub log_group_identifiers: Option<Val<Vec<String>>>,
+
+        /// The query string to execute against the specified log groups.
+        ///
+        /// CloudFormation: `QueryString` (required).
+        pub query_string: Val<String>,
+
+        /// The schedule configuration.
+        ///
+        /// CloudFormation: `ScheduleConfiguration` (required).
+        pub schedule_configuration: Val<ScheduleConfiguration>,
+
+        /// The ARN of the IAM role that grants permissions to execute the scheduled query.
+        ///
+        /// CloudFormation: `ScheduledQueryRoleARN` (required).
+        pub scheduled_query_role_arn: Val<String>,
+
+        /// A list of key-value pairs to associate with the scheduled query that backs the log alarm.
+        ///
+        /// CloudFormation: `Tags`.
+        pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+    }
+
+    impl ScheduledQueryConfiguration {
+        /// A new `ScheduledQueryConfiguration` from its required properties (`AggregationExpression`, `QueryString`,
+        /// `ScheduleConfiguration`, `ScheduledQueryRoleARN`).
+        pub fn new(
+            aggregation_expression: impl Into<Val<String>>,
+            query_string: impl Into<Val<String>>,
+            schedule_configuration: ScheduleConfiguration,
+            scheduled_query_role_arn: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                aggregation_expression: aggregation_expression.into(),
+                log_group_identifiers: None,
+                query_string: query_string.into(),
+                schedule_configuration: schedule_configuration.into(),
+                scheduled_query_role_arn: scheduled_query_role_arn.into(),
+                tags: None,
+            }
+        }
+
+        setters! {
+            log_group_identifiers "LogGroupIdentifiers": Val<Vec<String>>;
+            tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+        }
+    }
+
+    impl IntoValue for ScheduledQueryConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("AggregationExpression".into(), self.aggregation_expression.into_value());
+            put(&mut m, "LogGroupIdentifiers", self.log_group_identifiers);
+            m.insert("QueryString".into(), self.query_string.into_value());
+            m.insert("ScheduleConfiguration".into(), self.schedule_configuration.into_value());
+            m.insert("ScheduledQueryRoleARN".into(), self.scheduled_query_role_arn.into_value());
+            put(&mut m, "Tags", self.tags);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ScheduledQueryConfiguration);
+
+    /// The warm-up configuration for an alarm. A warm-up period delays alarm evaluation after you create or update the
+    /// alarm. This reduces alarm noise from missing data while a new resource or service starts up. During the warm-up
+    /// period, the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions.
+    #[derive(Debug, Clone, Default)]
+    pub struct WarmUpConfiguration {
+        /// Specifies whether the alarm waits for the full warm-up period before it starts evaluating. If true, the alarm
+        /// waits the entire WarmUpPeriodDurationInMinutes before it starts evaluating, even if metric data arrives earlier.
+        /// If false, the alarm ends the warm-up period early and starts evaluating as soon as it has enough metric data to
+        /// fill its evaluation window. This is the default behavior.
+        ///
+        /// CloudFormation: `OnlyStartEvaluatingAfterWarmUpPeriodEnds`.
+        pub only_start_evaluating_after_warm_up_period_ends: Option<Val<bool>>,
+
+        /// The length of the warm-up period, in minutes. For this duration after you create or update the alarm, the alarm
+        /// stays in INSUFFICIENT_DATA and doesn't perform alarm actions. Valid values range from 1 to 2,880 minutes (2
+        /// days). You can change this value while the alarm is still in its warm-up period. Changes have no effect after
+        /// the warm-up period ends.
+        ///
+        /// CloudFormation: `WarmUpPeriodDurationInMinutes`.
+        pub warm_up_period_duration_in_minutes: Option<Val<i64>>,
+    }
+
+    impl WarmUpConfiguration {
+        /// A new `WarmUpConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            only_start_evaluating_after_warm_up_period_ends "OnlyStartEvaluatingAfterWarmUpPeriodEnds": Val<bool>;
+            warm_up_period_duration_in_minutes "WarmUpPeriodDurationInMinutes": Val<i64>;
+        }
+    }
+
+    impl IntoValue for WarmUpConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(
+                &mut m,
+                "OnlyStartEvaluatingAfterWarmUpPeriodEnds",
+                self.only_start_evaluating_after_warm_up_period_ends,
+            );
+            put(&mut m, "WarmUpPeriodDurationInMinutes", self.warm_up_period_duration_in_minutes);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(WarmUpConfiguration);
+
+    cfn_enum! {
+        /// The arithmetic operation to use when comparing the specified threshold and the query results. Valid values are
+        /// GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, and LessThanOrEqualToThreshold.
+        ComparisonOperator[7] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
+            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
+            LessThanLowerThreshold = "LessThanLowerThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+            LessThanThreshold = "LessThanThreshold",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnMetricStream`] (`AWS::CloudWatch::MetricStream`).
+pub mod metric_stream {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// This structure defines the metrics that will be streamed.
+    #[derive(Debug, Clone)]
+    pub struct MetricStreamFilter {
+        /// Only metrics with MetricNames matching these values will be streamed. Must be set together with Namespace.
+        ///
+        /// CloudFormation: `MetricNames`.
+        pub metric_names: Option<Val<Vec<String>>>,
+
+        /// Only metrics with Namespace matching this value will be streamed.
+        ///
+        /// CloudFormation: `Namespace` (required).
+        pub namespace: Val<String>,
+    }
+
+    impl MetricStreamFilter {
+        /// A new `MetricStreamFilter` from its required properties (`Namespace`).
+        pub fn new(namespace: impl Into<Val<String>>) -> Self {
+            Self { metric_names: None, namespace: namespace.into() }
+        }
+
+        setters! {
+            metric_names "MetricNames": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for MetricStreamFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MetricNames", self.metric_names);
+            m.insert("Namespace".into(), self.namespace.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricStreamFilter);
+
+    /// This structure specifies a list of additional statistics to stream, and the metrics to stream those additional
+    /// statistics for. All metrics that match the combination of metric name and namespace will be streamed with the
+    /// extended statistics, no matter their dimensions.
+    #[derive(Debug, Clone)]
+    pub struct MetricStreamStatisticsConfiguration {
+        /// The additional statistics to stream for the metrics listed in IncludeMetrics.
+        ///
+        /// CloudFormation: `AdditionalStatistics` (required).
+        pub additional_statistics: Val<Vec<String>>,
+
+        /// An array that defines the metrics that are to have additional statistics streamed.
+        ///
+        /// CloudFormation: `IncludeMetrics` (required).
+        pub include_metrics: Val<Vec<MetricStreamStatisticsMetric>>,
+    }
+
+    impl MetricStreamStatisticsConfiguration {
+        /// A new `MetricStreamStatisticsConfiguration` from its required properties (`AdditionalStatistics`,
+        /// `IncludeMetrics`).
+        pub fn new(
+            additional_statistics: impl Into<Val<Vec<String>>>,
+            include_metrics: impl Into<Val<Vec<MetricStreamStatisticsMetric>>>,
+        ) -> Self {
+            Self { additional_statistics: additional_statistics.into(), include_metrics: include_metrics.into() }
+        }
+    }
+
+    impl IntoValue for MetricStreamStatisticsConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("AdditionalStatistics".into(), self.additional_statistics.into_value());
+            m.insert("IncludeMetrics".into(), self.include_metrics.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricStreamStatisticsConfiguration);
+
+    /// A structure that specifies the metric name and namespace for one metric that is going to have additional statistics
+    /// included in the stream.
+    #[derive(Debug, Clone)]
+    pub struct MetricStreamStatisticsMetric {
+        /// The name of the metric.
+        ///
+        /// CloudFormation: `MetricName` (required).
+        pub metric_name: Val<String>,
+
+        /// The namespace of the metric.
+        ///
+        /// CloudFormation: `Namespace` (required).
+        pub namespace: Val<String>,
+    }
+
+    impl MetricStreamStatisticsMetric {
+        /// A new `MetricStreamStatisticsMetric` from its required properties (`MetricName`, `Namespace`).
+        pub fn new(metric_name: impl Into<Val<String>>, namespace: impl Into<Val<String>>) -> Self {
+            Self { metric_name: metric_name.into(), namespace: namespace.into() }
+        }
+    }
+
+    impl IntoValue for MetricStreamStatisticsMetric {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("MetricName".into(), self.metric_name.into_value());
+            m.insert("Namespace".into(), self.namespace.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricStreamStatisticsMetric);
+
+    cfn_enum! {
+        /// The output format of the data streamed to the Kinesis Firehose.
+        OutputFormat[3] {
+            Json = "json",
+            Opentelemetry07 = "opentelemetry0.7",
+            Opentelemetry10 = "opentelemetry1.0",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnOTelEnrichment`] (`AWS::CloudWatch::OTelEnrichment`).
+pub mod o_tel_enrichment {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Selects metrics within one namespace. The same shape serves both the include and the exclude direction. Namespaces
+    /// are compared byte-for-byte and case-sensitively; no wildcards, prefixes or normalization.
+    #[derive(Debug, Clone)]
+    pub struct OTelEnrichmentMetricSelector {
+        /// Absent or empty means every metric in this namespace, in whichever direction this selector appears. Present
+        /// means only these metric names.
+        ///
+        /// CloudFormation: `MetricNames`.
+        pub metric_names: Option<Val<Vec<String>>>,
+
+        /// The CloudWatch namespace this selector applies to.
+        ///
+        /// CloudFormation: `Namespace` (required).
+        pub namespace: Val<String>,
+    }
+
+    impl OTelEnrichmentMetricSelector {
+        /// A new `OTelEnrichmentMetricSelector` from its required properties (`Namespace`).
+        pub fn new(namespace: impl Into<Val<String>>) -> Self {
+            Self { metric_names: None, namespace: namespace.into() }
+        }
+
+        setters! {
+            metric_names "MetricNames": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for OTelEnrichmentMetricSelector {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MetricNames", self.metric_names);
+            m.insert("Namespace".into(), self.namespace.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(OTelEnrichmentMetricSelector);
+}
+
+/// Property types and enums of [`CfnResourceMetricsConfiguration`] (`AWS::CloudWatch::ResourceMetricsConfiguration`).
+pub mod resource_metrics_configuration {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// Defines which metrics are enabled for detailed monitoring on the resource.
+    #[derive(Debug, Clone)]
+    pub struct ResourceMetricSelection {
+        /// The list of metric names to include in detailed monitoring for the resource.
+        ///
+        /// CloudFormation: `IncludeMetrics` (required).
+        pub include_metrics: Val<Vec<String>>,
+    }
+
+    impl ResourceMetricSelection {
+        /// A new `ResourceMetricSelection` from its required properties (`IncludeMetrics`).
+        pub fn new(include_metrics: impl Into<Val<Vec<String>>>) -> Self {
+            Self { include_metrics: include_metrics.into() }
+        }
+    }
+
+    impl IntoValue for ResourceMetricSelection {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("IncludeMetrics".into(), self.include_metrics.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ResourceMetricSelection);
 }

@@ -25,7 +25,7 @@ use crate::l1::put;
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAccessKey>`): `SecretAccessKey` (`attr_secret_access_key`),
 /// `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAccessKey {
     /// CloudFormation: `Serial`.
     pub serial: Option<Val<i64>>,
@@ -64,13 +64,11 @@ impl crate::core::element::CfnResource for CfnAccessKey {
 
 /// `Fn::GetAtt` attributes of [`CfnAccessKey`].
 impl Handle<CfnAccessKey> {
-    ///
     /// `Fn::GetAtt` `SecretAccessKey`.
     #[inline]
     pub fn attr_secret_access_key(&self) -> Val<String> {
         Val::expr(self.get_att("SecretAccessKey"))
     }
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -87,7 +85,7 @@ impl Handle<CfnAccessKey> {
 /// `Ref` returns the primary identifier (`GroupName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnGroup>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnGroup {
     /// The name of the group to create. Do not include the path in this value.
     ///
@@ -175,55 +173,11 @@ impl crate::core::element::CfnResource for CfnGroup {
 
 /// `Fn::GetAtt` attributes of [`CfnGroup`].
 impl Handle<CfnGroup> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
-}
-
-/// Property types and enums of [`CfnGroup`] (`AWS::IAM::Group`).
-pub mod group {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// Contains information about an attached policy.
-    ///
-    /// An attached policy is a managed policy that has been attached to a user, group, or role.
-    ///
-    /// For more information about managed policies, see [Managed Policies and Inline
-    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Policy {
-        /// The policy document.
-        ///
-        /// CloudFormation: `PolicyDocument` (required).
-        pub policy_document: Value,
-
-        /// The friendly name (not ARN) identifying the policy.
-        ///
-        /// CloudFormation: `PolicyName` (required).
-        pub policy_name: Val<String>,
-    }
-
-    impl Policy {
-        /// A new `Policy` from its required properties (`PolicyDocument`, `PolicyName`).
-        pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
-            Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
-        }
-    }
-
-    impl IntoValue for Policy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("PolicyDocument".into(), self.policy_document.into_value());
-            m.insert("PolicyName".into(), self.policy_name.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Policy);
 }
 /// The `AWS::IAM::GroupPolicy` resource.
 ///
@@ -240,7 +194,7 @@ pub mod group {
 /// quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// `Ref` returns the primary identifier (`PolicyName`, `GroupName`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnGroupPolicy {
     /// The name of the group to associate the policy with.
     ///
@@ -298,7 +252,7 @@ impl crate::core::element::CfnResource for CfnGroupPolicy {
 /// `Ref` returns the primary identifier (`InstanceProfileName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnInstanceProfile>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnInstanceProfile {
     /// The name of the instance profile to create.
     ///
@@ -356,7 +310,6 @@ impl crate::core::element::CfnResource for CfnInstanceProfile {
 
 /// `Fn::GetAtt` attributes of [`CfnInstanceProfile`].
 impl Handle<CfnInstanceProfile> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
@@ -384,7 +337,7 @@ impl Handle<CfnInstanceProfile> {
 /// `AttachmentCount` (`attr_attachment_count`), `CreateDate` (`attr_create_date`), `DefaultVersionId`
 /// (`attr_default_version_id`), `IsAttachable` (`attr_is_attachable`), `PermissionsBoundaryUsageCount`
 /// (`attr_permissions_boundary_usage_count`), `PolicyId` (`attr_policy_id`), `UpdateDate` (`attr_update_date`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnManagedPolicy {
     /// A friendly description of the policy.
     ///
@@ -510,49 +463,41 @@ impl crate::core::element::CfnResource for CfnManagedPolicy {
 
 /// `Fn::GetAtt` attributes of [`CfnManagedPolicy`].
 impl Handle<CfnManagedPolicy> {
-    ///
     /// `Fn::GetAtt` `PolicyArn`.
     #[inline]
     pub fn attr_policy_arn(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyArn"))
     }
-    ///
     /// `Fn::GetAtt` `AttachmentCount`.
     #[inline]
     pub fn attr_attachment_count(&self) -> Val<i64> {
         Val::expr(self.get_att("AttachmentCount"))
     }
-    ///
     /// `Fn::GetAtt` `CreateDate`.
     #[inline]
     pub fn attr_create_date(&self) -> Val<String> {
         Val::expr(self.get_att("CreateDate"))
     }
-    ///
     /// `Fn::GetAtt` `DefaultVersionId`.
     #[inline]
     pub fn attr_default_version_id(&self) -> Val<String> {
         Val::expr(self.get_att("DefaultVersionId"))
     }
-    ///
     /// `Fn::GetAtt` `IsAttachable`.
     #[inline]
     pub fn attr_is_attachable(&self) -> Val<bool> {
         Val::expr(self.get_att("IsAttachable"))
     }
-    ///
     /// `Fn::GetAtt` `PermissionsBoundaryUsageCount`.
     #[inline]
     pub fn attr_permissions_boundary_usage_count(&self) -> Val<i64> {
         Val::expr(self.get_att("PermissionsBoundaryUsageCount"))
     }
-    ///
     /// `Fn::GetAtt` `PolicyId`.
     #[inline]
     pub fn attr_policy_id(&self) -> Val<String> {
         Val::expr(self.get_att("PolicyId"))
     }
-    ///
     /// `Fn::GetAtt` `UpdateDate`.
     #[inline]
     pub fn attr_update_date(&self) -> Val<String> {
@@ -566,7 +511,7 @@ impl Handle<CfnManagedPolicy> {
 /// `Ref` returns the primary identifier (`Arn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnOIDCProvider>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnOIDCProvider {
     /// CloudFormation: `ClientIdList`.
     pub client_id_list: Option<Val<Vec<String>>>,
@@ -652,7 +597,7 @@ impl Handle<CfnOIDCProvider> {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnPolicy>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnPolicy {
     /// The name of the group to associate the policy with.
     ///
@@ -752,7 +697,6 @@ impl crate::core::element::CfnResource for CfnPolicy {
 
 /// `Fn::GetAtt` attributes of [`CfnPolicy`].
 impl Handle<CfnPolicy> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -770,7 +714,7 @@ impl Handle<CfnPolicy> {
 /// `Ref` returns the role name.
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnRole>`): `Arn` (`attr_arn`), `RoleId` (`attr_role_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnRole {
     /// The trust policy that is associated with this role. Trust policies define which entities can assume the role.
     /// You can associate only one trust policy with a role. For an example of a policy that can be used to assume a
@@ -936,62 +880,16 @@ impl crate::core::element::CfnResource for CfnRole {
 
 /// `Fn::GetAtt` attributes of [`CfnRole`].
 impl Handle<CfnRole> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
-    ///
     /// `Fn::GetAtt` `RoleId`.
     #[inline]
     pub fn attr_role_id(&self) -> Val<String> {
         Val::expr(self.get_att("RoleId"))
     }
-}
-
-/// Property types and enums of [`CfnRole`] (`AWS::IAM::Role`).
-pub mod role {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// Contains information about an attached policy.
-    ///
-    /// An attached policy is a managed policy that has been attached to a user, group, or role.
-    ///
-    /// For more information about managed policies, refer to [Managed Policies and Inline
-    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Policy {
-        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON
-        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
-        ///
-        /// CloudFormation: `PolicyDocument` (required).
-        pub policy_document: Value,
-
-        /// The friendly name (not ARN) identifying the policy.
-        ///
-        /// CloudFormation: `PolicyName` (required).
-        pub policy_name: Val<String>,
-    }
-
-    impl Policy {
-        /// A new `Policy` from its required properties (`PolicyDocument`, `PolicyName`).
-        pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
-            Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
-        }
-    }
-
-    impl IntoValue for Policy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("PolicyDocument".into(), self.policy_document.into_value());
-            m.insert("PolicyName".into(), self.policy_name.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Policy);
 }
 /// The `AWS::IAM::RolePolicy` resource.
 ///
@@ -1016,7 +914,7 @@ pub mod role {
 /// quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// `Ref` returns the primary identifier (`PolicyName`, `RoleName`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnRolePolicy {
     /// CloudFormation: `PolicyDocument`.
     pub policy_document: Option<Value>,
@@ -1071,7 +969,7 @@ impl crate::core::element::CfnResource for CfnRolePolicy {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnSAMLProvider>`): `Arn` (`attr_arn`), `SamlProviderUUID`
 /// (`attr_saml_provider_uuid`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnSAMLProvider {
     /// The private key from your external identity provider
     ///
@@ -1153,53 +1051,6 @@ impl Handle<CfnSAMLProvider> {
         Val::expr(self.get_att("SamlProviderUUID"))
     }
 }
-
-/// Property types and enums of [`CfnSAMLProvider`] (`AWS::IAM::SAMLProvider`).
-pub mod saml_provider {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// The private key metadata for the SAML provider
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct SAMLPrivateKey {
-        /// The unique identifier for the SAML private key.
-        ///
-        /// CloudFormation: `KeyId` (required).
-        pub key_id: Val<String>,
-
-        /// The date and time, in &lt;a href=\\"<http://www.iso.org/iso/iso8601\>"&gt;ISO 8601 date-time &lt;/a&gt; format,
-        /// when the private key was uploaded.
-        ///
-        /// CloudFormation: `Timestamp` (required).
-        pub timestamp: Val<String>,
-    }
-
-    impl SAMLPrivateKey {
-        /// A new `SAMLPrivateKey` from its required properties (`KeyId`, `Timestamp`).
-        pub fn new(key_id: impl Into<Val<String>>, timestamp: impl Into<Val<String>>) -> Self {
-            Self { key_id: key_id.into(), timestamp: timestamp.into() }
-        }
-    }
-
-    impl IntoValue for SAMLPrivateKey {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("KeyId".into(), self.key_id.into_value());
-            m.insert("Timestamp".into(), self.timestamp.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SAMLPrivateKey);
-
-    cfn_enum! {
-        /// The encryption setting for the SAML provider
-        AssertionEncryptionMode[2] {
-            Allowed = "Allowed",
-            Required = "Required",
-        }
-    }
-}
 /// The `AWS::IAM::ServerCertificate` resource.
 ///
 /// Resource Type definition for AWS::IAM::ServerCertificate
@@ -1207,7 +1058,7 @@ pub mod saml_provider {
 /// `Ref` returns the primary identifier (`ServerCertificateName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnServerCertificate>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnServerCertificate {
     /// CloudFormation: `CertificateBody`.
     pub certificate_body: Option<Val<String>>,
@@ -1278,7 +1129,7 @@ impl Handle<CfnServerCertificate> {
 /// `Ref` returns the primary identifier (`RoleName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnServiceLinkedRole>`): `RoleName` (`attr_role_name`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnServiceLinkedRole {
     /// The service principal for the AWS service to which this role is attached.
     ///
@@ -1343,7 +1194,7 @@ impl Handle<CfnServiceLinkedRole> {
 /// `Ref` returns the primary identifier (`UserName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnUser>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnUser {
     /// A list of group names to which you want to add the user.
     ///
@@ -1483,96 +1334,11 @@ impl crate::core::element::CfnResource for CfnUser {
 
 /// `Fn::GetAtt` attributes of [`CfnUser`].
 impl Handle<CfnUser> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
-}
-
-/// Property types and enums of [`CfnUser`] (`AWS::IAM::User`).
-pub mod user {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// Creates a password for the specified user, giving the user the ability to access AWS services through the console.
-    /// For more information about managing passwords, see [Managing
-    /// Passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct LoginProfile {
-        /// The user's password.
-        ///
-        /// CloudFormation: `Password` (required).
-        pub password: Val<String>,
-
-        /// Specifies whether the user is required to set a new password on next sign-in.
-        ///
-        /// CloudFormation: `PasswordResetRequired`.
-        pub password_reset_required: Option<Val<bool>>,
-    }
-
-    impl LoginProfile {
-        /// A new `LoginProfile` from its required properties (`Password`).
-        pub fn new(password: impl Into<Val<String>>) -> Self {
-            Self { password: password.into(), password_reset_required: None }
-        }
-
-        setters! {
-            password_reset_required "PasswordResetRequired": Val<bool>;
-        }
-    }
-
-    impl IntoValue for LoginProfile {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Password".into(), self.password.into_value());
-            put(&mut m, "PasswordResetRequired", self.password_reset_required);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoginProfile);
-
-    /// Contains information about an attached policy.
-    ///
-    /// An attached policy is a managed policy that has been attached to a user, group, or role.
-    ///
-    /// For more information about managed policies, refer to [Managed Policies and Inline
-    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Policy {
-        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON
-        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
-        ///
-        /// CloudFormation: `PolicyDocument` (required).
-        pub policy_document: Value,
-
-        /// The friendly name (not ARN) identifying the policy.
-        ///
-        /// CloudFormation: `PolicyName` (required).
-        pub policy_name: Val<String>,
-    }
-
-    impl Policy {
-        /// A new `Policy` from its required properties (`PolicyDocument`, `PolicyName`).
-        pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
-            Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
-        }
-    }
-
-    impl IntoValue for Policy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("PolicyDocument".into(), self.policy_document.into_value());
-            m.insert("PolicyName".into(), self.policy_name.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Policy);
 }
 /// The `AWS::IAM::UserPolicy` resource.
 ///
@@ -1589,7 +1355,7 @@ pub mod user {
 /// quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// `Ref` returns the primary identifier (`PolicyName`, `UserName`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnUserPolicy {
     /// CloudFormation: `PolicyDocument`.
     pub policy_document: Option<Value>,
@@ -1643,7 +1409,7 @@ impl crate::core::element::CfnResource for CfnUserPolicy {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnUserToGroupAddition>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnUserToGroupAddition {
     /// CloudFormation: `GroupName` (required).
     pub group_name: Val<String>,
@@ -1673,7 +1439,6 @@ impl crate::core::element::CfnResource for CfnUserToGroupAddition {
 
 /// `Fn::GetAtt` attributes of [`CfnUserToGroupAddition`].
 impl Handle<CfnUserToGroupAddition> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -1687,7 +1452,7 @@ impl Handle<CfnUserToGroupAddition> {
 /// `Ref` returns the primary identifier (`SerialNumber`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnVirtualMFADevice>`): `SerialNumber` (`attr_serial_number`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnVirtualMFADevice {
     /// CloudFormation: `Path`.
     pub path: Option<Val<String>>,
@@ -1731,10 +1496,227 @@ impl crate::core::element::CfnResource for CfnVirtualMFADevice {
 
 /// `Fn::GetAtt` attributes of [`CfnVirtualMFADevice`].
 impl Handle<CfnVirtualMFADevice> {
-    ///
     /// `Fn::GetAtt` `SerialNumber`.
     #[inline]
     pub fn attr_serial_number(&self) -> Val<String> {
         Val::expr(self.get_att("SerialNumber"))
     }
+}
+
+/// Property types and enums of [`CfnGroup`] (`AWS::IAM::Group`).
+pub mod group {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// Contains information about an attached policy.
+    ///
+    /// An attached policy is a managed policy that has been attached to a user, group, or role.
+    ///
+    /// For more information about managed policies, see [Managed Policies and Inline
+    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
+    #[derive(Debug, Clone)]
+    pub struct Policy {
+        /// The policy document.
+        ///
+        /// CloudFormation: `PolicyDocument` (required).
+        pub policy_document: Value,
+
+        /// The friendly name (not ARN) identifying the policy.
+        ///
+        /// CloudFormation: `PolicyName` (required).
+        pub policy_name: Val<String>,
+    }
+
+    impl Policy {
+        /// A new `Policy` from its required properties (`PolicyDocument`, `PolicyName`).
+        pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
+            Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
+        }
+    }
+
+    impl IntoValue for Policy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("PolicyDocument".into(), self.policy_document.into_value());
+            m.insert("PolicyName".into(), self.policy_name.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Policy);
+}
+
+/// Property types and enums of [`CfnRole`] (`AWS::IAM::Role`).
+pub mod role {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// Contains information about an attached policy.
+    ///
+    /// An attached policy is a managed policy that has been attached to a user, group, or role.
+    ///
+    /// For more information about managed policies, refer to [Managed Policies and Inline
+    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
+    #[derive(Debug, Clone)]
+    pub struct Policy {
+        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON
+        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
+        ///
+        /// CloudFormation: `PolicyDocument` (required).
+        pub policy_document: Value,
+
+        /// The friendly name (not ARN) identifying the policy.
+        ///
+        /// CloudFormation: `PolicyName` (required).
+        pub policy_name: Val<String>,
+    }
+
+    impl Policy {
+        /// A new `Policy` from its required properties (`PolicyDocument`, `PolicyName`).
+        pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
+            Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
+        }
+    }
+
+    impl IntoValue for Policy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("PolicyDocument".into(), self.policy_document.into_value());
+            m.insert("PolicyName".into(), self.policy_name.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Policy);
+}
+
+/// Property types and enums of [`CfnSAMLProvider`] (`AWS::IAM::SAMLProvider`).
+pub mod saml_provider {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// The private key metadata for the SAML provider
+    #[derive(Debug, Clone)]
+    pub struct SAMLPrivateKey {
+        /// The unique identifier for the SAML private key.
+        ///
+        /// CloudFormation: `KeyId` (required).
+        pub key_id: Val<String>,
+
+        /// The date and time, in &lt;a href=\\"<http://www.iso.org/iso/iso8601\>"&gt;ISO 8601 date-time &lt;/a&gt; format,
+        /// when the private key was uploaded.
+        ///
+        /// CloudFormation: `Timestamp` (required).
+        pub timestamp: Val<String>,
+    }
+
+    impl SAMLPrivateKey {
+        /// A new `SAMLPrivateKey` from its required properties (`KeyId`, `Timestamp`).
+        pub fn new(key_id: impl Into<Val<String>>, timestamp: impl Into<Val<String>>) -> Self {
+            Self { key_id: key_id.into(), timestamp: timestamp.into() }
+        }
+    }
+
+    impl IntoValue for SAMLPrivateKey {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("KeyId".into(), self.key_id.into_value());
+            m.insert("Timestamp".into(), self.timestamp.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SAMLPrivateKey);
+
+    cfn_enum! {
+        /// The encryption setting for the SAML provider
+        AssertionEncryptionMode[2] {
+            Allowed = "Allowed",
+            Required = "Required",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnUser`] (`AWS::IAM::User`).
+pub mod user {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Creates a password for the specified user, giving the user the ability to access AWS services through the console.
+    /// For more information about managing passwords, see [Managing
+    /// Passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *User Guide*.
+    #[derive(Debug, Clone)]
+    pub struct LoginProfile {
+        /// The user's password.
+        ///
+        /// CloudFormation: `Password` (required).
+        pub password: Val<String>,
+
+        /// Specifies whether the user is required to set a new password on next sign-in.
+        ///
+        /// CloudFormation: `PasswordResetRequired`.
+        pub password_reset_required: Option<Val<bool>>,
+    }
+
+    impl LoginProfile {
+        /// A new `LoginProfile` from its required properties (`Password`).
+        pub fn new(password: impl Into<Val<String>>) -> Self {
+            Self { password: password.into(), password_reset_required: None }
+        }
+
+        setters! {
+            password_reset_required "PasswordResetRequired": Val<bool>;
+        }
+    }
+
+    impl IntoValue for LoginProfile {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Password".into(), self.password.into_value());
+            put(&mut m, "PasswordResetRequired", self.password_reset_required);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoginProfile);
+
+    /// Contains information about an attached policy.
+    ///
+    /// An attached policy is a managed policy that has been attached to a user, group, or role.
+    ///
+    /// For more information about managed policies, refer to [Managed Policies and Inline
+    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
+    #[derive(Debug, Clone)]
+    pub struct Policy {
+        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON
+        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
+        ///
+        /// CloudFormation: `PolicyDocument` (required).
+        pub policy_document: Value,
+
+        /// The friendly name (not ARN) identifying the policy.
+        ///
+        /// CloudFormation: `PolicyName` (required).
+        pub policy_name: Val<String>,
+    }
+
+    impl Policy {
+        /// A new `Policy` from its required properties (`PolicyDocument`, `PolicyName`).
+        pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
+            Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
+        }
+    }
+
+    impl IntoValue for Policy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("PolicyDocument".into(), self.policy_document.into_value());
+            m.insert("PolicyName".into(), self.policy_name.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Policy);
 }

@@ -26,7 +26,7 @@ use crate::l1::put;
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnChannel>`): `ChannelARN` (`attr_channel_arn`), `ChannelId`
 /// (`attr_channel_id`), `ChannelStatus` (`attr_channel_status`), `ChannelCreationTimestamp`
 /// (`attr_channel_creation_timestamp`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnChannel {
     /// The name of the channel. The name's uniqueness is scoped per AWS account and region.
     ///
@@ -151,610 +151,12 @@ impl Handle<CfnChannel> {
         Val::expr(self.get_att("ChannelCreationTimestamp"))
     }
 }
-
-/// Property types and enums of [`CfnChannel`] (`AWS::Kinesis::Channel`).
-pub mod channel {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// CloudWatch Logs configuration for the channel. When Enabled is true and LogGroupName is omitted, the service uses a
-    /// default group derived from the channel name and id; LogStreamName defaults to the literal string
-    /// 'DestinationDelivery'.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CloudWatchLogsConfiguration {
-        /// Whether CloudWatch Logs delivery is enabled.
-        ///
-        /// CloudFormation: `Enabled` (required).
-        pub enabled: Val<bool>,
-
-        /// The CloudWatch log group name. When Enabled is true and LogGroupName is omitted, the service uses the default
-        /// '/aws/kinesis/&lt;channelName&gt;/&lt;channelId&gt;'.
-        ///
-        /// CloudFormation: `LogGroupName`.
-        pub log_group_name: Option<Val<String>>,
-
-        /// The CloudWatch log stream name. Defaults to the literal string 'DestinationDelivery' when omitted.
-        ///
-        /// CloudFormation: `LogStreamName`.
-        pub log_stream_name: Option<Val<String>>,
-    }
-
-    impl CloudWatchLogsConfiguration {
-        /// A new `CloudWatchLogsConfiguration` from its required properties (`Enabled`).
-        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
-            Self { enabled: enabled.into(), log_group_name: None, log_stream_name: None }
-        }
-
-        setters! {
-            log_group_name "LogGroupName": Val<String>;
-            log_stream_name "LogStreamName": Val<String>;
-        }
-    }
-
-    impl IntoValue for CloudWatchLogsConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Enabled".into(), self.enabled.into_value());
-            put(&mut m, "LogGroupName", self.log_group_name);
-            put(&mut m, "LogStreamName", self.log_stream_name);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CloudWatchLogsConfiguration);
-
-    /// Configuration of the S3 bucket used to capture records that cannot be delivered to the primary destination.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct DeadLetterQueueS3Configuration {
-        /// The ARN of the S3 bucket for storing failed records.
-        ///
-        /// CloudFormation: `BucketARN` (required).
-        pub bucket_arn: Val<String>,
-
-        /// Optional S3 key prefix under which error records are organized. When omitted, the service uses the default
-        /// 'kinesis-channel/errors/&lt;channelName&gt;/&lt;channelId&gt;/'.
-        ///
-        /// CloudFormation: `ErrorOutputPrefix`.
-        pub error_output_prefix: Option<Val<String>>,
-
-        /// The AWS account ID of the expected owner of the dead-letter queue S3 bucket. Used to verify bucket ownership
-        /// before delivery.
-        ///
-        /// CloudFormation: `ExpectedBucketOwner` (required).
-        pub expected_bucket_owner: Val<String>,
-    }
-
-    impl DeadLetterQueueS3Configuration {
-        /// A new `DeadLetterQueueS3Configuration` from its required properties (`BucketARN`, `ExpectedBucketOwner`).
-        pub fn new(bucket_arn: impl Into<Val<String>>, expected_bucket_owner: impl Into<Val<String>>) -> Self {
-            Self {
-                bucket_arn: bucket_arn.into(),
-                error_output_prefix: None,
-                expected_bucket_owner: expected_bucket_owner.into(),
-            }
-        }
-
-        setters! {
-            error_output_prefix "ErrorOutputPrefix": Val<String>;
-        }
-    }
-
-    impl IntoValue for DeadLetterQueueS3Configuration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("BucketARN".into(), self.bucket_arn.into_value());
-            put(&mut m, "ErrorOutputPrefix", self.error_output_prefix);
-            m.insert("ExpectedBucketOwner".into(), self.expected_bucket_owner.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DeadLetterQueueS3Configuration);
-
-    /// Server-side encryption configuration for data at rest in the destination. Data delivered to S3 / S3 Tables is
-    /// encrypted with the same key.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct EncryptionConfiguration {
-        /// The encryption type. KMS is the only supported value.
-        ///
-        /// CloudFormation: `EncryptionType` (required).
-        pub encryption_type: Val<EncryptionType>,
-
-        /// The customer-managed AWS KMS key. Accepts a key GUID, key ARN, alias ARN, or alias name prefixed by 'alias/'.
-        /// The Kinesis Data Streams managed alias 'aws/kinesis' is not accepted - the key must be customer-owned so it can
-        /// also be used by readers of the destination.
-        ///
-        /// CloudFormation: `KeyId` (required).
-        pub key_id: Val<String>,
-    }
-
-    impl EncryptionConfiguration {
-        /// A new `EncryptionConfiguration` from its required properties (`EncryptionType`, `KeyId`).
-        pub fn new(encryption_type: impl Into<Val<EncryptionType>>, key_id: impl Into<Val<String>>) -> Self {
-            Self { encryption_type: encryption_type.into(), key_id: key_id.into() }
-        }
-    }
-
-    impl IntoValue for EncryptionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("EncryptionType".into(), self.encryption_type.into_value());
-            m.insert("KeyId".into(), self.key_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(EncryptionConfiguration);
-
-    /// Configuration for delivering channel operational logs.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct LoggingConfiguration {
-        /// CloudWatch Logs configuration block. When provided, controls whether and where the channel writes operational
-        /// logs.
-        ///
-        /// CloudFormation: `CloudWatchLogs` (required).
-        pub cloud_watch_logs: Val<CloudWatchLogsConfiguration>,
-    }
-
-    impl LoggingConfiguration {
-        /// A new `LoggingConfiguration` from its required properties (`CloudWatchLogs`).
-        pub fn new(cloud_watch_logs: CloudWatchLogsConfiguration) -> Self {
-            Self { cloud_watch_logs: cloud_watch_logs.into() }
-        }
-    }
-
-    impl IntoValue for LoggingConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("CloudWatchLogs".into(), self.cloud_watch_logs.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfiguration);
-
-    /// A single partition field consisting of a transform applied to a source column.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct PartitionField {
-        /// The name of the source column on which the transform is applied.
-        ///
-        /// CloudFormation: `SourceName` (required).
-        pub source_name: Val<String>,
-
-        /// The partitioning transform applied to the SourceName column.
-        ///
-        /// CloudFormation: `Transform` (required).
-        pub transform: Val<Transform>,
-    }
-
-    impl PartitionField {
-        /// A new `PartitionField` from its required properties (`SourceName`, `Transform`).
-        pub fn new(source_name: impl Into<Val<String>>, transform: impl Into<Val<Transform>>) -> Self {
-            Self { source_name: source_name.into(), transform: transform.into() }
-        }
-    }
-
-    impl IntoValue for PartitionField {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SourceName".into(), self.source_name.into_value());
-            m.insert("Transform".into(), self.transform.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PartitionField);
-
-    /// Partitioning specification for the destination Iceberg table. Follows the S3 Tables / Iceberg PartitionSpec format.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct PartitionSpec {
-        /// List of partition fields that define how records are partitioned when written to the destination table.
-        ///
-        /// CloudFormation: `PartitionFields` (required).
-        pub partition_fields: Val<Vec<PartitionField>>,
-    }
-
-    impl PartitionSpec {
-        /// A new `PartitionSpec` from its required properties (`PartitionFields`).
-        pub fn new(partition_fields: impl Into<Val<Vec<PartitionField>>>) -> Self {
-            Self { partition_fields: partition_fields.into() }
-        }
-    }
-
-    impl IntoValue for PartitionSpec {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("PartitionFields".into(), self.partition_fields.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PartitionSpec);
-
-    /// The configuration that describes how records on the source stream are encoded.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct RecordConfiguration {
-        /// The ARN of the AWS Glue Schema Registry (GSR) schema. Required for the S3 Tables destination, where it is used
-        /// to create the S3 Table and to validate that the record format matches the table schema. Also used when
-        /// RecordFormatType is GSR_JSON to interpret records read from the source stream. Vanilla S3 delivery writes
-        /// records as S3 objects and does not need a schema. The schema must be in the same account and region as the
-        /// channel.
-        ///
-        /// CloudFormation: `GSRSchemaARN`.
-        pub gsr_schema_arn: Option<Val<String>>,
-
-        /// The format used to interpret records read from the source stream.
-        ///
-        /// CloudFormation: `RecordFormatType` (required).
-        pub record_format_type: Val<RecordFormatType>,
-    }
-
-    impl RecordConfiguration {
-        /// A new `RecordConfiguration` from its required properties (`RecordFormatType`).
-        pub fn new(record_format_type: impl Into<Val<RecordFormatType>>) -> Self {
-            Self { gsr_schema_arn: None, record_format_type: record_format_type.into() }
-        }
-
-        setters! {
-            gsr_schema_arn "GSRSchemaARN": Val<String>;
-        }
-    }
-
-    impl IntoValue for RecordConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "GSRSchemaARN", self.gsr_schema_arn);
-            m.insert("RecordFormatType".into(), self.record_format_type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RecordConfiguration);
-
-    /// Configuration for delivery to a vanilla S3 bucket destination. Exactly one of S3DestinationConfiguration and
-    /// S3TablesDestinationConfiguration must be specified on the channel.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct S3DestinationConfiguration {
-        /// The maximum time in seconds the channel buffers records before delivery if the minimum target file size is not
-        /// reached.
-        ///
-        /// CloudFormation: `DataFreshnessInSeconds`.
-        pub data_freshness_in_seconds: Option<Val<i64>>,
-
-        /// Optional dead-letter queue (DLQ) configuration for records that cannot be delivered to the destination. When
-        /// omitted, the service auto-fills using the storage BucketARN with an error prefix.
-        ///
-        /// CloudFormation: `DeadLetterQueueS3Configuration`.
-        pub dead_letter_queue_s3_configuration: Option<Val<DeadLetterQueueS3Configuration>>,
-
-        /// S3 storage configuration including the destination bucket, output key template, storage class, and compression
-        /// type.
-        ///
-        /// CloudFormation: `StorageConfiguration` (required).
-        pub storage_configuration: Val<S3StorageConfiguration>,
-    }
-
-    impl S3DestinationConfiguration {
-        /// A new `S3DestinationConfiguration` from its required properties (`StorageConfiguration`).
-        pub fn new(storage_configuration: S3StorageConfiguration) -> Self {
-            Self {
-                data_freshness_in_seconds: None,
-                dead_letter_queue_s3_configuration: None,
-                storage_configuration: storage_configuration.into(),
-            }
-        }
-
-        setters! {
-            data_freshness_in_seconds "DataFreshnessInSeconds": Val<i64>;
-            dead_letter_queue_s3_configuration "DeadLetterQueueS3Configuration": Val<DeadLetterQueueS3Configuration>;
-        }
-    }
-
-    impl IntoValue for S3DestinationConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
-            put(&mut m, "DeadLetterQueueS3Configuration", self.dead_letter_queue_s3_configuration);
-            m.insert("StorageConfiguration".into(), self.storage_configuration.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3DestinationConfiguration);
-
-    /// S3 storage configuration that describes the destination bucket and how delivered objects are stored.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct S3StorageConfiguration {
-        /// The ARN of the S3 bucket for record delivery. Different channels can deliver to the same bucket. Buckets can be
-        /// cross-account but must be in the same region as the channel.
-        ///
-        /// CloudFormation: `BucketARN` (required).
-        pub bucket_arn: Val<String>,
-
-        /// The compression algorithm applied to delivered objects.
-        ///
-        /// CloudFormation: `CompressionType` (required).
-        pub compression_type: Val<S3StorageConfigurationCompressionType>,
-
-        /// The AWS account ID of the expected owner of the destination S3 bucket. Used to verify bucket ownership before
-        /// delivery.
-        ///
-        /// CloudFormation: `ExpectedBucketOwner` (required).
-        pub expected_bucket_owner: Val<String>,
-
-        /// Optional template for the S3 object key path. Supports placeholders in the form !{name}: !{channel-name},
-        /// !{channel-id}, !{stream-name}, !{yyyy}, !{yy}, !{MM}, !{dd}, !{HH}, !{mm}, and !{extension} (a literal file
-        /// extension can be supplied as !{extension:.json.gz}). When omitted, the service uses the default
-        /// 'kinesis-channel/!{channel-name}/!{channel-id}/!{yyyy}/!{MM}/!{dd}/!{HH}/!{channel-name}-!{channel-id}-!{yyyy}-!{MM}-!{dd}-!{HH}-!{mm}!{extension}'.
-        ///
-        /// CloudFormation: `OutputKeyTemplate`.
-        pub output_key_template: Option<Val<String>>,
-
-        /// The S3 storage class for delivered objects.
-        ///
-        /// CloudFormation: `StorageClass`.
-        pub storage_class: Option<Val<StorageClass>>,
-    }
-
-    impl S3StorageConfiguration {
-        /// A new `S3StorageConfiguration` from its required properties (`BucketARN`, `CompressionType`,
-        /// `ExpectedBucketOwner`).
-        pub fn new(
-            bucket_arn: impl Into<Val<String>>,
-            compression_type: impl Into<Val<S3StorageConfigurationCompressionType>>,
-            expected_bucket_owner: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                bucket_arn: bucket_arn.into(),
-                compression_type: compression_type.into(),
-                expected_bucket_owner: expected_bucket_owner.into(),
-                output_key_template: None,
-                storage_class: None,
-            }
-        }
-
-        setters! {
-            output_key_template "OutputKeyTemplate": Val<String>;
-            storage_class "StorageClass": Val<StorageClass>;
-        }
-    }
-
-    impl IntoValue for S3StorageConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("BucketARN".into(), self.bucket_arn.into_value());
-            m.insert("CompressionType".into(), self.compression_type.into_value());
-            m.insert("ExpectedBucketOwner".into(), self.expected_bucket_owner.into_value());
-            put(&mut m, "OutputKeyTemplate", self.output_key_template);
-            put(&mut m, "StorageClass", self.storage_class);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3StorageConfiguration);
-
-    /// An S3 Tables destination including its table bucket, namespace, table name, and partition spec.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct S3TableConfiguration {
-        /// The compression algorithm applied to objects delivered to the S3 Tables destination.
-        ///
-        /// CloudFormation: `CompressionType` (required).
-        pub compression_type: Val<S3TableConfigurationCompressionType>,
-
-        /// The name of the S3 Tables namespace that contains the destination table.
-        ///
-        /// CloudFormation: `Namespace` (required).
-        pub namespace: Val<String>,
-
-        /// The partition specification used by the destination Iceberg table.
-        ///
-        /// CloudFormation: `PartitionSpec`.
-        pub partition_spec: Option<Val<PartitionSpec>>,
-
-        /// The ARN of the S3 Tables table bucket for record delivery. Buckets can be cross-account but must be in the same
-        /// region as the channel.
-        ///
-        /// CloudFormation: `TableBucketARN` (required).
-        pub table_bucket_arn: Val<String>,
-
-        /// The name of the destination S3 Tables table. The table is created for the customer if it does not yet exist.
-        ///
-        /// CloudFormation: `TableName` (required).
-        pub table_name: Val<String>,
-    }
-
-    impl S3TableConfiguration {
-        /// A new `S3TableConfiguration` from its required properties (`CompressionType`, `Namespace`, `TableBucketARN`,
-        /// `TableName`).
-        pub fn new(
-            compression_type: impl Into<Val<S3TableConfigurationCompressionType>>,
-            namespace: impl Into<Val<String>>,
-            table_bucket_arn: impl Into<Val<String>>,
-            table_name: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                compression_type: compression_type.into(),
-                namespace: namespace.into(),
-                partition_spec: None,
-                table_bucket_arn: table_bucket_arn.into(),
-                table_name: table_name.into(),
-            }
-        }
-
-        setters! {
-            partition_spec "PartitionSpec": Val<PartitionSpec>;
-        }
-    }
-
-    impl IntoValue for S3TableConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("CompressionType".into(), self.compression_type.into_value());
-            m.insert("Namespace".into(), self.namespace.into_value());
-            put(&mut m, "PartitionSpec", self.partition_spec);
-            m.insert("TableBucketARN".into(), self.table_bucket_arn.into_value());
-            m.insert("TableName".into(), self.table_name.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3TableConfiguration);
-
-    /// Configuration for delivery to S3 Tables destinations. Exactly one of S3DestinationConfiguration and
-    /// S3TablesDestinationConfiguration must be specified on the channel.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct S3TablesDestinationConfiguration {
-        /// The maximum time in seconds the channel buffers records before delivery if the minimum target file size is not
-        /// reached.
-        ///
-        /// CloudFormation: `DataFreshnessInSeconds`.
-        pub data_freshness_in_seconds: Option<Val<i64>>,
-
-        /// The dead-letter queue (DLQ) configuration for records that cannot be delivered to the S3 Tables destination.
-        /// Required for S3 Tables: there is no safe fallback because S3 Tables metadata writes are critical-path.
-        ///
-        /// CloudFormation: `DeadLetterQueueS3Configuration` (required).
-        pub dead_letter_queue_s3_configuration: Val<DeadLetterQueueS3Configuration>,
-
-        /// The list of S3 Tables destinations. v1 supports a single element; the list shape allows future extensibility to
-        /// fan out to multiple tables.
-        ///
-        /// CloudFormation: `S3TablesConfigurationList` (required).
-        pub s3_tables_configuration_list: Val<Vec<S3TableConfiguration>>,
-    }
-
-    impl S3TablesDestinationConfiguration {
-        /// A new `S3TablesDestinationConfiguration` from its required properties (`DeadLetterQueueS3Configuration`,
-        /// `S3TablesConfigurationList`).
-        pub fn new(
-            dead_letter_queue_s3_configuration: DeadLetterQueueS3Configuration,
-            s3_tables_configuration_list: impl Into<Val<Vec<S3TableConfiguration>>>,
-        ) -> Self {
-            Self {
-                data_freshness_in_seconds: None,
-                dead_letter_queue_s3_configuration: dead_letter_queue_s3_configuration.into(),
-                s3_tables_configuration_list: s3_tables_configuration_list.into(),
-            }
-        }
-
-        setters! {
-            data_freshness_in_seconds "DataFreshnessInSeconds": Val<i64>;
-        }
-    }
-
-    impl IntoValue for S3TablesDestinationConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
-            m.insert("DeadLetterQueueS3Configuration".into(), self.dead_letter_queue_s3_configuration.into_value());
-            m.insert("S3TablesConfigurationList".into(), self.s3_tables_configuration_list.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3TablesDestinationConfiguration);
-
-    /// The configuration of a Kinesis stream that the channel reads from.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct StreamConfiguration {
-        /// The configuration that describes how records on the source stream are encoded.
-        ///
-        /// CloudFormation: `RecordConfiguration` (required).
-        pub record_configuration: Val<RecordConfiguration>,
-
-        /// The Amazon resource name (ARN) of the Kinesis data stream that the channel reads from.
-        ///
-        /// CloudFormation: `StreamARN` (required).
-        pub stream_arn: Val<String>,
-    }
-
-    impl StreamConfiguration {
-        /// A new `StreamConfiguration` from its required properties (`RecordConfiguration`, `StreamARN`).
-        pub fn new(record_configuration: RecordConfiguration, stream_arn: impl Into<Val<String>>) -> Self {
-            Self { record_configuration: record_configuration.into(), stream_arn: stream_arn.into() }
-        }
-    }
-
-    impl IntoValue for StreamConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("RecordConfiguration".into(), self.record_configuration.into_value());
-            m.insert("StreamARN".into(), self.stream_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StreamConfiguration);
-
-    cfn_enum! {
-        /// The encryption type. KMS is the only supported value.
-        EncryptionType[1] {
-            Kms = "KMS",
-        }
-    }
-
-    cfn_enum! {
-        /// The format used to interpret records read from the source stream.
-        RecordFormatType[4] {
-            GsrJson = "GSR_JSON",
-            Json = "JSON",
-            String2 = "STRING",
-            ByteArray = "BYTE_ARRAY",
-        }
-    }
-
-    cfn_enum! {
-        /// The compression algorithm applied to delivered objects.
-        S3StorageConfigurationCompressionType[3] {
-            None = "NONE",
-            Gzip = "GZIP",
-            Zstd = "ZSTD",
-        }
-    }
-
-    cfn_enum! {
-        /// The compression algorithm applied to objects delivered to the S3 Tables destination.
-        S3TableConfigurationCompressionType[3] {
-            None = "NONE",
-            Zstd = "ZSTD",
-            Snappy = "SNAPPY",
-        }
-    }
-
-    cfn_enum! {
-        /// The S3 storage class for delivered objects.
-        StorageClass[3] {
-            Standard = "STANDARD",
-            IntelligentTiering = "INTELLIGENT_TIERING",
-            GlacierIr = "GLACIER_IR",
-        }
-    }
-
-    cfn_enum! {
-        /// The partitioning transform applied to the SourceName column.
-        Transform[1] {
-            TimeHour = "TIME_HOUR",
-        }
-    }
-}
 /// The `AWS::Kinesis::ResourcePolicy` resource.
 ///
 /// Resource Type definition for AWS::Kinesis::ResourcePolicy
 ///
 /// `Ref` returns the primary identifier (`ResourceArn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnResourcePolicy {
     /// The ARN of the AWS Kinesis resource to which the policy applies.
     ///
@@ -795,7 +197,7 @@ impl crate::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStream>`): `Arn` (`attr_arn`), `WarmThroughputObject`
 /// (`attr_warm_throughput_object`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnStream {
     /// The final list of shard-level metrics
     ///
@@ -906,111 +308,6 @@ impl Handle<CfnStream> {
         self.get_att("WarmThroughputObject")
     }
 }
-
-/// Property types and enums of [`CfnStream`] (`AWS::Kinesis::Stream`).
-pub mod stream {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// When specified, enables or updates server-side encryption using an AWS KMS key for a specified stream. Removing this
-    /// property from your stack template and updating your stack disables encryption.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct StreamEncryption {
-        /// The encryption type to use. The only valid value is KMS.
-        ///
-        /// CloudFormation: `EncryptionType` (required).
-        pub encryption_type: Val<EncryptionType>,
-
-        /// The GUID for the customer-managed AWS KMS key to use for encryption. This value can be a globally unique
-        /// identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed
-        /// by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias aws/kinesis.
-        ///
-        /// CloudFormation: `KeyId` (required).
-        pub key_id: Val<String>,
-    }
-
-    impl StreamEncryption {
-        /// A new `StreamEncryption` from its required properties (`EncryptionType`, `KeyId`).
-        pub fn new(encryption_type: impl Into<Val<EncryptionType>>, key_id: impl Into<Val<String>>) -> Self {
-            Self { encryption_type: encryption_type.into(), key_id: key_id.into() }
-        }
-    }
-
-    impl IntoValue for StreamEncryption {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("EncryptionType".into(), self.encryption_type.into_value());
-            m.insert("KeyId".into(), self.key_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StreamEncryption);
-
-    /// When specified, enables or updates the mode of stream. Default is PROVISIONED.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct StreamModeDetails {
-        /// The mode of the stream
-        ///
-        /// CloudFormation: `StreamMode` (required).
-        pub stream_mode: Val<StreamMode>,
-    }
-
-    impl StreamModeDetails {
-        /// A new `StreamModeDetails` from its required properties (`StreamMode`).
-        pub fn new(stream_mode: impl Into<Val<StreamMode>>) -> Self {
-            Self { stream_mode: stream_mode.into() }
-        }
-    }
-
-    impl IntoValue for StreamModeDetails {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("StreamMode".into(), self.stream_mode.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(StreamModeDetails);
-
-    cfn_enum! {
-        /// The encryption type to use. The only valid value is KMS.
-        EncryptionType[1] {
-            Kms = "KMS",
-        }
-    }
-
-    cfn_enum! {
-        /// Value of an enhanced metric
-        EnhancedMetric[8] {
-            IncomingBytes = "IncomingBytes",
-            IncomingRecords = "IncomingRecords",
-            OutgoingBytes = "OutgoingBytes",
-            OutgoingRecords = "OutgoingRecords",
-            WriteProvisionedThroughputExceeded = "WriteProvisionedThroughputExceeded",
-            ReadProvisionedThroughputExceeded = "ReadProvisionedThroughputExceeded",
-            IteratorAgeMilliseconds = "IteratorAgeMilliseconds",
-            All = "ALL",
-        }
-    }
-
-    cfn_enum! {
-        /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON_DEMAND
-        RecordDistributionStrategy[2] {
-            Auto = "AUTO",
-            UserPartitionKey = "USER_PARTITION_KEY",
-        }
-    }
-
-    cfn_enum! {
-        /// The mode of the stream
-        StreamMode[2] {
-            OnDemand = "ON_DEMAND",
-            Provisioned = "PROVISIONED",
-        }
-    }
-}
 /// The `AWS::Kinesis::StreamConsumer` resource.
 ///
 /// Resource Type definition for AWS::Kinesis::StreamConsumer
@@ -1019,7 +316,7 @@ pub mod stream {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStreamConsumer>`): `ConsumerARN` (`attr_consumer_arn`),
 /// `ConsumerStatus` (`attr_consumer_status`), `ConsumerCreationTimestamp` (`attr_consumer_creation_timestamp`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnStreamConsumer {
     /// The name of the Kinesis Stream Consumer. For a given Kinesis data stream, each consumer must have a unique name.
     /// However, consumer names don't have to be unique across data streams.
@@ -1087,5 +384,708 @@ impl Handle<CfnStreamConsumer> {
     #[inline]
     pub fn attr_consumer_creation_timestamp(&self) -> Val<String> {
         Val::expr(self.get_att("ConsumerCreationTimestamp"))
+    }
+}
+
+/// Property types and enums of [`CfnChannel`] (`AWS::Kinesis::Channel`).
+pub mod channel {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// CloudWatch Logs configuration for the channel. When Enabled is true and LogGroupName is omitted, the service uses a
+    /// default group derived from the channel name and id; LogStreamName defaults to the literal string
+    /// 'DestinationDelivery'.
+    #[derive(Debug, Clone)]
+    pub struct CloudWatchLogsConfiguration {
+        /// Whether CloudWatch Logs delivery is enabled.
+        ///
+        /// CloudFormation: `Enabled` (required).
+        pub enabled: Val<bool>,
+
+        /// The CloudWatch log group name. When Enabled is true and LogGroupName is omitted, the service uses the default
+        /// '/aws/kinesis/&lt;channelName&gt;/&lt;channelId&gt;'.
+        ///
+        /// CloudFormation: `LogGroupName`.
+        pub log_group_name: Option<Val<String>>,
+
+        /// The CloudWatch log stream name. Defaults to the literal string 'DestinationDelivery' when omitted.
+        ///
+        /// CloudFormation: `LogStreamName`.
+        pub log_stream_name: Option<Val<String>>,
+    }
+
+    impl CloudWatchLogsConfiguration {
+        /// A new `CloudWatchLogsConfiguration` from its required properties (`Enabled`).
+        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
+            Self { enabled: enabled.into(), log_group_name: None, log_stream_name: None }
+        }
+
+        setters! {
+            log_group_name "LogGroupName": Val<String>;
+            log_stream_name "LogStreamName": Val<String>;
+        }
+    }
+
+    impl IntoValue for CloudWatchLogsConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Enabled".into(), self.enabled.into_value());
+            put(&mut m, "LogGroupName", self.log_group_name);
+            put(&mut m, "LogStreamName", self.log_stream_name);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CloudWatchLogsConfiguration);
+
+    /// Configuration of the S3 bucket used to capture records that cannot be delivered to the primary destination.
+    #[derive(Debug, Clone)]
+    pub struct DeadLetterQueueS3Configuration {
+        /// The ARN of the S3 bucket for storing failed records.
+        ///
+        /// CloudFormation: `BucketARN` (required).
+        pub bucket_arn: Val<String>,
+
+        /// Optional S3 key prefix under which error records are organized. When omitted, the service uses the default
+        /// 'kinesis-channel/errors/&lt;channelName&gt;/&lt;channelId&gt;/'.
+        ///
+        /// CloudFormation: `ErrorOutputPrefix`.
+        pub error_output_prefix: Option<Val<String>>,
+
+        /// The AWS account ID of the expected owner of the dead-letter queue S3 bucket. Used to verify bucket ownership
+        /// before delivery.
+        ///
+        /// CloudFormation: `ExpectedBucketOwner` (required).
+        pub expected_bucket_owner: Val<String>,
+    }
+
+    impl DeadLetterQueueS3Configuration {
+        /// A new `DeadLetterQueueS3Configuration` from its required properties (`BucketARN`, `ExpectedBucketOwner`).
+        pub fn new(bucket_arn: impl Into<Val<String>>, expected_bucket_owner: impl Into<Val<String>>) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                error_output_prefix: None,
+                expected_bucket_owner: expected_bucket_owner.into(),
+            }
+        }
+
+        setters! {
+            error_output_prefix "ErrorOutputPrefix": Val<String>;
+        }
+    }
+
+    impl IntoValue for DeadLetterQueueS3Configuration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("BucketARN".into(), self.bucket_arn.into_value());
+            put(&mut m, "ErrorOutputPrefix", self.error_output_prefix);
+            m.insert("ExpectedBucketOwner".into(), self.expected_bucket_owner.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DeadLetterQueueS3Configuration);
+
+    /// Server-side encryption configuration for data at rest in the destination. Data delivered to S3 / S3 Tables is
+    /// encrypted with the same key.
+    #[derive(Debug, Clone)]
+    pub struct EncryptionConfiguration {
+        /// The encryption type. KMS is the only supported value.
+        ///
+        /// CloudFormation: `EncryptionType` (required).
+        pub encryption_type: Val<EncryptionType>,
+
+        /// The customer-managed AWS KMS key. Accepts a key GUID, key ARN, alias ARN, or alias name prefixed by 'alias/'.
+        /// The Kinesis Data Streams managed alias 'aws/kinesis' is not accepted - the key must be customer-owned so it can
+        /// also be used by readers of the destination.
+        ///
+        /// CloudFormation: `KeyId` (required).
+        pub key_id: Val<String>,
+    }
+
+    impl EncryptionConfiguration {
+        /// A new `EncryptionConfiguration` from its required properties (`EncryptionType`, `KeyId`).
+        pub fn new(encryption_type: impl Into<Val<EncryptionType>>, key_id: impl Into<Val<String>>) -> Self {
+            Self { encryption_type: encryption_type.into(), key_id: key_id.into() }
+        }
+    }
+
+    impl IntoValue for EncryptionConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("EncryptionType".into(), self.encryption_type.into_value());
+            m.insert("KeyId".into(), self.key_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(EncryptionConfiguration);
+
+    /// Configuration for delivering channel operational logs.
+    #[derive(Debug, Clone)]
+    pub struct LoggingConfiguration {
+        /// CloudWatch Logs configuration block. When provided, controls whether and where the channel writes operational
+        /// logs.
+        ///
+        /// CloudFormation: `CloudWatchLogs` (required).
+        pub cloud_watch_logs: Val<CloudWatchLogsConfiguration>,
+    }
+
+    impl LoggingConfiguration {
+        /// A new `LoggingConfiguration` from its required properties (`CloudWatchLogs`).
+        pub fn new(cloud_watch_logs: CloudWatchLogsConfiguration) -> Self {
+            Self { cloud_watch_logs: cloud_watch_logs.into() }
+        }
+    }
+
+    impl IntoValue for LoggingConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("CloudWatchLogs".into(), self.cloud_watch_logs.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoggingConfiguration);
+
+    /// A single partition field consisting of a transform applied to a source column.
+    #[derive(Debug, Clone)]
+    pub struct PartitionField {
+        /// The name of the source column on which the transform is applied.
+        ///
+        /// CloudFormation: `SourceName` (required).
+        pub source_name: Val<String>,
+
+        /// The partitioning transform applied to the SourceName column.
+        ///
+        /// CloudFormation: `Transform` (required).
+        pub transform: Val<Transform>,
+    }
+
+    impl PartitionField {
+        /// A new `PartitionField` from its required properties (`SourceName`, `Transform`).
+        pub fn new(source_name: impl Into<Val<String>>, transform: impl Into<Val<Transform>>) -> Self {
+            Self { source_name: source_name.into(), transform: transform.into() }
+        }
+    }
+
+    impl IntoValue for PartitionField {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("SourceName".into(), self.source_name.into_value());
+            m.insert("Transform".into(), self.transform.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PartitionField);
+
+    /// Partitioning specification for the destination Iceberg table. Follows the S3 Tables / Iceberg PartitionSpec format.
+    #[derive(Debug, Clone)]
+    pub struct PartitionSpec {
+        /// List of partition fields that define how records are partitioned when written to the destination table.
+        ///
+        /// CloudFormation: `PartitionFields` (required).
+        pub partition_fields: Val<Vec<PartitionField>>,
+    }
+
+    impl PartitionSpec {
+        /// A new `PartitionSpec` from its required properties (`PartitionFields`).
+        pub fn new(partition_fields: impl Into<Val<Vec<PartitionField>>>) -> Self {
+            Self { partition_fields: partition_fields.into() }
+        }
+    }
+
+    impl IntoValue for PartitionSpec {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("PartitionFields".into(), self.partition_fields.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PartitionSpec);
+
+    /// The configuration that describes how records on the source stream are encoded.
+    #[derive(Debug, Clone)]
+    pub struct RecordConfiguration {
+        /// The ARN of the AWS Glue Schema Registry (GSR) schema. Required for the S3 Tables destination, where it is used
+        /// to create the S3 Table and to validate that the record format matches the table schema. Also used when
+        /// RecordFormatType is GSR_JSON to interpret records read from the source stream. Vanilla S3 delivery writes
+        /// records as S3 objects and does not need a schema. The schema must be in the same account and region as the
+        /// channel.
+        ///
+        /// CloudFormation: `GSRSchemaARN`.
+        pub gsr_schema_arn: Option<Val<String>>,
+
+        /// The format used to interpret records read from the source stream.
+        ///
+        /// CloudFormation: `RecordFormatType` (required).
+        pub record_format_type: Val<RecordFormatType>,
+    }
+
+    impl RecordConfiguration {
+        /// A new `RecordConfiguration` from its required properties (`RecordFormatType`).
+        pub fn new(record_format_type: impl Into<Val<RecordFormatType>>) -> Self {
+            Self { gsr_schema_arn: None, record_format_type: record_format_type.into() }
+        }
+
+        setters! {
+            gsr_schema_arn "GSRSchemaARN": Val<String>;
+        }
+    }
+
+    impl IntoValue for RecordConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "GSRSchemaARN", self.gsr_schema_arn);
+            m.insert("RecordFormatType".into(), self.record_format_type.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(RecordConfiguration);
+
+    /// Configuration for delivery to a vanilla S3 bucket destination. Exactly one of S3DestinationConfiguration and
+    /// S3TablesDestinationConfiguration must be specified on the channel.
+    #[derive(Debug, Clone)]
+    pub struct S3DestinationConfiguration {
+        /// The maximum time in seconds the channel buffers records before delivery if the minimum target file size is not
+        /// reached.
+        ///
+        /// CloudFormation: `DataFreshnessInSeconds`.
+        pub data_freshness_in_seconds: Option<Val<i64>>,
+
+        /// Optional dead-letter queue (DLQ) configuration for records that cannot be delivered to the destination. When
+        /// omitted, the service auto-fills using the storage BucketARN with an error prefix.
+        ///
+        /// CloudFormation: `DeadLetterQueueS3Configuration`.
+        pub dead_letter_queue_s3_configuration: Option<Val<DeadLetterQueueS3Configuration>>,
+
+        /// S3 storage configuration including the destination bucket, output key template, storage class, and compression
+        /// type.
+        ///
+        /// CloudFormation: `StorageConfiguration` (required).
+        pub storage_configuration: Val<S3StorageConfiguration>,
+    }
+
+    impl S3DestinationConfiguration {
+        /// A new `S3DestinationConfiguration` from its required properties (`StorageConfiguration`).
+        pub fn new(storage_configuration: S3StorageConfiguration) -> Self {
+            Self {
+                data_freshness_in_seconds: None,
+                dead_letter_queue_s3_configuration: None,
+                storage_configuration: storage_configuration.into(),
+            }
+        }
+
+        setters! {
+            data_freshness_in_seconds "DataFreshnessInSeconds": Val<i64>;
+            dead_letter_queue_s3_configuration "DeadLetterQueueS3Configuration": Val<DeadLetterQueueS3Configuration>;
+        }
+    }
+
+    impl IntoValue for S3DestinationConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
+            put(&mut m, "DeadLetterQueueS3Configuration", self.dead_letter_queue_s3_configuration);
+            m.insert("StorageConfiguration".into(), self.storage_configuration.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3DestinationConfiguration);
+
+    /// S3 storage configuration that describes the destination bucket and how delivered objects are stored.
+    #[derive(Debug, Clone)]
+    pub struct S3StorageConfiguration {
+        /// The ARN of the S3 bucket for record delivery. Different channels can deliver to the same bucket. Buckets can be
+        /// cross-account but must be in the same region as the channel.
+        ///
+        /// CloudFormation: `BucketARN` (required).
+        pub bucket_arn: Val<String>,
+
+        /// The compression algorithm applied to delivered objects.
+        ///
+        /// CloudFormation: `CompressionType` (required).
+        pub compression_type: Val<S3StorageConfigurationCompressionType>,
+
+        /// The AWS account ID of the expected owner of the destination S3 bucket. Used to verify bucket ownership before
+        /// delivery.
+        ///
+        /// CloudFormation: `ExpectedBucketOwner` (required).
+        pub expected_bucket_owner: Val<String>,
+
+        /// Optional template for the S3 object key path. Supports placeholders in the form !{name}: !{channel-name},
+        /// !{channel-id}, !{stream-name}, !{yyyy}, !{yy}, !{MM}, !{dd}, !{HH}, !{mm}, and !{extension} (a literal file
+        /// extension can be supplied as !{extension:.json.gz}). When omitted, the service uses the default
+        /// 'kinesis-channel/!{channel-name}/!{channel-id}/!{yyyy}/!{MM}/!{dd}/!{HH}/!{channel-name}-!{channel-id}-!{yyyy}-!{MM}-!{dd}-!{HH}-!{mm}!{extension}'.
+        ///
+        /// CloudFormation: `OutputKeyTemplate`.
+        pub output_key_template: Option<Val<String>>,
+
+        /// The S3 storage class for delivered objects.
+        ///
+        /// CloudFormation: `StorageClass`.
+        pub storage_class: Option<Val<StorageClass>>,
+    }
+
+    impl S3StorageConfiguration {
+        /// A new `S3StorageConfiguration` from its required properties (`BucketARN`, `CompressionType`,
+        /// `ExpectedBucketOwner`).
+        pub fn new(
+            bucket_arn: impl Into<Val<String>>,
+            compression_type: impl Into<Val<S3StorageConfigurationCompressionType>>,
+            expected_bucket_owner: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                compression_type: compression_type.into(),
+                expected_bucket_owner: expected_bucket_owner.into(),
+                output_key_template: None,
+                storage_class: None,
+            }
+        }
+
+        setters! {
+            output_key_template "OutputKeyTemplate": Val<String>;
+            storage_class "StorageClass": Val<StorageClass>;
+        }
+    }
+
+    impl IntoValue for S3StorageConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("BucketARN".into(), self.bucket_arn.into_value());
+            m.insert("CompressionType".into(), self.compression_type.into_value());
+            m.insert("ExpectedBucketOwner".into(), self.expected_bucket_owner.into_value());
+            put(&mut m, "OutputKeyTemplate", self.output_key_template);
+            put(&mut m, "StorageClass", self.storage_class);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3StorageConfiguration);
+
+    /// An S3 Tables destination including its table bucket, namespace, table name, and partition spec.
+    #[derive(Debug, Clone)]
+    pub struct S3TableConfiguration {
+        /// The compression algorithm applied to objects delivered to the S3 Tables destination.
+        ///
+        /// CloudFormation: `CompressionType` (required).
+        pub compression_type: Val<S3TableConfigurationCompressionType>,
+
+        /// The name of the S3 Tables namespace that contains the destination table.
+        ///
+        /// CloudFormation: `Namespace` (required).
+        pub namespace: Val<String>,
+
+        /// The partition specification used by the destination Iceberg table.
+        ///
+        /// CloudFormation: `PartitionSpec`.
+        pub partition_spec: Option<Val<PartitionSpec>>,
+
+        /// The ARN of the S3 Tables table bucket for record delivery. Buckets can be cross-account but must be in the same
+        /// region as the channel.
+        ///
+        /// CloudFormation: `TableBucketARN` (required).
+        pub table_bucket_arn: Val<String>,
+
+        /// The name of the destination S3 Tables table. The table is created for the customer if it does not yet exist.
+        ///
+        /// CloudFormation: `TableName` (required).
+        pub table_name: Val<String>,
+    }
+
+    impl S3TableConfiguration {
+        /// A new `S3TableConfiguration` from its required properties (`CompressionType`, `Namespace`, `TableBucketARN`,
+        /// `TableName`).
+        pub fn new(
+            compression_type: impl Into<Val<S3TableConfigurationCompressionType>>,
+            namespace: impl Into<Val<String>>,
+            table_bucket_arn: impl Into<Val<String>>,
+            table_name: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                compression_type: compression_type.into(),
+                namespace: namespace.into(),
+                partition_spec: None,
+                table_bucket_arn: table_bucket_arn.into(),
+                table_name: table_name.into(),
+            }
+        }
+
+        setters! {
+            partition_spec "PartitionSpec": Val<PartitionSpec>;
+        }
+    }
+
+    impl IntoValue for S3TableConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("CompressionType".into(), self.compression_type.into_value());
+            m.insert("Namespace".into(), self.namespace.into_value());
+            put(&mut m, "PartitionSpec", self.partition_spec);
+            m.insert("TableBucketARN".into(), self.table_bucket_arn.into_value());
+            m.insert("TableName".into(), self.table_name.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3TableConfiguration);
+
+    /// Configuration for delivery to S3 Tables destinations. Exactly one of S3DestinationConfiguration and
+    /// S3TablesDestinationConfiguration must be specified on the channel.
+    #[derive(Debug, Clone)]
+    pub struct S3TablesDestinationConfiguration {
+        /// The maximum time in seconds the channel buffers records before delivery if the minimum target file size is not
+        /// reached.
+        ///
+        /// CloudFormation: `DataFreshnessInSeconds`.
+        pub data_freshness_in_seconds: Option<Val<i64>>,
+
+        /// The dead-letter queue (DLQ) configuration for records that cannot be delivered to the S3 Tables destination.
+        /// Required for S3 Tables: there is no safe fallback because S3 Tables metadata writes are critical-path.
+        ///
+        /// CloudFormation: `DeadLetterQueueS3Configuration` (required).
+        pub dead_letter_queue_s3_configuration: Val<DeadLetterQueueS3Configuration>,
+
+        /// The list of S3 Tables destinations. v1 supports a single element; the list shape allows future extensibility to
+        /// fan out to multiple tables.
+        ///
+        /// CloudFormation: `S3TablesConfigurationList` (required).
+        pub s3_tables_configuration_list: Val<Vec<S3TableConfiguration>>,
+    }
+
+    impl S3TablesDestinationConfiguration {
+        /// A new `S3TablesDestinationConfiguration` from its required properties (`DeadLetterQueueS3Configuration`,
+        /// `S3TablesConfigurationList`).
+        pub fn new(
+            dead_letter_queue_s3_configuration: DeadLetterQueueS3Configuration,
+            s3_tables_configuration_list: impl Into<Val<Vec<S3TableConfiguration>>>,
+        ) -> Self {
+            Self {
+                data_freshness_in_seconds: None,
+                dead_letter_queue_s3_configuration: dead_letter_queue_s3_configuration.into(),
+                s3_tables_configuration_list: s3_tables_configuration_list.into(),
+            }
+        }
+
+        setters! {
+            data_freshness_in_seconds "DataFreshnessInSeconds": Val<i64>;
+        }
+    }
+
+    impl IntoValue for S3TablesDestinationConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
+            m.insert("DeadLetterQueueS3Configuration".into(), self.dead_letter_queue_s3_configuration.into_value());
+            m.insert("S3TablesConfigurationList".into(), self.s3_tables_configuration_list.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3TablesDestinationConfiguration);
+
+    /// The configuration of a Kinesis stream that the channel reads from.
+    #[derive(Debug, Clone)]
+    pub struct StreamConfiguration {
+        /// The configuration that describes how records on the source stream are encoded.
+        ///
+        /// CloudFormation: `RecordConfiguration` (required).
+        pub record_configuration: Val<RecordConfiguration>,
+
+        /// The Amazon resource name (ARN) of the Kinesis data stream that the channel reads from.
+        ///
+        /// CloudFormation: `StreamARN` (required).
+        pub stream_arn: Val<String>,
+    }
+
+    impl StreamConfiguration {
+        /// A new `StreamConfiguration` from its required properties (`RecordConfiguration`, `StreamARN`).
+        pub fn new(record_configuration: RecordConfiguration, stream_arn: impl Into<Val<String>>) -> Self {
+            Self { record_configuration: record_configuration.into(), stream_arn: stream_arn.into() }
+        }
+    }
+
+    impl IntoValue for StreamConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("RecordConfiguration".into(), self.record_configuration.into_value());
+            m.insert("StreamARN".into(), self.stream_arn.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(StreamConfiguration);
+
+    cfn_enum! {
+        /// The encryption type. KMS is the only supported value.
+        EncryptionType[1] {
+            Kms = "KMS",
+        }
+    }
+
+    cfn_enum! {
+        /// The format used to interpret records read from the source stream.
+        RecordFormatType[4] {
+            GsrJson = "GSR_JSON",
+            Json = "JSON",
+            String2 = "STRING",
+            ByteArray = "BYTE_ARRAY",
+        }
+    }
+
+    cfn_enum! {
+        /// The compression algorithm applied to delivered objects.
+        S3StorageConfigurationCompressionType[3] {
+            None = "NONE",
+            Gzip = "GZIP",
+            Zstd = "ZSTD",
+        }
+    }
+
+    cfn_enum! {
+        /// The compression algorithm applied to objects delivered to the S3 Tables destination.
+        S3TableConfigurationCompressionType[3] {
+            None = "NONE",
+            Zstd = "ZSTD",
+            Snappy = "SNAPPY",
+        }
+    }
+
+    cfn_enum! {
+        /// The S3 storage class for delivered objects.
+        StorageClass[3] {
+            Standard = "STANDARD",
+            IntelligentTiering = "INTELLIGENT_TIERING",
+            GlacierIr = "GLACIER_IR",
+        }
+    }
+
+    cfn_enum! {
+        /// The partitioning transform applied to the SourceName column.
+        Transform[1] {
+            TimeHour = "TIME_HOUR",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnStream`] (`AWS::Kinesis::Stream`).
+pub mod stream {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// When specified, enables or updates server-side encryption using an AWS KMS key for a specified stream. Removing this
+    /// property from your stack template and updating your stack disables encryption.
+    #[derive(Debug, Clone)]
+    pub struct StreamEncryption {
+        /// The encryption type to use. The only valid value is KMS.
+        ///
+        /// CloudFormation: `EncryptionType` (required).
+        pub encryption_type: Val<EncryptionType>,
+
+        /// The GUID for the customer-managed AWS KMS key to use for encryption. This value can be a globally unique
+        /// identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed
+        /// by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias aws/kinesis.
+        ///
+        /// CloudFormation: `KeyId` (required).
+        pub key_id: Val<String>,
+    }
+
+    impl StreamEncryption {
+        /// A new `StreamEncryption` from its required properties (`EncryptionType`, `KeyId`).
+        pub fn new(encryption_type: impl Into<Val<EncryptionType>>, key_id: impl Into<Val<String>>) -> Self {
+            Self { encryption_type: encryption_type.into(), key_id: key_id.into() }
+        }
+    }
+
+    impl IntoValue for StreamEncryption {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("EncryptionType".into(), self.encryption_type.into_value());
+            m.insert("KeyId".into(), self.key_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(StreamEncryption);
+
+    /// When specified, enables or updates the mode of stream. Default is PROVISIONED.
+    #[derive(Debug, Clone)]
+    pub struct StreamModeDetails {
+        /// The mode of the stream
+        ///
+        /// CloudFormation: `StreamMode` (required).
+        pub stream_mode: Val<StreamMode>,
+    }
+
+    impl StreamModeDetails {
+        /// A new `StreamModeDetails` from its required properties (`StreamMode`).
+        pub fn new(stream_mode: impl Into<Val<StreamMode>>) -> Self {
+            Self { stream_mode: stream_mode.into() }
+        }
+    }
+
+    impl IntoValue for StreamModeDetails {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("StreamMode".into(), self.stream_mode.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(StreamModeDetails);
+
+    cfn_enum! {
+        /// The encryption type to use. The only valid value is KMS.
+        EncryptionType[1] {
+            Kms = "KMS",
+        }
+    }
+
+    cfn_enum! {
+        /// Value of an enhanced metric
+        EnhancedMetric[8] {
+            IncomingBytes = "IncomingBytes",
+            IncomingRecords = "IncomingRecords",
+            OutgoingBytes = "OutgoingBytes",
+            OutgoingRecords = "OutgoingRecords",
+            WriteProvisionedThroughputExceeded = "WriteProvisionedThroughputExceeded",
+            ReadProvisionedThroughputExceeded = "ReadProvisionedThroughputExceeded",
+            IteratorAgeMilliseconds = "IteratorAgeMilliseconds",
+            All = "ALL",
+        }
+    }
+
+    cfn_enum! {
+        /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON_DEMAND
+        RecordDistributionStrategy[2] {
+            Auto = "AUTO",
+            UserPartitionKey = "USER_PARTITION_KEY",
+        }
+    }
+
+    cfn_enum! {
+        /// The mode of the stream
+        StreamMode[2] {
+            OnDemand = "ON_DEMAND",
+            Provisioned = "PROVISIONED",
+        }
     }
 }

@@ -24,7 +24,7 @@ use crate::l1::put;
 /// `Ref` returns the delivery stream name.
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnDeliveryStream>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnDeliveryStream {
     /// CloudFormation: `AmazonOpenSearchServerlessDestinationConfiguration`.
     pub amazon_open_search_serverless_destination_configuration:
@@ -151,7 +151,6 @@ impl crate::core::element::CfnResource for CfnDeliveryStream {
 
 /// `Fn::GetAtt` attributes of [`CfnDeliveryStream`].
 impl Handle<CfnDeliveryStream> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
@@ -165,7 +164,7 @@ pub mod delivery_stream {
     use crate::l1::put;
 
     /// `AmazonOpenSearchServerlessBufferingHints` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct AmazonOpenSearchServerlessBufferingHints {
         /// CloudFormation: `IntervalInSeconds`.
         pub interval_in_seconds: Option<Val<i64>>,
@@ -200,7 +199,7 @@ pub mod delivery_stream {
     property_type!(AmazonOpenSearchServerlessBufferingHints);
 
     /// `AmazonOpenSearchServerlessDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AmazonOpenSearchServerlessDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
         pub buffering_hints: Option<Val<AmazonOpenSearchServerlessBufferingHints>>,
@@ -287,7 +286,7 @@ pub mod delivery_stream {
     property_type!(AmazonOpenSearchServerlessDestinationConfiguration);
 
     /// `AmazonOpenSearchServerlessRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct AmazonOpenSearchServerlessRetryOptions {
         /// CloudFormation: `DurationInSeconds`.
         pub duration_in_seconds: Option<Val<i64>>,
@@ -317,7 +316,7 @@ pub mod delivery_stream {
     property_type!(AmazonOpenSearchServerlessRetryOptions);
 
     /// `AmazonopensearchserviceBufferingHints` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct AmazonopensearchserviceBufferingHints {
         /// CloudFormation: `IntervalInSeconds`.
         pub interval_in_seconds: Option<Val<i64>>,
@@ -352,7 +351,7 @@ pub mod delivery_stream {
     property_type!(AmazonopensearchserviceBufferingHints);
 
     /// `AmazonopensearchserviceDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AmazonopensearchserviceDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
         pub buffering_hints: Option<Val<AmazonopensearchserviceBufferingHints>>,
@@ -463,7 +462,7 @@ pub mod delivery_stream {
     property_type!(AmazonopensearchserviceDestinationConfiguration);
 
     /// `AmazonopensearchserviceRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct AmazonopensearchserviceRetryOptions {
         /// CloudFormation: `DurationInSeconds`.
         pub duration_in_seconds: Option<Val<i64>>,
@@ -493,7 +492,7 @@ pub mod delivery_stream {
     property_type!(AmazonopensearchserviceRetryOptions);
 
     /// `AuthenticationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AuthenticationConfiguration {
         /// CloudFormation: `Connectivity` (required).
         pub connectivity: Val<Connectivity>,
@@ -522,7 +521,7 @@ pub mod delivery_stream {
     property_type!(AuthenticationConfiguration);
 
     /// `BufferingHints` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct BufferingHints {
         /// CloudFormation: `IntervalInSeconds`.
         pub interval_in_seconds: Option<Val<i64>>,
@@ -557,7 +556,7 @@ pub mod delivery_stream {
     property_type!(BufferingHints);
 
     /// `CatalogConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct CatalogConfiguration {
         /// CloudFormation: `CatalogArn`.
         pub catalog_arn: Option<Val<String>>,
@@ -592,7 +591,7 @@ pub mod delivery_stream {
     property_type!(CatalogConfiguration);
 
     /// `CloudWatchLoggingOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct CloudWatchLoggingOptions {
         /// CloudFormation: `Enabled`.
         pub enabled: Option<Val<bool>>,
@@ -632,7 +631,7 @@ pub mod delivery_stream {
     property_type!(CloudWatchLoggingOptions);
 
     /// `CopyCommand` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CopyCommand {
         /// CloudFormation: `CopyOptions`.
         pub copy_options: Option<Val<String>>,
@@ -670,7 +669,7 @@ pub mod delivery_stream {
     property_type!(CopyCommand);
 
     /// `DataFormatConversionConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DataFormatConversionConfiguration {
         /// CloudFormation: `Enabled`.
         pub enabled: Option<Val<bool>>,
@@ -715,7 +714,7 @@ pub mod delivery_stream {
     property_type!(DataFormatConversionConfiguration);
 
     /// `DatabaseColumns` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DatabaseColumns {
         /// CloudFormation: `Exclude`.
         pub exclude: Option<Val<Vec<String>>>,
@@ -750,7 +749,7 @@ pub mod delivery_stream {
     property_type!(DatabaseColumns);
 
     /// `DatabaseSourceAuthenticationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DatabaseSourceAuthenticationConfiguration {
         /// CloudFormation: `SecretsManagerConfiguration` (required).
         pub secrets_manager_configuration: Val<SecretsManagerConfiguration>,
@@ -775,7 +774,7 @@ pub mod delivery_stream {
     property_type!(DatabaseSourceAuthenticationConfiguration);
 
     /// `DatabaseSourceConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DatabaseSourceConfiguration {
         /// CloudFormation: `Columns`.
         pub columns: Option<Val<DatabaseColumns>>,
@@ -884,7 +883,7 @@ pub mod delivery_stream {
     property_type!(DatabaseSourceConfiguration);
 
     /// `DatabaseSourceVPCConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DatabaseSourceVPCConfiguration {
         /// CloudFormation: `VpcEndpointServiceName` (required).
         pub vpc_endpoint_service_name: Val<String>,
@@ -909,7 +908,7 @@ pub mod delivery_stream {
     property_type!(DatabaseSourceVPCConfiguration);
 
     /// `DatabaseTables` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DatabaseTables {
         /// CloudFormation: `Exclude`.
         pub exclude: Option<Val<Vec<String>>>,
@@ -944,7 +943,7 @@ pub mod delivery_stream {
     property_type!(DatabaseTables);
 
     /// `Databases` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Databases {
         /// CloudFormation: `Exclude`.
         pub exclude: Option<Val<Vec<String>>>,
@@ -979,7 +978,7 @@ pub mod delivery_stream {
     property_type!(Databases);
 
     /// `DeliveryStreamEncryptionConfigurationInput` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DeliveryStreamEncryptionConfigurationInput {
         /// CloudFormation: `KeyARN`.
         pub key_arn: Option<Val<String>>,
@@ -1012,7 +1011,7 @@ pub mod delivery_stream {
     property_type!(DeliveryStreamEncryptionConfigurationInput);
 
     /// `Deserializer` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Deserializer {
         /// CloudFormation: `HiveJsonSerDe`.
         pub hive_json_ser_de: Option<Val<HiveJsonSerDe>>,
@@ -1047,7 +1046,7 @@ pub mod delivery_stream {
     property_type!(Deserializer);
 
     /// `DestinationTableConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DestinationTableConfiguration {
         /// CloudFormation: `DestinationDatabaseName` (required).
         pub destination_database_name: Val<String>,
@@ -1104,7 +1103,7 @@ pub mod delivery_stream {
     property_type!(DestinationTableConfiguration);
 
     /// `DirectPutSourceConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DirectPutSourceConfiguration {
         /// CloudFormation: `ThroughputHintInMBs`.
         pub throughput_hint_in_mbs: Option<Val<i64>>,
@@ -1134,7 +1133,7 @@ pub mod delivery_stream {
     property_type!(DirectPutSourceConfiguration);
 
     /// `DocumentIdOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DocumentIdOptions {
         /// CloudFormation: `DefaultDocumentIdFormat` (required).
         pub default_document_id_format: Val<DefaultDocumentIdFormat>,
@@ -1159,7 +1158,7 @@ pub mod delivery_stream {
     property_type!(DocumentIdOptions);
 
     /// `DynamicPartitioningConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DynamicPartitioningConfiguration {
         /// CloudFormation: `Enabled`.
         pub enabled: Option<Val<bool>>,
@@ -1194,7 +1193,7 @@ pub mod delivery_stream {
     property_type!(DynamicPartitioningConfiguration);
 
     /// `ElasticsearchBufferingHints` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ElasticsearchBufferingHints {
         /// CloudFormation: `IntervalInSeconds`.
         pub interval_in_seconds: Option<Val<i64>>,
@@ -1229,7 +1228,7 @@ pub mod delivery_stream {
     property_type!(ElasticsearchBufferingHints);
 
     /// `ElasticsearchDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ElasticsearchDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
         pub buffering_hints: Option<Val<ElasticsearchBufferingHints>>,
@@ -1340,7 +1339,7 @@ pub mod delivery_stream {
     property_type!(ElasticsearchDestinationConfiguration);
 
     /// `ElasticsearchRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ElasticsearchRetryOptions {
         /// CloudFormation: `DurationInSeconds`.
         pub duration_in_seconds: Option<Val<i64>>,
@@ -1370,7 +1369,7 @@ pub mod delivery_stream {
     property_type!(ElasticsearchRetryOptions);
 
     /// `EncryptionConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct EncryptionConfiguration {
         /// CloudFormation: `KMSEncryptionConfig`.
         pub kms_encryption_config: Option<Val<KMSEncryptionConfig>>,
@@ -1405,7 +1404,7 @@ pub mod delivery_stream {
     property_type!(EncryptionConfiguration);
 
     /// `ExtendedS3DestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ExtendedS3DestinationConfiguration {
         /// CloudFormation: `BucketARN` (required).
         pub bucket_arn: Val<String>,
@@ -1518,7 +1517,7 @@ pub mod delivery_stream {
     property_type!(ExtendedS3DestinationConfiguration);
 
     /// `HiveJsonSerDe` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct HiveJsonSerDe {
         /// CloudFormation: `TimestampFormats`.
         pub timestamp_formats: Option<Val<Vec<String>>>,
@@ -1548,7 +1547,7 @@ pub mod delivery_stream {
     property_type!(HiveJsonSerDe);
 
     /// `HttpEndpointCommonAttribute` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct HttpEndpointCommonAttribute {
         /// CloudFormation: `AttributeName` (required).
         pub attribute_name: Val<String>,
@@ -1577,7 +1576,7 @@ pub mod delivery_stream {
     property_type!(HttpEndpointCommonAttribute);
 
     /// `HttpEndpointConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct HttpEndpointConfiguration {
         /// CloudFormation: `AccessKey`. A secret: takes a `SecretValue` (a dynamic reference), never a plain string.
         pub access_key: Option<SecretValue>,
@@ -1620,7 +1619,7 @@ pub mod delivery_stream {
     property_type!(HttpEndpointConfiguration);
 
     /// `HttpEndpointDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct HttpEndpointDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
         pub buffering_hints: Option<Val<BufferingHints>>,
@@ -1707,7 +1706,7 @@ pub mod delivery_stream {
     property_type!(HttpEndpointDestinationConfiguration);
 
     /// `HttpEndpointRequestConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct HttpEndpointRequestConfiguration {
         /// CloudFormation: `CommonAttributes`.
         pub common_attributes: Option<Val<Vec<HttpEndpointCommonAttribute>>>,
@@ -1742,7 +1741,7 @@ pub mod delivery_stream {
     property_type!(HttpEndpointRequestConfiguration);
 
     /// `IcebergDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct IcebergDestinationConfiguration {
         /// CloudFormation: `AppendOnly`.
         pub append_only: Option<Val<bool>>,
@@ -1841,7 +1840,7 @@ pub mod delivery_stream {
     property_type!(IcebergDestinationConfiguration);
 
     /// `InputFormatConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct InputFormatConfiguration {
         /// CloudFormation: `Deserializer`.
         pub deserializer: Option<Val<Deserializer>>,
@@ -1871,7 +1870,7 @@ pub mod delivery_stream {
     property_type!(InputFormatConfiguration);
 
     /// `KMSEncryptionConfig` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct KMSEncryptionConfig {
         /// CloudFormation: `AWSKMSKeyARN` (required).
         pub awskms_key_arn: Val<String>,
@@ -1896,7 +1895,7 @@ pub mod delivery_stream {
     property_type!(KMSEncryptionConfig);
 
     /// `KinesisStreamSourceConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct KinesisStreamSourceConfiguration {
         /// CloudFormation: `KinesisStreamARN` (required).
         pub kinesis_stream_arn: Val<String>,
@@ -1925,7 +1924,7 @@ pub mod delivery_stream {
     property_type!(KinesisStreamSourceConfiguration);
 
     /// `MSKSourceConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MSKSourceConfiguration {
         /// CloudFormation: `AuthenticationConfiguration` (required).
         pub authentication_configuration: Val<AuthenticationConfiguration>,
@@ -1976,7 +1975,7 @@ pub mod delivery_stream {
     property_type!(MSKSourceConfiguration);
 
     /// `OpenXJsonSerDe` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct OpenXJsonSerDe {
         /// CloudFormation: `CaseInsensitive`.
         pub case_insensitive: Option<Val<bool>>,
@@ -2016,7 +2015,7 @@ pub mod delivery_stream {
     property_type!(OpenXJsonSerDe);
 
     /// `OrcSerDe` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct OrcSerDe {
         /// CloudFormation: `BlockSizeBytes`.
         pub block_size_bytes: Option<Val<i64>>,
@@ -2091,7 +2090,7 @@ pub mod delivery_stream {
     property_type!(OrcSerDe);
 
     /// `OutputFormatConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct OutputFormatConfiguration {
         /// CloudFormation: `Serializer`.
         pub serializer: Option<Val<Serializer>>,
@@ -2121,7 +2120,7 @@ pub mod delivery_stream {
     property_type!(OutputFormatConfiguration);
 
     /// `ParquetSerDe` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParquetSerDe {
         /// CloudFormation: `BlockSizeBytes`.
         pub block_size_bytes: Option<Val<i64>>,
@@ -2176,7 +2175,7 @@ pub mod delivery_stream {
     property_type!(ParquetSerDe);
 
     /// `PartitionField` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct PartitionField {
         /// CloudFormation: `SourceName` (required).
         pub source_name: Val<String>,
@@ -2201,7 +2200,7 @@ pub mod delivery_stream {
     property_type!(PartitionField);
 
     /// `PartitionSpec` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct PartitionSpec {
         /// CloudFormation: `Identity`.
         pub identity: Option<Val<Vec<PartitionField>>>,
@@ -2231,7 +2230,7 @@ pub mod delivery_stream {
     property_type!(PartitionSpec);
 
     /// `ProcessingConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ProcessingConfiguration {
         /// CloudFormation: `Enabled`.
         pub enabled: Option<Val<bool>>,
@@ -2266,7 +2265,7 @@ pub mod delivery_stream {
     property_type!(ProcessingConfiguration);
 
     /// `Processor` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Processor {
         /// CloudFormation: `Parameters`.
         pub parameters: Option<Val<Vec<ProcessorParameter>>>,
@@ -2299,7 +2298,7 @@ pub mod delivery_stream {
     property_type!(Processor);
 
     /// `ProcessorParameter` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ProcessorParameter {
         /// CloudFormation: `ParameterName` (required).
         pub parameter_name: Val<ParameterName>,
@@ -2328,7 +2327,7 @@ pub mod delivery_stream {
     property_type!(ProcessorParameter);
 
     /// `RedshiftDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RedshiftDestinationConfiguration {
         /// CloudFormation: `CloudWatchLoggingOptions`.
         pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
@@ -2432,7 +2431,7 @@ pub mod delivery_stream {
     property_type!(RedshiftDestinationConfiguration);
 
     /// `RedshiftRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct RedshiftRetryOptions {
         /// CloudFormation: `DurationInSeconds`.
         pub duration_in_seconds: Option<Val<i64>>,
@@ -2462,7 +2461,7 @@ pub mod delivery_stream {
     property_type!(RedshiftRetryOptions);
 
     /// `RetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct RetryOptions {
         /// CloudFormation: `DurationInSeconds`.
         pub duration_in_seconds: Option<Val<i64>>,
@@ -2492,7 +2491,7 @@ pub mod delivery_stream {
     property_type!(RetryOptions);
 
     /// `S3DestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct S3DestinationConfiguration {
         /// CloudFormation: `BucketARN` (required).
         pub bucket_arn: Val<String>,
@@ -2563,7 +2562,7 @@ pub mod delivery_stream {
     property_type!(S3DestinationConfiguration);
 
     /// `SchemaConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SchemaConfiguration {
         /// CloudFormation: `CatalogId`.
         pub catalog_id: Option<Val<String>>,
@@ -2618,7 +2617,7 @@ pub mod delivery_stream {
     property_type!(SchemaConfiguration);
 
     /// `SchemaEvolutionConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SchemaEvolutionConfiguration {
         /// CloudFormation: `Enabled`.
         pub enabled: Option<Val<bool>>,
@@ -2648,7 +2647,7 @@ pub mod delivery_stream {
     property_type!(SchemaEvolutionConfiguration);
 
     /// `SecretsManagerConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SecretsManagerConfiguration {
         /// CloudFormation: `Enabled` (required).
         pub enabled: Val<bool>,
@@ -2686,7 +2685,7 @@ pub mod delivery_stream {
     property_type!(SecretsManagerConfiguration);
 
     /// `Serializer` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Serializer {
         /// CloudFormation: `OrcSerDe`.
         pub orc_ser_de: Option<Val<OrcSerDe>>,
@@ -2721,7 +2720,7 @@ pub mod delivery_stream {
     property_type!(Serializer);
 
     /// `SnowflakeBufferingHints` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SnowflakeBufferingHints {
         /// CloudFormation: `IntervalInSeconds`.
         pub interval_in_seconds: Option<Val<i64>>,
@@ -2756,7 +2755,7 @@ pub mod delivery_stream {
     property_type!(SnowflakeBufferingHints);
 
     /// `SnowflakeDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SnowflakeDestinationConfiguration {
         /// CloudFormation: `AccountUrl` (required).
         pub account_url: Val<String>,
@@ -2913,7 +2912,7 @@ pub mod delivery_stream {
     property_type!(SnowflakeDestinationConfiguration);
 
     /// `SnowflakeRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SnowflakeRetryOptions {
         /// CloudFormation: `DurationInSeconds`.
         pub duration_in_seconds: Option<Val<i64>>,
@@ -2943,7 +2942,7 @@ pub mod delivery_stream {
     property_type!(SnowflakeRetryOptions);
 
     /// `SnowflakeRoleConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SnowflakeRoleConfiguration {
         /// CloudFormation: `Enabled`.
         pub enabled: Option<Val<bool>>,
@@ -2978,7 +2977,7 @@ pub mod delivery_stream {
     property_type!(SnowflakeRoleConfiguration);
 
     /// `SnowflakeVpcConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SnowflakeVpcConfiguration {
         /// CloudFormation: `PrivateLinkVpceId` (required).
         pub private_link_vpce_id: Val<String>,
@@ -3003,7 +3002,7 @@ pub mod delivery_stream {
     property_type!(SnowflakeVpcConfiguration);
 
     /// `SplunkBufferingHints` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SplunkBufferingHints {
         /// CloudFormation: `IntervalInSeconds`.
         pub interval_in_seconds: Option<Val<i64>>,
@@ -3038,7 +3037,7 @@ pub mod delivery_stream {
     property_type!(SplunkBufferingHints);
 
     /// `SplunkDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SplunkDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
         pub buffering_hints: Option<Val<SplunkBufferingHints>>,
@@ -3136,7 +3135,7 @@ pub mod delivery_stream {
     property_type!(SplunkDestinationConfiguration);
 
     /// `SplunkRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SplunkRetryOptions {
         /// CloudFormation: `DurationInSeconds`.
         pub duration_in_seconds: Option<Val<i64>>,
@@ -3166,7 +3165,7 @@ pub mod delivery_stream {
     property_type!(SplunkRetryOptions);
 
     /// `TableCreationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct TableCreationConfiguration {
         /// CloudFormation: `Enabled`.
         pub enabled: Option<Val<bool>>,
@@ -3196,7 +3195,7 @@ pub mod delivery_stream {
     property_type!(TableCreationConfiguration);
 
     /// `VpcConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct VpcConfiguration {
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,

@@ -54,7 +54,7 @@ use crate::l1::put;
 /// KMS CloudFormation resources are available in all AWS-Regions in which KMS and CFN are supported.
 ///
 /// `Ref` returns the primary identifier (`AliasName`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAlias {
     /// Specifies the alias name. This value must begin with ``alias/`` followed by a name, such as
     /// ``alias/ExampleAlias``.
@@ -165,7 +165,7 @@ impl crate::core::element::CfnResource for CfnAlias {
 /// `Ref` returns the key id (e.g. `1234abcd-12ab-34cd-56ef-1234567890ab`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnKey>`): `Arn` (`attr_arn`), `KeyId` (`attr_key_id`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnKey {
     /// Skips ("bypasses") the key policy lockout safety check. The default value is false.
     ///
@@ -540,13 +540,106 @@ impl crate::core::element::CfnResource for CfnKey {
 
 /// `Fn::GetAtt` attributes of [`CfnKey`].
 impl Handle<CfnKey> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
+    /// `Fn::GetAtt` `KeyId`.
+    #[inline]
+    pub fn attr_key_id(&self) -> Val<String> {
+        Val::expr(self.get_att("KeyId"))
+    }
+}
+/// The `AWS::KMS::ReplicaKey` resource.
+///
+/// The AWS::KMS::ReplicaKey resource specifies a multi-region replica AWS KMS key in AWS Key Management Service (AWS
+/// KMS).
+///
+/// `Ref` returns the primary identifier (`KeyId`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnReplicaKey>`): `Arn` (`attr_arn`), `KeyId` (`attr_key_id`).
+#[derive(Debug, Clone)]
+pub struct CfnReplicaKey {
+    /// A description of the AWS KMS key. Use a description that helps you to distinguish this AWS KMS key from others
+    /// in the account, such as its intended use.
     ///
+    /// CloudFormation: `Description`.
+    pub description: Option<Val<String>>,
+
+    /// Specifies whether the AWS KMS key is enabled. Disabled AWS KMS keys cannot be used in cryptographic operations.
+    ///
+    /// CloudFormation: `Enabled`.
+    pub enabled: Option<Val<bool>>,
+
+    /// The key policy that authorizes use of the AWS KMS key. The key policy must observe the following rules.
+    ///
+    /// CloudFormation: `KeyPolicy` (required).
+    pub key_policy: Value,
+
+    /// Specifies the number of days in the waiting period before AWS KMS deletes an AWS KMS key that has been removed
+    /// from a CloudFormation stack. Enter a value between 7 and 30 days. The default value is 30 days.
+    ///
+    /// CloudFormation: `PendingWindowInDays`.
+    pub pending_window_in_days: Option<Val<i64>>,
+
+    /// Identifies the primary AWS KMS key to create a replica of. Specify the Amazon Resource Name (ARN) of the AWS KMS
+    /// key. You cannot specify an alias or key ID. For help finding the ARN, see Finding the Key ID and ARN in the AWS
+    /// Key Management Service Developer Guide.
+    ///
+    /// CloudFormation: `PrimaryKeyArn` (required).
+    pub primary_key_arn: Val<String>,
+
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation: `Tags`.
+    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+}
+
+impl CfnReplicaKey {
+    /// A new `CfnReplicaKey` from its required properties (`KeyPolicy`, `PrimaryKeyArn`).
+    pub fn new(key_policy: impl Into<Value>, primary_key_arn: impl Into<Val<String>>) -> Self {
+        Self {
+            description: None,
+            enabled: None,
+            key_policy: key_policy.into(),
+            pending_window_in_days: None,
+            primary_key_arn: primary_key_arn.into(),
+            tags: None,
+        }
+    }
+
+    setters! {
+        description "Description": Val<String>;
+        enabled "Enabled": Val<bool>;
+        pending_window_in_days "PendingWindowInDays": Val<i64>;
+        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnReplicaKey {
+    const TYPE_NAME: &'static str = "AWS::KMS::ReplicaKey";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        put(&mut m, "Description", self.description);
+        put(&mut m, "Enabled", self.enabled);
+        m.insert("KeyPolicy".into(), self.key_policy.into_value());
+        put(&mut m, "PendingWindowInDays", self.pending_window_in_days);
+        m.insert("PrimaryKeyArn".into(), self.primary_key_arn.into_value());
+        put(&mut m, "Tags", self.tags);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnReplicaKey`].
+impl Handle<CfnReplicaKey> {
+    /// `Fn::GetAtt` `Arn`.
+    #[inline]
+    pub fn attr_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("Arn"))
+    }
     /// `Fn::GetAtt` `KeyId`.
     #[inline]
     pub fn attr_key_id(&self) -> Val<String> {
@@ -714,102 +807,5 @@ pub mod key {
             AwsKms = "AWS_KMS",
             External = "EXTERNAL",
         }
-    }
-}
-/// The `AWS::KMS::ReplicaKey` resource.
-///
-/// The AWS::KMS::ReplicaKey resource specifies a multi-region replica AWS KMS key in AWS Key Management Service (AWS
-/// KMS).
-///
-/// `Ref` returns the primary identifier (`KeyId`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnReplicaKey>`): `Arn` (`attr_arn`), `KeyId` (`attr_key_id`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnReplicaKey {
-    /// A description of the AWS KMS key. Use a description that helps you to distinguish this AWS KMS key from others
-    /// in the account, such as its intended use.
-    ///
-    /// CloudFormation: `Description`.
-    pub description: Option<Val<String>>,
-
-    /// Specifies whether the AWS KMS key is enabled. Disabled AWS KMS keys cannot be used in cryptographic operations.
-    ///
-    /// CloudFormation: `Enabled`.
-    pub enabled: Option<Val<bool>>,
-
-    /// The key policy that authorizes use of the AWS KMS key. The key policy must observe the following rules.
-    ///
-    /// CloudFormation: `KeyPolicy` (required).
-    pub key_policy: Value,
-
-    /// Specifies the number of days in the waiting period before AWS KMS deletes an AWS KMS key that has been removed
-    /// from a CloudFormation stack. Enter a value between 7 and 30 days. The default value is 30 days.
-    ///
-    /// CloudFormation: `PendingWindowInDays`.
-    pub pending_window_in_days: Option<Val<i64>>,
-
-    /// Identifies the primary AWS KMS key to create a replica of. Specify the Amazon Resource Name (ARN) of the AWS KMS
-    /// key. You cannot specify an alias or key ID. For help finding the ARN, see Finding the Key ID and ARN in the AWS
-    /// Key Management Service Developer Guide.
-    ///
-    /// CloudFormation: `PrimaryKeyArn` (required).
-    pub primary_key_arn: Val<String>,
-
-    /// An array of key-value pairs to apply to this resource.
-    ///
-    /// CloudFormation: `Tags`.
-    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-}
-
-impl CfnReplicaKey {
-    /// A new `CfnReplicaKey` from its required properties (`KeyPolicy`, `PrimaryKeyArn`).
-    pub fn new(key_policy: impl Into<Value>, primary_key_arn: impl Into<Val<String>>) -> Self {
-        Self {
-            description: None,
-            enabled: None,
-            key_policy: key_policy.into(),
-            pending_window_in_days: None,
-            primary_key_arn: primary_key_arn.into(),
-            tags: None,
-        }
-    }
-
-    setters! {
-        description "Description": Val<String>;
-        enabled "Enabled": Val<bool>;
-        pending_window_in_days "PendingWindowInDays": Val<i64>;
-        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnReplicaKey {
-    const TYPE_NAME: &'static str = "AWS::KMS::ReplicaKey";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        put(&mut m, "Description", self.description);
-        put(&mut m, "Enabled", self.enabled);
-        m.insert("KeyPolicy".into(), self.key_policy.into_value());
-        put(&mut m, "PendingWindowInDays", self.pending_window_in_days);
-        m.insert("PrimaryKeyArn".into(), self.primary_key_arn.into_value());
-        put(&mut m, "Tags", self.tags);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnReplicaKey`].
-impl Handle<CfnReplicaKey> {
-    ///
-    /// `Fn::GetAtt` `Arn`.
-    #[inline]
-    pub fn attr_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("Arn"))
-    }
-    ///
-    /// `Fn::GetAtt` `KeyId`.
-    #[inline]
-    pub fn attr_key_id(&self) -> Val<String> {
-        Val::expr(self.get_att("KeyId"))
     }
 }

@@ -24,7 +24,7 @@ use crate::l1::put;
 /// `Ref` returns the primary identifier (`AliasArn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAlias>`): `AliasArn` (`attr_alias_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAlias {
     /// A description of the alias.
     ///
@@ -107,104 +107,6 @@ impl Handle<CfnAlias> {
         Val::expr(self.get_att("AliasArn"))
     }
 }
-
-/// Property types and enums of [`CfnAlias`] (`AWS::Lambda::Alias`).
-pub mod alias {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// The traffic-shifting configuration of a Lambda function alias.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AliasRoutingConfiguration {
-        /// The second version, and the percentage of traffic that's routed to it.
-        ///
-        /// CloudFormation: `AdditionalVersionWeights`.
-        pub additional_version_weights: Option<Val<Vec<VersionWeight>>>,
-    }
-
-    impl AliasRoutingConfiguration {
-        /// A new `AliasRoutingConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            additional_version_weights "AdditionalVersionWeights": Val<Vec<VersionWeight>>;
-        }
-    }
-
-    impl IntoValue for AliasRoutingConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AdditionalVersionWeights", self.additional_version_weights);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AliasRoutingConfiguration);
-
-    /// A provisioned concurrency configuration for a function's alias.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ProvisionedConcurrencyConfiguration {
-        /// The amount of provisioned concurrency to allocate for the alias.
-        ///
-        /// CloudFormation: `ProvisionedConcurrentExecutions` (required).
-        pub provisioned_concurrent_executions: Val<i64>,
-    }
-
-    impl ProvisionedConcurrencyConfiguration {
-        /// A new `ProvisionedConcurrencyConfiguration` from its required properties (`ProvisionedConcurrentExecutions`).
-        pub fn new(provisioned_concurrent_executions: impl Into<Val<i64>>) -> Self {
-            Self { provisioned_concurrent_executions: provisioned_concurrent_executions.into() }
-        }
-    }
-
-    impl IntoValue for ProvisionedConcurrencyConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ProvisionedConcurrentExecutions".into(), self.provisioned_concurrent_executions.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ProvisionedConcurrencyConfiguration);
-
-    /// The traffic-shifting configuration of a Lambda function alias.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct VersionWeight {
-        /// The qualifier of the second version.
-        ///
-        /// CloudFormation: `FunctionVersion` (required).
-        pub function_version: Val<String>,
-
-        /// The percentage of traffic that the alias routes to the second version.
-        ///
-        /// CloudFormation: `FunctionWeight` (required).
-        pub function_weight: Val<f64>,
-    }
-
-    impl VersionWeight {
-        /// A new `VersionWeight` from its required properties (`FunctionVersion`, `FunctionWeight`).
-        pub fn new(function_version: impl Into<Val<String>>, function_weight: impl Into<Val<f64>>) -> Self {
-            Self { function_version: function_version.into(), function_weight: function_weight.into() }
-        }
-    }
-
-    impl IntoValue for VersionWeight {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FunctionVersion".into(), self.function_version.into_value());
-            m.insert("FunctionWeight".into(), self.function_weight.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VersionWeight);
-}
 /// The `AWS::Lambda::CapacityProvider` resource.
 ///
 /// Creates a capacity provider that manages compute resources for Lambda functions
@@ -213,7 +115,7 @@ pub mod alias {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnCapacityProvider>`): `State` (`attr_state`), `Arn`
 /// (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnCapacityProvider {
     /// CloudFormation: `CapacityProviderName`.
     pub capacity_provider_name: Option<Val<String>>,
@@ -318,364 +220,10 @@ impl Handle<CfnCapacityProvider> {
     pub fn attr_state(&self) -> Val<String> {
         Val::expr(self.get_att("State"))
     }
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
-    }
-}
-
-/// Property types and enums of [`CfnCapacityProvider`] (`AWS::Lambda::CapacityProvider`).
-pub mod capacity_provider {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// The capacity provider's Amazon CloudWatch Logs configuration settings.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CapacityProviderLoggingConfig {
-        /// The name of the Amazon CloudWatch log group the capacity provider sends logs to. By default, Lambda capacity
-        /// providers send logs to a default log group named ``/aws/lambda/capacity-provider/<capacity provider name>``. To
-        /// use a different log group, enter an existing log group or enter a new log group name.
-        ///
-        /// CloudFormation: `LogGroup`.
-        pub log_group: Option<Val<String>>,
-
-        /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda
-        /// only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and
-        /// ``WARN`` is the lowest.
-        ///
-        /// CloudFormation: `SystemLogLevel`.
-        pub system_log_level: Option<Val<SystemLogLevel>>,
-    }
-
-    impl CapacityProviderLoggingConfig {
-        /// A new `CapacityProviderLoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            log_group "LogGroup": Val<String>;
-            system_log_level "SystemLogLevel": Val<SystemLogLevel>;
-        }
-    }
-
-    impl IntoValue for CapacityProviderLoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LogGroup", self.log_group);
-            put(&mut m, "SystemLogLevel", self.system_log_level);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CapacityProviderLoggingConfig);
-
-    /// Configuration that specifies the permissions required for the capacity provider to manage compute resources.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CapacityProviderPermissionsConfig {
-        /// The ARN of the IAM role that the capacity provider uses to manage compute instances and other AWS resources.
-        ///
-        /// CloudFormation: `CapacityProviderOperatorRoleArn` (required).
-        pub capacity_provider_operator_role_arn: Val<String>,
-    }
-
-    impl CapacityProviderPermissionsConfig {
-        /// A new `CapacityProviderPermissionsConfig` from its required properties (`CapacityProviderOperatorRoleArn`).
-        pub fn new(capacity_provider_operator_role_arn: impl Into<Val<String>>) -> Self {
-            Self { capacity_provider_operator_role_arn: capacity_provider_operator_role_arn.into() }
-        }
-    }
-
-    impl IntoValue for CapacityProviderPermissionsConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("CapacityProviderOperatorRoleArn".into(), self.capacity_provider_operator_role_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CapacityProviderPermissionsConfig);
-
-    /// Configuration that defines how the capacity provider scales compute instances based on demand and policies.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CapacityProviderScalingConfig {
-        /// The maximum number of vCPUs that the capacity provider can provision across all compute instances.
-        ///
-        /// CloudFormation: `MaxVCpuCount`.
-        pub max_v_cpu_count: Option<Val<i64>>,
-
-        /// The scaling mode that determines how the capacity provider responds to changes in demand.
-        ///
-        /// CloudFormation: `ScalingMode`.
-        pub scaling_mode: Option<Val<CapacityProviderScalingMode>>,
-
-        /// A list of target tracking scaling policies for the capacity provider.
-        ///
-        /// CloudFormation: `ScalingPolicies`.
-        pub scaling_policies: Option<Val<Vec<TargetTrackingScalingPolicy>>>,
-    }
-
-    impl CapacityProviderScalingConfig {
-        /// A new `CapacityProviderScalingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            max_v_cpu_count "MaxVCpuCount": Val<i64>;
-            scaling_mode "ScalingMode": Val<CapacityProviderScalingMode>;
-            scaling_policies "ScalingPolicies": Val<Vec<TargetTrackingScalingPolicy>>;
-        }
-    }
-
-    impl IntoValue for CapacityProviderScalingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaxVCpuCount", self.max_v_cpu_count);
-            put(&mut m, "ScalingMode", self.scaling_mode);
-            put(&mut m, "ScalingPolicies", self.scaling_policies);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CapacityProviderScalingConfig);
-
-    /// Configuration that specifies the telemetry collection for the capacity provider.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CapacityProviderTelemetryConfig {
-        /// The capacity provider's Amazon CloudWatch Logs configuration settings.
-        ///
-        /// CloudFormation: `LoggingConfig`.
-        pub logging_config: Option<Val<CapacityProviderLoggingConfig>>,
-    }
-
-    impl CapacityProviderTelemetryConfig {
-        /// A new `CapacityProviderTelemetryConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            logging_config "LoggingConfig": Val<CapacityProviderLoggingConfig>;
-        }
-    }
-
-    impl IntoValue for CapacityProviderTelemetryConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LoggingConfig", self.logging_config);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CapacityProviderTelemetryConfig);
-
-    /// VPC configuration that specifies the network settings for compute instances managed by the capacity provider.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CapacityProviderVpcConfig {
-        /// A list of security group IDs that control network access for compute instances managed by the capacity provider.
-        ///
-        /// CloudFormation: `SecurityGroupIds` (required).
-        pub security_group_ids: Val<Vec<String>>,
-
-        /// A list of subnet IDs where the capacity provider launches compute instances.
-        ///
-        /// CloudFormation: `SubnetIds` (required).
-        pub subnet_ids: Val<Vec<String>>,
-    }
-
-    impl CapacityProviderVpcConfig {
-        /// A new `CapacityProviderVpcConfig` from its required properties (`SecurityGroupIds`, `SubnetIds`).
-        pub fn new(security_group_ids: impl Into<Val<Vec<String>>>, subnet_ids: impl Into<Val<Vec<String>>>) -> Self {
-            Self { security_group_ids: security_group_ids.into(), subnet_ids: subnet_ids.into() }
-        }
-    }
-
-    impl IntoValue for CapacityProviderVpcConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
-            m.insert("SubnetIds".into(), self.subnet_ids.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CapacityProviderVpcConfig);
-
-    /// Specifications that define the characteristics and constraints for compute instances used by the capacity provider.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstanceRequirements {
-        /// A list of EC2 instance types that the capacity provider is allowed to use. If not specified, all compatible
-        /// instance types are allowed.
-        ///
-        /// CloudFormation: `AllowedInstanceTypes`.
-        pub allowed_instance_types: Option<Val<Vec<String>>>,
-
-        /// A list of supported CPU architectures for compute instances. Valid values include ``x86_64`` and ``arm64``.
-        ///
-        /// CloudFormation: `Architectures`.
-        pub architectures: Option<Val<Vec<Architecture>>>,
-
-        /// A list of EC2 instance types that the capacity provider should not use, even if they meet other requirements.
-        ///
-        /// CloudFormation: `ExcludedInstanceTypes`.
-        pub excluded_instance_types: Option<Val<Vec<String>>>,
-    }
-
-    impl InstanceRequirements {
-        /// A new `InstanceRequirements` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            allowed_instance_types "AllowedInstanceTypes": Val<Vec<String>>;
-            architectures "Architectures": Val<Vec<Architecture>>;
-            excluded_instance_types "ExcludedInstanceTypes": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for InstanceRequirements {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
-            put(&mut m, "Architectures", self.architectures);
-            put(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InstanceRequirements);
-
-    /// Configuration that defines how tags are propagated to managed resources.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PropagateTagsConfig {
-        /// A list of tags to explicitly propagate to managed resources. Maximum of 40 tags.
-        ///
-        /// CloudFormation: `ExplicitTags`.
-        pub explicit_tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-
-        /// The mode for tag propagation. Use ``Explicit`` to propagate specific tags, or ``None`` to disable propagation.
-        ///
-        /// CloudFormation: `Mode`.
-        pub mode: Option<Val<PropagateTagsMode>>,
-    }
-
-    impl PropagateTagsConfig {
-        /// A new `PropagateTagsConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            explicit_tags "ExplicitTags": Val<Vec<crate::core::tag::Tag>>;
-            mode "Mode": Val<PropagateTagsMode>;
-        }
-    }
-
-    impl IntoValue for PropagateTagsConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ExplicitTags", self.explicit_tags);
-            put(&mut m, "Mode", self.mode);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PropagateTagsConfig);
-
-    /// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a
-    /// specific metric.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct TargetTrackingScalingPolicy {
-        /// The predefined metric type to track for scaling decisions.
-        ///
-        /// CloudFormation: `PredefinedMetricType` (required).
-        pub predefined_metric_type: Val<CapacityProviderPredefinedMetricType>,
-
-        /// The target value for the metric that the scaling policy attempts to maintain through scaling actions.
-        ///
-        /// CloudFormation: `TargetValue` (required).
-        pub target_value: Val<f64>,
-    }
-
-    impl TargetTrackingScalingPolicy {
-        /// A new `TargetTrackingScalingPolicy` from its required properties (`PredefinedMetricType`, `TargetValue`).
-        pub fn new(
-            predefined_metric_type: impl Into<Val<CapacityProviderPredefinedMetricType>>,
-            target_value: impl Into<Val<f64>>,
-        ) -> Self {
-            Self { predefined_metric_type: predefined_metric_type.into(), target_value: target_value.into() }
-        }
-    }
-
-    impl IntoValue for TargetTrackingScalingPolicy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
-            m.insert("TargetValue".into(), self.target_value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TargetTrackingScalingPolicy);
-
-    cfn_enum! {
-        /// Specifications for the types of EC2 instances that the capacity provider can use.
-        Architecture[2] {
-            X8664 = "x86_64",
-            Arm64 = "arm64",
-        }
-    }
-
-    cfn_enum! {
-        /// The predefined metric for target tracking.
-        CapacityProviderPredefinedMetricType[2] {
-            LambdaCapacityProviderAverageCPUUtilization = "LambdaCapacityProviderAverageCPUUtilization",
-            LambdaCapacityProviderAverageGPUUtilization = "LambdaCapacityProviderAverageGPUUtilization",
-        }
-    }
-
-    cfn_enum! {
-        /// The scaling mode for the capacity provider.
-        CapacityProviderScalingMode[2] {
-            Auto = "Auto",
-            Manual = "Manual",
-        }
-    }
-
-    cfn_enum! {
-        /// The mode for tag propagation.
-        PropagateTagsMode[2] {
-            None = "None",
-            Explicit = "Explicit",
-        }
-    }
-
-    cfn_enum! {
-        /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda
-        /// only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and
-        /// ``WARN`` is the lowest.
-        SystemLogLevel[3] {
-            Debug = "DEBUG",
-            Info = "INFO",
-            Warn = "WARN",
-        }
     }
 }
 /// The `AWS::Lambda::CodeSigningConfig` resource.
@@ -686,7 +234,7 @@ pub mod capacity_provider {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnCodeSigningConfig>`): `CodeSigningConfigId`
 /// (`attr_code_signing_config_id`), `CodeSigningConfigArn` (`attr_code_signing_config_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnCodeSigningConfig {
     /// When the CodeSigningConfig is later on attached to a function, the function code will be expected to be signed
     /// by profiles from this list
@@ -759,80 +307,12 @@ impl Handle<CfnCodeSigningConfig> {
         Val::expr(self.get_att("CodeSigningConfigArn"))
     }
 }
-
-/// Property types and enums of [`CfnCodeSigningConfig`] (`AWS::Lambda::CodeSigningConfig`).
-pub mod code_signing_config {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// When the CodeSigningConfig is later on attached to a function, the function code will be expected to be signed by
-    /// profiles from this list
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AllowedPublishers {
-        /// List of Signing profile version Arns
-        ///
-        /// CloudFormation: `SigningProfileVersionArns` (required).
-        pub signing_profile_version_arns: Val<Vec<String>>,
-    }
-
-    impl AllowedPublishers {
-        /// A new `AllowedPublishers` from its required properties (`SigningProfileVersionArns`).
-        pub fn new(signing_profile_version_arns: impl Into<Val<Vec<String>>>) -> Self {
-            Self { signing_profile_version_arns: signing_profile_version_arns.into() }
-        }
-    }
-
-    impl IntoValue for AllowedPublishers {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SigningProfileVersionArns".into(), self.signing_profile_version_arns.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AllowedPublishers);
-
-    /// Policies to control how to act if a signature is invalid
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CodeSigningPolicies {
-        /// Indicates how Lambda operations involve updating the code artifact will operate. Default to Warn if not provided
-        ///
-        /// CloudFormation: `UntrustedArtifactOnDeployment` (required).
-        pub untrusted_artifact_on_deployment: Val<UntrustedArtifactOnDeployment>,
-    }
-
-    impl CodeSigningPolicies {
-        /// A new `CodeSigningPolicies` from its required properties (`UntrustedArtifactOnDeployment`).
-        pub fn new(untrusted_artifact_on_deployment: impl Into<Val<UntrustedArtifactOnDeployment>>) -> Self {
-            Self { untrusted_artifact_on_deployment: untrusted_artifact_on_deployment.into() }
-        }
-    }
-
-    impl IntoValue for CodeSigningPolicies {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("UntrustedArtifactOnDeployment".into(), self.untrusted_artifact_on_deployment.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CodeSigningPolicies);
-
-    cfn_enum! {
-        /// Indicates how Lambda operations involve updating the code artifact will operate. Default to Warn if not provided
-        UntrustedArtifactOnDeployment[2] {
-            Warn = "Warn",
-            Enforce = "Enforce",
-        }
-    }
-}
 /// The `AWS::Lambda::EventInvokeConfig` resource.
 ///
 /// The AWS::Lambda::EventInvokeConfig resource configures options for asynchronous invocation on a version or an alias.
 ///
 /// `Ref` returns the primary identifier (`FunctionName`, `Qualifier`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnEventInvokeConfig {
     /// CloudFormation: `DestinationConfig`.
     pub destination_config: Option<Val<event_invoke_config::DestinationConfig>>,
@@ -891,101 +371,6 @@ impl crate::core::element::CfnResource for CfnEventInvokeConfig {
         m
     }
 }
-
-/// Property types and enums of [`CfnEventInvokeConfig`] (`AWS::Lambda::EventInvokeConfig`).
-pub mod event_invoke_config {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// A destination for events after they have been sent to a function for processing.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DestinationConfig {
-        /// CloudFormation: `OnFailure`.
-        pub on_failure: Option<Val<OnFailure>>,
-
-        /// CloudFormation: `OnSuccess`.
-        pub on_success: Option<Val<OnSuccess>>,
-    }
-
-    impl DestinationConfig {
-        /// A new `DestinationConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            on_failure "OnFailure": Val<OnFailure>;
-            on_success "OnSuccess": Val<OnSuccess>;
-        }
-    }
-
-    impl IntoValue for DestinationConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "OnFailure", self.on_failure);
-            put(&mut m, "OnSuccess", self.on_success);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DestinationConfig);
-
-    /// The destination configuration for failed invocations.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OnFailure {
-        /// The Amazon Resource Name (ARN) of the destination resource.
-        ///
-        /// CloudFormation: `Destination` (required).
-        pub destination: Val<String>,
-    }
-
-    impl OnFailure {
-        /// A new `OnFailure` from its required properties (`Destination`).
-        pub fn new(destination: impl Into<Val<String>>) -> Self {
-            Self { destination: destination.into() }
-        }
-    }
-
-    impl IntoValue for OnFailure {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Destination".into(), self.destination.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(OnFailure);
-
-    /// The destination configuration for successful invocations.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OnSuccess {
-        /// The Amazon Resource Name (ARN) of the destination resource.
-        ///
-        /// CloudFormation: `Destination` (required).
-        pub destination: Val<String>,
-    }
-
-    impl OnSuccess {
-        /// A new `OnSuccess` from its required properties (`Destination`).
-        pub fn new(destination: impl Into<Val<String>>) -> Self {
-            Self { destination: destination.into() }
-        }
-    }
-
-    impl IntoValue for OnSuccess {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Destination".into(), self.destination.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(OnSuccess);
-}
 /// The `AWS::Lambda::EventSourceMapping` resource.
 ///
 /// The ``AWS::Lambda::EventSourceMapping`` resource creates a mapping between an event source and an LAMlong function.
@@ -1018,7 +403,7 @@ pub mod event_invoke_config {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnEventSourceMapping>`): `Id` (`attr_id`),
 /// `EventSourceMappingArn` (`attr_event_source_mapping_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnEventSourceMapping {
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
     ///
@@ -1359,881 +744,15 @@ impl crate::core::element::CfnResource for CfnEventSourceMapping {
 
 /// `Fn::GetAtt` attributes of [`CfnEventSourceMapping`].
 impl Handle<CfnEventSourceMapping> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
-    ///
     /// `Fn::GetAtt` `EventSourceMappingArn`.
     #[inline]
     pub fn attr_event_source_mapping_arn(&self) -> Val<String> {
         Val::expr(self.get_att("EventSourceMappingArn"))
-    }
-}
-
-/// Property types and enums of [`CfnEventSourceMapping`] (`AWS::Lambda::EventSourceMapping`).
-pub mod event_source_mapping {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AmazonManagedKafkaEventSourceConfig {
-        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka
-        /// event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot
-        /// update this value. For more information, see [Customizable consumer group
-        /// ID](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id).
-        ///
-        /// CloudFormation: `ConsumerGroupId`.
-        pub consumer_group_id: Option<Val<String>>,
-
-        /// Specific configuration settings for a Kafka schema registry.
-        ///
-        /// CloudFormation: `SchemaRegistryConfig`.
-        pub schema_registry_config: Option<Val<SchemaRegistryConfig>>,
-    }
-
-    impl AmazonManagedKafkaEventSourceConfig {
-        /// A new `AmazonManagedKafkaEventSourceConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            consumer_group_id "ConsumerGroupId": Val<String>;
-            schema_registry_config "SchemaRegistryConfig": Val<SchemaRegistryConfig>;
-        }
-    }
-
-    impl IntoValue for AmazonManagedKafkaEventSourceConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ConsumerGroupId", self.consumer_group_id);
-            put(&mut m, "SchemaRegistryConfig", self.schema_registry_config);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AmazonManagedKafkaEventSourceConfig);
-
-    /// A configuration object that specifies the destination of an event after Lambda processes it. For more information,
-    /// see [Adding a
-    /// destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DestinationConfig {
-        /// The destination configuration for failed invocations.
-        ///
-        /// CloudFormation: `OnFailure`.
-        pub on_failure: Option<Val<OnFailure>>,
-    }
-
-    impl DestinationConfig {
-        /// A new `DestinationConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            on_failure "OnFailure": Val<OnFailure>;
-        }
-    }
-
-    impl IntoValue for DestinationConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "OnFailure", self.on_failure);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DestinationConfig);
-
-    /// Specific configuration settings for a DocumentDB event source.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DocumentDBEventSourceConfig {
-        /// The name of the collection to consume within the database. If you do not specify a collection, Lambda consumes
-        /// all collections.
-        ///
-        /// CloudFormation: `CollectionName`.
-        pub collection_name: Option<Val<String>>,
-
-        /// The name of the database to consume within the DocumentDB cluster.
-        ///
-        /// CloudFormation: `DatabaseName`.
-        pub database_name: Option<Val<String>>,
-
-        /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup,
-        /// DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB
-        /// sends only a partial document that contains the changes.
-        ///
-        /// CloudFormation: `FullDocument`.
-        pub full_document: Option<Val<FullDocument>>,
-    }
-
-    impl DocumentDBEventSourceConfig {
-        /// A new `DocumentDBEventSourceConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            collection_name "CollectionName": Val<String>;
-            database_name "DatabaseName": Val<String>;
-            full_document "FullDocument": Val<FullDocument>;
-        }
-    }
-
-    impl IntoValue for DocumentDBEventSourceConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CollectionName", self.collection_name);
-            put(&mut m, "DatabaseName", self.database_name);
-            put(&mut m, "FullDocument", self.full_document);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DocumentDBEventSourceConfig);
-
-    /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers":
-    /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Endpoints {
-        /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers":
-        /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
-        ///
-        /// CloudFormation: `KafkaBootstrapServers`.
-        pub kafka_bootstrap_servers: Option<Val<Vec<String>>>,
-    }
-
-    impl Endpoints {
-        /// A new `Endpoints` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            kafka_bootstrap_servers "KafkaBootstrapServers": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for Endpoints {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KafkaBootstrapServers", self.kafka_bootstrap_servers);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Endpoints);
-
-    /// A structure within a ``FilterCriteria`` object that defines an event filtering pattern.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Filter {
-        /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule
-        /// syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
-        ///
-        /// CloudFormation: `Pattern`.
-        pub pattern: Option<Val<String>>,
-    }
-
-    impl Filter {
-        /// A new `Filter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            pattern "Pattern": Val<String>;
-        }
-    }
-
-    impl IntoValue for Filter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Pattern", self.pattern);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Filter);
-
-    /// An object that contains the filters for an event source.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct FilterCriteria {
-        /// A list of filters.
-        ///
-        /// CloudFormation: `Filters`.
-        pub filters: Option<Val<Vec<Filter>>>,
-    }
-
-    impl FilterCriteria {
-        /// A new `FilterCriteria` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            filters "Filters": Val<Vec<Filter>>;
-        }
-    }
-
-    impl IntoValue for FilterCriteria {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Filters", self.filters);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterCriteria);
-
-    /// The function's Amazon CloudWatch Logs configuration settings.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LoggingConfig {
-        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
-        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
-        /// lowest.
-        ///
-        /// CloudFormation: `SystemLogLevel`.
-        pub system_log_level: Option<Val<SystemLogLevel>>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            system_log_level "SystemLogLevel": Val<SystemLogLevel>;
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "SystemLogLevel", self.system_log_level);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
-
-    /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your
-    /// event source mapping to produce.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct MetricsConfig {
-        /// The metrics you want your event source mapping to produce, including ``EventCount``, ``ErrorCount``,
-        /// ``KafkaMetrics``.
-        ///
-        /// \+ ``EventCount`` to receive metrics related to the number of events processed by your event source mapping.
-        ///
-        /// \+ ``ErrorCount`` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the number of errors
-        /// in your event source mapping processing.
-        ///
-        /// \+ ``KafkaMetrics`` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers
-        /// from your event source mapping.
-        ///
-        /// For more information about these metrics, see [Event source mapping
-        /// metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
-        ///
-        /// CloudFormation: `Metrics`.
-        pub metrics: Option<Val<Vec<Metrics>>>,
-    }
-
-    impl MetricsConfig {
-        /// A new `MetricsConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            metrics "Metrics": Val<Vec<Metrics>>;
-        }
-    }
-
-    impl IntoValue for MetricsConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Metrics", self.metrics);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MetricsConfig);
-
-    /// A destination for events that failed processing. For more information, see [Adding a
-    /// destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OnFailure {
-        /// The Amazon Resource Name (ARN) of the destination resource.
-        ///
-        /// To retain records of failed invocations from
-        /// [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html),
-        /// [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Apache
-        /// Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), or [Amazon
-        /// MSK](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), you can configure an Amazon SNS topic,
-        /// Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination.
-        ///
-        /// Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and
-        /// response payload exceeds the limit, Lambda will drop the payload when sending ``OnFailure`` event to the
-        /// destination. For details on this behavior, refer to [Retaining records of asynchronous
-        /// invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
-        ///
-        /// To retain records of failed invocations from
-        /// [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html),
-        /// [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed
-        /// Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination) or
-        /// [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination), you
-        /// can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
-        ///
-        /// CloudFormation: `Destination`.
-        pub destination: Option<Val<String>>,
-    }
-
-    impl OnFailure {
-        /// A new `OnFailure` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            destination "Destination": Val<String>;
-        }
-    }
-
-    impl IntoValue for OnFailure {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Destination", self.destination);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(OnFailure);
-
-    /// The [provisioned
-    /// mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)
-    /// configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event
-    /// pollers for your event source.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ProvisionedPollerConfig {
-        /// The maximum number of event pollers this event source can scale up to. For Amazon SQS event source mappings, the
-        /// accepted range is between 2 and 10,000, with a default of 200. For Amazon MSK and self-managed Apache Kafka
-        /// event source mappings, the accepted range is between 1 and 2,000, with a default of 200.
-        ///
-        /// CloudFormation: `MaximumPollers`.
-        pub maximum_pollers: Option<Val<i64>>,
-
-        /// The minimum number of event pollers this event source can scale down to. For Amazon SQS events source mappings,
-        /// default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache Kafka event source mappings,
-        /// default is 1.
-        ///
-        /// CloudFormation: `MinimumPollers`.
-        pub minimum_pollers: Option<Val<i64>>,
-
-        /// (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this option to group
-        /// multiple ESMs within the event source's VPC to share Event Poller Unit (EPU) capacity. You can use this option
-        /// to optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate
-        /// maximum pollers across all ESMs in a group cannot exceed 2000.
-        ///
-        /// CloudFormation: `PollerGroupName`.
-        pub poller_group_name: Option<Val<String>>,
-    }
-
-    impl ProvisionedPollerConfig {
-        /// A new `ProvisionedPollerConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            maximum_pollers "MaximumPollers": Val<i64>;
-            minimum_pollers "MinimumPollers": Val<i64>;
-            poller_group_name "PollerGroupName": Val<String>;
-        }
-    }
-
-    impl IntoValue for ProvisionedPollerConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaximumPollers", self.maximum_pollers);
-            put(&mut m, "MinimumPollers", self.minimum_pollers);
-            put(&mut m, "PollerGroupName", self.poller_group_name);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ProvisionedPollerConfig);
-
-    /// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ScalingConfig {
-        /// Limits the number of concurrent instances that the SQS event source can invoke.
-        ///
-        /// CloudFormation: `MaximumConcurrency`.
-        pub maximum_concurrency: Option<Val<i64>>,
-    }
-
-    impl ScalingConfig {
-        /// A new `ScalingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            maximum_concurrency "MaximumConcurrency": Val<i64>;
-        }
-    }
-
-    impl IntoValue for ScalingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaximumConcurrency", self.maximum_concurrency);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ScalingConfig);
-
-    /// Specific access configuration settings that tell Lambda how to authenticate with your schema registry.
-    ///
-    /// If you're working with an GLU schema registry, don't provide authentication details in this object. Instead, ensure
-    /// that your execution role has the required permissions for Lambda to access your cluster.
-    ///
-    /// If you're working with a Confluent schema registry, choose the authentication method in the ``Type`` field, and
-    /// provide the ASMlong secret ARN in the ``URI`` field.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SchemaRegistryAccessConfig {
-        /// The type of authentication Lambda uses to access your schema registry.
-        ///
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SchemaRegistryAccessConfigType>>,
-
-        /// The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry.
-        ///
-        /// CloudFormation: `URI`.
-        pub uri: Option<Val<String>>,
-    }
-
-    impl SchemaRegistryAccessConfig {
-        /// A new `SchemaRegistryAccessConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            r#type "Type": Val<SchemaRegistryAccessConfigType>;
-            uri "URI": Val<String>;
-        }
-    }
-
-    impl IntoValue for SchemaRegistryAccessConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Type", self.r#type);
-            put(&mut m, "URI", self.uri);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SchemaRegistryAccessConfig);
-
-    /// Specific configuration settings for a Kafka schema registry.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SchemaRegistryConfig {
-        /// An array of access configuration objects that tell Lambda how to authenticate with your schema registry.
-        ///
-        /// CloudFormation: `AccessConfigs`.
-        pub access_configs: Option<Val<Vec<SchemaRegistryAccessConfig>>>,
-
-        /// The record format that Lambda delivers to your function after schema validation.
-        ///
-        /// \+ Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
-        ///
-        /// \+ Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda
-        /// removes all schema metadata, such as the schema ID, before sending the record to your function.
-        ///
-        /// CloudFormation: `EventRecordFormat`.
-        pub event_record_format: Option<Val<EventRecordFormat>>,
-
-        /// The URI for your schema registry. The correct URI format depends on the type of schema registry you're using.
-        ///
-        /// \+ For GLU schema registries, use the ARN of the registry.
-        ///
-        /// \+ For Confluent schema registries, use the URL of the registry.
-        ///
-        /// CloudFormation: `SchemaRegistryURI`.
-        pub schema_registry_uri: Option<Val<String>>,
-
-        /// An array of schema validation configuration objects, which tell Lambda the message attributes you want to
-        /// validate and filter using your schema registry.
-        ///
-        /// CloudFormation: `SchemaValidationConfigs`.
-        pub schema_validation_configs: Option<Val<Vec<SchemaValidationConfig>>>,
-    }
-
-    impl SchemaRegistryConfig {
-        /// A new `SchemaRegistryConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            access_configs "AccessConfigs": Val<Vec<SchemaRegistryAccessConfig>>;
-            event_record_format "EventRecordFormat": Val<EventRecordFormat>;
-            schema_registry_uri "SchemaRegistryURI": Val<String>;
-            schema_validation_configs "SchemaValidationConfigs": Val<Vec<SchemaValidationConfig>>;
-        }
-    }
-
-    impl IntoValue for SchemaRegistryConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AccessConfigs", self.access_configs);
-            put(&mut m, "EventRecordFormat", self.event_record_format);
-            put(&mut m, "SchemaRegistryURI", self.schema_registry_uri);
-            put(&mut m, "SchemaValidationConfigs", self.schema_validation_configs);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SchemaRegistryConfig);
-
-    /// Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and
-    /// filter using your schema registry.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SchemaValidationConfig {
-        /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the
-        /// ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
-        ///
-        /// CloudFormation: `Attribute`.
-        pub attribute: Option<Val<Attribute>>,
-    }
-
-    impl SchemaValidationConfig {
-        /// A new `SchemaValidationConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            attribute "Attribute": Val<Attribute>;
-        }
-    }
-
-    impl IntoValue for SchemaValidationConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Attribute", self.attribute);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SchemaValidationConfig);
-
-    /// The self-managed Apache Kafka cluster for your event source.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SelfManagedEventSource {
-        /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers":
-        /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
-        ///
-        /// CloudFormation: `Endpoints`.
-        pub endpoints: Option<Val<Endpoints>>,
-    }
-
-    impl SelfManagedEventSource {
-        /// A new `SelfManagedEventSource` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            endpoints "Endpoints": Val<Endpoints>;
-        }
-    }
-
-    impl IntoValue for SelfManagedEventSource {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Endpoints", self.endpoints);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SelfManagedEventSource);
-
-    /// Specific configuration settings for a self-managed Apache Kafka event source.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SelfManagedKafkaEventSourceConfig {
-        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka
-        /// event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot
-        /// update this value. For more information, see [Customizable consumer group
-        /// ID](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add).
-        ///
-        /// CloudFormation: `ConsumerGroupId`.
-        pub consumer_group_id: Option<Val<String>>,
-
-        /// CloudFormation: `ConsumptionMode`.
-        pub consumption_mode: Option<Val<ConsumptionMode>>,
-
-        /// Specific configuration settings for a Kafka schema registry.
-        ///
-        /// CloudFormation: `SchemaRegistryConfig`.
-        pub schema_registry_config: Option<Val<SchemaRegistryConfig>>,
-    }
-
-    impl SelfManagedKafkaEventSourceConfig {
-        /// A new `SelfManagedKafkaEventSourceConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            consumer_group_id "ConsumerGroupId": Val<String>;
-            consumption_mode "ConsumptionMode": Val<ConsumptionMode>;
-            schema_registry_config "SchemaRegistryConfig": Val<SchemaRegistryConfig>;
-        }
-    }
-
-    impl IntoValue for SelfManagedKafkaEventSourceConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ConsumerGroupId", self.consumer_group_id);
-            put(&mut m, "ConsumptionMode", self.consumption_mode);
-            put(&mut m, "SchemaRegistryConfig", self.schema_registry_config);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SelfManagedKafkaEventSourceConfig);
-
-    /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SourceAccessConfiguration {
-        /// The type of authentication protocol, VPC components, or virtual host for your event source. For example:
-        /// ``"Type":"SASL_SCRAM_512_AUTH"``.
-        ///
-        /// \+ ``BASIC_AUTH`` – (Amazon MQ) The ASMlong secret that stores your broker credentials.
-        ///
-        /// \+ ``BASIC_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
-        /// authentication of your Apache Kafka brokers.
-        ///
-        /// \+ ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these
-        /// subnets to fetch data from your self-managed Apache Kafka cluster.
-        ///
-        /// \+ ``VPC_SECURITY_GROUP`` – (Self-managed Apache Kafka) The VPC security group used to manage access to your
-        /// self-managed Apache Kafka brokers.
-        ///
-        /// \+ ``SASL_SCRAM_256_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for
-        /// SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers.
-        ///
-        /// \+ ``SASL_SCRAM_512_AUTH`` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret
-        /// key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers.
-        ///
-        /// \+ ``VIRTUAL_HOST`` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this
-        /// RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
-        ///
-        /// \+ ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your
-        /// secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password
-        /// (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
-        ///
-        /// \+ ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key
-        /// containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
-        ///
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SourceAccessConfigurationType>>,
-
-        /// The value for your chosen configuration in ``Type``. For example: ``"URI":
-        /// "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
-        ///
-        /// CloudFormation: `URI`.
-        pub uri: Option<Val<String>>,
-    }
-
-    impl SourceAccessConfiguration {
-        /// A new `SourceAccessConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            r#type "Type": Val<SourceAccessConfigurationType>;
-            uri "URI": Val<String>;
-        }
-    }
-
-    impl IntoValue for SourceAccessConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Type", self.r#type);
-            put(&mut m, "URI", self.uri);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SourceAccessConfiguration);
-
-    cfn_enum! {
-        /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the
-        /// ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
-        Attribute[2] {
-            Key = "KEY",
-            Value2 = "VALUE",
-        }
-    }
-
-    cfn_enum! {
-        /// The mode that determines how Lambda reads from a Kafka topic. Use Stream for ordered processing or Queue for
-        /// higher throughput when ordering is not required.
-        ConsumptionMode[2] {
-            Stream = "Stream",
-            Queue = "Queue",
-        }
-    }
-
-    cfn_enum! {
-        /// The record format that Lambda delivers to your function after schema validation.
-        ///
-        /// \+ Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
-        ///
-        /// \+ Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda
-        /// removes all schema metadata, such as the schema ID, before sending the record to your function.
-        EventRecordFormat[2] {
-            Json = "JSON",
-            Source = "SOURCE",
-        }
-    }
-
-    cfn_enum! {
-        /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup,
-        /// DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB
-        /// sends only a partial document that contains the changes.
-        FullDocument[2] {
-            UpdateLookup = "UpdateLookup",
-            Default = "Default",
-        }
-    }
-
-    cfn_enum! {
-        FunctionResponseTypes[1] {
-            ReportBatchItemFailures = "ReportBatchItemFailures",
-        }
-    }
-
-    cfn_enum! {
-        Metrics[3] {
-            EventCount = "EventCount",
-            ErrorCount = "ErrorCount",
-            KafkaMetrics = "KafkaMetrics",
-        }
-    }
-
-    cfn_enum! {
-        /// The type of authentication Lambda uses to access your schema registry.
-        SchemaRegistryAccessConfigType[4] {
-            BasicAuth = "BASIC_AUTH",
-            ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
-            ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
-            OauthbearerAuth = "OAUTHBEARER_AUTH",
-        }
-    }
-
-    cfn_enum! {
-        /// The type of authentication protocol, VPC components, or virtual host for your event source. For example:
-        /// ``"Type":"SASL_SCRAM_512_AUTH"``.
-        ///
-        /// \+ ``BASIC_AUTH`` – (Amazon MQ) The ASMlong secret that stores your broker credentials.
-        ///
-        /// \+ ``BASIC_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
-        /// authentication of your Apache Kafka brokers.
-        ///
-        /// \+ ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these
-        /// subnets to fetch data from your self-managed Apache Kafka cluster.
-        ///
-        /// \+ ``VPC_SECURITY_GROUP`` – (Self-managed Apache Kafka) The VPC security group used to manage access to your
-        /// self-managed Apache Kafka brokers.
-        ///
-        /// \+ ``SASL_SCRAM_256_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for
-        /// SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers.
-        ///
-        /// \+ ``SASL_SCRAM_512_AUTH`` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret
-        /// key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers.
-        ///
-        /// \+ ``VIRTUAL_HOST`` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this
-        /// RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
-        ///
-        /// \+ ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your
-        /// secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password
-        /// (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
-        ///
-        /// \+ ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key
-        /// containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
-        SourceAccessConfigurationType[15] {
-            BasicAuth = "BASIC_AUTH",
-            VpcSubnet = "VPC_SUBNET",
-            VpcSecurityGroup = "VPC_SECURITY_GROUP",
-            SaslScram512Auth = "SASL_SCRAM_512_AUTH",
-            SaslScram256Auth = "SASL_SCRAM_256_AUTH",
-            VirtualHost = "VIRTUAL_HOST",
-            ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
-            ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
-            OauthbearerAuth = "OAUTHBEARER_AUTH",
-            OauthbearerScope = "OAUTHBEARER_SCOPE",
-            OauthbearerAudience = "OAUTHBEARER_AUDIENCE",
-            OauthbearerLogicalCluster = "OAUTHBEARER_LOGICAL_CLUSTER",
-            OauthbearerIdentityPool = "OAUTHBEARER_IDENTITY_POOL",
-            IamAuth = "IAM_AUTH",
-            IamOauthbearerAuth = "IAM_OAUTHBEARER_AUTH",
-        }
-    }
-
-    cfn_enum! {
-        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
-        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
-        /// lowest.
-        SystemLogLevel[3] {
-            Debug = "DEBUG",
-            Info = "INFO",
-            Warn = "WARN",
-        }
     }
 }
 /// The `AWS::Lambda::Function` resource.
@@ -2284,7 +803,7 @@ pub mod event_source_mapping {
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnFunction>`): `SnapStartResponse` (`attr_snap_start_response`),
 /// `SnapStartResponse.ApplyOn` (`attr_snap_start_response_apply_on`), `SnapStartResponse.OptimizationStatus`
 /// (`attr_snap_start_response_optimization_status`), `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnFunction {
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values
     /// (arm64 or x86_64). The default value is ``x86_64``.
@@ -2667,11 +1186,2739 @@ impl Handle<CfnFunction> {
     pub fn attr_snap_start_response_optimization_status(&self) -> Val<String> {
         Val::expr(self.get_att("SnapStartResponse.OptimizationStatus"))
     }
+    /// `Fn::GetAtt` `Arn`.
+    #[inline]
+    pub fn attr_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("Arn"))
+    }
+}
+/// The `AWS::Lambda::LayerVersion` resource.
+///
+/// Resource Type definition for AWS::Lambda::LayerVersion
+///
+/// `Ref` returns the primary identifier (`LayerVersionArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLayerVersion>`): `LayerVersionArn` (`attr_layer_version_arn`).
+#[derive(Debug, Clone)]
+pub struct CfnLayerVersion {
+    /// A list of compatible instruction set architectures.
+    ///
+    /// CloudFormation: `CompatibleArchitectures`.
+    pub compatible_architectures: Option<Val<Vec<layer_version::CompatibleArchitectures>>>,
+
+    /// A list of compatible function runtimes. Used for filtering with ListLayers and ListLayerVersions.
+    ///
+    /// CloudFormation: `CompatibleRuntimes`.
+    pub compatible_runtimes: Option<Val<Vec<layer_version::CompatibleRuntimes>>>,
+
+    /// The function layer archive.
+    ///
+    /// CloudFormation: `Content` (required).
+    pub content: Val<layer_version::Content>,
+
+    /// The description of the version.
+    ///
+    /// CloudFormation: `Description`.
+    pub description: Option<Val<String>>,
+
+    /// The name or Amazon Resource Name (ARN) of the layer.
+    ///
+    /// CloudFormation: `LayerName`.
+    pub layer_name: Option<Val<String>>,
+
+    /// The layer's software license.
+    ///
+    /// CloudFormation: `LicenseInfo`.
+    pub license_info: Option<Val<String>>,
+}
+
+impl CfnLayerVersion {
+    /// A new `CfnLayerVersion` from its required properties (`Content`).
+    pub fn new(content: layer_version::Content) -> Self {
+        Self {
+            compatible_architectures: None,
+            compatible_runtimes: None,
+            content: content.into(),
+            description: None,
+            layer_name: None,
+            license_info: None,
+        }
+    }
+
+    setters! {
+        compatible_architectures "CompatibleArchitectures": Val<Vec<layer_version::CompatibleArchitectures>>;
+        compatible_runtimes "CompatibleRuntimes": Val<Vec<layer_version::CompatibleRuntimes>>;
+        description "Description": Val<String>;
+        layer_name "LayerName": Val<String>;
+        license_info "LicenseInfo": Val<String>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnLayerVersion {
+    const TYPE_NAME: &'static str = "AWS::Lambda::LayerVersion";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        put(&mut m, "CompatibleArchitectures", self.compatible_architectures);
+        put(&mut m, "CompatibleRuntimes", self.compatible_runtimes);
+        m.insert("Content".into(), self.content.into_value());
+        put(&mut m, "Description", self.description);
+        put(&mut m, "LayerName", self.layer_name);
+        put(&mut m, "LicenseInfo", self.license_info);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnLayerVersion`].
+impl Handle<CfnLayerVersion> {
+    /// `Fn::GetAtt` `LayerVersionArn`.
+    #[inline]
+    pub fn attr_layer_version_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("LayerVersionArn"))
+    }
+}
+/// The `AWS::Lambda::LayerVersionPermission` resource.
+///
+/// Schema for Lambda LayerVersionPermission
+///
+/// `Ref` returns the primary identifier (`Id`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLayerVersionPermission>`): `Id` (`attr_id`).
+#[derive(Debug, Clone)]
+pub struct CfnLayerVersionPermission {
+    /// The API action that grants access to the layer.
+    ///
+    /// CloudFormation: `Action` (required).
+    pub action: Val<String>,
+
+    /// The name or Amazon Resource Name (ARN) of the layer.
+    ///
+    /// CloudFormation: `LayerVersionArn` (required).
+    pub layer_version_arn: Val<String>,
+
+    /// With the principal set to *, grant permission to all accounts in the specified organization.
+    ///
+    /// CloudFormation: `OrganizationId`.
+    pub organization_id: Option<Val<String>>,
+
+    /// An account ID, or * to grant layer usage permission to all accounts in an organization, or all AWS accounts (if
+    /// organizationId is not specified).
+    ///
+    /// CloudFormation: `Principal` (required).
+    pub principal: Val<String>,
+}
+
+impl CfnLayerVersionPermission {
+    /// A new `CfnLayerVersionPermission` from its required properties (`Action`, `LayerVersionArn`, `Principal`).
+    pub fn new(
+        action: impl Into<Val<String>>,
+        layer_version_arn: impl Into<Val<String>>,
+        principal: impl Into<Val<String>>,
+    ) -> Self {
+        Self {
+            action: action.into(),
+            layer_version_arn: layer_version_arn.into(),
+            organization_id: None,
+            principal: principal.into(),
+        }
+    }
+
+    setters! {
+        organization_id "OrganizationId": Val<String>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnLayerVersionPermission {
+    const TYPE_NAME: &'static str = "AWS::Lambda::LayerVersionPermission";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("Action".into(), self.action.into_value());
+        m.insert("LayerVersionArn".into(), self.layer_version_arn.into_value());
+        put(&mut m, "OrganizationId", self.organization_id);
+        m.insert("Principal".into(), self.principal.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnLayerVersionPermission`].
+impl Handle<CfnLayerVersionPermission> {
+    /// ID generated by service
+    ///
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        Val::expr(self.get_att("Id"))
+    }
+}
+/// The `AWS::Lambda::MicrovmImage` resource.
+///
+/// Resource Type definition for AWS::Lambda::MicrovmImage
+///
+/// `Ref` returns the primary identifier (`ImageArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMicrovmImage>`): `ImageArn` (`attr_image_arn`), `State`
+/// (`attr_state`), `LatestActiveImageVersion` (`attr_latest_active_image_version`), `LatestFailedImageVersion`
+/// (`attr_latest_failed_image_version`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+#[derive(Debug, Clone)]
+pub struct CfnMicrovmImage {
+    /// CloudFormation: `AdditionalOsCapabilities` (required).
+    pub additional_os_capabilities: Val<Vec<microvm_image::AdditionalOsCapabilities>>,
+
+    /// ARN of the base MicroVM image.
+    ///
+    /// CloudFormation: `BaseImageArn` (required).
+    pub base_image_arn: Val<String>,
+
+    /// Specific version of the base MicroVM image to use.
+    ///
+    /// CloudFormation: `BaseImageVersion` (required).
+    pub base_image_version: Val<String>,
+
+    /// ARN of the IAM build role.
+    ///
+    /// CloudFormation: `BuildRoleArn` (required).
+    pub build_role_arn: Val<String>,
+
+    /// Code artifact for the active MicroVM image.
+    ///
+    /// CloudFormation: `CodeArtifact` (required).
+    pub code_artifact: Val<microvm_image::CodeArtifact>,
+
+    /// CloudFormation: `CpuConfigurations` (required).
+    pub cpu_configurations: Val<Vec<microvm_image::CpuConfiguration>>,
+
+    /// Human-readable description of the MicroVM image and its purpose.
+    ///
+    /// CloudFormation: `Description` (required).
+    pub description: Val<String>,
+
+    /// CloudFormation: `EgressNetworkConnectors` (required).
+    pub egress_network_connectors: Val<Vec<String>>,
+
+    /// Environment variables to set in the container during the snapshot build.
+    ///
+    /// CloudFormation: `EnvironmentVariables` (required).
+    pub environment_variables: Val<Vec<microvm_image::EnvironmentVariable>>,
+
+    /// CloudFormation: `Hooks` (required).
+    pub hooks: Val<microvm_image::Hooks>,
+
+    /// Configuration for MicroVM image logging.
+    ///
+    /// CloudFormation: `Logging` (required).
+    pub logging: Val<microvm_image::Logging>,
+
+    /// Unique name for the MicroVM image within the account.
+    ///
+    /// CloudFormation: `Name` (required).
+    pub name: Val<String>,
+
+    /// CloudFormation: `Resources` (required).
+    pub resources: Val<Vec<microvm_image::Resources>>,
+
+    /// Key-value pairs to associate with the MicroVM image for organization and management.
+    ///
+    /// CloudFormation: `Tags`.
+    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+}
+
+impl CfnMicrovmImage {
+    /// A new `CfnMicrovmImage` from its required properties (`AdditionalOsCapabilities`, `BaseImageArn`,
+    /// `BaseImageVersion`, `BuildRoleArn`, `CodeArtifact`, `CpuConfigurations`, `Description`,
+    /// `EgressNetworkConnectors`, `EnvironmentVariables`, `Hooks`, `Logging`, `Name`, `Resources`).
+    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
+    pub fn new(
+        additional_os_capabilities: impl Into<Val<Vec<microvm_image::AdditionalOsCapabilities>>>,
+        base_image_arn: impl Into<Val<String>>,
+        base_image_version: impl Into<Val<String>>,
+        build_role_arn: impl Into<Val<String>>,
+        code_artifact: microvm_image::CodeArtifact,
+        cpu_configurations: impl Into<Val<Vec<microvm_image::CpuConfiguration>>>,
+        description: impl Into<Val<String>>,
+        egress_network_connectors: impl Into<Val<Vec<String>>>,
+        environment_variables: impl Into<Val<Vec<microvm_image::EnvironmentVariable>>>,
+        hooks: microvm_image::Hooks,
+        logging: microvm_image::Logging,
+        name: impl Into<Val<String>>,
+        resources: impl Into<Val<Vec<microvm_image::Resources>>>,
+    ) -> Self {
+        Self {
+            additional_os_capabilities: additional_os_capabilities.into(),
+            base_image_arn: base_image_arn.into(),
+            base_image_version: base_image_version.into(),
+            build_role_arn: build_role_arn.into(),
+            code_artifact: code_artifact.into(),
+            cpu_configurations: cpu_configurations.into(),
+            description: description.into(),
+            egress_network_connectors: egress_network_connectors.into(),
+            environment_variables: environment_variables.into(),
+            hooks: hooks.into(),
+            logging: logging.into(),
+            name: name.into(),
+            resources: resources.into(),
+            tags: None,
+        }
+    }
+
+    setters! {
+        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnMicrovmImage {
+    const TYPE_NAME: &'static str = "AWS::Lambda::MicrovmImage";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("AdditionalOsCapabilities".into(), self.additional_os_capabilities.into_value());
+        m.insert("BaseImageArn".into(), self.base_image_arn.into_value());
+        m.insert("BaseImageVersion".into(), self.base_image_version.into_value());
+        m.insert("BuildRoleArn".into(), self.build_role_arn.into_value());
+        m.insert("CodeArtifact".into(), self.code_artifact.into_value());
+        m.insert("CpuConfigurations".into(), self.cpu_configurations.into_value());
+        m.insert("Description".into(), self.description.into_value());
+        m.insert("EgressNetworkConnectors".into(), self.egress_network_connectors.into_value());
+        m.insert("EnvironmentVariables".into(), self.environment_variables.into_value());
+        m.insert("Hooks".into(), self.hooks.into_value());
+        m.insert("Logging".into(), self.logging.into_value());
+        m.insert("Name".into(), self.name.into_value());
+        m.insert("Resources".into(), self.resources.into_value());
+        put(&mut m, "Tags", self.tags);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnMicrovmImage`].
+impl Handle<CfnMicrovmImage> {
+    /// ARN of the MicroVM image.
+    ///
+    /// `Fn::GetAtt` `ImageArn`.
+    #[inline]
+    pub fn attr_image_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("ImageArn"))
+    }
+    /// `Fn::GetAtt` `State`.
+    #[inline]
+    pub fn attr_state(&self) -> Val<String> {
+        Val::expr(self.get_att("State"))
+    }
+    /// The latest active version of the MicroVM image.
+    ///
+    /// `Fn::GetAtt` `LatestActiveImageVersion`.
+    #[inline]
+    pub fn attr_latest_active_image_version(&self) -> Val<String> {
+        Val::expr(self.get_att("LatestActiveImageVersion"))
+    }
+    /// The latest failed version of the MicroVM image.
+    ///
+    /// `Fn::GetAtt` `LatestFailedImageVersion`.
+    #[inline]
+    pub fn attr_latest_failed_image_version(&self) -> Val<String> {
+        Val::expr(self.get_att("LatestFailedImageVersion"))
+    }
+    /// Timestamp when the MicroVM image was created.
+    ///
+    /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
+    pub fn attr_created_at(&self) -> Val<String> {
+        Val::expr(self.get_att("CreatedAt"))
+    }
+    /// Timestamp when the MicroVM image was updated.
+    ///
+    /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
+    pub fn attr_updated_at(&self) -> Val<String> {
+        Val::expr(self.get_att("UpdatedAt"))
+    }
+}
+/// The `AWS::Lambda::NetworkConnector` resource.
+///
+/// Resource Type definition for AWS::Lambda::NetworkConnector
+///
+/// `Ref` returns the primary identifier (`Arn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnNetworkConnector>`): `Arn` (`attr_arn`), `State`
+/// (`attr_state`), `LatestVersionArn` (`attr_latest_version_arn`), `LatestVersion` (`attr_latest_version`).
+#[derive(Debug, Clone)]
+pub struct CfnNetworkConnector {
+    /// CloudFormation: `Configuration` (required).
+    pub configuration: Val<network_connector::Config>,
+
+    /// CloudFormation: `Name`.
+    pub name: Option<Val<String>>,
+
+    /// CloudFormation: `OperatorRole`.
+    pub operator_role: Option<Val<String>>,
+
+    /// A list of tags to apply to the network connector. Use tags to categorize network connectors for cost allocation,
+    /// access control, or operational management.
+    ///
+    /// CloudFormation: `Tags`.
+    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+}
+
+impl CfnNetworkConnector {
+    /// A new `CfnNetworkConnector` from its required properties (`Configuration`).
+    pub fn new(configuration: network_connector::Config) -> Self {
+        Self { configuration: configuration.into(), name: None, operator_role: None, tags: None }
+    }
+
+    setters! {
+        name "Name": Val<String>;
+        operator_role "OperatorRole": Val<String>;
+        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnNetworkConnector {
+    const TYPE_NAME: &'static str = "AWS::Lambda::NetworkConnector";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("Configuration".into(), self.configuration.into_value());
+        put(&mut m, "Name", self.name);
+        put(&mut m, "OperatorRole", self.operator_role);
+        put(&mut m, "Tags", self.tags);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnNetworkConnector`].
+impl Handle<CfnNetworkConnector> {
+    /// The Amazon Resource Name (ARN) of the network connector.
     ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
+    }
+    /// The current state of the network connector.
+    ///
+    /// `Fn::GetAtt` `State`.
+    #[inline]
+    pub fn attr_state(&self) -> Val<String> {
+        Val::expr(self.get_att("State"))
+    }
+    /// The qualified Amazon Resource Name (ARN) of the network connector's latest version. Includes the immutable
+    /// version suffix and can be used to pin to a specific version.
+    ///
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("LatestVersionArn"))
+    }
+    /// The version number of the network connector's latest version. Updates to the connector's configuration create a
+    /// new immutable version; this attribute exposes the most recent one.
+    ///
+    /// `Fn::GetAtt` `LatestVersion`.
+    #[inline]
+    pub fn attr_latest_version(&self) -> Val<i64> {
+        Val::expr(self.get_att("LatestVersion"))
+    }
+}
+/// The `AWS::Lambda::Permission` resource.
+///
+/// The ``AWS::Lambda::Permission`` resource grants an AWS service or another account permission to use a function. You
+/// can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias.
+/// If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke
+/// the function.
+///
+/// To grant permission to another account, specify the account ID as the ``Principal``. To grant permission to an
+/// organization defined in AOlong, specify the organization ID as the ``PrincipalOrgID``. For AWS services, the
+/// principal is a domain-style identifier defined by the service, like ``s3.amazonaws.com`` or ``sns.amazonaws.com``.
+/// For AWS services, you can also specify the ARN of the associated resource as the ``SourceArn``. If you grant
+/// permission to a service principal without specifying the source, other accounts could potentially configure
+/// resources in their account to invoke your Lambda function.
+///
+/// If your function has a function URL, you can specify the ``FunctionUrlAuthType`` parameter. This adds a condition to
+/// your permission that only applies when your function URL's ``AuthType`` matches the specified
+/// ``FunctionUrlAuthType``. For more information about the ``AuthType`` parameter, see [Control access to function
+/// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+///
+/// This resource adds a statement to a resource-based permission policy for the function. For more information about
+/// function policies, see [Lambda Function
+/// Policies](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+///
+/// `Ref` returns the primary identifier (`FunctionName`, `Id`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnPermission>`): `Id` (`attr_id`).
+#[derive(Debug, Clone)]
+pub struct CfnPermission {
+    /// The action that the principal can use on the function. For example, ``lambda:InvokeFunction`` or
+    /// ``lambda:GetFunction``.
+    ///
+    /// CloudFormation: `Action` (required).
+    pub action: Val<String>,
+
+    /// For Alexa Smart Home functions, a token that the invoker must supply.
+    ///
+    /// CloudFormation: `EventSourceToken`.
+    pub event_source_token: Option<Val<String>>,
+
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// \**Name formats**
+    ///
+    /// \+ *Function name* – ``my-function`` (name-only), ``my-function:v1`` (with alias).
+    ///
+    /// \+ *Function ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+    ///
+    /// \+ *Partial ARN* – ``123456789012:function:my-function``.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full
+    /// ARN. If you specify only the function name, it is limited to 64 characters in length.
+    ///
+    /// CloudFormation: `FunctionName` (required).
+    pub function_name: Val<String>,
+
+    /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to
+    /// authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint.
+    /// For more information, see [Control access to Lambda function
+    /// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    ///
+    /// CloudFormation: `FunctionUrlAuthType`.
+    pub function_url_auth_type: Option<Val<permission::FunctionUrlAuthType>>,
+
+    /// Indicates whether the permission applies when the function is invoked through a function URL.
+    ///
+    /// CloudFormation: `InvokedViaFunctionUrl`.
+    pub invoked_via_function_url: Option<Val<bool>>,
+
+    /// The AWS-service, AWS-account, IAM user, or IAM role that invokes the function. If you specify a service, use
+    /// ``SourceArn`` or ``SourceAccount`` to limit who can invoke the function through that service.
+    ///
+    /// CloudFormation: `Principal` (required).
+    pub principal: Val<String>,
+
+    /// The identifier for your organization in AOlong. Use this to grant permissions to all the AWS-accounts under this
+    /// organization.
+    ///
+    /// CloudFormation: `PrincipalOrgID`.
+    pub principal_org_id: Option<Val<String>>,
+
+    /// For AWS-service, the ID of the AWS-account that owns the resource. Use this together with ``SourceArn`` to
+    /// ensure that the specified account owns the resource. It is possible for an Amazon S3 bucket to be deleted by its
+    /// owner and recreated by another account.
+    ///
+    /// CloudFormation: `SourceAccount`.
+    pub source_account: Option<Val<String>>,
+
+    /// For AWS-services, the ARN of the AWS resource that invokes the function. For example, an Amazon S3 bucket or
+    /// Amazon SNS topic.
+    ///
+    /// Note that Lambda configures the comparison using the ``StringLike`` operator.
+    ///
+    /// CloudFormation: `SourceArn`.
+    pub source_arn: Option<Val<String>>,
+}
+
+impl CfnPermission {
+    /// A new `CfnPermission` from its required properties (`Action`, `FunctionName`, `Principal`).
+    pub fn new(
+        action: impl Into<Val<String>>,
+        function_name: impl Into<Val<String>>,
+        principal: impl Into<Val<String>>,
+    ) -> Self {
+        Self {
+            action: action.into(),
+            event_source_token: None,
+            function_name: function_name.into(),
+            function_url_auth_type: None,
+            invoked_via_function_url: None,
+            principal: principal.into(),
+            principal_org_id: None,
+            source_account: None,
+            source_arn: None,
+        }
+    }
+
+    setters! {
+        event_source_token "EventSourceToken": Val<String>;
+        function_url_auth_type "FunctionUrlAuthType": Val<permission::FunctionUrlAuthType>;
+        invoked_via_function_url "InvokedViaFunctionUrl": Val<bool>;
+        principal_org_id "PrincipalOrgID": Val<String>;
+        source_account "SourceAccount": Val<String>;
+        source_arn "SourceArn": Val<String>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnPermission {
+    const TYPE_NAME: &'static str = "AWS::Lambda::Permission";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("Action".into(), self.action.into_value());
+        put(&mut m, "EventSourceToken", self.event_source_token);
+        m.insert("FunctionName".into(), self.function_name.into_value());
+        put(&mut m, "FunctionUrlAuthType", self.function_url_auth_type);
+        put(&mut m, "InvokedViaFunctionUrl", self.invoked_via_function_url);
+        m.insert("Principal".into(), self.principal.into_value());
+        put(&mut m, "PrincipalOrgID", self.principal_org_id);
+        put(&mut m, "SourceAccount", self.source_account);
+        put(&mut m, "SourceArn", self.source_arn);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnPermission`].
+impl Handle<CfnPermission> {
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        Val::expr(self.get_att("Id"))
+    }
+}
+/// The `AWS::Lambda::ResourcePolicy` resource.
+///
+/// Use the ``AWS::Lambda::ResourcePolicy`` resource to attach a resource-based policy to a LAM resource. A
+/// resource-based policy applies to a single LAM resource, for example, a function, function version, or function
+/// alias. To learn more about using resource-based policies with LAM, see [Working with resource-based policies
+/// in](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) in the *Developer Guide*.
+///
+/// You can use resource-based policies to grant permissions to other AWS services, AWS accounts and organizations, and
+/// IAM users and roles to access your LAM resource. You can also deny access to specific entities, and use the full
+/// range of IAM global condition keys to further restrict who has access to your LAM resource. For example, you can
+/// limit access to calls originating from a specified IP address or VPC.
+///
+/// A resource-based policy is a JSON document containing a number of statements. Each statement defines the entities
+/// you want to grant permission to, the API actions you want to allow or deny, and the LAM resource you want the
+/// statement to apply to. A statement can also optionally include an array of logical conditions using the IAM global
+/// condition keys.
+///
+/// To use the ``AWS::Lambda::ResourcePolicy`` resource, make sure that you have the [resource-based policy permissions
+/// for
+/// Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#access-control-resource-based-permissions).
+///
+/// To learn more about creating resource-based policies, see [Policies and permissions
+/// in](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html) in the *User Guide*. For more information
+/// about example policies for providing permissions to AWS services, other AWS accounts, and IAM users and roles, see
+/// [Example resource-based policies for
+/// functions](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-examples.html) in the *Developer
+/// Guide*.
+///
+/// \**Avoid mixing permission resource types**
+///
+/// To grant permissions to access your function, we recommend using the ``AWS::Lambda::ResourcePolicy`` resource to set
+/// access permissions. With this resource, you have more flexibility and fine-grained control than
+/// ``AWS::Lambda::Permission``. This resource grants an AWS service or another account permission to call a particular
+/// API action on a function.
+///
+/// You can also use the ``AWS::Lambda::Permission`` resource, however using both ``AWS::Lambda::Permission`` and
+/// ``AWS::Lambda::ResourcePolicy`` to set permissions on a function can result in errors. Permissions defined in
+/// ``AWS::Lambda::Permission`` can be unintentionally overwritten, whether in a single CFN stack or across multiple
+/// stacks. Don't use both resource types to set permissions on a function.
+///
+/// To migrate existing permissions for a function from ``AWS::Lambda::Permission`` to ``AWS::Lambda::ResourcePolicy``,
+/// do the following:
+///
+/// 1\. Set a ``Retain``[deletion
+/// policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) on the
+/// ``AWS::Lambda::Permission`` resources you want to migrate. This is necessary so that Lambda does not delete
+/// statements with the same statement ID when you delete these resources.
+///
+/// 1\. Use the [GetResourcePolicy](https://docs.aws.amazon.com/lambda/latest/api/API_GetResourcePolicy.html)LAM API to
+/// retrieve the resource-based policy currently attached to the function.
+///
+/// 1\. Use this policy to create a new ``AWS::Lambda::ResourcePolicy`` resource.
+///
+/// 1\. Delete all the existing ``AWS::Lambda::Permission`` resources for the function.
+///
+/// `Ref` returns the primary identifier (`ResourceArn`).
+#[derive(Debug, Clone)]
+pub struct CfnResourcePolicy {
+    /// The policy document you want to add to your LAM resource. This is formatted as a JSON string.
+    ///
+    /// For more information, see [Working with resource-based policies
+    /// in](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) in the *Developer Guide*.
+    ///
+    /// CloudFormation: `PolicyDocument` (required).
+    pub policy_document: Value,
+
+    /// CloudFormation: `ResourceArn` (required).
+    pub resource_arn: Val<String>,
+}
+
+impl CfnResourcePolicy {
+    /// A new `CfnResourcePolicy` from its required properties (`PolicyDocument`, `ResourceArn`).
+    pub fn new(policy_document: impl Into<Value>, resource_arn: impl Into<Val<String>>) -> Self {
+        Self { policy_document: policy_document.into(), resource_arn: resource_arn.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnResourcePolicy {
+    const TYPE_NAME: &'static str = "AWS::Lambda::ResourcePolicy";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m.insert("ResourceArn".into(), self.resource_arn.into_value());
+        m
+    }
+}
+/// The `AWS::Lambda::Url` resource.
+///
+/// Resource Type definition for AWS::Lambda::Url
+///
+/// `Ref` returns the primary identifier (`FunctionArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnUrl>`): `FunctionUrl` (`attr_function_url`), `FunctionArn`
+/// (`attr_function_arn`).
+#[derive(Debug, Clone)]
+pub struct CfnUrl {
+    /// Can be either AWS_IAM if the requests are authorized via IAM, or NONE if no authorization is configured on the
+    /// Function URL.
+    ///
+    /// CloudFormation: `AuthType` (required).
+    pub auth_type: Val<url::AuthType>,
+
+    /// CloudFormation: `Cors`.
+    pub cors: Option<Val<url::Cors>>,
+
+    /// The invocation mode for the function's URL. Set to BUFFERED if you want to buffer responses before returning
+    /// them to the client. Set to RESPONSE_STREAM if you want to stream responses, allowing faster time to first byte
+    /// and larger response payload sizes. If not set, defaults to BUFFERED.
+    ///
+    /// CloudFormation: `InvokeMode`.
+    pub invoke_mode: Option<Val<url::InvokeMode>>,
+
+    /// The alias qualifier for the target function. If TargetFunctionArn is unqualified then Qualifier must be passed.
+    ///
+    /// CloudFormation: `Qualifier`.
+    pub qualifier: Option<Val<String>>,
+
+    /// The Amazon Resource Name (ARN) of the function associated with the Function URL.
+    ///
+    /// CloudFormation: `TargetFunctionArn` (required).
+    pub target_function_arn: Val<String>,
+}
+
+impl CfnUrl {
+    /// A new `CfnUrl` from its required properties (`AuthType`, `TargetFunctionArn`).
+    pub fn new(auth_type: impl Into<Val<url::AuthType>>, target_function_arn: impl Into<Val<String>>) -> Self {
+        Self {
+            auth_type: auth_type.into(),
+            cors: None,
+            invoke_mode: None,
+            qualifier: None,
+            target_function_arn: target_function_arn.into(),
+        }
+    }
+
+    setters! {
+        cors "Cors": Val<url::Cors>;
+        invoke_mode "InvokeMode": Val<url::InvokeMode>;
+        qualifier "Qualifier": Val<String>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnUrl {
+    const TYPE_NAME: &'static str = "AWS::Lambda::Url";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("AuthType".into(), self.auth_type.into_value());
+        put(&mut m, "Cors", self.cors);
+        put(&mut m, "InvokeMode", self.invoke_mode);
+        put(&mut m, "Qualifier", self.qualifier);
+        m.insert("TargetFunctionArn".into(), self.target_function_arn.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnUrl`].
+impl Handle<CfnUrl> {
+    /// The generated url for this resource.
+    ///
+    /// `Fn::GetAtt` `FunctionUrl`.
+    #[inline]
+    pub fn attr_function_url(&self) -> Val<String> {
+        Val::expr(self.get_att("FunctionUrl"))
+    }
+    /// The full Amazon Resource Name (ARN) of the function associated with the Function URL.
+    ///
+    /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
+    pub fn attr_function_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("FunctionArn"))
+    }
+}
+/// The `AWS::Lambda::Version` resource.
+///
+/// Resource Type definition for AWS::Lambda::Version
+///
+/// `Ref` returns the primary identifier (`FunctionArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnVersion>`): `Version` (`attr_version`), `FunctionArn`
+/// (`attr_function_arn`).
+#[derive(Debug, Clone)]
+pub struct CfnVersion {
+    /// Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing
+    /// a version if the function code has changed since you last updated it. Updates are not supported for this
+    /// property.
+    ///
+    /// CloudFormation: `CodeSha256`.
+    pub code_sha256: Option<Val<String>>,
+
+    /// A description for the version to override the description in the function configuration. Updates are not
+    /// supported for this property.
+    ///
+    /// CloudFormation: `Description`.
+    pub description: Option<Val<String>>,
+
+    /// The name of the Lambda function.
+    ///
+    /// CloudFormation: `FunctionName` (required).
+    pub function_name: Val<String>,
+
+    /// The scaling configuration to apply to the function, including minimum and maximum execution environment limits.
+    ///
+    /// CloudFormation: `FunctionScalingConfig`.
+    pub function_scaling_config: Option<Val<version::FunctionScalingConfig>>,
+
+    /// Specifies a provisioned concurrency configuration for a function's version. Updates are not supported for this
+    /// property.
+    ///
+    /// CloudFormation: `ProvisionedConcurrencyConfig`.
+    pub provisioned_concurrency_config: Option<Val<version::ProvisionedConcurrencyConfiguration>>,
+
+    /// Specifies the runtime management configuration of a function. Displays runtimeVersionArn only for Manual.
+    ///
+    /// CloudFormation: `RuntimePolicy`.
+    pub runtime_policy: Option<Val<version::RuntimePolicy>>,
+}
+
+impl CfnVersion {
+    /// A new `CfnVersion` from its required properties (`FunctionName`).
+    pub fn new(function_name: impl Into<Val<String>>) -> Self {
+        Self {
+            code_sha256: None,
+            description: None,
+            function_name: function_name.into(),
+            function_scaling_config: None,
+            provisioned_concurrency_config: None,
+            runtime_policy: None,
+        }
+    }
+
+    setters! {
+        code_sha256 "CodeSha256": Val<String>;
+        description "Description": Val<String>;
+        function_scaling_config "FunctionScalingConfig": Val<version::FunctionScalingConfig>;
+        provisioned_concurrency_config "ProvisionedConcurrencyConfig": Val<version::ProvisionedConcurrencyConfiguration>;
+        runtime_policy "RuntimePolicy": Val<version::RuntimePolicy>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnVersion {
+    const TYPE_NAME: &'static str = "AWS::Lambda::Version";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        put(&mut m, "CodeSha256", self.code_sha256);
+        put(&mut m, "Description", self.description);
+        m.insert("FunctionName".into(), self.function_name.into_value());
+        put(&mut m, "FunctionScalingConfig", self.function_scaling_config);
+        put(&mut m, "ProvisionedConcurrencyConfig", self.provisioned_concurrency_config);
+        put(&mut m, "RuntimePolicy", self.runtime_policy);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnVersion`].
+impl Handle<CfnVersion> {
+    /// The version number.
+    ///
+    /// `Fn::GetAtt` `Version`.
+    #[inline]
+    pub fn attr_version(&self) -> Val<String> {
+        Val::expr(self.get_att("Version"))
+    }
+    /// The ARN of the version.
+    ///
+    /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
+    pub fn attr_function_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("FunctionArn"))
+    }
+}
+/// The `AWS::Lambda::WebFunction` resource.
+///
+/// Resource Type definition for AWS::Lambda::WebFunction. Creates a Lambda Web function container.
+///
+/// `Ref` returns the primary identifier (`FunctionArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWebFunction>`): `FunctionArn` (`attr_function_arn`), `State`
+/// (`attr_state`), `StateReason` (`attr_state_reason`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
+/// (`attr_updated_at`).
+#[derive(Debug, Clone)]
+pub struct CfnWebFunction {
+    /// The name of the web function. The name can contain letters, numbers, hyphens (-), and underscores (_), and
+    /// cannot begin or end with a hyphen or an underscore. The length constraint applies only to the full ARN. If you
+    /// specify only the function name, it is limited to 64 characters in length.
+    ///
+    /// CloudFormation: `FunctionName` (required).
+    pub function_name: Val<String>,
+
+    /// A list of tags to apply to the function.
+    ///
+    /// CloudFormation: `Tags`.
+    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+}
+
+impl CfnWebFunction {
+    /// A new `CfnWebFunction` from its required properties (`FunctionName`).
+    pub fn new(function_name: impl Into<Val<String>>) -> Self {
+        Self { function_name: function_name.into(), tags: None }
+    }
+
+    setters! {
+        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnWebFunction {
+    const TYPE_NAME: &'static str = "AWS::Lambda::WebFunction";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("FunctionName".into(), self.function_name.into_value());
+        put(&mut m, "Tags", self.tags);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnWebFunction`].
+impl Handle<CfnWebFunction> {
+    /// The Amazon Resource Name (ARN) of the function.
+    ///
+    /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
+    pub fn attr_function_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("FunctionArn"))
+    }
+    /// The current state of the function.
+    ///
+    /// `Fn::GetAtt` `State`.
+    #[inline]
+    pub fn attr_state(&self) -> Val<String> {
+        Val::expr(self.get_att("State"))
+    }
+    /// The reason for the function's current state.
+    ///
+    /// `Fn::GetAtt` `StateReason`.
+    #[inline]
+    pub fn attr_state_reason(&self) -> Val<String> {
+        Val::expr(self.get_att("StateReason"))
+    }
+    /// The timestamp when the function was created.
+    ///
+    /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
+    pub fn attr_created_at(&self) -> Val<String> {
+        Val::expr(self.get_att("CreatedAt"))
+    }
+    /// The timestamp when the function was last updated.
+    ///
+    /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
+    pub fn attr_updated_at(&self) -> Val<String> {
+        Val::expr(self.get_att("UpdatedAt"))
+    }
+}
+/// The `AWS::Lambda::WebFunctionEndpoint` resource.
+///
+/// Resource Type definition for AWS::Lambda::WebFunctionEndpoint. An endpoint exposes a Lambda web function over HTTPS
+/// and routes traffic to one or more revisions. The endpoint type determines how traffic is served and routed across
+/// Regions.
+///
+/// `Ref` returns the primary identifier (`EndpointArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWebFunctionEndpoint>`): `FunctionArn` (`attr_function_arn`),
+/// `EndpointArn` (`attr_endpoint_arn`), `DomainName` (`attr_domain_name`), `State` (`attr_state`), `StateReason`
+/// (`attr_state_reason`), `UpdateStatus` (`attr_update_status`), `UpdateStatusReason` (`attr_update_status_reason`),
+/// `RegionalEndpoints` (`attr_regional_endpoints`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+#[derive(Debug, Clone)]
+pub struct CfnWebFunctionEndpoint {
+    /// The authentication type for the endpoint.
+    ///
+    /// CloudFormation: `AuthType` (required).
+    pub auth_type: Val<web_function_endpoint::AuthType>,
+
+    /// A description of the endpoint.
+    ///
+    /// CloudFormation: `Description`.
+    pub description: Option<Val<String>>,
+
+    /// The name of the endpoint.
+    ///
+    /// CloudFormation: `EndpointName` (required).
+    pub endpoint_name: Val<String>,
+
+    /// The type of the endpoint.
+    ///
+    /// CloudFormation: `EndpointType` (required).
+    pub endpoint_type: Val<web_function_endpoint::EndpointType>,
+
+    /// The name of the web function this endpoint belongs to. The length constraint applies only to the full ARN. If
+    /// you specify only the function name, it is limited to 64 characters in length.
+    ///
+    /// CloudFormation: `FunctionName` (required).
+    pub function_name: Val<String>,
+
+    /// The list of AWS Regions for the endpoint.
+    ///
+    /// CloudFormation: `Regions`.
+    pub regions: Option<Val<Vec<String>>>,
+
+    /// List of revision routing entries. 1 or 2 entries. With 1 entry, weight must be 100. With 2 entries, weights must
+    /// sum to 100.
+    ///
+    /// CloudFormation: `RevisionWeights`.
+    pub revision_weights: Option<Val<Vec<web_function_endpoint::RevisionWeight>>>,
+
+    /// The scaling configuration for the endpoint. Optionally constrains how many concurrent execution environments the
+    /// endpoint can use, in addition to your account's vCPU quota.
+    ///
+    /// CloudFormation: `ScalingConfig`.
+    pub scaling_config: Option<Val<web_function_endpoint::ScalingConfig>>,
+
+    /// The throttling configuration for the endpoint. Optionally constrains the request rate that the endpoint accepts,
+    /// in addition to your account's rate limit quota.
+    ///
+    /// CloudFormation: `ThrottleConfig`.
+    pub throttle_config: Option<Val<web_function_endpoint::ThrottleConfig>>,
+}
+
+impl CfnWebFunctionEndpoint {
+    /// A new `CfnWebFunctionEndpoint` from its required properties (`AuthType`, `EndpointName`, `EndpointType`,
+    /// `FunctionName`).
+    pub fn new(
+        auth_type: impl Into<Val<web_function_endpoint::AuthType>>,
+        endpoint_name: impl Into<Val<String>>,
+        endpoint_type: impl Into<Val<web_function_endpoint::EndpointType>>,
+        function_name: impl Into<Val<String>>,
+    ) -> Self {
+        Self {
+            auth_type: auth_type.into(),
+            description: None,
+            endpoint_name: endpoint_name.into(),
+            endpoint_type: endpoint_type.into(),
+            function_name: function_name.into(),
+            regions: None,
+            revision_weights: None,
+            scaling_config: None,
+            throttle_config: None,
+        }
+    }
+
+    setters! {
+        description "Description": Val<String>;
+        regions "Regions": Val<Vec<String>>;
+        revision_weights "RevisionWeights": Val<Vec<web_function_endpoint::RevisionWeight>>;
+        scaling_config "ScalingConfig": Val<web_function_endpoint::ScalingConfig>;
+        throttle_config "ThrottleConfig": Val<web_function_endpoint::ThrottleConfig>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnWebFunctionEndpoint {
+    const TYPE_NAME: &'static str = "AWS::Lambda::WebFunctionEndpoint";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("AuthType".into(), self.auth_type.into_value());
+        put(&mut m, "Description", self.description);
+        m.insert("EndpointName".into(), self.endpoint_name.into_value());
+        m.insert("EndpointType".into(), self.endpoint_type.into_value());
+        m.insert("FunctionName".into(), self.function_name.into_value());
+        put(&mut m, "Regions", self.regions);
+        put(&mut m, "RevisionWeights", self.revision_weights);
+        put(&mut m, "ScalingConfig", self.scaling_config);
+        put(&mut m, "ThrottleConfig", self.throttle_config);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnWebFunctionEndpoint`].
+impl Handle<CfnWebFunctionEndpoint> {
+    /// The Amazon Resource Name (ARN) of the function.
+    ///
+    /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
+    pub fn attr_function_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("FunctionArn"))
+    }
+    /// The Amazon Resource Name (ARN) of the endpoint.
+    ///
+    /// `Fn::GetAtt` `EndpointArn`.
+    #[inline]
+    pub fn attr_endpoint_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("EndpointArn"))
+    }
+    /// The domain name of the endpoint.
+    ///
+    /// `Fn::GetAtt` `DomainName`.
+    #[inline]
+    pub fn attr_domain_name(&self) -> Val<String> {
+        Val::expr(self.get_att("DomainName"))
+    }
+    /// The current state of the endpoint.
+    ///
+    /// `Fn::GetAtt` `State`.
+    #[inline]
+    pub fn attr_state(&self) -> Val<String> {
+        Val::expr(self.get_att("State"))
+    }
+    /// The reason for the endpoint's current state.
+    ///
+    /// `Fn::GetAtt` `StateReason`.
+    #[inline]
+    pub fn attr_state_reason(&self) -> Val<String> {
+        Val::expr(self.get_att("StateReason"))
+    }
+    /// The status of the last update operation.
+    ///
+    /// `Fn::GetAtt` `UpdateStatus`.
+    #[inline]
+    pub fn attr_update_status(&self) -> Val<String> {
+        Val::expr(self.get_att("UpdateStatus"))
+    }
+    /// The reason for the update status.
+    ///
+    /// `Fn::GetAtt` `UpdateStatusReason`.
+    #[inline]
+    pub fn attr_update_status_reason(&self) -> Val<String> {
+        Val::expr(self.get_att("UpdateStatusReason"))
+    }
+    /// Per-region endpoint status and configuration.
+    ///
+    /// `Fn::GetAtt` `RegionalEndpoints`.
+    #[inline]
+    pub fn attr_regional_endpoints(&self) -> Value {
+        self.get_att("RegionalEndpoints")
+    }
+    /// The timestamp when the endpoint was created.
+    ///
+    /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
+    pub fn attr_created_at(&self) -> Val<String> {
+        Val::expr(self.get_att("CreatedAt"))
+    }
+    /// The timestamp when the endpoint was last updated.
+    ///
+    /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
+    pub fn attr_updated_at(&self) -> Val<String> {
+        Val::expr(self.get_att("UpdatedAt"))
+    }
+}
+/// The `AWS::Lambda::WebFunctionRevision` resource.
+///
+/// Resource Type definition for AWS::Lambda::WebFunctionRevision. An immutable revision of a Lambda web function,
+/// containing the function code and configuration.
+///
+/// `Ref` returns the primary identifier (`RevisionArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWebFunctionRevision>`): `FunctionArn` (`attr_function_arn`),
+/// `RevisionId` (`attr_revision_id`), `RevisionArn` (`attr_revision_arn`), `State` (`attr_state`), `StateReason`
+/// (`attr_state_reason`), `CreatedAt` (`attr_created_at`).
+#[derive(Debug, Clone)]
+pub struct CfnWebFunctionRevision {
+    /// The build configuration for the revision.
+    ///
+    /// CloudFormation: `BuildConfig` (required).
+    pub build_config: Val<web_function_revision::BuildConfig>,
+
+    /// A description of the revision.
+    ///
+    /// CloudFormation: `Description`.
+    pub description: Option<Val<String>>,
+
+    /// The name of the web function this revision belongs to. The length constraint applies only to the full ARN. If
+    /// you specify only the function name, it is limited to 64 characters in length.
+    ///
+    /// CloudFormation: `FunctionName` (required).
+    pub function_name: Val<String>,
+
+    /// The ARN of the KMS key used to encrypt the revision.
+    ///
+    /// CloudFormation: `KmsKeyArn`.
+    pub kms_key_arn: Option<Val<String>>,
+
+    /// The service configuration for the revision.
+    ///
+    /// CloudFormation: `ServiceConfig` (required).
+    pub service_config: Val<web_function_revision::ServiceConfig>,
+}
+
+impl CfnWebFunctionRevision {
+    /// A new `CfnWebFunctionRevision` from its required properties (`BuildConfig`, `FunctionName`, `ServiceConfig`).
+    pub fn new(
+        build_config: web_function_revision::BuildConfig,
+        function_name: impl Into<Val<String>>,
+        service_config: web_function_revision::ServiceConfig,
+    ) -> Self {
+        Self {
+            build_config: build_config.into(),
+            description: None,
+            function_name: function_name.into(),
+            kms_key_arn: None,
+            service_config: service_config.into(),
+        }
+    }
+
+    setters! {
+        description "Description": Val<String>;
+        kms_key_arn "KmsKeyArn": Val<String>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnWebFunctionRevision {
+    const TYPE_NAME: &'static str = "AWS::Lambda::WebFunctionRevision";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("BuildConfig".into(), self.build_config.into_value());
+        put(&mut m, "Description", self.description);
+        m.insert("FunctionName".into(), self.function_name.into_value());
+        put(&mut m, "KmsKeyArn", self.kms_key_arn);
+        m.insert("ServiceConfig".into(), self.service_config.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnWebFunctionRevision`].
+impl Handle<CfnWebFunctionRevision> {
+    /// The Amazon Resource Name (ARN) of the function.
+    ///
+    /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
+    pub fn attr_function_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("FunctionArn"))
+    }
+    /// The unique identifier of the revision.
+    ///
+    /// `Fn::GetAtt` `RevisionId`.
+    #[inline]
+    pub fn attr_revision_id(&self) -> Val<String> {
+        Val::expr(self.get_att("RevisionId"))
+    }
+    /// The Amazon Resource Name (ARN) of the revision.
+    ///
+    /// `Fn::GetAtt` `RevisionArn`.
+    #[inline]
+    pub fn attr_revision_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("RevisionArn"))
+    }
+    /// The current state of the revision.
+    ///
+    /// `Fn::GetAtt` `State`.
+    #[inline]
+    pub fn attr_state(&self) -> Val<String> {
+        Val::expr(self.get_att("State"))
+    }
+    /// The reason for the revision's current state.
+    ///
+    /// `Fn::GetAtt` `StateReason`.
+    #[inline]
+    pub fn attr_state_reason(&self) -> Val<String> {
+        Val::expr(self.get_att("StateReason"))
+    }
+    /// The timestamp when the revision was created.
+    ///
+    /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
+    pub fn attr_created_at(&self) -> Val<String> {
+        Val::expr(self.get_att("CreatedAt"))
+    }
+}
+
+/// Property types and enums of [`CfnAlias`] (`AWS::Lambda::Alias`).
+pub mod alias {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// The traffic-shifting configuration of a Lambda function alias.
+    #[derive(Debug, Clone, Default)]
+    pub struct AliasRoutingConfiguration {
+        /// The second version, and the percentage of traffic that's routed to it.
+        ///
+        /// CloudFormation: `AdditionalVersionWeights`.
+        pub additional_version_weights: Option<Val<Vec<VersionWeight>>>,
+    }
+
+    impl AliasRoutingConfiguration {
+        /// A new `AliasRoutingConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            additional_version_weights "AdditionalVersionWeights": Val<Vec<VersionWeight>>;
+        }
+    }
+
+    impl IntoValue for AliasRoutingConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AdditionalVersionWeights", self.additional_version_weights);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AliasRoutingConfiguration);
+
+    /// A provisioned concurrency configuration for a function's alias.
+    #[derive(Debug, Clone)]
+    pub struct ProvisionedConcurrencyConfiguration {
+        /// The amount of provisioned concurrency to allocate for the alias.
+        ///
+        /// CloudFormation: `ProvisionedConcurrentExecutions` (required).
+        pub provisioned_concurrent_executions: Val<i64>,
+    }
+
+    impl ProvisionedConcurrencyConfiguration {
+        /// A new `ProvisionedConcurrencyConfiguration` from its required properties (`ProvisionedConcurrentExecutions`).
+        pub fn new(provisioned_concurrent_executions: impl Into<Val<i64>>) -> Self {
+            Self { provisioned_concurrent_executions: provisioned_concurrent_executions.into() }
+        }
+    }
+
+    impl IntoValue for ProvisionedConcurrencyConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("ProvisionedConcurrentExecutions".into(), self.provisioned_concurrent_executions.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ProvisionedConcurrencyConfiguration);
+
+    /// The traffic-shifting configuration of a Lambda function alias.
+    #[derive(Debug, Clone)]
+    pub struct VersionWeight {
+        /// The qualifier of the second version.
+        ///
+        /// CloudFormation: `FunctionVersion` (required).
+        pub function_version: Val<String>,
+
+        /// The percentage of traffic that the alias routes to the second version.
+        ///
+        /// CloudFormation: `FunctionWeight` (required).
+        pub function_weight: Val<f64>,
+    }
+
+    impl VersionWeight {
+        /// A new `VersionWeight` from its required properties (`FunctionVersion`, `FunctionWeight`).
+        pub fn new(function_version: impl Into<Val<String>>, function_weight: impl Into<Val<f64>>) -> Self {
+            Self { function_version: function_version.into(), function_weight: function_weight.into() }
+        }
+    }
+
+    impl IntoValue for VersionWeight {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("FunctionVersion".into(), self.function_version.into_value());
+            m.insert("FunctionWeight".into(), self.function_weight.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(VersionWeight);
+}
+
+/// Property types and enums of [`CfnCapacityProvider`] (`AWS::Lambda::CapacityProvider`).
+pub mod capacity_provider {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// The capacity provider's Amazon CloudWatch Logs configuration settings.
+    #[derive(Debug, Clone, Default)]
+    pub struct CapacityProviderLoggingConfig {
+        /// The name of the Amazon CloudWatch log group the capacity provider sends logs to. By default, Lambda capacity
+        /// providers send logs to a default log group named ``/aws/lambda/capacity-provider/<capacity provider name>``. To
+        /// use a different log group, enter an existing log group or enter a new log group name.
+        ///
+        /// CloudFormation: `LogGroup`.
+        pub log_group: Option<Val<String>>,
+
+        /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda
+        /// only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and
+        /// ``WARN`` is the lowest.
+        ///
+        /// CloudFormation: `SystemLogLevel`.
+        pub system_log_level: Option<Val<SystemLogLevel>>,
+    }
+
+    impl CapacityProviderLoggingConfig {
+        /// A new `CapacityProviderLoggingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            log_group "LogGroup": Val<String>;
+            system_log_level "SystemLogLevel": Val<SystemLogLevel>;
+        }
+    }
+
+    impl IntoValue for CapacityProviderLoggingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "LogGroup", self.log_group);
+            put(&mut m, "SystemLogLevel", self.system_log_level);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CapacityProviderLoggingConfig);
+
+    /// Configuration that specifies the permissions required for the capacity provider to manage compute resources.
+    #[derive(Debug, Clone)]
+    pub struct CapacityProviderPermissionsConfig {
+        /// The ARN of the IAM role that the capacity provider uses to manage compute instances and other AWS resources.
+        ///
+        /// CloudFormation: `CapacityProviderOperatorRoleArn` (required).
+        pub capacity_provider_operator_role_arn: Val<String>,
+    }
+
+    impl CapacityProviderPermissionsConfig {
+        /// A new `CapacityProviderPermissionsConfig` from its required properties (`CapacityProviderOperatorRoleArn`).
+        pub fn new(capacity_provider_operator_role_arn: impl Into<Val<String>>) -> Self {
+            Self { capacity_provider_operator_role_arn: capacity_provider_operator_role_arn.into() }
+        }
+    }
+
+    impl IntoValue for CapacityProviderPermissionsConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("CapacityProviderOperatorRoleArn".into(), self.capacity_provider_operator_role_arn.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CapacityProviderPermissionsConfig);
+
+    /// Configuration that defines how the capacity provider scales compute instances based on demand and policies.
+    #[derive(Debug, Clone, Default)]
+    pub struct CapacityProviderScalingConfig {
+        /// The maximum number of vCPUs that the capacity provider can provision across all compute instances.
+        ///
+        /// CloudFormation: `MaxVCpuCount`.
+        pub max_v_cpu_count: Option<Val<i64>>,
+
+        /// The scaling mode that determines how the capacity provider responds to changes in demand.
+        ///
+        /// CloudFormation: `ScalingMode`.
+        pub scaling_mode: Option<Val<CapacityProviderScalingMode>>,
+
+        /// A list of target tracking scaling policies for the capacity provider.
+        ///
+        /// CloudFormation: `ScalingPolicies`.
+        pub scaling_policies: Option<Val<Vec<TargetTrackingScalingPolicy>>>,
+    }
+
+    impl CapacityProviderScalingConfig {
+        /// A new `CapacityProviderScalingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            max_v_cpu_count "MaxVCpuCount": Val<i64>;
+            scaling_mode "ScalingMode": Val<CapacityProviderScalingMode>;
+            scaling_policies "ScalingPolicies": Val<Vec<TargetTrackingScalingPolicy>>;
+        }
+    }
+
+    impl IntoValue for CapacityProviderScalingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MaxVCpuCount", self.max_v_cpu_count);
+            put(&mut m, "ScalingMode", self.scaling_mode);
+            put(&mut m, "ScalingPolicies", self.scaling_policies);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CapacityProviderScalingConfig);
+
+    /// Configuration that specifies the telemetry collection for the capacity provider.
+    #[derive(Debug, Clone, Default)]
+    pub struct CapacityProviderTelemetryConfig {
+        /// The capacity provider's Amazon CloudWatch Logs configuration settings.
+        ///
+        /// CloudFormation: `LoggingConfig`.
+        pub logging_config: Option<Val<CapacityProviderLoggingConfig>>,
+    }
+
+    impl CapacityProviderTelemetryConfig {
+        /// A new `CapacityProviderTelemetryConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            logging_config "LoggingConfig": Val<CapacityProviderLoggingConfig>;
+        }
+    }
+
+    impl IntoValue for CapacityProviderTelemetryConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "LoggingConfig", self.logging_config);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CapacityProviderTelemetryConfig);
+
+    /// VPC configuration that specifies the network settings for compute instances managed by the capacity provider.
+    #[derive(Debug, Clone)]
+    pub struct CapacityProviderVpcConfig {
+        /// A list of security group IDs that control network access for compute instances managed by the capacity provider.
+        ///
+        /// CloudFormation: `SecurityGroupIds` (required).
+        pub security_group_ids: Val<Vec<String>>,
+
+        /// A list of subnet IDs where the capacity provider launches compute instances.
+        ///
+        /// CloudFormation: `SubnetIds` (required).
+        pub subnet_ids: Val<Vec<String>>,
+    }
+
+    impl CapacityProviderVpcConfig {
+        /// A new `CapacityProviderVpcConfig` from its required properties (`SecurityGroupIds`, `SubnetIds`).
+        pub fn new(security_group_ids: impl Into<Val<Vec<String>>>, subnet_ids: impl Into<Val<Vec<String>>>) -> Self {
+            Self { security_group_ids: security_group_ids.into(), subnet_ids: subnet_ids.into() }
+        }
+    }
+
+    impl IntoValue for CapacityProviderVpcConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
+            m.insert("SubnetIds".into(), self.subnet_ids.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CapacityProviderVpcConfig);
+
+    /// Specifications that define the characteristics and constraints for compute instances used by the capacity provider.
+    #[derive(Debug, Clone, Default)]
+    pub struct InstanceRequirements {
+        /// A list of EC2 instance types that the capacity provider is allowed to use. If not specified, all compatible
+        /// instance types are allowed.
+        ///
+        /// CloudFormation: `AllowedInstanceTypes`.
+        pub allowed_instance_types: Option<Val<Vec<String>>>,
+
+        /// A list of supported CPU architectures for compute instances. Valid values include ``x86_64`` and ``arm64``.
+        ///
+        /// CloudFormation: `Architectures`.
+        pub architectures: Option<Val<Vec<Architecture>>>,
+
+        /// A list of EC2 instance types that the capacity provider should not use, even if they meet other requirements.
+        ///
+        /// CloudFormation: `ExcludedInstanceTypes`.
+        pub excluded_instance_types: Option<Val<Vec<String>>>,
+    }
+
+    impl InstanceRequirements {
+        /// A new `InstanceRequirements` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            allowed_instance_types "AllowedInstanceTypes": Val<Vec<String>>;
+            architectures "Architectures": Val<Vec<Architecture>>;
+            excluded_instance_types "ExcludedInstanceTypes": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for InstanceRequirements {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            put(&mut m, "Architectures", self.architectures);
+            put(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(InstanceRequirements);
+
+    /// Configuration that defines how tags are propagated to managed resources.
+    #[derive(Debug, Clone, Default)]
+    pub struct PropagateTagsConfig {
+        /// A list of tags to explicitly propagate to managed resources. Maximum of 40 tags.
+        ///
+        /// CloudFormation: `ExplicitTags`.
+        pub explicit_tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+
+        /// The mode for tag propagation. Use ``Explicit`` to propagate specific tags, or ``None`` to disable propagation.
+        ///
+        /// CloudFormation: `Mode`.
+        pub mode: Option<Val<PropagateTagsMode>>,
+    }
+
+    impl PropagateTagsConfig {
+        /// A new `PropagateTagsConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            explicit_tags "ExplicitTags": Val<Vec<crate::core::tag::Tag>>;
+            mode "Mode": Val<PropagateTagsMode>;
+        }
+    }
+
+    impl IntoValue for PropagateTagsConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ExplicitTags", self.explicit_tags);
+            put(&mut m, "Mode", self.mode);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PropagateTagsConfig);
+
+    /// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a
+    /// specific metric.
+    #[derive(Debug, Clone)]
+    pub struct TargetTrackingScalingPolicy {
+        /// The predefined metric type to track for scaling decisions.
+        ///
+        /// CloudFormation: `PredefinedMetricType` (required).
+        pub predefined_metric_type: Val<CapacityProviderPredefinedMetricType>,
+
+        /// The target value for the metric that the scaling policy attempts to maintain through scaling actions.
+        ///
+        /// CloudFormation: `TargetValue` (required).
+        pub target_value: Val<f64>,
+    }
+
+    impl TargetTrackingScalingPolicy {
+        /// A new `TargetTrackingScalingPolicy` from its required properties (`PredefinedMetricType`, `TargetValue`).
+        pub fn new(
+            predefined_metric_type: impl Into<Val<CapacityProviderPredefinedMetricType>>,
+            target_value: impl Into<Val<f64>>,
+        ) -> Self {
+            Self { predefined_metric_type: predefined_metric_type.into(), target_value: target_value.into() }
+        }
+    }
+
+    impl IntoValue for TargetTrackingScalingPolicy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("PredefinedMetricType".into(), self.predefined_metric_type.into_value());
+            m.insert("TargetValue".into(), self.target_value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TargetTrackingScalingPolicy);
+
+    cfn_enum! {
+        /// Specifications for the types of EC2 instances that the capacity provider can use.
+        Architecture[2] {
+            X8664 = "x86_64",
+            Arm64 = "arm64",
+        }
+    }
+
+    cfn_enum! {
+        /// The predefined metric for target tracking.
+        CapacityProviderPredefinedMetricType[2] {
+            LambdaCapacityProviderAverageCPUUtilization = "LambdaCapacityProviderAverageCPUUtilization",
+            LambdaCapacityProviderAverageGPUUtilization = "LambdaCapacityProviderAverageGPUUtilization",
+        }
+    }
+
+    cfn_enum! {
+        /// The scaling mode for the capacity provider.
+        CapacityProviderScalingMode[2] {
+            Auto = "Auto",
+            Manual = "Manual",
+        }
+    }
+
+    cfn_enum! {
+        /// The mode for tag propagation.
+        PropagateTagsMode[2] {
+            None = "None",
+            Explicit = "Explicit",
+        }
+    }
+
+    cfn_enum! {
+        /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda
+        /// only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and
+        /// ``WARN`` is the lowest.
+        SystemLogLevel[3] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnCodeSigningConfig`] (`AWS::Lambda::CodeSigningConfig`).
+pub mod code_signing_config {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// When the CodeSigningConfig is later on attached to a function, the function code will be expected to be signed by
+    /// profiles from this list
+    #[derive(Debug, Clone)]
+    pub struct AllowedPublishers {
+        /// List of Signing profile version Arns
+        ///
+        /// CloudFormation: `SigningProfileVersionArns` (required).
+        pub signing_profile_version_arns: Val<Vec<String>>,
+    }
+
+    impl AllowedPublishers {
+        /// A new `AllowedPublishers` from its required properties (`SigningProfileVersionArns`).
+        pub fn new(signing_profile_version_arns: impl Into<Val<Vec<String>>>) -> Self {
+            Self { signing_profile_version_arns: signing_profile_version_arns.into() }
+        }
+    }
+
+    impl IntoValue for AllowedPublishers {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("SigningProfileVersionArns".into(), self.signing_profile_version_arns.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AllowedPublishers);
+
+    /// Policies to control how to act if a signature is invalid
+    #[derive(Debug, Clone)]
+    pub struct CodeSigningPolicies {
+        /// Indicates how Lambda operations involve updating the code artifact will operate. Default to Warn if not provided
+        ///
+        /// CloudFormation: `UntrustedArtifactOnDeployment` (required).
+        pub untrusted_artifact_on_deployment: Val<UntrustedArtifactOnDeployment>,
+    }
+
+    impl CodeSigningPolicies {
+        /// A new `CodeSigningPolicies` from its required properties (`UntrustedArtifactOnDeployment`).
+        pub fn new(untrusted_artifact_on_deployment: impl Into<Val<UntrustedArtifactOnDeployment>>) -> Self {
+            Self { untrusted_artifact_on_deployment: untrusted_artifact_on_deployment.into() }
+        }
+    }
+
+    impl IntoValue for CodeSigningPolicies {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("UntrustedArtifactOnDeployment".into(), self.untrusted_artifact_on_deployment.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CodeSigningPolicies);
+
+    cfn_enum! {
+        /// Indicates how Lambda operations involve updating the code artifact will operate. Default to Warn if not provided
+        UntrustedArtifactOnDeployment[2] {
+            Warn = "Warn",
+            Enforce = "Enforce",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnEventInvokeConfig`] (`AWS::Lambda::EventInvokeConfig`).
+pub mod event_invoke_config {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// A destination for events after they have been sent to a function for processing.
+    #[derive(Debug, Clone, Default)]
+    pub struct DestinationConfig {
+        /// CloudFormation: `OnFailure`.
+        pub on_failure: Option<Val<OnFailure>>,
+
+        /// CloudFormation: `OnSuccess`.
+        pub on_success: Option<Val<OnSuccess>>,
+    }
+
+    impl DestinationConfig {
+        /// A new `DestinationConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            on_failure "OnFailure": Val<OnFailure>;
+            on_success "OnSuccess": Val<OnSuccess>;
+        }
+    }
+
+    impl IntoValue for DestinationConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "OnFailure", self.on_failure);
+            put(&mut m, "OnSuccess", self.on_success);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DestinationConfig);
+
+    /// The destination configuration for failed invocations.
+    #[derive(Debug, Clone)]
+    pub struct OnFailure {
+        /// The Amazon Resource Name (ARN) of the destination resource.
+        ///
+        /// CloudFormation: `Destination` (required).
+        pub destination: Val<String>,
+    }
+
+    impl OnFailure {
+        /// A new `OnFailure` from its required properties (`Destination`).
+        pub fn new(destination: impl Into<Val<String>>) -> Self {
+            Self { destination: destination.into() }
+        }
+    }
+
+    impl IntoValue for OnFailure {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Destination".into(), self.destination.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(OnFailure);
+
+    /// The destination configuration for successful invocations.
+    #[derive(Debug, Clone)]
+    pub struct OnSuccess {
+        /// The Amazon Resource Name (ARN) of the destination resource.
+        ///
+        /// CloudFormation: `Destination` (required).
+        pub destination: Val<String>,
+    }
+
+    impl OnSuccess {
+        /// A new `OnSuccess` from its required properties (`Destination`).
+        pub fn new(destination: impl Into<Val<String>>) -> Self {
+            Self { destination: destination.into() }
+        }
+    }
+
+    impl IntoValue for OnSuccess {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Destination".into(), self.destination.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(OnSuccess);
+}
+
+/// Property types and enums of [`CfnEventSourceMapping`] (`AWS::Lambda::EventSourceMapping`).
+pub mod event_source_mapping {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
+    #[derive(Debug, Clone, Default)]
+    pub struct AmazonManagedKafkaEventSourceConfig {
+        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka
+        /// event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot
+        /// update this value. For more information, see [Customizable consumer group
+        /// ID](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id).
+        ///
+        /// CloudFormation: `ConsumerGroupId`.
+        pub consumer_group_id: Option<Val<String>>,
+
+        /// Specific configuration settings for a Kafka schema registry.
+        ///
+        /// CloudFormation: `SchemaRegistryConfig`.
+        pub schema_registry_config: Option<Val<SchemaRegistryConfig>>,
+    }
+
+    impl AmazonManagedKafkaEventSourceConfig {
+        /// A new `AmazonManagedKafkaEventSourceConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            consumer_group_id "ConsumerGroupId": Val<String>;
+            schema_registry_config "SchemaRegistryConfig": Val<SchemaRegistryConfig>;
+        }
+    }
+
+    impl IntoValue for AmazonManagedKafkaEventSourceConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ConsumerGroupId", self.consumer_group_id);
+            put(&mut m, "SchemaRegistryConfig", self.schema_registry_config);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AmazonManagedKafkaEventSourceConfig);
+
+    /// A configuration object that specifies the destination of an event after Lambda processes it. For more information,
+    /// see [Adding a
+    /// destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
+    #[derive(Debug, Clone, Default)]
+    pub struct DestinationConfig {
+        /// The destination configuration for failed invocations.
+        ///
+        /// CloudFormation: `OnFailure`.
+        pub on_failure: Option<Val<OnFailure>>,
+    }
+
+    impl DestinationConfig {
+        /// A new `DestinationConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            on_failure "OnFailure": Val<OnFailure>;
+        }
+    }
+
+    impl IntoValue for DestinationConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "OnFailure", self.on_failure);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DestinationConfig);
+
+    /// Specific configuration settings for a DocumentDB event source.
+    #[derive(Debug, Clone, Default)]
+    pub struct DocumentDBEventSourceConfig {
+        /// The name of the collection to consume within the database. If you do not specify a collection, Lambda consumes
+        /// all collections.
+        ///
+        /// CloudFormation: `CollectionName`.
+        pub collection_name: Option<Val<String>>,
+
+        /// The name of the database to consume within the DocumentDB cluster.
+        ///
+        /// CloudFormation: `DatabaseName`.
+        pub database_name: Option<Val<String>>,
+
+        /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup,
+        /// DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB
+        /// sends only a partial document that contains the changes.
+        ///
+        /// CloudFormation: `FullDocument`.
+        pub full_document: Option<Val<FullDocument>>,
+    }
+
+    impl DocumentDBEventSourceConfig {
+        /// A new `DocumentDBEventSourceConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            collection_name "CollectionName": Val<String>;
+            database_name "DatabaseName": Val<String>;
+            full_document "FullDocument": Val<FullDocument>;
+        }
+    }
+
+    impl IntoValue for DocumentDBEventSourceConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CollectionName", self.collection_name);
+            put(&mut m, "DatabaseName", self.database_name);
+            put(&mut m, "FullDocument", self.full_document);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DocumentDBEventSourceConfig);
+
+    /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers":
+    /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
+    #[derive(Debug, Clone, Default)]
+    pub struct Endpoints {
+        /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers":
+        /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
+        ///
+        /// CloudFormation: `KafkaBootstrapServers`.
+        pub kafka_bootstrap_servers: Option<Val<Vec<String>>>,
+    }
+
+    impl Endpoints {
+        /// A new `Endpoints` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            kafka_bootstrap_servers "KafkaBootstrapServers": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for Endpoints {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "KafkaBootstrapServers", self.kafka_bootstrap_servers);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Endpoints);
+
+    /// A structure within a ``FilterCriteria`` object that defines an event filtering pattern.
+    #[derive(Debug, Clone, Default)]
+    pub struct Filter {
+        /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule
+        /// syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
+        ///
+        /// CloudFormation: `Pattern`.
+        pub pattern: Option<Val<String>>,
+    }
+
+    impl Filter {
+        /// A new `Filter` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            pattern "Pattern": Val<String>;
+        }
+    }
+
+    impl IntoValue for Filter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Pattern", self.pattern);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Filter);
+
+    /// An object that contains the filters for an event source.
+    #[derive(Debug, Clone, Default)]
+    pub struct FilterCriteria {
+        /// A list of filters.
+        ///
+        /// CloudFormation: `Filters`.
+        pub filters: Option<Val<Vec<Filter>>>,
+    }
+
+    impl FilterCriteria {
+        /// A new `FilterCriteria` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            filters "Filters": Val<Vec<Filter>>;
+        }
+    }
+
+    impl IntoValue for FilterCriteria {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Filters", self.filters);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterCriteria);
+
+    /// The function's Amazon CloudWatch Logs configuration settings.
+    #[derive(Debug, Clone, Default)]
+    pub struct LoggingConfig {
+        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
+        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
+        /// lowest.
+        ///
+        /// CloudFormation: `SystemLogLevel`.
+        pub system_log_level: Option<Val<SystemLogLevel>>,
+    }
+
+    impl LoggingConfig {
+        /// A new `LoggingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            system_log_level "SystemLogLevel": Val<SystemLogLevel>;
+        }
+    }
+
+    impl IntoValue for LoggingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "SystemLogLevel", self.system_log_level);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoggingConfig);
+
+    /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your
+    /// event source mapping to produce.
+    #[derive(Debug, Clone, Default)]
+    pub struct MetricsConfig {
+        /// The metrics you want your event source mapping to produce, including ``EventCount``, ``ErrorCount``,
+        /// ``KafkaMetrics``.
+        ///
+        /// \+ ``EventCount`` to receive metrics related to the number of events processed by your event source mapping.
+        ///
+        /// \+ ``ErrorCount`` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the number of errors
+        /// in your event source mapping processing.
+        ///
+        /// \+ ``KafkaMetrics`` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers
+        /// from your event source mapping.
+        ///
+        /// For more information about these metrics, see [Event source mapping
+        /// metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+        ///
+        /// CloudFormation: `Metrics`.
+        pub metrics: Option<Val<Vec<Metrics>>>,
+    }
+
+    impl MetricsConfig {
+        /// A new `MetricsConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            metrics "Metrics": Val<Vec<Metrics>>;
+        }
+    }
+
+    impl IntoValue for MetricsConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Metrics", self.metrics);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MetricsConfig);
+
+    /// A destination for events that failed processing. For more information, see [Adding a
+    /// destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
+    #[derive(Debug, Clone, Default)]
+    pub struct OnFailure {
+        /// The Amazon Resource Name (ARN) of the destination resource.
+        ///
+        /// To retain records of failed invocations from
+        /// [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html),
+        /// [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Apache
+        /// Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), or [Amazon
+        /// MSK](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), you can configure an Amazon SNS topic,
+        /// Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination.
+        ///
+        /// Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and
+        /// response payload exceeds the limit, Lambda will drop the payload when sending ``OnFailure`` event to the
+        /// destination. For details on this behavior, refer to [Retaining records of asynchronous
+        /// invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+        ///
+        /// To retain records of failed invocations from
+        /// [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html),
+        /// [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed
+        /// Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination) or
+        /// [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination), you
+        /// can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
+        ///
+        /// CloudFormation: `Destination`.
+        pub destination: Option<Val<String>>,
+    }
+
+    impl OnFailure {
+        /// A new `OnFailure` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            destination "Destination": Val<String>;
+        }
+    }
+
+    impl IntoValue for OnFailure {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Destination", self.destination);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(OnFailure);
+
+    /// The [provisioned
+    /// mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)
+    /// configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event
+    /// pollers for your event source.
+    #[derive(Debug, Clone, Default)]
+    pub struct ProvisionedPollerConfig {
+        /// The maximum number of event pollers this event source can scale up to. For Amazon SQS event source mappings, the
+        /// accepted range is between 2 and 10,000, with a default of 200. For Amazon MSK and self-managed Apache Kafka
+        /// event source mappings, the accepted range is between 1 and 2,000, with a default of 200.
+        ///
+        /// CloudFormation: `MaximumPollers`.
+        pub maximum_pollers: Option<Val<i64>>,
+
+        /// The minimum number of event pollers this event source can scale down to. For Amazon SQS events source mappings,
+        /// default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache Kafka event source mappings,
+        /// default is 1.
+        ///
+        /// CloudFormation: `MinimumPollers`.
+        pub minimum_pollers: Option<Val<i64>>,
+
+        /// (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this option to group
+        /// multiple ESMs within the event source's VPC to share Event Poller Unit (EPU) capacity. You can use this option
+        /// to optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate
+        /// maximum pollers across all ESMs in a group cannot exceed 2000.
+        ///
+        /// CloudFormation: `PollerGroupName`.
+        pub poller_group_name: Option<Val<String>>,
+    }
+
+    impl ProvisionedPollerConfig {
+        /// A new `ProvisionedPollerConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            maximum_pollers "MaximumPollers": Val<i64>;
+            minimum_pollers "MinimumPollers": Val<i64>;
+            poller_group_name "PollerGroupName": Val<String>;
+        }
+    }
+
+    impl IntoValue for ProvisionedPollerConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MaximumPollers", self.maximum_pollers);
+            put(&mut m, "MinimumPollers", self.minimum_pollers);
+            put(&mut m, "PollerGroupName", self.poller_group_name);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ProvisionedPollerConfig);
+
+    /// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value.
+    #[derive(Debug, Clone, Default)]
+    pub struct ScalingConfig {
+        /// Limits the number of concurrent instances that the SQS event source can invoke.
+        ///
+        /// CloudFormation: `MaximumConcurrency`.
+        pub maximum_concurrency: Option<Val<i64>>,
+    }
+
+    impl ScalingConfig {
+        /// A new `ScalingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            maximum_concurrency "MaximumConcurrency": Val<i64>;
+        }
+    }
+
+    impl IntoValue for ScalingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MaximumConcurrency", self.maximum_concurrency);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ScalingConfig);
+
+    /// Specific access configuration settings that tell Lambda how to authenticate with your schema registry.
+    ///
+    /// If you're working with an GLU schema registry, don't provide authentication details in this object. Instead, ensure
+    /// that your execution role has the required permissions for Lambda to access your cluster.
+    ///
+    /// If you're working with a Confluent schema registry, choose the authentication method in the ``Type`` field, and
+    /// provide the ASMlong secret ARN in the ``URI`` field.
+    #[derive(Debug, Clone, Default)]
+    pub struct SchemaRegistryAccessConfig {
+        /// The type of authentication Lambda uses to access your schema registry.
+        ///
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SchemaRegistryAccessConfigType>>,
+
+        /// The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry.
+        ///
+        /// CloudFormation: `URI`.
+        pub uri: Option<Val<String>>,
+    }
+
+    impl SchemaRegistryAccessConfig {
+        /// A new `SchemaRegistryAccessConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            r#type "Type": Val<SchemaRegistryAccessConfigType>;
+            uri "URI": Val<String>;
+        }
+    }
+
+    impl IntoValue for SchemaRegistryAccessConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Type", self.r#type);
+            put(&mut m, "URI", self.uri);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SchemaRegistryAccessConfig);
+
+    /// Specific configuration settings for a Kafka schema registry.
+    #[derive(Debug, Clone, Default)]
+    pub struct SchemaRegistryConfig {
+        /// An array of access configuration objects that tell Lambda how to authenticate with your schema registry.
+        ///
+        /// CloudFormation: `AccessConfigs`.
+        pub access_configs: Option<Val<Vec<SchemaRegistryAccessConfig>>>,
+
+        /// The record format that Lambda delivers to your function after schema validation.
+        ///
+        /// \+ Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
+        ///
+        /// \+ Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda
+        /// removes all schema metadata, such as the schema ID, before sending the record to your function.
+        ///
+        /// CloudFormation: `EventRecordFormat`.
+        pub event_record_format: Option<Val<EventRecordFormat>>,
+
+        /// The URI for your schema registry. The correct URI format depends on the type of schema registry you're using.
+        ///
+        /// \+ For GLU schema registries, use the ARN of the registry.
+        ///
+        /// \+ For Confluent schema registries, use the URL of the registry.
+        ///
+        /// CloudFormation: `SchemaRegistryURI`.
+        pub schema_registry_uri: Option<Val<String>>,
+
+        /// An array of schema validation configuration objects, which tell Lambda the message attributes you want to
+        /// validate and filter using your schema registry.
+        ///
+        /// CloudFormation: `SchemaValidationConfigs`.
+        pub schema_validation_configs: Option<Val<Vec<SchemaValidationConfig>>>,
+    }
+
+    impl SchemaRegistryConfig {
+        /// A new `SchemaRegistryConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            access_configs "AccessConfigs": Val<Vec<SchemaRegistryAccessConfig>>;
+            event_record_format "EventRecordFormat": Val<EventRecordFormat>;
+            schema_registry_uri "SchemaRegistryURI": Val<String>;
+            schema_validation_configs "SchemaValidationConfigs": Val<Vec<SchemaValidationConfig>>;
+        }
+    }
+
+    impl IntoValue for SchemaRegistryConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AccessConfigs", self.access_configs);
+            put(&mut m, "EventRecordFormat", self.event_record_format);
+            put(&mut m, "SchemaRegistryURI", self.schema_registry_uri);
+            put(&mut m, "SchemaValidationConfigs", self.schema_validation_configs);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SchemaRegistryConfig);
+
+    /// Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and
+    /// filter using your schema registry.
+    #[derive(Debug, Clone, Default)]
+    pub struct SchemaValidationConfig {
+        /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the
+        /// ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
+        ///
+        /// CloudFormation: `Attribute`.
+        pub attribute: Option<Val<Attribute>>,
+    }
+
+    impl SchemaValidationConfig {
+        /// A new `SchemaValidationConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            attribute "Attribute": Val<Attribute>;
+        }
+    }
+
+    impl IntoValue for SchemaValidationConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Attribute", self.attribute);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SchemaValidationConfig);
+
+    /// The self-managed Apache Kafka cluster for your event source.
+    #[derive(Debug, Clone, Default)]
+    pub struct SelfManagedEventSource {
+        /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers":
+        /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
+        ///
+        /// CloudFormation: `Endpoints`.
+        pub endpoints: Option<Val<Endpoints>>,
+    }
+
+    impl SelfManagedEventSource {
+        /// A new `SelfManagedEventSource` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            endpoints "Endpoints": Val<Endpoints>;
+        }
+    }
+
+    impl IntoValue for SelfManagedEventSource {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Endpoints", self.endpoints);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SelfManagedEventSource);
+
+    /// Specific configuration settings for a self-managed Apache Kafka event source.
+    #[derive(Debug, Clone, Default)]
+    pub struct SelfManagedKafkaEventSourceConfig {
+        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka
+        /// event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot
+        /// update this value. For more information, see [Customizable consumer group
+        /// ID](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add).
+        ///
+        /// CloudFormation: `ConsumerGroupId`.
+        pub consumer_group_id: Option<Val<String>>,
+
+        /// CloudFormation: `ConsumptionMode`.
+        pub consumption_mode: Option<Val<ConsumptionMode>>,
+
+        /// Specific configuration settings for a Kafka schema registry.
+        ///
+        /// CloudFormation: `SchemaRegistryConfig`.
+        pub schema_registry_config: Option<Val<SchemaRegistryConfig>>,
+    }
+
+    impl SelfManagedKafkaEventSourceConfig {
+        /// A new `SelfManagedKafkaEventSourceConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            consumer_group_id "ConsumerGroupId": Val<String>;
+            consumption_mode "ConsumptionMode": Val<ConsumptionMode>;
+            schema_registry_config "SchemaRegistryConfig": Val<SchemaRegistryConfig>;
+        }
+    }
+
+    impl IntoValue for SelfManagedKafkaEventSourceConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ConsumerGroupId", self.consumer_group_id);
+            put(&mut m, "ConsumptionMode", self.consumption_mode);
+            put(&mut m, "SchemaRegistryConfig", self.schema_registry_config);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SelfManagedKafkaEventSourceConfig);
+
+    /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
+    #[derive(Debug, Clone, Default)]
+    pub struct SourceAccessConfiguration {
+        /// The type of authentication protocol, VPC components, or virtual host for your event source. For example:
+        /// ``"Type":"SASL_SCRAM_512_AUTH"``.
+        ///
+        /// \+ ``BASIC_AUTH`` – (Amazon MQ) The ASMlong secret that stores your broker credentials.
+        ///
+        /// \+ ``BASIC_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
+        /// authentication of your Apache Kafka brokers.
+        ///
+        /// \+ ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these
+        /// subnets to fetch data from your self-managed Apache Kafka cluster.
+        ///
+        /// \+ ``VPC_SECURITY_GROUP`` – (Self-managed Apache Kafka) The VPC security group used to manage access to your
+        /// self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``SASL_SCRAM_256_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for
+        /// SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``SASL_SCRAM_512_AUTH`` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret
+        /// key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``VIRTUAL_HOST`` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this
+        /// RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
+        ///
+        /// \+ ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your
+        /// secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password
+        /// (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
+        ///
+        /// \+ ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key
+        /// containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
+        ///
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SourceAccessConfigurationType>>,
+
+        /// The value for your chosen configuration in ``Type``. For example: ``"URI":
+        /// "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
+        ///
+        /// CloudFormation: `URI`.
+        pub uri: Option<Val<String>>,
+    }
+
+    impl SourceAccessConfiguration {
+        /// A new `SourceAccessConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            r#type "Type": Val<SourceAccessConfigurationType>;
+            uri "URI": Val<String>;
+        }
+    }
+
+    impl IntoValue for SourceAccessConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Type", self.r#type);
+            put(&mut m, "URI", self.uri);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SourceAccessConfiguration);
+
+    cfn_enum! {
+        /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the
+        /// ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
+        Attribute[2] {
+            Key = "KEY",
+            Value2 = "VALUE",
+        }
+    }
+
+    cfn_enum! {
+        /// The mode that determines how Lambda reads from a Kafka topic. Use Stream for ordered processing or Queue for
+        /// higher throughput when ordering is not required.
+        ConsumptionMode[2] {
+            Stream = "Stream",
+            Queue = "Queue",
+        }
+    }
+
+    cfn_enum! {
+        /// The record format that Lambda delivers to your function after schema validation.
+        ///
+        /// \+ Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
+        ///
+        /// \+ Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda
+        /// removes all schema metadata, such as the schema ID, before sending the record to your function.
+        EventRecordFormat[2] {
+            Json = "JSON",
+            Source = "SOURCE",
+        }
+    }
+
+    cfn_enum! {
+        /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup,
+        /// DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB
+        /// sends only a partial document that contains the changes.
+        FullDocument[2] {
+            UpdateLookup = "UpdateLookup",
+            Default = "Default",
+        }
+    }
+
+    cfn_enum! {
+        FunctionResponseTypes[1] {
+            ReportBatchItemFailures = "ReportBatchItemFailures",
+        }
+    }
+
+    cfn_enum! {
+        Metrics[3] {
+            EventCount = "EventCount",
+            ErrorCount = "ErrorCount",
+            KafkaMetrics = "KafkaMetrics",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of authentication Lambda uses to access your schema registry.
+        SchemaRegistryAccessConfigType[4] {
+            BasicAuth = "BASIC_AUTH",
+            ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
+            ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
+            OauthbearerAuth = "OAUTHBEARER_AUTH",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of authentication protocol, VPC components, or virtual host for your event source. For example:
+        /// ``"Type":"SASL_SCRAM_512_AUTH"``.
+        ///
+        /// \+ ``BASIC_AUTH`` – (Amazon MQ) The ASMlong secret that stores your broker credentials.
+        ///
+        /// \+ ``BASIC_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
+        /// authentication of your Apache Kafka brokers.
+        ///
+        /// \+ ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these
+        /// subnets to fetch data from your self-managed Apache Kafka cluster.
+        ///
+        /// \+ ``VPC_SECURITY_GROUP`` – (Self-managed Apache Kafka) The VPC security group used to manage access to your
+        /// self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``SASL_SCRAM_256_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for
+        /// SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``SASL_SCRAM_512_AUTH`` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret
+        /// key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``VIRTUAL_HOST`` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this
+        /// RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
+        ///
+        /// \+ ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your
+        /// secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password
+        /// (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
+        ///
+        /// \+ ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key
+        /// containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
+        SourceAccessConfigurationType[15] {
+            BasicAuth = "BASIC_AUTH",
+            VpcSubnet = "VPC_SUBNET",
+            VpcSecurityGroup = "VPC_SECURITY_GROUP",
+            SaslScram512Auth = "SASL_SCRAM_512_AUTH",
+            SaslScram256Auth = "SASL_SCRAM_256_AUTH",
+            VirtualHost = "VIRTUAL_HOST",
+            ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
+            ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
+            OauthbearerAuth = "OAUTHBEARER_AUTH",
+            OauthbearerScope = "OAUTHBEARER_SCOPE",
+            OauthbearerAudience = "OAUTHBEARER_AUDIENCE",
+            OauthbearerLogicalCluster = "OAUTHBEARER_LOGICAL_CLUSTER",
+            OauthbearerIdentityPool = "OAUTHBEARER_IDENTITY_POOL",
+            IamAuth = "IAM_AUTH",
+            IamOauthbearerAuth = "IAM_OAUTHBEARER_AUTH",
+        }
+    }
+
+    cfn_enum! {
+        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
+        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
+        /// lowest.
+        SystemLogLevel[3] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
+        }
     }
 }
 
@@ -2680,8 +3927,10 @@ pub mod function {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
+    pub use super::shared::FunctionScalingConfig;
+
     /// Configuration for the capacity provider that manages compute resources for Lambda functions.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CapacityProviderConfig {
         /// Configuration for Lambda-managed instances used by the capacity provider.
         ///
@@ -2725,7 +3974,7 @@ pub mod function {
     ///
     /// Changes to a deployment package in Amazon S3 or a container image in ECR are not detected automatically during stack
     /// updates. To update the function code, change the object key or version in the template.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Code {
         /// URI of a [container image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon ECR
         /// registry.
@@ -2827,7 +4076,7 @@ pub mod function {
     /// The [dead-letter
     /// queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed
     /// asynchronous invocations.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DeadLetterConfig {
         /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
         ///
@@ -2862,7 +4111,7 @@ pub mod function {
     /// including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS)
     /// customer managed key that is used to encrypt your durable execution's payload data, including input, output, and
     /// error payloads.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DurableConfig {
         /// The maximum time (in seconds) that a durable execution can run before timing out. This timeout applies to the
         /// entire durable execution, not individual function invocations.
@@ -2911,7 +4160,7 @@ pub mod function {
     /// A function's environment variable settings. You can use environment variables to adjust your function's behavior
     /// without updating code. An environment variable is a pair of strings that are stored in a function's version-specific
     /// configuration.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Environment {
         /// Environment variable key-value pairs. For more information, see [Using Lambda environment
         /// variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
@@ -2947,7 +4196,7 @@ pub mod function {
 
     /// The size of the function's ``/tmp`` directory in MB. The default value is 512, but it can be any whole number
     /// between 512 and 10,240 MB.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct EphemeralStorage {
         /// The size of the function's ``/tmp`` directory.
         ///
@@ -2976,7 +4225,7 @@ pub mod function {
     /// Details about the connection between a Lambda function and an [Amazon EFS file
     /// system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file
     /// system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct FileSystemConfig {
         /// The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that provides access to the
         /// file system.
@@ -3021,49 +4270,9 @@ pub mod function {
 
     property_type!(FileSystemConfig);
 
-    /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and
-    /// maximum number of execution environments that can be provisioned.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct FunctionScalingConfig {
-        /// The maximum number of execution environments that can be provisioned for the function.
-        ///
-        /// CloudFormation: `MaxExecutionEnvironments`.
-        pub max_execution_environments: Option<Val<i64>>,
-
-        /// The minimum number of execution environments to maintain for the function.
-        ///
-        /// CloudFormation: `MinExecutionEnvironments`.
-        pub min_execution_environments: Option<Val<i64>>,
-    }
-
-    impl FunctionScalingConfig {
-        /// A new `FunctionScalingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            max_execution_environments "MaxExecutionEnvironments": Val<i64>;
-            min_execution_environments "MinExecutionEnvironments": Val<i64>;
-        }
-    }
-
-    impl IntoValue for FunctionScalingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaxExecutionEnvironments", self.max_execution_environments);
-            put(&mut m, "MinExecutionEnvironments", self.min_execution_environments);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FunctionScalingConfig);
-
     /// Configuration values that override the container image Dockerfile settings. For more information, see [Container
     /// image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ImageConfig {
         /// Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a maximum of 1,500 parameters in
         /// the list.
@@ -3111,7 +4320,7 @@ pub mod function {
     property_type!(ImageConfig);
 
     /// Configuration for Lambda-managed instances used by the capacity provider.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct LambdaManagedInstancesCapacityProviderConfig {
         /// The Amazon Resource Name (ARN) of the capacity provider.
         ///
@@ -3159,7 +4368,7 @@ pub mod function {
     property_type!(LambdaManagedInstancesCapacityProviderConfig);
 
     /// The function's Amazon CloudWatch Logs configuration settings.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct LoggingConfig {
         /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only
         /// sends application logs at the selected level of detail and lower, where ``TRACE`` is the highest level and
@@ -3220,7 +4429,7 @@ pub mod function {
 
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime
     /// updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RuntimeManagementConfig {
         /// The ARN of the runtime version you want the function to use.
         ///
@@ -3277,7 +4486,7 @@ pub mod function {
     property_type!(RuntimeManagementConfig);
 
     /// Setting controls how your function accesses data from an Amazon S3 file system.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct S3FilesConfig {
         /// Specifies if a function reads from the file system for the lowest latency, or through Amazon S3 Files feature
         /// "direct Amazon S3 bucket reads" for the highest throughput. Valid values:
@@ -3320,7 +4529,7 @@ pub mod function {
     property_type!(S3FilesConfig);
 
     /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SnapStart {
         /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution environment when you
         /// publish a function version.
@@ -3350,7 +4559,7 @@ pub mod function {
     /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific
     /// tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after
     /// function creation.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct TenancyConfig {
         /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a
         /// specific tenant ID.
@@ -3379,7 +4588,7 @@ pub mod function {
 
     /// The function's [](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample
     /// and record incoming requests, set ``Mode`` to ``Active``.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct TracingConfig {
         /// The tracing mode.
         ///
@@ -3422,7 +4631,7 @@ pub mod function {
     /// To monitor network interfaces, CFN needs the ``ec2:DescribeNetworkInterfaces`` permission. It obtains this from the
     /// user or role that modifies the stack. If you don't provide this permission, CFN does not wait for network interfaces
     /// to be deleted.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct VpcConfig {
         /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
         ///
@@ -3672,93 +4881,6 @@ pub mod function {
         }
     }
 }
-/// The `AWS::Lambda::LayerVersion` resource.
-///
-/// Resource Type definition for AWS::Lambda::LayerVersion
-///
-/// `Ref` returns the primary identifier (`LayerVersionArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLayerVersion>`): `LayerVersionArn` (`attr_layer_version_arn`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnLayerVersion {
-    /// A list of compatible instruction set architectures.
-    ///
-    /// CloudFormation: `CompatibleArchitectures`.
-    pub compatible_architectures: Option<Val<Vec<layer_version::CompatibleArchitectures>>>,
-
-    /// A list of compatible function runtimes. Used for filtering with ListLayers and ListLayerVersions.
-    ///
-    /// CloudFormation: `CompatibleRuntimes`.
-    pub compatible_runtimes: Option<Val<Vec<layer_version::CompatibleRuntimes>>>,
-
-    /// The function layer archive.
-    ///
-    /// CloudFormation: `Content` (required).
-    pub content: Val<layer_version::Content>,
-
-    /// The description of the version.
-    ///
-    /// CloudFormation: `Description`.
-    pub description: Option<Val<String>>,
-
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    ///
-    /// CloudFormation: `LayerName`.
-    pub layer_name: Option<Val<String>>,
-
-    /// The layer's software license.
-    ///
-    /// CloudFormation: `LicenseInfo`.
-    pub license_info: Option<Val<String>>,
-}
-
-impl CfnLayerVersion {
-    /// A new `CfnLayerVersion` from its required properties (`Content`).
-    pub fn new(content: layer_version::Content) -> Self {
-        Self {
-            compatible_architectures: None,
-            compatible_runtimes: None,
-            content: content.into(),
-            description: None,
-            layer_name: None,
-            license_info: None,
-        }
-    }
-
-    setters! {
-        compatible_architectures "CompatibleArchitectures": Val<Vec<layer_version::CompatibleArchitectures>>;
-        compatible_runtimes "CompatibleRuntimes": Val<Vec<layer_version::CompatibleRuntimes>>;
-        description "Description": Val<String>;
-        layer_name "LayerName": Val<String>;
-        license_info "LicenseInfo": Val<String>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnLayerVersion {
-    const TYPE_NAME: &'static str = "AWS::Lambda::LayerVersion";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        put(&mut m, "CompatibleArchitectures", self.compatible_architectures);
-        put(&mut m, "CompatibleRuntimes", self.compatible_runtimes);
-        m.insert("Content".into(), self.content.into_value());
-        put(&mut m, "Description", self.description);
-        put(&mut m, "LayerName", self.layer_name);
-        put(&mut m, "LicenseInfo", self.license_info);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnLayerVersion`].
-impl Handle<CfnLayerVersion> {
-    ///
-    /// `Fn::GetAtt` `LayerVersionArn`.
-    #[inline]
-    pub fn attr_layer_version_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("LayerVersionArn"))
-    }
-}
 
 /// Property types and enums of [`CfnLayerVersion`] (`AWS::Lambda::LayerVersion`).
 pub mod layer_version {
@@ -3766,7 +4888,7 @@ pub mod layer_version {
     use crate::l1::put;
 
     /// `Content` property type of `AWS::Lambda::LayerVersion`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Content {
         /// The Amazon S3 bucket of the layer archive.
         ///
@@ -3893,264 +5015,6 @@ pub mod layer_version {
         }
     }
 }
-/// The `AWS::Lambda::LayerVersionPermission` resource.
-///
-/// Schema for Lambda LayerVersionPermission
-///
-/// `Ref` returns the primary identifier (`Id`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLayerVersionPermission>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnLayerVersionPermission {
-    /// The API action that grants access to the layer.
-    ///
-    /// CloudFormation: `Action` (required).
-    pub action: Val<String>,
-
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    ///
-    /// CloudFormation: `LayerVersionArn` (required).
-    pub layer_version_arn: Val<String>,
-
-    /// With the principal set to *, grant permission to all accounts in the specified organization.
-    ///
-    /// CloudFormation: `OrganizationId`.
-    pub organization_id: Option<Val<String>>,
-
-    /// An account ID, or * to grant layer usage permission to all accounts in an organization, or all AWS accounts (if
-    /// organizationId is not specified).
-    ///
-    /// CloudFormation: `Principal` (required).
-    pub principal: Val<String>,
-}
-
-impl CfnLayerVersionPermission {
-    /// A new `CfnLayerVersionPermission` from its required properties (`Action`, `LayerVersionArn`, `Principal`).
-    pub fn new(
-        action: impl Into<Val<String>>,
-        layer_version_arn: impl Into<Val<String>>,
-        principal: impl Into<Val<String>>,
-    ) -> Self {
-        Self {
-            action: action.into(),
-            layer_version_arn: layer_version_arn.into(),
-            organization_id: None,
-            principal: principal.into(),
-        }
-    }
-
-    setters! {
-        organization_id "OrganizationId": Val<String>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnLayerVersionPermission {
-    const TYPE_NAME: &'static str = "AWS::Lambda::LayerVersionPermission";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("Action".into(), self.action.into_value());
-        m.insert("LayerVersionArn".into(), self.layer_version_arn.into_value());
-        put(&mut m, "OrganizationId", self.organization_id);
-        m.insert("Principal".into(), self.principal.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnLayerVersionPermission`].
-impl Handle<CfnLayerVersionPermission> {
-    /// ID generated by service
-    ///
-    /// `Fn::GetAtt` `Id`.
-    #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        Val::expr(self.get_att("Id"))
-    }
-}
-/// The `AWS::Lambda::MicrovmImage` resource.
-///
-/// Resource Type definition for AWS::Lambda::MicrovmImage
-///
-/// `Ref` returns the primary identifier (`ImageArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMicrovmImage>`): `ImageArn` (`attr_image_arn`), `State`
-/// (`attr_state`), `LatestActiveImageVersion` (`attr_latest_active_image_version`), `LatestFailedImageVersion`
-/// (`attr_latest_failed_image_version`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnMicrovmImage {
-    /// CloudFormation: `AdditionalOsCapabilities` (required).
-    pub additional_os_capabilities: Val<Vec<microvm_image::AdditionalOsCapabilities>>,
-
-    /// ARN of the base MicroVM image.
-    ///
-    /// CloudFormation: `BaseImageArn` (required).
-    pub base_image_arn: Val<String>,
-
-    /// Specific version of the base MicroVM image to use.
-    ///
-    /// CloudFormation: `BaseImageVersion` (required).
-    pub base_image_version: Val<String>,
-
-    /// ARN of the IAM build role.
-    ///
-    /// CloudFormation: `BuildRoleArn` (required).
-    pub build_role_arn: Val<String>,
-
-    /// Code artifact for the active MicroVM image.
-    ///
-    /// CloudFormation: `CodeArtifact` (required).
-    pub code_artifact: Val<microvm_image::CodeArtifact>,
-
-    /// CloudFormation: `CpuConfigurations` (required).
-    pub cpu_configurations: Val<Vec<microvm_image::CpuConfiguration>>,
-
-    /// Human-readable description of the MicroVM image and its purpose.
-    ///
-    /// CloudFormation: `Description` (required).
-    pub description: Val<String>,
-
-    /// CloudFormation: `EgressNetworkConnectors` (required).
-    pub egress_network_connectors: Val<Vec<String>>,
-
-    /// Environment variables to set in the container during the snapshot build.
-    ///
-    /// CloudFormation: `EnvironmentVariables` (required).
-    pub environment_variables: Val<Vec<microvm_image::EnvironmentVariable>>,
-
-    /// CloudFormation: `Hooks` (required).
-    pub hooks: Val<microvm_image::Hooks>,
-
-    /// Configuration for MicroVM image logging.
-    ///
-    /// CloudFormation: `Logging` (required).
-    pub logging: Val<microvm_image::Logging>,
-
-    /// Unique name for the MicroVM image within the account.
-    ///
-    /// CloudFormation: `Name` (required).
-    pub name: Val<String>,
-
-    /// CloudFormation: `Resources` (required).
-    pub resources: Val<Vec<microvm_image::Resources>>,
-
-    /// Key-value pairs to associate with the MicroVM image for organization and management.
-    ///
-    /// CloudFormation: `Tags`.
-    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-}
-
-impl CfnMicrovmImage {
-    /// A new `CfnMicrovmImage` from its required properties (`AdditionalOsCapabilities`, `BaseImageArn`,
-    /// `BaseImageVersion`, `BuildRoleArn`, `CodeArtifact`, `CpuConfigurations`, `Description`,
-    /// `EgressNetworkConnectors`, `EnvironmentVariables`, `Hooks`, `Logging`, `Name`, `Resources`).
-    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
-    pub fn new(
-        additional_os_capabilities: impl Into<Val<Vec<microvm_image::AdditionalOsCapabilities>>>,
-        base_image_arn: impl Into<Val<String>>,
-        base_image_version: impl Into<Val<String>>,
-        build_role_arn: impl Into<Val<String>>,
-        code_artifact: microvm_image::CodeArtifact,
-        cpu_configurations: impl Into<Val<Vec<microvm_image::CpuConfiguration>>>,
-        description: impl Into<Val<String>>,
-        egress_network_connectors: impl Into<Val<Vec<String>>>,
-        environment_variables: impl Into<Val<Vec<microvm_image::EnvironmentVariable>>>,
-        hooks: microvm_image::Hooks,
-        logging: microvm_image::Logging,
-        name: impl Into<Val<String>>,
-        resources: impl Into<Val<Vec<microvm_image::Resources>>>,
-    ) -> Self {
-        Self {
-            additional_os_capabilities: additional_os_capabilities.into(),
-            base_image_arn: base_image_arn.into(),
-            base_image_version: base_image_version.into(),
-            build_role_arn: build_role_arn.into(),
-            code_artifact: code_artifact.into(),
-            cpu_configurations: cpu_configurations.into(),
-            description: description.into(),
-            egress_network_connectors: egress_network_connectors.into(),
-            environment_variables: environment_variables.into(),
-            hooks: hooks.into(),
-            logging: logging.into(),
-            name: name.into(),
-            resources: resources.into(),
-            tags: None,
-        }
-    }
-
-    setters! {
-        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnMicrovmImage {
-    const TYPE_NAME: &'static str = "AWS::Lambda::MicrovmImage";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("AdditionalOsCapabilities".into(), self.additional_os_capabilities.into_value());
-        m.insert("BaseImageArn".into(), self.base_image_arn.into_value());
-        m.insert("BaseImageVersion".into(), self.base_image_version.into_value());
-        m.insert("BuildRoleArn".into(), self.build_role_arn.into_value());
-        m.insert("CodeArtifact".into(), self.code_artifact.into_value());
-        m.insert("CpuConfigurations".into(), self.cpu_configurations.into_value());
-        m.insert("Description".into(), self.description.into_value());
-        m.insert("EgressNetworkConnectors".into(), self.egress_network_connectors.into_value());
-        m.insert("EnvironmentVariables".into(), self.environment_variables.into_value());
-        m.insert("Hooks".into(), self.hooks.into_value());
-        m.insert("Logging".into(), self.logging.into_value());
-        m.insert("Name".into(), self.name.into_value());
-        m.insert("Resources".into(), self.resources.into_value());
-        put(&mut m, "Tags", self.tags);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnMicrovmImage`].
-impl Handle<CfnMicrovmImage> {
-    /// ARN of the MicroVM image.
-    ///
-    /// `Fn::GetAtt` `ImageArn`.
-    #[inline]
-    pub fn attr_image_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("ImageArn"))
-    }
-    ///
-    /// `Fn::GetAtt` `State`.
-    #[inline]
-    pub fn attr_state(&self) -> Val<String> {
-        Val::expr(self.get_att("State"))
-    }
-    /// The latest active version of the MicroVM image.
-    ///
-    /// `Fn::GetAtt` `LatestActiveImageVersion`.
-    #[inline]
-    pub fn attr_latest_active_image_version(&self) -> Val<String> {
-        Val::expr(self.get_att("LatestActiveImageVersion"))
-    }
-    /// The latest failed version of the MicroVM image.
-    ///
-    /// `Fn::GetAtt` `LatestFailedImageVersion`.
-    #[inline]
-    pub fn attr_latest_failed_image_version(&self) -> Val<String> {
-        Val::expr(self.get_att("LatestFailedImageVersion"))
-    }
-    /// Timestamp when the MicroVM image was created.
-    ///
-    /// `Fn::GetAtt` `CreatedAt`.
-    #[inline]
-    pub fn attr_created_at(&self) -> Val<String> {
-        Val::expr(self.get_att("CreatedAt"))
-    }
-    /// Timestamp when the MicroVM image was updated.
-    ///
-    /// `Fn::GetAtt` `UpdatedAt`.
-    #[inline]
-    pub fn attr_updated_at(&self) -> Val<String> {
-        Val::expr(self.get_att("UpdatedAt"))
-    }
-}
 
 /// Property types and enums of [`CfnMicrovmImage`] (`AWS::Lambda::MicrovmImage`).
 pub mod microvm_image {
@@ -4158,7 +5022,7 @@ pub mod microvm_image {
     use crate::l1::put;
 
     /// `CloudWatchLogging` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct CloudWatchLogging {
         /// CloudFormation: `LogGroup`.
         pub log_group: Option<Val<String>>,
@@ -4193,7 +5057,7 @@ pub mod microvm_image {
     property_type!(CloudWatchLogging);
 
     /// `CodeArtifact` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CodeArtifact {
         /// CloudFormation: `Uri` (required).
         pub uri: Val<String>,
@@ -4218,7 +5082,7 @@ pub mod microvm_image {
     property_type!(CodeArtifact);
 
     /// `CpuConfiguration` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CpuConfiguration {
         /// CloudFormation: `Architecture` (required).
         pub architecture: Val<Architecture>,
@@ -4243,7 +5107,7 @@ pub mod microvm_image {
     property_type!(CpuConfiguration);
 
     /// `EnvironmentVariable` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct EnvironmentVariable {
         /// CloudFormation: `Key` (required).
         pub key: Val<String>,
@@ -4272,7 +5136,7 @@ pub mod microvm_image {
     property_type!(EnvironmentVariable);
 
     /// `Hooks` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Hooks {
         /// CloudFormation: `MicrovmHooks`.
         pub microvm_hooks: Option<Val<MicrovmHooks>>,
@@ -4312,7 +5176,7 @@ pub mod microvm_image {
     property_type!(Hooks);
 
     /// `Logging` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Logging {
         /// CloudFormation: `CloudWatch`.
         pub cloud_watch: Option<Val<CloudWatchLogging>>,
@@ -4347,7 +5211,7 @@ pub mod microvm_image {
     property_type!(Logging);
 
     /// `MicrovmHooks` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct MicrovmHooks {
         /// CloudFormation: `Resume`.
         pub resume: Option<Val<HookState>>,
@@ -4412,7 +5276,7 @@ pub mod microvm_image {
     property_type!(MicrovmHooks);
 
     /// `MicrovmImageHooks` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct MicrovmImageHooks {
         /// CloudFormation: `Ready`.
         pub ready: Option<Val<HookState>>,
@@ -4457,7 +5321,7 @@ pub mod microvm_image {
     property_type!(MicrovmImageHooks);
 
     /// `Resources` property type of `AWS::Lambda::MicrovmImage`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Resources {
         /// CloudFormation: `MinimumMemoryInMiB` (required).
         pub minimum_memory_in_mib: Val<i64>,
@@ -4500,92 +5364,6 @@ pub mod microvm_image {
         }
     }
 }
-/// The `AWS::Lambda::NetworkConnector` resource.
-///
-/// Resource Type definition for AWS::Lambda::NetworkConnector
-///
-/// `Ref` returns the primary identifier (`Arn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnNetworkConnector>`): `Arn` (`attr_arn`), `State`
-/// (`attr_state`), `LatestVersionArn` (`attr_latest_version_arn`), `LatestVersion` (`attr_latest_version`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnNetworkConnector {
-    /// CloudFormation: `Configuration` (required).
-    pub configuration: Val<network_connector::Config>,
-
-    /// CloudFormation: `Name`.
-    pub name: Option<Val<String>>,
-
-    /// CloudFormation: `OperatorRole`.
-    pub operator_role: Option<Val<String>>,
-
-    /// A list of tags to apply to the network connector. Use tags to categorize network connectors for cost allocation,
-    /// access control, or operational management.
-    ///
-    /// CloudFormation: `Tags`.
-    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-}
-
-impl CfnNetworkConnector {
-    /// A new `CfnNetworkConnector` from its required properties (`Configuration`).
-    pub fn new(configuration: network_connector::Config) -> Self {
-        Self { configuration: configuration.into(), name: None, operator_role: None, tags: None }
-    }
-
-    setters! {
-        name "Name": Val<String>;
-        operator_role "OperatorRole": Val<String>;
-        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnNetworkConnector {
-    const TYPE_NAME: &'static str = "AWS::Lambda::NetworkConnector";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("Configuration".into(), self.configuration.into_value());
-        put(&mut m, "Name", self.name);
-        put(&mut m, "OperatorRole", self.operator_role);
-        put(&mut m, "Tags", self.tags);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnNetworkConnector`].
-impl Handle<CfnNetworkConnector> {
-    /// The Amazon Resource Name (ARN) of the network connector.
-    ///
-    /// `Fn::GetAtt` `Arn`.
-    #[inline]
-    pub fn attr_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("Arn"))
-    }
-    /// The current state of the network connector.
-    ///
-    /// `Fn::GetAtt` `State`.
-    #[inline]
-    pub fn attr_state(&self) -> Val<String> {
-        Val::expr(self.get_att("State"))
-    }
-    /// The qualified Amazon Resource Name (ARN) of the network connector's latest version. Includes the immutable
-    /// version suffix and can be used to pin to a specific version.
-    ///
-    /// `Fn::GetAtt` `LatestVersionArn`.
-    #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("LatestVersionArn"))
-    }
-    /// The version number of the network connector's latest version. Updates to the connector's configuration create a
-    /// new immutable version; this attribute exposes the most recent one.
-    ///
-    /// `Fn::GetAtt` `LatestVersion`.
-    #[inline]
-    pub fn attr_latest_version(&self) -> Val<i64> {
-        Val::expr(self.get_att("LatestVersion"))
-    }
-}
 
 /// Property types and enums of [`CfnNetworkConnector`] (`AWS::Lambda::NetworkConnector`).
 pub mod network_connector {
@@ -4593,7 +5371,7 @@ pub mod network_connector {
 
     /// The network configuration for the connector. Specify a VpcEgressConfiguration to enable outbound traffic routing
     /// through your VPC.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Config {
         /// CloudFormation: `VpcEgressConfiguration` (required).
         pub vpc_egress_configuration: Val<VpcEgressConfiguration>,
@@ -4619,7 +5397,7 @@ pub mod network_connector {
 
     /// The VPC egress configuration for the network connector. Specifies the subnets, security groups, and network protocol
     /// for routing outbound traffic through your VPC.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct VpcEgressConfiguration {
         /// The types of Lambda compute resources that can use this connector. Supported values are MicroVm and WebFunction.
         ///
@@ -4693,160 +5471,6 @@ pub mod network_connector {
         }
     }
 }
-/// The `AWS::Lambda::Permission` resource.
-///
-/// The ``AWS::Lambda::Permission`` resource grants an AWS service or another account permission to use a function. You
-/// can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias.
-/// If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke
-/// the function.
-///
-/// To grant permission to another account, specify the account ID as the ``Principal``. To grant permission to an
-/// organization defined in AOlong, specify the organization ID as the ``PrincipalOrgID``. For AWS services, the
-/// principal is a domain-style identifier defined by the service, like ``s3.amazonaws.com`` or ``sns.amazonaws.com``.
-/// For AWS services, you can also specify the ARN of the associated resource as the ``SourceArn``. If you grant
-/// permission to a service principal without specifying the source, other accounts could potentially configure
-/// resources in their account to invoke your Lambda function.
-///
-/// If your function has a function URL, you can specify the ``FunctionUrlAuthType`` parameter. This adds a condition to
-/// your permission that only applies when your function URL's ``AuthType`` matches the specified
-/// ``FunctionUrlAuthType``. For more information about the ``AuthType`` parameter, see [Control access to function
-/// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-///
-/// This resource adds a statement to a resource-based permission policy for the function. For more information about
-/// function policies, see [Lambda Function
-/// Policies](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
-///
-/// `Ref` returns the primary identifier (`FunctionName`, `Id`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnPermission>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnPermission {
-    /// The action that the principal can use on the function. For example, ``lambda:InvokeFunction`` or
-    /// ``lambda:GetFunction``.
-    ///
-    /// CloudFormation: `Action` (required).
-    pub action: Val<String>,
-
-    /// For Alexa Smart Home functions, a token that the invoker must supply.
-    ///
-    /// CloudFormation: `EventSourceToken`.
-    pub event_source_token: Option<Val<String>>,
-
-    /// The name or ARN of the Lambda function, version, or alias.
-    ///
-    /// \**Name formats**
-    ///
-    /// \+ *Function name* – ``my-function`` (name-only), ``my-function:v1`` (with alias).
-    ///
-    /// \+ *Function ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-    ///
-    /// \+ *Partial ARN* – ``123456789012:function:my-function``.
-    ///
-    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full
-    /// ARN. If you specify only the function name, it is limited to 64 characters in length.
-    ///
-    /// CloudFormation: `FunctionName` (required).
-    pub function_name: Val<String>,
-
-    /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to
-    /// authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint.
-    /// For more information, see [Control access to Lambda function
-    /// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    ///
-    /// CloudFormation: `FunctionUrlAuthType`.
-    pub function_url_auth_type: Option<Val<permission::FunctionUrlAuthType>>,
-
-    /// Indicates whether the permission applies when the function is invoked through a function URL.
-    ///
-    /// CloudFormation: `InvokedViaFunctionUrl`.
-    pub invoked_via_function_url: Option<Val<bool>>,
-
-    /// The AWS-service, AWS-account, IAM user, or IAM role that invokes the function. If you specify a service, use
-    /// ``SourceArn`` or ``SourceAccount`` to limit who can invoke the function through that service.
-    ///
-    /// CloudFormation: `Principal` (required).
-    pub principal: Val<String>,
-
-    /// The identifier for your organization in AOlong. Use this to grant permissions to all the AWS-accounts under this
-    /// organization.
-    ///
-    /// CloudFormation: `PrincipalOrgID`.
-    pub principal_org_id: Option<Val<String>>,
-
-    /// For AWS-service, the ID of the AWS-account that owns the resource. Use this together with ``SourceArn`` to
-    /// ensure that the specified account owns the resource. It is possible for an Amazon S3 bucket to be deleted by its
-    /// owner and recreated by another account.
-    ///
-    /// CloudFormation: `SourceAccount`.
-    pub source_account: Option<Val<String>>,
-
-    /// For AWS-services, the ARN of the AWS resource that invokes the function. For example, an Amazon S3 bucket or
-    /// Amazon SNS topic.
-    ///
-    /// Note that Lambda configures the comparison using the ``StringLike`` operator.
-    ///
-    /// CloudFormation: `SourceArn`.
-    pub source_arn: Option<Val<String>>,
-}
-
-impl CfnPermission {
-    /// A new `CfnPermission` from its required properties (`Action`, `FunctionName`, `Principal`).
-    pub fn new(
-        action: impl Into<Val<String>>,
-        function_name: impl Into<Val<String>>,
-        principal: impl Into<Val<String>>,
-    ) -> Self {
-        Self {
-            action: action.into(),
-            event_source_token: None,
-            function_name: function_name.into(),
-            function_url_auth_type: None,
-            invoked_via_function_url: None,
-            principal: principal.into(),
-            principal_org_id: None,
-            source_account: None,
-            source_arn: None,
-        }
-    }
-
-    setters! {
-        event_source_token "EventSourceToken": Val<String>;
-        function_url_auth_type "FunctionUrlAuthType": Val<permission::FunctionUrlAuthType>;
-        invoked_via_function_url "InvokedViaFunctionUrl": Val<bool>;
-        principal_org_id "PrincipalOrgID": Val<String>;
-        source_account "SourceAccount": Val<String>;
-        source_arn "SourceArn": Val<String>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnPermission {
-    const TYPE_NAME: &'static str = "AWS::Lambda::Permission";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("Action".into(), self.action.into_value());
-        put(&mut m, "EventSourceToken", self.event_source_token);
-        m.insert("FunctionName".into(), self.function_name.into_value());
-        put(&mut m, "FunctionUrlAuthType", self.function_url_auth_type);
-        put(&mut m, "InvokedViaFunctionUrl", self.invoked_via_function_url);
-        m.insert("Principal".into(), self.principal.into_value());
-        put(&mut m, "PrincipalOrgID", self.principal_org_id);
-        put(&mut m, "SourceAccount", self.source_account);
-        put(&mut m, "SourceArn", self.source_arn);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnPermission`].
-impl Handle<CfnPermission> {
-    ///
-    /// `Fn::GetAtt` `Id`.
-    #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        Val::expr(self.get_att("Id"))
-    }
-}
 
 /// Property types and enums of [`CfnPermission`] (`AWS::Lambda::Permission`).
 pub mod permission {
@@ -4862,182 +5486,6 @@ pub mod permission {
         }
     }
 }
-/// The `AWS::Lambda::ResourcePolicy` resource.
-///
-/// Use the ``AWS::Lambda::ResourcePolicy`` resource to attach a resource-based policy to a LAM resource. A
-/// resource-based policy applies to a single LAM resource, for example, a function, function version, or function
-/// alias. To learn more about using resource-based policies with LAM, see [Working with resource-based policies
-/// in](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) in the *Developer Guide*.
-///
-/// You can use resource-based policies to grant permissions to other AWS services, AWS accounts and organizations, and
-/// IAM users and roles to access your LAM resource. You can also deny access to specific entities, and use the full
-/// range of IAM global condition keys to further restrict who has access to your LAM resource. For example, you can
-/// limit access to calls originating from a specified IP address or VPC.
-///
-/// A resource-based policy is a JSON document containing a number of statements. Each statement defines the entities
-/// you want to grant permission to, the API actions you want to allow or deny, and the LAM resource you want the
-/// statement to apply to. A statement can also optionally include an array of logical conditions using the IAM global
-/// condition keys.
-///
-/// To use the ``AWS::Lambda::ResourcePolicy`` resource, make sure that you have the [resource-based policy permissions
-/// for
-/// Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#access-control-resource-based-permissions).
-///
-/// To learn more about creating resource-based policies, see [Policies and permissions
-/// in](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html) in the *User Guide*. For more information
-/// about example policies for providing permissions to AWS services, other AWS accounts, and IAM users and roles, see
-/// [Example resource-based policies for
-/// functions](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-examples.html) in the *Developer
-/// Guide*.
-///
-/// \**Avoid mixing permission resource types**
-///
-/// To grant permissions to access your function, we recommend using the ``AWS::Lambda::ResourcePolicy`` resource to set
-/// access permissions. With this resource, you have more flexibility and fine-grained control than
-/// ``AWS::Lambda::Permission``. This resource grants an AWS service or another account permission to call a particular
-/// API action on a function.
-///
-/// You can also use the ``AWS::Lambda::Permission`` resource, however using both ``AWS::Lambda::Permission`` and
-/// ``AWS::Lambda::ResourcePolicy`` to set permissions on a function can result in errors. Permissions defined in
-/// ``AWS::Lambda::Permission`` can be unintentionally overwritten, whether in a single CFN stack or across multiple
-/// stacks. Don't use both resource types to set permissions on a function.
-///
-/// To migrate existing permissions for a function from ``AWS::Lambda::Permission`` to ``AWS::Lambda::ResourcePolicy``,
-/// do the following:
-///
-/// 1\. Set a ``Retain``[deletion
-/// policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) on the
-/// ``AWS::Lambda::Permission`` resources you want to migrate. This is necessary so that Lambda does not delete
-/// statements with the same statement ID when you delete these resources.
-///
-/// 1\. Use the [GetResourcePolicy](https://docs.aws.amazon.com/lambda/latest/api/API_GetResourcePolicy.html)LAM API to
-/// retrieve the resource-based policy currently attached to the function.
-///
-/// 1\. Use this policy to create a new ``AWS::Lambda::ResourcePolicy`` resource.
-///
-/// 1\. Delete all the existing ``AWS::Lambda::Permission`` resources for the function.
-///
-/// `Ref` returns the primary identifier (`ResourceArn`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnResourcePolicy {
-    /// The policy document you want to add to your LAM resource. This is formatted as a JSON string.
-    ///
-    /// For more information, see [Working with resource-based policies
-    /// in](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) in the *Developer Guide*.
-    ///
-    /// CloudFormation: `PolicyDocument` (required).
-    pub policy_document: Value,
-
-    /// CloudFormation: `ResourceArn` (required).
-    pub resource_arn: Val<String>,
-}
-
-impl CfnResourcePolicy {
-    /// A new `CfnResourcePolicy` from its required properties (`PolicyDocument`, `ResourceArn`).
-    pub fn new(policy_document: impl Into<Value>, resource_arn: impl Into<Val<String>>) -> Self {
-        Self { policy_document: policy_document.into(), resource_arn: resource_arn.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnResourcePolicy {
-    const TYPE_NAME: &'static str = "AWS::Lambda::ResourcePolicy";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("PolicyDocument".into(), self.policy_document.into_value());
-        m.insert("ResourceArn".into(), self.resource_arn.into_value());
-        m
-    }
-}
-/// The `AWS::Lambda::Url` resource.
-///
-/// Resource Type definition for AWS::Lambda::Url
-///
-/// `Ref` returns the primary identifier (`FunctionArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnUrl>`): `FunctionUrl` (`attr_function_url`), `FunctionArn`
-/// (`attr_function_arn`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnUrl {
-    /// Can be either AWS_IAM if the requests are authorized via IAM, or NONE if no authorization is configured on the
-    /// Function URL.
-    ///
-    /// CloudFormation: `AuthType` (required).
-    pub auth_type: Val<url::AuthType>,
-
-    /// CloudFormation: `Cors`.
-    pub cors: Option<Val<url::Cors>>,
-
-    /// The invocation mode for the function's URL. Set to BUFFERED if you want to buffer responses before returning
-    /// them to the client. Set to RESPONSE_STREAM if you want to stream responses, allowing faster time to first byte
-    /// and larger response payload sizes. If not set, defaults to BUFFERED.
-    ///
-    /// CloudFormation: `InvokeMode`.
-    pub invoke_mode: Option<Val<url::InvokeMode>>,
-
-    /// The alias qualifier for the target function. If TargetFunctionArn is unqualified then Qualifier must be passed.
-    ///
-    /// CloudFormation: `Qualifier`.
-    pub qualifier: Option<Val<String>>,
-
-    /// The Amazon Resource Name (ARN) of the function associated with the Function URL.
-    ///
-    /// CloudFormation: `TargetFunctionArn` (required).
-    pub target_function_arn: Val<String>,
-}
-
-impl CfnUrl {
-    /// A new `CfnUrl` from its required properties (`AuthType`, `TargetFunctionArn`).
-    pub fn new(auth_type: impl Into<Val<url::AuthType>>, target_function_arn: impl Into<Val<String>>) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            cors: None,
-            invoke_mode: None,
-            qualifier: None,
-            target_function_arn: target_function_arn.into(),
-        }
-    }
-
-    setters! {
-        cors "Cors": Val<url::Cors>;
-        invoke_mode "InvokeMode": Val<url::InvokeMode>;
-        qualifier "Qualifier": Val<String>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnUrl {
-    const TYPE_NAME: &'static str = "AWS::Lambda::Url";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("AuthType".into(), self.auth_type.into_value());
-        put(&mut m, "Cors", self.cors);
-        put(&mut m, "InvokeMode", self.invoke_mode);
-        put(&mut m, "Qualifier", self.qualifier);
-        m.insert("TargetFunctionArn".into(), self.target_function_arn.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnUrl`].
-impl Handle<CfnUrl> {
-    /// The generated url for this resource.
-    ///
-    /// `Fn::GetAtt` `FunctionUrl`.
-    #[inline]
-    pub fn attr_function_url(&self) -> Val<String> {
-        Val::expr(self.get_att("FunctionUrl"))
-    }
-    /// The full Amazon Resource Name (ARN) of the function associated with the Function URL.
-    ///
-    /// `Fn::GetAtt` `FunctionArn`.
-    #[inline]
-    pub fn attr_function_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("FunctionArn"))
-    }
-}
 
 /// Property types and enums of [`CfnUrl`] (`AWS::Lambda::Url`).
 pub mod url {
@@ -5045,7 +5493,7 @@ pub mod url {
     use crate::l1::put;
 
     /// `Cors` property type of `AWS::Lambda::Url`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Cors {
         /// Specifies whether credentials are included in the CORS request.
         ///
@@ -5140,154 +5588,16 @@ pub mod url {
         }
     }
 }
-/// The `AWS::Lambda::Version` resource.
-///
-/// Resource Type definition for AWS::Lambda::Version
-///
-/// `Ref` returns the primary identifier (`FunctionArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnVersion>`): `Version` (`attr_version`), `FunctionArn`
-/// (`attr_function_arn`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnVersion {
-    /// Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing
-    /// a version if the function code has changed since you last updated it. Updates are not supported for this
-    /// property.
-    ///
-    /// CloudFormation: `CodeSha256`.
-    pub code_sha256: Option<Val<String>>,
-
-    /// A description for the version to override the description in the function configuration. Updates are not
-    /// supported for this property.
-    ///
-    /// CloudFormation: `Description`.
-    pub description: Option<Val<String>>,
-
-    /// The name of the Lambda function.
-    ///
-    /// CloudFormation: `FunctionName` (required).
-    pub function_name: Val<String>,
-
-    /// The scaling configuration to apply to the function, including minimum and maximum execution environment limits.
-    ///
-    /// CloudFormation: `FunctionScalingConfig`.
-    pub function_scaling_config: Option<Val<version::FunctionScalingConfig>>,
-
-    /// Specifies a provisioned concurrency configuration for a function's version. Updates are not supported for this
-    /// property.
-    ///
-    /// CloudFormation: `ProvisionedConcurrencyConfig`.
-    pub provisioned_concurrency_config: Option<Val<version::ProvisionedConcurrencyConfiguration>>,
-
-    /// Specifies the runtime management configuration of a function. Displays runtimeVersionArn only for Manual.
-    ///
-    /// CloudFormation: `RuntimePolicy`.
-    pub runtime_policy: Option<Val<version::RuntimePolicy>>,
-}
-
-impl CfnVersion {
-    /// A new `CfnVersion` from its required properties (`FunctionName`).
-    pub fn new(function_name: impl Into<Val<String>>) -> Self {
-        Self {
-            code_sha256: None,
-            description: None,
-            function_name: function_name.into(),
-            function_scaling_config: None,
-            provisioned_concurrency_config: None,
-            runtime_policy: None,
-        }
-    }
-
-    setters! {
-        code_sha256 "CodeSha256": Val<String>;
-        description "Description": Val<String>;
-        function_scaling_config "FunctionScalingConfig": Val<version::FunctionScalingConfig>;
-        provisioned_concurrency_config "ProvisionedConcurrencyConfig": Val<version::ProvisionedConcurrencyConfiguration>;
-        runtime_policy "RuntimePolicy": Val<version::RuntimePolicy>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnVersion {
-    const TYPE_NAME: &'static str = "AWS::Lambda::Version";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        put(&mut m, "CodeSha256", self.code_sha256);
-        put(&mut m, "Description", self.description);
-        m.insert("FunctionName".into(), self.function_name.into_value());
-        put(&mut m, "FunctionScalingConfig", self.function_scaling_config);
-        put(&mut m, "ProvisionedConcurrencyConfig", self.provisioned_concurrency_config);
-        put(&mut m, "RuntimePolicy", self.runtime_policy);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnVersion`].
-impl Handle<CfnVersion> {
-    /// The version number.
-    ///
-    /// `Fn::GetAtt` `Version`.
-    #[inline]
-    pub fn attr_version(&self) -> Val<String> {
-        Val::expr(self.get_att("Version"))
-    }
-    /// The ARN of the version.
-    ///
-    /// `Fn::GetAtt` `FunctionArn`.
-    #[inline]
-    pub fn attr_function_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("FunctionArn"))
-    }
-}
 
 /// Property types and enums of [`CfnVersion`] (`AWS::Lambda::Version`).
 pub mod version {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
-    /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and
-    /// maximum number of execution environments that can be provisioned.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct FunctionScalingConfig {
-        /// The maximum number of execution environments that can be provisioned for the function.
-        ///
-        /// CloudFormation: `MaxExecutionEnvironments`.
-        pub max_execution_environments: Option<Val<i64>>,
-
-        /// The minimum number of execution environments to maintain for the function.
-        ///
-        /// CloudFormation: `MinExecutionEnvironments`.
-        pub min_execution_environments: Option<Val<i64>>,
-    }
-
-    impl FunctionScalingConfig {
-        /// A new `FunctionScalingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            max_execution_environments "MaxExecutionEnvironments": Val<i64>;
-            min_execution_environments "MinExecutionEnvironments": Val<i64>;
-        }
-    }
-
-    impl IntoValue for FunctionScalingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaxExecutionEnvironments", self.max_execution_environments);
-            put(&mut m, "MinExecutionEnvironments", self.min_execution_environments);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FunctionScalingConfig);
+    pub use super::shared::FunctionScalingConfig;
 
     /// A provisioned concurrency configuration for a function's version.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ProvisionedConcurrencyConfiguration {
         /// The amount of provisioned concurrency to allocate for the version.
         ///
@@ -5314,7 +5624,7 @@ pub mod version {
     property_type!(ProvisionedConcurrencyConfiguration);
 
     /// Runtime Management Config of a function.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RuntimePolicy {
         /// The ARN of the runtime the function is configured to use. If the runtime update mode is manual, the ARN is
         /// returned, otherwise null is returned.
@@ -5351,278 +5661,6 @@ pub mod version {
 
     property_type!(RuntimePolicy);
 }
-/// The `AWS::Lambda::WebFunction` resource.
-///
-/// Resource Type definition for AWS::Lambda::WebFunction. Creates a Lambda Web function container.
-///
-/// `Ref` returns the primary identifier (`FunctionArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWebFunction>`): `FunctionArn` (`attr_function_arn`), `State`
-/// (`attr_state`), `StateReason` (`attr_state_reason`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
-/// (`attr_updated_at`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnWebFunction {
-    /// The name of the web function. The name can contain letters, numbers, hyphens (-), and underscores (_), and
-    /// cannot begin or end with a hyphen or an underscore. The length constraint applies only to the full ARN. If you
-    /// specify only the function name, it is limited to 64 characters in length.
-    ///
-    /// CloudFormation: `FunctionName` (required).
-    pub function_name: Val<String>,
-
-    /// A list of tags to apply to the function.
-    ///
-    /// CloudFormation: `Tags`.
-    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-}
-
-impl CfnWebFunction {
-    /// A new `CfnWebFunction` from its required properties (`FunctionName`).
-    pub fn new(function_name: impl Into<Val<String>>) -> Self {
-        Self { function_name: function_name.into(), tags: None }
-    }
-
-    setters! {
-        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnWebFunction {
-    const TYPE_NAME: &'static str = "AWS::Lambda::WebFunction";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("FunctionName".into(), self.function_name.into_value());
-        put(&mut m, "Tags", self.tags);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnWebFunction`].
-impl Handle<CfnWebFunction> {
-    /// The Amazon Resource Name (ARN) of the function.
-    ///
-    /// `Fn::GetAtt` `FunctionArn`.
-    #[inline]
-    pub fn attr_function_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("FunctionArn"))
-    }
-    /// The current state of the function.
-    ///
-    /// `Fn::GetAtt` `State`.
-    #[inline]
-    pub fn attr_state(&self) -> Val<String> {
-        Val::expr(self.get_att("State"))
-    }
-    /// The reason for the function's current state.
-    ///
-    /// `Fn::GetAtt` `StateReason`.
-    #[inline]
-    pub fn attr_state_reason(&self) -> Val<String> {
-        Val::expr(self.get_att("StateReason"))
-    }
-    /// The timestamp when the function was created.
-    ///
-    /// `Fn::GetAtt` `CreatedAt`.
-    #[inline]
-    pub fn attr_created_at(&self) -> Val<String> {
-        Val::expr(self.get_att("CreatedAt"))
-    }
-    /// The timestamp when the function was last updated.
-    ///
-    /// `Fn::GetAtt` `UpdatedAt`.
-    #[inline]
-    pub fn attr_updated_at(&self) -> Val<String> {
-        Val::expr(self.get_att("UpdatedAt"))
-    }
-}
-/// The `AWS::Lambda::WebFunctionEndpoint` resource.
-///
-/// Resource Type definition for AWS::Lambda::WebFunctionEndpoint. An endpoint exposes a Lambda web function over HTTPS
-/// and routes traffic to one or more revisions. The endpoint type determines how traffic is served and routed across
-/// Regions.
-///
-/// `Ref` returns the primary identifier (`EndpointArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWebFunctionEndpoint>`): `FunctionArn` (`attr_function_arn`),
-/// `EndpointArn` (`attr_endpoint_arn`), `DomainName` (`attr_domain_name`), `State` (`attr_state`), `StateReason`
-/// (`attr_state_reason`), `UpdateStatus` (`attr_update_status`), `UpdateStatusReason` (`attr_update_status_reason`),
-/// `RegionalEndpoints` (`attr_regional_endpoints`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnWebFunctionEndpoint {
-    /// The authentication type for the endpoint.
-    ///
-    /// CloudFormation: `AuthType` (required).
-    pub auth_type: Val<web_function_endpoint::AuthType>,
-
-    /// A description of the endpoint.
-    ///
-    /// CloudFormation: `Description`.
-    pub description: Option<Val<String>>,
-
-    /// The name of the endpoint.
-    ///
-    /// CloudFormation: `EndpointName` (required).
-    pub endpoint_name: Val<String>,
-
-    /// The type of the endpoint.
-    ///
-    /// CloudFormation: `EndpointType` (required).
-    pub endpoint_type: Val<web_function_endpoint::EndpointType>,
-
-    /// The name of the web function this endpoint belongs to. The length constraint applies only to the full ARN. If
-    /// you specify only the function name, it is limited to 64 characters in length.
-    ///
-    /// CloudFormation: `FunctionName` (required).
-    pub function_name: Val<String>,
-
-    /// The list of AWS Regions for the endpoint.
-    ///
-    /// CloudFormation: `Regions`.
-    pub regions: Option<Val<Vec<String>>>,
-
-    /// List of revision routing entries. 1 or 2 entries. With 1 entry, weight must be 100. With 2 entries, weights must
-    /// sum to 100.
-    ///
-    /// CloudFormation: `RevisionWeights`.
-    pub revision_weights: Option<Val<Vec<web_function_endpoint::RevisionWeight>>>,
-
-    /// The scaling configuration for the endpoint. Optionally constrains how many concurrent execution environments the
-    /// endpoint can use, in addition to your account's vCPU quota.
-    ///
-    /// CloudFormation: `ScalingConfig`.
-    pub scaling_config: Option<Val<web_function_endpoint::ScalingConfig>>,
-
-    /// The throttling configuration for the endpoint. Optionally constrains the request rate that the endpoint accepts,
-    /// in addition to your account's rate limit quota.
-    ///
-    /// CloudFormation: `ThrottleConfig`.
-    pub throttle_config: Option<Val<web_function_endpoint::ThrottleConfig>>,
-}
-
-impl CfnWebFunctionEndpoint {
-    /// A new `CfnWebFunctionEndpoint` from its required properties (`AuthType`, `EndpointName`, `EndpointType`,
-    /// `FunctionName`).
-    pub fn new(
-        auth_type: impl Into<Val<web_function_endpoint::AuthType>>,
-        endpoint_name: impl Into<Val<String>>,
-        endpoint_type: impl Into<Val<web_function_endpoint::EndpointType>>,
-        function_name: impl Into<Val<String>>,
-    ) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            description: None,
-            endpoint_name: endpoint_name.into(),
-            endpoint_type: endpoint_type.into(),
-            function_name: function_name.into(),
-            regions: None,
-            revision_weights: None,
-            scaling_config: None,
-            throttle_config: None,
-        }
-    }
-
-    setters! {
-        description "Description": Val<String>;
-        regions "Regions": Val<Vec<String>>;
-        revision_weights "RevisionWeights": Val<Vec<web_function_endpoint::RevisionWeight>>;
-        scaling_config "ScalingConfig": Val<web_function_endpoint::ScalingConfig>;
-        throttle_config "ThrottleConfig": Val<web_function_endpoint::ThrottleConfig>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnWebFunctionEndpoint {
-    const TYPE_NAME: &'static str = "AWS::Lambda::WebFunctionEndpoint";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("AuthType".into(), self.auth_type.into_value());
-        put(&mut m, "Description", self.description);
-        m.insert("EndpointName".into(), self.endpoint_name.into_value());
-        m.insert("EndpointType".into(), self.endpoint_type.into_value());
-        m.insert("FunctionName".into(), self.function_name.into_value());
-        put(&mut m, "Regions", self.regions);
-        put(&mut m, "RevisionWeights", self.revision_weights);
-        put(&mut m, "ScalingConfig", self.scaling_config);
-        put(&mut m, "ThrottleConfig", self.throttle_config);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnWebFunctionEndpoint`].
-impl Handle<CfnWebFunctionEndpoint> {
-    /// The Amazon Resource Name (ARN) of the function.
-    ///
-    /// `Fn::GetAtt` `FunctionArn`.
-    #[inline]
-    pub fn attr_function_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("FunctionArn"))
-    }
-    /// The Amazon Resource Name (ARN) of the endpoint.
-    ///
-    /// `Fn::GetAtt` `EndpointArn`.
-    #[inline]
-    pub fn attr_endpoint_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("EndpointArn"))
-    }
-    /// The domain name of the endpoint.
-    ///
-    /// `Fn::GetAtt` `DomainName`.
-    #[inline]
-    pub fn attr_domain_name(&self) -> Val<String> {
-        Val::expr(self.get_att("DomainName"))
-    }
-    /// The current state of the endpoint.
-    ///
-    /// `Fn::GetAtt` `State`.
-    #[inline]
-    pub fn attr_state(&self) -> Val<String> {
-        Val::expr(self.get_att("State"))
-    }
-    /// The reason for the endpoint's current state.
-    ///
-    /// `Fn::GetAtt` `StateReason`.
-    #[inline]
-    pub fn attr_state_reason(&self) -> Val<String> {
-        Val::expr(self.get_att("StateReason"))
-    }
-    /// The status of the last update operation.
-    ///
-    /// `Fn::GetAtt` `UpdateStatus`.
-    #[inline]
-    pub fn attr_update_status(&self) -> Val<String> {
-        Val::expr(self.get_att("UpdateStatus"))
-    }
-    /// The reason for the update status.
-    ///
-    /// `Fn::GetAtt` `UpdateStatusReason`.
-    #[inline]
-    pub fn attr_update_status_reason(&self) -> Val<String> {
-        Val::expr(self.get_att("UpdateStatusReason"))
-    }
-    /// Per-region endpoint status and configuration.
-    ///
-    /// `Fn::GetAtt` `RegionalEndpoints`.
-    #[inline]
-    pub fn attr_regional_endpoints(&self) -> Value {
-        self.get_att("RegionalEndpoints")
-    }
-    /// The timestamp when the endpoint was created.
-    ///
-    /// `Fn::GetAtt` `CreatedAt`.
-    #[inline]
-    pub fn attr_created_at(&self) -> Val<String> {
-        Val::expr(self.get_att("CreatedAt"))
-    }
-    /// The timestamp when the endpoint was last updated.
-    ///
-    /// `Fn::GetAtt` `UpdatedAt`.
-    #[inline]
-    pub fn attr_updated_at(&self) -> Val<String> {
-        Val::expr(self.get_att("UpdatedAt"))
-    }
-}
 
 /// Property types and enums of [`CfnWebFunctionEndpoint`] (`AWS::Lambda::WebFunctionEndpoint`).
 pub mod web_function_endpoint {
@@ -5630,7 +5668,7 @@ pub mod web_function_endpoint {
     use crate::l1::put;
 
     /// A revision routing entry.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RevisionWeight {
         /// The revision identifier.
         ///
@@ -5664,7 +5702,7 @@ pub mod web_function_endpoint {
 
     /// The scaling configuration for the endpoint. Optionally constrains how many concurrent execution environments the
     /// endpoint can use, in addition to your account's vCPU quota.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ScalingConfig {
         /// The maximum number of concurrent execution environments for the endpoint. This optional limit further constrains
         /// the endpoint's scaling. When omitted, the endpoint's scaling is limited only by your account's vCPU quota.
@@ -5698,7 +5736,7 @@ pub mod web_function_endpoint {
 
     /// The throttling configuration for the endpoint. Optionally constrains the request rate that the endpoint accepts, in
     /// addition to your account's rate limit quota.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ThrottleConfig {
         /// The maximum request rate per second for the endpoint, up to a maximum of 10000. This optional limit further
         /// constrains the endpoint's request rate. When omitted, the endpoint's request rate is limited only by your
@@ -5750,127 +5788,6 @@ pub mod web_function_endpoint {
         }
     }
 }
-/// The `AWS::Lambda::WebFunctionRevision` resource.
-///
-/// Resource Type definition for AWS::Lambda::WebFunctionRevision. An immutable revision of a Lambda web function,
-/// containing the function code and configuration.
-///
-/// `Ref` returns the primary identifier (`RevisionArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnWebFunctionRevision>`): `FunctionArn` (`attr_function_arn`),
-/// `RevisionId` (`attr_revision_id`), `RevisionArn` (`attr_revision_arn`), `State` (`attr_state`), `StateReason`
-/// (`attr_state_reason`), `CreatedAt` (`attr_created_at`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnWebFunctionRevision {
-    /// The build configuration for the revision.
-    ///
-    /// CloudFormation: `BuildConfig` (required).
-    pub build_config: Val<web_function_revision::BuildConfig>,
-
-    /// A description of the revision.
-    ///
-    /// CloudFormation: `Description`.
-    pub description: Option<Val<String>>,
-
-    /// The name of the web function this revision belongs to. The length constraint applies only to the full ARN. If
-    /// you specify only the function name, it is limited to 64 characters in length.
-    ///
-    /// CloudFormation: `FunctionName` (required).
-    pub function_name: Val<String>,
-
-    /// The ARN of the KMS key used to encrypt the revision.
-    ///
-    /// CloudFormation: `KmsKeyArn`.
-    pub kms_key_arn: Option<Val<String>>,
-
-    /// The service configuration for the revision.
-    ///
-    /// CloudFormation: `ServiceConfig` (required).
-    pub service_config: Val<web_function_revision::ServiceConfig>,
-}
-
-impl CfnWebFunctionRevision {
-    /// A new `CfnWebFunctionRevision` from its required properties (`BuildConfig`, `FunctionName`, `ServiceConfig`).
-    pub fn new(
-        build_config: web_function_revision::BuildConfig,
-        function_name: impl Into<Val<String>>,
-        service_config: web_function_revision::ServiceConfig,
-    ) -> Self {
-        Self {
-            build_config: build_config.into(),
-            description: None,
-            function_name: function_name.into(),
-            kms_key_arn: None,
-            service_config: service_config.into(),
-        }
-    }
-
-    setters! {
-        description "Description": Val<String>;
-        kms_key_arn "KmsKeyArn": Val<String>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnWebFunctionRevision {
-    const TYPE_NAME: &'static str = "AWS::Lambda::WebFunctionRevision";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("BuildConfig".into(), self.build_config.into_value());
-        put(&mut m, "Description", self.description);
-        m.insert("FunctionName".into(), self.function_name.into_value());
-        put(&mut m, "KmsKeyArn", self.kms_key_arn);
-        m.insert("ServiceConfig".into(), self.service_config.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnWebFunctionRevision`].
-impl Handle<CfnWebFunctionRevision> {
-    /// The Amazon Resource Name (ARN) of the function.
-    ///
-    /// `Fn::GetAtt` `FunctionArn`.
-    #[inline]
-    pub fn attr_function_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("FunctionArn"))
-    }
-    /// The unique identifier of the revision.
-    ///
-    /// `Fn::GetAtt` `RevisionId`.
-    #[inline]
-    pub fn attr_revision_id(&self) -> Val<String> {
-        Val::expr(self.get_att("RevisionId"))
-    }
-    /// The Amazon Resource Name (ARN) of the revision.
-    ///
-    /// `Fn::GetAtt` `RevisionArn`.
-    #[inline]
-    pub fn attr_revision_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("RevisionArn"))
-    }
-    /// The current state of the revision.
-    ///
-    /// `Fn::GetAtt` `State`.
-    #[inline]
-    pub fn attr_state(&self) -> Val<String> {
-        Val::expr(self.get_att("State"))
-    }
-    /// The reason for the revision's current state.
-    ///
-    /// `Fn::GetAtt` `StateReason`.
-    #[inline]
-    pub fn attr_state_reason(&self) -> Val<String> {
-        Val::expr(self.get_att("StateReason"))
-    }
-    /// The timestamp when the revision was created.
-    ///
-    /// `Fn::GetAtt` `CreatedAt`.
-    #[inline]
-    pub fn attr_created_at(&self) -> Val<String> {
-        Val::expr(self.get_att("CreatedAt"))
-    }
-}
 
 /// Property types and enums of [`CfnWebFunctionRevision`] (`AWS::Lambda::WebFunctionRevision`).
 pub mod web_function_revision {
@@ -5878,7 +5795,7 @@ pub mod web_function_revision {
     use crate::l1::put;
 
     /// The build configuration for the revision.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct BuildConfig {
         /// The code configuration for the revision.
         ///
@@ -5911,7 +5828,7 @@ pub mod web_function_revision {
     property_type!(BuildConfig);
 
     /// The code configuration for the revision.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CodeConfig {
         /// The Amazon S3 location of the deployment artifact.
         ///
@@ -5938,7 +5855,7 @@ pub mod web_function_revision {
     property_type!(CodeConfig);
 
     /// The logging configuration.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct LoggingConfig {
         /// The application log level.
         ///
@@ -5984,7 +5901,7 @@ pub mod web_function_revision {
     property_type!(LoggingConfig);
 
     /// The runtime configuration for the revision.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RuntimeConfig {
         /// The runtime identifier.
         ///
@@ -6011,7 +5928,7 @@ pub mod web_function_revision {
     property_type!(RuntimeConfig);
 
     /// The S3 location of the function code.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct S3Object {
         /// The S3 bucket name.
         ///
@@ -6054,7 +5971,7 @@ pub mod web_function_revision {
     property_type!(S3Object);
 
     /// The service configuration for the revision.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ServiceConfig {
         /// The versioned ARN of the network connector used for outbound network access from the revision.
         ///
@@ -6126,7 +6043,7 @@ pub mod web_function_revision {
     property_type!(ServiceConfig);
 
     /// The telemetry configuration.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct TelemetryConfig {
         /// The logging configuration for the web function.
         ///
@@ -6177,4 +6094,51 @@ pub mod web_function_revision {
             Warn = "WARN",
         }
     }
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and
+    /// maximum number of execution environments that can be provisioned.
+    #[derive(Debug, Clone, Default)]
+    pub struct FunctionScalingConfig {
+        /// The maximum number of execution environments that can be provisioned for the function.
+        ///
+        /// CloudFormation: `MaxExecutionEnvironments`.
+        pub max_execution_environments: Option<Val<i64>>,
+
+        /// The minimum number of execution environments to maintain for the function.
+        ///
+        /// CloudFormation: `MinExecutionEnvironments`.
+        pub min_execution_environments: Option<Val<i64>>,
+    }
+
+    impl FunctionScalingConfig {
+        /// A new `FunctionScalingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            max_execution_environments "MaxExecutionEnvironments": Val<i64>;
+            min_execution_environments "MinExecutionEnvironments": Val<i64>;
+        }
+    }
+
+    impl IntoValue for FunctionScalingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MaxExecutionEnvironments", self.max_execution_environments);
+            put(&mut m, "MinExecutionEnvironments", self.min_execution_environments);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FunctionScalingConfig);
 }

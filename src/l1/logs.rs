@@ -24,7 +24,7 @@ use crate::l1::put;
 /// `Ref` returns the primary identifier (`AccountId`, `PolicyType`, `PolicyName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAccountPolicy>`): `AccountId` (`attr_account_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAccountPolicy {
     /// The body of the policy document you want to use for this topic.
     ///
@@ -106,28 +106,6 @@ impl Handle<CfnAccountPolicy> {
         Val::expr(self.get_att("AccountId"))
     }
 }
-
-/// Property types and enums of [`CfnAccountPolicy`] (`AWS::Logs::AccountPolicy`).
-pub mod account_policy {
-
-    cfn_enum! {
-        /// Type of the policy.
-        PolicyType[5] {
-            DataProtectionPolicy = "DATA_PROTECTION_POLICY",
-            SubscriptionFilterPolicy = "SUBSCRIPTION_FILTER_POLICY",
-            FieldIndexPolicy = "FIELD_INDEX_POLICY",
-            TransformerPolicy = "TRANSFORMER_POLICY",
-            MetricExtractionPolicy = "METRIC_EXTRACTION_POLICY",
-        }
-    }
-
-    cfn_enum! {
-        /// Scope for policy application
-        Scope[1] {
-            All = "ALL",
-        }
-    }
-}
 /// The `AWS::Logs::Delivery` resource.
 ///
 /// This structure contains information about one delivery in your account.
@@ -141,7 +119,7 @@ pub mod account_policy {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnDelivery>`): `DeliveryId` (`attr_delivery_id`), `Arn`
 /// (`attr_arn`), `DeliveryDestinationType` (`attr_delivery_destination_type`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnDelivery {
     /// The ARN of the delivery destination that is associated with this delivery.
     ///
@@ -260,7 +238,7 @@ impl Handle<CfnDelivery> {
 /// `Ref` returns the primary identifier (`Name`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnDeliveryDestination>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnDeliveryDestination {
     /// IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination
     /// in this account.
@@ -348,51 +326,6 @@ impl Handle<CfnDeliveryDestination> {
         Val::expr(self.get_att("Arn"))
     }
 }
-
-/// Property types and enums of [`CfnDeliveryDestination`] (`AWS::Logs::DeliveryDestination`).
-pub mod delivery_destination {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `DestinationPolicy` property type of `AWS::Logs::DeliveryDestination`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DestinationPolicy {
-        /// The name of the delivery destination to assign this policy to
-        ///
-        /// CloudFormation: `DeliveryDestinationName`.
-        pub delivery_destination_name: Option<Val<String>>,
-
-        /// The contents of the policy attached to the delivery destination
-        ///
-        /// CloudFormation: `DeliveryDestinationPolicy`.
-        pub delivery_destination_policy: Option<Value>,
-    }
-
-    impl DestinationPolicy {
-        /// A new `DestinationPolicy` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            delivery_destination_name "DeliveryDestinationName": Val<String>;
-            delivery_destination_policy "DeliveryDestinationPolicy": Value;
-        }
-    }
-
-    impl IntoValue for DestinationPolicy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DeliveryDestinationName", self.delivery_destination_name);
-            put(&mut m, "DeliveryDestinationPolicy", self.delivery_destination_policy);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DestinationPolicy);
-}
 /// The `AWS::Logs::DeliverySource` resource.
 ///
 /// A delivery source is an AWS resource that sends logs to an AWS destination. The destination can be CloudWatch Logs,
@@ -406,7 +339,7 @@ pub mod delivery_destination {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnDeliverySource>`): `Service` (`attr_service`), `ResourceArns`
 /// (`attr_resource_arns`), `Arn` (`attr_arn`), `Status` (`attr_status`), `StatusReason` (`attr_status_reason`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnDeliverySource {
     /// A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255
     /// characters in length.
@@ -513,7 +446,7 @@ impl Handle<CfnDeliverySource> {
 /// `Ref` returns the primary identifier (`DestinationName`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnDestination>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnDestination {
     /// The name of the destination resource
     ///
@@ -580,7 +513,6 @@ impl crate::core::element::CfnResource for CfnDestination {
 
 /// `Fn::GetAtt` attributes of [`CfnDestination`].
 impl Handle<CfnDestination> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
@@ -595,7 +527,7 @@ impl Handle<CfnDestination> {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnIntegration>`): `IntegrationStatus`
 /// (`attr_integration_status`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnIntegration {
     /// User provided identifier for integration, unique to the user account.
     ///
@@ -651,106 +583,6 @@ impl Handle<CfnIntegration> {
         Val::expr(self.get_att("IntegrationStatus"))
     }
 }
-
-/// Property types and enums of [`CfnIntegration`] (`AWS::Logs::Integration`).
-pub mod integration {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `OpenSearchResourceConfig` property type of `AWS::Logs::Integration`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OpenSearchResourceConfig {
-        /// CloudFormation: `ApplicationARN`.
-        pub application_arn: Option<Val<String>>,
-
-        /// CloudFormation: `DashboardViewerPrincipals` (required).
-        pub dashboard_viewer_principals: Val<Vec<String>>,
-
-        /// CloudFormation: `DataSourceRoleArn` (required).
-        pub data_source_role_arn: Val<String>,
-
-        /// CloudFormation: `KmsKeyArn`.
-        pub kms_key_arn: Option<Val<String>>,
-
-        /// CloudFormation: `RetentionDays`.
-        pub retention_days: Option<Val<i64>>,
-    }
-
-    impl OpenSearchResourceConfig {
-        /// A new `OpenSearchResourceConfig` from its required properties (`DashboardViewerPrincipals`,
-        /// `DataSourceRoleArn`).
-        pub fn new(
-            dashboard_viewer_principals: impl Into<Val<Vec<String>>>,
-            data_source_role_arn: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                application_arn: None,
-                dashboard_viewer_principals: dashboard_viewer_principals.into(),
-                data_source_role_arn: data_source_role_arn.into(),
-                kms_key_arn: None,
-                retention_days: None,
-            }
-        }
-
-        setters! {
-            application_arn "ApplicationARN": Val<String>;
-            kms_key_arn "KmsKeyArn": Val<String>;
-            retention_days "RetentionDays": Val<i64>;
-        }
-    }
-
-    impl IntoValue for OpenSearchResourceConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ApplicationARN", self.application_arn);
-            m.insert("DashboardViewerPrincipals".into(), self.dashboard_viewer_principals.into_value());
-            m.insert("DataSourceRoleArn".into(), self.data_source_role_arn.into_value());
-            put(&mut m, "KmsKeyArn", self.kms_key_arn);
-            put(&mut m, "RetentionDays", self.retention_days);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(OpenSearchResourceConfig);
-
-    /// OpenSearchResourceConfig for the given Integration
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ResourceConfig {
-        /// CloudFormation: `OpenSearchResourceConfig`.
-        pub open_search_resource_config: Option<Val<OpenSearchResourceConfig>>,
-    }
-
-    impl ResourceConfig {
-        /// A new `ResourceConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            open_search_resource_config "OpenSearchResourceConfig": Val<OpenSearchResourceConfig>;
-        }
-    }
-
-    impl IntoValue for ResourceConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "OpenSearchResourceConfig", self.open_search_resource_config);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ResourceConfig);
-
-    cfn_enum! {
-        /// The type of the Integration.
-        IntegrationType[1] {
-            Opensearch = "OPENSEARCH",
-        }
-    }
-}
 /// The `AWS::Logs::LogAnomalyDetector` resource.
 ///
 /// The AWS::Logs::LogAnomalyDetector resource specifies a CloudWatch Logs LogAnomalyDetector.
@@ -760,7 +592,7 @@ pub mod integration {
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLogAnomalyDetector>`): `AnomalyDetectorArn`
 /// (`attr_anomaly_detector_arn`), `CreationTimeStamp` (`attr_creation_time_stamp`), `LastModifiedTimeStamp`
 /// (`attr_last_modified_time_stamp`), `AnomalyDetectorStatus` (`attr_anomaly_detector_status`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnLogAnomalyDetector {
     /// Account ID for owner of detector
     ///
@@ -860,21 +692,6 @@ impl Handle<CfnLogAnomalyDetector> {
         Val::expr(self.get_att("AnomalyDetectorStatus"))
     }
 }
-
-/// Property types and enums of [`CfnLogAnomalyDetector`] (`AWS::Logs::LogAnomalyDetector`).
-pub mod log_anomaly_detector {
-
-    cfn_enum! {
-        /// How often log group is evaluated
-        EvaluationFrequency[5] {
-            FiveMin = "FIVE_MIN",
-            TenMin = "TEN_MIN",
-            FifteenMin = "FIFTEEN_MIN",
-            ThirtyMin = "THIRTY_MIN",
-            OneHour = "ONE_HOUR",
-        }
-    }
-}
 /// The `AWS::Logs::LogGroup` resource.
 ///
 /// The ``AWS::Logs::LogGroup`` resource specifies a log group. A log group defines common properties for log streams,
@@ -893,7 +710,7 @@ pub mod log_anomaly_detector {
 /// `Ref` returns the log group name.
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnLogGroup>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnLogGroup {
     /// Indicates whether bearer token authentication is enabled for this log group. When enabled, bearer token
     /// authentication is allowed on operations until it is explicitly disabled.
@@ -1026,31 +843,10 @@ impl crate::core::element::CfnResource for CfnLogGroup {
 
 /// `Fn::GetAtt` attributes of [`CfnLogGroup`].
 impl Handle<CfnLogGroup> {
-    ///
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
-    }
-}
-
-/// Property types and enums of [`CfnLogGroup`] (`AWS::Logs::LogGroup`).
-pub mod log_group {
-
-    cfn_enum! {
-        /// Specifies the log group class for this log group. There are two classes:
-        ///
-        /// \+ The ``Standard`` log class supports all CWL features.
-        ///
-        /// \+ The ``Infrequent Access`` log class supports a subset of CWL features and incurs lower costs.
-        ///
-        /// For details about the features supported by each class, see [Log
-        /// classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
-        LogGroupClass[3] {
-            Standard = "STANDARD",
-            InfrequentAccess = "INFREQUENT_ACCESS",
-            Delivery = "DELIVERY",
-        }
     }
 }
 /// The `AWS::Logs::LogStream` resource.
@@ -1058,7 +854,7 @@ pub mod log_group {
 /// Resource Type definition for AWS::Logs::LogStream
 ///
 /// `Ref` returns the primary identifier (`LogGroupName`, `LogStreamName`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnLogStream {
     /// The name of the log group where the log stream is created.
     ///
@@ -1102,7 +898,7 @@ impl crate::core::element::CfnResource for CfnLogStream {
 /// The maximum number of metric filters that can be associated with a log group is 100.
 ///
 /// `Ref` returns the primary identifier (`LogGroupName`, `FilterName`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnMetricFilter {
     /// This parameter is valid only for log groups that have an active log transformer. For more information about log
     /// transformers, see
@@ -1190,6 +986,694 @@ impl crate::core::element::CfnResource for CfnMetricFilter {
         m
     }
 }
+/// The `AWS::Logs::QueryDefinition` resource.
+///
+/// The resource schema for AWSLogs QueryDefinition
+///
+/// `Ref` returns the primary identifier (`QueryDefinitionId`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnQueryDefinition>`): `QueryDefinitionId`
+/// (`attr_query_definition_id`).
+#[derive(Debug, Clone)]
+pub struct CfnQueryDefinition {
+    /// Optionally define specific log groups as part of your query definition
+    ///
+    /// CloudFormation: `LogGroupNames`.
+    pub log_group_names: Option<Val<Vec<String>>>,
+
+    /// A name for the saved query definition
+    ///
+    /// CloudFormation: `Name` (required).
+    pub name: Val<String>,
+
+    /// Use this parameter to include specific query parameters as part of your query definition. Query parameters are
+    /// supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your
+    /// query string that are substituted with values at execution time. Use the {{parameterName}} syntax in your query
+    /// string to reference a parameter.
+    ///
+    /// CloudFormation: `Parameters`.
+    pub parameters: Option<Val<Vec<query_definition::QueryParameter>>>,
+
+    /// Query language of the query string. Possible values are CWLI, SQL, PPL, with CWLI being the default.
+    ///
+    /// CloudFormation: `QueryLanguage`.
+    pub query_language: Option<Val<query_definition::QueryLanguage>>,
+
+    /// The query string to use for this definition
+    ///
+    /// CloudFormation: `QueryString` (required).
+    pub query_string: Val<String>,
+}
+
+impl CfnQueryDefinition {
+    /// A new `CfnQueryDefinition` from its required properties (`Name`, `QueryString`).
+    pub fn new(name: impl Into<Val<String>>, query_string: impl Into<Val<String>>) -> Self {
+        Self {
+            log_group_names: None,
+            name: name.into(),
+            parameters: None,
+            query_language: None,
+            query_string: query_string.into(),
+        }
+    }
+
+    setters! {
+        log_group_names "LogGroupNames": Val<Vec<String>>;
+        parameters "Parameters": Val<Vec<query_definition::QueryParameter>>;
+        query_language "QueryLanguage": Val<query_definition::QueryLanguage>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnQueryDefinition {
+    const TYPE_NAME: &'static str = "AWS::Logs::QueryDefinition";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        put(&mut m, "LogGroupNames", self.log_group_names);
+        m.insert("Name".into(), self.name.into_value());
+        put(&mut m, "Parameters", self.parameters);
+        put(&mut m, "QueryLanguage", self.query_language);
+        m.insert("QueryString".into(), self.query_string.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnQueryDefinition`].
+impl Handle<CfnQueryDefinition> {
+    /// Unique identifier of a query definition
+    ///
+    /// `Fn::GetAtt` `QueryDefinitionId`.
+    #[inline]
+    pub fn attr_query_definition_id(&self) -> Val<String> {
+        Val::expr(self.get_att("QueryDefinitionId"))
+    }
+}
+/// The `AWS::Logs::ResourcePolicy` resource.
+///
+/// The resource schema for AWSLogs ResourcePolicy
+///
+/// `Ref` returns the primary identifier (`PolicyName`).
+#[derive(Debug, Clone)]
+pub struct CfnResourcePolicy {
+    /// The policy document
+    ///
+    /// CloudFormation: `PolicyDocument` (required).
+    pub policy_document: Value,
+
+    /// A name for resource policy
+    ///
+    /// CloudFormation: `PolicyName` (required).
+    pub policy_name: Val<String>,
+}
+
+impl CfnResourcePolicy {
+    /// A new `CfnResourcePolicy` from its required properties (`PolicyDocument`, `PolicyName`).
+    pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
+        Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnResourcePolicy {
+    const TYPE_NAME: &'static str = "AWS::Logs::ResourcePolicy";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m.insert("PolicyName".into(), self.policy_name.into_value());
+        m
+    }
+}
+/// The `AWS::Logs::ScheduledQuery` resource.
+///
+/// Creates a new Scheduled Query that allows you to define a Logs Insights query that will run on a schedule and
+/// configure actions to take with the query results.
+///
+/// `Ref` returns the primary identifier (`ScheduledQueryArn`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnScheduledQuery>`): `ScheduledQueryArn`
+/// (`attr_scheduled_query_arn`), `LastTriggeredTime` (`attr_last_triggered_time`), `LastExecutionStatus`
+/// (`attr_last_execution_status`), `CreationTime` (`attr_creation_time`), `LastUpdatedTime` (`attr_last_updated_time`).
+#[derive(Debug, Clone)]
+pub struct CfnScheduledQuery {
+    /// CloudFormation: `Description`.
+    pub description: Option<Val<String>>,
+
+    /// CloudFormation: `DestinationConfiguration`.
+    pub destination_configuration: Option<Val<scheduled_query::DestinationConfiguration>>,
+
+    /// CloudFormation: `ExecutionRoleArn` (required).
+    pub execution_role_arn: Val<String>,
+
+    /// CloudFormation: `LogGroupIdentifiers`.
+    pub log_group_identifiers: Option<Val<Vec<String>>>,
+
+    /// CloudFormation: `Name` (required).
+    pub name: Val<String>,
+
+    /// CloudFormation: `QueryLanguage` (required).
+    pub query_language: Val<scheduled_query::QueryLanguage>,
+
+    /// CloudFormation: `QueryString` (required).
+    pub query_string: Val<String>,
+
+    /// CloudFormation: `ScheduleEndTime`.
+    pub schedule_end_time: Option<Val<f64>>,
+
+    /// CloudFormation: `ScheduleExpression` (required).
+    pub schedule_expression: Val<String>,
+
+    /// CloudFormation: `ScheduleStartTime`.
+    pub schedule_start_time: Option<Val<f64>>,
+
+    /// CloudFormation: `StartTimeOffset`.
+    pub start_time_offset: Option<Val<i64>>,
+
+    /// CloudFormation: `State`.
+    pub state: Option<Val<scheduled_query::ScheduledQueryState>>,
+
+    /// CloudFormation: `Tags`.
+    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+
+    /// CloudFormation: `Timezone`.
+    pub timezone: Option<Val<String>>,
+}
+
+impl CfnScheduledQuery {
+    /// A new `CfnScheduledQuery` from its required properties (`ExecutionRoleArn`, `Name`, `QueryLanguage`,
+    /// `QueryString`, `ScheduleExpression`).
+    pub fn new(
+        execution_role_arn: impl Into<Val<String>>,
+        name: impl Into<Val<String>>,
+        query_language: impl Into<Val<scheduled_query::QueryLanguage>>,
+        query_string: impl Into<Val<String>>,
+        schedule_expression: impl Into<Val<String>>,
+    ) -> Self {
+        Self {
+            description: None,
+            destination_configuration: None,
+            execution_role_arn: execution_role_arn.into(),
+            log_group_identifiers: None,
+            name: name.into(),
+            query_language: query_language.into(),
+            query_string: query_string.into(),
+            schedule_end_time: None,
+            schedule_expression: schedule_expression.into(),
+            schedule_start_time: None,
+            start_time_offset: None,
+            state: None,
+            tags: None,
+            timezone: None,
+        }
+    }
+
+    setters! {
+        description "Description": Val<String>;
+        destination_configuration "DestinationConfiguration": Val<scheduled_query::DestinationConfiguration>;
+        log_group_identifiers "LogGroupIdentifiers": Val<Vec<String>>;
+        schedule_end_time "ScheduleEndTime": Val<f64>;
+        schedule_start_time "ScheduleStartTime": Val<f64>;
+        start_time_offset "StartTimeOffset": Val<i64>;
+        state "State": Val<scheduled_query::ScheduledQueryState>;
+        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+        timezone "Timezone": Val<String>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnScheduledQuery {
+    const TYPE_NAME: &'static str = "AWS::Logs::ScheduledQuery";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        put(&mut m, "Description", self.description);
+        put(&mut m, "DestinationConfiguration", self.destination_configuration);
+        m.insert("ExecutionRoleArn".into(), self.execution_role_arn.into_value());
+        put(&mut m, "LogGroupIdentifiers", self.log_group_identifiers);
+        m.insert("Name".into(), self.name.into_value());
+        m.insert("QueryLanguage".into(), self.query_language.into_value());
+        m.insert("QueryString".into(), self.query_string.into_value());
+        put(&mut m, "ScheduleEndTime", self.schedule_end_time);
+        m.insert("ScheduleExpression".into(), self.schedule_expression.into_value());
+        put(&mut m, "ScheduleStartTime", self.schedule_start_time);
+        put(&mut m, "StartTimeOffset", self.start_time_offset);
+        put(&mut m, "State", self.state);
+        put(&mut m, "Tags", self.tags);
+        put(&mut m, "Timezone", self.timezone);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnScheduledQuery`].
+impl Handle<CfnScheduledQuery> {
+    /// `Fn::GetAtt` `ScheduledQueryArn`.
+    #[inline]
+    pub fn attr_scheduled_query_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("ScheduledQueryArn"))
+    }
+    /// `Fn::GetAtt` `LastTriggeredTime`.
+    #[inline]
+    pub fn attr_last_triggered_time(&self) -> Val<f64> {
+        Val::expr(self.get_att("LastTriggeredTime"))
+    }
+    /// `Fn::GetAtt` `LastExecutionStatus`.
+    #[inline]
+    pub fn attr_last_execution_status(&self) -> Val<String> {
+        Val::expr(self.get_att("LastExecutionStatus"))
+    }
+    /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
+    pub fn attr_creation_time(&self) -> Val<f64> {
+        Val::expr(self.get_att("CreationTime"))
+    }
+    /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
+    pub fn attr_last_updated_time(&self) -> Val<f64> {
+        Val::expr(self.get_att("LastUpdatedTime"))
+    }
+}
+/// The `AWS::Logs::StorageTierPolicy` resource.
+///
+/// Resource Type definition for AWS::Logs::StorageTierPolicy. Manages the storage tier policy for a CloudWatch Logs
+/// account. When created, enables Intelligent-Tiering which automatically moves infrequently accessed log data to
+/// lower-cost storage tiers. Deleting this resource reverts the account to standard (single-tier) storage.
+///
+/// `Ref` returns the primary identifier (`AccountId`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStorageTierPolicy>`): `AccountId` (`attr_account_id`),
+/// `LastUpdatedTime` (`attr_last_updated_time`).
+#[derive(Debug, Clone)]
+pub struct CfnStorageTierPolicy {
+    /// The storage tier to apply. Only INTELLIGENT_TIERING is accepted for creation.
+    ///
+    /// CloudFormation: `StorageTier` (required).
+    pub storage_tier: Val<storage_tier_policy::StorageTier>,
+}
+
+impl CfnStorageTierPolicy {
+    /// A new `CfnStorageTierPolicy` from its required properties (`StorageTier`).
+    pub fn new(storage_tier: impl Into<Val<storage_tier_policy::StorageTier>>) -> Self {
+        Self { storage_tier: storage_tier.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnStorageTierPolicy {
+    const TYPE_NAME: &'static str = "AWS::Logs::StorageTierPolicy";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("StorageTier".into(), self.storage_tier.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnStorageTierPolicy`].
+impl Handle<CfnStorageTierPolicy> {
+    /// The AWS account ID that owns this storage tier policy.
+    ///
+    /// `Fn::GetAtt` `AccountId`.
+    #[inline]
+    pub fn attr_account_id(&self) -> Val<String> {
+        Val::expr(self.get_att("AccountId"))
+    }
+    /// Timestamp (milliseconds after Jan 1, 1970 00:00:00 UTC) when the storage tier policy was last updated.
+    ///
+    /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
+    pub fn attr_last_updated_time(&self) -> Val<f64> {
+        Val::expr(self.get_att("LastUpdatedTime"))
+    }
+}
+/// The `AWS::Logs::SubscriptionFilter` resource.
+///
+/// The ``AWS::Logs::SubscriptionFilter`` resource specifies a subscription filter and associates it with the specified
+/// log group. Subscription filters allow you to subscribe to a real-time stream of log events and have them delivered
+/// to a specific destination. Currently, the supported destinations are:
+///
+/// \+ An Amazon Kinesis data stream belonging to the same account as the subscription filter, for same-account
+/// delivery.
+///
+/// \+ A logical destination that belongs to a different account, for cross-account delivery.
+///
+/// \+ An Amazon Kinesis Firehose delivery stream that belongs to the same account as the subscription filter, for
+/// same-account delivery.
+///
+/// \+ An LAMlong function that belongs to the same account as the subscription filter, for same-account delivery.
+///
+/// There can be as many as two subscription filters associated with a log group.
+///
+/// `Ref` returns the primary identifier (`FilterName`, `LogGroupName`).
+#[derive(Debug, Clone)]
+pub struct CfnSubscriptionFilter {
+    /// This parameter is valid only for log groups that have an active log transformer. For more information about log
+    /// transformers, see
+    /// [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
+    ///
+    /// If this value is ``true``, the subscription filter is applied on the transformed version of the log events
+    /// instead of the original ingested log events.
+    ///
+    /// CloudFormation: `ApplyOnTransformedLogs`.
+    pub apply_on_transformed_logs: Option<Val<bool>>,
+
+    /// The Amazon Resource Name (ARN) of the destination.
+    ///
+    /// CloudFormation: `DestinationArn` (required).
+    pub destination_arn: Val<String>,
+
+    /// The method used to distribute log data to the destination, which can be either random or grouped by log stream.
+    ///
+    /// CloudFormation: `Distribution`.
+    pub distribution: Option<Val<subscription_filter::Distribution>>,
+
+    /// The list of system fields that are included in the log events sent to the subscription destination. Returns the
+    /// ``emitSystemFields`` value if it was specified when the subscription filter was created.
+    ///
+    /// CloudFormation: `EmitSystemFields`.
+    pub emit_system_fields: Option<Val<Vec<String>>>,
+
+    /// The filter expression that specifies which log events are processed by this subscription filter based on system
+    /// fields. Returns the ``fieldSelectionCriteria`` value if it was specified when the subscription filter was
+    /// created.
+    ///
+    /// CloudFormation: `FieldSelectionCriteria`.
+    pub field_selection_criteria: Option<Val<String>>,
+
+    /// The name of the subscription filter.
+    ///
+    /// CloudFormation: `FilterName`.
+    pub filter_name: Option<Val<String>>,
+
+    /// The filtering expressions that restrict what gets delivered to the destination AWS resource. For more
+    /// information about the filter pattern syntax, see [Filter and Pattern
+    /// Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    ///
+    /// CloudFormation: `FilterPattern` (required).
+    pub filter_pattern: Val<String>,
+
+    /// The log group to associate with the subscription filter. All log events that are uploaded to this log group are
+    /// filtered and delivered to the specified AWS resource if the filter pattern matches the log events.
+    ///
+    /// CloudFormation: `LogGroupName` (required).
+    pub log_group_name: Val<String>,
+
+    /// The ARN of an IAM role that grants CWL permissions to deliver ingested log events to the destination stream. You
+    /// don't need to provide the ARN when you are working with a logical destination for cross-account delivery.
+    ///
+    /// CloudFormation: `RoleArn`.
+    pub role_arn: Option<Val<String>>,
+}
+
+impl CfnSubscriptionFilter {
+    /// A new `CfnSubscriptionFilter` from its required properties (`DestinationArn`, `FilterPattern`, `LogGroupName`).
+    pub fn new(
+        destination_arn: impl Into<Val<String>>,
+        filter_pattern: impl Into<Val<String>>,
+        log_group_name: impl Into<Val<String>>,
+    ) -> Self {
+        Self {
+            apply_on_transformed_logs: None,
+            destination_arn: destination_arn.into(),
+            distribution: None,
+            emit_system_fields: None,
+            field_selection_criteria: None,
+            filter_name: None,
+            filter_pattern: filter_pattern.into(),
+            log_group_name: log_group_name.into(),
+            role_arn: None,
+        }
+    }
+
+    setters! {
+        apply_on_transformed_logs "ApplyOnTransformedLogs": Val<bool>;
+        distribution "Distribution": Val<subscription_filter::Distribution>;
+        emit_system_fields "EmitSystemFields": Val<Vec<String>>;
+        field_selection_criteria "FieldSelectionCriteria": Val<String>;
+        filter_name "FilterName": Val<String>;
+        role_arn "RoleArn": Val<String>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnSubscriptionFilter {
+    const TYPE_NAME: &'static str = "AWS::Logs::SubscriptionFilter";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        put(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
+        m.insert("DestinationArn".into(), self.destination_arn.into_value());
+        put(&mut m, "Distribution", self.distribution);
+        put(&mut m, "EmitSystemFields", self.emit_system_fields);
+        put(&mut m, "FieldSelectionCriteria", self.field_selection_criteria);
+        put(&mut m, "FilterName", self.filter_name);
+        m.insert("FilterPattern".into(), self.filter_pattern.into_value());
+        m.insert("LogGroupName".into(), self.log_group_name.into_value());
+        put(&mut m, "RoleArn", self.role_arn);
+        m
+    }
+}
+/// The `AWS::Logs::Transformer` resource.
+///
+/// Specifies a transformer on the log group to transform logs into consistent structured and information rich format.
+///
+/// `Ref` returns the primary identifier (`LogGroupIdentifier`).
+#[derive(Debug, Clone)]
+pub struct CfnTransformer {
+    /// Existing log group that you want to associate with this transformer.
+    ///
+    /// CloudFormation: `LogGroupIdentifier` (required).
+    pub log_group_identifier: Val<String>,
+
+    /// List of processors in a transformer
+    ///
+    /// CloudFormation: `TransformerConfig` (required).
+    pub transformer_config: Val<Vec<transformer::Processor>>,
+}
+
+impl CfnTransformer {
+    /// A new `CfnTransformer` from its required properties (`LogGroupIdentifier`, `TransformerConfig`).
+    pub fn new(
+        log_group_identifier: impl Into<Val<String>>,
+        transformer_config: impl Into<Val<Vec<transformer::Processor>>>,
+    ) -> Self {
+        Self { log_group_identifier: log_group_identifier.into(), transformer_config: transformer_config.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnTransformer {
+    const TYPE_NAME: &'static str = "AWS::Logs::Transformer";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("LogGroupIdentifier".into(), self.log_group_identifier.into_value());
+        m.insert("TransformerConfig".into(), self.transformer_config.into_value());
+        m
+    }
+}
+
+/// Property types and enums of [`CfnAccountPolicy`] (`AWS::Logs::AccountPolicy`).
+pub mod account_policy {
+
+    cfn_enum! {
+        /// Type of the policy.
+        PolicyType[5] {
+            DataProtectionPolicy = "DATA_PROTECTION_POLICY",
+            SubscriptionFilterPolicy = "SUBSCRIPTION_FILTER_POLICY",
+            FieldIndexPolicy = "FIELD_INDEX_POLICY",
+            TransformerPolicy = "TRANSFORMER_POLICY",
+            MetricExtractionPolicy = "METRIC_EXTRACTION_POLICY",
+        }
+    }
+
+    cfn_enum! {
+        /// Scope for policy application
+        Scope[1] {
+            All = "ALL",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnDeliveryDestination`] (`AWS::Logs::DeliveryDestination`).
+pub mod delivery_destination {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `DestinationPolicy` property type of `AWS::Logs::DeliveryDestination`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DestinationPolicy {
+        /// The name of the delivery destination to assign this policy to
+        ///
+        /// CloudFormation: `DeliveryDestinationName`.
+        pub delivery_destination_name: Option<Val<String>>,
+
+        /// The contents of the policy attached to the delivery destination
+        ///
+        /// CloudFormation: `DeliveryDestinationPolicy`.
+        pub delivery_destination_policy: Option<Value>,
+    }
+
+    impl DestinationPolicy {
+        /// A new `DestinationPolicy` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            delivery_destination_name "DeliveryDestinationName": Val<String>;
+            delivery_destination_policy "DeliveryDestinationPolicy": Value;
+        }
+    }
+
+    impl IntoValue for DestinationPolicy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DeliveryDestinationName", self.delivery_destination_name);
+            put(&mut m, "DeliveryDestinationPolicy", self.delivery_destination_policy);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DestinationPolicy);
+}
+
+/// Property types and enums of [`CfnIntegration`] (`AWS::Logs::Integration`).
+pub mod integration {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `OpenSearchResourceConfig` property type of `AWS::Logs::Integration`.
+    #[derive(Debug, Clone)]
+    pub struct OpenSearchResourceConfig {
+        /// CloudFormation: `ApplicationARN`.
+        pub application_arn: Option<Val<String>>,
+
+        /// CloudFormation: `DashboardViewerPrincipals` (required).
+        pub dashboard_viewer_principals: Val<Vec<String>>,
+
+        /// CloudFormation: `DataSourceRoleArn` (required).
+        pub data_source_role_arn: Val<String>,
+
+        /// CloudFormation: `KmsKeyArn`.
+        pub kms_key_arn: Option<Val<String>>,
+
+        /// CloudFormation: `RetentionDays`.
+        pub retention_days: Option<Val<i64>>,
+    }
+
+    impl OpenSearchResourceConfig {
+        /// A new `OpenSearchResourceConfig` from its required properties (`DashboardViewerPrincipals`,
+        /// `DataSourceRoleArn`).
+        pub fn new(
+            dashboard_viewer_principals: impl Into<Val<Vec<String>>>,
+            data_source_role_arn: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                application_arn: None,
+                dashboard_viewer_principals: dashboard_viewer_principals.into(),
+                data_source_role_arn: data_source_role_arn.into(),
+                kms_key_arn: None,
+                retention_days: None,
+            }
+        }
+
+        setters! {
+            application_arn "ApplicationARN": Val<String>;
+            kms_key_arn "KmsKeyArn": Val<String>;
+            retention_days "RetentionDays": Val<i64>;
+        }
+    }
+
+    impl IntoValue for OpenSearchResourceConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ApplicationARN", self.application_arn);
+            m.insert("DashboardViewerPrincipals".into(), self.dashboard_viewer_principals.into_value());
+            m.insert("DataSourceRoleArn".into(), self.data_source_role_arn.into_value());
+            put(&mut m, "KmsKeyArn", self.kms_key_arn);
+            put(&mut m, "RetentionDays", self.retention_days);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(OpenSearchResourceConfig);
+
+    /// OpenSearchResourceConfig for the given Integration
+    #[derive(Debug, Clone, Default)]
+    pub struct ResourceConfig {
+        /// CloudFormation: `OpenSearchResourceConfig`.
+        pub open_search_resource_config: Option<Val<OpenSearchResourceConfig>>,
+    }
+
+    impl ResourceConfig {
+        /// A new `ResourceConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            open_search_resource_config "OpenSearchResourceConfig": Val<OpenSearchResourceConfig>;
+        }
+    }
+
+    impl IntoValue for ResourceConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "OpenSearchResourceConfig", self.open_search_resource_config);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ResourceConfig);
+
+    cfn_enum! {
+        /// The type of the Integration.
+        IntegrationType[1] {
+            Opensearch = "OPENSEARCH",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnLogAnomalyDetector`] (`AWS::Logs::LogAnomalyDetector`).
+pub mod log_anomaly_detector {
+
+    cfn_enum! {
+        /// How often log group is evaluated
+        EvaluationFrequency[5] {
+            FiveMin = "FIVE_MIN",
+            TenMin = "TEN_MIN",
+            FifteenMin = "FIFTEEN_MIN",
+            ThirtyMin = "THIRTY_MIN",
+            OneHour = "ONE_HOUR",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnLogGroup`] (`AWS::Logs::LogGroup`).
+pub mod log_group {
+
+    cfn_enum! {
+        /// Specifies the log group class for this log group. There are two classes:
+        ///
+        /// \+ The ``Standard`` log class supports all CWL features.
+        ///
+        /// \+ The ``Infrequent Access`` log class supports a subset of CWL features and incurs lower costs.
+        ///
+        /// For details about the features supported by each class, see [Log
+        /// classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
+        LogGroupClass[3] {
+            Standard = "STANDARD",
+            InfrequentAccess = "INFREQUENT_ACCESS",
+            Delivery = "DELIVERY",
+        }
+    }
+}
 
 /// Property types and enums of [`CfnMetricFilter`] (`AWS::Logs::MetricFilter`).
 pub mod metric_filter {
@@ -1215,7 +1699,7 @@ pub mod metric_filter {
     /// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see
     /// [Creating a Billing Alarm to Monitor Your Estimated
     /// Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Dimension {
         /// The name for the CW metric dimension that the metric filter creates.
         ///
@@ -1254,7 +1738,7 @@ pub mod metric_filter {
 
     /// ``MetricTransformation`` is a property of the ``AWS::Logs::MetricFilter`` resource that describes how to transform
     /// log streams into a CloudWatch metric.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MetricTransformation {
         /// (Optional) The value to emit when a filter pattern does not match a log event. This value can be null.
         ///
@@ -1376,89 +1860,6 @@ pub mod metric_filter {
         }
     }
 }
-/// The `AWS::Logs::QueryDefinition` resource.
-///
-/// The resource schema for AWSLogs QueryDefinition
-///
-/// `Ref` returns the primary identifier (`QueryDefinitionId`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnQueryDefinition>`): `QueryDefinitionId`
-/// (`attr_query_definition_id`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnQueryDefinition {
-    /// Optionally define specific log groups as part of your query definition
-    ///
-    /// CloudFormation: `LogGroupNames`.
-    pub log_group_names: Option<Val<Vec<String>>>,
-
-    /// A name for the saved query definition
-    ///
-    /// CloudFormation: `Name` (required).
-    pub name: Val<String>,
-
-    /// Use this parameter to include specific query parameters as part of your query definition. Query parameters are
-    /// supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your
-    /// query string that are substituted with values at execution time. Use the {{parameterName}} syntax in your query
-    /// string to reference a parameter.
-    ///
-    /// CloudFormation: `Parameters`.
-    pub parameters: Option<Val<Vec<query_definition::QueryParameter>>>,
-
-    /// Query language of the query string. Possible values are CWLI, SQL, PPL, with CWLI being the default.
-    ///
-    /// CloudFormation: `QueryLanguage`.
-    pub query_language: Option<Val<query_definition::QueryLanguage>>,
-
-    /// The query string to use for this definition
-    ///
-    /// CloudFormation: `QueryString` (required).
-    pub query_string: Val<String>,
-}
-
-impl CfnQueryDefinition {
-    /// A new `CfnQueryDefinition` from its required properties (`Name`, `QueryString`).
-    pub fn new(name: impl Into<Val<String>>, query_string: impl Into<Val<String>>) -> Self {
-        Self {
-            log_group_names: None,
-            name: name.into(),
-            parameters: None,
-            query_language: None,
-            query_string: query_string.into(),
-        }
-    }
-
-    setters! {
-        log_group_names "LogGroupNames": Val<Vec<String>>;
-        parameters "Parameters": Val<Vec<query_definition::QueryParameter>>;
-        query_language "QueryLanguage": Val<query_definition::QueryLanguage>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnQueryDefinition {
-    const TYPE_NAME: &'static str = "AWS::Logs::QueryDefinition";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        put(&mut m, "LogGroupNames", self.log_group_names);
-        m.insert("Name".into(), self.name.into_value());
-        put(&mut m, "Parameters", self.parameters);
-        put(&mut m, "QueryLanguage", self.query_language);
-        m.insert("QueryString".into(), self.query_string.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnQueryDefinition`].
-impl Handle<CfnQueryDefinition> {
-    /// Unique identifier of a query definition
-    ///
-    /// `Fn::GetAtt` `QueryDefinitionId`.
-    #[inline]
-    pub fn attr_query_definition_id(&self) -> Val<String> {
-        Val::expr(self.get_att("QueryDefinitionId"))
-    }
-}
 
 /// Property types and enums of [`CfnQueryDefinition`] (`AWS::Logs::QueryDefinition`).
 pub mod query_definition {
@@ -1468,7 +1869,7 @@ pub mod query_definition {
     /// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are
     /// supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string
     /// using the {{parameterName}} syntax. Each parameter can include a default value and a description.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct QueryParameter {
         /// The default value to use for this query parameter if no value is supplied at execution time.
         ///
@@ -1521,195 +1922,6 @@ pub mod query_definition {
         }
     }
 }
-/// The `AWS::Logs::ResourcePolicy` resource.
-///
-/// The resource schema for AWSLogs ResourcePolicy
-///
-/// `Ref` returns the primary identifier (`PolicyName`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnResourcePolicy {
-    /// The policy document
-    ///
-    /// CloudFormation: `PolicyDocument` (required).
-    pub policy_document: Value,
-
-    /// A name for resource policy
-    ///
-    /// CloudFormation: `PolicyName` (required).
-    pub policy_name: Val<String>,
-}
-
-impl CfnResourcePolicy {
-    /// A new `CfnResourcePolicy` from its required properties (`PolicyDocument`, `PolicyName`).
-    pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
-        Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnResourcePolicy {
-    const TYPE_NAME: &'static str = "AWS::Logs::ResourcePolicy";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("PolicyDocument".into(), self.policy_document.into_value());
-        m.insert("PolicyName".into(), self.policy_name.into_value());
-        m
-    }
-}
-/// The `AWS::Logs::ScheduledQuery` resource.
-///
-/// Creates a new Scheduled Query that allows you to define a Logs Insights query that will run on a schedule and
-/// configure actions to take with the query results.
-///
-/// `Ref` returns the primary identifier (`ScheduledQueryArn`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnScheduledQuery>`): `ScheduledQueryArn`
-/// (`attr_scheduled_query_arn`), `LastTriggeredTime` (`attr_last_triggered_time`), `LastExecutionStatus`
-/// (`attr_last_execution_status`), `CreationTime` (`attr_creation_time`), `LastUpdatedTime` (`attr_last_updated_time`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnScheduledQuery {
-    /// CloudFormation: `Description`.
-    pub description: Option<Val<String>>,
-
-    /// CloudFormation: `DestinationConfiguration`.
-    pub destination_configuration: Option<Val<scheduled_query::DestinationConfiguration>>,
-
-    /// CloudFormation: `ExecutionRoleArn` (required).
-    pub execution_role_arn: Val<String>,
-
-    /// CloudFormation: `LogGroupIdentifiers`.
-    pub log_group_identifiers: Option<Val<Vec<String>>>,
-
-    /// CloudFormation: `Name` (required).
-    pub name: Val<String>,
-
-    /// CloudFormation: `QueryLanguage` (required).
-    pub query_language: Val<scheduled_query::QueryLanguage>,
-
-    /// CloudFormation: `QueryString` (required).
-    pub query_string: Val<String>,
-
-    /// CloudFormation: `ScheduleEndTime`.
-    pub schedule_end_time: Option<Val<f64>>,
-
-    /// CloudFormation: `ScheduleExpression` (required).
-    pub schedule_expression: Val<String>,
-
-    /// CloudFormation: `ScheduleStartTime`.
-    pub schedule_start_time: Option<Val<f64>>,
-
-    /// CloudFormation: `StartTimeOffset`.
-    pub start_time_offset: Option<Val<i64>>,
-
-    /// CloudFormation: `State`.
-    pub state: Option<Val<scheduled_query::ScheduledQueryState>>,
-
-    /// CloudFormation: `Tags`.
-    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-
-    /// CloudFormation: `Timezone`.
-    pub timezone: Option<Val<String>>,
-}
-
-impl CfnScheduledQuery {
-    /// A new `CfnScheduledQuery` from its required properties (`ExecutionRoleArn`, `Name`, `QueryLanguage`,
-    /// `QueryString`, `ScheduleExpression`).
-    pub fn new(
-        execution_role_arn: impl Into<Val<String>>,
-        name: impl Into<Val<String>>,
-        query_language: impl Into<Val<scheduled_query::QueryLanguage>>,
-        query_string: impl Into<Val<String>>,
-        schedule_expression: impl Into<Val<String>>,
-    ) -> Self {
-        Self {
-            description: None,
-            destination_configuration: None,
-            execution_role_arn: execution_role_arn.into(),
-            log_group_identifiers: None,
-            name: name.into(),
-            query_language: query_language.into(),
-            query_string: query_string.into(),
-            schedule_end_time: None,
-            schedule_expression: schedule_expression.into(),
-            schedule_start_time: None,
-            start_time_offset: None,
-            state: None,
-            tags: None,
-            timezone: None,
-        }
-    }
-
-    setters! {
-        description "Description": Val<String>;
-        destination_configuration "DestinationConfiguration": Val<scheduled_query::DestinationConfiguration>;
-        log_group_identifiers "LogGroupIdentifiers": Val<Vec<String>>;
-        schedule_end_time "ScheduleEndTime": Val<f64>;
-        schedule_start_time "ScheduleStartTime": Val<f64>;
-        start_time_offset "StartTimeOffset": Val<i64>;
-        state "State": Val<scheduled_query::ScheduledQueryState>;
-        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-        timezone "Timezone": Val<String>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnScheduledQuery {
-    const TYPE_NAME: &'static str = "AWS::Logs::ScheduledQuery";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        put(&mut m, "Description", self.description);
-        put(&mut m, "DestinationConfiguration", self.destination_configuration);
-        m.insert("ExecutionRoleArn".into(), self.execution_role_arn.into_value());
-        put(&mut m, "LogGroupIdentifiers", self.log_group_identifiers);
-        m.insert("Name".into(), self.name.into_value());
-        m.insert("QueryLanguage".into(), self.query_language.into_value());
-        m.insert("QueryString".into(), self.query_string.into_value());
-        put(&mut m, "ScheduleEndTime", self.schedule_end_time);
-        m.insert("ScheduleExpression".into(), self.schedule_expression.into_value());
-        put(&mut m, "ScheduleStartTime", self.schedule_start_time);
-        put(&mut m, "StartTimeOffset", self.start_time_offset);
-        put(&mut m, "State", self.state);
-        put(&mut m, "Tags", self.tags);
-        put(&mut m, "Timezone", self.timezone);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnScheduledQuery`].
-impl Handle<CfnScheduledQuery> {
-    ///
-    /// `Fn::GetAtt` `ScheduledQueryArn`.
-    #[inline]
-    pub fn attr_scheduled_query_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("ScheduledQueryArn"))
-    }
-    ///
-    /// `Fn::GetAtt` `LastTriggeredTime`.
-    #[inline]
-    pub fn attr_last_triggered_time(&self) -> Val<f64> {
-        Val::expr(self.get_att("LastTriggeredTime"))
-    }
-    ///
-    /// `Fn::GetAtt` `LastExecutionStatus`.
-    #[inline]
-    pub fn attr_last_execution_status(&self) -> Val<String> {
-        Val::expr(self.get_att("LastExecutionStatus"))
-    }
-    ///
-    /// `Fn::GetAtt` `CreationTime`.
-    #[inline]
-    pub fn attr_creation_time(&self) -> Val<f64> {
-        Val::expr(self.get_att("CreationTime"))
-    }
-    ///
-    /// `Fn::GetAtt` `LastUpdatedTime`.
-    #[inline]
-    pub fn attr_last_updated_time(&self) -> Val<f64> {
-        Val::expr(self.get_att("LastUpdatedTime"))
-    }
-}
 
 /// Property types and enums of [`CfnScheduledQuery`] (`AWS::Logs::ScheduledQuery`).
 pub mod scheduled_query {
@@ -1717,7 +1929,7 @@ pub mod scheduled_query {
     use crate::l1::put;
 
     /// `DestinationConfiguration` property type of `AWS::Logs::ScheduledQuery`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DestinationConfiguration {
         /// CloudFormation: `S3Configuration`.
         pub s3_configuration: Option<Val<S3Configuration>>,
@@ -1747,7 +1959,7 @@ pub mod scheduled_query {
     property_type!(DestinationConfiguration);
 
     /// `S3Configuration` property type of `AWS::Logs::ScheduledQuery`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct S3Configuration {
         /// CloudFormation: `DestinationIdentifier` (required).
         pub destination_identifier: Val<String>,
@@ -1790,59 +2002,6 @@ pub mod scheduled_query {
         }
     }
 }
-/// The `AWS::Logs::StorageTierPolicy` resource.
-///
-/// Resource Type definition for AWS::Logs::StorageTierPolicy. Manages the storage tier policy for a CloudWatch Logs
-/// account. When created, enables Intelligent-Tiering which automatically moves infrequently accessed log data to
-/// lower-cost storage tiers. Deleting this resource reverts the account to standard (single-tier) storage.
-///
-/// `Ref` returns the primary identifier (`AccountId`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStorageTierPolicy>`): `AccountId` (`attr_account_id`),
-/// `LastUpdatedTime` (`attr_last_updated_time`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnStorageTierPolicy {
-    /// The storage tier to apply. Only INTELLIGENT_TIERING is accepted for creation.
-    ///
-    /// CloudFormation: `StorageTier` (required).
-    pub storage_tier: Val<storage_tier_policy::StorageTier>,
-}
-
-impl CfnStorageTierPolicy {
-    /// A new `CfnStorageTierPolicy` from its required properties (`StorageTier`).
-    pub fn new(storage_tier: impl Into<Val<storage_tier_policy::StorageTier>>) -> Self {
-        Self { storage_tier: storage_tier.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnStorageTierPolicy {
-    const TYPE_NAME: &'static str = "AWS::Logs::StorageTierPolicy";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("StorageTier".into(), self.storage_tier.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnStorageTierPolicy`].
-impl Handle<CfnStorageTierPolicy> {
-    /// The AWS account ID that owns this storage tier policy.
-    ///
-    /// `Fn::GetAtt` `AccountId`.
-    #[inline]
-    pub fn attr_account_id(&self) -> Val<String> {
-        Val::expr(self.get_att("AccountId"))
-    }
-    /// Timestamp (milliseconds after Jan 1, 1970 00:00:00 UTC) when the storage tier policy was last updated.
-    ///
-    /// `Fn::GetAtt` `LastUpdatedTime`.
-    #[inline]
-    pub fn attr_last_updated_time(&self) -> Val<f64> {
-        Val::expr(self.get_att("LastUpdatedTime"))
-    }
-}
 
 /// Property types and enums of [`CfnStorageTierPolicy`] (`AWS::Logs::StorageTierPolicy`).
 pub mod storage_tier_policy {
@@ -1852,133 +2011,6 @@ pub mod storage_tier_policy {
         StorageTier[1] {
             IntelligentTiering = "INTELLIGENT_TIERING",
         }
-    }
-}
-/// The `AWS::Logs::SubscriptionFilter` resource.
-///
-/// The ``AWS::Logs::SubscriptionFilter`` resource specifies a subscription filter and associates it with the specified
-/// log group. Subscription filters allow you to subscribe to a real-time stream of log events and have them delivered
-/// to a specific destination. Currently, the supported destinations are:
-///
-/// \+ An Amazon Kinesis data stream belonging to the same account as the subscription filter, for same-account
-/// delivery.
-///
-/// \+ A logical destination that belongs to a different account, for cross-account delivery.
-///
-/// \+ An Amazon Kinesis Firehose delivery stream that belongs to the same account as the subscription filter, for
-/// same-account delivery.
-///
-/// \+ An LAMlong function that belongs to the same account as the subscription filter, for same-account delivery.
-///
-/// There can be as many as two subscription filters associated with a log group.
-///
-/// `Ref` returns the primary identifier (`FilterName`, `LogGroupName`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnSubscriptionFilter {
-    /// This parameter is valid only for log groups that have an active log transformer. For more information about log
-    /// transformers, see
-    /// [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
-    ///
-    /// If this value is ``true``, the subscription filter is applied on the transformed version of the log events
-    /// instead of the original ingested log events.
-    ///
-    /// CloudFormation: `ApplyOnTransformedLogs`.
-    pub apply_on_transformed_logs: Option<Val<bool>>,
-
-    /// The Amazon Resource Name (ARN) of the destination.
-    ///
-    /// CloudFormation: `DestinationArn` (required).
-    pub destination_arn: Val<String>,
-
-    /// The method used to distribute log data to the destination, which can be either random or grouped by log stream.
-    ///
-    /// CloudFormation: `Distribution`.
-    pub distribution: Option<Val<subscription_filter::Distribution>>,
-
-    /// The list of system fields that are included in the log events sent to the subscription destination. Returns the
-    /// ``emitSystemFields`` value if it was specified when the subscription filter was created.
-    ///
-    /// CloudFormation: `EmitSystemFields`.
-    pub emit_system_fields: Option<Val<Vec<String>>>,
-
-    /// The filter expression that specifies which log events are processed by this subscription filter based on system
-    /// fields. Returns the ``fieldSelectionCriteria`` value if it was specified when the subscription filter was
-    /// created.
-    ///
-    /// CloudFormation: `FieldSelectionCriteria`.
-    pub field_selection_criteria: Option<Val<String>>,
-
-    /// The name of the subscription filter.
-    ///
-    /// CloudFormation: `FilterName`.
-    pub filter_name: Option<Val<String>>,
-
-    /// The filtering expressions that restrict what gets delivered to the destination AWS resource. For more
-    /// information about the filter pattern syntax, see [Filter and Pattern
-    /// Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
-    ///
-    /// CloudFormation: `FilterPattern` (required).
-    pub filter_pattern: Val<String>,
-
-    /// The log group to associate with the subscription filter. All log events that are uploaded to this log group are
-    /// filtered and delivered to the specified AWS resource if the filter pattern matches the log events.
-    ///
-    /// CloudFormation: `LogGroupName` (required).
-    pub log_group_name: Val<String>,
-
-    /// The ARN of an IAM role that grants CWL permissions to deliver ingested log events to the destination stream. You
-    /// don't need to provide the ARN when you are working with a logical destination for cross-account delivery.
-    ///
-    /// CloudFormation: `RoleArn`.
-    pub role_arn: Option<Val<String>>,
-}
-
-impl CfnSubscriptionFilter {
-    /// A new `CfnSubscriptionFilter` from its required properties (`DestinationArn`, `FilterPattern`, `LogGroupName`).
-    pub fn new(
-        destination_arn: impl Into<Val<String>>,
-        filter_pattern: impl Into<Val<String>>,
-        log_group_name: impl Into<Val<String>>,
-    ) -> Self {
-        Self {
-            apply_on_transformed_logs: None,
-            destination_arn: destination_arn.into(),
-            distribution: None,
-            emit_system_fields: None,
-            field_selection_criteria: None,
-            filter_name: None,
-            filter_pattern: filter_pattern.into(),
-            log_group_name: log_group_name.into(),
-            role_arn: None,
-        }
-    }
-
-    setters! {
-        apply_on_transformed_logs "ApplyOnTransformedLogs": Val<bool>;
-        distribution "Distribution": Val<subscription_filter::Distribution>;
-        emit_system_fields "EmitSystemFields": Val<Vec<String>>;
-        field_selection_criteria "FieldSelectionCriteria": Val<String>;
-        filter_name "FilterName": Val<String>;
-        role_arn "RoleArn": Val<String>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnSubscriptionFilter {
-    const TYPE_NAME: &'static str = "AWS::Logs::SubscriptionFilter";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        put(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
-        m.insert("DestinationArn".into(), self.destination_arn.into_value());
-        put(&mut m, "Distribution", self.distribution);
-        put(&mut m, "EmitSystemFields", self.emit_system_fields);
-        put(&mut m, "FieldSelectionCriteria", self.field_selection_criteria);
-        put(&mut m, "FilterName", self.filter_name);
-        m.insert("FilterPattern".into(), self.filter_pattern.into_value());
-        m.insert("LogGroupName".into(), self.log_group_name.into_value());
-        put(&mut m, "RoleArn", self.role_arn);
-        m
     }
 }
 
@@ -1993,45 +2025,6 @@ pub mod subscription_filter {
         }
     }
 }
-/// The `AWS::Logs::Transformer` resource.
-///
-/// Specifies a transformer on the log group to transform logs into consistent structured and information rich format.
-///
-/// `Ref` returns the primary identifier (`LogGroupIdentifier`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnTransformer {
-    /// Existing log group that you want to associate with this transformer.
-    ///
-    /// CloudFormation: `LogGroupIdentifier` (required).
-    pub log_group_identifier: Val<String>,
-
-    /// List of processors in a transformer
-    ///
-    /// CloudFormation: `TransformerConfig` (required).
-    pub transformer_config: Val<Vec<transformer::Processor>>,
-}
-
-impl CfnTransformer {
-    /// A new `CfnTransformer` from its required properties (`LogGroupIdentifier`, `TransformerConfig`).
-    pub fn new(
-        log_group_identifier: impl Into<Val<String>>,
-        transformer_config: impl Into<Val<Vec<transformer::Processor>>>,
-    ) -> Self {
-        Self { log_group_identifier: log_group_identifier.into(), transformer_config: transformer_config.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnTransformer {
-    const TYPE_NAME: &'static str = "AWS::Logs::Transformer";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("LogGroupIdentifier".into(), self.log_group_identifier.into_value());
-        m.insert("TransformerConfig".into(), self.transformer_config.into_value());
-        m
-    }
-}
 
 /// Property types and enums of [`CfnTransformer`] (`AWS::Logs::Transformer`).
 pub mod transformer {
@@ -2039,7 +2032,7 @@ pub mod transformer {
     use crate::l1::put;
 
     /// `AddKeyEntry` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AddKeyEntry {
         /// CloudFormation: `Key` (required).
         pub key: Val<String>,
@@ -2076,7 +2069,7 @@ pub mod transformer {
     property_type!(AddKeyEntry);
 
     /// `AddKeys` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AddKeys {
         /// CloudFormation: `Entries` (required).
         pub entries: Val<Vec<AddKeyEntry>>,
@@ -2101,7 +2094,7 @@ pub mod transformer {
     property_type!(AddKeys);
 
     /// `CopyValue` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CopyValue {
         /// CloudFormation: `Entries` (required).
         pub entries: Val<Vec<CopyValueEntry>>,
@@ -2126,7 +2119,7 @@ pub mod transformer {
     property_type!(CopyValue);
 
     /// `CopyValueEntry` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CopyValueEntry {
         /// CloudFormation: `OverwriteIfExists`.
         pub overwrite_if_exists: Option<Val<bool>>,
@@ -2163,7 +2156,7 @@ pub mod transformer {
     property_type!(CopyValueEntry);
 
     /// `Csv` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Csv {
         /// CloudFormation: `Columns`.
         pub columns: Option<Val<Vec<String>>>,
@@ -2208,7 +2201,7 @@ pub mod transformer {
     property_type!(Csv);
 
     /// `DateTimeConverter` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DateTimeConverter {
         /// CloudFormation: `Locale`.
         pub locale: Option<Val<String>>,
@@ -2276,7 +2269,7 @@ pub mod transformer {
     property_type!(DateTimeConverter);
 
     /// `DeleteKeys` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DeleteKeys {
         /// CloudFormation: `WithKeys` (required).
         pub with_keys: Val<Vec<String>>,
@@ -2301,7 +2294,7 @@ pub mod transformer {
     property_type!(DeleteKeys);
 
     /// `Grok` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Grok {
         /// CloudFormation: `Match` (required).
         pub r#match: Val<String>,
@@ -2334,7 +2327,7 @@ pub mod transformer {
     property_type!(Grok);
 
     /// `ListToMap` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ListToMap {
         /// CloudFormation: `Flatten`.
         pub flatten: Option<Val<bool>>,
@@ -2393,7 +2386,7 @@ pub mod transformer {
     property_type!(ListToMap);
 
     /// `LowerCaseString` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct LowerCaseString {
         /// CloudFormation: `WithKeys` (required).
         pub with_keys: Val<Vec<String>>,
@@ -2418,7 +2411,7 @@ pub mod transformer {
     property_type!(LowerCaseString);
 
     /// `MoveKeyEntry` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MoveKeyEntry {
         /// CloudFormation: `OverwriteIfExists`.
         pub overwrite_if_exists: Option<Val<bool>>,
@@ -2455,7 +2448,7 @@ pub mod transformer {
     property_type!(MoveKeyEntry);
 
     /// `MoveKeys` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MoveKeys {
         /// CloudFormation: `Entries` (required).
         pub entries: Val<Vec<MoveKeyEntry>>,
@@ -2480,7 +2473,7 @@ pub mod transformer {
     property_type!(MoveKeys);
 
     /// `ParseCloudfront` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParseCloudfront {
         /// CloudFormation: `Source`.
         pub source: Option<Val<String>>,
@@ -2510,7 +2503,7 @@ pub mod transformer {
     property_type!(ParseCloudfront);
 
     /// `ParseJSON` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParseJSON {
         /// CloudFormation: `Destination`.
         pub destination: Option<Val<String>>,
@@ -2545,7 +2538,7 @@ pub mod transformer {
     property_type!(ParseJSON);
 
     /// `ParseKeyValue` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParseKeyValue {
         /// CloudFormation: `Destination`.
         pub destination: Option<Val<String>>,
@@ -2605,7 +2598,7 @@ pub mod transformer {
     property_type!(ParseKeyValue);
 
     /// `ParsePostgres` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParsePostgres {
         /// CloudFormation: `Source`.
         pub source: Option<Val<String>>,
@@ -2635,7 +2628,7 @@ pub mod transformer {
     property_type!(ParsePostgres);
 
     /// `ParseRoute53` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParseRoute53 {
         /// CloudFormation: `Source`.
         pub source: Option<Val<String>>,
@@ -2665,7 +2658,7 @@ pub mod transformer {
     property_type!(ParseRoute53);
 
     /// `ParseToOCSF` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ParseToOCSF {
         /// CloudFormation: `EventSource` (required).
         pub event_source: Val<EventSource>,
@@ -2712,7 +2705,7 @@ pub mod transformer {
     property_type!(ParseToOCSF);
 
     /// `ParseVPC` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParseVPC {
         /// CloudFormation: `Source`.
         pub source: Option<Val<String>>,
@@ -2742,7 +2735,7 @@ pub mod transformer {
     property_type!(ParseVPC);
 
     /// `ParseWAF` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ParseWAF {
         /// CloudFormation: `Source`.
         pub source: Option<Val<String>>,
@@ -2772,7 +2765,7 @@ pub mod transformer {
     property_type!(ParseWAF);
 
     /// Individual processor configuration
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Processor {
         /// CloudFormation: `AddKeys`.
         pub add_keys: Option<Val<AddKeys>>,
@@ -2912,7 +2905,7 @@ pub mod transformer {
     property_type!(Processor);
 
     /// `RenameKeyEntry` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RenameKeyEntry {
         /// CloudFormation: `Key` (required).
         pub key: Val<String>,
@@ -2949,7 +2942,7 @@ pub mod transformer {
     property_type!(RenameKeyEntry);
 
     /// `RenameKeys` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RenameKeys {
         /// CloudFormation: `Entries` (required).
         pub entries: Val<Vec<RenameKeyEntry>>,
@@ -2974,7 +2967,7 @@ pub mod transformer {
     property_type!(RenameKeys);
 
     /// `SplitString` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SplitString {
         /// CloudFormation: `Entries` (required).
         pub entries: Val<Vec<SplitStringEntry>>,
@@ -2999,7 +2992,7 @@ pub mod transformer {
     property_type!(SplitString);
 
     /// `SplitStringEntry` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SplitStringEntry {
         /// CloudFormation: `Delimiter` (required).
         pub delimiter: Val<String>,
@@ -3028,7 +3021,7 @@ pub mod transformer {
     property_type!(SplitStringEntry);
 
     /// `SubstituteString` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SubstituteString {
         /// CloudFormation: `Entries` (required).
         pub entries: Val<Vec<SubstituteStringEntry>>,
@@ -3053,7 +3046,7 @@ pub mod transformer {
     property_type!(SubstituteString);
 
     /// `SubstituteStringEntry` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SubstituteStringEntry {
         /// CloudFormation: `From` (required).
         pub from: Val<String>,
@@ -3086,7 +3079,7 @@ pub mod transformer {
     property_type!(SubstituteStringEntry);
 
     /// `TrimString` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct TrimString {
         /// CloudFormation: `WithKeys` (required).
         pub with_keys: Val<Vec<String>>,
@@ -3111,7 +3104,7 @@ pub mod transformer {
     property_type!(TrimString);
 
     /// `TypeConverter` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct TypeConverter {
         /// CloudFormation: `Entries` (required).
         pub entries: Val<Vec<TypeConverterEntry>>,
@@ -3136,7 +3129,7 @@ pub mod transformer {
     property_type!(TypeConverter);
 
     /// `TypeConverterEntry` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct TypeConverterEntry {
         /// CloudFormation: `Key` (required).
         pub key: Val<String>,
@@ -3165,7 +3158,7 @@ pub mod transformer {
     property_type!(TypeConverterEntry);
 
     /// `UpperCaseString` property type of `AWS::Logs::Transformer`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct UpperCaseString {
         /// CloudFormation: `WithKeys` (required).
         pub with_keys: Val<Vec<String>>,

@@ -2,6 +2,9 @@
 //! L1 resources: one Rust type per CloudFormation resource type and property type, generated from the
 //! CloudFormation registry schemas vendored in `schemas/` (regenerate with `cargo run -p rcdk-codegen`).
 //!
+//! The services the L2 constructs build on are modules here, one cargo feature each; every other service
+//! is a crate of its own in `services/` (`rcdk-ec2`, `rcdk-sqs`, …) with the same types.
+//!
 //! Required properties are arguments of `new`, optional ones are chained setters; string enums are Rust
 //! enums; every property also accepts a value expression (`Ref`, `Fn::GetAtt`, parameters…) through
 //! [`Val`](crate::core::value::Val); secrets accept only [`SecretValue`](crate::core::value::SecretValue).
@@ -10,14 +13,17 @@ pub use crate::core::tag::Tag;
 
 use crate::core::value::{IntoValue, Map};
 
-/// Inserts an optional property if it is set.
-pub(crate) fn put<T: IntoValue>(m: &mut Map, key: &str, v: Option<T>) {
+/// Inserts an optional property if it is set (used by the generated code here and in the service crates).
+#[doc(hidden)]
+pub fn put<T: IntoValue>(m: &mut Map, key: &str, v: Option<T>) {
     if let Some(v) = v {
         m.insert(key.into(), v.into_value());
     }
 }
 
 /// Chained setters for optional properties: `field "CfnName": Type;` → `pub fn field(self, v: impl Into<Type>)`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! setters {
     ($($field:ident $cfn:literal: $ty:ty;)*) => {
         $(
@@ -33,6 +39,8 @@ macro_rules! setters {
 
 /// A string enum of the schema: `Name[count] { Variant = "VALUE", ... }` (doc comments first) → the enum
 /// (each variant documented with its spelling), `ALL`, `as_str`, `Display`, and `Value`/`Val<Self>` conversions.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! cfn_enum {
     ($(#[$meta:meta])* $name:ident[$n:literal] { $($variant:ident = $value:literal,)* }) => {
         $(#[$meta])*
@@ -82,639 +90,54 @@ macro_rules! cfn_enum {
     };
 }
 
-/// The conversions of a property type: into a `Value`, and into `Val<Self>` (so a field takes the struct or any
-/// expression).
+/// A property type's conversions (into a `Value`, and into `Val<Self>`) come from [`PropertyType`].
+#[doc(hidden)]
+#[macro_export]
 macro_rules! property_type {
     ($name:ident) => {
-        impl From<$name> for $crate::core::value::Value {
-            #[inline]
-            fn from(v: $name) -> Self {
-                $crate::core::value::IntoValue::into_value(v)
-            }
-        }
-
-        impl From<$name> for $crate::core::value::Val<$name> {
-            #[inline]
-            fn from(v: $name) -> Self {
-                $crate::core::value::Val::expr($crate::core::value::IntoValue::into_value(v))
-            }
-        }
+        impl $crate::l1::PropertyType for $name {}
     };
 }
 
-#[cfg(feature = "accessanalyzer")]
-pub mod accessanalyzer;
-#[cfg(feature = "accountaccess")]
-pub mod accountaccess;
-#[cfg(feature = "acmpca")]
-pub mod acmpca;
-#[cfg(feature = "agentregistry")]
-pub mod agentregistry;
-#[cfg(feature = "aiops")]
-pub mod aiops;
-#[cfg(feature = "amazonmq")]
-pub mod amazonmq;
-#[cfg(feature = "amplify")]
-pub mod amplify;
-#[cfg(feature = "amplifyuibuilder")]
-pub mod amplifyuibuilder;
-#[cfg(feature = "apigateway")]
-pub mod apigateway;
-#[cfg(feature = "apigatewayv2")]
-pub mod apigatewayv2;
-#[cfg(feature = "appconfig")]
-pub mod appconfig;
-#[cfg(feature = "appfabric")]
-pub mod appfabric;
-#[cfg(feature = "appflow")]
-pub mod appflow;
-#[cfg(feature = "appintegrations")]
-pub mod appintegrations;
-#[cfg(feature = "applicationautoscaling")]
-pub mod applicationautoscaling;
-#[cfg(feature = "applicationinsights")]
-pub mod applicationinsights;
-#[cfg(feature = "applicationsignals")]
-pub mod applicationsignals;
-#[cfg(feature = "appmesh")]
-pub mod appmesh;
-#[cfg(feature = "apprunner")]
-pub mod apprunner;
-#[cfg(feature = "appstream")]
-pub mod appstream;
-#[cfg(feature = "appsync")]
-pub mod appsync;
-#[cfg(feature = "apptest")]
-pub mod apptest;
-#[cfg(feature = "aps")]
-pub mod aps;
-#[cfg(feature = "arcregionswitch")]
-pub mod arcregionswitch;
-#[cfg(feature = "arczonalshift")]
-pub mod arczonalshift;
-#[cfg(feature = "ask")]
-pub mod ask;
-#[cfg(feature = "athena")]
-pub mod athena;
-#[cfg(feature = "auditmanager")]
-pub mod auditmanager;
-#[cfg(feature = "autoscaling")]
-pub mod autoscaling;
-#[cfg(feature = "autoscalingplans")]
-pub mod autoscalingplans;
-#[cfg(feature = "awsexternalanthropic")]
-pub mod awsexternalanthropic;
-#[cfg(feature = "b2bi")]
-pub mod b2bi;
-#[cfg(feature = "backup")]
-pub mod backup;
-#[cfg(feature = "backupgateway")]
-pub mod backupgateway;
-#[cfg(feature = "batch")]
-pub mod batch;
-#[cfg(feature = "bcm")]
-pub mod bcm;
-#[cfg(feature = "bcmdataexports")]
-pub mod bcmdataexports;
-#[cfg(feature = "bcmpricingcalculator")]
-pub mod bcmpricingcalculator;
-#[cfg(feature = "bedrock")]
-pub mod bedrock;
-#[cfg(feature = "bedrockagentcore")]
-pub mod bedrockagentcore;
-#[cfg(feature = "bedrockmantle")]
-pub mod bedrockmantle;
-#[cfg(feature = "billing")]
-pub mod billing;
-#[cfg(feature = "billingconductor")]
-pub mod billingconductor;
-#[cfg(feature = "braket")]
-pub mod braket;
-#[cfg(feature = "budgets")]
-pub mod budgets;
-#[cfg(feature = "cases")]
-pub mod cases;
-#[cfg(feature = "cassandra")]
-pub mod cassandra;
-#[cfg(feature = "cdk")]
-pub mod cdk;
-#[cfg(feature = "ce")]
-pub mod ce;
-#[cfg(feature = "certificatemanager")]
-pub mod certificatemanager;
-#[cfg(feature = "chatbot")]
-pub mod chatbot;
-#[cfg(feature = "chime")]
-pub mod chime;
-#[cfg(feature = "cleanrooms")]
-pub mod cleanrooms;
-#[cfg(feature = "cleanroomsml")]
-pub mod cleanroomsml;
-#[cfg(feature = "cloud9")]
-pub mod cloud9;
+/// A generated property type (a struct of an L1 resource's properties). Marking a type with it gives the
+/// conversions a property field needs: into a [`Value`](crate::core::value::Value), and into
+/// [`Val<Self>`](crate::core::value::Val) (so a field takes the struct or any expression). One blanket
+/// implementation for all, not two `From` impls per type: fewer impls to compile in every service.
+pub trait PropertyType: IntoValue {}
+
+impl<T: PropertyType> From<T> for crate::core::value::Value {
+    #[inline]
+    fn from(v: T) -> Self {
+        v.into_value()
+    }
+}
+
+impl<T: PropertyType> From<T> for crate::core::value::Val<T> {
+    #[inline]
+    fn from(v: T) -> Self {
+        crate::core::value::Val::expr(v.into_value())
+    }
+}
+
 #[cfg(feature = "cloudformation")]
 pub mod cloudformation;
-#[cfg(feature = "cloudfront")]
-pub mod cloudfront;
-#[cfg(feature = "cloudhsm")]
-pub mod cloudhsm;
-#[cfg(feature = "cloudtrail")]
-pub mod cloudtrail;
 #[cfg(feature = "cloudwatch")]
 pub mod cloudwatch;
-#[cfg(feature = "codeartifact")]
-pub mod codeartifact;
-#[cfg(feature = "codebuild")]
-pub mod codebuild;
-#[cfg(feature = "codecommit")]
-pub mod codecommit;
-#[cfg(feature = "codeconnections")]
-pub mod codeconnections;
-#[cfg(feature = "codedeploy")]
-pub mod codedeploy;
-#[cfg(feature = "codeguruprofiler")]
-pub mod codeguruprofiler;
-#[cfg(feature = "codegurureviewer")]
-pub mod codegurureviewer;
-#[cfg(feature = "codepipeline")]
-pub mod codepipeline;
-#[cfg(feature = "codestar")]
-pub mod codestar;
-#[cfg(feature = "codestarconnections")]
-pub mod codestarconnections;
-#[cfg(feature = "codestarnotifications")]
-pub mod codestarnotifications;
-#[cfg(feature = "cognito")]
-pub mod cognito;
-#[cfg(feature = "comprehend")]
-pub mod comprehend;
-#[cfg(feature = "computeoptimizer")]
-pub mod computeoptimizer;
-#[cfg(feature = "config")]
-pub mod config;
-#[cfg(feature = "connect")]
-pub mod connect;
-#[cfg(feature = "connectcampaigns")]
-pub mod connectcampaigns;
-#[cfg(feature = "connectcampaignsv2")]
-pub mod connectcampaignsv2;
-#[cfg(feature = "controltower")]
-pub mod controltower;
-#[cfg(feature = "cur")]
-pub mod cur;
-#[cfg(feature = "customerprofiles")]
-pub mod customerprofiles;
-#[cfg(feature = "databrew")]
-pub mod databrew;
-#[cfg(feature = "dataexchange")]
-pub mod dataexchange;
-#[cfg(feature = "datapipeline")]
-pub mod datapipeline;
-#[cfg(feature = "datasync")]
-pub mod datasync;
-#[cfg(feature = "datazone")]
-pub mod datazone;
-#[cfg(feature = "dax")]
-pub mod dax;
-#[cfg(feature = "deadline")]
-pub mod deadline;
-#[cfg(feature = "detective")]
-pub mod detective;
-#[cfg(feature = "devopsagent")]
-pub mod devopsagent;
-#[cfg(feature = "devopsguru")]
-pub mod devopsguru;
-#[cfg(feature = "directconnect")]
-pub mod directconnect;
-#[cfg(feature = "directoryservice")]
-pub mod directoryservice;
-#[cfg(feature = "dlm")]
-pub mod dlm;
-#[cfg(feature = "dms")]
-pub mod dms;
-#[cfg(feature = "docdb")]
-pub mod docdb;
-#[cfg(feature = "docdbelastic")]
-pub mod docdbelastic;
-#[cfg(feature = "drs")]
-pub mod drs;
-#[cfg(feature = "dsql")]
-pub mod dsql;
-#[cfg(feature = "dynamodb")]
-pub mod dynamodb;
-#[cfg(feature = "ec2")]
-pub mod ec2;
-#[cfg(feature = "ecr")]
-pub mod ecr;
-#[cfg(feature = "ecs")]
-pub mod ecs;
-#[cfg(feature = "efs")]
-pub mod efs;
-#[cfg(feature = "eks")]
-pub mod eks;
-#[cfg(feature = "elasticache")]
-pub mod elasticache;
-#[cfg(feature = "elasticbeanstalk")]
-pub mod elasticbeanstalk;
-#[cfg(feature = "elasticloadbalancing")]
-pub mod elasticloadbalancing;
-#[cfg(feature = "elasticloadbalancingv2")]
-pub mod elasticloadbalancingv2;
-#[cfg(feature = "elasticsearch")]
-pub mod elasticsearch;
-#[cfg(feature = "elementalinference")]
-pub mod elementalinference;
-#[cfg(feature = "emr")]
-pub mod emr;
-#[cfg(feature = "emrcontainers")]
-pub mod emrcontainers;
-#[cfg(feature = "emrserverless")]
-pub mod emrserverless;
-#[cfg(feature = "entityresolution")]
-pub mod entityresolution;
-#[cfg(feature = "events")]
-pub mod events;
-#[cfg(feature = "eventschemas")]
-pub mod eventschemas;
-#[cfg(feature = "eventsv2")]
-pub mod eventsv2;
-#[cfg(feature = "evidently")]
-pub mod evidently;
-#[cfg(feature = "evs")]
-pub mod evs;
-#[cfg(feature = "finspace")]
-pub mod finspace;
-#[cfg(feature = "fis")]
-pub mod fis;
-#[cfg(feature = "fms")]
-pub mod fms;
-#[cfg(feature = "forecast")]
-pub mod forecast;
-#[cfg(feature = "frauddetector")]
-pub mod frauddetector;
-#[cfg(feature = "fsx")]
-pub mod fsx;
-#[cfg(feature = "gamelift")]
-pub mod gamelift;
-#[cfg(feature = "globalaccelerator")]
-pub mod globalaccelerator;
-#[cfg(feature = "glue")]
-pub mod glue;
-#[cfg(feature = "grafana")]
-pub mod grafana;
-#[cfg(feature = "greengrass")]
-pub mod greengrass;
-#[cfg(feature = "greengrassv2")]
-pub mod greengrassv2;
-#[cfg(feature = "groundstation")]
-pub mod groundstation;
-#[cfg(feature = "guardduty")]
-pub mod guardduty;
-#[cfg(feature = "healthagent")]
-pub mod healthagent;
-#[cfg(feature = "healthimaging")]
-pub mod healthimaging;
-#[cfg(feature = "healthlake")]
-pub mod healthlake;
 #[cfg(feature = "iam")]
 pub mod iam;
-#[cfg(feature = "identitystore")]
-pub mod identitystore;
-#[cfg(feature = "imagebuilder")]
-pub mod imagebuilder;
-#[cfg(feature = "inspector")]
-pub mod inspector;
-#[cfg(feature = "inspectorv2")]
-pub mod inspectorv2;
-#[cfg(feature = "interconnect")]
-pub mod interconnect;
-#[cfg(feature = "internetmonitor")]
-pub mod internetmonitor;
-#[cfg(feature = "invoicing")]
-pub mod invoicing;
-#[cfg(feature = "iot")]
-pub mod iot;
-#[cfg(feature = "iotanalytics")]
-pub mod iotanalytics;
-#[cfg(feature = "iotcoredeviceadvisor")]
-pub mod iotcoredeviceadvisor;
-#[cfg(feature = "iotfleetwise")]
-pub mod iotfleetwise;
-#[cfg(feature = "iotsecuretunneling")]
-pub mod iotsecuretunneling;
-#[cfg(feature = "iotsitewise")]
-pub mod iotsitewise;
-#[cfg(feature = "iotthingsgraph")]
-pub mod iotthingsgraph;
-#[cfg(feature = "iottwinmaker")]
-pub mod iottwinmaker;
-#[cfg(feature = "iotwireless")]
-pub mod iotwireless;
-#[cfg(feature = "ivs")]
-pub mod ivs;
-#[cfg(feature = "ivschat")]
-pub mod ivschat;
-#[cfg(feature = "kafkaconnect")]
-pub mod kafkaconnect;
-#[cfg(feature = "kendra")]
-pub mod kendra;
-#[cfg(feature = "kendraranking")]
-pub mod kendraranking;
 #[cfg(feature = "kinesis")]
 pub mod kinesis;
-#[cfg(feature = "kinesisanalytics")]
-pub mod kinesisanalytics;
-#[cfg(feature = "kinesisanalyticsv2")]
-pub mod kinesisanalyticsv2;
 #[cfg(feature = "kinesisfirehose")]
 pub mod kinesisfirehose;
-#[cfg(feature = "kinesisvideo")]
-pub mod kinesisvideo;
 #[cfg(feature = "kms")]
 pub mod kms;
-#[cfg(feature = "lakeformation")]
-pub mod lakeformation;
 #[cfg(feature = "lambda")]
 pub mod lambda;
-#[cfg(feature = "launchwizard")]
-pub mod launchwizard;
-#[cfg(feature = "lex")]
-pub mod lex;
-#[cfg(feature = "licensemanager")]
-pub mod licensemanager;
-#[cfg(feature = "licensemanagerlinuxsubscriptions")]
-pub mod licensemanagerlinuxsubscriptions;
-#[cfg(feature = "licensemanagerusersubscriptions")]
-pub mod licensemanagerusersubscriptions;
-#[cfg(feature = "lightsail")]
-pub mod lightsail;
-#[cfg(feature = "location")]
-pub mod location;
 #[cfg(feature = "logs")]
 pub mod logs;
-#[cfg(feature = "lookoutequipment")]
-pub mod lookoutequipment;
-#[cfg(feature = "lookoutvision")]
-pub mod lookoutvision;
-#[cfg(feature = "m2")]
-pub mod m2;
-#[cfg(feature = "macie")]
-pub mod macie;
-#[cfg(feature = "managedblockchain")]
-pub mod managedblockchain;
-#[cfg(feature = "mediaconnect")]
-pub mod mediaconnect;
-#[cfg(feature = "mediaconvert")]
-pub mod mediaconvert;
-#[cfg(feature = "medialive")]
-pub mod medialive;
-#[cfg(feature = "mediapackage")]
-pub mod mediapackage;
-#[cfg(feature = "mediapackagev2")]
-pub mod mediapackagev2;
-#[cfg(feature = "mediastore")]
-pub mod mediastore;
-#[cfg(feature = "mediatailor")]
-pub mod mediatailor;
-#[cfg(feature = "memorydb")]
-pub mod memorydb;
-#[cfg(feature = "mgn")]
-pub mod mgn;
-#[cfg(feature = "mpa")]
-pub mod mpa;
-#[cfg(feature = "msk")]
-pub mod msk;
-#[cfg(feature = "mwaa")]
-pub mod mwaa;
-#[cfg(feature = "mwaaserverless")]
-pub mod mwaaserverless;
-#[cfg(feature = "neptune")]
-pub mod neptune;
-#[cfg(feature = "neptunegraph")]
-pub mod neptunegraph;
-#[cfg(feature = "networkfirewall")]
-pub mod networkfirewall;
-#[cfg(feature = "networkflowmonitor")]
-pub mod networkflowmonitor;
-#[cfg(feature = "networkmanager")]
-pub mod networkmanager;
-#[cfg(feature = "networkmonitor")]
-pub mod networkmonitor;
-#[cfg(feature = "networksecuritymanager")]
-pub mod networksecuritymanager;
-#[cfg(feature = "notifications")]
-pub mod notifications;
-#[cfg(feature = "notificationscontacts")]
-pub mod notificationscontacts;
-#[cfg(feature = "novaact")]
-pub mod novaact;
-#[cfg(feature = "oam")]
-pub mod oam;
-#[cfg(feature = "observabilityadmin")]
-pub mod observabilityadmin;
-#[cfg(feature = "odb")]
-pub mod odb;
-#[cfg(feature = "omics")]
-pub mod omics;
-#[cfg(feature = "opensearch")]
-pub mod opensearch;
-#[cfg(feature = "opensearchserverless")]
-pub mod opensearchserverless;
-#[cfg(feature = "opensearchservice")]
-pub mod opensearchservice;
-#[cfg(feature = "organizations")]
-pub mod organizations;
-#[cfg(feature = "osis")]
-pub mod osis;
-#[cfg(feature = "outposts")]
-pub mod outposts;
-#[cfg(feature = "panorama")]
-pub mod panorama;
-#[cfg(feature = "paymentcryptography")]
-pub mod paymentcryptography;
-#[cfg(feature = "pcaconnectorad")]
-pub mod pcaconnectorad;
-#[cfg(feature = "pcaconnectorscep")]
-pub mod pcaconnectorscep;
-#[cfg(feature = "pcs")]
-pub mod pcs;
-#[cfg(feature = "personalize")]
-pub mod personalize;
-#[cfg(feature = "pi")]
-pub mod pi;
-#[cfg(feature = "pinpoint")]
-pub mod pinpoint;
-#[cfg(feature = "pinpointemail")]
-pub mod pinpointemail;
-#[cfg(feature = "pipes")]
-pub mod pipes;
-#[cfg(feature = "polly")]
-pub mod polly;
-#[cfg(feature = "pricingplanmanager")]
-pub mod pricingplanmanager;
-#[cfg(feature = "proton")]
-pub mod proton;
-#[cfg(feature = "qbusiness")]
-pub mod qbusiness;
-#[cfg(feature = "qldb")]
-pub mod qldb;
-#[cfg(feature = "quicksight")]
-pub mod quicksight;
-#[cfg(feature = "ram")]
-pub mod ram;
-#[cfg(feature = "rbin")]
-pub mod rbin;
-#[cfg(feature = "rds")]
-pub mod rds;
-#[cfg(feature = "redshift")]
-pub mod redshift;
-#[cfg(feature = "redshiftserverless")]
-pub mod redshiftserverless;
-#[cfg(feature = "refactorspaces")]
-pub mod refactorspaces;
-#[cfg(feature = "rekognition")]
-pub mod rekognition;
-#[cfg(feature = "resiliencehub")]
-pub mod resiliencehub;
-#[cfg(feature = "resiliencehubv2")]
-pub mod resiliencehubv2;
-#[cfg(feature = "resourceexplorer2")]
-pub mod resourceexplorer2;
-#[cfg(feature = "resourcegroups")]
-pub mod resourcegroups;
-#[cfg(feature = "robomaker")]
-pub mod robomaker;
-#[cfg(feature = "rolesanywhere")]
-pub mod rolesanywhere;
-#[cfg(feature = "route53")]
-pub mod route53;
-#[cfg(feature = "route53globalresolver")]
-pub mod route53globalresolver;
-#[cfg(feature = "route53profiles")]
-pub mod route53profiles;
-#[cfg(feature = "route53recoverycontrol")]
-pub mod route53recoverycontrol;
-#[cfg(feature = "route53recoveryreadiness")]
-pub mod route53recoveryreadiness;
-#[cfg(feature = "route53resolver")]
-pub mod route53resolver;
-#[cfg(feature = "rtbfabric")]
-pub mod rtbfabric;
-#[cfg(feature = "rum")]
-pub mod rum;
 #[cfg(feature = "s3")]
 pub mod s3;
-#[cfg(feature = "s3express")]
-pub mod s3express;
-#[cfg(feature = "s3files")]
-pub mod s3files;
-#[cfg(feature = "s3objectlambda")]
-pub mod s3objectlambda;
-#[cfg(feature = "s3outposts")]
-pub mod s3outposts;
-#[cfg(feature = "s3tables")]
-pub mod s3tables;
-#[cfg(feature = "s3vectors")]
-pub mod s3vectors;
-#[cfg(feature = "sagemaker")]
-pub mod sagemaker;
-#[cfg(feature = "scheduler")]
-pub mod scheduler;
-#[cfg(feature = "scn")]
-pub mod scn;
-#[cfg(feature = "sdb")]
-pub mod sdb;
 #[cfg(feature = "secretsmanager")]
 pub mod secretsmanager;
-#[cfg(feature = "securityagent")]
-pub mod securityagent;
-#[cfg(feature = "securityhub")]
-pub mod securityhub;
-#[cfg(feature = "securitylake")]
-pub mod securitylake;
-#[cfg(feature = "serverlessrepo")]
-pub mod serverlessrepo;
-#[cfg(feature = "servicecatalog")]
-pub mod servicecatalog;
-#[cfg(feature = "servicecatalogappregistry")]
-pub mod servicecatalogappregistry;
-#[cfg(feature = "servicediscovery")]
-pub mod servicediscovery;
-#[cfg(feature = "ses")]
-pub mod ses;
-#[cfg(feature = "shield")]
-pub mod shield;
-#[cfg(feature = "signer")]
-pub mod signer;
-#[cfg(feature = "simspaceweaver")]
-pub mod simspaceweaver;
-#[cfg(feature = "smsvoice")]
-pub mod smsvoice;
 #[cfg(feature = "sns")]
 pub mod sns;
-#[cfg(feature = "sqs")]
-pub mod sqs;
-#[cfg(feature = "ssm")]
-pub mod ssm;
-#[cfg(feature = "ssmcontacts")]
-pub mod ssmcontacts;
-#[cfg(feature = "ssmguiconnect")]
-pub mod ssmguiconnect;
-#[cfg(feature = "ssmincidents")]
-pub mod ssmincidents;
-#[cfg(feature = "ssmquicksetup")]
-pub mod ssmquicksetup;
-#[cfg(feature = "sso")]
-pub mod sso;
-#[cfg(feature = "stepfunctions")]
-pub mod stepfunctions;
-#[cfg(feature = "storagegateway")]
-pub mod storagegateway;
-#[cfg(feature = "supportapp")]
-pub mod supportapp;
-#[cfg(feature = "supportauthz")]
-pub mod supportauthz;
-#[cfg(feature = "synthetics")]
-pub mod synthetics;
-#[cfg(feature = "systemsmanagersap")]
-pub mod systemsmanagersap;
-#[cfg(feature = "textract")]
-pub mod textract;
-#[cfg(feature = "timestream")]
-pub mod timestream;
-#[cfg(feature = "transcribe")]
-pub mod transcribe;
-#[cfg(feature = "transfer")]
-pub mod transfer;
-#[cfg(feature = "translate")]
-pub mod translate;
-#[cfg(feature = "uxc")]
-pub mod uxc;
-#[cfg(feature = "verifiedpermissions")]
-pub mod verifiedpermissions;
-#[cfg(feature = "voiceid")]
-pub mod voiceid;
-#[cfg(feature = "vpclattice")]
-pub mod vpclattice;
-#[cfg(feature = "waf")]
-pub mod waf;
-#[cfg(feature = "wafregional")]
-pub mod wafregional;
-#[cfg(feature = "wafv2")]
-pub mod wafv2;
-#[cfg(feature = "wellarchitected")]
-pub mod wellarchitected;
-#[cfg(feature = "wickr")]
-pub mod wickr;
-#[cfg(feature = "wisdom")]
-pub mod wisdom;
-#[cfg(feature = "workspaces")]
-pub mod workspaces;
-#[cfg(feature = "workspacesinstances")]
-pub mod workspacesinstances;
-#[cfg(feature = "workspacesthinclient")]
-pub mod workspacesthinclient;
-#[cfg(feature = "workspacesweb")]
-pub mod workspacesweb;
-#[cfg(feature = "xray")]
-pub mod xray;

@@ -26,7 +26,7 @@ use crate::l1::put;
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAccessGrant>`): `AccessGrantId` (`attr_access_grant_id`),
 /// `AccessGrantArn` (`attr_access_grant_arn`), `GrantScope` (`attr_grant_scope`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAccessGrant {
     /// The configuration options of the grant location, which is the S3 path to the data to which you are granting
     /// access.
@@ -131,96 +131,6 @@ impl Handle<CfnAccessGrant> {
         Val::expr(self.get_att("GrantScope"))
     }
 }
-
-/// Property types and enums of [`CfnAccessGrant`] (`AWS::S3::AccessGrant`).
-pub mod access_grant {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-
-    /// `AccessGrantsLocationConfiguration` property type of `AWS::S3::AccessGrant`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AccessGrantsLocationConfiguration {
-        /// The S3 sub prefix of a registered location in your S3 Access Grants instance
-        ///
-        /// CloudFormation: `S3SubPrefix` (required).
-        pub s3_sub_prefix: Val<String>,
-    }
-
-    impl AccessGrantsLocationConfiguration {
-        /// A new `AccessGrantsLocationConfiguration` from its required properties (`S3SubPrefix`).
-        pub fn new(s3_sub_prefix: impl Into<Val<String>>) -> Self {
-            Self { s3_sub_prefix: s3_sub_prefix.into() }
-        }
-    }
-
-    impl IntoValue for AccessGrantsLocationConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("S3SubPrefix".into(), self.s3_sub_prefix.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AccessGrantsLocationConfiguration);
-
-    /// `Grantee` property type of `AWS::S3::AccessGrant`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Grantee {
-        /// The unique identifier of the Grantee
-        ///
-        /// CloudFormation: `GranteeIdentifier` (required).
-        pub grantee_identifier: Val<String>,
-
-        /// Configures the transfer acceleration state for an Amazon S3 bucket.
-        ///
-        /// CloudFormation: `GranteeType` (required).
-        pub grantee_type: Val<GranteeType>,
-    }
-
-    impl Grantee {
-        /// A new `Grantee` from its required properties (`GranteeIdentifier`, `GranteeType`).
-        pub fn new(grantee_identifier: impl Into<Val<String>>, grantee_type: impl Into<Val<GranteeType>>) -> Self {
-            Self { grantee_identifier: grantee_identifier.into(), grantee_type: grantee_type.into() }
-        }
-    }
-
-    impl IntoValue for Grantee {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("GranteeIdentifier".into(), self.grantee_identifier.into_value());
-            m.insert("GranteeType".into(), self.grantee_type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Grantee);
-
-    cfn_enum! {
-        /// Configures the transfer acceleration state for an Amazon S3 bucket.
-        GranteeType[3] {
-            Iam = "IAM",
-            DirectoryUser = "DIRECTORY_USER",
-            DirectoryGroup = "DIRECTORY_GROUP",
-        }
-    }
-
-    cfn_enum! {
-        /// The level of access to be afforded to the grantee
-        Permission[3] {
-            Read = "READ",
-            Write = "WRITE",
-            Readwrite = "READWRITE",
-        }
-    }
-
-    cfn_enum! {
-        /// The type of S3SubPrefix.
-        S3PrefixType[1] {
-            Object = "Object",
-        }
-    }
-}
 /// The `AWS::S3::AccessGrantsInstance` resource.
 ///
 /// The AWS::S3::AccessGrantsInstance resource is an Amazon S3 resource type that hosts Access Grants and their
@@ -230,7 +140,7 @@ pub mod access_grant {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAccessGrantsInstance>`): `AccessGrantsInstanceArn`
 /// (`attr_access_grants_instance_arn`), `AccessGrantsInstanceId` (`attr_access_grants_instance_id`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnAccessGrantsInstance {
     /// The Amazon Resource Name (ARN) of the specified AWS Identity Center.
     ///
@@ -292,7 +202,7 @@ impl Handle<CfnAccessGrantsInstance> {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAccessGrantsLocation>`): `AccessGrantsLocationArn`
 /// (`attr_access_grants_location_arn`), `AccessGrantsLocationId` (`attr_access_grants_location_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAccessGrantsLocation {
     /// The Amazon Resource Name (ARN) of the access grant location's associated IAM role.
     ///
@@ -357,7 +267,7 @@ impl Handle<CfnAccessGrantsLocation> {
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnAccessPoint>`): `Alias` (`attr_alias`), `NetworkOrigin`
 /// (`attr_network_origin`), `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnAccessPoint {
     /// The name of the bucket that you want to associate this Access Point with.
     ///
@@ -468,116 +378,6 @@ impl Handle<CfnAccessPoint> {
         Val::expr(self.get_att("Arn"))
     }
 }
-
-/// Property types and enums of [`CfnAccessPoint`] (`AWS::S3::AccessPoint`).
-pub mod access_point {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// `PublicAccessBlockConfiguration` property type of `AWS::S3::AccessPoint`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PublicAccessBlockConfiguration {
-        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting
-        /// this element to TRUE causes the following behavior:
-        ///
-        /// \- PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public.
-        ///
-        /// \- PUT Object calls fail if the request includes a public ACL.
-        ///
-        /// . - PUT Bucket calls fail if the request includes a public ACL.
-        ///
-        /// Enabling this setting doesn't affect existing policies or ACLs.
-        ///
-        /// CloudFormation: `BlockPublicAcls`.
-        pub block_public_acls: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this
-        /// element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows
-        /// public access. Enabling this setting doesn't affect existing bucket policies.
-        ///
-        /// CloudFormation: `BlockPublicPolicy`.
-        pub block_public_policy: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE
-        /// causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
-        /// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs
-        /// from being set.
-        ///
-        /// CloudFormation: `IgnorePublicAcls`.
-        pub ignore_public_acls: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE
-        /// restricts access to this bucket to only AWS services and authorized users within this account if the bucket has
-        /// a public policy.
-        ///
-        /// Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account
-        /// access within any public bucket policy, including non-public delegation to specific accounts, is blocked.
-        ///
-        /// CloudFormation: `RestrictPublicBuckets`.
-        pub restrict_public_buckets: Option<Val<bool>>,
-    }
-
-    impl PublicAccessBlockConfiguration {
-        /// A new `PublicAccessBlockConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            block_public_acls "BlockPublicAcls": Val<bool>;
-            block_public_policy "BlockPublicPolicy": Val<bool>;
-            ignore_public_acls "IgnorePublicAcls": Val<bool>;
-            restrict_public_buckets "RestrictPublicBuckets": Val<bool>;
-        }
-    }
-
-    impl IntoValue for PublicAccessBlockConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BlockPublicAcls", self.block_public_acls);
-            put(&mut m, "BlockPublicPolicy", self.block_public_policy);
-            put(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
-            put(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PublicAccessBlockConfiguration);
-
-    /// The Virtual Private Cloud (VPC) configuration for a bucket access point.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct VpcConfiguration {
-        /// If this field is specified, this access point will only allow connections from the specified VPC ID.
-        ///
-        /// CloudFormation: `VpcId`.
-        pub vpc_id: Option<Val<String>>,
-    }
-
-    impl VpcConfiguration {
-        /// A new `VpcConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            vpc_id "VpcId": Val<String>;
-        }
-    }
-
-    impl IntoValue for VpcConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "VpcId", self.vpc_id);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcConfiguration);
-}
 /// The `AWS::S3::Bucket` resource.
 ///
 /// The ``AWS::S3::Bucket`` resource creates an Amazon S3 bucket in the same AWS Region where you create the AWS
@@ -610,7 +410,7 @@ pub mod access_point {
 /// (`attr_metadata_configuration_annotation_table_configuration_table_name`),
 /// `MetadataConfiguration.AnnotationTableConfiguration.TableArn`
 /// (`attr_metadata_configuration_annotation_table_configuration_table_arn`), `WebsiteURL` (`attr_website_url`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnBucket {
     /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use
     /// tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is
@@ -889,19 +689,16 @@ impl Handle<CfnBucket> {
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
-    ///
     /// `Fn::GetAtt` `DomainName`.
     #[inline]
     pub fn attr_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DomainName"))
     }
-    ///
     /// `Fn::GetAtt` `DualStackDomainName`.
     #[inline]
     pub fn attr_dual_stack_domain_name(&self) -> Val<String> {
         Val::expr(self.get_att("DualStackDomainName"))
     }
-    ///
     /// `Fn::GetAtt` `RegionalDomainName`.
     #[inline]
     pub fn attr_regional_domain_name(&self) -> Val<String> {
@@ -972,12 +769,522 @@ impl Handle<CfnBucket> {
     pub fn attr_metadata_configuration_annotation_table_configuration_table_arn(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataConfiguration.AnnotationTableConfiguration.TableArn"))
     }
-    ///
     /// `Fn::GetAtt` `WebsiteURL`.
     #[inline]
     pub fn attr_website_url(&self) -> Val<String> {
         Val::expr(self.get_att("WebsiteURL"))
     }
+}
+/// The `AWS::S3::BucketPolicy` resource.
+///
+/// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. If you are using an identity other than the root user of
+/// the AWS-account that owns the bucket, the calling identity must have the ``PutBucketPolicy`` permissions on the
+/// specified bucket and belong to the bucket owner's account in order to use this operation.
+///
+/// If you don't have ``PutBucketPolicy`` permissions, Amazon S3 returns a ``403 Access Denied`` error. If you have the
+/// correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns
+/// a ``405 Method Not Allowed`` error.
+///
+/// As a security precaution, the root user of the AWS-account that owns a bucket can always use this operation, even if
+/// the policy explicitly denies the root user the ability to perform this action.
+///
+/// When using the ``AWS::S3::BucketPolicy`` resource, you can create, update, and delete bucket policies for S3 buckets
+/// located in Regions that are different from the stack's Region. However, the CloudFormation stacks should be deployed
+/// in the US East (N. Virginia) or ``us-east-1`` Region. This cross-region bucket policy modification functionality is
+/// supported for backward compatibility with existing workflows.
+///
+/// If the [DeletionPolicy
+/// attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) is not
+/// specified or set to ``Delete``, the bucket policy will be removed when the stack is deleted. If set to ``Retain``,
+/// the bucket policy will be preserved even after the stack is deleted.
+///
+/// For example, a CloudFormation stack in ``us-east-1`` can use the ``AWS::S3::BucketPolicy`` resource to manage the
+/// bucket policy for an S3 bucket in ``us-west-2``. The retention or removal of the bucket policy during the stack
+/// deletion is determined by the ``DeletionPolicy`` attribute specified in the stack template.
+///
+/// For more information, see [Bucket policy
+/// examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html).
+///
+/// The following operations are related to ``PutBucketPolicy``:
+///
+/// \+ [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
+///
+/// \+ [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
+///
+/// `Ref` returns the primary identifier (`Bucket`).
+#[derive(Debug, Clone)]
+pub struct CfnBucketPolicy {
+    /// The name of the Amazon S3 bucket to which the policy applies.
+    ///
+    /// CloudFormation: `Bucket` (required).
+    pub bucket: Val<String>,
+
+    /// A policy document containing permissions to add to the specified bucket. In IAM, you must provide policy
+    /// documents in JSON format. However, in CloudFormation you can provide the policy in JSON or YAML format because
+    /// CloudFormation converts YAML to JSON before submitting it to IAM. For more information, see the AWS::IAM::Policy
+    /// [PolicyDocument](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument)
+    /// resource description in this guide and [Access Policy Language
+    /// Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html) in the *Amazon
+    /// S3 User Guide*.
+    ///
+    /// CloudFormation: `PolicyDocument` (required).
+    pub policy_document: Value,
+}
+
+impl CfnBucketPolicy {
+    /// A new `CfnBucketPolicy` from its required properties (`Bucket`, `PolicyDocument`).
+    pub fn new(bucket: impl Into<Val<String>>, policy_document: impl Into<Value>) -> Self {
+        Self { bucket: bucket.into(), policy_document: policy_document.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnBucketPolicy {
+    const TYPE_NAME: &'static str = "AWS::S3::BucketPolicy";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("Bucket".into(), self.bucket.into_value());
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m
+    }
+}
+/// The `AWS::S3::MultiRegionAccessPoint` resource.
+///
+/// AWS::S3::MultiRegionAccessPoint is an Amazon S3 resource type that dynamically routes S3 requests to easily satisfy
+/// geographic compliance requirements based on customer-defined routing policies.
+///
+/// `Ref` returns the primary identifier (`Name`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMultiRegionAccessPoint>`): `Alias` (`attr_alias`), `CreatedAt`
+/// (`attr_created_at`).
+#[derive(Debug, Clone)]
+pub struct CfnMultiRegionAccessPoint {
+    /// The name you want to assign to this Multi Region Access Point.
+    ///
+    /// CloudFormation: `Name`.
+    pub name: Option<Val<String>>,
+
+    /// The PublicAccessBlock configuration that you want to apply to this Multi Region Access Point. You can enable the
+    /// configuration options in any combination. For more information about when Amazon S3 considers a bucket or object
+    /// public, see
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status>
+    /// 'The Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
+    ///
+    /// CloudFormation: `PublicAccessBlockConfiguration`.
+    pub public_access_block_configuration: Option<Val<multi_region_access_point::PublicAccessBlockConfiguration>>,
+
+    /// The list of buckets that you want to associate this Multi Region Access Point with.
+    ///
+    /// CloudFormation: `Regions` (required).
+    pub regions: Val<Vec<multi_region_access_point::Region>>,
+}
+
+impl CfnMultiRegionAccessPoint {
+    /// A new `CfnMultiRegionAccessPoint` from its required properties (`Regions`).
+    pub fn new(regions: impl Into<Val<Vec<multi_region_access_point::Region>>>) -> Self {
+        Self { name: None, public_access_block_configuration: None, regions: regions.into() }
+    }
+
+    setters! {
+        name "Name": Val<String>;
+        public_access_block_configuration "PublicAccessBlockConfiguration": Val<multi_region_access_point::PublicAccessBlockConfiguration>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnMultiRegionAccessPoint {
+    const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPoint";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        put(&mut m, "Name", self.name);
+        put(&mut m, "PublicAccessBlockConfiguration", self.public_access_block_configuration);
+        m.insert("Regions".into(), self.regions.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnMultiRegionAccessPoint`].
+impl Handle<CfnMultiRegionAccessPoint> {
+    /// The alias is a unique identifier to, and is part of the public DNS name for this Multi Region Access Point
+    ///
+    /// `Fn::GetAtt` `Alias`.
+    #[inline]
+    pub fn attr_alias(&self) -> Val<String> {
+        Val::expr(self.get_att("Alias"))
+    }
+    /// The timestamp of the when the Multi Region Access Point is created
+    ///
+    /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
+    pub fn attr_created_at(&self) -> Val<String> {
+        Val::expr(self.get_att("CreatedAt"))
+    }
+}
+/// The `AWS::S3::MultiRegionAccessPointPolicy` resource.
+///
+/// The policy to be attached to a Multi Region Access Point
+///
+/// `Ref` returns the primary identifier (`MrapName`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMultiRegionAccessPointPolicy>`): `PolicyStatus`
+/// (`attr_policy_status`), `PolicyStatus.IsPublic` (`attr_policy_status_is_public`).
+#[derive(Debug, Clone)]
+pub struct CfnMultiRegionAccessPointPolicy {
+    /// The name of the Multi Region Access Point to apply policy
+    ///
+    /// CloudFormation: `MrapName` (required).
+    pub mrap_name: Val<String>,
+
+    /// CloudFormation: `Policy` (required).
+    pub policy: Value,
+}
+
+impl CfnMultiRegionAccessPointPolicy {
+    /// A new `CfnMultiRegionAccessPointPolicy` from its required properties (`MrapName`, `Policy`).
+    pub fn new(mrap_name: impl Into<Val<String>>, policy: impl Into<Value>) -> Self {
+        Self { mrap_name: mrap_name.into(), policy: policy.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnMultiRegionAccessPointPolicy {
+    const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPointPolicy";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("MrapName".into(), self.mrap_name.into_value());
+        m.insert("Policy".into(), self.policy.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnMultiRegionAccessPointPolicy`].
+impl Handle<CfnMultiRegionAccessPointPolicy> {
+    /// The Policy Status associated with this Multi Region Access Point
+    ///
+    /// `Fn::GetAtt` `PolicyStatus`.
+    #[inline]
+    pub fn attr_policy_status(&self) -> Value {
+        self.get_att("PolicyStatus")
+    }
+    /// Specifies whether the policy is public or not.
+    ///
+    /// `Fn::GetAtt` `PolicyStatus.IsPublic`.
+    #[inline]
+    pub fn attr_policy_status_is_public(&self) -> Val<String> {
+        Val::expr(self.get_att("PolicyStatus.IsPublic"))
+    }
+}
+/// The `AWS::S3::StorageLens` resource.
+///
+/// The AWS::S3::StorageLens resource is an Amazon S3 resource type that you can use to create Storage Lens
+/// configurations.
+///
+/// `Ref` returns the primary identifier (`StorageLensConfiguration/Id`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStorageLens>`): `StorageLensConfiguration.StorageLensArn`
+/// (`attr_storage_lens_configuration_storage_lens_arn`).
+#[derive(Debug, Clone)]
+pub struct CfnStorageLens {
+    /// CloudFormation: `StorageLensConfiguration` (required).
+    pub storage_lens_configuration: Val<storage_lens::StorageLensConfiguration>,
+
+    /// A set of tags (key-value pairs) for this Amazon S3 Storage Lens configuration.
+    ///
+    /// CloudFormation: `Tags`.
+    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+}
+
+impl CfnStorageLens {
+    /// A new `CfnStorageLens` from its required properties (`StorageLensConfiguration`).
+    pub fn new(storage_lens_configuration: storage_lens::StorageLensConfiguration) -> Self {
+        Self { storage_lens_configuration: storage_lens_configuration.into(), tags: None }
+    }
+
+    setters! {
+        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnStorageLens {
+    const TYPE_NAME: &'static str = "AWS::S3::StorageLens";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("StorageLensConfiguration".into(), self.storage_lens_configuration.into_value());
+        put(&mut m, "Tags", self.tags);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnStorageLens`].
+impl Handle<CfnStorageLens> {
+    /// The ARN for the Amazon S3 Storage Lens configuration.
+    ///
+    /// `Fn::GetAtt` `StorageLensConfiguration.StorageLensArn`.
+    #[inline]
+    pub fn attr_storage_lens_configuration_storage_lens_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("StorageLensConfiguration.StorageLensArn"))
+    }
+}
+/// The `AWS::S3::StorageLensGroup` resource.
+///
+/// The AWS::S3::StorageLensGroup resource is an Amazon S3 resource type that you can use to create Storage Lens Group.
+///
+/// `Ref` returns the primary identifier (`Name`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStorageLensGroup>`): `StorageLensGroupArn`
+/// (`attr_storage_lens_group_arn`).
+#[derive(Debug, Clone)]
+pub struct CfnStorageLensGroup {
+    /// CloudFormation: `Filter` (required).
+    pub filter: Val<storage_lens_group::Filter>,
+
+    /// CloudFormation: `Name` (required).
+    pub name: Val<String>,
+
+    /// A set of tags (key-value pairs) for this Amazon S3 Storage Lens Group.
+    ///
+    /// CloudFormation: `Tags`.
+    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
+}
+
+impl CfnStorageLensGroup {
+    /// A new `CfnStorageLensGroup` from its required properties (`Filter`, `Name`).
+    pub fn new(filter: storage_lens_group::Filter, name: impl Into<Val<String>>) -> Self {
+        Self { filter: filter.into(), name: name.into(), tags: None }
+    }
+
+    setters! {
+        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
+    }
+}
+
+impl crate::core::element::CfnResource for CfnStorageLensGroup {
+    const TYPE_NAME: &'static str = "AWS::S3::StorageLensGroup";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("Filter".into(), self.filter.into_value());
+        m.insert("Name".into(), self.name.into_value());
+        put(&mut m, "Tags", self.tags);
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnStorageLensGroup`].
+impl Handle<CfnStorageLensGroup> {
+    /// The ARN for the Amazon S3 Storage Lens Group.
+    ///
+    /// `Fn::GetAtt` `StorageLensGroupArn`.
+    #[inline]
+    pub fn attr_storage_lens_group_arn(&self) -> Val<String> {
+        Val::expr(self.get_att("StorageLensGroupArn"))
+    }
+}
+
+/// Property types and enums of [`CfnAccessGrant`] (`AWS::S3::AccessGrant`).
+pub mod access_grant {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+
+    /// `AccessGrantsLocationConfiguration` property type of `AWS::S3::AccessGrant`.
+    #[derive(Debug, Clone)]
+    pub struct AccessGrantsLocationConfiguration {
+        /// The S3 sub prefix of a registered location in your S3 Access Grants instance
+        ///
+        /// CloudFormation: `S3SubPrefix` (required).
+        pub s3_sub_prefix: Val<String>,
+    }
+
+    impl AccessGrantsLocationConfiguration {
+        /// A new `AccessGrantsLocationConfiguration` from its required properties (`S3SubPrefix`).
+        pub fn new(s3_sub_prefix: impl Into<Val<String>>) -> Self {
+            Self { s3_sub_prefix: s3_sub_prefix.into() }
+        }
+    }
+
+    impl IntoValue for AccessGrantsLocationConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("S3SubPrefix".into(), self.s3_sub_prefix.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AccessGrantsLocationConfiguration);
+
+    /// `Grantee` property type of `AWS::S3::AccessGrant`.
+    #[derive(Debug, Clone)]
+    pub struct Grantee {
+        /// The unique identifier of the Grantee
+        ///
+        /// CloudFormation: `GranteeIdentifier` (required).
+        pub grantee_identifier: Val<String>,
+
+        /// Configures the transfer acceleration state for an Amazon S3 bucket.
+        ///
+        /// CloudFormation: `GranteeType` (required).
+        pub grantee_type: Val<GranteeType>,
+    }
+
+    impl Grantee {
+        /// A new `Grantee` from its required properties (`GranteeIdentifier`, `GranteeType`).
+        pub fn new(grantee_identifier: impl Into<Val<String>>, grantee_type: impl Into<Val<GranteeType>>) -> Self {
+            Self { grantee_identifier: grantee_identifier.into(), grantee_type: grantee_type.into() }
+        }
+    }
+
+    impl IntoValue for Grantee {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("GranteeIdentifier".into(), self.grantee_identifier.into_value());
+            m.insert("GranteeType".into(), self.grantee_type.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Grantee);
+
+    cfn_enum! {
+        /// Configures the transfer acceleration state for an Amazon S3 bucket.
+        GranteeType[3] {
+            Iam = "IAM",
+            DirectoryUser = "DIRECTORY_USER",
+            DirectoryGroup = "DIRECTORY_GROUP",
+        }
+    }
+
+    cfn_enum! {
+        /// The level of access to be afforded to the grantee
+        Permission[3] {
+            Read = "READ",
+            Write = "WRITE",
+            Readwrite = "READWRITE",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of S3SubPrefix.
+        S3PrefixType[1] {
+            Object = "Object",
+        }
+    }
+}
+
+/// Property types and enums of [`CfnAccessPoint`] (`AWS::S3::AccessPoint`).
+pub mod access_point {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `PublicAccessBlockConfiguration` property type of `AWS::S3::AccessPoint`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PublicAccessBlockConfiguration {
+        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting
+        /// this element to TRUE causes the following behavior:
+        ///
+        /// \- PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public.
+        ///
+        /// \- PUT Object calls fail if the request includes a public ACL.
+        ///
+        /// . - PUT Bucket calls fail if the request includes a public ACL.
+        ///
+        /// Enabling this setting doesn't affect existing policies or ACLs.
+        ///
+        /// CloudFormation: `BlockPublicAcls`.
+        pub block_public_acls: Option<Val<bool>>,
+
+        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this
+        /// element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows
+        /// public access. Enabling this setting doesn't affect existing bucket policies.
+        ///
+        /// CloudFormation: `BlockPublicPolicy`.
+        pub block_public_policy: Option<Val<bool>>,
+
+        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE
+        /// causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
+        /// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs
+        /// from being set.
+        ///
+        /// CloudFormation: `IgnorePublicAcls`.
+        pub ignore_public_acls: Option<Val<bool>>,
+
+        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE
+        /// restricts access to this bucket to only AWS services and authorized users within this account if the bucket has
+        /// a public policy.
+        ///
+        /// Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account
+        /// access within any public bucket policy, including non-public delegation to specific accounts, is blocked.
+        ///
+        /// CloudFormation: `RestrictPublicBuckets`.
+        pub restrict_public_buckets: Option<Val<bool>>,
+    }
+
+    impl PublicAccessBlockConfiguration {
+        /// A new `PublicAccessBlockConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            block_public_acls "BlockPublicAcls": Val<bool>;
+            block_public_policy "BlockPublicPolicy": Val<bool>;
+            ignore_public_acls "IgnorePublicAcls": Val<bool>;
+            restrict_public_buckets "RestrictPublicBuckets": Val<bool>;
+        }
+    }
+
+    impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "BlockPublicAcls", self.block_public_acls);
+            put(&mut m, "BlockPublicPolicy", self.block_public_policy);
+            put(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
+            put(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PublicAccessBlockConfiguration);
+
+    /// The Virtual Private Cloud (VPC) configuration for a bucket access point.
+    #[derive(Debug, Clone, Default)]
+    pub struct VpcConfiguration {
+        /// If this field is specified, this access point will only allow connections from the specified VPC ID.
+        ///
+        /// CloudFormation: `VpcId`.
+        pub vpc_id: Option<Val<String>>,
+    }
+
+    impl VpcConfiguration {
+        /// A new `VpcConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            vpc_id "VpcId": Val<String>;
+        }
+    }
+
+    impl IntoValue for VpcConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "VpcId", self.vpc_id);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(VpcConfiguration);
 }
 
 /// Property types and enums of [`CfnBucket`] (`AWS::S3::Bucket`).
@@ -990,7 +1297,7 @@ pub mod bucket {
     /// a Bucket Lifecycle
     /// Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config)
     /// in the *Amazon S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AbortIncompleteMultipartUpload {
         /// Specifies the number of days after which Amazon S3 stops an incomplete multipart upload.
         ///
@@ -1019,7 +1326,7 @@ pub mod bucket {
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer
     /// Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User
     /// Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AccelerateConfiguration {
         /// Specifies the transfer acceleration status of the bucket.
         ///
@@ -1048,7 +1355,7 @@ pub mod bucket {
     /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you
     /// want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in
     /// the replication configuration, the replicas are owned by same AWS-account that owns the source object.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AccessControlTranslation {
         /// Specifies the replica ownership. For default and valid values, see [PUT bucket
         /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3
@@ -1077,7 +1384,7 @@ pub mod bucket {
     property_type!(AccessControlTranslation);
 
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AnalyticsConfiguration {
         /// The ID that identifies the analytics configuration.
         ///
@@ -1141,7 +1448,7 @@ pub mod bucket {
     /// If you've disabled your annotation table configuration and now want to re-enable it, you must first manually delete
     /// the old annotation table from your AWS managed table bucket. Otherwise, the newly re-enabled annotation table
     /// configuration will enter a failed state because the annotation table already exists in the table bucket.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AnnotationTableConfiguration {
         /// Specifies whether the annotation table configuration is enabled or disabled.
         ///
@@ -1204,7 +1511,7 @@ pub mod bucket {
     ///
     /// \+ Permissions You must have the s3:PutEncryptionConfiguration permission to block or unblock an encryption type for
     /// a bucket. You must have the s3:GetEncryptionConfiguration permission to view a bucket's encryption type.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct BlockedEncryptionTypes {
         /// The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket.
         ///
@@ -1243,7 +1550,7 @@ pub mod bucket {
     /// KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information
     /// about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3
     /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct BucketEncryption {
         /// Specifies the default server-side-encryption configuration.
         ///
@@ -1275,7 +1582,7 @@ pub mod bucket {
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see
     /// [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon
     /// S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CorsConfiguration {
         /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the
         /// configuration.
@@ -1303,7 +1610,7 @@ pub mod bucket {
     property_type!(CorsConfiguration);
 
     /// Specifies a cross-origin access rule for an Amazon S3 bucket.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CorsRule {
         /// Headers that are specified in the ``Access-Control-Request-Headers`` header. These headers are allowed in a
         /// preflight OPTIONS request. In response to any preflight OPTIONS request, Amazon S3 returns any requested headers
@@ -1382,7 +1689,7 @@ pub mod bucket {
     property_type!(CorsRule);
 
     /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct DataExport {
         /// The place to store the data for an analysis.
         ///
@@ -1421,7 +1728,7 @@ pub mod bucket {
     ///
     /// The ``DefaultEventHold`` duration can be specified in either ``Days`` or ``Years``, but you must select one. You
     /// can't specify ``Days`` and ``Years`` at the same time.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DefaultEventHold {
         /// The number of days that you want to specify for the default event hold duration. Valid values are ``1`` to
         /// ``36500`` days. You must specify either ``Days`` or ``Years``, but not both.
@@ -1468,7 +1775,7 @@ pub mod bucket {
     ///
     /// \+ The ``DefaultRetention`` period can be either ``Days`` or ``Years`` but you must select one. You cannot specify
     /// ``Days`` and ``Years`` at the same time.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DefaultRetention {
         /// The number of days that you want to specify for the default retention period. If Object Lock is turned on, you
         /// must specify ``Mode`` and specify either ``Days`` or ``Years``.
@@ -1539,7 +1846,7 @@ pub mod bucket {
     /// If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete
     /// markers differently. For more information, see [Backward
     /// Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DeleteMarkerReplication {
         /// Indicates whether to replicate delete markers.
         ///
@@ -1571,7 +1878,7 @@ pub mod bucket {
     property_type!(DeleteMarkerReplication);
 
     /// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Destination {
         /// The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated
         /// before exporting data.
@@ -1631,7 +1938,7 @@ pub mod bucket {
     /// If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS
     /// key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data
     /// that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct EncryptionConfiguration {
         /// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS Key Management Service
         /// (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports
@@ -1669,7 +1976,7 @@ pub mod bucket {
     /// targets. For more information, see [What Is Amazon
     /// EventBridge](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html) in the *Amazon EventBridge
     /// User Guide*
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct EventBridgeConfiguration {
         /// Enables delivery of events to Amazon EventBridge.
         ///
@@ -1701,7 +2008,7 @@ pub mod bucket {
     /// example, you can start the key names of related objects with a prefix, such as ``2023-`` or ``engineering/``. Then,
     /// you can use ``FilterRule`` to find objects in a bucket with key names that have the same prefix. A suffix is similar
     /// to a prefix, but it is at the end of the object key name instead of at the beginning.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct FilterRule {
         /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The
         /// maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information,
@@ -1741,7 +2048,7 @@ pub mod bucket {
     /// For information about the S3 Intelligent-Tiering storage class, see [Storage class for automatically optimizing
     /// frequently and infrequently accessed
     /// objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct IntelligentTieringConfiguration {
         /// The ID used to identify the S3 Intelligent-Tiering configuration.
         ///
@@ -1808,7 +2115,7 @@ pub mod bucket {
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket
     /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API
     /// Reference*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct InventoryConfiguration {
         /// Contains information about where to publish the inventory results.
         ///
@@ -1898,7 +2205,7 @@ pub mod bucket {
     /// If you've disabled your inventory table configuration and now want to re-enable it, you must first manually delete
     /// the old inventory table from your AWS managed table bucket. Otherwise, the newly re-enabled inventory table
     /// configuration will enter a failed state because the inventory table already exists in the table bucket.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct InventoryTableConfiguration {
         /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
         ///
@@ -1939,7 +2246,7 @@ pub mod bucket {
     ///
     /// The journal configuration will enter a failed state if a journal table already exists in the table bucket. The
     /// journal table of a previous configuration must be deleted before a new journal table can be created successfully.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct JournalTableConfiguration {
         /// The encryption configuration for the journal table.
         ///
@@ -1976,7 +2283,7 @@ pub mod bucket {
     property_type!(JournalTableConfiguration);
 
     /// Describes the LAMlong functions to invoke and the events for which to invoke them.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct LambdaConfiguration {
         /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more information, see [Supported Event
         /// Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
@@ -2025,7 +2332,7 @@ pub mod bucket {
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object
     /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3
     /// User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct LifecycleConfiguration {
         /// A lifecycle rule for individual objects in an Amazon S3 bucket.
         ///
@@ -2082,7 +2389,7 @@ pub mod bucket {
     ///
     /// To successfully complete the ``AWS::S3::Bucket LoggingConfiguration`` request, you must have ``s3:PutObject`` and
     /// ``s3:PutObjectAcl`` in your IAM permissions.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct LoggingConfiguration {
         /// The name of the bucket where Amazon S3 should store server access log files. You can store log files in any
         /// bucket that you own. By default, logs are stored in the bucket where the ``LoggingConfiguration`` property is
@@ -2133,7 +2440,7 @@ pub mod bucket {
     /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see [Accelerating data
     /// discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in
     /// the *Amazon S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MetadataConfiguration {
         /// The annotation table configuration for a metadata configuration.
         ///
@@ -2192,7 +2499,7 @@ pub mod bucket {
     /// Creates a V1 S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data
     /// discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in
     /// the *Amazon S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MetadataTableConfiguration {
         /// The destination information for the metadata table configuration. The destination table bucket must be in the
         /// same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique
@@ -2221,7 +2528,7 @@ pub mod bucket {
     property_type!(MetadataTableConfiguration);
 
     /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MetadataTableEncryptionConfiguration {
         /// If server-side encryption with KMSlong (KMS) keys (SSE-KMS) is specified, you must also specify the KMS key
         /// Amazon Resource Name (ARN). You must specify a customer-managed KMS key that's located in the same Region as the
@@ -2262,7 +2569,7 @@ pub mod bucket {
     property_type!(MetadataTableEncryptionConfiguration);
 
     /// A container specifying replication metrics-related settings enabling replication metrics and events.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Metrics {
         /// A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold`` event.
         ///
@@ -2306,7 +2613,7 @@ pub mod bucket {
     /// For more information, see [PUT Bucket
     /// metrics](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) in the *Amazon S3
     /// API Reference*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct MetricsConfiguration {
         /// The access point that was used while performing operations on the object. The metrics configuration only
         /// includes objects that meet the filter's criteria.
@@ -2364,7 +2671,7 @@ pub mod bucket {
     /// request that S3 delete noncurrent object versions at a specific period in the object's lifetime. For more
     /// information about setting a lifecycle rule configuration, see [AWS::S3::Bucket
     /// Rule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig-rule.html).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct NoncurrentVersionExpiration {
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions,
         /// S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration
@@ -2412,7 +2719,7 @@ pub mod bucket {
     /// transition noncurrent object versions to the ``STANDARD_IA``, ``ONEZONE_IA``, ``INTELLIGENT_TIERING``,
     /// ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class at a specific period in the object's lifetime. If you
     /// specify this property, don't specify the ``NoncurrentVersionTransitions`` property.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct NoncurrentVersionTransition {
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions,
         /// S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration
@@ -2484,7 +2791,7 @@ pub mod bucket {
     /// [AWS::Lambda::Permission](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html)
     /// and [Granting Permissions to Publish Event Notification Messages to a
     /// Destination](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html#grant-destinations-permissions-to-s3).
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct NotificationConfiguration {
         /// Enables delivery of events to Amazon EventBridge.
         ///
@@ -2540,7 +2847,7 @@ pub mod bucket {
     /// notifications using object key name
     /// filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon
     /// S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct NotificationFilter {
         /// A container for object key name prefix and suffix filtering rules.
         ///
@@ -2569,7 +2876,7 @@ pub mod bucket {
     /// Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration
     /// will be applied by default to every new object placed in the specified bucket. For more information, see [Locking
     /// Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ObjectLockConfiguration {
         /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you
         /// apply ``ObjectLockConfiguration`` to a bucket.
@@ -2616,7 +2923,7 @@ pub mod bucket {
 
     /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply
     /// ``ObjectLockConfiguration`` to a bucket.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ObjectLockRule {
         /// The default Object Lock retention mode and period that you want to apply to new objects placed in the specified
         /// bucket. If Object Lock is turned on, bucket settings require both ``Mode`` and a period of either ``Days`` or
@@ -2658,7 +2965,7 @@ pub mod bucket {
     /// information, see [Controlling ownership of objects and disabling
     /// ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User
     /// Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct OwnershipControls {
         /// Specifies the container element for Object Ownership rules.
         ///
@@ -2691,7 +2998,7 @@ pub mod bucket {
     /// information, see [Controlling ownership of objects and disabling
     /// ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User
     /// Guide*.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct OwnershipControlsRule {
         /// Specifies an object ownership rule.
         ///
@@ -2728,7 +3035,7 @@ pub mod bucket {
     /// public, see [The Meaning of
     /// "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status)
     /// in the *Amazon S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct PublicAccessBlockConfiguration {
         /// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this
         /// bucket. Setting this element to ``TRUE`` causes the following behavior:
@@ -2804,7 +3111,7 @@ pub mod bucket {
 
     /// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon
     /// S3 detects specified events.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct QueueConfiguration {
         /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more information, see
         /// [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon
@@ -2855,7 +3162,7 @@ pub mod bucket {
     property_type!(QueueConfiguration);
 
     /// The journal table record expiration settings for a journal table in an S3 Metadata configuration.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RecordExpiration {
         /// If you enable journal table record expiration, you can set the number of days to retain your journal table
         /// records. Journal table records must be retained for a minimum of 7 days. To set this value, specify any whole
@@ -2895,7 +3202,7 @@ pub mod bucket {
     property_type!(RecordExpiration);
 
     /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RedirectAllRequestsTo {
         /// Name of the host where requests are redirected.
         ///
@@ -2932,7 +3239,7 @@ pub mod bucket {
     property_type!(RedirectAllRequestsTo);
 
     /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct RedirectRule {
         /// The host name to use in the redirect request.
         ///
@@ -3004,7 +3311,7 @@ pub mod bucket {
     property_type!(RedirectRule);
 
     /// A filter that you can specify for selection for modifications on replicas.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ReplicaModifications {
         /// Specifies whether Amazon S3 replicates modifications on replicas.
         ///
@@ -3037,7 +3344,7 @@ pub mod bucket {
     /// configurations, see [Replication
     /// configuration](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the *Amazon S3
     /// User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ReplicationConfiguration {
         /// The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes when replicating objects. For
         /// more information, see [How to Set Up
@@ -3075,7 +3382,7 @@ pub mod bucket {
 
     /// A container for information about the replication destination and its configurations including enabling the S3
     /// Replication Time Control (S3 RTC).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ReplicationDestination {
         /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and
         /// you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not
@@ -3173,7 +3480,7 @@ pub mod bucket {
     property_type!(ReplicationDestination);
 
     /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ReplicationRule {
         /// Specifies whether Amazon S3 replicates delete markers. If you specify a ``Filter`` in your replication
         /// configuration, you must also include a ``DeleteMarkerReplication`` element. If your ``Filter`` includes a
@@ -3299,7 +3606,7 @@ pub mod bucket {
     /// \+ If you specify both a ``Prefix`` and a ``TagFilter``, wrap these filters in an ``And`` tag.
     ///
     /// \+ If you specify a filter based on multiple tags, wrap the ``TagFilter`` elements in an ``And`` tag
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ReplicationRuleAndOperator {
         /// An object key name prefix that identifies the subset of objects to which the rule applies.
         ///
@@ -3339,7 +3646,7 @@ pub mod bucket {
 
     /// A filter that identifies the subset of objects to which the replication rule applies. A ``Filter`` must specify
     /// exactly one ``Prefix``, ``TagFilter``, or an ``And`` child element.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ReplicationRuleFilter {
         /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies.
         /// This element is required only if you specify more than one filter. For example:
@@ -3398,7 +3705,7 @@ pub mod bucket {
     /// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled
     /// and the time when all objects and operations on objects must be replicated. Must be specified together with a
     /// ``Metrics`` block.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ReplicationTime {
         /// Specifies whether the replication time is enabled.
         ///
@@ -3433,7 +3740,7 @@ pub mod bucket {
 
     /// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics
     /// ``EventThreshold``.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ReplicationTimeValue {
         /// Contains an integer specifying time in minutes.
         ///
@@ -3465,7 +3772,7 @@ pub mod bucket {
     /// [Configuring advanced conditional
     /// redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects)
     /// in the *Amazon S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct RoutingRule {
         /// Container for redirect information. You can redirect requests to another host, to another page, or with another
         /// protocol. In the event of an error, you can specify a different error code to return.
@@ -3507,7 +3814,7 @@ pub mod bucket {
     /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If
     /// request is for pages in the ``/docs`` folder, redirect to the ``/documents`` folder. 2. If request results in HTTP
     /// error 4xx, redirect request to another host where you might process the error.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct RoutingRuleCondition {
         /// The HTTP error code when the redirect is applied. In the event of an error, if the error code equals this value,
         /// then the specified redirect is applied.
@@ -3561,7 +3868,7 @@ pub mod bucket {
     /// You must specify at least one of the following properties: ``AbortIncompleteMultipartUpload``, ``ExpirationDate``,
     /// ``ExpirationInDays``, ``NoncurrentVersionExpirationInDays``, ``NoncurrentVersionTransition``,
     /// ``NoncurrentVersionTransitions``, ``Transition``, or ``Transitions``.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Rule {
         /// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3 bucket.
         ///
@@ -3752,7 +4059,7 @@ pub mod bucket {
     /// S3 User Guide*.
     ///
     /// The same type of filter rule cannot be used more than once. For example, you cannot specify two prefix rules.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct S3KeyFilter {
         /// A list of containers for the key-value pair that defines the criteria for the filter rule.
         ///
@@ -3781,7 +4088,7 @@ pub mod bucket {
     /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same
     /// Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the
     /// ``aws_s3_metadata`` namespace in the destination table bucket.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct S3TablesDestination {
         /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table
         /// configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose
@@ -3831,7 +4138,7 @@ pub mod bucket {
     ///
     /// \+ *Directory buckets* - For directory buckets, there are only two supported options for server-side encryption:
     /// SSE-S3 and SSE-KMS.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ServerSideEncryptionByDefault {
         /// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption.
         ///
@@ -3910,7 +4217,7 @@ pub mod bucket {
     /// \+ *Directory buckets* - When you specify an [customer managed
     /// key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your
     /// directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ServerSideEncryptionRule {
         /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted
         /// with the specified server-side encryption type. For example, blocking an encryption type will block
@@ -3973,7 +4280,7 @@ pub mod bucket {
 
     /// A container that describes additional filters for identifying the source objects that you want to replicate. You can
     /// choose to enable or disable the replication of these objects.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SourceSelectionCriteria {
         /// A filter that you can specify for selection for modifications on replicas.
         ///
@@ -4012,7 +4319,7 @@ pub mod bucket {
     property_type!(SourceSelectionCriteria);
 
     /// A container for filter information for the selection of S3 objects encrypted with AWS KMS.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct SseKmsEncryptedObjects {
         /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored
         /// in AWS Key Management Service.
@@ -4041,7 +4348,7 @@ pub mod bucket {
 
     /// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between
     /// different storage classes for an Amazon S3 bucket.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct StorageClassAnalysis {
         /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
         ///
@@ -4074,7 +4381,7 @@ pub mod bucket {
 
     /// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the
     /// most cost-effective storage access tier, without additional operational overhead.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Tiering {
         /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently
         /// accessed
@@ -4113,7 +4420,7 @@ pub mod bucket {
 
     /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service
     /// (Amazon SNS) topic when Amazon S3 detects specified events.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct TopicConfiguration {
         /// The Amazon S3 bucket event about which to send notifications. For more information, see [Supported Event
         /// Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
@@ -4162,7 +4469,7 @@ pub mod bucket {
     /// configuration rules, see [Transitioning Objects Using Amazon S3
     /// Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the
     /// \*Amazon S3 User Guide*.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Transition {
         /// The storage class to which you want the object to transition.
         ///
@@ -4223,7 +4530,7 @@ pub mod bucket {
     /// \+ *Suspending versioning* - Takes effect immediately with no propagation delay.
     ///
     /// \+ *Transitioning between states* - Any change from Suspended to Enabled has a 15-minute delay.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct VersioningConfiguration {
         /// The versioning state of the bucket.
         ///
@@ -4250,7 +4557,7 @@ pub mod bucket {
     property_type!(VersioningConfiguration);
 
     /// Specifies website configuration parameters for an Amazon S3 bucket.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct WebsiteConfiguration {
         /// The name of the error document for the website.
         ///
@@ -4671,153 +4978,6 @@ pub mod bucket {
         }
     }
 }
-/// The `AWS::S3::BucketPolicy` resource.
-///
-/// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. If you are using an identity other than the root user of
-/// the AWS-account that owns the bucket, the calling identity must have the ``PutBucketPolicy`` permissions on the
-/// specified bucket and belong to the bucket owner's account in order to use this operation.
-///
-/// If you don't have ``PutBucketPolicy`` permissions, Amazon S3 returns a ``403 Access Denied`` error. If you have the
-/// correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns
-/// a ``405 Method Not Allowed`` error.
-///
-/// As a security precaution, the root user of the AWS-account that owns a bucket can always use this operation, even if
-/// the policy explicitly denies the root user the ability to perform this action.
-///
-/// When using the ``AWS::S3::BucketPolicy`` resource, you can create, update, and delete bucket policies for S3 buckets
-/// located in Regions that are different from the stack's Region. However, the CloudFormation stacks should be deployed
-/// in the US East (N. Virginia) or ``us-east-1`` Region. This cross-region bucket policy modification functionality is
-/// supported for backward compatibility with existing workflows.
-///
-/// If the [DeletionPolicy
-/// attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) is not
-/// specified or set to ``Delete``, the bucket policy will be removed when the stack is deleted. If set to ``Retain``,
-/// the bucket policy will be preserved even after the stack is deleted.
-///
-/// For example, a CloudFormation stack in ``us-east-1`` can use the ``AWS::S3::BucketPolicy`` resource to manage the
-/// bucket policy for an S3 bucket in ``us-west-2``. The retention or removal of the bucket policy during the stack
-/// deletion is determined by the ``DeletionPolicy`` attribute specified in the stack template.
-///
-/// For more information, see [Bucket policy
-/// examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html).
-///
-/// The following operations are related to ``PutBucketPolicy``:
-///
-/// \+ [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
-///
-/// \+ [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
-///
-/// `Ref` returns the primary identifier (`Bucket`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnBucketPolicy {
-    /// The name of the Amazon S3 bucket to which the policy applies.
-    ///
-    /// CloudFormation: `Bucket` (required).
-    pub bucket: Val<String>,
-
-    /// A policy document containing permissions to add to the specified bucket. In IAM, you must provide policy
-    /// documents in JSON format. However, in CloudFormation you can provide the policy in JSON or YAML format because
-    /// CloudFormation converts YAML to JSON before submitting it to IAM. For more information, see the AWS::IAM::Policy
-    /// [PolicyDocument](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument)
-    /// resource description in this guide and [Access Policy Language
-    /// Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html) in the *Amazon
-    /// S3 User Guide*.
-    ///
-    /// CloudFormation: `PolicyDocument` (required).
-    pub policy_document: Value,
-}
-
-impl CfnBucketPolicy {
-    /// A new `CfnBucketPolicy` from its required properties (`Bucket`, `PolicyDocument`).
-    pub fn new(bucket: impl Into<Val<String>>, policy_document: impl Into<Value>) -> Self {
-        Self { bucket: bucket.into(), policy_document: policy_document.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnBucketPolicy {
-    const TYPE_NAME: &'static str = "AWS::S3::BucketPolicy";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("Bucket".into(), self.bucket.into_value());
-        m.insert("PolicyDocument".into(), self.policy_document.into_value());
-        m
-    }
-}
-/// The `AWS::S3::MultiRegionAccessPoint` resource.
-///
-/// AWS::S3::MultiRegionAccessPoint is an Amazon S3 resource type that dynamically routes S3 requests to easily satisfy
-/// geographic compliance requirements based on customer-defined routing policies.
-///
-/// `Ref` returns the primary identifier (`Name`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMultiRegionAccessPoint>`): `Alias` (`attr_alias`), `CreatedAt`
-/// (`attr_created_at`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnMultiRegionAccessPoint {
-    /// The name you want to assign to this Multi Region Access Point.
-    ///
-    /// CloudFormation: `Name`.
-    pub name: Option<Val<String>>,
-
-    /// The PublicAccessBlock configuration that you want to apply to this Multi Region Access Point. You can enable the
-    /// configuration options in any combination. For more information about when Amazon S3 considers a bucket or object
-    /// public, see
-    /// <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status>
-    /// 'The Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
-    ///
-    /// CloudFormation: `PublicAccessBlockConfiguration`.
-    pub public_access_block_configuration: Option<Val<multi_region_access_point::PublicAccessBlockConfiguration>>,
-
-    /// The list of buckets that you want to associate this Multi Region Access Point with.
-    ///
-    /// CloudFormation: `Regions` (required).
-    pub regions: Val<Vec<multi_region_access_point::Region>>,
-}
-
-impl CfnMultiRegionAccessPoint {
-    /// A new `CfnMultiRegionAccessPoint` from its required properties (`Regions`).
-    pub fn new(regions: impl Into<Val<Vec<multi_region_access_point::Region>>>) -> Self {
-        Self { name: None, public_access_block_configuration: None, regions: regions.into() }
-    }
-
-    setters! {
-        name "Name": Val<String>;
-        public_access_block_configuration "PublicAccessBlockConfiguration": Val<multi_region_access_point::PublicAccessBlockConfiguration>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnMultiRegionAccessPoint {
-    const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPoint";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        put(&mut m, "Name", self.name);
-        put(&mut m, "PublicAccessBlockConfiguration", self.public_access_block_configuration);
-        m.insert("Regions".into(), self.regions.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnMultiRegionAccessPoint`].
-impl Handle<CfnMultiRegionAccessPoint> {
-    /// The alias is a unique identifier to, and is part of the public DNS name for this Multi Region Access Point
-    ///
-    /// `Fn::GetAtt` `Alias`.
-    #[inline]
-    pub fn attr_alias(&self) -> Val<String> {
-        Val::expr(self.get_att("Alias"))
-    }
-    /// The timestamp of the when the Multi Region Access Point is created
-    ///
-    /// `Fn::GetAtt` `CreatedAt`.
-    #[inline]
-    pub fn attr_created_at(&self) -> Val<String> {
-        Val::expr(self.get_att("CreatedAt"))
-    }
-}
 
 /// Property types and enums of [`CfnMultiRegionAccessPoint`] (`AWS::S3::MultiRegionAccessPoint`).
 pub mod multi_region_access_point {
@@ -4825,7 +4985,7 @@ pub mod multi_region_access_point {
     use crate::l1::put;
 
     /// `PublicAccessBlockConfiguration` property type of `AWS::S3::MultiRegionAccessPoint`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct PublicAccessBlockConfiguration {
         /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting
         /// this element to TRUE causes the following behavior:
@@ -4897,7 +5057,7 @@ pub mod multi_region_access_point {
     property_type!(PublicAccessBlockConfiguration);
 
     /// `Region` property type of `AWS::S3::MultiRegionAccessPoint`.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Region {
         /// CloudFormation: `Bucket` (required).
         pub bucket: Val<String>,
@@ -4929,114 +5089,6 @@ pub mod multi_region_access_point {
 
     property_type!(Region);
 }
-/// The `AWS::S3::MultiRegionAccessPointPolicy` resource.
-///
-/// The policy to be attached to a Multi Region Access Point
-///
-/// `Ref` returns the primary identifier (`MrapName`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnMultiRegionAccessPointPolicy>`): `PolicyStatus`
-/// (`attr_policy_status`), `PolicyStatus.IsPublic` (`attr_policy_status_is_public`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnMultiRegionAccessPointPolicy {
-    /// The name of the Multi Region Access Point to apply policy
-    ///
-    /// CloudFormation: `MrapName` (required).
-    pub mrap_name: Val<String>,
-
-    /// CloudFormation: `Policy` (required).
-    pub policy: Value,
-}
-
-impl CfnMultiRegionAccessPointPolicy {
-    /// A new `CfnMultiRegionAccessPointPolicy` from its required properties (`MrapName`, `Policy`).
-    pub fn new(mrap_name: impl Into<Val<String>>, policy: impl Into<Value>) -> Self {
-        Self { mrap_name: mrap_name.into(), policy: policy.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnMultiRegionAccessPointPolicy {
-    const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPointPolicy";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("MrapName".into(), self.mrap_name.into_value());
-        m.insert("Policy".into(), self.policy.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnMultiRegionAccessPointPolicy`].
-impl Handle<CfnMultiRegionAccessPointPolicy> {
-    /// The Policy Status associated with this Multi Region Access Point
-    ///
-    /// `Fn::GetAtt` `PolicyStatus`.
-    #[inline]
-    pub fn attr_policy_status(&self) -> Value {
-        self.get_att("PolicyStatus")
-    }
-    /// Specifies whether the policy is public or not.
-    ///
-    /// `Fn::GetAtt` `PolicyStatus.IsPublic`.
-    #[inline]
-    pub fn attr_policy_status_is_public(&self) -> Val<String> {
-        Val::expr(self.get_att("PolicyStatus.IsPublic"))
-    }
-}
-/// The `AWS::S3::StorageLens` resource.
-///
-/// The AWS::S3::StorageLens resource is an Amazon S3 resource type that you can use to create Storage Lens
-/// configurations.
-///
-/// `Ref` returns the primary identifier (`StorageLensConfiguration/Id`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStorageLens>`): `StorageLensConfiguration.StorageLensArn`
-/// (`attr_storage_lens_configuration_storage_lens_arn`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnStorageLens {
-    /// CloudFormation: `StorageLensConfiguration` (required).
-    pub storage_lens_configuration: Val<storage_lens::StorageLensConfiguration>,
-
-    /// A set of tags (key-value pairs) for this Amazon S3 Storage Lens configuration.
-    ///
-    /// CloudFormation: `Tags`.
-    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-}
-
-impl CfnStorageLens {
-    /// A new `CfnStorageLens` from its required properties (`StorageLensConfiguration`).
-    pub fn new(storage_lens_configuration: storage_lens::StorageLensConfiguration) -> Self {
-        Self { storage_lens_configuration: storage_lens_configuration.into(), tags: None }
-    }
-
-    setters! {
-        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnStorageLens {
-    const TYPE_NAME: &'static str = "AWS::S3::StorageLens";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("StorageLensConfiguration".into(), self.storage_lens_configuration.into_value());
-        put(&mut m, "Tags", self.tags);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnStorageLens`].
-impl Handle<CfnStorageLens> {
-    /// The ARN for the Amazon S3 Storage Lens configuration.
-    ///
-    /// `Fn::GetAtt` `StorageLensConfiguration.StorageLensArn`.
-    #[inline]
-    pub fn attr_storage_lens_configuration_storage_lens_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("StorageLensConfiguration.StorageLensArn"))
-    }
-}
 
 /// Property types and enums of [`CfnStorageLens`] (`AWS::S3::StorageLens`).
 pub mod storage_lens {
@@ -5044,7 +5096,7 @@ pub mod storage_lens {
     use crate::l1::put;
 
     /// Account-level metrics configurations.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AccountLevel {
         /// CloudFormation: `ActivityMetrics`.
         pub activity_metrics: Option<Val<ActivityMetrics>>,
@@ -5110,7 +5162,7 @@ pub mod storage_lens {
     property_type!(AccountLevel);
 
     /// Enables activity metrics.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct ActivityMetrics {
         /// Specifies whether activity metrics are enabled or disabled.
         ///
@@ -5142,7 +5194,7 @@ pub mod storage_lens {
     property_type!(ActivityMetrics);
 
     /// Enables advanced cost optimization metrics.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct AdvancedCostOptimizationMetrics {
         /// Specifies whether advanced cost optimization metrics are enabled or disabled.
         ///
@@ -5174,7 +5226,7 @@ pub mod storage_lens {
     property_type!(AdvancedCostOptimizationMetrics);
 
     /// Enables advanced data protection metrics.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct AdvancedDataProtectionMetrics {
         /// Specifies whether advanced data protection metrics are enabled or disabled.
         ///
@@ -5206,7 +5258,7 @@ pub mod storage_lens {
     property_type!(AdvancedDataProtectionMetrics);
 
     /// Advanced Performance Metrics.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct AdvancedPerformanceMetrics {
         /// Specifies whether the Advanced Performance Metrics is enabled or disabled.
         ///
@@ -5238,7 +5290,7 @@ pub mod storage_lens {
     property_type!(AdvancedPerformanceMetrics);
 
     /// The AWS Organizations ARN to use in the Amazon S3 Storage Lens configuration.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct AwsOrg {
         /// CloudFormation: `Arn` (required).
         pub arn: Val<String>,
@@ -5263,7 +5315,7 @@ pub mod storage_lens {
     property_type!(AwsOrg);
 
     /// Bucket-level metrics configurations.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct BucketLevel {
         /// CloudFormation: `ActivityMetrics`.
         pub activity_metrics: Option<Val<ActivityMetrics>>,
@@ -5318,7 +5370,7 @@ pub mod storage_lens {
     property_type!(BucketLevel);
 
     /// S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens configuration.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct BucketsAndRegions {
         /// CloudFormation: `Buckets`.
         pub buckets: Option<Val<Vec<String>>>,
@@ -5353,7 +5405,7 @@ pub mod storage_lens {
     property_type!(BucketsAndRegions);
 
     /// CloudWatch metrics settings for the Amazon S3 Storage Lens metrics export.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct CloudWatchMetrics {
         /// Specifies whether CloudWatch metrics are enabled or disabled.
         ///
@@ -5380,7 +5432,7 @@ pub mod storage_lens {
     property_type!(CloudWatchMetrics);
 
     /// Specifies how Amazon S3 Storage Lens metrics should be exported.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DataExport {
         /// CloudFormation: `CloudWatchMetrics`.
         pub cloud_watch_metrics: Option<Val<CloudWatchMetrics>>,
@@ -5420,7 +5472,7 @@ pub mod storage_lens {
     property_type!(DataExport);
 
     /// Enables detailed status codes metrics.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct DetailedStatusCodesMetrics {
         /// Specifies whether detailed status codes metrics are enabled or disabled.
         ///
@@ -5452,7 +5504,7 @@ pub mod storage_lens {
     property_type!(DetailedStatusCodesMetrics);
 
     /// Prefix-level metrics configurations.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct PrefixLevel {
         /// CloudFormation: `StorageMetrics` (required).
         pub storage_metrics: Val<PrefixLevelStorageMetrics>,
@@ -5477,7 +5529,7 @@ pub mod storage_lens {
     property_type!(PrefixLevel);
 
     /// `PrefixLevelStorageMetrics` property type of `AWS::S3::StorageLens`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct PrefixLevelStorageMetrics {
         /// Specifies whether prefix-level storage metrics are enabled or disabled.
         ///
@@ -5514,7 +5566,7 @@ pub mod storage_lens {
     property_type!(PrefixLevelStorageMetrics);
 
     /// S3 bucket destination settings for the Amazon S3 Storage Lens metrics export.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct S3BucketDestination {
         /// The AWS account ID that owns the destination S3 bucket.
         ///
@@ -5586,7 +5638,7 @@ pub mod storage_lens {
     property_type!(S3BucketDestination);
 
     /// Selection criteria for prefix-level metrics.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct SelectionCriteria {
         /// Delimiter to divide S3 key into hierarchy of prefixes.
         ///
@@ -5632,7 +5684,7 @@ pub mod storage_lens {
     property_type!(SelectionCriteria);
 
     /// Specifies the details of Amazon S3 Storage Lens configuration.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct StorageLensConfiguration {
         /// CloudFormation: `AccountLevel` (required).
         pub account_level: Val<AccountLevel>,
@@ -5712,7 +5764,7 @@ pub mod storage_lens {
     property_type!(StorageLensConfiguration);
 
     /// Expanded Prefixes Data Export.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct StorageLensExpandedPrefixesDataExport {
         /// CloudFormation: `S3BucketDestination`.
         pub s3_bucket_destination: Option<Val<S3BucketDestination>>,
@@ -5747,7 +5799,7 @@ pub mod storage_lens {
     property_type!(StorageLensExpandedPrefixesDataExport);
 
     /// Specifies the details of Amazon S3 Storage Lens Group configuration.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct StorageLensGroupLevel {
         /// CloudFormation: `StorageLensGroupSelectionCriteria`.
         pub storage_lens_group_selection_criteria: Option<Val<StorageLensGroupSelectionCriteria>>,
@@ -5777,7 +5829,7 @@ pub mod storage_lens {
     property_type!(StorageLensGroupLevel);
 
     /// Selection criteria for Storage Lens Group level metrics
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct StorageLensGroupSelectionCriteria {
         /// CloudFormation: `Exclude`.
         pub exclude: Option<Val<Vec<String>>>,
@@ -5812,7 +5864,7 @@ pub mod storage_lens {
     property_type!(StorageLensGroupSelectionCriteria);
 
     /// S3 Tables destination settings for the Amazon S3 Storage Lens metrics export.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct StorageLensTableDestination {
         /// CloudFormation: `Encryption`.
         pub encryption: Option<Value>,
@@ -5861,62 +5913,6 @@ pub mod storage_lens {
         }
     }
 }
-/// The `AWS::S3::StorageLensGroup` resource.
-///
-/// The AWS::S3::StorageLensGroup resource is an Amazon S3 resource type that you can use to create Storage Lens Group.
-///
-/// `Ref` returns the primary identifier (`Name`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnStorageLensGroup>`): `StorageLensGroupArn`
-/// (`attr_storage_lens_group_arn`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnStorageLensGroup {
-    /// CloudFormation: `Filter` (required).
-    pub filter: Val<storage_lens_group::Filter>,
-
-    /// CloudFormation: `Name` (required).
-    pub name: Val<String>,
-
-    /// A set of tags (key-value pairs) for this Amazon S3 Storage Lens Group.
-    ///
-    /// CloudFormation: `Tags`.
-    pub tags: Option<Val<Vec<crate::core::tag::Tag>>>,
-}
-
-impl CfnStorageLensGroup {
-    /// A new `CfnStorageLensGroup` from its required properties (`Filter`, `Name`).
-    pub fn new(filter: storage_lens_group::Filter, name: impl Into<Val<String>>) -> Self {
-        Self { filter: filter.into(), name: name.into(), tags: None }
-    }
-
-    setters! {
-        tags "Tags": Val<Vec<crate::core::tag::Tag>>;
-    }
-}
-
-impl crate::core::element::CfnResource for CfnStorageLensGroup {
-    const TYPE_NAME: &'static str = "AWS::S3::StorageLensGroup";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("Filter".into(), self.filter.into_value());
-        m.insert("Name".into(), self.name.into_value());
-        put(&mut m, "Tags", self.tags);
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnStorageLensGroup`].
-impl Handle<CfnStorageLensGroup> {
-    /// The ARN for the Amazon S3 Storage Lens Group.
-    ///
-    /// `Fn::GetAtt` `StorageLensGroupArn`.
-    #[inline]
-    pub fn attr_storage_lens_group_arn(&self) -> Val<String> {
-        Val::expr(self.get_att("StorageLensGroupArn"))
-    }
-}
 
 /// Property types and enums of [`CfnStorageLensGroup`] (`AWS::S3::StorageLensGroup`).
 pub mod storage_lens_group {
@@ -5924,7 +5920,7 @@ pub mod storage_lens_group {
     use crate::l1::put;
 
     /// The Storage Lens group will include objects that match all of the specified filter values.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct And {
         /// CloudFormation: `MatchAnyPrefix`.
         pub match_any_prefix: Option<Val<Vec<String>>>,
@@ -5974,7 +5970,7 @@ pub mod storage_lens_group {
     property_type!(And);
 
     /// Sets the Storage Lens Group filter.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Filter {
         /// CloudFormation: `And`.
         pub and: Option<Val<And>>,
@@ -6034,7 +6030,7 @@ pub mod storage_lens_group {
     property_type!(Filter);
 
     /// Filter to match all of the specified values for the minimum and maximum object age.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct MatchObjectAge {
         /// Minimum object age to which the rule applies.
         ///
@@ -6073,7 +6069,7 @@ pub mod storage_lens_group {
     property_type!(MatchObjectAge);
 
     /// Filter to match all of the specified values for the minimum and maximum object size.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct MatchObjectSize {
         /// Minimum object size to which the rule applies.
         ///
@@ -6112,7 +6108,7 @@ pub mod storage_lens_group {
     property_type!(MatchObjectSize);
 
     /// The Storage Lens group will include objects that match any of the specified filter values.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct Or {
         /// CloudFormation: `MatchAnyPrefix`.
         pub match_any_prefix: Option<Val<Vec<String>>>,

@@ -24,7 +24,7 @@ use crate::l1::put;
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnResourcePolicy>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnResourcePolicy {
     /// Specifies whether to block resource-based policies that allow broad access to the secret.
     ///
@@ -81,7 +81,7 @@ impl Handle<CfnResourcePolicy> {
 /// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnRotationSchedule>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnRotationSchedule {
     /// The list of metadata needed to successfully rotate a managed external secret.
     ///
@@ -172,225 +172,6 @@ impl Handle<CfnRotationSchedule> {
         Val::expr(self.get_att("Id"))
     }
 }
-
-/// Property types and enums of [`CfnRotationSchedule`] (`AWS::SecretsManager::RotationSchedule`).
-pub mod rotation_schedule {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
-
-    /// The metadata needed to successfully rotate a managed external secret. Each metadata item is a key and value pair of
-    /// strings in a JSON text string.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ExternalSecretRotationMetadataItem {
-        /// The key name of the metadata item. You can specify a value that's 1 to 256 characters in length.
-        ///
-        /// CloudFormation: `Key` (required).
-        pub key: Val<String>,
-
-        /// The value for the metadata item. You can specify a value that's 1 to 2048 characters in length.
-        ///
-        /// CloudFormation: `Value` (required).
-        pub value: Val<String>,
-    }
-
-    impl ExternalSecretRotationMetadataItem {
-        /// A new `ExternalSecretRotationMetadataItem` from its required properties (`Key`, `Value`).
-        pub fn new(key: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
-            Self { key: key.into(), value: value.into() }
-        }
-    }
-
-    impl IntoValue for ExternalSecretRotationMetadataItem {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Key".into(), self.key.into_value());
-            m.insert("Value".into(), self.value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ExternalSecretRotationMetadataItem);
-
-    /// `HostedRotationLambda` property type of `AWS::SecretsManager::RotationSchedule`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct HostedRotationLambda {
-        /// A string of the characters that you don't want in the password.
-        ///
-        /// CloudFormation: `ExcludeCharacters`.
-        pub exclude_characters: Option<Val<String>>,
-
-        /// The ARN of the KMS key that Secrets Manager uses to encrypt the secret. If you don't specify this value, then
-        /// Secrets Manager uses the key aws/secretsmanager. If aws/secretsmanager doesn't yet exist, then Secrets Manager
-        /// creates it for you automatically the first time it encrypts the secret value.
-        ///
-        /// CloudFormation: `KmsKeyArn`.
-        pub kms_key_arn: Option<Val<String>>,
-
-        /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy.
-        /// CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the
-        /// secret in this property.
-        ///
-        /// CloudFormation: `MasterSecretArn`.
-        pub master_secret_arn: Option<Val<String>>,
-
-        /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating
-        /// users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this
-        /// property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
-        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key
-        /// in this property.
-        ///
-        /// CloudFormation: `MasterSecretKmsKeyArn`.
-        pub master_secret_kms_key_arn: Option<Val<String>>,
-
-        /// The name of the Lambda rotation function.
-        ///
-        /// CloudFormation: `RotationLambdaName`.
-        pub rotation_lambda_name: Option<Val<String>>,
-
-        /// The type of rotation template to use
-        ///
-        /// CloudFormation: `RotationType` (required).
-        pub rotation_type: Val<String>,
-
-        /// The python runtime associated with the Lambda function
-        ///
-        /// CloudFormation: `Runtime`.
-        pub runtime: Option<Val<String>>,
-
-        /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy.
-        /// CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the
-        /// secret in this property.
-        ///
-        /// CloudFormation: `SuperuserSecretArn`.
-        pub superuser_secret_arn: Option<Val<String>>,
-
-        /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating
-        /// users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this
-        /// property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
-        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key
-        /// in this property.
-        ///
-        /// CloudFormation: `SuperuserSecretKmsKeyArn`.
-        pub superuser_secret_kms_key_arn: Option<Val<String>>,
-
-        /// A comma-separated list of security group IDs applied to the target database.
-        ///
-        /// CloudFormation: `VpcSecurityGroupIds`.
-        pub vpc_security_group_ids: Option<Val<String>>,
-
-        /// A comma separated list of VPC subnet IDs of the target database network. The Lambda rotation function is in the
-        /// same subnet group.
-        ///
-        /// CloudFormation: `VpcSubnetIds`.
-        pub vpc_subnet_ids: Option<Val<String>>,
-    }
-
-    impl HostedRotationLambda {
-        /// A new `HostedRotationLambda` from its required properties (`RotationType`).
-        pub fn new(rotation_type: impl Into<Val<String>>) -> Self {
-            Self {
-                exclude_characters: None,
-                kms_key_arn: None,
-                master_secret_arn: None,
-                master_secret_kms_key_arn: None,
-                rotation_lambda_name: None,
-                rotation_type: rotation_type.into(),
-                runtime: None,
-                superuser_secret_arn: None,
-                superuser_secret_kms_key_arn: None,
-                vpc_security_group_ids: None,
-                vpc_subnet_ids: None,
-            }
-        }
-
-        setters! {
-            exclude_characters "ExcludeCharacters": Val<String>;
-            kms_key_arn "KmsKeyArn": Val<String>;
-            master_secret_arn "MasterSecretArn": Val<String>;
-            master_secret_kms_key_arn "MasterSecretKmsKeyArn": Val<String>;
-            rotation_lambda_name "RotationLambdaName": Val<String>;
-            runtime "Runtime": Val<String>;
-            superuser_secret_arn "SuperuserSecretArn": Val<String>;
-            superuser_secret_kms_key_arn "SuperuserSecretKmsKeyArn": Val<String>;
-            vpc_security_group_ids "VpcSecurityGroupIds": Val<String>;
-            vpc_subnet_ids "VpcSubnetIds": Val<String>;
-        }
-    }
-
-    impl IntoValue for HostedRotationLambda {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ExcludeCharacters", self.exclude_characters);
-            put(&mut m, "KmsKeyArn", self.kms_key_arn);
-            put(&mut m, "MasterSecretArn", self.master_secret_arn);
-            put(&mut m, "MasterSecretKmsKeyArn", self.master_secret_kms_key_arn);
-            put(&mut m, "RotationLambdaName", self.rotation_lambda_name);
-            m.insert("RotationType".into(), self.rotation_type.into_value());
-            put(&mut m, "Runtime", self.runtime);
-            put(&mut m, "SuperuserSecretArn", self.superuser_secret_arn);
-            put(&mut m, "SuperuserSecretKmsKeyArn", self.superuser_secret_kms_key_arn);
-            put(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
-            put(&mut m, "VpcSubnetIds", self.vpc_subnet_ids);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(HostedRotationLambda);
-
-    /// `RotationRules` property type of `AWS::SecretsManager::RotationSchedule`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct RotationRules {
-        /// The number of days between automatic scheduled rotations of the secret. You can use this value to check that
-        /// your secret meets your compliance guidelines for how often secrets must be rotated.
-        ///
-        /// CloudFormation: `AutomaticallyAfterDays`.
-        pub automatically_after_days: Option<Val<i64>>,
-
-        /// The length of the rotation window in hours, for example 3h for a three hour window. Secrets Manager rotates your
-        /// secret at any time during this window. The window must not extend into the next rotation window or the next UTC
-        /// day. The window starts according to the ScheduleExpression. If you don't specify a Duration, for a
-        /// ScheduleExpression in hours, the window automatically closes after one hour. For a ScheduleExpression in days,
-        /// the window automatically closes at the end of the UTC day.
-        ///
-        /// CloudFormation: `Duration`.
-        pub duration: Option<Val<String>>,
-
-        /// A cron() or rate() expression that defines the schedule for rotating your secret. Secrets Manager rotation
-        /// schedules use UTC time zone.
-        ///
-        /// CloudFormation: `ScheduleExpression`.
-        pub schedule_expression: Option<Val<String>>,
-    }
-
-    impl RotationRules {
-        /// A new `RotationRules` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            automatically_after_days "AutomaticallyAfterDays": Val<i64>;
-            duration "Duration": Val<String>;
-            schedule_expression "ScheduleExpression": Val<String>;
-        }
-    }
-
-    impl IntoValue for RotationRules {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AutomaticallyAfterDays", self.automatically_after_days);
-            put(&mut m, "Duration", self.duration);
-            put(&mut m, "ScheduleExpression", self.schedule_expression);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RotationRules);
-}
 /// The `AWS::SecretsManager::Secret` resource.
 ///
 /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth
@@ -416,7 +197,7 @@ pub mod rotation_schedule {
 /// `Ref` returns the secret's ARN.
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnSecret>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnSecret {
     /// The description of the secret.
     ///
@@ -570,12 +351,281 @@ impl crate::core::element::CfnResource for CfnSecret {
 
 /// `Fn::GetAtt` attributes of [`CfnSecret`].
 impl Handle<CfnSecret> {
-    ///
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         Val::expr(self.get_att("Id"))
     }
+}
+/// The `AWS::SecretsManager::SecretTargetAttachment` resource.
+///
+/// Resource Type definition for AWS::SecretsManager::SecretTargetAttachment
+///
+/// `Ref` returns the primary identifier (`Id`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnSecretTargetAttachment>`): `Id` (`attr_id`).
+#[derive(Debug, Clone)]
+pub struct CfnSecretTargetAttachment {
+    /// CloudFormation: `SecretId` (required).
+    pub secret_id: Val<String>,
+
+    /// CloudFormation: `TargetId` (required).
+    pub target_id: Val<String>,
+
+    /// CloudFormation: `TargetType` (required).
+    pub target_type: Val<String>,
+}
+
+impl CfnSecretTargetAttachment {
+    /// A new `CfnSecretTargetAttachment` from its required properties (`SecretId`, `TargetId`, `TargetType`).
+    pub fn new(
+        secret_id: impl Into<Val<String>>,
+        target_id: impl Into<Val<String>>,
+        target_type: impl Into<Val<String>>,
+    ) -> Self {
+        Self { secret_id: secret_id.into(), target_id: target_id.into(), target_type: target_type.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnSecretTargetAttachment {
+    const TYPE_NAME: &'static str = "AWS::SecretsManager::SecretTargetAttachment";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("SecretId".into(), self.secret_id.into_value());
+        m.insert("TargetId".into(), self.target_id.into_value());
+        m.insert("TargetType".into(), self.target_type.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnSecretTargetAttachment`].
+impl Handle<CfnSecretTargetAttachment> {
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        Val::expr(self.get_att("Id"))
+    }
+}
+
+/// Property types and enums of [`CfnRotationSchedule`] (`AWS::SecretsManager::RotationSchedule`).
+pub mod rotation_schedule {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// The metadata needed to successfully rotate a managed external secret. Each metadata item is a key and value pair of
+    /// strings in a JSON text string.
+    #[derive(Debug, Clone)]
+    pub struct ExternalSecretRotationMetadataItem {
+        /// The key name of the metadata item. You can specify a value that's 1 to 256 characters in length.
+        ///
+        /// CloudFormation: `Key` (required).
+        pub key: Val<String>,
+
+        /// The value for the metadata item. You can specify a value that's 1 to 2048 characters in length.
+        ///
+        /// CloudFormation: `Value` (required).
+        pub value: Val<String>,
+    }
+
+    impl ExternalSecretRotationMetadataItem {
+        /// A new `ExternalSecretRotationMetadataItem` from its required properties (`Key`, `Value`).
+        pub fn new(key: impl Into<Val<String>>, value: impl Into<Val<String>>) -> Self {
+            Self { key: key.into(), value: value.into() }
+        }
+    }
+
+    impl IntoValue for ExternalSecretRotationMetadataItem {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Key".into(), self.key.into_value());
+            m.insert("Value".into(), self.value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ExternalSecretRotationMetadataItem);
+
+    /// `HostedRotationLambda` property type of `AWS::SecretsManager::RotationSchedule`.
+    #[derive(Debug, Clone)]
+    pub struct HostedRotationLambda {
+        /// A string of the characters that you don't want in the password.
+        ///
+        /// CloudFormation: `ExcludeCharacters`.
+        pub exclude_characters: Option<Val<String>>,
+
+        /// The ARN of the KMS key that Secrets Manager uses to encrypt the secret. If you don't specify this value, then
+        /// Secrets Manager uses the key aws/secretsmanager. If aws/secretsmanager doesn't yet exist, then Secrets Manager
+        /// creates it for you automatically the first time it encrypts the secret value.
+        ///
+        /// CloudFormation: `KmsKeyArn`.
+        pub kms_key_arn: Option<Val<String>>,
+
+        /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy.
+        /// CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the
+        /// secret in this property.
+        ///
+        /// CloudFormation: `MasterSecretArn`.
+        pub master_secret_arn: Option<Val<String>>,
+
+        /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating
+        /// users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this
+        /// property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
+        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key
+        /// in this property.
+        ///
+        /// CloudFormation: `MasterSecretKmsKeyArn`.
+        pub master_secret_kms_key_arn: Option<Val<String>>,
+
+        /// The name of the Lambda rotation function.
+        ///
+        /// CloudFormation: `RotationLambdaName`.
+        pub rotation_lambda_name: Option<Val<String>>,
+
+        /// The type of rotation template to use
+        ///
+        /// CloudFormation: `RotationType` (required).
+        pub rotation_type: Val<String>,
+
+        /// The python runtime associated with the Lambda function
+        ///
+        /// CloudFormation: `Runtime`.
+        pub runtime: Option<Val<String>>,
+
+        /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy.
+        /// CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the
+        /// secret in this property.
+        ///
+        /// CloudFormation: `SuperuserSecretArn`.
+        pub superuser_secret_arn: Option<Val<String>>,
+
+        /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating
+        /// users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this
+        /// property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
+        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key
+        /// in this property.
+        ///
+        /// CloudFormation: `SuperuserSecretKmsKeyArn`.
+        pub superuser_secret_kms_key_arn: Option<Val<String>>,
+
+        /// A comma-separated list of security group IDs applied to the target database.
+        ///
+        /// CloudFormation: `VpcSecurityGroupIds`.
+        pub vpc_security_group_ids: Option<Val<String>>,
+
+        /// A comma separated list of VPC subnet IDs of the target database network. The Lambda rotation function is in the
+        /// same subnet group.
+        ///
+        /// CloudFormation: `VpcSubnetIds`.
+        pub vpc_subnet_ids: Option<Val<String>>,
+    }
+
+    impl HostedRotationLambda {
+        /// A new `HostedRotationLambda` from its required properties (`RotationType`).
+        pub fn new(rotation_type: impl Into<Val<String>>) -> Self {
+            Self {
+                exclude_characters: None,
+                kms_key_arn: None,
+                master_secret_arn: None,
+                master_secret_kms_key_arn: None,
+                rotation_lambda_name: None,
+                rotation_type: rotation_type.into(),
+                runtime: None,
+                superuser_secret_arn: None,
+                superuser_secret_kms_key_arn: None,
+                vpc_security_group_ids: None,
+                vpc_subnet_ids: None,
+            }
+        }
+
+        setters! {
+            exclude_characters "ExcludeCharacters": Val<String>;
+            kms_key_arn "KmsKeyArn": Val<String>;
+            master_secret_arn "MasterSecretArn": Val<String>;
+            master_secret_kms_key_arn "MasterSecretKmsKeyArn": Val<String>;
+            rotation_lambda_name "RotationLambdaName": Val<String>;
+            runtime "Runtime": Val<String>;
+            superuser_secret_arn "SuperuserSecretArn": Val<String>;
+            superuser_secret_kms_key_arn "SuperuserSecretKmsKeyArn": Val<String>;
+            vpc_security_group_ids "VpcSecurityGroupIds": Val<String>;
+            vpc_subnet_ids "VpcSubnetIds": Val<String>;
+        }
+    }
+
+    impl IntoValue for HostedRotationLambda {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ExcludeCharacters", self.exclude_characters);
+            put(&mut m, "KmsKeyArn", self.kms_key_arn);
+            put(&mut m, "MasterSecretArn", self.master_secret_arn);
+            put(&mut m, "MasterSecretKmsKeyArn", self.master_secret_kms_key_arn);
+            put(&mut m, "RotationLambdaName", self.rotation_lambda_name);
+            m.insert("RotationType".into(), self.rotation_type.into_value());
+            put(&mut m, "Runtime", self.runtime);
+            put(&mut m, "SuperuserSecretArn", self.superuser_secret_arn);
+            put(&mut m, "SuperuserSecretKmsKeyArn", self.superuser_secret_kms_key_arn);
+            put(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
+            put(&mut m, "VpcSubnetIds", self.vpc_subnet_ids);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(HostedRotationLambda);
+
+    /// `RotationRules` property type of `AWS::SecretsManager::RotationSchedule`.
+    #[derive(Debug, Clone, Default)]
+    pub struct RotationRules {
+        /// The number of days between automatic scheduled rotations of the secret. You can use this value to check that
+        /// your secret meets your compliance guidelines for how often secrets must be rotated.
+        ///
+        /// CloudFormation: `AutomaticallyAfterDays`.
+        pub automatically_after_days: Option<Val<i64>>,
+
+        /// The length of the rotation window in hours, for example 3h for a three hour window. Secrets Manager rotates your
+        /// secret at any time during this window. The window must not extend into the next rotation window or the next UTC
+        /// day. The window starts according to the ScheduleExpression. If you don't specify a Duration, for a
+        /// ScheduleExpression in hours, the window automatically closes after one hour. For a ScheduleExpression in days,
+        /// the window automatically closes at the end of the UTC day.
+        ///
+        /// CloudFormation: `Duration`.
+        pub duration: Option<Val<String>>,
+
+        /// A cron() or rate() expression that defines the schedule for rotating your secret. Secrets Manager rotation
+        /// schedules use UTC time zone.
+        ///
+        /// CloudFormation: `ScheduleExpression`.
+        pub schedule_expression: Option<Val<String>>,
+    }
+
+    impl RotationRules {
+        /// A new `RotationRules` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            automatically_after_days "AutomaticallyAfterDays": Val<i64>;
+            duration "Duration": Val<String>;
+            schedule_expression "ScheduleExpression": Val<String>;
+        }
+    }
+
+    impl IntoValue for RotationRules {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AutomaticallyAfterDays", self.automatically_after_days);
+            put(&mut m, "Duration", self.duration);
+            put(&mut m, "ScheduleExpression", self.schedule_expression);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(RotationRules);
 }
 
 /// Property types and enums of [`CfnSecret`] (`AWS::SecretsManager::Secret`).
@@ -591,7 +641,7 @@ pub mod secret {
     /// Manager](https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-actions-as-permissions)
     /// and [Authentication and access control in Secrets
     /// Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, Default)]
     pub struct GenerateSecretString {
         /// A string of the characters that you don't want in the password.
         ///
@@ -695,7 +745,7 @@ pub mod secret {
     property_type!(GenerateSecretString);
 
     /// Specifies a ``Region`` and the ``KmsKeyId`` for a replica secret.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct ReplicaRegion {
         /// The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager
         /// uses ``aws/secretsmanager``.
@@ -731,56 +781,4 @@ pub mod secret {
     }
 
     property_type!(ReplicaRegion);
-}
-/// The `AWS::SecretsManager::SecretTargetAttachment` resource.
-///
-/// Resource Type definition for AWS::SecretsManager::SecretTargetAttachment
-///
-/// `Ref` returns the primary identifier (`Id`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnSecretTargetAttachment>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnSecretTargetAttachment {
-    /// CloudFormation: `SecretId` (required).
-    pub secret_id: Val<String>,
-
-    /// CloudFormation: `TargetId` (required).
-    pub target_id: Val<String>,
-
-    /// CloudFormation: `TargetType` (required).
-    pub target_type: Val<String>,
-}
-
-impl CfnSecretTargetAttachment {
-    /// A new `CfnSecretTargetAttachment` from its required properties (`SecretId`, `TargetId`, `TargetType`).
-    pub fn new(
-        secret_id: impl Into<Val<String>>,
-        target_id: impl Into<Val<String>>,
-        target_type: impl Into<Val<String>>,
-    ) -> Self {
-        Self { secret_id: secret_id.into(), target_id: target_id.into(), target_type: target_type.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnSecretTargetAttachment {
-    const TYPE_NAME: &'static str = "AWS::SecretsManager::SecretTargetAttachment";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("SecretId".into(), self.secret_id.into_value());
-        m.insert("TargetId".into(), self.target_id.into_value());
-        m.insert("TargetType".into(), self.target_type.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnSecretTargetAttachment`].
-impl Handle<CfnSecretTargetAttachment> {
-    ///
-    /// `Fn::GetAtt` `Id`.
-    #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        Val::expr(self.get_att("Id"))
-    }
 }

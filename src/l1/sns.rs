@@ -24,7 +24,7 @@ use crate::l1::put;
 /// `Ref` returns the primary identifier (`Arn`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnSubscription>`): `Arn` (`attr_arn`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CfnSubscription {
     /// The delivery policy JSON assigned to the subscription. Enables the subscriber to define the message delivery
     /// retry strategy in the case of an HTTP/S endpoint subscribed to the topic.
@@ -164,7 +164,7 @@ impl Handle<CfnSubscription> {
 /// `Ref` returns the topic ARN.
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnTopic>`): `TopicArn` (`attr_topic_arn`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CfnTopic {
     /// CloudFormation: `ArchivePolicy`.
     pub archive_policy: Option<Value>,
@@ -328,11 +328,94 @@ impl crate::core::element::CfnResource for CfnTopic {
 
 /// `Fn::GetAtt` attributes of [`CfnTopic`].
 impl Handle<CfnTopic> {
-    ///
     /// `Fn::GetAtt` `TopicArn`.
     #[inline]
     pub fn attr_topic_arn(&self) -> Val<String> {
         Val::expr(self.get_att("TopicArn"))
+    }
+}
+/// The `AWS::SNS::TopicInlinePolicy` resource.
+///
+/// Schema for AWS::SNS::TopicInlinePolicy
+///
+/// `Ref` returns the primary identifier (`TopicArn`).
+#[derive(Debug, Clone)]
+pub struct CfnTopicInlinePolicy {
+    /// CloudFormation: `PolicyDocument` (required).
+    pub policy_document: Value,
+
+    /// The Amazon Resource Name (ARN) of the topic to which you want to add the policy.
+    ///
+    /// CloudFormation: `TopicArn` (required).
+    pub topic_arn: Val<String>,
+}
+
+impl CfnTopicInlinePolicy {
+    /// A new `CfnTopicInlinePolicy` from its required properties (`PolicyDocument`, `TopicArn`).
+    pub fn new(policy_document: impl Into<Value>, topic_arn: impl Into<Val<String>>) -> Self {
+        Self { policy_document: policy_document.into(), topic_arn: topic_arn.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnTopicInlinePolicy {
+    const TYPE_NAME: &'static str = "AWS::SNS::TopicInlinePolicy";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m.insert("TopicArn".into(), self.topic_arn.into_value());
+        m
+    }
+}
+/// The `AWS::SNS::TopicPolicy` resource.
+///
+/// The ``AWS::SNS::TopicPolicy`` resource associates SNS topics with a policy. For an example snippet, see [Declaring
+/// an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in
+/// the *User Guide*.
+///
+/// `Ref` returns the primary identifier (`Id`).
+///
+/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnTopicPolicy>`): `Id` (`attr_id`).
+#[derive(Debug, Clone)]
+pub struct CfnTopicPolicy {
+    /// A policy document that contains permissions to add to the specified SNS topics.
+    ///
+    /// CloudFormation: `PolicyDocument` (required).
+    pub policy_document: Value,
+
+    /// The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can use the ``Ref``
+    /// function to specify an ``AWS::SNS::Topic`` resource.
+    ///
+    /// CloudFormation: `Topics` (required).
+    pub topics: Val<Vec<String>>,
+}
+
+impl CfnTopicPolicy {
+    /// A new `CfnTopicPolicy` from its required properties (`PolicyDocument`, `Topics`).
+    pub fn new(policy_document: impl Into<Value>, topics: impl Into<Val<Vec<String>>>) -> Self {
+        Self { policy_document: policy_document.into(), topics: topics.into() }
+    }
+}
+
+impl crate::core::element::CfnResource for CfnTopicPolicy {
+    const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
+
+    #[inline]
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m.insert("Topics".into(), self.topics.into_value());
+        m
+    }
+}
+
+/// `Fn::GetAtt` attributes of [`CfnTopicPolicy`].
+impl Handle<CfnTopicPolicy> {
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        Val::expr(self.get_att("Id"))
     }
 }
 
@@ -343,7 +426,7 @@ pub mod topic {
 
     /// The ``LoggingConfig`` property type specifies the ``Delivery`` status logging configuration for an
     /// [AWS::SNS::Topic](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct LoggingConfig {
         /// The IAM role ARN to be used when logging failed message deliveries in Amazon CloudWatch.
         ///
@@ -407,7 +490,7 @@ pub mod topic {
     /// cross-region subscriptions), use the
     /// [AWS::SNS::Subscription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html)
     /// resource.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone)]
     pub struct Subscription {
         /// The endpoint that receives notifications from the SNS topic. The endpoint value depends on the protocol that you
         /// specify. For more information, see the ``Endpoint`` parameter of the ``Subscribe`` action in the *API
@@ -453,90 +536,5 @@ pub mod topic {
             Firehose = "firehose",
             Application = "application",
         }
-    }
-}
-/// The `AWS::SNS::TopicInlinePolicy` resource.
-///
-/// Schema for AWS::SNS::TopicInlinePolicy
-///
-/// `Ref` returns the primary identifier (`TopicArn`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnTopicInlinePolicy {
-    /// CloudFormation: `PolicyDocument` (required).
-    pub policy_document: Value,
-
-    /// The Amazon Resource Name (ARN) of the topic to which you want to add the policy.
-    ///
-    /// CloudFormation: `TopicArn` (required).
-    pub topic_arn: Val<String>,
-}
-
-impl CfnTopicInlinePolicy {
-    /// A new `CfnTopicInlinePolicy` from its required properties (`PolicyDocument`, `TopicArn`).
-    pub fn new(policy_document: impl Into<Value>, topic_arn: impl Into<Val<String>>) -> Self {
-        Self { policy_document: policy_document.into(), topic_arn: topic_arn.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnTopicInlinePolicy {
-    const TYPE_NAME: &'static str = "AWS::SNS::TopicInlinePolicy";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("PolicyDocument".into(), self.policy_document.into_value());
-        m.insert("TopicArn".into(), self.topic_arn.into_value());
-        m
-    }
-}
-/// The `AWS::SNS::TopicPolicy` resource.
-///
-/// The ``AWS::SNS::TopicPolicy`` resource associates SNS topics with a policy. For an example snippet, see [Declaring
-/// an policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in
-/// the *User Guide*.
-///
-/// `Ref` returns the primary identifier (`Id`).
-///
-/// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnTopicPolicy>`): `Id` (`attr_id`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CfnTopicPolicy {
-    /// A policy document that contains permissions to add to the specified SNS topics.
-    ///
-    /// CloudFormation: `PolicyDocument` (required).
-    pub policy_document: Value,
-
-    /// The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can use the ``Ref``
-    /// function to specify an ``AWS::SNS::Topic`` resource.
-    ///
-    /// CloudFormation: `Topics` (required).
-    pub topics: Val<Vec<String>>,
-}
-
-impl CfnTopicPolicy {
-    /// A new `CfnTopicPolicy` from its required properties (`PolicyDocument`, `Topics`).
-    pub fn new(policy_document: impl Into<Value>, topics: impl Into<Val<Vec<String>>>) -> Self {
-        Self { policy_document: policy_document.into(), topics: topics.into() }
-    }
-}
-
-impl crate::core::element::CfnResource for CfnTopicPolicy {
-    const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
-
-    #[inline]
-    fn into_properties(self) -> Map {
-        let mut m = Map::new();
-        m.insert("PolicyDocument".into(), self.policy_document.into_value());
-        m.insert("Topics".into(), self.topics.into_value());
-        m
-    }
-}
-
-/// `Fn::GetAtt` attributes of [`CfnTopicPolicy`].
-impl Handle<CfnTopicPolicy> {
-    ///
-    /// `Fn::GetAtt` `Id`.
-    #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        Val::expr(self.get_att("Id"))
     }
 }
