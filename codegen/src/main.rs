@@ -1240,39 +1240,56 @@ struct Item {
 type Submodules = Vec<(String, String, String, Vec<Item>)>;
 
 /// Renders the resources' submodules. A property type or enum that several resources of the service define
-/// identically (same name, same text, and everything it names shared too — QuickSight's Analysis, Dashboard and
-/// Template share ~600 of them) is written once, into a `shared` module, and re-exported by each owner's
-/// submodule, so `analysis::Foo` and `dashboard::Foo` are the same type and compiled once.
+/// identically (same name, same text, and every sibling it names shared with the same owners — QuickSight's
+/// Analysis, Dashboard and Template share ~600) is written once, into a `shared` module, and re-exported by each
+/// of those owners' submodules, so `analysis::Foo` and `dashboard::Foo` are one type, compiled once. Where the
+/// owners disagree, the text most of them share is the shared one and the others keep their own.
 fn render_submodules(subs: Submodules) -> String {
-    let mut seen: BTreeMap<&str, (Option<&str>, usize)> = BTreeMap::new();
-    for (_, _, _, items) in &subs {
+    // For each name, the text most owners share (ties: the first owner's); the owners that have exactly it.
+    let mut variants: BTreeMap<&str, Vec<(&str, BTreeSet<usize>)>> = BTreeMap::new();
+    for (o, (_, _, _, items)) in subs.iter().enumerate() {
         for item in items {
-            let e = seen.entry(item.name.as_str()).or_insert((Some(item.text.as_str()), 0));
-            if e.0 != Some(item.text.as_str()) {
-                e.0 = None;
+            let v = variants.entry(item.name.as_str()).or_default();
+            match v.iter_mut().find(|(text, _)| *text == item.text) {
+                Some((_, owners)) => _ = owners.insert(o),
+                None => v.push((item.text.as_str(), BTreeSet::from([o]))),
             }
-            e.1 += 1;
         }
     }
-    let mut shared: BTreeSet<&str> =
-        seen.iter().filter(|(_, (text, n))| text.is_some() && *n > 1).map(|(name, _)| *name).collect();
-    // An item can move only if every sibling it names moves with it.
+    let mut shared: BTreeMap<&str, (&str, BTreeSet<usize>)> = variants
+        .into_iter()
+        .filter_map(|(name, mut v)| {
+            v.sort_by_key(|(_, owners)| (std::cmp::Reverse(owners.len()), owners.first().copied()));
+            let (text, owners) = v.into_iter().next()?;
+            (owners.len() > 1).then_some((name, (text, owners)))
+        })
+        .collect();
+    // An owner can use the shared definition only if it also uses the shared definition of every sibling the
+    // definition names; a definition left with fewer than two such owners stays in its owners' modules.
+    let names: Vec<BTreeSet<&str>> =
+        subs.iter().map(|(_, _, _, items)| items.iter().map(|i| i.name.as_str()).collect()).collect();
     loop {
-        let mut dropped = Vec::new();
-        for (_, _, _, items) in &subs {
-            let names: BTreeSet<&str> = items.iter().map(|i| i.name.as_str()).collect();
-            for item in items.iter().filter(|i| shared.contains(i.name.as_str())) {
-                if code_idents(&item.text).any(|id| id != item.name && names.contains(id) && !shared.contains(id)) {
-                    dropped.push(item.name.clone());
-                }
+        let mut next = shared.clone();
+        for (name, (text, owners)) in &shared {
+            let keep: BTreeSet<usize> = owners
+                .iter()
+                .copied()
+                .filter(|&o| {
+                    code_idents(text)
+                        .filter(|id| id != name && names[o].contains(id))
+                        .all(|id| shared.get(id).is_some_and(|(_, of_ref)| of_ref.contains(&o)))
+                })
+                .collect();
+            if keep.len() > 1 {
+                next.insert(name, (text, keep));
+            } else {
+                next.remove(name);
             }
         }
-        if dropped.is_empty() {
+        if next == shared {
             break;
         }
-        for d in &dropped {
-            shared.remove(d.as_str());
-        }
+        shared = next;
     }
     let mut module = String::from("shared");
     while subs.iter().any(|(sub, ..)| sub.trim_start_matches("r#") == module) {
@@ -1280,8 +1297,7 @@ fn render_submodules(subs: Submodules) -> String {
     }
 
     let mut out = String::new();
-    let mut shared_items: BTreeMap<&str, (&Item, Vec<&str>)> = BTreeMap::new();
-    for (sub, struct_name, type_name, items) in &subs {
+    for (o, (sub, struct_name, type_name, items)) in subs.iter().enumerate() {
         if items.is_empty() {
             continue;
         }
@@ -1290,9 +1306,8 @@ fn render_submodules(subs: Submodules) -> String {
         let mut body = String::new();
         let mut reexports = Vec::new();
         for item in items {
-            if shared.contains(item.name.as_str()) {
+            if shared.get(item.name.as_str()).is_some_and(|(_, owners)| owners.contains(&o)) {
                 reexports.push(item.name.as_str());
-                shared_items.entry(item.name.as_str()).or_insert((item, Vec::new())).1.push(type_name);
             } else {
                 uses.merge(&item.uses);
                 body.push('\n');
@@ -1309,7 +1324,7 @@ fn render_submodules(subs: Submodules) -> String {
         out.push_str(&body);
         out.push_str("}\n");
     }
-    if !shared_items.is_empty() {
+    if !shared.is_empty() {
         let _ = writeln!(
             out,
             "\n/// Property types and enums that several resources of this service define identically (defined once,\n\
@@ -1317,11 +1332,14 @@ fn render_submodules(subs: Submodules) -> String {
         );
         let mut uses = Uses::default();
         let mut body = String::new();
-        for (item, owners) in shared_items.values() {
-            uses.merge(&item.uses);
-            let owners: Vec<String> = owners.iter().map(|t| format!("`{t}`")).collect();
+        for (name, (text, owners)) in &shared {
+            let o = *owners.first().expect("two owners or more");
+            if let Some(item) = subs[o].3.iter().find(|i| i.name == *name) {
+                uses.merge(&item.uses);
+            }
+            let owners: Vec<String> = owners.iter().map(|&o| format!("`{}`", subs[o].2)).collect();
             body.push('\n');
-            body.push_str(&item.text.replace(OWNER, &owners.join(", ")));
+            body.push_str(&text.replace(OWNER, &owners.join(", ")));
         }
         out.push_str(&uses.header(false));
         out.push_str(&body);
@@ -1897,6 +1915,23 @@ mod tests {
         assert!(out.contains("/// `Qux` of `AWS::X::A`.") && out.contains("/// `Qux` of `AWS::X::B`."), "{out}");
         let shared = out.split("pub mod shared {").nth(1).expect("a shared module");
         assert!(!shared.contains("Baz") && !shared.contains("Qux"), "{out}");
+    }
+
+    #[test]
+    fn a_definition_is_shared_by_the_owners_that_agree_on_it_and_everything_it_names() {
+        let subs = vec![
+            ("a".into(), "CfnA".into(), "AWS::X::A".into(), vec![item("Foo", "bar: Bar"), item("Bar", "old: i64")]),
+            ("b".into(), "CfnB".into(), "AWS::X::B".into(), vec![item("Foo", "bar: Bar"), item("Bar", "new: i64")]),
+            ("c".into(), "CfnC".into(), "AWS::X::C".into(), vec![item("Foo", "bar: Bar"), item("Bar", "new: i64")]),
+        ];
+        let out = render_submodules(subs);
+        // b and c agree on Bar, so they share Foo and Bar; a's Bar differs, so a keeps both (its Foo names its Bar).
+        assert_eq!(out.matches("pub use super::shared::{Bar, Foo};").count(), 2, "{out}");
+        let a = out.split("pub mod a {").nth(1).and_then(|r| r.split("pub mod b {").next()).expect("module a");
+        assert!(a.contains("pub struct Foo") && a.contains("old: i64") && !a.contains("pub use"), "{out}");
+        assert!(out.contains("/// `Bar` of `AWS::X::B`, `AWS::X::C`."), "{out}");
+        assert_eq!(out.matches("pub struct Foo").count(), 2, "{out}");
+        assert_eq!(out.matches("new: i64").count(), 1, "{out}");
     }
 
     #[test]

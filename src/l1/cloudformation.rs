@@ -2027,48 +2027,8 @@ pub mod hook_type_config {
 
 /// Property types and enums of [`CfnHookVersion`] (`AWS::CloudFormation::HookVersion`).
 pub mod hook_version {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
 
-    /// `LoggingConfig` property type of `AWS::CloudFormation::HookVersion`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
-        /// handlers.
-        ///
-        /// CloudFormation: `LogGroupName`.
-        pub log_group_name: Option<Val<String>>,
-
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        ///
-        /// CloudFormation: `LogRoleArn`.
-        pub log_role_arn: Option<Val<String>>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            log_group_name "LogGroupName": Val<String>;
-            log_role_arn "LogRoleArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LogGroupName", self.log_group_name);
-            put(&mut m, "LogRoleArn", self.log_role_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
+    pub use super::shared::LoggingConfig;
 }
 
 /// Property types and enums of [`CfnLambdaHook`] (`AWS::CloudFormation::LambdaHook`).
@@ -2122,48 +2082,8 @@ pub mod public_type_version {
 
 /// Property types and enums of [`CfnResourceVersion`] (`AWS::CloudFormation::ResourceVersion`).
 pub mod resource_version {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
 
-    /// `LoggingConfig` property type of `AWS::CloudFormation::ResourceVersion`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
-        /// handlers.
-        ///
-        /// CloudFormation: `LogGroupName`.
-        pub log_group_name: Option<Val<String>>,
-
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        ///
-        /// CloudFormation: `LogRoleArn`.
-        pub log_role_arn: Option<Val<String>>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            log_group_name "LogGroupName": Val<String>;
-            log_role_arn "LogRoleArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LogGroupName", self.log_group_name);
-            put(&mut m, "LogRoleArn", self.log_role_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
+    pub use super::shared::LoggingConfig;
 }
 
 /// Property types and enums of [`CfnStackSet`] (`AWS::CloudFormation::StackSet`).
@@ -2498,50 +2418,8 @@ pub mod stack_set {
 
 /// Property types and enums of [`CfnTypeActivation`] (`AWS::CloudFormation::TypeActivation`).
 pub mod type_activation {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
 
-    pub use super::shared::Type;
-
-    /// `LoggingConfig` property type of `AWS::CloudFormation::TypeActivation`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
-        /// handlers.
-        ///
-        /// CloudFormation: `LogGroupName`.
-        pub log_group_name: Option<Val<String>>,
-
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        ///
-        /// CloudFormation: `LogRoleArn`.
-        pub log_role_arn: Option<Val<String>>,
-    }
-
-    impl LoggingConfig {
-        /// A new `LoggingConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            log_group_name "LogGroupName": Val<String>;
-            log_role_arn "LogRoleArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for LoggingConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LogGroupName", self.log_group_name);
-            put(&mut m, "LogRoleArn", self.log_role_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LoggingConfig);
+    pub use super::shared::{LoggingConfig, Type};
 
     cfn_enum! {
         /// Manually updates a previously-enabled type to a new major or minor version, if available. You can also use this
@@ -2583,6 +2461,46 @@ pub mod shared {
             Disabled = "DISABLED",
         }
     }
+
+    /// `LoggingConfig` property type of `AWS::CloudFormation::HookVersion`, `AWS::CloudFormation::ResourceVersion`, `AWS::CloudFormation::TypeActivation`.
+    #[derive(Debug, Clone, Default)]
+    pub struct LoggingConfig {
+        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's
+        /// handlers.
+        ///
+        /// CloudFormation: `LogGroupName`.
+        pub log_group_name: Option<Val<String>>,
+
+        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
+        ///
+        /// CloudFormation: `LogRoleArn`.
+        pub log_role_arn: Option<Val<String>>,
+    }
+
+    impl LoggingConfig {
+        /// A new `LoggingConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            log_group_name "LogGroupName": Val<String>;
+            log_role_arn "LogRoleArn": Val<String>;
+        }
+    }
+
+    impl IntoValue for LoggingConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "LogGroupName", self.log_group_name);
+            put(&mut m, "LogRoleArn", self.log_role_arn);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LoggingConfig);
 
     /// Filters to allow hooks to target specific stack attributes
     #[derive(Debug, Clone)]

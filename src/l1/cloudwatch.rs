@@ -2568,85 +2568,8 @@ pub mod anomaly_detector {
 
 /// Property types and enums of [`CfnCompositeAlarm`] (`AWS::CloudWatch::CompositeAlarm`).
 pub mod composite_alarm {
-    use crate::core::value::{IntoValue, Map, Val, Value};
-    use crate::l1::put;
 
-    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-    #[derive(Debug, Clone, Default)]
-    pub struct ActionConfiguration {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `AlarmTagsPropagation`.
-        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
-    }
-
-    impl ActionConfiguration {
-        /// A new `ActionConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
-        }
-    }
-
-    impl IntoValue for ActionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ActionConfiguration);
-
-    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag
-    /// keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-    #[derive(Debug, Clone)]
-    pub struct AlarmTagsPropagation {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `Enabled` (required).
-        pub enabled: Val<bool>,
-
-        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-        ///
-        /// CloudFormation: `ExcludedTagKeys`.
-        pub excluded_tag_keys: Option<Val<Vec<String>>>,
-
-        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-        ///
-        /// CloudFormation: `IncludedTagKeys`.
-        pub included_tag_keys: Option<Val<Vec<String>>>,
-    }
-
-    impl AlarmTagsPropagation {
-        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
-        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
-            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
-        }
-
-        setters! {
-            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
-            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for AlarmTagsPropagation {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Enabled".into(), self.enabled.into_value());
-            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
-            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AlarmTagsPropagation);
+    pub use super::shared::{ActionConfiguration, AlarmTagsPropagation};
 }
 
 /// Property types and enums of [`CfnInsightRule`] (`AWS::CloudWatch::InsightRule`).
@@ -2731,82 +2654,7 @@ pub mod log_alarm {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
-    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-    #[derive(Debug, Clone, Default)]
-    pub struct ActionConfiguration {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `AlarmTagsPropagation`.
-        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
-    }
-
-    impl ActionConfiguration {
-        /// A new `ActionConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
-        }
-    }
-
-    impl IntoValue for ActionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ActionConfiguration);
-
-    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag
-    /// keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-    #[derive(Debug, Clone)]
-    pub struct AlarmTagsPropagation {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        ///
-        /// CloudFormation: `Enabled` (required).
-        pub enabled: Val<bool>,
-
-        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-        ///
-        /// CloudFormation: `ExcludedTagKeys`.
-        pub excluded_tag_keys: Option<Val<Vec<String>>>,
-
-        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-        ///
-        /// CloudFormation: `IncludedTagKeys`.
-        pub included_tag_keys: Option<Val<Vec<String>>>,
-    }
-
-    impl AlarmTagsPropagation {
-        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
-        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
-            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
-        }
-
-        setters! {
-            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
-            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for AlarmTagsPropagation {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Enabled".into(), self.enabled.into_value());
-            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
-            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AlarmTagsPropagation);
+    pub use super::shared::{ActionConfiguration, AlarmTagsPropagation};
 
     /// The schedule configuration for the scheduled query.
     #[derive(Debug, Clone)]
@@ -3198,4 +3046,88 @@ pub mod resource_metrics_configuration {
     }
 
     property_type!(ResourceMetricSelection);
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
+    #[derive(Debug, Clone, Default)]
+    pub struct ActionConfiguration {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `AlarmTagsPropagation`.
+        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
+    }
+
+    impl ActionConfiguration {
+        /// A new `ActionConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            alarm_tags_propagation "AlarmTagsPropagation": Val<AlarmTagsPropagation>;
+        }
+    }
+
+    impl IntoValue for ActionConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AlarmTagsPropagation", self.alarm_tags_propagation);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ActionConfiguration);
+
+    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag
+    /// keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
+    #[derive(Debug, Clone)]
+    pub struct AlarmTagsPropagation {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// CloudFormation: `Enabled` (required).
+        pub enabled: Val<bool>,
+
+        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
+        ///
+        /// CloudFormation: `ExcludedTagKeys`.
+        pub excluded_tag_keys: Option<Val<Vec<String>>>,
+
+        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
+        ///
+        /// CloudFormation: `IncludedTagKeys`.
+        pub included_tag_keys: Option<Val<Vec<String>>>,
+    }
+
+    impl AlarmTagsPropagation {
+        /// A new `AlarmTagsPropagation` from its required properties (`Enabled`).
+        pub fn new(enabled: impl Into<Val<bool>>) -> Self {
+            Self { enabled: enabled.into(), excluded_tag_keys: None, included_tag_keys: None }
+        }
+
+        setters! {
+            excluded_tag_keys "ExcludedTagKeys": Val<Vec<String>>;
+            included_tag_keys "IncludedTagKeys": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for AlarmTagsPropagation {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Enabled".into(), self.enabled.into_value());
+            put(&mut m, "ExcludedTagKeys", self.excluded_tag_keys);
+            put(&mut m, "IncludedTagKeys", self.included_tag_keys);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AlarmTagsPropagation);
 }

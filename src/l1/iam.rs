@@ -1548,46 +1548,8 @@ pub mod group {
 
 /// Property types and enums of [`CfnRole`] (`AWS::IAM::Role`).
 pub mod role {
-    use crate::core::value::{IntoValue, Map, Val, Value};
 
-    /// Contains information about an attached policy.
-    ///
-    /// An attached policy is a managed policy that has been attached to a user, group, or role.
-    ///
-    /// For more information about managed policies, refer to [Managed Policies and Inline
-    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
-    #[derive(Debug, Clone)]
-    pub struct Policy {
-        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON
-        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
-        ///
-        /// CloudFormation: `PolicyDocument` (required).
-        pub policy_document: Value,
-
-        /// The friendly name (not ARN) identifying the policy.
-        ///
-        /// CloudFormation: `PolicyName` (required).
-        pub policy_name: Val<String>,
-    }
-
-    impl Policy {
-        /// A new `Policy` from its required properties (`PolicyDocument`, `PolicyName`).
-        pub fn new(policy_document: impl Into<Value>, policy_name: impl Into<Val<String>>) -> Self {
-            Self { policy_document: policy_document.into(), policy_name: policy_name.into() }
-        }
-    }
-
-    impl IntoValue for Policy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("PolicyDocument".into(), self.policy_document.into_value());
-            m.insert("PolicyName".into(), self.policy_name.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Policy);
+    pub use super::shared::Policy;
 }
 
 /// Property types and enums of [`CfnSAMLProvider`] (`AWS::IAM::SAMLProvider`).
@@ -1642,6 +1604,8 @@ pub mod user {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
+    pub use super::shared::Policy;
+
     /// Creates a password for the specified user, giving the user the ability to access AWS services through the console.
     /// For more information about managing passwords, see [Managing
     /// Passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *User Guide*.
@@ -1680,6 +1644,12 @@ pub mod user {
     }
 
     property_type!(LoginProfile);
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use crate::core::value::{IntoValue, Map, Val, Value};
 
     /// Contains information about an attached policy.
     ///

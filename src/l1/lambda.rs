@@ -3063,6 +3063,8 @@ pub mod event_source_mapping {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
+    pub use super::shared::SystemLogLevel;
+
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
     #[derive(Debug, Clone, Default)]
     pub struct AmazonManagedKafkaEventSourceConfig {
@@ -3909,17 +3911,6 @@ pub mod event_source_mapping {
             IamOauthbearerAuth = "IAM_OAUTHBEARER_AUTH",
         }
     }
-
-    cfn_enum! {
-        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
-        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
-        /// lowest.
-        SystemLogLevel[3] {
-            Debug = "DEBUG",
-            Info = "INFO",
-            Warn = "WARN",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnFunction`] (`AWS::Lambda::Function`).
@@ -3927,7 +3918,7 @@ pub mod function {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
-    pub use super::shared::FunctionScalingConfig;
+    pub use super::shared::{FunctionScalingConfig, SystemLogLevel};
 
     /// Configuration for the capacity provider that manages compute resources for Lambda functions.
     #[derive(Debug, Clone)]
@@ -4832,17 +4823,6 @@ pub mod function {
         S3ObjectStorageMode[2] {
             Copy = "COPY",
             Reference = "REFERENCE",
-        }
-    }
-
-    cfn_enum! {
-        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
-        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
-        /// lowest.
-        SystemLogLevel[3] {
-            Debug = "DEBUG",
-            Info = "INFO",
-            Warn = "WARN",
         }
     }
 
@@ -6141,4 +6121,15 @@ pub mod shared {
     }
 
     property_type!(FunctionScalingConfig);
+
+    cfn_enum! {
+        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
+        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
+        /// lowest.
+        SystemLogLevel[3] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
+        }
+    }
 }

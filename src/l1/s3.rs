@@ -1182,77 +1182,7 @@ pub mod access_point {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
-    /// `PublicAccessBlockConfiguration` property type of `AWS::S3::AccessPoint`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PublicAccessBlockConfiguration {
-        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting
-        /// this element to TRUE causes the following behavior:
-        ///
-        /// \- PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public.
-        ///
-        /// \- PUT Object calls fail if the request includes a public ACL.
-        ///
-        /// . - PUT Bucket calls fail if the request includes a public ACL.
-        ///
-        /// Enabling this setting doesn't affect existing policies or ACLs.
-        ///
-        /// CloudFormation: `BlockPublicAcls`.
-        pub block_public_acls: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this
-        /// element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows
-        /// public access. Enabling this setting doesn't affect existing bucket policies.
-        ///
-        /// CloudFormation: `BlockPublicPolicy`.
-        pub block_public_policy: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE
-        /// causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
-        /// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs
-        /// from being set.
-        ///
-        /// CloudFormation: `IgnorePublicAcls`.
-        pub ignore_public_acls: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE
-        /// restricts access to this bucket to only AWS services and authorized users within this account if the bucket has
-        /// a public policy.
-        ///
-        /// Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account
-        /// access within any public bucket policy, including non-public delegation to specific accounts, is blocked.
-        ///
-        /// CloudFormation: `RestrictPublicBuckets`.
-        pub restrict_public_buckets: Option<Val<bool>>,
-    }
-
-    impl PublicAccessBlockConfiguration {
-        /// A new `PublicAccessBlockConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            block_public_acls "BlockPublicAcls": Val<bool>;
-            block_public_policy "BlockPublicPolicy": Val<bool>;
-            ignore_public_acls "IgnorePublicAcls": Val<bool>;
-            restrict_public_buckets "RestrictPublicBuckets": Val<bool>;
-        }
-    }
-
-    impl IntoValue for PublicAccessBlockConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BlockPublicAcls", self.block_public_acls);
-            put(&mut m, "BlockPublicPolicy", self.block_public_policy);
-            put(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
-            put(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PublicAccessBlockConfiguration);
+    pub use super::shared::PublicAccessBlockConfiguration;
 
     /// The Virtual Private Cloud (VPC) configuration for a bucket access point.
     #[derive(Debug, Clone, Default)]
@@ -4984,77 +4914,7 @@ pub mod multi_region_access_point {
     use crate::core::value::{IntoValue, Map, Val, Value};
     use crate::l1::put;
 
-    /// `PublicAccessBlockConfiguration` property type of `AWS::S3::MultiRegionAccessPoint`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PublicAccessBlockConfiguration {
-        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting
-        /// this element to TRUE causes the following behavior:
-        ///
-        /// \- PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public.
-        ///
-        /// \- PUT Object calls fail if the request includes a public ACL.
-        ///
-        /// . - PUT Bucket calls fail if the request includes a public ACL.
-        ///
-        /// Enabling this setting doesn't affect existing policies or ACLs.
-        ///
-        /// CloudFormation: `BlockPublicAcls`.
-        pub block_public_acls: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this
-        /// element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows
-        /// public access. Enabling this setting doesn't affect existing bucket policies.
-        ///
-        /// CloudFormation: `BlockPublicPolicy`.
-        pub block_public_policy: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE
-        /// causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
-        /// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs
-        /// from being set.
-        ///
-        /// CloudFormation: `IgnorePublicAcls`.
-        pub ignore_public_acls: Option<Val<bool>>,
-
-        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE
-        /// restricts access to this bucket to only AWS services and authorized users within this account if the bucket has
-        /// a public policy.
-        ///
-        /// Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account
-        /// access within any public bucket policy, including non-public delegation to specific accounts, is blocked.
-        ///
-        /// CloudFormation: `RestrictPublicBuckets`.
-        pub restrict_public_buckets: Option<Val<bool>>,
-    }
-
-    impl PublicAccessBlockConfiguration {
-        /// A new `PublicAccessBlockConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            block_public_acls "BlockPublicAcls": Val<bool>;
-            block_public_policy "BlockPublicPolicy": Val<bool>;
-            ignore_public_acls "IgnorePublicAcls": Val<bool>;
-            restrict_public_buckets "RestrictPublicBuckets": Val<bool>;
-        }
-    }
-
-    impl IntoValue for PublicAccessBlockConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BlockPublicAcls", self.block_public_acls);
-            put(&mut m, "BlockPublicPolicy", self.block_public_policy);
-            put(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
-            put(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PublicAccessBlockConfiguration);
+    pub use super::shared::PublicAccessBlockConfiguration;
 
     /// `Region` property type of `AWS::S3::MultiRegionAccessPoint`.
     #[derive(Debug, Clone)]
@@ -6156,4 +6016,83 @@ pub mod storage_lens_group {
     }
 
     property_type!(Or);
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::l1::put;
+
+    /// `PublicAccessBlockConfiguration` property type of `AWS::S3::AccessPoint`, `AWS::S3::MultiRegionAccessPoint`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PublicAccessBlockConfiguration {
+        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting
+        /// this element to TRUE causes the following behavior:
+        ///
+        /// \- PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public.
+        ///
+        /// \- PUT Object calls fail if the request includes a public ACL.
+        ///
+        /// . - PUT Bucket calls fail if the request includes a public ACL.
+        ///
+        /// Enabling this setting doesn't affect existing policies or ACLs.
+        ///
+        /// CloudFormation: `BlockPublicAcls`.
+        pub block_public_acls: Option<Val<bool>>,
+
+        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this
+        /// element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows
+        /// public access. Enabling this setting doesn't affect existing bucket policies.
+        ///
+        /// CloudFormation: `BlockPublicPolicy`.
+        pub block_public_policy: Option<Val<bool>>,
+
+        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE
+        /// causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
+        /// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs
+        /// from being set.
+        ///
+        /// CloudFormation: `IgnorePublicAcls`.
+        pub ignore_public_acls: Option<Val<bool>>,
+
+        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE
+        /// restricts access to this bucket to only AWS services and authorized users within this account if the bucket has
+        /// a public policy.
+        ///
+        /// Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account
+        /// access within any public bucket policy, including non-public delegation to specific accounts, is blocked.
+        ///
+        /// CloudFormation: `RestrictPublicBuckets`.
+        pub restrict_public_buckets: Option<Val<bool>>,
+    }
+
+    impl PublicAccessBlockConfiguration {
+        /// A new `PublicAccessBlockConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            block_public_acls "BlockPublicAcls": Val<bool>;
+            block_public_policy "BlockPublicPolicy": Val<bool>;
+            ignore_public_acls "IgnorePublicAcls": Val<bool>;
+            restrict_public_buckets "RestrictPublicBuckets": Val<bool>;
+        }
+    }
+
+    impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "BlockPublicAcls", self.block_public_acls);
+            put(&mut m, "BlockPublicPolicy", self.block_public_policy);
+            put(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
+            put(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PublicAccessBlockConfiguration);
 }

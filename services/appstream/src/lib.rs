@@ -1351,44 +1351,8 @@ pub mod app_block {
 
 /// Property types and enums of [`CfnAppBlockBuilder`] (`AWS::AppStream::AppBlockBuilder`).
 pub mod app_block_builder {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
 
-    pub use super::shared::VpcConfig;
-
-    /// `AccessEndpoint` property type of `AWS::AppStream::AppBlockBuilder`.
-    #[derive(Debug, Clone)]
-    pub struct AccessEndpoint {
-        /// CloudFormation: `EndpointType` (required).
-        pub endpoint_type: Val<EndpointType>,
-
-        /// CloudFormation: `VpceId` (required).
-        pub vpce_id: Val<String>,
-    }
-
-    impl AccessEndpoint {
-        /// A new `AccessEndpoint` from its required properties (`EndpointType`, `VpceId`).
-        pub fn new(endpoint_type: impl Into<Val<EndpointType>>, vpce_id: impl Into<Val<String>>) -> Self {
-            Self { endpoint_type: endpoint_type.into(), vpce_id: vpce_id.into() }
-        }
-    }
-
-    impl IntoValue for AccessEndpoint {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("EndpointType".into(), self.endpoint_type.into_value());
-            m.insert("VpceId".into(), self.vpce_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AccessEndpoint);
-
-    cfn_enum! {
-        EndpointType[1] {
-            Streaming = "STREAMING",
-        }
-    }
+    pub use super::shared::{AccessEndpoint, EndpointType, VpcConfig};
 
     cfn_enum! {
         PlatformType[1] {
@@ -1399,36 +1363,8 @@ pub mod app_block_builder {
 
 /// Property types and enums of [`CfnApplication`] (`AWS::AppStream::Application`).
 pub mod application {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
 
-    /// `S3Location` property type of `AWS::AppStream::Application`.
-    #[derive(Debug, Clone)]
-    pub struct S3Location {
-        /// CloudFormation: `S3Bucket` (required).
-        pub s3_bucket: Val<String>,
-
-        /// CloudFormation: `S3Key` (required).
-        pub s3_key: Val<String>,
-    }
-
-    impl S3Location {
-        /// A new `S3Location` from its required properties (`S3Bucket`, `S3Key`).
-        pub fn new(s3_bucket: impl Into<Val<String>>, s3_key: impl Into<Val<String>>) -> Self {
-            Self { s3_bucket: s3_bucket.into(), s3_key: s3_key.into() }
-        }
-    }
-
-    impl IntoValue for S3Location {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("S3Bucket".into(), self.s3_bucket.into_value());
-            m.insert("S3Key".into(), self.s3_key.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3Location);
+    pub use super::shared::S3Location;
 
     cfn_enum! {
         PlatformType[9] {
@@ -1569,7 +1505,7 @@ pub mod fleet {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::{DomainJoinInfo, VolumeConfig, VpcConfig};
+    pub use super::shared::{DomainJoinInfo, S3Location, VolumeConfig, VpcConfig};
 
     /// `ComputeCapacity` property type of `AWS::AppStream::Fleet`.
     #[derive(Debug, Clone, Default)]
@@ -1605,35 +1541,6 @@ pub mod fleet {
     }
 
     property_type!(ComputeCapacity);
-
-    /// `S3Location` property type of `AWS::AppStream::Fleet`.
-    #[derive(Debug, Clone)]
-    pub struct S3Location {
-        /// CloudFormation: `S3Bucket` (required).
-        pub s3_bucket: Val<String>,
-
-        /// CloudFormation: `S3Key` (required).
-        pub s3_key: Val<String>,
-    }
-
-    impl S3Location {
-        /// A new `S3Location` from its required properties (`S3Bucket`, `S3Key`).
-        pub fn new(s3_bucket: impl Into<Val<String>>, s3_key: impl Into<Val<String>>) -> Self {
-            Self { s3_bucket: s3_bucket.into(), s3_key: s3_key.into() }
-        }
-    }
-
-    impl IntoValue for S3Location {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("S3Bucket".into(), self.s3_bucket.into_value());
-            m.insert("S3Key".into(), self.s3_key.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3Location);
 
     cfn_enum! {
         AttributesToDelete[7] {
@@ -1671,44 +1578,8 @@ pub mod fleet {
 
 /// Property types and enums of [`CfnImageBuilder`] (`AWS::AppStream::ImageBuilder`).
 pub mod image_builder {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
 
-    pub use super::shared::{DomainJoinInfo, VolumeConfig, VpcConfig};
-
-    /// `AccessEndpoint` property type of `AWS::AppStream::ImageBuilder`.
-    #[derive(Debug, Clone)]
-    pub struct AccessEndpoint {
-        /// CloudFormation: `EndpointType` (required).
-        pub endpoint_type: Val<EndpointType>,
-
-        /// CloudFormation: `VpceId` (required).
-        pub vpce_id: Val<String>,
-    }
-
-    impl AccessEndpoint {
-        /// A new `AccessEndpoint` from its required properties (`EndpointType`, `VpceId`).
-        pub fn new(endpoint_type: impl Into<Val<EndpointType>>, vpce_id: impl Into<Val<String>>) -> Self {
-            Self { endpoint_type: endpoint_type.into(), vpce_id: vpce_id.into() }
-        }
-    }
-
-    impl IntoValue for AccessEndpoint {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("EndpointType".into(), self.endpoint_type.into_value());
-            m.insert("VpceId".into(), self.vpce_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AccessEndpoint);
-
-    cfn_enum! {
-        EndpointType[1] {
-            Streaming = "STREAMING",
-        }
-    }
+    pub use super::shared::{AccessEndpoint, DomainJoinInfo, EndpointType, VolumeConfig, VpcConfig};
 }
 
 /// Property types and enums of [`CfnStack`] (`AWS::AppStream::Stack`).
@@ -2222,6 +2093,35 @@ pub mod shared {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    /// `AccessEndpoint` property type of `AWS::AppStream::AppBlockBuilder`, `AWS::AppStream::ImageBuilder`.
+    #[derive(Debug, Clone)]
+    pub struct AccessEndpoint {
+        /// CloudFormation: `EndpointType` (required).
+        pub endpoint_type: Val<EndpointType>,
+
+        /// CloudFormation: `VpceId` (required).
+        pub vpce_id: Val<String>,
+    }
+
+    impl AccessEndpoint {
+        /// A new `AccessEndpoint` from its required properties (`EndpointType`, `VpceId`).
+        pub fn new(endpoint_type: impl Into<Val<EndpointType>>, vpce_id: impl Into<Val<String>>) -> Self {
+            Self { endpoint_type: endpoint_type.into(), vpce_id: vpce_id.into() }
+        }
+    }
+
+    impl IntoValue for AccessEndpoint {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("EndpointType".into(), self.endpoint_type.into_value());
+            m.insert("VpceId".into(), self.vpce_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AccessEndpoint);
+
     /// `DomainJoinInfo` property type of `AWS::AppStream::Fleet`, `AWS::AppStream::ImageBuilder`.
     #[derive(Debug, Clone, Default)]
     pub struct DomainJoinInfo {
@@ -2256,6 +2156,41 @@ pub mod shared {
     }
 
     property_type!(DomainJoinInfo);
+
+    cfn_enum! {
+        EndpointType[1] {
+            Streaming = "STREAMING",
+        }
+    }
+
+    /// `S3Location` property type of `AWS::AppStream::Application`, `AWS::AppStream::Fleet`.
+    #[derive(Debug, Clone)]
+    pub struct S3Location {
+        /// CloudFormation: `S3Bucket` (required).
+        pub s3_bucket: Val<String>,
+
+        /// CloudFormation: `S3Key` (required).
+        pub s3_key: Val<String>,
+    }
+
+    impl S3Location {
+        /// A new `S3Location` from its required properties (`S3Bucket`, `S3Key`).
+        pub fn new(s3_bucket: impl Into<Val<String>>, s3_key: impl Into<Val<String>>) -> Self {
+            Self { s3_bucket: s3_bucket.into(), s3_key: s3_key.into() }
+        }
+    }
+
+    impl IntoValue for S3Location {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("S3Bucket".into(), self.s3_bucket.into_value());
+            m.insert("S3Key".into(), self.s3_key.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3Location);
 
     /// `VolumeConfig` property type of `AWS::AppStream::Fleet`, `AWS::AppStream::ImageBuilder`.
     #[derive(Debug, Clone, Default)]

@@ -1594,35 +1594,7 @@ pub mod api {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    /// An auth mode.
-    #[derive(Debug, Clone, Default)]
-    pub struct AuthMode {
-        /// CloudFormation: `AuthType`.
-        pub auth_type: Option<Val<AuthenticationType>>,
-    }
-
-    impl AuthMode {
-        /// A new `AuthMode` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            auth_type "AuthType": Val<AuthenticationType>;
-        }
-    }
-
-    impl IntoValue for AuthMode {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AuthType", self.auth_type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AuthMode);
+    pub use super::shared::{AuthMode, AuthenticationType};
 
     /// An auth provider for the AppSync API.
     #[derive(Debug, Clone)]
@@ -1885,17 +1857,6 @@ pub mod api {
     property_type!(OpenIDConnectConfig);
 
     cfn_enum! {
-        /// Security configuration for your AppSync API.
-        AuthenticationType[5] {
-            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
-            AwsIam = "AWS_IAM",
-            ApiKey = "API_KEY",
-            OpenidConnect = "OPENID_CONNECT",
-            AwsLambda = "AWS_LAMBDA",
-        }
-    }
-
-    cfn_enum! {
         /// Logging level for the AppSync API.
         EventLogLevel[5] {
             None = "NONE",
@@ -1955,35 +1916,7 @@ pub mod channel_namespace {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    /// An auth mode.
-    #[derive(Debug, Clone, Default)]
-    pub struct AuthMode {
-        /// CloudFormation: `AuthType`.
-        pub auth_type: Option<Val<AuthenticationType>>,
-    }
-
-    impl AuthMode {
-        /// A new `AuthMode` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            auth_type "AuthType": Val<AuthenticationType>;
-        }
-    }
-
-    impl IntoValue for AuthMode {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AuthType", self.auth_type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AuthMode);
+    pub use super::shared::{AuthMode, AuthenticationType};
 
     /// `HandlerConfig` property type of `AWS::AppSync::ChannelNamespace`.
     #[derive(Debug, Clone)]
@@ -2108,17 +2041,6 @@ pub mod channel_namespace {
     }
 
     property_type!(LambdaConfig);
-
-    cfn_enum! {
-        /// Security configuration for your AppSync API.
-        AuthenticationType[5] {
-            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
-            AwsIam = "AWS_IAM",
-            ApiKey = "API_KEY",
-            OpenidConnect = "OPENID_CONNECT",
-            AwsLambda = "AWS_LAMBDA",
-        }
-    }
 
     cfn_enum! {
         /// Integration behavior for a handler configuration.
@@ -3537,6 +3459,54 @@ pub mod r#type {
         Format[2] {
             Sdl = "SDL",
             Json = "JSON",
+        }
+    }
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+    use rcdk::l1::put;
+
+    /// An auth mode.
+    #[derive(Debug, Clone, Default)]
+    pub struct AuthMode {
+        /// CloudFormation: `AuthType`.
+        pub auth_type: Option<Val<AuthenticationType>>,
+    }
+
+    impl AuthMode {
+        /// A new `AuthMode` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            auth_type "AuthType": Val<AuthenticationType>;
+        }
+    }
+
+    impl IntoValue for AuthMode {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AuthType", self.auth_type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AuthMode);
+
+    cfn_enum! {
+        /// Security configuration for your AppSync API.
+        AuthenticationType[5] {
+            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+            AwsIam = "AWS_IAM",
+            ApiKey = "API_KEY",
+            OpenidConnect = "OPENID_CONNECT",
+            AwsLambda = "AWS_LAMBDA",
         }
     }
 }

@@ -5452,6 +5452,8 @@ pub mod data_source {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::S3Location;
+
     /// Configuration for audio extraction.
     #[derive(Debug, Clone)]
     pub struct AudioExtractionConfiguration {
@@ -6463,33 +6465,6 @@ pub mod data_source {
     }
 
     property_type!(S3DataSourceConfiguration);
-
-    /// An Amazon S3 location.
-    #[derive(Debug, Clone)]
-    pub struct S3Location {
-        /// The location's URI
-        ///
-        /// CloudFormation: `URI` (required).
-        pub uri: Val<String>,
-    }
-
-    impl S3Location {
-        /// A new `S3Location` from its required properties (`URI`).
-        pub fn new(uri: impl Into<Val<String>>) -> Self {
-            Self { uri: uri.into() }
-        }
-    }
-
-    impl IntoValue for S3Location {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("URI".into(), self.uri.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3Location);
 
     /// The configuration of filtering the Salesforce content. For example, configuring regular expression patterns to
     /// include or exclude certain content.
@@ -8865,6 +8840,8 @@ pub mod knowledge_base {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::S3Location;
+
     /// Configure the audio configuration for multi modal ingestion.
     #[derive(Debug, Clone)]
     pub struct AudioConfiguration {
@@ -10277,33 +10254,6 @@ pub mod knowledge_base {
 
     property_type!(RedshiftServerlessConfiguration);
 
-    /// An Amazon S3 location.
-    #[derive(Debug, Clone)]
-    pub struct S3Location {
-        /// The location's URI
-        ///
-        /// CloudFormation: `URI` (required).
-        pub uri: Val<String>,
-    }
-
-    impl S3Location {
-        /// A new `S3Location` from its required properties (`URI`).
-        pub fn new(uri: impl Into<Val<String>>) -> Self {
-            Self { uri: uri.into() }
-        }
-    }
-
-    impl IntoValue for S3Location {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("URI".into(), self.uri.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3Location);
-
     /// Contains the storage configuration of the knowledge base for S3 vectors.
     #[derive(Debug, Clone, Default)]
     pub struct S3VectorsConfiguration {
@@ -10894,4 +10844,37 @@ pub mod retrieval_instruction {
     }
 
     property_type!(Instruction);
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+
+    /// An Amazon S3 location.
+    #[derive(Debug, Clone)]
+    pub struct S3Location {
+        /// The location's URI
+        ///
+        /// CloudFormation: `URI` (required).
+        pub uri: Val<String>,
+    }
+
+    impl S3Location {
+        /// A new `S3Location` from its required properties (`URI`).
+        pub fn new(uri: impl Into<Val<String>>) -> Self {
+            Self { uri: uri.into() }
+        }
+    }
+
+    impl IntoValue for S3Location {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("URI".into(), self.uri.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3Location);
 }

@@ -3665,7 +3665,7 @@ pub mod browser_custom {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::{Certificate, CertificateLocation};
+    pub use super::shared::{Certificate, CertificateLocation, VpcConfig};
 
     /// Browser enterprise policy configuration.
     #[derive(Debug, Clone)]
@@ -3826,35 +3826,6 @@ pub mod browser_custom {
     }
 
     property_type!(S3Location);
-
-    /// Network mode configuration for VPC
-    #[derive(Debug, Clone)]
-    pub struct VpcConfig {
-        /// CloudFormation: `SecurityGroups` (required).
-        pub security_groups: Val<Vec<String>>,
-
-        /// CloudFormation: `Subnets` (required).
-        pub subnets: Val<Vec<String>>,
-    }
-
-    impl VpcConfig {
-        /// A new `VpcConfig` from its required properties (`SecurityGroups`, `Subnets`).
-        pub fn new(security_groups: impl Into<Val<Vec<String>>>, subnets: impl Into<Val<Vec<String>>>) -> Self {
-            Self { security_groups: security_groups.into(), subnets: subnets.into() }
-        }
-    }
-
-    impl IntoValue for VpcConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecurityGroups".into(), self.security_groups.into_value());
-            m.insert("Subnets".into(), self.subnets.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcConfig);
 
     cfn_enum! {
         /// The type of browser enterprise policy.
@@ -4672,7 +4643,7 @@ pub mod code_interpreter_custom {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::{Certificate, CertificateLocation};
+    pub use super::shared::{Certificate, CertificateLocation, VpcConfig};
 
     /// Network configuration for code interpreter
     #[derive(Debug, Clone)]
@@ -4706,35 +4677,6 @@ pub mod code_interpreter_custom {
     }
 
     property_type!(CodeInterpreterNetworkConfiguration);
-
-    /// Network mode configuration for VPC
-    #[derive(Debug, Clone)]
-    pub struct VpcConfig {
-        /// CloudFormation: `SecurityGroups` (required).
-        pub security_groups: Val<Vec<String>>,
-
-        /// CloudFormation: `Subnets` (required).
-        pub subnets: Val<Vec<String>>,
-    }
-
-    impl VpcConfig {
-        /// A new `VpcConfig` from its required properties (`SecurityGroups`, `Subnets`).
-        pub fn new(security_groups: impl Into<Val<Vec<String>>>, subnets: impl Into<Val<Vec<String>>>) -> Self {
-            Self { security_groups: security_groups.into(), subnets: subnets.into() }
-        }
-    }
-
-    impl IntoValue for VpcConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecurityGroups".into(), self.security_groups.into_value());
-            m.insert("Subnets".into(), self.subnets.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcConfig);
 
     cfn_enum! {
         /// Network modes supported by code interpreter
@@ -5976,6 +5918,11 @@ pub mod harness {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::{
+        AuthorizingClaimMatchValueType, ClaimMatchOperator, ClaimMatchValueType, CustomClaimValidationType,
+        InboundTokenClaimValueType,
+    };
+
     /// `AuthorizerConfiguration` property type of `AWS::BedrockAgentCore::Harness`.
     #[derive(Debug, Clone, Default)]
     pub struct AuthorizerConfiguration {
@@ -6006,73 +5953,6 @@ pub mod harness {
 
     property_type!(AuthorizerConfiguration);
 
-    /// `AuthorizingClaimMatchValueType` property type of `AWS::BedrockAgentCore::Harness`.
-    #[derive(Debug, Clone)]
-    pub struct AuthorizingClaimMatchValueType {
-        /// CloudFormation: `ClaimMatchOperator` (required).
-        pub claim_match_operator: Val<ClaimMatchOperator>,
-
-        /// CloudFormation: `ClaimMatchValue` (required).
-        pub claim_match_value: Val<ClaimMatchValueType>,
-    }
-
-    impl AuthorizingClaimMatchValueType {
-        /// A new `AuthorizingClaimMatchValueType` from its required properties (`ClaimMatchOperator`, `ClaimMatchValue`).
-        pub fn new(
-            claim_match_operator: impl Into<Val<ClaimMatchOperator>>,
-            claim_match_value: ClaimMatchValueType,
-        ) -> Self {
-            Self { claim_match_operator: claim_match_operator.into(), claim_match_value: claim_match_value.into() }
-        }
-    }
-
-    impl IntoValue for AuthorizingClaimMatchValueType {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ClaimMatchOperator".into(), self.claim_match_operator.into_value());
-            m.insert("ClaimMatchValue".into(), self.claim_match_value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AuthorizingClaimMatchValueType);
-
-    /// `ClaimMatchValueType` property type of `AWS::BedrockAgentCore::Harness`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ClaimMatchValueType {
-        /// CloudFormation: `MatchValueString`.
-        pub match_value_string: Option<Val<String>>,
-
-        /// CloudFormation: `MatchValueStringList`.
-        pub match_value_string_list: Option<Val<Vec<String>>>,
-    }
-
-    impl ClaimMatchValueType {
-        /// A new `ClaimMatchValueType` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            match_value_string "MatchValueString": Val<String>;
-            match_value_string_list "MatchValueStringList": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for ClaimMatchValueType {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MatchValueString", self.match_value_string);
-            put(&mut m, "MatchValueStringList", self.match_value_string_list);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ClaimMatchValueType);
-
     /// `ContainerConfiguration` property type of `AWS::BedrockAgentCore::Harness`.
     #[derive(Debug, Clone)]
     pub struct ContainerConfiguration {
@@ -6099,48 +5979,6 @@ pub mod harness {
     }
 
     property_type!(ContainerConfiguration);
-
-    /// `CustomClaimValidationType` property type of `AWS::BedrockAgentCore::Harness`.
-    #[derive(Debug, Clone)]
-    pub struct CustomClaimValidationType {
-        /// CloudFormation: `AuthorizingClaimMatchValue` (required).
-        pub authorizing_claim_match_value: Val<AuthorizingClaimMatchValueType>,
-
-        /// CloudFormation: `InboundTokenClaimName` (required).
-        pub inbound_token_claim_name: Val<String>,
-
-        /// CloudFormation: `InboundTokenClaimValueType` (required).
-        pub inbound_token_claim_value_type: Val<InboundTokenClaimValueType>,
-    }
-
-    impl CustomClaimValidationType {
-        /// A new `CustomClaimValidationType` from its required properties (`AuthorizingClaimMatchValue`,
-        /// `InboundTokenClaimName`, `InboundTokenClaimValueType`).
-        pub fn new(
-            authorizing_claim_match_value: AuthorizingClaimMatchValueType,
-            inbound_token_claim_name: impl Into<Val<String>>,
-            inbound_token_claim_value_type: impl Into<Val<InboundTokenClaimValueType>>,
-        ) -> Self {
-            Self {
-                authorizing_claim_match_value: authorizing_claim_match_value.into(),
-                inbound_token_claim_name: inbound_token_claim_name.into(),
-                inbound_token_claim_value_type: inbound_token_claim_value_type.into(),
-            }
-        }
-    }
-
-    impl IntoValue for CustomClaimValidationType {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AuthorizingClaimMatchValue".into(), self.authorizing_claim_match_value.into_value());
-            m.insert("InboundTokenClaimName".into(), self.inbound_token_claim_name.into_value());
-            m.insert("InboundTokenClaimValueType".into(), self.inbound_token_claim_value_type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomClaimValidationType);
 
     /// `CustomJWTAuthorizerConfiguration` property type of `AWS::BedrockAgentCore::Harness`.
     #[derive(Debug, Clone)]
@@ -8130,14 +7968,6 @@ pub mod harness {
     property_type!(VpcConfig);
 
     cfn_enum! {
-        ClaimMatchOperator[3] {
-            Equals = "EQUALS",
-            Contains = "CONTAINS",
-            ContainsAny = "CONTAINS_ANY",
-        }
-    }
-
-    cfn_enum! {
         EndpointIpAddressType[2] {
             Ipv4 = "IPV4",
             Ipv6 = "IPV6",
@@ -8171,13 +8001,6 @@ pub mod harness {
         HarnessOpenAiModelConfigApiFormat[2] {
             ChatCompletions = "chat_completions",
             Responses = "responses",
-        }
-    }
-
-    cfn_enum! {
-        InboundTokenClaimValueType[2] {
-            String2 = "STRING",
-            StringArray = "STRING_ARRAY",
         }
     }
 
@@ -11971,6 +11794,11 @@ pub mod payment_manager {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::{
+        AuthorizingClaimMatchValueType, ClaimMatchOperator, ClaimMatchValueType, CustomClaimValidationType,
+        InboundTokenClaimValueType,
+    };
+
     /// `AuthorizerConfiguration` property type of `AWS::BedrockAgentCore::PaymentManager`.
     #[derive(Debug, Clone)]
     pub struct AuthorizerConfiguration {
@@ -11995,115 +11823,6 @@ pub mod payment_manager {
     }
 
     property_type!(AuthorizerConfiguration);
-
-    /// `AuthorizingClaimMatchValueType` property type of `AWS::BedrockAgentCore::PaymentManager`.
-    #[derive(Debug, Clone)]
-    pub struct AuthorizingClaimMatchValueType {
-        /// CloudFormation: `ClaimMatchOperator` (required).
-        pub claim_match_operator: Val<ClaimMatchOperator>,
-
-        /// CloudFormation: `ClaimMatchValue` (required).
-        pub claim_match_value: Val<ClaimMatchValueType>,
-    }
-
-    impl AuthorizingClaimMatchValueType {
-        /// A new `AuthorizingClaimMatchValueType` from its required properties (`ClaimMatchOperator`, `ClaimMatchValue`).
-        pub fn new(
-            claim_match_operator: impl Into<Val<ClaimMatchOperator>>,
-            claim_match_value: ClaimMatchValueType,
-        ) -> Self {
-            Self { claim_match_operator: claim_match_operator.into(), claim_match_value: claim_match_value.into() }
-        }
-    }
-
-    impl IntoValue for AuthorizingClaimMatchValueType {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ClaimMatchOperator".into(), self.claim_match_operator.into_value());
-            m.insert("ClaimMatchValue".into(), self.claim_match_value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AuthorizingClaimMatchValueType);
-
-    /// `ClaimMatchValueType` property type of `AWS::BedrockAgentCore::PaymentManager`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ClaimMatchValueType {
-        /// CloudFormation: `MatchValueString`.
-        pub match_value_string: Option<Val<String>>,
-
-        /// CloudFormation: `MatchValueStringList`.
-        pub match_value_string_list: Option<Val<Vec<String>>>,
-    }
-
-    impl ClaimMatchValueType {
-        /// A new `ClaimMatchValueType` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            match_value_string "MatchValueString": Val<String>;
-            match_value_string_list "MatchValueStringList": Val<Vec<String>>;
-        }
-    }
-
-    impl IntoValue for ClaimMatchValueType {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MatchValueString", self.match_value_string);
-            put(&mut m, "MatchValueStringList", self.match_value_string_list);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ClaimMatchValueType);
-
-    /// `CustomClaimValidationType` property type of `AWS::BedrockAgentCore::PaymentManager`.
-    #[derive(Debug, Clone)]
-    pub struct CustomClaimValidationType {
-        /// CloudFormation: `AuthorizingClaimMatchValue` (required).
-        pub authorizing_claim_match_value: Val<AuthorizingClaimMatchValueType>,
-
-        /// CloudFormation: `InboundTokenClaimName` (required).
-        pub inbound_token_claim_name: Val<String>,
-
-        /// CloudFormation: `InboundTokenClaimValueType` (required).
-        pub inbound_token_claim_value_type: Val<InboundTokenClaimValueType>,
-    }
-
-    impl CustomClaimValidationType {
-        /// A new `CustomClaimValidationType` from its required properties (`AuthorizingClaimMatchValue`,
-        /// `InboundTokenClaimName`, `InboundTokenClaimValueType`).
-        pub fn new(
-            authorizing_claim_match_value: AuthorizingClaimMatchValueType,
-            inbound_token_claim_name: impl Into<Val<String>>,
-            inbound_token_claim_value_type: impl Into<Val<InboundTokenClaimValueType>>,
-        ) -> Self {
-            Self {
-                authorizing_claim_match_value: authorizing_claim_match_value.into(),
-                inbound_token_claim_name: inbound_token_claim_name.into(),
-                inbound_token_claim_value_type: inbound_token_claim_value_type.into(),
-            }
-        }
-    }
-
-    impl IntoValue for CustomClaimValidationType {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AuthorizingClaimMatchValue".into(), self.authorizing_claim_match_value.into_value());
-            m.insert("InboundTokenClaimName".into(), self.inbound_token_claim_name.into_value());
-            m.insert("InboundTokenClaimValueType".into(), self.inbound_token_claim_value_type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomClaimValidationType);
 
     /// `CustomJWTAuthorizerConfiguration` property type of `AWS::BedrockAgentCore::PaymentManager`.
     #[derive(Debug, Clone)]
@@ -12158,21 +11877,6 @@ pub mod payment_manager {
     }
 
     property_type!(CustomJWTAuthorizerConfiguration);
-
-    cfn_enum! {
-        ClaimMatchOperator[3] {
-            Equals = "EQUALS",
-            Contains = "CONTAINS",
-            ContainsAny = "CONTAINS_ANY",
-        }
-    }
-
-    cfn_enum! {
-        InboundTokenClaimValueType[2] {
-            String2 = "STRING",
-            StringArray = "STRING_ARRAY",
-        }
-    }
 
     cfn_enum! {
         PaymentsAuthorizerType[2] {
@@ -12299,6 +12003,8 @@ pub mod policy {
 pub mod runtime {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
+
+    pub use super::shared::VpcConfig;
 
     /// `AgentRuntimeArtifact` property type of `AWS::BedrockAgentCore::Runtime`.
     #[derive(Debug, Clone, Default)]
@@ -13060,35 +12766,6 @@ pub mod runtime {
 
     property_type!(SessionStorageConfiguration);
 
-    /// Network mode configuration for VPC
-    #[derive(Debug, Clone)]
-    pub struct VpcConfig {
-        /// CloudFormation: `SecurityGroups` (required).
-        pub security_groups: Val<Vec<String>>,
-
-        /// CloudFormation: `Subnets` (required).
-        pub subnets: Val<Vec<String>>,
-    }
-
-    impl VpcConfig {
-        /// A new `VpcConfig` from its required properties (`SecurityGroups`, `Subnets`).
-        pub fn new(security_groups: impl Into<Val<Vec<String>>>, subnets: impl Into<Val<Vec<String>>>) -> Self {
-            Self { security_groups: security_groups.into(), subnets: subnets.into() }
-        }
-    }
-
-    impl IntoValue for VpcConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecurityGroups".into(), self.security_groups.into_value());
-            m.insert("Subnets".into(), self.subnets.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcConfig);
-
     cfn_enum! {
         /// Managed runtime types
         AgentManagedRuntimeType[6] {
@@ -13140,6 +12817,39 @@ pub mod runtime {
 /// re-exported by each resource's module).
 pub mod shared {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
+    use rcdk::l1::put;
+
+    /// `AuthorizingClaimMatchValueType` property type of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::PaymentManager`.
+    #[derive(Debug, Clone)]
+    pub struct AuthorizingClaimMatchValueType {
+        /// CloudFormation: `ClaimMatchOperator` (required).
+        pub claim_match_operator: Val<ClaimMatchOperator>,
+
+        /// CloudFormation: `ClaimMatchValue` (required).
+        pub claim_match_value: Val<ClaimMatchValueType>,
+    }
+
+    impl AuthorizingClaimMatchValueType {
+        /// A new `AuthorizingClaimMatchValueType` from its required properties (`ClaimMatchOperator`, `ClaimMatchValue`).
+        pub fn new(
+            claim_match_operator: impl Into<Val<ClaimMatchOperator>>,
+            claim_match_value: ClaimMatchValueType,
+        ) -> Self {
+            Self { claim_match_operator: claim_match_operator.into(), claim_match_value: claim_match_value.into() }
+        }
+    }
+
+    impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("ClaimMatchOperator".into(), self.claim_match_operator.into_value());
+            m.insert("ClaimMatchValue".into(), self.claim_match_value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AuthorizingClaimMatchValueType);
 
     /// A root CA certificate configuration.
     #[derive(Debug, Clone)]
@@ -13195,6 +12905,98 @@ pub mod shared {
 
     property_type!(CertificateLocation);
 
+    cfn_enum! {
+        ClaimMatchOperator[3] {
+            Equals = "EQUALS",
+            Contains = "CONTAINS",
+            ContainsAny = "CONTAINS_ANY",
+        }
+    }
+
+    /// `ClaimMatchValueType` property type of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::PaymentManager`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ClaimMatchValueType {
+        /// CloudFormation: `MatchValueString`.
+        pub match_value_string: Option<Val<String>>,
+
+        /// CloudFormation: `MatchValueStringList`.
+        pub match_value_string_list: Option<Val<Vec<String>>>,
+    }
+
+    impl ClaimMatchValueType {
+        /// A new `ClaimMatchValueType` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            match_value_string "MatchValueString": Val<String>;
+            match_value_string_list "MatchValueStringList": Val<Vec<String>>;
+        }
+    }
+
+    impl IntoValue for ClaimMatchValueType {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MatchValueString", self.match_value_string);
+            put(&mut m, "MatchValueStringList", self.match_value_string_list);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ClaimMatchValueType);
+
+    /// `CustomClaimValidationType` property type of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::PaymentManager`.
+    #[derive(Debug, Clone)]
+    pub struct CustomClaimValidationType {
+        /// CloudFormation: `AuthorizingClaimMatchValue` (required).
+        pub authorizing_claim_match_value: Val<AuthorizingClaimMatchValueType>,
+
+        /// CloudFormation: `InboundTokenClaimName` (required).
+        pub inbound_token_claim_name: Val<String>,
+
+        /// CloudFormation: `InboundTokenClaimValueType` (required).
+        pub inbound_token_claim_value_type: Val<InboundTokenClaimValueType>,
+    }
+
+    impl CustomClaimValidationType {
+        /// A new `CustomClaimValidationType` from its required properties (`AuthorizingClaimMatchValue`,
+        /// `InboundTokenClaimName`, `InboundTokenClaimValueType`).
+        pub fn new(
+            authorizing_claim_match_value: AuthorizingClaimMatchValueType,
+            inbound_token_claim_name: impl Into<Val<String>>,
+            inbound_token_claim_value_type: impl Into<Val<InboundTokenClaimValueType>>,
+        ) -> Self {
+            Self {
+                authorizing_claim_match_value: authorizing_claim_match_value.into(),
+                inbound_token_claim_name: inbound_token_claim_name.into(),
+                inbound_token_claim_value_type: inbound_token_claim_value_type.into(),
+            }
+        }
+    }
+
+    impl IntoValue for CustomClaimValidationType {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("AuthorizingClaimMatchValue".into(), self.authorizing_claim_match_value.into_value());
+            m.insert("InboundTokenClaimName".into(), self.inbound_token_claim_name.into_value());
+            m.insert("InboundTokenClaimValueType".into(), self.inbound_token_claim_value_type.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CustomClaimValidationType);
+
+    cfn_enum! {
+        InboundTokenClaimValueType[2] {
+            String2 = "STRING",
+            StringArray = "STRING_ARRAY",
+        }
+    }
+
     /// A reference to a customer-provided secret stored in AWS Secrets Manager
     #[derive(Debug, Clone)]
     pub struct SecretReference {
@@ -13227,4 +13029,33 @@ pub mod shared {
     }
 
     property_type!(SecretReference);
+
+    /// Network mode configuration for VPC
+    #[derive(Debug, Clone)]
+    pub struct VpcConfig {
+        /// CloudFormation: `SecurityGroups` (required).
+        pub security_groups: Val<Vec<String>>,
+
+        /// CloudFormation: `Subnets` (required).
+        pub subnets: Val<Vec<String>>,
+    }
+
+    impl VpcConfig {
+        /// A new `VpcConfig` from its required properties (`SecurityGroups`, `Subnets`).
+        pub fn new(security_groups: impl Into<Val<Vec<String>>>, subnets: impl Into<Val<Vec<String>>>) -> Self {
+            Self { security_groups: security_groups.into(), subnets: subnets.into() }
+        }
+    }
+
+    impl IntoValue for VpcConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("SecurityGroups".into(), self.security_groups.into_value());
+            m.insert("Subnets".into(), self.subnets.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(VpcConfig);
 }

@@ -1857,6 +1857,8 @@ pub mod anycast_ip_list {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::IpAddressType;
+
     /// Configuration for an IPAM CIDR that defines a specific IP address range, IPAM pool, and associated Anycast IP
     /// address.
     #[derive(Debug, Clone)]
@@ -1922,13 +1924,6 @@ pub mod anycast_ip_list {
     }
 
     property_type!(Tags);
-
-    cfn_enum! {
-        IpAddressType[2] {
-            Ipv4 = "ipv4",
-            Dualstack = "dualstack",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnCachePolicy`] (`AWS::CloudFront::CachePolicy`).
@@ -8901,6 +8896,8 @@ pub mod vpc_origin {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::IpAddressType;
+
     /// An Amazon CloudFront VPC origin endpoint configuration.
     #[derive(Debug, Clone)]
     pub struct VpcOriginEndpointConfig {
@@ -8984,13 +8981,6 @@ pub mod vpc_origin {
     property_type!(VpcOriginEndpointConfig);
 
     cfn_enum! {
-        IpAddressType[2] {
-            Ipv4 = "ipv4",
-            Dualstack = "dualstack",
-        }
-    }
-
-    cfn_enum! {
         /// The origin protocol policy for the CloudFront VPC origin endpoint configuration.
         OriginProtocolPolicy[3] {
             HttpOnly = "http-only",
@@ -9004,6 +8994,13 @@ pub mod vpc_origin {
 /// re-exported by each resource's module).
 pub mod shared {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
+
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "ipv4",
+            Dualstack = "dualstack",
+        }
+    }
 
     /// The key value store association.
     #[derive(Debug, Clone)]

@@ -611,7 +611,7 @@ pub mod document_classifier {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::Mode;
+    pub use super::shared::{LanguageCode, Mode, VpcConfig};
 
     /// `AugmentedManifestsListItem` property type of `AWS::Comprehend::DocumentClassifier`.
     #[derive(Debug, Clone)]
@@ -821,35 +821,6 @@ pub mod document_classifier {
 
     property_type!(DocumentReaderConfig);
 
-    /// `VpcConfig` property type of `AWS::Comprehend::DocumentClassifier`.
-    #[derive(Debug, Clone)]
-    pub struct VpcConfig {
-        /// CloudFormation: `SecurityGroupIds` (required).
-        pub security_group_ids: Val<Vec<String>>,
-
-        /// CloudFormation: `Subnets` (required).
-        pub subnets: Val<Vec<String>>,
-    }
-
-    impl VpcConfig {
-        /// A new `VpcConfig` from its required properties (`SecurityGroupIds`, `Subnets`).
-        pub fn new(security_group_ids: impl Into<Val<Vec<String>>>, subnets: impl Into<Val<Vec<String>>>) -> Self {
-            Self { security_group_ids: security_group_ids.into(), subnets: subnets.into() }
-        }
-    }
-
-    impl IntoValue for VpcConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecurityGroupIds".into(), self.security_group_ids.into_value());
-            m.insert("Subnets".into(), self.subnets.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcConfig);
-
     cfn_enum! {
         DataFormat[2] {
             ComprehendCsv = "COMPREHEND_CSV",
@@ -882,17 +853,6 @@ pub mod document_classifier {
         FeatureTypes[2] {
             Tables = "TABLES",
             Forms = "FORMS",
-        }
-    }
-
-    cfn_enum! {
-        LanguageCode[6] {
-            En = "en",
-            Es = "es",
-            Fr = "fr",
-            It = "it",
-            De = "de",
-            Pt = "pt",
         }
     }
 
@@ -1277,7 +1237,7 @@ pub mod flywheel {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::Mode;
+    pub use super::shared::{LanguageCode, Mode, VpcConfig};
 
     /// `DataSecurityConfig` property type of `AWS::Comprehend::Flywheel`.
     #[derive(Debug, Clone, Default)]
@@ -1454,7 +1414,38 @@ pub mod flywheel {
 
     property_type!(TaskConfig);
 
-    /// `VpcConfig` property type of `AWS::Comprehend::Flywheel`.
+    cfn_enum! {
+        ModelType[2] {
+            DocumentClassifier = "DOCUMENT_CLASSIFIER",
+            EntityRecognizer = "ENTITY_RECOGNIZER",
+        }
+    }
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+
+    cfn_enum! {
+        LanguageCode[6] {
+            En = "en",
+            Es = "es",
+            Fr = "fr",
+            It = "it",
+            De = "de",
+            Pt = "pt",
+        }
+    }
+
+    cfn_enum! {
+        Mode[2] {
+            MultiClass = "MULTI_CLASS",
+            MultiLabel = "MULTI_LABEL",
+        }
+    }
+
+    /// `VpcConfig` property type of `AWS::Comprehend::DocumentClassifier`, `AWS::Comprehend::Flywheel`.
     #[derive(Debug, Clone)]
     pub struct VpcConfig {
         /// CloudFormation: `SecurityGroupIds` (required).
@@ -1482,34 +1473,4 @@ pub mod flywheel {
     }
 
     property_type!(VpcConfig);
-
-    cfn_enum! {
-        LanguageCode[6] {
-            En = "en",
-            Es = "es",
-            Fr = "fr",
-            It = "it",
-            De = "de",
-            Pt = "pt",
-        }
-    }
-
-    cfn_enum! {
-        ModelType[2] {
-            DocumentClassifier = "DOCUMENT_CLASSIFIER",
-            EntityRecognizer = "ENTITY_RECOGNIZER",
-        }
-    }
-}
-
-/// Property types and enums that several resources of this service define identically (defined once,
-/// re-exported by each resource's module).
-pub mod shared {
-
-    cfn_enum! {
-        Mode[2] {
-            MultiClass = "MULTI_CLASS",
-            MultiLabel = "MULTI_LABEL",
-        }
-    }
 }

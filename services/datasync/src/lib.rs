@@ -1719,6 +1719,8 @@ pub mod location_azure_blob {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
+
     /// Specifies the shared access signature (SAS) that DataSync uses to access your Azure Blob Storage container.
     #[derive(Debug, Clone)]
     pub struct AzureBlobSasConfiguration {
@@ -1820,76 +1822,6 @@ pub mod location_azure_blob {
 
     property_type!(AzureOidcConfig);
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Debug, Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn.
-        /// DataSync provides this key to AWS Secrets Manager.
-        ///
-        /// CloudFormation: `KmsKeyArn`.
-        pub kms_key_arn: Option<Val<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// A new `CmkSecretConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            kms_key_arn "KmsKeyArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for CmkSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KmsKeyArn", self.kms_key_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CmkSecretConfig);
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and
-    /// access the customer-managed secret.
-    #[derive(Debug, Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret
-        /// specified for SecretArn.
-        ///
-        /// CloudFormation: `SecretAccessRoleArn` (required).
-        pub secret_access_role_arn: Val<String>,
-
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        ///
-        /// CloudFormation: `SecretArn` (required).
-        pub secret_arn: Val<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A new `CustomSecretConfig` from its required properties (`SecretAccessRoleArn`, `SecretArn`).
-        pub fn new(secret_access_role_arn: impl Into<Val<String>>, secret_arn: impl Into<Val<String>>) -> Self {
-            Self { secret_access_role_arn: secret_access_role_arn.into(), secret_arn: secret_arn.into() }
-        }
-    }
-
-    impl IntoValue for CustomSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
-            m.insert("SecretArn".into(), self.secret_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomSecretConfig);
-
     cfn_enum! {
         /// Specifies an access tier for the objects you're transferring into your Azure Blob Storage container.
         AzureAccessTier[3] {
@@ -1967,75 +1899,7 @@ pub mod location_f_sx_ontap {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Debug, Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn.
-        /// DataSync provides this key to AWS Secrets Manager.
-        ///
-        /// CloudFormation: `KmsKeyArn`.
-        pub kms_key_arn: Option<Val<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// A new `CmkSecretConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            kms_key_arn "KmsKeyArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for CmkSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KmsKeyArn", self.kms_key_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CmkSecretConfig);
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and
-    /// access the customer-managed secret.
-    #[derive(Debug, Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret
-        /// specified for SecretArn.
-        ///
-        /// CloudFormation: `SecretAccessRoleArn` (required).
-        pub secret_access_role_arn: Val<String>,
-
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        ///
-        /// CloudFormation: `SecretArn` (required).
-        pub secret_arn: Val<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A new `CustomSecretConfig` from its required properties (`SecretAccessRoleArn`, `SecretArn`).
-        pub fn new(secret_access_role_arn: impl Into<Val<String>>, secret_arn: impl Into<Val<String>>) -> Self {
-            Self { secret_access_role_arn: secret_access_role_arn.into(), secret_arn: secret_arn.into() }
-        }
-    }
-
-    impl IntoValue for CustomSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
-            m.insert("SecretArn".into(), self.secret_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomSecretConfig);
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     /// NFS protocol configuration for FSx ONTAP file system.
     #[derive(Debug, Clone)]
@@ -2252,37 +2116,7 @@ pub mod location_f_sx_open_zfs {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    /// The NFS mount options that DataSync can use to mount your NFS share.
-    #[derive(Debug, Clone, Default)]
-    pub struct MountOptions {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        ///
-        /// CloudFormation: `Version`.
-        pub version: Option<Val<Version>>,
-    }
-
-    impl MountOptions {
-        /// A new `MountOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            version "Version": Val<Version>;
-        }
-    }
-
-    impl IntoValue for MountOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Version", self.version);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MountOptions);
+    pub use super::shared::{MountOptions, Version};
 
     /// FSx OpenZFS file system NFS protocol information
     #[derive(Debug, Clone)]
@@ -2338,93 +2172,12 @@ pub mod location_f_sx_open_zfs {
     }
 
     property_type!(Protocol);
-
-    cfn_enum! {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        Version[5] {
-            Automatic = "AUTOMATIC",
-            Nfs3 = "NFS3",
-            Nfs40 = "NFS4_0",
-            Nfs41 = "NFS4_1",
-            Nfs42 = "NFS4_2",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnLocationFSxWindows`] (`AWS::DataSync::LocationFSxWindows`).
 pub mod location_f_sx_windows {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Debug, Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn.
-        /// DataSync provides this key to AWS Secrets Manager.
-        ///
-        /// CloudFormation: `KmsKeyArn`.
-        pub kms_key_arn: Option<Val<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// A new `CmkSecretConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            kms_key_arn "KmsKeyArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for CmkSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KmsKeyArn", self.kms_key_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CmkSecretConfig);
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and
-    /// access the customer-managed secret.
-    #[derive(Debug, Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret
-        /// specified for SecretArn.
-        ///
-        /// CloudFormation: `SecretAccessRoleArn` (required).
-        pub secret_access_role_arn: Val<String>,
-
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        ///
-        /// CloudFormation: `SecretArn` (required).
-        pub secret_arn: Val<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A new `CustomSecretConfig` from its required properties (`SecretAccessRoleArn`, `SecretArn`).
-        pub fn new(secret_access_role_arn: impl Into<Val<String>>, secret_arn: impl Into<Val<String>>) -> Self {
-            Self { secret_access_role_arn: secret_access_role_arn.into(), secret_arn: secret_arn.into() }
-        }
-    }
-
-    impl IntoValue for CustomSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
-            m.insert("SecretArn".into(), self.secret_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomSecretConfig);
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 }
 
 /// Property types and enums of [`CfnLocationHDFS`] (`AWS::DataSync::LocationHDFS`).
@@ -2432,75 +2185,7 @@ pub mod location_hdfs {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Debug, Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn.
-        /// DataSync provides this key to AWS Secrets Manager.
-        ///
-        /// CloudFormation: `KmsKeyArn`.
-        pub kms_key_arn: Option<Val<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// A new `CmkSecretConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            kms_key_arn "KmsKeyArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for CmkSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KmsKeyArn", self.kms_key_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CmkSecretConfig);
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and
-    /// access the customer-managed secret.
-    #[derive(Debug, Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret
-        /// specified for SecretArn.
-        ///
-        /// CloudFormation: `SecretAccessRoleArn` (required).
-        pub secret_access_role_arn: Val<String>,
-
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        ///
-        /// CloudFormation: `SecretArn` (required).
-        pub secret_arn: Val<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A new `CustomSecretConfig` from its required properties (`SecretAccessRoleArn`, `SecretArn`).
-        pub fn new(secret_access_role_arn: impl Into<Val<String>>, secret_arn: impl Into<Val<String>>) -> Self {
-            Self { secret_access_role_arn: secret_access_role_arn.into(), secret_arn: secret_arn.into() }
-        }
-    }
-
-    impl IntoValue for CustomSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
-            m.insert("SecretArn".into(), self.secret_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomSecretConfig);
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     /// HDFS Name Node IP and port information.
     #[derive(Debug, Clone)]
@@ -2607,39 +2292,8 @@ pub mod location_hdfs {
 /// Property types and enums of [`CfnLocationNFS`] (`AWS::DataSync::LocationNFS`).
 pub mod location_nfs {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    /// The NFS mount options that DataSync can use to mount your NFS share.
-    #[derive(Debug, Clone, Default)]
-    pub struct MountOptions {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        ///
-        /// CloudFormation: `Version`.
-        pub version: Option<Val<Version>>,
-    }
-
-    impl MountOptions {
-        /// A new `MountOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            version "Version": Val<Version>;
-        }
-    }
-
-    impl IntoValue for MountOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Version", self.version);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(MountOptions);
+    pub use super::shared::{MountOptions, Version};
 
     /// Contains a list of Amazon Resource Names (ARNs) of agents that are used to connect an NFS server.
     #[derive(Debug, Clone)]
@@ -2667,17 +2321,6 @@ pub mod location_nfs {
     }
 
     property_type!(OnPremConfig);
-
-    cfn_enum! {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        Version[5] {
-            Automatic = "AUTOMATIC",
-            Nfs3 = "NFS3",
-            Nfs40 = "NFS4_0",
-            Nfs41 = "NFS4_1",
-            Nfs42 = "NFS4_2",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnLocationObjectStorage`] (`AWS::DataSync::LocationObjectStorage`).
@@ -2685,75 +2328,7 @@ pub mod location_object_storage {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Debug, Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn.
-        /// DataSync provides this key to AWS Secrets Manager.
-        ///
-        /// CloudFormation: `KmsKeyArn`.
-        pub kms_key_arn: Option<Val<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// A new `CmkSecretConfig` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            kms_key_arn "KmsKeyArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for CmkSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KmsKeyArn", self.kms_key_arn);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CmkSecretConfig);
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of
-    /// credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and
-    /// access the customer-managed secret.
-    #[derive(Debug, Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret
-        /// specified for SecretArn.
-        ///
-        /// CloudFormation: `SecretAccessRoleArn` (required).
-        pub secret_access_role_arn: Val<String>,
-
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        ///
-        /// CloudFormation: `SecretArn` (required).
-        pub secret_arn: Val<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A new `CustomSecretConfig` from its required properties (`SecretAccessRoleArn`, `SecretArn`).
-        pub fn new(secret_access_role_arn: impl Into<Val<String>>, secret_arn: impl Into<Val<String>>) -> Self {
-            Self { secret_access_role_arn: secret_access_role_arn.into(), secret_arn: secret_arn.into() }
-        }
-    }
-
-    impl IntoValue for CustomSecretConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
-            m.insert("SecretArn".into(), self.secret_arn.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomSecretConfig);
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     /// Specifies the Google Cloud workload identity federation configuration that DataSync uses to obtain an access token
     /// for your Google Cloud Storage bucket.
@@ -3962,6 +3537,126 @@ pub mod task {
             PointInTimeConsistent = "POINT_IN_TIME_CONSISTENT",
             OnlyFilesTransferred = "ONLY_FILES_TRANSFERRED",
             None = "NONE",
+        }
+    }
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+    use rcdk::l1::put;
+
+    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of
+    /// credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
+    #[derive(Debug, Clone, Default)]
+    pub struct CmkSecretConfig {
+        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn.
+        /// DataSync provides this key to AWS Secrets Manager.
+        ///
+        /// CloudFormation: `KmsKeyArn`.
+        pub kms_key_arn: Option<Val<String>>,
+    }
+
+    impl CmkSecretConfig {
+        /// A new `CmkSecretConfig` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            kms_key_arn "KmsKeyArn": Val<String>;
+        }
+    }
+
+    impl IntoValue for CmkSecretConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "KmsKeyArn", self.kms_key_arn);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CmkSecretConfig);
+
+    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of
+    /// credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and
+    /// access the customer-managed secret.
+    #[derive(Debug, Clone)]
+    pub struct CustomSecretConfig {
+        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret
+        /// specified for SecretArn.
+        ///
+        /// CloudFormation: `SecretAccessRoleArn` (required).
+        pub secret_access_role_arn: Val<String>,
+
+        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
+        ///
+        /// CloudFormation: `SecretArn` (required).
+        pub secret_arn: Val<String>,
+    }
+
+    impl CustomSecretConfig {
+        /// A new `CustomSecretConfig` from its required properties (`SecretAccessRoleArn`, `SecretArn`).
+        pub fn new(secret_access_role_arn: impl Into<Val<String>>, secret_arn: impl Into<Val<String>>) -> Self {
+            Self { secret_access_role_arn: secret_access_role_arn.into(), secret_arn: secret_arn.into() }
+        }
+    }
+
+    impl IntoValue for CustomSecretConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("SecretAccessRoleArn".into(), self.secret_access_role_arn.into_value());
+            m.insert("SecretArn".into(), self.secret_arn.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CustomSecretConfig);
+
+    /// The NFS mount options that DataSync can use to mount your NFS share.
+    #[derive(Debug, Clone, Default)]
+    pub struct MountOptions {
+        /// The specific NFS version that you want DataSync to use to mount your NFS share.
+        ///
+        /// CloudFormation: `Version`.
+        pub version: Option<Val<Version>>,
+    }
+
+    impl MountOptions {
+        /// A new `MountOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            version "Version": Val<Version>;
+        }
+    }
+
+    impl IntoValue for MountOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Version", self.version);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(MountOptions);
+
+    cfn_enum! {
+        /// The specific NFS version that you want DataSync to use to mount your NFS share.
+        Version[5] {
+            Automatic = "AUTOMATIC",
+            Nfs3 = "NFS3",
+            Nfs40 = "NFS4_0",
+            Nfs41 = "NFS4_1",
+            Nfs42 = "NFS4_2",
         }
     }
 }

@@ -842,154 +842,14 @@ impl CfnTransitVirtualInterfaceAttributes for Handle<CfnTransitVirtualInterface>
 
 /// Property types and enums of [`CfnPrivateVirtualInterface`] (`AWS::DirectConnect::PrivateVirtualInterface`).
 pub mod private_virtual_interface {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    /// Information about a BGP peer.
-    #[derive(Debug, Clone)]
-    pub struct BgpPeer {
-        /// The address family for the BGP peer.
-        ///
-        /// CloudFormation: `AddressFamily` (required).
-        pub address_family: Val<String>,
-
-        /// The IP address assigned to the Amazon interface.
-        ///
-        /// CloudFormation: `AmazonAddress`.
-        pub amazon_address: Option<Val<String>>,
-
-        /// The autonomous system (AS) number for Border Gateway Protocol (BGP) configuration.
-        ///
-        /// CloudFormation: `Asn` (required).
-        pub asn: Val<String>,
-
-        /// The authentication key for BGP configuration. This string has a minimum length of 6 characters and and a maximum
-        /// length of 80 characters.
-        ///
-        /// CloudFormation: `AuthKey`.
-        pub auth_key: Option<Val<String>>,
-
-        /// CloudFormation: `BgpPeerId`.
-        pub bgp_peer_id: Option<Val<String>>,
-
-        /// The IP address assigned to the customer interface.
-        ///
-        /// CloudFormation: `CustomerAddress`.
-        pub customer_address: Option<Val<String>>,
-    }
-
-    impl BgpPeer {
-        /// A new `BgpPeer` from its required properties (`AddressFamily`, `Asn`).
-        pub fn new(address_family: impl Into<Val<String>>, asn: impl Into<Val<String>>) -> Self {
-            Self {
-                address_family: address_family.into(),
-                amazon_address: None,
-                asn: asn.into(),
-                auth_key: None,
-                bgp_peer_id: None,
-                customer_address: None,
-            }
-        }
-
-        setters! {
-            amazon_address "AmazonAddress": Val<String>;
-            auth_key "AuthKey": Val<String>;
-            bgp_peer_id "BgpPeerId": Val<String>;
-            customer_address "CustomerAddress": Val<String>;
-        }
-    }
-
-    impl IntoValue for BgpPeer {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AddressFamily".into(), self.address_family.into_value());
-            put(&mut m, "AmazonAddress", self.amazon_address);
-            m.insert("Asn".into(), self.asn.into_value());
-            put(&mut m, "AuthKey", self.auth_key);
-            put(&mut m, "BgpPeerId", self.bgp_peer_id);
-            put(&mut m, "CustomerAddress", self.customer_address);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(BgpPeer);
+    pub use super::shared::BgpPeer;
 }
 
 /// Property types and enums of [`CfnPublicVirtualInterface`] (`AWS::DirectConnect::PublicVirtualInterface`).
 pub mod public_virtual_interface {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    /// Information about a BGP peer.
-    #[derive(Debug, Clone)]
-    pub struct BgpPeer {
-        /// The address family for the BGP peer.
-        ///
-        /// CloudFormation: `AddressFamily` (required).
-        pub address_family: Val<String>,
-
-        /// The IP address assigned to the Amazon interface.
-        ///
-        /// CloudFormation: `AmazonAddress`.
-        pub amazon_address: Option<Val<String>>,
-
-        /// The autonomous system (AS) number for Border Gateway Protocol (BGP) configuration.
-        ///
-        /// CloudFormation: `Asn` (required).
-        pub asn: Val<String>,
-
-        /// The authentication key for BGP configuration. This string has a minimum length of 6 characters and and a maximum
-        /// length of 80 characters.
-        ///
-        /// CloudFormation: `AuthKey`.
-        pub auth_key: Option<Val<String>>,
-
-        /// CloudFormation: `BgpPeerId`.
-        pub bgp_peer_id: Option<Val<String>>,
-
-        /// The IP address assigned to the customer interface.
-        ///
-        /// CloudFormation: `CustomerAddress`.
-        pub customer_address: Option<Val<String>>,
-    }
-
-    impl BgpPeer {
-        /// A new `BgpPeer` from its required properties (`AddressFamily`, `Asn`).
-        pub fn new(address_family: impl Into<Val<String>>, asn: impl Into<Val<String>>) -> Self {
-            Self {
-                address_family: address_family.into(),
-                amazon_address: None,
-                asn: asn.into(),
-                auth_key: None,
-                bgp_peer_id: None,
-                customer_address: None,
-            }
-        }
-
-        setters! {
-            amazon_address "AmazonAddress": Val<String>;
-            auth_key "AuthKey": Val<String>;
-            bgp_peer_id "BgpPeerId": Val<String>;
-            customer_address "CustomerAddress": Val<String>;
-        }
-    }
-
-    impl IntoValue for BgpPeer {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AddressFamily".into(), self.address_family.into_value());
-            put(&mut m, "AmazonAddress", self.amazon_address);
-            m.insert("Asn".into(), self.asn.into_value());
-            put(&mut m, "AuthKey", self.auth_key);
-            put(&mut m, "BgpPeerId", self.bgp_peer_id);
-            put(&mut m, "CustomerAddress", self.customer_address);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(BgpPeer);
+    pub use super::shared::BgpPeer;
 }
 
 /// Property types and enums of [`CfnTransitVirtualInterface`] (`AWS::DirectConnect::TransitVirtualInterface`).
@@ -998,6 +858,83 @@ pub mod transit_virtual_interface {
     use rcdk::l1::put;
 
     /// A key-value pair to associate with a resource.
+    #[derive(Debug, Clone)]
+    pub struct BgpPeer {
+        /// The address family for the BGP peer.
+        ///
+        /// CloudFormation: `AddressFamily` (required).
+        pub address_family: Val<String>,
+
+        /// The IP address assigned to the Amazon interface.
+        ///
+        /// CloudFormation: `AmazonAddress`.
+        pub amazon_address: Option<Val<String>>,
+
+        /// The autonomous system (AS) number for Border Gateway Protocol (BGP) configuration.
+        ///
+        /// CloudFormation: `Asn` (required).
+        pub asn: Val<String>,
+
+        /// The authentication key for BGP configuration. This string has a minimum length of 6 characters and and a maximum
+        /// length of 80 characters.
+        ///
+        /// CloudFormation: `AuthKey`.
+        pub auth_key: Option<Val<String>>,
+
+        /// CloudFormation: `BgpPeerId`.
+        pub bgp_peer_id: Option<Val<String>>,
+
+        /// The IP address assigned to the customer interface.
+        ///
+        /// CloudFormation: `CustomerAddress`.
+        pub customer_address: Option<Val<String>>,
+    }
+
+    impl BgpPeer {
+        /// A new `BgpPeer` from its required properties (`AddressFamily`, `Asn`).
+        pub fn new(address_family: impl Into<Val<String>>, asn: impl Into<Val<String>>) -> Self {
+            Self {
+                address_family: address_family.into(),
+                amazon_address: None,
+                asn: asn.into(),
+                auth_key: None,
+                bgp_peer_id: None,
+                customer_address: None,
+            }
+        }
+
+        setters! {
+            amazon_address "AmazonAddress": Val<String>;
+            auth_key "AuthKey": Val<String>;
+            bgp_peer_id "BgpPeerId": Val<String>;
+            customer_address "CustomerAddress": Val<String>;
+        }
+    }
+
+    impl IntoValue for BgpPeer {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("AddressFamily".into(), self.address_family.into_value());
+            put(&mut m, "AmazonAddress", self.amazon_address);
+            m.insert("Asn".into(), self.asn.into_value());
+            put(&mut m, "AuthKey", self.auth_key);
+            put(&mut m, "BgpPeerId", self.bgp_peer_id);
+            put(&mut m, "CustomerAddress", self.customer_address);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(BgpPeer);
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+    use rcdk::l1::put;
+
+    /// Information about a BGP peer.
     #[derive(Debug, Clone)]
     pub struct BgpPeer {
         /// The address family for the BGP peer.

@@ -14217,45 +14217,8 @@ pub mod capacity_manager_data_export {
 
 /// Property types and enums of [`CfnCapacityReservation`] (`AWS::EC2::CapacityReservation`).
 pub mod capacity_reservation {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    pub use super::shared::InstancePlatform;
-
-    /// `TagSpecification` property type of `AWS::EC2::CapacityReservation`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TagSpecification {
-        /// CloudFormation: `ResourceType`.
-        pub resource_type: Option<Val<ResourceType>>,
-
-        /// CloudFormation: `Tags`.
-        pub tags: Option<Val<Vec<rcdk::core::tag::Tag>>>,
-    }
-
-    impl TagSpecification {
-        /// A new `TagSpecification` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            resource_type "ResourceType": Val<ResourceType>;
-            tags "Tags": Val<Vec<rcdk::core::tag::Tag>>;
-        }
-    }
-
-    impl IntoValue for TagSpecification {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ResourceType", self.resource_type);
-            put(&mut m, "Tags", self.tags);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TagSpecification);
+    pub use super::shared::{InstancePlatform, ResourceType, TagSpecification};
 
     cfn_enum! {
         EndDateType[2] {
@@ -14272,123 +14235,6 @@ pub mod capacity_reservation {
     }
 
     cfn_enum! {
-        ResourceType[112] {
-            ApplicationStatusCheck = "application-status-check",
-            CapacityBlock = "capacity-block",
-            CapacityManagerDataExport = "capacity-manager-data-export",
-            CapacityReservation = "capacity-reservation",
-            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
-            CapacityReservationFleet = "capacity-reservation-fleet",
-            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
-            CarrierGateway = "carrier-gateway",
-            ClientVpnEndpoint = "client-vpn-endpoint",
-            CoipPool = "coip-pool",
-            CustomerGateway = "customer-gateway",
-            DeclarativePoliciesReport = "declarative-policies-report",
-            DedicatedHost = "dedicated-host",
-            DhcpOptions = "dhcp-options",
-            EgressOnlyInternetGateway = "egress-only-internet-gateway",
-            ElasticGpu = "elastic-gpu",
-            ElasticIp = "elastic-ip",
-            ExportImageTask = "export-image-task",
-            ExportInstanceTask = "export-instance-task",
-            Fleet = "fleet",
-            FpgaImage = "fpga-image",
-            HostReservation = "host-reservation",
-            Image = "image",
-            ImageUsageReport = "image-usage-report",
-            ImportImageTask = "import-image-task",
-            ImportSnapshotTask = "import-snapshot-task",
-            Instance = "instance",
-            InstanceConnectEndpoint = "instance-connect-endpoint",
-            InstanceEventWindow = "instance-event-window",
-            InternetGateway = "internet-gateway",
-            Ipam = "ipam",
-            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
-            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
-            IpamPolicy = "ipam-policy",
-            IpamPool = "ipam-pool",
-            IpamPoolAllocation = "ipam-pool-allocation",
-            IpamPrefixListResolver = "ipam-prefix-list-resolver",
-            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
-            IpamResourceDiscovery = "ipam-resource-discovery",
-            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
-            IpamScope = "ipam-scope",
-            Ipv4poolEc2 = "ipv4pool-ec2",
-            Ipv6poolEc2 = "ipv6pool-ec2",
-            KeyPair = "key-pair",
-            LaunchTemplate = "launch-template",
-            LocalGateway = "local-gateway",
-            LocalGatewayRouteTable = "local-gateway-route-table",
-            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
-            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
-            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
-            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
-            MacModificationTask = "mac-modification-task",
-            Natgateway = "natgateway",
-            NetworkAcl = "network-acl",
-            NetworkInsightsAccessScope = "network-insights-access-scope",
-            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
-            NetworkInsightsAnalysis = "network-insights-analysis",
-            NetworkInsightsPath = "network-insights-path",
-            NetworkInterface = "network-interface",
-            OutpostLag = "outpost-lag",
-            PlacementGroup = "placement-group",
-            PrefixList = "prefix-list",
-            ReplaceRootVolumeTask = "replace-root-volume-task",
-            ReservedInstances = "reserved-instances",
-            RouteServer = "route-server",
-            RouteServerEndpoint = "route-server-endpoint",
-            RouteServerPeer = "route-server-peer",
-            RouteTable = "route-table",
-            SecondaryInterface = "secondary-interface",
-            SecondaryNetwork = "secondary-network",
-            SecondarySubnet = "secondary-subnet",
-            SecurityGroup = "security-group",
-            SecurityGroupRule = "security-group-rule",
-            ServiceLinkVirtualInterface = "service-link-virtual-interface",
-            Snapshot = "snapshot",
-            SpotFleetRequest = "spot-fleet-request",
-            SpotInstancesRequest = "spot-instances-request",
-            Subnet = "subnet",
-            SubnetCidrReservation = "subnet-cidr-reservation",
-            TrafficMirrorFilter = "traffic-mirror-filter",
-            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
-            TrafficMirrorSession = "traffic-mirror-session",
-            TrafficMirrorTarget = "traffic-mirror-target",
-            TransitGateway = "transit-gateway",
-            TransitGatewayAttachment = "transit-gateway-attachment",
-            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
-            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
-            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
-            TransitGatewayPolicyTable = "transit-gateway-policy-table",
-            TransitGatewayRouteTable = "transit-gateway-route-table",
-            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
-            VerifiedAccessEndpoint = "verified-access-endpoint",
-            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
-            VerifiedAccessGroup = "verified-access-group",
-            VerifiedAccessInstance = "verified-access-instance",
-            VerifiedAccessPolicy = "verified-access-policy",
-            VerifiedAccessTrustProvider = "verified-access-trust-provider",
-            Volume = "volume",
-            Vpc = "vpc",
-            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
-            VpcEncryptionControl = "vpc-encryption-control",
-            VpcEndpoint = "vpc-endpoint",
-            VpcEndpointConnection = "vpc-endpoint-connection",
-            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
-            VpcEndpointService = "vpc-endpoint-service",
-            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
-            VpcFlowLog = "vpc-flow-log",
-            VpcPeeringConnection = "vpc-peering-connection",
-            VpnConcentrator = "vpn-concentrator",
-            VpnConnection = "vpn-connection",
-            VpnConnectionDeviceType = "vpn-connection-device-type",
-            VpnGateway = "vpn-gateway",
-        }
-    }
-
-    cfn_enum! {
         Tenancy[2] {
             Dedicated = "dedicated",
             Default = "default",
@@ -14401,7 +14247,7 @@ pub mod capacity_reservation_fleet {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::InstancePlatform;
+    pub use super::shared::{InstancePlatform, ResourceType, TagSpecification};
 
     /// `InstanceTypeSpecification` property type of `AWS::EC2::CapacityReservationFleet`.
     #[derive(Debug, Clone, Default)]
@@ -14463,161 +14309,9 @@ pub mod capacity_reservation_fleet {
 
     property_type!(InstanceTypeSpecification);
 
-    /// `TagSpecification` property type of `AWS::EC2::CapacityReservationFleet`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TagSpecification {
-        /// CloudFormation: `ResourceType`.
-        pub resource_type: Option<Val<ResourceType>>,
-
-        /// CloudFormation: `Tags`.
-        pub tags: Option<Val<Vec<rcdk::core::tag::Tag>>>,
-    }
-
-    impl TagSpecification {
-        /// A new `TagSpecification` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            resource_type "ResourceType": Val<ResourceType>;
-            tags "Tags": Val<Vec<rcdk::core::tag::Tag>>;
-        }
-    }
-
-    impl IntoValue for TagSpecification {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ResourceType", self.resource_type);
-            put(&mut m, "Tags", self.tags);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TagSpecification);
-
     cfn_enum! {
         InstanceMatchCriteria[1] {
             Open = "open",
-        }
-    }
-
-    cfn_enum! {
-        ResourceType[112] {
-            ApplicationStatusCheck = "application-status-check",
-            CapacityBlock = "capacity-block",
-            CapacityManagerDataExport = "capacity-manager-data-export",
-            CapacityReservation = "capacity-reservation",
-            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
-            CapacityReservationFleet = "capacity-reservation-fleet",
-            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
-            CarrierGateway = "carrier-gateway",
-            ClientVpnEndpoint = "client-vpn-endpoint",
-            CoipPool = "coip-pool",
-            CustomerGateway = "customer-gateway",
-            DeclarativePoliciesReport = "declarative-policies-report",
-            DedicatedHost = "dedicated-host",
-            DhcpOptions = "dhcp-options",
-            EgressOnlyInternetGateway = "egress-only-internet-gateway",
-            ElasticGpu = "elastic-gpu",
-            ElasticIp = "elastic-ip",
-            ExportImageTask = "export-image-task",
-            ExportInstanceTask = "export-instance-task",
-            Fleet = "fleet",
-            FpgaImage = "fpga-image",
-            HostReservation = "host-reservation",
-            Image = "image",
-            ImageUsageReport = "image-usage-report",
-            ImportImageTask = "import-image-task",
-            ImportSnapshotTask = "import-snapshot-task",
-            Instance = "instance",
-            InstanceConnectEndpoint = "instance-connect-endpoint",
-            InstanceEventWindow = "instance-event-window",
-            InternetGateway = "internet-gateway",
-            Ipam = "ipam",
-            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
-            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
-            IpamPolicy = "ipam-policy",
-            IpamPool = "ipam-pool",
-            IpamPoolAllocation = "ipam-pool-allocation",
-            IpamPrefixListResolver = "ipam-prefix-list-resolver",
-            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
-            IpamResourceDiscovery = "ipam-resource-discovery",
-            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
-            IpamScope = "ipam-scope",
-            Ipv4poolEc2 = "ipv4pool-ec2",
-            Ipv6poolEc2 = "ipv6pool-ec2",
-            KeyPair = "key-pair",
-            LaunchTemplate = "launch-template",
-            LocalGateway = "local-gateway",
-            LocalGatewayRouteTable = "local-gateway-route-table",
-            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
-            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
-            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
-            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
-            MacModificationTask = "mac-modification-task",
-            Natgateway = "natgateway",
-            NetworkAcl = "network-acl",
-            NetworkInsightsAccessScope = "network-insights-access-scope",
-            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
-            NetworkInsightsAnalysis = "network-insights-analysis",
-            NetworkInsightsPath = "network-insights-path",
-            NetworkInterface = "network-interface",
-            OutpostLag = "outpost-lag",
-            PlacementGroup = "placement-group",
-            PrefixList = "prefix-list",
-            ReplaceRootVolumeTask = "replace-root-volume-task",
-            ReservedInstances = "reserved-instances",
-            RouteServer = "route-server",
-            RouteServerEndpoint = "route-server-endpoint",
-            RouteServerPeer = "route-server-peer",
-            RouteTable = "route-table",
-            SecondaryInterface = "secondary-interface",
-            SecondaryNetwork = "secondary-network",
-            SecondarySubnet = "secondary-subnet",
-            SecurityGroup = "security-group",
-            SecurityGroupRule = "security-group-rule",
-            ServiceLinkVirtualInterface = "service-link-virtual-interface",
-            Snapshot = "snapshot",
-            SpotFleetRequest = "spot-fleet-request",
-            SpotInstancesRequest = "spot-instances-request",
-            Subnet = "subnet",
-            SubnetCidrReservation = "subnet-cidr-reservation",
-            TrafficMirrorFilter = "traffic-mirror-filter",
-            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
-            TrafficMirrorSession = "traffic-mirror-session",
-            TrafficMirrorTarget = "traffic-mirror-target",
-            TransitGateway = "transit-gateway",
-            TransitGatewayAttachment = "transit-gateway-attachment",
-            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
-            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
-            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
-            TransitGatewayPolicyTable = "transit-gateway-policy-table",
-            TransitGatewayRouteTable = "transit-gateway-route-table",
-            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
-            VerifiedAccessEndpoint = "verified-access-endpoint",
-            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
-            VerifiedAccessGroup = "verified-access-group",
-            VerifiedAccessInstance = "verified-access-instance",
-            VerifiedAccessPolicy = "verified-access-policy",
-            VerifiedAccessTrustProvider = "verified-access-trust-provider",
-            Volume = "volume",
-            Vpc = "vpc",
-            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
-            VpcEncryptionControl = "vpc-encryption-control",
-            VpcEndpoint = "vpc-endpoint",
-            VpcEndpointConnection = "vpc-endpoint-connection",
-            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
-            VpcEndpointService = "vpc-endpoint-service",
-            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
-            VpcFlowLog = "vpc-flow-log",
-            VpcPeeringConnection = "vpc-peering-connection",
-            VpnConcentrator = "vpn-concentrator",
-            VpnConnection = "vpn-connection",
-            VpnConnectionDeviceType = "vpn-connection-device-type",
-            VpnGateway = "vpn-gateway",
         }
     }
 
@@ -15097,10 +14791,12 @@ pub mod ec2_fleet {
     use rcdk::l1::put;
 
     pub use super::shared::{
-        AcceleratorCountRequest, AcceleratorManufacturers, AcceleratorTotalMemoryMiBRequest,
-        BaselineEbsBandwidthMbpsRequest, BaselinePerformanceFactorsRequest, CpuPerformanceFactorRequest,
-        InstanceGenerations, LocalStorageTypes, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
-        NetworkInterfaceCountRequest, PerformanceFactorReferenceRequest, ReplacementStrategy, TargetCapacityUnitType,
+        AcceleratorCountRequest, AcceleratorManufacturers, AcceleratorNames, AcceleratorTotalMemoryMiBRequest,
+        AcceleratorTypes, BareMetal, BaselineEbsBandwidthMbpsRequest, BaselinePerformanceFactorsRequest,
+        BurstablePerformance, CpuManufacturers, CpuPerformanceFactorRequest, InstanceGenerations,
+        InstanceInterruptionBehavior, InstanceRequirementsRequest, LocalStorage, LocalStorageTypes,
+        MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest,
+        PerformanceFactorReferenceRequest, ReplacementStrategy, TargetCapacityUnitType, Tenancy,
         TotalLocalStorageGBRequest, VCpuCountRangeRequest,
     };
 
@@ -15566,169 +15262,6 @@ pub mod ec2_fleet {
     }
 
     property_type!(InstanceMetadataOptionsRequest);
-
-    /// `InstanceRequirementsRequest` property type of `AWS::EC2::EC2Fleet`.
-    #[derive(Debug, Clone, Default)]
-    pub struct InstanceRequirementsRequest {
-        /// CloudFormation: `AcceleratorCount`.
-        pub accelerator_count: Option<Val<AcceleratorCountRequest>>,
-
-        /// CloudFormation: `AcceleratorManufacturers`.
-        pub accelerator_manufacturers: Option<Val<Vec<AcceleratorManufacturers>>>,
-
-        /// CloudFormation: `AcceleratorNames`.
-        pub accelerator_names: Option<Val<Vec<AcceleratorNames>>>,
-
-        /// CloudFormation: `AcceleratorTotalMemoryMiB`.
-        pub accelerator_total_memory_mib: Option<Val<AcceleratorTotalMemoryMiBRequest>>,
-
-        /// CloudFormation: `AcceleratorTypes`.
-        pub accelerator_types: Option<Val<Vec<AcceleratorTypes>>>,
-
-        /// CloudFormation: `AllowedInstanceTypes`.
-        pub allowed_instance_types: Option<Val<Vec<String>>>,
-
-        /// CloudFormation: `BareMetal`.
-        pub bare_metal: Option<Val<BareMetal>>,
-
-        /// CloudFormation: `BaselineEbsBandwidthMbps`.
-        pub baseline_ebs_bandwidth_mbps: Option<Val<BaselineEbsBandwidthMbpsRequest>>,
-
-        /// CloudFormation: `BaselinePerformanceFactors`.
-        pub baseline_performance_factors: Option<Val<BaselinePerformanceFactorsRequest>>,
-
-        /// CloudFormation: `BurstablePerformance`.
-        pub burstable_performance: Option<Val<BurstablePerformance>>,
-
-        /// CloudFormation: `CpuManufacturers`.
-        pub cpu_manufacturers: Option<Val<Vec<CpuManufacturers>>>,
-
-        /// CloudFormation: `ExcludedInstanceTypes`.
-        pub excluded_instance_types: Option<Val<Vec<String>>>,
-
-        /// CloudFormation: `InstanceGenerations`.
-        pub instance_generations: Option<Val<Vec<InstanceGenerations>>>,
-
-        /// CloudFormation: `LocalStorage`.
-        pub local_storage: Option<Val<LocalStorage>>,
-
-        /// CloudFormation: `LocalStorageTypes`.
-        pub local_storage_types: Option<Val<Vec<LocalStorageTypes>>>,
-
-        /// CloudFormation: `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
-        pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Val<i64>>,
-
-        /// CloudFormation: `MemoryGiBPerVCpu`.
-        pub memory_gib_per_v_cpu: Option<Val<MemoryGiBPerVCpuRequest>>,
-
-        /// CloudFormation: `MemoryMiB`.
-        pub memory_mib: Option<Val<MemoryMiBRequest>>,
-
-        /// CloudFormation: `NetworkBandwidthGbps`.
-        pub network_bandwidth_gbps: Option<Val<NetworkBandwidthGbpsRequest>>,
-
-        /// CloudFormation: `NetworkInterfaceCount`.
-        pub network_interface_count: Option<Val<NetworkInterfaceCountRequest>>,
-
-        /// CloudFormation: `OnDemandMaxPricePercentageOverLowestPrice`.
-        pub on_demand_max_price_percentage_over_lowest_price: Option<Val<i64>>,
-
-        /// CloudFormation: `RequireEncryptionInTransit`.
-        pub require_encryption_in_transit: Option<Val<bool>>,
-
-        /// CloudFormation: `RequireHibernateSupport`.
-        pub require_hibernate_support: Option<Val<bool>>,
-
-        /// CloudFormation: `SpotMaxPricePercentageOverLowestPrice`.
-        pub spot_max_price_percentage_over_lowest_price: Option<Val<i64>>,
-
-        /// CloudFormation: `TotalLocalStorageGB`.
-        pub total_local_storage_gb: Option<Val<TotalLocalStorageGBRequest>>,
-
-        /// CloudFormation: `VCpuCount`.
-        pub v_cpu_count: Option<Val<VCpuCountRangeRequest>>,
-    }
-
-    impl InstanceRequirementsRequest {
-        /// A new `InstanceRequirementsRequest` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            accelerator_count "AcceleratorCount": Val<AcceleratorCountRequest>;
-            accelerator_manufacturers "AcceleratorManufacturers": Val<Vec<AcceleratorManufacturers>>;
-            accelerator_names "AcceleratorNames": Val<Vec<AcceleratorNames>>;
-            accelerator_total_memory_mib "AcceleratorTotalMemoryMiB": Val<AcceleratorTotalMemoryMiBRequest>;
-            accelerator_types "AcceleratorTypes": Val<Vec<AcceleratorTypes>>;
-            allowed_instance_types "AllowedInstanceTypes": Val<Vec<String>>;
-            bare_metal "BareMetal": Val<BareMetal>;
-            baseline_ebs_bandwidth_mbps "BaselineEbsBandwidthMbps": Val<BaselineEbsBandwidthMbpsRequest>;
-            baseline_performance_factors "BaselinePerformanceFactors": Val<BaselinePerformanceFactorsRequest>;
-            burstable_performance "BurstablePerformance": Val<BurstablePerformance>;
-            cpu_manufacturers "CpuManufacturers": Val<Vec<CpuManufacturers>>;
-            excluded_instance_types "ExcludedInstanceTypes": Val<Vec<String>>;
-            instance_generations "InstanceGenerations": Val<Vec<InstanceGenerations>>;
-            local_storage "LocalStorage": Val<LocalStorage>;
-            local_storage_types "LocalStorageTypes": Val<Vec<LocalStorageTypes>>;
-            max_spot_price_as_percentage_of_optimal_on_demand_price "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice": Val<i64>;
-            memory_gib_per_v_cpu "MemoryGiBPerVCpu": Val<MemoryGiBPerVCpuRequest>;
-            memory_mib "MemoryMiB": Val<MemoryMiBRequest>;
-            network_bandwidth_gbps "NetworkBandwidthGbps": Val<NetworkBandwidthGbpsRequest>;
-            network_interface_count "NetworkInterfaceCount": Val<NetworkInterfaceCountRequest>;
-            on_demand_max_price_percentage_over_lowest_price "OnDemandMaxPricePercentageOverLowestPrice": Val<i64>;
-            require_encryption_in_transit "RequireEncryptionInTransit": Val<bool>;
-            require_hibernate_support "RequireHibernateSupport": Val<bool>;
-            spot_max_price_percentage_over_lowest_price "SpotMaxPricePercentageOverLowestPrice": Val<i64>;
-            total_local_storage_gb "TotalLocalStorageGB": Val<TotalLocalStorageGBRequest>;
-            v_cpu_count "VCpuCount": Val<VCpuCountRangeRequest>;
-        }
-    }
-
-    impl IntoValue for InstanceRequirementsRequest {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AcceleratorCount", self.accelerator_count);
-            put(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
-            put(&mut m, "AcceleratorNames", self.accelerator_names);
-            put(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mib);
-            put(&mut m, "AcceleratorTypes", self.accelerator_types);
-            put(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
-            put(&mut m, "BareMetal", self.bare_metal);
-            put(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
-            put(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors);
-            put(&mut m, "BurstablePerformance", self.burstable_performance);
-            put(&mut m, "CpuManufacturers", self.cpu_manufacturers);
-            put(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
-            put(&mut m, "InstanceGenerations", self.instance_generations);
-            put(&mut m, "LocalStorage", self.local_storage);
-            put(&mut m, "LocalStorageTypes", self.local_storage_types);
-            put(
-                &mut m,
-                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
-                self.max_spot_price_as_percentage_of_optimal_on_demand_price,
-            );
-            put(&mut m, "MemoryGiBPerVCpu", self.memory_gib_per_v_cpu);
-            put(&mut m, "MemoryMiB", self.memory_mib);
-            put(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
-            put(&mut m, "NetworkInterfaceCount", self.network_interface_count);
-            put(
-                &mut m,
-                "OnDemandMaxPricePercentageOverLowestPrice",
-                self.on_demand_max_price_percentage_over_lowest_price,
-            );
-            put(&mut m, "RequireEncryptionInTransit", self.require_encryption_in_transit);
-            put(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
-            put(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
-            put(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
-            put(&mut m, "VCpuCount", self.v_cpu_count);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InstanceRequirementsRequest);
 
     /// `Ipv6AddressRequest` property type of `AWS::EC2::EC2Fleet`.
     #[derive(Debug, Clone, Default)]
@@ -16340,64 +15873,6 @@ pub mod ec2_fleet {
     property_type!(TargetCapacitySpecificationRequest);
 
     cfn_enum! {
-        AcceleratorNames[19] {
-            A10g = "a10g",
-            A100 = "a100",
-            H100 = "h100",
-            Inferentia = "inferentia",
-            K520 = "k520",
-            K80 = "k80",
-            M60 = "m60",
-            RadeonProV520 = "radeon-pro-v520",
-            T4 = "t4",
-            T4g = "t4g",
-            Vu9p = "vu9p",
-            V100 = "v100",
-            L40s = "l40s",
-            L4 = "l4",
-            GaudiHl205 = "gaudi-hl-205",
-            Inferentia2 = "inferentia2",
-            Trainium = "trainium",
-            Trainium2 = "trainium2",
-            U30 = "u30",
-        }
-    }
-
-    cfn_enum! {
-        AcceleratorTypes[4] {
-            Gpu = "gpu",
-            Fpga = "fpga",
-            Inference = "inference",
-            Media = "media",
-        }
-    }
-
-    cfn_enum! {
-        BareMetal[3] {
-            Included = "included",
-            Required = "required",
-            Excluded = "excluded",
-        }
-    }
-
-    cfn_enum! {
-        BurstablePerformance[3] {
-            Included = "included",
-            Required = "required",
-            Excluded = "excluded",
-        }
-    }
-
-    cfn_enum! {
-        CpuManufacturers[4] {
-            Intel = "intel",
-            Amd = "amd",
-            AmazonWebServices = "amazon-web-services",
-            Apple = "apple",
-        }
-    }
-
-    cfn_enum! {
         DefaultTargetCapacityType[4] {
             OnDemand = "on-demand",
             Spot = "spot",
@@ -16424,22 +15899,6 @@ pub mod ec2_fleet {
         HttpTokens[2] {
             Optional = "optional",
             Required = "required",
-        }
-    }
-
-    cfn_enum! {
-        InstanceInterruptionBehavior[3] {
-            Hibernate = "hibernate",
-            Stop = "stop",
-            Terminate = "terminate",
-        }
-    }
-
-    cfn_enum! {
-        LocalStorage[3] {
-            Included = "included",
-            Required = "required",
-            Excluded = "excluded",
         }
     }
 
@@ -16533,14 +15992,6 @@ pub mod ec2_fleet {
             CapacityOptimizedPrioritized2 = "capacity-optimized-prioritized",
             PriceCapacityOptimized = "priceCapacityOptimized",
             PriceCapacityOptimized2 = "price-capacity-optimized",
-        }
-    }
-
-    cfn_enum! {
-        Tenancy[3] {
-            Dedicated = "dedicated",
-            Default = "default",
-            Host = "host",
         }
     }
 
@@ -21847,6 +21298,8 @@ pub mod network_insights_access_scope {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::Protocol;
+
     /// `AccessScopePathRequest` property type of `AWS::EC2::NetworkInsightsAccessScope`.
     #[derive(Debug, Clone, Default)]
     pub struct AccessScopePathRequest {
@@ -22046,19 +21499,14 @@ pub mod network_insights_access_scope {
     }
 
     property_type!(ThroughResourcesStatementRequest);
-
-    cfn_enum! {
-        Protocol[2] {
-            Tcp = "tcp",
-            Udp = "udp",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnNetworkInsightsPath`] (`AWS::EC2::NetworkInsightsPath`).
 pub mod network_insights_path {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
+
+    pub use super::shared::Protocol;
 
     /// `FilterPortRange` property type of `AWS::EC2::NetworkInsightsPath`.
     #[derive(Debug, Clone, Default)]
@@ -22139,19 +21587,14 @@ pub mod network_insights_path {
     }
 
     property_type!(PathFilter);
-
-    cfn_enum! {
-        Protocol[2] {
-            Tcp = "tcp",
-            Udp = "udp",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnNetworkInterface`] (`AWS::EC2::NetworkInterface`).
 pub mod network_interface {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
+
+    pub use super::shared::InstanceIpv6Address;
 
     /// `ConnectionTrackingSpecification` property type of `AWS::EC2::NetworkInterface`.
     #[derive(Debug, Clone, Default)]
@@ -22192,31 +21635,6 @@ pub mod network_interface {
     }
 
     property_type!(ConnectionTrackingSpecification);
-
-    /// `InstanceIpv6Address` property type of `AWS::EC2::NetworkInterface`.
-    #[derive(Debug, Clone)]
-    pub struct InstanceIpv6Address {
-        /// CloudFormation: `Ipv6Address` (required).
-        pub ipv6_address: Val<String>,
-    }
-
-    impl InstanceIpv6Address {
-        /// A new `InstanceIpv6Address` from its required properties (`Ipv6Address`).
-        pub fn new(ipv6_address: impl Into<Val<String>>) -> Self {
-            Self { ipv6_address: ipv6_address.into() }
-        }
-    }
-
-    impl IntoValue for InstanceIpv6Address {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Ipv6Address".into(), self.ipv6_address.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InstanceIpv6Address);
 
     /// `Ipv4PrefixSpecification` property type of `AWS::EC2::NetworkInterface`.
     #[derive(Debug, Clone)]
@@ -22715,11 +22133,13 @@ pub mod spot_fleet {
     use rcdk::l1::put;
 
     pub use super::shared::{
-        AcceleratorCountRequest, AcceleratorManufacturers, AcceleratorTotalMemoryMiBRequest,
-        BaselineEbsBandwidthMbpsRequest, BaselinePerformanceFactorsRequest, CpuPerformanceFactorRequest,
-        InstanceGenerations, LocalStorageTypes, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
+        AcceleratorCountRequest, AcceleratorManufacturers, AcceleratorNames, AcceleratorTotalMemoryMiBRequest,
+        AcceleratorTypes, BareMetal, BaselineEbsBandwidthMbpsRequest, BaselinePerformanceFactorsRequest,
+        BurstablePerformance, CpuManufacturers, CpuPerformanceFactorRequest, InstanceGenerations,
+        InstanceInterruptionBehavior, InstanceIpv6Address, InstanceRequirementsRequest, LocalStorage,
+        LocalStorageTypes, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
         NetworkInterfaceCountRequest, PerformanceFactorReferenceRequest, ReplacementStrategy, TargetCapacityUnitType,
-        TotalLocalStorageGBRequest, VCpuCountRangeRequest,
+        Tenancy, TotalLocalStorageGBRequest, VCpuCountRangeRequest,
     };
 
     /// `BlockDeviceMapping` property type of `AWS::EC2::SpotFleet`.
@@ -22963,31 +22383,6 @@ pub mod spot_fleet {
 
     property_type!(IamInstanceProfileSpecification);
 
-    /// `InstanceIpv6Address` property type of `AWS::EC2::SpotFleet`.
-    #[derive(Debug, Clone)]
-    pub struct InstanceIpv6Address {
-        /// CloudFormation: `Ipv6Address` (required).
-        pub ipv6_address: Val<String>,
-    }
-
-    impl InstanceIpv6Address {
-        /// A new `InstanceIpv6Address` from its required properties (`Ipv6Address`).
-        pub fn new(ipv6_address: impl Into<Val<String>>) -> Self {
-            Self { ipv6_address: ipv6_address.into() }
-        }
-    }
-
-    impl IntoValue for InstanceIpv6Address {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Ipv6Address".into(), self.ipv6_address.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InstanceIpv6Address);
-
     /// `InstanceNetworkInterfaceSpecification` property type of `AWS::EC2::SpotFleet`.
     #[derive(Debug, Clone, Default)]
     pub struct InstanceNetworkInterfaceSpecification {
@@ -23067,169 +22462,6 @@ pub mod spot_fleet {
     }
 
     property_type!(InstanceNetworkInterfaceSpecification);
-
-    /// `InstanceRequirementsRequest` property type of `AWS::EC2::SpotFleet`.
-    #[derive(Debug, Clone, Default)]
-    pub struct InstanceRequirementsRequest {
-        /// CloudFormation: `AcceleratorCount`.
-        pub accelerator_count: Option<Val<AcceleratorCountRequest>>,
-
-        /// CloudFormation: `AcceleratorManufacturers`.
-        pub accelerator_manufacturers: Option<Val<Vec<AcceleratorManufacturers>>>,
-
-        /// CloudFormation: `AcceleratorNames`.
-        pub accelerator_names: Option<Val<Vec<AcceleratorNames>>>,
-
-        /// CloudFormation: `AcceleratorTotalMemoryMiB`.
-        pub accelerator_total_memory_mib: Option<Val<AcceleratorTotalMemoryMiBRequest>>,
-
-        /// CloudFormation: `AcceleratorTypes`.
-        pub accelerator_types: Option<Val<Vec<AcceleratorTypes>>>,
-
-        /// CloudFormation: `AllowedInstanceTypes`.
-        pub allowed_instance_types: Option<Val<Vec<String>>>,
-
-        /// CloudFormation: `BareMetal`.
-        pub bare_metal: Option<Val<BareMetal>>,
-
-        /// CloudFormation: `BaselineEbsBandwidthMbps`.
-        pub baseline_ebs_bandwidth_mbps: Option<Val<BaselineEbsBandwidthMbpsRequest>>,
-
-        /// CloudFormation: `BaselinePerformanceFactors`.
-        pub baseline_performance_factors: Option<Val<BaselinePerformanceFactorsRequest>>,
-
-        /// CloudFormation: `BurstablePerformance`.
-        pub burstable_performance: Option<Val<BurstablePerformance>>,
-
-        /// CloudFormation: `CpuManufacturers`.
-        pub cpu_manufacturers: Option<Val<Vec<CpuManufacturers>>>,
-
-        /// CloudFormation: `ExcludedInstanceTypes`.
-        pub excluded_instance_types: Option<Val<Vec<String>>>,
-
-        /// CloudFormation: `InstanceGenerations`.
-        pub instance_generations: Option<Val<Vec<InstanceGenerations>>>,
-
-        /// CloudFormation: `LocalStorage`.
-        pub local_storage: Option<Val<LocalStorage>>,
-
-        /// CloudFormation: `LocalStorageTypes`.
-        pub local_storage_types: Option<Val<Vec<LocalStorageTypes>>>,
-
-        /// CloudFormation: `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
-        pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Val<i64>>,
-
-        /// CloudFormation: `MemoryGiBPerVCpu`.
-        pub memory_gib_per_v_cpu: Option<Val<MemoryGiBPerVCpuRequest>>,
-
-        /// CloudFormation: `MemoryMiB`.
-        pub memory_mib: Option<Val<MemoryMiBRequest>>,
-
-        /// CloudFormation: `NetworkBandwidthGbps`.
-        pub network_bandwidth_gbps: Option<Val<NetworkBandwidthGbpsRequest>>,
-
-        /// CloudFormation: `NetworkInterfaceCount`.
-        pub network_interface_count: Option<Val<NetworkInterfaceCountRequest>>,
-
-        /// CloudFormation: `OnDemandMaxPricePercentageOverLowestPrice`.
-        pub on_demand_max_price_percentage_over_lowest_price: Option<Val<i64>>,
-
-        /// CloudFormation: `RequireEncryptionInTransit`.
-        pub require_encryption_in_transit: Option<Val<bool>>,
-
-        /// CloudFormation: `RequireHibernateSupport`.
-        pub require_hibernate_support: Option<Val<bool>>,
-
-        /// CloudFormation: `SpotMaxPricePercentageOverLowestPrice`.
-        pub spot_max_price_percentage_over_lowest_price: Option<Val<i64>>,
-
-        /// CloudFormation: `TotalLocalStorageGB`.
-        pub total_local_storage_gb: Option<Val<TotalLocalStorageGBRequest>>,
-
-        /// CloudFormation: `VCpuCount`.
-        pub v_cpu_count: Option<Val<VCpuCountRangeRequest>>,
-    }
-
-    impl InstanceRequirementsRequest {
-        /// A new `InstanceRequirementsRequest` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            accelerator_count "AcceleratorCount": Val<AcceleratorCountRequest>;
-            accelerator_manufacturers "AcceleratorManufacturers": Val<Vec<AcceleratorManufacturers>>;
-            accelerator_names "AcceleratorNames": Val<Vec<AcceleratorNames>>;
-            accelerator_total_memory_mib "AcceleratorTotalMemoryMiB": Val<AcceleratorTotalMemoryMiBRequest>;
-            accelerator_types "AcceleratorTypes": Val<Vec<AcceleratorTypes>>;
-            allowed_instance_types "AllowedInstanceTypes": Val<Vec<String>>;
-            bare_metal "BareMetal": Val<BareMetal>;
-            baseline_ebs_bandwidth_mbps "BaselineEbsBandwidthMbps": Val<BaselineEbsBandwidthMbpsRequest>;
-            baseline_performance_factors "BaselinePerformanceFactors": Val<BaselinePerformanceFactorsRequest>;
-            burstable_performance "BurstablePerformance": Val<BurstablePerformance>;
-            cpu_manufacturers "CpuManufacturers": Val<Vec<CpuManufacturers>>;
-            excluded_instance_types "ExcludedInstanceTypes": Val<Vec<String>>;
-            instance_generations "InstanceGenerations": Val<Vec<InstanceGenerations>>;
-            local_storage "LocalStorage": Val<LocalStorage>;
-            local_storage_types "LocalStorageTypes": Val<Vec<LocalStorageTypes>>;
-            max_spot_price_as_percentage_of_optimal_on_demand_price "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice": Val<i64>;
-            memory_gib_per_v_cpu "MemoryGiBPerVCpu": Val<MemoryGiBPerVCpuRequest>;
-            memory_mib "MemoryMiB": Val<MemoryMiBRequest>;
-            network_bandwidth_gbps "NetworkBandwidthGbps": Val<NetworkBandwidthGbpsRequest>;
-            network_interface_count "NetworkInterfaceCount": Val<NetworkInterfaceCountRequest>;
-            on_demand_max_price_percentage_over_lowest_price "OnDemandMaxPricePercentageOverLowestPrice": Val<i64>;
-            require_encryption_in_transit "RequireEncryptionInTransit": Val<bool>;
-            require_hibernate_support "RequireHibernateSupport": Val<bool>;
-            spot_max_price_percentage_over_lowest_price "SpotMaxPricePercentageOverLowestPrice": Val<i64>;
-            total_local_storage_gb "TotalLocalStorageGB": Val<TotalLocalStorageGBRequest>;
-            v_cpu_count "VCpuCount": Val<VCpuCountRangeRequest>;
-        }
-    }
-
-    impl IntoValue for InstanceRequirementsRequest {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AcceleratorCount", self.accelerator_count);
-            put(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
-            put(&mut m, "AcceleratorNames", self.accelerator_names);
-            put(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mib);
-            put(&mut m, "AcceleratorTypes", self.accelerator_types);
-            put(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
-            put(&mut m, "BareMetal", self.bare_metal);
-            put(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
-            put(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors);
-            put(&mut m, "BurstablePerformance", self.burstable_performance);
-            put(&mut m, "CpuManufacturers", self.cpu_manufacturers);
-            put(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
-            put(&mut m, "InstanceGenerations", self.instance_generations);
-            put(&mut m, "LocalStorage", self.local_storage);
-            put(&mut m, "LocalStorageTypes", self.local_storage_types);
-            put(
-                &mut m,
-                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
-                self.max_spot_price_as_percentage_of_optimal_on_demand_price,
-            );
-            put(&mut m, "MemoryGiBPerVCpu", self.memory_gib_per_v_cpu);
-            put(&mut m, "MemoryMiB", self.memory_mib);
-            put(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
-            put(&mut m, "NetworkInterfaceCount", self.network_interface_count);
-            put(
-                &mut m,
-                "OnDemandMaxPricePercentageOverLowestPrice",
-                self.on_demand_max_price_percentage_over_lowest_price,
-            );
-            put(&mut m, "RequireEncryptionInTransit", self.require_encryption_in_transit);
-            put(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
-            put(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
-            put(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
-            put(&mut m, "VCpuCount", self.v_cpu_count);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InstanceRequirementsRequest);
 
     /// `LaunchTemplateConfig` property type of `AWS::EC2::SpotFleet`.
     #[derive(Debug, Clone, Default)]
@@ -23918,39 +23150,6 @@ pub mod spot_fleet {
     property_type!(TargetGroupsConfig);
 
     cfn_enum! {
-        AcceleratorNames[19] {
-            A10g = "a10g",
-            A100 = "a100",
-            H100 = "h100",
-            Inferentia = "inferentia",
-            K520 = "k520",
-            K80 = "k80",
-            M60 = "m60",
-            RadeonProV520 = "radeon-pro-v520",
-            T4 = "t4",
-            T4g = "t4g",
-            Vu9p = "vu9p",
-            V100 = "v100",
-            L40s = "l40s",
-            L4 = "l4",
-            GaudiHl205 = "gaudi-hl-205",
-            Inferentia2 = "inferentia2",
-            Trainium = "trainium",
-            Trainium2 = "trainium2",
-            U30 = "u30",
-        }
-    }
-
-    cfn_enum! {
-        AcceleratorTypes[4] {
-            Gpu = "gpu",
-            Fpga = "fpga",
-            Inference = "inference",
-            Media = "media",
-        }
-    }
-
-    cfn_enum! {
         AllocationStrategy[5] {
             CapacityOptimized = "capacityOptimized",
             CapacityOptimizedPrioritized = "capacityOptimizedPrioritized",
@@ -23961,52 +23160,11 @@ pub mod spot_fleet {
     }
 
     cfn_enum! {
-        BareMetal[3] {
-            Included = "included",
-            Required = "required",
-            Excluded = "excluded",
-        }
-    }
-
-    cfn_enum! {
-        BurstablePerformance[3] {
-            Included = "included",
-            Required = "required",
-            Excluded = "excluded",
-        }
-    }
-
-    cfn_enum! {
-        CpuManufacturers[4] {
-            Intel = "intel",
-            Amd = "amd",
-            AmazonWebServices = "amazon-web-services",
-            Apple = "apple",
-        }
-    }
-
-    cfn_enum! {
         ExcessCapacityTerminationPolicy[4] {
             Default = "Default",
             NoTermination = "NoTermination",
             Default2 = "default",
             NoTermination2 = "noTermination",
-        }
-    }
-
-    cfn_enum! {
-        InstanceInterruptionBehavior[3] {
-            Hibernate = "hibernate",
-            Stop = "stop",
-            Terminate = "terminate",
-        }
-    }
-
-    cfn_enum! {
-        LocalStorage[3] {
-            Included = "included",
-            Required = "required",
-            Excluded = "excluded",
         }
     }
 
@@ -24059,14 +23217,6 @@ pub mod spot_fleet {
             VpcPeeringConnection = "vpc-peering-connection",
             VpnConnection = "vpn-connection",
             VpnGateway = "vpn-gateway",
-        }
-    }
-
-    cfn_enum! {
-        Tenancy[3] {
-            Dedicated = "dedicated",
-            Default = "default",
-            Host = "host",
         }
     }
 
@@ -26602,6 +25752,30 @@ pub mod shared {
         }
     }
 
+    cfn_enum! {
+        AcceleratorNames[19] {
+            A10g = "a10g",
+            A100 = "a100",
+            H100 = "h100",
+            Inferentia = "inferentia",
+            K520 = "k520",
+            K80 = "k80",
+            M60 = "m60",
+            RadeonProV520 = "radeon-pro-v520",
+            T4 = "t4",
+            T4g = "t4g",
+            Vu9p = "vu9p",
+            V100 = "v100",
+            L40s = "l40s",
+            L4 = "l4",
+            GaudiHl205 = "gaudi-hl-205",
+            Inferentia2 = "inferentia2",
+            Trainium = "trainium",
+            Trainium2 = "trainium2",
+            U30 = "u30",
+        }
+    }
+
     /// `AcceleratorTotalMemoryMiBRequest` property type of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
     #[derive(Debug, Clone, Default)]
     pub struct AcceleratorTotalMemoryMiBRequest {
@@ -26638,10 +25812,27 @@ pub mod shared {
     property_type!(AcceleratorTotalMemoryMiBRequest);
 
     cfn_enum! {
+        AcceleratorTypes[4] {
+            Gpu = "gpu",
+            Fpga = "fpga",
+            Inference = "inference",
+            Media = "media",
+        }
+    }
+
+    cfn_enum! {
         /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
         ApplianceModeSupport[2] {
             Disable = "disable",
             Enable = "enable",
+        }
+    }
+
+    cfn_enum! {
+        BareMetal[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
     }
 
@@ -26710,6 +25901,23 @@ pub mod shared {
 
     property_type!(BaselinePerformanceFactorsRequest);
 
+    cfn_enum! {
+        BurstablePerformance[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
+        }
+    }
+
+    cfn_enum! {
+        CpuManufacturers[4] {
+            Intel = "intel",
+            Amd = "amd",
+            AmazonWebServices = "amazon-web-services",
+            Apple = "apple",
+        }
+    }
+
     /// `CpuPerformanceFactorRequest` property type of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
     #[derive(Debug, Clone, Default)]
     pub struct CpuPerformanceFactorRequest {
@@ -26756,6 +25964,39 @@ pub mod shared {
     }
 
     cfn_enum! {
+        InstanceInterruptionBehavior[3] {
+            Hibernate = "hibernate",
+            Stop = "stop",
+            Terminate = "terminate",
+        }
+    }
+
+    /// `InstanceIpv6Address` property type of `AWS::EC2::NetworkInterface`, `AWS::EC2::SpotFleet`.
+    #[derive(Debug, Clone)]
+    pub struct InstanceIpv6Address {
+        /// CloudFormation: `Ipv6Address` (required).
+        pub ipv6_address: Val<String>,
+    }
+
+    impl InstanceIpv6Address {
+        /// A new `InstanceIpv6Address` from its required properties (`Ipv6Address`).
+        pub fn new(ipv6_address: impl Into<Val<String>>) -> Self {
+            Self { ipv6_address: ipv6_address.into() }
+        }
+    }
+
+    impl IntoValue for InstanceIpv6Address {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Ipv6Address".into(), self.ipv6_address.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(InstanceIpv6Address);
+
+    cfn_enum! {
         InstancePlatform[18] {
             LinuxWithSqlServerEnterprise = "Linux with SQL Server Enterprise",
             LinuxWithSqlServerStandard = "Linux with SQL Server Standard",
@@ -26778,11 +26019,182 @@ pub mod shared {
         }
     }
 
+    /// `InstanceRequirementsRequest` property type of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+    #[derive(Debug, Clone, Default)]
+    pub struct InstanceRequirementsRequest {
+        /// CloudFormation: `AcceleratorCount`.
+        pub accelerator_count: Option<Val<AcceleratorCountRequest>>,
+
+        /// CloudFormation: `AcceleratorManufacturers`.
+        pub accelerator_manufacturers: Option<Val<Vec<AcceleratorManufacturers>>>,
+
+        /// CloudFormation: `AcceleratorNames`.
+        pub accelerator_names: Option<Val<Vec<AcceleratorNames>>>,
+
+        /// CloudFormation: `AcceleratorTotalMemoryMiB`.
+        pub accelerator_total_memory_mib: Option<Val<AcceleratorTotalMemoryMiBRequest>>,
+
+        /// CloudFormation: `AcceleratorTypes`.
+        pub accelerator_types: Option<Val<Vec<AcceleratorTypes>>>,
+
+        /// CloudFormation: `AllowedInstanceTypes`.
+        pub allowed_instance_types: Option<Val<Vec<String>>>,
+
+        /// CloudFormation: `BareMetal`.
+        pub bare_metal: Option<Val<BareMetal>>,
+
+        /// CloudFormation: `BaselineEbsBandwidthMbps`.
+        pub baseline_ebs_bandwidth_mbps: Option<Val<BaselineEbsBandwidthMbpsRequest>>,
+
+        /// CloudFormation: `BaselinePerformanceFactors`.
+        pub baseline_performance_factors: Option<Val<BaselinePerformanceFactorsRequest>>,
+
+        /// CloudFormation: `BurstablePerformance`.
+        pub burstable_performance: Option<Val<BurstablePerformance>>,
+
+        /// CloudFormation: `CpuManufacturers`.
+        pub cpu_manufacturers: Option<Val<Vec<CpuManufacturers>>>,
+
+        /// CloudFormation: `ExcludedInstanceTypes`.
+        pub excluded_instance_types: Option<Val<Vec<String>>>,
+
+        /// CloudFormation: `InstanceGenerations`.
+        pub instance_generations: Option<Val<Vec<InstanceGenerations>>>,
+
+        /// CloudFormation: `LocalStorage`.
+        pub local_storage: Option<Val<LocalStorage>>,
+
+        /// CloudFormation: `LocalStorageTypes`.
+        pub local_storage_types: Option<Val<Vec<LocalStorageTypes>>>,
+
+        /// CloudFormation: `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+        pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Val<i64>>,
+
+        /// CloudFormation: `MemoryGiBPerVCpu`.
+        pub memory_gib_per_v_cpu: Option<Val<MemoryGiBPerVCpuRequest>>,
+
+        /// CloudFormation: `MemoryMiB`.
+        pub memory_mib: Option<Val<MemoryMiBRequest>>,
+
+        /// CloudFormation: `NetworkBandwidthGbps`.
+        pub network_bandwidth_gbps: Option<Val<NetworkBandwidthGbpsRequest>>,
+
+        /// CloudFormation: `NetworkInterfaceCount`.
+        pub network_interface_count: Option<Val<NetworkInterfaceCountRequest>>,
+
+        /// CloudFormation: `OnDemandMaxPricePercentageOverLowestPrice`.
+        pub on_demand_max_price_percentage_over_lowest_price: Option<Val<i64>>,
+
+        /// CloudFormation: `RequireEncryptionInTransit`.
+        pub require_encryption_in_transit: Option<Val<bool>>,
+
+        /// CloudFormation: `RequireHibernateSupport`.
+        pub require_hibernate_support: Option<Val<bool>>,
+
+        /// CloudFormation: `SpotMaxPricePercentageOverLowestPrice`.
+        pub spot_max_price_percentage_over_lowest_price: Option<Val<i64>>,
+
+        /// CloudFormation: `TotalLocalStorageGB`.
+        pub total_local_storage_gb: Option<Val<TotalLocalStorageGBRequest>>,
+
+        /// CloudFormation: `VCpuCount`.
+        pub v_cpu_count: Option<Val<VCpuCountRangeRequest>>,
+    }
+
+    impl InstanceRequirementsRequest {
+        /// A new `InstanceRequirementsRequest` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            accelerator_count "AcceleratorCount": Val<AcceleratorCountRequest>;
+            accelerator_manufacturers "AcceleratorManufacturers": Val<Vec<AcceleratorManufacturers>>;
+            accelerator_names "AcceleratorNames": Val<Vec<AcceleratorNames>>;
+            accelerator_total_memory_mib "AcceleratorTotalMemoryMiB": Val<AcceleratorTotalMemoryMiBRequest>;
+            accelerator_types "AcceleratorTypes": Val<Vec<AcceleratorTypes>>;
+            allowed_instance_types "AllowedInstanceTypes": Val<Vec<String>>;
+            bare_metal "BareMetal": Val<BareMetal>;
+            baseline_ebs_bandwidth_mbps "BaselineEbsBandwidthMbps": Val<BaselineEbsBandwidthMbpsRequest>;
+            baseline_performance_factors "BaselinePerformanceFactors": Val<BaselinePerformanceFactorsRequest>;
+            burstable_performance "BurstablePerformance": Val<BurstablePerformance>;
+            cpu_manufacturers "CpuManufacturers": Val<Vec<CpuManufacturers>>;
+            excluded_instance_types "ExcludedInstanceTypes": Val<Vec<String>>;
+            instance_generations "InstanceGenerations": Val<Vec<InstanceGenerations>>;
+            local_storage "LocalStorage": Val<LocalStorage>;
+            local_storage_types "LocalStorageTypes": Val<Vec<LocalStorageTypes>>;
+            max_spot_price_as_percentage_of_optimal_on_demand_price "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice": Val<i64>;
+            memory_gib_per_v_cpu "MemoryGiBPerVCpu": Val<MemoryGiBPerVCpuRequest>;
+            memory_mib "MemoryMiB": Val<MemoryMiBRequest>;
+            network_bandwidth_gbps "NetworkBandwidthGbps": Val<NetworkBandwidthGbpsRequest>;
+            network_interface_count "NetworkInterfaceCount": Val<NetworkInterfaceCountRequest>;
+            on_demand_max_price_percentage_over_lowest_price "OnDemandMaxPricePercentageOverLowestPrice": Val<i64>;
+            require_encryption_in_transit "RequireEncryptionInTransit": Val<bool>;
+            require_hibernate_support "RequireHibernateSupport": Val<bool>;
+            spot_max_price_percentage_over_lowest_price "SpotMaxPricePercentageOverLowestPrice": Val<i64>;
+            total_local_storage_gb "TotalLocalStorageGB": Val<TotalLocalStorageGBRequest>;
+            v_cpu_count "VCpuCount": Val<VCpuCountRangeRequest>;
+        }
+    }
+
+    impl IntoValue for InstanceRequirementsRequest {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AcceleratorCount", self.accelerator_count);
+            put(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
+            put(&mut m, "AcceleratorNames", self.accelerator_names);
+            put(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mib);
+            put(&mut m, "AcceleratorTypes", self.accelerator_types);
+            put(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            put(&mut m, "BareMetal", self.bare_metal);
+            put(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
+            put(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors);
+            put(&mut m, "BurstablePerformance", self.burstable_performance);
+            put(&mut m, "CpuManufacturers", self.cpu_manufacturers);
+            put(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
+            put(&mut m, "InstanceGenerations", self.instance_generations);
+            put(&mut m, "LocalStorage", self.local_storage);
+            put(&mut m, "LocalStorageTypes", self.local_storage_types);
+            put(
+                &mut m,
+                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+                self.max_spot_price_as_percentage_of_optimal_on_demand_price,
+            );
+            put(&mut m, "MemoryGiBPerVCpu", self.memory_gib_per_v_cpu);
+            put(&mut m, "MemoryMiB", self.memory_mib);
+            put(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
+            put(&mut m, "NetworkInterfaceCount", self.network_interface_count);
+            put(
+                &mut m,
+                "OnDemandMaxPricePercentageOverLowestPrice",
+                self.on_demand_max_price_percentage_over_lowest_price,
+            );
+            put(&mut m, "RequireEncryptionInTransit", self.require_encryption_in_transit);
+            put(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
+            put(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
+            put(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
+            put(&mut m, "VCpuCount", self.v_cpu_count);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(InstanceRequirementsRequest);
+
     cfn_enum! {
         /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
         Ipv6Support[2] {
             Disable = "disable",
             Enable = "enable",
+        }
+    }
+
+    cfn_enum! {
+        LocalStorage[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
     }
 
@@ -26964,9 +26376,133 @@ pub mod shared {
     property_type!(PerformanceFactorReferenceRequest);
 
     cfn_enum! {
+        Protocol[2] {
+            Tcp = "tcp",
+            Udp = "udp",
+        }
+    }
+
+    cfn_enum! {
         ReplacementStrategy[2] {
             Launch = "launch",
             LaunchBeforeTerminate = "launch-before-terminate",
+        }
+    }
+
+    cfn_enum! {
+        ResourceType[112] {
+            ApplicationStatusCheck = "application-status-check",
+            CapacityBlock = "capacity-block",
+            CapacityManagerDataExport = "capacity-manager-data-export",
+            CapacityReservation = "capacity-reservation",
+            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
+            CapacityReservationFleet = "capacity-reservation-fleet",
+            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
+            CarrierGateway = "carrier-gateway",
+            ClientVpnEndpoint = "client-vpn-endpoint",
+            CoipPool = "coip-pool",
+            CustomerGateway = "customer-gateway",
+            DeclarativePoliciesReport = "declarative-policies-report",
+            DedicatedHost = "dedicated-host",
+            DhcpOptions = "dhcp-options",
+            EgressOnlyInternetGateway = "egress-only-internet-gateway",
+            ElasticGpu = "elastic-gpu",
+            ElasticIp = "elastic-ip",
+            ExportImageTask = "export-image-task",
+            ExportInstanceTask = "export-instance-task",
+            Fleet = "fleet",
+            FpgaImage = "fpga-image",
+            HostReservation = "host-reservation",
+            Image = "image",
+            ImageUsageReport = "image-usage-report",
+            ImportImageTask = "import-image-task",
+            ImportSnapshotTask = "import-snapshot-task",
+            Instance = "instance",
+            InstanceConnectEndpoint = "instance-connect-endpoint",
+            InstanceEventWindow = "instance-event-window",
+            InternetGateway = "internet-gateway",
+            Ipam = "ipam",
+            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
+            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
+            IpamPolicy = "ipam-policy",
+            IpamPool = "ipam-pool",
+            IpamPoolAllocation = "ipam-pool-allocation",
+            IpamPrefixListResolver = "ipam-prefix-list-resolver",
+            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
+            IpamResourceDiscovery = "ipam-resource-discovery",
+            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
+            IpamScope = "ipam-scope",
+            Ipv4poolEc2 = "ipv4pool-ec2",
+            Ipv6poolEc2 = "ipv6pool-ec2",
+            KeyPair = "key-pair",
+            LaunchTemplate = "launch-template",
+            LocalGateway = "local-gateway",
+            LocalGatewayRouteTable = "local-gateway-route-table",
+            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
+            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
+            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
+            MacModificationTask = "mac-modification-task",
+            Natgateway = "natgateway",
+            NetworkAcl = "network-acl",
+            NetworkInsightsAccessScope = "network-insights-access-scope",
+            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
+            NetworkInsightsAnalysis = "network-insights-analysis",
+            NetworkInsightsPath = "network-insights-path",
+            NetworkInterface = "network-interface",
+            OutpostLag = "outpost-lag",
+            PlacementGroup = "placement-group",
+            PrefixList = "prefix-list",
+            ReplaceRootVolumeTask = "replace-root-volume-task",
+            ReservedInstances = "reserved-instances",
+            RouteServer = "route-server",
+            RouteServerEndpoint = "route-server-endpoint",
+            RouteServerPeer = "route-server-peer",
+            RouteTable = "route-table",
+            SecondaryInterface = "secondary-interface",
+            SecondaryNetwork = "secondary-network",
+            SecondarySubnet = "secondary-subnet",
+            SecurityGroup = "security-group",
+            SecurityGroupRule = "security-group-rule",
+            ServiceLinkVirtualInterface = "service-link-virtual-interface",
+            Snapshot = "snapshot",
+            SpotFleetRequest = "spot-fleet-request",
+            SpotInstancesRequest = "spot-instances-request",
+            Subnet = "subnet",
+            SubnetCidrReservation = "subnet-cidr-reservation",
+            TrafficMirrorFilter = "traffic-mirror-filter",
+            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
+            TrafficMirrorSession = "traffic-mirror-session",
+            TrafficMirrorTarget = "traffic-mirror-target",
+            TransitGateway = "transit-gateway",
+            TransitGatewayAttachment = "transit-gateway-attachment",
+            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
+            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+            TransitGatewayPolicyTable = "transit-gateway-policy-table",
+            TransitGatewayRouteTable = "transit-gateway-route-table",
+            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
+            VerifiedAccessEndpoint = "verified-access-endpoint",
+            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
+            VerifiedAccessGroup = "verified-access-group",
+            VerifiedAccessInstance = "verified-access-instance",
+            VerifiedAccessPolicy = "verified-access-policy",
+            VerifiedAccessTrustProvider = "verified-access-trust-provider",
+            Volume = "volume",
+            Vpc = "vpc",
+            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
+            VpcEncryptionControl = "vpc-encryption-control",
+            VpcEndpoint = "vpc-endpoint",
+            VpcEndpointConnection = "vpc-endpoint-connection",
+            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
+            VpcEndpointService = "vpc-endpoint-service",
+            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
+            VpcFlowLog = "vpc-flow-log",
+            VpcPeeringConnection = "vpc-peering-connection",
+            VpnConcentrator = "vpn-concentrator",
+            VpnConnection = "vpn-connection",
+            VpnConnectionDeviceType = "vpn-connection-device-type",
+            VpnGateway = "vpn-gateway",
         }
     }
 
@@ -27009,11 +26545,54 @@ pub mod shared {
 
     property_type!(SseSpecification);
 
+    /// `TagSpecification` property type of `AWS::EC2::CapacityReservation`, `AWS::EC2::CapacityReservationFleet`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TagSpecification {
+        /// CloudFormation: `ResourceType`.
+        pub resource_type: Option<Val<ResourceType>>,
+
+        /// CloudFormation: `Tags`.
+        pub tags: Option<Val<Vec<rcdk::core::tag::Tag>>>,
+    }
+
+    impl TagSpecification {
+        /// A new `TagSpecification` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            resource_type "ResourceType": Val<ResourceType>;
+            tags "Tags": Val<Vec<rcdk::core::tag::Tag>>;
+        }
+    }
+
+    impl IntoValue for TagSpecification {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ResourceType", self.resource_type);
+            put(&mut m, "Tags", self.tags);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TagSpecification);
+
     cfn_enum! {
         TargetCapacityUnitType[3] {
             Vcpu = "vcpu",
             MemoryMib = "memory-mib",
             Units = "units",
+        }
+    }
+
+    cfn_enum! {
+        Tenancy[3] {
+            Dedicated = "dedicated",
+            Default = "default",
+            Host = "host",
         }
     }
 

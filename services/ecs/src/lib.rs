@@ -3710,8 +3710,8 @@ pub mod daemon_task_definition {
     use rcdk::l1::put;
 
     pub use super::shared::{
-        Condition, EnvironmentFile, EnvironmentFileType, FirelensConfigurationType, KernelCapabilities, MountPoint,
-        Name, Permissions, RepositoryCredentials, SystemControl, Tmpfs, Ulimit,
+        Condition, EnvironmentFile, EnvironmentFileType, FirelensConfigurationType, KernelCapabilities, KeyValuePair,
+        MountPoint, Name, Permissions, RepositoryCredentials, Secret, SystemControl, Tmpfs, Ulimit,
     };
 
     /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a
@@ -4399,45 +4399,6 @@ pub mod daemon_task_definition {
 
     property_type!(HostVolumeProperties);
 
-    /// A key-value pair object.
-    #[derive(Debug, Clone, Default)]
-    pub struct KeyValuePair {
-        /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
-        ///
-        /// CloudFormation: `Name`.
-        pub name: Option<Val<String>>,
-
-        /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
-        ///
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl KeyValuePair {
-        /// A new `KeyValuePair` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            name "Name": Val<String>;
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for KeyValuePair {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Name", self.name);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KeyValuePair);
-
     /// The Linux-specific options that are applied to the container, such as Linux
     /// [KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).
     #[derive(Debug, Clone, Default)]
@@ -4717,61 +4678,6 @@ pub mod daemon_task_definition {
     }
 
     property_type!(RestartPolicy);
-
-    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the
-    /// following ways:
-    ///
-    /// \+ To inject sensitive data into your containers as environment variables, use the ``secrets`` container definition
-    /// parameter.
-    ///
-    /// \+ To reference sensitive information in the log configuration of a container, use the ``secretOptions`` container
-    /// definition parameter.
-    ///
-    /// For more information, see [Specifying sensitive
-    /// data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon
-    /// Elastic Container Service Developer Guide*.
-    #[derive(Debug, Clone)]
-    pub struct Secret {
-        /// The name of the secret.
-        ///
-        /// CloudFormation: `Name` (required).
-        pub name: Val<String>,
-
-        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the
-        /// full ARN of the parameter in the SSM Parameter Store.
-        ///
-        /// For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS
-        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam)
-        /// (for Secrets Manager) or [Required IAM permissions for Amazon ECS
-        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html)
-        /// (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use
-        /// either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN
-        /// must be specified.
-        ///
-        /// CloudFormation: `ValueFrom` (required).
-        pub value_from: Val<String>,
-    }
-
-    impl Secret {
-        /// A new `Secret` from its required properties (`Name`, `ValueFrom`).
-        pub fn new(name: impl Into<Val<String>>, value_from: impl Into<Val<String>>) -> Self {
-            Self { name: name.into(), value_from: value_from.into() }
-        }
-    }
-
-    impl IntoValue for Secret {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Name".into(), self.name.into_value());
-            m.insert("ValueFrom".into(), self.value_from.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Secret);
 
     /// The data volume configuration for tasks launched using this task definition. Specifying a volume configuration in a
     /// task definition is optional. The volume configuration may contain multiple volumes but only one volume configured at
@@ -5491,6 +5397,8 @@ pub mod gateway {
 pub mod service {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
+
+    pub use super::shared::Secret;
 
     /// The advanced settings for a load balancer used in blue/green deployments. Specify the alternate target group,
     /// listener rules, and IAM role required for traffic shifting during blue/green deployments. For more information, see
@@ -7292,61 +7200,6 @@ pub mod service {
 
     property_type!(PlacementStrategy);
 
-    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the
-    /// following ways:
-    ///
-    /// \+ To inject sensitive data into your containers as environment variables, use the ``secrets`` container definition
-    /// parameter.
-    ///
-    /// \+ To reference sensitive information in the log configuration of a container, use the ``secretOptions`` container
-    /// definition parameter.
-    ///
-    /// For more information, see [Specifying sensitive
-    /// data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon
-    /// Elastic Container Service Developer Guide*.
-    #[derive(Debug, Clone)]
-    pub struct Secret {
-        /// The name of the secret.
-        ///
-        /// CloudFormation: `Name` (required).
-        pub name: Val<String>,
-
-        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the
-        /// full ARN of the parameter in the SSM Parameter Store.
-        ///
-        /// For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS
-        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam)
-        /// (for Secrets Manager) or [Required IAM permissions for Amazon ECS
-        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html)
-        /// (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use
-        /// either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN
-        /// must be specified.
-        ///
-        /// CloudFormation: `ValueFrom` (required).
-        pub value_from: Val<String>,
-    }
-
-    impl Secret {
-        /// A new `Secret` from its required properties (`Name`, `ValueFrom`).
-        pub fn new(name: impl Into<Val<String>>, value_from: impl Into<Val<String>>) -> Self {
-            Self { name: name.into(), value_from: value_from.into() }
-        }
-    }
-
-    impl IntoValue for Secret {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Name".into(), self.name.into_value());
-            m.insert("ValueFrom".into(), self.value_from.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Secret);
-
     /// Configuration for Service Connect access logging. Access logs provide detailed information about requests made to
     /// your service, including request patterns, response codes, and timing data for debugging and monitoring purposes.
     ///
@@ -8787,8 +8640,8 @@ pub mod task_definition {
     use rcdk::l1::put;
 
     pub use super::shared::{
-        Condition, EnvironmentFile, EnvironmentFileType, FirelensConfigurationType, KernelCapabilities, MountPoint,
-        Name, Permissions, RepositoryCredentials, SystemControl, Tmpfs, Ulimit,
+        Condition, EnvironmentFile, EnvironmentFileType, FirelensConfigurationType, KernelCapabilities, KeyValuePair,
+        MountPoint, Name, Permissions, RepositoryCredentials, Secret, SystemControl, Tmpfs, Ulimit,
     };
 
     /// The authorization configuration details for the Amazon EFS file system.
@@ -10277,45 +10130,6 @@ pub mod task_definition {
 
     property_type!(InferenceAccelerator);
 
-    /// A key-value pair object.
-    #[derive(Debug, Clone, Default)]
-    pub struct KeyValuePair {
-        /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
-        ///
-        /// CloudFormation: `Name`.
-        pub name: Option<Val<String>>,
-
-        /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
-        ///
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl KeyValuePair {
-        /// A new `KeyValuePair` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            name "Name": Val<String>;
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for KeyValuePair {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Name", self.name);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KeyValuePair);
-
     /// The Linux-specific options that are applied to the container, such as Linux
     /// [KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).
     #[derive(Debug, Clone, Default)]
@@ -11096,61 +10910,6 @@ pub mod task_definition {
     }
 
     property_type!(S3FilesVolumeConfiguration);
-
-    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the
-    /// following ways:
-    ///
-    /// \+ To inject sensitive data into your containers as environment variables, use the ``secrets`` container definition
-    /// parameter.
-    ///
-    /// \+ To reference sensitive information in the log configuration of a container, use the ``secretOptions`` container
-    /// definition parameter.
-    ///
-    /// For more information, see [Specifying sensitive
-    /// data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon
-    /// Elastic Container Service Developer Guide*.
-    #[derive(Debug, Clone)]
-    pub struct Secret {
-        /// The name of the secret.
-        ///
-        /// CloudFormation: `Name` (required).
-        pub name: Val<String>,
-
-        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the
-        /// full ARN of the parameter in the SSM Parameter Store.
-        ///
-        /// For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS
-        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam)
-        /// (for Secrets Manager) or [Required IAM permissions for Amazon ECS
-        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html)
-        /// (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use
-        /// either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN
-        /// must be specified.
-        ///
-        /// CloudFormation: `ValueFrom` (required).
-        pub value_from: Val<String>,
-    }
-
-    impl Secret {
-        /// A new `Secret` from its required properties (`Name`, `ValueFrom`).
-        pub fn new(name: impl Into<Val<String>>, value_from: impl Into<Val<String>>) -> Self {
-            Self { name: name.into(), value_from: value_from.into() }
-        }
-    }
-
-    impl IntoValue for Secret {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Name".into(), self.name.into_value());
-            m.insert("ValueFrom".into(), self.value_from.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Secret);
 
     /// `SharingStrategy` property type of `AWS::ECS::TaskDefinition`.
     #[derive(Debug, Clone)]
@@ -12105,6 +11864,45 @@ pub mod shared {
 
     property_type!(KernelCapabilities);
 
+    /// A key-value pair object.
+    #[derive(Debug, Clone, Default)]
+    pub struct KeyValuePair {
+        /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
+        ///
+        /// CloudFormation: `Name`.
+        pub name: Option<Val<String>>,
+
+        /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
+        ///
+        /// CloudFormation: `Value`.
+        pub value: Option<Val<String>>,
+    }
+
+    impl KeyValuePair {
+        /// A new `KeyValuePair` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            name "Name": Val<String>;
+            value "Value": Val<String>;
+        }
+    }
+
+    impl IntoValue for KeyValuePair {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Name", self.name);
+            put(&mut m, "Value", self.value);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(KeyValuePair);
+
     /// The details for a volume mount point that's used in a container definition.
     #[derive(Debug, Clone, Default)]
     pub struct MountPoint {
@@ -12217,6 +12015,61 @@ pub mod shared {
     }
 
     property_type!(RepositoryCredentials);
+
+    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the
+    /// following ways:
+    ///
+    /// \+ To inject sensitive data into your containers as environment variables, use the ``secrets`` container definition
+    /// parameter.
+    ///
+    /// \+ To reference sensitive information in the log configuration of a container, use the ``secretOptions`` container
+    /// definition parameter.
+    ///
+    /// For more information, see [Specifying sensitive
+    /// data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon
+    /// Elastic Container Service Developer Guide*.
+    #[derive(Debug, Clone)]
+    pub struct Secret {
+        /// The name of the secret.
+        ///
+        /// CloudFormation: `Name` (required).
+        pub name: Val<String>,
+
+        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the
+        /// full ARN of the parameter in the SSM Parameter Store.
+        ///
+        /// For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS
+        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam)
+        /// (for Secrets Manager) or [Required IAM permissions for Amazon ECS
+        /// secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html)
+        /// (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
+        ///
+        /// If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use
+        /// either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN
+        /// must be specified.
+        ///
+        /// CloudFormation: `ValueFrom` (required).
+        pub value_from: Val<String>,
+    }
+
+    impl Secret {
+        /// A new `Secret` from its required properties (`Name`, `ValueFrom`).
+        pub fn new(name: impl Into<Val<String>>, value_from: impl Into<Val<String>>) -> Self {
+            Self { name: name.into(), value_from: value_from.into() }
+        }
+    }
+
+    impl IntoValue for Secret {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Name".into(), self.name.into_value());
+            m.insert("ValueFrom".into(), self.value_from.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Secret);
 
     /// A list of namespaced kernel parameters to set in the container. This parameter maps to ``Sysctls`` in the docker
     /// container create command and the ``--sysctl`` option to docker run. For example, you can configure

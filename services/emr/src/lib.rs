@@ -922,7 +922,7 @@ pub mod cluster {
 
     pub use super::shared::{
         AutoScalingPolicy, CloudWatchAlarmDefinition, HadoopJarStepConfig, KeyValue, MetricDimension, ScalingAction,
-        ScalingConstraints, ScalingRule, ScalingTrigger, SimpleScalingPolicyConfiguration,
+        ScalingConstraints, ScalingRule, ScalingTrigger, SimpleScalingPolicyConfiguration, VolumeSpecification,
     };
 
     /// `Application` property type of `AWS::EMR::Cluster`.
@@ -2002,48 +2002,6 @@ pub mod cluster {
     }
 
     property_type!(StepConfig);
-
-    /// `VolumeSpecification` property type of `AWS::EMR::Cluster`.
-    #[derive(Debug, Clone)]
-    pub struct VolumeSpecification {
-        /// CloudFormation: `Iops`.
-        pub iops: Option<Val<i64>>,
-
-        /// CloudFormation: `SizeInGB` (required).
-        pub size_in_gb: Val<i64>,
-
-        /// CloudFormation: `Throughput`.
-        pub throughput: Option<Val<i64>>,
-
-        /// CloudFormation: `VolumeType` (required).
-        pub volume_type: Val<String>,
-    }
-
-    impl VolumeSpecification {
-        /// A new `VolumeSpecification` from its required properties (`SizeInGB`, `VolumeType`).
-        pub fn new(size_in_gb: impl Into<Val<i64>>, volume_type: impl Into<Val<String>>) -> Self {
-            Self { iops: None, size_in_gb: size_in_gb.into(), throughput: None, volume_type: volume_type.into() }
-        }
-
-        setters! {
-            iops "Iops": Val<i64>;
-            throughput "Throughput": Val<i64>;
-        }
-    }
-
-    impl IntoValue for VolumeSpecification {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Iops", self.iops);
-            m.insert("SizeInGB".into(), self.size_in_gb.into_value());
-            put(&mut m, "Throughput", self.throughput);
-            m.insert("VolumeType".into(), self.volume_type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VolumeSpecification);
 }
 
 /// Property types and enums of [`CfnInstanceFleetConfig`] (`AWS::EMR::InstanceFleetConfig`).
@@ -2654,7 +2612,7 @@ pub mod instance_group_config {
 
     pub use super::shared::{
         AutoScalingPolicy, CloudWatchAlarmDefinition, MetricDimension, ScalingAction, ScalingConstraints, ScalingRule,
-        ScalingTrigger, SimpleScalingPolicyConfiguration,
+        ScalingTrigger, SimpleScalingPolicyConfiguration, VolumeSpecification,
     };
 
     /// `AppConfiguration` property type of `AWS::EMR::InstanceGroupConfig`.
@@ -2770,48 +2728,6 @@ pub mod instance_group_config {
     }
 
     property_type!(EbsConfiguration);
-
-    /// `VolumeSpecification` property type of `AWS::EMR::InstanceGroupConfig`.
-    #[derive(Debug, Clone)]
-    pub struct VolumeSpecification {
-        /// CloudFormation: `Iops`.
-        pub iops: Option<Val<i64>>,
-
-        /// CloudFormation: `SizeInGB` (required).
-        pub size_in_gb: Val<i64>,
-
-        /// CloudFormation: `Throughput`.
-        pub throughput: Option<Val<i64>>,
-
-        /// CloudFormation: `VolumeType` (required).
-        pub volume_type: Val<String>,
-    }
-
-    impl VolumeSpecification {
-        /// A new `VolumeSpecification` from its required properties (`SizeInGB`, `VolumeType`).
-        pub fn new(size_in_gb: impl Into<Val<i64>>, volume_type: impl Into<Val<String>>) -> Self {
-            Self { iops: None, size_in_gb: size_in_gb.into(), throughput: None, volume_type: volume_type.into() }
-        }
-
-        setters! {
-            iops "Iops": Val<i64>;
-            throughput "Throughput": Val<i64>;
-        }
-    }
-
-    impl IntoValue for VolumeSpecification {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Iops", self.iops);
-            m.insert("SizeInGB".into(), self.size_in_gb.into_value());
-            put(&mut m, "Throughput", self.throughput);
-            m.insert("VolumeType".into(), self.volume_type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VolumeSpecification);
 }
 
 /// Property types and enums of [`CfnStep`] (`AWS::EMR::Step`).
@@ -3242,4 +3158,46 @@ pub mod shared {
     }
 
     property_type!(SimpleScalingPolicyConfiguration);
+
+    /// `VolumeSpecification` property type of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`.
+    #[derive(Debug, Clone)]
+    pub struct VolumeSpecification {
+        /// CloudFormation: `Iops`.
+        pub iops: Option<Val<i64>>,
+
+        /// CloudFormation: `SizeInGB` (required).
+        pub size_in_gb: Val<i64>,
+
+        /// CloudFormation: `Throughput`.
+        pub throughput: Option<Val<i64>>,
+
+        /// CloudFormation: `VolumeType` (required).
+        pub volume_type: Val<String>,
+    }
+
+    impl VolumeSpecification {
+        /// A new `VolumeSpecification` from its required properties (`SizeInGB`, `VolumeType`).
+        pub fn new(size_in_gb: impl Into<Val<i64>>, volume_type: impl Into<Val<String>>) -> Self {
+            Self { iops: None, size_in_gb: size_in_gb.into(), throughput: None, volume_type: volume_type.into() }
+        }
+
+        setters! {
+            iops "Iops": Val<i64>;
+            throughput "Throughput": Val<i64>;
+        }
+    }
+
+    impl IntoValue for VolumeSpecification {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Iops", self.iops);
+            m.insert("SizeInGB".into(), self.size_in_gb.into_value());
+            put(&mut m, "Throughput", self.throughput);
+            m.insert("VolumeType".into(), self.volume_type.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(VolumeSpecification);
 }

@@ -752,6 +752,8 @@ pub mod detector {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::{DataSource, DataType, VariableType};
+
     /// `EntityType` property type of `AWS::FraudDetector::Detector`.
     #[derive(Debug, Clone, Default)]
     pub struct EntityType {
@@ -1229,21 +1231,6 @@ pub mod detector {
     property_type!(Rule);
 
     cfn_enum! {
-        DataSource[1] {
-            Event = "EVENT",
-        }
-    }
-
-    cfn_enum! {
-        DataType[4] {
-            String2 = "STRING",
-            Integer = "INTEGER",
-            Float = "FLOAT",
-            Boolean = "BOOLEAN",
-        }
-    }
-
-    cfn_enum! {
         /// The desired detector version status for the detector
         DetectorVersionStatus[2] {
             Draft = "DRAFT",
@@ -1263,50 +1250,14 @@ pub mod detector {
             AllMatched = "ALL_MATCHED",
         }
     }
-
-    cfn_enum! {
-        VariableType[33] {
-            AuthCode = "AUTH_CODE",
-            Avs = "AVS",
-            BillingAddressL1 = "BILLING_ADDRESS_L1",
-            BillingAddressL2 = "BILLING_ADDRESS_L2",
-            BillingCity = "BILLING_CITY",
-            BillingCountry = "BILLING_COUNTRY",
-            BillingName = "BILLING_NAME",
-            BillingPhone = "BILLING_PHONE",
-            BillingState = "BILLING_STATE",
-            BillingZip = "BILLING_ZIP",
-            CardBin = "CARD_BIN",
-            Categorical = "CATEGORICAL",
-            CurrencyCode = "CURRENCY_CODE",
-            EmailAddress = "EMAIL_ADDRESS",
-            Fingerprint = "FINGERPRINT",
-            FraudLabel = "FRAUD_LABEL",
-            FreeFormText = "FREE_FORM_TEXT",
-            IpAddress = "IP_ADDRESS",
-            Numeric = "NUMERIC",
-            OrderId = "ORDER_ID",
-            PaymentType = "PAYMENT_TYPE",
-            PhoneNumber = "PHONE_NUMBER",
-            Price = "PRICE",
-            ProductCategory = "PRODUCT_CATEGORY",
-            ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
-            ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
-            ShippingCity = "SHIPPING_CITY",
-            ShippingCountry = "SHIPPING_COUNTRY",
-            ShippingName = "SHIPPING_NAME",
-            ShippingPhone = "SHIPPING_PHONE",
-            ShippingState = "SHIPPING_STATE",
-            ShippingZip = "SHIPPING_ZIP",
-            Useragent = "USERAGENT",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnEventType`] (`AWS::FraudDetector::EventType`).
 pub mod event_type {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
+
+    pub use super::shared::{DataSource, DataType, VariableType};
 
     /// `EntityType` property type of `AWS::FraudDetector::EventType`.
     #[derive(Debug, Clone, Default)]
@@ -1531,14 +1482,21 @@ pub mod event_type {
     }
 
     property_type!(Label);
+}
+
+/// Property types and enums of [`CfnVariable`] (`AWS::FraudDetector::Variable`).
+pub mod variable {
 
     cfn_enum! {
-        DataSource[1] {
+        /// The source of the data.
+        DataSource[2] {
             Event = "EVENT",
+            ExternalModelScore = "EXTERNAL_MODEL_SCORE",
         }
     }
 
     cfn_enum! {
+        /// The data type.
         DataType[4] {
             String2 = "STRING",
             Integer = "INTEGER",
@@ -1548,6 +1506,8 @@ pub mod event_type {
     }
 
     cfn_enum! {
+        /// The variable type. For more information see
+        /// <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
         VariableType[33] {
             AuthCode = "AUTH_CODE",
             Avs = "AVS",
@@ -1586,19 +1546,17 @@ pub mod event_type {
     }
 }
 
-/// Property types and enums of [`CfnVariable`] (`AWS::FraudDetector::Variable`).
-pub mod variable {
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
 
     cfn_enum! {
-        /// The source of the data.
-        DataSource[2] {
+        DataSource[1] {
             Event = "EVENT",
-            ExternalModelScore = "EXTERNAL_MODEL_SCORE",
         }
     }
 
     cfn_enum! {
-        /// The data type.
         DataType[4] {
             String2 = "STRING",
             Integer = "INTEGER",
@@ -1608,8 +1566,6 @@ pub mod variable {
     }
 
     cfn_enum! {
-        /// The variable type. For more information see
-        /// <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
         VariableType[33] {
             AuthCode = "AUTH_CODE",
             Avs = "AVS",

@@ -1835,8 +1835,8 @@ pub mod container_fleet {
     use rcdk::l1::put;
 
     pub use super::shared::{
-        ComparisonOperator, MetricName, NewGameSessionProtectionPolicy, PlayerGatewayStatus, PolicyType,
-        ScalingAdjustmentType, TargetConfiguration, ZeroCapacityStrategy,
+        ComparisonOperator, IpPermission, MetricName, NewGameSessionProtectionPolicy, PlayerGatewayStatus, PolicyType,
+        Protocol, ScalingAdjustmentType, TargetConfiguration, ZeroCapacityStrategy,
     };
 
     /// Defines the range of ports on the instance that allow inbound traffic to connect with containers in a fleet.
@@ -1964,67 +1964,6 @@ pub mod container_fleet {
     }
 
     property_type!(GameSessionCreationLimitPolicy);
-
-    /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon
-    /// GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number
-    /// combination, which must fall into the fleet's allowed ranges. For fleets created with a custom game server, the
-    /// ranges reflect the server's game session assignments. For Realtime Servers fleets, Amazon GameLift automatically
-    /// opens two port ranges, one for TCP messaging and one for UDP, for use by the Realtime servers.
-    #[derive(Debug, Clone)]
-    pub struct IpPermission {
-        /// A starting value for a range of allowed port numbers.
-        ///
-        /// CloudFormation: `FromPort` (required).
-        pub from_port: Val<i64>,
-
-        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example:
-        /// "000.000.000.000/\[subnet mask\]" or optionally the shortened version "0.0.0.0/\[subnet mask\]".
-        ///
-        /// CloudFormation: `IpRange` (required).
-        pub ip_range: Val<String>,
-
-        /// The network communication protocol used by the fleet.
-        ///
-        /// CloudFormation: `Protocol` (required).
-        pub protocol: Val<Protocol>,
-
-        /// An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher
-        /// than FromPort.
-        ///
-        /// CloudFormation: `ToPort` (required).
-        pub to_port: Val<i64>,
-    }
-
-    impl IpPermission {
-        /// A new `IpPermission` from its required properties (`FromPort`, `IpRange`, `Protocol`, `ToPort`).
-        pub fn new(
-            from_port: impl Into<Val<i64>>,
-            ip_range: impl Into<Val<String>>,
-            protocol: impl Into<Val<Protocol>>,
-            to_port: impl Into<Val<i64>>,
-        ) -> Self {
-            Self {
-                from_port: from_port.into(),
-                ip_range: ip_range.into(),
-                protocol: protocol.into(),
-                to_port: to_port.into(),
-            }
-        }
-    }
-
-    impl IntoValue for IpPermission {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FromPort".into(), self.from_port.into_value());
-            m.insert("IpRange".into(), self.ip_range.into_value());
-            m.insert("Protocol".into(), self.protocol.into_value());
-            m.insert("ToPort".into(), self.to_port.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(IpPermission);
 
     /// Current resource capacity settings in a specified fleet or location. The location value might refer to a fleet's
     /// remote location or its home Region.
@@ -2365,14 +2304,6 @@ pub mod container_fleet {
         ProtectionStrategy[2] {
             WithProtection = "WITH_PROTECTION",
             IgnoreProtection = "IGNORE_PROTECTION",
-        }
-    }
-
-    cfn_enum! {
-        /// The network communication protocol used by the fleet.
-        Protocol[2] {
-            Tcp = "TCP",
-            Udp = "UDP",
         }
     }
 
@@ -2984,8 +2915,8 @@ pub mod fleet {
     use rcdk::l1::put;
 
     pub use super::shared::{
-        ComparisonOperator, MetricName, NewGameSessionProtectionPolicy, PlayerGatewayStatus, PolicyType,
-        ScalingAdjustmentType, TargetConfiguration, ZeroCapacityStrategy,
+        ComparisonOperator, IpPermission, MetricName, NewGameSessionProtectionPolicy, PlayerGatewayStatus, PolicyType,
+        Protocol, ScalingAdjustmentType, TargetConfiguration, ZeroCapacityStrategy,
     };
 
     /// Configuration for Anywhere fleet.
@@ -3042,67 +2973,6 @@ pub mod fleet {
     }
 
     property_type!(CertificateConfiguration);
-
-    /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon
-    /// GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number
-    /// combination, which must fall into the fleet's allowed ranges. For fleets created with a custom game server, the
-    /// ranges reflect the server's game session assignments. For Realtime Servers fleets, Amazon GameLift automatically
-    /// opens two port ranges, one for TCP messaging and one for UDP, for use by the Realtime servers.
-    #[derive(Debug, Clone)]
-    pub struct IpPermission {
-        /// A starting value for a range of allowed port numbers.
-        ///
-        /// CloudFormation: `FromPort` (required).
-        pub from_port: Val<i64>,
-
-        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example:
-        /// "000.000.000.000/\[subnet mask\]" or optionally the shortened version "0.0.0.0/\[subnet mask\]".
-        ///
-        /// CloudFormation: `IpRange` (required).
-        pub ip_range: Val<String>,
-
-        /// The network communication protocol used by the fleet.
-        ///
-        /// CloudFormation: `Protocol` (required).
-        pub protocol: Val<Protocol>,
-
-        /// An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher
-        /// than FromPort.
-        ///
-        /// CloudFormation: `ToPort` (required).
-        pub to_port: Val<i64>,
-    }
-
-    impl IpPermission {
-        /// A new `IpPermission` from its required properties (`FromPort`, `IpRange`, `Protocol`, `ToPort`).
-        pub fn new(
-            from_port: impl Into<Val<i64>>,
-            ip_range: impl Into<Val<String>>,
-            protocol: impl Into<Val<Protocol>>,
-            to_port: impl Into<Val<i64>>,
-        ) -> Self {
-            Self {
-                from_port: from_port.into(),
-                ip_range: ip_range.into(),
-                protocol: protocol.into(),
-                to_port: to_port.into(),
-            }
-        }
-    }
-
-    impl IntoValue for IpPermission {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FromPort".into(), self.from_port.into_value());
-            m.insert("IpRange".into(), self.ip_range.into_value());
-            m.insert("Protocol".into(), self.protocol.into_value());
-            m.insert("ToPort".into(), self.to_port.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(IpPermission);
 
     /// Current resource capacity settings in a specified fleet or location. The location value might refer to a fleet's
     /// remote location or its home Region.
@@ -3631,14 +3501,6 @@ pub mod fleet {
     }
 
     cfn_enum! {
-        /// The network communication protocol used by the fleet.
-        Protocol[2] {
-            Tcp = "TCP",
-            Udp = "UDP",
-        }
-    }
-
-    cfn_enum! {
         /// Current status of the scaling policy. The scaling policy can be in force only when in an ACTIVE status. Scaling
         /// policies can be suspended for individual fleets. If the policy is suspended for a fleet, the policy status does
         /// not change.
@@ -4118,6 +3980,67 @@ pub mod shared {
         }
     }
 
+    /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon
+    /// GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number
+    /// combination, which must fall into the fleet's allowed ranges. For fleets created with a custom game server, the
+    /// ranges reflect the server's game session assignments. For Realtime Servers fleets, Amazon GameLift automatically
+    /// opens two port ranges, one for TCP messaging and one for UDP, for use by the Realtime servers.
+    #[derive(Debug, Clone)]
+    pub struct IpPermission {
+        /// A starting value for a range of allowed port numbers.
+        ///
+        /// CloudFormation: `FromPort` (required).
+        pub from_port: Val<i64>,
+
+        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example:
+        /// "000.000.000.000/\[subnet mask\]" or optionally the shortened version "0.0.0.0/\[subnet mask\]".
+        ///
+        /// CloudFormation: `IpRange` (required).
+        pub ip_range: Val<String>,
+
+        /// The network communication protocol used by the fleet.
+        ///
+        /// CloudFormation: `Protocol` (required).
+        pub protocol: Val<Protocol>,
+
+        /// An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher
+        /// than FromPort.
+        ///
+        /// CloudFormation: `ToPort` (required).
+        pub to_port: Val<i64>,
+    }
+
+    impl IpPermission {
+        /// A new `IpPermission` from its required properties (`FromPort`, `IpRange`, `Protocol`, `ToPort`).
+        pub fn new(
+            from_port: impl Into<Val<i64>>,
+            ip_range: impl Into<Val<String>>,
+            protocol: impl Into<Val<Protocol>>,
+            to_port: impl Into<Val<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                ip_range: ip_range.into(),
+                protocol: protocol.into(),
+                to_port: to_port.into(),
+            }
+        }
+    }
+
+    impl IntoValue for IpPermission {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("FromPort".into(), self.from_port.into_value());
+            m.insert("IpRange".into(), self.ip_range.into_value());
+            m.insert("Protocol".into(), self.protocol.into_value());
+            m.insert("ToPort".into(), self.to_port.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(IpPermission);
+
     cfn_enum! {
         /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for
         /// RuleBased and TargetBased policies.
@@ -4165,6 +4088,14 @@ pub mod shared {
             RuleBased = "RuleBased",
             TargetBased = "TargetBased",
             ManagedScaling = "ManagedScaling",
+        }
+    }
+
+    cfn_enum! {
+        /// The network communication protocol used by the fleet.
+        Protocol[2] {
+            Tcp = "TCP",
+            Udp = "UDP",
         }
     }
 

@@ -3160,12 +3160,7 @@ pub mod account_audit_configuration {
 /// Property types and enums of [`CfnAuthorizer`] (`AWS::IoT::Authorizer`).
 pub mod authorizer {
 
-    cfn_enum! {
-        Status[2] {
-            Active = "ACTIVE",
-            Inactive = "INACTIVE",
-        }
-    }
+    pub use super::shared::Status;
 }
 
 /// Property types and enums of [`CfnBillingGroup`] (`AWS::IoT::BillingGroup`).
@@ -3209,7 +3204,7 @@ pub mod ca_certificate {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::CertificateMode;
+    pub use super::shared::{CertificateMode, Status};
 
     /// `RegistrationConfig` property type of `AWS::IoT::CACertificate`.
     #[derive(Debug, Clone, Default)]
@@ -3255,13 +3250,6 @@ pub mod ca_certificate {
         AutoRegistrationStatus[2] {
             Enable = "ENABLE",
             Disable = "DISABLE",
-        }
-    }
-
-    cfn_enum! {
-        Status[2] {
-            Active = "ACTIVE",
-            Inactive = "INACTIVE",
         }
     }
 }
@@ -8205,6 +8193,13 @@ pub mod shared {
         CertificateMode[2] {
             Default = "DEFAULT",
             SniOnly = "SNI_ONLY",
+        }
+    }
+
+    cfn_enum! {
+        Status[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 }

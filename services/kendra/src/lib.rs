@@ -700,6 +700,8 @@ pub mod data_source {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::S3Path;
+
     /// `AccessControlListConfiguration` property type of `AWS::Kendra::DataSource`.
     #[derive(Debug, Clone, Default)]
     pub struct AccessControlListConfiguration {
@@ -2039,35 +2041,6 @@ pub mod data_source {
 
     property_type!(S3DataSourceConfiguration);
 
-    /// `S3Path` property type of `AWS::Kendra::DataSource`.
-    #[derive(Debug, Clone)]
-    pub struct S3Path {
-        /// CloudFormation: `Bucket` (required).
-        pub bucket: Val<String>,
-
-        /// CloudFormation: `Key` (required).
-        pub key: Val<String>,
-    }
-
-    impl S3Path {
-        /// A new `S3Path` from its required properties (`Bucket`, `Key`).
-        pub fn new(bucket: impl Into<Val<String>>, key: impl Into<Val<String>>) -> Self {
-            Self { bucket: bucket.into(), key: key.into() }
-        }
-    }
-
-    impl IntoValue for S3Path {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Bucket".into(), self.bucket.into_value());
-            m.insert("Key".into(), self.key.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3Path);
-
     /// `SalesforceChatterFeedConfiguration` property type of `AWS::Kendra::DataSource`.
     #[derive(Debug, Clone)]
     pub struct SalesforceChatterFeedConfiguration {
@@ -3239,36 +3212,8 @@ pub mod data_source {
 
 /// Property types and enums of [`CfnFaq`] (`AWS::Kendra::Faq`).
 pub mod faq {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
 
-    /// `S3Path` property type of `AWS::Kendra::Faq`.
-    #[derive(Debug, Clone)]
-    pub struct S3Path {
-        /// CloudFormation: `Bucket` (required).
-        pub bucket: Val<String>,
-
-        /// CloudFormation: `Key` (required).
-        pub key: Val<String>,
-    }
-
-    impl S3Path {
-        /// A new `S3Path` from its required properties (`Bucket`, `Key`).
-        pub fn new(bucket: impl Into<Val<String>>, key: impl Into<Val<String>>) -> Self {
-            Self { bucket: bucket.into(), key: key.into() }
-        }
-    }
-
-    impl IntoValue for S3Path {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Bucket".into(), self.bucket.into_value());
-            m.insert("Key".into(), self.key.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(S3Path);
+    pub use super::shared::S3Path;
 
     cfn_enum! {
         /// Format of the input file
@@ -3794,6 +3739,41 @@ pub mod thesaurus {
 
         /// The name of the file.
         ///
+        /// CloudFormation: `Key` (required).
+        pub key: Val<String>,
+    }
+
+    impl S3Path {
+        /// A new `S3Path` from its required properties (`Bucket`, `Key`).
+        pub fn new(bucket: impl Into<Val<String>>, key: impl Into<Val<String>>) -> Self {
+            Self { bucket: bucket.into(), key: key.into() }
+        }
+    }
+
+    impl IntoValue for S3Path {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Bucket".into(), self.bucket.into_value());
+            m.insert("Key".into(), self.key.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(S3Path);
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+
+    /// `S3Path` property type of `AWS::Kendra::DataSource`, `AWS::Kendra::Faq`.
+    #[derive(Debug, Clone)]
+    pub struct S3Path {
+        /// CloudFormation: `Bucket` (required).
+        pub bucket: Val<String>,
+
         /// CloudFormation: `Key` (required).
         pub key: Val<String>,
     }

@@ -1774,7 +1774,7 @@ pub mod bridge {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::{MulticastSourceSettings, ProtocolEnum};
+    pub use super::shared::{MulticastSourceSettings, ProtocolEnum, VpcInterfaceAttachment};
 
     /// The source of the bridge. A flow source originates in MediaConnect as an existing cloud flow.
     #[derive(Debug, Clone)]
@@ -2167,38 +2167,6 @@ pub mod bridge {
 
     property_type!(SourcePriority);
 
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Debug, Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        ///
-        /// CloudFormation: `VpcInterfaceName`.
-        pub vpc_interface_name: Option<Val<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// A new `VpcInterfaceAttachment` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            vpc_interface_name "VpcInterfaceName": Val<String>;
-        }
-    }
-
-    impl IntoValue for VpcInterfaceAttachment {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcInterfaceAttachment);
-
     cfn_enum! {
         FailoverConfigStateEnum[2] {
             Enabled = "ENABLED",
@@ -2296,7 +2264,7 @@ pub mod bridge_source {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::{MulticastSourceSettings, ProtocolEnum};
+    pub use super::shared::{MulticastSourceSettings, ProtocolEnum, VpcInterfaceAttachment};
 
     /// The source of the bridge. A flow source originates in MediaConnect as an existing cloud flow.
     #[derive(Debug, Clone)]
@@ -2400,38 +2368,6 @@ pub mod bridge_source {
     }
 
     property_type!(BridgeNetworkSource);
-
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Debug, Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        ///
-        /// CloudFormation: `VpcInterfaceName`.
-        pub vpc_interface_name: Option<Val<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// A new `VpcInterfaceAttachment` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            vpc_interface_name "VpcInterfaceName": Val<String>;
-        }
-    }
-
-    impl IntoValue for VpcInterfaceAttachment {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcInterfaceAttachment);
 }
 
 /// Property types and enums of [`CfnFlow`] (`AWS::MediaConnect::Flow`).
@@ -2440,8 +2376,8 @@ pub mod flow {
     use rcdk::l1::put;
 
     pub use super::shared::{
-        Algorithm, Colorimetry, FlowTransitEncryption, FlowTransitEncryptionKeyType, Interface, MediaStreamType, Range,
-        RouterIntegrationState, ScanMode, Tcs,
+        Algorithm, Colorimetry, Encryption, FlowTransitEncryption, FlowTransitEncryptionKeyType, GatewayBridgeSource,
+        Interface, KeyType, MediaStreamType, Range, RouterIntegrationState, ScanMode, Tcs, VpcInterfaceAttachment,
     };
 
     /// Specifies the configuration for audio stream metrics monitoring.
@@ -2552,111 +2488,6 @@ pub mod flow {
     }
 
     property_type!(EncodingConfig);
-
-    /// Information about the encryption of the flow.
-    #[derive(Debug, Clone)]
-    pub struct Encryption {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        ///
-        /// CloudFormation: `Algorithm`.
-        pub algorithm: Option<Val<Algorithm>>,
-
-        /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting
-        /// content. This parameter is not valid for static key encryption.
-        ///
-        /// CloudFormation: `ConstantInitializationVector`.
-        pub constant_initialization_vector: Option<Val<String>>,
-
-        /// The value of one of the devices that you configured with your digital rights management (DRM) platform key
-        /// provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        ///
-        /// CloudFormation: `DeviceId`.
-        pub device_id: Option<Val<String>>,
-
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
-        /// setting (static-key).
-        ///
-        /// CloudFormation: `KeyType`.
-        pub key_type: Option<Val<KeyType>>,
-
-        /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE
-        /// encryption and is not valid for static key encryption.
-        ///
-        /// CloudFormation: `Region`.
-        pub region: Option<Val<String>>,
-
-        /// An identifier for the content. The service sends this value to the key server to identify the current endpoint.
-        /// The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not
-        /// valid for static key encryption.
-        ///
-        /// CloudFormation: `ResourceId`.
-        pub resource_id: Option<Val<String>>,
-
-        /// The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted
-        /// entity).
-        ///
-        /// CloudFormation: `RoleArn` (required).
-        pub role_arn: Val<String>,
-
-        /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is
-        /// required for static key encryption and is not valid for SPEKE encryption.
-        ///
-        /// CloudFormation: `SecretArn`.
-        pub secret_arn: Option<Val<String>>,
-
-        /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for
-        /// SPEKE encryption and is not valid for static key encryption.
-        ///
-        /// CloudFormation: `Url`.
-        pub url: Option<Val<String>>,
-    }
-
-    impl Encryption {
-        /// A new `Encryption` from its required properties (`RoleArn`).
-        pub fn new(role_arn: impl Into<Val<String>>) -> Self {
-            Self {
-                algorithm: None,
-                constant_initialization_vector: None,
-                device_id: None,
-                key_type: None,
-                region: None,
-                resource_id: None,
-                role_arn: role_arn.into(),
-                secret_arn: None,
-                url: None,
-            }
-        }
-
-        setters! {
-            algorithm "Algorithm": Val<Algorithm>;
-            constant_initialization_vector "ConstantInitializationVector": Val<String>;
-            device_id "DeviceId": Val<String>;
-            key_type "KeyType": Val<KeyType>;
-            region "Region": Val<String>;
-            resource_id "ResourceId": Val<String>;
-            secret_arn "SecretArn": Val<String>;
-            url "Url": Val<String>;
-        }
-    }
-
-    impl IntoValue for Encryption {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Algorithm", self.algorithm);
-            put(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
-            put(&mut m, "DeviceId", self.device_id);
-            put(&mut m, "KeyType", self.key_type);
-            put(&mut m, "Region", self.region);
-            put(&mut m, "ResourceId", self.resource_id);
-            m.insert("RoleArn".into(), self.role_arn.into_value());
-            put(&mut m, "SecretArn", self.secret_arn);
-            put(&mut m, "Url", self.url);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Encryption);
 
     /// The settings for source failover
     #[derive(Debug, Clone, Default)]
@@ -2823,43 +2654,6 @@ pub mod flow {
     }
 
     property_type!(FrozenFrames);
-
-    /// The source configuration for cloud flows receiving a stream from a bridge.
-    #[derive(Debug, Clone)]
-    pub struct GatewayBridgeSource {
-        /// The ARN of the bridge feeding this flow.
-        ///
-        /// CloudFormation: `BridgeArn` (required).
-        pub bridge_arn: Val<String>,
-
-        /// The name of the VPC interface attachment to use for this bridge source.
-        ///
-        /// CloudFormation: `VpcInterfaceAttachment`.
-        pub vpc_interface_attachment: Option<Val<VpcInterfaceAttachment>>,
-    }
-
-    impl GatewayBridgeSource {
-        /// A new `GatewayBridgeSource` from its required properties (`BridgeArn`).
-        pub fn new(bridge_arn: impl Into<Val<String>>) -> Self {
-            Self { bridge_arn: bridge_arn.into(), vpc_interface_attachment: None }
-        }
-
-        setters! {
-            vpc_interface_attachment "VpcInterfaceAttachment": Val<VpcInterfaceAttachment>;
-        }
-    }
-
-    impl IntoValue for GatewayBridgeSource {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("BridgeArn".into(), self.bridge_arn.into_value());
-            put(&mut m, "VpcInterfaceAttachment", self.vpc_interface_attachment);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(GatewayBridgeSource);
 
     /// The transport parameters associated with an incoming media stream.
     #[derive(Debug, Clone)]
@@ -3682,38 +3476,6 @@ pub mod flow {
 
     property_type!(VpcInterface);
 
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Debug, Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        ///
-        /// CloudFormation: `VpcInterfaceName`.
-        pub vpc_interface_name: Option<Val<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// A new `VpcInterfaceAttachment` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            vpc_interface_name "VpcInterfaceName": Val<String>;
-        }
-    }
-
-    impl IntoValue for VpcInterfaceAttachment {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcInterfaceAttachment);
-
     cfn_enum! {
         /// Indicates whether content quality analysis is enabled or disabled.
         ContentQualityAnalysisState[2] {
@@ -3759,16 +3521,6 @@ pub mod flow {
             Medium = "MEDIUM",
             Large = "LARGE",
             Large4x = "LARGE_4X",
-        }
-    }
-
-    cfn_enum! {
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
-        /// setting (static-key).
-        KeyType[3] {
-            Speke = "speke",
-            StaticKey = "static-key",
-            SrtPassword = "srt-password",
         }
     }
 
@@ -4400,194 +4152,8 @@ pub mod flow_output {
 
 /// Property types and enums of [`CfnFlowSource`] (`AWS::MediaConnect::FlowSource`).
 pub mod flow_source {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    pub use super::shared::Algorithm;
-
-    /// Information about the encryption of the flow.
-    #[derive(Debug, Clone)]
-    pub struct Encryption {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        ///
-        /// CloudFormation: `Algorithm`.
-        pub algorithm: Option<Val<Algorithm>>,
-
-        /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting
-        /// content. This parameter is not valid for static key encryption.
-        ///
-        /// CloudFormation: `ConstantInitializationVector`.
-        pub constant_initialization_vector: Option<Val<String>>,
-
-        /// The value of one of the devices that you configured with your digital rights management (DRM) platform key
-        /// provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        ///
-        /// CloudFormation: `DeviceId`.
-        pub device_id: Option<Val<String>>,
-
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
-        /// setting (static-key).
-        ///
-        /// CloudFormation: `KeyType`.
-        pub key_type: Option<Val<KeyType>>,
-
-        /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE
-        /// encryption and is not valid for static key encryption.
-        ///
-        /// CloudFormation: `Region`.
-        pub region: Option<Val<String>>,
-
-        /// An identifier for the content. The service sends this value to the key server to identify the current endpoint.
-        /// The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not
-        /// valid for static key encryption.
-        ///
-        /// CloudFormation: `ResourceId`.
-        pub resource_id: Option<Val<String>>,
-
-        /// The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted
-        /// entity).
-        ///
-        /// CloudFormation: `RoleArn` (required).
-        pub role_arn: Val<String>,
-
-        /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is
-        /// required for static key encryption and is not valid for SPEKE encryption.
-        ///
-        /// CloudFormation: `SecretArn`.
-        pub secret_arn: Option<Val<String>>,
-
-        /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for
-        /// SPEKE encryption and is not valid for static key encryption.
-        ///
-        /// CloudFormation: `Url`.
-        pub url: Option<Val<String>>,
-    }
-
-    impl Encryption {
-        /// A new `Encryption` from its required properties (`RoleArn`).
-        pub fn new(role_arn: impl Into<Val<String>>) -> Self {
-            Self {
-                algorithm: None,
-                constant_initialization_vector: None,
-                device_id: None,
-                key_type: None,
-                region: None,
-                resource_id: None,
-                role_arn: role_arn.into(),
-                secret_arn: None,
-                url: None,
-            }
-        }
-
-        setters! {
-            algorithm "Algorithm": Val<Algorithm>;
-            constant_initialization_vector "ConstantInitializationVector": Val<String>;
-            device_id "DeviceId": Val<String>;
-            key_type "KeyType": Val<KeyType>;
-            region "Region": Val<String>;
-            resource_id "ResourceId": Val<String>;
-            secret_arn "SecretArn": Val<String>;
-            url "Url": Val<String>;
-        }
-    }
-
-    impl IntoValue for Encryption {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Algorithm", self.algorithm);
-            put(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
-            put(&mut m, "DeviceId", self.device_id);
-            put(&mut m, "KeyType", self.key_type);
-            put(&mut m, "Region", self.region);
-            put(&mut m, "ResourceId", self.resource_id);
-            m.insert("RoleArn".into(), self.role_arn.into_value());
-            put(&mut m, "SecretArn", self.secret_arn);
-            put(&mut m, "Url", self.url);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Encryption);
-
-    /// The source configuration for cloud flows receiving a stream from a bridge.
-    #[derive(Debug, Clone)]
-    pub struct GatewayBridgeSource {
-        /// The ARN of the bridge feeding this flow.
-        ///
-        /// CloudFormation: `BridgeArn` (required).
-        pub bridge_arn: Val<String>,
-
-        /// The name of the VPC interface attachment to use for this bridge source.
-        ///
-        /// CloudFormation: `VpcInterfaceAttachment`.
-        pub vpc_interface_attachment: Option<Val<VpcInterfaceAttachment>>,
-    }
-
-    impl GatewayBridgeSource {
-        /// A new `GatewayBridgeSource` from its required properties (`BridgeArn`).
-        pub fn new(bridge_arn: impl Into<Val<String>>) -> Self {
-            Self { bridge_arn: bridge_arn.into(), vpc_interface_attachment: None }
-        }
-
-        setters! {
-            vpc_interface_attachment "VpcInterfaceAttachment": Val<VpcInterfaceAttachment>;
-        }
-    }
-
-    impl IntoValue for GatewayBridgeSource {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("BridgeArn".into(), self.bridge_arn.into_value());
-            put(&mut m, "VpcInterfaceAttachment", self.vpc_interface_attachment);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(GatewayBridgeSource);
-
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Debug, Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        ///
-        /// CloudFormation: `VpcInterfaceName`.
-        pub vpc_interface_name: Option<Val<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// A new `VpcInterfaceAttachment` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            vpc_interface_name "VpcInterfaceName": Val<String>;
-        }
-    }
-
-    impl IntoValue for VpcInterfaceAttachment {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VpcInterfaceAttachment);
-
-    cfn_enum! {
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
-        /// setting (static-key).
-        KeyType[3] {
-            Speke = "speke",
-            StaticKey = "static-key",
-            SrtPassword = "srt-password",
-        }
-    }
+    pub use super::shared::{Algorithm, Encryption, GatewayBridgeSource, KeyType, VpcInterfaceAttachment};
 
     cfn_enum! {
         /// The protocol that is used by the source.
@@ -4773,6 +4339,111 @@ pub mod shared {
         }
     }
 
+    /// Information about the encryption of the flow.
+    #[derive(Debug, Clone)]
+    pub struct Encryption {
+        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+        ///
+        /// CloudFormation: `Algorithm`.
+        pub algorithm: Option<Val<Algorithm>>,
+
+        /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting
+        /// content. This parameter is not valid for static key encryption.
+        ///
+        /// CloudFormation: `ConstantInitializationVector`.
+        pub constant_initialization_vector: Option<Val<String>>,
+
+        /// The value of one of the devices that you configured with your digital rights management (DRM) platform key
+        /// provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+        ///
+        /// CloudFormation: `DeviceId`.
+        pub device_id: Option<Val<String>>,
+
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
+        /// setting (static-key).
+        ///
+        /// CloudFormation: `KeyType`.
+        pub key_type: Option<Val<KeyType>>,
+
+        /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE
+        /// encryption and is not valid for static key encryption.
+        ///
+        /// CloudFormation: `Region`.
+        pub region: Option<Val<String>>,
+
+        /// An identifier for the content. The service sends this value to the key server to identify the current endpoint.
+        /// The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not
+        /// valid for static key encryption.
+        ///
+        /// CloudFormation: `ResourceId`.
+        pub resource_id: Option<Val<String>>,
+
+        /// The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted
+        /// entity).
+        ///
+        /// CloudFormation: `RoleArn` (required).
+        pub role_arn: Val<String>,
+
+        /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is
+        /// required for static key encryption and is not valid for SPEKE encryption.
+        ///
+        /// CloudFormation: `SecretArn`.
+        pub secret_arn: Option<Val<String>>,
+
+        /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for
+        /// SPEKE encryption and is not valid for static key encryption.
+        ///
+        /// CloudFormation: `Url`.
+        pub url: Option<Val<String>>,
+    }
+
+    impl Encryption {
+        /// A new `Encryption` from its required properties (`RoleArn`).
+        pub fn new(role_arn: impl Into<Val<String>>) -> Self {
+            Self {
+                algorithm: None,
+                constant_initialization_vector: None,
+                device_id: None,
+                key_type: None,
+                region: None,
+                resource_id: None,
+                role_arn: role_arn.into(),
+                secret_arn: None,
+                url: None,
+            }
+        }
+
+        setters! {
+            algorithm "Algorithm": Val<Algorithm>;
+            constant_initialization_vector "ConstantInitializationVector": Val<String>;
+            device_id "DeviceId": Val<String>;
+            key_type "KeyType": Val<KeyType>;
+            region "Region": Val<String>;
+            resource_id "ResourceId": Val<String>;
+            secret_arn "SecretArn": Val<String>;
+            url "Url": Val<String>;
+        }
+    }
+
+    impl IntoValue for Encryption {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Algorithm", self.algorithm);
+            put(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
+            put(&mut m, "DeviceId", self.device_id);
+            put(&mut m, "KeyType", self.key_type);
+            put(&mut m, "Region", self.region);
+            put(&mut m, "ResourceId", self.resource_id);
+            m.insert("RoleArn".into(), self.role_arn.into_value());
+            put(&mut m, "SecretArn", self.secret_arn);
+            put(&mut m, "Url", self.url);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Encryption);
+
     /// The configuration that defines how content is encrypted during transit between the MediaConnect router and a
     /// MediaConnect flow.
     #[derive(Debug, Clone)]
@@ -4814,6 +4485,43 @@ pub mod shared {
         }
     }
 
+    /// The source configuration for cloud flows receiving a stream from a bridge.
+    #[derive(Debug, Clone)]
+    pub struct GatewayBridgeSource {
+        /// The ARN of the bridge feeding this flow.
+        ///
+        /// CloudFormation: `BridgeArn` (required).
+        pub bridge_arn: Val<String>,
+
+        /// The name of the VPC interface attachment to use for this bridge source.
+        ///
+        /// CloudFormation: `VpcInterfaceAttachment`.
+        pub vpc_interface_attachment: Option<Val<VpcInterfaceAttachment>>,
+    }
+
+    impl GatewayBridgeSource {
+        /// A new `GatewayBridgeSource` from its required properties (`BridgeArn`).
+        pub fn new(bridge_arn: impl Into<Val<String>>) -> Self {
+            Self { bridge_arn: bridge_arn.into(), vpc_interface_attachment: None }
+        }
+
+        setters! {
+            vpc_interface_attachment "VpcInterfaceAttachment": Val<VpcInterfaceAttachment>;
+        }
+    }
+
+    impl IntoValue for GatewayBridgeSource {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("BridgeArn".into(), self.bridge_arn.into_value());
+            put(&mut m, "VpcInterfaceAttachment", self.vpc_interface_attachment);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(GatewayBridgeSource);
+
     /// The VPC interface that you want to use for the media stream associated with the output.
     #[derive(Debug, Clone)]
     pub struct Interface {
@@ -4840,6 +4548,16 @@ pub mod shared {
     }
 
     property_type!(Interface);
+
+    cfn_enum! {
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
+        /// setting (static-key).
+        KeyType[3] {
+            Speke = "speke",
+            StaticKey = "static-key",
+            SrtPassword = "srt-password",
+        }
+    }
 
     cfn_enum! {
         /// The type of media stream.
@@ -4936,4 +4654,36 @@ pub mod shared {
             Density = "DENSITY",
         }
     }
+
+    /// The settings for attaching a VPC interface to an resource.
+    #[derive(Debug, Clone, Default)]
+    pub struct VpcInterfaceAttachment {
+        /// The name of the VPC interface to use for this resource.
+        ///
+        /// CloudFormation: `VpcInterfaceName`.
+        pub vpc_interface_name: Option<Val<String>>,
+    }
+
+    impl VpcInterfaceAttachment {
+        /// A new `VpcInterfaceAttachment` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            vpc_interface_name "VpcInterfaceName": Val<String>;
+        }
+    }
+
+    impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "VpcInterfaceName", self.vpc_interface_name);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(VpcInterfaceAttachment);
 }

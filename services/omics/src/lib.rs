@@ -1168,43 +1168,8 @@ impl CfnWorkflowVersionAttributes for Handle<CfnWorkflowVersion> {
 
 /// Property types and enums of [`CfnAnnotationStore`] (`AWS::Omics::AnnotationStore`).
 pub mod annotation_store {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    pub use super::shared::{EncryptionType, ReferenceItem};
-
-    /// `SseConfig` property type of `AWS::Omics::AnnotationStore`.
-    #[derive(Debug, Clone)]
-    pub struct SseConfig {
-        /// CloudFormation: `KeyArn`.
-        pub key_arn: Option<Val<String>>,
-
-        /// CloudFormation: `Type` (required).
-        pub r#type: Val<EncryptionType>,
-    }
-
-    impl SseConfig {
-        /// A new `SseConfig` from its required properties (`Type`).
-        pub fn new(r#type: impl Into<Val<EncryptionType>>) -> Self {
-            Self { key_arn: None, r#type: r#type.into() }
-        }
-
-        setters! {
-            key_arn "KeyArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for SseConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KeyArn", self.key_arn);
-            m.insert("Type".into(), self.r#type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SseConfig);
+    pub use super::shared::{EncryptionType, ReferenceItem, SseConfig};
 
     cfn_enum! {
         StoreFormat[3] {
@@ -1394,43 +1359,8 @@ pub mod sequence_store {
 
 /// Property types and enums of [`CfnVariantStore`] (`AWS::Omics::VariantStore`).
 pub mod variant_store {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    pub use super::shared::{EncryptionType, ReferenceItem};
-
-    /// `SseConfig` property type of `AWS::Omics::VariantStore`.
-    #[derive(Debug, Clone)]
-    pub struct SseConfig {
-        /// CloudFormation: `KeyArn`.
-        pub key_arn: Option<Val<String>>,
-
-        /// CloudFormation: `Type` (required).
-        pub r#type: Val<EncryptionType>,
-    }
-
-    impl SseConfig {
-        /// A new `SseConfig` from its required properties (`Type`).
-        pub fn new(r#type: impl Into<Val<EncryptionType>>) -> Self {
-            Self { key_arn: None, r#type: r#type.into() }
-        }
-
-        setters! {
-            key_arn "KeyArn": Val<String>;
-        }
-    }
-
-    impl IntoValue for SseConfig {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KeyArn", self.key_arn);
-            m.insert("Type".into(), self.r#type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SseConfig);
+    pub use super::shared::{EncryptionType, ReferenceItem, SseConfig};
 }
 
 /// Property types and enums of [`CfnWorkflow`] (`AWS::Omics::Workflow`).
@@ -1688,6 +1618,39 @@ pub mod shared {
     }
 
     property_type!(SourceReference);
+
+    /// `SseConfig` property type of `AWS::Omics::AnnotationStore`, `AWS::Omics::VariantStore`.
+    #[derive(Debug, Clone)]
+    pub struct SseConfig {
+        /// CloudFormation: `KeyArn`.
+        pub key_arn: Option<Val<String>>,
+
+        /// CloudFormation: `Type` (required).
+        pub r#type: Val<EncryptionType>,
+    }
+
+    impl SseConfig {
+        /// A new `SseConfig` from its required properties (`Type`).
+        pub fn new(r#type: impl Into<Val<EncryptionType>>) -> Self {
+            Self { key_arn: None, r#type: r#type.into() }
+        }
+
+        setters! {
+            key_arn "KeyArn": Val<String>;
+        }
+    }
+
+    impl IntoValue for SseConfig {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "KeyArn", self.key_arn);
+            m.insert("Type".into(), self.r#type.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SseConfig);
 
     cfn_enum! {
         StorageType[2] {

@@ -3353,8 +3353,9 @@ pub mod analysis {
     pub use super::shared::{
         AggregationFunction, AggregationSortConfiguration, AnalysisDefaults, AnchorDateConfiguration, AnchorOption,
         ArcAxisConfiguration, ArcAxisDisplayRange, ArcConfiguration, ArcOptions, ArcThickness, ArcThicknessOptions,
-        AttributeAggregationFunction, AxisBinding, AxisDataOptions, AxisDisplayMinMaxRange, AxisDisplayRange,
-        AxisLabelReferenceOptions, AxisLinearScale, AxisLogarithmicScale, AxisScale, BarChartAggregatedFieldWells,
+        AssetOptions, AttributeAggregationFunction, AxisBinding, AxisDataOptions, AxisDisplayMinMaxRange,
+        AxisDisplayOptions, AxisDisplayRange, AxisLabelOptions, AxisLabelReferenceOptions, AxisLinearScale,
+        AxisLogarithmicScale, AxisScale, AxisTickLabelOptions, BarChartAggregatedFieldWells,
         BarChartDefaultSeriesSettings, BarChartFieldWells, BarChartOrientation, BarChartSeriesSettings,
         BarChartSortConfiguration, BarSeriesItem, BarsArrangement, BaseMapStyleType, BinCountOptions, BinWidthOptions,
         BodySectionDynamicCategoryDimensionConfiguration, BodySectionDynamicNumericDimensionConfiguration,
@@ -3362,9 +3363,10 @@ pub mod analysis {
         BodySectionRepeatPageBreakConfiguration, BorderSettings, BoxPlotAggregatedFieldWells, BoxPlotFieldWells,
         BoxPlotFillStyle, BoxPlotOptions, BoxPlotSortConfiguration, BoxPlotStyleOptions, CalculatedField,
         CalculatedMeasureField, CascadingControlConfiguration, CascadingControlSource, CategoricalAggregationFunction,
-        CategoricalDimensionField, CategoricalMeasureField, CategoryDrillDownFilter, CategoryFilterConfiguration,
-        CategoryFilterMatchOperator, CategoryFilterSelectAllOptions, ClusterMarker, ClusterMarkerConfiguration,
-        ColorFillType, ColorScale, ColorsConfiguration, ColumnConfiguration, ColumnIdentifier, ColumnRole, ColumnSort,
+        CategoricalDimensionField, CategoricalMeasureField, CategoryDrillDownFilter, CategoryFilter,
+        CategoryFilterConfiguration, CategoryFilterMatchOperator, CategoryFilterSelectAllOptions, CategoryInnerFilter,
+        ChartAxisLabelOptions, ClusterMarker, ClusterMarkerConfiguration, ColorFillType, ColorScale,
+        ColorsConfiguration, ColumnConfiguration, ColumnHierarchy, ColumnIdentifier, ColumnRole, ColumnSort,
         ColumnTooltipItem, ComboChartAggregatedFieldWells, ComboChartDefaultSeriesSettings, ComboChartFieldWells,
         ComboChartSeriesSettings, ComboChartSortConfiguration, ComboSeriesItem, CommitMode, ComparisonConfiguration,
         ComparisonFormatConfiguration, ComparisonMethod, Computation, ConditionalFormattingColor,
@@ -3373,124 +3375,144 @@ pub mod analysis {
         ConditionalFormattingIconDisplayOption, ConditionalFormattingIconSet, ConditionalFormattingIconSetType,
         ConditionalFormattingSolidColor, ContributionAnalysisDefault, CrossDatasetTypes,
         CurrencyDisplayFormatConfiguration, CustomActionFilterOperation, CustomActionNavigationOperation,
-        CustomActionSetParametersOperation, CustomActionURLOperation, CustomColor,
-        CustomContentImageScalingConfiguration, CustomContentType, CustomFilterConfiguration,
+        CustomActionSetParametersOperation, CustomActionURLOperation, CustomColor, CustomContentConfiguration,
+        CustomContentImageScalingConfiguration, CustomContentType, CustomContentVisual, CustomFilterConfiguration,
         CustomFilterListConfiguration, CustomNarrativeOptions, CustomParameterValues, CustomValuesConfiguration,
         DashboardBehavior, DataBarsOptions, DataColor, DataFieldBarSeriesItem, DataFieldComboSeriesItem,
-        DataFieldSeriesItem, DataLabelContent, DataLabelOverlap, DataLabelPosition, DataLabelType, DataPathColor,
-        DataPathLabelType, DataPathSort, DataPathType, DataPathValue, DataSetIdentifierDeclaration,
-        DateAggregationFunction, DateAxisOptions, DateDimensionField, DateMeasureField, DateTimeDefaultValues,
-        DateTimeFormatConfiguration, DateTimeParameter, DateTimeParameterDeclaration,
-        DateTimeValueWhenUnsetConfiguration, DayOfTheWeek, DecalPatternType, DecalSettings, DecalSettingsConfiguration,
-        DecalStyleType, DecimalDefaultValues, DecimalParameter, DecimalParameterDeclaration,
-        DecimalPlacesConfiguration, DecimalValueWhenUnsetConfiguration, DefaultFreeFormLayoutConfiguration,
-        DefaultGridLayoutConfiguration, DefaultInteractiveLayoutConfiguration, DefaultNewSheetConfiguration,
-        DefaultPaginatedLayoutConfiguration, DefaultSectionBasedLayoutConfiguration,
-        DestinationParameterValueConfiguration, DigitGroupingStyle, DimensionField, DonutCenterOptions, DonutOptions,
-        DynamicDefaultValue, EmptyVisual, ExcludePeriodConfiguration, FieldBarSeriesItem, FieldBasedTooltip,
+        DataFieldSeriesItem, DataLabelContent, DataLabelOptions, DataLabelOverlap, DataLabelPosition, DataLabelType,
+        DataPathColor, DataPathLabelType, DataPathSort, DataPathType, DataPathValue, DataSetIdentifierDeclaration,
+        DataSetReference, DateAggregationFunction, DateAxisOptions, DateDimensionField, DateMeasureField,
+        DateTimeDefaultValues, DateTimeFormatConfiguration, DateTimeHierarchy, DateTimeParameter,
+        DateTimeParameterDeclaration, DateTimePickerControlDisplayOptions, DateTimeValueWhenUnsetConfiguration,
+        DayOfTheWeek, DecalPatternType, DecalSettings, DecalSettingsConfiguration, DecalStyleType,
+        DecimalDefaultValues, DecimalParameter, DecimalParameterDeclaration, DecimalPlacesConfiguration,
+        DecimalValueWhenUnsetConfiguration, DefaultDateTimePickerControlOptions, DefaultFilterControlConfiguration,
+        DefaultFilterControlOptions, DefaultFilterDropDownControlOptions, DefaultFilterListControlOptions,
+        DefaultFreeFormLayoutConfiguration, DefaultGridLayoutConfiguration, DefaultInteractiveLayoutConfiguration,
+        DefaultNewSheetConfiguration, DefaultPaginatedLayoutConfiguration, DefaultRelativeDateTimeControlOptions,
+        DefaultSectionBasedLayoutConfiguration, DefaultSliderControlOptions, DefaultTextAreaControlOptions,
+        DefaultTextFieldControlOptions, DestinationParameterValueConfiguration, DigitGroupingStyle, DimensionField,
+        DonutCenterOptions, DonutOptions, DrillDownFilter, DropDownControlDisplayOptions, DynamicDefaultValue,
+        EmptyVisual, ExcludePeriodConfiguration, ExplicitHierarchy, FieldBarSeriesItem, FieldBasedTooltip,
         FieldComboSeriesItem, FieldLabelType, FieldSeriesItem, FieldSort, FieldSortOptions, FieldTooltipItem,
         FilledMapAggregatedFieldWells, FilledMapConditionalFormatting, FilledMapConditionalFormattingOption,
-        FilledMapFieldWells, FilledMapShapeConditionalFormatting, FilledMapSortConfiguration, FilterCrossSheetControl,
-        FilterListConfiguration, FilterNullOption, FilterOperationSelectedFieldsConfiguration,
-        FilterOperationTargetVisualsConfiguration, FilterScopeConfiguration, FilterSelectableValues, FilterVisualScope,
-        FontDecoration, FontStyle, FontWeight, FontWeightName, ForecastComputation, ForecastComputationSeasonality,
-        ForecastConfiguration, ForecastScenario, FormatConfiguration, FreeFormLayoutCanvasSizeOptions,
-        FreeFormLayoutElementBackgroundStyle, FreeFormLayoutScreenCanvasSizeOptions, FunnelChartAggregatedFieldWells,
+        FilledMapFieldWells, FilledMapShapeConditionalFormatting, FilledMapSortConfiguration, Filter, FilterControl,
+        FilterCrossSheetControl, FilterDateTimePickerControl, FilterDropDownControl, FilterGroup,
+        FilterListConfiguration, FilterListControl, FilterNullOption, FilterOperationSelectedFieldsConfiguration,
+        FilterOperationTargetVisualsConfiguration, FilterRelativeDateTimeControl, FilterScopeConfiguration,
+        FilterSelectableValues, FilterSliderControl, FilterTextAreaControl, FilterTextFieldControl, FilterVisualScope,
+        FontConfiguration, FontDecoration, FontSize, FontStyle, FontWeight, FontWeightName, ForecastComputation,
+        ForecastComputationSeasonality, ForecastConfiguration, ForecastScenario, FormatConfiguration,
+        FreeFormLayoutCanvasSizeOptions, FreeFormLayoutElementBackgroundStyle, FreeFormLayoutElementBorderStyle,
+        FreeFormLayoutScreenCanvasSizeOptions, FunnelChartAggregatedFieldWells, FunnelChartDataLabelOptions,
         FunnelChartFieldWells, FunnelChartMeasureDataLabelStyle, FunnelChartSortConfiguration,
         GaugeChartArcConditionalFormatting, GaugeChartColorConfiguration, GaugeChartConditionalFormatting,
-        GaugeChartConditionalFormattingOption, GaugeChartFieldWells, GaugeChartPrimaryValueConditionalFormatting,
-        GeospatialCategoricalColor, GeospatialCategoricalDataColor, GeospatialCircleRadius,
-        GeospatialCircleSymbolStyle, GeospatialColor, GeospatialColorState, GeospatialCoordinateBounds,
-        GeospatialDataSourceItem, GeospatialGradientColor, GeospatialGradientStepColor, GeospatialHeatmapColorScale,
-        GeospatialHeatmapConfiguration, GeospatialHeatmapDataColor, GeospatialLayerColorField,
-        GeospatialLayerDefinition, GeospatialLayerJoinDefinition, GeospatialLayerType, GeospatialLineLayer,
-        GeospatialLineStyle, GeospatialLineSymbolStyle, GeospatialLineWidth, GeospatialMapAggregatedFieldWells,
-        GeospatialMapFieldWells, GeospatialMapNavigation, GeospatialMapState, GeospatialMapStyle,
-        GeospatialMapStyleOptions, GeospatialNullDataSettings, GeospatialNullSymbolStyle, GeospatialPointLayer,
-        GeospatialPointStyle, GeospatialPointStyleOptions, GeospatialPolygonLayer, GeospatialPolygonStyle,
-        GeospatialPolygonSymbolStyle, GeospatialSelectedPointStyle, GeospatialSolidColor, GeospatialStaticFileSource,
-        GeospatialWindowOptions, GlobalTableBorderOptions, GradientColor, GradientStop, GridLayoutCanvasSizeOptions,
-        GridLayoutElementBackgroundStyle, GridLayoutElementBorderStyle, GridLayoutScreenCanvasSizeOptions,
-        GrowthRateComputation, HeatMapAggregatedFieldWells, HeatMapFieldWells, HeatMapSortConfiguration,
-        HistogramAggregatedFieldWells, HistogramBinOptions, HistogramBinType, HistogramFieldWells,
-        HorizontalTextAlignment, Icon, ImageCustomAction, ImageCustomActionOperation, ImageCustomActionTrigger,
-        ImageInteractionOptions, ImageMenuOption, ImageStaticFile, IntegerDefaultValues, IntegerParameter,
-        IntegerParameterDeclaration, IntegerValueWhenUnsetConfiguration, ItemsLimitConfiguration,
-        KPIActualValueConditionalFormatting, KPIComparisonValueConditionalFormatting, KPIConditionalFormatting,
-        KPIConditionalFormattingOption, KPIFieldWells, KPIPrimaryValueConditionalFormatting,
-        KPIProgressBarConditionalFormatting, KPISortConfiguration, KPISparklineOptions, KPISparklineType,
-        KPIVisualLayoutOptions, KPIVisualStandardLayout, KPIVisualStandardLayoutType, LayerCustomAction,
-        LayerCustomActionOperation, LayerCustomActionTrigger, LegendPosition, LineChartAggregatedFieldWells,
-        LineChartDefaultSeriesSettings, LineChartFieldWells, LineChartLineStyle, LineChartLineStyleSettings,
-        LineChartMarkerShape, LineChartMarkerStyleSettings, LineChartSeriesSettings, LineChartSortConfiguration,
-        LineChartType, LineInterpolation, ListControlSearchOptions, ListControlSelectAllOptions, LoadingAnimation,
+        GaugeChartConditionalFormattingOption, GaugeChartFieldWells, GaugeChartOptions,
+        GaugeChartPrimaryValueConditionalFormatting, GeospatialCategoricalColor, GeospatialCategoricalDataColor,
+        GeospatialCircleRadius, GeospatialCircleSymbolStyle, GeospatialColor, GeospatialColorState,
+        GeospatialCoordinateBounds, GeospatialDataSourceItem, GeospatialGradientColor, GeospatialGradientStepColor,
+        GeospatialHeatmapColorScale, GeospatialHeatmapConfiguration, GeospatialHeatmapDataColor,
+        GeospatialLayerColorField, GeospatialLayerDefinition, GeospatialLayerJoinDefinition, GeospatialLayerType,
+        GeospatialLineLayer, GeospatialLineStyle, GeospatialLineSymbolStyle, GeospatialLineWidth,
+        GeospatialMapAggregatedFieldWells, GeospatialMapFieldWells, GeospatialMapNavigation, GeospatialMapState,
+        GeospatialMapStyle, GeospatialMapStyleOptions, GeospatialNullDataSettings, GeospatialNullSymbolStyle,
+        GeospatialPointLayer, GeospatialPointStyle, GeospatialPointStyleOptions, GeospatialPolygonLayer,
+        GeospatialPolygonStyle, GeospatialPolygonSymbolStyle, GeospatialSelectedPointStyle, GeospatialSolidColor,
+        GeospatialStaticFileSource, GeospatialWindowOptions, GlobalTableBorderOptions, GradientColor, GradientStop,
+        GridLayoutCanvasSizeOptions, GridLayoutElementBackgroundStyle, GridLayoutElementBorderStyle,
+        GridLayoutScreenCanvasSizeOptions, GrowthRateComputation, HeatMapAggregatedFieldWells, HeatMapFieldWells,
+        HeatMapSortConfiguration, HistogramAggregatedFieldWells, HistogramBinOptions, HistogramBinType,
+        HistogramFieldWells, HorizontalTextAlignment, Icon, ImageCustomAction, ImageCustomActionOperation,
+        ImageCustomActionTrigger, ImageInteractionOptions, ImageMenuOption, ImageStaticFile, InnerFilter,
+        InsightConfiguration, InsightVisual, IntegerDefaultValues, IntegerParameter, IntegerParameterDeclaration,
+        IntegerValueWhenUnsetConfiguration, ItemsLimitConfiguration, KPIActualValueConditionalFormatting,
+        KPIComparisonValueConditionalFormatting, KPIConditionalFormatting, KPIConditionalFormattingOption,
+        KPIConfiguration, KPIFieldWells, KPIOptions, KPIPrimaryValueConditionalFormatting,
+        KPIProgressBarConditionalFormatting, KPISortConfiguration, KPISparklineOptions, KPISparklineType, KPIVisual,
+        KPIVisualLayoutOptions, KPIVisualStandardLayout, KPIVisualStandardLayoutType, LabelOptions, LayerCustomAction,
+        LayerCustomActionOperation, LayerCustomActionTrigger, LegendOptions, LegendPosition,
+        LineChartAggregatedFieldWells, LineChartDefaultSeriesSettings, LineChartFieldWells, LineChartLineStyle,
+        LineChartLineStyleSettings, LineChartMarkerShape, LineChartMarkerStyleSettings, LineChartSeriesSettings,
+        LineChartSortConfiguration, LineChartType, LineInterpolation, LineSeriesAxisDisplayOptions,
+        ListControlDisplayOptions, ListControlSearchOptions, ListControlSelectAllOptions, LoadingAnimation,
         LocalNavigationConfiguration, LongFormatText, MapZoomMode, MappedDataSetParameter, MaximumLabelType,
         MaximumMinimumComputation, MaximumMinimumComputationType, MeasureField, MetricComparisonComputation,
         MinimumLabelType, MissingDataConfiguration, MissingDataTreatmentOption, NegativeValueConfiguration,
-        NegativeValueDisplayMode, NullValueFormatConfiguration, NumberDisplayFormatConfiguration,
+        NegativeValueDisplayMode, NestedFilter, NullValueFormatConfiguration, NumberDisplayFormatConfiguration,
         NumberFormatConfiguration, NumberScale, NumericAxisOptions, NumericEqualityDrillDownFilter,
-        NumericEqualityMatchOperator, NumericFilterSelectAllOptions, NumericFormatConfiguration,
-        NumericRangeFilterValue, NumericSeparatorConfiguration, NumericSeparatorSymbol, NumericalAggregationFunction,
-        NumericalDimensionField, NumericalMeasureField, OtherCategories, PaginationConfiguration, PanelBorderStyle,
-        PaperOrientation, PaperSize, ParameterDeclaration, ParameterSelectableValues, ParameterValueType, Parameters,
-        PercentVisibleRange, PercentageDisplayFormatConfiguration, PercentileAggregation, PeriodOverPeriodComputation,
+        NumericEqualityFilter, NumericEqualityMatchOperator, NumericFilterSelectAllOptions, NumericFormatConfiguration,
+        NumericRangeFilter, NumericRangeFilterValue, NumericSeparatorConfiguration, NumericSeparatorSymbol,
+        NumericalAggregationFunction, NumericalDimensionField, NumericalMeasureField, OtherCategories,
+        PaginationConfiguration, PanelBorderStyle, PanelConfiguration, PanelTitleOptions, PaperOrientation, PaperSize,
+        ParameterControl, ParameterDateTimePickerControl, ParameterDeclaration, ParameterDropDownControl,
+        ParameterListControl, ParameterSelectableValues, ParameterSliderControl, ParameterTextAreaControl,
+        ParameterTextFieldControl, ParameterValueType, Parameters, PercentVisibleRange,
+        PercentageDisplayFormatConfiguration, PercentileAggregation, PeriodOverPeriodComputation,
         PeriodToDateComputation, PieChartAggregatedFieldWells, PieChartFieldWells, PieChartSortConfiguration,
         PivotFieldSortOptions, PivotTableAggregatedFieldWells, PivotTableCellConditionalFormatting,
         PivotTableConditionalFormatting, PivotTableConditionalFormattingOption, PivotTableConditionalFormattingScope,
-        PivotTableConditionalFormattingScopeRole, PivotTableDataPathOption, PivotTableDataPathType,
-        PivotTableFieldCollapseState, PivotTableFieldCollapseStateOption, PivotTableFieldCollapseStateTarget,
-        PivotTableFieldOption, PivotTableFieldOptions, PivotTableFieldSubtotalOptions, PivotTableFieldWells,
-        PivotTableMetricPlacement, PivotTablePaginatedReportOptions, PivotTableRowsLabelOptions, PivotTableRowsLayout,
-        PivotTableSortBy, PivotTableSortConfiguration, PivotTableSubtotalLevel, PluginVisual, PluginVisualAxisName,
-        PluginVisualConfiguration, PluginVisualFieldWell, PluginVisualItemsLimitConfiguration, PluginVisualOptions,
-        PluginVisualProperty, PluginVisualSortConfiguration, PluginVisualTableQuerySort, PrimaryValueDisplayType,
-        ProgressBarOptions, QueryExecutionMode, QueryExecutionOptions, RadarChartAggregatedFieldWells,
-        RadarChartAreaStyleSettings, RadarChartAxesRangeScale, RadarChartFieldWells, RadarChartSeriesSettings,
-        RadarChartShape, RadarChartSortConfiguration, RangeEndsLabelType, ReferenceLineCustomLabelConfiguration,
-        ReferenceLineDataConfiguration, ReferenceLineDynamicDataConfiguration, ReferenceLineLabelHorizontalPosition,
-        ReferenceLineLabelVerticalPosition, ReferenceLinePatternType, ReferenceLineSeriesType,
-        ReferenceLineStaticDataConfiguration, ReferenceLineStyleConfiguration, ReferenceLineValueLabelConfiguration,
-        ReferenceLineValueLabelRelativePosition, RelativeDateType, RelativeFontSize, ResizeOption,
-        RollingDateConfiguration, RowAlternateColorOptions, SameSheetTargetVisualConfiguration,
-        SankeyDiagramAggregatedFieldWells, SankeyDiagramFieldWells, SankeyDiagramSortConfiguration,
-        ScatterPlotCategoricallyAggregatedFieldWells, ScatterPlotFieldWells, ScatterPlotSortConfiguration,
-        ScatterPlotUnaggregatedFieldWells, ScrollBarOptions, SecondaryValueOptions, SectionAfterPageBreak,
-        SectionBasedLayoutCanvasSizeOptions, SectionBasedLayoutPaperCanvasSizeOptions, SectionPageBreakConfiguration,
-        SectionPageBreakStatus, SectionStyle, SelectAllValueOptions, SelectedFieldOptions,
-        SelectedSheetsFilterScopeConfiguration, SeriesItem, SetParameterValueConfiguration, ShapeConditionalFormat,
-        SheetContentType, SheetControlDateTimePickerType, SheetControlInfoIconLabelOptions, SheetControlListType,
-        SheetControlSliderType, SheetElementConfigurationOverrides, SheetElementRenderingRule, SheetImage,
-        SheetImageScalingConfiguration, SheetImageScalingType, SheetImageSource, SheetImageStaticFileSource,
-        SheetImageTooltipConfiguration, SheetImageTooltipText, SheetLayoutGroup, SheetLayoutGroupMember,
-        SheetLayoutGroupMemberType, SheetTextBox, SheetVisualScopingConfiguration, ShortFormatText,
-        SimpleAttributeAggregationFunction, SimpleClusterMarker, SimpleNumericalAggregationFunction,
-        SimpleTotalAggregationFunction, SingleAxisOptions, SmallMultiplesAxisPlacement, SmallMultiplesAxisProperties,
-        SmallMultiplesAxisScale, SortDirection, Spacing, SparklineAxisBehavior, SparklineVisualType, SparklinesOptions,
-        SpatialStaticFile, SpecialValue, StaticFile, StaticFileS3SourceOptions, StaticFileSource,
-        StaticFileUrlSourceOptions, StringDefaultValues, StringFormatConfiguration, StringParameter,
-        StringParameterDeclaration, StringValueWhenUnsetConfiguration, StyledCellType, TableAggregatedFieldWells,
-        TableBorderOptions, TableBorderStyle, TableCellConditionalFormatting, TableCellImageScalingConfiguration,
-        TableCellImageSizingConfiguration, TableConditionalFormatting, TableConditionalFormattingOption,
-        TableFieldCustomIconContent, TableFieldIconSetType, TableFieldImageConfiguration, TableFieldWells,
-        TableInlineVisualization, TableOrientation, TablePaginatedReportOptions, TablePinnedFieldOptions,
-        TableRowConditionalFormatting, TableSideBorderOptions, TableSortConfiguration, TableStyleTarget,
-        TableTotalsPlacement, TableTotalsScrollStatus, TableUnaggregatedFieldWells, TargetVisualOptions,
-        TextConditionalFormat, TextControlPlaceholderOptions, TextWrap, ThousandSeparatorOptions,
-        TimeBasedForecastProperties, TimeGranularity, TimeRangeDrillDownFilter, TimeRangeFilterValue, TooltipItem,
-        TooltipTarget, TooltipTitleType, TopBottomComputationType, TopBottomMoversComputation,
-        TopBottomRankedComputation, TopBottomSortOrder, TopicIdentifierDeclaration, TopicReference,
-        TotalAggregationComputation, TotalAggregationFunction, TotalAggregationOption, TransposedColumnType,
-        TransposedTableOption, TreeMapAggregatedFieldWells, TreeMapFieldWells, TreeMapSortConfiguration,
-        TrendArrowOptions, URLTargetConfiguration, UnaggregatedField, UniqueValuesComputation, ValidationStrategy,
-        ValidationStrategyMode, ValueWhenUnsetOption, VerticalTextAlignment, Visibility, VisibleRangeOptions,
-        VisualCustomAction, VisualCustomActionOperation, VisualCustomActionTrigger,
-        VisualInteractionOptionsContextMenuOption, VisualInteractionOptionsVisualMenuOption, VisualPalette,
-        VisualSubtitleLabelOptions, VisualTitleLabelOptions, WaterfallChartAggregatedFieldWells,
-        WaterfallChartColorConfiguration, WaterfallChartFieldWells, WaterfallChartGroupColorConfiguration,
-        WaterfallChartOptions, WaterfallChartSortConfiguration, WhatIfPointScenario, WhatIfRangeScenario, WidgetStatus,
-        WordCloudAggregatedFieldWells, WordCloudCloudLayout, WordCloudFieldWells, WordCloudOptions,
-        WordCloudSortConfiguration, WordCloudWordCasing, WordCloudWordOrientation, WordCloudWordPadding,
-        WordCloudWordScaling,
+        PivotTableConditionalFormattingScopeRole, PivotTableConfiguration, PivotTableDataPathOption,
+        PivotTableDataPathType, PivotTableFieldCollapseState, PivotTableFieldCollapseStateOption,
+        PivotTableFieldCollapseStateTarget, PivotTableFieldOption, PivotTableFieldOptions,
+        PivotTableFieldSubtotalOptions, PivotTableFieldWells, PivotTableMetricPlacement, PivotTableOptions,
+        PivotTablePaginatedReportOptions, PivotTableRowsLabelOptions, PivotTableRowsLayout, PivotTableSortBy,
+        PivotTableSortConfiguration, PivotTableSubtotalLevel, PivotTableTotalOptions, PivotTableVisual,
+        PivotTotalOptions, PluginVisual, PluginVisualAxisName, PluginVisualConfiguration, PluginVisualFieldWell,
+        PluginVisualItemsLimitConfiguration, PluginVisualOptions, PluginVisualProperty, PluginVisualSortConfiguration,
+        PluginVisualTableQuerySort, PredefinedHierarchy, PrimaryValueDisplayType, ProgressBarOptions,
+        QueryExecutionMode, QueryExecutionOptions, RadarChartAggregatedFieldWells, RadarChartAreaStyleSettings,
+        RadarChartAxesRangeScale, RadarChartConfiguration, RadarChartFieldWells, RadarChartSeriesSettings,
+        RadarChartShape, RadarChartSortConfiguration, RadarChartVisual, RangeEndsLabelType, ReferenceLine,
+        ReferenceLineCustomLabelConfiguration, ReferenceLineDataConfiguration, ReferenceLineDynamicDataConfiguration,
+        ReferenceLineLabelConfiguration, ReferenceLineLabelHorizontalPosition, ReferenceLineLabelVerticalPosition,
+        ReferenceLinePatternType, ReferenceLineSeriesType, ReferenceLineStaticDataConfiguration,
+        ReferenceLineStyleConfiguration, ReferenceLineValueLabelConfiguration, ReferenceLineValueLabelRelativePosition,
+        RelativeDateTimeControlDisplayOptions, RelativeDateType, RelativeDatesFilter, RelativeFontSize, ResizeOption,
+        ResourcePermission, RollingDateConfiguration, RowAlternateColorOptions, SameSheetTargetVisualConfiguration,
+        SankeyDiagramAggregatedFieldWells, SankeyDiagramChartConfiguration, SankeyDiagramFieldWells,
+        SankeyDiagramSortConfiguration, SankeyDiagramVisual, ScatterPlotCategoricallyAggregatedFieldWells,
+        ScatterPlotFieldWells, ScatterPlotSortConfiguration, ScatterPlotUnaggregatedFieldWells, ScrollBarOptions,
+        SecondaryValueOptions, SectionAfterPageBreak, SectionBasedLayoutCanvasSizeOptions,
+        SectionBasedLayoutPaperCanvasSizeOptions, SectionPageBreakConfiguration, SectionPageBreakStatus, SectionStyle,
+        SelectAllValueOptions, SelectedFieldOptions, SelectedSheetsFilterScopeConfiguration, SeriesItem,
+        SetParameterValueConfiguration, ShapeConditionalFormat, SheetContentType, SheetControlDateTimePickerType,
+        SheetControlInfoIconLabelOptions, SheetControlListType, SheetControlSliderType,
+        SheetElementConfigurationOverrides, SheetElementRenderingRule, SheetImage, SheetImageScalingConfiguration,
+        SheetImageScalingType, SheetImageSource, SheetImageStaticFileSource, SheetImageTooltipConfiguration,
+        SheetImageTooltipText, SheetLayoutGroup, SheetLayoutGroupMember, SheetLayoutGroupMemberType, SheetTextBox,
+        SheetVisualScopingConfiguration, ShortFormatText, SimpleAttributeAggregationFunction, SimpleClusterMarker,
+        SimpleNumericalAggregationFunction, SimpleTotalAggregationFunction, SingleAxisOptions,
+        SliderControlDisplayOptions, SmallMultiplesAxisPlacement, SmallMultiplesAxisProperties,
+        SmallMultiplesAxisScale, SmallMultiplesOptions, SortDirection, Spacing, SparklineAxisBehavior,
+        SparklineVisualType, SparklinesOptions, SpatialStaticFile, SpecialValue, StaticFile, StaticFileS3SourceOptions,
+        StaticFileSource, StaticFileUrlSourceOptions, StringDefaultValues, StringFormatConfiguration, StringParameter,
+        StringParameterDeclaration, StringValueWhenUnsetConfiguration, StyledCellType, SubtotalOptions,
+        TableAggregatedFieldWells, TableBorderOptions, TableBorderStyle, TableCellConditionalFormatting,
+        TableCellImageScalingConfiguration, TableCellImageSizingConfiguration, TableCellStyle,
+        TableConditionalFormatting, TableConditionalFormattingOption, TableConfiguration, TableFieldCustomIconContent,
+        TableFieldCustomTextContent, TableFieldIconSetType, TableFieldImageConfiguration, TableFieldLinkConfiguration,
+        TableFieldLinkContentConfiguration, TableFieldOption, TableFieldOptions, TableFieldURLConfiguration,
+        TableFieldWells, TableInlineVisualization, TableOptions, TableOrientation, TablePaginatedReportOptions,
+        TablePinnedFieldOptions, TableRowConditionalFormatting, TableSideBorderOptions, TableSortConfiguration,
+        TableStyleTarget, TableTotalsPlacement, TableTotalsScrollStatus, TableUnaggregatedFieldWells, TableVisual,
+        TargetVisualOptions, TextAreaControlDisplayOptions, TextConditionalFormat, TextControlPlaceholderOptions,
+        TextFieldControlDisplayOptions, TextWrap, ThousandSeparatorOptions, TimeBasedForecastProperties,
+        TimeEqualityFilter, TimeGranularity, TimeRangeDrillDownFilter, TimeRangeFilter, TimeRangeFilterValue,
+        TooltipItem, TooltipTarget, TooltipTitleType, TopBottomComputationType, TopBottomFilter,
+        TopBottomMoversComputation, TopBottomRankedComputation, TopBottomSortOrder, TopicIdentifierDeclaration,
+        TopicReference, TotalAggregationComputation, TotalAggregationFunction, TotalAggregationOption, TotalOptions,
+        TransposedColumnType, TransposedTableOption, TreeMapAggregatedFieldWells, TreeMapFieldWells,
+        TreeMapSortConfiguration, TrendArrowOptions, URLTargetConfiguration, UnaggregatedField,
+        UniqueValuesComputation, ValidationStrategy, ValidationStrategyMode, ValueWhenUnsetOption,
+        VerticalTextAlignment, Visibility, VisibleRangeOptions, VisualCustomAction, VisualCustomActionOperation,
+        VisualCustomActionTrigger, VisualInteractionOptions, VisualInteractionOptionsContextMenuOption,
+        VisualInteractionOptionsVisualMenuOption, VisualPalette, VisualSubtitleLabelOptions, VisualTitleLabelOptions,
+        WaterfallChartAggregatedFieldWells, WaterfallChartColorConfiguration, WaterfallChartConfiguration,
+        WaterfallChartFieldWells, WaterfallChartGroupColorConfiguration, WaterfallChartOptions,
+        WaterfallChartSortConfiguration, WaterfallVisual, WhatIfPointScenario, WhatIfRangeScenario, WidgetStatus,
+        WordCloudAggregatedFieldWells, WordCloudChartConfiguration, WordCloudCloudLayout, WordCloudFieldWells,
+        WordCloudOptions, WordCloudSortConfiguration, WordCloudVisual, WordCloudWordCasing, WordCloudWordOrientation,
+        WordCloudWordPadding, WordCloudWordScaling,
     };
 
     /// `AnalysisDefinition` property type of `AWS::QuickSight::Analysis`.
@@ -3699,173 +3721,6 @@ pub mod analysis {
     }
 
     property_type!(AnalysisSourceTemplate);
-
-    /// `AssetOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AssetOptions {
-        /// CloudFormation: `Timezone`.
-        pub timezone: Option<Val<String>>,
-
-        /// CloudFormation: `WeekStart`.
-        pub week_start: Option<Val<DayOfTheWeek>>,
-    }
-
-    impl AssetOptions {
-        /// A new `AssetOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            timezone "Timezone": Val<String>;
-            week_start "WeekStart": Val<DayOfTheWeek>;
-        }
-    }
-
-    impl IntoValue for AssetOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Timezone", self.timezone);
-            put(&mut m, "WeekStart", self.week_start);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AssetOptions);
-
-    /// `AxisDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisDisplayOptions {
-        /// CloudFormation: `AxisLineVisibility`.
-        pub axis_line_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `AxisOffset`.
-        pub axis_offset: Option<Val<String>>,
-
-        /// CloudFormation: `DataOptions`.
-        pub data_options: Option<Val<AxisDataOptions>>,
-
-        /// CloudFormation: `GridLineVisibility`.
-        pub grid_line_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ScrollbarOptions`.
-        pub scrollbar_options: Option<Val<ScrollBarOptions>>,
-
-        /// CloudFormation: `TickLabelOptions`.
-        pub tick_label_options: Option<Val<AxisTickLabelOptions>>,
-    }
-
-    impl AxisDisplayOptions {
-        /// A new `AxisDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_line_visibility "AxisLineVisibility": Val<Visibility>;
-            axis_offset "AxisOffset": Val<String>;
-            data_options "DataOptions": Val<AxisDataOptions>;
-            grid_line_visibility "GridLineVisibility": Val<Visibility>;
-            scrollbar_options "ScrollbarOptions": Val<ScrollBarOptions>;
-            tick_label_options "TickLabelOptions": Val<AxisTickLabelOptions>;
-        }
-    }
-
-    impl IntoValue for AxisDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisLineVisibility", self.axis_line_visibility);
-            put(&mut m, "AxisOffset", self.axis_offset);
-            put(&mut m, "DataOptions", self.data_options);
-            put(&mut m, "GridLineVisibility", self.grid_line_visibility);
-            put(&mut m, "ScrollbarOptions", self.scrollbar_options);
-            put(&mut m, "TickLabelOptions", self.tick_label_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisDisplayOptions);
-
-    /// `AxisLabelOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisLabelOptions {
-        /// CloudFormation: `ApplyTo`.
-        pub apply_to: Option<Val<AxisLabelReferenceOptions>>,
-
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-    }
-
-    impl AxisLabelOptions {
-        /// A new `AxisLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            apply_to "ApplyTo": Val<AxisLabelReferenceOptions>;
-            custom_label "CustomLabel": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-        }
-    }
-
-    impl IntoValue for AxisLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ApplyTo", self.apply_to);
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisLabelOptions);
-
-    /// `AxisTickLabelOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisTickLabelOptions {
-        /// CloudFormation: `LabelOptions`.
-        pub label_options: Option<Val<LabelOptions>>,
-
-        /// CloudFormation: `RotationAngle`.
-        pub rotation_angle: Option<Val<f64>>,
-    }
-
-    impl AxisTickLabelOptions {
-        /// A new `AxisTickLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            label_options "LabelOptions": Val<LabelOptions>;
-            rotation_angle "RotationAngle": Val<f64>;
-        }
-    }
-
-    impl IntoValue for AxisTickLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LabelOptions", self.label_options);
-            put(&mut m, "RotationAngle", self.rotation_angle);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisTickLabelOptions);
 
     /// `BarChartConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
@@ -4287,177 +4142,6 @@ pub mod analysis {
 
     property_type!(BoxPlotVisual);
 
-    /// `CategoryFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct CategoryFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `Configuration` (required).
-        pub configuration: Val<CategoryFilterConfiguration>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-    }
-
-    impl CategoryFilter {
-        /// A new `CategoryFilter` from its required properties (`Column`, `Configuration`, `FilterId`).
-        pub fn new(
-            column: ColumnIdentifier,
-            configuration: CategoryFilterConfiguration,
-            filter_id: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                configuration: configuration.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-        }
-    }
-
-    impl IntoValue for CategoryFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("Configuration".into(), self.configuration.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CategoryFilter);
-
-    /// `CategoryInnerFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct CategoryInnerFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `Configuration` (required).
-        pub configuration: Val<CategoryFilterConfiguration>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-    }
-
-    impl CategoryInnerFilter {
-        /// A new `CategoryInnerFilter` from its required properties (`Column`, `Configuration`).
-        pub fn new(column: ColumnIdentifier, configuration: CategoryFilterConfiguration) -> Self {
-            Self {
-                column: column.into(),
-                configuration: configuration.into(),
-                default_filter_control_configuration: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-        }
-    }
-
-    impl IntoValue for CategoryInnerFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("Configuration".into(), self.configuration.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CategoryInnerFilter);
-
-    /// `ChartAxisLabelOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ChartAxisLabelOptions {
-        /// CloudFormation: `AxisLabelOptions`.
-        pub axis_label_options: Option<Val<Vec<AxisLabelOptions>>>,
-
-        /// CloudFormation: `SortIconVisibility`.
-        pub sort_icon_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl ChartAxisLabelOptions {
-        /// A new `ChartAxisLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_label_options "AxisLabelOptions": Val<Vec<AxisLabelOptions>>;
-            sort_icon_visibility "SortIconVisibility": Val<Visibility>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for ChartAxisLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisLabelOptions", self.axis_label_options);
-            put(&mut m, "SortIconVisibility", self.sort_icon_visibility);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ChartAxisLabelOptions);
-
-    /// `ColumnHierarchy` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ColumnHierarchy {
-        /// CloudFormation: `DateTimeHierarchy`.
-        pub date_time_hierarchy: Option<Val<DateTimeHierarchy>>,
-
-        /// CloudFormation: `ExplicitHierarchy`.
-        pub explicit_hierarchy: Option<Val<ExplicitHierarchy>>,
-
-        /// CloudFormation: `PredefinedHierarchy`.
-        pub predefined_hierarchy: Option<Val<PredefinedHierarchy>>,
-    }
-
-    impl ColumnHierarchy {
-        /// A new `ColumnHierarchy` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_hierarchy "DateTimeHierarchy": Val<DateTimeHierarchy>;
-            explicit_hierarchy "ExplicitHierarchy": Val<ExplicitHierarchy>;
-            predefined_hierarchy "PredefinedHierarchy": Val<PredefinedHierarchy>;
-        }
-    }
-
-    impl IntoValue for ColumnHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimeHierarchy", self.date_time_hierarchy);
-            put(&mut m, "ExplicitHierarchy", self.explicit_hierarchy);
-            put(&mut m, "PredefinedHierarchy", self.predefined_hierarchy);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ColumnHierarchy);
-
     /// `ComboChartConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
     pub struct ComboChartConfiguration {
@@ -4649,764 +4333,6 @@ pub mod analysis {
 
     property_type!(ComboChartVisual);
 
-    /// `CustomContentConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct CustomContentConfiguration {
-        /// CloudFormation: `ContentType`.
-        pub content_type: Option<Val<CustomContentType>>,
-
-        /// CloudFormation: `ContentUrl`.
-        pub content_url: Option<Val<String>>,
-
-        /// CloudFormation: `ImageScaling`.
-        pub image_scaling: Option<Val<CustomContentImageScalingConfiguration>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-    }
-
-    impl CustomContentConfiguration {
-        /// A new `CustomContentConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            content_type "ContentType": Val<CustomContentType>;
-            content_url "ContentUrl": Val<String>;
-            image_scaling "ImageScaling": Val<CustomContentImageScalingConfiguration>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-        }
-    }
-
-    impl IntoValue for CustomContentConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ContentType", self.content_type);
-            put(&mut m, "ContentUrl", self.content_url);
-            put(&mut m, "ImageScaling", self.image_scaling);
-            put(&mut m, "Interactions", self.interactions);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomContentConfiguration);
-
-    /// `CustomContentVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct CustomContentVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<CustomContentConfiguration>>,
-
-        /// CloudFormation: `DataSetIdentifier`.
-        pub data_set_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `TopicIdentifier`.
-        pub topic_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl CustomContentVisual {
-        /// A new `CustomContentVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                data_set_identifier: None,
-                subtitle: None,
-                title: None,
-                topic_identifier: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<CustomContentConfiguration>;
-            data_set_identifier "DataSetIdentifier": Val<String>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            topic_identifier "TopicIdentifier": Val<String>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for CustomContentVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "DataSetIdentifier", self.data_set_identifier);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "TopicIdentifier", self.topic_identifier);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomContentVisual);
-
-    /// `DataLabelOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DataLabelOptions {
-        /// CloudFormation: `CategoryLabelVisibility`.
-        pub category_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `DataLabelTypes`.
-        pub data_label_types: Option<Val<Vec<DataLabelType>>>,
-
-        /// CloudFormation: `LabelColor`.
-        pub label_color: Option<Val<String>>,
-
-        /// CloudFormation: `LabelContent`.
-        pub label_content: Option<Val<DataLabelContent>>,
-
-        /// CloudFormation: `LabelFontConfiguration`.
-        pub label_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `MeasureLabelVisibility`.
-        pub measure_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Overlap`.
-        pub overlap: Option<Val<DataLabelOverlap>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<DataLabelPosition>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl DataLabelOptions {
-        /// A new `DataLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
-            data_label_types "DataLabelTypes": Val<Vec<DataLabelType>>;
-            label_color "LabelColor": Val<String>;
-            label_content "LabelContent": Val<DataLabelContent>;
-            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
-            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
-            overlap "Overlap": Val<DataLabelOverlap>;
-            position "Position": Val<DataLabelPosition>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for DataLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
-            put(&mut m, "DataLabelTypes", self.data_label_types);
-            put(&mut m, "LabelColor", self.label_color);
-            put(&mut m, "LabelContent", self.label_content);
-            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
-            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
-            put(&mut m, "Overlap", self.overlap);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DataLabelOptions);
-
-    /// &lt;p&gt;Dataset reference.&lt;/p&gt;
-    #[derive(Debug, Clone)]
-    pub struct DataSetReference {
-        /// &lt;p&gt;Dataset Amazon Resource Name (ARN).&lt;/p&gt;
-        ///
-        /// CloudFormation: `DataSetArn` (required).
-        pub data_set_arn: Val<String>,
-
-        /// &lt;p&gt;Dataset placeholder.&lt;/p&gt;
-        ///
-        /// CloudFormation: `DataSetPlaceholder` (required).
-        pub data_set_placeholder: Val<String>,
-    }
-
-    impl DataSetReference {
-        /// A new `DataSetReference` from its required properties (`DataSetArn`, `DataSetPlaceholder`).
-        pub fn new(data_set_arn: impl Into<Val<String>>, data_set_placeholder: impl Into<Val<String>>) -> Self {
-            Self { data_set_arn: data_set_arn.into(), data_set_placeholder: data_set_placeholder.into() }
-        }
-    }
-
-    impl IntoValue for DataSetReference {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("DataSetArn".into(), self.data_set_arn.into_value());
-            m.insert("DataSetPlaceholder".into(), self.data_set_placeholder.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DataSetReference);
-
-    /// `DateTimeHierarchy` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct DateTimeHierarchy {
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl DateTimeHierarchy {
-        /// A new `DateTimeHierarchy` from its required properties (`HierarchyId`).
-        pub fn new(hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for DateTimeHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateTimeHierarchy);
-
-    /// `DateTimePickerControlDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DateTimePickerControlDisplayOptions {
-        /// CloudFormation: `DateIconVisibility`.
-        pub date_icon_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `DateTimeFormat`.
-        pub date_time_format: Option<Val<String>>,
-
-        /// CloudFormation: `HelperTextVisibility`.
-        pub helper_text_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl DateTimePickerControlDisplayOptions {
-        /// A new `DateTimePickerControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_icon_visibility "DateIconVisibility": Val<Visibility>;
-            date_time_format "DateTimeFormat": Val<String>;
-            helper_text_visibility "HelperTextVisibility": Val<Visibility>;
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for DateTimePickerControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateIconVisibility", self.date_icon_visibility);
-            put(&mut m, "DateTimeFormat", self.date_time_format);
-            put(&mut m, "HelperTextVisibility", self.helper_text_visibility);
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateTimePickerControlDisplayOptions);
-
-    /// `DefaultDateTimePickerControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultDateTimePickerControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
-    }
-
-    impl DefaultDateTimePickerControlOptions {
-        /// A new `DefaultDateTimePickerControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-            r#type "Type": Val<SheetControlDateTimePickerType>;
-        }
-    }
-
-    impl IntoValue for DefaultDateTimePickerControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultDateTimePickerControlOptions);
-
-    /// `DefaultFilterControlConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct DefaultFilterControlConfiguration {
-        /// CloudFormation: `ControlOptions` (required).
-        pub control_options: Val<DefaultFilterControlOptions>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl DefaultFilterControlConfiguration {
-        /// A new `DefaultFilterControlConfiguration` from its required properties (`ControlOptions`, `Title`).
-        pub fn new(control_options: DefaultFilterControlOptions, title: impl Into<Val<String>>) -> Self {
-            Self { control_options: control_options.into(), title: title.into() }
-        }
-    }
-
-    impl IntoValue for DefaultFilterControlConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ControlOptions".into(), self.control_options.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterControlConfiguration);
-
-    /// `DefaultFilterControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterControlOptions {
-        /// CloudFormation: `DefaultDateTimePickerOptions`.
-        pub default_date_time_picker_options: Option<Val<DefaultDateTimePickerControlOptions>>,
-
-        /// CloudFormation: `DefaultDropdownOptions`.
-        pub default_dropdown_options: Option<Val<DefaultFilterDropDownControlOptions>>,
-
-        /// CloudFormation: `DefaultListOptions`.
-        pub default_list_options: Option<Val<DefaultFilterListControlOptions>>,
-
-        /// CloudFormation: `DefaultRelativeDateTimeOptions`.
-        pub default_relative_date_time_options: Option<Val<DefaultRelativeDateTimeControlOptions>>,
-
-        /// CloudFormation: `DefaultSliderOptions`.
-        pub default_slider_options: Option<Val<DefaultSliderControlOptions>>,
-
-        /// CloudFormation: `DefaultTextAreaOptions`.
-        pub default_text_area_options: Option<Val<DefaultTextAreaControlOptions>>,
-
-        /// CloudFormation: `DefaultTextFieldOptions`.
-        pub default_text_field_options: Option<Val<DefaultTextFieldControlOptions>>,
-    }
-
-    impl DefaultFilterControlOptions {
-        /// A new `DefaultFilterControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            default_date_time_picker_options "DefaultDateTimePickerOptions": Val<DefaultDateTimePickerControlOptions>;
-            default_dropdown_options "DefaultDropdownOptions": Val<DefaultFilterDropDownControlOptions>;
-            default_list_options "DefaultListOptions": Val<DefaultFilterListControlOptions>;
-            default_relative_date_time_options "DefaultRelativeDateTimeOptions": Val<DefaultRelativeDateTimeControlOptions>;
-            default_slider_options "DefaultSliderOptions": Val<DefaultSliderControlOptions>;
-            default_text_area_options "DefaultTextAreaOptions": Val<DefaultTextAreaControlOptions>;
-            default_text_field_options "DefaultTextFieldOptions": Val<DefaultTextFieldControlOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DefaultDateTimePickerOptions", self.default_date_time_picker_options);
-            put(&mut m, "DefaultDropdownOptions", self.default_dropdown_options);
-            put(&mut m, "DefaultListOptions", self.default_list_options);
-            put(&mut m, "DefaultRelativeDateTimeOptions", self.default_relative_date_time_options);
-            put(&mut m, "DefaultSliderOptions", self.default_slider_options);
-            put(&mut m, "DefaultTextAreaOptions", self.default_text_area_options);
-            put(&mut m, "DefaultTextFieldOptions", self.default_text_field_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterControlOptions);
-
-    /// `DefaultFilterDropDownControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterDropDownControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl DefaultFilterDropDownControlOptions {
-        /// A new `DefaultFilterDropDownControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterDropDownControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "SelectableValues", self.selectable_values);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterDropDownControlOptions);
-
-    /// `DefaultFilterListControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterListControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl DefaultFilterListControlOptions {
-        /// A new `DefaultFilterListControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterListControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "SelectableValues", self.selectable_values);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterListControlOptions);
-
-    /// `DefaultRelativeDateTimeControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultRelativeDateTimeControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
-    }
-
-    impl DefaultRelativeDateTimeControlOptions {
-        /// A new `DefaultRelativeDateTimeControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultRelativeDateTimeControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultRelativeDateTimeControlOptions);
-
-    /// `DefaultSliderControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct DefaultSliderControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlSliderType>>,
-    }
-
-    impl DefaultSliderControlOptions {
-        /// A new `DefaultSliderControlOptions` from its required properties (`MaximumValue`, `MinimumValue`, `StepSize`).
-        pub fn new(
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            step_size: impl Into<Val<f64>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                step_size: step_size.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-            r#type "Type": Val<SheetControlSliderType>;
-        }
-    }
-
-    impl IntoValue for DefaultSliderControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultSliderControlOptions);
-
-    /// `DefaultTextAreaControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultTextAreaControlOptions {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-    }
-
-    impl DefaultTextAreaControlOptions {
-        /// A new `DefaultTextAreaControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultTextAreaControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultTextAreaControlOptions);
-
-    /// `DefaultTextFieldControlOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultTextFieldControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-    }
-
-    impl DefaultTextFieldControlOptions {
-        /// A new `DefaultTextFieldControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultTextFieldControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultTextFieldControlOptions);
-
-    /// `DrillDownFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DrillDownFilter {
-        /// CloudFormation: `CategoryFilter`.
-        pub category_filter: Option<Val<CategoryDrillDownFilter>>,
-
-        /// CloudFormation: `NumericEqualityFilter`.
-        pub numeric_equality_filter: Option<Val<NumericEqualityDrillDownFilter>>,
-
-        /// CloudFormation: `TimeRangeFilter`.
-        pub time_range_filter: Option<Val<TimeRangeDrillDownFilter>>,
-    }
-
-    impl DrillDownFilter {
-        /// A new `DrillDownFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_filter "CategoryFilter": Val<CategoryDrillDownFilter>;
-            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityDrillDownFilter>;
-            time_range_filter "TimeRangeFilter": Val<TimeRangeDrillDownFilter>;
-        }
-    }
-
-    impl IntoValue for DrillDownFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryFilter", self.category_filter);
-            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
-            put(&mut m, "TimeRangeFilter", self.time_range_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DrillDownFilter);
-
-    /// `DropDownControlDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DropDownControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl DropDownControlDisplayOptions {
-        /// A new `DropDownControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for DropDownControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DropDownControlDisplayOptions);
-
     /// `Entity` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
     pub struct Entity {
@@ -5436,43 +4362,6 @@ pub mod analysis {
     }
 
     property_type!(Entity);
-
-    /// `ExplicitHierarchy` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ExplicitHierarchy {
-        /// CloudFormation: `Columns` (required).
-        pub columns: Val<Vec<ColumnIdentifier>>,
-
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl ExplicitHierarchy {
-        /// A new `ExplicitHierarchy` from its required properties (`Columns`, `HierarchyId`).
-        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for ExplicitHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Columns".into(), self.columns.into_value());
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ExplicitHierarchy);
 
     /// `FilledMapConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
@@ -5605,729 +4494,6 @@ pub mod analysis {
     }
 
     property_type!(FilledMapVisual);
-
-    /// `Filter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct Filter {
-        /// CloudFormation: `CategoryFilter`.
-        pub category_filter: Option<Val<CategoryFilter>>,
-
-        /// CloudFormation: `NestedFilter`.
-        pub nested_filter: Option<Val<NestedFilter>>,
-
-        /// CloudFormation: `NumericEqualityFilter`.
-        pub numeric_equality_filter: Option<Val<NumericEqualityFilter>>,
-
-        /// CloudFormation: `NumericRangeFilter`.
-        pub numeric_range_filter: Option<Val<NumericRangeFilter>>,
-
-        /// CloudFormation: `RelativeDatesFilter`.
-        pub relative_dates_filter: Option<Val<RelativeDatesFilter>>,
-
-        /// CloudFormation: `TimeEqualityFilter`.
-        pub time_equality_filter: Option<Val<TimeEqualityFilter>>,
-
-        /// CloudFormation: `TimeRangeFilter`.
-        pub time_range_filter: Option<Val<TimeRangeFilter>>,
-
-        /// CloudFormation: `TopBottomFilter`.
-        pub top_bottom_filter: Option<Val<TopBottomFilter>>,
-    }
-
-    impl Filter {
-        /// A new `Filter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_filter "CategoryFilter": Val<CategoryFilter>;
-            nested_filter "NestedFilter": Val<NestedFilter>;
-            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityFilter>;
-            numeric_range_filter "NumericRangeFilter": Val<NumericRangeFilter>;
-            relative_dates_filter "RelativeDatesFilter": Val<RelativeDatesFilter>;
-            time_equality_filter "TimeEqualityFilter": Val<TimeEqualityFilter>;
-            time_range_filter "TimeRangeFilter": Val<TimeRangeFilter>;
-            top_bottom_filter "TopBottomFilter": Val<TopBottomFilter>;
-        }
-    }
-
-    impl IntoValue for Filter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryFilter", self.category_filter);
-            put(&mut m, "NestedFilter", self.nested_filter);
-            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
-            put(&mut m, "NumericRangeFilter", self.numeric_range_filter);
-            put(&mut m, "RelativeDatesFilter", self.relative_dates_filter);
-            put(&mut m, "TimeEqualityFilter", self.time_equality_filter);
-            put(&mut m, "TimeRangeFilter", self.time_range_filter);
-            put(&mut m, "TopBottomFilter", self.top_bottom_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Filter);
-
-    /// `FilterControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FilterControl {
-        /// CloudFormation: `CrossSheet`.
-        pub cross_sheet: Option<Val<FilterCrossSheetControl>>,
-
-        /// CloudFormation: `DateTimePicker`.
-        pub date_time_picker: Option<Val<FilterDateTimePickerControl>>,
-
-        /// CloudFormation: `Dropdown`.
-        pub dropdown: Option<Val<FilterDropDownControl>>,
-
-        /// CloudFormation: `List`.
-        pub list: Option<Val<FilterListControl>>,
-
-        /// CloudFormation: `RelativeDateTime`.
-        pub relative_date_time: Option<Val<FilterRelativeDateTimeControl>>,
-
-        /// CloudFormation: `Slider`.
-        pub slider: Option<Val<FilterSliderControl>>,
-
-        /// CloudFormation: `TextArea`.
-        pub text_area: Option<Val<FilterTextAreaControl>>,
-
-        /// CloudFormation: `TextField`.
-        pub text_field: Option<Val<FilterTextFieldControl>>,
-    }
-
-    impl FilterControl {
-        /// A new `FilterControl` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cross_sheet "CrossSheet": Val<FilterCrossSheetControl>;
-            date_time_picker "DateTimePicker": Val<FilterDateTimePickerControl>;
-            dropdown "Dropdown": Val<FilterDropDownControl>;
-            list "List": Val<FilterListControl>;
-            relative_date_time "RelativeDateTime": Val<FilterRelativeDateTimeControl>;
-            slider "Slider": Val<FilterSliderControl>;
-            text_area "TextArea": Val<FilterTextAreaControl>;
-            text_field "TextField": Val<FilterTextFieldControl>;
-        }
-    }
-
-    impl IntoValue for FilterControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CrossSheet", self.cross_sheet);
-            put(&mut m, "DateTimePicker", self.date_time_picker);
-            put(&mut m, "Dropdown", self.dropdown);
-            put(&mut m, "List", self.list);
-            put(&mut m, "RelativeDateTime", self.relative_date_time);
-            put(&mut m, "Slider", self.slider);
-            put(&mut m, "TextArea", self.text_area);
-            put(&mut m, "TextField", self.text_field);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterControl);
-
-    /// `FilterDateTimePickerControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterDateTimePickerControl {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
-    }
-
-    impl FilterDateTimePickerControl {
-        /// A new `FilterDateTimePickerControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-            r#type "Type": Val<SheetControlDateTimePickerType>;
-        }
-    }
-
-    impl IntoValue for FilterDateTimePickerControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterDateTimePickerControl);
-
-    /// `FilterDropDownControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterDropDownControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl FilterDropDownControl {
-        /// A new `FilterDropDownControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                selectable_values: None,
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for FilterDropDownControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterDropDownControl);
-
-    /// `FilterGroup` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterGroup {
-        /// CloudFormation: `CrossDataset` (required).
-        pub cross_dataset: Val<CrossDatasetTypes>,
-
-        /// CloudFormation: `FilterGroupId` (required).
-        pub filter_group_id: Val<String>,
-
-        /// CloudFormation: `Filters` (required).
-        pub filters: Val<Vec<Filter>>,
-
-        /// CloudFormation: `ScopeConfiguration` (required).
-        pub scope_configuration: Val<FilterScopeConfiguration>,
-
-        /// CloudFormation: `Status`.
-        pub status: Option<Val<WidgetStatus>>,
-    }
-
-    impl FilterGroup {
-        /// A new `FilterGroup` from its required properties (`CrossDataset`, `FilterGroupId`, `Filters`,
-        /// `ScopeConfiguration`).
-        pub fn new(
-            cross_dataset: impl Into<Val<CrossDatasetTypes>>,
-            filter_group_id: impl Into<Val<String>>,
-            filters: impl Into<Val<Vec<Filter>>>,
-            scope_configuration: FilterScopeConfiguration,
-        ) -> Self {
-            Self {
-                cross_dataset: cross_dataset.into(),
-                filter_group_id: filter_group_id.into(),
-                filters: filters.into(),
-                scope_configuration: scope_configuration.into(),
-                status: None,
-            }
-        }
-
-        setters! {
-            status "Status": Val<WidgetStatus>;
-        }
-    }
-
-    impl IntoValue for FilterGroup {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("CrossDataset".into(), self.cross_dataset.into_value());
-            m.insert("FilterGroupId".into(), self.filter_group_id.into_value());
-            m.insert("Filters".into(), self.filters.into_value());
-            m.insert("ScopeConfiguration".into(), self.scope_configuration.into_value());
-            put(&mut m, "Status", self.status);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterGroup);
-
-    /// `FilterListControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterListControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl FilterListControl {
-        /// A new `FilterListControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                selectable_values: None,
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for FilterListControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterListControl);
-
-    /// `FilterRelativeDateTimeControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterRelativeDateTimeControl {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterRelativeDateTimeControl {
-        /// A new `FilterRelativeDateTimeControl` from its required properties (`FilterControlId`, `SourceFilterId`,
-        /// `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterRelativeDateTimeControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterRelativeDateTimeControl);
-
-    /// `FilterSliderControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterSliderControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlSliderType>>,
-    }
-
-    impl FilterSliderControl {
-        /// A new `FilterSliderControl` from its required properties (`FilterControlId`, `MaximumValue`, `MinimumValue`,
-        /// `SourceFilterId`, `StepSize`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            source_filter_id: impl Into<Val<String>>,
-            step_size: impl Into<Val<f64>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                source_filter_id: source_filter_id.into(),
-                step_size: step_size.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-            r#type "Type": Val<SheetControlSliderType>;
-        }
-    }
-
-    impl IntoValue for FilterSliderControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterSliderControl);
-
-    /// `FilterTextAreaControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterTextAreaControl {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterTextAreaControl {
-        /// A new `FilterTextAreaControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                delimiter: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterTextAreaControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterTextAreaControl);
-
-    /// `FilterTextFieldControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct FilterTextFieldControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterTextFieldControl {
-        /// A new `FilterTextFieldControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterTextFieldControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterTextFieldControl);
-
-    /// `FontConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FontConfiguration {
-        /// CloudFormation: `FontColor`.
-        pub font_color: Option<Val<String>>,
-
-        /// CloudFormation: `FontDecoration`.
-        pub font_decoration: Option<Val<FontDecoration>>,
-
-        /// &lt;p&gt;The font family that you want to use.&lt;/p&gt;
-        ///
-        /// CloudFormation: `FontFamily`.
-        pub font_family: Option<Val<String>>,
-
-        /// CloudFormation: `FontSize`.
-        pub font_size: Option<Val<FontSize>>,
-
-        /// CloudFormation: `FontStyle`.
-        pub font_style: Option<Val<FontStyle>>,
-
-        /// CloudFormation: `FontWeight`.
-        pub font_weight: Option<Val<FontWeight>>,
-    }
-
-    impl FontConfiguration {
-        /// A new `FontConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            font_color "FontColor": Val<String>;
-            font_decoration "FontDecoration": Val<FontDecoration>;
-            font_family "FontFamily": Val<String>;
-            font_size "FontSize": Val<FontSize>;
-            font_style "FontStyle": Val<FontStyle>;
-            font_weight "FontWeight": Val<FontWeight>;
-        }
-    }
-
-    impl IntoValue for FontConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FontColor", self.font_color);
-            put(&mut m, "FontDecoration", self.font_decoration);
-            put(&mut m, "FontFamily", self.font_family);
-            put(&mut m, "FontSize", self.font_size);
-            put(&mut m, "FontStyle", self.font_style);
-            put(&mut m, "FontWeight", self.font_weight);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FontConfiguration);
-
-    /// `FontSize` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FontSize {
-        /// &lt;p&gt;The font size that you want to use in px.&lt;/p&gt;
-        ///
-        /// CloudFormation: `Absolute`.
-        pub absolute: Option<Val<String>>,
-
-        /// CloudFormation: `Relative`.
-        pub relative: Option<Val<RelativeFontSize>>,
-    }
-
-    impl FontSize {
-        /// A new `FontSize` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            absolute "Absolute": Val<String>;
-            relative "Relative": Val<RelativeFontSize>;
-        }
-    }
-
-    impl IntoValue for FontSize {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Absolute", self.absolute);
-            put(&mut m, "Relative", self.relative);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FontSize);
 
     /// `FreeFormLayoutConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone)]
@@ -6486,48 +4652,6 @@ pub mod analysis {
 
     property_type!(FreeFormLayoutElement);
 
-    /// `FreeFormLayoutElementBorderStyle` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FreeFormLayoutElementBorderStyle {
-        /// CloudFormation: `Color`.
-        pub color: Option<Val<String>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String to encapsulate the most generic way Width can be formatted with whatever units (px, em etc)
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl FreeFormLayoutElementBorderStyle {
-        /// A new `FreeFormLayoutElementBorderStyle` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            color "Color": Val<String>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for FreeFormLayoutElementBorderStyle {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Color", self.color);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FreeFormLayoutElementBorderStyle);
-
     /// `FreeFormSectionLayoutConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone)]
     pub struct FreeFormSectionLayoutConfiguration {
@@ -6617,66 +4741,6 @@ pub mod analysis {
     }
 
     property_type!(FunnelChartConfiguration);
-
-    /// `FunnelChartDataLabelOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FunnelChartDataLabelOptions {
-        /// CloudFormation: `CategoryLabelVisibility`.
-        pub category_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `LabelColor`.
-        pub label_color: Option<Val<String>>,
-
-        /// CloudFormation: `LabelFontConfiguration`.
-        pub label_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `MeasureDataLabelStyle`.
-        pub measure_data_label_style: Option<Val<FunnelChartMeasureDataLabelStyle>>,
-
-        /// CloudFormation: `MeasureLabelVisibility`.
-        pub measure_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<DataLabelPosition>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl FunnelChartDataLabelOptions {
-        /// A new `FunnelChartDataLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
-            label_color "LabelColor": Val<String>;
-            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
-            measure_data_label_style "MeasureDataLabelStyle": Val<FunnelChartMeasureDataLabelStyle>;
-            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
-            position "Position": Val<DataLabelPosition>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for FunnelChartDataLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
-            put(&mut m, "LabelColor", self.label_color);
-            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
-            put(&mut m, "MeasureDataLabelStyle", self.measure_data_label_style);
-            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FunnelChartDataLabelOptions);
 
     /// `FunnelChartVisual` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone)]
@@ -6803,56 +4867,6 @@ pub mod analysis {
     }
 
     property_type!(GaugeChartConfiguration);
-
-    /// `GaugeChartOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct GaugeChartOptions {
-        /// CloudFormation: `Arc`.
-        pub arc: Option<Val<ArcConfiguration>>,
-
-        /// CloudFormation: `ArcAxis`.
-        pub arc_axis: Option<Val<ArcAxisConfiguration>>,
-
-        /// CloudFormation: `Comparison`.
-        pub comparison: Option<Val<ComparisonConfiguration>>,
-
-        /// CloudFormation: `PrimaryValueDisplayType`.
-        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
-
-        /// CloudFormation: `PrimaryValueFontConfiguration`.
-        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
-    }
-
-    impl GaugeChartOptions {
-        /// A new `GaugeChartOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            arc "Arc": Val<ArcConfiguration>;
-            arc_axis "ArcAxis": Val<ArcAxisConfiguration>;
-            comparison "Comparison": Val<ComparisonConfiguration>;
-            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
-            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
-        }
-    }
-
-    impl IntoValue for GaugeChartOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Arc", self.arc);
-            put(&mut m, "ArcAxis", self.arc_axis);
-            put(&mut m, "Comparison", self.comparison);
-            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
-            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(GaugeChartOptions);
 
     /// `GaugeChartVisual` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone)]
@@ -7613,375 +5627,6 @@ pub mod analysis {
 
     property_type!(HistogramVisual);
 
-    /// `InnerFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct InnerFilter {
-        /// CloudFormation: `CategoryInnerFilter`.
-        pub category_inner_filter: Option<Val<CategoryInnerFilter>>,
-    }
-
-    impl InnerFilter {
-        /// A new `InnerFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_inner_filter "CategoryInnerFilter": Val<CategoryInnerFilter>;
-        }
-    }
-
-    impl IntoValue for InnerFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryInnerFilter", self.category_inner_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InnerFilter);
-
-    /// `InsightConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct InsightConfiguration {
-        /// CloudFormation: `Computations`.
-        pub computations: Option<Val<Vec<Computation>>>,
-
-        /// CloudFormation: `CustomNarrative`.
-        pub custom_narrative: Option<Val<CustomNarrativeOptions>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-    }
-
-    impl InsightConfiguration {
-        /// A new `InsightConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            computations "Computations": Val<Vec<Computation>>;
-            custom_narrative "CustomNarrative": Val<CustomNarrativeOptions>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-        }
-    }
-
-    impl IntoValue for InsightConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Computations", self.computations);
-            put(&mut m, "CustomNarrative", self.custom_narrative);
-            put(&mut m, "Interactions", self.interactions);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InsightConfiguration);
-
-    /// `InsightVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct InsightVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `DataSetIdentifier`.
-        pub data_set_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `InsightConfiguration`.
-        pub insight_configuration: Option<Val<InsightConfiguration>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `TopicIdentifier`.
-        pub topic_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl InsightVisual {
-        /// A new `InsightVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                data_set_identifier: None,
-                insight_configuration: None,
-                subtitle: None,
-                title: None,
-                topic_identifier: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            data_set_identifier "DataSetIdentifier": Val<String>;
-            insight_configuration "InsightConfiguration": Val<InsightConfiguration>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            topic_identifier "TopicIdentifier": Val<String>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for InsightVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "DataSetIdentifier", self.data_set_identifier);
-            put(&mut m, "InsightConfiguration", self.insight_configuration);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "TopicIdentifier", self.topic_identifier);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InsightVisual);
-
-    /// `KPIConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct KPIConfiguration {
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<KPIFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `KPIOptions`.
-        pub kpi_options: Option<Val<KPIOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<KPISortConfiguration>>,
-    }
-
-    impl KPIConfiguration {
-        /// A new `KPIConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_wells "FieldWells": Val<KPIFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            kpi_options "KPIOptions": Val<KPIOptions>;
-            sort_configuration "SortConfiguration": Val<KPISortConfiguration>;
-        }
-    }
-
-    impl IntoValue for KPIConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "KPIOptions", self.kpi_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KPIConfiguration);
-
-    /// `KPIOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct KPIOptions {
-        /// CloudFormation: `Comparison`.
-        pub comparison: Option<Val<ComparisonConfiguration>>,
-
-        /// CloudFormation: `PrimaryValueDisplayType`.
-        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
-
-        /// CloudFormation: `PrimaryValueFontConfiguration`.
-        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `ProgressBar`.
-        pub progress_bar: Option<Val<ProgressBarOptions>>,
-
-        /// CloudFormation: `SecondaryValue`.
-        pub secondary_value: Option<Val<SecondaryValueOptions>>,
-
-        /// CloudFormation: `SecondaryValueFontConfiguration`.
-        pub secondary_value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Sparkline`.
-        pub sparkline: Option<Val<KPISparklineOptions>>,
-
-        /// CloudFormation: `TrendArrows`.
-        pub trend_arrows: Option<Val<TrendArrowOptions>>,
-
-        /// CloudFormation: `VisualLayoutOptions`.
-        pub visual_layout_options: Option<Val<KPIVisualLayoutOptions>>,
-    }
-
-    impl KPIOptions {
-        /// A new `KPIOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            comparison "Comparison": Val<ComparisonConfiguration>;
-            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
-            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
-            progress_bar "ProgressBar": Val<ProgressBarOptions>;
-            secondary_value "SecondaryValue": Val<SecondaryValueOptions>;
-            secondary_value_font_configuration "SecondaryValueFontConfiguration": Val<FontConfiguration>;
-            sparkline "Sparkline": Val<KPISparklineOptions>;
-            trend_arrows "TrendArrows": Val<TrendArrowOptions>;
-            visual_layout_options "VisualLayoutOptions": Val<KPIVisualLayoutOptions>;
-        }
-    }
-
-    impl IntoValue for KPIOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Comparison", self.comparison);
-            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
-            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
-            put(&mut m, "ProgressBar", self.progress_bar);
-            put(&mut m, "SecondaryValue", self.secondary_value);
-            put(&mut m, "SecondaryValueFontConfiguration", self.secondary_value_font_configuration);
-            put(&mut m, "Sparkline", self.sparkline);
-            put(&mut m, "TrendArrows", self.trend_arrows);
-            put(&mut m, "VisualLayoutOptions", self.visual_layout_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KPIOptions);
-
-    /// `KPIVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct KPIVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<KPIConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `ConditionalFormatting`.
-        pub conditional_formatting: Option<Val<KPIConditionalFormatting>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl KPIVisual {
-        /// A new `KPIVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                conditional_formatting: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<KPIConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            conditional_formatting "ConditionalFormatting": Val<KPIConditionalFormatting>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for KPIVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KPIVisual);
-
-    /// `LabelOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LabelOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl LabelOptions {
-        /// A new `LabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for LabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LabelOptions);
-
     /// `LayerMapVisual` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone)]
     pub struct LayerMapVisual {
@@ -8112,65 +5757,6 @@ pub mod analysis {
     }
 
     property_type!(LayoutConfiguration);
-
-    /// `LegendOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LegendOptions {
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Height`.
-        pub height: Option<Val<String>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<LegendPosition>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<LabelOptions>>,
-
-        /// CloudFormation: `ValueFontConfiguration`.
-        pub value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl LegendOptions {
-        /// A new `LegendOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            height "Height": Val<String>;
-            position "Position": Val<LegendPosition>;
-            title "Title": Val<LabelOptions>;
-            value_font_configuration "ValueFontConfiguration": Val<FontConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for LegendOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Height", self.height);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "ValueFontConfiguration", self.value_font_configuration);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LegendOptions);
 
     /// `LineChartConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
@@ -8368,841 +5954,6 @@ pub mod analysis {
 
     property_type!(LineChartVisual);
 
-    /// `LineSeriesAxisDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LineSeriesAxisDisplayOptions {
-        /// CloudFormation: `AxisOptions`.
-        pub axis_options: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `MissingDataConfigurations`.
-        pub missing_data_configurations: Option<Val<Vec<MissingDataConfiguration>>>,
-    }
-
-    impl LineSeriesAxisDisplayOptions {
-        /// A new `LineSeriesAxisDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_options "AxisOptions": Val<AxisDisplayOptions>;
-            missing_data_configurations "MissingDataConfigurations": Val<Vec<MissingDataConfiguration>>;
-        }
-    }
-
-    impl IntoValue for LineSeriesAxisDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisOptions", self.axis_options);
-            put(&mut m, "MissingDataConfigurations", self.missing_data_configurations);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LineSeriesAxisDisplayOptions);
-
-    /// `ListControlDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ListControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `SearchOptions`.
-        pub search_options: Option<Val<ListControlSearchOptions>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl ListControlDisplayOptions {
-        /// A new `ListControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            search_options "SearchOptions": Val<ListControlSearchOptions>;
-            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for ListControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "SearchOptions", self.search_options);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ListControlDisplayOptions);
-
-    /// `NestedFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct NestedFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeInnerSet` (required).
-        pub include_inner_set: Val<bool>,
-
-        /// CloudFormation: `InnerFilter` (required).
-        pub inner_filter: Val<InnerFilter>,
-    }
-
-    impl NestedFilter {
-        /// A new `NestedFilter` from its required properties (`Column`, `FilterId`, `IncludeInnerSet`, `InnerFilter`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            include_inner_set: impl Into<Val<bool>>,
-            inner_filter: InnerFilter,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                filter_id: filter_id.into(),
-                include_inner_set: include_inner_set.into(),
-                inner_filter: inner_filter.into(),
-            }
-        }
-    }
-
-    impl IntoValue for NestedFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            m.insert("IncludeInnerSet".into(), self.include_inner_set.into_value());
-            m.insert("InnerFilter".into(), self.inner_filter.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NestedFilter);
-
-    /// `NumericEqualityFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct NumericEqualityFilter {
-        /// CloudFormation: `AggregationFunction`.
-        pub aggregation_function: Option<Val<AggregationFunction>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `MatchOperator` (required).
-        pub match_operator: Val<NumericEqualityMatchOperator>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<f64>>,
-    }
-
-    impl NumericEqualityFilter {
-        /// A new `NumericEqualityFilter` from its required properties (`Column`, `FilterId`, `MatchOperator`,
-        /// `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            match_operator: impl Into<Val<NumericEqualityMatchOperator>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                aggregation_function: None,
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                match_operator: match_operator.into(),
-                null_option: null_option.into(),
-                parameter_name: None,
-                select_all_options: None,
-                value: None,
-            }
-        }
-
-        setters! {
-            aggregation_function "AggregationFunction": Val<AggregationFunction>;
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            parameter_name "ParameterName": Val<String>;
-            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
-            value "Value": Val<f64>;
-        }
-    }
-
-    impl IntoValue for NumericEqualityFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AggregationFunction", self.aggregation_function);
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            m.insert("MatchOperator".into(), self.match_operator.into_value());
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumericEqualityFilter);
-
-    /// `NumericRangeFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct NumericRangeFilter {
-        /// CloudFormation: `AggregationFunction`.
-        pub aggregation_function: Option<Val<AggregationFunction>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeMaximum`.
-        pub include_maximum: Option<Val<bool>>,
-
-        /// CloudFormation: `IncludeMinimum`.
-        pub include_minimum: Option<Val<bool>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `RangeMaximum`.
-        pub range_maximum: Option<Val<NumericRangeFilterValue>>,
-
-        /// CloudFormation: `RangeMinimum`.
-        pub range_minimum: Option<Val<NumericRangeFilterValue>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
-    }
-
-    impl NumericRangeFilter {
-        /// A new `NumericRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                aggregation_function: None,
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                include_maximum: None,
-                include_minimum: None,
-                null_option: null_option.into(),
-                range_maximum: None,
-                range_minimum: None,
-                select_all_options: None,
-            }
-        }
-
-        setters! {
-            aggregation_function "AggregationFunction": Val<AggregationFunction>;
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            include_maximum "IncludeMaximum": Val<bool>;
-            include_minimum "IncludeMinimum": Val<bool>;
-            range_maximum "RangeMaximum": Val<NumericRangeFilterValue>;
-            range_minimum "RangeMinimum": Val<NumericRangeFilterValue>;
-            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
-        }
-    }
-
-    impl IntoValue for NumericRangeFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AggregationFunction", self.aggregation_function);
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "IncludeMaximum", self.include_maximum);
-            put(&mut m, "IncludeMinimum", self.include_minimum);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "RangeMaximum", self.range_maximum);
-            put(&mut m, "RangeMinimum", self.range_minimum);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumericRangeFilter);
-
-    /// `PanelConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PanelConfiguration {
-        /// CloudFormation: `BackgroundColor`.
-        pub background_color: Option<Val<String>>,
-
-        /// CloudFormation: `BackgroundVisibility`.
-        pub background_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `BorderColor`.
-        pub border_color: Option<Val<String>>,
-
-        /// CloudFormation: `BorderStyle`.
-        pub border_style: Option<Val<PanelBorderStyle>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `BorderThickness`.
-        pub border_thickness: Option<Val<String>>,
-
-        /// CloudFormation: `BorderVisibility`.
-        pub border_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `GutterSpacing`.
-        pub gutter_spacing: Option<Val<String>>,
-
-        /// CloudFormation: `GutterVisibility`.
-        pub gutter_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<PanelTitleOptions>>,
-    }
-
-    impl PanelConfiguration {
-        /// A new `PanelConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            background_color "BackgroundColor": Val<String>;
-            background_visibility "BackgroundVisibility": Val<Visibility>;
-            border_color "BorderColor": Val<String>;
-            border_style "BorderStyle": Val<PanelBorderStyle>;
-            border_thickness "BorderThickness": Val<String>;
-            border_visibility "BorderVisibility": Val<Visibility>;
-            gutter_spacing "GutterSpacing": Val<String>;
-            gutter_visibility "GutterVisibility": Val<Visibility>;
-            title "Title": Val<PanelTitleOptions>;
-        }
-    }
-
-    impl IntoValue for PanelConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BackgroundColor", self.background_color);
-            put(&mut m, "BackgroundVisibility", self.background_visibility);
-            put(&mut m, "BorderColor", self.border_color);
-            put(&mut m, "BorderStyle", self.border_style);
-            put(&mut m, "BorderThickness", self.border_thickness);
-            put(&mut m, "BorderVisibility", self.border_visibility);
-            put(&mut m, "GutterSpacing", self.gutter_spacing);
-            put(&mut m, "GutterVisibility", self.gutter_visibility);
-            put(&mut m, "Title", self.title);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PanelConfiguration);
-
-    /// `PanelTitleOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PanelTitleOptions {
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `HorizontalTextAlignment`.
-        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl PanelTitleOptions {
-        /// A new `PanelTitleOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for PanelTitleOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PanelTitleOptions);
-
-    /// `ParameterControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ParameterControl {
-        /// CloudFormation: `DateTimePicker`.
-        pub date_time_picker: Option<Val<ParameterDateTimePickerControl>>,
-
-        /// CloudFormation: `Dropdown`.
-        pub dropdown: Option<Val<ParameterDropDownControl>>,
-
-        /// CloudFormation: `List`.
-        pub list: Option<Val<ParameterListControl>>,
-
-        /// CloudFormation: `Slider`.
-        pub slider: Option<Val<ParameterSliderControl>>,
-
-        /// CloudFormation: `TextArea`.
-        pub text_area: Option<Val<ParameterTextAreaControl>>,
-
-        /// CloudFormation: `TextField`.
-        pub text_field: Option<Val<ParameterTextFieldControl>>,
-    }
-
-    impl ParameterControl {
-        /// A new `ParameterControl` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_picker "DateTimePicker": Val<ParameterDateTimePickerControl>;
-            dropdown "Dropdown": Val<ParameterDropDownControl>;
-            list "List": Val<ParameterListControl>;
-            slider "Slider": Val<ParameterSliderControl>;
-            text_area "TextArea": Val<ParameterTextAreaControl>;
-            text_field "TextField": Val<ParameterTextFieldControl>;
-        }
-    }
-
-    impl IntoValue for ParameterControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimePicker", self.date_time_picker);
-            put(&mut m, "Dropdown", self.dropdown);
-            put(&mut m, "List", self.list);
-            put(&mut m, "Slider", self.slider);
-            put(&mut m, "TextArea", self.text_area);
-            put(&mut m, "TextField", self.text_field);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterControl);
-
-    /// `ParameterDateTimePickerControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterDateTimePickerControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterDateTimePickerControl {
-        /// A new `ParameterDateTimePickerControl` from its required properties (`ParameterControlId`,
-        /// `SourceParameterName`, `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterDateTimePickerControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterDateTimePickerControl);
-
-    /// `ParameterDropDownControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterDropDownControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<ParameterSelectableValues>>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl ParameterDropDownControl {
-        /// A new `ParameterDropDownControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                commit_mode: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                selectable_values: None,
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for ParameterDropDownControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterDropDownControl);
-
-    /// `ParameterListControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterListControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<ParameterSelectableValues>>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl ParameterListControl {
-        /// A new `ParameterListControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                selectable_values: None,
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for ParameterListControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterListControl);
-
-    /// `ParameterSliderControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterSliderControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterSliderControl {
-        /// A new `ParameterSliderControl` from its required properties (`MaximumValue`, `MinimumValue`,
-        /// `ParameterControlId`, `SourceParameterName`, `StepSize`, `Title`).
-        pub fn new(
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            step_size: impl Into<Val<f64>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                step_size: step_size.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterSliderControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterSliderControl);
-
-    /// `ParameterTextAreaControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterTextAreaControl {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterTextAreaControl {
-        /// A new `ParameterTextAreaControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                delimiter: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterTextAreaControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterTextAreaControl);
-
-    /// `ParameterTextFieldControl` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterTextFieldControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterTextFieldControl {
-        /// A new `ParameterTextFieldControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterTextFieldControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterTextFieldControl);
-
     /// `PieChartConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
     pub struct PieChartConfiguration {
@@ -9353,946 +6104,6 @@ pub mod analysis {
     }
 
     property_type!(PieChartVisual);
-
-    /// `PivotTableConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableConfiguration {
-        /// CloudFormation: `FieldOptions`.
-        pub field_options: Option<Val<PivotTableFieldOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<PivotTableFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `PaginatedReportOptions`.
-        pub paginated_report_options: Option<Val<PivotTablePaginatedReportOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<PivotTableSortConfiguration>>,
-
-        /// CloudFormation: `TableOptions`.
-        pub table_options: Option<Val<PivotTableOptions>>,
-
-        /// CloudFormation: `TotalOptions`.
-        pub total_options: Option<Val<PivotTableTotalOptions>>,
-    }
-
-    impl PivotTableConfiguration {
-        /// A new `PivotTableConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_options "FieldOptions": Val<PivotTableFieldOptions>;
-            field_wells "FieldWells": Val<PivotTableFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            paginated_report_options "PaginatedReportOptions": Val<PivotTablePaginatedReportOptions>;
-            sort_configuration "SortConfiguration": Val<PivotTableSortConfiguration>;
-            table_options "TableOptions": Val<PivotTableOptions>;
-            total_options "TotalOptions": Val<PivotTableTotalOptions>;
-        }
-    }
-
-    impl IntoValue for PivotTableConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldOptions", self.field_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "PaginatedReportOptions", self.paginated_report_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "TableOptions", self.table_options);
-            put(&mut m, "TotalOptions", self.total_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableConfiguration);
-
-    /// `PivotTableOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableOptions {
-        /// CloudFormation: `CellStyle`.
-        pub cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `CollapsedRowDimensionsVisibility`.
-        pub collapsed_row_dimensions_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ColumnHeaderStyle`.
-        pub column_header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `ColumnNamesVisibility`.
-        pub column_names_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `DefaultCellWidth`.
-        pub default_cell_width: Option<Val<String>>,
-
-        /// CloudFormation: `MetricPlacement`.
-        pub metric_placement: Option<Val<PivotTableMetricPlacement>>,
-
-        /// CloudFormation: `RowAlternateColorOptions`.
-        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
-
-        /// CloudFormation: `RowFieldNamesStyle`.
-        pub row_field_names_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `RowHeaderStyle`.
-        pub row_header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `RowsLabelOptions`.
-        pub rows_label_options: Option<Val<PivotTableRowsLabelOptions>>,
-
-        /// CloudFormation: `RowsLayout`.
-        pub rows_layout: Option<Val<PivotTableRowsLayout>>,
-
-        /// CloudFormation: `SingleMetricVisibility`.
-        pub single_metric_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ToggleButtonsVisibility`.
-        pub toggle_buttons_visibility: Option<Val<Visibility>>,
-    }
-
-    impl PivotTableOptions {
-        /// A new `PivotTableOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cell_style "CellStyle": Val<TableCellStyle>;
-            collapsed_row_dimensions_visibility "CollapsedRowDimensionsVisibility": Val<Visibility>;
-            column_header_style "ColumnHeaderStyle": Val<TableCellStyle>;
-            column_names_visibility "ColumnNamesVisibility": Val<Visibility>;
-            default_cell_width "DefaultCellWidth": Val<String>;
-            metric_placement "MetricPlacement": Val<PivotTableMetricPlacement>;
-            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
-            row_field_names_style "RowFieldNamesStyle": Val<TableCellStyle>;
-            row_header_style "RowHeaderStyle": Val<TableCellStyle>;
-            rows_label_options "RowsLabelOptions": Val<PivotTableRowsLabelOptions>;
-            rows_layout "RowsLayout": Val<PivotTableRowsLayout>;
-            single_metric_visibility "SingleMetricVisibility": Val<Visibility>;
-            toggle_buttons_visibility "ToggleButtonsVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for PivotTableOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CellStyle", self.cell_style);
-            put(&mut m, "CollapsedRowDimensionsVisibility", self.collapsed_row_dimensions_visibility);
-            put(&mut m, "ColumnHeaderStyle", self.column_header_style);
-            put(&mut m, "ColumnNamesVisibility", self.column_names_visibility);
-            put(&mut m, "DefaultCellWidth", self.default_cell_width);
-            put(&mut m, "MetricPlacement", self.metric_placement);
-            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
-            put(&mut m, "RowFieldNamesStyle", self.row_field_names_style);
-            put(&mut m, "RowHeaderStyle", self.row_header_style);
-            put(&mut m, "RowsLabelOptions", self.rows_label_options);
-            put(&mut m, "RowsLayout", self.rows_layout);
-            put(&mut m, "SingleMetricVisibility", self.single_metric_visibility);
-            put(&mut m, "ToggleButtonsVisibility", self.toggle_buttons_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableOptions);
-
-    /// `PivotTableTotalOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableTotalOptions {
-        /// CloudFormation: `ColumnSubtotalOptions`.
-        pub column_subtotal_options: Option<Val<SubtotalOptions>>,
-
-        /// CloudFormation: `ColumnTotalOptions`.
-        pub column_total_options: Option<Val<PivotTotalOptions>>,
-
-        /// CloudFormation: `RowSubtotalOptions`.
-        pub row_subtotal_options: Option<Val<SubtotalOptions>>,
-
-        /// CloudFormation: `RowTotalOptions`.
-        pub row_total_options: Option<Val<PivotTotalOptions>>,
-    }
-
-    impl PivotTableTotalOptions {
-        /// A new `PivotTableTotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            column_subtotal_options "ColumnSubtotalOptions": Val<SubtotalOptions>;
-            column_total_options "ColumnTotalOptions": Val<PivotTotalOptions>;
-            row_subtotal_options "RowSubtotalOptions": Val<SubtotalOptions>;
-            row_total_options "RowTotalOptions": Val<PivotTotalOptions>;
-        }
-    }
-
-    impl IntoValue for PivotTableTotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ColumnSubtotalOptions", self.column_subtotal_options);
-            put(&mut m, "ColumnTotalOptions", self.column_total_options);
-            put(&mut m, "RowSubtotalOptions", self.row_subtotal_options);
-            put(&mut m, "RowTotalOptions", self.row_total_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableTotalOptions);
-
-    /// `PivotTableVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct PivotTableVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<PivotTableConfiguration>>,
-
-        /// CloudFormation: `ConditionalFormatting`.
-        pub conditional_formatting: Option<Val<PivotTableConditionalFormatting>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl PivotTableVisual {
-        /// A new `PivotTableVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                conditional_formatting: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<PivotTableConfiguration>;
-            conditional_formatting "ConditionalFormatting": Val<PivotTableConditionalFormatting>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for PivotTableVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableVisual);
-
-    /// `PivotTotalOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `MetricHeaderCellStyle`.
-        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `Placement`.
-        pub placement: Option<Val<TableTotalsPlacement>>,
-
-        /// CloudFormation: `ScrollStatus`.
-        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
-
-        /// CloudFormation: `TotalAggregationOptions`.
-        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ValueCellStyle`.
-        pub value_cell_style: Option<Val<TableCellStyle>>,
-    }
-
-    impl PivotTotalOptions {
-        /// A new `PivotTotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
-            placement "Placement": Val<TableTotalsPlacement>;
-            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
-            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
-        }
-    }
-
-    impl IntoValue for PivotTotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
-            put(&mut m, "Placement", self.placement);
-            put(&mut m, "ScrollStatus", self.scroll_status);
-            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "ValueCellStyle", self.value_cell_style);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTotalOptions);
-
-    /// `PredefinedHierarchy` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct PredefinedHierarchy {
-        /// CloudFormation: `Columns` (required).
-        pub columns: Val<Vec<ColumnIdentifier>>,
-
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl PredefinedHierarchy {
-        /// A new `PredefinedHierarchy` from its required properties (`Columns`, `HierarchyId`).
-        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for PredefinedHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Columns".into(), self.columns.into_value());
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PredefinedHierarchy);
-
-    /// `RadarChartConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct RadarChartConfiguration {
-        /// CloudFormation: `AlternateBandColorsVisibility`.
-        pub alternate_band_colors_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `AlternateBandEvenColor`.
-        pub alternate_band_even_color: Option<Val<String>>,
-
-        /// CloudFormation: `AlternateBandOddColor`.
-        pub alternate_band_odd_color: Option<Val<String>>,
-
-        /// CloudFormation: `AxesRangeScale`.
-        pub axes_range_scale: Option<Val<RadarChartAxesRangeScale>>,
-
-        /// CloudFormation: `BaseSeriesSettings`.
-        pub base_series_settings: Option<Val<RadarChartSeriesSettings>>,
-
-        /// CloudFormation: `CategoryAxis`.
-        pub category_axis: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `CategoryLabelOptions`.
-        pub category_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `ColorAxis`.
-        pub color_axis: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `ColorLabelOptions`.
-        pub color_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<RadarChartFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `Legend`.
-        pub legend: Option<Val<LegendOptions>>,
-
-        /// CloudFormation: `Shape`.
-        pub shape: Option<Val<RadarChartShape>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<RadarChartSortConfiguration>>,
-
-        /// CloudFormation: `StartAngle`.
-        pub start_angle: Option<Val<f64>>,
-
-        /// CloudFormation: `VisualPalette`.
-        pub visual_palette: Option<Val<VisualPalette>>,
-    }
-
-    impl RadarChartConfiguration {
-        /// A new `RadarChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            alternate_band_colors_visibility "AlternateBandColorsVisibility": Val<Visibility>;
-            alternate_band_even_color "AlternateBandEvenColor": Val<String>;
-            alternate_band_odd_color "AlternateBandOddColor": Val<String>;
-            axes_range_scale "AxesRangeScale": Val<RadarChartAxesRangeScale>;
-            base_series_settings "BaseSeriesSettings": Val<RadarChartSeriesSettings>;
-            category_axis "CategoryAxis": Val<AxisDisplayOptions>;
-            category_label_options "CategoryLabelOptions": Val<ChartAxisLabelOptions>;
-            color_axis "ColorAxis": Val<AxisDisplayOptions>;
-            color_label_options "ColorLabelOptions": Val<ChartAxisLabelOptions>;
-            field_wells "FieldWells": Val<RadarChartFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            legend "Legend": Val<LegendOptions>;
-            shape "Shape": Val<RadarChartShape>;
-            sort_configuration "SortConfiguration": Val<RadarChartSortConfiguration>;
-            start_angle "StartAngle": Val<f64>;
-            visual_palette "VisualPalette": Val<VisualPalette>;
-        }
-    }
-
-    impl IntoValue for RadarChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AlternateBandColorsVisibility", self.alternate_band_colors_visibility);
-            put(&mut m, "AlternateBandEvenColor", self.alternate_band_even_color);
-            put(&mut m, "AlternateBandOddColor", self.alternate_band_odd_color);
-            put(&mut m, "AxesRangeScale", self.axes_range_scale);
-            put(&mut m, "BaseSeriesSettings", self.base_series_settings);
-            put(&mut m, "CategoryAxis", self.category_axis);
-            put(&mut m, "CategoryLabelOptions", self.category_label_options);
-            put(&mut m, "ColorAxis", self.color_axis);
-            put(&mut m, "ColorLabelOptions", self.color_label_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "Legend", self.legend);
-            put(&mut m, "Shape", self.shape);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "StartAngle", self.start_angle);
-            put(&mut m, "VisualPalette", self.visual_palette);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RadarChartConfiguration);
-
-    /// `RadarChartVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct RadarChartVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<RadarChartConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl RadarChartVisual {
-        /// A new `RadarChartVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<RadarChartConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for RadarChartVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RadarChartVisual);
-
-    /// `ReferenceLine` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct ReferenceLine {
-        /// CloudFormation: `DataConfiguration` (required).
-        pub data_configuration: Val<ReferenceLineDataConfiguration>,
-
-        /// CloudFormation: `LabelConfiguration`.
-        pub label_configuration: Option<Val<ReferenceLineLabelConfiguration>>,
-
-        /// CloudFormation: `Status`.
-        pub status: Option<Val<WidgetStatus>>,
-
-        /// CloudFormation: `StyleConfiguration`.
-        pub style_configuration: Option<Val<ReferenceLineStyleConfiguration>>,
-    }
-
-    impl ReferenceLine {
-        /// A new `ReferenceLine` from its required properties (`DataConfiguration`).
-        pub fn new(data_configuration: ReferenceLineDataConfiguration) -> Self {
-            Self {
-                data_configuration: data_configuration.into(),
-                label_configuration: None,
-                status: None,
-                style_configuration: None,
-            }
-        }
-
-        setters! {
-            label_configuration "LabelConfiguration": Val<ReferenceLineLabelConfiguration>;
-            status "Status": Val<WidgetStatus>;
-            style_configuration "StyleConfiguration": Val<ReferenceLineStyleConfiguration>;
-        }
-    }
-
-    impl IntoValue for ReferenceLine {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("DataConfiguration".into(), self.data_configuration.into_value());
-            put(&mut m, "LabelConfiguration", self.label_configuration);
-            put(&mut m, "Status", self.status);
-            put(&mut m, "StyleConfiguration", self.style_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ReferenceLine);
-
-    /// `ReferenceLineLabelConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ReferenceLineLabelConfiguration {
-        /// CloudFormation: `CustomLabelConfiguration`.
-        pub custom_label_configuration: Option<Val<ReferenceLineCustomLabelConfiguration>>,
-
-        /// CloudFormation: `FontColor`.
-        pub font_color: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `HorizontalPosition`.
-        pub horizontal_position: Option<Val<ReferenceLineLabelHorizontalPosition>>,
-
-        /// CloudFormation: `ValueLabelConfiguration`.
-        pub value_label_configuration: Option<Val<ReferenceLineValueLabelConfiguration>>,
-
-        /// CloudFormation: `VerticalPosition`.
-        pub vertical_position: Option<Val<ReferenceLineLabelVerticalPosition>>,
-    }
-
-    impl ReferenceLineLabelConfiguration {
-        /// A new `ReferenceLineLabelConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label_configuration "CustomLabelConfiguration": Val<ReferenceLineCustomLabelConfiguration>;
-            font_color "FontColor": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            horizontal_position "HorizontalPosition": Val<ReferenceLineLabelHorizontalPosition>;
-            value_label_configuration "ValueLabelConfiguration": Val<ReferenceLineValueLabelConfiguration>;
-            vertical_position "VerticalPosition": Val<ReferenceLineLabelVerticalPosition>;
-        }
-    }
-
-    impl IntoValue for ReferenceLineLabelConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabelConfiguration", self.custom_label_configuration);
-            put(&mut m, "FontColor", self.font_color);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "HorizontalPosition", self.horizontal_position);
-            put(&mut m, "ValueLabelConfiguration", self.value_label_configuration);
-            put(&mut m, "VerticalPosition", self.vertical_position);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ReferenceLineLabelConfiguration);
-
-    /// `RelativeDateTimeControlDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct RelativeDateTimeControlDisplayOptions {
-        /// CloudFormation: `DateTimeFormat`.
-        pub date_time_format: Option<Val<String>>,
-
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl RelativeDateTimeControlDisplayOptions {
-        /// A new `RelativeDateTimeControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_format "DateTimeFormat": Val<String>;
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for RelativeDateTimeControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimeFormat", self.date_time_format);
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RelativeDateTimeControlDisplayOptions);
-
-    /// `RelativeDatesFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct RelativeDatesFilter {
-        /// CloudFormation: `AnchorDateConfiguration` (required).
-        pub anchor_date_configuration: Val<AnchorDateConfiguration>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `ExcludePeriodConfiguration`.
-        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `MinimumGranularity`.
-        pub minimum_granularity: Option<Val<TimeGranularity>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `RelativeDateType` (required).
-        pub relative_date_type: Val<RelativeDateType>,
-
-        /// CloudFormation: `RelativeDateValue`.
-        pub relative_date_value: Option<Val<f64>>,
-
-        /// CloudFormation: `TimeGranularity` (required).
-        pub time_granularity: Val<TimeGranularity>,
-    }
-
-    impl RelativeDatesFilter {
-        /// A new `RelativeDatesFilter` from its required properties (`AnchorDateConfiguration`, `Column`, `FilterId`,
-        /// `NullOption`, `RelativeDateType`, `TimeGranularity`).
-        pub fn new(
-            anchor_date_configuration: AnchorDateConfiguration,
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-            relative_date_type: impl Into<Val<RelativeDateType>>,
-            time_granularity: impl Into<Val<TimeGranularity>>,
-        ) -> Self {
-            Self {
-                anchor_date_configuration: anchor_date_configuration.into(),
-                column: column.into(),
-                default_filter_control_configuration: None,
-                exclude_period_configuration: None,
-                filter_id: filter_id.into(),
-                minimum_granularity: None,
-                null_option: null_option.into(),
-                parameter_name: None,
-                relative_date_type: relative_date_type.into(),
-                relative_date_value: None,
-                time_granularity: time_granularity.into(),
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
-            minimum_granularity "MinimumGranularity": Val<TimeGranularity>;
-            parameter_name "ParameterName": Val<String>;
-            relative_date_value "RelativeDateValue": Val<f64>;
-        }
-    }
-
-    impl IntoValue for RelativeDatesFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AnchorDateConfiguration".into(), self.anchor_date_configuration.into_value());
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "MinimumGranularity", self.minimum_granularity);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            m.insert("RelativeDateType".into(), self.relative_date_type.into_value());
-            put(&mut m, "RelativeDateValue", self.relative_date_value);
-            m.insert("TimeGranularity".into(), self.time_granularity.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RelativeDatesFilter);
-
-    /// &lt;p&gt;Permission for the resource.&lt;/p&gt;
-    #[derive(Debug, Clone)]
-    pub struct ResourcePermission {
-        /// &lt;p&gt;The IAM action to grant or revoke permissions on.&lt;/p&gt;
-        ///
-        /// CloudFormation: `Actions` (required).
-        pub actions: Val<Vec<String>>,
-
-        /// &lt;p&gt;The Amazon Resource Name (ARN) of the principal. This can be one of the
-        ///
-        /// following:&lt;/p&gt;
-        ///
-        /// &lt;ul&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user or group associated with a data source or dataset. (This is
-        /// common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user, group, or namespace associated with an analysis, dashboard, template,
-        /// or theme. (This is common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Web Services account root: This is an IAM ARN rather than a QuickSight
-        ///
-        /// ARN. Use this option only to share resources (templates) across Amazon Web Services accounts.
-        ///
-        /// (This is less common.) &lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;/ul&gt;
-        ///
-        /// CloudFormation: `Principal` (required).
-        pub principal: Val<String>,
-    }
-
-    impl ResourcePermission {
-        /// A new `ResourcePermission` from its required properties (`Actions`, `Principal`).
-        pub fn new(actions: impl Into<Val<Vec<String>>>, principal: impl Into<Val<String>>) -> Self {
-            Self { actions: actions.into(), principal: principal.into() }
-        }
-    }
-
-    impl IntoValue for ResourcePermission {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Actions".into(), self.actions.into_value());
-            m.insert("Principal".into(), self.principal.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ResourcePermission);
-
-    /// `SankeyDiagramChartConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SankeyDiagramChartConfiguration {
-        /// CloudFormation: `DataLabels`.
-        pub data_labels: Option<Val<DataLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<SankeyDiagramFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<SankeyDiagramSortConfiguration>>,
-    }
-
-    impl SankeyDiagramChartConfiguration {
-        /// A new `SankeyDiagramChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            data_labels "DataLabels": Val<DataLabelOptions>;
-            field_wells "FieldWells": Val<SankeyDiagramFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            sort_configuration "SortConfiguration": Val<SankeyDiagramSortConfiguration>;
-        }
-    }
-
-    impl IntoValue for SankeyDiagramChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DataLabels", self.data_labels);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SankeyDiagramChartConfiguration);
-
-    /// `SankeyDiagramVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct SankeyDiagramVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<SankeyDiagramChartConfiguration>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl SankeyDiagramVisual {
-        /// A new `SankeyDiagramVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<SankeyDiagramChartConfiguration>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for SankeyDiagramVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SankeyDiagramVisual);
 
     /// `ScatterPlotConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
@@ -10713,858 +6524,6 @@ pub mod analysis {
 
     property_type!(SheetDefinition);
 
-    /// `SliderControlDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SliderControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl SliderControlDisplayOptions {
-        /// A new `SliderControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for SliderControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SliderControlDisplayOptions);
-
-    /// `SmallMultiplesOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SmallMultiplesOptions {
-        /// CloudFormation: `MaxVisibleColumns`.
-        pub max_visible_columns: Option<Val<f64>>,
-
-        /// CloudFormation: `MaxVisibleRows`.
-        pub max_visible_rows: Option<Val<f64>>,
-
-        /// CloudFormation: `PanelConfiguration`.
-        pub panel_configuration: Option<Val<PanelConfiguration>>,
-
-        /// CloudFormation: `XAxis`.
-        pub x_axis: Option<Val<SmallMultiplesAxisProperties>>,
-
-        /// CloudFormation: `YAxis`.
-        pub y_axis: Option<Val<SmallMultiplesAxisProperties>>,
-    }
-
-    impl SmallMultiplesOptions {
-        /// A new `SmallMultiplesOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            max_visible_columns "MaxVisibleColumns": Val<f64>;
-            max_visible_rows "MaxVisibleRows": Val<f64>;
-            panel_configuration "PanelConfiguration": Val<PanelConfiguration>;
-            x_axis "XAxis": Val<SmallMultiplesAxisProperties>;
-            y_axis "YAxis": Val<SmallMultiplesAxisProperties>;
-        }
-    }
-
-    impl IntoValue for SmallMultiplesOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaxVisibleColumns", self.max_visible_columns);
-            put(&mut m, "MaxVisibleRows", self.max_visible_rows);
-            put(&mut m, "PanelConfiguration", self.panel_configuration);
-            put(&mut m, "XAxis", self.x_axis);
-            put(&mut m, "YAxis", self.y_axis);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SmallMultiplesOptions);
-
-    /// `SubtotalOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SubtotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FieldLevel`.
-        pub field_level: Option<Val<PivotTableSubtotalLevel>>,
-
-        /// CloudFormation: `FieldLevelOptions`.
-        pub field_level_options: Option<Val<Vec<PivotTableFieldSubtotalOptions>>>,
-
-        /// CloudFormation: `MetricHeaderCellStyle`.
-        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `StyleTargets`.
-        pub style_targets: Option<Val<Vec<TableStyleTarget>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ValueCellStyle`.
-        pub value_cell_style: Option<Val<TableCellStyle>>,
-    }
-
-    impl SubtotalOptions {
-        /// A new `SubtotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            field_level "FieldLevel": Val<PivotTableSubtotalLevel>;
-            field_level_options "FieldLevelOptions": Val<Vec<PivotTableFieldSubtotalOptions>>;
-            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
-            style_targets "StyleTargets": Val<Vec<TableStyleTarget>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
-        }
-    }
-
-    impl IntoValue for SubtotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FieldLevel", self.field_level);
-            put(&mut m, "FieldLevelOptions", self.field_level_options);
-            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
-            put(&mut m, "StyleTargets", self.style_targets);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "ValueCellStyle", self.value_cell_style);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SubtotalOptions);
-
-    /// `TableCellStyle` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableCellStyle {
-        /// CloudFormation: `BackgroundColor`.
-        pub background_color: Option<Val<String>>,
-
-        /// CloudFormation: `Border`.
-        pub border: Option<Val<GlobalTableBorderOptions>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Height`.
-        pub height: Option<Val<f64>>,
-
-        /// CloudFormation: `HorizontalTextAlignment`.
-        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
-
-        /// CloudFormation: `TextWrap`.
-        pub text_wrap: Option<Val<TextWrap>>,
-
-        /// CloudFormation: `VerticalTextAlignment`.
-        pub vertical_text_alignment: Option<Val<VerticalTextAlignment>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl TableCellStyle {
-        /// A new `TableCellStyle` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            background_color "BackgroundColor": Val<String>;
-            border "Border": Val<GlobalTableBorderOptions>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            height "Height": Val<f64>;
-            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
-            text_wrap "TextWrap": Val<TextWrap>;
-            vertical_text_alignment "VerticalTextAlignment": Val<VerticalTextAlignment>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TableCellStyle {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BackgroundColor", self.background_color);
-            put(&mut m, "Border", self.border);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "Height", self.height);
-            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
-            put(&mut m, "TextWrap", self.text_wrap);
-            put(&mut m, "VerticalTextAlignment", self.vertical_text_alignment);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableCellStyle);
-
-    /// `TableConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableConfiguration {
-        /// CloudFormation: `FieldOptions`.
-        pub field_options: Option<Val<TableFieldOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<TableFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `PaginatedReportOptions`.
-        pub paginated_report_options: Option<Val<TablePaginatedReportOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<TableSortConfiguration>>,
-
-        /// CloudFormation: `TableInlineVisualizations`.
-        pub table_inline_visualizations: Option<Val<Vec<TableInlineVisualization>>>,
-
-        /// CloudFormation: `TableOptions`.
-        pub table_options: Option<Val<TableOptions>>,
-
-        /// CloudFormation: `TotalOptions`.
-        pub total_options: Option<Val<TotalOptions>>,
-    }
-
-    impl TableConfiguration {
-        /// A new `TableConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_options "FieldOptions": Val<TableFieldOptions>;
-            field_wells "FieldWells": Val<TableFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            paginated_report_options "PaginatedReportOptions": Val<TablePaginatedReportOptions>;
-            sort_configuration "SortConfiguration": Val<TableSortConfiguration>;
-            table_inline_visualizations "TableInlineVisualizations": Val<Vec<TableInlineVisualization>>;
-            table_options "TableOptions": Val<TableOptions>;
-            total_options "TotalOptions": Val<TotalOptions>;
-        }
-    }
-
-    impl IntoValue for TableConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldOptions", self.field_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "PaginatedReportOptions", self.paginated_report_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "TableInlineVisualizations", self.table_inline_visualizations);
-            put(&mut m, "TableOptions", self.table_options);
-            put(&mut m, "TotalOptions", self.total_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableConfiguration);
-
-    /// `TableFieldCustomTextContent` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldCustomTextContent {
-        /// CloudFormation: `FontConfiguration` (required).
-        pub font_configuration: Val<FontConfiguration>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl TableFieldCustomTextContent {
-        /// A new `TableFieldCustomTextContent` from its required properties (`FontConfiguration`).
-        pub fn new(font_configuration: FontConfiguration) -> Self {
-            Self { font_configuration: font_configuration.into(), value: None }
-        }
-
-        setters! {
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableFieldCustomTextContent {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FontConfiguration".into(), self.font_configuration.into_value());
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldCustomTextContent);
-
-    /// `TableFieldLinkConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldLinkConfiguration {
-        /// CloudFormation: `Content` (required).
-        pub content: Val<TableFieldLinkContentConfiguration>,
-
-        /// CloudFormation: `Target` (required).
-        pub target: Val<URLTargetConfiguration>,
-    }
-
-    impl TableFieldLinkConfiguration {
-        /// A new `TableFieldLinkConfiguration` from its required properties (`Content`, `Target`).
-        pub fn new(
-            content: TableFieldLinkContentConfiguration,
-            target: impl Into<Val<URLTargetConfiguration>>,
-        ) -> Self {
-            Self { content: content.into(), target: target.into() }
-        }
-    }
-
-    impl IntoValue for TableFieldLinkConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Content".into(), self.content.into_value());
-            m.insert("Target".into(), self.target.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldLinkConfiguration);
-
-    /// `TableFieldLinkContentConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldLinkContentConfiguration {
-        /// CloudFormation: `CustomIconContent`.
-        pub custom_icon_content: Option<Val<TableFieldCustomIconContent>>,
-
-        /// CloudFormation: `CustomTextContent`.
-        pub custom_text_content: Option<Val<TableFieldCustomTextContent>>,
-    }
-
-    impl TableFieldLinkContentConfiguration {
-        /// A new `TableFieldLinkContentConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_icon_content "CustomIconContent": Val<TableFieldCustomIconContent>;
-            custom_text_content "CustomTextContent": Val<TableFieldCustomTextContent>;
-        }
-    }
-
-    impl IntoValue for TableFieldLinkContentConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomIconContent", self.custom_icon_content);
-            put(&mut m, "CustomTextContent", self.custom_text_content);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldLinkContentConfiguration);
-
-    /// `TableFieldOption` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldOption {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FieldId` (required).
-        pub field_id: Val<String>,
-
-        /// CloudFormation: `URLStyling`.
-        pub url_styling: Option<Val<TableFieldURLConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl TableFieldOption {
-        /// A new `TableFieldOption` from its required properties (`FieldId`).
-        pub fn new(field_id: impl Into<Val<String>>) -> Self {
-            Self { custom_label: None, field_id: field_id.into(), url_styling: None, visibility: None, width: None }
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            url_styling "URLStyling": Val<TableFieldURLConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableFieldOption {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            m.insert("FieldId".into(), self.field_id.into_value());
-            put(&mut m, "URLStyling", self.url_styling);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldOption);
-
-    /// `TableFieldOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldOptions {
-        /// CloudFormation: `Order`.
-        pub order: Option<Val<Vec<String>>>,
-
-        /// CloudFormation: `PinnedFieldOptions`.
-        pub pinned_field_options: Option<Val<TablePinnedFieldOptions>>,
-
-        /// CloudFormation: `SelectedFieldOptions`.
-        pub selected_field_options: Option<Val<Vec<TableFieldOption>>>,
-
-        /// CloudFormation: `TransposedTableOptions`.
-        pub transposed_table_options: Option<Val<Vec<TransposedTableOption>>>,
-    }
-
-    impl TableFieldOptions {
-        /// A new `TableFieldOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            order "Order": Val<Vec<String>>;
-            pinned_field_options "PinnedFieldOptions": Val<TablePinnedFieldOptions>;
-            selected_field_options "SelectedFieldOptions": Val<Vec<TableFieldOption>>;
-            transposed_table_options "TransposedTableOptions": Val<Vec<TransposedTableOption>>;
-        }
-    }
-
-    impl IntoValue for TableFieldOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Order", self.order);
-            put(&mut m, "PinnedFieldOptions", self.pinned_field_options);
-            put(&mut m, "SelectedFieldOptions", self.selected_field_options);
-            put(&mut m, "TransposedTableOptions", self.transposed_table_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldOptions);
-
-    /// `TableFieldURLConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldURLConfiguration {
-        /// CloudFormation: `ImageConfiguration`.
-        pub image_configuration: Option<Val<TableFieldImageConfiguration>>,
-
-        /// CloudFormation: `LinkConfiguration`.
-        pub link_configuration: Option<Val<TableFieldLinkConfiguration>>,
-    }
-
-    impl TableFieldURLConfiguration {
-        /// A new `TableFieldURLConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            image_configuration "ImageConfiguration": Val<TableFieldImageConfiguration>;
-            link_configuration "LinkConfiguration": Val<TableFieldLinkConfiguration>;
-        }
-    }
-
-    impl IntoValue for TableFieldURLConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ImageConfiguration", self.image_configuration);
-            put(&mut m, "LinkConfiguration", self.link_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldURLConfiguration);
-
-    /// `TableOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableOptions {
-        /// CloudFormation: `CellStyle`.
-        pub cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `HeaderStyle`.
-        pub header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `Orientation`.
-        pub orientation: Option<Val<TableOrientation>>,
-
-        /// CloudFormation: `RowAlternateColorOptions`.
-        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
-    }
-
-    impl TableOptions {
-        /// A new `TableOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cell_style "CellStyle": Val<TableCellStyle>;
-            header_style "HeaderStyle": Val<TableCellStyle>;
-            orientation "Orientation": Val<TableOrientation>;
-            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
-        }
-    }
-
-    impl IntoValue for TableOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CellStyle", self.cell_style);
-            put(&mut m, "HeaderStyle", self.header_style);
-            put(&mut m, "Orientation", self.orientation);
-            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableOptions);
-
-    /// `TableVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct TableVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<TableConfiguration>>,
-
-        /// CloudFormation: `ConditionalFormatting`.
-        pub conditional_formatting: Option<Val<TableConditionalFormatting>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl TableVisual {
-        /// A new `TableVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                conditional_formatting: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<TableConfiguration>;
-            conditional_formatting "ConditionalFormatting": Val<TableConditionalFormatting>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableVisual);
-
-    /// `TextAreaControlDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TextAreaControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `PlaceholderOptions`.
-        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl TextAreaControlDisplayOptions {
-        /// A new `TextAreaControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for TextAreaControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "PlaceholderOptions", self.placeholder_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TextAreaControlDisplayOptions);
-
-    /// `TextFieldControlDisplayOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TextFieldControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `PlaceholderOptions`.
-        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl TextFieldControlDisplayOptions {
-        /// A new `TextFieldControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for TextFieldControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "PlaceholderOptions", self.placeholder_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TextFieldControlDisplayOptions);
-
-    /// `TimeEqualityFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct TimeEqualityFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `RollingDate`.
-        pub rolling_date: Option<Val<RollingDateConfiguration>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl TimeEqualityFilter {
-        /// A new `TimeEqualityFilter` from its required properties (`Column`, `FilterId`).
-        pub fn new(column: ColumnIdentifier, filter_id: impl Into<Val<String>>) -> Self {
-            Self {
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                parameter_name: None,
-                rolling_date: None,
-                time_granularity: None,
-                value: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            parameter_name "ParameterName": Val<String>;
-            rolling_date "RollingDate": Val<RollingDateConfiguration>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for TimeEqualityFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "RollingDate", self.rolling_date);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TimeEqualityFilter);
-
-    /// `TimeRangeFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct TimeRangeFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `ExcludePeriodConfiguration`.
-        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeMaximum`.
-        pub include_maximum: Option<Val<bool>>,
-
-        /// CloudFormation: `IncludeMinimum`.
-        pub include_minimum: Option<Val<bool>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `RangeMaximumValue`.
-        pub range_maximum_value: Option<Val<TimeRangeFilterValue>>,
-
-        /// CloudFormation: `RangeMinimumValue`.
-        pub range_minimum_value: Option<Val<TimeRangeFilterValue>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-    }
-
-    impl TimeRangeFilter {
-        /// A new `TimeRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                default_filter_control_configuration: None,
-                exclude_period_configuration: None,
-                filter_id: filter_id.into(),
-                include_maximum: None,
-                include_minimum: None,
-                null_option: null_option.into(),
-                range_maximum_value: None,
-                range_minimum_value: None,
-                time_granularity: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
-            include_maximum "IncludeMaximum": Val<bool>;
-            include_minimum "IncludeMinimum": Val<bool>;
-            range_maximum_value "RangeMaximumValue": Val<TimeRangeFilterValue>;
-            range_minimum_value "RangeMinimumValue": Val<TimeRangeFilterValue>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-        }
-    }
-
-    impl IntoValue for TimeRangeFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "IncludeMaximum", self.include_maximum);
-            put(&mut m, "IncludeMinimum", self.include_minimum);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "RangeMaximumValue", self.range_maximum_value);
-            put(&mut m, "RangeMinimumValue", self.range_minimum_value);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TimeRangeFilter);
-
     /// `TooltipOptions` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
     pub struct TooltipOptions {
@@ -11604,129 +6563,6 @@ pub mod analysis {
     }
 
     property_type!(TooltipOptions);
-
-    /// `TopBottomFilter` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct TopBottomFilter {
-        /// CloudFormation: `AggregationSortConfigurations` (required).
-        pub aggregation_sort_configurations: Val<Vec<AggregationSortConfiguration>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `Limit`.
-        pub limit: Option<Val<f64>>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-    }
-
-    impl TopBottomFilter {
-        /// A new `TopBottomFilter` from its required properties (`AggregationSortConfigurations`, `Column`, `FilterId`).
-        pub fn new(
-            aggregation_sort_configurations: impl Into<Val<Vec<AggregationSortConfiguration>>>,
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                aggregation_sort_configurations: aggregation_sort_configurations.into(),
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                limit: None,
-                parameter_name: None,
-                time_granularity: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            limit "Limit": Val<f64>;
-            parameter_name "ParameterName": Val<String>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-        }
-    }
-
-    impl IntoValue for TopBottomFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AggregationSortConfigurations".into(), self.aggregation_sort_configurations.into_value());
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "Limit", self.limit);
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TopBottomFilter);
-
-    /// `TotalOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `Placement`.
-        pub placement: Option<Val<TableTotalsPlacement>>,
-
-        /// CloudFormation: `ScrollStatus`.
-        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
-
-        /// CloudFormation: `TotalAggregationOptions`.
-        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-    }
-
-    impl TotalOptions {
-        /// A new `TotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            placement "Placement": Val<TableTotalsPlacement>;
-            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
-            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "Placement", self.placement);
-            put(&mut m, "ScrollStatus", self.scroll_status);
-            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TotalOptions);
 
     /// `TreeMapConfiguration` property type of `AWS::QuickSight::Analysis`.
     #[derive(Debug, Clone, Default)]
@@ -12018,308 +6854,6 @@ pub mod analysis {
     }
 
     property_type!(Visual);
-
-    /// `VisualInteractionOptions` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct VisualInteractionOptions {
-        /// CloudFormation: `ContextMenuOption`.
-        pub context_menu_option: Option<Val<VisualInteractionOptionsContextMenuOption>>,
-
-        /// CloudFormation: `VisualMenuOption`.
-        pub visual_menu_option: Option<Val<VisualInteractionOptionsVisualMenuOption>>,
-    }
-
-    impl VisualInteractionOptions {
-        /// A new `VisualInteractionOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            context_menu_option "ContextMenuOption": Val<VisualInteractionOptionsContextMenuOption>;
-            visual_menu_option "VisualMenuOption": Val<VisualInteractionOptionsVisualMenuOption>;
-        }
-    }
-
-    impl IntoValue for VisualInteractionOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ContextMenuOption", self.context_menu_option);
-            put(&mut m, "VisualMenuOption", self.visual_menu_option);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VisualInteractionOptions);
-
-    /// `WaterfallChartConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct WaterfallChartConfiguration {
-        /// CloudFormation: `CategoryAxisDisplayOptions`.
-        pub category_axis_display_options: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `CategoryAxisLabelOptions`.
-        pub category_axis_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `ColorConfiguration`.
-        pub color_configuration: Option<Val<WaterfallChartColorConfiguration>>,
-
-        /// CloudFormation: `DataLabels`.
-        pub data_labels: Option<Val<DataLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<WaterfallChartFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `Legend`.
-        pub legend: Option<Val<LegendOptions>>,
-
-        /// CloudFormation: `PrimaryYAxisDisplayOptions`.
-        pub primary_y_axis_display_options: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `PrimaryYAxisLabelOptions`.
-        pub primary_y_axis_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<WaterfallChartSortConfiguration>>,
-
-        /// CloudFormation: `VisualPalette`.
-        pub visual_palette: Option<Val<VisualPalette>>,
-
-        /// CloudFormation: `WaterfallChartOptions`.
-        pub waterfall_chart_options: Option<Val<WaterfallChartOptions>>,
-    }
-
-    impl WaterfallChartConfiguration {
-        /// A new `WaterfallChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_axis_display_options "CategoryAxisDisplayOptions": Val<AxisDisplayOptions>;
-            category_axis_label_options "CategoryAxisLabelOptions": Val<ChartAxisLabelOptions>;
-            color_configuration "ColorConfiguration": Val<WaterfallChartColorConfiguration>;
-            data_labels "DataLabels": Val<DataLabelOptions>;
-            field_wells "FieldWells": Val<WaterfallChartFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            legend "Legend": Val<LegendOptions>;
-            primary_y_axis_display_options "PrimaryYAxisDisplayOptions": Val<AxisDisplayOptions>;
-            primary_y_axis_label_options "PrimaryYAxisLabelOptions": Val<ChartAxisLabelOptions>;
-            sort_configuration "SortConfiguration": Val<WaterfallChartSortConfiguration>;
-            visual_palette "VisualPalette": Val<VisualPalette>;
-            waterfall_chart_options "WaterfallChartOptions": Val<WaterfallChartOptions>;
-        }
-    }
-
-    impl IntoValue for WaterfallChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryAxisDisplayOptions", self.category_axis_display_options);
-            put(&mut m, "CategoryAxisLabelOptions", self.category_axis_label_options);
-            put(&mut m, "ColorConfiguration", self.color_configuration);
-            put(&mut m, "DataLabels", self.data_labels);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "Legend", self.legend);
-            put(&mut m, "PrimaryYAxisDisplayOptions", self.primary_y_axis_display_options);
-            put(&mut m, "PrimaryYAxisLabelOptions", self.primary_y_axis_label_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "VisualPalette", self.visual_palette);
-            put(&mut m, "WaterfallChartOptions", self.waterfall_chart_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WaterfallChartConfiguration);
-
-    /// `WaterfallVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct WaterfallVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<WaterfallChartConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl WaterfallVisual {
-        /// A new `WaterfallVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<WaterfallChartConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for WaterfallVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WaterfallVisual);
-
-    /// `WordCloudChartConfiguration` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone, Default)]
-    pub struct WordCloudChartConfiguration {
-        /// CloudFormation: `CategoryLabelOptions`.
-        pub category_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<WordCloudFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<WordCloudSortConfiguration>>,
-
-        /// CloudFormation: `WordCloudOptions`.
-        pub word_cloud_options: Option<Val<WordCloudOptions>>,
-    }
-
-    impl WordCloudChartConfiguration {
-        /// A new `WordCloudChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_options "CategoryLabelOptions": Val<ChartAxisLabelOptions>;
-            field_wells "FieldWells": Val<WordCloudFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            sort_configuration "SortConfiguration": Val<WordCloudSortConfiguration>;
-            word_cloud_options "WordCloudOptions": Val<WordCloudOptions>;
-        }
-    }
-
-    impl IntoValue for WordCloudChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelOptions", self.category_label_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "WordCloudOptions", self.word_cloud_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WordCloudChartConfiguration);
-
-    /// `WordCloudVisual` property type of `AWS::QuickSight::Analysis`.
-    #[derive(Debug, Clone)]
-    pub struct WordCloudVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<WordCloudChartConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl WordCloudVisual {
-        /// A new `WordCloudVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<WordCloudChartConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for WordCloudVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WordCloudVisual);
 
     cfn_enum! {
         AnalysisErrorType[10] {
@@ -13884,18 +8418,20 @@ pub mod dashboard {
     pub use super::shared::{
         AggregationFunction, AggregationSortConfiguration, AnalysisDefaults, AnchorDateConfiguration, AnchorOption,
         ArcAxisConfiguration, ArcAxisDisplayRange, ArcConfiguration, ArcOptions, ArcThickness, ArcThicknessOptions,
-        AttributeAggregationFunction, AxisBinding, AxisDataOptions, AxisDisplayMinMaxRange, AxisDisplayRange,
-        AxisLabelReferenceOptions, AxisLinearScale, AxisLogarithmicScale, AxisScale, BarChartAggregatedFieldWells,
-        BarChartDefaultSeriesSettings, BarChartFieldWells, BarChartOrientation, BarChartSeriesSettings,
-        BarChartSortConfiguration, BarSeriesItem, BarsArrangement, BaseMapStyleType, BinCountOptions, BinWidthOptions,
+        AttributeAggregationFunction, AxisBinding, AxisDataOptions, AxisDisplayMinMaxRange, AxisDisplayOptions,
+        AxisDisplayRange, AxisLabelOptions, AxisLabelReferenceOptions, AxisLinearScale, AxisLogarithmicScale,
+        AxisScale, AxisTickLabelOptions, BarChartAggregatedFieldWells, BarChartDefaultSeriesSettings,
+        BarChartFieldWells, BarChartOrientation, BarChartSeriesSettings, BarChartSortConfiguration, BarSeriesItem,
+        BarsArrangement, BaseMapStyleType, BinCountOptions, BinWidthOptions,
         BodySectionDynamicCategoryDimensionConfiguration, BodySectionDynamicNumericDimensionConfiguration,
         BodySectionRepeatConfiguration, BodySectionRepeatDimensionConfiguration,
         BodySectionRepeatPageBreakConfiguration, BorderSettings, BoxPlotAggregatedFieldWells, BoxPlotFieldWells,
         BoxPlotFillStyle, BoxPlotOptions, BoxPlotSortConfiguration, BoxPlotStyleOptions, CalculatedField,
         CalculatedMeasureField, CascadingControlConfiguration, CascadingControlSource, CategoricalAggregationFunction,
-        CategoricalDimensionField, CategoricalMeasureField, CategoryDrillDownFilter, CategoryFilterConfiguration,
-        CategoryFilterMatchOperator, CategoryFilterSelectAllOptions, ClusterMarker, ClusterMarkerConfiguration,
-        ColorFillType, ColorScale, ColorsConfiguration, ColumnConfiguration, ColumnIdentifier, ColumnRole, ColumnSort,
+        CategoricalDimensionField, CategoricalMeasureField, CategoryDrillDownFilter, CategoryFilter,
+        CategoryFilterConfiguration, CategoryFilterMatchOperator, CategoryFilterSelectAllOptions, CategoryInnerFilter,
+        ChartAxisLabelOptions, ClusterMarker, ClusterMarkerConfiguration, ColorFillType, ColorScale,
+        ColorsConfiguration, ColumnConfiguration, ColumnHierarchy, ColumnIdentifier, ColumnRole, ColumnSort,
         ColumnTooltipItem, ComboChartAggregatedFieldWells, ComboChartDefaultSeriesSettings, ComboChartFieldWells,
         ComboChartSeriesSettings, ComboChartSortConfiguration, ComboSeriesItem, CommitMode, ComparisonConfiguration,
         ComparisonFormatConfiguration, ComparisonMethod, Computation, ConditionalFormattingColor,
@@ -13904,124 +8440,144 @@ pub mod dashboard {
         ConditionalFormattingIconDisplayOption, ConditionalFormattingIconSet, ConditionalFormattingIconSetType,
         ConditionalFormattingSolidColor, ContributionAnalysisDefault, CrossDatasetTypes,
         CurrencyDisplayFormatConfiguration, CustomActionFilterOperation, CustomActionNavigationOperation,
-        CustomActionSetParametersOperation, CustomActionURLOperation, CustomColor,
-        CustomContentImageScalingConfiguration, CustomContentType, CustomFilterConfiguration,
+        CustomActionSetParametersOperation, CustomActionURLOperation, CustomColor, CustomContentConfiguration,
+        CustomContentImageScalingConfiguration, CustomContentType, CustomContentVisual, CustomFilterConfiguration,
         CustomFilterListConfiguration, CustomNarrativeOptions, CustomParameterValues, CustomValuesConfiguration,
         DashboardBehavior, DataBarsOptions, DataColor, DataFieldBarSeriesItem, DataFieldComboSeriesItem,
-        DataFieldSeriesItem, DataLabelContent, DataLabelOverlap, DataLabelPosition, DataLabelType, DataPathColor,
-        DataPathLabelType, DataPathSort, DataPathType, DataPathValue, DataSetIdentifierDeclaration,
-        DateAggregationFunction, DateAxisOptions, DateDimensionField, DateMeasureField, DateTimeDefaultValues,
-        DateTimeFormatConfiguration, DateTimeParameter, DateTimeParameterDeclaration,
-        DateTimeValueWhenUnsetConfiguration, DayOfTheWeek, DecalPatternType, DecalSettings, DecalSettingsConfiguration,
-        DecalStyleType, DecimalDefaultValues, DecimalParameter, DecimalParameterDeclaration,
-        DecimalPlacesConfiguration, DecimalValueWhenUnsetConfiguration, DefaultFreeFormLayoutConfiguration,
-        DefaultGridLayoutConfiguration, DefaultInteractiveLayoutConfiguration, DefaultNewSheetConfiguration,
-        DefaultPaginatedLayoutConfiguration, DefaultSectionBasedLayoutConfiguration,
-        DestinationParameterValueConfiguration, DigitGroupingStyle, DimensionField, DonutCenterOptions, DonutOptions,
-        DynamicDefaultValue, EmptyVisual, ExcludePeriodConfiguration, FieldBarSeriesItem, FieldBasedTooltip,
+        DataFieldSeriesItem, DataLabelContent, DataLabelOptions, DataLabelOverlap, DataLabelPosition, DataLabelType,
+        DataPathColor, DataPathLabelType, DataPathSort, DataPathType, DataPathValue, DataSetIdentifierDeclaration,
+        DataSetReference, DateAggregationFunction, DateAxisOptions, DateDimensionField, DateMeasureField,
+        DateTimeDefaultValues, DateTimeFormatConfiguration, DateTimeHierarchy, DateTimeParameter,
+        DateTimeParameterDeclaration, DateTimePickerControlDisplayOptions, DateTimeValueWhenUnsetConfiguration,
+        DayOfTheWeek, DecalPatternType, DecalSettings, DecalSettingsConfiguration, DecalStyleType,
+        DecimalDefaultValues, DecimalParameter, DecimalParameterDeclaration, DecimalPlacesConfiguration,
+        DecimalValueWhenUnsetConfiguration, DefaultDateTimePickerControlOptions, DefaultFilterControlConfiguration,
+        DefaultFilterControlOptions, DefaultFilterDropDownControlOptions, DefaultFilterListControlOptions,
+        DefaultFreeFormLayoutConfiguration, DefaultGridLayoutConfiguration, DefaultInteractiveLayoutConfiguration,
+        DefaultNewSheetConfiguration, DefaultPaginatedLayoutConfiguration, DefaultRelativeDateTimeControlOptions,
+        DefaultSectionBasedLayoutConfiguration, DefaultSliderControlOptions, DefaultTextAreaControlOptions,
+        DefaultTextFieldControlOptions, DestinationParameterValueConfiguration, DigitGroupingStyle, DimensionField,
+        DonutCenterOptions, DonutOptions, DrillDownFilter, DropDownControlDisplayOptions, DynamicDefaultValue,
+        EmptyVisual, ExcludePeriodConfiguration, ExplicitHierarchy, FieldBarSeriesItem, FieldBasedTooltip,
         FieldComboSeriesItem, FieldLabelType, FieldSeriesItem, FieldSort, FieldSortOptions, FieldTooltipItem,
         FilledMapAggregatedFieldWells, FilledMapConditionalFormatting, FilledMapConditionalFormattingOption,
-        FilledMapFieldWells, FilledMapShapeConditionalFormatting, FilledMapSortConfiguration, FilterCrossSheetControl,
-        FilterListConfiguration, FilterNullOption, FilterOperationSelectedFieldsConfiguration,
-        FilterOperationTargetVisualsConfiguration, FilterScopeConfiguration, FilterSelectableValues, FilterVisualScope,
-        FontDecoration, FontStyle, FontWeight, FontWeightName, ForecastComputation, ForecastComputationSeasonality,
-        ForecastConfiguration, ForecastScenario, FormatConfiguration, FreeFormLayoutCanvasSizeOptions,
-        FreeFormLayoutElementBackgroundStyle, FreeFormLayoutScreenCanvasSizeOptions, FunnelChartAggregatedFieldWells,
+        FilledMapFieldWells, FilledMapShapeConditionalFormatting, FilledMapSortConfiguration, Filter, FilterControl,
+        FilterCrossSheetControl, FilterDateTimePickerControl, FilterDropDownControl, FilterGroup,
+        FilterListConfiguration, FilterListControl, FilterNullOption, FilterOperationSelectedFieldsConfiguration,
+        FilterOperationTargetVisualsConfiguration, FilterRelativeDateTimeControl, FilterScopeConfiguration,
+        FilterSelectableValues, FilterSliderControl, FilterTextAreaControl, FilterTextFieldControl, FilterVisualScope,
+        FontConfiguration, FontDecoration, FontSize, FontStyle, FontWeight, FontWeightName, ForecastComputation,
+        ForecastComputationSeasonality, ForecastConfiguration, ForecastScenario, FormatConfiguration,
+        FreeFormLayoutCanvasSizeOptions, FreeFormLayoutElementBackgroundStyle, FreeFormLayoutElementBorderStyle,
+        FreeFormLayoutScreenCanvasSizeOptions, FunnelChartAggregatedFieldWells, FunnelChartDataLabelOptions,
         FunnelChartFieldWells, FunnelChartMeasureDataLabelStyle, FunnelChartSortConfiguration,
         GaugeChartArcConditionalFormatting, GaugeChartColorConfiguration, GaugeChartConditionalFormatting,
-        GaugeChartConditionalFormattingOption, GaugeChartFieldWells, GaugeChartPrimaryValueConditionalFormatting,
-        GeospatialCategoricalColor, GeospatialCategoricalDataColor, GeospatialCircleRadius,
-        GeospatialCircleSymbolStyle, GeospatialColor, GeospatialColorState, GeospatialCoordinateBounds,
-        GeospatialDataSourceItem, GeospatialGradientColor, GeospatialGradientStepColor, GeospatialHeatmapColorScale,
-        GeospatialHeatmapConfiguration, GeospatialHeatmapDataColor, GeospatialLayerColorField,
-        GeospatialLayerDefinition, GeospatialLayerJoinDefinition, GeospatialLayerType, GeospatialLineLayer,
-        GeospatialLineStyle, GeospatialLineSymbolStyle, GeospatialLineWidth, GeospatialMapAggregatedFieldWells,
-        GeospatialMapFieldWells, GeospatialMapNavigation, GeospatialMapState, GeospatialMapStyle,
-        GeospatialMapStyleOptions, GeospatialNullDataSettings, GeospatialNullSymbolStyle, GeospatialPointLayer,
-        GeospatialPointStyle, GeospatialPointStyleOptions, GeospatialPolygonLayer, GeospatialPolygonStyle,
-        GeospatialPolygonSymbolStyle, GeospatialSelectedPointStyle, GeospatialSolidColor, GeospatialStaticFileSource,
-        GeospatialWindowOptions, GlobalTableBorderOptions, GradientColor, GradientStop, GridLayoutCanvasSizeOptions,
-        GridLayoutElementBackgroundStyle, GridLayoutElementBorderStyle, GridLayoutScreenCanvasSizeOptions,
-        GrowthRateComputation, HeatMapAggregatedFieldWells, HeatMapFieldWells, HeatMapSortConfiguration,
-        HistogramAggregatedFieldWells, HistogramBinOptions, HistogramBinType, HistogramFieldWells,
-        HorizontalTextAlignment, Icon, ImageCustomAction, ImageCustomActionOperation, ImageCustomActionTrigger,
-        ImageInteractionOptions, ImageMenuOption, ImageStaticFile, IntegerDefaultValues, IntegerParameter,
-        IntegerParameterDeclaration, IntegerValueWhenUnsetConfiguration, ItemsLimitConfiguration,
-        KPIActualValueConditionalFormatting, KPIComparisonValueConditionalFormatting, KPIConditionalFormatting,
-        KPIConditionalFormattingOption, KPIFieldWells, KPIPrimaryValueConditionalFormatting,
-        KPIProgressBarConditionalFormatting, KPISortConfiguration, KPISparklineOptions, KPISparklineType,
-        KPIVisualLayoutOptions, KPIVisualStandardLayout, KPIVisualStandardLayoutType, LayerCustomAction,
-        LayerCustomActionOperation, LayerCustomActionTrigger, LegendPosition, LineChartAggregatedFieldWells,
-        LineChartDefaultSeriesSettings, LineChartFieldWells, LineChartLineStyle, LineChartLineStyleSettings,
-        LineChartMarkerShape, LineChartMarkerStyleSettings, LineChartSeriesSettings, LineChartSortConfiguration,
-        LineChartType, LineInterpolation, ListControlSearchOptions, ListControlSelectAllOptions, LoadingAnimation,
+        GaugeChartConditionalFormattingOption, GaugeChartFieldWells, GaugeChartOptions,
+        GaugeChartPrimaryValueConditionalFormatting, GeospatialCategoricalColor, GeospatialCategoricalDataColor,
+        GeospatialCircleRadius, GeospatialCircleSymbolStyle, GeospatialColor, GeospatialColorState,
+        GeospatialCoordinateBounds, GeospatialDataSourceItem, GeospatialGradientColor, GeospatialGradientStepColor,
+        GeospatialHeatmapColorScale, GeospatialHeatmapConfiguration, GeospatialHeatmapDataColor,
+        GeospatialLayerColorField, GeospatialLayerDefinition, GeospatialLayerItem, GeospatialLayerJoinDefinition,
+        GeospatialLayerType, GeospatialLineLayer, GeospatialLineStyle, GeospatialLineSymbolStyle, GeospatialLineWidth,
+        GeospatialMapAggregatedFieldWells, GeospatialMapFieldWells, GeospatialMapNavigation, GeospatialMapState,
+        GeospatialMapStyle, GeospatialMapStyleOptions, GeospatialNullDataSettings, GeospatialNullSymbolStyle,
+        GeospatialPointLayer, GeospatialPointStyle, GeospatialPointStyleOptions, GeospatialPolygonLayer,
+        GeospatialPolygonStyle, GeospatialPolygonSymbolStyle, GeospatialSelectedPointStyle, GeospatialSolidColor,
+        GeospatialStaticFileSource, GeospatialWindowOptions, GlobalTableBorderOptions, GradientColor, GradientStop,
+        GridLayoutCanvasSizeOptions, GridLayoutElementBackgroundStyle, GridLayoutElementBorderStyle,
+        GridLayoutScreenCanvasSizeOptions, GrowthRateComputation, HeatMapAggregatedFieldWells, HeatMapFieldWells,
+        HeatMapSortConfiguration, HistogramAggregatedFieldWells, HistogramBinOptions, HistogramBinType,
+        HistogramFieldWells, HorizontalTextAlignment, Icon, ImageCustomAction, ImageCustomActionOperation,
+        ImageCustomActionTrigger, ImageInteractionOptions, ImageMenuOption, ImageStaticFile, InnerFilter,
+        InsightConfiguration, InsightVisual, IntegerDefaultValues, IntegerParameter, IntegerParameterDeclaration,
+        IntegerValueWhenUnsetConfiguration, ItemsLimitConfiguration, KPIActualValueConditionalFormatting,
+        KPIComparisonValueConditionalFormatting, KPIConditionalFormatting, KPIConditionalFormattingOption,
+        KPIConfiguration, KPIFieldWells, KPIOptions, KPIPrimaryValueConditionalFormatting,
+        KPIProgressBarConditionalFormatting, KPISortConfiguration, KPISparklineOptions, KPISparklineType, KPIVisual,
+        KPIVisualLayoutOptions, KPIVisualStandardLayout, KPIVisualStandardLayoutType, LabelOptions, LayerCustomAction,
+        LayerCustomActionOperation, LayerCustomActionTrigger, LegendOptions, LegendPosition,
+        LineChartAggregatedFieldWells, LineChartDefaultSeriesSettings, LineChartFieldWells, LineChartLineStyle,
+        LineChartLineStyleSettings, LineChartMarkerShape, LineChartMarkerStyleSettings, LineChartSeriesSettings,
+        LineChartSortConfiguration, LineChartType, LineInterpolation, LineSeriesAxisDisplayOptions,
+        ListControlDisplayOptions, ListControlSearchOptions, ListControlSelectAllOptions, LoadingAnimation,
         LocalNavigationConfiguration, LongFormatText, MapZoomMode, MappedDataSetParameter, MaximumLabelType,
         MaximumMinimumComputation, MaximumMinimumComputationType, MeasureField, MetricComparisonComputation,
         MinimumLabelType, MissingDataConfiguration, MissingDataTreatmentOption, NegativeValueConfiguration,
-        NegativeValueDisplayMode, NullValueFormatConfiguration, NumberDisplayFormatConfiguration,
+        NegativeValueDisplayMode, NestedFilter, NullValueFormatConfiguration, NumberDisplayFormatConfiguration,
         NumberFormatConfiguration, NumberScale, NumericAxisOptions, NumericEqualityDrillDownFilter,
-        NumericEqualityMatchOperator, NumericFilterSelectAllOptions, NumericFormatConfiguration,
-        NumericRangeFilterValue, NumericSeparatorConfiguration, NumericSeparatorSymbol, NumericalAggregationFunction,
-        NumericalDimensionField, NumericalMeasureField, OtherCategories, PaginationConfiguration, PanelBorderStyle,
-        PaperOrientation, PaperSize, ParameterDeclaration, ParameterSelectableValues, ParameterValueType, Parameters,
-        PercentVisibleRange, PercentageDisplayFormatConfiguration, PercentileAggregation, PeriodOverPeriodComputation,
+        NumericEqualityFilter, NumericEqualityMatchOperator, NumericFilterSelectAllOptions, NumericFormatConfiguration,
+        NumericRangeFilter, NumericRangeFilterValue, NumericSeparatorConfiguration, NumericSeparatorSymbol,
+        NumericalAggregationFunction, NumericalDimensionField, NumericalMeasureField, OtherCategories,
+        PaginationConfiguration, PanelBorderStyle, PanelConfiguration, PanelTitleOptions, PaperOrientation, PaperSize,
+        ParameterControl, ParameterDateTimePickerControl, ParameterDeclaration, ParameterDropDownControl,
+        ParameterListControl, ParameterSelectableValues, ParameterSliderControl, ParameterTextAreaControl,
+        ParameterTextFieldControl, ParameterValueType, Parameters, PercentVisibleRange,
+        PercentageDisplayFormatConfiguration, PercentileAggregation, PeriodOverPeriodComputation,
         PeriodToDateComputation, PieChartAggregatedFieldWells, PieChartFieldWells, PieChartSortConfiguration,
         PivotFieldSortOptions, PivotTableAggregatedFieldWells, PivotTableCellConditionalFormatting,
         PivotTableConditionalFormatting, PivotTableConditionalFormattingOption, PivotTableConditionalFormattingScope,
-        PivotTableConditionalFormattingScopeRole, PivotTableDataPathOption, PivotTableDataPathType,
-        PivotTableFieldCollapseState, PivotTableFieldCollapseStateOption, PivotTableFieldCollapseStateTarget,
-        PivotTableFieldOption, PivotTableFieldOptions, PivotTableFieldSubtotalOptions, PivotTableFieldWells,
-        PivotTableMetricPlacement, PivotTablePaginatedReportOptions, PivotTableRowsLabelOptions, PivotTableRowsLayout,
-        PivotTableSortBy, PivotTableSortConfiguration, PivotTableSubtotalLevel, PluginVisual, PluginVisualAxisName,
-        PluginVisualConfiguration, PluginVisualFieldWell, PluginVisualItemsLimitConfiguration, PluginVisualOptions,
-        PluginVisualProperty, PluginVisualSortConfiguration, PluginVisualTableQuerySort, PrimaryValueDisplayType,
-        ProgressBarOptions, RadarChartAggregatedFieldWells, RadarChartAreaStyleSettings, RadarChartAxesRangeScale,
-        RadarChartFieldWells, RadarChartSeriesSettings, RadarChartShape, RadarChartSortConfiguration,
-        RangeEndsLabelType, ReferenceLineCustomLabelConfiguration, ReferenceLineDataConfiguration,
-        ReferenceLineDynamicDataConfiguration, ReferenceLineLabelHorizontalPosition,
+        PivotTableConditionalFormattingScopeRole, PivotTableConfiguration, PivotTableDataPathOption,
+        PivotTableDataPathType, PivotTableFieldCollapseState, PivotTableFieldCollapseStateOption,
+        PivotTableFieldCollapseStateTarget, PivotTableFieldOption, PivotTableFieldOptions,
+        PivotTableFieldSubtotalOptions, PivotTableFieldWells, PivotTableMetricPlacement, PivotTableOptions,
+        PivotTablePaginatedReportOptions, PivotTableRowsLabelOptions, PivotTableRowsLayout, PivotTableSortBy,
+        PivotTableSortConfiguration, PivotTableSubtotalLevel, PivotTableTotalOptions, PivotTableVisual,
+        PivotTotalOptions, PluginVisual, PluginVisualAxisName, PluginVisualConfiguration, PluginVisualFieldWell,
+        PluginVisualItemsLimitConfiguration, PluginVisualOptions, PluginVisualProperty, PluginVisualSortConfiguration,
+        PluginVisualTableQuerySort, PredefinedHierarchy, PrimaryValueDisplayType, ProgressBarOptions,
+        RadarChartAggregatedFieldWells, RadarChartAreaStyleSettings, RadarChartAxesRangeScale, RadarChartConfiguration,
+        RadarChartFieldWells, RadarChartSeriesSettings, RadarChartShape, RadarChartSortConfiguration, RadarChartVisual,
+        RangeEndsLabelType, ReferenceLine, ReferenceLineCustomLabelConfiguration, ReferenceLineDataConfiguration,
+        ReferenceLineDynamicDataConfiguration, ReferenceLineLabelConfiguration, ReferenceLineLabelHorizontalPosition,
         ReferenceLineLabelVerticalPosition, ReferenceLinePatternType, ReferenceLineSeriesType,
         ReferenceLineStaticDataConfiguration, ReferenceLineStyleConfiguration, ReferenceLineValueLabelConfiguration,
-        ReferenceLineValueLabelRelativePosition, RelativeDateType, RelativeFontSize, ResizeOption,
-        RollingDateConfiguration, RowAlternateColorOptions, SameSheetTargetVisualConfiguration,
-        SankeyDiagramAggregatedFieldWells, SankeyDiagramFieldWells, SankeyDiagramSortConfiguration,
+        ReferenceLineValueLabelRelativePosition, RelativeDateTimeControlDisplayOptions, RelativeDateType,
+        RelativeDatesFilter, RelativeFontSize, ResizeOption, ResourcePermission, RollingDateConfiguration,
+        RowAlternateColorOptions, SameSheetTargetVisualConfiguration, SankeyDiagramAggregatedFieldWells,
+        SankeyDiagramChartConfiguration, SankeyDiagramFieldWells, SankeyDiagramSortConfiguration, SankeyDiagramVisual,
         ScatterPlotCategoricallyAggregatedFieldWells, ScatterPlotFieldWells, ScatterPlotSortConfiguration,
         ScatterPlotUnaggregatedFieldWells, ScrollBarOptions, SecondaryValueOptions, SectionAfterPageBreak,
         SectionBasedLayoutCanvasSizeOptions, SectionBasedLayoutPaperCanvasSizeOptions, SectionPageBreakConfiguration,
         SectionPageBreakStatus, SectionStyle, SelectAllValueOptions, SelectedFieldOptions,
-        SelectedSheetsFilterScopeConfiguration, SeriesItem, SetParameterValueConfiguration, ShapeConditionalFormat,
-        SheetContentType, SheetControlDateTimePickerType, SheetControlInfoIconLabelOptions, SheetControlListType,
-        SheetControlSliderType, SheetElementConfigurationOverrides, SheetElementRenderingRule, SheetImage,
-        SheetImageScalingConfiguration, SheetImageScalingType, SheetImageSource, SheetImageStaticFileSource,
-        SheetImageTooltipConfiguration, SheetImageTooltipText, SheetLayoutGroup, SheetLayoutGroupMember,
-        SheetLayoutGroupMemberType, SheetTextBox, SheetVisualScopingConfiguration, ShortFormatText,
-        SimpleAttributeAggregationFunction, SimpleClusterMarker, SimpleNumericalAggregationFunction,
-        SimpleTotalAggregationFunction, SingleAxisOptions, SmallMultiplesAxisPlacement, SmallMultiplesAxisProperties,
-        SmallMultiplesAxisScale, SortDirection, Spacing, SparklineAxisBehavior, SparklineVisualType, SparklinesOptions,
-        SpatialStaticFile, SpecialValue, StaticFile, StaticFileS3SourceOptions, StaticFileSource,
-        StaticFileUrlSourceOptions, StringDefaultValues, StringFormatConfiguration, StringParameter,
-        StringParameterDeclaration, StringValueWhenUnsetConfiguration, StyledCellType, TableAggregatedFieldWells,
-        TableBorderOptions, TableBorderStyle, TableCellConditionalFormatting, TableCellImageScalingConfiguration,
-        TableCellImageSizingConfiguration, TableConditionalFormatting, TableConditionalFormattingOption,
-        TableFieldCustomIconContent, TableFieldIconSetType, TableFieldImageConfiguration, TableFieldWells,
-        TableInlineVisualization, TableOrientation, TablePaginatedReportOptions, TablePinnedFieldOptions,
-        TableRowConditionalFormatting, TableSideBorderOptions, TableSortConfiguration, TableStyleTarget,
-        TableTotalsPlacement, TableTotalsScrollStatus, TableUnaggregatedFieldWells, TargetVisualOptions,
-        TextConditionalFormat, TextControlPlaceholderOptions, TextWrap, ThousandSeparatorOptions,
-        TimeBasedForecastProperties, TimeGranularity, TimeRangeDrillDownFilter, TimeRangeFilterValue, TooltipItem,
-        TooltipTarget, TooltipTitleType, TopBottomComputationType, TopBottomMoversComputation,
+        SelectedSheetsFilterScopeConfiguration, SelectedTooltipType, SeriesItem, SetParameterValueConfiguration,
+        ShapeConditionalFormat, SheetContentType, SheetControlDateTimePickerType, SheetControlInfoIconLabelOptions,
+        SheetControlListType, SheetControlSliderType, SheetElementConfigurationOverrides, SheetElementRenderingRule,
+        SheetImage, SheetImageScalingConfiguration, SheetImageScalingType, SheetImageSource,
+        SheetImageStaticFileSource, SheetImageTooltipConfiguration, SheetImageTooltipText, SheetLayoutGroup,
+        SheetLayoutGroupMember, SheetLayoutGroupMemberType, SheetTextBox, SheetVisualScopingConfiguration,
+        ShortFormatText, SimpleAttributeAggregationFunction, SimpleClusterMarker, SimpleNumericalAggregationFunction,
+        SimpleTotalAggregationFunction, SingleAxisOptions, SliderControlDisplayOptions, SmallMultiplesAxisPlacement,
+        SmallMultiplesAxisProperties, SmallMultiplesAxisScale, SmallMultiplesOptions, SortDirection, Spacing,
+        SparklineAxisBehavior, SparklineVisualType, SparklinesOptions, SpatialStaticFile, SpecialValue, StaticFile,
+        StaticFileS3SourceOptions, StaticFileSource, StaticFileUrlSourceOptions, StringDefaultValues,
+        StringFormatConfiguration, StringParameter, StringParameterDeclaration, StringValueWhenUnsetConfiguration,
+        StyledCellType, SubtotalOptions, TableAggregatedFieldWells, TableBorderOptions, TableBorderStyle,
+        TableCellConditionalFormatting, TableCellImageScalingConfiguration, TableCellImageSizingConfiguration,
+        TableCellStyle, TableConditionalFormatting, TableConditionalFormattingOption, TableConfiguration,
+        TableFieldCustomIconContent, TableFieldCustomTextContent, TableFieldIconSetType, TableFieldImageConfiguration,
+        TableFieldLinkConfiguration, TableFieldLinkContentConfiguration, TableFieldOption, TableFieldOptions,
+        TableFieldURLConfiguration, TableFieldWells, TableInlineVisualization, TableOptions, TableOrientation,
+        TablePaginatedReportOptions, TablePinnedFieldOptions, TableRowConditionalFormatting, TableSideBorderOptions,
+        TableSortConfiguration, TableStyleTarget, TableTotalsPlacement, TableTotalsScrollStatus,
+        TableUnaggregatedFieldWells, TableVisual, TargetVisualOptions, TextAreaControlDisplayOptions,
+        TextConditionalFormat, TextControlPlaceholderOptions, TextFieldControlDisplayOptions, TextWrap,
+        ThousandSeparatorOptions, TimeBasedForecastProperties, TimeEqualityFilter, TimeGranularity,
+        TimeRangeDrillDownFilter, TimeRangeFilter, TimeRangeFilterValue, TooltipItem, TooltipOptions, TooltipTarget,
+        TooltipTitleType, TopBottomComputationType, TopBottomFilter, TopBottomMoversComputation,
         TopBottomRankedComputation, TopBottomSortOrder, TopicIdentifierDeclaration, TopicReference,
-        TotalAggregationComputation, TotalAggregationFunction, TotalAggregationOption, TransposedColumnType,
-        TransposedTableOption, TreeMapAggregatedFieldWells, TreeMapFieldWells, TreeMapSortConfiguration,
-        TrendArrowOptions, URLTargetConfiguration, UnaggregatedField, UniqueValuesComputation, ValidationStrategy,
-        ValidationStrategyMode, ValueWhenUnsetOption, VerticalTextAlignment, Visibility, VisibleRangeOptions,
-        VisualCustomAction, VisualCustomActionOperation, VisualCustomActionTrigger,
-        VisualInteractionOptionsContextMenuOption, VisualInteractionOptionsVisualMenuOption, VisualMenuOption,
-        VisualPalette, VisualSubtitleLabelOptions, VisualTitleLabelOptions, WaterfallChartAggregatedFieldWells,
-        WaterfallChartColorConfiguration, WaterfallChartFieldWells, WaterfallChartGroupColorConfiguration,
-        WaterfallChartOptions, WaterfallChartSortConfiguration, WhatIfPointScenario, WhatIfRangeScenario, WidgetStatus,
-        WordCloudAggregatedFieldWells, WordCloudCloudLayout, WordCloudFieldWells, WordCloudOptions,
-        WordCloudSortConfiguration, WordCloudWordCasing, WordCloudWordOrientation, WordCloudWordPadding,
-        WordCloudWordScaling,
+        TotalAggregationComputation, TotalAggregationFunction, TotalAggregationOption, TotalOptions,
+        TransposedColumnType, TransposedTableOption, TreeMapAggregatedFieldWells, TreeMapFieldWells,
+        TreeMapSortConfiguration, TrendArrowOptions, URLTargetConfiguration, UnaggregatedField,
+        UniqueValuesComputation, ValidationStrategy, ValidationStrategyMode, ValueWhenUnsetOption,
+        VerticalTextAlignment, Visibility, VisibleRangeOptions, VisualCustomAction, VisualCustomActionOperation,
+        VisualCustomActionTrigger, VisualInteractionOptions, VisualInteractionOptionsContextMenuOption,
+        VisualInteractionOptionsVisualMenuOption, VisualMenuOption, VisualPalette, VisualSubtitleLabelOptions,
+        VisualTitleLabelOptions, WaterfallChartAggregatedFieldWells, WaterfallChartColorConfiguration,
+        WaterfallChartConfiguration, WaterfallChartFieldWells, WaterfallChartGroupColorConfiguration,
+        WaterfallChartOptions, WaterfallChartSortConfiguration, WaterfallVisual, WhatIfPointScenario,
+        WhatIfRangeScenario, WidgetStatus, WordCloudAggregatedFieldWells, WordCloudChartConfiguration,
+        WordCloudCloudLayout, WordCloudFieldWells, WordCloudOptions, WordCloudSortConfiguration, WordCloudVisual,
+        WordCloudWordCasing, WordCloudWordOrientation, WordCloudWordPadding, WordCloudWordScaling,
     };
 
     /// &lt;p&gt;An ad hoc (one-time) filtering option.&lt;/p&gt;
@@ -14098,138 +8654,6 @@ pub mod dashboard {
     }
 
     property_type!(AssetOptions);
-
-    /// `AxisDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisDisplayOptions {
-        /// CloudFormation: `AxisLineVisibility`.
-        pub axis_line_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `AxisOffset`.
-        pub axis_offset: Option<Val<String>>,
-
-        /// CloudFormation: `DataOptions`.
-        pub data_options: Option<Val<AxisDataOptions>>,
-
-        /// CloudFormation: `GridLineVisibility`.
-        pub grid_line_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ScrollbarOptions`.
-        pub scrollbar_options: Option<Val<ScrollBarOptions>>,
-
-        /// CloudFormation: `TickLabelOptions`.
-        pub tick_label_options: Option<Val<AxisTickLabelOptions>>,
-    }
-
-    impl AxisDisplayOptions {
-        /// A new `AxisDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_line_visibility "AxisLineVisibility": Val<Visibility>;
-            axis_offset "AxisOffset": Val<String>;
-            data_options "DataOptions": Val<AxisDataOptions>;
-            grid_line_visibility "GridLineVisibility": Val<Visibility>;
-            scrollbar_options "ScrollbarOptions": Val<ScrollBarOptions>;
-            tick_label_options "TickLabelOptions": Val<AxisTickLabelOptions>;
-        }
-    }
-
-    impl IntoValue for AxisDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisLineVisibility", self.axis_line_visibility);
-            put(&mut m, "AxisOffset", self.axis_offset);
-            put(&mut m, "DataOptions", self.data_options);
-            put(&mut m, "GridLineVisibility", self.grid_line_visibility);
-            put(&mut m, "ScrollbarOptions", self.scrollbar_options);
-            put(&mut m, "TickLabelOptions", self.tick_label_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisDisplayOptions);
-
-    /// `AxisLabelOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisLabelOptions {
-        /// CloudFormation: `ApplyTo`.
-        pub apply_to: Option<Val<AxisLabelReferenceOptions>>,
-
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-    }
-
-    impl AxisLabelOptions {
-        /// A new `AxisLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            apply_to "ApplyTo": Val<AxisLabelReferenceOptions>;
-            custom_label "CustomLabel": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-        }
-    }
-
-    impl IntoValue for AxisLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ApplyTo", self.apply_to);
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisLabelOptions);
-
-    /// `AxisTickLabelOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisTickLabelOptions {
-        /// CloudFormation: `LabelOptions`.
-        pub label_options: Option<Val<LabelOptions>>,
-
-        /// CloudFormation: `RotationAngle`.
-        pub rotation_angle: Option<Val<f64>>,
-    }
-
-    impl AxisTickLabelOptions {
-        /// A new `AxisTickLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            label_options "LabelOptions": Val<LabelOptions>;
-            rotation_angle "RotationAngle": Val<f64>;
-        }
-    }
-
-    impl IntoValue for AxisTickLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LabelOptions", self.label_options);
-            put(&mut m, "RotationAngle", self.rotation_angle);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisTickLabelOptions);
 
     /// `BarChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
@@ -14651,177 +9075,6 @@ pub mod dashboard {
 
     property_type!(BoxPlotVisual);
 
-    /// `CategoryFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct CategoryFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `Configuration` (required).
-        pub configuration: Val<CategoryFilterConfiguration>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-    }
-
-    impl CategoryFilter {
-        /// A new `CategoryFilter` from its required properties (`Column`, `Configuration`, `FilterId`).
-        pub fn new(
-            column: ColumnIdentifier,
-            configuration: CategoryFilterConfiguration,
-            filter_id: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                configuration: configuration.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-        }
-    }
-
-    impl IntoValue for CategoryFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("Configuration".into(), self.configuration.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CategoryFilter);
-
-    /// `CategoryInnerFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct CategoryInnerFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `Configuration` (required).
-        pub configuration: Val<CategoryFilterConfiguration>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-    }
-
-    impl CategoryInnerFilter {
-        /// A new `CategoryInnerFilter` from its required properties (`Column`, `Configuration`).
-        pub fn new(column: ColumnIdentifier, configuration: CategoryFilterConfiguration) -> Self {
-            Self {
-                column: column.into(),
-                configuration: configuration.into(),
-                default_filter_control_configuration: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-        }
-    }
-
-    impl IntoValue for CategoryInnerFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("Configuration".into(), self.configuration.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CategoryInnerFilter);
-
-    /// `ChartAxisLabelOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ChartAxisLabelOptions {
-        /// CloudFormation: `AxisLabelOptions`.
-        pub axis_label_options: Option<Val<Vec<AxisLabelOptions>>>,
-
-        /// CloudFormation: `SortIconVisibility`.
-        pub sort_icon_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl ChartAxisLabelOptions {
-        /// A new `ChartAxisLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_label_options "AxisLabelOptions": Val<Vec<AxisLabelOptions>>;
-            sort_icon_visibility "SortIconVisibility": Val<Visibility>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for ChartAxisLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisLabelOptions", self.axis_label_options);
-            put(&mut m, "SortIconVisibility", self.sort_icon_visibility);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ChartAxisLabelOptions);
-
-    /// `ColumnHierarchy` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ColumnHierarchy {
-        /// CloudFormation: `DateTimeHierarchy`.
-        pub date_time_hierarchy: Option<Val<DateTimeHierarchy>>,
-
-        /// CloudFormation: `ExplicitHierarchy`.
-        pub explicit_hierarchy: Option<Val<ExplicitHierarchy>>,
-
-        /// CloudFormation: `PredefinedHierarchy`.
-        pub predefined_hierarchy: Option<Val<PredefinedHierarchy>>,
-    }
-
-    impl ColumnHierarchy {
-        /// A new `ColumnHierarchy` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_hierarchy "DateTimeHierarchy": Val<DateTimeHierarchy>;
-            explicit_hierarchy "ExplicitHierarchy": Val<ExplicitHierarchy>;
-            predefined_hierarchy "PredefinedHierarchy": Val<PredefinedHierarchy>;
-        }
-    }
-
-    impl IntoValue for ColumnHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimeHierarchy", self.date_time_hierarchy);
-            put(&mut m, "ExplicitHierarchy", self.explicit_hierarchy);
-            put(&mut m, "PredefinedHierarchy", self.predefined_hierarchy);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ColumnHierarchy);
-
     /// `ComboChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
     pub struct ComboChartConfiguration {
@@ -15012,123 +9265,6 @@ pub mod dashboard {
     }
 
     property_type!(ComboChartVisual);
-
-    /// `CustomContentConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct CustomContentConfiguration {
-        /// CloudFormation: `ContentType`.
-        pub content_type: Option<Val<CustomContentType>>,
-
-        /// CloudFormation: `ContentUrl`.
-        pub content_url: Option<Val<String>>,
-
-        /// CloudFormation: `ImageScaling`.
-        pub image_scaling: Option<Val<CustomContentImageScalingConfiguration>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-    }
-
-    impl CustomContentConfiguration {
-        /// A new `CustomContentConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            content_type "ContentType": Val<CustomContentType>;
-            content_url "ContentUrl": Val<String>;
-            image_scaling "ImageScaling": Val<CustomContentImageScalingConfiguration>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-        }
-    }
-
-    impl IntoValue for CustomContentConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ContentType", self.content_type);
-            put(&mut m, "ContentUrl", self.content_url);
-            put(&mut m, "ImageScaling", self.image_scaling);
-            put(&mut m, "Interactions", self.interactions);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomContentConfiguration);
-
-    /// `CustomContentVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct CustomContentVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<CustomContentConfiguration>>,
-
-        /// CloudFormation: `DataSetIdentifier`.
-        pub data_set_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `TopicIdentifier`.
-        pub topic_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl CustomContentVisual {
-        /// A new `CustomContentVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                data_set_identifier: None,
-                subtitle: None,
-                title: None,
-                topic_identifier: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<CustomContentConfiguration>;
-            data_set_identifier "DataSetIdentifier": Val<String>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            topic_identifier "TopicIdentifier": Val<String>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for CustomContentVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "DataSetIdentifier", self.data_set_identifier);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "TopicIdentifier", self.topic_identifier);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CustomContentVisual);
 
     /// &lt;p&gt;Dashboard publish options.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
@@ -15417,81 +9553,6 @@ pub mod dashboard {
 
     property_type!(DashboardVisualPublishOptions);
 
-    /// `DataLabelOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DataLabelOptions {
-        /// CloudFormation: `CategoryLabelVisibility`.
-        pub category_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `DataLabelTypes`.
-        pub data_label_types: Option<Val<Vec<DataLabelType>>>,
-
-        /// CloudFormation: `LabelColor`.
-        pub label_color: Option<Val<String>>,
-
-        /// CloudFormation: `LabelContent`.
-        pub label_content: Option<Val<DataLabelContent>>,
-
-        /// CloudFormation: `LabelFontConfiguration`.
-        pub label_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `MeasureLabelVisibility`.
-        pub measure_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Overlap`.
-        pub overlap: Option<Val<DataLabelOverlap>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<DataLabelPosition>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl DataLabelOptions {
-        /// A new `DataLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
-            data_label_types "DataLabelTypes": Val<Vec<DataLabelType>>;
-            label_color "LabelColor": Val<String>;
-            label_content "LabelContent": Val<DataLabelContent>;
-            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
-            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
-            overlap "Overlap": Val<DataLabelOverlap>;
-            position "Position": Val<DataLabelPosition>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for DataLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
-            put(&mut m, "DataLabelTypes", self.data_label_types);
-            put(&mut m, "LabelColor", self.label_color);
-            put(&mut m, "LabelContent", self.label_content);
-            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
-            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
-            put(&mut m, "Overlap", self.overlap);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DataLabelOptions);
-
     /// &lt;p&gt;The drill down options for data points in a dashbaord.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
     pub struct DataPointDrillUpDownOption {
@@ -15614,39 +9675,6 @@ pub mod dashboard {
 
     property_type!(DataQAEnabledOption);
 
-    /// &lt;p&gt;Dataset reference.&lt;/p&gt;
-    #[derive(Debug, Clone)]
-    pub struct DataSetReference {
-        /// &lt;p&gt;Dataset Amazon Resource Name (ARN).&lt;/p&gt;
-        ///
-        /// CloudFormation: `DataSetArn` (required).
-        pub data_set_arn: Val<String>,
-
-        /// &lt;p&gt;Dataset placeholder.&lt;/p&gt;
-        ///
-        /// CloudFormation: `DataSetPlaceholder` (required).
-        pub data_set_placeholder: Val<String>,
-    }
-
-    impl DataSetReference {
-        /// A new `DataSetReference` from its required properties (`DataSetArn`, `DataSetPlaceholder`).
-        pub fn new(data_set_arn: impl Into<Val<String>>, data_set_placeholder: impl Into<Val<String>>) -> Self {
-            Self { data_set_arn: data_set_arn.into(), data_set_placeholder: data_set_placeholder.into() }
-        }
-    }
-
-    impl IntoValue for DataSetReference {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("DataSetArn".into(), self.data_set_arn.into_value());
-            m.insert("DataSetPlaceholder".into(), self.data_set_placeholder.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DataSetReference);
-
     /// `DataStoriesSharingOption` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
     pub struct DataStoriesSharingOption {
@@ -15677,539 +9705,6 @@ pub mod dashboard {
 
     property_type!(DataStoriesSharingOption);
 
-    /// `DateTimeHierarchy` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct DateTimeHierarchy {
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl DateTimeHierarchy {
-        /// A new `DateTimeHierarchy` from its required properties (`HierarchyId`).
-        pub fn new(hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for DateTimeHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateTimeHierarchy);
-
-    /// `DateTimePickerControlDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DateTimePickerControlDisplayOptions {
-        /// CloudFormation: `DateIconVisibility`.
-        pub date_icon_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `DateTimeFormat`.
-        pub date_time_format: Option<Val<String>>,
-
-        /// CloudFormation: `HelperTextVisibility`.
-        pub helper_text_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl DateTimePickerControlDisplayOptions {
-        /// A new `DateTimePickerControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_icon_visibility "DateIconVisibility": Val<Visibility>;
-            date_time_format "DateTimeFormat": Val<String>;
-            helper_text_visibility "HelperTextVisibility": Val<Visibility>;
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for DateTimePickerControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateIconVisibility", self.date_icon_visibility);
-            put(&mut m, "DateTimeFormat", self.date_time_format);
-            put(&mut m, "HelperTextVisibility", self.helper_text_visibility);
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateTimePickerControlDisplayOptions);
-
-    /// `DefaultDateTimePickerControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultDateTimePickerControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
-    }
-
-    impl DefaultDateTimePickerControlOptions {
-        /// A new `DefaultDateTimePickerControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-            r#type "Type": Val<SheetControlDateTimePickerType>;
-        }
-    }
-
-    impl IntoValue for DefaultDateTimePickerControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultDateTimePickerControlOptions);
-
-    /// `DefaultFilterControlConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct DefaultFilterControlConfiguration {
-        /// CloudFormation: `ControlOptions` (required).
-        pub control_options: Val<DefaultFilterControlOptions>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl DefaultFilterControlConfiguration {
-        /// A new `DefaultFilterControlConfiguration` from its required properties (`ControlOptions`, `Title`).
-        pub fn new(control_options: DefaultFilterControlOptions, title: impl Into<Val<String>>) -> Self {
-            Self { control_options: control_options.into(), title: title.into() }
-        }
-    }
-
-    impl IntoValue for DefaultFilterControlConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ControlOptions".into(), self.control_options.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterControlConfiguration);
-
-    /// `DefaultFilterControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterControlOptions {
-        /// CloudFormation: `DefaultDateTimePickerOptions`.
-        pub default_date_time_picker_options: Option<Val<DefaultDateTimePickerControlOptions>>,
-
-        /// CloudFormation: `DefaultDropdownOptions`.
-        pub default_dropdown_options: Option<Val<DefaultFilterDropDownControlOptions>>,
-
-        /// CloudFormation: `DefaultListOptions`.
-        pub default_list_options: Option<Val<DefaultFilterListControlOptions>>,
-
-        /// CloudFormation: `DefaultRelativeDateTimeOptions`.
-        pub default_relative_date_time_options: Option<Val<DefaultRelativeDateTimeControlOptions>>,
-
-        /// CloudFormation: `DefaultSliderOptions`.
-        pub default_slider_options: Option<Val<DefaultSliderControlOptions>>,
-
-        /// CloudFormation: `DefaultTextAreaOptions`.
-        pub default_text_area_options: Option<Val<DefaultTextAreaControlOptions>>,
-
-        /// CloudFormation: `DefaultTextFieldOptions`.
-        pub default_text_field_options: Option<Val<DefaultTextFieldControlOptions>>,
-    }
-
-    impl DefaultFilterControlOptions {
-        /// A new `DefaultFilterControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            default_date_time_picker_options "DefaultDateTimePickerOptions": Val<DefaultDateTimePickerControlOptions>;
-            default_dropdown_options "DefaultDropdownOptions": Val<DefaultFilterDropDownControlOptions>;
-            default_list_options "DefaultListOptions": Val<DefaultFilterListControlOptions>;
-            default_relative_date_time_options "DefaultRelativeDateTimeOptions": Val<DefaultRelativeDateTimeControlOptions>;
-            default_slider_options "DefaultSliderOptions": Val<DefaultSliderControlOptions>;
-            default_text_area_options "DefaultTextAreaOptions": Val<DefaultTextAreaControlOptions>;
-            default_text_field_options "DefaultTextFieldOptions": Val<DefaultTextFieldControlOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DefaultDateTimePickerOptions", self.default_date_time_picker_options);
-            put(&mut m, "DefaultDropdownOptions", self.default_dropdown_options);
-            put(&mut m, "DefaultListOptions", self.default_list_options);
-            put(&mut m, "DefaultRelativeDateTimeOptions", self.default_relative_date_time_options);
-            put(&mut m, "DefaultSliderOptions", self.default_slider_options);
-            put(&mut m, "DefaultTextAreaOptions", self.default_text_area_options);
-            put(&mut m, "DefaultTextFieldOptions", self.default_text_field_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterControlOptions);
-
-    /// `DefaultFilterDropDownControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterDropDownControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl DefaultFilterDropDownControlOptions {
-        /// A new `DefaultFilterDropDownControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterDropDownControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "SelectableValues", self.selectable_values);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterDropDownControlOptions);
-
-    /// `DefaultFilterListControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterListControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl DefaultFilterListControlOptions {
-        /// A new `DefaultFilterListControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterListControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "SelectableValues", self.selectable_values);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterListControlOptions);
-
-    /// `DefaultRelativeDateTimeControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultRelativeDateTimeControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
-    }
-
-    impl DefaultRelativeDateTimeControlOptions {
-        /// A new `DefaultRelativeDateTimeControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultRelativeDateTimeControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultRelativeDateTimeControlOptions);
-
-    /// `DefaultSliderControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct DefaultSliderControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlSliderType>>,
-    }
-
-    impl DefaultSliderControlOptions {
-        /// A new `DefaultSliderControlOptions` from its required properties (`MaximumValue`, `MinimumValue`, `StepSize`).
-        pub fn new(
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            step_size: impl Into<Val<f64>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                step_size: step_size.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-            r#type "Type": Val<SheetControlSliderType>;
-        }
-    }
-
-    impl IntoValue for DefaultSliderControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultSliderControlOptions);
-
-    /// `DefaultTextAreaControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultTextAreaControlOptions {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-    }
-
-    impl DefaultTextAreaControlOptions {
-        /// A new `DefaultTextAreaControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultTextAreaControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultTextAreaControlOptions);
-
-    /// `DefaultTextFieldControlOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultTextFieldControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-    }
-
-    impl DefaultTextFieldControlOptions {
-        /// A new `DefaultTextFieldControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultTextFieldControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultTextFieldControlOptions);
-
-    /// `DrillDownFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DrillDownFilter {
-        /// CloudFormation: `CategoryFilter`.
-        pub category_filter: Option<Val<CategoryDrillDownFilter>>,
-
-        /// CloudFormation: `NumericEqualityFilter`.
-        pub numeric_equality_filter: Option<Val<NumericEqualityDrillDownFilter>>,
-
-        /// CloudFormation: `TimeRangeFilter`.
-        pub time_range_filter: Option<Val<TimeRangeDrillDownFilter>>,
-    }
-
-    impl DrillDownFilter {
-        /// A new `DrillDownFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_filter "CategoryFilter": Val<CategoryDrillDownFilter>;
-            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityDrillDownFilter>;
-            time_range_filter "TimeRangeFilter": Val<TimeRangeDrillDownFilter>;
-        }
-    }
-
-    impl IntoValue for DrillDownFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryFilter", self.category_filter);
-            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
-            put(&mut m, "TimeRangeFilter", self.time_range_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DrillDownFilter);
-
-    /// `DropDownControlDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DropDownControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl DropDownControlDisplayOptions {
-        /// A new `DropDownControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for DropDownControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DropDownControlDisplayOptions);
-
     /// `ExecutiveSummaryOption` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
     pub struct ExecutiveSummaryOption {
@@ -16239,43 +9734,6 @@ pub mod dashboard {
     }
 
     property_type!(ExecutiveSummaryOption);
-
-    /// `ExplicitHierarchy` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ExplicitHierarchy {
-        /// CloudFormation: `Columns` (required).
-        pub columns: Val<Vec<ColumnIdentifier>>,
-
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl ExplicitHierarchy {
-        /// A new `ExplicitHierarchy` from its required properties (`Columns`, `HierarchyId`).
-        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for ExplicitHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Columns".into(), self.columns.into_value());
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ExplicitHierarchy);
 
     /// &lt;p&gt;Determines if hidden fields are included in an exported dashboard.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
@@ -16499,729 +9957,6 @@ pub mod dashboard {
 
     property_type!(FilledMapVisual);
 
-    /// `Filter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct Filter {
-        /// CloudFormation: `CategoryFilter`.
-        pub category_filter: Option<Val<CategoryFilter>>,
-
-        /// CloudFormation: `NestedFilter`.
-        pub nested_filter: Option<Val<NestedFilter>>,
-
-        /// CloudFormation: `NumericEqualityFilter`.
-        pub numeric_equality_filter: Option<Val<NumericEqualityFilter>>,
-
-        /// CloudFormation: `NumericRangeFilter`.
-        pub numeric_range_filter: Option<Val<NumericRangeFilter>>,
-
-        /// CloudFormation: `RelativeDatesFilter`.
-        pub relative_dates_filter: Option<Val<RelativeDatesFilter>>,
-
-        /// CloudFormation: `TimeEqualityFilter`.
-        pub time_equality_filter: Option<Val<TimeEqualityFilter>>,
-
-        /// CloudFormation: `TimeRangeFilter`.
-        pub time_range_filter: Option<Val<TimeRangeFilter>>,
-
-        /// CloudFormation: `TopBottomFilter`.
-        pub top_bottom_filter: Option<Val<TopBottomFilter>>,
-    }
-
-    impl Filter {
-        /// A new `Filter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_filter "CategoryFilter": Val<CategoryFilter>;
-            nested_filter "NestedFilter": Val<NestedFilter>;
-            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityFilter>;
-            numeric_range_filter "NumericRangeFilter": Val<NumericRangeFilter>;
-            relative_dates_filter "RelativeDatesFilter": Val<RelativeDatesFilter>;
-            time_equality_filter "TimeEqualityFilter": Val<TimeEqualityFilter>;
-            time_range_filter "TimeRangeFilter": Val<TimeRangeFilter>;
-            top_bottom_filter "TopBottomFilter": Val<TopBottomFilter>;
-        }
-    }
-
-    impl IntoValue for Filter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryFilter", self.category_filter);
-            put(&mut m, "NestedFilter", self.nested_filter);
-            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
-            put(&mut m, "NumericRangeFilter", self.numeric_range_filter);
-            put(&mut m, "RelativeDatesFilter", self.relative_dates_filter);
-            put(&mut m, "TimeEqualityFilter", self.time_equality_filter);
-            put(&mut m, "TimeRangeFilter", self.time_range_filter);
-            put(&mut m, "TopBottomFilter", self.top_bottom_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Filter);
-
-    /// `FilterControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FilterControl {
-        /// CloudFormation: `CrossSheet`.
-        pub cross_sheet: Option<Val<FilterCrossSheetControl>>,
-
-        /// CloudFormation: `DateTimePicker`.
-        pub date_time_picker: Option<Val<FilterDateTimePickerControl>>,
-
-        /// CloudFormation: `Dropdown`.
-        pub dropdown: Option<Val<FilterDropDownControl>>,
-
-        /// CloudFormation: `List`.
-        pub list: Option<Val<FilterListControl>>,
-
-        /// CloudFormation: `RelativeDateTime`.
-        pub relative_date_time: Option<Val<FilterRelativeDateTimeControl>>,
-
-        /// CloudFormation: `Slider`.
-        pub slider: Option<Val<FilterSliderControl>>,
-
-        /// CloudFormation: `TextArea`.
-        pub text_area: Option<Val<FilterTextAreaControl>>,
-
-        /// CloudFormation: `TextField`.
-        pub text_field: Option<Val<FilterTextFieldControl>>,
-    }
-
-    impl FilterControl {
-        /// A new `FilterControl` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cross_sheet "CrossSheet": Val<FilterCrossSheetControl>;
-            date_time_picker "DateTimePicker": Val<FilterDateTimePickerControl>;
-            dropdown "Dropdown": Val<FilterDropDownControl>;
-            list "List": Val<FilterListControl>;
-            relative_date_time "RelativeDateTime": Val<FilterRelativeDateTimeControl>;
-            slider "Slider": Val<FilterSliderControl>;
-            text_area "TextArea": Val<FilterTextAreaControl>;
-            text_field "TextField": Val<FilterTextFieldControl>;
-        }
-    }
-
-    impl IntoValue for FilterControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CrossSheet", self.cross_sheet);
-            put(&mut m, "DateTimePicker", self.date_time_picker);
-            put(&mut m, "Dropdown", self.dropdown);
-            put(&mut m, "List", self.list);
-            put(&mut m, "RelativeDateTime", self.relative_date_time);
-            put(&mut m, "Slider", self.slider);
-            put(&mut m, "TextArea", self.text_area);
-            put(&mut m, "TextField", self.text_field);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterControl);
-
-    /// `FilterDateTimePickerControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterDateTimePickerControl {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
-    }
-
-    impl FilterDateTimePickerControl {
-        /// A new `FilterDateTimePickerControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-            r#type "Type": Val<SheetControlDateTimePickerType>;
-        }
-    }
-
-    impl IntoValue for FilterDateTimePickerControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterDateTimePickerControl);
-
-    /// `FilterDropDownControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterDropDownControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl FilterDropDownControl {
-        /// A new `FilterDropDownControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                selectable_values: None,
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for FilterDropDownControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterDropDownControl);
-
-    /// `FilterGroup` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterGroup {
-        /// CloudFormation: `CrossDataset` (required).
-        pub cross_dataset: Val<CrossDatasetTypes>,
-
-        /// CloudFormation: `FilterGroupId` (required).
-        pub filter_group_id: Val<String>,
-
-        /// CloudFormation: `Filters` (required).
-        pub filters: Val<Vec<Filter>>,
-
-        /// CloudFormation: `ScopeConfiguration` (required).
-        pub scope_configuration: Val<FilterScopeConfiguration>,
-
-        /// CloudFormation: `Status`.
-        pub status: Option<Val<WidgetStatus>>,
-    }
-
-    impl FilterGroup {
-        /// A new `FilterGroup` from its required properties (`CrossDataset`, `FilterGroupId`, `Filters`,
-        /// `ScopeConfiguration`).
-        pub fn new(
-            cross_dataset: impl Into<Val<CrossDatasetTypes>>,
-            filter_group_id: impl Into<Val<String>>,
-            filters: impl Into<Val<Vec<Filter>>>,
-            scope_configuration: FilterScopeConfiguration,
-        ) -> Self {
-            Self {
-                cross_dataset: cross_dataset.into(),
-                filter_group_id: filter_group_id.into(),
-                filters: filters.into(),
-                scope_configuration: scope_configuration.into(),
-                status: None,
-            }
-        }
-
-        setters! {
-            status "Status": Val<WidgetStatus>;
-        }
-    }
-
-    impl IntoValue for FilterGroup {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("CrossDataset".into(), self.cross_dataset.into_value());
-            m.insert("FilterGroupId".into(), self.filter_group_id.into_value());
-            m.insert("Filters".into(), self.filters.into_value());
-            m.insert("ScopeConfiguration".into(), self.scope_configuration.into_value());
-            put(&mut m, "Status", self.status);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterGroup);
-
-    /// `FilterListControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterListControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl FilterListControl {
-        /// A new `FilterListControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                selectable_values: None,
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for FilterListControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterListControl);
-
-    /// `FilterRelativeDateTimeControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterRelativeDateTimeControl {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterRelativeDateTimeControl {
-        /// A new `FilterRelativeDateTimeControl` from its required properties (`FilterControlId`, `SourceFilterId`,
-        /// `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterRelativeDateTimeControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterRelativeDateTimeControl);
-
-    /// `FilterSliderControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterSliderControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlSliderType>>,
-    }
-
-    impl FilterSliderControl {
-        /// A new `FilterSliderControl` from its required properties (`FilterControlId`, `MaximumValue`, `MinimumValue`,
-        /// `SourceFilterId`, `StepSize`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            source_filter_id: impl Into<Val<String>>,
-            step_size: impl Into<Val<f64>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                source_filter_id: source_filter_id.into(),
-                step_size: step_size.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-            r#type "Type": Val<SheetControlSliderType>;
-        }
-    }
-
-    impl IntoValue for FilterSliderControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterSliderControl);
-
-    /// `FilterTextAreaControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterTextAreaControl {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterTextAreaControl {
-        /// A new `FilterTextAreaControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                delimiter: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterTextAreaControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterTextAreaControl);
-
-    /// `FilterTextFieldControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct FilterTextFieldControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterTextFieldControl {
-        /// A new `FilterTextFieldControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterTextFieldControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterTextFieldControl);
-
-    /// `FontConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FontConfiguration {
-        /// CloudFormation: `FontColor`.
-        pub font_color: Option<Val<String>>,
-
-        /// CloudFormation: `FontDecoration`.
-        pub font_decoration: Option<Val<FontDecoration>>,
-
-        /// &lt;p&gt;The font family that you want to use.&lt;/p&gt;
-        ///
-        /// CloudFormation: `FontFamily`.
-        pub font_family: Option<Val<String>>,
-
-        /// CloudFormation: `FontSize`.
-        pub font_size: Option<Val<FontSize>>,
-
-        /// CloudFormation: `FontStyle`.
-        pub font_style: Option<Val<FontStyle>>,
-
-        /// CloudFormation: `FontWeight`.
-        pub font_weight: Option<Val<FontWeight>>,
-    }
-
-    impl FontConfiguration {
-        /// A new `FontConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            font_color "FontColor": Val<String>;
-            font_decoration "FontDecoration": Val<FontDecoration>;
-            font_family "FontFamily": Val<String>;
-            font_size "FontSize": Val<FontSize>;
-            font_style "FontStyle": Val<FontStyle>;
-            font_weight "FontWeight": Val<FontWeight>;
-        }
-    }
-
-    impl IntoValue for FontConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FontColor", self.font_color);
-            put(&mut m, "FontDecoration", self.font_decoration);
-            put(&mut m, "FontFamily", self.font_family);
-            put(&mut m, "FontSize", self.font_size);
-            put(&mut m, "FontStyle", self.font_style);
-            put(&mut m, "FontWeight", self.font_weight);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FontConfiguration);
-
-    /// `FontSize` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FontSize {
-        /// &lt;p&gt;The font size that you want to use in px.&lt;/p&gt;
-        ///
-        /// CloudFormation: `Absolute`.
-        pub absolute: Option<Val<String>>,
-
-        /// CloudFormation: `Relative`.
-        pub relative: Option<Val<RelativeFontSize>>,
-    }
-
-    impl FontSize {
-        /// A new `FontSize` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            absolute "Absolute": Val<String>;
-            relative "Relative": Val<RelativeFontSize>;
-        }
-    }
-
-    impl IntoValue for FontSize {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Absolute", self.absolute);
-            put(&mut m, "Relative", self.relative);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FontSize);
-
     /// `FreeFormLayoutConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone)]
     pub struct FreeFormLayoutConfiguration {
@@ -17379,48 +10114,6 @@ pub mod dashboard {
 
     property_type!(FreeFormLayoutElement);
 
-    /// `FreeFormLayoutElementBorderStyle` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FreeFormLayoutElementBorderStyle {
-        /// CloudFormation: `Color`.
-        pub color: Option<Val<String>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String to encapsulate the most generic way Width can be formatted with whatever units (px, em etc)
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl FreeFormLayoutElementBorderStyle {
-        /// A new `FreeFormLayoutElementBorderStyle` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            color "Color": Val<String>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for FreeFormLayoutElementBorderStyle {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Color", self.color);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FreeFormLayoutElementBorderStyle);
-
     /// `FreeFormSectionLayoutConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone)]
     pub struct FreeFormSectionLayoutConfiguration {
@@ -17510,66 +10203,6 @@ pub mod dashboard {
     }
 
     property_type!(FunnelChartConfiguration);
-
-    /// `FunnelChartDataLabelOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FunnelChartDataLabelOptions {
-        /// CloudFormation: `CategoryLabelVisibility`.
-        pub category_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `LabelColor`.
-        pub label_color: Option<Val<String>>,
-
-        /// CloudFormation: `LabelFontConfiguration`.
-        pub label_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `MeasureDataLabelStyle`.
-        pub measure_data_label_style: Option<Val<FunnelChartMeasureDataLabelStyle>>,
-
-        /// CloudFormation: `MeasureLabelVisibility`.
-        pub measure_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<DataLabelPosition>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl FunnelChartDataLabelOptions {
-        /// A new `FunnelChartDataLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
-            label_color "LabelColor": Val<String>;
-            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
-            measure_data_label_style "MeasureDataLabelStyle": Val<FunnelChartMeasureDataLabelStyle>;
-            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
-            position "Position": Val<DataLabelPosition>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for FunnelChartDataLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
-            put(&mut m, "LabelColor", self.label_color);
-            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
-            put(&mut m, "MeasureDataLabelStyle", self.measure_data_label_style);
-            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FunnelChartDataLabelOptions);
 
     /// `FunnelChartVisual` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone)]
@@ -17697,56 +10330,6 @@ pub mod dashboard {
 
     property_type!(GaugeChartConfiguration);
 
-    /// `GaugeChartOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct GaugeChartOptions {
-        /// CloudFormation: `Arc`.
-        pub arc: Option<Val<ArcConfiguration>>,
-
-        /// CloudFormation: `ArcAxis`.
-        pub arc_axis: Option<Val<ArcAxisConfiguration>>,
-
-        /// CloudFormation: `Comparison`.
-        pub comparison: Option<Val<ComparisonConfiguration>>,
-
-        /// CloudFormation: `PrimaryValueDisplayType`.
-        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
-
-        /// CloudFormation: `PrimaryValueFontConfiguration`.
-        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
-    }
-
-    impl GaugeChartOptions {
-        /// A new `GaugeChartOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            arc "Arc": Val<ArcConfiguration>;
-            arc_axis "ArcAxis": Val<ArcAxisConfiguration>;
-            comparison "Comparison": Val<ComparisonConfiguration>;
-            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
-            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
-        }
-    }
-
-    impl IntoValue for GaugeChartOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Arc", self.arc);
-            put(&mut m, "ArcAxis", self.arc_axis);
-            put(&mut m, "Comparison", self.comparison);
-            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
-            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(GaugeChartOptions);
-
     /// `GaugeChartVisual` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone)]
     pub struct GaugeChartVisual {
@@ -17812,84 +10395,6 @@ pub mod dashboard {
     }
 
     property_type!(GaugeChartVisual);
-
-    /// `GeospatialLayerItem` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct GeospatialLayerItem {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<LayerCustomAction>>>,
-
-        /// CloudFormation: `DataSource`.
-        pub data_source: Option<Val<GeospatialDataSourceItem>>,
-
-        /// CloudFormation: `JoinDefinition`.
-        pub join_definition: Option<Val<GeospatialLayerJoinDefinition>>,
-
-        /// CloudFormation: `Label`.
-        pub label: Option<Val<String>>,
-
-        /// CloudFormation: `LayerDefinition`.
-        pub layer_definition: Option<Val<GeospatialLayerDefinition>>,
-
-        /// CloudFormation: `LayerId` (required).
-        pub layer_id: Val<String>,
-
-        /// CloudFormation: `LayerType`.
-        pub layer_type: Option<Val<GeospatialLayerType>>,
-
-        /// CloudFormation: `Tooltip`.
-        pub tooltip: Option<Val<TooltipOptions>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl GeospatialLayerItem {
-        /// A new `GeospatialLayerItem` from its required properties (`LayerId`).
-        pub fn new(layer_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                data_source: None,
-                join_definition: None,
-                label: None,
-                layer_definition: None,
-                layer_id: layer_id.into(),
-                layer_type: None,
-                tooltip: None,
-                visibility: None,
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<LayerCustomAction>>;
-            data_source "DataSource": Val<GeospatialDataSourceItem>;
-            join_definition "JoinDefinition": Val<GeospatialLayerJoinDefinition>;
-            label "Label": Val<String>;
-            layer_definition "LayerDefinition": Val<GeospatialLayerDefinition>;
-            layer_type "LayerType": Val<GeospatialLayerType>;
-            tooltip "Tooltip": Val<TooltipOptions>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for GeospatialLayerItem {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "DataSource", self.data_source);
-            put(&mut m, "JoinDefinition", self.join_definition);
-            put(&mut m, "Label", self.label);
-            put(&mut m, "LayerDefinition", self.layer_definition);
-            m.insert("LayerId".into(), self.layer_id.into_value());
-            put(&mut m, "LayerType", self.layer_type);
-            put(&mut m, "Tooltip", self.tooltip);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(GeospatialLayerItem);
 
     /// `GeospatialLayerMapConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
@@ -18506,375 +11011,6 @@ pub mod dashboard {
 
     property_type!(HistogramVisual);
 
-    /// `InnerFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct InnerFilter {
-        /// CloudFormation: `CategoryInnerFilter`.
-        pub category_inner_filter: Option<Val<CategoryInnerFilter>>,
-    }
-
-    impl InnerFilter {
-        /// A new `InnerFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_inner_filter "CategoryInnerFilter": Val<CategoryInnerFilter>;
-        }
-    }
-
-    impl IntoValue for InnerFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryInnerFilter", self.category_inner_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InnerFilter);
-
-    /// `InsightConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct InsightConfiguration {
-        /// CloudFormation: `Computations`.
-        pub computations: Option<Val<Vec<Computation>>>,
-
-        /// CloudFormation: `CustomNarrative`.
-        pub custom_narrative: Option<Val<CustomNarrativeOptions>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-    }
-
-    impl InsightConfiguration {
-        /// A new `InsightConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            computations "Computations": Val<Vec<Computation>>;
-            custom_narrative "CustomNarrative": Val<CustomNarrativeOptions>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-        }
-    }
-
-    impl IntoValue for InsightConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Computations", self.computations);
-            put(&mut m, "CustomNarrative", self.custom_narrative);
-            put(&mut m, "Interactions", self.interactions);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InsightConfiguration);
-
-    /// `InsightVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct InsightVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `DataSetIdentifier`.
-        pub data_set_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `InsightConfiguration`.
-        pub insight_configuration: Option<Val<InsightConfiguration>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `TopicIdentifier`.
-        pub topic_identifier: Option<Val<String>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl InsightVisual {
-        /// A new `InsightVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                data_set_identifier: None,
-                insight_configuration: None,
-                subtitle: None,
-                title: None,
-                topic_identifier: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            data_set_identifier "DataSetIdentifier": Val<String>;
-            insight_configuration "InsightConfiguration": Val<InsightConfiguration>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            topic_identifier "TopicIdentifier": Val<String>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for InsightVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "DataSetIdentifier", self.data_set_identifier);
-            put(&mut m, "InsightConfiguration", self.insight_configuration);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "TopicIdentifier", self.topic_identifier);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InsightVisual);
-
-    /// `KPIConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct KPIConfiguration {
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<KPIFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `KPIOptions`.
-        pub kpi_options: Option<Val<KPIOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<KPISortConfiguration>>,
-    }
-
-    impl KPIConfiguration {
-        /// A new `KPIConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_wells "FieldWells": Val<KPIFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            kpi_options "KPIOptions": Val<KPIOptions>;
-            sort_configuration "SortConfiguration": Val<KPISortConfiguration>;
-        }
-    }
-
-    impl IntoValue for KPIConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "KPIOptions", self.kpi_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KPIConfiguration);
-
-    /// `KPIOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct KPIOptions {
-        /// CloudFormation: `Comparison`.
-        pub comparison: Option<Val<ComparisonConfiguration>>,
-
-        /// CloudFormation: `PrimaryValueDisplayType`.
-        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
-
-        /// CloudFormation: `PrimaryValueFontConfiguration`.
-        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `ProgressBar`.
-        pub progress_bar: Option<Val<ProgressBarOptions>>,
-
-        /// CloudFormation: `SecondaryValue`.
-        pub secondary_value: Option<Val<SecondaryValueOptions>>,
-
-        /// CloudFormation: `SecondaryValueFontConfiguration`.
-        pub secondary_value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Sparkline`.
-        pub sparkline: Option<Val<KPISparklineOptions>>,
-
-        /// CloudFormation: `TrendArrows`.
-        pub trend_arrows: Option<Val<TrendArrowOptions>>,
-
-        /// CloudFormation: `VisualLayoutOptions`.
-        pub visual_layout_options: Option<Val<KPIVisualLayoutOptions>>,
-    }
-
-    impl KPIOptions {
-        /// A new `KPIOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            comparison "Comparison": Val<ComparisonConfiguration>;
-            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
-            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
-            progress_bar "ProgressBar": Val<ProgressBarOptions>;
-            secondary_value "SecondaryValue": Val<SecondaryValueOptions>;
-            secondary_value_font_configuration "SecondaryValueFontConfiguration": Val<FontConfiguration>;
-            sparkline "Sparkline": Val<KPISparklineOptions>;
-            trend_arrows "TrendArrows": Val<TrendArrowOptions>;
-            visual_layout_options "VisualLayoutOptions": Val<KPIVisualLayoutOptions>;
-        }
-    }
-
-    impl IntoValue for KPIOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Comparison", self.comparison);
-            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
-            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
-            put(&mut m, "ProgressBar", self.progress_bar);
-            put(&mut m, "SecondaryValue", self.secondary_value);
-            put(&mut m, "SecondaryValueFontConfiguration", self.secondary_value_font_configuration);
-            put(&mut m, "Sparkline", self.sparkline);
-            put(&mut m, "TrendArrows", self.trend_arrows);
-            put(&mut m, "VisualLayoutOptions", self.visual_layout_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KPIOptions);
-
-    /// `KPIVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct KPIVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<KPIConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `ConditionalFormatting`.
-        pub conditional_formatting: Option<Val<KPIConditionalFormatting>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl KPIVisual {
-        /// A new `KPIVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                conditional_formatting: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<KPIConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            conditional_formatting "ConditionalFormatting": Val<KPIConditionalFormatting>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for KPIVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KPIVisual);
-
-    /// `LabelOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LabelOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl LabelOptions {
-        /// A new `LabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for LabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LabelOptions);
-
     /// `LayerMapVisual` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone)]
     pub struct LayerMapVisual {
@@ -19005,65 +11141,6 @@ pub mod dashboard {
     }
 
     property_type!(LayoutConfiguration);
-
-    /// `LegendOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LegendOptions {
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Height`.
-        pub height: Option<Val<String>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<LegendPosition>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<LabelOptions>>,
-
-        /// CloudFormation: `ValueFontConfiguration`.
-        pub value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl LegendOptions {
-        /// A new `LegendOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            height "Height": Val<String>;
-            position "Position": Val<LegendPosition>;
-            title "Title": Val<LabelOptions>;
-            value_font_configuration "ValueFontConfiguration": Val<FontConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for LegendOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Height", self.height);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "ValueFontConfiguration", self.value_font_configuration);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LegendOptions);
 
     /// `LineChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
@@ -19261,41 +11338,6 @@ pub mod dashboard {
 
     property_type!(LineChartVisual);
 
-    /// `LineSeriesAxisDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LineSeriesAxisDisplayOptions {
-        /// CloudFormation: `AxisOptions`.
-        pub axis_options: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `MissingDataConfigurations`.
-        pub missing_data_configurations: Option<Val<Vec<MissingDataConfiguration>>>,
-    }
-
-    impl LineSeriesAxisDisplayOptions {
-        /// A new `LineSeriesAxisDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_options "AxisOptions": Val<AxisDisplayOptions>;
-            missing_data_configurations "MissingDataConfigurations": Val<Vec<MissingDataConfiguration>>;
-        }
-    }
-
-    impl IntoValue for LineSeriesAxisDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisOptions", self.axis_options);
-            put(&mut m, "MissingDataConfigurations", self.missing_data_configurations);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LineSeriesAxisDisplayOptions);
-
     /// `LinkSharingConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
     pub struct LinkSharingConfiguration {
@@ -19325,806 +11367,6 @@ pub mod dashboard {
     }
 
     property_type!(LinkSharingConfiguration);
-
-    /// `ListControlDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ListControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `SearchOptions`.
-        pub search_options: Option<Val<ListControlSearchOptions>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl ListControlDisplayOptions {
-        /// A new `ListControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            search_options "SearchOptions": Val<ListControlSearchOptions>;
-            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for ListControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "SearchOptions", self.search_options);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ListControlDisplayOptions);
-
-    /// `NestedFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct NestedFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeInnerSet` (required).
-        pub include_inner_set: Val<bool>,
-
-        /// CloudFormation: `InnerFilter` (required).
-        pub inner_filter: Val<InnerFilter>,
-    }
-
-    impl NestedFilter {
-        /// A new `NestedFilter` from its required properties (`Column`, `FilterId`, `IncludeInnerSet`, `InnerFilter`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            include_inner_set: impl Into<Val<bool>>,
-            inner_filter: InnerFilter,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                filter_id: filter_id.into(),
-                include_inner_set: include_inner_set.into(),
-                inner_filter: inner_filter.into(),
-            }
-        }
-    }
-
-    impl IntoValue for NestedFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            m.insert("IncludeInnerSet".into(), self.include_inner_set.into_value());
-            m.insert("InnerFilter".into(), self.inner_filter.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NestedFilter);
-
-    /// `NumericEqualityFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct NumericEqualityFilter {
-        /// CloudFormation: `AggregationFunction`.
-        pub aggregation_function: Option<Val<AggregationFunction>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `MatchOperator` (required).
-        pub match_operator: Val<NumericEqualityMatchOperator>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<f64>>,
-    }
-
-    impl NumericEqualityFilter {
-        /// A new `NumericEqualityFilter` from its required properties (`Column`, `FilterId`, `MatchOperator`,
-        /// `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            match_operator: impl Into<Val<NumericEqualityMatchOperator>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                aggregation_function: None,
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                match_operator: match_operator.into(),
-                null_option: null_option.into(),
-                parameter_name: None,
-                select_all_options: None,
-                value: None,
-            }
-        }
-
-        setters! {
-            aggregation_function "AggregationFunction": Val<AggregationFunction>;
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            parameter_name "ParameterName": Val<String>;
-            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
-            value "Value": Val<f64>;
-        }
-    }
-
-    impl IntoValue for NumericEqualityFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AggregationFunction", self.aggregation_function);
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            m.insert("MatchOperator".into(), self.match_operator.into_value());
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumericEqualityFilter);
-
-    /// `NumericRangeFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct NumericRangeFilter {
-        /// CloudFormation: `AggregationFunction`.
-        pub aggregation_function: Option<Val<AggregationFunction>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeMaximum`.
-        pub include_maximum: Option<Val<bool>>,
-
-        /// CloudFormation: `IncludeMinimum`.
-        pub include_minimum: Option<Val<bool>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `RangeMaximum`.
-        pub range_maximum: Option<Val<NumericRangeFilterValue>>,
-
-        /// CloudFormation: `RangeMinimum`.
-        pub range_minimum: Option<Val<NumericRangeFilterValue>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
-    }
-
-    impl NumericRangeFilter {
-        /// A new `NumericRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                aggregation_function: None,
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                include_maximum: None,
-                include_minimum: None,
-                null_option: null_option.into(),
-                range_maximum: None,
-                range_minimum: None,
-                select_all_options: None,
-            }
-        }
-
-        setters! {
-            aggregation_function "AggregationFunction": Val<AggregationFunction>;
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            include_maximum "IncludeMaximum": Val<bool>;
-            include_minimum "IncludeMinimum": Val<bool>;
-            range_maximum "RangeMaximum": Val<NumericRangeFilterValue>;
-            range_minimum "RangeMinimum": Val<NumericRangeFilterValue>;
-            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
-        }
-    }
-
-    impl IntoValue for NumericRangeFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AggregationFunction", self.aggregation_function);
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "IncludeMaximum", self.include_maximum);
-            put(&mut m, "IncludeMinimum", self.include_minimum);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "RangeMaximum", self.range_maximum);
-            put(&mut m, "RangeMinimum", self.range_minimum);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumericRangeFilter);
-
-    /// `PanelConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PanelConfiguration {
-        /// CloudFormation: `BackgroundColor`.
-        pub background_color: Option<Val<String>>,
-
-        /// CloudFormation: `BackgroundVisibility`.
-        pub background_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `BorderColor`.
-        pub border_color: Option<Val<String>>,
-
-        /// CloudFormation: `BorderStyle`.
-        pub border_style: Option<Val<PanelBorderStyle>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `BorderThickness`.
-        pub border_thickness: Option<Val<String>>,
-
-        /// CloudFormation: `BorderVisibility`.
-        pub border_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `GutterSpacing`.
-        pub gutter_spacing: Option<Val<String>>,
-
-        /// CloudFormation: `GutterVisibility`.
-        pub gutter_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<PanelTitleOptions>>,
-    }
-
-    impl PanelConfiguration {
-        /// A new `PanelConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            background_color "BackgroundColor": Val<String>;
-            background_visibility "BackgroundVisibility": Val<Visibility>;
-            border_color "BorderColor": Val<String>;
-            border_style "BorderStyle": Val<PanelBorderStyle>;
-            border_thickness "BorderThickness": Val<String>;
-            border_visibility "BorderVisibility": Val<Visibility>;
-            gutter_spacing "GutterSpacing": Val<String>;
-            gutter_visibility "GutterVisibility": Val<Visibility>;
-            title "Title": Val<PanelTitleOptions>;
-        }
-    }
-
-    impl IntoValue for PanelConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BackgroundColor", self.background_color);
-            put(&mut m, "BackgroundVisibility", self.background_visibility);
-            put(&mut m, "BorderColor", self.border_color);
-            put(&mut m, "BorderStyle", self.border_style);
-            put(&mut m, "BorderThickness", self.border_thickness);
-            put(&mut m, "BorderVisibility", self.border_visibility);
-            put(&mut m, "GutterSpacing", self.gutter_spacing);
-            put(&mut m, "GutterVisibility", self.gutter_visibility);
-            put(&mut m, "Title", self.title);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PanelConfiguration);
-
-    /// `PanelTitleOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PanelTitleOptions {
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `HorizontalTextAlignment`.
-        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl PanelTitleOptions {
-        /// A new `PanelTitleOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for PanelTitleOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PanelTitleOptions);
-
-    /// `ParameterControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ParameterControl {
-        /// CloudFormation: `DateTimePicker`.
-        pub date_time_picker: Option<Val<ParameterDateTimePickerControl>>,
-
-        /// CloudFormation: `Dropdown`.
-        pub dropdown: Option<Val<ParameterDropDownControl>>,
-
-        /// CloudFormation: `List`.
-        pub list: Option<Val<ParameterListControl>>,
-
-        /// CloudFormation: `Slider`.
-        pub slider: Option<Val<ParameterSliderControl>>,
-
-        /// CloudFormation: `TextArea`.
-        pub text_area: Option<Val<ParameterTextAreaControl>>,
-
-        /// CloudFormation: `TextField`.
-        pub text_field: Option<Val<ParameterTextFieldControl>>,
-    }
-
-    impl ParameterControl {
-        /// A new `ParameterControl` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_picker "DateTimePicker": Val<ParameterDateTimePickerControl>;
-            dropdown "Dropdown": Val<ParameterDropDownControl>;
-            list "List": Val<ParameterListControl>;
-            slider "Slider": Val<ParameterSliderControl>;
-            text_area "TextArea": Val<ParameterTextAreaControl>;
-            text_field "TextField": Val<ParameterTextFieldControl>;
-        }
-    }
-
-    impl IntoValue for ParameterControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimePicker", self.date_time_picker);
-            put(&mut m, "Dropdown", self.dropdown);
-            put(&mut m, "List", self.list);
-            put(&mut m, "Slider", self.slider);
-            put(&mut m, "TextArea", self.text_area);
-            put(&mut m, "TextField", self.text_field);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterControl);
-
-    /// `ParameterDateTimePickerControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterDateTimePickerControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterDateTimePickerControl {
-        /// A new `ParameterDateTimePickerControl` from its required properties (`ParameterControlId`,
-        /// `SourceParameterName`, `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterDateTimePickerControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterDateTimePickerControl);
-
-    /// `ParameterDropDownControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterDropDownControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<ParameterSelectableValues>>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl ParameterDropDownControl {
-        /// A new `ParameterDropDownControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                commit_mode: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                selectable_values: None,
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for ParameterDropDownControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterDropDownControl);
-
-    /// `ParameterListControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterListControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<ParameterSelectableValues>>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl ParameterListControl {
-        /// A new `ParameterListControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                selectable_values: None,
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for ParameterListControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterListControl);
-
-    /// `ParameterSliderControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterSliderControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterSliderControl {
-        /// A new `ParameterSliderControl` from its required properties (`MaximumValue`, `MinimumValue`,
-        /// `ParameterControlId`, `SourceParameterName`, `StepSize`, `Title`).
-        pub fn new(
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            step_size: impl Into<Val<f64>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                step_size: step_size.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterSliderControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterSliderControl);
-
-    /// `ParameterTextAreaControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterTextAreaControl {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterTextAreaControl {
-        /// A new `ParameterTextAreaControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                delimiter: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterTextAreaControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterTextAreaControl);
-
-    /// `ParameterTextFieldControl` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterTextFieldControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterTextFieldControl {
-        /// A new `ParameterTextFieldControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterTextFieldControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterTextFieldControl);
 
     /// `PieChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
@@ -20277,371 +11519,6 @@ pub mod dashboard {
 
     property_type!(PieChartVisual);
 
-    /// `PivotTableConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableConfiguration {
-        /// CloudFormation: `FieldOptions`.
-        pub field_options: Option<Val<PivotTableFieldOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<PivotTableFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `PaginatedReportOptions`.
-        pub paginated_report_options: Option<Val<PivotTablePaginatedReportOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<PivotTableSortConfiguration>>,
-
-        /// CloudFormation: `TableOptions`.
-        pub table_options: Option<Val<PivotTableOptions>>,
-
-        /// CloudFormation: `TotalOptions`.
-        pub total_options: Option<Val<PivotTableTotalOptions>>,
-    }
-
-    impl PivotTableConfiguration {
-        /// A new `PivotTableConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_options "FieldOptions": Val<PivotTableFieldOptions>;
-            field_wells "FieldWells": Val<PivotTableFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            paginated_report_options "PaginatedReportOptions": Val<PivotTablePaginatedReportOptions>;
-            sort_configuration "SortConfiguration": Val<PivotTableSortConfiguration>;
-            table_options "TableOptions": Val<PivotTableOptions>;
-            total_options "TotalOptions": Val<PivotTableTotalOptions>;
-        }
-    }
-
-    impl IntoValue for PivotTableConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldOptions", self.field_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "PaginatedReportOptions", self.paginated_report_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "TableOptions", self.table_options);
-            put(&mut m, "TotalOptions", self.total_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableConfiguration);
-
-    /// `PivotTableOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableOptions {
-        /// CloudFormation: `CellStyle`.
-        pub cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `CollapsedRowDimensionsVisibility`.
-        pub collapsed_row_dimensions_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ColumnHeaderStyle`.
-        pub column_header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `ColumnNamesVisibility`.
-        pub column_names_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `DefaultCellWidth`.
-        pub default_cell_width: Option<Val<String>>,
-
-        /// CloudFormation: `MetricPlacement`.
-        pub metric_placement: Option<Val<PivotTableMetricPlacement>>,
-
-        /// CloudFormation: `RowAlternateColorOptions`.
-        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
-
-        /// CloudFormation: `RowFieldNamesStyle`.
-        pub row_field_names_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `RowHeaderStyle`.
-        pub row_header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `RowsLabelOptions`.
-        pub rows_label_options: Option<Val<PivotTableRowsLabelOptions>>,
-
-        /// CloudFormation: `RowsLayout`.
-        pub rows_layout: Option<Val<PivotTableRowsLayout>>,
-
-        /// CloudFormation: `SingleMetricVisibility`.
-        pub single_metric_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ToggleButtonsVisibility`.
-        pub toggle_buttons_visibility: Option<Val<Visibility>>,
-    }
-
-    impl PivotTableOptions {
-        /// A new `PivotTableOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cell_style "CellStyle": Val<TableCellStyle>;
-            collapsed_row_dimensions_visibility "CollapsedRowDimensionsVisibility": Val<Visibility>;
-            column_header_style "ColumnHeaderStyle": Val<TableCellStyle>;
-            column_names_visibility "ColumnNamesVisibility": Val<Visibility>;
-            default_cell_width "DefaultCellWidth": Val<String>;
-            metric_placement "MetricPlacement": Val<PivotTableMetricPlacement>;
-            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
-            row_field_names_style "RowFieldNamesStyle": Val<TableCellStyle>;
-            row_header_style "RowHeaderStyle": Val<TableCellStyle>;
-            rows_label_options "RowsLabelOptions": Val<PivotTableRowsLabelOptions>;
-            rows_layout "RowsLayout": Val<PivotTableRowsLayout>;
-            single_metric_visibility "SingleMetricVisibility": Val<Visibility>;
-            toggle_buttons_visibility "ToggleButtonsVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for PivotTableOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CellStyle", self.cell_style);
-            put(&mut m, "CollapsedRowDimensionsVisibility", self.collapsed_row_dimensions_visibility);
-            put(&mut m, "ColumnHeaderStyle", self.column_header_style);
-            put(&mut m, "ColumnNamesVisibility", self.column_names_visibility);
-            put(&mut m, "DefaultCellWidth", self.default_cell_width);
-            put(&mut m, "MetricPlacement", self.metric_placement);
-            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
-            put(&mut m, "RowFieldNamesStyle", self.row_field_names_style);
-            put(&mut m, "RowHeaderStyle", self.row_header_style);
-            put(&mut m, "RowsLabelOptions", self.rows_label_options);
-            put(&mut m, "RowsLayout", self.rows_layout);
-            put(&mut m, "SingleMetricVisibility", self.single_metric_visibility);
-            put(&mut m, "ToggleButtonsVisibility", self.toggle_buttons_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableOptions);
-
-    /// `PivotTableTotalOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableTotalOptions {
-        /// CloudFormation: `ColumnSubtotalOptions`.
-        pub column_subtotal_options: Option<Val<SubtotalOptions>>,
-
-        /// CloudFormation: `ColumnTotalOptions`.
-        pub column_total_options: Option<Val<PivotTotalOptions>>,
-
-        /// CloudFormation: `RowSubtotalOptions`.
-        pub row_subtotal_options: Option<Val<SubtotalOptions>>,
-
-        /// CloudFormation: `RowTotalOptions`.
-        pub row_total_options: Option<Val<PivotTotalOptions>>,
-    }
-
-    impl PivotTableTotalOptions {
-        /// A new `PivotTableTotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            column_subtotal_options "ColumnSubtotalOptions": Val<SubtotalOptions>;
-            column_total_options "ColumnTotalOptions": Val<PivotTotalOptions>;
-            row_subtotal_options "RowSubtotalOptions": Val<SubtotalOptions>;
-            row_total_options "RowTotalOptions": Val<PivotTotalOptions>;
-        }
-    }
-
-    impl IntoValue for PivotTableTotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ColumnSubtotalOptions", self.column_subtotal_options);
-            put(&mut m, "ColumnTotalOptions", self.column_total_options);
-            put(&mut m, "RowSubtotalOptions", self.row_subtotal_options);
-            put(&mut m, "RowTotalOptions", self.row_total_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableTotalOptions);
-
-    /// `PivotTableVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct PivotTableVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<PivotTableConfiguration>>,
-
-        /// CloudFormation: `ConditionalFormatting`.
-        pub conditional_formatting: Option<Val<PivotTableConditionalFormatting>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl PivotTableVisual {
-        /// A new `PivotTableVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                conditional_formatting: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<PivotTableConfiguration>;
-            conditional_formatting "ConditionalFormatting": Val<PivotTableConditionalFormatting>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for PivotTableVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableVisual);
-
-    /// `PivotTotalOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `MetricHeaderCellStyle`.
-        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `Placement`.
-        pub placement: Option<Val<TableTotalsPlacement>>,
-
-        /// CloudFormation: `ScrollStatus`.
-        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
-
-        /// CloudFormation: `TotalAggregationOptions`.
-        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ValueCellStyle`.
-        pub value_cell_style: Option<Val<TableCellStyle>>,
-    }
-
-    impl PivotTotalOptions {
-        /// A new `PivotTotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
-            placement "Placement": Val<TableTotalsPlacement>;
-            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
-            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
-        }
-    }
-
-    impl IntoValue for PivotTotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
-            put(&mut m, "Placement", self.placement);
-            put(&mut m, "ScrollStatus", self.scroll_status);
-            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "ValueCellStyle", self.value_cell_style);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTotalOptions);
-
-    /// `PredefinedHierarchy` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct PredefinedHierarchy {
-        /// CloudFormation: `Columns` (required).
-        pub columns: Val<Vec<ColumnIdentifier>>,
-
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl PredefinedHierarchy {
-        /// A new `PredefinedHierarchy` from its required properties (`Columns`, `HierarchyId`).
-        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for PredefinedHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Columns".into(), self.columns.into_value());
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PredefinedHierarchy);
-
     /// `QuickSuiteActionsOption` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
     pub struct QuickSuiteActionsOption {
@@ -20671,581 +11548,6 @@ pub mod dashboard {
     }
 
     property_type!(QuickSuiteActionsOption);
-
-    /// `RadarChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct RadarChartConfiguration {
-        /// CloudFormation: `AlternateBandColorsVisibility`.
-        pub alternate_band_colors_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `AlternateBandEvenColor`.
-        pub alternate_band_even_color: Option<Val<String>>,
-
-        /// CloudFormation: `AlternateBandOddColor`.
-        pub alternate_band_odd_color: Option<Val<String>>,
-
-        /// CloudFormation: `AxesRangeScale`.
-        pub axes_range_scale: Option<Val<RadarChartAxesRangeScale>>,
-
-        /// CloudFormation: `BaseSeriesSettings`.
-        pub base_series_settings: Option<Val<RadarChartSeriesSettings>>,
-
-        /// CloudFormation: `CategoryAxis`.
-        pub category_axis: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `CategoryLabelOptions`.
-        pub category_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `ColorAxis`.
-        pub color_axis: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `ColorLabelOptions`.
-        pub color_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<RadarChartFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `Legend`.
-        pub legend: Option<Val<LegendOptions>>,
-
-        /// CloudFormation: `Shape`.
-        pub shape: Option<Val<RadarChartShape>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<RadarChartSortConfiguration>>,
-
-        /// CloudFormation: `StartAngle`.
-        pub start_angle: Option<Val<f64>>,
-
-        /// CloudFormation: `VisualPalette`.
-        pub visual_palette: Option<Val<VisualPalette>>,
-    }
-
-    impl RadarChartConfiguration {
-        /// A new `RadarChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            alternate_band_colors_visibility "AlternateBandColorsVisibility": Val<Visibility>;
-            alternate_band_even_color "AlternateBandEvenColor": Val<String>;
-            alternate_band_odd_color "AlternateBandOddColor": Val<String>;
-            axes_range_scale "AxesRangeScale": Val<RadarChartAxesRangeScale>;
-            base_series_settings "BaseSeriesSettings": Val<RadarChartSeriesSettings>;
-            category_axis "CategoryAxis": Val<AxisDisplayOptions>;
-            category_label_options "CategoryLabelOptions": Val<ChartAxisLabelOptions>;
-            color_axis "ColorAxis": Val<AxisDisplayOptions>;
-            color_label_options "ColorLabelOptions": Val<ChartAxisLabelOptions>;
-            field_wells "FieldWells": Val<RadarChartFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            legend "Legend": Val<LegendOptions>;
-            shape "Shape": Val<RadarChartShape>;
-            sort_configuration "SortConfiguration": Val<RadarChartSortConfiguration>;
-            start_angle "StartAngle": Val<f64>;
-            visual_palette "VisualPalette": Val<VisualPalette>;
-        }
-    }
-
-    impl IntoValue for RadarChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AlternateBandColorsVisibility", self.alternate_band_colors_visibility);
-            put(&mut m, "AlternateBandEvenColor", self.alternate_band_even_color);
-            put(&mut m, "AlternateBandOddColor", self.alternate_band_odd_color);
-            put(&mut m, "AxesRangeScale", self.axes_range_scale);
-            put(&mut m, "BaseSeriesSettings", self.base_series_settings);
-            put(&mut m, "CategoryAxis", self.category_axis);
-            put(&mut m, "CategoryLabelOptions", self.category_label_options);
-            put(&mut m, "ColorAxis", self.color_axis);
-            put(&mut m, "ColorLabelOptions", self.color_label_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "Legend", self.legend);
-            put(&mut m, "Shape", self.shape);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "StartAngle", self.start_angle);
-            put(&mut m, "VisualPalette", self.visual_palette);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RadarChartConfiguration);
-
-    /// `RadarChartVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct RadarChartVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<RadarChartConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl RadarChartVisual {
-        /// A new `RadarChartVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<RadarChartConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for RadarChartVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RadarChartVisual);
-
-    /// `ReferenceLine` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct ReferenceLine {
-        /// CloudFormation: `DataConfiguration` (required).
-        pub data_configuration: Val<ReferenceLineDataConfiguration>,
-
-        /// CloudFormation: `LabelConfiguration`.
-        pub label_configuration: Option<Val<ReferenceLineLabelConfiguration>>,
-
-        /// CloudFormation: `Status`.
-        pub status: Option<Val<WidgetStatus>>,
-
-        /// CloudFormation: `StyleConfiguration`.
-        pub style_configuration: Option<Val<ReferenceLineStyleConfiguration>>,
-    }
-
-    impl ReferenceLine {
-        /// A new `ReferenceLine` from its required properties (`DataConfiguration`).
-        pub fn new(data_configuration: ReferenceLineDataConfiguration) -> Self {
-            Self {
-                data_configuration: data_configuration.into(),
-                label_configuration: None,
-                status: None,
-                style_configuration: None,
-            }
-        }
-
-        setters! {
-            label_configuration "LabelConfiguration": Val<ReferenceLineLabelConfiguration>;
-            status "Status": Val<WidgetStatus>;
-            style_configuration "StyleConfiguration": Val<ReferenceLineStyleConfiguration>;
-        }
-    }
-
-    impl IntoValue for ReferenceLine {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("DataConfiguration".into(), self.data_configuration.into_value());
-            put(&mut m, "LabelConfiguration", self.label_configuration);
-            put(&mut m, "Status", self.status);
-            put(&mut m, "StyleConfiguration", self.style_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ReferenceLine);
-
-    /// `ReferenceLineLabelConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ReferenceLineLabelConfiguration {
-        /// CloudFormation: `CustomLabelConfiguration`.
-        pub custom_label_configuration: Option<Val<ReferenceLineCustomLabelConfiguration>>,
-
-        /// CloudFormation: `FontColor`.
-        pub font_color: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `HorizontalPosition`.
-        pub horizontal_position: Option<Val<ReferenceLineLabelHorizontalPosition>>,
-
-        /// CloudFormation: `ValueLabelConfiguration`.
-        pub value_label_configuration: Option<Val<ReferenceLineValueLabelConfiguration>>,
-
-        /// CloudFormation: `VerticalPosition`.
-        pub vertical_position: Option<Val<ReferenceLineLabelVerticalPosition>>,
-    }
-
-    impl ReferenceLineLabelConfiguration {
-        /// A new `ReferenceLineLabelConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label_configuration "CustomLabelConfiguration": Val<ReferenceLineCustomLabelConfiguration>;
-            font_color "FontColor": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            horizontal_position "HorizontalPosition": Val<ReferenceLineLabelHorizontalPosition>;
-            value_label_configuration "ValueLabelConfiguration": Val<ReferenceLineValueLabelConfiguration>;
-            vertical_position "VerticalPosition": Val<ReferenceLineLabelVerticalPosition>;
-        }
-    }
-
-    impl IntoValue for ReferenceLineLabelConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabelConfiguration", self.custom_label_configuration);
-            put(&mut m, "FontColor", self.font_color);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "HorizontalPosition", self.horizontal_position);
-            put(&mut m, "ValueLabelConfiguration", self.value_label_configuration);
-            put(&mut m, "VerticalPosition", self.vertical_position);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ReferenceLineLabelConfiguration);
-
-    /// `RelativeDateTimeControlDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct RelativeDateTimeControlDisplayOptions {
-        /// CloudFormation: `DateTimeFormat`.
-        pub date_time_format: Option<Val<String>>,
-
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl RelativeDateTimeControlDisplayOptions {
-        /// A new `RelativeDateTimeControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_format "DateTimeFormat": Val<String>;
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for RelativeDateTimeControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimeFormat", self.date_time_format);
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RelativeDateTimeControlDisplayOptions);
-
-    /// `RelativeDatesFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct RelativeDatesFilter {
-        /// CloudFormation: `AnchorDateConfiguration` (required).
-        pub anchor_date_configuration: Val<AnchorDateConfiguration>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `ExcludePeriodConfiguration`.
-        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `MinimumGranularity`.
-        pub minimum_granularity: Option<Val<TimeGranularity>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `RelativeDateType` (required).
-        pub relative_date_type: Val<RelativeDateType>,
-
-        /// CloudFormation: `RelativeDateValue`.
-        pub relative_date_value: Option<Val<f64>>,
-
-        /// CloudFormation: `TimeGranularity` (required).
-        pub time_granularity: Val<TimeGranularity>,
-    }
-
-    impl RelativeDatesFilter {
-        /// A new `RelativeDatesFilter` from its required properties (`AnchorDateConfiguration`, `Column`, `FilterId`,
-        /// `NullOption`, `RelativeDateType`, `TimeGranularity`).
-        pub fn new(
-            anchor_date_configuration: AnchorDateConfiguration,
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-            relative_date_type: impl Into<Val<RelativeDateType>>,
-            time_granularity: impl Into<Val<TimeGranularity>>,
-        ) -> Self {
-            Self {
-                anchor_date_configuration: anchor_date_configuration.into(),
-                column: column.into(),
-                default_filter_control_configuration: None,
-                exclude_period_configuration: None,
-                filter_id: filter_id.into(),
-                minimum_granularity: None,
-                null_option: null_option.into(),
-                parameter_name: None,
-                relative_date_type: relative_date_type.into(),
-                relative_date_value: None,
-                time_granularity: time_granularity.into(),
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
-            minimum_granularity "MinimumGranularity": Val<TimeGranularity>;
-            parameter_name "ParameterName": Val<String>;
-            relative_date_value "RelativeDateValue": Val<f64>;
-        }
-    }
-
-    impl IntoValue for RelativeDatesFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AnchorDateConfiguration".into(), self.anchor_date_configuration.into_value());
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "MinimumGranularity", self.minimum_granularity);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            m.insert("RelativeDateType".into(), self.relative_date_type.into_value());
-            put(&mut m, "RelativeDateValue", self.relative_date_value);
-            m.insert("TimeGranularity".into(), self.time_granularity.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RelativeDatesFilter);
-
-    /// &lt;p&gt;Permission for the resource.&lt;/p&gt;
-    #[derive(Debug, Clone)]
-    pub struct ResourcePermission {
-        /// &lt;p&gt;The IAM action to grant or revoke permissions on.&lt;/p&gt;
-        ///
-        /// CloudFormation: `Actions` (required).
-        pub actions: Val<Vec<String>>,
-
-        /// &lt;p&gt;The Amazon Resource Name (ARN) of the principal. This can be one of the
-        ///
-        /// following:&lt;/p&gt;
-        ///
-        /// &lt;ul&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user or group associated with a data source or dataset. (This is
-        /// common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user, group, or namespace associated with an analysis, dashboard, template,
-        /// or theme. (This is common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Web Services account root: This is an IAM ARN rather than a QuickSight
-        ///
-        /// ARN. Use this option only to share resources (templates) across Amazon Web Services accounts.
-        ///
-        /// (This is less common.) &lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;/ul&gt;
-        ///
-        /// CloudFormation: `Principal` (required).
-        pub principal: Val<String>,
-    }
-
-    impl ResourcePermission {
-        /// A new `ResourcePermission` from its required properties (`Actions`, `Principal`).
-        pub fn new(actions: impl Into<Val<Vec<String>>>, principal: impl Into<Val<String>>) -> Self {
-            Self { actions: actions.into(), principal: principal.into() }
-        }
-    }
-
-    impl IntoValue for ResourcePermission {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Actions".into(), self.actions.into_value());
-            m.insert("Principal".into(), self.principal.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ResourcePermission);
-
-    /// `SankeyDiagramChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SankeyDiagramChartConfiguration {
-        /// CloudFormation: `DataLabels`.
-        pub data_labels: Option<Val<DataLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<SankeyDiagramFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<SankeyDiagramSortConfiguration>>,
-    }
-
-    impl SankeyDiagramChartConfiguration {
-        /// A new `SankeyDiagramChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            data_labels "DataLabels": Val<DataLabelOptions>;
-            field_wells "FieldWells": Val<SankeyDiagramFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            sort_configuration "SortConfiguration": Val<SankeyDiagramSortConfiguration>;
-        }
-    }
-
-    impl IntoValue for SankeyDiagramChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DataLabels", self.data_labels);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SankeyDiagramChartConfiguration);
-
-    /// `SankeyDiagramVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct SankeyDiagramVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<SankeyDiagramChartConfiguration>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl SankeyDiagramVisual {
-        /// A new `SankeyDiagramVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<SankeyDiagramChartConfiguration>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for SankeyDiagramVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SankeyDiagramVisual);
 
     /// `ScatterPlotConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
@@ -21677,1021 +11979,6 @@ pub mod dashboard {
 
     property_type!(SheetLayoutElementMaximizationOption);
 
-    /// `SliderControlDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SliderControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl SliderControlDisplayOptions {
-        /// A new `SliderControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for SliderControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SliderControlDisplayOptions);
-
-    /// `SmallMultiplesOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SmallMultiplesOptions {
-        /// CloudFormation: `MaxVisibleColumns`.
-        pub max_visible_columns: Option<Val<f64>>,
-
-        /// CloudFormation: `MaxVisibleRows`.
-        pub max_visible_rows: Option<Val<f64>>,
-
-        /// CloudFormation: `PanelConfiguration`.
-        pub panel_configuration: Option<Val<PanelConfiguration>>,
-
-        /// CloudFormation: `XAxis`.
-        pub x_axis: Option<Val<SmallMultiplesAxisProperties>>,
-
-        /// CloudFormation: `YAxis`.
-        pub y_axis: Option<Val<SmallMultiplesAxisProperties>>,
-    }
-
-    impl SmallMultiplesOptions {
-        /// A new `SmallMultiplesOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            max_visible_columns "MaxVisibleColumns": Val<f64>;
-            max_visible_rows "MaxVisibleRows": Val<f64>;
-            panel_configuration "PanelConfiguration": Val<PanelConfiguration>;
-            x_axis "XAxis": Val<SmallMultiplesAxisProperties>;
-            y_axis "YAxis": Val<SmallMultiplesAxisProperties>;
-        }
-    }
-
-    impl IntoValue for SmallMultiplesOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaxVisibleColumns", self.max_visible_columns);
-            put(&mut m, "MaxVisibleRows", self.max_visible_rows);
-            put(&mut m, "PanelConfiguration", self.panel_configuration);
-            put(&mut m, "XAxis", self.x_axis);
-            put(&mut m, "YAxis", self.y_axis);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SmallMultiplesOptions);
-
-    /// `SubtotalOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SubtotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FieldLevel`.
-        pub field_level: Option<Val<PivotTableSubtotalLevel>>,
-
-        /// CloudFormation: `FieldLevelOptions`.
-        pub field_level_options: Option<Val<Vec<PivotTableFieldSubtotalOptions>>>,
-
-        /// CloudFormation: `MetricHeaderCellStyle`.
-        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `StyleTargets`.
-        pub style_targets: Option<Val<Vec<TableStyleTarget>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ValueCellStyle`.
-        pub value_cell_style: Option<Val<TableCellStyle>>,
-    }
-
-    impl SubtotalOptions {
-        /// A new `SubtotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            field_level "FieldLevel": Val<PivotTableSubtotalLevel>;
-            field_level_options "FieldLevelOptions": Val<Vec<PivotTableFieldSubtotalOptions>>;
-            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
-            style_targets "StyleTargets": Val<Vec<TableStyleTarget>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
-        }
-    }
-
-    impl IntoValue for SubtotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FieldLevel", self.field_level);
-            put(&mut m, "FieldLevelOptions", self.field_level_options);
-            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
-            put(&mut m, "StyleTargets", self.style_targets);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "ValueCellStyle", self.value_cell_style);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SubtotalOptions);
-
-    /// `TableCellStyle` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableCellStyle {
-        /// CloudFormation: `BackgroundColor`.
-        pub background_color: Option<Val<String>>,
-
-        /// CloudFormation: `Border`.
-        pub border: Option<Val<GlobalTableBorderOptions>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Height`.
-        pub height: Option<Val<f64>>,
-
-        /// CloudFormation: `HorizontalTextAlignment`.
-        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
-
-        /// CloudFormation: `TextWrap`.
-        pub text_wrap: Option<Val<TextWrap>>,
-
-        /// CloudFormation: `VerticalTextAlignment`.
-        pub vertical_text_alignment: Option<Val<VerticalTextAlignment>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl TableCellStyle {
-        /// A new `TableCellStyle` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            background_color "BackgroundColor": Val<String>;
-            border "Border": Val<GlobalTableBorderOptions>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            height "Height": Val<f64>;
-            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
-            text_wrap "TextWrap": Val<TextWrap>;
-            vertical_text_alignment "VerticalTextAlignment": Val<VerticalTextAlignment>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TableCellStyle {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BackgroundColor", self.background_color);
-            put(&mut m, "Border", self.border);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "Height", self.height);
-            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
-            put(&mut m, "TextWrap", self.text_wrap);
-            put(&mut m, "VerticalTextAlignment", self.vertical_text_alignment);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableCellStyle);
-
-    /// `TableConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableConfiguration {
-        /// CloudFormation: `FieldOptions`.
-        pub field_options: Option<Val<TableFieldOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<TableFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `PaginatedReportOptions`.
-        pub paginated_report_options: Option<Val<TablePaginatedReportOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<TableSortConfiguration>>,
-
-        /// CloudFormation: `TableInlineVisualizations`.
-        pub table_inline_visualizations: Option<Val<Vec<TableInlineVisualization>>>,
-
-        /// CloudFormation: `TableOptions`.
-        pub table_options: Option<Val<TableOptions>>,
-
-        /// CloudFormation: `TotalOptions`.
-        pub total_options: Option<Val<TotalOptions>>,
-    }
-
-    impl TableConfiguration {
-        /// A new `TableConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_options "FieldOptions": Val<TableFieldOptions>;
-            field_wells "FieldWells": Val<TableFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            paginated_report_options "PaginatedReportOptions": Val<TablePaginatedReportOptions>;
-            sort_configuration "SortConfiguration": Val<TableSortConfiguration>;
-            table_inline_visualizations "TableInlineVisualizations": Val<Vec<TableInlineVisualization>>;
-            table_options "TableOptions": Val<TableOptions>;
-            total_options "TotalOptions": Val<TotalOptions>;
-        }
-    }
-
-    impl IntoValue for TableConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldOptions", self.field_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "PaginatedReportOptions", self.paginated_report_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "TableInlineVisualizations", self.table_inline_visualizations);
-            put(&mut m, "TableOptions", self.table_options);
-            put(&mut m, "TotalOptions", self.total_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableConfiguration);
-
-    /// `TableFieldCustomTextContent` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldCustomTextContent {
-        /// CloudFormation: `FontConfiguration` (required).
-        pub font_configuration: Val<FontConfiguration>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl TableFieldCustomTextContent {
-        /// A new `TableFieldCustomTextContent` from its required properties (`FontConfiguration`).
-        pub fn new(font_configuration: FontConfiguration) -> Self {
-            Self { font_configuration: font_configuration.into(), value: None }
-        }
-
-        setters! {
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableFieldCustomTextContent {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FontConfiguration".into(), self.font_configuration.into_value());
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldCustomTextContent);
-
-    /// `TableFieldLinkConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldLinkConfiguration {
-        /// CloudFormation: `Content` (required).
-        pub content: Val<TableFieldLinkContentConfiguration>,
-
-        /// CloudFormation: `Target` (required).
-        pub target: Val<URLTargetConfiguration>,
-    }
-
-    impl TableFieldLinkConfiguration {
-        /// A new `TableFieldLinkConfiguration` from its required properties (`Content`, `Target`).
-        pub fn new(
-            content: TableFieldLinkContentConfiguration,
-            target: impl Into<Val<URLTargetConfiguration>>,
-        ) -> Self {
-            Self { content: content.into(), target: target.into() }
-        }
-    }
-
-    impl IntoValue for TableFieldLinkConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Content".into(), self.content.into_value());
-            m.insert("Target".into(), self.target.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldLinkConfiguration);
-
-    /// `TableFieldLinkContentConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldLinkContentConfiguration {
-        /// CloudFormation: `CustomIconContent`.
-        pub custom_icon_content: Option<Val<TableFieldCustomIconContent>>,
-
-        /// CloudFormation: `CustomTextContent`.
-        pub custom_text_content: Option<Val<TableFieldCustomTextContent>>,
-    }
-
-    impl TableFieldLinkContentConfiguration {
-        /// A new `TableFieldLinkContentConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_icon_content "CustomIconContent": Val<TableFieldCustomIconContent>;
-            custom_text_content "CustomTextContent": Val<TableFieldCustomTextContent>;
-        }
-    }
-
-    impl IntoValue for TableFieldLinkContentConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomIconContent", self.custom_icon_content);
-            put(&mut m, "CustomTextContent", self.custom_text_content);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldLinkContentConfiguration);
-
-    /// `TableFieldOption` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldOption {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FieldId` (required).
-        pub field_id: Val<String>,
-
-        /// CloudFormation: `URLStyling`.
-        pub url_styling: Option<Val<TableFieldURLConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl TableFieldOption {
-        /// A new `TableFieldOption` from its required properties (`FieldId`).
-        pub fn new(field_id: impl Into<Val<String>>) -> Self {
-            Self { custom_label: None, field_id: field_id.into(), url_styling: None, visibility: None, width: None }
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            url_styling "URLStyling": Val<TableFieldURLConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableFieldOption {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            m.insert("FieldId".into(), self.field_id.into_value());
-            put(&mut m, "URLStyling", self.url_styling);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldOption);
-
-    /// `TableFieldOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldOptions {
-        /// CloudFormation: `Order`.
-        pub order: Option<Val<Vec<String>>>,
-
-        /// CloudFormation: `PinnedFieldOptions`.
-        pub pinned_field_options: Option<Val<TablePinnedFieldOptions>>,
-
-        /// CloudFormation: `SelectedFieldOptions`.
-        pub selected_field_options: Option<Val<Vec<TableFieldOption>>>,
-
-        /// CloudFormation: `TransposedTableOptions`.
-        pub transposed_table_options: Option<Val<Vec<TransposedTableOption>>>,
-    }
-
-    impl TableFieldOptions {
-        /// A new `TableFieldOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            order "Order": Val<Vec<String>>;
-            pinned_field_options "PinnedFieldOptions": Val<TablePinnedFieldOptions>;
-            selected_field_options "SelectedFieldOptions": Val<Vec<TableFieldOption>>;
-            transposed_table_options "TransposedTableOptions": Val<Vec<TransposedTableOption>>;
-        }
-    }
-
-    impl IntoValue for TableFieldOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Order", self.order);
-            put(&mut m, "PinnedFieldOptions", self.pinned_field_options);
-            put(&mut m, "SelectedFieldOptions", self.selected_field_options);
-            put(&mut m, "TransposedTableOptions", self.transposed_table_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldOptions);
-
-    /// `TableFieldURLConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldURLConfiguration {
-        /// CloudFormation: `ImageConfiguration`.
-        pub image_configuration: Option<Val<TableFieldImageConfiguration>>,
-
-        /// CloudFormation: `LinkConfiguration`.
-        pub link_configuration: Option<Val<TableFieldLinkConfiguration>>,
-    }
-
-    impl TableFieldURLConfiguration {
-        /// A new `TableFieldURLConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            image_configuration "ImageConfiguration": Val<TableFieldImageConfiguration>;
-            link_configuration "LinkConfiguration": Val<TableFieldLinkConfiguration>;
-        }
-    }
-
-    impl IntoValue for TableFieldURLConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ImageConfiguration", self.image_configuration);
-            put(&mut m, "LinkConfiguration", self.link_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldURLConfiguration);
-
-    /// `TableOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableOptions {
-        /// CloudFormation: `CellStyle`.
-        pub cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `HeaderStyle`.
-        pub header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `Orientation`.
-        pub orientation: Option<Val<TableOrientation>>,
-
-        /// CloudFormation: `RowAlternateColorOptions`.
-        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
-    }
-
-    impl TableOptions {
-        /// A new `TableOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cell_style "CellStyle": Val<TableCellStyle>;
-            header_style "HeaderStyle": Val<TableCellStyle>;
-            orientation "Orientation": Val<TableOrientation>;
-            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
-        }
-    }
-
-    impl IntoValue for TableOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CellStyle", self.cell_style);
-            put(&mut m, "HeaderStyle", self.header_style);
-            put(&mut m, "Orientation", self.orientation);
-            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableOptions);
-
-    /// `TableVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct TableVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<TableConfiguration>>,
-
-        /// CloudFormation: `ConditionalFormatting`.
-        pub conditional_formatting: Option<Val<TableConditionalFormatting>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl TableVisual {
-        /// A new `TableVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                conditional_formatting: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<TableConfiguration>;
-            conditional_formatting "ConditionalFormatting": Val<TableConditionalFormatting>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableVisual);
-
-    /// `TextAreaControlDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TextAreaControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `PlaceholderOptions`.
-        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl TextAreaControlDisplayOptions {
-        /// A new `TextAreaControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for TextAreaControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "PlaceholderOptions", self.placeholder_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TextAreaControlDisplayOptions);
-
-    /// `TextFieldControlDisplayOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TextFieldControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `PlaceholderOptions`.
-        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl TextFieldControlDisplayOptions {
-        /// A new `TextFieldControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for TextFieldControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "PlaceholderOptions", self.placeholder_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TextFieldControlDisplayOptions);
-
-    /// `TimeEqualityFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct TimeEqualityFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `RollingDate`.
-        pub rolling_date: Option<Val<RollingDateConfiguration>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl TimeEqualityFilter {
-        /// A new `TimeEqualityFilter` from its required properties (`Column`, `FilterId`).
-        pub fn new(column: ColumnIdentifier, filter_id: impl Into<Val<String>>) -> Self {
-            Self {
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                parameter_name: None,
-                rolling_date: None,
-                time_granularity: None,
-                value: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            parameter_name "ParameterName": Val<String>;
-            rolling_date "RollingDate": Val<RollingDateConfiguration>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for TimeEqualityFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "RollingDate", self.rolling_date);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TimeEqualityFilter);
-
-    /// `TimeRangeFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct TimeRangeFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `ExcludePeriodConfiguration`.
-        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeMaximum`.
-        pub include_maximum: Option<Val<bool>>,
-
-        /// CloudFormation: `IncludeMinimum`.
-        pub include_minimum: Option<Val<bool>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `RangeMaximumValue`.
-        pub range_maximum_value: Option<Val<TimeRangeFilterValue>>,
-
-        /// CloudFormation: `RangeMinimumValue`.
-        pub range_minimum_value: Option<Val<TimeRangeFilterValue>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-    }
-
-    impl TimeRangeFilter {
-        /// A new `TimeRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                default_filter_control_configuration: None,
-                exclude_period_configuration: None,
-                filter_id: filter_id.into(),
-                include_maximum: None,
-                include_minimum: None,
-                null_option: null_option.into(),
-                range_maximum_value: None,
-                range_minimum_value: None,
-                time_granularity: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
-            include_maximum "IncludeMaximum": Val<bool>;
-            include_minimum "IncludeMinimum": Val<bool>;
-            range_maximum_value "RangeMaximumValue": Val<TimeRangeFilterValue>;
-            range_minimum_value "RangeMinimumValue": Val<TimeRangeFilterValue>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-        }
-    }
-
-    impl IntoValue for TimeRangeFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "IncludeMaximum", self.include_maximum);
-            put(&mut m, "IncludeMinimum", self.include_minimum);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "RangeMaximumValue", self.range_maximum_value);
-            put(&mut m, "RangeMinimumValue", self.range_minimum_value);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TimeRangeFilter);
-
-    /// `TooltipOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TooltipOptions {
-        /// CloudFormation: `FieldBasedTooltip`.
-        pub field_based_tooltip: Option<Val<FieldBasedTooltip>>,
-
-        /// CloudFormation: `SelectedTooltipType`.
-        pub selected_tooltip_type: Option<Val<SelectedTooltipType>>,
-
-        /// CloudFormation: `TooltipVisibility`.
-        pub tooltip_visibility: Option<Val<Visibility>>,
-    }
-
-    impl TooltipOptions {
-        /// A new `TooltipOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_based_tooltip "FieldBasedTooltip": Val<FieldBasedTooltip>;
-            selected_tooltip_type "SelectedTooltipType": Val<SelectedTooltipType>;
-            tooltip_visibility "TooltipVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TooltipOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldBasedTooltip", self.field_based_tooltip);
-            put(&mut m, "SelectedTooltipType", self.selected_tooltip_type);
-            put(&mut m, "TooltipVisibility", self.tooltip_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TooltipOptions);
-
-    /// `TopBottomFilter` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct TopBottomFilter {
-        /// CloudFormation: `AggregationSortConfigurations` (required).
-        pub aggregation_sort_configurations: Val<Vec<AggregationSortConfiguration>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `Limit`.
-        pub limit: Option<Val<f64>>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-    }
-
-    impl TopBottomFilter {
-        /// A new `TopBottomFilter` from its required properties (`AggregationSortConfigurations`, `Column`, `FilterId`).
-        pub fn new(
-            aggregation_sort_configurations: impl Into<Val<Vec<AggregationSortConfiguration>>>,
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                aggregation_sort_configurations: aggregation_sort_configurations.into(),
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                limit: None,
-                parameter_name: None,
-                time_granularity: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            limit "Limit": Val<f64>;
-            parameter_name "ParameterName": Val<String>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-        }
-    }
-
-    impl IntoValue for TopBottomFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AggregationSortConfigurations".into(), self.aggregation_sort_configurations.into_value());
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "Limit", self.limit);
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TopBottomFilter);
-
-    /// `TotalOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `Placement`.
-        pub placement: Option<Val<TableTotalsPlacement>>,
-
-        /// CloudFormation: `ScrollStatus`.
-        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
-
-        /// CloudFormation: `TotalAggregationOptions`.
-        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-    }
-
-    impl TotalOptions {
-        /// A new `TotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            placement "Placement": Val<TableTotalsPlacement>;
-            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
-            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "Placement", self.placement);
-            put(&mut m, "ScrollStatus", self.scroll_status);
-            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TotalOptions);
-
     /// `TreeMapConfiguration` property type of `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
     pub struct TreeMapConfiguration {
@@ -23013,308 +12300,6 @@ pub mod dashboard {
 
     property_type!(VisualAxisSortOption);
 
-    /// `VisualInteractionOptions` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct VisualInteractionOptions {
-        /// CloudFormation: `ContextMenuOption`.
-        pub context_menu_option: Option<Val<VisualInteractionOptionsContextMenuOption>>,
-
-        /// CloudFormation: `VisualMenuOption`.
-        pub visual_menu_option: Option<Val<VisualInteractionOptionsVisualMenuOption>>,
-    }
-
-    impl VisualInteractionOptions {
-        /// A new `VisualInteractionOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            context_menu_option "ContextMenuOption": Val<VisualInteractionOptionsContextMenuOption>;
-            visual_menu_option "VisualMenuOption": Val<VisualInteractionOptionsVisualMenuOption>;
-        }
-    }
-
-    impl IntoValue for VisualInteractionOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ContextMenuOption", self.context_menu_option);
-            put(&mut m, "VisualMenuOption", self.visual_menu_option);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(VisualInteractionOptions);
-
-    /// `WaterfallChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct WaterfallChartConfiguration {
-        /// CloudFormation: `CategoryAxisDisplayOptions`.
-        pub category_axis_display_options: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `CategoryAxisLabelOptions`.
-        pub category_axis_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `ColorConfiguration`.
-        pub color_configuration: Option<Val<WaterfallChartColorConfiguration>>,
-
-        /// CloudFormation: `DataLabels`.
-        pub data_labels: Option<Val<DataLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<WaterfallChartFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `Legend`.
-        pub legend: Option<Val<LegendOptions>>,
-
-        /// CloudFormation: `PrimaryYAxisDisplayOptions`.
-        pub primary_y_axis_display_options: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `PrimaryYAxisLabelOptions`.
-        pub primary_y_axis_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<WaterfallChartSortConfiguration>>,
-
-        /// CloudFormation: `VisualPalette`.
-        pub visual_palette: Option<Val<VisualPalette>>,
-
-        /// CloudFormation: `WaterfallChartOptions`.
-        pub waterfall_chart_options: Option<Val<WaterfallChartOptions>>,
-    }
-
-    impl WaterfallChartConfiguration {
-        /// A new `WaterfallChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_axis_display_options "CategoryAxisDisplayOptions": Val<AxisDisplayOptions>;
-            category_axis_label_options "CategoryAxisLabelOptions": Val<ChartAxisLabelOptions>;
-            color_configuration "ColorConfiguration": Val<WaterfallChartColorConfiguration>;
-            data_labels "DataLabels": Val<DataLabelOptions>;
-            field_wells "FieldWells": Val<WaterfallChartFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            legend "Legend": Val<LegendOptions>;
-            primary_y_axis_display_options "PrimaryYAxisDisplayOptions": Val<AxisDisplayOptions>;
-            primary_y_axis_label_options "PrimaryYAxisLabelOptions": Val<ChartAxisLabelOptions>;
-            sort_configuration "SortConfiguration": Val<WaterfallChartSortConfiguration>;
-            visual_palette "VisualPalette": Val<VisualPalette>;
-            waterfall_chart_options "WaterfallChartOptions": Val<WaterfallChartOptions>;
-        }
-    }
-
-    impl IntoValue for WaterfallChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryAxisDisplayOptions", self.category_axis_display_options);
-            put(&mut m, "CategoryAxisLabelOptions", self.category_axis_label_options);
-            put(&mut m, "ColorConfiguration", self.color_configuration);
-            put(&mut m, "DataLabels", self.data_labels);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "Legend", self.legend);
-            put(&mut m, "PrimaryYAxisDisplayOptions", self.primary_y_axis_display_options);
-            put(&mut m, "PrimaryYAxisLabelOptions", self.primary_y_axis_label_options);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "VisualPalette", self.visual_palette);
-            put(&mut m, "WaterfallChartOptions", self.waterfall_chart_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WaterfallChartConfiguration);
-
-    /// `WaterfallVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct WaterfallVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<WaterfallChartConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl WaterfallVisual {
-        /// A new `WaterfallVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<WaterfallChartConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for WaterfallVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WaterfallVisual);
-
-    /// `WordCloudChartConfiguration` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone, Default)]
-    pub struct WordCloudChartConfiguration {
-        /// CloudFormation: `CategoryLabelOptions`.
-        pub category_label_options: Option<Val<ChartAxisLabelOptions>>,
-
-        /// CloudFormation: `FieldWells`.
-        pub field_wells: Option<Val<WordCloudFieldWells>>,
-
-        /// CloudFormation: `Interactions`.
-        pub interactions: Option<Val<VisualInteractionOptions>>,
-
-        /// CloudFormation: `SortConfiguration`.
-        pub sort_configuration: Option<Val<WordCloudSortConfiguration>>,
-
-        /// CloudFormation: `WordCloudOptions`.
-        pub word_cloud_options: Option<Val<WordCloudOptions>>,
-    }
-
-    impl WordCloudChartConfiguration {
-        /// A new `WordCloudChartConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_options "CategoryLabelOptions": Val<ChartAxisLabelOptions>;
-            field_wells "FieldWells": Val<WordCloudFieldWells>;
-            interactions "Interactions": Val<VisualInteractionOptions>;
-            sort_configuration "SortConfiguration": Val<WordCloudSortConfiguration>;
-            word_cloud_options "WordCloudOptions": Val<WordCloudOptions>;
-        }
-    }
-
-    impl IntoValue for WordCloudChartConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelOptions", self.category_label_options);
-            put(&mut m, "FieldWells", self.field_wells);
-            put(&mut m, "Interactions", self.interactions);
-            put(&mut m, "SortConfiguration", self.sort_configuration);
-            put(&mut m, "WordCloudOptions", self.word_cloud_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WordCloudChartConfiguration);
-
-    /// `WordCloudVisual` property type of `AWS::QuickSight::Dashboard`.
-    #[derive(Debug, Clone)]
-    pub struct WordCloudVisual {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<VisualCustomAction>>>,
-
-        /// CloudFormation: `ChartConfiguration`.
-        pub chart_configuration: Option<Val<WordCloudChartConfiguration>>,
-
-        /// CloudFormation: `ColumnHierarchies`.
-        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
-
-        /// CloudFormation: `Subtitle`.
-        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<VisualTitleLabelOptions>>,
-
-        /// CloudFormation: `VisualContentAltText`.
-        pub visual_content_alt_text: Option<Val<String>>,
-
-        /// CloudFormation: `VisualId` (required).
-        pub visual_id: Val<String>,
-    }
-
-    impl WordCloudVisual {
-        /// A new `WordCloudVisual` from its required properties (`VisualId`).
-        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                chart_configuration: None,
-                column_hierarchies: None,
-                subtitle: None,
-                title: None,
-                visual_content_alt_text: None,
-                visual_id: visual_id.into(),
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<VisualCustomAction>>;
-            chart_configuration "ChartConfiguration": Val<WordCloudChartConfiguration>;
-            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
-            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
-            title "Title": Val<VisualTitleLabelOptions>;
-            visual_content_alt_text "VisualContentAltText": Val<String>;
-        }
-    }
-
-    impl IntoValue for WordCloudVisual {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "ChartConfiguration", self.chart_configuration);
-            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
-            put(&mut m, "Subtitle", self.subtitle);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
-            m.insert("VisualId".into(), self.visual_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(WordCloudVisual);
-
     cfn_enum! {
         DashboardUIState[2] {
             Expanded = "EXPANDED",
@@ -23336,14 +12321,6 @@ pub mod dashboard {
         QBusinessInsightsStatus[2] {
             Enabled = "ENABLED",
             Disabled = "DISABLED",
-        }
-    }
-
-    cfn_enum! {
-        SelectedTooltipType[3] {
-            Basic = "BASIC",
-            Detailed = "DETAILED",
-            Sheet = "SHEET",
         }
     }
 }
@@ -27197,8 +16174,9 @@ pub mod template {
     pub use super::shared::{
         AggregationFunction, AggregationSortConfiguration, AnalysisDefaults, AnchorDateConfiguration, AnchorOption,
         ArcAxisConfiguration, ArcAxisDisplayRange, ArcConfiguration, ArcOptions, ArcThickness, ArcThicknessOptions,
-        AttributeAggregationFunction, AxisBinding, AxisDataOptions, AxisDisplayMinMaxRange, AxisDisplayRange,
-        AxisLabelReferenceOptions, AxisLinearScale, AxisLogarithmicScale, AxisScale, BarChartAggregatedFieldWells,
+        AssetOptions, AttributeAggregationFunction, AxisBinding, AxisDataOptions, AxisDisplayMinMaxRange,
+        AxisDisplayOptions, AxisDisplayRange, AxisLabelOptions, AxisLabelReferenceOptions, AxisLinearScale,
+        AxisLogarithmicScale, AxisScale, AxisTickLabelOptions, BarChartAggregatedFieldWells,
         BarChartDefaultSeriesSettings, BarChartFieldWells, BarChartOrientation, BarChartSeriesSettings,
         BarChartSortConfiguration, BarSeriesItem, BarsArrangement, BaseMapStyleType, BinCountOptions, BinWidthOptions,
         BodySectionDynamicCategoryDimensionConfiguration, BodySectionDynamicNumericDimensionConfiguration,
@@ -27206,9 +16184,10 @@ pub mod template {
         BodySectionRepeatPageBreakConfiguration, BorderSettings, BoxPlotAggregatedFieldWells, BoxPlotFieldWells,
         BoxPlotFillStyle, BoxPlotOptions, BoxPlotSortConfiguration, BoxPlotStyleOptions, CalculatedField,
         CalculatedMeasureField, CascadingControlConfiguration, CascadingControlSource, CategoricalAggregationFunction,
-        CategoricalDimensionField, CategoricalMeasureField, CategoryDrillDownFilter, CategoryFilterConfiguration,
-        CategoryFilterMatchOperator, CategoryFilterSelectAllOptions, ClusterMarker, ClusterMarkerConfiguration,
-        ColorFillType, ColorScale, ColorsConfiguration, ColumnConfiguration, ColumnIdentifier, ColumnRole, ColumnSort,
+        CategoricalDimensionField, CategoricalMeasureField, CategoryDrillDownFilter, CategoryFilter,
+        CategoryFilterConfiguration, CategoryFilterMatchOperator, CategoryFilterSelectAllOptions, CategoryInnerFilter,
+        ChartAxisLabelOptions, ClusterMarker, ClusterMarkerConfiguration, ColorFillType, ColorScale,
+        ColorsConfiguration, ColumnConfiguration, ColumnHierarchy, ColumnIdentifier, ColumnRole, ColumnSort,
         ColumnTooltipItem, ComboChartAggregatedFieldWells, ComboChartDefaultSeriesSettings, ComboChartFieldWells,
         ComboChartSeriesSettings, ComboChartSortConfiguration, ComboSeriesItem, CommitMode, ComparisonConfiguration,
         ComparisonFormatConfiguration, ComparisonMethod, Computation, ConditionalFormattingColor,
@@ -27221,286 +16200,136 @@ pub mod template {
         CustomContentImageScalingConfiguration, CustomContentType, CustomFilterConfiguration,
         CustomFilterListConfiguration, CustomNarrativeOptions, CustomParameterValues, CustomValuesConfiguration,
         DashboardBehavior, DataBarsOptions, DataColor, DataFieldBarSeriesItem, DataFieldComboSeriesItem,
-        DataFieldSeriesItem, DataLabelContent, DataLabelOverlap, DataLabelPosition, DataLabelType, DataPathColor,
-        DataPathLabelType, DataPathSort, DataPathType, DataPathValue, DateAggregationFunction, DateAxisOptions,
-        DateDimensionField, DateMeasureField, DateTimeDefaultValues, DateTimeFormatConfiguration,
-        DateTimeParameterDeclaration, DateTimeValueWhenUnsetConfiguration, DayOfTheWeek, DecalPatternType,
+        DataFieldSeriesItem, DataLabelContent, DataLabelOptions, DataLabelOverlap, DataLabelPosition, DataLabelType,
+        DataPathColor, DataPathLabelType, DataPathSort, DataPathType, DataPathValue, DataSetReference,
+        DateAggregationFunction, DateAxisOptions, DateDimensionField, DateMeasureField, DateTimeDefaultValues,
+        DateTimeFormatConfiguration, DateTimeHierarchy, DateTimeParameterDeclaration,
+        DateTimePickerControlDisplayOptions, DateTimeValueWhenUnsetConfiguration, DayOfTheWeek, DecalPatternType,
         DecalSettings, DecalSettingsConfiguration, DecalStyleType, DecimalDefaultValues, DecimalParameterDeclaration,
-        DecimalPlacesConfiguration, DecimalValueWhenUnsetConfiguration, DefaultFreeFormLayoutConfiguration,
-        DefaultGridLayoutConfiguration, DefaultInteractiveLayoutConfiguration, DefaultNewSheetConfiguration,
-        DefaultPaginatedLayoutConfiguration, DefaultSectionBasedLayoutConfiguration,
-        DestinationParameterValueConfiguration, DigitGroupingStyle, DimensionField, DonutCenterOptions, DonutOptions,
-        DynamicDefaultValue, EmptyVisual, ExcludePeriodConfiguration, FieldBarSeriesItem, FieldBasedTooltip,
-        FieldComboSeriesItem, FieldLabelType, FieldSeriesItem, FieldSort, FieldSortOptions, FieldTooltipItem,
-        FilledMapAggregatedFieldWells, FilledMapConditionalFormatting, FilledMapConditionalFormattingOption,
-        FilledMapFieldWells, FilledMapShapeConditionalFormatting, FilledMapSortConfiguration, FilterCrossSheetControl,
-        FilterListConfiguration, FilterNullOption, FilterOperationSelectedFieldsConfiguration,
-        FilterOperationTargetVisualsConfiguration, FilterScopeConfiguration, FilterSelectableValues, FilterVisualScope,
-        FontDecoration, FontStyle, FontWeight, FontWeightName, ForecastComputation, ForecastComputationSeasonality,
+        DecimalPlacesConfiguration, DecimalValueWhenUnsetConfiguration, DefaultDateTimePickerControlOptions,
+        DefaultFilterControlConfiguration, DefaultFilterControlOptions, DefaultFilterDropDownControlOptions,
+        DefaultFilterListControlOptions, DefaultFreeFormLayoutConfiguration, DefaultGridLayoutConfiguration,
+        DefaultInteractiveLayoutConfiguration, DefaultNewSheetConfiguration, DefaultPaginatedLayoutConfiguration,
+        DefaultRelativeDateTimeControlOptions, DefaultSectionBasedLayoutConfiguration, DefaultSliderControlOptions,
+        DefaultTextAreaControlOptions, DefaultTextFieldControlOptions, DestinationParameterValueConfiguration,
+        DigitGroupingStyle, DimensionField, DonutCenterOptions, DonutOptions, DrillDownFilter,
+        DropDownControlDisplayOptions, DynamicDefaultValue, EmptyVisual, ExcludePeriodConfiguration, ExplicitHierarchy,
+        FieldBarSeriesItem, FieldBasedTooltip, FieldComboSeriesItem, FieldLabelType, FieldSeriesItem, FieldSort,
+        FieldSortOptions, FieldTooltipItem, FilledMapAggregatedFieldWells, FilledMapConditionalFormatting,
+        FilledMapConditionalFormattingOption, FilledMapFieldWells, FilledMapShapeConditionalFormatting,
+        FilledMapSortConfiguration, Filter, FilterControl, FilterCrossSheetControl, FilterDateTimePickerControl,
+        FilterDropDownControl, FilterGroup, FilterListConfiguration, FilterListControl, FilterNullOption,
+        FilterOperationSelectedFieldsConfiguration, FilterOperationTargetVisualsConfiguration,
+        FilterRelativeDateTimeControl, FilterScopeConfiguration, FilterSelectableValues, FilterSliderControl,
+        FilterTextAreaControl, FilterTextFieldControl, FilterVisualScope, FontConfiguration, FontDecoration, FontSize,
+        FontStyle, FontWeight, FontWeightName, ForecastComputation, ForecastComputationSeasonality,
         ForecastConfiguration, ForecastScenario, FormatConfiguration, FreeFormLayoutCanvasSizeOptions,
         FreeFormLayoutElementBackgroundStyle, FreeFormLayoutScreenCanvasSizeOptions, FunnelChartAggregatedFieldWells,
-        FunnelChartFieldWells, FunnelChartMeasureDataLabelStyle, FunnelChartSortConfiguration,
-        GaugeChartArcConditionalFormatting, GaugeChartColorConfiguration, GaugeChartConditionalFormatting,
-        GaugeChartConditionalFormattingOption, GaugeChartFieldWells, GaugeChartPrimaryValueConditionalFormatting,
-        GeospatialCategoricalColor, GeospatialCategoricalDataColor, GeospatialCircleRadius,
-        GeospatialCircleSymbolStyle, GeospatialColor, GeospatialColorState, GeospatialCoordinateBounds,
-        GeospatialDataSourceItem, GeospatialGradientColor, GeospatialGradientStepColor, GeospatialHeatmapColorScale,
-        GeospatialHeatmapConfiguration, GeospatialHeatmapDataColor, GeospatialLayerColorField,
-        GeospatialLayerDefinition, GeospatialLayerJoinDefinition, GeospatialLayerType, GeospatialLineLayer,
-        GeospatialLineStyle, GeospatialLineSymbolStyle, GeospatialLineWidth, GeospatialMapAggregatedFieldWells,
-        GeospatialMapFieldWells, GeospatialMapNavigation, GeospatialMapState, GeospatialMapStyle,
-        GeospatialMapStyleOptions, GeospatialNullDataSettings, GeospatialNullSymbolStyle, GeospatialPointLayer,
-        GeospatialPointStyle, GeospatialPointStyleOptions, GeospatialPolygonLayer, GeospatialPolygonStyle,
-        GeospatialPolygonSymbolStyle, GeospatialSelectedPointStyle, GeospatialSolidColor, GeospatialStaticFileSource,
-        GeospatialWindowOptions, GlobalTableBorderOptions, GradientColor, GradientStop, GridLayoutCanvasSizeOptions,
+        FunnelChartDataLabelOptions, FunnelChartFieldWells, FunnelChartMeasureDataLabelStyle,
+        FunnelChartSortConfiguration, GaugeChartArcConditionalFormatting, GaugeChartColorConfiguration,
+        GaugeChartConditionalFormatting, GaugeChartConditionalFormattingOption, GaugeChartFieldWells,
+        GaugeChartOptions, GaugeChartPrimaryValueConditionalFormatting, GeospatialCategoricalColor,
+        GeospatialCategoricalDataColor, GeospatialCircleRadius, GeospatialCircleSymbolStyle, GeospatialColor,
+        GeospatialColorState, GeospatialCoordinateBounds, GeospatialDataSourceItem, GeospatialGradientColor,
+        GeospatialGradientStepColor, GeospatialHeatmapColorScale, GeospatialHeatmapConfiguration,
+        GeospatialHeatmapDataColor, GeospatialLayerColorField, GeospatialLayerDefinition, GeospatialLayerItem,
+        GeospatialLayerJoinDefinition, GeospatialLayerType, GeospatialLineLayer, GeospatialLineStyle,
+        GeospatialLineSymbolStyle, GeospatialLineWidth, GeospatialMapAggregatedFieldWells, GeospatialMapFieldWells,
+        GeospatialMapNavigation, GeospatialMapState, GeospatialMapStyle, GeospatialMapStyleOptions,
+        GeospatialNullDataSettings, GeospatialNullSymbolStyle, GeospatialPointLayer, GeospatialPointStyle,
+        GeospatialPointStyleOptions, GeospatialPolygonLayer, GeospatialPolygonStyle, GeospatialPolygonSymbolStyle,
+        GeospatialSelectedPointStyle, GeospatialSolidColor, GeospatialStaticFileSource, GeospatialWindowOptions,
+        GlobalTableBorderOptions, GradientColor, GradientStop, GridLayoutCanvasSizeOptions,
         GridLayoutElementBackgroundStyle, GridLayoutElementBorderStyle, GridLayoutScreenCanvasSizeOptions,
         GrowthRateComputation, HeatMapAggregatedFieldWells, HeatMapFieldWells, HeatMapSortConfiguration,
         HistogramAggregatedFieldWells, HistogramBinOptions, HistogramBinType, HistogramFieldWells,
         HorizontalTextAlignment, Icon, ImageCustomAction, ImageCustomActionOperation, ImageCustomActionTrigger,
-        ImageInteractionOptions, ImageMenuOption, ImageStaticFile, IntegerDefaultValues, IntegerParameterDeclaration,
-        IntegerValueWhenUnsetConfiguration, ItemsLimitConfiguration, KPIActualValueConditionalFormatting,
-        KPIComparisonValueConditionalFormatting, KPIConditionalFormatting, KPIConditionalFormattingOption,
-        KPIFieldWells, KPIPrimaryValueConditionalFormatting, KPIProgressBarConditionalFormatting, KPISortConfiguration,
-        KPISparklineOptions, KPISparklineType, KPIVisualLayoutOptions, KPIVisualStandardLayout,
-        KPIVisualStandardLayoutType, LayerCustomAction, LayerCustomActionOperation, LayerCustomActionTrigger,
-        LegendPosition, LineChartAggregatedFieldWells, LineChartDefaultSeriesSettings, LineChartFieldWells,
-        LineChartLineStyle, LineChartLineStyleSettings, LineChartMarkerShape, LineChartMarkerStyleSettings,
-        LineChartSeriesSettings, LineChartSortConfiguration, LineChartType, LineInterpolation,
-        ListControlSearchOptions, ListControlSelectAllOptions, LoadingAnimation, LocalNavigationConfiguration,
-        LongFormatText, MapZoomMode, MappedDataSetParameter, MaximumLabelType, MaximumMinimumComputation,
-        MaximumMinimumComputationType, MeasureField, MetricComparisonComputation, MinimumLabelType,
-        MissingDataConfiguration, MissingDataTreatmentOption, NegativeValueConfiguration, NegativeValueDisplayMode,
-        NullValueFormatConfiguration, NumberDisplayFormatConfiguration, NumberFormatConfiguration, NumberScale,
-        NumericAxisOptions, NumericEqualityDrillDownFilter, NumericEqualityMatchOperator,
-        NumericFilterSelectAllOptions, NumericFormatConfiguration, NumericRangeFilterValue,
-        NumericSeparatorConfiguration, NumericSeparatorSymbol, NumericalAggregationFunction, NumericalDimensionField,
-        NumericalMeasureField, OtherCategories, PaginationConfiguration, PanelBorderStyle, PaperOrientation, PaperSize,
-        ParameterDeclaration, ParameterSelectableValues, ParameterValueType, PercentVisibleRange,
-        PercentageDisplayFormatConfiguration, PercentileAggregation, PeriodOverPeriodComputation,
-        PeriodToDateComputation, PieChartAggregatedFieldWells, PieChartFieldWells, PieChartSortConfiguration,
-        PivotFieldSortOptions, PivotTableAggregatedFieldWells, PivotTableCellConditionalFormatting,
-        PivotTableConditionalFormatting, PivotTableConditionalFormattingOption, PivotTableConditionalFormattingScope,
-        PivotTableConditionalFormattingScopeRole, PivotTableDataPathOption, PivotTableDataPathType,
-        PivotTableFieldCollapseState, PivotTableFieldCollapseStateOption, PivotTableFieldCollapseStateTarget,
-        PivotTableFieldOption, PivotTableFieldOptions, PivotTableFieldSubtotalOptions, PivotTableFieldWells,
-        PivotTableMetricPlacement, PivotTablePaginatedReportOptions, PivotTableRowsLabelOptions, PivotTableRowsLayout,
-        PivotTableSortBy, PivotTableSortConfiguration, PivotTableSubtotalLevel, PluginVisual, PluginVisualAxisName,
-        PluginVisualConfiguration, PluginVisualFieldWell, PluginVisualItemsLimitConfiguration, PluginVisualOptions,
-        PluginVisualProperty, PluginVisualSortConfiguration, PluginVisualTableQuerySort, PrimaryValueDisplayType,
-        ProgressBarOptions, QueryExecutionMode, QueryExecutionOptions, RadarChartAggregatedFieldWells,
-        RadarChartAreaStyleSettings, RadarChartAxesRangeScale, RadarChartFieldWells, RadarChartSeriesSettings,
-        RadarChartShape, RadarChartSortConfiguration, RangeEndsLabelType, ReferenceLineCustomLabelConfiguration,
-        ReferenceLineDataConfiguration, ReferenceLineDynamicDataConfiguration, ReferenceLineLabelHorizontalPosition,
-        ReferenceLineLabelVerticalPosition, ReferenceLinePatternType, ReferenceLineSeriesType,
-        ReferenceLineStaticDataConfiguration, ReferenceLineStyleConfiguration, ReferenceLineValueLabelConfiguration,
-        ReferenceLineValueLabelRelativePosition, RelativeDateType, RelativeFontSize, ResizeOption,
-        RollingDateConfiguration, RowAlternateColorOptions, SameSheetTargetVisualConfiguration,
+        ImageInteractionOptions, ImageMenuOption, ImageStaticFile, InnerFilter, IntegerDefaultValues,
+        IntegerParameterDeclaration, IntegerValueWhenUnsetConfiguration, ItemsLimitConfiguration,
+        KPIActualValueConditionalFormatting, KPIComparisonValueConditionalFormatting, KPIConditionalFormatting,
+        KPIConditionalFormattingOption, KPIFieldWells, KPIOptions, KPIPrimaryValueConditionalFormatting,
+        KPIProgressBarConditionalFormatting, KPISortConfiguration, KPISparklineOptions, KPISparklineType,
+        KPIVisualLayoutOptions, KPIVisualStandardLayout, KPIVisualStandardLayoutType, LabelOptions, LayerCustomAction,
+        LayerCustomActionOperation, LayerCustomActionTrigger, LegendOptions, LegendPosition,
+        LineChartAggregatedFieldWells, LineChartDefaultSeriesSettings, LineChartFieldWells, LineChartLineStyle,
+        LineChartLineStyleSettings, LineChartMarkerShape, LineChartMarkerStyleSettings, LineChartSeriesSettings,
+        LineChartSortConfiguration, LineChartType, LineInterpolation, LineSeriesAxisDisplayOptions,
+        ListControlDisplayOptions, ListControlSearchOptions, ListControlSelectAllOptions, LoadingAnimation,
+        LocalNavigationConfiguration, LongFormatText, MapZoomMode, MappedDataSetParameter, MaximumLabelType,
+        MaximumMinimumComputation, MaximumMinimumComputationType, MeasureField, MetricComparisonComputation,
+        MinimumLabelType, MissingDataConfiguration, MissingDataTreatmentOption, NegativeValueConfiguration,
+        NegativeValueDisplayMode, NestedFilter, NullValueFormatConfiguration, NumberDisplayFormatConfiguration,
+        NumberFormatConfiguration, NumberScale, NumericAxisOptions, NumericEqualityDrillDownFilter,
+        NumericEqualityFilter, NumericEqualityMatchOperator, NumericFilterSelectAllOptions, NumericFormatConfiguration,
+        NumericRangeFilter, NumericRangeFilterValue, NumericSeparatorConfiguration, NumericSeparatorSymbol,
+        NumericalAggregationFunction, NumericalDimensionField, NumericalMeasureField, OtherCategories,
+        PaginationConfiguration, PanelBorderStyle, PanelConfiguration, PanelTitleOptions, PaperOrientation, PaperSize,
+        ParameterControl, ParameterDateTimePickerControl, ParameterDeclaration, ParameterDropDownControl,
+        ParameterListControl, ParameterSelectableValues, ParameterSliderControl, ParameterTextAreaControl,
+        ParameterTextFieldControl, ParameterValueType, PercentVisibleRange, PercentageDisplayFormatConfiguration,
+        PercentileAggregation, PeriodOverPeriodComputation, PeriodToDateComputation, PieChartAggregatedFieldWells,
+        PieChartFieldWells, PieChartSortConfiguration, PivotFieldSortOptions, PivotTableAggregatedFieldWells,
+        PivotTableCellConditionalFormatting, PivotTableConditionalFormatting, PivotTableConditionalFormattingOption,
+        PivotTableConditionalFormattingScope, PivotTableConditionalFormattingScopeRole, PivotTableDataPathOption,
+        PivotTableDataPathType, PivotTableFieldCollapseState, PivotTableFieldCollapseStateOption,
+        PivotTableFieldCollapseStateTarget, PivotTableFieldOption, PivotTableFieldOptions,
+        PivotTableFieldSubtotalOptions, PivotTableFieldWells, PivotTableMetricPlacement, PivotTableOptions,
+        PivotTablePaginatedReportOptions, PivotTableRowsLabelOptions, PivotTableRowsLayout, PivotTableSortBy,
+        PivotTableSortConfiguration, PivotTableSubtotalLevel, PivotTableTotalOptions, PivotTotalOptions, PluginVisual,
+        PluginVisualAxisName, PluginVisualConfiguration, PluginVisualFieldWell, PluginVisualItemsLimitConfiguration,
+        PluginVisualOptions, PluginVisualProperty, PluginVisualSortConfiguration, PluginVisualTableQuerySort,
+        PredefinedHierarchy, PrimaryValueDisplayType, ProgressBarOptions, QueryExecutionMode, QueryExecutionOptions,
+        RadarChartAggregatedFieldWells, RadarChartAreaStyleSettings, RadarChartAxesRangeScale, RadarChartFieldWells,
+        RadarChartSeriesSettings, RadarChartShape, RadarChartSortConfiguration, RangeEndsLabelType, ReferenceLine,
+        ReferenceLineCustomLabelConfiguration, ReferenceLineDataConfiguration, ReferenceLineDynamicDataConfiguration,
+        ReferenceLineLabelConfiguration, ReferenceLineLabelHorizontalPosition, ReferenceLineLabelVerticalPosition,
+        ReferenceLinePatternType, ReferenceLineSeriesType, ReferenceLineStaticDataConfiguration,
+        ReferenceLineStyleConfiguration, ReferenceLineValueLabelConfiguration, ReferenceLineValueLabelRelativePosition,
+        RelativeDateTimeControlDisplayOptions, RelativeDateType, RelativeDatesFilter, RelativeFontSize, ResizeOption,
+        ResourcePermission, RollingDateConfiguration, RowAlternateColorOptions, SameSheetTargetVisualConfiguration,
         SankeyDiagramAggregatedFieldWells, SankeyDiagramFieldWells, SankeyDiagramSortConfiguration,
         ScatterPlotCategoricallyAggregatedFieldWells, ScatterPlotFieldWells, ScatterPlotSortConfiguration,
         ScatterPlotUnaggregatedFieldWells, ScrollBarOptions, SecondaryValueOptions, SectionAfterPageBreak,
         SectionBasedLayoutCanvasSizeOptions, SectionBasedLayoutPaperCanvasSizeOptions, SectionPageBreakConfiguration,
         SectionPageBreakStatus, SectionStyle, SelectAllValueOptions, SelectedFieldOptions,
-        SelectedSheetsFilterScopeConfiguration, SeriesItem, SetParameterValueConfiguration, ShapeConditionalFormat,
-        SheetContentType, SheetControlDateTimePickerType, SheetControlInfoIconLabelOptions, SheetControlListType,
-        SheetControlSliderType, SheetElementConfigurationOverrides, SheetElementRenderingRule, SheetImage,
-        SheetImageScalingConfiguration, SheetImageScalingType, SheetImageSource, SheetImageStaticFileSource,
-        SheetImageTooltipConfiguration, SheetImageTooltipText, SheetLayoutGroup, SheetLayoutGroupMember,
-        SheetLayoutGroupMemberType, SheetTextBox, SheetVisualScopingConfiguration, ShortFormatText,
-        SimpleAttributeAggregationFunction, SimpleClusterMarker, SimpleNumericalAggregationFunction,
-        SimpleTotalAggregationFunction, SingleAxisOptions, SmallMultiplesAxisPlacement, SmallMultiplesAxisProperties,
-        SmallMultiplesAxisScale, SortDirection, Spacing, SparklineAxisBehavior, SparklineVisualType, SparklinesOptions,
-        SpatialStaticFile, SpecialValue, StaticFile, StaticFileS3SourceOptions, StaticFileSource,
-        StaticFileUrlSourceOptions, StringDefaultValues, StringFormatConfiguration, StringParameterDeclaration,
-        StringValueWhenUnsetConfiguration, StyledCellType, TableAggregatedFieldWells, TableBorderOptions,
-        TableBorderStyle, TableCellConditionalFormatting, TableCellImageScalingConfiguration,
-        TableCellImageSizingConfiguration, TableConditionalFormatting, TableConditionalFormattingOption,
-        TableFieldCustomIconContent, TableFieldIconSetType, TableFieldImageConfiguration, TableFieldWells,
-        TableInlineVisualization, TableOrientation, TablePaginatedReportOptions, TablePinnedFieldOptions,
-        TableRowConditionalFormatting, TableSideBorderOptions, TableSortConfiguration, TableStyleTarget,
-        TableTotalsPlacement, TableTotalsScrollStatus, TableUnaggregatedFieldWells, TargetVisualOptions,
-        TextConditionalFormat, TextControlPlaceholderOptions, TextWrap, ThousandSeparatorOptions,
-        TimeBasedForecastProperties, TimeGranularity, TimeRangeDrillDownFilter, TimeRangeFilterValue, TooltipItem,
-        TooltipTarget, TooltipTitleType, TopBottomComputationType, TopBottomMoversComputation,
-        TopBottomRankedComputation, TopBottomSortOrder, TopicReference, TotalAggregationComputation,
-        TotalAggregationFunction, TotalAggregationOption, TransposedColumnType, TransposedTableOption,
-        TreeMapAggregatedFieldWells, TreeMapFieldWells, TreeMapSortConfiguration, TrendArrowOptions,
-        URLTargetConfiguration, UnaggregatedField, UniqueValuesComputation, ValidationStrategy, ValidationStrategyMode,
-        ValueWhenUnsetOption, VerticalTextAlignment, Visibility, VisibleRangeOptions, VisualCustomAction,
-        VisualCustomActionOperation, VisualCustomActionTrigger, VisualMenuOption, VisualPalette,
-        VisualSubtitleLabelOptions, VisualTitleLabelOptions, WaterfallChartAggregatedFieldWells,
-        WaterfallChartColorConfiguration, WaterfallChartFieldWells, WaterfallChartGroupColorConfiguration,
-        WaterfallChartOptions, WaterfallChartSortConfiguration, WhatIfPointScenario, WhatIfRangeScenario, WidgetStatus,
+        SelectedSheetsFilterScopeConfiguration, SelectedTooltipType, SeriesItem, SetParameterValueConfiguration,
+        ShapeConditionalFormat, SheetContentType, SheetControlDateTimePickerType, SheetControlInfoIconLabelOptions,
+        SheetControlListType, SheetControlSliderType, SheetElementConfigurationOverrides, SheetElementRenderingRule,
+        SheetImage, SheetImageScalingConfiguration, SheetImageScalingType, SheetImageSource,
+        SheetImageStaticFileSource, SheetImageTooltipConfiguration, SheetImageTooltipText, SheetLayoutGroup,
+        SheetLayoutGroupMember, SheetLayoutGroupMemberType, SheetTextBox, SheetVisualScopingConfiguration,
+        ShortFormatText, SimpleAttributeAggregationFunction, SimpleClusterMarker, SimpleNumericalAggregationFunction,
+        SimpleTotalAggregationFunction, SingleAxisOptions, SliderControlDisplayOptions, SmallMultiplesAxisPlacement,
+        SmallMultiplesAxisProperties, SmallMultiplesAxisScale, SmallMultiplesOptions, SortDirection, Spacing,
+        SparklineAxisBehavior, SparklineVisualType, SparklinesOptions, SpatialStaticFile, SpecialValue, StaticFile,
+        StaticFileS3SourceOptions, StaticFileSource, StaticFileUrlSourceOptions, StringDefaultValues,
+        StringFormatConfiguration, StringParameterDeclaration, StringValueWhenUnsetConfiguration, StyledCellType,
+        SubtotalOptions, TableAggregatedFieldWells, TableBorderOptions, TableBorderStyle,
+        TableCellConditionalFormatting, TableCellImageScalingConfiguration, TableCellImageSizingConfiguration,
+        TableCellStyle, TableConditionalFormatting, TableConditionalFormattingOption, TableFieldCustomIconContent,
+        TableFieldCustomTextContent, TableFieldIconSetType, TableFieldImageConfiguration, TableFieldLinkConfiguration,
+        TableFieldLinkContentConfiguration, TableFieldOption, TableFieldOptions, TableFieldURLConfiguration,
+        TableFieldWells, TableInlineVisualization, TableOptions, TableOrientation, TablePaginatedReportOptions,
+        TablePinnedFieldOptions, TableRowConditionalFormatting, TableSideBorderOptions, TableSortConfiguration,
+        TableStyleTarget, TableTotalsPlacement, TableTotalsScrollStatus, TableUnaggregatedFieldWells,
+        TargetVisualOptions, TextAreaControlDisplayOptions, TextConditionalFormat, TextControlPlaceholderOptions,
+        TextFieldControlDisplayOptions, TextWrap, ThousandSeparatorOptions, TimeBasedForecastProperties,
+        TimeEqualityFilter, TimeGranularity, TimeRangeDrillDownFilter, TimeRangeFilter, TimeRangeFilterValue,
+        TooltipItem, TooltipOptions, TooltipTarget, TooltipTitleType, TopBottomComputationType, TopBottomFilter,
+        TopBottomMoversComputation, TopBottomRankedComputation, TopBottomSortOrder, TopicReference,
+        TotalAggregationComputation, TotalAggregationFunction, TotalAggregationOption, TotalOptions,
+        TransposedColumnType, TransposedTableOption, TreeMapAggregatedFieldWells, TreeMapFieldWells,
+        TreeMapSortConfiguration, TrendArrowOptions, URLTargetConfiguration, UnaggregatedField,
+        UniqueValuesComputation, ValidationStrategy, ValidationStrategyMode, ValueWhenUnsetOption,
+        VerticalTextAlignment, Visibility, VisibleRangeOptions, VisualCustomAction, VisualCustomActionOperation,
+        VisualCustomActionTrigger, VisualMenuOption, VisualPalette, VisualSubtitleLabelOptions,
+        VisualTitleLabelOptions, WaterfallChartAggregatedFieldWells, WaterfallChartColorConfiguration,
+        WaterfallChartFieldWells, WaterfallChartGroupColorConfiguration, WaterfallChartOptions,
+        WaterfallChartSortConfiguration, WhatIfPointScenario, WhatIfRangeScenario, WidgetStatus,
         WordCloudAggregatedFieldWells, WordCloudCloudLayout, WordCloudFieldWells, WordCloudOptions,
         WordCloudSortConfiguration, WordCloudWordCasing, WordCloudWordOrientation, WordCloudWordPadding,
         WordCloudWordScaling,
     };
-
-    /// `AssetOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AssetOptions {
-        /// CloudFormation: `Timezone`.
-        pub timezone: Option<Val<String>>,
-
-        /// CloudFormation: `WeekStart`.
-        pub week_start: Option<Val<DayOfTheWeek>>,
-    }
-
-    impl AssetOptions {
-        /// A new `AssetOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            timezone "Timezone": Val<String>;
-            week_start "WeekStart": Val<DayOfTheWeek>;
-        }
-    }
-
-    impl IntoValue for AssetOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Timezone", self.timezone);
-            put(&mut m, "WeekStart", self.week_start);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AssetOptions);
-
-    /// `AxisDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisDisplayOptions {
-        /// CloudFormation: `AxisLineVisibility`.
-        pub axis_line_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `AxisOffset`.
-        pub axis_offset: Option<Val<String>>,
-
-        /// CloudFormation: `DataOptions`.
-        pub data_options: Option<Val<AxisDataOptions>>,
-
-        /// CloudFormation: `GridLineVisibility`.
-        pub grid_line_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ScrollbarOptions`.
-        pub scrollbar_options: Option<Val<ScrollBarOptions>>,
-
-        /// CloudFormation: `TickLabelOptions`.
-        pub tick_label_options: Option<Val<AxisTickLabelOptions>>,
-    }
-
-    impl AxisDisplayOptions {
-        /// A new `AxisDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_line_visibility "AxisLineVisibility": Val<Visibility>;
-            axis_offset "AxisOffset": Val<String>;
-            data_options "DataOptions": Val<AxisDataOptions>;
-            grid_line_visibility "GridLineVisibility": Val<Visibility>;
-            scrollbar_options "ScrollbarOptions": Val<ScrollBarOptions>;
-            tick_label_options "TickLabelOptions": Val<AxisTickLabelOptions>;
-        }
-    }
-
-    impl IntoValue for AxisDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisLineVisibility", self.axis_line_visibility);
-            put(&mut m, "AxisOffset", self.axis_offset);
-            put(&mut m, "DataOptions", self.data_options);
-            put(&mut m, "GridLineVisibility", self.grid_line_visibility);
-            put(&mut m, "ScrollbarOptions", self.scrollbar_options);
-            put(&mut m, "TickLabelOptions", self.tick_label_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisDisplayOptions);
-
-    /// `AxisLabelOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisLabelOptions {
-        /// CloudFormation: `ApplyTo`.
-        pub apply_to: Option<Val<AxisLabelReferenceOptions>>,
-
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-    }
-
-    impl AxisLabelOptions {
-        /// A new `AxisLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            apply_to "ApplyTo": Val<AxisLabelReferenceOptions>;
-            custom_label "CustomLabel": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-        }
-    }
-
-    impl IntoValue for AxisLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ApplyTo", self.apply_to);
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisLabelOptions);
-
-    /// `AxisTickLabelOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct AxisTickLabelOptions {
-        /// CloudFormation: `LabelOptions`.
-        pub label_options: Option<Val<LabelOptions>>,
-
-        /// CloudFormation: `RotationAngle`.
-        pub rotation_angle: Option<Val<f64>>,
-    }
-
-    impl AxisTickLabelOptions {
-        /// A new `AxisTickLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            label_options "LabelOptions": Val<LabelOptions>;
-            rotation_angle "RotationAngle": Val<f64>;
-        }
-    }
-
-    impl IntoValue for AxisTickLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "LabelOptions", self.label_options);
-            put(&mut m, "RotationAngle", self.rotation_angle);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(AxisTickLabelOptions);
 
     /// `BarChartConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -27922,137 +16751,6 @@ pub mod template {
 
     property_type!(BoxPlotVisual);
 
-    /// `CategoryFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct CategoryFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `Configuration` (required).
-        pub configuration: Val<CategoryFilterConfiguration>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-    }
-
-    impl CategoryFilter {
-        /// A new `CategoryFilter` from its required properties (`Column`, `Configuration`, `FilterId`).
-        pub fn new(
-            column: ColumnIdentifier,
-            configuration: CategoryFilterConfiguration,
-            filter_id: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                configuration: configuration.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-        }
-    }
-
-    impl IntoValue for CategoryFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("Configuration".into(), self.configuration.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CategoryFilter);
-
-    /// `CategoryInnerFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct CategoryInnerFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `Configuration` (required).
-        pub configuration: Val<CategoryFilterConfiguration>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-    }
-
-    impl CategoryInnerFilter {
-        /// A new `CategoryInnerFilter` from its required properties (`Column`, `Configuration`).
-        pub fn new(column: ColumnIdentifier, configuration: CategoryFilterConfiguration) -> Self {
-            Self {
-                column: column.into(),
-                configuration: configuration.into(),
-                default_filter_control_configuration: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-        }
-    }
-
-    impl IntoValue for CategoryInnerFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("Configuration".into(), self.configuration.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(CategoryInnerFilter);
-
-    /// `ChartAxisLabelOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ChartAxisLabelOptions {
-        /// CloudFormation: `AxisLabelOptions`.
-        pub axis_label_options: Option<Val<Vec<AxisLabelOptions>>>,
-
-        /// CloudFormation: `SortIconVisibility`.
-        pub sort_icon_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl ChartAxisLabelOptions {
-        /// A new `ChartAxisLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_label_options "AxisLabelOptions": Val<Vec<AxisLabelOptions>>;
-            sort_icon_visibility "SortIconVisibility": Val<Visibility>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for ChartAxisLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisLabelOptions", self.axis_label_options);
-            put(&mut m, "SortIconVisibility", self.sort_icon_visibility);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ChartAxisLabelOptions);
-
     /// &lt;p&gt;A structure describing the name, data type, and geographic role of the columns.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
     pub struct ColumnGroupColumnSchema {
@@ -28123,46 +16821,6 @@ pub mod template {
     }
 
     property_type!(ColumnGroupSchema);
-
-    /// `ColumnHierarchy` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ColumnHierarchy {
-        /// CloudFormation: `DateTimeHierarchy`.
-        pub date_time_hierarchy: Option<Val<DateTimeHierarchy>>,
-
-        /// CloudFormation: `ExplicitHierarchy`.
-        pub explicit_hierarchy: Option<Val<ExplicitHierarchy>>,
-
-        /// CloudFormation: `PredefinedHierarchy`.
-        pub predefined_hierarchy: Option<Val<PredefinedHierarchy>>,
-    }
-
-    impl ColumnHierarchy {
-        /// A new `ColumnHierarchy` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_hierarchy "DateTimeHierarchy": Val<DateTimeHierarchy>;
-            explicit_hierarchy "ExplicitHierarchy": Val<ExplicitHierarchy>;
-            predefined_hierarchy "PredefinedHierarchy": Val<PredefinedHierarchy>;
-        }
-    }
-
-    impl IntoValue for ColumnHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimeHierarchy", self.date_time_hierarchy);
-            put(&mut m, "ExplicitHierarchy", self.explicit_hierarchy);
-            put(&mut m, "PredefinedHierarchy", self.predefined_hierarchy);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ColumnHierarchy);
 
     /// &lt;p&gt;The column schema.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
@@ -28548,81 +17206,6 @@ pub mod template {
 
     property_type!(CustomContentVisual);
 
-    /// `DataLabelOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DataLabelOptions {
-        /// CloudFormation: `CategoryLabelVisibility`.
-        pub category_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `DataLabelTypes`.
-        pub data_label_types: Option<Val<Vec<DataLabelType>>>,
-
-        /// CloudFormation: `LabelColor`.
-        pub label_color: Option<Val<String>>,
-
-        /// CloudFormation: `LabelContent`.
-        pub label_content: Option<Val<DataLabelContent>>,
-
-        /// CloudFormation: `LabelFontConfiguration`.
-        pub label_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `MeasureLabelVisibility`.
-        pub measure_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Overlap`.
-        pub overlap: Option<Val<DataLabelOverlap>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<DataLabelPosition>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl DataLabelOptions {
-        /// A new `DataLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
-            data_label_types "DataLabelTypes": Val<Vec<DataLabelType>>;
-            label_color "LabelColor": Val<String>;
-            label_content "LabelContent": Val<DataLabelContent>;
-            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
-            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
-            overlap "Overlap": Val<DataLabelOverlap>;
-            position "Position": Val<DataLabelPosition>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for DataLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
-            put(&mut m, "DataLabelTypes", self.data_label_types);
-            put(&mut m, "LabelColor", self.label_color);
-            put(&mut m, "LabelContent", self.label_content);
-            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
-            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
-            put(&mut m, "Overlap", self.overlap);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DataLabelOptions);
-
     /// &lt;p&gt;Dataset configuration.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
     pub struct DataSetConfiguration {
@@ -28667,39 +17250,6 @@ pub mod template {
 
     property_type!(DataSetConfiguration);
 
-    /// &lt;p&gt;Dataset reference.&lt;/p&gt;
-    #[derive(Debug, Clone)]
-    pub struct DataSetReference {
-        /// &lt;p&gt;Dataset Amazon Resource Name (ARN).&lt;/p&gt;
-        ///
-        /// CloudFormation: `DataSetArn` (required).
-        pub data_set_arn: Val<String>,
-
-        /// &lt;p&gt;Dataset placeholder.&lt;/p&gt;
-        ///
-        /// CloudFormation: `DataSetPlaceholder` (required).
-        pub data_set_placeholder: Val<String>,
-    }
-
-    impl DataSetReference {
-        /// A new `DataSetReference` from its required properties (`DataSetArn`, `DataSetPlaceholder`).
-        pub fn new(data_set_arn: impl Into<Val<String>>, data_set_placeholder: impl Into<Val<String>>) -> Self {
-            Self { data_set_arn: data_set_arn.into(), data_set_placeholder: data_set_placeholder.into() }
-        }
-    }
-
-    impl IntoValue for DataSetReference {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("DataSetArn".into(), self.data_set_arn.into_value());
-            m.insert("DataSetPlaceholder".into(), self.data_set_placeholder.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DataSetReference);
-
     /// &lt;p&gt;Dataset schema.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
     pub struct DataSetSchema {
@@ -28731,576 +17281,6 @@ pub mod template {
     }
 
     property_type!(DataSetSchema);
-
-    /// `DateTimeHierarchy` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct DateTimeHierarchy {
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl DateTimeHierarchy {
-        /// A new `DateTimeHierarchy` from its required properties (`HierarchyId`).
-        pub fn new(hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for DateTimeHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateTimeHierarchy);
-
-    /// `DateTimePickerControlDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DateTimePickerControlDisplayOptions {
-        /// CloudFormation: `DateIconVisibility`.
-        pub date_icon_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `DateTimeFormat`.
-        pub date_time_format: Option<Val<String>>,
-
-        /// CloudFormation: `HelperTextVisibility`.
-        pub helper_text_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl DateTimePickerControlDisplayOptions {
-        /// A new `DateTimePickerControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_icon_visibility "DateIconVisibility": Val<Visibility>;
-            date_time_format "DateTimeFormat": Val<String>;
-            helper_text_visibility "HelperTextVisibility": Val<Visibility>;
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for DateTimePickerControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateIconVisibility", self.date_icon_visibility);
-            put(&mut m, "DateTimeFormat", self.date_time_format);
-            put(&mut m, "HelperTextVisibility", self.helper_text_visibility);
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateTimePickerControlDisplayOptions);
-
-    /// `DefaultDateTimePickerControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultDateTimePickerControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
-    }
-
-    impl DefaultDateTimePickerControlOptions {
-        /// A new `DefaultDateTimePickerControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-            r#type "Type": Val<SheetControlDateTimePickerType>;
-        }
-    }
-
-    impl IntoValue for DefaultDateTimePickerControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultDateTimePickerControlOptions);
-
-    /// `DefaultFilterControlConfiguration` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct DefaultFilterControlConfiguration {
-        /// CloudFormation: `ControlOptions` (required).
-        pub control_options: Val<DefaultFilterControlOptions>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl DefaultFilterControlConfiguration {
-        /// A new `DefaultFilterControlConfiguration` from its required properties (`ControlOptions`, `Title`).
-        pub fn new(control_options: DefaultFilterControlOptions, title: impl Into<Val<String>>) -> Self {
-            Self { control_options: control_options.into(), title: title.into() }
-        }
-    }
-
-    impl IntoValue for DefaultFilterControlConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("ControlOptions".into(), self.control_options.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterControlConfiguration);
-
-    /// `DefaultFilterControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterControlOptions {
-        /// CloudFormation: `DefaultDateTimePickerOptions`.
-        pub default_date_time_picker_options: Option<Val<DefaultDateTimePickerControlOptions>>,
-
-        /// CloudFormation: `DefaultDropdownOptions`.
-        pub default_dropdown_options: Option<Val<DefaultFilterDropDownControlOptions>>,
-
-        /// CloudFormation: `DefaultListOptions`.
-        pub default_list_options: Option<Val<DefaultFilterListControlOptions>>,
-
-        /// CloudFormation: `DefaultRelativeDateTimeOptions`.
-        pub default_relative_date_time_options: Option<Val<DefaultRelativeDateTimeControlOptions>>,
-
-        /// CloudFormation: `DefaultSliderOptions`.
-        pub default_slider_options: Option<Val<DefaultSliderControlOptions>>,
-
-        /// CloudFormation: `DefaultTextAreaOptions`.
-        pub default_text_area_options: Option<Val<DefaultTextAreaControlOptions>>,
-
-        /// CloudFormation: `DefaultTextFieldOptions`.
-        pub default_text_field_options: Option<Val<DefaultTextFieldControlOptions>>,
-    }
-
-    impl DefaultFilterControlOptions {
-        /// A new `DefaultFilterControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            default_date_time_picker_options "DefaultDateTimePickerOptions": Val<DefaultDateTimePickerControlOptions>;
-            default_dropdown_options "DefaultDropdownOptions": Val<DefaultFilterDropDownControlOptions>;
-            default_list_options "DefaultListOptions": Val<DefaultFilterListControlOptions>;
-            default_relative_date_time_options "DefaultRelativeDateTimeOptions": Val<DefaultRelativeDateTimeControlOptions>;
-            default_slider_options "DefaultSliderOptions": Val<DefaultSliderControlOptions>;
-            default_text_area_options "DefaultTextAreaOptions": Val<DefaultTextAreaControlOptions>;
-            default_text_field_options "DefaultTextFieldOptions": Val<DefaultTextFieldControlOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DefaultDateTimePickerOptions", self.default_date_time_picker_options);
-            put(&mut m, "DefaultDropdownOptions", self.default_dropdown_options);
-            put(&mut m, "DefaultListOptions", self.default_list_options);
-            put(&mut m, "DefaultRelativeDateTimeOptions", self.default_relative_date_time_options);
-            put(&mut m, "DefaultSliderOptions", self.default_slider_options);
-            put(&mut m, "DefaultTextAreaOptions", self.default_text_area_options);
-            put(&mut m, "DefaultTextFieldOptions", self.default_text_field_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterControlOptions);
-
-    /// `DefaultFilterDropDownControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterDropDownControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl DefaultFilterDropDownControlOptions {
-        /// A new `DefaultFilterDropDownControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterDropDownControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "SelectableValues", self.selectable_values);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterDropDownControlOptions);
-
-    /// `DefaultFilterListControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultFilterListControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl DefaultFilterListControlOptions {
-        /// A new `DefaultFilterListControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for DefaultFilterListControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            put(&mut m, "SelectableValues", self.selectable_values);
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultFilterListControlOptions);
-
-    /// `DefaultRelativeDateTimeControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultRelativeDateTimeControlOptions {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
-    }
-
-    impl DefaultRelativeDateTimeControlOptions {
-        /// A new `DefaultRelativeDateTimeControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultRelativeDateTimeControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultRelativeDateTimeControlOptions);
-
-    /// `DefaultSliderControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct DefaultSliderControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlSliderType>>,
-    }
-
-    impl DefaultSliderControlOptions {
-        /// A new `DefaultSliderControlOptions` from its required properties (`MaximumValue`, `MinimumValue`, `StepSize`).
-        pub fn new(
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            step_size: impl Into<Val<f64>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                step_size: step_size.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-            r#type "Type": Val<SheetControlSliderType>;
-        }
-    }
-
-    impl IntoValue for DefaultSliderControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultSliderControlOptions);
-
-    /// `DefaultTextAreaControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultTextAreaControlOptions {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-    }
-
-    impl DefaultTextAreaControlOptions {
-        /// A new `DefaultTextAreaControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultTextAreaControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultTextAreaControlOptions);
-
-    /// `DefaultTextFieldControlOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DefaultTextFieldControlOptions {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-    }
-
-    impl DefaultTextFieldControlOptions {
-        /// A new `DefaultTextFieldControlOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for DefaultTextFieldControlOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DefaultTextFieldControlOptions);
-
-    /// `DrillDownFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DrillDownFilter {
-        /// CloudFormation: `CategoryFilter`.
-        pub category_filter: Option<Val<CategoryDrillDownFilter>>,
-
-        /// CloudFormation: `NumericEqualityFilter`.
-        pub numeric_equality_filter: Option<Val<NumericEqualityDrillDownFilter>>,
-
-        /// CloudFormation: `TimeRangeFilter`.
-        pub time_range_filter: Option<Val<TimeRangeDrillDownFilter>>,
-    }
-
-    impl DrillDownFilter {
-        /// A new `DrillDownFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_filter "CategoryFilter": Val<CategoryDrillDownFilter>;
-            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityDrillDownFilter>;
-            time_range_filter "TimeRangeFilter": Val<TimeRangeDrillDownFilter>;
-        }
-    }
-
-    impl IntoValue for DrillDownFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryFilter", self.category_filter);
-            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
-            put(&mut m, "TimeRangeFilter", self.time_range_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DrillDownFilter);
-
-    /// `DropDownControlDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct DropDownControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl DropDownControlDisplayOptions {
-        /// A new `DropDownControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for DropDownControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DropDownControlDisplayOptions);
-
-    /// `ExplicitHierarchy` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ExplicitHierarchy {
-        /// CloudFormation: `Columns` (required).
-        pub columns: Val<Vec<ColumnIdentifier>>,
-
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl ExplicitHierarchy {
-        /// A new `ExplicitHierarchy` from its required properties (`Columns`, `HierarchyId`).
-        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for ExplicitHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Columns".into(), self.columns.into_value());
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ExplicitHierarchy);
 
     /// `FilledMapConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -29433,729 +17413,6 @@ pub mod template {
     }
 
     property_type!(FilledMapVisual);
-
-    /// `Filter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct Filter {
-        /// CloudFormation: `CategoryFilter`.
-        pub category_filter: Option<Val<CategoryFilter>>,
-
-        /// CloudFormation: `NestedFilter`.
-        pub nested_filter: Option<Val<NestedFilter>>,
-
-        /// CloudFormation: `NumericEqualityFilter`.
-        pub numeric_equality_filter: Option<Val<NumericEqualityFilter>>,
-
-        /// CloudFormation: `NumericRangeFilter`.
-        pub numeric_range_filter: Option<Val<NumericRangeFilter>>,
-
-        /// CloudFormation: `RelativeDatesFilter`.
-        pub relative_dates_filter: Option<Val<RelativeDatesFilter>>,
-
-        /// CloudFormation: `TimeEqualityFilter`.
-        pub time_equality_filter: Option<Val<TimeEqualityFilter>>,
-
-        /// CloudFormation: `TimeRangeFilter`.
-        pub time_range_filter: Option<Val<TimeRangeFilter>>,
-
-        /// CloudFormation: `TopBottomFilter`.
-        pub top_bottom_filter: Option<Val<TopBottomFilter>>,
-    }
-
-    impl Filter {
-        /// A new `Filter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_filter "CategoryFilter": Val<CategoryFilter>;
-            nested_filter "NestedFilter": Val<NestedFilter>;
-            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityFilter>;
-            numeric_range_filter "NumericRangeFilter": Val<NumericRangeFilter>;
-            relative_dates_filter "RelativeDatesFilter": Val<RelativeDatesFilter>;
-            time_equality_filter "TimeEqualityFilter": Val<TimeEqualityFilter>;
-            time_range_filter "TimeRangeFilter": Val<TimeRangeFilter>;
-            top_bottom_filter "TopBottomFilter": Val<TopBottomFilter>;
-        }
-    }
-
-    impl IntoValue for Filter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryFilter", self.category_filter);
-            put(&mut m, "NestedFilter", self.nested_filter);
-            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
-            put(&mut m, "NumericRangeFilter", self.numeric_range_filter);
-            put(&mut m, "RelativeDatesFilter", self.relative_dates_filter);
-            put(&mut m, "TimeEqualityFilter", self.time_equality_filter);
-            put(&mut m, "TimeRangeFilter", self.time_range_filter);
-            put(&mut m, "TopBottomFilter", self.top_bottom_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(Filter);
-
-    /// `FilterControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FilterControl {
-        /// CloudFormation: `CrossSheet`.
-        pub cross_sheet: Option<Val<FilterCrossSheetControl>>,
-
-        /// CloudFormation: `DateTimePicker`.
-        pub date_time_picker: Option<Val<FilterDateTimePickerControl>>,
-
-        /// CloudFormation: `Dropdown`.
-        pub dropdown: Option<Val<FilterDropDownControl>>,
-
-        /// CloudFormation: `List`.
-        pub list: Option<Val<FilterListControl>>,
-
-        /// CloudFormation: `RelativeDateTime`.
-        pub relative_date_time: Option<Val<FilterRelativeDateTimeControl>>,
-
-        /// CloudFormation: `Slider`.
-        pub slider: Option<Val<FilterSliderControl>>,
-
-        /// CloudFormation: `TextArea`.
-        pub text_area: Option<Val<FilterTextAreaControl>>,
-
-        /// CloudFormation: `TextField`.
-        pub text_field: Option<Val<FilterTextFieldControl>>,
-    }
-
-    impl FilterControl {
-        /// A new `FilterControl` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cross_sheet "CrossSheet": Val<FilterCrossSheetControl>;
-            date_time_picker "DateTimePicker": Val<FilterDateTimePickerControl>;
-            dropdown "Dropdown": Val<FilterDropDownControl>;
-            list "List": Val<FilterListControl>;
-            relative_date_time "RelativeDateTime": Val<FilterRelativeDateTimeControl>;
-            slider "Slider": Val<FilterSliderControl>;
-            text_area "TextArea": Val<FilterTextAreaControl>;
-            text_field "TextField": Val<FilterTextFieldControl>;
-        }
-    }
-
-    impl IntoValue for FilterControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CrossSheet", self.cross_sheet);
-            put(&mut m, "DateTimePicker", self.date_time_picker);
-            put(&mut m, "Dropdown", self.dropdown);
-            put(&mut m, "List", self.list);
-            put(&mut m, "RelativeDateTime", self.relative_date_time);
-            put(&mut m, "Slider", self.slider);
-            put(&mut m, "TextArea", self.text_area);
-            put(&mut m, "TextField", self.text_field);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterControl);
-
-    /// `FilterDateTimePickerControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterDateTimePickerControl {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
-    }
-
-    impl FilterDateTimePickerControl {
-        /// A new `FilterDateTimePickerControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-            r#type "Type": Val<SheetControlDateTimePickerType>;
-        }
-    }
-
-    impl IntoValue for FilterDateTimePickerControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterDateTimePickerControl);
-
-    /// `FilterDropDownControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterDropDownControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl FilterDropDownControl {
-        /// A new `FilterDropDownControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                selectable_values: None,
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for FilterDropDownControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterDropDownControl);
-
-    /// `FilterGroup` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterGroup {
-        /// CloudFormation: `CrossDataset` (required).
-        pub cross_dataset: Val<CrossDatasetTypes>,
-
-        /// CloudFormation: `FilterGroupId` (required).
-        pub filter_group_id: Val<String>,
-
-        /// CloudFormation: `Filters` (required).
-        pub filters: Val<Vec<Filter>>,
-
-        /// CloudFormation: `ScopeConfiguration` (required).
-        pub scope_configuration: Val<FilterScopeConfiguration>,
-
-        /// CloudFormation: `Status`.
-        pub status: Option<Val<WidgetStatus>>,
-    }
-
-    impl FilterGroup {
-        /// A new `FilterGroup` from its required properties (`CrossDataset`, `FilterGroupId`, `Filters`,
-        /// `ScopeConfiguration`).
-        pub fn new(
-            cross_dataset: impl Into<Val<CrossDatasetTypes>>,
-            filter_group_id: impl Into<Val<String>>,
-            filters: impl Into<Val<Vec<Filter>>>,
-            scope_configuration: FilterScopeConfiguration,
-        ) -> Self {
-            Self {
-                cross_dataset: cross_dataset.into(),
-                filter_group_id: filter_group_id.into(),
-                filters: filters.into(),
-                scope_configuration: scope_configuration.into(),
-                status: None,
-            }
-        }
-
-        setters! {
-            status "Status": Val<WidgetStatus>;
-        }
-    }
-
-    impl IntoValue for FilterGroup {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("CrossDataset".into(), self.cross_dataset.into_value());
-            m.insert("FilterGroupId".into(), self.filter_group_id.into_value());
-            m.insert("Filters".into(), self.filters.into_value());
-            m.insert("ScopeConfiguration".into(), self.scope_configuration.into_value());
-            put(&mut m, "Status", self.status);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterGroup);
-
-    /// `FilterListControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterListControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<FilterSelectableValues>>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl FilterListControl {
-        /// A new `FilterListControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                selectable_values: None,
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<FilterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for FilterListControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterListControl);
-
-    /// `FilterRelativeDateTimeControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterRelativeDateTimeControl {
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterRelativeDateTimeControl {
-        /// A new `FilterRelativeDateTimeControl` from its required properties (`FilterControlId`, `SourceFilterId`,
-        /// `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                commit_mode: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterRelativeDateTimeControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterRelativeDateTimeControl);
-
-    /// `FilterSliderControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterSliderControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlSliderType>>,
-    }
-
-    impl FilterSliderControl {
-        /// A new `FilterSliderControl` from its required properties (`FilterControlId`, `MaximumValue`, `MinimumValue`,
-        /// `SourceFilterId`, `StepSize`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            source_filter_id: impl Into<Val<String>>,
-            step_size: impl Into<Val<f64>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                source_filter_id: source_filter_id.into(),
-                step_size: step_size.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-            r#type "Type": Val<SheetControlSliderType>;
-        }
-    }
-
-    impl IntoValue for FilterSliderControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterSliderControl);
-
-    /// `FilterTextAreaControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterTextAreaControl {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterTextAreaControl {
-        /// A new `FilterTextAreaControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                delimiter: None,
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterTextAreaControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterTextAreaControl);
-
-    /// `FilterTextFieldControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct FilterTextFieldControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-
-        /// CloudFormation: `FilterControlId` (required).
-        pub filter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceFilterId` (required).
-        pub source_filter_id: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl FilterTextFieldControl {
-        /// A new `FilterTextFieldControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
-        pub fn new(
-            filter_control_id: impl Into<Val<String>>,
-            source_filter_id: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                filter_control_id: filter_control_id.into(),
-                source_filter_id: source_filter_id.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for FilterTextFieldControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
-            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FilterTextFieldControl);
-
-    /// `FontConfiguration` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FontConfiguration {
-        /// CloudFormation: `FontColor`.
-        pub font_color: Option<Val<String>>,
-
-        /// CloudFormation: `FontDecoration`.
-        pub font_decoration: Option<Val<FontDecoration>>,
-
-        /// &lt;p&gt;The font family that you want to use.&lt;/p&gt;
-        ///
-        /// CloudFormation: `FontFamily`.
-        pub font_family: Option<Val<String>>,
-
-        /// CloudFormation: `FontSize`.
-        pub font_size: Option<Val<FontSize>>,
-
-        /// CloudFormation: `FontStyle`.
-        pub font_style: Option<Val<FontStyle>>,
-
-        /// CloudFormation: `FontWeight`.
-        pub font_weight: Option<Val<FontWeight>>,
-    }
-
-    impl FontConfiguration {
-        /// A new `FontConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            font_color "FontColor": Val<String>;
-            font_decoration "FontDecoration": Val<FontDecoration>;
-            font_family "FontFamily": Val<String>;
-            font_size "FontSize": Val<FontSize>;
-            font_style "FontStyle": Val<FontStyle>;
-            font_weight "FontWeight": Val<FontWeight>;
-        }
-    }
-
-    impl IntoValue for FontConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FontColor", self.font_color);
-            put(&mut m, "FontDecoration", self.font_decoration);
-            put(&mut m, "FontFamily", self.font_family);
-            put(&mut m, "FontSize", self.font_size);
-            put(&mut m, "FontStyle", self.font_style);
-            put(&mut m, "FontWeight", self.font_weight);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FontConfiguration);
-
-    /// `FontSize` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FontSize {
-        /// &lt;p&gt;The font size that you want to use in px.&lt;/p&gt;
-        ///
-        /// CloudFormation: `Absolute`.
-        pub absolute: Option<Val<String>>,
-
-        /// CloudFormation: `Relative`.
-        pub relative: Option<Val<RelativeFontSize>>,
-    }
-
-    impl FontSize {
-        /// A new `FontSize` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            absolute "Absolute": Val<String>;
-            relative "Relative": Val<RelativeFontSize>;
-        }
-    }
-
-    impl IntoValue for FontSize {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Absolute", self.absolute);
-            put(&mut m, "Relative", self.relative);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FontSize);
 
     /// `FreeFormLayoutConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -30427,66 +17684,6 @@ pub mod template {
 
     property_type!(FunnelChartConfiguration);
 
-    /// `FunnelChartDataLabelOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct FunnelChartDataLabelOptions {
-        /// CloudFormation: `CategoryLabelVisibility`.
-        pub category_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `LabelColor`.
-        pub label_color: Option<Val<String>>,
-
-        /// CloudFormation: `LabelFontConfiguration`.
-        pub label_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `MeasureDataLabelStyle`.
-        pub measure_data_label_style: Option<Val<FunnelChartMeasureDataLabelStyle>>,
-
-        /// CloudFormation: `MeasureLabelVisibility`.
-        pub measure_label_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<DataLabelPosition>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl FunnelChartDataLabelOptions {
-        /// A new `FunnelChartDataLabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
-            label_color "LabelColor": Val<String>;
-            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
-            measure_data_label_style "MeasureDataLabelStyle": Val<FunnelChartMeasureDataLabelStyle>;
-            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
-            position "Position": Val<DataLabelPosition>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for FunnelChartDataLabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
-            put(&mut m, "LabelColor", self.label_color);
-            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
-            put(&mut m, "MeasureDataLabelStyle", self.measure_data_label_style);
-            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(FunnelChartDataLabelOptions);
-
     /// `FunnelChartVisual` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct FunnelChartVisual {
@@ -30613,56 +17810,6 @@ pub mod template {
 
     property_type!(GaugeChartConfiguration);
 
-    /// `GaugeChartOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct GaugeChartOptions {
-        /// CloudFormation: `Arc`.
-        pub arc: Option<Val<ArcConfiguration>>,
-
-        /// CloudFormation: `ArcAxis`.
-        pub arc_axis: Option<Val<ArcAxisConfiguration>>,
-
-        /// CloudFormation: `Comparison`.
-        pub comparison: Option<Val<ComparisonConfiguration>>,
-
-        /// CloudFormation: `PrimaryValueDisplayType`.
-        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
-
-        /// CloudFormation: `PrimaryValueFontConfiguration`.
-        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
-    }
-
-    impl GaugeChartOptions {
-        /// A new `GaugeChartOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            arc "Arc": Val<ArcConfiguration>;
-            arc_axis "ArcAxis": Val<ArcAxisConfiguration>;
-            comparison "Comparison": Val<ComparisonConfiguration>;
-            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
-            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
-        }
-    }
-
-    impl IntoValue for GaugeChartOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Arc", self.arc);
-            put(&mut m, "ArcAxis", self.arc_axis);
-            put(&mut m, "Comparison", self.comparison);
-            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
-            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(GaugeChartOptions);
-
     /// `GaugeChartVisual` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct GaugeChartVisual {
@@ -30728,84 +17875,6 @@ pub mod template {
     }
 
     property_type!(GaugeChartVisual);
-
-    /// `GeospatialLayerItem` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct GeospatialLayerItem {
-        /// CloudFormation: `Actions`.
-        pub actions: Option<Val<Vec<LayerCustomAction>>>,
-
-        /// CloudFormation: `DataSource`.
-        pub data_source: Option<Val<GeospatialDataSourceItem>>,
-
-        /// CloudFormation: `JoinDefinition`.
-        pub join_definition: Option<Val<GeospatialLayerJoinDefinition>>,
-
-        /// CloudFormation: `Label`.
-        pub label: Option<Val<String>>,
-
-        /// CloudFormation: `LayerDefinition`.
-        pub layer_definition: Option<Val<GeospatialLayerDefinition>>,
-
-        /// CloudFormation: `LayerId` (required).
-        pub layer_id: Val<String>,
-
-        /// CloudFormation: `LayerType`.
-        pub layer_type: Option<Val<GeospatialLayerType>>,
-
-        /// CloudFormation: `Tooltip`.
-        pub tooltip: Option<Val<TooltipOptions>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl GeospatialLayerItem {
-        /// A new `GeospatialLayerItem` from its required properties (`LayerId`).
-        pub fn new(layer_id: impl Into<Val<String>>) -> Self {
-            Self {
-                actions: None,
-                data_source: None,
-                join_definition: None,
-                label: None,
-                layer_definition: None,
-                layer_id: layer_id.into(),
-                layer_type: None,
-                tooltip: None,
-                visibility: None,
-            }
-        }
-
-        setters! {
-            actions "Actions": Val<Vec<LayerCustomAction>>;
-            data_source "DataSource": Val<GeospatialDataSourceItem>;
-            join_definition "JoinDefinition": Val<GeospatialLayerJoinDefinition>;
-            label "Label": Val<String>;
-            layer_definition "LayerDefinition": Val<GeospatialLayerDefinition>;
-            layer_type "LayerType": Val<GeospatialLayerType>;
-            tooltip "Tooltip": Val<TooltipOptions>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for GeospatialLayerItem {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Actions", self.actions);
-            put(&mut m, "DataSource", self.data_source);
-            put(&mut m, "JoinDefinition", self.join_definition);
-            put(&mut m, "Label", self.label);
-            put(&mut m, "LayerDefinition", self.layer_definition);
-            m.insert("LayerId".into(), self.layer_id.into_value());
-            put(&mut m, "LayerType", self.layer_type);
-            put(&mut m, "Tooltip", self.tooltip);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(GeospatialLayerItem);
 
     /// `GeospatialLayerMapConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -31422,36 +18491,6 @@ pub mod template {
 
     property_type!(HistogramVisual);
 
-    /// `InnerFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct InnerFilter {
-        /// CloudFormation: `CategoryInnerFilter`.
-        pub category_inner_filter: Option<Val<CategoryInnerFilter>>,
-    }
-
-    impl InnerFilter {
-        /// A new `InnerFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            category_inner_filter "CategoryInnerFilter": Val<CategoryInnerFilter>;
-        }
-    }
-
-    impl IntoValue for InnerFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CategoryInnerFilter", self.category_inner_filter);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(InnerFilter);
-
     /// `InsightConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct InsightConfiguration {
@@ -31609,76 +18648,6 @@ pub mod template {
 
     property_type!(KPIConfiguration);
 
-    /// `KPIOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct KPIOptions {
-        /// CloudFormation: `Comparison`.
-        pub comparison: Option<Val<ComparisonConfiguration>>,
-
-        /// CloudFormation: `PrimaryValueDisplayType`.
-        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
-
-        /// CloudFormation: `PrimaryValueFontConfiguration`.
-        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `ProgressBar`.
-        pub progress_bar: Option<Val<ProgressBarOptions>>,
-
-        /// CloudFormation: `SecondaryValue`.
-        pub secondary_value: Option<Val<SecondaryValueOptions>>,
-
-        /// CloudFormation: `SecondaryValueFontConfiguration`.
-        pub secondary_value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Sparkline`.
-        pub sparkline: Option<Val<KPISparklineOptions>>,
-
-        /// CloudFormation: `TrendArrows`.
-        pub trend_arrows: Option<Val<TrendArrowOptions>>,
-
-        /// CloudFormation: `VisualLayoutOptions`.
-        pub visual_layout_options: Option<Val<KPIVisualLayoutOptions>>,
-    }
-
-    impl KPIOptions {
-        /// A new `KPIOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            comparison "Comparison": Val<ComparisonConfiguration>;
-            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
-            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
-            progress_bar "ProgressBar": Val<ProgressBarOptions>;
-            secondary_value "SecondaryValue": Val<SecondaryValueOptions>;
-            secondary_value_font_configuration "SecondaryValueFontConfiguration": Val<FontConfiguration>;
-            sparkline "Sparkline": Val<KPISparklineOptions>;
-            trend_arrows "TrendArrows": Val<TrendArrowOptions>;
-            visual_layout_options "VisualLayoutOptions": Val<KPIVisualLayoutOptions>;
-        }
-    }
-
-    impl IntoValue for KPIOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Comparison", self.comparison);
-            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
-            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
-            put(&mut m, "ProgressBar", self.progress_bar);
-            put(&mut m, "SecondaryValue", self.secondary_value);
-            put(&mut m, "SecondaryValueFontConfiguration", self.secondary_value_font_configuration);
-            put(&mut m, "Sparkline", self.sparkline);
-            put(&mut m, "TrendArrows", self.trend_arrows);
-            put(&mut m, "VisualLayoutOptions", self.visual_layout_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(KPIOptions);
-
     /// `KPIVisual` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct KPIVisual {
@@ -31750,46 +18719,6 @@ pub mod template {
     }
 
     property_type!(KPIVisual);
-
-    /// `LabelOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LabelOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl LabelOptions {
-        /// A new `LabelOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for LabelOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LabelOptions);
 
     /// `LayerMapVisual` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -31921,65 +18850,6 @@ pub mod template {
     }
 
     property_type!(LayoutConfiguration);
-
-    /// `LegendOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LegendOptions {
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Height`.
-        pub height: Option<Val<String>>,
-
-        /// CloudFormation: `Position`.
-        pub position: Option<Val<LegendPosition>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<LabelOptions>>,
-
-        /// CloudFormation: `ValueFontConfiguration`.
-        pub value_font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl LegendOptions {
-        /// A new `LegendOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            height "Height": Val<String>;
-            position "Position": Val<LegendPosition>;
-            title "Title": Val<LabelOptions>;
-            value_font_configuration "ValueFontConfiguration": Val<FontConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for LegendOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Height", self.height);
-            put(&mut m, "Position", self.position);
-            put(&mut m, "Title", self.title);
-            put(&mut m, "ValueFontConfiguration", self.value_font_configuration);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LegendOptions);
 
     /// `LineChartConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -32176,841 +19046,6 @@ pub mod template {
     }
 
     property_type!(LineChartVisual);
-
-    /// `LineSeriesAxisDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct LineSeriesAxisDisplayOptions {
-        /// CloudFormation: `AxisOptions`.
-        pub axis_options: Option<Val<AxisDisplayOptions>>,
-
-        /// CloudFormation: `MissingDataConfigurations`.
-        pub missing_data_configurations: Option<Val<Vec<MissingDataConfiguration>>>,
-    }
-
-    impl LineSeriesAxisDisplayOptions {
-        /// A new `LineSeriesAxisDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            axis_options "AxisOptions": Val<AxisDisplayOptions>;
-            missing_data_configurations "MissingDataConfigurations": Val<Vec<MissingDataConfiguration>>;
-        }
-    }
-
-    impl IntoValue for LineSeriesAxisDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AxisOptions", self.axis_options);
-            put(&mut m, "MissingDataConfigurations", self.missing_data_configurations);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(LineSeriesAxisDisplayOptions);
-
-    /// `ListControlDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ListControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `SearchOptions`.
-        pub search_options: Option<Val<ListControlSearchOptions>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl ListControlDisplayOptions {
-        /// A new `ListControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            search_options "SearchOptions": Val<ListControlSearchOptions>;
-            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for ListControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "SearchOptions", self.search_options);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ListControlDisplayOptions);
-
-    /// `NestedFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct NestedFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeInnerSet` (required).
-        pub include_inner_set: Val<bool>,
-
-        /// CloudFormation: `InnerFilter` (required).
-        pub inner_filter: Val<InnerFilter>,
-    }
-
-    impl NestedFilter {
-        /// A new `NestedFilter` from its required properties (`Column`, `FilterId`, `IncludeInnerSet`, `InnerFilter`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            include_inner_set: impl Into<Val<bool>>,
-            inner_filter: InnerFilter,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                filter_id: filter_id.into(),
-                include_inner_set: include_inner_set.into(),
-                inner_filter: inner_filter.into(),
-            }
-        }
-    }
-
-    impl IntoValue for NestedFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            m.insert("IncludeInnerSet".into(), self.include_inner_set.into_value());
-            m.insert("InnerFilter".into(), self.inner_filter.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NestedFilter);
-
-    /// `NumericEqualityFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct NumericEqualityFilter {
-        /// CloudFormation: `AggregationFunction`.
-        pub aggregation_function: Option<Val<AggregationFunction>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `MatchOperator` (required).
-        pub match_operator: Val<NumericEqualityMatchOperator>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<f64>>,
-    }
-
-    impl NumericEqualityFilter {
-        /// A new `NumericEqualityFilter` from its required properties (`Column`, `FilterId`, `MatchOperator`,
-        /// `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            match_operator: impl Into<Val<NumericEqualityMatchOperator>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                aggregation_function: None,
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                match_operator: match_operator.into(),
-                null_option: null_option.into(),
-                parameter_name: None,
-                select_all_options: None,
-                value: None,
-            }
-        }
-
-        setters! {
-            aggregation_function "AggregationFunction": Val<AggregationFunction>;
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            parameter_name "ParameterName": Val<String>;
-            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
-            value "Value": Val<f64>;
-        }
-    }
-
-    impl IntoValue for NumericEqualityFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AggregationFunction", self.aggregation_function);
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            m.insert("MatchOperator".into(), self.match_operator.into_value());
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumericEqualityFilter);
-
-    /// `NumericRangeFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct NumericRangeFilter {
-        /// CloudFormation: `AggregationFunction`.
-        pub aggregation_function: Option<Val<AggregationFunction>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeMaximum`.
-        pub include_maximum: Option<Val<bool>>,
-
-        /// CloudFormation: `IncludeMinimum`.
-        pub include_minimum: Option<Val<bool>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `RangeMaximum`.
-        pub range_maximum: Option<Val<NumericRangeFilterValue>>,
-
-        /// CloudFormation: `RangeMinimum`.
-        pub range_minimum: Option<Val<NumericRangeFilterValue>>,
-
-        /// CloudFormation: `SelectAllOptions`.
-        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
-    }
-
-    impl NumericRangeFilter {
-        /// A new `NumericRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                aggregation_function: None,
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                include_maximum: None,
-                include_minimum: None,
-                null_option: null_option.into(),
-                range_maximum: None,
-                range_minimum: None,
-                select_all_options: None,
-            }
-        }
-
-        setters! {
-            aggregation_function "AggregationFunction": Val<AggregationFunction>;
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            include_maximum "IncludeMaximum": Val<bool>;
-            include_minimum "IncludeMinimum": Val<bool>;
-            range_maximum "RangeMaximum": Val<NumericRangeFilterValue>;
-            range_minimum "RangeMinimum": Val<NumericRangeFilterValue>;
-            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
-        }
-    }
-
-    impl IntoValue for NumericRangeFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "AggregationFunction", self.aggregation_function);
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "IncludeMaximum", self.include_maximum);
-            put(&mut m, "IncludeMinimum", self.include_minimum);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "RangeMaximum", self.range_maximum);
-            put(&mut m, "RangeMinimum", self.range_minimum);
-            put(&mut m, "SelectAllOptions", self.select_all_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumericRangeFilter);
-
-    /// `PanelConfiguration` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PanelConfiguration {
-        /// CloudFormation: `BackgroundColor`.
-        pub background_color: Option<Val<String>>,
-
-        /// CloudFormation: `BackgroundVisibility`.
-        pub background_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `BorderColor`.
-        pub border_color: Option<Val<String>>,
-
-        /// CloudFormation: `BorderStyle`.
-        pub border_style: Option<Val<PanelBorderStyle>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `BorderThickness`.
-        pub border_thickness: Option<Val<String>>,
-
-        /// CloudFormation: `BorderVisibility`.
-        pub border_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `GutterSpacing`.
-        pub gutter_spacing: Option<Val<String>>,
-
-        /// CloudFormation: `GutterVisibility`.
-        pub gutter_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `Title`.
-        pub title: Option<Val<PanelTitleOptions>>,
-    }
-
-    impl PanelConfiguration {
-        /// A new `PanelConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            background_color "BackgroundColor": Val<String>;
-            background_visibility "BackgroundVisibility": Val<Visibility>;
-            border_color "BorderColor": Val<String>;
-            border_style "BorderStyle": Val<PanelBorderStyle>;
-            border_thickness "BorderThickness": Val<String>;
-            border_visibility "BorderVisibility": Val<Visibility>;
-            gutter_spacing "GutterSpacing": Val<String>;
-            gutter_visibility "GutterVisibility": Val<Visibility>;
-            title "Title": Val<PanelTitleOptions>;
-        }
-    }
-
-    impl IntoValue for PanelConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BackgroundColor", self.background_color);
-            put(&mut m, "BackgroundVisibility", self.background_visibility);
-            put(&mut m, "BorderColor", self.border_color);
-            put(&mut m, "BorderStyle", self.border_style);
-            put(&mut m, "BorderThickness", self.border_thickness);
-            put(&mut m, "BorderVisibility", self.border_visibility);
-            put(&mut m, "GutterSpacing", self.gutter_spacing);
-            put(&mut m, "GutterVisibility", self.gutter_visibility);
-            put(&mut m, "Title", self.title);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PanelConfiguration);
-
-    /// `PanelTitleOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PanelTitleOptions {
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `HorizontalTextAlignment`.
-        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl PanelTitleOptions {
-        /// A new `PanelTitleOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for PanelTitleOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PanelTitleOptions);
-
-    /// `ParameterControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ParameterControl {
-        /// CloudFormation: `DateTimePicker`.
-        pub date_time_picker: Option<Val<ParameterDateTimePickerControl>>,
-
-        /// CloudFormation: `Dropdown`.
-        pub dropdown: Option<Val<ParameterDropDownControl>>,
-
-        /// CloudFormation: `List`.
-        pub list: Option<Val<ParameterListControl>>,
-
-        /// CloudFormation: `Slider`.
-        pub slider: Option<Val<ParameterSliderControl>>,
-
-        /// CloudFormation: `TextArea`.
-        pub text_area: Option<Val<ParameterTextAreaControl>>,
-
-        /// CloudFormation: `TextField`.
-        pub text_field: Option<Val<ParameterTextFieldControl>>,
-    }
-
-    impl ParameterControl {
-        /// A new `ParameterControl` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_picker "DateTimePicker": Val<ParameterDateTimePickerControl>;
-            dropdown "Dropdown": Val<ParameterDropDownControl>;
-            list "List": Val<ParameterListControl>;
-            slider "Slider": Val<ParameterSliderControl>;
-            text_area "TextArea": Val<ParameterTextAreaControl>;
-            text_field "TextField": Val<ParameterTextFieldControl>;
-        }
-    }
-
-    impl IntoValue for ParameterControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimePicker", self.date_time_picker);
-            put(&mut m, "Dropdown", self.dropdown);
-            put(&mut m, "List", self.list);
-            put(&mut m, "Slider", self.slider);
-            put(&mut m, "TextArea", self.text_area);
-            put(&mut m, "TextField", self.text_field);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterControl);
-
-    /// `ParameterDateTimePickerControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterDateTimePickerControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterDateTimePickerControl {
-        /// A new `ParameterDateTimePickerControl` from its required properties (`ParameterControlId`,
-        /// `SourceParameterName`, `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterDateTimePickerControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterDateTimePickerControl);
-
-    /// `ParameterDropDownControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterDropDownControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `CommitMode`.
-        pub commit_mode: Option<Val<CommitMode>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<ParameterSelectableValues>>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl ParameterDropDownControl {
-        /// A new `ParameterDropDownControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                commit_mode: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                selectable_values: None,
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            commit_mode "CommitMode": Val<CommitMode>;
-            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for ParameterDropDownControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "CommitMode", self.commit_mode);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterDropDownControl);
-
-    /// `ParameterListControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterListControl {
-        /// CloudFormation: `CascadingControlConfiguration`.
-        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<ListControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SelectableValues`.
-        pub selectable_values: Option<Val<ParameterSelectableValues>>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-
-        /// CloudFormation: `Type`.
-        pub r#type: Option<Val<SheetControlListType>>,
-    }
-
-    impl ParameterListControl {
-        /// A new `ParameterListControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                cascading_control_configuration: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                selectable_values: None,
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-                r#type: None,
-            }
-        }
-
-        setters! {
-            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
-            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
-            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
-            r#type "Type": Val<SheetControlListType>;
-        }
-    }
-
-    impl IntoValue for ParameterListControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            put(&mut m, "SelectableValues", self.selectable_values);
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            put(&mut m, "Type", self.r#type);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterListControl);
-
-    /// `ParameterSliderControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterSliderControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<SliderControlDisplayOptions>>,
-
-        /// CloudFormation: `MaximumValue` (required).
-        pub maximum_value: Val<f64>,
-
-        /// CloudFormation: `MinimumValue` (required).
-        pub minimum_value: Val<f64>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `StepSize` (required).
-        pub step_size: Val<f64>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterSliderControl {
-        /// A new `ParameterSliderControl` from its required properties (`MaximumValue`, `MinimumValue`,
-        /// `ParameterControlId`, `SourceParameterName`, `StepSize`, `Title`).
-        pub fn new(
-            maximum_value: impl Into<Val<f64>>,
-            minimum_value: impl Into<Val<f64>>,
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            step_size: impl Into<Val<f64>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                maximum_value: maximum_value.into(),
-                minimum_value: minimum_value.into(),
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                step_size: step_size.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterSliderControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("MaximumValue".into(), self.maximum_value.into_value());
-            m.insert("MinimumValue".into(), self.minimum_value.into_value());
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("StepSize".into(), self.step_size.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterSliderControl);
-
-    /// `ParameterTextAreaControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterTextAreaControl {
-        /// CloudFormation: `Delimiter`.
-        pub delimiter: Option<Val<String>>,
-
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterTextAreaControl {
-        /// A new `ParameterTextAreaControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                delimiter: None,
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            delimiter "Delimiter": Val<String>;
-            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterTextAreaControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Delimiter", self.delimiter);
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterTextAreaControl);
-
-    /// `ParameterTextFieldControl` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ParameterTextFieldControl {
-        /// CloudFormation: `DisplayOptions`.
-        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
-
-        /// CloudFormation: `ParameterControlId` (required).
-        pub parameter_control_id: Val<String>,
-
-        /// CloudFormation: `SourceParameterName` (required).
-        pub source_parameter_name: Val<String>,
-
-        /// CloudFormation: `Title` (required).
-        pub title: Val<String>,
-    }
-
-    impl ParameterTextFieldControl {
-        /// A new `ParameterTextFieldControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
-        /// `Title`).
-        pub fn new(
-            parameter_control_id: impl Into<Val<String>>,
-            source_parameter_name: impl Into<Val<String>>,
-            title: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                display_options: None,
-                parameter_control_id: parameter_control_id.into(),
-                source_parameter_name: source_parameter_name.into(),
-                title: title.into(),
-            }
-        }
-
-        setters! {
-            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
-        }
-    }
-
-    impl IntoValue for ParameterTextFieldControl {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DisplayOptions", self.display_options);
-            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
-            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
-            m.insert("Title".into(), self.title.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ParameterTextFieldControl);
 
     /// `PieChartConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -33223,143 +19258,6 @@ pub mod template {
 
     property_type!(PivotTableConfiguration);
 
-    /// `PivotTableOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableOptions {
-        /// CloudFormation: `CellStyle`.
-        pub cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `CollapsedRowDimensionsVisibility`.
-        pub collapsed_row_dimensions_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ColumnHeaderStyle`.
-        pub column_header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `ColumnNamesVisibility`.
-        pub column_names_visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `DefaultCellWidth`.
-        pub default_cell_width: Option<Val<String>>,
-
-        /// CloudFormation: `MetricPlacement`.
-        pub metric_placement: Option<Val<PivotTableMetricPlacement>>,
-
-        /// CloudFormation: `RowAlternateColorOptions`.
-        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
-
-        /// CloudFormation: `RowFieldNamesStyle`.
-        pub row_field_names_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `RowHeaderStyle`.
-        pub row_header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `RowsLabelOptions`.
-        pub rows_label_options: Option<Val<PivotTableRowsLabelOptions>>,
-
-        /// CloudFormation: `RowsLayout`.
-        pub rows_layout: Option<Val<PivotTableRowsLayout>>,
-
-        /// CloudFormation: `SingleMetricVisibility`.
-        pub single_metric_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ToggleButtonsVisibility`.
-        pub toggle_buttons_visibility: Option<Val<Visibility>>,
-    }
-
-    impl PivotTableOptions {
-        /// A new `PivotTableOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cell_style "CellStyle": Val<TableCellStyle>;
-            collapsed_row_dimensions_visibility "CollapsedRowDimensionsVisibility": Val<Visibility>;
-            column_header_style "ColumnHeaderStyle": Val<TableCellStyle>;
-            column_names_visibility "ColumnNamesVisibility": Val<Visibility>;
-            default_cell_width "DefaultCellWidth": Val<String>;
-            metric_placement "MetricPlacement": Val<PivotTableMetricPlacement>;
-            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
-            row_field_names_style "RowFieldNamesStyle": Val<TableCellStyle>;
-            row_header_style "RowHeaderStyle": Val<TableCellStyle>;
-            rows_label_options "RowsLabelOptions": Val<PivotTableRowsLabelOptions>;
-            rows_layout "RowsLayout": Val<PivotTableRowsLayout>;
-            single_metric_visibility "SingleMetricVisibility": Val<Visibility>;
-            toggle_buttons_visibility "ToggleButtonsVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for PivotTableOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CellStyle", self.cell_style);
-            put(&mut m, "CollapsedRowDimensionsVisibility", self.collapsed_row_dimensions_visibility);
-            put(&mut m, "ColumnHeaderStyle", self.column_header_style);
-            put(&mut m, "ColumnNamesVisibility", self.column_names_visibility);
-            put(&mut m, "DefaultCellWidth", self.default_cell_width);
-            put(&mut m, "MetricPlacement", self.metric_placement);
-            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
-            put(&mut m, "RowFieldNamesStyle", self.row_field_names_style);
-            put(&mut m, "RowHeaderStyle", self.row_header_style);
-            put(&mut m, "RowsLabelOptions", self.rows_label_options);
-            put(&mut m, "RowsLayout", self.rows_layout);
-            put(&mut m, "SingleMetricVisibility", self.single_metric_visibility);
-            put(&mut m, "ToggleButtonsVisibility", self.toggle_buttons_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableOptions);
-
-    /// `PivotTableTotalOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTableTotalOptions {
-        /// CloudFormation: `ColumnSubtotalOptions`.
-        pub column_subtotal_options: Option<Val<SubtotalOptions>>,
-
-        /// CloudFormation: `ColumnTotalOptions`.
-        pub column_total_options: Option<Val<PivotTotalOptions>>,
-
-        /// CloudFormation: `RowSubtotalOptions`.
-        pub row_subtotal_options: Option<Val<SubtotalOptions>>,
-
-        /// CloudFormation: `RowTotalOptions`.
-        pub row_total_options: Option<Val<PivotTotalOptions>>,
-    }
-
-    impl PivotTableTotalOptions {
-        /// A new `PivotTableTotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            column_subtotal_options "ColumnSubtotalOptions": Val<SubtotalOptions>;
-            column_total_options "ColumnTotalOptions": Val<PivotTotalOptions>;
-            row_subtotal_options "RowSubtotalOptions": Val<SubtotalOptions>;
-            row_total_options "RowTotalOptions": Val<PivotTotalOptions>;
-        }
-    }
-
-    impl IntoValue for PivotTableTotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ColumnSubtotalOptions", self.column_subtotal_options);
-            put(&mut m, "ColumnTotalOptions", self.column_total_options);
-            put(&mut m, "RowSubtotalOptions", self.row_subtotal_options);
-            put(&mut m, "RowTotalOptions", self.row_total_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTableTotalOptions);
-
     /// `PivotTableVisual` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct PivotTableVisual {
@@ -33425,108 +19323,6 @@ pub mod template {
     }
 
     property_type!(PivotTableVisual);
-
-    /// `PivotTotalOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct PivotTotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `MetricHeaderCellStyle`.
-        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `Placement`.
-        pub placement: Option<Val<TableTotalsPlacement>>,
-
-        /// CloudFormation: `ScrollStatus`.
-        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
-
-        /// CloudFormation: `TotalAggregationOptions`.
-        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ValueCellStyle`.
-        pub value_cell_style: Option<Val<TableCellStyle>>,
-    }
-
-    impl PivotTotalOptions {
-        /// A new `PivotTotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
-            placement "Placement": Val<TableTotalsPlacement>;
-            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
-            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
-        }
-    }
-
-    impl IntoValue for PivotTotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
-            put(&mut m, "Placement", self.placement);
-            put(&mut m, "ScrollStatus", self.scroll_status);
-            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "ValueCellStyle", self.value_cell_style);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PivotTotalOptions);
-
-    /// `PredefinedHierarchy` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct PredefinedHierarchy {
-        /// CloudFormation: `Columns` (required).
-        pub columns: Val<Vec<ColumnIdentifier>>,
-
-        /// CloudFormation: `DrillDownFilters`.
-        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
-
-        /// CloudFormation: `HierarchyId` (required).
-        pub hierarchy_id: Val<String>,
-    }
-
-    impl PredefinedHierarchy {
-        /// A new `PredefinedHierarchy` from its required properties (`Columns`, `HierarchyId`).
-        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
-            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
-        }
-
-        setters! {
-            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
-        }
-    }
-
-    impl IntoValue for PredefinedHierarchy {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Columns".into(), self.columns.into_value());
-            put(&mut m, "DrillDownFilters", self.drill_down_filters);
-            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(PredefinedHierarchy);
 
     /// `RadarChartConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -33698,305 +19494,6 @@ pub mod template {
     }
 
     property_type!(RadarChartVisual);
-
-    /// `ReferenceLine` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct ReferenceLine {
-        /// CloudFormation: `DataConfiguration` (required).
-        pub data_configuration: Val<ReferenceLineDataConfiguration>,
-
-        /// CloudFormation: `LabelConfiguration`.
-        pub label_configuration: Option<Val<ReferenceLineLabelConfiguration>>,
-
-        /// CloudFormation: `Status`.
-        pub status: Option<Val<WidgetStatus>>,
-
-        /// CloudFormation: `StyleConfiguration`.
-        pub style_configuration: Option<Val<ReferenceLineStyleConfiguration>>,
-    }
-
-    impl ReferenceLine {
-        /// A new `ReferenceLine` from its required properties (`DataConfiguration`).
-        pub fn new(data_configuration: ReferenceLineDataConfiguration) -> Self {
-            Self {
-                data_configuration: data_configuration.into(),
-                label_configuration: None,
-                status: None,
-                style_configuration: None,
-            }
-        }
-
-        setters! {
-            label_configuration "LabelConfiguration": Val<ReferenceLineLabelConfiguration>;
-            status "Status": Val<WidgetStatus>;
-            style_configuration "StyleConfiguration": Val<ReferenceLineStyleConfiguration>;
-        }
-    }
-
-    impl IntoValue for ReferenceLine {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("DataConfiguration".into(), self.data_configuration.into_value());
-            put(&mut m, "LabelConfiguration", self.label_configuration);
-            put(&mut m, "Status", self.status);
-            put(&mut m, "StyleConfiguration", self.style_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ReferenceLine);
-
-    /// `ReferenceLineLabelConfiguration` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct ReferenceLineLabelConfiguration {
-        /// CloudFormation: `CustomLabelConfiguration`.
-        pub custom_label_configuration: Option<Val<ReferenceLineCustomLabelConfiguration>>,
-
-        /// CloudFormation: `FontColor`.
-        pub font_color: Option<Val<String>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `HorizontalPosition`.
-        pub horizontal_position: Option<Val<ReferenceLineLabelHorizontalPosition>>,
-
-        /// CloudFormation: `ValueLabelConfiguration`.
-        pub value_label_configuration: Option<Val<ReferenceLineValueLabelConfiguration>>,
-
-        /// CloudFormation: `VerticalPosition`.
-        pub vertical_position: Option<Val<ReferenceLineLabelVerticalPosition>>,
-    }
-
-    impl ReferenceLineLabelConfiguration {
-        /// A new `ReferenceLineLabelConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label_configuration "CustomLabelConfiguration": Val<ReferenceLineCustomLabelConfiguration>;
-            font_color "FontColor": Val<String>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            horizontal_position "HorizontalPosition": Val<ReferenceLineLabelHorizontalPosition>;
-            value_label_configuration "ValueLabelConfiguration": Val<ReferenceLineValueLabelConfiguration>;
-            vertical_position "VerticalPosition": Val<ReferenceLineLabelVerticalPosition>;
-        }
-    }
-
-    impl IntoValue for ReferenceLineLabelConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabelConfiguration", self.custom_label_configuration);
-            put(&mut m, "FontColor", self.font_color);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "HorizontalPosition", self.horizontal_position);
-            put(&mut m, "ValueLabelConfiguration", self.value_label_configuration);
-            put(&mut m, "VerticalPosition", self.vertical_position);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ReferenceLineLabelConfiguration);
-
-    /// `RelativeDateTimeControlDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct RelativeDateTimeControlDisplayOptions {
-        /// CloudFormation: `DateTimeFormat`.
-        pub date_time_format: Option<Val<String>>,
-
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl RelativeDateTimeControlDisplayOptions {
-        /// A new `RelativeDateTimeControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            date_time_format "DateTimeFormat": Val<String>;
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for RelativeDateTimeControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "DateTimeFormat", self.date_time_format);
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RelativeDateTimeControlDisplayOptions);
-
-    /// `RelativeDatesFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct RelativeDatesFilter {
-        /// CloudFormation: `AnchorDateConfiguration` (required).
-        pub anchor_date_configuration: Val<AnchorDateConfiguration>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `ExcludePeriodConfiguration`.
-        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `MinimumGranularity`.
-        pub minimum_granularity: Option<Val<TimeGranularity>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `RelativeDateType` (required).
-        pub relative_date_type: Val<RelativeDateType>,
-
-        /// CloudFormation: `RelativeDateValue`.
-        pub relative_date_value: Option<Val<f64>>,
-
-        /// CloudFormation: `TimeGranularity` (required).
-        pub time_granularity: Val<TimeGranularity>,
-    }
-
-    impl RelativeDatesFilter {
-        /// A new `RelativeDatesFilter` from its required properties (`AnchorDateConfiguration`, `Column`, `FilterId`,
-        /// `NullOption`, `RelativeDateType`, `TimeGranularity`).
-        pub fn new(
-            anchor_date_configuration: AnchorDateConfiguration,
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-            relative_date_type: impl Into<Val<RelativeDateType>>,
-            time_granularity: impl Into<Val<TimeGranularity>>,
-        ) -> Self {
-            Self {
-                anchor_date_configuration: anchor_date_configuration.into(),
-                column: column.into(),
-                default_filter_control_configuration: None,
-                exclude_period_configuration: None,
-                filter_id: filter_id.into(),
-                minimum_granularity: None,
-                null_option: null_option.into(),
-                parameter_name: None,
-                relative_date_type: relative_date_type.into(),
-                relative_date_value: None,
-                time_granularity: time_granularity.into(),
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
-            minimum_granularity "MinimumGranularity": Val<TimeGranularity>;
-            parameter_name "ParameterName": Val<String>;
-            relative_date_value "RelativeDateValue": Val<f64>;
-        }
-    }
-
-    impl IntoValue for RelativeDatesFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AnchorDateConfiguration".into(), self.anchor_date_configuration.into_value());
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "MinimumGranularity", self.minimum_granularity);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            m.insert("RelativeDateType".into(), self.relative_date_type.into_value());
-            put(&mut m, "RelativeDateValue", self.relative_date_value);
-            m.insert("TimeGranularity".into(), self.time_granularity.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(RelativeDatesFilter);
-
-    /// &lt;p&gt;Permission for the resource.&lt;/p&gt;
-    #[derive(Debug, Clone)]
-    pub struct ResourcePermission {
-        /// &lt;p&gt;The IAM action to grant or revoke permissions on.&lt;/p&gt;
-        ///
-        /// CloudFormation: `Actions` (required).
-        pub actions: Val<Vec<String>>,
-
-        /// &lt;p&gt;The Amazon Resource Name (ARN) of the principal. This can be one of the
-        ///
-        /// following:&lt;/p&gt;
-        ///
-        /// &lt;ul&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user or group associated with a data source or dataset. (This is
-        /// common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user, group, or namespace associated with an analysis, dashboard, template,
-        /// or theme. (This is common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Web Services account root: This is an IAM ARN rather than a QuickSight
-        ///
-        /// ARN. Use this option only to share resources (templates) across Amazon Web Services accounts.
-        ///
-        /// (This is less common.) &lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;/ul&gt;
-        ///
-        /// CloudFormation: `Principal` (required).
-        pub principal: Val<String>,
-    }
-
-    impl ResourcePermission {
-        /// A new `ResourcePermission` from its required properties (`Actions`, `Principal`).
-        pub fn new(actions: impl Into<Val<Vec<String>>>, principal: impl Into<Val<String>>) -> Self {
-            Self { actions: actions.into(), principal: principal.into() }
-        }
-    }
-
-    impl IntoValue for ResourcePermission {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Actions".into(), self.actions.into_value());
-            m.insert("Principal".into(), self.principal.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ResourcePermission);
 
     /// `SankeyDiagramChartConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -34473,221 +19970,6 @@ pub mod template {
 
     property_type!(SheetDefinition);
 
-    /// `SliderControlDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SliderControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl SliderControlDisplayOptions {
-        /// A new `SliderControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for SliderControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SliderControlDisplayOptions);
-
-    /// `SmallMultiplesOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SmallMultiplesOptions {
-        /// CloudFormation: `MaxVisibleColumns`.
-        pub max_visible_columns: Option<Val<f64>>,
-
-        /// CloudFormation: `MaxVisibleRows`.
-        pub max_visible_rows: Option<Val<f64>>,
-
-        /// CloudFormation: `PanelConfiguration`.
-        pub panel_configuration: Option<Val<PanelConfiguration>>,
-
-        /// CloudFormation: `XAxis`.
-        pub x_axis: Option<Val<SmallMultiplesAxisProperties>>,
-
-        /// CloudFormation: `YAxis`.
-        pub y_axis: Option<Val<SmallMultiplesAxisProperties>>,
-    }
-
-    impl SmallMultiplesOptions {
-        /// A new `SmallMultiplesOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            max_visible_columns "MaxVisibleColumns": Val<f64>;
-            max_visible_rows "MaxVisibleRows": Val<f64>;
-            panel_configuration "PanelConfiguration": Val<PanelConfiguration>;
-            x_axis "XAxis": Val<SmallMultiplesAxisProperties>;
-            y_axis "YAxis": Val<SmallMultiplesAxisProperties>;
-        }
-    }
-
-    impl IntoValue for SmallMultiplesOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "MaxVisibleColumns", self.max_visible_columns);
-            put(&mut m, "MaxVisibleRows", self.max_visible_rows);
-            put(&mut m, "PanelConfiguration", self.panel_configuration);
-            put(&mut m, "XAxis", self.x_axis);
-            put(&mut m, "YAxis", self.y_axis);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SmallMultiplesOptions);
-
-    /// `SubtotalOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct SubtotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FieldLevel`.
-        pub field_level: Option<Val<PivotTableSubtotalLevel>>,
-
-        /// CloudFormation: `FieldLevelOptions`.
-        pub field_level_options: Option<Val<Vec<PivotTableFieldSubtotalOptions>>>,
-
-        /// CloudFormation: `MetricHeaderCellStyle`.
-        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `StyleTargets`.
-        pub style_targets: Option<Val<Vec<TableStyleTarget>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-
-        /// CloudFormation: `ValueCellStyle`.
-        pub value_cell_style: Option<Val<TableCellStyle>>,
-    }
-
-    impl SubtotalOptions {
-        /// A new `SubtotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            field_level "FieldLevel": Val<PivotTableSubtotalLevel>;
-            field_level_options "FieldLevelOptions": Val<Vec<PivotTableFieldSubtotalOptions>>;
-            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
-            style_targets "StyleTargets": Val<Vec<TableStyleTarget>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
-        }
-    }
-
-    impl IntoValue for SubtotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "FieldLevel", self.field_level);
-            put(&mut m, "FieldLevelOptions", self.field_level_options);
-            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
-            put(&mut m, "StyleTargets", self.style_targets);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            put(&mut m, "ValueCellStyle", self.value_cell_style);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(SubtotalOptions);
-
-    /// `TableCellStyle` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableCellStyle {
-        /// CloudFormation: `BackgroundColor`.
-        pub background_color: Option<Val<String>>,
-
-        /// CloudFormation: `Border`.
-        pub border: Option<Val<GlobalTableBorderOptions>>,
-
-        /// CloudFormation: `FontConfiguration`.
-        pub font_configuration: Option<Val<FontConfiguration>>,
-
-        /// CloudFormation: `Height`.
-        pub height: Option<Val<f64>>,
-
-        /// CloudFormation: `HorizontalTextAlignment`.
-        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
-
-        /// CloudFormation: `TextWrap`.
-        pub text_wrap: Option<Val<TextWrap>>,
-
-        /// CloudFormation: `VerticalTextAlignment`.
-        pub vertical_text_alignment: Option<Val<VerticalTextAlignment>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-    }
-
-    impl TableCellStyle {
-        /// A new `TableCellStyle` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            background_color "BackgroundColor": Val<String>;
-            border "Border": Val<GlobalTableBorderOptions>;
-            font_configuration "FontConfiguration": Val<FontConfiguration>;
-            height "Height": Val<f64>;
-            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
-            text_wrap "TextWrap": Val<TextWrap>;
-            vertical_text_alignment "VerticalTextAlignment": Val<VerticalTextAlignment>;
-            visibility "Visibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TableCellStyle {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "BackgroundColor", self.background_color);
-            put(&mut m, "Border", self.border);
-            put(&mut m, "FontConfiguration", self.font_configuration);
-            put(&mut m, "Height", self.height);
-            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
-            put(&mut m, "TextWrap", self.text_wrap);
-            put(&mut m, "VerticalTextAlignment", self.vertical_text_alignment);
-            put(&mut m, "Visibility", self.visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableCellStyle);
-
     /// `TableConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct TableConfiguration {
@@ -34752,281 +20034,6 @@ pub mod template {
     }
 
     property_type!(TableConfiguration);
-
-    /// `TableFieldCustomTextContent` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldCustomTextContent {
-        /// CloudFormation: `FontConfiguration` (required).
-        pub font_configuration: Val<FontConfiguration>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl TableFieldCustomTextContent {
-        /// A new `TableFieldCustomTextContent` from its required properties (`FontConfiguration`).
-        pub fn new(font_configuration: FontConfiguration) -> Self {
-            Self { font_configuration: font_configuration.into(), value: None }
-        }
-
-        setters! {
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableFieldCustomTextContent {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("FontConfiguration".into(), self.font_configuration.into_value());
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldCustomTextContent);
-
-    /// `TableFieldLinkConfiguration` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldLinkConfiguration {
-        /// CloudFormation: `Content` (required).
-        pub content: Val<TableFieldLinkContentConfiguration>,
-
-        /// CloudFormation: `Target` (required).
-        pub target: Val<URLTargetConfiguration>,
-    }
-
-    impl TableFieldLinkConfiguration {
-        /// A new `TableFieldLinkConfiguration` from its required properties (`Content`, `Target`).
-        pub fn new(
-            content: TableFieldLinkContentConfiguration,
-            target: impl Into<Val<URLTargetConfiguration>>,
-        ) -> Self {
-            Self { content: content.into(), target: target.into() }
-        }
-    }
-
-    impl IntoValue for TableFieldLinkConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Content".into(), self.content.into_value());
-            m.insert("Target".into(), self.target.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldLinkConfiguration);
-
-    /// `TableFieldLinkContentConfiguration` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldLinkContentConfiguration {
-        /// CloudFormation: `CustomIconContent`.
-        pub custom_icon_content: Option<Val<TableFieldCustomIconContent>>,
-
-        /// CloudFormation: `CustomTextContent`.
-        pub custom_text_content: Option<Val<TableFieldCustomTextContent>>,
-    }
-
-    impl TableFieldLinkContentConfiguration {
-        /// A new `TableFieldLinkContentConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_icon_content "CustomIconContent": Val<TableFieldCustomIconContent>;
-            custom_text_content "CustomTextContent": Val<TableFieldCustomTextContent>;
-        }
-    }
-
-    impl IntoValue for TableFieldLinkContentConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomIconContent", self.custom_icon_content);
-            put(&mut m, "CustomTextContent", self.custom_text_content);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldLinkContentConfiguration);
-
-    /// `TableFieldOption` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct TableFieldOption {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `FieldId` (required).
-        pub field_id: Val<String>,
-
-        /// CloudFormation: `URLStyling`.
-        pub url_styling: Option<Val<TableFieldURLConfiguration>>,
-
-        /// CloudFormation: `Visibility`.
-        pub visibility: Option<Val<Visibility>>,
-
-        /// String based length that is composed of value and unit in px
-        ///
-        /// CloudFormation: `Width`.
-        pub width: Option<Val<String>>,
-    }
-
-    impl TableFieldOption {
-        /// A new `TableFieldOption` from its required properties (`FieldId`).
-        pub fn new(field_id: impl Into<Val<String>>) -> Self {
-            Self { custom_label: None, field_id: field_id.into(), url_styling: None, visibility: None, width: None }
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            url_styling "URLStyling": Val<TableFieldURLConfiguration>;
-            visibility "Visibility": Val<Visibility>;
-            width "Width": Val<String>;
-        }
-    }
-
-    impl IntoValue for TableFieldOption {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            m.insert("FieldId".into(), self.field_id.into_value());
-            put(&mut m, "URLStyling", self.url_styling);
-            put(&mut m, "Visibility", self.visibility);
-            put(&mut m, "Width", self.width);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldOption);
-
-    /// `TableFieldOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldOptions {
-        /// CloudFormation: `Order`.
-        pub order: Option<Val<Vec<String>>>,
-
-        /// CloudFormation: `PinnedFieldOptions`.
-        pub pinned_field_options: Option<Val<TablePinnedFieldOptions>>,
-
-        /// CloudFormation: `SelectedFieldOptions`.
-        pub selected_field_options: Option<Val<Vec<TableFieldOption>>>,
-
-        /// CloudFormation: `TransposedTableOptions`.
-        pub transposed_table_options: Option<Val<Vec<TransposedTableOption>>>,
-    }
-
-    impl TableFieldOptions {
-        /// A new `TableFieldOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            order "Order": Val<Vec<String>>;
-            pinned_field_options "PinnedFieldOptions": Val<TablePinnedFieldOptions>;
-            selected_field_options "SelectedFieldOptions": Val<Vec<TableFieldOption>>;
-            transposed_table_options "TransposedTableOptions": Val<Vec<TransposedTableOption>>;
-        }
-    }
-
-    impl IntoValue for TableFieldOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Order", self.order);
-            put(&mut m, "PinnedFieldOptions", self.pinned_field_options);
-            put(&mut m, "SelectedFieldOptions", self.selected_field_options);
-            put(&mut m, "TransposedTableOptions", self.transposed_table_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldOptions);
-
-    /// `TableFieldURLConfiguration` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableFieldURLConfiguration {
-        /// CloudFormation: `ImageConfiguration`.
-        pub image_configuration: Option<Val<TableFieldImageConfiguration>>,
-
-        /// CloudFormation: `LinkConfiguration`.
-        pub link_configuration: Option<Val<TableFieldLinkConfiguration>>,
-    }
-
-    impl TableFieldURLConfiguration {
-        /// A new `TableFieldURLConfiguration` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            image_configuration "ImageConfiguration": Val<TableFieldImageConfiguration>;
-            link_configuration "LinkConfiguration": Val<TableFieldLinkConfiguration>;
-        }
-    }
-
-    impl IntoValue for TableFieldURLConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "ImageConfiguration", self.image_configuration);
-            put(&mut m, "LinkConfiguration", self.link_configuration);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableFieldURLConfiguration);
-
-    /// `TableOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TableOptions {
-        /// CloudFormation: `CellStyle`.
-        pub cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `HeaderStyle`.
-        pub header_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `Orientation`.
-        pub orientation: Option<Val<TableOrientation>>,
-
-        /// CloudFormation: `RowAlternateColorOptions`.
-        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
-    }
-
-    impl TableOptions {
-        /// A new `TableOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            cell_style "CellStyle": Val<TableCellStyle>;
-            header_style "HeaderStyle": Val<TableCellStyle>;
-            orientation "Orientation": Val<TableOrientation>;
-            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
-        }
-    }
-
-    impl IntoValue for TableOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CellStyle", self.cell_style);
-            put(&mut m, "HeaderStyle", self.header_style);
-            put(&mut m, "Orientation", self.orientation);
-            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TableOptions);
 
     /// `TableVisual` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -35291,345 +20298,6 @@ pub mod template {
 
     property_type!(TemplateVersionDefinition);
 
-    /// `TextAreaControlDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TextAreaControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `PlaceholderOptions`.
-        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl TextAreaControlDisplayOptions {
-        /// A new `TextAreaControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for TextAreaControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "PlaceholderOptions", self.placeholder_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TextAreaControlDisplayOptions);
-
-    /// `TextFieldControlDisplayOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TextFieldControlDisplayOptions {
-        /// CloudFormation: `InfoIconLabelOptions`.
-        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
-
-        /// CloudFormation: `PlaceholderOptions`.
-        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
-
-        /// CloudFormation: `TitleOptions`.
-        pub title_options: Option<Val<LabelOptions>>,
-    }
-
-    impl TextFieldControlDisplayOptions {
-        /// A new `TextFieldControlDisplayOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
-            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
-            title_options "TitleOptions": Val<LabelOptions>;
-        }
-    }
-
-    impl IntoValue for TextFieldControlDisplayOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
-            put(&mut m, "PlaceholderOptions", self.placeholder_options);
-            put(&mut m, "TitleOptions", self.title_options);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TextFieldControlDisplayOptions);
-
-    /// `TimeEqualityFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct TimeEqualityFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `RollingDate`.
-        pub rolling_date: Option<Val<RollingDateConfiguration>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-
-        /// CloudFormation: `Value`.
-        pub value: Option<Val<String>>,
-    }
-
-    impl TimeEqualityFilter {
-        /// A new `TimeEqualityFilter` from its required properties (`Column`, `FilterId`).
-        pub fn new(column: ColumnIdentifier, filter_id: impl Into<Val<String>>) -> Self {
-            Self {
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                parameter_name: None,
-                rolling_date: None,
-                time_granularity: None,
-                value: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            parameter_name "ParameterName": Val<String>;
-            rolling_date "RollingDate": Val<RollingDateConfiguration>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-            value "Value": Val<String>;
-        }
-    }
-
-    impl IntoValue for TimeEqualityFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "RollingDate", self.rolling_date);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            put(&mut m, "Value", self.value);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TimeEqualityFilter);
-
-    /// `TimeRangeFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct TimeRangeFilter {
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `ExcludePeriodConfiguration`.
-        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `IncludeMaximum`.
-        pub include_maximum: Option<Val<bool>>,
-
-        /// CloudFormation: `IncludeMinimum`.
-        pub include_minimum: Option<Val<bool>>,
-
-        /// CloudFormation: `NullOption` (required).
-        pub null_option: Val<FilterNullOption>,
-
-        /// CloudFormation: `RangeMaximumValue`.
-        pub range_maximum_value: Option<Val<TimeRangeFilterValue>>,
-
-        /// CloudFormation: `RangeMinimumValue`.
-        pub range_minimum_value: Option<Val<TimeRangeFilterValue>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-    }
-
-    impl TimeRangeFilter {
-        /// A new `TimeRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
-        pub fn new(
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-            null_option: impl Into<Val<FilterNullOption>>,
-        ) -> Self {
-            Self {
-                column: column.into(),
-                default_filter_control_configuration: None,
-                exclude_period_configuration: None,
-                filter_id: filter_id.into(),
-                include_maximum: None,
-                include_minimum: None,
-                null_option: null_option.into(),
-                range_maximum_value: None,
-                range_minimum_value: None,
-                time_granularity: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
-            include_maximum "IncludeMaximum": Val<bool>;
-            include_minimum "IncludeMinimum": Val<bool>;
-            range_maximum_value "RangeMaximumValue": Val<TimeRangeFilterValue>;
-            range_minimum_value "RangeMinimumValue": Val<TimeRangeFilterValue>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-        }
-    }
-
-    impl IntoValue for TimeRangeFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "IncludeMaximum", self.include_maximum);
-            put(&mut m, "IncludeMinimum", self.include_minimum);
-            m.insert("NullOption".into(), self.null_option.into_value());
-            put(&mut m, "RangeMaximumValue", self.range_maximum_value);
-            put(&mut m, "RangeMinimumValue", self.range_minimum_value);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TimeRangeFilter);
-
-    /// `TooltipOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TooltipOptions {
-        /// CloudFormation: `FieldBasedTooltip`.
-        pub field_based_tooltip: Option<Val<FieldBasedTooltip>>,
-
-        /// CloudFormation: `SelectedTooltipType`.
-        pub selected_tooltip_type: Option<Val<SelectedTooltipType>>,
-
-        /// CloudFormation: `TooltipVisibility`.
-        pub tooltip_visibility: Option<Val<Visibility>>,
-    }
-
-    impl TooltipOptions {
-        /// A new `TooltipOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            field_based_tooltip "FieldBasedTooltip": Val<FieldBasedTooltip>;
-            selected_tooltip_type "SelectedTooltipType": Val<SelectedTooltipType>;
-            tooltip_visibility "TooltipVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TooltipOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "FieldBasedTooltip", self.field_based_tooltip);
-            put(&mut m, "SelectedTooltipType", self.selected_tooltip_type);
-            put(&mut m, "TooltipVisibility", self.tooltip_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TooltipOptions);
-
-    /// `TopBottomFilter` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone)]
-    pub struct TopBottomFilter {
-        /// CloudFormation: `AggregationSortConfigurations` (required).
-        pub aggregation_sort_configurations: Val<Vec<AggregationSortConfiguration>>,
-
-        /// CloudFormation: `Column` (required).
-        pub column: Val<ColumnIdentifier>,
-
-        /// CloudFormation: `DefaultFilterControlConfiguration`.
-        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
-
-        /// CloudFormation: `FilterId` (required).
-        pub filter_id: Val<String>,
-
-        /// CloudFormation: `Limit`.
-        pub limit: Option<Val<f64>>,
-
-        /// CloudFormation: `ParameterName`.
-        pub parameter_name: Option<Val<String>>,
-
-        /// CloudFormation: `TimeGranularity`.
-        pub time_granularity: Option<Val<TimeGranularity>>,
-    }
-
-    impl TopBottomFilter {
-        /// A new `TopBottomFilter` from its required properties (`AggregationSortConfigurations`, `Column`, `FilterId`).
-        pub fn new(
-            aggregation_sort_configurations: impl Into<Val<Vec<AggregationSortConfiguration>>>,
-            column: ColumnIdentifier,
-            filter_id: impl Into<Val<String>>,
-        ) -> Self {
-            Self {
-                aggregation_sort_configurations: aggregation_sort_configurations.into(),
-                column: column.into(),
-                default_filter_control_configuration: None,
-                filter_id: filter_id.into(),
-                limit: None,
-                parameter_name: None,
-                time_granularity: None,
-            }
-        }
-
-        setters! {
-            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
-            limit "Limit": Val<f64>;
-            parameter_name "ParameterName": Val<String>;
-            time_granularity "TimeGranularity": Val<TimeGranularity>;
-        }
-    }
-
-    impl IntoValue for TopBottomFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("AggregationSortConfigurations".into(), self.aggregation_sort_configurations.into_value());
-            m.insert("Column".into(), self.column.into_value());
-            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
-            m.insert("FilterId".into(), self.filter_id.into_value());
-            put(&mut m, "Limit", self.limit);
-            put(&mut m, "ParameterName", self.parameter_name);
-            put(&mut m, "TimeGranularity", self.time_granularity);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TopBottomFilter);
-
     /// `TopicConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct TopicConfiguration {
@@ -35669,61 +20337,6 @@ pub mod template {
     }
 
     property_type!(TopicConfiguration);
-
-    /// `TotalOptions` property type of `AWS::QuickSight::Template`.
-    #[derive(Debug, Clone, Default)]
-    pub struct TotalOptions {
-        /// CloudFormation: `CustomLabel`.
-        pub custom_label: Option<Val<String>>,
-
-        /// CloudFormation: `Placement`.
-        pub placement: Option<Val<TableTotalsPlacement>>,
-
-        /// CloudFormation: `ScrollStatus`.
-        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
-
-        /// CloudFormation: `TotalAggregationOptions`.
-        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
-
-        /// CloudFormation: `TotalCellStyle`.
-        pub total_cell_style: Option<Val<TableCellStyle>>,
-
-        /// CloudFormation: `TotalsVisibility`.
-        pub totals_visibility: Option<Val<Visibility>>,
-    }
-
-    impl TotalOptions {
-        /// A new `TotalOptions` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            custom_label "CustomLabel": Val<String>;
-            placement "Placement": Val<TableTotalsPlacement>;
-            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
-            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
-            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
-            totals_visibility "TotalsVisibility": Val<Visibility>;
-        }
-    }
-
-    impl IntoValue for TotalOptions {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "CustomLabel", self.custom_label);
-            put(&mut m, "Placement", self.placement);
-            put(&mut m, "ScrollStatus", self.scroll_status);
-            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
-            put(&mut m, "TotalCellStyle", self.total_cell_style);
-            put(&mut m, "TotalsVisibility", self.totals_visibility);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(TotalOptions);
 
     /// `TreeMapConfiguration` property type of `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -36327,14 +20940,6 @@ pub mod template {
             Image = "IMAGE",
         }
     }
-
-    cfn_enum! {
-        SelectedTooltipType[3] {
-            Basic = "BASIC",
-            Detailed = "DETAILED",
-            Sheet = "SHEET",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnTheme`] (`AWS::QuickSight::Theme`).
@@ -36342,7 +20947,9 @@ pub mod theme {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
-    pub use super::shared::{FontDecoration, FontStyle, FontWeight, FontWeightName, HorizontalTextAlignment};
+    pub use super::shared::{
+        FontDecoration, FontStyle, FontWeight, FontWeightName, HorizontalTextAlignment, ResourcePermission,
+    };
 
     /// &lt;p&gt;The display options for tile borders for visuals.&lt;/p&gt;
     #[derive(Debug, Clone, Default)]
@@ -36626,69 +21233,6 @@ pub mod theme {
     }
 
     property_type!(MarginStyle);
-
-    /// &lt;p&gt;Permission for the resource.&lt;/p&gt;
-    #[derive(Debug, Clone)]
-    pub struct ResourcePermission {
-        /// &lt;p&gt;The IAM action to grant or revoke permissions on.&lt;/p&gt;
-        ///
-        /// CloudFormation: `Actions` (required).
-        pub actions: Val<Vec<String>>,
-
-        /// &lt;p&gt;The Amazon Resource Name (ARN) of the principal. This can be one of the
-        ///
-        /// following:&lt;/p&gt;
-        ///
-        /// &lt;ul&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user or group associated with a data source or dataset. (This is
-        /// common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Quick user, group, or namespace associated with an analysis, dashboard, template,
-        /// or theme. (This is common.)&lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;li&gt;
-        ///
-        /// &lt;p&gt;The ARN of an Amazon Web Services account root: This is an IAM ARN rather than a QuickSight
-        ///
-        /// ARN. Use this option only to share resources (templates) across Amazon Web Services accounts.
-        ///
-        /// (This is less common.) &lt;/p&gt;
-        ///
-        /// &lt;/li&gt;
-        ///
-        /// &lt;/ul&gt;
-        ///
-        /// CloudFormation: `Principal` (required).
-        pub principal: Val<String>,
-    }
-
-    impl ResourcePermission {
-        /// A new `ResourcePermission` from its required properties (`Actions`, `Principal`).
-        pub fn new(actions: impl Into<Val<Vec<String>>>, principal: impl Into<Val<String>>) -> Self {
-            Self { actions: actions.into(), principal: principal.into() }
-        }
-    }
-
-    impl IntoValue for ResourcePermission {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Actions".into(), self.actions.into_value());
-            m.insert("Principal".into(), self.principal.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(ResourcePermission);
 
     /// `SheetBackgroundStyle` property type of `AWS::QuickSight::Theme`.
     #[derive(Debug, Clone, Default)]
@@ -39231,6 +23775,41 @@ pub mod shared {
         }
     }
 
+    /// `AssetOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct AssetOptions {
+        /// CloudFormation: `Timezone`.
+        pub timezone: Option<Val<String>>,
+
+        /// CloudFormation: `WeekStart`.
+        pub week_start: Option<Val<DayOfTheWeek>>,
+    }
+
+    impl AssetOptions {
+        /// A new `AssetOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            timezone "Timezone": Val<String>;
+            week_start "WeekStart": Val<DayOfTheWeek>;
+        }
+    }
+
+    impl IntoValue for AssetOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Timezone", self.timezone);
+            put(&mut m, "WeekStart", self.week_start);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AssetOptions);
+
     /// `AttributeAggregationFunction` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct AttributeAggregationFunction {
@@ -39343,6 +23922,63 @@ pub mod shared {
 
     property_type!(AxisDisplayMinMaxRange);
 
+    /// `AxisDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct AxisDisplayOptions {
+        /// CloudFormation: `AxisLineVisibility`.
+        pub axis_line_visibility: Option<Val<Visibility>>,
+
+        /// String based length that is composed of value and unit in px
+        ///
+        /// CloudFormation: `AxisOffset`.
+        pub axis_offset: Option<Val<String>>,
+
+        /// CloudFormation: `DataOptions`.
+        pub data_options: Option<Val<AxisDataOptions>>,
+
+        /// CloudFormation: `GridLineVisibility`.
+        pub grid_line_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `ScrollbarOptions`.
+        pub scrollbar_options: Option<Val<ScrollBarOptions>>,
+
+        /// CloudFormation: `TickLabelOptions`.
+        pub tick_label_options: Option<Val<AxisTickLabelOptions>>,
+    }
+
+    impl AxisDisplayOptions {
+        /// A new `AxisDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            axis_line_visibility "AxisLineVisibility": Val<Visibility>;
+            axis_offset "AxisOffset": Val<String>;
+            data_options "DataOptions": Val<AxisDataOptions>;
+            grid_line_visibility "GridLineVisibility": Val<Visibility>;
+            scrollbar_options "ScrollbarOptions": Val<ScrollBarOptions>;
+            tick_label_options "TickLabelOptions": Val<AxisTickLabelOptions>;
+        }
+    }
+
+    impl IntoValue for AxisDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AxisLineVisibility", self.axis_line_visibility);
+            put(&mut m, "AxisOffset", self.axis_offset);
+            put(&mut m, "DataOptions", self.data_options);
+            put(&mut m, "GridLineVisibility", self.grid_line_visibility);
+            put(&mut m, "ScrollbarOptions", self.scrollbar_options);
+            put(&mut m, "TickLabelOptions", self.tick_label_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AxisDisplayOptions);
+
     /// `AxisDisplayRange` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct AxisDisplayRange {
@@ -39377,6 +24013,46 @@ pub mod shared {
     }
 
     property_type!(AxisDisplayRange);
+
+    /// `AxisLabelOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct AxisLabelOptions {
+        /// CloudFormation: `ApplyTo`.
+        pub apply_to: Option<Val<AxisLabelReferenceOptions>>,
+
+        /// CloudFormation: `CustomLabel`.
+        pub custom_label: Option<Val<String>>,
+
+        /// CloudFormation: `FontConfiguration`.
+        pub font_configuration: Option<Val<FontConfiguration>>,
+    }
+
+    impl AxisLabelOptions {
+        /// A new `AxisLabelOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            apply_to "ApplyTo": Val<AxisLabelReferenceOptions>;
+            custom_label "CustomLabel": Val<String>;
+            font_configuration "FontConfiguration": Val<FontConfiguration>;
+        }
+    }
+
+    impl IntoValue for AxisLabelOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ApplyTo", self.apply_to);
+            put(&mut m, "CustomLabel", self.custom_label);
+            put(&mut m, "FontConfiguration", self.font_configuration);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AxisLabelOptions);
 
     /// `AxisLabelReferenceOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -39506,6 +24182,41 @@ pub mod shared {
     }
 
     property_type!(AxisScale);
+
+    /// `AxisTickLabelOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct AxisTickLabelOptions {
+        /// CloudFormation: `LabelOptions`.
+        pub label_options: Option<Val<LabelOptions>>,
+
+        /// CloudFormation: `RotationAngle`.
+        pub rotation_angle: Option<Val<f64>>,
+    }
+
+    impl AxisTickLabelOptions {
+        /// A new `AxisTickLabelOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            label_options "LabelOptions": Val<LabelOptions>;
+            rotation_angle "RotationAngle": Val<f64>;
+        }
+    }
+
+    impl IntoValue for AxisTickLabelOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "LabelOptions", self.label_options);
+            put(&mut m, "RotationAngle", self.rotation_angle);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(AxisTickLabelOptions);
 
     /// `BarChartAggregatedFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -40492,6 +25203,56 @@ pub mod shared {
 
     property_type!(CategoryDrillDownFilter);
 
+    /// `CategoryFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct CategoryFilter {
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `Configuration` (required).
+        pub configuration: Val<CategoryFilterConfiguration>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+    }
+
+    impl CategoryFilter {
+        /// A new `CategoryFilter` from its required properties (`Column`, `Configuration`, `FilterId`).
+        pub fn new(
+            column: ColumnIdentifier,
+            configuration: CategoryFilterConfiguration,
+            filter_id: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: None,
+                filter_id: filter_id.into(),
+            }
+        }
+
+        setters! {
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+        }
+    }
+
+    impl IntoValue for CategoryFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Column".into(), self.column.into_value());
+            m.insert("Configuration".into(), self.configuration.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CategoryFilter);
+
     /// `CategoryFilterConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct CategoryFilterConfiguration {
@@ -40548,6 +25309,87 @@ pub mod shared {
             FilterAllValues = "FILTER_ALL_VALUES",
         }
     }
+
+    /// `CategoryInnerFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct CategoryInnerFilter {
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `Configuration` (required).
+        pub configuration: Val<CategoryFilterConfiguration>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+    }
+
+    impl CategoryInnerFilter {
+        /// A new `CategoryInnerFilter` from its required properties (`Column`, `Configuration`).
+        pub fn new(column: ColumnIdentifier, configuration: CategoryFilterConfiguration) -> Self {
+            Self {
+                column: column.into(),
+                configuration: configuration.into(),
+                default_filter_control_configuration: None,
+            }
+        }
+
+        setters! {
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+        }
+    }
+
+    impl IntoValue for CategoryInnerFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Column".into(), self.column.into_value());
+            m.insert("Configuration".into(), self.configuration.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CategoryInnerFilter);
+
+    /// `ChartAxisLabelOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ChartAxisLabelOptions {
+        /// CloudFormation: `AxisLabelOptions`.
+        pub axis_label_options: Option<Val<Vec<AxisLabelOptions>>>,
+
+        /// CloudFormation: `SortIconVisibility`.
+        pub sort_icon_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+    }
+
+    impl ChartAxisLabelOptions {
+        /// A new `ChartAxisLabelOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            axis_label_options "AxisLabelOptions": Val<Vec<AxisLabelOptions>>;
+            sort_icon_visibility "SortIconVisibility": Val<Visibility>;
+            visibility "Visibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for ChartAxisLabelOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AxisLabelOptions", self.axis_label_options);
+            put(&mut m, "SortIconVisibility", self.sort_icon_visibility);
+            put(&mut m, "Visibility", self.visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ChartAxisLabelOptions);
 
     /// `ClusterMarker` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -40736,6 +25578,46 @@ pub mod shared {
     }
 
     property_type!(ColumnConfiguration);
+
+    /// `ColumnHierarchy` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ColumnHierarchy {
+        /// CloudFormation: `DateTimeHierarchy`.
+        pub date_time_hierarchy: Option<Val<DateTimeHierarchy>>,
+
+        /// CloudFormation: `ExplicitHierarchy`.
+        pub explicit_hierarchy: Option<Val<ExplicitHierarchy>>,
+
+        /// CloudFormation: `PredefinedHierarchy`.
+        pub predefined_hierarchy: Option<Val<PredefinedHierarchy>>,
+    }
+
+    impl ColumnHierarchy {
+        /// A new `ColumnHierarchy` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            date_time_hierarchy "DateTimeHierarchy": Val<DateTimeHierarchy>;
+            explicit_hierarchy "ExplicitHierarchy": Val<ExplicitHierarchy>;
+            predefined_hierarchy "PredefinedHierarchy": Val<PredefinedHierarchy>;
+        }
+    }
+
+    impl IntoValue for ColumnHierarchy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DateTimeHierarchy", self.date_time_hierarchy);
+            put(&mut m, "ExplicitHierarchy", self.explicit_hierarchy);
+            put(&mut m, "PredefinedHierarchy", self.predefined_hierarchy);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ColumnHierarchy);
 
     /// `ColumnIdentifier` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -41833,6 +26715,51 @@ pub mod shared {
 
     property_type!(CustomColor);
 
+    /// `CustomContentConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct CustomContentConfiguration {
+        /// CloudFormation: `ContentType`.
+        pub content_type: Option<Val<CustomContentType>>,
+
+        /// CloudFormation: `ContentUrl`.
+        pub content_url: Option<Val<String>>,
+
+        /// CloudFormation: `ImageScaling`.
+        pub image_scaling: Option<Val<CustomContentImageScalingConfiguration>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+    }
+
+    impl CustomContentConfiguration {
+        /// A new `CustomContentConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            content_type "ContentType": Val<CustomContentType>;
+            content_url "ContentUrl": Val<String>;
+            image_scaling "ImageScaling": Val<CustomContentImageScalingConfiguration>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+        }
+    }
+
+    impl IntoValue for CustomContentConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ContentType", self.content_type);
+            put(&mut m, "ContentUrl", self.content_url);
+            put(&mut m, "ImageScaling", self.image_scaling);
+            put(&mut m, "Interactions", self.interactions);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CustomContentConfiguration);
+
     cfn_enum! {
         CustomContentImageScalingConfiguration[4] {
             FitToHeight = "FIT_TO_HEIGHT",
@@ -41848,6 +26775,78 @@ pub mod shared {
             OtherEmbeddedContent = "OTHER_EMBEDDED_CONTENT",
         }
     }
+
+    /// `CustomContentVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct CustomContentVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<CustomContentConfiguration>>,
+
+        /// CloudFormation: `DataSetIdentifier`.
+        pub data_set_identifier: Option<Val<String>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `TopicIdentifier`.
+        pub topic_identifier: Option<Val<String>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl CustomContentVisual {
+        /// A new `CustomContentVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                data_set_identifier: None,
+                subtitle: None,
+                title: None,
+                topic_identifier: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<CustomContentConfiguration>;
+            data_set_identifier "DataSetIdentifier": Val<String>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            topic_identifier "TopicIdentifier": Val<String>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for CustomContentVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "DataSetIdentifier", self.data_set_identifier);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "TopicIdentifier", self.topic_identifier);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(CustomContentVisual);
 
     /// `CustomFilterConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -42264,6 +27263,81 @@ pub mod shared {
         }
     }
 
+    /// `DataLabelOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DataLabelOptions {
+        /// CloudFormation: `CategoryLabelVisibility`.
+        pub category_label_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `DataLabelTypes`.
+        pub data_label_types: Option<Val<Vec<DataLabelType>>>,
+
+        /// CloudFormation: `LabelColor`.
+        pub label_color: Option<Val<String>>,
+
+        /// CloudFormation: `LabelContent`.
+        pub label_content: Option<Val<DataLabelContent>>,
+
+        /// CloudFormation: `LabelFontConfiguration`.
+        pub label_font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `MeasureLabelVisibility`.
+        pub measure_label_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `Overlap`.
+        pub overlap: Option<Val<DataLabelOverlap>>,
+
+        /// CloudFormation: `Position`.
+        pub position: Option<Val<DataLabelPosition>>,
+
+        /// CloudFormation: `TotalsVisibility`.
+        pub totals_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+    }
+
+    impl DataLabelOptions {
+        /// A new `DataLabelOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
+            data_label_types "DataLabelTypes": Val<Vec<DataLabelType>>;
+            label_color "LabelColor": Val<String>;
+            label_content "LabelContent": Val<DataLabelContent>;
+            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
+            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
+            overlap "Overlap": Val<DataLabelOverlap>;
+            position "Position": Val<DataLabelPosition>;
+            totals_visibility "TotalsVisibility": Val<Visibility>;
+            visibility "Visibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for DataLabelOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
+            put(&mut m, "DataLabelTypes", self.data_label_types);
+            put(&mut m, "LabelColor", self.label_color);
+            put(&mut m, "LabelContent", self.label_content);
+            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
+            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
+            put(&mut m, "Overlap", self.overlap);
+            put(&mut m, "Position", self.position);
+            put(&mut m, "TotalsVisibility", self.totals_visibility);
+            put(&mut m, "Visibility", self.visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DataLabelOptions);
+
     cfn_enum! {
         DataLabelOverlap[2] {
             DisableOverlap = "DISABLE_OVERLAP",
@@ -42537,6 +27611,39 @@ pub mod shared {
 
     property_type!(DataSetIdentifierDeclaration);
 
+    /// &lt;p&gt;Dataset reference.&lt;/p&gt;
+    #[derive(Debug, Clone)]
+    pub struct DataSetReference {
+        /// &lt;p&gt;Dataset Amazon Resource Name (ARN).&lt;/p&gt;
+        ///
+        /// CloudFormation: `DataSetArn` (required).
+        pub data_set_arn: Val<String>,
+
+        /// &lt;p&gt;Dataset placeholder.&lt;/p&gt;
+        ///
+        /// CloudFormation: `DataSetPlaceholder` (required).
+        pub data_set_placeholder: Val<String>,
+    }
+
+    impl DataSetReference {
+        /// A new `DataSetReference` from its required properties (`DataSetArn`, `DataSetPlaceholder`).
+        pub fn new(data_set_arn: impl Into<Val<String>>, data_set_placeholder: impl Into<Val<String>>) -> Self {
+            Self { data_set_arn: data_set_arn.into(), data_set_placeholder: data_set_placeholder.into() }
+        }
+    }
+
+    impl IntoValue for DataSetReference {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("DataSetArn".into(), self.data_set_arn.into_value());
+            m.insert("DataSetPlaceholder".into(), self.data_set_placeholder.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DataSetReference);
+
     cfn_enum! {
         DateAggregationFunction[4] {
             Count = "COUNT",
@@ -42756,6 +27863,39 @@ pub mod shared {
 
     property_type!(DateTimeFormatConfiguration);
 
+    /// `DateTimeHierarchy` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct DateTimeHierarchy {
+        /// CloudFormation: `DrillDownFilters`.
+        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
+
+        /// CloudFormation: `HierarchyId` (required).
+        pub hierarchy_id: Val<String>,
+    }
+
+    impl DateTimeHierarchy {
+        /// A new `DateTimeHierarchy` from its required properties (`HierarchyId`).
+        pub fn new(hierarchy_id: impl Into<Val<String>>) -> Self {
+            Self { drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
+        }
+
+        setters! {
+            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
+        }
+    }
+
+    impl IntoValue for DateTimeHierarchy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DrillDownFilters", self.drill_down_filters);
+            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DateTimeHierarchy);
+
     /// &lt;p&gt;A date-time parameter.&lt;/p&gt;
     #[derive(Debug, Clone)]
     pub struct DateTimeParameter {
@@ -42842,6 +27982,56 @@ pub mod shared {
     }
 
     property_type!(DateTimeParameterDeclaration);
+
+    /// `DateTimePickerControlDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DateTimePickerControlDisplayOptions {
+        /// CloudFormation: `DateIconVisibility`.
+        pub date_icon_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `DateTimeFormat`.
+        pub date_time_format: Option<Val<String>>,
+
+        /// CloudFormation: `HelperTextVisibility`.
+        pub helper_text_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `InfoIconLabelOptions`.
+        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
+
+        /// CloudFormation: `TitleOptions`.
+        pub title_options: Option<Val<LabelOptions>>,
+    }
+
+    impl DateTimePickerControlDisplayOptions {
+        /// A new `DateTimePickerControlDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            date_icon_visibility "DateIconVisibility": Val<Visibility>;
+            date_time_format "DateTimeFormat": Val<String>;
+            helper_text_visibility "HelperTextVisibility": Val<Visibility>;
+            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
+            title_options "TitleOptions": Val<LabelOptions>;
+        }
+    }
+
+    impl IntoValue for DateTimePickerControlDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DateIconVisibility", self.date_icon_visibility);
+            put(&mut m, "DateTimeFormat", self.date_time_format);
+            put(&mut m, "HelperTextVisibility", self.helper_text_visibility);
+            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
+            put(&mut m, "TitleOptions", self.title_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DateTimePickerControlDisplayOptions);
 
     /// `DateTimeValueWhenUnsetConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -43185,6 +28375,220 @@ pub mod shared {
 
     property_type!(DecimalValueWhenUnsetConfiguration);
 
+    /// `DefaultDateTimePickerControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DefaultDateTimePickerControlOptions {
+        /// CloudFormation: `CommitMode`.
+        pub commit_mode: Option<Val<CommitMode>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
+    }
+
+    impl DefaultDateTimePickerControlOptions {
+        /// A new `DefaultDateTimePickerControlOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            commit_mode "CommitMode": Val<CommitMode>;
+            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
+            r#type "Type": Val<SheetControlDateTimePickerType>;
+        }
+    }
+
+    impl IntoValue for DefaultDateTimePickerControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CommitMode", self.commit_mode);
+            put(&mut m, "DisplayOptions", self.display_options);
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultDateTimePickerControlOptions);
+
+    /// `DefaultFilterControlConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct DefaultFilterControlConfiguration {
+        /// CloudFormation: `ControlOptions` (required).
+        pub control_options: Val<DefaultFilterControlOptions>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl DefaultFilterControlConfiguration {
+        /// A new `DefaultFilterControlConfiguration` from its required properties (`ControlOptions`, `Title`).
+        pub fn new(control_options: DefaultFilterControlOptions, title: impl Into<Val<String>>) -> Self {
+            Self { control_options: control_options.into(), title: title.into() }
+        }
+    }
+
+    impl IntoValue for DefaultFilterControlConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("ControlOptions".into(), self.control_options.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultFilterControlConfiguration);
+
+    /// `DefaultFilterControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DefaultFilterControlOptions {
+        /// CloudFormation: `DefaultDateTimePickerOptions`.
+        pub default_date_time_picker_options: Option<Val<DefaultDateTimePickerControlOptions>>,
+
+        /// CloudFormation: `DefaultDropdownOptions`.
+        pub default_dropdown_options: Option<Val<DefaultFilterDropDownControlOptions>>,
+
+        /// CloudFormation: `DefaultListOptions`.
+        pub default_list_options: Option<Val<DefaultFilterListControlOptions>>,
+
+        /// CloudFormation: `DefaultRelativeDateTimeOptions`.
+        pub default_relative_date_time_options: Option<Val<DefaultRelativeDateTimeControlOptions>>,
+
+        /// CloudFormation: `DefaultSliderOptions`.
+        pub default_slider_options: Option<Val<DefaultSliderControlOptions>>,
+
+        /// CloudFormation: `DefaultTextAreaOptions`.
+        pub default_text_area_options: Option<Val<DefaultTextAreaControlOptions>>,
+
+        /// CloudFormation: `DefaultTextFieldOptions`.
+        pub default_text_field_options: Option<Val<DefaultTextFieldControlOptions>>,
+    }
+
+    impl DefaultFilterControlOptions {
+        /// A new `DefaultFilterControlOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            default_date_time_picker_options "DefaultDateTimePickerOptions": Val<DefaultDateTimePickerControlOptions>;
+            default_dropdown_options "DefaultDropdownOptions": Val<DefaultFilterDropDownControlOptions>;
+            default_list_options "DefaultListOptions": Val<DefaultFilterListControlOptions>;
+            default_relative_date_time_options "DefaultRelativeDateTimeOptions": Val<DefaultRelativeDateTimeControlOptions>;
+            default_slider_options "DefaultSliderOptions": Val<DefaultSliderControlOptions>;
+            default_text_area_options "DefaultTextAreaOptions": Val<DefaultTextAreaControlOptions>;
+            default_text_field_options "DefaultTextFieldOptions": Val<DefaultTextFieldControlOptions>;
+        }
+    }
+
+    impl IntoValue for DefaultFilterControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DefaultDateTimePickerOptions", self.default_date_time_picker_options);
+            put(&mut m, "DefaultDropdownOptions", self.default_dropdown_options);
+            put(&mut m, "DefaultListOptions", self.default_list_options);
+            put(&mut m, "DefaultRelativeDateTimeOptions", self.default_relative_date_time_options);
+            put(&mut m, "DefaultSliderOptions", self.default_slider_options);
+            put(&mut m, "DefaultTextAreaOptions", self.default_text_area_options);
+            put(&mut m, "DefaultTextFieldOptions", self.default_text_field_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultFilterControlOptions);
+
+    /// `DefaultFilterDropDownControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DefaultFilterDropDownControlOptions {
+        /// CloudFormation: `CommitMode`.
+        pub commit_mode: Option<Val<CommitMode>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
+
+        /// CloudFormation: `SelectableValues`.
+        pub selectable_values: Option<Val<FilterSelectableValues>>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlListType>>,
+    }
+
+    impl DefaultFilterDropDownControlOptions {
+        /// A new `DefaultFilterDropDownControlOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            commit_mode "CommitMode": Val<CommitMode>;
+            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
+            selectable_values "SelectableValues": Val<FilterSelectableValues>;
+            r#type "Type": Val<SheetControlListType>;
+        }
+    }
+
+    impl IntoValue for DefaultFilterDropDownControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CommitMode", self.commit_mode);
+            put(&mut m, "DisplayOptions", self.display_options);
+            put(&mut m, "SelectableValues", self.selectable_values);
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultFilterDropDownControlOptions);
+
+    /// `DefaultFilterListControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DefaultFilterListControlOptions {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<ListControlDisplayOptions>>,
+
+        /// CloudFormation: `SelectableValues`.
+        pub selectable_values: Option<Val<FilterSelectableValues>>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlListType>>,
+    }
+
+    impl DefaultFilterListControlOptions {
+        /// A new `DefaultFilterListControlOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
+            selectable_values "SelectableValues": Val<FilterSelectableValues>;
+            r#type "Type": Val<SheetControlListType>;
+        }
+    }
+
+    impl IntoValue for DefaultFilterListControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            put(&mut m, "SelectableValues", self.selectable_values);
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultFilterListControlOptions);
+
     /// `DefaultFreeFormLayoutConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct DefaultFreeFormLayoutConfiguration {
@@ -43340,6 +28744,41 @@ pub mod shared {
 
     property_type!(DefaultPaginatedLayoutConfiguration);
 
+    /// `DefaultRelativeDateTimeControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DefaultRelativeDateTimeControlOptions {
+        /// CloudFormation: `CommitMode`.
+        pub commit_mode: Option<Val<CommitMode>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
+    }
+
+    impl DefaultRelativeDateTimeControlOptions {
+        /// A new `DefaultRelativeDateTimeControlOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            commit_mode "CommitMode": Val<CommitMode>;
+            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for DefaultRelativeDateTimeControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CommitMode", self.commit_mode);
+            put(&mut m, "DisplayOptions", self.display_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultRelativeDateTimeControlOptions);
+
     /// `DefaultSectionBasedLayoutConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct DefaultSectionBasedLayoutConfiguration {
@@ -43364,6 +28803,127 @@ pub mod shared {
     }
 
     property_type!(DefaultSectionBasedLayoutConfiguration);
+
+    /// `DefaultSliderControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct DefaultSliderControlOptions {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<SliderControlDisplayOptions>>,
+
+        /// CloudFormation: `MaximumValue` (required).
+        pub maximum_value: Val<f64>,
+
+        /// CloudFormation: `MinimumValue` (required).
+        pub minimum_value: Val<f64>,
+
+        /// CloudFormation: `StepSize` (required).
+        pub step_size: Val<f64>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlSliderType>>,
+    }
+
+    impl DefaultSliderControlOptions {
+        /// A new `DefaultSliderControlOptions` from its required properties (`MaximumValue`, `MinimumValue`, `StepSize`).
+        pub fn new(
+            maximum_value: impl Into<Val<f64>>,
+            minimum_value: impl Into<Val<f64>>,
+            step_size: impl Into<Val<f64>>,
+        ) -> Self {
+            Self {
+                display_options: None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                step_size: step_size.into(),
+                r#type: None,
+            }
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
+            r#type "Type": Val<SheetControlSliderType>;
+        }
+    }
+
+    impl IntoValue for DefaultSliderControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("MaximumValue".into(), self.maximum_value.into_value());
+            m.insert("MinimumValue".into(), self.minimum_value.into_value());
+            m.insert("StepSize".into(), self.step_size.into_value());
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultSliderControlOptions);
+
+    /// `DefaultTextAreaControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DefaultTextAreaControlOptions {
+        /// CloudFormation: `Delimiter`.
+        pub delimiter: Option<Val<String>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
+    }
+
+    impl DefaultTextAreaControlOptions {
+        /// A new `DefaultTextAreaControlOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            delimiter "Delimiter": Val<String>;
+            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for DefaultTextAreaControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Delimiter", self.delimiter);
+            put(&mut m, "DisplayOptions", self.display_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultTextAreaControlOptions);
+
+    /// `DefaultTextFieldControlOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DefaultTextFieldControlOptions {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
+    }
+
+    impl DefaultTextFieldControlOptions {
+        /// A new `DefaultTextFieldControlOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for DefaultTextFieldControlOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DefaultTextFieldControlOptions);
 
     /// `DestinationParameterValueConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -43527,6 +29087,86 @@ pub mod shared {
 
     property_type!(DonutOptions);
 
+    /// `DrillDownFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DrillDownFilter {
+        /// CloudFormation: `CategoryFilter`.
+        pub category_filter: Option<Val<CategoryDrillDownFilter>>,
+
+        /// CloudFormation: `NumericEqualityFilter`.
+        pub numeric_equality_filter: Option<Val<NumericEqualityDrillDownFilter>>,
+
+        /// CloudFormation: `TimeRangeFilter`.
+        pub time_range_filter: Option<Val<TimeRangeDrillDownFilter>>,
+    }
+
+    impl DrillDownFilter {
+        /// A new `DrillDownFilter` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            category_filter "CategoryFilter": Val<CategoryDrillDownFilter>;
+            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityDrillDownFilter>;
+            time_range_filter "TimeRangeFilter": Val<TimeRangeDrillDownFilter>;
+        }
+    }
+
+    impl IntoValue for DrillDownFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CategoryFilter", self.category_filter);
+            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
+            put(&mut m, "TimeRangeFilter", self.time_range_filter);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DrillDownFilter);
+
+    /// `DropDownControlDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DropDownControlDisplayOptions {
+        /// CloudFormation: `InfoIconLabelOptions`.
+        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
+
+        /// CloudFormation: `SelectAllOptions`.
+        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
+
+        /// CloudFormation: `TitleOptions`.
+        pub title_options: Option<Val<LabelOptions>>,
+    }
+
+    impl DropDownControlDisplayOptions {
+        /// A new `DropDownControlDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
+            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
+            title_options "TitleOptions": Val<LabelOptions>;
+        }
+    }
+
+    impl IntoValue for DropDownControlDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
+            put(&mut m, "SelectAllOptions", self.select_all_options);
+            put(&mut m, "TitleOptions", self.title_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DropDownControlDisplayOptions);
+
     /// `DynamicDefaultValue` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct DynamicDefaultValue {
@@ -43644,6 +29284,43 @@ pub mod shared {
     }
 
     property_type!(ExcludePeriodConfiguration);
+
+    /// `ExplicitHierarchy` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ExplicitHierarchy {
+        /// CloudFormation: `Columns` (required).
+        pub columns: Val<Vec<ColumnIdentifier>>,
+
+        /// CloudFormation: `DrillDownFilters`.
+        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
+
+        /// CloudFormation: `HierarchyId` (required).
+        pub hierarchy_id: Val<String>,
+    }
+
+    impl ExplicitHierarchy {
+        /// A new `ExplicitHierarchy` from its required properties (`Columns`, `HierarchyId`).
+        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
+            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
+        }
+
+        setters! {
+            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
+        }
+    }
+
+    impl IntoValue for ExplicitHierarchy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Columns".into(), self.columns.into_value());
+            put(&mut m, "DrillDownFilters", self.drill_down_filters);
+            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ExplicitHierarchy);
 
     /// `FieldBarSeriesItem` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -44108,6 +29785,136 @@ pub mod shared {
 
     property_type!(FilledMapSortConfiguration);
 
+    /// `Filter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct Filter {
+        /// CloudFormation: `CategoryFilter`.
+        pub category_filter: Option<Val<CategoryFilter>>,
+
+        /// CloudFormation: `NestedFilter`.
+        pub nested_filter: Option<Val<NestedFilter>>,
+
+        /// CloudFormation: `NumericEqualityFilter`.
+        pub numeric_equality_filter: Option<Val<NumericEqualityFilter>>,
+
+        /// CloudFormation: `NumericRangeFilter`.
+        pub numeric_range_filter: Option<Val<NumericRangeFilter>>,
+
+        /// CloudFormation: `RelativeDatesFilter`.
+        pub relative_dates_filter: Option<Val<RelativeDatesFilter>>,
+
+        /// CloudFormation: `TimeEqualityFilter`.
+        pub time_equality_filter: Option<Val<TimeEqualityFilter>>,
+
+        /// CloudFormation: `TimeRangeFilter`.
+        pub time_range_filter: Option<Val<TimeRangeFilter>>,
+
+        /// CloudFormation: `TopBottomFilter`.
+        pub top_bottom_filter: Option<Val<TopBottomFilter>>,
+    }
+
+    impl Filter {
+        /// A new `Filter` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            category_filter "CategoryFilter": Val<CategoryFilter>;
+            nested_filter "NestedFilter": Val<NestedFilter>;
+            numeric_equality_filter "NumericEqualityFilter": Val<NumericEqualityFilter>;
+            numeric_range_filter "NumericRangeFilter": Val<NumericRangeFilter>;
+            relative_dates_filter "RelativeDatesFilter": Val<RelativeDatesFilter>;
+            time_equality_filter "TimeEqualityFilter": Val<TimeEqualityFilter>;
+            time_range_filter "TimeRangeFilter": Val<TimeRangeFilter>;
+            top_bottom_filter "TopBottomFilter": Val<TopBottomFilter>;
+        }
+    }
+
+    impl IntoValue for Filter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CategoryFilter", self.category_filter);
+            put(&mut m, "NestedFilter", self.nested_filter);
+            put(&mut m, "NumericEqualityFilter", self.numeric_equality_filter);
+            put(&mut m, "NumericRangeFilter", self.numeric_range_filter);
+            put(&mut m, "RelativeDatesFilter", self.relative_dates_filter);
+            put(&mut m, "TimeEqualityFilter", self.time_equality_filter);
+            put(&mut m, "TimeRangeFilter", self.time_range_filter);
+            put(&mut m, "TopBottomFilter", self.top_bottom_filter);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(Filter);
+
+    /// `FilterControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct FilterControl {
+        /// CloudFormation: `CrossSheet`.
+        pub cross_sheet: Option<Val<FilterCrossSheetControl>>,
+
+        /// CloudFormation: `DateTimePicker`.
+        pub date_time_picker: Option<Val<FilterDateTimePickerControl>>,
+
+        /// CloudFormation: `Dropdown`.
+        pub dropdown: Option<Val<FilterDropDownControl>>,
+
+        /// CloudFormation: `List`.
+        pub list: Option<Val<FilterListControl>>,
+
+        /// CloudFormation: `RelativeDateTime`.
+        pub relative_date_time: Option<Val<FilterRelativeDateTimeControl>>,
+
+        /// CloudFormation: `Slider`.
+        pub slider: Option<Val<FilterSliderControl>>,
+
+        /// CloudFormation: `TextArea`.
+        pub text_area: Option<Val<FilterTextAreaControl>>,
+
+        /// CloudFormation: `TextField`.
+        pub text_field: Option<Val<FilterTextFieldControl>>,
+    }
+
+    impl FilterControl {
+        /// A new `FilterControl` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            cross_sheet "CrossSheet": Val<FilterCrossSheetControl>;
+            date_time_picker "DateTimePicker": Val<FilterDateTimePickerControl>;
+            dropdown "Dropdown": Val<FilterDropDownControl>;
+            list "List": Val<FilterListControl>;
+            relative_date_time "RelativeDateTime": Val<FilterRelativeDateTimeControl>;
+            slider "Slider": Val<FilterSliderControl>;
+            text_area "TextArea": Val<FilterTextAreaControl>;
+            text_field "TextField": Val<FilterTextFieldControl>;
+        }
+    }
+
+    impl IntoValue for FilterControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CrossSheet", self.cross_sheet);
+            put(&mut m, "DateTimePicker", self.date_time_picker);
+            put(&mut m, "Dropdown", self.dropdown);
+            put(&mut m, "List", self.list);
+            put(&mut m, "RelativeDateTime", self.relative_date_time);
+            put(&mut m, "Slider", self.slider);
+            put(&mut m, "TextArea", self.text_area);
+            put(&mut m, "TextField", self.text_field);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterControl);
+
     /// `FilterCrossSheetControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct FilterCrossSheetControl {
@@ -44148,6 +29955,199 @@ pub mod shared {
     }
 
     property_type!(FilterCrossSheetControl);
+
+    /// `FilterDateTimePickerControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterDateTimePickerControl {
+        /// CloudFormation: `CommitMode`.
+        pub commit_mode: Option<Val<CommitMode>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
+
+        /// CloudFormation: `FilterControlId` (required).
+        pub filter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceFilterId` (required).
+        pub source_filter_id: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlDateTimePickerType>>,
+    }
+
+    impl FilterDateTimePickerControl {
+        /// A new `FilterDateTimePickerControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
+        pub fn new(
+            filter_control_id: impl Into<Val<String>>,
+            source_filter_id: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                commit_mode: None,
+                display_options: None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: None,
+            }
+        }
+
+        setters! {
+            commit_mode "CommitMode": Val<CommitMode>;
+            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
+            r#type "Type": Val<SheetControlDateTimePickerType>;
+        }
+    }
+
+    impl IntoValue for FilterDateTimePickerControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CommitMode", self.commit_mode);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
+            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterDateTimePickerControl);
+
+    /// `FilterDropDownControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterDropDownControl {
+        /// CloudFormation: `CascadingControlConfiguration`.
+        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
+
+        /// CloudFormation: `CommitMode`.
+        pub commit_mode: Option<Val<CommitMode>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
+
+        /// CloudFormation: `FilterControlId` (required).
+        pub filter_control_id: Val<String>,
+
+        /// CloudFormation: `SelectableValues`.
+        pub selectable_values: Option<Val<FilterSelectableValues>>,
+
+        /// CloudFormation: `SourceFilterId` (required).
+        pub source_filter_id: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlListType>>,
+    }
+
+    impl FilterDropDownControl {
+        /// A new `FilterDropDownControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
+        pub fn new(
+            filter_control_id: impl Into<Val<String>>,
+            source_filter_id: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: None,
+                commit_mode: None,
+                display_options: None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: None,
+            }
+        }
+
+        setters! {
+            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
+            commit_mode "CommitMode": Val<CommitMode>;
+            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
+            selectable_values "SelectableValues": Val<FilterSelectableValues>;
+            r#type "Type": Val<SheetControlListType>;
+        }
+    }
+
+    impl IntoValue for FilterDropDownControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
+            put(&mut m, "CommitMode", self.commit_mode);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
+            put(&mut m, "SelectableValues", self.selectable_values);
+            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterDropDownControl);
+
+    /// `FilterGroup` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterGroup {
+        /// CloudFormation: `CrossDataset` (required).
+        pub cross_dataset: Val<CrossDatasetTypes>,
+
+        /// CloudFormation: `FilterGroupId` (required).
+        pub filter_group_id: Val<String>,
+
+        /// CloudFormation: `Filters` (required).
+        pub filters: Val<Vec<Filter>>,
+
+        /// CloudFormation: `ScopeConfiguration` (required).
+        pub scope_configuration: Val<FilterScopeConfiguration>,
+
+        /// CloudFormation: `Status`.
+        pub status: Option<Val<WidgetStatus>>,
+    }
+
+    impl FilterGroup {
+        /// A new `FilterGroup` from its required properties (`CrossDataset`, `FilterGroupId`, `Filters`,
+        /// `ScopeConfiguration`).
+        pub fn new(
+            cross_dataset: impl Into<Val<CrossDatasetTypes>>,
+            filter_group_id: impl Into<Val<String>>,
+            filters: impl Into<Val<Vec<Filter>>>,
+            scope_configuration: FilterScopeConfiguration,
+        ) -> Self {
+            Self {
+                cross_dataset: cross_dataset.into(),
+                filter_group_id: filter_group_id.into(),
+                filters: filters.into(),
+                scope_configuration: scope_configuration.into(),
+                status: None,
+            }
+        }
+
+        setters! {
+            status "Status": Val<WidgetStatus>;
+        }
+    }
+
+    impl IntoValue for FilterGroup {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("CrossDataset".into(), self.cross_dataset.into_value());
+            m.insert("FilterGroupId".into(), self.filter_group_id.into_value());
+            m.insert("Filters".into(), self.filters.into_value());
+            m.insert("ScopeConfiguration".into(), self.scope_configuration.into_value());
+            put(&mut m, "Status", self.status);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterGroup);
 
     /// `FilterListConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -44196,6 +30196,74 @@ pub mod shared {
     }
 
     property_type!(FilterListConfiguration);
+
+    /// `FilterListControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterListControl {
+        /// CloudFormation: `CascadingControlConfiguration`.
+        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<ListControlDisplayOptions>>,
+
+        /// CloudFormation: `FilterControlId` (required).
+        pub filter_control_id: Val<String>,
+
+        /// CloudFormation: `SelectableValues`.
+        pub selectable_values: Option<Val<FilterSelectableValues>>,
+
+        /// CloudFormation: `SourceFilterId` (required).
+        pub source_filter_id: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlListType>>,
+    }
+
+    impl FilterListControl {
+        /// A new `FilterListControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
+        pub fn new(
+            filter_control_id: impl Into<Val<String>>,
+            source_filter_id: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: None,
+                display_options: None,
+                filter_control_id: filter_control_id.into(),
+                selectable_values: None,
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+                r#type: None,
+            }
+        }
+
+        setters! {
+            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
+            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
+            selectable_values "SelectableValues": Val<FilterSelectableValues>;
+            r#type "Type": Val<SheetControlListType>;
+        }
+    }
+
+    impl IntoValue for FilterListControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
+            put(&mut m, "SelectableValues", self.selectable_values);
+            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterListControl);
 
     cfn_enum! {
         FilterNullOption[3] {
@@ -44277,6 +30345,63 @@ pub mod shared {
 
     property_type!(FilterOperationTargetVisualsConfiguration);
 
+    /// `FilterRelativeDateTimeControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterRelativeDateTimeControl {
+        /// CloudFormation: `CommitMode`.
+        pub commit_mode: Option<Val<CommitMode>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<RelativeDateTimeControlDisplayOptions>>,
+
+        /// CloudFormation: `FilterControlId` (required).
+        pub filter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceFilterId` (required).
+        pub source_filter_id: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl FilterRelativeDateTimeControl {
+        /// A new `FilterRelativeDateTimeControl` from its required properties (`FilterControlId`, `SourceFilterId`,
+        /// `Title`).
+        pub fn new(
+            filter_control_id: impl Into<Val<String>>,
+            source_filter_id: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                commit_mode: None,
+                display_options: None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
+
+        setters! {
+            commit_mode "CommitMode": Val<CommitMode>;
+            display_options "DisplayOptions": Val<RelativeDateTimeControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for FilterRelativeDateTimeControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CommitMode", self.commit_mode);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
+            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterRelativeDateTimeControl);
+
     /// `FilterScopeConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct FilterScopeConfiguration {
@@ -44342,6 +30467,187 @@ pub mod shared {
 
     property_type!(FilterSelectableValues);
 
+    /// `FilterSliderControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterSliderControl {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<SliderControlDisplayOptions>>,
+
+        /// CloudFormation: `FilterControlId` (required).
+        pub filter_control_id: Val<String>,
+
+        /// CloudFormation: `MaximumValue` (required).
+        pub maximum_value: Val<f64>,
+
+        /// CloudFormation: `MinimumValue` (required).
+        pub minimum_value: Val<f64>,
+
+        /// CloudFormation: `SourceFilterId` (required).
+        pub source_filter_id: Val<String>,
+
+        /// CloudFormation: `StepSize` (required).
+        pub step_size: Val<f64>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlSliderType>>,
+    }
+
+    impl FilterSliderControl {
+        /// A new `FilterSliderControl` from its required properties (`FilterControlId`, `MaximumValue`, `MinimumValue`,
+        /// `SourceFilterId`, `StepSize`, `Title`).
+        pub fn new(
+            filter_control_id: impl Into<Val<String>>,
+            maximum_value: impl Into<Val<f64>>,
+            minimum_value: impl Into<Val<f64>>,
+            source_filter_id: impl Into<Val<String>>,
+            step_size: impl Into<Val<f64>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                display_options: None,
+                filter_control_id: filter_control_id.into(),
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                source_filter_id: source_filter_id.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+                r#type: None,
+            }
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
+            r#type "Type": Val<SheetControlSliderType>;
+        }
+    }
+
+    impl IntoValue for FilterSliderControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
+            m.insert("MaximumValue".into(), self.maximum_value.into_value());
+            m.insert("MinimumValue".into(), self.minimum_value.into_value());
+            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
+            m.insert("StepSize".into(), self.step_size.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterSliderControl);
+
+    /// `FilterTextAreaControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterTextAreaControl {
+        /// CloudFormation: `Delimiter`.
+        pub delimiter: Option<Val<String>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
+
+        /// CloudFormation: `FilterControlId` (required).
+        pub filter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceFilterId` (required).
+        pub source_filter_id: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl FilterTextAreaControl {
+        /// A new `FilterTextAreaControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
+        pub fn new(
+            filter_control_id: impl Into<Val<String>>,
+            source_filter_id: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                delimiter: None,
+                display_options: None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
+
+        setters! {
+            delimiter "Delimiter": Val<String>;
+            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for FilterTextAreaControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Delimiter", self.delimiter);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
+            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterTextAreaControl);
+
+    /// `FilterTextFieldControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct FilterTextFieldControl {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
+
+        /// CloudFormation: `FilterControlId` (required).
+        pub filter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceFilterId` (required).
+        pub source_filter_id: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl FilterTextFieldControl {
+        /// A new `FilterTextFieldControl` from its required properties (`FilterControlId`, `SourceFilterId`, `Title`).
+        pub fn new(
+            filter_control_id: impl Into<Val<String>>,
+            source_filter_id: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                display_options: None,
+                filter_control_id: filter_control_id.into(),
+                source_filter_id: source_filter_id.into(),
+                title: title.into(),
+            }
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for FilterTextFieldControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("FilterControlId".into(), self.filter_control_id.into_value());
+            m.insert("SourceFilterId".into(), self.source_filter_id.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FilterTextFieldControl);
+
     cfn_enum! {
         FilterVisualScope[2] {
             AllVisuals = "ALL_VISUALS",
@@ -44349,12 +30655,106 @@ pub mod shared {
         }
     }
 
+    /// `FontConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct FontConfiguration {
+        /// CloudFormation: `FontColor`.
+        pub font_color: Option<Val<String>>,
+
+        /// CloudFormation: `FontDecoration`.
+        pub font_decoration: Option<Val<FontDecoration>>,
+
+        /// &lt;p&gt;The font family that you want to use.&lt;/p&gt;
+        ///
+        /// CloudFormation: `FontFamily`.
+        pub font_family: Option<Val<String>>,
+
+        /// CloudFormation: `FontSize`.
+        pub font_size: Option<Val<FontSize>>,
+
+        /// CloudFormation: `FontStyle`.
+        pub font_style: Option<Val<FontStyle>>,
+
+        /// CloudFormation: `FontWeight`.
+        pub font_weight: Option<Val<FontWeight>>,
+    }
+
+    impl FontConfiguration {
+        /// A new `FontConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            font_color "FontColor": Val<String>;
+            font_decoration "FontDecoration": Val<FontDecoration>;
+            font_family "FontFamily": Val<String>;
+            font_size "FontSize": Val<FontSize>;
+            font_style "FontStyle": Val<FontStyle>;
+            font_weight "FontWeight": Val<FontWeight>;
+        }
+    }
+
+    impl IntoValue for FontConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "FontColor", self.font_color);
+            put(&mut m, "FontDecoration", self.font_decoration);
+            put(&mut m, "FontFamily", self.font_family);
+            put(&mut m, "FontSize", self.font_size);
+            put(&mut m, "FontStyle", self.font_style);
+            put(&mut m, "FontWeight", self.font_weight);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FontConfiguration);
+
     cfn_enum! {
         FontDecoration[2] {
             Underline = "UNDERLINE",
             None = "NONE",
         }
     }
+
+    /// `FontSize` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct FontSize {
+        /// &lt;p&gt;The font size that you want to use in px.&lt;/p&gt;
+        ///
+        /// CloudFormation: `Absolute`.
+        pub absolute: Option<Val<String>>,
+
+        /// CloudFormation: `Relative`.
+        pub relative: Option<Val<RelativeFontSize>>,
+    }
+
+    impl FontSize {
+        /// A new `FontSize` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            absolute "Absolute": Val<String>;
+            relative "Relative": Val<RelativeFontSize>;
+        }
+    }
+
+    impl IntoValue for FontSize {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Absolute", self.absolute);
+            put(&mut m, "Relative", self.relative);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FontSize);
 
     cfn_enum! {
         FontStyle[2] {
@@ -44672,6 +31072,48 @@ pub mod shared {
 
     property_type!(FreeFormLayoutElementBackgroundStyle);
 
+    /// `FreeFormLayoutElementBorderStyle` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct FreeFormLayoutElementBorderStyle {
+        /// CloudFormation: `Color`.
+        pub color: Option<Val<String>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+
+        /// String to encapsulate the most generic way Width can be formatted with whatever units (px, em etc)
+        ///
+        /// CloudFormation: `Width`.
+        pub width: Option<Val<String>>,
+    }
+
+    impl FreeFormLayoutElementBorderStyle {
+        /// A new `FreeFormLayoutElementBorderStyle` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            color "Color": Val<String>;
+            visibility "Visibility": Val<Visibility>;
+            width "Width": Val<String>;
+        }
+    }
+
+    impl IntoValue for FreeFormLayoutElementBorderStyle {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Color", self.color);
+            put(&mut m, "Visibility", self.visibility);
+            put(&mut m, "Width", self.width);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FreeFormLayoutElementBorderStyle);
+
     /// `FreeFormLayoutScreenCanvasSizeOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct FreeFormLayoutScreenCanvasSizeOptions {
@@ -44733,6 +31175,66 @@ pub mod shared {
     }
 
     property_type!(FunnelChartAggregatedFieldWells);
+
+    /// `FunnelChartDataLabelOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct FunnelChartDataLabelOptions {
+        /// CloudFormation: `CategoryLabelVisibility`.
+        pub category_label_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `LabelColor`.
+        pub label_color: Option<Val<String>>,
+
+        /// CloudFormation: `LabelFontConfiguration`.
+        pub label_font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `MeasureDataLabelStyle`.
+        pub measure_data_label_style: Option<Val<FunnelChartMeasureDataLabelStyle>>,
+
+        /// CloudFormation: `MeasureLabelVisibility`.
+        pub measure_label_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `Position`.
+        pub position: Option<Val<DataLabelPosition>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+    }
+
+    impl FunnelChartDataLabelOptions {
+        /// A new `FunnelChartDataLabelOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            category_label_visibility "CategoryLabelVisibility": Val<Visibility>;
+            label_color "LabelColor": Val<String>;
+            label_font_configuration "LabelFontConfiguration": Val<FontConfiguration>;
+            measure_data_label_style "MeasureDataLabelStyle": Val<FunnelChartMeasureDataLabelStyle>;
+            measure_label_visibility "MeasureLabelVisibility": Val<Visibility>;
+            position "Position": Val<DataLabelPosition>;
+            visibility "Visibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for FunnelChartDataLabelOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CategoryLabelVisibility", self.category_label_visibility);
+            put(&mut m, "LabelColor", self.label_color);
+            put(&mut m, "LabelFontConfiguration", self.label_font_configuration);
+            put(&mut m, "MeasureDataLabelStyle", self.measure_data_label_style);
+            put(&mut m, "MeasureLabelVisibility", self.measure_label_visibility);
+            put(&mut m, "Position", self.position);
+            put(&mut m, "Visibility", self.visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(FunnelChartDataLabelOptions);
 
     /// `FunnelChartFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -44973,6 +31475,56 @@ pub mod shared {
     }
 
     property_type!(GaugeChartFieldWells);
+
+    /// `GaugeChartOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct GaugeChartOptions {
+        /// CloudFormation: `Arc`.
+        pub arc: Option<Val<ArcConfiguration>>,
+
+        /// CloudFormation: `ArcAxis`.
+        pub arc_axis: Option<Val<ArcAxisConfiguration>>,
+
+        /// CloudFormation: `Comparison`.
+        pub comparison: Option<Val<ComparisonConfiguration>>,
+
+        /// CloudFormation: `PrimaryValueDisplayType`.
+        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
+
+        /// CloudFormation: `PrimaryValueFontConfiguration`.
+        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
+    }
+
+    impl GaugeChartOptions {
+        /// A new `GaugeChartOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            arc "Arc": Val<ArcConfiguration>;
+            arc_axis "ArcAxis": Val<ArcAxisConfiguration>;
+            comparison "Comparison": Val<ComparisonConfiguration>;
+            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
+            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
+        }
+    }
+
+    impl IntoValue for GaugeChartOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Arc", self.arc);
+            put(&mut m, "ArcAxis", self.arc_axis);
+            put(&mut m, "Comparison", self.comparison);
+            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
+            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(GaugeChartOptions);
 
     /// `GaugeChartPrimaryValueConditionalFormatting` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -45517,6 +32069,84 @@ pub mod shared {
     }
 
     property_type!(GeospatialLayerDefinition);
+
+    /// `GeospatialLayerItem` property type of `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct GeospatialLayerItem {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<LayerCustomAction>>>,
+
+        /// CloudFormation: `DataSource`.
+        pub data_source: Option<Val<GeospatialDataSourceItem>>,
+
+        /// CloudFormation: `JoinDefinition`.
+        pub join_definition: Option<Val<GeospatialLayerJoinDefinition>>,
+
+        /// CloudFormation: `Label`.
+        pub label: Option<Val<String>>,
+
+        /// CloudFormation: `LayerDefinition`.
+        pub layer_definition: Option<Val<GeospatialLayerDefinition>>,
+
+        /// CloudFormation: `LayerId` (required).
+        pub layer_id: Val<String>,
+
+        /// CloudFormation: `LayerType`.
+        pub layer_type: Option<Val<GeospatialLayerType>>,
+
+        /// CloudFormation: `Tooltip`.
+        pub tooltip: Option<Val<TooltipOptions>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+    }
+
+    impl GeospatialLayerItem {
+        /// A new `GeospatialLayerItem` from its required properties (`LayerId`).
+        pub fn new(layer_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                data_source: None,
+                join_definition: None,
+                label: None,
+                layer_definition: None,
+                layer_id: layer_id.into(),
+                layer_type: None,
+                tooltip: None,
+                visibility: None,
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<LayerCustomAction>>;
+            data_source "DataSource": Val<GeospatialDataSourceItem>;
+            join_definition "JoinDefinition": Val<GeospatialLayerJoinDefinition>;
+            label "Label": Val<String>;
+            layer_definition "LayerDefinition": Val<GeospatialLayerDefinition>;
+            layer_type "LayerType": Val<GeospatialLayerType>;
+            tooltip "Tooltip": Val<TooltipOptions>;
+            visibility "Visibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for GeospatialLayerItem {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "DataSource", self.data_source);
+            put(&mut m, "JoinDefinition", self.join_definition);
+            put(&mut m, "Label", self.label);
+            put(&mut m, "LayerDefinition", self.layer_definition);
+            m.insert("LayerId".into(), self.layer_id.into_value());
+            put(&mut m, "LayerType", self.layer_type);
+            put(&mut m, "Tooltip", self.tooltip);
+            put(&mut m, "Visibility", self.visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(GeospatialLayerItem);
 
     /// `GeospatialLayerJoinDefinition` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -46981,6 +33611,148 @@ pub mod shared {
 
     property_type!(ImageStaticFile);
 
+    /// `InnerFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct InnerFilter {
+        /// CloudFormation: `CategoryInnerFilter`.
+        pub category_inner_filter: Option<Val<CategoryInnerFilter>>,
+    }
+
+    impl InnerFilter {
+        /// A new `InnerFilter` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            category_inner_filter "CategoryInnerFilter": Val<CategoryInnerFilter>;
+        }
+    }
+
+    impl IntoValue for InnerFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CategoryInnerFilter", self.category_inner_filter);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(InnerFilter);
+
+    /// `InsightConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct InsightConfiguration {
+        /// CloudFormation: `Computations`.
+        pub computations: Option<Val<Vec<Computation>>>,
+
+        /// CloudFormation: `CustomNarrative`.
+        pub custom_narrative: Option<Val<CustomNarrativeOptions>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+    }
+
+    impl InsightConfiguration {
+        /// A new `InsightConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            computations "Computations": Val<Vec<Computation>>;
+            custom_narrative "CustomNarrative": Val<CustomNarrativeOptions>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+        }
+    }
+
+    impl IntoValue for InsightConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Computations", self.computations);
+            put(&mut m, "CustomNarrative", self.custom_narrative);
+            put(&mut m, "Interactions", self.interactions);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(InsightConfiguration);
+
+    /// `InsightVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct InsightVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `DataSetIdentifier`.
+        pub data_set_identifier: Option<Val<String>>,
+
+        /// CloudFormation: `InsightConfiguration`.
+        pub insight_configuration: Option<Val<InsightConfiguration>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `TopicIdentifier`.
+        pub topic_identifier: Option<Val<String>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl InsightVisual {
+        /// A new `InsightVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                data_set_identifier: None,
+                insight_configuration: None,
+                subtitle: None,
+                title: None,
+                topic_identifier: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            data_set_identifier "DataSetIdentifier": Val<String>;
+            insight_configuration "InsightConfiguration": Val<InsightConfiguration>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            topic_identifier "TopicIdentifier": Val<String>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for InsightVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "DataSetIdentifier", self.data_set_identifier);
+            put(&mut m, "InsightConfiguration", self.insight_configuration);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "TopicIdentifier", self.topic_identifier);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(InsightVisual);
+
     /// `IntegerDefaultValues` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct IntegerDefaultValues {
@@ -47317,6 +34089,51 @@ pub mod shared {
 
     property_type!(KPIConditionalFormattingOption);
 
+    /// `KPIConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct KPIConfiguration {
+        /// CloudFormation: `FieldWells`.
+        pub field_wells: Option<Val<KPIFieldWells>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+
+        /// CloudFormation: `KPIOptions`.
+        pub kpi_options: Option<Val<KPIOptions>>,
+
+        /// CloudFormation: `SortConfiguration`.
+        pub sort_configuration: Option<Val<KPISortConfiguration>>,
+    }
+
+    impl KPIConfiguration {
+        /// A new `KPIConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            field_wells "FieldWells": Val<KPIFieldWells>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+            kpi_options "KPIOptions": Val<KPIOptions>;
+            sort_configuration "SortConfiguration": Val<KPISortConfiguration>;
+        }
+    }
+
+    impl IntoValue for KPIConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "FieldWells", self.field_wells);
+            put(&mut m, "Interactions", self.interactions);
+            put(&mut m, "KPIOptions", self.kpi_options);
+            put(&mut m, "SortConfiguration", self.sort_configuration);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(KPIConfiguration);
+
     /// `KPIFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct KPIFieldWells {
@@ -47356,6 +34173,76 @@ pub mod shared {
     }
 
     property_type!(KPIFieldWells);
+
+    /// `KPIOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct KPIOptions {
+        /// CloudFormation: `Comparison`.
+        pub comparison: Option<Val<ComparisonConfiguration>>,
+
+        /// CloudFormation: `PrimaryValueDisplayType`.
+        pub primary_value_display_type: Option<Val<PrimaryValueDisplayType>>,
+
+        /// CloudFormation: `PrimaryValueFontConfiguration`.
+        pub primary_value_font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `ProgressBar`.
+        pub progress_bar: Option<Val<ProgressBarOptions>>,
+
+        /// CloudFormation: `SecondaryValue`.
+        pub secondary_value: Option<Val<SecondaryValueOptions>>,
+
+        /// CloudFormation: `SecondaryValueFontConfiguration`.
+        pub secondary_value_font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `Sparkline`.
+        pub sparkline: Option<Val<KPISparklineOptions>>,
+
+        /// CloudFormation: `TrendArrows`.
+        pub trend_arrows: Option<Val<TrendArrowOptions>>,
+
+        /// CloudFormation: `VisualLayoutOptions`.
+        pub visual_layout_options: Option<Val<KPIVisualLayoutOptions>>,
+    }
+
+    impl KPIOptions {
+        /// A new `KPIOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            comparison "Comparison": Val<ComparisonConfiguration>;
+            primary_value_display_type "PrimaryValueDisplayType": Val<PrimaryValueDisplayType>;
+            primary_value_font_configuration "PrimaryValueFontConfiguration": Val<FontConfiguration>;
+            progress_bar "ProgressBar": Val<ProgressBarOptions>;
+            secondary_value "SecondaryValue": Val<SecondaryValueOptions>;
+            secondary_value_font_configuration "SecondaryValueFontConfiguration": Val<FontConfiguration>;
+            sparkline "Sparkline": Val<KPISparklineOptions>;
+            trend_arrows "TrendArrows": Val<TrendArrowOptions>;
+            visual_layout_options "VisualLayoutOptions": Val<KPIVisualLayoutOptions>;
+        }
+    }
+
+    impl IntoValue for KPIOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Comparison", self.comparison);
+            put(&mut m, "PrimaryValueDisplayType", self.primary_value_display_type);
+            put(&mut m, "PrimaryValueFontConfiguration", self.primary_value_font_configuration);
+            put(&mut m, "ProgressBar", self.progress_bar);
+            put(&mut m, "SecondaryValue", self.secondary_value);
+            put(&mut m, "SecondaryValueFontConfiguration", self.secondary_value_font_configuration);
+            put(&mut m, "Sparkline", self.sparkline);
+            put(&mut m, "TrendArrows", self.trend_arrows);
+            put(&mut m, "VisualLayoutOptions", self.visual_layout_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(KPIOptions);
 
     /// `KPIPrimaryValueConditionalFormatting` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -47502,6 +34389,78 @@ pub mod shared {
         }
     }
 
+    /// `KPIVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct KPIVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<KPIConfiguration>>,
+
+        /// CloudFormation: `ColumnHierarchies`.
+        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
+
+        /// CloudFormation: `ConditionalFormatting`.
+        pub conditional_formatting: Option<Val<KPIConditionalFormatting>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl KPIVisual {
+        /// A new `KPIVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                column_hierarchies: None,
+                conditional_formatting: None,
+                subtitle: None,
+                title: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<KPIConfiguration>;
+            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
+            conditional_formatting "ConditionalFormatting": Val<KPIConditionalFormatting>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for KPIVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
+            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(KPIVisual);
+
     /// `KPIVisualLayoutOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct KPIVisualLayoutOptions {
@@ -47563,6 +34522,46 @@ pub mod shared {
             Vertical = "VERTICAL",
         }
     }
+
+    /// `LabelOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct LabelOptions {
+        /// CloudFormation: `CustomLabel`.
+        pub custom_label: Option<Val<String>>,
+
+        /// CloudFormation: `FontConfiguration`.
+        pub font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+    }
+
+    impl LabelOptions {
+        /// A new `LabelOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            custom_label "CustomLabel": Val<String>;
+            font_configuration "FontConfiguration": Val<FontConfiguration>;
+            visibility "Visibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for LabelOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CustomLabel", self.custom_label);
+            put(&mut m, "FontConfiguration", self.font_configuration);
+            put(&mut m, "Visibility", self.visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LabelOptions);
 
     /// `LayerCustomAction` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -47672,6 +34671,65 @@ pub mod shared {
             DataPointMenu = "DATA_POINT_MENU",
         }
     }
+
+    /// `LegendOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct LegendOptions {
+        /// String based length that is composed of value and unit in px
+        ///
+        /// CloudFormation: `Height`.
+        pub height: Option<Val<String>>,
+
+        /// CloudFormation: `Position`.
+        pub position: Option<Val<LegendPosition>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<LabelOptions>>,
+
+        /// CloudFormation: `ValueFontConfiguration`.
+        pub value_font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+
+        /// String based length that is composed of value and unit in px
+        ///
+        /// CloudFormation: `Width`.
+        pub width: Option<Val<String>>,
+    }
+
+    impl LegendOptions {
+        /// A new `LegendOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            height "Height": Val<String>;
+            position "Position": Val<LegendPosition>;
+            title "Title": Val<LabelOptions>;
+            value_font_configuration "ValueFontConfiguration": Val<FontConfiguration>;
+            visibility "Visibility": Val<Visibility>;
+            width "Width": Val<String>;
+        }
+    }
+
+    impl IntoValue for LegendOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Height", self.height);
+            put(&mut m, "Position", self.position);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "ValueFontConfiguration", self.value_font_configuration);
+            put(&mut m, "Visibility", self.visibility);
+            put(&mut m, "Width", self.width);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LegendOptions);
 
     cfn_enum! {
         LegendPosition[4] {
@@ -48019,6 +35077,86 @@ pub mod shared {
             Stepped = "STEPPED",
         }
     }
+
+    /// `LineSeriesAxisDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct LineSeriesAxisDisplayOptions {
+        /// CloudFormation: `AxisOptions`.
+        pub axis_options: Option<Val<AxisDisplayOptions>>,
+
+        /// CloudFormation: `MissingDataConfigurations`.
+        pub missing_data_configurations: Option<Val<Vec<MissingDataConfiguration>>>,
+    }
+
+    impl LineSeriesAxisDisplayOptions {
+        /// A new `LineSeriesAxisDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            axis_options "AxisOptions": Val<AxisDisplayOptions>;
+            missing_data_configurations "MissingDataConfigurations": Val<Vec<MissingDataConfiguration>>;
+        }
+    }
+
+    impl IntoValue for LineSeriesAxisDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AxisOptions", self.axis_options);
+            put(&mut m, "MissingDataConfigurations", self.missing_data_configurations);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(LineSeriesAxisDisplayOptions);
+
+    /// `ListControlDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ListControlDisplayOptions {
+        /// CloudFormation: `InfoIconLabelOptions`.
+        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
+
+        /// CloudFormation: `SearchOptions`.
+        pub search_options: Option<Val<ListControlSearchOptions>>,
+
+        /// CloudFormation: `SelectAllOptions`.
+        pub select_all_options: Option<Val<ListControlSelectAllOptions>>,
+
+        /// CloudFormation: `TitleOptions`.
+        pub title_options: Option<Val<LabelOptions>>,
+    }
+
+    impl ListControlDisplayOptions {
+        /// A new `ListControlDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
+            search_options "SearchOptions": Val<ListControlSearchOptions>;
+            select_all_options "SelectAllOptions": Val<ListControlSelectAllOptions>;
+            title_options "TitleOptions": Val<LabelOptions>;
+        }
+    }
+
+    impl IntoValue for ListControlDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
+            put(&mut m, "SearchOptions", self.search_options);
+            put(&mut m, "SelectAllOptions", self.select_all_options);
+            put(&mut m, "TitleOptions", self.title_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ListControlDisplayOptions);
 
     /// `ListControlSearchOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -48492,6 +35630,53 @@ pub mod shared {
         }
     }
 
+    /// `NestedFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct NestedFilter {
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+
+        /// CloudFormation: `IncludeInnerSet` (required).
+        pub include_inner_set: Val<bool>,
+
+        /// CloudFormation: `InnerFilter` (required).
+        pub inner_filter: Val<InnerFilter>,
+    }
+
+    impl NestedFilter {
+        /// A new `NestedFilter` from its required properties (`Column`, `FilterId`, `IncludeInnerSet`, `InnerFilter`).
+        pub fn new(
+            column: ColumnIdentifier,
+            filter_id: impl Into<Val<String>>,
+            include_inner_set: impl Into<Val<bool>>,
+            inner_filter: InnerFilter,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                filter_id: filter_id.into(),
+                include_inner_set: include_inner_set.into(),
+                inner_filter: inner_filter.into(),
+            }
+        }
+    }
+
+    impl IntoValue for NestedFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Column".into(), self.column.into_value());
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            m.insert("IncludeInnerSet".into(), self.include_inner_set.into_value());
+            m.insert("InnerFilter".into(), self.inner_filter.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(NestedFilter);
+
     /// `NullValueFormatConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct NullValueFormatConfiguration {
@@ -48684,6 +35869,87 @@ pub mod shared {
 
     property_type!(NumericEqualityDrillDownFilter);
 
+    /// `NumericEqualityFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct NumericEqualityFilter {
+        /// CloudFormation: `AggregationFunction`.
+        pub aggregation_function: Option<Val<AggregationFunction>>,
+
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+
+        /// CloudFormation: `MatchOperator` (required).
+        pub match_operator: Val<NumericEqualityMatchOperator>,
+
+        /// CloudFormation: `NullOption` (required).
+        pub null_option: Val<FilterNullOption>,
+
+        /// CloudFormation: `ParameterName`.
+        pub parameter_name: Option<Val<String>>,
+
+        /// CloudFormation: `SelectAllOptions`.
+        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
+
+        /// CloudFormation: `Value`.
+        pub value: Option<Val<f64>>,
+    }
+
+    impl NumericEqualityFilter {
+        /// A new `NumericEqualityFilter` from its required properties (`Column`, `FilterId`, `MatchOperator`,
+        /// `NullOption`).
+        pub fn new(
+            column: ColumnIdentifier,
+            filter_id: impl Into<Val<String>>,
+            match_operator: impl Into<Val<NumericEqualityMatchOperator>>,
+            null_option: impl Into<Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: None,
+                column: column.into(),
+                default_filter_control_configuration: None,
+                filter_id: filter_id.into(),
+                match_operator: match_operator.into(),
+                null_option: null_option.into(),
+                parameter_name: None,
+                select_all_options: None,
+                value: None,
+            }
+        }
+
+        setters! {
+            aggregation_function "AggregationFunction": Val<AggregationFunction>;
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+            parameter_name "ParameterName": Val<String>;
+            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
+            value "Value": Val<f64>;
+        }
+    }
+
+    impl IntoValue for NumericEqualityFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AggregationFunction", self.aggregation_function);
+            m.insert("Column".into(), self.column.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            m.insert("MatchOperator".into(), self.match_operator.into_value());
+            m.insert("NullOption".into(), self.null_option.into_value());
+            put(&mut m, "ParameterName", self.parameter_name);
+            put(&mut m, "SelectAllOptions", self.select_all_options);
+            put(&mut m, "Value", self.value);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(NumericEqualityFilter);
+
     cfn_enum! {
         NumericEqualityMatchOperator[2] {
             Equals = "EQUALS",
@@ -48736,6 +36002,92 @@ pub mod shared {
     }
 
     property_type!(NumericFormatConfiguration);
+
+    /// `NumericRangeFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct NumericRangeFilter {
+        /// CloudFormation: `AggregationFunction`.
+        pub aggregation_function: Option<Val<AggregationFunction>>,
+
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+
+        /// CloudFormation: `IncludeMaximum`.
+        pub include_maximum: Option<Val<bool>>,
+
+        /// CloudFormation: `IncludeMinimum`.
+        pub include_minimum: Option<Val<bool>>,
+
+        /// CloudFormation: `NullOption` (required).
+        pub null_option: Val<FilterNullOption>,
+
+        /// CloudFormation: `RangeMaximum`.
+        pub range_maximum: Option<Val<NumericRangeFilterValue>>,
+
+        /// CloudFormation: `RangeMinimum`.
+        pub range_minimum: Option<Val<NumericRangeFilterValue>>,
+
+        /// CloudFormation: `SelectAllOptions`.
+        pub select_all_options: Option<Val<NumericFilterSelectAllOptions>>,
+    }
+
+    impl NumericRangeFilter {
+        /// A new `NumericRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
+        pub fn new(
+            column: ColumnIdentifier,
+            filter_id: impl Into<Val<String>>,
+            null_option: impl Into<Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                aggregation_function: None,
+                column: column.into(),
+                default_filter_control_configuration: None,
+                filter_id: filter_id.into(),
+                include_maximum: None,
+                include_minimum: None,
+                null_option: null_option.into(),
+                range_maximum: None,
+                range_minimum: None,
+                select_all_options: None,
+            }
+        }
+
+        setters! {
+            aggregation_function "AggregationFunction": Val<AggregationFunction>;
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+            include_maximum "IncludeMaximum": Val<bool>;
+            include_minimum "IncludeMinimum": Val<bool>;
+            range_maximum "RangeMaximum": Val<NumericRangeFilterValue>;
+            range_minimum "RangeMinimum": Val<NumericRangeFilterValue>;
+            select_all_options "SelectAllOptions": Val<NumericFilterSelectAllOptions>;
+        }
+    }
+
+    impl IntoValue for NumericRangeFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AggregationFunction", self.aggregation_function);
+            m.insert("Column".into(), self.column.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            put(&mut m, "IncludeMaximum", self.include_maximum);
+            put(&mut m, "IncludeMinimum", self.include_minimum);
+            m.insert("NullOption".into(), self.null_option.into_value());
+            put(&mut m, "RangeMaximum", self.range_maximum);
+            put(&mut m, "RangeMinimum", self.range_minimum);
+            put(&mut m, "SelectAllOptions", self.select_all_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(NumericRangeFilter);
 
     /// `NumericRangeFilterValue` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -48983,6 +36335,120 @@ pub mod shared {
         }
     }
 
+    /// `PanelConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PanelConfiguration {
+        /// CloudFormation: `BackgroundColor`.
+        pub background_color: Option<Val<String>>,
+
+        /// CloudFormation: `BackgroundVisibility`.
+        pub background_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `BorderColor`.
+        pub border_color: Option<Val<String>>,
+
+        /// CloudFormation: `BorderStyle`.
+        pub border_style: Option<Val<PanelBorderStyle>>,
+
+        /// String based length that is composed of value and unit in px
+        ///
+        /// CloudFormation: `BorderThickness`.
+        pub border_thickness: Option<Val<String>>,
+
+        /// CloudFormation: `BorderVisibility`.
+        pub border_visibility: Option<Val<Visibility>>,
+
+        /// String based length that is composed of value and unit in px
+        ///
+        /// CloudFormation: `GutterSpacing`.
+        pub gutter_spacing: Option<Val<String>>,
+
+        /// CloudFormation: `GutterVisibility`.
+        pub gutter_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<PanelTitleOptions>>,
+    }
+
+    impl PanelConfiguration {
+        /// A new `PanelConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            background_color "BackgroundColor": Val<String>;
+            background_visibility "BackgroundVisibility": Val<Visibility>;
+            border_color "BorderColor": Val<String>;
+            border_style "BorderStyle": Val<PanelBorderStyle>;
+            border_thickness "BorderThickness": Val<String>;
+            border_visibility "BorderVisibility": Val<Visibility>;
+            gutter_spacing "GutterSpacing": Val<String>;
+            gutter_visibility "GutterVisibility": Val<Visibility>;
+            title "Title": Val<PanelTitleOptions>;
+        }
+    }
+
+    impl IntoValue for PanelConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "BackgroundColor", self.background_color);
+            put(&mut m, "BackgroundVisibility", self.background_visibility);
+            put(&mut m, "BorderColor", self.border_color);
+            put(&mut m, "BorderStyle", self.border_style);
+            put(&mut m, "BorderThickness", self.border_thickness);
+            put(&mut m, "BorderVisibility", self.border_visibility);
+            put(&mut m, "GutterSpacing", self.gutter_spacing);
+            put(&mut m, "GutterVisibility", self.gutter_visibility);
+            put(&mut m, "Title", self.title);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PanelConfiguration);
+
+    /// `PanelTitleOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PanelTitleOptions {
+        /// CloudFormation: `FontConfiguration`.
+        pub font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `HorizontalTextAlignment`.
+        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+    }
+
+    impl PanelTitleOptions {
+        /// A new `PanelTitleOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            font_configuration "FontConfiguration": Val<FontConfiguration>;
+            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
+            visibility "Visibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for PanelTitleOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "FontConfiguration", self.font_configuration);
+            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
+            put(&mut m, "Visibility", self.visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PanelTitleOptions);
+
     cfn_enum! {
         PaperOrientation[2] {
             Portrait = "PORTRAIT",
@@ -49005,6 +36471,112 @@ pub mod shared {
             JisB5 = "JIS_B5",
         }
     }
+
+    /// `ParameterControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ParameterControl {
+        /// CloudFormation: `DateTimePicker`.
+        pub date_time_picker: Option<Val<ParameterDateTimePickerControl>>,
+
+        /// CloudFormation: `Dropdown`.
+        pub dropdown: Option<Val<ParameterDropDownControl>>,
+
+        /// CloudFormation: `List`.
+        pub list: Option<Val<ParameterListControl>>,
+
+        /// CloudFormation: `Slider`.
+        pub slider: Option<Val<ParameterSliderControl>>,
+
+        /// CloudFormation: `TextArea`.
+        pub text_area: Option<Val<ParameterTextAreaControl>>,
+
+        /// CloudFormation: `TextField`.
+        pub text_field: Option<Val<ParameterTextFieldControl>>,
+    }
+
+    impl ParameterControl {
+        /// A new `ParameterControl` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            date_time_picker "DateTimePicker": Val<ParameterDateTimePickerControl>;
+            dropdown "Dropdown": Val<ParameterDropDownControl>;
+            list "List": Val<ParameterListControl>;
+            slider "Slider": Val<ParameterSliderControl>;
+            text_area "TextArea": Val<ParameterTextAreaControl>;
+            text_field "TextField": Val<ParameterTextFieldControl>;
+        }
+    }
+
+    impl IntoValue for ParameterControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DateTimePicker", self.date_time_picker);
+            put(&mut m, "Dropdown", self.dropdown);
+            put(&mut m, "List", self.list);
+            put(&mut m, "Slider", self.slider);
+            put(&mut m, "TextArea", self.text_area);
+            put(&mut m, "TextField", self.text_field);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ParameterControl);
+
+    /// `ParameterDateTimePickerControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ParameterDateTimePickerControl {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<DateTimePickerControlDisplayOptions>>,
+
+        /// CloudFormation: `ParameterControlId` (required).
+        pub parameter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceParameterName` (required).
+        pub source_parameter_name: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl ParameterDateTimePickerControl {
+        /// A new `ParameterDateTimePickerControl` from its required properties (`ParameterControlId`,
+        /// `SourceParameterName`, `Title`).
+        pub fn new(
+            parameter_control_id: impl Into<Val<String>>,
+            source_parameter_name: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                display_options: None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<DateTimePickerControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for ParameterDateTimePickerControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
+            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ParameterDateTimePickerControl);
 
     /// `ParameterDeclaration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -49051,6 +36623,150 @@ pub mod shared {
 
     property_type!(ParameterDeclaration);
 
+    /// `ParameterDropDownControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ParameterDropDownControl {
+        /// CloudFormation: `CascadingControlConfiguration`.
+        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
+
+        /// CloudFormation: `CommitMode`.
+        pub commit_mode: Option<Val<CommitMode>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<DropDownControlDisplayOptions>>,
+
+        /// CloudFormation: `ParameterControlId` (required).
+        pub parameter_control_id: Val<String>,
+
+        /// CloudFormation: `SelectableValues`.
+        pub selectable_values: Option<Val<ParameterSelectableValues>>,
+
+        /// CloudFormation: `SourceParameterName` (required).
+        pub source_parameter_name: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlListType>>,
+    }
+
+    impl ParameterDropDownControl {
+        /// A new `ParameterDropDownControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
+        /// `Title`).
+        pub fn new(
+            parameter_control_id: impl Into<Val<String>>,
+            source_parameter_name: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: None,
+                commit_mode: None,
+                display_options: None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: None,
+            }
+        }
+
+        setters! {
+            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
+            commit_mode "CommitMode": Val<CommitMode>;
+            display_options "DisplayOptions": Val<DropDownControlDisplayOptions>;
+            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
+            r#type "Type": Val<SheetControlListType>;
+        }
+    }
+
+    impl IntoValue for ParameterDropDownControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
+            put(&mut m, "CommitMode", self.commit_mode);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
+            put(&mut m, "SelectableValues", self.selectable_values);
+            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ParameterDropDownControl);
+
+    /// `ParameterListControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ParameterListControl {
+        /// CloudFormation: `CascadingControlConfiguration`.
+        pub cascading_control_configuration: Option<Val<CascadingControlConfiguration>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<ListControlDisplayOptions>>,
+
+        /// CloudFormation: `ParameterControlId` (required).
+        pub parameter_control_id: Val<String>,
+
+        /// CloudFormation: `SelectableValues`.
+        pub selectable_values: Option<Val<ParameterSelectableValues>>,
+
+        /// CloudFormation: `SourceParameterName` (required).
+        pub source_parameter_name: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+
+        /// CloudFormation: `Type`.
+        pub r#type: Option<Val<SheetControlListType>>,
+    }
+
+    impl ParameterListControl {
+        /// A new `ParameterListControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
+        /// `Title`).
+        pub fn new(
+            parameter_control_id: impl Into<Val<String>>,
+            source_parameter_name: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                cascading_control_configuration: None,
+                display_options: None,
+                parameter_control_id: parameter_control_id.into(),
+                selectable_values: None,
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+                r#type: None,
+            }
+        }
+
+        setters! {
+            cascading_control_configuration "CascadingControlConfiguration": Val<CascadingControlConfiguration>;
+            display_options "DisplayOptions": Val<ListControlDisplayOptions>;
+            selectable_values "SelectableValues": Val<ParameterSelectableValues>;
+            r#type "Type": Val<SheetControlListType>;
+        }
+    }
+
+    impl IntoValue for ParameterListControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CascadingControlConfiguration", self.cascading_control_configuration);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
+            put(&mut m, "SelectableValues", self.selectable_values);
+            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            put(&mut m, "Type", self.r#type);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ParameterListControl);
+
     /// `ParameterSelectableValues` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct ParameterSelectableValues {
@@ -49085,6 +36801,183 @@ pub mod shared {
     }
 
     property_type!(ParameterSelectableValues);
+
+    /// `ParameterSliderControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ParameterSliderControl {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<SliderControlDisplayOptions>>,
+
+        /// CloudFormation: `MaximumValue` (required).
+        pub maximum_value: Val<f64>,
+
+        /// CloudFormation: `MinimumValue` (required).
+        pub minimum_value: Val<f64>,
+
+        /// CloudFormation: `ParameterControlId` (required).
+        pub parameter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceParameterName` (required).
+        pub source_parameter_name: Val<String>,
+
+        /// CloudFormation: `StepSize` (required).
+        pub step_size: Val<f64>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl ParameterSliderControl {
+        /// A new `ParameterSliderControl` from its required properties (`MaximumValue`, `MinimumValue`,
+        /// `ParameterControlId`, `SourceParameterName`, `StepSize`, `Title`).
+        pub fn new(
+            maximum_value: impl Into<Val<f64>>,
+            minimum_value: impl Into<Val<f64>>,
+            parameter_control_id: impl Into<Val<String>>,
+            source_parameter_name: impl Into<Val<String>>,
+            step_size: impl Into<Val<f64>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                display_options: None,
+                maximum_value: maximum_value.into(),
+                minimum_value: minimum_value.into(),
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                step_size: step_size.into(),
+                title: title.into(),
+            }
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<SliderControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for ParameterSliderControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("MaximumValue".into(), self.maximum_value.into_value());
+            m.insert("MinimumValue".into(), self.minimum_value.into_value());
+            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
+            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
+            m.insert("StepSize".into(), self.step_size.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ParameterSliderControl);
+
+    /// `ParameterTextAreaControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ParameterTextAreaControl {
+        /// CloudFormation: `Delimiter`.
+        pub delimiter: Option<Val<String>>,
+
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<TextAreaControlDisplayOptions>>,
+
+        /// CloudFormation: `ParameterControlId` (required).
+        pub parameter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceParameterName` (required).
+        pub source_parameter_name: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl ParameterTextAreaControl {
+        /// A new `ParameterTextAreaControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
+        /// `Title`).
+        pub fn new(
+            parameter_control_id: impl Into<Val<String>>,
+            source_parameter_name: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                delimiter: None,
+                display_options: None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+
+        setters! {
+            delimiter "Delimiter": Val<String>;
+            display_options "DisplayOptions": Val<TextAreaControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for ParameterTextAreaControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Delimiter", self.delimiter);
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
+            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ParameterTextAreaControl);
+
+    /// `ParameterTextFieldControl` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ParameterTextFieldControl {
+        /// CloudFormation: `DisplayOptions`.
+        pub display_options: Option<Val<TextFieldControlDisplayOptions>>,
+
+        /// CloudFormation: `ParameterControlId` (required).
+        pub parameter_control_id: Val<String>,
+
+        /// CloudFormation: `SourceParameterName` (required).
+        pub source_parameter_name: Val<String>,
+
+        /// CloudFormation: `Title` (required).
+        pub title: Val<String>,
+    }
+
+    impl ParameterTextFieldControl {
+        /// A new `ParameterTextFieldControl` from its required properties (`ParameterControlId`, `SourceParameterName`,
+        /// `Title`).
+        pub fn new(
+            parameter_control_id: impl Into<Val<String>>,
+            source_parameter_name: impl Into<Val<String>>,
+            title: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                display_options: None,
+                parameter_control_id: parameter_control_id.into(),
+                source_parameter_name: source_parameter_name.into(),
+                title: title.into(),
+            }
+        }
+
+        setters! {
+            display_options "DisplayOptions": Val<TextFieldControlDisplayOptions>;
+        }
+    }
+
+    impl IntoValue for ParameterTextFieldControl {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DisplayOptions", self.display_options);
+            m.insert("ParameterControlId".into(), self.parameter_control_id.into_value());
+            m.insert("SourceParameterName".into(), self.source_parameter_name.into_value());
+            m.insert("Title".into(), self.title.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ParameterTextFieldControl);
 
     cfn_enum! {
         ParameterValueType[2] {
@@ -49688,6 +37581,66 @@ pub mod shared {
         }
     }
 
+    /// `PivotTableConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PivotTableConfiguration {
+        /// CloudFormation: `FieldOptions`.
+        pub field_options: Option<Val<PivotTableFieldOptions>>,
+
+        /// CloudFormation: `FieldWells`.
+        pub field_wells: Option<Val<PivotTableFieldWells>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+
+        /// CloudFormation: `PaginatedReportOptions`.
+        pub paginated_report_options: Option<Val<PivotTablePaginatedReportOptions>>,
+
+        /// CloudFormation: `SortConfiguration`.
+        pub sort_configuration: Option<Val<PivotTableSortConfiguration>>,
+
+        /// CloudFormation: `TableOptions`.
+        pub table_options: Option<Val<PivotTableOptions>>,
+
+        /// CloudFormation: `TotalOptions`.
+        pub total_options: Option<Val<PivotTableTotalOptions>>,
+    }
+
+    impl PivotTableConfiguration {
+        /// A new `PivotTableConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            field_options "FieldOptions": Val<PivotTableFieldOptions>;
+            field_wells "FieldWells": Val<PivotTableFieldWells>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+            paginated_report_options "PaginatedReportOptions": Val<PivotTablePaginatedReportOptions>;
+            sort_configuration "SortConfiguration": Val<PivotTableSortConfiguration>;
+            table_options "TableOptions": Val<PivotTableOptions>;
+            total_options "TotalOptions": Val<PivotTableTotalOptions>;
+        }
+    }
+
+    impl IntoValue for PivotTableConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "FieldOptions", self.field_options);
+            put(&mut m, "FieldWells", self.field_wells);
+            put(&mut m, "Interactions", self.interactions);
+            put(&mut m, "PaginatedReportOptions", self.paginated_report_options);
+            put(&mut m, "SortConfiguration", self.sort_configuration);
+            put(&mut m, "TableOptions", self.table_options);
+            put(&mut m, "TotalOptions", self.total_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PivotTableConfiguration);
+
     /// `PivotTableDataPathOption` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct PivotTableDataPathOption {
@@ -49952,6 +37905,98 @@ pub mod shared {
         }
     }
 
+    /// `PivotTableOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PivotTableOptions {
+        /// CloudFormation: `CellStyle`.
+        pub cell_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `CollapsedRowDimensionsVisibility`.
+        pub collapsed_row_dimensions_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `ColumnHeaderStyle`.
+        pub column_header_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `ColumnNamesVisibility`.
+        pub column_names_visibility: Option<Val<Visibility>>,
+
+        /// String based length that is composed of value and unit in px
+        ///
+        /// CloudFormation: `DefaultCellWidth`.
+        pub default_cell_width: Option<Val<String>>,
+
+        /// CloudFormation: `MetricPlacement`.
+        pub metric_placement: Option<Val<PivotTableMetricPlacement>>,
+
+        /// CloudFormation: `RowAlternateColorOptions`.
+        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
+
+        /// CloudFormation: `RowFieldNamesStyle`.
+        pub row_field_names_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `RowHeaderStyle`.
+        pub row_header_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `RowsLabelOptions`.
+        pub rows_label_options: Option<Val<PivotTableRowsLabelOptions>>,
+
+        /// CloudFormation: `RowsLayout`.
+        pub rows_layout: Option<Val<PivotTableRowsLayout>>,
+
+        /// CloudFormation: `SingleMetricVisibility`.
+        pub single_metric_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `ToggleButtonsVisibility`.
+        pub toggle_buttons_visibility: Option<Val<Visibility>>,
+    }
+
+    impl PivotTableOptions {
+        /// A new `PivotTableOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            cell_style "CellStyle": Val<TableCellStyle>;
+            collapsed_row_dimensions_visibility "CollapsedRowDimensionsVisibility": Val<Visibility>;
+            column_header_style "ColumnHeaderStyle": Val<TableCellStyle>;
+            column_names_visibility "ColumnNamesVisibility": Val<Visibility>;
+            default_cell_width "DefaultCellWidth": Val<String>;
+            metric_placement "MetricPlacement": Val<PivotTableMetricPlacement>;
+            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
+            row_field_names_style "RowFieldNamesStyle": Val<TableCellStyle>;
+            row_header_style "RowHeaderStyle": Val<TableCellStyle>;
+            rows_label_options "RowsLabelOptions": Val<PivotTableRowsLabelOptions>;
+            rows_layout "RowsLayout": Val<PivotTableRowsLayout>;
+            single_metric_visibility "SingleMetricVisibility": Val<Visibility>;
+            toggle_buttons_visibility "ToggleButtonsVisibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for PivotTableOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CellStyle", self.cell_style);
+            put(&mut m, "CollapsedRowDimensionsVisibility", self.collapsed_row_dimensions_visibility);
+            put(&mut m, "ColumnHeaderStyle", self.column_header_style);
+            put(&mut m, "ColumnNamesVisibility", self.column_names_visibility);
+            put(&mut m, "DefaultCellWidth", self.default_cell_width);
+            put(&mut m, "MetricPlacement", self.metric_placement);
+            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
+            put(&mut m, "RowFieldNamesStyle", self.row_field_names_style);
+            put(&mut m, "RowHeaderStyle", self.row_header_style);
+            put(&mut m, "RowsLabelOptions", self.rows_label_options);
+            put(&mut m, "RowsLayout", self.rows_layout);
+            put(&mut m, "SingleMetricVisibility", self.single_metric_visibility);
+            put(&mut m, "ToggleButtonsVisibility", self.toggle_buttons_visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PivotTableOptions);
+
     /// `PivotTablePaginatedReportOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct PivotTablePaginatedReportOptions {
@@ -50106,6 +38151,182 @@ pub mod shared {
             Last = "LAST",
         }
     }
+
+    /// `PivotTableTotalOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PivotTableTotalOptions {
+        /// CloudFormation: `ColumnSubtotalOptions`.
+        pub column_subtotal_options: Option<Val<SubtotalOptions>>,
+
+        /// CloudFormation: `ColumnTotalOptions`.
+        pub column_total_options: Option<Val<PivotTotalOptions>>,
+
+        /// CloudFormation: `RowSubtotalOptions`.
+        pub row_subtotal_options: Option<Val<SubtotalOptions>>,
+
+        /// CloudFormation: `RowTotalOptions`.
+        pub row_total_options: Option<Val<PivotTotalOptions>>,
+    }
+
+    impl PivotTableTotalOptions {
+        /// A new `PivotTableTotalOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            column_subtotal_options "ColumnSubtotalOptions": Val<SubtotalOptions>;
+            column_total_options "ColumnTotalOptions": Val<PivotTotalOptions>;
+            row_subtotal_options "RowSubtotalOptions": Val<SubtotalOptions>;
+            row_total_options "RowTotalOptions": Val<PivotTotalOptions>;
+        }
+    }
+
+    impl IntoValue for PivotTableTotalOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ColumnSubtotalOptions", self.column_subtotal_options);
+            put(&mut m, "ColumnTotalOptions", self.column_total_options);
+            put(&mut m, "RowSubtotalOptions", self.row_subtotal_options);
+            put(&mut m, "RowTotalOptions", self.row_total_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PivotTableTotalOptions);
+
+    /// `PivotTableVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct PivotTableVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<PivotTableConfiguration>>,
+
+        /// CloudFormation: `ConditionalFormatting`.
+        pub conditional_formatting: Option<Val<PivotTableConditionalFormatting>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl PivotTableVisual {
+        /// A new `PivotTableVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                conditional_formatting: None,
+                subtitle: None,
+                title: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<PivotTableConfiguration>;
+            conditional_formatting "ConditionalFormatting": Val<PivotTableConditionalFormatting>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for PivotTableVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PivotTableVisual);
+
+    /// `PivotTotalOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PivotTotalOptions {
+        /// CloudFormation: `CustomLabel`.
+        pub custom_label: Option<Val<String>>,
+
+        /// CloudFormation: `MetricHeaderCellStyle`.
+        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `Placement`.
+        pub placement: Option<Val<TableTotalsPlacement>>,
+
+        /// CloudFormation: `ScrollStatus`.
+        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
+
+        /// CloudFormation: `TotalAggregationOptions`.
+        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
+
+        /// CloudFormation: `TotalCellStyle`.
+        pub total_cell_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `TotalsVisibility`.
+        pub totals_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `ValueCellStyle`.
+        pub value_cell_style: Option<Val<TableCellStyle>>,
+    }
+
+    impl PivotTotalOptions {
+        /// A new `PivotTotalOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            custom_label "CustomLabel": Val<String>;
+            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
+            placement "Placement": Val<TableTotalsPlacement>;
+            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
+            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
+            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
+            totals_visibility "TotalsVisibility": Val<Visibility>;
+            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
+        }
+    }
+
+    impl IntoValue for PivotTotalOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CustomLabel", self.custom_label);
+            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
+            put(&mut m, "Placement", self.placement);
+            put(&mut m, "ScrollStatus", self.scroll_status);
+            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
+            put(&mut m, "TotalCellStyle", self.total_cell_style);
+            put(&mut m, "TotalsVisibility", self.totals_visibility);
+            put(&mut m, "ValueCellStyle", self.value_cell_style);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PivotTotalOptions);
 
     /// `PluginVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -50418,6 +38639,43 @@ pub mod shared {
 
     property_type!(PluginVisualTableQuerySort);
 
+    /// `PredefinedHierarchy` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct PredefinedHierarchy {
+        /// CloudFormation: `Columns` (required).
+        pub columns: Val<Vec<ColumnIdentifier>>,
+
+        /// CloudFormation: `DrillDownFilters`.
+        pub drill_down_filters: Option<Val<Vec<DrillDownFilter>>>,
+
+        /// CloudFormation: `HierarchyId` (required).
+        pub hierarchy_id: Val<String>,
+    }
+
+    impl PredefinedHierarchy {
+        /// A new `PredefinedHierarchy` from its required properties (`Columns`, `HierarchyId`).
+        pub fn new(columns: impl Into<Val<Vec<ColumnIdentifier>>>, hierarchy_id: impl Into<Val<String>>) -> Self {
+            Self { columns: columns.into(), drill_down_filters: None, hierarchy_id: hierarchy_id.into() }
+        }
+
+        setters! {
+            drill_down_filters "DrillDownFilters": Val<Vec<DrillDownFilter>>;
+        }
+    }
+
+    impl IntoValue for PredefinedHierarchy {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Columns".into(), self.columns.into_value());
+            put(&mut m, "DrillDownFilters", self.drill_down_filters);
+            m.insert("HierarchyId".into(), self.hierarchy_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(PredefinedHierarchy);
+
     cfn_enum! {
         PrimaryValueDisplayType[3] {
             Hidden = "HIDDEN",
@@ -50571,6 +38829,111 @@ pub mod shared {
         }
     }
 
+    /// `RadarChartConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct RadarChartConfiguration {
+        /// CloudFormation: `AlternateBandColorsVisibility`.
+        pub alternate_band_colors_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `AlternateBandEvenColor`.
+        pub alternate_band_even_color: Option<Val<String>>,
+
+        /// CloudFormation: `AlternateBandOddColor`.
+        pub alternate_band_odd_color: Option<Val<String>>,
+
+        /// CloudFormation: `AxesRangeScale`.
+        pub axes_range_scale: Option<Val<RadarChartAxesRangeScale>>,
+
+        /// CloudFormation: `BaseSeriesSettings`.
+        pub base_series_settings: Option<Val<RadarChartSeriesSettings>>,
+
+        /// CloudFormation: `CategoryAxis`.
+        pub category_axis: Option<Val<AxisDisplayOptions>>,
+
+        /// CloudFormation: `CategoryLabelOptions`.
+        pub category_label_options: Option<Val<ChartAxisLabelOptions>>,
+
+        /// CloudFormation: `ColorAxis`.
+        pub color_axis: Option<Val<AxisDisplayOptions>>,
+
+        /// CloudFormation: `ColorLabelOptions`.
+        pub color_label_options: Option<Val<ChartAxisLabelOptions>>,
+
+        /// CloudFormation: `FieldWells`.
+        pub field_wells: Option<Val<RadarChartFieldWells>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+
+        /// CloudFormation: `Legend`.
+        pub legend: Option<Val<LegendOptions>>,
+
+        /// CloudFormation: `Shape`.
+        pub shape: Option<Val<RadarChartShape>>,
+
+        /// CloudFormation: `SortConfiguration`.
+        pub sort_configuration: Option<Val<RadarChartSortConfiguration>>,
+
+        /// CloudFormation: `StartAngle`.
+        pub start_angle: Option<Val<f64>>,
+
+        /// CloudFormation: `VisualPalette`.
+        pub visual_palette: Option<Val<VisualPalette>>,
+    }
+
+    impl RadarChartConfiguration {
+        /// A new `RadarChartConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            alternate_band_colors_visibility "AlternateBandColorsVisibility": Val<Visibility>;
+            alternate_band_even_color "AlternateBandEvenColor": Val<String>;
+            alternate_band_odd_color "AlternateBandOddColor": Val<String>;
+            axes_range_scale "AxesRangeScale": Val<RadarChartAxesRangeScale>;
+            base_series_settings "BaseSeriesSettings": Val<RadarChartSeriesSettings>;
+            category_axis "CategoryAxis": Val<AxisDisplayOptions>;
+            category_label_options "CategoryLabelOptions": Val<ChartAxisLabelOptions>;
+            color_axis "ColorAxis": Val<AxisDisplayOptions>;
+            color_label_options "ColorLabelOptions": Val<ChartAxisLabelOptions>;
+            field_wells "FieldWells": Val<RadarChartFieldWells>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+            legend "Legend": Val<LegendOptions>;
+            shape "Shape": Val<RadarChartShape>;
+            sort_configuration "SortConfiguration": Val<RadarChartSortConfiguration>;
+            start_angle "StartAngle": Val<f64>;
+            visual_palette "VisualPalette": Val<VisualPalette>;
+        }
+    }
+
+    impl IntoValue for RadarChartConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "AlternateBandColorsVisibility", self.alternate_band_colors_visibility);
+            put(&mut m, "AlternateBandEvenColor", self.alternate_band_even_color);
+            put(&mut m, "AlternateBandOddColor", self.alternate_band_odd_color);
+            put(&mut m, "AxesRangeScale", self.axes_range_scale);
+            put(&mut m, "BaseSeriesSettings", self.base_series_settings);
+            put(&mut m, "CategoryAxis", self.category_axis);
+            put(&mut m, "CategoryLabelOptions", self.category_label_options);
+            put(&mut m, "ColorAxis", self.color_axis);
+            put(&mut m, "ColorLabelOptions", self.color_label_options);
+            put(&mut m, "FieldWells", self.field_wells);
+            put(&mut m, "Interactions", self.interactions);
+            put(&mut m, "Legend", self.legend);
+            put(&mut m, "Shape", self.shape);
+            put(&mut m, "SortConfiguration", self.sort_configuration);
+            put(&mut m, "StartAngle", self.start_angle);
+            put(&mut m, "VisualPalette", self.visual_palette);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(RadarChartConfiguration);
+
     /// `RadarChartFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct RadarChartFieldWells {
@@ -50683,6 +39046,72 @@ pub mod shared {
 
     property_type!(RadarChartSortConfiguration);
 
+    /// `RadarChartVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct RadarChartVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<RadarChartConfiguration>>,
+
+        /// CloudFormation: `ColumnHierarchies`.
+        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl RadarChartVisual {
+        /// A new `RadarChartVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                column_hierarchies: None,
+                subtitle: None,
+                title: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<RadarChartConfiguration>;
+            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for RadarChartVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(RadarChartVisual);
+
     /// `RangeEndsLabelType` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct RangeEndsLabelType {
@@ -50712,6 +39141,54 @@ pub mod shared {
     }
 
     property_type!(RangeEndsLabelType);
+
+    /// `ReferenceLine` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct ReferenceLine {
+        /// CloudFormation: `DataConfiguration` (required).
+        pub data_configuration: Val<ReferenceLineDataConfiguration>,
+
+        /// CloudFormation: `LabelConfiguration`.
+        pub label_configuration: Option<Val<ReferenceLineLabelConfiguration>>,
+
+        /// CloudFormation: `Status`.
+        pub status: Option<Val<WidgetStatus>>,
+
+        /// CloudFormation: `StyleConfiguration`.
+        pub style_configuration: Option<Val<ReferenceLineStyleConfiguration>>,
+    }
+
+    impl ReferenceLine {
+        /// A new `ReferenceLine` from its required properties (`DataConfiguration`).
+        pub fn new(data_configuration: ReferenceLineDataConfiguration) -> Self {
+            Self {
+                data_configuration: data_configuration.into(),
+                label_configuration: None,
+                status: None,
+                style_configuration: None,
+            }
+        }
+
+        setters! {
+            label_configuration "LabelConfiguration": Val<ReferenceLineLabelConfiguration>;
+            status "Status": Val<WidgetStatus>;
+            style_configuration "StyleConfiguration": Val<ReferenceLineStyleConfiguration>;
+        }
+    }
+
+    impl IntoValue for ReferenceLine {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("DataConfiguration".into(), self.data_configuration.into_value());
+            put(&mut m, "LabelConfiguration", self.label_configuration);
+            put(&mut m, "Status", self.status);
+            put(&mut m, "StyleConfiguration", self.style_configuration);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ReferenceLine);
 
     /// `ReferenceLineCustomLabelConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -50819,6 +39296,61 @@ pub mod shared {
     }
 
     property_type!(ReferenceLineDynamicDataConfiguration);
+
+    /// `ReferenceLineLabelConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ReferenceLineLabelConfiguration {
+        /// CloudFormation: `CustomLabelConfiguration`.
+        pub custom_label_configuration: Option<Val<ReferenceLineCustomLabelConfiguration>>,
+
+        /// CloudFormation: `FontColor`.
+        pub font_color: Option<Val<String>>,
+
+        /// CloudFormation: `FontConfiguration`.
+        pub font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `HorizontalPosition`.
+        pub horizontal_position: Option<Val<ReferenceLineLabelHorizontalPosition>>,
+
+        /// CloudFormation: `ValueLabelConfiguration`.
+        pub value_label_configuration: Option<Val<ReferenceLineValueLabelConfiguration>>,
+
+        /// CloudFormation: `VerticalPosition`.
+        pub vertical_position: Option<Val<ReferenceLineLabelVerticalPosition>>,
+    }
+
+    impl ReferenceLineLabelConfiguration {
+        /// A new `ReferenceLineLabelConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            custom_label_configuration "CustomLabelConfiguration": Val<ReferenceLineCustomLabelConfiguration>;
+            font_color "FontColor": Val<String>;
+            font_configuration "FontConfiguration": Val<FontConfiguration>;
+            horizontal_position "HorizontalPosition": Val<ReferenceLineLabelHorizontalPosition>;
+            value_label_configuration "ValueLabelConfiguration": Val<ReferenceLineValueLabelConfiguration>;
+            vertical_position "VerticalPosition": Val<ReferenceLineLabelVerticalPosition>;
+        }
+    }
+
+    impl IntoValue for ReferenceLineLabelConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CustomLabelConfiguration", self.custom_label_configuration);
+            put(&mut m, "FontColor", self.font_color);
+            put(&mut m, "FontConfiguration", self.font_configuration);
+            put(&mut m, "HorizontalPosition", self.horizontal_position);
+            put(&mut m, "ValueLabelConfiguration", self.value_label_configuration);
+            put(&mut m, "VerticalPosition", self.vertical_position);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ReferenceLineLabelConfiguration);
 
     cfn_enum! {
         ReferenceLineLabelHorizontalPosition[3] {
@@ -50952,6 +39484,46 @@ pub mod shared {
         }
     }
 
+    /// `RelativeDateTimeControlDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct RelativeDateTimeControlDisplayOptions {
+        /// CloudFormation: `DateTimeFormat`.
+        pub date_time_format: Option<Val<String>>,
+
+        /// CloudFormation: `InfoIconLabelOptions`.
+        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
+
+        /// CloudFormation: `TitleOptions`.
+        pub title_options: Option<Val<LabelOptions>>,
+    }
+
+    impl RelativeDateTimeControlDisplayOptions {
+        /// A new `RelativeDateTimeControlDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            date_time_format "DateTimeFormat": Val<String>;
+            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
+            title_options "TitleOptions": Val<LabelOptions>;
+        }
+    }
+
+    impl IntoValue for RelativeDateTimeControlDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DateTimeFormat", self.date_time_format);
+            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
+            put(&mut m, "TitleOptions", self.title_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(RelativeDateTimeControlDisplayOptions);
+
     cfn_enum! {
         RelativeDateType[5] {
             Previous = "PREVIOUS",
@@ -50961,6 +39533,99 @@ pub mod shared {
             Next = "NEXT",
         }
     }
+
+    /// `RelativeDatesFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct RelativeDatesFilter {
+        /// CloudFormation: `AnchorDateConfiguration` (required).
+        pub anchor_date_configuration: Val<AnchorDateConfiguration>,
+
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+
+        /// CloudFormation: `ExcludePeriodConfiguration`.
+        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+
+        /// CloudFormation: `MinimumGranularity`.
+        pub minimum_granularity: Option<Val<TimeGranularity>>,
+
+        /// CloudFormation: `NullOption` (required).
+        pub null_option: Val<FilterNullOption>,
+
+        /// CloudFormation: `ParameterName`.
+        pub parameter_name: Option<Val<String>>,
+
+        /// CloudFormation: `RelativeDateType` (required).
+        pub relative_date_type: Val<RelativeDateType>,
+
+        /// CloudFormation: `RelativeDateValue`.
+        pub relative_date_value: Option<Val<f64>>,
+
+        /// CloudFormation: `TimeGranularity` (required).
+        pub time_granularity: Val<TimeGranularity>,
+    }
+
+    impl RelativeDatesFilter {
+        /// A new `RelativeDatesFilter` from its required properties (`AnchorDateConfiguration`, `Column`, `FilterId`,
+        /// `NullOption`, `RelativeDateType`, `TimeGranularity`).
+        pub fn new(
+            anchor_date_configuration: AnchorDateConfiguration,
+            column: ColumnIdentifier,
+            filter_id: impl Into<Val<String>>,
+            null_option: impl Into<Val<FilterNullOption>>,
+            relative_date_type: impl Into<Val<RelativeDateType>>,
+            time_granularity: impl Into<Val<TimeGranularity>>,
+        ) -> Self {
+            Self {
+                anchor_date_configuration: anchor_date_configuration.into(),
+                column: column.into(),
+                default_filter_control_configuration: None,
+                exclude_period_configuration: None,
+                filter_id: filter_id.into(),
+                minimum_granularity: None,
+                null_option: null_option.into(),
+                parameter_name: None,
+                relative_date_type: relative_date_type.into(),
+                relative_date_value: None,
+                time_granularity: time_granularity.into(),
+            }
+        }
+
+        setters! {
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
+            minimum_granularity "MinimumGranularity": Val<TimeGranularity>;
+            parameter_name "ParameterName": Val<String>;
+            relative_date_value "RelativeDateValue": Val<f64>;
+        }
+    }
+
+    impl IntoValue for RelativeDatesFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("AnchorDateConfiguration".into(), self.anchor_date_configuration.into_value());
+            m.insert("Column".into(), self.column.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            put(&mut m, "MinimumGranularity", self.minimum_granularity);
+            m.insert("NullOption".into(), self.null_option.into_value());
+            put(&mut m, "ParameterName", self.parameter_name);
+            m.insert("RelativeDateType".into(), self.relative_date_type.into_value());
+            put(&mut m, "RelativeDateValue", self.relative_date_value);
+            m.insert("TimeGranularity".into(), self.time_granularity.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(RelativeDatesFilter);
 
     cfn_enum! {
         RelativeFontSize[5] {
@@ -50978,6 +39643,69 @@ pub mod shared {
             Responsive = "RESPONSIVE",
         }
     }
+
+    /// &lt;p&gt;Permission for the resource.&lt;/p&gt;
+    #[derive(Debug, Clone)]
+    pub struct ResourcePermission {
+        /// &lt;p&gt;The IAM action to grant or revoke permissions on.&lt;/p&gt;
+        ///
+        /// CloudFormation: `Actions` (required).
+        pub actions: Val<Vec<String>>,
+
+        /// &lt;p&gt;The Amazon Resource Name (ARN) of the principal. This can be one of the
+        ///
+        /// following:&lt;/p&gt;
+        ///
+        /// &lt;ul&gt;
+        ///
+        /// &lt;li&gt;
+        ///
+        /// &lt;p&gt;The ARN of an Amazon Quick user or group associated with a data source or dataset. (This is
+        /// common.)&lt;/p&gt;
+        ///
+        /// &lt;/li&gt;
+        ///
+        /// &lt;li&gt;
+        ///
+        /// &lt;p&gt;The ARN of an Amazon Quick user, group, or namespace associated with an analysis, dashboard, template,
+        /// or theme. (This is common.)&lt;/p&gt;
+        ///
+        /// &lt;/li&gt;
+        ///
+        /// &lt;li&gt;
+        ///
+        /// &lt;p&gt;The ARN of an Amazon Web Services account root: This is an IAM ARN rather than a QuickSight
+        ///
+        /// ARN. Use this option only to share resources (templates) across Amazon Web Services accounts.
+        ///
+        /// (This is less common.) &lt;/p&gt;
+        ///
+        /// &lt;/li&gt;
+        ///
+        /// &lt;/ul&gt;
+        ///
+        /// CloudFormation: `Principal` (required).
+        pub principal: Val<String>,
+    }
+
+    impl ResourcePermission {
+        /// A new `ResourcePermission` from its required properties (`Actions`, `Principal`).
+        pub fn new(actions: impl Into<Val<Vec<String>>>, principal: impl Into<Val<String>>) -> Self {
+            Self { actions: actions.into(), principal: principal.into() }
+        }
+    }
+
+    impl IntoValue for ResourcePermission {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Actions".into(), self.actions.into_value());
+            m.insert("Principal".into(), self.principal.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(ResourcePermission);
 
     /// `RollingDateConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -51127,6 +39855,51 @@ pub mod shared {
 
     property_type!(SankeyDiagramAggregatedFieldWells);
 
+    /// `SankeyDiagramChartConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct SankeyDiagramChartConfiguration {
+        /// CloudFormation: `DataLabels`.
+        pub data_labels: Option<Val<DataLabelOptions>>,
+
+        /// CloudFormation: `FieldWells`.
+        pub field_wells: Option<Val<SankeyDiagramFieldWells>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+
+        /// CloudFormation: `SortConfiguration`.
+        pub sort_configuration: Option<Val<SankeyDiagramSortConfiguration>>,
+    }
+
+    impl SankeyDiagramChartConfiguration {
+        /// A new `SankeyDiagramChartConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            data_labels "DataLabels": Val<DataLabelOptions>;
+            field_wells "FieldWells": Val<SankeyDiagramFieldWells>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+            sort_configuration "SortConfiguration": Val<SankeyDiagramSortConfiguration>;
+        }
+    }
+
+    impl IntoValue for SankeyDiagramChartConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "DataLabels", self.data_labels);
+            put(&mut m, "FieldWells", self.field_wells);
+            put(&mut m, "Interactions", self.interactions);
+            put(&mut m, "SortConfiguration", self.sort_configuration);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SankeyDiagramChartConfiguration);
+
     /// `SankeyDiagramFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct SankeyDiagramFieldWells {
@@ -51196,6 +39969,66 @@ pub mod shared {
     }
 
     property_type!(SankeyDiagramSortConfiguration);
+
+    /// `SankeyDiagramVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct SankeyDiagramVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<SankeyDiagramChartConfiguration>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl SankeyDiagramVisual {
+        /// A new `SankeyDiagramVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                subtitle: None,
+                title: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<SankeyDiagramChartConfiguration>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for SankeyDiagramVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SankeyDiagramVisual);
 
     /// `ScatterPlotCategoricallyAggregatedFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -51647,6 +40480,14 @@ pub mod shared {
     }
 
     property_type!(SelectedSheetsFilterScopeConfiguration);
+
+    cfn_enum! {
+        SelectedTooltipType[3] {
+            Basic = "BASIC",
+            Detailed = "DETAILED",
+            Sheet = "SHEET",
+        }
+    }
 
     /// `SeriesItem` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -52352,6 +41193,41 @@ pub mod shared {
 
     property_type!(SingleAxisOptions);
 
+    /// `SliderControlDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct SliderControlDisplayOptions {
+        /// CloudFormation: `InfoIconLabelOptions`.
+        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
+
+        /// CloudFormation: `TitleOptions`.
+        pub title_options: Option<Val<LabelOptions>>,
+    }
+
+    impl SliderControlDisplayOptions {
+        /// A new `SliderControlDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
+            title_options "TitleOptions": Val<LabelOptions>;
+        }
+    }
+
+    impl IntoValue for SliderControlDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
+            put(&mut m, "TitleOptions", self.title_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SliderControlDisplayOptions);
+
     cfn_enum! {
         SmallMultiplesAxisPlacement[2] {
             Outside = "OUTSIDE",
@@ -52400,6 +41276,56 @@ pub mod shared {
             Independent = "INDEPENDENT",
         }
     }
+
+    /// `SmallMultiplesOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct SmallMultiplesOptions {
+        /// CloudFormation: `MaxVisibleColumns`.
+        pub max_visible_columns: Option<Val<f64>>,
+
+        /// CloudFormation: `MaxVisibleRows`.
+        pub max_visible_rows: Option<Val<f64>>,
+
+        /// CloudFormation: `PanelConfiguration`.
+        pub panel_configuration: Option<Val<PanelConfiguration>>,
+
+        /// CloudFormation: `XAxis`.
+        pub x_axis: Option<Val<SmallMultiplesAxisProperties>>,
+
+        /// CloudFormation: `YAxis`.
+        pub y_axis: Option<Val<SmallMultiplesAxisProperties>>,
+    }
+
+    impl SmallMultiplesOptions {
+        /// A new `SmallMultiplesOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            max_visible_columns "MaxVisibleColumns": Val<f64>;
+            max_visible_rows "MaxVisibleRows": Val<f64>;
+            panel_configuration "PanelConfiguration": Val<PanelConfiguration>;
+            x_axis "XAxis": Val<SmallMultiplesAxisProperties>;
+            y_axis "YAxis": Val<SmallMultiplesAxisProperties>;
+        }
+    }
+
+    impl IntoValue for SmallMultiplesOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "MaxVisibleColumns", self.max_visible_columns);
+            put(&mut m, "MaxVisibleRows", self.max_visible_rows);
+            put(&mut m, "PanelConfiguration", self.panel_configuration);
+            put(&mut m, "XAxis", self.x_axis);
+            put(&mut m, "YAxis", self.y_axis);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SmallMultiplesOptions);
 
     cfn_enum! {
         SortDirection[2] {
@@ -52924,6 +41850,71 @@ pub mod shared {
         }
     }
 
+    /// `SubtotalOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct SubtotalOptions {
+        /// CloudFormation: `CustomLabel`.
+        pub custom_label: Option<Val<String>>,
+
+        /// CloudFormation: `FieldLevel`.
+        pub field_level: Option<Val<PivotTableSubtotalLevel>>,
+
+        /// CloudFormation: `FieldLevelOptions`.
+        pub field_level_options: Option<Val<Vec<PivotTableFieldSubtotalOptions>>>,
+
+        /// CloudFormation: `MetricHeaderCellStyle`.
+        pub metric_header_cell_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `StyleTargets`.
+        pub style_targets: Option<Val<Vec<TableStyleTarget>>>,
+
+        /// CloudFormation: `TotalCellStyle`.
+        pub total_cell_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `TotalsVisibility`.
+        pub totals_visibility: Option<Val<Visibility>>,
+
+        /// CloudFormation: `ValueCellStyle`.
+        pub value_cell_style: Option<Val<TableCellStyle>>,
+    }
+
+    impl SubtotalOptions {
+        /// A new `SubtotalOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            custom_label "CustomLabel": Val<String>;
+            field_level "FieldLevel": Val<PivotTableSubtotalLevel>;
+            field_level_options "FieldLevelOptions": Val<Vec<PivotTableFieldSubtotalOptions>>;
+            metric_header_cell_style "MetricHeaderCellStyle": Val<TableCellStyle>;
+            style_targets "StyleTargets": Val<Vec<TableStyleTarget>>;
+            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
+            totals_visibility "TotalsVisibility": Val<Visibility>;
+            value_cell_style "ValueCellStyle": Val<TableCellStyle>;
+        }
+    }
+
+    impl IntoValue for SubtotalOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CustomLabel", self.custom_label);
+            put(&mut m, "FieldLevel", self.field_level);
+            put(&mut m, "FieldLevelOptions", self.field_level_options);
+            put(&mut m, "MetricHeaderCellStyle", self.metric_header_cell_style);
+            put(&mut m, "StyleTargets", self.style_targets);
+            put(&mut m, "TotalCellStyle", self.total_cell_style);
+            put(&mut m, "TotalsVisibility", self.totals_visibility);
+            put(&mut m, "ValueCellStyle", self.value_cell_style);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(SubtotalOptions);
+
     /// `TableAggregatedFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct TableAggregatedFieldWells {
@@ -53077,6 +42068,71 @@ pub mod shared {
 
     property_type!(TableCellImageSizingConfiguration);
 
+    /// `TableCellStyle` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TableCellStyle {
+        /// CloudFormation: `BackgroundColor`.
+        pub background_color: Option<Val<String>>,
+
+        /// CloudFormation: `Border`.
+        pub border: Option<Val<GlobalTableBorderOptions>>,
+
+        /// CloudFormation: `FontConfiguration`.
+        pub font_configuration: Option<Val<FontConfiguration>>,
+
+        /// CloudFormation: `Height`.
+        pub height: Option<Val<f64>>,
+
+        /// CloudFormation: `HorizontalTextAlignment`.
+        pub horizontal_text_alignment: Option<Val<HorizontalTextAlignment>>,
+
+        /// CloudFormation: `TextWrap`.
+        pub text_wrap: Option<Val<TextWrap>>,
+
+        /// CloudFormation: `VerticalTextAlignment`.
+        pub vertical_text_alignment: Option<Val<VerticalTextAlignment>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+    }
+
+    impl TableCellStyle {
+        /// A new `TableCellStyle` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            background_color "BackgroundColor": Val<String>;
+            border "Border": Val<GlobalTableBorderOptions>;
+            font_configuration "FontConfiguration": Val<FontConfiguration>;
+            height "Height": Val<f64>;
+            horizontal_text_alignment "HorizontalTextAlignment": Val<HorizontalTextAlignment>;
+            text_wrap "TextWrap": Val<TextWrap>;
+            vertical_text_alignment "VerticalTextAlignment": Val<VerticalTextAlignment>;
+            visibility "Visibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for TableCellStyle {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "BackgroundColor", self.background_color);
+            put(&mut m, "Border", self.border);
+            put(&mut m, "FontConfiguration", self.font_configuration);
+            put(&mut m, "Height", self.height);
+            put(&mut m, "HorizontalTextAlignment", self.horizontal_text_alignment);
+            put(&mut m, "TextWrap", self.text_wrap);
+            put(&mut m, "VerticalTextAlignment", self.vertical_text_alignment);
+            put(&mut m, "Visibility", self.visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableCellStyle);
+
     /// `TableConditionalFormatting` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct TableConditionalFormatting {
@@ -53142,6 +42198,71 @@ pub mod shared {
 
     property_type!(TableConditionalFormattingOption);
 
+    /// `TableConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TableConfiguration {
+        /// CloudFormation: `FieldOptions`.
+        pub field_options: Option<Val<TableFieldOptions>>,
+
+        /// CloudFormation: `FieldWells`.
+        pub field_wells: Option<Val<TableFieldWells>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+
+        /// CloudFormation: `PaginatedReportOptions`.
+        pub paginated_report_options: Option<Val<TablePaginatedReportOptions>>,
+
+        /// CloudFormation: `SortConfiguration`.
+        pub sort_configuration: Option<Val<TableSortConfiguration>>,
+
+        /// CloudFormation: `TableInlineVisualizations`.
+        pub table_inline_visualizations: Option<Val<Vec<TableInlineVisualization>>>,
+
+        /// CloudFormation: `TableOptions`.
+        pub table_options: Option<Val<TableOptions>>,
+
+        /// CloudFormation: `TotalOptions`.
+        pub total_options: Option<Val<TotalOptions>>,
+    }
+
+    impl TableConfiguration {
+        /// A new `TableConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            field_options "FieldOptions": Val<TableFieldOptions>;
+            field_wells "FieldWells": Val<TableFieldWells>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+            paginated_report_options "PaginatedReportOptions": Val<TablePaginatedReportOptions>;
+            sort_configuration "SortConfiguration": Val<TableSortConfiguration>;
+            table_inline_visualizations "TableInlineVisualizations": Val<Vec<TableInlineVisualization>>;
+            table_options "TableOptions": Val<TableOptions>;
+            total_options "TotalOptions": Val<TotalOptions>;
+        }
+    }
+
+    impl IntoValue for TableConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "FieldOptions", self.field_options);
+            put(&mut m, "FieldWells", self.field_wells);
+            put(&mut m, "Interactions", self.interactions);
+            put(&mut m, "PaginatedReportOptions", self.paginated_report_options);
+            put(&mut m, "SortConfiguration", self.sort_configuration);
+            put(&mut m, "TableInlineVisualizations", self.table_inline_visualizations);
+            put(&mut m, "TableOptions", self.table_options);
+            put(&mut m, "TotalOptions", self.total_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableConfiguration);
+
     /// `TableFieldCustomIconContent` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct TableFieldCustomIconContent {
@@ -53171,6 +42292,39 @@ pub mod shared {
     }
 
     property_type!(TableFieldCustomIconContent);
+
+    /// `TableFieldCustomTextContent` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct TableFieldCustomTextContent {
+        /// CloudFormation: `FontConfiguration` (required).
+        pub font_configuration: Val<FontConfiguration>,
+
+        /// CloudFormation: `Value`.
+        pub value: Option<Val<String>>,
+    }
+
+    impl TableFieldCustomTextContent {
+        /// A new `TableFieldCustomTextContent` from its required properties (`FontConfiguration`).
+        pub fn new(font_configuration: FontConfiguration) -> Self {
+            Self { font_configuration: font_configuration.into(), value: None }
+        }
+
+        setters! {
+            value "Value": Val<String>;
+        }
+    }
+
+    impl IntoValue for TableFieldCustomTextContent {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("FontConfiguration".into(), self.font_configuration.into_value());
+            put(&mut m, "Value", self.value);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableFieldCustomTextContent);
 
     cfn_enum! {
         TableFieldIconSetType[1] {
@@ -53207,6 +42361,203 @@ pub mod shared {
     }
 
     property_type!(TableFieldImageConfiguration);
+
+    /// `TableFieldLinkConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct TableFieldLinkConfiguration {
+        /// CloudFormation: `Content` (required).
+        pub content: Val<TableFieldLinkContentConfiguration>,
+
+        /// CloudFormation: `Target` (required).
+        pub target: Val<URLTargetConfiguration>,
+    }
+
+    impl TableFieldLinkConfiguration {
+        /// A new `TableFieldLinkConfiguration` from its required properties (`Content`, `Target`).
+        pub fn new(
+            content: TableFieldLinkContentConfiguration,
+            target: impl Into<Val<URLTargetConfiguration>>,
+        ) -> Self {
+            Self { content: content.into(), target: target.into() }
+        }
+    }
+
+    impl IntoValue for TableFieldLinkConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Content".into(), self.content.into_value());
+            m.insert("Target".into(), self.target.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableFieldLinkConfiguration);
+
+    /// `TableFieldLinkContentConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TableFieldLinkContentConfiguration {
+        /// CloudFormation: `CustomIconContent`.
+        pub custom_icon_content: Option<Val<TableFieldCustomIconContent>>,
+
+        /// CloudFormation: `CustomTextContent`.
+        pub custom_text_content: Option<Val<TableFieldCustomTextContent>>,
+    }
+
+    impl TableFieldLinkContentConfiguration {
+        /// A new `TableFieldLinkContentConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            custom_icon_content "CustomIconContent": Val<TableFieldCustomIconContent>;
+            custom_text_content "CustomTextContent": Val<TableFieldCustomTextContent>;
+        }
+    }
+
+    impl IntoValue for TableFieldLinkContentConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CustomIconContent", self.custom_icon_content);
+            put(&mut m, "CustomTextContent", self.custom_text_content);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableFieldLinkContentConfiguration);
+
+    /// `TableFieldOption` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct TableFieldOption {
+        /// CloudFormation: `CustomLabel`.
+        pub custom_label: Option<Val<String>>,
+
+        /// CloudFormation: `FieldId` (required).
+        pub field_id: Val<String>,
+
+        /// CloudFormation: `URLStyling`.
+        pub url_styling: Option<Val<TableFieldURLConfiguration>>,
+
+        /// CloudFormation: `Visibility`.
+        pub visibility: Option<Val<Visibility>>,
+
+        /// String based length that is composed of value and unit in px
+        ///
+        /// CloudFormation: `Width`.
+        pub width: Option<Val<String>>,
+    }
+
+    impl TableFieldOption {
+        /// A new `TableFieldOption` from its required properties (`FieldId`).
+        pub fn new(field_id: impl Into<Val<String>>) -> Self {
+            Self { custom_label: None, field_id: field_id.into(), url_styling: None, visibility: None, width: None }
+        }
+
+        setters! {
+            custom_label "CustomLabel": Val<String>;
+            url_styling "URLStyling": Val<TableFieldURLConfiguration>;
+            visibility "Visibility": Val<Visibility>;
+            width "Width": Val<String>;
+        }
+    }
+
+    impl IntoValue for TableFieldOption {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CustomLabel", self.custom_label);
+            m.insert("FieldId".into(), self.field_id.into_value());
+            put(&mut m, "URLStyling", self.url_styling);
+            put(&mut m, "Visibility", self.visibility);
+            put(&mut m, "Width", self.width);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableFieldOption);
+
+    /// `TableFieldOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TableFieldOptions {
+        /// CloudFormation: `Order`.
+        pub order: Option<Val<Vec<String>>>,
+
+        /// CloudFormation: `PinnedFieldOptions`.
+        pub pinned_field_options: Option<Val<TablePinnedFieldOptions>>,
+
+        /// CloudFormation: `SelectedFieldOptions`.
+        pub selected_field_options: Option<Val<Vec<TableFieldOption>>>,
+
+        /// CloudFormation: `TransposedTableOptions`.
+        pub transposed_table_options: Option<Val<Vec<TransposedTableOption>>>,
+    }
+
+    impl TableFieldOptions {
+        /// A new `TableFieldOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            order "Order": Val<Vec<String>>;
+            pinned_field_options "PinnedFieldOptions": Val<TablePinnedFieldOptions>;
+            selected_field_options "SelectedFieldOptions": Val<Vec<TableFieldOption>>;
+            transposed_table_options "TransposedTableOptions": Val<Vec<TransposedTableOption>>;
+        }
+    }
+
+    impl IntoValue for TableFieldOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Order", self.order);
+            put(&mut m, "PinnedFieldOptions", self.pinned_field_options);
+            put(&mut m, "SelectedFieldOptions", self.selected_field_options);
+            put(&mut m, "TransposedTableOptions", self.transposed_table_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableFieldOptions);
+
+    /// `TableFieldURLConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TableFieldURLConfiguration {
+        /// CloudFormation: `ImageConfiguration`.
+        pub image_configuration: Option<Val<TableFieldImageConfiguration>>,
+
+        /// CloudFormation: `LinkConfiguration`.
+        pub link_configuration: Option<Val<TableFieldLinkConfiguration>>,
+    }
+
+    impl TableFieldURLConfiguration {
+        /// A new `TableFieldURLConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            image_configuration "ImageConfiguration": Val<TableFieldImageConfiguration>;
+            link_configuration "LinkConfiguration": Val<TableFieldLinkConfiguration>;
+        }
+    }
+
+    impl IntoValue for TableFieldURLConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ImageConfiguration", self.image_configuration);
+            put(&mut m, "LinkConfiguration", self.link_configuration);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableFieldURLConfiguration);
 
     /// `TableFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -53277,6 +42628,51 @@ pub mod shared {
     }
 
     property_type!(TableInlineVisualization);
+
+    /// `TableOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TableOptions {
+        /// CloudFormation: `CellStyle`.
+        pub cell_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `HeaderStyle`.
+        pub header_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `Orientation`.
+        pub orientation: Option<Val<TableOrientation>>,
+
+        /// CloudFormation: `RowAlternateColorOptions`.
+        pub row_alternate_color_options: Option<Val<RowAlternateColorOptions>>,
+    }
+
+    impl TableOptions {
+        /// A new `TableOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            cell_style "CellStyle": Val<TableCellStyle>;
+            header_style "HeaderStyle": Val<TableCellStyle>;
+            orientation "Orientation": Val<TableOrientation>;
+            row_alternate_color_options "RowAlternateColorOptions": Val<RowAlternateColorOptions>;
+        }
+    }
+
+    impl IntoValue for TableOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CellStyle", self.cell_style);
+            put(&mut m, "HeaderStyle", self.header_style);
+            put(&mut m, "Orientation", self.orientation);
+            put(&mut m, "RowAlternateColorOptions", self.row_alternate_color_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableOptions);
 
     cfn_enum! {
         TableOrientation[2] {
@@ -53545,11 +42941,117 @@ pub mod shared {
 
     property_type!(TableUnaggregatedFieldWells);
 
+    /// `TableVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct TableVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<TableConfiguration>>,
+
+        /// CloudFormation: `ConditionalFormatting`.
+        pub conditional_formatting: Option<Val<TableConditionalFormatting>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl TableVisual {
+        /// A new `TableVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                conditional_formatting: None,
+                subtitle: None,
+                title: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<TableConfiguration>;
+            conditional_formatting "ConditionalFormatting": Val<TableConditionalFormatting>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for TableVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "ConditionalFormatting", self.conditional_formatting);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TableVisual);
+
     cfn_enum! {
         TargetVisualOptions[1] {
             AllVisuals = "ALL_VISUALS",
         }
     }
+
+    /// `TextAreaControlDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TextAreaControlDisplayOptions {
+        /// CloudFormation: `InfoIconLabelOptions`.
+        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
+
+        /// CloudFormation: `PlaceholderOptions`.
+        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
+
+        /// CloudFormation: `TitleOptions`.
+        pub title_options: Option<Val<LabelOptions>>,
+    }
+
+    impl TextAreaControlDisplayOptions {
+        /// A new `TextAreaControlDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
+            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
+            title_options "TitleOptions": Val<LabelOptions>;
+        }
+    }
+
+    impl IntoValue for TextAreaControlDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
+            put(&mut m, "PlaceholderOptions", self.placeholder_options);
+            put(&mut m, "TitleOptions", self.title_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TextAreaControlDisplayOptions);
 
     /// `TextConditionalFormat` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -53620,6 +43122,46 @@ pub mod shared {
     }
 
     property_type!(TextControlPlaceholderOptions);
+
+    /// `TextFieldControlDisplayOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TextFieldControlDisplayOptions {
+        /// CloudFormation: `InfoIconLabelOptions`.
+        pub info_icon_label_options: Option<Val<SheetControlInfoIconLabelOptions>>,
+
+        /// CloudFormation: `PlaceholderOptions`.
+        pub placeholder_options: Option<Val<TextControlPlaceholderOptions>>,
+
+        /// CloudFormation: `TitleOptions`.
+        pub title_options: Option<Val<LabelOptions>>,
+    }
+
+    impl TextFieldControlDisplayOptions {
+        /// A new `TextFieldControlDisplayOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            info_icon_label_options "InfoIconLabelOptions": Val<SheetControlInfoIconLabelOptions>;
+            placeholder_options "PlaceholderOptions": Val<TextControlPlaceholderOptions>;
+            title_options "TitleOptions": Val<LabelOptions>;
+        }
+    }
+
+    impl IntoValue for TextFieldControlDisplayOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "InfoIconLabelOptions", self.info_icon_label_options);
+            put(&mut m, "PlaceholderOptions", self.placeholder_options);
+            put(&mut m, "TitleOptions", self.title_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TextFieldControlDisplayOptions);
 
     cfn_enum! {
         TextWrap[2] {
@@ -53723,6 +43265,71 @@ pub mod shared {
 
     property_type!(TimeBasedForecastProperties);
 
+    /// `TimeEqualityFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct TimeEqualityFilter {
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+
+        /// CloudFormation: `ParameterName`.
+        pub parameter_name: Option<Val<String>>,
+
+        /// CloudFormation: `RollingDate`.
+        pub rolling_date: Option<Val<RollingDateConfiguration>>,
+
+        /// CloudFormation: `TimeGranularity`.
+        pub time_granularity: Option<Val<TimeGranularity>>,
+
+        /// CloudFormation: `Value`.
+        pub value: Option<Val<String>>,
+    }
+
+    impl TimeEqualityFilter {
+        /// A new `TimeEqualityFilter` from its required properties (`Column`, `FilterId`).
+        pub fn new(column: ColumnIdentifier, filter_id: impl Into<Val<String>>) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: None,
+                filter_id: filter_id.into(),
+                parameter_name: None,
+                rolling_date: None,
+                time_granularity: None,
+                value: None,
+            }
+        }
+
+        setters! {
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+            parameter_name "ParameterName": Val<String>;
+            rolling_date "RollingDate": Val<RollingDateConfiguration>;
+            time_granularity "TimeGranularity": Val<TimeGranularity>;
+            value "Value": Val<String>;
+        }
+    }
+
+    impl IntoValue for TimeEqualityFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Column".into(), self.column.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            put(&mut m, "ParameterName", self.parameter_name);
+            put(&mut m, "RollingDate", self.rolling_date);
+            put(&mut m, "TimeGranularity", self.time_granularity);
+            put(&mut m, "Value", self.value);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TimeEqualityFilter);
+
     cfn_enum! {
         TimeGranularity[9] {
             Year = "YEAR",
@@ -53784,6 +43391,92 @@ pub mod shared {
     }
 
     property_type!(TimeRangeDrillDownFilter);
+
+    /// `TimeRangeFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct TimeRangeFilter {
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+
+        /// CloudFormation: `ExcludePeriodConfiguration`.
+        pub exclude_period_configuration: Option<Val<ExcludePeriodConfiguration>>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+
+        /// CloudFormation: `IncludeMaximum`.
+        pub include_maximum: Option<Val<bool>>,
+
+        /// CloudFormation: `IncludeMinimum`.
+        pub include_minimum: Option<Val<bool>>,
+
+        /// CloudFormation: `NullOption` (required).
+        pub null_option: Val<FilterNullOption>,
+
+        /// CloudFormation: `RangeMaximumValue`.
+        pub range_maximum_value: Option<Val<TimeRangeFilterValue>>,
+
+        /// CloudFormation: `RangeMinimumValue`.
+        pub range_minimum_value: Option<Val<TimeRangeFilterValue>>,
+
+        /// CloudFormation: `TimeGranularity`.
+        pub time_granularity: Option<Val<TimeGranularity>>,
+    }
+
+    impl TimeRangeFilter {
+        /// A new `TimeRangeFilter` from its required properties (`Column`, `FilterId`, `NullOption`).
+        pub fn new(
+            column: ColumnIdentifier,
+            filter_id: impl Into<Val<String>>,
+            null_option: impl Into<Val<FilterNullOption>>,
+        ) -> Self {
+            Self {
+                column: column.into(),
+                default_filter_control_configuration: None,
+                exclude_period_configuration: None,
+                filter_id: filter_id.into(),
+                include_maximum: None,
+                include_minimum: None,
+                null_option: null_option.into(),
+                range_maximum_value: None,
+                range_minimum_value: None,
+                time_granularity: None,
+            }
+        }
+
+        setters! {
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+            exclude_period_configuration "ExcludePeriodConfiguration": Val<ExcludePeriodConfiguration>;
+            include_maximum "IncludeMaximum": Val<bool>;
+            include_minimum "IncludeMinimum": Val<bool>;
+            range_maximum_value "RangeMaximumValue": Val<TimeRangeFilterValue>;
+            range_minimum_value "RangeMinimumValue": Val<TimeRangeFilterValue>;
+            time_granularity "TimeGranularity": Val<TimeGranularity>;
+        }
+    }
+
+    impl IntoValue for TimeRangeFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Column".into(), self.column.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            put(&mut m, "ExcludePeriodConfiguration", self.exclude_period_configuration);
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            put(&mut m, "IncludeMaximum", self.include_maximum);
+            put(&mut m, "IncludeMinimum", self.include_minimum);
+            m.insert("NullOption".into(), self.null_option.into_value());
+            put(&mut m, "RangeMaximumValue", self.range_maximum_value);
+            put(&mut m, "RangeMinimumValue", self.range_minimum_value);
+            put(&mut m, "TimeGranularity", self.time_granularity);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TimeRangeFilter);
 
     /// `TimeRangeFilterValue` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
@@ -53860,6 +43553,46 @@ pub mod shared {
 
     property_type!(TooltipItem);
 
+    /// `TooltipOptions` property type of `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TooltipOptions {
+        /// CloudFormation: `FieldBasedTooltip`.
+        pub field_based_tooltip: Option<Val<FieldBasedTooltip>>,
+
+        /// CloudFormation: `SelectedTooltipType`.
+        pub selected_tooltip_type: Option<Val<SelectedTooltipType>>,
+
+        /// CloudFormation: `TooltipVisibility`.
+        pub tooltip_visibility: Option<Val<Visibility>>,
+    }
+
+    impl TooltipOptions {
+        /// A new `TooltipOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            field_based_tooltip "FieldBasedTooltip": Val<FieldBasedTooltip>;
+            selected_tooltip_type "SelectedTooltipType": Val<SelectedTooltipType>;
+            tooltip_visibility "TooltipVisibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for TooltipOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "FieldBasedTooltip", self.field_based_tooltip);
+            put(&mut m, "SelectedTooltipType", self.selected_tooltip_type);
+            put(&mut m, "TooltipVisibility", self.tooltip_visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TooltipOptions);
+
     cfn_enum! {
         TooltipTarget[3] {
             Both = "BOTH",
@@ -53881,6 +43614,74 @@ pub mod shared {
             Bottom = "BOTTOM",
         }
     }
+
+    /// `TopBottomFilter` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone)]
+    pub struct TopBottomFilter {
+        /// CloudFormation: `AggregationSortConfigurations` (required).
+        pub aggregation_sort_configurations: Val<Vec<AggregationSortConfiguration>>,
+
+        /// CloudFormation: `Column` (required).
+        pub column: Val<ColumnIdentifier>,
+
+        /// CloudFormation: `DefaultFilterControlConfiguration`.
+        pub default_filter_control_configuration: Option<Val<DefaultFilterControlConfiguration>>,
+
+        /// CloudFormation: `FilterId` (required).
+        pub filter_id: Val<String>,
+
+        /// CloudFormation: `Limit`.
+        pub limit: Option<Val<f64>>,
+
+        /// CloudFormation: `ParameterName`.
+        pub parameter_name: Option<Val<String>>,
+
+        /// CloudFormation: `TimeGranularity`.
+        pub time_granularity: Option<Val<TimeGranularity>>,
+    }
+
+    impl TopBottomFilter {
+        /// A new `TopBottomFilter` from its required properties (`AggregationSortConfigurations`, `Column`, `FilterId`).
+        pub fn new(
+            aggregation_sort_configurations: impl Into<Val<Vec<AggregationSortConfiguration>>>,
+            column: ColumnIdentifier,
+            filter_id: impl Into<Val<String>>,
+        ) -> Self {
+            Self {
+                aggregation_sort_configurations: aggregation_sort_configurations.into(),
+                column: column.into(),
+                default_filter_control_configuration: None,
+                filter_id: filter_id.into(),
+                limit: None,
+                parameter_name: None,
+                time_granularity: None,
+            }
+        }
+
+        setters! {
+            default_filter_control_configuration "DefaultFilterControlConfiguration": Val<DefaultFilterControlConfiguration>;
+            limit "Limit": Val<f64>;
+            parameter_name "ParameterName": Val<String>;
+            time_granularity "TimeGranularity": Val<TimeGranularity>;
+        }
+    }
+
+    impl IntoValue for TopBottomFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("AggregationSortConfigurations".into(), self.aggregation_sort_configurations.into_value());
+            m.insert("Column".into(), self.column.into_value());
+            put(&mut m, "DefaultFilterControlConfiguration", self.default_filter_control_configuration);
+            m.insert("FilterId".into(), self.filter_id.into_value());
+            put(&mut m, "Limit", self.limit);
+            put(&mut m, "ParameterName", self.parameter_name);
+            put(&mut m, "TimeGranularity", self.time_granularity);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TopBottomFilter);
 
     /// `TopBottomMoversComputation` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
@@ -54173,6 +43974,61 @@ pub mod shared {
     }
 
     property_type!(TotalAggregationOption);
+
+    /// `TotalOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TotalOptions {
+        /// CloudFormation: `CustomLabel`.
+        pub custom_label: Option<Val<String>>,
+
+        /// CloudFormation: `Placement`.
+        pub placement: Option<Val<TableTotalsPlacement>>,
+
+        /// CloudFormation: `ScrollStatus`.
+        pub scroll_status: Option<Val<TableTotalsScrollStatus>>,
+
+        /// CloudFormation: `TotalAggregationOptions`.
+        pub total_aggregation_options: Option<Val<Vec<TotalAggregationOption>>>,
+
+        /// CloudFormation: `TotalCellStyle`.
+        pub total_cell_style: Option<Val<TableCellStyle>>,
+
+        /// CloudFormation: `TotalsVisibility`.
+        pub totals_visibility: Option<Val<Visibility>>,
+    }
+
+    impl TotalOptions {
+        /// A new `TotalOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            custom_label "CustomLabel": Val<String>;
+            placement "Placement": Val<TableTotalsPlacement>;
+            scroll_status "ScrollStatus": Val<TableTotalsScrollStatus>;
+            total_aggregation_options "TotalAggregationOptions": Val<Vec<TotalAggregationOption>>;
+            total_cell_style "TotalCellStyle": Val<TableCellStyle>;
+            totals_visibility "TotalsVisibility": Val<Visibility>;
+        }
+    }
+
+    impl IntoValue for TotalOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CustomLabel", self.custom_label);
+            put(&mut m, "Placement", self.placement);
+            put(&mut m, "ScrollStatus", self.scroll_status);
+            put(&mut m, "TotalAggregationOptions", self.total_aggregation_options);
+            put(&mut m, "TotalCellStyle", self.total_cell_style);
+            put(&mut m, "TotalsVisibility", self.totals_visibility);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(TotalOptions);
 
     cfn_enum! {
         TransposedColumnType[2] {
@@ -54635,6 +44491,41 @@ pub mod shared {
         }
     }
 
+    /// `VisualInteractionOptions` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct VisualInteractionOptions {
+        /// CloudFormation: `ContextMenuOption`.
+        pub context_menu_option: Option<Val<VisualInteractionOptionsContextMenuOption>>,
+
+        /// CloudFormation: `VisualMenuOption`.
+        pub visual_menu_option: Option<Val<VisualInteractionOptionsVisualMenuOption>>,
+    }
+
+    impl VisualInteractionOptions {
+        /// A new `VisualInteractionOptions` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            context_menu_option "ContextMenuOption": Val<VisualInteractionOptionsContextMenuOption>;
+            visual_menu_option "VisualMenuOption": Val<VisualInteractionOptionsVisualMenuOption>;
+        }
+    }
+
+    impl IntoValue for VisualInteractionOptions {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "ContextMenuOption", self.context_menu_option);
+            put(&mut m, "VisualMenuOption", self.visual_menu_option);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(VisualInteractionOptions);
+
     /// `VisualInteractionOptionsContextMenuOption` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
     #[derive(Debug, Clone, Default)]
     pub struct VisualInteractionOptionsContextMenuOption {
@@ -54900,6 +44791,91 @@ pub mod shared {
 
     property_type!(WaterfallChartColorConfiguration);
 
+    /// `WaterfallChartConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct WaterfallChartConfiguration {
+        /// CloudFormation: `CategoryAxisDisplayOptions`.
+        pub category_axis_display_options: Option<Val<AxisDisplayOptions>>,
+
+        /// CloudFormation: `CategoryAxisLabelOptions`.
+        pub category_axis_label_options: Option<Val<ChartAxisLabelOptions>>,
+
+        /// CloudFormation: `ColorConfiguration`.
+        pub color_configuration: Option<Val<WaterfallChartColorConfiguration>>,
+
+        /// CloudFormation: `DataLabels`.
+        pub data_labels: Option<Val<DataLabelOptions>>,
+
+        /// CloudFormation: `FieldWells`.
+        pub field_wells: Option<Val<WaterfallChartFieldWells>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+
+        /// CloudFormation: `Legend`.
+        pub legend: Option<Val<LegendOptions>>,
+
+        /// CloudFormation: `PrimaryYAxisDisplayOptions`.
+        pub primary_y_axis_display_options: Option<Val<AxisDisplayOptions>>,
+
+        /// CloudFormation: `PrimaryYAxisLabelOptions`.
+        pub primary_y_axis_label_options: Option<Val<ChartAxisLabelOptions>>,
+
+        /// CloudFormation: `SortConfiguration`.
+        pub sort_configuration: Option<Val<WaterfallChartSortConfiguration>>,
+
+        /// CloudFormation: `VisualPalette`.
+        pub visual_palette: Option<Val<VisualPalette>>,
+
+        /// CloudFormation: `WaterfallChartOptions`.
+        pub waterfall_chart_options: Option<Val<WaterfallChartOptions>>,
+    }
+
+    impl WaterfallChartConfiguration {
+        /// A new `WaterfallChartConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            category_axis_display_options "CategoryAxisDisplayOptions": Val<AxisDisplayOptions>;
+            category_axis_label_options "CategoryAxisLabelOptions": Val<ChartAxisLabelOptions>;
+            color_configuration "ColorConfiguration": Val<WaterfallChartColorConfiguration>;
+            data_labels "DataLabels": Val<DataLabelOptions>;
+            field_wells "FieldWells": Val<WaterfallChartFieldWells>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+            legend "Legend": Val<LegendOptions>;
+            primary_y_axis_display_options "PrimaryYAxisDisplayOptions": Val<AxisDisplayOptions>;
+            primary_y_axis_label_options "PrimaryYAxisLabelOptions": Val<ChartAxisLabelOptions>;
+            sort_configuration "SortConfiguration": Val<WaterfallChartSortConfiguration>;
+            visual_palette "VisualPalette": Val<VisualPalette>;
+            waterfall_chart_options "WaterfallChartOptions": Val<WaterfallChartOptions>;
+        }
+    }
+
+    impl IntoValue for WaterfallChartConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CategoryAxisDisplayOptions", self.category_axis_display_options);
+            put(&mut m, "CategoryAxisLabelOptions", self.category_axis_label_options);
+            put(&mut m, "ColorConfiguration", self.color_configuration);
+            put(&mut m, "DataLabels", self.data_labels);
+            put(&mut m, "FieldWells", self.field_wells);
+            put(&mut m, "Interactions", self.interactions);
+            put(&mut m, "Legend", self.legend);
+            put(&mut m, "PrimaryYAxisDisplayOptions", self.primary_y_axis_display_options);
+            put(&mut m, "PrimaryYAxisLabelOptions", self.primary_y_axis_label_options);
+            put(&mut m, "SortConfiguration", self.sort_configuration);
+            put(&mut m, "VisualPalette", self.visual_palette);
+            put(&mut m, "WaterfallChartOptions", self.waterfall_chart_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(WaterfallChartConfiguration);
+
     /// `WaterfallChartFieldWells` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone, Default)]
     pub struct WaterfallChartFieldWells {
@@ -55035,6 +45011,72 @@ pub mod shared {
 
     property_type!(WaterfallChartSortConfiguration);
 
+    /// `WaterfallVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct WaterfallVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<WaterfallChartConfiguration>>,
+
+        /// CloudFormation: `ColumnHierarchies`.
+        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl WaterfallVisual {
+        /// A new `WaterfallVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                column_hierarchies: None,
+                subtitle: None,
+                title: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<WaterfallChartConfiguration>;
+            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for WaterfallVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(WaterfallVisual);
+
     /// `WhatIfPointScenario` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`, `AWS::QuickSight::Template`.
     #[derive(Debug, Clone)]
     pub struct WhatIfPointScenario {
@@ -55142,6 +45184,56 @@ pub mod shared {
     }
 
     property_type!(WordCloudAggregatedFieldWells);
+
+    /// `WordCloudChartConfiguration` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone, Default)]
+    pub struct WordCloudChartConfiguration {
+        /// CloudFormation: `CategoryLabelOptions`.
+        pub category_label_options: Option<Val<ChartAxisLabelOptions>>,
+
+        /// CloudFormation: `FieldWells`.
+        pub field_wells: Option<Val<WordCloudFieldWells>>,
+
+        /// CloudFormation: `Interactions`.
+        pub interactions: Option<Val<VisualInteractionOptions>>,
+
+        /// CloudFormation: `SortConfiguration`.
+        pub sort_configuration: Option<Val<WordCloudSortConfiguration>>,
+
+        /// CloudFormation: `WordCloudOptions`.
+        pub word_cloud_options: Option<Val<WordCloudOptions>>,
+    }
+
+    impl WordCloudChartConfiguration {
+        /// A new `WordCloudChartConfiguration` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            category_label_options "CategoryLabelOptions": Val<ChartAxisLabelOptions>;
+            field_wells "FieldWells": Val<WordCloudFieldWells>;
+            interactions "Interactions": Val<VisualInteractionOptions>;
+            sort_configuration "SortConfiguration": Val<WordCloudSortConfiguration>;
+            word_cloud_options "WordCloudOptions": Val<WordCloudOptions>;
+        }
+    }
+
+    impl IntoValue for WordCloudChartConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "CategoryLabelOptions", self.category_label_options);
+            put(&mut m, "FieldWells", self.field_wells);
+            put(&mut m, "Interactions", self.interactions);
+            put(&mut m, "SortConfiguration", self.sort_configuration);
+            put(&mut m, "WordCloudOptions", self.word_cloud_options);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(WordCloudChartConfiguration);
 
     cfn_enum! {
         WordCloudCloudLayout[2] {
@@ -55269,6 +45361,72 @@ pub mod shared {
     }
 
     property_type!(WordCloudSortConfiguration);
+
+    /// `WordCloudVisual` property type of `AWS::QuickSight::Analysis`, `AWS::QuickSight::Dashboard`.
+    #[derive(Debug, Clone)]
+    pub struct WordCloudVisual {
+        /// CloudFormation: `Actions`.
+        pub actions: Option<Val<Vec<VisualCustomAction>>>,
+
+        /// CloudFormation: `ChartConfiguration`.
+        pub chart_configuration: Option<Val<WordCloudChartConfiguration>>,
+
+        /// CloudFormation: `ColumnHierarchies`.
+        pub column_hierarchies: Option<Val<Vec<ColumnHierarchy>>>,
+
+        /// CloudFormation: `Subtitle`.
+        pub subtitle: Option<Val<VisualSubtitleLabelOptions>>,
+
+        /// CloudFormation: `Title`.
+        pub title: Option<Val<VisualTitleLabelOptions>>,
+
+        /// CloudFormation: `VisualContentAltText`.
+        pub visual_content_alt_text: Option<Val<String>>,
+
+        /// CloudFormation: `VisualId` (required).
+        pub visual_id: Val<String>,
+    }
+
+    impl WordCloudVisual {
+        /// A new `WordCloudVisual` from its required properties (`VisualId`).
+        pub fn new(visual_id: impl Into<Val<String>>) -> Self {
+            Self {
+                actions: None,
+                chart_configuration: None,
+                column_hierarchies: None,
+                subtitle: None,
+                title: None,
+                visual_content_alt_text: None,
+                visual_id: visual_id.into(),
+            }
+        }
+
+        setters! {
+            actions "Actions": Val<Vec<VisualCustomAction>>;
+            chart_configuration "ChartConfiguration": Val<WordCloudChartConfiguration>;
+            column_hierarchies "ColumnHierarchies": Val<Vec<ColumnHierarchy>>;
+            subtitle "Subtitle": Val<VisualSubtitleLabelOptions>;
+            title "Title": Val<VisualTitleLabelOptions>;
+            visual_content_alt_text "VisualContentAltText": Val<String>;
+        }
+    }
+
+    impl IntoValue for WordCloudVisual {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Actions", self.actions);
+            put(&mut m, "ChartConfiguration", self.chart_configuration);
+            put(&mut m, "ColumnHierarchies", self.column_hierarchies);
+            put(&mut m, "Subtitle", self.subtitle);
+            put(&mut m, "Title", self.title);
+            put(&mut m, "VisualContentAltText", self.visual_content_alt_text);
+            m.insert("VisualId".into(), self.visual_id.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(WordCloudVisual);
 
     cfn_enum! {
         WordCloudWordCasing[2] {

@@ -1582,6 +1582,8 @@ pub mod automation_rule {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::{DateRange, NumberFilter, Unit};
+
     /// One or more actions that ASHlong takes when a finding matches the defined criteria of a rule.
     #[derive(Debug, Clone)]
     pub struct AutomationRulesAction {
@@ -2135,39 +2137,6 @@ pub mod automation_rule {
 
     property_type!(DateFilter);
 
-    /// A date range for the date filter.
-    #[derive(Debug, Clone)]
-    pub struct DateRange {
-        /// A date range unit for the date filter.
-        ///
-        /// CloudFormation: `Unit` (required).
-        pub unit: Val<Unit>,
-
-        /// A date range value for the date filter.
-        ///
-        /// CloudFormation: `Value` (required).
-        pub value: Val<f64>,
-    }
-
-    impl DateRange {
-        /// A new `DateRange` from its required properties (`Unit`, `Value`).
-        pub fn new(unit: impl Into<Val<Unit>>, value: impl Into<Val<f64>>) -> Self {
-            Self { unit: unit.into(), value: value.into() }
-        }
-    }
-
-    impl IntoValue for DateRange {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Unit".into(), self.unit.into_value());
-            m.insert("Value".into(), self.value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateRange);
-
     /// A map filter for filtering ASHlong findings. Each map filter provides the field to check for, the value to check
     /// for, and the comparison operator.
     #[derive(Debug, Clone)]
@@ -2287,52 +2256,6 @@ pub mod automation_rule {
     }
 
     property_type!(NoteUpdate);
-
-    /// A number filter for querying findings.
-    #[derive(Debug, Clone, Default)]
-    pub struct NumberFilter {
-        /// The equal-to condition to be applied to a single field when querying for findings.
-        ///
-        /// CloudFormation: `Eq`.
-        pub eq: Option<Val<f64>>,
-
-        /// The greater-than-equal condition to be applied to a single field when querying for findings.
-        ///
-        /// CloudFormation: `Gte`.
-        pub gte: Option<Val<f64>>,
-
-        /// The less-than-equal condition to be applied to a single field when querying for findings.
-        ///
-        /// CloudFormation: `Lte`.
-        pub lte: Option<Val<f64>>,
-    }
-
-    impl NumberFilter {
-        /// A new `NumberFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            eq "Eq": Val<f64>;
-            gte "Gte": Val<f64>;
-            lte "Lte": Val<f64>;
-        }
-    }
-
-    impl IntoValue for NumberFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Eq", self.eq);
-            put(&mut m, "Gte", self.gte);
-            put(&mut m, "Lte", self.lte);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumberFilter);
 
     /// Provides details about a list of findings that the current finding relates to.
     #[derive(Debug, Clone)]
@@ -2706,13 +2629,6 @@ pub mod automation_rule {
         /// Specifies the type of action that Security Hub CSPM takes when a finding matches the defined criteria of a rule.
         Type[1] {
             FindingFieldsUpdate = "FINDING_FIELDS_UPDATE",
-        }
-    }
-
-    cfn_enum! {
-        /// A date range unit for the date filter.
-        Unit[1] {
-            Days = "DAYS",
         }
     }
 
@@ -3851,6 +3767,8 @@ pub mod insight {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
 
+    pub use super::shared::{DateRange, NumberFilter, Unit};
+
     /// A collection of filters that are applied to all active findings aggregated by AWS Security Hub.
     #[derive(Debug, Clone, Default)]
     pub struct AwsSecurityFindingFilters {
@@ -4686,39 +4604,6 @@ pub mod insight {
 
     property_type!(DateFilter);
 
-    /// A date range for the date filter.
-    #[derive(Debug, Clone)]
-    pub struct DateRange {
-        /// A date range unit for the date filter.
-        ///
-        /// CloudFormation: `Unit` (required).
-        pub unit: Val<Unit>,
-
-        /// A date range value for the date filter.
-        ///
-        /// CloudFormation: `Value` (required).
-        pub value: Val<f64>,
-    }
-
-    impl DateRange {
-        /// A new `DateRange` from its required properties (`Unit`, `Value`).
-        pub fn new(unit: impl Into<Val<Unit>>, value: impl Into<Val<f64>>) -> Self {
-            Self { unit: unit.into(), value: value.into() }
-        }
-    }
-
-    impl IntoValue for DateRange {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            m.insert("Unit".into(), self.unit.into_value());
-            m.insert("Value".into(), self.value.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(DateRange);
-
     /// The IP filter for querying findings.
     #[derive(Debug, Clone)]
     pub struct IpFilter {
@@ -4812,52 +4697,6 @@ pub mod insight {
 
     property_type!(MapFilter);
 
-    /// A number filter for querying findings.
-    #[derive(Debug, Clone, Default)]
-    pub struct NumberFilter {
-        /// The equal-to condition to be applied to a single field when querying for findings.
-        ///
-        /// CloudFormation: `Eq`.
-        pub eq: Option<Val<f64>>,
-
-        /// The greater-than-equal condition to be applied to a single field when querying for findings.
-        ///
-        /// CloudFormation: `Gte`.
-        pub gte: Option<Val<f64>>,
-
-        /// The less-than-equal condition to be applied to a single field when querying for findings.
-        ///
-        /// CloudFormation: `Lte`.
-        pub lte: Option<Val<f64>>,
-    }
-
-    impl NumberFilter {
-        /// A new `NumberFilter` with no properties set.
-        #[inline]
-        pub fn new() -> Self {
-            Default::default()
-        }
-
-        setters! {
-            eq "Eq": Val<f64>;
-            gte "Gte": Val<f64>;
-            lte "Lte": Val<f64>;
-        }
-    }
-
-    impl IntoValue for NumberFilter {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "Eq", self.eq);
-            put(&mut m, "Gte", self.gte);
-            put(&mut m, "Lte", self.lte);
-            Value::Map(m)
-        }
-    }
-
-    property_type!(NumberFilter);
-
     /// A string filter for filtering AWS Security Hub findings.
     #[derive(Debug, Clone)]
     pub struct StringFilter {
@@ -4902,13 +4741,6 @@ pub mod insight {
             Prefix = "PREFIX",
             NotEquals = "NOT_EQUALS",
             PrefixNotEquals = "PREFIX_NOT_EQUALS",
-        }
-    }
-
-    cfn_enum! {
-        /// A date range unit for the date filter.
-        Unit[1] {
-            Days = "DAYS",
         }
     }
 }
@@ -4991,4 +4823,97 @@ pub mod standard {
     }
 
     property_type!(StandardsControl);
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+    use rcdk::l1::put;
+
+    /// A date range for the date filter.
+    #[derive(Debug, Clone)]
+    pub struct DateRange {
+        /// A date range unit for the date filter.
+        ///
+        /// CloudFormation: `Unit` (required).
+        pub unit: Val<Unit>,
+
+        /// A date range value for the date filter.
+        ///
+        /// CloudFormation: `Value` (required).
+        pub value: Val<f64>,
+    }
+
+    impl DateRange {
+        /// A new `DateRange` from its required properties (`Unit`, `Value`).
+        pub fn new(unit: impl Into<Val<Unit>>, value: impl Into<Val<f64>>) -> Self {
+            Self { unit: unit.into(), value: value.into() }
+        }
+    }
+
+    impl IntoValue for DateRange {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            m.insert("Unit".into(), self.unit.into_value());
+            m.insert("Value".into(), self.value.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(DateRange);
+
+    /// A number filter for querying findings.
+    #[derive(Debug, Clone, Default)]
+    pub struct NumberFilter {
+        /// The equal-to condition to be applied to a single field when querying for findings.
+        ///
+        /// CloudFormation: `Eq`.
+        pub eq: Option<Val<f64>>,
+
+        /// The greater-than-equal condition to be applied to a single field when querying for findings.
+        ///
+        /// CloudFormation: `Gte`.
+        pub gte: Option<Val<f64>>,
+
+        /// The less-than-equal condition to be applied to a single field when querying for findings.
+        ///
+        /// CloudFormation: `Lte`.
+        pub lte: Option<Val<f64>>,
+    }
+
+    impl NumberFilter {
+        /// A new `NumberFilter` with no properties set.
+        #[inline]
+        pub fn new() -> Self {
+            Default::default()
+        }
+
+        setters! {
+            eq "Eq": Val<f64>;
+            gte "Gte": Val<f64>;
+            lte "Lte": Val<f64>;
+        }
+    }
+
+    impl IntoValue for NumberFilter {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "Eq", self.eq);
+            put(&mut m, "Gte", self.gte);
+            put(&mut m, "Lte", self.lte);
+            Value::Map(m)
+        }
+    }
+
+    property_type!(NumberFilter);
+
+    cfn_enum! {
+        /// A date range unit for the date filter.
+        Unit[1] {
+            Days = "DAYS",
+        }
+    }
 }

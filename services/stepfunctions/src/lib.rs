@@ -338,59 +338,16 @@ impl CfnStateMachineVersionAttributes for Handle<CfnStateMachineVersion> {
 
 /// Property types and enums of [`CfnActivity`] (`AWS::StepFunctions::Activity`).
 pub mod activity {
-    use rcdk::core::value::{IntoValue, Map, Val, Value};
-    use rcdk::l1::put;
 
-    /// `EncryptionConfiguration` property type of `AWS::StepFunctions::Activity`.
-    #[derive(Debug, Clone)]
-    pub struct EncryptionConfiguration {
-        /// CloudFormation: `KmsDataKeyReusePeriodSeconds`.
-        pub kms_data_key_reuse_period_seconds: Option<Val<i64>>,
-
-        /// CloudFormation: `KmsKeyId`.
-        pub kms_key_id: Option<Val<String>>,
-
-        /// CloudFormation: `Type` (required).
-        pub r#type: Val<Type>,
-    }
-
-    impl EncryptionConfiguration {
-        /// A new `EncryptionConfiguration` from its required properties (`Type`).
-        pub fn new(r#type: impl Into<Val<Type>>) -> Self {
-            Self { kms_data_key_reuse_period_seconds: None, kms_key_id: None, r#type: r#type.into() }
-        }
-
-        setters! {
-            kms_data_key_reuse_period_seconds "KmsDataKeyReusePeriodSeconds": Val<i64>;
-            kms_key_id "KmsKeyId": Val<String>;
-        }
-    }
-
-    impl IntoValue for EncryptionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
-            put(&mut m, "KmsKeyId", self.kms_key_id);
-            m.insert("Type".into(), self.r#type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(EncryptionConfiguration);
-
-    cfn_enum! {
-        Type[2] {
-            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
-            AwsOwnedKey = "AWS_OWNED_KEY",
-        }
-    }
+    pub use super::shared::{EncryptionConfiguration, Type};
 }
 
 /// Property types and enums of [`CfnStateMachine`] (`AWS::StepFunctions::StateMachine`).
 pub mod state_machine {
     use rcdk::core::value::{IntoValue, Map, Val, Value};
     use rcdk::l1::put;
+
+    pub use super::shared::{EncryptionConfiguration, Type};
 
     /// `CloudWatchLogsLogGroup` property type of `AWS::StepFunctions::StateMachine`.
     #[derive(Debug, Clone, Default)]
@@ -421,44 +378,6 @@ pub mod state_machine {
     }
 
     property_type!(CloudWatchLogsLogGroup);
-
-    /// `EncryptionConfiguration` property type of `AWS::StepFunctions::StateMachine`.
-    #[derive(Debug, Clone)]
-    pub struct EncryptionConfiguration {
-        /// CloudFormation: `KmsDataKeyReusePeriodSeconds`.
-        pub kms_data_key_reuse_period_seconds: Option<Val<i64>>,
-
-        /// CloudFormation: `KmsKeyId`.
-        pub kms_key_id: Option<Val<String>>,
-
-        /// CloudFormation: `Type` (required).
-        pub r#type: Val<Type>,
-    }
-
-    impl EncryptionConfiguration {
-        /// A new `EncryptionConfiguration` from its required properties (`Type`).
-        pub fn new(r#type: impl Into<Val<Type>>) -> Self {
-            Self { kms_data_key_reuse_period_seconds: None, kms_key_id: None, r#type: r#type.into() }
-        }
-
-        setters! {
-            kms_data_key_reuse_period_seconds "KmsDataKeyReusePeriodSeconds": Val<i64>;
-            kms_key_id "KmsKeyId": Val<String>;
-        }
-    }
-
-    impl IntoValue for EncryptionConfiguration {
-        #[inline]
-        fn into_value(self) -> Value {
-            let mut m = Map::new();
-            put(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
-            put(&mut m, "KmsKeyId", self.kms_key_id);
-            m.insert("Type".into(), self.r#type.into_value());
-            Value::Map(m)
-        }
-    }
-
-    property_type!(EncryptionConfiguration);
 
     /// `LogDestination` property type of `AWS::StepFunctions::StateMachine`.
     #[derive(Debug, Clone, Default)]
@@ -612,13 +531,6 @@ pub mod state_machine {
             Express = "EXPRESS",
         }
     }
-
-    cfn_enum! {
-        Type[2] {
-            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
-            AwsOwnedKey = "AWS_OWNED_KEY",
-        }
-    }
 }
 
 /// Property types and enums of [`CfnStateMachineAlias`] (`AWS::StepFunctions::StateMachineAlias`).
@@ -729,6 +641,58 @@ pub mod state_machine_alias {
             Linear = "LINEAR",
             AllAtOnce = "ALL_AT_ONCE",
             Canary = "CANARY",
+        }
+    }
+}
+
+/// Property types and enums that several resources of this service define identically (defined once,
+/// re-exported by each resource's module).
+pub mod shared {
+    use rcdk::core::value::{IntoValue, Map, Val, Value};
+    use rcdk::l1::put;
+
+    /// `EncryptionConfiguration` property type of `AWS::StepFunctions::Activity`, `AWS::StepFunctions::StateMachine`.
+    #[derive(Debug, Clone)]
+    pub struct EncryptionConfiguration {
+        /// CloudFormation: `KmsDataKeyReusePeriodSeconds`.
+        pub kms_data_key_reuse_period_seconds: Option<Val<i64>>,
+
+        /// CloudFormation: `KmsKeyId`.
+        pub kms_key_id: Option<Val<String>>,
+
+        /// CloudFormation: `Type` (required).
+        pub r#type: Val<Type>,
+    }
+
+    impl EncryptionConfiguration {
+        /// A new `EncryptionConfiguration` from its required properties (`Type`).
+        pub fn new(r#type: impl Into<Val<Type>>) -> Self {
+            Self { kms_data_key_reuse_period_seconds: None, kms_key_id: None, r#type: r#type.into() }
+        }
+
+        setters! {
+            kms_data_key_reuse_period_seconds "KmsDataKeyReusePeriodSeconds": Val<i64>;
+            kms_key_id "KmsKeyId": Val<String>;
+        }
+    }
+
+    impl IntoValue for EncryptionConfiguration {
+        #[inline]
+        fn into_value(self) -> Value {
+            let mut m = Map::new();
+            put(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
+            put(&mut m, "KmsKeyId", self.kms_key_id);
+            m.insert("Type".into(), self.r#type.into_value());
+            Value::Map(m)
+        }
+    }
+
+    property_type!(EncryptionConfiguration);
+
+    cfn_enum! {
+        Type[2] {
+            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+            AwsOwnedKey = "AWS_OWNED_KEY",
         }
     }
 }
