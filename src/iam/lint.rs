@@ -3,6 +3,7 @@
 use serde_json::Value as Json;
 use std::fmt::Write as _;
 
+use crate::core::check::Field;
 use crate::core::problem::{Problem, ProblemKind, Severity};
 
 const OPERATORS: &[&str] = &[
@@ -58,12 +59,12 @@ const OPERATORS: &[&str] = &[
 /// ```
 pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
     let mut out = Vec::new();
-    let Some(resources) = template.get("Resources").and_then(Json::as_object) else { return out };
+    let Some(resources) = template.field("Resources").and_then(Json::as_object) else { return out };
     for (logical_id, resource) in resources {
-        let Some(props) = resource.get("Properties").and_then(Json::as_object) else { continue };
+        let Some(props) = resource.field("Properties").and_then(Json::as_object) else { continue };
         // A custom resource's payload goes to its handler, not to IAM, often as a fragment of a
         // policy: only the spelling of what it holds is checked, not the grammar.
-        let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
+        let type_name = resource.field("Type").and_then(Json::as_str).unwrap_or_default();
         let custom = type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource";
         let mut lint = |doc: &Json, path: String| {
             let kind = if custom { DocKind::Fragment } else { doc_kind(type_name, &path) };
@@ -87,7 +88,7 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
         // `resources/properties/list_duplicates.yaml` has three), so only identity documents are
         // checked here. `Properties: !If [...]` is read branch by branch.
         let branches: Vec<(&serde_json::Map<String, Json>, String)> =
-            match props.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+            match props.field("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
                 Some([_, a, b]) if props.len() == 1 => [(a, "Fn::If[1]."), (b, "Fn::If[2].")]
                     .into_iter()
                     .filter_map(|(v, prefix)| v.as_object().map(|m| (m, prefix.to_string())))
@@ -112,7 +113,7 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
 /// A `Fn::Join` with an empty delimiter, read as one string with every expression replaced by a
 /// placeholder (references inside JSON strings keep the JSON valid).
 fn joined_literal(v: &Json) -> Option<String> {
-    let join = v.as_object().filter(|o| o.len() == 1)?.get("Fn::Join")?.as_array()?;
+    let join = v.as_object().filter(|o| o.len() == 1)?.field("Fn::Join")?.as_array()?;
     let [delimiter, parts] = join.as_slice() else { return None };
     let parts = parts.as_array()?;
     let pieces: Vec<String> =
@@ -173,8 +174,8 @@ fn find_embedded(v: &Json, path: &mut String, depth: usize, found: &mut dyn FnMu
 /// A mapping with a `Statement` that IAM would read: a policy `Version`, or statements with the
 /// keys of IAM statements. (AWS::WAFv2 rules also have a `Statement`, of another kind.)
 fn is_policy_document(o: &serde_json::Map<String, Json>) -> bool {
-    let Some(statement) = o.get("Statement") else { return false };
-    if matches!(o.get("Version").and_then(Json::as_str), Some("2012-10-17" | "2008-10-17")) {
+    let Some(statement) = o.field("Statement") else { return false };
+    if matches!(o.field("Version").and_then(Json::as_str), Some("2012-10-17" | "2008-10-17")) {
         return true;
     }
     match statement {
@@ -186,7 +187,7 @@ fn is_policy_document(o: &serde_json::Map<String, Json>) -> bool {
 /// A mapping with the keys of an IAM statement, or an `Fn::If` with one in a branch.
 fn looks_like_statement(s: &Json) -> bool {
     let Some(m) = s.as_object() else { return false };
-    if let Some([_, a, b]) = m.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+    if let Some([_, a, b]) = m.field("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
         return looks_like_statement(a) || looks_like_statement(b);
     }
     ["Effect", "Action", "NotAction", "Principal", "NotPrincipal", "Resource", "NotResource", "Sid"]
@@ -314,7 +315,7 @@ fn restore_case(lower: &str, written: &str) -> String {
 }
 
 fn label(path: &str, index: usize, statement: &Json) -> String {
-    match statement.get("Sid").and_then(Json::as_str) {
+    match statement.field("Sid").and_then(Json::as_str) {
         Some(sid) if sid.chars().count() > 28 => {
             let short: String = sid.chars().take(28).collect();
             format!("{path}.Statement[{index}] (\"{}…\")", short.trim_end())
@@ -383,7 +384,7 @@ fn statements<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Json
             }
         }
         Json::Object(m) if m.len() == 1 && m.contains_key("Fn::If") => {
-            if let Some([_, a, b]) = m.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+            if let Some([_, a, b]) = m.field("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
                 statements(a, format!("{path}.Fn::If[1]"), out);
                 statements(b, format!("{path}.Fn::If[2]"), out);
             }
@@ -451,7 +452,7 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
     let grammar = kind != DocKind::Fragment;
     let Some(obj) = doc.as_object() else { return };
     if grammar {
-        match obj.get("Statement") {
+        match obj.field("Statement") {
             None => report(Severity::Error, path.to_string(), format!("{path}: a policy document needs a Statement")),
             Some(s) if !(s.is_array() || s.is_object()) => report(
                 Severity::Error,
@@ -469,7 +470,7 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
             format!("{path}: \"{key}\" is not a policy document key{hint}; expected Version, Id, Statement"),
         );
     }
-    if let Some(v) = obj.get("Version")
+    if let Some(v) = obj.field("Version")
         && grammar
         && !is_intrinsic(v)
         && !matches!(v.as_str(), Some("2012-10-17" | "2008-10-17"))
@@ -483,9 +484,9 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
     let mut found = Vec::new();
     // A single statement (not in a list) is shown as `Statement[0]`, like the first of a list.
     let wrapped;
-    let listed = match obj.get("Statement") {
+    let listed = match obj.field("Statement") {
         Some(s @ Json::Array(_)) => Some(s),
-        Some(s) if s.is_object() && (!is_intrinsic(s) || s.get("Fn::If").is_some()) => {
+        Some(s) if s.is_object() && (!is_intrinsic(s) || s.field("Fn::If").is_some()) => {
             wrapped = Json::Array(vec![s.clone()]);
             Some(&wrapped)
         }
@@ -598,7 +599,7 @@ fn lint_grammar(
         let hint = closest(key, STATEMENT_KEYS).map(|k| format!(" (did you mean {k}?)")).unwrap_or_default();
         report(Severity::Error, format!("{spath}.{key}"), format!("{at}: \"{key}\" is not a statement key{hint}"));
     }
-    match st.get("Effect") {
+    match st.field("Effect") {
         Some(Json::String(e)) if e == "Allow" || e == "Deny" => {}
         Some(v) if is_intrinsic(v) => {}
         Some(v) => {
@@ -654,7 +655,7 @@ fn lint_spelling(
             }
         }
     }
-    let Some(conditions) = st.get("Condition").and_then(Json::as_object) else { return };
+    let Some(conditions) = st.field("Condition").and_then(Json::as_object) else { return };
     for (op, keys) in conditions {
         let cpath = format!("{spath}.Condition.{op}");
         if !valid_operator(op) && !is_intrinsic_key(op) {
