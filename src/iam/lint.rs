@@ -215,6 +215,26 @@ fn service_names(service: &str) -> Option<&'static str> {
     ACTIONS.get(offset as usize..(offset + len) as usize)
 }
 
+/// Whether `name` is one of the space-separated, sorted `names` (binary search on the text: the
+/// probes cut at the spaces around the middle, and names are short).
+fn has_name(names: &str, name: &str) -> bool {
+    let bytes = names.as_bytes();
+    // `lo` is the start of a name; `hi` the end of the last name still in range.
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid].iter().rposition(|b| *b == b' ').map_or(lo, |i| lo + i + 1);
+        let end = bytes[mid..hi].iter().position(|b| *b == b' ').map_or(hi, |i| mid + i);
+        match names.get(start..end).map(|candidate| candidate.cmp(name)) {
+            Some(std::cmp::Ordering::Equal) => return true,
+            Some(std::cmp::Ordering::Less) => lo = end + 1,
+            Some(std::cmp::Ordering::Greater) if start > lo => hi = start - 1,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// The text of `actions_index.rs` for `actions.txt` (what the test `action_index_is_current` checks).
 #[cfg(test)]
 fn action_index_source(actions: &str) -> String {
@@ -277,13 +297,13 @@ fn wildcard_match_units<T: Copy + PartialEq>(p: &[T], n: &[T], any: T, one: T) -
 fn unknown_action(action: &str) -> Option<String> {
     let (service, name) = action.split_once(':')?;
     let service_lower = service.to_ascii_lowercase();
-    let Some(known) = actions_of(&service_lower) else {
+    let (Some(names), Some(known)) = (service_names(&service_lower), actions_of(&service_lower)) else {
         return Some(format!("\"{service}\" is not an IAM service prefix"));
     };
     let lower = name.to_ascii_lowercase();
-    // Without wildcards a match is equality (the list is lowercase): no per-name matching needed.
+    // Without wildcards a match is equality (the list is lowercase and sorted): a binary search.
     let wildcard = lower.contains(['*', '?']);
-    if known.clone().any(|k| if wildcard { wildcard_match(&lower, k) } else { k == lower }) {
+    if if wildcard { known.clone().any(|k| wildcard_match(&lower, k)) } else { has_name(names, &lower) } {
         return None;
     }
     if lower.contains(['*', '?']) {
@@ -716,6 +736,19 @@ mod tests {
         for line in ACTIONS.lines().filter(|l| !l.starts_with('#')) {
             let (prefix, names) = line.split_once(' ').unwrap_or((line, ""));
             assert_eq!(service_names(prefix), Some(names));
+        }
+        for line in ACTIONS.lines().filter(|l| !l.starts_with('#')) {
+            let names = line.split_once(' ').map_or("", |(_, n)| n);
+            let list: Vec<&str> = names.split(' ').collect();
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "names must be sorted and unique: {line:.40}");
+            for n in &list {
+                assert!(has_name(names, n), "{n}");
+                for near in [format!("{n}x"), n[..n.len() - 1].to_string(), format!("0{n}")] {
+                    assert_eq!(has_name(names, &near), list.contains(&near.as_str()), "{near}");
+                }
+            }
+            assert!(!has_name(names, ""));
+            assert!(!has_name(names, "~"));
         }
         for missing in ["", "a", "kms2", "zzz", "s3:"] {
             assert_eq!(service_names(missing), None, "{missing}");

@@ -244,7 +244,9 @@ pub enum SchemaError {
 /// wildcard `/properties/A/*/B` becomes `A[*].B`.
 #[derive(Debug)]
 pub struct ResourceSchema {
-    /// The schema without its `definitions` (parsed one by one, on first use).
+    /// The schema without its `definitions` (parsed one by one, on first use); for an embedded
+    /// schema also without the top-level `description` and the property-path lists (kept below
+    /// as fields; [`ResourceSchema::raw`] has them all).
     raw: Value,
     /// The whole schema, for [`ResourceSchema::raw`]: assembled on first use.
     full: OnceLock<Value>,
@@ -308,7 +310,7 @@ fn unescape_pointer(segment: &str) -> std::borrow::Cow<'_, str> {
 /// `/properties/A/B` → `A.B`; `/properties/A/*/B` → `A[*].B`.
 fn normalise_path(pointer: &str) -> String {
     let rest = pointer.strip_prefix("/properties/").unwrap_or(pointer);
-    let mut out = String::new();
+    let mut out = String::with_capacity(rest.len() + 8);
     for part in rest.split('/') {
         if part == "*" {
             out.push_str("[*]");
@@ -365,6 +367,8 @@ fn collect_patterns(node: &Value, under_properties: bool, out: &mut Vec<String>)
 /// `description` as JSON, and the definition ranges (`rcdk:definitions`) as numbers.
 struct TopLevel {
     map: serde_json::Map<String, Value>,
+    /// The property path lists, read as strings (never needed as JSON).
+    lists: PathLists,
     ranges: Vec<(String, (u64, u64))>,
 }
 
@@ -378,12 +382,16 @@ impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<TopLevel, A::Error> {
-        let mut top = TopLevel { map: serde_json::Map::new(), ranges: Vec::new() };
+        let mut top = TopLevel { map: serde_json::Map::new(), lists: PathLists::default(), ranges: Vec::new() };
         while let Some(key) = access.next_key::<String>()? {
             match key.as_str() {
                 "description" => {
                     access.next_value::<serde::de::IgnoredAny>()?;
                 }
+                "createOnlyProperties" => top.lists.create_only = access.next_value()?,
+                "readOnlyProperties" => top.lists.read_only = access.next_value()?,
+                "writeOnlyProperties" => top.lists.write_only = access.next_value()?,
+                "primaryIdentifier" => top.lists.primary_identifier = access.next_value()?,
                 "rcdk:definitions" => top.ranges = access.next_value::<Ranges>()?.0,
                 _ => {
                     let value = access.next_value::<Value>()?;
@@ -393,6 +401,15 @@ impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
         }
         Ok(top)
     }
+}
+
+/// The property paths of an embedded top level, as written (`/properties/A/B`).
+#[derive(Default)]
+struct PathLists {
+    create_only: Vec<String>,
+    read_only: Vec<String>,
+    write_only: Vec<String>,
+    primary_identifier: Vec<String>,
 }
 
 /// `{"Name": [offset, length], …}` (written by `schemas/compact.py`, checked in CI).
@@ -446,7 +463,7 @@ impl ResourceSchema {
             _ => indexmap::IndexMap::new(),
         };
         let description = map.get("description").and_then(Value::as_str).map(str::to_string);
-        Self::build(Value::Object(map), definitions, OnceLock::from(full), OnceLock::from(description), None)
+        Self::build(Value::Object(map), definitions, OnceLock::from(full), OnceLock::from(description), None, None)
     }
 
     /// A vendored schema from its compact top-level JSON text (see `schemas/compact.py`):
@@ -457,7 +474,7 @@ impl ResourceSchema {
     fn from_embedded(text: &'static str) -> Result<ResourceSchema, SchemaError> {
         use serde::Deserializer as _;
         let mut de = serde_json::Deserializer::from_str(text);
-        let Ok(TopLevel { map, ranges }) = (&mut de).deserialize_map(TopLevelVisitor) else {
+        let Ok(TopLevel { map, lists, ranges }) = (&mut de).deserialize_map(TopLevelVisitor) else {
             return Err(SchemaError::NotAnObject);
         };
         if de.end().is_err() {
@@ -473,7 +490,7 @@ impl ResourceSchema {
                 (name, Definition { text, parsed: OnceLock::new() })
             })
             .collect();
-        Self::build(Value::Object(map), definitions, OnceLock::new(), OnceLock::new(), Some(text))
+        Self::build(Value::Object(map), definitions, OnceLock::new(), OnceLock::new(), Some(text), Some(lists))
     }
 
     fn build(
@@ -482,16 +499,21 @@ impl ResourceSchema {
         full: OnceLock<Value>,
         description: OnceLock<Option<String>>,
         text: Option<&'static str>,
+        lists: Option<PathLists>,
     ) -> Result<ResourceSchema, SchemaError> {
         let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
+        let paths = |key: &str, read: fn(&PathLists) -> &Vec<String>| match &lists {
+            Some(lists) => read(lists).iter().map(|p| normalise_path(p)).collect(),
+            None => string_list(&raw, key, true),
+        };
         Ok(ResourceSchema {
             description,
             text,
             required: string_list(&raw, "required", false),
-            create_only: string_list(&raw, "createOnlyProperties", true),
-            read_only: string_list(&raw, "readOnlyProperties", true),
-            write_only: string_list(&raw, "writeOnlyProperties", true),
-            primary_identifier: string_list(&raw, "primaryIdentifier", true),
+            create_only: paths("createOnlyProperties", |l| &l.create_only),
+            read_only: paths("readOnlyProperties", |l| &l.read_only),
+            write_only: paths("writeOnlyProperties", |l| &l.write_only),
+            primary_identifier: paths("primaryIdentifier", |l| &l.primary_identifier),
             patterns: patterns_of(&raw),
             getatts: OnceLock::new(),
             tagging: OnceLock::new(),
