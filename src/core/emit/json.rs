@@ -45,26 +45,24 @@ fn pretty_len(value: &serde_json::Value, depth: usize) -> usize {
 /// A JSON string literal's length as serde_json escapes it: quotes, `\"`, `\\`, the short
 /// escapes `\b \t \n \f \r`, `\u00XX` for other control characters, everything else as is.
 fn string_len(s: &str) -> usize {
-    let extra = |b: &u8| match *b {
-        b'"' | b'\\' | 0x08 | 0x09 | 0x0A | 0x0C | 0x0D => 1,
-        0x00..=0x1F => 5,
-        _ => 0,
-    };
-    // Eight bytes at a time: a word without a control character, quote or backslash adds nothing.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
-    let (chunks, rest) = s.as_bytes().as_chunks::<8>();
-    let mut n = 2 + s.len();
-    for chunk in chunks {
-        let w = u64::from_le_bytes(*chunk);
-        // A byte below 0x20 (its high bits clear after subtracting 0x20 from each byte).
-        let control = w.wrapping_sub(0x20 * ONES) & !w & HIGH != 0;
-        if control || has_zero(w ^ (b'"' as u64 * ONES)) || has_zero(w ^ (b'\\' as u64 * ONES)) {
-            n += chunk.iter().map(extra).sum::<usize>();
+    // Bytes added by escaping each byte value.
+    const EXTRA: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = 5;
+            b += 1;
         }
-    }
-    n + rest.iter().map(extra).sum::<usize>()
+        t[0x08] = 1;
+        t[0x09] = 1;
+        t[0x0A] = 1;
+        t[0x0C] = 1;
+        t[0x0D] = 1;
+        t[b'"' as usize] = 1;
+        t[b'\\' as usize] = 1;
+        t
+    };
+    2 + s.len() + s.bytes().map(|b| usize::from(EXTRA[usize::from(b)])).sum::<usize>()
 }
 
 /// A number's length as serde_json writes it (itoa/ryu), counted through its own writer.
