@@ -67,7 +67,7 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
             c.problem(ProblemKind::InvalidTemplate, None, key, format!("section {key} must be an object"));
         }
     }
-    let sam = match top.get("Transform") {
+    let sam = match top.field("Transform") {
         Some(Json::String(t)) => t.starts_with("AWS::Serverless"),
         Some(Json::Array(a)) => a.iter().any(|t| t.as_str().is_some_and(|t| t.starts_with("AWS::Serverless"))),
         _ => false,
@@ -89,7 +89,7 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     c.list_parameters = section("Parameters")
         .map(|m| {
             m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.get("Type")?.as_str()?.to_string())))
+                .filter_map(|(k, v)| Some((k.clone(), v.field("Type")?.as_str()?.to_string())))
                 .filter(|(_, ty)| is_list_parameter_type(ty))
                 .collect()
         })
@@ -131,11 +131,11 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     }
     if let Some(outputs) = section("Outputs") {
         for (id, output) in outputs {
-            c.walk(Some(id), "Value", output.get("Value").unwrap_or(&Json::Null), false);
-            if let Some(export) = output.get("Export") {
+            c.walk(Some(id), "Value", output.field("Value").unwrap_or(&Json::Null), false);
+            if let Some(export) = output.field("Export") {
                 c.walk(Some(id), "Export", export, false);
             }
-            c.check_condition_name(id, "Condition", output.get("Condition"));
+            c.check_condition_name(id, "Condition", output.field("Condition"));
         }
     }
     if let Some(conditions) = section("Conditions") {
@@ -173,7 +173,7 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
 }
 
 fn type_of(resource: &Json) -> String {
-    resource.get("Type").and_then(Json::as_str).unwrap_or_default().to_string()
+    resource.field("Type").and_then(Json::as_str).unwrap_or_default().to_string()
 }
 
 struct Checker<'a> {
@@ -232,7 +232,7 @@ impl<'a> Checker<'a> {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "", "a resource must be an object".into());
             return;
         };
-        if !obj.get("Type").is_some_and(Json::is_string) {
+        if !obj.field("Type").is_some_and(Json::is_string) {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "Type", "a resource needs a string Type".into());
         }
         self.check_resource_keys(id, obj);
@@ -243,8 +243,8 @@ impl<'a> Checker<'a> {
             }
         }
         self.walking_resource = None;
-        self.check_condition_name(id, "Condition", obj.get("Condition"));
-        match obj.get("DependsOn") {
+        self.check_condition_name(id, "Condition", obj.field("Condition"));
+        match obj.field("DependsOn") {
             None => {}
             Some(Json::String(s)) => self.depends_on(id, "DependsOn", s),
             Some(Json::Array(items)) => {
@@ -286,7 +286,7 @@ impl<'a> Checker<'a> {
         // Length constraints belong to String parameters, value constraints to Number ones
         // (cfn-lint 1.58 `parameters/configuration.json`, E2001, which also refuses value
         // constraints on the other non-Number types; only the two plain types are checked here).
-        let ty = obj.get("Type").and_then(Json::as_str);
+        let ty = obj.field("Type").and_then(Json::as_str);
         for (key, value) in obj {
             let misplaced = match (ty, key.as_str()) {
                 (Some("Number"), "AllowedPattern" | "MinLength" | "MaxLength") => Some("Number"),
@@ -361,7 +361,7 @@ impl<'a> Checker<'a> {
                 format!("{key} must be {expected}, found {}", json_kind(value)),
             );
         }
-        let Some(ty) = obj.get("Type").and_then(Json::as_str) else {
+        let Some(ty) = obj.field("Type").and_then(Json::as_str) else {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "Type", "a parameter needs a string Type".into());
             return;
         };
@@ -377,7 +377,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let Some(default) = obj.get("Default") else { return };
+        let Some(default) = obj.field("Default") else { return };
         let text = match default {
             Json::String(s) => s.clone(),
             Json::Number(n) => n.to_string(),
@@ -396,7 +396,7 @@ impl<'a> Checker<'a> {
         let values: Vec<&str> = if list { text.split(',').map(str::trim).collect() } else { vec![text.as_str()] };
         let numeric = ty == "Number" || ty == "List<Number>";
         // A NoEcho parameter's value is a secret: never quoted in a message.
-        let no_echo = obj.get("NoEcho").is_some_and(|v| v == &Json::Bool(true) || v.as_str() == Some("true"));
+        let no_echo = obj.field("NoEcho").is_some_and(|v| v == &Json::Bool(true) || v.as_str() == Some("true"));
         let quote = |v: &str| if no_echo { "(a NoEcho value, not shown)".to_string() } else { format!("{v:?}") };
         let shown = quote(&text);
         let complain = |c: &mut Self, key: &str, message: String| {
@@ -408,7 +408,7 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
-        if let Some(allowed) = obj.get("AllowedValues").and_then(Json::as_array) {
+        if let Some(allowed) = obj.field("AllowedValues").and_then(Json::as_array) {
             let allowed: Vec<String> = allowed.iter().filter_map(scalar_text).collect();
             // A list default may also be listed whole (`"a,b"` among the allowed values).
             let whole = allowed.contains(&text);
@@ -420,7 +420,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if let Some(pattern) = obj.get("AllowedPattern").and_then(Json::as_str)
+        if let Some(pattern) = obj.field("AllowedPattern").and_then(Json::as_str)
             && let Ok(re) = regex_lite::Regex::new(&format!("^(?:{pattern})$"))
             && let Some(v) = values.iter().find(|v| !re.is_match(v))
         {
@@ -451,8 +451,8 @@ impl<'a> Checker<'a> {
 
     /// Keys of a resource entry and the shapes of its attributes (cfn-lint E3001, E3035, E3036).
     fn check_resource_keys(&mut self, id: &str, obj: &serde_json::Map<String, Json>) {
-        let custom = obj.get("Type").and_then(Json::as_str).is_some_and(is_custom_type);
-        let module = obj.get("Type").and_then(Json::as_str).is_some_and(|t| t.ends_with("::MODULE"));
+        let custom = obj.field("Type").and_then(Json::as_str).is_some_and(is_custom_type);
+        let module = obj.field("Type").and_then(Json::as_str).is_some_and(|t| t.ends_with("::MODULE"));
         for (key, value) in obj {
             let expected = match key.as_str() {
                 "Type" | "DependsOn" | "Condition" | "Metadata" => continue,
@@ -481,7 +481,7 @@ impl<'a> Checker<'a> {
                         &["Delete", "Retain", "Snapshot"]
                     };
                     match value.as_str() {
-                        Some("Snapshot") if !snapshot_allowed(obj.get("Type").and_then(Json::as_str)) => {
+                        Some("Snapshot") if !snapshot_allowed(obj.field("Type").and_then(Json::as_str)) => {
                             self.problem(
                                 ProblemKind::InvalidTemplate,
                                 Some(id),
@@ -489,7 +489,7 @@ impl<'a> Checker<'a> {
                                 format!(
                                     "{key} Snapshot applies only to types that take snapshots ({}), found it on {}",
                                     SNAPSHOT_TYPES.join(", "),
-                                    obj.get("Type").and_then(Json::as_str).unwrap_or_default()
+                                    obj.field("Type").and_then(Json::as_str).unwrap_or_default()
                                 ),
                             );
                             continue;
@@ -623,8 +623,13 @@ impl<'a> Checker<'a> {
         // Recursion is bounded by the reader's depth limit and by rcdk's own value trees.
         match value {
             Json::Array(items) => {
+                // One path buffer per level, not a formatted string per child.
+                let mut child = String::with_capacity(path.len() + 8);
                 for (i, item) in items.iter().enumerate() {
-                    self.walk(id, &format!("{path}[{i}]"), item, in_conditions);
+                    child.clear();
+                    child.push_str(path);
+                    push_index(&mut child, i);
+                    self.walk(id, &child, item, in_conditions);
                 }
             }
             Json::Object(map) if map.len() == 1 => {
@@ -708,8 +713,15 @@ impl<'a> Checker<'a> {
                 }
             }
             Json::Object(map) => {
+                let mut child = String::with_capacity(path.len() + 32);
                 for (k, v) in map {
-                    self.walk(id, &join_path(path, k), v, in_conditions);
+                    child.clear();
+                    if !path.is_empty() {
+                        child.push_str(path);
+                        child.push('.');
+                    }
+                    child.push_str(k);
+                    self.walk(id, &child, v, in_conditions);
                 }
             }
             _ => {}
@@ -749,7 +761,7 @@ impl<'a> Checker<'a> {
                         format!("Fn::Equals compares strings, found {}", json_kind(item)),
                     );
                 } else if let Some((target, ty)) = item
-                    .get("Ref")
+                    .field("Ref")
                     .and_then(Json::as_str)
                     .filter(|_| item.as_object().is_some_and(|o| o.len() == 1))
                     .and_then(|t| self.list_parameters.get_key_value(t))
@@ -1111,6 +1123,49 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// `get` on a JSON object that scans small maps instead of hashing the key: schema nodes,
+/// statements and template values mostly have a handful of keys, and SipHashing a key (serde_json's
+/// maps) costs more than comparing a few strings. Same result as `get`: keys are unique.
+pub(crate) trait Field {
+    /// The value at `key`, if this is an object that has it.
+    fn field(&self, key: &str) -> Option<&Json>;
+}
+
+/// Up to this many keys a map is scanned.
+const SCAN_AT_MOST: usize = 8;
+
+impl Field for serde_json::Map<String, Json> {
+    #[inline]
+    fn field(&self, key: &str) -> Option<&Json> {
+        if self.len() <= SCAN_AT_MOST { self.iter().find_map(|(k, v)| (k == key).then_some(v)) } else { self.get(key) }
+    }
+}
+
+impl Field for Json {
+    #[inline]
+    fn field(&self, key: &str) -> Option<&Json> {
+        self.as_object()?.field(key)
+    }
+}
+
+/// Appends `[i]` to a path.
+fn push_index(path: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = i;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    path.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    path.push(']');
+}
+
 fn join_path(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
@@ -1140,6 +1195,16 @@ pub fn sub_variables(template: &str) -> Vec<&str> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn index_paths() {
+        for (base, i, want) in [("", 0, "[0]"), ("A.B", 7, "A.B[7]"), ("X", 10, "X[10]"), ("Y", 1234567, "Y[1234567]")]
+        {
+            let mut path = base.to_string();
+            push_index(&mut path, i);
+            assert_eq!(path, want);
+        }
+    }
 
     fn kinds(t: &Json) -> Vec<(ProblemKind, Option<String>, Option<String>)> {
         check_template("t", t, None, &NoTypeFacts)

@@ -84,8 +84,13 @@ pub fn logical_id(path: &[&str]) -> Result<String, IdError> {
 /// First 8 hex digits (upper case) of the MD5 of the components joined with `/`.
 fn path_hash(components: &[&str]) -> String {
     let digest = Md5::digest(components.join("/").as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
-    hex[..HASH_LEN].to_string()
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    digest
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]])
+        .take(HASH_LEN)
+        .map(char::from)
+        .collect()
 }
 
 fn readable_part(components: &[&str]) -> String {

@@ -143,7 +143,7 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
             .map(|(node, rule, reason)| (stack.tree.path(*node), rule.as_str(), reason.as_str()))
             .collect();
         crate::security::write_acknowledgments(&mut template, &construct_paths, &acknowledgments);
-        let body = serde_json::to_string_pretty(&template).map(|s| s.len() + 1).unwrap_or(0);
+        let body = crate::core::emit::json::json_len(&template);
         let found = check_document(stack.name(), &template, Some(body), &options);
         for mut p in found {
             if let Some(id) = &p.logical_id
@@ -203,8 +203,15 @@ pub fn check_document(
     {
         for (id, resource) in resources {
             let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
-            let props = resource.get("Properties").cloned().unwrap_or_else(|| Json::Object(JsonMap::new()));
-            for (path, message) in validate(type_name, &props).unwrap_or_default() {
+            let empty;
+            let props = match resource.get("Properties") {
+                Some(p) => p,
+                None => {
+                    empty = Json::Object(JsonMap::new());
+                    &empty
+                }
+            };
+            for (path, message) in validate(type_name, props).unwrap_or_default() {
                 let path = if path.is_empty() { "Properties".to_string() } else { format!("Properties.{path}") };
                 found.push(Problem::new(Severity::Error, ProblemKind::Schema, name, message).at(id.clone(), path));
             }

@@ -3,6 +3,7 @@
 use serde_json::Value as Json;
 use std::fmt::Write as _;
 
+use crate::core::check::Field;
 use crate::core::problem::{Problem, ProblemKind, Severity};
 
 const OPERATORS: &[&str] = &[
@@ -58,12 +59,12 @@ const OPERATORS: &[&str] = &[
 /// ```
 pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
     let mut out = Vec::new();
-    let Some(resources) = template.get("Resources").and_then(Json::as_object) else { return out };
+    let Some(resources) = template.field("Resources").and_then(Json::as_object) else { return out };
     for (logical_id, resource) in resources {
-        let Some(props) = resource.get("Properties").and_then(Json::as_object) else { continue };
+        let Some(props) = resource.field("Properties").and_then(Json::as_object) else { continue };
         // A custom resource's payload goes to its handler, not to IAM, often as a fragment of a
         // policy: only the spelling of what it holds is checked, not the grammar.
-        let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
+        let type_name = resource.field("Type").and_then(Json::as_str).unwrap_or_default();
         let custom = type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource";
         let mut lint = |doc: &Json, path: String| {
             let kind = if custom { DocKind::Fragment } else { doc_kind(type_name, &path) };
@@ -87,7 +88,7 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
         // `resources/properties/list_duplicates.yaml` has three), so only identity documents are
         // checked here. `Properties: !If [...]` is read branch by branch.
         let branches: Vec<(&serde_json::Map<String, Json>, String)> =
-            match props.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+            match props.field("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
                 Some([_, a, b]) if props.len() == 1 => [(a, "Fn::If[1]."), (b, "Fn::If[2].")]
                     .into_iter()
                     .filter_map(|(v, prefix)| v.as_object().map(|m| (m, prefix.to_string())))
@@ -112,7 +113,7 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
 /// A `Fn::Join` with an empty delimiter, read as one string with every expression replaced by a
 /// placeholder (references inside JSON strings keep the JSON valid).
 fn joined_literal(v: &Json) -> Option<String> {
-    let join = v.as_object().filter(|o| o.len() == 1)?.get("Fn::Join")?.as_array()?;
+    let join = v.as_object().filter(|o| o.len() == 1)?.field("Fn::Join")?.as_array()?;
     let [delimiter, parts] = join.as_slice() else { return None };
     let parts = parts.as_array()?;
     let pieces: Vec<String> =
@@ -173,8 +174,8 @@ fn find_embedded(v: &Json, path: &mut String, depth: usize, found: &mut dyn FnMu
 /// A mapping with a `Statement` that IAM would read: a policy `Version`, or statements with the
 /// keys of IAM statements. (AWS::WAFv2 rules also have a `Statement`, of another kind.)
 fn is_policy_document(o: &serde_json::Map<String, Json>) -> bool {
-    let Some(statement) = o.get("Statement") else { return false };
-    if matches!(o.get("Version").and_then(Json::as_str), Some("2012-10-17" | "2008-10-17")) {
+    let Some(statement) = o.field("Statement") else { return false };
+    if matches!(o.field("Version").and_then(Json::as_str), Some("2012-10-17" | "2008-10-17")) {
         return true;
     }
     match statement {
@@ -186,7 +187,7 @@ fn is_policy_document(o: &serde_json::Map<String, Json>) -> bool {
 /// A mapping with the keys of an IAM statement, or an `Fn::If` with one in a branch.
 fn looks_like_statement(s: &Json) -> bool {
     let Some(m) = s.as_object() else { return false };
-    if let Some([_, a, b]) = m.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+    if let Some([_, a, b]) = m.field("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
         return looks_like_statement(a) || looks_like_statement(b);
     }
     ["Effect", "Action", "NotAction", "Principal", "NotPrincipal", "Resource", "NotResource", "Sid"]
@@ -194,22 +195,69 @@ fn looks_like_statement(s: &Json) -> bool {
         .any(|k| m.contains_key(*k))
 }
 
-/// IAM action names per service prefix, from cfn-lint's policy data (see `actions.txt`). The index
-/// built on first use holds each service's line only; a service's names are split when it is checked
-/// (splitting all ~18,000 names up front was 60% of the article example's instructions).
-fn actions_of(service: &str) -> Option<std::str::SplitWhitespace<'static>> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
-        std::sync::OnceLock::new();
-    TABLE
-        .get_or_init(|| {
-            include_str!("actions.txt")
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| l.split_once(' ').or(Some((l, ""))).filter(|(s, _)| !s.is_empty()))
-                .collect()
-        })
-        .get(service)
-        .map(|names| names.split_whitespace())
+/// IAM action names per service prefix, from cfn-lint's policy data (`actions.txt`: one line per
+/// service, `prefix name name …`, sorted by prefix). A generated index of each service's names
+/// (`actions_index.rs`) is binary-searched, and the names are split when the service is checked:
+/// nothing is built at run time (splitting all ~18,000 names up front was 60% of the article
+/// example's instructions; an index of the lines built on first use was still 8%, and a binary
+/// search in the text itself 10%, its lines being up to 23 KB long).
+fn actions_of(service: &str) -> Option<impl Iterator<Item = &'static str> + Clone> {
+    let names = service_names(service)?;
+    Some(names.split(' ').filter(|n| !n.is_empty()))
+}
+
+/// The text the index points into.
+static ACTIONS: &str = include_str!("actions.txt");
+
+fn service_names(service: &str) -> Option<&'static str> {
+    let i = super::actions_index::ACTION_INDEX.binary_search_by(|(prefix, _, _)| (*prefix).cmp(service)).ok()?;
+    let (_, offset, len) = super::actions_index::ACTION_INDEX[i];
+    ACTIONS.get(offset as usize..(offset + len) as usize)
+}
+
+/// Whether `name` is one of the space-separated, sorted `names` (binary search on the text: the
+/// probes cut at the spaces around the middle, and names are short).
+fn has_name(names: &str, name: &str) -> bool {
+    let bytes = names.as_bytes();
+    // `lo` is the start of a name; `hi` the end of the last name still in range.
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid].iter().rposition(|b| *b == b' ').map_or(lo, |i| lo + i + 1);
+        let end = bytes[mid..hi].iter().position(|b| *b == b' ').map_or(hi, |i| mid + i);
+        match names.get(start..end).map(|candidate| candidate.cmp(name)) {
+            Some(std::cmp::Ordering::Equal) => return true,
+            Some(std::cmp::Ordering::Less) => lo = end + 1,
+            Some(std::cmp::Ordering::Greater) if start > lo => hi = start - 1,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The text of `actions_index.rs` for `actions.txt` (what the test `action_index_is_current` checks).
+#[cfg(test)]
+fn action_index_source(actions: &str) -> String {
+    let mut out = String::from(
+        "// @generated from src/iam/actions.txt by the test `iam::lint::tests::action_index_is_current`\n\
+         // (`RCDK_BLESS=1 cargo test --lib action_index` rewrites it); do not edit.\n\
+         //! Where each service's action names are in `actions.txt`.\n\n\
+         /// `(service prefix, byte offset, byte length)` of each service's names in `actions.txt`, sorted by prefix.\n\
+         #[rustfmt::skip]\n\
+         pub(super) static ACTION_INDEX: &[(&str, u32, u32)] = &[\n",
+    );
+    let mut at = 0;
+    for line in actions.split_inclusive('\n') {
+        let text = line.trim_end_matches('\n');
+        if !text.is_empty() && !text.starts_with('#') {
+            let (prefix, names) = text.split_once(' ').unwrap_or((text, ""));
+            let offset = at + text.len() - names.len();
+            out.push_str(&format!("    ({prefix:?}, {offset}, {}),\n", names.len()));
+        }
+        at += line.len();
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// `*` and `?` wildcards, case-insensitive (IAM action names are).
@@ -249,13 +297,13 @@ fn wildcard_match_units<T: Copy + PartialEq>(p: &[T], n: &[T], any: T, one: T) -
 fn unknown_action(action: &str) -> Option<String> {
     let (service, name) = action.split_once(':')?;
     let service_lower = service.to_ascii_lowercase();
-    let Some(known) = actions_of(&service_lower) else {
+    let (Some(names), Some(known)) = (service_names(&service_lower), actions_of(&service_lower)) else {
         return Some(format!("\"{service}\" is not an IAM service prefix"));
     };
     let lower = name.to_ascii_lowercase();
-    // Without wildcards a match is equality (the list is lowercase): no per-name matching needed.
+    // Without wildcards a match is equality (the list is lowercase and sorted): a binary search.
     let wildcard = lower.contains(['*', '?']);
-    if known.clone().any(|k| if wildcard { wildcard_match(&lower, k) } else { k == lower }) {
+    if if wildcard { known.clone().any(|k| wildcard_match(&lower, k)) } else { has_name(names, &lower) } {
         return None;
     }
     if lower.contains(['*', '?']) {
@@ -287,7 +335,7 @@ fn restore_case(lower: &str, written: &str) -> String {
 }
 
 fn label(path: &str, index: usize, statement: &Json) -> String {
-    match statement.get("Sid").and_then(Json::as_str) {
+    match statement.field("Sid").and_then(Json::as_str) {
         Some(sid) if sid.chars().count() > 28 => {
             let short: String = sid.chars().take(28).collect();
             format!("{path}.Statement[{index}] (\"{}…\")", short.trim_end())
@@ -356,7 +404,7 @@ fn statements<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Json
             }
         }
         Json::Object(m) if m.len() == 1 && m.contains_key("Fn::If") => {
-            if let Some([_, a, b]) = m.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+            if let Some([_, a, b]) = m.field("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
                 statements(a, format!("{path}.Fn::If[1]"), out);
                 statements(b, format!("{path}.Fn::If[2]"), out);
             }
@@ -424,7 +472,7 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
     let grammar = kind != DocKind::Fragment;
     let Some(obj) = doc.as_object() else { return };
     if grammar {
-        match obj.get("Statement") {
+        match obj.field("Statement") {
             None => report(Severity::Error, path.to_string(), format!("{path}: a policy document needs a Statement")),
             Some(s) if !(s.is_array() || s.is_object()) => report(
                 Severity::Error,
@@ -442,7 +490,7 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
             format!("{path}: \"{key}\" is not a policy document key{hint}; expected Version, Id, Statement"),
         );
     }
-    if let Some(v) = obj.get("Version")
+    if let Some(v) = obj.field("Version")
         && grammar
         && !is_intrinsic(v)
         && !matches!(v.as_str(), Some("2012-10-17" | "2008-10-17"))
@@ -456,9 +504,9 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
     let mut found = Vec::new();
     // A single statement (not in a list) is shown as `Statement[0]`, like the first of a list.
     let wrapped;
-    let listed = match obj.get("Statement") {
+    let listed = match obj.field("Statement") {
         Some(s @ Json::Array(_)) => Some(s),
-        Some(s) if s.is_object() && (!is_intrinsic(s) || s.get("Fn::If").is_some()) => {
+        Some(s) if s.is_object() && (!is_intrinsic(s) || s.field("Fn::If").is_some()) => {
             wrapped = Json::Array(vec![s.clone()]);
             Some(&wrapped)
         }
@@ -571,7 +619,7 @@ fn lint_grammar(
         let hint = closest(key, STATEMENT_KEYS).map(|k| format!(" (did you mean {k}?)")).unwrap_or_default();
         report(Severity::Error, format!("{spath}.{key}"), format!("{at}: \"{key}\" is not a statement key{hint}"));
     }
-    match st.get("Effect") {
+    match st.field("Effect") {
         Some(Json::String(e)) if e == "Allow" || e == "Deny" => {}
         Some(v) if is_intrinsic(v) => {}
         Some(v) => {
@@ -627,7 +675,7 @@ fn lint_spelling(
             }
         }
     }
-    let Some(conditions) = st.get("Condition").and_then(Json::as_object) else { return };
+    let Some(conditions) = st.field("Condition").and_then(Json::as_object) else { return };
     for (op, keys) in conditions {
         let cpath = format!("{spath}.Condition.{op}");
         if !valid_operator(op) && !is_intrinsic_key(op) {
@@ -669,6 +717,43 @@ mod tests {
             {"PolicyName": "p", "PolicyDocument": {"Fn::ImportValue": "Doc"}}]}}));
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, "Properties.Fn::If[1].PolicyDocument");
+    }
+
+    #[test]
+    fn action_index_is_current() {
+        let expected = action_index_source(ACTIONS);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/iam/actions_index.rs");
+        if std::env::var_os("RCDK_BLESS").is_some() {
+            std::fs::write(path, &expected).expect("write src/iam/actions_index.rs");
+        }
+        assert!(
+            include_str!("actions_index.rs") == expected,
+            "src/iam/actions_index.rs does not match src/iam/actions.txt: run `RCDK_BLESS=1 cargo test --lib action_index`"
+        );
+        let index = super::super::actions_index::ACTION_INDEX;
+        assert!(index.len() > 400, "{}", index.len());
+        assert!(index.windows(2).all(|w| w[0].0 < w[1].0), "actions.txt must be sorted by service prefix");
+        for line in ACTIONS.lines().filter(|l| !l.starts_with('#')) {
+            let (prefix, names) = line.split_once(' ').unwrap_or((line, ""));
+            assert_eq!(service_names(prefix), Some(names));
+        }
+        for line in ACTIONS.lines().filter(|l| !l.starts_with('#')) {
+            let names = line.split_once(' ').map_or("", |(_, n)| n);
+            let list: Vec<&str> = names.split(' ').collect();
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "names must be sorted and unique: {line:.40}");
+            for n in &list {
+                assert!(has_name(names, n), "{n}");
+                for near in [format!("{n}x"), n[..n.len() - 1].to_string(), format!("0{n}")] {
+                    assert_eq!(has_name(names, &near), list.contains(&near.as_str()), "{near}");
+                }
+            }
+            assert!(!has_name(names, ""));
+            assert!(!has_name(names, "~"));
+        }
+        for missing in ["", "a", "kms2", "zzz", "s3:"] {
+            assert_eq!(service_names(missing), None, "{missing}");
+        }
+        assert!(actions_of("kms").is_some_and(|mut names| names.any(|n| n == "decrypt")));
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //!
 //! Statements, documents and the lint are always built; `Role`, `Policy` and grants (typed
 //! `AWS::IAM::*` L1 resources) need the `iam` feature.
+mod actions_index;
 #[cfg(feature = "iam")]
 mod grantee;
 mod lint;

@@ -244,13 +244,19 @@ pub enum SchemaError {
 /// wildcard `/properties/A/*/B` becomes `A[*].B`.
 #[derive(Debug)]
 pub struct ResourceSchema {
-    /// The schema without its `definitions` (parsed one by one, on first use).
+    /// The schema without its `definitions` (parsed one by one, on first use); for an embedded
+    /// schema also without the top-level `description` and the property-path lists (kept below
+    /// as fields; [`ResourceSchema::raw`] has them all).
     raw: Value,
     /// The whole schema, for [`ResourceSchema::raw`]: assembled on first use.
     full: OnceLock<Value>,
     definitions: indexmap::IndexMap<String, Definition>,
     type_name: String,
-    description: Option<String>,
+    /// The top-level `description`: parsed with the schema (`from_value`), or on first use from
+    /// `text` (embedded schemas; a few KB of prose that validation never reads).
+    description: OnceLock<Option<String>>,
+    /// The compact top-level JSON text of an embedded schema (for `description` and `raw`).
+    text: Option<&'static str>,
     required: Vec<String>,
     create_only: Vec<String>,
     read_only: Vec<String>,
@@ -304,7 +310,7 @@ fn unescape_pointer(segment: &str) -> std::borrow::Cow<'_, str> {
 /// `/properties/A/B` → `A.B`; `/properties/A/*/B` → `A[*].B`.
 fn normalise_path(pointer: &str) -> String {
     let rest = pointer.strip_prefix("/properties/").unwrap_or(pointer);
-    let mut out = String::new();
+    let mut out = String::with_capacity(rest.len() + 8);
     for part in rest.split('/') {
         if part == "*" {
             out.push_str("[*]");
@@ -357,6 +363,79 @@ fn collect_patterns(node: &Value, under_properties: bool, out: &mut Vec<String>)
     }
 }
 
+/// An embedded top level as [`ResourceSchema::from_embedded`] reads it: every key but
+/// `description` as JSON, and the definition ranges (`rcdk:definitions`) as numbers.
+struct TopLevel {
+    map: serde_json::Map<String, Value>,
+    /// The property path lists, read as strings (never needed as JSON).
+    lists: PathLists,
+    ranges: Vec<(String, (u64, u64))>,
+}
+
+struct TopLevelVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
+    type Value = TopLevel;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a resource schema object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<TopLevel, A::Error> {
+        let mut top = TopLevel { map: serde_json::Map::new(), lists: PathLists::default(), ranges: Vec::new() };
+        while let Some(key) = access.next_key::<String>()? {
+            match key.as_str() {
+                "description" => {
+                    access.next_value::<serde::de::IgnoredAny>()?;
+                }
+                "createOnlyProperties" => top.lists.create_only = access.next_value()?,
+                "readOnlyProperties" => top.lists.read_only = access.next_value()?,
+                "writeOnlyProperties" => top.lists.write_only = access.next_value()?,
+                "primaryIdentifier" => top.lists.primary_identifier = access.next_value()?,
+                "rcdk:definitions" => top.ranges = access.next_value::<Ranges>()?.0,
+                _ => {
+                    let value = access.next_value::<Value>()?;
+                    top.map.insert(key, value);
+                }
+            }
+        }
+        Ok(top)
+    }
+}
+
+/// The property paths of an embedded top level, as written (`/properties/A/B`).
+#[derive(Default)]
+struct PathLists {
+    create_only: Vec<String>,
+    read_only: Vec<String>,
+    write_only: Vec<String>,
+    primary_identifier: Vec<String>,
+}
+
+/// `{"Name": [offset, length], …}` (written by `schemas/compact.py`, checked in CI).
+struct Ranges(Vec<(String, (u64, u64))>);
+
+impl<'de> serde::Deserialize<'de> for Ranges {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Ranges, D::Error> {
+        struct RangesVisitor;
+        impl<'de> serde::de::Visitor<'de> for RangesVisitor {
+            type Value = Ranges;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of definition byte ranges")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Ranges, A::Error> {
+                let mut out = Vec::with_capacity(access.size_hint().unwrap_or(0));
+                while let Some(name) = access.next_key::<String>()? {
+                    let range = access.next_value::<(u64, u64)>()?;
+                    out.push((name, range));
+                }
+                Ok(Ranges(out))
+            }
+        }
+        deserializer.deserialize_map(RangesVisitor)
+    }
+}
+
 impl ResourceSchema {
     /// Builds a resource schema from its JSON (a registry schema with a `typeName`).
     ///
@@ -383,43 +462,58 @@ impl ResourceSchema {
             Some(Value::Object(defs)) => defs.into_iter().map(|(k, v)| (k, Definition::parsed(v))).collect(),
             _ => indexmap::IndexMap::new(),
         };
-        Self::build(Value::Object(map), definitions, OnceLock::from(full))
+        let description = map.get("description").and_then(Value::as_str).map(str::to_string);
+        Self::build(Value::Object(map), definitions, OnceLock::from(full), OnceLock::from(description), None, None)
     }
 
     /// A vendored schema from its compact top-level JSON text (see `schemas/compact.py`):
     /// `rcdk:definitions` gives each definition's byte range in the blob; a definition is
-    /// parsed the first time a `$ref` reaches it.
+    /// parsed the first time a `$ref` reaches it. The text is read in one pass that keeps the
+    /// ranges as numbers and skips the top-level `description` (read again from the text only
+    /// if asked for): both are most of a top level's bytes and validation needs neither.
     fn from_embedded(text: &'static str) -> Result<ResourceSchema, SchemaError> {
-        let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(text) else {
+        use serde::Deserializer as _;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let Ok(TopLevel { map, lists, ranges }) = (&mut de).deserialize_map(TopLevelVisitor) else {
             return Err(SchemaError::NotAnObject);
         };
-        let definitions = match map.remove("rcdk:definitions") {
-            Some(Value::Object(ranges)) => ranges
-                .into_iter()
-                .map(|(name, range)| {
-                    let at = |i: usize| range.get(i).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
-                    let text = at(0).zip(at(1)).and_then(|(o, l)| embedded::BLOB.get(o..o.checked_add(l)?));
-                    (name, Definition { text, parsed: OnceLock::new() })
-                })
-                .collect(),
-            _ => indexmap::IndexMap::new(),
-        };
-        Self::build(Value::Object(map), definitions, OnceLock::new())
+        if de.end().is_err() {
+            return Err(SchemaError::NotAnObject);
+        }
+        let definitions = ranges
+            .into_iter()
+            .map(|(name, (o, l))| {
+                let text = usize::try_from(o)
+                    .ok()
+                    .zip(usize::try_from(l).ok())
+                    .and_then(|(o, l)| embedded::BLOB.get(o..o.checked_add(l)?));
+                (name, Definition { text, parsed: OnceLock::new() })
+            })
+            .collect();
+        Self::build(Value::Object(map), definitions, OnceLock::new(), OnceLock::new(), Some(text), Some(lists))
     }
 
     fn build(
         raw: Value,
         definitions: indexmap::IndexMap<String, Definition>,
         full: OnceLock<Value>,
+        description: OnceLock<Option<String>>,
+        text: Option<&'static str>,
+        lists: Option<PathLists>,
     ) -> Result<ResourceSchema, SchemaError> {
         let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
+        let paths = |key: &str, read: fn(&PathLists) -> &Vec<String>| match &lists {
+            Some(lists) => read(lists).iter().map(|p| normalise_path(p)).collect(),
+            None => string_list(&raw, key, true),
+        };
         Ok(ResourceSchema {
-            description: raw.get("description").and_then(Value::as_str).map(str::to_string),
+            description,
+            text,
             required: string_list(&raw, "required", false),
-            create_only: string_list(&raw, "createOnlyProperties", true),
-            read_only: string_list(&raw, "readOnlyProperties", true),
-            write_only: string_list(&raw, "writeOnlyProperties", true),
-            primary_identifier: string_list(&raw, "primaryIdentifier", true),
+            create_only: paths("createOnlyProperties", |l| &l.create_only),
+            read_only: paths("readOnlyProperties", |l| &l.read_only),
+            write_only: paths("writeOnlyProperties", |l| &l.write_only),
+            primary_identifier: paths("primaryIdentifier", |l| &l.primary_identifier),
             patterns: patterns_of(&raw),
             getatts: OnceLock::new(),
             tagging: OnceLock::new(),
@@ -463,7 +557,12 @@ impl ResourceSchema {
     /// assert!(s.description().is_some());
     /// ```
     pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
+        self.description
+            .get_or_init(|| {
+                let full: Value = serde_json::from_str(self.text?).ok()?;
+                full.get("description").and_then(Value::as_str).map(str::to_string)
+            })
+            .as_deref()
     }
 
     /// Top-level properties that must be set.
@@ -609,7 +708,15 @@ impl ResourceSchema {
     /// ```
     pub fn raw(&self) -> &Value {
         self.full.get_or_init(|| {
-            let mut full = self.raw.clone();
+            // An embedded schema's top level as its text has it (with `description`), without
+            // the definition ranges (removed as `from_embedded` always did, so keys keep their order).
+            let mut full = match self.text.and_then(|t| serde_json::from_str::<Value>(t).ok()) {
+                Some(Value::Object(mut map)) => {
+                    map.remove("rcdk:definitions");
+                    Value::Object(map)
+                }
+                _ => self.raw.clone(),
+            };
             if let Some(map) = full.as_object_mut()
                 && !self.definitions.is_empty()
             {

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::core::check::Field;
+
 use super::pattern::Pattern;
 use super::{ResourceSchema, SchemaProblem, SchemaProblemKind as Kind};
 
@@ -42,12 +44,12 @@ pub(super) fn is_dynamic_reference(value: &Value) -> bool {
 
 /// `{"Ref": "AWS::NoValue"}`: the property is removed, as if absent.
 pub(super) fn is_no_value(value: &Value) -> bool {
-    value.as_object().is_some_and(|m| m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue"))
+    value.as_object().is_some_and(|m| m.len() == 1 && m.field("Ref").and_then(Value::as_str) == Some("AWS::NoValue"))
 }
 
 /// Whether `key` is set in `map` (present, and not `Ref AWS::NoValue`).
 fn is_set(map: &Map<String, Value>, key: &str) -> bool {
-    map.get(key).is_some_and(|v| !is_no_value(v))
+    map.field(key).is_some_and(|v| !is_no_value(v))
 }
 
 /// Whether `value` is certainly present: not `Ref AWS::NoValue`, and not an `Fn::If` with a
@@ -74,7 +76,7 @@ fn scenarios(value: &Value) -> Option<Vec<Value>> {
     let mut names: Vec<&str> = Vec::new();
     for v in map.values() {
         if if_branches(v).is_some() {
-            let Some(name) = v.get("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str) else {
+            let Some(name) = v.field("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str) else {
                 return Some(vec![value.clone()]);
             };
             if !names.contains(&name) {
@@ -90,7 +92,7 @@ fn scenarios(value: &Value) -> Option<Vec<Value>> {
         let mut variant = Map::new();
         for (key, member) in map {
             let chosen =
-                match (if_branches(member), member.get("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str)) {
+                match (if_branches(member), member.field("Fn::If").and_then(|a| a.get(0)).and_then(Value::as_str)) {
                     (Some([(_, yes), (_, no)]), Some(name)) => {
                         let i = names.iter().position(|n| *n == name).unwrap_or(0);
                         if bits & (1 << i) != 0 { yes } else { no }
@@ -160,7 +162,7 @@ fn has_type(ty: &str, value: &Value) -> bool {
 }
 
 fn declared_types(node: &Map<String, Value>) -> Option<Vec<&str>> {
-    match node.get("type")? {
+    match node.field("type")? {
         Value::String(s) => Some(vec![s.as_str()]),
         Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect()),
         _ => None,
@@ -382,7 +384,7 @@ impl<'s> Validator<'s> {
             }
             _ => return,
         };
-        if let Some(target) = node.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+        if let Some(target) = node.field("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
             self.check(target, value, path, depth + 1, out);
         }
         let types = declared_types(node);
@@ -434,7 +436,7 @@ impl<'s> Validator<'s> {
             return;
         }
 
-        if let Some(allowed) = node.get("const")
+        if let Some(allowed) = node.field("const")
             && !self.mode.equal(allowed, value)
         {
             Self::problem(
@@ -444,7 +446,7 @@ impl<'s> Validator<'s> {
                 format!("{} must be {}", self.shown(path, value), show_allowed(allowed)),
             );
         }
-        if let Some(allowed) = node.get("enum").and_then(Value::as_array)
+        if let Some(allowed) = node.field("enum").and_then(Value::as_array)
             && !allowed.iter().any(|a| self.mode.equal(a, value))
         {
             let list: Vec<String> = allowed.iter().map(show_allowed).collect();
@@ -456,7 +458,7 @@ impl<'s> Validator<'s> {
             );
         }
         // cfn-lint's `enumCaseInsensitive`: the service accepts any letter case.
-        if let Some(allowed) = node.get("enumCaseInsensitive").and_then(Value::as_array)
+        if let Some(allowed) = node.field("enumCaseInsensitive").and_then(Value::as_array)
             && let Some(text) = scalar_text(value)
             && !allowed.iter().any(|a| scalar_text(a).is_some_and(|a| a.eq_ignore_ascii_case(&text)))
         {
@@ -495,7 +497,7 @@ impl<'s> Validator<'s> {
         out: &mut Vec<SchemaProblem>,
     ) {
         let len = s.chars().count();
-        if let Some(min) = node.get("minLength").and_then(Value::as_u64)
+        if let Some(min) = node.field("minLength").and_then(Value::as_u64)
             && (len as u64) < min
         {
             Self::problem(
@@ -505,7 +507,7 @@ impl<'s> Validator<'s> {
                 format!("{} is shorter than the minimum length {min} ({len} characters)", self.shown(path, value)),
             );
         }
-        if let Some(max) = node.get("maxLength").and_then(Value::as_u64)
+        if let Some(max) = node.field("maxLength").and_then(Value::as_u64)
             && (len as u64) > max
         {
             Self::problem(
@@ -515,7 +517,7 @@ impl<'s> Validator<'s> {
                 format!("{} is longer than the maximum length {max} ({len} characters)", self.shown(path, value)),
             );
         }
-        if let Some(source) = node.get("pattern").and_then(Value::as_str) {
+        if let Some(source) = node.field("pattern").and_then(Value::as_str) {
             let owned;
             let pattern = match self.schema.pattern(source) {
                 Some(p) => p,
@@ -532,7 +534,7 @@ impl<'s> Validator<'s> {
 
     fn check_number(&self, node: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaProblem>) {
         let Some(n) = value.as_f64() else { return };
-        let bound = |key: &str| node.get(key).and_then(Value::as_f64).map(|b| (b, node[key].to_string()));
+        let bound = |key: &str| node.field(key).and_then(Value::as_f64).map(|b| (b, node[key].to_string()));
         if let Some((min, text)) = bound("minimum")
             && n < min
         {
@@ -590,17 +592,17 @@ impl<'s> Validator<'s> {
         // Items that are `AWS::NoValue` under some condition: at least `surely` items, at most `count`.
         let count = items.iter().filter(|v| !is_no_value(v)).count() as u64;
         let surely = items.iter().filter(|v| surely_present(v)).count() as u64;
-        if let Some(min) = node.get("minItems").and_then(Value::as_u64)
+        if let Some(min) = node.field("minItems").and_then(Value::as_u64)
             && count < min
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {count} items, fewer than the minimum {min}"));
         }
-        if let Some(max) = node.get("maxItems").and_then(Value::as_u64)
+        if let Some(max) = node.field("maxItems").and_then(Value::as_u64)
             && surely > max
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {surely} items, more than the maximum {max}"));
         }
-        if let Some(keys) = node.get("uniqueKeys").and_then(Value::as_array) {
+        if let Some(keys) = node.field("uniqueKeys").and_then(Value::as_array) {
             let keys: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
             // The values of `keys` in each item that has them all, known (no intrinsic function).
             let known: Vec<(usize, Vec<&Value>)> = items
@@ -609,7 +611,7 @@ impl<'s> Validator<'s> {
                 .filter_map(|(i, item)| {
                     let map = item.as_object()?;
                     let values: Option<Vec<&Value>> =
-                        keys.iter().map(|k| map.get(*k).filter(|v| intrinsic(v).is_none())).collect();
+                        keys.iter().map(|k| map.field(k).filter(|v| intrinsic(v).is_none())).collect();
                     Some((i, values?))
                 })
                 .collect();
@@ -627,7 +629,7 @@ impl<'s> Validator<'s> {
                 }
             }
         }
-        if node.get("uniqueItems") == Some(&Value::Bool(true)) {
+        if node.field("uniqueItems") == Some(&Value::Bool(true)) {
             'outer: for (i, a) in items.iter().enumerate() {
                 for (j, b) in items.iter().enumerate().skip(i + 1) {
                     if values_equal(a, b) {
@@ -642,7 +644,7 @@ impl<'s> Validator<'s> {
                 }
             }
         }
-        let prefix = match node.get("prefixItems").and_then(Value::as_array) {
+        let prefix = match node.field("prefixItems").and_then(Value::as_array) {
             Some(tuple) => {
                 for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
                     self.check(sub, item, &index(path, i), depth + 1, out);
@@ -651,7 +653,7 @@ impl<'s> Validator<'s> {
             }
             None => 0,
         };
-        match node.get("items") {
+        match node.field("items") {
             Some(Value::Array(tuple)) => {
                 for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
                     self.check(sub, item, &index(path, i), depth + 1, out);
@@ -674,14 +676,14 @@ impl<'s> Validator<'s> {
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
-        let properties = node.get("properties").and_then(Value::as_object);
-        let pattern_properties = node.get("patternProperties").and_then(Value::as_object);
+        let properties = node.field("properties").and_then(Value::as_object);
+        let pattern_properties = node.field("patternProperties").and_then(Value::as_object);
         for (key, item) in map {
             if is_no_value(item) {
                 continue; // removed by CloudFormation, as if absent
             }
             let item_path = child(path, key);
-            if let Some(sub) = properties.and_then(|p| p.get(key)) {
+            if let Some(sub) = properties.and_then(|p| p.field(key)) {
                 self.check(sub, item, &item_path, depth + 1, out);
                 continue;
             }
@@ -700,7 +702,7 @@ impl<'s> Validator<'s> {
             if matched {
                 continue;
             }
-            match node.get("additionalProperties") {
+            match node.field("additionalProperties") {
                 Some(Value::Bool(false)) => {
                     let hint = properties
                         .and_then(|p| suggestion(key, p.keys()))
@@ -713,7 +715,7 @@ impl<'s> Validator<'s> {
             }
         }
 
-        for name in node.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in node.field("required").and_then(Value::as_array).into_iter().flatten() {
             if let Some(name) = name.as_str()
                 && !is_set(map, name)
             {
@@ -721,7 +723,7 @@ impl<'s> Validator<'s> {
             }
         }
 
-        if let Some(names) = node.get("requiredOr").and_then(Value::as_array) {
+        if let Some(names) = node.field("requiredOr").and_then(Value::as_array) {
             let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
             if !names.iter().any(|n| is_set(map, n)) {
                 Self::problem(
@@ -734,18 +736,18 @@ impl<'s> Validator<'s> {
         }
         let count = map.values().filter(|v| !is_no_value(v)).count() as u64;
         let surely = map.values().filter(|v| surely_present(v)).count() as u64;
-        if let Some(min) = node.get("minProperties").and_then(Value::as_u64)
+        if let Some(min) = node.field("minProperties").and_then(Value::as_u64)
             && count < min
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {count} properties, fewer than the minimum {min}"));
         }
-        if let Some(max) = node.get("maxProperties").and_then(Value::as_u64)
+        if let Some(max) = node.field("maxProperties").and_then(Value::as_u64)
             && surely > max
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {surely} properties, more than the maximum {max}"));
         }
 
-        if let Some(names) = node.get("requiredXor").and_then(Value::as_array) {
+        if let Some(names) = node.field("requiredXor").and_then(Value::as_array) {
             let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
             let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
             if set.is_empty() {
@@ -755,7 +757,7 @@ impl<'s> Validator<'s> {
                     Kind::Combination,
                     format!("needs exactly one of {} (found none)", join_names(&names)),
                 );
-            } else if set.iter().filter(|n| map.get(**n).is_some_and(surely_present)).count() > 1 {
+            } else if set.iter().filter(|n| map.field(n).is_some_and(surely_present)).count() > 1 {
                 // One problem per key set, at the key (as cfn-lint's E3014 reports it), so that
                 // each carries the line of the property to remove.
                 for key in &set {
@@ -770,7 +772,7 @@ impl<'s> Validator<'s> {
         }
 
         for (key, keyword) in [("dependentExcluded", true), ("dependentRequired", false), ("dependencies", false)] {
-            for (trigger, deps) in node.get(key).and_then(Value::as_object).into_iter().flatten() {
+            for (trigger, deps) in node.field(key).and_then(Value::as_object).into_iter().flatten() {
                 if !is_set(map, trigger) {
                     continue;
                 }
@@ -854,7 +856,7 @@ impl<'s> Validator<'s> {
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
-        for sub in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        for sub in node.field("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.check(sub, value, path, depth + 1, out);
         }
         // An object whose members are chosen by conditions (`Fn::If` with `AWS::NoValue`) is
@@ -862,7 +864,7 @@ impl<'s> Validator<'s> {
         // choice has it, so that an impossible combination never makes a false error.
         let variants = scenarios(value);
         for keyword in ["anyOf", "oneOf"] {
-            let Some(branches) = node.get(keyword).and_then(Value::as_array).filter(|b| !b.is_empty()) else {
+            let Some(branches) = node.field(keyword).and_then(Value::as_array).filter(|b| !b.is_empty()) else {
                 continue;
             };
             let mut first = None;
@@ -883,15 +885,15 @@ impl<'s> Validator<'s> {
             }
         }
         // `if`/`then`/`else` (JSON Schema 2019-09), skipped when a member is conditional.
-        if let Some(condition) = node.get("if")
+        if let Some(condition) = node.field("if")
             && !value.as_object().is_some_and(has_conditional_member)
         {
             let then = if self.branch(condition, value, path, depth).is_empty() { "then" } else { "else" };
-            if let Some(sub) = node.get(then) {
+            if let Some(sub) = node.field(then) {
                 self.check(sub, value, path, depth + 1, out);
             }
         }
-        if let Some(sub) = node.get("not")
+        if let Some(sub) = node.field("not")
             && self.branch(sub, value, path, depth).is_empty()
         {
             Self::problem(out, path, Kind::Combination, format!("must not match {}", show(sub)));
@@ -904,7 +906,7 @@ fn describe(branches: &[Value]) -> Option<Vec<String>> {
     branches
         .iter()
         .map(|b| {
-            let names: Vec<&str> = b.get("required")?.as_array()?.iter().filter_map(Value::as_str).collect();
+            let names: Vec<&str> = b.field("required")?.as_array()?.iter().filter_map(Value::as_str).collect();
             (!names.is_empty()).then(|| names.join(" and "))
         })
         .collect()
@@ -915,7 +917,7 @@ fn all_requirements_missing(branches: &[Value], value: &Value) -> bool {
         return false;
     };
     branches.iter().all(|b| {
-        b.get("required")
+        b.field("required")
             .and_then(Value::as_array)
             .is_some_and(|names| names.iter().filter_map(Value::as_str).any(|n| !is_set(map, n)))
     })
@@ -929,7 +931,7 @@ fn closest(results: &[Vec<SchemaProblem>]) -> String {
 /// `Fn::If` arguments: the two branches with their index, when well formed.
 fn if_branches(value: &Value) -> Option<[(usize, &Value); 2]> {
     let map = value.as_object().filter(|m| m.len() == 1)?;
-    match map.get("Fn::If")?.as_array()?.as_slice() {
+    match map.field("Fn::If")?.as_array()?.as_slice() {
         [_, a, b] => Some([(1, a), (2, b)]),
         _ => None,
     }
@@ -985,7 +987,7 @@ fn validate_in(schema: &ResourceSchema, properties: Option<&Value>, mode: Mode) 
     for read_only in schema.read_only_properties().iter().filter(|p| !p.contains("[*]")) {
         let mut current = Some(properties);
         for part in read_only.split('.') {
-            current = current.and_then(|v| v.as_object()).and_then(|m| m.get(part)).filter(|v| !is_no_value(v));
+            current = current.and_then(|v| v.as_object()).and_then(|m| m.field(part)).filter(|v| !is_no_value(v));
         }
         if current.is_some() {
             Validator::problem(

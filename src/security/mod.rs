@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map as JsonMap, Value as Json};
 
+use crate::core::check::Field;
 use crate::core::problem::{Problem, ProblemKind, Severity};
 
 /// One rule of the pack and its counterparts in other scanners.
@@ -278,7 +279,7 @@ pub fn write_acknowledgments(
     let Some(resources) = template.get_mut("Resources").and_then(Json::as_object_mut) else { return };
     for (logical_id, resource) in resources.iter_mut() {
         let Some(path) = construct_paths.get(logical_id) else { continue };
-        let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default().to_string();
+        let type_name = resource.field("Type").and_then(Json::as_str).unwrap_or_default().to_string();
         for (scope, id, reason) in acknowledgments {
             let below = path == scope || path.strip_prefix(scope.as_str()).is_some_and(|rest| rest.starts_with('/'));
             if !below {
@@ -321,7 +322,7 @@ fn add_entry(resource: &mut JsonMap<String, Json>, tool: &str, list: &str, text_
     let Some(tool) = tool.as_object_mut() else { return };
     let entries = tool.entry(list).or_insert_with(|| Json::Array(Vec::new()));
     let Some(entries) = entries.as_array_mut() else { return };
-    if entries.iter().any(|e| e.get("id").and_then(Json::as_str) == Some(id)) {
+    if entries.iter().any(|e| e.field("id").and_then(Json::as_str) == Some(id)) {
         return;
     }
     let mut entry = JsonMap::new();
@@ -333,7 +334,7 @@ fn add_entry(resource: &mut JsonMap<String, Json>, tool: &str, list: &str, text_
 /// The ids a resource's Metadata acknowledges, in any of the four formats.
 fn acknowledged_ids(resource: &Json) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let Some(metadata) = resource.get("Metadata") else { return out };
+    let Some(metadata) = resource.field("Metadata") else { return out };
     for (tool, list) in [
         ("rcdk", "acknowledged"),
         ("checkov", "skip"),
@@ -341,7 +342,7 @@ fn acknowledged_ids(resource: &Json) -> BTreeSet<String> {
         ("cfn_nag", "rules_to_suppress"),
     ] {
         for entry in metadata.get(tool).and_then(|t| t.get(list)).and_then(Json::as_array).into_iter().flatten() {
-            if let Some(id) = entry.get("id").and_then(Json::as_str) {
+            if let Some(id) = entry.field("id").and_then(Json::as_str) {
                 out.insert(id.to_string());
             }
         }
@@ -367,12 +368,12 @@ pub fn check_template(stack: &str, template: &Json) -> Vec<Problem> {
 /// [`check_template`] as of a given day (days since 1970-01-01, see [`runtimes::days_from_civil`]).
 pub fn check_template_on(stack: &str, template: &Json, today: i64) -> Vec<Problem> {
     let mut findings = Vec::new();
-    let Some(resources) = template.get("Resources").and_then(Json::as_object) else { return Vec::new() };
+    let Some(resources) = template.field("Resources").and_then(Json::as_object) else { return Vec::new() };
     let ctx = Context::new(template, resources);
     for (logical_id, resource) in resources {
-        let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
+        let type_name = resource.field("Type").and_then(Json::as_str).unwrap_or_default();
         let empty = Json::Object(JsonMap::new());
-        let props = resource.get("Properties").unwrap_or(&empty);
+        let props = resource.field("Properties").unwrap_or(&empty);
         let mut found: Vec<Finding> = Vec::new();
         match type_name {
             "AWS::KMS::Key" => check_key(props, &mut found),
@@ -380,19 +381,19 @@ pub fn check_template_on(stack: &str, template: &Json, today: i64) -> Vec<Proble
             "AWS::IAM::Role" => {
                 check_open_principal(
                     "RCDK-IAM-OPEN-PRINCIPAL",
-                    props.get("AssumeRolePolicyDocument"),
+                    props.field("AssumeRolePolicyDocument"),
                     "AssumeRolePolicyDocument",
                     &mut found,
                 );
-                for (i, p) in props.get("Policies").and_then(Json::as_array).into_iter().flatten().enumerate() {
+                for (i, p) in props.field("Policies").and_then(Json::as_array).into_iter().flatten().enumerate() {
                     check_identity_policy(
-                        p.get("PolicyDocument"),
+                        p.field("PolicyDocument"),
                         &format!("Policies[{i}].PolicyDocument"),
                         &mut found,
                     );
                 }
                 for (i, arn) in
-                    props.get("ManagedPolicyArns").and_then(Json::as_array).into_iter().flatten().enumerate()
+                    props.field("ManagedPolicyArns").and_then(Json::as_array).into_iter().flatten().enumerate()
                 {
                     if arn.to_string().contains(":iam::aws:policy/") {
                         found.push(Finding::warn(
@@ -406,21 +407,21 @@ pub fn check_template_on(stack: &str, template: &Json, today: i64) -> Vec<Proble
                 }
             }
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
-                check_identity_policy(props.get("PolicyDocument"), "PolicyDocument", &mut found)
+                check_identity_policy(props.field("PolicyDocument"), "PolicyDocument", &mut found)
             }
             "AWS::S3::BucketPolicy" | "AWS::SNS::TopicPolicy" | "AWS::SQS::QueuePolicy" => check_open_principal(
                 "RCDK-IAM-OPEN-PRINCIPAL",
-                props.get("PolicyDocument"),
+                props.field("PolicyDocument"),
                 "PolicyDocument",
                 &mut found,
             ),
             "AWS::Kinesis::ResourcePolicy" => check_open_principal(
                 "RCDK-IAM-OPEN-PRINCIPAL",
-                props.get("ResourcePolicy"),
+                props.field("ResourcePolicy"),
                 "ResourcePolicy",
                 &mut found,
             ),
-            "AWS::Kinesis::Stream" if props.get("StreamEncryption").is_none() => found.push(Finding::warn(
+            "AWS::Kinesis::Stream" if props.field("StreamEncryption").is_none() => found.push(Finding::warn(
                 "RCDK-KINESIS-ENCRYPTION",
                 "StreamEncryption".into(),
                 "the stream stores records unencrypted; expected StreamEncryption with EncryptionType KMS \
@@ -429,8 +430,8 @@ pub fn check_template_on(stack: &str, template: &Json, today: i64) -> Vec<Proble
             )),
             "AWS::Lambda::Function" => check_function(props, today, &mut found),
             "AWS::KinesisFirehose::DeliveryStream" => {
-                let direct_put = props.get("DeliveryStreamType").is_none_or(|t| t == "DirectPut");
-                if direct_put && props.get("DeliveryStreamEncryptionConfigurationInput").is_none() {
+                let direct_put = props.field("DeliveryStreamType").is_none_or(|t| t == "DirectPut");
+                if direct_put && props.field("DeliveryStreamEncryptionConfigurationInput").is_none() {
                     found.push(Finding::warn(
                         "RCDK-FIREHOSE-SSE",
                         "DeliveryStreamEncryptionConfigurationInput".into(),
@@ -441,7 +442,7 @@ pub fn check_template_on(stack: &str, template: &Json, today: i64) -> Vec<Proble
                 }
             }
             "AWS::SNS::Topic" => {
-                if props.get("KmsMasterKeyId").is_none() {
+                if props.field("KmsMasterKeyId").is_none() {
                     found.push(Finding::warn(
                         "RCDK-SNS-ENCRYPTION",
                         "KmsMasterKeyId".into(),
@@ -461,14 +462,14 @@ pub fn check_template_on(stack: &str, template: &Json, today: i64) -> Vec<Proble
                 }
             }
             "AWS::Logs::LogGroup" => {
-                if props.get("RetentionInDays").is_none() {
+                if props.field("RetentionInDays").is_none() {
                     found.push(Finding::warn(
                         "RCDK-LOGS-RETENTION",
                         "RetentionInDays".into(),
                         "the log group keeps events forever; expected RetentionInDays".into(),
                     ));
                 }
-                if props.get("KmsKeyId").is_none() {
+                if props.field("KmsKeyId").is_none() {
                     found.push(Finding::warn(
                         "RCDK-LOGS-ENCRYPTION",
                         "KmsKeyId".into(),
@@ -534,19 +535,19 @@ impl<'a> Context<'a> {
         let mut tls_only_buckets = BTreeSet::new();
         let mut tls_only_topics = BTreeSet::new();
         for resource in resources.values() {
-            let props = resource.get("Properties");
-            let denies_plain = props.and_then(|p| p.get("PolicyDocument")).is_some_and(denies_insecure_transport);
+            let props = resource.field("Properties");
+            let denies_plain = props.and_then(|p| p.field("PolicyDocument")).is_some_and(denies_insecure_transport);
             if !denies_plain {
                 continue;
             }
-            match resource.get("Type").and_then(Json::as_str) {
+            match resource.field("Type").and_then(Json::as_str) {
                 Some("AWS::S3::BucketPolicy") => {
-                    if let Some(id) = props.and_then(|p| p.get("Bucket")).and_then(ref_target) {
+                    if let Some(id) = props.and_then(|p| p.field("Bucket")).and_then(ref_target) {
                         tls_only_buckets.insert(id);
                     }
                 }
                 Some("AWS::SNS::TopicPolicy") => {
-                    for t in props.and_then(|p| p.get("Topics")).and_then(Json::as_array).into_iter().flatten() {
+                    for t in props.and_then(|p| p.field("Topics")).and_then(Json::as_array).into_iter().flatten() {
                         if let Some(id) = ref_target(t) {
                             tls_only_topics.insert(id);
                         }
@@ -556,7 +557,7 @@ impl<'a> Context<'a> {
             }
         }
         let parameters = template
-            .get("Parameters")
+            .field("Parameters")
             .and_then(Json::as_object)
             .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
             .unwrap_or_default();
@@ -565,12 +566,12 @@ impl<'a> Context<'a> {
 }
 
 fn ref_target(v: &Json) -> Option<&str> {
-    v.get("Ref").and_then(Json::as_str)
+    v.field("Ref").and_then(Json::as_str)
 }
 
 /// The statements of a policy document, with their index.
 fn statements(doc: &Json) -> Vec<(usize, &Json)> {
-    match doc.get("Statement") {
+    match doc.field("Statement") {
         Some(Json::Array(list)) => list.iter().enumerate().collect(),
         Some(one @ Json::Object(_)) => vec![(0, one)],
         _ => Vec::new(),
@@ -587,19 +588,19 @@ fn strings(v: Option<&Json>) -> Vec<&str> {
 }
 
 fn is_allow(s: &Json) -> bool {
-    s.get("Effect").and_then(Json::as_str) == Some("Allow")
+    s.field("Effect").and_then(Json::as_str) == Some("Allow")
 }
 
 fn has_condition(s: &Json) -> bool {
-    s.get("Condition").and_then(Json::as_object).is_some_and(|c| !c.is_empty())
+    s.field("Condition").and_then(Json::as_object).is_some_and(|c| !c.is_empty())
 }
 
 fn denies_insecure_transport(doc: &Json) -> bool {
     statements(doc).into_iter().any(|(_, s)| {
-        s.get("Effect").and_then(Json::as_str) == Some("Deny")
-            && s.get("Condition")
-                .and_then(|c| c.get("Bool"))
-                .and_then(|b| b.get("aws:SecureTransport"))
+        s.field("Effect").and_then(Json::as_str) == Some("Deny")
+            && s.field("Condition")
+                .and_then(|c| c.field("Bool"))
+                .and_then(|b| b.field("aws:SecureTransport"))
                 .is_some_and(|v| v == "false" || v == &Json::Bool(false))
     })
 }
@@ -607,14 +608,14 @@ fn denies_insecure_transport(doc: &Json) -> bool {
 fn is_open_principal(p: Option<&Json>) -> bool {
     match p {
         Some(Json::String(s)) => s == "*",
-        Some(Json::Object(m)) => m.get("AWS").is_some_and(|a| strings(Some(a)).contains(&"*")),
+        Some(Json::Object(m)) => m.field("AWS").is_some_and(|a| strings(Some(a)).contains(&"*")),
         _ => false,
     }
 }
 
 fn check_key(props: &Json, found: &mut Vec<Finding>) {
-    let symmetric = props.get("KeySpec").is_none_or(|s| s == "SYMMETRIC_DEFAULT");
-    let rotation_off = props.get("EnableKeyRotation").is_none_or(|v| v == &Json::Bool(false) || v == "false");
+    let symmetric = props.field("KeySpec").is_none_or(|s| s == "SYMMETRIC_DEFAULT");
+    let rotation_off = props.field("EnableKeyRotation").is_none_or(|v| v == &Json::Bool(false) || v == "false");
     if symmetric && rotation_off {
         found.push(Finding::warn(
             "RCDK-KMS-ROTATION",
@@ -622,13 +623,13 @@ fn check_key(props: &Json, found: &mut Vec<Finding>) {
             "the key material is never rotated; expected EnableKeyRotation: true".into(),
         ));
     }
-    check_open_principal("RCDK-KMS-OPEN-PRINCIPAL", props.get("KeyPolicy"), "KeyPolicy", found);
+    check_open_principal("RCDK-KMS-OPEN-PRINCIPAL", props.field("KeyPolicy"), "KeyPolicy", found);
 }
 
 fn check_open_principal(rule: &'static str, doc: Option<&Json>, path: &str, found: &mut Vec<Finding>) {
     let Some(doc) = doc else { return };
     for (i, s) in statements(doc) {
-        if is_allow(s) && is_open_principal(s.get("Principal")) && !has_condition(s) {
+        if is_allow(s) && is_open_principal(s.field("Principal")) && !has_condition(s) {
             found.push(Finding::warn(
                 rule,
                 format!("{path}.Statement[{i}].Principal"),
@@ -641,7 +642,7 @@ fn check_open_principal(rule: &'static str, doc: Option<&Json>, path: &str, foun
 }
 
 fn check_bucket(logical_id: &str, props: &Json, ctx: &Context<'_>, found: &mut Vec<Finding>) {
-    let block = props.get("PublicAccessBlockConfiguration");
+    let block = props.field("PublicAccessBlockConfiguration");
     let all_blocked = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"]
         .iter()
         .all(|k| block.and_then(|b| b.get(*k)).is_some_and(|v| v == &Json::Bool(true) || v == "true"));
@@ -654,7 +655,7 @@ fn check_bucket(logical_id: &str, props: &Json, ctx: &Context<'_>, found: &mut V
                 .into(),
         ));
     }
-    if props.get("BucketEncryption").is_none() {
+    if props.field("BucketEncryption").is_none() {
         found.push(Finding::warn(
             "RCDK-S3-ENCRYPTION",
             "BucketEncryption".into(),
@@ -670,7 +671,7 @@ fn check_bucket(logical_id: &str, props: &Json, ctx: &Context<'_>, found: &mut V
                 .into(),
         ));
     }
-    if props.get("LoggingConfiguration").is_none() {
+    if props.field("LoggingConfiguration").is_none() {
         found.push(Finding::warn(
             "RCDK-S3-ACCESS-LOGS",
             "LoggingConfiguration".into(),
@@ -678,7 +679,8 @@ fn check_bucket(logical_id: &str, props: &Json, ctx: &Context<'_>, found: &mut V
                 .into(),
         ));
     }
-    let versioned = props.get("VersioningConfiguration").and_then(|v| v.get("Status")).is_some_and(|s| s == "Enabled");
+    let versioned =
+        props.field("VersioningConfiguration").and_then(|v| v.field("Status")).is_some_and(|s| s == "Enabled");
     if !versioned {
         found.push(Finding::warn(
             "RCDK-S3-VERSIONING",
@@ -696,8 +698,8 @@ fn check_identity_policy(doc: Option<&Json>, path: &str, found: &mut Vec<Finding
         if !is_allow(s) {
             continue;
         }
-        let actions = strings(s.get("Action"));
-        let any_resource = strings(s.get("Resource")).contains(&"*");
+        let actions = strings(s.field("Action"));
+        let any_resource = strings(s.field("Resource")).contains(&"*");
         for (j, a) in actions.iter().enumerate() {
             if *a == "*" || a.ends_with(":*") {
                 found.push(Finding::warn(
@@ -739,7 +741,7 @@ fn check_identity_policy(doc: Option<&Json>, path: &str, found: &mut Vec<Finding
 }
 
 fn check_function(props: &Json, today: i64, found: &mut Vec<Finding>) {
-    if let Some(runtime) = props.get("Runtime").and_then(Json::as_str)
+    if let Some(runtime) = props.field("Runtime").and_then(Json::as_str)
         && let Some(support) = runtimes::find(runtime)
     {
         let deprecation = runtimes::days_from_civil(support.deprecation);
@@ -762,21 +764,21 @@ fn check_function(props: &Json, today: i64, found: &mut Vec<Finding>) {
             ));
         }
     }
-    if props.get("ReservedConcurrentExecutions").is_none() {
+    if props.field("ReservedConcurrentExecutions").is_none() {
         found.push(Finding::warn(
             "RCDK-LAMBDA-CONCURRENCY",
             "ReservedConcurrentExecutions".into(),
             "the function can use the account's whole concurrency; expected ReservedConcurrentExecutions".into(),
         ));
     }
-    if props.get("DeadLetterConfig").is_none() {
+    if props.field("DeadLetterConfig").is_none() {
         found.push(Finding::warn(
             "RCDK-LAMBDA-DLQ",
             "DeadLetterConfig".into(),
             "failed asynchronous invocations are dropped; expected DeadLetterConfig".into(),
         ));
     }
-    if props.get("VpcConfig").is_none() {
+    if props.field("VpcConfig").is_none() {
         found.push(Finding::warn(
             "RCDK-LAMBDA-VPC",
             "VpcConfig".into(),
