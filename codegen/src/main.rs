@@ -955,7 +955,7 @@ impl<'a> Model<'a> {
                 out,
                 &match &self.crate_name {
                     Some(_) => format!(
-                        "Attributes (`Fn::GetAtt`, methods of [`{name}Attributes`] on `Handle<{name}>`): {}.",
+                        "Attributes (`Fn::GetAtt`, methods of the trait `{name}Attributes` on `Handle<{name}>`): {}.",
                         list.join(", ")
                     ),
                     None => {

@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnalyzerAttributes`\] on `Handle<CfnAnalyzer>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnalyzerAttributes` on `Handle<CfnAnalyzer>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAnalyzer {
     /// The configuration for the analyzer
@@ -116,7 +117,7 @@ impl CfnAnalyzerAttributes for Handle<CfnAnalyzer> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnArchiveRuleAttributes`\] on `Handle<CfnArchiveRule>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnArchiveRuleAttributes` on `Handle<CfnArchiveRule>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnArchiveRule {

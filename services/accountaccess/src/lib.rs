@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationArn`
-/// (`attr_application_arn`), `IdentitySource.IdentityCenter.ApplicationArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationArn` (`attr_application_arn`), `IdentitySource.IdentityCenter.ApplicationArn`
 /// (`attr_identity_source_identity_center_application_arn`), `Status` (`attr_status`), `TenantId` (`attr_tenant_id`),
 /// `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -132,9 +132,9 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationArn`, `EntitlementId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEntitlementAttributes`\] on `Handle<CfnEntitlement>`): `EntitlementId`
-/// (`attr_entitlement_id`), `Entitlement.PrincipalRole.Account` (`attr_entitlement_principal_role_account`),
-/// `CreatedAt` (`attr_created_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEntitlementAttributes` on `Handle<CfnEntitlement>`):
+/// `EntitlementId` (`attr_entitlement_id`), `Entitlement.PrincipalRole.Account`
+/// (`attr_entitlement_principal_role_account`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnEntitlement {
     /// The ARN of the application

@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`, `CertificateAuthorityArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAttributes`\] on `Handle<CfnCertificate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAttributes` on `Handle<CfnCertificate>`): `Arn`
 /// (`attr_arn`), `Certificate` (`attr_certificate`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificate {
@@ -160,8 +160,9 @@ impl CfnCertificateAttributes for Handle<CfnCertificate> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAuthorityAttributes`\] on `Handle<CfnCertificateAuthority>`):
-/// `Arn` (`attr_arn`), `CertificateSigningRequest` (`attr_certificate_signing_request`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAuthorityAttributes` on
+/// `Handle<CfnCertificateAuthority>`): `Arn` (`attr_arn`), `CertificateSigningRequest`
+/// (`attr_certificate_signing_request`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificateAuthority {
     /// Structure that contains CSR pass through extension information used by the CreateCertificateAuthority action.
@@ -285,7 +286,7 @@ impl CfnCertificateAuthorityAttributes for Handle<CfnCertificateAuthority> {
 ///
 /// `Ref` returns the primary identifier (`CertificateAuthorityArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAuthorityActivationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAuthorityActivationAttributes` on
 /// `Handle<CfnCertificateAuthorityActivation>`): `CompleteCertificateChain` (`attr_complete_certificate_chain`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificateAuthorityActivation {

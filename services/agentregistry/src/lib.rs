@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`RegistryArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistryAttributes`\] on `Handle<CfnRegistry>`): `RegistryId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistryAttributes` on `Handle<CfnRegistry>`): `RegistryId`
 /// (`attr_registry_id`), `RegistryArn` (`attr_registry_arn`), `AutoDetectionStatus` (`attr_auto_detection_status`),
 /// `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -192,9 +192,9 @@ impl CfnRegistryAttributes for Handle<CfnRegistry> {
 ///
 /// `Ref` returns the primary identifier (`RecordArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistryRecordAttributes`\] on `Handle<CfnRegistryRecord>`): `RecordId`
-/// (`attr_record_id`), `RecordArn` (`attr_record_arn`), `RegistryArn` (`attr_registry_arn`), `Status` (`attr_status`),
-/// `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `CreatedBy` (`attr_created_by`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistryRecordAttributes` on `Handle<CfnRegistryRecord>`):
+/// `RecordId` (`attr_record_id`), `RecordArn` (`attr_record_arn`), `RegistryArn` (`attr_registry_arn`), `Status`
+/// (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `CreatedBy` (`attr_created_by`).
 #[derive(Debug, Clone)]
 pub struct CfnRegistryRecord {
     /// The custom metadata to attach to the registry record. Each key must match a property defined in the registry's

@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInvestigationGroupAttributes`\] on `Handle<CfnInvestigationGroup>`):
-/// `CreatedBy` (`attr_created_by`), `CreatedAt` (`attr_created_at`), `LastModifiedBy` (`attr_last_modified_by`),
-/// `LastModifiedAt` (`attr_last_modified_at`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInvestigationGroupAttributes` on
+/// `Handle<CfnInvestigationGroup>`): `CreatedBy` (`attr_created_by`), `CreatedAt` (`attr_created_at`), `LastModifiedBy`
+/// (`attr_last_modified_by`), `LastModifiedAt` (`attr_last_modified_at`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnInvestigationGroup {
     /// An array of key-value pairs of notification channels to apply to this resource.

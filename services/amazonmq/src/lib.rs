@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBrokerAttributes`\] on `Handle<CfnBroker>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`), `EngineVersionCurrent` (`attr_engine_version_current`), `IpAddresses` (`attr_ip_addresses`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBrokerAttributes` on `Handle<CfnBroker>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`), `EngineVersionCurrent` (`attr_engine_version_current`), `IpAddresses` (`attr_ip_addresses`),
 /// `MqttEndpoints` (`attr_mqtt_endpoints`), `OpenWireEndpoints` (`attr_open_wire_endpoints`), `ConfigurationId`
 /// (`attr_configuration_id`), `ConfigurationRevision` (`attr_configuration_revision`), `StompEndpoints`
 /// (`attr_stomp_endpoints`), `WssEndpoints` (`attr_wss_endpoints`), `AmqpEndpoints` (`attr_amqp_endpoints`),
@@ -312,7 +312,7 @@ impl CfnBrokerAttributes for Handle<CfnBroker> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationAttributes`\] on `Handle<CfnConfiguration>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationAttributes` on `Handle<CfnConfiguration>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `Revision` (`attr_revision`).
 #[derive(Debug, Clone)]
 pub struct CfnConfiguration {
@@ -429,7 +429,7 @@ impl CfnConfigurationAttributes for Handle<CfnConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationAssociationAttributes` on
 /// `Handle<CfnConfigurationAssociation>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationAssociation {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppAttributes`\] on `Handle<CfnApp>`): `AppId` (`attr_app_id`), `AppName`
-/// (`attr_app_name`), `Arn` (`attr_arn`), `DefaultDomain` (`attr_default_domain`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppAttributes` on `Handle<CfnApp>`): `AppId` (`attr_app_id`),
+/// `AppName` (`attr_app_name`), `Arn` (`attr_arn`), `DefaultDomain` (`attr_default_domain`).
 #[derive(Debug, Clone)]
 pub struct CfnApp {
     /// CloudFormation: `AccessToken`.
@@ -201,7 +201,7 @@ impl CfnAppAttributes for Handle<CfnApp> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBranchAttributes`\] on `Handle<CfnBranch>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBranchAttributes` on `Handle<CfnBranch>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnBranch {
     /// CloudFormation: `AppId` (required).
@@ -338,7 +338,7 @@ impl CfnBranchAttributes for Handle<CfnBranch> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `Arn` (`attr_arn`),
 /// `DomainStatus` (`attr_domain_status`), `StatusReason` (`attr_status_reason`), `CertificateRecord`
 /// (`attr_certificate_record`), `Certificate` (`attr_certificate`), `UpdateStatus` (`attr_update_status`).
 #[derive(Debug, Clone)]
@@ -456,7 +456,7 @@ impl CfnDomainAttributes for Handle<CfnDomain> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebhookAttributes`\] on `Handle<CfnWebhook>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebhookAttributes` on `Handle<CfnWebhook>`): `Arn` (`attr_arn`),
 /// `WebhookId` (`attr_webhook_id`), `WebhookUrl` (`attr_webhook_url`).
 #[derive(Debug, Clone)]
 pub struct CfnWebhook {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AppId`, `EnvironmentName`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComponentAttributes`\] on `Handle<CfnComponent>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComponentAttributes` on `Handle<CfnComponent>`): `CreatedAt`
 /// (`attr_created_at`), `Id` (`attr_id`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnComponent {
@@ -158,7 +158,7 @@ impl CfnComponentAttributes for Handle<CfnComponent> {
 ///
 /// `Ref` returns the primary identifier (`AppId`, `EnvironmentName`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFormAttributes`\] on `Handle<CfnForm>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFormAttributes` on `Handle<CfnForm>`): `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnForm {
     /// CloudFormation: `AppId`.
@@ -261,7 +261,7 @@ impl CfnFormAttributes for Handle<CfnForm> {
 ///
 /// `Ref` returns the primary identifier (`AppId`, `EnvironmentName`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThemeAttributes`\] on `Handle<CfnTheme>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThemeAttributes` on `Handle<CfnTheme>`): `CreatedAt`
 /// (`attr_created_at`), `Id` (`attr_id`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTheme {

@@ -38,7 +38,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccountAttributes`\] on `Handle<CfnAccount>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccountAttributes` on `Handle<CfnAccount>`): `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnAccount {
     /// CloudFormation: `CloudWatchRoleArn`.
@@ -88,7 +88,7 @@ impl CfnAccountAttributes for Handle<CfnAccount> {
 ///
 /// `Ref` returns the primary identifier (`APIKeyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiKeyAttributes`\] on `Handle<CfnApiKey>`): `APIKeyId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiKeyAttributes` on `Handle<CfnApiKey>`): `APIKeyId`
 /// (`attr_api_key_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnApiKey {
@@ -180,7 +180,7 @@ impl CfnApiKeyAttributes for Handle<CfnApiKey> {
 ///
 /// `Ref` returns the primary identifier (`RestApiId`, `AuthorizerId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAuthorizerAttributes`\] on `Handle<CfnAuthorizer>`): `AuthorizerId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAuthorizerAttributes` on `Handle<CfnAuthorizer>`): `AuthorizerId`
 /// (`attr_authorizer_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAuthorizer {
@@ -332,7 +332,7 @@ impl rcdk::core::element::CfnResource for CfnBasePathMapping {
 ///
 /// `Ref` returns the primary identifier (`BasePathMappingArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBasePathMappingV2Attributes`\] on `Handle<CfnBasePathMappingV2>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBasePathMappingV2Attributes` on `Handle<CfnBasePathMappingV2>`):
 /// `BasePathMappingArn` (`attr_base_path_mapping_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnBasePathMappingV2 {
@@ -404,7 +404,7 @@ impl CfnBasePathMappingV2Attributes for Handle<CfnBasePathMappingV2> {
 ///
 /// `Ref` returns the primary identifier (`ClientCertificateId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClientCertificateAttributes`\] on `Handle<CfnClientCertificate>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClientCertificateAttributes` on `Handle<CfnClientCertificate>`):
 /// `ClientCertificateId` (`attr_client_certificate_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnClientCertificate {
@@ -459,7 +459,7 @@ impl CfnClientCertificateAttributes for Handle<CfnClientCertificate> {
 ///
 /// `Ref` returns the primary identifier (`DeploymentId`, `RestApiId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `DeploymentId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`): `DeploymentId`
 /// (`attr_deployment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDeployment {
@@ -538,7 +538,7 @@ impl CfnDeploymentAttributes for Handle<CfnDeployment> {
 ///
 /// `Ref` returns the primary identifier (`DocumentationPartId`, `RestApiId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDocumentationPartAttributes`\] on `Handle<CfnDocumentationPart>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDocumentationPartAttributes` on `Handle<CfnDocumentationPart>`):
 /// `DocumentationPartId` (`attr_documentation_part_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDocumentationPart {
@@ -645,10 +645,10 @@ impl rcdk::core::element::CfnResource for CfnDocumentationVersion {
 ///
 /// `Ref` returns the primary identifier (`DomainName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainNameAttributes`\] on `Handle<CfnDomainName>`): `DomainNameArn`
-/// (`attr_domain_name_arn`), `RegionalHostedZoneId` (`attr_regional_hosted_zone_id`), `DistributionDomainName`
-/// (`attr_distribution_domain_name`), `RegionalDomainName` (`attr_regional_domain_name`), `DistributionHostedZoneId`
-/// (`attr_distribution_hosted_zone_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainNameAttributes` on `Handle<CfnDomainName>`):
+/// `DomainNameArn` (`attr_domain_name_arn`), `RegionalHostedZoneId` (`attr_regional_hosted_zone_id`),
+/// `DistributionDomainName` (`attr_distribution_domain_name`), `RegionalDomainName` (`attr_regional_domain_name`),
+/// `DistributionHostedZoneId` (`attr_distribution_hosted_zone_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDomainName {
     /// CloudFormation: `CertificateArn`.
@@ -771,7 +771,7 @@ impl CfnDomainNameAttributes for Handle<CfnDomainName> {
 ///
 /// `Ref` returns the primary identifier (`DomainNameAccessAssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainNameAccessAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainNameAccessAssociationAttributes` on
 /// `Handle<CfnDomainNameAccessAssociation>`): `DomainNameAccessAssociationArn`
 /// (`attr_domain_name_access_association_arn`).
 #[derive(Debug, Clone)]
@@ -852,8 +852,8 @@ impl CfnDomainNameAccessAssociationAttributes for Handle<CfnDomainNameAccessAsso
 ///
 /// `Ref` returns the primary identifier (`DomainNameArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainNameV2Attributes`\] on `Handle<CfnDomainNameV2>`): `DomainNameId`
-/// (`attr_domain_name_id`), `DomainNameArn` (`attr_domain_name_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainNameV2Attributes` on `Handle<CfnDomainNameV2>`):
+/// `DomainNameId` (`attr_domain_name_id`), `DomainNameArn` (`attr_domain_name_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDomainNameV2 {
     /// CloudFormation: `CertificateArn`.
@@ -950,7 +950,7 @@ impl CfnDomainNameV2Attributes for Handle<CfnDomainNameV2> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayResponseAttributes`\] on `Handle<CfnGatewayResponse>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayResponseAttributes` on `Handle<CfnGatewayResponse>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGatewayResponse {
@@ -1196,7 +1196,7 @@ impl rcdk::core::element::CfnResource for CfnModel {
 ///
 /// `Ref` returns the primary identifier (`RestApiId`, `RequestValidatorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRequestValidatorAttributes`\] on `Handle<CfnRequestValidator>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRequestValidatorAttributes` on `Handle<CfnRequestValidator>`):
 /// `RequestValidatorId` (`attr_request_validator_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRequestValidator {
@@ -1263,7 +1263,7 @@ impl CfnRequestValidatorAttributes for Handle<CfnRequestValidator> {
 ///
 /// `Ref` returns the primary identifier (`RestApiId`, `ResourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceAttributes`\] on `Handle<CfnResource>`): `ResourceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceAttributes` on `Handle<CfnResource>`): `ResourceId`
 /// (`attr_resource_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResource {
@@ -1325,7 +1325,7 @@ impl CfnResourceAttributes for Handle<CfnResource> {
 ///
 /// `Ref` returns the primary identifier (`RestApiId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRestApiAttributes`\] on `Handle<CfnRestApi>`): `RestApiId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRestApiAttributes` on `Handle<CfnRestApi>`): `RestApiId`
 /// (`attr_rest_api_id`), `RootResourceId` (`attr_root_resource_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRestApi {
@@ -1619,7 +1619,8 @@ impl rcdk::core::element::CfnResource for CfnStage {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUsagePlanAttributes`\] on `Handle<CfnUsagePlan>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUsagePlanAttributes` on `Handle<CfnUsagePlan>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnUsagePlan {
     /// CloudFormation: `ApiStages`.
@@ -1693,7 +1694,7 @@ impl CfnUsagePlanAttributes for Handle<CfnUsagePlan> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUsagePlanKeyAttributes`\] on `Handle<CfnUsagePlanKey>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUsagePlanKeyAttributes` on `Handle<CfnUsagePlanKey>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnUsagePlanKey {
@@ -1757,7 +1758,7 @@ impl CfnUsagePlanKeyAttributes for Handle<CfnUsagePlanKey> {
 ///
 /// `Ref` returns the primary identifier (`VpcLinkId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcLinkAttributes`\] on `Handle<CfnVpcLink>`): `VpcLinkId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcLinkAttributes` on `Handle<CfnVpcLink>`): `VpcLinkId`
 /// (`attr_vpc_link_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVpcLink {

@@ -37,7 +37,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApiId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiAttributes`\] on `Handle<CfnApi>`): `ApiId` (`attr_api_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiAttributes` on `Handle<CfnApi>`): `ApiId` (`attr_api_id`),
 /// `ApiEndpoint` (`attr_api_endpoint`), `ExecuteApiArn` (`attr_execute_api_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnApi {
@@ -243,7 +243,7 @@ impl CfnApiAttributes for Handle<CfnApi> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiGatewayManagedOverridesAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiGatewayManagedOverridesAttributes` on
 /// `Handle<CfnApiGatewayManagedOverrides>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApiGatewayManagedOverrides {
@@ -319,7 +319,7 @@ impl CfnApiGatewayManagedOverridesAttributes for Handle<CfnApiGatewayManagedOver
 ///
 /// `Ref` returns the primary identifier (`ApiMappingId`, `DomainName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiMappingAttributes`\] on `Handle<CfnApiMapping>`): `ApiMappingId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiMappingAttributes` on `Handle<CfnApiMapping>`): `ApiMappingId`
 /// (`attr_api_mapping_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApiMapping {
@@ -396,7 +396,7 @@ impl CfnApiMappingAttributes for Handle<CfnApiMapping> {
 ///
 /// `Ref` returns the primary identifier (`AuthorizerId`, `ApiId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAuthorizerAttributes`\] on `Handle<CfnAuthorizer>`): `AuthorizerId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAuthorizerAttributes` on `Handle<CfnAuthorizer>`): `AuthorizerId`
 /// (`attr_authorizer_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAuthorizer {
@@ -562,7 +562,7 @@ impl CfnAuthorizerAttributes for Handle<CfnAuthorizer> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`, `DeploymentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `DeploymentId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`): `DeploymentId`
 /// (`attr_deployment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDeployment {
@@ -631,9 +631,9 @@ impl CfnDeploymentAttributes for Handle<CfnDeployment> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainNameAttributes`\] on `Handle<CfnDomainName>`): `RegionalDomainName`
-/// (`attr_regional_domain_name`), `RegionalHostedZoneId` (`attr_regional_hosted_zone_id`), `DomainNameArn`
-/// (`attr_domain_name_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainNameAttributes` on `Handle<CfnDomainName>`):
+/// `RegionalDomainName` (`attr_regional_domain_name`), `RegionalHostedZoneId` (`attr_regional_hosted_zone_id`),
+/// `DomainNameArn` (`attr_domain_name_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDomainName {
     /// The custom domain name for your API in Amazon API Gateway. Uppercase letters and the underscore (``_``)
@@ -726,8 +726,8 @@ impl CfnDomainNameAttributes for Handle<CfnDomainName> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`, `IntegrationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationAttributes`\] on `Handle<CfnIntegration>`): `IntegrationId`
-/// (`attr_integration_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationAttributes` on `Handle<CfnIntegration>`):
+/// `IntegrationId` (`attr_integration_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegration {
     /// The API identifier.
@@ -933,8 +933,8 @@ impl CfnIntegrationAttributes for Handle<CfnIntegration> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`, `IntegrationId`, `IntegrationResponseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationResponseAttributes`\] on `Handle<CfnIntegrationResponse>`):
-/// `IntegrationResponseId` (`attr_integration_response_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationResponseAttributes` on
+/// `Handle<CfnIntegrationResponse>`): `IntegrationResponseId` (`attr_integration_response_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegrationResponse {
     /// The API identifier.
@@ -1043,7 +1043,8 @@ impl CfnIntegrationResponseAttributes for Handle<CfnIntegrationResponse> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`, `ModelId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelAttributes`\] on `Handle<CfnModel>`): `ModelId` (`attr_model_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelAttributes` on `Handle<CfnModel>`): `ModelId`
+/// (`attr_model_id`).
 #[derive(Debug, Clone)]
 pub struct CfnModel {
     /// The API identifier.
@@ -1116,7 +1117,7 @@ impl CfnModelAttributes for Handle<CfnModel> {
 ///
 /// `Ref` returns the primary identifier (`PortalProductArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPortalProductAttributes`\] on `Handle<CfnPortalProduct>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPortalProductAttributes` on `Handle<CfnPortalProduct>`):
 /// `PortalProductArn` (`attr_portal_product_arn`), `PortalProductId` (`attr_portal_product_id`), `LastModified`
 /// (`attr_last_modified`).
 #[derive(Debug, Clone)]
@@ -1198,7 +1199,8 @@ impl CfnPortalProductAttributes for Handle<CfnPortalProduct> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`, `RouteId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteAttributes`\] on `Handle<CfnRoute>`): `RouteId` (`attr_route_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteAttributes` on `Handle<CfnRoute>`): `RouteId`
+/// (`attr_route_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRoute {
     /// The API identifier.
@@ -1341,7 +1343,7 @@ impl CfnRouteAttributes for Handle<CfnRoute> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`, `RouteId`, `RouteResponseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteResponseAttributes`\] on `Handle<CfnRouteResponse>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteResponseAttributes` on `Handle<CfnRouteResponse>`):
 /// `RouteResponseId` (`attr_route_response_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRouteResponse {
@@ -1433,8 +1435,8 @@ impl CfnRouteResponseAttributes for Handle<CfnRouteResponse> {
 ///
 /// `Ref` returns the primary identifier (`RoutingRuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRoutingRuleAttributes`\] on `Handle<CfnRoutingRule>`): `RoutingRuleArn`
-/// (`attr_routing_rule_arn`), `RoutingRuleId` (`attr_routing_rule_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRoutingRuleAttributes` on `Handle<CfnRoutingRule>`):
+/// `RoutingRuleArn` (`attr_routing_rule_arn`), `RoutingRuleId` (`attr_routing_rule_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRoutingRule {
     /// The resulting action based on matching a routing rules condition. Only InvokeApi is supported.
@@ -1627,7 +1629,7 @@ impl rcdk::core::element::CfnResource for CfnStage {
 ///
 /// `Ref` returns the primary identifier (`VpcLinkId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcLinkAttributes`\] on `Handle<CfnVpcLink>`): `VpcLinkId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcLinkAttributes` on `Handle<CfnVpcLink>`): `VpcLinkId`
 /// (`attr_vpc_link_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVpcLink {

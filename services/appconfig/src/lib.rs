@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationId`
-/// (`attr_application_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationId` (`attr_application_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// A description of the application.
@@ -98,8 +98,9 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `ConfigurationProfileId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationProfileAttributes`\] on `Handle<CfnConfigurationProfile>`):
-/// `ConfigurationProfileId` (`attr_configuration_profile_id`), `KmsKeyArn` (`attr_kms_key_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationProfileAttributes` on
+/// `Handle<CfnConfigurationProfile>`): `ConfigurationProfileId` (`attr_configuration_profile_id`), `KmsKeyArn`
+/// (`attr_kms_key_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationProfile {
     /// The application ID.
@@ -242,8 +243,8 @@ impl CfnConfigurationProfileAttributes for Handle<CfnConfigurationProfile> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `EnvironmentId`, `DeploymentNumber`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `DeploymentNumber`
-/// (`attr_deployment_number`), `State` (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`):
+/// `DeploymentNumber` (`attr_deployment_number`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnDeployment {
     /// The application ID.
@@ -370,8 +371,8 @@ impl CfnDeploymentAttributes for Handle<CfnDeployment> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentStrategyAttributes`\] on `Handle<CfnDeploymentStrategy>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentStrategyAttributes` on
+/// `Handle<CfnDeploymentStrategy>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDeploymentStrategy {
     /// Total amount of time for a deployment to last.
@@ -508,8 +509,8 @@ impl CfnDeploymentStrategyAttributes for Handle<CfnDeploymentStrategy> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `EnvironmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `EnvironmentId`
-/// (`attr_environment_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`):
+/// `EnvironmentId` (`attr_environment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironment {
     /// The application ID.
@@ -603,9 +604,10 @@ impl CfnEnvironmentAttributes for Handle<CfnEnvironment> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExperimentDefinitionAttributes`\] on `Handle<CfnExperimentDefinition>`):
-/// `ApplicationId` (`attr_application_id`), `Id` (`attr_id`), `Status` (`attr_status`), `CreatedAt`
-/// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Control.Key` (`attr_control_key`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExperimentDefinitionAttributes` on
+/// `Handle<CfnExperimentDefinition>`): `ApplicationId` (`attr_application_id`), `Id` (`attr_id`), `Status`
+/// (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Control.Key`
+/// (`attr_control_key`).
 #[derive(Debug, Clone)]
 pub struct CfnExperimentDefinition {
     /// The application ID, name, or ARN.
@@ -789,7 +791,7 @@ impl CfnExperimentDefinitionAttributes for Handle<CfnExperimentDefinition> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `ExperimentDefinitionId`, `Run`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExperimentRunAttributes`\] on `Handle<CfnExperimentRun>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExperimentRunAttributes` on `Handle<CfnExperimentRun>`):
 /// `ApplicationId` (`attr_application_id`), `ExperimentDefinitionId` (`attr_experiment_definition_id`), `Run`
 /// (`attr_run`), `Status` (`attr_status`), `StartedAt` (`attr_started_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -924,8 +926,8 @@ impl CfnExperimentRunAttributes for Handle<CfnExperimentRun> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExtensionAttributes`\] on `Handle<CfnExtension>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`), `VersionNumber` (`attr_version_number`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExtensionAttributes` on `Handle<CfnExtension>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`), `VersionNumber` (`attr_version_number`).
 #[derive(Debug, Clone)]
 pub struct CfnExtension {
     /// CloudFormation: `Actions` (required).
@@ -1020,8 +1022,9 @@ impl CfnExtensionAttributes for Handle<CfnExtension> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExtensionAssociationAttributes`\] on `Handle<CfnExtensionAssociation>`):
-/// `Id` (`attr_id`), `Arn` (`attr_arn`), `ResourceArn` (`attr_resource_arn`), `ExtensionArn` (`attr_extension_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExtensionAssociationAttributes` on
+/// `Handle<CfnExtensionAssociation>`): `Id` (`attr_id`), `Arn` (`attr_arn`), `ResourceArn` (`attr_resource_arn`),
+/// `ExtensionArn` (`attr_extension_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnExtensionAssociation {
     /// CloudFormation: `ExtensionIdentifier`.
@@ -1109,7 +1112,7 @@ impl CfnExtensionAssociationAttributes for Handle<CfnExtensionAssociation> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `ConfigurationProfileId`, `VersionNumber`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHostedConfigurationVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHostedConfigurationVersionAttributes` on
 /// `Handle<CfnHostedConfigurationVersion>`): `VersionNumber` (`attr_version_number`).
 #[derive(Debug, Clone)]
 pub struct CfnHostedConfigurationVersion {

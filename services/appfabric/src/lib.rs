@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AppAuthorizationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppAuthorizationAttributes`\] on `Handle<CfnAppAuthorization>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppAuthorizationAttributes` on `Handle<CfnAppAuthorization>`):
 /// `AppAuthorizationArn` (`attr_app_authorization_arn`), `AppAuthorizationIdentifier`
 /// (`attr_app_authorization_identifier`), `AppBundleArn` (`attr_app_bundle_arn`), `Status` (`attr_status`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Persona` (`attr_persona`).
@@ -178,8 +178,9 @@ impl CfnAppAuthorizationAttributes for Handle<CfnAppAuthorization> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIngestionDestinationAttributes`\] on `Handle<CfnIngestionDestination>`):
-/// `Arn` (`attr_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIngestionDestinationAttributes` on
+/// `Handle<CfnIngestionDestination>`): `Arn` (`attr_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`),
+/// `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnIngestionDestination {
     /// The Amazon Resource Name (ARN) of the app bundle.

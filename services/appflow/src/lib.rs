@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConnectorLabel`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `ConnectorArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `ConnectorArn`
 /// (`attr_connector_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConnector {
@@ -111,7 +111,7 @@ impl CfnConnectorAttributes for Handle<CfnConnector> {
 ///
 /// `Ref` returns the primary identifier (`ConnectorProfileName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorProfileAttributes`\] on `Handle<CfnConnectorProfile>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorProfileAttributes` on `Handle<CfnConnectorProfile>`):
 /// `ConnectorProfileArn` (`attr_connector_profile_arn`), `CredentialsArn` (`attr_credentials_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConnectorProfile {
@@ -218,7 +218,8 @@ impl CfnConnectorProfileAttributes for Handle<CfnConnectorProfile> {
 ///
 /// `Ref` returns the primary identifier (`FlowName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowAttributes`\] on `Handle<CfnFlow>`): `FlowArn` (`attr_flow_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowAttributes` on `Handle<CfnFlow>`): `FlowArn`
+/// (`attr_flow_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFlow {
     /// Description of the flow.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationArn`
-/// (`attr_application_arn`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationArn` (`attr_application_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// The application configuration. Cannot be used when IsService is true.
@@ -175,7 +175,7 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataIntegrationAttributes`\] on `Handle<CfnDataIntegration>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataIntegrationAttributes` on `Handle<CfnDataIntegration>`): `Id`
 /// (`attr_id`), `DataIntegrationArn` (`attr_data_integration_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataIntegration {
@@ -294,7 +294,7 @@ impl CfnDataIntegrationAttributes for Handle<CfnDataIntegration> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventIntegrationAttributes`\] on `Handle<CfnEventIntegration>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventIntegrationAttributes` on `Handle<CfnEventIntegration>`):
 /// `EventIntegrationArn` (`attr_event_integration_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEventIntegration {

@@ -41,7 +41,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ResourceId`, `ScalableDimension`, `ServiceNamespace`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScalableTargetAttributes`\] on `Handle<CfnScalableTarget>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScalableTargetAttributes` on `Handle<CfnScalableTarget>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnScalableTarget {
@@ -315,7 +315,7 @@ impl CfnScalableTargetAttributes for Handle<CfnScalableTarget> {
 ///
 /// `Ref` returns the primary identifier (`Arn`, `ScalableDimension`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScalingPolicyAttributes`\] on `Handle<CfnScalingPolicy>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScalingPolicyAttributes` on `Handle<CfnScalingPolicy>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnScalingPolicy {

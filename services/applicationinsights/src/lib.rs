@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationARN`
-/// (`attr_application_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationARN` (`attr_application_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// If set to true, the managed policies for SSM and CW will be attached to the instance roles if they are missing

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDiscoveryAttributes`\] on `Handle<CfnDiscovery>`): `AccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDiscoveryAttributes` on `Handle<CfnDiscovery>`): `AccountId`
 /// (`attr_account_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDiscovery {}
@@ -74,7 +74,7 @@ impl CfnDiscoveryAttributes for Handle<CfnDiscovery> {
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupingConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupingConfigurationAttributes` on
 /// `Handle<CfnGroupingConfiguration>`): `UpdatedAt` (`attr_updated_at`), `AccountId` (`attr_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGroupingConfiguration {
@@ -129,7 +129,7 @@ impl CfnGroupingConfigurationAttributes for Handle<CfnGroupingConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`InstrumentationType`, `Service`, `Environment`, `SignalType`, `LocationHash`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstrumentationConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstrumentationConfigAttributes` on
 /// `Handle<CfnInstrumentationConfig>`): `Arn` (`attr_arn`), `LocationHash` (`attr_location_hash`), `CreatedAt`
 /// (`attr_created_at`).
 #[derive(Debug, Clone)]
@@ -277,7 +277,7 @@ impl CfnInstrumentationConfigAttributes for Handle<CfnInstrumentationConfig> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceLevelObjectiveAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceLevelObjectiveAttributes` on
 /// `Handle<CfnServiceLevelObjective>`): `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`), `EvaluationType` (`attr_evaluation_type`).
 #[derive(Debug, Clone)]

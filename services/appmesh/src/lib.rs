@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayRouteAttributes`\] on `Handle<CfnGatewayRoute>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayRouteAttributes` on `Handle<CfnGatewayRoute>`): `Id`
 /// (`attr_id`), `ResourceOwner` (`attr_resource_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
 #[derive(Debug, Clone)]
 pub struct CfnGatewayRoute {
@@ -131,7 +131,7 @@ impl CfnGatewayRouteAttributes for Handle<CfnGatewayRoute> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMeshAttributes`\] on `Handle<CfnMesh>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMeshAttributes` on `Handle<CfnMesh>`): `Id` (`attr_id`),
 /// `ResourceOwner` (`attr_resource_owner`), `MeshOwner` (`attr_mesh_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnMesh {
@@ -214,7 +214,7 @@ impl CfnMeshAttributes for Handle<CfnMesh> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteAttributes`\] on `Handle<CfnRoute>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteAttributes` on `Handle<CfnRoute>`): `Id` (`attr_id`),
 /// `ResourceOwner` (`attr_resource_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
 #[derive(Debug, Clone)]
 pub struct CfnRoute {
@@ -313,7 +313,7 @@ impl CfnRouteAttributes for Handle<CfnRoute> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVirtualGatewayAttributes`\] on `Handle<CfnVirtualGateway>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVirtualGatewayAttributes` on `Handle<CfnVirtualGateway>`): `Id`
 /// (`attr_id`), `ResourceOwner` (`attr_resource_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
 #[derive(Debug, Clone)]
 pub struct CfnVirtualGateway {
@@ -403,8 +403,8 @@ impl CfnVirtualGatewayAttributes for Handle<CfnVirtualGateway> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVirtualNodeAttributes`\] on `Handle<CfnVirtualNode>`): `Id` (`attr_id`),
-/// `ResourceOwner` (`attr_resource_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVirtualNodeAttributes` on `Handle<CfnVirtualNode>`): `Id`
+/// (`attr_id`), `ResourceOwner` (`attr_resource_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
 #[derive(Debug, Clone)]
 pub struct CfnVirtualNode {
     /// CloudFormation: `MeshName` (required).
@@ -487,7 +487,7 @@ impl CfnVirtualNodeAttributes for Handle<CfnVirtualNode> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVirtualRouterAttributes`\] on `Handle<CfnVirtualRouter>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVirtualRouterAttributes` on `Handle<CfnVirtualRouter>`): `Id`
 /// (`attr_id`), `ResourceOwner` (`attr_resource_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
 #[derive(Debug, Clone)]
 pub struct CfnVirtualRouter {
@@ -571,7 +571,7 @@ impl CfnVirtualRouterAttributes for Handle<CfnVirtualRouter> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVirtualServiceAttributes`\] on `Handle<CfnVirtualService>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVirtualServiceAttributes` on `Handle<CfnVirtualService>`): `Id`
 /// (`attr_id`), `ResourceOwner` (`attr_resource_owner`), `Arn` (`attr_arn`), `Uid` (`attr_uid`).
 #[derive(Debug, Clone)]
 pub struct CfnVirtualService {

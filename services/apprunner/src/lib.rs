@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AutoScalingConfigurationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutoScalingConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutoScalingConfigurationAttributes` on
 /// `Handle<CfnAutoScalingConfiguration>`): `AutoScalingConfigurationArn` (`attr_auto_scaling_configuration_arn`),
 /// `AutoScalingConfigurationRevision` (`attr_auto_scaling_configuration_revision`), `Latest` (`attr_latest`).
 #[derive(Debug, Clone, Default)]
@@ -144,7 +144,7 @@ impl CfnAutoScalingConfigurationAttributes for Handle<CfnAutoScalingConfiguratio
 ///
 /// `Ref` returns the primary identifier (`ObservabilityConfigurationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnObservabilityConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnObservabilityConfigurationAttributes` on
 /// `Handle<CfnObservabilityConfiguration>`): `ObservabilityConfigurationArn` (`attr_observability_configuration_arn`),
 /// `ObservabilityConfigurationRevision` (`attr_observability_configuration_revision`), `Latest` (`attr_latest`).
 #[derive(Debug, Clone, Default)]
@@ -234,7 +234,7 @@ impl CfnObservabilityConfigurationAttributes for Handle<CfnObservabilityConfigur
 ///
 /// `Ref` returns the primary identifier (`ServiceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceAttributes`\] on `Handle<CfnService>`): `ServiceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceAttributes` on `Handle<CfnService>`): `ServiceArn`
 /// (`attr_service_arn`), `ServiceId` (`attr_service_id`), `ServiceUrl` (`attr_service_url`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnService {
@@ -361,7 +361,7 @@ impl CfnServiceAttributes for Handle<CfnService> {
 ///
 /// `Ref` returns the primary identifier (`VpcConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcConnectorAttributes`\] on `Handle<CfnVpcConnector>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcConnectorAttributes` on `Handle<CfnVpcConnector>`):
 /// `VpcConnectorArn` (`attr_vpc_connector_arn`), `VpcConnectorRevision` (`attr_vpc_connector_revision`).
 #[derive(Debug, Clone)]
 pub struct CfnVpcConnector {
@@ -448,9 +448,9 @@ impl CfnVpcConnectorAttributes for Handle<CfnVpcConnector> {
 ///
 /// `Ref` returns the primary identifier (`VpcIngressConnectionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcIngressConnectionAttributes`\] on `Handle<CfnVpcIngressConnection>`):
-/// `VpcIngressConnectionArn` (`attr_vpc_ingress_connection_arn`), `DomainName` (`attr_domain_name`), `Status`
-/// (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcIngressConnectionAttributes` on
+/// `Handle<CfnVpcIngressConnection>`): `VpcIngressConnectionArn` (`attr_vpc_ingress_connection_arn`), `DomainName`
+/// (`attr_domain_name`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnVpcIngressConnection {
     /// CloudFormation: `IngressVpcConfiguration` (required).

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppBlockAttributes`\] on `Handle<CfnAppBlock>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppBlockAttributes` on `Handle<CfnAppBlock>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAppBlock {
     /// CloudFormation: `Description`.
@@ -128,8 +128,8 @@ impl CfnAppBlockAttributes for Handle<CfnAppBlock> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppBlockBuilderAttributes`\] on `Handle<CfnAppBlockBuilder>`): `Arn`
-/// (`attr_arn`), `CreatedTime` (`attr_created_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppBlockBuilderAttributes` on `Handle<CfnAppBlockBuilder>`):
+/// `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAppBlockBuilder {
     /// CloudFormation: `AccessEndpoints`.
@@ -251,7 +251,7 @@ impl CfnAppBlockBuilderAttributes for Handle<CfnAppBlockBuilder> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`): `Arn`
 /// (`attr_arn`), `CreatedTime` (`attr_created_time`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
@@ -509,8 +509,8 @@ impl rcdk::core::element::CfnResource for CfnDirectoryConfig {
 ///
 /// `Ref` returns the primary identifier (`StackName`, `Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEntitlementAttributes`\] on `Handle<CfnEntitlement>`): `CreatedTime`
-/// (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEntitlementAttributes` on `Handle<CfnEntitlement>`):
+/// `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnEntitlement {
     /// CloudFormation: `AppVisibility` (required).
@@ -590,7 +590,7 @@ impl CfnEntitlementAttributes for Handle<CfnEntitlement> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFleetAttributes`\] on `Handle<CfnFleet>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFleetAttributes` on `Handle<CfnFleet>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFleet {
     /// CloudFormation: `AttributesToDelete`.
@@ -781,8 +781,8 @@ impl CfnFleetAttributes for Handle<CfnFleet> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnImageBuilderAttributes`\] on `Handle<CfnImageBuilder>`): `StreamingUrl`
-/// (`attr_streaming_url`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnImageBuilderAttributes` on `Handle<CfnImageBuilder>`):
+/// `StreamingUrl` (`attr_streaming_url`).
 #[derive(Debug, Clone)]
 pub struct CfnImageBuilder {
     /// CloudFormation: `AccessEndpoints`.
@@ -1170,7 +1170,7 @@ impl rcdk::core::element::CfnResource for CfnStackUserAssociation {
 ///
 /// `Ref` returns the primary identifier (`UserName`, `AuthenticationType`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserAttributes`\] on `Handle<CfnUser>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserAttributes` on `Handle<CfnUser>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUser {
     /// The authentication type for the user.

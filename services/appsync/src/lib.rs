@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApiArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiAttributes`\] on `Handle<CfnApi>`): `ApiId` (`attr_api_id`), `Dns`
-/// (`attr_dns`), `Dns.Realtime` (`attr_dns_realtime`), `Dns.Http` (`attr_dns_http`), `ApiArn` (`attr_api_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiAttributes` on `Handle<CfnApi>`): `ApiId` (`attr_api_id`),
+/// `Dns` (`attr_dns`), `Dns.Realtime` (`attr_dns_realtime`), `Dns.Http` (`attr_dns_http`), `ApiArn` (`attr_api_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnApi {
     /// CloudFormation: `EventConfig`.
@@ -124,7 +124,7 @@ impl CfnApiAttributes for Handle<CfnApi> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiCacheAttributes`\] on `Handle<CfnApiCache>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiCacheAttributes` on `Handle<CfnApiCache>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApiCache {
     /// Caching behavior, such as FULL_REQUEST_CACHING, PER_RESOLVER_CACHING, or OPERATION_LEVEL_CACHING
@@ -228,8 +228,8 @@ impl CfnApiCacheAttributes for Handle<CfnApiCache> {
 ///
 /// `Ref` returns the primary identifier (`ApiId`, `ApiKeyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiKeyAttributes`\] on `Handle<CfnApiKey>`): `ApiKey` (`attr_api_key`),
-/// `ApiKeyId` (`attr_api_key_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiKeyAttributes` on `Handle<CfnApiKey>`): `ApiKey`
+/// (`attr_api_key`), `ApiKeyId` (`attr_api_key_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnApiKey {
     /// Unique AWS AppSync GraphQL API ID for this API key.
@@ -310,7 +310,7 @@ impl CfnApiKeyAttributes for Handle<CfnApiKey> {
 ///
 /// `Ref` returns the primary identifier (`ChannelNamespaceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelNamespaceAttributes`\] on `Handle<CfnChannelNamespace>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelNamespaceAttributes` on `Handle<CfnChannelNamespace>`):
 /// `ChannelNamespaceArn` (`attr_channel_namespace_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnChannelNamespace {
@@ -410,8 +410,8 @@ impl CfnChannelNamespaceAttributes for Handle<CfnChannelNamespace> {
 ///
 /// `Ref` returns the primary identifier (`DataSourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSourceAttributes`\] on `Handle<CfnDataSource>`): `DataSourceArn`
-/// (`attr_data_source_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSourceAttributes` on `Handle<CfnDataSource>`):
+/// `DataSourceArn` (`attr_data_source_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataSource {
     /// Unique AWS AppSync GraphQL API identifier where this data source will be created.
@@ -565,8 +565,9 @@ impl CfnDataSourceAttributes for Handle<CfnDataSource> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainNameAttributes`\] on `Handle<CfnDomainName>`): `AppSyncDomainName`
-/// (`attr_app_sync_domain_name`), `HostedZoneId` (`attr_hosted_zone_id`), `DomainNameArn` (`attr_domain_name_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainNameAttributes` on `Handle<CfnDomainName>`):
+/// `AppSyncDomainName` (`attr_app_sync_domain_name`), `HostedZoneId` (`attr_hosted_zone_id`), `DomainNameArn`
+/// (`attr_domain_name_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDomainName {
     /// CloudFormation: `CertificateArn` (required).
@@ -640,7 +641,7 @@ impl CfnDomainNameAttributes for Handle<CfnDomainName> {
 ///
 /// `Ref` returns the primary identifier (`ApiAssociationIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainNameApiAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainNameApiAssociationAttributes` on
 /// `Handle<CfnDomainNameApiAssociation>`): `ApiAssociationIdentifier` (`attr_api_association_identifier`).
 #[derive(Debug, Clone)]
 pub struct CfnDomainNameApiAssociation {
@@ -688,7 +689,7 @@ impl CfnDomainNameApiAssociationAttributes for Handle<CfnDomainNameApiAssociatio
 ///
 /// `Ref` returns the primary identifier (`FunctionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFunctionConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFunctionConfigurationAttributes` on
 /// `Handle<CfnFunctionConfiguration>`): `FunctionArn` (`attr_function_arn`), `FunctionId` (`attr_function_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFunctionConfiguration {
@@ -863,7 +864,7 @@ impl CfnFunctionConfigurationAttributes for Handle<CfnFunctionConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGraphQLApiAttributes`\] on `Handle<CfnGraphQLApi>`): `ApiId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGraphQLApiAttributes` on `Handle<CfnGraphQLApi>`): `ApiId`
 /// (`attr_api_id`), `Arn` (`attr_arn`), `GraphQLEndpointArn` (`attr_graph_ql_endpoint_arn`), `GraphQLDns`
 /// (`attr_graph_ql_dns`), `GraphQLUrl` (`attr_graph_ql_url`), `RealtimeDns` (`attr_realtime_dns`), `RealtimeUrl`
 /// (`attr_realtime_url`).
@@ -1112,7 +1113,7 @@ impl CfnGraphQLApiAttributes for Handle<CfnGraphQLApi> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGraphQLSchemaAttributes`\] on `Handle<CfnGraphQLSchema>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGraphQLSchemaAttributes` on `Handle<CfnGraphQLSchema>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGraphQLSchema {
@@ -1181,7 +1182,7 @@ impl CfnGraphQLSchemaAttributes for Handle<CfnGraphQLSchema> {
 ///
 /// `Ref` returns the primary identifier (`ResolverArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverAttributes`\] on `Handle<CfnResolver>`): `ResolverArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverAttributes` on `Handle<CfnResolver>`): `ResolverArn`
 /// (`attr_resolver_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResolver {
@@ -1380,12 +1381,12 @@ impl CfnResolverAttributes for Handle<CfnResolver> {
 ///
 /// `Ref` returns the primary identifier (`AssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSourceApiAssociationAttributes`\] on `Handle<CfnSourceApiAssociation>`):
-/// `AssociationId` (`attr_association_id`), `AssociationArn` (`attr_association_arn`), `SourceApiId`
-/// (`attr_source_api_id`), `SourceApiArn` (`attr_source_api_arn`), `MergedApiId` (`attr_merged_api_id`), `MergedApiArn`
-/// (`attr_merged_api_arn`), `SourceApiAssociationStatus` (`attr_source_api_association_status`),
-/// `SourceApiAssociationStatusDetail` (`attr_source_api_association_status_detail`), `LastSuccessfulMergeDate`
-/// (`attr_last_successful_merge_date`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSourceApiAssociationAttributes` on
+/// `Handle<CfnSourceApiAssociation>`): `AssociationId` (`attr_association_id`), `AssociationArn`
+/// (`attr_association_arn`), `SourceApiId` (`attr_source_api_id`), `SourceApiArn` (`attr_source_api_arn`),
+/// `MergedApiId` (`attr_merged_api_id`), `MergedApiArn` (`attr_merged_api_arn`), `SourceApiAssociationStatus`
+/// (`attr_source_api_association_status`), `SourceApiAssociationStatusDetail`
+/// (`attr_source_api_association_status_detail`), `LastSuccessfulMergeDate` (`attr_last_successful_merge_date`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnSourceApiAssociation {
     /// Description of the SourceApiAssociation.
@@ -1522,7 +1523,7 @@ impl CfnSourceApiAssociationAttributes for Handle<CfnSourceApiAssociation> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTypeAttributes`\] on `Handle<CfnType>`): `Arn` (`attr_arn`), `Name`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTypeAttributes` on `Handle<CfnType>`): `Arn` (`attr_arn`), `Name`
 /// (`attr_name`).
 #[derive(Debug, Clone)]
 pub struct CfnType {

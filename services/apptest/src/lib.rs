@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`TestCaseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTestCaseAttributes`\] on `Handle<CfnTestCase>`): `CreationTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTestCaseAttributes` on `Handle<CfnTestCase>`): `CreationTime`
 /// (`attr_creation_time`), `LastUpdateTime` (`attr_last_update_time`), `LatestVersion` (`attr_latest_version`),
 /// `Status` (`attr_status`), `TestCaseArn` (`attr_test_case_arn`), `TestCaseId` (`attr_test_case_id`),
 /// `TestCaseVersion` (`attr_test_case_version`).

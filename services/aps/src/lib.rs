@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnomalyDetectorAttributes`\] on `Handle<CfnAnomalyDetector>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnomalyDetectorAttributes` on `Handle<CfnAnomalyDetector>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAnomalyDetector {
     /// The AnomalyDetector alias.
@@ -171,8 +171,8 @@ impl rcdk::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleGroupsNamespaceAttributes`\] on `Handle<CfnRuleGroupsNamespace>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleGroupsNamespaceAttributes` on
+/// `Handle<CfnRuleGroupsNamespace>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRuleGroupsNamespace {
     /// The RuleGroupsNamespace data.
@@ -241,7 +241,7 @@ impl CfnRuleGroupsNamespaceAttributes for Handle<CfnRuleGroupsNamespace> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScraperAttributes`\] on `Handle<CfnScraper>`): `ScraperId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScraperAttributes` on `Handle<CfnScraper>`): `ScraperId`
 /// (`attr_scraper_id`), `Arn` (`attr_arn`), `RoleArn` (`attr_role_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnScraper {
@@ -350,7 +350,7 @@ impl CfnScraperAttributes for Handle<CfnScraper> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceAttributes`\] on `Handle<CfnWorkspace>`): `WorkspaceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceAttributes` on `Handle<CfnWorkspace>`): `WorkspaceId`
 /// (`attr_workspace_id`), `Arn` (`attr_arn`), `PrometheusEndpoint` (`attr_prometheus_endpoint`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnWorkspace {

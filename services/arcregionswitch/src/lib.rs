@@ -33,8 +33,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPlanAttributes`\] on `Handle<CfnPlan>`): `Arn` (`attr_arn`), `Owner`
-/// (`attr_owner`), `Version` (`attr_version`), `HealthChecksForPlan` (`attr_health_checks_for_plan`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPlanAttributes` on `Handle<CfnPlan>`): `Arn` (`attr_arn`),
+/// `Owner` (`attr_owner`), `Version` (`attr_version`), `HealthChecksForPlan` (`attr_health_checks_for_plan`),
 /// `Route53HealthChecks` (`attr_route53_health_checks`), `PlanHealthChecks` (`attr_plan_health_checks`).
 #[derive(Debug, Clone)]
 pub struct CfnPlan {

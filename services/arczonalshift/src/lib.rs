@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountId`, `Region`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutoshiftObserverNotificationStatusAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutoshiftObserverNotificationStatusAttributes` on
 /// `Handle<CfnAutoshiftObserverNotificationStatus>`): `AccountId` (`attr_account_id`), `Region` (`attr_region`).
 #[derive(Debug, Clone)]
 pub struct CfnAutoshiftObserverNotificationStatus {

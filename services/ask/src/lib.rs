@@ -31,7 +31,7 @@ use rcdk::core::value::{IntoValue, Map, Val};
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSkillAttributes`\] on `Handle<CfnSkill>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSkillAttributes` on `Handle<CfnSkill>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSkill {
     /// CloudFormation: `AuthenticationConfiguration` (required).

@@ -32,9 +32,10 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCapacityReservationAttributes`\] on `Handle<CfnCapacityReservation>`):
-/// `Arn` (`attr_arn`), `Status` (`attr_status`), `AllocatedDpus` (`attr_allocated_dpus`), `CreationTime`
-/// (`attr_creation_time`), `LastSuccessfulAllocationTime` (`attr_last_successful_allocation_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCapacityReservationAttributes` on
+/// `Handle<CfnCapacityReservation>`): `Arn` (`attr_arn`), `Status` (`attr_status`), `AllocatedDpus`
+/// (`attr_allocated_dpus`), `CreationTime` (`attr_creation_time`), `LastSuccessfulAllocationTime`
+/// (`attr_last_successful_allocation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnCapacityReservation {
     /// CloudFormation: `CapacityAssignmentConfiguration`.
@@ -228,7 +229,7 @@ impl rcdk::core::element::CfnResource for CfnDataCatalog {
 ///
 /// `Ref` returns the primary identifier (`NamedQueryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNamedQueryAttributes`\] on `Handle<CfnNamedQuery>`): `NamedQueryId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNamedQueryAttributes` on `Handle<CfnNamedQuery>`): `NamedQueryId`
 /// (`attr_named_query_id`).
 #[derive(Debug, Clone)]
 pub struct CfnNamedQuery {
@@ -373,7 +374,7 @@ impl rcdk::core::element::CfnResource for CfnPreparedStatement {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkGroupAttributes`\] on `Handle<CfnWorkGroup>`): `CreationTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkGroupAttributes` on `Handle<CfnWorkGroup>`): `CreationTime`
 /// (`attr_creation_time`), `WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion`
 /// (`attr_work_group_configuration_engine_version_effective_engine_version`),
 /// `WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion`

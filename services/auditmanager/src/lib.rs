@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AssessmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssessmentAttributes`\] on `Handle<CfnAssessment>`): `AssessmentId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssessmentAttributes` on `Handle<CfnAssessment>`): `AssessmentId`
 /// (`attr_assessment_id`), `Arn` (`attr_arn`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnAssessment {
@@ -148,9 +148,10 @@ impl CfnAssessmentAttributes for Handle<CfnAssessment> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssessmentFrameworkAttributes`\] on `Handle<CfnAssessmentFramework>`):
-/// `Arn` (`attr_arn`), `FrameworkId` (`attr_framework_id`), `Type` (`attr_type`), `CreatedAt` (`attr_created_at`),
-/// `LastUpdatedAt` (`attr_last_updated_at`), `CreatedBy` (`attr_created_by`), `LastUpdatedBy` (`attr_last_updated_by`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssessmentFrameworkAttributes` on
+/// `Handle<CfnAssessmentFramework>`): `Arn` (`attr_arn`), `FrameworkId` (`attr_framework_id`), `Type` (`attr_type`),
+/// `CreatedAt` (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`), `CreatedBy` (`attr_created_by`),
+/// `LastUpdatedBy` (`attr_last_updated_by`).
 #[derive(Debug, Clone)]
 pub struct CfnAssessmentFramework {
     /// The compliance type that the framework supports, such as CIS or HIPAA.

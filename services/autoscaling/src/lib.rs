@@ -47,7 +47,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AutoScalingGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutoScalingGroupAttributes`\] on `Handle<CfnAutoScalingGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutoScalingGroupAttributes` on `Handle<CfnAutoScalingGroup>`):
 /// `AutoScalingGroupARN` (`attr_auto_scaling_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAutoScalingGroup {
@@ -825,8 +825,8 @@ impl rcdk::core::element::CfnResource for CfnLifecycleHook {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScalingPolicyAttributes`\] on `Handle<CfnScalingPolicy>`): `PolicyName`
-/// (`attr_policy_name`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScalingPolicyAttributes` on `Handle<CfnScalingPolicy>`):
+/// `PolicyName` (`attr_policy_name`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnScalingPolicy {
     /// Specifies how the scaling adjustment is interpreted. The valid values are ChangeInCapacity, ExactCapacity, and
@@ -979,7 +979,7 @@ impl CfnScalingPolicyAttributes for Handle<CfnScalingPolicy> {
 ///
 /// `Ref` returns the primary identifier (`ScheduledActionName`, `AutoScalingGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScheduledActionAttributes`\] on `Handle<CfnScheduledAction>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScheduledActionAttributes` on `Handle<CfnScheduledAction>`):
 /// `ScheduledActionName` (`attr_scheduled_action_name`).
 #[derive(Debug, Clone)]
 pub struct CfnScheduledAction {

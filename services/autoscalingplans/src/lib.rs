@@ -31,7 +31,7 @@ use rcdk::core::value::{IntoValue, Map, Val};
 ///
 /// `Ref` returns the primary identifier (`ScalingPlanVersion`, `ScalingPlanName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScalingPlanAttributes`\] on `Handle<CfnScalingPlan>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScalingPlanAttributes` on `Handle<CfnScalingPlan>`):
 /// `ScalingPlanVersion` (`attr_scaling_plan_version`), `ScalingPlanName` (`attr_scaling_plan_name`), `ScalingPlanArn`
 /// (`attr_scaling_plan_arn`).
 #[derive(Debug, Clone)]

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceAttributes`\] on `Handle<CfnWorkspace>`): `Arn` (`attr_arn`),
-/// `CreatedAt` (`attr_created_at`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceAttributes` on `Handle<CfnWorkspace>`): `Arn`
+/// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspace {
     /// CloudFormation: `DataResidency`.

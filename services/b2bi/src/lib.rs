@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CapabilityId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCapabilityAttributes`\] on `Handle<CfnCapability>`): `CapabilityArn`
-/// (`attr_capability_arn`), `CapabilityId` (`attr_capability_id`), `CreatedAt` (`attr_created_at`), `ModifiedAt`
-/// (`attr_modified_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCapabilityAttributes` on `Handle<CfnCapability>`):
+/// `CapabilityArn` (`attr_capability_arn`), `CapabilityId` (`attr_capability_id`), `CreatedAt` (`attr_created_at`),
+/// `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
 pub struct CfnCapability {
     /// CloudFormation: `Configuration` (required).
@@ -126,7 +126,7 @@ impl CfnCapabilityAttributes for Handle<CfnCapability> {
 ///
 /// `Ref` returns the primary identifier (`PartnershipId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPartnershipAttributes`\] on `Handle<CfnPartnership>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPartnershipAttributes` on `Handle<CfnPartnership>`): `CreatedAt`
 /// (`attr_created_at`), `ModifiedAt` (`attr_modified_at`), `PartnershipArn` (`attr_partnership_arn`), `PartnershipId`
 /// (`attr_partnership_id`), `TradingPartnerId` (`attr_trading_partner_id`).
 #[derive(Debug, Clone)]
@@ -238,7 +238,7 @@ impl CfnPartnershipAttributes for Handle<CfnPartnership> {
 ///
 /// `Ref` returns the primary identifier (`ProfileId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfileAttributes`\] on `Handle<CfnProfile>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfileAttributes` on `Handle<CfnProfile>`): `CreatedAt`
 /// (`attr_created_at`), `LogGroupName` (`attr_log_group_name`), `ModifiedAt` (`attr_modified_at`), `ProfileArn`
 /// (`attr_profile_arn`), `ProfileId` (`attr_profile_id`).
 #[derive(Debug, Clone)]
@@ -344,7 +344,7 @@ impl CfnProfileAttributes for Handle<CfnProfile> {
 ///
 /// `Ref` returns the primary identifier (`TransformerId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransformerAttributes`\] on `Handle<CfnTransformer>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransformerAttributes` on `Handle<CfnTransformer>`): `CreatedAt`
 /// (`attr_created_at`), `ModifiedAt` (`attr_modified_at`), `TransformerArn` (`attr_transformer_arn`), `TransformerId`
 /// (`attr_transformer_id`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`BackupPlanId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBackupPlanAttributes`\] on `Handle<CfnBackupPlan>`): `BackupPlanId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBackupPlanAttributes` on `Handle<CfnBackupPlan>`): `BackupPlanId`
 /// (`attr_backup_plan_id`), `VersionId` (`attr_version_id`), `BackupPlanArn` (`attr_backup_plan_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnBackupPlan {
@@ -96,7 +96,7 @@ impl CfnBackupPlanAttributes for Handle<CfnBackupPlan> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBackupSelectionAttributes`\] on `Handle<CfnBackupSelection>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBackupSelectionAttributes` on `Handle<CfnBackupSelection>`):
 /// `SelectionId` (`attr_selection_id`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnBackupSelection {
@@ -153,8 +153,8 @@ impl CfnBackupSelectionAttributes for Handle<CfnBackupSelection> {
 ///
 /// `Ref` returns the primary identifier (`BackupVaultName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBackupVaultAttributes`\] on `Handle<CfnBackupVault>`): `BackupVaultArn`
-/// (`attr_backup_vault_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBackupVaultAttributes` on `Handle<CfnBackupVault>`):
+/// `BackupVaultArn` (`attr_backup_vault_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnBackupVault {
     /// CloudFormation: `AccessPolicy`.
@@ -233,7 +233,7 @@ impl CfnBackupVaultAttributes for Handle<CfnBackupVault> {
 ///
 /// `Ref` returns the primary identifier (`FrameworkArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFrameworkAttributes`\] on `Handle<CfnFramework>`): `FrameworkArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFrameworkAttributes` on `Handle<CfnFramework>`): `FrameworkArn`
 /// (`attr_framework_arn`), `CreationTime` (`attr_creation_time`), `FrameworkStatus` (`attr_framework_status`),
 /// `DeploymentStatus` (`attr_deployment_status`).
 #[derive(Debug, Clone)]
@@ -351,8 +351,8 @@ impl CfnFrameworkAttributes for Handle<CfnFramework> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLegalHoldAttributes`\] on `Handle<CfnLegalHold>`): `Arn` (`attr_arn`),
-/// `LegalHoldId` (`attr_legal_hold_id`), `Status` (`attr_status`), `CreationDate` (`attr_creation_date`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLegalHoldAttributes` on `Handle<CfnLegalHold>`): `Arn`
+/// (`attr_arn`), `LegalHoldId` (`attr_legal_hold_id`), `Status` (`attr_status`), `CreationDate` (`attr_creation_date`).
 #[derive(Debug, Clone)]
 pub struct CfnLegalHold {
     /// The description of the legal hold.
@@ -454,7 +454,7 @@ impl CfnLegalHoldAttributes for Handle<CfnLegalHold> {
 ///
 /// `Ref` returns the primary identifier (`BackupVaultName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLogicallyAirGappedBackupVaultAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLogicallyAirGappedBackupVaultAttributes` on
 /// `Handle<CfnLogicallyAirGappedBackupVault>`): `BackupVaultArn` (`attr_backup_vault_arn`), `VaultState`
 /// (`attr_vault_state`), `VaultType` (`attr_vault_type`).
 #[derive(Debug, Clone)]
@@ -561,8 +561,8 @@ impl CfnLogicallyAirGappedBackupVaultAttributes for Handle<CfnLogicallyAirGapped
 ///
 /// `Ref` returns the primary identifier (`ReportPlanArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReportPlanAttributes`\] on `Handle<CfnReportPlan>`): `ReportPlanArn`
-/// (`attr_report_plan_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReportPlanAttributes` on `Handle<CfnReportPlan>`):
+/// `ReportPlanArn` (`attr_report_plan_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnReportPlan {
     /// A structure that contains information about where and how to deliver your reports, specifically your Amazon S3
@@ -651,8 +651,8 @@ impl CfnReportPlanAttributes for Handle<CfnReportPlan> {
 ///
 /// `Ref` returns the primary identifier (`RestoreTestingPlanName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRestoreTestingPlanAttributes`\] on `Handle<CfnRestoreTestingPlan>`):
-/// `RestoreTestingPlanArn` (`attr_restore_testing_plan_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRestoreTestingPlanAttributes` on
+/// `Handle<CfnRestoreTestingPlan>`): `RestoreTestingPlanArn` (`attr_restore_testing_plan_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRestoreTestingPlan {
     /// CloudFormation: `RecoveryPointSelection` (required).
@@ -811,9 +811,9 @@ impl rcdk::core::element::CfnResource for CfnRestoreTestingSelection {
 ///
 /// `Ref` returns the primary identifier (`TieringConfigurationName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTieringConfigurationAttributes`\] on `Handle<CfnTieringConfiguration>`):
-/// `TieringConfigurationArn` (`attr_tiering_configuration_arn`), `CreationTime` (`attr_creation_time`),
-/// `LastUpdatedTime` (`attr_last_updated_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTieringConfigurationAttributes` on
+/// `Handle<CfnTieringConfiguration>`): `TieringConfigurationArn` (`attr_tiering_configuration_arn`), `CreationTime`
+/// (`attr_creation_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnTieringConfiguration {
     /// CloudFormation: `BackupVaultName` (required).

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`HypervisorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHypervisorAttributes`\] on `Handle<CfnHypervisor>`): `HypervisorArn`
-/// (`attr_hypervisor_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHypervisorAttributes` on `Handle<CfnHypervisor>`):
+/// `HypervisorArn` (`attr_hypervisor_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnHypervisor {
     /// CloudFormation: `Host`.

@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ComputeEnvironmentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComputeEnvironmentAttributes`\] on `Handle<CfnComputeEnvironment>`):
-/// `ComputeEnvironmentArn` (`attr_compute_environment_arn`), `EksConfiguration.AccessEntry.Status`
-/// (`attr_eks_configuration_access_entry_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComputeEnvironmentAttributes` on
+/// `Handle<CfnComputeEnvironment>`): `ComputeEnvironmentArn` (`attr_compute_environment_arn`),
+/// `EksConfiguration.AccessEntry.Status` (`attr_eks_configuration_access_entry_status`).
 #[derive(Debug, Clone)]
 pub struct CfnComputeEnvironment {
     /// CloudFormation: `ComputeEnvironmentName`.
@@ -158,9 +158,9 @@ impl CfnComputeEnvironmentAttributes for Handle<CfnComputeEnvironment> {
 ///
 /// `Ref` returns the primary identifier (`ConsumableResourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConsumableResourceAttributes`\] on `Handle<CfnConsumableResource>`):
-/// `ConsumableResourceArn` (`attr_consumable_resource_arn`), `CreatedAt` (`attr_created_at`), `InUseQuantity`
-/// (`attr_in_use_quantity`), `AvailableQuantity` (`attr_available_quantity`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConsumableResourceAttributes` on
+/// `Handle<CfnConsumableResource>`): `ConsumableResourceArn` (`attr_consumable_resource_arn`), `CreatedAt`
+/// (`attr_created_at`), `InUseQuantity` (`attr_in_use_quantity`), `AvailableQuantity` (`attr_available_quantity`).
 #[derive(Debug, Clone)]
 pub struct CfnConsumableResource {
     /// Name of ConsumableResource.
@@ -258,7 +258,7 @@ impl CfnConsumableResourceAttributes for Handle<CfnConsumableResource> {
 ///
 /// `Ref` returns the primary identifier (`JobDefinitionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnJobDefinitionAttributes`\] on `Handle<CfnJobDefinition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnJobDefinitionAttributes` on `Handle<CfnJobDefinition>`):
 /// `JobDefinitionArn` (`attr_job_definition_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnJobDefinition {
@@ -393,7 +393,7 @@ impl CfnJobDefinitionAttributes for Handle<CfnJobDefinition> {
 ///
 /// `Ref` returns the primary identifier (`JobQueueArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnJobQueueAttributes`\] on `Handle<CfnJobQueue>`): `JobQueueArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnJobQueueAttributes` on `Handle<CfnJobQueue>`): `JobQueueArn`
 /// (`attr_job_queue_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnJobQueue {
@@ -493,8 +493,8 @@ impl CfnJobQueueAttributes for Handle<CfnJobQueue> {
 ///
 /// `Ref` returns the primary identifier (`QuotaShareArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQuotaShareAttributes`\] on `Handle<CfnQuotaShare>`): `QuotaShareArn`
-/// (`attr_quota_share_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQuotaShareAttributes` on `Handle<CfnQuotaShare>`):
+/// `QuotaShareArn` (`attr_quota_share_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnQuotaShare {
     /// A list that specifies the quantity and type of compute capacity allocated to the quota share.
@@ -599,8 +599,8 @@ impl CfnQuotaShareAttributes for Handle<CfnQuotaShare> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSchedulingPolicyAttributes`\] on `Handle<CfnSchedulingPolicy>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSchedulingPolicyAttributes` on `Handle<CfnSchedulingPolicy>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnSchedulingPolicy {
     /// CloudFormation: `FairsharePolicy`.
@@ -669,8 +669,8 @@ impl CfnSchedulingPolicyAttributes for Handle<CfnSchedulingPolicy> {
 ///
 /// `Ref` returns the primary identifier (`ServiceEnvironmentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceEnvironmentAttributes`\] on `Handle<CfnServiceEnvironment>`):
-/// `ServiceEnvironmentArn` (`attr_service_environment_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceEnvironmentAttributes` on
+/// `Handle<CfnServiceEnvironment>`): `ServiceEnvironmentArn` (`attr_service_environment_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnServiceEnvironment {
     /// CloudFormation: `CapacityLimits` (required).

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDashboardAttributes`\] on `Handle<CfnDashboard>`): `Arn` (`attr_arn`),
-/// `Type` (`attr_type`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDashboardAttributes` on `Handle<CfnDashboard>`): `Arn`
+/// (`attr_arn`), `Type` (`attr_type`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnDashboard {
     /// CloudFormation: `Description`.
@@ -113,8 +113,8 @@ impl CfnDashboardAttributes for Handle<CfnDashboard> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScheduledReportAttributes`\] on `Handle<CfnScheduledReport>`): `Arn`
-/// (`attr_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `HealthStatus`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScheduledReportAttributes` on `Handle<CfnScheduledReport>`):
+/// `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `HealthStatus`
 /// (`attr_health_status`).
 #[derive(Debug, Clone)]
 pub struct CfnScheduledReport {

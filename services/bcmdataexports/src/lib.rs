@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ExportArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExportAttributes`\] on `Handle<CfnExport>`): `ExportArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExportAttributes` on `Handle<CfnExport>`): `ExportArn`
 /// (`attr_export_arn`), `Export.ExportArn` (`attr_export_export_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnExport {

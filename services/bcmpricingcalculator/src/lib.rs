@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBillEstimateAttributes`\] on `Handle<CfnBillEstimate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBillEstimateAttributes` on `Handle<CfnBillEstimate>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `BillInterval` (`attr_bill_interval`), `Status` (`attr_status`), `CreatedAt`
 /// (`attr_created_at`), `GroupSharingPreference` (`attr_group_sharing_preference`),
 /// `CostCategoryGroupSharingPreferenceArn` (`attr_cost_category_group_sharing_preference_arn`),
@@ -157,7 +157,7 @@ impl CfnBillEstimateAttributes for Handle<CfnBillEstimate> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBillScenarioAttributes`\] on `Handle<CfnBillScenario>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBillScenarioAttributes` on `Handle<CfnBillScenario>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `BillInterval` (`attr_bill_interval`), `Status` (`attr_status`), `CreatedAt`
 /// (`attr_created_at`), `FailureMessage` (`attr_failure_message`).
 #[derive(Debug, Clone, Default)]
@@ -275,8 +275,8 @@ impl CfnBillScenarioAttributes for Handle<CfnBillScenario> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkloadEstimateAttributes`\] on `Handle<CfnWorkloadEstimate>`): `Arn`
-/// (`attr_arn`), `Id` (`attr_id`), `Status` (`attr_status`), `TotalCost` (`attr_total_cost`), `CostCurrency`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkloadEstimateAttributes` on `Handle<CfnWorkloadEstimate>`):
+/// `Arn` (`attr_arn`), `Id` (`attr_id`), `Status` (`attr_status`), `TotalCost` (`attr_total_cost`), `CostCurrency`
 /// (`attr_cost_currency`), `CreatedAt` (`attr_created_at`), `RateTimestamp` (`attr_rate_timestamp`), `FailureMessage`
 /// (`attr_failure_message`).
 #[derive(Debug, Clone)]

@@ -32,10 +32,10 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AgentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentAttributes`\] on `Handle<CfnAgent>`): `AgentArn` (`attr_agent_arn`),
-/// `AgentId` (`attr_agent_id`), `AgentStatus` (`attr_agent_status`), `AgentVersion` (`attr_agent_version`), `CreatedAt`
-/// (`attr_created_at`), `FailureReasons` (`attr_failure_reasons`), `PreparedAt` (`attr_prepared_at`),
-/// `RecommendedActions` (`attr_recommended_actions`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentAttributes` on `Handle<CfnAgent>`): `AgentArn`
+/// (`attr_agent_arn`), `AgentId` (`attr_agent_id`), `AgentStatus` (`attr_agent_status`), `AgentVersion`
+/// (`attr_agent_version`), `CreatedAt` (`attr_created_at`), `FailureReasons` (`attr_failure_reasons`), `PreparedAt`
+/// (`attr_prepared_at`), `RecommendedActions` (`attr_recommended_actions`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnAgent {
     /// List of ActionGroups
@@ -285,10 +285,10 @@ impl CfnAgentAttributes for Handle<CfnAgent> {
 ///
 /// `Ref` returns the primary identifier (`AgentId`, `AgentAliasId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentAliasAttributes`\] on `Handle<CfnAgentAlias>`): `AgentAliasArn`
-/// (`attr_agent_alias_arn`), `AgentAliasHistoryEvents` (`attr_agent_alias_history_events`), `AgentAliasId`
-/// (`attr_agent_alias_id`), `AgentAliasStatus` (`attr_agent_alias_status`), `CreatedAt` (`attr_created_at`),
-/// `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentAliasAttributes` on `Handle<CfnAgentAlias>`):
+/// `AgentAliasArn` (`attr_agent_alias_arn`), `AgentAliasHistoryEvents` (`attr_agent_alias_history_events`),
+/// `AgentAliasId` (`attr_agent_alias_id`), `AgentAliasStatus` (`attr_agent_alias_status`), `CreatedAt`
+/// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnAgentAlias {
     /// Name for a resource.
@@ -409,7 +409,7 @@ impl CfnAgentAliasAttributes for Handle<CfnAgentAlias> {
 ///
 /// `Ref` returns the primary identifier (`InferenceProfileIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationInferenceProfileAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationInferenceProfileAttributes` on
 /// `Handle<CfnApplicationInferenceProfile>`): `Models` (`attr_models`), `InferenceProfileArn`
 /// (`attr_inference_profile_arn`), `InferenceProfileId` (`attr_inference_profile_id`), `InferenceProfileIdentifier`
 /// (`attr_inference_profile_identifier`), `Status` (`attr_status`), `Type` (`attr_type`), `CreatedAt`
@@ -537,7 +537,7 @@ impl CfnApplicationInferenceProfileAttributes for Handle<CfnApplicationInference
 ///
 /// `Ref` returns the primary identifier (`PolicyArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutomatedReasoningPolicyAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutomatedReasoningPolicyAttributes` on
 /// `Handle<CfnAutomatedReasoningPolicy>`): `Version` (`attr_version`), `PolicyId` (`attr_policy_id`), `PolicyArn`
 /// (`attr_policy_arn`), `DefinitionHash` (`attr_definition_hash`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `KmsKeyArn` (`attr_kms_key_arn`).
@@ -666,7 +666,7 @@ impl CfnAutomatedReasoningPolicyAttributes for Handle<CfnAutomatedReasoningPolic
 ///
 /// `Ref` returns the primary identifier (`PolicyArn`, `Version`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutomatedReasoningPolicyVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutomatedReasoningPolicyVersionAttributes` on
 /// `Handle<CfnAutomatedReasoningPolicyVersion>`): `Version` (`attr_version`), `Name` (`attr_name`), `Description`
 /// (`attr_description`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `PolicyId`
 /// (`attr_policy_id`), `DefinitionHash` (`attr_definition_hash`).
@@ -775,7 +775,7 @@ impl CfnAutomatedReasoningPolicyVersionAttributes for Handle<CfnAutomatedReasoni
 ///
 /// `Ref` returns the primary identifier (`BlueprintArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBlueprintAttributes`\] on `Handle<CfnBlueprint>`): `BlueprintArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBlueprintAttributes` on `Handle<CfnBlueprint>`): `BlueprintArn`
 /// (`attr_blueprint_arn`), `BlueprintStage` (`attr_blueprint_stage`), `CreationTime` (`attr_creation_time`),
 /// `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -895,7 +895,7 @@ impl CfnBlueprintAttributes for Handle<CfnBlueprint> {
 ///
 /// `Ref` returns the primary identifier (`LibraryArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataAutomationLibraryAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataAutomationLibraryAttributes` on
 /// `Handle<CfnDataAutomationLibrary>`): `CreationTime` (`attr_creation_time`), `EntityTypes` (`attr_entity_types`),
 /// `LibraryArn` (`attr_library_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
@@ -995,7 +995,7 @@ impl CfnDataAutomationLibraryAttributes for Handle<CfnDataAutomationLibrary> {
 ///
 /// `Ref` returns the primary identifier (`ProjectArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataAutomationProjectAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataAutomationProjectAttributes` on
 /// `Handle<CfnDataAutomationProject>`): `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `ProjectArn` (`attr_project_arn`), `ProjectStage` (`attr_project_stage`), `Status`
 /// (`attr_status`).
@@ -1138,7 +1138,7 @@ impl CfnDataAutomationProjectAttributes for Handle<CfnDataAutomationProject> {
 ///
 /// `Ref` returns the primary identifier (`KnowledgeBaseId`, `DataSourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSourceAttributes`\] on `Handle<CfnDataSource>`): `DataSourceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSourceAttributes` on `Handle<CfnDataSource>`): `DataSourceId`
 /// (`attr_data_source_id`), `DataSourceStatus` (`attr_data_source_status`), `CreatedAt` (`attr_created_at`),
 /// `UpdatedAt` (`attr_updated_at`), `FailureReasons` (`attr_failure_reasons`),
 /// `DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader`
@@ -1276,7 +1276,7 @@ impl CfnDataSourceAttributes for Handle<CfnDataSource> {
 ///
 /// `Ref` returns the primary identifier (`ConfigId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnforcedGuardrailConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnforcedGuardrailConfigurationAttributes` on
 /// `Handle<CfnEnforcedGuardrailConfiguration>`): `ConfigId` (`attr_config_id`), `GuardrailArn` (`attr_guardrail_arn`),
 /// `GuardrailId` (`attr_guardrail_id`), `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `UpdatedAt`
 /// (`attr_updated_at`), `UpdatedBy` (`attr_updated_by`), `Owner` (`attr_owner`).
@@ -1407,9 +1407,9 @@ impl CfnEnforcedGuardrailConfigurationAttributes for Handle<CfnEnforcedGuardrail
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowAttributes`\] on `Handle<CfnFlow>`): `Arn` (`attr_arn`), `CreatedAt`
-/// (`attr_created_at`), `Id` (`attr_id`), `Status` (`attr_status`), `UpdatedAt` (`attr_updated_at`), `Version`
-/// (`attr_version`), `Validations` (`attr_validations`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowAttributes` on `Handle<CfnFlow>`): `Arn` (`attr_arn`),
+/// `CreatedAt` (`attr_created_at`), `Id` (`attr_id`), `Status` (`attr_status`), `UpdatedAt` (`attr_updated_at`),
+/// `Version` (`attr_version`), `Validations` (`attr_validations`).
 #[derive(Debug, Clone)]
 pub struct CfnFlow {
     /// A KMS key ARN
@@ -1570,8 +1570,9 @@ impl CfnFlowAttributes for Handle<CfnFlow> {
 ///
 /// `Ref` returns the primary identifier (`Arn`, `FlowArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowAliasAttributes`\] on `Handle<CfnFlowAlias>`): `Arn` (`attr_arn`),
-/// `CreatedAt` (`attr_created_at`), `FlowId` (`attr_flow_id`), `Id` (`attr_id`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowAliasAttributes` on `Handle<CfnFlowAlias>`): `Arn`
+/// (`attr_arn`), `CreatedAt` (`attr_created_at`), `FlowId` (`attr_flow_id`), `Id` (`attr_id`), `UpdatedAt`
+/// (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowAlias {
     /// CloudFormation: `ConcurrencyConfiguration`.
@@ -1693,7 +1694,7 @@ impl CfnFlowAliasAttributes for Handle<CfnFlowAlias> {
 ///
 /// `Ref` returns the primary identifier (`FlowArn`, `Version`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowVersionAttributes`\] on `Handle<CfnFlowVersion>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowVersionAttributes` on `Handle<CfnFlowVersion>`): `CreatedAt`
 /// (`attr_created_at`), `Definition` (`attr_definition`), `ExecutionRoleArn` (`attr_execution_role_arn`), `FlowId`
 /// (`attr_flow_id`), `Name` (`attr_name`), `Status` (`attr_status`), `Version` (`attr_version`),
 /// `CustomerEncryptionKeyArn` (`attr_customer_encryption_key_arn`).
@@ -1809,7 +1810,7 @@ impl CfnFlowVersionAttributes for Handle<CfnFlowVersion> {
 ///
 /// `Ref` returns the primary identifier (`GuardrailArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGuardrailAttributes`\] on `Handle<CfnGuardrail>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGuardrailAttributes` on `Handle<CfnGuardrail>`): `CreatedAt`
 /// (`attr_created_at`), `FailureRecommendations` (`attr_failure_recommendations`), `GuardrailArn`
 /// (`attr_guardrail_arn`), `GuardrailId` (`attr_guardrail_id`), `Status` (`attr_status`), `StatusReasons`
 /// (`attr_status_reasons`), `UpdatedAt` (`attr_updated_at`), `Version` (`attr_version`).
@@ -2004,7 +2005,7 @@ impl CfnGuardrailAttributes for Handle<CfnGuardrail> {
 ///
 /// `Ref` returns the primary identifier (`GuardrailId`, `Version`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGuardrailVersionAttributes`\] on `Handle<CfnGuardrailVersion>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGuardrailVersionAttributes` on `Handle<CfnGuardrailVersion>`):
 /// `GuardrailArn` (`attr_guardrail_arn`), `GuardrailId` (`attr_guardrail_id`), `Version` (`attr_version`).
 #[derive(Debug, Clone)]
 pub struct CfnGuardrailVersion {
@@ -2078,7 +2079,7 @@ impl CfnGuardrailVersionAttributes for Handle<CfnGuardrailVersion> {
 ///
 /// `Ref` returns the primary identifier (`PromptRouterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntelligentPromptRouterAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntelligentPromptRouterAttributes` on
 /// `Handle<CfnIntelligentPromptRouter>`): `CreatedAt` (`attr_created_at`), `PromptRouterArn`
 /// (`attr_prompt_router_arn`), `Status` (`attr_status`), `Type` (`attr_type`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -2203,7 +2204,7 @@ impl CfnIntelligentPromptRouterAttributes for Handle<CfnIntelligentPromptRouter>
 ///
 /// `Ref` returns the primary identifier (`KnowledgeBaseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKnowledgeBaseAttributes`\] on `Handle<CfnKnowledgeBase>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKnowledgeBaseAttributes` on `Handle<CfnKnowledgeBase>`):
 /// `KnowledgeBaseId` (`attr_knowledge_base_id`), `KnowledgeBaseArn` (`attr_knowledge_base_arn`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `FailureReasons` (`attr_failure_reasons`), `Status`
 /// (`attr_status`).
@@ -2335,8 +2336,8 @@ impl CfnKnowledgeBaseAttributes for Handle<CfnKnowledgeBase> {
 ///
 /// `Ref` returns the primary identifier (`KnowledgeBaseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKnowledgeBasePolicyAttributes`\] on `Handle<CfnKnowledgeBasePolicy>`):
-/// `RevisionId` (`attr_revision_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKnowledgeBasePolicyAttributes` on
+/// `Handle<CfnKnowledgeBasePolicy>`): `RevisionId` (`attr_revision_id`).
 #[derive(Debug, Clone)]
 pub struct CfnKnowledgeBasePolicy {
     /// The unique identifier of the knowledge base
@@ -2389,7 +2390,7 @@ impl CfnKnowledgeBasePolicyAttributes for Handle<CfnKnowledgeBasePolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPromptAttributes`\] on `Handle<CfnPrompt>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPromptAttributes` on `Handle<CfnPrompt>`): `Arn` (`attr_arn`),
 /// `CreatedAt` (`attr_created_at`), `Id` (`attr_id`), `UpdatedAt` (`attr_updated_at`), `Version` (`attr_version`).
 #[derive(Debug, Clone)]
 pub struct CfnPrompt {
@@ -2512,7 +2513,7 @@ impl CfnPromptAttributes for Handle<CfnPrompt> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPromptVersionAttributes`\] on `Handle<CfnPromptVersion>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPromptVersionAttributes` on `Handle<CfnPromptVersion>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `PromptId` (`attr_prompt_id`), `UpdatedAt` (`attr_updated_at`),
 /// `Version` (`attr_version`), `Name` (`attr_name`), `DefaultVariant` (`attr_default_variant`), `Variants`
 /// (`attr_variants`), `CustomerEncryptionKeyArn` (`attr_customer_encryption_key_arn`).
@@ -2677,10 +2678,10 @@ impl rcdk::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRetrievalInstructionAttributes`\] on `Handle<CfnRetrievalInstruction>`):
-/// `RetrievalInstructionId` (`attr_retrieval_instruction_id`), `Status` (`attr_status`), `LastTransitionStatus`
-/// (`attr_last_transition_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRetrievalInstructionAttributes` on
+/// `Handle<CfnRetrievalInstruction>`): `RetrievalInstructionId` (`attr_retrieval_instruction_id`), `Status`
+/// (`attr_status`), `LastTransitionStatus` (`attr_last_transition_status`), `CreatedAt` (`attr_created_at`),
+/// `UpdatedAt` (`attr_updated_at`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRetrievalInstruction {
     /// The ARN of the customer managed KMS key protecting this content, when one was supplied at create.
@@ -2807,7 +2808,7 @@ impl CfnRetrievalInstructionAttributes for Handle<CfnRetrievalInstruction> {
 ///
 /// `Ref` returns the primary identifier (`SessionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSessionAttributes`\] on `Handle<CfnSession>`): `SessionArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSessionAttributes` on `Handle<CfnSession>`): `SessionArn`
 /// (`attr_session_arn`), `SessionId` (`attr_session_id`), `SessionStatus` (`attr_session_status`), `CreatedAt`
 /// (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone, Default)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CredentialProviderArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiKeyCredentialProviderAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiKeyCredentialProviderAttributes` on
 /// `Handle<CfnApiKeyCredentialProvider>`): `CredentialProviderArn` (`attr_credential_provider_arn`), `ApiKeySecretArn`
 /// (`attr_api_key_secret_arn`), `ApiKeySecretJsonKey` (`attr_api_key_secret_json_key`), `CreatedTime`
 /// (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
@@ -146,8 +146,8 @@ impl CfnApiKeyCredentialProviderAttributes for Handle<CfnApiKeyCredentialProvide
 ///
 /// `Ref` returns the primary identifier (`BrowserId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBrowserCustomAttributes`\] on `Handle<CfnBrowserCustom>`): `BrowserId`
-/// (`attr_browser_id`), `BrowserArn` (`attr_browser_arn`), `Status` (`attr_status`), `FailureReason`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBrowserCustomAttributes` on `Handle<CfnBrowserCustom>`):
+/// `BrowserId` (`attr_browser_id`), `BrowserArn` (`attr_browser_arn`), `Status` (`attr_status`), `FailureReason`
 /// (`attr_failure_reason`), `CreatedAt` (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnBrowserCustom {
@@ -304,10 +304,11 @@ impl CfnBrowserCustomAttributes for Handle<CfnBrowserCustom> {
 ///
 /// `Ref` returns the primary identifier (`ProfileId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBrowserProfileAttributes`\] on `Handle<CfnBrowserProfile>`): `ProfileId`
-/// (`attr_profile_id`), `ProfileArn` (`attr_profile_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`),
-/// `LastUpdatedAt` (`attr_last_updated_at`), `LastSavedAt` (`attr_last_saved_at`), `LastSavedBrowserSessionId`
-/// (`attr_last_saved_browser_session_id`), `LastSavedBrowserId` (`attr_last_saved_browser_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBrowserProfileAttributes` on `Handle<CfnBrowserProfile>`):
+/// `ProfileId` (`attr_profile_id`), `ProfileArn` (`attr_profile_arn`), `Status` (`attr_status`), `CreatedAt`
+/// (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`), `LastSavedAt` (`attr_last_saved_at`),
+/// `LastSavedBrowserSessionId` (`attr_last_saved_browser_session_id`), `LastSavedBrowserId`
+/// (`attr_last_saved_browser_id`).
 #[derive(Debug, Clone)]
 pub struct CfnBrowserProfile {
     /// CloudFormation: `Description`.
@@ -424,8 +425,8 @@ impl CfnBrowserProfileAttributes for Handle<CfnBrowserProfile> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCapacityProviderAttributes`\] on `Handle<CfnCapacityProvider>`): `Arn`
-/// (`attr_arn`), `CapacityProviderId` (`attr_capacity_provider_id`), `Status` (`attr_status`), `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCapacityProviderAttributes` on `Handle<CfnCapacityProvider>`):
+/// `Arn` (`attr_arn`), `CapacityProviderId` (`attr_capacity_provider_id`), `Status` (`attr_status`), `CreatedAt`
 /// (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnCapacityProvider {
@@ -541,7 +542,7 @@ impl CfnCapacityProviderAttributes for Handle<CfnCapacityProvider> {
 ///
 /// `Ref` returns the primary identifier (`CodeInterpreterId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCodeInterpreterCustomAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCodeInterpreterCustomAttributes` on
 /// `Handle<CfnCodeInterpreterCustom>`): `CodeInterpreterId` (`attr_code_interpreter_id`), `CodeInterpreterArn`
 /// (`attr_code_interpreter_arn`), `Status` (`attr_status`), `FailureReason` (`attr_failure_reason`), `CreatedAt`
 /// (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
@@ -676,9 +677,10 @@ impl CfnCodeInterpreterCustomAttributes for Handle<CfnCodeInterpreterCustom> {
 ///
 /// `Ref` returns the primary identifier (`BundleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationBundleAttributes`\] on `Handle<CfnConfigurationBundle>`):
-/// `BundleArn` (`attr_bundle_arn`), `BundleId` (`attr_bundle_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
-/// (`attr_updated_at`), `LineageMetadata` (`attr_lineage_metadata`), `VersionId` (`attr_version_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationBundleAttributes` on
+/// `Handle<CfnConfigurationBundle>`): `BundleArn` (`attr_bundle_arn`), `BundleId` (`attr_bundle_id`), `CreatedAt`
+/// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `LineageMetadata` (`attr_lineage_metadata`), `VersionId`
+/// (`attr_version_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationBundle {
     /// The branch name for version tracking.
@@ -823,7 +825,7 @@ impl CfnConfigurationBundleAttributes for Handle<CfnConfigurationBundle> {
 ///
 /// `Ref` returns the primary identifier (`ConsentPortalArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConsentPortalAttributes`\] on `Handle<CfnConsentPortal>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConsentPortalAttributes` on `Handle<CfnConsentPortal>`):
 /// `ConsentPortalId` (`attr_consent_portal_id`), `CreatedAt` (`attr_created_at`), `PortalUrl` (`attr_portal_url`),
 /// `Status` (`attr_status`), `UpdatedAt` (`attr_updated_at`), `ConsentPortalArn` (`attr_consent_portal_arn`).
 #[derive(Debug, Clone)]
@@ -939,7 +941,7 @@ impl CfnConsentPortalAttributes for Handle<CfnConsentPortal> {
 ///
 /// `Ref` returns the primary identifier (`DatasetArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetAttributes`\] on `Handle<CfnDataset>`): `DatasetArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetAttributes` on `Handle<CfnDataset>`): `DatasetArn`
 /// (`attr_dataset_arn`), `DatasetId` (`attr_dataset_id`), `Status` (`attr_status`), `ExampleCount`
 /// (`attr_example_count`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -1072,7 +1074,7 @@ impl CfnDatasetAttributes for Handle<CfnDataset> {
 ///
 /// `Ref` returns the primary identifier (`EvaluatorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEvaluatorAttributes`\] on `Handle<CfnEvaluator>`): `EvaluatorId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEvaluatorAttributes` on `Handle<CfnEvaluator>`): `EvaluatorId`
 /// (`attr_evaluator_id`), `EvaluatorArn` (`attr_evaluator_arn`), `EvaluatorType` (`attr_evaluator_type`), `Provider`
 /// (`attr_provider`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -1217,7 +1219,7 @@ impl CfnEvaluatorAttributes for Handle<CfnEvaluator> {
 ///
 /// `Ref` returns the primary identifier (`GatewayIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayAttributes`\] on `Handle<CfnGateway>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayAttributes` on `Handle<CfnGateway>`): `CreatedAt`
 /// (`attr_created_at`), `GatewayArn` (`attr_gateway_arn`), `GatewayIdentifier` (`attr_gateway_identifier`),
 /// `GatewayUrl` (`attr_gateway_url`), `Status` (`attr_status`), `StatusReasons` (`attr_status_reasons`), `UpdatedAt`
 /// (`attr_updated_at`), `WebAclArn` (`attr_web_acl_arn`), `WorkloadIdentityDetails` (`attr_workload_identity_details`).
@@ -1390,7 +1392,7 @@ impl CfnGatewayAttributes for Handle<CfnGateway> {
 ///
 /// `Ref` returns the primary identifier (`GatewayIdentifier`, `RateLimitId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayRateLimitAttributes`\] on `Handle<CfnGatewayRateLimit>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayRateLimitAttributes` on `Handle<CfnGatewayRateLimit>`):
 /// `CreatedAt` (`attr_created_at`), `Status` (`attr_status`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnGatewayRateLimit {
@@ -1491,7 +1493,7 @@ impl CfnGatewayRateLimitAttributes for Handle<CfnGatewayRateLimit> {
 ///
 /// `Ref` returns the primary identifier (`GatewayIdentifier`, `RuleId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayRuleAttributes`\] on `Handle<CfnGatewayRule>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayRuleAttributes` on `Handle<CfnGatewayRule>`): `CreatedAt`
 /// (`attr_created_at`), `GatewayArn` (`attr_gateway_arn`), `RuleId` (`attr_rule_id`), `Status` (`attr_status`),
 /// `System` (`attr_system`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -1594,7 +1596,7 @@ impl CfnGatewayRuleAttributes for Handle<CfnGatewayRule> {
 ///
 /// `Ref` returns the primary identifier (`GatewayIdentifier`, `TargetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayTargetAttributes`\] on `Handle<CfnGatewayTarget>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayTargetAttributes` on `Handle<CfnGatewayTarget>`):
 /// `AuthorizationData` (`attr_authorization_data`), `CreatedAt` (`attr_created_at`), `GatewayArn` (`attr_gateway_arn`),
 /// `LastSynchronizedAt` (`attr_last_synchronized_at`), `PrivateEndpointManagedResources`
 /// (`attr_private_endpoint_managed_resources`), `ProtocolType` (`attr_protocol_type`), `Status` (`attr_status`),
@@ -1737,7 +1739,7 @@ impl CfnGatewayTargetAttributes for Handle<CfnGatewayTarget> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHarnessAttributes`\] on `Handle<CfnHarness>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHarnessAttributes` on `Handle<CfnHarness>`): `Arn` (`attr_arn`),
 /// `HarnessId` (`attr_harness_id`), `Status` (`attr_status`), `Version` (`attr_version`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Memory.ManagedMemoryConfiguration.Arn`
 /// (`attr_memory_managed_memory_configuration_arn`), `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn`
@@ -2008,9 +2010,9 @@ impl CfnHarnessAttributes for Handle<CfnHarness> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHarnessEndpointAttributes`\] on `Handle<CfnHarnessEndpoint>`): `Arn`
-/// (`attr_arn`), `HarnessName` (`attr_harness_name`), `Status` (`attr_status`), `LiveVersion` (`attr_live_version`),
-/// `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHarnessEndpointAttributes` on `Handle<CfnHarnessEndpoint>`):
+/// `Arn` (`attr_arn`), `HarnessName` (`attr_harness_name`), `Status` (`attr_status`), `LiveVersion`
+/// (`attr_live_version`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnHarnessEndpoint {
     /// The description of the endpoint.
@@ -2131,7 +2133,7 @@ impl CfnHarnessEndpointAttributes for Handle<CfnHarnessEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`MemoryArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMemoryAttributes`\] on `Handle<CfnMemory>`): `MemoryArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMemoryAttributes` on `Handle<CfnMemory>`): `MemoryArn`
 /// (`attr_memory_arn`), `MemoryId` (`attr_memory_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`),
 /// `UpdatedAt` (`attr_updated_at`), `FailureReason` (`attr_failure_reason`).
 #[derive(Debug, Clone)]
@@ -2272,7 +2274,7 @@ impl CfnMemoryAttributes for Handle<CfnMemory> {
 ///
 /// `Ref` returns the primary identifier (`CredentialProviderArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOAuth2CredentialProviderAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOAuth2CredentialProviderAttributes` on
 /// `Handle<CfnOAuth2CredentialProvider>`): `CredentialProviderArn` (`attr_credential_provider_arn`), `ClientSecretArn`
 /// (`attr_client_secret_arn`), `ClientSecretJsonKey` (`attr_client_secret_json_key`), `ClientSecretSource`
 /// (`attr_client_secret_source`), `CallbackUrl` (`attr_callback_url`), `Oauth2ProviderConfigOutput`
@@ -2420,7 +2422,7 @@ impl CfnOAuth2CredentialProviderAttributes for Handle<CfnOAuth2CredentialProvide
 ///
 /// `Ref` returns the primary identifier (`OnlineEvaluationConfigArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOnlineEvaluationConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOnlineEvaluationConfigAttributes` on
 /// `Handle<CfnOnlineEvaluationConfig>`): `OnlineEvaluationConfigId` (`attr_online_evaluation_config_id`),
 /// `OnlineEvaluationConfigArn` (`attr_online_evaluation_config_arn`), `Status` (`attr_status`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
@@ -2588,7 +2590,7 @@ impl CfnOnlineEvaluationConfigAttributes for Handle<CfnOnlineEvaluationConfig> {
 ///
 /// `Ref` returns the primary identifier (`PaymentConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPaymentConnectorAttributes`\] on `Handle<CfnPaymentConnector>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPaymentConnectorAttributes` on `Handle<CfnPaymentConnector>`):
 /// `PaymentConnectorId` (`attr_payment_connector_id`), `PaymentConnectorArn` (`attr_payment_connector_arn`),
 /// `ConnectorStatus` (`attr_connector_status`), `ConnectorCreatedAt` (`attr_connector_created_at`),
 /// `ConnectorLastUpdatedAt` (`attr_connector_last_updated_at`), `AuthorizationUrl` (`attr_authorization_url`).
@@ -2724,7 +2726,7 @@ impl CfnPaymentConnectorAttributes for Handle<CfnPaymentConnector> {
 ///
 /// `Ref` returns the primary identifier (`CredentialProviderArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPaymentCredentialProviderAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPaymentCredentialProviderAttributes` on
 /// `Handle<CfnPaymentCredentialProvider>`): `CredentialProviderArn` (`attr_credential_provider_arn`),
 /// `ProviderConfigurationOutput` (`attr_provider_configuration_output`), `CreatedTime` (`attr_created_time`),
 /// `LastUpdatedTime` (`attr_last_updated_time`).
@@ -2825,7 +2827,7 @@ impl CfnPaymentCredentialProviderAttributes for Handle<CfnPaymentCredentialProvi
 ///
 /// `Ref` returns the primary identifier (`PaymentManagerArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPaymentManagerAttributes`\] on `Handle<CfnPaymentManager>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPaymentManagerAttributes` on `Handle<CfnPaymentManager>`):
 /// `PaymentManagerArn` (`attr_payment_manager_arn`), `PaymentManagerId` (`attr_payment_manager_id`), `CreatedAt`
 /// (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`), `Status` (`attr_status`), `WorkloadIdentityDetails`
 /// (`attr_workload_identity_details`).
@@ -2954,7 +2956,7 @@ impl CfnPaymentManagerAttributes for Handle<CfnPaymentManager> {
 ///
 /// `Ref` returns the primary identifier (`PolicyArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAttributes`\] on `Handle<CfnPolicy>`): `PolicyId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAttributes` on `Handle<CfnPolicy>`): `PolicyId`
 /// (`attr_policy_id`), `PolicyArn` (`attr_policy_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `Status` (`attr_status`), `StatusReasons` (`attr_status_reasons`).
 #[derive(Debug, Clone)]
@@ -3082,9 +3084,9 @@ impl CfnPolicyAttributes for Handle<CfnPolicy> {
 ///
 /// `Ref` returns the primary identifier (`PolicyEngineArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyEngineAttributes`\] on `Handle<CfnPolicyEngine>`): `PolicyEngineId`
-/// (`attr_policy_engine_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `PolicyEngineArn`
-/// (`attr_policy_engine_arn`), `Status` (`attr_status`), `StatusReasons` (`attr_status_reasons`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyEngineAttributes` on `Handle<CfnPolicyEngine>`):
+/// `PolicyEngineId` (`attr_policy_engine_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
+/// `PolicyEngineArn` (`attr_policy_engine_arn`), `Status` (`attr_status`), `StatusReasons` (`attr_status_reasons`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicyEngine {
     /// A human-readable description of the policy engine's purpose and scope
@@ -3229,7 +3231,7 @@ impl rcdk::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// `Ref` returns the primary identifier (`AgentRuntimeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuntimeAttributes`\] on `Handle<CfnRuntime>`): `AgentRuntimeArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuntimeAttributes` on `Handle<CfnRuntime>`): `AgentRuntimeArn`
 /// (`attr_agent_runtime_arn`), `AgentRuntimeId` (`attr_agent_runtime_id`), `AgentRuntimeVersion`
 /// (`attr_agent_runtime_version`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `LastUpdatedAt`
 /// (`attr_last_updated_at`), `WorkloadIdentityDetails` (`attr_workload_identity_details`), `FailureReason`
@@ -3433,7 +3435,7 @@ impl CfnRuntimeAttributes for Handle<CfnRuntime> {
 ///
 /// `Ref` returns the primary identifier (`AgentRuntimeEndpointArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuntimeEndpointAttributes`\] on `Handle<CfnRuntimeEndpoint>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuntimeEndpointAttributes` on `Handle<CfnRuntimeEndpoint>`): `Id`
 /// (`attr_id`), `AgentRuntimeEndpointArn` (`attr_agent_runtime_endpoint_arn`), `AgentRuntimeArn`
 /// (`attr_agent_runtime_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `LastUpdatedAt`
 /// (`attr_last_updated_at`), `FailureReason` (`attr_failure_reason`), `TargetVersion` (`attr_target_version`),
@@ -3568,7 +3570,7 @@ impl CfnRuntimeEndpointAttributes for Handle<CfnRuntimeEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkloadIdentityAttributes`\] on `Handle<CfnWorkloadIdentity>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkloadIdentityAttributes` on `Handle<CfnWorkloadIdentity>`):
 /// `WorkloadIdentityArn` (`attr_workload_identity_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`).
 #[derive(Debug, Clone)]

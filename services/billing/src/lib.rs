@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBillingViewAttributes`\] on `Handle<CfnBillingView>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBillingViewAttributes` on `Handle<CfnBillingView>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `OwnerAccountId`
 /// (`attr_owner_account_id`), `BillingViewType` (`attr_billing_view_type`).
 #[derive(Debug, Clone)]

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBillingGroupAttributes`\] on `Handle<CfnBillingGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBillingGroupAttributes` on `Handle<CfnBillingGroup>`): `Arn`
 /// (`attr_arn`), `Size` (`attr_size`), `Status` (`attr_status`), `StatusReason` (`attr_status_reason`), `CreationTime`
 /// (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -155,7 +155,7 @@ impl CfnBillingGroupAttributes for Handle<CfnBillingGroup> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomLineItemAttributes`\] on `Handle<CfnCustomLineItem>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomLineItemAttributes` on `Handle<CfnCustomLineItem>`): `Arn`
 /// (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`),
 /// `AssociationSize` (`attr_association_size`), `CurrencyCode` (`attr_currency_code`), `ProductCode`
 /// (`attr_product_code`).
@@ -298,7 +298,7 @@ impl CfnCustomLineItemAttributes for Handle<CfnCustomLineItem> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPricingPlanAttributes`\] on `Handle<CfnPricingPlan>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPricingPlanAttributes` on `Handle<CfnPricingPlan>`): `Arn`
 /// (`attr_arn`), `Size` (`attr_size`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -387,7 +387,7 @@ impl CfnPricingPlanAttributes for Handle<CfnPricingPlan> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPricingRuleAttributes`\] on `Handle<CfnPricingRule>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPricingRuleAttributes` on `Handle<CfnPricingRule>`): `Arn`
 /// (`attr_arn`), `AssociatedPricingPlanCount` (`attr_associated_pricing_plan_count`), `CreationTime`
 /// (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]

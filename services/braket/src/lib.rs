@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`SpendingLimitArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSpendingLimitAttributes`\] on `Handle<CfnSpendingLimit>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSpendingLimitAttributes` on `Handle<CfnSpendingLimit>`):
 /// `SpendingLimitArn` (`attr_spending_limit_arn`), `QueuedSpend` (`attr_queued_spend`), `TotalSpend`
 /// (`attr_total_spend`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]

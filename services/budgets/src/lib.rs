@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBudgetAttributes`\] on `Handle<CfnBudget>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBudgetAttributes` on `Handle<CfnBudget>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnBudget {
     /// CloudFormation: `Budget` (required).
@@ -88,8 +88,8 @@ impl CfnBudgetAttributes for Handle<CfnBudget> {
 ///
 /// `Ref` returns the primary identifier (`ActionId`, `BudgetName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBudgetsActionAttributes`\] on `Handle<CfnBudgetsAction>`): `ActionId`
-/// (`attr_action_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBudgetsActionAttributes` on `Handle<CfnBudgetsAction>`):
+/// `ActionId` (`attr_action_id`).
 #[derive(Debug, Clone)]
 pub struct CfnBudgetsAction {
     /// CloudFormation: `ActionThreshold` (required).

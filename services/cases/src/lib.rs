@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCaseAttributes`\] on `Handle<CfnCase>`): `Arn` (`attr_arn`), `CaseId`
-/// (`attr_case_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCaseAttributes` on `Handle<CfnCase>`): `Arn` (`attr_arn`),
+/// `CaseId` (`attr_case_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCase {
     /// The full customer profile ARN for the case.
@@ -128,7 +128,7 @@ impl CfnCaseAttributes for Handle<CfnCase> {
 ///
 /// `Ref` returns the primary identifier (`CaseRuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCaseRuleAttributes`\] on `Handle<CfnCaseRule>`): `CaseRuleId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCaseRuleAttributes` on `Handle<CfnCaseRule>`): `CaseRuleId`
 /// (`attr_case_rule_id`), `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`),
 /// `CaseRuleArn` (`attr_case_rule_arn`).
 #[derive(Debug, Clone)]
@@ -232,7 +232,7 @@ impl CfnCaseRuleAttributes for Handle<CfnCaseRule> {
 ///
 /// `Ref` returns the primary identifier (`DomainArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `CreatedTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `CreatedTime`
 /// (`attr_created_time`), `DomainArn` (`attr_domain_arn`), `DomainId` (`attr_domain_id`), `DomainStatus`
 /// (`attr_domain_status`).
 #[derive(Debug, Clone)]
@@ -317,9 +317,9 @@ impl CfnDomainAttributes for Handle<CfnDomain> {
 ///
 /// `Ref` returns the primary identifier (`FieldArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFieldAttributes`\] on `Handle<CfnField>`): `FieldArn` (`attr_field_arn`),
-/// `FieldId` (`attr_field_id`), `Namespace` (`attr_namespace`), `CreatedTime` (`attr_created_time`), `LastModifiedTime`
-/// (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFieldAttributes` on `Handle<CfnField>`): `FieldArn`
+/// (`attr_field_arn`), `FieldId` (`attr_field_id`), `Namespace` (`attr_namespace`), `CreatedTime`
+/// (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnField {
     /// Field-type specific attributes that control rendering and validation behavior
@@ -442,7 +442,7 @@ impl CfnFieldAttributes for Handle<CfnField> {
 ///
 /// `Ref` returns the primary identifier (`LayoutArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLayoutAttributes`\] on `Handle<CfnLayout>`): `CreatedTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLayoutAttributes` on `Handle<CfnLayout>`): `CreatedTime`
 /// (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`), `LayoutArn` (`attr_layout_arn`), `LayoutId`
 /// (`attr_layout_id`).
 #[derive(Debug, Clone)]
@@ -536,8 +536,8 @@ impl CfnLayoutAttributes for Handle<CfnLayout> {
 ///
 /// `Ref` returns the primary identifier (`RelatedItemArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRelatedItemAttributes`\] on `Handle<CfnRelatedItem>`): `RelatedItemArn`
-/// (`attr_related_item_arn`), `RelatedItemId` (`attr_related_item_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRelatedItemAttributes` on `Handle<CfnRelatedItem>`):
+/// `RelatedItemArn` (`attr_related_item_arn`), `RelatedItemId` (`attr_related_item_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRelatedItem {
     /// A unique identifier of the case.
@@ -633,7 +633,7 @@ impl CfnRelatedItemAttributes for Handle<CfnRelatedItem> {
 ///
 /// `Ref` returns the primary identifier (`TemplateArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTemplateAttributes`\] on `Handle<CfnTemplate>`): `CreatedTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTemplateAttributes` on `Handle<CfnTemplate>`): `CreatedTime`
 /// (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`), `TemplateArn` (`attr_template_arn`),
 /// `TemplateId` (`attr_template_id`).
 #[derive(Debug, Clone)]

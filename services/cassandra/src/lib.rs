@@ -224,7 +224,7 @@ impl rcdk::core::element::CfnResource for CfnTable {
 ///
 /// `Ref` returns the primary identifier (`KeyspaceName`, `TypeName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTypeAttributes`\] on `Handle<CfnType>`): `DirectReferringTables`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTypeAttributes` on `Handle<CfnType>`): `DirectReferringTables`
 /// (`attr_direct_referring_tables`), `DirectParentTypes` (`attr_direct_parent_types`), `MaxNestingDepth`
 /// (`attr_max_nesting_depth`), `LastModifiedTimestamp` (`attr_last_modified_timestamp`), `KeyspaceArn`
 /// (`attr_keyspace_arn`).

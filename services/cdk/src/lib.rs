@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMetadataAttributes`\] on `Handle<CfnMetadata>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMetadataAttributes` on `Handle<CfnMetadata>`): `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnMetadata {
     /// CloudFormation: `Analytics`.

@@ -33,9 +33,10 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`MonitorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnomalyMonitorAttributes`\] on `Handle<CfnAnomalyMonitor>`): `MonitorArn`
-/// (`attr_monitor_arn`), `CreationDate` (`attr_creation_date`), `LastEvaluatedDate` (`attr_last_evaluated_date`),
-/// `LastUpdatedDate` (`attr_last_updated_date`), `DimensionalValueCount` (`attr_dimensional_value_count`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnomalyMonitorAttributes` on `Handle<CfnAnomalyMonitor>`):
+/// `MonitorArn` (`attr_monitor_arn`), `CreationDate` (`attr_creation_date`), `LastEvaluatedDate`
+/// (`attr_last_evaluated_date`), `LastUpdatedDate` (`attr_last_updated_date`), `DimensionalValueCount`
+/// (`attr_dimensional_value_count`).
 #[derive(Debug, Clone)]
 pub struct CfnAnomalyMonitor {
     /// The dimensions to evaluate
@@ -150,8 +151,8 @@ impl CfnAnomalyMonitorAttributes for Handle<CfnAnomalyMonitor> {
 ///
 /// `Ref` returns the primary identifier (`SubscriptionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnomalySubscriptionAttributes`\] on `Handle<CfnAnomalySubscription>`):
-/// `SubscriptionArn` (`attr_subscription_arn`), `AccountId` (`attr_account_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnomalySubscriptionAttributes` on
+/// `Handle<CfnAnomalySubscription>`): `SubscriptionArn` (`attr_subscription_arn`), `AccountId` (`attr_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAnomalySubscription {
     /// The frequency at which anomaly reports are sent over email.
@@ -263,7 +264,7 @@ impl CfnAnomalySubscriptionAttributes for Handle<CfnAnomalySubscription> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCostCategoryAttributes`\] on `Handle<CfnCostCategory>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCostCategoryAttributes` on `Handle<CfnCostCategory>`): `Arn`
 /// (`attr_arn`), `EffectiveStart` (`attr_effective_start`).
 #[derive(Debug, Clone)]
 pub struct CfnCostCategory {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccountAttributes`\] on `Handle<CfnAccount>`): `AccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccountAttributes` on `Handle<CfnAccount>`): `AccountId`
 /// (`attr_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAccount {
@@ -76,8 +76,8 @@ impl CfnAccountAttributes for Handle<CfnAccount> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAcmeDomainValidationAttributes`\] on `Handle<CfnAcmeDomainValidation>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAcmeDomainValidationAttributes` on
+/// `Handle<CfnAcmeDomainValidation>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAcmeDomainValidation {
     /// The ARN of the ACME endpoint this domain validation is associated with.
@@ -154,7 +154,7 @@ impl CfnAcmeDomainValidationAttributes for Handle<CfnAcmeDomainValidation> {
 ///
 /// `Ref` returns the primary identifier (`AcmeEndpointArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAcmeEndpointAttributes`\] on `Handle<CfnAcmeEndpoint>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAcmeEndpointAttributes` on `Handle<CfnAcmeEndpoint>`):
 /// `AcmeEndpointArn` (`attr_acme_endpoint_arn`), `EndpointUrl` (`attr_endpoint_url`).
 #[derive(Debug, Clone)]
 pub struct CfnAcmeEndpoint {
@@ -247,7 +247,7 @@ impl CfnAcmeEndpointAttributes for Handle<CfnAcmeEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`AcmeExternalAccountBindingArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAcmeExternalAccountBindingAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAcmeExternalAccountBindingAttributes` on
 /// `Handle<CfnAcmeExternalAccountBinding>`): `AcmeExternalAccountBindingArn`
 /// (`attr_acme_external_account_binding_arn`).
 #[derive(Debug, Clone)]
@@ -317,8 +317,8 @@ impl CfnAcmeExternalAccountBindingAttributes for Handle<CfnAcmeExternalAccountBi
 ///
 /// `Ref` returns the primary identifier (`CertificateArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAttributes`\] on `Handle<CfnCertificate>`): `CertificateArn`
-/// (`attr_certificate_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAttributes` on `Handle<CfnCertificate>`):
+/// `CertificateArn` (`attr_certificate_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificate {
     /// The Amazon Resource Name (ARN) of the private certificate authority (CA) that will be used to issue the

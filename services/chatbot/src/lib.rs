@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CustomActionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomActionAttributes`\] on `Handle<CfnCustomAction>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomActionAttributes` on `Handle<CfnCustomAction>`):
 /// `CustomActionArn` (`attr_custom_action_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomAction {
@@ -104,7 +104,7 @@ impl CfnCustomActionAttributes for Handle<CfnCustomAction> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMicrosoftTeamsChannelConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMicrosoftTeamsChannelConfigurationAttributes` on
 /// `Handle<CfnMicrosoftTeamsChannelConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnMicrosoftTeamsChannelConfiguration {
@@ -250,7 +250,7 @@ impl CfnMicrosoftTeamsChannelConfigurationAttributes for Handle<CfnMicrosoftTeam
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSlackChannelConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSlackChannelConfigurationAttributes` on
 /// `Handle<CfnSlackChannelConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSlackChannelConfiguration {

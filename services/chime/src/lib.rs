@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AppInstanceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppInstanceAttributes`\] on `Handle<CfnAppInstance>`): `AppInstanceArn`
-/// (`attr_app_instance_arn`), `CreatedTimestamp` (`attr_created_timestamp`), `LastUpdatedTimestamp`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppInstanceAttributes` on `Handle<CfnAppInstance>`):
+/// `AppInstanceArn` (`attr_app_instance_arn`), `CreatedTimestamp` (`attr_created_timestamp`), `LastUpdatedTimestamp`
 /// (`attr_last_updated_timestamp`).
 #[derive(Debug, Clone)]
 pub struct CfnAppInstance {
@@ -114,7 +114,7 @@ impl CfnAppInstanceAttributes for Handle<CfnAppInstance> {
 ///
 /// `Ref` returns the primary identifier (`AppInstanceBotArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppInstanceBotAttributes`\] on `Handle<CfnAppInstanceBot>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppInstanceBotAttributes` on `Handle<CfnAppInstanceBot>`):
 /// `AppInstanceBotArn` (`attr_app_instance_bot_arn`), `CreatedTimestamp` (`attr_created_timestamp`),
 /// `LastUpdatedTimestamp` (`attr_last_updated_timestamp`).
 #[derive(Debug, Clone)]
@@ -213,7 +213,7 @@ impl CfnAppInstanceBotAttributes for Handle<CfnAppInstanceBot> {
 ///
 /// `Ref` returns the primary identifier (`AppInstanceUserArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppInstanceUserAttributes`\] on `Handle<CfnAppInstanceUser>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppInstanceUserAttributes` on `Handle<CfnAppInstanceUser>`):
 /// `AppInstanceUserArn` (`attr_app_instance_user_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAppInstanceUser {
@@ -293,7 +293,7 @@ impl CfnAppInstanceUserAttributes for Handle<CfnAppInstanceUser> {
 ///
 /// `Ref` returns the primary identifier (`Arn`, `ChimeBearer`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `Arn` (`attr_arn`),
 /// `CreatedBy` (`attr_created_by`), `CreatedTimestamp` (`attr_created_timestamp`), `LastUpdatedTimestamp`
 /// (`attr_last_updated_timestamp`), `LastMessageTimestamp` (`attr_last_message_timestamp`), `ChannelFlowArn`
 /// (`attr_channel_flow_arn`).
@@ -480,7 +480,7 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelFlowAttributes`\] on `Handle<CfnChannelFlow>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelFlowAttributes` on `Handle<CfnChannelFlow>`): `Arn`
 /// (`attr_arn`), `AppInstanceId` (`attr_app_instance_id`), `ChannelFlowId` (`attr_channel_flow_id`), `CreatedTimestamp`
 /// (`attr_created_timestamp`), `LastUpdatedTimestamp` (`attr_last_updated_timestamp`).
 #[derive(Debug, Clone)]
@@ -587,7 +587,7 @@ impl CfnChannelFlowAttributes for Handle<CfnChannelFlow> {
 ///
 /// `Ref` returns the primary identifier (`MediaInsightsPipelineConfigurationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMediaInsightsPipelineConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMediaInsightsPipelineConfigurationAttributes` on
 /// `Handle<CfnMediaInsightsPipelineConfiguration>`): `MediaInsightsPipelineConfigurationArn`
 /// (`attr_media_insights_pipeline_configuration_arn`), `MediaInsightsPipelineConfigurationId`
 /// (`attr_media_insights_pipeline_configuration_id`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
@@ -703,7 +703,7 @@ impl CfnMediaInsightsPipelineConfigurationAttributes for Handle<CfnMediaInsights
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMediaPipelineKinesisVideoStreamPoolAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMediaPipelineKinesisVideoStreamPoolAttributes` on
 /// `Handle<CfnMediaPipelineKinesisVideoStreamPool>`): `Arn` (`attr_arn`), `PoolId` (`attr_pool_id`), `PoolStatus`
 /// (`attr_pool_status`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp` (`attr_updated_timestamp`).
 #[derive(Debug, Clone)]
@@ -803,10 +803,10 @@ impl CfnMediaPipelineKinesisVideoStreamPoolAttributes for Handle<CfnMediaPipelin
 ///
 /// `Ref` returns the primary identifier (`SipMediaApplicationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSipMediaApplicationAttributes`\] on `Handle<CfnSipMediaApplication>`):
-/// `SipMediaApplicationId` (`attr_sip_media_application_id`), `SipMediaApplicationArn`
-/// (`attr_sip_media_application_arn`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
-/// (`attr_updated_timestamp`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSipMediaApplicationAttributes` on
+/// `Handle<CfnSipMediaApplication>`): `SipMediaApplicationId` (`attr_sip_media_application_id`),
+/// `SipMediaApplicationArn` (`attr_sip_media_application_arn`), `CreatedTimestamp` (`attr_created_timestamp`),
+/// `UpdatedTimestamp` (`attr_updated_timestamp`).
 #[derive(Debug, Clone)]
 pub struct CfnSipMediaApplication {
     /// The AWS Region in which the SIP media application is created.
@@ -903,7 +903,7 @@ impl CfnSipMediaApplicationAttributes for Handle<CfnSipMediaApplication> {
 ///
 /// `Ref` returns the primary identifier (`VoiceConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVoiceConnectorAttributes`\] on `Handle<CfnVoiceConnector>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVoiceConnectorAttributes` on `Handle<CfnVoiceConnector>`):
 /// `VoiceConnectorArn` (`attr_voice_connector_arn`), `VoiceConnectorId` (`attr_voice_connector_id`), `OutboundHostName`
 /// (`attr_outbound_host_name`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
 /// (`attr_updated_timestamp`).

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AnalysisTemplateIdentifier`, `MembershipIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnalysisTemplateAttributes`\] on `Handle<CfnAnalysisTemplate>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnalysisTemplateAttributes` on `Handle<CfnAnalysisTemplate>`):
 /// `CollaborationArn` (`attr_collaboration_arn`), `CollaborationIdentifier` (`attr_collaboration_identifier`),
 /// `AnalysisTemplateIdentifier` (`attr_analysis_template_identifier`), `Arn` (`attr_arn`), `MembershipArn`
 /// (`attr_membership_arn`).
@@ -173,7 +173,7 @@ impl CfnAnalysisTemplateAttributes for Handle<CfnAnalysisTemplate> {
 ///
 /// `Ref` returns the primary identifier (`CollaborationIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCollaborationAttributes`\] on `Handle<CfnCollaboration>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCollaborationAttributes` on `Handle<CfnCollaboration>`): `Arn`
 /// (`attr_arn`), `CollaborationIdentifier` (`attr_collaboration_identifier`).
 #[derive(Debug, Clone)]
 pub struct CfnCollaboration {
@@ -317,8 +317,8 @@ impl CfnCollaborationAttributes for Handle<CfnCollaboration> {
 ///
 /// `Ref` returns the primary identifier (`ConfiguredTableIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfiguredTableAttributes`\] on `Handle<CfnConfiguredTable>`): `Arn`
-/// (`attr_arn`), `ConfiguredTableIdentifier` (`attr_configured_table_identifier`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfiguredTableAttributes` on `Handle<CfnConfiguredTable>`):
+/// `Arn` (`attr_arn`), `ConfiguredTableIdentifier` (`attr_configured_table_identifier`).
 #[derive(Debug, Clone)]
 pub struct CfnConfiguredTable {
     /// CloudFormation: `AllowedColumns` (required).
@@ -419,7 +419,7 @@ impl CfnConfiguredTableAttributes for Handle<CfnConfiguredTable> {
 ///
 /// `Ref` returns the primary identifier (`ConfiguredTableAssociationIdentifier`, `MembershipIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfiguredTableAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfiguredTableAssociationAttributes` on
 /// `Handle<CfnConfiguredTableAssociation>`): `ConfiguredTableAssociationIdentifier`
 /// (`attr_configured_table_association_identifier`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
@@ -517,7 +517,7 @@ impl CfnConfiguredTableAssociationAttributes for Handle<CfnConfiguredTableAssoci
 ///
 /// `Ref` returns the primary identifier (`IdMappingTableIdentifier`, `MembershipIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdMappingTableAttributes`\] on `Handle<CfnIdMappingTable>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdMappingTableAttributes` on `Handle<CfnIdMappingTable>`):
 /// `IdMappingTableIdentifier` (`attr_id_mapping_table_identifier`), `Arn` (`attr_arn`), `MembershipArn`
 /// (`attr_membership_arn`), `CollaborationIdentifier` (`attr_collaboration_identifier`), `CollaborationArn`
 /// (`attr_collaboration_arn`), `InputReferenceProperties` (`attr_input_reference_properties`).
@@ -630,7 +630,7 @@ impl CfnIdMappingTableAttributes for Handle<CfnIdMappingTable> {
 ///
 /// `Ref` returns the primary identifier (`IdNamespaceAssociationIdentifier`, `MembershipIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdNamespaceAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdNamespaceAssociationAttributes` on
 /// `Handle<CfnIdNamespaceAssociation>`): `IdNamespaceAssociationIdentifier`
 /// (`attr_id_namespace_association_identifier`), `Arn` (`attr_arn`), `MembershipArn` (`attr_membership_arn`),
 /// `CollaborationIdentifier` (`attr_collaboration_identifier`), `CollaborationArn` (`attr_collaboration_arn`),
@@ -745,7 +745,7 @@ impl CfnIdNamespaceAssociationAttributes for Handle<CfnIdNamespaceAssociation> {
 ///
 /// `Ref` returns the primary identifier (`IntermediateTableIdentifier`, `MembershipIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntermediateTableAttributes`\] on `Handle<CfnIntermediateTable>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntermediateTableAttributes` on `Handle<CfnIntermediateTable>`):
 /// `IntermediateTableIdentifier` (`attr_intermediate_table_identifier`), `Arn` (`attr_arn`), `MembershipArn`
 /// (`attr_membership_arn`), `CollaborationIdentifier` (`attr_collaboration_identifier`), `CollaborationArn`
 /// (`attr_collaboration_arn`), `Status` (`attr_status`).
@@ -865,8 +865,8 @@ impl CfnIntermediateTableAttributes for Handle<CfnIntermediateTable> {
 ///
 /// `Ref` returns the primary identifier (`MembershipIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMembershipAttributes`\] on `Handle<CfnMembership>`): `Arn` (`attr_arn`),
-/// `CollaborationArn` (`attr_collaboration_arn`), `CollaborationCreatorAccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMembershipAttributes` on `Handle<CfnMembership>`): `Arn`
+/// (`attr_arn`), `CollaborationArn` (`attr_collaboration_arn`), `CollaborationCreatorAccountId`
 /// (`attr_collaboration_creator_account_id`), `MembershipIdentifier` (`attr_membership_identifier`).
 #[derive(Debug, Clone)]
 pub struct CfnMembership {
@@ -979,7 +979,7 @@ impl CfnMembershipAttributes for Handle<CfnMembership> {
 ///
 /// `Ref` returns the primary identifier (`PrivacyBudgetTemplateIdentifier`, `MembershipIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrivacyBudgetTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrivacyBudgetTemplateAttributes` on
 /// `Handle<CfnPrivacyBudgetTemplate>`): `CollaborationArn` (`attr_collaboration_arn`), `CollaborationIdentifier`
 /// (`attr_collaboration_identifier`), `PrivacyBudgetTemplateIdentifier` (`attr_privacy_budget_template_identifier`),
 /// `Arn` (`attr_arn`), `MembershipArn` (`attr_membership_arn`).

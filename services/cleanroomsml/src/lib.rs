@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConfiguredModelAlgorithmArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfiguredModelAlgorithmAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfiguredModelAlgorithmAttributes` on
 /// `Handle<CfnConfiguredModelAlgorithm>`): `ConfiguredModelAlgorithmArn` (`attr_configured_model_algorithm_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConfiguredModelAlgorithm {
@@ -118,7 +118,7 @@ impl CfnConfiguredModelAlgorithmAttributes for Handle<CfnConfiguredModelAlgorith
 ///
 /// `Ref` returns the primary identifier (`ConfiguredModelAlgorithmAssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfiguredModelAlgorithmAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfiguredModelAlgorithmAssociationAttributes` on
 /// `Handle<CfnConfiguredModelAlgorithmAssociation>`): `ConfiguredModelAlgorithmAssociationArn`
 /// (`attr_configured_model_algorithm_association_arn`), `CollaborationIdentifier` (`attr_collaboration_identifier`).
 #[derive(Debug, Clone)]
@@ -209,8 +209,8 @@ impl CfnConfiguredModelAlgorithmAssociationAttributes for Handle<CfnConfiguredMo
 ///
 /// `Ref` returns the primary identifier (`TrainingDatasetArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrainingDatasetAttributes`\] on `Handle<CfnTrainingDataset>`): `Status`
-/// (`attr_status`), `TrainingDatasetArn` (`attr_training_dataset_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrainingDatasetAttributes` on `Handle<CfnTrainingDataset>`):
+/// `Status` (`attr_status`), `TrainingDatasetArn` (`attr_training_dataset_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTrainingDataset {
     /// CloudFormation: `Description`.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`EnvironmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentEC2Attributes`\] on `Handle<CfnEnvironmentEC2>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentEC2Attributes` on `Handle<CfnEnvironmentEC2>`): `Arn`
 /// (`attr_arn`), `EnvironmentId` (`attr_environment_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnEnvironmentEC2 {

@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnycastIpListAttributes`\] on `Handle<CfnAnycastIpList>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnycastIpListAttributes` on `Handle<CfnAnycastIpList>`):
 /// `AnycastIpList` (`attr_anycast_ip_list`), `ETag` (`attr_e_tag`), `Id` (`attr_id`), `IpamCidrConfigResults`
 /// (`attr_ipam_cidr_config_results`).
 #[derive(Debug, Clone)]
@@ -153,8 +153,8 @@ impl CfnAnycastIpListAttributes for Handle<CfnAnycastIpList> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCachePolicyAttributes`\] on `Handle<CfnCachePolicy>`): `Id` (`attr_id`),
-/// `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCachePolicyAttributes` on `Handle<CfnCachePolicy>`): `Id`
+/// (`attr_id`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnCachePolicy {
     /// The cache policy configuration.
@@ -209,7 +209,7 @@ impl CfnCachePolicyAttributes for Handle<CfnCachePolicy> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudFrontOriginAccessIdentityAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudFrontOriginAccessIdentityAttributes` on
 /// `Handle<CfnCloudFrontOriginAccessIdentity>`): `Id` (`attr_id`), `S3CanonicalUserId` (`attr_s3_canonical_user_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCloudFrontOriginAccessIdentity {
@@ -267,10 +267,10 @@ impl CfnCloudFrontOriginAccessIdentityAttributes for Handle<CfnCloudFrontOriginA
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionFunctionAttributes`\] on `Handle<CfnConnectionFunction>`): `Id`
-/// (`attr_id`), `ConnectionFunctionArn` (`attr_connection_function_arn`), `Stage` (`attr_stage`), `Status`
-/// (`attr_status`), `ETag` (`attr_e_tag`), `CreatedTime` (`attr_created_time`), `LastModifiedTime`
-/// (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionFunctionAttributes` on
+/// `Handle<CfnConnectionFunction>`): `Id` (`attr_id`), `ConnectionFunctionArn` (`attr_connection_function_arn`),
+/// `Stage` (`attr_stage`), `Status` (`attr_status`), `ETag` (`attr_e_tag`), `CreatedTime` (`attr_created_time`),
+/// `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnConnectionFunction {
     /// A flag that determines whether to automatically publish the function to the ``LIVE`` stage when it’s created.
@@ -395,7 +395,7 @@ impl CfnConnectionFunctionAttributes for Handle<CfnConnectionFunction> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionGroupAttributes`\] on `Handle<CfnConnectionGroup>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionGroupAttributes` on `Handle<CfnConnectionGroup>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `RoutingEndpoint` (`attr_routing_endpoint`), `Status` (`attr_status`), `IsDefault`
 /// (`attr_is_default`), `ETag` (`attr_e_tag`).
@@ -525,7 +525,7 @@ impl CfnConnectionGroupAttributes for Handle<CfnConnectionGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContinuousDeploymentPolicyAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContinuousDeploymentPolicyAttributes` on
 /// `Handle<CfnContinuousDeploymentPolicy>`): `Id` (`attr_id`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnContinuousDeploymentPolicy {
@@ -580,7 +580,7 @@ impl CfnContinuousDeploymentPolicyAttributes for Handle<CfnContinuousDeploymentP
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDistributionAttributes`\] on `Handle<CfnDistribution>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDistributionAttributes` on `Handle<CfnDistribution>`): `Id`
 /// (`attr_id`), `DomainName` (`attr_domain_name`).
 #[derive(Debug, Clone)]
 pub struct CfnDistribution {
@@ -642,9 +642,10 @@ impl CfnDistributionAttributes for Handle<CfnDistribution> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDistributionTenantAttributes`\] on `Handle<CfnDistributionTenant>`): `Id`
-/// (`attr_id`), `Arn` (`attr_arn`), `DomainResults` (`attr_domain_results`), `ETag` (`attr_e_tag`), `Status`
-/// (`attr_status`), `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDistributionTenantAttributes` on
+/// `Handle<CfnDistributionTenant>`): `Id` (`attr_id`), `Arn` (`attr_arn`), `DomainResults` (`attr_domain_results`),
+/// `ETag` (`attr_e_tag`), `Status` (`attr_status`), `CreatedTime` (`attr_created_time`), `LastModifiedTime`
+/// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDistributionTenant {
     /// The ID of the connection group for the distribution tenant. If you don't specify a connection group, CloudFront
@@ -804,7 +805,7 @@ impl CfnDistributionTenantAttributes for Handle<CfnDistributionTenant> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFieldLevelEncryptionConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFieldLevelEncryptionConfigAttributes` on
 /// `Handle<CfnFieldLevelEncryptionConfig>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -907,7 +908,7 @@ impl CfnFieldLevelEncryptionConfigAttributes for Handle<CfnFieldLevelEncryptionC
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFieldLevelEncryptionProfileAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFieldLevelEncryptionProfileAttributes` on
 /// `Handle<CfnFieldLevelEncryptionProfile>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -987,7 +988,7 @@ impl CfnFieldLevelEncryptionProfileAttributes for Handle<CfnFieldLevelEncryption
 ///
 /// `Ref` returns the primary identifier (`FunctionARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFunctionAttributes`\] on `Handle<CfnFunction>`): `FunctionARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFunctionAttributes` on `Handle<CfnFunction>`): `FunctionARN`
 /// (`attr_function_arn`), `FunctionMetadata.FunctionARN` (`attr_function_metadata_function_arn`), `Stage`
 /// (`attr_stage`).
 #[derive(Debug, Clone)]
@@ -1102,7 +1103,7 @@ impl CfnFunctionAttributes for Handle<CfnFunction> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKeyGroupAttributes`\] on `Handle<CfnKeyGroup>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKeyGroupAttributes` on `Handle<CfnKeyGroup>`): `Id` (`attr_id`),
 /// `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnKeyGroup {
@@ -1155,7 +1156,7 @@ impl CfnKeyGroupAttributes for Handle<CfnKeyGroup> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKeyValueStoreAttributes`\] on `Handle<CfnKeyValueStore>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKeyValueStoreAttributes` on `Handle<CfnKeyValueStore>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnKeyValueStore {
@@ -1287,8 +1288,8 @@ impl rcdk::core::element::CfnResource for CfnMonitoringSubscription {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOriginAccessControlAttributes`\] on `Handle<CfnOriginAccessControl>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOriginAccessControlAttributes` on
+/// `Handle<CfnOriginAccessControl>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnOriginAccessControl {
     /// The origin access control.
@@ -1348,8 +1349,8 @@ impl CfnOriginAccessControlAttributes for Handle<CfnOriginAccessControl> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOriginRequestPolicyAttributes`\] on `Handle<CfnOriginRequestPolicy>`):
-/// `Id` (`attr_id`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOriginRequestPolicyAttributes` on
+/// `Handle<CfnOriginRequestPolicy>`): `Id` (`attr_id`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnOriginRequestPolicy {
     /// The origin request policy configuration.
@@ -1406,8 +1407,8 @@ impl CfnOriginRequestPolicyAttributes for Handle<CfnOriginRequestPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPublicKeyAttributes`\] on `Handle<CfnPublicKey>`): `Id` (`attr_id`),
-/// `CreatedTime` (`attr_created_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPublicKeyAttributes` on `Handle<CfnPublicKey>`): `Id`
+/// (`attr_id`), `CreatedTime` (`attr_created_time`).
 #[derive(Debug, Clone)]
 pub struct CfnPublicKey {
     /// Configuration information about a public key that you can use with [signed URLs and signed
@@ -1461,8 +1462,8 @@ impl CfnPublicKeyAttributes for Handle<CfnPublicKey> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRealtimeLogConfigAttributes`\] on `Handle<CfnRealtimeLogConfig>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRealtimeLogConfigAttributes` on `Handle<CfnRealtimeLogConfig>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRealtimeLogConfig {
     /// Contains information about the Amazon Kinesis data stream where you are sending real-time log data for this
@@ -1554,7 +1555,7 @@ impl CfnRealtimeLogConfigAttributes for Handle<CfnRealtimeLogConfig> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResponseHeadersPolicyAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResponseHeadersPolicyAttributes` on
 /// `Handle<CfnResponseHeadersPolicy>`): `Id` (`attr_id`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnResponseHeadersPolicy {
@@ -1606,7 +1607,7 @@ impl CfnResponseHeadersPolicyAttributes for Handle<CfnResponseHeadersPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStreamingDistributionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStreamingDistributionAttributes` on
 /// `Handle<CfnStreamingDistribution>`): `DomainName` (`attr_domain_name`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnStreamingDistribution {
@@ -1663,9 +1664,9 @@ impl CfnStreamingDistributionAttributes for Handle<CfnStreamingDistribution> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrustStoreAttributes`\] on `Handle<CfnTrustStore>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`), `Status` (`attr_status`), `ETag` (`attr_e_tag`), `LastModifiedTime` (`attr_last_modified_time`),
-/// `NumberOfCaCertificates` (`attr_number_of_ca_certificates`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrustStoreAttributes` on `Handle<CfnTrustStore>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`), `Status` (`attr_status`), `ETag` (`attr_e_tag`), `LastModifiedTime`
+/// (`attr_last_modified_time`), `NumberOfCaCertificates` (`attr_number_of_ca_certificates`).
 #[derive(Debug, Clone)]
 pub struct CfnTrustStore {
     /// A CA certificates bundle source.
@@ -1770,9 +1771,9 @@ impl CfnTrustStoreAttributes for Handle<CfnTrustStore> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcOriginAttributes`\] on `Handle<CfnVpcOrigin>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`), `AccountId` (`attr_account_id`), `Status` (`attr_status`), `CreatedTime` (`attr_created_time`),
-/// `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcOriginAttributes` on `Handle<CfnVpcOrigin>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`), `AccountId` (`attr_account_id`), `Status` (`attr_status`), `CreatedTime`
+/// (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnVpcOrigin {
     /// A complex type that contains zero or more ``Tag`` elements.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
 /// `ClusterId` (`attr_cluster_id`), `State` (`attr_state`), `SecurityGroup` (`attr_security_group`), `VpcId`
 /// (`attr_vpc_id`), `SubnetMapping` (`attr_subnet_mapping`), `BackupPolicy` (`attr_backup_policy`).
 #[derive(Debug, Clone)]

@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ChannelArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `ChannelArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `ChannelArn`
 /// (`attr_channel_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnChannel {
@@ -108,7 +108,7 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`DashboardArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDashboardAttributes`\] on `Handle<CfnDashboard>`): `DashboardArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDashboardAttributes` on `Handle<CfnDashboard>`): `DashboardArn`
 /// (`attr_dashboard_arn`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
 /// (`attr_updated_timestamp`), `Status` (`attr_status`), `Type` (`attr_type`).
 #[derive(Debug, Clone, Default)]
@@ -219,7 +219,7 @@ impl CfnDashboardAttributes for Handle<CfnDashboard> {
 ///
 /// `Ref` returns the primary identifier (`EventDataStoreArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventDataStoreAttributes`\] on `Handle<CfnEventDataStore>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventDataStoreAttributes` on `Handle<CfnEventDataStore>`):
 /// `EventDataStoreArn` (`attr_event_data_store_arn`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
 /// (`attr_updated_timestamp`), `Status` (`attr_status`).
 #[derive(Debug, Clone, Default)]
@@ -445,7 +445,7 @@ impl rcdk::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// `Ref` returns the primary identifier (`TrailName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrailAttributes`\] on `Handle<CfnTrail>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrailAttributes` on `Handle<CfnTrail>`): `Arn` (`attr_arn`),
 /// `SnsTopicArn` (`attr_sns_topic_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTrail {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `Owner` (`attr_owner`),
-/// `Name` (`attr_name`), `EncryptionKey` (`attr_encryption_key`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `Owner`
+/// (`attr_owner`), `Name` (`attr_name`), `EncryptionKey` (`attr_encryption_key`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDomain {
     /// The name of the domain.
@@ -121,7 +121,7 @@ impl CfnDomainAttributes for Handle<CfnDomain> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPackageGroupAttributes`\] on `Handle<CfnPackageGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPackageGroupAttributes` on `Handle<CfnPackageGroup>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPackageGroup {
@@ -221,7 +221,7 @@ impl CfnPackageGroupAttributes for Handle<CfnPackageGroup> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRepositoryAttributes`\] on `Handle<CfnRepository>`): `Name`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRepositoryAttributes` on `Handle<CfnRepository>`): `Name`
 /// (`attr_name`), `DomainOwner` (`attr_domain_owner`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRepository {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFleetAttributes`\] on `Handle<CfnFleet>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFleetAttributes` on `Handle<CfnFleet>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnFleet {
     /// CloudFormation: `BaseCapacity`.
@@ -135,8 +135,8 @@ impl CfnFleetAttributes for Handle<CfnFleet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectAttributes`\] on `Handle<CfnProject>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectAttributes` on `Handle<CfnProject>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProject {
     /// CloudFormation: `Artifacts` (required).
@@ -336,7 +336,7 @@ impl CfnProjectAttributes for Handle<CfnProject> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReportGroupAttributes`\] on `Handle<CfnReportGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReportGroupAttributes` on `Handle<CfnReportGroup>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnReportGroup {
@@ -408,8 +408,8 @@ impl CfnReportGroupAttributes for Handle<CfnReportGroup> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSourceCredentialAttributes`\] on `Handle<CfnSourceCredential>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSourceCredentialAttributes` on `Handle<CfnSourceCredential>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSourceCredential {
     /// The type of authentication used by the credentials. Valid options are OAUTH, BASIC_AUTH, PERSONAL_ACCESS_TOKEN,

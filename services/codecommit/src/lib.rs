@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`RepositoryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRepositoryAttributes`\] on `Handle<CfnRepository>`): `CloneUrlHttp`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRepositoryAttributes` on `Handle<CfnRepository>`): `CloneUrlHttp`
 /// (`attr_clone_url_http`), `RepositoryId` (`attr_repository_id`), `Name` (`attr_name`), `CloneUrlSsh`
 /// (`attr_clone_url_ssh`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]

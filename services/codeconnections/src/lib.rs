@@ -33,8 +33,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConnectionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAttributes`\] on `Handle<CfnConnection>`): `ConnectionArn`
-/// (`attr_connection_arn`), `ConnectionStatus` (`attr_connection_status`), `OwnerAccountId` (`attr_owner_account_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAttributes` on `Handle<CfnConnection>`):
+/// `ConnectionArn` (`attr_connection_arn`), `ConnectionStatus` (`attr_connection_status`), `OwnerAccountId`
+/// (`attr_owner_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConnection {
     /// The name of the connection. Connection names must be unique in an AWS user account.
@@ -126,8 +127,8 @@ impl CfnConnectionAttributes for Handle<CfnConnection> {
 ///
 /// `Ref` returns the primary identifier (`HostArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHostAttributes`\] on `Handle<CfnHost>`): `HostArn` (`attr_host_arn`),
-/// `HostId` (`attr_host_id`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHostAttributes` on `Handle<CfnHost>`): `HostArn`
+/// (`attr_host_arn`), `HostId` (`attr_host_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnHost {
     /// The name of the host.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ProfilingGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfilingGroupAttributes`\] on `Handle<CfnProfilingGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfilingGroupAttributes` on `Handle<CfnProfilingGroup>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProfilingGroup {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRepositoryAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRepositoryAssociationAttributes` on
 /// `Handle<CfnRepositoryAssociation>`): `AssociationArn` (`attr_association_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRepositoryAssociation {

@@ -34,8 +34,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Category`, `Provider`, `Version`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomActionTypeAttributes`\] on `Handle<CfnCustomActionType>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomActionTypeAttributes` on `Handle<CfnCustomActionType>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomActionType {
     /// The category of the custom action, such as a build action or a test action.
@@ -145,7 +145,7 @@ impl CfnCustomActionTypeAttributes for Handle<CfnCustomActionType> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPipelineAttributes`\] on `Handle<CfnPipeline>`): `Version`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPipelineAttributes` on `Handle<CfnPipeline>`): `Version`
 /// (`attr_version`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPipeline {
@@ -297,8 +297,8 @@ impl CfnPipelineAttributes for Handle<CfnPipeline> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebhookAttributes`\] on `Handle<CfnWebhook>`): `Id` (`attr_id`), `Url`
-/// (`attr_url`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebhookAttributes` on `Handle<CfnWebhook>`): `Id` (`attr_id`),
+/// `Url` (`attr_url`).
 #[derive(Debug, Clone)]
 pub struct CfnWebhook {
     /// Supported options are GITHUB_HMAC, IP, and UNAUTHENTICATED.

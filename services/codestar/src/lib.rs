@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGitHubRepositoryAttributes`\] on `Handle<CfnGitHubRepository>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGitHubRepositoryAttributes` on `Handle<CfnGitHubRepository>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGitHubRepository {
     /// CloudFormation: `Code`.

@@ -33,8 +33,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConnectionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAttributes`\] on `Handle<CfnConnection>`): `ConnectionArn`
-/// (`attr_connection_arn`), `ConnectionStatus` (`attr_connection_status`), `OwnerAccountId` (`attr_owner_account_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAttributes` on `Handle<CfnConnection>`):
+/// `ConnectionArn` (`attr_connection_arn`), `ConnectionStatus` (`attr_connection_status`), `OwnerAccountId`
+/// (`attr_owner_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConnection {
     /// The name of the connection. Connection names must be unique in an AWS user account.
@@ -126,7 +127,7 @@ impl CfnConnectionAttributes for Handle<CfnConnection> {
 ///
 /// `Ref` returns the primary identifier (`RepositoryLinkArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRepositoryLinkAttributes`\] on `Handle<CfnRepositoryLink>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRepositoryLinkAttributes` on `Handle<CfnRepositoryLink>`):
 /// `RepositoryLinkArn` (`attr_repository_link_arn`), `RepositoryLinkId` (`attr_repository_link_id`), `ProviderType`
 /// (`attr_provider_type`).
 #[derive(Debug, Clone)]
@@ -233,7 +234,7 @@ impl CfnRepositoryLinkAttributes for Handle<CfnRepositoryLink> {
 ///
 /// `Ref` returns the primary identifier (`ResourceName`, `SyncType`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSyncConfigurationAttributes`\] on `Handle<CfnSyncConfiguration>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSyncConfigurationAttributes` on `Handle<CfnSyncConfiguration>`):
 /// `ProviderType` (`attr_provider_type`), `OwnerId` (`attr_owner_id`), `RepositoryName` (`attr_repository_name`).
 #[derive(Debug, Clone)]
 pub struct CfnSyncConfiguration {

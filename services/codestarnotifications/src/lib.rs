@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotificationRuleAttributes`\] on `Handle<CfnNotificationRule>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotificationRuleAttributes` on `Handle<CfnNotificationRule>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnNotificationRule {
     /// CloudFormation: `CreatedBy`.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentityPoolAttributes`\] on `Handle<CfnIdentityPool>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentityPoolAttributes` on `Handle<CfnIdentityPool>`): `Id`
 /// (`attr_id`), `Name` (`attr_name`).
 #[derive(Debug, Clone)]
 pub struct CfnIdentityPool {
@@ -205,7 +205,7 @@ impl rcdk::core::element::CfnResource for CfnIdentityPoolPrincipalTag {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentityPoolRoleAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentityPoolRoleAttachmentAttributes` on
 /// `Handle<CfnIdentityPoolRoleAttachment>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIdentityPoolRoleAttachment {
@@ -262,7 +262,7 @@ impl CfnIdentityPoolRoleAttachmentAttributes for Handle<CfnIdentityPoolRoleAttac
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLogDeliveryConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLogDeliveryConfigurationAttributes` on
 /// `Handle<CfnLogDeliveryConfiguration>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLogDeliveryConfiguration {
@@ -314,8 +314,8 @@ impl CfnLogDeliveryConfigurationAttributes for Handle<CfnLogDeliveryConfiguratio
 ///
 /// `Ref` returns the primary identifier (`UserPoolId`, `ManagedLoginBrandingId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnManagedLoginBrandingAttributes`\] on `Handle<CfnManagedLoginBranding>`):
-/// `ManagedLoginBrandingId` (`attr_managed_login_branding_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnManagedLoginBrandingAttributes` on
+/// `Handle<CfnManagedLoginBranding>`): `ManagedLoginBrandingId` (`attr_managed_login_branding_id`).
 #[derive(Debug, Clone)]
 pub struct CfnManagedLoginBranding {
     /// CloudFormation: `Assets`.
@@ -393,7 +393,8 @@ impl CfnManagedLoginBrandingAttributes for Handle<CfnManagedLoginBranding> {
 ///
 /// `Ref` returns the primary identifier (`UserPoolId`, `TermsId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTermsAttributes`\] on `Handle<CfnTerms>`): `TermsId` (`attr_terms_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTermsAttributes` on `Handle<CfnTerms>`): `TermsId`
+/// (`attr_terms_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTerms {
     /// CloudFormation: `ClientId`.
@@ -474,7 +475,7 @@ impl CfnTermsAttributes for Handle<CfnTerms> {
 ///
 /// `Ref` returns the primary identifier (`UserPoolId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserPoolAttributes`\] on `Handle<CfnUserPool>`): `ProviderName`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserPoolAttributes` on `Handle<CfnUserPool>`): `ProviderName`
 /// (`attr_provider_name`), `UserPoolId` (`attr_user_pool_id`), `ProviderURL` (`attr_provider_url`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnUserPool {
@@ -696,7 +697,7 @@ impl CfnUserPoolAttributes for Handle<CfnUserPool> {
 ///
 /// `Ref` returns the primary identifier (`UserPoolId`, `ClientId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserPoolClientAttributes`\] on `Handle<CfnUserPoolClient>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserPoolClientAttributes` on `Handle<CfnUserPoolClient>`):
 /// `ClientSecret` (`attr_client_secret`), `Name` (`attr_name`), `ClientId` (`attr_client_id`).
 #[derive(Debug, Clone)]
 pub struct CfnUserPoolClient {
@@ -889,7 +890,7 @@ impl CfnUserPoolClientAttributes for Handle<CfnUserPoolClient> {
 ///
 /// `Ref` returns the primary identifier (`UserPoolId`, `Domain`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserPoolDomainAttributes`\] on `Handle<CfnUserPoolDomain>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserPoolDomainAttributes` on `Handle<CfnUserPoolDomain>`):
 /// `CloudFrontDistribution` (`attr_cloud_front_distribution`).
 #[derive(Debug, Clone)]
 pub struct CfnUserPoolDomain {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDocumentClassifierAttributes`\] on `Handle<CfnDocumentClassifier>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDocumentClassifierAttributes` on
+/// `Handle<CfnDocumentClassifier>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDocumentClassifier {
     /// CloudFormation: `DataAccessRoleArn` (required).
@@ -150,7 +150,7 @@ impl CfnDocumentClassifierAttributes for Handle<CfnDocumentClassifier> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDocumentClassifierEndpointAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDocumentClassifierEndpointAttributes` on
 /// `Handle<CfnDocumentClassifierEndpoint>`): `Arn` (`attr_arn`), `CurrentInferenceUnits`
 /// (`attr_current_inference_units`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
@@ -258,8 +258,8 @@ impl CfnDocumentClassifierEndpointAttributes for Handle<CfnDocumentClassifierEnd
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEntityRecognizerAttributes`\] on `Handle<CfnEntityRecognizer>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEntityRecognizerAttributes` on `Handle<CfnEntityRecognizer>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEntityRecognizer {
     /// The Amazon Resource Name (ARN) of the IAM role that grants Amazon Comprehend read access to your input data.
@@ -389,7 +389,7 @@ impl CfnEntityRecognizerAttributes for Handle<CfnEntityRecognizer> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEntityRecognizerEndpointAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEntityRecognizerEndpointAttributes` on
 /// `Handle<CfnEntityRecognizerEndpoint>`): `Arn` (`attr_arn`), `CurrentInferenceUnits`
 /// (`attr_current_inference_units`), `EndpointStatus` (`attr_endpoint_status`), `CreationTime` (`attr_creation_time`),
 /// `LastModifiedTime` (`attr_last_modified_time`).
@@ -519,7 +519,8 @@ impl CfnEntityRecognizerEndpointAttributes for Handle<CfnEntityRecognizerEndpoin
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlywheelAttributes`\] on `Handle<CfnFlywheel>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlywheelAttributes` on `Handle<CfnFlywheel>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFlywheel {
     /// CloudFormation: `ActiveModelArn`.

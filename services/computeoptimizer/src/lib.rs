@@ -35,8 +35,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutomationRuleAttributes`\] on `Handle<CfnAutomationRule>`): `RuleArn`
-/// (`attr_rule_arn`), `RuleId` (`attr_rule_id`), `RuleRevision` (`attr_rule_revision`), `AccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutomationRuleAttributes` on `Handle<CfnAutomationRule>`):
+/// `RuleArn` (`attr_rule_arn`), `RuleId` (`attr_rule_id`), `RuleRevision` (`attr_rule_revision`), `AccountId`
 /// (`attr_account_id`), `CreatedTimestamp` (`attr_created_timestamp`), `LastUpdatedTimestamp`
 /// (`attr_last_updated_timestamp`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AuthorizedAccountId`, `AuthorizedAwsRegion`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAggregationAuthorizationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAggregationAuthorizationAttributes` on
 /// `Handle<CfnAggregationAuthorization>`): `AggregationAuthorizationArn` (`attr_aggregation_authorization_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAggregationAuthorization {
@@ -135,7 +135,7 @@ impl CfnAggregationAuthorizationAttributes for Handle<CfnAggregationAuthorizatio
 ///
 /// `Ref` returns the primary identifier (`ConfigRuleName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigRuleAttributes`\] on `Handle<CfnConfigRule>`): `ConfigRuleId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigRuleAttributes` on `Handle<CfnConfigRule>`): `ConfigRuleId`
 /// (`attr_config_rule_id`), `Compliance.Type` (`attr_compliance_type`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigRule {
@@ -274,7 +274,7 @@ impl CfnConfigRuleAttributes for Handle<CfnConfigRule> {
 ///
 /// `Ref` returns the primary identifier (`ConfigurationAggregatorName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationAggregatorAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationAggregatorAttributes` on
 /// `Handle<CfnConfigurationAggregator>`): `ConfigurationAggregatorArn` (`attr_configuration_aggregator_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnConfigurationAggregator {
@@ -344,7 +344,7 @@ impl CfnConfigurationAggregatorAttributes for Handle<CfnConfigurationAggregator>
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationRecorderAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationRecorderAttributes` on
 /// `Handle<CfnConfigurationRecorder>`): `ResourceARN` (`attr_resource_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationRecorder {
@@ -434,7 +434,7 @@ impl CfnConfigurationRecorderAttributes for Handle<CfnConfigurationRecorder> {
 ///
 /// `Ref` returns the primary identifier (`ConformancePackName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConformancePackAttributes`\] on `Handle<CfnConformancePack>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConformancePackAttributes` on `Handle<CfnConformancePack>`):
 /// `ConformancePackArn` (`attr_conformance_pack_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConformancePack {
@@ -545,8 +545,8 @@ impl CfnConformancePackAttributes for Handle<CfnConformancePack> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `Arn` (`attr_arn`),
-/// `Name` (`attr_name`), `CreatedTime` (`attr_created_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `Arn`
+/// (`attr_arn`), `Name` (`attr_name`), `CreatedTime` (`attr_created_time`).
 #[derive(Debug, Clone)]
 pub struct CfnConnector {
     /// The configuration for the connector that specifies the third-party cloud provider connection details.
@@ -700,7 +700,7 @@ impl rcdk::core::element::CfnResource for CfnDeliveryChannel {
 ///
 /// `Ref` returns the primary identifier (`OrganizationConfigRuleName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationConfigRuleAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationConfigRuleAttributes` on
 /// `Handle<CfnOrganizationConfigRule>`): `OrganizationConfigRuleArn` (`attr_organization_config_rule_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnOrganizationConfigRule {
@@ -789,7 +789,7 @@ impl CfnOrganizationConfigRuleAttributes for Handle<CfnOrganizationConfigRule> {
 ///
 /// `Ref` returns the primary identifier (`OrganizationConformancePackName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationConformancePackAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationConformancePackAttributes` on
 /// `Handle<CfnOrganizationConformancePack>`): `OrganizationConformancePackArn`
 /// (`attr_organization_conformance_pack_arn`).
 #[derive(Debug, Clone)]
@@ -989,7 +989,7 @@ impl rcdk::core::element::CfnResource for CfnRemediationConfiguration {
 ///
 /// `Ref` returns the primary identifier (`QueryName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStoredQueryAttributes`\] on `Handle<CfnStoredQuery>`): `QueryId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStoredQueryAttributes` on `Handle<CfnStoredQuery>`): `QueryId`
 /// (`attr_query_id`), `QueryArn` (`attr_query_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnStoredQuery {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AgentStatusArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentStatusAttributes`\] on `Handle<CfnAgentStatus>`): `AgentStatusArn`
-/// (`attr_agent_status_arn`), `LastModifiedRegion` (`attr_last_modified_region`), `LastModifiedTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentStatusAttributes` on `Handle<CfnAgentStatus>`):
+/// `AgentStatusArn` (`attr_agent_status_arn`), `LastModifiedRegion` (`attr_last_modified_region`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAgentStatus {
@@ -192,8 +192,8 @@ impl rcdk::core::element::CfnResource for CfnApprovedOrigin {
 ///
 /// `Ref` returns the primary identifier (`ContactFlowArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactFlowAttributes`\] on `Handle<CfnContactFlow>`): `ContactFlowArn`
-/// (`attr_contact_flow_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactFlowAttributes` on `Handle<CfnContactFlow>`):
+/// `ContactFlowArn` (`attr_contact_flow_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnContactFlow {
     /// The content of the contact flow in JSON format.
@@ -295,7 +295,7 @@ impl CfnContactFlowAttributes for Handle<CfnContactFlow> {
 ///
 /// `Ref` returns the primary identifier (`ContactFlowModuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactFlowModuleAttributes`\] on `Handle<CfnContactFlowModule>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactFlowModuleAttributes` on `Handle<CfnContactFlowModule>`):
 /// `ContactFlowModuleArn` (`attr_contact_flow_module_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnContactFlowModule {
@@ -414,7 +414,7 @@ impl CfnContactFlowModuleAttributes for Handle<CfnContactFlowModule> {
 ///
 /// `Ref` returns the primary identifier (`ContactFlowModuleAliasARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactFlowModuleAliasAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactFlowModuleAliasAttributes` on
 /// `Handle<CfnContactFlowModuleAlias>`): `ContactFlowModuleAliasARN` (`attr_contact_flow_module_alias_arn`), `AliasId`
 /// (`attr_alias_id`).
 #[derive(Debug, Clone)]
@@ -504,7 +504,7 @@ impl CfnContactFlowModuleAliasAttributes for Handle<CfnContactFlowModuleAlias> {
 ///
 /// `Ref` returns the primary identifier (`ContactFlowModuleVersionARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactFlowModuleVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactFlowModuleVersionAttributes` on
 /// `Handle<CfnContactFlowModuleVersion>`): `ContactFlowModuleVersionARN` (`attr_contact_flow_module_version_arn`),
 /// `Version` (`attr_version`), `FlowModuleContentSha256` (`attr_flow_module_content_sha256`).
 #[derive(Debug, Clone)]
@@ -579,9 +579,9 @@ impl CfnContactFlowModuleVersionAttributes for Handle<CfnContactFlowModuleVersio
 ///
 /// `Ref` returns the primary identifier (`ContactFlowVersionARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactFlowVersionAttributes`\] on `Handle<CfnContactFlowVersion>`):
-/// `ContactFlowVersionARN` (`attr_contact_flow_version_arn`), `Version` (`attr_version`), `FlowContentSha256`
-/// (`attr_flow_content_sha256`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactFlowVersionAttributes` on
+/// `Handle<CfnContactFlowVersion>`): `ContactFlowVersionARN` (`attr_contact_flow_version_arn`), `Version`
+/// (`attr_version`), `FlowContentSha256` (`attr_flow_content_sha256`).
 #[derive(Debug, Clone)]
 pub struct CfnContactFlowVersion {
     /// The ARN of the contact flow this version is tied to.
@@ -654,8 +654,9 @@ impl CfnContactFlowVersionAttributes for Handle<CfnContactFlowVersion> {
 ///
 /// `Ref` returns the primary identifier (`InstanceId`, `DataSetId`, `TargetAccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataLakeAssociationAttributes`\] on `Handle<CfnDataLakeAssociation>`):
-/// `ResourceShareId` (`attr_resource_share_id`), `ResourceShareArn` (`attr_resource_share_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataLakeAssociationAttributes` on
+/// `Handle<CfnDataLakeAssociation>`): `ResourceShareId` (`attr_resource_share_id`), `ResourceShareArn`
+/// (`attr_resource_share_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataLakeAssociation {
     /// The identifier of the analytics data set.
@@ -726,8 +727,8 @@ impl CfnDataLakeAssociationAttributes for Handle<CfnDataLakeAssociation> {
 ///
 /// `Ref` returns the primary identifier (`InstanceArn`, `Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataTableAttributes`\] on `Handle<CfnDataTable>`): `Arn` (`attr_arn`),
-/// `LockVersion` (`attr_lock_version`), `CreatedTime` (`attr_created_time`), `LastModifiedRegion`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataTableAttributes` on `Handle<CfnDataTable>`): `Arn`
+/// (`attr_arn`), `LockVersion` (`attr_lock_version`), `CreatedTime` (`attr_created_time`), `LastModifiedRegion`
 /// (`attr_last_modified_region`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDataTable {
@@ -863,9 +864,9 @@ impl CfnDataTableAttributes for Handle<CfnDataTable> {
 ///
 /// `Ref` returns the primary identifier (`InstanceArn`, `DataTableArn`, `AttributeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataTableAttributeAttributes`\] on `Handle<CfnDataTableAttribute>`):
-/// `AttributeId` (`attr_attribute_id`), `LockVersion` (`attr_lock_version`), `LastModifiedRegion`
-/// (`attr_last_modified_region`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataTableAttributeAttributes` on
+/// `Handle<CfnDataTableAttribute>`): `AttributeId` (`attr_attribute_id`), `LockVersion` (`attr_lock_version`),
+/// `LastModifiedRegion` (`attr_last_modified_region`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDataTableAttribute {
     /// CloudFormation: `DataTableArn` (required).
@@ -969,8 +970,8 @@ impl CfnDataTableAttributeAttributes for Handle<CfnDataTableAttribute> {
 ///
 /// `Ref` returns the primary identifier (`InstanceArn`, `DataTableArn`, `RecordId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataTableRecordAttributes`\] on `Handle<CfnDataTableRecord>`): `RecordId`
-/// (`attr_record_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataTableRecordAttributes` on `Handle<CfnDataTableRecord>`):
+/// `RecordId` (`attr_record_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDataTableRecord {
     /// CloudFormation: `DataTableArn` (required).
@@ -1029,7 +1030,7 @@ impl CfnDataTableRecordAttributes for Handle<CfnDataTableRecord> {
 ///
 /// `Ref` returns the primary identifier (`EmailAddressArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEmailAddressAttributes`\] on `Handle<CfnEmailAddress>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEmailAddressAttributes` on `Handle<CfnEmailAddress>`):
 /// `EmailAddressArn` (`attr_email_address_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEmailAddress {
@@ -1121,7 +1122,7 @@ impl CfnEmailAddressAttributes for Handle<CfnEmailAddress> {
 ///
 /// `Ref` returns the primary identifier (`EvaluationFormArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEvaluationFormAttributes`\] on `Handle<CfnEvaluationForm>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEvaluationFormAttributes` on `Handle<CfnEvaluationForm>`):
 /// `EvaluationFormArn` (`attr_evaluation_form_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEvaluationForm {
@@ -1273,7 +1274,7 @@ impl CfnEvaluationFormAttributes for Handle<CfnEvaluationForm> {
 ///
 /// `Ref` returns the primary identifier (`HoursOfOperationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHoursOfOperationAttributes`\] on `Handle<CfnHoursOfOperation>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHoursOfOperationAttributes` on `Handle<CfnHoursOfOperation>`):
 /// `HoursOfOperationArn` (`attr_hours_of_operation_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnHoursOfOperation {
@@ -1392,8 +1393,8 @@ impl CfnHoursOfOperationAttributes for Handle<CfnHoursOfOperation> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceAttributes`\] on `Handle<CfnInstance>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`), `ServiceRole` (`attr_service_role`), `CreatedTime` (`attr_created_time`), `InstanceStatus`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceAttributes` on `Handle<CfnInstance>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`), `ServiceRole` (`attr_service_role`), `CreatedTime` (`attr_created_time`), `InstanceStatus`
 /// (`attr_instance_status`).
 #[derive(Debug, Clone)]
 pub struct CfnInstance {
@@ -1512,7 +1513,7 @@ impl CfnInstanceAttributes for Handle<CfnInstance> {
 ///
 /// `Ref` returns the primary identifier (`InstanceArn`, `AssociationId`, `ResourceType`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceStorageConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceStorageConfigAttributes` on
 /// `Handle<CfnInstanceStorageConfig>`): `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnInstanceStorageConfig {
@@ -1603,7 +1604,7 @@ impl CfnInstanceStorageConfigAttributes for Handle<CfnInstanceStorageConfig> {
 ///
 /// `Ref` returns the primary identifier (`InstanceId`, `IntegrationType`, `IntegrationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationAssociationAttributes` on
 /// `Handle<CfnIntegrationAssociation>`): `IntegrationAssociationId` (`attr_integration_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegrationAssociation {
@@ -1695,7 +1696,7 @@ impl CfnIntegrationAssociationAttributes for Handle<CfnIntegrationAssociation> {
 ///
 /// `Ref` returns the primary identifier (`MetricArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMetricAttributes`\] on `Handle<CfnMetric>`): `MetricArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMetricAttributes` on `Handle<CfnMetric>`): `MetricArn`
 /// (`attr_metric_arn`), `CreatedTime` (`attr_created_time`), `CreatedUser` (`attr_created_user`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `LastModifiedRegion` (`attr_last_modified_region`), `LastModifiedUser`
 /// (`attr_last_modified_user`), `CreationMethod` (`attr_creation_method`), `Category` (`attr_category`), `Type`
@@ -1946,7 +1947,7 @@ impl CfnMetricAttributes for Handle<CfnMetric> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotificationAttributes`\] on `Handle<CfnNotification>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotificationAttributes` on `Handle<CfnNotification>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnNotification {
@@ -2054,8 +2055,8 @@ impl CfnNotificationAttributes for Handle<CfnNotification> {
 ///
 /// `Ref` returns the primary identifier (`PhoneNumberArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPhoneNumberAttributes`\] on `Handle<CfnPhoneNumber>`): `PhoneNumberArn`
-/// (`attr_phone_number_arn`), `Address` (`attr_address`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPhoneNumberAttributes` on `Handle<CfnPhoneNumber>`):
+/// `PhoneNumberArn` (`attr_phone_number_arn`), `Address` (`attr_address`).
 #[derive(Debug, Clone)]
 pub struct CfnPhoneNumber {
     /// The phone number country code.
@@ -2163,8 +2164,9 @@ impl CfnPhoneNumberAttributes for Handle<CfnPhoneNumber> {
 ///
 /// `Ref` returns the primary identifier (`InstanceArn`, `Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPredefinedAttributeAttributes`\] on `Handle<CfnPredefinedAttribute>`):
-/// `LastModifiedRegion` (`attr_last_modified_region`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPredefinedAttributeAttributes` on
+/// `Handle<CfnPredefinedAttribute>`): `LastModifiedRegion` (`attr_last_modified_region`), `LastModifiedTime`
+/// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnPredefinedAttribute {
     /// Custom metadata associated to a Predefined attribute that controls how the attribute behaves when used by
@@ -2256,7 +2258,7 @@ impl CfnPredefinedAttributeAttributes for Handle<CfnPredefinedAttribute> {
 ///
 /// `Ref` returns the primary identifier (`PromptArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPromptAttributes`\] on `Handle<CfnPrompt>`): `PromptArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPromptAttributes` on `Handle<CfnPrompt>`): `PromptArn`
 /// (`attr_prompt_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPrompt {
@@ -2334,8 +2336,8 @@ impl CfnPromptAttributes for Handle<CfnPrompt> {
 ///
 /// `Ref` returns the primary identifier (`QueueArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueueAttributes`\] on `Handle<CfnQueue>`): `QueueArn` (`attr_queue_arn`),
-/// `Type` (`attr_type`), `LastModifiedTime` (`attr_last_modified_time`), `LastModifiedRegion`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueueAttributes` on `Handle<CfnQueue>`): `QueueArn`
+/// (`attr_queue_arn`), `Type` (`attr_type`), `LastModifiedTime` (`attr_last_modified_time`), `LastModifiedRegion`
 /// (`attr_last_modified_region`).
 #[derive(Debug, Clone)]
 pub struct CfnQueue {
@@ -2494,7 +2496,7 @@ impl CfnQueueAttributes for Handle<CfnQueue> {
 ///
 /// `Ref` returns the primary identifier (`QuickConnectArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQuickConnectAttributes`\] on `Handle<CfnQuickConnect>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQuickConnectAttributes` on `Handle<CfnQuickConnect>`):
 /// `QuickConnectArn` (`attr_quick_connect_arn`), `QuickConnectType` (`attr_quick_connect_type`).
 #[derive(Debug, Clone)]
 pub struct CfnQuickConnect {
@@ -2590,7 +2592,7 @@ impl CfnQuickConnectAttributes for Handle<CfnQuickConnect> {
 ///
 /// `Ref` returns the primary identifier (`RoutingProfileArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRoutingProfileAttributes`\] on `Handle<CfnRoutingProfile>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRoutingProfileAttributes` on `Handle<CfnRoutingProfile>`):
 /// `RoutingProfileArn` (`attr_routing_profile_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRoutingProfile {
@@ -2711,7 +2713,8 @@ impl CfnRoutingProfileAttributes for Handle<CfnRoutingProfile> {
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleAttributes`\] on `Handle<CfnRule>`): `RuleArn` (`attr_rule_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleAttributes` on `Handle<CfnRule>`): `RuleArn`
+/// (`attr_rule_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRule {
     /// A list of actions to be run when the rule is triggered.
@@ -2815,8 +2818,8 @@ impl CfnRuleAttributes for Handle<CfnRule> {
 ///
 /// `Ref` returns the primary identifier (`InstanceId`, `AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityKeyAttributes`\] on `Handle<CfnSecurityKey>`): `AssociationId`
-/// (`attr_association_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityKeyAttributes` on `Handle<CfnSecurityKey>`):
+/// `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityKey {
     /// CloudFormation: `InstanceId` (required).
@@ -2865,7 +2868,7 @@ impl CfnSecurityKeyAttributes for Handle<CfnSecurityKey> {
 ///
 /// `Ref` returns the primary identifier (`SecurityProfileArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityProfileAttributes`\] on `Handle<CfnSecurityProfile>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityProfileAttributes` on `Handle<CfnSecurityProfile>`):
 /// `SecurityProfileArn` (`attr_security_profile_arn`), `LastModifiedRegion` (`attr_last_modified_region`),
 /// `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -3021,7 +3024,7 @@ impl CfnSecurityProfileAttributes for Handle<CfnSecurityProfile> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTaskTemplateAttributes`\] on `Handle<CfnTaskTemplate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTaskTemplateAttributes` on `Handle<CfnTaskTemplate>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTaskTemplate {
@@ -3148,7 +3151,7 @@ impl CfnTaskTemplateAttributes for Handle<CfnTaskTemplate> {
 ///
 /// `Ref` returns the primary identifier (`TestCaseArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTestCaseAttributes`\] on `Handle<CfnTestCase>`): `TestCaseArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTestCaseAttributes` on `Handle<CfnTestCase>`): `TestCaseArn`
 /// (`attr_test_case_arn`), `LastModifiedRegion` (`attr_last_modified_region`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -3276,7 +3279,7 @@ impl CfnTestCaseAttributes for Handle<CfnTestCase> {
 ///
 /// `Ref` returns the primary identifier (`TrafficDistributionGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrafficDistributionGroupAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrafficDistributionGroupAttributes` on
 /// `Handle<CfnTrafficDistributionGroup>`): `TrafficDistributionGroupArn` (`attr_traffic_distribution_group_arn`),
 /// `Status` (`attr_status`), `IsDefault` (`attr_is_default`).
 #[derive(Debug, Clone)]
@@ -3364,7 +3367,7 @@ impl CfnTrafficDistributionGroupAttributes for Handle<CfnTrafficDistributionGrou
 ///
 /// `Ref` returns the primary identifier (`InstanceId`, `IntegrationAssociationId`, `UseCaseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUseCaseAttributes`\] on `Handle<CfnUseCase>`): `UseCaseArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUseCaseAttributes` on `Handle<CfnUseCase>`): `UseCaseArn`
 /// (`attr_use_case_arn`), `UseCaseId` (`attr_use_case_id`).
 #[derive(Debug, Clone)]
 pub struct CfnUseCase {
@@ -3451,7 +3454,8 @@ impl CfnUseCaseAttributes for Handle<CfnUseCase> {
 ///
 /// `Ref` returns the primary identifier (`UserArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserAttributes`\] on `Handle<CfnUser>`): `UserArn` (`attr_user_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserAttributes` on `Handle<CfnUser>`): `UserArn`
+/// (`attr_user_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUser {
     /// After Contact Work configurations of a user.
@@ -3627,8 +3631,8 @@ impl CfnUserAttributes for Handle<CfnUser> {
 ///
 /// `Ref` returns the primary identifier (`UserHierarchyGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserHierarchyGroupAttributes`\] on `Handle<CfnUserHierarchyGroup>`):
-/// `UserHierarchyGroupArn` (`attr_user_hierarchy_group_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserHierarchyGroupAttributes` on
+/// `Handle<CfnUserHierarchyGroup>`): `UserHierarchyGroupArn` (`attr_user_hierarchy_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUserHierarchyGroup {
     /// The identifier of the Amazon Connect instance.
@@ -3698,7 +3702,7 @@ impl CfnUserHierarchyGroupAttributes for Handle<CfnUserHierarchyGroup> {
 ///
 /// `Ref` returns the primary identifier (`UserHierarchyStructureArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserHierarchyStructureAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserHierarchyStructureAttributes` on
 /// `Handle<CfnUserHierarchyStructure>`): `UserHierarchyStructureArn` (`attr_user_hierarchy_structure_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUserHierarchyStructure {
@@ -3756,8 +3760,8 @@ impl CfnUserHierarchyStructureAttributes for Handle<CfnUserHierarchyStructure> {
 ///
 /// `Ref` returns the primary identifier (`ViewArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnViewAttributes`\] on `Handle<CfnView>`): `ViewArn` (`attr_view_arn`),
-/// `ViewId` (`attr_view_id`), `ViewContentSha256` (`attr_view_content_sha256`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnViewAttributes` on `Handle<CfnView>`): `ViewArn`
+/// (`attr_view_arn`), `ViewId` (`attr_view_id`), `ViewContentSha256` (`attr_view_content_sha256`).
 #[derive(Debug, Clone)]
 pub struct CfnView {
     /// The actions of the view in an array.
@@ -3865,8 +3869,8 @@ impl CfnViewAttributes for Handle<CfnView> {
 ///
 /// `Ref` returns the primary identifier (`ViewVersionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnViewVersionAttributes`\] on `Handle<CfnViewVersion>`): `ViewVersionArn`
-/// (`attr_view_version_arn`), `Version` (`attr_version`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnViewVersionAttributes` on `Handle<CfnViewVersion>`):
+/// `ViewVersionArn` (`attr_view_version_arn`), `Version` (`attr_version`).
 #[derive(Debug, Clone)]
 pub struct CfnViewVersion {
     /// The description for the view version.
@@ -3938,8 +3942,9 @@ impl CfnViewVersionAttributes for Handle<CfnViewVersion> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVocabularyAttributes`\] on `Handle<CfnVocabulary>`): `Arn` (`attr_arn`),
-/// `VocabularyId` (`attr_vocabulary_id`), `State` (`attr_state`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVocabularyAttributes` on `Handle<CfnVocabulary>`): `Arn`
+/// (`attr_arn`), `VocabularyId` (`attr_vocabulary_id`), `State` (`attr_state`), `LastModifiedTime`
+/// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnVocabulary {
     /// The content of the custom vocabulary in plain-text format with a table of values.
@@ -4049,8 +4054,8 @@ impl CfnVocabularyAttributes for Handle<CfnVocabulary> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceAttributes`\] on `Handle<CfnWorkspace>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceAttributes` on `Handle<CfnWorkspace>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspace {
     /// The resource ARNs associated with the workspace

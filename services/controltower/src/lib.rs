@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`EnabledBaselineIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnabledBaselineAttributes`\] on `Handle<CfnEnabledBaseline>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnabledBaselineAttributes` on `Handle<CfnEnabledBaseline>`):
 /// `EnabledBaselineIdentifier` (`attr_enabled_baseline_identifier`).
 #[derive(Debug, Clone)]
 pub struct CfnEnabledBaseline {
@@ -166,7 +166,7 @@ impl rcdk::core::element::CfnResource for CfnEnabledControl {
 ///
 /// `Ref` returns the primary identifier (`LandingZoneIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLandingZoneAttributes`\] on `Handle<CfnLandingZone>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLandingZoneAttributes` on `Handle<CfnLandingZone>`):
 /// `LandingZoneIdentifier` (`attr_landing_zone_identifier`), `Arn` (`attr_arn`), `Status` (`attr_status`),
 /// `LatestAvailableVersion` (`attr_latest_available_version`), `DriftStatus` (`attr_drift_status`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `CalculatedAttributeName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCalculatedAttributeDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCalculatedAttributeDefinitionAttributes` on
 /// `Handle<CfnCalculatedAttributeDefinition>`): `CreatedAt` (`attr_created_at`), `LastUpdatedAt`
 /// (`attr_last_updated_at`), `Status` (`attr_status`), `Readiness` (`attr_readiness`).
 #[derive(Debug, Clone)]
@@ -161,7 +161,7 @@ impl CfnCalculatedAttributeDefinitionAttributes for Handle<CfnCalculatedAttribut
 ///
 /// `Ref` returns the primary identifier (`DomainName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `LastUpdatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `LastUpdatedAt`
 /// (`attr_last_updated_at`), `CreatedAt` (`attr_created_at`), `RuleBasedMatching.Status`
 /// (`attr_rule_based_matching_status`), `Stats` (`attr_stats`), `DataStore.Readiness` (`attr_data_store_readiness`).
 #[derive(Debug, Clone)]
@@ -294,7 +294,7 @@ impl CfnDomainAttributes for Handle<CfnDomain> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `ObjectTypeName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainObjectTypeAttributes`\] on `Handle<CfnDomainObjectType>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainObjectTypeAttributes` on `Handle<CfnDomainObjectType>`):
 /// `CreatedAt` (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnDomainObjectType {
@@ -385,7 +385,7 @@ impl CfnDomainObjectTypeAttributes for Handle<CfnDomainObjectType> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `EventStreamName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventStreamAttributes`\] on `Handle<CfnEventStream>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventStreamAttributes` on `Handle<CfnEventStream>`):
 /// `DestinationDetails` (`attr_destination_details`), `CreatedAt` (`attr_created_at`), `State` (`attr_state`),
 /// `EventStreamArn` (`attr_event_stream_arn`).
 #[derive(Debug, Clone)]
@@ -487,8 +487,8 @@ impl CfnEventStreamAttributes for Handle<CfnEventStream> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `EventTriggerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventTriggerAttributes`\] on `Handle<CfnEventTrigger>`): `CreatedAt`
-/// (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventTriggerAttributes` on `Handle<CfnEventTrigger>`):
+/// `CreatedAt` (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnEventTrigger {
     /// CloudFormation: `Description`.
@@ -591,8 +591,8 @@ impl CfnEventTriggerAttributes for Handle<CfnEventTrigger> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `Uri`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationAttributes`\] on `Handle<CfnIntegration>`): `LastUpdatedAt`
-/// (`attr_last_updated_at`), `CreatedAt` (`attr_created_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationAttributes` on `Handle<CfnIntegration>`):
+/// `LastUpdatedAt` (`attr_last_updated_at`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegration {
     /// The unique name of the domain.
@@ -706,8 +706,8 @@ impl CfnIntegrationAttributes for Handle<CfnIntegration> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `ObjectTypeName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnObjectTypeAttributes`\] on `Handle<CfnObjectType>`): `LastUpdatedAt`
-/// (`attr_last_updated_at`), `CreatedAt` (`attr_created_at`), `MaxAvailableProfileObjectCount`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnObjectTypeAttributes` on `Handle<CfnObjectType>`):
+/// `LastUpdatedAt` (`attr_last_updated_at`), `CreatedAt` (`attr_created_at`), `MaxAvailableProfileObjectCount`
 /// (`attr_max_available_profile_object_count`).
 #[derive(Debug, Clone)]
 pub struct CfnObjectType {
@@ -874,9 +874,9 @@ impl CfnObjectTypeAttributes for Handle<CfnObjectType> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `RecommenderName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRecommenderAttributes`\] on `Handle<CfnRecommender>`): `RecommenderArn`
-/// (`attr_recommender_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `LastUpdatedAt`
-/// (`attr_last_updated_at`), `FailureReason` (`attr_failure_reason`), `LatestRecommenderUpdate`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRecommenderAttributes` on `Handle<CfnRecommender>`):
+/// `RecommenderArn` (`attr_recommender_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`),
+/// `LastUpdatedAt` (`attr_last_updated_at`), `FailureReason` (`attr_failure_reason`), `LatestRecommenderUpdate`
 /// (`attr_latest_recommender_update`), `TrainingMetrics` (`attr_training_metrics`).
 #[derive(Debug, Clone)]
 pub struct CfnRecommender {
@@ -1008,7 +1008,7 @@ impl CfnRecommenderAttributes for Handle<CfnRecommender> {
 ///
 /// `Ref` returns the primary identifier (`RecommenderFilterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRecommenderFilterAttributes`\] on `Handle<CfnRecommenderFilter>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRecommenderFilterAttributes` on `Handle<CfnRecommenderFilter>`):
 /// `RecommenderFilterArn` (`attr_recommender_filter_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnRecommenderFilter {
@@ -1122,8 +1122,8 @@ impl CfnRecommenderFilterAttributes for Handle<CfnRecommenderFilter> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRecommenderSchemaAttributes`\] on `Handle<CfnRecommenderSchema>`): `Arn`
-/// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRecommenderSchemaAttributes` on `Handle<CfnRecommenderSchema>`):
+/// `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnRecommenderSchema {
     /// CloudFormation: `DomainName` (required).
@@ -1203,7 +1203,7 @@ impl CfnRecommenderSchemaAttributes for Handle<CfnRecommenderSchema> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`, `SegmentDefinitionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSegmentDefinitionAttributes`\] on `Handle<CfnSegmentDefinition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSegmentDefinitionAttributes` on `Handle<CfnSegmentDefinition>`):
 /// `CreatedAt` (`attr_created_at`), `SegmentDefinitionArn` (`attr_segment_definition_arn`), `SegmentType`
 /// (`attr_segment_type`).
 #[derive(Debug, Clone)]

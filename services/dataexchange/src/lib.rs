@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSetAttributes`\] on `Handle<CfnDataSet>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Origin` (`attr_origin`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSetAttributes` on `Handle<CfnDataSet>`): `Arn` (`attr_arn`),
+/// `Id` (`attr_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Origin` (`attr_origin`).
 #[derive(Debug, Clone)]
 pub struct CfnDataSet {
     /// The type of asset that is added to a data set.
@@ -140,7 +140,7 @@ impl CfnDataSetAttributes for Handle<CfnDataSet> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventActionAttributes`\] on `Handle<CfnEventAction>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventActionAttributes` on `Handle<CfnEventAction>`): `Arn`
 /// (`attr_arn`), `EventActionId` (`attr_event_action_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`PipelineId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPipelineAttributes`\] on `Handle<CfnPipeline>`): `PipelineId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPipelineAttributes` on `Handle<CfnPipeline>`): `PipelineId`
 /// (`attr_pipeline_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPipeline {

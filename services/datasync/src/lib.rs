@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AgentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentAttributes`\] on `Handle<CfnAgent>`): `AgentArn` (`attr_agent_arn`),
-/// `EndpointType` (`attr_endpoint_type`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentAttributes` on `Handle<CfnAgent>`): `AgentArn`
+/// (`attr_agent_arn`), `EndpointType` (`attr_endpoint_type`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnAgent {
     /// Activation key of the Agent.
@@ -128,7 +128,7 @@ impl CfnAgentAttributes for Handle<CfnAgent> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationAzureBlobAttributes`\] on `Handle<CfnLocationAzureBlob>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationAzureBlobAttributes` on `Handle<CfnLocationAzureBlob>`):
 /// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`), `ManagedSecretConfig`
 /// (`attr_managed_secret_config`), `CmkSecretConfig.SecretArn` (`attr_cmk_secret_config_secret_arn`).
 #[derive(Debug, Clone)]
@@ -284,8 +284,8 @@ impl CfnLocationAzureBlobAttributes for Handle<CfnLocationAzureBlob> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationEFSAttributes`\] on `Handle<CfnLocationEFS>`): `LocationArn`
-/// (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationEFSAttributes` on `Handle<CfnLocationEFS>`):
+/// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationEFS {
     /// The Amazon Resource Name (ARN) for the Amazon EFS Access point that DataSync uses when accessing the EFS file
@@ -394,7 +394,7 @@ impl CfnLocationEFSAttributes for Handle<CfnLocationEFS> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationFSxLustreAttributes`\] on `Handle<CfnLocationFSxLustre>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationFSxLustreAttributes` on `Handle<CfnLocationFSxLustre>`):
 /// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationFSxLustre {
@@ -479,7 +479,7 @@ impl CfnLocationFSxLustreAttributes for Handle<CfnLocationFSxLustre> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationFSxONTAPAttributes`\] on `Handle<CfnLocationFSxONTAP>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationFSxONTAPAttributes` on `Handle<CfnLocationFSxONTAP>`):
 /// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`), `FsxFilesystemArn`
 /// (`attr_fsx_filesystem_arn`), `Protocol.SMB.ManagedSecretConfig` (`attr_protocol_smb_managed_secret_config`),
 /// `Protocol.SMB.CmkSecretConfig.SecretArn` (`attr_protocol_smb_cmk_secret_config_secret_arn`).
@@ -600,8 +600,8 @@ impl CfnLocationFSxONTAPAttributes for Handle<CfnLocationFSxONTAP> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationFSxOpenZFSAttributes`\] on `Handle<CfnLocationFSxOpenZFS>`):
-/// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationFSxOpenZFSAttributes` on
+/// `Handle<CfnLocationFSxOpenZFS>`): `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationFSxOpenZFS {
     /// The Amazon Resource Name (ARN) for the FSx OpenZFS file system.
@@ -690,9 +690,10 @@ impl CfnLocationFSxOpenZFSAttributes for Handle<CfnLocationFSxOpenZFS> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationFSxWindowsAttributes`\] on `Handle<CfnLocationFSxWindows>`):
-/// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`), `ManagedSecretConfig`
-/// (`attr_managed_secret_config`), `CmkSecretConfig.SecretArn` (`attr_cmk_secret_config_secret_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationFSxWindowsAttributes` on
+/// `Handle<CfnLocationFSxWindows>`): `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`),
+/// `ManagedSecretConfig` (`attr_managed_secret_config`), `CmkSecretConfig.SecretArn`
+/// (`attr_cmk_secret_config_secret_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationFSxWindows {
     /// CloudFormation: `CmkSecretConfig`.
@@ -829,9 +830,9 @@ impl CfnLocationFSxWindowsAttributes for Handle<CfnLocationFSxWindows> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationHDFSAttributes`\] on `Handle<CfnLocationHDFS>`): `LocationArn`
-/// (`attr_location_arn`), `LocationUri` (`attr_location_uri`), `ManagedSecretConfig` (`attr_managed_secret_config`),
-/// `CmkSecretConfig.SecretArn` (`attr_cmk_secret_config_secret_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationHDFSAttributes` on `Handle<CfnLocationHDFS>`):
+/// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`), `ManagedSecretConfig`
+/// (`attr_managed_secret_config`), `CmkSecretConfig.SecretArn` (`attr_cmk_secret_config_secret_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationHDFS {
     /// ARN(s) of the agent(s) to use for an HDFS location.
@@ -1020,8 +1021,8 @@ impl CfnLocationHDFSAttributes for Handle<CfnLocationHDFS> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationNFSAttributes`\] on `Handle<CfnLocationNFS>`): `LocationArn`
-/// (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationNFSAttributes` on `Handle<CfnLocationNFS>`):
+/// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationNFS {
     /// CloudFormation: `MountOptions`.
@@ -1110,7 +1111,7 @@ impl CfnLocationNFSAttributes for Handle<CfnLocationNFS> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationObjectStorageAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationObjectStorageAttributes` on
 /// `Handle<CfnLocationObjectStorage>`): `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`),
 /// `ManagedSecretConfig` (`attr_managed_secret_config`), `CmkSecretConfig.SecretArn`
 /// (`attr_cmk_secret_config_secret_arn`).
@@ -1272,7 +1273,7 @@ impl CfnLocationObjectStorageAttributes for Handle<CfnLocationObjectStorage> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationS3Attributes`\] on `Handle<CfnLocationS3>`): `LocationArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationS3Attributes` on `Handle<CfnLocationS3>`): `LocationArn`
 /// (`attr_location_arn`), `LocationUri` (`attr_location_uri`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationS3 {
@@ -1364,9 +1365,9 @@ impl CfnLocationS3Attributes for Handle<CfnLocationS3> {
 ///
 /// `Ref` returns the primary identifier (`LocationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationSMBAttributes`\] on `Handle<CfnLocationSMB>`): `LocationArn`
-/// (`attr_location_arn`), `LocationUri` (`attr_location_uri`), `ManagedSecretConfig` (`attr_managed_secret_config`),
-/// `CmkSecretConfig.SecretArn` (`attr_cmk_secret_config_secret_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationSMBAttributes` on `Handle<CfnLocationSMB>`):
+/// `LocationArn` (`attr_location_arn`), `LocationUri` (`attr_location_uri`), `ManagedSecretConfig`
+/// (`attr_managed_secret_config`), `CmkSecretConfig.SecretArn` (`attr_cmk_secret_config_secret_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLocationSMB {
     /// The Amazon Resource Names (ARNs) of agents to use for a Simple Message Block (SMB) location.
@@ -1564,8 +1565,8 @@ impl CfnLocationSMBAttributes for Handle<CfnLocationSMB> {
 ///
 /// `Ref` returns the primary identifier (`TaskArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTaskAttributes`\] on `Handle<CfnTask>`): `TaskArn` (`attr_task_arn`),
-/// `Status` (`attr_status`), `SourceNetworkInterfaceArns` (`attr_source_network_interface_arns`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTaskAttributes` on `Handle<CfnTask>`): `TaskArn`
+/// (`attr_task_arn`), `Status` (`attr_status`), `SourceNetworkInterfaceArns` (`attr_source_network_interface_arns`),
 /// `DestinationNetworkInterfaceArns` (`attr_destination_network_interface_arns`).
 #[derive(Debug, Clone)]
 pub struct CfnTask {

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `ConnectionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAttributes`\] on `Handle<CfnConnection>`): `ConnectionId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAttributes` on `Handle<CfnConnection>`): `ConnectionId`
 /// (`attr_connection_id`), `DomainId` (`attr_domain_id`), `DomainUnitId` (`attr_domain_unit_id`), `EnvironmentId`
 /// (`attr_environment_id`), `EnvironmentUserRole` (`attr_environment_user_role`), `ProjectId` (`attr_project_id`),
 /// `Type` (`attr_type`).
@@ -204,7 +204,7 @@ impl CfnConnectionAttributes for Handle<CfnConnection> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSourceAttributes`\] on `Handle<CfnDataSource>`): `ConnectionId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSourceAttributes` on `Handle<CfnDataSource>`): `ConnectionId`
 /// (`attr_connection_id`), `CreatedAt` (`attr_created_at`), `DomainId` (`attr_domain_id`), `EnvironmentId`
 /// (`attr_environment_id`), `Id` (`attr_id`), `LastRunAssetCount` (`attr_last_run_asset_count`), `LastRunAt`
 /// (`attr_last_run_at`), `LastRunStatus` (`attr_last_run_status`), `ProjectId` (`attr_project_id`), `Status`
@@ -439,7 +439,7 @@ impl CfnDataSourceAttributes for Handle<CfnDataSource> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `RootDomainUnitId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `RootDomainUnitId`
 /// (`attr_root_domain_unit_id`), `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`), `LastUpdatedAt`
 /// (`attr_last_updated_at`), `ManagedAccountId` (`attr_managed_account_id`), `PortalUrl` (`attr_portal_url`), `Status`
 /// (`attr_status`).
@@ -609,7 +609,7 @@ impl CfnDomainAttributes for Handle<CfnDomain> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainUnitAttributes`\] on `Handle<CfnDomainUnit>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainUnitAttributes` on `Handle<CfnDomainUnit>`): `CreatedAt`
 /// (`attr_created_at`), `DomainId` (`attr_domain_id`), `Id` (`attr_id`), `Identifier` (`attr_identifier`),
 /// `ParentDomainUnitId` (`attr_parent_domain_unit_id`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone)]
@@ -729,9 +729,9 @@ impl CfnDomainUnitAttributes for Handle<CfnDomainUnit> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `AwsAccountId`
-/// (`attr_aws_account_id`), `AwsAccountRegion` (`attr_aws_account_region`), `CreatedAt` (`attr_created_at`),
-/// `CreatedBy` (`attr_created_by`), `DomainId` (`attr_domain_id`), `EnvironmentBlueprintId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`):
+/// `AwsAccountId` (`attr_aws_account_id`), `AwsAccountRegion` (`attr_aws_account_region`), `CreatedAt`
+/// (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId` (`attr_domain_id`), `EnvironmentBlueprintId`
 /// (`attr_environment_blueprint_id`), `EnvironmentProfileId` (`attr_environment_profile_id`), `Id` (`attr_id`),
 /// `ProjectId` (`attr_project_id`), `Provider` (`attr_provider`), `Status` (`attr_status`), `UpdatedAt`
 /// (`attr_updated_at`).
@@ -972,8 +972,9 @@ impl CfnEnvironmentAttributes for Handle<CfnEnvironment> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `EnvironmentId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentActionsAttributes`\] on `Handle<CfnEnvironmentActions>`):
-/// `DomainId` (`attr_domain_id`), `EnvironmentId` (`attr_environment_id`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentActionsAttributes` on
+/// `Handle<CfnEnvironmentActions>`): `DomainId` (`attr_domain_id`), `EnvironmentId` (`attr_environment_id`), `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironmentActions {
     /// The description of the Amazon DataZone environment action.
@@ -1081,7 +1082,7 @@ impl CfnEnvironmentActionsAttributes for Handle<CfnEnvironmentActions> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `EnvironmentBlueprintId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentBlueprintConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentBlueprintConfigurationAttributes` on
 /// `Handle<CfnEnvironmentBlueprintConfiguration>`): `CreatedAt` (`attr_created_at`), `DomainId` (`attr_domain_id`),
 /// `EnvironmentBlueprintId` (`attr_environment_blueprint_id`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -1203,10 +1204,10 @@ impl CfnEnvironmentBlueprintConfigurationAttributes for Handle<CfnEnvironmentBlu
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentProfileAttributes`\] on `Handle<CfnEnvironmentProfile>`):
-/// `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId` (`attr_domain_id`),
-/// `EnvironmentBlueprintId` (`attr_environment_blueprint_id`), `Id` (`attr_id`), `ProjectId` (`attr_project_id`),
-/// `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentProfileAttributes` on
+/// `Handle<CfnEnvironmentProfile>`): `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId`
+/// (`attr_domain_id`), `EnvironmentBlueprintId` (`attr_environment_blueprint_id`), `Id` (`attr_id`), `ProjectId`
+/// (`attr_project_id`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironmentProfile {
     /// The AWS account in which the Amazon DataZone environment is created.
@@ -1365,7 +1366,7 @@ impl CfnEnvironmentProfileAttributes for Handle<CfnEnvironmentProfile> {
 ///
 /// `Ref` returns the primary identifier (`DomainIdentifier`, `FormTypeIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFormTypeAttributes`\] on `Handle<CfnFormType>`): `DomainId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFormTypeAttributes` on `Handle<CfnFormType>`): `DomainId`
 /// (`attr_domain_id`), `OwningProjectId` (`attr_owning_project_id`), `Revision` (`attr_revision`), `FormTypeIdentifier`
 /// (`attr_form_type_identifier`), `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`).
 #[derive(Debug, Clone)]
@@ -1507,7 +1508,7 @@ impl CfnFormTypeAttributes for Handle<CfnFormType> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupProfileAttributes`\] on `Handle<CfnGroupProfile>`): `DomainId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupProfileAttributes` on `Handle<CfnGroupProfile>`): `DomainId`
 /// (`attr_domain_id`), `GroupName` (`attr_group_name`), `Id` (`attr_id`), `RolePrincipalId` (`attr_role_principal_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGroupProfile {
@@ -1612,7 +1613,7 @@ impl CfnGroupProfileAttributes for Handle<CfnGroupProfile> {
 ///
 /// `Ref` returns the primary identifier (`DomainIdentifier`, `EntityType`, `EntityIdentifier`, `OwnerType`, `OwnerIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOwnerAttributes`\] on `Handle<CfnOwner>`): `OwnerIdentifier`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOwnerAttributes` on `Handle<CfnOwner>`): `OwnerIdentifier`
 /// (`attr_owner_identifier`), `OwnerType` (`attr_owner_type`).
 #[derive(Debug, Clone)]
 pub struct CfnOwner {
@@ -1696,7 +1697,7 @@ impl CfnOwnerAttributes for Handle<CfnOwner> {
 ///
 /// `Ref` returns the primary identifier (`DomainIdentifier`, `GrantId`, `EntityIdentifier`, `EntityType`, `PolicyType`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyGrantAttributes`\] on `Handle<CfnPolicyGrant>`): `GrantId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyGrantAttributes` on `Handle<CfnPolicyGrant>`): `GrantId`
 /// (`attr_grant_id`), `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicyGrant {
@@ -1794,7 +1795,7 @@ impl CfnPolicyGrantAttributes for Handle<CfnPolicyGrant> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectAttributes`\] on `Handle<CfnProject>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectAttributes` on `Handle<CfnProject>`): `Id` (`attr_id`),
 /// `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId` (`attr_domain_id`), `LastUpdatedAt`
 /// (`attr_last_updated_at`), `ProjectStatus` (`attr_project_status`).
 #[derive(Debug, Clone)]
@@ -1974,7 +1975,7 @@ impl CfnProjectAttributes for Handle<CfnProject> {
 ///
 /// `Ref` returns the primary identifier (`DomainIdentifier`, `ProjectIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectMembershipAttributes`\] on `Handle<CfnProjectMembership>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectMembershipAttributes` on `Handle<CfnProjectMembership>`):
 /// `MemberIdentifier` (`attr_member_identifier`), `MemberIdentifierType` (`attr_member_identifier_type`).
 #[derive(Debug, Clone)]
 pub struct CfnProjectMembership {
@@ -2047,8 +2048,8 @@ impl CfnProjectMembershipAttributes for Handle<CfnProjectMembership> {
 ///
 /// `Ref` returns the primary identifier (`DomainIdentifier`, `Identifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectProfileAttributes`\] on `Handle<CfnProjectProfile>`): `CreatedAt`
-/// (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId` (`attr_domain_id`), `DomainUnitId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectProfileAttributes` on `Handle<CfnProjectProfile>`):
+/// `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId` (`attr_domain_id`), `DomainUnitId`
 /// (`attr_domain_unit_id`), `Id` (`attr_id`), `Identifier` (`attr_identifier`), `LastUpdatedAt`
 /// (`attr_last_updated_at`).
 #[derive(Debug, Clone)]
@@ -2188,10 +2189,10 @@ impl CfnProjectProfileAttributes for Handle<CfnProjectProfile> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `EnvironmentId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriptionTargetAttributes`\] on `Handle<CfnSubscriptionTarget>`):
-/// `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId` (`attr_domain_id`), `EnvironmentId`
-/// (`attr_environment_id`), `Id` (`attr_id`), `ProjectId` (`attr_project_id`), `UpdatedAt` (`attr_updated_at`),
-/// `UpdatedBy` (`attr_updated_by`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriptionTargetAttributes` on
+/// `Handle<CfnSubscriptionTarget>`): `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `DomainId`
+/// (`attr_domain_id`), `EnvironmentId` (`attr_environment_id`), `Id` (`attr_id`), `ProjectId` (`attr_project_id`),
+/// `UpdatedAt` (`attr_updated_at`), `UpdatedBy` (`attr_updated_by`).
 #[derive(Debug, Clone)]
 pub struct CfnSubscriptionTarget {
     /// The asset types that can be included in the subscription target.
@@ -2371,7 +2372,7 @@ impl CfnSubscriptionTargetAttributes for Handle<CfnSubscriptionTarget> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserProfileAttributes`\] on `Handle<CfnUserProfile>`): `DomainId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserProfileAttributes` on `Handle<CfnUserProfile>`): `DomainId`
 /// (`attr_domain_id`), `Type` (`attr_type`), `Id` (`attr_id`), `Details` (`attr_details`).
 #[derive(Debug, Clone)]
 pub struct CfnUserProfile {

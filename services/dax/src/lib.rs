@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Id` (`attr_id`),
 /// `ClusterDiscoveryEndpoint` (`attr_cluster_discovery_endpoint`), `Arn` (`attr_arn`), `ClusterDiscoveryEndpointURL`
 /// (`attr_cluster_discovery_endpoint_url`).
 #[derive(Debug, Clone)]

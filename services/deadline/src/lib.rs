@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBudgetAttributes`\] on `Handle<CfnBudget>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBudgetAttributes` on `Handle<CfnBudget>`): `Arn` (`attr_arn`),
 /// `BudgetId` (`attr_budget_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnBudget {
@@ -156,8 +156,8 @@ impl CfnBudgetAttributes for Handle<CfnBudget> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFarmAttributes`\] on `Handle<CfnFarm>`): `FarmId` (`attr_farm_id`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFarmAttributes` on `Handle<CfnFarm>`): `FarmId` (`attr_farm_id`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFarm {
     /// CloudFormation: `CostScaleFactor`.
@@ -237,7 +237,7 @@ impl CfnFarmAttributes for Handle<CfnFarm> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFleetAttributes`\] on `Handle<CfnFleet>`): `Capabilities`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFleetAttributes` on `Handle<CfnFleet>`): `Capabilities`
 /// (`attr_capabilities`), `FleetId` (`attr_fleet_id`), `Status` (`attr_status`), `StatusMessage`
 /// (`attr_status_message`), `WorkerCount` (`attr_worker_count`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
@@ -370,9 +370,9 @@ impl CfnFleetAttributes for Handle<CfnFleet> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLicenseEndpointAttributes`\] on `Handle<CfnLicenseEndpoint>`): `DnsName`
-/// (`attr_dns_name`), `LicenseEndpointId` (`attr_license_endpoint_id`), `Status` (`attr_status`), `StatusMessage`
-/// (`attr_status_message`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLicenseEndpointAttributes` on `Handle<CfnLicenseEndpoint>`):
+/// `DnsName` (`attr_dns_name`), `LicenseEndpointId` (`attr_license_endpoint_id`), `Status` (`attr_status`),
+/// `StatusMessage` (`attr_status_message`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLicenseEndpoint {
     /// CloudFormation: `SecurityGroupIds` (required).
@@ -466,7 +466,7 @@ impl CfnLicenseEndpointAttributes for Handle<CfnLicenseEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`FarmId`, `LimitId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLimitAttributes`\] on `Handle<CfnLimit>`): `CurrentCount`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLimitAttributes` on `Handle<CfnLimit>`): `CurrentCount`
 /// (`attr_current_count`), `LimitId` (`attr_limit_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLimit {
@@ -547,7 +547,7 @@ impl CfnLimitAttributes for Handle<CfnLimit> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMeteredProductAttributes`\] on `Handle<CfnMeteredProduct>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMeteredProductAttributes` on `Handle<CfnMeteredProduct>`): `Arn`
 /// (`attr_arn`), `Port` (`attr_port`), `Family` (`attr_family`), `Vendor` (`attr_vendor`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnMeteredProduct {
@@ -619,7 +619,7 @@ impl CfnMeteredProductAttributes for Handle<CfnMeteredProduct> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMonitorAttributes`\] on `Handle<CfnMonitor>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMonitorAttributes` on `Handle<CfnMonitor>`):
 /// `IdentityCenterApplicationArn` (`attr_identity_center_application_arn`), `MonitorId` (`attr_monitor_id`), `Url`
 /// (`attr_url`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
@@ -725,8 +725,8 @@ impl CfnMonitorAttributes for Handle<CfnMonitor> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueueAttributes`\] on `Handle<CfnQueue>`): `QueueId` (`attr_queue_id`),
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueueAttributes` on `Handle<CfnQueue>`): `QueueId`
+/// (`attr_queue_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnQueue {
     /// CloudFormation: `AllowedStorageProfileIds`.
@@ -841,8 +841,8 @@ impl CfnQueueAttributes for Handle<CfnQueue> {
 ///
 /// `Ref` returns the primary identifier (`FarmId`, `QueueId`, `QueueEnvironmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueueEnvironmentAttributes`\] on `Handle<CfnQueueEnvironment>`): `Name`
-/// (`attr_name`), `QueueEnvironmentId` (`attr_queue_environment_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueueEnvironmentAttributes` on `Handle<CfnQueueEnvironment>`):
+/// `Name` (`attr_name`), `QueueEnvironmentId` (`attr_queue_environment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnQueueEnvironment {
     /// CloudFormation: `FarmId` (required).
@@ -1000,7 +1000,7 @@ impl rcdk::core::element::CfnResource for CfnQueueLimitAssociation {
 ///
 /// `Ref` returns the primary identifier (`FarmId`, `StorageProfileId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStorageProfileAttributes`\] on `Handle<CfnStorageProfile>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStorageProfileAttributes` on `Handle<CfnStorageProfile>`):
 /// `StorageProfileId` (`attr_storage_profile_id`).
 #[derive(Debug, Clone)]
 pub struct CfnStorageProfile {
@@ -1069,7 +1069,7 @@ impl CfnStorageProfileAttributes for Handle<CfnStorageProfile> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkerAttributes`\] on `Handle<CfnWorker>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkerAttributes` on `Handle<CfnWorker>`): `Arn` (`attr_arn`),
 /// `WorkerId` (`attr_worker_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `CreatedBy`
 /// (`attr_created_by`).
 #[derive(Debug, Clone)]

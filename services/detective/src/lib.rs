@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGraphAttributes`\] on `Handle<CfnGraph>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGraphAttributes` on `Handle<CfnGraph>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnGraph {
     /// Indicates whether to automatically enable new organization accounts as member accounts in the organization
@@ -160,7 +160,7 @@ impl rcdk::core::element::CfnResource for CfnMemberInvitation {
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationAdminAttributes`\] on `Handle<CfnOrganizationAdmin>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationAdminAttributes` on `Handle<CfnOrganizationAdmin>`):
 /// `GraphArn` (`attr_graph_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnOrganizationAdmin {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AgentSpaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentSpaceAttributes`\] on `Handle<CfnAgentSpace>`): `AgentSpaceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentSpaceAttributes` on `Handle<CfnAgentSpace>`): `AgentSpaceId`
 /// (`attr_agent_space_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Arn` (`attr_arn`),
 /// `OperatorApp.Iam.CreatedAt` (`attr_operator_app_iam_created_at`), `OperatorApp.Iam.UpdatedAt`
 /// (`attr_operator_app_iam_updated_at`), `OperatorApp.Idc.IdcApplicationArn`
@@ -211,8 +211,9 @@ impl CfnAgentSpaceAttributes for Handle<CfnAgentSpace> {
 ///
 /// `Ref` returns the primary identifier (`AgentSpaceId`, `AssetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssetAttributes`\] on `Handle<CfnAsset>`): `AssetId` (`attr_asset_id`),
-/// `Version` (`attr_version`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssetAttributes` on `Handle<CfnAsset>`): `AssetId`
+/// (`attr_asset_id`), `Version` (`attr_version`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAsset {
     /// The unique identifier of the parent Agent Space. The asset is created as a child of this agent space.
@@ -337,8 +338,8 @@ impl CfnAssetAttributes for Handle<CfnAsset> {
 ///
 /// `Ref` returns the primary identifier (`AgentSpaceId`, `AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssociationAttributes`\] on `Handle<CfnAssociation>`): `AssociationId`
-/// (`attr_association_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssociationAttributes` on `Handle<CfnAssociation>`):
+/// `AssociationId` (`attr_association_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnAssociation {
     /// The unique identifier of the AgentSpace
@@ -432,7 +433,7 @@ impl CfnAssociationAttributes for Handle<CfnAssociation> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrivateConnectionAttributes`\] on `Handle<CfnPrivateConnection>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrivateConnectionAttributes` on `Handle<CfnPrivateConnection>`):
 /// `Status` (`attr_status`), `CertificateExpiryTime` (`attr_certificate_expiry_time`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPrivateConnection {
@@ -525,7 +526,7 @@ impl CfnPrivateConnectionAttributes for Handle<CfnPrivateConnection> {
 ///
 /// `Ref` returns the primary identifier (`ServiceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceAttributes`\] on `Handle<CfnService>`): `ServiceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceAttributes` on `Handle<CfnService>`): `ServiceId`
 /// (`attr_service_id`), `AccessibleResources` (`attr_accessible_resources`), `AdditionalServiceDetails`
 /// (`attr_additional_service_details`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
@@ -662,7 +663,7 @@ impl CfnServiceAttributes for Handle<CfnService> {
 ///
 /// `Ref` returns the primary identifier (`AgentSpaceId`, `TriggerId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTriggerAttributes`\] on `Handle<CfnTrigger>`): `TriggerId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTriggerAttributes` on `Handle<CfnTrigger>`): `TriggerId`
 /// (`attr_trigger_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTrigger {

@@ -31,7 +31,7 @@ use rcdk::core::value::{IntoValue, Map, Val};
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLogAnomalyDetectionIntegrationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLogAnomalyDetectionIntegrationAttributes` on
 /// `Handle<CfnLogAnomalyDetectionIntegration>`): `AccountId` (`attr_account_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnLogAnomalyDetectionIntegration {}
@@ -73,8 +73,8 @@ impl CfnLogAnomalyDetectionIntegrationAttributes for Handle<CfnLogAnomalyDetecti
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotificationChannelAttributes`\] on `Handle<CfnNotificationChannel>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotificationChannelAttributes` on
+/// `Handle<CfnNotificationChannel>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnNotificationChannel {
     /// CloudFormation: `Config` (required).
@@ -119,8 +119,8 @@ impl CfnNotificationChannelAttributes for Handle<CfnNotificationChannel> {
 ///
 /// `Ref` returns the primary identifier (`ResourceCollectionType`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceCollectionAttributes`\] on `Handle<CfnResourceCollection>`):
-/// `ResourceCollectionType` (`attr_resource_collection_type`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceCollectionAttributes` on
+/// `Handle<CfnResourceCollection>`): `ResourceCollectionType` (`attr_resource_collection_type`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceCollection {
     /// CloudFormation: `ResourceCollectionFilter` (required).

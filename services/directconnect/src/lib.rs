@@ -32,8 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConnectionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAttributes`\] on `Handle<CfnConnection>`): `ConnectionArn`
-/// (`attr_connection_arn`), `ConnectionId` (`attr_connection_id`), `ConnectionState` (`attr_connection_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAttributes` on `Handle<CfnConnection>`):
+/// `ConnectionArn` (`attr_connection_arn`), `ConnectionId` (`attr_connection_id`), `ConnectionState`
+/// (`attr_connection_state`).
 #[derive(Debug, Clone)]
 pub struct CfnConnection {
     /// The bandwidth of the connection.
@@ -151,9 +152,9 @@ impl CfnConnectionAttributes for Handle<CfnConnection> {
 ///
 /// `Ref` returns the primary identifier (`DirectConnectGatewayArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDirectConnectGatewayAttributes`\] on `Handle<CfnDirectConnectGateway>`):
-/// `DirectConnectGatewayArn` (`attr_direct_connect_gateway_arn`), `DirectConnectGatewayId`
-/// (`attr_direct_connect_gateway_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDirectConnectGatewayAttributes` on
+/// `Handle<CfnDirectConnectGateway>`): `DirectConnectGatewayArn` (`attr_direct_connect_gateway_arn`),
+/// `DirectConnectGatewayId` (`attr_direct_connect_gateway_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDirectConnectGateway {
     /// The autonomous system number (ASN) for the Amazon side of the connection.
@@ -225,7 +226,7 @@ impl CfnDirectConnectGatewayAttributes for Handle<CfnDirectConnectGateway> {
 ///
 /// `Ref` returns the primary identifier (`AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDirectConnectGatewayAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDirectConnectGatewayAssociationAttributes` on
 /// `Handle<CfnDirectConnectGatewayAssociation>`): `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDirectConnectGatewayAssociation {
@@ -311,8 +312,8 @@ impl CfnDirectConnectGatewayAssociationAttributes for Handle<CfnDirectConnectGat
 ///
 /// `Ref` returns the primary identifier (`LagArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLagAttributes`\] on `Handle<CfnLag>`): `LagArn` (`attr_lag_arn`), `LagId`
-/// (`attr_lag_id`), `LagState` (`attr_lag_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLagAttributes` on `Handle<CfnLag>`): `LagArn` (`attr_lag_arn`),
+/// `LagId` (`attr_lag_id`), `LagState` (`attr_lag_state`).
 #[derive(Debug, Clone)]
 pub struct CfnLag {
     /// The bandwidth of the individual physical dedicated connections bundled by the LAG.
@@ -431,7 +432,7 @@ impl CfnLagAttributes for Handle<CfnLag> {
 ///
 /// `Ref` returns the primary identifier (`VirtualInterfaceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrivateVirtualInterfaceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrivateVirtualInterfaceAttributes` on
 /// `Handle<CfnPrivateVirtualInterface>`): `VirtualInterfaceArn` (`attr_virtual_interface_arn`), `VirtualInterfaceId`
 /// (`attr_virtual_interface_id`).
 #[derive(Debug, Clone)]
@@ -580,7 +581,7 @@ impl CfnPrivateVirtualInterfaceAttributes for Handle<CfnPrivateVirtualInterface>
 ///
 /// `Ref` returns the primary identifier (`VirtualInterfaceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPublicVirtualInterfaceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPublicVirtualInterfaceAttributes` on
 /// `Handle<CfnPublicVirtualInterface>`): `VirtualInterfaceArn` (`attr_virtual_interface_arn`), `VirtualInterfaceId`
 /// (`attr_virtual_interface_id`).
 #[derive(Debug, Clone)]
@@ -704,7 +705,7 @@ impl CfnPublicVirtualInterfaceAttributes for Handle<CfnPublicVirtualInterface> {
 ///
 /// `Ref` returns the primary identifier (`VirtualInterfaceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitVirtualInterfaceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitVirtualInterfaceAttributes` on
 /// `Handle<CfnTransitVirtualInterface>`): `VirtualInterfaceArn` (`attr_virtual_interface_arn`), `VirtualInterfaceId`
 /// (`attr_virtual_interface_id`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DirectoryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMicrosoftADAttributes`\] on `Handle<CfnMicrosoftAD>`): `Alias`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMicrosoftADAttributes` on `Handle<CfnMicrosoftAD>`): `Alias`
 /// (`attr_alias`), `DnsIpAddresses` (`attr_dns_ip_addresses`), `DirectoryId` (`attr_directory_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMicrosoftAD {
@@ -155,8 +155,8 @@ impl CfnMicrosoftADAttributes for Handle<CfnMicrosoftAD> {
 ///
 /// `Ref` returns the primary identifier (`DirectoryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSimpleADAttributes`\] on `Handle<CfnSimpleAD>`): `Alias` (`attr_alias`),
-/// `DnsIpAddresses` (`attr_dns_ip_addresses`), `DirectoryId` (`attr_directory_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSimpleADAttributes` on `Handle<CfnSimpleAD>`): `Alias`
+/// (`attr_alias`), `DnsIpAddresses` (`attr_dns_ip_addresses`), `DirectoryId` (`attr_directory_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSimpleAD {
     /// The name of the configuration set.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`PolicyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLifecyclePolicyAttributes`\] on `Handle<CfnLifecyclePolicy>`): `PolicyId`
-/// (`attr_policy_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLifecyclePolicyAttributes` on `Handle<CfnLifecyclePolicy>`):
+/// `PolicyId` (`attr_policy_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnLifecyclePolicy {
     /// \**\[Default policies only\]** Indicates whether the policy should copy tags from the source resource to the

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CertificateArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAttributes`\] on `Handle<CfnCertificate>`): `CertificateArn`
-/// (`attr_certificate_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAttributes` on `Handle<CfnCertificate>`):
+/// `CertificateArn` (`attr_certificate_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnCertificate {
     /// The certificate Identifier
@@ -99,7 +99,7 @@ impl CfnCertificateAttributes for Handle<CfnCertificate> {
 ///
 /// `Ref` returns the primary identifier (`DataMigrationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataMigrationAttributes`\] on `Handle<CfnDataMigration>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataMigrationAttributes` on `Handle<CfnDataMigration>`):
 /// `DataMigrationArn` (`attr_data_migration_arn`), `DataMigrationCreateTime` (`attr_data_migration_create_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDataMigration {
@@ -221,7 +221,7 @@ impl CfnDataMigrationAttributes for Handle<CfnDataMigration> {
 ///
 /// `Ref` returns the primary identifier (`DataProviderArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataProviderAttributes`\] on `Handle<CfnDataProvider>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataProviderAttributes` on `Handle<CfnDataProvider>`):
 /// `DataProviderArn` (`attr_data_provider_arn`), `DataProviderCreationTime` (`attr_data_provider_creation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDataProvider {
@@ -339,7 +339,7 @@ impl CfnDataProviderAttributes for Handle<CfnDataProvider> {
 ///
 /// `Ref` returns the primary identifier (`EndpointArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointAttributes`\] on `Handle<CfnEndpoint>`): `EndpointArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointAttributes` on `Handle<CfnEndpoint>`): `EndpointArn`
 /// (`attr_endpoint_arn`), `ExternalId` (`attr_external_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpoint {
@@ -736,7 +736,7 @@ impl rcdk::core::element::CfnResource for CfnEventSubscription {
 ///
 /// `Ref` returns the primary identifier (`InstanceProfileArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceProfileAttributes`\] on `Handle<CfnInstanceProfile>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceProfileAttributes` on `Handle<CfnInstanceProfile>`):
 /// `InstanceProfileArn` (`attr_instance_profile_arn`), `InstanceProfileCreationTime`
 /// (`attr_instance_profile_creation_time`).
 #[derive(Debug, Clone, Default)]
@@ -862,7 +862,7 @@ impl CfnInstanceProfileAttributes for Handle<CfnInstanceProfile> {
 ///
 /// `Ref` returns the primary identifier (`MigrationProjectArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMigrationProjectAttributes`\] on `Handle<CfnMigrationProject>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMigrationProjectAttributes` on `Handle<CfnMigrationProject>`):
 /// `MigrationProjectArn` (`attr_migration_project_arn`), `MigrationProjectCreationTime`
 /// (`attr_migration_project_creation_time`), `InstanceProfileArn` (`attr_instance_profile_arn`), `InstanceProfileName`
 /// (`attr_instance_profile_name`).
@@ -998,7 +998,7 @@ impl CfnMigrationProjectAttributes for Handle<CfnMigrationProject> {
 ///
 /// `Ref` returns the primary identifier (`ReplicationConfigArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicationConfigAttributes`\] on `Handle<CfnReplicationConfig>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicationConfigAttributes` on `Handle<CfnReplicationConfig>`):
 /// `ReplicationConfigArn` (`attr_replication_config_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnReplicationConfig {
@@ -1119,9 +1119,10 @@ impl CfnReplicationConfigAttributes for Handle<CfnReplicationConfig> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicationInstanceAttributes`\] on `Handle<CfnReplicationInstance>`):
-/// `ReplicationInstancePublicIpAddresses` (`attr_replication_instance_public_ip_addresses`), `Id` (`attr_id`),
-/// `ReplicationInstancePrivateIpAddresses` (`attr_replication_instance_private_ip_addresses`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicationInstanceAttributes` on
+/// `Handle<CfnReplicationInstance>`): `ReplicationInstancePublicIpAddresses`
+/// (`attr_replication_instance_public_ip_addresses`), `Id` (`attr_id`), `ReplicationInstancePrivateIpAddresses`
+/// (`attr_replication_instance_private_ip_addresses`).
 #[derive(Debug, Clone)]
 pub struct CfnReplicationInstance {
     /// CloudFormation: `AllocatedStorage`.
@@ -1339,7 +1340,7 @@ impl rcdk::core::element::CfnResource for CfnReplicationSubnetGroup {
 ///
 /// `Ref` returns the primary identifier (`ReplicationTaskArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicationTaskAttributes`\] on `Handle<CfnReplicationTask>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicationTaskAttributes` on `Handle<CfnReplicationTask>`):
 /// `ReplicationTaskArn` (`attr_replication_task_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnReplicationTask {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBClusterAttributes`\] on `Handle<CfnDBCluster>`): `ReadEndpoint`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBClusterAttributes` on `Handle<CfnDBCluster>`): `ReadEndpoint`
 /// (`attr_read_endpoint`), `Id` (`attr_id`), `Endpoint` (`attr_endpoint`), `ClusterResourceId`
 /// (`attr_cluster_resource_id`).
 #[derive(Debug, Clone, Default)]
@@ -313,7 +313,7 @@ impl rcdk::core::element::CfnResource for CfnDBClusterParameterGroup {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBInstanceAttributes`\] on `Handle<CfnDBInstance>`): `Port`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBInstanceAttributes` on `Handle<CfnDBInstance>`): `Port`
 /// (`attr_port`), `Id` (`attr_id`), `Endpoint` (`attr_endpoint`).
 #[derive(Debug, Clone)]
 pub struct CfnDBInstance {
@@ -562,7 +562,7 @@ impl rcdk::core::element::CfnResource for CfnEventSubscription {
 ///
 /// `Ref` returns the primary identifier (`GlobalClusterIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGlobalClusterAttributes`\] on `Handle<CfnGlobalCluster>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGlobalClusterAttributes` on `Handle<CfnGlobalCluster>`):
 /// `GlobalClusterArn` (`attr_global_cluster_arn`), `GlobalClusterResourceId` (`attr_global_cluster_resource_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGlobalCluster {

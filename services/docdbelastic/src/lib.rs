@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ClusterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `ClusterArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `ClusterArn`
 /// (`attr_cluster_arn`), `ClusterEndpoint` (`attr_cluster_endpoint`).
 #[derive(Debug, Clone)]
 pub struct CfnCluster {
@@ -170,7 +170,7 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`SnapshotArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterSnapshotAttributes`\] on `Handle<CfnClusterSnapshot>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterSnapshotAttributes` on `Handle<CfnClusterSnapshot>`):
 /// `SnapshotArn` (`attr_snapshot_arn`), `Status` (`attr_status`), `SnapshotType` (`attr_snapshot_type`),
 /// `SnapshotCreationTime` (`attr_snapshot_creation_time`), `ClusterCreationTime` (`attr_cluster_creation_time`),
 /// `SubnetIds` (`attr_subnet_ids`), `VpcSecurityGroupIds` (`attr_vpc_security_group_ids`), `AdminUserName`

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLaunchConfigurationTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLaunchConfigurationTemplateAttributes` on
 /// `Handle<CfnLaunchConfigurationTemplate>`): `Arn` (`attr_arn`), `LaunchConfigurationTemplateID`
 /// (`attr_launch_configuration_template_id`).
 #[derive(Debug, Clone, Default)]
@@ -150,7 +150,7 @@ impl CfnLaunchConfigurationTemplateAttributes for Handle<CfnLaunchConfigurationT
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRecoveryPlanAttributes`\] on `Handle<CfnRecoveryPlan>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRecoveryPlanAttributes` on `Handle<CfnRecoveryPlan>`): `Arn`
 /// (`attr_arn`), `RecoveryPlanID` (`attr_recovery_plan_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`),
 /// `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -249,7 +249,7 @@ impl CfnRecoveryPlanAttributes for Handle<CfnRecoveryPlan> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicationConfigurationTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicationConfigurationTemplateAttributes` on
 /// `Handle<CfnReplicationConfigurationTemplate>`): `Arn` (`attr_arn`), `ReplicationConfigurationTemplateID`
 /// (`attr_replication_configuration_template_id`).
 #[derive(Debug, Clone)]
@@ -439,7 +439,7 @@ impl CfnReplicationConfigurationTemplateAttributes for Handle<CfnReplicationConf
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSourceNetworkAttributes`\] on `Handle<CfnSourceNetwork>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSourceNetworkAttributes` on `Handle<CfnSourceNetwork>`): `Arn`
 /// (`attr_arn`), `SourceNetworkID` (`attr_source_network_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSourceNetwork {

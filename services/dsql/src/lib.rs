@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Identifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `ResourceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `ResourceArn`
 /// (`attr_resource_arn`), `Identifier` (`attr_identifier`), `CreationTime` (`attr_creation_time`), `Status`
 /// (`attr_status`), `VpcEndpointServiceName` (`attr_vpc_endpoint_service_name`), `EncryptionDetails`
 /// (`attr_encryption_details`), `PolicyVersion` (`attr_policy_version`), `Endpoint` (`attr_endpoint`), `VpcEndpoint`

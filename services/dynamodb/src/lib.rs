@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`TableName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGlobalTableAttributes`\] on `Handle<CfnGlobalTable>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGlobalTableAttributes` on `Handle<CfnGlobalTable>`): `Arn`
 /// (`attr_arn`), `StreamArn` (`attr_stream_arn`), `TableId` (`attr_table_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGlobalTable {
@@ -222,7 +222,7 @@ impl CfnGlobalTableAttributes for Handle<CfnGlobalTable> {
 ///
 /// `Ref` returns the primary identifier (`TableName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTableAttributes`\] on `Handle<CfnTable>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTableAttributes` on `Handle<CfnTable>`): `Arn` (`attr_arn`),
 /// `StreamArn` (`attr_stream_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTable {

@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationStatusCheckAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationStatusCheckAttributes` on
 /// `Handle<CfnApplicationStatusCheck>`): `Arn` (`attr_arn`), `ApplicationStatusCheckId`
 /// (`attr_application_status_check_id`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
@@ -215,7 +215,7 @@ impl CfnApplicationStatusCheckAttributes for Handle<CfnApplicationStatusCheck> {
 ///
 /// `Ref` returns the primary identifier (`CapacityManagerDataExportId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCapacityManagerDataExportAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCapacityManagerDataExportAttributes` on
 /// `Handle<CfnCapacityManagerDataExport>`): `CapacityManagerDataExportId` (`attr_capacity_manager_data_export_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCapacityManagerDataExport {
@@ -306,9 +306,9 @@ impl CfnCapacityManagerDataExportAttributes for Handle<CfnCapacityManagerDataExp
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCapacityReservationAttributes`\] on `Handle<CfnCapacityReservation>`):
-/// `Id` (`attr_id`), `AvailableInstanceCount` (`attr_available_instance_count`), `TotalInstanceCount`
-/// (`attr_total_instance_count`), `StartDate` (`attr_start_date`), `CapacityReservationArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCapacityReservationAttributes` on
+/// `Handle<CfnCapacityReservation>`): `Id` (`attr_id`), `AvailableInstanceCount` (`attr_available_instance_count`),
+/// `TotalInstanceCount` (`attr_total_instance_count`), `StartDate` (`attr_start_date`), `CapacityReservationArn`
 /// (`attr_capacity_reservation_arn`), `CreateDate` (`attr_create_date`), `State` (`attr_state`), `OwnerId`
 /// (`attr_owner_id`), `ReservationType` (`attr_reservation_type`), `CapacityAllocationSet`
 /// (`attr_capacity_allocation_set`), `CommitmentInfo` (`attr_commitment_info`), `DeliveryPreference`
@@ -519,7 +519,7 @@ impl CfnCapacityReservationAttributes for Handle<CfnCapacityReservation> {
 ///
 /// `Ref` returns the primary identifier (`CapacityReservationFleetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCapacityReservationFleetAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCapacityReservationFleetAttributes` on
 /// `Handle<CfnCapacityReservationFleet>`): `CapacityReservationFleetId` (`attr_capacity_reservation_fleet_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnCapacityReservationFleet {
@@ -608,7 +608,7 @@ impl CfnCapacityReservationFleetAttributes for Handle<CfnCapacityReservationFlee
 ///
 /// `Ref` returns the primary identifier (`CarrierGatewayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCarrierGatewayAttributes`\] on `Handle<CfnCarrierGateway>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCarrierGatewayAttributes` on `Handle<CfnCarrierGateway>`):
 /// `CarrierGatewayId` (`attr_carrier_gateway_id`), `OwnerId` (`attr_owner_id`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnCarrierGateway {
@@ -682,7 +682,7 @@ impl CfnCarrierGatewayAttributes for Handle<CfnCarrierGateway> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClientVpnAuthorizationRuleAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClientVpnAuthorizationRuleAttributes` on
 /// `Handle<CfnClientVpnAuthorizationRule>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnClientVpnAuthorizationRule {
@@ -768,8 +768,8 @@ impl CfnClientVpnAuthorizationRuleAttributes for Handle<CfnClientVpnAuthorizatio
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClientVpnEndpointAttributes`\] on `Handle<CfnClientVpnEndpoint>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClientVpnEndpointAttributes` on `Handle<CfnClientVpnEndpoint>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnClientVpnEndpoint {
     /// CloudFormation: `AuthenticationOptions` (required).
@@ -954,7 +954,7 @@ impl CfnClientVpnEndpointAttributes for Handle<CfnClientVpnEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClientVpnRouteAttributes`\] on `Handle<CfnClientVpnRoute>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClientVpnRouteAttributes` on `Handle<CfnClientVpnRoute>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnClientVpnRoute {
@@ -1036,7 +1036,7 @@ impl CfnClientVpnRouteAttributes for Handle<CfnClientVpnRoute> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClientVpnTargetNetworkAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClientVpnTargetNetworkAssociationAttributes` on
 /// `Handle<CfnClientVpnTargetNetworkAssociation>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnClientVpnTargetNetworkAssociation {
@@ -1103,7 +1103,7 @@ impl CfnClientVpnTargetNetworkAssociationAttributes for Handle<CfnClientVpnTarge
 ///
 /// `Ref` returns the primary identifier (`CustomerGatewayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomerGatewayAttributes`\] on `Handle<CfnCustomerGateway>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomerGatewayAttributes` on `Handle<CfnCustomerGateway>`):
 /// `CustomerGatewayId` (`attr_customer_gateway_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomerGateway {
@@ -1213,8 +1213,8 @@ impl CfnCustomerGatewayAttributes for Handle<CfnCustomerGateway> {
 ///
 /// `Ref` returns the primary identifier (`DhcpOptionsId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDHCPOptionsAttributes`\] on `Handle<CfnDHCPOptions>`): `DhcpOptionsId`
-/// (`attr_dhcp_options_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDHCPOptionsAttributes` on `Handle<CfnDHCPOptions>`):
+/// `DhcpOptionsId` (`attr_dhcp_options_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDHCPOptions {
     /// This value is used to complete unqualified DNS hostnames.
@@ -1306,7 +1306,7 @@ impl CfnDHCPOptionsAttributes for Handle<CfnDHCPOptions> {
 ///
 /// `Ref` returns the primary identifier (`FleetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEC2FleetAttributes`\] on `Handle<CfnEC2Fleet>`): `FleetId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEC2FleetAttributes` on `Handle<CfnEC2Fleet>`): `FleetId`
 /// (`attr_fleet_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEC2Fleet {
@@ -1438,8 +1438,8 @@ impl CfnEC2FleetAttributes for Handle<CfnEC2Fleet> {
 ///
 /// `Ref` returns the primary identifier (`PublicIp`, `AllocationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEIPAttributes`\] on `Handle<CfnEIP>`): `PublicIp` (`attr_public_ip`),
-/// `AllocationId` (`attr_allocation_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEIPAttributes` on `Handle<CfnEIP>`): `PublicIp`
+/// (`attr_public_ip`), `AllocationId` (`attr_allocation_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnEIP {
     /// An Elastic IP address or a carrier IP address in a Wavelength Zone.
@@ -1573,7 +1573,7 @@ impl CfnEIPAttributes for Handle<CfnEIP> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEIPAssociationAttributes`\] on `Handle<CfnEIPAssociation>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEIPAssociationAttributes` on `Handle<CfnEIPAssociation>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnEIPAssociation {
@@ -1655,7 +1655,7 @@ impl CfnEIPAssociationAttributes for Handle<CfnEIPAssociation> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEgressOnlyInternetGatewayAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEgressOnlyInternetGatewayAttributes` on
 /// `Handle<CfnEgressOnlyInternetGateway>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEgressOnlyInternetGateway {
@@ -1715,7 +1715,7 @@ impl CfnEgressOnlyInternetGatewayAttributes for Handle<CfnEgressOnlyInternetGate
 ///
 /// `Ref` returns the primary identifier (`CertificateArn`, `RoleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnclaveCertificateIamRoleAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnclaveCertificateIamRoleAssociationAttributes` on
 /// `Handle<CfnEnclaveCertificateIamRoleAssociation>`): `CertificateS3BucketName` (`attr_certificate_s3_bucket_name`),
 /// `CertificateS3ObjectKey` (`attr_certificate_s3_object_key`), `EncryptionKmsKeyId` (`attr_encryption_kms_key_id`).
 #[derive(Debug, Clone)]
@@ -1787,7 +1787,7 @@ impl CfnEnclaveCertificateIamRoleAssociationAttributes for Handle<CfnEnclaveCert
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowLogAttributes`\] on `Handle<CfnFlowLog>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowLogAttributes` on `Handle<CfnFlowLog>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowLog {
     /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
@@ -1942,9 +1942,9 @@ impl CfnFlowLogAttributes for Handle<CfnFlowLog> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFpgaImageAttributes`\] on `Handle<CfnFpgaImage>`): `Arn` (`attr_arn`),
-/// `FpgaImageId` (`attr_fpga_image_id`), `FpgaImageGlobalId` (`attr_fpga_image_global_id`), `State` (`attr_state`),
-/// `OwnerId` (`attr_owner_id`), `CreateTime` (`attr_create_time`), `UpdateTime` (`attr_update_time`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFpgaImageAttributes` on `Handle<CfnFpgaImage>`): `Arn`
+/// (`attr_arn`), `FpgaImageId` (`attr_fpga_image_id`), `FpgaImageGlobalId` (`attr_fpga_image_global_id`), `State`
+/// (`attr_state`), `OwnerId` (`attr_owner_id`), `CreateTime` (`attr_create_time`), `UpdateTime` (`attr_update_time`),
 /// `DataRetentionSupport` (`attr_data_retention_support`), `Public` (`attr_public`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnFpgaImage {
@@ -2090,7 +2090,7 @@ impl CfnFpgaImageAttributes for Handle<CfnFpgaImage> {
 ///
 /// `Ref` returns the primary identifier (`GatewayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayRouteTableAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayRouteTableAssociationAttributes` on
 /// `Handle<CfnGatewayRouteTableAssociation>`): `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGatewayRouteTableAssociation {
@@ -2144,7 +2144,7 @@ impl CfnGatewayRouteTableAssociationAttributes for Handle<CfnGatewayRouteTableAs
 ///
 /// `Ref` returns the primary identifier (`HostId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHostAttributes`\] on `Handle<CfnHost>`): `HostId` (`attr_host_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHostAttributes` on `Handle<CfnHost>`): `HostId` (`attr_host_id`).
 #[derive(Debug, Clone)]
 pub struct CfnHost {
     /// The ID of the Outpost hardware asset.
@@ -2265,8 +2265,8 @@ impl CfnHostAttributes for Handle<CfnHost> {
 ///
 /// `Ref` returns the primary identifier (`IpamId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMAttributes`\] on `Handle<CfnIPAM>`): `IpamId` (`attr_ipam_id`), `Arn`
-/// (`attr_arn`), `PublicDefaultScopeId` (`attr_public_default_scope_id`), `PrivateDefaultScopeId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMAttributes` on `Handle<CfnIPAM>`): `IpamId` (`attr_ipam_id`),
+/// `Arn` (`attr_arn`), `PublicDefaultScopeId` (`attr_public_default_scope_id`), `PrivateDefaultScopeId`
 /// (`attr_private_default_scope_id`), `ScopeCount` (`attr_scope_count`), `ResourceDiscoveryAssociationCount`
 /// (`attr_resource_discovery_association_count`), `DefaultResourceDiscoveryId` (`attr_default_resource_discovery_id`),
 /// `DefaultResourceDiscoveryAssociationId` (`attr_default_resource_discovery_association_id`).
@@ -2422,7 +2422,7 @@ impl CfnIPAMAttributes for Handle<CfnIPAM> {
 ///
 /// `Ref` returns the primary identifier (`IpamPoolId`, `IpamPoolAllocationId`, `Cidr`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMAllocationAttributes`\] on `Handle<CfnIPAMAllocation>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMAllocationAttributes` on `Handle<CfnIPAMAllocation>`):
 /// `IpamPoolAllocationId` (`attr_ipam_pool_allocation_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIPAMAllocation {
@@ -2491,7 +2491,7 @@ impl CfnIPAMAllocationAttributes for Handle<CfnIPAMAllocation> {
 ///
 /// `Ref` returns the primary identifier (`IpamPoolId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMPoolAttributes`\] on `Handle<CfnIPAMPool>`): `IpamPoolId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMPoolAttributes` on `Handle<CfnIPAMPool>`): `IpamPoolId`
 /// (`attr_ipam_pool_id`), `Arn` (`attr_arn`), `IpamScopeArn` (`attr_ipam_scope_arn`), `IpamScopeType`
 /// (`attr_ipam_scope_type`), `IpamArn` (`attr_ipam_arn`), `PoolDepth` (`attr_pool_depth`), `State` (`attr_state`),
 /// `StateMessage` (`attr_state_message`).
@@ -2724,8 +2724,8 @@ impl CfnIPAMPoolAttributes for Handle<CfnIPAMPool> {
 ///
 /// `Ref` returns the primary identifier (`IpamPoolId`, `IpamPoolCidrId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMPoolCidrAttributes`\] on `Handle<CfnIPAMPoolCidr>`): `IpamPoolCidrId`
-/// (`attr_ipam_pool_cidr_id`), `State` (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMPoolCidrAttributes` on `Handle<CfnIPAMPoolCidr>`):
+/// `IpamPoolCidrId` (`attr_ipam_pool_cidr_id`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnIPAMPoolCidr {
     /// Represents a single IPv4 or IPv6 CIDR
@@ -2798,7 +2798,7 @@ impl CfnIPAMPoolCidrAttributes for Handle<CfnIPAMPoolCidr> {
 ///
 /// `Ref` returns the primary identifier (`IpamPrefixListResolverId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMPrefixListResolverAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMPrefixListResolverAttributes` on
 /// `Handle<CfnIPAMPrefixListResolver>`): `IpamArn` (`attr_ipam_arn`), `IpamPrefixListResolverId`
 /// (`attr_ipam_prefix_list_resolver_id`), `IpamPrefixListResolverArn` (`attr_ipam_prefix_list_resolver_arn`).
 #[derive(Debug, Clone)]
@@ -2892,7 +2892,7 @@ impl CfnIPAMPrefixListResolverAttributes for Handle<CfnIPAMPrefixListResolver> {
 ///
 /// `Ref` returns the primary identifier (`IpamPrefixListResolverTargetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMPrefixListResolverTargetAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMPrefixListResolverTargetAttributes` on
 /// `Handle<CfnIPAMPrefixListResolverTarget>`): `IpamPrefixListResolverTargetId`
 /// (`attr_ipam_prefix_list_resolver_target_id`), `IpamPrefixListResolverTargetArn`
 /// (`attr_ipam_prefix_list_resolver_target_arn`).
@@ -2998,7 +2998,7 @@ impl CfnIPAMPrefixListResolverTargetAttributes for Handle<CfnIPAMPrefixListResol
 ///
 /// `Ref` returns the primary identifier (`IpamResourceDiscoveryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMResourceDiscoveryAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMResourceDiscoveryAttributes` on
 /// `Handle<CfnIPAMResourceDiscovery>`): `IpamResourceDiscoveryId` (`attr_ipam_resource_discovery_id`),
 /// `IpamResourceDiscoveryArn` (`attr_ipam_resource_discovery_arn`), `OwnerId` (`attr_owner_id`),
 /// `IpamResourceDiscoveryRegion` (`attr_ipam_resource_discovery_region`), `IsDefault` (`attr_is_default`), `State`
@@ -3116,7 +3116,7 @@ impl CfnIPAMResourceDiscoveryAttributes for Handle<CfnIPAMResourceDiscovery> {
 ///
 /// `Ref` returns the primary identifier (`IpamResourceDiscoveryAssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMResourceDiscoveryAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMResourceDiscoveryAssociationAttributes` on
 /// `Handle<CfnIPAMResourceDiscoveryAssociation>`): `IpamArn` (`attr_ipam_arn`), `IpamRegion` (`attr_ipam_region`),
 /// `IpamResourceDiscoveryAssociationId` (`attr_ipam_resource_discovery_association_id`),
 /// `IpamResourceDiscoveryAssociationArn` (`attr_ipam_resource_discovery_association_arn`), `IsDefault`
@@ -3240,7 +3240,7 @@ impl CfnIPAMResourceDiscoveryAssociationAttributes for Handle<CfnIPAMResourceDis
 ///
 /// `Ref` returns the primary identifier (`IpamScopeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPAMScopeAttributes`\] on `Handle<CfnIPAMScope>`): `IpamScopeId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPAMScopeAttributes` on `Handle<CfnIPAMScope>`): `IpamScopeId`
 /// (`attr_ipam_scope_id`), `Arn` (`attr_arn`), `IpamArn` (`attr_ipam_arn`), `IsDefault` (`attr_is_default`),
 /// `PoolCount` (`attr_pool_count`), `IpamScopeType` (`attr_ipam_scope_type`).
 #[derive(Debug, Clone)]
@@ -3350,9 +3350,9 @@ impl CfnIPAMScopeAttributes for Handle<CfnIPAMScope> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPv4PoolAttributes`\] on `Handle<CfnIPv4Pool>`): `Arn` (`attr_arn`),
-/// `PoolId` (`attr_pool_id`), `Description` (`attr_description`), `NetworkBorderGroup` (`attr_network_border_group`),
-/// `TotalAddressCount` (`attr_total_address_count`), `TotalAvailableAddressCount`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPv4PoolAttributes` on `Handle<CfnIPv4Pool>`): `Arn`
+/// (`attr_arn`), `PoolId` (`attr_pool_id`), `Description` (`attr_description`), `NetworkBorderGroup`
+/// (`attr_network_border_group`), `TotalAddressCount` (`attr_total_address_count`), `TotalAvailableAddressCount`
 /// (`attr_total_available_address_count`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnIPv4Pool {
@@ -3445,7 +3445,7 @@ impl CfnIPv4PoolAttributes for Handle<CfnIPv4Pool> {
 ///
 /// `Ref` returns the primary identifier (`InstanceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceAttributes`\] on `Handle<CfnInstance>`): `InstanceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceAttributes` on `Handle<CfnInstance>`): `InstanceId`
 /// (`attr_instance_id`), `PrivateIp` (`attr_private_ip`), `PublicDnsName` (`attr_public_dns_name`), `PublicIp`
 /// (`attr_public_ip`), `PrivateDnsName` (`attr_private_dns_name`), `VpcId` (`attr_vpc_id`), `State` (`attr_state`).
 #[derive(Debug, Clone, Default)]
@@ -3844,7 +3844,7 @@ impl CfnInstanceAttributes for Handle<CfnInstance> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceConnectEndpointAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceConnectEndpointAttributes` on
 /// `Handle<CfnInstanceConnectEndpoint>`): `Id` (`attr_id`), `AvailabilityZone` (`attr_availability_zone`),
 /// `AvailabilityZoneId` (`attr_availability_zone_id`), `CreatedAt` (`attr_created_at`), `InstanceConnectEndpointArn`
 /// (`attr_instance_connect_endpoint_arn`), `NetworkInterfaceIds` (`attr_network_interface_ids`), `OwnerId`
@@ -4016,8 +4016,9 @@ impl CfnInstanceConnectEndpointAttributes for Handle<CfnInstanceConnectEndpoint>
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceEventWindowAttributes`\] on `Handle<CfnInstanceEventWindow>`):
-/// `Arn` (`attr_arn`), `InstanceEventWindowId` (`attr_instance_event_window_id`), `State` (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceEventWindowAttributes` on
+/// `Handle<CfnInstanceEventWindow>`): `Arn` (`attr_arn`), `InstanceEventWindowId` (`attr_instance_event_window_id`),
+/// `State` (`attr_state`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnInstanceEventWindow {
     /// The cron expression defined for the event window. Exactly one of TimeRanges or CronExpression must be specified.
@@ -4107,7 +4108,7 @@ impl CfnInstanceEventWindowAttributes for Handle<CfnInstanceEventWindow> {
 ///
 /// `Ref` returns the primary identifier (`InternetGatewayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInternetGatewayAttributes`\] on `Handle<CfnInternetGateway>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInternetGatewayAttributes` on `Handle<CfnInternetGateway>`):
 /// `InternetGatewayId` (`attr_internet_gateway_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnInternetGateway {
@@ -4158,7 +4159,7 @@ impl CfnInternetGatewayAttributes for Handle<CfnInternetGateway> {
 ///
 /// `Ref` returns the primary identifier (`AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIpPoolRouteTableAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIpPoolRouteTableAssociationAttributes` on
 /// `Handle<CfnIpPoolRouteTableAssociation>`): `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIpPoolRouteTableAssociation {
@@ -4214,7 +4215,7 @@ impl CfnIpPoolRouteTableAssociationAttributes for Handle<CfnIpPoolRouteTableAsso
 ///
 /// `Ref` returns the primary identifier (`IpamExternalResourceVerificationTokenArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIpamExternalResourceVerificationTokenAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIpamExternalResourceVerificationTokenAttributes` on
 /// `Handle<CfnIpamExternalResourceVerificationToken>`): `IpamExternalResourceVerificationTokenArn`
 /// (`attr_ipam_external_resource_verification_token_arn`), `IpamExternalResourceVerificationTokenId`
 /// (`attr_ipam_external_resource_verification_token_id`), `IpamArn` (`attr_ipam_arn`), `IpamRegion`
@@ -4342,7 +4343,7 @@ impl CfnIpamExternalResourceVerificationTokenAttributes for Handle<CfnIpamExtern
 ///
 /// `Ref` returns the primary identifier (`IpamInternetRegistryAssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIpamInternetRegistryAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIpamInternetRegistryAssociationAttributes` on
 /// `Handle<CfnIpamInternetRegistryAssociation>`): `IpamInternetRegistryAssociationArn`
 /// (`attr_ipam_internet_registry_association_arn`), `IpamInternetRegistryAssociationId`
 /// (`attr_ipam_internet_registry_association_id`), `OwnerId` (`attr_owner_id`), `IpamRegion` (`attr_ipam_region`),
@@ -4490,7 +4491,7 @@ impl CfnIpamInternetRegistryAssociationAttributes for Handle<CfnIpamInternetRegi
 ///
 /// `Ref` returns the primary identifier (`KeyName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKeyPairAttributes`\] on `Handle<CfnKeyPair>`): `KeyPairId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKeyPairAttributes` on `Handle<CfnKeyPair>`): `KeyPairId`
 /// (`attr_key_pair_id`), `KeyFingerprint` (`attr_key_fingerprint`).
 #[derive(Debug, Clone)]
 pub struct CfnKeyPair {
@@ -4599,7 +4600,7 @@ impl CfnKeyPairAttributes for Handle<CfnKeyPair> {
 ///
 /// `Ref` returns the primary identifier (`LaunchTemplateId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLaunchTemplateAttributes`\] on `Handle<CfnLaunchTemplate>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLaunchTemplateAttributes` on `Handle<CfnLaunchTemplate>`):
 /// `DefaultVersionNumber` (`attr_default_version_number`), `LaunchTemplateId` (`attr_launch_template_id`),
 /// `LatestVersionNumber` (`attr_latest_version_number`).
 #[derive(Debug, Clone)]
@@ -4691,7 +4692,7 @@ impl CfnLaunchTemplateAttributes for Handle<CfnLaunchTemplate> {
 ///
 /// `Ref` returns the primary identifier (`DestinationCidrBlock`, `LocalGatewayRouteTableId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocalGatewayRouteAttributes`\] on `Handle<CfnLocalGatewayRoute>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocalGatewayRouteAttributes` on `Handle<CfnLocalGatewayRoute>`):
 /// `State` (`attr_state`), `Type` (`attr_type`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnLocalGatewayRoute {
@@ -4773,7 +4774,7 @@ impl CfnLocalGatewayRouteAttributes for Handle<CfnLocalGatewayRoute> {
 ///
 /// `Ref` returns the primary identifier (`LocalGatewayRouteTableId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocalGatewayRouteTableAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocalGatewayRouteTableAttributes` on
 /// `Handle<CfnLocalGatewayRouteTable>`): `LocalGatewayRouteTableId` (`attr_local_gateway_route_table_id`),
 /// `LocalGatewayRouteTableArn` (`attr_local_gateway_route_table_arn`), `OutpostArn` (`attr_outpost_arn`), `OwnerId`
 /// (`attr_owner_id`), `State` (`attr_state`).
@@ -4873,7 +4874,7 @@ impl CfnLocalGatewayRouteTableAttributes for Handle<CfnLocalGatewayRouteTable> {
 ///
 /// `Ref` returns the primary identifier (`LocalGatewayRouteTableVpcAssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocalGatewayRouteTableVPCAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocalGatewayRouteTableVPCAssociationAttributes` on
 /// `Handle<CfnLocalGatewayRouteTableVPCAssociation>`): `LocalGatewayId` (`attr_local_gateway_id`),
 /// `LocalGatewayRouteTableVpcAssociationId` (`attr_local_gateway_route_table_vpc_association_id`), `State`
 /// (`attr_state`).
@@ -4957,8 +4958,8 @@ impl CfnLocalGatewayRouteTableVPCAssociationAttributes for Handle<CfnLocalGatewa
 ///
 /// `Ref` returns the primary identifier (`LocalGatewayRouteTableVirtualInterfaceGroupAssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationAttributes`\] on
-/// `Handle<CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationAttributes`
+/// on `Handle<CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation>`):
 /// `LocalGatewayRouteTableVirtualInterfaceGroupAssociationId`
 /// (`attr_local_gateway_route_table_virtual_interface_group_association_id`), `LocalGatewayId`
 /// (`attr_local_gateway_id`), `LocalGatewayRouteTableArn` (`attr_local_gateway_route_table_arn`), `OwnerId`
@@ -5071,7 +5072,7 @@ impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationAttributes
 ///
 /// `Ref` returns the primary identifier (`LocalGatewayVirtualInterfaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocalGatewayVirtualInterfaceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocalGatewayVirtualInterfaceAttributes` on
 /// `Handle<CfnLocalGatewayVirtualInterface>`): `LocalGatewayVirtualInterfaceId`
 /// (`attr_local_gateway_virtual_interface_id`), `LocalGatewayId` (`attr_local_gateway_id`), `LocalBgpAsn`
 /// (`attr_local_bgp_asn`), `OwnerId` (`attr_owner_id`), `ConfigurationState` (`attr_configuration_state`).
@@ -5221,7 +5222,7 @@ impl CfnLocalGatewayVirtualInterfaceAttributes for Handle<CfnLocalGatewayVirtual
 ///
 /// `Ref` returns the primary identifier (`LocalGatewayVirtualInterfaceGroupId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocalGatewayVirtualInterfaceGroupAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocalGatewayVirtualInterfaceGroupAttributes` on
 /// `Handle<CfnLocalGatewayVirtualInterfaceGroup>`): `LocalGatewayVirtualInterfaceGroupArn`
 /// (`attr_local_gateway_virtual_interface_group_arn`), `LocalGatewayVirtualInterfaceGroupId`
 /// (`attr_local_gateway_virtual_interface_group_id`), `LocalGatewayVirtualInterfaceIds`
@@ -5351,7 +5352,7 @@ impl CfnLocalGatewayVirtualInterfaceGroupAttributes for Handle<CfnLocalGatewayVi
 ///
 /// `Ref` returns the primary identifier (`NatGatewayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNatGatewayAttributes`\] on `Handle<CfnNatGateway>`): `NatGatewayId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNatGatewayAttributes` on `Handle<CfnNatGateway>`): `NatGatewayId`
 /// (`attr_nat_gateway_id`), `EniId` (`attr_eni_id`), `AutoProvisionZones` (`attr_auto_provision_zones`),
 /// `AutoScalingIps` (`attr_auto_scaling_ips`), `RouteTableId` (`attr_route_table_id`).
 #[derive(Debug, Clone, Default)]
@@ -5540,7 +5541,8 @@ impl CfnNatGatewayAttributes for Handle<CfnNatGateway> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkAclAttributes`\] on `Handle<CfnNetworkAcl>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkAclAttributes` on `Handle<CfnNetworkAcl>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnNetworkAcl {
     /// The tags for the network ACL.
@@ -5595,7 +5597,7 @@ impl CfnNetworkAclAttributes for Handle<CfnNetworkAcl> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkAclEntryAttributes`\] on `Handle<CfnNetworkAclEntry>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkAclEntryAttributes` on `Handle<CfnNetworkAclEntry>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnNetworkAclEntry {
@@ -5721,7 +5723,7 @@ impl CfnNetworkAclEntryAttributes for Handle<CfnNetworkAclEntry> {
 ///
 /// `Ref` returns the primary identifier (`NetworkInsightsAccessScopeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkInsightsAccessScopeAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkInsightsAccessScopeAttributes` on
 /// `Handle<CfnNetworkInsightsAccessScope>`): `NetworkInsightsAccessScopeId` (`attr_network_insights_access_scope_id`),
 /// `NetworkInsightsAccessScopeArn` (`attr_network_insights_access_scope_arn`), `CreatedDate` (`attr_created_date`),
 /// `UpdatedDate` (`attr_updated_date`).
@@ -5800,7 +5802,7 @@ impl CfnNetworkInsightsAccessScopeAttributes for Handle<CfnNetworkInsightsAccess
 ///
 /// `Ref` returns the primary identifier (`NetworkInsightsAccessScopeAnalysisId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkInsightsAccessScopeAnalysisAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkInsightsAccessScopeAnalysisAttributes` on
 /// `Handle<CfnNetworkInsightsAccessScopeAnalysis>`): `NetworkInsightsAccessScopeAnalysisId`
 /// (`attr_network_insights_access_scope_analysis_id`), `NetworkInsightsAccessScopeAnalysisArn`
 /// (`attr_network_insights_access_scope_analysis_arn`), `Status` (`attr_status`), `StatusMessage`
@@ -5898,7 +5900,7 @@ impl CfnNetworkInsightsAccessScopeAnalysisAttributes for Handle<CfnNetworkInsigh
 ///
 /// `Ref` returns the primary identifier (`NetworkInsightsAnalysisId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkInsightsAnalysisAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkInsightsAnalysisAttributes` on
 /// `Handle<CfnNetworkInsightsAnalysis>`): `NetworkInsightsAnalysisId` (`attr_network_insights_analysis_id`),
 /// `NetworkInsightsAnalysisArn` (`attr_network_insights_analysis_arn`), `StartDate` (`attr_start_date`), `Status`
 /// (`attr_status`), `StatusMessage` (`attr_status_message`), `NetworkPathFound` (`attr_network_path_found`),
@@ -6036,10 +6038,10 @@ impl CfnNetworkInsightsAnalysisAttributes for Handle<CfnNetworkInsightsAnalysis>
 ///
 /// `Ref` returns the primary identifier (`NetworkInsightsPathId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkInsightsPathAttributes`\] on `Handle<CfnNetworkInsightsPath>`):
-/// `NetworkInsightsPathId` (`attr_network_insights_path_id`), `NetworkInsightsPathArn`
-/// (`attr_network_insights_path_arn`), `CreatedDate` (`attr_created_date`), `SourceArn` (`attr_source_arn`),
-/// `DestinationArn` (`attr_destination_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkInsightsPathAttributes` on
+/// `Handle<CfnNetworkInsightsPath>`): `NetworkInsightsPathId` (`attr_network_insights_path_id`),
+/// `NetworkInsightsPathArn` (`attr_network_insights_path_arn`), `CreatedDate` (`attr_created_date`), `SourceArn`
+/// (`attr_source_arn`), `DestinationArn` (`attr_destination_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnNetworkInsightsPath {
     /// CloudFormation: `Destination`.
@@ -6158,8 +6160,8 @@ impl CfnNetworkInsightsPathAttributes for Handle<CfnNetworkInsightsPath> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkInterfaceAttributes`\] on `Handle<CfnNetworkInterface>`): `Id`
-/// (`attr_id`), `SecondaryPrivateIpAddresses` (`attr_secondary_private_ip_addresses`), `PrimaryPrivateIpAddress`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkInterfaceAttributes` on `Handle<CfnNetworkInterface>`):
+/// `Id` (`attr_id`), `SecondaryPrivateIpAddresses` (`attr_secondary_private_ip_addresses`), `PrimaryPrivateIpAddress`
 /// (`attr_primary_private_ip_address`), `PrimaryIpv6Address` (`attr_primary_ipv6_address`), `VpcId` (`attr_vpc_id`),
 /// `PublicIpDnsNameOptions` (`attr_public_ip_dns_name_options`).
 #[derive(Debug, Clone)]
@@ -6418,7 +6420,7 @@ impl CfnNetworkInterfaceAttributes for Handle<CfnNetworkInterface> {
 ///
 /// `Ref` returns the primary identifier (`AttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkInterfaceAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkInterfaceAttachmentAttributes` on
 /// `Handle<CfnNetworkInterfaceAttachment>`): `AttachmentId` (`attr_attachment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnNetworkInterfaceAttachment {
@@ -6513,7 +6515,7 @@ impl CfnNetworkInterfaceAttachmentAttributes for Handle<CfnNetworkInterfaceAttac
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkInterfacePermissionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkInterfacePermissionAttributes` on
 /// `Handle<CfnNetworkInterfacePermission>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnNetworkInterfacePermission {
@@ -6633,8 +6635,8 @@ impl rcdk::core::element::CfnResource for CfnNetworkPerformanceMetricSubscriptio
 ///
 /// `Ref` returns the primary identifier (`GroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPlacementGroupAttributes`\] on `Handle<CfnPlacementGroup>`): `GroupName`
-/// (`attr_group_name`), `GroupId` (`attr_group_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPlacementGroupAttributes` on `Handle<CfnPlacementGroup>`):
+/// `GroupName` (`attr_group_name`), `GroupId` (`attr_group_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPlacementGroup {
     /// The ID of a parent placement group. Valid for strategies that support parent group linking.
@@ -6722,7 +6724,7 @@ impl CfnPlacementGroupAttributes for Handle<CfnPlacementGroup> {
 ///
 /// `Ref` returns the primary identifier (`PrefixListId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrefixListAttributes`\] on `Handle<CfnPrefixList>`): `PrefixListId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrefixListAttributes` on `Handle<CfnPrefixList>`): `PrefixListId`
 /// (`attr_prefix_list_id`), `OwnerId` (`attr_owner_id`), `Version` (`attr_version`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPrefixList {
@@ -6845,7 +6847,7 @@ impl CfnPrefixListAttributes for Handle<CfnPrefixList> {
 ///
 /// `Ref` returns the primary identifier (`RouteTableId`, `CidrBlock`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteAttributes`\] on `Handle<CfnRoute>`): `CidrBlock`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteAttributes` on `Handle<CfnRoute>`): `CidrBlock`
 /// (`attr_cidr_block`).
 #[derive(Debug, Clone)]
 pub struct CfnRoute {
@@ -7021,7 +7023,7 @@ impl CfnRouteAttributes for Handle<CfnRoute> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteServerAttributes`\] on `Handle<CfnRouteServer>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteServerAttributes` on `Handle<CfnRouteServer>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRouteServer {
@@ -7150,9 +7152,9 @@ impl rcdk::core::element::CfnResource for CfnRouteServerAssociation {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteServerEndpointAttributes`\] on `Handle<CfnRouteServerEndpoint>`):
-/// `Arn` (`attr_arn`), `Id` (`attr_id`), `EniId` (`attr_eni_id`), `EniAddress` (`attr_eni_address`), `VpcId`
-/// (`attr_vpc_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteServerEndpointAttributes` on
+/// `Handle<CfnRouteServerEndpoint>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `EniId` (`attr_eni_id`), `EniAddress`
+/// (`attr_eni_address`), `VpcId` (`attr_vpc_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRouteServerEndpoint {
     /// Route Server ID
@@ -7247,9 +7249,10 @@ impl CfnRouteServerEndpointAttributes for Handle<CfnRouteServerEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteServerPeerAttributes`\] on `Handle<CfnRouteServerPeer>`): `Arn`
-/// (`attr_arn`), `Id` (`attr_id`), `RouteServerId` (`attr_route_server_id`), `EndpointEniId` (`attr_endpoint_eni_id`),
-/// `EndpointEniAddress` (`attr_endpoint_eni_address`), `SubnetId` (`attr_subnet_id`), `VpcId` (`attr_vpc_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteServerPeerAttributes` on `Handle<CfnRouteServerPeer>`):
+/// `Arn` (`attr_arn`), `Id` (`attr_id`), `RouteServerId` (`attr_route_server_id`), `EndpointEniId`
+/// (`attr_endpoint_eni_id`), `EndpointEniAddress` (`attr_endpoint_eni_address`), `SubnetId` (`attr_subnet_id`), `VpcId`
+/// (`attr_vpc_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRouteServerPeer {
     /// CloudFormation: `BgpOptions` (required).
@@ -7413,7 +7416,7 @@ impl rcdk::core::element::CfnResource for CfnRouteServerPropagation {
 ///
 /// `Ref` returns the primary identifier (`RouteTableId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteTableAttributes`\] on `Handle<CfnRouteTable>`): `RouteTableId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteTableAttributes` on `Handle<CfnRouteTable>`): `RouteTableId`
 /// (`attr_route_table_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRouteTable {
@@ -7470,7 +7473,7 @@ impl CfnRouteTableAttributes for Handle<CfnRouteTable> {
 ///
 /// `Ref` returns the primary identifier (`SecondaryNetworkArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecondaryNetworkAttributes`\] on `Handle<CfnSecondaryNetwork>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecondaryNetworkAttributes` on `Handle<CfnSecondaryNetwork>`):
 /// `SecondaryNetworkArn` (`attr_secondary_network_arn`), `SecondaryNetworkId` (`attr_secondary_network_id`), `OwnerId`
 /// (`attr_owner_id`), `Ipv4CidrBlockAssociations` (`attr_ipv4_cidr_block_associations`).
 #[derive(Debug, Clone)]
@@ -7562,7 +7565,7 @@ impl CfnSecondaryNetworkAttributes for Handle<CfnSecondaryNetwork> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityGroupAttributes`\] on `Handle<CfnSecurityGroup>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityGroupAttributes` on `Handle<CfnSecurityGroup>`): `Id`
 /// (`attr_id`), `GroupId` (`attr_group_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityGroup {
@@ -7680,8 +7683,8 @@ impl CfnSecurityGroupAttributes for Handle<CfnSecurityGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityGroupEgressAttributes`\] on `Handle<CfnSecurityGroupEgress>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityGroupEgressAttributes` on
+/// `Handle<CfnSecurityGroupEgress>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityGroupEgress {
     /// The IPv4 address range, in CIDR format.
@@ -7830,8 +7833,8 @@ impl CfnSecurityGroupEgressAttributes for Handle<CfnSecurityGroupEgress> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityGroupIngressAttributes`\] on `Handle<CfnSecurityGroupIngress>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityGroupIngressAttributes` on
+/// `Handle<CfnSecurityGroupIngress>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityGroupIngress {
     /// The IPv4 ranges
@@ -7996,7 +7999,7 @@ impl CfnSecurityGroupIngressAttributes for Handle<CfnSecurityGroupIngress> {
 ///
 /// `Ref` returns the primary identifier (`GroupId`, `VpcId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityGroupVpcAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityGroupVpcAssociationAttributes` on
 /// `Handle<CfnSecurityGroupVpcAssociation>`): `VpcOwnerId` (`attr_vpc_owner_id`), `State` (`attr_state`), `StateReason`
 /// (`attr_state_reason`).
 #[derive(Debug, Clone)]
@@ -8065,7 +8068,7 @@ impl CfnSecurityGroupVpcAssociationAttributes for Handle<CfnSecurityGroupVpcAsso
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotBlockPublicAccessAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotBlockPublicAccessAttributes` on
 /// `Handle<CfnSnapshotBlockPublicAccess>`): `AccountId` (`attr_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSnapshotBlockPublicAccess {
@@ -8113,7 +8116,8 @@ impl CfnSnapshotBlockPublicAccessAttributes for Handle<CfnSnapshotBlockPublicAcc
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSpotFleetAttributes`\] on `Handle<CfnSpotFleet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSpotFleetAttributes` on `Handle<CfnSpotFleet>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSpotFleet {
     /// CloudFormation: `SpotFleetRequestConfigData` (required).
@@ -8166,7 +8170,7 @@ impl CfnSpotFleetAttributes for Handle<CfnSpotFleet> {
 ///
 /// `Ref` returns the primary identifier (`InstanceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSqlHaStandbyDetectedInstanceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSqlHaStandbyDetectedInstanceAttributes` on
 /// `Handle<CfnSqlHaStandbyDetectedInstance>`): `HaStatus` (`attr_ha_status`), `SqlServerLicenseUsage`
 /// (`attr_sql_server_license_usage`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
@@ -8244,9 +8248,9 @@ impl CfnSqlHaStandbyDetectedInstanceAttributes for Handle<CfnSqlHaStandbyDetecte
 ///
 /// `Ref` returns the primary identifier (`SubnetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubnetAttributes`\] on `Handle<CfnSubnet>`): `NetworkAclAssociationId`
-/// (`attr_network_acl_association_id`), `SubnetId` (`attr_subnet_id`), `Ipv6CidrBlocks` (`attr_ipv6_cidr_blocks`),
-/// `BlockPublicAccessStates` (`attr_block_public_access_states`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubnetAttributes` on `Handle<CfnSubnet>`):
+/// `NetworkAclAssociationId` (`attr_network_acl_association_id`), `SubnetId` (`attr_subnet_id`), `Ipv6CidrBlocks`
+/// (`attr_ipv6_cidr_blocks`), `BlockPublicAccessStates` (`attr_block_public_access_states`).
 #[derive(Debug, Clone)]
 pub struct CfnSubnet {
     /// Indicates whether a network interface created in this subnet receives an IPv6 address. The default value is
@@ -8477,7 +8481,7 @@ impl CfnSubnetAttributes for Handle<CfnSubnet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubnetCidrBlockAttributes`\] on `Handle<CfnSubnetCidrBlock>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubnetCidrBlockAttributes` on `Handle<CfnSubnetCidrBlock>`): `Id`
 /// (`attr_id`), `Ipv6AddressAttribute` (`attr_ipv6_address_attribute`), `IpSource` (`attr_ip_source`).
 #[derive(Debug, Clone)]
 pub struct CfnSubnetCidrBlock {
@@ -8565,7 +8569,7 @@ impl CfnSubnetCidrBlockAttributes for Handle<CfnSubnetCidrBlock> {
 ///
 /// `Ref` returns the primary identifier (`SubnetId`, `SubnetCidrReservationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubnetCidrReservationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubnetCidrReservationAttributes` on
 /// `Handle<CfnSubnetCidrReservation>`): `Arn` (`attr_arn`), `SubnetCidrReservationId`
 /// (`attr_subnet_cidr_reservation_id`), `OwnerId` (`attr_owner_id`).
 #[derive(Debug, Clone)]
@@ -8673,7 +8677,7 @@ impl CfnSubnetCidrReservationAttributes for Handle<CfnSubnetCidrReservation> {
 ///
 /// `Ref` returns the primary identifier (`AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubnetNetworkAclAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubnetNetworkAclAssociationAttributes` on
 /// `Handle<CfnSubnetNetworkAclAssociation>`): `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSubnetNetworkAclAssociation {
@@ -8728,7 +8732,7 @@ impl CfnSubnetNetworkAclAssociationAttributes for Handle<CfnSubnetNetworkAclAsso
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubnetRouteTableAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubnetRouteTableAssociationAttributes` on
 /// `Handle<CfnSubnetRouteTableAssociation>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSubnetRouteTableAssociation {
@@ -8782,8 +8786,8 @@ impl CfnSubnetRouteTableAssociationAttributes for Handle<CfnSubnetRouteTableAsso
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrafficMirrorFilterAttributes`\] on `Handle<CfnTrafficMirrorFilter>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrafficMirrorFilterAttributes` on
+/// `Handle<CfnTrafficMirrorFilter>`): `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTrafficMirrorFilter {
     /// The description of a traffic mirror filter.
@@ -8849,7 +8853,7 @@ impl CfnTrafficMirrorFilterAttributes for Handle<CfnTrafficMirrorFilter> {
 ///
 /// `Ref` returns the primary identifier (`TrafficMirrorFilterRuleId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrafficMirrorFilterRuleAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrafficMirrorFilterRuleAttributes` on
 /// `Handle<CfnTrafficMirrorFilterRule>`): `TrafficMirrorFilterRuleId` (`attr_traffic_mirror_filter_rule_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTrafficMirrorFilterRule {
@@ -8985,8 +8989,8 @@ impl CfnTrafficMirrorFilterRuleAttributes for Handle<CfnTrafficMirrorFilterRule>
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrafficMirrorSessionAttributes`\] on `Handle<CfnTrafficMirrorSession>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrafficMirrorSessionAttributes` on
+/// `Handle<CfnTrafficMirrorSession>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTrafficMirrorSession {
     /// The description of the Traffic Mirror session.
@@ -9106,8 +9110,8 @@ impl CfnTrafficMirrorSessionAttributes for Handle<CfnTrafficMirrorSession> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrafficMirrorTargetAttributes`\] on `Handle<CfnTrafficMirrorTarget>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrafficMirrorTargetAttributes` on
+/// `Handle<CfnTrafficMirrorTarget>`): `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTrafficMirrorTarget {
     /// The description of the Traffic Mirror target.
@@ -9185,7 +9189,7 @@ impl CfnTrafficMirrorTargetAttributes for Handle<CfnTrafficMirrorTarget> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayAttributes`\] on `Handle<CfnTransitGateway>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayAttributes` on `Handle<CfnTransitGateway>`): `Id`
 /// (`attr_id`), `TransitGatewayArn` (`attr_transit_gateway_arn`), `EncryptionSupportState`
 /// (`attr_encryption_support_state`).
 #[derive(Debug, Clone, Default)]
@@ -9312,7 +9316,7 @@ impl CfnTransitGatewayAttributes for Handle<CfnTransitGateway> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayAttachmentAttributes` on
 /// `Handle<CfnTransitGatewayAttachment>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTransitGatewayAttachment {
@@ -9389,7 +9393,7 @@ impl CfnTransitGatewayAttachmentAttributes for Handle<CfnTransitGatewayAttachmen
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayAttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayConnectAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayConnectAttributes` on
 /// `Handle<CfnTransitGatewayConnect>`): `TransitGatewayAttachmentId` (`attr_transit_gateway_attachment_id`), `State`
 /// (`attr_state`), `CreationTime` (`attr_creation_time`), `TransitGatewayId` (`attr_transit_gateway_id`).
 #[derive(Debug, Clone)]
@@ -9489,7 +9493,7 @@ impl CfnTransitGatewayConnectAttributes for Handle<CfnTransitGatewayConnect> {
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayConnectPeerId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayConnectPeerAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayConnectPeerAttributes` on
 /// `Handle<CfnTransitGatewayConnectPeer>`): `TransitGatewayConnectPeerId` (`attr_transit_gateway_connect_peer_id`),
 /// `ConnectPeerConfiguration.Protocol` (`attr_connect_peer_configuration_protocol`),
 /// `ConnectPeerConfiguration.BgpConfigurations` (`attr_connect_peer_configuration_bgp_configurations`), `State`
@@ -9596,7 +9600,7 @@ impl CfnTransitGatewayConnectPeerAttributes for Handle<CfnTransitGatewayConnectP
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayMeteringPolicyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayMeteringPolicyAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayMeteringPolicyAttributes` on
 /// `Handle<CfnTransitGatewayMeteringPolicy>`): `TransitGatewayMeteringPolicyId`
 /// (`attr_transit_gateway_metering_policy_id`), `State` (`attr_state`), `UpdateEffectiveAt`
 /// (`attr_update_effective_at`).
@@ -9677,7 +9681,7 @@ impl CfnTransitGatewayMeteringPolicyAttributes for Handle<CfnTransitGatewayMeter
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayMeteringPolicyId`, `PolicyRuleNumber`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayMeteringPolicyEntryAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayMeteringPolicyEntryAttributes` on
 /// `Handle<CfnTransitGatewayMeteringPolicyEntry>`): `UpdateEffectiveAt` (`attr_update_effective_at`), `State`
 /// (`attr_state`).
 #[derive(Debug, Clone)]
@@ -9833,7 +9837,7 @@ impl CfnTransitGatewayMeteringPolicyEntryAttributes for Handle<CfnTransitGateway
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayMulticastDomainId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayMulticastDomainAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayMulticastDomainAttributes` on
 /// `Handle<CfnTransitGatewayMulticastDomain>`): `TransitGatewayMulticastDomainId`
 /// (`attr_transit_gateway_multicast_domain_id`), `State` (`attr_state`), `CreationTime` (`attr_creation_time`),
 /// `TransitGatewayMulticastDomainArn` (`attr_transit_gateway_multicast_domain_arn`).
@@ -9924,7 +9928,7 @@ impl CfnTransitGatewayMulticastDomainAttributes for Handle<CfnTransitGatewayMult
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayMulticastDomainId`, `TransitGatewayAttachmentId`, `SubnetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayMulticastDomainAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayMulticastDomainAssociationAttributes` on
 /// `Handle<CfnTransitGatewayMulticastDomainAssociation>`): `ResourceId` (`attr_resource_id`), `ResourceType`
 /// (`attr_resource_type`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
@@ -10011,7 +10015,7 @@ impl CfnTransitGatewayMulticastDomainAssociationAttributes for Handle<CfnTransit
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayMulticastDomainId`, `GroupIpAddress`, `NetworkInterfaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayMulticastGroupMemberAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayMulticastGroupMemberAttributes` on
 /// `Handle<CfnTransitGatewayMulticastGroupMember>`): `SubnetId` (`attr_subnet_id`), `ResourceId` (`attr_resource_id`),
 /// `ResourceType` (`attr_resource_type`), `GroupSource` (`attr_group_source`), `GroupMember` (`attr_group_member`),
 /// `MemberType` (`attr_member_type`), `TransitGatewayAttachmentId` (`attr_transit_gateway_attachment_id`).
@@ -10131,7 +10135,7 @@ impl CfnTransitGatewayMulticastGroupMemberAttributes for Handle<CfnTransitGatewa
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayMulticastDomainId`, `GroupIpAddress`, `NetworkInterfaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayMulticastGroupSourceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayMulticastGroupSourceAttributes` on
 /// `Handle<CfnTransitGatewayMulticastGroupSource>`): `SubnetId` (`attr_subnet_id`), `ResourceId` (`attr_resource_id`),
 /// `ResourceType` (`attr_resource_type`), `GroupSource` (`attr_group_source`), `GroupMember` (`attr_group_member`),
 /// `SourceType` (`attr_source_type`), `TransitGatewayAttachmentId` (`attr_transit_gateway_attachment_id`).
@@ -10250,7 +10254,7 @@ impl CfnTransitGatewayMulticastGroupSourceAttributes for Handle<CfnTransitGatewa
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayAttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayPeeringAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayPeeringAttachmentAttributes` on
 /// `Handle<CfnTransitGatewayPeeringAttachment>`): `TransitGatewayAttachmentId` (`attr_transit_gateway_attachment_id`),
 /// `Status` (`attr_status`), `State` (`attr_state`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
@@ -10361,7 +10365,7 @@ impl CfnTransitGatewayPeeringAttachmentAttributes for Handle<CfnTransitGatewayPe
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayPolicyTableId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayPolicyTableAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayPolicyTableAttributes` on
 /// `Handle<CfnTransitGatewayPolicyTable>`): `TransitGatewayPolicyTableId` (`attr_transit_gateway_policy_table_id`),
 /// `State` (`attr_state`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
@@ -10434,7 +10438,7 @@ impl CfnTransitGatewayPolicyTableAttributes for Handle<CfnTransitGatewayPolicyTa
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayPolicyTableId`, `TransitGatewayAttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayPolicyTableAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayPolicyTableAssociationAttributes` on
 /// `Handle<CfnTransitGatewayPolicyTableAssociation>`): `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnTransitGatewayPolicyTableAssociation {
@@ -10495,7 +10499,7 @@ impl CfnTransitGatewayPolicyTableAssociationAttributes for Handle<CfnTransitGate
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayPolicyTableId`, `PolicyRuleNumber`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayPolicyTableEntryAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayPolicyTableEntryAttributes` on
 /// `Handle<CfnTransitGatewayPolicyTableEntry>`): `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnTransitGatewayPolicyTableEntry {
@@ -10634,7 +10638,7 @@ impl rcdk::core::element::CfnResource for CfnTransitGatewayRoute {
 ///
 /// `Ref` returns the primary identifier (`TransitGatewayRouteTableId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayRouteTableAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayRouteTableAttributes` on
 /// `Handle<CfnTransitGatewayRouteTable>`): `TransitGatewayRouteTableId` (`attr_transit_gateway_route_table_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTransitGatewayRouteTable {
@@ -10779,7 +10783,7 @@ impl rcdk::core::element::CfnResource for CfnTransitGatewayRouteTablePropagation
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayVpcAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayVpcAttachmentAttributes` on
 /// `Handle<CfnTransitGatewayVpcAttachment>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTransitGatewayVpcAttachment {
@@ -10875,7 +10879,7 @@ impl CfnTransitGatewayVpcAttachmentAttributes for Handle<CfnTransitGatewayVpcAtt
 ///
 /// `Ref` returns the primary identifier (`VpcId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCAttributes`\] on `Handle<CfnVPC>`): `CidrBlockAssociations`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCAttributes` on `Handle<CfnVPC>`): `CidrBlockAssociations`
 /// (`attr_cidr_block_associations`), `DefaultNetworkAcl` (`attr_default_network_acl`), `DefaultSecurityGroup`
 /// (`attr_default_security_group`), `Ipv6CidrBlocks` (`attr_ipv6_cidr_blocks`), `VpcId` (`attr_vpc_id`),
 /// `VpcEncryptionControl.VpcId` (`attr_vpc_encryption_control_vpc_id`), `VpcEncryptionControl.VpcEncryptionControlId`
@@ -11352,7 +11356,7 @@ impl CfnVPCAttributes for Handle<CfnVPC> {
 ///
 /// `Ref` returns the primary identifier (`ExclusionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCBlockPublicAccessExclusionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCBlockPublicAccessExclusionAttributes` on
 /// `Handle<CfnVPCBlockPublicAccessExclusion>`): `ExclusionId` (`attr_exclusion_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVPCBlockPublicAccessExclusion {
@@ -11431,7 +11435,7 @@ impl CfnVPCBlockPublicAccessExclusionAttributes for Handle<CfnVPCBlockPublicAcce
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCBlockPublicAccessOptionsAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCBlockPublicAccessOptionsAttributes` on
 /// `Handle<CfnVPCBlockPublicAccessOptions>`): `AccountId` (`attr_account_id`), `ExclusionsAllowed`
 /// (`attr_exclusions_allowed`).
 #[derive(Debug, Clone)]
@@ -11492,7 +11496,7 @@ impl CfnVPCBlockPublicAccessOptionsAttributes for Handle<CfnVPCBlockPublicAccess
 ///
 /// `Ref` returns the primary identifier (`Id`, `VpcId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCCidrBlockAttributes`\] on `Handle<CfnVPCCidrBlock>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCCidrBlockAttributes` on `Handle<CfnVPCCidrBlock>`): `Id`
 /// (`attr_id`), `Ipv6AddressAttribute` (`attr_ipv6_address_attribute`), `IpSource` (`attr_ip_source`).
 #[derive(Debug, Clone)]
 pub struct CfnVPCCidrBlock {
@@ -11672,13 +11676,14 @@ impl rcdk::core::element::CfnResource for CfnVPCDHCPOptionsAssociation {
 ///
 /// `Ref` returns the primary identifier (`VpcEncryptionControlId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCEncryptionControlAttributes`\] on `Handle<CfnVPCEncryptionControl>`):
-/// `VpcEncryptionControlId` (`attr_vpc_encryption_control_id`), `State` (`attr_state`), `StateMessage`
-/// (`attr_state_message`), `ResourceExclusions` (`attr_resource_exclusions`), `ResourceExclusions.InternetGateway`
-/// (`attr_resource_exclusions_internet_gateway`), `ResourceExclusions.InternetGateway.State`
-/// (`attr_resource_exclusions_internet_gateway_state`), `ResourceExclusions.InternetGateway.StateMessage`
-/// (`attr_resource_exclusions_internet_gateway_state_message`), `ResourceExclusions.EgressOnlyInternetGateway`
-/// (`attr_resource_exclusions_egress_only_internet_gateway`), `ResourceExclusions.EgressOnlyInternetGateway.State`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCEncryptionControlAttributes` on
+/// `Handle<CfnVPCEncryptionControl>`): `VpcEncryptionControlId` (`attr_vpc_encryption_control_id`), `State`
+/// (`attr_state`), `StateMessage` (`attr_state_message`), `ResourceExclusions` (`attr_resource_exclusions`),
+/// `ResourceExclusions.InternetGateway` (`attr_resource_exclusions_internet_gateway`),
+/// `ResourceExclusions.InternetGateway.State` (`attr_resource_exclusions_internet_gateway_state`),
+/// `ResourceExclusions.InternetGateway.StateMessage` (`attr_resource_exclusions_internet_gateway_state_message`),
+/// `ResourceExclusions.EgressOnlyInternetGateway` (`attr_resource_exclusions_egress_only_internet_gateway`),
+/// `ResourceExclusions.EgressOnlyInternetGateway.State`
 /// (`attr_resource_exclusions_egress_only_internet_gateway_state`),
 /// `ResourceExclusions.EgressOnlyInternetGateway.StateMessage`
 /// (`attr_resource_exclusions_egress_only_internet_gateway_state_message`), `ResourceExclusions.NatGateway`
@@ -12003,7 +12008,7 @@ impl CfnVPCEncryptionControlAttributes for Handle<CfnVPCEncryptionControl> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCEndpointAttributes`\] on `Handle<CfnVPCEndpoint>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCEndpointAttributes` on `Handle<CfnVPCEndpoint>`):
 /// `NetworkInterfaceIds` (`attr_network_interface_ids`), `CreationTimestamp` (`attr_creation_timestamp`), `DnsEntries`
 /// (`attr_dns_entries`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
@@ -12204,7 +12209,7 @@ impl CfnVPCEndpointAttributes for Handle<CfnVPCEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`VPCEndpointConnectionNotificationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCEndpointConnectionNotificationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCEndpointConnectionNotificationAttributes` on
 /// `Handle<CfnVPCEndpointConnectionNotification>`): `VPCEndpointConnectionNotificationId`
 /// (`attr_vpc_endpoint_connection_notification_id`).
 #[derive(Debug, Clone)]
@@ -12285,10 +12290,11 @@ impl CfnVPCEndpointConnectionNotificationAttributes for Handle<CfnVPCEndpointCon
 ///
 /// `Ref` returns the primary identifier (`ServiceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCEndpointServiceAttributes`\] on `Handle<CfnVPCEndpointService>`):
-/// `ServiceId` (`attr_service_id`), `PrivateDnsNameConfiguration.Name` (`attr_private_dns_name_configuration_name`),
-/// `PrivateDnsNameConfiguration.State` (`attr_private_dns_name_configuration_state`),
-/// `PrivateDnsNameConfiguration.Type` (`attr_private_dns_name_configuration_type`), `PrivateDnsNameConfiguration.Value`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCEndpointServiceAttributes` on
+/// `Handle<CfnVPCEndpointService>`): `ServiceId` (`attr_service_id`), `PrivateDnsNameConfiguration.Name`
+/// (`attr_private_dns_name_configuration_name`), `PrivateDnsNameConfiguration.State`
+/// (`attr_private_dns_name_configuration_state`), `PrivateDnsNameConfiguration.Type`
+/// (`attr_private_dns_name_configuration_type`), `PrivateDnsNameConfiguration.Value`
 /// (`attr_private_dns_name_configuration_value`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnVPCEndpointService {
@@ -12448,8 +12454,8 @@ impl rcdk::core::element::CfnResource for CfnVPCEndpointServicePermissions {
 ///
 /// `Ref` returns the primary identifier (`AttachmentType`, `VpcId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCGatewayAttachmentAttributes`\] on `Handle<CfnVPCGatewayAttachment>`):
-/// `AttachmentType` (`attr_attachment_type`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCGatewayAttachmentAttributes` on
+/// `Handle<CfnVPCGatewayAttachment>`): `AttachmentType` (`attr_attachment_type`).
 #[derive(Debug, Clone)]
 pub struct CfnVPCGatewayAttachment {
     /// The ID of the internet gateway. You must specify either InternetGatewayId or VpnGatewayId, but not both.
@@ -12513,8 +12519,8 @@ impl CfnVPCGatewayAttachmentAttributes for Handle<CfnVPCGatewayAttachment> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCPeeringConnectionAttributes`\] on `Handle<CfnVPCPeeringConnection>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCPeeringConnectionAttributes` on
+/// `Handle<CfnVPCPeeringConnection>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVPCPeeringConnection {
     /// The Region code to use when calling Security Token Service (STS) to assume the PeerRoleArn, if provided. You can
@@ -12614,7 +12620,7 @@ impl CfnVPCPeeringConnectionAttributes for Handle<CfnVPCPeeringConnection> {
 ///
 /// `Ref` returns the primary identifier (`VpnConcentratorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPNConcentratorAttributes`\] on `Handle<CfnVPNConcentrator>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPNConcentratorAttributes` on `Handle<CfnVPNConcentrator>`):
 /// `VpnConcentratorId` (`attr_vpn_concentrator_id`), `TransitGatewayAttachmentId`
 /// (`attr_transit_gateway_attachment_id`).
 #[derive(Debug, Clone)]
@@ -12693,7 +12699,7 @@ impl CfnVPNConcentratorAttributes for Handle<CfnVPNConcentrator> {
 ///
 /// `Ref` returns the primary identifier (`VpnConnectionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPNConnectionAttributes`\] on `Handle<CfnVPNConnection>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPNConnectionAttributes` on `Handle<CfnVPNConnection>`):
 /// `VpnConnectionId` (`attr_vpn_connection_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVPNConnection {
@@ -12951,7 +12957,7 @@ impl rcdk::core::element::CfnResource for CfnVPNConnectionRoute {
 ///
 /// `Ref` returns the primary identifier (`VPNGatewayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPNGatewayAttributes`\] on `Handle<CfnVPNGateway>`): `VPNGatewayId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPNGatewayAttributes` on `Handle<CfnVPNGateway>`): `VPNGatewayId`
 /// (`attr_vpn_gateway_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVPNGateway {
@@ -13014,7 +13020,7 @@ impl CfnVPNGatewayAttributes for Handle<CfnVPNGateway> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPNGatewayRoutePropagationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPNGatewayRoutePropagationAttributes` on
 /// `Handle<CfnVPNGatewayRoutePropagation>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVPNGatewayRoutePropagation {
@@ -13068,7 +13074,7 @@ impl CfnVPNGatewayRoutePropagationAttributes for Handle<CfnVPNGatewayRoutePropag
 ///
 /// `Ref` returns the primary identifier (`VerifiedAccessEndpointId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVerifiedAccessEndpointAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVerifiedAccessEndpointAttributes` on
 /// `Handle<CfnVerifiedAccessEndpoint>`): `VerifiedAccessEndpointId` (`attr_verified_access_endpoint_id`),
 /// `EndpointDomain` (`attr_endpoint_domain`), `CreationTime` (`attr_creation_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`), `Status` (`attr_status`), `DeviceValidationDomain` (`attr_device_validation_domain`),
@@ -13299,9 +13305,10 @@ impl CfnVerifiedAccessEndpointAttributes for Handle<CfnVerifiedAccessEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`VerifiedAccessGroupId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVerifiedAccessGroupAttributes`\] on `Handle<CfnVerifiedAccessGroup>`):
-/// `VerifiedAccessGroupId` (`attr_verified_access_group_id`), `CreationTime` (`attr_creation_time`), `LastUpdatedTime`
-/// (`attr_last_updated_time`), `Owner` (`attr_owner`), `VerifiedAccessGroupArn` (`attr_verified_access_group_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVerifiedAccessGroupAttributes` on
+/// `Handle<CfnVerifiedAccessGroup>`): `VerifiedAccessGroupId` (`attr_verified_access_group_id`), `CreationTime`
+/// (`attr_creation_time`), `LastUpdatedTime` (`attr_last_updated_time`), `Owner` (`attr_owner`),
+/// `VerifiedAccessGroupArn` (`attr_verified_access_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnVerifiedAccessGroup {
     /// A description for the AWS Verified Access group.
@@ -13425,7 +13432,7 @@ impl CfnVerifiedAccessGroupAttributes for Handle<CfnVerifiedAccessGroup> {
 ///
 /// `Ref` returns the primary identifier (`VerifiedAccessInstanceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVerifiedAccessInstanceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVerifiedAccessInstanceAttributes` on
 /// `Handle<CfnVerifiedAccessInstance>`): `VerifiedAccessInstanceId` (`attr_verified_access_instance_id`),
 /// `CreationTime` (`attr_creation_time`), `LastUpdatedTime` (`attr_last_updated_time`),
 /// `CidrEndpointsCustomSubDomainNameServers` (`attr_cidr_endpoints_custom_sub_domain_name_servers`).
@@ -13547,7 +13554,7 @@ impl CfnVerifiedAccessInstanceAttributes for Handle<CfnVerifiedAccessInstance> {
 ///
 /// `Ref` returns the primary identifier (`VerifiedAccessTrustProviderId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVerifiedAccessTrustProviderAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVerifiedAccessTrustProviderAttributes` on
 /// `Handle<CfnVerifiedAccessTrustProvider>`): `VerifiedAccessTrustProviderId`
 /// (`attr_verified_access_trust_provider_id`), `CreationTime` (`attr_creation_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`).
@@ -13714,7 +13721,7 @@ impl CfnVerifiedAccessTrustProviderAttributes for Handle<CfnVerifiedAccessTrustP
 ///
 /// `Ref` returns the primary identifier (`VolumeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVolumeAttributes`\] on `Handle<CfnVolume>`): `VolumeId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVolumeAttributes` on `Handle<CfnVolume>`): `VolumeId`
 /// (`attr_volume_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnVolume {

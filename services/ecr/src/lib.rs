@@ -36,8 +36,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`RepositoryName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPublicRepositoryAttributes`\] on `Handle<CfnPublicRepository>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPublicRepositoryAttributes` on `Handle<CfnPublicRepository>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPublicRepository {
     /// The details about the repository that are publicly visible in the Amazon ECR Public Gallery. For more
@@ -226,8 +226,8 @@ impl rcdk::core::element::CfnResource for CfnPullTimeUpdateExclusion {
 ///
 /// `Ref` returns the primary identifier (`RegistryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistryPolicyAttributes`\] on `Handle<CfnRegistryPolicy>`): `RegistryId`
-/// (`attr_registry_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistryPolicyAttributes` on `Handle<CfnRegistryPolicy>`):
+/// `RegistryId` (`attr_registry_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRegistryPolicy {
     /// CloudFormation: `PolicyText` (required).
@@ -272,7 +272,7 @@ impl CfnRegistryPolicyAttributes for Handle<CfnRegistryPolicy> {
 ///
 /// `Ref` returns the primary identifier (`RegistryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistryScanningConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistryScanningConfigurationAttributes` on
 /// `Handle<CfnRegistryScanningConfiguration>`): `RegistryId` (`attr_registry_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRegistryScanningConfiguration {
@@ -337,7 +337,7 @@ impl CfnRegistryScanningConfigurationAttributes for Handle<CfnRegistryScanningCo
 ///
 /// `Ref` returns the primary identifier (`RegistryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicationConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicationConfigurationAttributes` on
 /// `Handle<CfnReplicationConfiguration>`): `RegistryId` (`attr_registry_id`).
 #[derive(Debug, Clone)]
 pub struct CfnReplicationConfiguration {
@@ -387,8 +387,8 @@ impl CfnReplicationConfigurationAttributes for Handle<CfnReplicationConfiguratio
 ///
 /// `Ref` returns the primary identifier (`RepositoryName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRepositoryAttributes`\] on `Handle<CfnRepository>`): `Arn` (`attr_arn`),
-/// `RepositoryUri` (`attr_repository_uri`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRepositoryAttributes` on `Handle<CfnRepository>`): `Arn`
+/// (`attr_arn`), `RepositoryUri` (`attr_repository_uri`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRepository {
     /// If true, deleting the repository force deletes the contents of the repository. If false, the repository must be
@@ -521,7 +521,7 @@ impl CfnRepositoryAttributes for Handle<CfnRepository> {
 ///
 /// `Ref` returns the primary identifier (`Prefix`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRepositoryCreationTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRepositoryCreationTemplateAttributes` on
 /// `Handle<CfnRepositoryCreationTemplate>`): `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnRepositoryCreationTemplate {
@@ -662,8 +662,8 @@ impl CfnRepositoryCreationTemplateAttributes for Handle<CfnRepositoryCreationTem
 ///
 /// `Ref` returns the primary identifier (`RegistryId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSigningConfigurationAttributes`\] on `Handle<CfnSigningConfiguration>`):
-/// `RegistryId` (`attr_registry_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSigningConfigurationAttributes` on
+/// `Handle<CfnSigningConfiguration>`): `RegistryId` (`attr_registry_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSigningConfiguration {
     /// Array of signing rules that define which repositories should be signed and with which signing profiles.

@@ -84,7 +84,7 @@ impl rcdk::core::element::CfnResource for CfnCapacityProvider {
 ///
 /// `Ref` returns the primary identifier (`ClusterName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnCluster {
     /// The short name of one or more capacity providers to associate with the cluster. A capacity provider must be
@@ -290,7 +290,7 @@ impl rcdk::core::element::CfnResource for CfnClusterCapacityProviderAssociations
 ///
 /// `Ref` returns the primary identifier (`DaemonArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDaemonAttributes`\] on `Handle<CfnDaemon>`): `DaemonArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDaemonAttributes` on `Handle<CfnDaemon>`): `DaemonArn`
 /// (`attr_daemon_arn`), `DeploymentArn` (`attr_deployment_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `DaemonStatus` (`attr_daemon_status`).
 #[derive(Debug, Clone, Default)]
@@ -424,8 +424,8 @@ impl CfnDaemonAttributes for Handle<CfnDaemon> {
 ///
 /// `Ref` returns the primary identifier (`DaemonTaskDefinitionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDaemonTaskDefinitionAttributes`\] on `Handle<CfnDaemonTaskDefinition>`):
-/// `DaemonTaskDefinitionArn` (`attr_daemon_task_definition_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDaemonTaskDefinitionAttributes` on
+/// `Handle<CfnDaemonTaskDefinition>`): `DaemonTaskDefinitionArn` (`attr_daemon_task_definition_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDaemonTaskDefinition {
     /// A list of container definitions in JSON format that describe the containers that make up the daemon task.
@@ -546,7 +546,7 @@ impl CfnDaemonTaskDefinitionAttributes for Handle<CfnDaemonTaskDefinition> {
 ///
 /// `Ref` returns the primary identifier (`ServiceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExpressGatewayServiceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExpressGatewayServiceAttributes` on
 /// `Handle<CfnExpressGatewayService>`): `ServiceArn` (`attr_service_arn`), `ActiveConfigurations`
 /// (`attr_active_configurations`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `Endpoint` (`attr_endpoint`), `ECSManagedResourceArns` (`attr_ecs_managed_resource_arns`),
@@ -800,7 +800,7 @@ impl CfnExpressGatewayServiceAttributes for Handle<CfnExpressGatewayService> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayAttributes`\] on `Handle<CfnGateway>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayAttributes` on `Handle<CfnGateway>`): `Arn` (`attr_arn`),
 /// `Status` (`attr_status`), `AccessType` (`attr_access_type`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `Configuration.HostSharedAlb.CurrentAlbCount`
 /// (`attr_configuration_host_shared_alb_current_alb_count`).
@@ -938,7 +938,7 @@ impl CfnGatewayAttributes for Handle<CfnGateway> {
 ///
 /// `Ref` returns the primary identifier (`Gateway`, `Cluster`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayClusterAssociationsAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayClusterAssociationsAttributes` on
 /// `Handle<CfnGatewayClusterAssociations>`): `GatewayArn` (`attr_gateway_arn`), `ClusterArn` (`attr_cluster_arn`),
 /// `Status` (`attr_status`).
 #[derive(Debug, Clone)]
@@ -1124,7 +1124,7 @@ impl rcdk::core::element::CfnResource for CfnPrimaryTaskSet {
 ///
 /// `Ref` returns the primary identifier (`ServiceArn`, `Cluster`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceAttributes`\] on `Handle<CfnService>`): `ServiceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceAttributes` on `Handle<CfnService>`): `ServiceArn`
 /// (`attr_service_arn`), `Name` (`attr_name`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnService {
@@ -1559,7 +1559,7 @@ impl CfnServiceAttributes for Handle<CfnService> {
 ///
 /// `Ref` returns the primary identifier (`TaskDefinitionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTaskDefinitionAttributes`\] on `Handle<CfnTaskDefinition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTaskDefinitionAttributes` on `Handle<CfnTaskDefinition>`):
 /// `TaskDefinitionArn` (`attr_task_definition_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTaskDefinition {
@@ -1891,7 +1891,7 @@ impl CfnTaskDefinitionAttributes for Handle<CfnTaskDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Cluster`, `Service`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTaskSetAttributes`\] on `Handle<CfnTaskSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTaskSetAttributes` on `Handle<CfnTaskSet>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTaskSet {
     /// CloudFormation: `CapacityProviderStrategy`.

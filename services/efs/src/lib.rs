@@ -39,8 +39,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccessPointId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessPointAttributes`\] on `Handle<CfnAccessPoint>`): `AccessPointId`
-/// (`attr_access_point_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessPointAttributes` on `Handle<CfnAccessPoint>`):
+/// `AccessPointId` (`attr_access_point_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAccessPoint {
     /// An array of key-value pairs to apply to this resource.
@@ -137,8 +137,8 @@ impl CfnAccessPointAttributes for Handle<CfnAccessPoint> {
 ///
 /// `Ref` returns the primary identifier (`FileSystemId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFileSystemAttributes`\] on `Handle<CfnFileSystem>`): `Arn` (`attr_arn`),
-/// `FileSystemId` (`attr_file_system_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFileSystemAttributes` on `Handle<CfnFileSystem>`): `Arn`
+/// (`attr_arn`), `FileSystemId` (`attr_file_system_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnFileSystem {
     /// For One Zone file systems, specify the AWS Availability Zone in which to create the file system. Use the format
@@ -338,7 +338,8 @@ impl CfnFileSystemAttributes for Handle<CfnFileSystem> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMountTargetAttributes`\] on `Handle<CfnMountTarget>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMountTargetAttributes` on `Handle<CfnMountTarget>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMountTarget {
     /// The ID of the file system for which to create the mount target.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`PrincipalArn`, `ClusterName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessEntryAttributes`\] on `Handle<CfnAccessEntry>`): `AccessEntryArn`
-/// (`attr_access_entry_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessEntryAttributes` on `Handle<CfnAccessEntry>`):
+/// `AccessEntryArn` (`attr_access_entry_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAccessEntry {
     /// An array of access policies that are associated with the access entry.
@@ -132,7 +132,7 @@ impl CfnAccessEntryAttributes for Handle<CfnAccessEntry> {
 ///
 /// `Ref` returns the primary identifier (`ClusterName`, `AddonName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAddonAttributes`\] on `Handle<CfnAddon>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAddonAttributes` on `Handle<CfnAddon>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAddon {
     /// Name of Addon
@@ -255,9 +255,9 @@ impl CfnAddonAttributes for Handle<CfnAddon> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCapabilityAttributes`\] on `Handle<CfnCapability>`): `Arn` (`attr_arn`),
-/// `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `ModifiedAt` (`attr_modified_at`), `Version`
-/// (`attr_version`), `Configuration.ArgoCd.ServerUrl` (`attr_configuration_argo_cd_server_url`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCapabilityAttributes` on `Handle<CfnCapability>`): `Arn`
+/// (`attr_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `ModifiedAt` (`attr_modified_at`),
+/// `Version` (`attr_version`), `Configuration.ArgoCd.ServerUrl` (`attr_configuration_argo_cd_server_url`),
 /// `Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn`
 /// (`attr_configuration_argo_cd_aws_idc_idc_managed_application_arn`).
 #[derive(Debug, Clone)]
@@ -423,14 +423,15 @@ impl CfnCapabilityAttributes for Handle<CfnCapability> {
 ///
 /// `Ref` returns the primary identifier (`ClusterName`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAuthorityAttributes`\] on `Handle<CfnCertificateAuthority>`):
-/// `Id` (`attr_id`), `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`), `ActivatedAt`
-/// (`attr_activated_at`), `ActivatedBy` (`attr_activated_by`), `SigningStatus` (`attr_signing_status`),
-/// `DistributionStatus` (`attr_distribution_status`), `Validity` (`attr_validity`), `Validity.NotBefore`
-/// (`attr_validity_not_before`), `Validity.NotAfter` (`attr_validity_not_after`), `ScheduledEvents`
-/// (`attr_scheduled_events`), `ScheduledEvents.FirstAutoActivation` (`attr_scheduled_events_first_auto_activation`),
-/// `ScheduledEvents.FinalAutoActivation` (`attr_scheduled_events_final_auto_activation`), `RollbackAvailable`
-/// (`attr_rollback_available`), `Data` (`attr_data`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAuthorityAttributes` on
+/// `Handle<CfnCertificateAuthority>`): `Id` (`attr_id`), `CreatedAt` (`attr_created_at`), `CreatedBy`
+/// (`attr_created_by`), `ActivatedAt` (`attr_activated_at`), `ActivatedBy` (`attr_activated_by`), `SigningStatus`
+/// (`attr_signing_status`), `DistributionStatus` (`attr_distribution_status`), `Validity` (`attr_validity`),
+/// `Validity.NotBefore` (`attr_validity_not_before`), `Validity.NotAfter` (`attr_validity_not_after`),
+/// `ScheduledEvents` (`attr_scheduled_events`), `ScheduledEvents.FirstAutoActivation`
+/// (`attr_scheduled_events_first_auto_activation`), `ScheduledEvents.FinalAutoActivation`
+/// (`attr_scheduled_events_final_auto_activation`), `RollbackAvailable` (`attr_rollback_available`), `Data`
+/// (`attr_data`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificateAuthority {
     /// The name of the EKS cluster that the certificate authority belongs to.
@@ -589,8 +590,8 @@ impl CfnCertificateAuthorityAttributes for Handle<CfnCertificateAuthority> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`), `Endpoint` (`attr_endpoint`), `CertificateAuthorityData` (`attr_certificate_authority_data`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`), `Endpoint` (`attr_endpoint`), `CertificateAuthorityData` (`attr_certificate_authority_data`),
 /// `CertificateAuthority.Data` (`attr_certificate_authority_data_2`), `CertificateAuthority.Active.Id`
 /// (`attr_certificate_authority_active_id`), `CertificateAuthority.Active.ActivatedBy`
 /// (`attr_certificate_authority_active_activated_by`), `ClusterSecurityGroupId` (`attr_cluster_security_group_id`),
@@ -892,7 +893,7 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`ClusterName`, `FargateProfileName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFargateProfileAttributes`\] on `Handle<CfnFargateProfile>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFargateProfileAttributes` on `Handle<CfnFargateProfile>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFargateProfile {
@@ -981,7 +982,7 @@ impl CfnFargateProfileAttributes for Handle<CfnFargateProfile> {
 ///
 /// `Ref` returns the primary identifier (`IdentityProviderConfigName`, `ClusterName`, `Type`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentityProviderConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentityProviderConfigAttributes` on
 /// `Handle<CfnIdentityProviderConfig>`): `IdentityProviderConfigArn` (`attr_identity_provider_config_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnIdentityProviderConfig {
@@ -1063,8 +1064,8 @@ impl CfnIdentityProviderConfigAttributes for Handle<CfnIdentityProviderConfig> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNodegroupAttributes`\] on `Handle<CfnNodegroup>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNodegroupAttributes` on `Handle<CfnNodegroup>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnNodegroup {
     /// The AMI type for your node group.
@@ -1276,7 +1277,7 @@ impl CfnNodegroupAttributes for Handle<CfnNodegroup> {
 ///
 /// `Ref` returns the primary identifier (`AssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPodIdentityAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPodIdentityAssociationAttributes` on
 /// `Handle<CfnPodIdentityAssociation>`): `AssociationArn` (`attr_association_arn`), `AssociationId`
 /// (`attr_association_id`), `ExternalId` (`attr_external_id`).
 #[derive(Debug, Clone)]

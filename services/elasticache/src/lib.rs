@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ClusterName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCacheClusterAttributes`\] on `Handle<CfnCacheCluster>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCacheClusterAttributes` on `Handle<CfnCacheCluster>`):
 /// `ConfigurationEndpoint` (`attr_configuration_endpoint`), `ConfigurationEndpoint.Port`
 /// (`attr_configuration_endpoint_port`), `ConfigurationEndpoint.Address` (`attr_configuration_endpoint_address`),
 /// `RedisEndpoint` (`attr_redis_endpoint`), `RedisEndpoint.Port` (`attr_redis_endpoint_port`), `RedisEndpoint.Address`
@@ -317,7 +317,7 @@ impl CfnCacheClusterAttributes for Handle<CfnCacheCluster> {
 ///
 /// `Ref` returns the primary identifier (`GlobalReplicationGroupId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGlobalReplicationGroupAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGlobalReplicationGroupAttributes` on
 /// `Handle<CfnGlobalReplicationGroup>`): `GlobalReplicationGroupId` (`attr_global_replication_group_id`), `Status`
 /// (`attr_status`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
@@ -470,7 +470,7 @@ impl CfnGlobalReplicationGroupAttributes for Handle<CfnGlobalReplicationGroup> {
 ///
 /// `Ref` returns the primary identifier (`CacheParameterGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnParameterGroupAttributes`\] on `Handle<CfnParameterGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnParameterGroupAttributes` on `Handle<CfnParameterGroup>`):
 /// `CacheParameterGroupName` (`attr_cache_parameter_group_name`).
 #[derive(Debug, Clone)]
 pub struct CfnParameterGroup {
@@ -548,7 +548,7 @@ impl CfnParameterGroupAttributes for Handle<CfnParameterGroup> {
 ///
 /// `Ref` returns the primary identifier (`ReplicationGroupId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicationGroupAttributes`\] on `Handle<CfnReplicationGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicationGroupAttributes` on `Handle<CfnReplicationGroup>`):
 /// `ConfigurationEndPoint` (`attr_configuration_end_point`), `ConfigurationEndPoint.Address`
 /// (`attr_configuration_end_point_address`), `ConfigurationEndPoint.Port` (`attr_configuration_end_point_port`),
 /// `PrimaryEndPoint` (`attr_primary_end_point`), `PrimaryEndPoint.Address` (`attr_primary_end_point_address`),
@@ -1073,7 +1073,7 @@ impl CfnReplicationGroupAttributes for Handle<CfnReplicationGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityGroupAttributes`\] on `Handle<CfnSecurityGroup>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityGroupAttributes` on `Handle<CfnSecurityGroup>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityGroup {
@@ -1125,8 +1125,8 @@ impl CfnSecurityGroupAttributes for Handle<CfnSecurityGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityGroupIngressAttributes`\] on `Handle<CfnSecurityGroupIngress>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityGroupIngressAttributes` on
+/// `Handle<CfnSecurityGroupIngress>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityGroupIngress {
     /// CloudFormation: `CacheSecurityGroupName` (required).
@@ -1188,7 +1188,7 @@ impl CfnSecurityGroupIngressAttributes for Handle<CfnSecurityGroupIngress> {
 ///
 /// `Ref` returns the primary identifier (`ServerlessCacheName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServerlessCacheAttributes`\] on `Handle<CfnServerlessCache>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServerlessCacheAttributes` on `Handle<CfnServerlessCache>`):
 /// `FullEngineVersion` (`attr_full_engine_version`), `CreateTime` (`attr_create_time`), `Status` (`attr_status`),
 /// `Endpoint.Address` (`attr_endpoint_address`), `Endpoint.Port` (`attr_endpoint_port`), `ReaderEndpoint.Address`
 /// (`attr_reader_endpoint_address`), `ReaderEndpoint.Port` (`attr_reader_endpoint_port`), `ARN` (`attr_arn`).
@@ -1426,7 +1426,7 @@ impl CfnServerlessCacheAttributes for Handle<CfnServerlessCache> {
 ///
 /// `Ref` returns the primary identifier (`ARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServerlessCacheSnapshotAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServerlessCacheSnapshotAttributes` on
 /// `Handle<CfnServerlessCacheSnapshot>`): `ARN` (`attr_arn`), `SnapshotType` (`attr_snapshot_type`), `Status`
 /// (`attr_status`), `CreateTime` (`attr_create_time`), `BytesUsedForCache` (`attr_bytes_used_for_cache`),
 /// `ServerlessCacheConfiguration` (`attr_serverless_cache_configuration`).
@@ -1549,8 +1549,8 @@ impl CfnServerlessCacheSnapshotAttributes for Handle<CfnServerlessCacheSnapshot>
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotAttributes`\] on `Handle<CfnSnapshot>`): `Arn` (`attr_arn`),
-/// `SnapshotStatus` (`attr_snapshot_status`), `SnapshotSource` (`attr_snapshot_source`), `CacheNodeType`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotAttributes` on `Handle<CfnSnapshot>`): `Arn`
+/// (`attr_arn`), `SnapshotStatus` (`attr_snapshot_status`), `SnapshotSource` (`attr_snapshot_source`), `CacheNodeType`
 /// (`attr_cache_node_type`), `Engine` (`attr_engine`), `EngineVersion` (`attr_engine_version`), `NumCacheNodes`
 /// (`attr_num_cache_nodes`), `NumNodeGroups` (`attr_num_node_groups`), `PreferredMaintenanceWindow`
 /// (`attr_preferred_maintenance_window`), `CacheParameterGroupName` (`attr_cache_parameter_group_name`),
@@ -1877,8 +1877,8 @@ impl rcdk::core::element::CfnResource for CfnSubnetGroup {
 ///
 /// `Ref` returns the primary identifier (`UserId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserAttributes`\] on `Handle<CfnUser>`): `Status` (`attr_status`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserAttributes` on `Handle<CfnUser>`): `Status` (`attr_status`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUser {
     /// Access permissions string used for this user account.
@@ -1994,7 +1994,7 @@ impl CfnUserAttributes for Handle<CfnUser> {
 ///
 /// `Ref` returns the primary identifier (`UserGroupId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserGroupAttributes`\] on `Handle<CfnUserGroup>`): `Status`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserGroupAttributes` on `Handle<CfnUserGroup>`): `Status`
 /// (`attr_status`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUserGroup {

@@ -82,8 +82,8 @@ impl rcdk::core::element::CfnResource for CfnApplication {
 ///
 /// `Ref` returns the primary identifier (`ApplicationName`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationVersionAttributes`\] on `Handle<CfnApplicationVersion>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationVersionAttributes` on
+/// `Handle<CfnApplicationVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationVersion {
     /// The name of the Elastic Beanstalk application that is associated with this application version.
@@ -174,7 +174,7 @@ impl CfnApplicationVersionAttributes for Handle<CfnApplicationVersion> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationName`, `TemplateName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationTemplateAttributes` on
 /// `Handle<CfnConfigurationTemplate>`): `TemplateName` (`attr_template_name`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationTemplate {
@@ -299,8 +299,8 @@ impl CfnConfigurationTemplateAttributes for Handle<CfnConfigurationTemplate> {
 ///
 /// `Ref` returns the primary identifier (`EnvironmentName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `EndpointURL`
-/// (`attr_endpoint_url`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`):
+/// `EndpointURL` (`attr_endpoint_url`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironment {
     /// The name of the application that is associated with this environment.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`LoadBalancerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoadBalancerAttributes`\] on `Handle<CfnLoadBalancer>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoadBalancerAttributes` on `Handle<CfnLoadBalancer>`):
 /// `CanonicalHostedZoneName` (`attr_canonical_hosted_zone_name`), `CanonicalHostedZoneNameID`
 /// (`attr_canonical_hosted_zone_name_id`), `SourceSecurityGroup` (`attr_source_security_group`),
 /// `SourceSecurityGroup.GroupName` (`attr_source_security_group_group_name`), `DNSName` (`attr_dns_name`),

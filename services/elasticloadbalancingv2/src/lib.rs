@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ListenerArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnListenerAttributes`\] on `Handle<CfnListener>`): `ListenerArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnListenerAttributes` on `Handle<CfnListener>`): `ListenerArn`
 /// (`attr_listener_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnListener {
@@ -176,8 +176,8 @@ impl CfnListenerAttributes for Handle<CfnListener> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnListenerCertificateAttributes`\] on `Handle<CfnListenerCertificate>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnListenerCertificateAttributes` on
+/// `Handle<CfnListenerCertificate>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnListenerCertificate {
     /// CloudFormation: `Certificates` (required).
@@ -232,7 +232,7 @@ impl CfnListenerCertificateAttributes for Handle<CfnListenerCertificate> {
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnListenerRuleAttributes`\] on `Handle<CfnListenerRule>`): `RuleArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnListenerRuleAttributes` on `Handle<CfnListenerRule>`): `RuleArn`
 /// (`attr_rule_arn`), `IsDefault` (`attr_is_default`).
 #[derive(Debug, Clone)]
 pub struct CfnListenerRule {
@@ -339,7 +339,7 @@ impl CfnListenerRuleAttributes for Handle<CfnListenerRule> {
 ///
 /// `Ref` returns the primary identifier (`LoadBalancerArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoadBalancerAttributes`\] on `Handle<CfnLoadBalancer>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoadBalancerAttributes` on `Handle<CfnLoadBalancer>`):
 /// `LoadBalancerName` (`attr_load_balancer_name`), `LoadBalancerFullName` (`attr_load_balancer_full_name`),
 /// `CanonicalHostedZoneID` (`attr_canonical_hosted_zone_id`), `LoadBalancerArn` (`attr_load_balancer_arn`), `DNSName`
 /// (`attr_dns_name`).
@@ -573,8 +573,8 @@ impl CfnLoadBalancerAttributes for Handle<CfnLoadBalancer> {
 ///
 /// `Ref` returns the primary identifier (`TargetGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTargetGroupAttributes`\] on `Handle<CfnTargetGroup>`): `LoadBalancerArns`
-/// (`attr_load_balancer_arns`), `TargetGroupArn` (`attr_target_group_arn`), `TargetGroupName`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTargetGroupAttributes` on `Handle<CfnTargetGroup>`):
+/// `LoadBalancerArns` (`attr_load_balancer_arns`), `TargetGroupArn` (`attr_target_group_arn`), `TargetGroupName`
 /// (`attr_target_group_name`), `TargetGroupFullName` (`attr_target_group_full_name`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTargetGroup {
@@ -794,8 +794,9 @@ impl CfnTargetGroupAttributes for Handle<CfnTargetGroup> {
 ///
 /// `Ref` returns the primary identifier (`TrustStoreArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrustStoreAttributes`\] on `Handle<CfnTrustStore>`): `TrustStoreArn`
-/// (`attr_trust_store_arn`), `Status` (`attr_status`), `NumberOfCaCertificates` (`attr_number_of_ca_certificates`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrustStoreAttributes` on `Handle<CfnTrustStore>`):
+/// `TrustStoreArn` (`attr_trust_store_arn`), `Status` (`attr_status`), `NumberOfCaCertificates`
+/// (`attr_number_of_ca_certificates`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTrustStore {
     /// The name of the S3 bucket to fetch the CA certificate bundle from.
@@ -891,8 +892,9 @@ impl CfnTrustStoreAttributes for Handle<CfnTrustStore> {
 ///
 /// `Ref` returns the primary identifier (`RevocationId`, `TrustStoreArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrustStoreRevocationAttributes`\] on `Handle<CfnTrustStoreRevocation>`):
-/// `RevocationId` (`attr_revocation_id`), `TrustStoreRevocations` (`attr_trust_store_revocations`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrustStoreRevocationAttributes` on
+/// `Handle<CfnTrustStoreRevocation>`): `RevocationId` (`attr_revocation_id`), `TrustStoreRevocations`
+/// (`attr_trust_store_revocations`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTrustStoreRevocation {
     /// The attributes required to create a trust store revocation.

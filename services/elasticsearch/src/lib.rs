@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `Id` (`attr_id`),
 /// `DomainArn` (`attr_domain_arn`), `DomainEndpoint` (`attr_domain_endpoint`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDomain {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDictionaryAttributes`\] on `Handle<CfnDictionary>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDictionaryAttributes` on `Handle<CfnDictionary>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDictionary {
     /// CloudFormation: `Entries`.
@@ -99,7 +99,7 @@ impl CfnDictionaryAttributes for Handle<CfnDictionary> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFeedAttributes`\] on `Handle<CfnFeed>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFeedAttributes` on `Handle<CfnFeed>`): `Arn` (`attr_arn`),
 /// `DataEndpoints` (`attr_data_endpoints`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFeed {

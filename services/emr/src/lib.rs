@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Id` (`attr_id`),
 /// `MasterPublicDNS` (`attr_master_public_dns`).
 #[derive(Debug, Clone)]
 pub struct CfnCluster {
@@ -245,8 +245,8 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`ClusterId`, `InstanceFleetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceFleetConfigAttributes`\] on `Handle<CfnInstanceFleetConfig>`):
-/// `InstanceFleetId` (`attr_instance_fleet_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceFleetConfigAttributes` on
+/// `Handle<CfnInstanceFleetConfig>`): `InstanceFleetId` (`attr_instance_fleet_id`).
 #[derive(Debug, Clone)]
 pub struct CfnInstanceFleetConfig {
     /// The unique identifier of the EMR cluster.
@@ -355,8 +355,8 @@ impl CfnInstanceFleetConfigAttributes for Handle<CfnInstanceFleetConfig> {
 ///
 /// `Ref` returns the primary identifier (`InstanceGroupId`, `JobFlowId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceGroupConfigAttributes`\] on `Handle<CfnInstanceGroupConfig>`):
-/// `InstanceGroupId` (`attr_instance_group_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceGroupConfigAttributes` on
+/// `Handle<CfnInstanceGroupConfig>`): `InstanceGroupId` (`attr_instance_group_id`).
 #[derive(Debug, Clone)]
 pub struct CfnInstanceGroupConfig {
     /// CloudFormation: `AutoScalingPolicy`.
@@ -508,7 +508,7 @@ impl rcdk::core::element::CfnResource for CfnSecurityConfiguration {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStepAttributes`\] on `Handle<CfnStep>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStepAttributes` on `Handle<CfnStep>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnStep {
     /// This specifies what action to take when the cluster step fails. Possible values are CANCEL_AND_WAIT and
@@ -607,7 +607,7 @@ impl CfnStepAttributes for Handle<CfnStep> {
 ///
 /// `Ref` returns the primary identifier (`StudioId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStudioAttributes`\] on `Handle<CfnStudio>`): `StudioId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStudioAttributes` on `Handle<CfnStudio>`): `StudioId`
 /// (`attr_studio_id`), `Arn` (`attr_arn`), `Url` (`attr_url`).
 #[derive(Debug, Clone)]
 pub struct CfnStudio {

@@ -32,10 +32,11 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointAttributes`\] on `Handle<CfnEndpoint>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`), `ServerUrl` (`attr_server_url`), `State` (`attr_state`), `StateDetails` (`attr_state_details`),
-/// `FailureReason` (`attr_failure_reason`), `CreatedAt` (`attr_created_at`), `SecurityGroup` (`attr_security_group`),
-/// `CertificateAuthority` (`attr_certificate_authority`), `AuthProxyUrl` (`attr_auth_proxy_url`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointAttributes` on `Handle<CfnEndpoint>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`), `ServerUrl` (`attr_server_url`), `State` (`attr_state`), `StateDetails`
+/// (`attr_state_details`), `FailureReason` (`attr_failure_reason`), `CreatedAt` (`attr_created_at`), `SecurityGroup`
+/// (`attr_security_group`), `CertificateAuthority` (`attr_certificate_authority`), `AuthProxyUrl`
+/// (`attr_auth_proxy_url`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpoint {
     /// The configuration overrides for the managed endpoint.
@@ -217,8 +218,8 @@ impl CfnEndpointAttributes for Handle<CfnEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnJobTemplateAttributes`\] on `Handle<CfnJobTemplate>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnJobTemplateAttributes` on `Handle<CfnJobTemplate>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `CreatedBy` (`attr_created_by`).
 #[derive(Debug, Clone)]
 pub struct CfnJobTemplate {
     /// CloudFormation: `JobTemplateData` (required).
@@ -303,7 +304,7 @@ impl CfnJobTemplateAttributes for Handle<CfnJobTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityConfigurationAttributes` on
 /// `Handle<CfnSecurityConfiguration>`): `Arn` (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityConfiguration {
@@ -388,7 +389,7 @@ impl CfnSecurityConfigurationAttributes for Handle<CfnSecurityConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVirtualClusterAttributes`\] on `Handle<CfnVirtualCluster>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVirtualClusterAttributes` on `Handle<CfnVirtualCluster>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVirtualCluster {

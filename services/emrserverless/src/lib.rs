@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`): `Arn`
 /// (`attr_arn`), `ApplicationId` (`attr_application_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {

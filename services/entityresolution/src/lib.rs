@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`WorkflowName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdMappingWorkflowAttributes`\] on `Handle<CfnIdMappingWorkflow>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdMappingWorkflowAttributes` on `Handle<CfnIdMappingWorkflow>`):
 /// `WorkflowArn` (`attr_workflow_arn`), `UpdatedAt` (`attr_updated_at`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnIdMappingWorkflow {
@@ -148,8 +148,8 @@ impl CfnIdMappingWorkflowAttributes for Handle<CfnIdMappingWorkflow> {
 ///
 /// `Ref` returns the primary identifier (`IdNamespaceName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdNamespaceAttributes`\] on `Handle<CfnIdNamespace>`): `IdNamespaceArn`
-/// (`attr_id_namespace_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdNamespaceAttributes` on `Handle<CfnIdNamespace>`):
+/// `IdNamespaceArn` (`attr_id_namespace_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnIdNamespace {
     /// CloudFormation: `Description`.
@@ -250,7 +250,7 @@ impl CfnIdNamespaceAttributes for Handle<CfnIdNamespace> {
 ///
 /// `Ref` returns the primary identifier (`WorkflowName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMatchingWorkflowAttributes`\] on `Handle<CfnMatchingWorkflow>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMatchingWorkflowAttributes` on `Handle<CfnMatchingWorkflow>`):
 /// `WorkflowArn` (`attr_workflow_arn`), `UpdatedAt` (`attr_updated_at`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnMatchingWorkflow {
@@ -428,8 +428,8 @@ impl rcdk::core::element::CfnResource for CfnPolicyStatement {
 ///
 /// `Ref` returns the primary identifier (`SchemaName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSchemaMappingAttributes`\] on `Handle<CfnSchemaMapping>`): `SchemaArn`
-/// (`attr_schema_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `HasWorkflows`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSchemaMappingAttributes` on `Handle<CfnSchemaMapping>`):
+/// `SchemaArn` (`attr_schema_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `HasWorkflows`
 /// (`attr_has_workflows`).
 #[derive(Debug, Clone)]
 pub struct CfnSchemaMapping {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApiDestinationAttributes`\] on `Handle<CfnApiDestination>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApiDestinationAttributes` on `Handle<CfnApiDestination>`): `Arn`
 /// (`attr_arn`), `ArnForPolicy` (`attr_arn_for_policy`).
 #[derive(Debug, Clone)]
 pub struct CfnApiDestination {
@@ -129,7 +129,7 @@ impl CfnApiDestinationAttributes for Handle<CfnApiDestination> {
 ///
 /// `Ref` returns the primary identifier (`ArchiveName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnArchiveAttributes`\] on `Handle<CfnArchive>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnArchiveAttributes` on `Handle<CfnArchive>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnArchive {
     /// CloudFormation: `ArchiveName`.
@@ -207,8 +207,8 @@ impl CfnArchiveAttributes for Handle<CfnArchive> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAttributes`\] on `Handle<CfnConnection>`): `Arn` (`attr_arn`),
-/// `ArnForPolicy` (`attr_arn_for_policy`), `SecretArn` (`attr_secret_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAttributes` on `Handle<CfnConnection>`): `Arn`
+/// (`attr_arn`), `ArnForPolicy` (`attr_arn_for_policy`), `SecretArn` (`attr_secret_arn`),
 /// `AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn`
 /// (`attr_auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn`),
 /// `InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn`
@@ -321,9 +321,9 @@ impl CfnConnectionAttributes for Handle<CfnConnection> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointAttributes`\] on `Handle<CfnEndpoint>`): `Arn` (`attr_arn`),
-/// `EndpointId` (`attr_endpoint_id`), `EndpointUrl` (`attr_endpoint_url`), `State` (`attr_state`), `StateReason`
-/// (`attr_state_reason`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointAttributes` on `Handle<CfnEndpoint>`): `Arn`
+/// (`attr_arn`), `EndpointId` (`attr_endpoint_id`), `EndpointUrl` (`attr_endpoint_url`), `State` (`attr_state`),
+/// `StateReason` (`attr_state_reason`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpoint {
     /// CloudFormation: `Description`.
@@ -427,7 +427,8 @@ impl CfnEndpointAttributes for Handle<CfnEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventBusAttributes`\] on `Handle<CfnEventBus>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventBusAttributes` on `Handle<CfnEventBus>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEventBus {
     /// Dead Letter Queue for the event bus.
@@ -608,8 +609,8 @@ impl rcdk::core::element::CfnResource for CfnEventBusPolicy {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleAttributes`\] on `Handle<CfnRule>`): `Arn` (`attr_arn`), `RuleName`
-/// (`attr_rule_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleAttributes` on `Handle<CfnRule>`): `Arn` (`attr_arn`),
+/// `RuleName` (`attr_rule_name`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRule {
     /// The description of the rule.

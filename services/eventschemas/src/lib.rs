@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DiscovererArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDiscovererAttributes`\] on `Handle<CfnDiscoverer>`): `DiscovererArn`
-/// (`attr_discoverer_arn`), `DiscovererId` (`attr_discoverer_id`), `State` (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDiscovererAttributes` on `Handle<CfnDiscoverer>`):
+/// `DiscovererArn` (`attr_discoverer_arn`), `DiscovererId` (`attr_discoverer_id`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnDiscoverer {
     /// Defines whether event schemas from other accounts are discovered. Default is True.
@@ -120,7 +120,7 @@ impl CfnDiscovererAttributes for Handle<CfnDiscoverer> {
 ///
 /// `Ref` returns the primary identifier (`RegistryArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistryAttributes`\] on `Handle<CfnRegistry>`): `RegistryArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistryAttributes` on `Handle<CfnRegistry>`): `RegistryArn`
 /// (`attr_registry_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRegistry {
@@ -187,7 +187,7 @@ impl CfnRegistryAttributes for Handle<CfnRegistry> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistryPolicyAttributes`\] on `Handle<CfnRegistryPolicy>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistryPolicyAttributes` on `Handle<CfnRegistryPolicy>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRegistryPolicy {
@@ -243,7 +243,7 @@ impl CfnRegistryPolicyAttributes for Handle<CfnRegistryPolicy> {
 ///
 /// `Ref` returns the primary identifier (`SchemaArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSchemaAttributes`\] on `Handle<CfnSchema>`): `SchemaArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSchemaAttributes` on `Handle<CfnSchema>`): `SchemaArn`
 /// (`attr_schema_arn`), `LastModified` (`attr_last_modified`), `VersionCreatedDate` (`attr_version_created_date`),
 /// `SchemaVersion` (`attr_schema_version`).
 #[derive(Debug, Clone)]

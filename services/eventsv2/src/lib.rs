@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`EventBusArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventBusAttributes`\] on `Handle<CfnEventBus>`): `EventBusArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventBusAttributes` on `Handle<CfnEventBus>`): `EventBusArn`
 /// (`attr_event_bus_arn`), `State` (`attr_state`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -149,8 +149,8 @@ impl CfnEventBusAttributes for Handle<CfnEventBus> {
 ///
 /// `Ref` returns the primary identifier (`EventSourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventSourceAttributes`\] on `Handle<CfnEventSource>`): `EventSourceArn`
-/// (`attr_event_source_arn`), `State` (`attr_state`), `Revoked` (`attr_revoked`), `CreationTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventSourceAttributes` on `Handle<CfnEventSource>`):
+/// `EventSourceArn` (`attr_event_source_arn`), `State` (`attr_state`), `Revoked` (`attr_revoked`), `CreationTime`
 /// (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnEventSource {
@@ -283,8 +283,8 @@ impl CfnEventSourceAttributes for Handle<CfnEventSource> {
 ///
 /// `Ref` returns the primary identifier (`EventBusArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourcePolicyAttributes`\] on `Handle<CfnResourcePolicy>`): `RevisionId`
-/// (`attr_revision_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourcePolicyAttributes` on `Handle<CfnResourcePolicy>`):
+/// `RevisionId` (`attr_revision_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResourcePolicy {
     /// The Amazon Resource Name (ARN) of the event bus whose resource policy this is. The bus must already exist. This
@@ -350,9 +350,9 @@ impl CfnResourcePolicyAttributes for Handle<CfnResourcePolicy> {
 ///
 /// `Ref` returns the primary identifier (`SubscriberArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriberAttributes`\] on `Handle<CfnSubscriber>`): `SubscriberArn`
-/// (`attr_subscriber_arn`), `BusName` (`attr_bus_name`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
-/// (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriberAttributes` on `Handle<CfnSubscriber>`):
+/// `SubscriberArn` (`attr_subscriber_arn`), `BusName` (`attr_bus_name`), `CreationTime` (`attr_creation_time`),
+/// `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnSubscriber {
     /// Configuration for batching events into a single delivery to the target.

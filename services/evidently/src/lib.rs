@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExperimentAttributes`\] on `Handle<CfnExperiment>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExperimentAttributes` on `Handle<CfnExperiment>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnExperiment {
     /// CloudFormation: `Description`.
@@ -153,7 +154,7 @@ impl CfnExperimentAttributes for Handle<CfnExperiment> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFeatureAttributes`\] on `Handle<CfnFeature>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFeatureAttributes` on `Handle<CfnFeature>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFeature {
     /// CloudFormation: `DefaultVariation`.
@@ -247,7 +248,7 @@ impl CfnFeatureAttributes for Handle<CfnFeature> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLaunchAttributes`\] on `Handle<CfnLaunch>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLaunchAttributes` on `Handle<CfnLaunch>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLaunch {
     /// CloudFormation: `Description`.
@@ -349,7 +350,7 @@ impl CfnLaunchAttributes for Handle<CfnLaunch> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectAttributes`\] on `Handle<CfnProject>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectAttributes` on `Handle<CfnProject>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProject {
     /// CloudFormation: `AppConfigResource`.
@@ -417,7 +418,7 @@ impl CfnProjectAttributes for Handle<CfnProject> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSegmentAttributes`\] on `Handle<CfnSegment>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSegmentAttributes` on `Handle<CfnSegment>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSegment {
     /// CloudFormation: `Description`.

@@ -32,10 +32,10 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`EnvironmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `EnvironmentId`
-/// (`attr_environment_id`), `Checks` (`attr_checks`), `EnvironmentArn` (`attr_environment_arn`), `Credentials`
-/// (`attr_credentials`), `EnvironmentState` (`attr_environment_state`), `StateDetails` (`attr_state_details`),
-/// `CreatedAt` (`attr_created_at`), `ModifiedAt` (`attr_modified_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`):
+/// `EnvironmentId` (`attr_environment_id`), `Checks` (`attr_checks`), `EnvironmentArn` (`attr_environment_arn`),
+/// `Credentials` (`attr_credentials`), `EnvironmentState` (`attr_environment_state`), `StateDetails`
+/// (`attr_state_details`), `CreatedAt` (`attr_created_at`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironment {
     /// CloudFormation: `ConnectivityInfo`.

@@ -32,10 +32,11 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`EnvironmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `EnvironmentId`
-/// (`attr_environment_id`), `Status` (`attr_status`), `SageMakerStudioDomainUrl` (`attr_sage_maker_studio_domain_url`),
-/// `EnvironmentArn` (`attr_environment_arn`), `EnvironmentUrl` (`attr_environment_url`), `AwsAccountId`
-/// (`attr_aws_account_id`), `DedicatedServiceAccountId` (`attr_dedicated_service_account_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`):
+/// `EnvironmentId` (`attr_environment_id`), `Status` (`attr_status`), `SageMakerStudioDomainUrl`
+/// (`attr_sage_maker_studio_domain_url`), `EnvironmentArn` (`attr_environment_arn`), `EnvironmentUrl`
+/// (`attr_environment_url`), `AwsAccountId` (`attr_aws_account_id`), `DedicatedServiceAccountId`
+/// (`attr_dedicated_service_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironment {
     /// ARNs of FinSpace Data Bundles to install

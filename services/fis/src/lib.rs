@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExperimentTemplateAttributes`\] on `Handle<CfnExperimentTemplate>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExperimentTemplateAttributes` on
+/// `Handle<CfnExperimentTemplate>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnExperimentTemplate {
     /// CloudFormation: `Actions`.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationsListAttributes`\] on `Handle<CfnApplicationsList>`): `Arn`
-/// (`attr_arn`), `ListId` (`attr_list_id`), `CreateTime` (`attr_create_time`), `LastUpdateTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationsListAttributes` on `Handle<CfnApplicationsList>`):
+/// `Arn` (`attr_arn`), `ListId` (`attr_list_id`), `CreateTime` (`attr_create_time`), `LastUpdateTime`
 /// (`attr_last_update_time`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationsList {
@@ -154,8 +154,8 @@ impl rcdk::core::element::CfnResource for CfnNotificationChannel {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAttributes`\] on `Handle<CfnPolicy>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAttributes` on `Handle<CfnPolicy>`): `Arn` (`attr_arn`),
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicy {
     /// CloudFormation: `DeleteAllPolicyResources`.
@@ -298,7 +298,7 @@ impl CfnPolicyAttributes for Handle<CfnPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProtocolsListAttributes`\] on `Handle<CfnProtocolsList>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProtocolsListAttributes` on `Handle<CfnProtocolsList>`): `Arn`
 /// (`attr_arn`), `ListId` (`attr_list_id`), `CreateTime` (`attr_create_time`), `LastUpdateTime`
 /// (`attr_last_update_time`).
 #[derive(Debug, Clone)]
@@ -387,7 +387,8 @@ impl CfnProtocolsListAttributes for Handle<CfnProtocolsList> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceSetAttributes`\] on `Handle<CfnResourceSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceSetAttributes` on `Handle<CfnResourceSet>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceSet {
     /// CloudFormation: `Description`.

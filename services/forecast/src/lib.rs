@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetAttributes`\] on `Handle<CfnDataset>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetAttributes` on `Handle<CfnDataset>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataset {
     /// Frequency of data collection. This parameter is required for RELATED_TIME_SERIES
@@ -126,7 +126,7 @@ impl CfnDatasetAttributes for Handle<CfnDataset> {
 ///
 /// `Ref` returns the primary identifier (`DatasetGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetGroupAttributes`\] on `Handle<CfnDatasetGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetGroupAttributes` on `Handle<CfnDatasetGroup>`):
 /// `DatasetGroupArn` (`attr_dataset_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDatasetGroup {

@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDetectorAttributes`\] on `Handle<CfnDetector>`): `Arn` (`attr_arn`),
-/// `DetectorVersionId` (`attr_detector_version_id`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime`
-/// (`attr_last_updated_time`), `EventType.Arn` (`attr_event_type_arn`), `EventType.CreatedTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDetectorAttributes` on `Handle<CfnDetector>`): `Arn`
+/// (`attr_arn`), `DetectorVersionId` (`attr_detector_version_id`), `CreatedTime` (`attr_created_time`),
+/// `LastUpdatedTime` (`attr_last_updated_time`), `EventType.Arn` (`attr_event_type_arn`), `EventType.CreatedTime`
 /// (`attr_event_type_created_time`), `EventType.LastUpdatedTime` (`attr_event_type_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDetector {
@@ -189,8 +189,8 @@ impl CfnDetectorAttributes for Handle<CfnDetector> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEntityTypeAttributes`\] on `Handle<CfnEntityType>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEntityTypeAttributes` on `Handle<CfnEntityType>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnEntityType {
     /// The entity type description.
@@ -270,8 +270,8 @@ impl CfnEntityTypeAttributes for Handle<CfnEntityType> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventTypeAttributes`\] on `Handle<CfnEventType>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventTypeAttributes` on `Handle<CfnEventType>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnEventType {
     /// The description of the event type.
@@ -375,7 +375,7 @@ impl CfnEventTypeAttributes for Handle<CfnEventType> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLabelAttributes`\] on `Handle<CfnLabel>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLabelAttributes` on `Handle<CfnLabel>`): `Arn` (`attr_arn`),
 /// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnLabel {
@@ -456,7 +456,7 @@ impl CfnLabelAttributes for Handle<CfnLabel> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnListAttributes`\] on `Handle<CfnList>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnListAttributes` on `Handle<CfnList>`): `Arn` (`attr_arn`),
 /// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnList {
@@ -551,7 +551,7 @@ impl CfnListAttributes for Handle<CfnList> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOutcomeAttributes`\] on `Handle<CfnOutcome>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOutcomeAttributes` on `Handle<CfnOutcome>`): `Arn` (`attr_arn`),
 /// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnOutcome {
@@ -632,8 +632,8 @@ impl CfnOutcomeAttributes for Handle<CfnOutcome> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVariableAttributes`\] on `Handle<CfnVariable>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVariableAttributes` on `Handle<CfnVariable>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnVariable {
     /// The source of the data.

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ResourceARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBackupAttributes`\] on `Handle<CfnBackup>`): `BackupId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBackupAttributes` on `Handle<CfnBackup>`): `BackupId`
 /// (`attr_backup_id`), `ResourceARN` (`attr_resource_arn`), `Lifecycle` (`attr_lifecycle`), `Type` (`attr_type`),
 /// `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
@@ -124,7 +124,7 @@ impl CfnBackupAttributes for Handle<CfnBackup> {
 ///
 /// `Ref` returns the primary identifier (`AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataRepositoryAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataRepositoryAssociationAttributes` on
 /// `Handle<CfnDataRepositoryAssociation>`): `AssociationId` (`attr_association_id`), `ResourceARN`
 /// (`attr_resource_arn`).
 #[derive(Debug, Clone)]
@@ -248,7 +248,7 @@ impl CfnDataRepositoryAssociationAttributes for Handle<CfnDataRepositoryAssociat
 ///
 /// `Ref` returns the primary identifier (`ResourceARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFileCacheAttributes`\] on `Handle<CfnFileCache>`): `ResourceARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFileCacheAttributes` on `Handle<CfnFileCache>`): `ResourceARN`
 /// (`attr_resource_arn`), `FileCacheId` (`attr_file_cache_id`), `DNSName` (`attr_dns_name`), `VpcId` (`attr_vpc_id`),
 /// `NetworkInterfaceIds` (`attr_network_interface_ids`), `DataRepositoryAssociationIds`
 /// (`attr_data_repository_association_ids`), `OwnerId` (`attr_owner_id`), `CreationTime` (`attr_creation_time`),
@@ -456,7 +456,7 @@ impl CfnFileCacheAttributes for Handle<CfnFileCache> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFileSystemAttributes`\] on `Handle<CfnFileSystem>`): `ResourceARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFileSystemAttributes` on `Handle<CfnFileSystem>`): `ResourceARN`
 /// (`attr_resource_arn`), `Id` (`attr_id`), `LustreMountName` (`attr_lustre_mount_name`), `RootVolumeId`
 /// (`attr_root_volume_id`), `DNSName` (`attr_dns_name`).
 #[derive(Debug, Clone)]
@@ -607,7 +607,7 @@ impl CfnFileSystemAttributes for Handle<CfnFileSystem> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnS3AccessPointAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnS3AccessPointAttachmentAttributes` on
 /// `Handle<CfnS3AccessPointAttachment>`): `S3AccessPoint.ResourceARN` (`attr_s3_access_point_resource_arn`),
 /// `S3AccessPoint.Alias` (`attr_s3_access_point_alias`), `Lifecycle` (`attr_lifecycle`).
 #[derive(Debug, Clone)]
@@ -708,7 +708,7 @@ impl CfnS3AccessPointAttachmentAttributes for Handle<CfnS3AccessPointAttachment>
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotAttributes`\] on `Handle<CfnSnapshot>`): `ResourceARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotAttributes` on `Handle<CfnSnapshot>`): `ResourceARN`
 /// (`attr_resource_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSnapshot {
@@ -780,7 +780,7 @@ impl CfnSnapshotAttributes for Handle<CfnSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`StorageVirtualMachineId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStorageVirtualMachineAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStorageVirtualMachineAttributes` on
 /// `Handle<CfnStorageVirtualMachine>`): `StorageVirtualMachineId` (`attr_storage_virtual_machine_id`), `ResourceARN`
 /// (`attr_resource_arn`), `UUID` (`attr_uuid`).
 #[derive(Debug, Clone)]
@@ -890,7 +890,7 @@ impl CfnStorageVirtualMachineAttributes for Handle<CfnStorageVirtualMachine> {
 ///
 /// `Ref` returns the primary identifier (`VolumeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVolumeAttributes`\] on `Handle<CfnVolume>`): `ResourceARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVolumeAttributes` on `Handle<CfnVolume>`): `ResourceARN`
 /// (`attr_resource_arn`), `VolumeId` (`attr_volume_id`), `UUID` (`attr_uuid`).
 #[derive(Debug, Clone)]
 pub struct CfnVolume {

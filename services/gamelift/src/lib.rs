@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AliasId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAliasAttributes`\] on `Handle<CfnAlias>`): `AliasId` (`attr_alias_id`),
-/// `AliasArn` (`attr_alias_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAliasAttributes` on `Handle<CfnAlias>`): `AliasId`
+/// (`attr_alias_id`), `AliasArn` (`attr_alias_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAlias {
     /// A human-readable description of the alias.
@@ -113,8 +113,8 @@ impl CfnAliasAttributes for Handle<CfnAlias> {
 ///
 /// `Ref` returns the primary identifier (`BuildId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBuildAttributes`\] on `Handle<CfnBuild>`): `BuildId` (`attr_build_id`),
-/// `BuildArn` (`attr_build_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBuildAttributes` on `Handle<CfnBuild>`): `BuildId`
+/// (`attr_build_id`), `BuildArn` (`attr_build_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnBuild {
     /// A descriptive label that is associated with a build. Build names do not need to be unique.
@@ -220,7 +220,7 @@ impl CfnBuildAttributes for Handle<CfnBuild> {
 ///
 /// `Ref` returns the primary identifier (`FleetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContainerFleetAttributes`\] on `Handle<CfnContainerFleet>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContainerFleetAttributes` on `Handle<CfnContainerFleet>`):
 /// `CreationTime` (`attr_creation_time`), `Status` (`attr_status`), `FleetId` (`attr_fleet_id`), `FleetArn`
 /// (`attr_fleet_arn`), `DeploymentDetails` (`attr_deployment_details`), `GameServerContainerGroupDefinitionArn`
 /// (`attr_game_server_container_group_definition_arn`), `PerInstanceContainerGroupDefinitionArn`
@@ -480,7 +480,7 @@ impl CfnContainerFleetAttributes for Handle<CfnContainerFleet> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContainerGroupDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContainerGroupDefinitionAttributes` on
 /// `Handle<CfnContainerGroupDefinition>`): `ContainerGroupDefinitionArn` (`attr_container_group_definition_arn`),
 /// `CreationTime` (`attr_creation_time`), `VersionNumber` (`attr_version_number`), `Status` (`attr_status`),
 /// `StatusReason` (`attr_status_reason`).
@@ -643,8 +643,8 @@ impl CfnContainerGroupDefinitionAttributes for Handle<CfnContainerGroupDefinitio
 ///
 /// `Ref` returns the primary identifier (`FleetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFleetAttributes`\] on `Handle<CfnFleet>`): `FleetId` (`attr_fleet_id`),
-/// `FleetArn` (`attr_fleet_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFleetAttributes` on `Handle<CfnFleet>`): `FleetId`
+/// (`attr_fleet_id`), `FleetArn` (`attr_fleet_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFleet {
     /// Configuration for Anywhere fleet.
@@ -984,7 +984,7 @@ impl CfnFleetAttributes for Handle<CfnFleet> {
 ///
 /// `Ref` returns the primary identifier (`GameServerGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGameServerGroupAttributes`\] on `Handle<CfnGameServerGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGameServerGroupAttributes` on `Handle<CfnGameServerGroup>`):
 /// `GameServerGroupArn` (`attr_game_server_group_arn`), `AutoScalingGroupArn` (`attr_auto_scaling_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnGameServerGroup {
@@ -1149,8 +1149,8 @@ impl CfnGameServerGroupAttributes for Handle<CfnGameServerGroup> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGameSessionQueueAttributes`\] on `Handle<CfnGameSessionQueue>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGameSessionQueueAttributes` on `Handle<CfnGameSessionQueue>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnGameSessionQueue {
     /// Information that is added to all events that are related to this game session queue.
@@ -1267,7 +1267,7 @@ impl CfnGameSessionQueueAttributes for Handle<CfnGameSessionQueue> {
 ///
 /// `Ref` returns the primary identifier (`LocationName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLocationAttributes`\] on `Handle<CfnLocation>`): `LocationArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLocationAttributes` on `Handle<CfnLocation>`): `LocationArn`
 /// (`attr_location_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLocation {
@@ -1322,7 +1322,7 @@ impl CfnLocationAttributes for Handle<CfnLocation> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMatchmakingConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMatchmakingConfigurationAttributes` on
 /// `Handle<CfnMatchmakingConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnMatchmakingConfiguration {
@@ -1511,8 +1511,8 @@ impl CfnMatchmakingConfigurationAttributes for Handle<CfnMatchmakingConfiguratio
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMatchmakingRuleSetAttributes`\] on `Handle<CfnMatchmakingRuleSet>`):
-/// `Arn` (`attr_arn`), `CreationTime` (`attr_creation_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMatchmakingRuleSetAttributes` on
+/// `Handle<CfnMatchmakingRuleSet>`): `Arn` (`attr_arn`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnMatchmakingRuleSet {
     /// A unique identifier for the matchmaking rule set.
@@ -1588,7 +1588,7 @@ impl CfnMatchmakingRuleSetAttributes for Handle<CfnMatchmakingRuleSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScriptAttributes`\] on `Handle<CfnScript>`): `Id` (`attr_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScriptAttributes` on `Handle<CfnScript>`): `Id` (`attr_id`),
 /// `CreationTime` (`attr_creation_time`), `Arn` (`attr_arn`), `SizeOnDisk` (`attr_size_on_disk`).
 #[derive(Debug, Clone)]
 pub struct CfnScript {

@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AcceleratorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAcceleratorAttributes`\] on `Handle<CfnAccelerator>`): `AcceleratorArn`
-/// (`attr_accelerator_arn`), `DnsName` (`attr_dns_name`), `Ipv4Addresses` (`attr_ipv4_addresses`), `Ipv6Addresses`
-/// (`attr_ipv6_addresses`), `DualStackDnsName` (`attr_dual_stack_dns_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAcceleratorAttributes` on `Handle<CfnAccelerator>`):
+/// `AcceleratorArn` (`attr_accelerator_arn`), `DnsName` (`attr_dns_name`), `Ipv4Addresses` (`attr_ipv4_addresses`),
+/// `Ipv6Addresses` (`attr_ipv6_addresses`), `DualStackDnsName` (`attr_dual_stack_dns_name`).
 #[derive(Debug, Clone)]
 pub struct CfnAccelerator {
     /// Indicates whether an accelerator is enabled. The value is true or false.
@@ -174,7 +174,7 @@ impl CfnAcceleratorAttributes for Handle<CfnAccelerator> {
 ///
 /// `Ref` returns the primary identifier (`AttachmentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCrossAccountAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCrossAccountAttachmentAttributes` on
 /// `Handle<CfnCrossAccountAttachment>`): `AttachmentArn` (`attr_attachment_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCrossAccountAttachment {
@@ -244,7 +244,7 @@ impl CfnCrossAccountAttachmentAttributes for Handle<CfnCrossAccountAttachment> {
 ///
 /// `Ref` returns the primary identifier (`EndpointGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointGroupAttributes`\] on `Handle<CfnEndpointGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointGroupAttributes` on `Handle<CfnEndpointGroup>`):
 /// `EndpointGroupArn` (`attr_endpoint_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpointGroup {
@@ -364,7 +364,7 @@ impl CfnEndpointGroupAttributes for Handle<CfnEndpointGroup> {
 ///
 /// `Ref` returns the primary identifier (`ListenerArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnListenerAttributes`\] on `Handle<CfnListener>`): `ListenerArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnListenerAttributes` on `Handle<CfnListener>`): `ListenerArn`
 /// (`attr_listener_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnListener {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBlueprintAttributes`\] on `Handle<CfnBlueprint>`): `Arn` (`attr_arn`),
-/// `Status` (`attr_status`), `CreatedOn` (`attr_created_on`), `LastModifiedOn` (`attr_last_modified_on`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBlueprintAttributes` on `Handle<CfnBlueprint>`): `Arn`
+/// (`attr_arn`), `Status` (`attr_status`), `CreatedOn` (`attr_created_on`), `LastModifiedOn` (`attr_last_modified_on`),
 /// `ParameterSpec` (`attr_parameter_spec`).
 #[derive(Debug, Clone)]
 pub struct CfnBlueprint {
@@ -136,7 +136,7 @@ impl CfnBlueprintAttributes for Handle<CfnBlueprint> {
 ///
 /// `Ref` returns the primary identifier (`ResourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCatalogAttributes`\] on `Handle<CfnCatalog>`): `CatalogId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCatalogAttributes` on `Handle<CfnCatalog>`): `CatalogId`
 /// (`attr_catalog_id`), `ResourceArn` (`attr_resource_arn`), `CreateTime` (`attr_create_time`), `UpdateTime`
 /// (`attr_update_time`), `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName`
 /// (`attr_catalog_properties_data_lake_access_properties_managed_workgroup_name`),
@@ -331,7 +331,7 @@ impl CfnCatalogAttributes for Handle<CfnCatalog> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClassifierAttributes`\] on `Handle<CfnClassifier>`): `Name`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClassifierAttributes` on `Handle<CfnClassifier>`): `Name`
 /// (`attr_name`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnClassifier {
@@ -405,7 +405,7 @@ impl CfnClassifierAttributes for Handle<CfnClassifier> {
 ///
 /// `Ref` returns the primary identifier (`CatalogId`, `Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAttributes`\] on `Handle<CfnConnection>`): `Name`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAttributes` on `Handle<CfnConnection>`): `Name`
 /// (`attr_name`).
 #[derive(Debug, Clone)]
 pub struct CfnConnection {
@@ -470,7 +470,7 @@ impl CfnConnectionAttributes for Handle<CfnConnection> {
 ///
 /// `Ref` returns the primary identifier (`ConnectionTypeArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionTypeAttributes`\] on `Handle<CfnConnectionType>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionTypeAttributes` on `Handle<CfnConnectionType>`):
 /// `ConnectionTypeArn` (`attr_connection_type_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConnectionType {
@@ -902,7 +902,8 @@ impl rcdk::core::element::CfnResource for CfnDatabase {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDevEndpointAttributes`\] on `Handle<CfnDevEndpoint>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDevEndpointAttributes` on `Handle<CfnDevEndpoint>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDevEndpoint {
     /// CloudFormation: `Arguments`.
@@ -1034,7 +1035,7 @@ impl CfnDevEndpointAttributes for Handle<CfnDevEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentityCenterConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentityCenterConfigurationAttributes` on
 /// `Handle<CfnIdentityCenterConfiguration>`): `ApplicationArn` (`attr_application_arn`), `AccountId`
 /// (`attr_account_id`).
 #[derive(Debug, Clone)]
@@ -1108,8 +1109,8 @@ impl CfnIdentityCenterConfigurationAttributes for Handle<CfnIdentityCenterConfig
 ///
 /// `Ref` returns the primary identifier (`IntegrationArn`, `IntegrationName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationAttributes`\] on `Handle<CfnIntegration>`): `IntegrationArn`
-/// (`attr_integration_arn`), `CreateTime` (`attr_create_time`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationAttributes` on `Handle<CfnIntegration>`):
+/// `IntegrationArn` (`attr_integration_arn`), `CreateTime` (`attr_create_time`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegration {
     /// CloudFormation: `AdditionalEncryptionContext`.
@@ -1236,7 +1237,7 @@ impl CfnIntegrationAttributes for Handle<CfnIntegration> {
 ///
 /// `Ref` returns the primary identifier (`ResourceArn`, `ResourcePropertyArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationResourcePropertyAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationResourcePropertyAttributes` on
 /// `Handle<CfnIntegrationResourceProperty>`): `ResourcePropertyArn` (`attr_resource_property_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegrationResourceProperty {
@@ -1517,8 +1518,8 @@ impl rcdk::core::element::CfnResource for CfnJob {
 ///
 /// `Ref` returns the primary identifier (`TransformId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMLTransformAttributes`\] on `Handle<CfnMLTransform>`): `TransformId`
-/// (`attr_transform_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMLTransformAttributes` on `Handle<CfnMLTransform>`):
+/// `TransformId` (`attr_transform_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMLTransform {
     /// A user-defined, long-form description text for the machine learning transform.
@@ -1666,7 +1667,7 @@ impl CfnMLTransformAttributes for Handle<CfnMLTransform> {
 ///
 /// `Ref` returns the primary identifier (`CatalogId`, `DatabaseName`, `TableName`, `IdentifierPartitionInputValues`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPartitionAttributes`\] on `Handle<CfnPartition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPartitionAttributes` on `Handle<CfnPartition>`):
 /// `IdentifierPartitionInputValues` (`attr_identifier_partition_input_values`).
 #[derive(Debug, Clone)]
 pub struct CfnPartition {
@@ -1741,7 +1742,8 @@ impl CfnPartitionAttributes for Handle<CfnPartition> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistryAttributes`\] on `Handle<CfnRegistry>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistryAttributes` on `Handle<CfnRegistry>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRegistry {
     /// A description of the registry. If description is not provided, there will not be any default value for this.
@@ -1806,7 +1808,7 @@ impl CfnRegistryAttributes for Handle<CfnRegistry> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSchemaAttributes`\] on `Handle<CfnSchema>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSchemaAttributes` on `Handle<CfnSchema>`): `Arn` (`attr_arn`),
 /// `InitialSchemaVersionId` (`attr_initial_schema_version_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSchema {
@@ -1921,8 +1923,8 @@ impl CfnSchemaAttributes for Handle<CfnSchema> {
 ///
 /// `Ref` returns the primary identifier (`VersionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSchemaVersionAttributes`\] on `Handle<CfnSchemaVersion>`): `VersionId`
-/// (`attr_version_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSchemaVersionAttributes` on `Handle<CfnSchemaVersion>`):
+/// `VersionId` (`attr_version_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSchemaVersion {
     /// CloudFormation: `Schema` (required).
@@ -2057,7 +2059,7 @@ impl rcdk::core::element::CfnResource for CfnSecurityConfiguration {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSessionAttributes`\] on `Handle<CfnSession>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSessionAttributes` on `Handle<CfnSession>`): `Arn` (`attr_arn`),
 /// `CreatedOn` (`attr_created_on`), `Status` (`attr_status`), `Progress` (`attr_progress`).
 #[derive(Debug, Clone)]
 pub struct CfnSession {
@@ -2480,8 +2482,8 @@ impl rcdk::core::element::CfnResource for CfnTrigger {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUsageProfileAttributes`\] on `Handle<CfnUsageProfile>`): `CreatedOn`
-/// (`attr_created_on`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUsageProfileAttributes` on `Handle<CfnUsageProfile>`):
+/// `CreatedOn` (`attr_created_on`).
 #[derive(Debug, Clone)]
 pub struct CfnUsageProfile {
     /// UsageProfile configuration for supported service ex: (Jobs, Sessions).
@@ -2552,8 +2554,8 @@ impl CfnUsageProfileAttributes for Handle<CfnUsageProfile> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserDefinedFunctionAttributes`\] on `Handle<CfnUserDefinedFunction>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserDefinedFunctionAttributes` on
+/// `Handle<CfnUserDefinedFunction>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUserDefinedFunction {
     /// The Java class that contains the function code.

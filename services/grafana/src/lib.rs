@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceAttributes`\] on `Handle<CfnWorkspace>`): `Id` (`attr_id`),
-/// `SsoClientId` (`attr_sso_client_id`), `SamlConfigurationStatus` (`attr_saml_configuration_status`), `Endpoint`
-/// (`attr_endpoint`), `Status` (`attr_status`), `CreationTimestamp` (`attr_creation_timestamp`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceAttributes` on `Handle<CfnWorkspace>`): `Id`
+/// (`attr_id`), `SsoClientId` (`attr_sso_client_id`), `SamlConfigurationStatus` (`attr_saml_configuration_status`),
+/// `Endpoint` (`attr_endpoint`), `Status` (`attr_status`), `CreationTimestamp` (`attr_creation_timestamp`),
 /// `ModificationTimestamp` (`attr_modification_timestamp`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspace {

@@ -32,8 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorDefinitionAttributes`\] on `Handle<CfnConnectorDefinition>`):
-/// `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorDefinitionAttributes` on
+/// `Handle<CfnConnectorDefinition>`): `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConnectorDefinition {
     /// CloudFormation: `InitialVersion`.
@@ -101,7 +102,7 @@ impl CfnConnectorDefinitionAttributes for Handle<CfnConnectorDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorDefinitionVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorDefinitionVersionAttributes` on
 /// `Handle<CfnConnectorDefinitionVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConnectorDefinitionVersion {
@@ -152,7 +153,7 @@ impl CfnConnectorDefinitionVersionAttributes for Handle<CfnConnectorDefinitionVe
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCoreDefinitionAttributes`\] on `Handle<CfnCoreDefinition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCoreDefinitionAttributes` on `Handle<CfnCoreDefinition>`):
 /// `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCoreDefinition {
@@ -221,7 +222,7 @@ impl CfnCoreDefinitionAttributes for Handle<CfnCoreDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCoreDefinitionVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCoreDefinitionVersionAttributes` on
 /// `Handle<CfnCoreDefinitionVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCoreDefinitionVersion {
@@ -272,7 +273,7 @@ impl CfnCoreDefinitionVersionAttributes for Handle<CfnCoreDefinitionVersion> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeviceDefinitionAttributes`\] on `Handle<CfnDeviceDefinition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeviceDefinitionAttributes` on `Handle<CfnDeviceDefinition>`):
 /// `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDeviceDefinition {
@@ -341,7 +342,7 @@ impl CfnDeviceDefinitionAttributes for Handle<CfnDeviceDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeviceDefinitionVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeviceDefinitionVersionAttributes` on
 /// `Handle<CfnDeviceDefinitionVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDeviceDefinitionVersion {
@@ -392,8 +393,9 @@ impl CfnDeviceDefinitionVersionAttributes for Handle<CfnDeviceDefinitionVersion>
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFunctionDefinitionAttributes`\] on `Handle<CfnFunctionDefinition>`):
-/// `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFunctionDefinitionAttributes` on
+/// `Handle<CfnFunctionDefinition>`): `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFunctionDefinition {
     /// CloudFormation: `InitialVersion`.
@@ -461,7 +463,7 @@ impl CfnFunctionDefinitionAttributes for Handle<CfnFunctionDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFunctionDefinitionVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFunctionDefinitionVersionAttributes` on
 /// `Handle<CfnFunctionDefinitionVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFunctionDefinitionVersion {
@@ -524,7 +526,7 @@ impl CfnFunctionDefinitionVersionAttributes for Handle<CfnFunctionDefinitionVers
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupAttributes`\] on `Handle<CfnGroup>`): `LatestVersionArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupAttributes` on `Handle<CfnGroup>`): `LatestVersionArn`
 /// (`attr_latest_version_arn`), `RoleAttachedAt` (`attr_role_attached_at`), `Id` (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnGroup {
@@ -604,7 +606,7 @@ impl CfnGroupAttributes for Handle<CfnGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupVersionAttributes`\] on `Handle<CfnGroupVersion>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupVersionAttributes` on `Handle<CfnGroupVersion>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGroupVersion {
@@ -695,7 +697,7 @@ impl CfnGroupVersionAttributes for Handle<CfnGroupVersion> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoggerDefinitionAttributes`\] on `Handle<CfnLoggerDefinition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoggerDefinitionAttributes` on `Handle<CfnLoggerDefinition>`):
 /// `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLoggerDefinition {
@@ -764,7 +766,7 @@ impl CfnLoggerDefinitionAttributes for Handle<CfnLoggerDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoggerDefinitionVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoggerDefinitionVersionAttributes` on
 /// `Handle<CfnLoggerDefinitionVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLoggerDefinitionVersion {
@@ -815,8 +817,9 @@ impl CfnLoggerDefinitionVersionAttributes for Handle<CfnLoggerDefinitionVersion>
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceDefinitionAttributes`\] on `Handle<CfnResourceDefinition>`):
-/// `LatestVersionArn` (`attr_latest_version_arn`), `Id` (`attr_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceDefinitionAttributes` on
+/// `Handle<CfnResourceDefinition>`): `LatestVersionArn` (`attr_latest_version_arn`), `Id` (`attr_id`), `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceDefinition {
     /// CloudFormation: `InitialVersion`.
@@ -884,7 +887,7 @@ impl CfnResourceDefinitionAttributes for Handle<CfnResourceDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceDefinitionVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceDefinitionVersionAttributes` on
 /// `Handle<CfnResourceDefinitionVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceDefinitionVersion {
@@ -935,7 +938,7 @@ impl CfnResourceDefinitionVersionAttributes for Handle<CfnResourceDefinitionVers
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriptionDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriptionDefinitionAttributes` on
 /// `Handle<CfnSubscriptionDefinition>`): `LatestVersionArn` (`attr_latest_version_arn`), `Arn` (`attr_arn`), `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
@@ -1005,7 +1008,7 @@ impl CfnSubscriptionDefinitionAttributes for Handle<CfnSubscriptionDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriptionDefinitionVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriptionDefinitionVersionAttributes` on
 /// `Handle<CfnSubscriptionDefinitionVersion>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSubscriptionDefinitionVersion {

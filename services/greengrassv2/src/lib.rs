@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComponentVersionAttributes`\] on `Handle<CfnComponentVersion>`): `Arn`
-/// (`attr_arn`), `ComponentName` (`attr_component_name`), `ComponentVersion` (`attr_component_version`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComponentVersionAttributes` on `Handle<CfnComponentVersion>`):
+/// `Arn` (`attr_arn`), `ComponentName` (`attr_component_name`), `ComponentVersion` (`attr_component_version`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnComponentVersion {
     /// CloudFormation: `InlineRecipe`.
@@ -103,7 +103,7 @@ impl CfnComponentVersionAttributes for Handle<CfnComponentVersion> {
 ///
 /// `Ref` returns the primary identifier (`DeploymentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `DeploymentId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`): `DeploymentId`
 /// (`attr_deployment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDeployment {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigAttributes`\] on `Handle<CfnConfig>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`), `Type` (`attr_type`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigAttributes` on `Handle<CfnConfig>`): `Arn` (`attr_arn`),
+/// `Id` (`attr_id`), `Type` (`attr_type`).
 #[derive(Debug, Clone)]
 pub struct CfnConfig {
     /// CloudFormation: `ConfigData` (required).
@@ -100,7 +100,7 @@ impl CfnConfigAttributes for Handle<CfnConfig> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataflowEndpointGroupAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataflowEndpointGroupAttributes` on
 /// `Handle<CfnDataflowEndpointGroup>`): `Id` (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataflowEndpointGroup {
@@ -181,7 +181,7 @@ impl CfnDataflowEndpointGroupAttributes for Handle<CfnDataflowEndpointGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataflowEndpointGroupV2Attributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataflowEndpointGroupV2Attributes` on
 /// `Handle<CfnDataflowEndpointGroupV2>`): `EndpointDetails` (`attr_endpoint_details`), `Id` (`attr_id`), `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone, Default)]
@@ -266,7 +266,7 @@ impl CfnDataflowEndpointGroupV2Attributes for Handle<CfnDataflowEndpointGroupV2>
 ///
 /// `Ref` returns the primary identifier (`Id`, `Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMissionProfileAttributes`\] on `Handle<CfnMissionProfile>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMissionProfileAttributes` on `Handle<CfnMissionProfile>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`), `Region` (`attr_region`).
 #[derive(Debug, Clone)]
 pub struct CfnMissionProfile {

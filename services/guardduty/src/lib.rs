@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`RuleId`, `AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomDetectionRuleAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomDetectionRuleAssociationAttributes` on
 /// `Handle<CfnCustomDetectionRuleAssociation>`): `AssociationId` (`attr_association_id`), `Arn` (`attr_arn`),
 /// `AccountId` (`attr_account_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -130,7 +130,7 @@ impl CfnCustomDetectionRuleAssociationAttributes for Handle<CfnCustomDetectionRu
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDetectorAttributes`\] on `Handle<CfnDetector>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDetectorAttributes` on `Handle<CfnDetector>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDetector {
     /// CloudFormation: `DataSources`.
@@ -273,7 +273,7 @@ impl rcdk::core::element::CfnResource for CfnFilter {
 ///
 /// `Ref` returns the primary identifier (`Id`, `DetectorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPSetAttributes`\] on `Handle<CfnIPSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPSetAttributes` on `Handle<CfnIPSet>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIPSet {
     /// CloudFormation: `Activate`.
@@ -356,7 +356,7 @@ impl CfnIPSetAttributes for Handle<CfnIPSet> {
 ///
 /// `Ref` returns the primary identifier (`MalwareProtectionPlanId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMalwareProtectionPlanAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMalwareProtectionPlanAttributes` on
 /// `Handle<CfnMalwareProtectionPlan>`): `MalwareProtectionPlanId` (`attr_malware_protection_plan_id`), `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Status` (`attr_status`), `StatusReasons` (`attr_status_reasons`).
 #[derive(Debug, Clone)]
@@ -574,7 +574,7 @@ impl rcdk::core::element::CfnResource for CfnMember {
 ///
 /// `Ref` returns the primary identifier (`DetectorId`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPublishingDestinationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPublishingDestinationAttributes` on
 /// `Handle<CfnPublishingDestination>`): `Id` (`attr_id`), `Status` (`attr_status`), `PublishingFailureStartTimestamp`
 /// (`attr_publishing_failure_start_timestamp`).
 #[derive(Debug, Clone)]
@@ -668,7 +668,7 @@ impl CfnPublishingDestinationAttributes for Handle<CfnPublishingDestination> {
 ///
 /// `Ref` returns the primary identifier (`Id`, `DetectorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThreatEntitySetAttributes`\] on `Handle<CfnThreatEntitySet>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThreatEntitySetAttributes` on `Handle<CfnThreatEntitySet>`): `Id`
 /// (`attr_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
 /// `ErrorDetails` (`attr_error_details`).
 #[derive(Debug, Clone)]
@@ -777,7 +777,7 @@ impl CfnThreatEntitySetAttributes for Handle<CfnThreatEntitySet> {
 ///
 /// `Ref` returns the primary identifier (`Id`, `DetectorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThreatIntelSetAttributes`\] on `Handle<CfnThreatIntelSet>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThreatIntelSetAttributes` on `Handle<CfnThreatIntelSet>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnThreatIntelSet {
@@ -861,8 +861,8 @@ impl CfnThreatIntelSetAttributes for Handle<CfnThreatIntelSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`, `DetectorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrustedEntitySetAttributes`\] on `Handle<CfnTrustedEntitySet>`): `Id`
-/// (`attr_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrustedEntitySetAttributes` on `Handle<CfnTrustedEntitySet>`):
+/// `Id` (`attr_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
 /// `ErrorDetails` (`attr_error_details`).
 #[derive(Debug, Clone)]
 pub struct CfnTrustedEntitySet {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `Arn` (`attr_arn`),
 /// `DomainId` (`attr_domain_id`), `Status` (`attr_status`), `EncryptionContext` (`attr_encryption_context`),
 /// `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DatastoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatastoreAttributes`\] on `Handle<CfnDatastore>`): `DatastoreArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatastoreAttributes` on `Handle<CfnDatastore>`): `DatastoreArn`
 /// (`attr_datastore_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `DatastoreId`
 /// (`attr_datastore_id`), `DatastoreStatus` (`attr_datastore_status`).
 #[derive(Debug, Clone, Default)]

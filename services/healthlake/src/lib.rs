@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataTransformationProfileAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataTransformationProfileAttributes` on
 /// `Handle<CfnDataTransformationProfile>`): `Arn` (`attr_arn`), `ProfileId` (`attr_profile_id`), `TargetFormat`
 /// (`attr_target_format`).
 #[derive(Debug, Clone)]
@@ -145,9 +145,9 @@ impl CfnDataTransformationProfileAttributes for Handle<CfnDataTransformationProf
 ///
 /// `Ref` returns the primary identifier (`DatastoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFHIRDatastoreAttributes`\] on `Handle<CfnFHIRDatastore>`): `CreatedAt`
-/// (`attr_created_at`), `DatastoreArn` (`attr_datastore_arn`), `DatastoreEndpoint` (`attr_datastore_endpoint`),
-/// `DatastoreId` (`attr_datastore_id`), `DatastoreStatus` (`attr_datastore_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFHIRDatastoreAttributes` on `Handle<CfnFHIRDatastore>`):
+/// `CreatedAt` (`attr_created_at`), `DatastoreArn` (`attr_datastore_arn`), `DatastoreEndpoint`
+/// (`attr_datastore_endpoint`), `DatastoreId` (`attr_datastore_id`), `DatastoreStatus` (`attr_datastore_status`).
 #[derive(Debug, Clone)]
 pub struct CfnFHIRDatastore {
     /// CloudFormation: `AnalyticsConfiguration`.

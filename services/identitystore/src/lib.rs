@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`GroupId`, `IdentityStoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupAttributes`\] on `Handle<CfnGroup>`): `GroupId` (`attr_group_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupAttributes` on `Handle<CfnGroup>`): `GroupId`
+/// (`attr_group_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGroup {
     /// A string containing the description of the group.
@@ -95,7 +96,7 @@ impl CfnGroupAttributes for Handle<CfnGroup> {
 ///
 /// `Ref` returns the primary identifier (`MembershipId`, `IdentityStoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupMembershipAttributes`\] on `Handle<CfnGroupMembership>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupMembershipAttributes` on `Handle<CfnGroupMembership>`):
 /// `MembershipId` (`attr_membership_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGroupMembership {
@@ -159,8 +160,8 @@ impl CfnGroupMembershipAttributes for Handle<CfnGroupMembership> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserAttributes`\] on `Handle<CfnUser>`): `Arn` (`attr_arn`), `UserId`
-/// (`attr_user_id`), `UserStatus` (`attr_user_status`), `CreatedAt` (`attr_created_at`), `CreatedBy`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserAttributes` on `Handle<CfnUser>`): `Arn` (`attr_arn`),
+/// `UserId` (`attr_user_id`), `UserStatus` (`attr_user_status`), `CreatedAt` (`attr_created_at`), `CreatedBy`
 /// (`attr_created_by`), `UpdatedAt` (`attr_updated_at`), `UpdatedBy` (`attr_updated_by`).
 #[derive(Debug, Clone)]
 pub struct CfnUser {

@@ -32,10 +32,10 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComponentAttributes`\] on `Handle<CfnComponent>`): `Arn` (`attr_arn`),
-/// `Type` (`attr_type`), `Encrypted` (`attr_encrypted`), `LatestVersion` (`attr_latest_version`), `LatestVersion.Arn`
-/// (`attr_latest_version_arn`), `LatestVersion.Major` (`attr_latest_version_major`), `LatestVersion.Minor`
-/// (`attr_latest_version_minor`), `LatestVersion.Patch` (`attr_latest_version_patch`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComponentAttributes` on `Handle<CfnComponent>`): `Arn`
+/// (`attr_arn`), `Type` (`attr_type`), `Encrypted` (`attr_encrypted`), `LatestVersion` (`attr_latest_version`),
+/// `LatestVersion.Arn` (`attr_latest_version_arn`), `LatestVersion.Major` (`attr_latest_version_major`),
+/// `LatestVersion.Minor` (`attr_latest_version_minor`), `LatestVersion.Patch` (`attr_latest_version_patch`).
 #[derive(Debug, Clone)]
 pub struct CfnComponent {
     /// The change description of the component.
@@ -217,8 +217,8 @@ impl CfnComponentAttributes for Handle<CfnComponent> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContainerRecipeAttributes`\] on `Handle<CfnContainerRecipe>`): `Arn`
-/// (`attr_arn`), `LatestVersion` (`attr_latest_version`), `LatestVersion.Arn` (`attr_latest_version_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContainerRecipeAttributes` on `Handle<CfnContainerRecipe>`):
+/// `Arn` (`attr_arn`), `LatestVersion` (`attr_latest_version`), `LatestVersion.Arn` (`attr_latest_version_arn`),
 /// `LatestVersion.Major` (`attr_latest_version_major`), `LatestVersion.Minor` (`attr_latest_version_minor`),
 /// `LatestVersion.Patch` (`attr_latest_version_patch`).
 #[derive(Debug, Clone, Default)]
@@ -412,7 +412,7 @@ impl CfnContainerRecipeAttributes for Handle<CfnContainerRecipe> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDistributionConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDistributionConfigurationAttributes` on
 /// `Handle<CfnDistributionConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDistributionConfiguration {
@@ -486,10 +486,11 @@ impl CfnDistributionConfigurationAttributes for Handle<CfnDistributionConfigurat
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnImageAttributes`\] on `Handle<CfnImage>`): `Arn` (`attr_arn`), `Name`
-/// (`attr_name`), `ImageId` (`attr_image_id`), `ImageUri` (`attr_image_uri`), `LatestVersion` (`attr_latest_version`),
-/// `LatestVersion.Arn` (`attr_latest_version_arn`), `LatestVersion.Major` (`attr_latest_version_major`),
-/// `LatestVersion.Minor` (`attr_latest_version_minor`), `LatestVersion.Patch` (`attr_latest_version_patch`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnImageAttributes` on `Handle<CfnImage>`): `Arn` (`attr_arn`),
+/// `Name` (`attr_name`), `ImageId` (`attr_image_id`), `ImageUri` (`attr_image_uri`), `LatestVersion`
+/// (`attr_latest_version`), `LatestVersion.Arn` (`attr_latest_version_arn`), `LatestVersion.Major`
+/// (`attr_latest_version_major`), `LatestVersion.Minor` (`attr_latest_version_minor`), `LatestVersion.Patch`
+/// (`attr_latest_version_patch`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnImage {
     /// The Amazon Resource Name (ARN) of the container recipe that defines how images are configured and tested.
@@ -692,7 +693,7 @@ impl CfnImageAttributes for Handle<CfnImage> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnImagePipelineAttributes`\] on `Handle<CfnImagePipeline>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnImagePipelineAttributes` on `Handle<CfnImagePipeline>`): `Arn`
 /// (`attr_arn`), `DeploymentId` (`attr_deployment_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnImagePipeline {
@@ -860,7 +861,7 @@ impl CfnImagePipelineAttributes for Handle<CfnImagePipeline> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnImageRecipeAttributes`\] on `Handle<CfnImageRecipe>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnImageRecipeAttributes` on `Handle<CfnImageRecipe>`): `Arn`
 /// (`attr_arn`), `LatestVersion` (`attr_latest_version`), `LatestVersion.Arn` (`attr_latest_version_arn`),
 /// `LatestVersion.Major` (`attr_latest_version_major`), `LatestVersion.Minor` (`attr_latest_version_minor`),
 /// `LatestVersion.Patch` (`attr_latest_version_patch`).
@@ -1038,7 +1039,7 @@ impl CfnImageRecipeAttributes for Handle<CfnImageRecipe> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInfrastructureConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInfrastructureConfigurationAttributes` on
 /// `Handle<CfnInfrastructureConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnInfrastructureConfiguration {
@@ -1212,8 +1213,8 @@ impl CfnInfrastructureConfigurationAttributes for Handle<CfnInfrastructureConfig
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLifecyclePolicyAttributes`\] on `Handle<CfnLifecyclePolicy>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLifecyclePolicyAttributes` on `Handle<CfnLifecyclePolicy>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLifecyclePolicy {
     /// The description of the lifecycle policy.
@@ -1324,10 +1325,10 @@ impl CfnLifecyclePolicyAttributes for Handle<CfnLifecyclePolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkflowAttributes`\] on `Handle<CfnWorkflow>`): `Arn` (`attr_arn`),
-/// `LatestVersion` (`attr_latest_version`), `LatestVersion.Arn` (`attr_latest_version_arn`), `LatestVersion.Major`
-/// (`attr_latest_version_major`), `LatestVersion.Minor` (`attr_latest_version_minor`), `LatestVersion.Patch`
-/// (`attr_latest_version_patch`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkflowAttributes` on `Handle<CfnWorkflow>`): `Arn`
+/// (`attr_arn`), `LatestVersion` (`attr_latest_version`), `LatestVersion.Arn` (`attr_latest_version_arn`),
+/// `LatestVersion.Major` (`attr_latest_version_major`), `LatestVersion.Minor` (`attr_latest_version_minor`),
+/// `LatestVersion.Patch` (`attr_latest_version_patch`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkflow {
     /// The change description of the workflow.

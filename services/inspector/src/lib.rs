@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssessmentTargetAttributes`\] on `Handle<CfnAssessmentTarget>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssessmentTargetAttributes` on `Handle<CfnAssessmentTarget>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnAssessmentTarget {
     /// CloudFormation: `AssessmentTargetName`.
@@ -86,8 +86,8 @@ impl CfnAssessmentTargetAttributes for Handle<CfnAssessmentTarget> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssessmentTemplateAttributes`\] on `Handle<CfnAssessmentTemplate>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssessmentTemplateAttributes` on
+/// `Handle<CfnAssessmentTemplate>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAssessmentTemplate {
     /// CloudFormation: `AssessmentTargetArn` (required).
@@ -162,7 +162,7 @@ impl CfnAssessmentTemplateAttributes for Handle<CfnAssessmentTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceGroupAttributes`\] on `Handle<CfnResourceGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceGroupAttributes` on `Handle<CfnResourceGroup>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceGroup {

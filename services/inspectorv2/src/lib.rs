@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCisScanConfigurationAttributes`\] on `Handle<CfnCisScanConfiguration>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCisScanConfigurationAttributes` on
+/// `Handle<CfnCisScanConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCisScanConfiguration {
     /// Name of the scan
@@ -112,7 +112,7 @@ impl CfnCisScanConfigurationAttributes for Handle<CfnCisScanConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCodeSecurityIntegrationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCodeSecurityIntegrationAttributes` on
 /// `Handle<CfnCodeSecurityIntegration>`): `Arn` (`attr_arn`), `Status` (`attr_status`), `StatusReason`
 /// (`attr_status_reason`), `AuthorizationUrl` (`attr_authorization_url`), `CreatedAt` (`attr_created_at`),
 /// `LastUpdatedAt` (`attr_last_updated_at`).
@@ -231,7 +231,7 @@ impl CfnCodeSecurityIntegrationAttributes for Handle<CfnCodeSecurityIntegration>
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCodeSecurityScanConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCodeSecurityScanConfigurationAttributes` on
 /// `Handle<CfnCodeSecurityScanConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnCodeSecurityScanConfiguration {
@@ -311,7 +311,7 @@ impl CfnCodeSecurityScanConfigurationAttributes for Handle<CfnCodeSecurityScanCo
 ///
 /// `Ref` returns the primary identifier (`ConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `ConnectorArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `ConnectorArn`
 /// (`attr_connector_arn`), `EnablementStatus` (`attr_enablement_status`), `EnablementStatusReason`
 /// (`attr_enablement_status_reason`), `Health` (`attr_health`), `CreatedAt` (`attr_created_at`), `LastUpdatedAt`
 /// (`attr_last_updated_at`), `ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State`
@@ -493,7 +493,7 @@ impl CfnConnectorAttributes for Handle<CfnConnector> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFilterAttributes`\] on `Handle<CfnFilter>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFilterAttributes` on `Handle<CfnFilter>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFilter {
     /// Findings filter description.

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAttributes`\] on `Handle<CfnConnection>`): `ConnectionId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAttributes` on `Handle<CfnConnection>`): `ConnectionId`
 /// (`attr_connection_id`), `Arn` (`attr_arn`), `Provider` (`attr_provider`), `Type` (`attr_type`), `State`
 /// (`attr_state`), `SharedId` (`attr_shared_id`), `OwnerAccount` (`attr_owner_account`), `BillingTier`
 /// (`attr_billing_tier`).

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`MonitorName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMonitorAttributes`\] on `Handle<CfnMonitor>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMonitorAttributes` on `Handle<CfnMonitor>`): `CreatedAt`
 /// (`attr_created_at`), `ModifiedAt` (`attr_modified_at`), `MonitorArn` (`attr_monitor_arn`), `ProcessingStatus`
 /// (`attr_processing_status`), `ProcessingStatusInfo` (`attr_processing_status_info`).
 #[derive(Debug, Clone)]

@@ -33,8 +33,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`InvoiceUnitArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInvoiceUnitAttributes`\] on `Handle<CfnInvoiceUnit>`): `InvoiceUnitArn`
-/// (`attr_invoice_unit_arn`), `LastModified` (`attr_last_modified`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInvoiceUnitAttributes` on `Handle<CfnInvoiceUnit>`):
+/// `InvoiceUnitArn` (`attr_invoice_unit_arn`), `LastModified` (`attr_last_modified`).
 #[derive(Debug, Clone)]
 pub struct CfnInvoiceUnit {
     /// CloudFormation: `Description`.
@@ -121,7 +121,7 @@ impl CfnInvoiceUnitAttributes for Handle<CfnInvoiceUnit> {
 ///
 /// `Ref` returns the primary identifier (`ProcurementPortalPreferenceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProcurementPortalPreferenceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProcurementPortalPreferenceAttributes` on
 /// `Handle<CfnProcurementPortalPreference>`): `ProcurementPortalPreferenceArn`
 /// (`attr_procurement_portal_preference_arn`), `AwsAccountId` (`attr_aws_account_id`), `CreateDate`
 /// (`attr_create_date`), `LastUpdateDate` (`attr_last_update_date`), `Version` (`attr_version`),

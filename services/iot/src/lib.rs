@@ -92,7 +92,8 @@ impl rcdk::core::element::CfnResource for CfnAccountAuditConfiguration {
 ///
 /// `Ref` returns the primary identifier (`AuthorizerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAuthorizerAttributes`\] on `Handle<CfnAuthorizer>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAuthorizerAttributes` on `Handle<CfnAuthorizer>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAuthorizer {
     /// CloudFormation: `AuthorizerFunctionArn` (required).
@@ -182,7 +183,7 @@ impl CfnAuthorizerAttributes for Handle<CfnAuthorizer> {
 ///
 /// `Ref` returns the primary identifier (`BillingGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBillingGroupAttributes`\] on `Handle<CfnBillingGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBillingGroupAttributes` on `Handle<CfnBillingGroup>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnBillingGroup {
@@ -249,7 +250,7 @@ impl CfnBillingGroupAttributes for Handle<CfnBillingGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCACertificateAttributes`\] on `Handle<CfnCACertificate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCACertificateAttributes` on `Handle<CfnCACertificate>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCACertificate {
@@ -349,7 +350,7 @@ impl CfnCACertificateAttributes for Handle<CfnCACertificate> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAttributes`\] on `Handle<CfnCertificate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAttributes` on `Handle<CfnCertificate>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificate {
@@ -428,8 +429,8 @@ impl CfnCertificateAttributes for Handle<CfnCertificate> {
 ///
 /// `Ref` returns the primary identifier (`CertificateProviderName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateProviderAttributes`\] on `Handle<CfnCertificateProvider>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateProviderAttributes` on
+/// `Handle<CfnCertificateProvider>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificateProvider {
     /// CloudFormation: `AccountDefaultForOperations` (required).
@@ -500,7 +501,7 @@ impl CfnCertificateProviderAttributes for Handle<CfnCertificateProvider> {
 ///
 /// `Ref` returns the primary identifier (`CommandId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCommandAttributes`\] on `Handle<CfnCommand>`): `CommandArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCommandAttributes` on `Handle<CfnCommand>`): `CommandArn`
 /// (`attr_command_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCommand {
@@ -657,8 +658,8 @@ impl CfnCommandAttributes for Handle<CfnCommand> {
 ///
 /// `Ref` returns the primary identifier (`MetricName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomMetricAttributes`\] on `Handle<CfnCustomMetric>`): `MetricArn`
-/// (`attr_metric_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomMetricAttributes` on `Handle<CfnCustomMetric>`):
+/// `MetricArn` (`attr_metric_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomMetric {
     /// Field represents a friendly name in the console for the custom metric; it doesn't have to be unique. Don't use
@@ -731,7 +732,8 @@ impl CfnCustomMetricAttributes for Handle<CfnCustomMetric> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDimensionAttributes`\] on `Handle<CfnDimension>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDimensionAttributes` on `Handle<CfnDimension>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDimension {
     /// A unique identifier for the dimension.
@@ -801,8 +803,9 @@ impl CfnDimensionAttributes for Handle<CfnDimension> {
 ///
 /// `Ref` returns the primary identifier (`DomainConfigurationName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainConfigurationAttributes`\] on `Handle<CfnDomainConfiguration>`):
-/// `Arn` (`attr_arn`), `DomainType` (`attr_domain_type`), `ServerCertificates` (`attr_server_certificates`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainConfigurationAttributes` on
+/// `Handle<CfnDomainConfiguration>`): `Arn` (`attr_arn`), `DomainType` (`attr_domain_type`), `ServerCertificates`
+/// (`attr_server_certificates`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDomainConfiguration {
     /// CloudFormation: `ApplicationProtocol`.
@@ -922,7 +925,7 @@ impl CfnDomainConfigurationAttributes for Handle<CfnDomainConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEncryptionConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEncryptionConfigurationAttributes` on
 /// `Handle<CfnEncryptionConfiguration>`): `AccountId` (`attr_account_id`), `ConfigurationDetails`
 /// (`attr_configuration_details`), `LastModifiedDate` (`attr_last_modified_date`).
 #[derive(Debug, Clone)]
@@ -992,7 +995,7 @@ impl CfnEncryptionConfigurationAttributes for Handle<CfnEncryptionConfiguration>
 ///
 /// `Ref` returns the primary identifier (`MetricName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFleetMetricAttributes`\] on `Handle<CfnFleetMetric>`): `MetricArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFleetMetricAttributes` on `Handle<CfnFleetMetric>`): `MetricArn`
 /// (`attr_metric_arn`), `CreationDate` (`attr_creation_date`), `LastModifiedDate` (`attr_last_modified_date`),
 /// `Version` (`attr_version`).
 #[derive(Debug, Clone)]
@@ -1141,8 +1144,8 @@ impl CfnFleetMetricAttributes for Handle<CfnFleetMetric> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnJobAttributes`\] on `Handle<CfnJob>`): `Arn` (`attr_arn`), `CreatedAt`
-/// (`attr_created_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnJobAttributes` on `Handle<CfnJob>`): `Arn` (`attr_arn`),
+/// `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnJob {
     /// CloudFormation: `AbortConfig`.
@@ -1314,7 +1317,7 @@ impl CfnJobAttributes for Handle<CfnJob> {
 ///
 /// `Ref` returns the primary identifier (`JobTemplateId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnJobTemplateAttributes`\] on `Handle<CfnJobTemplate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnJobTemplateAttributes` on `Handle<CfnJobTemplate>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnJobTemplate {
@@ -1516,7 +1519,7 @@ impl rcdk::core::element::CfnResource for CfnLogging {
 ///
 /// `Ref` returns the primary identifier (`ActionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMitigationActionAttributes`\] on `Handle<CfnMitigationAction>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMitigationActionAttributes` on `Handle<CfnMitigationAction>`):
 /// `MitigationActionArn` (`attr_mitigation_action_arn`), `MitigationActionId` (`attr_mitigation_action_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMitigationAction {
@@ -1587,8 +1590,8 @@ impl CfnMitigationActionAttributes for Handle<CfnMitigationAction> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAttributes`\] on `Handle<CfnPolicy>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAttributes` on `Handle<CfnPolicy>`): `Arn` (`attr_arn`),
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicy {
     /// CloudFormation: `PolicyDocument` (required).
@@ -1687,8 +1690,8 @@ impl rcdk::core::element::CfnResource for CfnPolicyPrincipalAttachment {
 ///
 /// `Ref` returns the primary identifier (`TemplateName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProvisioningTemplateAttributes`\] on `Handle<CfnProvisioningTemplate>`):
-/// `TemplateArn` (`attr_template_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProvisioningTemplateAttributes` on
+/// `Handle<CfnProvisioningTemplate>`): `TemplateArn` (`attr_template_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProvisioningTemplate {
     /// CloudFormation: `Description`.
@@ -1777,7 +1780,7 @@ impl CfnProvisioningTemplateAttributes for Handle<CfnProvisioningTemplate> {
 ///
 /// `Ref` returns the primary identifier (`TargetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceSpecificLoggingAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceSpecificLoggingAttributes` on
 /// `Handle<CfnResourceSpecificLogging>`): `TargetId` (`attr_target_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceSpecificLogging {
@@ -1842,7 +1845,7 @@ impl CfnResourceSpecificLoggingAttributes for Handle<CfnResourceSpecificLogging>
 ///
 /// `Ref` returns the primary identifier (`RoleAlias`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRoleAliasAttributes`\] on `Handle<CfnRoleAlias>`): `RoleAliasArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRoleAliasAttributes` on `Handle<CfnRoleAlias>`): `RoleAliasArn`
 /// (`attr_role_alias_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRoleAlias {
@@ -1905,7 +1908,7 @@ impl CfnRoleAliasAttributes for Handle<CfnRoleAlias> {
 ///
 /// `Ref` returns the primary identifier (`ScheduledAuditName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScheduledAuditAttributes`\] on `Handle<CfnScheduledAudit>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScheduledAuditAttributes` on `Handle<CfnScheduledAudit>`):
 /// `ScheduledAuditArn` (`attr_scheduled_audit_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnScheduledAudit {
@@ -2002,7 +2005,7 @@ impl CfnScheduledAuditAttributes for Handle<CfnScheduledAudit> {
 ///
 /// `Ref` returns the primary identifier (`SecurityProfileName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityProfileAttributes`\] on `Handle<CfnSecurityProfile>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityProfileAttributes` on `Handle<CfnSecurityProfile>`):
 /// `SecurityProfileArn` (`attr_security_profile_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnSecurityProfile {
@@ -2105,7 +2108,7 @@ impl CfnSecurityProfileAttributes for Handle<CfnSecurityProfile> {
 ///
 /// `Ref` returns the primary identifier (`PackageName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSoftwarePackageAttributes`\] on `Handle<CfnSoftwarePackage>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSoftwarePackageAttributes` on `Handle<CfnSoftwarePackage>`):
 /// `PackageArn` (`attr_package_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnSoftwarePackage {
@@ -2166,7 +2169,7 @@ impl CfnSoftwarePackageAttributes for Handle<CfnSoftwarePackage> {
 ///
 /// `Ref` returns the primary identifier (`PackageName`, `VersionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSoftwarePackageVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSoftwarePackageVersionAttributes` on
 /// `Handle<CfnSoftwarePackageVersion>`): `ErrorReason` (`attr_error_reason`), `PackageVersionArn`
 /// (`attr_package_version_arn`), `Status` (`attr_status`), `SbomValidationStatus` (`attr_sbom_validation_status`).
 #[derive(Debug, Clone)]
@@ -2283,7 +2286,7 @@ impl CfnSoftwarePackageVersionAttributes for Handle<CfnSoftwarePackageVersion> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStreamAttributes`\] on `Handle<CfnStream>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStreamAttributes` on `Handle<CfnStream>`): `Arn` (`attr_arn`),
 /// `StreamVersion` (`attr_stream_version`), `CreatedAt` (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnStream {
@@ -2394,7 +2397,7 @@ impl CfnStreamAttributes for Handle<CfnStream> {
 ///
 /// `Ref` returns the primary identifier (`ThingName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThingAttributes`\] on `Handle<CfnThing>`): `Id` (`attr_id`), `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThingAttributes` on `Handle<CfnThing>`): `Id` (`attr_id`), `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnThing {
@@ -2454,8 +2457,8 @@ impl CfnThingAttributes for Handle<CfnThing> {
 ///
 /// `Ref` returns the primary identifier (`ThingGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThingGroupAttributes`\] on `Handle<CfnThingGroup>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThingGroupAttributes` on `Handle<CfnThingGroup>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnThingGroup {
     /// CloudFormation: `ParentGroupName`.
@@ -2578,8 +2581,8 @@ impl rcdk::core::element::CfnResource for CfnThingPrincipalAttachment {
 ///
 /// `Ref` returns the primary identifier (`ThingTypeName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThingTypeAttributes`\] on `Handle<CfnThingType>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThingTypeAttributes` on `Handle<CfnThingType>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnThingType {
     /// CloudFormation: `DeprecateThingType`.
@@ -2650,7 +2653,8 @@ impl CfnThingTypeAttributes for Handle<CfnThingType> {
 ///
 /// `Ref` returns the primary identifier (`RuleName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTopicRuleAttributes`\] on `Handle<CfnTopicRule>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTopicRuleAttributes` on `Handle<CfnTopicRule>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTopicRule {
     /// CloudFormation: `RuleName`.
@@ -2706,8 +2710,8 @@ impl CfnTopicRuleAttributes for Handle<CfnTopicRule> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTopicRuleDestinationAttributes`\] on `Handle<CfnTopicRuleDestination>`):
-/// `Arn` (`attr_arn`), `StatusReason` (`attr_status_reason`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTopicRuleDestinationAttributes` on
+/// `Handle<CfnTopicRuleDestination>`): `Arn` (`attr_arn`), `StatusReason` (`attr_status_reason`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTopicRuleDestination {
     /// HTTP URL destination properties.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ChannelName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnChannel {
     /// CloudFormation: `ChannelName`.
@@ -95,7 +95,7 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`DatasetName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetAttributes`\] on `Handle<CfnDataset>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetAttributes` on `Handle<CfnDataset>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDataset {
     /// CloudFormation: `Actions` (required).
@@ -185,7 +185,8 @@ impl CfnDatasetAttributes for Handle<CfnDataset> {
 ///
 /// `Ref` returns the primary identifier (`DatastoreName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatastoreAttributes`\] on `Handle<CfnDatastore>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatastoreAttributes` on `Handle<CfnDatastore>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDatastore {
     /// CloudFormation: `DatastoreName`.
@@ -258,7 +259,7 @@ impl CfnDatastoreAttributes for Handle<CfnDatastore> {
 ///
 /// `Ref` returns the primary identifier (`PipelineName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPipelineAttributes`\] on `Handle<CfnPipeline>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPipelineAttributes` on `Handle<CfnPipeline>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPipeline {
     /// CloudFormation: `PipelineActivities` (required).

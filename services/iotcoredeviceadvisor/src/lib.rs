@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`SuiteDefinitionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSuiteDefinitionAttributes`\] on `Handle<CfnSuiteDefinition>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSuiteDefinitionAttributes` on `Handle<CfnSuiteDefinition>`):
 /// `SuiteDefinitionId` (`attr_suite_definition_id`), `SuiteDefinitionArn` (`attr_suite_definition_arn`),
 /// `SuiteDefinitionVersion` (`attr_suite_definition_version`).
 #[derive(Debug, Clone)]

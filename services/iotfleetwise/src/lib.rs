@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCampaignAttributes`\] on `Handle<CfnCampaign>`): `Arn` (`attr_arn`),
-/// `Status` (`attr_status`), `CreationTime` (`attr_creation_time`), `LastModificationTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCampaignAttributes` on `Handle<CfnCampaign>`): `Arn`
+/// (`attr_arn`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`), `LastModificationTime`
 /// (`attr_last_modification_time`).
 #[derive(Debug, Clone)]
 pub struct CfnCampaign {
@@ -210,8 +210,8 @@ impl CfnCampaignAttributes for Handle<CfnCampaign> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDecoderManifestAttributes`\] on `Handle<CfnDecoderManifest>`): `Arn`
-/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModificationTime` (`attr_last_modification_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDecoderManifestAttributes` on `Handle<CfnDecoderManifest>`):
+/// `Arn` (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModificationTime` (`attr_last_modification_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDecoderManifest {
     /// CloudFormation: `DefaultForUnmappedSignals`.
@@ -312,7 +312,7 @@ impl CfnDecoderManifestAttributes for Handle<CfnDecoderManifest> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFleetAttributes`\] on `Handle<CfnFleet>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFleetAttributes` on `Handle<CfnFleet>`): `Arn` (`attr_arn`),
 /// `CreationTime` (`attr_creation_time`), `LastModificationTime` (`attr_last_modification_time`).
 #[derive(Debug, Clone)]
 pub struct CfnFleet {
@@ -385,7 +385,7 @@ impl CfnFleetAttributes for Handle<CfnFleet> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelManifestAttributes`\] on `Handle<CfnModelManifest>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelManifestAttributes` on `Handle<CfnModelManifest>`): `Arn`
 /// (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModificationTime` (`attr_last_modification_time`).
 #[derive(Debug, Clone)]
 pub struct CfnModelManifest {
@@ -475,7 +475,7 @@ impl CfnModelManifestAttributes for Handle<CfnModelManifest> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSignalCatalogAttributes`\] on `Handle<CfnSignalCatalog>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSignalCatalogAttributes` on `Handle<CfnSignalCatalog>`): `Arn`
 /// (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModificationTime` (`attr_last_modification_time`),
 /// `NodeCounts.TotalNodes` (`attr_node_counts_total_nodes`), `NodeCounts.TotalBranches`
 /// (`attr_node_counts_total_branches`), `NodeCounts.TotalSensors` (`attr_node_counts_total_sensors`),
@@ -590,7 +590,7 @@ impl CfnSignalCatalogAttributes for Handle<CfnSignalCatalog> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStateTemplateAttributes`\] on `Handle<CfnStateTemplate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStateTemplateAttributes` on `Handle<CfnStateTemplate>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `CreationTime` (`attr_creation_time`), `LastModificationTime`
 /// (`attr_last_modification_time`).
 #[derive(Debug, Clone)]
@@ -696,7 +696,7 @@ impl CfnStateTemplateAttributes for Handle<CfnStateTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVehicleAttributes`\] on `Handle<CfnVehicle>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVehicleAttributes` on `Handle<CfnVehicle>`): `Arn` (`attr_arn`),
 /// `CreationTime` (`attr_creation_time`), `LastModificationTime` (`attr_last_modification_time`).
 #[derive(Debug, Clone)]
 pub struct CfnVehicle {

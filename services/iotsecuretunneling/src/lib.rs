@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`TunnelArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTunnelAttributes`\] on `Handle<CfnTunnel>`): `TunnelArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTunnelAttributes` on `Handle<CfnTunnel>`): `TunnelArn`
 /// (`attr_tunnel_arn`), `TunnelId` (`attr_tunnel_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTunnel {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccessPolicyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessPolicyAttributes`\] on `Handle<CfnAccessPolicy>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessPolicyAttributes` on `Handle<CfnAccessPolicy>`):
 /// `AccessPolicyArn` (`attr_access_policy_arn`), `AccessPolicyId` (`attr_access_policy_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAccessPolicy {
@@ -109,7 +109,7 @@ impl CfnAccessPolicyAttributes for Handle<CfnAccessPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`): `Arn`
 /// (`attr_arn`), `ApplicationId` (`attr_application_id`), `IdcApplicationArn` (`attr_idc_application_arn`),
 /// `DnsSubdomain` (`attr_dns_subdomain`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`).
@@ -243,8 +243,8 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`AssetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssetAttributes`\] on `Handle<CfnAsset>`): `AssetArn` (`attr_asset_arn`),
-/// `AssetId` (`attr_asset_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssetAttributes` on `Handle<CfnAsset>`): `AssetArn`
+/// (`attr_asset_arn`), `AssetId` (`attr_asset_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAsset {
     /// A description for the asset
@@ -347,8 +347,8 @@ impl CfnAssetAttributes for Handle<CfnAsset> {
 ///
 /// `Ref` returns the primary identifier (`AssetModelId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssetModelAttributes`\] on `Handle<CfnAssetModel>`): `AssetModelArn`
-/// (`attr_asset_model_arn`), `AssetModelId` (`attr_asset_model_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssetModelAttributes` on `Handle<CfnAssetModel>`):
+/// `AssetModelArn` (`attr_asset_model_arn`), `AssetModelId` (`attr_asset_model_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAssetModel {
     /// The composite asset models that are part of this asset model. Composite asset models are asset models that
@@ -476,7 +476,7 @@ impl CfnAssetModelAttributes for Handle<CfnAssetModel> {
 ///
 /// `Ref` returns the primary identifier (`ComputationModelId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComputationModelAttributes`\] on `Handle<CfnComputationModel>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComputationModelAttributes` on `Handle<CfnComputationModel>`):
 /// `ComputationModelArn` (`attr_computation_model_arn`), `ComputationModelId` (`attr_computation_model_id`).
 #[derive(Debug, Clone)]
 pub struct CfnComputationModel {
@@ -572,7 +572,7 @@ impl CfnComputationModelAttributes for Handle<CfnComputationModel> {
 ///
 /// `Ref` returns the primary identifier (`DashboardId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDashboardAttributes`\] on `Handle<CfnDashboard>`): `DashboardArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDashboardAttributes` on `Handle<CfnDashboard>`): `DashboardArn`
 /// (`attr_dashboard_arn`), `DashboardId` (`attr_dashboard_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDashboard {
@@ -668,7 +668,7 @@ impl CfnDashboardAttributes for Handle<CfnDashboard> {
 ///
 /// `Ref` returns the primary identifier (`DatasetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetAttributes`\] on `Handle<CfnDataset>`): `DatasetArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetAttributes` on `Handle<CfnDataset>`): `DatasetArn`
 /// (`attr_dataset_arn`), `DatasetId` (`attr_dataset_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDataset {
@@ -778,7 +778,7 @@ impl CfnDatasetAttributes for Handle<CfnDataset> {
 ///
 /// `Ref` returns the primary identifier (`GatewayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayAttributes`\] on `Handle<CfnGateway>`): `GatewayId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayAttributes` on `Handle<CfnGateway>`): `GatewayId`
 /// (`attr_gateway_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGateway {
@@ -863,7 +863,7 @@ impl CfnGatewayAttributes for Handle<CfnGateway> {
 ///
 /// `Ref` returns the primary identifier (`PipelineArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPipelineAttributes`\] on `Handle<CfnPipeline>`): `PipelineArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPipelineAttributes` on `Handle<CfnPipeline>`): `PipelineArn`
 /// (`attr_pipeline_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnPipeline {
@@ -966,7 +966,7 @@ impl CfnPipelineAttributes for Handle<CfnPipeline> {
 ///
 /// `Ref` returns the primary identifier (`PortalId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPortalAttributes`\] on `Handle<CfnPortal>`): `PortalArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPortalAttributes` on `Handle<CfnPortal>`): `PortalArn`
 /// (`attr_portal_arn`), `PortalClientId` (`attr_portal_client_id`), `PortalId` (`attr_portal_id`), `PortalStartUrl`
 /// (`attr_portal_start_url`).
 #[derive(Debug, Clone)]
@@ -1120,7 +1120,7 @@ impl CfnPortalAttributes for Handle<CfnPortal> {
 ///
 /// `Ref` returns the primary identifier (`ProjectId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectAttributes`\] on `Handle<CfnProject>`): `ProjectId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectAttributes` on `Handle<CfnProject>`): `ProjectId`
 /// (`attr_project_id`), `ProjectArn` (`attr_project_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProject {
@@ -1213,8 +1213,8 @@ impl CfnProjectAttributes for Handle<CfnProject> {
 ///
 /// `Ref` returns the primary identifier (`TaskArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTaskAttributes`\] on `Handle<CfnTask>`): `TaskArn` (`attr_task_arn`),
-/// `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTaskAttributes` on `Handle<CfnTask>`): `TaskArn`
+/// (`attr_task_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnTask {
     /// A description of the task.
@@ -1308,7 +1308,7 @@ impl CfnTaskAttributes for Handle<CfnTask> {
 ///
 /// `Ref` returns the primary identifier (`WorkspaceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceAttributes`\] on `Handle<CfnWorkspace>`): `WorkspaceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceAttributes` on `Handle<CfnWorkspace>`): `WorkspaceArn`
 /// (`attr_workspace_arn`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspace {

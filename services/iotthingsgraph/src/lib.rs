@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowTemplateAttributes`\] on `Handle<CfnFlowTemplate>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowTemplateAttributes` on `Handle<CfnFlowTemplate>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowTemplate {

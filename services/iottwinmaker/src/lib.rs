@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`WorkspaceId`, `ComponentTypeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComponentTypeAttributes`\] on `Handle<CfnComponentType>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComponentTypeAttributes` on `Handle<CfnComponentType>`): `Arn`
 /// (`attr_arn`), `CreationDateTime` (`attr_creation_date_time`), `UpdateDateTime` (`attr_update_date_time`), `Status`
 /// (`attr_status`), `IsAbstract` (`attr_is_abstract`), `IsSchemaInitialized` (`attr_is_schema_initialized`).
 #[derive(Debug, Clone)]
@@ -194,7 +194,7 @@ impl CfnComponentTypeAttributes for Handle<CfnComponentType> {
 ///
 /// `Ref` returns the primary identifier (`WorkspaceId`, `EntityId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEntityAttributes`\] on `Handle<CfnEntity>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEntityAttributes` on `Handle<CfnEntity>`): `Arn` (`attr_arn`),
 /// `CreationDateTime` (`attr_creation_date_time`), `UpdateDateTime` (`attr_update_date_time`), `Status`
 /// (`attr_status`), `HasChildEntities` (`attr_has_child_entities`).
 #[derive(Debug, Clone)]
@@ -329,7 +329,7 @@ impl CfnEntityAttributes for Handle<CfnEntity> {
 ///
 /// `Ref` returns the primary identifier (`WorkspaceId`, `SceneId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSceneAttributes`\] on `Handle<CfnScene>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSceneAttributes` on `Handle<CfnScene>`): `Arn` (`attr_arn`),
 /// `CreationDateTime` (`attr_creation_date_time`), `UpdateDateTime` (`attr_update_date_time`), `GeneratedSceneMetadata`
 /// (`attr_generated_scene_metadata`).
 #[derive(Debug, Clone)]
@@ -453,7 +453,7 @@ impl CfnSceneAttributes for Handle<CfnScene> {
 ///
 /// `Ref` returns the primary identifier (`WorkspaceId`, `SyncSource`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSyncJobAttributes`\] on `Handle<CfnSyncJob>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSyncJobAttributes` on `Handle<CfnSyncJob>`): `Arn` (`attr_arn`),
 /// `CreationDateTime` (`attr_creation_date_time`), `UpdateDateTime` (`attr_update_date_time`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnSyncJob {
@@ -552,8 +552,8 @@ impl CfnSyncJobAttributes for Handle<CfnSyncJob> {
 ///
 /// `Ref` returns the primary identifier (`WorkspaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceAttributes`\] on `Handle<CfnWorkspace>`): `Arn` (`attr_arn`),
-/// `CreationDateTime` (`attr_creation_date_time`), `UpdateDateTime` (`attr_update_date_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceAttributes` on `Handle<CfnWorkspace>`): `Arn`
+/// (`attr_arn`), `CreationDateTime` (`attr_creation_date_time`), `UpdateDateTime` (`attr_update_date_time`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspace {
     /// The description of the workspace.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDestinationAttributes`\] on `Handle<CfnDestination>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDestinationAttributes` on `Handle<CfnDestination>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDestination {
@@ -127,7 +127,7 @@ impl CfnDestinationAttributes for Handle<CfnDestination> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeviceProfileAttributes`\] on `Handle<CfnDeviceProfile>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeviceProfileAttributes` on `Handle<CfnDeviceProfile>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDeviceProfile {
@@ -202,8 +202,9 @@ impl CfnDeviceProfileAttributes for Handle<CfnDeviceProfile> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFuotaTaskAttributes`\] on `Handle<CfnFuotaTask>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`), `FuotaTaskStatus` (`attr_fuota_task_status`), `LoRaWAN.StartTime` (`attr_lo_ra_wan_start_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFuotaTaskAttributes` on `Handle<CfnFuotaTask>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`), `FuotaTaskStatus` (`attr_fuota_task_status`), `LoRaWAN.StartTime`
+/// (`attr_lo_ra_wan_start_time`).
 #[derive(Debug, Clone)]
 pub struct CfnFuotaTask {
     /// Multicast group to associate. Only for update request.
@@ -353,7 +354,7 @@ impl CfnFuotaTaskAttributes for Handle<CfnFuotaTask> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMulticastGroupAttributes`\] on `Handle<CfnMulticastGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMulticastGroupAttributes` on `Handle<CfnMulticastGroup>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `Status` (`attr_status`), `LoRaWAN.NumberOfDevicesRequested`
 /// (`attr_lo_ra_wan_number_of_devices_requested`), `LoRaWAN.NumberOfDevicesInGroup`
 /// (`attr_lo_ra_wan_number_of_devices_in_group`).
@@ -480,7 +481,7 @@ impl CfnMulticastGroupAttributes for Handle<CfnMulticastGroup> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkAnalyzerConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkAnalyzerConfigurationAttributes` on
 /// `Handle<CfnNetworkAnalyzerConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnNetworkAnalyzerConfiguration {
@@ -573,7 +574,7 @@ impl CfnNetworkAnalyzerConfigurationAttributes for Handle<CfnNetworkAnalyzerConf
 ///
 /// `Ref` returns the primary identifier (`PartnerAccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPartnerAccountAttributes`\] on `Handle<CfnPartnerAccount>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPartnerAccountAttributes` on `Handle<CfnPartnerAccount>`): `Arn`
 /// (`attr_arn`), `Fingerprint` (`attr_fingerprint`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPartnerAccount {
@@ -676,7 +677,7 @@ impl CfnPartnerAccountAttributes for Handle<CfnPartnerAccount> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceProfileAttributes`\] on `Handle<CfnServiceProfile>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceProfileAttributes` on `Handle<CfnServiceProfile>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`), `LoRaWAN.UlRate` (`attr_lo_ra_wan_ul_rate`), `LoRaWAN.UlBucketSize`
 /// (`attr_lo_ra_wan_ul_bucket_size`), `LoRaWAN.UlRatePolicy` (`attr_lo_ra_wan_ul_rate_policy`), `LoRaWAN.DlRate`
 /// (`attr_lo_ra_wan_dl_rate`), `LoRaWAN.DlBucketSize` (`attr_lo_ra_wan_dl_bucket_size`), `LoRaWAN.DlRatePolicy`
@@ -855,7 +856,7 @@ impl CfnServiceProfileAttributes for Handle<CfnServiceProfile> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTaskDefinitionAttributes`\] on `Handle<CfnTaskDefinition>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTaskDefinitionAttributes` on `Handle<CfnTaskDefinition>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTaskDefinition {
@@ -957,8 +958,8 @@ impl CfnTaskDefinitionAttributes for Handle<CfnTaskDefinition> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWirelessDeviceAttributes`\] on `Handle<CfnWirelessDevice>`): `ThingName`
-/// (`attr_thing_name`), `Id` (`attr_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWirelessDeviceAttributes` on `Handle<CfnWirelessDevice>`):
+/// `ThingName` (`attr_thing_name`), `Id` (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnWirelessDevice {
     /// Wireless device description
@@ -1090,7 +1091,7 @@ impl CfnWirelessDeviceAttributes for Handle<CfnWirelessDevice> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWirelessDeviceImportTaskAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWirelessDeviceImportTaskAttributes` on
 /// `Handle<CfnWirelessDeviceImportTask>`): `Id` (`attr_id`), `Arn` (`attr_arn`), `CreationDate` (`attr_creation_date`),
 /// `Status` (`attr_status`), `StatusReason` (`attr_status_reason`), `InitializedImportedDevicesCount`
 /// (`attr_initialized_imported_devices_count`), `PendingImportedDevicesCount` (`attr_pending_imported_devices_count`),
@@ -1231,7 +1232,7 @@ impl CfnWirelessDeviceImportTaskAttributes for Handle<CfnWirelessDeviceImportTas
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWirelessGatewayAttributes`\] on `Handle<CfnWirelessGateway>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWirelessGatewayAttributes` on `Handle<CfnWirelessGateway>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnWirelessGateway {

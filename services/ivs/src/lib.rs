@@ -33,8 +33,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAdConfigurationAttributes`\] on `Handle<CfnAdConfiguration>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAdConfigurationAttributes` on `Handle<CfnAdConfiguration>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAdConfiguration {
     /// List of integration configurations with MediaTailor resources. The first item in the list is the default
@@ -111,7 +111,7 @@ impl CfnAdConfigurationAttributes for Handle<CfnAdConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `Arn` (`attr_arn`),
 /// `PlaybackUrl` (`attr_playback_url`), `IngestEndpoint` (`attr_ingest_endpoint`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnChannel {
@@ -247,8 +247,8 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEncoderConfigurationAttributes`\] on `Handle<CfnEncoderConfiguration>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEncoderConfigurationAttributes` on
+/// `Handle<CfnEncoderConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnEncoderConfiguration {
     /// Encoder configuration name.
@@ -314,9 +314,9 @@ impl CfnEncoderConfigurationAttributes for Handle<CfnEncoderConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIngestConfigurationAttributes`\] on `Handle<CfnIngestConfiguration>`):
-/// `Arn` (`attr_arn`), `ParticipantId` (`attr_participant_id`), `StreamKey` (`attr_stream_key`), `State`
-/// (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIngestConfigurationAttributes` on
+/// `Handle<CfnIngestConfiguration>`): `Arn` (`attr_arn`), `ParticipantId` (`attr_participant_id`), `StreamKey`
+/// (`attr_stream_key`), `State` (`attr_state`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnIngestConfiguration {
     /// Ingest Protocol.
@@ -428,8 +428,8 @@ impl CfnIngestConfigurationAttributes for Handle<CfnIngestConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPlaybackKeyPairAttributes`\] on `Handle<CfnPlaybackKeyPair>`): `Arn`
-/// (`attr_arn`), `Fingerprint` (`attr_fingerprint`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPlaybackKeyPairAttributes` on `Handle<CfnPlaybackKeyPair>`):
+/// `Arn` (`attr_arn`), `Fingerprint` (`attr_fingerprint`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPlaybackKeyPair {
     /// An arbitrary string (a nickname) assigned to a playback key pair that helps the customer identify that resource.
@@ -505,7 +505,7 @@ impl CfnPlaybackKeyPairAttributes for Handle<CfnPlaybackKeyPair> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPlaybackRestrictionPolicyAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPlaybackRestrictionPolicyAttributes` on
 /// `Handle<CfnPlaybackRestrictionPolicy>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPlaybackRestrictionPolicy {
@@ -588,8 +588,8 @@ impl CfnPlaybackRestrictionPolicyAttributes for Handle<CfnPlaybackRestrictionPol
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPublicKeyAttributes`\] on `Handle<CfnPublicKey>`): `Arn` (`attr_arn`),
-/// `Fingerprint` (`attr_fingerprint`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPublicKeyAttributes` on `Handle<CfnPublicKey>`): `Arn`
+/// (`attr_arn`), `Fingerprint` (`attr_fingerprint`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPublicKey {
     /// Name of the public key to be imported. The value does not need to be unique.
@@ -664,7 +664,7 @@ impl CfnPublicKeyAttributes for Handle<CfnPublicKey> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRecordingConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRecordingConfigurationAttributes` on
 /// `Handle<CfnRecordingConfiguration>`): `Arn` (`attr_arn`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnRecordingConfiguration {
@@ -759,7 +759,7 @@ impl CfnRecordingConfigurationAttributes for Handle<CfnRecordingConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStageAttributes`\] on `Handle<CfnStage>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStageAttributes` on `Handle<CfnStage>`): `Arn` (`attr_arn`),
 /// `ActiveSessionId` (`attr_active_session_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnStage {
@@ -832,8 +832,8 @@ impl CfnStageAttributes for Handle<CfnStage> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStorageConfigurationAttributes`\] on `Handle<CfnStorageConfiguration>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStorageConfigurationAttributes` on
+/// `Handle<CfnStorageConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnStorageConfiguration {
     /// Storage Configuration Name.
@@ -895,8 +895,8 @@ impl CfnStorageConfigurationAttributes for Handle<CfnStorageConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStreamKeyAttributes`\] on `Handle<CfnStreamKey>`): `Arn` (`attr_arn`),
-/// `Value` (`attr_value`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStreamKeyAttributes` on `Handle<CfnStreamKey>`): `Arn`
+/// (`attr_arn`), `Value` (`attr_value`).
 #[derive(Debug, Clone)]
 pub struct CfnStreamKey {
     /// Channel ARN for the stream.

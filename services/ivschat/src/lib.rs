@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoggingConfigurationAttributes`\] on `Handle<CfnLoggingConfiguration>`):
-/// `Arn` (`attr_arn`), `Id` (`attr_id`), `State` (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoggingConfigurationAttributes` on
+/// `Handle<CfnLoggingConfiguration>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnLoggingConfiguration {
     /// CloudFormation: `DestinationConfiguration` (required).
@@ -112,7 +112,7 @@ impl CfnLoggingConfigurationAttributes for Handle<CfnLoggingConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRoomAttributes`\] on `Handle<CfnRoom>`): `Arn` (`attr_arn`), `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRoomAttributes` on `Handle<CfnRoom>`): `Arn` (`attr_arn`), `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRoom {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `ConnectorArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `ConnectorArn`
 /// (`attr_connector_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConnector {
@@ -183,7 +183,7 @@ impl CfnConnectorAttributes for Handle<CfnConnector> {
 ///
 /// `Ref` returns the primary identifier (`CustomPluginArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomPluginAttributes`\] on `Handle<CfnCustomPlugin>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomPluginAttributes` on `Handle<CfnCustomPlugin>`):
 /// `CustomPluginArn` (`attr_custom_plugin_arn`), `Revision` (`attr_revision`), `FileDescription`
 /// (`attr_file_description`).
 #[derive(Debug, Clone)]
@@ -285,8 +285,9 @@ impl CfnCustomPluginAttributes for Handle<CfnCustomPlugin> {
 ///
 /// `Ref` returns the primary identifier (`WorkerConfigurationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkerConfigurationAttributes`\] on `Handle<CfnWorkerConfiguration>`):
-/// `WorkerConfigurationArn` (`attr_worker_configuration_arn`), `Revision` (`attr_revision`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkerConfigurationAttributes` on
+/// `Handle<CfnWorkerConfiguration>`): `WorkerConfigurationArn` (`attr_worker_configuration_arn`), `Revision`
+/// (`attr_revision`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkerConfiguration {
     /// A summary description of the worker configuration.

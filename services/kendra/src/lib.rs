@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`, `IndexId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSourceAttributes`\] on `Handle<CfnDataSource>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSourceAttributes` on `Handle<CfnDataSource>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataSource {
     /// CloudFormation: `CustomDocumentEnrichmentConfiguration`.
@@ -147,7 +147,7 @@ impl CfnDataSourceAttributes for Handle<CfnDataSource> {
 ///
 /// `Ref` returns the primary identifier (`Id`, `IndexId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFaqAttributes`\] on `Handle<CfnFaq>`): `Id` (`attr_id`), `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFaqAttributes` on `Handle<CfnFaq>`): `Id` (`attr_id`), `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFaq {
@@ -264,8 +264,8 @@ impl CfnFaqAttributes for Handle<CfnFaq> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFeaturedResultsSetAttributes`\] on `Handle<CfnFeaturedResultsSet>`):
-/// `Arn` (`attr_arn`), `FeaturedResultsSetId` (`attr_featured_results_set_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFeaturedResultsSetAttributes` on
+/// `Handle<CfnFeaturedResultsSet>`): `Arn` (`attr_arn`), `FeaturedResultsSetId` (`attr_featured_results_set_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFeaturedResultsSet {
     /// A description for the set of featured results.
@@ -372,7 +372,7 @@ impl CfnFeaturedResultsSetAttributes for Handle<CfnFeaturedResultsSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIndexAttributes`\] on `Handle<CfnIndex>`): `Id` (`attr_id`), `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIndexAttributes` on `Handle<CfnIndex>`): `Id` (`attr_id`), `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnIndex {
@@ -496,7 +496,7 @@ impl CfnIndexAttributes for Handle<CfnIndex> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQuerySuggestionsBlockListAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQuerySuggestionsBlockListAttributes` on
 /// `Handle<CfnQuerySuggestionsBlockList>`): `Arn` (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnQuerySuggestionsBlockList {
@@ -599,8 +599,8 @@ impl CfnQuerySuggestionsBlockListAttributes for Handle<CfnQuerySuggestionsBlockL
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThesaurusAttributes`\] on `Handle<CfnThesaurus>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThesaurusAttributes` on `Handle<CfnThesaurus>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnThesaurus {
     /// A description for the thesaurus.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExecutionPlanAttributes`\] on `Handle<CfnExecutionPlan>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExecutionPlanAttributes` on `Handle<CfnExecutionPlan>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnExecutionPlan {

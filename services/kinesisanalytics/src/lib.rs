@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// CloudFormation: `ApplicationCode`.
@@ -93,8 +94,8 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationOutputAttributes`\] on `Handle<CfnApplicationOutput>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationOutputAttributes` on `Handle<CfnApplicationOutput>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationOutput {
     /// CloudFormation: `ApplicationName` (required).
@@ -141,7 +142,7 @@ impl CfnApplicationOutputAttributes for Handle<CfnApplicationOutput> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationReferenceDataSourceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationReferenceDataSourceAttributes` on
 /// `Handle<CfnApplicationReferenceDataSource>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationReferenceDataSource {

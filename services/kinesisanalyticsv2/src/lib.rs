@@ -138,7 +138,7 @@ impl rcdk::core::element::CfnResource for CfnApplication {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationCloudWatchLoggingOptionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationCloudWatchLoggingOptionAttributes` on
 /// `Handle<CfnApplicationCloudWatchLoggingOption>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationCloudWatchLoggingOption {
@@ -193,8 +193,8 @@ impl CfnApplicationCloudWatchLoggingOptionAttributes for Handle<CfnApplicationCl
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationOutputAttributes`\] on `Handle<CfnApplicationOutput>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationOutputAttributes` on `Handle<CfnApplicationOutput>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationOutput {
     /// CloudFormation: `ApplicationName` (required).
@@ -241,7 +241,7 @@ impl CfnApplicationOutputAttributes for Handle<CfnApplicationOutput> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationReferenceDataSourceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationReferenceDataSourceAttributes` on
 /// `Handle<CfnApplicationReferenceDataSource>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationReferenceDataSource {

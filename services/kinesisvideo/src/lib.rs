@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSignalingChannelAttributes`\] on `Handle<CfnSignalingChannel>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSignalingChannelAttributes` on `Handle<CfnSignalingChannel>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnSignalingChannel {
     /// The period of time a signaling channel retains undelivered messages before they are discarded.
@@ -107,7 +107,7 @@ impl CfnSignalingChannelAttributes for Handle<CfnSignalingChannel> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStreamAttributes`\] on `Handle<CfnStream>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStreamAttributes` on `Handle<CfnStream>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnStream {
     /// The number of hours till which Kinesis Video will retain the data in the stream

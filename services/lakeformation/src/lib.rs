@@ -116,8 +116,8 @@ impl rcdk::core::element::CfnResource for CfnDataCellsFilter {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataLakeSettingsAttributes`\] on `Handle<CfnDataLakeSettings>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataLakeSettingsAttributes` on `Handle<CfnDataLakeSettings>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDataLakeSettings {
     /// CloudFormation: `Admins`.
@@ -215,7 +215,8 @@ impl CfnDataLakeSettingsAttributes for Handle<CfnDataLakeSettings> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPermissionsAttributes`\] on `Handle<CfnPermissions>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPermissionsAttributes` on `Handle<CfnPermissions>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPermissions {
     /// CloudFormation: `DataLakePrincipal` (required).
@@ -283,8 +284,9 @@ impl CfnPermissionsAttributes for Handle<CfnPermissions> {
 ///
 /// `Ref` returns the primary identifier (`PrincipalIdentifier`, `ResourceIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrincipalPermissionsAttributes`\] on `Handle<CfnPrincipalPermissions>`):
-/// `PrincipalIdentifier` (`attr_principal_identifier`), `ResourceIdentifier` (`attr_resource_identifier`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrincipalPermissionsAttributes` on
+/// `Handle<CfnPrincipalPermissions>`): `PrincipalIdentifier` (`attr_principal_identifier`), `ResourceIdentifier`
+/// (`attr_resource_identifier`).
 #[derive(Debug, Clone)]
 pub struct CfnPrincipalPermissions {
     /// The identifier for the GLUDC. By default, the account ID. The GLUDC is the persistent metadata store. It
@@ -377,7 +379,7 @@ impl CfnPrincipalPermissionsAttributes for Handle<CfnPrincipalPermissions> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceAttributes`\] on `Handle<CfnResource>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceAttributes` on `Handle<CfnResource>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResource {
     /// CloudFormation: `HybridAccessEnabled`.
@@ -497,7 +499,7 @@ impl rcdk::core::element::CfnResource for CfnTag {
 ///
 /// `Ref` returns the primary identifier (`ResourceIdentifier`, `TagsIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTagAssociationAttributes`\] on `Handle<CfnTagAssociation>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTagAssociationAttributes` on `Handle<CfnTagAssociation>`):
 /// `ResourceIdentifier` (`attr_resource_identifier`), `TagsIdentifier` (`attr_tags_identifier`).
 #[derive(Debug, Clone)]
 pub struct CfnTagAssociation {

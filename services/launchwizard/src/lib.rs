@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `Arn` (`attr_arn`),
-/// `CreatedAt` (`attr_created_at`), `DeletedAt` (`attr_deleted_at`), `DeploymentId` (`attr_deployment_id`),
-/// `ResourceGroup` (`attr_resource_group`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`): `Arn`
+/// (`attr_arn`), `CreatedAt` (`attr_created_at`), `DeletedAt` (`attr_deleted_at`), `DeploymentId`
+/// (`attr_deployment_id`), `ResourceGroup` (`attr_resource_group`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnDeployment {
     /// Workload deployment pattern name

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBotAttributes`\] on `Handle<CfnBot>`): `Id` (`attr_id`), `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBotAttributes` on `Handle<CfnBot>`): `Id` (`attr_id`), `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnBot {
@@ -179,7 +179,7 @@ impl CfnBotAttributes for Handle<CfnBot> {
 ///
 /// `Ref` returns the primary identifier (`BotAliasId`, `BotId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBotAliasAttributes`\] on `Handle<CfnBotAlias>`): `BotAliasId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBotAliasAttributes` on `Handle<CfnBotAlias>`): `BotAliasId`
 /// (`attr_bot_alias_id`), `Arn` (`attr_arn`), `BotAliasStatus` (`attr_bot_alias_status`).
 #[derive(Debug, Clone)]
 pub struct CfnBotAlias {
@@ -290,7 +290,7 @@ impl CfnBotAliasAttributes for Handle<CfnBotAlias> {
 ///
 /// `Ref` returns the primary identifier (`BotId`, `BotVersion`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBotVersionAttributes`\] on `Handle<CfnBotVersion>`): `BotVersion`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBotVersionAttributes` on `Handle<CfnBotVersion>`): `BotVersion`
 /// (`attr_bot_version`).
 #[derive(Debug, Clone)]
 pub struct CfnBotVersion {
@@ -356,7 +356,7 @@ impl CfnBotVersionAttributes for Handle<CfnBotVersion> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourcePolicyAttributes`\] on `Handle<CfnResourcePolicy>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourcePolicyAttributes` on `Handle<CfnResourcePolicy>`): `Id`
 /// (`attr_id`), `RevisionId` (`attr_revision_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResourcePolicy {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`GrantArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGrantAttributes`\] on `Handle<CfnGrant>`): `GrantArn` (`attr_grant_arn`),
-/// `Version` (`attr_version`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGrantAttributes` on `Handle<CfnGrant>`): `GrantArn`
+/// (`attr_grant_arn`), `Version` (`attr_version`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnGrant {
     /// CloudFormation: `AllowedOperations`.
@@ -127,7 +127,7 @@ impl CfnGrantAttributes for Handle<CfnGrant> {
 ///
 /// `Ref` returns the primary identifier (`LicenseArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLicenseAttributes`\] on `Handle<CfnLicense>`): `LicenseArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLicenseAttributes` on `Handle<CfnLicense>`): `LicenseArn`
 /// (`attr_license_arn`), `Version` (`attr_version`).
 #[derive(Debug, Clone)]
 pub struct CfnLicense {
@@ -266,7 +266,7 @@ impl CfnLicenseAttributes for Handle<CfnLicense> {
 ///
 /// `Ref` returns the primary identifier (`LicenseAssetGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLicenseAssetGroupAttributes`\] on `Handle<CfnLicenseAssetGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLicenseAssetGroupAttributes` on `Handle<CfnLicenseAssetGroup>`):
 /// `LicenseAssetGroupArn` (`attr_license_asset_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLicenseAssetGroup {
@@ -362,8 +362,8 @@ impl CfnLicenseAssetGroupAttributes for Handle<CfnLicenseAssetGroup> {
 ///
 /// `Ref` returns the primary identifier (`LicenseAssetRulesetArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLicenseAssetRuleSetAttributes`\] on `Handle<CfnLicenseAssetRuleSet>`):
-/// `LicenseAssetRulesetArn` (`attr_license_asset_ruleset_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLicenseAssetRuleSetAttributes` on
+/// `Handle<CfnLicenseAssetRuleSet>`): `LicenseAssetRulesetArn` (`attr_license_asset_ruleset_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLicenseAssetRuleSet {
     /// License asset ruleset description.
@@ -437,9 +437,10 @@ impl CfnLicenseAssetRuleSetAttributes for Handle<CfnLicenseAssetRuleSet> {
 ///
 /// `Ref` returns the primary identifier (`LicenseConfigurationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLicenseConfigurationAttributes`\] on `Handle<CfnLicenseConfiguration>`):
-/// `LicenseConfigurationId` (`attr_license_configuration_id`), `LicenseConfigurationArn`
-/// (`attr_license_configuration_arn`), `Status` (`attr_status`), `OwnerAccountId` (`attr_owner_account_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLicenseConfigurationAttributes` on
+/// `Handle<CfnLicenseConfiguration>`): `LicenseConfigurationId` (`attr_license_configuration_id`),
+/// `LicenseConfigurationArn` (`attr_license_configuration_arn`), `Status` (`attr_status`), `OwnerAccountId`
+/// (`attr_owner_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLicenseConfiguration {
     /// Description of the license configuration.
@@ -590,8 +591,8 @@ impl CfnLicenseConfigurationAttributes for Handle<CfnLicenseConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReportGeneratorAttributes`\] on `Handle<CfnReportGenerator>`): `Arn`
-/// (`attr_arn`), `S3Location` (`attr_s3_location`), `CreateTime` (`attr_create_time`), `ReportCreatorAccount`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReportGeneratorAttributes` on `Handle<CfnReportGenerator>`):
+/// `Arn` (`attr_arn`), `S3Location` (`attr_s3_location`), `CreateTime` (`attr_create_time`), `ReportCreatorAccount`
 /// (`attr_report_creator_account`).
 #[derive(Debug, Clone)]
 pub struct CfnReportGenerator {

@@ -34,9 +34,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`SubscriptionProviderArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriptionProviderAttributes`\] on `Handle<CfnSubscriptionProvider>`):
-/// `SubscriptionProviderArn` (`attr_subscription_provider_arn`), `SubscriptionProviderStatus`
-/// (`attr_subscription_provider_status`), `SubscriptionProviderStatusMessage`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriptionProviderAttributes` on
+/// `Handle<CfnSubscriptionProvider>`): `SubscriptionProviderArn` (`attr_subscription_provider_arn`),
+/// `SubscriptionProviderStatus` (`attr_subscription_provider_status`), `SubscriptionProviderStatusMessage`
 /// (`attr_subscription_provider_status_message`), `LastSuccessfulDataRetrievalTime`
 /// (`attr_last_successful_data_retrieval_time`).
 #[derive(Debug, Clone)]

@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`IdentityProviderArn`, `LicenseServerEndpointArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLicenseServerEndpointAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLicenseServerEndpointAttributes` on
 /// `Handle<CfnLicenseServerEndpoint>`): `LicenseServerEndpointArn` (`attr_license_server_endpoint_arn`),
 /// `LicenseServerEndpointId` (`attr_license_server_endpoint_id`), `LicenseServerEndpointProvisioningStatus`
 /// (`attr_license_server_endpoint_provisioning_status`), `ServerType` (`attr_server_type`), `ServerEndpoint`

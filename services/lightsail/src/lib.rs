@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AlarmName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAlarmAttributes`\] on `Handle<CfnAlarm>`): `AlarmArn` (`attr_alarm_arn`),
-/// `State` (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAlarmAttributes` on `Handle<CfnAlarm>`): `AlarmArn`
+/// (`attr_alarm_arn`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnAlarm {
     /// The name for the alarm. Specify the name of an existing alarm to update, and overwrite the previous
@@ -179,7 +179,7 @@ impl CfnAlarmAttributes for Handle<CfnAlarm> {
 ///
 /// `Ref` returns the primary identifier (`BucketName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBucketAttributes`\] on `Handle<CfnBucket>`): `BucketArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBucketAttributes` on `Handle<CfnBucket>`): `BucketArn`
 /// (`attr_bucket_arn`), `Url` (`attr_url`), `AbleToUpdateBundle` (`attr_able_to_update_bundle`).
 #[derive(Debug, Clone)]
 pub struct CfnBucket {
@@ -292,8 +292,8 @@ impl CfnBucketAttributes for Handle<CfnBucket> {
 ///
 /// `Ref` returns the primary identifier (`CertificateName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAttributes`\] on `Handle<CfnCertificate>`): `CertificateArn`
-/// (`attr_certificate_arn`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAttributes` on `Handle<CfnCertificate>`):
+/// `CertificateArn` (`attr_certificate_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnCertificate {
     /// The name for the certificate.
@@ -375,7 +375,7 @@ impl CfnCertificateAttributes for Handle<CfnCertificate> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactMethodAttributes`\] on `Handle<CfnContactMethod>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactMethodAttributes` on `Handle<CfnContactMethod>`): `Arn`
 /// (`attr_arn`), `Status` (`attr_status`), `Name` (`attr_name`), `CreatedAt` (`attr_created_at`), `SupportCode`
 /// (`attr_support_code`), `ResourceType` (`attr_resource_type`).
 #[derive(Debug, Clone)]
@@ -470,7 +470,7 @@ impl CfnContactMethodAttributes for Handle<CfnContactMethod> {
 ///
 /// `Ref` returns the primary identifier (`ServiceName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContainerAttributes`\] on `Handle<CfnContainer>`): `ContainerArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContainerAttributes` on `Handle<CfnContainer>`): `ContainerArn`
 /// (`attr_container_arn`), `Url` (`attr_url`), `PrincipalArn` (`attr_principal_arn`),
 /// `PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn`
 /// (`attr_private_registry_access_ecr_image_puller_role_principal_arn`).
@@ -606,7 +606,7 @@ impl CfnContainerAttributes for Handle<CfnContainer> {
 ///
 /// `Ref` returns the primary identifier (`RelationalDatabaseName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatabaseAttributes`\] on `Handle<CfnDatabase>`): `DatabaseArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatabaseAttributes` on `Handle<CfnDatabase>`): `DatabaseArn`
 /// (`attr_database_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDatabase {
@@ -780,10 +780,10 @@ impl CfnDatabaseAttributes for Handle<CfnDatabase> {
 ///
 /// `Ref` returns the primary identifier (`RelationalDatabaseSnapshotName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatabaseSnapshotAttributes`\] on `Handle<CfnDatabaseSnapshot>`): `Arn`
-/// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Engine` (`attr_engine`), `EngineVersion` (`attr_engine_version`),
-/// `FromRelationalDatabaseArn` (`attr_from_relational_database_arn`), `FromRelationalDatabaseBlueprintId`
-/// (`attr_from_relational_database_blueprint_id`), `FromRelationalDatabaseBundleId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatabaseSnapshotAttributes` on `Handle<CfnDatabaseSnapshot>`):
+/// `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Engine` (`attr_engine`), `EngineVersion`
+/// (`attr_engine_version`), `FromRelationalDatabaseArn` (`attr_from_relational_database_arn`),
+/// `FromRelationalDatabaseBlueprintId` (`attr_from_relational_database_blueprint_id`), `FromRelationalDatabaseBundleId`
 /// (`attr_from_relational_database_bundle_id`), `FromRelationalDatabaseName` (`attr_from_relational_database_name`),
 /// `Location` (`attr_location`), `Name` (`attr_name`), `ResourceType` (`attr_resource_type`), `SizeInGb`
 /// (`attr_size_in_gb`), `State` (`attr_state`), `SupportCode` (`attr_support_code`).
@@ -964,7 +964,7 @@ impl CfnDatabaseSnapshotAttributes for Handle<CfnDatabaseSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`DiskName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDiskAttributes`\] on `Handle<CfnDisk>`): `AttachedTo`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDiskAttributes` on `Handle<CfnDisk>`): `AttachedTo`
 /// (`attr_attached_to`), `Path` (`attr_path`), `IsAttached` (`attr_is_attached`), `Iops` (`attr_iops`),
 /// `AttachmentState` (`attr_attachment_state`), `State` (`attr_state`), `ResourceType` (`attr_resource_type`),
 /// `Location.AvailabilityZone` (`attr_location_availability_zone`), `Location.RegionName`
@@ -1137,7 +1137,7 @@ impl CfnDiskAttributes for Handle<CfnDisk> {
 ///
 /// `Ref` returns the primary identifier (`DiskSnapshotName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDiskSnapshotAttributes`\] on `Handle<CfnDiskSnapshot>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDiskSnapshotAttributes` on `Handle<CfnDiskSnapshot>`):
 /// `DiskSnapshotArn` (`attr_disk_snapshot_arn`), `Location` (`attr_location`), `ResourceType` (`attr_resource_type`),
 /// `State` (`attr_state`), `Progress` (`attr_progress`), `FromDiskName` (`attr_from_disk_name`), `SizeInGb`
 /// (`attr_size_in_gb`), `IsFromAutoSnapshot` (`attr_is_from_auto_snapshot`), `CreatedAt` (`attr_created_at`),
@@ -1277,7 +1277,7 @@ impl CfnDiskSnapshotAttributes for Handle<CfnDiskSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`DistributionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDistributionAttributes`\] on `Handle<CfnDistribution>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDistributionAttributes` on `Handle<CfnDistribution>`):
 /// `DistributionArn` (`attr_distribution_arn`), `Status` (`attr_status`), `AbleToUpdateBundle`
 /// (`attr_able_to_update_bundle`).
 #[derive(Debug, Clone)]
@@ -1422,7 +1422,7 @@ impl CfnDistributionAttributes for Handle<CfnDistribution> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `Arn` (`attr_arn`),
 /// `SupportCode` (`attr_support_code`), `CreatedAt` (`attr_created_at`), `Location` (`attr_location`), `ResourceType`
 /// (`attr_resource_type`).
 #[derive(Debug, Clone)]
@@ -1520,7 +1520,7 @@ impl CfnDomainAttributes for Handle<CfnDomain> {
 ///
 /// `Ref` returns the primary identifier (`InstanceName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceAttributes`\] on `Handle<CfnInstance>`): `InstanceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceAttributes` on `Handle<CfnInstance>`): `InstanceArn`
 /// (`attr_instance_arn`), `SshKeyName` (`attr_ssh_key_name`), `SupportCode` (`attr_support_code`), `ResourceType`
 /// (`attr_resource_type`), `IsStaticIp` (`attr_is_static_ip`), `PrivateIpAddress` (`attr_private_ip_address`),
 /// `PublicIpAddress` (`attr_public_ip_address`), `Ipv6Addresses` (`attr_ipv6_addresses`), `Location.AvailabilityZone`
@@ -1784,10 +1784,10 @@ impl CfnInstanceAttributes for Handle<CfnInstance> {
 ///
 /// `Ref` returns the primary identifier (`InstanceSnapshotName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceSnapshotAttributes`\] on `Handle<CfnInstanceSnapshot>`): `Arn`
-/// (`attr_arn`), `IsFromAutoSnapshot` (`attr_is_from_auto_snapshot`), `Location` (`attr_location`), `FromInstanceName`
-/// (`attr_from_instance_name`), `FromInstanceArn` (`attr_from_instance_arn`), `ResourceType` (`attr_resource_type`),
-/// `SizeInGb` (`attr_size_in_gb`), `State` (`attr_state`), `SupportCode` (`attr_support_code`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceSnapshotAttributes` on `Handle<CfnInstanceSnapshot>`):
+/// `Arn` (`attr_arn`), `IsFromAutoSnapshot` (`attr_is_from_auto_snapshot`), `Location` (`attr_location`),
+/// `FromInstanceName` (`attr_from_instance_name`), `FromInstanceArn` (`attr_from_instance_arn`), `ResourceType`
+/// (`attr_resource_type`), `SizeInGb` (`attr_size_in_gb`), `State` (`attr_state`), `SupportCode` (`attr_support_code`).
 #[derive(Debug, Clone)]
 pub struct CfnInstanceSnapshot {
     /// The instance from which the snapshot was created.
@@ -1914,7 +1914,7 @@ impl CfnInstanceSnapshotAttributes for Handle<CfnInstanceSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`KeyPairName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKeyPairAttributes`\] on `Handle<CfnKeyPair>`): `KeyPairArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKeyPairAttributes` on `Handle<CfnKeyPair>`): `KeyPairArn`
 /// (`attr_key_pair_arn`), `Fingerprint` (`attr_fingerprint`), `CreatedAt` (`attr_created_at`), `SupportCode`
 /// (`attr_support_code`), `ResourceType` (`attr_resource_type`), `Location` (`attr_location`).
 #[derive(Debug, Clone)]
@@ -2012,7 +2012,7 @@ impl CfnKeyPairAttributes for Handle<CfnKeyPair> {
 ///
 /// `Ref` returns the primary identifier (`LoadBalancerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoadBalancerAttributes`\] on `Handle<CfnLoadBalancer>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoadBalancerAttributes` on `Handle<CfnLoadBalancer>`):
 /// `LoadBalancerArn` (`attr_load_balancer_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLoadBalancer {
@@ -2128,7 +2128,7 @@ impl CfnLoadBalancerAttributes for Handle<CfnLoadBalancer> {
 ///
 /// `Ref` returns the primary identifier (`CertificateName`, `LoadBalancerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoadBalancerTlsCertificateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoadBalancerTlsCertificateAttributes` on
 /// `Handle<CfnLoadBalancerTlsCertificate>`): `LoadBalancerTlsCertificateArn`
 /// (`attr_load_balancer_tls_certificate_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
@@ -2231,7 +2231,7 @@ impl CfnLoadBalancerTlsCertificateAttributes for Handle<CfnLoadBalancerTlsCertif
 ///
 /// `Ref` returns the primary identifier (`StaticIpName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStaticIpAttributes`\] on `Handle<CfnStaticIp>`): `StaticIpArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStaticIpAttributes` on `Handle<CfnStaticIp>`): `StaticIpArn`
 /// (`attr_static_ip_arn`), `IsAttached` (`attr_is_attached`), `IpAddress` (`attr_ip_address`).
 #[derive(Debug, Clone)]
 pub struct CfnStaticIp {

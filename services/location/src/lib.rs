@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`KeyName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAPIKeyAttributes`\] on `Handle<CfnAPIKey>`): `CreateTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAPIKeyAttributes` on `Handle<CfnAPIKey>`): `CreateTime`
 /// (`attr_create_time`), `Arn` (`attr_arn`), `KeyArn` (`attr_key_arn`), `UpdateTime` (`attr_update_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAPIKey {
@@ -146,9 +146,9 @@ impl CfnAPIKeyAttributes for Handle<CfnAPIKey> {
 ///
 /// `Ref` returns the primary identifier (`CollectionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGeofenceCollectionAttributes`\] on `Handle<CfnGeofenceCollection>`):
-/// `CollectionArn` (`attr_collection_arn`), `Arn` (`attr_arn`), `CreateTime` (`attr_create_time`), `UpdateTime`
-/// (`attr_update_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGeofenceCollectionAttributes` on
+/// `Handle<CfnGeofenceCollection>`): `CollectionArn` (`attr_collection_arn`), `Arn` (`attr_arn`), `CreateTime`
+/// (`attr_create_time`), `UpdateTime` (`attr_update_time`).
 #[derive(Debug, Clone)]
 pub struct CfnGeofenceCollection {
     /// CloudFormation: `CollectionName` (required).
@@ -252,8 +252,8 @@ impl CfnGeofenceCollectionAttributes for Handle<CfnGeofenceCollection> {
 ///
 /// `Ref` returns the primary identifier (`MapName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMapAttributes`\] on `Handle<CfnMap>`): `CreateTime` (`attr_create_time`),
-/// `Arn` (`attr_arn`), `MapArn` (`attr_map_arn`), `UpdateTime` (`attr_update_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMapAttributes` on `Handle<CfnMap>`): `CreateTime`
+/// (`attr_create_time`), `Arn` (`attr_arn`), `MapArn` (`attr_map_arn`), `UpdateTime` (`attr_update_time`).
 #[derive(Debug, Clone)]
 pub struct CfnMap {
     /// CloudFormation: `Configuration` (required).
@@ -348,7 +348,7 @@ impl CfnMapAttributes for Handle<CfnMap> {
 ///
 /// `Ref` returns the primary identifier (`IndexName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPlaceIndexAttributes`\] on `Handle<CfnPlaceIndex>`): `CreateTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPlaceIndexAttributes` on `Handle<CfnPlaceIndex>`): `CreateTime`
 /// (`attr_create_time`), `Arn` (`attr_arn`), `IndexArn` (`attr_index_arn`), `UpdateTime` (`attr_update_time`).
 #[derive(Debug, Clone)]
 pub struct CfnPlaceIndex {
@@ -450,7 +450,7 @@ impl CfnPlaceIndexAttributes for Handle<CfnPlaceIndex> {
 ///
 /// `Ref` returns the primary identifier (`CalculatorName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteCalculatorAttributes`\] on `Handle<CfnRouteCalculator>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteCalculatorAttributes` on `Handle<CfnRouteCalculator>`):
 /// `CalculatorArn` (`attr_calculator_arn`), `Arn` (`attr_arn`), `CreateTime` (`attr_create_time`), `UpdateTime`
 /// (`attr_update_time`).
 #[derive(Debug, Clone)]
@@ -547,7 +547,7 @@ impl CfnRouteCalculatorAttributes for Handle<CfnRouteCalculator> {
 ///
 /// `Ref` returns the primary identifier (`TrackerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrackerAttributes`\] on `Handle<CfnTracker>`): `CreateTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrackerAttributes` on `Handle<CfnTracker>`): `CreateTime`
 /// (`attr_create_time`), `Arn` (`attr_arn`), `TrackerArn` (`attr_tracker_arn`), `UpdateTime` (`attr_update_time`).
 #[derive(Debug, Clone)]
 pub struct CfnTracker {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`InferenceSchedulerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInferenceSchedulerAttributes`\] on `Handle<CfnInferenceScheduler>`):
-/// `InferenceSchedulerArn` (`attr_inference_scheduler_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInferenceSchedulerAttributes` on
+/// `Handle<CfnInferenceScheduler>`): `InferenceSchedulerArn` (`attr_inference_scheduler_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnInferenceScheduler {
     /// A period of time (in minutes) by which inference on the data is delayed after the data starts.

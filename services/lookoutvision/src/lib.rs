@@ -29,7 +29,7 @@ use rcdk::core::value::{IntoValue, Map, Val};
 ///
 /// `Ref` returns the primary identifier (`ProjectName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectAttributes`\] on `Handle<CfnProject>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectAttributes` on `Handle<CfnProject>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProject {
     /// CloudFormation: `ProjectName` (required).

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationArn`
-/// (`attr_application_arn`), `ApplicationId` (`attr_application_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationArn` (`attr_application_arn`), `ApplicationId` (`attr_application_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// CloudFormation: `Definition`.
@@ -125,7 +125,7 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `DeploymentId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`): `DeploymentId`
 /// (`attr_deployment_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnDeployment {
@@ -201,8 +201,8 @@ impl CfnDeploymentAttributes for Handle<CfnDeployment> {
 ///
 /// `Ref` returns the primary identifier (`EnvironmentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `EnvironmentArn`
-/// (`attr_environment_arn`), `EnvironmentId` (`attr_environment_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`):
+/// `EnvironmentArn` (`attr_environment_arn`), `EnvironmentId` (`attr_environment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironment {
     /// The description of the environment.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAllowListAttributes`\] on `Handle<CfnAllowList>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAllowListAttributes` on `Handle<CfnAllowList>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnAllowList {
     /// AllowList criteria.
@@ -119,8 +119,8 @@ impl CfnAllowListAttributes for Handle<CfnAllowList> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomDataIdentifierAttributes`\] on `Handle<CfnCustomDataIdentifier>`):
-/// `Id` (`attr_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomDataIdentifierAttributes` on
+/// `Handle<CfnCustomDataIdentifier>`): `Id` (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomDataIdentifier {
     /// Description of custom data identifier.
@@ -227,7 +227,7 @@ impl CfnCustomDataIdentifierAttributes for Handle<CfnCustomDataIdentifier> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFindingsFilterAttributes`\] on `Handle<CfnFindingsFilter>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFindingsFilterAttributes` on `Handle<CfnFindingsFilter>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFindingsFilter {
@@ -329,7 +329,7 @@ impl CfnFindingsFilterAttributes for Handle<CfnFindingsFilter> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMemberAttributes`\] on `Handle<CfnMember>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMemberAttributes` on `Handle<CfnMember>`): `Arn` (`attr_arn`),
 /// `AdministratorAccountId` (`attr_administrator_account_id`), `RelationshipStatus` (`attr_relationship_status`),
 /// `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -424,7 +424,7 @@ impl CfnMemberAttributes for Handle<CfnMember> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSessionAttributes`\] on `Handle<CfnSession>`): `AwsAccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSessionAttributes` on `Handle<CfnSession>`): `AwsAccountId`
 /// (`attr_aws_account_id`), `ServiceRole` (`attr_service_role`), `AutomatedDiscoveryStatus`
 /// (`attr_automated_discovery_status`).
 #[derive(Debug, Clone, Default)]

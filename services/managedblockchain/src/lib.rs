@@ -32,8 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessorAttributes`\] on `Handle<CfnAccessor>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`), `BillingToken` (`attr_billing_token`), `CreationDate` (`attr_creation_date`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessorAttributes` on `Handle<CfnAccessor>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`), `BillingToken` (`attr_billing_token`), `CreationDate` (`attr_creation_date`),
+/// `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnAccessor {
     /// CloudFormation: `AccessorType` (required).
@@ -115,7 +116,7 @@ impl CfnAccessorAttributes for Handle<CfnAccessor> {
 ///
 /// `Ref` returns the primary identifier (`MemberId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMemberAttributes`\] on `Handle<CfnMember>`): `MemberId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMemberAttributes` on `Handle<CfnMember>`): `MemberId`
 /// (`attr_member_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMember {
@@ -182,8 +183,8 @@ impl CfnMemberAttributes for Handle<CfnMember> {
 ///
 /// `Ref` returns the primary identifier (`NodeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNodeAttributes`\] on `Handle<CfnNode>`): `NodeId` (`attr_node_id`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNodeAttributes` on `Handle<CfnNode>`): `NodeId` (`attr_node_id`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnNode {
     /// CloudFormation: `MemberId`.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`BridgeArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBridgeAttributes`\] on `Handle<CfnBridge>`): `BridgeArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBridgeAttributes` on `Handle<CfnBridge>`): `BridgeArn`
 /// (`attr_bridge_arn`), `BridgeState` (`attr_bridge_state`).
 #[derive(Debug, Clone)]
 pub struct CfnBridge {
@@ -230,10 +230,11 @@ impl rcdk::core::element::CfnResource for CfnBridgeSource {
 ///
 /// `Ref` returns the primary identifier (`FlowArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowAttributes`\] on `Handle<CfnFlow>`): `FlowArn` (`attr_flow_arn`),
-/// `FlowAvailabilityZone` (`attr_flow_availability_zone`), `Source.SourceArn` (`attr_source_source_arn`),
-/// `Source.IngestIp` (`attr_source_ingest_ip`), `Source.SourceIngestPort` (`attr_source_source_ingest_port`),
-/// `EgressIp` (`attr_egress_ip`), `FlowNdiMachineName` (`attr_flow_ndi_machine_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowAttributes` on `Handle<CfnFlow>`): `FlowArn`
+/// (`attr_flow_arn`), `FlowAvailabilityZone` (`attr_flow_availability_zone`), `Source.SourceArn`
+/// (`attr_source_source_arn`), `Source.IngestIp` (`attr_source_ingest_ip`), `Source.SourceIngestPort`
+/// (`attr_source_source_ingest_port`), `EgressIp` (`attr_egress_ip`), `FlowNdiMachineName`
+/// (`attr_flow_ndi_machine_name`).
 #[derive(Debug, Clone)]
 pub struct CfnFlow {
     /// The Availability Zone that you want to create the flow in. These options are limited to the Availability Zones
@@ -426,7 +427,7 @@ impl CfnFlowAttributes for Handle<CfnFlow> {
 ///
 /// `Ref` returns the primary identifier (`EntitlementArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowEntitlementAttributes`\] on `Handle<CfnFlowEntitlement>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowEntitlementAttributes` on `Handle<CfnFlowEntitlement>`):
 /// `EntitlementArn` (`attr_entitlement_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowEntitlement {
@@ -539,8 +540,8 @@ impl CfnFlowEntitlementAttributes for Handle<CfnFlowEntitlement> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowMediaStreamAttributes`\] on `Handle<CfnFlowMediaStream>`): `Arn`
-/// (`attr_arn`), `Fmt` (`attr_fmt`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowMediaStreamAttributes` on `Handle<CfnFlowMediaStream>`):
+/// `Arn` (`attr_arn`), `Fmt` (`attr_fmt`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowMediaStream {
     /// CloudFormation: `Attributes`.
@@ -668,7 +669,7 @@ impl CfnFlowMediaStreamAttributes for Handle<CfnFlowMediaStream> {
 ///
 /// `Ref` returns the primary identifier (`OutputArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowOutputAttributes`\] on `Handle<CfnFlowOutput>`): `OutputArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowOutputAttributes` on `Handle<CfnFlowOutput>`): `OutputArn`
 /// (`attr_output_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowOutput {
@@ -896,7 +897,7 @@ impl CfnFlowOutputAttributes for Handle<CfnFlowOutput> {
 ///
 /// `Ref` returns the primary identifier (`SourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowSourceAttributes`\] on `Handle<CfnFlowSource>`): `IngestIp`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowSourceAttributes` on `Handle<CfnFlowSource>`): `IngestIp`
 /// (`attr_ingest_ip`), `SourceArn` (`attr_source_arn`), `SourceIngestPort` (`attr_source_ingest_port`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowSource {
@@ -1115,7 +1116,7 @@ impl CfnFlowSourceAttributes for Handle<CfnFlowSource> {
 ///
 /// `Ref` returns the primary identifier (`FlowArn`, `Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowVpcInterfaceAttributes`\] on `Handle<CfnFlowVpcInterface>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowVpcInterfaceAttributes` on `Handle<CfnFlowVpcInterface>`):
 /// `NetworkInterfaceIds` (`attr_network_interface_ids`).
 #[derive(Debug, Clone)]
 pub struct CfnFlowVpcInterface {
@@ -1211,7 +1212,7 @@ impl CfnFlowVpcInterfaceAttributes for Handle<CfnFlowVpcInterface> {
 ///
 /// `Ref` returns the primary identifier (`GatewayArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGatewayAttributes`\] on `Handle<CfnGateway>`): `GatewayArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGatewayAttributes` on `Handle<CfnGateway>`): `GatewayArn`
 /// (`attr_gateway_arn`), `GatewayState` (`attr_gateway_state`).
 #[derive(Debug, Clone)]
 pub struct CfnGateway {
@@ -1286,7 +1287,7 @@ impl CfnGatewayAttributes for Handle<CfnGateway> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouterInputAttributes`\] on `Handle<CfnRouterInput>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouterInputAttributes` on `Handle<CfnRouterInput>`): `Arn`
 /// (`attr_arn`), `ContentQualityAnalysisType` (`attr_content_quality_analysis_type`), `CreatedAt` (`attr_created_at`),
 /// `Id` (`attr_id`), `InputType` (`attr_input_type`), `IpAddress` (`attr_ip_address`), `MaintenanceType`
 /// (`attr_maintenance_type`), `RoutedOutputs` (`attr_routed_outputs`), `State` (`attr_state`), `UpdatedAt`
@@ -1477,7 +1478,7 @@ impl CfnRouterInputAttributes for Handle<CfnRouterInput> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouterNetworkInterfaceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouterNetworkInterfaceAttributes` on
 /// `Handle<CfnRouterNetworkInterface>`): `Arn` (`attr_arn`), `AssociatedInputCount` (`attr_associated_input_count`),
 /// `AssociatedOutputCount` (`attr_associated_output_count`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`),
 /// `NetworkInterfaceType` (`attr_network_interface_type`), `State` (`attr_state`), `UpdatedAt` (`attr_updated_at`).
@@ -1599,7 +1600,7 @@ impl CfnRouterNetworkInterfaceAttributes for Handle<CfnRouterNetworkInterface> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouterOutputAttributes`\] on `Handle<CfnRouterOutput>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouterOutputAttributes` on `Handle<CfnRouterOutput>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`), `IpAddress` (`attr_ip_address`), `MaintenanceType`
 /// (`attr_maintenance_type`), `OutputType` (`attr_output_type`), `RoutedState` (`attr_routed_state`), `State`
 /// (`attr_state`), `UpdatedAt` (`attr_updated_at`).

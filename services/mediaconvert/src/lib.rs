@@ -62,7 +62,7 @@ impl rcdk::core::element::CfnResource for CfnCertificateAssociation {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnJobTemplateAttributes`\] on `Handle<CfnJobTemplate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnJobTemplateAttributes` on `Handle<CfnJobTemplate>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnJobTemplate {
@@ -190,7 +190,7 @@ impl CfnJobTemplateAttributes for Handle<CfnJobTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPresetAttributes`\] on `Handle<CfnPreset>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPresetAttributes` on `Handle<CfnPreset>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPreset {
     /// The new category for the preset, if you are changing it.
@@ -264,7 +264,7 @@ impl CfnPresetAttributes for Handle<CfnPreset> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueueAttributes`\] on `Handle<CfnQueue>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueueAttributes` on `Handle<CfnQueue>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnQueue {
     /// Specify the maximum number of jobs your queue can process concurrently. For on-demand queues, the value you

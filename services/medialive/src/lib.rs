@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `Inputs` (`attr_inputs`),
-/// `Id` (`attr_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `Inputs`
+/// (`attr_inputs`), `Id` (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnChannel {
     /// CloudFormation: `AnywhereSettings`.
@@ -178,7 +178,7 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`, `ClusterId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelPlacementGroupAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelPlacementGroupAttributes` on
 /// `Handle<CfnChannelPlacementGroup>`): `Arn` (`attr_arn`), `Channels` (`attr_channels`), `Id` (`attr_id`), `State`
 /// (`attr_state`).
 #[derive(Debug, Clone, Default)]
@@ -277,7 +277,7 @@ impl CfnChannelPlacementGroupAttributes for Handle<CfnChannelPlacementGroup> {
 ///
 /// `Ref` returns the primary identifier (`Identifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudWatchAlarmTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudWatchAlarmTemplateAttributes` on
 /// `Handle<CfnCloudWatchAlarmTemplate>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`),
 /// `GroupId` (`attr_group_id`), `Identifier` (`attr_identifier`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
@@ -455,7 +455,7 @@ impl CfnCloudWatchAlarmTemplateAttributes for Handle<CfnCloudWatchAlarmTemplate>
 ///
 /// `Ref` returns the primary identifier (`Identifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudWatchAlarmTemplateGroupAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudWatchAlarmTemplateGroupAttributes` on
 /// `Handle<CfnCloudWatchAlarmTemplateGroup>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`),
 /// `Identifier` (`attr_identifier`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
@@ -545,7 +545,7 @@ impl CfnCloudWatchAlarmTemplateGroupAttributes for Handle<CfnCloudWatchAlarmTemp
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
 /// `ChannelIds` (`attr_channel_ids`), `Id` (`attr_id`), `State` (`attr_state`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnCluster {
@@ -646,7 +646,7 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`Identifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventBridgeRuleTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventBridgeRuleTemplateAttributes` on
 /// `Handle<CfnEventBridgeRuleTemplate>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `GroupId`
 /// (`attr_group_id`), `Id` (`attr_id`), `Identifier` (`attr_identifier`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
@@ -778,7 +778,7 @@ impl CfnEventBridgeRuleTemplateAttributes for Handle<CfnEventBridgeRuleTemplate>
 ///
 /// `Ref` returns the primary identifier (`Identifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventBridgeRuleTemplateGroupAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventBridgeRuleTemplateGroupAttributes` on
 /// `Handle<CfnEventBridgeRuleTemplateGroup>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`),
 /// `Identifier` (`attr_identifier`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
@@ -868,7 +868,7 @@ impl CfnEventBridgeRuleTemplateGroupAttributes for Handle<CfnEventBridgeRuleTemp
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInputAttributes`\] on `Handle<CfnInput>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInputAttributes` on `Handle<CfnInput>`): `Arn` (`attr_arn`),
 /// `AttachedChannels` (`attr_attached_channels`), `Id` (`attr_id`), `InputClass` (`attr_input_class`),
 /// `InputPartnerIds` (`attr_input_partner_ids`), `InputSourceType` (`attr_input_source_type`), `SecurityGroups`
 /// (`attr_security_groups`), `SourceUrls` (`attr_source_urls`), `State` (`attr_state`), `DestinationUrls`
@@ -1112,8 +1112,8 @@ impl CfnInputAttributes for Handle<CfnInput> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInputSecurityGroupAttributes`\] on `Handle<CfnInputSecurityGroup>`):
-/// `Arn` (`attr_arn`), `Id` (`attr_id`), `Inputs` (`attr_inputs`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInputSecurityGroupAttributes` on
+/// `Handle<CfnInputSecurityGroup>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `Inputs` (`attr_inputs`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnInputSecurityGroup {
     /// CloudFormation: `Tags`.
@@ -1186,9 +1186,9 @@ impl CfnInputSecurityGroupAttributes for Handle<CfnInputSecurityGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMultiplexAttributes`\] on `Handle<CfnMultiplex>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`), `PipelinesRunningCount` (`attr_pipelines_running_count`), `ProgramCount` (`attr_program_count`),
-/// `State` (`attr_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMultiplexAttributes` on `Handle<CfnMultiplex>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`), `PipelinesRunningCount` (`attr_pipelines_running_count`), `ProgramCount`
+/// (`attr_program_count`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnMultiplex {
     /// A list of availability zones for the multiplex.
@@ -1304,7 +1304,7 @@ impl CfnMultiplexAttributes for Handle<CfnMultiplex> {
 ///
 /// `Ref` returns the primary identifier (`ProgramName`, `MultiplexId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMultiplexprogramAttributes`\] on `Handle<CfnMultiplexprogram>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMultiplexprogramAttributes` on `Handle<CfnMultiplexprogram>`):
 /// `ChannelId` (`attr_channel_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnMultiplexprogram {
@@ -1394,8 +1394,8 @@ impl CfnMultiplexprogramAttributes for Handle<CfnMultiplexprogram> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkAttributes`\] on `Handle<CfnNetwork>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`), `State` (`attr_state`), `AssociatedClusterIds` (`attr_associated_cluster_ids`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkAttributes` on `Handle<CfnNetwork>`): `Arn` (`attr_arn`),
+/// `Id` (`attr_id`), `State` (`attr_state`), `AssociatedClusterIds` (`attr_associated_cluster_ids`).
 #[derive(Debug, Clone)]
 pub struct CfnNetwork {
     /// The list of IP address cidr pools for the network
@@ -1485,7 +1485,7 @@ impl CfnNetworkAttributes for Handle<CfnNetwork> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNodeAttributes`\] on `Handle<CfnNode>`): `Arn` (`attr_arn`), `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNodeAttributes` on `Handle<CfnNode>`): `Arn` (`attr_arn`), `Id`
 /// (`attr_id`), `State` (`attr_state`), `ConnectionState` (`attr_connection_state`), `InstanceArn`
 /// (`attr_instance_arn`), `ChannelPlacementGroups` (`attr_channel_placement_groups`).
 #[derive(Debug, Clone)]
@@ -1617,8 +1617,8 @@ impl CfnNodeAttributes for Handle<CfnNode> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSdiSourceAttributes`\] on `Handle<CfnSdiSource>`): `Id` (`attr_id`),
-/// `State` (`attr_state`), `Arn` (`attr_arn`), `Inputs` (`attr_inputs`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSdiSourceAttributes` on `Handle<CfnSdiSource>`): `Id`
+/// (`attr_id`), `State` (`attr_state`), `Arn` (`attr_arn`), `Inputs` (`attr_inputs`).
 #[derive(Debug, Clone)]
 pub struct CfnSdiSource {
     /// CloudFormation: `Mode`.
@@ -1708,9 +1708,9 @@ impl CfnSdiSourceAttributes for Handle<CfnSdiSource> {
 ///
 /// `Ref` returns the primary identifier (`Identifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSignalMapAttributes`\] on `Handle<CfnSignalMap>`): `Arn` (`attr_arn`),
-/// `CloudWatchAlarmTemplateGroupIds` (`attr_cloud_watch_alarm_template_group_ids`), `CreatedAt` (`attr_created_at`),
-/// `ErrorMessage` (`attr_error_message`), `EventBridgeRuleTemplateGroupIds`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSignalMapAttributes` on `Handle<CfnSignalMap>`): `Arn`
+/// (`attr_arn`), `CloudWatchAlarmTemplateGroupIds` (`attr_cloud_watch_alarm_template_group_ids`), `CreatedAt`
+/// (`attr_created_at`), `ErrorMessage` (`attr_error_message`), `EventBridgeRuleTemplateGroupIds`
 /// (`attr_event_bridge_rule_template_group_ids`), `FailedMediaResourceMap` (`attr_failed_media_resource_map`), `Id`
 /// (`attr_id`), `Identifier` (`attr_identifier`), `LastDiscoveredAt` (`attr_last_discovered_at`),
 /// `LastSuccessfulMonitorDeployment` (`attr_last_successful_monitor_deployment`), `MediaResourceMap`

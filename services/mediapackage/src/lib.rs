@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssetAttributes`\] on `Handle<CfnAsset>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssetAttributes` on `Handle<CfnAsset>`): `Arn` (`attr_arn`),
 /// `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnAsset {
@@ -143,7 +143,7 @@ impl CfnAssetAttributes for Handle<CfnAsset> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnChannel {
     /// A short text description of the Channel.
@@ -235,7 +235,7 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOriginEndpointAttributes`\] on `Handle<CfnOriginEndpoint>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOriginEndpointAttributes` on `Handle<CfnOriginEndpoint>`): `Arn`
 /// (`attr_arn`), `Url` (`attr_url`).
 #[derive(Debug, Clone)]
 pub struct CfnOriginEndpoint {
@@ -393,7 +393,7 @@ impl CfnOriginEndpointAttributes for Handle<CfnOriginEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPackagingConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPackagingConfigurationAttributes` on
 /// `Handle<CfnPackagingConfiguration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPackagingConfiguration {
@@ -493,7 +493,7 @@ impl CfnPackagingConfigurationAttributes for Handle<CfnPackagingConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPackagingGroupAttributes`\] on `Handle<CfnPackagingGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPackagingGroupAttributes` on `Handle<CfnPackagingGroup>`): `Arn`
 /// (`attr_arn`), `DomainName` (`attr_domain_name`).
 #[derive(Debug, Clone)]
 pub struct CfnPackagingGroup {

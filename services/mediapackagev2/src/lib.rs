@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `Arn` (`attr_arn`),
 /// `CreatedAt` (`attr_created_at`), `IngestEndpoints` (`attr_ingest_endpoints`), `IngestEndpointUrls`
 /// (`attr_ingest_endpoint_urls`), `ModifiedAt` (`attr_modified_at`), `AttachedMultiviewChannels`
 /// (`attr_attached_multiview_channels`).
@@ -176,7 +176,7 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelGroupAttributes`\] on `Handle<CfnChannelGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelGroupAttributes` on `Handle<CfnChannelGroup>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `EgressDomain` (`attr_egress_domain`), `ModifiedAt`
 /// (`attr_modified_at`).
 #[derive(Debug, Clone)]
@@ -305,7 +305,7 @@ impl rcdk::core::element::CfnResource for CfnChannelPolicy {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOriginEndpointAttributes`\] on `Handle<CfnOriginEndpoint>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOriginEndpointAttributes` on `Handle<CfnOriginEndpoint>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `DashManifestUrls` (`attr_dash_manifest_urls`), `MssManifestUrls`
 /// (`attr_mss_manifest_urls`), `HlsManifestUrls` (`attr_hls_manifest_urls`), `LowLatencyHlsManifestUrls`
 /// (`attr_low_latency_hls_manifest_urls`), `ModifiedAt` (`attr_modified_at`).

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContainerAttributes`\] on `Handle<CfnContainer>`): `Id` (`attr_id`),
-/// `Endpoint` (`attr_endpoint`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContainerAttributes` on `Handle<CfnContainer>`): `Id`
+/// (`attr_id`), `Endpoint` (`attr_endpoint`).
 #[derive(Debug, Clone)]
 pub struct CfnContainer {
     /// CloudFormation: `AccessLoggingEnabled`.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ChannelName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnChannel {
     /// &lt;p&gt;The list of audiences defined in channel.&lt;/p&gt;
@@ -172,7 +172,8 @@ impl rcdk::core::element::CfnResource for CfnChannelPolicy {
 ///
 /// `Ref` returns the primary identifier (`FunctionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFunctionAttributes`\] on `Handle<CfnFunction>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFunctionAttributes` on `Handle<CfnFunction>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnFunction {
     /// CloudFormation: `AwsServiceRequestConfiguration`.
@@ -285,7 +286,8 @@ impl CfnFunctionAttributes for Handle<CfnFunction> {
 ///
 /// `Ref` returns the primary identifier (`LiveSourceName`, `SourceLocationName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLiveSourceAttributes`\] on `Handle<CfnLiveSource>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLiveSourceAttributes` on `Handle<CfnLiveSource>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnLiveSource {
     /// &lt;p&gt;A list of HTTP package configuration parameters for this live source.&lt;/p&gt;
@@ -360,7 +362,7 @@ impl CfnLiveSourceAttributes for Handle<CfnLiveSource> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPlaybackConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPlaybackConfigurationAttributes` on
 /// `Handle<CfnPlaybackConfiguration>`): `SessionInitializationEndpointPrefix`
 /// (`attr_session_initialization_endpoint_prefix`), `HlsConfiguration.ManifestEndpointPrefix`
 /// (`attr_hls_configuration_manifest_endpoint_prefix`), `DashConfiguration.ManifestEndpointPrefix`
@@ -650,8 +652,8 @@ impl CfnPlaybackConfigurationAttributes for Handle<CfnPlaybackConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrefetchScheduleAttributes`\] on `Handle<CfnPrefetchSchedule>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrefetchScheduleAttributes` on `Handle<CfnPrefetchSchedule>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPrefetchSchedule {
     /// CloudFormation: `Consumption`.
@@ -753,7 +755,7 @@ impl CfnPrefetchScheduleAttributes for Handle<CfnPrefetchSchedule> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProgramAttributes`\] on `Handle<CfnProgram>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProgramAttributes` on `Handle<CfnProgram>`): `Arn` (`attr_arn`),
 /// `CreationTime` (`attr_creation_time`), `ScheduledStartTime` (`attr_scheduled_start_time`), `ClipRange`
 /// (`attr_clip_range`), `DurationMillis` (`attr_duration_millis`).
 #[derive(Debug, Clone)]
@@ -897,7 +899,7 @@ impl CfnProgramAttributes for Handle<CfnProgram> {
 ///
 /// `Ref` returns the primary identifier (`SourceLocationName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSourceLocationAttributes`\] on `Handle<CfnSourceLocation>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSourceLocationAttributes` on `Handle<CfnSourceLocation>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSourceLocation {
@@ -984,7 +986,8 @@ impl CfnSourceLocationAttributes for Handle<CfnSourceLocation> {
 ///
 /// `Ref` returns the primary identifier (`SourceLocationName`, `VodSourceName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVodSourceAttributes`\] on `Handle<CfnVodSource>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVodSourceAttributes` on `Handle<CfnVodSource>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnVodSource {
     /// &lt;p&gt;A list of HTTP package configuration parameters for this VOD source.&lt;/p&gt;

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ACLName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnACLAttributes`\] on `Handle<CfnACL>`): `Status` (`attr_status`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnACLAttributes` on `Handle<CfnACL>`): `Status` (`attr_status`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnACL {
     /// The name of the acl.
@@ -105,9 +105,9 @@ impl CfnACLAttributes for Handle<CfnACL> {
 ///
 /// `Ref` returns the primary identifier (`ClusterName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Status` (`attr_status`),
-/// `ClusterEndpoint.Address` (`attr_cluster_endpoint_address`), `ClusterEndpoint.Port` (`attr_cluster_endpoint_port`),
-/// `ARN` (`attr_arn`), `ParameterGroupStatus` (`attr_parameter_group_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Status`
+/// (`attr_status`), `ClusterEndpoint.Address` (`attr_cluster_endpoint_address`), `ClusterEndpoint.Port`
+/// (`attr_cluster_endpoint_port`), `ARN` (`attr_arn`), `ParameterGroupStatus` (`attr_parameter_group_status`).
 #[derive(Debug, Clone)]
 pub struct CfnCluster {
     /// The name of the Access Control List to associate with the cluster.
@@ -433,8 +433,9 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`MultiRegionClusterName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMultiRegionClusterAttributes`\] on `Handle<CfnMultiRegionCluster>`):
-/// `MultiRegionClusterName` (`attr_multi_region_cluster_name`), `Status` (`attr_status`), `ARN` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMultiRegionClusterAttributes` on
+/// `Handle<CfnMultiRegionCluster>`): `MultiRegionClusterName` (`attr_multi_region_cluster_name`), `Status`
+/// (`attr_status`), `ARN` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnMultiRegionCluster {
     /// Description of the multi region cluster.
@@ -579,7 +580,7 @@ impl CfnMultiRegionClusterAttributes for Handle<CfnMultiRegionCluster> {
 ///
 /// `Ref` returns the primary identifier (`ParameterGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnParameterGroupAttributes`\] on `Handle<CfnParameterGroup>`): `ARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnParameterGroupAttributes` on `Handle<CfnParameterGroup>`): `ARN`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnParameterGroup {
@@ -662,9 +663,9 @@ impl CfnParameterGroupAttributes for Handle<CfnParameterGroup> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotAttributes`\] on `Handle<CfnSnapshot>`): `Arn` (`attr_arn`),
-/// `Status` (`attr_status`), `Source` (`attr_source`), `ClusterConfiguration` (`attr_cluster_configuration`),
-/// `DataTiering` (`attr_data_tiering`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotAttributes` on `Handle<CfnSnapshot>`): `Arn`
+/// (`attr_arn`), `Status` (`attr_status`), `Source` (`attr_source`), `ClusterConfiguration`
+/// (`attr_cluster_configuration`), `DataTiering` (`attr_data_tiering`).
 #[derive(Debug, Clone)]
 pub struct CfnSnapshot {
     /// The name of the cluster from which the snapshot was taken.
@@ -764,7 +765,7 @@ impl CfnSnapshotAttributes for Handle<CfnSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`SubnetGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubnetGroupAttributes`\] on `Handle<CfnSubnetGroup>`): `ARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubnetGroupAttributes` on `Handle<CfnSubnetGroup>`): `ARN`
 /// (`attr_arn`), `SupportedNetworkTypes` (`attr_supported_network_types`).
 #[derive(Debug, Clone)]
 pub struct CfnSubnetGroup {
@@ -849,8 +850,8 @@ impl CfnSubnetGroupAttributes for Handle<CfnSubnetGroup> {
 ///
 /// `Ref` returns the primary identifier (`UserName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserAttributes`\] on `Handle<CfnUser>`): `Status` (`attr_status`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserAttributes` on `Handle<CfnUser>`): `Status` (`attr_status`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUser {
     /// Access permissions string used for this user account.

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `ConnectorID`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `ConnectorID`
 /// (`attr_connector_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConnector {
@@ -110,7 +110,7 @@ impl CfnConnectorAttributes for Handle<CfnConnector> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLaunchConfigurationTemplateAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLaunchConfigurationTemplateAttributes` on
 /// `Handle<CfnLaunchConfigurationTemplate>`): `Arn` (`attr_arn`), `LaunchConfigurationTemplateID`
 /// (`attr_launch_configuration_template_id`), `Ec2LaunchTemplateID` (`attr_ec2_launch_template_id`).
 #[derive(Debug, Clone, Default)]
@@ -278,7 +278,7 @@ impl CfnLaunchConfigurationTemplateAttributes for Handle<CfnLaunchConfigurationT
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkMigrationDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkMigrationDefinitionAttributes` on
 /// `Handle<CfnNetworkMigrationDefinition>`): `Arn` (`attr_arn`), `NetworkMigrationDefinitionID`
 /// (`attr_network_migration_definition_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]

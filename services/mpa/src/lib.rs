@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApprovalTeamAttributes`\] on `Handle<CfnApprovalTeam>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApprovalTeamAttributes` on `Handle<CfnApprovalTeam>`): `Arn`
 /// (`attr_arn`), `VersionId` (`attr_version_id`), `NumberOfApprovers` (`attr_number_of_approvers`), `UpdateSessionArn`
 /// (`attr_update_session_arn`), `CreationTime` (`attr_creation_time`), `LastUpdateTime` (`attr_last_update_time`),
 /// `Status` (`attr_status`), `StatusCode` (`attr_status_code`), `StatusMessage` (`attr_status_message`).
@@ -164,7 +164,7 @@ impl CfnApprovalTeamAttributes for Handle<CfnApprovalTeam> {
 ///
 /// `Ref` returns the primary identifier (`IdentitySourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentitySourceAttributes`\] on `Handle<CfnIdentitySource>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentitySourceAttributes` on `Handle<CfnIdentitySource>`):
 /// `IdentitySourceArn` (`attr_identity_source_arn`), `IdentitySourceType` (`attr_identity_source_type`),
 /// `IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl`
 /// (`attr_identity_source_parameters_iam_identity_center_approval_portal_url`), `CreationTime` (`attr_creation_time`),

@@ -67,7 +67,7 @@ impl rcdk::core::element::CfnResource for CfnBatchScramSecret {
 ///
 /// `Ref` returns the primary identifier (`ChannelArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChannelAttributes`\] on `Handle<CfnChannel>`): `ChannelArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChannelAttributes` on `Handle<CfnChannel>`): `ChannelArn`
 /// (`attr_channel_arn`), `Status` (`attr_status`), `StateInfo` (`attr_state_info`).
 #[derive(Debug, Clone)]
 pub struct CfnChannel {
@@ -182,7 +182,7 @@ impl CfnChannelAttributes for Handle<CfnChannel> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
 /// `CurrentVersion` (`attr_current_version`).
 #[derive(Debug, Clone)]
 pub struct CfnCluster {
@@ -322,7 +322,7 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`ClusterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterPolicyAttributes`\] on `Handle<CfnClusterPolicy>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterPolicyAttributes` on `Handle<CfnClusterPolicy>`):
 /// `CurrentVersion` (`attr_current_version`).
 #[derive(Debug, Clone)]
 pub struct CfnClusterPolicy {
@@ -374,7 +374,7 @@ impl CfnClusterPolicyAttributes for Handle<CfnClusterPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationAttributes`\] on `Handle<CfnConfiguration>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationAttributes` on `Handle<CfnConfiguration>`): `Arn`
 /// (`attr_arn`), `LatestRevision.CreationTime` (`attr_latest_revision_creation_time`), `LatestRevision.Revision`
 /// (`attr_latest_revision_revision`), `LatestRevision.Description` (`attr_latest_revision_description`).
 #[derive(Debug, Clone)]
@@ -465,8 +465,8 @@ impl CfnConfigurationAttributes for Handle<CfnConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`ReplicatorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicatorAttributes`\] on `Handle<CfnReplicator>`): `ReplicatorArn`
-/// (`attr_replicator_arn`), `CurrentVersion` (`attr_current_version`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicatorAttributes` on `Handle<CfnReplicator>`):
+/// `ReplicatorArn` (`attr_replicator_arn`), `CurrentVersion` (`attr_current_version`).
 #[derive(Debug, Clone)]
 pub struct CfnReplicator {
     /// A summary description of the replicator.
@@ -578,8 +578,8 @@ impl CfnReplicatorAttributes for Handle<CfnReplicator> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServerlessClusterAttributes`\] on `Handle<CfnServerlessCluster>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServerlessClusterAttributes` on `Handle<CfnServerlessCluster>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnServerlessCluster {
     /// CloudFormation: `ClientAuthentication` (required).
@@ -649,7 +649,8 @@ impl CfnServerlessClusterAttributes for Handle<CfnServerlessCluster> {
 ///
 /// `Ref` returns the primary identifier (`TopicArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTopicAttributes`\] on `Handle<CfnTopic>`): `TopicArn` (`attr_topic_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTopicAttributes` on `Handle<CfnTopic>`): `TopicArn`
+/// (`attr_topic_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTopic {
     /// The Amazon Resource Name (ARN) of the MSK cluster
@@ -736,7 +737,7 @@ impl CfnTopicAttributes for Handle<CfnTopic> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcConnectionAttributes`\] on `Handle<CfnVpcConnection>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcConnectionAttributes` on `Handle<CfnVpcConnection>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnVpcConnection {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`): `Arn`
 /// (`attr_arn`), `CeleryExecutorQueue` (`attr_celery_executor_queue`), `DatabaseVpcEndpointService`
 /// (`attr_database_vpc_endpoint_service`), `WebserverVpcEndpointService` (`attr_webserver_vpc_endpoint_service`),
 /// `WebserverUrl` (`attr_webserver_url`), `LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn`

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`WorkflowArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkflowAttributes`\] on `Handle<CfnWorkflow>`): `WorkflowArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkflowAttributes` on `Handle<CfnWorkflow>`): `WorkflowArn`
 /// (`attr_workflow_arn`), `WorkflowVersion` (`attr_workflow_version`), `CreatedAt` (`attr_created_at`), `ModifiedAt`
 /// (`attr_modified_at`), `WorkflowStatus` (`attr_workflow_status`), `ScheduleConfiguration`
 /// (`attr_schedule_configuration`), `CodeSnapshottedAt` (`attr_code_snapshotted_at`).

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DBClusterIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBClusterAttributes`\] on `Handle<CfnDBCluster>`): `Endpoint`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBClusterAttributes` on `Handle<CfnDBCluster>`): `Endpoint`
 /// (`attr_endpoint`), `ClusterResourceId` (`attr_cluster_resource_id`), `Port` (`attr_port`), `ReadEndpoint`
 /// (`attr_read_endpoint`).
 #[derive(Debug, Clone, Default)]
@@ -429,7 +429,7 @@ impl rcdk::core::element::CfnResource for CfnDBClusterParameterGroup {
 ///
 /// `Ref` returns the primary identifier (`DBInstanceIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBInstanceAttributes`\] on `Handle<CfnDBInstance>`): `Endpoint`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBInstanceAttributes` on `Handle<CfnDBInstance>`): `Endpoint`
 /// (`attr_endpoint`), `Port` (`attr_port`).
 #[derive(Debug, Clone)]
 pub struct CfnDBInstance {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`GraphId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGraphAttributes`\] on `Handle<CfnGraph>`): `GraphArn` (`attr_graph_arn`),
-/// `GraphId` (`attr_graph_id`), `Endpoint` (`attr_endpoint`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGraphAttributes` on `Handle<CfnGraph>`): `GraphArn`
+/// (`attr_graph_arn`), `GraphId` (`attr_graph_id`), `Endpoint` (`attr_endpoint`).
 #[derive(Debug, Clone)]
 pub struct CfnGraph {
     /// Value that indicates whether the Graph has deletion protection enabled. The graph can't be deleted when deletion
@@ -189,7 +189,7 @@ impl CfnGraphAttributes for Handle<CfnGraph> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGraphSnapshotAttributes`\] on `Handle<CfnGraphSnapshot>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGraphSnapshotAttributes` on `Handle<CfnGraphSnapshot>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`), `SnapshotCreateTime` (`attr_snapshot_create_time`), `Status` (`attr_status`),
 /// `KmsKeyIdentifier` (`attr_kms_key_identifier`).
 #[derive(Debug, Clone)]
@@ -286,9 +286,9 @@ impl CfnGraphSnapshotAttributes for Handle<CfnGraphSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`PrivateGraphEndpointIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrivateGraphEndpointAttributes`\] on `Handle<CfnPrivateGraphEndpoint>`):
-/// `PrivateGraphEndpointIdentifier` (`attr_private_graph_endpoint_identifier`), `VpcEndpointId`
-/// (`attr_vpc_endpoint_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrivateGraphEndpointAttributes` on
+/// `Handle<CfnPrivateGraphEndpoint>`): `PrivateGraphEndpointIdentifier` (`attr_private_graph_endpoint_identifier`),
+/// `VpcEndpointId` (`attr_vpc_endpoint_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPrivateGraphEndpoint {
     /// The auto-generated Graph Id assigned by the service.

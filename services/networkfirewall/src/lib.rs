@@ -34,9 +34,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ContainerAssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContainerAssociationAttributes`\] on `Handle<CfnContainerAssociation>`):
-/// `ContainerAssociationArn` (`attr_container_association_arn`), `Status` (`attr_status`), `ResolvedCidrCount`
-/// (`attr_resolved_cidr_count`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContainerAssociationAttributes` on
+/// `Handle<CfnContainerAssociation>`): `ContainerAssociationArn` (`attr_container_association_arn`), `Status`
+/// (`attr_status`), `ResolvedCidrCount` (`attr_resolved_cidr_count`).
 #[derive(Debug, Clone)]
 pub struct CfnContainerAssociation {
     /// The descriptive name of the container association. You can't change the name of a container association after
@@ -141,7 +141,7 @@ impl CfnContainerAssociationAttributes for Handle<CfnContainerAssociation> {
 ///
 /// `Ref` returns the primary identifier (`FirewallArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFirewallAttributes`\] on `Handle<CfnFirewall>`): `FirewallArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFirewallAttributes` on `Handle<CfnFirewall>`): `FirewallArn`
 /// (`attr_firewall_arn`), `FirewallId` (`attr_firewall_id`), `TransitGatewayAttachmentId`
 /// (`attr_transit_gateway_attachment_id`), `EndpointIds` (`attr_endpoint_ids`), `NumberOfAssociations`
 /// (`attr_number_of_associations`).
@@ -323,7 +323,7 @@ impl CfnFirewallAttributes for Handle<CfnFirewall> {
 ///
 /// `Ref` returns the primary identifier (`FirewallPolicyArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFirewallPolicyAttributes`\] on `Handle<CfnFirewallPolicy>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFirewallPolicyAttributes` on `Handle<CfnFirewallPolicy>`):
 /// `FirewallPolicyArn` (`attr_firewall_policy_arn`), `FirewallPolicyId` (`attr_firewall_policy_id`).
 #[derive(Debug, Clone)]
 pub struct CfnFirewallPolicy {
@@ -450,7 +450,7 @@ impl rcdk::core::element::CfnResource for CfnLoggingConfiguration {
 ///
 /// `Ref` returns the primary identifier (`RuleGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleGroupAttributes`\] on `Handle<CfnRuleGroup>`): `RuleGroupArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleGroupAttributes` on `Handle<CfnRuleGroup>`): `RuleGroupArn`
 /// (`attr_rule_group_arn`), `RuleGroupId` (`attr_rule_group_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRuleGroup {
@@ -545,7 +545,7 @@ impl CfnRuleGroupAttributes for Handle<CfnRuleGroup> {
 ///
 /// `Ref` returns the primary identifier (`TLSInspectionConfigurationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTLSInspectionConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTLSInspectionConfigurationAttributes` on
 /// `Handle<CfnTLSInspectionConfiguration>`): `TLSInspectionConfigurationArn` (`attr_tls_inspection_configuration_arn`),
 /// `TLSInspectionConfigurationId` (`attr_tls_inspection_configuration_id`).
 #[derive(Debug, Clone)]
@@ -624,7 +624,7 @@ impl CfnTLSInspectionConfigurationAttributes for Handle<CfnTLSInspectionConfigur
 ///
 /// `Ref` returns the primary identifier (`VpcEndpointAssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcEndpointAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcEndpointAssociationAttributes` on
 /// `Handle<CfnVpcEndpointAssociation>`): `VpcEndpointAssociationArn` (`attr_vpc_endpoint_association_arn`),
 /// `VpcEndpointAssociationId` (`attr_vpc_endpoint_association_id`), `EndpointId` (`attr_endpoint_id`).
 #[derive(Debug, Clone)]

@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMonitorAttributes`\] on `Handle<CfnMonitor>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMonitorAttributes` on `Handle<CfnMonitor>`): `Arn` (`attr_arn`),
 /// `MonitorStatus` (`attr_monitor_status`), `CreatedAt` (`attr_created_at`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
 pub struct CfnMonitor {
@@ -145,8 +145,8 @@ impl CfnMonitorAttributes for Handle<CfnMonitor> {
 ///
 /// `Ref` returns the primary identifier (`ScopeArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScopeAttributes`\] on `Handle<CfnScope>`): `ScopeArn` (`attr_scope_arn`),
-/// `ScopeId` (`attr_scope_id`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScopeAttributes` on `Handle<CfnScope>`): `ScopeArn`
+/// (`attr_scope_arn`), `ScopeId` (`attr_scope_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnScope {
     /// The tags for the scope.

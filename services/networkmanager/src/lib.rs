@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectAttachmentAttributes`\] on `Handle<CfnConnectAttachment>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectAttachmentAttributes` on `Handle<CfnConnectAttachment>`):
 /// `CoreNetworkArn` (`attr_core_network_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
 /// `AttachmentType` (`attr_attachment_type`), `State` (`attr_state`), `ResourceArn` (`attr_resource_arn`),
 /// `AttachmentId` (`attr_attachment_id`), `OwnerAccountId` (`attr_owner_account_id`), `AttachmentPolicyRuleNumber`
@@ -237,8 +237,8 @@ impl CfnConnectAttachmentAttributes for Handle<CfnConnectAttachment> {
 ///
 /// `Ref` returns the primary identifier (`ConnectPeerId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectPeerAttributes`\] on `Handle<CfnConnectPeer>`): `ConnectPeerId`
-/// (`attr_connect_peer_id`), `State` (`attr_state`), `CreatedAt` (`attr_created_at`), `Configuration`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectPeerAttributes` on `Handle<CfnConnectPeer>`):
+/// `ConnectPeerId` (`attr_connect_peer_id`), `State` (`attr_state`), `CreatedAt` (`attr_created_at`), `Configuration`
 /// (`attr_configuration`), `CoreNetworkId` (`attr_core_network_id`), `EdgeLocation` (`attr_edge_location`),
 /// `LastModificationErrors` (`attr_last_modification_errors`).
 #[derive(Debug, Clone)]
@@ -385,10 +385,10 @@ impl CfnConnectPeerAttributes for Handle<CfnConnectPeer> {
 ///
 /// `Ref` returns the primary identifier (`CoreNetworkId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCoreNetworkAttributes`\] on `Handle<CfnCoreNetwork>`): `OwnerAccount`
-/// (`attr_owner_account`), `CoreNetworkId` (`attr_core_network_id`), `CoreNetworkArn` (`attr_core_network_arn`),
-/// `CreatedAt` (`attr_created_at`), `State` (`attr_state`), `Segments` (`attr_segments`), `NetworkFunctionGroups`
-/// (`attr_network_function_groups`), `Edges` (`attr_edges`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCoreNetworkAttributes` on `Handle<CfnCoreNetwork>`):
+/// `OwnerAccount` (`attr_owner_account`), `CoreNetworkId` (`attr_core_network_id`), `CoreNetworkArn`
+/// (`attr_core_network_arn`), `CreatedAt` (`attr_created_at`), `State` (`attr_state`), `Segments` (`attr_segments`),
+/// `NetworkFunctionGroups` (`attr_network_function_groups`), `Edges` (`attr_edges`).
 #[derive(Debug, Clone)]
 pub struct CfnCoreNetwork {
     /// The description of core network
@@ -628,7 +628,7 @@ impl rcdk::core::element::CfnResource for CfnCustomerGatewayAssociation {
 ///
 /// `Ref` returns the primary identifier (`GlobalNetworkId`, `DeviceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeviceAttributes`\] on `Handle<CfnDevice>`): `DeviceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeviceAttributes` on `Handle<CfnDevice>`): `DeviceId`
 /// (`attr_device_id`), `DeviceArn` (`attr_device_arn`), `State` (`attr_state`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnDevice {
@@ -777,7 +777,7 @@ impl CfnDeviceAttributes for Handle<CfnDevice> {
 ///
 /// `Ref` returns the primary identifier (`AttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDirectConnectGatewayAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDirectConnectGatewayAttachmentAttributes` on
 /// `Handle<CfnDirectConnectGatewayAttachment>`): `CoreNetworkArn` (`attr_core_network_arn`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `AttachmentType` (`attr_attachment_type`), `State`
 /// (`attr_state`), `AttachmentId` (`attr_attachment_id`), `OwnerAccountId` (`attr_owner_account_id`),
@@ -976,7 +976,7 @@ impl CfnDirectConnectGatewayAttachmentAttributes for Handle<CfnDirectConnectGate
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGlobalNetworkAttributes`\] on `Handle<CfnGlobalNetwork>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGlobalNetworkAttributes` on `Handle<CfnGlobalNetwork>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnGlobalNetwork {
@@ -1058,7 +1058,7 @@ impl CfnGlobalNetworkAttributes for Handle<CfnGlobalNetwork> {
 ///
 /// `Ref` returns the primary identifier (`GlobalNetworkId`, `LinkId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLinkAttributes`\] on `Handle<CfnLink>`): `LinkId` (`attr_link_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLinkAttributes` on `Handle<CfnLink>`): `LinkId` (`attr_link_id`),
 /// `LinkArn` (`attr_link_arn`), `CreatedAt` (`attr_created_at`), `State` (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnLink {
@@ -1232,7 +1232,7 @@ impl rcdk::core::element::CfnResource for CfnLinkAssociation {
 ///
 /// `Ref` returns the primary identifier (`GlobalNetworkId`, `SiteId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSiteAttributes`\] on `Handle<CfnSite>`): `SiteId` (`attr_site_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSiteAttributes` on `Handle<CfnSite>`): `SiteId` (`attr_site_id`),
 /// `SiteArn` (`attr_site_arn`), `State` (`attr_state`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnSite {
@@ -1328,7 +1328,7 @@ impl CfnSiteAttributes for Handle<CfnSite> {
 ///
 /// `Ref` returns the primary identifier (`AttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSiteToSiteVpnAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSiteToSiteVpnAttachmentAttributes` on
 /// `Handle<CfnSiteToSiteVpnAttachment>`): `CoreNetworkArn` (`attr_core_network_arn`), `CreatedAt` (`attr_created_at`),
 /// `UpdatedAt` (`attr_updated_at`), `AttachmentType` (`attr_attachment_type`), `State` (`attr_state`), `ResourceArn`
 /// (`attr_resource_arn`), `AttachmentId` (`attr_attachment_id`), `OwnerAccountId` (`attr_owner_account_id`),
@@ -1522,7 +1522,7 @@ impl CfnSiteToSiteVpnAttachmentAttributes for Handle<CfnSiteToSiteVpnAttachment>
 ///
 /// `Ref` returns the primary identifier (`PeeringId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayPeeringAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayPeeringAttributes` on
 /// `Handle<CfnTransitGatewayPeering>`): `CoreNetworkArn` (`attr_core_network_arn`), `PeeringId` (`attr_peering_id`),
 /// `State` (`attr_state`), `PeeringType` (`attr_peering_type`), `OwnerAccountId` (`attr_owner_account_id`),
 /// `EdgeLocation` (`attr_edge_location`), `ResourceArn` (`attr_resource_arn`), `CreatedAt` (`attr_created_at`),
@@ -1700,7 +1700,7 @@ impl rcdk::core::element::CfnResource for CfnTransitGatewayRegistration {
 ///
 /// `Ref` returns the primary identifier (`AttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransitGatewayRouteTableAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransitGatewayRouteTableAttachmentAttributes` on
 /// `Handle<CfnTransitGatewayRouteTableAttachment>`): `CoreNetworkArn` (`attr_core_network_arn`), `CoreNetworkId`
 /// (`attr_core_network_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `AttachmentType`
 /// (`attr_attachment_type`), `State` (`attr_state`), `ResourceArn` (`attr_resource_arn`), `AttachmentId`
@@ -1904,7 +1904,7 @@ impl CfnTransitGatewayRouteTableAttachmentAttributes for Handle<CfnTransitGatewa
 ///
 /// `Ref` returns the primary identifier (`AttachmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcAttachmentAttributes`\] on `Handle<CfnVpcAttachment>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcAttachmentAttributes` on `Handle<CfnVpcAttachment>`):
 /// `CoreNetworkArn` (`attr_core_network_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
 /// `AttachmentType` (`attr_attachment_type`), `State` (`attr_state`), `AttachmentId` (`attr_attachment_id`),
 /// `OwnerAccountId` (`attr_owner_account_id`), `EdgeLocation` (`attr_edge_location`), `AttachmentPolicyRuleNumber`

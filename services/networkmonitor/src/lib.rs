@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`MonitorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMonitorAttributes`\] on `Handle<CfnMonitor>`): `MonitorArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMonitorAttributes` on `Handle<CfnMonitor>`): `MonitorArn`
 /// (`attr_monitor_arn`), `State` (`attr_state`), `CreatedAt` (`attr_created_at`), `ModifiedAt` (`attr_modified_at`).
 #[derive(Debug, Clone)]
 pub struct CfnMonitor {

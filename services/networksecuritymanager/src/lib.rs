@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DeploymentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `DeploymentId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`): `DeploymentId`
 /// (`attr_deployment_id`), `DeploymentArn` (`attr_deployment_arn`), `Status` (`attr_status`), `Version`
 /// (`attr_version`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -158,7 +158,7 @@ impl CfnDeploymentAttributes for Handle<CfnDeployment> {
 ///
 /// `Ref` returns the primary identifier (`PolicyArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAttributes`\] on `Handle<CfnPolicy>`): `PolicyId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAttributes` on `Handle<CfnPolicy>`): `PolicyId`
 /// (`attr_policy_id`), `PolicyArn` (`attr_policy_arn`), `Status` (`attr_status`), `Version` (`attr_version`),
 /// `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -295,7 +295,7 @@ impl CfnPolicyAttributes for Handle<CfnPolicy> {
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleAttributes`\] on `Handle<CfnRule>`): `RuleId` (`attr_rule_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleAttributes` on `Handle<CfnRule>`): `RuleId` (`attr_rule_id`),
 /// `RuleArn` (`attr_rule_arn`), `Status` (`attr_status`), `Version` (`attr_version`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnRule {
@@ -421,8 +421,8 @@ impl CfnRuleAttributes for Handle<CfnRule> {
 ///
 /// `Ref` returns the primary identifier (`ScopeArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScopeAttributes`\] on `Handle<CfnScope>`): `ScopeId` (`attr_scope_id`),
-/// `ScopeArn` (`attr_scope_arn`), `Status` (`attr_status`), `Version` (`attr_version`), `UpdatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScopeAttributes` on `Handle<CfnScope>`): `ScopeId`
+/// (`attr_scope_id`), `ScopeArn` (`attr_scope_arn`), `Status` (`attr_status`), `Version` (`attr_version`), `UpdatedAt`
 /// (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnScope {
@@ -527,7 +527,7 @@ impl CfnScopeAttributes for Handle<CfnScope> {
 ///
 /// `Ref` returns the primary identifier (`TemplateArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTemplateAttributes`\] on `Handle<CfnTemplate>`): `TemplateId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTemplateAttributes` on `Handle<CfnTemplate>`): `TemplateId`
 /// (`attr_template_id`), `TemplateArn` (`attr_template_arn`), `Status` (`attr_status`), `Version` (`attr_version`),
 /// `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]

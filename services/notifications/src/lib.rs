@@ -71,8 +71,8 @@ impl rcdk::core::element::CfnResource for CfnChannelAssociation {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventRuleAttributes`\] on `Handle<CfnEventRule>`): `Arn` (`attr_arn`),
-/// `CreationTime` (`attr_creation_time`), `ManagedRules` (`attr_managed_rules`), `StatusSummaryByRegion`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventRuleAttributes` on `Handle<CfnEventRule>`): `Arn`
+/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `ManagedRules` (`attr_managed_rules`), `StatusSummaryByRegion`
 /// (`attr_status_summary_by_region`).
 #[derive(Debug, Clone)]
 pub struct CfnEventRule {
@@ -280,7 +280,7 @@ impl rcdk::core::element::CfnResource for CfnManagedNotificationAdditionalChanne
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotificationConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotificationConfigurationAttributes` on
 /// `Handle<CfnNotificationConfiguration>`): `CreationTime` (`attr_creation_time`), `Status` (`attr_status`), `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
@@ -354,7 +354,7 @@ impl CfnNotificationConfigurationAttributes for Handle<CfnNotificationConfigurat
 ///
 /// `Ref` returns the primary identifier (`Region`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotificationHubAttributes`\] on `Handle<CfnNotificationHub>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotificationHubAttributes` on `Handle<CfnNotificationHub>`):
 /// `CreationTime` (`attr_creation_time`), `NotificationHubStatusSummary` (`attr_notification_hub_status_summary`).
 #[derive(Debug, Clone)]
 pub struct CfnNotificationHub {

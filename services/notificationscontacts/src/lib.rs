@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEmailContactAttributes`\] on `Handle<CfnEmailContact>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEmailContactAttributes` on `Handle<CfnEmailContact>`): `Arn`
 /// (`attr_arn`), `EmailContact` (`attr_email_contact`), `EmailContact.Arn` (`attr_email_contact_arn`),
 /// `EmailContact.Address` (`attr_email_contact_address`), `EmailContact.Name` (`attr_email_contact_name`),
 /// `EmailContact.Status` (`attr_email_contact_status`), `EmailContact.CreationTime`

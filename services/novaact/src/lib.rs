@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkflowDefinitionAttributes`\] on `Handle<CfnWorkflowDefinition>`):
-/// `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkflowDefinitionAttributes` on
+/// `Handle<CfnWorkflowDefinition>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkflowDefinition {
     /// An optional description of the workflow definition's purpose and functionality.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLinkAttributes`\] on `Handle<CfnLink>`): `Arn` (`attr_arn`), `Label`
-/// (`attr_label`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLinkAttributes` on `Handle<CfnLink>`): `Arn` (`attr_arn`),
+/// `Label` (`attr_label`).
 #[derive(Debug, Clone)]
 pub struct CfnLink {
     /// CloudFormation: `LabelTemplate`.
@@ -115,7 +115,7 @@ impl CfnLinkAttributes for Handle<CfnLink> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSinkAttributes`\] on `Handle<CfnSink>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSinkAttributes` on `Handle<CfnSink>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSink {
     /// The name of the ObservabilityAccessManager Sink.

@@ -34,8 +34,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetIntegrationAttributes`\] on `Handle<CfnDatasetIntegration>`):
-/// `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetIntegrationAttributes` on
+/// `Handle<CfnDatasetIntegration>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
+/// (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnDatasetIntegration {
     /// The ARN of the IAM role that the service assumes to forward telemetry to the customer's CloudWatch dataset. The
@@ -109,7 +110,7 @@ impl CfnDatasetIntegrationAttributes for Handle<CfnDatasetIntegration> {
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationCentralizationRuleAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationCentralizationRuleAttributes` on
 /// `Handle<CfnOrganizationCentralizationRule>`): `RuleArn` (`attr_rule_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnOrganizationCentralizationRule {
@@ -168,7 +169,7 @@ impl CfnOrganizationCentralizationRuleAttributes for Handle<CfnOrganizationCentr
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationTelemetryRuleAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationTelemetryRuleAttributes` on
 /// `Handle<CfnOrganizationTelemetryRule>`): `RuleArn` (`attr_rule_arn`), `RegionStatuses` (`attr_region_statuses`).
 #[derive(Debug, Clone)]
 pub struct CfnOrganizationTelemetryRule {
@@ -238,8 +239,8 @@ impl CfnOrganizationTelemetryRuleAttributes for Handle<CfnOrganizationTelemetryR
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnS3TableIntegrationAttributes`\] on `Handle<CfnS3TableIntegration>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnS3TableIntegrationAttributes` on
+/// `Handle<CfnS3TableIntegration>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnS3TableIntegration {
     /// CloudFormation: `Encryption` (required).
@@ -309,8 +310,8 @@ impl CfnS3TableIntegrationAttributes for Handle<CfnS3TableIntegration> {
 ///
 /// `Ref` returns the primary identifier (`Scope`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTelemetryEnrichmentAttributes`\] on `Handle<CfnTelemetryEnrichment>`):
-/// `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTelemetryEnrichmentAttributes` on
+/// `Handle<CfnTelemetryEnrichment>`): `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnTelemetryEnrichment {
     /// CloudFormation: `Scope` (required).
@@ -355,9 +356,9 @@ impl CfnTelemetryEnrichmentAttributes for Handle<CfnTelemetryEnrichment> {
 ///
 /// `Ref` returns the primary identifier (`PipelineIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTelemetryPipelinesAttributes`\] on `Handle<CfnTelemetryPipelines>`):
-/// `Arn` (`attr_arn`), `Pipeline` (`attr_pipeline`), `PipelineIdentifier` (`attr_pipeline_identifier`), `Status`
-/// (`attr_status`), `StatusReason` (`attr_status_reason`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTelemetryPipelinesAttributes` on
+/// `Handle<CfnTelemetryPipelines>`): `Arn` (`attr_arn`), `Pipeline` (`attr_pipeline`), `PipelineIdentifier`
+/// (`attr_pipeline_identifier`), `Status` (`attr_status`), `StatusReason` (`attr_status_reason`).
 #[derive(Debug, Clone)]
 pub struct CfnTelemetryPipelines {
     /// CloudFormation: `Configuration` (required).
@@ -439,8 +440,8 @@ impl CfnTelemetryPipelinesAttributes for Handle<CfnTelemetryPipelines> {
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTelemetryRuleAttributes`\] on `Handle<CfnTelemetryRule>`): `RuleArn`
-/// (`attr_rule_arn`), `RegionStatuses` (`attr_region_statuses`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTelemetryRuleAttributes` on `Handle<CfnTelemetryRule>`):
+/// `RuleArn` (`attr_rule_arn`), `RegionStatuses` (`attr_region_statuses`).
 #[derive(Debug, Clone)]
 pub struct CfnTelemetryRule {
     /// CloudFormation: `Rule` (required).

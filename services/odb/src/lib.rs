@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CloudAutonomousVmClusterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudAutonomousVmClusterAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudAutonomousVmClusterAttributes` on
 /// `Handle<CfnCloudAutonomousVmCluster>`): `CloudAutonomousVmClusterId` (`attr_cloud_autonomous_vm_cluster_id`),
 /// `CloudAutonomousVmClusterArn` (`attr_cloud_autonomous_vm_cluster_arn`), `OciResourceAnchorName`
 /// (`attr_oci_resource_anchor_name`), `AutonomousDataStoragePercentage` (`attr_autonomous_data_storage_percentage`),
@@ -430,7 +430,7 @@ impl CfnCloudAutonomousVmClusterAttributes for Handle<CfnCloudAutonomousVmCluste
 ///
 /// `Ref` returns the primary identifier (`CloudExadataInfrastructureArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudExadataInfrastructureAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudExadataInfrastructureAttributes` on
 /// `Handle<CfnCloudExadataInfrastructure>`): `ActivatedStorageCount` (`attr_activated_storage_count`),
 /// `AdditionalStorageCount` (`attr_additional_storage_count`), `AvailableStorageSizeInGBs`
 /// (`attr_available_storage_size_in_gbs`), `CloudExadataInfrastructureArn` (`attr_cloud_exadata_infrastructure_arn`),
@@ -730,7 +730,7 @@ impl CfnCloudExadataInfrastructureAttributes for Handle<CfnCloudExadataInfrastru
 ///
 /// `Ref` returns the primary identifier (`CloudVmClusterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudVmClusterAttributes`\] on `Handle<CfnCloudVmCluster>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudVmClusterAttributes` on `Handle<CfnCloudVmCluster>`):
 /// `CloudVmClusterArn` (`attr_cloud_vm_cluster_arn`), `CloudVmClusterId` (`attr_cloud_vm_cluster_id`), `ComputeModel`
 /// (`attr_compute_model`), `DiskRedundancy` (`attr_disk_redundancy`), `Domain` (`attr_domain`), `ListenerPort`
 /// (`attr_listener_port`), `NodeCount` (`attr_node_count`), `Ocid` (`attr_ocid`), `OciResourceAnchorName`
@@ -1053,10 +1053,11 @@ impl CfnCloudVmClusterAttributes for Handle<CfnCloudVmCluster> {
 ///
 /// `Ref` returns the primary identifier (`OdbNetworkArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOdbNetworkAttributes`\] on `Handle<CfnOdbNetwork>`): `ManagedServices`
-/// (`attr_managed_services`), `OciNetworkAnchorId` (`attr_oci_network_anchor_id`), `OciResourceAnchorName`
-/// (`attr_oci_resource_anchor_name`), `OciVcnUrl` (`attr_oci_vcn_url`), `OdbNetworkArn` (`attr_odb_network_arn`),
-/// `OdbNetworkId` (`attr_odb_network_id`), `Ec2PlacementGroupIds` (`attr_ec2_placement_group_ids`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOdbNetworkAttributes` on `Handle<CfnOdbNetwork>`):
+/// `ManagedServices` (`attr_managed_services`), `OciNetworkAnchorId` (`attr_oci_network_anchor_id`),
+/// `OciResourceAnchorName` (`attr_oci_resource_anchor_name`), `OciVcnUrl` (`attr_oci_vcn_url`), `OdbNetworkArn`
+/// (`attr_odb_network_arn`), `OdbNetworkId` (`attr_odb_network_id`), `Ec2PlacementGroupIds`
+/// (`attr_ec2_placement_group_ids`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnOdbNetwork {
     /// The AWS Availability Zone (AZ) where the ODB network is located.
@@ -1270,10 +1271,10 @@ impl CfnOdbNetworkAttributes for Handle<CfnOdbNetwork> {
 ///
 /// `Ref` returns the primary identifier (`OdbPeeringConnectionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOdbPeeringConnectionAttributes`\] on `Handle<CfnOdbPeeringConnection>`):
-/// `OdbPeeringConnectionArn` (`attr_odb_peering_connection_arn`), `OdbPeeringConnectionId`
-/// (`attr_odb_peering_connection_id`), `OdbNetworkArn` (`attr_odb_network_arn`), `PeerNetworkArn`
-/// (`attr_peer_network_arn`), `PeerNetworkCidrs` (`attr_peer_network_cidrs`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOdbPeeringConnectionAttributes` on
+/// `Handle<CfnOdbPeeringConnection>`): `OdbPeeringConnectionArn` (`attr_odb_peering_connection_arn`),
+/// `OdbPeeringConnectionId` (`attr_odb_peering_connection_id`), `OdbNetworkArn` (`attr_odb_network_arn`),
+/// `PeerNetworkArn` (`attr_peer_network_arn`), `PeerNetworkCidrs` (`attr_peer_network_cidrs`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnOdbPeeringConnection {
     /// The additional CIDR blocks for the ODB peering connection.

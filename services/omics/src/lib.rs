@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnnotationStoreAttributes`\] on `Handle<CfnAnnotationStore>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnnotationStoreAttributes` on `Handle<CfnAnnotationStore>`):
 /// `CreationTime` (`attr_creation_time`), `Id` (`attr_id`), `Status` (`attr_status`), `StatusMessage`
 /// (`attr_status_message`), `StoreArn` (`attr_store_arn`), `StoreSizeBytes` (`attr_store_size_bytes`), `UpdateTime`
 /// (`attr_update_time`).
@@ -154,7 +154,7 @@ impl CfnAnnotationStoreAttributes for Handle<CfnAnnotationStore> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationAttributes`\] on `Handle<CfnConfiguration>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationAttributes` on `Handle<CfnConfiguration>`): `Arn`
 /// (`attr_arn`), `Uuid` (`attr_uuid`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnConfiguration {
@@ -249,7 +249,7 @@ impl CfnConfigurationAttributes for Handle<CfnConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`ReferenceStoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReferenceStoreAttributes`\] on `Handle<CfnReferenceStore>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReferenceStoreAttributes` on `Handle<CfnReferenceStore>`): `Arn`
 /// (`attr_arn`), `CreationTime` (`attr_creation_time`), `ReferenceStoreId` (`attr_reference_store_id`).
 #[derive(Debug, Clone)]
 pub struct CfnReferenceStore {
@@ -331,8 +331,8 @@ impl CfnReferenceStoreAttributes for Handle<CfnReferenceStore> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRunCacheAttributes`\] on `Handle<CfnRunCache>`): `Arn` (`attr_arn`),
-/// `CreationTime` (`attr_creation_time`), `Id` (`attr_id`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRunCacheAttributes` on `Handle<CfnRunCache>`): `Arn`
+/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `Id` (`attr_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRunCache {
     /// The default cache behavior for runs using this cache.
@@ -443,8 +443,8 @@ impl CfnRunCacheAttributes for Handle<CfnRunCache> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRunGroupAttributes`\] on `Handle<CfnRunGroup>`): `Arn` (`attr_arn`),
-/// `CreationTime` (`attr_creation_time`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRunGroupAttributes` on `Handle<CfnRunGroup>`): `Arn`
+/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRunGroup {
     /// CloudFormation: `MaxCpus`.
@@ -529,7 +529,7 @@ impl CfnRunGroupAttributes for Handle<CfnRunGroup> {
 ///
 /// `Ref` returns the primary identifier (`SequenceStoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSequenceStoreAttributes`\] on `Handle<CfnSequenceStore>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSequenceStoreAttributes` on `Handle<CfnSequenceStore>`): `Arn`
 /// (`attr_arn`), `CreationTime` (`attr_creation_time`), `S3AccessPointArn` (`attr_s3_access_point_arn`), `S3Uri`
 /// (`attr_s3_uri`), `SequenceStoreId` (`attr_sequence_store_id`), `Status` (`attr_status`), `StatusMessage`
 /// (`attr_status_message`), `UpdateTime` (`attr_update_time`).
@@ -694,9 +694,10 @@ impl CfnSequenceStoreAttributes for Handle<CfnSequenceStore> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVariantStoreAttributes`\] on `Handle<CfnVariantStore>`): `CreationTime`
-/// (`attr_creation_time`), `Id` (`attr_id`), `Status` (`attr_status`), `StatusMessage` (`attr_status_message`),
-/// `StoreArn` (`attr_store_arn`), `StoreSizeBytes` (`attr_store_size_bytes`), `UpdateTime` (`attr_update_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVariantStoreAttributes` on `Handle<CfnVariantStore>`):
+/// `CreationTime` (`attr_creation_time`), `Id` (`attr_id`), `Status` (`attr_status`), `StatusMessage`
+/// (`attr_status_message`), `StoreArn` (`attr_store_arn`), `StoreSizeBytes` (`attr_store_size_bytes`), `UpdateTime`
+/// (`attr_update_time`).
 #[derive(Debug, Clone)]
 pub struct CfnVariantStore {
     /// CloudFormation: `Description`.
@@ -797,9 +798,9 @@ impl CfnVariantStoreAttributes for Handle<CfnVariantStore> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkflowAttributes`\] on `Handle<CfnWorkflow>`): `Arn` (`attr_arn`),
-/// `CreationTime` (`attr_creation_time`), `Id` (`attr_id`), `Status` (`attr_status`), `Type` (`attr_type`), `Uuid`
-/// (`attr_uuid`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkflowAttributes` on `Handle<CfnWorkflow>`): `Arn`
+/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `Id` (`attr_id`), `Status` (`attr_status`), `Type`
+/// (`attr_type`), `Uuid` (`attr_uuid`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnWorkflow {
     /// CloudFormation: `Accelerators`.
@@ -977,8 +978,8 @@ impl CfnWorkflowAttributes for Handle<CfnWorkflow> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkflowVersionAttributes`\] on `Handle<CfnWorkflowVersion>`): `Arn`
-/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `Status` (`attr_status`), `Type` (`attr_type`), `Uuid`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkflowVersionAttributes` on `Handle<CfnWorkflowVersion>`):
+/// `Arn` (`attr_arn`), `CreationTime` (`attr_creation_time`), `Status` (`attr_status`), `Type` (`attr_type`), `Uuid`
 /// (`attr_uuid`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkflowVersion {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSourceAttributes`\] on `Handle<CfnDataSource>`): `Arn` (`attr_arn`),
-/// `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSourceAttributes` on `Handle<CfnDataSource>`): `Arn`
+/// (`attr_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnDataSource {
     /// CloudFormation: `DataSourceType` (required).

@@ -85,8 +85,8 @@ impl rcdk::core::element::CfnResource for CfnAccessPolicy {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCollectionAttributes`\] on `Handle<CfnCollection>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`), `CollectionEndpoint` (`attr_collection_endpoint`), `DashboardEndpoint`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCollectionAttributes` on `Handle<CfnCollection>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`), `CollectionEndpoint` (`attr_collection_endpoint`), `DashboardEndpoint`
 /// (`attr_dashboard_endpoint`), `FipsEndpoints` (`attr_fips_endpoints`), `KmsKeyArn` (`attr_kms_key_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCollection {
@@ -241,7 +241,7 @@ impl CfnCollectionAttributes for Handle<CfnCollection> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCollectionGroupAttributes`\] on `Handle<CfnCollectionGroup>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCollectionGroupAttributes` on `Handle<CfnCollectionGroup>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCollectionGroup {
@@ -388,7 +388,7 @@ impl rcdk::core::element::CfnResource for CfnCollectionIndex {
 ///
 /// `Ref` returns the primary identifier (`IndexName`, `CollectionEndpoint`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIndexAttributes`\] on `Handle<CfnIndex>`): `Uuid` (`attr_uuid`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIndexAttributes` on `Handle<CfnIndex>`): `Uuid` (`attr_uuid`).
 #[derive(Debug, Clone)]
 pub struct CfnIndex {
     /// The endpoint for the collection.
@@ -517,7 +517,7 @@ impl rcdk::core::element::CfnResource for CfnLifecyclePolicy {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityConfigAttributes`\] on `Handle<CfnSecurityConfig>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityConfigAttributes` on `Handle<CfnSecurityConfig>`): `Id`
 /// (`attr_id`), `IamIdentityCenterOptions.ApplicationArn` (`attr_iam_identity_center_options_application_arn`),
 /// `IamIdentityCenterOptions.ApplicationName` (`attr_iam_identity_center_options_application_name`),
 /// `IamIdentityCenterOptions.ApplicationDescription` (`attr_iam_identity_center_options_application_description`).
@@ -677,7 +677,8 @@ impl rcdk::core::element::CfnResource for CfnSecurityPolicy {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVpcEndpointAttributes`\] on `Handle<CfnVpcEndpoint>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVpcEndpointAttributes` on `Handle<CfnVpcEndpoint>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVpcEndpoint {
     /// The name of the VPC Endpoint

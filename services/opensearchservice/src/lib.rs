@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// List of application configurations.
@@ -141,8 +141,8 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`DomainName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`), `DomainArn` (`attr_domain_arn`), `DomainEndpoint` (`attr_domain_endpoint`), `DomainEndpointV2`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`), `DomainArn` (`attr_domain_arn`), `DomainEndpoint` (`attr_domain_endpoint`), `DomainEndpointV2`
 /// (`attr_domain_endpoint_v2`), `DomainEndpoints` (`attr_domain_endpoints`), `ServiceSoftwareOptions`
 /// (`attr_service_software_options`), `AdvancedSecurityOptions.AnonymousAuthDisableDate`
 /// (`attr_advanced_security_options_anonymous_auth_disable_date`), `IdentityCenterOptions.IdentityCenterApplicationARN`

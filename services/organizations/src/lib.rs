@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccountAttributes`\] on `Handle<CfnAccount>`): `AccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccountAttributes` on `Handle<CfnAccount>`): `AccountId`
 /// (`attr_account_id`), `Status` (`attr_status`), `State` (`attr_state`), `JoinedTimestamp` (`attr_joined_timestamp`),
 /// `JoinedMethod` (`attr_joined_method`), `Arn` (`attr_arn`), `Paths` (`attr_paths`).
 #[derive(Debug, Clone)]
@@ -161,7 +161,7 @@ impl CfnAccountAttributes for Handle<CfnAccount> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationAttributes`\] on `Handle<CfnOrganization>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationAttributes` on `Handle<CfnOrganization>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`), `ManagementAccountArn` (`attr_management_account_arn`), `ManagementAccountId`
 /// (`attr_management_account_id`), `ManagementAccountEmail` (`attr_management_account_email`), `RootId`
 /// (`attr_root_id`).
@@ -262,8 +262,8 @@ impl CfnOrganizationAttributes for Handle<CfnOrganization> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationalUnitAttributes`\] on `Handle<CfnOrganizationalUnit>`):
-/// `Arn` (`attr_arn`), `Id` (`attr_id`), `Path` (`attr_path`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationalUnitAttributes` on
+/// `Handle<CfnOrganizationalUnit>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `Path` (`attr_path`).
 #[derive(Debug, Clone)]
 pub struct CfnOrganizationalUnit {
     /// The friendly name of this OU.
@@ -343,8 +343,8 @@ impl CfnOrganizationalUnitAttributes for Handle<CfnOrganizationalUnit> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAttributes`\] on `Handle<CfnPolicy>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`), `AwsManaged` (`attr_aws_managed`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAttributes` on `Handle<CfnPolicy>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`), `AwsManaged` (`attr_aws_managed`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicy {
     /// The Policy text content. For AWS CloudFormation templates formatted in YAML, you can provide the policy in JSON
@@ -457,7 +457,7 @@ impl CfnPolicyAttributes for Handle<CfnPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourcePolicyAttributes`\] on `Handle<CfnResourcePolicy>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourcePolicyAttributes` on `Handle<CfnResourcePolicy>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResourcePolicy {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`PipelineArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPipelineAttributes`\] on `Handle<CfnPipeline>`): `PipelineArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPipelineAttributes` on `Handle<CfnPipeline>`): `PipelineArn`
 /// (`attr_pipeline_arn`), `IngestEndpointUrls` (`attr_ingest_endpoint_urls`), `VpcEndpoints` (`attr_vpc_endpoints`),
 /// `VpcEndpointService` (`attr_vpc_endpoint_service`).
 #[derive(Debug, Clone)]

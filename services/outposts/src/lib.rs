@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`OutpostArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOutpostAttributes`\] on `Handle<CfnOutpost>`): `OutpostId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOutpostAttributes` on `Handle<CfnOutpost>`): `OutpostId`
 /// (`attr_outpost_id`), `OutpostArn` (`attr_outpost_arn`), `OwnerId` (`attr_owner_id`), `SiteArn` (`attr_site_arn`),
 /// `LifeCycleStatus` (`attr_life_cycle_status`).
 #[derive(Debug, Clone)]
@@ -141,7 +141,7 @@ impl CfnOutpostAttributes for Handle<CfnOutpost> {
 ///
 /// `Ref` returns the primary identifier (`SiteArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSiteAttributes`\] on `Handle<CfnSite>`): `SiteId` (`attr_site_id`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSiteAttributes` on `Handle<CfnSite>`): `SiteId` (`attr_site_id`),
 /// `SiteArn` (`attr_site_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSite {

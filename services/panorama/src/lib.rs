@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationInstanceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationInstanceAttributes`\] on `Handle<CfnApplicationInstance>`):
-/// `ApplicationInstanceId` (`attr_application_instance_id`), `Arn` (`attr_arn`), `Status` (`attr_status`),
-/// `HealthStatus` (`attr_health_status`), `StatusDescription` (`attr_status_description`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationInstanceAttributes` on
+/// `Handle<CfnApplicationInstance>`): `ApplicationInstanceId` (`attr_application_instance_id`), `Arn` (`attr_arn`),
+/// `Status` (`attr_status`), `HealthStatus` (`attr_health_status`), `StatusDescription` (`attr_status_description`),
 /// `DefaultRuntimeContextDeviceName` (`attr_default_runtime_context_device_name`), `CreatedTime` (`attr_created_time`),
 /// `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
@@ -186,7 +186,7 @@ impl CfnApplicationInstanceAttributes for Handle<CfnApplicationInstance> {
 ///
 /// `Ref` returns the primary identifier (`PackageId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPackageAttributes`\] on `Handle<CfnPackage>`): `PackageId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPackageAttributes` on `Handle<CfnPackage>`): `PackageId`
 /// (`attr_package_id`), `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`), `StorageLocation.Bucket`
 /// (`attr_storage_location_bucket`), `StorageLocation.RepoPrefixLocation`
 /// (`attr_storage_location_repo_prefix_location`), `StorageLocation.GeneratedPrefixLocation`
@@ -306,7 +306,7 @@ impl CfnPackageAttributes for Handle<CfnPackage> {
 ///
 /// `Ref` returns the primary identifier (`PackageId`, `PackageVersion`, `PatchVersion`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPackageVersionAttributes`\] on `Handle<CfnPackageVersion>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPackageVersionAttributes` on `Handle<CfnPackageVersion>`):
 /// `PackageName` (`attr_package_name`), `PackageArn` (`attr_package_arn`), `Status` (`attr_status`),
 /// `StatusDescription` (`attr_status_description`), `IsLatestPatch` (`attr_is_latest_patch`), `RegisteredTime`
 /// (`attr_registered_time`).

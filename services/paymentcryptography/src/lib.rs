@@ -67,7 +67,7 @@ impl rcdk::core::element::CfnResource for CfnAlias {
 ///
 /// `Ref` returns the primary identifier (`KeyIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKeyAttributes`\] on `Handle<CfnKey>`): `KeyIdentifier`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKeyAttributes` on `Handle<CfnKey>`): `KeyIdentifier`
 /// (`attr_key_identifier`), `KeyOrigin` (`attr_key_origin`), `KeyState` (`attr_key_state`), `ReplicationStatus`
 /// (`attr_replication_status`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `ConnectorArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `ConnectorArn`
 /// (`attr_connector_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnConnector {
@@ -101,7 +101,7 @@ impl CfnConnectorAttributes for Handle<CfnConnector> {
 ///
 /// `Ref` returns the primary identifier (`DirectoryRegistrationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDirectoryRegistrationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDirectoryRegistrationAttributes` on
 /// `Handle<CfnDirectoryRegistration>`): `DirectoryRegistrationArn` (`attr_directory_registration_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDirectoryRegistration {
@@ -185,7 +185,7 @@ impl rcdk::core::element::CfnResource for CfnServicePrincipalName {
 ///
 /// `Ref` returns the primary identifier (`TemplateArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTemplateAttributes`\] on `Handle<CfnTemplate>`): `TemplateArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTemplateAttributes` on `Handle<CfnTemplate>`): `TemplateArn`
 /// (`attr_template_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTemplate {

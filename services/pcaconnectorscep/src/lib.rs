@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ChallengeArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnChallengeAttributes`\] on `Handle<CfnChallenge>`): `ChallengeArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnChallengeAttributes` on `Handle<CfnChallenge>`): `ChallengeArn`
 /// (`attr_challenge_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnChallenge {
@@ -84,7 +84,7 @@ impl CfnChallengeAttributes for Handle<CfnChallenge> {
 ///
 /// `Ref` returns the primary identifier (`ConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `ConnectorArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `ConnectorArn`
 /// (`attr_connector_arn`), `Endpoint` (`attr_endpoint`), `OpenIdConfiguration` (`attr_open_id_configuration`), `Type`
 /// (`attr_type`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `Arn` (`attr_arn`),
 /// `Endpoints` (`attr_endpoints`), `ErrorInfo` (`attr_error_info`), `Id` (`attr_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnCluster {
@@ -161,8 +161,8 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComputeNodeGroupAttributes`\] on `Handle<CfnComputeNodeGroup>`): `Arn`
-/// (`attr_arn`), `ErrorInfo` (`attr_error_info`), `Id` (`attr_id`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComputeNodeGroupAttributes` on `Handle<CfnComputeNodeGroup>`):
+/// `Arn` (`attr_arn`), `ErrorInfo` (`attr_error_info`), `Id` (`attr_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnComputeNodeGroup {
     /// The ID of the Amazon Machine Image (AMI) that AWS PCS uses to launch instances. If not provided, AWS PCS uses
@@ -343,7 +343,7 @@ impl CfnComputeNodeGroupAttributes for Handle<CfnComputeNodeGroup> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueueAttributes`\] on `Handle<CfnQueue>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueueAttributes` on `Handle<CfnQueue>`): `Arn` (`attr_arn`),
 /// `ErrorInfo` (`attr_error_info`), `Id` (`attr_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnQueue {

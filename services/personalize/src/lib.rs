@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CampaignArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCampaignAttributes`\] on `Handle<CfnCampaign>`): `CampaignArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCampaignAttributes` on `Handle<CfnCampaign>`): `CampaignArn`
 /// (`attr_campaign_arn`), `Status` (`attr_status`), `CreationDateTime` (`attr_creation_date_time`),
 /// `LastUpdatedDateTime` (`attr_last_updated_date_time`).
 #[derive(Debug, Clone)]
@@ -139,7 +139,7 @@ impl CfnCampaignAttributes for Handle<CfnCampaign> {
 ///
 /// `Ref` returns the primary identifier (`DatasetArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetAttributes`\] on `Handle<CfnDataset>`): `DatasetArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetAttributes` on `Handle<CfnDataset>`): `DatasetArn`
 /// (`attr_dataset_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataset {
@@ -232,7 +232,7 @@ impl CfnDatasetAttributes for Handle<CfnDataset> {
 ///
 /// `Ref` returns the primary identifier (`DatasetGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetGroupAttributes`\] on `Handle<CfnDatasetGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetGroupAttributes` on `Handle<CfnDatasetGroup>`):
 /// `DatasetGroupArn` (`attr_dataset_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDatasetGroup {
@@ -312,7 +312,7 @@ impl CfnDatasetGroupAttributes for Handle<CfnDatasetGroup> {
 ///
 /// `Ref` returns the primary identifier (`EventTrackerArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventTrackerAttributes`\] on `Handle<CfnEventTracker>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventTrackerAttributes` on `Handle<CfnEventTracker>`):
 /// `EventTrackerArn` (`attr_event_tracker_arn`), `TrackingId` (`attr_tracking_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEventTracker {
@@ -384,7 +384,7 @@ impl CfnEventTrackerAttributes for Handle<CfnEventTracker> {
 ///
 /// `Ref` returns the primary identifier (`FilterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFilterAttributes`\] on `Handle<CfnFilter>`): `FilterArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFilterAttributes` on `Handle<CfnFilter>`): `FilterArn`
 /// (`attr_filter_arn`), `Status` (`attr_status`), `CreationDateTime` (`attr_creation_date_time`), `LastUpdatedDateTime`
 /// (`attr_last_updated_date_time`).
 #[derive(Debug, Clone)]
@@ -488,7 +488,7 @@ impl CfnFilterAttributes for Handle<CfnFilter> {
 ///
 /// `Ref` returns the primary identifier (`MetricAttributionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMetricAttributionAttributes`\] on `Handle<CfnMetricAttribution>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMetricAttributionAttributes` on `Handle<CfnMetricAttribution>`):
 /// `MetricAttributionArn` (`attr_metric_attribution_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnMetricAttribution {
@@ -571,7 +571,7 @@ impl CfnMetricAttributionAttributes for Handle<CfnMetricAttribution> {
 ///
 /// `Ref` returns the primary identifier (`SchemaArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSchemaAttributes`\] on `Handle<CfnSchema>`): `SchemaArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSchemaAttributes` on `Handle<CfnSchema>`): `SchemaArn`
 /// (`attr_schema_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSchema {
@@ -642,7 +642,7 @@ impl CfnSchemaAttributes for Handle<CfnSchema> {
 ///
 /// `Ref` returns the primary identifier (`SolutionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSolutionAttributes`\] on `Handle<CfnSolution>`): `SolutionArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSolutionAttributes` on `Handle<CfnSolution>`): `SolutionArn`
 /// (`attr_solution_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSolution {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPerfReportsAttributes`\] on `Handle<CfnPerfReports>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPerfReportsAttributes` on `Handle<CfnPerfReports>`): `Arn`
 /// (`attr_arn`), `AnalysisReportId` (`attr_analysis_report_id`), `CreateTime` (`attr_create_time`), `Status`
 /// (`attr_status`).
 #[derive(Debug, Clone)]

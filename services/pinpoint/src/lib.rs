@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnADMChannelAttributes`\] on `Handle<CfnADMChannel>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnADMChannelAttributes` on `Handle<CfnADMChannel>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnADMChannel {
     /// CloudFormation: `ApplicationId` (required).
@@ -100,7 +101,8 @@ impl CfnADMChannelAttributes for Handle<CfnADMChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAPNSChannelAttributes`\] on `Handle<CfnAPNSChannel>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAPNSChannelAttributes` on `Handle<CfnAPNSChannel>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAPNSChannel {
     /// CloudFormation: `ApplicationId` (required).
@@ -196,8 +198,8 @@ impl CfnAPNSChannelAttributes for Handle<CfnAPNSChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAPNSSandboxChannelAttributes`\] on `Handle<CfnAPNSSandboxChannel>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAPNSSandboxChannelAttributes` on
+/// `Handle<CfnAPNSSandboxChannel>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAPNSSandboxChannel {
     /// CloudFormation: `ApplicationId` (required).
@@ -293,7 +295,7 @@ impl CfnAPNSSandboxChannelAttributes for Handle<CfnAPNSSandboxChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAPNSVoipChannelAttributes`\] on `Handle<CfnAPNSVoipChannel>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAPNSVoipChannelAttributes` on `Handle<CfnAPNSVoipChannel>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAPNSVoipChannel {
@@ -390,7 +392,7 @@ impl CfnAPNSVoipChannelAttributes for Handle<CfnAPNSVoipChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAPNSVoipSandboxChannelAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAPNSVoipSandboxChannelAttributes` on
 /// `Handle<CfnAPNSVoipSandboxChannel>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAPNSVoipSandboxChannel {
@@ -487,7 +489,7 @@ impl CfnAPNSVoipSandboxChannelAttributes for Handle<CfnAPNSVoipSandboxChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppAttributes`\] on `Handle<CfnApp>`): `Arn` (`attr_arn`), `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppAttributes` on `Handle<CfnApp>`): `Arn` (`attr_arn`), `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApp {
@@ -545,8 +547,8 @@ impl CfnAppAttributes for Handle<CfnApp> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationSettingsAttributes`\] on `Handle<CfnApplicationSettings>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationSettingsAttributes` on
+/// `Handle<CfnApplicationSettings>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnApplicationSettings {
     /// CloudFormation: `ApplicationId` (required).
@@ -618,7 +620,7 @@ impl CfnApplicationSettingsAttributes for Handle<CfnApplicationSettings> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBaiduChannelAttributes`\] on `Handle<CfnBaiduChannel>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBaiduChannelAttributes` on `Handle<CfnBaiduChannel>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnBaiduChannel {
@@ -687,8 +689,8 @@ impl CfnBaiduChannelAttributes for Handle<CfnBaiduChannel> {
 ///
 /// `Ref` returns the primary identifier (`CampaignId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCampaignAttributes`\] on `Handle<CfnCampaign>`): `Arn` (`attr_arn`),
-/// `CampaignId` (`attr_campaign_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCampaignAttributes` on `Handle<CfnCampaign>`): `Arn`
+/// (`attr_arn`), `CampaignId` (`attr_campaign_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCampaign {
     /// CloudFormation: `AdditionalTreatments`.
@@ -846,7 +848,7 @@ impl CfnCampaignAttributes for Handle<CfnCampaign> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEmailChannelAttributes`\] on `Handle<CfnEmailChannel>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEmailChannelAttributes` on `Handle<CfnEmailChannel>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEmailChannel {
@@ -933,7 +935,7 @@ impl CfnEmailChannelAttributes for Handle<CfnEmailChannel> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEmailTemplateAttributes`\] on `Handle<CfnEmailTemplate>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEmailTemplateAttributes` on `Handle<CfnEmailTemplate>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEmailTemplate {
@@ -1023,7 +1025,8 @@ impl CfnEmailTemplateAttributes for Handle<CfnEmailTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventStreamAttributes`\] on `Handle<CfnEventStream>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventStreamAttributes` on `Handle<CfnEventStream>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEventStream {
     /// CloudFormation: `ApplicationId` (required).
@@ -1082,7 +1085,8 @@ impl CfnEventStreamAttributes for Handle<CfnEventStream> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGCMChannelAttributes`\] on `Handle<CfnGCMChannel>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGCMChannelAttributes` on `Handle<CfnGCMChannel>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGCMChannel {
     /// CloudFormation: `ApiKey`.
@@ -1154,7 +1158,7 @@ impl CfnGCMChannelAttributes for Handle<CfnGCMChannel> {
 ///
 /// `Ref` returns the primary identifier (`TemplateName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInAppTemplateAttributes`\] on `Handle<CfnInAppTemplate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInAppTemplateAttributes` on `Handle<CfnInAppTemplate>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnInAppTemplate {
@@ -1233,7 +1237,7 @@ impl CfnInAppTemplateAttributes for Handle<CfnInAppTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPushTemplateAttributes`\] on `Handle<CfnPushTemplate>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPushTemplateAttributes` on `Handle<CfnPushTemplate>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPushTemplate {
@@ -1336,7 +1340,8 @@ impl CfnPushTemplateAttributes for Handle<CfnPushTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSMSChannelAttributes`\] on `Handle<CfnSMSChannel>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSMSChannelAttributes` on `Handle<CfnSMSChannel>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSMSChannel {
     /// CloudFormation: `ApplicationId` (required).
@@ -1397,7 +1402,7 @@ impl CfnSMSChannelAttributes for Handle<CfnSMSChannel> {
 ///
 /// `Ref` returns the primary identifier (`SegmentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSegmentAttributes`\] on `Handle<CfnSegment>`): `SegmentId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSegmentAttributes` on `Handle<CfnSegment>`): `SegmentId`
 /// (`attr_segment_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSegment {
@@ -1475,8 +1480,8 @@ impl CfnSegmentAttributes for Handle<CfnSegment> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSmsTemplateAttributes`\] on `Handle<CfnSmsTemplate>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSmsTemplateAttributes` on `Handle<CfnSmsTemplate>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSmsTemplate {
     /// CloudFormation: `Body` (required).
@@ -1553,7 +1558,7 @@ impl CfnSmsTemplateAttributes for Handle<CfnSmsTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVoiceChannelAttributes`\] on `Handle<CfnVoiceChannel>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVoiceChannelAttributes` on `Handle<CfnVoiceChannel>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVoiceChannel {

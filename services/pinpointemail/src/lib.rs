@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationSetAttributes`\] on `Handle<CfnConfigurationSet>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationSetAttributes` on `Handle<CfnConfigurationSet>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationSet {
     /// CloudFormation: `DeliveryOptions`.
@@ -111,7 +111,7 @@ impl CfnConfigurationSetAttributes for Handle<CfnConfigurationSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationSetEventDestinationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationSetEventDestinationAttributes` on
 /// `Handle<CfnConfigurationSetEventDestination>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationSetEventDestination {
@@ -172,7 +172,7 @@ impl CfnConfigurationSetEventDestinationAttributes for Handle<CfnConfigurationSe
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDedicatedIpPoolAttributes`\] on `Handle<CfnDedicatedIpPool>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDedicatedIpPoolAttributes` on `Handle<CfnDedicatedIpPool>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDedicatedIpPool {
@@ -226,11 +226,11 @@ impl CfnDedicatedIpPoolAttributes for Handle<CfnDedicatedIpPool> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentityAttributes`\] on `Handle<CfnIdentity>`): `IdentityDNSRecordName1`
-/// (`attr_identity_dns_record_name1`), `IdentityDNSRecordValue1` (`attr_identity_dns_record_value1`),
-/// `IdentityDNSRecordName3` (`attr_identity_dns_record_name3`), `IdentityDNSRecordValue2`
-/// (`attr_identity_dns_record_value2`), `IdentityDNSRecordName2` (`attr_identity_dns_record_name2`),
-/// `IdentityDNSRecordValue3` (`attr_identity_dns_record_value3`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentityAttributes` on `Handle<CfnIdentity>`):
+/// `IdentityDNSRecordName1` (`attr_identity_dns_record_name1`), `IdentityDNSRecordValue1`
+/// (`attr_identity_dns_record_value1`), `IdentityDNSRecordName3` (`attr_identity_dns_record_name3`),
+/// `IdentityDNSRecordValue2` (`attr_identity_dns_record_value2`), `IdentityDNSRecordName2`
+/// (`attr_identity_dns_record_name2`), `IdentityDNSRecordValue3` (`attr_identity_dns_record_value3`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIdentity {
     /// CloudFormation: `DkimSigningEnabled`.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPipeAttributes`\] on `Handle<CfnPipe>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPipeAttributes` on `Handle<CfnPipe>`): `Arn` (`attr_arn`),
 /// `CreationTime` (`attr_creation_time`), `CurrentState` (`attr_current_state`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `StateReason` (`attr_state_reason`).
 #[derive(Debug, Clone)]

@@ -29,7 +29,7 @@ use rcdk::core::value::{IntoValue, Map, Val};
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLexiconAttributes`\] on `Handle<CfnLexicon>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLexiconAttributes` on `Handle<CfnLexicon>`): `Arn` (`attr_arn`),
 /// `Alphabet` (`attr_alphabet`), `LanguageCode` (`attr_language_code`), `LastModified` (`attr_last_modified`),
 /// `LexemesCount` (`attr_lexemes_count`), `Size` (`attr_size`).
 #[derive(Debug, Clone)]

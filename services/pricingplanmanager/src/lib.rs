@@ -35,7 +35,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriptionAttributes`\] on `Handle<CfnSubscription>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriptionAttributes` on `Handle<CfnSubscription>`): `Arn`
 /// (`attr_arn`), `CurrentPlanTier` (`attr_current_plan_tier`), `Status` (`attr_status`), `StatusReason`
 /// (`attr_status_reason`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAccountConnectionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAccountConnectionAttributes` on
 /// `Handle<CfnEnvironmentAccountConnection>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `Status` (`attr_status`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnEnvironmentAccountConnection {
@@ -155,8 +155,8 @@ impl CfnEnvironmentAccountConnectionAttributes for Handle<CfnEnvironmentAccountC
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentTemplateAttributes`\] on `Handle<CfnEnvironmentTemplate>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentTemplateAttributes` on
+/// `Handle<CfnEnvironmentTemplate>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnEnvironmentTemplate {
     /// &lt;p&gt;A description of the environment template.&lt;/p&gt;
@@ -246,8 +246,8 @@ impl CfnEnvironmentTemplateAttributes for Handle<CfnEnvironmentTemplate> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceTemplateAttributes`\] on `Handle<CfnServiceTemplate>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceTemplateAttributes` on `Handle<CfnServiceTemplate>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnServiceTemplate {
     /// &lt;p&gt;A description of the service template.&lt;/p&gt;

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationArn`
-/// (`attr_application_arn`), `ApplicationId` (`attr_application_id`), `CreatedAt` (`attr_created_at`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationArn` (`attr_application_arn`), `ApplicationId` (`attr_application_id`), `CreatedAt` (`attr_created_at`),
 /// `IdentityCenterApplicationArn` (`attr_identity_center_application_arn`), `Status` (`attr_status`), `UpdatedAt`
 /// (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -191,9 +191,9 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `DataAccessorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataAccessorAttributes`\] on `Handle<CfnDataAccessor>`): `CreatedAt`
-/// (`attr_created_at`), `DataAccessorArn` (`attr_data_accessor_arn`), `DataAccessorId` (`attr_data_accessor_id`),
-/// `IdcApplicationArn` (`attr_idc_application_arn`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataAccessorAttributes` on `Handle<CfnDataAccessor>`):
+/// `CreatedAt` (`attr_created_at`), `DataAccessorArn` (`attr_data_accessor_arn`), `DataAccessorId`
+/// (`attr_data_accessor_id`), `IdcApplicationArn` (`attr_idc_application_arn`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnDataAccessor {
     /// CloudFormation: `ActionConfigurations` (required).
@@ -298,7 +298,7 @@ impl CfnDataAccessorAttributes for Handle<CfnDataAccessor> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `DataSourceId`, `IndexId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSourceAttributes`\] on `Handle<CfnDataSource>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSourceAttributes` on `Handle<CfnDataSource>`): `CreatedAt`
 /// (`attr_created_at`), `DataSourceArn` (`attr_data_source_arn`), `DataSourceId` (`attr_data_source_id`), `Status`
 /// (`attr_status`), `Type` (`attr_type`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -440,7 +440,7 @@ impl CfnDataSourceAttributes for Handle<CfnDataSource> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `IndexId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIndexAttributes`\] on `Handle<CfnIndex>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIndexAttributes` on `Handle<CfnIndex>`): `CreatedAt`
 /// (`attr_created_at`), `IndexArn` (`attr_index_arn`), `IndexId` (`attr_index_id`), `IndexStatistics`
 /// (`attr_index_statistics`), `Status` (`attr_status`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -614,7 +614,7 @@ impl rcdk::core::element::CfnResource for CfnPermission {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `PluginId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPluginAttributes`\] on `Handle<CfnPlugin>`): `BuildStatus`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPluginAttributes` on `Handle<CfnPlugin>`): `BuildStatus`
 /// (`attr_build_status`), `CreatedAt` (`attr_created_at`), `PluginArn` (`attr_plugin_arn`), `PluginId`
 /// (`attr_plugin_id`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -732,7 +732,7 @@ impl CfnPluginAttributes for Handle<CfnPlugin> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `RetrieverId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRetrieverAttributes`\] on `Handle<CfnRetriever>`): `CreatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRetrieverAttributes` on `Handle<CfnRetriever>`): `CreatedAt`
 /// (`attr_created_at`), `RetrieverArn` (`attr_retriever_arn`), `RetrieverId` (`attr_retriever_id`), `Status`
 /// (`attr_status`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -838,8 +838,8 @@ impl CfnRetrieverAttributes for Handle<CfnRetriever> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`, `WebExperienceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebExperienceAttributes`\] on `Handle<CfnWebExperience>`): `CreatedAt`
-/// (`attr_created_at`), `DefaultEndpoint` (`attr_default_endpoint`), `Status` (`attr_status`), `UpdatedAt`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebExperienceAttributes` on `Handle<CfnWebExperience>`):
+/// `CreatedAt` (`attr_created_at`), `DefaultEndpoint` (`attr_default_endpoint`), `Status` (`attr_status`), `UpdatedAt`
 /// (`attr_updated_at`), `WebExperienceArn` (`attr_web_experience_arn`), `WebExperienceId` (`attr_web_experience_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWebExperience {

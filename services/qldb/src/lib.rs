@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLedgerAttributes`\] on `Handle<CfnLedger>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLedgerAttributes` on `Handle<CfnLedger>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLedger {
     /// CloudFormation: `DeletionProtection`.
@@ -104,8 +104,8 @@ impl CfnLedgerAttributes for Handle<CfnLedger> {
 ///
 /// `Ref` returns the primary identifier (`LedgerName`, `Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStreamAttributes`\] on `Handle<CfnStream>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStreamAttributes` on `Handle<CfnStream>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnStream {
     /// CloudFormation: `ExclusiveEndTime`.

@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ActionConnectorId`, `AwsAccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnActionConnectorAttributes`\] on `Handle<CfnActionConnector>`): `Arn`
-/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `EnabledActions` (`attr_enabled_actions`), `LastUpdatedTime`
-/// (`attr_last_updated_time`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnActionConnectorAttributes` on `Handle<CfnActionConnector>`):
+/// `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`), `EnabledActions` (`attr_enabled_actions`),
+/// `LastUpdatedTime` (`attr_last_updated_time`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnActionConnector {
     /// CloudFormation: `ActionConnectorId` (required).
@@ -157,7 +157,7 @@ impl CfnActionConnectorAttributes for Handle<CfnActionConnector> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `AgentId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentAttributes`\] on `Handle<CfnAgent>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentAttributes` on `Handle<CfnAgent>`): `Arn` (`attr_arn`),
 /// `AgentStatus` (`attr_agent_status`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Creator`
 /// (`attr_creator`), `CustomPromptInterface` (`attr_custom_prompt_interface`), `ErrorMessage` (`attr_error_message`).
 #[derive(Debug, Clone)]
@@ -347,8 +347,8 @@ impl CfnAgentAttributes for Handle<CfnAgent> {
 ///
 /// `Ref` returns the primary identifier (`AnalysisId`, `AwsAccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAnalysisAttributes`\] on `Handle<CfnAnalysis>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `DataSetArns` (`attr_data_set_arns`), `LastUpdatedTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAnalysisAttributes` on `Handle<CfnAnalysis>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `DataSetArns` (`attr_data_set_arns`), `LastUpdatedTime`
 /// (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAnalysis {
@@ -511,8 +511,8 @@ impl CfnAnalysisAttributes for Handle<CfnAnalysis> {
 ///
 /// `Ref` returns the primary identifier (`PolicyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApprovalPolicyAttributes`\] on `Handle<CfnApprovalPolicy>`): `CreatedAt`
-/// (`attr_created_at`), `PolicyArn` (`attr_policy_arn`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApprovalPolicyAttributes` on `Handle<CfnApprovalPolicy>`):
+/// `CreatedAt` (`attr_created_at`), `PolicyArn` (`attr_policy_arn`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnApprovalPolicy {
     /// List of governed actions a policy applies to.
@@ -624,8 +624,8 @@ impl CfnApprovalPolicyAttributes for Handle<CfnApprovalPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssignmentAttributes`\] on `Handle<CfnAssignment>`): `Arn` (`attr_arn`),
-/// `AssignmentId` (`attr_assignment_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssignmentAttributes` on `Handle<CfnAssignment>`): `Arn`
+/// (`attr_arn`), `AssignmentId` (`attr_assignment_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAssignment {
     /// The name of the assignment, also called a rule. The name must be unique within the AWS account.
@@ -721,7 +721,7 @@ impl CfnAssignmentAttributes for Handle<CfnAssignment> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBrandAttributes`\] on `Handle<CfnBrand>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBrandAttributes` on `Handle<CfnBrand>`): `Arn` (`attr_arn`),
 /// `BrandStatus` (`attr_brand_status`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`), `VersionId` (`attr_version_id`), `VersionStatus` (`attr_version_status`), `AwsAccountId`
 /// (`attr_aws_account_id`).
@@ -834,8 +834,8 @@ impl CfnBrandAttributes for Handle<CfnBrand> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `CustomPermissionsName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomPermissionsAttributes`\] on `Handle<CfnCustomPermissions>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomPermissionsAttributes` on `Handle<CfnCustomPermissions>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomPermissions {
     /// CloudFormation: `AwsAccountId` (required).
@@ -900,7 +900,7 @@ impl CfnCustomPermissionsAttributes for Handle<CfnCustomPermissions> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomizationAttributes`\] on `Handle<CfnCustomization>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomizationAttributes` on `Handle<CfnCustomization>`): `Arn`
 /// (`attr_arn`), `AwsAccountId` (`attr_aws_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomization {
@@ -978,8 +978,8 @@ impl CfnCustomizationAttributes for Handle<CfnCustomization> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `DlpSettingId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDLPSettingAttributes`\] on `Handle<CfnDLPSetting>`): `Arn` (`attr_arn`),
-/// `CreatedAt` (`attr_created_at`), `Status` (`attr_status`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDLPSettingAttributes` on `Handle<CfnDLPSetting>`): `Arn`
+/// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Status` (`attr_status`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnDLPSetting {
     /// CloudFormation: `AwsAccountId`.
@@ -1090,9 +1090,9 @@ impl CfnDLPSettingAttributes for Handle<CfnDLPSetting> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `DashboardId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDashboardAttributes`\] on `Handle<CfnDashboard>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `LastPublishedTime` (`attr_last_published_time`), `LastUpdatedTime`
-/// (`attr_last_updated_time`), `Version` (`attr_version`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDashboardAttributes` on `Handle<CfnDashboard>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastPublishedTime` (`attr_last_published_time`),
+/// `LastUpdatedTime` (`attr_last_updated_time`), `Version` (`attr_version`).
 #[derive(Debug, Clone)]
 pub struct CfnDashboard {
     /// CloudFormation: `AwsAccountId` (required).
@@ -1260,7 +1260,7 @@ impl CfnDashboardAttributes for Handle<CfnDashboard> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `DataSetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSetAttributes`\] on `Handle<CfnDataSet>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSetAttributes` on `Handle<CfnDataSet>`): `Arn` (`attr_arn`),
 /// `ConsumedSpiceCapacityInBytes` (`attr_consumed_spice_capacity_in_bytes`), `CreatedTime` (`attr_created_time`),
 /// `LastUpdatedTime` (`attr_last_updated_time`), `OutputColumns` (`attr_output_columns`).
 #[derive(Debug, Clone, Default)]
@@ -1473,8 +1473,9 @@ impl CfnDataSetAttributes for Handle<CfnDataSet> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `DataSourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataSourceAttributes`\] on `Handle<CfnDataSource>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataSourceAttributes` on `Handle<CfnDataSource>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`), `Status`
+/// (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnDataSource {
     /// &lt;p&gt;A set of alternate data source parameters that you want to share for the credentials
@@ -1635,7 +1636,7 @@ impl CfnDataSourceAttributes for Handle<CfnDataSource> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFlowAttributes`\] on `Handle<CfnFlow>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFlowAttributes` on `Handle<CfnFlow>`): `Arn` (`attr_arn`),
 /// `CreatedTime` (`attr_created_time`), `FlowId` (`attr_flow_id`), `LastUpdatedTime` (`attr_last_updated_time`),
 /// `PublishState` (`attr_publish_state`), `StepAliases` (`attr_step_aliases`).
 #[derive(Debug, Clone)]
@@ -1741,7 +1742,7 @@ impl CfnFlowAttributes for Handle<CfnFlow> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `FolderId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFolderAttributes`\] on `Handle<CfnFolder>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFolderAttributes` on `Handle<CfnFolder>`): `Arn` (`attr_arn`),
 /// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnFolder {
@@ -1843,7 +1844,7 @@ impl CfnFolderAttributes for Handle<CfnFolder> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupAttributes`\] on `Handle<CfnGroup>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupAttributes` on `Handle<CfnGroup>`): `Arn` (`attr_arn`),
 /// `PrincipalId` (`attr_principal_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGroup {
@@ -1915,10 +1916,10 @@ impl CfnGroupAttributes for Handle<CfnGroup> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `KnowledgeBaseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKnowledgeBaseAttributes`\] on `Handle<CfnKnowledgeBase>`): `CreatedAt`
-/// (`attr_created_at`), `DocumentCount` (`attr_document_count`), `KnowledgeBaseArn` (`attr_knowledge_base_arn`),
-/// `KnowledgeBaseSizeBytes` (`attr_knowledge_base_size_bytes`), `PrimaryOwnerUsername` (`attr_primary_owner_username`),
-/// `Status` (`attr_status`), `Type` (`attr_type`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKnowledgeBaseAttributes` on `Handle<CfnKnowledgeBase>`):
+/// `CreatedAt` (`attr_created_at`), `DocumentCount` (`attr_document_count`), `KnowledgeBaseArn`
+/// (`attr_knowledge_base_arn`), `KnowledgeBaseSizeBytes` (`attr_knowledge_base_size_bytes`), `PrimaryOwnerUsername`
+/// (`attr_primary_owner_username`), `Status` (`attr_status`), `Type` (`attr_type`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnKnowledgeBase {
     /// CloudFormation: `AccessControlConfiguration`.
@@ -2081,7 +2082,7 @@ impl CfnKnowledgeBaseAttributes for Handle<CfnKnowledgeBase> {
 ///
 /// `Ref` returns the primary identifier (`AccountId`, `ProfileId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLimitsProfileAttributes`\] on `Handle<CfnLimitsProfile>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLimitsProfileAttributes` on `Handle<CfnLimitsProfile>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `ProfileId` (`attr_profile_id`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnLimitsProfile {
@@ -2168,7 +2169,7 @@ impl CfnLimitsProfileAttributes for Handle<CfnLimitsProfile> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOAuthClientApplicationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOAuthClientApplicationAttributes` on
 /// `Handle<CfnOAuthClientApplication>`): `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`).
 #[derive(Debug, Clone)]
@@ -2294,8 +2295,8 @@ impl CfnOAuthClientApplicationAttributes for Handle<CfnOAuthClientApplication> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `DataSetId`, `Schedule/ScheduleId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRefreshScheduleAttributes`\] on `Handle<CfnRefreshSchedule>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRefreshScheduleAttributes` on `Handle<CfnRefreshSchedule>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRefreshSchedule {
     /// CloudFormation: `AwsAccountId`.
@@ -2355,7 +2356,7 @@ impl CfnRefreshScheduleAttributes for Handle<CfnRefreshSchedule> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `SpaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSpaceAttributes`\] on `Handle<CfnSpace>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSpaceAttributes` on `Handle<CfnSpace>`): `Arn` (`attr_arn`),
 /// `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `CreatedBy` (`attr_created_by`).
 #[derive(Debug, Clone)]
 pub struct CfnSpace {
@@ -2482,8 +2483,9 @@ impl CfnSpaceAttributes for Handle<CfnSpace> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `TemplateId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTemplateAttributes`\] on `Handle<CfnTemplate>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`), `Version` (`attr_version`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTemplateAttributes` on `Handle<CfnTemplate>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`), `Version`
+/// (`attr_version`).
 #[derive(Debug, Clone)]
 pub struct CfnTemplate {
     /// CloudFormation: `AwsAccountId` (required).
@@ -2604,7 +2606,7 @@ impl CfnTemplateAttributes for Handle<CfnTemplate> {
 ///
 /// `Ref` returns the primary identifier (`ThemeId`, `AwsAccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnThemeAttributes`\] on `Handle<CfnTheme>`): `CreatedTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnThemeAttributes` on `Handle<CfnTheme>`): `CreatedTime`
 /// (`attr_created_time`), `Version` (`attr_version`), `LastUpdatedTime` (`attr_last_updated_time`), `Arn` (`attr_arn`),
 /// `Type` (`attr_type`).
 #[derive(Debug, Clone)]
@@ -2731,7 +2733,7 @@ impl CfnThemeAttributes for Handle<CfnTheme> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `TopicId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTopicAttributes`\] on `Handle<CfnTopic>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTopicAttributes` on `Handle<CfnTopic>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTopic {
     /// CloudFormation: `AwsAccountId`.
@@ -2824,7 +2826,7 @@ impl CfnTopicAttributes for Handle<CfnTopic> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `TopicId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTopicV2Attributes`\] on `Handle<CfnTopicV2>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTopicV2Attributes` on `Handle<CfnTopicV2>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTopicV2 {
     /// CloudFormation: `AwsAccountId`.
@@ -2917,7 +2919,7 @@ impl CfnTopicV2Attributes for Handle<CfnTopicV2> {
 ///
 /// `Ref` returns the primary identifier (`AwsAccountId`, `VPCConnectionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVPCConnectionAttributes`\] on `Handle<CfnVPCConnection>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVPCConnectionAttributes` on `Handle<CfnVPCConnection>`): `Arn`
 /// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastUpdatedTime` (`attr_last_updated_time`), `NetworkInterfaces`
 /// (`attr_network_interfaces`), `Status` (`attr_status`), `VPCId` (`attr_vpc_id`).
 #[derive(Debug, Clone, Default)]

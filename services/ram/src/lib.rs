@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPermissionAttributes`\] on `Handle<CfnPermission>`): `Arn` (`attr_arn`),
-/// `Version` (`attr_version`), `IsResourceTypeDefault` (`attr_is_resource_type_default`), `PermissionType`
-/// (`attr_permission_type`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPermissionAttributes` on `Handle<CfnPermission>`): `Arn`
+/// (`attr_arn`), `Version` (`attr_version`), `IsResourceTypeDefault` (`attr_is_resource_type_default`),
+/// `PermissionType` (`attr_permission_type`).
 #[derive(Debug, Clone)]
 pub struct CfnPermission {
     /// The name of the permission.
@@ -129,7 +129,7 @@ impl CfnPermissionAttributes for Handle<CfnPermission> {
 ///
 /// `Ref` returns the primary identifier (`ResourceShareArn`, `PermissionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPermissionAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPermissionAssociationAttributes` on
 /// `Handle<CfnPermissionAssociation>`): `IsDefault` (`attr_is_default`), `AssociationStatus`
 /// (`attr_association_status`), `LastUpdatedTime` (`attr_last_updated_time`), `FeatureSet` (`attr_feature_set`),
 /// `ResourceType` (`attr_resource_type`), `PermissionVersion` (`attr_permission_version`).
@@ -241,9 +241,9 @@ impl CfnPermissionAssociationAttributes for Handle<CfnPermissionAssociation> {
 ///
 /// `Ref` returns the primary identifier (`ResourceShareArn`, `Principal`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrincipalAssociationAttributes`\] on `Handle<CfnPrincipalAssociation>`):
-/// `AssociationType` (`attr_association_type`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`),
-/// `LastUpdatedTime` (`attr_last_updated_time`), `External` (`attr_external`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrincipalAssociationAttributes` on
+/// `Handle<CfnPrincipalAssociation>`): `AssociationType` (`attr_association_type`), `Status` (`attr_status`),
+/// `CreationTime` (`attr_creation_time`), `LastUpdatedTime` (`attr_last_updated_time`), `External` (`attr_external`).
 #[derive(Debug, Clone)]
 pub struct CfnPrincipalAssociation {
     /// Specifies the principal to associate with the resource share. The possible values are:
@@ -340,9 +340,9 @@ impl CfnPrincipalAssociationAttributes for Handle<CfnPrincipalAssociation> {
 ///
 /// `Ref` returns the primary identifier (`ResourceShareArn`, `ResourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceAssociationAttributes`\] on `Handle<CfnResourceAssociation>`):
-/// `AssociationType` (`attr_association_type`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`),
-/// `LastUpdatedTime` (`attr_last_updated_time`), `External` (`attr_external`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceAssociationAttributes` on
+/// `Handle<CfnResourceAssociation>`): `AssociationType` (`attr_association_type`), `Status` (`attr_status`),
+/// `CreationTime` (`attr_creation_time`), `LastUpdatedTime` (`attr_last_updated_time`), `External` (`attr_external`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceAssociation {
     /// Specifies the [Amazon Resource Name
@@ -431,7 +431,7 @@ impl CfnResourceAssociationAttributes for Handle<CfnResourceAssociation> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceShareAttributes`\] on `Handle<CfnResourceShare>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceShareAttributes` on `Handle<CfnResourceShare>`): `Arn`
 /// (`attr_arn`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`), `LastUpdatedTime`
 /// (`attr_last_updated_time`), `FeatureSet` (`attr_feature_set`), `OwningAccountId` (`attr_owning_account_id`).
 #[derive(Debug, Clone)]
@@ -596,7 +596,7 @@ impl CfnResourceShareAttributes for Handle<CfnResourceShare> {
 ///
 /// `Ref` returns the primary identifier (`ResourceShareArn`, `SourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSourceAssociationAttributes`\] on `Handle<CfnSourceAssociation>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSourceAssociationAttributes` on `Handle<CfnSourceAssociation>`):
 /// `SourceType` (`attr_source_type`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`),
 /// `LastUpdatedTime` (`attr_last_updated_time`).
 #[derive(Debug, Clone)]

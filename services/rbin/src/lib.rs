@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleAttributes`\] on `Handle<CfnRule>`): `Arn` (`attr_arn`), `Identifier`
-/// (`attr_identifier`), `LockState` (`attr_lock_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleAttributes` on `Handle<CfnRule>`): `Arn` (`attr_arn`),
+/// `Identifier` (`attr_identifier`), `LockState` (`attr_lock_state`).
 #[derive(Debug, Clone)]
 pub struct CfnRule {
     /// The description of the retention rule.

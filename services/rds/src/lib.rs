@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DBClusterSnapshotArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterSnapshotAttributes`\] on `Handle<CfnClusterSnapshot>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterSnapshotAttributes` on `Handle<CfnClusterSnapshot>`):
 /// `DBClusterSnapshotArn` (`attr_db_cluster_snapshot_arn`), `AvailabilityZones` (`attr_availability_zones`), `Engine`
 /// (`attr_engine`), `EngineVersion` (`attr_engine_version`), `SnapshotType` (`attr_snapshot_type`), `AllocatedStorage`
 /// (`attr_allocated_storage`), `Status` (`attr_status`), `Port` (`attr_port`), `VpcId` (`attr_vpc_id`),
@@ -246,7 +246,7 @@ impl CfnClusterSnapshotAttributes for Handle<CfnClusterSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`Engine`, `EngineVersion`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCustomDBEngineVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCustomDBEngineVersionAttributes` on
 /// `Handle<CfnCustomDBEngineVersion>`): `DBEngineVersionArn` (`attr_db_engine_version_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCustomDBEngineVersion {
@@ -492,7 +492,7 @@ impl CfnCustomDBEngineVersionAttributes for Handle<CfnCustomDBEngineVersion> {
 ///
 /// `Ref` returns the primary identifier (`DBClusterIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBClusterAttributes`\] on `Handle<CfnDBCluster>`): `DBClusterArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBClusterAttributes` on `Handle<CfnDBCluster>`): `DBClusterArn`
 /// (`attr_db_cluster_arn`), `DBClusterResourceId` (`attr_db_cluster_resource_id`), `Endpoint` (`attr_endpoint`),
 /// `Endpoint.Address` (`attr_endpoint_address`), `Endpoint.Port` (`attr_endpoint_port`), `ReadEndpoint`
 /// (`attr_read_endpoint`), `ReadEndpoint.Address` (`attr_read_endpoint_address`), `MasterUserSecret.SecretArn`
@@ -1668,7 +1668,7 @@ impl CfnDBClusterAttributes for Handle<CfnDBCluster> {
 ///
 /// `Ref` returns the primary identifier (`DBClusterEndpointArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBClusterEndpointAttributes`\] on `Handle<CfnDBClusterEndpoint>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBClusterEndpointAttributes` on `Handle<CfnDBClusterEndpoint>`):
 /// `DBClusterEndpointArn` (`attr_db_cluster_endpoint_arn`), `Endpoint` (`attr_endpoint`),
 /// `DBClusterEndpointResourceIdentifier` (`attr_db_cluster_endpoint_resource_identifier`), `EndpointType`
 /// (`attr_endpoint_type`), `Status` (`attr_status`).
@@ -1990,7 +1990,7 @@ impl rcdk::core::element::CfnResource for CfnDBClusterParameterGroup {
 ///
 /// `Ref` returns the primary identifier (`DBInstanceIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBInstanceAttributes`\] on `Handle<CfnDBInstance>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBInstanceAttributes` on `Handle<CfnDBInstance>`):
 /// `AutomaticRestartTime` (`attr_automatic_restart_time`), `CertificateDetails` (`attr_certificate_details`),
 /// `CertificateDetails.CAIdentifier` (`attr_certificate_details_ca_identifier`), `CertificateDetails.ValidTill`
 /// (`attr_certificate_details_valid_till`), `Endpoint` (`attr_endpoint`), `Endpoint.Address` (`attr_endpoint_address`),
@@ -3985,7 +3985,7 @@ impl CfnDBInstanceAttributes for Handle<CfnDBInstance> {
 ///
 /// `Ref` returns the primary identifier (`DBParameterGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBParameterGroupAttributes`\] on `Handle<CfnDBParameterGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBParameterGroupAttributes` on `Handle<CfnDBParameterGroup>`):
 /// `DBParameterGroupArn` (`attr_db_parameter_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDBParameterGroup {
@@ -4123,7 +4123,7 @@ impl CfnDBParameterGroupAttributes for Handle<CfnDBParameterGroup> {
 ///
 /// `Ref` returns the primary identifier (`DBProxyName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBProxyAttributes`\] on `Handle<CfnDBProxy>`): `DBProxyArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBProxyAttributes` on `Handle<CfnDBProxy>`): `DBProxyArn`
 /// (`attr_db_proxy_arn`), `Endpoint` (`attr_endpoint`), `VpcId` (`attr_vpc_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDBProxy {
@@ -4296,7 +4296,7 @@ impl CfnDBProxyAttributes for Handle<CfnDBProxy> {
 ///
 /// `Ref` returns the primary identifier (`DBProxyEndpointName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBProxyEndpointAttributes`\] on `Handle<CfnDBProxyEndpoint>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBProxyEndpointAttributes` on `Handle<CfnDBProxyEndpoint>`):
 /// `DBProxyEndpointArn` (`attr_db_proxy_endpoint_arn`), `Endpoint` (`attr_endpoint`), `VpcId` (`attr_vpc_id`),
 /// `IsDefault` (`attr_is_default`).
 #[derive(Debug, Clone)]
@@ -4430,8 +4430,8 @@ impl CfnDBProxyEndpointAttributes for Handle<CfnDBProxyEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`TargetGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBProxyTargetGroupAttributes`\] on `Handle<CfnDBProxyTargetGroup>`):
-/// `TargetGroupArn` (`attr_target_group_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBProxyTargetGroupAttributes` on
+/// `Handle<CfnDBProxyTargetGroup>`): `TargetGroupArn` (`attr_target_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDBProxyTargetGroup {
     /// CloudFormation: `ConnectionPoolConfigurationInfo`.
@@ -4519,7 +4519,7 @@ impl CfnDBProxyTargetGroupAttributes for Handle<CfnDBProxyTargetGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBSecurityGroupAttributes`\] on `Handle<CfnDBSecurityGroup>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBSecurityGroupAttributes` on `Handle<CfnDBSecurityGroup>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDBSecurityGroup {
@@ -4588,7 +4588,7 @@ impl CfnDBSecurityGroupAttributes for Handle<CfnDBSecurityGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBSecurityGroupIngressAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBSecurityGroupIngressAttributes` on
 /// `Handle<CfnDBSecurityGroupIngress>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDBSecurityGroupIngress {
@@ -4664,7 +4664,7 @@ impl CfnDBSecurityGroupIngressAttributes for Handle<CfnDBSecurityGroupIngress> {
 ///
 /// `Ref` returns the primary identifier (`DBShardGroupIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBShardGroupAttributes`\] on `Handle<CfnDBShardGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBShardGroupAttributes` on `Handle<CfnDBShardGroup>`):
 /// `DBShardGroupResourceId` (`attr_db_shard_group_resource_id`), `Endpoint` (`attr_endpoint`).
 #[derive(Debug, Clone)]
 pub struct CfnDBShardGroup {
@@ -4800,9 +4800,9 @@ impl CfnDBShardGroupAttributes for Handle<CfnDBShardGroup> {
 ///
 /// `Ref` returns the primary identifier (`DBSnapshotArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBSnapshotAttributes`\] on `Handle<CfnDBSnapshot>`): `DBSnapshotArn`
-/// (`attr_db_snapshot_arn`), `Engine` (`attr_engine`), `EngineVersion` (`attr_engine_version`), `AllocatedStorage`
-/// (`attr_allocated_storage`), `Status` (`attr_status`), `Port` (`attr_port`), `AvailabilityZone`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBSnapshotAttributes` on `Handle<CfnDBSnapshot>`):
+/// `DBSnapshotArn` (`attr_db_snapshot_arn`), `Engine` (`attr_engine`), `EngineVersion` (`attr_engine_version`),
+/// `AllocatedStorage` (`attr_allocated_storage`), `Status` (`attr_status`), `Port` (`attr_port`), `AvailabilityZone`
 /// (`attr_availability_zone`), `VpcId` (`attr_vpc_id`), `InstanceCreateTime` (`attr_instance_create_time`),
 /// `MasterUsername` (`attr_master_username`), `SnapshotType` (`attr_snapshot_type`), `Iops` (`attr_iops`),
 /// `OptionGroupName` (`attr_option_group_name`), `SnapshotCreateTime` (`attr_snapshot_create_time`), `Encrypted`
@@ -5050,7 +5050,7 @@ impl CfnDBSnapshotAttributes for Handle<CfnDBSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`DBSubnetGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDBSubnetGroupAttributes`\] on `Handle<CfnDBSubnetGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDBSubnetGroupAttributes` on `Handle<CfnDBSubnetGroup>`):
 /// `DBSubnetGroupArn` (`attr_db_subnet_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDBSubnetGroup {
@@ -5134,8 +5134,8 @@ impl CfnDBSubnetGroupAttributes for Handle<CfnDBSubnetGroup> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDeploymentAttributes`\] on `Handle<CfnDeployment>`): `Arn` (`attr_arn`),
-/// `BlueGreenDeploymentIdentifier` (`attr_blue_green_deployment_identifier`), `Target` (`attr_target`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDeploymentAttributes` on `Handle<CfnDeployment>`): `Arn`
+/// (`attr_arn`), `BlueGreenDeploymentIdentifier` (`attr_blue_green_deployment_identifier`), `Target` (`attr_target`),
 /// `SwitchoverDetails` (`attr_switchover_details`), `Tasks` (`attr_tasks`), `Status` (`attr_status`), `CreateTime`
 /// (`attr_create_time`).
 #[derive(Debug, Clone)]
@@ -5448,7 +5448,7 @@ impl rcdk::core::element::CfnResource for CfnEventSubscription {
 ///
 /// `Ref` returns the primary identifier (`GlobalClusterIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGlobalClusterAttributes`\] on `Handle<CfnGlobalCluster>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGlobalClusterAttributes` on `Handle<CfnGlobalCluster>`):
 /// `GlobalEndpoint` (`attr_global_endpoint`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnGlobalCluster {
@@ -5559,8 +5559,8 @@ impl CfnGlobalClusterAttributes for Handle<CfnGlobalCluster> {
 ///
 /// `Ref` returns the primary identifier (`IntegrationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationAttributes`\] on `Handle<CfnIntegration>`): `IntegrationArn`
-/// (`attr_integration_arn`), `CreateTime` (`attr_create_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationAttributes` on `Handle<CfnIntegration>`):
+/// `IntegrationArn` (`attr_integration_arn`), `CreateTime` (`attr_create_time`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegration {
     /// An optional set of non-secret key–value pairs that contains additional contextual information about the data.

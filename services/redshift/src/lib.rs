@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ClusterIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`):
 /// `DeferMaintenanceIdentifier` (`attr_defer_maintenance_identifier`), `Endpoint.Port` (`attr_endpoint_port`),
 /// `Endpoint.Address` (`attr_endpoint_address`), `ClusterNamespaceArn` (`attr_cluster_namespace_arn`),
 /// `MasterPasswordSecretArn` (`attr_master_password_secret_arn`).
@@ -644,8 +644,8 @@ impl rcdk::core::element::CfnResource for CfnClusterParameterGroup {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterSecurityGroupAttributes`\] on `Handle<CfnClusterSecurityGroup>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterSecurityGroupAttributes` on
+/// `Handle<CfnClusterSecurityGroup>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnClusterSecurityGroup {
     /// CloudFormation: `Description` (required).
@@ -696,7 +696,7 @@ impl CfnClusterSecurityGroupAttributes for Handle<CfnClusterSecurityGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterSecurityGroupIngressAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterSecurityGroupIngressAttributes` on
 /// `Handle<CfnClusterSecurityGroupIngress>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnClusterSecurityGroupIngress {
@@ -763,8 +763,8 @@ impl CfnClusterSecurityGroupIngressAttributes for Handle<CfnClusterSecurityGroup
 ///
 /// `Ref` returns the primary identifier (`ClusterSubnetGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterSubnetGroupAttributes`\] on `Handle<CfnClusterSubnetGroup>`):
-/// `ClusterSubnetGroupName` (`attr_cluster_subnet_group_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterSubnetGroupAttributes` on
+/// `Handle<CfnClusterSubnetGroup>`): `ClusterSubnetGroupName` (`attr_cluster_subnet_group_name`).
 #[derive(Debug, Clone)]
 pub struct CfnClusterSubnetGroup {
     /// The description of the parameter group.
@@ -828,10 +828,11 @@ impl CfnClusterSubnetGroupAttributes for Handle<CfnClusterSubnetGroup> {
 ///
 /// `Ref` returns the primary identifier (`EndpointName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointAccessAttributes`\] on `Handle<CfnEndpointAccess>`): `Address`
-/// (`attr_address`), `EndpointStatus` (`attr_endpoint_status`), `EndpointCreateTime` (`attr_endpoint_create_time`),
-/// `Port` (`attr_port`), `VpcSecurityGroups` (`attr_vpc_security_groups`), `VpcEndpoint` (`attr_vpc_endpoint`),
-/// `VpcEndpoint.VpcEndpointId` (`attr_vpc_endpoint_vpc_endpoint_id`), `VpcEndpoint.VpcId` (`attr_vpc_endpoint_vpc_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointAccessAttributes` on `Handle<CfnEndpointAccess>`):
+/// `Address` (`attr_address`), `EndpointStatus` (`attr_endpoint_status`), `EndpointCreateTime`
+/// (`attr_endpoint_create_time`), `Port` (`attr_port`), `VpcSecurityGroups` (`attr_vpc_security_groups`), `VpcEndpoint`
+/// (`attr_vpc_endpoint`), `VpcEndpoint.VpcEndpointId` (`attr_vpc_endpoint_vpc_endpoint_id`), `VpcEndpoint.VpcId`
+/// (`attr_vpc_endpoint_vpc_id`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpointAccess {
     /// A unique identifier for the cluster. You use this identifier to refer to the cluster for any subsequent cluster
@@ -977,7 +978,7 @@ impl CfnEndpointAccessAttributes for Handle<CfnEndpointAccess> {
 ///
 /// `Ref` returns the primary identifier (`ClusterIdentifier`, `Account`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointAuthorizationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointAuthorizationAttributes` on
 /// `Handle<CfnEndpointAuthorization>`): `Grantor` (`attr_grantor`), `Grantee` (`attr_grantee`), `AuthorizeTime`
 /// (`attr_authorize_time`), `ClusterStatus` (`attr_cluster_status`), `Status` (`attr_status`), `AllowedAllVPCs`
 /// (`attr_allowed_all_vpcs`), `AllowedVPCs` (`attr_allowed_vpcs`), `EndpointCount` (`attr_endpoint_count`).
@@ -1103,7 +1104,7 @@ impl CfnEndpointAuthorizationAttributes for Handle<CfnEndpointAuthorization> {
 ///
 /// `Ref` returns the primary identifier (`SubscriptionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEventSubscriptionAttributes`\] on `Handle<CfnEventSubscription>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEventSubscriptionAttributes` on `Handle<CfnEventSubscription>`):
 /// `CustomerAwsId` (`attr_customer_aws_id`), `CustSubscriptionId` (`attr_cust_subscription_id`), `Status`
 /// (`attr_status`), `SubscriptionCreationTime` (`attr_subscription_creation_time`), `SourceIdsList`
 /// (`attr_source_ids_list`), `EventCategoriesList` (`attr_event_categories_list`).
@@ -1255,8 +1256,8 @@ impl CfnEventSubscriptionAttributes for Handle<CfnEventSubscription> {
 ///
 /// `Ref` returns the primary identifier (`IntegrationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationAttributes`\] on `Handle<CfnIntegration>`): `IntegrationArn`
-/// (`attr_integration_arn`), `CreateTime` (`attr_create_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationAttributes` on `Handle<CfnIntegration>`):
+/// `IntegrationArn` (`attr_integration_arn`), `CreateTime` (`attr_create_time`).
 #[derive(Debug, Clone)]
 pub struct CfnIntegration {
     /// CloudFormation: `AdditionalEncryptionContext`.
@@ -1354,9 +1355,9 @@ impl CfnIntegrationAttributes for Handle<CfnIntegration> {
 ///
 /// `Ref` returns the primary identifier (`Qev2IdcApplicationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQEV2IdcApplicationAttributes`\] on `Handle<CfnQEV2IdcApplication>`):
-/// `Qev2IdcApplicationArn` (`attr_qev2_idc_application_arn`), `IdcManagedApplicationArn`
-/// (`attr_idc_managed_application_arn`), `IdcOnboardStatus` (`attr_idc_onboard_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQEV2IdcApplicationAttributes` on
+/// `Handle<CfnQEV2IdcApplication>`): `Qev2IdcApplicationArn` (`attr_qev2_idc_application_arn`),
+/// `IdcManagedApplicationArn` (`attr_idc_managed_application_arn`), `IdcOnboardStatus` (`attr_idc_onboard_status`).
 #[derive(Debug, Clone)]
 pub struct CfnQEV2IdcApplication {
     /// The display name for the Amazon Redshift Query Editor (QEV2) IAM Identity Center application. It appears in the
@@ -1457,7 +1458,7 @@ impl CfnQEV2IdcApplicationAttributes for Handle<CfnQEV2IdcApplication> {
 ///
 /// `Ref` returns the primary identifier (`RedshiftIdcApplicationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRedshiftIdcApplicationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRedshiftIdcApplicationAttributes` on
 /// `Handle<CfnRedshiftIdcApplication>`): `RedshiftIdcApplicationArn` (`attr_redshift_idc_application_arn`),
 /// `IdcManagedApplicationArn` (`attr_idc_managed_application_arn`), `IdcOnboardStatus` (`attr_idc_onboard_status`).
 #[derive(Debug, Clone)]
@@ -1605,8 +1606,8 @@ impl CfnRedshiftIdcApplicationAttributes for Handle<CfnRedshiftIdcApplication> {
 ///
 /// `Ref` returns the primary identifier (`ScheduledActionName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScheduledActionAttributes`\] on `Handle<CfnScheduledAction>`): `State`
-/// (`attr_state`), `NextInvocations` (`attr_next_invocations`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScheduledActionAttributes` on `Handle<CfnScheduledAction>`):
+/// `State` (`attr_state`), `NextInvocations` (`attr_next_invocations`).
 #[derive(Debug, Clone)]
 pub struct CfnScheduledAction {
     /// If true, the schedule is enabled. If false, the scheduled action does not trigger.
@@ -1723,7 +1724,7 @@ impl CfnScheduledActionAttributes for Handle<CfnScheduledAction> {
 ///
 /// `Ref` returns the primary identifier (`SnapshotArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotAttributes`\] on `Handle<CfnSnapshot>`): `SnapshotArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotAttributes` on `Handle<CfnSnapshot>`): `SnapshotArn`
 /// (`attr_snapshot_arn`), `Status` (`attr_status`), `SnapshotType` (`attr_snapshot_type`), `AvailabilityZone`
 /// (`attr_availability_zone`), `ClusterCreateTime` (`attr_cluster_create_time`), `MasterUsername`
 /// (`attr_master_username`), `ClusterVersion` (`attr_cluster_version`), `EngineFullVersion`
@@ -1964,8 +1965,8 @@ impl CfnSnapshotAttributes for Handle<CfnSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotCopyGrantAttributes`\] on `Handle<CfnSnapshotCopyGrant>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotCopyGrantAttributes` on `Handle<CfnSnapshotCopyGrant>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSnapshotCopyGrant {
     /// The unique identifier of the encrypted symmetric key to which to grant Amazon Redshift permission. If no key is
@@ -2032,8 +2033,8 @@ impl CfnSnapshotCopyGrantAttributes for Handle<CfnSnapshotCopyGrant> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotScheduleAttributes`\] on `Handle<CfnSnapshotSchedule>`): `Arn`
-/// (`attr_arn`), `AssociatedClusterCount` (`attr_associated_cluster_count`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotScheduleAttributes` on `Handle<CfnSnapshotSchedule>`):
+/// `Arn` (`attr_arn`), `AssociatedClusterCount` (`attr_associated_cluster_count`).
 #[derive(Debug, Clone)]
 pub struct CfnSnapshotSchedule {
     /// The definition of the snapshot schedule. The definition is made up of schedule expressions, for example "cron(30
@@ -2118,8 +2119,8 @@ impl CfnSnapshotScheduleAttributes for Handle<CfnSnapshotSchedule> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUsageLimitAttributes`\] on `Handle<CfnUsageLimit>`): `Arn` (`attr_arn`),
-/// `UsageLimitId` (`attr_usage_limit_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUsageLimitAttributes` on `Handle<CfnUsageLimit>`): `Arn`
+/// (`attr_arn`), `UsageLimitId` (`attr_usage_limit_id`).
 #[derive(Debug, Clone)]
 pub struct CfnUsageLimit {
     /// The limit amount. If time-based, this amount is in minutes. If data-based, this amount is in terabytes (TB). The

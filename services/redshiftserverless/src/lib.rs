@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`NamespaceName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNamespaceAttributes`\] on `Handle<CfnNamespace>`): `Namespace`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNamespaceAttributes` on `Handle<CfnNamespace>`): `Namespace`
 /// (`attr_namespace`), `Namespace.NamespaceArn` (`attr_namespace_namespace_arn`), `Namespace.NamespaceId`
 /// (`attr_namespace_namespace_id`), `Namespace.NamespaceName` (`attr_namespace_namespace_name`),
 /// `Namespace.AdminUsername` (`attr_namespace_admin_username`), `Namespace.DbName` (`attr_namespace_db_name`),
@@ -289,7 +289,7 @@ impl CfnNamespaceAttributes for Handle<CfnNamespace> {
 ///
 /// `Ref` returns the primary identifier (`SnapshotName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSnapshotAttributes`\] on `Handle<CfnSnapshot>`): `Snapshot`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSnapshotAttributes` on `Handle<CfnSnapshot>`): `Snapshot`
 /// (`attr_snapshot`), `OwnerAccount` (`attr_owner_account`), `Snapshot.SnapshotName` (`attr_snapshot_snapshot_name`),
 /// `Snapshot.NamespaceName` (`attr_snapshot_namespace_name`), `Snapshot.NamespaceArn` (`attr_snapshot_namespace_arn`),
 /// `Snapshot.SnapshotArn` (`attr_snapshot_snapshot_arn`), `Snapshot.SnapshotCreateTime`
@@ -432,7 +432,7 @@ impl CfnSnapshotAttributes for Handle<CfnSnapshot> {
 ///
 /// `Ref` returns the primary identifier (`WorkgroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkgroupAttributes`\] on `Handle<CfnWorkgroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkgroupAttributes` on `Handle<CfnWorkgroup>`):
 /// `Workgroup.WorkgroupId` (`attr_workgroup_workgroup_id`), `Workgroup.WorkgroupArn` (`attr_workgroup_workgroup_arn`),
 /// `Workgroup.WorkgroupName` (`attr_workgroup_workgroup_name`), `Workgroup.NamespaceName`
 /// (`attr_workgroup_namespace_name`), `Workgroup.BaseCapacity` (`attr_workgroup_base_capacity`),

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`EnvironmentIdentifier`, `ApplicationIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
 /// `ApplicationIdentifier` (`attr_application_identifier`), `Arn` (`attr_arn`), `ApiGatewayId` (`attr_api_gateway_id`),
 /// `VpcLinkId` (`attr_vpc_link_id`), `NlbArn` (`attr_nlb_arn`), `NlbName` (`attr_nlb_name`), `ProxyUrl`
 /// (`attr_proxy_url`), `StageName` (`attr_stage_name`).
@@ -159,7 +159,7 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`EnvironmentIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`):
 /// `EnvironmentIdentifier` (`attr_environment_identifier`), `Arn` (`attr_arn`), `TransitGatewayId`
 /// (`attr_transit_gateway_id`).
 #[derive(Debug, Clone, Default)]
@@ -238,7 +238,7 @@ impl CfnEnvironmentAttributes for Handle<CfnEnvironment> {
 ///
 /// `Ref` returns the primary identifier (`EnvironmentIdentifier`, `ApplicationIdentifier`, `RouteIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRouteAttributes`\] on `Handle<CfnRoute>`): `RouteIdentifier`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRouteAttributes` on `Handle<CfnRoute>`): `RouteIdentifier`
 /// (`attr_route_identifier`), `PathResourceToId` (`attr_path_resource_to_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRoute {
@@ -340,7 +340,7 @@ impl CfnRouteAttributes for Handle<CfnRoute> {
 ///
 /// `Ref` returns the primary identifier (`EnvironmentIdentifier`, `ApplicationIdentifier`, `ServiceIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceAttributes`\] on `Handle<CfnService>`): `ServiceIdentifier`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceAttributes` on `Handle<CfnService>`): `ServiceIdentifier`
 /// (`attr_service_identifier`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnService {

@@ -33,7 +33,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CollectionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCollectionAttributes`\] on `Handle<CfnCollection>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCollectionAttributes` on `Handle<CfnCollection>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCollection {
     /// CloudFormation: `CollectionId` (required).
@@ -86,7 +87,7 @@ impl CfnCollectionAttributes for Handle<CfnCollection> {
 ///
 /// `Ref` returns the primary identifier (`DatasetArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetAttributes`\] on `Handle<CfnDataset>`): `DatasetArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetAttributes` on `Handle<CfnDataset>`): `DatasetArn`
 /// (`attr_dataset_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDataset {
@@ -152,7 +153,7 @@ impl CfnDatasetAttributes for Handle<CfnDataset> {
 ///
 /// `Ref` returns the primary identifier (`ProjectName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectAttributes`\] on `Handle<CfnProject>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectAttributes` on `Handle<CfnProject>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProject {
     /// CloudFormation: `ProjectName` (required).
@@ -206,8 +207,8 @@ impl CfnProjectAttributes for Handle<CfnProject> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStreamProcessorAttributes`\] on `Handle<CfnStreamProcessor>`): `Arn`
-/// (`attr_arn`), `Status` (`attr_status`), `StatusMessage` (`attr_status_message`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStreamProcessorAttributes` on `Handle<CfnStreamProcessor>`):
+/// `Arn` (`attr_arn`), `Status` (`attr_status`), `StatusMessage` (`attr_status_message`).
 #[derive(Debug, Clone)]
 pub struct CfnStreamProcessor {
     /// The BoundingBoxRegionsOfInterest specifies an array of bounding boxes of interest in the video frames to

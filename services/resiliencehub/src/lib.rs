@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AppArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppAttributes`\] on `Handle<CfnApp>`): `AppArn` (`attr_app_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppAttributes` on `Handle<CfnApp>`): `AppArn` (`attr_app_arn`),
 /// `DriftStatus` (`attr_drift_status`).
 #[derive(Debug, Clone)]
 pub struct CfnApp {
@@ -155,7 +155,7 @@ impl CfnAppAttributes for Handle<CfnApp> {
 ///
 /// `Ref` returns the primary identifier (`PolicyArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResiliencyPolicyAttributes`\] on `Handle<CfnResiliencyPolicy>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResiliencyPolicyAttributes` on `Handle<CfnResiliencyPolicy>`):
 /// `PolicyArn` (`attr_policy_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResiliencyPolicy {

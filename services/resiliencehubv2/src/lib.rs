@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`PolicyArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAttributes`\] on `Handle<CfnPolicy>`): `PolicyArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAttributes` on `Handle<CfnPolicy>`): `PolicyArn`
 /// (`attr_policy_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `AssociatedServiceCount`
 /// (`attr_associated_service_count`).
 #[derive(Debug, Clone)]
@@ -167,7 +167,7 @@ impl CfnPolicyAttributes for Handle<CfnPolicy> {
 ///
 /// `Ref` returns the primary identifier (`ServiceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceAttributes`\] on `Handle<CfnService>`): `ServiceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceAttributes` on `Handle<CfnService>`): `ServiceArn`
 /// (`attr_service_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `EffectivePolicyValues`
 /// (`attr_effective_policy_values`).
 #[derive(Debug, Clone)]
@@ -334,7 +334,7 @@ impl CfnServiceAttributes for Handle<CfnService> {
 ///
 /// `Ref` returns the primary identifier (`ServiceArn`, `ServiceFunctionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceFunctionAttributes`\] on `Handle<CfnServiceFunction>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceFunctionAttributes` on `Handle<CfnServiceFunction>`):
 /// `ServiceFunctionId` (`attr_service_function_id`), `ResourceCount` (`attr_resource_count`), `Source` (`attr_source`),
 /// `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -441,7 +441,7 @@ impl CfnServiceFunctionAttributes for Handle<CfnServiceFunction> {
 ///
 /// `Ref` returns the primary identifier (`SystemArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSystemAttributes`\] on `Handle<CfnSystem>`): `SystemArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSystemAttributes` on `Handle<CfnSystem>`): `SystemArn`
 /// (`attr_system_arn`), `SystemId` (`attr_system_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -546,8 +546,8 @@ impl CfnSystemAttributes for Handle<CfnSystem> {
 ///
 /// `Ref` returns the primary identifier (`SystemIdentifier`, `UserJourneyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserJourneyAttributes`\] on `Handle<CfnUserJourney>`): `UserJourneyId`
-/// (`attr_user_journey_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserJourneyAttributes` on `Handle<CfnUserJourney>`):
+/// `UserJourneyId` (`attr_user_journey_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnUserJourney {
     /// The description of the user journey.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AssociatedAwsPrincipal`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDefaultViewAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDefaultViewAssociationAttributes` on
 /// `Handle<CfnDefaultViewAssociation>`): `AssociatedAwsPrincipal` (`attr_associated_aws_principal`).
 #[derive(Debug, Clone)]
 pub struct CfnDefaultViewAssociation {
@@ -78,7 +78,7 @@ impl CfnDefaultViewAssociationAttributes for Handle<CfnDefaultViewAssociation> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIndexAttributes`\] on `Handle<CfnIndex>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIndexAttributes` on `Handle<CfnIndex>`): `Arn` (`attr_arn`),
 /// `IndexState` (`attr_index_state`).
 #[derive(Debug, Clone)]
 pub struct CfnIndex {
@@ -136,7 +136,8 @@ impl CfnIndexAttributes for Handle<CfnIndex> {
 ///
 /// `Ref` returns the primary identifier (`ViewArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnViewAttributes`\] on `Handle<CfnView>`): `ViewArn` (`attr_view_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnViewAttributes` on `Handle<CfnView>`): `ViewArn`
+/// (`attr_view_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnView {
     /// CloudFormation: `Filters`.

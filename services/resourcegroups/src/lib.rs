@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupAttributes`\] on `Handle<CfnGroup>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupAttributes` on `Handle<CfnGroup>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnGroup {
     /// CloudFormation: `Configuration`.
@@ -116,7 +116,7 @@ impl CfnGroupAttributes for Handle<CfnGroup> {
 ///
 /// `Ref` returns the primary identifier (`TaskArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTagSyncTaskAttributes`\] on `Handle<CfnTagSyncTask>`): `TaskArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTagSyncTaskAttributes` on `Handle<CfnTagSyncTask>`): `TaskArn`
 /// (`attr_task_arn`), `Status` (`attr_status`), `GroupName` (`attr_group_name`), `GroupArn` (`attr_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTagSyncTask {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFleetAttributes`\] on `Handle<CfnFleet>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFleetAttributes` on `Handle<CfnFleet>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnFleet {
     /// The name of the fleet.
@@ -87,7 +87,7 @@ impl CfnFleetAttributes for Handle<CfnFleet> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRobotAttributes`\] on `Handle<CfnRobot>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRobotAttributes` on `Handle<CfnRobot>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRobot {
     /// The target architecture of the robot.
@@ -166,8 +166,8 @@ impl CfnRobotAttributes for Handle<CfnRobot> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRobotApplicationAttributes`\] on `Handle<CfnRobotApplication>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRobotApplicationAttributes` on `Handle<CfnRobotApplication>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRobotApplication {
     /// The revision ID of robot application.
@@ -254,7 +254,7 @@ impl CfnRobotApplicationAttributes for Handle<CfnRobotApplication> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRobotApplicationVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRobotApplicationVersionAttributes` on
 /// `Handle<CfnRobotApplicationVersion>`): `ApplicationVersion` (`attr_application_version`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRobotApplicationVersion {
@@ -314,7 +314,7 @@ impl CfnRobotApplicationVersionAttributes for Handle<CfnRobotApplicationVersion>
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSimulationApplicationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSimulationApplicationAttributes` on
 /// `Handle<CfnSimulationApplication>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSimulationApplication {
@@ -422,7 +422,7 @@ impl CfnSimulationApplicationAttributes for Handle<CfnSimulationApplication> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSimulationApplicationVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSimulationApplicationVersionAttributes` on
 /// `Handle<CfnSimulationApplicationVersion>`): `ApplicationVersion` (`attr_application_version`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSimulationApplicationVersion {

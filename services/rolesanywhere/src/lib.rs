@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CrlId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCRLAttributes`\] on `Handle<CfnCRL>`): `CrlId` (`attr_crl_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCRLAttributes` on `Handle<CfnCRL>`): `CrlId` (`attr_crl_id`).
 #[derive(Debug, Clone)]
 pub struct CfnCRL {
     /// CloudFormation: `CrlData` (required).
@@ -97,7 +97,7 @@ impl CfnCRLAttributes for Handle<CfnCRL> {
 ///
 /// `Ref` returns the primary identifier (`ProfileId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfileAttributes`\] on `Handle<CfnProfile>`): `ProfileId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfileAttributes` on `Handle<CfnProfile>`): `ProfileId`
 /// (`attr_profile_id`), `ProfileArn` (`attr_profile_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProfile {
@@ -205,8 +205,8 @@ impl CfnProfileAttributes for Handle<CfnProfile> {
 ///
 /// `Ref` returns the primary identifier (`TrustAnchorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrustAnchorAttributes`\] on `Handle<CfnTrustAnchor>`): `TrustAnchorId`
-/// (`attr_trust_anchor_id`), `TrustAnchorArn` (`attr_trust_anchor_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrustAnchorAttributes` on `Handle<CfnTrustAnchor>`):
+/// `TrustAnchorId` (`attr_trust_anchor_id`), `TrustAnchorArn` (`attr_trust_anchor_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTrustAnchor {
     /// CloudFormation: `Enabled`.

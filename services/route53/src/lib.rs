@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCidrCollectionAttributes`\] on `Handle<CfnCidrCollection>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCidrCollectionAttributes` on `Handle<CfnCidrCollection>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCidrCollection {
@@ -129,7 +129,7 @@ impl rcdk::core::element::CfnResource for CfnDNSSEC {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDelegationSetAttributes`\] on `Handle<CfnDelegationSet>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDelegationSetAttributes` on `Handle<CfnDelegationSet>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `CallerReference` (`attr_caller_reference`), `NameServers` (`attr_name_servers`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDelegationSet {}
@@ -196,8 +196,8 @@ impl CfnDelegationSetAttributes for Handle<CfnDelegationSet> {
 ///
 /// `Ref` returns the primary identifier (`HealthCheckId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHealthCheckAttributes`\] on `Handle<CfnHealthCheck>`): `HealthCheckId`
-/// (`attr_health_check_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHealthCheckAttributes` on `Handle<CfnHealthCheck>`):
+/// `HealthCheckId` (`attr_health_check_id`).
 #[derive(Debug, Clone)]
 pub struct CfnHealthCheck {
     /// A complex type that contains information about the health check.
@@ -290,8 +290,8 @@ impl CfnHealthCheckAttributes for Handle<CfnHealthCheck> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHostedZoneAttributes`\] on `Handle<CfnHostedZone>`): `Id` (`attr_id`),
-/// `NameServers` (`attr_name_servers`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHostedZoneAttributes` on `Handle<CfnHostedZone>`): `Id`
+/// (`attr_id`), `NameServers` (`attr_name_servers`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnHostedZone {
     /// CloudFormation: `DelegationSetId`.
@@ -519,8 +519,8 @@ impl rcdk::core::element::CfnResource for CfnKeySigningKey {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueryLoggingConfigAttributes`\] on `Handle<CfnQueryLoggingConfig>`):
-/// `Arn` (`attr_arn`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueryLoggingConfigAttributes` on
+/// `Handle<CfnQueryLoggingConfig>`): `Arn` (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnQueryLoggingConfig {
     /// The Amazon Resource Name (ARN) of the CloudWatch Logs log group in us-east-1 that Amazon Route 53 publishes
@@ -762,7 +762,7 @@ impl rcdk::core::element::CfnResource for CfnRecordSet {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRecordSetGroupAttributes`\] on `Handle<CfnRecordSetGroup>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRecordSetGroupAttributes` on `Handle<CfnRecordSetGroup>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRecordSetGroup {
@@ -827,7 +827,7 @@ impl CfnRecordSetGroupAttributes for Handle<CfnRecordSetGroup> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrafficPolicyAttributes`\] on `Handle<CfnTrafficPolicy>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrafficPolicyAttributes` on `Handle<CfnTrafficPolicy>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `Version` (`attr_version`), `Type` (`attr_type`).
 #[derive(Debug, Clone)]
 pub struct CfnTrafficPolicy {
@@ -918,7 +918,7 @@ impl CfnTrafficPolicyAttributes for Handle<CfnTrafficPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrafficPolicyInstanceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrafficPolicyInstanceAttributes` on
 /// `Handle<CfnTrafficPolicyInstance>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `State` (`attr_state`),
 /// `TrafficPolicyType` (`attr_traffic_policy_type`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccessSourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessSourceAttributes`\] on `Handle<CfnAccessSource>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessSourceAttributes` on `Handle<CfnAccessSource>`): `Arn`
 /// (`attr_arn`), `AccessSourceId` (`attr_access_source_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
@@ -144,7 +144,7 @@ impl CfnAccessSourceAttributes for Handle<CfnAccessSource> {
 ///
 /// `Ref` returns the primary identifier (`AccessTokenId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessTokenAttributes`\] on `Handle<CfnAccessToken>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessTokenAttributes` on `Handle<CfnAccessToken>`): `Arn`
 /// (`attr_arn`), `AccessTokenId` (`attr_access_token_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `Status` (`attr_status`), `Value` (`attr_value`), `GlobalResolverId`
 /// (`attr_global_resolver_id`).
@@ -249,7 +249,7 @@ impl CfnAccessTokenAttributes for Handle<CfnAccessToken> {
 ///
 /// `Ref` returns the primary identifier (`DnsViewId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDnsViewAttributes`\] on `Handle<CfnDnsView>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDnsViewAttributes` on `Handle<CfnDnsView>`): `Arn` (`attr_arn`),
 /// `DnsViewId` (`attr_dns_view_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Status`
 /// (`attr_status`).
 #[derive(Debug, Clone)]
@@ -364,10 +364,10 @@ impl CfnDnsViewAttributes for Handle<CfnDnsView> {
 ///
 /// `Ref` returns the primary identifier (`FirewallDomainListId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFirewallDomainListAttributes`\] on `Handle<CfnFirewallDomainList>`):
-/// `Arn` (`attr_arn`), `FirewallDomainListId` (`attr_firewall_domain_list_id`), `DomainCount` (`attr_domain_count`),
-/// `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Status` (`attr_status`), `StatusMessage`
-/// (`attr_status_message`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFirewallDomainListAttributes` on
+/// `Handle<CfnFirewallDomainList>`): `Arn` (`attr_arn`), `FirewallDomainListId` (`attr_firewall_domain_list_id`),
+/// `DomainCount` (`attr_domain_count`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Status`
+/// (`attr_status`), `StatusMessage` (`attr_status_message`).
 #[derive(Debug, Clone)]
 pub struct CfnFirewallDomainList {
     /// CloudFormation: `ClientToken`.
@@ -488,9 +488,9 @@ impl CfnFirewallDomainListAttributes for Handle<CfnFirewallDomainList> {
 ///
 /// `Ref` returns the primary identifier (`FirewallRuleId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFirewallRuleAttributes`\] on `Handle<CfnFirewallRule>`): `FirewallRuleId`
-/// (`attr_firewall_rule_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Status`
-/// (`attr_status`), `QueryType` (`attr_query_type`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFirewallRuleAttributes` on `Handle<CfnFirewallRule>`):
+/// `FirewallRuleId` (`attr_firewall_rule_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
+/// `Status` (`attr_status`), `QueryType` (`attr_query_type`).
 #[derive(Debug, Clone)]
 pub struct CfnFirewallRule {
     /// CloudFormation: `Action` (required).
@@ -642,7 +642,7 @@ impl CfnFirewallRuleAttributes for Handle<CfnFirewallRule> {
 ///
 /// `Ref` returns the primary identifier (`GlobalResolverId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGlobalResolverAttributes`\] on `Handle<CfnGlobalResolver>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGlobalResolverAttributes` on `Handle<CfnGlobalResolver>`): `Arn`
 /// (`attr_arn`), `GlobalResolverId` (`attr_global_resolver_id`), `DnsName` (`attr_dns_name`), `IPv4Addresses`
 /// (`attr_i_pv4_addresses`), `IPv6Addresses` (`attr_i_pv6_addresses`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`), `Status` (`attr_status`).
@@ -773,7 +773,7 @@ impl CfnGlobalResolverAttributes for Handle<CfnGlobalResolver> {
 ///
 /// `Ref` returns the primary identifier (`HostedZoneAssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHostedZoneAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHostedZoneAssociationAttributes` on
 /// `Handle<CfnHostedZoneAssociation>`): `HostedZoneAssociationId` (`attr_hosted_zone_association_id`), `HostedZoneName`
 /// (`attr_hosted_zone_name`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `Status`
 /// (`attr_status`).

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfileAttributes`\] on `Handle<CfnProfile>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`), `ClientToken` (`attr_client_token`), `ShareStatus` (`attr_share_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfileAttributes` on `Handle<CfnProfile>`): `Arn` (`attr_arn`),
+/// `Id` (`attr_id`), `ClientToken` (`attr_client_token`), `ShareStatus` (`attr_share_status`).
 #[derive(Debug, Clone)]
 pub struct CfnProfile {
     /// The name of the profile.
@@ -114,8 +114,8 @@ impl CfnProfileAttributes for Handle<CfnProfile> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfileAssociationAttributes`\] on `Handle<CfnProfileAssociation>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfileAssociationAttributes` on
+/// `Handle<CfnProfileAssociation>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnProfileAssociation {
     /// The Amazon Resource Name (ARN) of the profile association.
@@ -201,7 +201,7 @@ impl CfnProfileAssociationAttributes for Handle<CfnProfileAssociation> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfileResourceAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfileResourceAssociationAttributes` on
 /// `Handle<CfnProfileResourceAssociation>`): `Id` (`attr_id`), `ResourceType` (`attr_resource_type`).
 #[derive(Debug, Clone)]
 pub struct CfnProfileResourceAssociation {

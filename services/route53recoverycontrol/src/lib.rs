@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ClusterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `ClusterArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `ClusterArn`
 /// (`attr_cluster_arn`), `ClusterEndpoints` (`attr_cluster_endpoints`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnCluster {
@@ -113,7 +113,7 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`ControlPanelArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnControlPanelAttributes`\] on `Handle<CfnControlPanel>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnControlPanelAttributes` on `Handle<CfnControlPanel>`):
 /// `ControlPanelArn` (`attr_control_panel_arn`), `Status` (`attr_status`), `RoutingControlCount`
 /// (`attr_routing_control_count`), `DefaultControlPanel` (`attr_default_control_panel`).
 #[derive(Debug, Clone)]
@@ -206,7 +206,7 @@ impl CfnControlPanelAttributes for Handle<CfnControlPanel> {
 ///
 /// `Ref` returns the primary identifier (`RoutingControlArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRoutingControlAttributes`\] on `Handle<CfnRoutingControl>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRoutingControlAttributes` on `Handle<CfnRoutingControl>`):
 /// `RoutingControlArn` (`attr_routing_control_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnRoutingControl {
@@ -280,8 +280,8 @@ impl CfnRoutingControlAttributes for Handle<CfnRoutingControl> {
 ///
 /// `Ref` returns the primary identifier (`SafetyRuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSafetyRuleAttributes`\] on `Handle<CfnSafetyRule>`): `SafetyRuleArn`
-/// (`attr_safety_rule_arn`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSafetyRuleAttributes` on `Handle<CfnSafetyRule>`):
+/// `SafetyRuleArn` (`attr_safety_rule_arn`), `Status` (`attr_status`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnSafetyRule {
     /// CloudFormation: `AssertionRule`.

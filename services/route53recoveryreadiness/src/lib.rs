@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`CellName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCellAttributes`\] on `Handle<CfnCell>`): `CellArn` (`attr_cell_arn`),
-/// `ParentReadinessScopes` (`attr_parent_readiness_scopes`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCellAttributes` on `Handle<CfnCell>`): `CellArn`
+/// (`attr_cell_arn`), `ParentReadinessScopes` (`attr_parent_readiness_scopes`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnCell {
     /// The name of the cell to create.
@@ -109,7 +109,7 @@ impl CfnCellAttributes for Handle<CfnCell> {
 ///
 /// `Ref` returns the primary identifier (`ReadinessCheckName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReadinessCheckAttributes`\] on `Handle<CfnReadinessCheck>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReadinessCheckAttributes` on `Handle<CfnReadinessCheck>`):
 /// `ReadinessCheckArn` (`attr_readiness_check_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnReadinessCheck {
@@ -176,7 +176,7 @@ impl CfnReadinessCheckAttributes for Handle<CfnReadinessCheck> {
 ///
 /// `Ref` returns the primary identifier (`RecoveryGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRecoveryGroupAttributes`\] on `Handle<CfnRecoveryGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRecoveryGroupAttributes` on `Handle<CfnRecoveryGroup>`):
 /// `RecoveryGroupArn` (`attr_recovery_group_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnRecoveryGroup {
@@ -243,8 +243,8 @@ impl CfnRecoveryGroupAttributes for Handle<CfnRecoveryGroup> {
 ///
 /// `Ref` returns the primary identifier (`ResourceSetName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceSetAttributes`\] on `Handle<CfnResourceSet>`): `ResourceSetArn`
-/// (`attr_resource_set_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceSetAttributes` on `Handle<CfnResourceSet>`):
+/// `ResourceSetArn` (`attr_resource_set_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceSet {
     /// The name of the resource set to create.

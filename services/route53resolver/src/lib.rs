@@ -32,10 +32,11 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFirewallDomainListAttributes`\] on `Handle<CfnFirewallDomainList>`): `Id`
-/// (`attr_id`), `Arn` (`attr_arn`), `DomainCount` (`attr_domain_count`), `Status` (`attr_status`), `StatusMessage`
-/// (`attr_status_message`), `ManagedOwnerName` (`attr_managed_owner_name`), `CreatorRequestId`
-/// (`attr_creator_request_id`), `CreationTime` (`attr_creation_time`), `ModificationTime` (`attr_modification_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFirewallDomainListAttributes` on
+/// `Handle<CfnFirewallDomainList>`): `Id` (`attr_id`), `Arn` (`attr_arn`), `DomainCount` (`attr_domain_count`),
+/// `Status` (`attr_status`), `StatusMessage` (`attr_status_message`), `ManagedOwnerName` (`attr_managed_owner_name`),
+/// `CreatorRequestId` (`attr_creator_request_id`), `CreationTime` (`attr_creation_time`), `ModificationTime`
+/// (`attr_modification_time`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnFirewallDomainList {
     /// S3 URL to import domains from.
@@ -171,8 +172,8 @@ impl CfnFirewallDomainListAttributes for Handle<CfnFirewallDomainList> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFirewallRuleGroupAttributes`\] on `Handle<CfnFirewallRuleGroup>`): `Id`
-/// (`attr_id`), `Arn` (`attr_arn`), `RuleCount` (`attr_rule_count`), `Status` (`attr_status`), `StatusMessage`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFirewallRuleGroupAttributes` on `Handle<CfnFirewallRuleGroup>`):
+/// `Id` (`attr_id`), `Arn` (`attr_arn`), `RuleCount` (`attr_rule_count`), `Status` (`attr_status`), `StatusMessage`
 /// (`attr_status_message`), `OwnerId` (`attr_owner_id`), `ShareStatus` (`attr_share_status`), `CreatorRequestId`
 /// (`attr_creator_request_id`), `CreationTime` (`attr_creation_time`), `ModificationTime` (`attr_modification_time`).
 #[derive(Debug, Clone, Default)]
@@ -313,7 +314,7 @@ impl CfnFirewallRuleGroupAttributes for Handle<CfnFirewallRuleGroup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFirewallRuleGroupAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFirewallRuleGroupAssociationAttributes` on
 /// `Handle<CfnFirewallRuleGroupAssociation>`): `Id` (`attr_id`), `Arn` (`attr_arn`), `ManagedOwnerName`
 /// (`attr_managed_owner_name`), `Status` (`attr_status`), `StatusMessage` (`attr_status_message`), `CreatorRequestId`
 /// (`attr_creator_request_id`), `CreationTime` (`attr_creation_time`), `ModificationTime` (`attr_modification_time`).
@@ -468,7 +469,7 @@ impl CfnFirewallRuleGroupAssociationAttributes for Handle<CfnFirewallRuleGroupAs
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOutpostResolverAttributes`\] on `Handle<CfnOutpostResolver>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOutpostResolverAttributes` on `Handle<CfnOutpostResolver>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`), `Status` (`attr_status`), `StatusMessage` (`attr_status_message`), `CreationTime`
 /// (`attr_creation_time`), `ModificationTime` (`attr_modification_time`), `CreatorRequestId`
 /// (`attr_creator_request_id`).
@@ -606,8 +607,8 @@ impl CfnOutpostResolverAttributes for Handle<CfnOutpostResolver> {
 ///
 /// `Ref` returns the primary identifier (`ResourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverConfigAttributes`\] on `Handle<CfnResolverConfig>`): `OwnerId`
-/// (`attr_owner_id`), `Id` (`attr_id`), `AutodefinedReverse` (`attr_autodefined_reverse`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverConfigAttributes` on `Handle<CfnResolverConfig>`):
+/// `OwnerId` (`attr_owner_id`), `Id` (`attr_id`), `AutodefinedReverse` (`attr_autodefined_reverse`).
 #[derive(Debug, Clone)]
 pub struct CfnResolverConfig {
     /// Represents the desired status of AutodefinedReverse. The only supported value on creation is DISABLE. Deletion
@@ -680,8 +681,9 @@ impl CfnResolverConfigAttributes for Handle<CfnResolverConfig> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverDNSSECConfigAttributes`\] on `Handle<CfnResolverDNSSECConfig>`):
-/// `OwnerId` (`attr_owner_id`), `Id` (`attr_id`), `ValidationStatus` (`attr_validation_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverDNSSECConfigAttributes` on
+/// `Handle<CfnResolverDNSSECConfig>`): `OwnerId` (`attr_owner_id`), `Id` (`attr_id`), `ValidationStatus`
+/// (`attr_validation_status`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnResolverDNSSECConfig {
     /// ResourceId
@@ -749,9 +751,9 @@ impl CfnResolverDNSSECConfigAttributes for Handle<CfnResolverDNSSECConfig> {
 ///
 /// `Ref` returns the primary identifier (`ResolverEndpointId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverEndpointAttributes`\] on `Handle<CfnResolverEndpoint>`): `Arn`
-/// (`attr_arn`), `HostVPCId` (`attr_host_vpc_id`), `IpAddressCount` (`attr_ip_address_count`), `ResolverEndpointId`
-/// (`attr_resolver_endpoint_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverEndpointAttributes` on `Handle<CfnResolverEndpoint>`):
+/// `Arn` (`attr_arn`), `HostVPCId` (`attr_host_vpc_id`), `IpAddressCount` (`attr_ip_address_count`),
+/// `ResolverEndpointId` (`attr_resolver_endpoint_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResolverEndpoint {
     /// Indicates whether the Resolver endpoint allows inbound or outbound DNS queries:
@@ -945,7 +947,7 @@ impl CfnResolverEndpointAttributes for Handle<CfnResolverEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverQueryLoggingConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverQueryLoggingConfigAttributes` on
 /// `Handle<CfnResolverQueryLoggingConfig>`): `OwnerId` (`attr_owner_id`), `Status` (`attr_status`), `ShareStatus`
 /// (`attr_share_status`), `AssociationCount` (`attr_association_count`), `Arn` (`attr_arn`), `CreatorRequestId`
 /// (`attr_creator_request_id`), `CreationTime` (`attr_creation_time`), `Id` (`attr_id`).
@@ -1070,7 +1072,7 @@ impl CfnResolverQueryLoggingConfigAttributes for Handle<CfnResolverQueryLoggingC
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverQueryLoggingConfigAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverQueryLoggingConfigAssociationAttributes` on
 /// `Handle<CfnResolverQueryLoggingConfigAssociation>`): `Status` (`attr_status`), `Error` (`attr_error`),
 /// `ErrorMessage` (`attr_error_message`), `CreationTime` (`attr_creation_time`), `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
@@ -1163,7 +1165,7 @@ impl CfnResolverQueryLoggingConfigAssociationAttributes for Handle<CfnResolverQu
 ///
 /// `Ref` returns the primary identifier (`ResolverRuleId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverRuleAttributes`\] on `Handle<CfnResolverRule>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverRuleAttributes` on `Handle<CfnResolverRule>`): `Arn`
 /// (`attr_arn`), `ResolverRuleId` (`attr_resolver_rule_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResolverRule {
@@ -1281,7 +1283,7 @@ impl CfnResolverRuleAttributes for Handle<CfnResolverRule> {
 ///
 /// `Ref` returns the primary identifier (`ResolverRuleAssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResolverRuleAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResolverRuleAssociationAttributes` on
 /// `Handle<CfnResolverRuleAssociation>`): `ResolverRuleAssociationId` (`attr_resolver_rule_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResolverRuleAssociation {

@@ -32,9 +32,10 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInboundExternalLinkAttributes`\] on `Handle<CfnInboundExternalLink>`):
-/// `LinkId` (`attr_link_id`), `Arn` (`attr_arn`), `DomainName` (`attr_domain_name`), `LinkStatus` (`attr_link_status`),
-/// `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp` (`attr_updated_timestamp`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInboundExternalLinkAttributes` on
+/// `Handle<CfnInboundExternalLink>`): `LinkId` (`attr_link_id`), `Arn` (`attr_arn`), `DomainName` (`attr_domain_name`),
+/// `LinkStatus` (`attr_link_status`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
+/// (`attr_updated_timestamp`).
 #[derive(Debug, Clone)]
 pub struct CfnInboundExternalLink {
     /// CloudFormation: `GatewayId` (required).
@@ -129,9 +130,9 @@ impl CfnInboundExternalLinkAttributes for Handle<CfnInboundExternalLink> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLinkAttributes`\] on `Handle<CfnLink>`): `LinkId` (`attr_link_id`), `Arn`
-/// (`attr_arn`), `LinkStatus` (`attr_link_status`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
-/// (`attr_updated_timestamp`), `LinkDirection` (`attr_link_direction`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLinkAttributes` on `Handle<CfnLink>`): `LinkId` (`attr_link_id`),
+/// `Arn` (`attr_arn`), `LinkStatus` (`attr_link_status`), `CreatedTimestamp` (`attr_created_timestamp`),
+/// `UpdatedTimestamp` (`attr_updated_timestamp`), `LinkDirection` (`attr_link_direction`).
 #[derive(Debug, Clone)]
 pub struct CfnLink {
     /// CloudFormation: `GatewayId` (required).
@@ -248,9 +249,9 @@ impl CfnLinkAttributes for Handle<CfnLink> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLinkRoutingRuleAttributes`\] on `Handle<CfnLinkRoutingRule>`): `RuleId`
-/// (`attr_rule_id`), `Arn` (`attr_arn`), `Status` (`attr_status`), `CreatedTimestamp` (`attr_created_timestamp`),
-/// `UpdatedTimestamp` (`attr_updated_timestamp`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLinkRoutingRuleAttributes` on `Handle<CfnLinkRoutingRule>`):
+/// `RuleId` (`attr_rule_id`), `Arn` (`attr_arn`), `Status` (`attr_status`), `CreatedTimestamp`
+/// (`attr_created_timestamp`), `UpdatedTimestamp` (`attr_updated_timestamp`).
 #[derive(Debug, Clone)]
 pub struct CfnLinkRoutingRule {
     /// CloudFormation: `Conditions` (required).
@@ -348,9 +349,9 @@ impl CfnLinkRoutingRuleAttributes for Handle<CfnLinkRoutingRule> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOutboundExternalLinkAttributes`\] on `Handle<CfnOutboundExternalLink>`):
-/// `LinkId` (`attr_link_id`), `Arn` (`attr_arn`), `LinkStatus` (`attr_link_status`), `CreatedTimestamp`
-/// (`attr_created_timestamp`), `UpdatedTimestamp` (`attr_updated_timestamp`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOutboundExternalLinkAttributes` on
+/// `Handle<CfnOutboundExternalLink>`): `LinkId` (`attr_link_id`), `Arn` (`attr_arn`), `LinkStatus`
+/// (`attr_link_status`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp` (`attr_updated_timestamp`).
 #[derive(Debug, Clone)]
 pub struct CfnOutboundExternalLink {
     /// CloudFormation: `GatewayId` (required).
@@ -448,7 +449,7 @@ impl CfnOutboundExternalLinkAttributes for Handle<CfnOutboundExternalLink> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRequesterGatewayAttributes`\] on `Handle<CfnRequesterGateway>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRequesterGatewayAttributes` on `Handle<CfnRequesterGateway>`):
 /// `GatewayId` (`attr_gateway_id`), `Arn` (`attr_arn`), `RequesterGatewayStatus` (`attr_requester_gateway_status`),
 /// `DomainName` (`attr_domain_name`), `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp`
 /// (`attr_updated_timestamp`), `ActiveLinksCount` (`attr_active_links_count`), `TotalLinksCount`
@@ -568,7 +569,7 @@ impl CfnRequesterGatewayAttributes for Handle<CfnRequesterGateway> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResponderGatewayAttributes`\] on `Handle<CfnResponderGateway>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResponderGatewayAttributes` on `Handle<CfnResponderGateway>`):
 /// `GatewayId` (`attr_gateway_id`), `Arn` (`attr_arn`), `ResponderGatewayStatus` (`attr_responder_gateway_status`),
 /// `CreatedTimestamp` (`attr_created_timestamp`), `UpdatedTimestamp` (`attr_updated_timestamp`),
 /// `ExternalInboundEndpoint` (`attr_external_inbound_endpoint`), `CertificateAssociationStatus`

@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppMonitorAttributes`\] on `Handle<CfnAppMonitor>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppMonitorAttributes` on `Handle<CfnAppMonitor>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAppMonitor {
     /// CloudFormation: `AppMonitorConfiguration`.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessPointAttributes`\] on `Handle<CfnAccessPoint>`): `NetworkOrigin`
-/// (`attr_network_origin`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessPointAttributes` on `Handle<CfnAccessPoint>`):
+/// `NetworkOrigin` (`attr_network_origin`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAccessPoint {
     /// The name of the bucket that you want to associate this Access Point with.
@@ -193,8 +193,8 @@ impl rcdk::core::element::CfnResource for CfnBucketPolicy {
 ///
 /// `Ref` returns the primary identifier (`BucketName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDirectoryBucketAttributes`\] on `Handle<CfnDirectoryBucket>`): `Arn`
-/// (`attr_arn`), `AvailabilityZoneName` (`attr_availability_zone_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDirectoryBucketAttributes` on `Handle<CfnDirectoryBucket>`):
+/// `Arn` (`attr_arn`), `AvailabilityZoneName` (`attr_availability_zone_name`).
 #[derive(Debug, Clone)]
 pub struct CfnDirectoryBucket {
     /// CloudFormation: `BucketEncryption`.

@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccessPointId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessPointAttributes`\] on `Handle<CfnAccessPoint>`): `AccessPointId`
-/// (`attr_access_point_id`), `AccessPointArn` (`attr_access_point_arn`), `Status` (`attr_status`), `OwnerId`
-/// (`attr_owner_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessPointAttributes` on `Handle<CfnAccessPoint>`):
+/// `AccessPointId` (`attr_access_point_id`), `AccessPointArn` (`attr_access_point_arn`), `Status` (`attr_status`),
+/// `OwnerId` (`attr_owner_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAccessPoint {
     /// (optional) A string of up to 64 ASCII characters that Amazon EFS uses to ensure idempotent creation.
@@ -136,7 +136,7 @@ impl CfnAccessPointAttributes for Handle<CfnAccessPoint> {
 ///
 /// `Ref` returns the primary identifier (`FileSystemArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFileSystemAttributes`\] on `Handle<CfnFileSystem>`): `CreationTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFileSystemAttributes` on `Handle<CfnFileSystem>`): `CreationTime`
 /// (`attr_creation_time`), `FileSystemArn` (`attr_file_system_arn`), `FileSystemId` (`attr_file_system_id`),
 /// `CreationTime` (`attr_creation_time_2`), `Status` (`attr_status`), `StatusMessage` (`attr_status_message`),
 /// `OwnerId` (`attr_owner_id`), `SynchronizationConfiguration.LatestVersionNumber`
@@ -303,10 +303,10 @@ impl rcdk::core::element::CfnResource for CfnFileSystemPolicy {
 ///
 /// `Ref` returns the primary identifier (`MountTargetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMountTargetAttributes`\] on `Handle<CfnMountTarget>`): `MountTargetId`
-/// (`attr_mount_target_id`), `AvailabilityZoneId` (`attr_availability_zone_id`), `OwnerId` (`attr_owner_id`),
-/// `NetworkInterfaceId` (`attr_network_interface_id`), `VpcId` (`attr_vpc_id`), `Status` (`attr_status`),
-/// `StatusMessage` (`attr_status_message`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMountTargetAttributes` on `Handle<CfnMountTarget>`):
+/// `MountTargetId` (`attr_mount_target_id`), `AvailabilityZoneId` (`attr_availability_zone_id`), `OwnerId`
+/// (`attr_owner_id`), `NetworkInterfaceId` (`attr_network_interface_id`), `VpcId` (`attr_vpc_id`), `Status`
+/// (`attr_status`), `StatusMessage` (`attr_status_message`).
 #[derive(Debug, Clone)]
 pub struct CfnMountTarget {
     /// CloudFormation: `FileSystemId` (required).

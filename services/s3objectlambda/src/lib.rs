@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessPointAttributes`\] on `Handle<CfnAccessPoint>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessPointAttributes` on `Handle<CfnAccessPoint>`): `Arn`
 /// (`attr_arn`), `Alias` (`attr_alias`), `Alias.Value` (`attr_alias_value`), `Alias.Status` (`attr_alias_status`),
 /// `PolicyStatus` (`attr_policy_status`), `PolicyStatus.IsPublic` (`attr_policy_status_is_public`), `CreationDate`
 /// (`attr_creation_date`), `PublicAccessBlockConfiguration` (`attr_public_access_block_configuration`).

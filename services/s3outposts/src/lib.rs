@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessPointAttributes`\] on `Handle<CfnAccessPoint>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessPointAttributes` on `Handle<CfnAccessPoint>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAccessPoint {
@@ -104,7 +104,7 @@ impl CfnAccessPointAttributes for Handle<CfnAccessPoint> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBucketAttributes`\] on `Handle<CfnBucket>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBucketAttributes` on `Handle<CfnBucket>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnBucket {
     /// A name for the bucket.
@@ -213,9 +213,9 @@ impl rcdk::core::element::CfnResource for CfnBucketPolicy {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointAttributes`\] on `Handle<CfnEndpoint>`): `Arn` (`attr_arn`),
-/// `CidrBlock` (`attr_cidr_block`), `CreationTime` (`attr_creation_time`), `Id` (`attr_id`), `NetworkInterfaces`
-/// (`attr_network_interfaces`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointAttributes` on `Handle<CfnEndpoint>`): `Arn`
+/// (`attr_arn`), `CidrBlock` (`attr_cidr_block`), `CreationTime` (`attr_creation_time`), `Id` (`attr_id`),
+/// `NetworkInterfaces` (`attr_network_interfaces`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpoint {
     /// The type of access for the on-premise network connectivity for the Outpost endpoint. To access endpoint from an

@@ -63,8 +63,8 @@ impl rcdk::core::element::CfnResource for CfnNamespace {
 ///
 /// `Ref` returns the primary identifier (`TableARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTableAttributes`\] on `Handle<CfnTable>`): `TableARN` (`attr_table_arn`),
-/// `WarehouseLocation` (`attr_warehouse_location`), `VersionToken` (`attr_version_token`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTableAttributes` on `Handle<CfnTable>`): `TableARN`
+/// (`attr_table_arn`), `WarehouseLocation` (`attr_warehouse_location`), `VersionToken` (`attr_version_token`).
 #[derive(Debug, Clone)]
 pub struct CfnTable {
     /// CloudFormation: `Compaction`.
@@ -188,8 +188,8 @@ impl CfnTableAttributes for Handle<CfnTable> {
 ///
 /// `Ref` returns the primary identifier (`TableBucketARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTableBucketAttributes`\] on `Handle<CfnTableBucket>`): `TableBucketARN`
-/// (`attr_table_bucket_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTableBucketAttributes` on `Handle<CfnTableBucket>`):
+/// `TableBucketARN` (`attr_table_bucket_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTableBucket {
     /// CloudFormation: `EncryptionConfiguration`.
@@ -309,8 +309,8 @@ impl rcdk::core::element::CfnResource for CfnTableBucketPolicy {
 ///
 /// `Ref` returns the primary identifier (`TableARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTablePolicyAttributes`\] on `Handle<CfnTablePolicy>`): `TableBucketARN`
-/// (`attr_table_bucket_arn`), `Namespace` (`attr_namespace`), `TableName` (`attr_table_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTablePolicyAttributes` on `Handle<CfnTablePolicy>`):
+/// `TableBucketARN` (`attr_table_bucket_arn`), `Namespace` (`attr_namespace`), `TableName` (`attr_table_name`).
 #[derive(Debug, Clone)]
 pub struct CfnTablePolicy {
     /// CloudFormation: `ResourcePolicy` (required).

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`IndexArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIndexAttributes`\] on `Handle<CfnIndex>`): `CreationTime`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIndexAttributes` on `Handle<CfnIndex>`): `CreationTime`
 /// (`attr_creation_time`), `IndexArn` (`attr_index_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnIndex {
@@ -143,7 +143,7 @@ impl CfnIndexAttributes for Handle<CfnIndex> {
 ///
 /// `Ref` returns the primary identifier (`VectorBucketArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVectorBucketAttributes`\] on `Handle<CfnVectorBucket>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVectorBucketAttributes` on `Handle<CfnVectorBucket>`):
 /// `VectorBucketArn` (`attr_vector_bucket_arn`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnVectorBucket {

@@ -34,7 +34,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AIWorkloadConfigArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAIWorkloadConfigAttributes`\] on `Handle<CfnAIWorkloadConfig>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAIWorkloadConfigAttributes` on `Handle<CfnAIWorkloadConfig>`):
 /// `AIWorkloadConfigArn` (`attr_ai_workload_config_arn`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAIWorkloadConfig {
@@ -126,7 +126,7 @@ impl CfnAIWorkloadConfigAttributes for Handle<CfnAIWorkloadConfig> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnActionAttributes`\] on `Handle<CfnAction>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnActionAttributes` on `Handle<CfnAction>`): `Arn` (`attr_arn`),
 /// `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAction {
@@ -253,7 +253,7 @@ impl CfnActionAttributes for Handle<CfnAction> {
 ///
 /// `Ref` returns the primary identifier (`AlgorithmArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAlgorithmAttributes`\] on `Handle<CfnAlgorithm>`): `AlgorithmArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAlgorithmAttributes` on `Handle<CfnAlgorithm>`): `AlgorithmArn`
 /// (`attr_algorithm_arn`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAlgorithm {
@@ -352,7 +352,7 @@ impl CfnAlgorithmAttributes for Handle<CfnAlgorithm> {
 ///
 /// `Ref` returns the primary identifier (`AppName`, `AppType`, `DomainId`, `UserProfileName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppAttributes`\] on `Handle<CfnApp>`): `AppArn` (`attr_app_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppAttributes` on `Handle<CfnApp>`): `AppArn` (`attr_app_arn`),
 /// `BuiltInLifecycleConfigArn` (`attr_built_in_lifecycle_config_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnApp {
@@ -463,7 +463,7 @@ impl CfnAppAttributes for Handle<CfnApp> {
 ///
 /// `Ref` returns the primary identifier (`AppImageConfigName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAppImageConfigAttributes`\] on `Handle<CfnAppImageConfig>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAppImageConfigAttributes` on `Handle<CfnAppImageConfig>`):
 /// `AppImageConfigArn` (`attr_app_image_config_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAppImageConfig {
@@ -549,8 +549,8 @@ impl CfnAppImageConfigAttributes for Handle<CfnAppImageConfig> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnArtifactAttributes`\] on `Handle<CfnArtifact>`): `Arn` (`attr_arn`),
-/// `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnArtifactAttributes` on `Handle<CfnArtifact>`): `Arn`
+/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnArtifact {
     /// The name of the artifact. Must be unique to your account in an AWS Region.
@@ -657,7 +657,7 @@ impl CfnArtifactAttributes for Handle<CfnArtifact> {
 ///
 /// `Ref` returns the primary identifier (`ClusterArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterAttributes`\] on `Handle<CfnCluster>`): `ClusterArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterAttributes` on `Handle<CfnCluster>`): `ClusterArn`
 /// (`attr_cluster_arn`), `CreationTime` (`attr_creation_time`), `ClusterStatus` (`attr_cluster_status`),
 /// `FailureMessage` (`attr_failure_message`).
 #[derive(Debug, Clone, Default)]
@@ -803,7 +803,7 @@ impl CfnClusterAttributes for Handle<CfnCluster> {
 ///
 /// `Ref` returns the primary identifier (`ClusterSchedulerConfigArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnClusterSchedulerConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnClusterSchedulerConfigAttributes` on
 /// `Handle<CfnClusterSchedulerConfig>`): `ClusterSchedulerConfigArn` (`attr_cluster_scheduler_config_arn`),
 /// `ClusterSchedulerConfigId` (`attr_cluster_scheduler_config_id`), `ClusterSchedulerConfigVersion`
 /// (`attr_cluster_scheduler_config_version`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`).
@@ -922,7 +922,7 @@ impl CfnClusterSchedulerConfigAttributes for Handle<CfnClusterSchedulerConfig> {
 ///
 /// `Ref` returns the primary identifier (`CodeRepositoryArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCodeRepositoryAttributes`\] on `Handle<CfnCodeRepository>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCodeRepositoryAttributes` on `Handle<CfnCodeRepository>`):
 /// `CodeRepositoryArn` (`attr_code_repository_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCodeRepository {
@@ -991,7 +991,7 @@ impl CfnCodeRepositoryAttributes for Handle<CfnCodeRepository> {
 ///
 /// `Ref` returns the primary identifier (`ComputeQuotaArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnComputeQuotaAttributes`\] on `Handle<CfnComputeQuota>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnComputeQuotaAttributes` on `Handle<CfnComputeQuota>`):
 /// `ComputeQuotaArn` (`attr_compute_quota_arn`), `ComputeQuotaId` (`attr_compute_quota_id`), `ComputeQuotaVersion`
 /// (`attr_compute_quota_version`), `Status` (`attr_status`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
@@ -1140,7 +1140,7 @@ impl CfnComputeQuotaAttributes for Handle<CfnComputeQuota> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContextAttributes`\] on `Handle<CfnContext>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContextAttributes` on `Handle<CfnContext>`): `Arn` (`attr_arn`),
 /// `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnContext {
@@ -1251,7 +1251,7 @@ impl CfnContextAttributes for Handle<CfnContext> {
 ///
 /// `Ref` returns the primary identifier (`JobDefinitionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataQualityJobDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataQualityJobDefinitionAttributes` on
 /// `Handle<CfnDataQualityJobDefinition>`): `CreationTime` (`attr_creation_time`), `JobDefinitionArn`
 /// (`attr_job_definition_arn`).
 #[derive(Debug, Clone)]
@@ -1494,7 +1494,7 @@ impl rcdk::core::element::CfnResource for CfnDeviceFleet {
 ///
 /// `Ref` returns the primary identifier (`DomainId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainAttributes`\] on `Handle<CfnDomain>`): `DomainArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainAttributes` on `Handle<CfnDomain>`): `DomainArn`
 /// (`attr_domain_arn`), `Url` (`attr_url`), `DomainId` (`attr_domain_id`), `HomeEfsFileSystemId`
 /// (`attr_home_efs_file_system_id`), `SecurityGroupIdForDomainBoundary` (`attr_security_group_id_for_domain_boundary`),
 /// `SingleSignOnManagedApplicationInstanceId` (`attr_single_sign_on_managed_application_instance_id`),
@@ -1701,7 +1701,7 @@ impl CfnDomainAttributes for Handle<CfnDomain> {
 ///
 /// `Ref` returns the primary identifier (`EndpointArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointAttributes`\] on `Handle<CfnEndpoint>`): `EndpointArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointAttributes` on `Handle<CfnEndpoint>`): `EndpointArn`
 /// (`attr_endpoint_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpoint {
@@ -1802,7 +1802,7 @@ impl CfnEndpointAttributes for Handle<CfnEndpoint> {
 ///
 /// `Ref` returns the primary identifier (`EndpointConfigArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEndpointConfigAttributes`\] on `Handle<CfnEndpointConfig>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEndpointConfigAttributes` on `Handle<CfnEndpointConfig>`):
 /// `EndpointConfigArn` (`attr_endpoint_config_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnEndpointConfig {
@@ -1952,8 +1952,8 @@ impl CfnEndpointConfigAttributes for Handle<CfnEndpointConfig> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExperimentAttributes`\] on `Handle<CfnExperiment>`): `Arn` (`attr_arn`),
-/// `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExperimentAttributes` on `Handle<CfnExperiment>`): `Arn`
+/// (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnExperiment {
     /// The description of the experiment.
@@ -2040,7 +2040,7 @@ impl CfnExperimentAttributes for Handle<CfnExperiment> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnExperimentTrialComponentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnExperimentTrialComponentAttributes` on
 /// `Handle<CfnExperimentTrialComponent>`): `LineageGroupArn` (`attr_lineage_group_arn`), `CreationTime`
 /// (`attr_creation_time`), `Id` (`attr_id`), `LastModifiedTime` (`attr_last_modified_time`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
@@ -2150,8 +2150,8 @@ impl CfnExperimentTrialComponentAttributes for Handle<CfnExperimentTrialComponen
 ///
 /// `Ref` returns the primary identifier (`FeatureGroupName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFeatureGroupAttributes`\] on `Handle<CfnFeatureGroup>`): `CreationTime`
-/// (`attr_creation_time`), `FeatureGroupStatus` (`attr_feature_group_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFeatureGroupAttributes` on `Handle<CfnFeatureGroup>`):
+/// `CreationTime` (`attr_creation_time`), `FeatureGroupStatus` (`attr_feature_group_status`).
 #[derive(Debug, Clone)]
 pub struct CfnFeatureGroup {
     /// Description about the FeatureGroup.
@@ -2280,7 +2280,7 @@ impl CfnFeatureGroupAttributes for Handle<CfnFeatureGroup> {
 ///
 /// `Ref` returns the primary identifier (`HubArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHubAttributes`\] on `Handle<CfnHub>`): `HubArn` (`attr_hub_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHubAttributes` on `Handle<CfnHub>`): `HubArn` (`attr_hub_arn`),
 /// `HubStatus` (`attr_hub_status`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
@@ -2397,8 +2397,8 @@ impl CfnHubAttributes for Handle<CfnHub> {
 ///
 /// `Ref` returns the primary identifier (`HumanTaskUiArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHumanTaskUiAttributes`\] on `Handle<CfnHumanTaskUi>`): `HumanTaskUiArn`
-/// (`attr_human_task_ui_arn`), `CreationTime` (`attr_creation_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHumanTaskUiAttributes` on `Handle<CfnHumanTaskUi>`):
+/// `HumanTaskUiArn` (`attr_human_task_ui_arn`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnHumanTaskUi {
     /// The name of the human task user interface.
@@ -2471,7 +2471,8 @@ impl CfnHumanTaskUiAttributes for Handle<CfnHumanTaskUi> {
 ///
 /// `Ref` returns the primary identifier (`ImageArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnImageAttributes`\] on `Handle<CfnImage>`): `ImageArn` (`attr_image_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnImageAttributes` on `Handle<CfnImage>`): `ImageArn`
+/// (`attr_image_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnImage {
     /// CloudFormation: `ImageDescription`.
@@ -2546,7 +2547,7 @@ impl CfnImageAttributes for Handle<CfnImage> {
 ///
 /// `Ref` returns the primary identifier (`ImageVersionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnImageVersionAttributes`\] on `Handle<CfnImageVersion>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnImageVersionAttributes` on `Handle<CfnImageVersion>`):
 /// `ImageVersionArn` (`attr_image_version_arn`), `ImageArn` (`attr_image_arn`), `Version` (`attr_version`),
 /// `ContainerImage` (`attr_container_image`).
 #[derive(Debug, Clone)]
@@ -2681,11 +2682,11 @@ impl CfnImageVersionAttributes for Handle<CfnImageVersion> {
 ///
 /// `Ref` returns the primary identifier (`InferenceComponentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInferenceComponentAttributes`\] on `Handle<CfnInferenceComponent>`):
-/// `InferenceComponentArn` (`attr_inference_component_arn`), `Specification.Container.DeployedImage`
-/// (`attr_specification_container_deployed_image`), `Specification.CurrentDataCacheConfig`
-/// (`attr_specification_current_data_cache_config`), `RuntimeConfig.DesiredCopyCount`
-/// (`attr_runtime_config_desired_copy_count`), `RuntimeConfig.CurrentCopyCount`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInferenceComponentAttributes` on
+/// `Handle<CfnInferenceComponent>`): `InferenceComponentArn` (`attr_inference_component_arn`),
+/// `Specification.Container.DeployedImage` (`attr_specification_container_deployed_image`),
+/// `Specification.CurrentDataCacheConfig` (`attr_specification_current_data_cache_config`),
+/// `RuntimeConfig.DesiredCopyCount` (`attr_runtime_config_desired_copy_count`), `RuntimeConfig.CurrentCopyCount`
 /// (`attr_runtime_config_current_copy_count`), `RuntimeConfig.PlacementStatus`
 /// (`attr_runtime_config_placement_status`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `FailureReason` (`attr_failure_reason`), `InferenceComponentStatus`
@@ -2851,9 +2852,9 @@ impl CfnInferenceComponentAttributes for Handle<CfnInferenceComponent> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInferenceExperimentAttributes`\] on `Handle<CfnInferenceExperiment>`):
-/// `Arn` (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`),
-/// `EndpointMetadata` (`attr_endpoint_metadata`), `Status` (`attr_status`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInferenceExperimentAttributes` on
+/// `Handle<CfnInferenceExperiment>`): `Arn` (`attr_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
+/// (`attr_last_modified_time`), `EndpointMetadata` (`attr_endpoint_metadata`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnInferenceExperiment {
     /// CloudFormation: `DataStorageConfig`.
@@ -3032,9 +3033,9 @@ impl CfnInferenceExperimentAttributes for Handle<CfnInferenceExperiment> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMlflowAppAttributes`\] on `Handle<CfnMlflowApp>`): `Arn` (`attr_arn`),
-/// `MlflowAppId` (`attr_mlflow_app_id`), `Status` (`attr_status`), `MlflowVersion` (`attr_mlflow_version`),
-/// `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMlflowAppAttributes` on `Handle<CfnMlflowApp>`): `Arn`
+/// (`attr_arn`), `MlflowAppId` (`attr_mlflow_app_id`), `Status` (`attr_status`), `MlflowVersion`
+/// (`attr_mlflow_version`), `CreationTime` (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnMlflowApp {
     /// The S3 URI for a general purpose bucket to use as the MLflow App artifact store.
@@ -3170,8 +3171,8 @@ impl CfnMlflowAppAttributes for Handle<CfnMlflowApp> {
 ///
 /// `Ref` returns the primary identifier (`TrackingServerName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMlflowTrackingServerAttributes`\] on `Handle<CfnMlflowTrackingServer>`):
-/// `TrackingServerArn` (`attr_tracking_server_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMlflowTrackingServerAttributes` on
+/// `Handle<CfnMlflowTrackingServer>`): `TrackingServerArn` (`attr_tracking_server_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnMlflowTrackingServer {
     /// The Amazon S3 URI for MLFlow Tracking Server artifacts.
@@ -3283,7 +3284,8 @@ impl CfnMlflowTrackingServerAttributes for Handle<CfnMlflowTrackingServer> {
 ///
 /// `Ref` returns the primary identifier (`ModelArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelAttributes`\] on `Handle<CfnModel>`): `ModelArn` (`attr_model_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelAttributes` on `Handle<CfnModel>`): `ModelArn`
+/// (`attr_model_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnModel {
     /// Specifies the containers in the inference pipeline.
@@ -3380,7 +3382,7 @@ impl CfnModelAttributes for Handle<CfnModel> {
 ///
 /// `Ref` returns the primary identifier (`JobDefinitionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelBiasJobDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelBiasJobDefinitionAttributes` on
 /// `Handle<CfnModelBiasJobDefinition>`): `CreationTime` (`attr_creation_time`), `JobDefinitionArn`
 /// (`attr_job_definition_arn`).
 #[derive(Debug, Clone)]
@@ -3507,7 +3509,7 @@ impl CfnModelBiasJobDefinitionAttributes for Handle<CfnModelBiasJobDefinition> {
 ///
 /// `Ref` returns the primary identifier (`ModelCardName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelCardAttributes`\] on `Handle<CfnModelCard>`): `ModelCardArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelCardAttributes` on `Handle<CfnModelCard>`): `ModelCardArn`
 /// (`attr_model_card_arn`), `ModelCardVersion` (`attr_model_card_version`), `CreatedBy.DomainId`
 /// (`attr_created_by_domain_id`), `CreatedBy.UserProfileArn` (`attr_created_by_user_profile_arn`),
 /// `CreatedBy.UserProfileName` (`attr_created_by_user_profile_name`), `LastModifiedBy.DomainId`
@@ -3695,7 +3697,7 @@ impl CfnModelCardAttributes for Handle<CfnModelCard> {
 ///
 /// `Ref` returns the primary identifier (`JobDefinitionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelExplainabilityJobDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelExplainabilityJobDefinitionAttributes` on
 /// `Handle<CfnModelExplainabilityJobDefinition>`): `CreationTime` (`attr_creation_time`), `JobDefinitionArn`
 /// (`attr_job_definition_arn`).
 #[derive(Debug, Clone)]
@@ -3828,7 +3830,7 @@ impl CfnModelExplainabilityJobDefinitionAttributes for Handle<CfnModelExplainabi
 ///
 /// `Ref` returns the primary identifier (`ModelPackageArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelPackageAttributes`\] on `Handle<CfnModelPackage>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelPackageAttributes` on `Handle<CfnModelPackage>`):
 /// `ModelPackageArn` (`attr_model_package_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `ModelPackageStatus` (`attr_model_package_status`).
 #[derive(Debug, Clone, Default)]
@@ -4033,7 +4035,7 @@ impl CfnModelPackageAttributes for Handle<CfnModelPackage> {
 ///
 /// `Ref` returns the primary identifier (`ModelPackageGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelPackageGroupAttributes`\] on `Handle<CfnModelPackageGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelPackageGroupAttributes` on `Handle<CfnModelPackageGroup>`):
 /// `ModelPackageGroupArn` (`attr_model_package_group_arn`), `CreationTime` (`attr_creation_time`),
 /// `ModelPackageGroupStatus` (`attr_model_package_group_status`).
 #[derive(Debug, Clone)]
@@ -4121,7 +4123,7 @@ impl CfnModelPackageGroupAttributes for Handle<CfnModelPackageGroup> {
 ///
 /// `Ref` returns the primary identifier (`JobDefinitionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnModelQualityJobDefinitionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnModelQualityJobDefinitionAttributes` on
 /// `Handle<CfnModelQualityJobDefinition>`): `CreationTime` (`attr_creation_time`), `JobDefinitionArn`
 /// (`attr_job_definition_arn`).
 #[derive(Debug, Clone)]
@@ -4248,9 +4250,9 @@ impl CfnModelQualityJobDefinitionAttributes for Handle<CfnModelQualityJobDefinit
 ///
 /// `Ref` returns the primary identifier (`MonitoringScheduleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMonitoringScheduleAttributes`\] on `Handle<CfnMonitoringSchedule>`):
-/// `MonitoringScheduleArn` (`attr_monitoring_schedule_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
-/// (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMonitoringScheduleAttributes` on
+/// `Handle<CfnMonitoringSchedule>`): `MonitoringScheduleArn` (`attr_monitoring_schedule_arn`), `CreationTime`
+/// (`attr_creation_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnMonitoringSchedule {
     /// CloudFormation: `EndpointName`.
@@ -4363,7 +4365,7 @@ impl CfnMonitoringScheduleAttributes for Handle<CfnMonitoringSchedule> {
 ///
 /// `Ref` returns the primary identifier (`NotebookInstanceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotebookInstanceAttributes`\] on `Handle<CfnNotebookInstance>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotebookInstanceAttributes` on `Handle<CfnNotebookInstance>`):
 /// `NotebookInstanceArn` (`attr_notebook_instance_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnNotebookInstance {
@@ -4560,7 +4562,7 @@ impl CfnNotebookInstanceAttributes for Handle<CfnNotebookInstance> {
 ///
 /// `Ref` returns the primary identifier (`NotebookInstanceLifecycleConfigArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotebookInstanceLifecycleConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotebookInstanceLifecycleConfigAttributes` on
 /// `Handle<CfnNotebookInstanceLifecycleConfig>`): `NotebookInstanceLifecycleConfigArn`
 /// (`attr_notebook_instance_lifecycle_config_arn`).
 #[derive(Debug, Clone, Default)]
@@ -4637,8 +4639,8 @@ impl CfnNotebookInstanceLifecycleConfigAttributes for Handle<CfnNotebookInstance
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPartnerAppAttributes`\] on `Handle<CfnPartnerApp>`): `Arn` (`attr_arn`),
-/// `BaseUrl` (`attr_base_url`), `CurrentVersionEolDate` (`attr_current_version_eol_date`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPartnerAppAttributes` on `Handle<CfnPartnerApp>`): `Arn`
+/// (`attr_arn`), `BaseUrl` (`attr_base_url`), `CurrentVersionEolDate` (`attr_current_version_eol_date`).
 #[derive(Debug, Clone)]
 pub struct CfnPartnerApp {
     /// The version of the PartnerApp.
@@ -4883,7 +4885,7 @@ impl rcdk::core::element::CfnResource for CfnPipeline {
 ///
 /// `Ref` returns the primary identifier (`ProcessingJobArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProcessingJobAttributes`\] on `Handle<CfnProcessingJob>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProcessingJobAttributes` on `Handle<CfnProcessingJob>`):
 /// `ProcessingJobArn` (`attr_processing_job_arn`), `TrainingJobArn` (`attr_training_job_arn`), `AutoMLJobArn`
 /// (`attr_auto_ml_job_arn`), `ExitMessage` (`attr_exit_message`), `FailureReason` (`attr_failure_reason`),
 /// `MonitoringScheduleArn` (`attr_monitoring_schedule_arn`), `ProcessingJobStatus` (`attr_processing_job_status`),
@@ -5091,7 +5093,7 @@ impl CfnProcessingJobAttributes for Handle<CfnProcessingJob> {
 ///
 /// `Ref` returns the primary identifier (`ProjectArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProjectAttributes`\] on `Handle<CfnProject>`): `ProjectArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProjectAttributes` on `Handle<CfnProject>`): `ProjectArn`
 /// (`attr_project_arn`), `CreationTime` (`attr_creation_time`), `ProjectId` (`attr_project_id`), `ProjectStatus`
 /// (`attr_project_status`).
 #[derive(Debug, Clone)]
@@ -5205,8 +5207,8 @@ impl CfnProjectAttributes for Handle<CfnProject> {
 ///
 /// `Ref` returns the primary identifier (`DomainId`, `SpaceName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSpaceAttributes`\] on `Handle<CfnSpace>`): `SpaceArn` (`attr_space_arn`),
-/// `Url` (`attr_url`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSpaceAttributes` on `Handle<CfnSpace>`): `SpaceArn`
+/// (`attr_space_arn`), `Url` (`attr_url`).
 #[derive(Debug, Clone)]
 pub struct CfnSpace {
     /// The ID of the associated Domain.
@@ -5305,7 +5307,7 @@ impl CfnSpaceAttributes for Handle<CfnSpace> {
 ///
 /// `Ref` returns the primary identifier (`StudioLifecycleConfigName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStudioLifecycleConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStudioLifecycleConfigAttributes` on
 /// `Handle<CfnStudioLifecycleConfig>`): `StudioLifecycleConfigArn` (`attr_studio_lifecycle_config_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnStudioLifecycleConfig {
@@ -5387,7 +5389,7 @@ impl CfnStudioLifecycleConfigAttributes for Handle<CfnStudioLifecycleConfig> {
 ///
 /// `Ref` returns the primary identifier (`TrialComponentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrialComponentAttributes`\] on `Handle<CfnTrialComponent>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrialComponentAttributes` on `Handle<CfnTrialComponent>`):
 /// `TrialComponentArn` (`attr_trial_component_arn`), `CreationTime` (`attr_creation_time`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `LineageGroupArn` (`attr_lineage_group_arn`).
 #[derive(Debug, Clone)]
@@ -5517,8 +5519,8 @@ impl CfnTrialComponentAttributes for Handle<CfnTrialComponent> {
 ///
 /// `Ref` returns the primary identifier (`UserProfileName`, `DomainId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserProfileAttributes`\] on `Handle<CfnUserProfile>`): `UserProfileArn`
-/// (`attr_user_profile_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserProfileAttributes` on `Handle<CfnUserProfile>`):
+/// `UserProfileArn` (`attr_user_profile_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUserProfile {
     /// The ID of the associated Domain.
@@ -5614,7 +5616,7 @@ impl CfnUserProfileAttributes for Handle<CfnUserProfile> {
 ///
 /// `Ref` returns the primary identifier (`WorkforceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkforceAttributes`\] on `Handle<CfnWorkforce>`): `WorkforceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkforceAttributes` on `Handle<CfnWorkforce>`): `WorkforceArn`
 /// (`attr_workforce_arn`), `SubDomain` (`attr_sub_domain`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkforce {
@@ -5715,7 +5717,7 @@ impl CfnWorkforceAttributes for Handle<CfnWorkforce> {
 ///
 /// `Ref` returns the primary identifier (`WorkteamArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkteamAttributes`\] on `Handle<CfnWorkteam>`): `WorkteamArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkteamAttributes` on `Handle<CfnWorkteam>`): `WorkteamArn`
 /// (`attr_workteam_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkteam {

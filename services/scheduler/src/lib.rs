@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScheduleAttributes`\] on `Handle<CfnSchedule>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScheduleAttributes` on `Handle<CfnSchedule>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSchedule {
     /// The description of the schedule.
@@ -161,7 +162,7 @@ impl CfnScheduleAttributes for Handle<CfnSchedule> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScheduleGroupAttributes`\] on `Handle<CfnScheduleGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScheduleGroupAttributes` on `Handle<CfnScheduleGroup>`): `Arn`
 /// (`attr_arn`), `CreationDate` (`attr_creation_date`), `LastModificationDate` (`attr_last_modification_date`), `State`
 /// (`attr_state`).
 #[derive(Debug, Clone, Default)]

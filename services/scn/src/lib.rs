@@ -32,8 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataIntegrationFlowAttributes`\] on `Handle<CfnDataIntegrationFlow>`):
-/// `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataIntegrationFlowAttributes` on
+/// `Handle<CfnDataIntegrationFlow>`): `Arn` (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastModifiedTime`
+/// (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDataIntegrationFlow {
     /// The Amazon Web Services Supply Chain instance identifier.
@@ -140,7 +141,7 @@ impl CfnDataIntegrationFlowAttributes for Handle<CfnDataIntegrationFlow> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatasetAttributes`\] on `Handle<CfnDataset>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatasetAttributes` on `Handle<CfnDataset>`): `Arn` (`attr_arn`),
 /// `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnDataset {
@@ -259,9 +260,10 @@ impl CfnDatasetAttributes for Handle<CfnDataset> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceAttributes`\] on `Handle<CfnInstance>`): `Arn` (`attr_arn`),
-/// `InstanceId` (`attr_instance_id`), `State` (`attr_state`), `AwsAccountId` (`attr_aws_account_id`), `CreatedTime`
-/// (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`), `VersionNumber` (`attr_version_number`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceAttributes` on `Handle<CfnInstance>`): `Arn`
+/// (`attr_arn`), `InstanceId` (`attr_instance_id`), `State` (`attr_state`), `AwsAccountId` (`attr_aws_account_id`),
+/// `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`), `VersionNumber`
+/// (`attr_version_number`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnInstance {
     /// The instance description.
@@ -382,8 +384,8 @@ impl CfnInstanceAttributes for Handle<CfnInstance> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNamespaceAttributes`\] on `Handle<CfnNamespace>`): `Arn` (`attr_arn`),
-/// `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNamespaceAttributes` on `Handle<CfnNamespace>`): `Arn`
+/// (`attr_arn`), `CreatedTime` (`attr_created_time`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnNamespace {
     /// The description of the namespace.

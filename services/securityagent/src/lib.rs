@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AgentSpaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentSpaceAttributes`\] on `Handle<CfnAgentSpace>`): `AgentSpaceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentSpaceAttributes` on `Handle<CfnAgentSpace>`): `AgentSpaceId`
 /// (`attr_agent_space_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnAgentSpace {
@@ -152,8 +152,8 @@ impl CfnAgentSpaceAttributes for Handle<CfnAgentSpace> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationName`
-/// (`attr_application_name`), `ApplicationId` (`attr_application_id`), `Domain` (`attr_domain`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationName` (`attr_application_name`), `ApplicationId` (`attr_application_id`), `Domain` (`attr_domain`),
 /// `IdCConfiguration.IdCApplicationArn` (`attr_id_c_configuration_id_c_application_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnApplication {
@@ -240,7 +240,7 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnArtifactAttributes`\] on `Handle<CfnArtifact>`): `ArtifactId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnArtifactAttributes` on `Handle<CfnArtifact>`): `ArtifactId`
 /// (`attr_artifact_id`), `Arn` (`attr_arn`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnArtifact {
@@ -336,7 +336,7 @@ impl CfnArtifactAttributes for Handle<CfnArtifact> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIntegrationAttributes`\] on `Handle<CfnIntegration>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIntegrationAttributes` on `Handle<CfnIntegration>`): `Arn`
 /// (`attr_arn`), `IntegrationId` (`attr_integration_id`), `InstallationId` (`attr_installation_id`), `ProviderType`
 /// (`attr_provider_type`), `TargetUrl` (`attr_target_url`).
 #[derive(Debug, Clone)]
@@ -461,7 +461,7 @@ impl CfnIntegrationAttributes for Handle<CfnIntegration> {
 ///
 /// `Ref` returns the primary identifier (`PentestId`, `AgentSpaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPentestAttributes`\] on `Handle<CfnPentest>`): `PentestId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPentestAttributes` on `Handle<CfnPentest>`): `PentestId`
 /// (`attr_pentest_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
 pub struct CfnPentest {
@@ -612,7 +612,7 @@ impl CfnPentestAttributes for Handle<CfnPentest> {
 ///
 /// `Ref` returns the primary identifier (`PackId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSecurityRequirementPackAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSecurityRequirementPackAttributes` on
 /// `Handle<CfnSecurityRequirementPack>`): `PackId` (`attr_pack_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSecurityRequirementPack {
@@ -705,10 +705,10 @@ impl CfnSecurityRequirementPackAttributes for Handle<CfnSecurityRequirementPack>
 ///
 /// `Ref` returns the primary identifier (`TargetDomainId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTargetDomainAttributes`\] on `Handle<CfnTargetDomain>`): `TargetDomainId`
-/// (`attr_target_domain_id`), `VerificationStatus` (`attr_verification_status`), `VerificationStatusReason`
-/// (`attr_verification_status_reason`), `VerificationDetails` (`attr_verification_details`), `CreatedAt`
-/// (`attr_created_at`), `VerifiedAt` (`attr_verified_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTargetDomainAttributes` on `Handle<CfnTargetDomain>`):
+/// `TargetDomainId` (`attr_target_domain_id`), `VerificationStatus` (`attr_verification_status`),
+/// `VerificationStatusReason` (`attr_verification_status_reason`), `VerificationDetails` (`attr_verification_details`),
+/// `CreatedAt` (`attr_created_at`), `VerifiedAt` (`attr_verified_at`).
 #[derive(Debug, Clone)]
 pub struct CfnTargetDomain {
     /// Tags for the target domain

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ActionTargetArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnActionTargetAttributes`\] on `Handle<CfnActionTarget>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnActionTargetAttributes` on `Handle<CfnActionTarget>`):
 /// `ActionTargetArn` (`attr_action_target_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnActionTarget {
@@ -93,7 +93,7 @@ impl CfnActionTargetAttributes for Handle<CfnActionTarget> {
 ///
 /// `Ref` returns the primary identifier (`AggregatorV2Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAggregatorV2Attributes`\] on `Handle<CfnAggregatorV2>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAggregatorV2Attributes` on `Handle<CfnAggregatorV2>`):
 /// `AggregatorV2Arn` (`attr_aggregator_v2_arn`), `AggregationRegion` (`attr_aggregation_region`).
 #[derive(Debug, Clone)]
 pub struct CfnAggregatorV2 {
@@ -166,8 +166,8 @@ impl CfnAggregatorV2Attributes for Handle<CfnAggregatorV2> {
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutomationRuleAttributes`\] on `Handle<CfnAutomationRule>`): `RuleArn`
-/// (`attr_rule_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `CreatedBy`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutomationRuleAttributes` on `Handle<CfnAutomationRule>`):
+/// `RuleArn` (`attr_rule_arn`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`), `CreatedBy`
 /// (`attr_created_by`).
 #[derive(Debug, Clone)]
 pub struct CfnAutomationRule {
@@ -307,7 +307,7 @@ impl CfnAutomationRuleAttributes for Handle<CfnAutomationRule> {
 ///
 /// `Ref` returns the primary identifier (`RuleArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAutomationRuleV2Attributes`\] on `Handle<CfnAutomationRuleV2>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAutomationRuleV2Attributes` on `Handle<CfnAutomationRuleV2>`):
 /// `RuleArn` (`attr_rule_arn`), `RuleId` (`attr_rule_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt`
 /// (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -432,9 +432,9 @@ impl CfnAutomationRuleV2Attributes for Handle<CfnAutomationRuleV2> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationPolicyAttributes`\] on `Handle<CfnConfigurationPolicy>`):
-/// `Arn` (`attr_arn`), `Id` (`attr_id`), `CreatedAt` (`attr_created_at`), `UpdatedAt` (`attr_updated_at`),
-/// `ServiceEnabled` (`attr_service_enabled`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationPolicyAttributes` on
+/// `Handle<CfnConfigurationPolicy>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `CreatedAt` (`attr_created_at`),
+/// `UpdatedAt` (`attr_updated_at`), `ServiceEnabled` (`attr_service_enabled`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationPolicy {
     /// CloudFormation: `ConfigurationPolicy` (required).
@@ -534,7 +534,7 @@ impl CfnConfigurationPolicyAttributes for Handle<CfnConfigurationPolicy> {
 ///
 /// `Ref` returns the primary identifier (`ConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `ConnectorArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `ConnectorArn`
 /// (`attr_connector_arn`), `ConnectorId` (`attr_connector_id`), `ConnectorStatus` (`attr_connector_status`), `Message`
 /// (`attr_message`), `LastCheckedAt` (`attr_last_checked_at`), `CreatedAt` (`attr_created_at`), `LastUpdatedAt`
 /// (`attr_last_updated_at`), `CreatedBy` (`attr_created_by`), `EnablementStatus` (`attr_enablement_status`), `Issues`
@@ -666,11 +666,11 @@ impl CfnConnectorAttributes for Handle<CfnConnector> {
 ///
 /// `Ref` returns the primary identifier (`ConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorV2Attributes`\] on `Handle<CfnConnectorV2>`): `ConnectorArn`
-/// (`attr_connector_arn`), `ConnectorId` (`attr_connector_id`), `Message` (`attr_message`), `ConnectorStatus`
-/// (`attr_connector_status`), `LastUpdatedAt` (`attr_last_updated_at`), `LastCheckedAt` (`attr_last_checked_at`),
-/// `CreatedAt` (`attr_created_at`), `EnablementStatus` (`attr_enablement_status`), `EnablementStatusReason`
-/// (`attr_enablement_status_reason`), `Issues` (`attr_issues`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorV2Attributes` on `Handle<CfnConnectorV2>`):
+/// `ConnectorArn` (`attr_connector_arn`), `ConnectorId` (`attr_connector_id`), `Message` (`attr_message`),
+/// `ConnectorStatus` (`attr_connector_status`), `LastUpdatedAt` (`attr_last_updated_at`), `LastCheckedAt`
+/// (`attr_last_checked_at`), `CreatedAt` (`attr_created_at`), `EnablementStatus` (`attr_enablement_status`),
+/// `EnablementStatusReason` (`attr_enablement_status_reason`), `Issues` (`attr_issues`).
 #[derive(Debug, Clone)]
 pub struct CfnConnectorV2 {
     /// A description of the connector
@@ -828,7 +828,7 @@ impl CfnConnectorV2Attributes for Handle<CfnConnectorV2> {
 ///
 /// `Ref` returns the primary identifier (`DelegatedAdminIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDelegatedAdminAttributes`\] on `Handle<CfnDelegatedAdmin>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDelegatedAdminAttributes` on `Handle<CfnDelegatedAdmin>`):
 /// `DelegatedAdminIdentifier` (`attr_delegated_admin_identifier`), `Status` (`attr_status`).
 #[derive(Debug, Clone)]
 pub struct CfnDelegatedAdmin {
@@ -889,7 +889,7 @@ impl CfnDelegatedAdminAttributes for Handle<CfnDelegatedAdmin> {
 ///
 /// `Ref` returns the primary identifier (`FindingAggregatorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnFindingAggregatorAttributes`\] on `Handle<CfnFindingAggregator>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnFindingAggregatorAttributes` on `Handle<CfnFindingAggregator>`):
 /// `FindingAggregatorArn` (`attr_finding_aggregator_arn`), `FindingAggregationRegion`
 /// (`attr_finding_aggregation_region`).
 #[derive(Debug, Clone)]
@@ -974,8 +974,8 @@ impl CfnFindingAggregatorAttributes for Handle<CfnFindingAggregator> {
 ///
 /// `Ref` returns the primary identifier (`ARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHubAttributes`\] on `Handle<CfnHub>`): `ARN` (`attr_arn`), `SubscribedAt`
-/// (`attr_subscribed_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHubAttributes` on `Handle<CfnHub>`): `ARN` (`attr_arn`),
+/// `SubscribedAt` (`attr_subscribed_at`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnHub {
     /// Whether to automatically enable new controls when they are added to standards that are enabled
@@ -1059,7 +1059,7 @@ impl CfnHubAttributes for Handle<CfnHub> {
 ///
 /// `Ref` returns the primary identifier (`HubV2Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHubV2Attributes`\] on `Handle<CfnHubV2>`): `HubV2Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHubV2Attributes` on `Handle<CfnHubV2>`): `HubV2Arn`
 /// (`attr_hub_v2_arn`), `SubscribedAt` (`attr_subscribed_at`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnHubV2 {
@@ -1122,7 +1122,7 @@ impl CfnHubV2Attributes for Handle<CfnHubV2> {
 ///
 /// `Ref` returns the primary identifier (`InsightArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInsightAttributes`\] on `Handle<CfnInsight>`): `InsightArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInsightAttributes` on `Handle<CfnInsight>`): `InsightArn`
 /// (`attr_insight_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnInsight {
@@ -1188,7 +1188,7 @@ impl CfnInsightAttributes for Handle<CfnInsight> {
 ///
 /// `Ref` returns the primary identifier (`OrganizationConfigurationIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOrganizationConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOrganizationConfigurationAttributes` on
 /// `Handle<CfnOrganizationConfiguration>`): `OrganizationConfigurationIdentifier`
 /// (`attr_organization_configuration_identifier`), `Status` (`attr_status`), `StatusMessage` (`attr_status_message`),
 /// `MemberAccountLimitReached` (`attr_member_account_limit_reached`).
@@ -1283,7 +1283,7 @@ impl CfnOrganizationConfigurationAttributes for Handle<CfnOrganizationConfigurat
 ///
 /// `Ref` returns the primary identifier (`AssociationIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAssociationAttributes`\] on `Handle<CfnPolicyAssociation>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAssociationAttributes` on `Handle<CfnPolicyAssociation>`):
 /// `AssociationStatus` (`attr_association_status`), `AssociationType` (`attr_association_type`),
 /// `AssociationStatusMessage` (`attr_association_status_message`), `UpdatedAt` (`attr_updated_at`),
 /// `AssociationIdentifier` (`attr_association_identifier`).
@@ -1389,8 +1389,8 @@ impl CfnPolicyAssociationAttributes for Handle<CfnPolicyAssociation> {
 ///
 /// `Ref` returns the primary identifier (`ProductSubscriptionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProductSubscriptionAttributes`\] on `Handle<CfnProductSubscription>`):
-/// `ProductSubscriptionArn` (`attr_product_subscription_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProductSubscriptionAttributes` on
+/// `Handle<CfnProductSubscription>`): `ProductSubscriptionArn` (`attr_product_subscription_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProductSubscription {
     /// The generic ARN of the product being subscribed to
@@ -1511,7 +1511,7 @@ impl rcdk::core::element::CfnResource for CfnSecurityControl {
 ///
 /// `Ref` returns the primary identifier (`StandardsSubscriptionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStandardAttributes`\] on `Handle<CfnStandard>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStandardAttributes` on `Handle<CfnStandard>`):
 /// `StandardsSubscriptionArn` (`attr_standards_subscription_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnStandard {

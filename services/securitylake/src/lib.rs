@@ -92,8 +92,8 @@ impl rcdk::core::element::CfnResource for CfnAwsLogSource {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataLakeAttributes`\] on `Handle<CfnDataLake>`): `Arn` (`attr_arn`),
-/// `S3BucketArn` (`attr_s3_bucket_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataLakeAttributes` on `Handle<CfnDataLake>`): `Arn`
+/// (`attr_arn`), `S3BucketArn` (`attr_s3_bucket_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDataLake {
     /// CloudFormation: `EncryptionConfiguration`.
@@ -174,9 +174,10 @@ impl CfnDataLakeAttributes for Handle<CfnDataLake> {
 ///
 /// `Ref` returns the primary identifier (`SubscriberArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriberAttributes`\] on `Handle<CfnSubscriber>`): `SubscriberArn`
-/// (`attr_subscriber_arn`), `S3BucketArn` (`attr_s3_bucket_arn`), `SubscriberRoleArn` (`attr_subscriber_role_arn`),
-/// `ResourceShareArn` (`attr_resource_share_arn`), `ResourceShareName` (`attr_resource_share_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriberAttributes` on `Handle<CfnSubscriber>`):
+/// `SubscriberArn` (`attr_subscriber_arn`), `S3BucketArn` (`attr_s3_bucket_arn`), `SubscriberRoleArn`
+/// (`attr_subscriber_role_arn`), `ResourceShareArn` (`attr_resource_share_arn`), `ResourceShareName`
+/// (`attr_resource_share_name`).
 #[derive(Debug, Clone)]
 pub struct CfnSubscriber {
     /// CloudFormation: `AccessTypes` (required).
@@ -300,7 +301,7 @@ impl CfnSubscriberAttributes for Handle<CfnSubscriber> {
 ///
 /// `Ref` returns the primary identifier (`SubscriberArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSubscriberNotificationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSubscriberNotificationAttributes` on
 /// `Handle<CfnSubscriberNotification>`): `SubscriberEndpoint` (`attr_subscriber_endpoint`).
 #[derive(Debug, Clone)]
 pub struct CfnSubscriberNotification {

@@ -32,8 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationId`
-/// (`attr_application_id`), `CreationTime` (`attr_creation_time`), `IsVerifiedAuthor` (`attr_is_verified_author`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationId` (`attr_application_id`), `CreationTime` (`attr_creation_time`), `IsVerifiedAuthor`
+/// (`attr_is_verified_author`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// The name of the author publishing the app.

@@ -71,7 +71,7 @@ impl rcdk::core::element::CfnResource for CfnAcceptedPortfolioShare {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudFormationProductAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudFormationProductAttributes` on
 /// `Handle<CfnCloudFormationProduct>`): `Id` (`attr_id`), `ProvisioningArtifactIds` (`attr_provisioning_artifact_ids`),
 /// `ProvisioningArtifactNames` (`attr_provisioning_artifact_names`), `ProductName` (`attr_product_name`).
 #[derive(Debug, Clone)]
@@ -251,7 +251,7 @@ impl CfnCloudFormationProductAttributes for Handle<CfnCloudFormationProduct> {
 ///
 /// `Ref` returns the primary identifier (`ProvisionedProductId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudFormationProvisionedProductAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudFormationProvisionedProductAttributes` on
 /// `Handle<CfnCloudFormationProvisionedProduct>`): `RecordId` (`attr_record_id`), `CloudformationStackArn`
 /// (`attr_cloudformation_stack_arn`), `Outputs` (`attr_outputs`), `ProvisionedProductId`
 /// (`attr_provisioned_product_id`).
@@ -377,7 +377,7 @@ impl CfnCloudFormationProvisionedProductAttributes for Handle<CfnCloudFormationP
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLaunchNotificationConstraintAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLaunchNotificationConstraintAttributes` on
 /// `Handle<CfnLaunchNotificationConstraint>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLaunchNotificationConstraint {
@@ -455,8 +455,8 @@ impl CfnLaunchNotificationConstraintAttributes for Handle<CfnLaunchNotificationC
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLaunchRoleConstraintAttributes`\] on `Handle<CfnLaunchRoleConstraint>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLaunchRoleConstraintAttributes` on
+/// `Handle<CfnLaunchRoleConstraint>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLaunchRoleConstraint {
     /// The language code for the constraint.
@@ -547,7 +547,7 @@ impl CfnLaunchRoleConstraintAttributes for Handle<CfnLaunchRoleConstraint> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLaunchTemplateConstraintAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLaunchTemplateConstraintAttributes` on
 /// `Handle<CfnLaunchTemplateConstraint>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLaunchTemplateConstraint {
@@ -634,7 +634,7 @@ impl CfnLaunchTemplateConstraintAttributes for Handle<CfnLaunchTemplateConstrain
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPortfolioAttributes`\] on `Handle<CfnPortfolio>`): `PortfolioName`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPortfolioAttributes` on `Handle<CfnPortfolio>`): `PortfolioName`
 /// (`attr_portfolio_name`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPortfolio {
@@ -883,7 +883,7 @@ impl rcdk::core::element::CfnResource for CfnPortfolioShare {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceUpdateConstraintAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceUpdateConstraintAttributes` on
 /// `Handle<CfnResourceUpdateConstraint>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceUpdateConstraint {
@@ -972,7 +972,7 @@ impl CfnResourceUpdateConstraintAttributes for Handle<CfnResourceUpdateConstrain
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceActionAttributes`\] on `Handle<CfnServiceAction>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceActionAttributes` on `Handle<CfnServiceAction>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnServiceAction {
@@ -1092,8 +1092,8 @@ impl rcdk::core::element::CfnResource for CfnServiceActionAssociation {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStackSetConstraintAttributes`\] on `Handle<CfnStackSetConstraint>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStackSetConstraintAttributes` on
+/// `Handle<CfnStackSetConstraint>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnStackSetConstraint {
     /// The language code.
@@ -1213,7 +1213,8 @@ impl CfnStackSetConstraintAttributes for Handle<CfnStackSetConstraint> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTagOptionAttributes`\] on `Handle<CfnTagOption>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTagOptionAttributes` on `Handle<CfnTagOption>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTagOption {
     /// The TagOption active state.

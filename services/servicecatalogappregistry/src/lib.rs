@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `Id` (`attr_id`),
-/// `Arn` (`attr_arn`), `ApplicationName` (`attr_application_name`), `ApplicationTagKey` (`attr_application_tag_key`),
-/// `ApplicationTagValue` (`attr_application_tag_value`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`): `Id`
+/// (`attr_id`), `Arn` (`attr_arn`), `ApplicationName` (`attr_application_name`), `ApplicationTagKey`
+/// (`attr_application_tag_key`), `ApplicationTagValue` (`attr_application_tag_value`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// The description of the application.
@@ -126,7 +126,7 @@ impl CfnApplicationAttributes for Handle<CfnApplication> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAttributeGroupAttributes`\] on `Handle<CfnAttributeGroup>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAttributeGroupAttributes` on `Handle<CfnAttributeGroup>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAttributeGroup {
@@ -197,7 +197,7 @@ impl CfnAttributeGroupAttributes for Handle<CfnAttributeGroup> {
 ///
 /// `Ref` returns the primary identifier (`ApplicationArn`, `AttributeGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAttributeGroupAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAttributeGroupAssociationAttributes` on
 /// `Handle<CfnAttributeGroupAssociation>`): `ApplicationArn` (`attr_application_arn`), `AttributeGroupArn`
 /// (`attr_attribute_group_arn`).
 #[derive(Debug, Clone)]
@@ -256,8 +256,8 @@ impl CfnAttributeGroupAssociationAttributes for Handle<CfnAttributeGroupAssociat
 ///
 /// `Ref` returns the primary identifier (`ApplicationArn`, `ResourceArn`, `ResourceType`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceAssociationAttributes`\] on `Handle<CfnResourceAssociation>`):
-/// `ApplicationArn` (`attr_application_arn`), `ResourceArn` (`attr_resource_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceAssociationAttributes` on
+/// `Handle<CfnResourceAssociation>`): `ApplicationArn` (`attr_application_arn`), `ResourceArn` (`attr_resource_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceAssociation {
     /// The name or the Id of the Application.

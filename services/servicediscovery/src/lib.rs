@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHttpNamespaceAttributes`\] on `Handle<CfnHttpNamespace>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHttpNamespaceAttributes` on `Handle<CfnHttpNamespace>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnHttpNamespace {
@@ -151,8 +151,8 @@ impl rcdk::core::element::CfnResource for CfnInstance {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPrivateDnsNamespaceAttributes`\] on `Handle<CfnPrivateDnsNamespace>`):
-/// `Id` (`attr_id`), `HostedZoneId` (`attr_hosted_zone_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPrivateDnsNamespaceAttributes` on
+/// `Handle<CfnPrivateDnsNamespace>`): `Id` (`attr_id`), `HostedZoneId` (`attr_hosted_zone_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPrivateDnsNamespace {
     /// A description of the namespace.
@@ -249,8 +249,8 @@ impl CfnPrivateDnsNamespaceAttributes for Handle<CfnPrivateDnsNamespace> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPublicDnsNamespaceAttributes`\] on `Handle<CfnPublicDnsNamespace>`): `Id`
-/// (`attr_id`), `HostedZoneId` (`attr_hosted_zone_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPublicDnsNamespaceAttributes` on
+/// `Handle<CfnPublicDnsNamespace>`): `Id` (`attr_id`), `HostedZoneId` (`attr_hosted_zone_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPublicDnsNamespace {
     /// A description for the namespace.
@@ -339,8 +339,8 @@ impl CfnPublicDnsNamespaceAttributes for Handle<CfnPublicDnsNamespace> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceAttributes`\] on `Handle<CfnService>`): `Id` (`attr_id`), `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceAttributes` on `Handle<CfnService>`): `Id` (`attr_id`),
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnService {
     /// A description for the service.

@@ -108,7 +108,7 @@ impl rcdk::core::element::CfnResource for CfnConfigurationSet {
 ///
 /// `Ref` returns the primary identifier (`Id`, `ConfigurationSetName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationSetEventDestinationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationSetEventDestinationAttributes` on
 /// `Handle<CfnConfigurationSetEventDestination>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationSetEventDestination {
@@ -357,7 +357,7 @@ impl rcdk::core::element::CfnResource for CfnDedicatedIpPool {
 ///
 /// `Ref` returns the primary identifier (`EmailIdentity`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEmailIdentityAttributes`\] on `Handle<CfnEmailIdentity>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEmailIdentityAttributes` on `Handle<CfnEmailIdentity>`):
 /// `DkimDNSTokenName1` (`attr_dkim_dns_token_name1`), `DkimDNSTokenName2` (`attr_dkim_dns_token_name2`),
 /// `DkimDNSTokenName3` (`attr_dkim_dns_token_name3`), `DkimDNSTokenValue1` (`attr_dkim_dns_token_value1`),
 /// `DkimDNSTokenValue2` (`attr_dkim_dns_token_value2`), `DkimDNSTokenValue3` (`attr_dkim_dns_token_value3`).
@@ -532,7 +532,7 @@ impl rcdk::core::element::CfnResource for CfnEmailIdentityCertificate {
 ///
 /// `Ref` returns the primary identifier (`AddonInstanceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerAddonInstanceAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerAddonInstanceAttributes` on
 /// `Handle<CfnMailManagerAddonInstance>`): `AddonInstanceArn` (`attr_addon_instance_arn`), `AddonInstanceId`
 /// (`attr_addon_instance_id`), `AddonName` (`attr_addon_name`).
 #[derive(Debug, Clone)]
@@ -597,7 +597,7 @@ impl CfnMailManagerAddonInstanceAttributes for Handle<CfnMailManagerAddonInstanc
 ///
 /// `Ref` returns the primary identifier (`AddonSubscriptionId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerAddonSubscriptionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerAddonSubscriptionAttributes` on
 /// `Handle<CfnMailManagerAddonSubscription>`): `AddonSubscriptionArn` (`attr_addon_subscription_arn`),
 /// `AddonSubscriptionId` (`attr_addon_subscription_id`).
 #[derive(Debug, Clone)]
@@ -656,7 +656,7 @@ impl CfnMailManagerAddonSubscriptionAttributes for Handle<CfnMailManagerAddonSub
 ///
 /// `Ref` returns the primary identifier (`AddressListId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerAddressListAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerAddressListAttributes` on
 /// `Handle<CfnMailManagerAddressList>`): `AddressListId` (`attr_address_list_id`), `AddressListArn`
 /// (`attr_address_list_arn`).
 #[derive(Debug, Clone, Default)]
@@ -717,8 +717,9 @@ impl CfnMailManagerAddressListAttributes for Handle<CfnMailManagerAddressList> {
 ///
 /// `Ref` returns the primary identifier (`ArchiveId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerArchiveAttributes`\] on `Handle<CfnMailManagerArchive>`):
-/// `ArchiveArn` (`attr_archive_arn`), `ArchiveId` (`attr_archive_id`), `ArchiveState` (`attr_archive_state`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerArchiveAttributes` on
+/// `Handle<CfnMailManagerArchive>`): `ArchiveArn` (`attr_archive_arn`), `ArchiveId` (`attr_archive_id`), `ArchiveState`
+/// (`attr_archive_state`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnMailManagerArchive {
     /// CloudFormation: `ArchiveName`.
@@ -793,7 +794,7 @@ impl CfnMailManagerArchiveAttributes for Handle<CfnMailManagerArchive> {
 ///
 /// `Ref` returns the primary identifier (`IngressPointId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerIngressPointAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerIngressPointAttributes` on
 /// `Handle<CfnMailManagerIngressPoint>`): `IngressPointId` (`attr_ingress_point_id`), `IngressPointArn`
 /// (`attr_ingress_point_arn`), `Status` (`attr_status`), `ARecord` (`attr_a_record`).
 #[derive(Debug, Clone)]
@@ -911,7 +912,7 @@ impl CfnMailManagerIngressPointAttributes for Handle<CfnMailManagerIngressPoint>
 ///
 /// `Ref` returns the primary identifier (`RelayId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerRelayAttributes`\] on `Handle<CfnMailManagerRelay>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerRelayAttributes` on `Handle<CfnMailManagerRelay>`):
 /// `RelayArn` (`attr_relay_arn`), `RelayId` (`attr_relay_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMailManagerRelay {
@@ -992,8 +993,8 @@ impl CfnMailManagerRelayAttributes for Handle<CfnMailManagerRelay> {
 ///
 /// `Ref` returns the primary identifier (`RuleSetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerRuleSetAttributes`\] on `Handle<CfnMailManagerRuleSet>`):
-/// `RuleSetArn` (`attr_rule_set_arn`), `RuleSetId` (`attr_rule_set_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerRuleSetAttributes` on
+/// `Handle<CfnMailManagerRuleSet>`): `RuleSetArn` (`attr_rule_set_arn`), `RuleSetId` (`attr_rule_set_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMailManagerRuleSet {
     /// CloudFormation: `RuleSetName`.
@@ -1055,7 +1056,7 @@ impl CfnMailManagerRuleSetAttributes for Handle<CfnMailManagerRuleSet> {
 ///
 /// `Ref` returns the primary identifier (`TrafficPolicyId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMailManagerTrafficPolicyAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMailManagerTrafficPolicyAttributes` on
 /// `Handle<CfnMailManagerTrafficPolicy>`): `TrafficPolicyArn` (`attr_traffic_policy_arn`), `TrafficPolicyId`
 /// (`attr_traffic_policy_id`).
 #[derive(Debug, Clone)]
@@ -1179,7 +1180,7 @@ impl rcdk::core::element::CfnResource for CfnMultiRegionEndpoint {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReceiptFilterAttributes`\] on `Handle<CfnReceiptFilter>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReceiptFilterAttributes` on `Handle<CfnReceiptFilter>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnReceiptFilter {
@@ -1223,7 +1224,7 @@ impl CfnReceiptFilterAttributes for Handle<CfnReceiptFilter> {
 ///
 /// `Ref` returns the primary identifier (`RuleName`, `RuleSetName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReceiptRuleAttributes`\] on `Handle<CfnReceiptRule>`): `RuleName`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReceiptRuleAttributes` on `Handle<CfnReceiptRule>`): `RuleName`
 /// (`attr_rule_name`).
 #[derive(Debug, Clone)]
 pub struct CfnReceiptRule {
@@ -1324,7 +1325,7 @@ impl rcdk::core::element::CfnResource for CfnReceiptRuleSet {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTemplateAttributes`\] on `Handle<CfnTemplate>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTemplateAttributes` on `Handle<CfnTemplate>`): `Id` (`attr_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTemplate {
     /// The tags (keys and values) associated with the email template.
@@ -1379,7 +1380,7 @@ impl CfnTemplateAttributes for Handle<CfnTemplate> {
 ///
 /// `Ref` returns the primary identifier (`TenantName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTenantAttributes`\] on `Handle<CfnTenant>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTenantAttributes` on `Handle<CfnTenant>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTenant {
     /// The reputation configuration for the tenant. Sending status remains managed by SES.
@@ -1463,7 +1464,7 @@ impl CfnTenantAttributes for Handle<CfnTenant> {
 ///
 /// `Ref` returns the primary identifier (`VdmAttributesResourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVdmAttributesAttributes`\] on `Handle<CfnVdmAttributes>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVdmAttributesAttributes` on `Handle<CfnVdmAttributes>`):
 /// `VdmAttributesResourceId` (`attr_vdm_attributes_resource_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnVdmAttributes {

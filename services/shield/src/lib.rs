@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDRTAccessAttributes`\] on `Handle<CfnDRTAccess>`): `AccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDRTAccessAttributes` on `Handle<CfnDRTAccess>`): `AccountId`
 /// (`attr_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnDRTAccess {
@@ -94,8 +94,8 @@ impl CfnDRTAccessAttributes for Handle<CfnDRTAccess> {
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProactiveEngagementAttributes`\] on `Handle<CfnProactiveEngagement>`):
-/// `AccountId` (`attr_account_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProactiveEngagementAttributes` on
+/// `Handle<CfnProactiveEngagement>`): `AccountId` (`attr_account_id`).
 #[derive(Debug, Clone)]
 pub struct CfnProactiveEngagement {
     /// A list of email addresses and phone numbers that the Shield Response Team (SRT) can use to contact you for
@@ -163,7 +163,7 @@ impl CfnProactiveEngagementAttributes for Handle<CfnProactiveEngagement> {
 ///
 /// `Ref` returns the primary identifier (`ProtectionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProtectionAttributes`\] on `Handle<CfnProtection>`): `ProtectionId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProtectionAttributes` on `Handle<CfnProtection>`): `ProtectionId`
 /// (`attr_protection_id`), `ProtectionArn` (`attr_protection_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProtection {
@@ -259,7 +259,7 @@ impl CfnProtectionAttributes for Handle<CfnProtection> {
 ///
 /// `Ref` returns the primary identifier (`ProtectionGroupArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProtectionGroupAttributes`\] on `Handle<CfnProtectionGroup>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProtectionGroupAttributes` on `Handle<CfnProtectionGroup>`):
 /// `ProtectionGroupArn` (`attr_protection_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnProtectionGroup {

@@ -90,7 +90,7 @@ impl rcdk::core::element::CfnResource for CfnProfilePermission {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSigningProfileAttributes`\] on `Handle<CfnSigningProfile>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSigningProfileAttributes` on `Handle<CfnSigningProfile>`):
 /// `ProfileName` (`attr_profile_name`), `ProfileVersion` (`attr_profile_version`), `Arn` (`attr_arn`),
 /// `ProfileVersionArn` (`attr_profile_version_arn`).
 #[derive(Debug, Clone)]

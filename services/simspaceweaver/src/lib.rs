@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSimulationAttributes`\] on `Handle<CfnSimulation>`): `DescribePayload`
-/// (`attr_describe_payload`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSimulationAttributes` on `Handle<CfnSimulation>`):
+/// `DescribePayload` (`attr_describe_payload`).
 #[derive(Debug, Clone)]
 pub struct CfnSimulation {
     /// The maximum running time of the simulation.

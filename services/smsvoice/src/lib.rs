@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ConfigurationSetName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationSetAttributes`\] on `Handle<CfnConfigurationSet>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationSetAttributes` on `Handle<CfnConfigurationSet>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnConfigurationSet {
     /// The name to use for the configuration set.
@@ -119,10 +119,10 @@ impl CfnConfigurationSetAttributes for Handle<CfnConfigurationSet> {
 ///
 /// `Ref` returns the primary identifier (`NotifyConfigurationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNotifyConfigurationAttributes`\] on `Handle<CfnNotifyConfiguration>`):
-/// `NotifyConfigurationArn` (`attr_notify_configuration_arn`), `NotifyConfigurationId`
-/// (`attr_notify_configuration_id`), `Tier` (`attr_tier`), `TierUpgradeStatus` (`attr_tier_upgrade_status`), `Status`
-/// (`attr_status`), `CreatedTimestamp` (`attr_created_timestamp`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNotifyConfigurationAttributes` on
+/// `Handle<CfnNotifyConfiguration>`): `NotifyConfigurationArn` (`attr_notify_configuration_arn`),
+/// `NotifyConfigurationId` (`attr_notify_configuration_id`), `Tier` (`attr_tier`), `TierUpgradeStatus`
+/// (`attr_tier_upgrade_status`), `Status` (`attr_status`), `CreatedTimestamp` (`attr_created_timestamp`).
 #[derive(Debug, Clone)]
 pub struct CfnNotifyConfiguration {
     /// The default template identifier to associate with the notify configuration. If specified, this template is used
@@ -274,7 +274,8 @@ impl CfnNotifyConfigurationAttributes for Handle<CfnNotifyConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`OptOutListName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOptOutListAttributes`\] on `Handle<CfnOptOutList>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOptOutListAttributes` on `Handle<CfnOptOutList>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnOptOutList {
     /// The name of the new OptOutList.
@@ -333,7 +334,7 @@ impl CfnOptOutListAttributes for Handle<CfnOptOutList> {
 ///
 /// `Ref` returns the primary identifier (`PhoneNumberId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPhoneNumberAttributes`\] on `Handle<CfnPhoneNumber>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPhoneNumberAttributes` on `Handle<CfnPhoneNumber>`): `Arn`
 /// (`attr_arn`), `PhoneNumberId` (`attr_phone_number_id`), `PhoneNumber` (`attr_phone_number`).
 #[derive(Debug, Clone)]
 pub struct CfnPhoneNumber {
@@ -482,8 +483,8 @@ impl CfnPhoneNumberAttributes for Handle<CfnPhoneNumber> {
 ///
 /// `Ref` returns the primary identifier (`PoolId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPoolAttributes`\] on `Handle<CfnPool>`): `Arn` (`attr_arn`), `PoolId`
-/// (`attr_pool_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPoolAttributes` on `Handle<CfnPool>`): `Arn` (`attr_arn`),
+/// `PoolId` (`attr_pool_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPool {
     /// When set to true the pool can't be deleted. By default this is set to false.
@@ -617,8 +618,8 @@ impl CfnPoolAttributes for Handle<CfnPool> {
 ///
 /// `Ref` returns the primary identifier (`ProtectConfigurationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProtectConfigurationAttributes`\] on `Handle<CfnProtectConfiguration>`):
-/// `Arn` (`attr_arn`), `ProtectConfigurationId` (`attr_protect_configuration_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProtectConfigurationAttributes` on
+/// `Handle<CfnProtectConfiguration>`): `Arn` (`attr_arn`), `ProtectConfigurationId` (`attr_protect_configuration_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnProtectConfiguration {
     /// An array of CountryRule containing the rules for the NumberCapability.
@@ -696,7 +697,7 @@ impl CfnProtectConfigurationAttributes for Handle<CfnProtectConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`RcsAgentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRcsAgentAttributes`\] on `Handle<CfnRcsAgent>`): `RcsAgentArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRcsAgentAttributes` on `Handle<CfnRcsAgent>`): `RcsAgentArn`
 /// (`attr_rcs_agent_arn`), `RcsAgentId` (`attr_rcs_agent_id`), `Status` (`attr_status`), `CreatedTimestamp`
 /// (`attr_created_timestamp`), `PoolId` (`attr_pool_id`), `TestingAgent` (`attr_testing_agent`).
 #[derive(Debug, Clone, Default)]
@@ -872,7 +873,7 @@ impl CfnRcsAgentAttributes for Handle<CfnRcsAgent> {
 ///
 /// `Ref` returns the primary identifier (`RegistrationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistrationAttributes`\] on `Handle<CfnRegistration>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistrationAttributes` on `Handle<CfnRegistration>`):
 /// `RegistrationArn` (`attr_registration_arn`), `RegistrationId` (`attr_registration_id`), `RegistrationStatus`
 /// (`attr_registration_status`), `CurrentVersionNumber` (`attr_current_version_number`), `CreatedTimestamp`
 /// (`attr_created_timestamp`).
@@ -964,7 +965,7 @@ impl CfnRegistrationAttributes for Handle<CfnRegistration> {
 ///
 /// `Ref` returns the primary identifier (`RegistrationAttachmentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegistrationAttachmentAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegistrationAttachmentAttributes` on
 /// `Handle<CfnRegistrationAttachment>`): `RegistrationAttachmentArn` (`attr_registration_attachment_arn`),
 /// `RegistrationAttachmentId` (`attr_registration_attachment_id`), `AttachmentStatus` (`attr_attachment_status`),
 /// `CreatedTimestamp` (`attr_created_timestamp`), `UploadedAttachmentUrl` (`attr_uploaded_attachment_url`).
@@ -1103,7 +1104,8 @@ impl rcdk::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// `Ref` returns the primary identifier (`IsoCountryCode`, `SenderId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSenderIdAttributes`\] on `Handle<CfnSenderId>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSenderIdAttributes` on `Handle<CfnSenderId>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnSenderId {
     /// When set to true the sender ID can't be deleted. By default this is set to false.
@@ -1180,7 +1182,7 @@ impl CfnSenderIdAttributes for Handle<CfnSenderId> {
 ///
 /// `Ref` returns the primary identifier (`VerifiedDestinationNumberArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVerifiedDestinationNumberAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVerifiedDestinationNumberAttributes` on
 /// `Handle<CfnVerifiedDestinationNumber>`): `VerifiedDestinationNumberArn` (`attr_verified_destination_number_arn`),
 /// `VerifiedDestinationNumberId` (`attr_verified_destination_number_id`), `Status` (`attr_status`), `CreatedTimestamp`
 /// (`attr_created_timestamp`).

@@ -54,8 +54,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`QueueUrl`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueueAttributes`\] on `Handle<CfnQueue>`): `QueueUrl` (`attr_queue_url`),
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueueAttributes` on `Handle<CfnQueue>`): `QueueUrl`
+/// (`attr_queue_url`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnQueue {
     /// For first-in-first-out (FIFO) queues, specifies whether to enable content-based deduplication. During the
@@ -375,7 +375,8 @@ impl rcdk::core::element::CfnResource for CfnQueueInlinePolicy {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQueuePolicyAttributes`\] on `Handle<CfnQueuePolicy>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQueuePolicyAttributes` on `Handle<CfnQueuePolicy>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnQueuePolicy {
     /// A policy document that contains the permissions for the specified SQS queues. For more information about SQS

@@ -33,8 +33,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssociationAttributes`\] on `Handle<CfnAssociation>`): `AssociationId`
-/// (`attr_association_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssociationAttributes` on `Handle<CfnAssociation>`):
+/// `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAssociation {
     /// CloudFormation: `ApplyOnlyAtCronInterval`.
@@ -211,7 +211,7 @@ impl CfnAssociationAttributes for Handle<CfnAssociation> {
 ///
 /// `Ref` returns the primary identifier (`CloudConnectorArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCloudConnectorAttributes`\] on `Handle<CfnCloudConnector>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCloudConnectorAttributes` on `Handle<CfnCloudConnector>`):
 /// `CloudConnectorArn` (`attr_cloud_connector_arn`), `CloudConnectorId` (`attr_cloud_connector_id`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -445,7 +445,7 @@ impl rcdk::core::element::CfnResource for CfnDocument {
 ///
 /// `Ref` returns the primary identifier (`WindowId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMaintenanceWindowAttributes`\] on `Handle<CfnMaintenanceWindow>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMaintenanceWindowAttributes` on `Handle<CfnMaintenanceWindow>`):
 /// `WindowId` (`attr_window_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMaintenanceWindow {
@@ -589,7 +589,7 @@ impl CfnMaintenanceWindowAttributes for Handle<CfnMaintenanceWindow> {
 ///
 /// `Ref` returns the primary identifier (`WindowId`, `WindowTargetId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMaintenanceWindowTargetAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMaintenanceWindowTargetAttributes` on
 /// `Handle<CfnMaintenanceWindowTarget>`): `WindowTargetId` (`attr_window_target_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMaintenanceWindowTarget {
@@ -685,7 +685,7 @@ impl CfnMaintenanceWindowTargetAttributes for Handle<CfnMaintenanceWindowTarget>
 ///
 /// `Ref` returns the primary identifier (`WindowId`, `WindowTaskId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMaintenanceWindowTaskAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMaintenanceWindowTaskAttributes` on
 /// `Handle<CfnMaintenanceWindowTask>`): `WindowTaskId` (`attr_window_task_id`).
 #[derive(Debug, Clone)]
 pub struct CfnMaintenanceWindowTask {
@@ -846,7 +846,7 @@ impl CfnMaintenanceWindowTaskAttributes for Handle<CfnMaintenanceWindowTask> {
 ///
 /// `Ref` returns the primary identifier (`OpsItemArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnOpsItemAttributes`\] on `Handle<CfnOpsItem>`): `OpsItemId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnOpsItemAttributes` on `Handle<CfnOpsItem>`): `OpsItemId`
 /// (`attr_ops_item_id`), `OpsItemArn` (`attr_ops_item_arn`), `Status` (`attr_status`), `CreatedBy` (`attr_created_by`),
 /// `CreatedTime` (`attr_created_time`), `LastModifiedBy` (`attr_last_modified_by`), `LastModifiedTime`
 /// (`attr_last_modified_time`), `OpsItemType` (`attr_ops_item_type`), `Version` (`attr_version`).
@@ -1031,7 +1031,8 @@ impl CfnOpsItemAttributes for Handle<CfnOpsItem> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnParameterAttributes`\] on `Handle<CfnParameter>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnParameterAttributes` on `Handle<CfnParameter>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnParameter {
     /// A regular expression used to validate the parameter value. For example, for ``String`` types with values
@@ -1165,7 +1166,7 @@ impl CfnParameterAttributes for Handle<CfnParameter> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPatchBaselineAttributes`\] on `Handle<CfnPatchBaseline>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPatchBaselineAttributes` on `Handle<CfnPatchBaseline>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPatchBaseline {
@@ -1413,8 +1414,8 @@ impl rcdk::core::element::CfnResource for CfnResourceDataSync {
 ///
 /// `Ref` returns the primary identifier (`PolicyId`, `ResourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourcePolicyAttributes`\] on `Handle<CfnResourcePolicy>`): `PolicyId`
-/// (`attr_policy_id`), `PolicyHash` (`attr_policy_hash`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourcePolicyAttributes` on `Handle<CfnResourcePolicy>`):
+/// `PolicyId` (`attr_policy_id`), `PolicyHash` (`attr_policy_hash`).
 #[derive(Debug, Clone)]
 pub struct CfnResourcePolicy {
     /// Actual policy statement.
@@ -1476,9 +1477,9 @@ impl CfnResourcePolicyAttributes for Handle<CfnResourcePolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceSettingAttributes`\] on `Handle<CfnServiceSetting>`): `Status`
-/// (`attr_status`), `LastModifiedDate` (`attr_last_modified_date`), `LastModifiedUser` (`attr_last_modified_user`),
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceSettingAttributes` on `Handle<CfnServiceSetting>`):
+/// `Status` (`attr_status`), `LastModifiedDate` (`attr_last_modified_date`), `LastModifiedUser`
+/// (`attr_last_modified_user`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnServiceSetting {
     /// The ID of the service setting, such as /ssm/parameter-store/high-throughput-enabled.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactAttributes`\] on `Handle<CfnContact>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactAttributes` on `Handle<CfnContact>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnContact {
     /// Alias of the contact. String value with 20 to 256 characters. Only alphabetical, numeric characters, dash, or
@@ -113,7 +113,7 @@ impl CfnContactAttributes for Handle<CfnContact> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContactChannelAttributes`\] on `Handle<CfnContactChannel>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContactChannelAttributes` on `Handle<CfnContactChannel>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnContactChannel {
@@ -196,7 +196,7 @@ impl CfnContactChannelAttributes for Handle<CfnContactChannel> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPlanAttributes`\] on `Handle<CfnPlan>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPlanAttributes` on `Handle<CfnPlan>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPlan {
     /// Contact ID for the AWS SSM Incident Manager Contact to associate the plan.
@@ -262,7 +262,8 @@ impl CfnPlanAttributes for Handle<CfnPlan> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRotationAttributes`\] on `Handle<CfnRotation>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRotationAttributes` on `Handle<CfnRotation>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnRotation {
     /// Members of the rotation

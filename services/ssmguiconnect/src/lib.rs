@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPreferencesAttributes`\] on `Handle<CfnPreferences>`): `AccountId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPreferencesAttributes` on `Handle<CfnPreferences>`): `AccountId`
 /// (`attr_account_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnPreferences {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReplicationSetAttributes`\] on `Handle<CfnReplicationSet>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReplicationSetAttributes` on `Handle<CfnReplicationSet>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnReplicationSet {
@@ -95,7 +95,7 @@ impl CfnReplicationSetAttributes for Handle<CfnReplicationSet> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResponsePlanAttributes`\] on `Handle<CfnResponsePlan>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResponsePlanAttributes` on `Handle<CfnResponsePlan>`): `Arn`
 /// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResponsePlan {

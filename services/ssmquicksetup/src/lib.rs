@@ -32,9 +32,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ManagerArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConfigurationManagerAttributes`\] on `Handle<CfnConfigurationManager>`):
-/// `CreatedAt` (`attr_created_at`), `LastModifiedAt` (`attr_last_modified_at`), `ManagerArn` (`attr_manager_arn`),
-/// `StatusSummaries` (`attr_status_summaries`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConfigurationManagerAttributes` on
+/// `Handle<CfnConfigurationManager>`): `CreatedAt` (`attr_created_at`), `LastModifiedAt` (`attr_last_modified_at`),
+/// `ManagerArn` (`attr_manager_arn`), `StatusSummaries` (`attr_status_summaries`).
 #[derive(Debug, Clone)]
 pub struct CfnConfigurationManager {
     /// CloudFormation: `ConfigurationDefinitions` (required).
@@ -114,8 +114,8 @@ impl CfnConfigurationManagerAttributes for Handle<CfnConfigurationManager> {
 ///
 /// `Ref` returns the primary identifier (`AssociationId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLifecycleAutomationAttributes`\] on `Handle<CfnLifecycleAutomation>`):
-/// `AssociationId` (`attr_association_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLifecycleAutomationAttributes` on
+/// `Handle<CfnLifecycleAutomation>`): `AssociationId` (`attr_association_id`).
 #[derive(Debug, Clone)]
 pub struct CfnLifecycleAutomation {
     /// The name of the Automation document to execute

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`ApplicationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnApplicationAttributes`\] on `Handle<CfnApplication>`): `ApplicationArn`
-/// (`attr_application_arn`), `IdentityStoreArn` (`attr_identity_store_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnApplicationAttributes` on `Handle<CfnApplication>`):
+/// `ApplicationArn` (`attr_application_arn`), `IdentityStoreArn` (`attr_identity_store_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnApplication {
     /// The ARN of the application provider under which the operation will run
@@ -267,7 +267,7 @@ impl rcdk::core::element::CfnResource for CfnAssignment {
 ///
 /// `Ref` returns the primary identifier (`InstanceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInstanceAttributes`\] on `Handle<CfnInstance>`): `InstanceArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInstanceAttributes` on `Handle<CfnInstance>`): `InstanceArn`
 /// (`attr_instance_arn`), `OwnerAccountId` (`attr_owner_account_id`), `IdentityStoreId` (`attr_identity_store_id`),
 /// `Status` (`attr_status`).
 #[derive(Debug, Clone, Default)]
@@ -406,7 +406,7 @@ impl rcdk::core::element::CfnResource for CfnInstanceAccessControlAttributeConfi
 ///
 /// `Ref` returns the primary identifier (`InstanceArn`, `PermissionSetArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPermissionSetAttributes`\] on `Handle<CfnPermissionSet>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPermissionSetAttributes` on `Handle<CfnPermissionSet>`):
 /// `PermissionSetArn` (`attr_permission_set_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnPermissionSet {

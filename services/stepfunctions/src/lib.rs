@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnActivityAttributes`\] on `Handle<CfnActivity>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnActivityAttributes` on `Handle<CfnActivity>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnActivity {
     /// CloudFormation: `EncryptionConfiguration`.
@@ -88,7 +89,7 @@ impl CfnActivityAttributes for Handle<CfnActivity> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStateMachineAttributes`\] on `Handle<CfnStateMachine>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStateMachineAttributes` on `Handle<CfnStateMachine>`): `Arn`
 /// (`attr_arn`), `Name` (`attr_name`), `StateMachineRevisionId` (`attr_state_machine_revision_id`).
 #[derive(Debug, Clone)]
 pub struct CfnStateMachine {
@@ -209,8 +210,8 @@ impl CfnStateMachineAttributes for Handle<CfnStateMachine> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStateMachineAliasAttributes`\] on `Handle<CfnStateMachineAlias>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStateMachineAliasAttributes` on `Handle<CfnStateMachineAlias>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnStateMachineAlias {
     /// CloudFormation: `DeploymentPreference`.
@@ -284,8 +285,8 @@ impl CfnStateMachineAliasAttributes for Handle<CfnStateMachineAlias> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnStateMachineVersionAttributes`\] on `Handle<CfnStateMachineVersion>`):
-/// `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnStateMachineVersionAttributes` on
+/// `Handle<CfnStateMachineVersion>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnStateMachineVersion {
     /// CloudFormation: `Description`.

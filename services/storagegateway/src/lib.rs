@@ -35,9 +35,9 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`FileShareARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNFSFileShareAttributes`\] on `Handle<CfnNFSFileShare>`): `FileShareARN`
-/// (`attr_file_share_arn`), `FileShareId` (`attr_file_share_id`), `FileShareStatus` (`attr_file_share_status`), `Path`
-/// (`attr_path`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNFSFileShareAttributes` on `Handle<CfnNFSFileShare>`):
+/// `FileShareARN` (`attr_file_share_arn`), `FileShareId` (`attr_file_share_id`), `FileShareStatus`
+/// (`attr_file_share_status`), `Path` (`attr_path`).
 #[derive(Debug, Clone)]
 pub struct CfnNFSFileShare {
     /// The ARN of the CloudWatch log group that receives the share's audit logs. Removing this property from a template
@@ -282,9 +282,9 @@ impl CfnNFSFileShareAttributes for Handle<CfnNFSFileShare> {
 ///
 /// `Ref` returns the primary identifier (`FileShareARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSMBFileShareAttributes`\] on `Handle<CfnSMBFileShare>`): `FileShareARN`
-/// (`attr_file_share_arn`), `FileShareId` (`attr_file_share_id`), `FileShareStatus` (`attr_file_share_status`), `Path`
-/// (`attr_path`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSMBFileShareAttributes` on `Handle<CfnSMBFileShare>`):
+/// `FileShareARN` (`attr_file_share_arn`), `FileShareId` (`attr_file_share_id`), `FileShareStatus`
+/// (`attr_file_share_status`), `Path` (`attr_path`).
 #[derive(Debug, Clone)]
 pub struct CfnSMBFileShare {
     /// Whether clients see only the files and folders they may access.
@@ -571,9 +571,9 @@ impl CfnSMBFileShareAttributes for Handle<CfnSMBFileShare> {
 ///
 /// `Ref` returns the primary identifier (`TapeARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTapeAttributes`\] on `Handle<CfnTape>`): `TapeARN` (`attr_tape_arn`),
-/// `TapeStatus` (`attr_tape_status`), `TapeCreatedDate` (`attr_tape_created_date`), `TapeUsedInBytes`
-/// (`attr_tape_used_in_bytes`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTapeAttributes` on `Handle<CfnTape>`): `TapeARN`
+/// (`attr_tape_arn`), `TapeStatus` (`attr_tape_status`), `TapeCreatedDate` (`attr_tape_created_date`),
+/// `TapeUsedInBytes` (`attr_tape_used_in_bytes`).
 #[derive(Debug, Clone)]
 pub struct CfnTape {
     /// The Amazon Resource Name (ARN) of the Tape Gateway that hosts the virtual tape.
@@ -708,7 +708,7 @@ impl CfnTapeAttributes for Handle<CfnTape> {
 ///
 /// `Ref` returns the primary identifier (`PoolARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTapePoolAttributes`\] on `Handle<CfnTapePool>`): `PoolARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTapePoolAttributes` on `Handle<CfnTapePool>`): `PoolARN`
 /// (`attr_pool_arn`), `PoolId` (`attr_pool_id`).
 #[derive(Debug, Clone)]
 pub struct CfnTapePool {
@@ -801,7 +801,7 @@ impl CfnTapePoolAttributes for Handle<CfnTapePool> {
 ///
 /// `Ref` returns the primary identifier (`VolumeARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVolumeAttributes`\] on `Handle<CfnVolume>`): `VolumeARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVolumeAttributes` on `Handle<CfnVolume>`): `VolumeARN`
 /// (`attr_volume_arn`), `VolumeId` (`attr_volume_id`), `TargetARN` (`attr_target_arn`), `VolumeStatus`
 /// (`attr_volume_status`), `VolumeAttachmentStatus` (`attr_volume_attachment_status`), `VolumeType`
 /// (`attr_volume_type`), `VolumeUsedInBytes` (`attr_volume_used_in_bytes`), `CreatedDate` (`attr_created_date`).

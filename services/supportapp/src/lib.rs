@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountAliasResourceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccountAliasAttributes`\] on `Handle<CfnAccountAlias>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccountAliasAttributes` on `Handle<CfnAccountAlias>`):
 /// `AccountAliasResourceId` (`attr_account_alias_resource_id`).
 #[derive(Debug, Clone)]
 pub struct CfnAccountAlias {

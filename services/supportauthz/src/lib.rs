@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSupportPermitAttributes`\] on `Handle<CfnSupportPermit>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSupportPermitAttributes` on `Handle<CfnSupportPermit>`): `Arn`
 /// (`attr_arn`), `PermitId` (`attr_permit_id`), `Status` (`attr_status`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnSupportPermit {

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCanaryAttributes`\] on `Handle<CfnCanary>`): `Id` (`attr_id`), `State`
-/// (`attr_state`), `Code.SourceLocationArn` (`attr_code_source_location_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCanaryAttributes` on `Handle<CfnCanary>`): `Id` (`attr_id`),
+/// `State` (`attr_state`), `Code.SourceLocationArn` (`attr_code_source_location_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnCanary {
     /// Provide artifact configuration
@@ -271,7 +271,7 @@ impl CfnCanaryAttributes for Handle<CfnCanary> {
 ///
 /// `Ref` returns the primary identifier (`Name`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupAttributes`\] on `Handle<CfnGroup>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupAttributes` on `Handle<CfnGroup>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGroup {
     /// Name of the group.

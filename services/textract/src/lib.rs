@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAdapterAttributes`\] on `Handle<CfnAdapter>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAdapterAttributes` on `Handle<CfnAdapter>`): `Arn` (`attr_arn`),
 /// `AdapterId` (`attr_adapter_id`), `CreationTime` (`attr_creation_time`).
 #[derive(Debug, Clone)]
 pub struct CfnAdapter {

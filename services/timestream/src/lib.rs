@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`DatabaseName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDatabaseAttributes`\] on `Handle<CfnDatabase>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDatabaseAttributes` on `Handle<CfnDatabase>`): `Arn`
+/// (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnDatabase {
     /// The name for the database. If you don't specify a name, AWS CloudFormation generates a unique physical ID and
@@ -99,7 +100,7 @@ impl CfnDatabaseAttributes for Handle<CfnDatabase> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInfluxDBBackupAttributes`\] on `Handle<CfnInfluxDBBackup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInfluxDBBackupAttributes` on `Handle<CfnInfluxDBBackup>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `Status` (`attr_status`), `Type` (`attr_type`), `CreatedAt` (`attr_created_at`),
 /// `ExpiresAfter` (`attr_expires_after`), `EngineType` (`attr_engine_type`), `DeploymentType` (`attr_deployment_type`),
 /// `KmsKeyId` (`attr_kms_key_id`), `ClusterConfiguration` (`attr_cluster_configuration`), `DbParameterGroupId`
@@ -354,8 +355,8 @@ impl CfnInfluxDBBackupAttributes for Handle<CfnInfluxDBBackup> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInfluxDBClusterAttributes`\] on `Handle<CfnInfluxDBCluster>`): `Status`
-/// (`attr_status`), `Arn` (`attr_arn`), `Id` (`attr_id`), `Endpoint` (`attr_endpoint`), `ReaderEndpoint`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInfluxDBClusterAttributes` on `Handle<CfnInfluxDBCluster>`):
+/// `Status` (`attr_status`), `Arn` (`attr_arn`), `Id` (`attr_id`), `Endpoint` (`attr_endpoint`), `ReaderEndpoint`
 /// (`attr_reader_endpoint`), `InfluxAuthParametersSecretArn` (`attr_influx_auth_parameters_secret_arn`), `EngineType`
 /// (`attr_engine_type`), `NextMaintenanceTime` (`attr_next_maintenance_time`).
 #[derive(Debug, Clone, Default)]
@@ -591,10 +592,11 @@ impl CfnInfluxDBClusterAttributes for Handle<CfnInfluxDBCluster> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnInfluxDBInstanceAttributes`\] on `Handle<CfnInfluxDBInstance>`): `Status`
-/// (`attr_status`), `Arn` (`attr_arn`), `Id` (`attr_id`), `AvailabilityZone` (`attr_availability_zone`), `Endpoint`
-/// (`attr_endpoint`), `SecondaryAvailabilityZone` (`attr_secondary_availability_zone`), `InfluxAuthParametersSecretArn`
-/// (`attr_influx_auth_parameters_secret_arn`), `NextMaintenanceTime` (`attr_next_maintenance_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnInfluxDBInstanceAttributes` on `Handle<CfnInfluxDBInstance>`):
+/// `Status` (`attr_status`), `Arn` (`attr_arn`), `Id` (`attr_id`), `AvailabilityZone` (`attr_availability_zone`),
+/// `Endpoint` (`attr_endpoint`), `SecondaryAvailabilityZone` (`attr_secondary_availability_zone`),
+/// `InfluxAuthParametersSecretArn` (`attr_influx_auth_parameters_secret_arn`), `NextMaintenanceTime`
+/// (`attr_next_maintenance_time`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnInfluxDBInstance {
     /// The allocated storage for the InfluxDB instance.
@@ -822,7 +824,7 @@ impl CfnInfluxDBInstanceAttributes for Handle<CfnInfluxDBInstance> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnScheduledQueryAttributes`\] on `Handle<CfnScheduledQuery>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnScheduledQueryAttributes` on `Handle<CfnScheduledQuery>`): `Arn`
 /// (`attr_arn`), `SQName` (`attr_sq_name`), `SQQueryString` (`attr_sq_query_string`), `SQScheduleConfiguration`
 /// (`attr_sq_schedule_configuration`), `SQNotificationConfiguration` (`attr_sq_notification_configuration`),
 /// `SQScheduledQueryExecutionRoleArn` (`attr_sq_scheduled_query_execution_role_arn`), `SQTargetConfiguration`
@@ -1009,8 +1011,8 @@ impl CfnScheduledQueryAttributes for Handle<CfnScheduledQuery> {
 ///
 /// `Ref` returns the primary identifier (`DatabaseName`, `TableName`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTableAttributes`\] on `Handle<CfnTable>`): `Arn` (`attr_arn`), `Name`
-/// (`attr_name`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTableAttributes` on `Handle<CfnTable>`): `Arn` (`attr_arn`),
+/// `Name` (`attr_name`).
 #[derive(Debug, Clone)]
 pub struct CfnTable {
     /// The name for the database which the table to be created belongs to.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCallAnalyticsCategoryAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCallAnalyticsCategoryAttributes` on
 /// `Handle<CfnCallAnalyticsCategory>`): `Arn` (`attr_arn`), `CreateTime` (`attr_create_time`), `LastUpdateTime`
 /// (`attr_last_update_time`).
 #[derive(Debug, Clone)]
@@ -123,8 +123,8 @@ impl CfnCallAnalyticsCategoryAttributes for Handle<CfnCallAnalyticsCategory> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMedicalVocabularyAttributes`\] on `Handle<CfnMedicalVocabulary>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMedicalVocabularyAttributes` on `Handle<CfnMedicalVocabulary>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnMedicalVocabulary {
     /// The language code of the vocabulary entries.
@@ -203,8 +203,8 @@ impl CfnMedicalVocabularyAttributes for Handle<CfnMedicalVocabulary> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVocabularyAttributes`\] on `Handle<CfnVocabulary>`): `Arn` (`attr_arn`),
-/// `VocabularyState` (`attr_vocabulary_state`), `LastModifiedTime` (`attr_last_modified_time`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVocabularyAttributes` on `Handle<CfnVocabulary>`): `Arn`
+/// (`attr_arn`), `VocabularyState` (`attr_vocabulary_state`), `LastModifiedTime` (`attr_last_modified_time`).
 #[derive(Debug, Clone)]
 pub struct CfnVocabulary {
     /// The Amazon Resource Name (ARN) of an IAM role that has permissions to access the Amazon S3 bucket that contains
@@ -320,8 +320,8 @@ impl CfnVocabularyAttributes for Handle<CfnVocabulary> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVocabularyFilterAttributes`\] on `Handle<CfnVocabularyFilter>`): `Arn`
-/// (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVocabularyFilterAttributes` on `Handle<CfnVocabularyFilter>`):
+/// `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnVocabularyFilter {
     /// The Amazon Resource Name (ARN) of an IAM role that has permissions to access the Amazon S3 bucket that contains

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AgreementId`, `ServerId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgreementAttributes`\] on `Handle<CfnAgreement>`): `AgreementId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgreementAttributes` on `Handle<CfnAgreement>`): `AgreementId`
 /// (`attr_agreement_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAgreement {
@@ -177,7 +177,7 @@ impl CfnAgreementAttributes for Handle<CfnAgreement> {
 ///
 /// `Ref` returns the primary identifier (`CertificateId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnCertificateAttributes`\] on `Handle<CfnCertificate>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnCertificateAttributes` on `Handle<CfnCertificate>`): `Arn`
 /// (`attr_arn`), `CertificateId` (`attr_certificate_id`), `Status` (`attr_status`), `Type` (`attr_type`), `Serial`
 /// (`attr_serial`), `NotAfterDate` (`attr_not_after_date`), `NotBeforeDate` (`attr_not_before_date`).
 #[derive(Debug, Clone)]
@@ -335,9 +335,9 @@ impl CfnCertificateAttributes for Handle<CfnCertificate> {
 ///
 /// `Ref` returns the primary identifier (`ConnectorId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectorAttributes`\] on `Handle<CfnConnector>`): `Arn` (`attr_arn`),
-/// `ConnectorId` (`attr_connector_id`), `ServiceManagedEgressIpAddresses` (`attr_service_managed_egress_ip_addresses`),
-/// `Status` (`attr_status`), `ErrorMessage` (`attr_error_message`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectorAttributes` on `Handle<CfnConnector>`): `Arn`
+/// (`attr_arn`), `ConnectorId` (`attr_connector_id`), `ServiceManagedEgressIpAddresses`
+/// (`attr_service_managed_egress_ip_addresses`), `Status` (`attr_status`), `ErrorMessage` (`attr_error_message`).
 #[derive(Debug, Clone)]
 pub struct CfnConnector {
     /// Specifies the access role for the connector.
@@ -491,7 +491,7 @@ impl CfnConnectorAttributes for Handle<CfnConnector> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnHostKeyAttributes`\] on `Handle<CfnHostKey>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnHostKeyAttributes` on `Handle<CfnHostKey>`): `Arn` (`attr_arn`),
 /// `HostKeyId` (`attr_host_key_id`), `HostKeyFingerprint` (`attr_host_key_fingerprint`), `Type` (`attr_type`),
 /// `DateImported` (`attr_date_imported`), `SecretId` (`attr_secret_id`).
 #[derive(Debug, Clone)]
@@ -628,7 +628,7 @@ impl CfnHostKeyAttributes for Handle<CfnHostKey> {
 ///
 /// `Ref` returns the primary identifier (`ProfileId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfileAttributes`\] on `Handle<CfnProfile>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfileAttributes` on `Handle<CfnProfile>`): `Arn` (`attr_arn`),
 /// `ProfileId` (`attr_profile_id`).
 #[derive(Debug, Clone)]
 pub struct CfnProfile {
@@ -707,7 +707,7 @@ impl CfnProfileAttributes for Handle<CfnProfile> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServerAttributes`\] on `Handle<CfnServer>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServerAttributes` on `Handle<CfnServer>`): `Arn` (`attr_arn`),
 /// `As2ServiceManagedEgressIpAddresses` (`attr_as2_service_managed_egress_ip_addresses`), `ServerId`
 /// (`attr_server_id`), `State` (`attr_state`).
 #[derive(Debug, Clone, Default)]
@@ -870,7 +870,7 @@ impl CfnServerAttributes for Handle<CfnServer> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserAttributes`\] on `Handle<CfnUser>`): `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserAttributes` on `Handle<CfnUser>`): `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnUser {
     /// CloudFormation: `HomeDirectory`.
@@ -976,7 +976,7 @@ impl CfnUserAttributes for Handle<CfnUser> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebAppAttributes`\] on `Handle<CfnWebApp>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebAppAttributes` on `Handle<CfnWebApp>`): `Arn` (`attr_arn`),
 /// `WebAppId` (`attr_web_app_id`), `IdentityProviderDetails.ApplicationArn`
 /// (`attr_identity_provider_details_application_arn`), `VpcEndpointId` (`attr_vpc_endpoint_id`).
 #[derive(Debug, Clone)]
@@ -1089,7 +1089,7 @@ impl CfnWebAppAttributes for Handle<CfnWebApp> {
 ///
 /// `Ref` returns the primary identifier (`WorkflowId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkflowAttributes`\] on `Handle<CfnWorkflow>`): `WorkflowId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkflowAttributes` on `Handle<CfnWorkflow>`): `WorkflowId`
 /// (`attr_workflow_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkflow {

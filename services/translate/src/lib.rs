@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnParallelDataAttributes`\] on `Handle<CfnParallelData>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnParallelDataAttributes` on `Handle<CfnParallelData>`): `Arn`
 /// (`attr_arn`), `Status` (`attr_status`), `SourceLanguageCode` (`attr_source_language_code`), `TargetLanguageCodes`
 /// (`attr_target_language_codes`), `ImportedDataSize` (`attr_imported_data_size`), `ImportedRecordCount`
 /// (`attr_imported_record_count`), `FailedRecordCount` (`attr_failed_record_count`), `SkippedRecordCount`
@@ -191,7 +191,7 @@ impl CfnParallelDataAttributes for Handle<CfnParallelData> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTerminologyAttributes`\] on `Handle<CfnTerminology>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTerminologyAttributes` on `Handle<CfnTerminology>`): `Arn`
 /// (`attr_arn`), `SourceLanguageCode` (`attr_source_language_code`), `TargetLanguageCodes`
 /// (`attr_target_language_codes`), `SizeBytes` (`attr_size_bytes`), `TermCount` (`attr_term_count`), `CreatedAt`
 /// (`attr_created_at`), `LastUpdatedAt` (`attr_last_updated_at`), `Directionality` (`attr_directionality`), `Format`

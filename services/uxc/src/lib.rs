@@ -33,8 +33,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccountCustomizationAttributes`\] on `Handle<CfnAccountCustomization>`):
-/// `AccountId` (`attr_account_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccountCustomizationAttributes` on
+/// `Handle<CfnAccountCustomization>`): `AccountId` (`attr_account_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnAccountCustomization {
     /// The color theme assigned to the account for visual identification in the AWS Console.

@@ -32,8 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`IdentitySourceId`, `PolicyStoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentitySourceAttributes`\] on `Handle<CfnIdentitySource>`): `Details`
-/// (`attr_details`), `IdentitySourceId` (`attr_identity_source_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentitySourceAttributes` on `Handle<CfnIdentitySource>`):
+/// `Details` (`attr_details`), `IdentitySourceId` (`attr_identity_source_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIdentitySource {
     /// CloudFormation: `Configuration` (required).
@@ -98,7 +98,7 @@ impl CfnIdentitySourceAttributes for Handle<CfnIdentitySource> {
 ///
 /// `Ref` returns the primary identifier (`PolicyId`, `PolicyStoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyAttributes`\] on `Handle<CfnPolicy>`): `PolicyId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyAttributes` on `Handle<CfnPolicy>`): `PolicyId`
 /// (`attr_policy_id`), `PolicyType` (`attr_policy_type`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicy {
@@ -161,7 +161,7 @@ impl CfnPolicyAttributes for Handle<CfnPolicy> {
 ///
 /// `Ref` returns the primary identifier (`PolicyStoreId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyStoreAttributes`\] on `Handle<CfnPolicyStore>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyStoreAttributes` on `Handle<CfnPolicyStore>`): `Arn`
 /// (`attr_arn`), `PolicyStoreId` (`attr_policy_store_id`), `EncryptionState` (`attr_encryption_state`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicyStore {
@@ -286,7 +286,7 @@ impl rcdk::core::element::CfnResource for CfnPolicyStoreAlias {
 ///
 /// `Ref` returns the primary identifier (`PolicyStoreId`, `PolicyTemplateId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPolicyTemplateAttributes`\] on `Handle<CfnPolicyTemplate>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPolicyTemplateAttributes` on `Handle<CfnPolicyTemplate>`):
 /// `PolicyTemplateId` (`attr_policy_template_id`).
 #[derive(Debug, Clone)]
 pub struct CfnPolicyTemplate {

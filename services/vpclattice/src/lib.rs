@@ -35,7 +35,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAccessLogSubscriptionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAccessLogSubscriptionAttributes` on
 /// `Handle<CfnAccessLogSubscription>`): `Arn` (`attr_arn`), `Id` (`attr_id`), `ResourceArn` (`attr_resource_arn`),
 /// `ResourceId` (`attr_resource_id`).
 #[derive(Debug, Clone)]
@@ -121,7 +121,7 @@ impl CfnAccessLogSubscriptionAttributes for Handle<CfnAccessLogSubscription> {
 ///
 /// `Ref` returns the primary identifier (`ResourceIdentifier`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAuthPolicyAttributes`\] on `Handle<CfnAuthPolicy>`): `State`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAuthPolicyAttributes` on `Handle<CfnAuthPolicy>`): `State`
 /// (`attr_state`).
 #[derive(Debug, Clone)]
 pub struct CfnAuthPolicy {
@@ -169,8 +169,9 @@ impl CfnAuthPolicyAttributes for Handle<CfnAuthPolicy> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDomainVerificationAttributes`\] on `Handle<CfnDomainVerification>`):
-/// `TxtMethodConfig` (`attr_txt_method_config`), `Status` (`attr_status`), `Id` (`attr_id`), `Arn` (`attr_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDomainVerificationAttributes` on
+/// `Handle<CfnDomainVerification>`): `TxtMethodConfig` (`attr_txt_method_config`), `Status` (`attr_status`), `Id`
+/// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnDomainVerification {
     /// CloudFormation: `DomainName` (required).
@@ -240,8 +241,8 @@ impl CfnDomainVerificationAttributes for Handle<CfnDomainVerification> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnListenerAttributes`\] on `Handle<CfnListener>`): `Arn` (`attr_arn`), `Id`
-/// (`attr_id`), `ServiceArn` (`attr_service_arn`), `ServiceId` (`attr_service_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnListenerAttributes` on `Handle<CfnListener>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`), `ServiceArn` (`attr_service_arn`), `ServiceId` (`attr_service_id`).
 #[derive(Debug, Clone)]
 pub struct CfnListener {
     /// CloudFormation: `DefaultAction` (required).
@@ -336,7 +337,7 @@ impl CfnListenerAttributes for Handle<CfnListener> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceConfigurationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceConfigurationAttributes` on
 /// `Handle<CfnResourceConfiguration>`): `Id` (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceConfiguration {
@@ -465,7 +466,7 @@ impl CfnResourceConfigurationAttributes for Handle<CfnResourceConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnResourceGatewayAttributes`\] on `Handle<CfnResourceGateway>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnResourceGatewayAttributes` on `Handle<CfnResourceGateway>`): `Id`
 /// (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnResourceGateway {
@@ -604,7 +605,7 @@ impl rcdk::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleAttributes`\] on `Handle<CfnRule>`): `Arn` (`attr_arn`), `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleAttributes` on `Handle<CfnRule>`): `Arn` (`attr_arn`), `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRule {
@@ -694,7 +695,7 @@ impl CfnRuleAttributes for Handle<CfnRule> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceAttributes`\] on `Handle<CfnService>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceAttributes` on `Handle<CfnService>`): `Arn` (`attr_arn`),
 /// `CreatedAt` (`attr_created_at`), `DnsEntry.DomainName` (`attr_dns_entry_domain_name`), `DnsEntry.HostedZoneId`
 /// (`attr_dns_entry_hosted_zone_id`), `Id` (`attr_id`), `LastUpdatedAt` (`attr_last_updated_at`), `Status`
 /// (`attr_status`).
@@ -812,7 +813,7 @@ impl CfnServiceAttributes for Handle<CfnService> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceNetworkAttributes`\] on `Handle<CfnServiceNetwork>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceNetworkAttributes` on `Handle<CfnServiceNetwork>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`), `LastUpdatedAt` (`attr_last_updated_at`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnServiceNetwork {
@@ -894,7 +895,7 @@ impl CfnServiceNetworkAttributes for Handle<CfnServiceNetwork> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceNetworkResourceAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceNetworkResourceAssociationAttributes` on
 /// `Handle<CfnServiceNetworkResourceAssociation>`): `Id` (`attr_id`), `Arn` (`attr_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnServiceNetworkResourceAssociation {
@@ -964,7 +965,7 @@ impl CfnServiceNetworkResourceAssociationAttributes for Handle<CfnServiceNetwork
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceNetworkServiceAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceNetworkServiceAssociationAttributes` on
 /// `Handle<CfnServiceNetworkServiceAssociation>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`),
 /// `DnsEntry.DomainName` (`attr_dns_entry_domain_name`), `DnsEntry.HostedZoneId` (`attr_dns_entry_hosted_zone_id`),
 /// `Id` (`attr_id`), `ServiceNetworkArn` (`attr_service_network_arn`), `ServiceNetworkId` (`attr_service_network_id`),
@@ -1098,7 +1099,7 @@ impl CfnServiceNetworkServiceAssociationAttributes for Handle<CfnServiceNetworkS
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnServiceNetworkVpcAssociationAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnServiceNetworkVpcAssociationAttributes` on
 /// `Handle<CfnServiceNetworkVpcAssociation>`): `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`),
 /// `ServiceNetworkArn` (`attr_service_network_arn`), `ServiceNetworkId` (`attr_service_network_id`),
 /// `ServiceNetworkName` (`attr_service_network_name`), `Status` (`attr_status`), `VpcId` (`attr_vpc_id`).
@@ -1217,7 +1218,7 @@ impl CfnServiceNetworkVpcAssociationAttributes for Handle<CfnServiceNetworkVpcAs
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTargetGroupAttributes`\] on `Handle<CfnTargetGroup>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTargetGroupAttributes` on `Handle<CfnTargetGroup>`): `Arn`
 /// (`attr_arn`), `CreatedAt` (`attr_created_at`), `Id` (`attr_id`), `LastUpdatedAt` (`attr_last_updated_at`), `Status`
 /// (`attr_status`).
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnByteMatchSetAttributes`\] on `Handle<CfnByteMatchSet>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnByteMatchSetAttributes` on `Handle<CfnByteMatchSet>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnByteMatchSet {
@@ -84,7 +84,7 @@ impl CfnByteMatchSetAttributes for Handle<CfnByteMatchSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPSetAttributes`\] on `Handle<CfnIPSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPSetAttributes` on `Handle<CfnIPSet>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIPSet {
     /// CloudFormation: `IPSetDescriptors`.
@@ -135,7 +135,7 @@ impl CfnIPSetAttributes for Handle<CfnIPSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleAttributes`\] on `Handle<CfnRule>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleAttributes` on `Handle<CfnRule>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRule {
     /// CloudFormation: `MetricName` (required).
@@ -190,8 +190,8 @@ impl CfnRuleAttributes for Handle<CfnRule> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSizeConstraintSetAttributes`\] on `Handle<CfnSizeConstraintSet>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSizeConstraintSetAttributes` on `Handle<CfnSizeConstraintSet>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSizeConstraintSet {
     /// CloudFormation: `Name` (required).
@@ -241,8 +241,8 @@ impl CfnSizeConstraintSetAttributes for Handle<CfnSizeConstraintSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSqlInjectionMatchSetAttributes`\] on `Handle<CfnSqlInjectionMatchSet>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSqlInjectionMatchSetAttributes` on
+/// `Handle<CfnSqlInjectionMatchSet>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSqlInjectionMatchSet {
     /// CloudFormation: `Name` (required).
@@ -293,7 +293,7 @@ impl CfnSqlInjectionMatchSetAttributes for Handle<CfnSqlInjectionMatchSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebACLAttributes`\] on `Handle<CfnWebACL>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebACLAttributes` on `Handle<CfnWebACL>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWebACL {
     /// CloudFormation: `DefaultAction` (required).
@@ -356,7 +356,8 @@ impl CfnWebACLAttributes for Handle<CfnWebACL> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnXssMatchSetAttributes`\] on `Handle<CfnXssMatchSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnXssMatchSetAttributes` on `Handle<CfnXssMatchSet>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnXssMatchSet {
     /// CloudFormation: `Name` (required).

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnByteMatchSetAttributes`\] on `Handle<CfnByteMatchSet>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnByteMatchSetAttributes` on `Handle<CfnByteMatchSet>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnByteMatchSet {
@@ -84,7 +84,8 @@ impl CfnByteMatchSetAttributes for Handle<CfnByteMatchSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGeoMatchSetAttributes`\] on `Handle<CfnGeoMatchSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGeoMatchSetAttributes` on `Handle<CfnGeoMatchSet>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnGeoMatchSet {
     /// CloudFormation: `GeoMatchConstraints`.
@@ -135,7 +136,7 @@ impl CfnGeoMatchSetAttributes for Handle<CfnGeoMatchSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPSetAttributes`\] on `Handle<CfnIPSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPSetAttributes` on `Handle<CfnIPSet>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIPSet {
     /// CloudFormation: `IPSetDescriptors`.
@@ -186,7 +187,7 @@ impl CfnIPSetAttributes for Handle<CfnIPSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRateBasedRuleAttributes`\] on `Handle<CfnRateBasedRule>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRateBasedRuleAttributes` on `Handle<CfnRateBasedRule>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRateBasedRule {
@@ -261,7 +262,7 @@ impl CfnRateBasedRuleAttributes for Handle<CfnRateBasedRule> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegexPatternSetAttributes`\] on `Handle<CfnRegexPatternSet>`): `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegexPatternSetAttributes` on `Handle<CfnRegexPatternSet>`): `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRegexPatternSet {
@@ -309,7 +310,7 @@ impl CfnRegexPatternSetAttributes for Handle<CfnRegexPatternSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleAttributes`\] on `Handle<CfnRule>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleAttributes` on `Handle<CfnRule>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRule {
     /// CloudFormation: `MetricName` (required).
@@ -364,8 +365,8 @@ impl CfnRuleAttributes for Handle<CfnRule> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSizeConstraintSetAttributes`\] on `Handle<CfnSizeConstraintSet>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSizeConstraintSetAttributes` on `Handle<CfnSizeConstraintSet>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSizeConstraintSet {
     /// CloudFormation: `Name` (required).
@@ -416,8 +417,8 @@ impl CfnSizeConstraintSetAttributes for Handle<CfnSizeConstraintSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSqlInjectionMatchSetAttributes`\] on `Handle<CfnSqlInjectionMatchSet>`):
-/// `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSqlInjectionMatchSetAttributes` on
+/// `Handle<CfnSqlInjectionMatchSet>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnSqlInjectionMatchSet {
     /// CloudFormation: `Name` (required).
@@ -468,7 +469,7 @@ impl CfnSqlInjectionMatchSetAttributes for Handle<CfnSqlInjectionMatchSet> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebACLAttributes`\] on `Handle<CfnWebACL>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebACLAttributes` on `Handle<CfnWebACL>`): `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWebACL {
     /// CloudFormation: `DefaultAction` (required).
@@ -531,8 +532,8 @@ impl CfnWebACLAttributes for Handle<CfnWebACL> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebACLAssociationAttributes`\] on `Handle<CfnWebACLAssociation>`): `Id`
-/// (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebACLAssociationAttributes` on `Handle<CfnWebACLAssociation>`):
+/// `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWebACLAssociation {
     /// CloudFormation: `ResourceArn` (required).
@@ -579,7 +580,8 @@ impl CfnWebACLAssociationAttributes for Handle<CfnWebACLAssociation> {
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnXssMatchSetAttributes`\] on `Handle<CfnXssMatchSet>`): `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnXssMatchSetAttributes` on `Handle<CfnXssMatchSet>`): `Id`
+/// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnXssMatchSet {
     /// CloudFormation: `Name` (required).

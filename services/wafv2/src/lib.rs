@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Name`, `Id`, `Scope`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIPSetAttributes`\] on `Handle<CfnIPSet>`): `Arn` (`attr_arn`), `Id`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIPSetAttributes` on `Handle<CfnIPSet>`): `Arn` (`attr_arn`), `Id`
 /// (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnIPSet {
@@ -125,8 +125,8 @@ impl CfnIPSetAttributes for Handle<CfnIPSet> {
 ///
 /// `Ref` returns the primary identifier (`ResourceArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLoggingConfigurationAttributes`\] on `Handle<CfnLoggingConfiguration>`):
-/// `ManagedByFirewallManager` (`attr_managed_by_firewall_manager`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLoggingConfigurationAttributes` on
+/// `Handle<CfnLoggingConfiguration>`): `ManagedByFirewallManager` (`attr_managed_by_firewall_manager`).
 #[derive(Debug, Clone)]
 pub struct CfnLoggingConfiguration {
     /// The Amazon Resource Names (ARNs) of the logging destinations that you want to associate with the web ACL.
@@ -205,8 +205,8 @@ impl CfnLoggingConfigurationAttributes for Handle<CfnLoggingConfiguration> {
 ///
 /// `Ref` returns the primary identifier (`Name`, `Id`, `Scope`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRegexPatternSetAttributes`\] on `Handle<CfnRegexPatternSet>`): `Arn`
-/// (`attr_arn`), `Id` (`attr_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRegexPatternSetAttributes` on `Handle<CfnRegexPatternSet>`):
+/// `Arn` (`attr_arn`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnRegexPatternSet {
     /// Description of the entity.
@@ -301,8 +301,8 @@ impl CfnRegexPatternSetAttributes for Handle<CfnRegexPatternSet> {
 ///
 /// `Ref` returns the primary identifier (`Name`, `Id`, `Scope`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnRuleGroupAttributes`\] on `Handle<CfnRuleGroup>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`), `LabelNamespace` (`attr_label_namespace`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnRuleGroupAttributes` on `Handle<CfnRuleGroup>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`), `LabelNamespace` (`attr_label_namespace`).
 #[derive(Debug, Clone)]
 pub struct CfnRuleGroup {
     /// Collection of Available Labels.
@@ -440,7 +440,7 @@ impl CfnRuleGroupAttributes for Handle<CfnRuleGroup> {
 ///
 /// `Ref` returns the primary identifier (`Name`, `Id`, `Scope`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWebACLAttributes`\] on `Handle<CfnWebACL>`): `Arn` (`attr_arn`),
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWebACLAttributes` on `Handle<CfnWebACL>`): `Arn` (`attr_arn`),
 /// `Capacity` (`attr_capacity`), `Id` (`attr_id`), `LabelNamespace` (`attr_label_namespace`).
 #[derive(Debug, Clone)]
 pub struct CfnWebACL {

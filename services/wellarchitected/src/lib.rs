@@ -33,7 +33,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentContextAttributes`\] on `Handle<CfnAgentContext>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentContextAttributes` on `Handle<CfnAgentContext>`): `Arn`
 /// (`attr_arn`), `Id` (`attr_id`), `ApplicationType` (`attr_application_type`), `Criticality` (`attr_criticality`),
 /// `CreatedBy` (`attr_created_by`), `CreatedAt` (`attr_created_at`), `LastModifiedBy` (`attr_last_modified_by`),
 /// `LastModifiedAt` (`attr_last_modified_at`).
@@ -171,8 +171,8 @@ impl CfnAgentContextAttributes for Handle<CfnAgentContext> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentGoalAttributes`\] on `Handle<CfnAgentGoal>`): `Arn` (`attr_arn`),
-/// `Id` (`attr_id`), `CreatedBy` (`attr_created_by`), `CreatedAt` (`attr_created_at`), `LastModifiedBy`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentGoalAttributes` on `Handle<CfnAgentGoal>`): `Arn`
+/// (`attr_arn`), `Id` (`attr_id`), `CreatedBy` (`attr_created_by`), `CreatedAt` (`attr_created_at`), `LastModifiedBy`
 /// (`attr_last_modified_by`), `LastModifiedAt` (`attr_last_modified_at`).
 #[derive(Debug, Clone)]
 pub struct CfnAgentGoal {
@@ -289,7 +289,7 @@ impl CfnAgentGoalAttributes for Handle<CfnAgentGoal> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAgentProfileAttributes`\] on `Handle<CfnAgentProfile>`): `Arn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAgentProfileAttributes` on `Handle<CfnAgentProfile>`): `Arn`
 /// (`attr_arn`), `CreatedBy` (`attr_created_by`), `CreatedAt` (`attr_created_at`), `LastModifiedBy`
 /// (`attr_last_modified_by`), `LastModifiedAt` (`attr_last_modified_at`).
 #[derive(Debug, Clone)]
@@ -443,8 +443,9 @@ impl CfnAgentProfileAttributes for Handle<CfnAgentProfile> {
 ///
 /// `Ref` returns the primary identifier (`LensArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnLensAttributes`\] on `Handle<CfnLens>`): `LensArn` (`attr_lens_arn`),
-/// `LensId` (`attr_lens_id`), `Name` (`attr_name`), `Description` (`attr_description`), `Owner` (`attr_owner`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnLensAttributes` on `Handle<CfnLens>`): `LensArn`
+/// (`attr_lens_arn`), `LensId` (`attr_lens_id`), `Name` (`attr_name`), `Description` (`attr_description`), `Owner`
+/// (`attr_owner`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnLens {
     /// The JSON representation of a lens.
@@ -542,7 +543,7 @@ impl CfnLensAttributes for Handle<CfnLens> {
 ///
 /// `Ref` returns the primary identifier (`ProfileArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnProfileAttributes`\] on `Handle<CfnProfile>`): `ProfileArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnProfileAttributes` on `Handle<CfnProfile>`): `ProfileArn`
 /// (`attr_profile_arn`), `ProfileVersion` (`attr_profile_version`), `Owner` (`attr_owner`), `CreatedAt`
 /// (`attr_created_at`), `UpdatedAt` (`attr_updated_at`).
 #[derive(Debug, Clone)]
@@ -654,7 +655,7 @@ impl CfnProfileAttributes for Handle<CfnProfile> {
 ///
 /// `Ref` returns the primary identifier (`TemplateArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnReviewTemplateAttributes`\] on `Handle<CfnReviewTemplate>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnReviewTemplateAttributes` on `Handle<CfnReviewTemplate>`):
 /// `TemplateArn` (`attr_template_arn`), `Owner` (`attr_owner`), `UpdatedAt` (`attr_updated_at`), `UpdateStatus`
 /// (`attr_update_status`).
 #[derive(Debug, Clone)]
@@ -766,7 +767,7 @@ impl CfnReviewTemplateAttributes for Handle<CfnReviewTemplate> {
 ///
 /// `Ref` returns the primary identifier (`WorkloadArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkloadAttributes`\] on `Handle<CfnWorkload>`): `WorkloadArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkloadAttributes` on `Handle<CfnWorkload>`): `WorkloadArn`
 /// (`attr_workload_arn`), `WorkloadId` (`attr_workload_id`), `ImprovementStatus` (`attr_improvement_status`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkload {

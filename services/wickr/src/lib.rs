@@ -32,7 +32,7 @@ use rcdk::core::value::{IntoValue, Map, Val};
 ///
 /// `Ref` returns the primary identifier (`NetworkArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkAttributes`\] on `Handle<CfnNetwork>`): `NetworkArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkAttributes` on `Handle<CfnNetwork>`): `NetworkArn`
 /// (`attr_network_arn`), `NetworkId` (`attr_network_id`), `AwsAccountId` (`attr_aws_account_id`), `Standing`
 /// (`attr_standing`), `MigrationState` (`attr_migration_state`).
 #[derive(Debug, Clone)]

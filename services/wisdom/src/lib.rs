@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AIAgentId`, `AssistantId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAIAgentAttributes`\] on `Handle<CfnAIAgent>`): `AIAgentArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAIAgentAttributes` on `Handle<CfnAIAgent>`): `AIAgentArn`
 /// (`attr_ai_agent_arn`), `AIAgentId` (`attr_ai_agent_id`), `AssistantArn` (`attr_assistant_arn`),
 /// `ModifiedTimeSeconds` (`attr_modified_time_seconds`).
 #[derive(Debug, Clone)]
@@ -132,7 +132,7 @@ impl CfnAIAgentAttributes for Handle<CfnAIAgent> {
 ///
 /// `Ref` returns the primary identifier (`AssistantId`, `AIAgentId`, `VersionNumber`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAIAgentVersionAttributes`\] on `Handle<CfnAIAgentVersion>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAIAgentVersionAttributes` on `Handle<CfnAIAgentVersion>`):
 /// `AIAgentVersionId` (`attr_ai_agent_version_id`), `AIAgentArn` (`attr_ai_agent_arn`), `AssistantArn`
 /// (`attr_assistant_arn`), `VersionNumber` (`attr_version_number`).
 #[derive(Debug, Clone)]
@@ -207,9 +207,9 @@ impl CfnAIAgentVersionAttributes for Handle<CfnAIAgentVersion> {
 ///
 /// `Ref` returns the primary identifier (`AIGuardrailId`, `AssistantId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAIGuardrailAttributes`\] on `Handle<CfnAIGuardrail>`): `AIGuardrailArn`
-/// (`attr_ai_guardrail_arn`), `AIGuardrailId` (`attr_ai_guardrail_id`), `AssistantArn` (`attr_assistant_arn`),
-/// `ModifiedTimeSeconds` (`attr_modified_time_seconds`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAIGuardrailAttributes` on `Handle<CfnAIGuardrail>`):
+/// `AIGuardrailArn` (`attr_ai_guardrail_arn`), `AIGuardrailId` (`attr_ai_guardrail_id`), `AssistantArn`
+/// (`attr_assistant_arn`), `ModifiedTimeSeconds` (`attr_modified_time_seconds`).
 #[derive(Debug, Clone)]
 pub struct CfnAIGuardrail {
     /// CloudFormation: `AssistantId` (required).
@@ -344,9 +344,9 @@ impl CfnAIGuardrailAttributes for Handle<CfnAIGuardrail> {
 ///
 /// `Ref` returns the primary identifier (`AssistantId`, `AIGuardrailId`, `VersionNumber`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAIGuardrailVersionAttributes`\] on `Handle<CfnAIGuardrailVersion>`):
-/// `AIGuardrailVersionId` (`attr_ai_guardrail_version_id`), `AIGuardrailArn` (`attr_ai_guardrail_arn`), `AssistantArn`
-/// (`attr_assistant_arn`), `VersionNumber` (`attr_version_number`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAIGuardrailVersionAttributes` on
+/// `Handle<CfnAIGuardrailVersion>`): `AIGuardrailVersionId` (`attr_ai_guardrail_version_id`), `AIGuardrailArn`
+/// (`attr_ai_guardrail_arn`), `AssistantArn` (`attr_assistant_arn`), `VersionNumber` (`attr_version_number`).
 #[derive(Debug, Clone)]
 pub struct CfnAIGuardrailVersion {
     /// CloudFormation: `AIGuardrailId` (required).
@@ -419,7 +419,7 @@ impl CfnAIGuardrailVersionAttributes for Handle<CfnAIGuardrailVersion> {
 ///
 /// `Ref` returns the primary identifier (`AIPromptId`, `AssistantId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAIPromptAttributes`\] on `Handle<CfnAIPrompt>`): `AIPromptArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAIPromptAttributes` on `Handle<CfnAIPrompt>`): `AIPromptArn`
 /// (`attr_ai_prompt_arn`), `AIPromptId` (`attr_ai_prompt_id`), `AssistantArn` (`attr_assistant_arn`),
 /// `ModifiedTimeSeconds` (`attr_modified_time_seconds`).
 #[derive(Debug, Clone)]
@@ -538,7 +538,7 @@ impl CfnAIPromptAttributes for Handle<CfnAIPrompt> {
 ///
 /// `Ref` returns the primary identifier (`AssistantId`, `AIPromptId`, `VersionNumber`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAIPromptVersionAttributes`\] on `Handle<CfnAIPromptVersion>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAIPromptVersionAttributes` on `Handle<CfnAIPromptVersion>`):
 /// `AIPromptArn` (`attr_ai_prompt_arn`), `AIPromptVersionId` (`attr_ai_prompt_version_id`), `AssistantArn`
 /// (`attr_assistant_arn`), `VersionNumber` (`attr_version_number`).
 #[derive(Debug, Clone)]
@@ -613,7 +613,7 @@ impl CfnAIPromptVersionAttributes for Handle<CfnAIPromptVersion> {
 ///
 /// `Ref` returns the primary identifier (`AssistantId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssistantAttributes`\] on `Handle<CfnAssistant>`): `AssistantId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssistantAttributes` on `Handle<CfnAssistant>`): `AssistantId`
 /// (`attr_assistant_id`), `AssistantArn` (`attr_assistant_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAssistant {
@@ -691,9 +691,9 @@ impl CfnAssistantAttributes for Handle<CfnAssistant> {
 ///
 /// `Ref` returns the primary identifier (`AssistantAssociationId`, `AssistantId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnAssistantAssociationAttributes`\] on `Handle<CfnAssistantAssociation>`):
-/// `AssistantAssociationId` (`attr_assistant_association_id`), `AssistantAssociationArn`
-/// (`attr_assistant_association_arn`), `AssistantArn` (`attr_assistant_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnAssistantAssociationAttributes` on
+/// `Handle<CfnAssistantAssociation>`): `AssistantAssociationId` (`attr_assistant_association_id`),
+/// `AssistantAssociationArn` (`attr_assistant_association_arn`), `AssistantArn` (`attr_assistant_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnAssistantAssociation {
     /// CloudFormation: `AssistantId` (required).
@@ -773,7 +773,7 @@ impl CfnAssistantAssociationAttributes for Handle<CfnAssistantAssociation> {
 ///
 /// `Ref` returns the primary identifier (`ContentArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContentAttributes`\] on `Handle<CfnContent>`): `ContentArn`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContentAttributes` on `Handle<CfnContent>`): `ContentArn`
 /// (`attr_content_arn`), `ContentId` (`attr_content_id`), `ContentType` (`attr_content_type`), `KnowledgeBaseArn`
 /// (`attr_knowledge_base_arn`), `LinkOutUri` (`attr_link_out_uri`), `RevisionId` (`attr_revision_id`), `Status`
 /// (`attr_status`).
@@ -923,9 +923,9 @@ impl CfnContentAttributes for Handle<CfnContent> {
 ///
 /// `Ref` returns the primary identifier (`ContentAssociationArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnContentAssociationAttributes`\] on `Handle<CfnContentAssociation>`):
-/// `ContentAssociationArn` (`attr_content_association_arn`), `ContentAssociationId` (`attr_content_association_id`),
-/// `ContentArn` (`attr_content_arn`), `KnowledgeBaseArn` (`attr_knowledge_base_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnContentAssociationAttributes` on
+/// `Handle<CfnContentAssociation>`): `ContentAssociationArn` (`attr_content_association_arn`), `ContentAssociationId`
+/// (`attr_content_association_id`), `ContentArn` (`attr_content_arn`), `KnowledgeBaseArn` (`attr_knowledge_base_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnContentAssociation {
     /// The identifier of the associated resource.
@@ -1036,7 +1036,7 @@ impl CfnContentAssociationAttributes for Handle<CfnContentAssociation> {
 ///
 /// `Ref` returns the primary identifier (`KnowledgeBaseId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnKnowledgeBaseAttributes`\] on `Handle<CfnKnowledgeBase>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnKnowledgeBaseAttributes` on `Handle<CfnKnowledgeBase>`):
 /// `KnowledgeBaseId` (`attr_knowledge_base_id`), `KnowledgeBaseArn` (`attr_knowledge_base_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnKnowledgeBase {
@@ -1135,7 +1135,7 @@ impl CfnKnowledgeBaseAttributes for Handle<CfnKnowledgeBase> {
 ///
 /// `Ref` returns the primary identifier (`MessageTemplateArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMessageTemplateAttributes`\] on `Handle<CfnMessageTemplate>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMessageTemplateAttributes` on `Handle<CfnMessageTemplate>`):
 /// `MessageTemplateId` (`attr_message_template_id`), `MessageTemplateArn` (`attr_message_template_arn`),
 /// `MessageTemplateContentSha256` (`attr_message_template_content_sha256`).
 #[derive(Debug, Clone)]
@@ -1274,7 +1274,7 @@ impl CfnMessageTemplateAttributes for Handle<CfnMessageTemplate> {
 ///
 /// `Ref` returns the primary identifier (`MessageTemplateVersionArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnMessageTemplateVersionAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnMessageTemplateVersionAttributes` on
 /// `Handle<CfnMessageTemplateVersion>`): `MessageTemplateVersionNumber` (`attr_message_template_version_number`),
 /// `MessageTemplateVersionArn` (`attr_message_template_version_arn`).
 #[derive(Debug, Clone)]
@@ -1341,7 +1341,7 @@ impl CfnMessageTemplateVersionAttributes for Handle<CfnMessageTemplateVersion> {
 ///
 /// `Ref` returns the primary identifier (`QuickResponseArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnQuickResponseAttributes`\] on `Handle<CfnQuickResponse>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnQuickResponseAttributes` on `Handle<CfnQuickResponse>`):
 /// `QuickResponseId` (`attr_quick_response_id`), `QuickResponseArn` (`attr_quick_response_arn`), `Status`
 /// (`attr_status`), `Contents` (`attr_contents`).
 #[derive(Debug, Clone)]

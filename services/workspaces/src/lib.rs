@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`AliasId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnConnectionAliasAttributes`\] on `Handle<CfnConnectionAlias>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnConnectionAliasAttributes` on `Handle<CfnConnectionAlias>`):
 /// `ConnectionAliasState` (`attr_connection_alias_state`), `AliasId` (`attr_alias_id`), `Associations`
 /// (`attr_associations`).
 #[derive(Debug, Clone)]
@@ -97,7 +97,7 @@ impl CfnConnectionAliasAttributes for Handle<CfnConnectionAlias> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDirectoryAttributes`\] on `Handle<CfnDirectory>`): `DirectoryId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDirectoryAttributes` on `Handle<CfnDirectory>`): `DirectoryId`
 /// (`attr_directory_id`), `Arn` (`attr_arn`), `State` (`attr_state`), `Alias` (`attr_alias`), `DirectoryName`
 /// (`attr_directory_name`), `DirectoryType` (`attr_directory_type`), `DnsIpAddresses` (`attr_dns_ip_addresses`),
 /// `DnsIpv6Addresses` (`attr_dns_ipv6_addresses`), `CustomerUserName` (`attr_customer_user_name`), `IamRoleId`
@@ -361,7 +361,7 @@ impl CfnDirectoryAttributes for Handle<CfnDirectory> {
 ///
 /// `Ref` returns the primary identifier (`WorkspaceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceAttributes`\] on `Handle<CfnWorkspace>`): `WorkspaceId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceAttributes` on `Handle<CfnWorkspace>`): `WorkspaceId`
 /// (`attr_workspace_id`), `Id` (`attr_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspace {
@@ -460,8 +460,8 @@ impl CfnWorkspaceAttributes for Handle<CfnWorkspace> {
 ///
 /// `Ref` returns the primary identifier (`Arn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceIpGroupAttributes`\] on `Handle<CfnWorkspaceIpGroup>`): `Arn`
-/// (`attr_arn`), `GroupId` (`attr_group_id`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceIpGroupAttributes` on `Handle<CfnWorkspaceIpGroup>`):
+/// `Arn` (`attr_arn`), `GroupId` (`attr_group_id`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspaceIpGroup {
     /// The description of the group.
@@ -540,8 +540,8 @@ impl CfnWorkspaceIpGroupAttributes for Handle<CfnWorkspaceIpGroup> {
 ///
 /// `Ref` returns the primary identifier (`PoolId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspacesPoolAttributes`\] on `Handle<CfnWorkspacesPool>`): `PoolId`
-/// (`attr_pool_id`), `PoolArn` (`attr_pool_arn`), `CreatedAt` (`attr_created_at`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspacesPoolAttributes` on `Handle<CfnWorkspacesPool>`):
+/// `PoolId` (`attr_pool_id`), `PoolArn` (`attr_pool_arn`), `CreatedAt` (`attr_created_at`).
 #[derive(Debug, Clone)]
 pub struct CfnWorkspacesPool {
     /// CloudFormation: `ApplicationSettings`.

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`VolumeId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnVolumeAttributes`\] on `Handle<CfnVolume>`): `VolumeId`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnVolumeAttributes` on `Handle<CfnVolume>`): `VolumeId`
 /// (`attr_volume_id`).
 #[derive(Debug, Clone)]
 pub struct CfnVolume {
@@ -211,7 +211,7 @@ impl rcdk::core::element::CfnResource for CfnVolumeAssociation {
 ///
 /// `Ref` returns the primary identifier (`WorkspaceInstanceId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnWorkspaceInstanceAttributes`\] on `Handle<CfnWorkspaceInstance>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnWorkspaceInstanceAttributes` on `Handle<CfnWorkspaceInstance>`):
 /// `WorkspaceInstanceId` (`attr_workspace_instance_id`), `ProvisionState` (`attr_provision_state`),
 /// `EC2ManagedInstance` (`attr_ec2_managed_instance`), `EC2ManagedInstance.InstanceId`
 /// (`attr_ec2_managed_instance_instance_id`).

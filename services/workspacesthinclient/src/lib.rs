@@ -32,10 +32,10 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`Id`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnEnvironmentAttributes`\] on `Handle<CfnEnvironment>`): `Id` (`attr_id`),
-/// `ActivationCode` (`attr_activation_code`), `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`), `DesktopType`
-/// (`attr_desktop_type`), `RegisteredDevicesCount` (`attr_registered_devices_count`), `UpdatedAt` (`attr_updated_at`),
-/// `PendingSoftwareSetId` (`attr_pending_software_set_id`), `PendingSoftwareSetVersion`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnEnvironmentAttributes` on `Handle<CfnEnvironment>`): `Id`
+/// (`attr_id`), `ActivationCode` (`attr_activation_code`), `Arn` (`attr_arn`), `CreatedAt` (`attr_created_at`),
+/// `DesktopType` (`attr_desktop_type`), `RegisteredDevicesCount` (`attr_registered_devices_count`), `UpdatedAt`
+/// (`attr_updated_at`), `PendingSoftwareSetId` (`attr_pending_software_set_id`), `PendingSoftwareSetVersion`
 /// (`attr_pending_software_set_version`), `SoftwareSetComplianceStatus` (`attr_software_set_compliance_status`).
 #[derive(Debug, Clone)]
 pub struct CfnEnvironment {

@@ -32,7 +32,7 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`BrowserSettingsArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnBrowserSettingsAttributes`\] on `Handle<CfnBrowserSettings>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnBrowserSettingsAttributes` on `Handle<CfnBrowserSettings>`):
 /// `AssociatedPortalArns` (`attr_associated_portal_arns`), `BrowserSettingsArn` (`attr_browser_settings_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnBrowserSettings {
@@ -107,7 +107,7 @@ impl CfnBrowserSettingsAttributes for Handle<CfnBrowserSettings> {
 ///
 /// `Ref` returns the primary identifier (`DataProtectionSettingsArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnDataProtectionSettingsAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnDataProtectionSettingsAttributes` on
 /// `Handle<CfnDataProtectionSettings>`): `AssociatedPortalArns` (`attr_associated_portal_arns`), `CreationDate`
 /// (`attr_creation_date`), `DataProtectionSettingsArn` (`attr_data_protection_settings_arn`).
 #[derive(Debug, Clone, Default)]
@@ -194,7 +194,7 @@ impl CfnDataProtectionSettingsAttributes for Handle<CfnDataProtectionSettings> {
 ///
 /// `Ref` returns the primary identifier (`IdentityProviderArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIdentityProviderAttributes`\] on `Handle<CfnIdentityProvider>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIdentityProviderAttributes` on `Handle<CfnIdentityProvider>`):
 /// `IdentityProviderArn` (`attr_identity_provider_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnIdentityProvider {
@@ -270,7 +270,7 @@ impl CfnIdentityProviderAttributes for Handle<CfnIdentityProvider> {
 ///
 /// `Ref` returns the primary identifier (`IpAccessSettingsArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnIpAccessSettingsAttributes`\] on `Handle<CfnIpAccessSettings>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnIpAccessSettingsAttributes` on `Handle<CfnIpAccessSettings>`):
 /// `AssociatedPortalArns` (`attr_associated_portal_arns`), `CreationDate` (`attr_creation_date`), `IpAccessSettingsArn`
 /// (`attr_ip_access_settings_arn`).
 #[derive(Debug, Clone)]
@@ -362,7 +362,7 @@ impl CfnIpAccessSettingsAttributes for Handle<CfnIpAccessSettings> {
 ///
 /// `Ref` returns the primary identifier (`NetworkSettingsArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnNetworkSettingsAttributes`\] on `Handle<CfnNetworkSettings>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnNetworkSettingsAttributes` on `Handle<CfnNetworkSettings>`):
 /// `AssociatedPortalArns` (`attr_associated_portal_arns`), `NetworkSettingsArn` (`attr_network_settings_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnNetworkSettings {
@@ -437,7 +437,7 @@ impl CfnNetworkSettingsAttributes for Handle<CfnNetworkSettings> {
 ///
 /// `Ref` returns the primary identifier (`PortalArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnPortalAttributes`\] on `Handle<CfnPortal>`): `BrowserType`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnPortalAttributes` on `Handle<CfnPortal>`): `BrowserType`
 /// (`attr_browser_type`), `CreationDate` (`attr_creation_date`), `PortalArn` (`attr_portal_arn`), `PortalEndpoint`
 /// (`attr_portal_endpoint`), `PortalStatus` (`attr_portal_status`), `RendererType` (`attr_renderer_type`),
 /// `ServiceProviderSamlMetadata` (`attr_service_provider_saml_metadata`), `StatusReason` (`attr_status_reason`).
@@ -605,7 +605,7 @@ impl CfnPortalAttributes for Handle<CfnPortal> {
 ///
 /// `Ref` returns the primary identifier (`SessionLoggerArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSessionLoggerAttributes`\] on `Handle<CfnSessionLogger>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSessionLoggerAttributes` on `Handle<CfnSessionLogger>`):
 /// `AssociatedPortalArns` (`attr_associated_portal_arns`), `CreationDate` (`attr_creation_date`), `SessionLoggerArn`
 /// (`attr_session_logger_arn`).
 #[derive(Debug, Clone)]
@@ -696,7 +696,7 @@ impl CfnSessionLoggerAttributes for Handle<CfnSessionLogger> {
 ///
 /// `Ref` returns the primary identifier (`TrustStoreArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTrustStoreAttributes`\] on `Handle<CfnTrustStore>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTrustStoreAttributes` on `Handle<CfnTrustStore>`):
 /// `AssociatedPortalArns` (`attr_associated_portal_arns`), `TrustStoreArn` (`attr_trust_store_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnTrustStore {
@@ -754,7 +754,7 @@ impl CfnTrustStoreAttributes for Handle<CfnTrustStore> {
 ///
 /// `Ref` returns the primary identifier (`UserAccessLoggingSettingsArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserAccessLoggingSettingsAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserAccessLoggingSettingsAttributes` on
 /// `Handle<CfnUserAccessLoggingSettings>`): `AssociatedPortalArns` (`attr_associated_portal_arns`),
 /// `UserAccessLoggingSettingsArn` (`attr_user_access_logging_settings_arn`).
 #[derive(Debug, Clone)]
@@ -815,7 +815,7 @@ impl CfnUserAccessLoggingSettingsAttributes for Handle<CfnUserAccessLoggingSetti
 ///
 /// `Ref` returns the primary identifier (`UserSettingsArn`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnUserSettingsAttributes`\] on `Handle<CfnUserSettings>`):
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnUserSettingsAttributes` on `Handle<CfnUserSettings>`):
 /// `AssociatedPortalArns` (`attr_associated_portal_arns`), `UserSettingsArn` (`attr_user_settings_arn`),
 /// `BrandingConfiguration.LogoMetadata` (`attr_branding_configuration_logo_metadata`),
 /// `BrandingConfiguration.FaviconMetadata` (`attr_branding_configuration_favicon_metadata`),

@@ -32,7 +32,8 @@ use rcdk::l1::put;
 ///
 /// `Ref` returns the primary identifier (`GroupARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnGroupAttributes`\] on `Handle<CfnGroup>`): `GroupARN` (`attr_group_arn`).
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnGroupAttributes` on `Handle<CfnGroup>`): `GroupARN`
+/// (`attr_group_arn`).
 #[derive(Debug, Clone)]
 pub struct CfnGroup {
     /// The filter expression defining criteria by which to group traces.
@@ -149,7 +150,7 @@ impl rcdk::core::element::CfnResource for CfnResourcePolicy {
 ///
 /// `Ref` returns the primary identifier (`RuleARN`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnSamplingRuleAttributes`\] on `Handle<CfnSamplingRule>`): `RuleARN`
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnSamplingRuleAttributes` on `Handle<CfnSamplingRule>`): `RuleARN`
 /// (`attr_rule_arn`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnSamplingRule {
@@ -220,7 +221,7 @@ impl CfnSamplingRuleAttributes for Handle<CfnSamplingRule> {
 ///
 /// `Ref` returns the primary identifier (`AccountId`).
 ///
-/// Attributes (`Fn::GetAtt`, methods of \[`CfnTransactionSearchConfigAttributes`\] on
+/// Attributes (`Fn::GetAtt`, methods of the trait `CfnTransactionSearchConfigAttributes` on
 /// `Handle<CfnTransactionSearchConfig>`): `AccountId` (`attr_account_id`).
 #[derive(Debug, Clone, Default)]
 pub struct CfnTransactionSearchConfig {
