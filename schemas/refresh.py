@@ -21,7 +21,7 @@ It writes:
   tell a misspelt type from a type without a vendored schema);
 * ``schemas/SOURCE.md``   -- where the files came from and how to refresh;
 * then runs ``schemas/compact.py``, which writes the compact form the library
-  embeds (``schemas/compact/schemas.json`` and ``src/schema/embedded.rs``).
+  embeds (``schemas/compact/`` and ``src/schema/embedded.rs``).
 
 Every type of the region is vendored; ``schemas/types.txt`` names the types the L2
 constructs build on (listed one by one in SOURCE.md).
@@ -164,7 +164,7 @@ def main():
     ]
     # The library embeds every type in compact form (schemas/compact.py).
     subprocess.run([sys.executable, os.path.join(HERE, "compact.py")], check=True)
-    blob_path = os.path.join(HERE, "compact", "schemas.json")
+    blob_path = os.path.join(HERE, "compact", "schemas.bin")
     blob = os.path.getsize(blob_path)
     with open(blob_path, "rb") as f:
         # What git stores (zlib-compressed objects), approximately.
@@ -172,25 +172,26 @@ def main():
     lines += [
         "## What the library embeds",
         "",
-        "`schemas/compact.py` (no network; `--check` in CI) writes `compact/schemas.json`: every",
-        "schema above minified, without what neither validation, GetAtt derivation, tagging nor",
-        "diff reads (descriptions below the top level, `handlers`, source/documentation URLs,",
-        "examples, comments, `propertyTransform`, `relationshipRef`), sorted by type, one JSON",
-        "value per line: each definition of a type, then its top level, whose `definitions` is",
-        "replaced by the byte range of each definition's line; and `src/schema/embedded.rs`, an",
-        "`include_str!` of it plus a sorted index of (type, offset, length). The library",
-        "binary-searches the index and parses a type's top level the first time the type is",
-        "used, each definition the first time a `$ref` reaches it, and compiles a pattern the",
-        "first time a value is checked against it.",
+        "`schemas/compact.py` (no network; `--check` in CI) writes `compact/schemas.bin`: every",
+        "schema above without what neither validation, GetAtt derivation, tagging nor diff reads",
+        "(descriptions below the top level, `handlers`, source/documentation URLs, examples,",
+        "comments, `propertyTransform`, `relationshipRef`), sorted by type, in rcdk's packed",
+        "binary form (described in `src/schema/packed.rs`: tagged values, containers with their",
+        "byte length, object members sorted by key behind a table of offsets); `compact/types.txt`,",
+        "the type names; and `src/schema/embedded.rs`, which embeds both with a sorted index of",
+        "plain numbers (name offset and length, schema offset and length). The library",
+        "binary-searches the index and reads a type's schema in place: nothing is parsed and",
+        "nothing allocated to validate against it; a pattern is compiled the first time a value",
+        "is checked against it.",
         "",
         "Costs:",
         "",
         f"- on disk: `registry/` {all_total:,} bytes (pretty, for review and codegen) plus",
-        f"  `compact/schemas.json` {blob:,} bytes; in the repository the compact blob is one",
+        f"  `compact/schemas.bin` {blob:,} bytes; in the repository the packed blob is one",
         f"  object of about {blob_z:,} bytes (zlib level 9, as git stores it);",
         f"- in a binary using rcdk: the blob as-is, {blob:,} bytes of read-only data (the",
-        "  index adds about 60 KB); see docs/performance.md for measured binary sizes;",
-        "- at run time: only the types used are parsed (see docs/performance.md).",
+        "  names and index add about 80 KB); only the pages of the types a program uses are",
+        "  ever read; see docs/performance.md for measured binary sizes and times.",
         "",
     ]
     write_text(os.path.join(HERE, "SOURCE.md"), "\n".join(lines))

@@ -10,9 +10,8 @@
 //! * types whose GetAtt accepts some non-read-only properties (listed per type below);
 //! * `AWS::CloudFormation::Stack` accepts `Outputs.<Name>`; custom resources accept any name.
 
-use serde_json::Value;
-
 use super::ResourceSchema;
+use super::packed::{Kind, Node};
 
 /// Types whose GetAtt accepts every (non-array-of-objects) property (cfn-lint's list).
 const ALL_PROPERTIES: &[&str] = &[
@@ -156,10 +155,8 @@ pub(super) fn derive(type_name: &str, raw: &ResourceSchema, read_only: &[String]
         }
     };
     if ALL_PROPERTIES.binary_search(&type_name).is_ok() {
-        if let Some(props) = raw.raw.get("properties").and_then(Value::as_object) {
-            for (name, sub) in props {
-                walk(raw, sub, name.clone(), 0, &mut |n| push(n, &mut names));
-            }
+        for (name, sub) in raw.root().get("properties").map(|p| p.entries()).into_iter().flatten() {
+            walk(raw, sub, name.to_string(), 0, &mut |n| push(n, &mut names));
         }
         return GetAtts { names, prefix: None, in_arrays: Vec::new() };
     }
@@ -191,32 +188,33 @@ pub(super) fn derive(type_name: &str, raw: &ResourceSchema, read_only: &[String]
     GetAtts { names, prefix, in_arrays }
 }
 
-fn resolve<'a>(raw: &'a ResourceSchema, node: &'a Value) -> Option<&'a Value> {
+fn resolve<'a>(raw: &'a ResourceSchema, node: Node<'a>) -> Option<Node<'a>> {
     let reference = node.get("$ref")?.as_str()?;
     raw.pointer(reference.strip_prefix('#')?)
 }
 
-fn has_type(node: &Value, ty: &str) -> bool {
-    match node.get("type") {
-        Some(Value::String(s)) => s == ty,
-        Some(Value::Array(a)) => a.iter().any(|t| t.as_str() == Some(ty)),
+fn has_type(node: Node<'_>, ty: &str) -> bool {
+    let Some(declared) = node.get("type") else { return false };
+    match declared.kind() {
+        Kind::String(s) => s == ty,
+        Kind::Array => declared.items().any(|t| t.as_str() == Some(ty)),
         _ => false,
     }
 }
 
 /// Every attribute a property yields: itself when scalar (or an array of scalars), its nested
 /// properties when an object; arrays of objects or arrays yield nothing.
-fn walk(raw: &ResourceSchema, node: &Value, path: String, depth: usize, found: &mut dyn FnMut(String)) {
+fn walk(raw: &ResourceSchema, node: Node<'_>, path: String, depth: usize, found: &mut dyn FnMut(String)) {
     if depth > MAX_DEPTH {
         return;
     }
     if has_type(node, "object") {
-        for (name, sub) in node.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        for (name, sub) in node.get("properties").map(|p| p.entries()).into_iter().flatten() {
             walk(raw, sub, format!("{path}.{name}"), depth + 1, found);
         }
     } else if has_type(node, "array") {
         let items = node.get("items");
-        let item_type = items.and_then(|i| i.get("type")).and_then(Value::as_str);
+        let item_type = items.and_then(|i| i.get("type")).and_then(|t| t.as_str());
         if !matches!(item_type, Some("object" | "array")) {
             found(path);
         }
@@ -232,6 +230,7 @@ fn walk(raw: &ResourceSchema, node: &Value, path: String, depth: usize, found: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     /// Every type's attributes equal those cfn-lint 1.58.0 itself computes (the fixture is
     /// written by `schemas/cfn_lint_getatts.py` from cfn-lint's schema manager).

@@ -31,6 +31,7 @@
 pub mod checks;
 mod embedded;
 mod getatts;
+mod packed;
 mod pattern;
 mod rules;
 mod tagging;
@@ -41,21 +42,52 @@ pub use validate::validate_read_properties;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 
+use packed::Node;
 use pattern::Pattern;
 pub use tagging::{TagShape, Tagging};
 
 /// The cfn-lint release whose bundled registry schemas are vendored in `schemas/`.
 pub const CFN_LINT_VERSION: &str = embedded::CFN_LINT_VERSION;
 
+/// The name of the type at `index` of the embedded index.
+fn name_at(index: usize) -> Option<&'static str> {
+    let &(offset, len, _, _) = embedded::INDEX.get(index)?;
+    let start = usize::try_from(offset).ok()?;
+    embedded::NAMES.get(start..start.checked_add(usize::try_from(len).ok()?)?)
+}
+
 /// The position of `type_name` in the embedded index (binary search; the index is sorted).
 fn index_of(type_name: &str) -> Option<usize> {
-    embedded::INDEX.binary_search_by(|(name, _, _)| (*name).cmp(type_name)).ok()
+    let (mut low, mut high) = (0, embedded::INDEX.len());
+    while low < high {
+        let mid = low + (high - low) / 2;
+        match name_at(mid)?.cmp(type_name) {
+            std::cmp::Ordering::Equal => return Some(mid),
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+        }
+    }
+    None
+}
+
+/// The packed schema of the type at `index` of the embedded index.
+fn embedded_at(index: usize) -> Option<&'static [u8]> {
+    let &(_, _, offset, len) = embedded::INDEX.get(index)?;
+    let start = usize::try_from(offset).ok()?;
+    embedded::BLOB.get(start..start.checked_add(usize::try_from(len).ok()?)?)
+}
+
+/// The packed schema of a vendored type.
+#[cfg(test)]
+fn embedded_bytes(type_name: &str) -> Option<&'static [u8]> {
+    embedded_at(index_of(type_name)?)
 }
 
 /// True when `type_name` is a CloudFormation resource type (or a `Custom::` type).
@@ -97,17 +129,18 @@ pub fn check_resource_types(name: &str, template: &Value) -> Vec<crate::core::pr
 /// assert!(rcdk::schema::vendored_types().any(|t| t == "AWS::EC2::VPC"));
 /// ```
 pub fn vendored_types() -> impl Iterator<Item = &'static str> {
-    embedded::INDEX.iter().map(|(name, _, _)| *name)
+    (0..embedded::INDEX.len()).filter_map(name_at)
 }
 
-/// One cell per type of the index: the parsed schema, filled the first time the type is used.
+/// One cell per type of the index: the schema's facts, read the first time the type is used.
 static CELLS: [OnceLock<Option<Box<ResourceSchema>>>; embedded::INDEX.len()] =
     [const { OnceLock::new() }; embedded::INDEX.len()];
 
 /// The registry schema of a resource type, parsed on first use.
 ///
-/// Every type CloudFormation has in us-east-1 is vendored (in a compact form: see
-/// `schemas/SOURCE.md`); only the types a program or template uses are parsed, each once.
+/// Every type CloudFormation has in us-east-1 is vendored, in a packed form that is read in
+/// place, never parsed (see `schemas/SOURCE.md`); a type's few list-valued facts are read the
+/// first time it is used.
 /// `Custom::Anything` resolves to the schema of `AWS::CloudFormation::CustomResource`, as in
 /// CloudFormation. Returns `None` for a name that is not a resource type.
 ///
@@ -123,11 +156,7 @@ pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
     let lookup = if type_name.starts_with("Custom::") { "AWS::CloudFormation::CustomResource" } else { type_name };
     let index = index_of(lookup)?;
     CELLS[index]
-        .get_or_init(|| {
-            let (_, offset, len) = embedded::INDEX[index];
-            let text = embedded::BLOB.get(offset as usize..(offset + len) as usize)?;
-            ResourceSchema::from_embedded(text).ok().map(Box::new)
-        })
+        .get_or_init(|| ResourceSchema::from_packed(Cow::Borrowed(embedded_at(index)?), None).ok().map(Box::new))
         .as_deref()
 }
 
@@ -235,6 +264,9 @@ pub enum SchemaError {
     /// The schema has no string `typeName`.
     #[error("a resource schema needs a string \"typeName\"")]
     MissingTypeName,
+    /// The schema is larger than rcdk's packed form holds (4 GiB).
+    #[error("a resource schema must be smaller than 4 GiB")]
+    TooLarge,
 }
 
 /// The registry schema of one CloudFormation resource type, with its facts pre-extracted.
@@ -244,66 +276,22 @@ pub enum SchemaError {
 /// wildcard `/properties/A/*/B` becomes `A[*].B`.
 #[derive(Debug)]
 pub struct ResourceSchema {
-    /// The schema without its `definitions` (parsed one by one, on first use); for an embedded
-    /// schema also without the top-level `description` and the property-path lists (kept below
-    /// as fields; [`ResourceSchema::raw`] has them all).
-    raw: Value,
-    /// The whole schema, for [`ResourceSchema::raw`]: assembled on first use.
+    /// The schema in packed form (`packed.rs`): embedded, or encoded by [`ResourceSchema::from_value`].
+    packed: Cow<'static, [u8]>,
+    /// The whole schema as JSON, for [`ResourceSchema::raw`]: built on first use.
     full: OnceLock<Value>,
-    definitions: indexmap::IndexMap<String, Definition>,
     type_name: String,
-    /// The top-level `description`: parsed with the schema (`from_value`), or on first use from
-    /// `text` (embedded schemas; a few KB of prose that validation never reads).
-    description: OnceLock<Option<String>>,
-    /// The compact top-level JSON text of an embedded schema (for `description` and `raw`).
-    text: Option<&'static str>,
     required: Vec<String>,
     create_only: Vec<String>,
     read_only: Vec<String>,
     write_only: Vec<String>,
     primary_identifier: Vec<String>,
-    /// Every pattern outside `definitions`, compiled the first time a value is checked against it.
-    patterns: Patterns,
     getatts: OnceLock<getatts::GetAtts>,
     tagging: OnceLock<Option<Tagging>>,
 }
 
-type Patterns = HashMap<String, OnceLock<Pattern>>;
-
-/// One entry of a schema's `definitions`: its JSON text (embedded schemas), parsed with its
-/// patterns the first time a `$ref` reaches it.
-#[derive(Debug)]
-struct Definition {
-    text: Option<&'static str>,
-    parsed: OnceLock<Option<(Value, Patterns)>>,
-}
-
-impl Definition {
-    fn parsed(value: Value) -> Definition {
-        let patterns = patterns_of(&value);
-        Definition { text: None, parsed: OnceLock::from(Some((value, patterns))) }
-    }
-
-    fn get(&self) -> Option<&(Value, Patterns)> {
-        self.parsed
-            .get_or_init(|| {
-                let value: Value = serde_json::from_str(self.text?).ok()?;
-                let patterns = patterns_of(&value);
-                Some((value, patterns))
-            })
-            .as_ref()
-    }
-}
-
-/// The patterns of one schema node (a definition, or the top level without definitions).
-fn patterns_of(node: &Value) -> Patterns {
-    let mut sources = Vec::new();
-    collect_patterns(node, false, &mut sources);
-    sources.into_iter().map(|p| (p, OnceLock::new())).collect()
-}
-
 /// Unescapes one JSON-pointer segment (`~1` is `/`, `~0` is `~`).
-fn unescape_pointer(segment: &str) -> std::borrow::Cow<'_, str> {
+fn unescape_pointer(segment: &str) -> Cow<'_, str> {
     if segment.contains('~') { segment.replace("~1", "/").replace("~0", "~").into() } else { segment.into() }
 }
 
@@ -324,116 +312,47 @@ fn normalise_path(pointer: &str) -> String {
     out
 }
 
-fn string_list(raw: &Value, key: &str, normalise: bool) -> Vec<String> {
-    raw.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(|s| if normalise { normalise_path(s) } else { s.to_string() })
-                .collect()
-        })
-        .unwrap_or_default()
+fn string_list(root: Node<'_>, key: &str, normalise: bool) -> Vec<String> {
+    let items = root.get(key).map(|list| list.items()).into_iter().flatten();
+    items.filter_map(|n| n.as_str()).map(|s| if normalise { normalise_path(s) } else { s.to_string() }).collect()
 }
 
 /// Collects every `pattern` string and `patternProperties` key in a schema.
-fn collect_patterns(node: &Value, under_properties: bool, out: &mut Vec<String>) {
-    match node {
-        Value::Object(map) => {
-            for (key, value) in map {
-                if !under_properties {
-                    if key == "pattern"
-                        && let Some(p) = value.as_str()
-                    {
-                        out.push(p.to_string());
-                    }
-                    if key == "patternProperties"
-                        && let Some(pp) = value.as_object()
-                    {
-                        out.extend(pp.keys().cloned());
-                    }
+fn collect_patterns(node: Node<'_>, under_properties: bool, out: &mut Vec<String>) {
+    if node.is_object() {
+        for (key, value) in node.entries() {
+            if !under_properties {
+                if key == "pattern"
+                    && let Some(p) = value.as_str()
+                {
+                    out.push(p.to_string());
                 }
-                let child_is_map =
-                    !under_properties && matches!(key.as_str(), "properties" | "definitions" | "patternProperties");
-                collect_patterns(value, child_is_map, out);
+                if key == "patternProperties" {
+                    out.extend(value.entries().map(|(k, _)| k.to_string()));
+                }
             }
+            let child_is_map = !under_properties && matches!(key, "properties" | "definitions" | "patternProperties");
+            collect_patterns(value, child_is_map, out);
         }
-        Value::Array(items) => items.iter().for_each(|v| collect_patterns(v, false, out)),
-        _ => {}
+    } else {
+        node.items().for_each(|v| collect_patterns(v, false, out));
     }
 }
 
-/// An embedded top level as [`ResourceSchema::from_embedded`] reads it: every key but
-/// `description` as JSON, and the definition ranges (`rcdk:definitions`) as numbers.
-struct TopLevel {
-    map: serde_json::Map<String, Value>,
-    /// The property path lists, read as strings (never needed as JSON).
-    lists: PathLists,
-    ranges: Vec<(String, (u64, u64))>,
-}
+/// Every pattern compiled so far, by source: compiled once per process (the same ARN and name
+/// patterns recur across types), kept for the life of the program.
+static PATTERNS: Mutex<Option<HashMap<String, &'static Pattern>>> = Mutex::new(None);
 
-struct TopLevelVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
-    type Value = TopLevel;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a resource schema object")
+/// The compiled form of a registry-schema pattern (compiled on first use).
+fn compiled_pattern(source: &str) -> &'static Pattern {
+    let mut cache = PATTERNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let cache = cache.get_or_insert_with(HashMap::new);
+    if let Some(pattern) = cache.get(source) {
+        return pattern;
     }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<TopLevel, A::Error> {
-        let mut top = TopLevel { map: serde_json::Map::new(), lists: PathLists::default(), ranges: Vec::new() };
-        while let Some(key) = access.next_key::<String>()? {
-            match key.as_str() {
-                "description" => {
-                    access.next_value::<serde::de::IgnoredAny>()?;
-                }
-                "createOnlyProperties" => top.lists.create_only = access.next_value()?,
-                "readOnlyProperties" => top.lists.read_only = access.next_value()?,
-                "writeOnlyProperties" => top.lists.write_only = access.next_value()?,
-                "primaryIdentifier" => top.lists.primary_identifier = access.next_value()?,
-                "rcdk:definitions" => top.ranges = access.next_value::<Ranges>()?.0,
-                _ => {
-                    let value = access.next_value::<Value>()?;
-                    top.map.insert(key, value);
-                }
-            }
-        }
-        Ok(top)
-    }
-}
-
-/// The property paths of an embedded top level, as written (`/properties/A/B`).
-#[derive(Default)]
-struct PathLists {
-    create_only: Vec<String>,
-    read_only: Vec<String>,
-    write_only: Vec<String>,
-    primary_identifier: Vec<String>,
-}
-
-/// `{"Name": [offset, length], …}` (written by `schemas/compact.py`, checked in CI).
-struct Ranges(Vec<(String, (u64, u64))>);
-
-impl<'de> serde::Deserialize<'de> for Ranges {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Ranges, D::Error> {
-        struct RangesVisitor;
-        impl<'de> serde::de::Visitor<'de> for RangesVisitor {
-            type Value = Ranges;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of definition byte ranges")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Ranges, A::Error> {
-                let mut out = Vec::with_capacity(access.size_hint().unwrap_or(0));
-                while let Some(name) = access.next_key::<String>()? {
-                    let range = access.next_value::<(u64, u64)>()?;
-                    out.push((name, range));
-                }
-                Ok(Ranges(out))
-            }
-        }
-        deserializer.deserialize_map(RangesVisitor)
-    }
+    let pattern: &'static Pattern = Box::leak(Box::new(Pattern::new(source)));
+    cache.insert(source.to_string(), pattern);
+    pattern
 }
 
 impl ResourceSchema {
@@ -456,84 +375,43 @@ impl ResourceSchema {
     ///            "Size 0 is less than the minimum 1");
     /// ```
     pub fn from_value(raw: Value) -> Result<ResourceSchema, SchemaError> {
-        let Value::Object(mut map) = raw else { return Err(SchemaError::NotAnObject) };
-        let full = Value::Object(map.clone());
-        let definitions = match map.remove("definitions") {
-            Some(Value::Object(defs)) => defs.into_iter().map(|(k, v)| (k, Definition::parsed(v))).collect(),
-            _ => indexmap::IndexMap::new(),
-        };
-        let description = map.get("description").and_then(Value::as_str).map(str::to_string);
-        Self::build(Value::Object(map), definitions, OnceLock::from(full), OnceLock::from(description), None, None)
-    }
-
-    /// A vendored schema from its compact top-level JSON text (see `schemas/compact.py`):
-    /// `rcdk:definitions` gives each definition's byte range in the blob; a definition is
-    /// parsed the first time a `$ref` reaches it. The text is read in one pass that keeps the
-    /// ranges as numbers and skips the top-level `description` (read again from the text only
-    /// if asked for): both are most of a top level's bytes and validation needs neither.
-    fn from_embedded(text: &'static str) -> Result<ResourceSchema, SchemaError> {
-        use serde::Deserializer as _;
-        let mut de = serde_json::Deserializer::from_str(text);
-        let Ok(TopLevel { map, lists, ranges }) = (&mut de).deserialize_map(TopLevelVisitor) else {
-            return Err(SchemaError::NotAnObject);
-        };
-        if de.end().is_err() {
+        if !raw.is_object() {
             return Err(SchemaError::NotAnObject);
         }
-        let definitions = ranges
-            .into_iter()
-            .map(|(name, (o, l))| {
-                let text = usize::try_from(o)
-                    .ok()
-                    .zip(usize::try_from(l).ok())
-                    .and_then(|(o, l)| embedded::BLOB.get(o..o.checked_add(l)?));
-                (name, Definition { text, parsed: OnceLock::new() })
-            })
-            .collect();
-        Self::build(Value::Object(map), definitions, OnceLock::new(), OnceLock::new(), Some(text), Some(lists))
+        let mut packed = Vec::new();
+        packed::encode(&raw, &mut packed).map_err(|_| SchemaError::TooLarge)?;
+        ResourceSchema::from_packed(Cow::Owned(packed), Some(raw))
     }
 
-    fn build(
-        raw: Value,
-        definitions: indexmap::IndexMap<String, Definition>,
-        full: OnceLock<Value>,
-        description: OnceLock<Option<String>>,
-        text: Option<&'static str>,
-        lists: Option<PathLists>,
-    ) -> Result<ResourceSchema, SchemaError> {
-        let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
-        let paths = |key: &str, read: fn(&PathLists) -> &Vec<String>| match &lists {
-            Some(lists) => read(lists).iter().map(|p| normalise_path(p)).collect(),
-            None => string_list(&raw, key, true),
-        };
+    /// A schema from its packed form; `raw` is its JSON when the caller has it.
+    fn from_packed(packed: Cow<'static, [u8]>, raw: Option<Value>) -> Result<ResourceSchema, SchemaError> {
+        let root = Node::new(&packed);
+        if !root.is_object() {
+            return Err(SchemaError::NotAnObject);
+        }
+        let type_name = root.get("typeName").and_then(|n| n.as_str()).ok_or(SchemaError::MissingTypeName)?;
         Ok(ResourceSchema {
-            description,
-            text,
-            required: string_list(&raw, "required", false),
-            create_only: paths("createOnlyProperties", |l| &l.create_only),
-            read_only: paths("readOnlyProperties", |l| &l.read_only),
-            write_only: paths("writeOnlyProperties", |l| &l.write_only),
-            primary_identifier: paths("primaryIdentifier", |l| &l.primary_identifier),
-            patterns: patterns_of(&raw),
+            type_name: type_name.to_string(),
+            required: string_list(root, "required", false),
+            create_only: string_list(root, "createOnlyProperties", true),
+            read_only: string_list(root, "readOnlyProperties", true),
+            write_only: string_list(root, "writeOnlyProperties", true),
+            primary_identifier: string_list(root, "primaryIdentifier", true),
             getatts: OnceLock::new(),
             tagging: OnceLock::new(),
-            type_name,
-            definitions,
-            full,
-            raw,
+            full: raw.map(OnceLock::from).unwrap_or_default(),
+            packed,
         })
     }
 
-    /// Resolves a JSON pointer into the schema (`/definitions/Name/…` parses that definition on
-    /// first use).
-    pub(crate) fn pointer(&self, pointer: &str) -> Option<&Value> {
-        let Some(rest) = pointer.strip_prefix("/definitions/") else { return self.raw.pointer(pointer) };
-        let (name, tail) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        };
-        let (value, _) = self.definitions.get(unescape_pointer(name).as_ref())?.get()?;
-        if tail.is_empty() { Some(value) } else { value.pointer(tail) }
+    /// The schema's top level.
+    pub(crate) fn root(&self) -> Node<'_> {
+        Node::new(&self.packed)
+    }
+
+    /// Resolves a JSON pointer into the schema (`/definitions/Name/…`).
+    pub(crate) fn pointer(&self, pointer: &str) -> Option<Node<'_>> {
+        self.root().pointer(pointer)
     }
 
     fn getatts(&self) -> &getatts::GetAtts {
@@ -557,12 +435,7 @@ impl ResourceSchema {
     /// assert!(s.description().is_some());
     /// ```
     pub fn description(&self) -> Option<&str> {
-        self.description
-            .get_or_init(|| {
-                let full: Value = serde_json::from_str(self.text?).ok()?;
-                full.get("description").and_then(Value::as_str).map(str::to_string)
-            })
-            .as_deref()
+        self.root().get("description")?.as_str()
     }
 
     /// Top-level properties that must be set.
@@ -695,36 +568,19 @@ impl ResourceSchema {
     /// assert!(s.property_names().any(|p| p == "StreamModeDetails"));
     /// ```
     pub fn property_names(&self) -> impl Iterator<Item = &str> {
-        self.raw.get("properties").and_then(Value::as_object).into_iter().flat_map(|m| m.keys().map(String::as_str))
+        self.root().get("properties").map(|p| p.entries()).into_iter().flatten().map(|(name, _)| name)
     }
 
     /// The registry schema JSON. For the vendored types this is the compact form rcdk embeds:
     /// descriptions (below the top level), handler permissions and documentation URLs are
-    /// removed (see `schemas/SOURCE.md`).
+    /// removed, and object keys are sorted (see `schemas/SOURCE.md`).
     ///
     /// ```
     /// let s = rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap();
     /// assert_eq!(s.raw()["typeName"], "AWS::SNS::Topic");
     /// ```
     pub fn raw(&self) -> &Value {
-        self.full.get_or_init(|| {
-            // An embedded schema's top level as its text has it (with `description`), without
-            // the definition ranges (removed as `from_embedded` always did, so keys keep their order).
-            let mut full = match self.text.and_then(|t| serde_json::from_str::<Value>(t).ok()) {
-                Some(Value::Object(mut map)) => {
-                    map.remove("rcdk:definitions");
-                    Value::Object(map)
-                }
-                _ => self.raw.clone(),
-            };
-            if let Some(map) = full.as_object_mut()
-                && !self.definitions.is_empty()
-            {
-                let defs = self.definitions.iter().filter_map(|(k, d)| Some((k.clone(), d.get()?.0.clone())));
-                map.insert("definitions".into(), Value::Object(defs.collect()));
-            }
-            full
-        })
+        self.full.get_or_init(|| self.root().to_value())
     }
 
     /// Patterns in this schema that could not be translated for the `regex` crate and are
@@ -734,11 +590,12 @@ impl ResourceSchema {
     /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
     /// assert!(s.skipped_patterns().is_empty());
     /// ```
-    pub fn skipped_patterns(&self) -> Vec<(&str, &str)> {
-        let mut out: Vec<(&str, &str)> = self
+    pub fn skipped_patterns(&self) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = self
             .all_patterns()
-            .filter_map(|(source, cell)| match cell.get_or_init(|| Pattern::new(source)) {
-                Pattern::Skipped { reason } => Some((source.as_str(), reason.as_str())),
+            .into_iter()
+            .filter_map(|source| match compiled_pattern(&source) {
+                Pattern::Skipped { reason } => Some((source, reason.as_str())),
                 Pattern::Compiled { .. } => None,
             })
             .collect();
@@ -759,17 +616,17 @@ impl ResourceSchema {
         validate::validate(self, properties)
     }
 
-    pub(crate) fn pattern(&self, source: &str) -> Option<&Pattern> {
-        // A definition's patterns are known once the definition is parsed, which happens before
-        // any value is checked against it.
-        let cell = self.patterns.get(source).or_else(|| {
-            self.definitions.values().filter_map(|d| d.parsed.get()?.as_ref()).find_map(|(_, p)| p.get(source))
-        })?;
-        Some(cell.get_or_init(|| Pattern::new(source)))
+    /// The compiled form of one of this schema's patterns.
+    pub(crate) fn pattern(&self, source: &str) -> &'static Pattern {
+        compiled_pattern(source)
     }
 
-    /// Every pattern of the schema (parsing every definition).
-    pub(crate) fn all_patterns(&self) -> impl Iterator<Item = (&String, &OnceLock<Pattern>)> {
-        self.patterns.iter().chain(self.definitions.values().filter_map(Definition::get).flat_map(|(_, p)| p.iter()))
+    /// The source of every pattern of the schema, sorted, each once.
+    pub(crate) fn all_patterns(&self) -> Vec<String> {
+        let mut sources = Vec::new();
+        collect_patterns(self.root(), false, &mut sources);
+        sources.sort_unstable();
+        sources.dedup();
+        sources
     }
 }

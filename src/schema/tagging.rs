@@ -4,9 +4,8 @@
 //! <https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html>)
 //! and from the shape of the tag property itself.
 
-use serde_json::Value;
-
 use super::ResourceSchema;
+use super::packed::{Kind, Node};
 
 /// The shape of a type's tag property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,9 +33,9 @@ pub struct Tagging {
     pub shape: TagShape,
 }
 
-fn resolve<'a>(raw: &'a ResourceSchema, mut node: &'a Value) -> &'a Value {
+fn resolve<'a>(raw: &'a ResourceSchema, mut node: Node<'a>) -> Node<'a> {
     for _ in 0..8 {
-        match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| raw.pointer(p)) {
+        match node.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix('#')).and_then(|p| raw.pointer(p)) {
             Some(target) => node = target,
             None => break,
         }
@@ -44,43 +43,44 @@ fn resolve<'a>(raw: &'a ResourceSchema, mut node: &'a Value) -> &'a Value {
     node
 }
 
-fn types(node: &Value) -> Vec<&str> {
-    match node.get("type") {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+fn types(node: Node<'_>) -> Vec<&str> {
+    let Some(declared) = node.get("type") else { return Vec::new() };
+    match declared.kind() {
+        Kind::String(s) => vec![s],
+        Kind::Array => declared.items().filter_map(|t| t.as_str()).collect(),
         _ => Vec::new(),
     }
 }
 
 /// The tagging of a type, or `None` when it takes no tags (`taggable: false`, or no tag property).
 pub(super) fn derive(raw: &ResourceSchema) -> Option<Tagging> {
-    let tagging = raw.raw.get("tagging");
-    if tagging.and_then(|t| t.get("taggable")).and_then(Value::as_bool) == Some(false) {
+    let tagging = raw.root().get("tagging");
+    if tagging.and_then(|t| t.get("taggable")).and_then(|t| t.as_bool()) == Some(false) {
         return None;
     }
-    let pointer = tagging.and_then(|t| t.get("tagProperty")).and_then(Value::as_str).unwrap_or("/properties/Tags");
+    let pointer = tagging.and_then(|t| t.get("tagProperty")).and_then(|t| t.as_str()).unwrap_or("/properties/Tags");
     let property = pointer.strip_prefix("/properties/")?;
     if property.contains('/') {
         return None;
     }
-    let node = resolve(raw, raw.raw.get("properties")?.get(property)?);
+    let node = resolve(raw, raw.root().get("properties")?.get(property)?);
     let ty = types(node);
     let shape = if ty.contains(&"array") {
-        let item = resolve(raw, node.get("items").unwrap_or(&Value::Null));
-        let props = item.get("properties").and_then(Value::as_object);
+        let item = resolve(raw, node.get("items").unwrap_or_default());
+        let props = item.get("properties").filter(|n| n.is_object());
         match props {
-            Some(p) if p.contains_key("Key") && p.contains_key("Value") => {
-                let required = item.get("required").and_then(Value::as_array);
-                let propagate = p.contains_key("PropagateAtLaunch")
-                    && required.is_some_and(|r| r.iter().any(|n| n == "PropagateAtLaunch"));
+            Some(p) if p.get("Key").is_some() && p.get("Value").is_some() => {
+                let required = item.get("required");
+                let propagate = p.get("PropagateAtLaunch").is_some()
+                    && required.is_some_and(|r| r.items().any(|n| n.as_str() == Some("PropagateAtLaunch")));
                 TagShape::List { propagate_at_launch: propagate }
             }
             _ => TagShape::Other,
         }
     } else if ty.contains(&"object") || ty.is_empty() {
-        let has_named_properties = node.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        let has_named_properties = node.get("properties").filter(|n| n.is_object()).is_some_and(|p| p.len() > 0);
         let open = node.get("patternProperties").is_some()
-            || !matches!(node.get("additionalProperties"), Some(Value::Bool(false)));
+            || node.get("additionalProperties").and_then(|a| a.as_bool()) != Some(false);
         if !has_named_properties && open && (ty.contains(&"object") || node.get("patternProperties").is_some()) {
             TagShape::Map
         } else {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::core::check::Field;
 
-use super::pattern::Pattern;
+use super::packed::{Kind as NodeKind, Node};
 use super::{ResourceSchema, SchemaProblem, SchemaProblemKind as Kind};
 
 /// Values (and `$ref` chains) nested deeper than this are not checked further.
@@ -108,12 +108,50 @@ fn scenarios(value: &Value) -> Option<Vec<Value>> {
     Some(out)
 }
 
-pub(super) fn child(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+/// Where a value is inside `Properties`, as a chain of steps that is written out as text
+/// (`A.B[2].C`) only when a problem is reported there: most values have none.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    Root,
+    /// A member of an object (or a path given whole, under `Root`).
+    Key(&'p Path<'p>, &'p str),
+    /// An item of an array.
+    Index(&'p Path<'p>, usize),
 }
 
-fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
+impl<'p> Path<'p> {
+    fn key(&'p self, key: &'p str) -> Path<'p> {
+        Path::Key(self, key)
+    }
+
+    fn index(&'p self, i: usize) -> Path<'p> {
+        Path::Index(self, i)
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, i) => {
+                parent.write(out);
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
 }
 
 /// A value as it appears in a message: JSON, shortened.
@@ -161,10 +199,11 @@ fn has_type(ty: &str, value: &Value) -> bool {
     }
 }
 
-fn declared_types(node: &Map<String, Value>) -> Option<Vec<&str>> {
-    match node.field("type")? {
-        Value::String(s) => Some(vec![s.as_str()]),
-        Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect()),
+fn declared_types(ty: Option<Node<'_>>) -> Option<Vec<&str>> {
+    let ty = ty?;
+    match ty.kind() {
+        NodeKind::String(s) => Some(vec![s]),
+        NodeKind::Array => Some(ty.items().filter_map(|t| t.as_str()).collect()),
         _ => None,
     }
 }
@@ -173,6 +212,20 @@ fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => a == b,
+    }
+}
+
+/// Whether a schema value (`const`, an `enum` member) equals an instance value, numbers by value.
+fn node_equals(node: Node<'_>, value: &Value) -> bool {
+    match (node.kind(), value) {
+        (NodeKind::Null, Value::Null) => true,
+        (NodeKind::Bool(a), Value::Bool(b)) => a == *b,
+        (NodeKind::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (NodeKind::String(a), Value::String(b)) => a == b,
+        (NodeKind::Array, Value::Array(_)) | (NodeKind::Object, Value::Object(_)) => {
+            values_equal(&node.to_value(), value)
+        }
+        _ => false,
     }
 }
 
@@ -229,27 +282,37 @@ impl Mode {
                 })
     }
 
-    fn equal(self, allowed: &Value, value: &Value) -> bool {
-        if values_equal(allowed, value) {
+    fn equal(self, allowed: Node<'_>, value: &Value) -> bool {
+        if node_equals(allowed, value) {
             return true;
         }
         if self == Mode::Synthesis {
             return false;
         }
-        match (allowed, value) {
-            (Value::Number(_), Value::String(_)) => numeric_string(value).is_some_and(|n| values_equal(allowed, &n)),
-            (Value::Bool(b), Value::String(_)) => boolean_string(value) == Some(*b),
-            (Value::String(a), Value::Number(_) | Value::Bool(_)) => scalar_text(value).as_deref() == Some(a),
+        match (allowed.kind(), value) {
+            (NodeKind::Number(_), Value::String(_)) => numeric_string(value).is_some_and(|n| node_equals(allowed, &n)),
+            (NodeKind::Bool(b), Value::String(_)) => boolean_string(value) == Some(b),
+            (NodeKind::String(a), Value::Number(_) | Value::Bool(_)) => scalar_text(value).as_deref() == Some(a),
             _ => false,
         }
     }
 }
 
 /// An allowed value as it appears in a message: strings bare, others as JSON.
-fn show_allowed(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+fn show_allowed(value: Node<'_>) -> String {
+    match value.kind() {
+        NodeKind::String(s) => s.to_string(),
+        _ => value.to_value().to_string(),
+    }
+}
+
+/// A schema scalar as CloudFormation passes it on: its text.
+fn node_text(node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        NodeKind::String(s) => Some(s.to_string()),
+        NodeKind::Number(n) => Some(n.to_string()),
+        NodeKind::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 
@@ -258,7 +321,7 @@ fn join_names(names: &[&str]) -> String {
 }
 
 /// The closest defined property name to a misspelt one, if close enough.
-fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let lower = key.to_lowercase();
     known
         .map(|k| {
@@ -267,11 +330,109 @@ fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a String>) -> Option<
             } else {
                 crate::core::check::edit_distance(&lower, &k.to_lowercase())
             };
-            (d, k.as_str())
+            (d, k)
         })
         .filter(|(d, k)| *d <= 2.max(k.len() / 5))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
+}
+
+/// The keywords of one schema object that the validator applies, read in one pass over its
+/// members (a lookup per keyword would cost a search each, for every value checked).
+#[derive(Default)]
+struct Keywords<'s> {
+    reference: Option<Node<'s>>,
+    types: Option<Node<'s>>,
+    constant: Option<Node<'s>>,
+    enumeration: Option<Node<'s>>,
+    enum_case_insensitive: Option<Node<'s>>,
+    min_length: Option<Node<'s>>,
+    max_length: Option<Node<'s>>,
+    pattern: Option<Node<'s>>,
+    minimum: Option<Node<'s>>,
+    maximum: Option<Node<'s>>,
+    exclusive_minimum: Option<Node<'s>>,
+    exclusive_maximum: Option<Node<'s>>,
+    multiple_of: Option<Node<'s>>,
+    min_items: Option<Node<'s>>,
+    max_items: Option<Node<'s>>,
+    unique_keys: Option<Node<'s>>,
+    unique_items: Option<Node<'s>>,
+    prefix_items: Option<Node<'s>>,
+    items: Option<Node<'s>>,
+    properties: Option<Node<'s>>,
+    pattern_properties: Option<Node<'s>>,
+    additional_properties: Option<Node<'s>>,
+    required: Option<Node<'s>>,
+    required_or: Option<Node<'s>>,
+    required_xor: Option<Node<'s>>,
+    min_properties: Option<Node<'s>>,
+    max_properties: Option<Node<'s>>,
+    dependent_excluded: Option<Node<'s>>,
+    dependent_required: Option<Node<'s>>,
+    dependencies: Option<Node<'s>>,
+    all_of: Option<Node<'s>>,
+    any_of: Option<Node<'s>>,
+    one_of: Option<Node<'s>>,
+    condition: Option<Node<'s>>,
+    then: Option<Node<'s>>,
+    otherwise: Option<Node<'s>>,
+    not: Option<Node<'s>>,
+}
+
+impl<'s> Keywords<'s> {
+    fn of(node: Node<'s>) -> Keywords<'s> {
+        let mut k = Keywords::default();
+        for (key, value) in node.members() {
+            let slot = match key {
+                b"$ref" => &mut k.reference,
+                b"type" => &mut k.types,
+                b"const" => &mut k.constant,
+                b"enum" => &mut k.enumeration,
+                b"enumCaseInsensitive" => &mut k.enum_case_insensitive,
+                b"minLength" => &mut k.min_length,
+                b"maxLength" => &mut k.max_length,
+                b"pattern" => &mut k.pattern,
+                b"minimum" => &mut k.minimum,
+                b"maximum" => &mut k.maximum,
+                b"exclusiveMinimum" => &mut k.exclusive_minimum,
+                b"exclusiveMaximum" => &mut k.exclusive_maximum,
+                b"multipleOf" => &mut k.multiple_of,
+                b"minItems" => &mut k.min_items,
+                b"maxItems" => &mut k.max_items,
+                b"uniqueKeys" => &mut k.unique_keys,
+                b"uniqueItems" => &mut k.unique_items,
+                b"prefixItems" => &mut k.prefix_items,
+                b"items" => &mut k.items,
+                b"properties" => &mut k.properties,
+                b"patternProperties" => &mut k.pattern_properties,
+                b"additionalProperties" => &mut k.additional_properties,
+                b"required" => &mut k.required,
+                b"requiredOr" => &mut k.required_or,
+                b"requiredXor" => &mut k.required_xor,
+                b"minProperties" => &mut k.min_properties,
+                b"maxProperties" => &mut k.max_properties,
+                b"dependentExcluded" => &mut k.dependent_excluded,
+                b"dependentRequired" => &mut k.dependent_required,
+                b"dependencies" => &mut k.dependencies,
+                b"allOf" => &mut k.all_of,
+                b"anyOf" => &mut k.any_of,
+                b"oneOf" => &mut k.one_of,
+                b"if" => &mut k.condition,
+                b"then" => &mut k.then,
+                b"else" => &mut k.otherwise,
+                b"not" => &mut k.not,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        k
+    }
+
+    /// An array-valued keyword.
+    fn array(keyword: Option<Node<'s>>) -> Option<Node<'s>> {
+        keyword.filter(|n| n.kind() == NodeKind::Array)
+    }
 }
 
 struct Validator<'s> {
@@ -331,8 +492,8 @@ fn secret_like(name: &str) -> bool {
 impl<'s> Validator<'s> {
     /// A value as a problem message shows it: never the value of a secret property (rcdk's list
     /// of secret properties, or a write-only property named like a password, key or token).
-    fn shown(&self, path: &str, value: &Value) -> String {
-        if self.is_secret(path) { SECRET_SHOWN.to_string() } else { show(value) }
+    fn shown(&self, path: &Path<'_>, value: &Value) -> String {
+        if self.is_secret(&path.render()) { SECRET_SHOWN.to_string() } else { show(value) }
     }
 
     fn is_secret(&self, path: &str) -> bool {
@@ -348,16 +509,16 @@ impl<'s> Validator<'s> {
             })
     }
 
-    fn problem(out: &mut Vec<SchemaProblem>, path: &str, kind: Kind, message: String) {
-        out.push(SchemaProblem { path: path.to_string(), kind, message });
+    fn problem(out: &mut Vec<SchemaProblem>, path: &Path<'_>, kind: Kind, message: String) {
+        out.push(SchemaProblem { path: path.render(), kind, message });
     }
 
-    fn resolve(&self, reference: &str) -> Option<&'s Value> {
+    fn resolve(&self, reference: &str) -> Option<Node<'s>> {
         let pointer = reference.strip_prefix('#')?;
         self.schema.pointer(pointer)
     }
 
-    fn check(&self, node: &Value, value: &Value, path: &str, depth: usize, out: &mut Vec<SchemaProblem>) {
+    fn check(&self, node: Node<'s>, value: &Value, path: &Path<'_>, depth: usize, out: &mut Vec<SchemaProblem>) {
         if depth > MAX_DEPTH {
             Self::problem(
                 out,
@@ -371,23 +532,25 @@ impl<'s> Validator<'s> {
         if let Some(branches) = if_branches(value) {
             for (i, branch) in branches {
                 if !is_no_value(branch) {
-                    self.check(node, branch, &format!("{}[{i}]", child(path, "Fn::If")), depth + 1, out);
+                    let function = path.key("Fn::If");
+                    self.check(node, branch, &function.index(i), depth + 1, out);
                 }
             }
             return;
         }
-        let node = match node {
-            Value::Object(map) => map,
-            Value::Bool(false) => {
+        match node.kind() {
+            NodeKind::Object => {}
+            NodeKind::Bool(false) => {
                 Self::problem(out, path, Kind::Combination, "no value is allowed here".into());
                 return;
             }
             _ => return,
-        };
-        if let Some(target) = node.field("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+        }
+        let kw = Keywords::of(node);
+        if let Some(target) = kw.reference.and_then(|r| r.as_str()).and_then(|r| self.resolve(r)) {
             self.check(target, value, path, depth + 1, out);
         }
-        let types = declared_types(node);
+        let types = declared_types(kw.types);
 
         // Values not known at synthesis.
         if let Some((name, produces)) = intrinsic(value) {
@@ -436,7 +599,7 @@ impl<'s> Validator<'s> {
             return;
         }
 
-        if let Some(allowed) = node.field("const")
+        if let Some(allowed) = kw.constant
             && !self.mode.equal(allowed, value)
         {
             Self::problem(
@@ -446,10 +609,10 @@ impl<'s> Validator<'s> {
                 format!("{} must be {}", self.shown(path, value), show_allowed(allowed)),
             );
         }
-        if let Some(allowed) = node.field("enum").and_then(Value::as_array)
-            && !allowed.iter().any(|a| self.mode.equal(a, value))
+        if let Some(allowed) = Keywords::array(kw.enumeration)
+            && !allowed.items().any(|a| self.mode.equal(a, value))
         {
-            let list: Vec<String> = allowed.iter().map(show_allowed).collect();
+            let list: Vec<String> = allowed.items().map(show_allowed).collect();
             Self::problem(
                 out,
                 path,
@@ -458,11 +621,11 @@ impl<'s> Validator<'s> {
             );
         }
         // cfn-lint's `enumCaseInsensitive`: the service accepts any letter case.
-        if let Some(allowed) = node.field("enumCaseInsensitive").and_then(Value::as_array)
+        if let Some(allowed) = Keywords::array(kw.enum_case_insensitive)
             && let Some(text) = scalar_text(value)
-            && !allowed.iter().any(|a| scalar_text(a).is_some_and(|a| a.eq_ignore_ascii_case(&text)))
+            && !allowed.items().any(|a| node_text(a).is_some_and(|a| a.eq_ignore_ascii_case(&text)))
         {
-            let list: Vec<String> = allowed.iter().map(show_allowed).collect();
+            let list: Vec<String> = allowed.items().map(show_allowed).collect();
             Self::problem(
                 out,
                 path,
@@ -476,28 +639,21 @@ impl<'s> Validator<'s> {
                 // A numeric string where a number is expected: check its range as a number.
                 let numeric = types.as_ref().is_some_and(|t| !t.contains(&"string")) && self.mode == Mode::Reading;
                 match numeric_string(value).filter(|_| numeric) {
-                    Some(n) => self.check_number(node, &n, path, out),
-                    None => self.check_string(node, s, value, path, out),
+                    Some(n) => self.check_number(&kw, &n, path, out),
+                    None => self.check_string(&kw, s, value, path, out),
                 }
             }
-            Value::Number(_) => self.check_number(node, value, path, out),
-            Value::Array(items) => self.check_array(node, items, path, depth, out),
-            Value::Object(map) => self.check_object(node, map, path, depth, out),
+            Value::Number(_) => self.check_number(&kw, value, path, out),
+            Value::Array(items) => self.check_array(&kw, items, path, depth, out),
+            Value::Object(map) => self.check_object(&kw, map, path, depth, out),
             _ => {}
         }
-        self.check_combinators(node, value, path, depth, out);
+        self.check_combinators(&kw, value, path, depth, out);
     }
 
-    fn check_string(
-        &self,
-        node: &Map<String, Value>,
-        s: &str,
-        value: &Value,
-        path: &str,
-        out: &mut Vec<SchemaProblem>,
-    ) {
+    fn check_string(&self, kw: &Keywords<'s>, s: &str, value: &Value, path: &Path<'_>, out: &mut Vec<SchemaProblem>) {
         let len = s.chars().count();
-        if let Some(min) = node.field("minLength").and_then(Value::as_u64)
+        if let Some(min) = kw.min_length.and_then(|n| n.as_u64())
             && (len as u64) < min
         {
             Self::problem(
@@ -507,7 +663,7 @@ impl<'s> Validator<'s> {
                 format!("{} is shorter than the minimum length {min} ({len} characters)", self.shown(path, value)),
             );
         }
-        if let Some(max) = node.field("maxLength").and_then(Value::as_u64)
+        if let Some(max) = kw.max_length.and_then(|n| n.as_u64())
             && (len as u64) > max
         {
             Self::problem(
@@ -517,25 +673,17 @@ impl<'s> Validator<'s> {
                 format!("{} is longer than the maximum length {max} ({len} characters)", self.shown(path, value)),
             );
         }
-        if let Some(source) = node.field("pattern").and_then(Value::as_str) {
-            let owned;
-            let pattern = match self.schema.pattern(source) {
-                Some(p) => p,
-                None => {
-                    owned = Pattern::new(source);
-                    &owned
-                }
-            };
-            if pattern.is_match(s) == Some(false) {
-                Self::problem(out, path, Kind::Pattern, format!("{} does not match {source}", self.shown(path, value)));
-            }
+        if let Some(source) = kw.pattern.and_then(|p| p.as_str())
+            && self.schema.pattern(source).is_match(s) == Some(false)
+        {
+            Self::problem(out, path, Kind::Pattern, format!("{} does not match {source}", self.shown(path, value)));
         }
     }
 
-    fn check_number(&self, node: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaProblem>) {
+    fn check_number(&self, kw: &Keywords<'s>, value: &Value, path: &Path<'_>, out: &mut Vec<SchemaProblem>) {
         let Some(n) = value.as_f64() else { return };
-        let bound = |key: &str| node.field(key).and_then(Value::as_f64).map(|b| (b, node[key].to_string()));
-        if let Some((min, text)) = bound("minimum")
+        let bound = |keyword: Option<Node<'s>>| keyword.and_then(|b| Some((b.as_f64()?, b.to_value().to_string())));
+        if let Some((min, text)) = bound(kw.minimum)
             && n < min
         {
             Self::problem(
@@ -545,7 +693,7 @@ impl<'s> Validator<'s> {
                 format!("{} is less than the minimum {text}", self.shown(path, value)),
             );
         }
-        if let Some((max, text)) = bound("maximum")
+        if let Some((max, text)) = bound(kw.maximum)
             && n > max
         {
             Self::problem(
@@ -555,17 +703,17 @@ impl<'s> Validator<'s> {
                 format!("{} is greater than the maximum {text}", self.shown(path, value)),
             );
         }
-        if let Some((min, text)) = bound("exclusiveMinimum")
+        if let Some((min, text)) = bound(kw.exclusive_minimum)
             && n <= min
         {
             Self::problem(out, path, Kind::Range, format!("{} must be greater than {text}", self.shown(path, value)));
         }
-        if let Some((max, text)) = bound("exclusiveMaximum")
+        if let Some((max, text)) = bound(kw.exclusive_maximum)
             && n >= max
         {
             Self::problem(out, path, Kind::Range, format!("{} must be less than {text}", self.shown(path, value)));
         }
-        if let Some((step, text)) = bound("multipleOf")
+        if let Some((step, text)) = bound(kw.multiple_of)
             && step > 0.0
         {
             // A tolerance for binary fractions: 0.07 is a multiple of 0.01.
@@ -583,27 +731,27 @@ impl<'s> Validator<'s> {
 
     fn check_array(
         &self,
-        node: &Map<String, Value>,
+        kw: &Keywords<'s>,
         items: &[Value],
-        path: &str,
+        path: &Path<'_>,
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
         // Items that are `AWS::NoValue` under some condition: at least `surely` items, at most `count`.
         let count = items.iter().filter(|v| !is_no_value(v)).count() as u64;
         let surely = items.iter().filter(|v| surely_present(v)).count() as u64;
-        if let Some(min) = node.field("minItems").and_then(Value::as_u64)
+        if let Some(min) = kw.min_items.and_then(|n| n.as_u64())
             && count < min
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {count} items, fewer than the minimum {min}"));
         }
-        if let Some(max) = node.field("maxItems").and_then(Value::as_u64)
+        if let Some(max) = kw.max_items.and_then(|n| n.as_u64())
             && surely > max
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {surely} items, more than the maximum {max}"));
         }
-        if let Some(keys) = node.field("uniqueKeys").and_then(Value::as_array) {
-            let keys: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
+        if let Some(keys) = Keywords::array(kw.unique_keys) {
+            let keys: Vec<&str> = keys.items().filter_map(|k| k.as_str()).collect();
             // The values of `keys` in each item that has them all, known (no intrinsic function).
             let known: Vec<(usize, Vec<&Value>)> = items
                 .iter()
@@ -620,7 +768,7 @@ impl<'s> Validator<'s> {
                     if a.iter().zip(b).all(|(x, y)| values_equal(x, y)) {
                         Self::problem(
                             out,
-                            &index(path, *j),
+                            &path.index(*j),
                             Kind::UniqueItems,
                             format!("has the same {} as item [{i}]", join_names(&keys)),
                         );
@@ -629,7 +777,7 @@ impl<'s> Validator<'s> {
                 }
             }
         }
-        if node.field("uniqueItems") == Some(&Value::Bool(true)) {
+        if kw.unique_items.and_then(|u| u.as_bool()) == Some(true) {
             'outer: for (i, a) in items.iter().enumerate() {
                 for (j, b) in items.iter().enumerate().skip(i + 1) {
                     if values_equal(a, b) {
@@ -644,24 +792,24 @@ impl<'s> Validator<'s> {
                 }
             }
         }
-        let prefix = match node.field("prefixItems").and_then(Value::as_array) {
+        let prefix = match Keywords::array(kw.prefix_items) {
             Some(tuple) => {
-                for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
-                    self.check(sub, item, &index(path, i), depth + 1, out);
+                for (i, (item, sub)) in items.iter().zip(tuple.items()).enumerate() {
+                    self.check(sub, item, &path.index(i), depth + 1, out);
                 }
                 tuple.len()
             }
             None => 0,
         };
-        match node.field("items") {
-            Some(Value::Array(tuple)) => {
-                for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
-                    self.check(sub, item, &index(path, i), depth + 1, out);
+        match kw.items {
+            Some(tuple) if tuple.kind() == NodeKind::Array => {
+                for (i, (item, sub)) in items.iter().zip(tuple.items()).enumerate() {
+                    self.check(sub, item, &path.index(i), depth + 1, out);
                 }
             }
             Some(sub) => {
                 for (i, item) in items.iter().enumerate().skip(prefix) {
-                    self.check(sub, item, &index(path, i), depth + 1, out);
+                    self.check(sub, item, &path.index(i), depth + 1, out);
                 }
             }
             None => {}
@@ -670,29 +818,26 @@ impl<'s> Validator<'s> {
 
     fn check_object(
         &self,
-        node: &Map<String, Value>,
+        kw: &Keywords<'s>,
         map: &Map<String, Value>,
-        path: &str,
+        path: &Path<'_>,
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
-        let properties = node.field("properties").and_then(Value::as_object);
-        let pattern_properties = node.field("patternProperties").and_then(Value::as_object);
+        let properties = kw.properties.filter(|n| n.is_object());
+        let pattern_properties = kw.pattern_properties.filter(|n| n.is_object());
         for (key, item) in map {
             if is_no_value(item) {
                 continue; // removed by CloudFormation, as if absent
             }
-            let item_path = child(path, key);
-            if let Some(sub) = properties.and_then(|p| p.field(key)) {
+            let item_path = path.key(key);
+            if let Some(sub) = properties.and_then(|p| p.get(key)) {
                 self.check(sub, item, &item_path, depth + 1, out);
                 continue;
             }
             let mut matched = false;
-            for (source, sub) in pattern_properties.into_iter().flatten() {
-                let hit = match self.schema.pattern(source) {
-                    Some(p) => p.is_match(key),
-                    None => Pattern::new(source).is_match(key),
-                };
+            for (source, sub) in pattern_properties.map(|p| p.entries()).into_iter().flatten() {
+                let hit = self.schema.pattern(source).is_match(key);
                 // A skipped key pattern is taken as matching: we cannot say it does not.
                 if hit != Some(false) {
                     matched = true;
@@ -702,29 +847,29 @@ impl<'s> Validator<'s> {
             if matched {
                 continue;
             }
-            match node.field("additionalProperties") {
-                Some(Value::Bool(false)) => {
+            match kw.additional_properties {
+                Some(extra) if extra.as_bool() == Some(false) => {
                     let hint = properties
-                        .and_then(|p| suggestion(key, p.keys()))
+                        .and_then(|p| suggestion(key, p.entries().map(|(name, _)| name)))
                         .map(|s| format!(" (did you mean {s}?)"))
                         .unwrap_or_default();
                     Self::problem(out, &item_path, Kind::UnknownProperty, format!("is not a valid property{hint}"));
                 }
-                Some(sub @ Value::Object(_)) => self.check(sub, item, &item_path, depth + 1, out),
+                Some(sub) if sub.is_object() => self.check(sub, item, &item_path, depth + 1, out),
                 _ => {}
             }
         }
 
-        for name in node.field("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in kw.required.map(|r| r.items()).into_iter().flatten() {
             if let Some(name) = name.as_str()
                 && !is_set(map, name)
             {
-                Self::problem(out, &child(path, name), Kind::MissingRequired, "is required".into());
+                Self::problem(out, &path.key(name), Kind::MissingRequired, "is required".into());
             }
         }
 
-        if let Some(names) = node.field("requiredOr").and_then(Value::as_array) {
-            let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+        if let Some(names) = Keywords::array(kw.required_or) {
+            let names: Vec<&str> = names.items().filter_map(|n| n.as_str()).collect();
             if !names.iter().any(|n| is_set(map, n)) {
                 Self::problem(
                     out,
@@ -736,19 +881,19 @@ impl<'s> Validator<'s> {
         }
         let count = map.values().filter(|v| !is_no_value(v)).count() as u64;
         let surely = map.values().filter(|v| surely_present(v)).count() as u64;
-        if let Some(min) = node.field("minProperties").and_then(Value::as_u64)
+        if let Some(min) = kw.min_properties.and_then(|n| n.as_u64())
             && count < min
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {count} properties, fewer than the minimum {min}"));
         }
-        if let Some(max) = node.field("maxProperties").and_then(Value::as_u64)
+        if let Some(max) = kw.max_properties.and_then(|n| n.as_u64())
             && surely > max
         {
             Self::problem(out, path, Kind::ItemCount, format!("has {surely} properties, more than the maximum {max}"));
         }
 
-        if let Some(names) = node.field("requiredXor").and_then(Value::as_array) {
-            let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+        if let Some(names) = Keywords::array(kw.required_xor) {
+            let names: Vec<&str> = names.items().filter_map(|n| n.as_str()).collect();
             let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
             if set.is_empty() {
                 Self::problem(
@@ -763,7 +908,7 @@ impl<'s> Validator<'s> {
                 for key in &set {
                     Self::problem(
                         out,
-                        &child(path, key),
+                        &path.key(key),
                         Kind::Combination,
                         format!("only one of {} may be set (found {})", join_names(&names), join_names(&set)),
                     );
@@ -771,35 +916,37 @@ impl<'s> Validator<'s> {
             }
         }
 
-        for (key, keyword) in [("dependentExcluded", true), ("dependentRequired", false), ("dependencies", false)] {
-            for (trigger, deps) in node.field(key).and_then(Value::as_object).into_iter().flatten() {
+        for (deps_of, keyword) in
+            [(kw.dependent_excluded, true), (kw.dependent_required, false), (kw.dependencies, false)]
+        {
+            for (trigger, deps) in deps_of.map(|d| d.entries()).into_iter().flatten() {
                 if !is_set(map, trigger) {
                     continue;
                 }
-                match deps {
-                    Value::Array(names) => {
-                        for other in names.iter().filter_map(Value::as_str) {
+                match deps.kind() {
+                    NodeKind::Array => {
+                        for other in deps.items().filter_map(|n| n.as_str()) {
                             let other_set = is_set(map, other);
                             if keyword && other_set {
                                 Self::problem(
                                     out,
-                                    &child(path, other),
+                                    &path.key(other),
                                     Kind::Combination,
-                                    format!("cannot be set together with {}", child(path, trigger)),
+                                    format!("cannot be set together with {}", path.key(trigger).render()),
                                 );
                             } else if !keyword && !other_set {
                                 Self::problem(
                                     out,
-                                    &child(path, other),
+                                    &path.key(other),
                                     Kind::MissingRequired,
-                                    format!("is required when {} is set", child(path, trigger)),
+                                    format!("is required when {} is set", path.key(trigger).render()),
                                 );
                             }
                         }
                     }
-                    sub @ Value::Object(_) if !keyword => {
+                    NodeKind::Object if !keyword => {
                         let value = Value::Object(map.clone());
-                        self.check(sub, &value, path, depth + 1, out);
+                        self.check(deps, &value, path, depth + 1, out);
                     }
                     _ => {}
                 }
@@ -808,7 +955,7 @@ impl<'s> Validator<'s> {
     }
 
     /// Problems of `value` against one alternative.
-    fn branch(&self, sub: &Value, value: &Value, path: &str, depth: usize) -> Vec<SchemaProblem> {
+    fn branch(&self, sub: Node<'s>, value: &Value, path: &Path<'_>, depth: usize) -> Vec<SchemaProblem> {
         let mut found = Vec::new();
         self.check(sub, value, path, depth + 1, &mut found);
         found
@@ -818,12 +965,12 @@ impl<'s> Validator<'s> {
     fn alternatives(
         &self,
         keyword: &str,
-        branches: &[Value],
+        branches: &[Node<'s>],
         value: &Value,
-        path: &str,
+        path: &Path<'_>,
         depth: usize,
     ) -> Option<String> {
-        let results: Vec<Vec<SchemaProblem>> = branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
+        let results: Vec<Vec<SchemaProblem>> = branches.iter().map(|b| self.branch(*b, value, path, depth)).collect();
         let matching: Vec<usize> = (0..results.len()).filter(|&i| results[i].is_empty()).collect();
         let names = describe(branches);
         if keyword == "anyOf" {
@@ -850,27 +997,28 @@ impl<'s> Validator<'s> {
 
     fn check_combinators(
         &self,
-        node: &Map<String, Value>,
+        kw: &Keywords<'s>,
         value: &Value,
-        path: &str,
+        path: &Path<'_>,
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
-        for sub in node.field("allOf").and_then(Value::as_array).into_iter().flatten() {
+        for sub in kw.all_of.map(|a| a.items()).into_iter().flatten() {
             self.check(sub, value, path, depth + 1, out);
         }
         // An object whose members are chosen by conditions (`Fn::If` with `AWS::NoValue`) is
         // judged once per choice of its conditions; a problem is reported only when every
         // choice has it, so that an impossible combination never makes a false error.
         let variants = scenarios(value);
-        for keyword in ["anyOf", "oneOf"] {
-            let Some(branches) = node.field(keyword).and_then(Value::as_array).filter(|b| !b.is_empty()) else {
+        for (keyword, alternatives) in [("anyOf", kw.any_of), ("oneOf", kw.one_of)] {
+            let branches: Vec<Node<'s>> = alternatives.map(|b| b.items().collect()).unwrap_or_default();
+            if branches.is_empty() {
                 continue;
-            };
+            }
             let mut first = None;
             let mut all_fail = true;
             for variant in variants.as_deref().unwrap_or(std::slice::from_ref(value)) {
-                match self.alternatives(keyword, branches, variant, path, depth) {
+                match self.alternatives(keyword, &branches, variant, path, depth) {
                     Some(message) => {
                         first.get_or_insert(message);
                     }
@@ -885,41 +1033,42 @@ impl<'s> Validator<'s> {
             }
         }
         // `if`/`then`/`else` (JSON Schema 2019-09), skipped when a member is conditional.
-        if let Some(condition) = node.field("if")
+        if let Some(condition) = kw.condition
             && !value.as_object().is_some_and(has_conditional_member)
         {
-            let then = if self.branch(condition, value, path, depth).is_empty() { "then" } else { "else" };
-            if let Some(sub) = node.field(then) {
+            let then = if self.branch(condition, value, path, depth).is_empty() { kw.then } else { kw.otherwise };
+            if let Some(sub) = then {
                 self.check(sub, value, path, depth + 1, out);
             }
         }
-        if let Some(sub) = node.field("not")
+        if let Some(sub) = kw.not
             && self.branch(sub, value, path, depth).is_empty()
         {
-            Self::problem(out, path, Kind::Combination, format!("must not match {}", show(sub)));
+            Self::problem(out, path, Kind::Combination, format!("must not match {}", show(&sub.to_value())));
         }
     }
 }
 
 /// Names for alternatives that each require properties: `["Users", "Groups", "Roles"]`.
-fn describe(branches: &[Value]) -> Option<Vec<String>> {
+fn describe(branches: &[Node<'_>]) -> Option<Vec<String>> {
     branches
         .iter()
         .map(|b| {
-            let names: Vec<&str> = b.field("required")?.as_array()?.iter().filter_map(Value::as_str).collect();
+            let required = b.get("required").filter(|r| r.kind() == NodeKind::Array)?;
+            let names: Vec<&str> = required.items().filter_map(|n| n.as_str()).collect();
             (!names.is_empty()).then(|| names.join(" and "))
         })
         .collect()
 }
 
-fn all_requirements_missing(branches: &[Value], value: &Value) -> bool {
+fn all_requirements_missing(branches: &[Node<'_>], value: &Value) -> bool {
     let Some(map) = value.as_object() else {
         return false;
     };
     branches.iter().all(|b| {
-        b.field("required")
-            .and_then(Value::as_array)
-            .is_some_and(|names| names.iter().filter_map(Value::as_str).any(|n| !is_set(map, n)))
+        b.get("required")
+            .filter(|r| r.kind() == NodeKind::Array)
+            .is_some_and(|names| names.items().filter_map(|n| n.as_str()).any(|n| !is_set(map, n)))
     })
 }
 
@@ -975,14 +1124,14 @@ fn validate_in(schema: &ResourceSchema, properties: Option<&Value>, mode: Mode) 
     if !properties.is_object() {
         Validator::problem(
             &mut out,
-            "",
+            &Path::Root,
             Kind::WrongType,
             format!("Properties must be an object, found {} {}", json_type(properties), show(properties)),
         );
         return out;
     }
     let validator = Validator { schema, mode };
-    validator.check(&schema.raw, properties, "", 0, &mut out);
+    validator.check(schema.root(), properties, &Path::Root, 0, &mut out);
 
     for read_only in schema.read_only_properties().iter().filter(|p| !p.contains("[*]")) {
         let mut current = Some(properties);
@@ -992,7 +1141,7 @@ fn validate_in(schema: &ResourceSchema, properties: Option<&Value>, mode: Mode) 
         if current.is_some() {
             Validator::problem(
                 &mut out,
-                read_only,
+                &Path::Key(&Path::Root, read_only),
                 Kind::ReadOnly,
                 "is read-only: CloudFormation sets it (read it with Fn::GetAtt)".into(),
             );
