@@ -631,56 +631,71 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// Renders a value as JSON text; parts known only at deploy time stay expressions.
+    /// Renders a value as JSON text; parts known only at deploy time stay expressions. Text is
+    /// appended to the last literal piece (one growing string between expressions).
     fn stringify<'v>(&mut self, v: &'v Value, out: &mut Vec<Piece>, path: &mut Vec<Seg<'v>>) {
-        let lit = |out: &mut Vec<Piece>, s: String| out.push(Piece::Lit(s));
+        use crate::core::emit::json::{push_json_string, push_json_string_content};
         match v {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => {
-                let j = self.resolve(v, path);
-                lit(out, j.to_string());
+            Value::Null => lit(out).push_str("null"),
+            Value::Bool(b) => lit(out).push_str(if *b { "true" } else { "false" }),
+            Value::Int(n) => {
+                use std::fmt::Write;
+                let _ = write!(lit(out), "{n}");
             }
-            Value::Dynamic(d) => lit(out, Json::String(d.to_string()).to_string()),
+            Value::Float(_) => {
+                // Through resolve: a number that is not finite is reported there (and becomes null).
+                use std::fmt::Write;
+                let j = self.resolve(v, path);
+                let _ = write!(lit(out), "{j}");
+            }
+            Value::String(s) => push_json_string(lit(out), s),
+            Value::Dynamic(d) => push_json_string(lit(out), &d.to_string()),
             Value::List(items) => {
-                lit(out, "[".into());
+                lit(out).push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        lit(out, ",".into());
+                        lit(out).push(',');
                     }
                     path.push(Seg::Index(i));
                     self.stringify(item, out, path);
                     path.pop();
                 }
-                lit(out, "]".into());
+                lit(out).push(']');
             }
             Value::Map(m) => {
-                lit(out, "{".into());
+                lit(out).push('{');
                 for (i, (k, item)) in m.iter().filter(|(_, v)| !v.is_no_value()).enumerate() {
-                    lit(out, format!("{}{}:", if i > 0 { "," } else { "" }, Json::String(k.clone())));
+                    let text = lit(out);
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    push_json_string(text, k);
+                    text.push(':');
                     path.push(Seg::Key(k));
                     self.stringify(item, out, path);
                     path.pop();
                 }
-                lit(out, "}".into());
+                lit(out).push('}');
             }
             Value::Json(inner) => {
                 // JSON inside JSON: the inner document becomes a string literal of the outer one.
                 let mut inner_pieces = Vec::new();
                 self.stringify(inner, &mut inner_pieces, path);
-                lit(out, "\"".into());
+                lit(out).push('"');
                 for piece in inner_pieces {
                     match piece {
-                        Piece::Lit(s) => lit(out, escape_json_content(&s)),
+                        Piece::Lit(s) => push_json_string_content(lit(out), &s),
                         expr => out.push(expr),
                     }
                 }
-                lit(out, "\"".into());
+                lit(out).push('"');
             }
             _ => {
                 // Deploy-time strings (ARNs, names, ids) are inserted verbatim between quotes.
                 let expr = self.resolve(v, path);
-                lit(out, "\"".into());
+                lit(out).push('"');
                 out.push(Piece::Expr(expr));
-                lit(out, "\"".into());
+                lit(out).push('"');
             }
         }
     }
@@ -947,9 +962,15 @@ fn number(n: f64) -> Json {
     }
 }
 
-fn escape_json_content(s: &str) -> String {
-    let quoted = Json::String(s.to_string()).to_string();
-    quoted[1..quoted.len() - 1].to_string()
+/// The literal piece text is appended to: the last piece if it is one, else a new one.
+fn lit(out: &mut Vec<Piece>) -> &mut String {
+    if !matches!(out.last(), Some(Piece::Lit(_))) {
+        out.push(Piece::Lit(String::new()));
+    }
+    match out.last_mut() {
+        Some(Piece::Lit(s)) => s,
+        _ => unreachable!("a literal piece was just ensured"),
+    }
 }
 
 fn pieces_to_json(pieces: Vec<Piece>) -> Json {

@@ -1,4 +1,10 @@
 //! Canonical JSON: two-space indentation, keys in document order, a trailing newline.
+//!
+//! The text is exactly `serde_json::to_string_pretty`'s plus a newline (tested below), written by a
+//! writer of its own: serde_json's goes through its generic serializer and escapes strings a byte
+//! at a time, which was a sixth of the article example's instructions.
+
+use serde_json::Value;
 
 /// The template as pretty JSON text.
 ///
@@ -6,10 +12,117 @@
 /// let text = rcdk::core::emit::json::to_json(&serde_json::json!({"Resources": {}}));
 /// assert_eq!(text, "{\n  \"Resources\": {}\n}\n");
 /// ```
-pub fn to_json(template: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(template).unwrap_or_default();
+pub fn to_json(template: &Value) -> String {
+    let mut s = String::new();
+    write_pretty(&mut s, template, 0);
     s.push('\n');
     s
+}
+
+/// Appends `value` as `serde_json::to_string_pretty` writes it at nesting `depth`.
+fn write_pretty(out: &mut String, value: &Value, depth: usize) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => push_number(out, n),
+        Value::String(s) => push_json_string(out, s),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_pretty(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                push_json_string(out, key);
+                out.push_str(": ");
+                write_pretty(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+    }
+}
+
+/// A newline and the indent of `depth` (two spaces a level), in one copy.
+fn newline(out: &mut String, depth: usize) {
+    const LINE: &str = "\n                                                                ";
+    const SPACES: usize = LINE.len() - 1;
+    let mut spaces = 2 * depth;
+    out.push_str(&LINE[..1 + spaces.min(SPACES)]);
+    while spaces > SPACES {
+        spaces -= SPACES;
+        out.push_str(&LINE[1..1 + spaces.min(SPACES)]);
+    }
+}
+
+/// A number as serde_json writes it (itoa for integers, ryu for floats; `Number`'s `Display`).
+fn push_number(out: &mut String, n: &serde_json::Number) {
+    use std::fmt::Write;
+    let _ = write!(out, "{n}");
+}
+
+/// What each byte becomes inside a JSON string literal as serde_json writes it: 0 for itself,
+/// else the letter of its short escape (`\b \t \n \f \r \" \\`) or `u` for `\u00XX`.
+const ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0A] = b'n';
+    t[0x0C] = b'f';
+    t[0x0D] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Appends `s` as a JSON string literal, quotes included, escaped exactly as serde_json does.
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    push_json_string_content(out, s);
+    out.push('"');
+}
+
+/// Appends `s` escaped for the inside of a JSON string literal (no quotes), as serde_json does:
+/// the runs between escaped bytes are copied whole.
+pub(crate) fn push_json_string_content(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut start = 0;
+    for (at, &b) in s.as_bytes().iter().enumerate() {
+        let escape = ESCAPE[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
+        out.push_str(&s[start..at]);
+        out.push('\\');
+        out.push(char::from(escape));
+        if escape == b'u' {
+            out.push_str("00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+        start = at + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// The length in bytes of [`to_json`]'s text, computed without building it (synthesis checks
@@ -19,13 +132,12 @@ pub fn to_json(template: &serde_json::Value) -> String {
 /// let t = serde_json::json!({"Resources": {"A": {"Type": "T", "Properties": {"L": [1, "x\n", []]}}}});
 /// assert_eq!(rcdk::core::emit::json::json_len(&t), rcdk::core::emit::json::to_json(&t).len());
 /// ```
-pub fn json_len(template: &serde_json::Value) -> usize {
+pub fn json_len(template: &Value) -> usize {
     pretty_len(template, 0) + 1
 }
 
 /// What `serde_json::to_string_pretty` writes for `value` at nesting `depth` (two spaces per level).
-fn pretty_len(value: &serde_json::Value, depth: usize) -> usize {
-    use serde_json::Value;
+fn pretty_len(value: &Value, depth: usize) -> usize {
     // Each member: ",\n" (or "\n" for the first) and the indent; then "\n", the outer indent and the bracket.
     let members = |n: usize| 2 * n - 1 + n * 2 * (depth + 1) + 1 + 2 * depth + 2;
     match value {
@@ -49,17 +161,14 @@ fn string_len(s: &str) -> usize {
     const EXTRA: [u8; 256] = {
         let mut t = [0u8; 256];
         let mut b = 0;
-        while b < 0x20 {
-            t[b] = 5;
+        while b < 256 {
+            t[b] = match ESCAPE[b] {
+                0 => 0,
+                b'u' => 5,
+                _ => 1,
+            };
             b += 1;
         }
-        t[0x08] = 1;
-        t[0x09] = 1;
-        t[0x0A] = 1;
-        t[0x0C] = 1;
-        t[0x0D] = 1;
-        t[b'"' as usize] = 1;
-        t[b'\\' as usize] = 1;
         t
     };
     2 + s.len() + s.bytes().map(|b| usize::from(EXTRA[usize::from(b)])).sum::<usize>()
@@ -68,23 +177,20 @@ fn string_len(s: &str) -> usize {
 /// A number's length as serde_json writes it (itoa/ryu), counted through its own writer.
 fn number_len(n: &serde_json::Number) -> usize {
     struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
             Ok(())
         }
     }
     let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, n);
+    let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{n}"));
     count.0
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{json_len, to_json};
+    use super::{json_len, push_json_string, to_json};
     use serde_json::json;
 
     #[test]
@@ -114,11 +220,38 @@ mod tests {
             json!({"a": []}),
             json!({"a": {}}),
             json!([1, [2, [3, []]], {"k\n": {"x": [null, true]}}]),
+            (0..40).fold(json!("deep"), |v, i| if i % 2 == 0 { json!([v, 1]) } else { json!({ "k": v }) }),
             json!({"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "t-${AWS::Region}"}}}},
                    "Outputs": {"O": {"Value": {"Fn::GetAtt": ["A", "TopicName"]}, "Export": {"Name": "x"}}}}),
         ];
         for v in &values {
             assert_eq!(json_len(v), to_json(v).len(), "{v}");
+            let serde = serde_json::to_string_pretty(v).unwrap() + "\n";
+            assert_eq!(to_json(v), serde, "{v}");
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_like_serde_json() {
+        // Every byte value in every position of an 8-byte chunk and around it.
+        let mut samples: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        for b in (0u8..0x80).chain([0x20, 0x21, 0x7f]) {
+            for at in 0..17 {
+                let mut s: String = "abcdefghijklmnopq".into();
+                s.replace_range(at..at + 1, &char::from(b).to_string());
+                samples.push(s);
+            }
+        }
+        samples.extend([
+            "é\u{1}😀\"\\".to_string(),
+            "ünïcödé text, no escapes at all".into(),
+            "\u{2028}\u{7f}\u{80}".into(),
+        ]);
+        for s in &samples {
+            let mut ours = String::new();
+            push_json_string(&mut ours, s);
+            assert_eq!(ours, serde_json::to_string(s).unwrap(), "{s:?}");
+            assert_eq!(json_len(&json!(s)), ours.len() + 1, "{s:?}");
         }
     }
 }
