@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::core::check::{NoTypeFacts, TypeFacts};
-use crate::core::emit::{json::to_json, yaml::to_yaml};
+use crate::core::emit::json::{to_json, write_json};
+use crate::core::emit::yaml::to_yaml;
 use crate::core::problem::SynthError;
 use crate::core::stack::Stack;
 use crate::core::synth::{self, PropertyValidator, SynthOptions, SynthesizedStack, TemplateCheck};
@@ -394,22 +395,29 @@ impl Assembly {
         written.push("manifest.json".into());
         written.push(FILE_LIST.into());
         written.sort();
-        let put = |name: &str, text: &str| -> Result<(), AppError> {
+        let put = |name: &str, write: &dyn Fn(&mut fs::File) -> std::io::Result<()>| -> Result<(), AppError> {
             let path = dir.join(name);
             let tmp = dir.join(format!(".{name}.tmp"));
             let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
-            f.write_all(text.as_bytes()).map_err(io(&tmp))?;
+            write(&mut f).map_err(io(&tmp))?;
             f.sync_all().map_err(io(&tmp))?;
             fs::rename(&tmp, &path).map_err(io(&path))
         };
         for s in &self.stacks {
             for name in s.file_names(format) {
-                let text = if name.ends_with(".json") { s.template_json() } else { s.template_yaml() };
-                put(&name, &text)?;
+                if name.ends_with(".json") {
+                    // Written as it is rendered, a chunk at a time (the text is never held whole).
+                    put(&name, &|f| write_json(f, s.template()))?;
+                } else {
+                    let text = s.template_yaml();
+                    put(&name, &|f| f.write_all(text.as_bytes()))?;
+                }
             }
         }
-        put("manifest.json", &to_json(&self.manifest()))?;
-        put(FILE_LIST, &to_json(&json!({ "files": written })))?;
+        let manifest = to_json(&self.manifest());
+        put("manifest.json", &|f| f.write_all(manifest.as_bytes()))?;
+        let list = to_json(&json!({ "files": written }));
+        put(FILE_LIST, &|f| f.write_all(list.as_bytes()))?;
         for stale in previous.iter().filter(|p| !written.contains(p)) {
             let path = dir.join(stale);
             match fs::remove_file(&path) {

@@ -54,12 +54,21 @@ impl TypeFacts for NoTypeFacts {
 /// assert!(problems[0].message.contains("Nope"));
 /// ```
 pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, facts: &dyn TypeFacts) -> Vec<Problem> {
+    check_with(name, template, body_bytes, facts)
+}
+
+fn check_with<'a>(
+    name: &'a str,
+    template: &'a Json,
+    body_bytes: Option<usize>,
+    facts: &'a dyn TypeFacts,
+) -> Vec<Problem> {
     let mut c = Checker::empty(name, facts);
     let Some(top) = template.as_object() else {
         c.problem(ProblemKind::InvalidTemplate, None, "", "the template must be a JSON/YAML object".into());
         return c.problems;
     };
-    let section = |key: &str| top.get(key).and_then(Json::as_object);
+    let section = |key: &str| top.field(key).and_then(Json::as_object);
     for key in ["Resources", "Parameters", "Conditions", "Mappings", "Outputs"] {
         if let Some(v) = top.get(key)
             && !v.is_object()
@@ -84,18 +93,21 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
         }
     }
     let resources = section("Resources");
-    c.resources = resources.map(|r| r.iter().map(|(k, v)| (k.clone(), type_of(v))).collect()).unwrap_or_default();
-    c.parameters = section("Parameters").map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    c.resources = resources.map(|r| r.iter().map(|(k, v)| (k.as_str(), type_of(v))).collect()).unwrap_or_default();
+    let names = |section_name: &str| -> BTreeSet<&'a str> {
+        section(section_name).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+    };
+    c.parameters = names("Parameters");
     c.list_parameters = section("Parameters")
         .map(|m| {
             m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.field("Type")?.as_str()?.to_string())))
+                .filter_map(|(k, v)| Some((k.as_str(), v.field("Type")?.as_str()?)))
                 .filter(|(_, ty)| is_list_parameter_type(ty))
                 .collect()
         })
         .unwrap_or_default();
-    c.conditions = section("Conditions").map(|m| m.keys().cloned().collect()).unwrap_or_default();
-    c.mappings = section("Mappings").map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    c.conditions = names("Conditions");
+    c.mappings = names("Mappings");
 
     match resources {
         None => c.problem(ProblemKind::InvalidTemplate, None, "", "the template has no Resources section".into()),
@@ -131,9 +143,9 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     }
     if let Some(outputs) = section("Outputs") {
         for (id, output) in outputs {
-            c.walk(Some(id), "Value", output.field("Value").unwrap_or(&Json::Null), false);
+            c.walk(Some(id), &PropertyPath::root("Value"), output.field("Value").unwrap_or(&Json::Null), false);
             if let Some(export) = output.field("Export") {
-                c.walk(Some(id), "Export", export, false);
+                c.walk(Some(id), &PropertyPath::root("Export"), export, false);
             }
             c.check_condition_name(id, "Condition", output.field("Condition"));
         }
@@ -164,7 +176,7 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
                 );
                 continue;
             }
-            c.walk(Some(id), "", expr, true);
+            c.walk(Some(id), &PropertyPath::root(""), expr, true);
         }
     }
     c.check_cycles();
@@ -172,25 +184,27 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     c.problems
 }
 
-fn type_of(resource: &Json) -> String {
-    resource.field("Type").and_then(Json::as_str).unwrap_or_default().to_string()
+fn type_of(resource: &Json) -> &str {
+    resource.field("Type").and_then(Json::as_str).unwrap_or_default()
 }
 
+/// The checker's state; names are borrowed from the template (nothing is copied per reference).
 struct Checker<'a> {
     name: &'a str,
     problems: Vec<Problem>,
     facts: &'a dyn TypeFacts,
-    resources: BTreeMap<String, String>,
-    parameters: BTreeSet<String>,
+    /// logical ID → type
+    resources: BTreeMap<&'a str, &'a str>,
+    parameters: BTreeSet<&'a str>,
     /// Parameters whose value is a list (`CommaDelimitedList`, `List<…>`), with their type.
-    list_parameters: BTreeMap<String, String>,
-    conditions: BTreeSet<String>,
-    mappings: BTreeSet<String>,
+    list_parameters: BTreeMap<&'a str, &'a str>,
+    conditions: BTreeSet<&'a str>,
+    mappings: BTreeSet<&'a str>,
     /// resource → resources it references or depends on
-    edges: BTreeMap<String, BTreeSet<String>>,
+    edges: BTreeMap<&'a str, BTreeSet<&'a str>>,
     /// The resource whose body is being walked (`None` in Outputs and Conditions: an output or
     /// condition may share its name with a resource without depending on it).
-    walking_resource: Option<String>,
+    walking_resource: Option<&'a str>,
 }
 
 impl<'a> Checker<'a> {
@@ -226,8 +240,8 @@ impl<'a> Checker<'a> {
         });
     }
 
-    fn check_resource(&mut self, id: &str, resource: &Json) {
-        self.edges.entry(id.to_string()).or_default();
+    fn check_resource(&mut self, id: &'a str, resource: &'a Json) {
+        self.edges.entry(id).or_default();
         let Some(obj) = resource.as_object() else {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "", "a resource must be an object".into());
             return;
@@ -236,10 +250,10 @@ impl<'a> Checker<'a> {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "Type", "a resource needs a string Type".into());
         }
         self.check_resource_keys(id, obj);
-        self.walking_resource = Some(id.to_string());
+        self.walking_resource = Some(id);
         for key in ["Properties", "Metadata", "UpdatePolicy", "CreationPolicy"] {
-            if let Some(v) = obj.get(key) {
-                self.walk(Some(id), key, v, false);
+            if let Some(v) = obj.field(key) {
+                self.walk(Some(id), &PropertyPath::root(key), v, false);
             }
         }
         self.walking_resource = None;
@@ -270,7 +284,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A parameter's Type, and its Default against its own constraints (cfn-lint E2002, E2015).
-    fn check_parameter(&mut self, id: &str, parameter: &Json) {
+    fn check_parameter(&mut self, id: &'a str, parameter: &'a Json) {
         let Some(obj) = parameter.as_object() else {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "", "a parameter must be an object".into());
             return;
@@ -544,15 +558,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Records that the resource being walked (if any) depends on `target`.
-    fn add_edge(&mut self, target: &str) {
-        if let Some(from) = &self.walking_resource {
-            self.edges.entry(from.clone()).or_default().insert(target.to_string());
+    fn add_edge(&mut self, target: &'a str) {
+        if let Some(from) = self.walking_resource {
+            self.edges.entry(from).or_default().insert(target);
         }
     }
 
-    fn depends_on(&mut self, id: &str, path: &str, target: &str) {
+    fn depends_on(&mut self, id: &'a str, path: &str, target: &'a str) {
         if self.resources.contains_key(target) {
-            self.edges.entry(id.to_string()).or_default().insert(target.to_string());
+            self.edges.entry(id).or_default().insert(target);
         } else {
             self.problem(
                 ProblemKind::DanglingReference,
@@ -566,7 +580,7 @@ impl<'a> Checker<'a> {
     fn check_condition_name(&mut self, id: &str, path: &str, value: Option<&Json>) {
         match value {
             None => {}
-            Some(Json::String(name)) if self.conditions.contains(name) => {}
+            Some(Json::String(name)) if self.conditions.contains(name.as_str()) => {}
             Some(Json::String(name)) => self.problem(
                 ProblemKind::DanglingReference,
                 Some(id),
@@ -579,7 +593,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn reference(&mut self, id: Option<&str>, path: &str, target: &str) {
+    /// A problem at a property path (rendered only now).
+    fn problem_at(&mut self, kind: ProblemKind, id: Option<&str>, path: &PropertyPath<'_>, message: String) {
+        self.problem(kind, id, &path.render(), message);
+    }
+
+    fn reference(&mut self, id: Option<&str>, path: &PropertyPath<'_>, target: &'a str) {
         if Pseudo::from_name(target).is_some() || self.parameters.contains(target) {
             return;
         }
@@ -587,7 +606,7 @@ impl<'a> Checker<'a> {
             self.add_edge(target);
             return;
         }
-        self.problem(
+        self.problem_at(
             ProblemKind::DanglingReference,
             id,
             path,
@@ -595,9 +614,9 @@ impl<'a> Checker<'a> {
         );
     }
 
-    fn get_att(&mut self, id: Option<&str>, path: &str, target: &str, attribute: &str) {
-        let Some(type_name) = self.resources.get(target).cloned() else {
-            self.problem(
+    fn get_att(&mut self, id: Option<&str>, path: &PropertyPath<'_>, target: &'a str, attribute: &str) {
+        let Some(&type_name) = self.resources.get(target) else {
+            self.problem_at(
                 ProblemKind::DanglingReference,
                 id,
                 path,
@@ -606,10 +625,10 @@ impl<'a> Checker<'a> {
             return;
         };
         self.add_edge(target);
-        if self.facts.accepts_attribute(&type_name, attribute) == Some(false)
-            && let Some(attrs) = self.facts.attributes(&type_name)
+        if self.facts.accepts_attribute(type_name, attribute) == Some(false)
+            && let Some(attrs) = self.facts.attributes(type_name)
         {
-            self.problem(
+            self.problem_at(
                 ProblemKind::UnknownAttribute,
                 id,
                 path,
@@ -619,26 +638,21 @@ impl<'a> Checker<'a> {
     }
 
     /// Walks a value, checking every intrinsic function on the way.
-    fn walk(&mut self, id: Option<&str>, path: &str, value: &Json, in_conditions: bool) {
+    fn walk(&mut self, id: Option<&str>, path: &PropertyPath<'_>, value: &'a Json, in_conditions: bool) {
         // Recursion is bounded by the reader's depth limit and by rcdk's own value trees.
         match value {
             Json::Array(items) => {
-                // One path buffer per level, not a formatted string per child.
-                let mut child = String::with_capacity(path.len() + 8);
                 for (i, item) in items.iter().enumerate() {
-                    child.clear();
-                    child.push_str(path);
-                    push_index(&mut child, i);
-                    self.walk(id, &child, item, in_conditions);
+                    self.walk(id, &path.index(i), item, in_conditions);
                 }
             }
             Json::Object(map) if map.len() == 1 => {
                 let (key, arg) = map.iter().next().expect("one entry");
-                let here = join_path(path, key);
+                let here = path.key(key);
                 match key.as_str() {
                     "Ref" => match arg.as_str() {
                         Some(target) => self.reference(id, &here, target),
-                        None => self.problem(
+                        None => self.problem_at(
                             ProblemKind::InvalidTemplate,
                             id,
                             &here,
@@ -651,11 +665,11 @@ impl<'a> Checker<'a> {
                         if let Some(items) = arg.as_array()
                             && items.len() == 3
                         {
-                            self.check_condition_ref(id, &format!("{here}[0]"), &items[0]);
-                            self.walk(id, &format!("{here}[1]"), &items[1], in_conditions);
-                            self.walk(id, &format!("{here}[2]"), &items[2], in_conditions);
+                            self.check_condition_ref(id, &here.index(0), &items[0]);
+                            self.walk(id, &here.index(1), &items[1], in_conditions);
+                            self.walk(id, &here.index(2), &items[2], in_conditions);
                         } else {
-                            self.problem(
+                            self.problem_at(
                                 ProblemKind::InvalidTemplate,
                                 id,
                                 &here,
@@ -674,21 +688,21 @@ impl<'a> Checker<'a> {
                         {
                             if let Some(name) = items[0].as_str() {
                                 if !self.mappings.contains(name) {
-                                    self.problem(
+                                    self.problem_at(
                                         ProblemKind::DanglingReference,
                                         id,
-                                        &format!("{here}[0]"),
+                                        &here.index(0),
                                         format!("mapping {name:?} is not defined in Mappings"),
                                     );
                                 }
                             } else {
-                                self.walk(id, &format!("{here}[0]"), &items[0], in_conditions);
+                                self.walk(id, &here.index(0), &items[0], in_conditions);
                             }
                             for (i, item) in items.iter().enumerate().skip(1) {
-                                self.walk(id, &format!("{here}[{i}]"), item, in_conditions);
+                                self.walk(id, &here.index(i), item, in_conditions);
                             }
                         } else {
-                            self.problem(
+                            self.problem_at(
                                 ProblemKind::InvalidTemplate,
                                 id,
                                 &here,
@@ -700,9 +714,9 @@ impl<'a> Checker<'a> {
                         if unknown.starts_with("Fn::")
                             && !KNOWN_FUNCTIONS.contains(&unknown)
                             && !unknown.starts_with("Fn::ForEach::")
-                            && !path.starts_with("Metadata") =>
+                            && !path.render().starts_with("Metadata") =>
                     {
-                        self.problem(
+                        self.problem_at(
                             ProblemKind::InvalidTemplate,
                             id,
                             &here,
@@ -713,15 +727,8 @@ impl<'a> Checker<'a> {
                 }
             }
             Json::Object(map) => {
-                let mut child = String::with_capacity(path.len() + 32);
                 for (k, v) in map {
-                    child.clear();
-                    if !path.is_empty() {
-                        child.push_str(path);
-                        child.push('.');
-                    }
-                    child.push_str(k);
-                    self.walk(id, &child, v, in_conditions);
+                    self.walk(id, &path.key(k), v, in_conditions);
                 }
             }
             _ => {}
@@ -731,7 +738,7 @@ impl<'a> Checker<'a> {
     /// Argument shapes of the condition functions: `Fn::Equals` takes two values, `Fn::Not` one
     /// condition, `Fn::And`/`Fn::Or` two to ten conditions (each a `Condition`, or a condition
     /// function).
-    fn check_condition_function(&mut self, id: Option<&str>, path: &str, name: &str, arg: &Json) {
+    fn check_condition_function(&mut self, id: Option<&str>, path: &PropertyPath<'_>, name: &str, arg: &Json) {
         let items = arg.as_array();
         let (min, max) = match name {
             "Fn::Equals" => (2, 2),
@@ -748,16 +755,16 @@ impl<'a> Checker<'a> {
                 Some(a) => format!("a list of {}", a.len()),
                 None => json_kind(arg).to_string(),
             };
-            self.problem(ProblemKind::InvalidTemplate, id, path, format!("{name} takes {expected}, found {found}"));
+            self.problem_at(ProblemKind::InvalidTemplate, id, path, format!("{name} takes {expected}, found {found}"));
             return;
         };
         if name == "Fn::Equals" {
             for (i, item) in items.iter().enumerate() {
                 if item.is_array() || (item.is_object() && intrinsic_name(item).is_none()) {
-                    self.problem(
+                    self.problem_at(
                         ProblemKind::InvalidTemplate,
                         id,
-                        &format!("{path}[{i}]"),
+                        &path.index(i),
                         format!("Fn::Equals compares strings, found {}", json_kind(item)),
                     );
                 } else if let Some((target, ty)) = item
@@ -771,7 +778,7 @@ impl<'a> Checker<'a> {
                         "Fn::Equals compares strings, found a Ref to the list parameter {target} ({ty}); \
                          join it (Fn::Join) or pick one item (Fn::Select)"
                     );
-                    self.problem(ProblemKind::InvalidTemplate, id, &format!("{path}[{i}]"), message);
+                    self.problem_at(ProblemKind::InvalidTemplate, id, &path.index(i), message);
                 }
             }
             return;
@@ -791,34 +798,34 @@ impl<'a> Checker<'a> {
                 )
             );
             if !ok {
-                self.problem(
+                self.problem_at(
                     ProblemKind::InvalidTemplate,
                     id,
-                    &format!("{path}[{i}]"),
+                    &path.index(i),
                     format!("{name} takes conditions (Condition or a condition function), found {}", json_kind(item)),
                 );
             }
         }
     }
 
-    fn check_condition_ref(&mut self, id: Option<&str>, path: &str, value: &Json) {
+    fn check_condition_ref(&mut self, id: Option<&str>, path: &PropertyPath<'_>, value: &Json) {
         match value.as_str() {
             Some(name) if self.conditions.contains(name) => {}
-            Some(name) => self.problem(
+            Some(name) => self.problem_at(
                 ProblemKind::DanglingReference,
                 id,
                 path,
                 format!("condition {name:?} is not defined in Conditions"),
             ),
-            None => self.problem(ProblemKind::InvalidTemplate, id, path, "expected a condition name".into()),
+            None => self.problem_at(ProblemKind::InvalidTemplate, id, path, "expected a condition name".into()),
         }
     }
 
-    fn walk_get_att(&mut self, id: Option<&str>, path: &str, arg: &Json) {
+    fn walk_get_att(&mut self, id: Option<&str>, path: &PropertyPath<'_>, arg: &'a Json) {
         match arg {
             Json::String(s) => match s.split_once('.') {
                 Some((target, attr)) => self.get_att(id, path, target, attr),
-                None => self.problem(
+                None => self.problem_at(
                     ProblemKind::InvalidTemplate,
                     id,
                     path,
@@ -828,25 +835,28 @@ impl<'a> Checker<'a> {
             Json::Array(items) if items.len() == 2 => match (&items[0], &items[1]) {
                 (Json::String(t), Json::String(a)) => self.get_att(id, path, t, a),
                 (Json::String(t), other) => {
-                    if !self.resources.contains_key(t) {
+                    if !self.resources.contains_key(t.as_str()) {
                         self.get_att(id, path, t, "");
                     }
-                    self.walk(id, &format!("{path}[1]"), other, false);
+                    self.walk(id, &path.index(1), other, false);
                 }
-                _ => self.problem(
+                _ => self.problem_at(
                     ProblemKind::InvalidTemplate,
                     id,
                     path,
                     "Fn::GetAtt takes [logical ID, attribute]".into(),
                 ),
             },
-            _ => {
-                self.problem(ProblemKind::InvalidTemplate, id, path, "Fn::GetAtt takes [logical ID, attribute]".into())
-            }
+            _ => self.problem_at(
+                ProblemKind::InvalidTemplate,
+                id,
+                path,
+                "Fn::GetAtt takes [logical ID, attribute]".into(),
+            ),
         }
     }
 
-    fn walk_sub(&mut self, id: Option<&str>, path: &str, arg: &Json, in_conditions: bool) {
+    fn walk_sub(&mut self, id: Option<&str>, path: &PropertyPath<'_>, arg: &'a Json, in_conditions: bool) {
         let (template, vars) = match arg {
             Json::String(s) => (s.as_str(), None),
             Json::Array(items) if items.len() == 2 && items[0].is_string() && items[1].is_object() => {
@@ -858,7 +868,7 @@ impl<'a> Checker<'a> {
                 return;
             }
             _ => {
-                self.problem(
+                self.problem_at(
                     ProblemKind::InvalidTemplate,
                     id,
                     path,
@@ -868,12 +878,13 @@ impl<'a> Checker<'a> {
             }
         };
         if let Some(vars) = vars {
+            let at = path.index(1);
             for (k, v) in vars {
-                self.walk(id, &format!("{path}[1].{k}"), v, in_conditions);
+                self.walk(id, &at.key(k), v, in_conditions);
             }
         }
-        for var in sub_variables(template) {
-            if vars.is_some_and(|m| m.contains_key(var)) {
+        for var in SubVariables(template) {
+            if vars.is_some_and(|m| m.field(var).is_some()) {
                 continue;
             }
             match var.split_once('.') {
@@ -892,14 +903,13 @@ impl<'a> Checker<'a> {
         // Iterative DFS with colours; each cycle reported once, starting at its smallest logical ID.
         let mut state: BTreeMap<&str, u8> = BTreeMap::new();
         let mut cycles: BTreeSet<Vec<String>> = BTreeSet::new();
-        for start in self.edges.keys() {
-            if state.contains_key(start.as_str()) {
+        for (&start, targets) in &self.edges {
+            if state.contains_key(start) {
                 continue;
             }
-            let mut stack: Vec<(&str, Vec<&str>)> =
-                vec![(start.as_str(), self.edges[start].iter().map(String::as_str).collect())];
-            let mut on_path: Vec<&str> = vec![start.as_str()];
-            state.insert(start.as_str(), 1);
+            let mut stack: Vec<(&str, Vec<&str>)> = vec![(start, targets.iter().copied().collect())];
+            let mut on_path: Vec<&str> = vec![start];
+            state.insert(start, 1);
             while let Some((node, pending)) = stack.last_mut() {
                 let node = *node;
                 match pending.pop() {
@@ -907,11 +917,7 @@ impl<'a> Checker<'a> {
                         None => {
                             state.insert(next, 1);
                             on_path.push(next);
-                            let succ = self
-                                .edges
-                                .get(next)
-                                .map(|s| s.iter().map(String::as_str).collect())
-                                .unwrap_or_default();
+                            let succ = self.edges.get(next).map(|s| s.iter().copied().collect()).unwrap_or_default();
                             stack.push((next, succ));
                         }
                         Some(1) => {
@@ -1148,26 +1154,61 @@ impl Field for Json {
     }
 }
 
-/// Appends `[i]` to a path.
-fn push_index(path: &mut String, i: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = i;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    path.push('[');
-    path.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
-    path.push(']');
+/// Where a value is in a resource, output or condition (`Properties.A[0].B`): a chain of
+/// segments on the walk's stack, rendered to text only when a problem is reported (a path string
+/// per value walked was a third of the checks' cost).
+#[derive(Clone, Copy)]
+struct PropertyPath<'p> {
+    parent: Option<&'p PropertyPath<'p>>,
+    segment: Segment<'p>,
 }
 
-fn join_path(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+#[derive(Clone, Copy)]
+enum Segment<'p> {
+    /// A key: `.key` after a non-empty path, `key` at the start.
+    Key(&'p str),
+    /// A list index: `[i]`.
+    Index(usize),
+}
+
+impl<'p> PropertyPath<'p> {
+    fn root(key: &'p str) -> PropertyPath<'p> {
+        PropertyPath { parent: None, segment: Segment::Key(key) }
+    }
+
+    fn key<'q>(&'q self, key: &'q str) -> PropertyPath<'q> {
+        PropertyPath { parent: Some(self), segment: Segment::Key(key) }
+    }
+
+    fn index(&self, i: usize) -> PropertyPath<'_> {
+        PropertyPath { parent: Some(self), segment: Segment::Index(i) }
+    }
+
+    fn render(&self) -> String {
+        let mut segments = Vec::new();
+        let mut at = Some(self);
+        while let Some(p) = at {
+            segments.push(p.segment);
+            at = p.parent;
+        }
+        let mut out = String::new();
+        for segment in segments.iter().rev() {
+            match segment {
+                Segment::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Segment::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The variable names in an `Fn::Sub` template (`${X}`, `${X.Attr}`), skipping `${!literal}`.
@@ -1177,18 +1218,30 @@ fn join_path(path: &str, key: &str) -> String {
 /// assert_eq!(vars, vec!["AWS::Partition", "Bucket"]);
 /// ```
 pub fn sub_variables(template: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !name.starts_with('!') {
-            out.push(name.trim());
+    SubVariables(template).collect()
+}
+
+/// The variables of an `Fn::Sub` template, one at a time ([`sub_variables`] without the vector).
+struct SubVariables<'t>(&'t str);
+
+impl<'t> Iterator for SubVariables<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        loop {
+            let start = self.0.find("${")?;
+            let after = &self.0[start + 2..];
+            let Some(end) = after.find('}') else {
+                self.0 = "";
+                return None;
+            };
+            let name = &after[..end];
+            self.0 = &after[end + 1..];
+            if !name.starts_with('!') {
+                return Some(name.trim());
+            }
         }
-        rest = &after[end + 1..];
     }
-    out
 }
 
 #[cfg(test)]
@@ -1198,12 +1251,14 @@ mod tests {
 
     #[test]
     fn index_paths() {
-        for (base, i, want) in [("", 0, "[0]"), ("A.B", 7, "A.B[7]"), ("X", 10, "X[10]"), ("Y", 1234567, "Y[1234567]")]
-        {
-            let mut path = base.to_string();
-            push_index(&mut path, i);
-            assert_eq!(path, want);
-        }
+        let root = PropertyPath::root("");
+        assert_eq!(root.render(), "");
+        assert_eq!(root.index(0).render(), "[0]");
+        assert_eq!(root.key("A").render(), "A");
+        let a = PropertyPath::root("A");
+        assert_eq!(a.key("B").index(7).render(), "A.B[7]");
+        assert_eq!(a.index(10).key("").key("C").render(), "A[10]..C");
+        assert_eq!(root.key("").key("X").index(1234567).render(), "X[1234567]");
     }
 
     fn kinds(t: &Json) -> Vec<(ProblemKind, Option<String>, Option<String>)> {

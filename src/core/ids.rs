@@ -60,10 +60,11 @@ pub fn logical_id(path: &[&str]) -> Result<String, IdError> {
     for id in path {
         validate_construct_id(id)?;
     }
-    let components: Vec<&str> = path.iter().copied().filter(|c| *c != DEFAULT_CHILD_ID).collect();
-    match components.as_slice() {
-        [] => Err(IdError::NothingLeft(path.join("/"))),
-        [only] => {
+    let components = || path.iter().copied().filter(|c| *c != DEFAULT_CHILD_ID);
+    let mut rest = components();
+    match (rest.next(), rest.next()) {
+        (None, _) => Err(IdError::NothingLeft(path.join("/"))),
+        (Some(only), None) => {
             let id = alphanumeric(only);
             if id.is_empty() {
                 Err(IdError::NotAlphanumeric(only.to_string()))
@@ -73,39 +74,47 @@ pub fn logical_id(path: &[&str]) -> Result<String, IdError> {
                 Ok(id)
             }
         }
-        many => {
-            let mut readable = readable_part(many);
-            readable.truncate(MAX_READABLE_LEN);
-            Ok(readable + &path_hash(many))
+        _ => {
+            // One string: the readable part, cut at its maximum, then the hash.
+            let mut id =
+                String::with_capacity(path.iter().map(|c| c.len()).sum::<usize>().min(MAX_READABLE_LEN) + HASH_LEN);
+            push_readable_part(&mut id, components());
+            id.truncate(MAX_READABLE_LEN);
+            push_path_hash(&mut id, components());
+            Ok(id)
         }
     }
 }
 
 /// First 8 hex digits (upper case) of the MD5 of the components joined with `/`.
-fn path_hash(components: &[&str]) -> String {
-    let digest = Md5::digest(components.join("/").as_bytes());
+fn push_path_hash<'c>(out: &mut String, components: impl Iterator<Item = &'c str>) {
+    let mut md5 = Md5::new();
+    for (i, component) in components.enumerate() {
+        if i > 0 {
+            md5.update(b"/");
+        }
+        md5.update(component.as_bytes());
+    }
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    digest
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]])
-        .take(HASH_LEN)
-        .map(char::from)
-        .collect()
+    for b in md5.finalize().iter().take(HASH_LEN / 2) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
 }
 
-fn readable_part(components: &[&str]) -> String {
-    let mut kept: Vec<&str> = Vec::new();
+fn push_readable_part<'c>(out: &mut String, components: impl Iterator<Item = &'c str>) {
+    let mut last_kept: Option<&str> = None;
     for component in components {
         // CDK skips a component the previous kept one already ends with ("Bucket/Bucket" reads once).
-        if kept.last().is_some_and(|prev| prev.ends_with(component)) {
+        if last_kept.is_some_and(|prev| prev.ends_with(component)) {
             continue;
         }
-        if *component == RESOURCE_CHILD_ID {
+        if component == RESOURCE_CHILD_ID {
             continue;
         }
-        kept.push(component);
+        last_kept = Some(component);
+        out.extend(component.chars().filter(char::is_ascii_alphanumeric));
     }
-    kept.iter().map(|c| alphanumeric(c)).collect()
 }
 
 fn alphanumeric(s: &str) -> String {

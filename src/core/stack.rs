@@ -192,11 +192,12 @@ impl Stack {
     pub fn resource_mut<T>(&mut self, handle: Handle<T>) -> Result<&mut Resource, TreeError> {
         let node = handle.node();
         let i = self.checked_index(node, "resource_mut")?;
-        let path = self.tree.path(i);
-        match &mut self.tree.nodes[i as usize].element {
-            Element::Resource(r) => Ok(r),
-            other => Err(TreeError::WrongKind { path, expected: "a resource", found: other.kind_name() }),
+        if let Element::Resource(_) = &self.tree.nodes[i as usize].element {
+            let Element::Resource(r) = &mut self.tree.nodes[i as usize].element else { unreachable!("checked above") };
+            return Ok(r);
         }
+        let found = self.tree.nodes[i as usize].element.kind_name();
+        Err(TreeError::WrongKind { path: self.tree.path(i), expected: "a resource", found })
     }
 
     /// The resource behind a handle.

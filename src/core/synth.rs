@@ -122,7 +122,7 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
             for export in exports[i].values() {
                 let mut o = JsonMap::new();
                 o.insert("Value".into(), export.value.clone());
-                o.insert("Export".into(), serde_json::json!({ "Name": export.name }));
+                o.insert("Export".into(), intrinsic("Name", Json::String(export.name.clone())));
                 outputs.insert(export.output_id.clone(), Json::Object(o));
             }
         }
@@ -271,16 +271,17 @@ fn namespace(e: &Element) -> Option<&'static str> {
 
 fn assign_logical_ids(stack: &Stack, problems: &mut Vec<Problem>) -> StackIds {
     let mut ids = vec![None; stack.tree.nodes.len()];
-    let mut seen: HashMap<(&'static str, String), u32> = HashMap::new();
+    // Construct paths are built only for problems.
     for (i, node) in stack.tree.nodes.iter().enumerate() {
-        let Some(ns) = namespace(&node.element) else { continue };
-        let path = stack.tree.path(i as u32);
+        if namespace(&node.element).is_none() {
+            continue;
+        }
         let id = match stack.logical_id(NodeRef { stack: stack.id(), index: i as u32 }) {
             Ok(id) => id,
             Err(e) => {
                 problems.push(
                     Problem::new(Severity::Error, ProblemKind::InvalidLogicalId, stack.name(), e.to_string())
-                        .with_construct_path(path),
+                        .with_construct_path(stack.tree.path(i as u32)),
                 );
                 continue;
             }
@@ -302,27 +303,40 @@ fn assign_logical_ids(stack: &Stack, problems: &mut Vec<Problem>) -> StackIds {
                         node.id
                     ),
                 )
-                .with_construct_path(path),
+                .with_construct_path(stack.tree.path(i as u32)),
             );
             continue;
         }
-        if let Some(first) = seen.get(&(ns, id.clone())) {
-            problems.push(
-                Problem::new(
-                    Severity::Error,
-                    ProblemKind::DuplicateLogicalId,
-                    stack.name(),
-                    format!(
-                        "logical ID {id:?} is used by both {} and {path} (in {ns}); override one with override_logical_id",
-                        stack.tree.path(*first)
-                    ),
-                )
-                .with_construct_path(path.clone()),
-            );
-            continue;
-        }
-        seen.insert((ns, id.clone()), i as u32);
         ids[i] = Some(id);
+    }
+    // The first node (in tree order) with an ID in a namespace keeps it; later ones are errors.
+    let mut seen: BTreeMap<(&'static str, &str), u32> = BTreeMap::new();
+    let mut duplicates: Vec<(usize, u32)> = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let (Some(id), Some(ns)) = (id, namespace(&stack.tree.nodes[i].element)) else { continue };
+        match seen.entry((ns, id.as_str())) {
+            std::collections::btree_map::Entry::Occupied(first) => duplicates.push((i, *first.get())),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(i as u32);
+            }
+        }
+    }
+    for (i, first) in duplicates {
+        let Some(id) = ids[i].take() else { continue };
+        let ns = namespace(&stack.tree.nodes[i].element).unwrap_or_default();
+        let path = stack.tree.path(i as u32);
+        problems.push(
+            Problem::new(
+                Severity::Error,
+                ProblemKind::DuplicateLogicalId,
+                stack.name(),
+                format!(
+                    "logical ID {id:?} is used by both {} and {path} (in {ns}); override one with override_logical_id",
+                    stack.tree.path(first)
+                ),
+            )
+            .with_construct_path(path),
+        );
     }
     StackIds { ids }
 }
@@ -462,8 +476,8 @@ impl<'a> Resolver<'a> {
             return Json::Null;
         }
         let expr = match attribute {
-            None => serde_json::json!({ "Ref": id }),
-            Some(a) => serde_json::json!({ "Fn::GetAtt": [id, a] }),
+            None => intrinsic("Ref", Json::String(id)),
+            Some(a) => intrinsic("Fn::GetAtt", Json::Array(vec![Json::String(id), Json::String(a.to_string())])),
         };
         if s == self.stack {
             if matches!(element, Element::Resource(_)) {
@@ -506,7 +520,7 @@ impl<'a> Resolver<'a> {
         let name = format!("{}:{output_id}", from.name());
         self.exports.push((producer, Export { output_id, name: name.clone(), value: expr }));
         self.stack_deps.insert(producer);
-        serde_json::json!({ "Fn::ImportValue": name })
+        intrinsic("Fn::ImportValue", Json::String(name))
     }
 
     fn named(&mut self, node: NodeRef, want: fn(&Element) -> bool, what: &str, path: &[Seg<'_>]) -> Json {
@@ -536,11 +550,10 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve<'v>(&mut self, v: &'v Value, path: &mut Vec<Seg<'v>>) -> Json {
-        use serde_json::json;
         match v {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
-            Value::Int(n) => json!(n),
+            Value::Int(n) => Json::from(*n),
             Value::Float(f) => match serde_json::Number::from_f64(*f) {
                 Some(n) => Json::Number(n),
                 None => {
@@ -563,49 +576,52 @@ impl<'a> Resolver<'a> {
             ),
             Value::Map(m) => Json::Object(self.resolve_map(m, path)),
             Value::Ref(node) => self.reference(*node, None, path),
-            Value::RefLogicalId(id) => json!({ "Ref": id }),
-            Value::Pseudo(p) => json!({ "Ref": p.name() }),
+            Value::RefLogicalId(id) => intrinsic("Ref", Json::String(id.clone())),
+            Value::Pseudo(p) => intrinsic("Ref", Json::String(p.name().to_string())),
             Value::GetAtt(node, attr) => self.reference(*node, Some(attr), path),
-            Value::Sub(template, vars) if vars.is_empty() => json!({ "Fn::Sub": template }),
+            Value::Sub(template, vars) if vars.is_empty() => intrinsic("Fn::Sub", Json::String(template.clone())),
             Value::Sub(template, vars) => {
                 let vars = self.resolve_map(vars, path);
-                json!({ "Fn::Sub": [template, vars] })
+                intrinsic("Fn::Sub", Json::Array(vec![Json::String(template.clone()), Json::Object(vars)]))
             }
             Value::Join(delim, items) => {
                 let items: Vec<Json> = self.resolve_all(items, path);
-                json!({ "Fn::Join": [delim, items] })
+                intrinsic("Fn::Join", Json::Array(vec![Json::String(delim.clone()), Json::Array(items)]))
             }
             Value::Select(i, list) => {
                 let (i, list) = (self.resolve(i, path), self.resolve(list, path));
-                json!({ "Fn::Select": [i, list] })
+                intrinsic("Fn::Select", Json::Array(vec![i, list]))
             }
-            Value::Split(delim, source) => json!({ "Fn::Split": [delim, self.resolve(source, path)] }),
+            Value::Split(delim, source) => {
+                let source = self.resolve(source, path);
+                intrinsic("Fn::Split", Json::Array(vec![Json::String(delim.clone()), source]))
+            }
             Value::If(cond, a, b) => {
                 let name = self.named(*cond, |e| matches!(e, Element::Condition(_)), "a condition", path);
                 let (a, b) = (self.resolve(a, path), self.resolve(b, path));
-                json!({ "Fn::If": [name, a, b] })
+                intrinsic("Fn::If", Json::Array(vec![name, a, b]))
             }
             Value::Equals(a, b) => {
                 let (a, b) = (self.resolve(a, path), self.resolve(b, path));
-                json!({ "Fn::Equals": [a, b] })
+                intrinsic("Fn::Equals", Json::Array(vec![a, b]))
             }
-            Value::And(items) => json!({ "Fn::And": self.resolve_all(items, path) }),
-            Value::Or(items) => json!({ "Fn::Or": self.resolve_all(items, path) }),
-            Value::Not(c) => json!({ "Fn::Not": [self.resolve(c, path)] }),
+            Value::And(items) => intrinsic("Fn::And", Json::Array(self.resolve_all(items, path))),
+            Value::Or(items) => intrinsic("Fn::Or", Json::Array(self.resolve_all(items, path))),
+            Value::Not(c) => intrinsic("Fn::Not", Json::Array(vec![self.resolve(c, path)])),
             Value::Condition(node) => {
-                json!({ "Condition": self.named(*node, |e| matches!(e, Element::Condition(_)), "a condition", path) })
+                intrinsic("Condition", self.named(*node, |e| matches!(e, Element::Condition(_)), "a condition", path))
             }
-            Value::ImportValue(name) => json!({ "Fn::ImportValue": self.resolve(name, path) }),
-            Value::Base64(v) => json!({ "Fn::Base64": self.resolve(v, path) }),
-            Value::GetAzs(region) => json!({ "Fn::GetAZs": self.resolve(region, path) }),
+            Value::ImportValue(name) => intrinsic("Fn::ImportValue", self.resolve(name, path)),
+            Value::Base64(v) => intrinsic("Fn::Base64", self.resolve(v, path)),
+            Value::GetAzs(region) => intrinsic("Fn::GetAZs", self.resolve(region, path)),
             Value::FindInMap(m, top, second) => {
                 let name = self.named(*m, |e| matches!(e, Element::Mapping(_)), "a mapping", path);
                 let (top, second) = (self.resolve(top, path), self.resolve(second, path));
-                json!({ "Fn::FindInMap": [name, top, second] })
+                intrinsic("Fn::FindInMap", Json::Array(vec![name, top, second]))
             }
             Value::Cidr(ip, count, bits) => {
                 let (ip, count, bits) = (self.resolve(ip, path), self.resolve(count, path), self.resolve(bits, path));
-                json!({ "Fn::Cidr": [ip, count, bits] })
+                intrinsic("Fn::Cidr", Json::Array(vec![ip, count, bits]))
             }
             Value::Dynamic(d) => Json::String(d.to_string()),
             Value::Json(inner) => {
@@ -631,70 +647,86 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// Renders a value as JSON text; parts known only at deploy time stay expressions.
+    /// Renders a value as JSON text; parts known only at deploy time stay expressions. Text is
+    /// appended to the last literal piece (one growing string between expressions).
     fn stringify<'v>(&mut self, v: &'v Value, out: &mut Vec<Piece>, path: &mut Vec<Seg<'v>>) {
-        let lit = |out: &mut Vec<Piece>, s: String| out.push(Piece::Lit(s));
+        use crate::core::emit::json::{push_json_string, push_json_string_content};
         match v {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => {
-                let j = self.resolve(v, path);
-                lit(out, j.to_string());
+            Value::Null => lit(out).push_str("null"),
+            Value::Bool(b) => lit(out).push_str(if *b { "true" } else { "false" }),
+            Value::Int(n) => {
+                use std::fmt::Write;
+                let _ = write!(lit(out), "{n}");
             }
-            Value::Dynamic(d) => lit(out, Json::String(d.to_string()).to_string()),
+            Value::Float(_) => {
+                // Through resolve: a number that is not finite is reported there (and becomes null).
+                use std::fmt::Write;
+                let j = self.resolve(v, path);
+                let _ = write!(lit(out), "{j}");
+            }
+            Value::String(s) => push_json_string(lit(out), s),
+            Value::Dynamic(d) => push_json_string(lit(out), &d.to_string()),
             Value::List(items) => {
-                lit(out, "[".into());
+                lit(out).push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        lit(out, ",".into());
+                        lit(out).push(',');
                     }
                     path.push(Seg::Index(i));
                     self.stringify(item, out, path);
                     path.pop();
                 }
-                lit(out, "]".into());
+                lit(out).push(']');
             }
             Value::Map(m) => {
-                lit(out, "{".into());
+                lit(out).push('{');
                 for (i, (k, item)) in m.iter().filter(|(_, v)| !v.is_no_value()).enumerate() {
-                    lit(out, format!("{}{}:", if i > 0 { "," } else { "" }, Json::String(k.clone())));
+                    let text = lit(out);
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    push_json_string(text, k);
+                    text.push(':');
                     path.push(Seg::Key(k));
                     self.stringify(item, out, path);
                     path.pop();
                 }
-                lit(out, "}".into());
+                lit(out).push('}');
             }
             Value::Json(inner) => {
                 // JSON inside JSON: the inner document becomes a string literal of the outer one.
                 let mut inner_pieces = Vec::new();
                 self.stringify(inner, &mut inner_pieces, path);
-                lit(out, "\"".into());
+                lit(out).push('"');
                 for piece in inner_pieces {
                     match piece {
-                        Piece::Lit(s) => lit(out, escape_json_content(&s)),
+                        Piece::Lit(s) => push_json_string_content(lit(out), &s),
                         expr => out.push(expr),
                     }
                 }
-                lit(out, "\"".into());
+                lit(out).push('"');
             }
             _ => {
                 // Deploy-time strings (ARNs, names, ids) are inserted verbatim between quotes.
                 let expr = self.resolve(v, path);
-                lit(out, "\"".into());
+                lit(out).push('"');
                 out.push(Piece::Expr(expr));
-                lit(out, "\"".into());
+                lit(out).push('"');
             }
         }
     }
 
     fn template(&mut self, stack: &'a Stack) -> Json {
         let mut sections: BTreeMap<&'static str, JsonMap<String, Json>> = BTreeMap::new();
+        let mut path = Vec::with_capacity(16);
         for (i, node) in stack.tree.nodes.iter().enumerate() {
             let Some(id) = self.view.ids[self.stack].ids[i].clone() else { continue };
             self.owner = i as u32;
             self.refs.clear();
-            let mut path = Vec::new();
+            path.clear();
             let (section, value) = match &node.element {
                 Element::Scope => continue,
-                Element::Resource(r) => ("Resources", self.resource(r)),
+                Element::Resource(r) => ("Resources", self.resource(r, &mut path)),
                 Element::Parameter(p) => {
                     let mut o = JsonMap::new();
                     o.insert("Type".into(), Json::String(p.type_.as_str().to_string()));
@@ -740,7 +772,7 @@ impl<'a> Resolver<'a> {
                     path.pop();
                     if let Some(name) = &out.export_name {
                         path.push(Seg::Key("Export"));
-                        o.insert("Export".into(), serde_json::json!({ "Name": self.resolve(name, &mut path) }));
+                        o.insert("Export".into(), intrinsic("Name", self.resolve(name, &mut path)));
                         path.pop();
                     }
                     if let Some(c) = out.condition {
@@ -795,11 +827,13 @@ impl<'a> Resolver<'a> {
         Json::Object(t)
     }
 
-    fn resource(&mut self, r: &'a Resource) -> Json {
+    fn resource(&mut self, r: &'a Resource, path: &mut Vec<Seg<'a>>) -> Json {
         let mut o = JsonMap::new();
         o.insert("Type".into(), Json::String(r.type_name.clone()));
-        let mut path = vec![Seg::Key("Properties")];
-        let mut props = self.resolve_map(&r.properties, &mut path);
+        path.clear();
+        path.push(Seg::Key("Properties"));
+        let mut props = self.resolve_map(&r.properties, path);
+        path.clear();
         self.apply_aspects(&r.type_name, &mut props);
         if !props.is_empty() {
             o.insert("Properties".into(), Json::Object(props));
@@ -947,9 +981,23 @@ fn number(n: f64) -> Json {
     }
 }
 
-fn escape_json_content(s: &str) -> String {
-    let quoted = Json::String(s.to_string()).to_string();
-    quoted[1..quoted.len() - 1].to_string()
+/// A one-key object (an intrinsic function, `{"Name": …}`), sized for its one entry: `json!` would
+/// copy the value (it serializes its arguments) into a map sized for three.
+fn intrinsic(key: &str, value: Json) -> Json {
+    let mut m = JsonMap::with_capacity(1);
+    m.insert(key.to_string(), value);
+    Json::Object(m)
+}
+
+/// The literal piece text is appended to: the last piece if it is one, else a new one.
+fn lit(out: &mut Vec<Piece>) -> &mut String {
+    if !matches!(out.last(), Some(Piece::Lit(_))) {
+        out.push(Piece::Lit(String::new()));
+    }
+    match out.last_mut() {
+        Some(Piece::Lit(s)) => s,
+        _ => unreachable!("a literal piece was just ensured"),
+    }
 }
 
 fn pieces_to_json(pieces: Vec<Piece>) -> Json {
@@ -971,7 +1019,7 @@ fn pieces_to_json(pieces: Vec<Piece>) -> Json {
             Piece::Expr(e) => e,
         })
         .collect();
-    serde_json::json!({ "Fn::Join": ["", parts] })
+    intrinsic("Fn::Join", Json::Array(vec![Json::String(String::new()), Json::Array(parts)]))
 }
 
 /// `aws://account/region`, with `unknown-account`/`unknown-region` like CDK.

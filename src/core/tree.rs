@@ -302,11 +302,28 @@ impl Tree {
         out
     }
 
-    /// Full path including the stack name, e.g. `MyStack/Role/DefaultPolicy/Resource`.
+    /// Full path including the stack name, e.g. `MyStack/Role/DefaultPolicy/Resource` (one
+    /// allocation, of the right size).
     pub(crate) fn path(&self, index: u32) -> String {
-        let mut parts = vec![self.nodes[0].id.as_str()];
-        parts.extend(self.components(index));
-        parts.join("/")
+        let mut len = 0;
+        let mut cur = Some(index);
+        while let Some(i) = cur {
+            let node = &self.nodes[i as usize];
+            len += node.id.len() + usize::from(node.parent.is_some());
+            cur = node.parent;
+        }
+        let mut out = String::with_capacity(len);
+        self.push_path(&mut out, index);
+        out
+    }
+
+    fn push_path(&self, out: &mut String, index: u32) {
+        let node = &self.nodes[index as usize];
+        if let Some(parent) = node.parent {
+            self.push_path(out, parent);
+            out.push('/');
+        }
+        out.push_str(&node.id);
     }
 
     /// Every node below `index` (inclusive), depth first in insertion order.

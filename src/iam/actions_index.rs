@@ -2,464 +2,466 @@
 // (`RCDK_BLESS=1 cargo test --lib action_index` rewrites it); do not edit.
 //! Where each service's action names are in `actions.txt`.
 
-/// `(service prefix, byte offset, byte length)` of each service's names in `actions.txt`, sorted by prefix.
+/// `(byte offset of the service prefix, its length, byte length of the names after it and one space)`
+/// of each service's line in `actions.txt`, sorted by prefix. Numbers only: a table of `&str` would be
+/// a relocation per entry for the loader to write at start-up.
 #[rustfmt::skip]
-pub(super) static ACTION_INDEX: &[(&str, u32, u32)] = &[
-    ("a2c", 205, 97),
-    ("a4b", 307, 1855),
-    ("access-analyzer", 2179, 693),
-    ("account", 2881, 397),
-    ("account-access", 3294, 181),
-    ("acm", 3480, 950),
-    ("acm-pca", 4439, 534),
-    ("aco-automation", 4989, 509),
-    ("action-recommendations", 5522, 22),
-    ("activate", 5554, 102),
-    ("agent-registry", 5672, 448),
-    ("agentaccess-mcp", 6137, 256),
-    ("aidevops", 6403, 1428),
-    ("aiops", 7838, 663),
-    ("airflow", 8510, 195),
-    ("airflow-serverless", 8725, 236),
-    ("amplify", 8970, 634),
-    ("amplifybackend", 9620, 522),
-    ("amplifyuibuilder", 10160, 396),
-    ("aoss", 10562, 940),
-    ("apigateway", 11514, 820),
-    ("app-integrations", 12352, 870),
-    ("appconfig", 13233, 1243),
-    ("appfabric", 14487, 505),
-    ("appflow", 15001, 565),
-    ("application-autoscaling", 15591, 299),
-    ("application-signals", 15911, 821),
-    ("application-signals-mcp", 16757, 26),
-    ("application-transformation", 16811, 328),
-    ("applicationinsights", 17160, 621),
-    ("appmesh", 17790, 734),
-    ("appmesh-preview", 18541, 688),
-    ("apprunner", 19240, 952),
-    ("appstream", 20203, 1868),
-    ("appstudio", 22082, 105),
-    ("appsync", 22196, 1495),
-    ("apptest", 23700, 401),
-    ("aps", 24106, 1379),
-    ("arc-region-switch", 25504, 460),
-    ("arc-zonal-shift", 25981, 363),
-    ("arsenal", 26353, 23),
-    ("artifact", 26386, 466),
-    ("assurance", 26863, 1765),
-    ("athena", 28636, 1557),
-    ("auditmanager", 30207, 1521),
-    ("autoscaling", 31741, 1563),
-    ("autoscaling-plans", 33323, 138),
-    ("aws-external-anthropic", 33485, 1222),
-    ("aws-marketplace", 34724, 2176),
-    ("aws-marketplace-management", 36928, 344),
-    ("aws-portal", 37284, 160),
-    ("awsconnector", 37458, 56),
-    ("b2bi", 37520, 487),
-    ("backup", 38015, 2829),
-    ("backup-gateway", 40860, 554),
-    ("backup-search", 41429, 223),
-    ("backup-storage", 41668, 222),
-    ("batch", 41897, 923),
-    ("bcm-dashboards", 42836, 268),
-    ("bcm-data-exports", 43122, 154),
-    ("bcm-pricing-calculator", 43300, 926),
-    ("bcm-recommended-actions", 44251, 22),
-    ("bedrock", 44282, 6257),
-    ("bedrock-agentcore", 50558, 5407),
-    ("bedrock-mantle", 55981, 644),
-    ("bedrock-websearch", 56644, 42),
-    ("billing", 56695, 1084),
-    ("billingconductor", 57797, 804),
-    ("braket", 58609, 328),
-    ("budgets", 58946, 260),
-    ("bugbust", 59215, 261),
-    ("cases", 59483, 639),
-    ("cassandra", 60133, 332),
-    ("ce", 60469, 1518),
-    ("chatbot", 61996, 1093),
-    ("chime", 63096, 7445),
-    ("cleanrooms", 70553, 2848),
-    ("cleanrooms-ml", 73416, 1615),
-    ("cloud9", 75039, 631),
-    ("clouddirectory", 75686, 1150),
-    ("cloudformation", 76852, 1982),
-    ("cloudfront", 78846, 4222),
-    ("cloudfront-keyvaluestore", 83094, 65),
-    ("cloudhsm", 83169, 273),
-    ("cloudsearch", 83455, 585),
-    ("cloudshell", 84052, 192),
-    ("cloudtrail", 84256, 1155),
-    ("cloudtrail-data", 85428, 14),
-    ("cloudwatch", 85454, 3036),
-    ("codeartifact", 88504, 1135),
-    ("codebuild", 89650, 1194),
-    ("codecatalyst", 90858, 891),
-    ("codecommit", 91761, 2055),
-    ("codeconnections", 93833, 719),
-    ("codedeploy", 94564, 1096),
-    ("codedeploy-commands-secure", 95688, 95),
-    ("codeguru", 95793, 27),
-    ("codeguru-profiler", 95839, 441),
-    ("codeguru-reviewer", 96299, 365),
-    ("codeguru-security", 96683, 243),
-    ("codepipeline", 96940, 852),
-    ("codestar", 97802, 369),
-    ("codestar-connections", 98193, 719),
-    ("codestar-notifications", 98936, 223),
-    ("codewhisperer", 99174, 378),
-    ("cognito-identity", 99570, 547),
-    ("cognito-idp", 100130, 2555),
-    ("cognito-sync", 102699, 358),
-    ("comprehend", 103069, 2025),
-    ("comprehendmedical", 105113, 571),
-    ("compute-optimizer", 105703, 885),
-    ("config", 106596, 2905),
-    ("connect", 109510, 8855),
-    ("connect-campaigns", 118384, 979),
-    ("consoleapp", 119375, 38),
-    ("consolidatedbilling", 119434, 40),
-    ("controlcatalog", 119490, 89),
-    ("controltower", 119593, 1429),
-    ("cost-optimization-hub", 121045, 166),
-    ("cur", 121216, 251),
-    ("customer-verification", 121490, 192),
-    ("databrew", 121692, 657),
-    ("dataexchange", 122363, 590),
-    ("datapipeline", 122967, 350),
-    ("datasync", 123327, 1313),
-    ("datazone", 124650, 5043),
-    ("dax", 129698, 474),
-    ("dbqms", 130179, 221),
-    ("deadline", 130410, 2102),
-    ("detective", 132523, 725),
-    ("devicefarm", 133260, 1340),
-    ("devops-guru", 134613, 698),
-    ("directconnect", 135326, 1903),
-    ("discovery", 137240, 660),
-    ("dlm", 137905, 151),
-    ("dms", 138061, 3182),
-    ("docdb-elastic", 141258, 355),
-    ("drs", 141618, 2981),
-    ("ds", 144603, 1777),
-    ("ds-data", 146389, 223),
-    ("dsql", 146618, 451),
-    ("dynamodb", 147079, 1481),
-    ("ebs", 148565, 101),
-    ("ec2", 148671, 23079),
-    ("ec2-instance-connect", 171772, 57),
-    ("ec2messages", 171842, 78),
-    ("ecr", 171925, 1395),
-    ("ecr-public", 173332, 443),
-    ("ecs", 173780, 1865),
-    ("ecs-mcp", 175654, 26),
-    ("eks", 175685, 1566),
-    ("eks-auth", 177261, 24),
-    ("eks-mcp", 177294, 45),
-    ("elasticache", 177352, 1847),
-    ("elasticbeanstalk", 179217, 1203),
-    ("elasticfilesystem", 180439, 754),
-    ("elasticloadbalancing", 181215, 1824),
-    ("elasticmapreduce", 183057, 1761),
-    ("elastictranscoder", 184837, 242),
-    ("elemental-activations", 185102, 238),
-    ("elemental-appliances-software", 185371, 192),
-    ("elemental-inference", 185584, 299),
-    ("elemental-support-cases", 185908, 265),
-    ("elemental-support-content", 186200, 5),
-    ("emr-containers", 186221, 512),
-    ("emr-serverless", 186749, 417),
-    ("end-user-messaging", 187186, 669),
-    ("entityresolution", 187873, 730),
-    ("es", 188607, 3031),
-    ("events", 191646, 1282),
-    ("eventsbilltoaws", 192945, 12),
-    ("evs", 192962, 466),
-    ("execute-api", 193441, 40),
-    ("finops-agent", 193495, 714),
-    ("finspace", 194219, 1033),
-    ("finspace-api", 195266, 32),
-    ("firehose", 195308, 250),
-    ("fis", 195563, 678),
-    ("fms", 196246, 841),
-    ("forecast", 197097, 1461),
-    ("frauddetector", 198573, 1278),
-    ("freertos", 199861, 453),
-    ("freetier", 200324, 150),
-    ("fsx", 200479, 1277),
-    ("gamelift", 201766, 2559),
-    ("gameliftstreams", 204342, 594),
-    ("geo", 204941, 1126),
-    ("geo-maps", 206077, 20),
-    ("geo-places", 206109, 76),
-    ("geo-routes", 206197, 84),
-    ("glacier", 206290, 591),
-    ("globalaccelerator", 206900, 1390),
-    ("glue", 208296, 6053),
-    ("grafana", 214358, 569),
-    ("greengrass", 214939, 2695),
-    ("groundstation", 217649, 725),
-    ("groundtruthlabeling", 218395, 324),
-    ("guardduty", 218730, 2271),
-    ("health", 221009, 440),
-    ("health-agent", 221463, 825),
-    ("healthlake", 222300, 1483),
-    ("honeycode", 223794, 525),
-    ("iam", 224324, 4072),
-    ("identity-sync", 228411, 218),
-    ("identitystore", 228644, 457),
-    ("identitystore-auth", 229121, 47),
-    ("imagebuilder", 229182, 1631),
-    ("importexport", 230827, 65),
-    ("inspector", 230903, 803),
-    ("inspector-scan", 231722, 8),
-    ("inspector2", 231742, 1929),
-    ("inspector2-telemetry", 233693, 73),
-    ("interconnect", 233780, 227),
-    ("internetmonitor", 234024, 236),
-    ("invoicing", 234271, 649),
-    ("iot", 234925, 6075),
-    ("iot-device-tester", 241019, 69),
-    ("iotanalytics", 241102, 572),
-    ("iotdeviceadvisor", 241692, 234),
-    ("iotfleethub", 241939, 136),
-    ("iotfleetwise", 242089, 1043),
-    ("iotjobsdata", 243145, 92),
-    ("iotmanagedintegrations", 243261, 1921),
-    ("iotsitewise", 245195, 3141),
-    ("iottwinmaker", 248350, 645),
-    ("iotwireless", 249008, 2958),
-    ("iq", 251970, 1068),
-    ("iq-permission", 253053, 206),
-    ("ivs", 253264, 1549),
-    ("ivschat", 254822, 282),
-    ("kafka", 255111, 1191),
-    ("kafka-cluster", 256317, 342),
-    ("kafkaconnect", 256673, 359),
-    ("kendra", 257040, 1396),
-    ("kendra-ranking", 258452, 189),
-    ("kinesis", 258650, 872),
-    ("kinesisanalytics", 259540, 881),
-    ("kinesisvideo", 260435, 993),
-    ("kms", 261433, 906),
-    ("lakeformation", 262354, 1467),
-    ("lambda", 263829, 3016),
-    ("launchwizard", 266859, 798),
-    ("lex", 267662, 2740),
-    ("license-manager", 270419, 1460),
-    ("license-manager-linux-subscriptions", 271916, 270),
-    ("license-manager-user-subscriptions", 272222, 373),
-    ("lightsail", 272606, 3297),
-    ("logs", 275909, 2631),
-    ("lookoutequipment", 278558, 944),
-    ("lookoutmetrics", 279518, 573),
-    ("lookoutvision", 280106, 407),
-    ("m2", 280517, 722),
-    ("machinelearning", 281256, 494),
-    ("macie2", 281758, 1895),
-    ("managedblockchain", 283672, 476),
-    ("managedblockchain-query", 284173, 174),
-    ("mapcredits", 284359, 58),
-    ("marketplacecommerceanalytics", 284447, 38),
-    ("mechanicalturk", 284501, 820),
-    ("mediaconnect", 285335, 1484),
-    ("mediaconvert", 286833, 430),
-    ("mediaimport", 287276, 28),
-    ("medialive", 287315, 2531),
-    ("mediapackage", 289860, 345),
-    ("mediapackage-vod", 290223, 331),
-    ("mediapackagev2", 290570, 587),
-    ("mediastore", 291169, 421),
-    ("mediatailor", 291603, 811),
-    ("medical-imaging", 292431, 487),
-    ("memorydb", 292928, 897),
-    ("mgh", 293830, 1046),
-    ("mgn", 294881, 3535),
-    ("migrationhub-orchestrator", 298443, 567),
-    ("migrationhub-strategy", 299033, 631),
-    ("mobileanalytics", 299681, 40),
-    ("mobiletargeting", 299738, 2254),
-    ("monitron", 302002, 389),
-    ("mpa", 302396, 467),
-    ("mq", 302867, 463),
-    ("neptune-db", 303342, 651),
-    ("neptune-graph", 304008, 636),
-    ("network-firewall", 304662, 2031),
-    ("network-security-director", 306720, 114),
-    ("network-security-manager", 306860, 778),
-    ("networkflowmonitor", 307658, 683),
-    ("networkmanager", 308357, 2156),
-    ("networkmanager-chat", 310534, 153),
-    ("networkmonitor", 310703, 156),
-    ("nimble", 310867, 1015),
-    ("notifications", 311897, 1227),
-    ("notifications-contacts", 313148, 157),
-    ("nova-act", 313315, 262),
-    ("oam", 313582, 182),
-    ("observabilityadmin", 313784, 1240),
-    ("odb", 315029, 2160),
-    ("omics", 317196, 1972),
-    ("one", 319173, 561),
-    ("opensearch", 319746, 211),
-    ("opsworks", 319967, 1307),
-    ("opsworks-cm", 321287, 332),
-    ("organizations", 321634, 1399),
-    ("osis", 323039, 428),
-    ("outposts", 323477, 734),
-    ("panorama", 324221, 761),
-    ("partnercentral", 324998, 3478),
-    ("partnercentral-account-management", 328511, 138),
-    ("payment-cryptography", 328671, 857),
-    ("payments", 329538, 536),
-    ("pca-connector-ad", 330092, 575),
-    ("pca-connector-scep", 330687, 201),
-    ("pcs", 330893, 345),
-    ("personalize", 331251, 1549),
-    ("pi", 332804, 359),
-    ("pipes", 333170, 120),
-    ("polly", 333297, 180),
-    ("pricing", 333486, 82),
-    ("pricingplanmanager", 333588, 210),
-    ("private-networks", 333816, 456),
-    ("profile", 334281, 2414),
-    ("proton", 336703, 2876),
-    ("purchase-orders", 339596, 289),
-    ("q", 339888, 1014),
-    ("qapps", 340909, 746),
-    ("qbusiness", 341666, 1648),
-    ("qdeveloper", 343326, 107),
-    ("qldb", 343439, 619),
-    ("quicksight", 344070, 7207),
-    ("ram", 351282, 852),
-    ("rbin", 352140, 116),
-    ("rds", 352261, 4037),
-    ("rds-data", 356308, 104),
-    ("rds-db", 356420, 7),
-    ("redshift", 356437, 3841),
-    ("redshift-data", 360293, 195),
-    ("redshift-serverless", 360509, 1398),
-    ("refactor-spaces", 361924, 366),
-    ("rekognition", 362303, 1393),
-    ("repostspace", 363709, 291),
-    ("researchstudio", 364016, 99),
-    ("resiliencehub", 364130, 2801),
-    ("resource-explorer", 366950, 40),
-    ("resource-explorer-2", 367011, 672),
-    ("resource-groups", 367700, 449),
-    ("rhelkb", 368157, 10),
-    ("robomaker", 368178, 1228),
-    ("rolesanywhere", 369421, 447),
-    ("route53", 369877, 1602),
-    ("route53-recovery-cluster", 371505, 95),
-    ("route53-recovery-control-config", 371633, 495),
-    ("route53-recovery-readiness", 372156, 629),
-    ("route53domains", 372801, 806),
-    ("route53globalresolver", 373630, 958),
-    ("route53profiles", 374605, 368),
-    ("route53resolver", 374990, 1680),
-    ("rtbfabric", 376681, 719),
-    ("rum", 377405, 413),
-    ("s3", 377822, 4395),
-    ("s3-object-lambda", 382235, 480),
-    ("s3-outposts", 382728, 897),
-    ("s3express", 383636, 584),
-    ("s3files", 384229, 431),
-    ("s3tables", 384670, 1195),
-    ("s3vectors", 385876, 340),
-    ("sagemaker", 386227, 9646),
-    ("sagemaker-data-science-assistant", 395907, 16),
-    ("sagemaker-geospatial", 395945, 428),
-    ("sagemaker-mlflow", 396391, 1030),
-    ("sagemaker-unified-studio-mcp", 397451, 13),
-    ("savingsplans", 397478, 215),
-    ("scheduler", 397704, 214),
-    ("schemas", 397927, 504),
-    ("scn", 398436, 797),
-    ("sdb", 399238, 185),
-    ("secretsmanager", 399439, 410),
-    ("security-ir", 399862, 410),
-    ("securityagent", 400287, 2549),
-    ("securityhub", 402849, 2972),
-    ("securitylake", 405835, 749),
-    ("serverlessrepo", 406600, 327),
-    ("servicecatalog", 406943, 2914),
-    ("servicediscovery", 409875, 615),
-    ("serviceextract", 410506, 9),
-    ("servicequotas", 410530, 729),
-    ("ses", 411264, 5363),
-    ("shield", 416635, 891),
-    ("signer", 417534, 350),
-    ("signin", 417892, 468),
-    ("simspaceweaver", 418376, 212),
-    ("sms", 418593, 746),
-    ("sms-voice", 419350, 2966),
-    ("snow-device-management", 422340, 197),
-    ("snowball", 422547, 455),
-    ("sns", 423007, 868),
-    ("social-messaging", 423893, 1023),
-    ("sqlworkbench", 424930, 1490),
-    ("sqs", 426425, 316),
-    ("ssm", 426746, 3774),
-    ("ssm-contacts", 430534, 702),
-    ("ssm-guiconnect", 431252, 170),
-    ("ssm-incidents", 431437, 593),
-    ("ssm-quicksetup", 432046, 303),
-    ("ssm-sap", 432358, 596),
-    ("ssmmessages", 432967, 73),
-    ("sso", 433045, 3532),
-    ("sso-directory", 436592, 1222),
-    ("sso-oauth", 437825, 60),
-    ("startups", 437895, 15),
-    ("states", 437918, 734),
-    ("storagegateway", 438668, 2019),
-    ("sts", 440692, 292),
-    ("support", 440993, 846),
-    ("support-console", 441856, 232),
-    ("supportapp", 442100, 349),
-    ("supportauthz", 442463, 208),
-    ("supportplans", 442685, 302),
-    ("sustainability", 443003, 167),
-    ("swf", 443175, 1161),
-    ("synthetics", 444348, 337),
-    ("tag", 444690, 145),
-    ("tax", 444840, 492),
-    ("textract", 445342, 451),
-    ("thinclient", 445805, 282),
-    ("timestream", 446099, 610),
-    ("timestream-influxdb", 446730, 402),
-    ("tiros", 447139, 84),
-    ("tnb", 447228, 827),
-    ("transcribe", 448067, 1214),
-    ("transfer", 449291, 1144),
-    ("transform", 450446, 392),
-    ("transform-custom", 450856, 1035),
-    ("translate", 451902, 348),
-    ("trustedadvisor", 452266, 1037),
-    ("ts", 453307, 125),
-    ("user-subscriptions", 453452, 417),
-    ("uxc", 453874, 116),
-    ("vendor-insights", 454007, 583),
-    ("verified-access", 454607, 19),
-    ("verifiedpermissions", 454647, 539),
-    ("voiceid", 455195, 581),
-    ("vpc-lattice", 455789, 1734),
-    ("vpc-lattice-svcs", 457541, 14),
-    ("vpce", 457561, 16),
-    ("waf", 457582, 1426),
-    ("waf-regional", 459022, 1505),
-    ("wafv2", 460534, 1385),
-    ("wam", 461924, 20),
-    ("wellarchitected", 461961, 1816),
-    ("wickr", 463784, 832),
-    ("wisdom", 464624, 1810),
-    ("workdocs", 466444, 1180),
-    ("worklink", 467634, 830),
-    ("workmail", 468474, 2826),
-    ("workmailmessageflow", 471321, 41),
-    ("workspaces", 471374, 2453),
-    ("workspaces-instances", 473849, 241),
-    ("workspaces-web", 474106, 1662),
-    ("xray", 475774, 784),
+pub(super) static ACTION_INDEX: &[(u32, u8, u32)] = &[
+    (201, 3, 97), // a2c
+    (303, 3, 1855), // a4b
+    (2163, 15, 693), // access-analyzer
+    (2873, 7, 397), // account
+    (3279, 14, 181), // account-access
+    (3476, 3, 950), // acm
+    (4431, 7, 534), // acm-pca
+    (4974, 14, 509), // aco-automation
+    (5499, 22, 22), // action-recommendations
+    (5545, 8, 102), // activate
+    (5657, 14, 448), // agent-registry
+    (6121, 15, 256), // agentaccess-mcp
+    (6394, 8, 1428), // aidevops
+    (7832, 5, 663), // aiops
+    (8502, 7, 195), // airflow
+    (8706, 18, 236), // airflow-serverless
+    (8962, 7, 634), // amplify
+    (9605, 14, 522), // amplifybackend
+    (10143, 16, 396), // amplifyuibuilder
+    (10557, 4, 940), // aoss
+    (11503, 10, 820), // apigateway
+    (12335, 16, 870), // app-integrations
+    (13223, 9, 1243), // appconfig
+    (14477, 9, 505), // appfabric
+    (14993, 7, 565), // appflow
+    (15567, 23, 299), // application-autoscaling
+    (15891, 19, 821), // application-signals
+    (16733, 23, 26), // application-signals-mcp
+    (16784, 26, 328), // application-transformation
+    (17140, 19, 621), // applicationinsights
+    (17782, 7, 734), // appmesh
+    (18525, 15, 688), // appmesh-preview
+    (19230, 9, 952), // apprunner
+    (20193, 9, 1868), // appstream
+    (22072, 9, 105), // appstudio
+    (22188, 7, 1495), // appsync
+    (23692, 7, 401), // apptest
+    (24102, 3, 1379), // aps
+    (25486, 17, 460), // arc-region-switch
+    (25965, 15, 363), // arc-zonal-shift
+    (26345, 7, 23), // arsenal
+    (26377, 8, 466), // artifact
+    (26853, 9, 1765), // assurance
+    (28629, 6, 1557), // athena
+    (30194, 12, 1521), // auditmanager
+    (31729, 11, 1563), // autoscaling
+    (33305, 17, 138), // autoscaling-plans
+    (33462, 22, 1222), // aws-external-anthropic
+    (34708, 15, 2176), // aws-marketplace
+    (36901, 26, 344), // aws-marketplace-management
+    (37273, 10, 160), // aws-portal
+    (37445, 12, 56), // awsconnector
+    (37515, 4, 487), // b2bi
+    (38008, 6, 2829), // backup
+    (40845, 14, 554), // backup-gateway
+    (41415, 13, 223), // backup-search
+    (41653, 14, 222), // backup-storage
+    (41891, 5, 923), // batch
+    (42821, 14, 268), // bcm-dashboards
+    (43105, 16, 154), // bcm-data-exports
+    (43277, 22, 926), // bcm-pricing-calculator
+    (44227, 23, 22), // bcm-recommended-actions
+    (44274, 7, 6257), // bedrock
+    (50540, 17, 5407), // bedrock-agentcore
+    (55966, 14, 644), // bedrock-mantle
+    (56626, 17, 42), // bedrock-websearch
+    (56687, 7, 1084), // billing
+    (57780, 16, 804), // billingconductor
+    (58602, 6, 328), // braket
+    (58938, 7, 260), // budgets
+    (59207, 7, 261), // bugbust
+    (59477, 5, 639), // cases
+    (60123, 9, 332), // cassandra
+    (60466, 2, 1518), // ce
+    (61988, 7, 1093), // chatbot
+    (63090, 5, 7445), // chime
+    (70542, 10, 2848), // cleanrooms
+    (73402, 13, 1615), // cleanrooms-ml
+    (75032, 6, 631), // cloud9
+    (75671, 14, 1150), // clouddirectory
+    (76837, 14, 1982), // cloudformation
+    (78835, 10, 4222), // cloudfront
+    (83069, 24, 65), // cloudfront-keyvaluestore
+    (83160, 8, 273), // cloudhsm
+    (83443, 11, 585), // cloudsearch
+    (84041, 10, 192), // cloudshell
+    (84245, 10, 1155), // cloudtrail
+    (85412, 15, 14), // cloudtrail-data
+    (85443, 10, 3036), // cloudwatch
+    (88491, 12, 1135), // codeartifact
+    (89640, 9, 1194), // codebuild
+    (90845, 12, 891), // codecatalyst
+    (91750, 10, 2055), // codecommit
+    (93817, 15, 719), // codeconnections
+    (94553, 10, 1096), // codedeploy
+    (95661, 26, 95), // codedeploy-commands-secure
+    (95784, 8, 27), // codeguru
+    (95821, 17, 441), // codeguru-profiler
+    (96281, 17, 365), // codeguru-reviewer
+    (96665, 17, 243), // codeguru-security
+    (96927, 12, 852), // codepipeline
+    (97793, 8, 369), // codestar
+    (98172, 20, 719), // codestar-connections
+    (98913, 22, 223), // codestar-notifications
+    (99160, 13, 378), // codewhisperer
+    (99553, 16, 547), // cognito-identity
+    (100118, 11, 2555), // cognito-idp
+    (102686, 12, 358), // cognito-sync
+    (103058, 10, 2025), // comprehend
+    (105095, 17, 571), // comprehendmedical
+    (105685, 17, 885), // compute-optimizer
+    (106589, 6, 2905), // config
+    (109502, 7, 8855), // connect
+    (118366, 17, 979), // connect-campaigns
+    (119364, 10, 38), // consoleapp
+    (119414, 19, 40), // consolidatedbilling
+    (119475, 14, 89), // controlcatalog
+    (119580, 12, 1429), // controltower
+    (121023, 21, 166), // cost-optimization-hub
+    (121212, 3, 251), // cur
+    (121468, 21, 192), // customer-verification
+    (121683, 8, 657), // databrew
+    (122350, 12, 590), // dataexchange
+    (122954, 12, 350), // datapipeline
+    (123318, 8, 1313), // datasync
+    (124641, 8, 5043), // datazone
+    (129694, 3, 474), // dax
+    (130173, 5, 221), // dbqms
+    (130401, 8, 2102), // deadline
+    (132513, 9, 725), // detective
+    (133249, 10, 1340), // devicefarm
+    (134601, 11, 698), // devops-guru
+    (135312, 13, 1903), // directconnect
+    (137230, 9, 660), // discovery
+    (137901, 3, 151), // dlm
+    (138057, 3, 3182), // dms
+    (141244, 13, 355), // docdb-elastic
+    (141614, 3, 2981), // drs
+    (144600, 2, 1777), // ds
+    (146381, 7, 223), // ds-data
+    (146613, 4, 451), // dsql
+    (147070, 8, 1481), // dynamodb
+    (148561, 3, 101), // ebs
+    (148667, 3, 23079), // ec2
+    (171751, 20, 57), // ec2-instance-connect
+    (171830, 11, 78), // ec2messages
+    (171921, 3, 1395), // ecr
+    (173321, 10, 443), // ecr-public
+    (173776, 3, 1865), // ecs
+    (175646, 7, 26), // ecs-mcp
+    (175681, 3, 1566), // eks
+    (177252, 8, 24), // eks-auth
+    (177286, 7, 45), // eks-mcp
+    (177340, 11, 1847), // elasticache
+    (179200, 16, 1203), // elasticbeanstalk
+    (180421, 17, 754), // elasticfilesystem
+    (181194, 20, 1824), // elasticloadbalancing
+    (183040, 16, 1761), // elasticmapreduce
+    (184819, 17, 242), // elastictranscoder
+    (185080, 21, 238), // elemental-activations
+    (185341, 29, 192), // elemental-appliances-software
+    (185564, 19, 299), // elemental-inference
+    (185884, 23, 265), // elemental-support-cases
+    (186174, 25, 5), // elemental-support-content
+    (186206, 14, 512), // emr-containers
+    (186734, 14, 417), // emr-serverless
+    (187167, 18, 669), // end-user-messaging
+    (187856, 16, 730), // entityresolution
+    (188604, 2, 3031), // es
+    (191639, 6, 1282), // events
+    (192929, 15, 12), // eventsbilltoaws
+    (192958, 3, 466), // evs
+    (193429, 11, 40), // execute-api
+    (193482, 12, 714), // finops-agent
+    (194210, 8, 1033), // finspace
+    (195253, 12, 32), // finspace-api
+    (195299, 8, 250), // firehose
+    (195559, 3, 678), // fis
+    (196242, 3, 841), // fms
+    (197088, 8, 1461), // forecast
+    (198559, 13, 1278), // frauddetector
+    (199852, 8, 453), // freertos
+    (200315, 8, 150), // freetier
+    (200475, 3, 1277), // fsx
+    (201757, 8, 2559), // gamelift
+    (204326, 15, 594), // gameliftstreams
+    (204937, 3, 1126), // geo
+    (206068, 8, 20), // geo-maps
+    (206098, 10, 76), // geo-places
+    (206186, 10, 84), // geo-routes
+    (206282, 7, 591), // glacier
+    (206882, 17, 1390), // globalaccelerator
+    (208291, 4, 6053), // glue
+    (214350, 7, 569), // grafana
+    (214928, 10, 2695), // greengrass
+    (217635, 13, 725), // groundstation
+    (218375, 19, 324), // groundtruthlabeling
+    (218720, 9, 2271), // guardduty
+    (221002, 6, 440), // health
+    (221450, 12, 825), // health-agent
+    (222289, 10, 1483), // healthlake
+    (223784, 9, 525), // honeycode
+    (224320, 3, 4072), // iam
+    (228397, 13, 218), // identity-sync
+    (228630, 13, 457), // identitystore
+    (229102, 18, 47), // identitystore-auth
+    (229169, 12, 1631), // imagebuilder
+    (230814, 12, 65), // importexport
+    (230893, 9, 803), // inspector
+    (231707, 14, 8), // inspector-scan
+    (231731, 10, 1929), // inspector2
+    (233672, 20, 73), // inspector2-telemetry
+    (233767, 12, 227), // interconnect
+    (234008, 15, 236), // internetmonitor
+    (234261, 9, 649), // invoicing
+    (234921, 3, 6075), // iot
+    (241001, 17, 69), // iot-device-tester
+    (241089, 12, 572), // iotanalytics
+    (241675, 16, 234), // iotdeviceadvisor
+    (241927, 11, 136), // iotfleethub
+    (242076, 12, 1043), // iotfleetwise
+    (243133, 11, 92), // iotjobsdata
+    (243238, 22, 1921), // iotmanagedintegrations
+    (245183, 11, 3141), // iotsitewise
+    (248337, 12, 645), // iottwinmaker
+    (248996, 11, 2958), // iotwireless
+    (251967, 2, 1068), // iq
+    (253039, 13, 206), // iq-permission
+    (253260, 3, 1549), // ivs
+    (254814, 7, 282), // ivschat
+    (255105, 5, 1191), // kafka
+    (256303, 13, 342), // kafka-cluster
+    (256660, 12, 359), // kafkaconnect
+    (257033, 6, 1396), // kendra
+    (258437, 14, 189), // kendra-ranking
+    (258642, 7, 872), // kinesis
+    (259523, 16, 881), // kinesisanalytics
+    (260422, 12, 993), // kinesisvideo
+    (261429, 3, 906), // kms
+    (262340, 13, 1467), // lakeformation
+    (263822, 6, 3016), // lambda
+    (266846, 12, 798), // launchwizard
+    (267658, 3, 2740), // lex
+    (270403, 15, 1460), // license-manager
+    (271880, 35, 270), // license-manager-linux-subscriptions
+    (272187, 34, 373), // license-manager-user-subscriptions
+    (272596, 9, 3297), // lightsail
+    (275904, 4, 2631), // logs
+    (278541, 16, 944), // lookoutequipment
+    (279503, 14, 573), // lookoutmetrics
+    (280092, 13, 407), // lookoutvision
+    (280514, 2, 722), // m2
+    (281240, 15, 494), // machinelearning
+    (281751, 6, 1895), // macie2
+    (283654, 17, 476), // managedblockchain
+    (284149, 23, 174), // managedblockchain-query
+    (284348, 10, 58), // mapcredits
+    (284418, 28, 38), // marketplacecommerceanalytics
+    (284486, 14, 820), // mechanicalturk
+    (285322, 12, 1484), // mediaconnect
+    (286820, 12, 430), // mediaconvert
+    (287264, 11, 28), // mediaimport
+    (287305, 9, 2531), // medialive
+    (289847, 12, 345), // mediapackage
+    (290206, 16, 331), // mediapackage-vod
+    (290555, 14, 587), // mediapackagev2
+    (291158, 10, 421), // mediastore
+    (291591, 11, 811), // mediatailor
+    (292415, 15, 487), // medical-imaging
+    (292919, 8, 897), // memorydb
+    (293826, 3, 1046), // mgh
+    (294877, 3, 3535), // mgn
+    (298417, 25, 567), // migrationhub-orchestrator
+    (299011, 21, 631), // migrationhub-strategy
+    (299665, 15, 40), // mobileanalytics
+    (299722, 15, 2254), // mobiletargeting
+    (301993, 8, 389), // monitron
+    (302392, 3, 467), // mpa
+    (302864, 2, 463), // mq
+    (303331, 10, 651), // neptune-db
+    (303994, 13, 636), // neptune-graph
+    (304645, 16, 2031), // network-firewall
+    (306694, 25, 114), // network-security-director
+    (306835, 24, 778), // network-security-manager
+    (307639, 18, 683), // networkflowmonitor
+    (308342, 14, 2156), // networkmanager
+    (310514, 19, 153), // networkmanager-chat
+    (310688, 14, 156), // networkmonitor
+    (310860, 6, 1015), // nimble
+    (311883, 13, 1227), // notifications
+    (313125, 22, 157), // notifications-contacts
+    (313306, 8, 262), // nova-act
+    (313578, 3, 182), // oam
+    (313765, 18, 1240), // observabilityadmin
+    (315025, 3, 2160), // odb
+    (317190, 5, 1972), // omics
+    (319169, 3, 561), // one
+    (319735, 10, 211), // opensearch
+    (319958, 8, 1307), // opsworks
+    (321275, 11, 332), // opsworks-cm
+    (321620, 13, 1399), // organizations
+    (323034, 4, 428), // osis
+    (323468, 8, 734), // outposts
+    (324212, 8, 761), // panorama
+    (324983, 14, 3478), // partnercentral
+    (328477, 33, 138), // partnercentral-account-management
+    (328650, 20, 857), // payment-cryptography
+    (329529, 8, 536), // payments
+    (330075, 16, 575), // pca-connector-ad
+    (330668, 18, 201), // pca-connector-scep
+    (330889, 3, 345), // pcs
+    (331239, 11, 1549), // personalize
+    (332801, 2, 359), // pi
+    (333164, 5, 120), // pipes
+    (333291, 5, 180), // polly
+    (333478, 7, 82), // pricing
+    (333569, 18, 210), // pricingplanmanager
+    (333799, 16, 456), // private-networks
+    (334273, 7, 2414), // profile
+    (336696, 6, 2876), // proton
+    (339580, 15, 289), // purchase-orders
+    (339886, 1, 1014), // q
+    (340903, 5, 746), // qapps
+    (341656, 9, 1648), // qbusiness
+    (343315, 10, 107), // qdeveloper
+    (343434, 4, 619), // qldb
+    (344059, 10, 7207), // quicksight
+    (351278, 3, 852), // ram
+    (352135, 4, 116), // rbin
+    (352257, 3, 4037), // rds
+    (356299, 8, 104), // rds-data
+    (356413, 6, 7), // rds-db
+    (356428, 8, 3841), // redshift
+    (360279, 13, 195), // redshift-data
+    (360489, 19, 1398), // redshift-serverless
+    (361908, 15, 366), // refactor-spaces
+    (362291, 11, 1393), // rekognition
+    (363697, 11, 291), // repostspace
+    (364001, 14, 99), // researchstudio
+    (364116, 13, 2801), // resiliencehub
+    (366932, 17, 40), // resource-explorer
+    (366991, 19, 672), // resource-explorer-2
+    (367684, 15, 449), // resource-groups
+    (368150, 6, 10), // rhelkb
+    (368168, 9, 1228), // robomaker
+    (369407, 13, 447), // rolesanywhere
+    (369869, 7, 1602), // route53
+    (371480, 24, 95), // route53-recovery-cluster
+    (371601, 31, 495), // route53-recovery-control-config
+    (372129, 26, 629), // route53-recovery-readiness
+    (372786, 14, 806), // route53domains
+    (373608, 21, 958), // route53globalresolver
+    (374589, 15, 368), // route53profiles
+    (374974, 15, 1680), // route53resolver
+    (376671, 9, 719), // rtbfabric
+    (377401, 3, 413), // rum
+    (377819, 2, 4395), // s3
+    (382218, 16, 480), // s3-object-lambda
+    (382716, 11, 897), // s3-outposts
+    (383626, 9, 584), // s3express
+    (384221, 7, 431), // s3files
+    (384661, 8, 1195), // s3tables
+    (385866, 9, 340), // s3vectors
+    (386217, 9, 9646), // sagemaker
+    (395874, 32, 16), // sagemaker-data-science-assistant
+    (395924, 20, 428), // sagemaker-geospatial
+    (396374, 16, 1030), // sagemaker-mlflow
+    (397422, 28, 13), // sagemaker-unified-studio-mcp
+    (397465, 12, 215), // savingsplans
+    (397694, 9, 214), // scheduler
+    (397919, 7, 504), // schemas
+    (398432, 3, 797), // scn
+    (399234, 3, 185), // sdb
+    (399424, 14, 410), // secretsmanager
+    (399850, 11, 410), // security-ir
+    (400273, 13, 2549), // securityagent
+    (402837, 11, 2972), // securityhub
+    (405822, 12, 749), // securitylake
+    (406585, 14, 327), // serverlessrepo
+    (406928, 14, 2914), // servicecatalog
+    (409858, 16, 615), // servicediscovery
+    (410491, 14, 9), // serviceextract
+    (410516, 13, 729), // servicequotas
+    (411260, 3, 5363), // ses
+    (416628, 6, 891), // shield
+    (417527, 6, 350), // signer
+    (417885, 6, 468), // signin
+    (418361, 14, 212), // simspaceweaver
+    (418589, 3, 746), // sms
+    (419340, 9, 2966), // sms-voice
+    (422317, 22, 197), // snow-device-management
+    (422538, 8, 455), // snowball
+    (423003, 3, 868), // sns
+    (423876, 16, 1023), // social-messaging
+    (424917, 12, 1490), // sqlworkbench
+    (426421, 3, 316), // sqs
+    (426742, 3, 3774), // ssm
+    (430521, 12, 702), // ssm-contacts
+    (431237, 14, 170), // ssm-guiconnect
+    (431423, 13, 593), // ssm-incidents
+    (432031, 14, 303), // ssm-quicksetup
+    (432350, 7, 596), // ssm-sap
+    (432955, 11, 73), // ssmmessages
+    (433041, 3, 3532), // sso
+    (436578, 13, 1222), // sso-directory
+    (437815, 9, 60), // sso-oauth
+    (437886, 8, 15), // startups
+    (437911, 6, 734), // states
+    (438653, 14, 2019), // storagegateway
+    (440688, 3, 292), // sts
+    (440985, 7, 846), // support
+    (441840, 15, 232), // support-console
+    (442089, 10, 349), // supportapp
+    (442450, 12, 208), // supportauthz
+    (442672, 12, 302), // supportplans
+    (442988, 14, 167), // sustainability
+    (443171, 3, 1161), // swf
+    (444337, 10, 337), // synthetics
+    (444686, 3, 145), // tag
+    (444836, 3, 492), // tax
+    (445333, 8, 451), // textract
+    (445794, 10, 282), // thinclient
+    (446088, 10, 610), // timestream
+    (446710, 19, 402), // timestream-influxdb
+    (447133, 5, 84), // tiros
+    (447224, 3, 827), // tnb
+    (448056, 10, 1214), // transcribe
+    (449282, 8, 1144), // transfer
+    (450436, 9, 392), // transform
+    (450839, 16, 1035), // transform-custom
+    (451892, 9, 348), // translate
+    (452251, 14, 1037), // trustedadvisor
+    (453304, 2, 125), // ts
+    (453433, 18, 417), // user-subscriptions
+    (453870, 3, 116), // uxc
+    (453991, 15, 583), // vendor-insights
+    (454591, 15, 19), // verified-access
+    (454627, 19, 539), // verifiedpermissions
+    (455187, 7, 581), // voiceid
+    (455777, 11, 1734), // vpc-lattice
+    (457524, 16, 14), // vpc-lattice-svcs
+    (457556, 4, 16), // vpce
+    (457578, 3, 1426), // waf
+    (459009, 12, 1505), // waf-regional
+    (460528, 5, 1385), // wafv2
+    (461920, 3, 20), // wam
+    (461945, 15, 1816), // wellarchitected
+    (463778, 5, 832), // wickr
+    (464617, 6, 1810), // wisdom
+    (466435, 8, 1180), // workdocs
+    (467625, 8, 830), // worklink
+    (468465, 8, 2826), // workmail
+    (471301, 19, 41), // workmailmessageflow
+    (471363, 10, 2453), // workspaces
+    (473828, 20, 241), // workspaces-instances
+    (474091, 14, 1662), // workspaces-web
+    (475769, 4, 784), // xray
 ];

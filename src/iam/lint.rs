@@ -210,9 +210,13 @@ fn actions_of(service: &str) -> Option<impl Iterator<Item = &'static str> + Clon
 static ACTIONS: &str = include_str!("actions.txt");
 
 fn service_names(service: &str) -> Option<&'static str> {
-    let i = super::actions_index::ACTION_INDEX.binary_search_by(|(prefix, _, _)| (*prefix).cmp(service)).ok()?;
-    let (_, offset, len) = super::actions_index::ACTION_INDEX[i];
-    ACTIONS.get(offset as usize..(offset + len) as usize)
+    use super::actions_index::ACTION_INDEX;
+    let prefix = |&(start, len, _): &(u32, u8, u32)| ACTIONS.get(start as usize..start as usize + usize::from(len));
+    let i = ACTION_INDEX.binary_search_by(|entry| prefix(entry).unwrap_or_default().cmp(service)).ok()?;
+    let (start, len, names_len) = ACTION_INDEX[i];
+    // The names follow the prefix and one space.
+    let names = start as usize + usize::from(len) + 1;
+    ACTIONS.get(names..names + names_len as usize)
 }
 
 /// Whether `name` is one of the space-separated, sorted `names` (binary search on the text: the
@@ -236,23 +240,26 @@ fn has_name(names: &str, name: &str) -> bool {
 }
 
 /// The text of `actions_index.rs` for `actions.txt` (what the test `action_index_is_current` checks).
+/// Numbers only, no `&str`: a table of string slices is a dynamic relocation per entry, written by
+/// the loader at every start (460 of them, on copy-on-write pages).
 #[cfg(test)]
 fn action_index_source(actions: &str) -> String {
     let mut out = String::from(
         "// @generated from src/iam/actions.txt by the test `iam::lint::tests::action_index_is_current`\n\
          // (`RCDK_BLESS=1 cargo test --lib action_index` rewrites it); do not edit.\n\
          //! Where each service's action names are in `actions.txt`.\n\n\
-         /// `(service prefix, byte offset, byte length)` of each service's names in `actions.txt`, sorted by prefix.\n\
+         /// `(byte offset of the service prefix, its length, byte length of the names after it and one space)`\n\
+         /// of each service's line in `actions.txt`, sorted by prefix. Numbers only: a table of `&str` would be\n\
+         /// a relocation per entry for the loader to write at start-up.\n\
          #[rustfmt::skip]\n\
-         pub(super) static ACTION_INDEX: &[(&str, u32, u32)] = &[\n",
+         pub(super) static ACTION_INDEX: &[(u32, u8, u32)] = &[\n",
     );
     let mut at = 0;
     for line in actions.split_inclusive('\n') {
         let text = line.trim_end_matches('\n');
         if !text.is_empty() && !text.starts_with('#') {
-            let (prefix, names) = text.split_once(' ').unwrap_or((text, ""));
-            let offset = at + text.len() - names.len();
-            out.push_str(&format!("    ({prefix:?}, {offset}, {}),\n", names.len()));
+            let (prefix, names) = text.split_once(' ').expect("every service line lists names");
+            out.push_str(&format!("    ({at}, {}, {}), // {prefix}\n", prefix.len(), names.len()));
         }
         at += line.len();
     }
@@ -732,7 +739,11 @@ mod tests {
         );
         let index = super::super::actions_index::ACTION_INDEX;
         assert!(index.len() > 400, "{}", index.len());
-        assert!(index.windows(2).all(|w| w[0].0 < w[1].0), "actions.txt must be sorted by service prefix");
+        let prefix = |&(start, len, _): &(u32, u8, u32)| &ACTIONS[start as usize..start as usize + usize::from(len)];
+        assert!(
+            index.windows(2).all(|w| prefix(&w[0]) < prefix(&w[1])),
+            "actions.txt must be sorted by service prefix"
+        );
         for line in ACTIONS.lines().filter(|l| !l.starts_with('#')) {
             let (prefix, names) = line.split_once(' ').unwrap_or((line, ""));
             assert_eq!(service_names(prefix), Some(names));

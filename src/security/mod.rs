@@ -316,19 +316,29 @@ pub fn write_acknowledgments(
 }
 
 fn add_entry(resource: &mut JsonMap<String, Json>, tool: &str, list: &str, text_key: &str, id: &str, text: &str) {
-    let metadata = resource.entry("Metadata").or_insert_with(|| Json::Object(JsonMap::new()));
-    let Some(metadata) = metadata.as_object_mut() else { return };
-    let tool = metadata.entry(tool).or_insert_with(|| Json::Object(JsonMap::new()));
-    let Some(tool) = tool.as_object_mut() else { return };
-    let entries = tool.entry(list).or_insert_with(|| Json::Array(Vec::new()));
-    let Some(entries) = entries.as_array_mut() else { return };
+    let Some(metadata) = member(resource, "Metadata", || Json::Object(JsonMap::new())).as_object_mut() else { return };
+    let Some(tool) = member(metadata, tool, || Json::Object(JsonMap::new())).as_object_mut() else { return };
+    let Some(entries) = member(tool, list, || Json::Array(Vec::new())).as_array_mut() else { return };
     if entries.iter().any(|e| e.field("id").and_then(Json::as_str) == Some(id)) {
         return;
     }
-    let mut entry = JsonMap::new();
+    let mut entry = JsonMap::with_capacity(2);
     entry.insert("id".into(), Json::String(id.into()));
     entry.insert(text_key.into(), Json::String(text.into()));
     entries.push(Json::Object(entry));
+}
+
+/// The value at `key`, inserted (last) if missing: these maps have a few keys, so they are scanned
+/// rather than hashed (serde_json's maps SipHash every key looked up).
+fn member<'m>(map: &'m mut JsonMap<String, Json>, key: &str, empty: impl FnOnce() -> Json) -> &'m mut Json {
+    let at = match map.keys().position(|k| k == key) {
+        Some(at) => at,
+        None => {
+            map.insert(key.to_string(), empty());
+            map.keys().position(|k| k == key).unwrap_or_default()
+        }
+    };
+    map.values_mut().nth(at).expect("the key is present")
 }
 
 /// The ids a resource's Metadata acknowledges, in any of the four formats.
