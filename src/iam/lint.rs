@@ -341,14 +341,23 @@ fn restore_case(lower: &str, written: &str) -> String {
     out
 }
 
-fn label(path: &str, index: usize, statement: &Json) -> String {
-    match statement.field("Sid").and_then(Json::as_str) {
-        Some(sid) if sid.chars().count() > 28 => {
-            let short: String = sid.chars().take(28).collect();
-            format!("{path}.Statement[{index}] (\"{}…\")", short.trim_end())
+/// How a message names a statement: its path, and its `Sid` when it has one
+/// (`PolicyDocument.Statement[1] ("AllowRead")`). Written only into the messages of problems.
+struct Label<'a> {
+    spath: &'a str,
+    statement: &'a Json,
+}
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.statement.field("Sid").and_then(Json::as_str) {
+            Some(sid) if sid.chars().count() > 28 => {
+                let short: String = sid.chars().take(28).collect();
+                write!(f, "{} (\"{}…\")", self.spath, short.trim_end())
+            }
+            Some(sid) => write!(f, "{} (\"{sid}\")", self.spath),
+            None => f.write_str(self.spath),
         }
-        Some(sid) => format!("{path}.Statement[{index}] (\"{sid}\")"),
-        None => format!("{path}.Statement[{index}]"),
     }
 }
 
@@ -522,8 +531,8 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
     if let Some(s) = listed {
         statements(s, format!("{path}.Statement"), &mut found);
     }
-    for (i, (spath, statement)) in found.into_iter().enumerate() {
-        let at = label(path, i, statement).replacen(&format!("{path}.Statement[{i}]"), &spath, 1);
+    for (spath, statement) in found {
+        let at = Label { spath: &spath, statement };
         lint_statement(statement, &spath, &at, kind, report);
     }
 }
@@ -531,7 +540,7 @@ fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(S
 fn lint_statement(
     statement: &Json,
     spath: &str,
-    at: &str,
+    at: &Label<'_>,
     kind: DocKind,
     report: &mut dyn FnMut(Severity, String, String),
 ) {
@@ -548,7 +557,7 @@ fn lint_statement(
     };
     if grammar {
         lint_grammar(st, spath, at, report);
-        let principal = st.contains_key("Principal") || st.contains_key("NotPrincipal");
+        let principal = st.field("Principal").is_some() || st.field("NotPrincipal").is_some();
         if kind == DocKind::Identity && principal {
             report(
                 Severity::Error,
@@ -564,7 +573,7 @@ fn lint_statement(
             );
         }
         for field in ["Action", "NotAction", "Resource", "NotResource"] {
-            let ok = match st.get(field) {
+            let ok = match st.field(field) {
                 None | Some(Json::String(_)) => true,
                 Some(Json::Array(items)) => items.iter().all(|i| i.is_string() || is_intrinsic(i)),
                 Some(v) => is_intrinsic(v),
@@ -578,20 +587,18 @@ fn lint_statement(
             }
         }
         for field in ["Resource", "NotResource"] {
-            let items: Vec<(String, &Json)> = match st.get(field) {
-                Some(Json::Array(items)) => {
-                    items.iter().enumerate().map(|(i, v)| (format!("{spath}.{field}[{i}]"), v)).collect()
-                }
-                Some(v) => vec![(format!("{spath}.{field}"), v)],
-                None => Vec::new(),
+            let (items, listed) = match st.field(field) {
+                Some(Json::Array(items)) => (items.as_slice(), true),
+                Some(v) => (std::slice::from_ref(v), false),
+                None => (&[][..], false),
             };
-            for (path, value) in items {
+            for (i, value) in items.iter().enumerate() {
                 if let Some(text) = value.as_str()
                     && !is_resource_arn(text)
                 {
                     report(
                         Severity::Error,
-                        path,
+                        if listed { format!("{spath}.{field}[{i}]") } else { format!("{spath}.{field}") },
                         format!(
                             "{at}: {field} {text:?} is not an ARN (arn:partition:service:region:account:resource) \
                              or *{}",
@@ -605,21 +612,47 @@ fn lint_statement(
     lint_spelling(st, spath, at, report);
 }
 
-/// Whether a literal `Resource` is an ARN or `*`: the pattern of cfn-lint 1.58.0's policy schema
-/// (`cfnlint/data/schemas/other/iam/policy.json`, definition `AwsArn`, rule E3510).
+/// The pattern of cfn-lint 1.58.0's policy schema for a literal `Resource`
+/// (`cfnlint/data/schemas/other/iam/policy.json`, definition `AwsArn`, rule E3510); the test
+/// `resource_arn_check_is_the_pattern` holds [`is_resource_arn`] to it.
+#[cfg(test)]
+const AWS_ARN_PATTERN: &str = r"^(arn:(aws[A-Za-z\-]*?|\*):[^:]+:[^:]*(:(?:\d{12}|\*|aws)?:.+|)|\*)$";
+
+/// Whether a literal `Resource` is an ARN or `*`, as [`AWS_ARN_PATTERN`] says, checked segment
+/// by segment (compiling the pattern cost more than all the statements of a stack).
 fn is_resource_arn(text: &str) -> bool {
-    static ARN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
-    ARN.get_or_init(|| {
-        regex_lite::Regex::new(r"^(arn:(aws[A-Za-z\-]*?|\*):[^:]+:[^:]*(:(?:\d{12}|\*|aws)?:.+|)|\*)$").ok()
-    })
-    .as_ref()
-    .is_none_or(|re| re.is_match(text))
+    if text == "*" {
+        return true;
+    }
+    let Some(rest) = text.strip_prefix("arn:") else { return false };
+    // partition, service, region (any text without a colon), then the account and resource.
+    let mut parts = rest.splitn(4, ':');
+    let (Some(partition), Some(service), Some(_region)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let partition_ok = partition == "*"
+        || partition.strip_prefix("aws").is_some_and(|p| p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'));
+    if !partition_ok || service.is_empty() {
+        return false;
+    }
+    match parts.next() {
+        // `arn:partition:service:region`, nothing after the region.
+        None => true,
+        Some(tail) => {
+            let Some((account, resource)) = tail.split_once(':') else { return false };
+            let account_ok = account.is_empty()
+                || account == "*"
+                || account == "aws"
+                || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+            account_ok && !resource.is_empty() && !resource.contains('\n')
+        }
+    }
 }
 
 fn lint_grammar(
     st: &serde_json::Map<String, Json>,
     spath: &str,
-    at: &str,
+    at: &Label<'_>,
     report: &mut dyn FnMut(Severity, String, String),
 ) {
     for key in st.keys().filter(|k| !STATEMENT_KEYS.contains(&k.as_str())) {
@@ -636,7 +669,7 @@ fn lint_grammar(
             report(Severity::Error, spath.to_string(), format!("{at}: a statement needs an Effect (Allow or Deny)"))
         }
     }
-    match (st.contains_key("Action"), st.contains_key("NotAction")) {
+    match (st.field("Action").is_some(), st.field("NotAction").is_some()) {
         (true, true) => {
             report(Severity::Error, spath.to_string(), format!("{at}: a statement has Action or NotAction, not both"))
         }
@@ -645,7 +678,7 @@ fn lint_grammar(
         }
         _ => {}
     }
-    if st.contains_key("Resource") && st.contains_key("NotResource") {
+    if st.field("Resource").is_some() && st.field("NotResource").is_some() {
         report(Severity::Error, spath.to_string(), format!("{at}: a statement has Resource or NotResource, not both"));
     }
 }
@@ -653,16 +686,16 @@ fn lint_grammar(
 fn lint_spelling(
     st: &serde_json::Map<String, Json>,
     spath: &str,
-    at: &str,
+    at: &Label<'_>,
     report: &mut dyn FnMut(Severity, String, String),
 ) {
     for field in ["Action", "NotAction"] {
-        let actions: Vec<&str> = match st.get(field) {
-            Some(Json::String(s)) => vec![s.as_str()],
-            Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
-            _ => Vec::new(),
+        let actions = match st.field(field) {
+            Some(v @ Json::String(_)) => std::slice::from_ref(v),
+            Some(Json::Array(a)) => a.as_slice(),
+            _ => &[],
         };
-        for a in actions {
+        for a in actions.iter().filter_map(Json::as_str) {
             if !valid_action(a) {
                 let hint = a
                     .split_once(['.', '/', '_', ' '])
@@ -684,9 +717,9 @@ fn lint_spelling(
     }
     let Some(conditions) = st.field("Condition").and_then(Json::as_object) else { return };
     for (op, keys) in conditions {
-        let cpath = format!("{spath}.Condition.{op}");
+        let cpath = || format!("{spath}.Condition.{op}");
         if !valid_operator(op) && !is_intrinsic_key(op) {
-            report(Severity::Warning, cpath.clone(), format!("{at}: unknown condition operator \"{op}\""));
+            report(Severity::Warning, cpath(), format!("{at}: unknown condition operator \"{op}\""));
         }
         let Some(keys) = keys.as_object() else { continue };
         for key in keys.keys() {
@@ -694,7 +727,7 @@ fn lint_spelling(
                 let hint = suggest_key(key).map(|c| format!(" (did you mean \"{c}\"?)")).unwrap_or_default();
                 report(
                     Severity::Warning,
-                    cpath.clone(),
+                    cpath(),
                     format!("{at}: condition key \"{key}\" is not of the form prefix:name{hint}"),
                 );
             }
@@ -724,6 +757,59 @@ mod tests {
             {"PolicyName": "p", "PolicyDocument": {"Fn::ImportValue": "Doc"}}]}}));
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, "Properties.Fn::If[1].PolicyDocument");
+    }
+
+    #[test]
+    fn resource_arn_check_is_the_pattern() {
+        let re = regex_lite::Regex::new(AWS_ARN_PATTERN).unwrap();
+        let cases = [
+            "*",
+            "**",
+            "",
+            "arn",
+            "arn:",
+            "arn:aws",
+            "arn:aws:",
+            "arn:aws:s3",
+            "arn:aws:s3:",
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::",
+            "arn:aws:s3:r",
+            "arn:aws:s3:r:",
+            "arn:aws:s3:r:1:",
+            "arn:aws:s3:r:1:x",
+            "arn:aws:iam::123456789012:role/r",
+            "arn:aws:iam::12345678901:role/r",
+            "arn:aws:iam::1234567890123:role/r",
+            "arn:aws:iam::*:role/r",
+            "arn:aws:iam::aws:policy/P",
+            "arn:aws:iam::awsx:policy/P",
+            "arn:*:s3:::b",
+            "arn:aws-cn:s3:::b",
+            "arn:aws-us-gov:kms:r:123456789012:key/k",
+            "arn:aws1:s3:::b",
+            "arn:aw:s3:::b",
+            "arn:aws:s3:r:123456789012:a:b:c",
+            "arn:aws::r:1:x",
+            "arn:aws:s3:r:123456789012:x\ny",
+            "arn:aws:s3:r\n:",
+            "arn:aws:s3:r\n",
+            "ARN:aws:s3:::b",
+            "arn:aws:s3:::b\n",
+            "arn:AWS:s3:::b",
+            "arn:awsé:s3:::b",
+            "arn:aws:lo g:us-east-1:123456789012:log-group:/x:*",
+            "arn:aws:kinesis:us-east-1:123456789012:stream/s",
+            " arn:aws:s3:::b",
+            "arn:aws:s3:::b ",
+            "*:",
+            "arn:aws:s3:r:*:",
+            "arn:aws:s3:r:aws:x:",
+        ];
+        for case in cases {
+            assert_eq!(is_resource_arn(case), re.is_match(case), "{case:?}");
+        }
     }
 
     #[test]
