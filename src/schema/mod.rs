@@ -281,11 +281,12 @@ pub struct ResourceSchema {
     /// The whole schema as JSON, for [`ResourceSchema::raw`]: built on first use.
     full: OnceLock<Value>,
     type_name: String,
-    required: Vec<String>,
-    create_only: Vec<String>,
-    read_only: Vec<String>,
-    write_only: Vec<String>,
-    primary_identifier: Vec<String>,
+    /// The property-path lists, each read from the packed schema the first time it is asked for.
+    required: OnceLock<Vec<String>>,
+    create_only: OnceLock<Vec<String>>,
+    read_only: OnceLock<Vec<String>>,
+    write_only: OnceLock<Vec<String>>,
+    primary_identifier: OnceLock<Vec<String>>,
     getatts: OnceLock<getatts::GetAtts>,
     tagging: OnceLock<Option<Tagging>>,
 }
@@ -392,11 +393,11 @@ impl ResourceSchema {
         let type_name = root.get("typeName").and_then(|n| n.as_str()).ok_or(SchemaError::MissingTypeName)?;
         Ok(ResourceSchema {
             type_name: type_name.to_string(),
-            required: string_list(root, "required", false),
-            create_only: string_list(root, "createOnlyProperties", true),
-            read_only: string_list(root, "readOnlyProperties", true),
-            write_only: string_list(root, "writeOnlyProperties", true),
-            primary_identifier: string_list(root, "primaryIdentifier", true),
+            required: OnceLock::new(),
+            create_only: OnceLock::new(),
+            read_only: OnceLock::new(),
+            write_only: OnceLock::new(),
+            primary_identifier: OnceLock::new(),
             getatts: OnceLock::new(),
             tagging: OnceLock::new(),
             full: raw.map(OnceLock::from).unwrap_or_default(),
@@ -415,7 +416,12 @@ impl ResourceSchema {
     }
 
     fn getatts(&self) -> &getatts::GetAtts {
-        self.getatts.get_or_init(|| getatts::derive(&self.type_name, self, &self.read_only))
+        self.getatts.get_or_init(|| getatts::derive(&self.type_name, self, self.read_only_properties()))
+    }
+
+    /// One of the property-path lists, read on first use.
+    fn paths<'s>(&'s self, cell: &'s OnceLock<Vec<String>>, key: &str, normalise: bool) -> &'s [String] {
+        cell.get_or_init(|| string_list(self.root(), key, normalise))
     }
 
     /// The type name, e.g. `AWS::Kinesis::Stream`.
@@ -445,7 +451,7 @@ impl ResourceSchema {
     /// assert_eq!(s.required(), ["AssumeRolePolicyDocument"]);
     /// ```
     pub fn required(&self) -> &[String] {
-        &self.required
+        self.paths(&self.required, "required", false)
     }
 
     /// Properties whose change replaces the resource (`createOnlyProperties`), as paths.
@@ -457,7 +463,7 @@ impl ResourceSchema {
     ///     .any(|p| p == "SnowflakeDestinationConfiguration.SnowflakeVpcConfiguration"));
     /// ```
     pub fn create_only_properties(&self) -> &[String] {
-        &self.create_only
+        self.paths(&self.create_only, "createOnlyProperties", true)
     }
 
     /// Whether changing the property at `path` (e.g. `Name`) replaces the resource.
@@ -470,7 +476,7 @@ impl ResourceSchema {
     /// assert!(!s.is_create_only("ShardCount"));
     /// ```
     pub fn is_create_only(&self, path: &str) -> bool {
-        self.create_only.iter().any(|p| {
+        self.create_only_properties().iter().any(|p| {
             path == p
                 || path.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
         })
@@ -483,7 +489,7 @@ impl ResourceSchema {
     /// assert_eq!(s.read_only_properties(), ["Arn", "KeyId"]);
     /// ```
     pub fn read_only_properties(&self) -> &[String] {
-        &self.read_only
+        self.paths(&self.read_only, "readOnlyProperties", true)
     }
 
     /// Properties that are never returned by a read (`writeOnlyProperties`).
@@ -493,7 +499,7 @@ impl ResourceSchema {
     /// assert!(s.write_only_properties().iter().any(|p| p == "SecretString"));
     /// ```
     pub fn write_only_properties(&self) -> &[String] {
-        &self.write_only
+        self.paths(&self.write_only, "writeOnlyProperties", true)
     }
 
     /// The `Fn::GetAtt` attribute names, derived as cfn-lint 1.58 derives them: usually the
@@ -558,7 +564,7 @@ impl ResourceSchema {
     /// assert_eq!(s.primary_identifier(), ["KeyId"]);
     /// ```
     pub fn primary_identifier(&self) -> &[String] {
-        &self.primary_identifier
+        self.paths(&self.primary_identifier, "primaryIdentifier", true)
     }
 
     /// Names of the top-level properties the schema defines (including read-only ones).

@@ -199,12 +199,34 @@ fn has_type(ty: &str, value: &Value) -> bool {
     }
 }
 
-fn declared_types(ty: Option<Node<'_>>) -> Option<Vec<&str>> {
-    let ty = ty?;
-    match ty.kind() {
-        NodeKind::String(s) => Some(vec![s]),
-        NodeKind::Array => Some(ty.items().filter_map(|t| t.as_str()).collect()),
-        _ => None,
+/// A schema's `type`: one name or a list of names, read from the packed schema as needed.
+#[derive(Clone, Copy)]
+struct Types<'s>(Node<'s>);
+
+impl<'s> Types<'s> {
+    fn of(ty: Option<Node<'s>>) -> Option<Types<'s>> {
+        ty.filter(|t| matches!(t.kind(), NodeKind::String(_) | NodeKind::Array)).map(Types)
+    }
+
+    fn iter(self) -> impl Iterator<Item = &'s str> {
+        let single = self.0.as_str();
+        single.into_iter().chain(self.0.items().filter_map(|t| t.as_str()))
+    }
+
+    fn any(self, f: impl FnMut(&'s str) -> bool) -> bool {
+        self.iter().any(f)
+    }
+
+    fn contains(self, name: &str) -> bool {
+        self.iter().any(|t| t == name)
+    }
+
+    fn is_empty(self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    fn join(self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
     }
 }
 
@@ -550,15 +572,15 @@ impl<'s> Validator<'s> {
         if let Some(target) = kw.reference.and_then(|r| r.as_str()).and_then(|r| self.resolve(r)) {
             self.check(target, value, path, depth + 1, out);
         }
-        let types = declared_types(kw.types);
+        let types = Types::of(kw.types);
 
         // Values not known at synthesis.
         if let Some((name, produces)) = intrinsic(value) {
-            if let Some(types) = &types {
+            if let Some(types) = types {
                 let fits = match produces {
                     Produces::Anything => true,
-                    Produces::String => types.iter().any(|t| matches!(*t, "string" | "integer" | "number" | "boolean")),
-                    Produces::List => types.contains(&"array"),
+                    Produces::String => types.any(|t| matches!(t, "string" | "integer" | "number" | "boolean")),
+                    Produces::List => types.contains("array"),
                 };
                 if !fits {
                     let what = if produces == Produces::String { "a string" } else { "a list" };
@@ -573,8 +595,8 @@ impl<'s> Validator<'s> {
             return;
         }
         if is_dynamic_reference(value) {
-            if let Some(types) = &types
-                && !types.iter().any(|t| matches!(*t, "string" | "integer" | "number" | "boolean"))
+            if let Some(types) = types
+                && !types.any(|t| matches!(t, "string" | "integer" | "number" | "boolean"))
             {
                 Self::problem(
                     out,
@@ -586,9 +608,9 @@ impl<'s> Validator<'s> {
             return;
         }
 
-        if let Some(types) = &types
+        if let Some(types) = types
             && !types.is_empty()
-            && !types.iter().any(|t| self.mode.has_type(t, value))
+            && !types.any(|t| self.mode.has_type(t, value))
         {
             Self::problem(
                 out,
@@ -637,7 +659,7 @@ impl<'s> Validator<'s> {
         match value {
             Value::String(s) => {
                 // A numeric string where a number is expected: check its range as a number.
-                let numeric = types.as_ref().is_some_and(|t| !t.contains(&"string")) && self.mode == Mode::Reading;
+                let numeric = types.is_some_and(|t| !t.contains("string")) && self.mode == Mode::Reading;
                 match numeric_string(value).filter(|_| numeric) {
                     Some(n) => self.check_number(&kw, &n, path, out),
                     None => self.check_string(&kw, s, value, path, out),
