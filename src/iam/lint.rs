@@ -134,8 +134,14 @@ fn find_embedded(v: &Json, path: &mut String, depth: usize, found: &mut dyn FnMu
         None => joined_literal(v).map(Into::into),
     };
     if let Some(text) = as_text {
-        let t = text.trim_start();
-        if (t.starts_with('{') || t.starts_with('['))
+        // Only text that can be JSON is parsed: `{{resolve:…}}` (a dynamic reference) and other
+        // text starting with a bracket would fail, and a failed parse costs far more than a
+        // successful one (serde_json locates the error; its byte search detects CPU features,
+        // which is slow in virtual machines).
+        let t = text.trim();
+        let object = t.starts_with('{') && t.ends_with('}') && !t.starts_with("{{");
+        let array = t.starts_with('[') && t.ends_with(']');
+        if (object || array)
             && let Ok(parsed) = serde_json::from_str::<Json>(&text)
         {
             find_embedded(&parsed, path, depth + 1, found);
