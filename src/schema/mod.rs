@@ -274,7 +274,6 @@ pub enum SchemaError {
 /// Property paths (`create_only_properties`, `read_only_properties`, …) are written the way
 /// [`SchemaProblem::path`] is: the registry's `/properties/A/B` becomes `A.B`, and an array
 /// wildcard `/properties/A/*/B` becomes `A[*].B`.
-#[derive(Debug)]
 pub struct ResourceSchema {
     /// The schema in packed form (`packed.rs`): embedded, or encoded by [`ResourceSchema::from_value`].
     packed: Cow<'static, [u8]>,
@@ -289,6 +288,16 @@ pub struct ResourceSchema {
     primary_identifier: OnceLock<Vec<String>>,
     getatts: OnceLock<getatts::GetAtts>,
     tagging: OnceLock<Option<Tagging>>,
+}
+
+impl fmt::Debug for ResourceSchema {
+    /// The type and the size of its packed schema (the schema itself is [`ResourceSchema::raw`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResourceSchema")
+            .field("type_name", &self.type_name)
+            .field("packed_bytes", &self.packed.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Unescapes one JSON-pointer segment (`~1` is `/`, `~0` is `~`).

@@ -957,3 +957,10 @@ fn properties_chosen_by_fn_if_are_checked_branch_by_branch() {
     let other_function = json!({"Fn::GetAtt": ["X", "Y"]});
     assert_eq!(read("AWS::IAM::Policy", other_function), []);
 }
+
+#[test]
+fn a_schema_debugs_as_its_type_not_its_bytes() {
+    let text = format!("{:?}", resource_schema("AWS::S3::Bucket").unwrap());
+    assert!(text.starts_with("ResourceSchema { type_name: \"AWS::S3::Bucket\", packed_bytes: "), "{text}");
+    assert!(text.len() < 100, "{text}");
+}
