@@ -328,17 +328,17 @@ fn string_list(root: Node<'_>, key: &str, normalise: bool) -> Vec<String> {
 }
 
 /// Collects every `pattern` string and `patternProperties` key in a schema.
-fn collect_patterns(node: Node<'_>, under_properties: bool, out: &mut Vec<String>) {
+fn collect_patterns<'s>(node: Node<'s>, under_properties: bool, out: &mut Vec<&'s str>) {
     if node.is_object() {
         for (key, value) in node.entries() {
             if !under_properties {
                 if key == "pattern"
                     && let Some(p) = value.as_str()
                 {
-                    out.push(p.to_string());
+                    out.push(p);
                 }
                 if key == "patternProperties" {
-                    out.extend(value.entries().map(|(k, _)| k.to_string()));
+                    out.extend(value.entries().map(|(k, _)| k));
                 }
             }
             let child_is_map = !under_properties && matches!(key, "properties" | "definitions" | "patternProperties");
@@ -605,11 +605,11 @@ impl ResourceSchema {
     /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
     /// assert!(s.skipped_patterns().is_empty());
     /// ```
-    pub fn skipped_patterns(&self) -> Vec<(String, &'static str)> {
-        let mut out: Vec<(String, &'static str)> = self
+    pub fn skipped_patterns(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
             .all_patterns()
             .into_iter()
-            .filter_map(|source| match compiled_pattern(&source) {
+            .filter_map(|source| match compiled_pattern(source) {
                 Pattern::Skipped { reason } => Some((source, reason.as_str())),
                 Pattern::Compiled { .. } => None,
             })
@@ -637,7 +637,7 @@ impl ResourceSchema {
     }
 
     /// The source of every pattern of the schema, sorted, each once.
-    pub(crate) fn all_patterns(&self) -> Vec<String> {
+    pub(crate) fn all_patterns(&self) -> Vec<&str> {
         let mut sources = Vec::new();
         collect_patterns(self.root(), false, &mut sources);
         sources.sort_unstable();
