@@ -2,7 +2,8 @@
 //! The packed registry schemas of every resource type, embedded at compile time.
 //!
 //! [`BLOB`] holds every type's schema in the packed form of `packed.rs`, sorted by type
-//! name; [`NAMES`] the type names, one per line, in the same order; [`INDEX`] where each is.
+//! name; [`NAMES`] the type names, one per line, in the same order (`schemas/all-types.txt`);
+//! [`INDEX`] where each is.
 
 /// The cfn-lint release the vendored schemas were taken from.
 pub(crate) const CFN_LINT_VERSION: &str = "1.58.0";
@@ -11,7 +12,7 @@ pub(crate) const CFN_LINT_VERSION: &str = "1.58.0";
 pub(crate) static BLOB: &[u8] = include_bytes!("../../schemas/compact/schemas.bin");
 
 /// The type names, sorted, one per line.
-pub(crate) static NAMES: &str = include_str!("../../schemas/compact/types.txt");
+pub(crate) static NAMES: &str = include_str!("../../schemas/all-types.txt");
 
 /// `(name offset, name length, schema offset, schema length)` of every type: the name in
 /// [`NAMES`], the schema in [`BLOB`]; sorted by name.
